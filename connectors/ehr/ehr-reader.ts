@@ -1,0 +1,65 @@
+import type {
+  AllergyIntoleranceRow,
+  CarePlanRow,
+  ClaimRow,
+  ClinicalNoteRow,
+  ConditionRow,
+  CoverageRow,
+  EncounterRow,
+  ExplanationOfBenefitRow,
+  ImmunizationRow,
+  MedicationRequestRow,
+  ObservationRow,
+  PatientRow,
+  PatientStatisticsRow,
+} from './rows.js';
+
+// What resolvers may ask of the EHR. One EhrReader serves one request of one tenant: it holds that request's
+// DataLoaders, so N patients' conditions cost one FHIR search (in chunks), not N. Every method rejects with a
+// ConnectorError (connectors/shared/connector-error.ts) when the FHIR server fails.
+
+export interface PatientSearch {
+  readonly name?: string | null;
+  /** Page size, already capped by the caller. */
+  readonly first: number;
+  readonly offset: number;
+}
+
+export interface PatientPage {
+  readonly rows: PatientRow[];
+  readonly hasMore: boolean;
+}
+
+export interface ObservationFilter {
+  /** A LOINC code (or `system|code`); all codes when absent. */
+  readonly code?: string | null;
+  /** Newest first, at most this many per patient. */
+  readonly count: number;
+}
+
+export interface EhrReader {
+  /** Null when the tenant has no such patient (or the id is not a valid FHIR id). */
+  patient(id: string): Promise<PatientRow | null>;
+  searchPatients(search: PatientSearch): Promise<PatientPage>;
+  encounter(id: string): Promise<EncounterRow | null>;
+  // Lists of one patient's record. The PatientRow is passed so rows inherit its guard (tenant, departments).
+  conditions(patient: PatientRow): Promise<ConditionRow[]>;
+  observations(patient: PatientRow, filter: ObservationFilter): Promise<ObservationRow[]>;
+  medications(patient: PatientRow): Promise<MedicationRequestRow[]>;
+  allergies(patient: PatientRow): Promise<AllergyIntoleranceRow[]>;
+  immunizations(patient: PatientRow): Promise<ImmunizationRow[]>;
+  encounters(patient: PatientRow): Promise<EncounterRow[]>;
+  carePlans(patient: PatientRow): Promise<CarePlanRow[]>;
+  notes(patient: PatientRow): Promise<ClinicalNoteRow[]>;
+  coverage(patient: PatientRow): Promise<CoverageRow[]>;
+  claims(patient: PatientRow): Promise<ClaimRow[]>;
+  explanationOfBenefits(patient: PatientRow): Promise<ExplanationOfBenefitRow[]>;
+  /** Anonymized counts; buckets under `suppressionThreshold` have count null and suppressed true. */
+  statistics(suppressionThreshold: number): Promise<PatientStatisticsRow>;
+}
+
+/** Makes one EhrReader per request. `tenant` picks the tenant's FHIR base URL; unknown tenants get an empty reader. */
+export interface EhrConnector {
+  readonly name: string;
+  forRequest(tenant: string): EhrReader;
+}

@@ -1,0 +1,17 @@
+// Errors from any connector carry a kind and the connector's name, never the upstream response body: a FHIR
+// server's OperationOutcome or an HTML error page can echo PHI or internals.
+
+export type ConnectorErrorKind = 'UNAVAILABLE' | 'TIMEOUT' | 'REJECTED' | 'CONFLICT' | 'NOT_FOUND';
+
+export class ConnectorError extends Error {
+  override readonly name = 'ConnectorError';
+  constructor(
+    readonly connector: string,
+    readonly kind: ConnectorErrorKind,
+    /** Upstream HTTP status when there was one; never the body. */
+    readonly status: number | null,
+    message: string,
+  ) {
+    super(message);
+  }
+}

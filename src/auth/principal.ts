@@ -1,0 +1,18 @@
+// The verified caller. Built only from a verified JWT (src/auth/verify-token.ts): nothing about identity ever comes
+// from GraphQL arguments or input fields.
+
+export type PrincipalKind = 'user' | 'agent' | 'service';
+
+export interface Principal {
+  readonly sub: string;
+  readonly tenant: string;
+  readonly kind: PrincipalKind;
+  readonly roles: readonly string[];
+  readonly departments: readonly string[];
+  /** True when the token's `amr` claim shows a second factor (`mfa`, `otp`, `hwk`, `swk`, `sms`, `fpt`...). */
+  readonly mfa: boolean;
+  /** SMART v2 scopes from the `scope` claim (space-separated); null when the token has no `scope` claim. */
+  readonly scopes: readonly string[] | null;
+  /** Extra grants named in the policy document (for example `sensitive`), from the `grants` claim. */
+  readonly grants: readonly string[];
+}

@@ -1,0 +1,58 @@
+import { GraphQLError } from 'graphql';
+import type { ErrorCode } from './error-codes.js';
+
+// Every error a client sees is one of these: a GraphQLError whose `extensions.code` comes from the catalogue in
+// error-codes.ts. Anything else is masked at the edge (src/server/format-error.ts) with a correlation id.
+
+export class ClearanceError<E extends Record<string, unknown> = Record<string, unknown>> extends GraphQLError {
+  declare readonly extensions: { code: ErrorCode; http?: { status: number } } & E;
+
+  constructor(code: ErrorCode, message: string, extensions: E, httpStatus?: number) {
+    super(message, { extensions: { code, ...extensions, ...(httpStatus ? { http: { status: httpStatus } } : {}) } });
+  }
+}
+
+export type UnauthenticatedReason =
+  | 'MISSING_TOKEN'
+  | 'MALFORMED_TOKEN'
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'BAD_SIGNATURE'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'WRONG_ISSUER'
+  | 'WRONG_AUDIENCE'
+  | 'MISSING_CLAIM'
+  | 'INVALID_CLAIM'
+  | 'UNKNOWN_KEY';
+
+/** 401: the bearer token is absent or did not verify. Never echoes the token. */
+export class UnauthenticatedError extends ClearanceError<{ reason: UnauthenticatedReason }> {
+  constructor(reason: UnauthenticatedReason, message: string) {
+    super('UNAUTHENTICATED', message, { reason }, 401);
+  }
+}
+
+export class BadUserInputError extends ClearanceError<{ field: string | null }> {
+  constructor(message: string, field: string | null = null) {
+    super('BAD_USER_INPUT', message, { field });
+  }
+}
+
+export class NotFoundError extends ClearanceError<{ resource: string }> {
+  constructor(resource: string, message: string) {
+    super('NOT_FOUND', message, { resource });
+  }
+}
+
+export class ConflictError extends ClearanceError<{ reason: string }> {
+  constructor(reason: string, message: string) {
+    super('CONFLICT', message, { reason });
+  }
+}
+
+/** A connector's upstream failed. Names the connector and the kind of failure, never the upstream body. */
+export class UpstreamUnavailableError extends ClearanceError<{ connector: string; kind: string }> {
+  constructor(connector: string, kind: string, message: string) {
+    super('UPSTREAM_UNAVAILABLE', message, { connector, kind });
+  }
+}

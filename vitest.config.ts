@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  // One graphql instance: Node loads graphql's CommonJS build for the dependencies (graphql-tools, shield), so the
+  // tests must not get its .mjs build through Vite's `module` field ("Cannot use GraphQLObjectType from another realm").
+  resolve: { alias: { graphql: require.resolve('graphql') } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -56,3 +56,23 @@ export class UpstreamUnavailableError extends ClearanceError<{ connector: string
     super('UPSTREAM_UNAVAILABLE', message, { connector, kind });
   }
 }
+
+export interface ForbiddenExtensions {
+  readonly [key: string]: unknown;
+  readonly permission: string;
+  readonly dataClass: string;
+  readonly failedScope: string;
+  readonly ownerRole: string;
+  readonly ownerFunction: string;
+  readonly rolesWithPermission: readonly string[];
+  readonly grant: string | null;
+  readonly howToGet: string;
+  readonly policyVersion: string;
+}
+
+/** A denial from the policy: says what was missing, which scope failed, who owns it and how to get it. */
+export class ForbiddenError extends ClearanceError<ForbiddenExtensions> {
+  constructor(message: string, extensions: ForbiddenExtensions) {
+    super('FORBIDDEN', message, extensions);
+  }
+}

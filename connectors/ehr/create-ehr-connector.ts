@@ -1,0 +1,56 @@
+import type { EhrConnector, EhrReader } from './ehr-reader.js';
+import { emptyEhrReader } from './reader/empty-reader.js';
+import { FhirEhrReader } from './reader/fhir-ehr-reader.js';
+import { TenantFhirClient } from './reader/tenant-fhir-client.js';
+import type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
+
+// The EHR connector: a FHIR R4 REST client per tenant (fhir-kit-client), and per request an EhrReader with its own
+// DataLoaders. Failures surface as ConnectorError('ehr', kind, status, message) with no upstream body:
+// refused/reset connection and 5xx → UNAVAILABLE, deadline → TIMEOUT, 409/412 → CONFLICT, other 4xx → REJECTED;
+// a 404 or an invalid id on a read is null. A tenant without a base URL gets the empty reader (no patients).
+
+export type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
+
+export interface EhrConnectorOptions {
+  /** FHIR base URL per tenant, for example `{ acme: 'http://127.0.0.1:8080/fhir/acme' }`. */
+  readonly baseUrls: Readonly<Record<string, string>>;
+  /** Deadline of each HTTP call to the FHIR server. */
+  readonly timeoutMs: number;
+  /** Patient ids per search request (default 100: ~5 KB of query, under common 8 KB request-line limits). */
+  readonly chunkSize?: number;
+  /** `_count` per search page (default 1000, a common server maximum). */
+  readonly pageSize?: number;
+  /** Pages a single search may take before it fails (default 50). */
+  readonly maxPages?: number;
+  /** Sees every FHIR request before it is sent: metrics, tests counting requests. */
+  readonly onRequest?: (event: FhirRequestEvent) => void;
+  /** Clock for age bands (default: the system clock). */
+  readonly now?: () => Date;
+}
+
+export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
+  const chunkSize = options.chunkSize ?? 100;
+  const pageSize = options.pageSize ?? 1000;
+  const now = options.now ?? (() => new Date());
+  const clients = new Map<string, TenantFhirClient>();
+  for (const [tenant, baseUrl] of Object.entries(options.baseUrls)) {
+    clients.set(
+      tenant,
+      new TenantFhirClient({
+        tenant,
+        baseUrl: baseUrl.replace(/\/+$/, ''),
+        timeoutMs: options.timeoutMs,
+        pageSize,
+        maxPages: options.maxPages ?? 50,
+        onRequest: options.onRequest,
+      }),
+    );
+  }
+  return {
+    name: 'ehr',
+    forRequest(tenant: string): EhrReader {
+      const client = clients.get(tenant);
+      return client ? new FhirEhrReader({ tenant, client, chunkSize, now }) : emptyEhrReader();
+    },
+  };
+}

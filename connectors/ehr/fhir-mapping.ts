@@ -1,0 +1,204 @@
+import type {
+  AllergyIntolerance,
+  CarePlan,
+  Condition,
+  DiagnosticReport,
+  DocumentReference,
+  Encounter,
+  Immunization,
+  MedicationRequest,
+  Observation,
+  Patient,
+  Resource,
+} from '@medplum/fhirtypes';
+import { attachmentText, dosageText, firstCode, observationValue, orNull, referenceId, text } from './mapping/fhir-values.js';
+import type {
+  AllergyIntoleranceRow,
+  CarePlanRow,
+  ClinicalNoteRow,
+  ConditionRow,
+  EncounterRow,
+  ImmunizationRow,
+  MedicationRequestRow,
+  ObservationRow,
+  PatientRow,
+  RowGuard,
+} from './rows.js';
+import { hasSensitiveLabel } from './sensitivity.js';
+
+// FHIR R4 resources → the rows of rows.ts. Pure: no I/O, no clock. Every row gets its guard from the PatientRow it
+// belongs to (tenant, patient, departments), so a row-level rule decides the same way whichever path reached it;
+// `sensitive` comes from the row's own security labels (https://hl7.org/fhir/R4/security-labels.html).
+
+export { toClaimRow, toCoverageRow, toExplanationOfBenefitRow } from './mapping/billing-rows.js';
+export { referenceId } from './mapping/fhir-values.js';
+
+const DEPARTMENT_REFERENCE = /^Organization\/dept-([A-Za-z0-9-]+)$/;
+
+/** The department code of a `Organization/dept-<code>` reference (the seed's convention), else null. */
+export function departmentFromReference(reference: string | undefined): string | null {
+  return DEPARTMENT_REFERENCE.exec(reference ?? '')?.[1] ?? null;
+}
+
+/** The guard of a row of this patient's record; `sensitive` is the row's own sensitivity. */
+export function guardFor(patient: PatientRow, sensitive = false): RowGuard {
+  return { tenant: patient.guard.tenant, patientId: patient.id, departments: patient.guard.departments, sensitive };
+}
+
+function rowGuard(patient: PatientRow, resource: Resource): RowGuard {
+  return guardFor(patient, hasSensitiveLabel(resource.meta));
+}
+
+/** "Given Family" of the official name, else the first name; null when there is none. */
+function displayName(patient: Patient): string | null {
+  const name = patient.name?.find((candidate) => candidate.use === 'official') ?? patient.name?.[0];
+  if (!name) return null;
+  if (name.text && !name.given && !name.family) return name.text;
+  return [...(name.given ?? []), name.family].filter(Boolean).join(' ') || null;
+}
+
+function identifierValue(patient: Patient, typeCode: string, system?: string): string | null {
+  const found = patient.identifier?.find(
+    (identifier) => identifier.type?.coding?.some((coding) => coding.code === typeCode) || (system !== undefined && identifier.system === system),
+  );
+  return found?.value ?? null;
+}
+
+export function toPatientRow(tenant: string, patient: Patient): PatientRow {
+  const id = patient.id ?? '';
+  const department = departmentFromReference(patient.managingOrganization?.reference);
+  const departments = department ? [department] : [];
+  return {
+    guard: { tenant, patientId: id, departments, sensitive: hasSensitiveLabel(patient.meta) },
+    id,
+    name: displayName(patient),
+    gender: orNull(patient.gender),
+    birthDate: orNull(patient.birthDate),
+    department,
+    address: (patient.address ?? []).map((address) => ({
+      line: address.line ?? null,
+      city: orNull(address.city),
+      state: orNull(address.state),
+      postalCode: orNull(address.postalCode),
+      country: orNull(address.country),
+    })),
+    telecom: (patient.telecom ?? []).map((contact) => ({ system: orNull(contact.system), value: orNull(contact.value), use: orNull(contact.use) })),
+    // v2-0203 identifier types (https://terminology.hl7.org/CodeSystem-v2-0203.html): MR and SS.
+    mrn: identifierValue(patient, 'MR'),
+    ssn: identifierValue(patient, 'SS', 'http://hl7.org/fhir/sid/us-ssn'),
+  };
+}
+
+export function toConditionRow(condition: Condition, patient: PatientRow): ConditionRow {
+  const guard = rowGuard(patient, condition);
+  return {
+    guard,
+    id: condition.id ?? '',
+    code: firstCode(condition.code),
+    display: text(condition.code),
+    clinicalStatus: firstCode(condition.clinicalStatus),
+    onsetDate: condition.onsetDateTime ?? condition.onsetPeriod?.start ?? condition.recordedDate ?? null,
+    sensitive: guard.sensitive,
+  };
+}
+
+export function toObservationRow(observation: Observation, patient: PatientRow): ObservationRow {
+  const { value, unit } = observationValue(observation);
+  return {
+    guard: rowGuard(patient, observation),
+    id: observation.id ?? '',
+    code: firstCode(observation.code),
+    display: text(observation.code),
+    category: firstCode(observation.category?.[0]),
+    value,
+    unit,
+    effectiveDate: observation.effectiveDateTime ?? observation.effectivePeriod?.start ?? observation.effectiveInstant ?? observation.issued ?? null,
+  };
+}
+
+export function toMedicationRequestRow(request: MedicationRequest, patient: PatientRow): MedicationRequestRow {
+  return {
+    guard: rowGuard(patient, request),
+    id: request.id ?? '',
+    medication: text(request.medicationCodeableConcept) ?? request.medicationReference?.display ?? null,
+    status: orNull(request.status),
+    authoredOn: orNull(request.authoredOn),
+    dosage: dosageText(request.dosageInstruction?.[0]),
+  };
+}
+
+export function toAllergyIntoleranceRow(allergy: AllergyIntolerance, patient: PatientRow): AllergyIntoleranceRow {
+  return {
+    guard: rowGuard(patient, allergy),
+    id: allergy.id ?? '',
+    substance: text(allergy.code),
+    criticality: orNull(allergy.criticality),
+    clinicalStatus: firstCode(allergy.clinicalStatus),
+  };
+}
+
+export function toImmunizationRow(immunization: Immunization, patient: PatientRow): ImmunizationRow {
+  return {
+    guard: rowGuard(patient, immunization),
+    id: immunization.id ?? '',
+    vaccine: text(immunization.vaccineCode),
+    status: orNull(immunization.status),
+    date: immunization.occurrenceDateTime ?? immunization.recorded ?? null,
+  };
+}
+
+/** The patient an Encounter is about (Encounter.subject), so encounter(id) can load the guard's PatientRow. */
+export function encounterSubjectId(encounter: Encounter): string | null {
+  return referenceId(encounter.subject, 'Patient');
+}
+
+export function toEncounterRow(encounter: Encounter, patient: PatientRow): EncounterRow {
+  return {
+    guard: rowGuard(patient, encounter),
+    id: encounter.id ?? '',
+    type: text(encounter.type?.[0]),
+    status: orNull(encounter.status),
+    start: orNull(encounter.period?.start),
+    end: orNull(encounter.period?.end),
+    serviceProvider: encounter.serviceProvider?.display ?? null,
+    subjectId: encounterSubjectId(encounter) ?? patient.id,
+  };
+}
+
+export function toCarePlanRow(carePlan: CarePlan, patient: PatientRow): CarePlanRow {
+  return {
+    guard: rowGuard(patient, carePlan),
+    id: carePlan.id ?? '',
+    title: carePlan.title ?? text(carePlan.category?.[0]),
+    status: orNull(carePlan.status),
+    start: orNull(carePlan.period?.start),
+    activities: (carePlan.activity ?? []).flatMap((activity) => {
+      const name = text(activity.detail?.code) ?? activity.reference?.display;
+      return name ? [name] : [];
+    }),
+  };
+}
+
+export function toDiagnosticReportNote(report: DiagnosticReport, patient: PatientRow): ClinicalNoteRow {
+  const presented = (report.presentedForm ?? []).map(attachmentText).find((value) => value !== null);
+  return {
+    guard: rowGuard(patient, report),
+    id: report.id ?? '',
+    kind: 'DIAGNOSTIC_REPORT',
+    title: text(report.code),
+    date: report.effectiveDateTime ?? report.effectivePeriod?.start ?? report.issued ?? null,
+    text: presented ?? report.conclusion ?? null,
+  };
+}
+
+export function toDocumentReferenceNote(document: DocumentReference, patient: PatientRow): ClinicalNoteRow {
+  const content = (document.content ?? []).map((item) => attachmentText(item.attachment)).find((value) => value !== null);
+  return {
+    guard: rowGuard(patient, document),
+    id: document.id ?? '',
+    kind: 'DOCUMENT_REFERENCE',
+    title: document.description ?? text(document.type) ?? document.content?.[0]?.attachment?.title ?? null,
+    date: orNull(document.date),
+    text: content ?? null,
+  };
+}

@@ -1,0 +1,92 @@
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { Client } from 'fhir-kit-client';
+import type { SearchParams } from 'fhir-kit-client';
+import { ConnectorError } from '../../shared/connector-error.js';
+import { toConnectorError } from '../../shared/http-failure.js';
+
+// One tenant's FHIR endpoint as the reader sees it: fhir-kit-client underneath, plus what every call needs here:
+// a deadline per HTTP call, errors turned into ConnectorError without the upstream body, a hook that sees every
+// request (tests count them), and paging of searches (https://hl7.org/fhir/R4/http.html#paging).
+
+export interface FhirRequestEvent {
+  readonly tenant: string;
+  readonly method: 'GET';
+  /** Relative to the tenant base, for example "Condition?patient=...". Holds patient ids: do not log it. */
+  readonly url: string;
+}
+
+export interface TenantFhirClientOptions {
+  readonly tenant: string;
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  /** Entries asked for per search page (`_count`). */
+  readonly pageSize: number;
+  /** A search needing more pages than this fails rather than loading an unbounded record. */
+  readonly maxPages: number;
+  readonly onRequest?: (event: FhirRequestEvent) => void;
+}
+
+export class TenantFhirClient {
+  private readonly client: Client;
+
+  constructor(private readonly options: TenantFhirClientOptions) {
+    this.client = new Client({ baseUrl: options.baseUrl });
+  }
+
+  get pageSize(): number {
+    return this.options.pageSize;
+  }
+
+  /** One search request, one page. */
+  async searchPage<T extends Resource>(resourceType: T['resourceType'], params: SearchParams): Promise<Bundle<T>> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+      for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
+    }
+    this.options.onRequest?.({ tenant: this.options.tenant, method: 'GET', url: `${resourceType}?${query.toString()}` });
+    const operation = `${resourceType} search`;
+    let result: unknown;
+    try {
+      result = await this.client.search({ resourceType, searchParams: params, options: { signal: AbortSignal.timeout(this.options.timeoutMs) } });
+    } catch (err) {
+      const error = toConnectorError('ehr', operation, err);
+      // A search answered 404 means the base URL is wrong, not that nothing matched: the request is rejected.
+      if (error.kind === 'NOT_FOUND') throw new ConnectorError('ehr', 'REJECTED', 404, `ehr: ${operation} was rejected (HTTP 404)`);
+      throw error;
+    }
+    if ((result as Resource | undefined)?.resourceType !== 'Bundle') {
+      throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${operation} did not answer a Bundle`);
+    }
+    return result as Bundle<T>;
+  }
+
+  /**
+   * Every match, page by page with `_offset` while pages come back full (medplum gives no next links).
+   * `enough` lets a caller stop early, for example once each patient has its newest N observations.
+   */
+  async searchAll<T extends Resource>(
+    resourceType: T['resourceType'],
+    params: SearchParams,
+    enough?: (soFar: readonly T[]) => boolean,
+  ): Promise<T[]> {
+    const { pageSize, maxPages } = this.options;
+    const all: T[] = [];
+    for (let page = 0; page < maxPages; page++) {
+      const bundle = await this.searchPage<T>(resourceType, { ...params, _count: pageSize, _offset: page * pageSize });
+      const entries = (bundle.entry ?? []).flatMap((entry) => (entry.resource ? [entry.resource] : []));
+      all.push(...entries);
+      const exhausted = entries.length < pageSize || (bundle.total !== undefined && all.length >= bundle.total);
+      if (exhausted || enough?.(all)) return all;
+    }
+    throw new ConnectorError('ehr', 'REJECTED', null, `ehr: ${resourceType} search has more than ${maxPages} pages`);
+  }
+
+  /** The number of matches, without transferring them: `_count=0&_total=accurate` (https://hl7.org/fhir/R4/search.html#total). */
+  async count(resourceType: Resource['resourceType'], params: SearchParams): Promise<number> {
+    const bundle = await this.searchPage(resourceType, { ...params, _count: 0, _total: 'accurate' });
+    if (typeof bundle.total !== 'number') {
+      throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${resourceType} count did not report a total`);
+    }
+    return bundle.total;
+  }
+}

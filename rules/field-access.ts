@@ -1,0 +1,70 @@
+// Which rule guards each field of each object type. Kept as data beside the policy: the shield tree is generated
+// from it, and test/rules/field-coverage.test.ts fails when a schema field has no entry here (or an entry names a
+// field that no longer exists). Rules sit on concrete types only: graphql-shield ignores interface keys.
+
+export type FieldRule =
+  /** Any verified principal: the field is about the caller or structural. */
+  | { readonly kind: 'authenticated' }
+  /**
+   * Read of a data class. `row`: decided against the parent row's guard (tenant, departments), so the same field is
+   * guarded the same way whichever path reached it. `sensitiveAware`: also needs `sensitive` when the row is.
+   */
+  | { readonly kind: 'read'; readonly dataClass: string; readonly row: boolean; readonly sensitiveAware?: boolean }
+  /**
+   * A value object with no guard of its own, reachable only through the listed fields, which carry the rule.
+   * test/rules/field-coverage.test.ts proves no other field returns the type.
+   */
+  | { readonly kind: 'inherit'; readonly reachedFrom: readonly string[] };
+
+const authenticated: FieldRule = { kind: 'authenticated' };
+const read = (dataClass: string, row = true): FieldRule => ({ kind: 'read', dataClass, row });
+const inherit = (...reachedFrom: string[]): FieldRule => ({ kind: 'inherit', reachedFrom });
+const all = (fields: readonly string[], rule: FieldRule) => Object.fromEntries(fields.map((f) => [f, rule]));
+
+export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRule>>>> = {
+  Query: {
+    me: authenticated,
+    // Looking a patient up at all needs demographics somewhere in scope: a caller with no patient access gets a
+    // denial, not an empty object that would confirm the id exists.
+    node: read('demographics', false),
+    patient: read('demographics', false),
+    patients: read('demographics', false),
+    patientStatistics: read('aggregates', false),
+  },
+  Me: all(['sub', 'tenant', 'kind', 'roles', 'departments', 'mfa', 'scopes', 'grants', 'permissions', 'policyVersion'], inherit('Query.me')),
+  EffectivePermission: all(['dataClass', 'action', 'scope', 'via'], inherit('Me.permissions')),
+  PatientConnection: all(['edges', 'pageInfo'], inherit('Query.patients')),
+  PatientEdge: all(['cursor', 'node'], inherit('PatientConnection.edges')),
+  PageInfo: all(['hasNextPage', 'endCursor'], inherit('PatientConnection.pageInfo')),
+  Patient: {
+    ...all(['id', 'name', 'gender', 'birthDate', 'department'], read('demographics')),
+    ...all(['address', 'telecom'], read('contact')),
+    // Masked to the last four for anyone with demographics; the resolver unmasks with the identifiers permission.
+    ...all(['mrn', 'ssn'], read('demographics')),
+    ...all(['conditions', 'immunizations', 'carePlans'], read('clinical')),
+    observations: read('observations'),
+    ...all(['medications', 'allergies'], read('medications')),
+    encounters: read('encounters'),
+    notes: read('notes'),
+    ...all(['coverage', 'claims', 'explanationOfBenefits'], read('financial')),
+  },
+  Address: all(['line', 'city', 'state', 'postalCode', 'country'], inherit('Patient.address')),
+  ContactPoint: all(['system', 'value', 'use'], inherit('Patient.telecom')),
+  Condition: {
+    ...all(['id', 'clinicalStatus', 'onsetDate', 'sensitive'], read('clinical')),
+    ...all(['code', 'display'], { kind: 'read', dataClass: 'clinical', row: true, sensitiveAware: true }),
+  },
+  Observation: all(['id', 'code', 'display', 'category', 'value', 'unit', 'effectiveDate'], read('observations')),
+  MedicationRequest: all(['id', 'medication', 'status', 'authoredOn', 'dosage'], read('medications')),
+  AllergyIntolerance: all(['id', 'substance', 'criticality', 'clinicalStatus'], read('medications')),
+  Immunization: all(['id', 'vaccine', 'status', 'date'], read('clinical')),
+  // Encounter.subject is a second path to Patient: its fields are guarded by the Patient rules above.
+  Encounter: all(['id', 'type', 'status', 'start', 'end', 'serviceProvider', 'subject'], read('encounters')),
+  CarePlan: all(['id', 'title', 'status', 'start', 'activities'], read('clinical')),
+  ClinicalNote: all(['id', 'kind', 'title', 'date', 'text'], read('notes')),
+  Coverage: all(['id', 'payer', 'status', 'subscriberId', 'periodStart'], read('financial')),
+  Claim: all(['id', 'status', 'type', 'created', 'provider', 'insurer', 'total', 'currency', 'patient'], read('financial')),
+  ExplanationOfBenefit: all(['id', 'status', 'created', 'insurer', 'totalSubmitted', 'payment', 'currency'], read('financial')),
+  PatientStatistics: all(['total', 'byGender', 'byAgeBand', 'suppressionThreshold'], read('aggregates', false)),
+  StatisticsBucket: all(['label', 'count', 'suppressed'], inherit('PatientStatistics.byGender', 'PatientStatistics.byAgeBand')),
+};

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import defaultPolicyJson from './default-policy.json' with { type: 'json' };
+
+// The policy is data: a versioned document of roles, functions, data classes, grants and scopes. This file only
+// describes and validates its shape; rules/decide.ts is the one place that turns it into decisions.
+
+const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case kebab name');
+
+const permissionSchema = z.object({
+  dataClasses: z.array(name).min(1),
+  actions: z.array(z.enum(['read'])).min(1),
+  /** tenant: any patient of the principal's tenant. department: only patients of the principal's departments. */
+  scope: z.enum(['tenant', 'department']),
+});
+
+export const policyDocumentSchema = z
+  .object({
+    version: z.string().min(1),
+    description: z.string(),
+    functions: z.array(name).min(1),
+    dataClasses: z.record(
+      name,
+      z.object({ description: z.string(), owner: name, fhirResources: z.array(z.string().regex(/^[A-Z][A-Za-z]+$/)).min(1) }),
+    ),
+    grants: z.record(
+      name,
+      z.object({ description: z.string(), owner: name, eligibleRoles: z.array(name).min(1), permissions: z.array(permissionSchema).min(1) }),
+    ),
+    roles: z.record(
+      name,
+      z.object({
+        function: name,
+        description: z.string(),
+        principalKinds: z.array(z.enum(['user', 'agent', 'service'])).min(1),
+        permissions: z.array(permissionSchema),
+      }),
+    ),
+  })
+  .superRefine((doc, ctx) => {
+    // Cross-references: a typo in a role or data class name must fail loudly, never grant or deny silently.
+    const roles = new Set(Object.keys(doc.roles));
+    const classes = new Set(Object.keys(doc.dataClasses));
+    const functions = new Set(doc.functions);
+    const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    for (const [id, dc] of Object.entries(doc.dataClasses)) {
+      if (!roles.has(dc.owner)) problem(['dataClasses', id, 'owner'], `unknown role "${dc.owner}"`);
+    }
+    const checkPermissions = (path: string[], permissions: z.infer<typeof permissionSchema>[]) =>
+      permissions.forEach((p, i) =>
+        p.dataClasses.forEach((c) => classes.has(c) || problem([...path, i, 'dataClasses'], `unknown data class "${c}"`)),
+      );
+    for (const [id, role] of Object.entries(doc.roles)) {
+      if (!functions.has(role.function)) problem(['roles', id, 'function'], `unknown function "${role.function}"`);
+      checkPermissions(['roles', id, 'permissions'], role.permissions);
+    }
+    for (const [id, grant] of Object.entries(doc.grants)) {
+      if (!roles.has(grant.owner)) problem(['grants', id, 'owner'], `unknown role "${grant.owner}"`);
+      grant.eligibleRoles.forEach((r) => roles.has(r) || problem(['grants', id, 'eligibleRoles'], `unknown role "${r}"`));
+      checkPermissions(['grants', id, 'permissions'], grant.permissions);
+    }
+  });
+
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+export type PolicyPermission = z.infer<typeof permissionSchema>;
+export type PermissionScopeKind = PolicyPermission['scope'];
+export type PolicyAction = PolicyPermission['actions'][number];
+
+export class PolicyDocumentError extends Error {
+  override readonly name = 'PolicyDocumentError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid policy document:\n- ${problems.join('\n- ')}`);
+  }
+}
+
+/** Validates a policy document and returns it frozen; all problems are reported together. */
+export function parsePolicyDocument(input: unknown): PolicyDocument {
+  const result = policyDocumentSchema.safeParse(input);
+  if (!result.success) {
+    throw new PolicyDocumentError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return deepFreeze(result.data);
+}
+
+export function defaultPolicy(): PolicyDocument {
+  return parsePolicyDocument(defaultPolicyJson);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

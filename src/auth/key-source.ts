@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { ConfigError } from '../config/config-error.js';
+import type { GatewayConfig } from '../config/config.js';
+import { createDevKeyGetter, loadOrCreateDevKeys } from './dev-keys.js';
+
+// Where the verifier's pinned keys come from: the IdP's JWKS URL, a JWKS file, or (embedded mode only) the dev key
+// pair. Whatever the source, the key set is fixed here: tokens never choose their own key (RFC 8725 section 3.10).
+
+/** JWK members that hold secret material (RFC 7518 section 6.2.2, 6.3.2, 6.4.1). A verifier needs none of them. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/**
+ * The IdP's JWKS over HTTP(S). jose caches it (10 min), refetches on an unknown `kid` at most every 30 s (key
+ * rotation), times out after 5 s and does not follow redirects.
+ */
+export function createRemoteKeyGetter(url: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(url));
+}
+
+/** Reads a JWKS file, refusing it if any key carries private or symmetric material: that file should not exist. */
+export async function loadJwksFile(path: string): Promise<JSONWebKeySet> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
+    throw new ConfigError([`JWKS_FILE: cannot be read as JSON (${why})`]);
+  }
+  const keys: unknown = (json as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new ConfigError(['JWKS_FILE: must be a JWK Set, {"keys": [...]}, with at least one key']);
+  }
+  const problems: string[] = [];
+  keys.forEach((key: unknown, index) => {
+    if (key === null || typeof key !== 'object') {
+      problems.push(`JWKS_FILE: key #${index + 1} is not a JSON object`);
+      return;
+    }
+    const found = PRIVATE_MEMBERS.filter((member) => Object.hasOwn(key, member));
+    if (found.length > 0) {
+      problems.push(
+        `JWKS_FILE: key #${index + 1} holds private or secret material (${found.join(', ')}); publish public keys only`,
+      );
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return json as JSONWebKeySet;
+}
+
+export async function createFileKeyGetter(path: string): Promise<JWTVerifyGetKey> {
+  const jwks = await loadJwksFile(path);
+  try {
+    return createLocalJWKSet(jwks);
+  } catch {
+    throw new ConfigError(['JWKS_FILE: is not a valid JWK Set']);
+  }
+}
+
+/** Picks the key source the config names; embedded mode without a JWKS uses (and creates) the dev key pair. */
+export async function createKeyGetter(
+  config: Pick<GatewayConfig, 'mode' | 'stateDir' | 'auth'>,
+): Promise<JWTVerifyGetKey> {
+  if (config.auth.jwksUrl !== null) return createRemoteKeyGetter(config.auth.jwksUrl);
+  if (config.auth.jwksFile !== null) return createFileKeyGetter(config.auth.jwksFile);
+  if (config.mode === 'production') throw new ConfigError(['JWKS_URL or JWKS_FILE: required in production']);
+  return createDevKeyGetter(await loadOrCreateDevKeys(config.stateDir));
+}

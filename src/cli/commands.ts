@@ -1,0 +1,6 @@
+import type { CliCommand } from './cli-command.js';
+import { tokenCommand } from './token-command.js';
+
+// Every subcommand, in `clearance --help` order. To add one (audit, policy...): write <name>-command.ts exporting a
+// CliCommand and list it here.
+export const COMMANDS: readonly CliCommand[] = [tokenCommand];

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import type { SupportedAlgorithm } from '../auth/algorithms.js';
+import { ConfigError } from './config-error.js';
+import { deepFreeze } from './deep-freeze.js';
+import { envField } from './env-field.js';
+import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-parsers.js';
+
+// The one place environment variables are interpreted. Callers pass env and argv in (only src/main.ts and src/cli
+// read process.env), get a deeply frozen GatewayConfig, or one ConfigError listing every problem at once.
+
+export type GatewayMode = 'embedded' | 'production';
+
+export interface GatewayConfig {
+  readonly mode: GatewayMode;
+  readonly port: number;
+  readonly host: string;
+  readonly stateDir: string;
+  readonly auth: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly algorithms: readonly SupportedAlgorithm[];
+    readonly jwksUrl: string | null;
+    readonly jwksFile: string | null;
+    readonly clockToleranceSec: number;
+  };
+  readonly redisUrl: string | null;
+  /** null: the embedded FHIR server (embedded mode only). */
+  readonly fhir: { readonly baseUrls: Readonly<Record<string, string>> | null; readonly timeoutMs: number };
+  readonly limits: { readonly defaultPageSize: number; readonly maxPageSize: number };
+  /** Aggregates over fewer than `suppressionThreshold` patients are suppressed (small-cell suppression). */
+  readonly statistics: { readonly suppressionThreshold: number };
+  readonly logLevel: string;
+}
+
+export const DEV_ISSUER = 'clearance-dev';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const EnvSchema = z.object({
+  PORT: envField(integer(0, 65_535)),
+  HOST: envField(text),
+  CLEARANCE_STATE_DIR: envField(text),
+  CLEARANCE_DEV_KEYS: envField(text),
+  JWT_ISSUER: envField(text),
+  JWT_AUDIENCE: envField(text),
+  JWT_ALGORITHMS: envField(algorithmList),
+  // RFC 7519 section 4.1.4 allows "some small leeway"; minutes at most.
+  JWT_CLOCK_TOLERANCE_SEC: envField(integer(0, 300)),
+  JWKS_URL: envField(url(['https:', 'http:'])),
+  JWKS_FILE: envField(text),
+  REDIS_URL: envField(url(['redis:', 'rediss:'])),
+  FHIR_BASE_URLS: envField(tenantUrlMap),
+  FHIR_TIMEOUT_MS: envField(integer(1, 120_000)),
+  DEFAULT_PAGE_SIZE: envField(integer(1, 10_000)),
+  MAX_PAGE_SIZE: envField(integer(1, 10_000)),
+  STATS_SUPPRESSION_THRESHOLD: envField(integer(1, 1_000)),
+  LOG_LEVEL: envField(oneOf(LOG_LEVELS)),
+});
+
+type Env = z.infer<typeof EnvSchema>;
+
+/** Is `name` set to something other than blanks? Used for checks that must run even when the value is invalid. */
+function isSet(env: Record<string, string | undefined>, name: string): boolean {
+  return (env[name]?.trim() ?? '') !== '';
+}
+
+function isLoopback(href: string): boolean {
+  const host = new URL(href).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
+/** Rules across variables and modes; they look at raw presence so they are reported even beside parse errors. */
+function crossChecks(mode: GatewayMode, raw: Record<string, string | undefined>, env: Partial<Env>): string[] {
+  const problems: string[] = [];
+  if (isSet(raw, 'JWKS_URL') && isSet(raw, 'JWKS_FILE')) problems.push('JWKS_URL and JWKS_FILE: set only one');
+  const { DEFAULT_PAGE_SIZE: pageSize, MAX_PAGE_SIZE: maxPageSize } = env;
+  if (pageSize !== undefined && maxPageSize !== undefined && pageSize > maxPageSize) {
+    problems.push('DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE');
+  }
+  if (mode !== 'production') return problems;
+  if (!isSet(raw, 'JWKS_URL') && !isSet(raw, 'JWKS_FILE')) {
+    problems.push('JWKS_URL or JWKS_FILE: required in production (dev keys are embedded mode only)');
+  }
+  // Signing keys fetched over plain HTTP can be swapped by anyone on the network path; loopback is allowed for
+  // a sidecar IdP or local tests.
+  if (env.JWKS_URL !== undefined && env.JWKS_URL.startsWith('http:') && !isLoopback(env.JWKS_URL)) {
+    problems.push('JWKS_URL: must use https in production');
+  }
+  if (!isSet(raw, 'REDIS_URL')) problems.push('REDIS_URL: required in production (approvals, rate limits, sessions)');
+  if (!isSet(raw, 'FHIR_BASE_URLS')) {
+    problems.push('FHIR_BASE_URLS: required in production (the embedded FHIR server is for embedded mode only)');
+  }
+  if (!isSet(raw, 'JWT_ISSUER')) problems.push('JWT_ISSUER: required in production');
+  if (isSet(raw, 'CLEARANCE_DEV_KEYS')) problems.push('CLEARANCE_DEV_KEYS: must not be set in production');
+  return problems;
+}
+
+/** Production when NODE_ENV=production or the process was started with --production; embedded otherwise. */
+export function detectMode(env: Record<string, string | undefined>, argv: readonly string[]): GatewayMode {
+  return env.NODE_ENV?.trim() === 'production' || argv.includes('--production') ? 'production' : 'embedded';
+}
+
+export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[]): GatewayConfig {
+  const mode = detectMode(env, argv);
+
+  const parsed = EnvSchema.safeParse(env);
+  const e: Partial<Env> = parsed.success ? parsed.data : partialParse(env);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`)),
+    ...crossChecks(mode, env, e),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return deepFreeze({
+    mode,
+    port: e.PORT ?? 4000,
+    host: e.HOST ?? '127.0.0.1',
+    stateDir: e.CLEARANCE_STATE_DIR ?? '.clearance',
+    auth: {
+      issuer: e.JWT_ISSUER ?? DEV_ISSUER,
+      audience: e.JWT_AUDIENCE ?? 'clearance',
+      algorithms: e.JWT_ALGORITHMS ?? ['ES256', 'RS256'],
+      jwksUrl: e.JWKS_URL ?? null,
+      jwksFile: e.JWKS_FILE ?? null,
+      clockToleranceSec: e.JWT_CLOCK_TOLERANCE_SEC ?? 30,
+    },
+    redisUrl: e.REDIS_URL ?? null,
+    fhir: { baseUrls: e.FHIR_BASE_URLS ?? null, timeoutMs: e.FHIR_TIMEOUT_MS ?? 5000 },
+    limits: { defaultPageSize: e.DEFAULT_PAGE_SIZE ?? 20, maxPageSize: e.MAX_PAGE_SIZE ?? 100 },
+    statistics: { suppressionThreshold: e.STATS_SUPPRESSION_THRESHOLD ?? 5 },
+    logLevel: e.LOG_LEVEL ?? 'info',
+  });
+}
+
+/** The variables that did parse, for cross-checks when others failed. */
+function partialParse(env: Record<string, string | undefined>): Partial<Env> {
+  const out: Partial<Record<keyof Env, unknown>> = {};
+  for (const key of Object.keys(EnvSchema.shape) as (keyof Env)[]) {
+    const one = EnvSchema.shape[key].safeParse(env[key]);
+    if (one.success) out[key] = one.data;
+  }
+  return out as Partial<Env>;
+}

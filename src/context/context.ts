@@ -1,0 +1,22 @@
+import type { EhrReader } from '../../connectors/ehr/ehr-reader.js';
+import type { PrincipalPolicy } from '../../rules/decide.js';
+import type { Principal } from '../auth/principal.js';
+
+// What every resolver and rule gets. Built once per request by src/context/create-context.ts after the token has
+// verified; everything with I/O sits behind an interface here, so tests can hand in real or in-memory parts.
+
+export interface RequestLimits {
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+  readonly suppressionThreshold: number;
+}
+
+export interface GatewayContext {
+  readonly requestId: string;
+  readonly principal: Principal;
+  /** The policy compiled for this principal: the one place decisions come from. */
+  readonly access: PrincipalPolicy;
+  /** This request's EHR reader (its DataLoaders batch and cache per request). */
+  readonly ehr: EhrReader;
+  readonly limits: RequestLimits;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Category, Environment, Risk } from './environment.js';
+import type { Problem } from './setting-catalog.js';
+
+// What can be stopped in an emergency, who may stop it, and what resuming it is (a governed change).
+// Targets: `connector:<id>`, `automation:billing`, `automation:messaging`, `agent:<id>`.
+
+export type StopTargetKind = 'connector' | 'automation:billing' | 'automation:messaging' | 'agent';
+
+export interface StopTarget {
+  /** The canonical string: `connector:ehr`, `automation:billing`, `agent:triage-bot`. */
+  readonly id: string;
+  readonly kind: StopTargetKind;
+}
+
+export interface StopRule {
+  readonly category: Category;
+  /** Roles that may stop at once; the same roles may propose the (governed) resume. */
+  readonly stopRoles: readonly string[];
+}
+
+export interface StopPolicy {
+  readonly rules: Readonly<Record<StopTargetKind, StopRule>>;
+  readonly resumeRisk: Readonly<Record<Environment, Risk>>;
+}
+
+export const DEFAULT_STOP_POLICY: StopPolicy = {
+  rules: {
+    connector: { category: 'integration', stopRoles: ['system-admin', 'integration-engineer', 'security-admin'] },
+    'automation:billing': { category: 'billing-automation', stopRoles: ['billing-manager', 'security-admin'] },
+    'automation:messaging': { category: 'messaging', stopRoles: ['ops-manager', 'clinical-admin', 'security-admin'] },
+    agent: { category: 'ai-behavior', stopRoles: ['clinical-admin', 'security-admin'] },
+  },
+  resumeRisk: { STAGING: 'MEDIUM', PRODUCTION: 'HIGH' },
+};
+
+const ID = /^[a-z][a-z0-9-]{0,62}$/;
+
+export type StopTargetResult = { readonly ok: true; readonly target: StopTarget } | { readonly ok: false; readonly problems: Problem[] };
+
+export function parseStopTarget(raw: string): StopTargetResult {
+  if (raw === 'automation:billing' || raw === 'automation:messaging') return { ok: true, target: { id: raw, kind: raw } };
+  const m = /^(connector|agent):(.+)$/.exec(raw);
+  if (m && ID.test(m[2] ?? '')) return { ok: true, target: { id: raw, kind: m[1] as 'connector' | 'agent' } };
+  return {
+    ok: false,
+    problems: [{ path: 'target', message: 'must be connector:<id>, automation:billing, automation:messaging or agent:<id> (ids lower-case kebab-case)' }],
+  };
+}
+
+/** The value of a target's stop state: the store keeps it versioned like a setting (version 0: never stopped). */
+export const stopStateSchema = z.union([
+  z.strictObject({ stopped: z.literal(true), reason: z.string().min(1), by: z.string().min(1), at: z.string().min(1) }),
+  z.strictObject({ stopped: z.literal(false) }),
+]);
+export type StopState = z.infer<typeof stopStateSchema>;
+
+/** A resume may only set `{ stopped: false }`. */
+export const resumeValueSchema = z.strictObject({ stopped: z.literal(false, 'a resume sets stopped to false') });
+export const RUNNING: StopState = { stopped: false };

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+// The zod schemas of setting values, one per kind of setting. Messages are written for people: a bad value is
+// reported as "value.threshold: must be between 0 and 1" (see validateSettingValue in setting-catalog.ts).
+
+const between = (min: number, max: number) => z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`);
+const intBetween = (min: number, max: number) => between(min, max).int('must be a whole number');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const unique = <T extends z.ZodType>(item: T) =>
+  z.array(item).refine((xs) => new Set(xs.map((x) => JSON.stringify(x))).size === xs.length, 'must not contain duplicates');
+
+/** https only, except http on localhost (the embedded dev FHIR server). No credentials inside the URL. */
+export const serviceUrl = z
+  .string()
+  .refine((s) => URL.canParse(s), 'must be an absolute URL')
+  .refine((s) => {
+    if (!URL.canParse(s)) return true;
+    const u = new URL(s);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname));
+  }, 'must use https (http only on localhost)')
+  .refine((s) => !URL.canParse(s) || (new URL(s).username === '' && new URL(s).password === ''), 'must not contain credentials');
+
+const money = z.strictObject({
+  amount: z.number().min(0, 'must be zero or more').max(1_000_000, 'must be at most 1000000'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+});
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
+const QUEUES = ['nurse-triage', 'front-desk', 'billing'] as const;
+const CHANNELS = ['sms', 'email', 'portal', 'voice'] as const;
+
+export const settingValueSchemas = {
+  model: z.strictObject({
+    provider: text(60),
+    model: text(120),
+    temperature: between(0, 2),
+  }),
+  promptTemplate: z.strictObject({
+    text: text(20_000),
+    variables: unique(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'must be an identifier')),
+  }),
+  guardrails: z.strictObject({
+    blockedTopics: unique(text(100)),
+    requireCitations: z.boolean(),
+    redactPhiInLogs: z.literal(true, 'must be true: PHI never reaches logs'),
+    maxOutputTokens: intBetween(1, 16_384),
+  }),
+  safetyThreshold: z.strictObject({ threshold: between(0, 1) }),
+  agentAutonomy: z.strictObject({
+    level: z.enum(['off', 'draft-only', 'act-with-approval', 'autonomous'], 'must be off, draft-only, act-with-approval or autonomous'),
+    allowedActions: unique(z.enum(['send-message', 'write-note', 'request-refill', 'create-task'])),
+  }),
+  /** null: the connector is not configured in this environment. */
+  baseUrl: serviceUrl.nullable(),
+  smartScopes: unique(z.string().regex(/^(patient|user|system)\/([A-Z][A-Za-z]+|\*)\.(?=[cruds])c?r?u?d?s?$/, 'must be a SMART v2 scope such as patient/Observation.rs')),
+  flag: z.boolean(),
+  writeBackMappings: unique(
+    z.strictObject({
+      source: z.enum(['visit-summary', 'triage-note', 'medication-reconciliation', 'care-plan'], 'must be a known draft source'),
+      resourceType: z.string().regex(/^[A-Z][A-Za-z]+$/, 'must be a FHIR resource type'),
+      mode: z.enum(['create', 'update'], 'must be create or update'),
+    }),
+  ),
+  webhookRoutes: unique(z.strictObject({ event: z.string().regex(/^[a-z]+(\.[a-z-]+)+$/, 'must be an event name such as patient.updated'), url: serviceUrl })),
+  invoiceTriggers: unique(z.enum(['encounter-closed', 'claim-adjudicated', 'monthly-statement', 'on-demand'], 'must be a known invoice trigger')),
+  reminderCadenceDays: z
+    .array(intBetween(1, 365))
+    .min(1, 'must have at least one reminder')
+    .max(10, 'must have at most 10 reminders')
+    .refine((xs) => xs.every((x, i) => i === 0 || x > (xs[i - 1] ?? 0)), 'must be strictly increasing'),
+  money,
+  failedPaymentEscalation: z.strictObject({
+    afterAttempts: intBetween(1, 10),
+    escalateTo: z.enum(QUEUES, 'must be nurse-triage, front-desk or billing'),
+    pauseAutoCollection: z.boolean(),
+  }),
+  messagingTemplates: z.record(
+    z.string().regex(/^[a-z][a-z0-9-]*$/, 'template ids must be kebab-case'),
+    z.strictObject({ locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as en or es-US'), channel: z.enum(CHANNELS), body: text(2_000) }),
+  ),
+  channels: unique(z.enum(CHANNELS, 'must be sms, email, portal or voice')).min(1, 'must enable at least one channel'),
+  officeHours: z.strictObject({
+    timezone: z.string().regex(/^[A-Za-z]+(\/[A-Za-z0-9_+-]+)+$|^UTC$/, 'must be an IANA time zone such as America/New_York'),
+    weekly: z.array(
+      z
+        .strictObject({ day: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), open: hhmm, close: hhmm })
+        .refine((d) => d.open < d.close, { message: 'must close after it opens', path: ['close'] }),
+    ),
+  }),
+  routingRules: z.array(
+    z.strictObject({
+      match: z.strictObject({ keywords: unique(text(60)).optional(), language: z.string().regex(/^[a-z]{2}$/, 'must be a language code such as es').optional() }),
+      queue: z.enum(QUEUES, 'must be nurse-triage, front-desk or billing'),
+    }),
+  ),
+  emergencyEscalationRules: z
+    .array(
+      z.strictObject({
+        keywords: unique(text(60)).min(1, 'must have at least one keyword'),
+        action: z.enum(['advise-emergency-services', 'page-on-call', 'nurse-triage-urgent'], 'must be a known escalation action'),
+      }),
+    )
+    .min(1, 'must keep at least one emergency rule'),
+  mfaPolicy: z.strictObject({
+    requiredFor: z.enum(['all-users', 'admins-and-approvers'], 'must be all-users or admins-and-approvers'),
+    requiredForApprovals: z.literal(true, 'must be true: approvals always need MFA where rules say so'),
+    maxSessionHours: intBetween(1, 24),
+  }),
+  /** HIPAA documentation is kept six years: 2190 days is the floor. */
+  retentionDays: intBetween(2190, 36_500),
+} as const;

@@ -1,0 +1,52 @@
+import { ConfigError } from './config/config-error.js';
+import { parseConfig } from './config/config.js';
+import { createLogger } from './server/logger.js';
+import { startClearance } from './server/start-clearance.js';
+
+// Entry point: the only file of the server that reads process.env. `npm start` runs it.
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env, process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const running = await startClearance(config, { logger });
+  if (config.mode === 'embedded') {
+    process.stdout.write(
+      [
+        '',
+        `Clearance (embedded default) at ${running.url}/graphql`,
+        'WARNING: embedded mode keeps state in memory (not durable) and signs tokens with a local dev key.',
+        `Embedded FHIR R4 server with Synthea sample patients: tenants acme and globex at ${running.fhir?.baseUrl('acme').replace(/\/acme$/, '/<tenant>')}`,
+        'Mint a token (in another terminal):',
+        '  npx --no clearance token --role clinician --tenant acme --dept cardiology',
+        'Then:',
+        `  curl -s ${running.url}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
+        `    -d '{"query":"{ me { sub roles permissions { dataClass scope } } }"}'`,
+        '',
+      ].join('\n'),
+    );
+  } else {
+    logger.info({ url: running.url }, 'clearance started');
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`clearance failed to start: ${(e as Error)?.message ?? String(e)}\n`);
+  process.exit(1);
+});

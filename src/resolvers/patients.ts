@@ -1,0 +1,57 @@
+import type { PatientRow } from '../../connectors/ehr/rows.js';
+import type { GatewayContext } from '../context/context.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { decodeCursor, encodeCursor, pageSize, parseGlobalId, requireFhirId } from './ids.js';
+import { maskIdentifier } from './mask.js';
+
+// Thin: fetch through ctx.ehr, shape for GraphQL. Whether a field may be returned is decided by the shield tree
+// (rules/), never here; the only policy question asked here is whether to unmask identifiers, and it is asked of
+// the same compiled policy.
+
+const MAX_OBSERVATIONS_PER_PATIENT = 100;
+
+export const patientResolvers: Resolvers = {
+  Query: {
+    patient: (_p, { id }, ctx) => ctx.ehr.patient(requireFhirId(id)),
+    patients: async (_p, { first, after, name }, ctx) => {
+      const size = pageSize(first, ctx.limits);
+      const offset = decodeCursor(after);
+      const page = await ctx.ehr.searchPatients({ name: name ?? null, first: size, offset });
+      return {
+        edges: page.rows.map((node, i) => ({ cursor: encodeCursor(offset + i + 1), node })),
+        pageInfo: { hasNextPage: page.hasMore, endCursor: page.rows.length ? encodeCursor(offset + page.rows.length) : null },
+      };
+    },
+    node: (_p, { id }, ctx) => {
+      const ref = parseGlobalId(id);
+      return ref.type === 'Patient' ? ctx.ehr.patient(ref.id) : ctx.ehr.encounter(ref.id);
+    },
+    patientStatistics: (_p, _a, ctx) => ctx.ehr.statistics(ctx.limits.suppressionThreshold),
+  },
+  Node: {
+    __resolveType: (obj) => ('subjectId' in obj ? 'Encounter' : 'Patient'),
+  },
+  Patient: {
+    mrn: (p, _a, ctx) => unmaskedOrMasked(p.mrn, p, ctx),
+    ssn: (p, _a, ctx) => unmaskedOrMasked(p.ssn, p, ctx),
+    conditions: (p, _a, ctx) => ctx.ehr.conditions(p),
+    observations: (p, { code, count }, ctx) => {
+      const n = pageSize(count, { defaultPageSize: 10, maxPageSize: MAX_OBSERVATIONS_PER_PATIENT }, 'count');
+      return ctx.ehr.observations(p, { code: code ?? null, count: n });
+    },
+    medications: (p, _a, ctx) => ctx.ehr.medications(p),
+    allergies: (p, _a, ctx) => ctx.ehr.allergies(p),
+    immunizations: (p, _a, ctx) => ctx.ehr.immunizations(p),
+    encounters: (p, _a, ctx) => ctx.ehr.encounters(p),
+    carePlans: (p, _a, ctx) => ctx.ehr.carePlans(p),
+    notes: (p, _a, ctx) => ctx.ehr.notes(p),
+  },
+  Encounter: {
+    subject: (e, _a, ctx) => ctx.ehr.patient(e.subjectId),
+  },
+};
+
+function unmaskedOrMasked(value: string | null, p: PatientRow, ctx: GatewayContext): string | null {
+  const decision = ctx.access.decide({ action: 'read', dataClass: 'identifiers' }, p.guard);
+  return decision.effect === 'ALLOW' ? value : maskIdentifier(value);
+}

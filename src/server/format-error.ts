@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { ConnectorError } from '../../connectors/shared/connector-error.js';
+import { ClearanceError } from '../errors/errors.js';
+import type { Logger } from './logger.js';
+
+// The edge: every error leaves as a code from src/errors/error-codes.ts. Known errors keep their message and
+// extensions; connector errors name the connector and kind only; anything unexpected is masked with a correlation
+// id and logged. graphql-js messages echo variable and literal values (which can be PHI), so they are scrubbed.
+
+const CLIENT_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Removes values graphql-js copies into messages; keeps names of variables, types and fields. */
+export function scrubValues(message: string): string {
+  return message
+    .replace(/(Variable "\$[^"]+") got invalid value[\s\S]*/, '$1 got an invalid value.')
+    .replace(/(cannot represent)( a non[- ][\w ]+)? value:[\s\S]*/, '$1 the given value.')
+    .replace(/(Expected value of type "[^"]+"), found[\s\S]*/, '$1.')
+    .replace(/(Syntax Error: [^"]*?)"[\s\S]*"/, '$1<value>');
+}
+
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const where = { ...(formatted.path ? { path: formatted.path } : {}), ...(formatted.locations ? { locations: formatted.locations } : {}) };
+    if (original instanceof ClearanceError) {
+      const { http: _http, ...extensions } = original.extensions;
+      return { message: original.message, ...where, extensions };
+    }
+    if (original instanceof ConnectorError) {
+      const code = original.kind === 'CONFLICT' ? 'CONFLICT' : 'UPSTREAM_UNAVAILABLE';
+      return {
+        message: `The ${original.connector} connector failed (${original.kind}).`,
+        ...where,
+        extensions: { code, connector: original.connector, kind: original.kind },
+      };
+    }
+    const code = String(formatted.extensions?.code ?? '');
+    if (CLIENT_ERROR_CODES.has(code)) {
+      return { message: scrubValues(formatted.message), ...where, extensions: { code: 'BAD_USER_INPUT', reason: code } };
+    }
+    const correlationId = randomUUID();
+    logger.error({ correlationId, err: { name: (original as Error)?.name, message: scrubValues(String((original as Error)?.message ?? original)) } }, 'unexpected error');
+    return { message: `Internal error. Correlation id: ${correlationId}`, ...where, extensions: { code: 'INTERNAL', correlationId } };
+  };
+}

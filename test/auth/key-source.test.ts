@@ -1,0 +1,130 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateDevKeys } from '../../src/auth/dev-keys.js';
+import { createFileKeyGetter, createKeyGetter, createRemoteKeyGetter, loadJwksFile } from '../../src/auth/key-source.js';
+import { createTokenVerifier } from '../../src/auth/verify-token.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { UnauthenticatedError, UpstreamUnavailableError } from '../../src/errors/errors.js';
+import { AUDIENCE, ISSUER, goodClaims, sign, tempDir } from './token-fixtures.js';
+
+async function rsaFixture(kid: string) {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  const privateJwk = { ...(await exportJWK(privateKey)), kid };
+  return { privateKey, publicJwk, privateJwk };
+}
+
+const verifierFor = (keys: Parameters<typeof createTokenVerifier>[0]['keys']) =>
+  createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256', 'RS256'], keys });
+
+describe('JWKS file', () => {
+  it('verifies an RS256 token against a local JWKS file', async () => {
+    const rsa = await rsaFixture('rsa-2025');
+    const file = join(await tempDir(), 'jwks.json');
+    await writeFile(file, JSON.stringify({ keys: [rsa.publicJwk] }));
+    const token = await sign(rsa.privateKey, goodClaims({ roles: ['auditor'] }), { alg: 'RS256', kid: 'rsa-2025' });
+    const principal = await verifierFor(await createFileKeyGetter(file)).verify(`Bearer ${token}`);
+    expect(principal.roles).toEqual(['auditor']);
+  });
+
+  it('refuses a JWKS file holding private or symmetric key material, naming each key but no key material', async () => {
+    const rsa = await rsaFixture('leaked');
+    const file = join(await tempDir(), 'jwks.json');
+    await writeFile(file, JSON.stringify({ keys: [rsa.publicJwk, rsa.privateJwk, { kty: 'oct', k: 'c2VjcmV0' }] }));
+    const error = await loadJwksFile(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/key #2 .*\bd\b/);
+    expect(problems[1]).toMatch(/key #3 .*\bk\b/);
+    expect((error as ConfigError).message).not.toContain(rsa.privateJwk.d!);
+  });
+
+  it('reports a missing file or a non-JWKS file as a ConfigError', async () => {
+    const dir = await tempDir();
+    await expect(loadJwksFile(join(dir, 'nope.json'))).rejects.toThrow(/ENOENT/);
+    await writeFile(join(dir, 'x.json'), '{"foo":1}');
+    await expect(loadJwksFile(join(dir, 'x.json'))).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('remote JWKS (node:http on 127.0.0.1)', () => {
+  let server: Server;
+  let baseUrl: string;
+  let jwks: JSONWebKeySet = { keys: [] };
+  let status = 200;
+  let requests = 0;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests += 1;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(jwks));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+  });
+
+  it('fetches the key set once and verifies tokens signed with it', async () => {
+    const rsa = await rsaFixture('remote-1');
+    jwks = { keys: [rsa.publicJwk] };
+    status = 200;
+    const before = requests;
+    const verifier = verifierFor(createRemoteKeyGetter(`${baseUrl}/.well-known/jwks.json`));
+    const token = await sign(rsa.privateKey, goodClaims(), { alg: 'RS256', kid: 'remote-1' });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ tenant: 'acme' });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ tenant: 'acme' });
+    expect(requests - before).toBe(1);
+  });
+
+  it('an unknown kid from the remote set is UNKNOWN_KEY', async () => {
+    const rsa = await rsaFixture('remote-2');
+    jwks = { keys: [rsa.publicJwk] };
+    const token = await sign(rsa.privateKey, goodClaims(), { alg: 'RS256', kid: 'not-published' });
+    const error = await verifierFor(createRemoteKeyGetter(`${baseUrl}/jwks`)).verify(`Bearer ${token}`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthenticatedError);
+    expect((error as UnauthenticatedError).extensions.reason).toBe('UNKNOWN_KEY');
+  });
+
+  it('a failing JWKS endpoint is UPSTREAM_UNAVAILABLE, not a 401', async () => {
+    const rsa = await rsaFixture('remote-3');
+    status = 503;
+    const token = await sign(rsa.privateKey, goodClaims(), { alg: 'RS256', kid: 'remote-3' });
+    const error = await verifierFor(createRemoteKeyGetter(`${baseUrl}/jwks`)).verify(`Bearer ${token}`).catch((e: unknown) => e);
+    status = 200;
+    expect(error).toBeInstanceOf(UpstreamUnavailableError);
+    expect((error as UpstreamUnavailableError).extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connector: 'jwks' });
+  });
+
+  it('a remote set serving a private key is refused (UPSTREAM_UNAVAILABLE)', async () => {
+    const rsa = await rsaFixture('remote-4');
+    jwks = { keys: [{ ...rsa.privateJwk, alg: 'RS256' }] };
+    const token = await sign(rsa.privateKey, goodClaims(), { alg: 'RS256', kid: 'remote-4' });
+    const error = await verifierFor(createRemoteKeyGetter(`${baseUrl}/jwks`)).verify(`Bearer ${token}`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamUnavailableError);
+  });
+});
+
+describe('createKeyGetter', () => {
+  const auth = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256' as const], jwksUrl: null, jwksFile: null, clockToleranceSec: 0 };
+
+  it('uses the dev key pair in embedded mode without a JWKS', async () => {
+    const stateDir = await tempDir();
+    const getKey = await createKeyGetter({ mode: 'embedded', stateDir, auth });
+    const dev = await loadOrCreateDevKeys(stateDir);
+    const token = await sign(dev.privateKey, goodClaims(), { alg: 'ES256', kid: dev.kid });
+    await expect(verifierFor(getKey).verify(`Bearer ${token}`)).resolves.toMatchObject({ sub: 'dr-who@acme' });
+  });
+
+  it('never falls back to dev keys in production', async () => {
+    await expect(createKeyGetter({ mode: 'production', stateDir: await tempDir(), auth })).rejects.toBeInstanceOf(ConfigError);
+  });
+});

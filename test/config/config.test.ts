@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/config-error.js';
+import { detectMode, parseConfig } from '../../src/config/config.js';
+
+function problemsOf(env: Record<string, string | undefined>, argv: string[] = []): readonly string[] {
+  try {
+    parseConfig(env, argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const PRODUCTION_ENV = {
+  NODE_ENV: 'production',
+  JWT_ISSUER: 'https://idp.example.org',
+  JWKS_URL: 'https://idp.example.org/.well-known/jwks.json',
+  REDIS_URL: 'rediss://:s3cret@redis.internal:6380',
+  FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4","beta-clinic":"http://fhir.internal:8080/fhir"}',
+};
+
+describe('parseConfig: embedded mode', () => {
+  it('has working defaults with an empty environment', () => {
+    expect(parseConfig({}, [])).toEqual({
+      mode: 'embedded',
+      port: 4000,
+      host: '127.0.0.1',
+      stateDir: '.clearance',
+      auth: {
+        issuer: 'clearance-dev',
+        audience: 'clearance',
+        algorithms: ['ES256', 'RS256'],
+        jwksUrl: null,
+        jwksFile: null,
+        clockToleranceSec: 30,
+      },
+      redisUrl: null,
+      fhir: { baseUrls: null, timeoutMs: 5000 },
+      limits: { defaultPageSize: 20, maxPageSize: 100 },
+      statistics: { suppressionThreshold: 5 },
+      logLevel: 'info',
+    });
+  });
+
+  it('is deeply frozen', () => {
+    const config = parseConfig({ FHIR_BASE_URLS: '{"acme":"http://localhost:8103/fhir/R4"}' }, []);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.auth)).toBe(true);
+    expect(Object.isFrozen(config.auth.algorithms)).toBe(true);
+    expect(Object.isFrozen(config.fhir.baseUrls)).toBe(true);
+    expect(Object.isFrozen(config.limits)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      (config.auth.algorithms as string[]).push('HS256');
+    }).toThrow(TypeError);
+  });
+
+  it('reads every variable', () => {
+    const config = parseConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        CLEARANCE_STATE_DIR: '/var/lib/clearance',
+        JWT_ISSUER: 'https://idp.test',
+        JWT_AUDIENCE: 'gw',
+        JWT_ALGORITHMS: 'RS256, RS256',
+        JWT_CLOCK_TOLERANCE_SEC: '5',
+        JWKS_FILE: './jwks.json',
+        REDIS_URL: 'redis://localhost:6379',
+        FHIR_BASE_URLS: '{"acme":"http://localhost:8103/fhir/R4"}',
+        FHIR_TIMEOUT_MS: '2500',
+        DEFAULT_PAGE_SIZE: '10',
+        MAX_PAGE_SIZE: '50',
+        STATS_SUPPRESSION_THRESHOLD: '11',
+        LOG_LEVEL: 'debug',
+      },
+      [],
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      stateDir: '/var/lib/clearance',
+      auth: { issuer: 'https://idp.test', audience: 'gw', algorithms: ['RS256'], jwksFile: './jwks.json', jwksUrl: null, clockToleranceSec: 5 },
+      redisUrl: 'redis://localhost:6379',
+      fhir: { baseUrls: { acme: 'http://localhost:8103/fhir/R4' }, timeoutMs: 2500 },
+      limits: { defaultPageSize: 10, maxPageSize: 50 },
+      statistics: { suppressionThreshold: 11 },
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats blank variables as unset', () => {
+    expect(parseConfig({ PORT: '', JWT_ISSUER: '  ' }, []).port).toBe(4000);
+  });
+
+  it('reports every invalid value at once, naming the variable and not the value', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      JWT_ALGORITHMS: 'HS256,none',
+      JWKS_URL: 'not a url',
+      REDIS_URL: 'http://user:hunter2@redis:6379',
+      FHIR_BASE_URLS: '{"Acme":"http://x","ok":"ftp://x","b":42}',
+      FHIR_TIMEOUT_MS: '-1',
+      DEFAULT_PAGE_SIZE: '500',
+      MAX_PAGE_SIZE: '100',
+      STATS_SUPPRESSION_THRESHOLD: '0',
+      LOG_LEVEL: 'loud',
+      JWT_CLOCK_TOLERANCE_SEC: '3600',
+    });
+    const joined = problems.join('\n');
+    for (const name of [
+      'PORT',
+      'JWT_ALGORITHMS',
+      'JWKS_URL',
+      'REDIS_URL',
+      'FHIR_TIMEOUT_MS',
+      'DEFAULT_PAGE_SIZE',
+      'STATS_SUPPRESSION_THRESHOLD',
+      'LOG_LEVEL',
+      'JWT_CLOCK_TOLERANCE_SEC',
+    ]) {
+      expect(joined).toContain(`${name}:`);
+    }
+    expect(problems.filter((p) => p.startsWith('FHIR_BASE_URLS:'))).toHaveLength(3);
+    expect(joined).not.toContain('hunter2');
+    expect(joined).not.toContain('eighty');
+  });
+
+  it('refuses JWKS_URL and JWKS_FILE together', () => {
+    expect(problemsOf({ JWKS_URL: 'https://idp/jwks', JWKS_FILE: 'jwks.json' })).toEqual(['JWKS_URL and JWKS_FILE: set only one']);
+  });
+
+  it('refuses an empty or non-object FHIR_BASE_URLS', () => {
+    expect(problemsOf({ FHIR_BASE_URLS: '{}' })[0]).toMatch(/^FHIR_BASE_URLS: must name at least one tenant/);
+    expect(problemsOf({ FHIR_BASE_URLS: '["http://x"]' })[0]).toMatch(/^FHIR_BASE_URLS: must be a JSON object/);
+    expect(problemsOf({ FHIR_BASE_URLS: '{nope' })[0]).toMatch(/^FHIR_BASE_URLS: must be JSON/);
+  });
+});
+
+describe('parseConfig: production mode', () => {
+  it('is chosen by NODE_ENV=production or --production', () => {
+    expect(detectMode({ NODE_ENV: 'production' }, [])).toBe('production');
+    expect(detectMode({ NODE_ENV: 'test' }, ['--production'])).toBe('production');
+    expect(detectMode({ NODE_ENV: 'development' }, [])).toBe('embedded');
+  });
+
+  it('reports all production problems together', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', CLEARANCE_DEV_KEYS: '1', PORT: 'x' });
+    expect(problems).toHaveLength(6);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT:/),
+        expect.stringMatching(/^JWKS_URL or JWKS_FILE: required in production/),
+        expect.stringMatching(/^REDIS_URL: required in production/),
+        expect.stringMatching(/^FHIR_BASE_URLS: required in production/),
+        expect.stringMatching(/^JWT_ISSUER: required in production/),
+        expect.stringMatching(/^CLEARANCE_DEV_KEYS: must not be set in production/),
+      ]),
+    );
+  });
+
+  it('lists every problem in the error message', () => {
+    try {
+      parseConfig({}, ['--production']);
+      expect.unreachable();
+    } catch (error) {
+      const e = error as ConfigError;
+      expect(e.message).toMatch(/^Invalid configuration \(4 problems\):/);
+      for (const problem of e.problems) expect(e.message).toContain(problem);
+    }
+  });
+
+  it('accepts a complete production environment and does not default the issuer', () => {
+    const config = parseConfig(PRODUCTION_ENV, []);
+    expect(config.mode).toBe('production');
+    expect(config.auth.issuer).toBe('https://idp.example.org');
+    expect(config.fhir.baseUrls).toEqual({ acme: 'https://fhir.acme.example/r4', 'beta-clinic': 'http://fhir.internal:8080/fhir' });
+  });
+
+  it('requires https for a non-loopback JWKS_URL in production', () => {
+    expect(problemsOf({ ...PRODUCTION_ENV, JWKS_URL: 'http://idp.example.org/jwks' })).toEqual(['JWKS_URL: must use https in production']);
+    expect(parseConfig({ ...PRODUCTION_ENV, JWKS_URL: 'http://127.0.0.1:8080/jwks' }, []).auth.jwksUrl).toBe('http://127.0.0.1:8080/jwks');
+  });
+});

@@ -1,6 +1,7 @@
 import type { EhrReader } from '../../connectors/ehr/ehr-reader.js';
 import type { PrincipalPolicy } from '../../rules/decide.js';
 import type { Principal } from '../auth/principal.js';
+import type { GovernanceService } from '../services/governance-service.js';
 
 // What every resolver and rule gets. Built once per request by src/context/create-context.ts after the token has
 // verified; everything with I/O sits behind an interface here, so tests can hand in real or in-memory parts.
@@ -19,4 +20,6 @@ export interface GatewayContext {
   /** This request's EHR reader (its DataLoaders batch and cache per request). */
   readonly ehr: EhrReader;
   readonly limits: RequestLimits;
+  /** Governed settings, change requests, approvals, emergency stops (shared by all requests). */
+  readonly governance: GovernanceService;
 }

@@ -14,6 +14,7 @@ import { compilePrincipalPolicy } from '../../rules/decide.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import type { GatewayContext, RequestLimits } from '../context/context.js';
+import type { GovernanceService } from '../services/governance-service.js';
 import { createFormatError } from './format-error.js';
 import type { Logger } from './logger.js';
 
@@ -24,6 +25,7 @@ export interface GatewayDeps {
   readonly policy: PolicyDocument;
   readonly logger: Logger;
   readonly limits: RequestLimits;
+  readonly governance: GovernanceService;
   readonly production: boolean;
   readonly maxBodyBytes?: number;
 }
@@ -90,6 +92,7 @@ export class Gateway {
       access: compilePrincipalPolicy(this.deps.policy, principal),
       ehr: this.deps.ehr.forRequest(principal.tenant),
       limits: this.deps.limits,
+      governance: this.deps.governance,
     };
   }
 

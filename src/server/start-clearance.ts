@@ -6,6 +6,12 @@ import { defaultPolicy } from '../../rules/policy-document.js';
 import { createKeyGetter } from '../auth/key-source.js';
 import { createTokenVerifier } from '../auth/verify-token.js';
 import type { GatewayConfig } from '../config/config.js';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
+import { functionsFromPolicy } from '../governance/functions.js';
+import { GovernanceService } from '../services/governance-service.js';
+import { createStore } from '../stores/create-store.js';
+import type { GovernanceStore } from '../stores/governance-store.js';
 import { buildGuardedSchema } from './build-schema.js';
 import { Gateway } from './gateway.js';
 import type { Logger } from './logger.js';
@@ -19,11 +25,15 @@ export interface StartOptions {
   /** Embedded mode: the tenants' bundles for the embedded FHIR server (default: the Synthea samples). */
   readonly fhirSeed?: Parameters<typeof createEmbeddedFhirServer>[0]['tenants'];
   readonly onFhirRequest?: EhrConnectorOptions['onRequest'];
+  /** A store to use instead of the one from config (tests share one between two gateways). */
+  readonly store?: GovernanceStore;
 }
 
 export interface RunningClearance {
   readonly url: string;
   readonly fhir: EmbeddedFhirServer | null;
+  readonly governance: GovernanceService;
+  readonly durable: boolean;
   stop(): Promise<void>;
 }
 
@@ -35,12 +45,25 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()) }).start();
     baseUrls = fhir.baseUrls();
   }
+  const { store, durable } = options.store ? { store: options.store, durable: true } : await createStore(config.redisUrl);
+  const policy = options.policy ?? defaultPolicy();
+  const governance = new GovernanceService({
+    store,
+    rules: DEFAULT_APPROVAL_RULES,
+    functionsOf: functionsFromPolicy(policy),
+    now: () => Date.now(),
+    newId: () => randomUUID(),
+  });
+  // Finish what a crash left between an approval and its external effect, then keep sweeping.
+  await governance.outbox.runAll();
+  governance.outbox.start(5_000);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
   const gateway = new Gateway({
     schema: buildGuardedSchema(),
     verifier,
     ehr: createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest }),
-    policy: options.policy ?? defaultPolicy(),
+    policy,
+    governance,
     logger,
     limits: { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold },
     production: config.mode === 'production',
@@ -49,8 +72,12 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   return {
     url,
     fhir,
+    governance,
+    durable,
     async stop() {
       await gateway.stop();
+      await governance.outbox.stop();
+      if (!options.store) await store.close();
       await fhir?.stop();
     },
   };

@@ -1,0 +1,42 @@
+import type { ChangeRequest } from '../governance/change-request.js';
+import type { StopTargetEffect } from '../governance/emergency-stop.js';
+import type { Effect } from '../governance/transition-result.js';
+import type { CommitOp, DocVersion } from '../stores/governance-store.js';
+
+// Turns the effects a pure transition returns into the store writes that go in the same atomic commit.
+
+export const settingDocId = (key: string) => `setting:${key}`;
+export const stopDocId = (target: string) => `stop:${target}`;
+
+export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], change: ChangeRequest | null, nowIso: string): CommitOp[] {
+  return effects.map((effect): CommitOp => {
+    switch (effect.type) {
+      case 'apply-setting':
+      case 'resume-target':
+      case 'stop-target': {
+        const id = effect.type === 'apply-setting' ? settingDocId(effect.key) : stopDocId(effect.target);
+        const doc: DocVersion = {
+          ref: { environment: effect.environment, id },
+          version: effect.version,
+          value: effect.value,
+          changedBy: change?.requester.sub ?? (effect.type === 'stop-target' ? stoppedBy(effect) : 'system'),
+          changeId: change?.id ?? null,
+          at: nowIso,
+          reason: change?.reason ?? (effect.type === 'stop-target' ? stopReason(effect) : null),
+        };
+        return { type: 'put-doc', doc };
+      }
+      case 'outbox':
+        return { type: 'outbox-add', idempotencyKey: effect.idempotencyKey, changeId: effect.changeId };
+      case 'audit':
+        return { type: 'audit', record: { json: JSON.stringify(effect) } };
+    }
+  });
+}
+
+const field = (effect: StopTargetEffect, name: string): string | null => {
+  const v = (effect.value as Record<string, unknown> | null)?.[name];
+  return typeof v === 'string' ? v : null;
+};
+const stoppedBy = (effect: StopTargetEffect) => field(effect, 'by') ?? 'system';
+const stopReason = (effect: StopTargetEffect) => field(effect, 'reason');

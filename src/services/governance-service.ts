@@ -1,0 +1,273 @@
+import type { Principal } from '../auth/principal.js';
+import { ConflictError, NotFoundError } from '../errors/errors.js';
+import type { ApprovalRules } from '../governance/approval-rules.js';
+import type { ChangeRequest } from '../governance/change-request.js';
+import type { ChangeTarget } from '../governance/change-target.js';
+import { DEFAULT_STOP_POLICY, RUNNING, type StopPolicy, type StopState } from '../governance/emergency-target.js';
+import { resumeInput, stop } from '../governance/emergency-stop.js';
+import type { Environment } from '../governance/environment.js';
+import type { FunctionsOf } from '../governance/functions.js';
+import type { JsonValue } from '../governance/json.js';
+import { proposeChange, type ProposeChangeInput } from '../governance/propose-change.js';
+import { findSetting } from '../governance/setting-catalog.js';
+import type { SettingVersion } from '../governance/setting-history.js';
+import { promotionInput, rollbackInput } from '../governance/setting-history.js';
+import type { TransitionResult } from '../governance/transition-result.js';
+import { approve, cancel, expire, reject } from '../governance/transitions.js';
+import type { ChangeFilter, CommitOp, DocRef, DocVersion, GovernanceStore } from '../stores/governance-store.js';
+import { effectsToOps, settingDocId, stopDocId } from './effects-to-ops.js';
+import { createOutboxWorker, type ConnectorEffectHandler, type OutboxWorker } from './outbox-worker.js';
+import { GovernanceError } from './transition-error.js';
+
+// Governed changes with I/O: reads from the store, asks the pure transitions what happens, and commits the result
+// with compare-and-set. When the compare fails (another replica or approver got there first) it reads again and
+// decides again, so the decision is always made on what is stored, and an apply happens exactly once.
+
+export interface GovernanceDeps {
+  readonly store: GovernanceStore;
+  readonly rules: ApprovalRules;
+  readonly functionsOf: FunctionsOf;
+  readonly now: () => number;
+  readonly newId: () => string;
+  readonly stopPolicy?: StopPolicy;
+  /** Changes whose apply reaches outside the store go through the outbox (default: connector settings). */
+  readonly applyModeFor?: (target: ChangeTarget) => 'atomic' | 'outbox';
+  readonly connectorEffects?: ConnectorEffectHandler;
+  /** false: leave outbox entries for the worker (tests simulate a crash after the commit). Default true. */
+  readonly processOutboxInline?: boolean;
+}
+
+export type ProposalOutcome =
+  | { readonly status: 'APPLIED'; readonly change: ChangeRequest; readonly version: number }
+  | { readonly status: 'PENDING_APPROVAL'; readonly change: ChangeRequest };
+
+export interface SettingUpdate {
+  readonly key: string;
+  readonly environment: Environment;
+  readonly value: unknown;
+  readonly reason?: string | null;
+  readonly ticket?: string | null;
+  readonly expectedVersion?: number | null;
+}
+
+export interface CurrentSetting {
+  readonly key: string;
+  readonly environment: Environment;
+  readonly value: JsonValue;
+  readonly version: number;
+  readonly updatedAt: string | null;
+  readonly updatedBy: string | null;
+}
+
+const MAX_ATTEMPTS = 200;
+
+const CONNECTOR_EFFECT = /^integration\.(?!webhookRoutes$)[a-z][a-z0-9-]*\.(baseUrl|scopes|writeBackEnabled|writeBackMappings)$/;
+
+export function defaultApplyMode(target: ChangeTarget): 'atomic' | 'outbox' {
+  return target.type === 'setting' && CONNECTOR_EFFECT.test(target.key) ? 'outbox' : 'atomic';
+}
+
+export function toSettingVersion(doc: DocVersion): SettingVersion {
+  return { key: doc.ref.id.slice('setting:'.length), environment: doc.ref.environment, version: doc.version, value: doc.value, changedBy: doc.changedBy, changeId: doc.changeId ?? '', at: doc.at, reason: doc.reason };
+}
+
+export class GovernanceService {
+  readonly outbox: OutboxWorker;
+  private readonly stopPolicy: StopPolicy;
+
+  constructor(private readonly deps: GovernanceDeps) {
+    this.stopPolicy = deps.stopPolicy ?? DEFAULT_STOP_POLICY;
+    this.outbox = createOutboxWorker({ store: deps.store, now: deps.now, connectorEffects: deps.connectorEffects, commitTransition: (t, id, f, ops) => this.transition(t, id, f, ops) });
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------------------
+  async currentSetting(tenant: string, key: string, environment: Environment): Promise<CurrentSetting> {
+    const def = requireSetting(key);
+    const doc = await this.deps.store.getDoc(tenant, { environment, id: settingDocId(key) });
+    return { key, environment, value: doc?.value ?? def.defaultValue, version: doc?.version ?? 0, updatedAt: doc?.at ?? null, updatedBy: doc?.changedBy ?? null };
+  }
+
+  async settingHistory(tenant: string, key: string, environment: Environment): Promise<SettingVersion[]> {
+    requireSetting(key);
+    return (await this.deps.store.history(tenant, { environment, id: settingDocId(key) })).map(toSettingVersion);
+  }
+
+  async stopState(tenant: string, environment: Environment, target: string): Promise<{ value: StopState; version: number }> {
+    const doc = await this.deps.store.getDoc(tenant, { environment, id: stopDocId(target) });
+    return { value: (doc?.value as StopState | undefined) ?? RUNNING, version: doc?.version ?? 0 };
+  }
+
+  async changeRequest(principal: Principal, id: string): Promise<ChangeRequest | null> {
+    const stored = await this.deps.store.getChange(principal.tenant, id);
+    return stored ? this.expireIfDue(principal.tenant, stored.change) : null;
+  }
+
+  async changeRequests(principal: Principal, filter: ChangeFilter, limit = 200): Promise<ChangeRequest[]> {
+    const changes = await this.deps.store.listChanges(principal.tenant, { ...filter, status: filter.status === 'EXPIRED' ? 'PENDING' : filter.status }, limit);
+    const current = await Promise.all(changes.map((c) => this.expireIfDue(principal.tenant, c)));
+    return filter.status ? current.filter((c) => c.status === filter.status) : current;
+  }
+
+  // ---- proposals ---------------------------------------------------------------------------------------------
+  async updateSetting(principal: Principal, input: SettingUpdate): Promise<ProposalOutcome> {
+    const def = requireSetting(input.key);
+    return this.propose(principal, { environment: input.environment, id: settingDocId(input.key) }, async (current) => {
+      if (input.expectedVersion !== undefined && input.expectedVersion !== null && input.expectedVersion !== current.version) {
+        throw new ConflictError('STALE_VERSION', `${input.key} is at version ${current.version} in ${input.environment}, not ${input.expectedVersion}: reload and retry.`);
+      }
+      return {
+        ...this.context(principal, input),
+        environment: input.environment,
+        target: { type: 'setting', key: input.key },
+        current: { value: current.doc?.value ?? def.defaultValue, version: current.version },
+        newValue: input.value,
+      };
+    });
+  }
+
+  async rollbackSetting(principal: Principal, input: { key: string; environment: Environment; toVersion: number; reason?: string | null; ticket?: string | null }): Promise<ProposalOutcome> {
+    const def = requireSetting(input.key);
+    return this.propose(principal, { environment: input.environment, id: settingDocId(input.key) }, async () => {
+      const history = await this.settingHistory(principal.tenant, input.key, input.environment);
+      const r = rollbackInput(history.length ? history : [emptyVersion(input.key, input.environment, def.defaultValue)], input.toVersion, { ...this.context(principal, input), defaultValue: def.defaultValue });
+      if (!r.ok) throw new GovernanceError(r.error);
+      return r.input;
+    });
+  }
+
+  async promoteSetting(principal: Principal, input: { key: string; reason?: string | null; ticket?: string | null }): Promise<ProposalOutcome> {
+    const def = requireSetting(input.key);
+    return this.propose(principal, { environment: 'PRODUCTION', id: settingDocId(input.key) }, async () => {
+      const [staging, production] = await Promise.all([
+        this.settingHistory(principal.tenant, input.key, 'STAGING'),
+        this.settingHistory(principal.tenant, input.key, 'PRODUCTION'),
+      ]);
+      const r = promotionInput(staging, production, { ...this.context(principal, input), key: input.key, defaultValue: def.defaultValue });
+      if (!r.ok) throw new GovernanceError(r.error);
+      return r.input;
+    });
+  }
+
+  async resume(principal: Principal, input: { target: string; environment: Environment; reason?: string | null; ticket?: string | null }): Promise<ProposalOutcome> {
+    return this.propose(principal, { environment: input.environment, id: stopDocId(input.target) }, async (current) => {
+      const r = resumeInput(input.target, { ...this.context(principal, input), environment: input.environment, current: { value: (current.doc?.value as StopState | undefined) ?? RUNNING, version: current.version } });
+      if (!r.ok) throw new GovernanceError(r.error);
+      return r.input;
+    });
+  }
+
+  /** Immediate: no approval. Audited in the same commit as the stop itself. */
+  async emergencyStop(principal: Principal, input: { target: string; environment: Environment; reason: string }): Promise<{ value: StopState; version: number }> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.stopState(principal.tenant, input.environment, input.target);
+      const r = stop(input.target, principal, { tenant: principal.tenant, environment: input.environment, reason: input.reason, now: this.deps.now(), current, policy: this.stopPolicy });
+      if (!r.ok) throw new GovernanceError(r.error);
+      const committed = await this.deps.store.commit(principal.tenant, effectsToOps(r.effects, null, new Date(this.deps.now()).toISOString()));
+      if (committed.ok) return { value: r.record.state, version: r.record.version };
+    }
+    throw contention();
+  }
+
+  // ---- decisions on an existing change -----------------------------------------------------------------------
+  approve(principal: Principal, id: string, comment?: string | null): Promise<ChangeRequest> {
+    return this.transition(principal.tenant, id, (change, currentVersion) =>
+      approve(change, principal, { now: this.deps.now(), currentVersion, functionsOf: this.deps.functionsOf, comment: comment ?? null }),
+    );
+  }
+
+  reject(principal: Principal, id: string, reason: string): Promise<ChangeRequest> {
+    return this.transition(principal.tenant, id, (change) => reject(change, principal, { now: this.deps.now(), reason, functionsOf: this.deps.functionsOf }));
+  }
+
+  cancel(principal: Principal, id: string): Promise<ChangeRequest> {
+    return this.transition(principal.tenant, id, (change) => cancel(change, principal, { now: this.deps.now() }));
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------------------
+  private context(principal: Principal, input: { reason?: string | null; ticket?: string | null }) {
+    return { id: this.deps.newId(), tenant: principal.tenant, requester: principal, functionsOf: this.deps.functionsOf, reason: input.reason ?? null, ticket: input.ticket ?? null, now: this.deps.now(), rules: this.deps.rules, stopPolicy: this.stopPolicy };
+  }
+
+  private async propose(
+    principal: Principal,
+    ref: DocRef,
+    build: (current: { doc: DocVersion | null; version: number }) => Promise<ProposeChangeInput>,
+  ): Promise<ProposalOutcome> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const doc = await this.deps.store.getDoc(principal.tenant, ref);
+      const input = await build({ doc, version: doc?.version ?? 0 });
+      const result = proposeChange({ ...input, applyMode: (this.deps.applyModeFor ?? defaultApplyMode)(input.target) });
+      if (!result.ok) throw new GovernanceError(result.error);
+      const nowIso = new Date(this.deps.now()).toISOString();
+      const committed = await this.deps.store.commit(principal.tenant, [{ type: 'put-change', change: result.next, expectedRev: 0 }, ...effectsToOps(result.effects, result.next, nowIso)]);
+      if (!committed.ok) continue; // the target moved while we decided: decide again on the new version
+      const change = await this.afterCommit(principal.tenant, result.next);
+      return change.status === 'APPLIED' ? { status: 'APPLIED', change, version: change.appliedVersion } : { status: 'PENDING_APPROVAL', change };
+    }
+    throw contention();
+  }
+
+  /** Read, decide, compare-and-set; on a lost race read again. Persists EXPIRED/SUPERSEDED before reporting them. */
+  private async transition(
+    tenant: string,
+    id: string,
+    decide: (change: ChangeRequest, currentVersion: number) => TransitionResult,
+    extraOps: readonly CommitOp[] = [],
+  ): Promise<ChangeRequest> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const stored = await this.deps.store.getChange(tenant, id);
+      // Another tenant's id is simply not found: tenants never see each other's queue.
+      if (!stored) throw new NotFoundError('ChangeRequest', 'No such change request.');
+      const { change } = stored;
+      const ref = change.target.type === 'setting' ? settingDocId(change.target.key) : stopDocId(change.target.target);
+      const doc = await this.deps.store.getDoc(tenant, { environment: change.environment, id: ref });
+      const result = decide(change, doc?.version ?? 0);
+      const next = result.next;
+      if (!next) throw new GovernanceError(result.ok ? { code: 'CONFLICT', reason: 'NOT_OPEN', message: 'nothing to do' } : result.error);
+      const nowIso = new Date(this.deps.now()).toISOString();
+      const committed = await this.deps.store.commit(tenant, [
+        { type: 'put-change', change: next, expectedRev: stored.rev },
+        ...effectsToOps(result.effects ?? [], next, nowIso),
+        ...extraOps,
+      ]);
+      if (!committed.ok) {
+        await jitter(attempt);
+        continue;
+      }
+      if (!result.ok) throw new GovernanceError(result.error);
+      return this.afterCommit(tenant, next);
+    }
+    throw contention();
+  }
+
+  private async afterCommit(tenant: string, change: ChangeRequest): Promise<ChangeRequest> {
+    if (change.status !== 'APPROVED' || this.deps.processOutboxInline === false) return change;
+    await this.outbox.runTenant(tenant);
+    return (await this.deps.store.getChange(tenant, change.id))?.change ?? change;
+  }
+
+  private async expireIfDue(tenant: string, change: ChangeRequest): Promise<ChangeRequest> {
+    if (change.status !== 'PENDING' || Date.parse(change.expiresAt) > this.deps.now()) return change;
+    try {
+      return await this.transition(tenant, change.id, (c) => expire(c, this.deps.now()));
+    } catch (e) {
+      if (e instanceof GovernanceError) return (await this.deps.store.getChange(tenant, change.id))?.change ?? change;
+      throw e;
+    }
+  }
+}
+
+function requireSetting(key: string) {
+  const def = findSetting(key);
+  if (!def) throw new NotFoundError('Setting', `No setting ${JSON.stringify(key).slice(0, 80)} in the catalog.`);
+  return def;
+}
+
+function emptyVersion(key: string, environment: Environment, value: JsonValue): SettingVersion {
+  return { key, environment, version: 0, value, changedBy: 'default', changeId: '', at: new Date(0).toISOString(), reason: null };
+}
+
+const contention = () => new ConflictError('CONTENTION', 'Too many concurrent updates of this change; nothing was applied by this request. Retry.');
+
+/** Spreads retries of racing approvers so they do not collide again in lockstep. */
+const jitter = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 + attempt * 2)));

@@ -1,0 +1,105 @@
+import type { ChangeRequest } from '../governance/change-request.js';
+import { applyEffectFor, refuse, type ApplyEffect, type TransitionResult } from '../governance/transition-result.js';
+import { markApplied, markFailed, supersede } from '../governance/transitions.js';
+import type { CommitOp, GovernanceStore } from '../stores/governance-store.js';
+
+// Effects that reach outside the store (reconfiguring a connector) run here, after the approval committed an outbox
+// entry in the same atomic step. An entry is claimed with a lease, so two replicas never run it at once and a crashed
+// worker's entry comes back; the effect gets the change's idempotency key, so running it again does it once; the
+// change becomes APPLIED (or SUPERSEDED, or FAILED after MAX_ATTEMPTS) in one commit that also removes the entry.
+
+/** Performs a change's external effect. Must be idempotent by `effect.idempotencyKey`. */
+export type ConnectorEffectHandler = (effect: ApplyEffect) => Promise<void>;
+
+type CommitTransition = (
+  tenant: string,
+  id: string,
+  decide: (change: ChangeRequest, currentVersion: number) => TransitionResult,
+  extraOps: readonly CommitOp[],
+) => Promise<ChangeRequest>;
+
+export interface OutboxWorkerDeps {
+  readonly store: GovernanceStore;
+  readonly now: () => number;
+  readonly connectorEffects?: ConnectorEffectHandler | undefined;
+  readonly commitTransition: CommitTransition;
+  readonly leaseMs?: number;
+}
+
+export interface OutboxWorker {
+  /** Runs every due entry of a tenant once; returns how many it finished. */
+  runTenant(tenant: string): Promise<number>;
+  /** Runs every tenant's due entries (at start-up: finishes what a crash left). */
+  runAll(): Promise<number>;
+  start(intervalMs: number): void;
+  stop(): Promise<void>;
+}
+
+export const MAX_ATTEMPTS = 5;
+
+export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
+  const leaseMs = deps.leaseMs ?? 30_000;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> = Promise.resolve(0);
+
+  const finish = (tenant: string, changeId: string, key: string, decide: (c: ChangeRequest, v: number) => TransitionResult) =>
+    deps.commitTransition(tenant, changeId, decide, [{ type: 'outbox-done', idempotencyKey: key }]).catch((e: unknown) => {
+      // NOT_APPROVED: another worker already finished it; only the entry is left to remove.
+      if ((e as { extensions?: { reason?: string } }).extensions?.reason === 'NOT_APPROVED') {
+        return deps.store.commit(tenant, [{ type: 'outbox-done', idempotencyKey: key }]);
+      }
+      throw e;
+    });
+
+  async function runTenant(tenant: string): Promise<number> {
+    let done = 0;
+    for (const entry of await deps.store.claimOutbox(tenant, deps.now(), leaseMs, 50)) {
+      const stored = await deps.store.getChange(tenant, entry.changeId);
+      if (!stored || stored.change.status !== 'APPROVED') {
+        await deps.store.commit(tenant, [{ type: 'outbox-done', idempotencyKey: entry.idempotencyKey }]);
+        continue;
+      }
+      try {
+        await deps.connectorEffects?.(applyEffectFor(stored.change));
+      } catch (e) {
+        const message = e instanceof Error ? e.message : 'effect failed';
+        if (entry.attempts + 1 >= MAX_ATTEMPTS) {
+          await finish(tenant, entry.changeId, entry.idempotencyKey, (c) => markFailed(c, { reason: `apply failed after ${MAX_ATTEMPTS} attempts: ${message}`, now: deps.now() }));
+        } else {
+          await deps.store.failOutbox(tenant, entry.idempotencyKey, message, deps.now() + 2 ** entry.attempts * 500);
+        }
+        continue;
+      }
+      await finish(tenant, entry.changeId, entry.idempotencyKey, (c, currentVersion) => {
+        if (c.status !== 'APPROVED') return refuse('CONFLICT', 'NOT_APPROVED', `the change is ${c.status}`);
+        if (currentVersion !== c.baseVersion) return supersede(c, currentVersion, deps.now());
+        const applied = markApplied(c, { now: deps.now() });
+        return applied.ok ? { ...applied, effects: [applyEffectFor(c), ...applied.effects] } : applied;
+      });
+      done++;
+    }
+    return done;
+  }
+
+  async function runAll(): Promise<number> {
+    let total = 0;
+    for (const tenant of await deps.store.tenants()) total += await runTenant(tenant);
+    return total;
+  }
+
+  return {
+    runTenant,
+    runAll,
+    start(intervalMs) {
+      timer ??= setInterval(() => {
+        running = running.then(runAll, runAll).catch(() => 0);
+      }, intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}

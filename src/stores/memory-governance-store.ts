@@ -1,0 +1,117 @@
+import type { ChangeRequest } from '../governance/change-request.js';
+import {
+  docKey,
+  type ChangeFilter,
+  type CommitOp,
+  type CommitResult,
+  type DocRef,
+  type DocVersion,
+  type GovernanceStore,
+  type OutboxEntry,
+  type StoredChange,
+} from './governance-store.js';
+
+// The in-memory store of the embedded default: not durable (the gateway says so at start-up). JavaScript runs one
+// commit at a time, so checking and writing inside `commit` without an await is atomic, like the Redis script.
+
+interface TenantState {
+  readonly docs: Map<string, DocVersion[]>;
+  readonly changes: Map<string, StoredChange>;
+  readonly outbox: Map<string, OutboxEntry & { dueMs: number }>;
+  readonly audit: string[];
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export function createMemoryGovernanceStore(): GovernanceStore {
+  const tenants = new Map<string, TenantState>();
+  const state = (tenant: string): TenantState => {
+    let s = tenants.get(tenant);
+    if (!s) {
+      s = { docs: new Map(), changes: new Map(), outbox: new Map(), audit: [] };
+      tenants.set(tenant, s);
+    }
+    return s;
+  };
+  const current = (s: TenantState, key: string) => s.docs.get(key)?.at(-1) ?? null;
+
+  return {
+    async getDoc(tenant, ref) {
+      return clone(current(state(tenant), docKey(ref)));
+    },
+    async listDocs(tenant, environment, prefix) {
+      const s = state(tenant);
+      return [...s.docs.entries()]
+        .filter(([k]) => k.startsWith(`${environment}:${prefix}`))
+        .map(([k]) => clone(current(s, k)!))
+        .sort((a, b) => a.ref.id.localeCompare(b.ref.id));
+    },
+    async history(tenant, ref: DocRef) {
+      return clone(state(tenant).docs.get(docKey(ref)) ?? []);
+    },
+    async getChange(tenant, id) {
+      return clone(state(tenant).changes.get(id) ?? null);
+    },
+    async listChanges(tenant, filter: ChangeFilter, limit) {
+      return [...state(tenant).changes.values()]
+        .map((c) => c.change)
+        .filter((c) => (!filter.status || c.status === filter.status) && (!filter.environment || c.environment === filter.environment) && (!filter.category || c.category === filter.category))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+        .slice(0, limit)
+        .map(clone);
+    },
+    async commit(tenant, ops: readonly CommitOp[]): Promise<CommitResult> {
+      const s = state(tenant);
+      for (const op of ops) {
+        if (op.type === 'put-change' && (s.changes.get(op.change.id)?.rev ?? 0) !== op.expectedRev) return { ok: false, conflict: 'change', id: op.change.id };
+        if (op.type === 'put-doc' && (current(s, docKey(op.doc.ref))?.version ?? 0) !== op.doc.version - 1) return { ok: false, conflict: 'doc', id: op.doc.ref.id };
+      }
+      for (const op of ops) {
+        switch (op.type) {
+          case 'put-change':
+            s.changes.set(op.change.id, { change: clone(op.change) as ChangeRequest, rev: op.expectedRev + 1 });
+            break;
+          case 'put-doc': {
+            const key = docKey(op.doc.ref);
+            s.docs.set(key, [...(s.docs.get(key) ?? []), clone(op.doc)]);
+            break;
+          }
+          case 'outbox-add':
+            if (!s.outbox.has(op.idempotencyKey)) {
+              s.outbox.set(op.idempotencyKey, { idempotencyKey: op.idempotencyKey, tenant, changeId: op.changeId, attempts: 0, lastError: null, dueMs: 0 });
+            }
+            break;
+          case 'outbox-done':
+            s.outbox.delete(op.idempotencyKey);
+            break;
+          case 'audit':
+            s.audit.push(op.record.json);
+            break;
+        }
+      }
+      return { ok: true };
+    },
+    async claimOutbox(tenant, nowMs, leaseMs, limit) {
+      const claimed: OutboxEntry[] = [];
+      for (const e of state(tenant).outbox.values()) {
+        if (claimed.length >= limit) break;
+        if (e.dueMs > nowMs) continue;
+        e.dueMs = nowMs + leaseMs;
+        claimed.push({ idempotencyKey: e.idempotencyKey, tenant, changeId: e.changeId, attempts: e.attempts, lastError: e.lastError });
+      }
+      return claimed;
+    },
+    async failOutbox(tenant, idempotencyKey, error, retryAtMs) {
+      const e = state(tenant).outbox.get(idempotencyKey);
+      if (e) state(tenant).outbox.set(idempotencyKey, { ...e, attempts: e.attempts + 1, lastError: error, dueMs: retryAtMs });
+    },
+    async tenants() {
+      return [...tenants.keys()];
+    },
+    async auditRecords(tenant, fromIndex, limit) {
+      return state(tenant).audit.slice(fromIndex, fromIndex + limit);
+    },
+    async ping() {},
+    async close() {},
+  };
+}

@@ -1,0 +1,135 @@
+import type { Cluster, Redis } from 'ioredis';
+import { parseChangeRequest } from '../governance/change-request.js';
+import {
+  docKey,
+  type CommitOp,
+  type CommitResult,
+  type DocVersion,
+  type GovernanceStore,
+  type OutboxEntry,
+} from './governance-store.js';
+import { TENANTS_KEY, tenantKeys } from './redis-keys.js';
+import { CLAIM_OUTBOX_LUA, COMMIT_LUA, FAIL_OUTBOX_LUA } from './redis-scripts.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
+
+// Redis (AOF on in production) as the governance store, shared by any number of gateway replicas. Works with a
+// single node or a Cluster: every multi-key step is one script over keys of one hash tag.
+
+type Client = Redis | Cluster;
+type ScriptClient = Client & {
+  clrCommit(...args: (string | number)[]): Promise<string[]>;
+  clrClaimOutbox(...args: (string | number)[]): Promise<string[]>;
+  clrFailOutbox(...args: (string | number)[]): Promise<number>;
+};
+
+export function createRedisGovernanceStore(client: Client): GovernanceStore {
+  const r = client as ScriptClient;
+  if (!('clrCommit' in client)) {
+    client.defineCommand('clrCommit', { lua: COMMIT_LUA });
+    client.defineCommand('clrClaimOutbox', { lua: CLAIM_OUTBOX_LUA, numberOfKeys: 2 });
+    client.defineCommand('clrFailOutbox', { lua: FAIL_OUTBOX_LUA, numberOfKeys: 2 });
+  }
+  // Any Redis failure fails closed with one clear error; what failed stays in the server's own logs.
+  const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof StoreUnavailableError) throw e;
+      throw new StoreUnavailableError('redis');
+    }
+  };
+  const parseDoc = (json: string | null): DocVersion | null => (json ? (JSON.parse(json) as DocVersion) : null);
+
+  return {
+    getDoc: (tenant, ref) => guarded(async () => parseDoc(await r.hget(tenantKeys(tenant).doc(ref), 'json'))),
+    listDocs: (tenant, environment, prefix) =>
+      guarded(async () => {
+        const k = tenantKeys(tenant);
+        const members = (await r.smembers(k.docIndex)).filter((m) => m.startsWith(`${environment}:${prefix}`)).sort();
+        if (members.length === 0) return [];
+        const pipeline = r.pipeline();
+        for (const m of members) {
+          const id = m.slice(environment.length + 1);
+          pipeline.hget(k.doc({ environment, id }), 'json');
+        }
+        const results = (await pipeline.exec()) ?? [];
+        return results.map(([err, json]) => {
+          if (err) throw err;
+          return parseDoc(json as string)!;
+        });
+      }),
+    history: (tenant, ref) =>
+      guarded(async () => (await r.lrange(tenantKeys(tenant).docHistory(ref), 0, -1)).map((j) => JSON.parse(j) as DocVersion)),
+    getChange: (tenant, id) =>
+      guarded(async () => {
+        const [rev, json] = await r.hmget(tenantKeys(tenant).change(id), 'rev', 'json');
+        return rev && json ? { change: parseChangeRequest(JSON.parse(json)), rev: Number(rev) } : null;
+      }),
+    listChanges: (tenant, filter, limit) =>
+      guarded(async () => {
+        const k = tenantKeys(tenant);
+        // Newest first; filtered here (the per-tenant queue is small: open changes and recent history).
+        const ids = await r.zrevrange(k.changeIndex, 0, 4999);
+        if (ids.length === 0) return [];
+        const pipeline = r.pipeline();
+        for (const id of ids) pipeline.hget(k.change(id), 'json');
+        const results = (await pipeline.exec()) ?? [];
+        const out = [];
+        for (const [err, json] of results) {
+          if (err) throw err;
+          if (!json) continue;
+          const c = parseChangeRequest(JSON.parse(json as string));
+          if ((filter.status && c.status !== filter.status) || (filter.environment && c.environment !== filter.environment) || (filter.category && c.category !== filter.category)) continue;
+          out.push(c);
+          if (out.length >= limit) break;
+        }
+        return out;
+      }),
+    commit: (tenant, ops) =>
+      guarded(async (): Promise<CommitResult> => {
+        const k = tenantKeys(tenant);
+        const keys: string[] = [];
+        const idx = (key: string) => {
+          const i = keys.indexOf(key);
+          if (i >= 0) return i + 1;
+          keys.push(key);
+          return keys.length;
+        };
+        const encoded = ops.map((op: CommitOp) => {
+          switch (op.type) {
+            case 'put-change':
+              return { t: 'chg', k: idx(k.change(op.change.id)), i: idx(k.changeIndex), rev: op.expectedRev, json: JSON.stringify(op.change), score: Date.parse(op.change.createdAt), id: op.change.id };
+            case 'put-doc':
+              return { t: 'doc', k: idx(k.doc(op.doc.ref)), h: idx(k.docHistory(op.doc.ref)), x: idx(k.docIndex), v: op.doc.version, json: JSON.stringify(op.doc), member: docKey(op.doc.ref), id: op.doc.ref.id };
+            case 'outbox-add': {
+              const entry: OutboxEntry = { idempotencyKey: op.idempotencyKey, tenant, changeId: op.changeId, attempts: 0, lastError: null };
+              return { t: 'obadd', k: idx(k.outbox), d: idx(k.outboxDue), key: op.idempotencyKey, json: JSON.stringify(entry) };
+            }
+            case 'outbox-done':
+              return { t: 'obdone', k: idx(k.outbox), d: idx(k.outboxDue), key: op.idempotencyKey };
+            case 'audit':
+              return { t: 'audit', k: idx(k.audit), json: op.record.json };
+          }
+        });
+        await r.sadd(TENANTS_KEY, tenant);
+        const [status, conflict, id] = await r.clrCommit(keys.length, ...keys, JSON.stringify(encoded));
+        return status === 'OK' ? { ok: true } : { ok: false, conflict: conflict as 'change' | 'doc', id: id ?? '' };
+      }),
+    claimOutbox: (tenant, nowMs, leaseMs, limit) =>
+      guarded(async () => {
+        const k = tenantKeys(tenant);
+        return (await r.clrClaimOutbox(k.outboxDue, k.outbox, nowMs, leaseMs, limit)).map((j) => JSON.parse(j) as OutboxEntry);
+      }),
+    failOutbox: (tenant, idempotencyKey, error, retryAtMs) =>
+      guarded(async () => {
+        const k = tenantKeys(tenant);
+        await r.clrFailOutbox(k.outboxDue, k.outbox, idempotencyKey, error, retryAtMs);
+      }),
+    tenants: () => guarded(() => r.smembers(TENANTS_KEY)),
+    auditRecords: (tenant, fromIndex, limit) => guarded(() => r.lrange(tenantKeys(tenant).audit, fromIndex, fromIndex + limit - 1)),
+    ping: () => guarded(async () => void (await r.ping())),
+    close: async () => {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}

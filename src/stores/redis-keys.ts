@@ -1,0 +1,20 @@
+import type { DocRef } from './governance-store.js';
+
+// Key layout. `{tenant}` is the hash tag: all keys of one tenant live in one cluster slot, so a script may touch
+// any of them together. Tenant ids are validated at token verification (lower-case kebab), so they cannot break out.
+export function tenantKeys(tenant: string) {
+  const p = `clr:{${tenant}}`;
+  return {
+    doc: (ref: DocRef) => `${p}:doc:${ref.environment}:${ref.id}`,
+    docHistory: (ref: DocRef) => `${p}:dochist:${ref.environment}:${ref.id}`,
+    docIndex: `${p}:docidx`,
+    change: (id: string) => `${p}:chg:${id}`,
+    changeIndex: `${p}:chgidx`,
+    outbox: `${p}:outbox`,
+    outboxDue: `${p}:outbox:due`,
+    audit: `${p}:audit`,
+  };
+}
+
+/** The set of tenants (its own slot: only read by sweeps, never inside a tenant's script). */
+export const TENANTS_KEY = 'clr:tenants';

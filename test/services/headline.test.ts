@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../../rules/policy-document.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
+import { functionsFromPolicy } from '../../src/governance/functions.js';
+import { GovernanceService } from '../../src/services/governance-service.js';
+import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+
+const who = (sub: string, roles: string[], mfa = false): Principal => ({ sub, tenant: 'acme', kind: 'user', roles, departments: [], mfa, scopes: null, grants: [] });
+
+describe('headline scenario (service, in-memory store)', () => {
+  it('write-back enable in production waits for the right approvers, then applies once', async () => {
+    const store = createMemoryGovernanceStore();
+    const effects: string[] = [];
+    const svc = new GovernanceService({
+      store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(),
+      connectorEffects: async (e) => void effects.push(e.idempotencyKey),
+    });
+    const eng1 = who('eng-1', ['integration-engineer']);
+    const r = await svc.updateSetting(eng1, { key: 'integration.ehr.writeBackEnabled', environment: 'PRODUCTION', value: true, reason: 'go-live', ticket: 'CHG-1' });
+    expect(r.status).toBe('PENDING_APPROVAL');
+    const id = r.change.id;
+    await expect(svc.approve(eng1, id)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'SELF_APPROVAL' } });
+    expect((await svc.approve(who('eng-2', ['integration-engineer'], true), id)).status).toBe('PENDING');
+    await expect(svc.approve(who('sec-1', ['security-admin']), id)).rejects.toMatchObject({ extensions: { reason: 'MFA_REQUIRED' } });
+    const done = await svc.approve(who('sec-1', ['security-admin'], true), id);
+    expect(done.status).toBe('APPLIED');
+    expect(effects).toEqual([`${id}:apply`]);
+    const s = await svc.currentSetting('acme', 'integration.ehr.writeBackEnabled', 'PRODUCTION');
+    expect(s).toMatchObject({ value: true, version: 1 });
+    const history = await svc.settingHistory('acme', 'integration.ehr.writeBackEnabled', 'PRODUCTION');
+    expect(history.map((h) => h.version)).toEqual([1]);
+  });
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Bundle } from '@medplum/fhirtypes';
+import { loadOrCreateDevKeys, mintToken, type TokenClaims } from '../../src/auth/dev-keys.js';
+import { parseConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/server/logger.js';
+import { startClearance, type RunningClearance } from '../../src/server/start-clearance.js';
+
+// Starts the real gateway in-process on a free port (embedded mode: embedded FHIR server over HTTP, dev keys in a
+// temporary state dir) and talks to it over HTTP like a client would.
+
+export interface GqlResponse<D = Record<string, unknown>> {
+  readonly status: number;
+  readonly body: { data?: D | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
+}
+
+export interface Harness {
+  readonly url: string;
+  readonly running: RunningClearance;
+  readonly logLines: string[];
+  token(claims: Partial<TokenClaims> & { roles: string[] }): Promise<string>;
+  gql<D = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<D>>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly env?: Record<string, string>;
+  readonly fhirSeed?: Record<string, Bundle[]>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'clearance-test-'));
+  const config = parseConfig({ PORT: '0', CLEARANCE_STATE_DIR: stateDir, LOG_LEVEL: 'info', ...options.env }, []);
+  const logLines: string[] = [];
+  const logger = createLogger(config.logLevel, { write: (line: string) => void logLines.push(line) });
+  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}) });
+  const keys = await loadOrCreateDevKeys(stateDir);
+  const url = `${running.url}/graphql`;
+  return {
+    url,
+    running,
+    logLines,
+    token: (claims) =>
+      mintToken(keys, { sub: `${claims.roles[0]}-1`, tenant: 'acme', ...claims }, { issuer: config.auth.issuer, audience: config.auth.audience }),
+    async gql(token, query, variables) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, body: (await res.json()) as GqlResponse['body'] } as GqlResponse<never>;
+    },
+    stop: () => running.stop(),
+  };
+}

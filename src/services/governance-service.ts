@@ -103,7 +103,9 @@ export class GovernanceService {
   }
 
   async changeRequests(principal: Principal, filter: ChangeFilter, limit = 200): Promise<ChangeRequest[]> {
-    const changes = await this.deps.store.listChanges(principal.tenant, { ...filter, status: filter.status === 'EXPIRED' ? 'PENDING' : filter.status }, limit);
+    // Expiry is lazy (no sweeper needed): a PENDING change past its time to live is expired as it is read, so an
+    // EXPIRED filter must also look at PENDING ones.
+    const changes = await this.deps.store.listChanges(principal.tenant, { ...filter, status: filter.status === 'EXPIRED' ? null : filter.status }, limit);
     const current = await Promise.all(changes.map((c) => this.expireIfDue(principal.tenant, c)));
     return filter.status ? current.filter((c) => c.status === filter.status) : current;
   }

@@ -33,3 +33,22 @@ describe('headline scenario (service, in-memory store)', () => {
     expect(history.map((h) => h.version)).toEqual([1]);
   });
 });
+
+describe('expiry, with a controlled clock', () => {
+  it('a pending change past its time to live is EXPIRED on read and cannot be approved', async () => {
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    const svc = new GovernanceService({
+      store: createMemoryGovernanceStore(), rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => now, newId: () => randomUUID(),
+    });
+    const r = await svc.updateSetting(who('bm', ['billing-manager']), { key: 'billing.refundThreshold', environment: 'PRODUCTION', value: { amount: 300, currency: 'USD' }, reason: 'r' });
+    const ttl = Date.parse(r.change.expiresAt) - now;
+    expect(ttl).toBeGreaterThan(0);
+    now += ttl - 1;
+    expect((await svc.changeRequest(who('s', ['security-admin']), r.change.id))?.status).toBe('PENDING');
+    now += 2;
+    await expect(svc.approve(who('s', ['security-admin'], true), r.change.id)).rejects.toMatchObject({ extensions: { reason: 'EXPIRED' } });
+    expect((await svc.changeRequest(who('s', ['security-admin']), r.change.id))?.status).toBe('EXPIRED');
+    expect((await svc.changeRequests(who('s', ['security-admin']), { status: 'EXPIRED' })).map((c) => c.id)).toEqual([r.change.id]);
+    expect(await svc.settingHistory('acme', 'billing.refundThreshold', 'PRODUCTION')).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeRequest } from '../../src/governance/change-request.js';
+import type { DocVersion, GovernanceStore } from '../../src/stores/governance-store.js';
+
+// One contract, two implementations: test/stores/memory-store.test.ts and redis-store.test.ts run it.
+
+const at = '2026-11-22T10:00:00.000Z';
+
+export function sampleChange(id: string, over: Partial<ChangeRequest> = {}): ChangeRequest {
+  return {
+    id, tenant: 'acme', environment: 'PRODUCTION', target: { type: 'setting', key: 'billing.refundThreshold' }, category: 'billing-automation',
+    ownerFunction: 'finance', risk: 'HIGH', requester: { sub: 'bm-1', roles: ['billing-manager'], functions: ['finance'], kind: 'user' },
+    reason: 'r', ticket: null, origin: { type: 'direct' }, applyMode: 'atomic', baseVersion: 0, before: 100, after: 250,
+    diff: [{ path: '', op: 'replace', before: 100, after: 250 }],
+    requirement: { requiredApprovals: 2, distinctFunctions: true, ownerFunctionRequired: true, mfaRequired: true },
+    approverFunctions: ['finance', 'security'], createdAt: at, expiresAt: '2026-11-25T10:00:00.000Z', updatedAt: at, approvals: [],
+    status: 'PENDING', ...over,
+  } as ChangeRequest;
+}
+
+const doc = (version: number, value: number, id = 'setting:billing.refundThreshold'): DocVersion => ({
+  ref: { environment: 'PRODUCTION', id }, version, value, changedBy: 'bm-1', changeId: `c${version}`, at, reason: null,
+});
+
+export function storeContract(name: string, make: () => Promise<GovernanceStore>, tenantPrefix: string) {
+  describe(`${name}: GovernanceStore contract`, () => {
+    const tenant = (t: string) => `${tenantPrefix}-${t}`;
+
+    it('creates a change once: a second create of the same id conflicts', async () => {
+      const s = await make();
+      const t = tenant('create');
+      expect(await s.commit(t, [{ type: 'put-change', change: sampleChange('c1'), expectedRev: 0 }])).toEqual({ ok: true });
+      expect(await s.commit(t, [{ type: 'put-change', change: sampleChange('c1'), expectedRev: 0 }])).toEqual({ ok: false, conflict: 'change', id: 'c1' });
+      expect(await s.getChange(t, 'c1')).toMatchObject({ rev: 1, change: { id: 'c1', status: 'PENDING' } });
+    });
+
+    it('compare-and-set on the change revision: a stale writer loses and writes nothing at all', async () => {
+      const s = await make();
+      const t = tenant('cas');
+      await s.commit(t, [{ type: 'put-change', change: sampleChange('c1'), expectedRev: 0 }]);
+      const applied = sampleChange('c1', { status: 'APPLIED', appliedVersion: 1, appliedAt: at, approvedAt: at } as Partial<ChangeRequest>);
+      expect(await s.commit(t, [{ type: 'put-change', change: applied, expectedRev: 1 }, { type: 'put-doc', doc: doc(1, 250) }])).toEqual({ ok: true });
+      // Same revision read by a racing approver: refused, and its doc write is not half-applied.
+      const lost = await s.commit(t, [{ type: 'put-change', change: applied, expectedRev: 1 }, { type: 'put-doc', doc: doc(2, 999) }]);
+      expect(lost).toEqual({ ok: false, conflict: 'change', id: 'c1' });
+      expect(await s.getDoc(t, doc(1, 0).ref)).toMatchObject({ version: 1, value: 250 });
+      expect((await s.history(t, doc(1, 0).ref)).map((d) => d.version)).toEqual([1]);
+    });
+
+    it('a doc version is written only over the version before it', async () => {
+      const s = await make();
+      const t = tenant('doc');
+      expect(await s.commit(t, [{ type: 'put-doc', doc: doc(2, 1) }])).toEqual({ ok: false, conflict: 'doc', id: 'setting:billing.refundThreshold' });
+      expect(await s.commit(t, [{ type: 'put-doc', doc: doc(1, 1) }])).toEqual({ ok: true });
+      expect(await s.commit(t, [{ type: 'put-doc', doc: doc(1, 2) }])).toMatchObject({ ok: false });
+      expect(await s.commit(t, [{ type: 'put-doc', doc: doc(2, 2) }])).toEqual({ ok: true });
+      expect((await s.history(t, doc(1, 0).ref)).map((d) => d.value)).toEqual([1, 2]);
+      await s.commit(t, [{ type: 'put-doc', doc: doc(1, 7, 'setting:billing.reminderCadenceDays') }]);
+      expect((await s.listDocs(t, 'PRODUCTION', 'setting:')).map((d) => [d.ref.id, d.version])).toEqual([
+        ['setting:billing.refundThreshold', 2],
+        ['setting:billing.reminderCadenceDays', 1],
+      ]);
+      expect(await s.listDocs(t, 'STAGING', 'setting:')).toEqual([]);
+    });
+
+    it('lists changes newest first with filters', async () => {
+      const s = await make();
+      const t = tenant('list');
+      await s.commit(t, [{ type: 'put-change', change: sampleChange('a', { createdAt: '2026-11-22T10:00:00.000Z' }), expectedRev: 0 }]);
+      await s.commit(t, [{ type: 'put-change', change: sampleChange('b', { createdAt: '2026-11-22T11:00:00.000Z', environment: 'STAGING' }), expectedRev: 0 }]);
+      expect((await s.listChanges(t, {}, 10)).map((c) => c.id)).toEqual(['b', 'a']);
+      expect((await s.listChanges(t, { environment: 'STAGING' }, 10)).map((c) => c.id)).toEqual(['b']);
+      expect(await s.listChanges(t, { status: 'APPLIED' }, 10)).toEqual([]);
+    });
+
+    it('keeps tenants apart', async () => {
+      const s = await make();
+      await s.commit(tenant('one'), [{ type: 'put-change', change: sampleChange('x'), expectedRev: 0 }, { type: 'put-doc', doc: doc(1, 5) }]);
+      expect(await s.getChange(tenant('two'), 'x')).toBeNull();
+      expect(await s.getDoc(tenant('two'), doc(1, 0).ref)).toBeNull();
+      expect(await s.listChanges(tenant('two'), {}, 10)).toEqual([]);
+    });
+
+    it('outbox: added once per key, claimed by one worker per lease, back after the lease, done removes it', async () => {
+      const s = await make();
+      const t = tenant('outbox');
+      const add = { type: 'outbox-add', idempotencyKey: 'c1:apply', changeId: 'c1' } as const;
+      await s.commit(t, [add]);
+      await s.commit(t, [add]);
+      const first = await s.claimOutbox(t, 1_000, 30_000, 10);
+      expect(first.map((e) => e.idempotencyKey)).toEqual(['c1:apply']);
+      expect(await s.claimOutbox(t, 2_000, 30_000, 10)).toEqual([]);
+      expect((await s.claimOutbox(t, 40_000, 30_000, 10)).length).toBe(1);
+      await s.failOutbox(t, 'c1:apply', 'connector down', 50_000);
+      expect(await s.claimOutbox(t, 45_000, 30_000, 10)).toEqual([]);
+      expect(await s.claimOutbox(t, 50_000, 30_000, 10)).toMatchObject([{ attempts: 1, lastError: 'connector down' }]);
+      await s.commit(t, [{ type: 'outbox-done', idempotencyKey: 'c1:apply' }]);
+      expect(await s.claimOutbox(t, 999_999, 30_000, 10)).toEqual([]);
+      expect(await s.tenants()).toContain(t);
+    });
+
+    it('appends audit records in commit order, atomically with the rest', async () => {
+      const s = await make();
+      const t = tenant('audit');
+      await s.commit(t, [{ type: 'audit', record: { json: '{"n":1}' } }, { type: 'put-doc', doc: doc(1, 1) }]);
+      const failed = await s.commit(t, [{ type: 'audit', record: { json: '{"n":2}' } }, { type: 'put-doc', doc: doc(1, 1) }]);
+      expect(failed.ok).toBe(false);
+      await s.commit(t, [{ type: 'audit', record: { json: '{"n":3}' } }]);
+      expect(await s.auditRecords(t, 0, 10)).toEqual(['{"n":1}', '{"n":3}']);
+    });
+  });
+}

@@ -1,0 +1,51 @@
+import type { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GovernanceStore } from '../../src/stores/governance-store.js';
+import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { governanceOn, person } from '../support/governance-fixtures.js';
+import { RedisCluster } from '../support/redis-cluster.js';
+import { storeContract } from './contract.js';
+
+// The same contract and the same race on a 3-node Redis Cluster: every script's keys share the tenant hash tag.
+let cluster: RedisCluster;
+const clients: Cluster[] = [];
+const stores: GovernanceStore[] = [];
+const store = () => {
+  const c = cluster.client();
+  clients.push(c);
+  const s = createRedisGovernanceStore(c);
+  stores.push(s);
+  return s;
+};
+beforeAll(async () => {
+  cluster = await RedisCluster.start();
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  await cluster.stop();
+});
+
+storeContract('redis cluster', async () => store(), `cl-${Date.now()}`);
+
+describe('redis cluster: concurrent approvals from two gateway instances', () => {
+  it('50 approvers, two connections: one apply, one version increment', async () => {
+    const tenants = ['acme', 'globex', 'initech']; // spread over slots: each tenant's keys live on one node
+    for (const tenant of tenants) {
+      const a = governanceOn(store());
+      const b = governanceOn(store());
+      const proposed = await a.updateSetting(person('bm', ['billing-manager'], true, tenant), {
+        key: 'billing.refundThreshold', environment: 'PRODUCTION', value: { amount: 500, currency: 'USD' }, reason: 'cluster race',
+      });
+      const id = proposed.change.id;
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => {
+          const svc = i % 2 ? a : b;
+          const role = i % 4 < 2 ? 'billing-manager' : 'security-admin';
+          return svc.approve(person(`ap-${i}`, [role], true, tenant), id).then((c) => c.status, () => 'refused');
+        }),
+      );
+      expect(results.filter((r) => r === 'APPLIED')).toHaveLength(1);
+      expect((await a.settingHistory(tenant, 'billing.refundThreshold', 'PRODUCTION')).map((h) => h.version)).toEqual([1]);
+    }
+  }, 60_000);
+});

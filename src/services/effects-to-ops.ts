@@ -1,6 +1,8 @@
+import { changeEvent, type AuditRecordBody } from '../audit/audit-event.js';
+import { auditAppend } from '../audit/chain.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { StopTargetEffect } from '../governance/emergency-stop.js';
-import type { Effect } from '../governance/transition-result.js';
+import type { AuditEffect, Effect } from '../governance/transition-result.js';
 import type { CommitOp, DocVersion } from '../stores/governance-store.js';
 
 // Turns the effects a pure transition returns into the store writes that go in the same atomic commit.
@@ -9,7 +11,10 @@ export const settingDocId = (key: string) => `setting:${key}`;
 export const stopDocId = (target: string) => `stop:${target}`;
 
 export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], change: ChangeRequest | null, nowIso: string): CommitOp[] {
-  return effects.map((effect): CommitOp => {
+  // All audit events of one commit form one chained record, written in the same atomic step as the change itself:
+  // no audit, no action.
+  const events = effects.flatMap((e) => (e.type === 'audit' ? [changeEvent(e, change)] : []));
+  const ops = effects.filter((e): e is Exclude<typeof e, AuditEffect> => e.type !== 'audit').map((effect): CommitOp => {
     switch (effect.type) {
       case 'apply-setting':
       case 'resume-target':
@@ -28,10 +33,11 @@ export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], ch
       }
       case 'outbox':
         return { type: 'outbox-add', idempotencyKey: effect.idempotencyKey, changeId: effect.changeId };
-      case 'audit':
-        return { type: 'audit', record: { json: JSON.stringify(effect) } };
     }
   });
+  if (events.length === 0) return ops;
+  const body: AuditRecordBody = { v: 1, tenant: events[0]!.tenant, events };
+  return [...ops, { type: 'audit', record: auditAppend(body) }];
 }
 
 const field = (effect: StopTargetEffect, name: string): string | null => {

@@ -47,10 +47,38 @@ export interface OutboxEntry {
   readonly lastError: string | null;
 }
 
-/** A record for the tenant's append-only audit log (chained and signed by the audit module). */
+/** A record for the tenant's append-only audit log: the store chains it (see src/audit/chain.ts). */
 export interface AuditAppend {
-  readonly json: string;
+  /** The record's body: JSON text, hashed byte for byte. */
+  readonly body: string;
+  /** SHA-256 (hex) of `body`. */
+  readonly bodyHash: string;
 }
+
+/**
+ * A stored audit record: `hash = SHA-256(prev + bodyHash)` (hex strings concatenated), `prev` the hash of the record
+ * before it in the tenant's log (64 zeros for the first). Appended only inside a commit, so concurrent writers on any
+ * replica extend one chain.
+ */
+export interface StoredAuditRecord {
+  readonly seq: number;
+  readonly prev: string;
+  readonly bodyHash: string;
+  readonly hash: string;
+  readonly body: string;
+}
+
+export interface AuditMeta {
+  /** Seq and hash of the newest record (0 and the genesis hash when empty). */
+  readonly headSeq: number;
+  readonly headHash: string;
+  /** Seq of the oldest retained record (1 until a trim). */
+  readonly firstSeq: number;
+  /** Hash of the record just before firstSeq (genesis until a trim): where verification starts. */
+  readonly anchorHash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
 
 export type CommitOp =
   /** Writes the change if its stored revision is `expectedRev` (0: must not exist yet). */
@@ -62,6 +90,19 @@ export type CommitOp =
   /** Removes a finished outbox entry. */
   | { readonly type: 'outbox-done'; readonly idempotencyKey: string }
   | { readonly type: 'audit'; readonly record: AuditAppend };
+
+export interface AuditLog {
+  meta(tenant: string): Promise<AuditMeta>;
+  /** Records with seq >= fromSeq, oldest first. Parsed leniently: verification decides what is wrong. */
+  records(tenant: string, fromSeq: number, limit: number): Promise<string[]>;
+  /** Drops records with seq <= uptoSeq (retention); the anchor becomes the hash of record uptoSeq. */
+  trim(tenant: string, uptoSeq: number, anchorHash: string): Promise<void>;
+  addCheckpoint(tenant: string, checkpointJson: string): Promise<void>;
+  checkpoints(tenant: string): Promise<string[]>;
+  /** Highest seq exported so far (retention never drops beyond it silently). */
+  exportedUpTo(tenant: string): Promise<number>;
+  markExported(tenant: string, seq: number): Promise<void>;
+}
 
 export type CommitResult =
   | { readonly ok: true }
@@ -86,8 +127,7 @@ export interface GovernanceStore {
   failOutbox(tenant: string, idempotencyKey: string, error: string, retryAtMs: number): Promise<void>;
   /** Tenants that have ever committed (for the outbox worker's sweep). */
   tenants(): Promise<string[]>;
-  /** The tenant's audit records in order (raw JSON), for the audit module. */
-  auditRecords(tenant: string, fromIndex: number, limit: number): Promise<string[]>;
+  readonly audit: AuditLog;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

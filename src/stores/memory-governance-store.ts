@@ -1,6 +1,9 @@
+import { chainHash, formatRecord } from '../audit/chain.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import {
+  GENESIS_HASH,
   docKey,
+  type AuditMeta,
   type ChangeFilter,
   type CommitOp,
   type CommitResult,
@@ -19,6 +22,9 @@ interface TenantState {
   readonly changes: Map<string, StoredChange>;
   readonly outbox: Map<string, OutboxEntry & { dueMs: number }>;
   readonly audit: string[];
+  auditMeta: AuditMeta;
+  readonly checkpoints: string[];
+  exported: number;
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -28,7 +34,7 @@ export function createMemoryGovernanceStore(): GovernanceStore {
   const state = (tenant: string): TenantState => {
     let s = tenants.get(tenant);
     if (!s) {
-      s = { docs: new Map(), changes: new Map(), outbox: new Map(), audit: [] };
+      s = { docs: new Map(), changes: new Map(), outbox: new Map(), audit: [], checkpoints: [], exported: 0, auditMeta: { headSeq: 0, headHash: GENESIS_HASH, firstSeq: 1, anchorHash: GENESIS_HASH } };
       tenants.set(tenant, s);
     }
     return s;
@@ -84,9 +90,13 @@ export function createMemoryGovernanceStore(): GovernanceStore {
           case 'outbox-done':
             s.outbox.delete(op.idempotencyKey);
             break;
-          case 'audit':
-            s.audit.push(op.record.json);
+          case 'audit': {
+            const seq = s.auditMeta.headSeq + 1;
+            const hash = chainHash(s.auditMeta.headHash, op.record.bodyHash);
+            s.audit.push(formatRecord({ seq, prev: s.auditMeta.headHash, bodyHash: op.record.bodyHash, hash, body: op.record.body }));
+            s.auditMeta = { ...s.auditMeta, headSeq: seq, headHash: hash };
             break;
+          }
         }
       }
       return { ok: true };
@@ -108,8 +118,35 @@ export function createMemoryGovernanceStore(): GovernanceStore {
     async tenants() {
       return [...tenants.keys()];
     },
-    async auditRecords(tenant, fromIndex, limit) {
-      return state(tenant).audit.slice(fromIndex, fromIndex + limit);
+    audit: {
+      async meta(tenant) {
+        return { ...state(tenant).auditMeta };
+      },
+      async records(tenant, fromSeq, limit) {
+        const s = state(tenant);
+        const from = Math.max(fromSeq, s.auditMeta.firstSeq) - s.auditMeta.firstSeq;
+        return s.audit.slice(from, from + limit);
+      },
+      async trim(tenant, uptoSeq, anchorHash) {
+        const s = state(tenant);
+        const drop = uptoSeq - s.auditMeta.firstSeq + 1;
+        if (drop <= 0) return;
+        s.audit.splice(0, drop);
+        s.auditMeta = { ...s.auditMeta, firstSeq: uptoSeq + 1, anchorHash };
+      },
+      async addCheckpoint(tenant, json) {
+        state(tenant).checkpoints.push(json);
+      },
+      async checkpoints(tenant) {
+        return [...state(tenant).checkpoints];
+      },
+      async exportedUpTo(tenant) {
+        return state(tenant).exported;
+      },
+      async markExported(tenant, seq) {
+        const s = state(tenant);
+        s.exported = Math.max(s.exported, seq);
+      },
     },
     async ping() {},
     async close() {},

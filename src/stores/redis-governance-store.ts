@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { parseChangeRequest } from '../governance/change-request.js';
 import {
+  GENESIS_HASH,
   docKey,
   type CommitOp,
   type CommitResult,
@@ -9,7 +10,7 @@ import {
   type OutboxEntry,
 } from './governance-store.js';
 import { TENANTS_KEY, tenantKeys } from './redis-keys.js';
-import { CLAIM_OUTBOX_LUA, COMMIT_LUA, FAIL_OUTBOX_LUA } from './redis-scripts.js';
+import { CLAIM_OUTBOX_LUA, COMMIT_LUA, FAIL_OUTBOX_LUA, TRIM_AUDIT_LUA } from './redis-scripts.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 // Redis (AOF on in production) as the governance store, shared by any number of gateway replicas. Works with a
@@ -20,6 +21,7 @@ type ScriptClient = Client & {
   clrCommit(...args: (string | number)[]): Promise<string[]>;
   clrClaimOutbox(...args: (string | number)[]): Promise<string[]>;
   clrFailOutbox(...args: (string | number)[]): Promise<number>;
+  clrTrimAudit(...args: (string | number)[]): Promise<number>;
 };
 
 export function createRedisGovernanceStore(client: Client): GovernanceStore {
@@ -28,6 +30,7 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
     client.defineCommand('clrCommit', { lua: COMMIT_LUA });
     client.defineCommand('clrClaimOutbox', { lua: CLAIM_OUTBOX_LUA, numberOfKeys: 2 });
     client.defineCommand('clrFailOutbox', { lua: FAIL_OUTBOX_LUA, numberOfKeys: 2 });
+    client.defineCommand('clrTrimAudit', { lua: TRIM_AUDIT_LUA, numberOfKeys: 2 });
   }
   // Any Redis failure fails closed with one clear error; what failed stays in the server's own logs.
   const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -108,7 +111,7 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
             case 'outbox-done':
               return { t: 'obdone', k: idx(k.outbox), d: idx(k.outboxDue), key: op.idempotencyKey };
             case 'audit':
-              return { t: 'audit', k: idx(k.audit), json: op.record.json };
+              return { t: 'audit', k: idx(k.audit), m: idx(k.auditMeta), body: op.record.body, bh: op.record.bodyHash };
           }
         });
         await r.sadd(TENANTS_KEY, tenant);
@@ -126,7 +129,33 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
         await r.clrFailOutbox(k.outboxDue, k.outbox, idempotencyKey, error, retryAtMs);
       }),
     tenants: () => guarded(() => r.smembers(TENANTS_KEY)),
-    auditRecords: (tenant, fromIndex, limit) => guarded(() => r.lrange(tenantKeys(tenant).audit, fromIndex, fromIndex + limit - 1)),
+    audit: {
+      meta: (tenant) =>
+        guarded(async () => {
+          const [seq, hash, first, anchor] = await r.hmget(tenantKeys(tenant).auditMeta, 'seq', 'hash', 'first', 'anchor');
+          return { headSeq: Number(seq ?? 0), headHash: hash ?? GENESIS_HASH, firstSeq: Number(first ?? 1), anchorHash: anchor ?? GENESIS_HASH };
+        }),
+      records: (tenant, fromSeq, limit) =>
+        guarded(async () => {
+          const k = tenantKeys(tenant);
+          const first = Number((await r.hget(k.auditMeta, 'first')) ?? 1);
+          const from = Math.max(fromSeq, first) - first;
+          return r.lrange(k.audit, from, from + limit - 1);
+        }),
+      trim: (tenant, uptoSeq, anchorHash) =>
+        guarded(async () => {
+          const k = tenantKeys(tenant);
+          await r.clrTrimAudit(k.audit, k.auditMeta, uptoSeq, anchorHash);
+        }),
+      addCheckpoint: (tenant, json) => guarded(async () => void (await r.rpush(tenantKeys(tenant).auditCheckpoints, json))),
+      checkpoints: (tenant) => guarded(() => r.lrange(tenantKeys(tenant).auditCheckpoints, 0, -1)),
+      exportedUpTo: (tenant) => guarded(async () => Number((await r.hget(tenantKeys(tenant).auditMeta, 'exported')) ?? 0)),
+      markExported: (tenant, seq) =>
+        guarded(async () => {
+          // Only ever moves forward (a re-export of older records does not lower it).
+          await r.eval("local c = tonumber(redis.call('HGET', KEYS[1], 'exported') or '0') if tonumber(ARGV[1]) > c then redis.call('HSET', KEYS[1], 'exported', ARGV[1]) end return 1", 1, tenantKeys(tenant).auditMeta, seq);
+        }),
+    },
     ping: () => guarded(async () => void (await r.ping())),
     close: async () => {
       await client.quit().catch(() => client.disconnect());

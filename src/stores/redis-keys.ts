@@ -13,6 +13,8 @@ export function tenantKeys(tenant: string) {
     outbox: `${p}:outbox`,
     outboxDue: `${p}:outbox:due`,
     audit: `${p}:audit`,
+    auditMeta: `${p}:audit:meta`,
+    auditCheckpoints: `${p}:audit:cp`,
   };
 }
 

@@ -2,9 +2,12 @@
 // and concurrent approvers. Every key a script touches is passed in KEYS and shares the tenant's hash tag, so the
 // scripts also run on Redis Cluster (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags).
 
+import { SHA256_LUA } from './redis-sha256-lua.js';
+
 /** ARGV[1]: JSON list of ops, each naming its keys by index into KEYS. All checks first, then all writes. */
-export const COMMIT_LUA = `
+export const COMMIT_LUA = `${SHA256_LUA}
 local ops = cjson.decode(ARGV[1])
+local auditSeq, auditHash = nil, nil
 for _, op in ipairs(ops) do
   if op.t == 'chg' then
     local rev = tonumber(redis.call('HGET', KEYS[op.k], 'rev') or '0')
@@ -28,7 +31,16 @@ for _, op in ipairs(ops) do
     redis.call('HDEL', KEYS[op.k], op.key)
     redis.call('ZREM', KEYS[op.d], op.key)
   elseif op.t == 'audit' then
-    redis.call('RPUSH', KEYS[op.k], op.json)
+    if auditSeq == nil then
+      local head = redis.call('HMGET', KEYS[op.m], 'seq', 'hash')
+      auditSeq = tonumber(head[1] or '0')
+      auditHash = head[2] or '${'0'.repeat(64)}'
+    end
+    auditSeq = auditSeq + 1
+    local h = sha256(auditHash .. op.bh)
+    redis.call('RPUSH', KEYS[op.k], '{"seq":' .. auditSeq .. ',"prev":"' .. auditHash .. '","bodyHash":"' .. op.bh .. '","hash":"' .. h .. '","body":' .. cjson.encode(op.body) .. '}')
+    auditHash = h
+    redis.call('HSET', KEYS[op.m], 'seq', auditSeq, 'hash', auditHash)
   end
 end
 return {'OK'}
@@ -56,4 +68,14 @@ entry.lastError = ARGV[2]
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(entry))
 redis.call('ZADD', KEYS[1], tonumber(ARGV[3]), ARGV[1])
 return 1
+`;
+
+/** KEYS: audit list, audit meta. ARGV: uptoSeq, anchor hash. Retention: drops records up to uptoSeq, moves the anchor. */
+export const TRIM_AUDIT_LUA = `
+local first = tonumber(redis.call('HGET', KEYS[2], 'first') or '1')
+local upto = tonumber(ARGV[1])
+if upto < first then return 0 end
+redis.call('LTRIM', KEYS[1], upto - first + 1, -1)
+redis.call('HSET', KEYS[2], 'first', upto + 1, 'anchor', ARGV[2])
+return upto - first + 1
 `;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../src/governance/change-request.js';
-import type { DocVersion, GovernanceStore } from '../../src/stores/governance-store.js';
+import { auditAppend, chainHash, sha256Hex } from '../../src/audit/chain.js';
+import { GENESIS_HASH, type DocVersion, type GovernanceStore, type StoredAuditRecord } from '../../src/stores/governance-store.js';
 
 // One contract, two implementations: test/stores/memory-store.test.ts and redis-store.test.ts run it.
 
@@ -99,14 +100,32 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
       expect(await s.tenants()).toContain(t);
     });
 
-    it('appends audit records in commit order, atomically with the rest', async () => {
+    it('appends audit records in commit order, atomically with the rest, as one hash chain', async () => {
       const s = await make();
       const t = tenant('audit');
-      await s.commit(t, [{ type: 'audit', record: { json: '{"n":1}' } }, { type: 'put-doc', doc: doc(1, 1) }]);
-      const failed = await s.commit(t, [{ type: 'audit', record: { json: '{"n":2}' } }, { type: 'put-doc', doc: doc(1, 1) }]);
+      await s.commit(t, [{ type: 'audit', record: auditAppend({ n: 1 }) }, { type: 'put-doc', doc: doc(1, 1) }]);
+      const failed = await s.commit(t, [{ type: 'audit', record: auditAppend({ n: 2 }) }, { type: 'put-doc', doc: doc(1, 1) }]);
       expect(failed.ok).toBe(false);
-      await s.commit(t, [{ type: 'audit', record: { json: '{"n":3}' } }]);
-      expect(await s.auditRecords(t, 0, 10)).toEqual(['{"n":1}', '{"n":3}']);
+      await s.commit(t, [{ type: 'audit', record: auditAppend({ n: 3 }) }, { type: 'audit', record: auditAppend({ n: 'é"\\/' }) }]);
+      const records = (await s.audit.records(t, 1, 10)).map((r) => JSON.parse(r) as StoredAuditRecord);
+      expect(records.map((r) => [r.seq, JSON.parse(r.body)])).toEqual([[1, { n: 1 }], [2, { n: 3 }], [3, { n: 'é"\\/' }]]);
+      let prev = GENESIS_HASH;
+      for (const r of records) {
+        expect(r.prev).toBe(prev);
+        expect(r.bodyHash).toBe(sha256Hex(r.body));
+        expect(r.hash).toBe(chainHash(prev, r.bodyHash));
+        prev = r.hash;
+      }
+      expect(await s.audit.meta(t)).toEqual({ headSeq: 3, headHash: prev, firstSeq: 1, anchorHash: GENESIS_HASH });
+      await s.audit.trim(t, 1, records[0]!.hash);
+      expect(await s.audit.meta(t)).toMatchObject({ firstSeq: 2, anchorHash: records[0]!.hash });
+      expect((await s.audit.records(t, 1, 10)).map((r) => (JSON.parse(r) as StoredAuditRecord).seq)).toEqual([2, 3]);
+      expect((await s.audit.records(t, 3, 10)).map((r) => (JSON.parse(r) as StoredAuditRecord).seq)).toEqual([3]);
+      await s.audit.markExported(t, 2);
+      await s.audit.markExported(t, 1);
+      expect(await s.audit.exportedUpTo(t)).toBe(2);
+      await s.audit.addCheckpoint(t, '{"seq":3}');
+      expect(await s.audit.checkpoints(t)).toEqual(['{"seq":3}']);
     });
   });
 }

@@ -3,6 +3,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // Resolver types from the SDL in schema/. The output is committed; test/schema/codegen-drift.test.ts fails when it
 // no longer matches what this config generates.
 const rows = '../../connectors/ehr/rows.js';
+const models = '../resolvers/governance-models.js';
+const governance = '../governance/index.js';
 
 export const codegenConfig: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -15,7 +17,8 @@ export const codegenConfig: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
-        scalars: { DateTime: 'string' },
+        // JSON values are validated where they are used (setting schemas), so the scalar itself is untyped.
+        scalars: { DateTime: 'string', JSON: 'unknown' },
         mappers: {
           Patient: `${rows}#PatientRow`,
           Condition: `${rows}#ConditionRow`,
@@ -33,6 +36,17 @@ export const codegenConfig: CodegenConfig = {
           StatisticsBucket: `${rows}#StatisticsBucketRow`,
           Address: `${rows}#AddressRow`,
           ContactPoint: `${rows}#ContactPointRow`,
+          Setting: `${models}#SettingModel`,
+          EmergencyStop: `${models}#StopModel`,
+          ChangeResult: `${models}#ChangeResultModel`,
+          ChangeRequest: `${governance}#ChangeRequest as ChangeRequestRecord`,
+          ChangeRequester: `${governance}#Requester`,
+          ChangeOrigin: `${governance}#ChangeOrigin as ChangeOriginRecord`,
+          Approval: `${governance}#Approval as ApprovalRecord`,
+          ApprovalStatus: `${governance}#ApprovalStatus as ApprovalStatusRecord`,
+          ApprovalRequirement: `${governance}#ApprovalRequirement as ApprovalRequirementRecord`,
+          SettingVersion: `${governance}#SettingVersion as SettingVersionRecord`,
+          DiffEntry: `${governance}#DiffEntry as DiffEntryRecord`,
         },
       },
     },

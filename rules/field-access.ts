@@ -30,7 +30,56 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     patient: read('demographics', false),
     patients: read('demographics', false),
     patientStatistics: read('aggregates', false),
+    // Settings, change requests and stop states: configuration, never row-scoped (a tenant's configuration is all one
+    // record; the service answers only from the caller's tenant).
+    ...all(['settings', 'setting', 'settingHistory', 'settingDiff', 'stopStates', 'stopState', 'changeRequests', 'changeRequest'], read('configuration', false)),
   },
+  // Every governed mutation first needs configuration read (a caller who may not even see settings is FORBIDDEN by the
+  // shield, before the resolver runs). Who may propose, approve, reject, cancel or stop is then decided by the
+  // governance service, on what is stored, before anything executes; it refuses with FORBIDDEN and a reason.
+  Mutation: all(
+    ['updateSetting', 'setWriteBack', 'rollbackSetting', 'promoteSetting', 'emergencyStop', 'resume', 'approveChange', 'rejectChange', 'cancelChange'],
+    read('configuration', false),
+  ),
+  Setting: all(
+    ['key', 'environment', 'category', 'ownerFunction', 'risk', 'description', 'value', 'version', 'updatedAt', 'updatedBy', 'pendingChange', 'pendingChanges'],
+    inherit('Query.settings', 'Query.setting', 'ChangeResult.setting'),
+  ),
+  SettingVersion: all(['key', 'environment', 'version', 'value', 'changedBy', 'changeId', 'at', 'reason'], inherit('Query.settingHistory')),
+  SettingDiff: all(['key', 'environment', 'fromVersion', 'toVersion', 'entries'], inherit('Query.settingDiff')),
+  DiffEntry: all(['path', 'op', 'before', 'after'], inherit('SettingDiff.entries', 'ChangeRequest.diff')),
+  EmergencyStop: all(
+    ['target', 'environment', 'stopped', 'reason', 'stoppedBy', 'stoppedAt', 'version', 'pendingResume'],
+    inherit('Query.stopStates', 'Query.stopState', 'Mutation.emergencyStop', 'ChangeResult.stopState'),
+  ),
+  ChangeResult: all(
+    ['status', 'version', 'setting', 'stopState', 'changeRequest'],
+    inherit('Mutation.updateSetting', 'Mutation.setWriteBack', 'Mutation.rollbackSetting', 'Mutation.promoteSetting', 'Mutation.resume'),
+  ),
+  ChangeRequest: all(
+    [
+      'id', 'status', 'environment', 'category', 'ownerFunction', 'risk', 'target', 'targetType', 'key', 'stopTarget', 'origin',
+      'requester', 'reason', 'ticket', 'baseVersion', 'before', 'after', 'diff', 'requirement', 'approverFunctions', 'approvals',
+      'approvalStatus', 'viewerCanApprove', 'viewerCannotApproveReason', 'viewerCannotApproveCode', 'createdAt', 'expiresAt',
+      'updatedAt', 'approvedAt', 'appliedVersion', 'appliedAt', 'rejection', 'cancellation', 'superseded', 'expiredAt',
+      'failureReason', 'failedAt',
+    ],
+    inherit(
+      'Query.changeRequests', 'Query.changeRequest', 'Setting.pendingChange', 'Setting.pendingChanges', 'EmergencyStop.pendingResume',
+      'ChangeResult.changeRequest', 'Mutation.approveChange', 'Mutation.rejectChange', 'Mutation.cancelChange',
+    ),
+  ),
+  ChangeOrigin: all(['type', 'toVersion', 'fromEnvironment', 'fromVersion'], inherit('ChangeRequest.origin')),
+  ChangeRequester: all(['sub', 'roles', 'functions', 'kind'], inherit('ChangeRequest.requester')),
+  ApprovalRequirement: all(
+    ['requiredApprovals', 'distinctFunctions', 'ownerFunctionRequired', 'mfaRequired', 'requiredFunction'],
+    inherit('ChangeRequest.requirement'),
+  ),
+  Approval: all(['sub', 'roleUsed', 'functions', 'mfa', 'comment', 'at'], inherit('ChangeRequest.approvals')),
+  ApprovalStatus: all(['satisfied', 'remaining', 'stillNeededFrom', 'summary'], inherit('ChangeRequest.approvalStatus')),
+  Rejection: all(['sub', 'functions', 'reason', 'at'], inherit('ChangeRequest.rejection')),
+  Cancellation: all(['sub', 'at'], inherit('ChangeRequest.cancellation')),
+  Supersession: all(['currentVersion', 'at'], inherit('ChangeRequest.superseded')),
   Me: all(['sub', 'tenant', 'kind', 'roles', 'departments', 'mfa', 'scopes', 'grants', 'permissions', 'policyVersion'], inherit('Query.me')),
   EffectivePermission: all(['dataClass', 'action', 'scope', 'via'], inherit('Me.permissions')),
   PatientConnection: all(['edges', 'pageInfo'], inherit('Query.patients')),

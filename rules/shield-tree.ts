@@ -1,9 +1,10 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
 import type { IRule, IRules } from 'graphql-shield';
 import type { GatewayContext } from '../src/context/context.js';
 import { ForbiddenError } from '../src/errors/errors.js';
-import { evaluateFieldRule } from './evaluate-field-rule.js';
+import { evaluateFieldRule, guardOf } from './evaluate-field-rule.js';
 import type { FieldRule } from './field-access.js';
 
 // The graphql-shield tree, generated from rules/field-access.ts. One named rule per distinct FieldRule, so rules
@@ -25,12 +26,17 @@ type TreeRule = IRule | typeof allow;
 
 function toShieldRule(r: FieldRule): TreeRule {
   if (r.kind === 'inherit') return allow;
-  return rule(ruleName(r), { cache: r.kind === 'read' && r.row ? 'no_cache' : 'contextual' })(
-    (parent: unknown, _args: unknown, ctx: GatewayContext) => {
-      const v = evaluateFieldRule(r, ctx.access, parent);
-      return v.allowed ? true : v.error;
-    },
-  );
+  const row = r.kind === 'read' && r.row;
+  return rule(ruleName(r), { cache: row ? 'no_cache' : 'contextual' })((parent: unknown, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => {
+    const v = evaluateFieldRule(r, ctx.access, parent);
+    if (!v.allowed) return v.error;
+    // Row rules guard patient rows: every field they let through is a PHI read, recorded for the audit event.
+    if (row) {
+      const guard = guardOf(parent)!;
+      ctx.phiReads.record(guard.patientId, guard.sensitive && r.sensitiveAware ? 'sensitive' : r.dataClass, `${info.parentType.name}.${info.fieldName}`);
+    }
+    return true;
+  });
 }
 
 export function buildShieldTree(rules: Readonly<Record<string, Readonly<Record<string, FieldRule>>>>): IRules {

@@ -30,6 +30,8 @@ export interface GatewayConfig {
   /** Aggregates over fewer than `suppressionThreshold` patients are suppressed (small-cell suppression). */
   readonly statistics: { readonly suppressionThreshold: number };
   readonly logLevel: string;
+  /** Key of the audit log's signed checkpoints; null in embedded mode (a key is kept in the state dir). */
+  readonly audit: { readonly hmacKey: string | null };
 }
 
 export const DEV_ISSUER = 'clearance-dev';
@@ -54,6 +56,7 @@ const EnvSchema = z.object({
   MAX_PAGE_SIZE: envField(integer(1, 10_000)),
   STATS_SUPPRESSION_THRESHOLD: envField(integer(1, 1_000)),
   LOG_LEVEL: envField(oneOf(LOG_LEVELS)),
+  AUDIT_HMAC_KEY: envField(text),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -91,6 +94,8 @@ function crossChecks(mode: GatewayMode, raw: Record<string, string | undefined>,
   }
   if (!isSet(raw, 'JWT_ISSUER')) problems.push('JWT_ISSUER: required in production');
   if (isSet(raw, 'CLEARANCE_DEV_KEYS')) problems.push('CLEARANCE_DEV_KEYS: must not be set in production');
+  if (!isSet(raw, 'AUDIT_HMAC_KEY')) problems.push('AUDIT_HMAC_KEY: required in production (signs audit checkpoints)');
+  else if ((raw.AUDIT_HMAC_KEY ?? '').trim().length < 32) problems.push('AUDIT_HMAC_KEY: must be at least 32 characters');
   return problems;
 }
 
@@ -128,6 +133,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     limits: { defaultPageSize: e.DEFAULT_PAGE_SIZE ?? 20, maxPageSize: e.MAX_PAGE_SIZE ?? 100 },
     statistics: { suppressionThreshold: e.STATS_SUPPRESSION_THRESHOLD ?? 5 },
     logLevel: e.LOG_LEVEL ?? 'info',
+    audit: { hmacKey: e.AUDIT_HMAC_KEY ?? null },
   });
 }
 

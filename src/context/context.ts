@@ -1,6 +1,8 @@
 import type { EhrReader } from '../../connectors/ehr/ehr-reader.js';
 import type { PrincipalPolicy } from '../../rules/decide.js';
 import type { Principal } from '../auth/principal.js';
+import type { AuditService } from '../audit/audit-service.js';
+import type { PhiReadCollector } from '../audit/phi-read-collector.js';
 import type { GovernanceService } from '../services/governance-service.js';
 
 // What every resolver and rule gets. Built once per request by src/context/create-context.ts after the token has
@@ -22,4 +24,7 @@ export interface GatewayContext {
   readonly limits: RequestLimits;
   /** Governed settings, change requests, approvals, emergency stops (shared by all requests). */
   readonly governance: GovernanceService;
+  readonly audit: AuditService;
+  /** PHI returned by this request, per patient: written as audit events before the response leaves. */
+  readonly phiReads: PhiReadCollector;
 }

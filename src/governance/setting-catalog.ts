@@ -68,7 +68,7 @@ export const SETTING_TEMPLATES: readonly SettingTemplate[] = [
   family('ai.promptTemplate.', '', { category: 'ai-behavior', description: 'A prompt template', risk: risk('MEDIUM', 'HIGH'), schema: v.promptTemplate, defaultValue: { text: 'You are a careful clinical assistant. Escalate anything urgent to a clinician.', variables: [] } }),
   family('integration.', '.baseUrl', { category: 'integration', description: 'FHIR base URL of the connector (null: not configured)', risk: risk('MEDIUM', 'HIGH'), schema: v.baseUrl, defaultValue: null }),
   family('integration.', '.scopes', { category: 'integration', description: 'SMART v2 scopes the connector requests', risk: risk('MEDIUM', 'HIGH'), schema: v.smartScopes, defaultValue: ['patient/Patient.rs'] }),
-  family('integration.', '.writeBackEnabled', { category: 'integration', description: 'Whether drafts are written back to the EHR', risk: risk('MEDIUM', 'HIGH'), schema: v.flag, defaultValue: false }),
+  family('integration.', '.writeBackEnabled', { category: 'integration', description: 'Whether drafts are written back to the EHR', risk: risk('HIGH', 'HIGH'), schema: v.flag, defaultValue: false }),
   family('integration.', '.writeBackMappings', { category: 'integration', description: 'Which drafts become which FHIR resources', risk: risk('MEDIUM', 'HIGH'), schema: v.writeBackMappings, defaultValue: [] }),
 ];
 

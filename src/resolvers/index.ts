@@ -1,7 +1,9 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { approvalResolvers } from './approvals.js';
 import { billingResolvers } from './billing.js';
 import { meResolvers } from './me.js';
 import { patientResolvers } from './patients.js';
+import { settingResolvers } from './settings.js';
 
 /** Merges the per-domain resolver maps (one level deep: type -> field). */
 export function mergeResolvers(...maps: Resolvers[]): Resolvers {
@@ -14,4 +16,4 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
   return out as Resolvers;
 }
 
-export const resolvers: Resolvers = mergeResolvers(meResolvers, patientResolvers, billingResolvers);
+export const resolvers: Resolvers = mergeResolvers(meResolvers, patientResolvers, billingResolvers, settingResolvers, approvalResolvers);

@@ -53,5 +53,7 @@ export const patientResolvers: Resolvers = {
 
 function unmaskedOrMasked(value: string | null, p: PatientRow, ctx: GatewayContext): string | null {
   const decision = ctx.access.decide({ action: 'read', dataClass: 'identifiers' }, p.guard);
-  return decision.effect === 'ALLOW' ? value : maskIdentifier(value);
+  if (decision.effect !== 'ALLOW') return maskIdentifier(value);
+  if (value !== null) ctx.phiReads.record(p.guard.patientId, 'identifiers', 'Patient.identifiers');
+  return value;
 }

@@ -23,7 +23,7 @@ const CLIENT_ERROR_CODES = new Set([
 export function scrubValues(message: string): string {
   return message
     .replace(/(Variable "\$[^"]+") got invalid value[\s\S]*/, '$1 got an invalid value.')
-    .replace(/(cannot represent)( a non[- ][\w ]+)? value:[\s\S]*/, '$1 the given value.')
+    .replace(/(cannot represent)[^:]*? value:[\s\S]*/, '$1 the given value.')
     .replace(/(Expected value of type "[^"]+"), found[\s\S]*/, '$1.')
     .replace(/(Syntax Error: [^"]*?)"[\s\S]*"/, '$1<value>');
 }

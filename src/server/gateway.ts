@@ -14,7 +14,10 @@ import { compilePrincipalPolicy } from '../../rules/decide.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import type { GatewayContext, RequestLimits } from '../context/context.js';
+import type { AuditService } from '../audit/audit-service.js';
+import { PhiReadCollector } from '../audit/phi-read-collector.js';
 import type { GovernanceService } from '../services/governance-service.js';
+import { phiAuditPlugin } from './phi-audit-plugin.js';
 import { createFormatError } from './format-error.js';
 import type { Logger } from './logger.js';
 
@@ -26,6 +29,7 @@ export interface GatewayDeps {
   readonly logger: Logger;
   readonly limits: RequestLimits;
   readonly governance: GovernanceService;
+  readonly audit: AuditService;
   readonly production: boolean;
   readonly maxBodyBytes?: number;
 }
@@ -54,6 +58,7 @@ export class Gateway {
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginUsageReportingDisabled(),
         ApolloServerPluginSchemaReportingDisabled(),
+        phiAuditPlugin(deps.logger),
       ],
     });
   }
@@ -93,6 +98,8 @@ export class Gateway {
       ehr: this.deps.ehr.forRequest(principal.tenant),
       limits: this.deps.limits,
       governance: this.deps.governance,
+      audit: this.deps.audit,
+      phiReads: new PhiReadCollector(),
     };
   }
 

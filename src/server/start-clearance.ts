@@ -9,6 +9,8 @@ import type { GatewayConfig } from '../config/config.js';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
+import { AuditService } from '../audit/audit-service.js';
+import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
 import { GovernanceService } from '../services/governance-service.js';
 import { createStore } from '../stores/create-store.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
@@ -33,6 +35,7 @@ export interface RunningClearance {
   readonly url: string;
   readonly fhir: EmbeddedFhirServer | null;
   readonly governance: GovernanceService;
+  readonly audit: AuditService;
   readonly durable: boolean;
   stop(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     now: () => Date.now(),
     newId: () => randomUUID(),
   });
+  const audit = new AuditService({ store, hmacKey: config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir)), now: () => Date.now() });
   // Finish what a crash left between an approval and its external effect, then keep sweeping.
   await governance.outbox.runAll();
   governance.outbox.start(5_000);
@@ -64,6 +68,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     ehr: createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest }),
     policy,
     governance,
+    audit,
     logger,
     limits: { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold },
     production: config.mode === 'production',
@@ -73,6 +78,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     url,
     fhir,
     governance,
+    audit,
     durable,
     async stop() {
       await gateway.stop();

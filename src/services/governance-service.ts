@@ -97,6 +97,27 @@ export class GovernanceService {
     return { value: (doc?.value as StopState | undefined) ?? RUNNING, version: doc?.version ?? 0 };
   }
 
+  /** Current versions of every setting ever set in an environment (the catalog supplies defaults for the rest). */
+  async storedSettings(tenant: string, environment: Environment): Promise<CurrentSetting[]> {
+    const docs = await this.deps.store.listDocs(tenant, environment, 'setting:');
+    return docs.map((d) => ({ key: d.ref.id.slice('setting:'.length), environment, value: d.value, version: d.version, updatedAt: d.at, updatedBy: d.changedBy }));
+  }
+
+  /** Every target with a stop state in an environment: stopped now, or stopped once and resumed since. */
+  async stopStates(tenant: string, environment: Environment): Promise<{ target: string; value: StopState; version: number; at: string }[]> {
+    const docs = await this.deps.store.listDocs(tenant, environment, 'stop:');
+    return docs.map((d) => ({ target: d.ref.id.slice('stop:'.length), value: d.value as StopState, version: d.version, at: d.at }));
+  }
+
+  /**
+   * What `approve` would decide for this principal now, by the same pure transition, without committing anything
+   * (the API's `viewerCanApprove`).
+   */
+  async previewApproval(principal: Principal, change: ChangeRequest): Promise<TransitionResult> {
+    const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
+    return approve(change, principal, { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf });
+  }
+
   async changeRequest(principal: Principal, id: string): Promise<ChangeRequest | null> {
     const stored = await this.deps.store.getChange(principal.tenant, id);
     return stored ? this.expireIfDue(principal.tenant, stored.change) : null;
@@ -258,6 +279,8 @@ export class GovernanceService {
     }
   }
 }
+
+const targetDocId = (change: ChangeRequest) => (change.target.type === 'setting' ? settingDocId(change.target.key) : stopDocId(change.target.target));
 
 function requireSetting(key: string) {
   const def = findSetting(key);

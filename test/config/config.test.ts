@@ -18,6 +18,7 @@ const PRODUCTION_ENV = {
   JWKS_URL: 'https://idp.example.org/.well-known/jwks.json',
   REDIS_URL: 'rediss://:s3cret@redis.internal:6380',
   FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4","beta-clinic":"http://fhir.internal:8080/fhir"}',
+  AUDIT_HMAC_KEY: 'k'.repeat(48),
 };
 
 describe('parseConfig: embedded mode', () => {
@@ -40,6 +41,7 @@ describe('parseConfig: embedded mode', () => {
       limits: { defaultPageSize: 20, maxPageSize: 100 },
       statistics: { suppressionThreshold: 5 },
       logLevel: 'info',
+      audit: { hmacKey: null },
     });
   });
 
@@ -149,7 +151,7 @@ describe('parseConfig: production mode', () => {
 
   it('reports all production problems together', () => {
     const problems = problemsOf({ NODE_ENV: 'production', CLEARANCE_DEV_KEYS: '1', PORT: 'x' });
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^PORT:/),
@@ -158,6 +160,7 @@ describe('parseConfig: production mode', () => {
         expect.stringMatching(/^FHIR_BASE_URLS: required in production/),
         expect.stringMatching(/^JWT_ISSUER: required in production/),
         expect.stringMatching(/^CLEARANCE_DEV_KEYS: must not be set in production/),
+        expect.stringMatching(/^AUDIT_HMAC_KEY: required in production/),
       ]),
     );
   });
@@ -168,7 +171,7 @@ describe('parseConfig: production mode', () => {
       expect.unreachable();
     } catch (error) {
       const e = error as ConfigError;
-      expect(e.message).toMatch(/^Invalid configuration \(4 problems\):/);
+      expect(e.message).toMatch(/^Invalid configuration \(5 problems\):/);
       for (const problem of e.problems) expect(e.message).toContain(problem);
     }
   });

@@ -22,6 +22,14 @@ export const clinicalAdmin = (sub = 'clin-1', over: Partial<Principal> = {}) => 
 
 export const WRITE_BACK = 'integration.ehr.writeBackEnabled';
 
+/** A MEDIUM change in staging (applies at once there): the EHR connector's base URL. */
+export const STAGING_MEDIUM = {
+  environment: 'STAGING',
+  target: { type: 'setting', key: 'integration.ehr.baseUrl' },
+  current: { value: null, version: 3 },
+  newValue: 'https://fhir.example.org/r4',
+} as const satisfies Partial<ProposeChangeInput>;
+
 export function proposal(over: Partial<ProposeChangeInput> = {}): ProposeChangeInput {
   return {
     id: 'chg-1',

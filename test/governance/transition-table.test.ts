@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANGE_STATUSES, type ChangeRequest, type ChangeStatus } from '../../src/governance/change-request.js';
 import type { TransitionResult } from '../../src/governance/transition-result.js';
 import { approve, cancel, expire, markApplied, markFailed, proposeChange, reject, supersede } from '../../src/governance/transitions.js';
-import { approveOpts, at, engineer, functionsOf, ok, pending, proposal, securityAdmin } from './support.js';
+import { approveOpts, at, engineer, functionsOf, ok, pending, proposal, securityAdmin, STAGING_MEDIUM } from './support.js';
 
 // Every status x every transition: the resulting status, or the reason of the refusal. Inputs are deep-frozen, so
 // a transition that mutated its input would throw: transitions are pure.
@@ -47,8 +47,8 @@ function inStatus(status: ChangeStatus): ChangeRequest {
   const p = pending();
   const made: Record<ChangeStatus, () => ChangeRequest> = {
     PENDING: () => p,
-    APPROVED: () => ok(proposeChange(proposal({ environment: 'STAGING', applyMode: 'outbox' }))),
-    APPLIED: () => ok(proposeChange(proposal({ environment: 'STAGING' }))),
+    APPROVED: () => ok(proposeChange(proposal({ ...STAGING_MEDIUM, applyMode: 'outbox' }))),
+    APPLIED: () => ok(proposeChange(proposal({ ...STAGING_MEDIUM }))),
     REJECTED: () => ok(reject(p, securityAdmin('sec-9'), { now: at(1), reason: 'no', functionsOf })),
     CANCELLED: () => ok(cancel(p, engineer('eng-1'), { now: at(1) })),
     EXPIRED: () => ok(expire(p, '2026-03-05T00:00:00.000Z')),

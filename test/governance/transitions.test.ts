@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { approvalStatusOf, approve, cancel, expire, markApplied, markFailed, proposeChange, reject, supersede } from '../../src/governance/transitions.js';
 import type { Effect } from '../../src/governance/transition-result.js';
 import {
-  approveOpts, at, clinicalAdmin, engineer, functionsOf, ok, pending, person, proposal, securityAdmin, T0, WRITE_BACK,
-} from './support.js';
+  approveOpts, at, clinicalAdmin, engineer, functionsOf, ok, pending, person, proposal, securityAdmin, T0, WRITE_BACK, STAGING_MEDIUM } from './support.js';
 
 const applyEffects = (effects: readonly Effect[] | undefined) => (effects ?? []).filter((e) => e.type === 'apply-setting');
 
@@ -56,7 +55,7 @@ describe('proposeChange', () => {
   });
 
   it('staging MEDIUM applies at once; staging HIGH needs one approver other than the requester', () => {
-    expect(ok(proposeChange(proposal({ environment: 'STAGING' }))).status).toBe('APPLIED');
+    expect(ok(proposeChange(proposal({ ...STAGING_MEDIUM }))).status).toBe('APPLIED');
     const high = pending({ environment: 'STAGING', target: { type: 'setting', key: 'messaging.emergencyEscalationRules' }, requester: clinicalAdmin('clin-1'), current: { value: [], version: 0 }, newValue: [{ keywords: ['chest pain'], action: 'page-on-call' }] });
     expect(high.requirement).toEqual({ requiredApprovals: 1, distinctFunctions: false, ownerFunctionRequired: false, mfaRequired: false });
     expect(approve(high, clinicalAdmin('clin-1'), approveOpts(1, 0))).toMatchObject({ ok: false, error: { reason: 'SELF_APPROVAL' } });
@@ -72,7 +71,7 @@ describe('proposeChange', () => {
   it('reason is required for MEDIUM and up, not for LOW; the ticket is recorded when given', () => {
     const r = proposeChange(proposal({ reason: '  ' }));
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_USER_INPUT', reason: 'REASON_REQUIRED', problems: [{ path: 'reason', message: 'is required for HIGH risk changes' }] } });
-    expect(proposeChange(proposal({ environment: 'STAGING', reason: undefined }))).toMatchObject({ ok: false, error: { reason: 'REASON_REQUIRED' } });
+    expect(proposeChange(proposal({ ...STAGING_MEDIUM, reason: undefined }))).toMatchObject({ ok: false, error: { reason: 'REASON_REQUIRED' } });
     expect(pending({ ticket: ' CHG-7 ' }).ticket).toBe('CHG-7');
     expect(pending({ ticket: undefined }).ticket).toBeNull();
   });
@@ -111,10 +110,10 @@ describe('proposeChange', () => {
   });
 
   it('outbox changes wait in APPROVED with an outbox effect, then markApplied', () => {
-    const r = proposeChange(proposal({ environment: 'STAGING', applyMode: 'outbox' }));
+    const r = proposeChange(proposal({ ...STAGING_MEDIUM, applyMode: 'outbox' }));
     expect(r.ok && r.next).toMatchObject({ status: 'APPROVED', approvedAt: T0 });
     const outbox = r.ok ? r.effects.find((e) => e.type === 'outbox') : undefined;
-    expect(outbox).toMatchObject({ type: 'outbox', idempotencyKey: 'chg-1:apply', apply: { type: 'apply-setting', version: 4, value: true } });
+    expect(outbox).toMatchObject({ type: 'outbox', idempotencyKey: 'chg-1:apply', apply: { type: 'apply-setting', version: 4, value: 'https://fhir.example.org/r4' } });
     expect(ok(markApplied(ok(r), { now: at(1) }))).toMatchObject({ status: 'APPLIED', appliedVersion: 4, appliedAt: at(1) });
     expect(ok(markFailed(ok(r), { reason: 'connector refused', now: at(1) }))).toMatchObject({ status: 'FAILED', failure: { reason: 'connector refused', at: at(1) } });
   });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';

@@ -6,6 +6,7 @@ import { loadOrCreateDevKeys, mintToken, type TokenClaims } from '../../src/auth
 import { parseConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startClearance, type RunningClearance } from '../../src/server/start-clearance.js';
+import type { GovernanceStore } from '../../src/stores/governance-store.js';
 
 // Starts the real gateway in-process on a free port (embedded mode: embedded FHIR server over HTTP, dev keys in a
 // temporary state dir) and talks to it over HTTP like a client would.
@@ -27,6 +28,7 @@ export interface Harness {
 export interface HarnessOptions {
   readonly env?: Record<string, string>;
   readonly fhirSeed?: Record<string, Bundle[]>;
+  readonly store?: GovernanceStore;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -34,7 +36,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig({ PORT: '0', CLEARANCE_STATE_DIR: stateDir, LOG_LEVEL: 'info', ...options.env }, []);
   const logLines: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logLines.push(line) });
-  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}) });
+  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}) });
   const keys = await loadOrCreateDevKeys(stateDir);
   const url = `${running.url}/graphql`;
   return {

@@ -1,0 +1,50 @@
+import type { GatewayContext } from '../context/context.js';
+import type { ChangeRequest } from '../governance/change-request.js';
+import type { TransitionError, TransitionReason } from '../governance/transition-result.js';
+import { approvalStatusOf } from '../governance/transitions.js';
+
+// Can the caller approve this change, and if not, why? Answered by the one decision approveChange makes (the pure
+// `approve` transition, run by the service on the stored version of the target) without committing anything, so
+// the API never says "you can" where approving would then refuse. The answer is memoized per request and change,
+// since three sibling fields ask it.
+
+export interface ViewerApproval {
+  readonly canApprove: boolean;
+  /** The machine reason approveChange would give; null when the caller can approve. */
+  readonly code: TransitionReason | null;
+  /** The same, for people. */
+  readonly message: string | null;
+}
+
+const MESSAGES: Partial<Record<TransitionReason, (c: ChangeRequest, ctx: GatewayContext) => string>> = {
+  SELF_APPROVAL: () => 'You requested this change: someone else must approve it.',
+  ALREADY_APPROVED: () => 'You have already approved this change.',
+  NOT_AN_APPROVER: (c, ctx) =>
+    ctx.principal.kind !== 'user'
+      ? 'Only people approve changes: an agent or service cannot.'
+      : `None of your roles is in a function that approves this change; approvers come from: ${c.approverFunctions.join(', ')}.`,
+  MFA_REQUIRED: () => 'Approving this change needs a token with MFA: sign in again with a second factor.',
+  SAME_FUNCTION: (c) => `Your function has already approved this change; it ${approvalStatusOf(c).summary}.`,
+  FUNCTION_NOT_NEEDED: (c) => `Your approval would not count: this change ${approvalStatusOf(c).summary}.`,
+  NOT_PENDING: (c) => `The change is ${c.status}: only a pending change can be approved.`,
+  EXPIRED: (c) => `The change expired at ${c.expiresAt}: propose it again.`,
+  STALE_BASE_VERSION: () => 'The target changed since this change was proposed, so it can no longer apply: propose it again.',
+  WRONG_TENANT: () => 'The change belongs to another tenant.',
+};
+
+const messageOf = (error: TransitionError, change: ChangeRequest, ctx: GatewayContext) => MESSAGES[error.reason]?.(change, ctx) ?? error.message;
+
+const memo = new WeakMap<GatewayContext, WeakMap<ChangeRequest, Promise<ViewerApproval>>>();
+
+export function viewerApproval(ctx: GatewayContext, change: ChangeRequest): Promise<ViewerApproval> {
+  let perRequest = memo.get(ctx);
+  if (!perRequest) memo.set(ctx, (perRequest = new WeakMap()));
+  let answer = perRequest.get(change);
+  if (!answer) {
+    answer = ctx.governance.previewApproval(ctx.principal, change).then((r): ViewerApproval =>
+      r.ok ? { canApprove: true, code: null, message: null } : { canApprove: false, code: r.error.reason, message: messageOf(r.error, change, ctx) },
+    );
+    perRequest.set(change, answer);
+  }
+  return answer;
+}

@@ -1,0 +1,124 @@
+import { diffVersions } from '../governance/diff.js';
+import { CONNECTOR_FIELDS, SETTING_DEFINITIONS, connectorSettingKey, findSetting } from '../governance/setting-catalog.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { GovernanceError } from '../services/transition-error.js';
+import { categoryFromGraphql, categoryToGraphql, diffOpToGraphql } from './governance-enums.js';
+import { invalidInput, isChangeOfSetting, isResumeOf, loadSetting, loadStop, openChanges, requireStopTarget } from './governance-loaders.js';
+import type { SettingModel } from './governance-models.js';
+import { JsonScalar } from './json-scalar.js';
+
+// Settings, their history and emergency stops. Thin: the governance service decides every change before anything
+// executes and throws typed errors (FORBIDDEN/CONFLICT/BAD_USER_INPUT/NOT_FOUND with a reason); nothing here
+// decides who may do what. Reading at all is guarded by the shield rules (rules/field-access.ts).
+
+/** Connectors that exist without configuration: their settings are listed even at their defaults. */
+const BUILT_IN_CONNECTORS = ['ehr'] as const;
+
+const builtInKeys = BUILT_IN_CONNECTORS.flatMap((id) =>
+  CONNECTOR_FIELDS.flatMap((field) => {
+    const k = connectorSettingKey(id, field);
+    return k.ok ? [k.key] : [];
+  }),
+);
+
+export const settingResolvers: Resolvers = {
+  JSON: JsonScalar,
+
+  Query: {
+    settings: async (_p, { environment, category }, ctx) => {
+      const [stored, open] = await Promise.all([ctx.governance.storedSettings(ctx.principal.tenant, environment), openChanges(ctx, environment)]);
+      const wanted = category ? categoryFromGraphql(category) : null;
+      const byKey = new Map(stored.map((s) => [s.key, s]));
+      const keys = [...new Set([...SETTING_DEFINITIONS.map((d) => d.key), ...builtInKeys, ...byKey.keys()])].sort();
+      return keys.flatMap((key): SettingModel[] => {
+        const definition = findSetting(key);
+        // A stored key the catalog no longer knows is history, not a setting.
+        if (!definition || (wanted && definition.category !== wanted)) return [];
+        const current = byKey.get(key) ?? { key, environment, value: definition.defaultValue, version: 0, updatedAt: null, updatedBy: null };
+        return [{ definition, current, open: open.filter(isChangeOfSetting(key)) }];
+      });
+    },
+    setting: (_p, { key, environment }, ctx) => loadSetting(ctx, key, environment),
+    settingHistory: (_p, { key, environment }, ctx) => ctx.governance.settingHistory(ctx.principal.tenant, key, environment),
+    settingDiff: async (_p, { key, environment, fromVersion, toVersion }, ctx) => {
+      const history = await ctx.governance.settingHistory(ctx.principal.tenant, key, environment);
+      const definition = findSetting(key)!;
+      const r = diffVersions([{ version: 0, value: definition.defaultValue }, ...history], fromVersion, toVersion);
+      if (!r.ok) {
+        const problems = r.missing.map((v) => ({ path: v === fromVersion ? 'fromVersion' : 'toVersion', message: `${key} has no version ${v} in ${environment}` }));
+        throw new GovernanceError({ code: 'NOT_FOUND', reason: 'UNKNOWN_VERSION', message: problems.map((p) => p.message).join('; '), problems });
+      }
+      return { key, environment, fromVersion: r.from, toVersion: r.to, entries: r.diff };
+    },
+    stopStates: async (_p, { environment }, ctx) => {
+      const states = await ctx.governance.stopStates(ctx.principal.tenant, environment);
+      return states.map((s) => ({ target: s.target, environment, state: s.value, version: s.version }));
+    },
+    stopState: (_p, { target, environment }, ctx) => loadStop(ctx, requireStopTarget(target), environment),
+  },
+
+  Mutation: {
+    updateSetting: (_p, { input }, ctx) =>
+      ctx.governance.updateSetting(ctx.principal, {
+        key: input.key,
+        environment: input.environment,
+        value: input.value,
+        reason: input.reason,
+        ticket: input.ticket,
+        expectedVersion: input.expectedVersion,
+      }),
+    setWriteBack: (_p, { connectorId, environment, enabled, reason, ticket, expectedVersion }, ctx) => {
+      const k = connectorSettingKey(connectorId, 'writeBackEnabled');
+      if (!k.ok) throw invalidInput('connectorId', k.problems[0]?.message ?? 'is not a connector id');
+      return ctx.governance.updateSetting(ctx.principal, { key: k.key, environment, value: enabled, reason, ticket, expectedVersion });
+    },
+    rollbackSetting: (_p, { key, environment, toVersion, reason, ticket }, ctx) =>
+      ctx.governance.rollbackSetting(ctx.principal, { key, environment, toVersion, reason, ticket }),
+    promoteSetting: (_p, { key, reason, ticket }, ctx) => ctx.governance.promoteSetting(ctx.principal, { key, reason, ticket }),
+    emergencyStop: async (_p, { target, environment, reason }, ctx) => {
+      const { value, version } = await ctx.governance.emergencyStop(ctx.principal, { target, environment, reason });
+      return { target: requireStopTarget(target), environment, state: value, version };
+    },
+    resume: (_p, { target, environment, reason, ticket }, ctx) => ctx.governance.resume(ctx.principal, { target, environment, reason, ticket }),
+  },
+
+  ChangeResult: {
+    status: (o) => o.status,
+    version: (o) => (o.status === 'APPLIED' ? o.version : null),
+    setting: (o, _a, ctx) => (o.change.target.type === 'setting' ? loadSetting(ctx, o.change.target.key, o.change.environment) : null),
+    stopState: (o, _a, ctx) => (o.change.target.type === 'emergency-resume' ? loadStop(ctx, o.change.target.target, o.change.environment) : null),
+    changeRequest: (o) => o.change,
+  },
+
+  Setting: {
+    key: (s) => s.definition.key,
+    environment: (s) => s.current.environment,
+    category: (s) => categoryToGraphql(s.definition.category),
+    ownerFunction: (s) => s.definition.ownerFunction,
+    risk: (s) => s.definition.risk[s.current.environment],
+    description: (s) => s.definition.description,
+    value: (s) => s.current.value,
+    version: (s) => s.current.version,
+    updatedAt: (s) => s.current.updatedAt,
+    updatedBy: (s) => s.current.updatedBy,
+    pendingChanges: async (s, _a, ctx) => s.open ?? (await openChanges(ctx, s.current.environment)).filter(isChangeOfSetting(s.definition.key)),
+    pendingChange: async (s, _a, ctx) => (s.open ?? (await openChanges(ctx, s.current.environment)).filter(isChangeOfSetting(s.definition.key)))[0] ?? null,
+  },
+
+  DiffEntry: {
+    op: (d) => diffOpToGraphql(d.op),
+  },
+
+  SettingVersion: {
+    // Stored versions always carry the id of the change that wrote them; '' would mean none.
+    changeId: (v) => v.changeId || null,
+  },
+
+  EmergencyStop: {
+    stopped: (s) => s.state.stopped,
+    reason: (s) => (s.state.stopped ? s.state.reason : null),
+    stoppedBy: (s) => (s.state.stopped ? s.state.by : null),
+    stoppedAt: (s) => (s.state.stopped ? s.state.at : null),
+    pendingResume: async (s, _a, ctx) => (await openChanges(ctx, s.environment)).find(isResumeOf(s.target)) ?? null,
+  },
+};

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { GqlResponse } from './harness.js';
+
+// Shared by the API tests (test/api): the policy document read raw from disk (so expectations come from the
+// document, not from the code under test), and assertions on GraphQL errors by path.
+
+export type GqlError = NonNullable<GqlResponse['body']['errors']>[number];
+export type Path = readonly (string | number)[];
+/** Any response body, whatever its data type: these helpers only read `errors`. */
+export type ErrorsBody = Pick<GqlResponse['body'], 'errors'>;
+
+interface RawPolicy {
+  readonly version: string;
+  readonly dataClasses: Record<string, { readonly owner: string }>;
+  readonly grants: Record<string, { readonly owner: string; readonly eligibleRoles: readonly string[] }>;
+  readonly roles: Record<
+    string,
+    {
+      readonly function: string;
+      readonly principalKinds: readonly string[];
+      readonly permissions: readonly { readonly dataClasses: readonly string[]; readonly actions: readonly string[]; readonly scope: string }[];
+    }
+  >;
+}
+
+/** rules/default-policy.json as written, not as parsed by the product. */
+export const POLICY: RawPolicy = JSON.parse(readFileSync(new URL('../../rules/default-policy.json', import.meta.url), 'utf8')) as RawPolicy;
+
+/** Roles of the document whose permissions include reading `dataClass`. */
+export function rolesWithRead(dataClass: string): string[] {
+  return Object.entries(POLICY.roles)
+    .filter(([, role]) => role.permissions.some((p) => p.dataClasses.includes(dataClass) && p.actions.includes('read')))
+    .map(([name]) => name);
+}
+
+export function samePath(a: Path | undefined, b: Path): boolean {
+  return a !== undefined && a.length === b.length && a.every((segment, i) => segment === b[i]);
+}
+
+export function errorsAt(body: ErrorsBody, path: Path): GqlError[] {
+  return (body.errors ?? []).filter((error) => samePath(error.path, path));
+}
+
+/** The one error at `path`; fails when there is none or more than one. */
+export function errorAt(body: ErrorsBody, path: Path): GqlError {
+  const found = errorsAt(body, path);
+  expect(found, `errors at ${JSON.stringify(path)}: ${JSON.stringify(body.errors?.map((e) => e.path))}`).toHaveLength(1);
+  return found[0]!;
+}
+
+/**
+ * Asserts a FORBIDDEN denial at `path` whose extensions match the policy document for `dataClass` and
+ * `failedScope`: permission, owner role and its function, the roles holding it, policy version, and a howToGet that
+ * names the owner.
+ */
+export function expectForbidden(body: ErrorsBody, path: Path, dataClass: string, failedScope: string): GqlError {
+  const error = errorAt(body, path);
+  const ownerRole = POLICY.dataClasses[dataClass]?.owner;
+  expect(ownerRole, `data class ${dataClass} in the policy document`).toBeDefined();
+  expect(error.extensions).toMatchObject({
+    code: 'FORBIDDEN',
+    permission: `read:${dataClass}`,
+    dataClass,
+    failedScope,
+    ownerRole,
+    ownerFunction: POLICY.roles[ownerRole!]!.function,
+    rolesWithPermission: rolesWithRead(dataClass),
+    policyVersion: POLICY.version,
+  });
+  const howToGet = String(error.extensions?.howToGet ?? '');
+  expect(howToGet).toContain(ownerRole!);
+  return error;
+}
+
+/** Every error of the response is FORBIDDEN (nothing else went wrong on the way). */
+export function expectOnlyForbidden(body: ErrorsBody): void {
+  expect((body.errors ?? []).map((e) => e.extensions?.code).filter((code) => code !== 'FORBIDDEN')).toEqual([]);
+}
+
+/** `value` is an identifier masked to its last four: at least four `*`, then the last four of `plain`. */
+export function expectMasked(value: unknown, plain: string): void {
+  expect(typeof value).toBe('string');
+  expect(value).toMatch(/^\*{4,}[^*]{4}$/);
+  expect((value as string).slice(-4)).toBe(plain.slice(-4));
+  expect(value).not.toBe(plain);
+}

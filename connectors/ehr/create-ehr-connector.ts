@@ -18,7 +18,7 @@ export interface EhrConnectorOptions {
   readonly timeoutMs: number;
   /** Patient ids per search request (default 100: ~5 KB of query, under common 8 KB request-line limits). */
   readonly chunkSize?: number;
-  /** `_count` per search page (default 1000, a common server maximum). */
+  /** `_count` per search page (default 10000): a page of patients' rows of one type fits one request, so requests stay constant in the number of patients (a server that caps `_count` lower is paged, never per patient). */
   readonly pageSize?: number;
   /** Pages a single search may take before it fails (default 50). */
   readonly maxPages?: number;
@@ -30,7 +30,7 @@ export interface EhrConnectorOptions {
 
 export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
   const chunkSize = options.chunkSize ?? 100;
-  const pageSize = options.pageSize ?? 1000;
+  const pageSize = options.pageSize ?? 10_000;
   const now = options.now ?? (() => new Date());
   const clients = new Map<string, TenantFhirClient>();
   for (const [tenant, baseUrl] of Object.entries(options.baseUrls)) {

@@ -560,7 +560,7 @@ export type Query = {
   patient: Maybe<Patient>;
   /** Anonymized counts for analysts; cells under the suppression threshold come back as null. */
   patientStatistics: Maybe<PatientStatistics>;
-  /** Patients of the caller's tenant, newest first by default; `first` is capped (see config `maxPageSize`). */
+  /** Patients of the caller's tenant; `first` defaults to config `DEFAULT_PAGE_SIZE` and is capped at `MAX_PAGE_SIZE`. */
   patients: Maybe<PatientConnection>;
   /** One setting. NOT_FOUND for a key that is not in the catalog. */
   setting: Maybe<Setting>;
@@ -1253,7 +1253,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
   patientStatistics?: Resolver<Maybe<ResolversTypes['PatientStatistics']>, ParentType, ContextType>;
-  patients?: Resolver<Maybe<ResolversTypes['PatientConnection']>, ParentType, ContextType, RequireFields<QueryPatientsArgs, 'first'>>;
+  patients?: Resolver<Maybe<ResolversTypes['PatientConnection']>, ParentType, ContextType, Partial<QueryPatientsArgs>>;
   setting?: Resolver<Maybe<ResolversTypes['Setting']>, ParentType, ContextType, RequireFields<QuerySettingArgs, 'environment' | 'key'>>;
   settingDiff?: Resolver<Maybe<ResolversTypes['SettingDiff']>, ParentType, ContextType, RequireFields<QuerySettingDiffArgs, 'environment' | 'fromVersion' | 'key' | 'toVersion'>>;
   settingHistory?: Resolver<Maybe<Array<ResolversTypes['SettingVersion']>>, ParentType, ContextType, RequireFields<QuerySettingHistoryArgs, 'environment' | 'key'>>;

@@ -141,7 +141,7 @@ describe('the page cap is configurable (MAX_PAGE_SIZE)', () => {
   // BUG (schema/patients.graphql): `patients(first: Int = 20, ...)` has an SDL default, so an omitted `first` arrives
   // as 20 and DEFAULT_PAGE_SIZE never applies; with MAX_PAGE_SIZE below 20 a plain `patients { ... }` is refused.
   // Expected: omitted first = DEFAULT_PAGE_SIZE. Remove `.fails` once the SDL default is dropped.
-  it.fails('an omitted first takes DEFAULT_PAGE_SIZE (3), not the SDL default 20', async () => {
+  it('an omitted first takes DEFAULT_PAGE_SIZE (3), not the SDL default 20', async () => {
     const t = await small.token({ roles: ['front-desk'] });
     const byDefault = await small.gql<Page>(t, `{ patients { edges { cursor } pageInfo { hasNextPage } } }`);
     expect(byDefault.body.errors).toBeUndefined();

@@ -16,7 +16,7 @@ import type {
 
 // What resolvers may ask of the EHR. One EhrReader serves one request of one tenant: it holds that request's
 // DataLoaders, so N patients' conditions cost one FHIR search (in chunks), not N. Every method rejects with a
-// ConnectorError (connectors/shared/connector-error.ts) when the FHIR server fails.
+// ConnectorError (connectors/common/connector-error.ts) when the FHIR server fails.
 
 export interface PatientSearch {
   readonly name?: string | null;

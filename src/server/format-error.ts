@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { ConnectorError } from '../../connectors/shared/connector-error.js';
+import { ConnectorError } from '../../connectors/common/connector-error.js';
 import { ClearanceError } from '../errors/errors.js';
 import type { Logger } from './logger.js';
 

@@ -15,7 +15,9 @@ import type { PolicyDocument } from '../../rules/policy-document.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import type { GatewayContext, RequestLimits } from '../context/context.js';
 import type { AuditService } from '../audit/audit-service.js';
+import type { FailedLoginAudit } from '../audit/failed-login.js';
 import { PhiReadCollector } from '../audit/phi-read-collector.js';
+import { UnauthenticatedError } from '../errors/errors.js';
 import type { GovernanceService } from '../services/governance-service.js';
 import { phiAuditPlugin } from './phi-audit-plugin.js';
 import { createFormatError } from './format-error.js';
@@ -30,6 +32,8 @@ export interface GatewayDeps {
   readonly limits: RequestLimits;
   readonly governance: GovernanceService;
   readonly audit: AuditService;
+  /** Writes an `auth` audit event for a token that failed verification (never throws). */
+  readonly failedLogins?: FailedLoginAudit;
   readonly production: boolean;
   readonly maxBodyBytes?: number;
 }
@@ -90,7 +94,10 @@ export class Gateway {
   }
 
   private async createContext(authorization: string | undefined): Promise<GatewayContext> {
-    const principal = await this.deps.verifier.verify(authorization);
+    const principal = await this.deps.verifier.verify(authorization).catch(async (e: unknown) => {
+      if (e instanceof UnauthenticatedError) await this.deps.failedLogins?.record(authorization, e.extensions.reason);
+      throw e;
+    });
     return {
       requestId: randomUUID(),
       principal,

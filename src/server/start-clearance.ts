@@ -9,7 +9,9 @@ import type { GatewayConfig } from '../config/config.js';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
+import { CHECKPOINT_INTERVAL_MS, createAuditCheckpointer } from '../audit/audit-checkpointer.js';
 import { AuditService } from '../audit/audit-service.js';
+import { createFailedLoginAudit } from '../audit/failed-login.js';
 import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
 import { GovernanceService } from '../services/governance-service.js';
 import { createStore } from '../stores/create-store.js';
@@ -61,6 +63,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   // Finish what a crash left between an approval and its external effect, then keep sweeping.
   await governance.outbox.runAll();
   governance.outbox.start(5_000);
+  const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
+  checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
   const gateway = new Gateway({
     schema: buildGuardedSchema(),
@@ -69,6 +73,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     policy,
     governance,
     audit,
+    failedLogins: createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now: () => Date.now() }),
     logger,
     limits: { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold },
     production: config.mode === 'production',
@@ -83,6 +88,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     async stop() {
       await gateway.stop();
       await governance.outbox.stop();
+      await checkpointer.stop();
       if (!options.store) await store.close();
       await fhir?.stop();
     },

@@ -1,6 +1,6 @@
 import type { Patient } from '@medplum/fhirtypes';
 import type DataLoader from 'dataloader';
-import { ConnectorError } from '../../shared/connector-error.js';
+import { ConnectorError } from '../../common/connector-error.js';
 import type { EhrReader, ObservationFilter, PatientPage, PatientSearch } from '../ehr-reader.js';
 import { encounterSubjectId, toEncounterRow, toPatientRow } from '../fhir-mapping.js';
 import type {

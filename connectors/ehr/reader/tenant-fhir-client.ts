@@ -1,8 +1,8 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { Client } from 'fhir-kit-client';
 import type { SearchParams } from 'fhir-kit-client';
-import { ConnectorError } from '../../shared/connector-error.js';
-import { toConnectorError } from '../../shared/http-failure.js';
+import { ConnectorError } from '../../common/connector-error.js';
+import { toConnectorError } from '../../common/http-failure.js';
 
 // One tenant's FHIR endpoint as the reader sees it: fhir-kit-client underneath, plus what every call needs here:
 // a deadline per HTTP call, errors turned into ConnectorError without the upstream body, a hook that sees every

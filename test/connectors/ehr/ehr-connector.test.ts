@@ -5,7 +5,7 @@ import type { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-s
 import type { EhrConnector } from '../../../connectors/ehr/ehr-reader.js';
 import { suppressBuckets } from '../../../connectors/ehr/reader/patient-statistics.js';
 import { TenantFhirClient } from '../../../connectors/ehr/reader/tenant-fhir-client.js';
-import { ConnectorError } from '../../../connectors/shared/connector-error.js';
+import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import { CARROLL, CHET, DENNIS, FRANKIE, KARENA, startDefaultServer } from './helpers.js';
 
 // The EhrReader against the default two-tenant embedded server.

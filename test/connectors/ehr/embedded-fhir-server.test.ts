@@ -7,7 +7,7 @@ import { DEFAULT_500_BODY, createEmbeddedFhirServer } from '../../../connectors/
 import type { EmbeddedFhirServer, RecordedRequest } from '../../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../../connectors/ehr/seed.js';
 import { ensureFhirDefinitionsIndexed } from '../../../connectors/ehr/server/medplum-definitions.js';
-import { ConnectorError } from '../../../connectors/shared/connector-error.js';
+import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import { CARROLL, CHET, KARENA } from './helpers.js';
 
 // The embedded server over real HTTP, spoken to with fhir-kit-client like the connector does.

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
 import type { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
-import { ConnectorError } from '../../../connectors/shared/connector-error.js';
-import { toConnectorError } from '../../../connectors/shared/http-failure.js';
+import { ConnectorError } from '../../../connectors/common/connector-error.js';
+import { toConnectorError } from '../../../connectors/common/http-failure.js';
 
 // Real errors from fhir-kit-client against a real (empty) FHIR server, classified.
 

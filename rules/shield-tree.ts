@@ -4,39 +4,21 @@ import type { IMiddlewareGenerator } from 'graphql-middleware';
 import type { IRule, IRules } from 'graphql-shield';
 import type { GatewayContext } from '../src/context/context.js';
 import { ForbiddenError } from '../src/errors/errors.js';
-import { evaluateFieldRule, guardOf } from './evaluate-field-rule.js';
+import { checkField, ruleName } from './check-field.js';
 import type { FieldRule } from './field-access.js';
 
 // The graphql-shield tree, generated from rules/field-access.ts. One named rule per distinct FieldRule, so rules
 // that do not depend on the parent row are cached per request ('contextual') and row rules run per row.
 // Safety settings from STACK.md: deny by default, real resolver errors not turned into denials.
 
-function ruleName(r: FieldRule): string {
-  switch (r.kind) {
-    case 'authenticated':
-      return 'authenticated';
-    case 'inherit':
-      return 'inherit';
-    case 'read':
-      return `read:${r.dataClass}${r.row ? '/row' : ''}${r.sensitiveAware ? '/sensitive' : ''}`;
-  }
-}
-
 type TreeRule = IRule | typeof allow;
 
 function toShieldRule(r: FieldRule): TreeRule {
   if (r.kind === 'inherit') return allow;
   const row = r.kind === 'read' && r.row;
-  return rule(ruleName(r), { cache: row ? 'no_cache' : 'contextual' })((parent: unknown, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => {
-    const v = evaluateFieldRule(r, ctx.access, parent);
-    if (!v.allowed) return v.error;
-    // Row rules guard patient rows: every field they let through is a PHI read, recorded for the audit event.
-    if (row) {
-      const guard = guardOf(parent)!;
-      ctx.phiReads.record(guard.patientId, guard.sensitive && r.sensitiveAware ? 'sensitive' : r.dataClass, `${info.parentType.name}.${info.fieldName}`);
-    }
-    return true;
-  });
+  return rule(ruleName(r), { cache: row ? 'no_cache' : 'contextual' })((parent: unknown, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) =>
+    checkField(r, ctx, parent, info),
+  );
 }
 
 export function buildShieldTree(rules: Readonly<Record<string, Readonly<Record<string, FieldRule>>>>): IRules {
@@ -53,7 +35,7 @@ export function buildShieldTree(rules: Readonly<Record<string, Readonly<Record<s
   return tree as IRules;
 }
 
-const noRuleError = () =>
+export const noRuleError = () =>
   new ForbiddenError('This field has no permission rule, so it is denied.', {
     permission: 'none',
     dataClass: 'unknown',

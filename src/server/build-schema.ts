@@ -3,6 +3,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { fieldRules } from '../../rules/field-access.js';
+import { applyFastGuard } from '../../rules/fast-guard.js';
 import { createPermissions } from '../../rules/shield-tree.js';
 import { resolvers } from '../resolvers/index.js';
 
@@ -21,7 +22,14 @@ export function buildUnguardedSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never });
 }
 
-/** The schema as shipped: every field wrapped by the shield tree generated from rules/field-access.ts. */
-export function buildGuardedSchema(): GraphQLSchema {
-  return applyMiddleware(buildUnguardedSchema(), createPermissions(fieldRules));
+export type PermissionEngine = 'fast' | 'shield';
+
+/**
+ * The schema with its permission layer, from the rules in rules/field-access.ts. `fast` (shipped): synchronous
+ * wrappers, decisions cached per request (rules/fast-guard.ts). `shield`: the same rules as a graphql-shield tree,
+ * kept as the reference the fast engine is tested against.
+ */
+export function buildGuardedSchema(engine: PermissionEngine = 'fast'): GraphQLSchema {
+  const schema = buildUnguardedSchema();
+  return engine === 'fast' ? applyFastGuard(schema, fieldRules) : applyMiddleware(schema, createPermissions(fieldRules));
 }

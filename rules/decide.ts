@@ -1,36 +1,25 @@
 import type { Principal } from '../src/auth/principal.js';
+import { buildDenial, type ApprovalPathOf, type Denial, type FailedScope } from './denial.js';
 import type { PermissionScopeKind, PolicyAction, PolicyDocument, PolicyPermission } from './policy-document.js';
 import { scopesAllow } from './smart-scopes.js';
+import { NO_STORED_ACCESS, type StoredAccess } from './stored-access.js';
 
 // The one place that turns a principal and a data-class action into a decision. The shield tree, `me`, masking,
-// the statistics guard (and later explain, the settings catalog and the console) all ask here. Pure: no I/O.
+// the statistics guard, explain and the settings catalog all ask here. Pure: no I/O; what the store says about the
+// principal (assignments, time-limited grants, break-glass) comes in as data, already cut to the request's time.
 
-export type FailedScope = 'tenant' | 'role' | 'principal-kind' | 'grant' | 'smart-scope' | 'department';
+export type { Denial, FailedScope } from './denial.js';
 
 export interface AccessRequest {
   readonly action: PolicyAction;
   readonly dataClass: string;
 }
 
-/** The row a field belongs to: whose tenant and which departments hold the patient's record. */
+/** The row a field belongs to: whose tenant, which departments hold the patient's record, which patient. */
 export interface RowTarget {
   readonly tenant: string;
   readonly departments: readonly string[];
-}
-
-export interface Denial {
-  readonly permission: string;
-  readonly dataClass: string;
-  readonly failedScope: FailedScope;
-  readonly ownerRole: string;
-  readonly ownerFunction: string;
-  /** Roles of the policy that carry the permission (the caller may ask for one of them). */
-  readonly rolesWithPermission: readonly string[];
-  /** A grant of the policy that carries it, if any. */
-  readonly grant: string | null;
-  readonly howToGet: string;
-  readonly policyVersion: string;
-  readonly message: string;
+  readonly patientId?: string;
 }
 
 export type Decision =
@@ -45,121 +34,175 @@ export interface EffectivePermission {
 }
 
 export interface PrincipalPolicy {
+  /** The principal with its effective roles, departments and grants (token and store combined). */
   readonly principal: Principal;
+  /** The principal as the token says (explain(at:) compiles it again against an older policy and assignments). */
+  readonly token: Principal;
   readonly policyVersion: string;
   readonly permissions: readonly EffectivePermission[];
   /**
    * Without a target: may the principal do this to some row (a department-scoped permission counts)? With a target:
-   * may it do this to that row (tenant and department checked)?
+   * may it do this to that row (tenant, department, break-glass patient checked)?
    */
   decide(request: AccessRequest, target?: RowTarget): Decision;
-  /** True when the answer for this request can differ per row (the permission is department-scoped). */
+  /** True when the answer for this request can differ per row (no tenant-wide permission holds it). */
   dependsOnRow(request: AccessRequest): boolean;
+  /** Patients this request read through break-glass only (their PHI-read audit events are flagged). */
+  readonly breakGlassUsed: ReadonlySet<string>;
+}
+
+export interface CompileOptions {
+  readonly stored?: StoredAccess;
+  readonly approvalPathOf?: ApprovalPathOf;
+  /** Called when a decision was allowed by a stored time-limited grant or break-glass (usage for access reviews). */
+  readonly onGrantUsed?: (entryId: string) => void;
+}
+
+/** One way the principal holds a permission. Sources are tried in order: token and standing roles first. */
+interface Source {
+  readonly scope: PermissionScopeKind;
+  readonly via: string;
+  /** Department scope: the departments it covers (null: the principal's). */
+  readonly departments: readonly string[] | null;
+  readonly patientId: string | null;
+  /** Set for stored time-limited grants and break-glass: usage is recorded against it. */
+  readonly entryId: string | null;
 }
 
 const keyOf = (action: string, dataClass: string) => `${action}:${dataClass}`;
 
 /** Compiles the policy for one principal once (per request), so each field decision is a map lookup. */
-export function compilePrincipalPolicy(policy: PolicyDocument, principal: Principal): PrincipalPolicy {
-  const effective = new Map<string, EffectivePermission>();
+export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal, options: CompileOptions = {}): PrincipalPolicy {
+  const stored = options.stored ?? NO_STORED_ACCESS;
+  const effective = new Map<string, Source[]>();
   const blockedByKind = new Set<string>();
   const blockedByScope = new Set<string>();
+  const breakGlassUsed = new Set<string>();
 
-  const add = (permissions: readonly PolicyPermission[], via: string) => {
+  // Standing assignments narrow the token (see rules/stored-access.ts for which wins).
+  const standing = stored.standing;
+  const tokenRoles = standing === null ? [...token.roles] : token.roles.filter((r) => standing.some((s) => s.role === r));
+  const standingDepartments = standing?.flatMap((s) => s.departments ?? token.departments) ?? null;
+  const departments = standingDepartments === null ? [...token.departments] : token.departments.filter((d) => standingDepartments.includes(d));
+  const principal: Principal = {
+    ...token,
+    roles: [...new Set([...tokenRoles, ...stored.temporaryRoles.map((r) => r.role)])],
+    departments,
+    grants: [...new Set([...token.grants, ...stored.temporaryGrants.map((g) => g.grant)])],
+  };
+
+  const add = (permissions: readonly PolicyPermission[], source: Omit<Source, 'scope'>) => {
     for (const p of permissions) {
       for (const dataClass of p.dataClasses) {
         const resources = policy.dataClasses[dataClass]?.fhirResources ?? [];
         for (const action of p.actions) {
           const key = keyOf(action, dataClass);
           // SMART scopes narrow a role; a permission whose resources the token's scopes do not cover is not held.
-          if (!scopesAllow(principal.scopes, resources, action === 'read' ? 'r' : action)) {
+          if (!scopesAllow(token.scopes, resources, action === 'read' ? 'r' : 'c')) {
             blockedByScope.add(key);
             continue;
           }
-          const held = effective.get(key);
-          if (!held || (held.scope === 'department' && p.scope === 'tenant')) {
-            effective.set(key, { dataClass, action, scope: p.scope, via });
-          }
+          const list = effective.get(key) ?? [];
+          list.push({ ...source, scope: p.scope });
+          effective.set(key, list);
         }
       }
     }
   };
 
-  const usableRoles: string[] = [];
-  for (const roleName of principal.roles) {
+  const usableRoles = new Set<string>();
+  const useRole = (roleName: string, source: Omit<Source, 'scope'>) => {
     const role = policy.roles[roleName];
-    if (!role) continue; // unknown roles grant nothing
-    if (!role.principalKinds.includes(principal.kind)) {
+    if (!role) return; // unknown roles grant nothing
+    if (!role.principalKinds.includes(token.kind)) {
       role.permissions.forEach((p) => p.dataClasses.forEach((c) => p.actions.forEach((a) => blockedByKind.add(keyOf(a, c)))));
-      continue;
+      return;
     }
-    usableRoles.push(roleName);
-    add(role.permissions, `role:${roleName}`);
-  }
-  for (const grantName of principal.grants) {
-    const grant = policy.grants[grantName];
-    // A grant only counts for a principal who holds a role it is meant for (a sensitive grant on a front-desk
-    // account is a mistake upstream, not access).
-    if (grant && grant.eligibleRoles.some((r) => usableRoles.includes(r))) add(grant.permissions, `grant:${grantName}`);
+    usableRoles.add(roleName);
+    add(role.permissions, source);
+  };
+  // A standing assignment's id rides along, so its use is recorded for access reviews like a grant's.
+  for (const r of tokenRoles) useRole(r, { via: `role:${r}`, departments: null, patientId: null, entryId: standing?.find((s) => s.role === r)?.id ?? null });
+  for (const r of stored.temporaryRoles) useRole(r.role, { via: `access:${r.id}`, departments: r.departments, patientId: null, entryId: r.id });
+
+  // A grant only counts for a principal who holds a role it is meant for (a sensitive grant on a front-desk
+  // account is a mistake upstream, not access).
+  const eligible = (grantName: string) => policy.grants[grantName]?.eligibleRoles.some((r) => usableRoles.has(r)) ?? false;
+  for (const g of token.grants) if (eligible(g)) add(policy.grants[g]!.permissions, { via: `grant:${g}`, departments: null, patientId: null, entryId: null });
+  for (const g of stored.temporaryGrants) {
+    if (eligible(g.grant)) add(policy.grants[g.grant]!.permissions, { via: `access:${g.id}`, departments: g.departments, patientId: null, entryId: g.id });
   }
 
-  const denial = (request: AccessRequest, failedScope: FailedScope, detail: string): Denial => {
-    const dc = policy.dataClasses[request.dataClass];
-    const ownerRole = dc?.owner ?? 'security-admin';
-    const rolesWithPermission = Object.entries(policy.roles)
-      .filter(([, r]) => r.permissions.some((p) => p.dataClasses.includes(request.dataClass) && p.actions.includes(request.action)))
-      .map(([n]) => n);
-    const grant =
-      Object.entries(policy.grants).find(([, g]) =>
-        g.permissions.some((p) => p.dataClasses.includes(request.dataClass) && p.actions.includes(request.action)),
-      )?.[0] ?? null;
-    const permission = keyOf(request.action, request.dataClass);
-    const howToGet =
-      failedScope === 'department'
-        ? `Only patients of your departments (${principal.departments.join(', ') || 'none'}) are in scope; ask ${ownerRole} for access to this department, or use break-glass in an emergency.`
-        : grant && failedScope !== 'role'
-          ? `Request the "${grant}" grant (owner: ${policy.grants[grant]?.owner}) with requestAccess.`
-          : `Request a role that has ${permission} (${rolesWithPermission.join(', ') || 'none'}) with requestAccess; owner: ${ownerRole}.`;
-    return {
-      permission,
+  // Break-glass opens one patient for every department-scoped permission already held; it never adds a class.
+  for (const bg of stored.breakGlass) {
+    for (const list of effective.values()) {
+      if (list.some((s) => s.scope === 'department')) list.push({ scope: 'department', via: `break-glass:${bg.id}`, departments: [], patientId: bg.patientId, entryId: bg.id });
+    }
+  }
+
+  const covers = (s: Source, target: RowTarget): boolean => {
+    if (s.scope === 'tenant') return true;
+    if (s.patientId !== null) return target.patientId === s.patientId;
+    const deps = s.departments ?? principal.departments;
+    return target.departments.some((d) => deps.includes(d));
+  };
+
+  const denial = (request: AccessRequest, failedScope: FailedScope, detail: string, target?: RowTarget) =>
+    buildDenial({
+      policy,
+      principal,
+      action: request.action,
       dataClass: request.dataClass,
       failedScope,
-      ownerRole,
-      ownerFunction: policy.roles[ownerRole]?.function ?? 'security',
-      rolesWithPermission,
-      grant,
-      howToGet,
-      policyVersion: policy.version,
-      message: `Not allowed to ${request.action} ${request.dataClass} data: ${detail}`,
-    };
-  };
+      detail,
+      departmentRole: effective.get(keyOf(request.action, request.dataClass))?.find((s) => s.via.startsWith('role:'))?.via.slice('role:'.length) ?? null,
+      rowDepartments: target?.departments ?? [],
+      approvalPathOf: options.approvalPathOf,
+    });
 
   const decide = (request: AccessRequest, target?: RowTarget): Decision => {
     const key = keyOf(request.action, request.dataClass);
-    if (target && target.tenant !== principal.tenant) {
-      return { effect: 'DENY', denial: denial(request, 'tenant', 'the record belongs to another tenant.') };
+    if (target && target.tenant !== token.tenant) {
+      return { effect: 'DENY', denial: denial(request, 'tenant', 'the record belongs to another tenant.', target) };
     }
-    const held = effective.get(key);
-    if (!held) {
+    const sources = effective.get(key);
+    if (!sources?.length) {
       if (blockedByScope.has(key)) return { effect: 'DENY', denial: denial(request, 'smart-scope', 'the token\'s SMART scopes do not cover it.') };
       if (blockedByKind.has(key)) {
-        return { effect: 'DENY', denial: denial(request, 'principal-kind', `a principal of kind ${principal.kind} cannot use the role that gives it.`) };
+        return { effect: 'DENY', denial: denial(request, 'principal-kind', `a principal of kind ${token.kind} cannot use the role that gives it.`) };
       }
       const grantOnly = !Object.values(policy.roles).some((r) => r.permissions.some((p) => p.dataClasses.includes(request.dataClass)));
       if (grantOnly) return { effect: 'DENY', denial: denial(request, 'grant', 'it needs its own grant.') };
       return { effect: 'DENY', denial: denial(request, 'role', 'none of your roles gives it.') };
     }
-    if (held.scope === 'department' && target && !target.departments.some((d) => principal.departments.includes(d))) {
-      return { effect: 'DENY', denial: denial(request, 'department', 'the patient is outside your departments.') };
+    const best = sources.find((s) => s.scope === 'tenant') ?? sources[0]!;
+    if (!target) {
+      if (best.entryId !== null) options.onGrantUsed?.(best.entryId);
+      return { effect: 'ALLOW', scope: best.scope, via: best.via };
     }
-    return { effect: 'ALLOW', scope: held.scope, via: held.via };
+    const used = sources.find((s) => covers(s, target));
+    if (!used) return { effect: 'DENY', denial: denial(request, 'department', 'the patient is outside your departments.', target) };
+    if (used.patientId !== null) breakGlassUsed.add(used.patientId);
+    if (used.entryId !== null) options.onGrantUsed?.(used.entryId);
+    return { effect: 'ALLOW', scope: used.scope, via: used.via };
   };
+
+  const permissions: EffectivePermission[] = [...effective.entries()].map(([key, sources]) => {
+    const best = sources.find((s) => s.scope === 'tenant') ?? sources[0]!;
+    const [action, dataClass] = key.split(':') as [PolicyAction, string];
+    return { dataClass, action, scope: best.scope, via: best.via };
+  });
 
   return {
     principal,
+    token,
     policyVersion: policy.version,
-    permissions: [...effective.values()],
+    permissions,
     decide,
-    dependsOnRow: (request) => effective.get(keyOf(request.action, request.dataClass))?.scope === 'department',
+    dependsOnRow: (request) => {
+      const sources = effective.get(keyOf(request.action, request.dataClass)) ?? [];
+      return sources.length > 0 && !sources.some((s) => s.scope === 'tenant');
+    },
+    breakGlassUsed,
   };
 }

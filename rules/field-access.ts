@@ -33,28 +33,52 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     // Settings, change requests and stop states: configuration, never row-scoped (a tenant's configuration is all one
     // record; the service answers only from the caller's tenant).
     ...all(['settings', 'setting', 'settingHistory', 'settingDiff', 'stopStates', 'stopState', 'changeRequests', 'changeRequest'], read('configuration', false)),
+    // The audit log: read-only, the tenant's whole log (never row-scoped). Events carry patient ids and the names of
+    // what was read, never PHI values, so no patient row rule applies.
+    ...all(['auditEvents', 'auditVerify'], read('audit', false)),
+    // Explain and the caller's own access: about the caller, so any verified principal (decisions inside use the
+    // caller's compiled policy; explain never reveals another tenant's data or another person's grants).
+    ...all(['explain', 'explainField', 'myAccess', 'myAccessRequests'], authenticated),
+    ...all(['settingsCatalog', 'policyVersions', 'policyDiff'], read('configuration', false)),
+    // Someone else's access and the access review: security and compliance (the audit readers).
+    ...all(['accessOf', 'accessReview'], read('audit', false)),
   },
   // Every governed mutation first needs configuration read (a caller who may not even see settings is FORBIDDEN by the
   // shield, before the resolver runs). Who may propose, approve, reject, cancel or stop is then decided by the
   // governance service, on what is stored, before anything executes; it refuses with FORBIDDEN and a reason.
-  Mutation: all(
-    ['updateSetting', 'setWriteBack', 'rollbackSetting', 'promoteSetting', 'emergencyStop', 'resume', 'approveChange', 'rejectChange', 'cancelChange'],
-    read('configuration', false),
-  ),
+  Mutation: {
+    ...all(
+      ['updateSetting', 'setWriteBack', 'rollbackSetting', 'promoteSetting', 'emergencyStop', 'resume', 'approveChange', 'rejectChange', 'cancelChange'],
+      read('configuration', false),
+    ),
+    // EHR write-back: looking the patient up needs demographics; the resolver then asks rules/decide.ts for `write`
+    // (or `propose`) on the data class for the patient's department, and the write-back gate for the connector.
+    ...all(['writeBackNote', 'recordObservation', 'proposeMedicationRequest', 'approveMedicationProposal'], read('demographics', false)),
+    // Access: assigning, revoking and policy changes are governed like settings (the service decides who may).
+    // Asking for access and break-glass are for oneself: any verified principal may ask; the domain decides.
+    ...all(['assignRole', 'revokeRole', 'proposePolicy'], read('configuration', false)),
+    ...all(['requestAccess', 'breakGlass'], authenticated),
+    completeReview: read('audit', false),
+  },
+  EhrWriteResult: all(['resourceType', 'id', 'versionId', 'created'], inherit('Mutation.writeBackNote', 'Mutation.recordObservation', 'MedicationProposalResult.write')),
+  MedicationProposalResult: all(['status', 'changeRequestId', 'write'], inherit('Mutation.proposeMedicationRequest', 'Mutation.approveMedicationProposal')),
   Setting: all(
     ['key', 'environment', 'category', 'ownerFunction', 'risk', 'description', 'value', 'version', 'updatedAt', 'updatedBy', 'pendingChange', 'pendingChanges'],
     inherit('Query.settings', 'Query.setting', 'ChangeResult.setting'),
   ),
   SettingVersion: all(['key', 'environment', 'version', 'value', 'changedBy', 'changeId', 'at', 'reason'], inherit('Query.settingHistory')),
   SettingDiff: all(['key', 'environment', 'fromVersion', 'toVersion', 'entries'], inherit('Query.settingDiff')),
-  DiffEntry: all(['path', 'op', 'before', 'after'], inherit('SettingDiff.entries', 'ChangeRequest.diff')),
+  DiffEntry: all(['path', 'op', 'before', 'after'], inherit('SettingDiff.entries', 'ChangeRequest.diff', 'Query.policyDiff')),
   EmergencyStop: all(
     ['target', 'environment', 'stopped', 'reason', 'stoppedBy', 'stoppedAt', 'version', 'pendingResume'],
     inherit('Query.stopStates', 'Query.stopState', 'Mutation.emergencyStop', 'ChangeResult.stopState'),
   ),
   ChangeResult: all(
     ['status', 'version', 'setting', 'stopState', 'changeRequest'],
-    inherit('Mutation.updateSetting', 'Mutation.setWriteBack', 'Mutation.rollbackSetting', 'Mutation.promoteSetting', 'Mutation.resume'),
+    inherit(
+      'Mutation.updateSetting', 'Mutation.setWriteBack', 'Mutation.rollbackSetting', 'Mutation.promoteSetting', 'Mutation.resume',
+      'Mutation.assignRole', 'Mutation.revokeRole', 'Mutation.requestAccess', 'Mutation.proposePolicy',
+    ),
   ),
   ChangeRequest: all(
     [
@@ -67,6 +91,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     inherit(
       'Query.changeRequests', 'Query.changeRequest', 'Setting.pendingChange', 'Setting.pendingChanges', 'EmergencyStop.pendingResume',
       'ChangeResult.changeRequest', 'Mutation.approveChange', 'Mutation.rejectChange', 'Mutation.cancelChange',
+      'Query.myAccessRequests', 'CatalogSetting.pendingChange',
     ),
   ),
   ChangeOrigin: all(['type', 'toVersion', 'fromEnvironment', 'fromVersion'], inherit('ChangeRequest.origin')),
@@ -82,9 +107,43 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   Supersession: all(['currentVersion', 'at'], inherit('ChangeRequest.superseded')),
   Me: all(['sub', 'tenant', 'kind', 'roles', 'departments', 'mfa', 'scopes', 'grants', 'permissions', 'policyVersion'], inherit('Query.me')),
   EffectivePermission: all(['dataClass', 'action', 'scope', 'via'], inherit('Me.permissions')),
+  // schema/access.graphql: answers about the caller, or guarded by the Query/Mutation field that returns them.
+  Explanation: all(
+    ['action', 'decision', 'rule', 'policyVersion', 'at', 'via', 'permission', 'failedScope', 'reason', 'ownerRole', 'ownerFunction', 'message', 'approvalPath', 'requestAccess'],
+    inherit('Query.explain', 'Query.explainField'),
+  ),
+  ApprovalPath: all(
+    ['environment', 'risk', 'requiredApprovals', 'approverFunctions', 'distinctFunctions', 'ownerFunctionRequired', 'requiredFunction', 'mfaRequired', 'summary'],
+    inherit('Explanation.approvalPath', 'CatalogSetting.approvalPath'),
+  ),
+  RequestAccessTemplate: all(['requestedRole', 'requestedGrant', 'scopeDepartments', 'justification', 'durationMinutes'], inherit('Explanation.requestAccess')),
+  CatalogSetting: all(
+    ['key', 'environment', 'category', 'description', 'value', 'version', 'ownerFunction', 'ownerRole', 'risk', 'canEdit', 'requiresApproval', 'lockedReason', 'approvalPath', 'status', 'pendingChange'],
+    inherit('Query.settingsCatalog'),
+  ),
+  AccessGrant: all(
+    ['id', 'sub', 'kind', 'name', 'source', 'patientId', 'departments', 'environments', 'grantedAt', 'expiresAt', 'active', 'reason', 'ticket', 'revokedBy', 'revokedAt', 'reviews'],
+    inherit('Query.myAccess', 'Query.accessOf', 'AccessReviewItem.grant', 'Mutation.breakGlass', 'Mutation.completeReview'),
+  ),
+  GrantReview: all(['by', 'at', 'decision', 'comment'], inherit('AccessGrant.reviews')),
+  AccessReviewItem: all(['grant', 'flags', 'lastUsedAt'], inherit('Query.accessReview')),
+  PolicyVersion: all(['version', 'policyVersion', 'changedBy', 'changeId', 'at'], inherit('Query.policyVersions')),
   PatientConnection: all(['edges', 'pageInfo'], inherit('Query.patients')),
   PatientEdge: all(['cursor', 'node'], inherit('PatientConnection.edges')),
-  PageInfo: all(['hasNextPage', 'endCursor'], inherit('PatientConnection.pageInfo')),
+  PageInfo: all(['hasNextPage', 'endCursor'], inherit('PatientConnection.pageInfo', 'AuditEventConnection.pageInfo')),
+  AuditEventConnection: all(['edges', 'pageInfo'], inherit('Query.auditEvents')),
+  AuditEventEdge: all(['cursor', 'node'], inherit('AuditEventConnection.edges')),
+  AuditEvent: all(
+    [
+      'id', 'seq', 'index', 'category', 'action', 'at', 'outcome', 'actor', 'requestId', 'patientId', 'dataClasses', 'fields', 'operation',
+      'breakGlass', 'changeId', 'environment', 'target', 'settingCategory', 'risk', 'status', 'before', 'after', 'reason', 'ticket',
+      'approvals', 'detail',
+    ],
+    inherit('AuditEventEdge.node'),
+  ),
+  AuditActor: all(['sub', 'kind', 'roles'], inherit('AuditEvent.actor')),
+  AuditApproval: all(['sub', 'roleUsed', 'functions', 'mfa', 'comment', 'at'], inherit('AuditEvent.approvals')),
+  AuditVerification: all(['ok', 'records', 'firstSeq', 'headSeq', 'checkpointsVerified', 'problem', 'seq', 'message'], inherit('Query.auditVerify')),
   Patient: {
     ...all(['id', 'name', 'gender', 'birthDate', 'department'], read('demographics')),
     ...all(['address', 'telecom'], read('contact')),

@@ -8,7 +8,8 @@ const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case kebab name');
 
 const permissionSchema = z.object({
   dataClasses: z.array(name).min(1),
-  actions: z.array(z.enum(['read'])).min(1),
+  /** read; write: create/update in the EHR (write-back); propose: a write that waits for a human's approval. */
+  actions: z.array(z.enum(['read', 'write', 'propose'])).min(1),
   /** tenant: any patient of the principal's tenant. department: only patients of the principal's departments. */
   scope: z.enum(['tenant', 'department']),
 });
@@ -35,6 +36,8 @@ export const policyDocumentSchema = z
         permissions: z.array(permissionSchema),
       }),
     ),
+    /** Who may open one patient outside their departments in an emergency, and for how long at most. */
+    breakGlass: z.object({ eligibleRoles: z.array(name).min(1), maxMinutes: z.number().int().min(1).max(24 * 60) }).optional(),
   })
   .superRefine((doc, ctx) => {
     // Cross-references: a typo in a role or data class name must fail loudly, never grant or deny silently.
@@ -53,6 +56,7 @@ export const policyDocumentSchema = z
       if (!functions.has(role.function)) problem(['roles', id, 'function'], `unknown function "${role.function}"`);
       checkPermissions(['roles', id, 'permissions'], role.permissions);
     }
+    doc.breakGlass?.eligibleRoles.forEach((r) => roles.has(r) || problem(['breakGlass', 'eligibleRoles'], `unknown role "${r}"`));
     for (const [id, grant] of Object.entries(doc.grants)) {
       if (!roles.has(grant.owner)) problem(['grants', id, 'owner'], `unknown role "${grant.owner}"`);
       grant.eligibleRoles.forEach((r) => roles.has(r) || problem(['grants', id, 'eligibleRoles'], `unknown role "${r}"`));

@@ -45,6 +45,8 @@ export const noRuleError = () =>
     rolesWithPermission: [],
     grant: null,
     howToGet: 'Ask security-admin to add a rule for this field to the policy.',
+    approvalPath: null,
+    requestAccess: null,
     policyVersion: 'n/a',
   });
 

@@ -1,6 +1,7 @@
 import type { EhrConnector, EhrReader } from './ehr-reader.js';
 import { emptyEhrReader } from './reader/empty-reader.js';
 import { FhirEhrReader } from './reader/fhir-ehr-reader.js';
+import type { FhirSearchTransport } from './reader/memory-fhir-transport.js';
 import { TenantFhirClient } from './reader/tenant-fhir-client.js';
 import type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
 
@@ -24,6 +25,8 @@ export interface EhrConnectorOptions {
   readonly maxPages?: number;
   /** Sees every FHIR request before it is sent: metrics, tests counting requests. */
   readonly onRequest?: (event: FhirRequestEvent) => void;
+  /** Per tenant, answer searches in-process instead of over HTTP (see reader/memory-fhir-transport.ts). */
+  readonly transports?: Readonly<Record<string, FhirSearchTransport>>;
   /** Clock for age bands (default: the system clock). */
   readonly now?: () => Date;
 }
@@ -43,6 +46,7 @@ export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
         pageSize,
         maxPages: options.maxPages ?? 50,
         onRequest: options.onRequest,
+        transport: options.transports?.[tenant],
       }),
     );
   }

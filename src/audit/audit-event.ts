@@ -1,4 +1,5 @@
 import type { ChangeRequest } from '../governance/change-request.js';
+import { accessDocId } from '../governance/change-target.js';
 import type { JsonValue } from '../governance/json.js';
 import type { AuditEffect } from '../governance/transition-result.js';
 
@@ -58,13 +59,49 @@ export interface AuthEvent extends EventBase {
 
 export type AuditEvent = PhiReadEvent | ChangeEvent | AuthEvent;
 
+/**
+ * The PHI reads of one request, stored compactly: patients that had the same data classes and fields read share one
+ * group. Logically it is one PhiReadEvent per patient (see expandPhiReads): a 1000-patient list stays one small
+ * record instead of a thousand near-identical events.
+ */
+export interface PhiReadBlock {
+  readonly at: string;
+  readonly actor: AuditActor;
+  readonly operation: string | null;
+  readonly requestId: string | null;
+  readonly groups: readonly { readonly dataClasses: readonly string[]; readonly fields: readonly string[]; readonly patients: readonly string[] }[];
+  /** Patients of this request opened through break-glass. */
+  readonly breakGlass: readonly string[];
+}
+
 export interface AuditRecordBody {
   readonly v: 1;
   readonly tenant: string;
   readonly events: readonly AuditEvent[];
+  readonly phiReads?: PhiReadBlock;
 }
 
-const targetOf = (change: ChangeRequest) => (change.target.type === 'setting' ? `setting:${change.target.key}` : `stop:${change.target.target}`);
+/** The events a record stands for: its events, then one PHI-read event per patient of its PHI-read block. */
+export function recordEvents(body: AuditRecordBody): AuditEvent[] {
+  const b = body.phiReads;
+  if (!b) return [...body.events];
+  const breakGlass = new Set(b.breakGlass);
+  const reads = b.groups.flatMap((g) =>
+    g.patients.map(
+      (patientId): PhiReadEvent => ({
+        category: 'phi-read', at: b.at, tenant: body.tenant, action: 'phi.read', outcome: 'success', actor: b.actor, requestId: b.requestId,
+        patientId, dataClasses: g.dataClasses, fields: g.fields, operation: b.operation, breakGlass: breakGlass.has(patientId),
+      }),
+    ),
+  );
+  return [...body.events, ...reads];
+}
+
+const targetOf = (change: ChangeRequest) => {
+  const t = change.target;
+  if (t.type === 'assignment' || t.type === 'access-request' || t.type === 'policy') return accessDocId(t);
+  return t.type === 'setting' ? `setting:${t.key}` : t.type === 'ehr-write' ? `ehr-write:${t.draftId}` : `stop:${t.target}`;
+};
 
 /** The event of one governed-change transition, with the change's snapshot so the log alone tells its story. */
 export function changeEvent(effect: AuditEffect, change: ChangeRequest | null): ChangeEvent {
@@ -79,7 +116,8 @@ export function changeEvent(effect: AuditEffect, change: ChangeRequest | null): 
     actor: effect.actor ? { sub: effect.actor } : null,
     changeId: effect.changeId,
     environment: effect.environment,
-    target: change ? targetOf(change) : `stop:${detailTarget}`,
+    // Direct access events (break-glass, reviews) name their document in detail.docId.
+    target: change ? targetOf(change) : typeof effect.detail.docId === 'string' ? effect.detail.docId : `stop:${detailTarget}`,
     settingCategory: change?.category ?? null,
     risk: change?.risk ?? null,
     status: change?.status ?? null,

@@ -15,3 +15,12 @@ export async function loadOrCreateAuditKey(stateDir: string): Promise<string> {
     return (await readFile(file, 'utf8')).trim();
   }
 }
+
+/** The embedded key if the state dir has one (the CLI must verify with the gateway's key, never a fresh one). */
+export async function readAuditKey(stateDir: string): Promise<string | null> {
+  try {
+    return (await readFile(join(stateDir, 'audit-hmac.key'), 'utf8')).trim() || null;
+  } catch {
+    return null;
+  }
+}

@@ -1,4 +1,4 @@
-import type { AuditActor, PhiReadEvent } from './audit-event.js';
+import type { AuditActor, PhiReadBlock, PhiReadEvent } from './audit-event.js';
 
 // Collects, during one GraphQL request, which patient's data classes and fields were actually returned (the shield
 // rules record each allowed row field). At the end of the request it becomes one PHI-read event per patient: not one
@@ -29,6 +29,24 @@ export class PhiReadCollector {
 
   get size(): number {
     return this.byPatient.size;
+  }
+
+  /** The request's reads as one compact block: patients with the same classes and fields read share a group. */
+  block(ctx: PhiReadContext): PhiReadBlock {
+    const groups = new Map<string, { dataClasses: string[]; fields: string[]; patients: string[] }>();
+    for (const [patientId, e] of this.byPatient) {
+      const dataClasses = [...e.classes].sort();
+      const fields = [...e.fields].sort();
+      const key = `${dataClasses.join(',')}|${fields.join(',')}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { dataClasses, fields, patients: [] };
+        groups.set(key, g);
+      }
+      g.patients.push(patientId);
+    }
+    const breakGlass = [...this.byPatient.keys()].filter((p) => ctx.breakGlassPatients?.has(p));
+    return { at: ctx.at, actor: ctx.actor, operation: ctx.operation, requestId: ctx.requestId, groups: [...groups.values()], breakGlass };
   }
 
   events(ctx: PhiReadContext): PhiReadEvent[] {

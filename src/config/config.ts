@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { SupportedAlgorithm } from '../auth/algorithms.js';
 import { ConfigError } from './config-error.js';
 import { deepFreeze } from './deep-freeze.js';
+import { CONNECTOR_ENV, connectorConfig, type ConnectorConfig } from './connector-config.js';
 import { envField } from './env-field.js';
+import { HARDENING_ENV, hardeningChecks, hardeningConfig, type HardeningConfig } from './hardening-config.js';
 import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-parsers.js';
 
 // The one place environment variables are interpreted. Callers pass env and argv in (only src/main.ts and src/cli
@@ -10,7 +12,7 @@ import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-pa
 
 export type GatewayMode = 'embedded' | 'production';
 
-export interface GatewayConfig {
+export interface GatewayConfig extends HardeningConfig, ConnectorConfig {
   readonly mode: GatewayMode;
   readonly port: number;
   readonly host: string;
@@ -57,6 +59,8 @@ const EnvSchema = z.object({
   STATS_SUPPRESSION_THRESHOLD: envField(integer(1, 1_000)),
   LOG_LEVEL: envField(oneOf(LOG_LEVELS)),
   AUDIT_HMAC_KEY: envField(text),
+  ...HARDENING_ENV,
+  ...CONNECTOR_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -112,6 +116,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`)),
     ...crossChecks(mode, env, e),
+    ...hardeningChecks(mode === 'production', env, e),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -134,6 +139,8 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     statistics: { suppressionThreshold: e.STATS_SUPPRESSION_THRESHOLD ?? 5 },
     logLevel: e.LOG_LEVEL ?? 'info',
     audit: { hmacKey: e.AUDIT_HMAC_KEY ?? null },
+    ...hardeningConfig(e, mode === 'production'),
+    ...connectorConfig(e),
   });
 }
 

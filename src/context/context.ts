@@ -3,6 +3,8 @@ import type { PrincipalPolicy } from '../../rules/decide.js';
 import type { Principal } from '../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { PhiReadCollector } from '../audit/phi-read-collector.js';
+import type { ConnectorServices } from '../services/connectors/connector-services.js';
+import type { AccessService } from '../services/access-service.js';
 import type { GovernanceService } from '../services/governance-service.js';
 
 // What every resolver and rule gets. Built once per request by src/context/create-context.ts after the token has
@@ -25,6 +27,10 @@ export interface GatewayContext {
   /** Governed settings, change requests, approvals, emergency stops (shared by all requests). */
   readonly governance: GovernanceService;
   readonly audit: AuditService;
+  /** Role assignments, access requests, break-glass, access reviews and policy versions. */
+  readonly accessAdmin: AccessService;
   /** PHI returned by this request, per patient: written as audit events before the response leaves. */
   readonly phiReads: PhiReadCollector;
+  /** The acting connectors: EHR write-back (and, as they land, messaging and connector configuration). */
+  readonly connectors: ConnectorServices;
 }

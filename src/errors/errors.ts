@@ -67,6 +67,10 @@ export interface ForbiddenExtensions {
   readonly rolesWithPermission: readonly string[];
   readonly grant: string | null;
   readonly howToGet: string;
+  /** How an access request for it would be approved (rules/denial.ts ApprovalPath); null when none can help. */
+  readonly approvalPath: object | null;
+  /** The ready input of `requestAccess` (rules/denial.ts RequestAccessInput); null when none can help. */
+  readonly requestAccess: object | null;
   readonly policyVersion: string;
 }
 

@@ -3,6 +3,9 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PatientRow, ConditionRow, ObservationRow, MedicationRequestRow, AllergyIntoleranceRow, ImmunizationRow, EncounterRow, CarePlanRow, ClinicalNoteRow, CoverageRow, ClaimRow, ExplanationOfBenefitRow, PatientStatisticsRow, StatisticsBucketRow, AddressRow, ContactPointRow } from '../../connectors/ehr/rows.js';
 import type { SettingModel, StopModel, ChangeResultModel } from '../resolvers/governance-models.js';
 import type { ChangeRequest as ChangeRequestRecord, Requester, ChangeOrigin as ChangeOriginRecord, Approval as ApprovalRecord, ApprovalStatus as ApprovalStatusRecord, ApprovalRequirement as ApprovalRequirementRecord, SettingVersion as SettingVersionRecord, DiffEntry as DiffEntryRecord } from '../governance/index.js';
+import type { AccessGrantModel, AccessReviewModel, CatalogSettingModel } from '../resolvers/access-models.js';
+import type { Explanation as ExplanationRecord } from '../../rules/explanation.js';
+import type { ApprovalPath as ApprovalPathRecord, RequestAccessInput as RequestAccessTemplateRecord } from '../../rules/denial.js';
 import type { GatewayContext } from '../context/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -24,6 +27,63 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
   /** Any JSON value: a setting's value, the before and after of a change, a diff entry's values. */
   JSON: { input: unknown; output: unknown; }
+};
+
+export type AccessDecision =
+  | 'ALLOW'
+  | 'DENY'
+  /** Allowed only through a governed change: it would be proposed and wait for `approvalPath`. */
+  | 'NEEDS_APPROVAL';
+
+/** One role assignment, time-limited grant or break-glass of a principal (revoked and expired ones stay listed). */
+export type AccessGrant = {
+  __typename?: 'AccessGrant';
+  active: Scalars['Boolean']['output'];
+  /** null: the departments of the token. */
+  departments: Maybe<Array<Scalars['String']['output']>>;
+  environments: Array<Environment>;
+  /** null: standing. */
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  grantedAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: AccessGrantKind;
+  /** The role, the grant of the policy, or `break-glass`. */
+  name: Scalars['String']['output'];
+  patientId: Maybe<Scalars['ID']['output']>;
+  reason: Scalars['String']['output'];
+  reviews: Array<GrantReview>;
+  revokedAt: Maybe<Scalars['DateTime']['output']>;
+  revokedBy: Maybe<Scalars['String']['output']>;
+  source: AccessGrantSource;
+  sub: Scalars['String']['output'];
+  ticket: Maybe<Scalars['String']['output']>;
+};
+
+export type AccessGrantKind =
+  | 'BREAK_GLASS'
+  | 'GRANT'
+  | 'ROLE';
+
+export type AccessGrantSource =
+  /** An approved access request (time-limited). */
+  | 'ACCESS_REQUEST'
+  /** A standing assignment by security. */
+  | 'ASSIGNMENT'
+  | 'BREAK_GLASS';
+
+export type AccessReviewFlag =
+  /** A break-glass use nobody has reviewed yet. */
+  | 'BREAK_GLASS'
+  /** Names a department the person no longer has a standing assignment for. */
+  | 'PAST_DEPARTMENT'
+  /** Not used by any decision for `staleDays` (usage is recorded at most once a minute per grant). */
+  | 'STALE';
+
+export type AccessReviewItem = {
+  __typename?: 'AccessReviewItem';
+  flags: Array<AccessReviewFlag>;
+  grant: AccessGrant;
+  lastUsedAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type Address = {
@@ -55,6 +115,21 @@ export type Approval = {
   sub: Scalars['String']['output'];
 };
 
+/** How a governed change would be approved: the approval rule, in data and in words. */
+export type ApprovalPath = {
+  __typename?: 'ApprovalPath';
+  /** Functions whose members may approve, owner first; never the requester, never the beneficiary. */
+  approverFunctions: Array<Scalars['String']['output']>;
+  distinctFunctions: Scalars['Boolean']['output'];
+  environment: Environment;
+  mfaRequired: Scalars['Boolean']['output'];
+  ownerFunctionRequired: Scalars['Boolean']['output'];
+  requiredApprovals: Scalars['Int']['output'];
+  requiredFunction: Maybe<Scalars['String']['output']>;
+  risk: Risk;
+  summary: Scalars['String']['output'];
+};
+
 /** The approval rule the change was proposed under: what the requester was told is what is enforced. */
 export type ApprovalRequirement = {
   __typename?: 'ApprovalRequirement';
@@ -80,6 +155,141 @@ export type ApprovalStatus = {
   summary: Scalars['String']['output'];
 };
 
+export type AssignRoleInput = {
+  assignedRole: Scalars['String']['input'];
+  /** Who gets the role (the `sub` of their tokens). Argument names never look like the caller's identity. */
+  assignee: Scalars['String']['input'];
+  /** Default: both. */
+  environments?: InputMaybe<Array<Environment>>;
+  /** null: standing. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  reason: Scalars['String']['input'];
+  /** null: the departments of the person's token. */
+  scopeDepartments?: InputMaybe<Array<Scalars['String']['input']>>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AuditActor = {
+  __typename?: 'AuditActor';
+  /** user, agent, service; `unverified` for the subject claimed by a token that failed verification. */
+  kind: Maybe<Scalars['String']['output']>;
+  roles: Maybe<Array<Scalars['String']['output']>>;
+  sub: Scalars['String']['output'];
+};
+
+export type AuditApproval = {
+  __typename?: 'AuditApproval';
+  at: Scalars['DateTime']['output'];
+  comment: Maybe<Scalars['String']['output']>;
+  functions: Array<Scalars['String']['output']>;
+  mfa: Scalars['Boolean']['output'];
+  roleUsed: Scalars['String']['output'];
+  sub: Scalars['String']['output'];
+};
+
+/** One event of the log. Fields that do not apply to the event's category are null. */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  action: Scalars['String']['output'];
+  /** null when no person acted (expiry, supersession) or a failed login named no plausible subject. */
+  actor: Maybe<AuditActor>;
+  after: Maybe<Scalars['JSON']['output']>;
+  /** Change: the approval trail at this step (approver, role, the functions it counted for, MFA, comment, time). */
+  approvals: Maybe<Array<AuditApproval>>;
+  at: Scalars['DateTime']['output'];
+  before: Maybe<Scalars['JSON']['output']>;
+  /** PHI read: opened through break-glass. */
+  breakGlass: Maybe<Scalars['Boolean']['output']>;
+  category: Scalars['String']['output'];
+  changeId: Maybe<Scalars['ID']['output']>;
+  /** PHI read: the data classes returned. */
+  dataClasses: Maybe<Array<Scalars['String']['output']>>;
+  detail: Maybe<Scalars['JSON']['output']>;
+  environment: Maybe<Scalars['String']['output']>;
+  /** PHI read: the fields returned (`Type.field`), never their values. */
+  fields: Maybe<Array<Scalars['String']['output']>>;
+  /** `<seq>.<index>`: the record (one link of the hash chain) and the event's place in it. */
+  id: Scalars['ID']['output'];
+  index: Scalars['Int']['output'];
+  /** PHI read: the GraphQL operation name. */
+  operation: Maybe<Scalars['String']['output']>;
+  outcome: AuditOutcome;
+  /** PHI read: the patient whose data was returned. */
+  patientId: Maybe<Scalars['ID']['output']>;
+  /** Change: the requester's reason; emergency stop: its reason; failed login: the verification failure reason. */
+  reason: Maybe<Scalars['String']['output']>;
+  requestId: Maybe<Scalars['String']['output']>;
+  risk: Maybe<Scalars['String']['output']>;
+  seq: Scalars['Int']['output'];
+  settingCategory: Maybe<Scalars['String']['output']>;
+  /** Change: the change request's status after this step. */
+  status: Maybe<Scalars['String']['output']>;
+  /** Change: `setting:<key>` or `stop:<target>`. */
+  target: Maybe<Scalars['String']['output']>;
+  ticket: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  edges: Maybe<Array<AuditEventEdge>>;
+  pageInfo: Maybe<PageInfo>;
+};
+
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  cursor: Scalars['String']['output'];
+  node: Maybe<AuditEvent>;
+};
+
+export type AuditEventFilter = {
+  /** An action, such as phi.read, change.proposed, change.approved, change.applied, emergency.stopped, auth.failed. */
+  action?: InputMaybe<Scalars['String']['input']>;
+  /** The actor's `sub` (for a failed login: the subject the rejected token claimed). */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * An event category (phi-read, change, emergency, auth, access, policy) or, for change events, the category of the
+   * setting (ai-behavior, integration, billing-automation, messaging, access, audit).
+   */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** Events at or after this time. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  outcome?: InputMaybe<AuditOutcome>;
+  /** Only PHI reads of this patient. */
+  patientId?: InputMaybe<Scalars['ID']['input']>;
+  /** Events before this time (exclusive, so consecutive windows never count an event twice). */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type AuditOutcome =
+  | 'FAILURE'
+  | 'SUCCESS';
+
+export type AuditProblem =
+  | 'ANCHOR_UNSIGNED'
+  | 'BODY_ALTERED'
+  | 'BROKEN_LINK'
+  | 'CHECKPOINT_MISMATCH'
+  | 'CHECKPOINT_SIGNATURE'
+  | 'HEAD_MISMATCH'
+  | 'MALFORMED'
+  | 'MISSING_OR_REORDERED'
+  | 'REWRITTEN';
+
+export type AuditVerification = {
+  __typename?: 'AuditVerification';
+  checkpointsVerified: Maybe<Scalars['Int']['output']>;
+  /** The oldest retained record (1 until a retention trim). */
+  firstSeq: Scalars['Int']['output'];
+  headSeq: Scalars['Int']['output'];
+  message: Maybe<Scalars['String']['output']>;
+  ok: Scalars['Boolean']['output'];
+  /** The first problem found, with the record it is at. */
+  problem: Maybe<AuditProblem>;
+  /** Records checked (all of them when ok). */
+  records: Scalars['Int']['output'];
+  seq: Maybe<Scalars['Int']['output']>;
+};
+
 export type Cancellation = {
   __typename?: 'Cancellation';
   at: Scalars['DateTime']['output'];
@@ -95,6 +305,29 @@ export type CarePlan = {
   title: Maybe<Scalars['String']['output']>;
 };
 
+/** A setting with everything needed to render its control: value, lock, owner, approval path, status. */
+export type CatalogSetting = {
+  __typename?: 'CatalogSetting';
+  approvalPath: ApprovalPath;
+  /** Whether the caller may propose a change (the same check updateSetting makes). */
+  canEdit: Scalars['Boolean']['output'];
+  category: SettingCategory;
+  description: Scalars['String']['output'];
+  environment: Environment;
+  key: Scalars['String']['output'];
+  /** Why the control is disabled; null when canEdit. */
+  lockedReason: Maybe<Scalars['String']['output']>;
+  ownerFunction: Scalars['String']['output'];
+  ownerRole: Scalars['String']['output'];
+  pendingChange: Maybe<ChangeRequest>;
+  /** Whether the caller's change would wait for approvals (the approval rules for this risk and the caller's kind). */
+  requiresApproval: Scalars['Boolean']['output'];
+  risk: Risk;
+  status: SettingStatus;
+  value: Maybe<Scalars['JSON']['output']>;
+  version: Scalars['Int']['output'];
+};
+
 export type ChangeOrigin = {
   __typename?: 'ChangeOrigin';
   /** For a promotion: where the value comes from. */
@@ -106,6 +339,7 @@ export type ChangeOrigin = {
 };
 
 export type ChangeOriginType =
+  | 'ACCESS_REQUEST'
   | 'DIRECT'
   | 'PROMOTION'
   | 'ROLLBACK';
@@ -200,7 +434,15 @@ export type ChangeStatus =
   | 'SUPERSEDED';
 
 export type ChangeTargetType =
+  /** One's own time-limited access request (requestAccess). */
+  | 'ACCESS_REQUEST'
+  /** Someone's role assignments and grants (assignRole, revokeRole). */
+  | 'ASSIGNMENT'
+  /** A clinical write to the EHR proposed by an AI agent; executed through the outbox once a clinician approves. */
+  | 'EHR_WRITE'
   | 'EMERGENCY_RESUME'
+  /** The tenant's policy document (proposePolicy). */
+  | 'POLICY'
   | 'SETTING';
 
 export type Claim = {
@@ -277,6 +519,15 @@ export type EffectivePermission = {
   via: Scalars['String']['output'];
 };
 
+export type EhrWriteResult = {
+  __typename?: 'EhrWriteResult';
+  /** false when the idempotency key had already written it (a retry). */
+  created: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  resourceType: Scalars['String']['output'];
+  versionId: Maybe<Scalars['String']['output']>;
+};
+
 /** The emergency-stop state of a target in an environment (version 0: never stopped). */
 export type EmergencyStop = {
   __typename?: 'EmergencyStop';
@@ -308,6 +559,40 @@ export type Environment =
   | 'PRODUCTION'
   | 'STAGING';
 
+/** What `explain` is asked about. Everything is optional; what an action needs is said in its description. */
+export type ExplainResource = {
+  /** For `role:assign:<role>`: who would get the role (nobody assigns themselves). */
+  assignee?: InputMaybe<Scalars['String']['input']>;
+  /** For `read:<dataClass>` and `break-glass`: the patient (its tenant and departments are checked). */
+  patientId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Explanation = {
+  __typename?: 'Explanation';
+  action: Scalars['String']['output'];
+  /** For NEEDS_APPROVAL: the path the change takes. For DENY: the path a requestAccess would take. */
+  approvalPath: Maybe<ApprovalPath>;
+  /** When it was decided for (now, or `at`). */
+  at: Scalars['DateTime']['output'];
+  decision: AccessDecision;
+  /** Which scope failed: role, department, grant, tenant, principal-kind, smart-scope, editor, self... */
+  failedScope: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+  ownerFunction: Maybe<Scalars['String']['output']>;
+  ownerRole: Maybe<Scalars['String']['output']>;
+  /** The missing permission (DENY), e.g. `read:financial`. */
+  permission: Maybe<Scalars['String']['output']>;
+  policyVersion: Scalars['String']['output'];
+  /** The machine reason for governance actions (NOT_AN_EDITOR, SELF_ASSIGNMENT, NOT_ELIGIBLE...). */
+  reason: Maybe<Scalars['String']['output']>;
+  /** For DENY, when asking can help. */
+  requestAccess: Maybe<RequestAccessTemplate>;
+  /** The rule that decided: `policy:read:clinical`, `editors:ai-behavior`, `approval-rules:PRODUCTION/HIGH`... */
+  rule: Scalars['String']['output'];
+  /** The role or grant that allows it (ALLOW, NEEDS_APPROVAL). */
+  via: Maybe<Scalars['String']['output']>;
+};
+
 export type ExplanationOfBenefit = {
   __typename?: 'ExplanationOfBenefit';
   created: Maybe<Scalars['String']['output']>;
@@ -317,6 +602,14 @@ export type ExplanationOfBenefit = {
   payment: Maybe<Scalars['Float']['output']>;
   status: Maybe<Scalars['String']['output']>;
   totalSubmitted: Maybe<Scalars['Float']['output']>;
+};
+
+export type GrantReview = {
+  __typename?: 'GrantReview';
+  at: Scalars['DateTime']['output'];
+  by: Scalars['String']['output'];
+  comment: Maybe<Scalars['String']['output']>;
+  decision: ReviewDecision;
 };
 
 export type Immunization = {
@@ -345,6 +638,23 @@ export type Me = {
   tenant: Scalars['String']['output'];
 };
 
+export type MedicationProposalResult = {
+  __typename?: 'MedicationProposalResult';
+  /** The change request that carries the proposal (approve it with approveMedicationProposal). */
+  changeRequestId: Maybe<Scalars['ID']['output']>;
+  status: MedicationProposalStatus;
+  write: Maybe<EhrWriteResult>;
+};
+
+export type MedicationProposalStatus =
+  /** Approved; the write is queued (it runs when write-back is open). */
+  | 'APPROVED'
+  | 'FAILED'
+  /** Waiting for a clinician's approval. */
+  | 'PENDING_APPROVAL'
+  /** Written to the EHR. */
+  | 'WRITTEN';
+
 export type MedicationRequest = {
   __typename?: 'MedicationRequest';
   authoredOn: Maybe<Scalars['String']['output']>;
@@ -363,16 +673,33 @@ export type Mutation = {
    * STALE_BASE_VERSION: the target moved and the change is now SUPERSEDED), NOT_FOUND for an unknown id.
    */
   approveChange: Maybe<ChangeRequest>;
+  /** A clinician of the patient's department approves an agent's proposal; approved, it is written through the outbox. */
+  approveMedicationProposal: Maybe<MedicationProposalResult>;
+  /** Assigns a role to someone else: a governed change owned by security (widening: HIGH, two approvers, MFA). */
+  assignRole: Maybe<ChangeResult>;
+  /** Opens one patient outside the caller's departments for the policy's time (60 minutes): flagged, reviewed. */
+  breakGlass: Maybe<AccessGrant>;
   /** Withdraws a pending change; only its requester may. */
   cancelChange: Maybe<ChangeRequest>;
+  /** Records a reviewer's decision on one grant; REVOKE ends it at once. */
+  completeReview: Maybe<AccessGrant>;
   /** Stops a connector, automation or agent at once (no approval) for the roles allowed to; audited. */
   emergencyStop: Maybe<EmergencyStop>;
   /** Proposes the current STAGING value of a setting as a PRODUCTION change (production risk and rules). */
   promoteSetting: Maybe<ChangeResult>;
+  /** A clinician's proposal is written at once (as a draft MedicationRequest); an agent's waits for a clinician. */
+  proposeMedicationRequest: Maybe<MedicationProposalResult>;
+  /** Proposes a new policy document: CRITICAL (two approvers of two functions, one of them security, with MFA). */
+  proposePolicy: Maybe<ChangeResult>;
+  recordObservation: Maybe<EhrWriteResult>;
   /** Rejects a pending change (any permitted approver, not the requester); the reason is required. */
   rejectChange: Maybe<ChangeRequest>;
+  /** Asks for a role or grant for oneself, for a limited time: enters the approval queue. */
+  requestAccess: Maybe<ChangeResult>;
   /** Resumes a stopped target: a governed change (HIGH risk in production). */
   resume: Maybe<ChangeResult>;
+  /** Revokes a role (or one grant by id): narrowing applies at once. */
+  revokeRole: Maybe<ChangeResult>;
   /** Proposes the value of an older version as a new version: a governed change with the setting's risk. */
   rollbackSetting: Maybe<ChangeResult>;
   /** Enables or disables EHR write-back of a connector: updateSetting of `integration.<connectorId>.writeBackEnabled`. */
@@ -383,6 +710,7 @@ export type Mutation = {
    * propose it.
    */
   updateSetting: Maybe<ChangeResult>;
+  writeBackNote: Maybe<EhrWriteResult>;
 };
 
 
@@ -394,8 +722,37 @@ export type MutationApproveChangeArgs = {
 
 
 /** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationApproveMedicationProposalArgs = {
+  changeId: Scalars['ID']['input'];
+  comment?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationAssignRoleArgs = {
+  input: AssignRoleInput;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationBreakGlassArgs = {
+  patientId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
 export type MutationCancelChangeArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationCompleteReviewArgs = {
+  assignee: Scalars['String']['input'];
+  comment?: InputMaybe<Scalars['String']['input']>;
+  decision: ReviewDecision;
+  grantId: Scalars['ID']['input'];
 };
 
 
@@ -416,9 +773,37 @@ export type MutationPromoteSettingArgs = {
 
 
 /** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationProposeMedicationRequestArgs = {
+  input: ProposeMedicationRequestInput;
+  patientId: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationProposePolicyArgs = {
+  document: Scalars['JSON']['input'];
+  reason: Scalars['String']['input'];
+  ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRecordObservationArgs = {
+  input: RecordObservationInput;
+  patientId: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
 export type MutationRejectChangeArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRequestAccessArgs = {
+  input: RequestAccessInput;
 };
 
 
@@ -428,6 +813,15 @@ export type MutationResumeArgs = {
   reason?: InputMaybe<Scalars['String']['input']>;
   target: Scalars['String']['input'];
   ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRevokeRoleArgs = {
+  assignedRole?: InputMaybe<Scalars['String']['input']>;
+  assignee: Scalars['String']['input'];
+  grantId?: InputMaybe<Scalars['ID']['input']>;
+  reason: Scalars['String']['input'];
 };
 
 
@@ -455,6 +849,13 @@ export type MutationSetWriteBackArgs = {
 /** Root of every change; settings.graphql (and later domains) extend it. */
 export type MutationUpdateSettingArgs = {
   input: UpdateSettingInput;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationWriteBackNoteArgs = {
+  input: WriteBackNoteInput;
+  patientId: Scalars['ID']['input'];
 };
 
 /** An object that can be fetched by global id. Rules live on the concrete types, never here. */
@@ -541,19 +942,64 @@ export type PermissionScope =
   | 'DEPARTMENT'
   | 'TENANT';
 
+export type PolicyVersion = {
+  __typename?: 'PolicyVersion';
+  at: Maybe<Scalars['DateTime']['output']>;
+  changeId: Maybe<Scalars['ID']['output']>;
+  changedBy: Maybe<Scalars['String']['output']>;
+  policyVersion: Scalars['String']['output'];
+  /** 0: the built-in default document. */
+  version: Scalars['Int']['output'];
+};
+
 export type PrincipalKind =
   | 'AGENT'
   | 'SERVICE'
   | 'USER';
 
+export type ProposeMedicationRequestInput = {
+  dosage: Scalars['String']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  medication: Scalars['String']['input'];
+  /** For an agent: the prompt template and version it drafted with (`triage@3`), recorded in the Provenance. */
+  promptTemplateVersion?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  rxnorm?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** Someone's assignments and grants (security and compliance). */
+  accessOf: Array<AccessGrant>;
+  /** Grants unused for `staleDays`, past their department, and break-glass uses awaiting review. */
+  accessReview: Array<AccessReviewItem>;
+  /**
+   * Audit events of the caller's tenant, newest first. `first` is at most 200. A page may hold fewer than `first`
+   * events with `hasNextPage` true when a selective filter had to scan a long stretch of the log: follow `endCursor`.
+   */
+  auditEvents: Maybe<AuditEventConnection>;
+  /** Verifies the caller's tenant's log: every record's hash, every chain link, every signed checkpoint. */
+  auditVerify: Maybe<AuditVerification>;
   /** A change request of the caller's tenant; null when there is none (the same answer for another tenant's id). */
   changeRequest: Maybe<ChangeRequest>;
   /** Change requests of the caller's tenant, newest first; EXPIRED includes pending changes past their expiry. */
   changeRequests: Maybe<Array<ChangeRequest>>;
+  /**
+   * Can I do this, and why (not)? Decided by the same functions the action itself uses, without trying. Actions:
+   * `read:<dataClass>` (resource.patientId: of that patient), `setting:update:<key>` (in `environment`),
+   * `change:approve:<changeId>`, `stop:<target>` (stop:connector:ehr), `resume:<target>`, `role:assign:<role>`
+   * (resource.assignee: for whom), `access:request:<role>`, `policy:update`, `break-glass` (resource.patientId).
+   * `at`: answer with the policy and the caller's assignments in force at that time (data-class reads only).
+   */
+  explain: Explanation;
+  /** Would `type.field` be returned to me (for that patient)? The field's rule from rules/field-access.ts, decided. */
+  explainField: Explanation;
   /** The verified caller: identity comes only from the bearer token, never from arguments. */
   me: Me;
+  /** The caller's own assignments, grants and break-glass uses. */
+  myAccess: Array<AccessGrant>;
+  /** The caller's access requests, any status: pending, applied, rejected, expired. */
+  myAccessRequests: Array<ChangeRequest>;
   /** Look up a patient-record object by its global id, `<ResourceType>/<id>` (Patient or Encounter). */
   node: Maybe<Node>;
   /** A patient of the caller's tenant; null when there is none (the same answer for another tenant's id). */
@@ -562,6 +1008,10 @@ export type Query = {
   patientStatistics: Maybe<PatientStatistics>;
   /** Patients of the caller's tenant; `first` defaults to config `DEFAULT_PAGE_SIZE` and is capped at `MAX_PAGE_SIZE`. */
   patients: Maybe<PatientConnection>;
+  /** What changed in the policy document between two stored versions (0: the built-in default). */
+  policyDiff: Array<DiffEntry>;
+  /** Every stored version of the tenant's policy document (version 0 is the built-in default). */
+  policyVersions: Array<PolicyVersion>;
   /** One setting. NOT_FOUND for a key that is not in the catalog. */
   setting: Maybe<Setting>;
   /** What changed between two versions of a setting (either order; 0 is the catalog default). */
@@ -574,10 +1024,29 @@ export type Query = {
    * connector. Sorted by key.
    */
   settings: Maybe<Array<Setting>>;
+  /** Every setting of an environment with the caller's lock, approval path and status badge. */
+  settingsCatalog: Array<CatalogSetting>;
   /** The stop state of one target: `connector:<id>`, `automation:billing`, `automation:messaging` or `agent:<id>`. */
   stopState: Maybe<EmergencyStop>;
   /** Every target that was ever stopped in an environment, with its state now. */
   stopStates: Maybe<Array<EmergencyStop>>;
+};
+
+
+export type QueryAccessOfArgs = {
+  assignee: Scalars['String']['input'];
+};
+
+
+export type QueryAccessReviewArgs = {
+  staleDays?: Scalars['Int']['input'];
+};
+
+
+export type QueryAuditEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -591,6 +1060,21 @@ export type QueryChangeRequestsArgs = {
   environment?: InputMaybe<Environment>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<ChangeStatus>;
+};
+
+
+export type QueryExplainArgs = {
+  action: Scalars['String']['input'];
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  environment?: InputMaybe<Environment>;
+  resource?: InputMaybe<ExplainResource>;
+};
+
+
+export type QueryExplainFieldArgs = {
+  field: Scalars['String']['input'];
+  patientId?: InputMaybe<Scalars['ID']['input']>;
+  type: Scalars['String']['input'];
 };
 
 
@@ -608,6 +1092,12 @@ export type QueryPatientsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPolicyDiffArgs = {
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
 };
 
 
@@ -637,6 +1127,11 @@ export type QuerySettingsArgs = {
 };
 
 
+export type QuerySettingsCatalogArgs = {
+  environment: Environment;
+};
+
+
 export type QueryStopStateArgs = {
   environment: Environment;
   target: Scalars['String']['input'];
@@ -647,6 +1142,18 @@ export type QueryStopStatesArgs = {
   environment: Environment;
 };
 
+export type RecordObservationInput = {
+  /** LOINC code, e.g. 8867-4 (heart rate). */
+  code: Scalars['String']['input'];
+  display: Scalars['String']['input'];
+  /** When it was measured (default: now). */
+  effective?: InputMaybe<Scalars['DateTime']['input']>;
+  idempotencyKey: Scalars['String']['input'];
+  /** UCUM unit, e.g. /min. */
+  unit: Scalars['String']['input'];
+  value: Scalars['Float']['input'];
+};
+
 export type Rejection = {
   __typename?: 'Rejection';
   at: Scalars['DateTime']['output'];
@@ -654,6 +1161,32 @@ export type Rejection = {
   reason: Scalars['String']['output'];
   sub: Scalars['String']['output'];
 };
+
+export type RequestAccessInput = {
+  /** How long the grant lasts, counted from the request (an approval that comes late does not extend it). */
+  durationMinutes: Scalars['Int']['input'];
+  justification: Scalars['String']['input'];
+  permission?: InputMaybe<Scalars['String']['input']>;
+  requestedGrant?: InputMaybe<Scalars['String']['input']>;
+  /** Exactly one of requestedRole, requestedGrant, permission (`read:<dataClass>`: the policy grant carrying it). */
+  requestedRole?: InputMaybe<Scalars['String']['input']>;
+  scopeDepartments?: InputMaybe<Array<Scalars['String']['input']>>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A ready `requestAccess` input for what is missing (add a justification and send it). */
+export type RequestAccessTemplate = {
+  __typename?: 'RequestAccessTemplate';
+  durationMinutes: Scalars['Int']['output'];
+  justification: Scalars['String']['output'];
+  requestedGrant: Maybe<Scalars['String']['output']>;
+  requestedRole: Maybe<Scalars['String']['output']>;
+  scopeDepartments: Maybe<Array<Scalars['String']['output']>>;
+};
+
+export type ReviewDecision =
+  | 'KEEP'
+  | 'REVOKE';
 
 /** Risk of a change; it decides which approvals the change needs (approval rules are per environment). */
 export type Risk =
@@ -703,6 +1236,14 @@ export type SettingDiff = {
   toVersion: Scalars['Int']['output'];
 };
 
+/** What a frontend shows next to a setting: Active, Pending review (approvals missing), Approved (being applied). */
+export type SettingStatus =
+  | 'ACTIVE'
+  | 'APPROVED'
+  /** Never changed: the catalog default. */
+  | 'DEFAULT'
+  | 'PENDING_REVIEW';
+
 export type SettingVersion = {
   __typename?: 'SettingVersion';
   at: Scalars['DateTime']['output'];
@@ -742,6 +1283,18 @@ export type UpdateSettingInput = {
   ticket?: InputMaybe<Scalars['String']['input']>;
   /** The new value; validated against the setting's type (a bad value names the field, e.g. `value.threshold`). */
   value?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type WriteBackNoteInput = {
+  /** Updates this DocumentReference instead of creating one; `expectedVersion` is then required. */
+  documentId?: InputMaybe<Scalars['ID']['input']>;
+  expectedVersion?: InputMaybe<Scalars['String']['input']>;
+  /** false (default): a preliminary note for review; true: final. */
+  final?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Any string unique to this note (a retry sends the same one); never stored in clear. */
+  idempotencyKey: Scalars['String']['input'];
+  text: Scalars['String']['input'];
+  title: Scalars['String']['input'];
 };
 
 
@@ -824,14 +1377,32 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AccessDecision: AccessDecision;
+  AccessGrant: ResolverTypeWrapper<AccessGrantModel>;
+  AccessGrantKind: AccessGrantKind;
+  AccessGrantSource: AccessGrantSource;
+  AccessReviewFlag: AccessReviewFlag;
+  AccessReviewItem: ResolverTypeWrapper<AccessReviewModel>;
   Address: ResolverTypeWrapper<AddressRow>;
   AllergyIntolerance: ResolverTypeWrapper<AllergyIntoleranceRow>;
   Approval: ResolverTypeWrapper<ApprovalRecord>;
+  ApprovalPath: ResolverTypeWrapper<ApprovalPathRecord>;
   ApprovalRequirement: ResolverTypeWrapper<ApprovalRequirementRecord>;
   ApprovalStatus: ResolverTypeWrapper<ApprovalStatusRecord>;
+  AssignRoleInput: AssignRoleInput;
+  AuditActor: ResolverTypeWrapper<AuditActor>;
+  AuditApproval: ResolverTypeWrapper<AuditApproval>;
+  AuditEvent: ResolverTypeWrapper<AuditEvent>;
+  AuditEventConnection: ResolverTypeWrapper<AuditEventConnection>;
+  AuditEventEdge: ResolverTypeWrapper<AuditEventEdge>;
+  AuditEventFilter: AuditEventFilter;
+  AuditOutcome: AuditOutcome;
+  AuditProblem: AuditProblem;
+  AuditVerification: ResolverTypeWrapper<AuditVerification>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cancellation: ResolverTypeWrapper<Cancellation>;
   CarePlan: ResolverTypeWrapper<CarePlanRow>;
+  CatalogSetting: ResolverTypeWrapper<CatalogSettingModel>;
   ChangeOrigin: ResolverTypeWrapper<ChangeOriginRecord>;
   ChangeOriginType: ChangeOriginType;
   ChangeRequest: ResolverTypeWrapper<ChangeRequestRecord>;
@@ -849,16 +1420,22 @@ export type ResolversTypes = {
   DiffEntry: ResolverTypeWrapper<DiffEntryRecord>;
   DiffOp: DiffOp;
   EffectivePermission: ResolverTypeWrapper<EffectivePermission>;
+  EhrWriteResult: ResolverTypeWrapper<EhrWriteResult>;
   EmergencyStop: ResolverTypeWrapper<StopModel>;
   Encounter: ResolverTypeWrapper<EncounterRow>;
   Environment: Environment;
+  ExplainResource: ExplainResource;
+  Explanation: ResolverTypeWrapper<ExplanationRecord>;
   ExplanationOfBenefit: ResolverTypeWrapper<ExplanationOfBenefitRow>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GrantReview: ResolverTypeWrapper<GrantReview>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Immunization: ResolverTypeWrapper<ImmunizationRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Me: ResolverTypeWrapper<Me>;
+  MedicationProposalResult: ResolverTypeWrapper<MedicationProposalResult>;
+  MedicationProposalStatus: MedicationProposalStatus;
   MedicationRequest: ResolverTypeWrapper<MedicationRequestRow>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
@@ -870,30 +1447,50 @@ export type ResolversTypes = {
   PatientEdge: ResolverTypeWrapper<Omit<PatientEdge, 'node'> & { node?: Maybe<ResolversTypes['Patient']> }>;
   PatientStatistics: ResolverTypeWrapper<PatientStatisticsRow>;
   PermissionScope: PermissionScope;
+  PolicyVersion: ResolverTypeWrapper<PolicyVersion>;
   PrincipalKind: PrincipalKind;
+  ProposeMedicationRequestInput: ProposeMedicationRequestInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordObservationInput: RecordObservationInput;
   Rejection: ResolverTypeWrapper<Rejection>;
+  RequestAccessInput: RequestAccessInput;
+  RequestAccessTemplate: ResolverTypeWrapper<RequestAccessTemplateRecord>;
+  ReviewDecision: ReviewDecision;
   Risk: Risk;
   Setting: ResolverTypeWrapper<SettingModel>;
   SettingCategory: SettingCategory;
   SettingDiff: ResolverTypeWrapper<Omit<SettingDiff, 'entries'> & { entries: Array<ResolversTypes['DiffEntry']> }>;
+  SettingStatus: SettingStatus;
   SettingVersion: ResolverTypeWrapper<SettingVersionRecord>;
   StatisticsBucket: ResolverTypeWrapper<StatisticsBucketRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Supersession: ResolverTypeWrapper<Supersession>;
   UpdateSettingInput: UpdateSettingInput;
+  WriteBackNoteInput: WriteBackNoteInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AccessGrant: AccessGrantModel;
+  AccessReviewItem: AccessReviewModel;
   Address: AddressRow;
   AllergyIntolerance: AllergyIntoleranceRow;
   Approval: ApprovalRecord;
+  ApprovalPath: ApprovalPathRecord;
   ApprovalRequirement: ApprovalRequirementRecord;
   ApprovalStatus: ApprovalStatusRecord;
+  AssignRoleInput: AssignRoleInput;
+  AuditActor: AuditActor;
+  AuditApproval: AuditApproval;
+  AuditEvent: AuditEvent;
+  AuditEventConnection: AuditEventConnection;
+  AuditEventEdge: AuditEventEdge;
+  AuditEventFilter: AuditEventFilter;
+  AuditVerification: AuditVerification;
   Boolean: Scalars['Boolean']['output'];
   Cancellation: Cancellation;
   CarePlan: CarePlanRow;
+  CatalogSetting: CatalogSettingModel;
   ChangeOrigin: ChangeOriginRecord;
   ChangeRequest: ChangeRequestRecord;
   ChangeRequester: Requester;
@@ -906,15 +1503,20 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   DiffEntry: DiffEntryRecord;
   EffectivePermission: EffectivePermission;
+  EhrWriteResult: EhrWriteResult;
   EmergencyStop: StopModel;
   Encounter: EncounterRow;
+  ExplainResource: ExplainResource;
+  Explanation: ExplanationRecord;
   ExplanationOfBenefit: ExplanationOfBenefitRow;
   Float: Scalars['Float']['output'];
+  GrantReview: GrantReview;
   ID: Scalars['ID']['output'];
   Immunization: ImmunizationRow;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Me: Me;
+  MedicationProposalResult: MedicationProposalResult;
   MedicationRequest: MedicationRequestRow;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
@@ -924,8 +1526,13 @@ export type ResolversParentTypes = {
   PatientConnection: Omit<PatientConnection, 'edges'> & { edges?: Maybe<Array<ResolversParentTypes['PatientEdge']>> };
   PatientEdge: Omit<PatientEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Patient']> };
   PatientStatistics: PatientStatisticsRow;
+  PolicyVersion: PolicyVersion;
+  ProposeMedicationRequestInput: ProposeMedicationRequestInput;
   Query: Record<PropertyKey, never>;
+  RecordObservationInput: RecordObservationInput;
   Rejection: Rejection;
+  RequestAccessInput: RequestAccessInput;
+  RequestAccessTemplate: RequestAccessTemplateRecord;
   Setting: SettingModel;
   SettingDiff: Omit<SettingDiff, 'entries'> & { entries: Array<ResolversParentTypes['DiffEntry']> };
   SettingVersion: SettingVersionRecord;
@@ -933,6 +1540,32 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Supersession: Supersession;
   UpdateSettingInput: UpdateSettingInput;
+  WriteBackNoteInput: WriteBackNoteInput;
+};
+
+export type AccessGrantResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AccessGrant'] = ResolversParentTypes['AccessGrant']> = {
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  departments?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  environments?: Resolver<Array<ResolversTypes['Environment']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  grantedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AccessGrantKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  patientId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reviews?: Resolver<Array<ResolversTypes['GrantReview']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['AccessGrantSource'], ParentType, ContextType>;
+  sub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ticket?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AccessReviewItemResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AccessReviewItem'] = ResolversParentTypes['AccessReviewItem']> = {
+  flags?: Resolver<Array<ResolversTypes['AccessReviewFlag']>, ParentType, ContextType>;
+  grant?: Resolver<ResolversTypes['AccessGrant'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type AddressResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -959,6 +1592,18 @@ export type ApprovalResolvers<ContextType = GatewayContext, ParentType extends R
   sub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type ApprovalPathResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ApprovalPath'] = ResolversParentTypes['ApprovalPath']> = {
+  approverFunctions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  distinctFunctions?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  environment?: Resolver<ResolversTypes['Environment'], ParentType, ContextType>;
+  mfaRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  ownerFunctionRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requiredApprovals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requiredFunction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  risk?: Resolver<ResolversTypes['Risk'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ApprovalRequirementResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ApprovalRequirement'] = ResolversParentTypes['ApprovalRequirement']> = {
   distinctFunctions?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   mfaRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -974,6 +1619,71 @@ export type ApprovalStatusResolvers<ContextType = GatewayContext, ParentType ext
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type AuditActorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditActor'] = ResolversParentTypes['AuditActor']> = {
+  kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  roles?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  sub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditApprovalResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditApproval'] = ResolversParentTypes['AuditApproval']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  functions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  mfa?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  roleUsed?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['AuditActor']>, ParentType, ContextType>;
+  after?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  approvals?: Resolver<Maybe<Array<ResolversTypes['AuditApproval']>>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  breakGlass?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  changeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  dataClasses?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  environment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
+  patientId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  risk?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  settingCategory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ticket?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AuditEventConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {
+  edges?: Resolver<Maybe<Array<ResolversTypes['AuditEventEdge']>>, ParentType, ContextType>;
+  pageInfo?: Resolver<Maybe<ResolversTypes['PageInfo']>, ParentType, ContextType>;
+};
+
+export type AuditEventEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+};
+
+export type AuditVerificationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditVerification'] = ResolversParentTypes['AuditVerification']> = {
+  checkpointsVerified?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  firstSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  headSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['AuditProblem']>, ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type CancellationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Cancellation'] = ResolversParentTypes['Cancellation']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   sub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -985,6 +1695,24 @@ export type CarePlanResolvers<ContextType = GatewayContext, ParentType extends R
   start?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CatalogSettingResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CatalogSetting'] = ResolversParentTypes['CatalogSetting']> = {
+  approvalPath?: Resolver<ResolversTypes['ApprovalPath'], ParentType, ContextType>;
+  canEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['SettingCategory'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  environment?: Resolver<ResolversTypes['Environment'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lockedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ownerFunction?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ownerRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pendingChange?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType>;
+  requiresApproval?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  risk?: Resolver<ResolversTypes['Risk'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SettingStatus'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ChangeOriginResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChangeOrigin'] = ResolversParentTypes['ChangeOrigin']> = {
@@ -1110,6 +1838,13 @@ export type EffectivePermissionResolvers<ContextType = GatewayContext, ParentTyp
   via?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type EhrWriteResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EhrWriteResult'] = ResolversParentTypes['EhrWriteResult']> = {
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  resourceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  versionId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type EmergencyStopResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EmergencyStop'] = ResolversParentTypes['EmergencyStop']> = {
   environment?: Resolver<ResolversTypes['Environment'], ParentType, ContextType>;
   pendingResume?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType>;
@@ -1132,6 +1867,23 @@ export type EncounterResolvers<ContextType = GatewayContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ExplanationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Explanation'] = ResolversParentTypes['Explanation']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  approvalPath?: Resolver<Maybe<ResolversTypes['ApprovalPath']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['AccessDecision'], ParentType, ContextType>;
+  failedScope?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ownerFunction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ownerRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  permission?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  policyVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestAccess?: Resolver<Maybe<ResolversTypes['RequestAccessTemplate']>, ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  via?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type ExplanationOfBenefitResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExplanationOfBenefit'] = ResolversParentTypes['ExplanationOfBenefit']> = {
   created?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1140,6 +1892,13 @@ export type ExplanationOfBenefitResolvers<ContextType = GatewayContext, ParentTy
   payment?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   totalSubmitted?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type GrantReviewResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GrantReview'] = ResolversParentTypes['GrantReview']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['ReviewDecision'], ParentType, ContextType>;
 };
 
 export type ImmunizationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Immunization'] = ResolversParentTypes['Immunization']> = {
@@ -1166,6 +1925,12 @@ export type MeResolvers<ContextType = GatewayContext, ParentType extends Resolve
   tenant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type MedicationProposalResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MedicationProposalResult'] = ResolversParentTypes['MedicationProposalResult']> = {
+  changeRequestId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MedicationProposalStatus'], ParentType, ContextType>;
+  write?: Resolver<Maybe<ResolversTypes['EhrWriteResult']>, ParentType, ContextType>;
+};
+
 export type MedicationRequestResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MedicationRequest'] = ResolversParentTypes['MedicationRequest']> = {
   authoredOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dosage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1176,14 +1941,24 @@ export type MedicationRequestResolvers<ContextType = GatewayContext, ParentType 
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   approveChange?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<MutationApproveChangeArgs, 'id'>>;
+  approveMedicationProposal?: Resolver<Maybe<ResolversTypes['MedicationProposalResult']>, ParentType, ContextType, RequireFields<MutationApproveMedicationProposalArgs, 'changeId'>>;
+  assignRole?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationAssignRoleArgs, 'input'>>;
+  breakGlass?: Resolver<Maybe<ResolversTypes['AccessGrant']>, ParentType, ContextType, RequireFields<MutationBreakGlassArgs, 'patientId' | 'reason'>>;
   cancelChange?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<MutationCancelChangeArgs, 'id'>>;
+  completeReview?: Resolver<Maybe<ResolversTypes['AccessGrant']>, ParentType, ContextType, RequireFields<MutationCompleteReviewArgs, 'assignee' | 'decision' | 'grantId'>>;
   emergencyStop?: Resolver<Maybe<ResolversTypes['EmergencyStop']>, ParentType, ContextType, RequireFields<MutationEmergencyStopArgs, 'environment' | 'reason' | 'target'>>;
   promoteSetting?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationPromoteSettingArgs, 'key'>>;
+  proposeMedicationRequest?: Resolver<Maybe<ResolversTypes['MedicationProposalResult']>, ParentType, ContextType, RequireFields<MutationProposeMedicationRequestArgs, 'input' | 'patientId'>>;
+  proposePolicy?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationProposePolicyArgs, 'document' | 'reason'>>;
+  recordObservation?: Resolver<Maybe<ResolversTypes['EhrWriteResult']>, ParentType, ContextType, RequireFields<MutationRecordObservationArgs, 'input' | 'patientId'>>;
   rejectChange?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<MutationRejectChangeArgs, 'id' | 'reason'>>;
+  requestAccess?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationRequestAccessArgs, 'input'>>;
   resume?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationResumeArgs, 'environment' | 'target'>>;
+  revokeRole?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'assignee' | 'reason'>>;
   rollbackSetting?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationRollbackSettingArgs, 'environment' | 'key' | 'toVersion'>>;
   setWriteBack?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationSetWriteBackArgs, 'connectorId' | 'enabled' | 'environment'>>;
   updateSetting?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationUpdateSettingArgs, 'input'>>;
+  writeBackNote?: Resolver<Maybe<ResolversTypes['EhrWriteResult']>, ParentType, ContextType, RequireFields<MutationWriteBackNoteArgs, 'input' | 'patientId'>>;
 };
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -1246,18 +2021,37 @@ export type PatientStatisticsResolvers<ContextType = GatewayContext, ParentType 
   total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type PolicyVersionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PolicyVersion'] = ResolversParentTypes['PolicyVersion']> = {
+  at?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  changeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  changedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  policyVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  accessOf?: Resolver<Array<ResolversTypes['AccessGrant']>, ParentType, ContextType, RequireFields<QueryAccessOfArgs, 'assignee'>>;
+  accessReview?: Resolver<Array<ResolversTypes['AccessReviewItem']>, ParentType, ContextType, RequireFields<QueryAccessReviewArgs, 'staleDays'>>;
+  auditEvents?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  auditVerify?: Resolver<Maybe<ResolversTypes['AuditVerification']>, ParentType, ContextType>;
   changeRequest?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<QueryChangeRequestArgs, 'id'>>;
   changeRequests?: Resolver<Maybe<Array<ResolversTypes['ChangeRequest']>>, ParentType, ContextType, RequireFields<QueryChangeRequestsArgs, 'first'>>;
+  explain?: Resolver<ResolversTypes['Explanation'], ParentType, ContextType, RequireFields<QueryExplainArgs, 'action' | 'environment'>>;
+  explainField?: Resolver<ResolversTypes['Explanation'], ParentType, ContextType, RequireFields<QueryExplainFieldArgs, 'field' | 'type'>>;
   me?: Resolver<ResolversTypes['Me'], ParentType, ContextType>;
+  myAccess?: Resolver<Array<ResolversTypes['AccessGrant']>, ParentType, ContextType>;
+  myAccessRequests?: Resolver<Array<ResolversTypes['ChangeRequest']>, ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
   patientStatistics?: Resolver<Maybe<ResolversTypes['PatientStatistics']>, ParentType, ContextType>;
   patients?: Resolver<Maybe<ResolversTypes['PatientConnection']>, ParentType, ContextType, Partial<QueryPatientsArgs>>;
+  policyDiff?: Resolver<Array<ResolversTypes['DiffEntry']>, ParentType, ContextType, RequireFields<QueryPolicyDiffArgs, 'from' | 'to'>>;
+  policyVersions?: Resolver<Array<ResolversTypes['PolicyVersion']>, ParentType, ContextType>;
   setting?: Resolver<Maybe<ResolversTypes['Setting']>, ParentType, ContextType, RequireFields<QuerySettingArgs, 'environment' | 'key'>>;
   settingDiff?: Resolver<Maybe<ResolversTypes['SettingDiff']>, ParentType, ContextType, RequireFields<QuerySettingDiffArgs, 'environment' | 'fromVersion' | 'key' | 'toVersion'>>;
   settingHistory?: Resolver<Maybe<Array<ResolversTypes['SettingVersion']>>, ParentType, ContextType, RequireFields<QuerySettingHistoryArgs, 'environment' | 'key'>>;
   settings?: Resolver<Maybe<Array<ResolversTypes['Setting']>>, ParentType, ContextType, RequireFields<QuerySettingsArgs, 'environment'>>;
+  settingsCatalog?: Resolver<Array<ResolversTypes['CatalogSetting']>, ParentType, ContextType, RequireFields<QuerySettingsCatalogArgs, 'environment'>>;
   stopState?: Resolver<Maybe<ResolversTypes['EmergencyStop']>, ParentType, ContextType, RequireFields<QueryStopStateArgs, 'environment' | 'target'>>;
   stopStates?: Resolver<Maybe<Array<ResolversTypes['EmergencyStop']>>, ParentType, ContextType, RequireFields<QueryStopStatesArgs, 'environment'>>;
 };
@@ -1267,6 +2061,14 @@ export type RejectionResolvers<ContextType = GatewayContext, ParentType extends 
   functions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RequestAccessTemplateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RequestAccessTemplate'] = ResolversParentTypes['RequestAccessTemplate']> = {
+  durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  justification?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requestedGrant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scopeDepartments?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
 };
 
 export type SettingResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Setting'] = ResolversParentTypes['Setting']> = {
@@ -1315,13 +2117,23 @@ export type SupersessionResolvers<ContextType = GatewayContext, ParentType exten
 };
 
 export type Resolvers<ContextType = GatewayContext> = {
+  AccessGrant?: AccessGrantResolvers<ContextType>;
+  AccessReviewItem?: AccessReviewItemResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
   AllergyIntolerance?: AllergyIntoleranceResolvers<ContextType>;
   Approval?: ApprovalResolvers<ContextType>;
+  ApprovalPath?: ApprovalPathResolvers<ContextType>;
   ApprovalRequirement?: ApprovalRequirementResolvers<ContextType>;
   ApprovalStatus?: ApprovalStatusResolvers<ContextType>;
+  AuditActor?: AuditActorResolvers<ContextType>;
+  AuditApproval?: AuditApprovalResolvers<ContextType>;
+  AuditEvent?: AuditEventResolvers<ContextType>;
+  AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
+  AuditVerification?: AuditVerificationResolvers<ContextType>;
   Cancellation?: CancellationResolvers<ContextType>;
   CarePlan?: CarePlanResolvers<ContextType>;
+  CatalogSetting?: CatalogSettingResolvers<ContextType>;
   ChangeOrigin?: ChangeOriginResolvers<ContextType>;
   ChangeRequest?: ChangeRequestResolvers<ContextType>;
   ChangeRequester?: ChangeRequesterResolvers<ContextType>;
@@ -1334,12 +2146,16 @@ export type Resolvers<ContextType = GatewayContext> = {
   DateTime?: GraphQLScalarType;
   DiffEntry?: DiffEntryResolvers<ContextType>;
   EffectivePermission?: EffectivePermissionResolvers<ContextType>;
+  EhrWriteResult?: EhrWriteResultResolvers<ContextType>;
   EmergencyStop?: EmergencyStopResolvers<ContextType>;
   Encounter?: EncounterResolvers<ContextType>;
+  Explanation?: ExplanationResolvers<ContextType>;
   ExplanationOfBenefit?: ExplanationOfBenefitResolvers<ContextType>;
+  GrantReview?: GrantReviewResolvers<ContextType>;
   Immunization?: ImmunizationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Me?: MeResolvers<ContextType>;
+  MedicationProposalResult?: MedicationProposalResultResolvers<ContextType>;
   MedicationRequest?: MedicationRequestResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
@@ -1349,8 +2165,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   PatientConnection?: PatientConnectionResolvers<ContextType>;
   PatientEdge?: PatientEdgeResolvers<ContextType>;
   PatientStatistics?: PatientStatisticsResolvers<ContextType>;
+  PolicyVersion?: PolicyVersionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rejection?: RejectionResolvers<ContextType>;
+  RequestAccessTemplate?: RequestAccessTemplateResolvers<ContextType>;
   Setting?: SettingResolvers<ContextType>;
   SettingDiff?: SettingDiffResolvers<ContextType>;
   SettingVersion?: SettingVersionResolvers<ContextType>;

@@ -46,6 +46,7 @@ export const changeOriginSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('direct') }),
   z.object({ type: z.literal('rollback'), toVersion: z.number().int().min(0) }),
   z.object({ type: z.literal('promotion'), fromEnvironment: environmentSchema, fromVersion: z.number().int().min(0) }),
+  z.object({ type: z.literal('access-request') }),
 ]);
 export type ChangeOrigin = z.infer<typeof changeOriginSchema>;
 

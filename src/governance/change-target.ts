@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import type { PolicyDocument } from '../../rules/policy-document.js';
+import { ACCESS_SCHEMA, POLICY_RISK, POLICY_SCHEMA, accessEditors, accessRequestRules, assignmentRules, type DynamicTargetRules } from './access-target.js';
 import { editorRolesFor, type ApprovalRules } from './approval-rules.js';
 import { CATEGORY_OWNER, type Category, type Environment, type Risk } from './environment.js';
 import { DEFAULT_STOP_POLICY, parseStopTarget, resumeValueSchema, type StopPolicy } from './emergency-target.js';
 import type { JsonValue } from './json.js';
+import { EHR_WRITE_TARGET, ehrWriteValueSchema } from './ehr-write-target.js';
 import { findSetting, type Problem } from './setting-catalog.js';
 
 // What a governed change changes. One mutation path for all of them: a setting, the resume of a stopped target,
@@ -11,6 +14,14 @@ import { findSetting, type Problem } from './setting-catalog.js';
 export const changeTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setting'), key: z.string().min(1) }),
   z.strictObject({ type: z.literal('emergency-resume'), target: z.string().min(1) }),
+  /** A clinical write an AI agent proposed (connectors/ehr): the draft id names the stored draft it writes. */
+  z.strictObject({ type: z.literal('ehr-write'), draftId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
+  /** A principal's role assignments and grants, changed by security (assignRole/revokeRole). */
+  z.strictObject({ type: z.literal('assignment'), sub: z.string().min(1) }),
+  /** The same document, changed by its subject asking for time-limited access (requestAccess). */
+  z.strictObject({ type: z.literal('access-request'), sub: z.string().min(1) }),
+  /** The tenant's policy document. */
+  z.strictObject({ type: z.literal('policy') }),
 ]);
 export type ChangeTarget = z.infer<typeof changeTargetSchema>;
 
@@ -23,12 +34,27 @@ export interface TargetDescriptor {
   readonly schema: z.ZodType<JsonValue>;
   /** Roles that may propose a change of this target. */
   readonly editorRoles: readonly string[];
+  /** Value-dependent rules of access targets (risk of a widening, self-assignment...). */
+  readonly dynamic?: DynamicTargetRules;
 }
 
 export type DescribeResult = { readonly ok: true; readonly descriptor: TargetDescriptor } | { readonly ok: false; readonly problems: Problem[] };
 
-export function describeTarget(target: ChangeTarget, rules: ApprovalRules, stopPolicy: StopPolicy = DEFAULT_STOP_POLICY): DescribeResult {
+export function describeTarget(target: ChangeTarget, rules: ApprovalRules, stopPolicy: StopPolicy = DEFAULT_STOP_POLICY, policy?: PolicyDocument): DescribeResult {
   switch (target.type) {
+    case 'assignment':
+    case 'access-request':
+    case 'policy': {
+      // Access targets are judged against the policy in force: without it, nothing about access is decided.
+      if (!policy) return { ok: false, problems: [{ path: 'target', message: 'access changes need the policy document in force' }] };
+      const base = { category: 'access' as const, ownerFunction: CATEGORY_OWNER.access };
+      if (target.type === 'policy') return { ok: true, descriptor: { target, ...base, risk: POLICY_RISK, schema: POLICY_SCHEMA, editorRoles: accessEditors(rules) } };
+      const request = target.type === 'access-request';
+      const dynamic = request ? accessRequestRules(policy, target.sub) : assignmentRules(policy, target.sub);
+      // Anyone may ask for access for themselves; only the access editors assign and revoke.
+      const editorRoles = request ? Object.keys(policy.roles) : accessEditors(rules);
+      return { ok: true, descriptor: { target, ...base, risk: { STAGING: 'HIGH', PRODUCTION: 'HIGH' }, schema: ACCESS_SCHEMA, editorRoles, dynamic } };
+    }
     case 'setting': {
       const d = findSetting(target.key);
       if (!d) return { ok: false, problems: [{ path: 'key', message: `unknown setting "${target.key}"` }] };
@@ -51,6 +77,8 @@ export function describeTarget(target: ChangeTarget, rules: ApprovalRules, stopP
         },
       };
     }
+    case 'ehr-write':
+      return { ok: true, descriptor: { target, ...EHR_WRITE_TARGET, schema: ehrWriteValueSchema } };
   }
 }
 
@@ -61,5 +89,23 @@ export function targetLabel(target: ChangeTarget): string {
       return `setting ${target.key}`;
     case 'emergency-resume':
       return `resume ${target.target}`;
+    case 'ehr-write':
+      return `ehr-write ${target.draftId}`;
+    case 'assignment':
+      return `assignment ${target.sub}`;
+    case 'access-request':
+      return `access request of ${target.sub}`;
+    case 'policy':
+      return 'policy document';
   }
 }
+
+export const POLICY_DOC_ID = 'policy:document';
+
+/** The document an access target writes: `assignment:<sub>` (both kinds) or the policy document. */
+export function accessDocId(target: Extract<ChangeTarget, { type: 'assignment' | 'access-request' | 'policy' }>): string {
+  return target.type === 'policy' ? POLICY_DOC_ID : `assignment:${target.sub}`;
+}
+
+/** Whose access a change widens, if any: they may never approve it. */
+export const beneficiaryOf = (target: ChangeTarget): string | null => (target.type === 'assignment' || target.type === 'access-request' ? target.sub : null);

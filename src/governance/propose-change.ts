@@ -1,8 +1,10 @@
 import type { Principal } from '../auth/principal.js';
+import type { PolicyDocument } from '../../rules/policy-document.js';
 import { approverFunctionsFor, reasonRequired, requirementForProposal, type ApprovalRules } from './approval-rules.js';
 import type { ChangeCommon, ChangeOrigin, ChangeRequest } from './change-request.js';
 import { describeTarget, targetLabel, type ChangeTarget } from './change-target.js';
 import { diffJson } from './diff.js';
+import { editCheck } from './edit-permission.js';
 import type { StopPolicy } from './emergency-target.js';
 import { toEpochMs, toIso, type Environment, type Instant } from './environment.js';
 import type { FunctionsOf } from './functions.js';
@@ -35,6 +37,8 @@ export interface ProposeChangeInput {
   /** outbox: approval queues an outbox effect and the change waits in APPROVED for markApplied. Default atomic. */
   readonly applyMode?: 'atomic' | 'outbox';
   readonly stopPolicy?: StopPolicy;
+  /** The policy document in force: needed to describe access targets (assignments, access requests, the policy). */
+  readonly policy?: PolicyDocument;
 }
 
 const MAX_TICKET = 200;
@@ -43,15 +47,16 @@ const MAX_REASON = 2_000;
 export function proposeChange(input: ProposeChangeInput): TransitionResult {
   const { requester, environment, rules } = input;
   if (requester.tenant !== input.tenant) return refuse('FORBIDDEN', 'WRONG_TENANT', 'the change belongs to another tenant');
-  const described = describeTarget(input.target, rules, input.stopPolicy);
+  const described = describeTarget(input.target, rules, input.stopPolicy, input.policy);
   if (!described.ok) return refuse('NOT_FOUND', 'UNKNOWN_TARGET', described.problems.map((p) => p.message).join('; '), described.problems);
   const d = described.descriptor;
-  if (!requester.roles.some((r) => d.editorRoles.includes(r))) {
-    return refuse('FORBIDDEN', 'NOT_AN_EDITOR', `${targetLabel(d.target)} may be changed by: ${d.editorRoles.join(', ')}`);
-  }
+  const editable = editCheck(d, requester);
+  if (!editable.ok) return refuse('FORBIDDEN', 'NOT_AN_EDITOR', editable.message);
   const validated = validateAgainst(d.schema, input.newValue);
   if (!validated.ok) return badInput('INVALID_VALUE', validated.problems);
-  const risk = d.risk[environment];
+  const vetoed = d.dynamic?.vet?.(requester, input.current.value, validated.value, input.now);
+  if (vetoed) return { ok: false, error: vetoed };
+  const risk = (d.dynamic?.riskOf?.(input.current.value, validated.value, input.now) ?? d.risk)[environment];
   const reason = input.reason?.trim() || null;
   const ticket = input.ticket?.trim() || null;
   if (!reason && reasonRequired(rules, risk)) return badInput('REASON_REQUIRED', [{ path: 'reason', message: `is required for ${risk} risk changes` }]);
@@ -83,7 +88,9 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
     after: validated.value,
     diff: diffJson(current.value, validated.value),
     requirement,
-    approverFunctions: approverFunctionsFor(rules, d.category, d.ownerFunction, requirement),
+    approverFunctions: [
+      ...new Set([...approverFunctionsFor(rules, d.category, d.ownerFunction, requirement), ...(d.dynamic?.extraApproversOf?.(current.value, validated.value, input.now) ?? [])]),
+    ],
     createdAt: now,
     expiresAt: toIso(toEpochMs(now) + ttlMs),
     updatedAt: now,

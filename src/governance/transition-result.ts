@@ -1,4 +1,5 @@
 import type { ChangeRequest } from './change-request.js';
+import { accessDocId } from './change-target.js';
 import type { Environment } from './environment.js';
 import type { JsonValue } from './json.js';
 import type { Problem } from './setting-catalog.js';
@@ -35,7 +36,12 @@ export type TransitionReason =
   | 'UNKNOWN_VERSION'
   | 'NOT_ALLOWED_TO_STOP'
   | 'ALREADY_STOPPED'
-  | 'NOT_STOPPED';
+  | 'NOT_STOPPED'
+  | 'SELF_ASSIGNMENT'
+  | 'SELF_BENEFIT'
+  | 'CANNOT_GRANT_UNHELD'
+  | 'NOT_ELIGIBLE'
+  | 'UNKNOWN_ENTRY';
 
 export interface TransitionError {
   readonly code: TransitionErrorCode;
@@ -58,7 +64,10 @@ interface ApplyCommon {
 
 export type ApplyEffect =
   | (ApplyCommon & { readonly type: 'apply-setting'; readonly key: string })
-  | (ApplyCommon & { readonly type: 'resume-target'; readonly target: string });
+  | (ApplyCommon & { readonly type: 'resume-target'; readonly target: string })
+  | (ApplyCommon & { readonly type: 'apply-ehr-write'; readonly draftId: string })
+  /** Access documents (assignments, the policy): `docId` as in accessDocId. */
+  | (ApplyCommon & { readonly type: 'apply-doc'; readonly docId: string });
 
 export type AuditAction =
   | 'change.proposed'
@@ -69,7 +78,9 @@ export type AuditAction =
   | 'change.expired'
   | 'change.superseded'
   | 'change.failed'
-  | 'emergency.stopped';
+  | 'emergency.stopped'
+  | 'access.break-glass'
+  | 'access.reviewed';
 
 export interface AuditEffect {
   readonly type: 'audit';
@@ -135,5 +146,11 @@ export function applyEffectFor(change: ChangeRequest): ApplyEffect {
       return { ...base, type: 'apply-setting', key: change.target.key };
     case 'emergency-resume':
       return { ...base, type: 'resume-target', target: change.target.target };
+    case 'ehr-write':
+      return { ...base, type: 'apply-ehr-write', draftId: change.target.draftId };
+    case 'assignment':
+    case 'access-request':
+    case 'policy':
+      return { ...base, type: 'apply-doc', docId: accessDocId(change.target) };
   }
 }

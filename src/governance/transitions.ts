@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { evaluateApprovals, remainingApprovals, type ApprovalStatus } from './approval-evaluation.js';
 import { commonOf, type Approval, type ChangeRequest } from './change-request.js';
+import { beneficiaryOf } from './change-target.js';
 import { toEpochMs, toIso, type Instant } from './environment.js';
 import type { FunctionsOf } from './functions.js';
 import { applyEffectFor, audit, badInput, refuse, type Effect, type TransitionResult } from './transition-result.js';
@@ -21,6 +22,11 @@ export interface ApproveOptions {
   readonly functionsOf: FunctionsOf;
   readonly comment?: string | null;
   readonly canApprove?: CanApprove;
+  /**
+   * For changes that widen access: null when the approver may give what the change grants, else why not
+   * (CANNOT_GRANT_UNHELD: nobody grants a permission they do not hold; see access-approval.ts).
+   */
+  readonly canGrant?: (approver: Principal, change: ChangeRequest) => string | null;
 }
 
 export interface RejectOptions {
@@ -67,11 +73,15 @@ export function approve(change: ChangeRequest, approver: Principal, options: App
     return ended.ok ? { ...refuse('CONFLICT', 'STALE_BASE_VERSION', message), next: ended.next, effects: ended.effects } : ended;
   }
   if (approver.sub === change.requester.sub) return refuse('FORBIDDEN', 'SELF_APPROVAL', 'the requester cannot approve their own change');
+  // Nobody approves a change that benefits themselves, whoever asked for it.
+  if (beneficiaryOf(change.target) === approver.sub) return refuse('FORBIDDEN', 'SELF_BENEFIT', 'this change widens your own access: someone else must approve it');
   if (change.approvals.some((a) => a.sub === approver.sub)) return refuse('CONFLICT', 'ALREADY_APPROVED', 'you have already approved this change');
   const eligible = eligibleFunctions(change, approver, options.functionsOf, options.canApprove);
   if (!eligible) return refuse('FORBIDDEN', 'NOT_AN_APPROVER', `approvers of this change come from: ${change.approverFunctions.join(', ')}`);
   const req = change.requirement;
   if (req.mfaRequired && !approver.mfa) return refuse('FORBIDDEN', 'MFA_REQUIRED', 'approving this change needs a token with MFA: sign in again with a second factor');
+  const cannotGrant = options.canGrant?.(approver, change);
+  if (cannotGrant) return refuse('FORBIDDEN', 'CANNOT_GRANT_UNHELD', cannotGrant);
 
   const ctx = ctxOf(change);
   const before = remainingApprovals(req, ctx, change.approvals);

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { approvalStatusOf } from '../governance/transitions.js';
-import { settingDocId, stopDocId } from '../services/effects-to-ops.js';
+import { targetDocIdOf } from '../services/effects-to-ops.js';
 import { viewerApproval } from './approval-preview.js';
 import { categoryFromGraphql, categoryToGraphql, originTypeToGraphql, targetTypeToGraphql } from './governance-enums.js';
 import { pageSize } from './ids.js';
@@ -26,7 +26,7 @@ export const approvalResolvers: Resolvers = {
 
   ChangeRequest: {
     // The id of the versioned document the change writes: `setting:<key>` or `stop:<target>`.
-    target: (c) => (c.target.type === 'setting' ? settingDocId(c.target.key) : stopDocId(c.target.target)),
+    target: (c) => targetDocIdOf(c.target),
     category: (c) => categoryToGraphql(c.category),
     targetType: (c) => targetTypeToGraphql(c.target.type),
     key: (c) => (c.target.type === 'setting' ? c.target.key : null),

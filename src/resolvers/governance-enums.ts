@@ -22,6 +22,10 @@ export const categoryFromGraphql = (c: SettingCategory): Category => CATEGORY_OF
 
 export const diffOpToGraphql = (op: DomainDiffOp): DiffOp => (op === 'add' ? 'ADD' : op === 'remove' ? 'REMOVE' : 'REPLACE');
 
-export const originTypeToGraphql = (t: ChangeOrigin['type']): ChangeOriginType => (t === 'direct' ? 'DIRECT' : t === 'rollback' ? 'ROLLBACK' : 'PROMOTION');
+const ORIGIN: Readonly<Record<ChangeOrigin['type'], ChangeOriginType>> = { direct: 'DIRECT', rollback: 'ROLLBACK', promotion: 'PROMOTION', 'access-request': 'ACCESS_REQUEST' };
+export const originTypeToGraphql = (t: ChangeOrigin['type']): ChangeOriginType => ORIGIN[t];
 
-export const targetTypeToGraphql = (t: ChangeTarget['type']): ChangeTargetType => (t === 'setting' ? 'SETTING' : 'EMERGENCY_RESUME');
+const TARGET: Readonly<Record<ChangeTarget['type'], ChangeTargetType>> = {
+  setting: 'SETTING', 'emergency-resume': 'EMERGENCY_RESUME', 'ehr-write': 'EHR_WRITE', assignment: 'ASSIGNMENT', 'access-request': 'ACCESS_REQUEST', policy: 'POLICY',
+};
+export const targetTypeToGraphql = (t: ChangeTarget['type']): ChangeTargetType => TARGET[t];

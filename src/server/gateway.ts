@@ -18,9 +18,21 @@ import type { AuditService } from '../audit/audit-service.js';
 import type { FailedLoginAudit } from '../audit/failed-login.js';
 import { PhiReadCollector } from '../audit/phi-read-collector.js';
 import { UnauthenticatedError } from '../errors/errors.js';
+import type { ConnectorServices } from '../services/connectors/connector-services.js';
+import type { AccessService } from '../services/access-service.js';
+import type { AccessState } from '../services/access-state.js';
 import type { GovernanceService } from '../services/governance-service.js';
 import { phiAuditPlugin } from './phi-audit-plugin.js';
 import { createFormatError } from './format-error.js';
+import { readBody } from './http-body.js';
+import { sendError, sendJson } from './http-responses.js';
+import { InFlight } from './in-flight.js';
+import { introspectionGuardPlugin } from './introspection-guard.js';
+import { queryLimitOptions } from './query-limits.js';
+import { rateLimitPlugin, type RequestRateLimiter } from './rate-limit.js';
+import { checkReadiness, type ReadinessCheck } from './readiness.js';
+import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecord } from './request-log.js';
+import type { QueryLimits } from '../config/hardening-config.js';
 import type { Logger } from './logger.js';
 
 export interface GatewayDeps {
@@ -31,27 +43,54 @@ export interface GatewayDeps {
   readonly logger: Logger;
   readonly limits: RequestLimits;
   readonly governance: GovernanceService;
+  /** Stored assignments, grants and the tenant's policy, read once per request (src/services/access-state.ts). */
+  readonly accessState: AccessState;
+  readonly accessAdmin: AccessService;
+  /** The clock decisions use (grant expiry, break-glass); default Date.now. */
+  readonly now?: () => number;
+  /** The acting connectors (EHR write-back), shared by all requests. */
+  readonly connectors: ConnectorServices;
   readonly audit: AuditService;
   /** Writes an `auth` audit event for a token that failed verification (never throws). */
   readonly failedLogins?: FailedLoginAudit;
   readonly production: boolean;
-  readonly maxBodyBytes?: number;
+  /** false only in the benchmark, to measure what the PHI-read audit costs; the gateway always audits. */
+  readonly phiAudit?: boolean;
+  readonly hardening: GatewayHardening;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+/** Defences against hostile clients (issue 7): see src/config/hardening-config.ts for what each means. */
+export interface GatewayHardening {
+  readonly queryLimits: QueryLimits;
+  readonly introspectionRoles: '*' | readonly string[];
+  /** null: no rate limiting (never in production: config refuses limits of 0). */
+  readonly rateLimiter: RequestRateLimiter | null;
+  readonly readiness: readonly ReadinessCheck[];
+  readonly readinessTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+}
 
 /** The HTTP gateway: node:http in front of Apollo Server, so routes beside /graphql (health, console) stay ours. */
 export class Gateway {
   private readonly apollo: ApolloServer<GatewayContext>;
   private server: Server | null = null;
+  private readonly inFlight = new InFlight();
+  /** Each request's log record, for the Apollo plugin that fills in the operation (by request id: Apollo clones contexts). */
+  private readonly records = new Map<string, RequestRecord>();
 
   constructor(private readonly deps: GatewayDeps) {
+    const { hardening } = deps;
+    const limits = queryLimitOptions(hardening.queryLimits);
     this.apollo = new ApolloServer<GatewayContext>({
       schema: deps.schema,
       formatError: createFormatError(deps.logger),
-      // STACK.md: Apollo's defaults that leak or cost. Introspection only outside production; no "did you mean";
-      // no stack traces; no automatic persisted queries (any client could register any operation); no batching.
-      introspection: !deps.production,
+      // STACK.md: Apollo's defaults that leak or cost. No "did you mean"; no stack traces; no automatic persisted
+      // queries (any client could register any operation); no batching. Introspection is decided per role by
+      // introspectionGuardPlugin (config refuses introspection for everyone in production), not by Apollo's
+      // all-or-nothing switch, so Apollo's stays on.
+      introspection: true,
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
       hideSchemaDetailsFromClientErrors: true,
       includeStacktraceInErrorResponses: false,
       persistedQueries: false,
@@ -62,7 +101,11 @@ export class Gateway {
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginUsageReportingDisabled(),
         ApolloServerPluginSchemaReportingDisabled(),
-        phiAuditPlugin(deps.logger),
+        ...(deps.phiAudit === false ? [] : [phiAuditPlugin(deps.logger)]),
+        ...limits.plugins,
+        introspectionGuardPlugin(hardening.introspectionRoles),
+        ...(hardening.rateLimiter ? [rateLimitPlugin(hardening.rateLimiter)] : []),
+        requestLogPlugin((ctx) => this.records.get(ctx.requestId)),
       ],
     });
   }
@@ -72,58 +115,88 @@ export class Gateway {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         this.deps.logger.error({ err: { message: String((err as Error)?.message) } }, 'request handler failed');
-        if (!res.headersSent) res.writeHead(500, JSON_HEADERS);
-        res.end(JSON.stringify({ errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] }));
+        if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Internal error');
+        else res.end();
       });
     });
+    // Slow clients (slowloris): headers within 10 s, the whole request within 30 s.
+    this.server.headersTimeout = 10_000;
+    this.server.requestTimeout = 30_000;
     await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
     const { port: bound } = this.server.address() as AddressInfo;
     return `http://${host}:${bound}`;
   }
 
+  /** Graceful: stop accepting, let in-flight requests finish (up to the shutdown timeout), then cut the rest. */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
     if (server) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const finished = await this.inFlight.drain(this.deps.hardening.shutdownTimeoutMs);
+      if (!finished) this.deps.logger.warn({ inFlight: this.inFlight.size }, 'shutdown timeout: cutting requests still in flight');
+      server.closeAllConnections();
+      await closed;
     }
     await this.apollo.stop();
   }
 
-  private async createContext(authorization: string | undefined): Promise<GatewayContext> {
+  private async createContext(authorization: string | undefined, clientIp: string, record: RequestRecord): Promise<GatewayContext> {
     const principal = await this.deps.verifier.verify(authorization).catch(async (e: unknown) => {
-      if (e instanceof UnauthenticatedError) await this.deps.failedLogins?.record(authorization, e.extensions.reason);
+      if (!(e instanceof UnauthenticatedError)) throw e; // e.g. the IdP's JWKS unreachable: not the client's failure
+      record.outcome = 'UNAUTHENTICATED';
+      await this.deps.failedLogins?.record(authorization, e.extensions.reason);
+      // Brute force of tokens: refused per client IP once over the failed-auth budget.
+      const limited = await this.deps.hardening.rateLimiter?.failedAuth(clientIp);
+      if (limited) {
+        record.outcome = 'RATE_LIMITED';
+        throw limited;
+      }
       throw e;
     });
-    return {
-      requestId: randomUUID(),
-      principal,
-      access: compilePrincipalPolicy(this.deps.policy, principal),
+    record.sub = principal.sub;
+    record.tenant = principal.tenant;
+    // The policy in force and the caller's stored access, cut to this request's time: expiry needs no job.
+    const stored = await this.deps.accessState.forRequest(principal, (this.deps.now ?? Date.now)());
+    const access = compilePrincipalPolicy(stored.policy, principal, stored.options);
+    const context: GatewayContext = {
+      requestId: record.requestId,
+      // The effective principal: token roles narrowed by standing assignments, plus time-limited grants.
+      principal: access.principal,
+      access,
+      accessAdmin: this.deps.accessAdmin,
       ehr: this.deps.ehr.forRequest(principal.tenant),
       limits: this.deps.limits,
       governance: this.deps.governance,
       audit: this.deps.audit,
+      connectors: this.deps.connectors,
       phiReads: new PhiReadCollector(),
     };
+    this.records.set(record.requestId, record);
+    return context;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
-    if (url.pathname === '/healthz') {
-      res.writeHead(200, JSON_HEADERS).end(JSON.stringify({ status: 'ok' }));
-      return;
-    }
-    if (url.pathname !== '/graphql') {
-      res.writeHead(404, JSON_HEADERS).end(JSON.stringify({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] }));
-      return;
-    }
-    const raw = await readBody(req, this.deps.maxBodyBytes ?? 1_000_000);
+    const probe = url.pathname === '/healthz' || url.pathname === '/readyz';
+    // Only known paths reach the log: a path is client text and could carry anything, PHI included.
+    const record = newRequestRecord(randomUUID(), req.method ?? '?', probe || url.pathname === '/graphql' ? url.pathname : '(unknown)');
+    this.inFlight.enter();
+    res.once('close', () => {
+      this.inFlight.leave();
+      this.records.delete(record.requestId);
+      if (!probe) writeRequestLine(this.deps.logger, record, res.statusCode);
+    });
+    res.setHeader('x-request-id', record.requestId);
+    if (this.inFlight.draining) res.setHeader('connection', 'close');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') return this.ready(res);
+    if (url.pathname !== '/graphql') return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
+    const raw = await readBody(req, this.deps.hardening.queryLimits.maxBodyBytes);
     if (raw === null) {
-      res.writeHead(413, JSON_HEADERS).end(JSON.stringify({ errors: [{ message: 'Request body too large', extensions: { code: 'BAD_USER_INPUT' } }] }));
-      return;
+      record.outcome = 'BODY_TOO_LARGE';
+      return sendError(res, 413, 'BAD_USER_INPUT', 'Request body too large', { reason: 'BODY_TOO_LARGE' }, { connection: 'close' });
     }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
@@ -132,13 +205,13 @@ export class Gateway {
       try {
         body = JSON.parse(raw);
       } catch {
-        res.writeHead(400, JSON_HEADERS).end(JSON.stringify({ errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] }));
-        return;
+        record.outcome = 'INVALID_JSON';
+        return sendError(res, 400, 'BAD_USER_INPUT', 'Body is not valid JSON', { reason: 'INVALID_JSON' });
       }
     }
     const result = await this.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-      context: () => this.createContext(headers.get('authorization')),
+      context: () => this.createContext(headers.get('authorization'), req.socket.remoteAddress ?? 'unknown', record),
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
@@ -149,19 +222,12 @@ export class Gateway {
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
   }
-}
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) over = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  /** 503 while draining or when a dependency fails, naming which (never its URL). */
+  private async ready(res: ServerResponse): Promise<void> {
+    const { readiness, readinessTimeoutMs } = this.deps.hardening;
+    const result = await checkReadiness(readiness, readinessTimeoutMs);
+    const ready = result.ready && !this.inFlight.draining;
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...(this.inFlight.draining ? { draining: true } : {}), checks: result.checks });
+  }
 }

@@ -13,17 +13,19 @@ export function phiAuditPlugin(logger: Logger): ApolloServerPlugin<GatewayContex
         async willSendResponse({ contextValue: ctx, response, operationName }) {
           if (!ctx?.phiReads || ctx.phiReads.size === 0 || response.body.kind !== 'single') return;
           const p = ctx.principal;
-          const events = ctx.phiReads.events({
+          const block = ctx.phiReads.block({
             tenant: p.tenant,
             actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] },
             operation: operationName ?? null,
             requestId: ctx.requestId,
             at: new Date().toISOString(),
+            // Patients this request could read only through break-glass: every event about them is flagged.
+            breakGlassPatients: ctx.access.breakGlassUsed,
           });
           try {
-            await ctx.audit.write(p.tenant, events);
+            await ctx.audit.write(p.tenant, [], block);
           } catch (e) {
-            logger.error({ requestId: ctx.requestId, patients: events.length }, 'PHI read audit write failed: response withheld');
+            logger.error({ requestId: ctx.requestId, patients: ctx.phiReads.size }, 'PHI read audit write failed: response withheld');
             const err = e instanceof AuditUnavailableError ? e : new AuditUnavailableError();
             response.body.singleResult.data = null;
             response.body.singleResult.errors = [{ message: err.message, extensions: { code: err.extensions.code, retryable: true } }];

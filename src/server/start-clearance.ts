@@ -1,4 +1,5 @@
 import { createEhrConnector, type EhrConnectorOptions } from '../../connectors/ehr/create-ehr-connector.js';
+import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
 import { createEmbeddedFhirServer, type EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../connectors/ehr/seed.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
@@ -13,11 +14,16 @@ import { CHECKPOINT_INTERVAL_MS, createAuditCheckpointer } from '../audit/audit-
 import { AuditService } from '../audit/audit-service.js';
 import { createFailedLoginAudit } from '../audit/failed-login.js';
 import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
+import { createConnectorServices } from '../services/connectors/create-connector-services.js';
+import { AccessService } from '../services/access-service.js';
+import { AccessState } from '../services/access-state.js';
 import { GovernanceService } from '../services/governance-service.js';
+import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js';
 import { createStore } from '../stores/create-store.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
-import { buildGuardedSchema } from './build-schema.js';
+import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
 import { Gateway } from './gateway.js';
+import { createHardening } from './hardening.js';
 import type { Logger } from './logger.js';
 
 // The composition root: config in, a running gateway out. Embedded mode also starts the embedded FHIR server
@@ -29,8 +35,16 @@ export interface StartOptions {
   /** Embedded mode: the tenants' bundles for the embedded FHIR server (default: the Synthea samples). */
   readonly fhirSeed?: Parameters<typeof createEmbeddedFhirServer>[0]['tenants'];
   readonly onFhirRequest?: EhrConnectorOptions['onRequest'];
+  /** Benchmark only: `none` serves the same schema and resolvers with no permission layer (the physical limit). */
+  readonly permissionEngine?: PermissionEngine | 'none';
+  /** Benchmark only: false leaves PHI reads unaudited, to measure the audit's cost. */
+  readonly phiAudit?: boolean;
+  /** An EHR connector to use instead of the one from config (the benchmark's in-process FHIR data). */
+  readonly ehr?: EhrConnector;
   /** A store to use instead of the one from config (tests share one between two gateways). */
   readonly store?: GovernanceStore;
+  /** The clock of decisions and governed changes (tests move it to see grants expire); default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface RunningClearance {
@@ -45,38 +59,52 @@ export interface RunningClearance {
 export async function startClearance(config: GatewayConfig, options: StartOptions): Promise<RunningClearance> {
   const { logger } = options;
   let fhir: EmbeddedFhirServer | null = null;
-  let baseUrls = config.fhir.baseUrls;
-  if (!baseUrls) {
+  let baseUrls: Readonly<Record<string, string>> = config.fhir.baseUrls ?? {};
+  if (!config.fhir.baseUrls && !options.ehr) {
     fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()) }).start();
     baseUrls = fhir.baseUrls();
   }
   const { store, durable } = options.store ? { store: options.store, durable: true } : await createStore(config.redisUrl);
   const policy = options.policy ?? defaultPolicy();
+  const now = options.now ?? (() => Date.now());
+  const accessState = new AccessState({ store, rules: DEFAULT_APPROVAL_RULES, now, defaultPolicy: policy, onError: () => logger.warn('grant usage not recorded') });
   const governance = new GovernanceService({
     store,
     rules: DEFAULT_APPROVAL_RULES,
     functionsOf: functionsFromPolicy(policy),
-    now: () => Date.now(),
+    policyOf: async (tenant) => (await accessState.policy(tenant)).policy,
+    onCommitted: (tenant, change) => change.category === 'access' && accessState.invalidate(tenant),
+    now,
     newId: () => randomUUID(),
+    connectorEffects: (effect) => connectorEffects(effect),
   });
   const audit = new AuditService({ store, hmacKey: config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir)), now: () => Date.now() });
+  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls });
+  const connectorEffects = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Finish what a crash left between an approval and its external effect, then keep sweeping.
   await governance.outbox.runAll();
   governance.outbox.start(5_000);
   const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
+  const hardening = await createHardening(config, { store, baseUrls, policy, logger });
   const gateway = new Gateway({
-    schema: buildGuardedSchema(),
+    schema: options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast'),
+    phiAudit: options.phiAudit ?? true,
     verifier,
-    ehr: createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest }),
+    ehr: options.ehr ?? createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest }),
     policy,
     governance,
+    accessState,
+    accessAdmin: new AccessService({ store, governance, state: accessState, now, newId: () => randomUUID() }),
+    now,
     audit,
+    connectors,
     failedLogins: createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now: () => Date.now() }),
     logger,
     limits: { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold },
     production: config.mode === 'production',
+    hardening: hardening.hardening,
   });
   const url = await gateway.start(config.port, config.host);
   return {
@@ -88,6 +116,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     async stop() {
       await gateway.stop();
       await governance.outbox.stop();
+      await hardening.close();
       await checkpointer.stop();
       if (!options.store) await store.close();
       await fhir?.stop();

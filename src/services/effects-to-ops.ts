@@ -1,6 +1,7 @@
 import { changeEvent, type AuditRecordBody } from '../audit/audit-event.js';
 import { auditAppend } from '../audit/chain.js';
 import type { ChangeRequest } from '../governance/change-request.js';
+import { accessDocId } from '../governance/change-target.js';
 import type { StopTargetEffect } from '../governance/emergency-stop.js';
 import type { AuditEffect, Effect } from '../governance/transition-result.js';
 import type { CommitOp, DocVersion } from '../stores/governance-store.js';
@@ -9,6 +10,23 @@ import type { CommitOp, DocVersion } from '../stores/governance-store.js';
 
 export const settingDocId = (key: string) => `setting:${key}`;
 export const stopDocId = (target: string) => `stop:${target}`;
+export const ehrWriteDocId = (draftId: string) => `ehr-write:${draftId}`;
+
+/** The versioned document a change writes. */
+export function targetDocIdOf(target: ChangeRequest['target']): string {
+  switch (target.type) {
+    case 'setting':
+      return settingDocId(target.key);
+    case 'emergency-resume':
+      return stopDocId(target.target);
+    case 'ehr-write':
+      return ehrWriteDocId(target.draftId);
+    case 'assignment':
+    case 'access-request':
+    case 'policy':
+      return accessDocId(target);
+  }
+}
 
 export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], change: ChangeRequest | null, nowIso: string): CommitOp[] {
   // All audit events of one commit form one chained record, written in the same atomic step as the change itself:
@@ -18,8 +36,10 @@ export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], ch
     switch (effect.type) {
       case 'apply-setting':
       case 'resume-target':
+      case 'apply-ehr-write':
+      case 'apply-doc':
       case 'stop-target': {
-        const id = effect.type === 'apply-setting' ? settingDocId(effect.key) : stopDocId(effect.target);
+        const id = effect.type === 'apply-setting' ? settingDocId(effect.key) : effect.type === 'apply-ehr-write' ? ehrWriteDocId(effect.draftId) : effect.type === 'apply-doc' ? effect.docId : stopDocId(effect.target);
         const doc: DocVersion = {
           ref: { environment: effect.environment, id },
           version: effect.version,

@@ -12,10 +12,17 @@ import { proposeChange, type ProposeChangeInput } from '../governance/propose-ch
 import { findSetting } from '../governance/setting-catalog.js';
 import type { SettingVersion } from '../governance/setting-history.js';
 import { promotionInput, rollbackInput } from '../governance/setting-history.js';
-import type { TransitionResult } from '../governance/transition-result.js';
+import type { TransitionError, TransitionResult } from '../governance/transition-result.js';
+import { defaultPolicy, type PolicyDocument } from '../../rules/policy-document.js';
+import { emptyAccessDoc } from '../governance/access-entries.js';
+import { grantCheck } from '../governance/access-approval.js';
+import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
+import type { ChangeOrigin } from '../governance/change-request.js';
+import { accessDocId, describeTarget } from '../governance/change-target.js';
+import { changeExplanation, proposalExplanation } from '../governance/refusal-explanation.js';
 import { approve, cancel, expire, reject } from '../governance/transitions.js';
 import type { ChangeFilter, CommitOp, DocRef, DocVersion, GovernanceStore } from '../stores/governance-store.js';
-import { effectsToOps, settingDocId, stopDocId } from './effects-to-ops.js';
+import { effectsToOps, settingDocId, stopDocId, targetDocIdOf } from './effects-to-ops.js';
 import { createOutboxWorker, type ConnectorEffectHandler, type OutboxWorker } from './outbox-worker.js';
 import { GovernanceError } from './transition-error.js';
 
@@ -35,6 +42,10 @@ export interface GovernanceDeps {
   readonly connectorEffects?: ConnectorEffectHandler;
   /** false: leave outbox entries for the worker (tests simulate a crash after the commit). Default true. */
   readonly processOutboxInline?: boolean;
+  /** The tenant's policy in force (access changes are judged against it). Default: the default policy. */
+  readonly policyOf?: (tenant: string) => Promise<PolicyDocument>;
+  /** Told after every committed transition (the access cache drops what an access change made stale). */
+  readonly onCommitted?: (tenant: string, change: ChangeRequest) => void;
 }
 
 export type ProposalOutcome =
@@ -64,6 +75,7 @@ const MAX_ATTEMPTS = 200;
 const CONNECTOR_EFFECT = /^integration\.(?!webhookRoutes$)[a-z][a-z0-9-]*\.(baseUrl|scopes|writeBackEnabled|writeBackMappings)$/;
 
 export function defaultApplyMode(target: ChangeTarget): 'atomic' | 'outbox' {
+  if (target.type === 'ehr-write') return 'outbox'; // the approved write reaches the EHR through the outbox
   return target.type === 'setting' && CONNECTOR_EFFECT.test(target.key) ? 'outbox' : 'atomic';
 }
 
@@ -115,7 +127,7 @@ export class GovernanceService {
    */
   async previewApproval(principal: Principal, change: ChangeRequest): Promise<TransitionResult> {
     const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
-    return approve(change, principal, { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf });
+    return approve(change, principal, { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf, canGrant: await this.canGrant(principal.tenant) });
   }
 
   async changeRequest(principal: Principal, id: string): Promise<ChangeRequest | null> {
@@ -179,6 +191,31 @@ export class GovernanceService {
     });
   }
 
+  /**
+   * Proposes a clinical write (an AI agent's medication request): the draft is stored first under its own id, outside
+   * the change (change snapshots reach the audit log and configuration readers; the draft is PHI), then the change of
+   * `ehr-write:<draftId>` is proposed like any other. Approved, it is executed by the outbox's connector effect.
+   */
+  async proposeEhrWrite(principal: Principal, input: { environment: Environment; draftId: string; draft: JsonValue; value: JsonValue; reason?: string | null }): Promise<ProposalOutcome> {
+    const draftRef = { environment: input.environment, id: `ehr-draft:${input.draftId}` };
+    if (!(await this.deps.store.getDoc(principal.tenant, draftRef))) {
+      const at = new Date(this.deps.now()).toISOString();
+      await this.deps.store.commit(principal.tenant, [{ type: 'put-doc', doc: { ref: draftRef, version: 1, value: input.draft, changedBy: principal.sub, changeId: null, at, reason: null } }]);
+    }
+    return this.propose(principal, { environment: input.environment, id: targetDocIdOf({ type: 'ehr-write', draftId: input.draftId }) }, async (current) => ({
+      ...this.context(principal, input),
+      environment: input.environment,
+      target: { type: 'ehr-write', draftId: input.draftId },
+      current: { value: current.doc?.value ?? null, version: current.version },
+      newValue: input.value,
+    }));
+  }
+
+  /** The stored draft of an ehr-write change (never part of the change itself). */
+  async ehrDraft(tenant: string, environment: Environment, draftId: string): Promise<JsonValue | null> {
+    return (await this.deps.store.getDoc(tenant, { environment, id: `ehr-draft:${draftId}` }))?.value ?? null;
+  }
+
   /** Immediate: no approval. Audited in the same commit as the stop itself. */
   async emergencyStop(principal: Principal, input: { target: string; environment: Environment; reason: string }): Promise<{ value: StopState; version: number }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -192,10 +229,35 @@ export class GovernanceService {
   }
 
   // ---- decisions on an existing change -----------------------------------------------------------------------
-  approve(principal: Principal, id: string, comment?: string | null): Promise<ChangeRequest> {
+  async approve(principal: Principal, id: string, comment?: string | null): Promise<ChangeRequest> {
+    const canGrant = await this.canGrant(principal.tenant);
     return this.transition(principal.tenant, id, (change, currentVersion) =>
-      approve(change, principal, { now: this.deps.now(), currentVersion, functionsOf: this.deps.functionsOf, comment: comment ?? null }),
+      approve(change, principal, { now: this.deps.now(), currentVersion, functionsOf: this.deps.functionsOf, comment: comment ?? null, canGrant }),
     );
+  }
+
+  /** A governed change of an access document or the policy: `next` computes the new value from the stored one. */
+  async proposeAccess(
+    principal: Principal,
+    target: Extract<ChangeTarget, { type: 'assignment' | 'access-request' | 'policy' }>,
+    input: { reason?: string | null; ticket?: string | null; origin?: ChangeOrigin },
+    next: (current: JsonValue | null, changeId: string, now: number) => JsonValue,
+  ): Promise<ProposalOutcome> {
+    const policy = await this.policyFor(principal.tenant);
+    return this.propose(principal, { environment: ACCESS_ENVIRONMENT, id: accessDocId(target) }, async (current) => {
+      const context = this.context(principal, input);
+      const base = current.doc?.value ?? (target.type === 'policy' ? (policy as unknown as JsonValue) : emptyAccessDoc(target.sub));
+      return { ...context, policy, environment: ACCESS_ENVIRONMENT, target, origin: input.origin, current: { value: base, version: current.version }, newValue: next(current.doc?.value ?? null, context.id, Number(context.now)) };
+    });
+  }
+
+  private policyFor(tenant: string): Promise<PolicyDocument> {
+    return this.deps.policyOf?.(tenant) ?? Promise.resolve(defaultPolicy());
+  }
+
+  private async canGrant(tenant: string) {
+    const policy = await this.policyFor(tenant);
+    return (approver: Principal, change: ChangeRequest) => grantCheck(policy, this.deps.functionsOf, approver, change, this.deps.now());
   }
 
   reject(principal: Principal, id: string, reason: string): Promise<ChangeRequest> {
@@ -220,7 +282,7 @@ export class GovernanceService {
       const doc = await this.deps.store.getDoc(principal.tenant, ref);
       const input = await build({ doc, version: doc?.version ?? 0 });
       const result = proposeChange({ ...input, applyMode: (this.deps.applyModeFor ?? defaultApplyMode)(input.target) });
-      if (!result.ok) throw new GovernanceError(result.error);
+      if (!result.ok) throw this.refusal(result.error, input);
       const nowIso = new Date(this.deps.now()).toISOString();
       const committed = await this.deps.store.commit(principal.tenant, [{ type: 'put-change', change: result.next, expectedRev: 0 }, ...effectsToOps(result.effects, result.next, nowIso)]);
       if (!committed.ok) continue; // the target moved while we decided: decide again on the new version
@@ -242,11 +304,11 @@ export class GovernanceService {
       // Another tenant's id is simply not found: tenants never see each other's queue.
       if (!stored) throw new NotFoundError('ChangeRequest', 'No such change request.');
       const { change } = stored;
-      const ref = change.target.type === 'setting' ? settingDocId(change.target.key) : stopDocId(change.target.target);
+      const ref = targetDocIdOf(change.target);
       const doc = await this.deps.store.getDoc(tenant, { environment: change.environment, id: ref });
       const result = decide(change, doc?.version ?? 0);
       const next = result.next;
-      if (!next) throw new GovernanceError(result.ok ? { code: 'CONFLICT', reason: 'NOT_OPEN', message: 'nothing to do' } : result.error);
+      if (!next) throw result.ok ? new GovernanceError({ code: 'CONFLICT', reason: 'NOT_OPEN', message: 'nothing to do' }) : this.changeRefusal(result.error, change);
       const nowIso = new Date(this.deps.now()).toISOString();
       const committed = await this.deps.store.commit(tenant, [
         { type: 'put-change', change: next, expectedRev: stored.rev },
@@ -257,13 +319,28 @@ export class GovernanceService {
         await jitter(attempt);
         continue;
       }
-      if (!result.ok) throw new GovernanceError(result.error);
+      if (!result.ok) throw this.changeRefusal(result.error, change);
       return this.afterCommit(tenant, next);
     }
     throw contention();
   }
 
+  /** A refused proposal; FORBIDDEN carries the owner and the approval path (explainable permissions). */
+  private refusal(error: TransitionError, input: ProposeChangeInput): GovernanceError {
+    if (error.code !== 'FORBIDDEN') return new GovernanceError(error);
+    const d = describeTarget(input.target, this.deps.rules, this.stopPolicy, input.policy);
+    return new GovernanceError(error, d.ok ? proposalExplanation(d.descriptor, input.environment, this.deps.rules, input.requester.kind, this.deps.functionsOf) : undefined);
+  }
+
+  private changeRefusal(error: TransitionError, change: ChangeRequest): GovernanceError {
+    if (error.code !== 'FORBIDDEN') return new GovernanceError(error);
+    // Access targets are described with the default policy here: only the owner role and editors are read from it.
+    const d = describeTarget(change.target, this.deps.rules, this.stopPolicy, defaultPolicy());
+    return new GovernanceError(error, changeExplanation(change, d.ok ? d.descriptor : null, this.deps.functionsOf));
+  }
+
   private async afterCommit(tenant: string, change: ChangeRequest): Promise<ChangeRequest> {
+    this.deps.onCommitted?.(tenant, change);
     if (change.status !== 'APPROVED' || this.deps.processOutboxInline === false) return change;
     await this.outbox.runTenant(tenant);
     return (await this.deps.store.getChange(tenant, change.id))?.change ?? change;
@@ -280,7 +357,7 @@ export class GovernanceService {
   }
 }
 
-const targetDocId = (change: ChangeRequest) => (change.target.type === 'setting' ? settingDocId(change.target.key) : stopDocId(change.target.target));
+const targetDocId = (change: ChangeRequest) => targetDocIdOf(change.target);
 
 function requireSetting(key: string) {
   const def = findSetting(key);

@@ -17,6 +17,10 @@ export async function createStore(redisUrl: string | null): Promise<{ store: Gov
     retryStrategy: (times) => Math.min(times * 100, 2_000),
   });
   client.on('error', () => {}); // reported per command as STORE_UNAVAILABLE; never log the URL (it may hold a password)
-  await client.connect();
+  // A failed first connect must not leave the client retrying in the background (it would keep the process alive).
+  await client.connect().catch((e: unknown) => {
+    client.disconnect();
+    throw e;
+  });
   return { store: createRedisGovernanceStore(client), durable: true };
 }

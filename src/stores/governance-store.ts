@@ -110,8 +110,15 @@ export type CommitResult =
 
 export interface GovernanceStore {
   getDoc(tenant: string, ref: DocRef): Promise<DocVersion | null>;
-  /** Current versions of every target of one kind (`setting:` or `stop:`) in an environment. */
-  listDocs(tenant: string, environment: Environment, prefix: 'setting:' | 'stop:'): Promise<DocVersion[]>;
+  /** Current versions of every target of one kind (`setting:`, `stop:`, `assignment:`) in an environment. */
+  listDocs(tenant: string, environment: Environment, prefix: 'setting:' | 'stop:' | 'assignment:'): Promise<DocVersion[]>;
+  /**
+   * Last use of a grant or assignment (access reviews). Outside commits on purpose: it is a cheap, lossy hint
+   * (written at most once a minute per grant), never part of a decision.
+   */
+  recordUsage(tenant: string, entryId: string, atIso: string): Promise<void>;
+  /** Last-use times by entry id. */
+  usage(tenant: string): Promise<Record<string, string>>;
   /** Every version of a target, oldest first. */
   history(tenant: string, ref: DocRef): Promise<DocVersion[]>;
   getChange(tenant: string, id: string): Promise<StoredChange | null>;

@@ -25,6 +25,7 @@ interface TenantState {
   auditMeta: AuditMeta;
   readonly checkpoints: string[];
   exported: number;
+  readonly usage: Map<string, string>;
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -34,7 +35,7 @@ export function createMemoryGovernanceStore(): GovernanceStore {
   const state = (tenant: string): TenantState => {
     let s = tenants.get(tenant);
     if (!s) {
-      s = { docs: new Map(), changes: new Map(), outbox: new Map(), audit: [], checkpoints: [], exported: 0, auditMeta: { headSeq: 0, headHash: GENESIS_HASH, firstSeq: 1, anchorHash: GENESIS_HASH } };
+      s = { usage: new Map(), docs: new Map(), changes: new Map(), outbox: new Map(), audit: [], checkpoints: [], exported: 0, auditMeta: { headSeq: 0, headHash: GENESIS_HASH, firstSeq: 1, anchorHash: GENESIS_HASH } };
       tenants.set(tenant, s);
     }
     return s;
@@ -54,6 +55,13 @@ export function createMemoryGovernanceStore(): GovernanceStore {
     },
     async history(tenant, ref: DocRef) {
       return clone(state(tenant).docs.get(docKey(ref)) ?? []);
+    },
+    async recordUsage(tenant, entryId, atIso) {
+      const u = state(tenant).usage;
+      if ((u.get(entryId) ?? '') < atIso) u.set(entryId, atIso);
+    },
+    async usage(tenant) {
+      return Object.fromEntries(state(tenant).usage);
     },
     async getChange(tenant, id) {
       return clone(state(tenant).changes.get(id) ?? null);

@@ -63,6 +63,9 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
       }),
     history: (tenant, ref) =>
       guarded(async () => (await r.lrange(tenantKeys(tenant).docHistory(ref), 0, -1)).map((j) => JSON.parse(j) as DocVersion)),
+    // Last use wins; a lost race between two replicas loses a minute of precision, which reviews do not need.
+    recordUsage: (tenant, entryId, atIso) => guarded(async () => void (await r.hset(tenantKeys(tenant).usage, entryId, atIso))),
+    usage: (tenant) => guarded(async () => r.hgetall(tenantKeys(tenant).usage)),
     getChange: (tenant, id) =>
       guarded(async () => {
         const [rev, json] = await r.hmget(tenantKeys(tenant).change(id), 'rev', 'json');

@@ -15,6 +15,7 @@ export function tenantKeys(tenant: string) {
     audit: `${p}:audit`,
     auditMeta: `${p}:audit:meta`,
     auditCheckpoints: `${p}:audit:cp`,
+    usage: `${p}:usage`,
   };
 }
 

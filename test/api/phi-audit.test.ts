@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditRecordBody, PhiReadEvent } from '../../src/audit/audit-event.js';
-import type { StoredAuditRecord } from '../../src/stores/governance-store.js';
+import type { PhiReadEvent } from '../../src/audit/audit-event.js';
+import { parseRecord } from '../../src/audit/audit-records.js';
 import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
 import { failingStore } from '../support/failing-store.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -17,13 +17,14 @@ afterAll(() => h.stop());
 
 async function events(): Promise<PhiReadEvent[]> {
   const raw = await inner.audit.records('acme', 1, 10_000);
-  return raw.flatMap((r) => (JSON.parse((JSON.parse(r) as StoredAuditRecord).body) as AuditRecordBody).events).filter((e): e is PhiReadEvent => e.category === 'phi-read');
+  return raw.flatMap((r) => parseRecord(r)?.events ?? []).filter((e): e is PhiReadEvent => e.category === 'phi-read');
 }
 
 const ALL_DEPTS = ['cardiology', 'oncology', 'pediatrics', 'primary-care'];
 
 describe('PHI-read audit', () => {
-  it('a query reading eight patients\' notes writes eight events, one per patient, not one per field', async () => {
+  it('a query reading eight patients\' notes writes eight events, one per patient, not one per field, in one record', async () => {
+    const records = (await inner.audit.meta('acme')).headSeq;
     const before = (await events()).length;
     const t = await h.token({ roles: ['clinician'], departments: ALL_DEPTS, sub: 'dr-audit', grants: ['sensitive'] });
     const r = await h.gql<{ patients: { edges: { node: { id: string } }[] } }>(
@@ -36,6 +37,7 @@ describe('PHI-read audit', () => {
     const written = (await events()).slice(before);
     expect(written).toHaveLength(8);
     expect(written.map((e) => e.patientId).sort()).toEqual([...ids].sort());
+    expect((await inner.audit.meta('acme')).headSeq).toBe(records + 1);
     for (const e of written) {
       expect(e).toMatchObject({ actor: { sub: 'dr-audit', roles: ['clinician'] }, operation: 'ReadNotes', breakGlass: false, tenant: 'acme' });
       expect(e.dataClasses).toEqual(expect.arrayContaining(['demographics', 'notes']));

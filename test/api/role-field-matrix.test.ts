@@ -1,7 +1,7 @@
 import type { Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARROLL, DENNIS } from '../connectors/ehr/helpers.js';
-import { POLICY, expectForbidden, expectMasked, rolesWithRead } from '../support/api-assertions.js';
+import { POLICY, expectAccessRequestPath, expectForbidden, expectMasked, rolesWithRead } from '../support/api-assertions.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { MATRIX, NO_PATIENT_ACCESS, PATIENT_FIELDS, expectedCell, type PatientField } from '../support/role-field-matrix.js';
 
@@ -116,7 +116,13 @@ describe('role x Patient field matrix over HTTP', () => {
         const failedScope = expectedFailedScope(role, dataClass);
         const error = expectForbidden(r.body, ['patient', field], dataClass, failedScope);
         const howToGet = String(error.extensions?.howToGet);
-        if (failedScope === 'department') expect(howToGet, label).toContain('cardiology');
+        // Every person's denial offers the way to ask, with its approval path (checked against the document).
+        if (MATRIX[role]!.kind === 'user') expectAccessRequestPath(error, dataClass);
+        if (failedScope === 'department') {
+          expect(howToGet, label).toContain('cardiology');
+          // The ready request: this very role, for the patient's department.
+          expect(error.extensions?.requestAccess, label).toMatchObject({ requestedRole: role, scopeDepartments: [OUT.department] });
+        }
         else for (const holder of rolesWithRead(dataClass)) expect(howToGet, label).toContain(holder);
         continue;
       }

@@ -42,6 +42,12 @@ describe('parseConfig: embedded mode', () => {
       statistics: { suppressionThreshold: 5 },
       logLevel: 'info',
       audit: { hmacKey: null },
+      environment: 'PRODUCTION',
+      queryLimits: { maxDepth: 10, maxAliases: 30, maxCost: 5000, maxDirectives: 20, maxTokens: 2000, maxBodyBytes: 1_000_000 },
+      introspectionRoles: '*',
+      rateLimits: { windowSec: 60, perPrincipal: 600, perTenant: 6000, mutationsPerPrincipal: 60, failedAuthPerIp: 60 },
+      readinessTimeoutMs: 2000,
+      shutdownTimeoutMs: 10_000,
     });
   });
 

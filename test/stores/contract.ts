@@ -27,6 +27,18 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
   describe(`${name}: GovernanceStore contract`, () => {
     const tenant = (t: string) => `${tenantPrefix}-${t}`;
 
+    it('records the last use of a grant per tenant (access reviews), and lists assignment docs by prefix', async () => {
+      const s = await make();
+      const t = tenant('usage');
+      await s.recordUsage(t, 'g-1', '2026-12-01T09:00:00.000Z');
+      await s.recordUsage(t, 'g-1', '2026-12-01T09:05:00.000Z');
+      await s.recordUsage(t, 'g-2', '2026-12-01T09:01:00.000Z');
+      expect(await s.usage(t)).toEqual({ 'g-1': '2026-12-01T09:05:00.000Z', 'g-2': '2026-12-01T09:01:00.000Z' });
+      expect(await s.usage(tenant('other'))).toEqual({});
+      await s.commit(t, [{ type: 'put-doc', doc: doc(1, 1, 'assignment:dr-grey') }, { type: 'put-doc', doc: doc(1, 2) }]);
+      expect((await s.listDocs(t, 'PRODUCTION', 'assignment:')).map((d) => d.ref.id)).toEqual(['assignment:dr-grey']);
+    });
+
     it('creates a change once: a second create of the same id conflicts', async () => {
       const s = await make();
       const t = tenant('create');

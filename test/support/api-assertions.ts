@@ -70,7 +70,37 @@ export function expectForbidden(body: ErrorsBody, path: Path, dataClass: string,
   });
   const howToGet = String(error.extensions?.howToGet ?? '');
   expect(howToGet).toContain(ownerRole!);
+  // Present whenever a request can help (an agent may have no role of its kind to ask for: then both are null).
+  const offered = error.extensions?.requestAccess != null;
+  expect(error.extensions?.approvalPath != null, 'approvalPath comes with requestAccess').toBe(offered);
+  if (offered) expect(ACCESS_REQUEST_HELPS).toContain(failedScope);
+  if (offered) expectAccessRequestPath(error, dataClass);
   return error;
+}
+
+/** Denials an access request can cure (another tenant or the token's SMART scopes cannot be requested away; an agent can ask for a role of its kind). */
+const ACCESS_REQUEST_HELPS = ['role', 'department', 'grant', 'principal-kind'];
+
+/**
+ * The denial's approval path and ready requestAccess input: a role (or grant) of the document that carries the
+ * permission, approved as DESIGN.md says widening access is (production HIGH: two approvers of two functions, the
+ * owner function security among them, with MFA), by security and the function of the role asked for.
+ */
+export function expectAccessRequestPath(error: GqlError, dataClass: string): void {
+  const request = error.extensions?.requestAccess as { requestedRole: string | null; requestedGrant: string | null; justification: string; durationMinutes: number } | null;
+  const path = error.extensions?.approvalPath as { approverFunctions: string[] } | null;
+  expect(request, `requestAccess for ${dataClass}`).toBeTruthy();
+  expect(path, `approvalPath for ${dataClass}`).toMatchObject({
+    environment: 'PRODUCTION', risk: 'HIGH', requiredApprovals: 2, distinctFunctions: true, ownerFunctionRequired: true, mfaRequired: true,
+  });
+  expect(path!.approverFunctions[0]).toBe('security');
+  if (request!.requestedRole !== null) {
+    expect(rolesWithRead(dataClass)).toContain(request!.requestedRole);
+    expect(path!.approverFunctions).toContain(POLICY.roles[request!.requestedRole]!.function);
+  } else {
+    expect(Object.keys(POLICY.grants)).toContain(request!.requestedGrant);
+  }
+  expect(request).toMatchObject({ justification: '', durationMinutes: expect.any(Number) });
 }
 
 /** Every error of the response is FORBIDDEN (nothing else went wrong on the way). */

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+
+// Child processes that print JSON lines, and autocannon runs against the gateway.
+
+export class Child {
+  peakRss = 0;
+  private readonly lines: string[] = [];
+  private waiting: ((line: string) => void) | null = null;
+  private exited = false;
+
+  private constructor(private readonly proc: ChildProcess) {
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      if (line.startsWith('{"rss":')) {
+        this.peakRss = Math.max(this.peakRss, (JSON.parse(line) as { rss: number }).rss);
+        return;
+      }
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w(line);
+      } else this.lines.push(line);
+    });
+    proc.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+    proc.once('exit', (code) => {
+      this.exited = true;
+      // A child that dies before answering must not leave the benchmark waiting forever.
+      if (this.waiting) this.waiting(JSON.stringify({ exited: code }));
+    });
+  }
+
+  static async start(script: string, args: string[], env: Record<string, string> = {}): Promise<Child> {
+    const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, NODE_ENV: 'production-bench', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    return new Child(proc);
+  }
+
+  nextJson(): Promise<unknown> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(JSON.parse(line));
+    if (this.exited) return Promise.reject(new Error('child process exited'));
+    return new Promise((resolve, reject) => {
+      this.waiting = (l) => {
+        const v = JSON.parse(l) as { exited?: number };
+        if ('exited' in v) reject(new Error(`child process exited with ${v.exited}`));
+        else resolve(v);
+      };
+    });
+  }
+
+  send(text: string): void {
+    this.proc.stdin!.write(`${text}\n`);
+  }
+
+  stop(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.proc.once('exit', () => resolve());
+      this.proc.kill('SIGTERM');
+      setTimeout(() => this.proc.kill('SIGKILL'), 3_000).unref();
+    });
+  }
+}
+
+export interface Measured {
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly bodies?: string[];
+}
+
+export async function hammer(url: string, token: string, body: string, seconds: number, keepBodies = false): Promise<Measured> {
+  const bodies: string[] = [];
+  const result = await autocannon({
+    url,
+    connections: 10,
+    duration: seconds,
+    idReplacement: true,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+        ...(keepBodies ? { onResponse: (_status: number, b: string) => void bodies.push(b) } : {}),
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+    ...(keepBodies ? { bodies } : {}),
+  };
+}

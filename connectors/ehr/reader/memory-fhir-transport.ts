@@ -1,0 +1,131 @@
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { SearchParams } from 'fhir-kit-client';
+import { ConnectorError } from '../../common/connector-error.js';
+
+// An in-memory FHIR search transport for the benchmark (and fast tests): the same searches the reader sends over
+// HTTP, answered from indexed resources in this process. It understands exactly the parameters the reader uses
+// (https://hl7.org/fhir/R4/search.html) and refuses any other, so a reader change cannot silently diverge from it;
+// test/connectors/ehr/memory-transport-contract.test.ts compares its answers with the embedded FHIR server's.
+
+export type FhirSearchTransport = (resourceType: string, params: SearchParams) => Promise<Bundle>;
+
+const PATIENT_PARAMS = new Set(['patient', 'subject', 'beneficiary']);
+
+function patientOf(r: Resource): string | null {
+  const ref = (r as { subject?: { reference?: string }; patient?: { reference?: string }; beneficiary?: { reference?: string } });
+  const value = ref.subject?.reference ?? ref.patient?.reference ?? ref.beneficiary?.reference;
+  return value?.startsWith('Patient/') ? value.slice('Patient/'.length) : null;
+}
+
+const dateOf = (r: Resource): string => {
+  const x = r as unknown as Record<string, unknown>;
+  return String(x.effectiveDateTime ?? (x.effectivePeriod as { start?: string } | undefined)?.start ?? x.onsetDateTime ?? x.authoredOn ?? x.date ?? x.created ?? x.issued ?? '');
+};
+
+function nameParts(r: Resource): string[] {
+  return ((r as { name?: { family?: string; given?: string[] }[] }).name ?? []).flatMap((n) => [n.family ?? '', ...(n.given ?? [])]).map((s) => s.toLowerCase());
+}
+
+function matchesDate(value: string | undefined, filter: string): boolean {
+  const m = /^(ge|gt|le|lt|eq)?(.+)$/.exec(filter)!;
+  const [op, date] = [m[1] ?? 'eq', m[2]!];
+  if (!value) return false;
+  switch (op) {
+    case 'ge':
+      return value >= date;
+    case 'gt':
+      return value > date;
+    case 'le':
+      return value <= date;
+    case 'lt':
+      return value < date;
+    default:
+      return value.startsWith(date);
+  }
+}
+
+function sortKey(r: Resource, key: string): string {
+  switch (key) {
+    case 'family':
+      return ((r as { name?: { family?: string }[] }).name?.[0]?.family ?? '').toLowerCase();
+    case 'given':
+      return ((r as { name?: { given?: string[] }[] }).name?.[0]?.given?.join(' ') ?? '').toLowerCase();
+    case '_id':
+      return r.id ?? '';
+    case 'date':
+      return dateOf(r);
+    default:
+      throw new ConnectorError('ehr', 'REJECTED', 400, `memory transport: unsupported _sort ${key}`);
+  }
+}
+
+export function createMemoryFhirTransport(resources: readonly Resource[]): FhirSearchTransport {
+  const byType = new Map<string, Resource[]>();
+  const byTypeAndPatient = new Map<string, Resource[]>();
+  for (const r of resources) {
+    byType.set(r.resourceType, [...(byType.get(r.resourceType) ?? []), r]);
+    const p = r.resourceType === 'Patient' ? r.id : patientOf(r);
+    if (p) byTypeAndPatient.set(`${r.resourceType}|${p}`, [...(byTypeAndPatient.get(`${r.resourceType}|${p}`) ?? []), r]);
+  }
+  // The data never changes, so each sort order is computed once per resource type and reused as a rank.
+  const ranks = new Map<string, Map<Resource, number>>();
+  const rankOf = (resourceType: string, sort: readonly string[]): Map<Resource, number> => {
+    const key = `${resourceType}|${sort.join(',')}`;
+    let rank = ranks.get(key);
+    if (!rank) {
+      const sorted = [...(byType.get(resourceType) ?? [])].sort((a, b) => {
+        for (const s of sort) {
+          const desc = s.startsWith('-');
+          const k = desc ? s.slice(1) : s;
+          const x = sortKey(a, k);
+          const y = sortKey(b, k);
+          const cmp = x < y ? -1 : x > y ? 1 : 0;
+          if (cmp !== 0) return desc ? -cmp : cmp;
+        }
+        return 0;
+      });
+      rank = new Map(sorted.map((r, i) => [r, i]));
+      ranks.set(key, rank);
+    }
+    return rank;
+  };
+  return async (resourceType, params) => {
+    // Start from the patient index when the search names patients, then narrow by every other parameter.
+    const patientKey = Object.keys(params).find((k) => PATIENT_PARAMS.has(k));
+    let found: Resource[] = patientKey
+      ? String(params[patientKey]).split(',').flatMap((ref) => byTypeAndPatient.get(`${resourceType}|${ref.replace(/^Patient\//, '')}`) ?? [])
+      : (byType.get(resourceType) ?? []);
+    let count = Infinity;
+    let offset = 0;
+    let sort: string[] = [];
+    for (const [key, raw] of Object.entries(params)) {
+      const values = (Array.isArray(raw) ? raw : [raw]).map(String);
+      if (key === '_count') count = Number(values[0]);
+      else if (key === '_offset') offset = Number(values[0]);
+      else if (key === '_sort') sort = values[0]!.split(',');
+      else if (key === '_total') continue;
+      else if (key === '_id') {
+        const ids = new Set(values[0]!.split(','));
+        found = found.filter((r) => ids.has(r.id ?? ''));
+      } else if (PATIENT_PARAMS.has(key)) {
+        continue;
+      } else if (key === 'code') {
+        const wanted = values[0]!.split(',');
+        found = found.filter((r) =>
+          ((r as { code?: { coding?: { system?: string; code?: string }[] } }).code?.coding ?? []).some((c) => wanted.some((w) => w === c.code || w === `${c.system}|${c.code}`)),
+        );
+      } else if (key === 'name') {
+        const q = values[0]!.toLowerCase();
+        found = found.filter((r) => nameParts(r).some((part) => part.startsWith(q)));
+      } else if (key === 'gender') found = found.filter((r) => (r as { gender?: string }).gender === values[0]);
+      else if (key === 'birthdate') found = found.filter((r) => values.every((f) => matchesDate((r as { birthDate?: string }).birthDate, f)));
+      else throw new ConnectorError('ehr', 'REJECTED', 400, `memory transport: unsupported search parameter ${key}`);
+    }
+    if (sort.length) {
+      const rank = rankOf(resourceType, sort);
+      found = [...found].sort((a, b) => rank.get(a)! - rank.get(b)!);
+    }
+    const page = found.slice(offset, offset + count);
+    return { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: page.map((resource) => ({ resource })) };
+  };
+}

@@ -1,0 +1,129 @@
+import type { CapabilityStatement, Resource } from '@medplum/fhirtypes';
+import { ConnectorError } from '../../common/connector-error.js';
+import { Resilience, type ResilienceOptions } from '../../common/resilient-call.js';
+import { IDEMPOTENCY_SYSTEM, idempotencyToken, ifNoneExistFor, provenanceResource, withIdempotencyIdentifier, type WriteAuthor } from './write-resources.js';
+
+// Writes to a tenant's FHIR server: conditional creates (`If-None-Exist` on the idempotency identifier) and
+// version-aware updates (`If-Match`), each followed by a Provenance PUT under an id derived from the same key, so
+// every call is idempotent and may be retried. Failures are ConnectorError with a kind, never the upstream body.
+// One Resilience (circuit, retries, health) per tenant.
+
+export interface WriteTarget {
+  readonly tenant: string;
+  readonly baseUrl: string;
+}
+
+export interface WriteResult {
+  readonly resourceType: string;
+  readonly id: string;
+  readonly versionId: string | null;
+  /** false when a resource with the same idempotency key already existed (a retry). */
+  readonly created: boolean;
+}
+
+interface HttpAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Thrown on a non-2xx answer; carries the status only (http-failure.ts reads `response.status`). */
+class HttpStatusError extends Error {
+  constructor(readonly response: { status: number }) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
+export class FhirWriter {
+  private readonly perTenant = new Map<string, Resilience>();
+
+  constructor(private readonly options: Omit<ResilienceOptions, 'connector'> & { readonly now?: () => number }) {}
+
+  resilience(tenant: string): Resilience {
+    let r = this.perTenant.get(tenant);
+    if (!r) {
+      r = new Resilience({ ...this.options, connector: 'ehr' });
+      this.perTenant.set(tenant, r);
+    }
+    return r;
+  }
+
+  private async send(target: WriteTarget, operation: string, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer> {
+    return this.resilience(target.tenant).call(
+      operation,
+      async (signal) => {
+        const res = await fetch(`${target.baseUrl.replace(/\/+$/, '')}/${path}`, {
+          method,
+          signal,
+          headers: { accept: 'application/fhir+json', ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }), ...headers },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await res.text();
+        if (res.status >= 300) throw new HttpStatusError({ status: res.status });
+        try {
+          return { status: res.status, body: JSON.parse(text) as unknown };
+        } catch {
+          throw new ConnectorError('ehr', 'UNAVAILABLE', res.status, `ehr: ${operation} did not answer JSON`);
+        }
+      },
+      // Conditional creates, If-Match updates and PUTs of a fixed id do their effect once however often sent.
+      { idempotent: true },
+    );
+  }
+
+  /** Creates `resource` unless one with the same idempotency key exists; then records its Provenance. */
+  async create(target: WriteTarget, resource: Resource, key: string, author: WriteAuthor, nowIso: string): Promise<WriteResult> {
+    const token = idempotencyToken(target.tenant, resource.resourceType, key);
+    const answer = await this.send(target, `${resource.resourceType} create`, 'POST', resource.resourceType, withIdempotencyIdentifier(resource, token), { 'If-None-Exist': ifNoneExistFor(token) });
+    const result = toResult(answer, resource.resourceType, answer.status === 201);
+    await this.provenance(target, result, author, token, nowIso);
+    return result;
+  }
+
+  /** Updates `resource` (with its id) only if it is still at `expectedVersion`; a stale version is CONFLICT. */
+  async update(target: WriteTarget, resource: Resource & { id: string }, expectedVersion: string, key: string, author: WriteAuthor, nowIso: string): Promise<WriteResult> {
+    const token = idempotencyToken(target.tenant, `${resource.resourceType}/update`, key);
+    let answer: HttpAnswer;
+    try {
+      answer = await this.send(target, `${resource.resourceType} update`, 'PUT', `${resource.resourceType}/${encodeURIComponent(resource.id)}`, resource, { 'If-Match': `W/"${expectedVersion}"` });
+    } catch (e) {
+      if (e instanceof ConnectorError && e.kind === 'CONFLICT') {
+        throw new ConnectorError('ehr', 'CONFLICT', e.status, `ehr: ${resource.resourceType}/${resource.id} is no longer at version ${expectedVersion}: read it again and retry`);
+      }
+      throw e;
+    }
+    const result = toResult(answer, resource.resourceType, false);
+    await this.provenance(target, result, author, token, nowIso);
+    return result;
+  }
+
+  async read(target: WriteTarget, resourceType: string, id: string): Promise<Resource & { id: string }> {
+    const answer = await this.send(target, `${resourceType} read`, 'GET', `${resourceType}/${encodeURIComponent(id)}`, undefined, {});
+    return answer.body as Resource & { id: string };
+  }
+
+  /** Resources of a type carrying an idempotency token (tests and reconciliation). */
+  async countByToken(target: WriteTarget, resourceType: string, key: string): Promise<number> {
+    const token = idempotencyToken(target.tenant, resourceType, key);
+    const answer = await this.send(target, `${resourceType} search`, 'GET', `${resourceType}?identifier=${encodeURIComponent(`${IDEMPOTENCY_SYSTEM}|${token}`)}&_total=accurate&_count=0`, undefined, {});
+    return (answer.body as { total?: number }).total ?? 0;
+  }
+
+  /** The server's CapabilityStatement (`GET /metadata`). */
+  async capabilities(target: WriteTarget): Promise<CapabilityStatement> {
+    const answer = await this.send(target, 'metadata', 'GET', 'metadata', undefined, {});
+    const body = answer.body as Resource;
+    if (body.resourceType !== 'CapabilityStatement') throw new ConnectorError('ehr', 'UNAVAILABLE', null, 'ehr: metadata did not answer a CapabilityStatement');
+    return body;
+  }
+
+  private async provenance(target: WriteTarget, result: WriteResult, author: WriteAuthor, token: string, nowIso: string): Promise<void> {
+    const prov = provenanceResource({ ...result, versionId: result.versionId ?? undefined }, author, token, nowIso);
+    await this.send(target, 'Provenance write', 'PUT', `Provenance/${prov.id}`, prov, {});
+  }
+}
+
+function toResult(answer: HttpAnswer, resourceType: string, created: boolean): WriteResult {
+  const body = answer.body as Resource;
+  if (body.resourceType !== resourceType || !body.id) throw new ConnectorError('ehr', 'UNAVAILABLE', answer.status, `ehr: ${resourceType} write did not answer the resource`);
+  return { resourceType, id: body.id, versionId: body.meta?.versionId ?? null, created };
+}

@@ -1,0 +1,68 @@
+// Which queue an inbound patient message lands in. Pure: the rules (governed settings) and the time come in.
+// Emergency rules (owned by clinical) are checked first and always win, in or out of office hours; then the routing
+// rules in order (keywords, language); otherwise the front desk. Outside office hours a non-emergency message keeps
+// its queue and is marked to be answered when the office opens.
+
+export type Queue = 'nurse-triage' | 'front-desk' | 'billing' | 'on-call';
+
+export interface RoutingRule {
+  readonly match: { readonly keywords?: readonly string[]; readonly language?: string };
+  readonly queue: 'nurse-triage' | 'front-desk' | 'billing';
+}
+
+export interface EmergencyRule {
+  readonly keywords: readonly string[];
+  readonly action: string;
+}
+
+export interface OfficeHours {
+  readonly timezone: string;
+  readonly weekly: readonly { readonly day: string; readonly open: string; readonly close: string }[];
+}
+
+export interface RouteDecision {
+  readonly queue: Queue;
+  /** Which rule matched: `emergency[0]`, `routing[1]` or `default`. */
+  readonly rule: string;
+  readonly emergency: boolean;
+  /** For an emergency: the rule's action (advise-emergency-services, page-on-call...). */
+  readonly action: string | null;
+  readonly matched: string | null;
+  readonly withinOfficeHours: boolean;
+}
+
+const normalize = (s: string) => ` ${s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim()} `;
+const contains = (text: string, keyword: string) => text.includes(normalize(keyword));
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+export function withinOfficeHours(hours: OfficeHours, at: Date): boolean {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: hours.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const day = DAYS.find((d) => d === String(parts.weekday).toLowerCase().slice(0, 3));
+  const hhmm = `${parts.hour}:${parts.minute}`;
+  return hours.weekly.some((w) => w.day === day && w.open <= hhmm && hhmm < w.close);
+}
+
+export function routeInbound(
+  text: string,
+  rules: { routing: readonly RoutingRule[]; emergency: readonly EmergencyRule[]; officeHours: OfficeHours },
+  context: { at: Date; language?: string | null },
+): RouteDecision {
+  const t = normalize(text);
+  const open = withinOfficeHours(rules.officeHours, context.at);
+  for (const [i, rule] of rules.emergency.entries()) {
+    const hit = rule.keywords.find((k) => contains(t, k));
+    if (hit) return { queue: 'on-call', rule: `emergency[${i}]`, emergency: true, action: rule.action, matched: hit, withinOfficeHours: open };
+  }
+  for (const [i, rule] of rules.routing.entries()) {
+    if (rule.match.language && rule.match.language !== (context.language ?? 'en')) continue;
+    const keywords = rule.match.keywords ?? [];
+    const hit = keywords.find((k) => contains(t, k)) ?? null;
+    if (keywords.length === 0 || hit) return { queue: rule.queue, rule: `routing[${i}]`, emergency: false, action: null, matched: hit, withinOfficeHours: open };
+  }
+  return { queue: 'front-desk', rule: 'default', emergency: false, action: null, matched: null, withinOfficeHours: open };
+}

@@ -1,0 +1,128 @@
+import type { Principal } from '../src/auth/principal.js';
+import type { PolicyAction, PolicyDocument } from './policy-document.js';
+
+// What a denial tells the caller: what was missing, which scope failed, who owns it, and how to get it — down to
+// the approval path an access request would take and the ready `requestAccess` input. Built by rules/decide.ts.
+
+export type FailedScope = 'tenant' | 'role' | 'principal-kind' | 'grant' | 'smart-scope' | 'department';
+
+/** How a governed change (here: an access request) would be approved: the approval rule, in data and words. */
+export interface ApprovalPath {
+  readonly environment: string;
+  readonly risk: string;
+  readonly requiredApprovals: number;
+  /** Functions whose members may approve, owner first. */
+  readonly approverFunctions: readonly string[];
+  readonly distinctFunctions: boolean;
+  readonly ownerFunctionRequired: boolean;
+  readonly requiredFunction: string | null;
+  readonly mfaRequired: boolean;
+  /** For people: "2 approvals from different functions (security among them), with MFA; approvers: security, clinical". */
+  readonly summary: string;
+}
+
+/** The input of `requestAccess` that would ask for what is missing: a client can send it as is (plus a reason). */
+export interface RequestAccessInput {
+  readonly requestedRole: string | null;
+  readonly requestedGrant: string | null;
+  readonly scopeDepartments: readonly string[] | null;
+  readonly justification: string;
+  readonly durationMinutes: number;
+}
+
+/** What an access request asks for: a role or a grant of the policy. */
+export type AccessWant = { readonly role: string; readonly grant?: never } | { readonly grant: string; readonly role?: never };
+
+/** Supplied by the governance layer, so a denial states the path the request would really take. */
+export type ApprovalPathOf = (want: AccessWant) => ApprovalPath | null;
+
+export interface Denial {
+  readonly permission: string;
+  readonly dataClass: string;
+  readonly failedScope: FailedScope;
+  readonly ownerRole: string;
+  readonly ownerFunction: string;
+  /** Roles of the policy that carry the permission (the caller may ask for one of them). */
+  readonly rolesWithPermission: readonly string[];
+  /** A grant of the policy that carries it, if any. */
+  readonly grant: string | null;
+  readonly howToGet: string;
+  /** The approval an access request for it needs; null when no request can help (another tenant, SMART scopes). */
+  readonly approvalPath: ApprovalPath | null;
+  readonly requestAccess: RequestAccessInput | null;
+  readonly policyVersion: string;
+  readonly message: string;
+}
+
+export const DEFAULT_REQUEST_MINUTES = 8 * 60;
+
+export interface DenialInput {
+  readonly policy: PolicyDocument;
+  readonly principal: Principal;
+  readonly action: PolicyAction;
+  readonly dataClass: string;
+  readonly failedScope: FailedScope;
+  readonly detail: string;
+  /** For a department denial: the role that reads the class for its departments, and the row's departments. */
+  readonly departmentRole?: string | null;
+  readonly rowDepartments?: readonly string[];
+  readonly approvalPathOf?: ApprovalPathOf;
+}
+
+export function buildDenial(input: DenialInput): Denial {
+  const { policy, principal, action, dataClass, failedScope } = input;
+  const ownerRole = policy.dataClasses[dataClass]?.owner ?? 'security-admin';
+  const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) => p.dataClasses.includes(dataClass) && p.actions.includes(action);
+  const rolesWithPermission = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries)).map(([n]) => n);
+  const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0] ?? null;
+  const permission = `${action}:${dataClass}`;
+  const usable = rolesWithPermission.filter((r) => policy.roles[r]?.principalKinds.includes(principal.kind));
+  const want = wantFor(input, grant, usable);
+  const approvalPath = want ? (input.approvalPathOf?.(want) ?? null) : null;
+  const requestAccess: RequestAccessInput | null = want
+    ? {
+        requestedRole: want.role ?? null,
+        requestedGrant: want.grant ?? null,
+        scopeDepartments: failedScope === 'department' ? [...(input.rowDepartments ?? [])] : null,
+        justification: '',
+        durationMinutes: DEFAULT_REQUEST_MINUTES,
+      }
+    : null;
+  const path = approvalPath ? ` It needs ${approvalPath.summary}.` : '';
+  const howToGet =
+    failedScope === 'department'
+      ? `Only patients of your departments (${principal.departments.join(', ') || 'none'}) are in scope; ask ${ownerRole} for access to this department with requestAccess, or use break-glass in an emergency.${path}`
+      : grant && failedScope !== 'role'
+        ? `Request the "${grant}" grant (owner: ${policy.grants[grant]?.owner}) with requestAccess.${path}`
+        : `Request a role that has ${permission} (${rolesWithPermission.join(', ') || 'none'}) with requestAccess; owner: ${ownerRole}.${path}`;
+  return {
+    permission,
+    dataClass,
+    failedScope,
+    ownerRole,
+    ownerFunction: policy.roles[ownerRole]?.function ?? 'security',
+    rolesWithPermission,
+    grant,
+    howToGet,
+    approvalPath,
+    requestAccess,
+    policyVersion: policy.version,
+    message: `Not allowed to ${action} ${dataClass} data: ${input.detail}`,
+  };
+}
+
+/** What an access request should ask for; null when no request can help. */
+function wantFor(input: DenialInput, grant: string | null, usableRoles: readonly string[]): AccessWant | null {
+  switch (input.failedScope) {
+    case 'tenant':
+    case 'smart-scope':
+      return null; // tenants never share data; SMART scopes are the client's choice, not an assignment
+    case 'department':
+      return input.departmentRole ? { role: input.departmentRole } : null;
+    case 'grant':
+      return grant ? { grant } : null;
+    case 'principal-kind':
+    case 'role':
+      return usableRoles[0] ? { role: usableRoles[0] } : grant ? { grant } : null;
+  }
+}

@@ -1,0 +1,71 @@
+import { BadUserInputError } from '../errors/errors.js';
+import type { AuditService } from './audit-service.js';
+import { matchesFilter, type AuditFilter } from './audit-filter.js';
+import { parseRecord, type LoggedEvent } from './audit-records.js';
+
+// Searching a tenant's log, newest first. The log is read backwards from the head (or from the cursor) in store
+// pages; a position is (record seq, event index) and a cursor means "strictly older than this position", so pages
+// stay stable while new records are appended at the head. A selective filter could otherwise read the whole log in
+// one request: each request scans at most SCAN_BUDGET records and may return a short page with hasNextPage.
+
+export const MAX_AUDIT_PAGE = 200;
+const SCAN_PAGE = 250;
+const SCAN_BUDGET = 5_000;
+
+export interface AuditPosition {
+  readonly seq: number;
+  readonly index: number;
+}
+
+export interface AuditEventPage {
+  readonly events: readonly LoggedEvent[];
+  readonly hasNextPage: boolean;
+  readonly endCursor: string | null;
+}
+
+export const encodeAuditCursor = (p: AuditPosition): string => Buffer.from(`audit:${p.seq}:${p.index}`).toString('base64url');
+
+export function decodeAuditCursor(cursor: string): AuditPosition {
+  const m = /^audit:(\d{1,15}):(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new BadUserInputError('after is not a cursor returned by auditEvents', 'after');
+  return { seq: Number(m[1]), index: Number(m[2]) };
+}
+
+export function auditPageSize(first: number | null | undefined): number {
+  const n = first ?? 50;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_AUDIT_PAGE) throw new BadUserInputError(`first must be between 1 and ${MAX_AUDIT_PAGE}`, 'first');
+  return n;
+}
+
+/** `first` events matching `filter`, newest first, strictly older than `after` when given. */
+export async function searchAuditEvents(audit: AuditService, tenant: string, filter: AuditFilter, first: number, after?: AuditPosition | null): Promise<AuditEventPage> {
+  const meta = await audit.meta(tenant);
+  const before: AuditPosition = after ?? { seq: meta.headSeq + 1, index: 0 };
+  const events: LoggedEvent[] = [];
+  let top = Math.min(before.seq, meta.headSeq);
+  let scanned = 0;
+  while (top >= meta.firstSeq) {
+    const from = Math.max(meta.firstSeq, top - SCAN_PAGE + 1);
+    const raws = await audit.page(tenant, from, top - from + 1);
+    for (const raw of raws.reverse()) {
+      const record = parseRecord(raw);
+      scanned++;
+      if (!record || record.seq > before.seq) continue;
+      for (let index = record.events.length - 1; index >= 0; index--) {
+        if (record.seq === before.seq && index >= before.index) continue;
+        const event = record.events[index]!;
+        if (!matchesFilter(event, filter)) continue;
+        if (events.length === first) return { events, hasNextPage: true, endCursor: encodeAuditCursor(events.at(-1)!) };
+        events.push({ seq: record.seq, index, event });
+      }
+    }
+    top = from - 1;
+    if (raws.length === 0) break;
+    if (scanned >= SCAN_BUDGET && top >= meta.firstSeq) {
+      // Out of budget: continue next time just above `top`, i.e. strictly before record `from`.
+      return { events, hasNextPage: true, endCursor: encodeAuditCursor({ seq: from, index: 0 }) };
+    }
+  }
+  const last = events.at(-1);
+  return { events, hasNextPage: false, endCursor: last ? encodeAuditCursor(last) : null };
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { defaultPolicy } from '../../rules/policy-document.js';
+import { AuditService } from '../audit/audit-service.js';
+import { readAuditKey } from '../audit/embedded-audit-key.js';
+import { UNVERIFIED_LOG } from '../audit/failed-login.js';
+import { isTenantId } from '../auth/tenant-id.js';
+import { parseConfig } from '../config/config.js';
+import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
+import { functionsFromPolicy } from '../governance/functions.js';
+import { GovernanceService } from '../services/governance-service.js';
+import { createStore } from '../stores/create-store.js';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CliIo } from './cli-command.js';
+
+// What every `clearance audit <subcommand>` works on: the same Redis store and checkpoint key as the gateway.
+// The embedded default keeps its store in the gateway's memory, out of any other process's reach: the CLI says so
+// and exits 2 (the GraphQL `auditVerify` query covers embedded mode).
+
+export interface AuditCliContext {
+  readonly audit: AuditService;
+  readonly governance: GovernanceService;
+  readonly functionOfRole: (role: string) => string | undefined;
+  close(): Promise<void>;
+}
+
+export const NEEDS_REDIS =
+  'REDIS_URL is not set. The embedded default keeps the audit log in the running gateway\'s memory, which no other ' +
+  'process can read: set REDIS_URL to the gateway\'s Redis, or use the GraphQL auditVerify query against the gateway.';
+
+export function requireTenant(value: string | undefined): string {
+  if (value === undefined) throw new UsageError('--tenant is required');
+  // `_unverified` holds failed logins whose token named no known tenant (src/audit/failed-login.ts).
+  if (!isTenantId(value) && value !== UNVERIFIED_LOG) throw new UsageError(`--tenant must match ^[a-z0-9][a-z0-9-]{0,62}$ or be ${UNVERIFIED_LOG}`);
+  return value;
+}
+
+/** Opens the store; on a configuration that cannot work, prints why and returns the exit code instead. */
+export async function openAuditContext(io: CliIo, command: string): Promise<AuditCliContext | number> {
+  const config = parseConfig(io.env, []);
+  if (!config.redisUrl) {
+    io.stderr(`clearance audit ${command}: ${NEEDS_REDIS}\n`);
+    return EXIT_USAGE;
+  }
+  const hmacKey = config.audit.hmacKey ?? (await readAuditKey(config.stateDir));
+  if (!hmacKey) {
+    io.stderr(`clearance audit ${command}: AUDIT_HMAC_KEY is not set and ${config.stateDir} holds no embedded audit key: checkpoints can only be signed and checked with the gateway's key.\n`);
+    return EXIT_USAGE;
+  }
+  let store: Awaited<ReturnType<typeof createStore>>['store'];
+  try {
+    ({ store } = await createStore(config.redisUrl));
+  } catch {
+    // Never print the URL: it may hold a password.
+    io.stderr(`clearance audit ${command}: cannot connect to the Redis at REDIS_URL.\n`);
+    return EXIT_FAILURE;
+  }
+  const policy = defaultPolicy();
+  const now = () => Date.now();
+  return {
+    audit: new AuditService({ store, hmacKey, now }),
+    governance: new GovernanceService({ store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now, newId: randomUUID }),
+    functionOfRole: (role) => (Object.hasOwn(policy.roles, role) ? policy.roles[role]!.function : undefined),
+    close: () => store.close(),
+  };
+}
+
+/** Runs `body` with an open context and always closes it. */
+export async function withAuditContext(io: CliIo, command: string, body: (ctx: AuditCliContext) => Promise<number>): Promise<number> {
+  const ctx = await openAuditContext(io, command);
+  if (typeof ctx === 'number') return ctx;
+  try {
+    return await body(ctx);
+  } finally {
+    await ctx.close();
+  }
+}

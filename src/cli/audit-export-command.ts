@@ -1,0 +1,107 @@
+import { open, rename, rm } from 'node:fs/promises';
+import { exportAuditEvents, type AuditExportFormat } from '../audit/audit-export.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { requireTenant, withAuditContext } from './audit-cli-context.js';
+import { parseCommandArgs } from './parse-command-args.js';
+
+// `clearance audit export --tenant T --format ndjson|fhir [--from ISO] [--to ISO] [--out FILE]`. Verifies first: a
+// broken log is still exported (it is evidence) but with a warning, exit 1, and without marking anything exported.
+// A file is written beside its target and renamed when complete, so a partial export never looks like a whole one;
+// only then is the export marked (retention trims only exported records unless forced).
+
+const USAGE = `Usage: clearance audit export --tenant TENANT [--format ndjson|fhir] [--from ISO] [--to ISO] [--out FILE]
+
+Exports a tenant's audit events, oldest first (Redis at REDIS_URL):
+  ndjson  one event per line with its record seq and index (default)
+  fhir    a FHIR R4 Bundle (type collection) of AuditEvent resources (IHE BALP patterns)
+
+Options:
+  --tenant TENANT    tenant id
+  --format FORMAT    ndjson or fhir
+  --from ISO         events at or after this time
+  --to ISO           events before this time
+  --out FILE         write to FILE (mode 600) instead of stdout
+  -h, --help         show this help`;
+
+const OPTIONS = {
+  tenant: { type: 'string' },
+  format: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function instant(value: string | undefined, option: string): number | null {
+  if (value === undefined) return null;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new UsageError(`--${option} must be an ISO-8601 date-time`);
+  return ms;
+}
+
+/** A sink that batches small chunks (stdout) or writes to a file handle. */
+async function openSink(io: CliIo, out: string | undefined) {
+  if (out === undefined) {
+    let buffer = '';
+    return {
+      write: async (chunk: string) => {
+        buffer += chunk;
+        if (buffer.length < 65_536) return;
+        io.stdout(buffer);
+        buffer = '';
+      },
+      finish: async () => void io.stdout(buffer),
+      abort: async () => {},
+    };
+  }
+  const partial = `${out}.partial`;
+  const fh = await open(partial, 'w', 0o600);
+  return {
+    write: async (chunk: string) => void (await fh.write(chunk)),
+    finish: async () => {
+      await fh.sync();
+      await fh.close();
+      await rename(partial, out);
+    },
+    abort: async () => {
+      await fh.close().catch(() => {});
+      await rm(partial, { force: true });
+    },
+  };
+}
+
+export const auditExportCommand: CliCommand = {
+  name: 'export',
+  summary: 'export a tenant\'s audit events as NDJSON or a FHIR AuditEvent Bundle',
+  usage: USAGE,
+  async run(args, io) {
+    const v = parseCommandArgs(args, OPTIONS);
+    if (v.help) {
+      io.stdout(`${USAGE}\n`);
+      return EXIT_OK;
+    }
+    const tenant = requireTenant(v.tenant);
+    const format = (v.format ?? 'ndjson') as AuditExportFormat;
+    if (format !== 'ndjson' && format !== 'fhir') throw new UsageError('--format must be ndjson or fhir');
+    const from = instant(v.from, 'from');
+    const to = instant(v.to, 'to');
+    return withAuditContext(io, 'export', async ({ audit, functionOfRole }) => {
+      const verified = await audit.verify(tenant);
+      if (!verified.ok) io.stderr(`warning: audit log of ${tenant} is BROKEN at record ${verified.seq} (${verified.problem}): ${verified.message}. Exporting as stored; nothing is marked exported.\n`);
+      const sink = await openSink(io, v.out);
+      let summary;
+      try {
+        summary = await exportAuditEvents(audit, { tenant, format, from, to, functionOfRole, now: () => Date.now() }, sink.write);
+        await sink.finish();
+      } catch (e) {
+        await sink.abort();
+        throw e;
+      }
+      if (!verified.ok) return EXIT_FAILURE;
+      if (summary.coveredUpTo > 0) await audit.markExported(tenant, summary.coveredUpTo);
+      const marked = summary.coveredUpTo > 0 ? `; records up to ${summary.coveredUpTo} are marked exported` : '';
+      io.stderr(`exported ${summary.events} events of ${summary.records} records of ${tenant} as ${format}${marked}\n`);
+      return EXIT_OK;
+    });
+  },
+};

@@ -1,0 +1,47 @@
+import type { Principal } from '../auth/principal.js';
+import type { PolicyDocument } from '../../rules/policy-document.js';
+import { activeEntries, readAccessDoc, widenedEntries, type AccessEntry } from './access-entries.js';
+import type { ChangeRequest } from './change-request.js';
+import { beneficiaryOf } from './change-target.js';
+import type { Instant } from './environment.js';
+import type { FunctionsOf } from './functions.js';
+
+// "Nobody can grant a permission they do not hold." An approval of a change that widens access counts only when the
+// approver holds (or, as the data class's owner role, owns) every data-class permission the change gives. The
+// security function is the exception by design: it owns access itself, and its approval is the administrative
+// half of the two-person rule; the other half must come from someone who holds or owns what is given away.
+
+/** Data classes (read) an entry gives, per the policy. */
+export function classesOf(policy: PolicyDocument, entry: AccessEntry): string[] {
+  const perms = entry.kind === 'role' ? (policy.roles[entry.name]?.permissions ?? []) : entry.kind === 'grant' ? (policy.grants[entry.name]?.permissions ?? []) : [];
+  return [...new Set(perms.flatMap((p) => p.dataClasses))];
+}
+
+function holdsOrOwns(policy: PolicyDocument, approver: Principal, dataClass: string): boolean {
+  if (approver.roles.includes(policy.dataClasses[dataClass]?.owner ?? '')) return true;
+  const roleHas = approver.roles.some((r) => policy.roles[r]?.permissions.some((p) => p.dataClasses.includes(dataClass)));
+  const grantHas = approver.grants.some((g) => policy.grants[g]?.permissions.some((p) => p.dataClasses.includes(dataClass)));
+  return roleHas || grantHas;
+}
+
+/**
+ * Classes the beneficiary already reads tenant-wide are not given by the change (a clinician asking for another
+ * department already sees every patient's demographics): what is given is the rest, department scope included.
+ */
+function alreadyTenantWide(policy: PolicyDocument, change: ChangeRequest, before: readonly AccessEntry[]): Set<string> {
+  const roles = [...(change.target.type === 'access-request' ? change.requester.roles : []), ...before.filter((e) => e.kind === 'role').map((e) => e.name)];
+  return new Set(roles.flatMap((r) => (policy.roles[r]?.permissions ?? []).filter((p) => p.scope === 'tenant').flatMap((p) => p.dataClasses)));
+}
+
+/** null when `approver` may approve what `change` grants; otherwise why not. Changes that grant nothing pass. */
+export function grantCheck(policy: PolicyDocument, functionsOf: FunctionsOf, approver: Principal, change: ChangeRequest, now: Instant): string | null {
+  const sub = beneficiaryOf(change.target);
+  if (sub === null) return null;
+  if (functionsOf(approver.roles).includes('security')) return null;
+  const before = readAccessDoc(sub, change.before);
+  const held = alreadyTenantWide(policy, change, activeEntries(before, now));
+  const missing = widenedEntries(before, readAccessDoc(sub, change.after), now)
+    .flatMap((e) => classesOf(policy, e))
+    .filter((c) => !held.has(c) && !holdsOrOwns(policy, approver, c));
+  return missing.length ? `you cannot grant what you do not hold or own: read of ${[...new Set(missing)].join(', ')}` : null;
+}

@@ -1,0 +1,99 @@
+import type { Principal } from '../auth/principal.js';
+import type { PolicyDocument } from '../../rules/policy-document.js';
+import { isActive, type AccessDoc, type AccessEntry } from './access-entries.js';
+import { toEpochMs, toIso, type Environment, type Instant } from './environment.js';
+import type { TransitionError } from './transition-result.js';
+
+// The new value of an `assignment:<sub>` document for each access action. Pure: the service proposes the result as
+// a governed change (assign, revoke, request) or commits it at once (break-glass, review decisions), with the
+// same compare-and-set on the document's version.
+
+export interface EntryInput {
+  readonly id: string;
+  readonly kind: 'role' | 'grant';
+  readonly name: string;
+  readonly departments: readonly string[] | null;
+  readonly environments: readonly Environment[];
+  readonly expiresAt: Instant | null;
+  readonly reason: string;
+  readonly ticket: string | null;
+  readonly source: 'assignment' | 'access-request';
+  readonly now: Instant;
+}
+
+export function withEntry(doc: AccessDoc, input: EntryInput): AccessDoc {
+  const entry: AccessEntry = {
+    id: input.id,
+    kind: input.kind,
+    name: input.name,
+    patientId: null,
+    departments: input.departments ? [...input.departments] : null,
+    environments: [...new Set(input.environments)],
+    expiresAt: input.expiresAt === null ? null : toIso(input.expiresAt),
+    source: input.source,
+    reason: input.reason,
+    ticket: input.ticket,
+    grantedAt: toIso(input.now),
+    revoked: null,
+    reviews: [],
+  };
+  return { ...doc, entries: [...doc.entries, entry] };
+}
+
+/** Revokes every active entry of a role (or one entry by id); refused when there is none. */
+export function revokeEntries(doc: AccessDoc, which: { role?: string | null; entryId?: string | null }, by: string, reason: string, now: Instant): AccessDoc | TransitionError {
+  const hit = (e: AccessEntry) => isActive(e, now) && (which.entryId ? e.id === which.entryId : e.kind === 'role' && e.name === which.role);
+  if (!doc.entries.some(hit)) return { code: 'NOT_FOUND', reason: 'UNKNOWN_ENTRY', message: `${doc.sub} holds no active ${which.entryId ?? which.role ?? 'entry'}` };
+  const at = toIso(now);
+  return { ...doc, entries: doc.entries.map((e) => (hit(e) ? { ...e, revoked: { by, at, reason } } : e)) };
+}
+
+export interface BreakGlassInput {
+  readonly id: string;
+  readonly principal: Principal;
+  readonly patientId: string;
+  readonly reason: string;
+  readonly now: Instant;
+  readonly minutes?: number;
+}
+
+/** Opens one patient for a clinician outside their departments, for the policy's time at most; listed for review. */
+export function openBreakGlass(doc: AccessDoc, policy: PolicyDocument, input: BreakGlassInput): AccessDoc | TransitionError {
+  const rule = policy.breakGlass;
+  const { principal } = input;
+  if (!rule || principal.kind !== 'user' || !principal.roles.some((r) => rule.eligibleRoles.includes(r))) {
+    return { code: 'FORBIDDEN', reason: 'NOT_ELIGIBLE', message: `break-glass is for: ${rule?.eligibleRoles.join(', ') ?? 'nobody in this policy'}` };
+  }
+  const reason = input.reason.trim();
+  if (reason.length < 10) return { code: 'BAD_USER_INPUT', reason: 'REASON_REQUIRED', message: 'reason: say why (10 characters at least)', problems: [{ path: 'reason', message: 'is required (10 characters at least)' }] };
+  const minutes = Math.min(input.minutes ?? rule.maxMinutes, rule.maxMinutes);
+  const entry: AccessEntry = {
+    id: input.id,
+    kind: 'break-glass',
+    name: 'break-glass',
+    patientId: input.patientId,
+    departments: null,
+    environments: ['PRODUCTION'],
+    expiresAt: toIso(toEpochMs(input.now) + minutes * 60_000),
+    source: 'break-glass',
+    reason,
+    ticket: null,
+    grantedAt: toIso(input.now),
+    revoked: null,
+    reviews: [],
+  };
+  return { ...doc, entries: [...doc.entries, entry] };
+}
+
+/** Records a reviewer's decision on one entry; REVOKE also ends it. Nobody reviews their own access. */
+export function recordReview(doc: AccessDoc, entryId: string, reviewer: Principal, decision: 'KEEP' | 'REVOKE', comment: string | null, now: Instant): AccessDoc | TransitionError {
+  if (reviewer.sub === doc.sub) return { code: 'FORBIDDEN', reason: 'SELF_BENEFIT', message: 'nobody reviews their own access' };
+  const entry = doc.entries.find((e) => e.id === entryId);
+  if (!entry) return { code: 'NOT_FOUND', reason: 'UNKNOWN_ENTRY', message: `no grant ${entryId} for ${doc.sub}` };
+  const at = toIso(now);
+  const review = { by: reviewer.sub, at, decision, comment: comment?.trim() || null };
+  const revoked = decision === 'REVOKE' && entry.revoked === null ? { by: reviewer.sub, at, reason: `access review${review.comment ? `: ${review.comment}` : ''}` } : entry.revoked;
+  return { ...doc, entries: doc.entries.map((e) => (e.id === entryId ? { ...e, reviews: [...e.reviews, review], revoked } : e)) };
+}
+
+export const isTransitionError = (v: AccessDoc | TransitionError): v is TransitionError => 'code' in v && 'reason' in v;

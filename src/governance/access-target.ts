@@ -1,0 +1,81 @@
+import type { Principal } from '../auth/principal.js';
+import { policyDocumentSchema, type PolicyDocument } from '../../rules/policy-document.js';
+import { readAccessDoc, widenedEntries, accessDocValueSchema } from './access-entries.js';
+import { ACCESS_WIDEN_RISK, grantApproverFunctions } from './approval-path.js';
+import type { ApprovalRules } from './approval-rules.js';
+import type { Environment, Instant, Risk } from './environment.js';
+import type { JsonValue } from './json.js';
+import type { TransitionError } from './transition-result.js';
+import type { z } from 'zod';
+
+// How the access targets behave as governed changes (change-target.ts describes them with this):
+// - `assignment:<sub>` by security (assignRole/revokeRole): widening is HIGH (two approvers of two functions, one
+//   of them security, with MFA, in production), narrowing applies at once; nobody widens their own access.
+// - `access-request:<sub>`: the same document, proposed by its subject for themselves only, adding one
+//   time-limited entry; approved like a widening.
+// - `policy`: the tenant's policy document, CRITICAL (two approvers, one of them security), security proposes.
+
+const both = (risk: Risk): Readonly<Record<Environment, Risk>> => ({ STAGING: risk, PRODUCTION: risk });
+
+export interface DynamicTargetRules {
+  /** The risk of this particular change (a widening is riskier than a revocation). */
+  readonly riskOf?: (before: JsonValue, after: JsonValue, now: Instant) => Readonly<Record<Environment, Risk>>;
+  /** Functions that approve besides the category's, for this particular change. */
+  readonly extraApproversOf?: (before: JsonValue, after: JsonValue, now: Instant) => readonly string[];
+  /** A refusal specific to the target (self-assignment, a request for someone else), or null. */
+  readonly vet?: (requester: Principal, before: JsonValue, after: JsonValue, now: Instant) => TransitionError | null;
+}
+
+const forbidden = (reason: TransitionError['reason'], message: string): TransitionError => ({ code: 'FORBIDDEN', reason, message });
+
+function widened(sub: string, before: JsonValue, after: JsonValue, now: Instant) {
+  return widenedEntries(readAccessDoc(sub, before), readAccessDoc(sub, after), now);
+}
+
+function extraApprovers(policy: PolicyDocument, sub: string) {
+  return (before: JsonValue, after: JsonValue, now: Instant) =>
+    widened(sub, before, after, now).flatMap((e) => (e.kind === 'role' ? grantApproverFunctions(policy, { role: e.name }) : e.kind === 'grant' ? grantApproverFunctions(policy, { grant: e.name }) : []));
+}
+
+function knownNames(policy: PolicyDocument, sub: string, after: JsonValue, now: Instant, before: JsonValue): TransitionError | null {
+  for (const e of widened(sub, before, after, now)) {
+    if (e.kind === 'role' && !policy.roles[e.name]) return { code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', message: `unknown role "${e.name}"`, problems: [{ path: 'role', message: `unknown role "${e.name}"` }] };
+    if (e.kind === 'grant' && !policy.grants[e.name]) return { code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', message: `unknown grant "${e.name}"`, problems: [{ path: 'grant', message: `unknown grant "${e.name}"` }] };
+  }
+  return null;
+}
+
+export function assignmentRules(policy: PolicyDocument, sub: string): DynamicTargetRules {
+  return {
+    riskOf: (before, after, now) => both(widened(sub, before, after, now).length > 0 ? ACCESS_WIDEN_RISK : 'LOW'),
+    extraApproversOf: extraApprovers(policy, sub),
+    vet: (requester, before, after, now) => {
+      if (requester.sub === sub && widened(sub, before, after, now).length > 0) {
+        return forbidden('SELF_ASSIGNMENT', 'nobody widens their own access: ask with requestAccess, another person approves');
+      }
+      return knownNames(policy, sub, after, now, before);
+    },
+  };
+}
+
+export function accessRequestRules(policy: PolicyDocument, sub: string): DynamicTargetRules {
+  return {
+    riskOf: () => both(ACCESS_WIDEN_RISK),
+    extraApproversOf: extraApprovers(policy, sub),
+    vet: (requester, before, after, now) => {
+      if (requester.sub !== sub) return forbidden('NOT_REQUESTER', 'an access request is for oneself: security assigns roles to others with assignRole');
+      const added = widened(sub, before, after, now);
+      if (added.length !== 1 || added[0]!.source !== 'access-request' || added[0]!.expiresAt === null) {
+        return { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: 'an access request adds exactly one time-limited entry', problems: [{ path: 'durationMinutes', message: 'is required' }] };
+      }
+      return knownNames(policy, sub, after, now, before);
+    },
+  };
+}
+
+export const ACCESS_SCHEMA: z.ZodType<JsonValue> = accessDocValueSchema;
+export const POLICY_SCHEMA = policyDocumentSchema as unknown as z.ZodType<JsonValue>;
+export const POLICY_RISK = both('CRITICAL');
+
+/** Roles that may assign and revoke roles, and propose policy changes: the access category's editors. */
+export const accessEditors = (rules: ApprovalRules) => rules.editorRoles.categories.access;

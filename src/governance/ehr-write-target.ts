@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { Category, Environment, Risk } from './environment.js';
+import type { JsonValue } from './json.js';
+
+// The governed change of a clinical write an AI agent proposes (a MedicationRequest): owned by the clinical function,
+// proposed by the agent (or a clinician), approved by a clinician. LOW risk on purpose: the approval rules raise an
+// agent's proposal to one approval from the owner function (clinical), and never let a technical or security
+// approver stand in for it (a MEDIUM rule would take any one approver). The value names the stored draft; the
+// draft itself (PHI) is kept beside the change, not in it.
+
+export const EHR_WRITE_TARGET: {
+  readonly category: Category;
+  readonly ownerFunction: string;
+  readonly risk: Readonly<Record<Environment, Risk>>;
+  readonly editorRoles: readonly string[];
+} = {
+  category: 'ai-behavior',
+  ownerFunction: 'clinical',
+  risk: { STAGING: 'LOW', PRODUCTION: 'LOW' },
+  editorRoles: ['ai-agent', 'clinician'],
+};
+
+export const ehrWriteValueSchema = z.strictObject({
+  resourceType: z.literal('MedicationRequest'),
+  patientId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+  /** The prompt template (and version) the agent drafted with, for the Provenance. */
+  promptTemplateVersion: z.string().max(120).nullable(),
+}) as unknown as z.ZodType<JsonValue>;
+
+export const medicationDraftSchema = z.strictObject({
+  medication: z.string().trim().min(1).max(200),
+  rxnorm: z.string().regex(/^\d{1,12}$/).nullable(),
+  dosage: z.string().trim().min(1).max(500),
+});
+export type MedicationDraftValue = z.infer<typeof medicationDraftSchema>;

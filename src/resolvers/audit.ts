@@ -1,0 +1,83 @@
+import { FILTER_CATEGORIES, type AuditFilter } from '../audit/audit-filter.js';
+import { auditPageSize, decodeAuditCursor, encodeAuditCursor, searchAuditEvents } from '../audit/audit-query.js';
+import type { LoggedEvent } from '../audit/audit-records.js';
+import { BadUserInputError } from '../errors/errors.js';
+import type { AuditEvent, AuditEventFilter, Resolvers } from '../generated/resolvers-types.js';
+
+// The audit log, read-only, for the roles holding the `audit` data class (the shield rule on the Query fields decides;
+// every type below inherits it). Only the caller's own tenant is ever read: the tenant comes from the token.
+
+function instant(value: string | null | undefined, field: string): number | null {
+  if (value === null || value === undefined) return null;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new BadUserInputError(`${field} is not an ISO-8601 date-time`, `filter.${field}`);
+  return ms;
+}
+
+function toFilter(f: AuditEventFilter | null | undefined): AuditFilter {
+  if (!f) return {};
+  if (f.category && !FILTER_CATEGORIES.includes(f.category)) {
+    throw new BadUserInputError(`category must be one of ${FILTER_CATEGORIES.join(', ')}`, 'filter.category');
+  }
+  return {
+    actor: f.actor ?? null,
+    patientId: f.patientId ?? null,
+    category: f.category ?? null,
+    action: f.action ?? null,
+    from: instant(f.from, 'from'),
+    to: instant(f.to, 'to'),
+    outcome: f.outcome === 'SUCCESS' ? 'success' : f.outcome === 'FAILURE' ? 'failure' : null,
+  };
+}
+
+function toGraphql({ seq, index, event: e }: LoggedEvent): AuditEvent {
+  const read = e.category === 'phi-read' ? e : null;
+  const change = e.category !== 'phi-read' && e.category !== 'auth' ? e : null;
+  return {
+    id: `${seq}.${index}`,
+    seq,
+    index,
+    category: e.category,
+    action: e.action,
+    at: e.at,
+    outcome: e.outcome === 'failure' ? 'FAILURE' : 'SUCCESS',
+    actor: e.actor ? { sub: e.actor.sub, kind: e.actor.kind ?? null, roles: e.actor.roles ? [...e.actor.roles] : null } : null,
+    requestId: e.requestId ?? null,
+    patientId: read?.patientId ?? null,
+    dataClasses: read ? [...read.dataClasses] : null,
+    fields: read ? [...read.fields] : null,
+    operation: read?.operation ?? null,
+    breakGlass: read?.breakGlass ?? null,
+    changeId: change?.changeId ?? null,
+    environment: change?.environment ?? null,
+    target: change?.target ?? null,
+    settingCategory: change?.settingCategory ?? null,
+    risk: change?.risk ?? null,
+    status: change?.status ?? null,
+    before: change?.before ?? null,
+    after: change?.after ?? null,
+    reason: e.category === 'auth' ? e.reason : (change?.reason ?? null),
+    ticket: change?.ticket ?? null,
+    approvals: change ? change.approvals.map((a) => ({ ...a, functions: [...a.functions] })) : null,
+    detail: change?.detail ?? null,
+  };
+}
+
+export const auditResolvers: Resolvers = {
+  Query: {
+    auditEvents: async (_p, { filter, first, after }, ctx) => {
+      const page = await searchAuditEvents(ctx.audit, ctx.principal.tenant, toFilter(filter), auditPageSize(first), after ? decodeAuditCursor(after) : null);
+      return {
+        edges: page.events.map((e) => ({ cursor: encodeAuditCursor(e), node: toGraphql(e) })),
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      };
+    },
+    auditVerify: async (_p, _args, ctx) => {
+      const tenant = ctx.principal.tenant;
+      const [r, meta] = await Promise.all([ctx.audit.verify(tenant), ctx.audit.meta(tenant)]);
+      return r.ok
+        ? { ok: true, records: r.records, firstSeq: r.firstSeq, headSeq: r.headSeq, checkpointsVerified: r.checkpointsVerified, problem: null, seq: null, message: null }
+        : { ok: false, records: r.recordsChecked, firstSeq: meta.firstSeq, headSeq: meta.headSeq, checkpointsVerified: null, problem: r.problem, seq: r.seq, message: r.message };
+    },
+  },
+};

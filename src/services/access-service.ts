@@ -1,0 +1,196 @@
+import type { Principal } from '../auth/principal.js';
+import type { CompileOptions } from '../../rules/decide.js';
+import type { PolicyDocument } from '../../rules/policy-document.js';
+import { POLICY_DOC_ID } from '../governance/change-target.js';
+import { readAccessDoc, emptyAccessDoc, type AccessDoc } from '../governance/access-entries.js';
+import { isTransitionError, openBreakGlass, recordReview, revokeEntries, withEntry } from '../governance/access-changes.js';
+import { reviewItems, type ReviewItem } from '../governance/access-review.js';
+import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
+import type { ChangeRequest } from '../governance/change-request.js';
+import type { Environment } from '../governance/environment.js';
+import type { JsonValue } from '../governance/json.js';
+import type { TransitionError } from '../governance/transition-result.js';
+import type { GovernanceStore } from '../stores/governance-store.js';
+import { effectsToOps } from './effects-to-ops.js';
+import type { AccessState } from './access-state.js';
+import type { GovernanceService, ProposalOutcome } from './governance-service.js';
+import { GovernanceError } from './transition-error.js';
+
+// Role assignments, access requests, break-glass and access reviews, with I/O. Widening goes through the governed
+// path (GovernanceService.proposeAccess: approvals, compare-and-set, audit); break-glass and review decisions are
+// immediate, committed with their audit record in one step like an emergency stop.
+
+export interface AccessServiceDeps {
+  readonly store: GovernanceStore;
+  readonly governance: GovernanceService;
+  readonly state: AccessState;
+  readonly now: () => number;
+  readonly newId: () => string;
+}
+
+export interface AssignInput {
+  readonly sub: string;
+  readonly role: string;
+  readonly departments?: readonly string[] | null;
+  readonly environments?: readonly Environment[] | null;
+  readonly expiresAt?: string | null;
+  readonly reason: string;
+  readonly ticket?: string | null;
+}
+
+export interface RequestInput {
+  readonly role?: string | null;
+  readonly grant?: string | null;
+  /** `read:<dataClass>`: resolved to the policy grant that carries it, else to the roles that do (BAD_USER_INPUT). */
+  readonly permission?: string | null;
+  readonly departments?: readonly string[] | null;
+  readonly justification: string;
+  readonly ticket?: string | null;
+  readonly durationMinutes: number;
+}
+
+const MAX_REQUEST_MINUTES = 30 * 24 * 60;
+const ENVS: readonly Environment[] = ['STAGING', 'PRODUCTION'];
+const bad = (path: string, message: string) => new GovernanceError({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] });
+
+export class AccessService {
+  constructor(private readonly deps: AccessServiceDeps) {}
+
+  async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
+    const expiresAt = input.expiresAt ?? null;
+    if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');
+    return this.done(principal, this.deps.governance.proposeAccess(principal, { type: 'assignment', sub: input.sub }, { reason: input.reason, ticket: input.ticket ?? null }, (current, id, now) =>
+      json(withEntry(this.read(input.sub, current), {
+        id, kind: 'role', name: input.role, departments: input.departments ?? null, environments: input.environments?.length ? input.environments : ENVS,
+        expiresAt, reason: input.reason, ticket: input.ticket ?? null, source: 'assignment', now,
+      })),
+    ));
+  }
+
+  async revokeRole(principal: Principal, input: { sub: string; role?: string | null; entryId?: string | null; reason: string }): Promise<ProposalOutcome> {
+    return this.done(principal, this.deps.governance.proposeAccess(principal, { type: 'assignment', sub: input.sub }, { reason: input.reason }, (current, _id, now) =>
+      json(orThrow(revokeEntries(this.read(input.sub, current), input, principal.sub, input.reason, now))),
+    ));
+  }
+
+  async requestAccess(principal: Principal, input: RequestInput): Promise<ProposalOutcome> {
+    const policy = (await this.deps.state.policy(principal.tenant)).policy;
+    const want = resolveWant(policy, input);
+    const minutes = input.durationMinutes;
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_REQUEST_MINUTES) throw bad('durationMinutes', `must be between 1 and ${MAX_REQUEST_MINUTES}`);
+    const justification = input.justification.trim();
+    if (!justification) throw bad('justification', 'is required');
+    return this.done(principal, this.deps.governance.proposeAccess(principal, { type: 'access-request', sub: principal.sub }, { reason: justification, ticket: input.ticket ?? null, origin: { type: 'access-request' } }, (current, id, now) =>
+      // The grant's clock starts at the request: an approval that comes late does not extend it.
+      json(withEntry(this.read(principal.sub, current), {
+        id, kind: want.kind, name: want.name, departments: input.departments?.length ? input.departments : null, environments: ['PRODUCTION'],
+        expiresAt: now + minutes * 60_000, reason: justification, ticket: input.ticket ?? null, source: 'access-request', now,
+      })),
+    ));
+  }
+
+  /** The caller's own access requests, any status (expired, rejected and denied ones stay queryable). */
+  async myAccessRequests(principal: Principal): Promise<ChangeRequest[]> {
+    const changes = await this.deps.governance.changeRequests(principal, { category: 'access' }, 500);
+    return changes.filter((c) => c.target.type === 'access-request' && c.target.sub === principal.sub);
+  }
+
+  async breakGlass(principal: Principal, patientId: string, reason: string): Promise<AccessDoc> {
+    const policy = (await this.deps.state.policy(principal.tenant)).policy;
+    return this.direct(principal, principal.sub, 'access.break-glass', (doc, id, now) => openBreakGlass(doc, policy, { id, principal, patientId, reason, now }), { patientId });
+  }
+
+  async completeReview(principal: Principal, input: { sub: string; entryId: string; decision: 'KEEP' | 'REVOKE'; comment?: string | null }): Promise<AccessDoc> {
+    return this.direct(principal, input.sub, 'access.reviewed', (doc, _id, now) => recordReview(doc, input.entryId, principal, input.decision, input.comment ?? null, now), {
+      entryId: input.entryId, decision: input.decision,
+    });
+  }
+
+  async accessReview(principal: Principal, staleDays: number): Promise<ReviewItem[]> {
+    if (!Number.isInteger(staleDays) || staleDays < 0) throw bad('staleDays', 'must be a whole number of days, 0 or more');
+    const [docs, usage] = await Promise.all([this.deps.store.listDocs(principal.tenant, ACCESS_ENVIRONMENT, 'assignment:'), this.deps.store.usage(principal.tenant)]);
+    const access = docs.map((d) => readAccessDoc(d.ref.id.slice('assignment:'.length), d.value));
+    return reviewItems(access, (id) => usage[id] ?? null, this.deps.now(), staleDays);
+  }
+
+  async accessOf(tenant: string, sub: string): Promise<AccessDoc> {
+    return (await this.deps.store.getDoc(tenant, { environment: ACCESS_ENVIRONMENT, id: `assignment:${sub}` }).then((d) => (d ? readAccessDoc(sub, d.value) : null))) ?? emptyAccessDoc(sub);
+  }
+
+  async proposePolicy(principal: Principal, input: { document: unknown; reason: string; ticket?: string | null }): Promise<ProposalOutcome> {
+    return this.done(principal, this.deps.governance.proposeAccess(principal, { type: 'policy' }, { reason: input.reason, ticket: input.ticket ?? null }, () => input.document as JsonValue));
+  }
+
+  now(): number {
+    return this.deps.now();
+  }
+
+  async policyInForce(tenant: string): Promise<PolicyDocument> {
+    return (await this.deps.state.policy(tenant)).policy;
+  }
+
+  /** The policy and the principal's stored access in force at `atMs`, ready to compile (explain(at:)). */
+  async accessAt(token: Principal, atMs: number): Promise<{ policy: PolicyDocument; options: CompileOptions }> {
+    const then = await this.deps.state.at(token.tenant, token.sub, atMs);
+    return { policy: then.policy.policy, options: this.deps.state.compileOptions(then.policy.policy, token, then.doc, atMs, false) };
+  }
+
+  /** Every stored version of the tenant's policy (version 0, the built-in default, first). */
+  async policyHistory(tenant: string): Promise<{ version: number; value: JsonValue; changedBy: string | null; changeId: string | null; at: string | null }[]> {
+    const stored = await this.deps.store.history(tenant, { environment: ACCESS_ENVIRONMENT, id: POLICY_DOC_ID });
+    return [
+      { version: 0, value: this.deps.state.fallbackPolicy as unknown as JsonValue, changedBy: null, changeId: null, at: null },
+      ...stored.map((d) => ({ version: d.version, value: d.value, changedBy: d.changedBy, changeId: d.changeId, at: d.at })),
+    ];
+  }
+
+  private read(sub: string, value: JsonValue | null): AccessDoc {
+    return value === null ? emptyAccessDoc(sub) : readAccessDoc(sub, value);
+  }
+
+  private async done(principal: Principal, outcome: Promise<ProposalOutcome>): Promise<ProposalOutcome> {
+    const r = await outcome;
+    this.deps.state.invalidate(principal.tenant);
+    return r;
+  }
+
+  /** An immediate change of an access document, committed with its audit record (retried on a lost race). */
+  private async direct(principal: Principal, sub: string, action: 'access.break-glass' | 'access.reviewed', build: (doc: AccessDoc, id: string, now: number) => AccessDoc | TransitionError, detail: Record<string, JsonValue>): Promise<AccessDoc> {
+    const ref = { environment: ACCESS_ENVIRONMENT, id: `assignment:${sub}` };
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const stored = await this.deps.store.getDoc(principal.tenant, ref);
+      const now = this.deps.now();
+      const id = this.deps.newId();
+      const next = orThrow(build(this.read(sub, stored?.value ?? null), id, now));
+      const at = new Date(now).toISOString();
+      const reason = typeof next.entries.at(-1)?.reason === 'string' && action === 'access.break-glass' ? next.entries.at(-1)!.reason : null;
+      const audit = { type: 'audit' as const, action, changeId: null, tenant: principal.tenant, environment: ACCESS_ENVIRONMENT, actor: principal.sub, at, detail: { ...detail, docId: ref.id, entryId: action === 'access.break-glass' ? id : (detail.entryId ?? null), reason } };
+      const ops = [{ type: 'put-doc' as const, doc: { ref, version: (stored?.version ?? 0) + 1, value: json(next), changedBy: principal.sub, changeId: null, at, reason } }, ...effectsToOps([audit], null, at)];
+      if ((await this.deps.store.commit(principal.tenant, ops)).ok) {
+        this.deps.state.invalidate(principal.tenant);
+        return next;
+      }
+    }
+    throw new GovernanceError({ code: 'CONFLICT', reason: 'NOT_OPEN', message: 'too many concurrent changes of this access; retry' });
+  }
+}
+
+function resolveWant(policy: PolicyDocument, input: RequestInput): { kind: 'role' | 'grant'; name: string } {
+  const given = [input.role, input.grant, input.permission].filter((v) => v);
+  if (given.length !== 1) throw bad('role', 'give exactly one of role, grant or permission');
+  if (input.role) return { kind: 'role', name: input.role };
+  if (input.grant) return { kind: 'grant', name: input.grant };
+  const [action, dataClass] = String(input.permission).split(':');
+  const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) => p.dataClasses.includes(dataClass ?? '') && p.actions.includes(action ?? '');
+  const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0];
+  if (grant) return { kind: 'grant', name: grant };
+  const roles = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries)).map(([n]) => n);
+  throw bad('permission', roles.length ? `no grant carries it: request one of the roles ${roles.join(', ')}` : 'no role or grant of the policy carries it');
+}
+
+function orThrow<T extends object>(v: T | TransitionError): T {
+  if ('code' in v && 'reason' in v && isTransitionError(v as never)) throw new GovernanceError(v as TransitionError);
+  return v as T;
+}
+
+const json = (v: unknown) => v as JsonValue;

@@ -1,0 +1,36 @@
+import { medicationRequestResource } from '../../../connectors/ehr/write/write-resources.js';
+import { medicationDraftSchema } from '../../governance/ehr-write-target.js';
+import type { ApplyEffect } from '../../governance/transition-result.js';
+import type { GovernanceStore } from '../../stores/governance-store.js';
+import type { GovernanceService } from '../governance-service.js';
+import type { WriteBackService } from './write-back-service.js';
+
+// The outbox's connector effect for an approved `ehr-write` change: writes the stored draft as the agent that
+// proposed it, with the approving clinicians in the Provenance. Idempotent by the draft id (a conditional create),
+// so the outbox may run it again after a crash. Other effects (connector settings) need no action here: connectors
+// read their governed settings when they act.
+
+export interface EhrWriteEffectDeps {
+  readonly store: GovernanceStore;
+  readonly governance: GovernanceService;
+  readonly writeBack: WriteBackService;
+}
+
+export function createEhrWriteEffect(deps: EhrWriteEffectDeps): (effect: ApplyEffect) => Promise<void> {
+  return async (effect) => {
+    if (effect.type !== 'apply-ehr-write') return;
+    const stored = await deps.store.getChange(effect.tenant, effect.changeId);
+    if (!stored) throw new Error('ehr-write: change not found');
+    const { change } = stored;
+    const value = effect.value as { patientId: string; promptTemplateVersion: string | null };
+    const draft = medicationDraftSchema.parse(await deps.governance.ehrDraft(effect.tenant, effect.environment, effect.draftId));
+    const resource = medicationRequestResource(value.patientId, draft, new Date().toISOString());
+    await deps.writeBack.write(
+      { tenant: effect.tenant, sub: change.requester.sub, kind: change.requester.kind },
+      { kind: 'create', resource },
+      `proposal:${effect.draftId}`,
+      { sub: change.requester.sub, kind: change.requester.kind, promptTemplateVersion: value.promptTemplateVersion, approvedBy: change.approvals.map((a) => a.sub) },
+      null,
+    );
+  };
+}

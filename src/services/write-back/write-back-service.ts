@@ -1,0 +1,90 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { ConnectorError } from '../../../connectors/common/connector-error.js';
+import type { FhirWriter, WriteResult } from '../../../connectors/ehr/write/fhir-writer.js';
+import type { WriteAuthor } from '../../../connectors/ehr/write/write-resources.js';
+import type { Principal } from '../../auth/principal.js';
+import type { AuditService } from '../../audit/audit-service.js';
+import { ClearanceError, ConflictError } from '../../errors/errors.js';
+import type { Environment } from '../../governance/environment.js';
+import type { GovernanceService } from '../governance-service.js';
+import { writeBackRefusal } from './write-back-gate.js';
+
+// Writes to the EHR on behalf of a principal who the policy already allowed: checks the governed gate (write-back
+// enabled in this gateway's environment, the connector's scopes, its emergency stop), writes through the FhirWriter
+// (conditional create / If-Match update, Provenance) and records an audit event naming what was written (never its
+// content). The audit record is written after the write; if it cannot be written the caller gets AUDIT_UNAVAILABLE.
+
+export interface WriteBackDeps {
+  readonly governance: GovernanceService;
+  readonly writer: FhirWriter;
+  readonly audit: AuditService;
+  readonly environment: Environment;
+  /** The tenant's FHIR base URL: the governed `integration.ehr.baseUrl` when set, else the deployment's. */
+  readonly baseUrlFor: (tenant: string) => Promise<string | null>;
+  readonly now: () => number;
+}
+
+export type WriteOperation = { readonly kind: 'create'; readonly resource: Resource } | { readonly kind: 'update'; readonly resource: Resource & { id: string }; readonly expectedVersion: string };
+
+export class WriteBackService {
+  constructor(private readonly deps: WriteBackDeps) {}
+
+  get environment(): Environment {
+    return this.deps.environment;
+  }
+
+  /** Throws FORBIDDEN (reason WRITE_BACK_DISABLED, CONNECTOR_STOPPED, SCOPE_NOT_CONFIGURED) when the gate is closed. */
+  async assertOpen(tenant: string, resourceType: string, interaction: 'c' | 'u'): Promise<void> {
+    const env = this.deps.environment;
+    const [enabled, scopes, stop] = await Promise.all([
+      this.deps.governance.currentSetting(tenant, 'integration.ehr.writeBackEnabled', env),
+      this.deps.governance.currentSetting(tenant, 'integration.ehr.scopes', env),
+      this.deps.governance.stopState(tenant, env, 'connector:ehr'),
+    ]);
+    const refusal = writeBackRefusal({ environment: env, enabled: enabled.value === true, stopped: stop.value.stopped, scopes: (scopes.value as string[]) ?? [] }, resourceType, interaction);
+    if (refusal) throw new ClearanceError('FORBIDDEN', refusal.message, { reason: refusal.reason, connector: 'ehr', environment: env });
+  }
+
+  async write(principal: Pick<Principal, 'tenant' | 'sub' | 'kind'>, op: WriteOperation, idempotencyKey: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
+    const tenant = principal.tenant;
+    await this.assertOpen(tenant, op.resource.resourceType, op.kind === 'create' ? 'c' : 'u');
+    const baseUrl = await this.deps.baseUrlFor(tenant);
+    if (!baseUrl) throw new ConnectorError('ehr', 'REJECTED', null, 'ehr: no FHIR base URL is configured for this tenant');
+    const target = { tenant, baseUrl };
+    const nowIso = new Date(this.deps.now()).toISOString();
+    let result: WriteResult;
+    try {
+      result =
+        op.kind === 'create'
+          ? await this.deps.writer.create(target, op.resource, idempotencyKey, author, nowIso)
+          : await this.deps.writer.update(target, op.resource, op.expectedVersion, idempotencyKey, author, nowIso);
+    } catch (e) {
+      if (e instanceof ConnectorError && e.kind === 'CONFLICT') throw new ConflictError('STALE_VERSION', e.message.replace(/^ehr: /, ''));
+      throw e;
+    }
+    await this.deps.audit.write(tenant, [
+      {
+        category: 'change',
+        at: nowIso,
+        tenant,
+        action: `ehr.${op.kind}`,
+        outcome: 'success',
+        actor: { sub: principal.sub, kind: principal.kind },
+        requestId,
+        changeId: null,
+        environment: this.deps.environment,
+        target: `ehr:${result.resourceType}/${result.id}`,
+        settingCategory: null,
+        risk: null,
+        status: result.created || op.kind === 'update' ? 'WRITTEN' : 'ALREADY_WRITTEN',
+        before: null,
+        after: null,
+        reason: null,
+        ticket: null,
+        approvals: [],
+        detail: { resourceType: result.resourceType, id: result.id, versionId: result.versionId, approvedBy: [...(author.approvedBy ?? [])] },
+      },
+    ]);
+    return result;
+  }
+}

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryRateLimiter } from '../../src/stores/memory-rate-limiter.js';
+import type { RateLimiter } from '../../src/stores/rate-limiter.js';
+import { createRedisRateLimiter, rateKey } from '../../src/stores/redis-rate-limiter.js';
+import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
+import { RedisServer } from '../support/redis-server.js';
+import { rateLimiterContract } from './rate-limiter-contract.js';
+
+let server: RedisServer;
+const limiters: RateLimiter[] = [];
+beforeAll(async () => {
+  server = await RedisServer.start();
+});
+afterAll(async () => {
+  await Promise.all(limiters.map((l) => l.close()));
+  await server.stop();
+});
+
+const keep = (l: RateLimiter) => (limiters.push(l), l);
+
+rateLimiterContract('memory', async () => keep(createMemoryRateLimiter()));
+rateLimiterContract('redis', async () => keep(createRedisRateLimiter(server.client(), { ownsClient: true })));
+
+describe('redis rate limiter', () => {
+  it('keys carry the scope as hash tag and always expire', async () => {
+    const l = keep(createRedisRateLimiter(server.client(), { ownsClient: true }));
+    const b = { scope: 'acme', name: 'p:expiry' };
+    expect(rateKey(b)).toBe('clr:{acme}:rl:p:expiry');
+    await l.hit(b, 5, 60_000);
+    const redis = server.client();
+    const ttl = await redis.pttl(rateKey(b));
+    expect(ttl).toBeGreaterThan(50_000);
+    // A counter left without expiry (e.g. written by hand) gets one on the next hit instead of refusing forever.
+    await redis.set(rateKey({ scope: 'acme', name: 'p:stuck' }), '999');
+    await l.hit({ scope: 'acme', name: 'p:stuck' }, 5, 60_000);
+    expect(await redis.pttl(rateKey({ scope: 'acme', name: 'p:stuck' }))).toBeGreaterThan(0);
+    redis.disconnect();
+  });
+
+  it('a Redis that went away is STORE_UNAVAILABLE, never a crash', async () => {
+    const dead = await RedisServer.start();
+    const client = dead.client();
+    client.on('error', () => {});
+    const l = createRedisRateLimiter(client, { ownsClient: false });
+    await l.hit({ scope: 'acme', name: 'x' }, 1, 1000);
+    await dead.stop();
+    await expect(l.hit({ scope: 'acme', name: 'x' }, 1, 1000)).rejects.toBeInstanceOf(StoreUnavailableError);
+    client.disconnect();
+  });
+});

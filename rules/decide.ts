@@ -160,20 +160,33 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       approvalPathOf: options.approvalPathOf,
     });
 
+  // A denial (owner, approval path, ready requestAccess input) is built only when someone reads it: hot paths such as
+  // masking an identifier per row only need the effect.
+  const deny = (make: () => Denial): Decision => {
+    let built: Denial | undefined;
+    return {
+      effect: 'DENY',
+      get denial() {
+        return (built ??= make());
+      },
+    };
+  };
+
   const decide = (request: AccessRequest, target?: RowTarget): Decision => {
     const key = keyOf(request.action, request.dataClass);
     if (target && target.tenant !== token.tenant) {
-      return { effect: 'DENY', denial: denial(request, 'tenant', 'the record belongs to another tenant.', target) };
+      return deny(() => denial(request, 'tenant', 'the record belongs to another tenant.', target));
     }
     const sources = effective.get(key);
     if (!sources?.length) {
-      if (blockedByScope.has(key)) return { effect: 'DENY', denial: denial(request, 'smart-scope', 'the token\'s SMART scopes do not cover it.') };
+      if (blockedByScope.has(key)) return deny(() => denial(request, 'smart-scope', 'the token\'s SMART scopes do not cover it.'));
       if (blockedByKind.has(key)) {
-        return { effect: 'DENY', denial: denial(request, 'principal-kind', `a principal of kind ${token.kind} cannot use the role that gives it.`) };
+        return deny(() => denial(request, 'principal-kind', `a principal of kind ${token.kind} cannot use the role that gives it.`));
       }
-      const grantOnly = !Object.values(policy.roles).some((r) => r.permissions.some((p) => p.dataClasses.includes(request.dataClass)));
-      if (grantOnly) return { effect: 'DENY', denial: denial(request, 'grant', 'it needs its own grant.') };
-      return { effect: 'DENY', denial: denial(request, 'role', 'none of your roles gives it.') };
+      return deny(() => {
+        const grantOnly = !Object.values(policy.roles).some((r) => r.permissions.some((p) => p.dataClasses.includes(request.dataClass)));
+        return grantOnly ? denial(request, 'grant', 'it needs its own grant.') : denial(request, 'role', 'none of your roles gives it.');
+      });
     }
     const best = sources.find((s) => s.scope === 'tenant') ?? sources[0]!;
     if (!target) {
@@ -181,7 +194,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       return { effect: 'ALLOW', scope: best.scope, via: best.via };
     }
     const used = sources.find((s) => covers(s, target));
-    if (!used) return { effect: 'DENY', denial: denial(request, 'department', 'the patient is outside your departments.', target) };
+    if (!used) return deny(() => denial(request, 'department', 'the patient is outside your departments.', target));
     if (used.patientId !== null) breakGlassUsed.add(used.patientId);
     if (used.entryId !== null) options.onGrantUsed?.(used.entryId);
     return { effect: 'ALLOW', scope: used.scope, via: used.via };

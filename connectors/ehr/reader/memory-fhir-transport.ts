@@ -67,12 +67,13 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
     const p = r.resourceType === 'Patient' ? r.id : patientOf(r);
     if (p) byTypeAndPatient.set(`${r.resourceType}|${p}`, [...(byTypeAndPatient.get(`${r.resourceType}|${p}`) ?? []), r]);
   }
-  // The data never changes, so each sort order is computed once per resource type and reused as a rank.
-  const ranks = new Map<string, Map<Resource, number>>();
-  const rankOf = (resourceType: string, sort: readonly string[]): Map<Resource, number> => {
+  // The data never changes, so each sort order is computed once per resource type: the sorted list serves unfiltered
+  // searches as is, and its ranks order filtered ones.
+  const ranks = new Map<string, { sorted: Resource[]; rank: Map<Resource, number> }>();
+  const rankOf = (resourceType: string, sort: readonly string[]): { sorted: Resource[]; rank: Map<Resource, number> } => {
     const key = `${resourceType}|${sort.join(',')}`;
-    let rank = ranks.get(key);
-    if (!rank) {
+    let entry = ranks.get(key);
+    if (!entry) {
       const sorted = [...(byType.get(resourceType) ?? [])].sort((a, b) => {
         for (const s of sort) {
           const desc = s.startsWith('-');
@@ -84,10 +85,10 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
         }
         return 0;
       });
-      rank = new Map(sorted.map((r, i) => [r, i]));
-      ranks.set(key, rank);
+      entry = { sorted, rank: new Map(sorted.map((r, i) => [r, i])) };
+      ranks.set(key, entry);
     }
-    return rank;
+    return entry;
   };
   return async (resourceType, params) => {
     // Start from the patient index when the search names patients, then narrow by every other parameter.
@@ -122,8 +123,8 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
       else throw new ConnectorError('ehr', 'REJECTED', 400, `memory transport: unsupported search parameter ${key}`);
     }
     if (sort.length) {
-      const rank = rankOf(resourceType, sort);
-      found = [...found].sort((a, b) => rank.get(a)! - rank.get(b)!);
+      const { sorted, rank } = rankOf(resourceType, sort);
+      found = found === byType.get(resourceType) ? sorted : [...found].sort((a, b) => rank.get(a)! - rank.get(b)!);
     }
     const page = found.slice(offset, offset + count);
     return { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: page.map((resource) => ({ resource })) };

@@ -172,7 +172,26 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     };
   };
 
+  // Rows of one patient share one guard object: their decisions are the same, so a list of N patients costs N
+  // decisions per data class, not one per field.
+  const byTarget = new WeakMap<RowTarget, Map<string, Decision>>();
   const decide = (request: AccessRequest, target?: RowTarget): Decision => {
+    if (!target) return decideOnce(request);
+    let cached = byTarget.get(target);
+    if (!cached) {
+      cached = new Map();
+      byTarget.set(target, cached);
+    }
+    const k = keyOf(request.action, request.dataClass);
+    let d = cached.get(k);
+    if (!d) {
+      d = decideOnce(request, target);
+      cached.set(k, d);
+    }
+    return d;
+  };
+
+  const decideOnce = (request: AccessRequest, target?: RowTarget): Decision => {
     const key = keyOf(request.action, request.dataClass);
     if (target && target.tenant !== token.tenant) {
       return deny(() => denial(request, 'tenant', 'the record belongs to another tenant.', target));

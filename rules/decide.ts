@@ -84,8 +84,15 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   const tokenRoles = standing === null ? [...token.roles] : token.roles.filter((r) => standing.some((s) => s.role === r));
   const standingDepartments = standing?.flatMap((s) => s.departments ?? token.departments) ?? null;
   const departments = standingDepartments === null ? [...token.departments] : token.departments.filter((d) => standingDepartments.includes(d));
+  // The same narrowing per environment of governed changes (an assignment scoped to STAGING counts only there).
+  const rolesOf = (s: Pick<StoredAccess, 'standing' | 'temporaryRoles'>) => {
+    const held = s.standing;
+    return [...new Set([...(held === null ? token.roles : token.roles.filter((r) => held.some((h) => h.role === r))), ...s.temporaryRoles.map((r) => r.role)])];
+  };
+  const byEnvironment = stored.byEnvironment;
   const principal: Principal = {
     ...token,
+    ...(byEnvironment ? { rolesByEnvironment: Object.fromEntries(Object.entries(byEnvironment).map(([env, s]) => [env, rolesOf(s)])) } : {}),
     roles: [...new Set([...tokenRoles, ...stored.temporaryRoles.map((r) => r.role)])],
     departments,
     grants: [...new Set([...token.grants, ...stored.temporaryGrants.map((g) => g.grant)])],

@@ -42,6 +42,10 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     ...all(['settingsCatalog', 'policyVersions', 'policyDiff'], read('configuration', false)),
     // Someone else's access and the access review: security and compliance (the audit readers).
     ...all(['accessOf', 'accessReview'], read('audit', false)),
+    // The message queues: counts only, of the whole tenant.
+    messageQueues: read('messaging', false),
+    // Connector configuration and health: configuration (credentials are never readable, only whether they are set).
+    ...all(['connectors', 'connector', 'connectorHealth'], read('configuration', false)),
   },
   // Every governed mutation first needs configuration read (a caller who may not even see settings is FORBIDDEN by the
   // shield, before the resolver runs). Who may propose, approve, reject, cancel or stop is then decided by the
@@ -59,7 +63,30 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     ...all(['assignRole', 'revokeRole', 'proposePolicy'], read('configuration', false)),
     ...all(['requestAccess', 'breakGlass'], authenticated),
     completeReview: read('audit', false),
+    // Messaging: the shield asks for messaging at all; the resolver then asks rules/decide.ts for `write` on
+    // `messaging` and `read` on `contact` for the patient's row.
+    ...all(['sendPatientMessage', 'routeInboundMessage'], read('messaging', false)),
+    // Billing actions: financial at all; the resolver asks rules/decide.ts for `write` on `financial` for the row.
+    ...all(['issueRefund', 'runBillingAutomation'], read('financial', false)),
+    // Connector configuration: settings are governed changes (governance decides who proposes and approves);
+    // credentials need `write` on `credentials`, asked by the resolver. testConnector calls only the governed URL.
+    ...all(['configureConnector', 'rotateConnectorSecret', 'testConnector'], read('configuration', false)),
   },
+  Connector: all(['id', 'environment', 'baseUrl', 'scopes', 'writeBackEnabled', 'writeBackMappings', 'credentials', 'stopped'], inherit('Query.connectors', 'Query.connector', 'ConfigureConnectorResult.connector')),
+  ConnectorCredentials: all(['configured', 'clientId', 'version', 'updatedAt', 'updatedBy'], inherit('Connector.credentials', 'Mutation.rotateConnectorSecret')),
+  ConfigureConnectorResult: all(['connector', 'changes', 'credentialsChanged'], inherit('Mutation.configureConnector')),
+  ConnectorSettingChange: all(['key', 'status', 'changeRequestId'], inherit('ConfigureConnectorResult.changes')),
+  ConnectorTest: all(['connectorId', 'environment', 'reachable', 'fhirVersion', 'software', 'supportedScopes', 'unsupportedScopes', 'error'], inherit('Mutation.testConnector')),
+  ConnectorHealth: all(['connector', 'circuit', 'calls', 'errors', 'errorRate', 'p50LatencyMs', 'lastError', 'lastErrorAt'], inherit('Query.connectorHealth')),
+  BillingAutomationRun: all(['dryRun', 'stopped', 'environment', 'actions'], inherit('Mutation.runBillingAutomation')),
+  BillingAutomationAction: all(
+    ['kind', 'patientId', 'accountId', 'invoiceId', 'amount', 'currency', 'daysOpen', 'rule', 'reminderDay', 'queue', 'failedPaymentAttempts', 'outcome', 'detail'],
+    inherit('BillingAutomationRun.actions'),
+  ),
+  RefundResult: all(['status', 'changeRequestId', 'invoiceId', 'amount', 'currency', 'threshold'], inherit('Mutation.issueRefund')),
+  MessageSendResult: all(['status', 'channel', 'templateId', 'locale', 'communicationId', 'failure'], inherit('Mutation.sendPatientMessage')),
+  InboundRoute: all(['queue', 'rule', 'emergency', 'action', 'matched', 'withinOfficeHours', 'communicationId'], inherit('Mutation.routeInboundMessage')),
+  MessageQueueCount: all(['queue', 'count'], inherit('Query.messageQueues')),
   EhrWriteResult: all(['resourceType', 'id', 'versionId', 'created'], inherit('Mutation.writeBackNote', 'Mutation.recordObservation', 'MedicationProposalResult.write')),
   MedicationProposalResult: all(['status', 'changeRequestId', 'write'], inherit('Mutation.proposeMedicationRequest', 'Mutation.approveMedicationProposal')),
   Setting: all(
@@ -154,7 +181,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     ...all(['medications', 'allergies'], read('medications')),
     encounters: read('encounters'),
     notes: read('notes'),
-    ...all(['coverage', 'claims', 'explanationOfBenefits'], read('financial')),
+    ...all(['coverage', 'claims', 'explanationOfBenefits', 'invoices', 'accountBalance'], read('financial')),
   },
   Address: all(['line', 'city', 'state', 'postalCode', 'country'], inherit('Patient.address')),
   ContactPoint: all(['system', 'value', 'use'], inherit('Patient.telecom')),
@@ -173,6 +200,8 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   Coverage: all(['id', 'payer', 'status', 'subscriberId', 'periodStart'], read('financial')),
   Claim: all(['id', 'status', 'type', 'created', 'provider', 'insurer', 'total', 'currency', 'patient'], read('financial')),
   ExplanationOfBenefit: all(['id', 'status', 'created', 'insurer', 'totalSubmitted', 'payment', 'currency'], read('financial')),
+  Invoice: all(['id', 'status', 'date', 'totalGross', 'totalNet', 'currency', 'refunded', 'failedPaymentAttempts'], read('financial')),
+  AccountBalance: all(['amount', 'currency', 'openInvoices'], read('financial')),
   PatientStatistics: all(['total', 'byGender', 'byAgeBand', 'suppressionThreshold'], read('aggregates', false)),
   StatisticsBucket: all(['label', 'count', 'suppressed'], inherit('PatientStatistics.byGender', 'PatientStatistics.byAgeBand')),
 };

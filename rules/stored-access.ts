@@ -35,6 +35,11 @@ export interface StoredAccess {
   readonly temporaryRoles: readonly StoredRole[];
   readonly temporaryGrants: readonly StoredGrant[];
   readonly breakGlass: readonly StoredBreakGlass[];
+  /**
+   * The same standing and temporary roles, per environment of governed changes (entries carry `environments`):
+   * the roles above are PRODUCTION's (data reads); a STAGING-only assignment counts for STAGING changes only.
+   */
+  readonly byEnvironment?: Readonly<Record<string, Pick<StoredAccess, 'standing' | 'temporaryRoles'>>>;
 }
 
 export const NO_STORED_ACCESS: StoredAccess = { standing: null, temporaryRoles: [], temporaryGrants: [], breakGlass: [] };

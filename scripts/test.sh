@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what the tests need on a fresh Debian machine, then typechecks,
-# lints and runs every test. Needs root or sudo only when redis-server is missing.
+# lints and runs every test. Needs root or sudo only when redis-server or chromium is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +15,19 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
 
+# Real headless Chromium for the console's end-to-end tests: Debian's package, driven by playwright-core (never a
+# browser that a test tool downloads).
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
 npx tsc --noEmit -p .
+npx tsc --noEmit -p console
 npx eslint . --max-warnings 0
+# The approver console, built fresh: test/e2e drives what the gateway serves from console/dist.
+npm run -s build:console
 
 mkdir -p test-artifacts
 status=0

@@ -8,6 +8,7 @@ import type {
   EncounterRow,
   ExplanationOfBenefitRow,
   ImmunizationRow,
+  InvoiceRow,
   MedicationRequestRow,
   ObservationRow,
   PatientRow,
@@ -54,6 +55,8 @@ export interface EhrReader {
   coverage(patient: PatientRow): Promise<CoverageRow[]>;
   claims(patient: PatientRow): Promise<ClaimRow[]>;
   explanationOfBenefits(patient: PatientRow): Promise<ExplanationOfBenefitRow[]>;
+  /** Newest first; an open balance is computed from them (mapping/invoice-rows.ts). */
+  invoices(patient: PatientRow): Promise<InvoiceRow[]>;
   /** Anonymized counts; buckets under `suppressionThreshold` have count null and suppressed true. */
   statistics(suppressionThreshold: number): Promise<PatientStatisticsRow>;
 }

@@ -31,6 +31,7 @@ import { hasSensitiveLabel } from './sensitivity.js';
 // `sensitive` comes from the row's own security labels (https://hl7.org/fhir/R4/security-labels.html).
 
 export { toClaimRow, toCoverageRow, toExplanationOfBenefitRow } from './mapping/billing-rows.js';
+export { toInvoiceRow } from './mapping/invoice-rows.js';
 export { referenceId } from './mapping/fhir-values.js';
 
 const DEPARTMENT_REFERENCE = /^Organization\/dept-([A-Za-z0-9-]+)$/;
@@ -64,6 +65,12 @@ function identifierValue(patient: Patient, typeCode: string, system?: string): s
   return found?.value ?? null;
 }
 
+/** The preferred (else first) Patient.communication language code, e.g. `es` or `en-US`. */
+function preferredLanguage(patient: Patient): string | null {
+  const communication = patient.communication?.find((c) => c.preferred) ?? patient.communication?.[0];
+  return communication?.language.coding?.find((c) => c.code)?.code ?? null;
+}
+
 export function toPatientRow(tenant: string, patient: Patient): PatientRow {
   const id = patient.id ?? '';
   const department = departmentFromReference(patient.managingOrganization?.reference);
@@ -83,6 +90,7 @@ export function toPatientRow(tenant: string, patient: Patient): PatientRow {
       country: orNull(address.country),
     })),
     telecom: (patient.telecom ?? []).map((contact) => ({ system: orNull(contact.system), value: orNull(contact.value), use: orNull(contact.use) })),
+    language: preferredLanguage(patient),
     // v2-0203 identifier types (https://terminology.hl7.org/CodeSystem-v2-0203.html): MR and SS.
     mrn: identifierValue(patient, 'MR'),
     ssn: identifierValue(patient, 'SS', 'http://hl7.org/fhir/sid/us-ssn'),

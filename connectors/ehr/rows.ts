@@ -38,6 +38,8 @@ export interface PatientRow extends Row {
   readonly department: string | null;
   readonly address: AddressRow[];
   readonly telecom: ContactPointRow[];
+  /** Preferred language (BCP-47, e.g. `es`) from Patient.communication; picks the message template's translation. */
+  readonly language: string | null;
   /** Unmasked values: the resolver masks them unless the caller holds the identifiers grant. */
   readonly mrn: string | null;
   readonly ssn: string | null;
@@ -130,6 +132,29 @@ export interface ExplanationOfBenefitRow extends Row {
   readonly totalSubmitted: number | null;
   readonly payment: number | null;
   readonly currency: string | null;
+}
+
+export interface InvoiceRow extends Row {
+  /** issued (open), balanced (paid), cancelled... */
+  readonly status: string | null;
+  readonly date: string | null;
+  readonly totalGross: number | null;
+  /** What the patient owes on it, refunds already taken off. */
+  readonly totalNet: number | null;
+  readonly currency: string | null;
+  /** Refunds recorded on it (discount price components). */
+  readonly refunded: number;
+  readonly accountId: string | null;
+  /** Failed automatic payment attempts (billing.failedPaymentEscalation reads it). */
+  readonly failedPaymentAttempts: number;
+}
+
+/** The patient's open balance: the issued invoices' totalNet. */
+export interface AccountBalanceRow {
+  readonly guard: RowGuard;
+  readonly amount: number;
+  readonly currency: string;
+  readonly openInvoices: number;
 }
 
 export interface StatisticsBucketRow {

@@ -1,6 +1,8 @@
 import type { Bundle, Claim, Condition, Encounter, ExplanationOfBenefit, MedicationRequest, Patient, Resource } from '@medplum/fhirtypes';
 import { readFile, readdir } from 'node:fs/promises';
 import { accountForPatient, coverageForPatient } from './seed/billing.js';
+import { addSampleEmail } from './seed/contact-email.js';
+import { invoicesForPatient } from './seed/invoices.js';
 import { departmentForPatient, departmentName, departmentOrganizationId, departmentOrganizations } from './seed/departments.js';
 import { progressNoteForPatient } from './seed/progress-note.js';
 import { putBatch, toPutBundle } from './seed/put-bundle.js';
@@ -9,7 +11,7 @@ import { labelSensitiveCondition, syntheticSensitiveCondition } from './seed/sen
 // What the embedded FHIR server is loaded with: the Synthea bundles under fixtures/synthea/, turned into PUT
 // batches that keep Synthea's ids, plus what the product needs and Synthea lacks (fixtures/synthea/README.md,
 // "How Clearance uses these files"): department Organizations and Patient.managingOrganization, sensitivity
-// labels, Coverage, Account and a progress note per patient. Pure apart from reading the fixture files.
+// labels, Coverage, Account, Invoices, a progress note and a sample email address per patient. Pure apart from reading the fixture files.
 
 export { syntheticPatients } from './seed/synthetic-patients.js';
 export { DEPARTMENT_CODES, departmentForPatient } from './seed/departments.js';
@@ -37,6 +39,7 @@ export function seedPatientBundle(bundle: Bundle): Bundle {
 
   const department = departmentForPatient(patient.id);
   patient.managingOrganization = { reference: `Organization/${departmentOrganizationId(department)}`, display: departmentName(department) };
+  addSampleEmail(patient);
   for (const resource of resources) labelSensitiveCondition(resource);
 
   const conditions: Condition[] = ofType(resources, 'Condition');
@@ -48,10 +51,12 @@ export function seedPatientBundle(bundle: Bundle): Bundle {
   const medications: MedicationRequest[] = ofType(resources, 'MedicationRequest');
 
   const coverage = coverageForPatient(patient, claims);
+  const account = accountForPatient(patient, coverage, claims, eobs);
   const added: Resource[] = [
     ...(synthetic ? [synthetic] : []),
     ...(coverage ? [coverage] : []),
-    accountForPatient(patient, coverage, claims, eobs),
+    account,
+    ...invoicesForPatient(patient, account, claims, eobs),
     progressNoteForPatient(patient, encounters, conditions, medications),
   ];
   return { ...put, entry: [...(put.entry ?? []), ...(putBatch(added).entry ?? [])] };

@@ -100,6 +100,7 @@ export function recordEvents(body: AuditRecordBody): AuditEvent[] {
 const targetOf = (change: ChangeRequest) => {
   const t = change.target;
   if (t.type === 'assignment' || t.type === 'access-request' || t.type === 'policy') return accessDocId(t);
+  if (t.type === 'refund') return `refund:${t.refundId}`;
   return t.type === 'setting' ? `setting:${t.key}` : t.type === 'ehr-write' ? `ehr-write:${t.draftId}` : `stop:${t.target}`;
 };
 

@@ -15,4 +15,10 @@ export interface Principal {
   readonly scopes: readonly string[] | null;
   /** Extra grants named in the policy document (for example `sensitive`), from the `grants` claim. */
   readonly grants: readonly string[];
+  /**
+   * Effective roles per environment of governed changes (`STAGING`, `PRODUCTION`), when stored assignments are
+   * scoped to environments (rules/decide.ts builds it); absent, or an environment missing: `roles` count there.
+   * Read through src/governance/environment-roles.ts.
+   */
+  readonly rolesByEnvironment?: Readonly<Record<string, readonly string[]>>;
 }

@@ -1,18 +1,50 @@
 import { envField } from './env-field.js';
-import { oneOf } from './env-parsers.js';
+import { integer, oneOf, text, url } from './env-parsers.js';
 
 // Configuration of the acting connectors: which environment's governed settings (write-back enabled, the
-// connector's scopes and base URL) this gateway obeys. Parsed by config.ts with every other variable.
+// connector's scopes and base URL) this gateway obeys, and where patient messages go out (SMTP for email, an HTTP
+// SMS provider). Parsed by config.ts with every other variable. What a connector may do stays governed (settings);
+// only where its deployment-level peers live is configured here.
 
 export const CONNECTOR_ENV = {
   GATEWAY_ENVIRONMENT: envField(oneOf(['STAGING', 'PRODUCTION'] as const)),
+  SMTP_URL: envField(url(['smtp:', 'smtps:'])),
+  SMTP_FROM: envField(text),
+  SMS_PROVIDER_URL: envField(url(['https:', 'http:'])),
+  MESSAGING_TIMEOUT_MS: envField(integer(1, 120_000)),
 };
+
+export interface MessagingConfig {
+  /** null: embedded mode delivers email nowhere (nodemailer jsonTransport); production refuses to send. */
+  readonly smtpUrl: string | null;
+  readonly from: string;
+  /** null: embedded mode accepts SMS and delivers nowhere; production refuses to send. */
+  readonly smsProviderUrl: string | null;
+  readonly timeoutMs: number;
+}
 
 export interface ConnectorConfig {
   /** The environment this gateway serves (default PRODUCTION: the stricter approval rules govern it). */
   readonly environment: 'STAGING' | 'PRODUCTION';
+  readonly messaging: MessagingConfig;
 }
 
-export function connectorConfig(e: { GATEWAY_ENVIRONMENT?: 'STAGING' | 'PRODUCTION' | undefined }): ConnectorConfig {
-  return { environment: e.GATEWAY_ENVIRONMENT ?? 'PRODUCTION' };
+interface ConnectorEnv {
+  GATEWAY_ENVIRONMENT?: 'STAGING' | 'PRODUCTION' | undefined;
+  SMTP_URL?: string | undefined;
+  SMTP_FROM?: string | undefined;
+  SMS_PROVIDER_URL?: string | undefined;
+  MESSAGING_TIMEOUT_MS?: number | undefined;
+}
+
+export function connectorConfig(e: ConnectorEnv): ConnectorConfig {
+  return {
+    environment: e.GATEWAY_ENVIRONMENT ?? 'PRODUCTION',
+    messaging: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.SMTP_FROM ?? 'Clearance <no-reply@clearance.local>',
+      smsProviderUrl: e.SMS_PROVIDER_URL ?? null,
+      timeoutMs: e.MESSAGING_TIMEOUT_MS ?? 10_000,
+    },
+  };
 }

@@ -42,8 +42,9 @@ export function pathFor(
   environment: Environment,
   risk: Risk,
   requesterKind: PrincipalKind,
+  agentAlone = false,
 ): ApprovalPath {
-  const requirement = requirementForProposal(rules, environment, risk, requesterKind);
+  const requirement = requirementForProposal(rules, environment, risk, requesterKind, agentAlone);
   const approvers = [...new Set([...approverFunctionsFor(rules, target.category, target.ownerFunction, requirement), ...(target.extraApprovers ?? [])])];
   return describePath(environment, risk, requirement, approvers);
 }

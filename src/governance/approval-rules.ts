@@ -141,10 +141,13 @@ export function requirementFor(rules: ApprovalRules, environment: Environment, r
   return rules.requirements[environment][risk];
 }
 
-/** The requirement for one proposal: the rule, raised to one owner-function approval for an AI agent's proposal. */
-export function requirementForProposal(rules: ApprovalRules, environment: Environment, risk: Risk, requesterKind: PrincipalKind): ApprovalRequirement {
+/**
+ * The requirement for one proposal: the rule, raised to one owner-function approval for an AI agent's proposal,
+ * unless the agent's governed autonomy lets it do this action alone (agentMayActAlone in agent-autonomy.ts).
+ */
+export function requirementForProposal(rules: ApprovalRules, environment: Environment, risk: Risk, requesterKind: PrincipalKind, agentAlone = false): ApprovalRequirement {
   const base = requirementFor(rules, environment, risk);
-  if (requesterKind !== 'agent' || !rules.agentProposalsNeedApproval || base.requiredApprovals > 0) return base;
+  if (requesterKind !== 'agent' || agentAlone || !rules.agentProposalsNeedApproval || base.requiredApprovals > 0) return base;
   return { ...base, requiredApprovals: 1, ownerFunctionRequired: true };
 }
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { ACCESS_SCHEMA, POLICY_RISK, POLICY_SCHEMA, accessEditors, accessRequestRules, assignmentRules, type DynamicTargetRules } from './access-target.js';
-import { editorRolesFor, type ApprovalRules } from './approval-rules.js';
+import { editorRolesFor, type ApprovalRequirement, type ApprovalRules } from './approval-rules.js';
 import { CATEGORY_OWNER, type Category, type Environment, type Risk } from './environment.js';
 import { DEFAULT_STOP_POLICY, parseStopTarget, resumeValueSchema, type StopPolicy } from './emergency-target.js';
 import type { JsonValue } from './json.js';
 import { EHR_WRITE_TARGET, ehrWriteValueSchema } from './ehr-write-target.js';
+import { REFUND_TARGET, refundApproval, refundValueSchema } from './refund-target.js';
 import { findSetting, type Problem } from './setting-catalog.js';
 
 // What a governed change changes. One mutation path for all of them: a setting, the resume of a stopped target,
@@ -16,6 +17,8 @@ export const changeTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('emergency-resume'), target: z.string().min(1) }),
   /** A clinical write an AI agent proposed (connectors/ehr): the draft id names the stored draft it writes. */
   z.strictObject({ type: z.literal('ehr-write'), draftId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
+  /** A refund on an invoice (issueRefund): the refund id derives from the invoice and the caller's key. */
+  z.strictObject({ type: z.literal('refund'), refundId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
   /** A principal's role assignments and grants, changed by security (assignRole/revokeRole). */
   z.strictObject({ type: z.literal('assignment'), sub: z.string().min(1) }),
   /** The same document, changed by its subject asking for time-limited access (requestAccess). */
@@ -36,6 +39,8 @@ export interface TargetDescriptor {
   readonly editorRoles: readonly string[];
   /** Value-dependent rules of access targets (risk of a widening, self-assignment...). */
   readonly dynamic?: DynamicTargetRules;
+  /** A target whose approval path is its own (refunds: finance only, by amount), instead of the rules' by risk. */
+  readonly approvalOf?: (value: JsonValue, environment: Environment) => { readonly requirement: ApprovalRequirement; readonly approverFunctions: readonly string[] };
 }
 
 export type DescribeResult = { readonly ok: true; readonly descriptor: TargetDescriptor } | { readonly ok: false; readonly problems: Problem[] };
@@ -79,6 +84,8 @@ export function describeTarget(target: ChangeTarget, rules: ApprovalRules, stopP
     }
     case 'ehr-write':
       return { ok: true, descriptor: { target, ...EHR_WRITE_TARGET, schema: ehrWriteValueSchema } };
+    case 'refund':
+      return { ok: true, descriptor: { target, ...REFUND_TARGET, schema: refundValueSchema, approvalOf: refundApproval } };
   }
 }
 
@@ -91,6 +98,8 @@ export function targetLabel(target: ChangeTarget): string {
       return `resume ${target.target}`;
     case 'ehr-write':
       return `ehr-write ${target.draftId}`;
+    case 'refund':
+      return `refund ${target.refundId}`;
     case 'assignment':
       return `assignment ${target.sub}`;
     case 'access-request':

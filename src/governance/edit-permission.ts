@@ -1,16 +1,27 @@
 import type { Principal } from '../auth/principal.js';
 import type { TargetDescriptor } from './change-target.js';
 import { targetLabel } from './change-target.js';
+import type { Environment } from './environment.js';
+import { describeElsewhere, rolesIn, rolesOnlyElsewhere } from './environment-roles.js';
 import type { FunctionsOf } from './functions.js';
 
 // Who may propose a change of a target: the one function the proposal path, the settings catalog and explain all
-// ask, so a control is never shown as editable where proposing would then be refused.
+// ask, so a control is never shown as editable where proposing would then be refused. With an environment, only
+// the roles that count in that environment (environment-roles.ts) make an editor.
 
-export type EditCheck = { readonly ok: true; readonly roleUsed: string } | { readonly ok: false; readonly message: string };
+export type EditCheck =
+  | { readonly ok: true; readonly roleUsed: string }
+  | { readonly ok: false; readonly reason: 'NOT_AN_EDITOR' | 'ROLE_NOT_IN_ENVIRONMENT'; readonly message: string };
 
-export function editCheck(d: TargetDescriptor, principal: Pick<Principal, 'roles'>): EditCheck {
-  const roleUsed = principal.roles.find((r) => d.editorRoles.includes(r));
-  return roleUsed ? { ok: true, roleUsed } : { ok: false, message: `${targetLabel(d.target)} may be changed by: ${d.editorRoles.join(', ')}` };
+export function editCheck(d: TargetDescriptor, principal: Pick<Principal, 'roles' | 'rolesByEnvironment'>, environment?: Environment): EditCheck {
+  const roles = environment ? rolesIn(principal, environment) : principal.roles;
+  const roleUsed = roles.find((r) => d.editorRoles.includes(r));
+  if (roleUsed) return { ok: true, roleUsed };
+  const elsewhere = environment ? rolesOnlyElsewhere(principal, environment).filter((r) => d.editorRoles.includes(r)) : [];
+  if (environment && elsewhere.length > 0) {
+    return { ok: false, reason: 'ROLE_NOT_IN_ENVIRONMENT', message: `your assignment of ${elsewhere.map((r) => describeElsewhere(principal, r)).join(', ')} does not cover ${environment}: ${targetLabel(d.target)} in ${environment} may be changed by: ${d.editorRoles.join(', ')}` };
+  }
+  return { ok: false, reason: 'NOT_AN_EDITOR', message: `${targetLabel(d.target)} may be changed by: ${d.editorRoles.join(', ')}` };
 }
 
 /** The role that owns a target: the first editor role of its owner function (else its first editor role). */

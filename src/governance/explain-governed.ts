@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { DEFAULT_REQUEST_MINUTES } from '../../rules/denial.js';
 import { explanation, type Explanation } from '../../rules/explanation.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
+import { agentActionOf, agentMayActAlone } from './agent-autonomy.js';
 import { accessRequestPath, pathFor } from './approval-path.js';
 import type { ApprovalRules } from './approval-rules.js';
 import { describeTarget, type ChangeTarget } from './change-target.js';
@@ -10,6 +11,7 @@ import { stopRolesFor } from './emergency-stop.js';
 import { DEFAULT_STOP_POLICY, type StopPolicy } from './emergency-target.js';
 import type { Environment } from './environment.js';
 import type { FunctionsOf } from './functions.js';
+import type { JsonValue } from './json.js';
 import { proposalExplanation } from './refusal-explanation.js';
 
 // `explain` for governed actions, decided by the functions the actions themselves use (describeTarget, editCheck,
@@ -27,6 +29,8 @@ export interface GovernedExplainInput {
   readonly stopPolicy?: StopPolicy;
   /** For role:assign: who would get the role. */
   readonly sub?: string | null;
+  /** For an agent principal: the autonomy in force for it in `environment` (agent-autonomy.ts, effectiveAutonomy). */
+  readonly agentAutonomy?: JsonValue | null;
 }
 
 /** null when the action is not a governed action of the vocabulary. */
@@ -85,10 +89,12 @@ function governed(input: GovernedExplainInput, target: ChangeTarget, editorsRule
   if (!described.ok) return explanation({ action, decision: 'DENY', rule: editorsRule, policyVersion: policy.version, at, reason: 'UNKNOWN_TARGET', message: described.problems.map((p) => p.message).join('; ') });
   const d = described.descriptor;
   const why = proposalExplanation(d, environment, rules, principal.kind, input.functionsOf);
-  const edit = editCheck(d, principal);
+  const edit = editCheck(d, principal, environment);
   const common = { action, policyVersion: policy.version, at, ownerRole: why.ownerRole, ownerFunction: d.ownerFunction, approvalPath: why.approvalPath };
-  if (!edit.ok) return explanation({ ...common, decision: 'DENY', rule: editorsRule, reason: 'NOT_AN_EDITOR', failedScope: 'editor', requestAccess: why.requestAccess, message: `${edit.message}.` });
-  const path = pathFor(rules, d, environment, d.risk[environment], principal.kind);
+  if (!edit.ok) return explanation({ ...common, decision: 'DENY', rule: editorsRule, reason: edit.reason, failedScope: edit.reason === 'ROLE_NOT_IN_ENVIRONMENT' ? 'environment' : 'editor', requestAccess: why.requestAccess, message: `${edit.message}.` });
+  // An agent: the same autonomy decision proposeChange makes (setting values are not known here, only the action).
+  const alone = agentMayActAlone(principal.kind, input.agentAutonomy, target.type === 'setting' ? agentActionOf(d.target, null) : null).alone;
+  const path = pathFor(rules, d, environment, d.risk[environment], principal.kind, alone);
   return path.requiredApprovals > 0
     ? explanation({ ...common, decision: 'NEEDS_APPROVAL', rule: `approval-rules:${environment}/${path.risk}`, via: `role:${edit.roleUsed}`, message: `You may propose it; it applies after ${path.summary}.` })
     : explanation({ ...common, decision: 'ALLOW', rule: `approval-rules:${environment}/${path.risk}`, via: `role:${edit.roleUsed}`, message: 'You may change it; it applies at once.' });

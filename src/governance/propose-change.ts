@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
+import { agentActionOf, agentMayActAlone } from './agent-autonomy.js';
 import { approverFunctionsFor, reasonRequired, requirementForProposal, type ApprovalRules } from './approval-rules.js';
 import type { ChangeCommon, ChangeOrigin, ChangeRequest } from './change-request.js';
 import { describeTarget, targetLabel, type ChangeTarget } from './change-target.js';
@@ -7,6 +8,7 @@ import { diffJson } from './diff.js';
 import { editCheck } from './edit-permission.js';
 import type { StopPolicy } from './emergency-target.js';
 import { toEpochMs, toIso, type Environment, type Instant } from './environment.js';
+import { inEnvironment } from './environment-roles.js';
 import type { FunctionsOf } from './functions.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import { validateAgainst } from './setting-catalog.js';
@@ -39,19 +41,26 @@ export interface ProposeChangeInput {
   readonly stopPolicy?: StopPolicy;
   /** The policy document in force: needed to describe access targets (assignments, access requests, the policy). */
   readonly policy?: PolicyDocument;
+  /**
+   * For an agent requester: the autonomy value in force for it in this environment (agent-autonomy.ts,
+   * effectiveAutonomy). Absent: nothing alone, every proposal of the agent waits for a human.
+   */
+  readonly agentAutonomy?: JsonValue | null;
 }
 
 const MAX_TICKET = 200;
 const MAX_REASON = 2_000;
 
 export function proposeChange(input: ProposeChangeInput): TransitionResult {
-  const { requester, environment, rules } = input;
+  const { environment, rules } = input;
+  // Only the roles whose assignment covers this environment count (environment-roles.ts).
+  const requester = inEnvironment(input.requester, environment);
   if (requester.tenant !== input.tenant) return refuse('FORBIDDEN', 'WRONG_TENANT', 'the change belongs to another tenant');
   const described = describeTarget(input.target, rules, input.stopPolicy, input.policy);
   if (!described.ok) return refuse('NOT_FOUND', 'UNKNOWN_TARGET', described.problems.map((p) => p.message).join('; '), described.problems);
   const d = described.descriptor;
-  const editable = editCheck(d, requester);
-  if (!editable.ok) return refuse('FORBIDDEN', 'NOT_AN_EDITOR', editable.message);
+  const editable = editCheck(d, input.requester, environment);
+  if (!editable.ok) return refuse('FORBIDDEN', editable.reason, editable.message);
   const validated = validateAgainst(d.schema, input.newValue);
   if (!validated.ok) return badInput('INVALID_VALUE', validated.problems);
   const vetoed = d.dynamic?.vet?.(requester, input.current.value, validated.value, input.now);
@@ -69,7 +78,9 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
   if (jsonEqual(current.value, validated.value)) return badInput('NO_CHANGE', [{ path: 'value', message: 'is the current value: nothing to change' }]);
 
   const now = toIso(input.now);
-  const requirement = requirementForProposal(rules, environment, risk, requester.kind);
+  const alone = agentMayActAlone(requester.kind, input.agentAutonomy, agentActionOf(d.target, validated.value)).alone;
+  const own = d.approvalOf?.(validated.value, environment);
+  const requirement = own?.requirement ?? requirementForProposal(rules, environment, risk, requester.kind, alone);
   const common: ChangeCommon = {
     id: input.id,
     tenant: input.tenant,
@@ -88,9 +99,9 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
     after: validated.value,
     diff: diffJson(current.value, validated.value),
     requirement,
-    approverFunctions: [
-      ...new Set([...approverFunctionsFor(rules, d.category, d.ownerFunction, requirement), ...(d.dynamic?.extraApproversOf?.(current.value, validated.value, input.now) ?? [])]),
-    ],
+    approverFunctions: own
+      ? [...own.approverFunctions]
+      : [...new Set([...approverFunctionsFor(rules, d.category, d.ownerFunction, requirement), ...(d.dynamic?.extraApproversOf?.(current.value, validated.value, input.now) ?? [])])],
     createdAt: now,
     expiresAt: toIso(toEpochMs(now) + ttlMs),
     updatedAt: now,

@@ -6,7 +6,8 @@ import { settingValueSchemas as v } from './setting-values.js';
 // The catalog of governed settings. A setting lives per tenant and environment; its definition says who owns it,
 // how risky a change is in each environment, what a valid value is and what it is before anyone sets it.
 //
-// Keys are dotted. Most are fixed (`billing.refundThreshold`). Two families are keyed by an id:
+// Keys are dotted. Most are fixed (`billing.refundThreshold`). Three families are keyed by an id:
+// - `ai.agentAutonomy.<agentId>`: what one AI agent may do alone (agent-autonomy.ts); unset, `ai.agentAutonomy` counts.
 // - `ai.promptTemplate.<templateId>`: one prompt template per id (`ai.promptTemplate.triage`).
 // - `integration.<connectorId>.<field>`: per-connector settings, field one of baseUrl, scopes, writeBackEnabled,
 //   writeBackMappings. The EHR connector's id is `ehr`, so `integration.ehr.writeBackEnabled` is its write-back
@@ -52,7 +53,7 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
   def('billing.refundThreshold', { category: 'billing-automation', description: 'Refunds above this amount queue for approval', risk: risk('MEDIUM', 'HIGH'), schema: v.money, defaultValue: { amount: 100, currency: 'USD' } }),
   def('billing.autoCollectionThreshold', { category: 'billing-automation', description: 'Balances up to this amount are collected automatically', risk: risk('MEDIUM', 'HIGH'), schema: v.money, defaultValue: { amount: 250, currency: 'USD' } }),
   def('billing.failedPaymentEscalation', { category: 'billing-automation', description: 'When and where a failed payment escalates', risk: risk('LOW', 'MEDIUM'), schema: v.failedPaymentEscalation, defaultValue: { afterAttempts: 3, escalateTo: 'billing', pauseAutoCollection: true } }),
-  def('messaging.templates', { category: 'messaging', description: 'Patient message templates by id', risk: risk('LOW', 'MEDIUM'), schema: v.messagingTemplates, defaultValue: { 'appointment-reminder': { locale: 'en', channel: 'sms', body: 'Reminder: you have an appointment on {{date}}.' } } }),
+  def('messaging.templates', { category: 'messaging', description: 'Patient message templates by id', risk: risk('LOW', 'MEDIUM'), schema: v.messagingTemplates, defaultValue: { 'appointment-reminder': { locale: 'en', channel: 'sms', subject: 'Appointment reminder', body: 'Reminder: you have an appointment on {{date}}.', translations: { es: { subject: 'Recordatorio de cita', body: 'Recordatorio: tiene una cita el {{date}}.' } } }, 'payment-reminder': { locale: 'en', channel: 'email', subject: 'Payment reminder', body: 'Your invoice of {{date}} has {{amount}} open. Reply to this message with any question.', translations: { es: { subject: 'Recordatorio de pago', body: 'Su factura del {{date}} tiene {{amount}} pendiente. Responda a este mensaje con cualquier pregunta.' } } } } }),
   def('messaging.channels', { category: 'messaging', description: 'Channels patients may be reached on', risk: risk('LOW', 'MEDIUM'), schema: v.channels, defaultValue: ['sms', 'email'] }),
   def('messaging.officeHours', { category: 'messaging', description: 'When staffed queues answer', risk: risk('LOW', 'LOW'), schema: v.officeHours, defaultValue: { timezone: 'America/New_York', weekly: ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, open: '08:00', close: '17:00' })) } }),
   def('messaging.routingRules', { category: 'messaging', description: 'Rules that choose a queue for an inbound message (incl. language)', risk: risk('LOW', 'MEDIUM'), schema: v.routingRules, defaultValue: [{ match: { keywords: ['refill'] }, queue: 'nurse-triage' }, { match: { keywords: ['bill', 'invoice'] }, queue: 'billing' }] }),
@@ -65,6 +66,9 @@ export const CONNECTOR_FIELDS = ['baseUrl', 'scopes', 'writeBackEnabled', 'write
 export type ConnectorField = (typeof CONNECTOR_FIELDS)[number];
 
 export const SETTING_TEMPLATES: readonly SettingTemplate[] = [
+  // Per agent (`ai.agentAutonomy.triage-bot`): what that agent may do alone; unset, the tenant-wide ai.agentAutonomy
+  // counts (src/governance/agent-autonomy.ts). HIGH everywhere, owned by clinical: autonomy is a governed change.
+  family('ai.agentAutonomy.', '', { category: 'ai-behavior', description: 'What one AI agent may do on its own', risk: risk('HIGH', 'HIGH'), schema: v.agentAutonomy, defaultValue: { level: 'draft-only', allowedActions: [] } }),
   family('ai.promptTemplate.', '', { category: 'ai-behavior', description: 'A prompt template', risk: risk('MEDIUM', 'HIGH'), schema: v.promptTemplate, defaultValue: { text: 'You are a careful clinical assistant. Escalate anything urgent to a clinician.', variables: [] } }),
   family('integration.', '.baseUrl', { category: 'integration', description: 'FHIR base URL of the connector (null: not configured)', risk: risk('MEDIUM', 'HIGH'), schema: v.baseUrl, defaultValue: null }),
   family('integration.', '.scopes', { category: 'integration', description: 'SMART v2 scopes the connector requests', risk: risk('MEDIUM', 'HIGH'), schema: v.smartScopes, defaultValue: ['patient/Patient.rs'] }),

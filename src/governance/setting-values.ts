@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { placeholdersOf } from '../../connectors/messaging/template-render.js';
 
 // The zod schemas of setting values, one per kind of setting. Messages are written for people: a bad value is
 // reported as "value.threshold: must be between 0 and 1" (see validateSettingValue in setting-catalog.ts).
@@ -27,6 +28,8 @@ const money = z.strictObject({
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
 const QUEUES = ['nurse-triage', 'front-desk', 'billing'] as const;
+const locale = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as en or es-US');
+const placeholderSet = (s: string) => placeholdersOf(s).sort().join(', ');
 const CHANNELS = ['sms', 'email', 'portal', 'voice'] as const;
 
 export const settingValueSchemas = {
@@ -48,7 +51,16 @@ export const settingValueSchemas = {
   safetyThreshold: z.strictObject({ threshold: between(0, 1) }),
   agentAutonomy: z.strictObject({
     level: z.enum(['off', 'draft-only', 'act-with-approval', 'autonomous'], 'must be off, draft-only, act-with-approval or autonomous'),
-    allowedActions: unique(z.enum(['send-message', 'write-note', 'request-refill', 'create-task'])),
+    /**
+     * Actions the agent may do alone at level autonomous (src/governance/agent-autonomy.ts): task names, or the
+     * governed actions `setting:update:<key>` and `ehr:write:<ResourceType>`.
+     */
+    allowedActions: unique(
+      z.union(
+        [z.enum(['send-message', 'write-note', 'request-refill', 'create-task']), z.string().regex(/^(setting:update:[a-z][A-Za-z0-9.-]*|ehr:write:[A-Z][A-Za-z]+)$/)],
+        'must be send-message, write-note, request-refill, create-task, setting:update:<key> or ehr:write:<ResourceType>',
+      ),
+    ),
   }),
   /** null: the connector is not configured in this environment. */
   baseUrl: serviceUrl.nullable(),
@@ -76,7 +88,23 @@ export const settingValueSchemas = {
   }),
   messagingTemplates: z.record(
     z.string().regex(/^[a-z][a-z0-9-]*$/, 'template ids must be kebab-case'),
-    z.strictObject({ locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as en or es-US'), channel: z.enum(CHANNELS), body: text(2_000) }),
+    z
+      .strictObject({
+        locale,
+        channel: z.enum(CHANNELS),
+        subject: text(200).optional(),
+        body: text(2_000),
+        /** Per language (`es`, `zh`): the same message translated; picked by the patient's preferred language. */
+        translations: z.record(locale, z.strictObject({ subject: text(200).optional(), body: text(2_000) })).optional(),
+      })
+      // A translation that asks for other values than the original would fail (or leak a placeholder) for some
+      // patients only: every translation must use exactly the original's placeholders.
+      .superRefine((t, ctx) => {
+        const want = placeholderSet(`${t.subject ?? ''} ${t.body}`);
+        for (const [lang, tr] of Object.entries(t.translations ?? {})) {
+          if (placeholderSet(`${tr.subject ?? ''} ${tr.body}`) !== want) ctx.addIssue({ code: 'custom', path: ['translations', lang, 'body'], message: `must use the same placeholders as the original (${want || 'none'})` });
+        }
+      }),
   ),
   channels: unique(z.enum(CHANNELS, 'must be sms, email, portal or voice')).min(1, 'must enable at least one channel'),
   officeHours: z.strictObject({

@@ -1,6 +1,6 @@
 import type { StoredAccess } from '../../rules/stored-access.js';
 import { activeEntries, entryIn, type AccessDoc } from './access-entries.js';
-import type { Instant } from './environment.js';
+import { ENVIRONMENTS, type Environment, type Instant } from './environment.js';
 
 // The projection rules/decide.ts needs from a principal's access document, at one instant: expired and revoked
 // entries are left out here, at evaluation time, so a grant ends at its expiry with no job running. Data reads
@@ -10,7 +10,16 @@ export function storedAccessOf(doc: AccessDoc | null, now: Instant): StoredAcces
   if (!doc) return { standing: null, temporaryRoles: [], temporaryGrants: [], breakGlass: [] };
   const active = activeEntries(doc, now).filter((e) => entryIn(e, 'PRODUCTION'));
   const everStanding = doc.entries.some((e) => e.source === 'assignment' && e.kind === 'role');
+  // Roles per environment of governed changes: the same projection, cut to the entries scoped to that environment.
+  const rolesIn = (environment: Environment) => {
+    const here = activeEntries(doc, now).filter((e) => entryIn(e, environment));
+    return {
+      standing: everStanding ? here.filter((e) => e.source === 'assignment' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })) : null,
+      temporaryRoles: here.filter((e) => e.source === 'access-request' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })),
+    };
+  };
   return {
+    byEnvironment: Object.fromEntries(ENVIRONMENTS.map((e) => [e, rolesIn(e)])),
     standing: everStanding ? active.filter((e) => e.source === 'assignment' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })) : null,
     temporaryRoles: active.filter((e) => e.source === 'access-request' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })),
     temporaryGrants: active

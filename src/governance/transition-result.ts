@@ -24,6 +24,7 @@ export type TransitionReason =
   | 'ALREADY_APPROVED'
   | 'NOT_AN_APPROVER'
   | 'NOT_AN_EDITOR'
+  | 'ROLE_NOT_IN_ENVIRONMENT'
   | 'MFA_REQUIRED'
   | 'SAME_FUNCTION'
   | 'FUNCTION_NOT_NEEDED'
@@ -66,6 +67,7 @@ export type ApplyEffect =
   | (ApplyCommon & { readonly type: 'apply-setting'; readonly key: string })
   | (ApplyCommon & { readonly type: 'resume-target'; readonly target: string })
   | (ApplyCommon & { readonly type: 'apply-ehr-write'; readonly draftId: string })
+  | (ApplyCommon & { readonly type: 'apply-refund'; readonly refundId: string })
   /** Access documents (assignments, the policy): `docId` as in accessDocId. */
   | (ApplyCommon & { readonly type: 'apply-doc'; readonly docId: string });
 
@@ -148,6 +150,8 @@ export function applyEffectFor(change: ChangeRequest): ApplyEffect {
       return { ...base, type: 'resume-target', target: change.target.target };
     case 'ehr-write':
       return { ...base, type: 'apply-ehr-write', draftId: change.target.draftId };
+    case 'refund':
+      return { ...base, type: 'apply-refund', refundId: change.target.refundId };
     case 'assignment':
     case 'access-request':
     case 'policy':

@@ -3,6 +3,7 @@ import { evaluateApprovals, remainingApprovals, type ApprovalStatus } from './ap
 import { commonOf, type Approval, type ChangeRequest } from './change-request.js';
 import { beneficiaryOf } from './change-target.js';
 import { toEpochMs, toIso, type Instant } from './environment.js';
+import { describeElsewhere, inEnvironment, rolesOnlyElsewhere } from './environment-roles.js';
 import type { FunctionsOf } from './functions.js';
 import { applyEffectFor, audit, badInput, refuse, type Effect, type TransitionResult } from './transition-result.js';
 
@@ -55,7 +56,10 @@ function guardPending(change: ChangeRequest, actor: Principal, now: string): Tra
   return null;
 }
 
-/** The approver's functions that may approve this change, or null when the approver may not approve it at all. */
+/**
+ * The approver's functions that may approve this change, or null when the approver may not approve it at all. The
+ * actor's roles are those that count in the change's environment (environment-roles.ts): call with inEnvironment.
+ */
 function eligibleFunctions(change: ChangeRequest, actor: Principal, functionsOf: FunctionsOf, canApprove?: CanApprove): string[] | null {
   if (actor.kind !== 'user') return null;
   const eligible = functionsOf(actor.roles).filter((f) => change.approverFunctions.includes(f));
@@ -63,8 +67,18 @@ function eligibleFunctions(change: ChangeRequest, actor: Principal, functionsOf:
   return eligible;
 }
 
-export function approve(change: ChangeRequest, approver: Principal, options: ApproveOptions): TransitionResult {
+/** NOT_AN_APPROVER, or ROLE_NOT_IN_ENVIRONMENT when a role held only in another environment would have counted. */
+function notAnApprover(change: ChangeRequest, actor: Principal, functionsOf: FunctionsOf): TransitionResult {
+  const elsewhere = rolesOnlyElsewhere(actor, change.environment).filter((r) => functionsOf([r]).some((f) => change.approverFunctions.includes(f)));
+  if (actor.kind === 'user' && elsewhere.length > 0) {
+    return refuse('FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT', `your assignment of ${elsewhere.map((r) => describeElsewhere(actor, r)).join(', ')} does not cover ${change.environment}: approvers of this change come from: ${change.approverFunctions.join(', ')}`);
+  }
+  return refuse('FORBIDDEN', 'NOT_AN_APPROVER', `approvers of this change come from: ${change.approverFunctions.join(', ')}`);
+}
+
+export function approve(change: ChangeRequest, asked: Principal, options: ApproveOptions): TransitionResult {
   const now = toIso(options.now);
+  const approver = inEnvironment(asked, change.environment);
   const guarded = guardPending(change, approver, now);
   if (guarded) return guarded;
   if (options.currentVersion !== change.baseVersion) {
@@ -77,7 +91,7 @@ export function approve(change: ChangeRequest, approver: Principal, options: App
   if (beneficiaryOf(change.target) === approver.sub) return refuse('FORBIDDEN', 'SELF_BENEFIT', 'this change widens your own access: someone else must approve it');
   if (change.approvals.some((a) => a.sub === approver.sub)) return refuse('CONFLICT', 'ALREADY_APPROVED', 'you have already approved this change');
   const eligible = eligibleFunctions(change, approver, options.functionsOf, options.canApprove);
-  if (!eligible) return refuse('FORBIDDEN', 'NOT_AN_APPROVER', `approvers of this change come from: ${change.approverFunctions.join(', ')}`);
+  if (!eligible) return notAnApprover(change, asked, options.functionsOf);
   const req = change.requirement;
   if (req.mfaRequired && !approver.mfa) return refuse('FORBIDDEN', 'MFA_REQUIRED', 'approving this change needs a token with MFA: sign in again with a second factor');
   const cannotGrant = options.canGrant?.(approver, change);
@@ -121,13 +135,14 @@ function functionsOfRoles(p: Principal, functionsOf: FunctionsOf): Map<string, s
 }
 
 /** Any permitted approver may reject (no MFA needed: rejecting only stops a change); any rejection ends it. */
-export function reject(change: ChangeRequest, by: Principal, options: RejectOptions): TransitionResult {
+export function reject(change: ChangeRequest, asked: Principal, options: RejectOptions): TransitionResult {
   const now = toIso(options.now);
+  const by = inEnvironment(asked, change.environment);
   const guarded = guardPending(change, by, now);
   if (guarded) return guarded;
   if (by.sub === change.requester.sub) return refuse('FORBIDDEN', 'SELF_REJECTION', 'the requester cannot reject their own change: cancel it instead');
   const eligible = eligibleFunctions(change, by, options.functionsOf, options.canApprove);
-  if (!eligible) return refuse('FORBIDDEN', 'NOT_AN_APPROVER', `approvers of this change come from: ${change.approverFunctions.join(', ')}`);
+  if (!eligible) return notAnApprover(change, asked, options.functionsOf);
   const reason = options.reason.trim();
   if (!reason) return badInput('REASON_REQUIRED', [{ path: 'reason', message: 'is required to reject a change' }]);
   const next: ChangeRequest = { ...commonOf(change), updatedAt: now, status: 'REJECTED', rejection: { sub: by.sub, at: now, functions: eligible, reason } };

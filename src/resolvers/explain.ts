@@ -56,8 +56,10 @@ export const explainResolvers: Resolvers = {
           ? explanation({ ...common, decision: 'ALLOW', message: 'Your approval would be accepted now.' })
           : explanation({ ...common, decision: 'DENY', reason: r.error.reason, failedScope: 'approver', message: r.error.message });
       }
+      const env = environment ?? 'PRODUCTION';
       const governed = explainGoverned({
-        action, principal: ctx.principal, environment: environment ?? 'PRODUCTION', rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), policy, at: when, sub: resource?.assignee ?? null,
+        action, principal: ctx.principal, environment: env, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), policy, at: when, sub: resource?.assignee ?? null,
+        agentAutonomy: await ctx.governance.agentAutonomy(ctx.principal, env),
       });
       if (!governed) throw invalidInput('action', 'unknown action: see the description of Query.explain for the vocabulary');
       return governed;

@@ -23,7 +23,7 @@ export const settingsCatalogResolvers: Resolvers = {
         const described = describeTarget({ type: 'setting', key: s.definition.key }, DEFAULT_APPROVAL_RULES);
         if (!described.ok) return [];
         const d = described.descriptor;
-        const edit = editCheck(d, ctx.principal);
+        const edit = editCheck(d, ctx.principal, args.environment);
         const approvalPath = pathFor(DEFAULT_APPROVAL_RULES, d, args.environment, d.risk[args.environment], ctx.principal.kind);
         return [{
           definition: s.definition, current: s.current, ownerRole: ownerRoleOf(d, functionsOf), canEdit: edit.ok, requiresApproval: approvalPath.requiredApprovals > 0,

@@ -31,6 +31,7 @@ import { introspectionGuardPlugin } from './introspection-guard.js';
 import { queryLimitOptions } from './query-limits.js';
 import { rateLimitPlugin, type RequestRateLimiter } from './rate-limit.js';
 import { checkReadiness, type ReadinessCheck } from './readiness.js';
+import { ConsoleRoute } from './console-route.js';
 import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecord } from './request-log.js';
 import type { QueryLimits } from '../config/hardening-config.js';
 import type { Logger } from './logger.js';
@@ -57,6 +58,8 @@ export interface GatewayDeps {
   /** false only in the benchmark, to measure what the PHI-read audit costs; the gateway always audits. */
   readonly phiAudit?: boolean;
   readonly hardening: GatewayHardening;
+  /** The approver console at /console (issue 9); absent: /console is 404. */
+  readonly console?: ConsoleRoute;
 }
 
 /** Defences against hostile clients (issue 7): see src/config/hardening-config.ts for what each means. */
@@ -192,6 +195,7 @@ export class Gateway {
     if (this.inFlight.draining) res.setHeader('connection', 'close');
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return this.ready(res);
+    if (this.deps.console && ConsoleRoute.matches(url.pathname)) return this.deps.console.handle(req, res, url.pathname);
     if (url.pathname !== '/graphql') return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
     const raw = await readBody(req, this.deps.hardening.queryLimits.maxBodyBytes);
     if (raw === null) {

@@ -22,6 +22,7 @@ import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js
 import { createStore } from '../stores/create-store.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
+import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
 import { Gateway } from './gateway.js';
 import { createHardening } from './hardening.js';
 import type { Logger } from './logger.js';
@@ -78,9 +79,15 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     newId: () => randomUUID(),
     connectorEffects: (effect) => connectorEffects(effect),
   });
-  const audit = new AuditService({ store, hmacKey: config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir)), now: () => Date.now() });
-  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls });
-  const connectorEffects = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
+  const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
+  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now() });
+  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey });
+  const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
+  // Each effect handler ignores the effect types that are not its own.
+  const connectorEffects = async (effect: Parameters<typeof ehrWriteEffect>[0]) => {
+    await ehrWriteEffect(effect);
+    await connectors.refundEffect(effect);
+  };
   // Finish what a crash left between an approval and its external effect, then keep sweeping.
   await governance.outbox.runAll();
   governance.outbox.start(5_000);
@@ -105,6 +112,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     limits: { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold },
     production: config.mode === 'production',
     hardening: hardening.hardening,
+    console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy) }),
   });
   const url = await gateway.start(config.port, config.host);
   return {

@@ -11,6 +11,7 @@ import type { CommitOp, DocVersion } from '../stores/governance-store.js';
 export const settingDocId = (key: string) => `setting:${key}`;
 export const stopDocId = (target: string) => `stop:${target}`;
 export const ehrWriteDocId = (draftId: string) => `ehr-write:${draftId}`;
+export const refundDocId = (refundId: string) => `refund:${refundId}`;
 
 /** The versioned document a change writes. */
 export function targetDocIdOf(target: ChangeRequest['target']): string {
@@ -21,6 +22,8 @@ export function targetDocIdOf(target: ChangeRequest['target']): string {
       return stopDocId(target.target);
     case 'ehr-write':
       return ehrWriteDocId(target.draftId);
+    case 'refund':
+      return refundDocId(target.refundId);
     case 'assignment':
     case 'access-request':
     case 'policy':
@@ -37,9 +40,10 @@ export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], ch
       case 'apply-setting':
       case 'resume-target':
       case 'apply-ehr-write':
+      case 'apply-refund':
       case 'apply-doc':
       case 'stop-target': {
-        const id = effect.type === 'apply-setting' ? settingDocId(effect.key) : effect.type === 'apply-ehr-write' ? ehrWriteDocId(effect.draftId) : effect.type === 'apply-doc' ? effect.docId : stopDocId(effect.target);
+        const id = docIdOfEffect(effect);
         const doc: DocVersion = {
           ref: { environment: effect.environment, id },
           version: effect.version,
@@ -58,6 +62,23 @@ export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], ch
   if (events.length === 0) return ops;
   const body: AuditRecordBody = { v: 1, tenant: events[0]!.tenant, events };
   return [...ops, { type: 'audit', record: auditAppend(body) }];
+}
+
+/** The document an apply (or stop) effect writes. */
+function docIdOfEffect(effect: Exclude<Effect, AuditEffect | { type: 'outbox' }> | StopTargetEffect): string {
+  switch (effect.type) {
+    case 'apply-setting':
+      return settingDocId(effect.key);
+    case 'apply-ehr-write':
+      return ehrWriteDocId(effect.draftId);
+    case 'apply-refund':
+      return refundDocId(effect.refundId);
+    case 'apply-doc':
+      return effect.docId;
+    case 'resume-target':
+    case 'stop-target':
+      return stopDocId(effect.target);
+  }
 }
 
 const field = (effect: StopTargetEffect, name: string): string | null => {

@@ -9,6 +9,7 @@ import type { Environment } from '../governance/environment.js';
 import type { FunctionsOf } from '../governance/functions.js';
 import type { JsonValue } from '../governance/json.js';
 import { proposeChange, type ProposeChangeInput } from '../governance/propose-change.js';
+import { AGENT_AUTONOMY_KEY, agentAutonomyKey, effectiveAutonomy } from '../governance/agent-autonomy.js';
 import { findSetting } from '../governance/setting-catalog.js';
 import type { SettingVersion } from '../governance/setting-history.js';
 import { promotionInput, rollbackInput } from '../governance/setting-history.js';
@@ -75,7 +76,8 @@ const MAX_ATTEMPTS = 200;
 const CONNECTOR_EFFECT = /^integration\.(?!webhookRoutes$)[a-z][a-z0-9-]*\.(baseUrl|scopes|writeBackEnabled|writeBackMappings)$/;
 
 export function defaultApplyMode(target: ChangeTarget): 'atomic' | 'outbox' {
-  if (target.type === 'ehr-write') return 'outbox'; // the approved write reaches the EHR through the outbox
+  // The approved write (a clinical write, a refund) reaches the EHR through the outbox.
+  if (target.type === 'ehr-write' || target.type === 'refund') return 'outbox';
   return target.type === 'setting' && CONNECTOR_EFFECT.test(target.key) ? 'outbox' : 'atomic';
 }
 
@@ -119,6 +121,17 @@ export class GovernanceService {
   async stopStates(tenant: string, environment: Environment): Promise<{ target: string; value: StopState; version: number; at: string }[]> {
     const docs = await this.deps.store.listDocs(tenant, environment, 'stop:');
     return docs.map((d) => ({ target: d.ref.id.slice('stop:'.length), value: d.value as StopState, version: d.version, at: d.at }));
+  }
+
+  /**
+   * The autonomy in force for an agent in an environment: its own `ai.agentAutonomy.<sub>` when ever set, else the
+   * tenant-wide `ai.agentAutonomy` (null for people and services). Fed to proposeChange and explain.
+   */
+  async agentAutonomy(principal: Pick<Principal, 'tenant' | 'sub' | 'kind'>, environment: Environment): Promise<JsonValue | null> {
+    if (principal.kind !== 'agent') return null;
+    const key = agentAutonomyKey(principal.sub);
+    const [own, tenantWide] = await Promise.all([key ? this.currentSetting(principal.tenant, key, environment) : null, this.currentSetting(principal.tenant, AGENT_AUTONOMY_KEY, environment)]);
+    return effectiveAutonomy(own, tenantWide.value);
   }
 
   /**
@@ -211,6 +224,18 @@ export class GovernanceService {
     }));
   }
 
+  /** Proposes a refund (issueRefund): applied at once up to the threshold in its value, else waiting for finance. */
+  async proposeRefund(principal: Principal, input: { environment: Environment; refundId: string; value: JsonValue; reason: string }): Promise<ProposalOutcome> {
+    const target = { type: 'refund' as const, refundId: input.refundId };
+    return this.propose(principal, { environment: input.environment, id: targetDocIdOf(target) }, async (current) => ({
+      ...this.context(principal, input),
+      environment: input.environment,
+      target,
+      current: { value: current.doc?.value ?? null, version: current.version },
+      newValue: input.value,
+    }));
+  }
+
   /** The stored draft of an ehr-write change (never part of the change itself). */
   async ehrDraft(tenant: string, environment: Environment, draftId: string): Promise<JsonValue | null> {
     return (await this.deps.store.getDoc(tenant, { environment, id: `ehr-draft:${draftId}` }))?.value ?? null;
@@ -281,7 +306,8 @@ export class GovernanceService {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const doc = await this.deps.store.getDoc(principal.tenant, ref);
       const input = await build({ doc, version: doc?.version ?? 0 });
-      const result = proposeChange({ ...input, applyMode: (this.deps.applyModeFor ?? defaultApplyMode)(input.target) });
+      const agentAutonomy = await this.agentAutonomy(principal, input.environment);
+      const result = proposeChange({ ...input, agentAutonomy, applyMode: (this.deps.applyModeFor ?? defaultApplyMode)(input.target) });
       if (!result.ok) throw this.refusal(result.error, input);
       const nowIso = new Date(this.deps.now()).toISOString();
       const committed = await this.deps.store.commit(principal.tenant, [{ type: 'put-change', change: result.next, expectedRev: 0 }, ...effectsToOps(result.effects, result.next, nowIso)]);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARROLL, DENNIS, FRANKIE } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { POLICY } from '../support/api-assertions.js';
 
 // Issue 6, "must hold", over HTTP with an injected clock and no background job: a granted access request works
 // until its expiry and not one second after; break-glass opens one patient only, expires, and its PHI-read audit
@@ -143,7 +144,7 @@ describe('policy versions and explain(at:)', () => {
     const before = new Date(now - 1_000).toISOString();
     const nurse = await h.token({ sub: 'rn-kim', roles: ['nurse'], departments: ['cardiology'] });
     const EXPLAIN = 'query ($at: DateTime) { explain(action: "read:observations", at: $at) { decision rule policyVersion } }';
-    expect((await h.gql(nurse, EXPLAIN)).body.data).toEqual({ explain: { decision: 'ALLOW', rule: 'policy:read:observations', policyVersion: '2026-11-22.3' } });
+    expect((await h.gql(nurse, EXPLAIN)).body.data).toEqual({ explain: { decision: 'ALLOW', rule: 'policy:read:observations', policyVersion: POLICY.version } });
 
     const current = (await h.gql<{ policyVersions: { version: number }[] }>(await security(), '{ policyVersions { version } }')).body.data!.policyVersions;
     expect(current.map((v) => v.version)).toEqual([0]);
@@ -163,7 +164,7 @@ describe('policy versions and explain(at:)', () => {
     now += 1_000;
 
     expect((await h.gql(nurse, EXPLAIN)).body.data).toEqual({ explain: { decision: 'DENY', rule: 'policy:read:observations', policyVersion: '2026-12-01.1' } });
-    expect((await h.gql(nurse, EXPLAIN, { at: before })).body.data).toEqual({ explain: { decision: 'ALLOW', rule: 'policy:read:observations', policyVersion: '2026-11-22.3' } });
+    expect((await h.gql(nurse, EXPLAIN, { at: before })).body.data).toEqual({ explain: { decision: 'ALLOW', rule: 'policy:read:observations', policyVersion: POLICY.version } });
     const diff = await h.gql<{ policyDiff: { path: string }[] }>(await security(), '{ policyDiff(from: 0, to: 1) { path } }');
     expect(diff.body.data!.policyDiff.map((d) => d.path)).toEqual(expect.arrayContaining(['/version']));
   });

@@ -43,6 +43,7 @@ describe('parseConfig: embedded mode', () => {
       logLevel: 'info',
       audit: { hmacKey: null },
       environment: 'PRODUCTION',
+      messaging: { smtpUrl: null, from: 'Clearance <no-reply@clearance.local>', smsProviderUrl: null, timeoutMs: 10_000 },
       queryLimits: { maxDepth: 10, maxAliases: 30, maxCost: 5000, maxDirectives: 20, maxTokens: 2000, maxBodyBytes: 1_000_000 },
       introspectionRoles: '*',
       rateLimits: { windowSec: 60, perPrincipal: 600, perTenant: 6000, mutationsPerPrincipal: 60, failedAuthPerIp: 60 },

@@ -28,6 +28,7 @@ export function emptyEhrReader(): EhrReader {
     coverage: none,
     claims: none,
     explanationOfBenefits: none,
+    invoices: none,
     statistics: async (threshold) => emptyStatistics(threshold),
   };
 }

@@ -13,6 +13,7 @@ import type {
   EncounterRow,
   ExplanationOfBenefitRow,
   ImmunizationRow,
+  InvoiceRow,
   MedicationRequestRow,
   ObservationRow,
   PatientRow,
@@ -140,6 +141,10 @@ export class FhirEhrReader implements EhrReader {
 
   async explanationOfBenefits(patient: PatientRow): Promise<ExplanationOfBenefitRow[]> {
     return this.loaders.explanationOfBenefits.load(this.own(patient));
+  }
+
+  async invoices(patient: PatientRow): Promise<InvoiceRow[]> {
+    return this.loaders.invoices.load(this.own(patient));
   }
 
   async statistics(suppressionThreshold: number): Promise<PatientStatisticsRow> {

@@ -9,6 +9,7 @@ import type {
   Encounter,
   ExplanationOfBenefit,
   Immunization,
+  Invoice,
   MedicationRequest,
   Observation,
 } from '@medplum/fhirtypes';
@@ -24,6 +25,7 @@ import {
   toEncounterRow,
   toExplanationOfBenefitRow,
   toImmunizationRow,
+  toInvoiceRow,
   toMedicationRequestRow,
   toObservationRow,
 } from '../fhir-mapping.js';
@@ -130,4 +132,12 @@ export const EXPLANATIONS_OF_BENEFIT: ListSpec<ExplanationOfBenefit, ReturnType<
   patientOf: patient,
   toRow: toExplanationOfBenefitRow,
   dateOf: (row) => row.created,
+};
+
+export const INVOICES: ListSpec<Invoice, ReturnType<typeof toInvoiceRow>> = {
+  resourceType: 'Invoice',
+  patientParam: 'patient',
+  patientOf: (invoice) => referenceId(invoice.subject, 'Patient'),
+  toRow: toInvoiceRow,
+  dateOf: (row) => row.date,
 };

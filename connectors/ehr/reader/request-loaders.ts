@@ -40,6 +40,7 @@ export function createRequestLoaders(client: TenantFhirClient, tenant: string, c
     coverage: createListLoader(client, specs.COVERAGE, chunkSize),
     claims: createListLoader(client, specs.CLAIMS, chunkSize),
     explanationOfBenefits: createListLoader(client, specs.EXPLANATIONS_OF_BENEFIT, chunkSize),
+    invoices: createListLoader(client, specs.INVOICES, chunkSize),
     notes: new DataLoader<PatientRow, ClinicalNoteRow[], string>(
       async (patients) => {
         // Notes are two resource types: two searches per batch, merged newest first.

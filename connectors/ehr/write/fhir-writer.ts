@@ -108,6 +108,13 @@ export class FhirWriter {
     return (answer.body as { total?: number }).total ?? 0;
   }
 
+  /** How many resources of a type match a search (messaging queues); the parameters are encoded here. */
+  async count(target: WriteTarget, resourceType: string, params: Readonly<Record<string, string>>): Promise<number> {
+    const query = new URLSearchParams({ ...params, _total: 'accurate', _count: '0' }).toString();
+    const answer = await this.send(target, `${resourceType} count`, 'GET', `${resourceType}?${query}`, undefined, {});
+    return (answer.body as { total?: number }).total ?? 0;
+  }
+
   /** The server's CapabilityStatement (`GET /metadata`). */
   async capabilities(target: WriteTarget): Promise<CapabilityStatement> {
     const answer = await this.send(target, 'metadata', 'GET', 'metadata', undefined, {});

@@ -3,11 +3,22 @@ import type { AuditService } from '../../audit/audit-service.js';
 import type { GatewayConfig } from '../../config/config.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
 import type { GovernanceService } from '../governance-service.js';
+import { randomUUID } from 'node:crypto';
+import { createMessagingChannels } from '../messaging/create-channels.js';
+import { MessagingService } from '../messaging/messaging-service.js';
+import { MessagingSettingsReader } from '../messaging/messaging-settings.js';
 import { WriteBackService } from '../write-back/write-back-service.js';
+import type { ApplyEffect } from '../../governance/transition-result.js';
+import { BillingAutomation } from '../billing/billing-automation.js';
+import { BillingService } from '../billing/billing-service.js';
+import { createRefundEffect } from '../billing/refund-effect.js';
+import { ConnectorAdmin } from './connector-admin.js';
+import { connectorHealth } from './connector-health-report.js';
 import type { ConnectorServices } from './connector-services.js';
+import { ConnectorSecretStore } from './secret-store.js';
 
 // Builds the acting connectors from config: one FhirWriter (circuit, retries and health per tenant) behind the
-// write-back service. The EHR base URL of a tenant is its governed `integration.ehr.baseUrl` in the gateway's
+// write-back and messaging services. The EHR base URL of a tenant is its governed `integration.ehr.baseUrl` in the gateway's
 // environment when one is set, else the deployment's (FHIR_BASE_URLS or the embedded server).
 
 export interface ConnectorServiceDeps {
@@ -16,9 +27,11 @@ export interface ConnectorServiceDeps {
   readonly governance: GovernanceService;
   readonly audit: AuditService;
   readonly baseUrls: Readonly<Record<string, string>>;
+  /** Connector credentials are encrypted under a key derived from this (the audit key; see secret-store.ts). */
+  readonly secretKey: string;
 }
 
-export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorServices {
+export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorServices & { readonly refundEffect: (effect: ApplyEffect) => Promise<void> } {
   const { config, governance } = deps;
   const writer = new FhirWriter({ timeoutMs: config.fhir.timeoutMs, retry: { attempts: 3, baseDelayMs: 100 }, circuit: { failureThreshold: 5, coolDownMs: 30_000 } });
   const baseUrlFor = async (tenant: string): Promise<string | null> => {
@@ -26,5 +39,30 @@ export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorSe
     return typeof governed.value === 'string' ? governed.value : (deps.baseUrls[tenant] ?? null);
   };
   const writeBack = new WriteBackService({ governance, writer, audit: deps.audit, environment: config.environment, baseUrlFor, now: () => Date.now() });
-  return { writeBack };
+  const outbound = createMessagingChannels(config.mode, config.messaging);
+  // Messaging records every message as a FHIR Communication through the same writer (one circuit per tenant's EHR).
+  const messaging = new MessagingService({
+    settings: new MessagingSettingsReader(governance, config.environment),
+    writer,
+    audit: deps.audit,
+    channels: outbound.channels,
+    baseUrlFor,
+    messageIdDomain: 'clearance.local',
+    now: () => Date.now(),
+    newId: () => randomUUID(),
+  });
+  const billing = new BillingService({ governance, writer, environment: config.environment, baseUrlFor, newId: () => randomUUID() });
+  // The outbox's effect of an approved refund (src/server/start-clearance.ts hands it to the governance service).
+  const refundEffect = createRefundEffect({ store: deps.store, writer, baseUrlFor, now: () => Date.now() });
+  const billingAutomation = new BillingAutomation({ governance, writer, messaging, audit: deps.audit, environment: config.environment, target: (t) => billing.target(t), now: () => Date.now() });
+  const admin = new ConnectorAdmin({
+    governance,
+    secrets: new ConnectorSecretStore(deps.store, deps.secretKey, () => Date.now()),
+    writer,
+    audit: deps.audit,
+    deploymentBaseUrl: (tenant) => deps.baseUrls[tenant] ?? null,
+    now: () => Date.now(),
+  });
+  const health = (tenant: string) => connectorHealth({ ehr: writer.resilience(tenant), ...outbound.resilience });
+  return { writeBack, messaging, billing, billingAutomation, admin, health, refundEffect };
 }

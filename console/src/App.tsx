@@ -1,0 +1,102 @@
+import { useCallback, useEffect, useState } from 'react';
+import { gql } from './api';
+import { ChangeDetail } from './components/ChangeDetail';
+import { AuditView } from './components/AuditView';
+import { Inbox } from './components/Inbox';
+import { SettingsView } from './components/SettingsView';
+import { SignIn } from './components/SignIn';
+import type { ConsoleMeQuery } from './gql/graphql';
+import { MeQuery } from './operations';
+import { clearToken, loadToken, saveToken } from './session';
+
+export type Me = ConsoleMeQuery['me'];
+
+type Route = { view: 'inbox' } | { view: 'change'; id: string } | { view: 'settings' } | { view: 'audit' };
+
+function parseRoute(hash: string): Route {
+  const [, view, id] = hash.replace(/^#/, '').split('/');
+  if (view === 'change' && id) return { view: 'change', id: decodeURIComponent(id) };
+  if (view === 'settings') return { view: 'settings' };
+  if (view === 'audit') return { view: 'audit' };
+  return { view: 'inbox' };
+}
+
+function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  return route;
+}
+
+const NAV: { view: Route['view']; href: string; text: string }[] = [
+  { view: 'inbox', href: '#/inbox', text: 'Approvals' },
+  { view: 'settings', href: '#/settings', text: 'Settings' },
+  { view: 'audit', href: '#/audit', text: 'Audit' },
+];
+
+export function App() {
+  const route = useRoute();
+  const [token, setToken] = useState<string | null>(() => loadToken());
+  const [me, setMe] = useState<Me | null>(null);
+  const [signInError, setSignInError] = useState<string | null>(null);
+
+  const signOut = useCallback((why: string | null = null) => {
+    clearToken();
+    setToken(null);
+    setMe(null);
+    setSignInError(why);
+  }, []);
+
+  useEffect(() => {
+    if (!token) return;
+    let live = true;
+    void gql(MeQuery, {}, token).then((r) => {
+      if (!live) return;
+      if (r.data?.me) setMe(r.data.me);
+      else signOut(r.unauthenticated ? 'The token was not accepted (expired, or not signed by this gateway’s identity provider).' : (r.errors[0]?.message ?? 'Sign-in failed.'));
+    });
+    return () => {
+      live = false;
+    };
+  }, [token, signOut]);
+
+  const signIn = (t: string) => {
+    saveToken(t);
+    setSignInError(null);
+    setToken(t);
+  };
+
+  if (!token) return <SignIn onToken={signIn} error={signInError} />;
+  if (!me) return <main className="page" aria-busy="true"><p role="status">Signing in…</p></main>;
+
+  const active = route.view === 'change' ? 'inbox' : route.view;
+  return (
+    <>
+      <a className="skip" href="#main">Skip to content</a>
+      <header className="top">
+        <div className="brand">Clearance <span>approver console</span></div>
+        <nav aria-label="Console">
+          {NAV.map((n) => (
+            <a key={n.view} href={n.href} aria-current={active === n.view ? 'page' : undefined}>{n.text}</a>
+          ))}
+        </nav>
+        <div className="who" data-testid="signed-in-as">
+          <span className="sub">{me.sub}</span>
+          <span>{me.roles.join(', ')}</span>
+          <span className={me.mfa ? 'pill ok' : 'pill'}>{me.mfa ? 'MFA' : 'no MFA'}</span>
+          <span>{me.tenant}</span>
+          <button type="button" className="link" onClick={() => signOut()}>Sign out</button>
+        </div>
+      </header>
+      <main id="main" className="page" tabIndex={-1}>
+        {route.view === 'inbox' && <Inbox token={token} />}
+        {route.view === 'change' && <ChangeDetail key={route.id} id={route.id} token={token} me={me} />}
+        {route.view === 'settings' && <SettingsView token={token} />}
+        {route.view === 'audit' && <AuditView token={token} />}
+      </main>
+    </>
+  );
+}

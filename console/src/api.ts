@@ -1,0 +1,61 @@
+import type { TypedDocumentString } from './gql/graphql';
+
+// The one way the console talks to the gateway: POST /graphql with the user's bearer token. Errors are data: a
+// FORBIDDEN error on a field is shown as a lock with the API's own reason, never as a crash.
+
+export interface GqlErrorExtensions {
+  readonly code?: string;
+  readonly reason?: string;
+  readonly howToGet?: string;
+  readonly ownerRole?: string;
+  readonly ownerFunction?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface GqlError {
+  readonly message: string;
+  readonly path?: readonly (string | number)[];
+  readonly extensions?: GqlErrorExtensions;
+}
+
+export interface GqlResult<R> {
+  readonly data: R | null;
+  readonly errors: readonly GqlError[];
+  /** HTTP 401: the token is missing, expired or not accepted. */
+  readonly unauthenticated: boolean;
+}
+
+export const GRAPHQL_URL = '/graphql';
+
+export async function gql<R, V>(document: TypedDocumentString<R, V>, variables: V, token: string): Promise<GqlResult<R>> {
+  let response: Response;
+  try {
+    response = await fetch(GRAPHQL_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: document.toString(), variables }),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch {
+    return { data: null, errors: [{ message: 'The gateway cannot be reached.', extensions: { code: 'NETWORK' } }], unauthenticated: false };
+  }
+  let body: { data?: R | null; errors?: GqlError[] } = {};
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    body = { errors: [{ message: `The gateway answered HTTP ${response.status}.` }] };
+  }
+  return { data: body.data ?? null, errors: body.errors ?? [], unauthenticated: response.status === 401 };
+}
+
+/** The FORBIDDEN error on a field (by its first path segment or the whole path), if the API denied it. */
+export function forbiddenAt(errors: readonly GqlError[], field: string): GqlError | undefined {
+  return errors.find((e) => e.extensions?.code === 'FORBIDDEN' && (e.path?.[0] === field || e.path?.join('.') === field));
+}
+
+/** A message for people: the API's message plus how to get access when it says. */
+export function describeError(error: GqlError): string {
+  const how = error.extensions?.howToGet;
+  return how ? `${error.message} ${how}` : error.message;
+}

@@ -1,0 +1,1874 @@
+/* eslint-disable */
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** ISO-8601 date-time in UTC. */
+  DateTime: { input: string; output: string; }
+  /** Any JSON value: a setting's value, the before and after of a change, a diff entry's values. */
+  JSON: { input: unknown; output: unknown; }
+};
+
+export type AccessDecision =
+  | 'ALLOW'
+  | 'DENY'
+  /** Allowed only through a governed change: it would be proposed and wait for `approvalPath`. */
+  | 'NEEDS_APPROVAL';
+
+/** One role assignment, time-limited grant or break-glass of a principal (revoked and expired ones stay listed). */
+export type AccessGrant = {
+  active: Scalars['Boolean']['output'];
+  /** null: the departments of the token. */
+  departments?: Maybe<Array<Scalars['String']['output']>>;
+  environments: Array<Environment>;
+  /** null: standing. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  grantedAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: AccessGrantKind;
+  /** The role, the grant of the policy, or `break-glass`. */
+  name: Scalars['String']['output'];
+  patientId?: Maybe<Scalars['ID']['output']>;
+  reason: Scalars['String']['output'];
+  reviews: Array<GrantReview>;
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedBy?: Maybe<Scalars['String']['output']>;
+  source: AccessGrantSource;
+  sub: Scalars['String']['output'];
+  ticket?: Maybe<Scalars['String']['output']>;
+};
+
+export type AccessGrantKind =
+  | 'BREAK_GLASS'
+  | 'GRANT'
+  | 'ROLE';
+
+export type AccessGrantSource =
+  /** An approved access request (time-limited). */
+  | 'ACCESS_REQUEST'
+  /** A standing assignment by security. */
+  | 'ASSIGNMENT'
+  | 'BREAK_GLASS';
+
+export type AccessReviewFlag =
+  /** A break-glass use nobody has reviewed yet. */
+  | 'BREAK_GLASS'
+  /** Names a department the person no longer has a standing assignment for. */
+  | 'PAST_DEPARTMENT'
+  /** Not used by any decision for `staleDays` (usage is recorded at most once a minute per grant). */
+  | 'STALE';
+
+export type AccessReviewItem = {
+  flags: Array<AccessReviewFlag>;
+  grant: AccessGrant;
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type AccountBalance = {
+  amount?: Maybe<Scalars['Float']['output']>;
+  currency?: Maybe<Scalars['String']['output']>;
+  openInvoices?: Maybe<Scalars['Int']['output']>;
+};
+
+export type Address = {
+  city?: Maybe<Scalars['String']['output']>;
+  country?: Maybe<Scalars['String']['output']>;
+  line?: Maybe<Array<Scalars['String']['output']>>;
+  postalCode?: Maybe<Scalars['String']['output']>;
+  state?: Maybe<Scalars['String']['output']>;
+};
+
+export type AllergyIntolerance = {
+  clinicalStatus?: Maybe<Scalars['String']['output']>;
+  criticality?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  substance?: Maybe<Scalars['String']['output']>;
+};
+
+export type Approval = {
+  at: Scalars['DateTime']['output'];
+  comment?: Maybe<Scalars['String']['output']>;
+  /** The approver's functions that can count for this change. */
+  functions: Array<Scalars['String']['output']>;
+  mfa: Scalars['Boolean']['output'];
+  /** The role the approval was given in. */
+  roleUsed: Scalars['String']['output'];
+  sub: Scalars['String']['output'];
+};
+
+/** How a governed change would be approved: the approval rule, in data and in words. */
+export type ApprovalPath = {
+  /** Functions whose members may approve, owner first; never the requester, never the beneficiary. */
+  approverFunctions: Array<Scalars['String']['output']>;
+  distinctFunctions: Scalars['Boolean']['output'];
+  environment: Environment;
+  mfaRequired: Scalars['Boolean']['output'];
+  ownerFunctionRequired: Scalars['Boolean']['output'];
+  requiredApprovals: Scalars['Int']['output'];
+  requiredFunction?: Maybe<Scalars['String']['output']>;
+  risk: Risk;
+  summary: Scalars['String']['output'];
+};
+
+/** The approval rule the change was proposed under: what the requester was told is what is enforced. */
+export type ApprovalRequirement = {
+  /** Every counted approval comes from a different function. */
+  distinctFunctions: Scalars['Boolean']['output'];
+  /** Every approval needs a token with a second factor. */
+  mfaRequired: Scalars['Boolean']['output'];
+  /** One counted approval comes from the owner function. */
+  ownerFunctionRequired: Scalars['Boolean']['output'];
+  requiredApprovals: Scalars['Int']['output'];
+  /** One counted approval must come from this function (CRITICAL policy changes). */
+  requiredFunction?: Maybe<Scalars['String']['output']>;
+};
+
+export type ApprovalStatus = {
+  /** Approvals still needed, at the least. */
+  remaining: Scalars['Int']['output'];
+  satisfied: Scalars['Boolean']['output'];
+  /** Functions whose member could give the next approval that counts. */
+  stillNeededFrom: Array<Scalars['String']['output']>;
+  /** For people: "needs 1 more from: security (with MFA)". */
+  summary: Scalars['String']['output'];
+};
+
+export type AssignRoleInput = {
+  assignedRole: Scalars['String']['input'];
+  /** Who gets the role (the `sub` of their tokens). Argument names never look like the caller's identity. */
+  assignee: Scalars['String']['input'];
+  /** Default: both. */
+  environments?: InputMaybe<Array<Environment>>;
+  /** null: standing. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  reason: Scalars['String']['input'];
+  /** null: the departments of the person's token. */
+  scopeDepartments?: InputMaybe<Array<Scalars['String']['input']>>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AuditActor = {
+  /** user, agent, service; `unverified` for the subject claimed by a token that failed verification. */
+  kind?: Maybe<Scalars['String']['output']>;
+  roles?: Maybe<Array<Scalars['String']['output']>>;
+  sub: Scalars['String']['output'];
+};
+
+export type AuditApproval = {
+  at: Scalars['DateTime']['output'];
+  comment?: Maybe<Scalars['String']['output']>;
+  functions: Array<Scalars['String']['output']>;
+  mfa: Scalars['Boolean']['output'];
+  roleUsed: Scalars['String']['output'];
+  sub: Scalars['String']['output'];
+};
+
+/** One event of the log. Fields that do not apply to the event's category are null. */
+export type AuditEvent = {
+  action: Scalars['String']['output'];
+  /** null when no person acted (expiry, supersession) or a failed login named no plausible subject. */
+  actor?: Maybe<AuditActor>;
+  after?: Maybe<Scalars['JSON']['output']>;
+  /** Change: the approval trail at this step (approver, role, the functions it counted for, MFA, comment, time). */
+  approvals?: Maybe<Array<AuditApproval>>;
+  at: Scalars['DateTime']['output'];
+  before?: Maybe<Scalars['JSON']['output']>;
+  /** PHI read: opened through break-glass. */
+  breakGlass?: Maybe<Scalars['Boolean']['output']>;
+  category: Scalars['String']['output'];
+  changeId?: Maybe<Scalars['ID']['output']>;
+  /** PHI read: the data classes returned. */
+  dataClasses?: Maybe<Array<Scalars['String']['output']>>;
+  detail?: Maybe<Scalars['JSON']['output']>;
+  environment?: Maybe<Scalars['String']['output']>;
+  /** PHI read: the fields returned (`Type.field`), never their values. */
+  fields?: Maybe<Array<Scalars['String']['output']>>;
+  /** `<seq>.<index>`: the record (one link of the hash chain) and the event's place in it. */
+  id: Scalars['ID']['output'];
+  index: Scalars['Int']['output'];
+  /** PHI read: the GraphQL operation name. */
+  operation?: Maybe<Scalars['String']['output']>;
+  outcome: AuditOutcome;
+  /** PHI read: the patient whose data was returned. */
+  patientId?: Maybe<Scalars['ID']['output']>;
+  /** Change: the requester's reason; emergency stop: its reason; failed login: the verification failure reason. */
+  reason?: Maybe<Scalars['String']['output']>;
+  requestId?: Maybe<Scalars['String']['output']>;
+  risk?: Maybe<Scalars['String']['output']>;
+  seq: Scalars['Int']['output'];
+  settingCategory?: Maybe<Scalars['String']['output']>;
+  /** Change: the change request's status after this step. */
+  status?: Maybe<Scalars['String']['output']>;
+  /** Change: `setting:<key>` or `stop:<target>`. */
+  target?: Maybe<Scalars['String']['output']>;
+  ticket?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditEventConnection = {
+  edges?: Maybe<Array<AuditEventEdge>>;
+  pageInfo?: Maybe<PageInfo>;
+};
+
+export type AuditEventEdge = {
+  cursor: Scalars['String']['output'];
+  node?: Maybe<AuditEvent>;
+};
+
+export type AuditEventFilter = {
+  /** An action, such as phi.read, change.proposed, change.approved, change.applied, emergency.stopped, auth.failed. */
+  action?: InputMaybe<Scalars['String']['input']>;
+  /** The actor's `sub` (for a failed login: the subject the rejected token claimed). */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * An event category (phi-read, change, emergency, auth, access, policy) or, for change events, the category of the
+   * setting (ai-behavior, integration, billing-automation, messaging, access, audit).
+   */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** Events at or after this time. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  outcome?: InputMaybe<AuditOutcome>;
+  /** Only PHI reads of this patient. */
+  patientId?: InputMaybe<Scalars['ID']['input']>;
+  /** Events before this time (exclusive, so consecutive windows never count an event twice). */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type AuditOutcome =
+  | 'FAILURE'
+  | 'SUCCESS';
+
+export type AuditProblem =
+  | 'ANCHOR_UNSIGNED'
+  | 'BODY_ALTERED'
+  | 'BROKEN_LINK'
+  | 'CHECKPOINT_MISMATCH'
+  | 'CHECKPOINT_SIGNATURE'
+  | 'HEAD_MISMATCH'
+  | 'MALFORMED'
+  | 'MISSING_OR_REORDERED'
+  | 'REWRITTEN';
+
+export type AuditVerification = {
+  checkpointsVerified?: Maybe<Scalars['Int']['output']>;
+  /** The oldest retained record (1 until a retention trim). */
+  firstSeq: Scalars['Int']['output'];
+  headSeq: Scalars['Int']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  ok: Scalars['Boolean']['output'];
+  /** The first problem found, with the record it is at. */
+  problem?: Maybe<AuditProblem>;
+  /** Records checked (all of them when ok). */
+  records: Scalars['Int']['output'];
+  seq?: Maybe<Scalars['Int']['output']>;
+};
+
+export type BillingActionKind =
+  | 'ESCALATION'
+  | 'REMINDER';
+
+export type BillingActionOutcome =
+  /** A previous run already sent this reminder step or queued this escalation. */
+  | 'ALREADY_DONE'
+  /** Reminder refused or undeliverable (recorded as a not-done Communication). */
+  | 'FAILED'
+  /** Not sent (messaging stopped, no template, no address): see detail. */
+  | 'NOT_SENT'
+  /** Dry run: what would happen. */
+  | 'PLANNED'
+  /** Escalation put in its queue. */
+  | 'QUEUED'
+  /** Reminder accepted by the channel. */
+  | 'SENT';
+
+export type BillingAutomationAction = {
+  accountId?: Maybe<Scalars['ID']['output']>;
+  amount: Scalars['Float']['output'];
+  currency: Scalars['String']['output'];
+  daysOpen: Scalars['Int']['output'];
+  detail?: Maybe<Scalars['String']['output']>;
+  failedPaymentAttempts?: Maybe<Scalars['Int']['output']>;
+  invoiceId: Scalars['ID']['output'];
+  kind: BillingActionKind;
+  outcome: BillingActionOutcome;
+  patientId: Scalars['ID']['output'];
+  /** ESCALATION: the queue it goes to, and the failed attempts that triggered it. */
+  queue?: Maybe<Scalars['String']['output']>;
+  /** REMINDER: the cadence step (days after the invoice) it is for. */
+  reminderDay?: Maybe<Scalars['Int']['output']>;
+  /** The rule that produced it, e.g. billing.reminderCadenceDays[2] or billing.failedPaymentEscalation. */
+  rule: Scalars['String']['output'];
+};
+
+export type BillingAutomationRun = {
+  actions: Array<BillingAutomationAction>;
+  dryRun: Scalars['Boolean']['output'];
+  environment: Environment;
+  /** automation:billing is stopped: a dry run still lists, a real run is refused (CONFLICT, reason STOPPED). */
+  stopped: Scalars['Boolean']['output'];
+};
+
+export type Cancellation = {
+  at: Scalars['DateTime']['output'];
+  sub: Scalars['String']['output'];
+};
+
+export type CarePlan = {
+  activities?: Maybe<Array<Scalars['String']['output']>>;
+  id: Scalars['ID']['output'];
+  start?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Scalars['String']['output']>;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+/** A setting with everything needed to render its control: value, lock, owner, approval path, status. */
+export type CatalogSetting = {
+  approvalPath: ApprovalPath;
+  /** Whether the caller may propose a change (the same check updateSetting makes). */
+  canEdit: Scalars['Boolean']['output'];
+  category: SettingCategory;
+  description: Scalars['String']['output'];
+  environment: Environment;
+  key: Scalars['String']['output'];
+  /** Why the control is disabled; null when canEdit. */
+  lockedReason?: Maybe<Scalars['String']['output']>;
+  ownerFunction: Scalars['String']['output'];
+  ownerRole: Scalars['String']['output'];
+  pendingChange?: Maybe<ChangeRequest>;
+  /** Whether the caller's change would wait for approvals (the approval rules for this risk and the caller's kind). */
+  requiresApproval: Scalars['Boolean']['output'];
+  risk: Risk;
+  status: SettingStatus;
+  value?: Maybe<Scalars['JSON']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type ChangeOrigin = {
+  /** For a promotion: where the value comes from. */
+  fromEnvironment?: Maybe<Environment>;
+  fromVersion?: Maybe<Scalars['Int']['output']>;
+  /** For a rollback: the version whose value it restores. */
+  toVersion?: Maybe<Scalars['Int']['output']>;
+  type: ChangeOriginType;
+};
+
+export type ChangeOriginType =
+  | 'ACCESS_REQUEST'
+  | 'DIRECT'
+  | 'PROMOTION'
+  | 'ROLLBACK';
+
+export type ChangeRequest = {
+  after?: Maybe<Scalars['JSON']['output']>;
+  appliedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The version the change wrote, once APPLIED. */
+  appliedVersion?: Maybe<Scalars['Int']['output']>;
+  approvalStatus: ApprovalStatus;
+  /** The approval trail, in order. */
+  approvals: Array<Approval>;
+  approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Functions whose members may approve (and reject), owner first. */
+  approverFunctions: Array<Scalars['String']['output']>;
+  /** The target's version the change was computed against; it applies only over exactly this version. */
+  baseVersion: Scalars['Int']['output'];
+  before?: Maybe<Scalars['JSON']['output']>;
+  cancellation?: Maybe<Cancellation>;
+  category: SettingCategory;
+  createdAt: Scalars['DateTime']['output'];
+  /** The exact difference that applying the change makes. */
+  diff: Array<DiffEntry>;
+  environment: Environment;
+  expiredAt?: Maybe<Scalars['DateTime']['output']>;
+  expiresAt: Scalars['DateTime']['output'];
+  failedAt?: Maybe<Scalars['DateTime']['output']>;
+  failureReason?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The setting key, for a setting change. */
+  key?: Maybe<Scalars['String']['output']>;
+  origin: ChangeOrigin;
+  ownerFunction: Scalars['String']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  rejection?: Maybe<Rejection>;
+  requester: ChangeRequester;
+  requirement: ApprovalRequirement;
+  risk: Risk;
+  status: ChangeStatus;
+  /** The stopped target (`connector:ehr`), for a resume. */
+  stopTarget?: Maybe<Scalars['String']['output']>;
+  superseded?: Maybe<Supersession>;
+  /** `setting:<key>` or `stop:<target>`. */
+  target: Scalars['String']['output'];
+  targetType: ChangeTargetType;
+  ticket?: Maybe<Scalars['String']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  /** Whether the caller's approval would be accepted now (the same decision approveChange makes, not committed). */
+  viewerCanApprove: Scalars['Boolean']['output'];
+  /** Why not, as the machine reason approveChange would give (SELF_APPROVAL, MFA_REQUIRED...); null when it can. */
+  viewerCannotApproveCode?: Maybe<Scalars['String']['output']>;
+  /** Why not, for people; null when viewerCanApprove. */
+  viewerCannotApproveReason?: Maybe<Scalars['String']['output']>;
+};
+
+export type ChangeRequester = {
+  functions: Array<Scalars['String']['output']>;
+  kind: PrincipalKind;
+  roles: Array<Scalars['String']['output']>;
+  sub: Scalars['String']['output'];
+};
+
+/** What a governed mutation did, decided before anything executed. */
+export type ChangeResult = {
+  changeRequest: ChangeRequest;
+  /** The setting as it is now (unchanged while the change is pending); null for a resume. */
+  setting?: Maybe<Setting>;
+  status: ChangeResultStatus;
+  /** The stop state as it is now, for a resume; null for a setting. */
+  stopState?: Maybe<EmergencyStop>;
+  /** The target's new version when APPLIED. */
+  version?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ChangeResultStatus =
+  /** The change took effect: `version` is the new version. */
+  | 'APPLIED'
+  /** The change waits for approvals: `changeRequest` says which. */
+  | 'PENDING_APPROVAL';
+
+export type ChangeStatus =
+  | 'APPLIED'
+  | 'APPROVED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'SUPERSEDED';
+
+export type ChangeTargetType =
+  /** One's own time-limited access request (requestAccess). */
+  | 'ACCESS_REQUEST'
+  /** Someone's role assignments and grants (assignRole, revokeRole). */
+  | 'ASSIGNMENT'
+  /** A clinical write to the EHR proposed by an AI agent; executed through the outbox once a clinician approves. */
+  | 'EHR_WRITE'
+  | 'EMERGENCY_RESUME'
+  /** The tenant's policy document (proposePolicy). */
+  | 'POLICY'
+  /** A refund on an invoice (issueRefund): above billing.refundThreshold it waits for a finance approver. */
+  | 'REFUND'
+  | 'SETTING';
+
+export type Claim = {
+  created?: Maybe<Scalars['String']['output']>;
+  currency?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  insurer?: Maybe<Scalars['String']['output']>;
+  patient?: Maybe<Patient>;
+  provider?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Scalars['String']['output']>;
+  total?: Maybe<Scalars['Float']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+};
+
+export type ClinicalNote = {
+  date?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  kind?: Maybe<NoteKind>;
+  text?: Maybe<Scalars['String']['output']>;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+export type Condition = {
+  clinicalStatus?: Maybe<Scalars['String']['output']>;
+  code?: Maybe<Scalars['String']['output']>;
+  display?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  onsetDate?: Maybe<Scalars['String']['output']>;
+  /** True for conditions in a sensitive category (HIV, substance use, mental health): code and display need the sensitive grant. */
+  sensitive?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type ConfigureConnectorInput = {
+  baseUrl?: InputMaybe<Scalars['String']['input']>;
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  /** Write-only. Needs `write` on credentials (system-admin). */
+  clientSecret?: InputMaybe<Scalars['String']['input']>;
+  connectorId: Scalars['String']['input'];
+  environment: Environment;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  scopes?: InputMaybe<Array<Scalars['String']['input']>>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+  writeBackMappings?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type ConfigureConnectorResult = {
+  changes: Array<ConnectorSettingChange>;
+  connector?: Maybe<Connector>;
+  credentialsChanged: Scalars['Boolean']['output'];
+};
+
+export type Connector = {
+  baseUrl?: Maybe<Scalars['String']['output']>;
+  credentials?: Maybe<ConnectorCredentials>;
+  environment: Environment;
+  id: Scalars['ID']['output'];
+  scopes?: Maybe<Array<Scalars['String']['output']>>;
+  /** connector:<id> is emergency-stopped in this environment. */
+  stopped: Scalars['Boolean']['output'];
+  writeBackEnabled?: Maybe<Scalars['Boolean']['output']>;
+  writeBackMappings?: Maybe<Scalars['JSON']['output']>;
+};
+
+export type ConnectorCredentials = {
+  /** Not secret: which client the gateway authenticates as. */
+  clientId?: Maybe<Scalars['String']['output']>;
+  configured: Scalars['Boolean']['output'];
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  updatedBy?: Maybe<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type ConnectorHealth = {
+  calls: Scalars['Int']['output'];
+  /** CLOSED, OPEN (failing fast) or HALF_OPEN. */
+  circuit: Scalars['String']['output'];
+  connector: Scalars['String']['output'];
+  errorRate: Scalars['Float']['output'];
+  errors: Scalars['Int']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastErrorAt?: Maybe<Scalars['DateTime']['output']>;
+  p50LatencyMs?: Maybe<Scalars['Float']['output']>;
+};
+
+export type ConnectorSettingChange = {
+  changeRequestId: Scalars['ID']['output'];
+  key: Scalars['String']['output'];
+  /** APPLIED or PENDING_APPROVAL (approve with approveChange). */
+  status: Scalars['String']['output'];
+};
+
+export type ConnectorTest = {
+  connectorId: Scalars['ID']['output'];
+  environment: Environment;
+  /** NOT_CONFIGURED, UNAVAILABLE, TIMEOUT, REJECTED...; null when reachable. Never the server's answer. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** From the server's CapabilityStatement (GET /metadata). */
+  fhirVersion?: Maybe<Scalars['String']['output']>;
+  reachable: Scalars['Boolean']['output'];
+  software?: Maybe<Scalars['String']['output']>;
+  /** The connector's configured scopes the server supports (resource type and every interaction listed). */
+  supportedScopes: Array<Scalars['String']['output']>;
+  unsupportedScopes: Array<Scalars['String']['output']>;
+};
+
+export type ContactPoint = {
+  system?: Maybe<Scalars['String']['output']>;
+  use?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type Coverage = {
+  id: Scalars['ID']['output'];
+  payer?: Maybe<Scalars['String']['output']>;
+  periodStart?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Scalars['String']['output']>;
+  subscriberId?: Maybe<Scalars['String']['output']>;
+};
+
+/** One difference between two JSON values. `path` is a JSON Pointer: "" is the whole value, "/threshold" a field. */
+export type DiffEntry = {
+  /** Absent for REMOVE. */
+  after?: Maybe<Scalars['JSON']['output']>;
+  /** Absent for ADD. */
+  before?: Maybe<Scalars['JSON']['output']>;
+  op: DiffOp;
+  path: Scalars['String']['output'];
+};
+
+export type DiffOp =
+  | 'ADD'
+  | 'REMOVE'
+  | 'REPLACE';
+
+export type EffectivePermission = {
+  action: Scalars['String']['output'];
+  dataClass: Scalars['String']['output'];
+  scope: PermissionScope;
+  /** The role or grant that gives it. */
+  via: Scalars['String']['output'];
+};
+
+export type EhrWriteResult = {
+  /** false when the idempotency key had already written it (a retry). */
+  created: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  resourceType: Scalars['String']['output'];
+  versionId?: Maybe<Scalars['String']['output']>;
+};
+
+/** The emergency-stop state of a target in an environment (version 0: never stopped). */
+export type EmergencyStop = {
+  environment: Environment;
+  /** The open resume change of this target, if any. */
+  pendingResume?: Maybe<ChangeRequest>;
+  /** Why it was stopped (while stopped). */
+  reason?: Maybe<Scalars['String']['output']>;
+  stopped: Scalars['Boolean']['output'];
+  stoppedAt?: Maybe<Scalars['DateTime']['output']>;
+  stoppedBy?: Maybe<Scalars['String']['output']>;
+  target: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type Encounter = Node & {
+  end?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  serviceProvider?: Maybe<Scalars['String']['output']>;
+  start?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Scalars['String']['output']>;
+  /** The patient seen: every Patient field is guarded here exactly as through Query.patient. */
+  subject?: Maybe<Patient>;
+  type?: Maybe<Scalars['String']['output']>;
+};
+
+export type Environment =
+  | 'PRODUCTION'
+  | 'STAGING';
+
+/** What `explain` is asked about. Everything is optional; what an action needs is said in its description. */
+export type ExplainResource = {
+  /** For `role:assign:<role>`: who would get the role (nobody assigns themselves). */
+  assignee?: InputMaybe<Scalars['String']['input']>;
+  /** For `read:<dataClass>` and `break-glass`: the patient (its tenant and departments are checked). */
+  patientId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Explanation = {
+  action: Scalars['String']['output'];
+  /** For NEEDS_APPROVAL: the path the change takes. For DENY: the path a requestAccess would take. */
+  approvalPath?: Maybe<ApprovalPath>;
+  /** When it was decided for (now, or `at`). */
+  at: Scalars['DateTime']['output'];
+  decision: AccessDecision;
+  /** Which scope failed: role, department, grant, tenant, principal-kind, smart-scope, editor, self... */
+  failedScope?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+  ownerFunction?: Maybe<Scalars['String']['output']>;
+  ownerRole?: Maybe<Scalars['String']['output']>;
+  /** The missing permission (DENY), e.g. `read:financial`. */
+  permission?: Maybe<Scalars['String']['output']>;
+  policyVersion: Scalars['String']['output'];
+  /** The machine reason for governance actions (NOT_AN_EDITOR, SELF_ASSIGNMENT, NOT_ELIGIBLE...). */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** For DENY, when asking can help. */
+  requestAccess?: Maybe<RequestAccessTemplate>;
+  /** The rule that decided: `policy:read:clinical`, `editors:ai-behavior`, `approval-rules:PRODUCTION/HIGH`... */
+  rule: Scalars['String']['output'];
+  /** The role or grant that allows it (ALLOW, NEEDS_APPROVAL). */
+  via?: Maybe<Scalars['String']['output']>;
+};
+
+export type ExplanationOfBenefit = {
+  created?: Maybe<Scalars['String']['output']>;
+  currency?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  insurer?: Maybe<Scalars['String']['output']>;
+  payment?: Maybe<Scalars['Float']['output']>;
+  status?: Maybe<Scalars['String']['output']>;
+  totalSubmitted?: Maybe<Scalars['Float']['output']>;
+};
+
+export type GrantReview = {
+  at: Scalars['DateTime']['output'];
+  by: Scalars['String']['output'];
+  comment?: Maybe<Scalars['String']['output']>;
+  decision: ReviewDecision;
+};
+
+export type Immunization = {
+  date?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  status?: Maybe<Scalars['String']['output']>;
+  vaccine?: Maybe<Scalars['String']['output']>;
+};
+
+export type InboundRoute = {
+  /** For an emergency: the rule's action, e.g. advise-emergency-services. */
+  action?: Maybe<Scalars['String']['output']>;
+  /** The FHIR Communication that holds the message in its queue. */
+  communicationId: Scalars['ID']['output'];
+  emergency: Scalars['Boolean']['output'];
+  /** The keyword that matched, if any. */
+  matched?: Maybe<Scalars['String']['output']>;
+  /** on-call (emergency), nurse-triage, front-desk or billing. */
+  queue: Scalars['String']['output'];
+  /** The rule that matched: `emergency[0]`, `routing[1]` or `default`. */
+  rule: Scalars['String']['output'];
+  /** Whether the queue is staffed now (messaging.officeHours); emergencies escalate either way. */
+  withinOfficeHours: Scalars['Boolean']['output'];
+};
+
+export type Invoice = {
+  currency?: Maybe<Scalars['String']['output']>;
+  date?: Maybe<Scalars['String']['output']>;
+  failedPaymentAttempts?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  /** Refunds recorded on this invoice. */
+  refunded?: Maybe<Scalars['Float']['output']>;
+  /** issued (open), balanced (paid), cancelled. */
+  status?: Maybe<Scalars['String']['output']>;
+  /** What was billed. */
+  totalGross?: Maybe<Scalars['Float']['output']>;
+  /** What is left for the patient after the payer, refunds taken off. */
+  totalNet?: Maybe<Scalars['Float']['output']>;
+};
+
+export type Me = {
+  departments: Array<Scalars['String']['output']>;
+  /** Extra grants from the token, such as `sensitive`. */
+  grants: Array<Scalars['String']['output']>;
+  kind: PrincipalKind;
+  mfa: Scalars['Boolean']['output'];
+  /** What the caller may read, per data class, and how far (TENANT or DEPARTMENT). */
+  permissions: Array<EffectivePermission>;
+  /** The policy document version that produced `permissions`. */
+  policyVersion: Scalars['String']['output'];
+  roles: Array<Scalars['String']['output']>;
+  /** SMART v2 scopes from the token; null when the token carries none (roles are then not narrowed). */
+  scopes?: Maybe<Array<Scalars['String']['output']>>;
+  sub: Scalars['ID']['output'];
+  tenant: Scalars['String']['output'];
+};
+
+export type MedicationProposalResult = {
+  /** The change request that carries the proposal (approve it with approveMedicationProposal). */
+  changeRequestId?: Maybe<Scalars['ID']['output']>;
+  status: MedicationProposalStatus;
+  write?: Maybe<EhrWriteResult>;
+};
+
+export type MedicationProposalStatus =
+  /** Approved; the write is queued (it runs when write-back is open). */
+  | 'APPROVED'
+  | 'FAILED'
+  /** Waiting for a clinician's approval. */
+  | 'PENDING_APPROVAL'
+  /** Written to the EHR. */
+  | 'WRITTEN';
+
+export type MedicationRequest = {
+  authoredOn?: Maybe<Scalars['String']['output']>;
+  dosage?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  medication?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Scalars['String']['output']>;
+};
+
+export type MessageChannel =
+  | 'EMAIL'
+  | 'SMS';
+
+export type MessageQueueCount = {
+  /** Messages waiting (Communication status in-progress). */
+  count: Scalars['Int']['output'];
+  queue: Scalars['String']['output'];
+};
+
+export type MessageSendResult = {
+  channel: MessageChannel;
+  /** The FHIR Communication that records the message. */
+  communicationId: Scalars['ID']['output'];
+  /** REJECTED (recipient refused), UNAVAILABLE or TIMEOUT; null when sent. */
+  failure?: Maybe<Scalars['String']['output']>;
+  /** The template's language actually used (the patient's preferred language when a translation exists). */
+  locale: Scalars['String']['output'];
+  status: MessageSendStatus;
+  templateId: Scalars['String']['output'];
+};
+
+export type MessageSendStatus =
+  /** Refused or unreachable: recorded as a Communication with status not-done; `failure` says why. */
+  | 'FAILED'
+  /** Accepted by the channel (SMTP server or SMS provider). */
+  | 'SENT';
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type Mutation = {
+  /**
+   * Approves a pending change. The final approval applies it (exactly once). FORBIDDEN with a reason (SELF_APPROVAL,
+   * NOT_AN_APPROVER, MFA_REQUIRED, SAME_FUNCTION...), CONFLICT (NOT_PENDING, ALREADY_APPROVED, EXPIRED,
+   * STALE_BASE_VERSION: the target moved and the change is now SUPERSEDED), NOT_FOUND for an unknown id.
+   */
+  approveChange?: Maybe<ChangeRequest>;
+  /** A clinician of the patient's department approves an agent's proposal; approved, it is written through the outbox. */
+  approveMedicationProposal?: Maybe<MedicationProposalResult>;
+  /** Assigns a role to someone else: a governed change owned by security (widening: HIGH, two approvers, MFA). */
+  assignRole?: Maybe<ChangeResult>;
+  /** Opens one patient outside the caller's departments for the policy's time (60 minutes): flagged, reviewed. */
+  breakGlass?: Maybe<AccessGrant>;
+  /** Withdraws a pending change; only its requester may. */
+  cancelChange?: Maybe<ChangeRequest>;
+  /** Records a reviewer's decision on one grant; REVOKE ends it at once. */
+  completeReview?: Maybe<AccessGrant>;
+  configureConnector?: Maybe<ConfigureConnectorResult>;
+  /** Stops a connector, automation or agent at once (no approval) for the roles allowed to; audited. */
+  emergencyStop?: Maybe<EmergencyStop>;
+  /**
+   * Refunds `amount` on an invoice (at most what is left on it). Up to the governed billing.refundThreshold it is
+   * recorded at once; above it it waits for one finance approver (with MFA in production). Recorded in FHIR as a
+   * discount line item on the Invoice, idempotent by the change id.
+   */
+  issueRefund?: Maybe<RefundResult>;
+  /** Proposes the current STAGING value of a setting as a PRODUCTION change (production risk and rules). */
+  promoteSetting?: Maybe<ChangeResult>;
+  /** A clinician's proposal is written at once (as a draft MedicationRequest); an agent's waits for a clinician. */
+  proposeMedicationRequest?: Maybe<MedicationProposalResult>;
+  /** Proposes a new policy document: CRITICAL (two approvers of two functions, one of them security, with MFA). */
+  proposePolicy?: Maybe<ChangeResult>;
+  recordObservation?: Maybe<EhrWriteResult>;
+  /** Rejects a pending change (any permitted approver, not the requester); the reason is required. */
+  rejectChange?: Maybe<ChangeRequest>;
+  /** Asks for a role or grant for oneself, for a limited time: enters the approval queue. */
+  requestAccess?: Maybe<ChangeResult>;
+  /** Resumes a stopped target: a governed change (HIGH risk in production). */
+  resume?: Maybe<ChangeResult>;
+  /** Revokes a role (or one grant by id): narrowing applies at once. */
+  revokeRole?: Maybe<ChangeResult>;
+  /** Proposes the value of an older version as a new version: a governed change with the setting's risk. */
+  rollbackSetting?: Maybe<ChangeResult>;
+  /** Replaces the connector's secret (system-admin). Answers only the credentials' metadata. */
+  rotateConnectorSecret?: Maybe<ConnectorCredentials>;
+  /** Routes a patient's inbound message to a queue (emergency rules first) and records it there. */
+  routeInboundMessage?: Maybe<InboundRoute>;
+  /**
+   * What the current billing rules (billing.reminderCadenceDays, billing.failedPaymentEscalation) produce for which
+   * accounts; with dryRun false, sends the reminders through messaging and queues the escalations, once per step.
+   */
+  runBillingAutomation?: Maybe<BillingAutomationRun>;
+  /**
+   * Sends a governed template to a patient. `variables` is an object of placeholder values; a template placeholder
+   * without a value is BAD_USER_INPUT and nothing is sent. `channel` defaults to the template's channel.
+   */
+  sendPatientMessage?: Maybe<MessageSendResult>;
+  /** Enables or disables EHR write-back of a connector: updateSetting of `integration.<connectorId>.writeBackEnabled`. */
+  setWriteBack?: Maybe<ChangeResult>;
+  /** Calls the connector's FHIR /metadata: reachable, FHIR version, which configured scopes it supports. */
+  testConnector?: Maybe<ConnectorTest>;
+  /**
+   * The one governed change of a setting. Decided before anything executes: APPLIED with the new version, or
+   * PENDING_APPROVAL with the change request and what it needs. FORBIDDEN (NOT_AN_EDITOR) for a caller who may not
+   * propose it.
+   */
+  updateSetting?: Maybe<ChangeResult>;
+  writeBackNote?: Maybe<EhrWriteResult>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationApproveChangeArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationApproveMedicationProposalArgs = {
+  changeId: Scalars['ID']['input'];
+  comment?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationAssignRoleArgs = {
+  input: AssignRoleInput;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationBreakGlassArgs = {
+  patientId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationCancelChangeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationCompleteReviewArgs = {
+  assignee: Scalars['String']['input'];
+  comment?: InputMaybe<Scalars['String']['input']>;
+  decision: ReviewDecision;
+  grantId: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationConfigureConnectorArgs = {
+  input: ConfigureConnectorInput;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationEmergencyStopArgs = {
+  environment: Environment;
+  reason: Scalars['String']['input'];
+  target: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationIssueRefundArgs = {
+  amount: Scalars['Float']['input'];
+  invoiceId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationPromoteSettingArgs = {
+  key: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationProposeMedicationRequestArgs = {
+  input: ProposeMedicationRequestInput;
+  patientId: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationProposePolicyArgs = {
+  document: Scalars['JSON']['input'];
+  reason: Scalars['String']['input'];
+  ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRecordObservationArgs = {
+  input: RecordObservationInput;
+  patientId: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRejectChangeArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRequestAccessArgs = {
+  input: RequestAccessInput;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationResumeArgs = {
+  environment: Environment;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  target: Scalars['String']['input'];
+  ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRevokeRoleArgs = {
+  assignedRole?: InputMaybe<Scalars['String']['input']>;
+  assignee: Scalars['String']['input'];
+  grantId?: InputMaybe<Scalars['ID']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRollbackSettingArgs = {
+  environment: Environment;
+  key: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+  toVersion: Scalars['Int']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRotateConnectorSecretArgs = {
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  clientSecret: Scalars['String']['input'];
+  connectorId: Scalars['String']['input'];
+  environment: Environment;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRouteInboundMessageArgs = {
+  patientId: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationRunBillingAutomationArgs = {
+  dryRun?: Scalars['Boolean']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationSendPatientMessageArgs = {
+  channel?: InputMaybe<MessageChannel>;
+  patientId: Scalars['ID']['input'];
+  templateId: Scalars['String']['input'];
+  variables?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationSetWriteBackArgs = {
+  connectorId: Scalars['String']['input'];
+  enabled: Scalars['Boolean']['input'];
+  environment: Environment;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationTestConnectorArgs = {
+  connectorId: Scalars['String']['input'];
+  environment: Environment;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationUpdateSettingArgs = {
+  input: UpdateSettingInput;
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationWriteBackNoteArgs = {
+  input: WriteBackNoteInput;
+  patientId: Scalars['ID']['input'];
+};
+
+/** An object that can be fetched by global id. Rules live on the concrete types, never here. */
+export type Node = {
+  id: Scalars['ID']['output'];
+};
+
+export type NoteKind =
+  | 'DIAGNOSTIC_REPORT'
+  | 'DOCUMENT_REFERENCE';
+
+export type Observation = {
+  category?: Maybe<Scalars['String']['output']>;
+  code?: Maybe<Scalars['String']['output']>;
+  display?: Maybe<Scalars['String']['output']>;
+  effectiveDate?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  unit?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type PageInfo = {
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Patient = Node & {
+  /** What the patient owes: the issued (open) invoices' totalNet, refunds taken off. */
+  accountBalance?: Maybe<AccountBalance>;
+  address?: Maybe<Array<Address>>;
+  allergies?: Maybe<Array<AllergyIntolerance>>;
+  birthDate?: Maybe<Scalars['String']['output']>;
+  carePlans?: Maybe<Array<CarePlan>>;
+  claims?: Maybe<Array<Claim>>;
+  conditions?: Maybe<Array<Condition>>;
+  coverage?: Maybe<Array<Coverage>>;
+  /** The department whose record this is (from Patient.managingOrganization). */
+  department?: Maybe<Scalars['String']['output']>;
+  encounters?: Maybe<Array<Encounter>>;
+  explanationOfBenefits?: Maybe<Array<ExplanationOfBenefit>>;
+  gender?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  immunizations?: Maybe<Array<Immunization>>;
+  /** FHIR Invoices of the patient, newest first. */
+  invoices?: Maybe<Array<Invoice>>;
+  medications?: Maybe<Array<MedicationRequest>>;
+  /** Medical record number: last four only unless the caller holds the identifiers grant. */
+  mrn?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  notes?: Maybe<Array<ClinicalNote>>;
+  observations?: Maybe<Array<Observation>>;
+  /** Social security number: last four only unless the caller holds the identifiers grant. */
+  ssn?: Maybe<Scalars['String']['output']>;
+  telecom?: Maybe<Array<ContactPoint>>;
+};
+
+
+export type PatientObservationsArgs = {
+  code?: InputMaybe<Scalars['String']['input']>;
+  count?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type PatientConnection = {
+  edges?: Maybe<Array<PatientEdge>>;
+  pageInfo?: Maybe<PageInfo>;
+};
+
+export type PatientEdge = {
+  cursor: Scalars['String']['output'];
+  node?: Maybe<Patient>;
+};
+
+export type PatientStatistics = {
+  byAgeBand?: Maybe<Array<StatisticsBucket>>;
+  byGender?: Maybe<Array<StatisticsBucket>>;
+  /** Cells smaller than this are suppressed. */
+  suppressionThreshold?: Maybe<Scalars['Int']['output']>;
+  total?: Maybe<Scalars['Int']['output']>;
+};
+
+export type PermissionScope =
+  | 'DEPARTMENT'
+  | 'TENANT';
+
+export type PolicyVersion = {
+  at?: Maybe<Scalars['DateTime']['output']>;
+  changeId?: Maybe<Scalars['ID']['output']>;
+  changedBy?: Maybe<Scalars['String']['output']>;
+  policyVersion: Scalars['String']['output'];
+  /** 0: the built-in default document. */
+  version: Scalars['Int']['output'];
+};
+
+export type PrincipalKind =
+  | 'AGENT'
+  | 'SERVICE'
+  | 'USER';
+
+export type ProposeMedicationRequestInput = {
+  dosage: Scalars['String']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  medication: Scalars['String']['input'];
+  /** For an agent: the prompt template and version it drafted with (`triage@3`), recorded in the Provenance. */
+  promptTemplateVersion?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  rxnorm?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Query = {
+  /** Someone's assignments and grants (security and compliance). */
+  accessOf: Array<AccessGrant>;
+  /** Grants unused for `staleDays`, past their department, and break-glass uses awaiting review. */
+  accessReview: Array<AccessReviewItem>;
+  /**
+   * Audit events of the caller's tenant, newest first. `first` is at most 200. A page may hold fewer than `first`
+   * events with `hasNextPage` true when a selective filter had to scan a long stretch of the log: follow `endCursor`.
+   */
+  auditEvents?: Maybe<AuditEventConnection>;
+  /** Verifies the caller's tenant's log: every record's hash, every chain link, every signed checkpoint. */
+  auditVerify?: Maybe<AuditVerification>;
+  /** A change request of the caller's tenant; null when there is none (the same answer for another tenant's id). */
+  changeRequest?: Maybe<ChangeRequest>;
+  /** Change requests of the caller's tenant, newest first; EXPIRED includes pending changes past their expiry. */
+  changeRequests?: Maybe<Array<ChangeRequest>>;
+  connector?: Maybe<Connector>;
+  /** Circuit and rolling health of each outbound connector (EHR writes, SMTP, SMS) in this gateway process. */
+  connectorHealth?: Maybe<Array<ConnectorHealth>>;
+  /** Connectors of the caller's tenant in an environment (ehr, and every id with a stored integration setting). */
+  connectors?: Maybe<Array<Connector>>;
+  /**
+   * Can I do this, and why (not)? Decided by the same functions the action itself uses, without trying. Actions:
+   * `read:<dataClass>` (resource.patientId: of that patient), `setting:update:<key>` (in `environment`),
+   * `change:approve:<changeId>`, `stop:<target>` (stop:connector:ehr), `resume:<target>`, `role:assign:<role>`
+   * (resource.assignee: for whom), `access:request:<role>`, `policy:update`, `break-glass` (resource.patientId).
+   * `at`: answer with the policy and the caller's assignments in force at that time (data-class reads only).
+   */
+  explain: Explanation;
+  /** Would `type.field` be returned to me (for that patient)? The field's rule from rules/field-access.ts, decided. */
+  explainField: Explanation;
+  /** The verified caller: identity comes only from the bearer token, never from arguments. */
+  me: Me;
+  /** Waiting inbound messages per queue. */
+  messageQueues?: Maybe<Array<MessageQueueCount>>;
+  /** The caller's own assignments, grants and break-glass uses. */
+  myAccess: Array<AccessGrant>;
+  /** The caller's access requests, any status: pending, applied, rejected, expired. */
+  myAccessRequests: Array<ChangeRequest>;
+  /** Look up a patient-record object by its global id, `<ResourceType>/<id>` (Patient or Encounter). */
+  node?: Maybe<Node>;
+  /** A patient of the caller's tenant; null when there is none (the same answer for another tenant's id). */
+  patient?: Maybe<Patient>;
+  /** Anonymized counts for analysts; cells under the suppression threshold come back as null. */
+  patientStatistics?: Maybe<PatientStatistics>;
+  /** Patients of the caller's tenant; `first` defaults to config `DEFAULT_PAGE_SIZE` and is capped at `MAX_PAGE_SIZE`. */
+  patients?: Maybe<PatientConnection>;
+  /** What changed in the policy document between two stored versions (0: the built-in default). */
+  policyDiff: Array<DiffEntry>;
+  /** Every stored version of the tenant's policy document (version 0 is the built-in default). */
+  policyVersions: Array<PolicyVersion>;
+  /** One setting. NOT_FOUND for a key that is not in the catalog. */
+  setting?: Maybe<Setting>;
+  /** What changed between two versions of a setting (either order; 0 is the catalog default). */
+  settingDiff?: Maybe<SettingDiff>;
+  /** Every stored version of a setting, oldest first (version 0, the catalog default, is never stored). */
+  settingHistory?: Maybe<Array<SettingVersion>>;
+  /**
+   * The settings of an environment, optionally of one category: every fixed setting of the catalog, every keyed
+   * setting that was ever set (a prompt template, a connector's settings) and the settings of the built-in `ehr`
+   * connector. Sorted by key.
+   */
+  settings?: Maybe<Array<Setting>>;
+  /** Every setting of an environment with the caller's lock, approval path and status badge. */
+  settingsCatalog: Array<CatalogSetting>;
+  /** The stop state of one target: `connector:<id>`, `automation:billing`, `automation:messaging` or `agent:<id>`. */
+  stopState?: Maybe<EmergencyStop>;
+  /** Every target that was ever stopped in an environment, with its state now. */
+  stopStates?: Maybe<Array<EmergencyStop>>;
+};
+
+
+export type QueryAccessOfArgs = {
+  assignee: Scalars['String']['input'];
+};
+
+
+export type QueryAccessReviewArgs = {
+  staleDays?: Scalars['Int']['input'];
+};
+
+
+export type QueryAuditEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryChangeRequestArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryChangeRequestsArgs = {
+  category?: InputMaybe<SettingCategory>;
+  environment?: InputMaybe<Environment>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ChangeStatus>;
+};
+
+
+export type QueryConnectorArgs = {
+  environment: Environment;
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryConnectorsArgs = {
+  environment: Environment;
+};
+
+
+export type QueryExplainArgs = {
+  action: Scalars['String']['input'];
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  environment?: InputMaybe<Environment>;
+  resource?: InputMaybe<ExplainResource>;
+};
+
+
+export type QueryExplainFieldArgs = {
+  field: Scalars['String']['input'];
+  patientId?: InputMaybe<Scalars['ID']['input']>;
+  type: Scalars['String']['input'];
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPatientArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPatientsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPolicyDiffArgs = {
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
+};
+
+
+export type QuerySettingArgs = {
+  environment: Environment;
+  key: Scalars['String']['input'];
+};
+
+
+export type QuerySettingDiffArgs = {
+  environment: Environment;
+  fromVersion: Scalars['Int']['input'];
+  key: Scalars['String']['input'];
+  toVersion: Scalars['Int']['input'];
+};
+
+
+export type QuerySettingHistoryArgs = {
+  environment: Environment;
+  key: Scalars['String']['input'];
+};
+
+
+export type QuerySettingsArgs = {
+  category?: InputMaybe<SettingCategory>;
+  environment: Environment;
+};
+
+
+export type QuerySettingsCatalogArgs = {
+  environment: Environment;
+};
+
+
+export type QueryStopStateArgs = {
+  environment: Environment;
+  target: Scalars['String']['input'];
+};
+
+
+export type QueryStopStatesArgs = {
+  environment: Environment;
+};
+
+export type RecordObservationInput = {
+  /** LOINC code, e.g. 8867-4 (heart rate). */
+  code: Scalars['String']['input'];
+  display: Scalars['String']['input'];
+  /** When it was measured (default: now). */
+  effective?: InputMaybe<Scalars['DateTime']['input']>;
+  idempotencyKey: Scalars['String']['input'];
+  /** UCUM unit, e.g. /min. */
+  unit: Scalars['String']['input'];
+  value: Scalars['Float']['input'];
+};
+
+export type RefundResult = {
+  amount: Scalars['Float']['output'];
+  /** The governed change that carries the refund (every refund is one, for its audit trail). */
+  changeRequestId: Scalars['ID']['output'];
+  currency: Scalars['String']['output'];
+  invoiceId: Scalars['ID']['output'];
+  status: RefundStatus;
+  /** billing.refundThreshold when the refund was asked; above it a finance approver decides. */
+  threshold: Scalars['Float']['output'];
+};
+
+export type RefundStatus =
+  /** Recorded on the invoice (at or under billing.refundThreshold, or approved). */
+  | 'APPLIED'
+  /** Approved; being recorded through the outbox (it retries until the FHIR server takes it). */
+  | 'APPROVED'
+  | 'FAILED'
+  /** Above the threshold: waiting for a finance approver (approveChange on changeRequestId). */
+  | 'PENDING_APPROVAL';
+
+export type Rejection = {
+  at: Scalars['DateTime']['output'];
+  functions: Array<Scalars['String']['output']>;
+  reason: Scalars['String']['output'];
+  sub: Scalars['String']['output'];
+};
+
+export type RequestAccessInput = {
+  /** How long the grant lasts, counted from the request (an approval that comes late does not extend it). */
+  durationMinutes: Scalars['Int']['input'];
+  justification: Scalars['String']['input'];
+  permission?: InputMaybe<Scalars['String']['input']>;
+  requestedGrant?: InputMaybe<Scalars['String']['input']>;
+  /** Exactly one of requestedRole, requestedGrant, permission (`read:<dataClass>`: the policy grant carrying it). */
+  requestedRole?: InputMaybe<Scalars['String']['input']>;
+  scopeDepartments?: InputMaybe<Array<Scalars['String']['input']>>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A ready `requestAccess` input for what is missing (add a justification and send it). */
+export type RequestAccessTemplate = {
+  durationMinutes: Scalars['Int']['output'];
+  justification: Scalars['String']['output'];
+  requestedGrant?: Maybe<Scalars['String']['output']>;
+  requestedRole?: Maybe<Scalars['String']['output']>;
+  scopeDepartments?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+export type ReviewDecision =
+  | 'KEEP'
+  | 'REVOKE';
+
+/** Risk of a change; it decides which approvals the change needs (approval rules are per environment). */
+export type Risk =
+  | 'CRITICAL'
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
+export type Setting = {
+  category: SettingCategory;
+  description: Scalars['String']['output'];
+  environment: Environment;
+  key: Scalars['String']['output'];
+  /** The function that owns the setting; one approval of a HIGH production change must come from it. */
+  ownerFunction: Scalars['String']['output'];
+  /** The newest open (PENDING or APPROVED) change of this setting, if any. */
+  pendingChange?: Maybe<ChangeRequest>;
+  /** Every open change of this setting, newest first. */
+  pendingChanges: Array<ChangeRequest>;
+  /** Risk of a change of this setting in this environment. */
+  risk: Risk;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who proposed the change that produced the current version. */
+  updatedBy?: Maybe<Scalars['String']['output']>;
+  /** The current value (the catalog default at version 0). */
+  value?: Maybe<Scalars['JSON']['output']>;
+  /** 0 while the setting has its catalog default. */
+  version: Scalars['Int']['output'];
+};
+
+/** The category of a setting; each has an owner function (clinical, technical, finance, operations, security). */
+export type SettingCategory =
+  | 'ACCESS'
+  | 'AI_BEHAVIOR'
+  | 'AUDIT'
+  | 'BILLING_AUTOMATION'
+  | 'INTEGRATION'
+  | 'MESSAGING';
+
+export type SettingDiff = {
+  entries: Array<DiffEntry>;
+  environment: Environment;
+  fromVersion: Scalars['Int']['output'];
+  key: Scalars['String']['output'];
+  toVersion: Scalars['Int']['output'];
+};
+
+/** What a frontend shows next to a setting: Active, Pending review (approvals missing), Approved (being applied). */
+export type SettingStatus =
+  | 'ACTIVE'
+  | 'APPROVED'
+  /** Never changed: the catalog default. */
+  | 'DEFAULT'
+  | 'PENDING_REVIEW';
+
+export type SettingVersion = {
+  at: Scalars['DateTime']['output'];
+  /** The change request that wrote this version: its approval trail is on the change. */
+  changeId?: Maybe<Scalars['ID']['output']>;
+  /** Who proposed the change that wrote this version. */
+  changedBy: Scalars['String']['output'];
+  environment: Environment;
+  key: Scalars['String']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['JSON']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type StatisticsBucket = {
+  count?: Maybe<Scalars['Int']['output']>;
+  label: Scalars['String']['output'];
+  suppressed: Scalars['Boolean']['output'];
+};
+
+export type Supersession = {
+  at: Scalars['DateTime']['output'];
+  /** The target's version when the change was found stale. */
+  currentVersion: Scalars['Int']['output'];
+};
+
+export type UpdateSettingInput = {
+  environment: Environment;
+  /** Optimistic concurrency: refused with CONFLICT (STALE_VERSION) when the setting is no longer at this version. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+  /** Why: required from MEDIUM risk upward. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** A ticket or change reference, recorded with the change. */
+  ticket?: InputMaybe<Scalars['String']['input']>;
+  /** The new value; validated against the setting's type (a bad value names the field, e.g. `value.threshold`). */
+  value?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type WriteBackNoteInput = {
+  /** Updates this DocumentReference instead of creating one; `expectedVersion` is then required. */
+  documentId?: InputMaybe<Scalars['ID']['input']>;
+  expectedVersion?: InputMaybe<Scalars['String']['input']>;
+  /** false (default): a preliminary note for review; true: final. */
+  final?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Any string unique to this note (a retry sends the same one); never stored in clear. */
+  idempotencyKey: Scalars['String']['input'];
+  text: Scalars['String']['input'];
+  title: Scalars['String']['input'];
+};
+
+export type ConsoleMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleMeQuery = { me: { sub: string, tenant: string, roles: Array<string>, departments: Array<string>, mfa: boolean } };
+
+export type ConsoleInboxQueryVariables = Exact<{
+  status?: InputMaybe<ChangeStatus>;
+}>;
+
+
+export type ConsoleInboxQuery = { changeRequests?: Array<{ id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, reason?: string | null, ticket?: string | null, createdAt: string, expiresAt: string, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, requester: { sub: string, roles: Array<string>, functions: Array<string> }, approvalStatus: { summary: string, remaining: number } }> | null };
+
+export type ConsoleChangeQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ConsoleChangeQuery = { changeRequest?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, appliedVersion?: number | null, appliedAt?: string | null, failureReason?: string | null, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string> }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null } | null };
+
+export type ConsoleApproveMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  comment?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleApproveMutation = { approveChange?: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } | null };
+
+export type ConsoleRejectMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type ConsoleRejectMutation = { rejectChange?: { id: string, status: ChangeStatus } | null };
+
+export type ConsoleSettingsQueryVariables = Exact<{
+  environment: Environment;
+}>;
+
+
+export type ConsoleSettingsQuery = { settingsCatalog: Array<{ key: string, environment: Environment, category: SettingCategory, description: string, value?: unknown | null, version: number, ownerFunction: string, ownerRole: string, risk: Risk, canEdit: boolean, requiresApproval: boolean, lockedReason?: string | null, status: SettingStatus, approvalPath: { summary: string }, pendingChange?: { id: string } | null }> };
+
+export type ConsoleUpdateSettingMutationVariables = Exact<{
+  input: UpdateSettingInput;
+}>;
+
+
+export type ConsoleUpdateSettingMutation = { updateSetting?: { status: ChangeResultStatus, version?: number | null, changeRequest: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } } | null };
+
+export type ConsoleRequestAccessMutationVariables = Exact<{
+  input: RequestAccessInput;
+}>;
+
+
+export type ConsoleRequestAccessMutation = { requestAccess?: { status: ChangeResultStatus, changeRequest: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } } | null };
+
+export type ConsoleAuditAccessQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleAuditAccessQuery = { explainField: { decision: AccessDecision, message: string } };
+
+export type ConsoleAuditEventsQueryVariables = Exact<{
+  filter?: InputMaybe<AuditEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleAuditEventsQuery = { auditEvents?: { edges?: Array<{ cursor: string, node?: { id: string, seq: number, category: string, action: string, at: string, outcome: AuditOutcome, patientId?: string | null, dataClasses?: Array<string> | null, fields?: Array<string> | null, changeId?: string | null, environment?: string | null, target?: string | null, status?: string | null, reason?: string | null, ticket?: string | null, actor?: { sub: string, kind?: string | null, roles?: Array<string> | null } | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
+
+export type ConsoleAuditVerifyQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleAuditVerifyQuery = { auditVerify?: { ok: boolean, records: number, firstSeq: number, headSeq: number, checkpointsVerified?: number | null, problem?: AuditProblem | null, seq?: number | null, message?: string | null } | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const ConsoleMeDocument = new TypedDocumentString(`
+    query ConsoleMe {
+  me {
+    sub
+    tenant
+    roles
+    departments
+    mfa
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMeQuery, ConsoleMeQueryVariables>;
+export const ConsoleInboxDocument = new TypedDocumentString(`
+    query ConsoleInbox($status: ChangeStatus) {
+  changeRequests(status: $status, first: 100) {
+    id
+    status
+    environment
+    category
+    risk
+    key
+    target
+    targetType
+    reason
+    ticket
+    createdAt
+    expiresAt
+    requester {
+      sub
+      roles
+      functions
+    }
+    approvalStatus {
+      summary
+      remaining
+    }
+    viewerCanApprove
+    viewerCannotApproveReason
+    viewerCannotApproveCode
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleInboxQuery, ConsoleInboxQueryVariables>;
+export const ConsoleChangeDocument = new TypedDocumentString(`
+    query ConsoleChange($id: ID!) {
+  changeRequest(id: $id) {
+    id
+    status
+    environment
+    category
+    ownerFunction
+    risk
+    key
+    target
+    targetType
+    reason
+    ticket
+    baseVersion
+    before
+    after
+    diff {
+      path
+      op
+      before
+      after
+    }
+    requester {
+      sub
+      roles
+      functions
+    }
+    requirement {
+      requiredApprovals
+      distinctFunctions
+      ownerFunctionRequired
+      mfaRequired
+      requiredFunction
+    }
+    approverFunctions
+    approvals {
+      sub
+      roleUsed
+      functions
+      mfa
+      comment
+      at
+    }
+    approvalStatus {
+      satisfied
+      remaining
+      stillNeededFrom
+      summary
+    }
+    viewerCanApprove
+    viewerCannotApproveReason
+    viewerCannotApproveCode
+    createdAt
+    expiresAt
+    appliedVersion
+    appliedAt
+    rejection {
+      sub
+      functions
+      reason
+      at
+    }
+    cancellation {
+      sub
+      at
+    }
+    failureReason
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
+export const ConsoleApproveDocument = new TypedDocumentString(`
+    mutation ConsoleApprove($id: ID!, $comment: String) {
+  approveChange(id: $id, comment: $comment) {
+    id
+    status
+    approvalStatus {
+      summary
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleApproveMutation, ConsoleApproveMutationVariables>;
+export const ConsoleRejectDocument = new TypedDocumentString(`
+    mutation ConsoleReject($id: ID!, $reason: String!) {
+  rejectChange(id: $id, reason: $reason) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRejectMutation, ConsoleRejectMutationVariables>;
+export const ConsoleSettingsDocument = new TypedDocumentString(`
+    query ConsoleSettings($environment: Environment!) {
+  settingsCatalog(environment: $environment) {
+    key
+    environment
+    category
+    description
+    value
+    version
+    ownerFunction
+    ownerRole
+    risk
+    canEdit
+    requiresApproval
+    lockedReason
+    status
+    approvalPath {
+      summary
+    }
+    pendingChange {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSettingsQuery, ConsoleSettingsQueryVariables>;
+export const ConsoleUpdateSettingDocument = new TypedDocumentString(`
+    mutation ConsoleUpdateSetting($input: UpdateSettingInput!) {
+  updateSetting(input: $input) {
+    status
+    version
+    changeRequest {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleUpdateSettingMutation, ConsoleUpdateSettingMutationVariables>;
+export const ConsoleRequestAccessDocument = new TypedDocumentString(`
+    mutation ConsoleRequestAccess($input: RequestAccessInput!) {
+  requestAccess(input: $input) {
+    status
+    changeRequest {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRequestAccessMutation, ConsoleRequestAccessMutationVariables>;
+export const ConsoleAuditAccessDocument = new TypedDocumentString(`
+    query ConsoleAuditAccess {
+  explainField(type: "Query", field: "auditEvents") {
+    decision
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAuditAccessQuery, ConsoleAuditAccessQueryVariables>;
+export const ConsoleAuditEventsDocument = new TypedDocumentString(`
+    query ConsoleAuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {
+  auditEvents(filter: $filter, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        id
+        seq
+        category
+        action
+        at
+        outcome
+        actor {
+          sub
+          kind
+          roles
+        }
+        patientId
+        dataClasses
+        fields
+        changeId
+        environment
+        target
+        status
+        reason
+        ticket
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAuditEventsQuery, ConsoleAuditEventsQueryVariables>;
+export const ConsoleAuditVerifyDocument = new TypedDocumentString(`
+    query ConsoleAuditVerify {
+  auditVerify {
+    ok
+    records
+    firstSeq
+    headSeq
+    checkpointsVerified
+    problem
+    seq
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAuditVerifyQuery, ConsoleAuditVerifyQueryVariables>;

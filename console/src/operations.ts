@@ -1,0 +1,110 @@
+import { graphql } from './gql';
+
+// Every operation the console sends, typed by graphql-codegen's client preset (console/codegen.ts) from the
+// gateway's SDL. The console talks to nothing but /graphql with the user's bearer token.
+
+export const MeQuery = graphql(`
+  query ConsoleMe {
+    me { sub tenant roles departments mfa }
+  }
+`);
+
+export const InboxQuery = graphql(`
+  query ConsoleInbox($status: ChangeStatus) {
+    changeRequests(status: $status, first: 100) {
+      id status environment category risk key target targetType reason ticket createdAt expiresAt
+      requester { sub roles functions }
+      approvalStatus { summary remaining }
+      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode
+    }
+  }
+`);
+
+export const ChangeQuery = graphql(`
+  query ConsoleChange($id: ID!) {
+    changeRequest(id: $id) {
+      id status environment category ownerFunction risk key target targetType reason ticket baseVersion
+      before after
+      diff { path op before after }
+      requester { sub roles functions }
+      requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }
+      approverFunctions
+      approvals { sub roleUsed functions mfa comment at }
+      approvalStatus { satisfied remaining stillNeededFrom summary }
+      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode
+      createdAt expiresAt appliedVersion appliedAt
+      rejection { sub functions reason at }
+      cancellation { sub at }
+      failureReason
+    }
+  }
+`);
+
+export const ApproveMutation = graphql(`
+  mutation ConsoleApprove($id: ID!, $comment: String) {
+    approveChange(id: $id, comment: $comment) { id status approvalStatus { summary } }
+  }
+`);
+
+export const RejectMutation = graphql(`
+  mutation ConsoleReject($id: ID!, $reason: String!) {
+    rejectChange(id: $id, reason: $reason) { id status }
+  }
+`);
+
+export const SettingsQuery = graphql(`
+  query ConsoleSettings($environment: Environment!) {
+    settingsCatalog(environment: $environment) {
+      key environment category description value version ownerFunction ownerRole risk
+      canEdit requiresApproval lockedReason status
+      approvalPath { summary }
+      pendingChange { id }
+    }
+  }
+`);
+
+export const UpdateSettingMutation = graphql(`
+  mutation ConsoleUpdateSetting($input: UpdateSettingInput!) {
+    updateSetting(input: $input) {
+      status version
+      changeRequest { id status approvalStatus { summary } }
+    }
+  }
+`);
+
+export const RequestAccessMutation = graphql(`
+  mutation ConsoleRequestAccess($input: RequestAccessInput!) {
+    requestAccess(input: $input) {
+      status
+      changeRequest { id status approvalStatus { summary } }
+    }
+  }
+`);
+
+export const AuditAccessQuery = graphql(`
+  query ConsoleAuditAccess {
+    explainField(type: "Query", field: "auditEvents") { decision message }
+  }
+`);
+
+export const AuditEventsQuery = graphql(`
+  query ConsoleAuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {
+    auditEvents(filter: $filter, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          id seq category action at outcome
+          actor { sub kind roles }
+          patientId dataClasses fields changeId environment target status reason ticket
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+
+export const AuditVerifyQuery = graphql(`
+  query ConsoleAuditVerify {
+    auditVerify { ok records firstSeq headSeq checkpointsVerified problem seq message }
+  }
+`);

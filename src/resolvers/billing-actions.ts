@@ -1,0 +1,43 @@
+import type { Invoice } from '@medplum/fhirtypes';
+import { forbidden } from '../../rules/evaluate-field-rule.js';
+import { NotFoundError } from '../errors/errors.js';
+import type { RefundStatus, Resolvers } from '../generated/resolvers-types.js';
+import type { ChangeRequest } from '../governance/change-request.js';
+
+// Refunds and billing automation. Thin: who may act is asked of the policy (rules/decide.ts: `write` on `financial`
+// for the invoice's patient); whether the refund waits is the governed change's (src/governance/refund-target.ts).
+
+const STATUS: Record<ChangeRequest['status'], RefundStatus> = {
+  PENDING: 'PENDING_APPROVAL', APPROVED: 'APPROVED', APPLIED: 'APPLIED', FAILED: 'FAILED',
+  REJECTED: 'FAILED', CANCELLED: 'FAILED', EXPIRED: 'FAILED', SUPERSEDED: 'FAILED',
+};
+
+export const billingActionResolvers: Resolvers = {
+  Mutation: {
+    issueRefund: async (_p, { invoiceId, amount, reason }, ctx) => {
+      const found = await ctx.connectors.billing.invoice(ctx.principal.tenant, invoiceId);
+      // Unknown, other-tenant and invalid ids look the same: not found.
+      const patient = found ? await ctx.ehr.patient(found.patientId) : null;
+      if (!found || !patient) throw new NotFoundError('Invoice', 'No such invoice.');
+      const decision = ctx.access.decide({ action: 'write', dataClass: 'financial' }, { ...patient.guard, patientId: patient.id });
+      if (decision.effect === 'DENY') throw forbidden(decision.denial);
+      const { change, value } = await ctx.connectors.billing.issueRefund(ctx.principal, found.invoice as Invoice, amount, reason);
+      return { status: STATUS[change.status], changeRequestId: change.id, invoiceId: value.invoiceId, amount: value.amount, currency: value.currency, threshold: value.threshold.amount };
+    },
+    runBillingAutomation: async (_p, { dryRun }, ctx) => {
+      // Running it acts on every account of the tenant: `write` on `financial` tenant-wide, not for one row.
+      const decision = ctx.access.decide({ action: 'write', dataClass: 'financial' });
+      if (decision.effect === 'DENY') throw forbidden(decision.denial);
+      const run = await ctx.connectors.billingAutomation.run(ctx.principal, ctx.ehr, dryRun, ctx.requestId);
+      return {
+        ...run,
+        actions: run.actions.map((a) => ({
+          ...a,
+          reminderDay: a.kind === 'REMINDER' ? a.reminderDay : null,
+          queue: a.kind === 'ESCALATION' ? a.queue : null,
+          failedPaymentAttempts: a.kind === 'ESCALATION' ? a.failedPaymentAttempts : null,
+        })),
+      };
+    },
+  },
+};

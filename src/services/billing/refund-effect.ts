@@ -1,0 +1,44 @@
+import type { Invoice } from '@medplum/fhirtypes';
+import { hasRefund, refundableOn, withRefund } from '../../../connectors/billing/refund-resource.js';
+import type { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
+import type { RefundValue } from '../../governance/refund-target.js';
+import type { ApplyEffect } from '../../governance/transition-result.js';
+import type { GovernanceStore } from '../../stores/governance-store.js';
+
+// The outbox's connector effect for an approved refund: records it on the Invoice (connectors/billing/
+// refund-resource.ts) with If-Match on the version just read, and a Provenance naming the requester and approvers.
+// Idempotent by the change id: after a crash the outbox runs it again and finds the refund already there. A lost
+// If-Match race (someone else changed the invoice) throws, and the outbox retries on the new version.
+
+export interface RefundEffectDeps {
+  readonly store: GovernanceStore;
+  readonly writer: FhirWriter;
+  readonly baseUrlFor: (tenant: string) => Promise<string | null>;
+  readonly now: () => number;
+}
+
+export function createRefundEffect(deps: RefundEffectDeps): (effect: ApplyEffect) => Promise<void> {
+  return async (effect) => {
+    if (effect.type !== 'apply-refund') return;
+    const stored = await deps.store.getChange(effect.tenant, effect.changeId);
+    if (!stored) throw new Error('refund: change not found');
+    const { change } = stored;
+    const value = effect.value as unknown as RefundValue;
+    const baseUrl = await deps.baseUrlFor(effect.tenant);
+    if (!baseUrl) throw new Error('refund: no FHIR base URL for the tenant');
+    const target = { tenant: effect.tenant, baseUrl };
+    const invoice = (await deps.writer.read(target, 'Invoice', value.invoiceId)) as Invoice & { id: string };
+    if (hasRefund(invoice, change.id)) return;
+    // Checked again here: another refund may have been applied since this one was asked.
+    if (value.amount > refundableOn(invoice)) throw new Error('refund: the amount is more than is left on the invoice');
+    const updated: Invoice & { id: string } = { ...withRefund(invoice, { changeId: change.id, amount: value.amount, currency: value.currency, reason: change.reason }), id: invoice.id };
+    await deps.writer.update(
+      target,
+      updated,
+      invoice.meta?.versionId ?? '',
+      `refund:${change.id}`,
+      { sub: change.requester.sub, kind: change.requester.kind, approvedBy: change.approvals.map((a) => a.sub) },
+      new Date(deps.now()).toISOString(),
+    );
+  };
+}

@@ -1,0 +1,41 @@
+import type { ChangeEvent } from '../../audit/audit-event.js';
+import type { JsonValue } from '../../governance/json.js';
+
+// The audit event of a message sent or routed: who, which patient's Communication, which template, channel and
+// outcome. Never the text, the variables or the address (PHI); the Communication in the EHR holds those. Pure.
+
+export interface MessagingAuditInput {
+  readonly tenant: string;
+  readonly environment: string;
+  readonly actor: { readonly sub: string; readonly kind: string };
+  readonly requestId: string | null;
+  readonly action: 'messaging.sent' | 'messaging.failed' | 'messaging.routed';
+  readonly communicationId: string;
+  readonly patientId: string;
+  readonly at: string;
+  readonly detail: { readonly [key: string]: JsonValue };
+}
+
+export function messagingEvent(input: MessagingAuditInput): ChangeEvent {
+  return {
+    category: 'change',
+    at: input.at,
+    tenant: input.tenant,
+    action: input.action,
+    outcome: input.action === 'messaging.failed' ? 'failure' : 'success',
+    actor: input.actor,
+    requestId: input.requestId,
+    changeId: null,
+    environment: input.environment,
+    target: `ehr:Communication/${input.communicationId}`,
+    settingCategory: 'messaging',
+    risk: null,
+    status: input.action === 'messaging.routed' ? 'ROUTED' : input.action === 'messaging.sent' ? 'SENT' : 'FAILED',
+    before: null,
+    after: null,
+    reason: null,
+    ticket: null,
+    approvals: [],
+    detail: { patientId: input.patientId, ...input.detail },
+  };
+}

@@ -1,0 +1,124 @@
+import type { Communication } from '@medplum/fhirtypes';
+import { z } from 'zod';
+import { ConnectorError } from '../../../connectors/common/connector-error.js';
+import type { PatientRow } from '../../../connectors/ehr/rows.js';
+import type { FhirWriter, WriteTarget } from '../../../connectors/ehr/write/fhir-writer.js';
+import { inboundCommunication, QUEUES, queueSearch } from '../../../connectors/messaging/inbox.js';
+import { routeInbound, type Queue, type RouteDecision } from '../../../connectors/messaging/inbound-routing.js';
+import { MessageTemplateError, sendPatientMessage, type OutboundChannel } from '../../../connectors/messaging/patient-messenger.js';
+import { recipientFor, type SendChannel } from '../../../connectors/messaging/recipient.js';
+import { selectTemplate } from '../../../connectors/messaging/template-select.js';
+import type { Principal } from '../../auth/principal.js';
+import type { AuditService } from '../../audit/audit-service.js';
+import { BadUserInputError, ConflictError } from '../../errors/errors.js';
+import { messagingEvent, type MessagingAuditInput } from './messaging-audit.js';
+import type { MessagingSettingsReader } from './messaging-settings.js';
+
+// Patient messaging with I/O: reads the governed settings, renders, sends over the channel, writes the
+// Communication to the tenant's FHIR server (always, sent or not) and an audit event naming it. Who may message
+// which patient was decided before (rules/decide.ts, `write` on `messaging`); this decides whether messaging may act
+// now (automation:messaging not stopped, template and channel governed, every placeholder filled).
+
+export interface MessagingDeps {
+  readonly settings: MessagingSettingsReader;
+  readonly writer: FhirWriter;
+  readonly audit: AuditService;
+  readonly channels: Readonly<Record<SendChannel, OutboundChannel>>;
+  readonly baseUrlFor: (tenant: string) => Promise<string | null>;
+  readonly messageIdDomain: string;
+  readonly now: () => number;
+  readonly newId: () => string;
+}
+
+export interface SendInput {
+  readonly templateId: string;
+  readonly channel: SendChannel | null;
+  readonly variables: unknown;
+  /** Fixed by callers that must send once (billing reminders): the Communication's identifier derives from it. */
+  readonly messageKey?: string;
+}
+
+export interface SendResult {
+  readonly status: 'SENT' | 'FAILED';
+  readonly channel: SendChannel;
+  readonly templateId: string;
+  readonly locale: string;
+  readonly communicationId: string;
+  /** The kind of failure (REJECTED, UNAVAILABLE, TIMEOUT); null when sent. */
+  readonly failure: string | null;
+}
+
+type Actor = Pick<Principal, 'tenant' | 'sub' | 'kind'>;
+
+const variablesSchema = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/), z.union([z.string().max(500), z.number().transform(String)]));
+const SENDABLE: readonly string[] = ['email', 'sms'];
+
+export class MessagingService {
+  constructor(private readonly deps: MessagingDeps) {}
+
+  async send(actor: Actor, patient: PatientRow, input: SendInput, requestId: string | null): Promise<SendResult> {
+    const settings = await this.deps.settings.forSending(actor.tenant);
+    const env = this.deps.settings.environment;
+    if (settings.stopped) throw stoppedError(env);
+    const variables = variablesSchema.safeParse(input.variables ?? {});
+    if (!variables.success) throw new BadUserInputError('variables must be an object of placeholder names to text (at most 500 characters each).', 'variables');
+    const template = selectTemplate(settings.templates, input.templateId, patient.language);
+    if (!template) throw new BadUserInputError(`No message template "${input.templateId.slice(0, 64)}" in messaging.templates (${env}).`, 'templateId');
+    const channel = input.channel ?? template.channel;
+    if (!SENDABLE.includes(channel) || !settings.channels.includes(channel)) {
+      throw new BadUserInputError(`The ${channel} channel is not enabled in messaging.channels (${env}).`, 'channel');
+    }
+    const sendChannel = channel as SendChannel;
+    const to = recipientFor(patient.telecom, sendChannel);
+    if (!to) throw new BadUserInputError(`The patient has no ${sendChannel === 'sms' ? 'phone number' : 'email address'} in the EHR: choose another channel.`, 'channel');
+    const target = await this.target(actor.tenant);
+    const at = new Date(this.deps.now()).toISOString();
+    let communicationId = '';
+    const record = async (c: Communication, key: string) => {
+      communicationId = (await this.deps.writer.create(target, c, key, { sub: actor.sub, kind: actor.kind }, at)).id;
+    };
+    try {
+      const outcome = await sendPatientMessage(
+        { tenant: actor.tenant, patientId: patient.id, to, templateId: input.templateId, template: { body: template.body, ...(template.subject ? { subject: template.subject } : {}) }, variables: variables.data, messageKey: input.messageKey ?? this.deps.newId(), stopped: false, now: at },
+        { channel: this.deps.channels[sendChannel], record, messageIdDomain: this.deps.messageIdDomain },
+      );
+      const failure = outcome.status === 'FAILED' ? outcome.kind : null;
+      await this.audit(actor, requestId, { action: failure ? 'messaging.failed' : 'messaging.sent', communicationId, patientId: patient.id, at, detail: { templateId: input.templateId, locale: template.locale, channel: sendChannel, failure } });
+      return { status: outcome.status, channel: sendChannel, templateId: input.templateId, locale: template.locale, communicationId, failure };
+    } catch (e) {
+      if (e instanceof MessageTemplateError) throw new BadUserInputError(e.message, 'variables');
+      throw e;
+    }
+  }
+
+  async route(actor: Actor, patient: PatientRow, text: string, requestId: string | null): Promise<RouteDecision & { communicationId: string }> {
+    const body = text.trim();
+    if (body.length === 0 || body.length > 5_000) throw new BadUserInputError('text must be 1 to 5000 characters.', 'text');
+    const rules = await this.deps.settings.routingRules(actor.tenant);
+    const now = new Date(this.deps.now());
+    const decision = routeInbound(body, rules, { at: now, language: patient.language?.split('-')[0] ?? null });
+    const at = now.toISOString();
+    const written = await this.deps.writer.create(await this.target(actor.tenant), inboundCommunication(patient.id, body, decision, at), this.deps.newId(), { sub: actor.sub, kind: actor.kind }, at);
+    await this.audit(actor, requestId, { action: 'messaging.routed', communicationId: written.id, patientId: patient.id, at, detail: { queue: decision.queue, rule: decision.rule, emergency: decision.emergency } });
+    return { ...decision, communicationId: written.id };
+  }
+
+  /** Waiting inbound messages per queue (one FHIR count per queue). */
+  async queues(tenant: string): Promise<{ queue: Queue; count: number }[]> {
+    const target = await this.target(tenant);
+    return Promise.all(QUEUES.map(async (queue) => ({ queue, count: await this.deps.writer.count(target, 'Communication', queueSearch(queue)) })));
+  }
+
+  private async target(tenant: string): Promise<WriteTarget> {
+    const baseUrl = await this.deps.baseUrlFor(tenant);
+    if (!baseUrl) throw new ConnectorError('ehr', 'REJECTED', null, 'ehr: no FHIR base URL is configured for this tenant');
+    return { tenant, baseUrl };
+  }
+
+  private audit(actor: Actor, requestId: string | null, e: Omit<MessagingAuditInput, 'tenant' | 'environment' | 'actor' | 'requestId'>): Promise<void> {
+    return this.deps.audit.write(actor.tenant, [messagingEvent({ ...e, tenant: actor.tenant, environment: this.deps.settings.environment, actor: { sub: actor.sub, kind: actor.kind }, requestId })]);
+  }
+}
+
+const stoppedError = (env: string) =>
+  new ConflictError('STOPPED', `Messaging automation is stopped in ${env}: nothing was sent. Resuming it (resume target automation:messaging) is a governed change.`);

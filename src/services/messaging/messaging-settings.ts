@@ -1,0 +1,50 @@
+import type { EmergencyRule, OfficeHours, RoutingRule } from '../../../connectors/messaging/inbound-routing.js';
+import type { GovernedTemplate, TemplateChannel } from '../../../connectors/messaging/template-select.js';
+import type { Environment } from '../../governance/environment.js';
+import type { GovernanceService } from '../governance-service.js';
+
+// The governed settings messaging obeys, read fresh for every message from the gateway's environment: a change
+// approved a second ago applies to the next message, with no cache to invalidate. The values were validated by
+// the setting's schema when they were set (src/governance/setting-values.ts), so they are read as their types.
+
+export interface MessagingRules {
+  readonly routing: readonly RoutingRule[];
+  readonly emergency: readonly EmergencyRule[];
+  readonly officeHours: OfficeHours;
+}
+
+export interface MessagingSettings {
+  readonly templates: Readonly<Record<string, GovernedTemplate>>;
+  readonly channels: readonly TemplateChannel[];
+  readonly stopped: boolean;
+}
+
+export class MessagingSettingsReader {
+  constructor(private readonly governance: GovernanceService, readonly environment: Environment) {}
+
+  async forSending(tenant: string): Promise<MessagingSettings> {
+    const [templates, channels, stop] = await Promise.all([
+      this.governance.currentSetting(tenant, 'messaging.templates', this.environment),
+      this.governance.currentSetting(tenant, 'messaging.channels', this.environment),
+      this.governance.stopState(tenant, this.environment, 'automation:messaging'),
+    ]);
+    return {
+      templates: templates.value as unknown as Record<string, GovernedTemplate>,
+      channels: channels.value as unknown as TemplateChannel[],
+      stopped: stop.value.stopped,
+    };
+  }
+
+  async routingRules(tenant: string): Promise<MessagingRules> {
+    const [routing, emergency, officeHours] = await Promise.all([
+      this.governance.currentSetting(tenant, 'messaging.routingRules', this.environment),
+      this.governance.currentSetting(tenant, 'messaging.emergencyEscalationRules', this.environment),
+      this.governance.currentSetting(tenant, 'messaging.officeHours', this.environment),
+    ]);
+    return {
+      routing: routing.value as unknown as RoutingRule[],
+      emergency: emergency.value as unknown as EmergencyRule[],
+      officeHours: officeHours.value as unknown as OfficeHours,
+    };
+  }
+}

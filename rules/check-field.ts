@@ -8,13 +8,20 @@ import type { FieldRule } from './field-access.js';
 // decision, and for row rules the PHI-read record of what was let through. Written once, so the two engines can
 // only differ in how they are wired, which test/rules/fast-guard-differential.test.ts compares.
 
-export function checkField(rule: FieldRule, ctx: GatewayContext, parent: unknown, info: GraphQLResolveInfo): true | ForbiddenError {
+export function checkField(
+  rule: FieldRule,
+  ctx: GatewayContext,
+  parent: unknown,
+  info: GraphQLResolveInfo,
+  /** `Type.field`, when the caller knows it already (the fast guard computes it once per field, not per row). */
+  fieldKey = `${info.parentType.name}.${info.fieldName}`,
+): true | ForbiddenError {
   const v = evaluateFieldRule(rule, ctx.access, parent);
   if (!v.allowed) return v.error;
   if (rule.kind === 'read' && rule.row) {
     // Row rules guard patient rows: every field they let through is a PHI read, recorded for the audit event.
     const guard = guardOf(parent)!;
-    ctx.phiReads.record(guard.patientId, guard.sensitive && rule.sensitiveAware ? 'sensitive' : rule.dataClass, `${info.parentType.name}.${info.fieldName}`);
+    ctx.phiReads.record(guard.patientId, guard.sensitive && rule.sensitiveAware ? 'sensitive' : rule.dataClass, fieldKey);
   }
   return true;
 }

@@ -19,10 +19,10 @@ type Rules = Readonly<Record<string, Readonly<Record<string, FieldRule>>>>;
 
 const perRequest = new WeakMap<PrincipalPolicy, Map<string, true | Error>>();
 
-function wrap(rule: FieldRule, resolve: GraphQLFieldResolver<unknown, GatewayContext>): GraphQLFieldResolver<unknown, GatewayContext> {
+function wrap(rule: FieldRule, resolve: GraphQLFieldResolver<unknown, GatewayContext>, fieldKey: string): GraphQLFieldResolver<unknown, GatewayContext> {
   if (rule.kind === 'read' && rule.row) {
     return (parent, args, ctx, info) => {
-      const v = checkField(rule, ctx, parent, info);
+      const v = checkField(rule, ctx, parent, info, fieldKey);
       return v === true ? resolve(parent, args, ctx, info) : v;
     };
   }
@@ -52,7 +52,7 @@ export function applyFastGuard(schema: GraphQLSchema, rules: Rules): GraphQLSche
       // Deny by default, like the shield tree's fallbackRule: a field without a rule never resolves.
       if (!rule) return { ...field, resolve: () => noRuleError() };
       if (rule.kind === 'inherit' || rule.kind === 'authenticated') return field;
-      return { ...field, resolve: wrap(rule, resolve) };
+      return { ...field, resolve: wrap(rule, resolve, `${typeName}.${fieldName}`) };
     },
   });
 }

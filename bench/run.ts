@@ -11,7 +11,7 @@ import { Child, hammer, type Measured } from './harness.js';
 import { queries } from './queries.js';
 
 const quick = process.argv.includes('--quick');
-const seconds = quick ? 2 : 10;
+const seconds = quick ? 1 : 10;
 const PATIENTS = 1000;
 
 const stateDir = mkdtempSync(join(tmpdir(), 'clearance-bench-'));
@@ -64,7 +64,7 @@ for (const v of VARIANTS) {
   await gw.stop();
 }
 
-const approvals = spawnSync('which', ['redis-server']).status === 0 ? await approvalThroughput(env, stateDir, quick ? 3 : 10) : null;
+const approvals = spawnSync('which', ['redis-server']).status === 0 ? await approvalThroughput(env, stateDir, quick ? 2 : 10) : null;
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
 console.log(`\nClearance benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${PATIENTS} patients, 10 connections, ${seconds} s per run`);

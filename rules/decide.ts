@@ -71,6 +71,17 @@ interface Source {
 
 const keyOf = (action: string, dataClass: string) => `${action}:${dataClass}`;
 
+const READS = new Map<string, AccessRequest>();
+/** The read request of a data class, one object per class, for the per-row decision cache of `decide`. */
+export function readOf(dataClass: string): AccessRequest {
+  let r = READS.get(dataClass);
+  if (!r) {
+    r = Object.freeze({ action: 'read', dataClass });
+    READS.set(dataClass, r);
+  }
+  return r;
+}
+
 /** Compiles the policy for one principal once (per request), so each field decision is a map lookup. */
 export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal, options: CompileOptions = {}): PrincipalPolicy {
   const stored = options.stored ?? NO_STORED_ACCESS;
@@ -181,7 +192,9 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
 
   // Rows of one patient share one guard object: their decisions are the same, so a list of N patients costs N
   // decisions per data class, not one per field.
-  const byTarget = new WeakMap<RowTarget, Map<string, Decision>>();
+  // Keyed by the request object: hot callers pass the interned requests of readOf(), so a hit costs two lookups and
+  // no string building; any other request object is simply decided afresh.
+  const byTarget = new WeakMap<RowTarget, Map<AccessRequest, Decision>>();
   const decide = (request: AccessRequest, target?: RowTarget): Decision => {
     if (!target) return decideOnce(request);
     let cached = byTarget.get(target);
@@ -189,11 +202,10 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       cached = new Map();
       byTarget.set(target, cached);
     }
-    const k = keyOf(request.action, request.dataClass);
-    let d = cached.get(k);
+    let d = cached.get(request);
     if (!d) {
       d = decideOnce(request, target);
-      cached.set(k, d);
+      cached.set(request, d);
     }
     return d;
   };

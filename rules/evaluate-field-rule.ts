@@ -1,6 +1,6 @@
 import { ForbiddenError } from '../src/errors/errors.js';
 import type { RowGuard } from '../connectors/ehr/rows.js';
-import type { Decision, Denial, PrincipalPolicy } from './decide.js';
+import { readOf, type Decision, type Denial, type PrincipalPolicy } from './decide.js';
 import type { FieldRule } from './field-access.js';
 
 // Applies one field rule for one principal. Shared by the graphql-shield tree and anything else that needs to know
@@ -30,15 +30,15 @@ export function evaluateFieldRule(rule: FieldRule, access: PrincipalPolicy, pare
     case 'inherit':
       return ALLOWED;
     case 'read': {
-      if (!rule.row) return verdict(access.decide({ action: 'read', dataClass: rule.dataClass }));
+      if (!rule.row) return verdict(access.decide(readOf(rule.dataClass)));
       const guard = guardOf(parent);
       // A row rule on an object without a guard is a wiring bug: fail closed rather than guess.
       if (!guard) {
-        return verdict(access.decide({ action: 'read', dataClass: rule.dataClass }, { tenant: '', departments: [] }));
+        return verdict(access.decide(readOf(rule.dataClass), { tenant: '', departments: [] }));
       }
-      const decision = access.decide({ action: 'read', dataClass: rule.dataClass }, guard);
+      const decision = access.decide(readOf(rule.dataClass), guard);
       if (decision.effect === 'DENY' || !rule.sensitiveAware || !guard.sensitive) return verdict(decision);
-      return verdict(access.decide({ action: 'read', dataClass: 'sensitive' }, guard));
+      return verdict(access.decide(readOf('sensitive'), guard));
     }
     default: {
       const unreachable: never = rule;

@@ -1,3 +1,4 @@
+import { readOf } from '../../rules/decide.js';
 import type { PatientRow } from '../../connectors/ehr/rows.js';
 import type { GatewayContext } from '../context/context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -52,7 +53,7 @@ export const patientResolvers: Resolvers = {
 };
 
 function unmaskedOrMasked(value: string | null, p: PatientRow, ctx: GatewayContext): string | null {
-  const decision = ctx.access.decide({ action: 'read', dataClass: 'identifiers' }, p.guard);
+  const decision = ctx.access.decide(readOf('identifiers'), p.guard);
   if (decision.effect !== 'ALLOW') return maskIdentifier(value);
   if (value !== null) ctx.phiReads.record(p.guard.patientId, 'identifiers', 'Patient.identifiers');
   return value;

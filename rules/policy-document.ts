@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import defaultPolicyJson from './default-policy.json' with { type: 'json' };
+import { deepFreeze } from '../src/config/deep-freeze.js';
 
 // The policy is data: a versioned document of roles, functions, data classes, grants and scopes. This file only
 // describes and validates its shape; rules/decide.ts is the one place that turns it into decisions.
@@ -82,17 +83,9 @@ export function parsePolicyDocument(input: unknown): PolicyDocument {
   if (!result.success) {
     throw new PolicyDocumentError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
-  return deepFreeze(result.data);
+  return deepFreeze(result.data) as PolicyDocument;
 }
 
 export function defaultPolicy(): PolicyDocument {
   return parsePolicyDocument(defaultPolicyJson);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -9,7 +9,9 @@ import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { GovernanceService } from '../services/governance-service.js';
 import { createStore } from '../stores/create-store.js';
-import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CliIo } from './cli-command.js';
+import type { ParseArgsConfig } from 'node:util';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { parseCommandArgs } from './parse-command-args.js';
 
 // What every `clearance audit <subcommand>` works on: the same Redis store and checkpoint key as the gateway.
 // The embedded default keeps its store in the gateway's memory, out of any other process's reach: the CLI says so
@@ -72,4 +74,39 @@ export async function withAuditContext(io: CliIo, command: string, body: (ctx: A
   } finally {
     await ctx.close();
   }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const BASE_OPTIONS = { tenant: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+type Values<O extends Options> = ReturnType<typeof parseCommandArgs<O & typeof BASE_OPTIONS>>;
+
+export interface AuditCommandSpec<O extends Options, P> {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  /** Options besides --tenant and --help, which every audit subcommand has. */
+  readonly options: O;
+  /** Checks the arguments before the store is opened, so a usage error never needs Redis. */
+  readonly prepare: (values: Values<O>) => P;
+  readonly run: (ctx: AuditCliContext, input: P & { readonly tenant: string }, io: CliIo) => Promise<number>;
+}
+
+/** One `clearance audit <name>`: help, --tenant, argument checks, then the body with the store open and closed after. */
+export function defineAuditCommand<const O extends Options, P extends object>(spec: AuditCommandSpec<O, P>): CliCommand {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: spec.usage,
+    async run(args, io) {
+      const values = parseCommandArgs(args, { ...BASE_OPTIONS, ...spec.options }) as Values<O>;
+      const base = values as { help?: boolean; tenant?: string };
+      if (base.help) {
+        io.stdout(`${spec.usage}\n`);
+        return EXIT_OK;
+      }
+      const tenant = requireTenant(base.tenant);
+      const input = { ...spec.prepare(values), tenant };
+      return withAuditContext(io, spec.name, (ctx) => spec.run(ctx, input, io));
+    },
+  };
 }

@@ -1,8 +1,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { exportAuditEvents, type AuditExportFormat } from '../audit/audit-export.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand, type CliIo } from './cli-command.js';
-import { requireTenant, withAuditContext } from './audit-cli-context.js';
-import { parseCommandArgs } from './parse-command-args.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from './cli-command.js';
+import { defineAuditCommand } from './audit-cli-context.js';
 
 // `clearance audit export --tenant T --format ndjson|fhir [--from ISO] [--to ISO] [--out FILE]`. Verifies first: a
 // broken log is still exported (it is evidence) but with a warning, exit 1, and without marking anything exported.
@@ -23,13 +22,11 @@ Options:
   --out FILE         write to FILE (mode 600) instead of stdout
   -h, --help         show this help`;
 
-const OPTIONS = {
-  tenant: { type: 'string' },
+const EXPORT_OPTIONS = {
   format: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function instant(value: string | undefined, option: string): number | null {
@@ -70,38 +67,32 @@ async function openSink(io: CliIo, out: string | undefined) {
   };
 }
 
-export const auditExportCommand: CliCommand = {
+export const auditExportCommand = defineAuditCommand({
   name: 'export',
   summary: 'export a tenant\'s audit events as NDJSON or a FHIR AuditEvent Bundle',
   usage: USAGE,
-  async run(args, io) {
-    const v = parseCommandArgs(args, OPTIONS);
-    if (v.help) {
-      io.stdout(`${USAGE}\n`);
-      return EXIT_OK;
-    }
-    const tenant = requireTenant(v.tenant);
+  options: EXPORT_OPTIONS,
+  prepare(v) {
     const format = (v.format ?? 'ndjson') as AuditExportFormat;
     if (format !== 'ndjson' && format !== 'fhir') throw new UsageError('--format must be ndjson or fhir');
-    const from = instant(v.from, 'from');
-    const to = instant(v.to, 'to');
-    return withAuditContext(io, 'export', async ({ audit, functionOfRole }) => {
-      const verified = await audit.verify(tenant);
-      if (!verified.ok) io.stderr(`warning: audit log of ${tenant} is BROKEN at record ${verified.seq} (${verified.problem}): ${verified.message}. Exporting as stored; nothing is marked exported.\n`);
-      const sink = await openSink(io, v.out);
-      let summary;
-      try {
-        summary = await exportAuditEvents(audit, { tenant, format, from, to, functionOfRole, now: () => Date.now() }, sink.write);
-        await sink.finish();
-      } catch (e) {
-        await sink.abort();
-        throw e;
-      }
-      if (!verified.ok) return EXIT_FAILURE;
-      if (summary.coveredUpTo > 0) await audit.markExported(tenant, summary.coveredUpTo);
-      const marked = summary.coveredUpTo > 0 ? `; records up to ${summary.coveredUpTo} are marked exported` : '';
-      io.stderr(`exported ${summary.events} events of ${summary.records} records of ${tenant} as ${format}${marked}\n`);
-      return EXIT_OK;
-    });
+    return { format, from: instant(v.from, 'from'), to: instant(v.to, 'to'), out: v.out };
   },
-};
+  async run({ audit, functionOfRole }, { tenant, format, from, to, out }, io) {
+    const verified = await audit.verify(tenant);
+    if (!verified.ok) io.stderr(`warning: audit log of ${tenant} is BROKEN at record ${verified.seq} (${verified.problem}): ${verified.message}. Exporting as stored; nothing is marked exported.\n`);
+    const sink = await openSink(io, out);
+    let summary;
+    try {
+      summary = await exportAuditEvents(audit, { tenant, format, from, to, functionOfRole, now: () => Date.now() }, sink.write);
+      await sink.finish();
+    } catch (e) {
+      await sink.abort();
+      throw e;
+    }
+    if (!verified.ok) return EXIT_FAILURE;
+    if (summary.coveredUpTo > 0) await audit.markExported(tenant, summary.coveredUpTo);
+    const marked = summary.coveredUpTo > 0 ? `; records up to ${summary.coveredUpTo} are marked exported` : '';
+    io.stderr(`exported ${summary.events} events of ${summary.records} records of ${tenant} as ${format}${marked}\n`);
+    return EXIT_OK;
+  },
+});

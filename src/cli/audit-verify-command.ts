@@ -1,6 +1,5 @@
-import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
-import { requireTenant, withAuditContext } from './audit-cli-context.js';
-import { parseCommandArgs } from './parse-command-args.js';
+import { EXIT_FAILURE, EXIT_OK } from './cli-command.js';
+import { defineAuditCommand } from './audit-cli-context.js';
 
 // `clearance audit verify --tenant T`: walks the tenant's whole log (body hashes, chain links, signed checkpoints)
 // and names the first broken, altered, missing or reordered record. Exit 0 intact, 1 broken, 2 usage or no Redis.
@@ -14,28 +13,20 @@ Options:
   --tenant TENANT    tenant id (or _unverified: failed logins of no known tenant)
   -h, --help         show this help`;
 
-const OPTIONS = { tenant: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-
-export const auditVerifyCommand: CliCommand = {
+export const auditVerifyCommand = defineAuditCommand({
   name: 'verify',
   summary: 'verify a tenant\'s audit hash chain and signed checkpoints',
   usage: USAGE,
-  async run(args, io) {
-    const v = parseCommandArgs(args, OPTIONS);
-    if (v.help) {
-      io.stdout(`${USAGE}\n`);
+  options: {},
+  prepare: () => ({}),
+  async run({ audit }, { tenant }, io) {
+    const r = await audit.verify(tenant);
+    if (r.ok) {
+      const range = r.records === 0 ? 'empty' : `records ${r.firstSeq}..${r.headSeq}`;
+      io.stdout(`audit log of ${tenant} verifies: ${r.records} records (${range}), ${r.checkpointsVerified} signed checkpoints\n`);
       return EXIT_OK;
     }
-    const tenant = requireTenant(v.tenant);
-    return withAuditContext(io, 'verify', async ({ audit }) => {
-      const r = await audit.verify(tenant);
-      if (r.ok) {
-        const range = r.records === 0 ? 'empty' : `records ${r.firstSeq}..${r.headSeq}`;
-        io.stdout(`audit log of ${tenant} verifies: ${r.records} records (${range}), ${r.checkpointsVerified} signed checkpoints\n`);
-        return EXIT_OK;
-      }
-      io.stderr(`audit log of ${tenant} is BROKEN at record ${r.seq} (${r.problem}): ${r.message}\n`);
-      return EXIT_FAILURE;
-    });
+    io.stderr(`audit log of ${tenant} is BROKEN at record ${r.seq} (${r.problem}): ${r.message}\n`);
+    return EXIT_FAILURE;
   },
-};
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Category, Environment, Risk } from './environment.js';
 import type { JsonValue } from './json.js';
+import { FHIR_ID_PATTERN } from '../../connectors/ehr/fhir-id.js';
 
 // The governed change of a clinical write an AI agent proposes (a MedicationRequest): owned by the clinical function,
 // proposed by the agent (or a clinician), approved by a clinician. LOW risk on purpose: the approval rules raise an
@@ -22,7 +23,7 @@ export const EHR_WRITE_TARGET: {
 
 export const ehrWriteValueSchema = z.strictObject({
   resourceType: z.literal('MedicationRequest'),
-  patientId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+  patientId: z.string().regex(FHIR_ID_PATTERN),
   /** The prompt template (and version) the agent drafted with, for the Provenance. */
   promptTemplateVersion: z.string().max(120).nullable(),
 }) as unknown as z.ZodType<JsonValue>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ApprovalRequirement } from './approval-rules.js';
 import type { Category, Environment, Risk } from './environment.js';
 import type { JsonValue } from './json.js';
+import { FHIR_ID_PATTERN } from '../../connectors/ehr/fhir-id.js';
 
 // The governed change of a refund (issueRefund): owned by finance, proposed by a billing role. Every refund is a
 // change, so every one is audited and executed the same way (through the outbox, idempotent by the change id);
@@ -24,7 +25,7 @@ export const REFUND_TARGET: {
 
 
 export const refundValueSchema = z.strictObject({
-  invoiceId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+  invoiceId: z.string().regex(FHIR_ID_PATTERN),
   amount: z.number().positive('must be more than zero').max(1_000_000).refine((n) => Math.round(n * 100) === n * 100, 'must have at most two decimals'),
   currency: z.string().regex(/^[A-Z]{3}$/),
   /** The threshold in force when the refund was asked: above it the refund waits for finance. */

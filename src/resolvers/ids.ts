@@ -1,11 +1,10 @@
 import { BadUserInputError } from '../errors/errors.js';
+import { isFhirId } from '../../connectors/ehr/fhir-id.js';
 
-// FHIR logical ids: https://hl7.org/fhir/R4/datatypes.html#id
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /** A malformed id is the caller's mistake and gets a clear error; a well-formed unknown id is simply not found. */
 export function requireFhirId(id: string, field = 'id'): string {
-  if (!FHIR_ID.test(id)) throw new BadUserInputError(`${field} is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .)`, field);
+  if (!isFhirId(id)) throw new BadUserInputError(`${field} is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .)`, field);
   return id;
 }
 

@@ -23,16 +23,11 @@ import { loadStatistics } from './patient-statistics.js';
 import { createObservationLoader, createRequestLoaders } from './request-loaders.js';
 import type { RequestLoaders } from './request-loaders.js';
 import type { TenantFhirClient } from './tenant-fhir-client.js';
+import { isFhirId } from '../fhir-id.js';
 
 // The EhrReader of one request of one tenant. Its DataLoaders live as long as the request, so a patient asked for
 // by three resolvers is read once, and N patients' conditions are one search (per chunk of ids), not N.
 
-/** FHIR id syntax (https://hl7.org/fhir/R4/datatypes.html#id). Anything else is answered null without a request. */
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
-
-export function isFhirId(id: string): boolean {
-  return FHIR_ID.test(id);
-}
 
 export interface FhirEhrReaderOptions {
   readonly tenant: string;
@@ -59,6 +54,7 @@ export class FhirEhrReader implements EhrReader {
   }
 
   async patient(id: string): Promise<PatientRow | null> {
+    // An id that is not FHIR id syntax is answered null without a request.
     return isFhirId(id) ? this.loaders.patients.load(id) : null;
   }
 

@@ -8,6 +8,7 @@ import type { ChangeRequest } from '../../governance/change-request.js';
 import type { Environment } from '../../governance/environment.js';
 import type { RefundValue } from '../../governance/refund-target.js';
 import type { GovernanceService } from '../governance-service.js';
+import { isFhirId } from '../../../connectors/ehr/fhir-id.js';
 
 // Refunds with I/O: reads the invoice from the tenant's FHIR server and the governed `billing.refundThreshold` of
 // the gateway's environment, checks the amount against what is left on the invoice, and proposes the refund as a
@@ -44,7 +45,7 @@ export class BillingService {
 
   /** The invoice and its patient's id; null when the tenant has none by that id. */
   async invoice(tenant: string, invoiceId: string): Promise<{ invoice: Invoice; patientId: string } | null> {
-    if (!/^[A-Za-z0-9\-.]{1,64}$/.test(invoiceId)) return null;
+    if (!isFhirId(invoiceId)) return null;
     try {
       const invoice = (await this.deps.writer.read(await this.target(tenant), 'Invoice', invoiceId)) as Invoice;
       const ref = invoice.subject?.reference ?? '';

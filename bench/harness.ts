@@ -31,7 +31,7 @@ export class Child {
   }
 
   static async start(script: string, args: string[], env: Record<string, string> = {}): Promise<Child> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, NODE_ENV: 'production-bench', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', script, ...args], { env: { ...process.env, NODE_ENV: 'production-bench', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     return new Child(proc);
   }
 
@@ -76,6 +76,8 @@ export async function hammer(url: string, token: string, body: string, seconds: 
     url,
     connections: 10,
     duration: seconds,
+    // autocannon stops only at a sample tick: sample every 100 ms so a short run lasts what it was asked to.
+    sampleInt: 100,
     idReplacement: true,
     requests: [
       {
@@ -87,10 +89,17 @@ export async function hammer(url: string, token: string, body: string, seconds: 
     ],
   });
   return {
-    rps: result.requests.average,
+    // Requests per sample would depend on the sample interval: count completed requests over the run's length.
+    rps: result.requests.total / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.non2xx + result.errors + result.timeouts,
     ...(keepBodies ? { bodies } : {}),
   };
 }
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};

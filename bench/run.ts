@@ -1,17 +1,22 @@
 // `npm run bench [-- --quick]`: the gateway as shipped against the same schema and resolvers with no permission
 // layer, measured side by side in one run on the same FHIR server, plus graphql-shield as the reference engine and
 // the gateway with its PHI-read audit off (to show what the audit costs). See README "Benchmark".
+//
+// Fairness: all gateways run at once (an idle one costs nothing), each is warmed up on every query before anything
+// is measured, and each query is measured in interleaved rounds (unguarded, guarded, guarded, unguarded, ...) so a
+// slow moment of the machine falls on both sides; the figure per side is the median of its rounds.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateDevKeys, mintToken } from '../src/auth/dev-keys.js';
 import { approvalThroughput } from './approvals.js';
-import { Child, hammer, type Measured } from './harness.js';
-import { queries } from './queries.js';
+import { Child, hammer, median, type Measured } from './harness.js';
+import { queries, type BenchQuery } from './queries.js';
 
 const quick = process.argv.includes('--quick');
-const seconds = quick ? 1 : 10;
+const seconds = quick ? 0.7 : 10;
+const ROUNDS = 3;
 const PATIENTS = 1000;
 
 const stateDir = mkdtempSync(join(tmpdir(), 'clearance-bench-'));
@@ -25,70 +30,95 @@ const env = {
   CLEARANCE_STATE_DIR: stateDir, MAX_PAGE_SIZE: '1000', PORT: '0', LOG_LEVEL: 'warn', MAX_COST: '1000000',
   RATE_LIMIT_PER_PRINCIPAL: '0', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_MUTATIONS_PER_PRINCIPAL: '0',
 };
-let QUERIES: ReturnType<typeof queries> = [];
 
+/** `rounds`: the two sides of the ratio get the median of several interleaved rounds; the others one run each. */
 const VARIANTS = [
-  { name: 'unguarded', engine: 'none', audit: 'off' },
-  { name: 'guarded', engine: 'fast', audit: 'on' },
-  { name: 'guarded-audit-off', engine: 'fast', audit: 'off' },
-  { name: 'shield', engine: 'shield', audit: 'on' },
+  { name: 'unguarded', engine: 'none', audit: 'off', rounds: ROUNDS },
+  { name: 'guarded', engine: 'fast', audit: 'on', rounds: ROUNDS },
+  { name: 'guarded-audit-off', engine: 'fast', audit: 'off', rounds: 1 },
+  { name: 'shield', engine: 'shield', audit: 'on', rounds: 1 },
 ] as const;
+type Variant = (typeof VARIANTS)[number]['name'];
 
-const results: Record<string, Record<string, Measured>> = {};
+const started = performance.now();
+const phase = (what: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`);
+const gateways = new Map<Variant, { child: Child; url: string }>(
+  await Promise.all(
+    VARIANTS.map(async (v) => {
+      const child = await Child.start('bench/serve-gateway.ts', [v.engine, v.audit, String(PATIENTS)], env);
+      return [v.name, { child, url: ((await child.nextJson()) as { url: string }).url }] as const;
+    }),
+  ),
+);
+phase('gateways started');
+const post = (url: string, auth: string, body: string) =>
+  fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body });
+const first = (await (await post(gateways.get('guarded')!.url, tokens.clinician, JSON.stringify({ query: '{ patients(first: 1) { edges { node { id } } } }' }))).json()) as {
+  data: { patients: { edges: { node: { id: string } }[] } };
+};
+const QUERIES = queries(first.data.patients.edges[0]!.node.id);
+const runsOn = (q: BenchQuery, v: Variant) => !(q.mutation && (v === 'shield' || v === 'guarded-audit-off'));
+
+// Warm-up: every gateway sees every query before any figure is taken (JIT, caches, the seed's first page).
+for (const q of QUERIES) for (const v of VARIANTS) if (runsOn(q, v.name)) await hammer(`${gateways.get(v.name)!.url}/graphql`, tokens[q.as], q.body, quick ? 0.5 : 2);
+
+phase('warmed up');
+// FHIR searches per query, on the guarded gateway, one request alone.
 const fhirRequests: Record<string, number> = {};
-const peakRss: Record<string, number> = {};
-for (const v of VARIANTS) {
-  const gw = await Child.start('bench/serve-gateway.ts', [v.engine, v.audit, String(PATIENTS)], env);
-  const { url } = (await gw.nextJson()) as { url: string };
-  if (QUERIES.length === 0) {
-    const r = (await (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.clinician}` }, body: JSON.stringify({ query: '{ patients(first: 1) { edges { node { id } } } }' }) })).json()) as { data: { patients: { edges: { node: { id: string } }[] } } };
-    QUERIES = queries(r.data.patients.edges[0]!.node.id);
-  }
-  for (const q of QUERIES) {
-    if (q.mutation && (v.name === 'shield' || v.name === 'guarded-audit-off')) continue;
-    const body = q.body;
-    const auth = tokens[q.as];
-    if (v.name === 'guarded') {
-      // One request alone first, to count the FHIR searches it costs (after the previous run's requests drained).
-      await new Promise((r) => setTimeout(r, 500));
-      gw.send('count');
-      const before = ((await gw.nextJson()) as { requests: number }).requests;
-      await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: body.replace('[<id>]', 'probe') });
-      gw.send('count');
-      fhirRequests[q.name] = ((await gw.nextJson()) as { requests: number }).requests - before;
-    }
-    (results[q.name] ??= {})[v.name] = await hammer(`${url}/graphql`, auth, body, seconds);
-    process.stderr.write(`${v.name.padEnd(18)} ${q.name.padEnd(22)} ${results[q.name]![v.name]!.rps.toFixed(0).padStart(6)} req/s  p99 ${results[q.name]![v.name]!.p99Ms} ms  non-2xx ${results[q.name]![v.name]!.errors}\n`);
-  }
-  peakRss[v.name] = gw.peakRss;
-  await gw.stop();
+const guarded = gateways.get('guarded')!;
+for (const q of QUERIES) {
+  guarded.child.send('count');
+  const before = ((await guarded.child.nextJson()) as { requests: number }).requests;
+  await (await post(guarded.url, tokens[q.as], q.body.replace('[<id>]', 'probe'))).text();
+  guarded.child.send('count');
+  fhirRequests[q.name] = ((await guarded.child.nextJson()) as { requests: number }).requests - before;
 }
+
+const runs: Record<string, Partial<Record<Variant, Measured[]>>> = {};
+for (const q of QUERIES) {
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate the order each round, so neither side always runs right after the other's garbage.
+    const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+    for (const v of order) {
+      if (!runsOn(q, v.name) || round >= v.rounds) continue;
+      const m = await hammer(`${gateways.get(v.name)!.url}/graphql`, tokens[q.as], q.body, seconds);
+      ((runs[q.name] ??= {})[v.name] ??= []).push(m);
+      process.stderr.write(`${v.name.padEnd(18)} ${q.name.padEnd(24)} round ${round + 1}  ${m.rps.toFixed(0).padStart(6)} req/s  p99 ${m.p99Ms} ms  non-2xx ${m.errors}\n`);
+    }
+  }
+}
+phase('measured');
+const peakRss: Record<string, number> = {};
+for (const [name, g] of gateways) {
+  peakRss[name] = g.child.peakRss;
+  await g.child.stop();
+}
+
+/** The median of a side's rounds (rps, p50 and p99 each their own median). */
+const figure = (name: string, v: Variant): Measured | null => {
+  const ms = runs[name]?.[v];
+  if (!ms?.length) return null;
+  return { rps: median(ms.map((m) => m.rps)), p50Ms: median(ms.map((m) => m.p50Ms)), p99Ms: median(ms.map((m) => m.p99Ms)), errors: ms.reduce((s, m) => s + m.errors, 0) };
+};
 
 const approvals = spawnSync('which', ['redis-server']).status === 0 ? await approvalThroughput(env, stateDir, quick ? 2 : 10) : null;
 
+phase('approvals measured');
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
-console.log(`\nClearance benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${PATIENTS} patients, 10 connections, ${seconds} s per run`);
-console.log('query                   unguarded rps  guarded rps  ratio  shield rps  audit-off rps  audit cost  guarded p50/p99 ms  FHIR req');
-for (const q of QUERIES) {
-  const r = results[q.name]!;
-  const g = r.guarded!;
-  const u = r.unguarded!;
+console.log(
+  `\nClearance benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${PATIENTS} patients, 10 connections, ${seconds} s per run, guarded and unguarded median of ${ROUNDS} interleaved rounds`,
+);
+console.log('query                   unguarded rps  guarded rps  ratio  shield rps  audit-off rps  audit cost  guarded p50/p99 ms  FHIR req  non-2xx');
+const rows = QUERIES.map((q) => {
+  const g = figure(q.name, 'guarded')!;
+  const u = figure(q.name, 'unguarded')!;
+  const s = figure(q.name, 'shield');
+  const off = figure(q.name, 'guarded-audit-off');
   console.log(
-    `${q.name.padEnd(24)}${u.rps.toFixed(0).padStart(13)}${g.rps.toFixed(0).padStart(13)}${String(ratio(g.rps, u.rps)).padStart(7)}${(r.shield ? r.shield.rps.toFixed(0) : '-').padStart(12)}${(r['guarded-audit-off'] ? r['guarded-audit-off'].rps.toFixed(0) : '-').padStart(15)}${(r['guarded-audit-off'] ? `${Math.round((1 - g.rps / r['guarded-audit-off'].rps) * 100)}%` : '-').padStart(12)}${`${g.p50Ms}/${g.p99Ms}`.padStart(20)}${String(fhirRequests[q.name] ?? '-').padStart(10)}`,
+    `${q.name.padEnd(24)}${u.rps.toFixed(0).padStart(13)}${g.rps.toFixed(0).padStart(13)}${String(ratio(g.rps, u.rps)).padStart(7)}${(s ? s.rps.toFixed(0) : '-').padStart(12)}${(off ? off.rps.toFixed(0) : '-').padStart(15)}${(off ? `${Math.round((1 - g.rps / off.rps) * 100)}%` : '-').padStart(12)}${`${g.p50Ms}/${g.p99Ms}`.padStart(20)}${String(fhirRequests[q.name] ?? '-').padStart(10)}${String(g.errors + u.errors).padStart(9)}`,
   );
-}
+  return { name: q.name, guardedRps: Math.round(g.rps), unguardedRps: Math.round(u.rps), ratio: ratio(g.rps, u.rps), p99Ms: g.p99Ms, fhirRequests: fhirRequests[q.name] ?? null };
+});
 console.log(`peak gateway RSS (MB): ${Object.entries(peakRss).map(([k, v]) => `${k} ${Math.round(v / 2 ** 20)}`).join(', ')}`);
 console.log(approvals ? `governed changes applied per second on Redis: ${approvals.perSecond.toFixed(0)} (${approvals.applied} applied, exactly once: ${approvals.exactlyOnce})` : 'approvals: skipped (no redis-server on this machine)');
-console.log(
-  JSON.stringify({
-    queries: QUERIES.map((q) => ({
-      name: q.name,
-      guardedRps: Math.round(results[q.name]!.guarded!.rps),
-      unguardedRps: Math.round(results[q.name]!.unguarded!.rps),
-      ratio: ratio(results[q.name]!.guarded!.rps, results[q.name]!.unguarded!.rps),
-      p99Ms: results[q.name]!.guarded!.p99Ms,
-      fhirRequests: fhirRequests[q.name] ?? null,
-    })),
-    approvalsPerSecond: approvals ? Math.round(approvals.perSecond) : null,
-  }),
-);
+console.log(JSON.stringify({ queries: rows, approvalsPerSecond: approvals ? Math.round(approvals.perSecond) : null }));

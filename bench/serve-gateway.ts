@@ -1,7 +1,7 @@
 // Child process of the benchmark: one gateway over the benchmark's patients, held in process by the real EHR reader
 // with an in-memory FHIR transport (the benchmark measures the gateway, not a FHIR server). argv: engine
-// (fast | shield | none), audit (on | off), patients. Prints its URL as one JSON line; answers "count" on stdin with
-// the number of FHIR searches the reader has sent so far.
+// (fast | shield | none), audit (on | off), patients. Prints its URL as one JSON line; answers a line on stdin with
+// the number of FHIR searches the reader has sent so far and the CPU time the process has used.
 import { createMemoryEhrConnector } from '../connectors/ehr/memory-ehr-connector.js';
 import { parseConfig } from '../src/config/config.js';
 import { createLogger } from '../src/server/logger.js';
@@ -16,6 +16,9 @@ const ehr = createMemoryEhrConnector(await benchSeed(patients), { timeoutMs: 5_0
 const config = parseConfig(process.env, []);
 const running = await startClearance(config, { logger: createLogger('warn'), permissionEngine: engine, phiAudit: audit, ehr });
 process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
-process.stdin.on('data', () => process.stdout.write(`${JSON.stringify({ requests: searches })}\n`));
+process.stdin.on('data', () => {
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ requests: searches, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+});
 setInterval(() => process.stdout.write(`${JSON.stringify({ rss: process.memoryUsage().rss })}\n`), 500).unref();
 process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../src/context/context.js';
+import { readSlot } from '../src/audit/read-slots.js';
 import type { ForbiddenError } from '../src/errors/errors.js';
 import { evaluateFieldRule, guardOf } from './evaluate-field-rule.js';
 import type { FieldRule } from './field-access.js';
@@ -21,7 +22,7 @@ export function checkField(
   if (rule.kind === 'read' && rule.row) {
     // Row rules guard patient rows: every field they let through is a PHI read, recorded for the audit event.
     const guard = guardOf(parent)!;
-    ctx.phiReads.record(guard.patientId, guard.sensitive && rule.sensitiveAware ? 'sensitive' : rule.dataClass, fieldKey);
+    ctx.phiReads.record(guard.patientId, readSlot(guard.sensitive && rule.sensitiveAware ? 'sensitive' : rule.dataClass, fieldKey));
   }
   return true;
 }

@@ -1,8 +1,10 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import type { RowGuard } from '../connectors/ehr/rows.js';
 import type { GatewayContext } from '../src/context/context.js';
-import type { PrincipalPolicy } from './decide.js';
+import { readSlot } from '../src/audit/read-slots.js';
 import { checkField, ruleName } from './check-field.js';
+import { evaluateFieldRule } from './evaluate-field-rule.js';
 import type { FieldRule } from './field-access.js';
 import { noRuleError } from './shield-tree.js';
 
@@ -10,49 +12,64 @@ import { noRuleError } from './shield-tree.js';
 // graphql-shield (through graphql-middleware) turns every field into a promise (its issues 812 and 1522): 2x slower
 // at 100 rows, 10x at 1000 (STACK.md). Here:
 // - fields whose rule cannot deny (inherit, authenticated: the token was verified before execution) are not wrapped;
-// - rules that do not depend on the row are decided once per request and rule, then it is a map lookup;
-// - row rules (department, sensitivity, tenant of the row) run synchronously per row.
-// No wrapper returns a promise of its own, so resolvers that answer synchronously stay synchronous.
-// test/rules/fast-guard-differential.test.ts proves it denies exactly what the shield tree denies.
+// - rules that do not depend on the row are decided once per request, then it is an array lookup
+//   (rules/permission-cache.ts); row rules (department, sensitivity, tenant of the row) once per row;
+// - the PHI read a row field makes is recorded as a bit (src/audit/read-slots.ts numbers each field once, here).
+// No wrapper returns a promise of its own, so resolvers that answer synchronously stay synchronous. Anything off the
+// allowed path (a denial, a row without a guard) goes through checkField, the check the shield tree runs.
+// test/rules/fast-guard-differential.test.ts proves it denies and records exactly what the shield tree does.
 
 type Rules = Readonly<Record<string, Readonly<Record<string, FieldRule>>>>;
+type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
 
-const perRequest = new WeakMap<PrincipalPolicy, Map<string, true | Error>>();
+/** graphql-js's default resolver for one known field name (the wrapper calls it directly instead of through info). */
+const propertyOf = (fieldName: string): Resolver => (parent, args, ctx, info) => {
+  const value = (parent as Record<string, unknown>)[fieldName];
+  return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).call(parent, args, ctx, info) : value;
+};
 
-function wrap(rule: FieldRule, resolve: GraphQLFieldResolver<unknown, GatewayContext>, fieldKey: string): GraphQLFieldResolver<unknown, GatewayContext> {
-  if (rule.kind === 'read' && rule.row) {
+function wrap(rule: FieldRule & { kind: 'read' }, id: number, resolve: Resolver, fieldKey: string): Resolver {
+  const slow: Resolver = (parent, args, ctx, info) => {
+    const v = checkField(rule, ctx, parent, info, fieldKey);
+    return v === true ? resolve(parent, args, ctx, info) : v;
+  };
+  if (!rule.row) {
     return (parent, args, ctx, info) => {
-      const v = checkField(rule, ctx, parent, info, fieldKey);
-      return v === true ? resolve(parent, args, ctx, info) : v;
+      const answers = ctx.permissionCache.request;
+      let allowed = answers[id];
+      if (allowed === undefined) allowed = answers[id] = evaluateFieldRule(rule, ctx.access, parent).allowed;
+      return allowed ? resolve(parent, args, ctx, info) : slow(parent, args, ctx, info);
     };
   }
-  const name = ruleName(rule);
+  const slot = readSlot(rule.dataClass, fieldKey);
+  const sensitiveSlot = rule.sensitiveAware ? readSlot('sensitive', fieldKey) : slot;
   return (parent, args, ctx, info) => {
-    let cache = perRequest.get(ctx.access);
-    if (!cache) {
-      cache = new Map();
-      perRequest.set(ctx.access, cache);
-    }
-    let v = cache.get(name);
-    if (v === undefined) {
-      v = checkField(rule, ctx, parent, info);
-      cache.set(name, v);
-    }
-    // Denied: decide again for a fresh error (denials are rare), located at this field's path.
-    return v === true ? resolve(parent, args, ctx, info) : checkField(rule, ctx, parent, info);
+    const guard = (parent as { guard?: RowGuard } | null)?.guard;
+    if (guard === undefined) return slow(parent, args, ctx, info);
+    const answers = ctx.permissionCache.forRow(guard);
+    let allowed = answers[id];
+    if (allowed === undefined) allowed = answers[id] = evaluateFieldRule(rule, ctx.access, parent).allowed;
+    if (!allowed) return slow(parent, args, ctx, info);
+    // The same record checkField makes: every row field let through is a PHI read.
+    ctx.phiReads.record(guard.patientId, guard.sensitive && rule.sensitiveAware ? sensitiveSlot : slot);
+    return resolve(parent, args, ctx, info);
   };
 }
 
 export function applyFastGuard(schema: GraphQLSchema, rules: Rules): GraphQLSchema {
+  // Rules with the same name decide the same way for the same principal: one id, one cached answer, per name.
+  const ids = new Map<string, number>();
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       if (typeName.startsWith('__')) return field;
       const rule = rules[typeName]?.[fieldName];
-      const resolve = (field.resolve ?? defaultFieldResolver) as GraphQLFieldResolver<unknown, GatewayContext>;
       // Deny by default, like the shield tree's fallbackRule: a field without a rule never resolves.
       if (!rule) return { ...field, resolve: () => noRuleError() };
       if (rule.kind === 'inherit' || rule.kind === 'authenticated') return field;
-      return { ...field, resolve: wrap(rule, resolve, `${typeName}.${fieldName}`) };
+      const name = ruleName(rule);
+      if (!ids.has(name)) ids.set(name, ids.size);
+      const resolve = (field.resolve as Resolver | undefined) ?? propertyOf(fieldName);
+      return { ...field, resolve: wrap(rule, ids.get(name)!, resolve, `${typeName}.${fieldName}`) };
     },
   });
 }

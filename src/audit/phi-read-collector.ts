@@ -1,8 +1,16 @@
 import type { AuditActor, PhiReadBlock, PhiReadEvent } from './audit-event.js';
+import { readPair, readSlot } from './read-slots.js';
 
-// Collects, during one GraphQL request, which patient's data classes and fields were actually returned (the shield
-// rules record each allowed row field). At the end of the request it becomes one PHI-read event per patient: not one
-// per field, and none at all for a request that read no PHI.
+export { readSlot };
+
+// Collects, during one GraphQL request, which patient's data classes and fields were actually returned (the
+// permission layer records each allowed row field). At the end of the request it becomes one PHI-read event per
+// patient: not one per field, and none at all for a request that read no PHI.
+//
+// Recording sits on the hot path (every field of every row), so a patient's reads are a bit mask over this request's
+// read slots (src/audit/read-slots.ts): the first 31 distinct pairs of the request in one number, more in further
+// words. graphql-js resolves one row's fields one after another, so the current patient's mask is kept aside and
+// written back when another patient comes in.
 
 export interface PhiReadContext {
   readonly tenant: string;
@@ -14,43 +22,76 @@ export interface PhiReadContext {
   readonly breakGlassPatients?: ReadonlySet<string>;
 }
 
-export class PhiReadCollector {
-  private readonly byPatient = new Map<string, { classes: Set<string>; fields: Set<string> }>();
+const BITS = 31;
 
-  record(patientId: string, dataClass: string, field: string): void {
-    let entry = this.byPatient.get(patientId);
-    if (!entry) {
-      entry = { classes: new Set(), fields: new Set() };
-      this.byPatient.set(patientId, entry);
+interface Reads {
+  readonly patientId: string;
+  readonly dataClasses: string[];
+  readonly fields: string[];
+}
+
+export class PhiReadCollector {
+  /** Word 0 of each patient's mask. */
+  private readonly masks = new Map<string, number>();
+  /** Words 1.. of a patient's mask, for requests that read more than 31 distinct pairs (rare). */
+  private readonly more = new Map<string, number[]>();
+  /** Global read slot -> this request's bit. */
+  private readonly bitOf: number[] = [];
+  /** This request's bit -> global read slot. */
+  private readonly slotOf: number[] = [];
+  private current: string | null = null;
+  private currentMask = 0;
+
+  /** Records that `slot` (readSlot(dataClass, 'Type.field')) of this patient's record was returned. */
+  record(patientId: string, slot: number): void {
+    let bit = this.bitOf[slot];
+    if (bit === undefined) {
+      bit = this.slotOf.length;
+      this.slotOf.push(slot);
+      this.bitOf[slot] = bit;
     }
-    entry.classes.add(dataClass);
-    entry.fields.add(field);
+    if (bit >= BITS) {
+      this.recordBeyond(patientId, bit);
+      return;
+    }
+    if (patientId !== this.current) {
+      this.flush();
+      this.current = patientId;
+      this.currentMask = this.masks.get(patientId) ?? 0;
+    }
+    this.currentMask |= 1 << bit;
   }
 
   get size(): number {
-    return this.byPatient.size;
+    this.flush();
+    return this.masks.size;
   }
 
   /** The request's reads as one compact block: patients with the same classes and fields read share a group. */
   block(ctx: PhiReadContext): PhiReadBlock {
+    // Decoded once per distinct mask; grouped by what was read (two masks can name the same classes and fields).
+    const decoded = new Map<string | number, { dataClasses: string[]; fields: string[]; patients: string[] }>();
     const groups = new Map<string, { dataClasses: string[]; fields: string[]; patients: string[] }>();
-    for (const [patientId, e] of this.byPatient) {
-      const dataClasses = [...e.classes].sort();
-      const fields = [...e.fields].sort();
-      const key = `${dataClasses.join(',')}|${fields.join(',')}`;
-      let g = groups.get(key);
+    this.flush();
+    for (const [patientId, mask] of this.masks) {
+      const words = this.more.get(patientId);
+      const maskKey = words ? `${mask},${words.join(',')}` : mask;
+      let g = decoded.get(maskKey);
       if (!g) {
-        g = { dataClasses, fields, patients: [] };
+        const reads = this.decode(mask, words);
+        const key = `${reads.dataClasses.join(',')}|${reads.fields.join(',')}`;
+        g = groups.get(key) ?? { ...reads, patients: [] };
         groups.set(key, g);
+        decoded.set(maskKey, g);
       }
       g.patients.push(patientId);
     }
-    const breakGlass = [...this.byPatient.keys()].filter((p) => ctx.breakGlassPatients?.has(p));
+    const breakGlass = [...this.masks.keys()].filter((p) => ctx.breakGlassPatients?.has(p));
     return { at: ctx.at, actor: ctx.actor, operation: ctx.operation, requestId: ctx.requestId, groups: [...groups.values()], breakGlass };
   }
 
   events(ctx: PhiReadContext): PhiReadEvent[] {
-    return [...this.byPatient.entries()].map(([patientId, e]) => ({
+    return this.reads().map(({ patientId, dataClasses, fields }) => ({
       category: 'phi-read',
       at: ctx.at,
       tenant: ctx.tenant,
@@ -59,10 +100,45 @@ export class PhiReadCollector {
       actor: ctx.actor,
       requestId: ctx.requestId,
       patientId,
-      dataClasses: [...e.classes].sort(),
-      fields: [...e.fields].sort(),
+      dataClasses,
+      fields,
       operation: ctx.operation,
       breakGlass: ctx.breakGlassPatients?.has(patientId) ?? false,
     }));
+  }
+
+  private reads(): Reads[] {
+    this.flush();
+    return [...this.masks].map(([patientId, mask]) => ({ patientId, ...this.decode(mask, this.more.get(patientId)) }));
+  }
+
+  private recordBeyond(patientId: string, bit: number): void {
+    this.flush();
+    if (!this.masks.has(patientId)) this.masks.set(patientId, 0);
+    const words = this.more.get(patientId) ?? [];
+    const w = Math.floor(bit / BITS) - 1;
+    while (words.length <= w) words.push(0);
+    words[w]! |= 1 << bit % BITS;
+    this.more.set(patientId, words);
+  }
+
+  private flush(): void {
+    if (this.current !== null) this.masks.set(this.current, this.currentMask);
+    this.current = null;
+  }
+
+  /** Sorted, distinct data classes and fields of a mask. */
+  private decode(mask: number, words: readonly number[] = []): { dataClasses: string[]; fields: string[] } {
+    const dataClasses = new Set<string>();
+    const fields = new Set<string>();
+    [mask, ...words].forEach((word, w) => {
+      for (let b = 0; b < BITS; b++) {
+        if ((word & (1 << b)) === 0) continue;
+        const pair = readPair(this.slotOf[w * BITS + b]!);
+        dataClasses.add(pair.dataClass);
+        fields.add(pair.field);
+      }
+    });
+    return { dataClasses: [...dataClasses].sort(), fields: [...fields].sort() };
   }
 }

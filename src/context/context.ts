@@ -1,5 +1,6 @@
 import type { EhrReader } from '../../connectors/ehr/ehr-reader.js';
 import type { PrincipalPolicy } from '../../rules/decide.js';
+import type { PermissionCache } from '../../rules/permission-cache.js';
 import type { Principal } from '../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { PhiReadCollector } from '../audit/phi-read-collector.js';
@@ -31,6 +32,8 @@ export interface GatewayContext {
   readonly accessAdmin: AccessService;
   /** PHI returned by this request, per patient: written as audit events before the response leaves. */
   readonly phiReads: PhiReadCollector;
+  /** What the permission layer has already allowed in this request (rules/permission-cache.ts). */
+  readonly permissionCache: PermissionCache;
   /** The acting connectors: EHR write-back (and, as they land, messaging and connector configuration). */
   readonly connectors: ConnectorServices;
 }

@@ -2,6 +2,7 @@ import { readOf } from '../../rules/decide.js';
 import type { PatientRow } from '../../connectors/ehr/rows.js';
 import type { GatewayContext } from '../context/context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { readSlot } from '../audit/read-slots.js';
 import { decodeCursor, encodeCursor, pageSize, parseGlobalId, requireFhirId } from './ids.js';
 import { maskIdentifier } from './mask.js';
 
@@ -52,9 +53,11 @@ export const patientResolvers: Resolvers = {
   },
 };
 
+const IDENTIFIERS_READ = readSlot('identifiers', 'Patient.identifiers');
+
 function unmaskedOrMasked(value: string | null, p: PatientRow, ctx: GatewayContext): string | null {
   const decision = ctx.access.decide(readOf('identifiers'), p.guard);
   if (decision.effect !== 'ALLOW') return maskIdentifier(value);
-  if (value !== null) ctx.phiReads.record(p.guard.patientId, 'identifiers', 'Patient.identifiers');
+  if (value !== null) ctx.phiReads.record(p.guard.patientId, IDENTIFIERS_READ);
   return value;
 }

@@ -11,6 +11,7 @@ import {
 import type { GraphQLSchema } from 'graphql';
 import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
 import { compilePrincipalPolicy } from '../../rules/decide.js';
+import { PermissionCache } from '../../rules/permission-cache.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import type { GatewayContext, RequestLimits } from '../context/context.js';
@@ -175,6 +176,7 @@ export class Gateway {
       audit: this.deps.audit,
       connectors: this.deps.connectors,
       phiReads: new PhiReadCollector(),
+      permissionCache: new PermissionCache(),
     };
     this.records.set(record.requestId, record);
     return context;

@@ -4,6 +4,7 @@ import { createEhrConnector } from '../../connectors/ehr/create-ehr-connector.js
 import type { EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
 import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
 import { compilePrincipalPolicy } from '../../rules/decide.js';
+import { PermissionCache } from '../../rules/permission-cache.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import { PhiReadCollector } from '../../src/audit/phi-read-collector.js';
 import type { Principal } from '../../src/auth/principal.js';
@@ -33,7 +34,7 @@ afterAll(() => fhir.stop());
 function context(p: Principal): GatewayContext {
   return {
     requestId: 'r', principal: p, access: compilePrincipalPolicy(policy, p), ehr: ehr.forRequest(p.tenant),
-    limits: { defaultPageSize: 20, maxPageSize: 100, suppressionThreshold: 5 }, phiReads: new PhiReadCollector(),
+    limits: { defaultPageSize: 20, maxPageSize: 100, suppressionThreshold: 5 }, phiReads: new PhiReadCollector(), permissionCache: new PermissionCache(),
     governance: undefined as never, audit: undefined as never, connectors: undefined as never, accessAdmin: undefined as never,
   } as GatewayContext;
 }

@@ -12,6 +12,7 @@ import type {
   MedicationRequestRow,
   ObservationRow,
   PatientRow,
+  PatientRowField,
   PatientStatisticsRow,
 } from './rows.js';
 
@@ -24,6 +25,11 @@ export interface PatientSearch {
   /** Page size, already capped by the caller. */
   readonly first: number;
   readonly offset: number;
+  /**
+   * The PatientRow fields the caller will read, when it knows: the search then asks the FHIR server for only the
+   * elements they are mapped from (`_elements`). Absent or null: whole resources.
+   */
+  readonly fields?: readonly PatientRowField[] | null;
 }
 
 export interface PatientPage {

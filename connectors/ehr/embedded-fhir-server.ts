@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureFhirDefinitionsIndexed } from './server/medplum-definitions.js';
-import { SortingMemoryRepository } from './server/sorting-memory-repository.js';
+import { ElementsMemoryRepository } from './server/elements-memory-repository.js';
 import { serveTenantRequest } from './server/tenant-endpoint.js';
 import type { TenantEndpoint } from './server/tenant-endpoint.js';
 
@@ -67,7 +67,7 @@ export class EmbeddedFhirServer {
     ensureFhirDefinitionsIndexed();
     const startedAt = new Date().toISOString();
     for (const tenant of Object.keys(options.tenants)) {
-      this.endpoints.set(tenant, { router: new FhirRouter(), repo: new SortingMemoryRepository(), startedAt });
+      this.endpoints.set(tenant, { router: new FhirRouter(), repo: new ElementsMemoryRepository(), startedAt });
     }
   }
 

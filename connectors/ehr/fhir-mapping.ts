@@ -22,6 +22,7 @@ import type {
   MedicationRequestRow,
   ObservationRow,
   PatientRow,
+  PatientRowField,
   RowGuard,
 } from './rows.js';
 import { hasSensitiveLabel } from './sensitivity.js';
@@ -69,6 +70,30 @@ function identifierValue(patient: Patient, typeCode: string, system?: string): s
 function preferredLanguage(patient: Patient): string | null {
   const communication = patient.communication?.find((c) => c.preferred) ?? patient.communication?.[0];
   return communication?.language.coding?.find((c) => c.code)?.code ?? null;
+}
+
+/** The Patient elements each PatientRow field is mapped from, by toPatientRow below. */
+const PATIENT_ELEMENTS: Readonly<Record<PatientRowField, readonly string[]>> = {
+  id: [],
+  name: ['name'],
+  gender: ['gender'],
+  birthDate: ['birthDate'],
+  department: ['managingOrganization'],
+  address: ['address'],
+  telecom: ['telecom'],
+  language: ['communication'],
+  mrn: ['identifier'],
+  ssn: ['identifier'],
+};
+
+/**
+ * The `_elements` that fill these PatientRow fields, always with what the guard is made of (id and meta come anyway:
+ * meta carries the security labels; managingOrganization the departments). The guard never depends on what was asked.
+ */
+export function patientElements(fields: Iterable<PatientRowField>): string[] {
+  const elements = new Set(['id', 'meta', 'managingOrganization']);
+  for (const f of fields) for (const e of PATIENT_ELEMENTS[f]) elements.add(e);
+  return [...elements];
 }
 
 export function toPatientRow(tenant: string, patient: Patient): PatientRow {

@@ -45,6 +45,9 @@ export interface PatientRow extends Row {
   readonly ssn: string | null;
 }
 
+/** The PatientRow fields a caller can ask the reader to fill (the guard is always filled). */
+export type PatientRowField = Exclude<keyof PatientRow, 'guard'>;
+
 export interface ConditionRow extends Row {
   readonly code: string | null;
   readonly display: string | null;

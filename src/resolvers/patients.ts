@@ -1,10 +1,11 @@
 import { readOf } from '../../rules/decide.js';
-import type { PatientRow } from '../../connectors/ehr/rows.js';
+import type { PatientRow, PatientRowField } from '../../connectors/ehr/rows.js';
 import type { GatewayContext } from '../context/context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { readSlot } from '../audit/read-slots.js';
 import { decodeCursor, encodeCursor, pageSize, parseGlobalId, requireFhirId } from './ids.js';
 import { maskIdentifier } from './mask.js';
+import { selectedFields } from './selection.js';
 
 // Thin: fetch through ctx.ehr, shape for GraphQL. Whether a field may be returned is decided by the shield tree
 // (rules/), never here; the only policy question asked here is whether to unmask identifiers, and it is asked of
@@ -12,13 +13,49 @@ import { maskIdentifier } from './mask.js';
 
 const MAX_OBSERVATIONS_PER_PATIENT = 100;
 
+/**
+ * The PatientRow fields each Patient field reads, so a list asks the FHIR server only for what its nodes select
+ * (connectors/ehr/fhir-mapping.ts turns them into `_elements`). A field missing here makes the list fetch whole
+ * resources: never a wrong null. test/resolvers/patient-row-fields.test.ts keeps it in step with the schema.
+ */
+export const PATIENT_ROW_FIELDS: Readonly<Record<string, readonly PatientRowField[]>> = {
+  __typename: [],
+  id: ['id'],
+  name: ['name'],
+  gender: ['gender'],
+  birthDate: ['birthDate'],
+  department: ['department'],
+  address: ['address'],
+  telecom: ['telecom'],
+  mrn: ['mrn'],
+  ssn: ['ssn'],
+  // Lists of the patient's record: their own searches, by the patient's id (always there).
+  ...Object.fromEntries(
+    ['conditions', 'observations', 'medications', 'allergies', 'immunizations', 'encounters', 'carePlans', 'notes', 'coverage', 'claims', 'explanationOfBenefits', 'invoices', 'accountBalance'].map(
+      (f) => [f, []],
+    ),
+  ),
+};
+
+/** The PatientRow fields a list's nodes read, or null (whole resources) when one of them is not known above. */
+export function rowFieldsOf(selected: Iterable<string>): PatientRowField[] | null {
+  const fields = new Set<PatientRowField>();
+  for (const name of selected) {
+    const needs = PATIENT_ROW_FIELDS[name];
+    if (!needs) return null;
+    for (const f of needs) fields.add(f);
+  }
+  return [...fields];
+}
+
 export const patientResolvers: Resolvers = {
   Query: {
     patient: (_p, { id }, ctx) => ctx.ehr.patient(requireFhirId(id)),
-    patients: async (_p, { first, after, name }, ctx) => {
+    patients: async (_p, { first, after, name }, ctx, info) => {
       const size = pageSize(first, ctx.limits);
       const offset = decodeCursor(after);
-      const page = await ctx.ehr.searchPatients({ name: name ?? null, first: size, offset });
+      const fields = rowFieldsOf(selectedFields(info, ['edges', 'node']));
+      const page = await ctx.ehr.searchPatients({ name: name ?? null, first: size, offset, fields });
       return {
         edges: page.rows.map((node, i) => ({ cursor: encodeCursor(offset + i + 1), node })),
         pageInfo: { hasNextPage: page.hasMore, endCursor: page.rows.length ? encodeCursor(offset + page.rows.length) : null },

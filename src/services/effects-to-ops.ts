@@ -11,6 +11,8 @@ import type { CommitOp, DocVersion } from '../stores/governance-store.js';
 export const settingDocId = (key: string) => `setting:${key}`;
 export const stopDocId = (target: string) => `stop:${target}`;
 export const ehrWriteDocId = (draftId: string) => `ehr-write:${draftId}`;
+/** The draft of an ehr-write change, stored apart from the change (the draft is PHI). */
+export const ehrDraftDocId = (draftId: string) => `ehr-draft:${draftId}`;
 export const refundDocId = (refundId: string) => `refund:${refundId}`;
 
 /** The versioned document a change writes. */

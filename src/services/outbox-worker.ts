@@ -11,7 +11,7 @@ import type { CommitOp, GovernanceStore } from '../stores/governance-store.js';
 /** Performs a change's external effect. Must be idempotent by `effect.idempotencyKey`. */
 export type ConnectorEffectHandler = (effect: ApplyEffect) => Promise<void>;
 
-type CommitTransition = (
+export type CommitTransition = (
   tenant: string,
   id: string,
   decide: (change: ChangeRequest, currentVersion: number) => TransitionResult,

@@ -2,7 +2,7 @@ import type { Patient } from '@medplum/fhirtypes';
 import type DataLoader from 'dataloader';
 import { ConnectorError } from '../../common/connector-error.js';
 import type { EhrReader, ObservationFilter, PatientPage, PatientSearch } from '../ehr-reader.js';
-import { encounterSubjectId, toEncounterRow, toPatientRow } from '../fhir-mapping.js';
+import { encounterSubjectId, patientElements, toEncounterRow, toPatientRow } from '../fhir-mapping.js';
 import type {
   AllergyIntoleranceRow,
   CarePlanRow,
@@ -62,16 +62,20 @@ export class FhirEhrReader implements EhrReader {
     const first = Math.max(0, Math.floor(search.first));
     const offset = Math.max(0, Math.floor(search.offset));
     const name = search.name?.trim();
+    // Only the elements the caller will read, when it says which (https://hl7.org/fhir/R4/search.html#elements).
+    const elements = search.fields ? patientElements(search.fields) : null;
     // One extra row tells whether there is a next page; _id breaks ties so pages never overlap.
     const bundle = await this.options.client.searchPage<Patient>('Patient', {
       ...(name ? { name } : {}),
+      ...(elements ? { _elements: elements.join(',') } : {}),
       _count: first + 1,
       _offset: offset,
       _sort: 'family,given,_id',
     });
     const found = (bundle.entry ?? []).flatMap((entry) => (entry.resource ? [entry.resource] : []));
     const rows = found.slice(0, first).map((patient) => toPatientRow(this.options.tenant, patient));
-    for (const row of rows) this.loaders.patients.prime(row.id, row);
+    // Whole rows only: another resolver loading one of these patients by id (Encounter.subject) may read any field.
+    if (!elements) for (const row of rows) this.loaders.patients.prime(row.id, row);
     const hasMore = found.length > first || (bundle.total !== undefined && offset + first < bundle.total);
     return { rows, hasMore };
   }

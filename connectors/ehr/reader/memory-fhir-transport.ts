@@ -1,6 +1,7 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { SearchParams } from 'fhir-kit-client';
 import { ConnectorError } from '../../common/connector-error.js';
+import { parseElements, subsetElements } from '../mapping/fhir-elements.js';
 
 // An in-memory FHIR search transport for the benchmark (and fast tests): the same searches the reader sends over
 // HTTP, answered from indexed resources in this process. It understands exactly the parameters the reader uses
@@ -99,12 +100,14 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
     let count = Infinity;
     let offset = 0;
     let sort: string[] = [];
+    let elements: string[] | null = null;
     for (const [key, raw] of Object.entries(params)) {
       const values = (Array.isArray(raw) ? raw : [raw]).map(String);
       if (key === '_count') count = Number(values[0]);
       else if (key === '_offset') offset = Number(values[0]);
       else if (key === '_sort') sort = values[0]!.split(',');
       else if (key === '_total') continue;
+      else if (key === '_elements') elements = parseElements(values[0]!);
       else if (key === '_id') {
         const ids = new Set(values[0]!.split(','));
         found = found.filter((r) => ids.has(r.id ?? ''));
@@ -127,6 +130,6 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
       found = found === byType.get(resourceType) ? sorted : [...found].sort((a, b) => rank.get(a)! - rank.get(b)!);
     }
     const page = found.slice(offset, offset + count);
-    return { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: page.map((resource) => ({ resource })) };
+    return { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: page.map((resource) => ({ resource: elements ? subsetElements(resource, elements) : resource })) };
   };
 }

@@ -24,6 +24,8 @@ async function everything(c: EhrConnector, tenant: string) {
   const page1 = await r.searchPatients({ first: 5, offset: 0 });
   const page2 = await r.searchPatients({ first: 5, offset: 5 });
   const byName = await r.searchPatients({ first: 10, offset: 0, name: page1.rows[0]!.name!.split(' ')[0]! });
+  // `_elements`: the same subset rows (the guard whole, unasked fields empty) from both.
+  const subset = await r.searchPatients({ first: 5, offset: 0, fields: ['name', 'mrn'] });
   const lists = await Promise.all(
     [...page1.rows, ...page2.rows].map(async (p) => ({
       p,
@@ -43,7 +45,7 @@ async function everything(c: EhrConnector, tenant: string) {
   );
   const encounter = await r.encounter(lists[0]!.encounters[0]!.id);
   const one = await r.patient(page1.rows[1]!.id);
-  return { page1, page2, byName, lists, encounter, one, missing: await r.patient('no-such-patient'), stats: await r.statistics(2) };
+  return { page1, page2, byName, subset, lists, encounter, one, missing: await r.patient('no-such-patient'), stats: await r.statistics(2) };
 }
 
 describe('in-memory FHIR transport == embedded FHIR server over HTTP', () => {
@@ -54,6 +56,13 @@ describe('in-memory FHIR transport == embedded FHIR server over HTTP', () => {
     const viaMemory = await everything(memory, tenant);
     expect(viaMemory).toEqual(viaHttp);
     expect(viaHttp.lists.some((l) => l.conditions.length > 0 && l.notes.length > 0)).toBe(true);
+    // The subset kept what was asked and the guard, and nothing else.
+    viaHttp.subset.rows.forEach((row, i) => {
+      const whole = viaHttp.page1.rows[i]!;
+      expect({ guard: row.guard, id: row.id, name: row.name, mrn: row.mrn, department: row.department }).toEqual({ guard: whole.guard, id: whole.id, name: whole.name, mrn: whole.mrn, department: whole.department });
+      // (ssn comes with mrn: both are Patient.identifier.)
+      expect([row.birthDate, row.gender, row.address, row.telecom, row.language]).toEqual([null, null, [], [], null]);
+    });
     expect(counts.memory).toBe(counts.http);
   });
 });

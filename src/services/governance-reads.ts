@@ -1,0 +1,131 @@
+import type { Principal } from '../auth/principal.js';
+import { NotFoundError } from '../errors/errors.js';
+import { AGENT_AUTONOMY_KEY, agentAutonomyKey, effectiveAutonomy } from '../governance/agent-autonomy.js';
+import type { ChangeRequest } from '../governance/change-request.js';
+import { RUNNING, type StopState } from '../governance/emergency-target.js';
+import type { Environment } from '../governance/environment.js';
+import type { FunctionsOf } from '../governance/functions.js';
+import type { JsonValue } from '../governance/json.js';
+import { findSetting } from '../governance/setting-catalog.js';
+import type { SettingVersion } from '../governance/setting-history.js';
+import type { TransitionResult } from '../governance/transition-result.js';
+import { approve, expire, type ApproveOptions } from '../governance/transitions.js';
+import type { ChangeFilter, DocVersion, GovernanceStore } from '../stores/governance-store.js';
+import { ehrDraftDocId, settingDocId, stopDocId, targetDocIdOf } from './effects-to-ops.js';
+import type { CommitTransition } from './outbox-worker.js';
+import { GovernanceError } from './transition-error.js';
+
+// The read side of governed changes: settings, stop states, agent autonomy, change requests and EHR-write drafts as
+// stored. Reads commit nothing, with one exception: a PENDING change past its time to live is expired as it is read,
+// through the core's compare-and-set transition (governance-service.ts).
+
+export interface GovernanceReadsDeps {
+  readonly store: GovernanceStore;
+  readonly functionsOf: FunctionsOf;
+  readonly now: () => number;
+  /** The grant check `approve` applies for a tenant (its policy in force): previewApproval must apply the same. */
+  readonly canGrant: (tenant: string) => Promise<NonNullable<ApproveOptions['canGrant']>>;
+  /** The core's read-decide-compare-and-set loop: lazy expiry commits through it. */
+  readonly commitTransition: CommitTransition;
+}
+
+export interface CurrentSetting {
+  readonly key: string;
+  readonly environment: Environment;
+  readonly value: JsonValue;
+  readonly version: number;
+  readonly updatedAt: string | null;
+  readonly updatedBy: string | null;
+}
+
+export function toSettingVersion(doc: DocVersion): SettingVersion {
+  return { key: doc.ref.id.slice('setting:'.length), environment: doc.ref.environment, version: doc.version, value: doc.value, changedBy: doc.changedBy, changeId: doc.changeId ?? '', at: doc.at, reason: doc.reason };
+}
+
+export function requireSetting(key: string) {
+  const def = findSetting(key);
+  if (!def) throw new NotFoundError('Setting', `No setting ${JSON.stringify(key).slice(0, 80)} in the catalog.`);
+  return def;
+}
+
+export class GovernanceReads {
+  constructor(private readonly deps: GovernanceReadsDeps) {}
+
+  async currentSetting(tenant: string, key: string, environment: Environment): Promise<CurrentSetting> {
+    const def = requireSetting(key);
+    const doc = await this.deps.store.getDoc(tenant, { environment, id: settingDocId(key) });
+    return { key, environment, value: doc?.value ?? def.defaultValue, version: doc?.version ?? 0, updatedAt: doc?.at ?? null, updatedBy: doc?.changedBy ?? null };
+  }
+
+  async settingHistory(tenant: string, key: string, environment: Environment): Promise<SettingVersion[]> {
+    requireSetting(key);
+    return (await this.deps.store.history(tenant, { environment, id: settingDocId(key) })).map(toSettingVersion);
+  }
+
+  async stopState(tenant: string, environment: Environment, target: string): Promise<{ value: StopState; version: number }> {
+    const doc = await this.deps.store.getDoc(tenant, { environment, id: stopDocId(target) });
+    return { value: (doc?.value as StopState | undefined) ?? RUNNING, version: doc?.version ?? 0 };
+  }
+
+  /** Current versions of every setting ever set in an environment (the catalog supplies defaults for the rest). */
+  async storedSettings(tenant: string, environment: Environment): Promise<CurrentSetting[]> {
+    const docs = await this.deps.store.listDocs(tenant, environment, 'setting:');
+    return docs.map((d) => ({ key: d.ref.id.slice('setting:'.length), environment, value: d.value, version: d.version, updatedAt: d.at, updatedBy: d.changedBy }));
+  }
+
+  /** Every target with a stop state in an environment: stopped now, or stopped once and resumed since. */
+  async stopStates(tenant: string, environment: Environment): Promise<{ target: string; value: StopState; version: number; at: string }[]> {
+    const docs = await this.deps.store.listDocs(tenant, environment, 'stop:');
+    return docs.map((d) => ({ target: d.ref.id.slice('stop:'.length), value: d.value as StopState, version: d.version, at: d.at }));
+  }
+
+  /**
+   * The autonomy in force for an agent in an environment: its own `ai.agentAutonomy.<sub>` when ever set, else the
+   * tenant-wide `ai.agentAutonomy` (null for people and services). Fed to proposeChange and explain.
+   */
+  async agentAutonomy(principal: Pick<Principal, 'tenant' | 'sub' | 'kind'>, environment: Environment): Promise<JsonValue | null> {
+    if (principal.kind !== 'agent') return null;
+    const key = agentAutonomyKey(principal.sub);
+    const [own, tenantWide] = await Promise.all([key ? this.currentSetting(principal.tenant, key, environment) : null, this.currentSetting(principal.tenant, AGENT_AUTONOMY_KEY, environment)]);
+    return effectiveAutonomy(own, tenantWide.value);
+  }
+
+  /**
+   * What `approve` would decide for this principal now, by the same pure transition, without committing anything
+   * (the API's `viewerCanApprove`).
+   */
+  async previewApproval(principal: Principal, change: ChangeRequest): Promise<TransitionResult> {
+    const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
+    return approve(change, principal, { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf, canGrant: await this.deps.canGrant(principal.tenant) });
+  }
+
+  async changeRequest(principal: Principal, id: string): Promise<ChangeRequest | null> {
+    const stored = await this.deps.store.getChange(principal.tenant, id);
+    return stored ? this.expireIfDue(principal.tenant, stored.change) : null;
+  }
+
+  async changeRequests(principal: Principal, filter: ChangeFilter, limit = 200): Promise<ChangeRequest[]> {
+    // Expiry is lazy (no sweeper needed): a PENDING change past its time to live is expired as it is read, so an
+    // EXPIRED filter must also look at PENDING ones.
+    const changes = await this.deps.store.listChanges(principal.tenant, { ...filter, status: filter.status === 'EXPIRED' ? null : filter.status }, limit);
+    const current = await Promise.all(changes.map((c) => this.expireIfDue(principal.tenant, c)));
+    return filter.status ? current.filter((c) => c.status === filter.status) : current;
+  }
+
+  /** The stored draft of an ehr-write change (never part of the change itself). */
+  async ehrDraft(tenant: string, environment: Environment, draftId: string): Promise<JsonValue | null> {
+    return (await this.deps.store.getDoc(tenant, { environment, id: ehrDraftDocId(draftId) }))?.value ?? null;
+  }
+
+  private async expireIfDue(tenant: string, change: ChangeRequest): Promise<ChangeRequest> {
+    if (change.status !== 'PENDING' || Date.parse(change.expiresAt) > this.deps.now()) return change;
+    try {
+      return await this.deps.commitTransition(tenant, change.id, (c) => expire(c, this.deps.now()), []);
+    } catch (e) {
+      if (e instanceof GovernanceError) return (await this.deps.store.getChange(tenant, change.id))?.change ?? change;
+      throw e;
+    }
+  }
+}
+
+const targetDocId = (change: ChangeRequest) => targetDocIdOf(change.target);

@@ -1,0 +1,75 @@
+import type { Principal } from '../auth/principal.js';
+import { ConflictError } from '../errors/errors.js';
+import type { Environment } from '../governance/environment.js';
+import type { JsonValue } from '../governance/json.js';
+import { promotionInput, rollbackInput, type SettingVersion } from '../governance/setting-history.js';
+import { settingDocId } from './effects-to-ops.js';
+import { requireSetting, type GovernanceReads } from './governance-reads.js';
+import type { ContextOf, ProposalOutcome, Propose } from './governance-parts.js';
+import { GovernanceError } from './transition-error.js';
+
+// Governed changes of a catalog setting: a new value, a rollback to an older version, a promotion of the staging
+// value to production. Each builds its proposal on the setting as stored; the core (governance-service.ts) decides
+// and commits.
+
+export interface SettingProposalsDeps {
+  readonly reads: Pick<GovernanceReads, 'settingHistory'>;
+  readonly propose: Propose;
+  readonly context: ContextOf;
+}
+
+export interface SettingUpdate {
+  readonly key: string;
+  readonly environment: Environment;
+  readonly value: unknown;
+  readonly reason?: string | null;
+  readonly ticket?: string | null;
+  readonly expectedVersion?: number | null;
+}
+
+export class SettingProposals {
+  constructor(private readonly deps: SettingProposalsDeps) {}
+
+  async updateSetting(principal: Principal, input: SettingUpdate): Promise<ProposalOutcome> {
+    const def = requireSetting(input.key);
+    return this.deps.propose(principal, { environment: input.environment, id: settingDocId(input.key) }, async (current) => {
+      if (input.expectedVersion !== undefined && input.expectedVersion !== null && input.expectedVersion !== current.version) {
+        throw new ConflictError('STALE_VERSION', `${input.key} is at version ${current.version} in ${input.environment}, not ${input.expectedVersion}: reload and retry.`);
+      }
+      return {
+        ...this.deps.context(principal, input),
+        environment: input.environment,
+        target: { type: 'setting', key: input.key },
+        current: { value: current.doc?.value ?? def.defaultValue, version: current.version },
+        newValue: input.value,
+      };
+    });
+  }
+
+  async rollbackSetting(principal: Principal, input: { key: string; environment: Environment; toVersion: number; reason?: string | null; ticket?: string | null }): Promise<ProposalOutcome> {
+    const def = requireSetting(input.key);
+    return this.deps.propose(principal, { environment: input.environment, id: settingDocId(input.key) }, async () => {
+      const history = await this.deps.reads.settingHistory(principal.tenant, input.key, input.environment);
+      const r = rollbackInput(history.length ? history : [emptyVersion(input.key, input.environment, def.defaultValue)], input.toVersion, { ...this.deps.context(principal, input), defaultValue: def.defaultValue });
+      if (!r.ok) throw new GovernanceError(r.error);
+      return r.input;
+    });
+  }
+
+  async promoteSetting(principal: Principal, input: { key: string; reason?: string | null; ticket?: string | null }): Promise<ProposalOutcome> {
+    const def = requireSetting(input.key);
+    return this.deps.propose(principal, { environment: 'PRODUCTION', id: settingDocId(input.key) }, async () => {
+      const [staging, production] = await Promise.all([
+        this.deps.reads.settingHistory(principal.tenant, input.key, 'STAGING'),
+        this.deps.reads.settingHistory(principal.tenant, input.key, 'PRODUCTION'),
+      ]);
+      const r = promotionInput(staging, production, { ...this.deps.context(principal, input), key: input.key, defaultValue: def.defaultValue });
+      if (!r.ok) throw new GovernanceError(r.error);
+      return r.input;
+    });
+  }
+}
+
+function emptyVersion(key: string, environment: Environment, value: JsonValue): SettingVersion {
+  return { key, environment, version: 0, value, changedBy: 'default', changeId: '', at: new Date(0).toISOString(), reason: null };
+}

@@ -63,6 +63,8 @@ export class Child {
 }
 
 export interface Measured {
+  /** Requests completed in the run. */
+  readonly requests: number;
   readonly rps: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -90,6 +92,7 @@ export async function hammer(url: string, token: string, body: string, seconds: 
   });
   return {
     // Requests per sample would depend on the sample interval: count completed requests over the run's length.
+    requests: result.requests.total,
     rps: result.requests.total / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,

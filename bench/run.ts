@@ -4,7 +4,11 @@
 //
 // Fairness: all gateways run at once (an idle one costs nothing), each is warmed up on every query before anything
 // is measured, and each query is measured in interleaved rounds (unguarded, guarded, guarded, unguarded, ...) so a
-// slow moment of the machine falls on both sides; the figure per side is the median of its rounds.
+// slow moment of the machine falls on both sides. The ratio is the median of the rounds' own ratios (each round's two
+// runs are next to each other in time: measured on this 2-core VM, the same gateway's CPU time per request moves by
+// a third from one minute to the next, with the neighbours); the other figures are medians of the rounds. Beside requests
+// per second, each run reports the gateway's CPU time per request (process.cpuUsage of the gateway, over the run):
+// on a shared VM whose neighbours steal time, that ratio moves far less from run to run than the throughput's.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -15,8 +19,8 @@ import { Child, hammer, median, type Measured } from './harness.js';
 import { queries, type BenchQuery } from './queries.js';
 
 const quick = process.argv.includes('--quick');
-const seconds = quick ? 0.7 : 10;
-const ROUNDS = 3;
+const seconds = quick ? 0.7 : 3;
+const ROUNDS = quick ? 3 : 9;
 const PATIENTS = 1000;
 
 const stateDir = mkdtempSync(join(tmpdir(), 'clearance-bench-'));
@@ -35,8 +39,8 @@ const env = {
 const VARIANTS = [
   { name: 'unguarded', engine: 'none', audit: 'off', rounds: ROUNDS },
   { name: 'guarded', engine: 'fast', audit: 'on', rounds: ROUNDS },
-  { name: 'guarded-audit-off', engine: 'fast', audit: 'off', rounds: 1 },
-  { name: 'shield', engine: 'shield', audit: 'on', rounds: 1 },
+  { name: 'guarded-audit-off', engine: 'fast', audit: 'off', rounds: quick ? 1 : 3 },
+  { name: 'shield', engine: 'shield', audit: 'on', rounds: quick ? 1 : 3 },
 ] as const;
 type Variant = (typeof VARIANTS)[number]['name'];
 
@@ -74,14 +78,22 @@ for (const q of QUERIES) {
   fhirRequests[q.name] = ((await guarded.child.nextJson()) as { requests: number }).requests - before;
 }
 
-const runs: Record<string, Partial<Record<Variant, Measured[]>>> = {};
+type Run = Measured & { cpuMsPerRequest: number };
+const cpuOf = async (child: Child) => {
+  child.send('cpu');
+  return ((await child.nextJson()) as { cpuMs: number }).cpuMs;
+};
+const runs: Record<string, Partial<Record<Variant, Run[]>>> = {};
 for (const q of QUERIES) {
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order each round, so neither side always runs right after the other's garbage.
     const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
     for (const v of order) {
       if (!runsOn(q, v.name) || round >= v.rounds) continue;
-      const m = await hammer(`${gateways.get(v.name)!.url}/graphql`, tokens[q.as], q.body, seconds);
+      const g = gateways.get(v.name)!;
+      const before = await cpuOf(g.child);
+      const hammered = await hammer(`${g.url}/graphql`, tokens[q.as], q.body, seconds);
+      const m: Run = { ...hammered, cpuMsPerRequest: ((await cpuOf(g.child)) - before) / Math.max(1, hammered.requests) };
       ((runs[q.name] ??= {})[v.name] ??= []).push(m);
       process.stderr.write(`${v.name.padEnd(18)} ${q.name.padEnd(24)} round ${round + 1}  ${m.rps.toFixed(0).padStart(6)} req/s  p99 ${m.p99Ms} ms  non-2xx ${m.errors}\n`);
     }
@@ -94,30 +106,45 @@ for (const [name, g] of gateways) {
   await g.child.stop();
 }
 
-/** The median of a side's rounds (rps, p50 and p99 each their own median). */
-const figure = (name: string, v: Variant): Measured | null => {
+/** The median of a side's rounds (each figure its own median). */
+const figure = (name: string, v: Variant): Run | null => {
   const ms = runs[name]?.[v];
   if (!ms?.length) return null;
-  return { rps: median(ms.map((m) => m.rps)), p50Ms: median(ms.map((m) => m.p50Ms)), p99Ms: median(ms.map((m) => m.p99Ms)), errors: ms.reduce((s, m) => s + m.errors, 0) };
+  const med = (f: (m: Run) => number) => median(ms.map(f));
+  return {
+    requests: ms.reduce((s, m) => s + m.requests, 0),
+    rps: med((m) => m.rps),
+    p50Ms: med((m) => m.p50Ms),
+    p99Ms: med((m) => m.p99Ms),
+    cpuMsPerRequest: med((m) => m.cpuMsPerRequest),
+    errors: ms.reduce((s, m) => s + m.errors, 0),
+  };
 };
 
 const approvals = spawnSync('which', ['redis-server']).status === 0 ? await approvalThroughput(env, stateDir, quick ? 2 : 10) : null;
 
 phase('approvals measured');
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
+/** The median over rounds of a/b (guarded/unguarded by default), each round's runs taken together. */
+const pairedRatio = (name: string, of: (r: Run) => number, a: Variant = 'guarded', b: Variant = 'unguarded') => {
+  const as = runs[name]?.[a] ?? [];
+  const bs = runs[name]?.[b] ?? [];
+  const n = Math.min(as.length, bs.length);
+  return n === 0 ? null : ratio(median(as.slice(0, n).map((r, i) => of(r) / of(bs[i]!))), 1);
+};
 console.log(
-  `\nClearance benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${PATIENTS} patients, 10 connections, ${seconds} s per run, guarded and unguarded median of ${ROUNDS} interleaved rounds`,
+  `\nClearance benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${PATIENTS} patients, 10 connections, ${seconds} s per run, guarded and unguarded in ${ROUNDS} interleaved rounds (ratios: median of the rounds' ratios)`,
 );
-console.log('query                   unguarded rps  guarded rps  ratio  shield rps  audit-off rps  audit cost  guarded p50/p99 ms  FHIR req  non-2xx');
+console.log('query                   unguarded rps  guarded rps  ratio  shield rps  audit-off rps  audit cost  guarded p50/p99 ms  CPU ms/req u/g  CPU ratio  FHIR req  non-2xx');
 const rows = QUERIES.map((q) => {
   const g = figure(q.name, 'guarded')!;
   const u = figure(q.name, 'unguarded')!;
   const s = figure(q.name, 'shield');
   const off = figure(q.name, 'guarded-audit-off');
   console.log(
-    `${q.name.padEnd(24)}${u.rps.toFixed(0).padStart(13)}${g.rps.toFixed(0).padStart(13)}${String(ratio(g.rps, u.rps)).padStart(7)}${(s ? s.rps.toFixed(0) : '-').padStart(12)}${(off ? off.rps.toFixed(0) : '-').padStart(15)}${(off ? `${Math.round((1 - g.rps / off.rps) * 100)}%` : '-').padStart(12)}${`${g.p50Ms}/${g.p99Ms}`.padStart(20)}${String(fhirRequests[q.name] ?? '-').padStart(10)}${String(g.errors + u.errors).padStart(9)}`,
+    `${q.name.padEnd(24)}${u.rps.toFixed(0).padStart(13)}${g.rps.toFixed(0).padStart(13)}${String(pairedRatio(q.name, (r) => r.rps)).padStart(7)}${(s ? s.rps.toFixed(0) : '-').padStart(12)}${(off ? off.rps.toFixed(0) : '-').padStart(15)}${(off ? `${Math.round((1 - pairedRatio(q.name, (r) => r.rps, 'guarded', 'guarded-audit-off')!) * 100)}%` : '-').padStart(12)}${`${g.p50Ms}/${g.p99Ms}`.padStart(20)}${`${u.cpuMsPerRequest.toFixed(2)}/${g.cpuMsPerRequest.toFixed(2)}`.padStart(16)}${String(pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest)).padStart(11)}${String(fhirRequests[q.name] ?? '-').padStart(10)}${String(g.errors + u.errors).padStart(9)}`,
   );
-  return { name: q.name, guardedRps: Math.round(g.rps), unguardedRps: Math.round(u.rps), ratio: ratio(g.rps, u.rps), p99Ms: g.p99Ms, fhirRequests: fhirRequests[q.name] ?? null };
+  return { name: q.name, guardedRps: Math.round(g.rps), unguardedRps: Math.round(u.rps), ratio: pairedRatio(q.name, (r) => r.rps), p99Ms: g.p99Ms, fhirRequests: fhirRequests[q.name] ?? null, cpuRatio: pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest) };
 });
 console.log(`peak gateway RSS (MB): ${Object.entries(peakRss).map(([k, v]) => `${k} ${Math.round(v / 2 ** 20)}`).join(', ')}`);
 console.log(approvals ? `governed changes applied per second on Redis: ${approvals.perSecond.toFixed(0)} (${approvals.applied} applied, exactly once: ${approvals.exactlyOnce})` : 'approvals: skipped (no redis-server on this machine)');

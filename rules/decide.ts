@@ -62,6 +62,8 @@ export interface CompileOptions {
 interface Source {
   readonly scope: PermissionScopeKind;
   readonly via: string;
+  /** The ALLOW decision this source gives, made once (row decisions run per row). */
+  readonly allow: Decision;
   /** Department scope: the departments it covers (null: the principal's). */
   readonly departments: readonly string[] | null;
   readonly patientId: string | null;
@@ -70,6 +72,16 @@ interface Source {
 }
 
 const keyOf = (action: string, dataClass: string) => `${action}:${dataClass}`;
+const REQUEST_KEYS = new WeakMap<AccessRequest, string>();
+/** keyOf for a request object, built once per object (the interned requests of readOf() are asked per row). */
+function requestKey(request: AccessRequest): string {
+  let key = REQUEST_KEYS.get(request);
+  if (key === undefined) {
+    key = keyOf(request.action, request.dataClass);
+    REQUEST_KEYS.set(request, key);
+  }
+  return key;
+}
 
 const READS = new Map<string, AccessRequest>();
 /** The read request of a data class, one object per class, for the per-row decision cache of `decide`. */
@@ -109,7 +121,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     grants: [...new Set([...token.grants, ...stored.temporaryGrants.map((g) => g.grant)])],
   };
 
-  const add = (permissions: readonly PolicyPermission[], source: Omit<Source, 'scope'>) => {
+  const add = (permissions: readonly PolicyPermission[], source: Omit<Source, 'scope' | 'allow'>) => {
     for (const p of permissions) {
       for (const dataClass of p.dataClasses) {
         const resources = policy.dataClasses[dataClass]?.fhirResources ?? [];
@@ -121,7 +133,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
             continue;
           }
           const list = effective.get(key) ?? [];
-          list.push({ ...source, scope: p.scope });
+          list.push({ ...source, scope: p.scope, allow: Object.freeze({ effect: 'ALLOW', scope: p.scope, via: source.via }) });
           effective.set(key, list);
         }
       }
@@ -129,7 +141,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   };
 
   const usableRoles = new Set<string>();
-  const useRole = (roleName: string, source: Omit<Source, 'scope'>) => {
+  const useRole = (roleName: string, source: Omit<Source, 'scope' | 'allow'>) => {
     const role = policy.roles[roleName];
     if (!role) return; // unknown roles grant nothing
     if (!role.principalKinds.includes(token.kind)) {
@@ -154,7 +166,10 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   // Break-glass opens one patient for every department-scoped permission already held; it never adds a class.
   for (const bg of stored.breakGlass) {
     for (const list of effective.values()) {
-      if (list.some((s) => s.scope === 'department')) list.push({ scope: 'department', via: `break-glass:${bg.id}`, departments: [], patientId: bg.patientId, entryId: bg.id });
+      if (list.some((s) => s.scope === 'department')) {
+        const via = `break-glass:${bg.id}`;
+        list.push({ scope: 'department', via, departments: [], patientId: bg.patientId, entryId: bg.id, allow: Object.freeze({ effect: 'ALLOW', scope: 'department', via }) });
+      }
     }
   }
 
@@ -211,7 +226,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   };
 
   const decideOnce = (request: AccessRequest, target?: RowTarget): Decision => {
-    const key = keyOf(request.action, request.dataClass);
+    const key = requestKey(request);
     if (target && target.tenant !== token.tenant) {
       return deny(() => denial(request, 'tenant', 'the record belongs to another tenant.', target));
     }
@@ -229,13 +244,13 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     const best = sources.find((s) => s.scope === 'tenant') ?? sources[0]!;
     if (!target) {
       if (best.entryId !== null) options.onGrantUsed?.(best.entryId);
-      return { effect: 'ALLOW', scope: best.scope, via: best.via };
+      return best.allow;
     }
     const used = sources.find((s) => covers(s, target));
     if (!used) return deny(() => denial(request, 'department', 'the patient is outside your departments.', target));
     if (used.patientId !== null) breakGlassUsed.add(used.patientId);
     if (used.entryId !== null) options.onGrantUsed?.(used.entryId);
-    return { effect: 'ALLOW', scope: used.scope, via: used.via };
+    return used.allow;
   };
 
   const permissions: EffectivePermission[] = [...effective.entries()].map(([key, sources]) => {

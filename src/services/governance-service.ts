@@ -20,6 +20,7 @@ import { GovernanceReads, type CurrentSetting } from './governance-reads.js';
 import { createGovernanceRefusals, type GovernanceRefusals } from './governance-refusals.js';
 import { createOutboxWorker, type CommitTransition, type OutboxWorker } from './outbox-worker.js';
 import { SettingProposals, type SettingUpdate } from './setting-proposals.js';
+import { KeyedLock } from './keyed-lock.js';
 import { GovernanceError } from './transition-error.js';
 
 export { defaultApplyMode } from './apply-mode.js';
@@ -44,6 +45,7 @@ export class GovernanceService {
   private readonly ehrWrites: EhrWriteProposals;
   private readonly emergency: EmergencyActions;
   private readonly refusals: GovernanceRefusals;
+  private readonly proposals = new KeyedLock();
 
   constructor(private readonly deps: GovernanceDeps) {
     this.stopPolicy = deps.stopPolicy ?? DEFAULT_STOP_POLICY;
@@ -137,7 +139,13 @@ export class GovernanceService {
     return { id: this.deps.newId(), tenant: principal.tenant, requester: principal, functionsOf: this.deps.functionsOf, reason: input.reason ?? null, ticket: input.ticket ?? null, now: this.deps.now(), rules: this.deps.rules, stopPolicy: this.stopPolicy };
   }
 
-  private async propose(principal: Principal, ref: DocRef, build: (current: CurrentDoc) => Promise<ProposeChangeInput>): Promise<ProposalOutcome> {
+  private propose(principal: Principal, ref: DocRef, build: (current: CurrentDoc) => Promise<ProposeChangeInput>): Promise<ProposalOutcome> {
+    // Proposals for one target queue here instead of racing each other; the compare-and-set below still decides
+    // against other replicas.
+    return this.proposals.run(`${principal.tenant}\u0000${ref.environment}\u0000${ref.id}`, () => this.proposeNow(principal, ref, build));
+  }
+
+  private async proposeNow(principal: Principal, ref: DocRef, build: (current: CurrentDoc) => Promise<ProposeChangeInput>): Promise<ProposalOutcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const doc = await this.deps.store.getDoc(principal.tenant, ref);
       const input = await build({ doc, version: doc?.version ?? 0 });

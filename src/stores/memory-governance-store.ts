@@ -86,8 +86,12 @@ export function createMemoryGovernanceStore(): GovernanceStore {
             s.changes.set(op.change.id, { change: clone(op.change) as ChangeRequest, rev: op.expectedRev + 1 });
             break;
           case 'put-doc': {
+            // Appended in place: copying the history on every version made a long-lived embedded gateway's writes
+            // slower with every change (readers get clones, so nobody holds the array).
             const key = docKey(op.doc.ref);
-            s.docs.set(key, [...(s.docs.get(key) ?? []), clone(op.doc)]);
+            const versions = s.docs.get(key) ?? [];
+            versions.push(clone(op.doc));
+            s.docs.set(key, versions);
             break;
           }
           case 'outbox-add':

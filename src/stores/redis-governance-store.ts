@@ -117,8 +117,9 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
               return { t: 'audit', k: idx(k.audit), m: idx(k.auditMeta), body: op.record.body, bh: op.record.bodyHash };
           }
         });
-        await r.sadd(TENANTS_KEY, tenant);
-        const [status, conflict, id] = await r.clrCommit(keys.length, ...keys, JSON.stringify(encoded));
+        // Both sent at once (one round trip): the tenant index is only for jobs that walk every tenant (outbox, audit
+        // checkpoints), and adding a tenant twice is harmless.
+        const [, [status, conflict, id]] = await Promise.all([r.sadd(TENANTS_KEY, tenant), r.clrCommit(keys.length, ...keys, JSON.stringify(encoded))]);
         return status === 'OK' ? { ok: true } : { ok: false, conflict: conflict as 'change' | 'doc', id: id ?? '' };
       }),
     claimOutbox: (tenant, nowMs, leaseMs, limit) =>

@@ -16,9 +16,11 @@ export function parseElements(value: string): string[] {
 
 /** The resource with only the named top-level elements (and the mandatory ones), tagged SUBSETTED. */
 export function subsetElements<T extends Resource>(resource: T, elements: readonly string[]): T {
-  const keep = new Set(elements);
+  const source = resource as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(resource)) if (ALWAYS.has(key) || keep.has(key)) out[key] = value;
+  // By the names asked for, not by the resource's keys: a Synthea Patient has dozens of elements, a list asks for few.
+  for (const key of ALWAYS) if (source[key] !== undefined) out[key] = source[key];
+  for (const key of elements) if (source[key] !== undefined && Object.hasOwn(source, key)) out[key] = source[key];
   const tags = resource.meta?.tag ?? [];
   const tagged = tags.some((t) => t.system === SUBSETTED.system && t.code === SUBSETTED.code) ? tags : [...tags, { ...SUBSETTED }];
   out.meta = { ...resource.meta, tag: tagged };

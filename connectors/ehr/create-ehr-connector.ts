@@ -1,3 +1,4 @@
+import type { Resilience, ResilienceOptions } from '../common/resilient-call.js';
 import type { EhrConnector, EhrReader } from './ehr-reader.js';
 import { emptyEhrReader } from './reader/empty-reader.js';
 import { FhirEhrReader } from './reader/fhir-ehr-reader.js';
@@ -9,6 +10,8 @@ import type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
 // DataLoaders. Failures surface as ConnectorError('ehr', kind, status, message) with no upstream body:
 // refused/reset connection and 5xx → UNAVAILABLE, deadline → TIMEOUT, 409/412 → CONFLICT, other 4xx → REJECTED;
 // a 404 or an invalid id on a read is null. A tenant without a base URL gets the empty reader (no patients).
+// Each tenant's client holds one Resilience for the connector's lifetime, shared by all requests: searches are
+// retried after outages and fail fast while that tenant's circuit is open (connectors/common/resilient-call.ts).
 
 export type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
 
@@ -29,6 +32,8 @@ export interface EhrConnectorOptions {
   readonly transports?: Readonly<Record<string, FhirSearchTransport>>;
   /** Clock for age bands (default: the system clock). */
   readonly now?: () => Date;
+  /** Retries, circuit and the circuit's clock of every tenant's searches (defaults: 3 attempts from 100 ms, open after 5 outages for 30 s). */
+  readonly resilience?: Pick<ResilienceOptions, 'retry' | 'circuit' | 'now'>;
 }
 
 export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
@@ -47,6 +52,7 @@ export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
         maxPages: options.maxPages ?? 50,
         onRequest: options.onRequest,
         transport: options.transports?.[tenant],
+        resilience: options.resilience,
       }),
     );
   }
@@ -55,6 +61,9 @@ export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
     forRequest(tenant: string): EhrReader {
       const client = clients.get(tenant);
       return client ? new FhirEhrReader({ tenant, client, chunkSize, now }) : emptyEhrReader();
+    },
+    resilience(tenant: string): Resilience | null {
+      return clients.get(tenant)?.resilience ?? null;
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Resilience } from '../common/resilient-call.js';
 import type {
   AllergyIntoleranceRow,
   CarePlanRow,
@@ -71,4 +72,6 @@ export interface EhrReader {
 export interface EhrConnector {
   readonly name: string;
   forRequest(tenant: string): EhrReader;
+  /** The circuit and health of a tenant's reads (null: no FHIR server for it), for `connectorHealth`. */
+  resilience?(tenant: string): Resilience | null;
 }

@@ -1264,7 +1264,7 @@ export type Query = {
   /** Change requests of the caller's tenant, newest first; EXPIRED includes pending changes past their expiry. */
   changeRequests: Maybe<Array<ChangeRequest>>;
   connector: Maybe<Connector>;
-  /** Circuit and rolling health of each outbound connector (EHR writes, SMTP, SMS) in this gateway process. */
+  /** Circuit and rolling health of each outbound connector (EHR reads and writes combined, SMTP, SMS) in this gateway process. */
   connectorHealth: Maybe<Array<ConnectorHealth>>;
   /** Connectors of the caller's tenant in an environment (ehr, and every id with a stored integration setting). */
   connectors: Maybe<Array<Connector>>;

@@ -23,6 +23,7 @@ import { createStore } from '../stores/create-store.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
 import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
+import { withEhrReadHealth } from './ehr-read-health.js';
 import { Gateway } from './gateway.js';
 import { createHardening } from './hardening.js';
 import type { Logger } from './logger.js';
@@ -44,7 +45,7 @@ export interface StartOptions {
   readonly ehr?: EhrConnector;
   /** A store to use instead of the one from config (tests share one between two gateways). */
   readonly store?: GovernanceStore;
-  /** The clock of decisions and governed changes (tests move it to see grants expire); default Date.now. */
+  /** The clock of decisions, governed changes and the EHR read circuit (tests move it to see grants expire and circuits half-open); default Date.now. */
   readonly now?: () => number;
 }
 
@@ -95,18 +96,20 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
   const hardening = await createHardening(config, { store, baseUrls, policy, logger });
+  // Built once: its per-tenant circuits and health span all requests (and show in connectorHealth with the writes').
+  const ehr = options.ehr ?? createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest, resilience: { now } });
   const gateway = new Gateway({
     schema: options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast'),
     phiAudit: options.phiAudit ?? true,
     verifier,
-    ehr: options.ehr ?? createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest }),
+    ehr,
     policy,
     governance,
     accessState,
     accessAdmin: new AccessService({ store, governance, state: accessState, now, newId: () => randomUUID() }),
     now,
     audit,
-    connectors,
+    connectors: withEhrReadHealth(connectors, ehr),
     failedLogins: createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now: () => Date.now() }),
     logger,
     limits: { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold },

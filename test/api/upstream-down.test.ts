@@ -5,17 +5,22 @@ import { errorAt } from '../support/api-assertions.js';
 import { startHarness, type GqlResponse, type Harness } from '../support/harness.js';
 
 // Issue 2, "must hold": when the FHIR server is down, failing or slow, the answer is UPSTREAM_UNAVAILABLE naming the
-// connector and the kind of failure, never the upstream body; the gateway stays up and recovers by itself.
+// connector and the kind of failure, never the upstream body; the gateway stays up and recovers by itself. Reads are
+// retried, and repeated outages open the EHR read circuit: reads then fail fast until it half-opens and recovers.
 
 const Q = `query ($id: ID!) { patient(id: $id) { id name conditions { display } } }`;
 const SECRETS = ['Secretpatient', '999-12-3456', 'database error', 'OperationOutcome', 'diagnostics'];
 
 let h: Harness;
 let token: string;
+let eng: string;
+/** Moves the gateway's clock (the read circuit's cool-down) without waiting. */
+let skewMs = 0;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ now: () => Date.now() + skewMs });
   token = await h.token({ roles: ['clinician'], departments: ['cardiology'] });
+  eng = await h.token({ sub: 'eng-ana', roles: ['integration-engineer'] });
   expect(DEFAULT_500_BODY).toContain('Secretpatient');
 });
 afterEach(async () => {
@@ -37,6 +42,13 @@ function expectUpstreamUnavailable(r: GqlResponse, kind: string): void {
   expect(error.message).toBe(`The ehr connector failed (${kind}).`);
   const text = JSON.stringify(r.body);
   for (const secret of SECRETS) expect(text).not.toContain(secret);
+}
+
+async function ehrHealth(): Promise<{ circuit: string; calls: number; errors: number; lastError: string | null }> {
+  const r = await h.gql<{ connectorHealth: { connector: string; circuit: string; calls: number; errors: number; lastError: string | null }[] }>(eng, '{ connectorHealth { connector circuit calls errors lastError } }');
+  expect(r.body.errors).toBeUndefined();
+  const { connector: _c, ...ehr } = r.body.data!.connectorHealth.find((c) => c.connector === 'ehr')!;
+  return ehr;
 }
 
 async function expectNormalAnswer(harness: Harness, t: string): Promise<void> {
@@ -86,8 +98,31 @@ describe('FHIR server answering 500', () => {
       expect(JSON.stringify(list.body)).not.toContain(secret);
       expect(logs).not.toContain(secret);
     }
+    // Its outages (3 attempts, then 2 more) opened the read circuit: normal again after the cool-down.
     h.running.fhir!.setFault('none');
+    skewMs += 30_000;
     await expectNormalAnswer(h, token);
+  });
+
+  it('repeated outages open the read circuit: reads fail fast without a request, then it half-opens and recovers', async () => {
+    await expectNormalAnswer(h, token);
+    h.running.fhir!.setFault('error500');
+    // Each failed search is retried (3 attempts); the circuit opens after 5 outages in a row.
+    expectUpstreamUnavailable(await h.gql(token, Q, { id: DENNIS }), 'UNAVAILABLE');
+    expectUpstreamUnavailable(await h.gql(token, Q, { id: DENNIS }), 'UNAVAILABLE');
+    expect(await ehrHealth()).toMatchObject({ circuit: 'OPEN', lastError: 'UNAVAILABLE' });
+
+    h.running.fhir!.setFault('none');
+    const before = h.running.fhir!.requests.length;
+    expectUpstreamUnavailable(await h.gql(token, Q, { id: DENNIS }), 'UNAVAILABLE');
+    expect(h.running.fhir!.requests.length).toBe(before); // failed fast: the FHIR server was not asked
+
+    skewMs += 30_000; // the default cool-down
+    expect((await ehrHealth()).circuit).toBe('HALF_OPEN');
+    await expectNormalAnswer(h, token);
+    const health = await ehrHealth();
+    expect(health.circuit).toBe('CLOSED');
+    expect(health.errors).toBeGreaterThanOrEqual(5); // reads are in the ehr entry of connectorHealth
   });
 });
 
@@ -106,6 +141,7 @@ describe('FHIR server slower than FHIR_TIMEOUT_MS', () => {
     const r = await slow.gql(slowToken, Q, { id: DENNIS });
     const elapsed = Date.now() - started;
     expectUpstreamUnavailable(r, 'TIMEOUT');
+    // 3 attempts of 300 ms with 100 + 200 ms of backoff: about 1.2 s, well before the 2 s delay.
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(1800);
     expect(await healthz(slow)).toBe(200);

@@ -3,11 +3,14 @@ import { Client } from 'fhir-kit-client';
 import type { SearchParams } from 'fhir-kit-client';
 import { ConnectorError } from '../../common/connector-error.js';
 import { toConnectorError } from '../../common/http-failure.js';
+import { Resilience, type ResilienceOptions } from '../../common/resilient-call.js';
 import type { FhirSearchTransport } from './memory-fhir-transport.js';
 
 // One tenant's FHIR endpoint as the reader sees it: fhir-kit-client underneath, plus what every call needs here:
-// a deadline per HTTP call, errors turned into ConnectorError without the upstream body, a hook that sees every
-// request (tests count them), and paging of searches (https://hl7.org/fhir/R4/http.html#paging).
+// the shared resilience layer (deadline per attempt, retries, circuit, health; connectors/common/resilient-call.ts),
+// errors turned into ConnectorError without the upstream body, a hook that sees every request (tests count them),
+// and paging of searches (https://hl7.org/fhir/R4/http.html#paging). It lives as long as the connector, so its
+// circuit and health span all requests of the tenant.
 
 export interface FhirRequestEvent {
   readonly tenant: string;
@@ -27,42 +30,55 @@ export interface TenantFhirClientOptions {
   readonly onRequest?: (event: FhirRequestEvent) => void;
   /** Answers searches in-process instead of over HTTP (benchmark, fast tests); same reader, same searches. */
   readonly transport?: FhirSearchTransport;
+  /** Retries, circuit and its clock (defaults: connectors/common/retry.ts and circuit-breaker.ts). */
+  readonly resilience?: Pick<ResilienceOptions, 'retry' | 'circuit' | 'now'>;
+}
+
+/** A search answered 404 means the base URL is wrong, not that nothing matched: rejected, and not an outage. */
+function classifySearchFailure(operation: string, err: unknown): ConnectorError {
+  const error = toConnectorError('ehr', operation, err);
+  return error.kind === 'NOT_FOUND' ? new ConnectorError('ehr', 'REJECTED', 404, `ehr: ${operation} was rejected (HTTP 404)`) : error;
 }
 
 export class TenantFhirClient {
   private readonly client: Client;
+  readonly resilience: Resilience;
 
   constructor(private readonly options: TenantFhirClientOptions) {
     this.client = new Client({ baseUrl: options.baseUrl });
+    this.resilience = new Resilience({ ...options.resilience, connector: 'ehr', timeoutMs: options.timeoutMs, classify: classifySearchFailure });
   }
 
   get pageSize(): number {
     return this.options.pageSize;
   }
 
-  /** One search request, one page. */
+  /** One search, one page; sent again after an outage or a timeout, refused at once while the circuit is open. */
   async searchPage<T extends Resource>(resourceType: T['resourceType'], params: SearchParams): Promise<Bundle<T>> {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) {
       for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
     }
-    this.options.onRequest?.({ tenant: this.options.tenant, method: 'GET', url: `${resourceType}?${query.toString()}` });
+    const url = `${resourceType}?${query.toString()}`;
     const operation = `${resourceType} search`;
-    let result: unknown;
-    try {
-      result = this.options.transport
-        ? await this.options.transport(resourceType, params)
-        : await this.client.search({ resourceType, searchParams: params, options: { signal: AbortSignal.timeout(this.options.timeoutMs) } });
-    } catch (err) {
-      const error = toConnectorError('ehr', operation, err);
-      // A search answered 404 means the base URL is wrong, not that nothing matched: the request is rejected.
-      if (error.kind === 'NOT_FOUND') throw new ConnectorError('ehr', 'REJECTED', 404, `ehr: ${operation} was rejected (HTTP 404)`);
-      throw error;
-    }
-    if ((result as Resource | undefined)?.resourceType !== 'Bundle') {
-      throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${operation} did not answer a Bundle`);
-    }
-    return result as Bundle<T>;
+    const { tenant, transport } = this.options;
+    return this.resilience.call(
+      operation,
+      async (signal) => {
+        // Per attempt: the hook sees requests actually sent, retries included, none while the circuit is open.
+        this.options.onRequest?.({ tenant, method: 'GET', url });
+        const result: unknown = transport
+          ? await transport(resourceType, params)
+          : await this.client.search({ resourceType, searchParams: params, options: { signal } });
+        // Inside the call: a server answering a search with something else is broken, like a 5xx (retried, counted).
+        if ((result as Resource | undefined)?.resourceType !== 'Bundle') {
+          throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${operation} did not answer a Bundle`);
+        }
+        return result as Bundle<T>;
+      },
+      // A search is a GET, safe and idempotent (https://hl7.org/fhir/R4/http.html#search): retrying cannot do anything twice.
+      { idempotent: true },
+    );
   }
 
   /**

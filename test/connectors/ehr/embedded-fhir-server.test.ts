@@ -182,7 +182,8 @@ describe('FHIR REST over HTTP', () => {
 });
 
 describe('faults, seen through the EHR reader', () => {
-  const connector = () => createEhrConnector({ baseUrls: server.baseUrls(), timeoutMs: 300 });
+  // Reads are retried (3 attempts, reader-resilience.test.ts): a short backoff keeps the deadline check about the deadline.
+  const connector = () => createEhrConnector({ baseUrls: server.baseUrls(), timeoutMs: 300, resilience: { retry: { baseDelayMs: 10 } } });
 
   async function readerError(run: () => Promise<unknown>): Promise<ConnectorError> {
     try {

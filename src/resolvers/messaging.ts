@@ -26,9 +26,10 @@ export const messagingResolvers: Resolvers = {
     messageQueues: (_p, _a, ctx) => ctx.connectors.messaging.queues(ctx.principal.tenant),
   },
   Mutation: {
-    sendPatientMessage: async (_p, { patientId, templateId, channel, variables }, ctx) => {
+    sendPatientMessage: async (_p, { patientId, templateId, channel, variables, idempotencyKey }, ctx) => {
+      // Asked before the idempotency key is looked at: a caller who lost access is refused, not replayed to.
       const patient = await messagePatient(ctx, patientId);
-      const input = { templateId, channel: channel ? (channel === 'EMAIL' ? ('email' as const) : ('sms' as const)) : null, variables };
+      const input = { templateId, channel: channel ? (channel === 'EMAIL' ? ('email' as const) : ('sms' as const)) : null, variables, idempotencyKey: idempotencyKey ?? null };
       const result = await ctx.connectors.messaging.send(ctx.principal, patient, input, ctx.requestId);
       return { ...result, channel: toChannel(result.channel) };
     },

@@ -104,6 +104,15 @@ export interface AuditLog {
   markExported(tenant: string, seq: number): Promise<void>;
 }
 
+/**
+ * What claiming a client's idempotency key found (sendPatientMessage's `idempotencyKey`): `claimed` (the key was free
+ * and is now held, in flight, for this request), `in-flight` (held by an unfinished request), `mismatch` (held for a
+ * different request) or `completed` with the stored answer (opaque text; the caller encodes it).
+ */
+export type IdempotencyClaim =
+  | { readonly state: 'claimed' | 'in-flight' | 'mismatch' }
+  | { readonly state: 'completed'; readonly result: string };
+
 export type CommitResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly conflict: 'change' | 'doc'; readonly id: string };
@@ -132,6 +141,15 @@ export interface GovernanceStore {
   claimOutbox(tenant: string, nowMs: number, leaseMs: number, limit: number): Promise<OutboxEntry[]>;
   /** Records a failed attempt; the entry is due again at `retryAtMs`. */
   failOutbox(tenant: string, idempotencyKey: string, error: string, retryAtMs: number): Promise<void>;
+  /**
+   * Claims `scopeKey` for a request whose hash is `requestHash`, atomically (two concurrent claims: one wins). The key
+   * and whatever it stores expire `ttlMs` after the claim.
+   */
+  claimIdempotencyKey(tenant: string, scopeKey: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim>;
+  /** Stores the answer of a claimed key (only while it is still held for `requestHash`); keeps its expiry. */
+  completeIdempotencyKey(tenant: string, scopeKey: string, requestHash: string, result: string): Promise<void>;
+  /** Frees a claimed key that has no stored answer (the request failed before doing anything), so a retry may run. */
+  releaseIdempotencyKey(tenant: string, scopeKey: string, requestHash: string): Promise<void>;
   /** Tenants that have ever committed (for the outbox worker's sweep). */
   tenants(): Promise<string[]>;
   readonly audit: AuditLog;

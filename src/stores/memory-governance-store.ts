@@ -10,6 +10,7 @@ import {
   type DocRef,
   type DocVersion,
   type GovernanceStore,
+  type IdempotencyClaim,
   type OutboxEntry,
   type StoredChange,
 } from './governance-store.js';
@@ -28,10 +29,26 @@ interface TenantState {
   readonly usage: Map<string, string>;
 }
 
+interface IdempotencyEntry {
+  readonly h: string;
+  r: string | null;
+  readonly expiresAt: number;
+}
+
 const clone = <T>(v: T): T => structuredClone(v);
 
-export function createMemoryGovernanceStore(): GovernanceStore {
+export function createMemoryGovernanceStore(now: () => number = Date.now): GovernanceStore {
   const tenants = new Map<string, TenantState>();
+  // Idempotency keys by tenant and scope, apart from TenantState so they do not make a tenant "known" to sweeps.
+  // Expiry is checked on read; every 256th claim also drops expired entries so unread keys cannot pile up.
+  const idem = new Map<string, IdempotencyEntry>();
+  let claims = 0;
+  const idemKey = (tenant: string, scopeKey: string) => `${tenant}\u0000${scopeKey}`;
+  const liveIdem = (key: string): IdempotencyEntry | null => {
+    const e = idem.get(key);
+    if (e && e.expiresAt <= now()) idem.delete(key);
+    return e && e.expiresAt > now() ? e : null;
+  };
   const state = (tenant: string): TenantState => {
     let s = tenants.get(tenant);
     if (!s) {
@@ -126,6 +143,26 @@ export function createMemoryGovernanceStore(): GovernanceStore {
     async failOutbox(tenant, idempotencyKey, error, retryAtMs) {
       const e = state(tenant).outbox.get(idempotencyKey);
       if (e) state(tenant).outbox.set(idempotencyKey, { ...e, attempts: e.attempts + 1, lastError: error, dueMs: retryAtMs });
+    },
+    async claimIdempotencyKey(tenant, scopeKey, requestHash, ttlMs): Promise<IdempotencyClaim> {
+      if (++claims % 256 === 0) for (const k of [...idem.keys()]) liveIdem(k);
+      const key = idemKey(tenant, scopeKey);
+      const held = liveIdem(key);
+      if (!held) {
+        idem.set(key, { h: requestHash, r: null, expiresAt: now() + ttlMs });
+        return { state: 'claimed' };
+      }
+      if (held.h !== requestHash) return { state: 'mismatch' };
+      return held.r === null ? { state: 'in-flight' } : { state: 'completed', result: held.r };
+    },
+    async completeIdempotencyKey(tenant, scopeKey, requestHash, result) {
+      const held = liveIdem(idemKey(tenant, scopeKey));
+      if (held?.h === requestHash) held.r = result;
+    },
+    async releaseIdempotencyKey(tenant, scopeKey, requestHash) {
+      const key = idemKey(tenant, scopeKey);
+      const held = liveIdem(key);
+      if (held?.h === requestHash && held.r === null) idem.delete(key);
     },
     async tenants() {
       return [...tenants.keys()];

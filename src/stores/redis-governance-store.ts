@@ -7,10 +7,19 @@ import {
   type CommitResult,
   type DocVersion,
   type GovernanceStore,
+  type IdempotencyClaim,
   type OutboxEntry,
 } from './governance-store.js';
 import { TENANTS_KEY, tenantKeys } from './redis-keys.js';
-import { CLAIM_OUTBOX_LUA, COMMIT_LUA, FAIL_OUTBOX_LUA, TRIM_AUDIT_LUA } from './redis-scripts.js';
+import {
+  CLAIM_IDEMPOTENCY_LUA,
+  CLAIM_OUTBOX_LUA,
+  COMMIT_LUA,
+  COMPLETE_IDEMPOTENCY_LUA,
+  FAIL_OUTBOX_LUA,
+  RELEASE_IDEMPOTENCY_LUA,
+  TRIM_AUDIT_LUA,
+} from './redis-scripts.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 // Redis (AOF on in production) as the governance store, shared by any number of gateway replicas. Works with a
@@ -22,6 +31,9 @@ type ScriptClient = Client & {
   clrClaimOutbox(...args: (string | number)[]): Promise<string[]>;
   clrFailOutbox(...args: (string | number)[]): Promise<number>;
   clrTrimAudit(...args: (string | number)[]): Promise<number>;
+  clrClaimIdem(...args: (string | number)[]): Promise<string[]>;
+  clrCompleteIdem(...args: (string | number)[]): Promise<number>;
+  clrReleaseIdem(...args: (string | number)[]): Promise<number>;
 };
 
 export function createRedisGovernanceStore(client: Client): GovernanceStore {
@@ -31,6 +43,9 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
     client.defineCommand('clrClaimOutbox', { lua: CLAIM_OUTBOX_LUA, numberOfKeys: 2 });
     client.defineCommand('clrFailOutbox', { lua: FAIL_OUTBOX_LUA, numberOfKeys: 2 });
     client.defineCommand('clrTrimAudit', { lua: TRIM_AUDIT_LUA, numberOfKeys: 2 });
+    client.defineCommand('clrClaimIdem', { lua: CLAIM_IDEMPOTENCY_LUA, numberOfKeys: 1 });
+    client.defineCommand('clrCompleteIdem', { lua: COMPLETE_IDEMPOTENCY_LUA, numberOfKeys: 1 });
+    client.defineCommand('clrReleaseIdem', { lua: RELEASE_IDEMPOTENCY_LUA, numberOfKeys: 1 });
   }
   // Any Redis failure fails closed with one clear error; what failed stays in the server's own logs.
   const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -132,6 +147,15 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
         const k = tenantKeys(tenant);
         await r.clrFailOutbox(k.outboxDue, k.outbox, idempotencyKey, error, retryAtMs);
       }),
+    claimIdempotencyKey: (tenant, scopeKey, requestHash, ttlMs) =>
+      guarded(async (): Promise<IdempotencyClaim> => {
+        const [state, result] = await r.clrClaimIdem(tenantKeys(tenant).idempotency(scopeKey), requestHash, ttlMs);
+        return state === 'completed' ? { state, result: result ?? '' } : { state: state as 'claimed' | 'in-flight' | 'mismatch' };
+      }),
+    completeIdempotencyKey: (tenant, scopeKey, requestHash, result) =>
+      guarded(async () => void (await r.clrCompleteIdem(tenantKeys(tenant).idempotency(scopeKey), requestHash, result))),
+    releaseIdempotencyKey: (tenant, scopeKey, requestHash) =>
+      guarded(async () => void (await r.clrReleaseIdem(tenantKeys(tenant).idempotency(scopeKey), requestHash))),
     tenants: () => guarded(() => r.smembers(TENANTS_KEY)),
     audit: {
       meta: (tenant) =>

@@ -16,6 +16,8 @@ export function tenantKeys(tenant: string) {
     auditMeta: `${p}:audit:meta`,
     auditCheckpoints: `${p}:audit:cp`,
     usage: `${p}:usage`,
+    /** A client's idempotency key; `scopeKey` is already a hash (caller and key), so it has no odd characters. */
+    idempotency: (scopeKey: string) => `${p}:idem:${scopeKey}`,
   };
 }
 

@@ -79,3 +79,32 @@ redis.call('LTRIM', KEYS[1], upto - first + 1, -1)
 redis.call('HSET', KEYS[2], 'first', upto + 1, 'anchor', ARGV[2])
 return upto - first + 1
 `;
+
+/**
+ * KEYS: the idempotency hash. ARGV: request hash, ttl ms. Claims a free key (fields h, and r once completed) with
+ * its expiry, or says what holds it: {'claimed'} | {'mismatch'} | {'completed', result} | {'in-flight'}.
+ */
+export const CLAIM_IDEMPOTENCY_LUA = `
+if redis.call('HSETNX', KEYS[1], 'h', ARGV[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+  return {'claimed'}
+end
+local held = redis.call('HMGET', KEYS[1], 'h', 'r')
+if held[1] ~= ARGV[1] then return {'mismatch'} end
+if held[2] then return {'completed', held[2]} end
+return {'in-flight'}
+`;
+
+/** KEYS: the idempotency hash. ARGV: request hash, result. HSET keeps the key's expiry. */
+export const COMPLETE_IDEMPOTENCY_LUA = `
+if redis.call('HGET', KEYS[1], 'h') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'r', ARGV[2])
+return 1
+`;
+
+/** KEYS: the idempotency hash. ARGV: request hash. Deletes only a claim of this request with no stored answer. */
+export const RELEASE_IDEMPOTENCY_LUA = `
+if redis.call('HGET', KEYS[1], 'h') ~= ARGV[1] or redis.call('HEXISTS', KEYS[1], 'r') == 1 then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`;

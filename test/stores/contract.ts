@@ -112,6 +112,44 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
       expect(await s.tenants()).toContain(t);
     });
 
+    it('idempotency keys: claimed once (also when raced), replayed when completed, refused for another request, released only unanswered, per tenant', async () => {
+      const s = await make();
+      const t = tenant('idem');
+      const day = 86_400_000;
+      const claims = await Promise.all([1, 2, 3, 4].map(() => s.claimIdempotencyKey(t, 'scope-a', 'hash-1', day)));
+      expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
+      expect(claims.filter((c) => c.state === 'in-flight')).toHaveLength(3);
+      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-2', day)).toEqual({ state: 'mismatch' });
+      // Another tenant's and another scope's same key are free.
+      expect(await s.claimIdempotencyKey(tenant('idem-other'), 'scope-a', 'hash-2', day)).toEqual({ state: 'claimed' });
+      expect(await s.claimIdempotencyKey(t, 'scope-b', 'hash-1', day)).toEqual({ state: 'claimed' });
+      // Completing under another request's hash stores nothing.
+      await s.completeIdempotencyKey(t, 'scope-a', 'hash-2', '{"wrong":true}');
+      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-1', day)).toEqual({ state: 'in-flight' });
+      await s.completeIdempotencyKey(t, 'scope-a', 'hash-1', '{"status":"SENT"}');
+      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-1', day)).toEqual({ state: 'completed', result: '{"status":"SENT"}' });
+      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-2', day)).toEqual({ state: 'mismatch' });
+      // A completed key is never released; an unanswered one is, and only by its own request.
+      await s.releaseIdempotencyKey(t, 'scope-a', 'hash-1');
+      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-1', day)).toMatchObject({ state: 'completed' });
+      await s.releaseIdempotencyKey(t, 'scope-b', 'hash-9');
+      expect(await s.claimIdempotencyKey(t, 'scope-b', 'hash-1', day)).toEqual({ state: 'in-flight' });
+      await s.releaseIdempotencyKey(t, 'scope-b', 'hash-1');
+      expect(await s.claimIdempotencyKey(t, 'scope-b', 'hash-2', day)).toEqual({ state: 'claimed' });
+    });
+
+    it('idempotency keys expire after their ttl, answered or not', async () => {
+      const s = await make();
+      const t = tenant('idem-ttl');
+      expect(await s.claimIdempotencyKey(t, 'done', 'h', 40)).toEqual({ state: 'claimed' });
+      await s.completeIdempotencyKey(t, 'done', 'h', 'r');
+      expect(await s.claimIdempotencyKey(t, 'pending', 'h', 40)).toEqual({ state: 'claimed' });
+      expect(await s.claimIdempotencyKey(t, 'done', 'h', 40)).toEqual({ state: 'completed', result: 'r' });
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await s.claimIdempotencyKey(t, 'done', 'other', 40)).toEqual({ state: 'claimed' });
+      expect(await s.claimIdempotencyKey(t, 'pending', 'other', 40)).toEqual({ state: 'claimed' });
+    });
+
     it('appends audit records in commit order, atomically with the rest, as one hash chain', async () => {
       const s = await make();
       const t = tenant('audit');

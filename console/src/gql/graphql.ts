@@ -858,6 +858,9 @@ export type Mutation = {
   /**
    * Sends a governed template to a patient. `variables` is an object of placeholder values; a template placeholder
    * without a value is BAD_USER_INPUT and nothing is sent. `channel` defaults to the template's channel.
+   * `idempotencyKey` (1-200 of A-Z a-z 0-9 . _ : -, kept 24 h per tenant and caller) makes a retry safe: the same key
+   * with the same request answers the first answer again without sending; with a different request it is CONFLICT
+   * (IDEMPOTENCY_KEY_REUSED); while the first is unfinished, CONFLICT (IDEMPOTENCY_KEY_IN_FLIGHT, retry later).
    */
   sendPatientMessage?: Maybe<MessageSendResult>;
   /** Enables or disables EHR write-back of a connector: updateSetting of `integration.<connectorId>.writeBackEnabled`. */
@@ -1034,6 +1037,7 @@ export type MutationRunBillingAutomationArgs = {
 /** Root of every change; settings.graphql (and later domains) extend it. */
 export type MutationSendPatientMessageArgs = {
   channel?: InputMaybe<MessageChannel>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   patientId: Scalars['ID']['input'];
   templateId: Scalars['String']['input'];
   variables?: InputMaybe<Scalars['JSON']['input']>;

@@ -5,6 +5,7 @@ import type { GovernanceStore } from '../../stores/governance-store.js';
 import type { GovernanceService } from '../governance-service.js';
 import { randomUUID } from 'node:crypto';
 import { createMessagingChannels } from '../messaging/create-channels.js';
+import { MessageIdempotency } from '../messaging/message-idempotency.js';
 import { MessagingService } from '../messaging/messaging-service.js';
 import { MessagingSettingsReader } from '../messaging/messaging-settings.js';
 import { WriteBackService } from '../write-back/write-back-service.js';
@@ -50,6 +51,8 @@ export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorSe
     messageIdDomain: 'clearance.local',
     now: () => Date.now(),
     newId: () => randomUUID(),
+    // In the governance store, so every replica sees a key claimed by another (Redis) or the one process does.
+    idempotency: new MessageIdempotency(deps.store),
   });
   const billing = new BillingService({ governance, writer, environment: config.environment, baseUrlFor, newId: () => randomUUID() });
   // The outbox's effect of an approved refund (src/server/start-clearance.ts hands it to the governance service).

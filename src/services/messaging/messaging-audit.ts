@@ -9,12 +9,20 @@ export interface MessagingAuditInput {
   readonly environment: string;
   readonly actor: { readonly sub: string; readonly kind: string };
   readonly requestId: string | null;
-  readonly action: 'messaging.sent' | 'messaging.failed' | 'messaging.routed';
+  /** `messaging.replayed`: an idempotency key's stored answer was given again; nothing was sent. */
+  readonly action: 'messaging.sent' | 'messaging.failed' | 'messaging.routed' | 'messaging.replayed';
   readonly communicationId: string;
   readonly patientId: string;
   readonly at: string;
   readonly detail: { readonly [key: string]: JsonValue };
 }
+
+const STATUS: Readonly<Record<MessagingAuditInput['action'], string>> = {
+  'messaging.sent': 'SENT',
+  'messaging.failed': 'FAILED',
+  'messaging.routed': 'ROUTED',
+  'messaging.replayed': 'REPLAYED',
+};
 
 export function messagingEvent(input: MessagingAuditInput): ChangeEvent {
   return {
@@ -30,7 +38,7 @@ export function messagingEvent(input: MessagingAuditInput): ChangeEvent {
     target: `ehr:Communication/${input.communicationId}`,
     settingCategory: 'messaging',
     risk: null,
-    status: input.action === 'messaging.routed' ? 'ROUTED' : input.action === 'messaging.sent' ? 'SENT' : 'FAILED',
+    status: STATUS[input.action],
     before: null,
     after: null,
     reason: null,

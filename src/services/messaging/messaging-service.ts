@@ -11,6 +11,7 @@ import { selectTemplate } from '../../../connectors/messaging/template-select.js
 import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../../audit/audit-service.js';
 import { BadUserInputError, ConflictError } from '../../errors/errors.js';
+import type { MessageIdempotency } from './message-idempotency.js';
 import { messagingEvent, type MessagingAuditInput } from './messaging-audit.js';
 import type { MessagingSettingsReader } from './messaging-settings.js';
 
@@ -28,6 +29,8 @@ export interface MessagingDeps {
   readonly messageIdDomain: string;
   readonly now: () => number;
   readonly newId: () => string;
+  /** Holds the clients' idempotency keys (sendPatientMessage's `idempotencyKey`; see message-idempotency.ts). */
+  readonly idempotency: MessageIdempotency;
 }
 
 export interface SendInput {
@@ -36,6 +39,8 @@ export interface SendInput {
   readonly variables: unknown;
   /** Fixed by callers that must send once (billing reminders): the Communication's identifier derives from it. */
   readonly messageKey?: string;
+  /** The client's key (per tenant and caller, 24 h): a retry with it is answered, not sent again. */
+  readonly idempotencyKey?: string | null;
 }
 
 export interface SendResult {
@@ -57,6 +62,16 @@ export class MessagingService {
   constructor(private readonly deps: MessagingDeps) {}
 
   async send(actor: Actor, patient: PatientRow, input: SendInput, requestId: string | null): Promise<SendResult> {
+    if (input.idempotencyKey == null) return this.deliver(actor, patient, input, requestId, () => undefined);
+    const request = { patientId: patient.id, templateId: input.templateId, channel: input.channel, variables: input.variables };
+    return this.deps.idempotency.once(actor, input.idempotencyKey, request, (attempt) => this.deliver(actor, patient, input, requestId, attempt), (r) =>
+      // A replay sent nothing: its own event names the first answer's Communication, never a second "sent".
+      this.audit(actor, requestId, { action: 'messaging.replayed', communicationId: r.communicationId, patientId: patient.id, at: new Date(this.deps.now()).toISOString(), detail: { templateId: r.templateId, locale: r.locale, channel: r.channel, replayedStatus: r.status } }),
+    );
+  }
+
+  /** `attempt` is called right before the message goes to the channel (what an idempotent send must know). */
+  private async deliver(actor: Actor, patient: PatientRow, input: SendInput, requestId: string | null, attempt: () => void): Promise<SendResult> {
     const settings = await this.deps.settings.forSending(actor.tenant);
     const env = this.deps.settings.environment;
     if (settings.stopped) throw stoppedError(env);
@@ -80,7 +95,7 @@ export class MessagingService {
     try {
       const outcome = await sendPatientMessage(
         { tenant: actor.tenant, patientId: patient.id, to, templateId: input.templateId, template: { body: template.body, ...(template.subject ? { subject: template.subject } : {}) }, variables: variables.data, messageKey: input.messageKey ?? this.deps.newId(), stopped: false, now: at },
-        { channel: this.deps.channels[sendChannel], record, messageIdDomain: this.deps.messageIdDomain },
+        { channel: attempting(this.deps.channels[sendChannel], attempt), record, messageIdDomain: this.deps.messageIdDomain },
       );
       const failure = outcome.status === 'FAILED' ? outcome.kind : null;
       await this.audit(actor, requestId, { action: failure ? 'messaging.failed' : 'messaging.sent', communicationId, patientId: patient.id, at, detail: { templateId: input.templateId, locale: template.locale, channel: sendChannel, failure } });
@@ -119,6 +134,14 @@ export class MessagingService {
     return this.deps.audit.write(actor.tenant, [messagingEvent({ ...e, tenant: actor.tenant, environment: this.deps.settings.environment, actor: { sub: actor.sub, kind: actor.kind }, requestId })]);
   }
 }
+
+const attempting = (channel: OutboundChannel, attempt: () => void): OutboundChannel => ({
+  medium: channel.medium,
+  send: (m) => {
+    attempt();
+    return channel.send(m);
+  },
+});
 
 const stoppedError = (env: string) =>
   new ConflictError('STOPPED', `Messaging automation is stopped in ${env}: nothing was sent. Resuming it (resume target automation:messaging) is a governed change.`);

@@ -1,9 +1,10 @@
 import type { Communication } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DENNIS } from '../connectors/ehr/helpers.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startMessagePeers, type MessagePeers } from '../support/message-peers.js';
-import { UPDATE_SETTING, ok, refused, type ChangeResult } from './governance-operations.js';
+import type { Harness } from '../support/harness.js';
+import type { MessagePeers } from '../support/message-peers.js';
+import { startMessagingHarness, type MessagingHarness } from '../support/messaging-harness.js';
+import { ok, refused } from './governance-operations.js';
 
 // sendPatientMessage's idempotencyKey over HTTP, against a real SMTP server on loopback and the embedded FHIR server:
 // a retry with the same key is answered without a second email or Communication, a key reused for another request
@@ -16,6 +17,7 @@ const EVENTS = `query($filter: AuditEventFilter) { auditEvents(filter: $filter, 
 type Sent = { status: string; channel: string; templateId: string; locale: string; communicationId: string; failure: string | null };
 type Event = { action: string; status: string | null; target: string | null; actor: { sub: string } | null };
 
+let messaging: MessagingHarness;
 let h: Harness;
 let peers: MessagePeers;
 let desk: string;
@@ -27,19 +29,13 @@ const TEMPLATES = {
 };
 
 beforeAll(async () => {
-  peers = await startMessagePeers();
-  h = await startHarness({ env: { GATEWAY_ENVIRONMENT: 'STAGING', SMTP_URL: peers.smtpUrl, SMS_PROVIDER_URL: peers.smsUrl, SMTP_FROM: 'Acme Clinic <clinic@acme.example>' } });
+  messaging = await startMessagingHarness(TEMPLATES);
+  ({ h, peers } = messaging);
   desk = await h.token({ sub: 'desk-dee', roles: ['front-desk'] });
   nurse = await h.token({ sub: 'desk-dan', roles: ['front-desk'] });
   auditor = await h.token({ sub: 'aud-amy', roles: ['auditor'] });
-  const ops = await h.token({ sub: 'ops-olga', roles: ['ops-manager'] });
-  const set = ok<{ updateSetting: ChangeResult }>(await h.gql(ops, UPDATE_SETTING, { input: { key: 'messaging.templates', environment: 'STAGING', value: TEMPLATES, reason: 'results template' } }));
-  expect(set.updateSetting.status).toBe('APPLIED');
 }, 60_000);
-afterAll(async () => {
-  await h.stop();
-  await peers.close();
-});
+afterAll(() => messaging.stop());
 
 const repo = () => h.running.fhir!.repository('acme');
 const communications = async () => (await repo().searchResources<Communication>({ resourceType: 'Communication', filters: [], count: 1000 })).length;

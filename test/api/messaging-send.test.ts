@@ -1,9 +1,10 @@
 import type { Communication, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DENNIS } from '../connectors/ehr/helpers.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startMessagePeers, type MessagePeers } from '../support/message-peers.js';
-import { EMERGENCY_STOP, UPDATE_SETTING, ok, refused, type ChangeResult } from './governance-operations.js';
+import type { Harness } from '../support/harness.js';
+import type { MessagePeers } from '../support/message-peers.js';
+import { startMessagingHarness, type MessagingHarness } from '../support/messaging-harness.js';
+import { EMERGENCY_STOP, UPDATE_SETTING, ok, refused } from './governance-operations.js';
 
 // sendPatientMessage over HTTP, against a real SMTP server and an SMS provider on loopback and the embedded FHIR
 // server: the message arrives rendered (in the patient's language), a missing placeholder sends nothing, a refused
@@ -17,6 +18,7 @@ const SEND = `mutation($p: ID!, $t: String!, $c: MessageChannel, $v: JSON) {
 
 type Sent = { status: string; channel: string; templateId: string; locale: string; communicationId: string; failure: string | null };
 
+let messaging: MessagingHarness;
 let h: Harness;
 let peers: MessagePeers;
 let desk: string;
@@ -27,17 +29,11 @@ const TEMPLATES = {
 };
 
 beforeAll(async () => {
-  peers = await startMessagePeers();
-  h = await startHarness({ env: { GATEWAY_ENVIRONMENT: 'STAGING', SMTP_URL: peers.smtpUrl, SMS_PROVIDER_URL: peers.smsUrl, SMTP_FROM: 'Acme Clinic <clinic@acme.example>' } });
+  messaging = await startMessagingHarness(TEMPLATES);
+  ({ h, peers } = messaging);
   desk = await h.token({ sub: 'desk-dee', roles: ['front-desk'] });
-  const ops = await h.token({ sub: 'ops-olga', roles: ['ops-manager'] });
-  const set = ok<{ updateSetting: ChangeResult }>(await h.gql(ops, UPDATE_SETTING, { input: { key: 'messaging.templates', environment: 'STAGING', value: TEMPLATES, reason: 'results template' } }));
-  expect(set.updateSetting.status).toBe('APPLIED');
 }, 60_000);
-afterAll(async () => {
-  await h.stop();
-  await peers.close();
-});
+afterAll(() => messaging.stop());
 
 const repo = () => h.running.fhir!.repository('acme');
 const communication = (id: string) => repo().readResource<Communication>('Communication', id);

@@ -1,7 +1,5 @@
 import type { AuditActor, PhiReadBlock, PhiReadEvent } from './audit-event.js';
-import { readPair, readSlot } from './read-slots.js';
-
-export { readSlot };
+import { readPair } from './read-slots.js';
 
 // Collects, during one GraphQL request, which patient's data classes and fields were actually returned (the
 // permission layer records each allowed row field). At the end of the request it becomes one PHI-read event per

@@ -26,8 +26,3 @@ export function subsetElements<T extends Resource>(resource: T, elements: readon
   out.meta = { ...resource.meta, tag: tagged };
   return out as T;
 }
-
-/** True when the resource was marked as a subset by `_elements` or `_summary`. */
-export function isSubsetted(resource: Resource): boolean {
-  return resource.meta?.tag?.some((t) => t.system === SUBSETTED.system && t.code === SUBSETTED.code) ?? false;
-}

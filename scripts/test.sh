@@ -15,6 +15,13 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
 
+# Real PostgreSQL for the audit archive tests: Debian's postgresql (initdb and postgres started by the tests themselves).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+
 # Real headless Chromium for the console's end-to-end tests: Debian's package, driven by playwright-core (never a
 # browser that a test tool downloads).
 if [ ! -x /usr/bin/chromium ]; then

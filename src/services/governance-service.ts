@@ -11,7 +11,8 @@ import { approve, cancel, reject } from '../governance/transitions.js';
 import type { ChangeFilter, CommitOp, DocRef } from '../stores/governance-store.js';
 import { AccessProposals } from './access-proposals.js';
 import { defaultApplyMode } from './apply-mode.js';
-import { effectsToOps, targetDocIdOf } from './effects-to-ops.js';
+import { adminRolesOf, MFA_POLICY_KEY, sessionRefusal, type MfaPolicy, type SessionRefusal } from '../governance/mfa-policy.js';
+import { effectsToOps, settingDocId, targetDocIdOf } from './effects-to-ops.js';
 import { EhrWriteProposals } from './ehr-write-proposals.js';
 import { EmergencyActions } from './emergency-actions.js';
 import type { GovernanceDeps } from './governance-deps.js';
@@ -46,9 +47,11 @@ export class GovernanceService {
   private readonly emergency: EmergencyActions;
   private readonly refusals: GovernanceRefusals;
   private readonly proposals = new KeyedLock();
+  private readonly adminRoles: ReadonlySet<string>;
 
   constructor(private readonly deps: GovernanceDeps) {
     this.stopPolicy = deps.stopPolicy ?? DEFAULT_STOP_POLICY;
+    this.adminRoles = adminRolesOf(deps.rules);
     this.refusals = createGovernanceRefusals({ rules: deps.rules, stopPolicy: this.stopPolicy, functionsOf: deps.functionsOf });
     const commitTransition: CommitTransition = (t, id, f, ops) => this.transition(t, id, f, ops);
     const [propose, context] = [this.propose.bind(this), this.context.bind(this)];
@@ -90,6 +93,15 @@ export class GovernanceService {
   }
   ehrDraft(tenant: string, environment: Environment, draftId: string): Promise<JsonValue | null> {
     return this.reads.ehrDraft(tenant, environment, draftId);
+  }
+  /**
+   * Why the applied `access.mfaPolicy` refuses this request (mfa-policy.ts), or null. The PRODUCTION value counts:
+   * requests read patient data, which is production data (as stored-access-of.ts). Until the policy is first
+   * applied, nothing is refused on its account.
+   */
+  async sessionRefusal(principal: Principal, nowMs: number): Promise<SessionRefusal | null> {
+    const doc = await this.deps.store.getDoc(principal.tenant, { environment: 'PRODUCTION', id: settingDocId(MFA_POLICY_KEY) });
+    return doc ? sessionRefusal(doc.value as unknown as MfaPolicy, principal, this.adminRoles, nowMs) : null;
   }
 
   // ---- proposals and stops (setting-, ehr-write- and access-proposals.ts, emergency-actions.ts) --------------

@@ -21,6 +21,7 @@ import { GovernanceReads, type CurrentSetting } from './governance-reads.js';
 import { createGovernanceRefusals, type GovernanceRefusals } from './governance-refusals.js';
 import { createOutboxWorker, type CommitTransition, type OutboxWorker } from './outbox-worker.js';
 import { SettingProposals, type SettingUpdate } from './setting-proposals.js';
+import { supersedeCompetitors } from './supersede-competitors.js';
 import { KeyedLock } from './keyed-lock.js';
 import { GovernanceError } from './transition-error.js';
 
@@ -165,7 +166,8 @@ export class GovernanceService {
       const result = proposeChange({ ...input, agentAutonomy, applyMode: (this.deps.applyModeFor ?? defaultApplyMode)(input.target) });
       if (!result.ok) throw this.refusals.proposal(result.error, input);
       const nowIso = new Date(this.deps.now()).toISOString();
-      const committed = await this.deps.store.commit(principal.tenant, [{ type: 'put-change', change: result.next, expectedRev: 0 }, ...effectsToOps(result.effects, result.next, nowIso)]);
+      const ops: CommitOp[] = [{ type: 'put-change', change: result.next, expectedRev: 0 }, ...effectsToOps(result.effects, result.next, nowIso)];
+      const committed = await this.deps.store.commit(principal.tenant, [...ops, ...(await supersedeCompetitors(this.deps.store, principal.tenant, ops, nowIso))]);
       if (!committed.ok) continue; // the target moved while we decided: decide again on the new version
       const change = await this.afterCommit(principal.tenant, result.next);
       return change.status === 'APPLIED' ? { status: 'APPLIED', change, version: change.appliedVersion } : { status: 'PENDING_APPROVAL', change };
@@ -191,11 +193,9 @@ export class GovernanceService {
       const next = result.next;
       if (!next) throw result.ok ? new GovernanceError({ code: 'CONFLICT', reason: 'NOT_OPEN', message: 'nothing to do' }) : this.refusals.change(result.error, change);
       const nowIso = new Date(this.deps.now()).toISOString();
-      const committed = await this.deps.store.commit(tenant, [
-        { type: 'put-change', change: next, expectedRev: stored.rev },
-        ...effectsToOps(result.effects ?? [], next, nowIso),
-        ...extraOps,
-      ]);
+      const ops: CommitOp[] = [{ type: 'put-change', change: next, expectedRev: stored.rev }, ...effectsToOps(result.effects ?? [], next, nowIso), ...extraOps];
+      // A change that applies ends its competitors in the same commit (supersede-competitors.ts).
+      const committed = await this.deps.store.commit(tenant, [...ops, ...(await supersedeCompetitors(this.deps.store, tenant, ops, nowIso))]);
       if (!committed.ok) {
         await jitter(attempt);
         continue;

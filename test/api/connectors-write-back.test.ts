@@ -104,4 +104,23 @@ describe('EHR write-back over HTTP', () => {
     expect(prov?.agent.map((a) => a.who?.identifier?.value)).toEqual(['triage-bot', 'dr-grey']);
     expect(prov?.entity?.[0]?.what.identifier?.value).toBe('triage@3');
   });
+  // Issue 13 item 8: integration.ehr.writeBackMappings has an effect. Applied, only mapped (resourceType, mode)
+  // pairs are written; the rest is refused NOT_MAPPED before anything reaches the FHIR server. Empty again: as before.
+  it('writeBackMappings, once applied, limits what is written; emptied, everything the scopes allow is written again', async () => {
+    const setMappings = async (value: unknown[]) =>
+      ok<{ updateSetting: ChangeResult }>(await h.gql(t.eng1, UPDATE_SETTING, { input: { key: 'integration.ehr.writeBackMappings', environment: 'STAGING', value, reason: 'mapping test' } }));
+    const applied = await setMappings([{ source: 'visit-summary', resourceType: 'DocumentReference', mode: 'create' }]);
+    let change = applied.updateSetting.changeRequest;
+    if (change.status === 'PENDING') change = ok<{ approveChange: Change }>(await h.gql(t.eng2, APPROVE, { id: change.id })).approveChange;
+    expect(change.status).toBe('APPLIED');
+    expect(ok<{ writeBackNote: Written }>(await h.gql(t.clin, NOTE, note('note-key-map1'))).writeBackNote.created).toBe(true);
+    const before = h.running.fhir!.requests.filter((r) => r.method !== 'GET').length;
+    const e = refused(await h.gql(t.clin, OBS, { p: DENNIS, i: { idempotencyKey: 'obs-key-map1', code: '8867-4', display: 'Heart rate', value: 70, unit: '/min' } }), 'FORBIDDEN', 'NOT_MAPPED');
+    expect(e.message).toContain('Observation');
+    expect(h.running.fhir!.requests.filter((r) => r.method !== 'GET').length).toBe(before);
+    let cleared = (await setMappings([])).updateSetting.changeRequest;
+    if (cleared.status === 'PENDING') cleared = ok<{ approveChange: Change }>(await h.gql(t.eng2, APPROVE, { id: cleared.id })).approveChange;
+    expect(cleared.status).toBe('APPLIED');
+    expect(ok<{ recordObservation: Written }>(await h.gql(t.clin, OBS, { p: DENNIS, i: { idempotencyKey: 'obs-key-map2', code: '8867-4', display: 'Heart rate', value: 70, unit: '/min' } })).recordObservation.created).toBe(true);
+  });
 });

@@ -177,7 +177,7 @@ describe('input', () => {
     expect(e.extensions?.problems).toEqual([{ path: 'reason', message: 'is required for HIGH risk changes' }]);
     const medium = refused(await update(t.ca1, { key: 'ai.safetyThreshold', environment: 'STAGING', value: { threshold: 0.5 }, reason: '  ' }), 'BAD_USER_INPUT', 'REASON_REQUIRED');
     expect(medium.extensions?.problems).toEqual([{ path: 'reason', message: 'is required for MEDIUM risk changes' }]);
-    expect(ok(await update(t.bill1, { key: 'billing.invoiceTriggers', environment: 'STAGING', value: ['on-demand'] })).updateSetting.status).toBe('APPLIED');
+    expect(ok(await update(t.bill1, { key: 'billing.reminderCadenceDays', environment: 'STAGING', value: [10, 20] })).updateSetting.status).toBe('APPLIED');
   });
 
   it('an unknown setting key is NOT_FOUND; a bad connector id is BAD_USER_INPUT naming connectorId', async () => {

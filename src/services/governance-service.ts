@@ -8,7 +8,7 @@ import { proposeChange, type ProposeChangeInput } from '../governance/propose-ch
 import type { SettingVersion } from '../governance/setting-history.js';
 import type { TransitionResult } from '../governance/transition-result.js';
 import { approve, cancel, reject } from '../governance/transitions.js';
-import type { ChangeFilter, CommitOp, DocRef } from '../stores/governance-store.js';
+import type { CommitOp, DocRef } from '../stores/governance-store.js';
 import { AccessProposals } from './access-proposals.js';
 import { defaultApplyMode } from './apply-mode.js';
 import { adminRolesOf, MFA_POLICY_KEY, sessionRefusal, type MfaPolicy, type SessionRefusal } from '../governance/mfa-policy.js';
@@ -17,7 +17,7 @@ import { EhrWriteProposals } from './ehr-write-proposals.js';
 import { EmergencyActions } from './emergency-actions.js';
 import type { GovernanceDeps } from './governance-deps.js';
 import { contention, MAX_ATTEMPTS, type CurrentDoc, type ProposalOutcome } from './governance-parts.js';
-import { GovernanceReads, type CurrentSetting } from './governance-reads.js';
+import { GovernanceReads, type ChangeQuery, type CurrentSetting, type FactsFor } from './governance-reads.js';
 import { createGovernanceRefusals, type GovernanceRefusals } from './governance-refusals.js';
 import { createOutboxWorker, type CommitTransition, type OutboxWorker } from './outbox-worker.js';
 import { SettingProposals, type SettingUpdate } from './setting-proposals.js';
@@ -28,7 +28,7 @@ import { GovernanceError } from './transition-error.js';
 export { defaultApplyMode } from './apply-mode.js';
 export type { GovernanceDeps } from './governance-deps.js';
 export type { ProposalOutcome } from './governance-parts.js';
-export { toSettingVersion, type CurrentSetting } from './governance-reads.js';
+export { toSettingVersion, type ChangeQuery, type CurrentSetting, type FactsFor } from './governance-reads.js';
 export type { SettingUpdate } from './setting-proposals.js';
 
 // Governed changes with I/O: reads from the store, asks the pure transitions what happens, and commits the result
@@ -89,8 +89,8 @@ export class GovernanceService {
   changeRequest(principal: Principal, id: string): Promise<ChangeRequest | null> {
     return this.reads.changeRequest(principal, id);
   }
-  changeRequests(principal: Principal, filter: ChangeFilter, limit?: number): Promise<ChangeRequest[]> {
-    return this.reads.changeRequests(principal, filter, limit);
+  changeRequests(principal: Principal, filter: ChangeQuery, limit?: number, facts?: FactsFor): Promise<ChangeRequest[]> {
+    return this.reads.changeRequests(principal, filter, limit, facts);
   }
   ehrDraft(tenant: string, environment: Environment, draftId: string): Promise<JsonValue | null> {
     return this.reads.ehrDraft(tenant, environment, draftId);

@@ -32,6 +32,8 @@ export function canActOn(change: ChangeRequest, principal: Principal, facts: Act
     return { canAct: false, reason: 'NO_CONFIGURATION_READ', message: 'Configuration changes are approved by roles that read configuration.' };
   }
   const approval = approve(change, principal, options);
+  // A refusal that ends the change (expired, or its target moved): nobody acts on it any more.
+  if (!approval.ok && approval.next) return { canAct: false, reason: approval.error.reason, message: approval.error.message };
   const canApprove = approval.ok && approval.next !== undefined;
   const rejection = reject(change, principal, { now: options.now, reason: 'preview', functionsOf: options.functionsOf, ...(options.canApprove ? { canApprove: options.canApprove } : {}) });
   const canReject = rejection.ok && rejection.next !== undefined;

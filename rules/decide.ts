@@ -2,7 +2,7 @@ import type { Principal } from '../src/auth/principal.js';
 import { buildDenial, type ApprovalPathOf, type Denial, type FailedScope } from './denial.js';
 import type { PermissionScopeKind, PolicyAction, PolicyDocument, PolicyPermission } from './policy-document.js';
 import { scopesAllow } from './smart-scopes.js';
-import { NO_STORED_ACCESS, type StoredAccess } from './stored-access.js';
+import { managedRolesOf, NO_STORED_ACCESS, type StoredAccess } from './stored-access.js';
 
 // The one place that turns a principal and a data-class action into a decision. The shield tree, `me`, masking,
 // the statistics guard, explain and the settings catalog all ask here. Pure: no I/O; what the store says about the
@@ -102,21 +102,20 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   const blockedByScope = new Set<string>();
   const breakGlassUsed = new Set<string>();
 
-  // Standing assignments narrow the token (see rules/stored-access.ts for which wins).
-  const standing = stored.standing;
-  const tokenRoles = standing === null ? [...token.roles] : token.roles.filter((r) => standing.some((s) => s.role === r));
-  const standingDepartments = standing?.flatMap((s) => s.departments ?? token.departments) ?? null;
-  const departments = standingDepartments === null ? [...token.departments] : token.departments.filter((d) => standingDepartments.includes(d));
-  // The same narrowing per environment of governed changes (an assignment scoped to STAGING counts only there).
-  const rolesOf = (s: Pick<StoredAccess, 'standing' | 'temporaryRoles'>) => {
-    const held = s.standing;
-    return [...new Set([...(held === null ? token.roles : token.roles.filter((r) => held.some((h) => h.role === r))), ...s.temporaryRoles.map((r) => r.role)])];
-  };
+  // Token roles and stored assignments combine per role (rules/stored-access.ts, "how they combine"): a role the
+  // store manages for this person counts exactly where its active assignments say; any other role counts as the
+  // token says. An assignment adds; it never takes away a role the store does not manage.
+  const managed = managedRolesOf(stored);
+  const unmanagedTokenRoles = token.roles.filter((r) => !managed.has(r));
+  const rolesOf = (s: Pick<StoredAccess, 'standing' | 'temporaryRoles'>) =>
+    [...new Set([...unmanagedTokenRoles, ...(s.standing ?? []).map((r) => r.role), ...s.temporaryRoles.map((r) => r.role)])];
+  const standing = stored.standing ?? [];
+  const departments = [...token.departments];
   const byEnvironment = stored.byEnvironment;
   const principal: Principal = {
     ...token,
     ...(byEnvironment ? { rolesByEnvironment: Object.fromEntries(Object.entries(byEnvironment).map(([env, s]) => [env, rolesOf(s)])) } : {}),
-    roles: [...new Set([...tokenRoles, ...stored.temporaryRoles.map((r) => r.role)])],
+    roles: rolesOf(stored),
     departments,
     grants: [...new Set([...token.grants, ...stored.temporaryGrants.map((g) => g.grant)])],
   };
@@ -152,8 +151,21 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     add(role.permissions, source);
   };
   // A standing assignment's id rides along, so its use is recorded for access reviews like a grant's.
-  for (const r of tokenRoles) useRole(r, { via: `role:${r}`, departments: null, patientId: null, entryId: standing?.find((s) => s.role === r)?.id ?? null });
+  for (const r of unmanagedTokenRoles) useRole(r, { via: `role:${r}`, departments: null, patientId: null, entryId: null });
+  // An assigned role covers the departments its assignment names (null: the token's).
+  for (const r of standing) useRole(r.role, { via: `role:${r.role}`, departments: r.departments, patientId: null, entryId: r.id });
   for (const r of stored.temporaryRoles) useRole(r.role, { via: `access:${r.id}`, departments: r.departments, patientId: null, entryId: r.id });
+  // Configuration is not patient data: a role assigned for another environment only (STAGING) reads configuration,
+  // so its holder reaches the STAGING changes it may propose and approve; each change still checks the roles of its
+  // own environment (src/governance/environment-roles.ts). Nothing else of such a role counts for data reads.
+  for (const s of Object.values(byEnvironment ?? {})) {
+    for (const r of s.standing ?? []) {
+      const role = policy.roles[r.role];
+      if (!role || standing.some((x) => x.role === r.role) || !role.principalKinds.includes(token.kind)) continue;
+      const configOnly = role.permissions.map((p) => ({ ...p, dataClasses: p.dataClasses.filter((c) => c === 'configuration') })).filter((p) => p.dataClasses.length > 0);
+      add(configOnly, { via: `role:${r.role}`, departments: r.departments, patientId: null, entryId: r.id });
+    }
+  }
 
   // A grant only counts for a principal who holds a role it is meant for (a sensitive grant on a front-desk
   // account is a mistake upstream, not access).

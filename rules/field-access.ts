@@ -32,7 +32,10 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     patientStatistics: read('aggregates', false),
     // Settings, change requests and stop states: configuration, never row-scoped (a tenant's configuration is all one
     // record; the service answers only from the caller's tenant).
-    ...all(['settings', 'setting', 'settingHistory', 'settingDiff', 'stopStates', 'stopState', 'changeRequests', 'changeRequest'], read('configuration', false)),
+    ...all(['settings', 'setting', 'settingHistory', 'settingDiff', 'stopStates', 'stopState', 'changeRequest'], read('configuration', false)),
+    // The queue: the resolver asks configuration read, except for `actionable: true`, where each change is one the
+    // caller can act on now (src/governance/actionable.ts canActOn, with the target's own right).
+    changeRequests: authenticated,
     // The audit log: read-only, the tenant's whole log (never row-scoped). Events carry patient ids and the names of
     // what was read, never PHI values, so no patient row rule applies.
     ...all(['auditEvents', 'auditVerify'], read('audit', false)),

@@ -2,14 +2,15 @@
 // per request from the versioned `assignment:<sub>` document, with expired and revoked entries already left out
 // at that request's time (src/governance/stored-access-of.ts).
 //
-// Which wins, token or store:
-// - Standing role assignments are intersected with the token's roles: a role counts only when the identity
-//   provider asserts it AND the tenant's governed assignments hold it (revoking in Clearance takes effect at once,
-//   even for tokens that still say otherwise; a token cannot bring a role nobody assigned). When the store holds
-//   no assignment for the principal at all, the token's roles stand alone (tenants that manage roles only in their
-//   IdP keep working). Stored departments of a standing role narrow the token's departments, never widen them.
+// How token roles and stored assignments combine (an assignment adds, it never locks a person out):
+// - A role the store manages for this person (it has held a standing assignment of that role, active or not) counts
+//   exactly where an active assignment of it says: in the assignment's environments, for its departments (null: the
+//   token's). Whether the token also asserts it does not matter: the assignment was a governed, approved change, and
+//   revoking it ends the role at once even for tokens that still say otherwise.
+// - Any other role counts as the token says, in every environment, for the token's departments. So a STAGING-only
+//   billing-manager assignment adds billing-manager in STAGING to a nurse and leaves her nurse role whole.
 // - Time-limited grants from approved access requests and break-glass exist only in the store: they are added on
-//   top of the token, because they were approved through the governed path and end by themselves.
+//   top, because they were approved through the governed path and end by themselves.
 
 export interface StoredRole {
   readonly id: string;
@@ -32,6 +33,11 @@ export interface StoredBreakGlass {
 export interface StoredAccess {
   /** Standing assignments in force; null when the store has never held one for this principal. */
   readonly standing: readonly StoredRole[] | null;
+  /**
+   * Roles the store manages for this principal: every role it ever held a standing assignment of, active or not
+   * (revoked and expired included). Absent: the roles in `standing`.
+   */
+  readonly managedRoles?: readonly string[];
   readonly temporaryRoles: readonly StoredRole[];
   readonly temporaryGrants: readonly StoredGrant[];
   readonly breakGlass: readonly StoredBreakGlass[];
@@ -43,3 +49,8 @@ export interface StoredAccess {
 }
 
 export const NO_STORED_ACCESS: StoredAccess = { standing: null, temporaryRoles: [], temporaryGrants: [], breakGlass: [] };
+
+/** The roles the store decides for this principal (see "how they combine" above). */
+export function managedRolesOf(stored: Pick<StoredAccess, 'standing' | 'managedRoles'>): ReadonlySet<string> {
+  return new Set(stored.managedRoles ?? (stored.standing ?? []).map((r) => r.role));
+}

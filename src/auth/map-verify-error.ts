@@ -27,6 +27,8 @@ const MESSAGES: Record<UnauthenticatedReason, string> = {
   MISSING_CLAIM: 'The bearer token lacks a required claim.',
   INVALID_CLAIM: 'The bearer token has a claim of the wrong type or format.',
   UNKNOWN_KEY: 'The bearer token is signed with a key this gateway does not know.',
+  MFA_REQUIRED: 'The MFA policy requires a second factor: sign in again with MFA.',
+  SESSION_TOO_OLD: 'The sign-in is older than the MFA policy allows: sign in again.',
 };
 
 function fromClaimFailure(error: errors.JWTClaimValidationFailed): UnauthenticatedError {

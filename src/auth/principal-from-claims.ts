@@ -25,6 +25,8 @@ const ClaimsSchema = z.object({
   amr: z.array(z.string()).optional(),
   scope: z.string().optional(),
   grants: z.array(nonEmptyString).optional(),
+  iat: z.number().optional(),
+  auth_time: z.number().optional(),
 });
 
 export function principalFromClaims(claims: Readonly<Record<string, unknown>>): Principal {
@@ -45,5 +47,6 @@ export function principalFromClaims(claims: Readonly<Record<string, unknown>>): 
     // SMART scopes are space-delimited (RFC 6749 section 3.3); repeated spaces must not yield empty scopes.
     scopes: c.scope === undefined ? null : Object.freeze(c.scope.split(' ').filter((s) => s !== '')),
     grants: Object.freeze([...(c.grants ?? [])]),
+    ...(c.auth_time ?? c.iat) !== undefined ? { authTime: (c.auth_time ?? c.iat)! } : {},
   });
 }

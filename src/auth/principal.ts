@@ -11,6 +11,11 @@ export interface Principal {
   readonly departments: readonly string[];
   /** True when the token's `amr` claim shows a second factor (`mfa`, `otp`, `hwk`, `swk`, `sms`, `fpt`...). */
   readonly mfa: boolean;
+  /**
+   * When the person signed in (epoch seconds): the token's `auth_time` (OIDC Core section 2), else its `iat`. The
+   * governed `access.mfaPolicy` (src/governance/mfa-policy.ts) limits how old a session may be.
+   */
+  readonly authTime?: number;
   /** SMART v2 scopes from the `scope` claim (space-separated); null when the token has no `scope` claim. */
   readonly scopes: readonly string[] | null;
   /** Extra grants named in the policy document (for example `sensitive`), from the `grants` claim. */

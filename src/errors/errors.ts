@@ -23,7 +23,11 @@ export type UnauthenticatedReason =
   | 'WRONG_AUDIENCE'
   | 'MISSING_CLAIM'
   | 'INVALID_CLAIM'
-  | 'UNKNOWN_KEY';
+  | 'UNKNOWN_KEY'
+  /** The applied access.mfaPolicy needs a second factor (RFC 9470: insufficient_user_authentication). */
+  | 'MFA_REQUIRED'
+  /** The sign-in is older than access.mfaPolicy's maxSessionHours (RFC 9470: max_age). */
+  | 'SESSION_TOO_OLD';
 
 /** 401: the bearer token is absent or did not verify. Never echoes the token. */
 export class UnauthenticatedError extends ClearanceError<{ reason: UnauthenticatedReason }> {

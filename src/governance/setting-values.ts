@@ -74,7 +74,6 @@ export const settingValueSchemas = {
     }),
   ),
   webhookRoutes: unique(z.strictObject({ event: z.string().regex(/^[a-z]+(\.[a-z-]+)+$/, 'must be an event name such as patient.updated'), url: serviceUrl })),
-  invoiceTriggers: unique(z.enum(['encounter-closed', 'claim-adjudicated', 'monthly-statement', 'on-demand'], 'must be a known invoice trigger')),
   reminderCadenceDays: z
     .array(intBetween(1, 365))
     .min(1, 'must have at least one reminder')

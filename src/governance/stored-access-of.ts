@@ -9,7 +9,8 @@ import { ENVIRONMENTS, type Environment, type Instant } from './environment.js';
 export function storedAccessOf(doc: AccessDoc | null, now: Instant): StoredAccess {
   if (!doc) return { standing: null, temporaryRoles: [], temporaryGrants: [], breakGlass: [] };
   const active = activeEntries(doc, now).filter((e) => entryIn(e, 'PRODUCTION'));
-  const everStanding = doc.entries.some((e) => e.source === 'assignment' && e.kind === 'role');
+  const managed = [...new Set(doc.entries.filter((e) => e.source === 'assignment' && e.kind === 'role').map((e) => e.name))];
+  const everStanding = managed.length > 0;
   // Roles per environment of governed changes: the same projection, cut to the entries scoped to that environment.
   const rolesIn = (environment: Environment) => {
     const here = activeEntries(doc, now).filter((e) => entryIn(e, environment));
@@ -20,6 +21,7 @@ export function storedAccessOf(doc: AccessDoc | null, now: Instant): StoredAcces
   };
   return {
     byEnvironment: Object.fromEntries(ENVIRONMENTS.map((e) => [e, rolesIn(e)])),
+    managedRoles: managed,
     standing: everStanding ? active.filter((e) => e.source === 'assignment' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })) : null,
     temporaryRoles: active.filter((e) => e.source === 'access-request' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })),
     temporaryGrants: active

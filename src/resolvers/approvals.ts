@@ -1,7 +1,9 @@
+import { forbidden } from '../../rules/evaluate-field-rule.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { approvalStatusOf } from '../governance/transitions.js';
 import { targetDocIdOf } from '../services/effects-to-ops.js';
 import { viewerApproval } from './approval-preview.js';
+import { actFactsOf, assertTargetRight } from './change-target-check.js';
 import { categoryFromGraphql, categoryToGraphql, originTypeToGraphql, targetTypeToGraphql } from './governance-enums.js';
 import { pageSize } from './ids.js';
 
@@ -13,14 +15,32 @@ const MAX_CHANGES = 200;
 
 export const approvalResolvers: Resolvers = {
   Query: {
-    changeRequests: (_p, { status, environment, category, first }, ctx) =>
-      ctx.governance.changeRequests(ctx.principal, { status, environment, category: category ? categoryFromGraphql(category) : null }, pageSize(first, { defaultPageSize: 50, maxPageSize: MAX_CHANGES })),
+    changeRequests: (_p, { status, environment, category, actionable, first }, ctx) => {
+      const { factsFor } = actFactsOf(ctx);
+      // The whole queue is configuration; what the caller can act on is theirs to see (actionable.ts decides).
+      if (!actionable) {
+        const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
+        if (read.effect === 'DENY') throw forbidden(read.denial);
+      }
+      const filter = { status, environment, category: category ? categoryFromGraphql(category) : null, actionable: actionable ?? null };
+      return ctx.governance.changeRequests(ctx.principal, filter, pageSize(first, { defaultPageSize: 50, maxPageSize: MAX_CHANGES }), factsFor);
+    },
     changeRequest: (_p, { id }, ctx) => ctx.governance.changeRequest(ctx.principal, id),
   },
 
   Mutation: {
-    approveChange: (_p, { id, comment }, ctx) => ctx.governance.approve(ctx.principal, id, comment),
-    rejectChange: (_p, { id, reason }, ctx) => ctx.governance.reject(ctx.principal, id, reason),
+    // One approval path for every change type: the target's own check first (change-target-check.ts), then the
+    // governance service's decision on what is stored.
+    approveChange: async (_p, { id, comment }, ctx) => {
+      const change = await ctx.governance.changeRequest(ctx.principal, id);
+      if (change) await assertTargetRight(ctx, change);
+      return ctx.governance.approve(ctx.principal, id, comment);
+    },
+    rejectChange: async (_p, { id, reason }, ctx) => {
+      const change = await ctx.governance.changeRequest(ctx.principal, id);
+      if (change) await assertTargetRight(ctx, change);
+      return ctx.governance.reject(ctx.principal, id, reason);
+    },
     cancelChange: (_p, { id }, ctx) => ctx.governance.cancel(ctx.principal, id),
   },
 

@@ -3,6 +3,7 @@ import type { PatientRow } from '../../connectors/ehr/rows.js';
 import type { WriteResult } from '../../connectors/ehr/write/fhir-writer.js';
 import { idempotencyToken, medicationRequestResource, noteResource, observationResource } from '../../connectors/ehr/write/write-resources.js';
 import { forbidden } from '../../rules/evaluate-field-rule.js';
+import { assertTargetRight } from './change-target-check.js';
 import type { GatewayContext } from '../context/context.js';
 import { BadUserInputError, NotFoundError } from '../errors/errors.js';
 import type { MedicationProposalResult, MedicationProposalStatus, Resolvers } from '../generated/resolvers-types.js';
@@ -89,8 +90,8 @@ export const ehrWriteResolvers: Resolvers = {
     approveMedicationProposal: async (_p, { changeId, comment }, ctx) => {
       const change = await ctx.governance.changeRequest(ctx.principal, changeId);
       if (!change || change.target.type !== 'ehr-write') throw new NotFoundError('ChangeRequest', 'No such medication proposal.');
-      const patientId = (change.after as { patientId?: string } | null)?.patientId ?? '';
-      await patientFor(ctx, patientId, 'write', 'medications');
+      // The same path as approveChange: the target's own check, then the governance decision.
+      await assertTargetRight(ctx, change);
       return proposalResult(await ctx.governance.approve(ctx.principal, change.id, comment ?? null));
     },
   },

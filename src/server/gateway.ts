@@ -161,6 +161,12 @@ export class Gateway {
     });
     record.sub = principal.sub;
     record.tenant = principal.tenant;
+    // The applied MFA policy: a step-up challenge (RFC 9470) before anything is read or decided.
+    const session = await this.deps.governance.sessionRefusal(principal, (this.deps.now ?? Date.now)());
+    if (session) {
+      record.outcome = 'UNAUTHENTICATED';
+      throw new UnauthenticatedError(session.reason, session.message);
+    }
     // The policy in force and the caller's stored access, cut to this request's time: expiry needs no job.
     const stored = await this.deps.accessState.forRequest(principal, (this.deps.now ?? Date.now)());
     const access = compilePrincipalPolicy(stored.policy, principal, stored.options);

@@ -4,6 +4,7 @@ import { RUNNING, type StopPolicy, type StopState } from '../governance/emergenc
 import type { Environment } from '../governance/environment.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import { effectsToOps, stopDocId } from './effects-to-ops.js';
+import { supersedeCompetitors } from './supersede-competitors.js';
 import { contention, MAX_ATTEMPTS, type ContextOf, type ProposalOutcome, type Propose } from './governance-parts.js';
 import type { GovernanceReads } from './governance-reads.js';
 import { GovernanceError } from './transition-error.js';
@@ -37,7 +38,10 @@ export class EmergencyActions {
       const current = await this.deps.reads.stopState(principal.tenant, input.environment, input.target);
       const r = stop(input.target, principal, { tenant: principal.tenant, environment: input.environment, reason: input.reason, now: this.deps.now(), current, policy: this.deps.stopPolicy });
       if (!r.ok) throw new GovernanceError(r.error);
-      const committed = await this.deps.store.commit(principal.tenant, effectsToOps(r.effects, null, new Date(this.deps.now()).toISOString()));
+      const nowIso = new Date(this.deps.now()).toISOString();
+      const ops = effectsToOps(r.effects, null, nowIso);
+      // A stop moves the stop state: a pending resume computed against the old one is superseded in the same commit.
+      const committed = await this.deps.store.commit(principal.tenant, [...ops, ...(await supersedeCompetitors(this.deps.store, principal.tenant, ops, nowIso))]);
       if (committed.ok) return { value: r.record.state, version: r.record.version };
     }
     throw contention();

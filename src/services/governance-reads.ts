@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { NotFoundError } from '../errors/errors.js';
 import { AGENT_AUTONOMY_KEY, agentAutonomyKey, effectiveAutonomy } from '../governance/agent-autonomy.js';
+import { canActOn, type ActFacts } from '../governance/actionable.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { RUNNING, type StopState } from '../governance/emergency-target.js';
 import type { Environment } from '../governance/environment.js';
@@ -28,6 +29,14 @@ export interface GovernanceReadsDeps {
   /** The core's read-decide-compare-and-set loop: lazy expiry commits through it. */
   readonly commitTransition: CommitTransition;
 }
+
+/** The filter of the change-request queries; `actionable` keeps only what the caller can act on now. */
+export interface ChangeQuery extends ChangeFilter {
+  readonly actionable?: boolean | null;
+}
+
+/** What canActOn needs about the caller for one change (the resolver answers it from the request's policy). */
+export type FactsFor = (change: ChangeRequest) => Promise<ActFacts>;
 
 export interface CurrentSetting {
   readonly key: string;
@@ -104,12 +113,28 @@ export class GovernanceReads {
     return stored ? this.expireIfDue(principal.tenant, stored.change) : null;
   }
 
-  async changeRequests(principal: Principal, filter: ChangeFilter, limit = 200): Promise<ChangeRequest[]> {
+  /**
+   * The one filter of change requests (changeRequests and its connection share it). `actionable`: only the pending
+   * changes this principal can act on now (canActOn in src/governance/actionable.ts), with `facts` about the caller.
+   */
+  async changeRequests(principal: Principal, filter: ChangeQuery, limit = 200, facts?: FactsFor): Promise<ChangeRequest[]> {
     // Expiry is lazy (no sweeper needed): a PENDING change past its time to live is expired as it is read, so an
     // EXPIRED filter must also look at PENDING ones.
-    const changes = await this.deps.store.listChanges(principal.tenant, { ...filter, status: filter.status === 'EXPIRED' ? null : filter.status }, limit);
+    const status = filter.actionable ? 'PENDING' : filter.status;
+    const changes = await this.deps.store.listChanges(principal.tenant, { environment: filter.environment ?? null, category: filter.category ?? null, status: status === 'EXPIRED' ? null : status }, limit);
     const current = await Promise.all(changes.map((c) => this.expireIfDue(principal.tenant, c)));
-    return filter.status ? current.filter((c) => c.status === filter.status) : current;
+    const listed = status ? current.filter((c) => c.status === status) : current;
+    if (!filter.actionable) return listed;
+    if (!facts) return [];
+    const canGrant = await this.deps.canGrant(principal.tenant);
+    const acts = await Promise.all(
+      listed.map(async (change) => {
+        const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
+        const options = { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf, canGrant };
+        return canActOn(change, principal, await facts(change), options).canAct;
+      }),
+    );
+    return listed.filter((_, i) => acts[i]);
   }
 
   /** The stored draft of an ehr-write change (never part of the change itself). */

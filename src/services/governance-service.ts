@@ -8,25 +8,27 @@ import { proposeChange, type ProposeChangeInput } from '../governance/propose-ch
 import type { SettingVersion } from '../governance/setting-history.js';
 import type { TransitionResult } from '../governance/transition-result.js';
 import { approve, cancel, reject } from '../governance/transitions.js';
-import type { ChangeFilter, CommitOp, DocRef } from '../stores/governance-store.js';
+import type { CommitOp, DocRef } from '../stores/governance-store.js';
 import { AccessProposals } from './access-proposals.js';
 import { defaultApplyMode } from './apply-mode.js';
-import { effectsToOps, targetDocIdOf } from './effects-to-ops.js';
+import { adminRolesOf, MFA_POLICY_KEY, sessionRefusal, type MfaPolicy, type SessionRefusal } from '../governance/mfa-policy.js';
+import { effectsToOps, settingDocId, targetDocIdOf } from './effects-to-ops.js';
 import { EhrWriteProposals } from './ehr-write-proposals.js';
 import { EmergencyActions } from './emergency-actions.js';
 import type { GovernanceDeps } from './governance-deps.js';
 import { contention, MAX_ATTEMPTS, type CurrentDoc, type ProposalOutcome } from './governance-parts.js';
-import { GovernanceReads, type CurrentSetting } from './governance-reads.js';
+import { GovernanceReads, type ChangeQuery, type CurrentSetting, type FactsFor } from './governance-reads.js';
 import { createGovernanceRefusals, type GovernanceRefusals } from './governance-refusals.js';
 import { createOutboxWorker, type CommitTransition, type OutboxWorker } from './outbox-worker.js';
 import { SettingProposals, type SettingUpdate } from './setting-proposals.js';
+import { supersedeCompetitors } from './supersede-competitors.js';
 import { KeyedLock } from './keyed-lock.js';
 import { GovernanceError } from './transition-error.js';
 
 export { defaultApplyMode } from './apply-mode.js';
 export type { GovernanceDeps } from './governance-deps.js';
 export type { ProposalOutcome } from './governance-parts.js';
-export { toSettingVersion, type CurrentSetting } from './governance-reads.js';
+export { toSettingVersion, type ChangeQuery, type CurrentSetting, type FactsFor } from './governance-reads.js';
 export type { SettingUpdate } from './setting-proposals.js';
 
 // Governed changes with I/O: reads from the store, asks the pure transitions what happens, and commits the result
@@ -46,9 +48,11 @@ export class GovernanceService {
   private readonly emergency: EmergencyActions;
   private readonly refusals: GovernanceRefusals;
   private readonly proposals = new KeyedLock();
+  private readonly adminRoles: ReadonlySet<string>;
 
   constructor(private readonly deps: GovernanceDeps) {
     this.stopPolicy = deps.stopPolicy ?? DEFAULT_STOP_POLICY;
+    this.adminRoles = adminRolesOf(deps.rules);
     this.refusals = createGovernanceRefusals({ rules: deps.rules, stopPolicy: this.stopPolicy, functionsOf: deps.functionsOf });
     const commitTransition: CommitTransition = (t, id, f, ops) => this.transition(t, id, f, ops);
     const [propose, context] = [this.propose.bind(this), this.context.bind(this)];
@@ -85,11 +89,20 @@ export class GovernanceService {
   changeRequest(principal: Principal, id: string): Promise<ChangeRequest | null> {
     return this.reads.changeRequest(principal, id);
   }
-  changeRequests(principal: Principal, filter: ChangeFilter, limit?: number): Promise<ChangeRequest[]> {
-    return this.reads.changeRequests(principal, filter, limit);
+  changeRequests(principal: Principal, filter: ChangeQuery, limit?: number, facts?: FactsFor): Promise<ChangeRequest[]> {
+    return this.reads.changeRequests(principal, filter, limit, facts);
   }
   ehrDraft(tenant: string, environment: Environment, draftId: string): Promise<JsonValue | null> {
     return this.reads.ehrDraft(tenant, environment, draftId);
+  }
+  /**
+   * Why the applied `access.mfaPolicy` refuses this request (mfa-policy.ts), or null. The PRODUCTION value counts:
+   * requests read patient data, which is production data (as stored-access-of.ts). Until the policy is first
+   * applied, nothing is refused on its account.
+   */
+  async sessionRefusal(principal: Principal, nowMs: number): Promise<SessionRefusal | null> {
+    const doc = await this.deps.store.getDoc(principal.tenant, { environment: 'PRODUCTION', id: settingDocId(MFA_POLICY_KEY) });
+    return doc ? sessionRefusal(doc.value as unknown as MfaPolicy, principal, this.adminRoles, nowMs) : null;
   }
 
   // ---- proposals and stops (setting-, ehr-write- and access-proposals.ts, emergency-actions.ts) --------------
@@ -153,7 +166,8 @@ export class GovernanceService {
       const result = proposeChange({ ...input, agentAutonomy, applyMode: (this.deps.applyModeFor ?? defaultApplyMode)(input.target) });
       if (!result.ok) throw this.refusals.proposal(result.error, input);
       const nowIso = new Date(this.deps.now()).toISOString();
-      const committed = await this.deps.store.commit(principal.tenant, [{ type: 'put-change', change: result.next, expectedRev: 0 }, ...effectsToOps(result.effects, result.next, nowIso)]);
+      const ops: CommitOp[] = [{ type: 'put-change', change: result.next, expectedRev: 0 }, ...effectsToOps(result.effects, result.next, nowIso)];
+      const committed = await this.deps.store.commit(principal.tenant, [...ops, ...(await supersedeCompetitors(this.deps.store, principal.tenant, ops, nowIso))]);
       if (!committed.ok) continue; // the target moved while we decided: decide again on the new version
       const change = await this.afterCommit(principal.tenant, result.next);
       return change.status === 'APPLIED' ? { status: 'APPLIED', change, version: change.appliedVersion } : { status: 'PENDING_APPROVAL', change };
@@ -179,11 +193,9 @@ export class GovernanceService {
       const next = result.next;
       if (!next) throw result.ok ? new GovernanceError({ code: 'CONFLICT', reason: 'NOT_OPEN', message: 'nothing to do' }) : this.refusals.change(result.error, change);
       const nowIso = new Date(this.deps.now()).toISOString();
-      const committed = await this.deps.store.commit(tenant, [
-        { type: 'put-change', change: next, expectedRev: stored.rev },
-        ...effectsToOps(result.effects ?? [], next, nowIso),
-        ...extraOps,
-      ]);
+      const ops: CommitOp[] = [{ type: 'put-change', change: next, expectedRev: stored.rev }, ...effectsToOps(result.effects ?? [], next, nowIso), ...extraOps];
+      // A change that applies ends its competitors in the same commit (supersede-competitors.ts).
+      const committed = await this.deps.store.commit(tenant, [...ops, ...(await supersedeCompetitors(this.deps.store, tenant, ops, nowIso))]);
       if (!committed.ok) {
         await jitter(attempt);
         continue;

@@ -104,4 +104,44 @@ describe('EHR write-back over HTTP', () => {
     expect(prov?.agent.map((a) => a.who?.identifier?.value)).toEqual(['triage-bot', 'dr-grey']);
     expect(prov?.entity?.[0]?.what.identifier?.value).toBe('triage@3');
   });
+  // Issue 13 item 8: integration.ehr.writeBackMappings has an effect. Applied, only mapped (resourceType, mode)
+  // pairs are written; the rest is refused NOT_MAPPED before anything reaches the FHIR server. Empty again: as before.
+  it('writeBackMappings, once applied, limits what is written; emptied, everything the scopes allow is written again', async () => {
+    const setMappings = async (value: unknown[]) =>
+      ok<{ updateSetting: ChangeResult }>(await h.gql(t.eng1, UPDATE_SETTING, { input: { key: 'integration.ehr.writeBackMappings', environment: 'STAGING', value, reason: 'mapping test' } }));
+    const applied = await setMappings([{ source: 'visit-summary', resourceType: 'DocumentReference', mode: 'create' }]);
+    let change = applied.updateSetting.changeRequest;
+    if (change.status === 'PENDING') change = ok<{ approveChange: Change }>(await h.gql(t.eng2, APPROVE, { id: change.id })).approveChange;
+    expect(change.status).toBe('APPLIED');
+    expect(ok<{ writeBackNote: Written }>(await h.gql(t.clin, NOTE, note('note-key-map1'))).writeBackNote.created).toBe(true);
+    const before = h.running.fhir!.requests.filter((r) => r.method !== 'GET').length;
+    const e = refused(await h.gql(t.clin, OBS, { p: DENNIS, i: { idempotencyKey: 'obs-key-map1', code: '8867-4', display: 'Heart rate', value: 70, unit: '/min' } }), 'FORBIDDEN', 'NOT_MAPPED');
+    expect(e.message).toContain('Observation');
+    expect(h.running.fhir!.requests.filter((r) => r.method !== 'GET').length).toBe(before);
+    let cleared = (await setMappings([])).updateSetting.changeRequest;
+    if (cleared.status === 'PENDING') cleared = ok<{ approveChange: Change }>(await h.gql(t.eng2, APPROVE, { id: cleared.id })).approveChange;
+    expect(cleared.status).toBe('APPLIED');
+    expect(ok<{ recordObservation: Written }>(await h.gql(t.clin, OBS, { p: DENNIS, i: { idempotencyKey: 'obs-key-map2', code: '8867-4', display: 'Heart rate', value: 70, unit: '/min' } })).recordObservation.created).toBe(true);
+  });
+  // Issue 13 item 10: clinical changes reach clinicians, through one approval path with the target's own check.
+  it('a clinician lists the proposals they can act on without configuration read; a clinical-admin without the patient cannot approve', async () => {
+    const ACTIONABLE = `{ changeRequests(actionable: true) { id targetType } }`;
+    const input = { idempotencyKey: 'med-key-act1', medication: 'Metoprolol 25 MG Oral Tablet', rxnorm: '866924', dosage: 'twice daily', promptTemplateVersion: 'triage@3' };
+    const proposed = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(await h.gql(t.agent, PROPOSE, { p: DENNIS, i: input })).proposeMedicationRequest;
+    const ids = async (token: string) => ok<{ changeRequests: { id: string }[] }>(await h.gql(token, ACTIONABLE)).changeRequests.map((c) => c.id);
+    expect(await ids(t.clin)).toContain(proposed.changeRequestId);
+    expect(await ids(t.onco)).not.toContain(proposed.changeRequestId);
+    expect(await ids(t.agent)).not.toContain(proposed.changeRequestId);
+    // The whole queue stays configuration: a clinician without configuration read is refused it.
+    refused(await h.gql(t.clin, `{ changeRequests { id } }`), 'FORBIDDEN');
+    // A clinical-admin (clinical function, configuration read, no patient rights) neither sees it as actionable nor
+    // approves it through the generic approveChange.
+    const director = await h.token({ sub: 'dr-director', roles: ['clinical-admin'], mfa: true });
+    expect(await ids(director)).not.toContain(proposed.changeRequestId);
+    refused(await h.gql(director, APPROVE, { id: proposed.changeRequestId }), 'FORBIDDEN');
+    refused(await h.gql(director, `mutation ($id: ID!) { rejectChange(id: $id, reason: "no") { id } }`, { id: proposed.changeRequestId }), 'FORBIDDEN');
+    const done = ok<{ approveMedicationProposal: { status: string } }>(await h.gql(t.clin, APPROVE_MED, { id: proposed.changeRequestId }));
+    expect(done.approveMedicationProposal.status).toBe('WRITTEN');
+    expect(await ids(t.clin)).not.toContain(proposed.changeRequestId);
+  });
 });

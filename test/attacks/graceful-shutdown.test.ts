@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startHarness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 
 // Issue 7: a shutdown stops accepting, lets requests in flight finish (up to SHUTDOWN_TIMEOUT_MS), then stops the
 // outbox worker and the stores. Measured with a FHIR server that answers slowly, so a request is surely in flight.
@@ -11,8 +11,9 @@ describe('graceful shutdown', () => {
     const h = await startHarness();
     const token = await h.token({ roles: ['clinician'], departments: ['cardiology'] });
     h.running.fhir!.setFault('slow', { delayMs: 700 });
+    const before = h.running.fhir!.requests.length;
     const inFlight = h.gql(token, `{ patient(id: "${PATIENT}") { name } }`);
-    await new Promise((r) => setTimeout(r, 150));
+    await untilInFlight(h, before);
     const stopped = h.stop();
     const r = await inFlight;
     expect(r.status).toBe(200);
@@ -24,16 +25,24 @@ describe('graceful shutdown', () => {
   it('a request that outlives SHUTDOWN_TIMEOUT_MS is cut, and the shutdown still completes on time', async () => {
     const h = await startHarness({ env: { SHUTDOWN_TIMEOUT_MS: '300', FHIR_TIMEOUT_MS: '20000' } });
     const token = await h.token({ roles: ['clinician'], departments: ['cardiology'] });
-    h.running.fhir!.setFault('slow', { delayMs: 5_000 });
+    // The request would be answered after 60 s; the shutdown deadline is 300 ms. The bound below is many times the
+    // deadline and far below the delay: a loaded machine cannot fail it, a shutdown that waits for the request does.
+    h.running.fhir!.setFault('slow', { delayMs: 60_000 });
+    const before = h.running.fhir!.requests.length;
     const inFlight = h.gql(token, `{ patient(id: "${PATIENT}") { name } }`).then(
       () => 'answered',
       () => 'cut',
     );
-    await new Promise((r) => setTimeout(r, 150));
+    await untilInFlight(h, before);
     const started = Date.now();
     await h.stop();
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(await inFlight).toBe('cut');
     expect(h.logLines.some((l) => l.includes('shutdown timeout'))).toBe(true);
   });
 });
+
+/** Waits until the FHIR server has received the request (not a fixed sleep, which a loaded machine can outrun). */
+async function untilInFlight(h: Harness, before: number): Promise<void> {
+  for (let i = 0; i < 500 && h.running.fhir!.requests.length <= before; i++) await new Promise((r) => setTimeout(r, 20));
+}

@@ -79,6 +79,7 @@ describe('createTokenVerifier: valid tokens', () => {
       mfa: true,
       scopes: ['patient/Observation.rs', 'patient/Patient.r'],
       grants: ['sensitive'],
+      authTime: expect.any(Number),
     });
     expect(Object.isFrozen(principal)).toBe(true);
     expect(Object.isFrozen(principal.roles)).toBe(true);
@@ -95,7 +96,15 @@ describe('createTokenVerifier: valid tokens', () => {
       mfa: false,
       scopes: null,
       grants: [],
+      authTime: expect.any(Number),
     });
+  });
+
+  it('the sign-in time is auth_time when the token has it, else iat (access.mfaPolicy ages sessions by it)', async () => {
+    const withAuthTime = await verifier.verify(`Bearer ${await devSigned(goodClaims({ auth_time: 1_000 }))}`);
+    expect(withAuthTime.authTime).toBe(1_000);
+    const withoutIt = await verifier.verify(`Bearer ${await devSigned()}`);
+    expect(Math.abs(withoutIt.authTime! - Date.now() / 1000)).toBeLessThan(3600);
   });
 
   it.each([
@@ -112,7 +121,7 @@ describe('createTokenVerifier: valid tokens', () => {
 
   it('ignores claims it does not know (no isAdmin, no identity from elsewhere)', async () => {
     const principal = await verifier.verify(`Bearer ${await devSigned(goodClaims({ isAdmin: true, email: 'x@y' }))}`);
-    expect(Object.keys(principal).sort()).toEqual(['departments', 'grants', 'kind', 'mfa', 'roles', 'scopes', 'sub', 'tenant']);
+    expect(Object.keys(principal).sort()).toEqual(['authTime', 'departments', 'grants', 'kind', 'mfa', 'roles', 'scopes', 'sub', 'tenant']);
   });
 
   it('accepts an agent principal, a lower-case bearer scheme and an aud array naming us', async () => {

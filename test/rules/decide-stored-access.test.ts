@@ -25,17 +25,61 @@ describe('which wins: token roles and stored assignments', () => {
     expect(compile(null, T0).decide(read('clinical'), row(['cardiology'])).effect).toBe('ALLOW');
   });
 
-  it('standing assignments are intersected with the token: a revoked or never-assigned role counts for nothing', () => {
-    const nurseOnly = entry(emptyAccessDoc('dr-grey'), { name: 'nurse' });
-    const a = compile(nurseOnly, T0);
-    expect(a.principal.roles).toEqual([]);
-    expect(a.decide(read('demographics')).effect).toBe('DENY');
-    const both = entry(nurseOnly, { id: 'g-2', name: 'clinician', departments: ['cardiology', 'oncology'] });
-    const b = compile(both, T0);
-    expect(b.principal.roles).toEqual(['clinician']);
-    // Stored departments narrow the token's, never widen them.
-    expect(b.principal.departments).toEqual(['cardiology']);
-    expect(b.decide(read('clinical'), row(['oncology'])).effect).toBe('DENY');
+  // Issue 13 item 9: an assignment adds, it never locks a person out. Every combination of (role in the token or
+  // not) x (no stored assignment of it, active assignment in STAGING only / PRODUCTION only / both, revoked one),
+  // asked per environment: PRODUCTION is also what data reads use.
+  const ENVS = ['STAGING', 'PRODUCTION'] as const;
+  type Stored = 'none' | 'STAGING' | 'PRODUCTION' | 'both' | 'revoked';
+  const cases: [boolean, Stored, Record<(typeof ENVS)[number], boolean>][] = [
+    [true, 'none', { STAGING: true, PRODUCTION: true }],
+    [false, 'none', { STAGING: false, PRODUCTION: false }],
+    [true, 'STAGING', { STAGING: true, PRODUCTION: false }],
+    [false, 'STAGING', { STAGING: true, PRODUCTION: false }],
+    [true, 'PRODUCTION', { STAGING: false, PRODUCTION: true }],
+    [false, 'PRODUCTION', { STAGING: false, PRODUCTION: true }],
+    [true, 'both', { STAGING: true, PRODUCTION: true }],
+    [false, 'both', { STAGING: true, PRODUCTION: true }],
+    [true, 'revoked', { STAGING: false, PRODUCTION: false }],
+    [false, 'revoked', { STAGING: false, PRODUCTION: false }],
+  ];
+  it.each(cases)('billing-manager in the token %s, stored %s: counts %j; the nurse role the store never assigned stays', (inToken, st, want) => {
+    const token: Principal = { ...grey, sub: 'nina', roles: inToken ? ['nurse', 'billing-manager'] : ['nurse'] };
+    let doc = emptyAccessDoc('nina');
+    if (st !== 'none') {
+      const environments = st === 'both' || st === 'revoked' ? (['STAGING', 'PRODUCTION'] as const) : ([st] as const);
+      doc = entry(doc, { id: 'bm', name: 'billing-manager', environments: [...environments] });
+      if (st === 'revoked') doc = { ...doc, entries: doc.entries.map((e) => ({ ...e, revoked: { by: 'sec', at: new Date(T0).toISOString(), reason: 'left billing' } })) };
+    }
+    const p = compilePrincipalPolicy(policy, token, { stored: storedAccessOf(doc, T0 + 1) });
+    for (const env of ENVS) {
+      const roles = p.principal.rolesByEnvironment?.[env] ?? p.principal.roles;
+      expect(roles.includes('billing-manager'), `${env}`).toBe(want[env]);
+      expect(roles.includes('nurse'), `${env}: nurse stays`).toBe(true);
+    }
+    expect(p.principal.roles.includes('billing-manager')).toBe(want.PRODUCTION);
+    // Data reads are PRODUCTION's: the nurse still reads medications in her department, whatever billing holds.
+    expect(p.decide(read('medications'), row(['cardiology'])).effect).toBe('ALLOW');
+    expect(p.decide(read('financial'), row(['cardiology'])).effect).toBe(want.PRODUCTION ? 'ALLOW' : 'DENY');
+  });
+
+  it('an assigned role covers the departments its assignment names; the token\'s other roles keep the token\'s', () => {
+    const doc = entry(emptyAccessDoc('dr-grey'), { name: 'nurse', departments: ['oncology'] });
+    const p = compile(doc, T0);
+    expect(p.principal.roles).toEqual(['clinician', 'nurse']);
+    expect(p.principal.departments).toEqual(['cardiology']);
+    // clinician (from the token) for cardiology; nurse (from the store) for oncology, and only nurse's classes there.
+    expect(p.decide(read('clinical'), row(['cardiology'])).effect).toBe('ALLOW');
+    expect(p.decide(read('medications'), row(['oncology'])).effect).toBe('ALLOW');
+    expect(p.decide(read('clinical'), row(['oncology'])).effect).toBe('DENY');
+  });
+
+  it('a revoked assignment ends the role at once, even for a token that still asserts it', () => {
+    const assigned = entry(emptyAccessDoc('dr-grey'), { id: 'c-1', name: 'clinician' });
+    expect(compile(assigned, T0).decide(read('clinical'), row(['cardiology'])).effect).toBe('ALLOW');
+    const revoked = { ...assigned, entries: assigned.entries.map((e) => ({ ...e, revoked: { by: 'sec', at: new Date(T0).toISOString(), reason: 'left' } })) };
+    const p = compile(revoked, T0 + 1);
+    expect(p.principal.roles).toEqual([]);
+    expect(p.decide(read('clinical'), row(['cardiology'])).effect).toBe('DENY');
   });
 
   it('a time-limited grant is added on top and ends at its expiry to the millisecond', () => {

@@ -1194,7 +1194,11 @@ export type Query = {
   auditVerify?: Maybe<AuditVerification>;
   /** A change request of the caller's tenant; null when there is none (the same answer for another tenant's id). */
   changeRequest?: Maybe<ChangeRequest>;
-  /** Change requests of the caller's tenant, newest first; EXPIRED includes pending changes past their expiry. */
+  /**
+   * Change requests of the caller's tenant, newest first; EXPIRED includes pending changes past their expiry. Needs
+   * configuration read, except with `actionable: true`: then only the pending changes the caller can act on now (give
+   * the next counted approval, or reject), for anyone, e.g. a clinician's medication proposals of their departments.
+   */
   changeRequests?: Maybe<Array<ChangeRequest>>;
   connector?: Maybe<Connector>;
   /** Circuit and rolling health of each outbound connector (EHR reads and writes combined, SMTP, SMS) in this gateway process. */
@@ -1275,6 +1279,7 @@ export type QueryChangeRequestArgs = {
 
 
 export type QueryChangeRequestsArgs = {
+  actionable?: InputMaybe<Scalars['Boolean']['input']>;
   category?: InputMaybe<SettingCategory>;
   environment?: InputMaybe<Environment>;
   first?: InputMaybe<Scalars['Int']['input']>;

@@ -10,9 +10,14 @@ export interface WriteBackSettings {
   readonly stopped: boolean;
   /** `integration.ehr.scopes`: the SMART v2 scopes the connector may use. */
   readonly scopes: readonly string[];
+  /**
+   * `integration.ehr.writeBackMappings`: which resource types drafts become, and how (create, update). Empty: every
+   * write the scopes allow; otherwise only the mapped (resourceType, mode) pairs are written.
+   */
+  readonly mappings?: readonly { readonly resourceType: string; readonly mode: 'create' | 'update' }[];
 }
 
-export type WriteRefusalReason = 'WRITE_BACK_DISABLED' | 'CONNECTOR_STOPPED' | 'SCOPE_NOT_CONFIGURED';
+export type WriteRefusalReason = 'WRITE_BACK_DISABLED' | 'CONNECTOR_STOPPED' | 'SCOPE_NOT_CONFIGURED' | 'NOT_MAPPED';
 
 export interface WriteRefusal {
   readonly reason: WriteRefusalReason;
@@ -35,6 +40,11 @@ export function writeBackRefusal(settings: WriteBackSettings, resourceType: stri
   if (!connectorScopesAllow(settings.scopes, resourceType, interaction)) {
     const wanted = `system/${resourceType}.${interaction}`;
     return { reason: 'SCOPE_NOT_CONFIGURED', message: `The ehr connector's scopes in ${settings.environment} do not include ${wanted}: add it with configureConnector.` };
+  }
+  const mappings = settings.mappings ?? [];
+  const mode = interaction === 'c' ? 'create' : 'update';
+  if (mappings.length > 0 && !mappings.some((m) => m.resourceType === resourceType && m.mode === mode)) {
+    return { reason: 'NOT_MAPPED', message: `The ehr connector's write-back mappings in ${settings.environment} do not map drafts to ${resourceType} (${mode}): add it with configureConnector.` };
   }
   return null;
 }

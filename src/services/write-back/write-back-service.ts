@@ -7,7 +7,7 @@ import type { AuditService } from '../../audit/audit-service.js';
 import { ClearanceError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
 import type { GovernanceService } from '../governance-service.js';
-import { writeBackRefusal } from './write-back-gate.js';
+import { writeBackRefusal, type WriteBackSettings } from './write-back-gate.js';
 
 // Writes to the EHR on behalf of a principal who the policy already allowed: checks the governed gate (write-back
 // enabled in this gateway's environment, the connector's scopes, its emergency stop), writes through the FhirWriter
@@ -33,15 +33,23 @@ export class WriteBackService {
     return this.deps.environment;
   }
 
-  /** Throws FORBIDDEN (reason WRITE_BACK_DISABLED, CONNECTOR_STOPPED, SCOPE_NOT_CONFIGURED) when the gate is closed. */
+  /** Throws FORBIDDEN (reason WRITE_BACK_DISABLED, CONNECTOR_STOPPED, SCOPE_NOT_CONFIGURED, NOT_MAPPED) when the gate is closed. */
   async assertOpen(tenant: string, resourceType: string, interaction: 'c' | 'u'): Promise<void> {
     const env = this.deps.environment;
-    const [enabled, scopes, stop] = await Promise.all([
+    const [enabled, scopes, mappings, stop] = await Promise.all([
       this.deps.governance.currentSetting(tenant, 'integration.ehr.writeBackEnabled', env),
       this.deps.governance.currentSetting(tenant, 'integration.ehr.scopes', env),
+      this.deps.governance.currentSetting(tenant, 'integration.ehr.writeBackMappings', env),
       this.deps.governance.stopState(tenant, env, 'connector:ehr'),
     ]);
-    const refusal = writeBackRefusal({ environment: env, enabled: enabled.value === true, stopped: stop.value.stopped, scopes: (scopes.value as string[]) ?? [] }, resourceType, interaction);
+    const settings = {
+      environment: env,
+      enabled: enabled.value === true,
+      stopped: stop.value.stopped,
+      scopes: (scopes.value as string[]) ?? [],
+      mappings: (mappings.value as unknown as WriteBackSettings['mappings']) ?? [],
+    };
+    const refusal = writeBackRefusal(settings, resourceType, interaction);
     if (refusal) throw new ClearanceError('FORBIDDEN', refusal.message, { reason: refusal.reason, connector: 'ehr', environment: env });
   }
 

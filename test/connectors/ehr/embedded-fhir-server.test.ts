@@ -14,8 +14,6 @@ import { CARROLL, CHET, KARENA } from './helpers.js';
 
 let server: EmbeddedFhirServer;
 let acme: Client;
-let definitionsMs: number;
-let seedMs: number;
 
 function headersOf(result: FhirResource): Headers {
   const response = Client.httpFor(result).response;
@@ -33,12 +31,9 @@ async function failure(promise: Promise<unknown>): Promise<{ status: number; dat
 }
 
 beforeAll(async () => {
-  const indexing = Date.now();
+  // No speed assertion here: how fast seeding is belongs in `npm run bench`, not in a test a loaded machine can fail.
   ensureFhirDefinitionsIndexed();
-  definitionsMs = Date.now() - indexing;
-  const seeding = Date.now();
   server = await createEmbeddedFhirServer({ tenants: await defaultTenantSeed() }).start();
-  seedMs = Date.now() - seeding;
   acme = new Client({ baseUrl: server.baseUrl('acme') });
 });
 
@@ -47,13 +42,6 @@ afterAll(async () => {
 });
 
 describe('FHIR REST over HTTP', () => {
-  it('seeds and starts the 16 bundles quickly', () => {
-    // Reading the fixtures, seeding, loading both tenants and listening. Indexing medplum's R4 definitions is a
-    // separate once-per-process cost (~1 s), measured apart.
-    expect(seedMs).toBeLessThan(2000);
-    console.info(`R4 definitions indexed in ${definitionsMs} ms; 16 bundles seeded, loaded and served in ${seedMs} ms`);
-  });
-
   it('serves a CapabilityStatement at /metadata', async () => {
     const statement = (await acme.capabilityStatement()) as unknown as CapabilityStatement;
     expect(statement.resourceType).toBe('CapabilityStatement');
@@ -226,11 +214,13 @@ describe('faults, seen through the EHR reader', () => {
   });
 
   it('a server slower than the deadline is TIMEOUT', async () => {
-    server.setFault('slow', { delayMs: 2000 });
+    // The deadline is 300 ms a try (about 1 s with retries); the server holds the answer 60 s. The bound sits many
+    // times above the deadline and far below the delay, so only a client that waited for the answer fails it.
+    server.setFault('slow', { delayMs: 60_000 });
     const started = Date.now();
     const error = await readerError(() => connector().forRequest('acme').patient(CARROLL));
     expect(error).toMatchObject({ kind: 'TIMEOUT', status: null });
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('a dropped connection is UNAVAILABLE', async () => {

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { APPROVE, UPDATE_SETTING, actors, ok, refused, type Change, type ChangeResult } from './governance-operations.js';
+
+// Issue 13 item 9, over HTTP: an approved STAGING-only assignment adds a role in STAGING and takes nothing away; a
+// role the store assigns counts even when the IdP's token does not carry it, where the assignment says, and
+// `explain` answers what the action then does.
+
+const DENNIS = '0ac13d55-d566-450a-aea0-f6a71f1ad73b';
+const ASSIGN = `mutation ($input: AssignRoleInput!) { assignRole(input: $input) { status changeRequest { id status } } }`;
+const EXPLAIN = `query ($a: String!, $e: Environment) { explain(action: $a, environment: $e) { decision } }`;
+
+let h: Harness;
+let t: Record<'sec1' | 'sec2' | 'bm' | 'eng', string>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  t = await actors(h, {
+    sec1: { roles: ['security-admin'], mfa: true },
+    sec2: { roles: ['security-admin'], mfa: true },
+    bm: { roles: ['billing-manager'], mfa: true },
+    eng: { roles: ['integration-engineer'], mfa: true },
+  });
+});
+afterAll(() => h.stop());
+
+async function assign(assignee: string, role: string, approvers: string[]): Promise<void> {
+  const r = ok(await h.gql<{ assignRole: { status: string; changeRequest: Change } }>(t.sec1, ASSIGN, {
+    input: { assignee, assignedRole: role, environments: ['STAGING'], reason: 'staging rota' },
+  })).assignRole;
+  let status = r.changeRequest.status;
+  for (const approver of approvers) {
+    if (status === 'APPLIED') break;
+    status = ok(await h.gql<{ approveChange: Change }>(approver, APPROVE, { id: r.changeRequest.id })).approveChange.status;
+  }
+  expect(status).toBe('APPLIED');
+}
+
+describe('an assignment adds, never locks out', () => {
+  it('a nurse with an approved STAGING-only billing-manager assignment keeps her nurse role and her reads', async () => {
+    await assign('nina', 'billing-manager', [t.sec2, t.bm]);
+    const nina = await h.token({ sub: 'nina', roles: ['nurse'], departments: ['cardiology'] });
+    expect(ok(await h.gql<{ me: { roles: string[] } }>(nina, '{ me { roles } }')).me.roles).toEqual(['nurse']);
+    const r = ok(await h.gql<{ patient: { medications: unknown[] } | null }>(nina, `query ($id: ID!) { patient(id: $id) { medications { id } } }`, { id: DENNIS }));
+    expect(r.patient).not.toBeNull();
+    // The billing role counts where it was assigned: STAGING billing settings, not PRODUCTION ones.
+    const staging = ok(await h.gql<{ updateSetting: ChangeResult }>(nina, UPDATE_SETTING, { input: { key: 'billing.reminderCadenceDays', environment: 'STAGING', value: [5, 10], reason: 'try' } }));
+    expect(staging.updateSetting.status).toBe('APPLIED');
+    refused(await h.gql(nina, UPDATE_SETTING, { input: { key: 'billing.reminderCadenceDays', environment: 'PRODUCTION', value: [5, 10], reason: 'try' } }), 'FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT');
+  });
+
+  it('a STAGING-only integration-engineer assignment works on STAGING settings for a token without the role, and explain agrees', async () => {
+    await assign('ian', 'integration-engineer', [t.sec2, t.eng]);
+    const ian = await h.token({ sub: 'ian', roles: ['support'], mfa: true });
+    const action = 'setting:update:integration.ehr.scopes';
+    expect(ok(await h.gql<{ explain: { decision: string } }>(ian, EXPLAIN, { a: action, e: 'STAGING' })).explain.decision).not.toBe('DENY');
+    const done = ok(await h.gql<{ updateSetting: ChangeResult }>(ian, UPDATE_SETTING, {
+      input: { key: 'integration.ehr.scopes', environment: 'STAGING', value: ['system/DocumentReference.cu'], reason: 'staging test' },
+    }));
+    expect(['APPLIED', 'PENDING_APPROVAL']).toContain(done.updateSetting.status);
+    expect(ok(await h.gql<{ explain: { decision: string } }>(ian, EXPLAIN, { a: action, e: 'PRODUCTION' })).explain.decision).toBe('DENY');
+    refused(await h.gql(ian, UPDATE_SETTING, { input: { key: 'integration.ehr.scopes', environment: 'PRODUCTION', value: ['system/DocumentReference.cu'], reason: 'x' } }), 'FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT');
+  });
+});

@@ -1,0 +1,66 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import type { GovernanceStore } from '../../src/stores/governance-store.js';
+import { governanceOn, person } from '../support/governance-fixtures.js';
+import { RedisServer } from '../support/redis-server.js';
+
+// Issue 13 item 12: when a change applies, every other open change of the same target was computed against a version
+// that is gone; it ends SUPERSEDED in the same commit (read here from the store itself, not through the service's
+// lazy read path), with its audit record, so it leaves every approver's queue at once. Both stores.
+
+let redis: RedisServer;
+const clients: Redis[] = [];
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await redis.stop();
+});
+
+const key = 'billing.refundThreshold';
+const bm = person('bm', ['billing-manager']);
+const bm2 = person('bm-2', ['billing-manager']);
+const sec = person('sec', ['security-admin']);
+
+const stores: [string, () => GovernanceStore][] = [
+  ['memory', () => createMemoryGovernanceStore()],
+  ['redis', () => createRedisGovernanceStore(clients[clients.push(new Redis(redis.url)) - 1]!)],
+];
+
+describe.each(stores)('supersede at once (%s store)', (_name, make) => {
+  it('applying one change supersedes its pending competitors in the same commit, each with a change.superseded record', async () => {
+    const store = make();
+    const svc = governanceOn(store);
+    const tenant = `t${Math.random().toString(36).slice(2, 8)}`;
+    const as = (p: typeof bm) => ({ ...p, tenant });
+    const propose = async (amount: number) =>
+      (await svc.updateSetting(as(bm), { key, environment: 'PRODUCTION', value: { amount, currency: 'USD' }, reason: `to ${amount}` })).change.id;
+    const winner = await propose(900);
+    const losers = [await propose(500), await propose(300)];
+    // Another environment's change of the same key is not a competitor.
+    const staging = (await svc.updateSetting(as(bm), { key, environment: 'STAGING', value: { amount: 50, currency: 'USD' }, reason: 'staging' })).change;
+
+    await svc.approve(as(bm2), winner);
+    const applied = await svc.approve(as(sec), winner);
+    expect(applied.status).toBe('APPLIED');
+
+    for (const id of losers) {
+      const stored = await store.getChange(tenant, id);
+      expect(stored?.change).toMatchObject({ status: 'SUPERSEDED', superseded: { currentVersion: 1 } });
+    }
+    const stagingNow = (await store.getChange(tenant, staging.id))!.change;
+    expect(stagingNow.status).toBe(staging.status);
+    const pending = await store.listChanges(tenant, { status: 'PENDING', environment: 'PRODUCTION' }, 100);
+    expect(pending.map((c) => c.id)).toEqual([]);
+
+    const meta = await store.audit.meta(tenant);
+    const events = (await store.audit.records(tenant, 1, meta.headSeq)).flatMap((r) => (JSON.parse(JSON.parse(r).body) as { events: { action: string; changeId: string }[] }).events);
+    for (const id of losers) expect(events.filter((e) => e.action === 'change.superseded' && e.changeId === id)).toHaveLength(1);
+    // Approving a superseded change is refused as not pending: nothing applies over the winner.
+    await expect(svc.approve(as(bm2), losers[0]!)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect((await svc.currentSetting(tenant, key, 'PRODUCTION')).value).toEqual({ amount: 900, currency: 'USD' });
+  });
+});

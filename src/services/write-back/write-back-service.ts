@@ -45,6 +45,22 @@ export class WriteBackService {
     if (refusal) throw new ClearanceError('FORBIDDEN', refusal.message, { reason: refusal.reason, connector: 'ehr', environment: env });
   }
 
+  /**
+   * The stored resource an update would change, read from the tenant's FHIR server before anything is decided (a
+   * write authorizes against what it changes, never its arguments); null when the tenant has no such resource.
+   */
+  async readTarget(tenant: string, resourceType: string, id: string): Promise<(Resource & { id: string }) | null> {
+    const baseUrl = await this.deps.baseUrlFor(tenant);
+    if (!baseUrl) throw new ConnectorError('ehr', 'REJECTED', null, 'ehr: no FHIR base URL is configured for this tenant');
+    try {
+      const found = await this.deps.writer.read({ tenant, baseUrl }, resourceType, id);
+      return found.resourceType === resourceType ? found : null;
+    } catch (e) {
+      if (e instanceof ConnectorError && e.kind === 'NOT_FOUND') return null;
+      throw e;
+    }
+  }
+
   async write(principal: Pick<Principal, 'tenant' | 'sub' | 'kind'>, op: WriteOperation, idempotencyKey: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
     const tenant = principal.tenant;
     await this.assertOpen(tenant, op.resource.resourceType, op.kind === 'create' ? 'c' : 'u');

@@ -11,7 +11,7 @@ import { KeySourceError } from './guard-key-getter.js';
 // jose error class maps to exactly one reason. Messages are fixed strings: they never carry the token, a claim value
 // or jose's own message (which can quote header values).
 
-function unauthenticated(reason: UnauthenticatedReason): UnauthenticatedError {
+export function unauthenticated(reason: UnauthenticatedReason): UnauthenticatedError {
   return new UnauthenticatedError(reason, MESSAGES[reason]);
 }
 
@@ -27,6 +27,8 @@ const MESSAGES: Record<UnauthenticatedReason, string> = {
   MISSING_CLAIM: 'The bearer token lacks a required claim.',
   INVALID_CLAIM: 'The bearer token has a claim of the wrong type or format.',
   UNKNOWN_KEY: 'The bearer token is signed with a key this gateway does not know.',
+  TOKEN_LIFETIME_TOO_LONG: 'The bearer token lives longer (exp - iat) than this gateway accepts: ask the issuer for a shorter-lived token.',
+  TOKEN_TOO_OLD: 'The bearer token was issued longer ago than this gateway accepts: sign in again.',
 };
 
 function fromClaimFailure(error: errors.JWTClaimValidationFailed): UnauthenticatedError {

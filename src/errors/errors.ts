@@ -23,7 +23,9 @@ export type UnauthenticatedReason =
   | 'WRONG_AUDIENCE'
   | 'MISSING_CLAIM'
   | 'INVALID_CLAIM'
-  | 'UNKNOWN_KEY';
+  | 'UNKNOWN_KEY'
+  | 'TOKEN_LIFETIME_TOO_LONG'
+  | 'TOKEN_TOO_OLD';
 
 /** 401: the bearer token is absent or did not verify. Never echoes the token. */
 export class UnauthenticatedError extends ClearanceError<{ reason: UnauthenticatedReason }> {

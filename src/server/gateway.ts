@@ -17,6 +17,7 @@ import type { TokenVerifier } from '../auth/verify-token.js';
 import type { GatewayContext, RequestLimits } from '../context/context.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { FailedLoginAudit } from '../audit/failed-login.js';
+import { agentStoppedError, agentStopTarget } from '../governance/stop-enforcement.js';
 import { PhiReadCollector } from '../audit/phi-read-collector.js';
 import { UnauthenticatedError } from '../errors/errors.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
@@ -161,6 +162,16 @@ export class Gateway {
     });
     record.sub = principal.sub;
     record.tenant = principal.tenant;
+    // An emergency-stopped agent is refused before anything else: reads, writes and proposals alike.
+    const agentTarget = agentStopTarget(principal);
+    if (agentTarget) {
+      const environment = this.deps.connectors.writeBack.environment;
+      const stop = await this.deps.governance.stopState(principal.tenant, environment, agentTarget);
+      if (stop.value.stopped) {
+        record.outcome = 'AGENT_STOPPED';
+        throw agentStoppedError(agentTarget, environment);
+      }
+    }
     // The policy in force and the caller's stored access, cut to this request's time: expiry needs no job.
     const stored = await this.deps.accessState.forRequest(principal, (this.deps.now ?? Date.now)());
     const access = compilePrincipalPolicy(stored.policy, principal, stored.options);

@@ -49,6 +49,8 @@ export interface ChangeEvent extends EventBase {
   /** The approval trail at this point: approver, the function it counted for, MFA, comment, time. */
   readonly approvals: readonly { sub: string; roleUsed: string; functions: readonly string[]; mfa: boolean; comment: string | null; at: string }[];
   readonly detail: { readonly [key: string]: JsonValue };
+  /** The patient whose record the change concerns (write-back, break-glass, a medication proposal), for the patient filter. */
+  readonly patientId?: string;
 }
 
 export interface AuthEvent extends EventBase {
@@ -128,5 +130,14 @@ export function changeEvent(effect: AuditEffect, change: ChangeRequest | null): 
     ticket: change?.ticket ?? null,
     approvals: change?.approvals ?? [],
     detail: effect.detail,
+    ...patientOf(effect, change),
   };
+}
+
+/** The patient an access or clinical change is about: break-glass names it in detail, a proposal in its value. */
+function patientOf(effect: AuditEffect, change: ChangeRequest | null): { patientId?: string } {
+  const fromDetail = effect.detail.patientId;
+  if (typeof fromDetail === 'string') return { patientId: fromDetail };
+  const fromValue = change?.target.type === 'ehr-write' ? (change.after as { patientId?: unknown } | null)?.patientId : undefined;
+  return typeof fromValue === 'string' ? { patientId: fromValue } : {};
 }

@@ -223,7 +223,10 @@ export type AuditEvent = {
   /** PHI read: the GraphQL operation name. */
   operation: Maybe<Scalars['String']['output']>;
   outcome: AuditOutcome;
-  /** PHI read: the patient whose data was returned. */
+  /**
+   * PHI read: the patient whose data was returned; a change about one patient's record (write-back, break-glass, a
+   * medication proposal): that patient. The `patientId` filter finds both.
+   */
   patientId: Maybe<Scalars['ID']['output']>;
   /** Change: the requester's reason; emergency stop: its reason; failed login: the verification failure reason. */
   reason: Maybe<Scalars['String']['output']>;

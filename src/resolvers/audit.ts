@@ -43,7 +43,7 @@ function toGraphql({ seq, index, event: e }: LoggedEvent): AuditEvent {
     outcome: e.outcome === 'failure' ? 'FAILURE' : 'SUCCESS',
     actor: e.actor ? { sub: e.actor.sub, kind: e.actor.kind ?? null, roles: e.actor.roles ? [...e.actor.roles] : null } : null,
     requestId: e.requestId ?? null,
-    patientId: read?.patientId ?? null,
+    patientId: read?.patientId ?? change?.patientId ?? null,
     dataClasses: read ? [...read.dataClasses] : null,
     fields: read ? [...read.fields] : null,
     operation: read?.operation ?? null,

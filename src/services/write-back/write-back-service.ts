@@ -1,4 +1,5 @@
-import type { Resource } from '@medplum/fhirtypes';
+import type { Reference, Resource } from '@medplum/fhirtypes';
+import { referenceId } from '../../../connectors/ehr/mapping/fhir-values.js';
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { FhirWriter, WriteResult } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { WriteAuthor } from '../../../connectors/ehr/write/write-resources.js';
@@ -78,6 +79,8 @@ export class WriteBackService {
       if (e instanceof ConnectorError && e.kind === 'CONFLICT') throw new ConflictError('STALE_VERSION', e.message.replace(/^ehr: /, ''));
       throw e;
     }
+    // Top level, so the audit log's patient filter finds the write.
+    const patientId = referenceId((op.resource as { subject?: Reference }).subject, 'Patient');
     await this.deps.audit.write(tenant, [
       {
         category: 'change',
@@ -99,6 +102,7 @@ export class WriteBackService {
         ticket: null,
         approvals: [],
         detail: { resourceType: result.resourceType, id: result.id, versionId: result.versionId, approvedBy: [...(author.approvedBy ?? [])] },
+        ...(patientId ? { patientId } : {}),
       },
     ]);
     return result;

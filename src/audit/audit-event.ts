@@ -55,8 +55,16 @@ export interface ChangeEvent extends EventBase {
 
 export interface AuthEvent extends EventBase {
   readonly category: 'auth';
-  /** The verification failure reason (never the token). */
+  /** The verification failure reason (never the token); of a counted window, the most frequent one. */
   readonly reason: string;
+  /** Failed logins counted into this one event (src/audit/failed-login.ts). */
+  readonly count?: number;
+  /** Where they came from (the client IP). */
+  readonly source?: string;
+  readonly windowStart?: string;
+  readonly reasons?: { readonly [reason: string]: number };
+  /** Subjects the failed tokens claimed: unverified, never the actor. */
+  readonly claimedSubjects?: readonly string[];
 }
 
 export type AuditEvent = PhiReadEvent | ChangeEvent | AuthEvent;

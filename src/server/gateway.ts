@@ -151,7 +151,7 @@ export class Gateway {
     const principal = await this.deps.verifier.verify(authorization).catch(async (e: unknown) => {
       if (!(e instanceof UnauthenticatedError)) throw e; // e.g. the IdP's JWKS unreachable: not the client's failure
       record.outcome = 'UNAUTHENTICATED';
-      await this.deps.failedLogins?.record(authorization, e.extensions.reason);
+      await this.deps.failedLogins?.record(authorization, e.extensions.reason, clientIp);
       // Brute force of tokens: refused per client IP once over the failed-auth budget.
       const limited = await this.deps.hardening.rateLimiter?.failedAuth(clientIp);
       if (limited) {

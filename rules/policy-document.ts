@@ -5,7 +5,16 @@ import { deepFreeze } from '../src/config/deep-freeze.js';
 // The policy is data: a versioned document of roles, functions, data classes, grants and scopes. This file only
 // describes and validates its shape; rules/decide.ts is the one place that turns it into decisions.
 
-const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case kebab name');
+/**
+ * Names a policy may not use: the members of Object.prototype (`constructor`, `__proto__`, `toString`...). A role or
+ * grant named so would be looked up as a property every object has; refused here, and every name-keyed record of
+ * a parsed document has a null prototype, so a token claiming such a name finds nothing.
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'lower-case kebab name')
+  .refine((n) => !RESERVED_NAMES.has(n), 'a reserved name (a member of every JavaScript object)');
 
 const permissionSchema = z.object({
   dataClasses: z.array(name).min(1),
@@ -83,7 +92,13 @@ export function parsePolicyDocument(input: unknown): PolicyDocument {
   if (!result.success) {
     throw new PolicyDocumentError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
-  return deepFreeze(result.data) as PolicyDocument;
+  const doc = result.data;
+  return deepFreeze({ ...doc, dataClasses: nullPrototype(doc.dataClasses), grants: nullPrototype(doc.grants), roles: nullPrototype(doc.roles) }) as PolicyDocument;
+}
+
+/** A copy without a prototype: `record["constructor"]` is undefined, as for any name the record does not hold. */
+function nullPrototype<T>(record: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, record);
 }
 
 export function defaultPolicy(): PolicyDocument {

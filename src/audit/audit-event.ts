@@ -49,12 +49,22 @@ export interface ChangeEvent extends EventBase {
   /** The approval trail at this point: approver, the function it counted for, MFA, comment, time. */
   readonly approvals: readonly { sub: string; roleUsed: string; functions: readonly string[]; mfa: boolean; comment: string | null; at: string }[];
   readonly detail: { readonly [key: string]: JsonValue };
+  /** The patient whose record the change concerns (write-back, break-glass, a medication proposal), for the patient filter. */
+  readonly patientId?: string;
 }
 
 export interface AuthEvent extends EventBase {
   readonly category: 'auth';
-  /** The verification failure reason (never the token). */
+  /** The verification failure reason (never the token); of a counted window, the most frequent one. */
   readonly reason: string;
+  /** Failed logins counted into this one event (src/audit/failed-login.ts). */
+  readonly count?: number;
+  /** Where they came from (the client IP). */
+  readonly source?: string;
+  readonly windowStart?: string;
+  readonly reasons?: { readonly [reason: string]: number };
+  /** Subjects the failed tokens claimed: unverified, never the actor. */
+  readonly claimedSubjects?: readonly string[];
 }
 
 export type AuditEvent = PhiReadEvent | ChangeEvent | AuthEvent;
@@ -128,5 +138,14 @@ export function changeEvent(effect: AuditEffect, change: ChangeRequest | null): 
     ticket: change?.ticket ?? null,
     approvals: change?.approvals ?? [],
     detail: effect.detail,
+    ...patientOf(effect, change),
   };
+}
+
+/** The patient an access or clinical change is about: break-glass names it in detail, a proposal in its value. */
+function patientOf(effect: AuditEffect, change: ChangeRequest | null): { patientId?: string } {
+  const fromDetail = effect.detail.patientId;
+  if (typeof fromDetail === 'string') return { patientId: fromDetail };
+  const fromValue = change?.target.type === 'ehr-write' ? (change.after as { patientId?: unknown } | null)?.patientId : undefined;
+  return typeof fromValue === 'string' ? { patientId: fromValue } : {};
 }

@@ -4,20 +4,24 @@ import type { Logger } from '../server/logger.js';
 import type { AuditEvent } from './audit-event.js';
 import type { AuditService } from './audit-service.js';
 
-// An `auth` audit event for every bearer token that failed verification. The token did not verify, so nothing in it
-// is trusted: its payload is decoded only to find the address of the log (the claimed tenant, if it is a well-formed
-// id of a tenant this store knows) and, if it looks like one, the claimed subject, marked unverified. Anything else,
-// including every unknown tenant (which would otherwise let anyone create logs at will), goes to the `_unverified`
-// log, whose name no real tenant can have. The token itself is never written.
+// Failed logins, counted: one `auth.failed` event per log, source (client IP) and window, written when the window
+// closes, with how many failures there were, their reasons and the subjects the tokens claimed. A flood of forged
+// tokens (150 in a minute, or 150 000) is one event per source and window, never one per token: the audit log
+// cannot be filled by anyone who can send requests. The token did not verify, so nothing in it is trusted: its
+// payload is decoded only to find the address of the log (the claimed tenant, if it is a well-formed id of a tenant
+// this store knows) and, if they look like ones, the claimed subjects, recorded as `claimedSubjects` and never as
+// the actor (an attacker picks them). Anything else, including every unknown tenant (which would otherwise let
+// anyone create logs at will), goes to the `_unverified` log, whose name no real tenant can have. The token itself
+// is never written.
 //
-// Cheap and harmless to the 401: at most MAX_IN_FLIGHT writes at a time (beyond that a failure is counted in the
-// application log instead), the request waits at most WAIT_MS for its write, and no audit error reaches the caller.
-// A request with no token at all is not a failed login and is not recorded.
+// Open windows live in memory (at most MAX_SOURCES; beyond, failures are counted under source "(other)"); they are
+// written when a later failure or the sweep finds them closed, and all at once on shutdown (flush). No audit error
+// reaches the caller: the 401 stays a 401. A request with no token at all is not a failed login and is not counted.
 
 export const UNVERIFIED_LOG = '_unverified';
 const MAX_HEADER = 8192;
-const MAX_IN_FLIGHT = 32;
-const WAIT_MS = 500;
+const MAX_SOURCES = 1024;
+const MAX_SUBJECTS = 10;
 const TENANTS_TTL_MS = 30_000;
 const MISS_REFRESH_MS = 1_000;
 /** Subjects as IdPs issue them (opaque ids, `auth0|abc`, UUIDs, emails); a JWS never fits in 128 of these. */
@@ -29,10 +33,28 @@ export interface FailedLoginDeps {
   readonly tenants: () => Promise<string[]>;
   readonly logger: Logger;
   readonly now: () => number;
+  /** The counting window (the failed-auth rate limit's window). */
+  readonly windowMs: number;
 }
 
 export interface FailedLoginAudit {
-  record(authorization: string | undefined | null, reason: UnauthenticatedReason): Promise<void>;
+  /** Counts one failed login from `source` (the client IP). */
+  record(authorization: string | undefined | null, reason: UnauthenticatedReason, source: string): Promise<void>;
+  /** Writes every open window now (shutdown). */
+  flush(): Promise<void>;
+  /** Stops the sweep timer. */
+  stop(): void;
+}
+
+interface Bucket {
+  readonly log: string;
+  readonly source: string;
+  readonly window: number;
+  count: number;
+  /** The last failure's time: the event's `at`. */
+  lastAt: number;
+  readonly reasons: Map<string, number>;
+  readonly subjects: Set<string>;
 }
 
 /** The unverified `tenant` and `sub` claims of a compact JWS in an Authorization header, each null unless well-formed. */
@@ -53,8 +75,8 @@ export function unverifiedClaims(authorization: string | undefined | null): { te
 
 export function createFailedLoginAudit(deps: FailedLoginDeps): FailedLoginAudit {
   let known: { at: number; tenants: Promise<Set<string>> } | null = null;
-  let inFlight = 0;
-  let dropped = 0;
+  const open = new Map<string, Bucket>();
+  let timer: NodeJS.Timeout | null = null;
 
   const refresh = () => (known = { at: deps.now(), tenants: deps.tenants().then((t) => new Set(t), () => new Set<string>()) }).tenants;
   /** Cached; a miss re-reads at most once a second (a new tenant is found quickly, a flood of unknown ones is not). */
@@ -65,33 +87,73 @@ export function createFailedLoginAudit(deps: FailedLoginDeps): FailedLoginAudit 
     return age > MISS_REFRESH_MS && (await refresh()).has(tenant);
   };
 
-  async function write(authorization: string | undefined | null, reason: UnauthenticatedReason): Promise<void> {
-    const claims = unverifiedClaims(authorization);
-    const log = claims.tenant && (await isKnown(claims.tenant)) ? claims.tenant : UNVERIFIED_LOG;
-    const event: AuditEvent = {
+  const eventOf = (b: Bucket): AuditEvent => {
+    const reasons = [...b.reasons.entries()].sort((x, y) => y[1] - x[1]);
+    return {
       category: 'auth',
-      at: new Date(deps.now()).toISOString(),
-      tenant: log,
+      at: new Date(b.lastAt).toISOString(),
+      tenant: b.log,
       action: 'auth.failed',
       outcome: 'failure',
-      actor: claims.sub ? { sub: claims.sub, kind: 'unverified' } : null,
-      reason,
+      actor: null,
+      reason: reasons[0]![0],
+      count: b.count,
+      source: b.source,
+      windowStart: new Date(b.window * deps.windowMs).toISOString(),
+      reasons: Object.fromEntries(reasons),
+      claimedSubjects: [...b.subjects],
     };
-    await deps.audit.write(log, [event]);
-  }
+  };
+
+  const write = async (buckets: Bucket[]): Promise<void> => {
+    await Promise.all(
+      buckets.map((b) => deps.audit.write(b.log, [eventOf(b)]).catch(() => deps.logger.warn({ failures: b.count }, 'failed-login audit write failed'))),
+    );
+  };
+
+  /** Takes the buckets whose window closed (all of them with `all`) out of memory. */
+  const take = (all: boolean): Bucket[] => {
+    const current = Math.floor(deps.now() / deps.windowMs);
+    const closed: Bucket[] = [];
+    for (const [key, b] of open) {
+      if (all || b.window < current) {
+        closed.push(b);
+        open.delete(key);
+      }
+    }
+    return closed;
+  };
+
+  const ensureTimer = () => {
+    timer ??= setInterval(() => void write(take(false)), deps.windowMs);
+    timer.unref();
+  };
 
   return {
-    async record(authorization, reason) {
+    async record(authorization, reason, source) {
       if (reason === 'MISSING_TOKEN') return;
-      if (inFlight >= MAX_IN_FLIGHT) {
-        if (dropped++ % 100 === 0) deps.logger.warn({ dropped }, 'failed-login audit saturated: events not written');
-        return;
+      const claims = unverifiedClaims(authorization);
+      const log = claims.tenant && (await isKnown(claims.tenant).catch(() => false)) ? claims.tenant : UNVERIFIED_LOG;
+      const closed = take(false);
+      const window = Math.floor(deps.now() / deps.windowMs);
+      let key = `${log}\u0000${source}`;
+      if (!open.has(key) && open.size >= MAX_SOURCES) key = `${log}\u0000(other)`;
+      let bucket = open.get(key);
+      if (!bucket) {
+        bucket = { log, source: key.slice(log.length + 1), window, count: 0, lastAt: 0, reasons: new Map(), subjects: new Set() };
+        open.set(key, bucket);
       }
-      inFlight++;
-      const done = write(authorization, reason)
-        .catch(() => deps.logger.warn({ reason }, 'failed-login audit write failed'))
-        .finally(() => void inFlight--);
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, WAIT_MS).unref())]);
+      bucket.count++;
+      bucket.lastAt = deps.now();
+      bucket.reasons.set(reason, (bucket.reasons.get(reason) ?? 0) + 1);
+      if (claims.sub && bucket.subjects.size < MAX_SUBJECTS) bucket.subjects.add(claims.sub);
+      ensureTimer();
+      if (closed.length > 0) await write(closed);
+    },
+    flush: () => write(take(true)),
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
     },
   };
 }

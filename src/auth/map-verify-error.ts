@@ -11,7 +11,7 @@ import { KeySourceError } from './guard-key-getter.js';
 // jose error class maps to exactly one reason. Messages are fixed strings: they never carry the token, a claim value
 // or jose's own message (which can quote header values).
 
-function unauthenticated(reason: UnauthenticatedReason): UnauthenticatedError {
+export function unauthenticated(reason: UnauthenticatedReason): UnauthenticatedError {
   return new UnauthenticatedError(reason, MESSAGES[reason]);
 }
 
@@ -29,6 +29,8 @@ const MESSAGES: Record<UnauthenticatedReason, string> = {
   UNKNOWN_KEY: 'The bearer token is signed with a key this gateway does not know.',
   MFA_REQUIRED: 'The MFA policy requires a second factor: sign in again with MFA.',
   SESSION_TOO_OLD: 'The sign-in is older than the MFA policy allows: sign in again.',
+  TOKEN_LIFETIME_TOO_LONG: 'The bearer token lives longer (exp - iat) than this gateway accepts: ask the issuer for a shorter-lived token.',
+  TOKEN_TOO_OLD: 'The bearer token was issued longer ago than this gateway accepts: sign in again.',
 };
 
 function fromClaimFailure(error: errors.JWTClaimValidationFailed): UnauthenticatedError {

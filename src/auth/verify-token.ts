@@ -3,7 +3,7 @@ import { UnauthenticatedError } from '../errors/errors.js';
 import type { SupportedAlgorithm } from './algorithms.js';
 import { extractBearerToken } from './bearer-token.js';
 import { guardKeyGetter } from './guard-key-getter.js';
-import { mapVerifyError } from './map-verify-error.js';
+import { mapVerifyError, unauthenticated } from './map-verify-error.js';
 import type { Principal } from './principal.js';
 import { principalFromClaims } from './principal-from-claims.js';
 
@@ -32,6 +32,10 @@ export interface TokenVerifierOptions {
   keys: JWTVerifyGetKey;
   /** Leeway for exp/nbf/iat between our clock and the issuer's (RFC 7519 section 4.1.4). Default 0. */
   clockToleranceSec?: number;
+  /** Longest lifetime (exp - iat) accepted: a week-long token is refused however fresh (TOKEN_LIFETIME_TOO_LONG). */
+  maxTokenLifetimeSec?: number;
+  /** Oldest token accepted (now - iat), whatever its exp (TOKEN_TOO_OLD). */
+  maxTokenAgeSec?: number;
 }
 
 const REQUIRED_CLAIMS = ['sub', 'tenant', 'roles', 'exp', 'iat'];
@@ -59,9 +63,14 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
       }
       // jose only checks `iat` when maxTokenAge is set; a token issued in the future points at a forged or
       // mis-clocked issuer, so it is refused like an early `nbf`.
-      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + clockTolerance) {
+      const nowSec = Date.now() / 1000;
+      if (typeof payload.iat === 'number' && payload.iat > nowSec + clockTolerance) {
         throw new UnauthenticatedError('NOT_YET_VALID', 'The bearer token is not valid yet.');
       }
+      // exp and iat are required claims and numbers once jose accepted the token.
+      const { iat, exp } = payload as { iat: number; exp: number };
+      if (opts.maxTokenLifetimeSec !== undefined && exp - iat > opts.maxTokenLifetimeSec) throw unauthenticated('TOKEN_LIFETIME_TOO_LONG');
+      if (opts.maxTokenAgeSec !== undefined && nowSec - iat > opts.maxTokenAgeSec + clockTolerance) throw unauthenticated('TOKEN_TOO_OLD');
       return principalFromClaims(payload);
     },
   };

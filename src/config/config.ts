@@ -24,6 +24,10 @@ export interface GatewayConfig extends HardeningConfig, ConnectorConfig {
     readonly jwksUrl: string | null;
     readonly jwksFile: string | null;
     readonly clockToleranceSec: number;
+    /** Tokens living longer than this (exp - iat) are refused: UNAUTHENTICATED, reason TOKEN_LIFETIME_TOO_LONG. */
+    readonly maxTokenLifetimeSec: number;
+    /** Tokens issued longer ago than this (now - iat) are refused: UNAUTHENTICATED, reason TOKEN_TOO_OLD. */
+    readonly maxTokenAgeSec: number;
   };
   readonly redisUrl: string | null;
   /** null: the embedded FHIR server (embedded mode only). */
@@ -49,6 +53,9 @@ const EnvSchema = z.object({
   JWT_ALGORITHMS: envField(algorithmList),
   // RFC 7519 section 4.1.4 allows "some small leeway"; minutes at most.
   JWT_CLOCK_TOLERANCE_SEC: envField(integer(0, 300)),
+  // A bound on what a stolen token is worth, whatever lifetime its issuer chose: 1 minute to 30 days.
+  JWT_MAX_TOKEN_LIFETIME_SEC: envField(integer(60, 30 * 24 * 3600)),
+  JWT_MAX_TOKEN_AGE_SEC: envField(integer(60, 30 * 24 * 3600)),
   JWKS_URL: envField(url(['https:', 'http:'])),
   JWKS_FILE: envField(text),
   REDIS_URL: envField(url(['redis:', 'rediss:'])),
@@ -96,6 +103,10 @@ function crossChecks(mode: GatewayMode, raw: Record<string, string | undefined>,
   if (!isSet(raw, 'FHIR_BASE_URLS')) {
     problems.push('FHIR_BASE_URLS: required in production (the embedded FHIR server is for embedded mode only)');
   }
+  // PHI and the connector's credentials would cross the network in clear; loopback is allowed for a sidecar.
+  for (const [tenant, href] of Object.entries(env.FHIR_BASE_URLS ?? {})) {
+    if (href.startsWith('http:') && !isLoopback(href)) problems.push(`FHIR_BASE_URLS: the URL for tenant "${tenant}" must use https in production`);
+  }
   if (!isSet(raw, 'JWT_ISSUER')) problems.push('JWT_ISSUER: required in production');
   if (isSet(raw, 'CLEARANCE_DEV_KEYS')) problems.push('CLEARANCE_DEV_KEYS: must not be set in production');
   if (!isSet(raw, 'AUDIT_HMAC_KEY')) problems.push('AUDIT_HMAC_KEY: required in production (signs audit checkpoints)');
@@ -132,6 +143,8 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
       jwksUrl: e.JWKS_URL ?? null,
       jwksFile: e.JWKS_FILE ?? null,
       clockToleranceSec: e.JWT_CLOCK_TOLERANCE_SEC ?? 30,
+      maxTokenLifetimeSec: e.JWT_MAX_TOKEN_LIFETIME_SEC ?? 24 * 3600,
+      maxTokenAgeSec: e.JWT_MAX_TOKEN_AGE_SEC ?? 24 * 3600,
     },
     redisUrl: e.REDIS_URL ?? null,
     fhir: { baseUrls: e.FHIR_BASE_URLS ?? null, timeoutMs: e.FHIR_TIMEOUT_MS ?? 5000 },

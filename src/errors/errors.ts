@@ -27,7 +27,9 @@ export type UnauthenticatedReason =
   /** The applied access.mfaPolicy needs a second factor (RFC 9470: insufficient_user_authentication). */
   | 'MFA_REQUIRED'
   /** The sign-in is older than access.mfaPolicy's maxSessionHours (RFC 9470: max_age). */
-  | 'SESSION_TOO_OLD';
+  | 'SESSION_TOO_OLD'
+  | 'TOKEN_LIFETIME_TOO_LONG'
+  | 'TOKEN_TOO_OLD';
 
 /** 401: the bearer token is absent or did not verify. Never echoes the token. */
 export class UnauthenticatedError extends ClearanceError<{ reason: UnauthenticatedReason }> {

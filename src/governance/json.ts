@@ -38,7 +38,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function canonicalJson(v: JsonValue): JsonValue {
   if (Array.isArray(v)) return v.map(canonicalJson);
   if (isJsonObject(v)) {
-    const out: { [key: string]: JsonValue } = {};
+    // No prototype: a `__proto__` key of client JSON stays a key (on `{}` it would set the prototype and vanish).
+    const out = Object.create(null) as { [key: string]: JsonValue };
     for (const k of Object.keys(v).sort()) out[k] = canonicalJson(v[k] as JsonValue);
     return out;
   }

@@ -1,6 +1,7 @@
 import type { AccessGrantKind, AccessGrantSource, Resolvers } from '../generated/resolvers-types.js';
 import { isActive, type AccessDoc } from '../governance/access-entries.js';
 import { diffVersions } from '../governance/diff.js';
+import { NotFoundError } from '../errors/errors.js';
 import { GovernanceError } from '../services/transition-error.js';
 import type { AccessGrantModel } from './access-models.js';
 
@@ -42,7 +43,11 @@ export const accessResolvers: Resolvers = {
         justification: input.justification, ticket: input.ticket ?? null, durationMinutes: input.durationMinutes,
       }),
     breakGlass: async (_p, { patientId, reason }, ctx) => {
-      const doc = await ctx.accessAdmin.breakGlass(ctx.principal, patientId, reason);
+      // Only a patient of the caller's tenant can be opened: unknown, other-tenant and invalid ids are NOT_FOUND and
+      // nothing is stored (a grant for a patient who does not exist is noise in every access review).
+      const patient = await ctx.ehr.patient(patientId);
+      if (!patient) throw new NotFoundError('Patient', 'No such patient.');
+      const doc = await ctx.accessAdmin.breakGlass(ctx.principal, patient.id, reason);
       return { sub: doc.sub, entry: doc.entries.at(-1)!, nowMs: ctx.accessAdmin.now() };
     },
     completeReview: async (_p, { assignee, grantId, decision, comment }, ctx) => {

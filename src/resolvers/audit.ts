@@ -1,6 +1,8 @@
 import { FILTER_CATEGORIES, type AuditFilter } from '../audit/audit-filter.js';
 import { auditPageSize, decodeAuditCursor, encodeAuditCursor, searchAuditEvents } from '../audit/audit-query.js';
+import type { AuthEvent as AuthEventModel } from '../audit/audit-event.js';
 import type { LoggedEvent } from '../audit/audit-records.js';
+import type { JsonValue } from '../governance/json.js';
 import { BadUserInputError } from '../errors/errors.js';
 import type { AuditEvent, AuditEventFilter, Resolvers } from '../generated/resolvers-types.js';
 
@@ -43,7 +45,7 @@ function toGraphql({ seq, index, event: e }: LoggedEvent): AuditEvent {
     outcome: e.outcome === 'failure' ? 'FAILURE' : 'SUCCESS',
     actor: e.actor ? { sub: e.actor.sub, kind: e.actor.kind ?? null, roles: e.actor.roles ? [...e.actor.roles] : null } : null,
     requestId: e.requestId ?? null,
-    patientId: read?.patientId ?? null,
+    patientId: read?.patientId ?? change?.patientId ?? null,
     dataClasses: read ? [...read.dataClasses] : null,
     fields: read ? [...read.fields] : null,
     operation: read?.operation ?? null,
@@ -59,8 +61,14 @@ function toGraphql({ seq, index, event: e }: LoggedEvent): AuditEvent {
     reason: e.category === 'auth' ? e.reason : (change?.reason ?? null),
     ticket: change?.ticket ?? null,
     approvals: change ? change.approvals.map((a) => ({ ...a, functions: [...a.functions] })) : null,
-    detail: change?.detail ?? null,
+    detail: change?.detail ?? (e.category === 'auth' ? authDetail(e) : null),
   };
+}
+
+/** A counted failed-login window: how many, from where, why, and the subjects claimed (unverified). */
+function authDetail(e: AuthEventModel): Record<string, JsonValue> | null {
+  if (e.count === undefined) return null;
+  return { count: e.count, source: e.source ?? null, windowStart: e.windowStart ?? null, reasons: { ...(e.reasons ?? {}) }, claimedSubjects: [...(e.claimedSubjects ?? [])] };
 }
 
 export const auditResolvers: Resolvers = {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { referenceId } from '../../connectors/ehr/mapping/fhir-values.js';
 import type { PatientRow } from '../../connectors/ehr/rows.js';
 import type { WriteResult } from '../../connectors/ehr/write/fhir-writer.js';
 import { idempotencyToken, medicationRequestResource, noteResource, observationResource } from '../../connectors/ehr/write/write-resources.js';
 import { forbidden } from '../../rules/evaluate-field-rule.js';
 import { assertTargetRight } from './change-target-check.js';
 import type { GatewayContext } from '../context/context.js';
-import { BadUserInputError, NotFoundError } from '../errors/errors.js';
+import { BadUserInputError, ClearanceError, NotFoundError } from '../errors/errors.js';
 import type { MedicationProposalResult, MedicationProposalStatus, Resolvers } from '../generated/resolvers-types.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { medicationDraftSchema } from '../governance/ehr-write-target.js';
@@ -22,14 +23,30 @@ async function patientFor(ctx: GatewayContext, patientId: string, action: 'write
   return patient;
 }
 
+/**
+ * An update authorizes against the resource as stored, never against its arguments: the stored resource is read
+ * first, the caller is checked against ITS patient's tenant and departments (the same decision as any write), and
+ * a `patientId` argument naming another patient is refused (TARGET_PATIENT_MISMATCH): a write never moves a
+ * resource to another subject. Another tenant's resource is not found, like an unknown one.
+ */
+async function storedTargetFor(ctx: GatewayContext, resourceType: string, id: string, patientId: string, dataClass: string): Promise<PatientRow> {
+  const stored = (await ctx.connectors.writeBack.readTarget(ctx.principal.tenant, resourceType, id)) as { subject?: { reference?: string } } | null;
+  const ownerId = stored ? referenceId(stored.subject, 'Patient') : null;
+  const owner = ownerId ? await ctx.ehr.patient(ownerId) : null;
+  if (!owner) throw new NotFoundError(resourceType, `No such ${resourceType}.`);
+  const decision = ctx.access.decide({ action: 'write', dataClass }, { ...owner.guard, patientId: owner.id });
+  if (decision.effect === 'DENY') throw forbidden(decision.denial);
+  if (owner.id !== patientId) {
+    throw new ClearanceError('BAD_USER_INPUT', `${resourceType}/${id} belongs to another patient than patientId: nothing was written. A write never changes a resource's patient.`, {
+      field: 'patientId',
+      reason: 'TARGET_PATIENT_MISMATCH',
+    });
+  }
+  return owner;
+}
+
 const author = (ctx: GatewayContext, promptTemplateVersion: string | null = null) => ({ sub: ctx.principal.sub, kind: ctx.principal.kind, promptTemplateVersion });
 const nowIso = () => new Date().toISOString();
-
-function requireKey(key: string): string {
-  const k = key.trim();
-  if (k.length < 8 || k.length > 200) throw new BadUserInputError('idempotencyKey must be 8 to 200 characters.', 'idempotencyKey');
-  return k;
-}
 
 const STATUS: Record<ChangeRequest['status'], MedicationProposalStatus> = {
   PENDING: 'PENDING_APPROVAL', APPROVED: 'APPROVED', APPLIED: 'WRITTEN', FAILED: 'FAILED',
@@ -40,31 +57,51 @@ function proposalResult(change: ChangeRequest): MedicationProposalResult {
   return { status: STATUS[change.status], changeRequestId: change.id, write: null };
 }
 
-const asResult = (r: WriteResult) => ({ ...r });
+const asResult = (r: WriteResult) => ({ resourceType: r.resourceType, id: r.id, versionId: r.versionId, created: r.created });
+/** A replayed write answers the first write, which this request did not create. */
+const replayed = async (r: WriteResult) => ({ ...asResult(r), created: false });
+const NOTHING_WRITTEN = 'nothing was written';
 
 export const ehrWriteResolvers: Resolvers = {
   Mutation: {
     writeBackNote: async (_p, { patientId, input }, ctx) => {
       const patient = await patientFor(ctx, patientId, 'write', 'notes');
-      const key = requireKey(input.idempotencyKey);
+      const { documentId, expectedVersion } = input;
+      // The target is read and authorized before the key is looked at: a caller without access is refused, not replayed to.
+      if (documentId) await storedTargetFor(ctx, 'DocumentReference', documentId, patient.id, 'notes');
+      if (documentId && !expectedVersion) throw new BadUserInputError('expectedVersion is required to update a note.', 'expectedVersion');
       const draft = { title: input.title, text: input.text, docStatus: input.final ? ('final' as const) : ('preliminary' as const) };
-      const resource = noteResource(patient.id, draft, nowIso());
-      if (input.documentId) {
-        if (!input.expectedVersion) throw new BadUserInputError('expectedVersion is required to update a note.', 'expectedVersion');
-        const op = { kind: 'update' as const, resource: { ...resource, id: input.documentId }, expectedVersion: input.expectedVersion };
-        return asResult(await ctx.connectors.writeBack.write(ctx.principal, op, key, author(ctx), ctx.requestId));
-      }
-      return asResult(await ctx.connectors.writeBack.write(ctx.principal, { kind: 'create', resource }, key, author(ctx), ctx.requestId));
+      const request = { patientId: patient.id, ...draft, documentId: documentId ?? null, expectedVersion: expectedVersion ?? null };
+      return ctx.connectors.idempotency.once(ctx.principal, {
+        operation: 'writeBackNote',
+        key: input.idempotencyKey,
+        request,
+        nothingDone: NOTHING_WRITTEN,
+        replay: replayed,
+        run: async (_attempt, scope) => {
+          const resource = noteResource(patient.id, draft, nowIso());
+          const op = documentId && expectedVersion ? { kind: 'update' as const, resource: { ...resource, id: documentId }, expectedVersion } : { kind: 'create' as const, resource };
+          return asResult(await ctx.connectors.writeBack.write(ctx.principal, op, scope, author(ctx), ctx.requestId));
+        },
+      });
     },
     recordObservation: async (_p, { patientId, input }, ctx) => {
       const patient = await patientFor(ctx, patientId, 'write', 'observations');
-      const key = requireKey(input.idempotencyKey);
       if (!/^\d{1,7}-\d$/.test(input.code)) throw new BadUserInputError('code must be a LOINC code such as 8867-4.', 'code');
-      const resource = observationResource(patient.id, { code: input.code, display: input.display, value: input.value, unit: input.unit, effective: input.effective ?? nowIso() });
-      return asResult(await ctx.connectors.writeBack.write(ctx.principal, { kind: 'create', resource }, key, author(ctx), ctx.requestId));
+      const draft = { code: input.code, display: input.display, value: input.value, unit: input.unit, effective: input.effective ?? null };
+      return ctx.connectors.idempotency.once(ctx.principal, {
+        operation: 'recordObservation',
+        key: input.idempotencyKey,
+        request: { patientId: patient.id, ...draft },
+        nothingDone: NOTHING_WRITTEN,
+        replay: replayed,
+        run: async (_attempt, scope) => {
+          const resource = observationResource(patient.id, { ...draft, effective: draft.effective ?? nowIso() });
+          return asResult(await ctx.connectors.writeBack.write(ctx.principal, { kind: 'create', resource }, scope, author(ctx), ctx.requestId));
+        },
+      });
     },
     proposeMedicationRequest: async (_p, { patientId, input }, ctx) => {
-      const key = requireKey(input.idempotencyKey);
       const parsed = medicationDraftSchema.safeParse({ medication: input.medication, rxnorm: input.rxnorm ?? null, dosage: input.dosage });
       if (!parsed.success) throw new BadUserInputError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), String(parsed.error.issues[0]?.path[0] ?? 'input'));
       const draft = parsed.data;
@@ -72,20 +109,37 @@ export const ehrWriteResolvers: Resolvers = {
       // A human with write on medications writes at once; everyone else (an agent) may only propose.
       const direct = ctx.principal.kind === 'user' && ctx.access.decide({ action: 'write', dataClass: 'medications' }).effect === 'ALLOW';
       const patient = await patientFor(ctx, patientId, direct ? 'write' : 'propose', 'medications');
-      if (direct) {
-        const resource = medicationRequestResource(patient.id, draft, nowIso());
-        const write = await ctx.connectors.writeBack.write(ctx.principal, { kind: 'create', resource }, key, author(ctx), ctx.requestId);
-        return { status: 'WRITTEN', changeRequestId: null, write: asResult(write) };
-      }
-      const draftId = `med-${idempotencyToken(ctx.principal.tenant, 'MedicationRequest', key)}`;
-      const outcome = await ctx.governance.proposeEhrWrite(ctx.principal, {
-        environment: ctx.connectors.writeBack.environment,
-        draftId,
-        draft,
-        value: { resourceType: 'MedicationRequest', patientId: patient.id, promptTemplateVersion },
-        reason: input.reason ?? null,
+      const request = { patientId: patient.id, ...draft, rxnorm: draft.rxnorm ?? null, promptTemplateVersion, reason: input.reason ?? null };
+      return ctx.connectors.idempotency.once<MedicationProposalResult>(ctx.principal, {
+        operation: 'proposeMedicationRequest',
+        key: input.idempotencyKey,
+        request,
+        nothingDone: NOTHING_WRITTEN,
+        // A replayed proposal answers its change as it stands now (it may have been approved since).
+        replay: async (first) => {
+          if (first.changeRequestId) {
+            const change = await ctx.governance.changeRequest(ctx.principal, first.changeRequestId);
+            if (change) return proposalResult(change);
+          }
+          return { ...first, write: first.write ? { ...first.write, created: false } : null };
+        },
+        run: async (_attempt, scope) => {
+          if (direct) {
+            const resource = medicationRequestResource(patient.id, draft, nowIso());
+            const write = await ctx.connectors.writeBack.write(ctx.principal, { kind: 'create', resource }, scope, author(ctx), ctx.requestId);
+            return { status: 'WRITTEN' as const, changeRequestId: null, write: asResult(write) };
+          }
+          const draftId = `med-${idempotencyToken(ctx.principal.tenant, 'MedicationRequest', scope)}`;
+          const outcome = await ctx.governance.proposeEhrWrite(ctx.principal, {
+            environment: ctx.connectors.writeBack.environment,
+            draftId,
+            draft,
+            value: { resourceType: 'MedicationRequest', patientId: patient.id, promptTemplateVersion },
+            reason: input.reason ?? null,
+          });
+          return proposalResult(outcome.change);
+        },
       });
-      return proposalResult(outcome.change);
     },
     approveMedicationProposal: async (_p, { changeId, comment }, ctx) => {
       const change = await ctx.governance.changeRequest(ctx.principal, changeId);

@@ -17,6 +17,7 @@ import type { TokenVerifier } from '../auth/verify-token.js';
 import type { GatewayContext, RequestLimits } from '../context/context.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { FailedLoginAudit } from '../audit/failed-login.js';
+import { agentStoppedError, agentStopTarget } from '../governance/stop-enforcement.js';
 import { PhiReadCollector } from '../audit/phi-read-collector.js';
 import { UnauthenticatedError } from '../errors/errors.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
@@ -150,7 +151,7 @@ export class Gateway {
     const principal = await this.deps.verifier.verify(authorization).catch(async (e: unknown) => {
       if (!(e instanceof UnauthenticatedError)) throw e; // e.g. the IdP's JWKS unreachable: not the client's failure
       record.outcome = 'UNAUTHENTICATED';
-      await this.deps.failedLogins?.record(authorization, e.extensions.reason);
+      await this.deps.failedLogins?.record(authorization, e.extensions.reason, clientIp);
       // Brute force of tokens: refused per client IP once over the failed-auth budget.
       const limited = await this.deps.hardening.rateLimiter?.failedAuth(clientIp);
       if (limited) {
@@ -166,6 +167,16 @@ export class Gateway {
     if (session) {
       record.outcome = 'UNAUTHENTICATED';
       throw new UnauthenticatedError(session.reason, session.message);
+    }
+    // An emergency-stopped agent is refused before anything else: reads, writes and proposals alike.
+    const agentTarget = agentStopTarget(principal);
+    if (agentTarget) {
+      const environment = this.deps.connectors.writeBack.environment;
+      const stop = await this.deps.governance.stopState(principal.tenant, environment, agentTarget);
+      if (stop.value.stopped) {
+        record.outcome = 'AGENT_STOPPED';
+        throw agentStoppedError(agentTarget, environment);
+      }
     }
     // The policy in force and the caller's stored access, cut to this request's time: expiry needs no job.
     const stored = await this.deps.accessState.forRequest(principal, (this.deps.now ?? Date.now)());

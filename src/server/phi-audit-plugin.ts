@@ -1,19 +1,31 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { AuditUnavailableError } from '../audit/audit-unavailable-error.js';
+import { denialEvent } from '../audit/denial-event.js';
 import type { GatewayContext } from '../context/context.js';
 import type { Logger } from './logger.js';
 
 // No read of PHI without its audit: after execution and before the response leaves, the request's PHI reads are
 // written as one audit record (one event per patient). If that write fails, the response is replaced by an
-// AUDIT_UNAVAILABLE error and no data: the PHI never reaches the client unaudited.
+// AUDIT_UNAVAILABLE error and no data: the PHI never reaches the client unaudited. A request answered FORBIDDEN
+// (in part) adds one failure event (src/audit/denial-event.ts).
 export function phiAuditPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue: ctx, response, operationName }) {
-          if (!ctx?.phiReads || ctx.phiReads.size === 0 || response.body.kind !== 'single') return;
+          if (!ctx?.phiReads || response.body.kind !== 'single') return;
           const p = ctx.principal;
-          const block = ctx.phiReads.block({
+          // A refused read or mutation is recorded as a failure event in the same record as the request's reads.
+          const denial = denialEvent(response.body.singleResult.errors, {
+            tenant: p.tenant,
+            actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] },
+            requestId: ctx.requestId,
+            environment: ctx.connectors.writeBack.environment,
+            operation: operationName ?? null,
+            at: new Date().toISOString(),
+          });
+          if (ctx.phiReads.size === 0 && !denial) return;
+          const block = ctx.phiReads.size === 0 ? undefined : ctx.phiReads.block({
             tenant: p.tenant,
             actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] },
             operation: operationName ?? null,
@@ -23,7 +35,7 @@ export function phiAuditPlugin(logger: Logger): ApolloServerPlugin<GatewayContex
             breakGlassPatients: ctx.access.breakGlassUsed,
           });
           try {
-            await ctx.audit.write(p.tenant, [], block);
+            await ctx.audit.write(p.tenant, denial ? [denial] : [], block);
           } catch (e) {
             logger.error({ requestId: ctx.requestId, patients: ctx.phiReads.size }, 'PHI read audit write failed: response withheld');
             const err = e instanceof AuditUnavailableError ? e : new AuditUnavailableError();

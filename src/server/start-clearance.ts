@@ -12,7 +12,7 @@ import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { CHECKPOINT_INTERVAL_MS, createAuditCheckpointer } from '../audit/audit-checkpointer.js';
 import { AuditService } from '../audit/audit-service.js';
-import { createFailedLoginAudit } from '../audit/failed-login.js';
+import { createFailedLoginAudit, type FailedLoginAudit } from '../audit/failed-login.js';
 import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
 import { createConnectorServices } from '../services/connectors/create-connector-services.js';
 import { AccessService } from '../services/access-service.js';
@@ -54,6 +54,8 @@ export interface RunningClearance {
   readonly fhir: EmbeddedFhirServer | null;
   readonly governance: GovernanceService;
   readonly audit: AuditService;
+  /** Failed logins counted per source and window (flush writes the open windows now). */
+  readonly failedLogins: FailedLoginAudit;
   readonly durable: boolean;
   stop(): Promise<void>;
 }
@@ -98,6 +100,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const hardening = await createHardening(config, { store, baseUrls, policy, logger });
   // Built once: its per-tenant circuits and health span all requests (and show in connectorHealth with the writes').
   const ehr = options.ehr ?? createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest, resilience: { now } });
+  // Counted per source and window of the failed-auth rate limit (one event each); on the gateway's clock.
+  const failedLogins = createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now, windowMs: config.rateLimits.windowSec * 1000 });
   const gateway = new Gateway({
     schema: options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast'),
     phiAudit: options.phiAudit ?? true,
@@ -110,7 +114,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     now,
     audit,
     connectors: withEhrReadHealth(connectors, ehr),
-    failedLogins: createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now: () => Date.now() }),
+    failedLogins,
     logger,
     limits: { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold },
     production: config.mode === 'production',
@@ -123,9 +127,13 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     fhir,
     governance,
     audit,
+    failedLogins,
     durable,
     async stop() {
       await gateway.stop();
+      // Open failed-login windows are written before the store closes.
+      failedLogins.stop();
+      await failedLogins.flush();
       await governance.outbox.stop();
       await hardening.close();
       await checkpointer.stop();

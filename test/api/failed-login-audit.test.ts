@@ -12,20 +12,22 @@ import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-
 import { failingStore } from '../support/failing-store.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
-// A token that fails verification writes an `auth` event: to the tenant it claims when that is a tenant the store
-// knows, else to `_unverified`; with the claimed subject only when it looks like one, marked unverified; never the
-// token. The 401 stays a 401 whatever happens to the audit write.
+// Failed logins are counted per log, source and window into ONE `auth` event: to the tenant the tokens claim when
+// that is a tenant the store knows, else to `_unverified`; the claimed subjects only when they look like ones, as
+// `claimedSubjects` and never as the actor; never the token. 150 forged tokens are one event, also past the 429.
+// The 401 stays a 401 whatever happens to the audit write. The gateway runs on a clock the test moves.
 
 const { issuer: ISSUER, audience: AUDIENCE } = parseConfig({}, []).auth;
 const inner = createMemoryGovernanceStore();
 const { store, failWrites } = failingStore(inner);
+let clock = Date.now();
 let h: Harness;
 let dev: DevKeys;
 
 beforeAll(async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'clearance-failed-login-'));
   dev = await loadOrCreateDevKeys(stateDir);
-  h = await startHarness({ store, env: { CLEARANCE_STATE_DIR: stateDir } });
+  h = await startHarness({ store, env: { CLEARANCE_STATE_DIR: stateDir }, now: () => clock });
   // A first PHI read commits to acme, so the store knows the tenant. (Tokens are signed here with the dev key of the
   // state dir the gateway was given; the harness's own token() uses another.)
   const r = await h.gql(await sign({ roles: ['front-desk'] }), '{ patients(first: 1) { edges { node { name } } } }');
@@ -55,23 +57,40 @@ async function post(authorization: string | null) {
   return { status: res.status, body: (await res.json()) as { errors?: { extensions?: { code?: string; reason?: string } }[] } };
 }
 
+/** The events written for what was counted so far (the gateway writes open windows on shutdown the same way). */
+async function newEvents(tenant: string, before: number): Promise<AuthEvent[]> {
+  await h.running.failedLogins.flush();
+  return (await authEvents(tenant)).events.slice(before);
+}
+
 describe('failed-login audit', () => {
-  it('a bad signature is recorded in the claimed tenant\'s log, with the unverified subject and the reason, never the token', async () => {
+  it('a bad signature is counted in the claimed tenant\'s log: the claimed subject is not the actor, the token is nowhere', async () => {
     const token = tamper(await sign({}));
     const before = (await authEvents('acme')).events.length;
     const r = await post(`Bearer ${token}`);
     expect(r.status).toBe(401);
     expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'BAD_SIGNATURE' });
-    const { events, raw } = await authEvents('acme');
-    expect(events.slice(before)).toMatchObject([{ tenant: 'acme', action: 'auth.failed', outcome: 'failure', reason: 'BAD_SIGNATURE', actor: { sub: 'dr-who', kind: 'unverified' } }]);
+    const events = await newEvents('acme', before);
+    expect(events).toMatchObject([{ tenant: 'acme', action: 'auth.failed', outcome: 'failure', reason: 'BAD_SIGNATURE', actor: null, count: 1, claimedSubjects: ['dr-who'] }]);
+    expect(events[0]!.source).toMatch(/127\.0\.0\.1|::1/);
+    const { raw } = await authEvents('acme');
     for (const part of token.split('.')) expect(raw).not.toContain(part);
     expect(h.logLines.join('\n')).not.toContain(token.split('.')[2]);
   });
 
-  it('an expired token with a valid signature is recorded too', async () => {
+  it('one source\'s failures of one window are one event with their count and reasons; a closed window is written by the next failure', async () => {
+    const before = (await authEvents('acme')).events.length;
     const past = Math.floor(Date.now() / 1000) - 3600;
-    expect((await post(`Bearer ${await sign({ sub: 'nurse-7', iat: past - 600, exp: past })}`)).status).toBe(401);
-    expect((await authEvents('acme')).events.at(-1)).toMatchObject({ reason: 'EXPIRED', actor: { sub: 'nurse-7' } });
+    await post(`Bearer ${await sign({ sub: 'nurse-7', iat: past - 600, exp: past })}`);
+    await post(`Bearer ${tamper(await sign({}))}`);
+    await post(`Bearer ${tamper(await sign({}))}`);
+    expect((await authEvents('acme')).events.length).toBe(before);
+    clock += 61_000;
+    await post(`Bearer ${tamper(await sign({ sub: 'next-window' }))}`);
+    const written = (await authEvents('acme')).events.slice(before);
+    expect(written).toMatchObject([{ count: 3, reason: 'BAD_SIGNATURE', reasons: { BAD_SIGNATURE: 2, EXPIRED: 1 }, actor: null }]);
+    expect([...written[0]!.claimedSubjects!].sort()).toEqual(['dr-who', 'nurse-7']);
+    expect(await newEvents('acme', before + 1)).toMatchObject([{ count: 1, claimedSubjects: ['next-window'] }]);
   });
 
   it('a tenant the store does not know, or no valid tenant at all, goes to the _unverified log', async () => {
@@ -79,24 +98,22 @@ describe('failed-login audit', () => {
     await post(`Bearer ${tamper(await sign({ tenant: 'ghost-clinic' }))}`);
     await post(`Bearer ${tamper(await sign({ tenant: '../acme' }))}`);
     await post('Bearer not-a-jws');
-    const events = (await authEvents(UNVERIFIED_LOG)).events.slice(before);
-    expect(events).toMatchObject([
-      { tenant: UNVERIFIED_LOG, reason: 'BAD_SIGNATURE', actor: { sub: 'dr-who' } },
-      { tenant: UNVERIFIED_LOG, reason: 'BAD_SIGNATURE', actor: { sub: 'dr-who' } },
-      { tenant: UNVERIFIED_LOG, reason: 'MALFORMED_TOKEN', actor: null },
-    ]);
+    const events = await newEvents(UNVERIFIED_LOG, before);
+    expect(events).toMatchObject([{ tenant: UNVERIFIED_LOG, count: 3, reasons: { BAD_SIGNATURE: 2, MALFORMED_TOKEN: 1 }, claimedSubjects: ['dr-who'], actor: null }]);
     expect(await inner.tenants()).not.toContain('ghost-clinic');
   });
 
-  it('an implausible subject is not recorded (actor null)', async () => {
+  it('an implausible subject is not recorded', async () => {
+    const before = (await authEvents('acme')).events.length;
     await post(`Bearer ${tamper(await sign({ sub: 'x'.repeat(300) }))}`);
     await post(`Bearer ${tamper(await sign({ sub: 'Robert"); DROP TABLE' }))}`);
-    expect((await authEvents('acme')).events.slice(-2).map((e) => e.actor)).toEqual([null, null]);
+    expect(await newEvents('acme', before)).toMatchObject([{ count: 2, claimedSubjects: [], actor: null }]);
   });
 
   it('a request with no token is not a failed login: nothing is written', async () => {
     const before = [(await authEvents('acme')).events.length, (await authEvents(UNVERIFIED_LOG)).events.length];
     expect((await post(null)).status).toBe(401);
+    await h.running.failedLogins.flush();
     expect([(await authEvents('acme')).events.length, (await authEvents(UNVERIFIED_LOG)).events.length]).toEqual(before);
   });
 
@@ -106,8 +123,21 @@ describe('failed-login audit', () => {
       const r = await post(`Bearer ${tamper(await sign({}))}`);
       expect(r.status).toBe(401);
       expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'BAD_SIGNATURE' });
+      await h.running.failedLogins.flush();
     } finally {
       failWrites(false);
     }
+  });
+
+  it('150 forged tokens claiming acme are ONE event, also past the failed-auth limit (429)', async () => {
+    clock += 61_000;
+    const before = (await authEvents('acme')).events.length;
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++) statuses.push((await post(`Bearer ${tamper(await sign({ sub: `forged-${i}` }))}`)).status);
+    expect(statuses).toContain(429);
+    const events = await newEvents('acme', before);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ count: 150, actor: null });
+    expect(events[0]!.claimedSubjects!.length).toBeLessThanOrEqual(10);
   });
 });

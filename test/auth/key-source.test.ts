@@ -114,7 +114,7 @@ describe('remote JWKS (node:http on 127.0.0.1)', () => {
 });
 
 describe('createKeyGetter', () => {
-  const auth = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256' as const], jwksUrl: null, jwksFile: null, clockToleranceSec: 0 };
+  const auth = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256' as const], jwksUrl: null, jwksFile: null, clockToleranceSec: 0, maxTokenLifetimeSec: 86_400, maxTokenAgeSec: 86_400 };
 
   it('uses the dev key pair in embedded mode without a JWKS', async () => {
     const stateDir = await tempDir();

@@ -17,7 +17,7 @@ const PRODUCTION_ENV = {
   JWT_ISSUER: 'https://idp.example.org',
   JWKS_URL: 'https://idp.example.org/.well-known/jwks.json',
   REDIS_URL: 'rediss://:s3cret@redis.internal:6380',
-  FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4","beta-clinic":"http://fhir.internal:8080/fhir"}',
+  FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4","beta-clinic":"https://fhir.internal:8080/fhir"}',
   AUDIT_HMAC_KEY: 'k'.repeat(48),
 };
 
@@ -35,6 +35,8 @@ describe('parseConfig: embedded mode', () => {
         jwksUrl: null,
         jwksFile: null,
         clockToleranceSec: 30,
+        maxTokenLifetimeSec: 86_400,
+        maxTokenAgeSec: 86_400,
       },
       redisUrl: null,
       fhir: { baseUrls: null, timeoutMs: 5000 },
@@ -187,7 +189,28 @@ describe('parseConfig: production mode', () => {
     const config = parseConfig(PRODUCTION_ENV, []);
     expect(config.mode).toBe('production');
     expect(config.auth.issuer).toBe('https://idp.example.org');
-    expect(config.fhir.baseUrls).toEqual({ acme: 'https://fhir.acme.example/r4', 'beta-clinic': 'http://fhir.internal:8080/fhir' });
+    expect(config.fhir.baseUrls).toEqual({ acme: 'https://fhir.acme.example/r4', 'beta-clinic': 'https://fhir.internal:8080/fhir' });
+  });
+
+  it('requires https for every non-loopback FHIR base URL in production, all reported together', () => {
+    const urls = { acme: 'http://fhir.acme.example/r4', 'beta-clinic': 'http://10.0.0.7/fhir', local: 'http://127.0.0.1:8103/fhir', lo: 'http://localhost/fhir', ok: 'https://x.example' };
+    const problems = problemsOf({ ...PRODUCTION_ENV, FHIR_BASE_URLS: JSON.stringify(urls), JWKS_URL: 'http://idp.example.org/jwks' });
+    expect(problems).toEqual([
+      'JWKS_URL: must use https in production',
+      'FHIR_BASE_URLS: the URL for tenant "acme" must use https in production',
+      'FHIR_BASE_URLS: the URL for tenant "beta-clinic" must use https in production',
+    ]);
+    const loopback = { local: urls.local, lo: urls.lo, ok: urls.ok };
+    expect(parseConfig({ ...PRODUCTION_ENV, FHIR_BASE_URLS: JSON.stringify(loopback) }, []).fhir.baseUrls).toEqual(loopback);
+    // Embedded mode is for trying it out: plain http stays allowed there.
+    expect(parseConfig({ FHIR_BASE_URLS: JSON.stringify(urls) }, []).fhir.baseUrls).toEqual(urls);
+  });
+
+  it('bounds token lifetime and age (JWT_MAX_TOKEN_LIFETIME_SEC, JWT_MAX_TOKEN_AGE_SEC)', () => {
+    expect(parseConfig({}, []).auth).toMatchObject({ maxTokenLifetimeSec: 86_400, maxTokenAgeSec: 86_400 });
+    expect(parseConfig({ JWT_MAX_TOKEN_LIFETIME_SEC: '3600', JWT_MAX_TOKEN_AGE_SEC: '600' }, []).auth).toMatchObject({ maxTokenLifetimeSec: 3600, maxTokenAgeSec: 600 });
+    const problems = problemsOf({ JWT_MAX_TOKEN_LIFETIME_SEC: '0', JWT_MAX_TOKEN_AGE_SEC: 'soon' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['JWT_MAX_TOKEN_LIFETIME_SEC', 'JWT_MAX_TOKEN_AGE_SEC']);
   });
 
   it('requires https for a non-loopback JWKS_URL in production', () => {

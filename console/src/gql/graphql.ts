@@ -200,7 +200,10 @@ export type AuditEvent = {
   /** PHI read: the GraphQL operation name. */
   operation?: Maybe<Scalars['String']['output']>;
   outcome: AuditOutcome;
-  /** PHI read: the patient whose data was returned. */
+  /**
+   * PHI read: the patient whose data was returned; a change about one patient's record (write-back, break-glass, a
+   * medication proposal): that patient. The `patientId` filter finds both.
+   */
   patientId?: Maybe<Scalars['ID']['output']>;
   /** Change: the requester's reason; emergency stop: its reason; failed login: the verification failure reason. */
   reason?: Maybe<Scalars['String']['output']>;
@@ -1172,6 +1175,10 @@ export type PrincipalKind =
 
 export type ProposeMedicationRequestInput = {
   dosage: Scalars['String']['input'];
+  /**
+   * The same rules as WriteBackNoteInput.idempotencyKey (1-200 characters, 24 h per tenant, caller and operation); a
+   * replayed proposal answers its change request as it stands now.
+   */
   idempotencyKey: Scalars['String']['input'];
   medication: Scalars['String']['input'];
   /** For an agent: the prompt template and version it drafted with (`triage@3`), recorded in the Provenance. */
@@ -1383,6 +1390,7 @@ export type RecordObservationInput = {
   display: Scalars['String']['input'];
   /** When it was measured (default: now). */
   effective?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The same rules as WriteBackNoteInput.idempotencyKey (1-200 characters, 24 h per tenant, caller and operation). */
   idempotencyKey: Scalars['String']['input'];
   /** UCUM unit, e.g. /min. */
   unit: Scalars['String']['input'];
@@ -1534,12 +1542,21 @@ export type UpdateSettingInput = {
 };
 
 export type WriteBackNoteInput = {
-  /** Updates this DocumentReference instead of creating one; `expectedVersion` is then required. */
+  /**
+   * Updates this DocumentReference instead of creating one; `expectedVersion` is then required. The stored note is
+   * read first and the caller must have `write` on notes for ITS patient; a note of another patient than `patientId`
+   * is BAD_USER_INPUT (reason TARGET_PATIENT_MISMATCH): a write never moves a note to another patient.
+   */
   documentId?: InputMaybe<Scalars['ID']['input']>;
   expectedVersion?: InputMaybe<Scalars['String']['input']>;
   /** false (default): a preliminary note for review; true: final. */
   final?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Any string unique to this note (a retry sends the same one); never stored in clear. */
+  /**
+   * 1-200 of A-Z a-z 0-9 . _ : -, kept 24 h per tenant, caller and operation; never stored in clear. The same key with
+   * the same request answers the first answer again (`created: false`) without writing; with a different request
+   * (another patient, text or target) it is CONFLICT (IDEMPOTENCY_KEY_REUSED) and nothing is written; while the first
+   * is unfinished, CONFLICT (IDEMPOTENCY_KEY_IN_FLIGHT, retry later).
+   */
   idempotencyKey: Scalars['String']['input'];
   text: Scalars['String']['input'];
   title: Scalars['String']['input'];

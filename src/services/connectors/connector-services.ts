@@ -1,3 +1,4 @@
+import type { IdempotentOnce } from '../idempotency/idempotent-once.js';
 import type { BillingAutomation } from '../billing/billing-automation.js';
 import type { BillingService } from '../billing/billing-service.js';
 import type { MessagingService } from '../messaging/messaging-service.js';
@@ -10,6 +11,8 @@ import type { ConnectorHealthReport } from './connector-health-report.js';
 
 export interface ConnectorServices {
   readonly writeBack: WriteBackService;
+  /** Clients' idempotency keys of EHR writes (the same implementation as sendPatientMessage's). */
+  readonly idempotency: IdempotentOnce;
   /** Patient messaging: templated sends (email, SMS), inbound routing, queues. */
   readonly messaging: MessagingService;
   /** Refunds (governed changes) and billing automation over the tenant's FHIR financial resources. */

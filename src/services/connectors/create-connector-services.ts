@@ -5,6 +5,7 @@ import type { GovernanceStore } from '../../stores/governance-store.js';
 import type { GovernanceService } from '../governance-service.js';
 import { randomUUID } from 'node:crypto';
 import { createMessagingChannels } from '../messaging/create-channels.js';
+import { IdempotentOnce } from '../idempotency/idempotent-once.js';
 import { MessageIdempotency } from '../messaging/message-idempotency.js';
 import { MessagingService } from '../messaging/messaging-service.js';
 import { MessagingSettingsReader } from '../messaging/messaging-settings.js';
@@ -67,5 +68,5 @@ export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorSe
     now: () => Date.now(),
   });
   const health = (tenant: string) => connectorHealth({ ehr: writer.resilience(tenant), ...outbound.resilience });
-  return { writeBack, messaging, billing, billingAutomation, admin, health, refundEffect };
+  return { writeBack, idempotency: new IdempotentOnce(deps.store), messaging, billing, billingAutomation, admin, health, refundEffect };
 }

@@ -1,4 +1,5 @@
 import { medicationRequestResource } from '../../../connectors/ehr/write/write-resources.js';
+import { agentStoppedError, agentStopTarget } from '../../governance/stop-enforcement.js';
 import { medicationDraftSchema } from '../../governance/ehr-write-target.js';
 import type { ApplyEffect } from '../../governance/transition-result.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
@@ -22,6 +23,12 @@ export function createEhrWriteEffect(deps: EhrWriteEffectDeps): (effect: ApplyEf
     const stored = await deps.store.getChange(effect.tenant, effect.changeId);
     if (!stored) throw new Error('ehr-write: change not found');
     const { change } = stored;
+    // What a stopped agent proposed does not go out, whenever it was approved (the outbox retries; after its last
+    // attempt the change is FAILED with this reason).
+    const agentTarget = agentStopTarget(change.requester);
+    if (agentTarget && (await deps.governance.stopState(effect.tenant, effect.environment, agentTarget)).value.stopped) {
+      throw agentStoppedError(agentTarget, effect.environment);
+    }
     const value = effect.value as { patientId: string; promptTemplateVersion: string | null };
     const draft = medicationDraftSchema.parse(await deps.governance.ehrDraft(effect.tenant, effect.environment, effect.draftId));
     const resource = medicationRequestResource(value.patientId, draft, new Date().toISOString());

@@ -1,4 +1,5 @@
-import type { Resource } from '@medplum/fhirtypes';
+import type { Reference, Resource } from '@medplum/fhirtypes';
+import { referenceId } from '../../../connectors/ehr/mapping/fhir-values.js';
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { FhirWriter, WriteResult } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { WriteAuthor } from '../../../connectors/ehr/write/write-resources.js';
@@ -53,6 +54,22 @@ export class WriteBackService {
     if (refusal) throw new ClearanceError('FORBIDDEN', refusal.message, { reason: refusal.reason, connector: 'ehr', environment: env });
   }
 
+  /**
+   * The stored resource an update would change, read from the tenant's FHIR server before anything is decided (a
+   * write authorizes against what it changes, never its arguments); null when the tenant has no such resource.
+   */
+  async readTarget(tenant: string, resourceType: string, id: string): Promise<(Resource & { id: string }) | null> {
+    const baseUrl = await this.deps.baseUrlFor(tenant);
+    if (!baseUrl) throw new ConnectorError('ehr', 'REJECTED', null, 'ehr: no FHIR base URL is configured for this tenant');
+    try {
+      const found = await this.deps.writer.read({ tenant, baseUrl }, resourceType, id);
+      return found.resourceType === resourceType ? found : null;
+    } catch (e) {
+      if (e instanceof ConnectorError && e.kind === 'NOT_FOUND') return null;
+      throw e;
+    }
+  }
+
   async write(principal: Pick<Principal, 'tenant' | 'sub' | 'kind'>, op: WriteOperation, idempotencyKey: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
     const tenant = principal.tenant;
     await this.assertOpen(tenant, op.resource.resourceType, op.kind === 'create' ? 'c' : 'u');
@@ -70,6 +87,8 @@ export class WriteBackService {
       if (e instanceof ConnectorError && e.kind === 'CONFLICT') throw new ConflictError('STALE_VERSION', e.message.replace(/^ehr: /, ''));
       throw e;
     }
+    // Top level, so the audit log's patient filter finds the write.
+    const patientId = referenceId((op.resource as { subject?: Reference }).subject, 'Patient');
     await this.deps.audit.write(tenant, [
       {
         category: 'change',
@@ -91,6 +110,7 @@ export class WriteBackService {
         ticket: null,
         approvals: [],
         detail: { resourceType: result.resourceType, id: result.id, versionId: result.versionId, approvedBy: [...(author.approvedBy ?? [])] },
+        ...(patientId ? { patientId } : {}),
       },
     ]);
     return result;

@@ -1,0 +1,28 @@
+import { ClearanceError } from '../errors/errors.js';
+import { DEFAULT_STOP_POLICY, type StopTargetKind } from './emergency-target.js';
+
+// Which stop targets an action is subject to, beyond the one it names itself. Pure. `agent:<id>` stops an AI agent
+// (a principal of kind agent whose `sub` is the id) everywhere it can act: every request it makes (PHI reads,
+// writes, proposals) and the outbox's execution of what it proposed (a proposal approved before or during the stop
+// does not go out while the agent is stopped, also when the EHR connector resumes). The other kinds are enforced
+// by the services they name (connector:ehr in write-back, automation:* in billing and messaging).
+
+/** Every stop target kind, from the stop policy's exhaustive record (a new kind appears here by itself). */
+export const STOP_TARGET_KINDS = Object.keys(DEFAULT_STOP_POLICY.rules) as StopTargetKind[];
+
+const AGENT_ID = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** The `agent:<id>` target a principal is subject to: agents only, and only ids a stop can name. */
+export function agentStopTarget(principal: { readonly kind: string; readonly sub: string }): string | null {
+  return principal.kind === 'agent' && AGENT_ID.test(principal.sub) ? `agent:${principal.sub}` : null;
+}
+
+/** The refusal of anything an emergency-stopped agent tries (FORBIDDEN, reason AGENT_STOPPED). */
+export function agentStoppedError(target: string, environment: string): ClearanceError {
+  return new ClearanceError(
+    'FORBIDDEN',
+    `${target} is emergency-stopped in ${environment}: it may not read, write or propose until it is resumed (a governed change).`,
+    { reason: 'AGENT_STOPPED', target, environment },
+    403,
+  );
+}

@@ -188,7 +188,11 @@ export class GovernanceService {
         await jitter(attempt);
         continue;
       }
-      if (!result.ok) throw this.refusals.change(result.error, change);
+      if (!result.ok) {
+        // The refusal committed a state of its own (EXPIRED, SUPERSEDED): told like any other commit.
+        this.deps.onCommitted?.(tenant, next);
+        throw this.refusals.change(result.error, change);
+      }
       return this.afterCommit(tenant, next);
     }
     throw contention();

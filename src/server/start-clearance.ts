@@ -33,6 +33,8 @@ import { createChangeEventBus } from '../services/events/create-change-event-bus
 import { createFormatError } from './format-error.js';
 import { queryLimitOptions } from './query-limits.js';
 import { buildRequestContext } from './request-context.js';
+import { ConnectorSecretStore } from '../services/connectors/secret-store.js';
+import { createApproverNotifications, notificationOps, WEBHOOK_ROUTES_KEY, WEBHOOK_SECRET_ID, type WebhookRoute } from '../services/notifications/approver-notifications.js';
 import { createSubscriptionServer, type SubscriptionOptions } from './subscription-server.js';
 
 // The composition root: config in, a running gateway out. Embedded mode also starts the embedded FHIR server
@@ -95,9 +97,21 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     now,
     newId: () => randomUUID(),
     connectorEffects: (effect) => connectorEffects(effect),
+    notificationOps,
+    notifications: { deliver: (tenant, entry) => notifier.deliver(tenant, entry), gaveUp: (tenant, entry, error) => notifier.gaveUp(tenant, entry, error) },
   });
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now() });
+  // Approver notifications (issue 14): routes from the governed setting, the signing secret from the secret store.
+  const webhookSecrets = new ConnectorSecretStore(store, auditKey, () => Date.now());
+  const notifier = createApproverNotifications({
+    store,
+    audit,
+    functionsOf: functionsFromPolicy(policy),
+    now,
+    routes: async (tenant, environment) => (await governance.currentSetting(tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[],
+    secret: async (tenant, environment) => (await webhookSecrets.reveal(tenant, environment, WEBHOOK_SECRET_ID))?.secret ?? null,
+  });
   const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey });
   const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Each effect handler ignores the effect types that are not its own.

@@ -52,7 +52,7 @@ export class GovernanceService {
     this.refusals = createGovernanceRefusals({ rules: deps.rules, stopPolicy: this.stopPolicy, functionsOf: deps.functionsOf });
     const commitTransition: CommitTransition = (t, id, f, ops) => this.transition(t, id, f, ops);
     const [propose, context] = [this.propose.bind(this), this.context.bind(this)];
-    this.outbox = createOutboxWorker({ store: deps.store, now: deps.now, connectorEffects: deps.connectorEffects, commitTransition });
+    this.outbox = createOutboxWorker({ store: deps.store, now: deps.now, connectorEffects: deps.connectorEffects, commitTransition, notifications: deps.notifications });
     this.access = new AccessProposals({ functionsOf: deps.functionsOf, now: deps.now, policyOf: deps.policyOf, propose, context });
     this.reads = new GovernanceReads({ store: deps.store, functionsOf: deps.functionsOf, now: deps.now, canGrant: (tenant) => this.access.canGrant(tenant), commitTransition });
     this.settings = new SettingProposals({ reads: this.reads, propose, context });
@@ -153,7 +153,11 @@ export class GovernanceService {
       const result = proposeChange({ ...input, agentAutonomy, applyMode: (this.deps.applyModeFor ?? defaultApplyMode)(input.target) });
       if (!result.ok) throw this.refusals.proposal(result.error, input);
       const nowIso = new Date(this.deps.now()).toISOString();
-      const committed = await this.deps.store.commit(principal.tenant, [{ type: 'put-change', change: result.next, expectedRev: 0 }, ...effectsToOps(result.effects, result.next, nowIso)]);
+      const committed = await this.deps.store.commit(principal.tenant, [
+        { type: 'put-change', change: result.next, expectedRev: 0 },
+        ...effectsToOps(result.effects, result.next, nowIso),
+        ...(this.deps.notificationOps?.(result.next) ?? []),
+      ]);
       if (!committed.ok) continue; // the target moved while we decided: decide again on the new version
       const change = await this.afterCommit(principal.tenant, result.next);
       return change.status === 'APPLIED' ? { status: 'APPLIED', change, version: change.appliedVersion } : { status: 'PENDING_APPROVAL', change };
@@ -182,6 +186,7 @@ export class GovernanceService {
       const committed = await this.deps.store.commit(tenant, [
         { type: 'put-change', change: next, expectedRev: stored.rev },
         ...effectsToOps(result.effects ?? [], next, nowIso),
+        ...(this.deps.notificationOps?.(next) ?? []),
         ...extraOps,
       ]);
       if (!committed.ok) {

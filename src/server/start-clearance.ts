@@ -35,6 +35,7 @@ import { queryLimitOptions } from './query-limits.js';
 import { buildRequestContext } from './request-context.js';
 import { ConnectorSecretStore } from '../services/connectors/secret-store.js';
 import { createApproverNotifications, notificationOps, WEBHOOK_ROUTES_KEY, WEBHOOK_SECRET_ID, type WebhookRoute } from '../services/notifications/approver-notifications.js';
+import { createExpiryReminders } from '../services/notifications/expiry-reminders.js';
 import { createSubscriptionServer, type SubscriptionOptions } from './subscription-server.js';
 
 // The composition root: config in, a running gateway out. Embedded mode also starts the embedded FHIR server
@@ -60,6 +61,9 @@ export interface StartOptions {
   readonly bus?: ChangeEventBus;
   /** Subscription limits (connections per principal, idle and init timeouts) instead of the defaults. */
   readonly subscriptions?: Partial<SubscriptionOptions>;
+  /** How often pending changes are checked for their expiry reminder (default 60 s), and how long before (24 h). */
+  readonly reminderIntervalMs?: number;
+  readonly reminderWindowMs?: number;
 }
 
 export interface RunningClearance {
@@ -122,6 +126,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   // Finish what a crash left between an approval and its external effect, then keep sweeping.
   await governance.outbox.runAll();
   governance.outbox.start(5_000);
+  const reminders = createExpiryReminders({ store, now, ...(options.reminderWindowMs ? { windowMs: options.reminderWindowMs } : {}) });
+  reminders.start(options.reminderIntervalMs ?? 60_000);
   const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
@@ -178,6 +184,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     async stop() {
       await gateway.stop();
       await governance.outbox.stop();
+      await reminders.stop();
       await hardening.close();
       if (!options.bus) await bus.close();
       await checkpointer.stop();

@@ -32,6 +32,7 @@ let base = '';
 const received: Received[] = [];
 /** Events to answer 500 once (from the first change they are about on: see `failFor`). */
 let failFor: string | null = null;
+let offsetMs = 0;
 
 beforeAll(async () => {
   redis = await RedisServer.start();
@@ -50,7 +51,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   const env = { REDIS_URL: redis.url, CLEARANCE_STATE_DIR: mkdtempSync(join(tmpdir(), 'clearance-hooks-')) };
-  a = await startHarness({ env });
+  // Replica A's clock can be moved (the expiry reminder); B keeps the real one.
+  a = await startHarness({ env, now: () => Date.now() + offsetMs, start: { reminderIntervalMs: 300 } });
   b = await startHarness({ env });
 });
 afterAll(async () => {
@@ -88,6 +90,7 @@ describe('integration.webhookRoutes: signed approver notifications', () => {
     const routes = [
       { event: 'change.proposed', url: `${base}/hooks/approvals?token=receiver-own-token` },
       { event: 'change.applied', url: `${base}/hooks/outcomes` },
+      { event: 'change.reminder', url: `${base}/hooks/reminders` },
     ];
     const set = ok(await a.gql<{ updateSetting: { status: string } }>(eng,
       'mutation ($v: JSON!) { updateSetting(input: { key: "integration.webhookRoutes", environment: STAGING, value: $v, reason: "approval hooks" }) { status } }', { v: routes }));
@@ -136,6 +139,22 @@ describe('integration.webhookRoutes: signed approver notifications', () => {
     expect(verifyWebhookSignature(SECRET, 'v1=abc', got.body, t)).toEqual({ ok: false, reason: 'MALFORMED' });
   });
 
+  it('a reminder goes out once, a day before the change expires, naming who can still approve it', async () => {
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(received.filter((x) => x.path === '/hooks/reminders')).toEqual([]);
+    const sec = await b.token({ sub: 'sec-read', roles: ['security-admin'] });
+    const { changeRequest } = ok(await b.gql<{ changeRequest: { expiresAt: string } }>(sec, 'query ($id: ID!) { changeRequest(id: $id) { expiresAt } }', { id: changeId }));
+    offsetMs = Date.parse(changeRequest.expiresAt) - 60 * 60_000 - Date.now();
+    const got = await until(() => received.find((x) => x.path === '/hooks/reminders'));
+    // Either replica may deliver it (each signs with its own clock): the signature is checked at its own time.
+    const signature = String(got.headers['clearance-signature']);
+    expect(verifyWebhookSignature(SECRET, signature, got.body, Number(/t=(\d+)/.exec(signature)![1])).ok).toBe(true);
+    expect(payload(got)).toMatchObject({ event: 'change.reminder', change: { id: changeId, status: 'PENDING' }, approvers: ['dr-second'] });
+    await new Promise((r) => setTimeout(r, 1_500));
+    offsetMs = 0;
+    expect(received.filter((x) => x.path === '/hooks/reminders')).toHaveLength(1);
+  });
+
   it('the outcome reaches its route: a 500 is retried with the same delivery id, and the attempts are in the delivery log', async () => {
     failFor = changeId;
     const approver = await b.token({ sub: 'dr-second', roles: ['clinical-admin'] });
@@ -153,7 +172,7 @@ describe('integration.webhookRoutes: signed approver notifications', () => {
     const retries = ok(await a.gql<Log>(sec, LOG, { a: 'notification.retry' })).auditEvents.edges.map((e) => e.node);
     expect(retries).toContainEqual(expect.objectContaining({ changeId, status: 'RETRYING', detail: expect.objectContaining({ event: 'change.applied', httpStatus: 500, origin: base }) }));
     const done = ok(await a.gql<Log>(sec, LOG, { a: 'notification.delivered' })).auditEvents.edges.map((e) => e.node);
-    expect(done.filter((e) => e.changeId === changeId).map((e) => e.detail.event).sort()).toEqual(['change.applied', 'change.proposed']);
+    expect(done.filter((e) => e.changeId === changeId).map((e) => e.detail.event).sort()).toEqual(['change.applied', 'change.proposed', 'change.reminder']);
     // The log names the receiver's origin only: never the route's query (which here carries the receiver's token).
     expect(JSON.stringify(done)).not.toContain('receiver-own-token');
     // A caller without audit read does not see the log.

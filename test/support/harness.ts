@@ -33,7 +33,7 @@ export interface HarnessOptions {
   /** The gateway's clock (grant expiry, break-glass); tokens still verify on the real clock. */
   readonly now?: () => number;
   /** Anything else startClearance takes (subscription limits, a shared event bus). */
-  readonly start?: Partial<Pick<StartOptions, 'subscriptions' | 'bus'>>;
+  readonly start?: Partial<Pick<StartOptions, 'subscriptions' | 'bus' | 'reminderIntervalMs' | 'reminderWindowMs'>>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {

@@ -14,7 +14,7 @@ import { NOTIFICATION_KEY_PREFIX, type NotificationHandler } from '../outbox-wor
 // same commit (`notify:<KIND>:<approvals>:<changeId>`, so a transition is told once however many replicas run);
 // the outbox worker delivers it to the URLs `integration.webhookRoutes` names for its event (`change.proposed`,
 // `change.approved`, `change.applied`, `change.rejected`, `change.expired`, `change.superseded`, `change.cancelled`,
-// `change.failed`), signed with the tenant's webhook secret (the connector secret store, connector id `webhooks`,
+// `change.failed`, and `change.reminder` before a pending change expires), signed with the tenant's webhook secret (the connector secret store, connector id `webhooks`,
 // set with rotateConnectorSecret: write-only), retried with backoff on any non-2xx answer, each attempt written to
 // the audit log (`notification.delivered`, `notification.retry`, `notification.failed`): the delivery log a
 // security admin reads with auditEvents. A payload names the change, its setting key, its status and who can act
@@ -41,7 +41,10 @@ export interface ApproverNotificationDeps {
   readonly timeoutMs?: number;
 }
 
-export const webhookEventOf = (kind: ChangeEventKind) => `change.${kind.toLowerCase()}`;
+/** A transition's event, or the reminder before expiry (expiry-reminders.ts). */
+export type NotificationKind = ChangeEventKind | 'REMINDER';
+
+export const webhookEventOf = (kind: NotificationKind) => `change.${kind.toLowerCase()}`;
 
 /** The outbox entry a committed change queues: one per transition. */
 export function notificationOps(change: ChangeRequest): CommitOp[] {
@@ -49,13 +52,13 @@ export function notificationOps(change: ChangeRequest): CommitOp[] {
   return [{ type: 'outbox-add', idempotencyKey: key, changeId: change.id }];
 }
 
-function parseKey(key: string): { kind: ChangeEventKind } {
+function parseKey(key: string): { kind: NotificationKind } {
   const [, kind] = key.split(':');
-  return { kind: kind as ChangeEventKind };
+  return { kind: kind as NotificationKind };
 }
 
 /** What a receiver gets: ids, names and statuses only. */
-export function webhookPayload(deliveryId: string, change: ChangeRequest, kind: ChangeEventKind, approvers: readonly string[], at: string) {
+export function webhookPayload(deliveryId: string, change: ChangeRequest, kind: NotificationKind, approvers: readonly string[], at: string) {
   return {
     deliveryId,
     event: webhookEventOf(kind),

@@ -28,6 +28,14 @@ export async function eventActionable(ctx: GatewayContext, changeId: string): Pr
   return change ? (await viewerApproval(ctx, change)).canApprove : false;
 }
 
+/** The event the server executes with; over HTTP (no event) the operation is refused with a stable reason. */
+const eventOrRefuse = (event: unknown): never => {
+  if (event === undefined || event === null) {
+    throw new ClearanceError('BAD_USER_INPUT', 'Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql/ws.', { reason: 'SUBSCRIPTION_OVER_HTTP' });
+  }
+  return event as never;
+};
+
 const streamOf = (field: LiveField) => (_p: unknown, _a: unknown, ctx: GatewayContext) => {
   // Over HTTP there is no live session: Apollo refuses subscriptions before this, so this is a wiring error.
   if (!ctx.live) throw new ClearanceError('INTERNAL', 'Subscriptions are served over WebSocket only.', {});
@@ -41,8 +49,8 @@ const streamOf = (field: LiveField) => (_p: unknown, _a: unknown, ctx: GatewayCo
 export const subscriptionResolvers: Resolvers = {
   Subscription: {
     // The server executes each event with the event as root value (src/server/subscription-server.ts).
-    changeEvents: { subscribe: streamOf('changeEvents'), resolve: (event: unknown) => event as never },
-    actionableChanges: { subscribe: streamOf('actionableChanges'), resolve: (event: unknown) => event as never },
+    changeEvents: { subscribe: streamOf('changeEvents'), resolve: eventOrRefuse },
+    actionableChanges: { subscribe: streamOf('actionableChanges'), resolve: eventOrRefuse },
   },
   ChangeEvent: {
     change: (e, _a, ctx) => eventChange(ctx, e.changeId),

@@ -187,14 +187,16 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
       onConnect: (ctx) => authenticate(ctx.extra, ctx.connectionParams),
       onClose: (ctx) => release(ctx.extra),
       onSubscribe: (ctx, _id, payload: SubscribePayload) => {
+        // Marked with the codes Apollo gives them over HTTP, so the edge formats them the same way (scrubbed).
+        const as = (code: string) => (e: GraphQLError) => new GraphQLError(e.message, { nodes: e.nodes ?? null, originalError: e.originalError, extensions: { ...e.extensions, code } });
         let document;
         try {
           document = parse(payload.query, { maxTokens: deps.maxTokens });
         } catch (e) {
-          return [e instanceof GraphQLError ? e : new GraphQLError('Syntax Error')];
+          return [as('GRAPHQL_PARSE_FAILED')(e instanceof GraphQLError ? e : new GraphQLError('Syntax Error'))];
         }
         const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((e) => (e.originalError instanceof ClearanceError ? e : as('GRAPHQL_VALIDATION_FAILED')(e)));
         const operation = getOperationAST(document, payload.operationName);
         if (operation?.operation !== 'subscription') {
           return [new ClearanceError('BAD_USER_INPUT', 'Only subscriptions run over WebSocket: send queries and mutations to POST /graphql.', { reason: 'NOT_A_SUBSCRIPTION' })];

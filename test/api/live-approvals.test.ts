@@ -162,7 +162,10 @@ describe('rights, checked again on every event', () => {
 
 describe('connection rules and close codes', () => {
   it('refuses connection_init without a token, or with a forged one: 4403', async () => {
-    for (const token of [null, 'not-a-jwt', (await a.token({ roles: ['support'] })).replace(/.$/, 'A')]) {
+    const good = await a.token({ roles: ['support'] });
+    // A character inside the signature (the last one can carry only padding bits).
+    const forged = `${good.slice(0, -10)}${good.at(-10) === 'A' ? 'B' : 'A'}${good.slice(-9)}`;
+    for (const token of [null, 'not-a-jwt', forged]) {
       const s = await open(a, token);
       expect(await s.acked()).toBe(false);
       expect((await s.closed).code).toBe(4403);
@@ -209,6 +212,20 @@ describe('connection rules and close codes', () => {
     expect(m.type).toBe('error');
     expect(m.payload).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'NOT_A_SUBSCRIPTION' }) })]);
     s.close();
+  });
+
+  it('refuses invalid operations with the codes HTTP gives them, and a subscription sent over HTTP with a stable reason', async () => {
+    const s = await open(a, await a.token({ sub: 'eng-v', roles: ['integration-engineer'] }));
+    expect(await s.acked()).toBe(true);
+    s.subscribe('v', 'subscription { changeEvents { kind nope } }');
+    s.subscribe('p', 'subscription { changeEvents { ');
+    const invalid = await s.waitFor((x) => x.id === 'v');
+    const syntax = await s.waitFor((x) => x.id === 'p');
+    expect(invalid.payload).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    expect(syntax.payload).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED' } })]);
+    s.close();
+    const http = await a.gql(await a.token({ sub: 'eng-v', roles: ['integration-engineer'] }), 'subscription { changeEvents { kind } }');
+    expect(http.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'SUBSCRIPTION_OVER_HTTP' });
   });
 
   it('answers 404 to a WebSocket upgrade on any other path', async () => {

@@ -50,10 +50,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  const env = { REDIS_URL: redis.url, CLEARANCE_STATE_DIR: mkdtempSync(join(tmpdir(), 'clearance-hooks-')) };
+  const shared = mkdtempSync(join(tmpdir(), 'clearance-hooks-'));
+  const env = { REDIS_URL: redis.url };
   // Replica A's clock can be moved (the expiry reminder); B keeps the real one.
-  a = await startHarness({ env, now: () => Date.now() + offsetMs, start: { reminderIntervalMs: 300 } });
-  b = await startHarness({ env });
+  a = await startHarness({ env, stateDir: shared, now: () => Date.now() + offsetMs, start: { reminderIntervalMs: 300 } });
+  b = await startHarness({ env, stateDir: shared });
 });
 afterAll(async () => {
   await a?.stop();

@@ -21,9 +21,9 @@ const sockets: LiveSocket[] = [];
 beforeAll(async () => {
   redis = await RedisServer.start();
   const shared = mkdtempSync(join(tmpdir(), 'clearance-live-'));
-  const env = { REDIS_URL: redis.url, CLEARANCE_STATE_DIR: shared };
-  a = await startHarness({ env, start: { subscriptions: { maxConnectionsPerPrincipal: 2, idleTimeoutMs: 1_500 } } });
-  b = await startHarness({ env });
+  const env = { REDIS_URL: redis.url };
+  a = await startHarness({ env, stateDir: shared, start: { subscriptions: { maxConnectionsPerPrincipal: 2, idleTimeoutMs: 1_500 } } });
+  b = await startHarness({ env, stateDir: shared });
 });
 afterAll(async () => {
   for (const s of sockets) s.close();

@@ -32,17 +32,19 @@ export interface HarnessOptions {
   readonly store?: GovernanceStore;
   /** The gateway's clock (grant expiry, break-glass); tokens still verify on the real clock. */
   readonly now?: () => number;
+  /** The state dir (dev keys, audit key): two harnesses given the same one are replicas that accept each other's tokens. */
+  readonly stateDir?: string;
   /** Anything else startClearance takes (subscription limits, a shared event bus). */
   readonly start?: Partial<Pick<StartOptions, 'subscriptions' | 'bus' | 'reminderIntervalMs' | 'reminderWindowMs'>>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'clearance-test-'));
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'clearance-test-'));
   const config = parseConfig({ PORT: '0', CLEARANCE_STATE_DIR: stateDir, LOG_LEVEL: 'info', ...options.env }, []);
   const logLines: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logLines.push(line) });
   const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}), ...options.start });
-  const keys = await loadOrCreateDevKeys(config.stateDir);
+  const keys = await loadOrCreateDevKeys(stateDir);
   const url = `${running.url}/graphql`;
   return {
     url,

@@ -49,6 +49,7 @@ export const codegenConfig: CodegenConfig = {
           ApprovalRequirement: `${governance}#ApprovalRequirement as ApprovalRequirementRecord`,
           SettingVersion: `${governance}#SettingVersion as SettingVersionRecord`,
           DiffEntry: `${governance}#DiffEntry as DiffEntryRecord`,
+          ChangeEvent: '../governance/change-event.js#ChangeEvent as ChangeEventRecord',
           Connector: '../services/connectors/connector-admin.js#ConnectorView',
           ConnectorCredentials: '../services/connectors/secret-store.js#SecretMeta',
           AccessGrant: '../resolvers/access-models.js#AccessGrantModel',

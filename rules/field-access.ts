@@ -121,9 +121,13 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     inherit(
       'Query.changeRequests', 'Query.changeRequest', 'Setting.pendingChange', 'Setting.pendingChanges', 'EmergencyStop.pendingResume',
       'ChangeResult.changeRequest', 'Mutation.approveChange', 'Mutation.rejectChange', 'Mutation.cancelChange',
-      'Query.myAccessRequests', 'CatalogSetting.pendingChange',
+      'Query.myAccessRequests', 'CatalogSetting.pendingChange', 'ChangeEvent.change',
     ),
   ),
+  // The live queue (schema/subscriptions.graphql): the rule of changeRequests. The server asks it again on every event
+  // against the subscriber's current rights (src/server/live-events.ts).
+  Subscription: all(['changeEvents', 'actionableChanges'], read('configuration', false)),
+  ChangeEvent: all(['kind', 'changeId', 'approvals', 'at', 'change', 'actionable'], inherit('Subscription.changeEvents', 'Subscription.actionableChanges')),
   ChangeOrigin: all(['type', 'toVersion', 'fromEnvironment', 'fromVersion'], inherit('ChangeRequest.origin')),
   ChangeRequester: all(['sub', 'roles', 'functions', 'kind'], inherit('ChangeRequest.requester')),
   ApprovalRequirement: all(

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PatientRow, ConditionRow, ObservationRow, MedicationRequestRow, AllergyIntoleranceRow, ImmunizationRow, EncounterRow, CarePlanRow, ClinicalNoteRow, CoverageRow, ClaimRow, ExplanationOfBenefitRow, InvoiceRow, AccountBalanceRow, PatientStatisticsRow, StatisticsBucketRow, AddressRow, ContactPointRow } from '../../connectors/ehr/rows.js';
 import type { SettingModel, StopModel, ChangeResultModel } from '../resolvers/governance-models.js';
 import type { ChangeRequest as ChangeRequestRecord, Requester, ChangeOrigin as ChangeOriginRecord, Approval as ApprovalRecord, ApprovalStatus as ApprovalStatusRecord, ApprovalRequirement as ApprovalRequirementRecord, SettingVersion as SettingVersionRecord, DiffEntry as DiffEntryRecord } from '../governance/index.js';
+import type { ChangeEvent as ChangeEventRecord } from '../governance/change-event.js';
 import type { ConnectorView } from '../services/connectors/connector-admin.js';
 import type { SecretMeta } from '../services/connectors/secret-store.js';
 import type { AccessGrantModel, AccessReviewModel, CatalogSettingModel } from '../resolvers/access-models.js';
@@ -386,6 +387,30 @@ export type CatalogSetting = {
   value: Maybe<Scalars['JSON']['output']>;
   version: Scalars['Int']['output'];
 };
+
+export type ChangeEvent = {
+  __typename?: 'ChangeEvent';
+  /** Whether the caller can give the next counted approval now (the decision approveChange makes). */
+  actionable: Scalars['Boolean']['output'];
+  /** Approvals the change holds after this event. */
+  approvals: Scalars['Int']['output'];
+  at: Scalars['DateTime']['output'];
+  /** The change as the caller may see it now (its field rules apply); null if it is not there for the caller. */
+  change: Maybe<ChangeRequest>;
+  changeId: Scalars['ID']['output'];
+  kind: ChangeEventKind;
+};
+
+export type ChangeEventKind =
+  | 'APPLIED'
+  /** A counted approval: the change is still PENDING (more needed) or APPROVED (its external effect runs next). */
+  | 'APPROVED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'PROPOSED'
+  | 'REJECTED'
+  | 'SUPERSEDED';
 
 export type ChangeOrigin = {
   __typename?: 'ChangeOrigin';
@@ -1600,6 +1625,18 @@ export type StatisticsBucket = {
   suppressed: Scalars['Boolean']['output'];
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Changes the caller can act on (give the next counted approval): an event with `actionable: true` when a change
+   * becomes actionable for the caller (or moves while it is), and one with `actionable: false` when a change the caller
+   * could act on no longer is (approved by others, applied, rejected, expired, superseded, withdrawn).
+   */
+  actionableChanges: ChangeEvent;
+  /** Every change of the caller's tenant as it moves: proposed, approved (each counted approval), rejected, applied... */
+  changeEvents: ChangeEvent;
+};
+
 export type Supersession = {
   __typename?: 'Supersession';
   at: Scalars['DateTime']['output'];
@@ -1752,6 +1789,8 @@ export type ResolversTypes = {
   Cancellation: ResolverTypeWrapper<Cancellation>;
   CarePlan: ResolverTypeWrapper<CarePlanRow>;
   CatalogSetting: ResolverTypeWrapper<CatalogSettingModel>;
+  ChangeEvent: ResolverTypeWrapper<ChangeEventRecord>;
+  ChangeEventKind: ChangeEventKind;
   ChangeOrigin: ResolverTypeWrapper<ChangeOriginRecord>;
   ChangeOriginType: ChangeOriginType;
   ChangeRequest: ResolverTypeWrapper<ChangeRequestRecord>;
@@ -1828,6 +1867,7 @@ export type ResolversTypes = {
   SettingVersion: ResolverTypeWrapper<SettingVersionRecord>;
   StatisticsBucket: ResolverTypeWrapper<StatisticsBucketRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Supersession: ResolverTypeWrapper<Supersession>;
   UpdateSettingInput: UpdateSettingInput;
   WriteBackNoteInput: WriteBackNoteInput;
@@ -1858,6 +1898,7 @@ export type ResolversParentTypes = {
   Cancellation: Cancellation;
   CarePlan: CarePlanRow;
   CatalogSetting: CatalogSettingModel;
+  ChangeEvent: ChangeEventRecord;
   ChangeOrigin: ChangeOriginRecord;
   ChangeRequest: ChangeRequestRecord;
   ChangeRequester: Requester;
@@ -1917,6 +1958,7 @@ export type ResolversParentTypes = {
   SettingVersion: SettingVersionRecord;
   StatisticsBucket: StatisticsBucketRow;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   Supersession: Supersession;
   UpdateSettingInput: UpdateSettingInput;
   WriteBackNoteInput: WriteBackNoteInput;
@@ -2121,6 +2163,15 @@ export type CatalogSettingResolvers<ContextType = GatewayContext, ParentType ext
   status?: Resolver<ResolversTypes['SettingStatus'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ChangeEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChangeEvent'] = ResolversParentTypes['ChangeEvent']> = {
+  actionable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  approvals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  change?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType>;
+  changeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeEventKind'], ParentType, ContextType>;
 };
 
 export type ChangeOriginResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChangeOrigin'] = ResolversParentTypes['ChangeOrigin']> = {
@@ -2629,6 +2680,11 @@ export type StatisticsBucketResolvers<ContextType = GatewayContext, ParentType e
   suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  actionableChanges?: SubscriptionResolver<ResolversTypes['ChangeEvent'], "actionableChanges", ParentType, ContextType>;
+  changeEvents?: SubscriptionResolver<ResolversTypes['ChangeEvent'], "changeEvents", ParentType, ContextType>;
+};
+
 export type SupersessionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Supersession'] = ResolversParentTypes['Supersession']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   currentVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2655,6 +2711,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Cancellation?: CancellationResolvers<ContextType>;
   CarePlan?: CarePlanResolvers<ContextType>;
   CatalogSetting?: CatalogSettingResolvers<ContextType>;
+  ChangeEvent?: ChangeEventResolvers<ContextType>;
   ChangeOrigin?: ChangeOriginResolvers<ContextType>;
   ChangeRequest?: ChangeRequestResolvers<ContextType>;
   ChangeRequester?: ChangeRequesterResolvers<ContextType>;
@@ -2705,6 +2762,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   SettingDiff?: SettingDiffResolvers<ContextType>;
   SettingVersion?: SettingVersionResolvers<ContextType>;
   StatisticsBucket?: StatisticsBucketResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Supersession?: SupersessionResolvers<ContextType>;
 };
 

@@ -1,5 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { ChangeRequest } from './change-request.js';
+import { isActive, type AccessDoc } from './access-entries.js';
+import type { Instant } from './environment.js';
 import type { TransitionError } from './transition-result.js';
 import { approve, reject, type ApproveOptions } from './transitions.js';
 
@@ -40,4 +42,17 @@ export function canActOn(change: ChangeRequest, principal: Principal, facts: Act
   if (canApprove || canReject) return { canAct: true, approve: canApprove, reject: canReject };
   const error: TransitionError | undefined = !approval.ok ? approval.error : !rejection.ok ? rejection.error : undefined;
   return { canAct: false, reason: error?.reason ?? 'NOT_ACTIONABLE', message: error?.message ?? 'Nothing to do on this change.' };
+}
+
+/**
+ * The people a tenant knows by their stored role assignments (access docs), each as the principal they would be
+ * when signed in with a second factor: who could act on a change, before anyone signs in. Principals whose roles
+ * come only from their identity provider's token are not known to the gateway until they call it.
+ */
+export function knownApprovers(tenant: string, docs: readonly AccessDoc[], now: Instant): Principal[] {
+  return docs.flatMap((doc) => {
+    const roles = [...new Set(doc.entries.filter((e) => e.kind === 'role' && isActive(e, now)).map((e) => e.name))];
+    if (roles.length === 0) return [];
+    return [{ sub: doc.sub, tenant, kind: 'user' as const, roles, departments: [], mfa: true, scopes: null, grants: [] }];
+  });
 }

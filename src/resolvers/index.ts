@@ -12,6 +12,7 @@ import { messagingResolvers } from './messaging.js';
 import { settingsCatalogResolvers } from './settings-catalog.js';
 import { patientResolvers } from './patients.js';
 import { settingResolvers } from './settings.js';
+import { subscriptionResolvers } from './subscriptions.js';
 
 /** Merges the per-domain resolver maps (one level deep: type -> field). */
 export function mergeResolvers(...maps: Resolvers[]): Resolvers {
@@ -24,4 +25,4 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
   return out as Resolvers;
 }
 
-export const resolvers: Resolvers = mergeResolvers(meResolvers, patientResolvers, billingResolvers, settingResolvers, approvalResolvers, auditResolvers, ehrWriteResolvers, accessResolvers, explainResolvers, settingsCatalogResolvers, messagingResolvers, billingActionResolvers, connectorResolvers);
+export const resolvers: Resolvers = mergeResolvers(meResolvers, patientResolvers, billingResolvers, settingResolvers, approvalResolvers, auditResolvers, ehrWriteResolvers, accessResolvers, explainResolvers, settingsCatalogResolvers, messagingResolvers, billingActionResolvers, connectorResolvers, subscriptionResolvers);

@@ -10,16 +10,12 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
-import { compilePrincipalPolicy } from '../../rules/decide.js';
-import { PermissionCache } from '../../rules/permission-cache.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import type { GatewayContext, RequestLimits } from '../context/context.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { FailedLoginAudit } from '../audit/failed-login.js';
-import { agentStoppedError, agentStopTarget } from '../governance/stop-enforcement.js';
-import { PhiReadCollector } from '../audit/phi-read-collector.js';
-import { UnauthenticatedError } from '../errors/errors.js';
+import { ClearanceError, UnauthenticatedError } from '../errors/errors.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { AccessService } from '../services/access-service.js';
 import type { AccessState } from '../services/access-state.js';
@@ -27,6 +23,7 @@ import type { GovernanceService } from '../services/governance-service.js';
 import { phiAuditPlugin } from './phi-audit-plugin.js';
 import { createFormatError } from './format-error.js';
 import { readBody } from './http-body.js';
+import { buildRequestContext } from './request-context.js';
 import { sendError, sendJson } from './http-responses.js';
 import { InFlight } from './in-flight.js';
 import { introspectionGuardPlugin } from './introspection-guard.js';
@@ -62,6 +59,13 @@ export interface GatewayDeps {
   readonly hardening: GatewayHardening;
   /** The approver console at /console (issue 9); absent: /console is 404. */
   readonly console?: ConsoleRoute;
+  /** WebSocket routes on the same server (graphql-ws subscriptions, issue 14): attached at start, closed at stop. */
+  readonly upgrades?: UpgradeRoute;
+}
+
+export interface UpgradeRoute {
+  attach(server: Server): void;
+  close(): Promise<void>;
 }
 
 /** Defences against hostile clients (issue 7): see src/config/hardening-config.ts for what each means. */
@@ -127,6 +131,7 @@ export class Gateway {
     // Slow clients (slowloris): headers within 10 s, the whole request within 30 s.
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
+    this.deps.upgrades?.attach(this.server);
     await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
     const { port: bound } = this.server.address() as AddressInfo;
     return `http://${host}:${bound}`;
@@ -137,6 +142,7 @@ export class Gateway {
     const server = this.server;
     this.server = null;
     if (server) {
+      await this.deps.upgrades?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished = await this.inFlight.drain(this.deps.hardening.shutdownTimeoutMs);
@@ -162,39 +168,12 @@ export class Gateway {
     });
     record.sub = principal.sub;
     record.tenant = principal.tenant;
-    // The applied MFA policy: a step-up challenge (RFC 9470) before anything is read or decided.
-    const session = await this.deps.governance.sessionRefusal(principal, (this.deps.now ?? Date.now)());
-    if (session) {
-      record.outcome = 'UNAUTHENTICATED';
-      throw new UnauthenticatedError(session.reason, session.message);
-    }
-    // An emergency-stopped agent is refused before anything else: reads, writes and proposals alike.
-    const agentTarget = agentStopTarget(principal);
-    if (agentTarget) {
-      const environment = this.deps.connectors.writeBack.environment;
-      const stop = await this.deps.governance.stopState(principal.tenant, environment, agentTarget);
-      if (stop.value.stopped) {
-        record.outcome = 'AGENT_STOPPED';
-        throw agentStoppedError(agentTarget, environment);
-      }
-    }
-    // The policy in force and the caller's stored access, cut to this request's time: expiry needs no job.
-    const stored = await this.deps.accessState.forRequest(principal, (this.deps.now ?? Date.now)());
-    const access = compilePrincipalPolicy(stored.policy, principal, stored.options);
-    const context: GatewayContext = {
-      requestId: record.requestId,
-      // The effective principal: token roles narrowed by standing assignments, plus time-limited grants.
-      principal: access.principal,
-      access,
-      accessAdmin: this.deps.accessAdmin,
-      ehr: this.deps.ehr.forRequest(principal.tenant),
-      limits: this.deps.limits,
-      governance: this.deps.governance,
-      audit: this.deps.audit,
-      connectors: this.deps.connectors,
-      phiReads: new PhiReadCollector(),
-      permissionCache: new PermissionCache(),
-    };
+    const context = await buildRequestContext(this.deps, principal, record.requestId).catch((e: unknown) => {
+      // Refused at admission (request-context.ts): the MFA policy's step-up, or an emergency-stopped agent.
+      if (e instanceof UnauthenticatedError) record.outcome = 'UNAUTHENTICATED';
+      else if (e instanceof ClearanceError && e.extensions.reason === 'AGENT_STOPPED') record.outcome = 'AGENT_STOPPED';
+      throw e;
+    });
     this.records.set(record.requestId, record);
     return context;
   }

@@ -27,6 +27,16 @@ import { withEhrReadHealth } from './ehr-read-health.js';
 import { Gateway } from './gateway.js';
 import { createHardening } from './hardening.js';
 import type { Logger } from './logger.js';
+import { changeEventOf } from '../governance/change-event.js';
+import type { ChangeEventBus } from '../services/events/change-event-bus.js';
+import { createChangeEventBus } from '../services/events/create-change-event-bus.js';
+import { createFormatError } from './format-error.js';
+import { queryLimitOptions } from './query-limits.js';
+import { buildRequestContext } from './request-context.js';
+import { ConnectorSecretStore } from '../services/connectors/secret-store.js';
+import { createApproverNotifications, notificationOps, WEBHOOK_ROUTES_KEY, WEBHOOK_SECRET_ID, type WebhookRoute } from '../services/notifications/approver-notifications.js';
+import { createExpiryReminders } from '../services/notifications/expiry-reminders.js';
+import { createSubscriptionServer, type SubscriptionOptions } from './subscription-server.js';
 
 // The composition root: config in, a running gateway out. Embedded mode also starts the embedded FHIR server
 // seeded with the Synthea sample patients; production mode uses the configured FHIR base URLs.
@@ -47,6 +57,13 @@ export interface StartOptions {
   readonly store?: GovernanceStore;
   /** The clock of decisions, governed changes and the EHR read circuit (tests move it to see grants expire and circuits half-open); default Date.now. */
   readonly now?: () => number;
+  /** A change event bus to use instead of the one from config (tests join two gateways on one in-process bus). */
+  readonly bus?: ChangeEventBus;
+  /** Subscription limits (connections per principal, idle and init timeouts) instead of the defaults. */
+  readonly subscriptions?: Partial<SubscriptionOptions>;
+  /** How often pending changes are checked for their expiry reminder (default 60 s), and how long before (24 h). */
+  readonly reminderIntervalMs?: number;
+  readonly reminderWindowMs?: number;
 }
 
 export interface RunningClearance {
@@ -69,6 +86,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     baseUrls = fhir.baseUrls();
   }
   const { store, durable } = options.store ? { store: options.store, durable: true } : await createStore(config.redisUrl);
+  const bus = options.bus ?? (await createChangeEventBus(options.store ? null : config.redisUrl));
   const policy = options.policy ?? defaultPolicy();
   const now = options.now ?? (() => Date.now());
   const accessState = new AccessState({ store, rules: DEFAULT_APPROVAL_RULES, now, defaultPolicy: policy, onError: () => logger.warn('grant usage not recorded') });
@@ -77,13 +95,29 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     rules: DEFAULT_APPROVAL_RULES,
     functionsOf: functionsFromPolicy(policy),
     policyOf: async (tenant) => (await accessState.policy(tenant)).policy,
-    onCommitted: (tenant, change) => change.category === 'access' && accessState.invalidate(tenant),
+    onCommitted: (tenant, change) => {
+      if (change.category === 'access') accessState.invalidate(tenant);
+      // Live subscribers on every replica (issue 14); a lost event costs a subscriber a refresh, never the commit.
+      bus.publish(changeEventOf(change, randomUUID())).catch(() => logger.warn({ changeId: change.id }, 'change event not published'));
+    },
     now,
     newId: () => randomUUID(),
     connectorEffects: (effect) => connectorEffects(effect),
+    notificationOps,
+    notifications: { deliver: (tenant, entry) => notifier.deliver(tenant, entry), gaveUp: (tenant, entry, error) => notifier.gaveUp(tenant, entry, error) },
   });
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now() });
+  // Approver notifications (issue 14): routes from the governed setting, the signing secret from the secret store.
+  const webhookSecrets = new ConnectorSecretStore(store, auditKey, () => Date.now());
+  const notifier = createApproverNotifications({
+    store,
+    audit,
+    functionsOf: functionsFromPolicy(policy),
+    now,
+    routes: async (tenant, environment) => (await governance.currentSetting(tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[],
+    secret: async (tenant, environment) => (await webhookSecrets.reveal(tenant, environment, WEBHOOK_SECRET_ID))?.secret ?? null,
+  });
   const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey });
   const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Each effect handler ignores the effect types that are not its own.
@@ -94,32 +128,54 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   // Finish what a crash left between an approval and its external effect, then keep sweeping.
   await governance.outbox.runAll();
   governance.outbox.start(5_000);
+  const reminders = createExpiryReminders({ store, now, ...(options.reminderWindowMs ? { windowMs: options.reminderWindowMs } : {}) });
+  reminders.start(options.reminderIntervalMs ?? 60_000);
   const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
   const hardening = await createHardening(config, { store, baseUrls, policy, logger });
   // Built once: its per-tenant circuits and health span all requests (and show in connectorHealth with the writes').
   const ehr = options.ehr ?? createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest, resilience: { now } });
+  const schema = options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast');
   // Counted per source and window of the failed-auth rate limit (one event each); on the gateway's clock.
   const failedLogins = createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now, windowMs: config.rateLimits.windowSec * 1000 });
+  const accessAdmin = new AccessService({ store, governance, state: accessState, now, newId: () => randomUUID() });
+  const limits = { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold };
+  const contextDeps = { accessState, accessAdmin, now, ehr, limits, governance, audit, connectors: withEhrReadHealth(connectors, ehr) };
+  const queryLimits = queryLimitOptions(config.queryLimits);
+  const upgrades = createSubscriptionServer({
+    schema,
+    verifier,
+    bus,
+    contextFor: (principal, requestId) => buildRequestContext(contextDeps, principal, requestId),
+    invalidateAccess: (tenant) => accessState.invalidate(tenant),
+    formatError: createFormatError(logger),
+    validationRules: queryLimits.validationRules,
+    maxTokens: queryLimits.parseOptions.maxTokens,
+    logger,
+    failedLogins,
+    rateLimiter: hardening.hardening.rateLimiter,
+    ...(options.subscriptions ? { options: options.subscriptions } : {}),
+  });
   const gateway = new Gateway({
-    schema: options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast'),
+    schema,
     phiAudit: options.phiAudit ?? true,
     verifier,
     ehr,
     policy,
     governance,
     accessState,
-    accessAdmin: new AccessService({ store, governance, state: accessState, now, newId: () => randomUUID() }),
+    accessAdmin,
     now,
     audit,
-    connectors: withEhrReadHealth(connectors, ehr),
+    connectors: contextDeps.connectors,
     failedLogins,
     logger,
-    limits: { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold },
+    limits,
     production: config.mode === 'production',
     hardening: hardening.hardening,
     console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy) }),
+    upgrades,
   });
   const url = await gateway.start(config.port, config.host);
   return {
@@ -135,7 +191,9 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       failedLogins.stop();
       await failedLogins.flush();
       await governance.outbox.stop();
+      await reminders.stop();
       await hardening.close();
+      if (!options.bus) await bus.close();
       await checkpointer.stop();
       if (!options.store) await store.close();
       await fhir?.stop();

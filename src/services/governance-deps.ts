@@ -3,9 +3,9 @@ import type { ChangeRequest } from '../governance/change-request.js';
 import type { ChangeTarget } from '../governance/change-target.js';
 import type { StopPolicy } from '../governance/emergency-target.js';
 import type { FunctionsOf } from '../governance/functions.js';
-import type { GovernanceStore } from '../stores/governance-store.js';
+import type { CommitOp, GovernanceStore } from '../stores/governance-store.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
-import type { ConnectorEffectHandler } from './outbox-worker.js';
+import type { ConnectorEffectHandler, NotificationHandler } from './outbox-worker.js';
 
 // What GovernanceService (governance-service.ts) is built from; it hands each of its parts the few it needs.
 
@@ -25,4 +25,8 @@ export interface GovernanceDeps {
   readonly policyOf?: (tenant: string) => Promise<PolicyDocument>;
   /** Told after every committed transition (the access cache drops what an access change made stale). */
   readonly onCommitted?: (tenant: string, change: ChangeRequest) => void;
+  /** Ops committed with every transition (approver notifications queue their outbox entry in the same commit). */
+  readonly notificationOps?: (change: ChangeRequest) => CommitOp[];
+  /** Delivers the notifications queued by notificationOps, from the outbox (src/services/notifications). */
+  readonly notifications?: NotificationHandler;
 }

@@ -56,7 +56,7 @@ export class GovernanceService {
     this.refusals = createGovernanceRefusals({ rules: deps.rules, stopPolicy: this.stopPolicy, functionsOf: deps.functionsOf });
     const commitTransition: CommitTransition = (t, id, f, ops) => this.transition(t, id, f, ops);
     const [propose, context] = [this.propose.bind(this), this.context.bind(this)];
-    this.outbox = createOutboxWorker({ store: deps.store, now: deps.now, connectorEffects: deps.connectorEffects, commitTransition });
+    this.outbox = createOutboxWorker({ store: deps.store, now: deps.now, connectorEffects: deps.connectorEffects, commitTransition, notifications: deps.notifications });
     this.access = new AccessProposals({ functionsOf: deps.functionsOf, now: deps.now, policyOf: deps.policyOf, propose, context });
     this.reads = new GovernanceReads({ store: deps.store, functionsOf: deps.functionsOf, now: deps.now, canGrant: (tenant) => this.access.canGrant(tenant), commitTransition });
     this.settings = new SettingProposals({ reads: this.reads, propose, context });
@@ -166,7 +166,11 @@ export class GovernanceService {
       const result = proposeChange({ ...input, agentAutonomy, applyMode: (this.deps.applyModeFor ?? defaultApplyMode)(input.target) });
       if (!result.ok) throw this.refusals.proposal(result.error, input);
       const nowIso = new Date(this.deps.now()).toISOString();
-      const ops: CommitOp[] = [{ type: 'put-change', change: result.next, expectedRev: 0 }, ...effectsToOps(result.effects, result.next, nowIso)];
+      const ops: CommitOp[] = [
+        { type: 'put-change', change: result.next, expectedRev: 0 },
+        ...effectsToOps(result.effects, result.next, nowIso),
+        ...(this.deps.notificationOps?.(result.next) ?? []),
+      ];
       const committed = await this.deps.store.commit(principal.tenant, [...ops, ...(await supersedeCompetitors(this.deps.store, principal.tenant, ops, nowIso))]);
       if (!committed.ok) continue; // the target moved while we decided: decide again on the new version
       const change = await this.afterCommit(principal.tenant, result.next);
@@ -193,14 +197,23 @@ export class GovernanceService {
       const next = result.next;
       if (!next) throw result.ok ? new GovernanceError({ code: 'CONFLICT', reason: 'NOT_OPEN', message: 'nothing to do' }) : this.refusals.change(result.error, change);
       const nowIso = new Date(this.deps.now()).toISOString();
-      const ops: CommitOp[] = [{ type: 'put-change', change: next, expectedRev: stored.rev }, ...effectsToOps(result.effects ?? [], next, nowIso), ...extraOps];
+      const ops: CommitOp[] = [
+        { type: 'put-change', change: next, expectedRev: stored.rev },
+        ...effectsToOps(result.effects ?? [], next, nowIso),
+        ...(this.deps.notificationOps?.(next) ?? []),
+        ...extraOps,
+      ];
       // A change that applies ends its competitors in the same commit (supersede-competitors.ts).
       const committed = await this.deps.store.commit(tenant, [...ops, ...(await supersedeCompetitors(this.deps.store, tenant, ops, nowIso))]);
       if (!committed.ok) {
         await jitter(attempt);
         continue;
       }
-      if (!result.ok) throw this.refusals.change(result.error, change);
+      if (!result.ok) {
+        // The refusal committed a state of its own (EXPIRED, SUPERSEDED): told like any other commit.
+        this.deps.onCommitted?.(tenant, next);
+        throw this.refusals.change(result.error, change);
+      }
       return this.afterCommit(tenant, next);
     }
     throw contention();

@@ -1,7 +1,7 @@
 import type { ChangeRequest } from '../governance/change-request.js';
 import { applyEffectFor, refuse, type ApplyEffect, type TransitionResult } from '../governance/transition-result.js';
 import { markApplied, markFailed, supersede } from '../governance/transitions.js';
-import type { CommitOp, GovernanceStore } from '../stores/governance-store.js';
+import type { CommitOp, GovernanceStore, OutboxEntry } from '../stores/governance-store.js';
 
 // Effects that reach outside the store (reconfiguring a connector) run here, after the approval committed an outbox
 // entry in the same atomic step. An entry is claimed with a lease, so two replicas never run it at once and a crashed
@@ -10,6 +10,17 @@ import type { CommitOp, GovernanceStore } from '../stores/governance-store.js';
 
 /** Performs a change's external effect. Must be idempotent by `effect.idempotencyKey`. */
 export type ConnectorEffectHandler = (effect: ApplyEffect) => Promise<void>;
+
+/**
+ * Notifications queued in the outbox (keys starting `notify:`, src/services/notifications): `deliver` throws to be
+ * retried with backoff; `gaveUp` records the last failure once MAX_ATTEMPTS ran out.
+ */
+export interface NotificationHandler {
+  deliver(tenant: string, entry: OutboxEntry): Promise<void>;
+  gaveUp(tenant: string, entry: OutboxEntry, error: string): Promise<void>;
+}
+
+export const NOTIFICATION_KEY_PREFIX = 'notify:';
 
 export type CommitTransition = (
   tenant: string,
@@ -24,6 +35,7 @@ export interface OutboxWorkerDeps {
   readonly connectorEffects?: ConnectorEffectHandler | undefined;
   readonly commitTransition: CommitTransition;
   readonly leaseMs?: number;
+  readonly notifications?: NotificationHandler | undefined;
 }
 
 export interface OutboxWorker {
@@ -51,9 +63,31 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       throw e;
     });
 
+  async function runNotification(tenant: string, entry: OutboxEntry): Promise<void> {
+    const done = () => deps.store.commit(tenant, [{ type: 'outbox-done', idempotencyKey: entry.idempotencyKey }]);
+    if (!deps.notifications) return void (await done());
+    try {
+      await deps.notifications.deliver(tenant, entry);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : 'delivery failed';
+      if (entry.attempts + 1 >= MAX_ATTEMPTS) {
+        await deps.notifications.gaveUp(tenant, entry, message);
+        await done();
+      } else {
+        await deps.store.failOutbox(tenant, entry.idempotencyKey, message, deps.now() + 2 ** entry.attempts * 500);
+      }
+      return;
+    }
+    await done();
+  }
+
   async function runTenant(tenant: string): Promise<number> {
     let done = 0;
     for (const entry of await deps.store.claimOutbox(tenant, deps.now(), leaseMs, 50)) {
+      if (entry.idempotencyKey.startsWith(NOTIFICATION_KEY_PREFIX)) {
+        await runNotification(tenant, entry);
+        continue;
+      }
       const stored = await deps.store.getChange(tenant, entry.changeId);
       if (!stored || stored.change.status !== 'APPROVED') {
         await deps.store.commit(tenant, [{ type: 'outbox-done', idempotencyKey: entry.idempotencyKey }]);

@@ -5,7 +5,7 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { loadOrCreateDevKeys, mintToken, type TokenClaims } from '../../src/auth/dev-keys.js';
 import { parseConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/server/logger.js';
-import { startClearance, type RunningClearance } from '../../src/server/start-clearance.js';
+import { startClearance, type RunningClearance, type StartOptions } from '../../src/server/start-clearance.js';
 import type { GovernanceStore } from '../../src/stores/governance-store.js';
 
 // Starts the real gateway in-process on a free port (embedded mode: embedded FHIR server over HTTP, dev keys in a
@@ -20,7 +20,8 @@ export interface Harness {
   readonly url: string;
   readonly running: RunningClearance;
   readonly logLines: string[];
-  token(claims: Partial<TokenClaims> & { roles: string[] }): Promise<string>;
+  /** A dev token (default lifetime, or `ttlSeconds`). */
+  token(claims: Partial<TokenClaims> & { roles: string[] }, ttlSeconds?: number): Promise<string>;
   gql<D = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<D>>;
   stop(): Promise<void>;
 }
@@ -31,22 +32,26 @@ export interface HarnessOptions {
   readonly store?: GovernanceStore;
   /** The gateway's clock (grant expiry, break-glass); tokens still verify on the real clock. */
   readonly now?: () => number;
+  /** The state dir (dev keys, audit key): two harnesses given the same one are replicas that accept each other's tokens. */
+  readonly stateDir?: string;
+  /** Anything else startClearance takes (subscription limits, a shared event bus). */
+  readonly start?: Partial<Pick<StartOptions, 'subscriptions' | 'bus' | 'reminderIntervalMs' | 'reminderWindowMs'>>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'clearance-test-'));
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'clearance-test-'));
   const config = parseConfig({ PORT: '0', CLEARANCE_STATE_DIR: stateDir, LOG_LEVEL: 'info', ...options.env }, []);
   const logLines: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logLines.push(line) });
-  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}) });
+  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}), ...options.start });
   const keys = await loadOrCreateDevKeys(stateDir);
   const url = `${running.url}/graphql`;
   return {
     url,
     running,
     logLines,
-    token: (claims) =>
-      mintToken(keys, { sub: `${claims.roles[0]}-1`, tenant: 'acme', ...claims }, { issuer: config.auth.issuer, audience: config.auth.audience }),
+    token: (claims, ttlSeconds) =>
+      mintToken(keys, { sub: `${claims.roles[0]}-1`, tenant: 'acme', ...claims }, { issuer: config.auth.issuer, audience: config.auth.audience, ...(ttlSeconds ? { ttlSeconds } : {}) }),
     async gql(token, query, variables) {
       const res = await fetch(url, {
         method: 'POST',

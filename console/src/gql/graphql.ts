@@ -356,6 +356,29 @@ export type CatalogSetting = {
   version: Scalars['Int']['output'];
 };
 
+export type ChangeEvent = {
+  /** Whether the caller can give the next counted approval now (the decision approveChange makes). */
+  actionable: Scalars['Boolean']['output'];
+  /** Approvals the change holds after this event. */
+  approvals: Scalars['Int']['output'];
+  at: Scalars['DateTime']['output'];
+  /** The change as the caller may see it now (its field rules apply); null if it is not there for the caller. */
+  change?: Maybe<ChangeRequest>;
+  changeId: Scalars['ID']['output'];
+  kind: ChangeEventKind;
+};
+
+export type ChangeEventKind =
+  | 'APPLIED'
+  /** A counted approval: the change is still PENDING (more needed) or APPROVED (its external effect runs next). */
+  | 'APPROVED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'PROPOSED'
+  | 'REJECTED'
+  | 'SUPERSEDED';
+
 export type ChangeOrigin = {
   /** For a promotion: where the value comes from. */
   fromEnvironment?: Maybe<Environment>;
@@ -1520,6 +1543,17 @@ export type StatisticsBucket = {
   count?: Maybe<Scalars['Int']['output']>;
   label: Scalars['String']['output'];
   suppressed: Scalars['Boolean']['output'];
+};
+
+export type Subscription = {
+  /**
+   * Changes the caller can act on (give the next counted approval): an event with `actionable: true` when a change
+   * becomes actionable for the caller (or moves while it is), and one with `actionable: false` when a change the caller
+   * could act on no longer is (approved by others, applied, rejected, expired, superseded, withdrawn).
+   */
+  actionableChanges: ChangeEvent;
+  /** Every change of the caller's tenant as it moves: proposed, approved (each counted approval), rejected, applied... */
+  changeEvents: ChangeEvent;
 };
 
 export type Supersession = {

@@ -1,0 +1,59 @@
+import { evaluateFieldRule } from '../../rules/evaluate-field-rule.js';
+import { fieldRules } from '../../rules/field-access.js';
+import type { GatewayContext } from '../context/context.js';
+import type { ChangeRequest } from '../governance/change-request.js';
+import { ClearanceError } from '../errors/errors.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
+import type { LiveField } from '../services/events/live-events.js';
+import { viewerApproval } from './approval-preview.js';
+
+// The live approval queue (schema/subscriptions.graphql). The stream and its per-event checks are the server's
+// (src/server/live-events-session.ts); here an event is resolved like any query: its change is read through the
+// governance service for the subscriber, and `actionable` is the decision approveChange makes (approval-preview.ts).
+
+const reads = new WeakMap<GatewayContext, Map<string, Promise<ChangeRequest | null>>>();
+
+/** The change of an event as the subscriber may read it, read once per event context. */
+export function eventChange(ctx: GatewayContext, changeId: string): Promise<ChangeRequest | null> {
+  let perContext = reads.get(ctx);
+  if (!perContext) reads.set(ctx, (perContext = new Map()));
+  let read = perContext.get(changeId);
+  if (!read) perContext.set(changeId, (read = ctx.governance.changeRequest(ctx.principal, changeId)));
+  return read;
+}
+
+/** Whether the subscriber can give the change's next counted approval now. */
+export async function eventActionable(ctx: GatewayContext, changeId: string): Promise<boolean> {
+  const change = await eventChange(ctx, changeId);
+  return change ? (await viewerApproval(ctx, change)).canApprove : false;
+}
+
+/** The event the server executes with; over HTTP (no event) the operation is refused with a stable reason. */
+const eventOrRefuse = (event: unknown): never => {
+  if (event === undefined || event === null) {
+    throw new ClearanceError('BAD_USER_INPUT', 'Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql/ws.', { reason: 'SUBSCRIPTION_OVER_HTTP' });
+  }
+  return event as never;
+};
+
+const streamOf = (field: LiveField) => (_p: unknown, _a: unknown, ctx: GatewayContext) => {
+  // Over HTTP there is no live session: Apollo refuses subscriptions before this, so this is a wiring error.
+  if (!ctx.live) throw new ClearanceError('INTERNAL', 'Subscriptions are served over WebSocket only.', {});
+  // graphql-js does not run a subscription field's resolve wrapper before subscribing: ask its rule here (the stream
+  // asks it again on every event).
+  const verdict = evaluateFieldRule(fieldRules.Subscription![field]!, ctx.access, null);
+  if (!verdict.allowed) throw verdict.error;
+  return ctx.live.stream(field);
+};
+
+export const subscriptionResolvers: Resolvers = {
+  Subscription: {
+    // The server executes each event with the event as root value (src/server/subscription-server.ts).
+    changeEvents: { subscribe: streamOf('changeEvents'), resolve: eventOrRefuse },
+    actionableChanges: { subscribe: streamOf('actionableChanges'), resolve: eventOrRefuse },
+  },
+  ChangeEvent: {
+    change: (e, _a, ctx) => eventChange(ctx, e.changeId),
+    actionable: (e, _a, ctx) => eventActionable(ctx, e.changeId),
+  },
+};

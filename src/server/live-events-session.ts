@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { fieldRules } from '../../rules/field-access.js';
+import { evaluateFieldRule } from '../../rules/evaluate-field-rule.js';
+import type { Principal } from '../auth/principal.js';
+import type { GatewayContext } from '../context/context.js';
+import { ClearanceError } from '../errors/errors.js';
+import type { ChangeEvent } from '../governance/change-event.js';
+import { eventActionable } from '../resolvers/subscriptions.js';
+import type { ChangeEventBus } from '../services/events/change-event-bus.js';
+import type { LiveEvents, LiveField, LivePayload } from '../services/events/live-events.js';
+
+// One WebSocket connection's live events. Each subscription listens to its tenant on the bus; for every event it
+// builds the context from the subscriber's rights as stored NOW (a role revoked on any replica, an expired grant)
+// and asks the subscription field's rule again, the rule the HTTP field has (rules/field-access.ts): denied, the
+// stream ends with that FORBIDDEN error. `actionableChanges` passes on only the changes the subscriber can act on,
+// and the one event that tells a change it could act on no longer is.
+
+export interface LiveSessionDeps {
+  readonly bus: ChangeEventBus;
+  readonly contextFor: (principal: Principal, requestId: string) => Promise<GatewayContext>;
+  /** Drops the cached access of a tenant (an access change committed on another replica). */
+  readonly invalidateAccess: (tenant: string) => void;
+  /** Events waiting for a slow subscriber before its stream ends (default 1000). */
+  readonly maxQueued?: number;
+}
+
+const tooSlow = () => new ClearanceError('RATE_LIMITED', 'The subscriber fell behind the event stream; subscribe again and re-read changeRequests.', { reason: 'SUBSCRIBER_TOO_SLOW' });
+
+export function createLiveSession(deps: LiveSessionDeps, principal: Principal): LiveEvents {
+  return {
+    stream(field: LiveField) {
+      const rule = fieldRules.Subscription![field]!;
+      const queue: LivePayload[] = [];
+      const waiting: ((r: IteratorResult<LivePayload>) => void)[] = [];
+      let done = false;
+      let unsubscribe: (() => void) | null = null;
+      let chain = Promise.resolve();
+      const actionable = new Set<string>();
+
+      const finish = () => {
+        done = true;
+        unsubscribe?.();
+        unsubscribe = null;
+        for (const w of waiting.splice(0)) w({ value: undefined, done: true });
+      };
+      const push = (payload: LivePayload) => {
+        if (done) return;
+        const next: LivePayload = payload.type === 'event' && queue.length >= (deps.maxQueued ?? 1000) ? { type: 'end', error: tooSlow() } : payload;
+        const w = waiting.shift();
+        if (w) w({ value: next, done: false });
+        else queue.push(next);
+        if (next.type === 'end') {
+          // Nothing after the end: stop listening now; what is queued is still handed out.
+          done = true;
+          unsubscribe?.();
+          unsubscribe = null;
+        }
+      };
+
+      async function handle(event: ChangeEvent): Promise<void> {
+        if (done) return;
+        if (event.category === 'access') deps.invalidateAccess(event.tenant);
+        const context = await deps.contextFor(principal, randomUUID());
+        const verdict = evaluateFieldRule(rule, context.access, null);
+        if (!verdict.allowed) return push({ type: 'end', error: verdict.error });
+        if (field === 'actionableChanges') {
+          const can = await eventActionable(context, event.changeId);
+          const was = actionable.has(event.changeId);
+          if (can) actionable.add(event.changeId);
+          else actionable.delete(event.changeId);
+          if (!can && !was) return;
+        }
+        push({ type: 'event', event, context });
+      }
+
+      const ready = deps.bus.subscribe(principal.tenant, (event) => {
+        // In order, one at a time: each event sees the rights as they are after the previous one.
+        chain = chain.then(() => handle(event)).catch(() => push({ type: 'end', error: new ClearanceError('INTERNAL', 'The live stream failed; subscribe again.', {}) }));
+      });
+      ready.then((stop) => (done ? stop() : (unsubscribe = stop)), () => push({ type: 'end', error: new ClearanceError('STORE_UNAVAILABLE', 'Live events are unavailable.', {}) }));
+
+      const iterator: AsyncIterableIterator<LivePayload> = {
+        async next() {
+          // The bus listens before the first event is awaited: an event published after subscribe is never missed.
+          await ready.catch(() => undefined);
+          const value = queue.shift();
+          if (value) return { value, done: false };
+          if (done) return { value: undefined, done: true };
+          return new Promise((resolve) => waiting.push(resolve));
+        },
+        async return() {
+          finish();
+          return { value: undefined, done: true };
+        },
+        [Symbol.asyncIterator]() {
+          return iterator;
+        },
+      };
+      return iterator;
+    },
+  };
+}

@@ -33,6 +33,7 @@ import { queryLimitOptions } from './query-limits.js';
 import { rateLimitPlugin, type RequestRateLimiter } from './rate-limit.js';
 import { checkReadiness, type ReadinessCheck } from './readiness.js';
 import { ConsoleRoute } from './console-route.js';
+import { FrontendRoutes } from './frontend-routes.js';
 import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecord } from './request-log.js';
 import type { QueryLimits } from '../config/hardening-config.js';
 import type { Logger } from './logger.js';
@@ -61,6 +62,8 @@ export interface GatewayDeps {
   readonly hardening: GatewayHardening;
   /** The approver console at /console (issue 9); absent: /console is 404. */
   readonly console?: ConsoleRoute;
+  /** CORS, the SDL URL, the IDE and trusted documents (issue 14); absent: same-origin only, none of these. */
+  readonly frontend?: FrontendRoutes;
 }
 
 /** Defences against hostile clients (issue 7): see src/config/hardening-config.ts for what each means. */
@@ -198,6 +201,10 @@ export class Gateway {
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return this.ready(res);
     if (this.deps.console && ConsoleRoute.matches(url.pathname)) return this.deps.console.handle(req, res, url.pathname);
+    if (this.deps.frontend && FrontendRoutes.covers(url.pathname)) {
+      const principalOf = async (auth: string | undefined) => (await this.createContext(auth, req.socket.remoteAddress ?? 'unknown', record)).principal;
+      if (await this.deps.frontend.handle(req, res, url.pathname, principalOf)) return;
+    }
     if (url.pathname !== '/graphql') return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
     const raw = await readBody(req, this.deps.hardening.queryLimits.maxBodyBytes);
     if (raw === null) {

@@ -24,6 +24,7 @@ import type { GovernanceStore } from '../stores/governance-store.js';
 import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
 import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
 import { withEhrReadHealth } from './ehr-read-health.js';
+import { FrontendRoutes } from './frontend-routes.js';
 import { Gateway } from './gateway.js';
 import { createHardening } from './hardening.js';
 import type { Logger } from './logger.js';
@@ -98,8 +99,9 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const hardening = await createHardening(config, { store, baseUrls, policy, logger });
   // Built once: its per-tenant circuits and health span all requests (and show in connectorHealth with the writes').
   const ehr = options.ehr ?? createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest, resilience: { now } });
+  const schema = options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast');
   const gateway = new Gateway({
-    schema: options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast'),
+    schema,
     phiAudit: options.phiAudit ?? true,
     verifier,
     ehr,
@@ -116,6 +118,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     production: config.mode === 'production',
     hardening: hardening.hardening,
     console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy) }),
+    frontend: new FrontendRoutes({ corsOrigins: config.corsOrigins, schema, introspectionRoles: hardening.hardening.introspectionRoles, graphiql: null }),
   });
   const url = await gateway.start(config.port, config.host);
   return {

@@ -6,6 +6,7 @@ import { CorsPolicy } from './cors.js';
 import type { GraphiqlRoute } from './graphiql-route.js';
 import { sendError } from './http-responses.js';
 import { IntrospectionRefusedError } from './introspection-guard.js';
+import { TrustedDocumentError, type GraphqlParams, type TrustedDocuments } from './trusted-documents.js';
 
 // The gateway's routes for frontend teams (issue 14), kept out of gateway.ts: CORS on every /graphql answer (and
 // the preflight), the SDL at /graphql/schema.graphql for introspection roles, and the GraphiQL IDE for browsers.
@@ -20,7 +21,10 @@ export interface FrontendRoutesOptions {
   readonly introspectionRoles: '*' | readonly string[];
   /** null: no IDE (production without GRAPHIQL=on). */
   readonly graphiql: GraphiqlRoute | null;
+  readonly trustedDocuments: TrustedDocuments;
 }
+
+export type GraphqlRequestParts = { readonly body: unknown; readonly search: string } | { readonly refused: TrustedDocumentError };
 
 /** The effective principal of a bearer token (the gateway's own verification and stored access); throws ClearanceError. */
 export type PrincipalOf = (authorization: string | undefined) => Promise<Principal>;
@@ -72,6 +76,35 @@ export class FrontendRoutes {
     return false;
   }
 
+  /**
+   * Trusted documents on a /graphql request before Apollo sees it: a hash becomes its manifest document, and in
+   * enforce mode anything else is refused. Both the POST body and GET parameters (Apollo reads either).
+   */
+  graphqlRequest(method: string, body: unknown, search: string): GraphqlRequestParts {
+    const trusted = this.options.trustedDocuments;
+    try {
+      if (method === 'GET') {
+        const params = new URLSearchParams(search);
+        const fields: GraphqlParams = { query: params.get('query') ?? undefined, documentId: params.get('documentId') ?? undefined, extensions: jsonParam(params.get('extensions')) };
+        if (trusted.mode === 'off' && fields.documentId === undefined && params.get('extensions') === null) return { body, search };
+        const resolved = trusted.resolve(fields);
+        params.delete('documentId');
+        params.delete('extensions');
+        if (typeof resolved.query === 'string') params.set('query', resolved.query);
+        if (resolved.extensions !== undefined) params.set('extensions', JSON.stringify(resolved.extensions));
+        return { body, search: `?${params.toString()}` };
+      }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        if (trusted.mode === 'enforce') throw new TrustedDocumentError('TRUSTED_DOCUMENT_REQUIRED');
+        return { body, search };
+      }
+      return { body: trusted.resolve(body as GraphqlParams), search };
+    } catch (e) {
+      if (e instanceof TrustedDocumentError) return { refused: e };
+      throw e;
+    }
+  }
+
   private async schemaRoute(req: IncomingMessage, res: ServerResponse, method: string, principalOf: PrincipalOf): Promise<void> {
     if (method !== 'GET' && method !== 'HEAD') {
       return sendError(res, 405, 'BAD_USER_INPUT', 'Method not allowed', { reason: 'METHOD_NOT_ALLOWED' }, { allow: 'GET, HEAD' });
@@ -92,6 +125,15 @@ export class FrontendRoutes {
     const body = this.schemaSdl();
     res.writeHead(200, { 'content-type': 'application/graphql; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)) });
     res.end(method === 'HEAD' ? undefined : body);
+  }
+}
+
+function jsonParam(raw: string | null): unknown {
+  if (raw === null) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw; // Apollo reports the malformed parameter itself
   }
 }
 

@@ -222,8 +222,16 @@ export class Gateway {
         return sendError(res, 400, 'BAD_USER_INPUT', 'Body is not valid JSON', { reason: 'INVALID_JSON' });
       }
     }
+    const method = (req.method ?? 'GET').toUpperCase();
+    // Trusted documents (issue 14): a hash becomes its manifest document; in enforce mode nothing else runs.
+    const parts = this.deps.frontend?.graphqlRequest(method, body, url.search) ?? { body, search: url.search };
+    if ('refused' in parts) {
+      const { code, http, ...rest } = parts.refused.extensions;
+      record.outcome = rest.reason;
+      return sendError(res, http?.status ?? 400, code, parts.refused.message, rest);
+    }
     const result = await this.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      httpGraphQLRequest: { method, headers, search: parts.search, body: parts.body },
       context: () => this.createContext(headers.get('authorization'), req.socket.remoteAddress ?? 'unknown', record),
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);

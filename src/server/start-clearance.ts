@@ -26,6 +26,7 @@ import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
 import { withEhrReadHealth } from './ehr-read-health.js';
 import { FrontendRoutes } from './frontend-routes.js';
 import { Gateway } from './gateway.js';
+import { TrustedDocuments } from './trusted-documents.js';
 import { createHardening } from './hardening.js';
 import type { Logger } from './logger.js';
 
@@ -61,6 +62,8 @@ export interface RunningClearance {
 
 export async function startClearance(config: GatewayConfig, options: StartOptions): Promise<RunningClearance> {
   const { logger } = options;
+  // Read and checked before anything starts: a bad manifest stops start-up with nothing left running.
+  const trustedDocuments = await TrustedDocuments.load(config.trustedDocuments.mode, config.trustedDocuments.file);
   let fhir: EmbeddedFhirServer | null = null;
   let baseUrls: Readonly<Record<string, string>> = config.fhir.baseUrls ?? {};
   if (!config.fhir.baseUrls && !options.ehr) {
@@ -118,7 +121,9 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     production: config.mode === 'production',
     hardening: hardening.hardening,
     console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy) }),
-    frontend: new FrontendRoutes({ corsOrigins: config.corsOrigins, schema, introspectionRoles: hardening.hardening.introspectionRoles, graphiql: null }),
+    frontend: new FrontendRoutes({ corsOrigins: config.corsOrigins, schema, introspectionRoles: hardening.hardening.introspectionRoles, graphiql: null,
+      trustedDocuments,
+    }),
   });
   const url = await gateway.start(config.port, config.host);
   return {

@@ -1644,7 +1644,7 @@ export const ConsoleMeDocument = new TypedDocumentString(`
     mfa
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleMeQuery, ConsoleMeQueryVariables>;
+    `, {"hash":"4561bfdabbde260fa852d033d36db4464803d851bca65aedb24d7d5ccffa9b11"}) as unknown as TypedDocumentString<ConsoleMeQuery, ConsoleMeQueryVariables>;
 export const ConsoleInboxDocument = new TypedDocumentString(`
     query ConsoleInbox($status: ChangeStatus) {
   changeRequests(status: $status, first: 100) {
@@ -1674,7 +1674,7 @@ export const ConsoleInboxDocument = new TypedDocumentString(`
     viewerCannotApproveCode
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleInboxQuery, ConsoleInboxQueryVariables>;
+    `, {"hash":"82637db393d9004c67fa1cf461249090c999c7aaf320c620270ea7afce457645"}) as unknown as TypedDocumentString<ConsoleInboxQuery, ConsoleInboxQueryVariables>;
 export const ConsoleChangeDocument = new TypedDocumentString(`
     query ConsoleChange($id: ID!) {
   changeRequest(id: $id) {
@@ -1745,7 +1745,7 @@ export const ConsoleChangeDocument = new TypedDocumentString(`
     failureReason
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
+    `, {"hash":"5fee63685af8f7b17c2c7b803a9d691c9a97848a9f9a278b9b4218ca1fc62139"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
 export const ConsoleApproveDocument = new TypedDocumentString(`
     mutation ConsoleApprove($id: ID!, $comment: String) {
   approveChange(id: $id, comment: $comment) {
@@ -1756,7 +1756,7 @@ export const ConsoleApproveDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleApproveMutation, ConsoleApproveMutationVariables>;
+    `, {"hash":"511d909bc79870e8d389562069caebe95694d5a503ce5513bea91205b9f937c6"}) as unknown as TypedDocumentString<ConsoleApproveMutation, ConsoleApproveMutationVariables>;
 export const ConsoleRejectDocument = new TypedDocumentString(`
     mutation ConsoleReject($id: ID!, $reason: String!) {
   rejectChange(id: $id, reason: $reason) {
@@ -1764,7 +1764,7 @@ export const ConsoleRejectDocument = new TypedDocumentString(`
     status
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleRejectMutation, ConsoleRejectMutationVariables>;
+    `, {"hash":"cb41eefeacf681eef8c14cca3f3fb87df571b6cbbe7763848806bacd5ea58a59"}) as unknown as TypedDocumentString<ConsoleRejectMutation, ConsoleRejectMutationVariables>;
 export const ConsoleSettingsDocument = new TypedDocumentString(`
     query ConsoleSettings($environment: Environment!) {
   settingsCatalog(environment: $environment) {
@@ -1789,7 +1789,7 @@ export const ConsoleSettingsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleSettingsQuery, ConsoleSettingsQueryVariables>;
+    `, {"hash":"bb1722b3bbc859f025fa1d465aef1597a7e2aaad3c464f6d2e09e297b990f4fa"}) as unknown as TypedDocumentString<ConsoleSettingsQuery, ConsoleSettingsQueryVariables>;
 export const ConsoleUpdateSettingDocument = new TypedDocumentString(`
     mutation ConsoleUpdateSetting($input: UpdateSettingInput!) {
   updateSetting(input: $input) {
@@ -1804,7 +1804,7 @@ export const ConsoleUpdateSettingDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleUpdateSettingMutation, ConsoleUpdateSettingMutationVariables>;
+    `, {"hash":"eab33c1f74f3948fa8cf13b5b768e572f3716bf92592d7a7b837c2aa489b9b47"}) as unknown as TypedDocumentString<ConsoleUpdateSettingMutation, ConsoleUpdateSettingMutationVariables>;
 export const ConsoleRequestAccessDocument = new TypedDocumentString(`
     mutation ConsoleRequestAccess($input: RequestAccessInput!) {
   requestAccess(input: $input) {
@@ -1818,7 +1818,7 @@ export const ConsoleRequestAccessDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleRequestAccessMutation, ConsoleRequestAccessMutationVariables>;
+    `, {"hash":"4d4a896af75397921c928df1ed674e2efc83eb256496c6016783e940f574fe87"}) as unknown as TypedDocumentString<ConsoleRequestAccessMutation, ConsoleRequestAccessMutationVariables>;
 export const ConsoleAuditAccessDocument = new TypedDocumentString(`
     query ConsoleAuditAccess {
   explainField(type: "Query", field: "auditEvents") {
@@ -1826,7 +1826,7 @@ export const ConsoleAuditAccessDocument = new TypedDocumentString(`
     message
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleAuditAccessQuery, ConsoleAuditAccessQueryVariables>;
+    `, {"hash":"84d22bd9974f745e6258a11d920c8e84096c5472940e7bb01bd8e24a593136fd"}) as unknown as TypedDocumentString<ConsoleAuditAccessQuery, ConsoleAuditAccessQueryVariables>;
 export const ConsoleAuditEventsDocument = new TypedDocumentString(`
     query ConsoleAuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {
   auditEvents(filter: $filter, first: $first, after: $after) {
@@ -1861,7 +1861,7 @@ export const ConsoleAuditEventsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleAuditEventsQuery, ConsoleAuditEventsQueryVariables>;
+    `, {"hash":"ff5bd1439b35061c1d5b1fa1bceea4da1e20d921afa915609b719ad377f81533"}) as unknown as TypedDocumentString<ConsoleAuditEventsQuery, ConsoleAuditEventsQueryVariables>;
 export const ConsoleAuditVerifyDocument = new TypedDocumentString(`
     query ConsoleAuditVerify {
   auditVerify {
@@ -1875,4 +1875,4 @@ export const ConsoleAuditVerifyDocument = new TypedDocumentString(`
     message
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleAuditVerifyQuery, ConsoleAuditVerifyQueryVariables>;
+    `, {"hash":"4883900eec166f3422da040882a43749cef1868308542b267d3f7ac6be80749d"}) as unknown as TypedDocumentString<ConsoleAuditVerifyQuery, ConsoleAuditVerifyQueryVariables>;

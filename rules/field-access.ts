@@ -32,7 +32,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     patientStatistics: read('aggregates', false),
     // Settings, change requests and stop states: configuration, never row-scoped (a tenant's configuration is all one
     // record; the service answers only from the caller's tenant).
-    ...all(['settings', 'setting', 'settingHistory', 'settingDiff', 'stopStates', 'stopState', 'changeRequests', 'changeRequest'], read('configuration', false)),
+    ...all(['settings', 'setting', 'settingHistory', 'settingDiff', 'stopStates', 'stopState', 'changeRequests', 'changeRequest', 'changeRequestsConnection'], read('configuration', false)),
     // The audit log: read-only, the tenant's whole log (never row-scoped). Events carry patient ids and the names of
     // what was read, never PHI values, so no patient row rule applies.
     ...all(['auditEvents', 'auditVerify'], read('audit', false)),
@@ -118,7 +118,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     inherit(
       'Query.changeRequests', 'Query.changeRequest', 'Setting.pendingChange', 'Setting.pendingChanges', 'EmergencyStop.pendingResume',
       'ChangeResult.changeRequest', 'Mutation.approveChange', 'Mutation.rejectChange', 'Mutation.cancelChange',
-      'Query.myAccessRequests', 'CatalogSetting.pendingChange',
+      'Query.myAccessRequests', 'CatalogSetting.pendingChange', 'ChangeRequestEdge.node',
     ),
   ),
   ChangeOrigin: all(['type', 'toVersion', 'fromEnvironment', 'fromVersion'], inherit('ChangeRequest.origin')),
@@ -157,7 +157,9 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   PolicyVersion: all(['version', 'policyVersion', 'changedBy', 'changeId', 'at'], inherit('Query.policyVersions')),
   PatientConnection: all(['edges', 'pageInfo'], inherit('Query.patients')),
   PatientEdge: all(['cursor', 'node'], inherit('PatientConnection.edges')),
-  PageInfo: all(['hasNextPage', 'endCursor'], inherit('PatientConnection.pageInfo', 'AuditEventConnection.pageInfo')),
+  PageInfo: all(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'], inherit('PatientConnection.pageInfo', 'AuditEventConnection.pageInfo', 'ChangeRequestConnection.pageInfo')),
+  ChangeRequestConnection: all(['edges', 'pageInfo', 'totalCount'], inherit('Query.changeRequestsConnection')),
+  ChangeRequestEdge: all(['cursor', 'node'], inherit('ChangeRequestConnection.edges')),
   AuditEventConnection: all(['edges', 'pageInfo'], inherit('Query.auditEvents')),
   AuditEventEdge: all(['cursor', 'node'], inherit('AuditEventConnection.edges')),
   AuditEvent: all(

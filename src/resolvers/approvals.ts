@@ -4,6 +4,7 @@ import { targetDocIdOf } from '../services/effects-to-ops.js';
 import { viewerApproval } from './approval-preview.js';
 import { categoryFromGraphql, categoryToGraphql, originTypeToGraphql, targetTypeToGraphql } from './governance-enums.js';
 import { pageSize } from './ids.js';
+import { changeRequestsPage } from '../services/change-request-pages.js';
 
 // The approval queue. Thin: approve/reject/cancel go to the governance service, which decides on what is stored
 // and throws typed errors; `viewerCanApprove` asks the same decision without committing (approval-preview.ts).
@@ -16,6 +17,8 @@ export const approvalResolvers: Resolvers = {
     changeRequests: (_p, { status, environment, category, first }, ctx) =>
       ctx.governance.changeRequests(ctx.principal, { status, environment, category: category ? categoryFromGraphql(category) : null }, pageSize(first, { defaultPageSize: 50, maxPageSize: MAX_CHANGES })),
     changeRequest: (_p, { id }, ctx) => ctx.governance.changeRequest(ctx.principal, id),
+    changeRequestsConnection: (_p, { status, environment, category, first, after, last, before }, ctx) =>
+      changeRequestsPage(ctx.governance, ctx.cursors, ctx.principal, { status, environment, category: category ? categoryFromGraphql(category) : null }, { first, after, last, before }),
   },
 
   Mutation: {

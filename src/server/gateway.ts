@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
@@ -34,6 +34,7 @@ import { rateLimitPlugin, type RequestRateLimiter } from './rate-limit.js';
 import { checkReadiness, type ReadinessCheck } from './readiness.js';
 import { ConsoleRoute } from './console-route.js';
 import { FrontendRoutes } from './frontend-routes.js';
+import { SignedCursors } from '../services/signed-cursor.js';
 import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecord } from './request-log.js';
 import type { QueryLimits } from '../config/hardening-config.js';
 import type { Logger } from './logger.js';
@@ -64,6 +65,8 @@ export interface GatewayDeps {
   readonly console?: ConsoleRoute;
   /** CORS, the SDL URL, the IDE and trusted documents (issue 14); absent: same-origin only, none of these. */
   readonly frontend?: FrontendRoutes;
+  /** Relay cursor signing (issue 14); default: a key of this process only. */
+  readonly cursors?: SignedCursors;
 }
 
 /** Defences against hostile clients (issue 7): see src/config/hardening-config.ts for what each means. */
@@ -85,7 +88,10 @@ export class Gateway {
   /** Each request's log record, for the Apollo plugin that fills in the operation (by request id: Apollo clones contexts). */
   private readonly records = new Map<string, RequestRecord>();
 
+  private readonly cursors: SignedCursors;
+
   constructor(private readonly deps: GatewayDeps) {
+    this.cursors = deps.cursors ?? new SignedCursors(randomBytes(32));
     const { hardening } = deps;
     const limits = queryLimitOptions(hardening.queryLimits);
     this.apollo = new ApolloServer<GatewayContext>({
@@ -180,6 +186,7 @@ export class Gateway {
       connectors: this.deps.connectors,
       phiReads: new PhiReadCollector(),
       permissionCache: new PermissionCache(),
+      cursors: this.cursors,
     };
     this.records.set(record.requestId, record);
     return context;

@@ -26,6 +26,7 @@ import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
 import { withEhrReadHealth } from './ehr-read-health.js';
 import { FrontendRoutes } from './frontend-routes.js';
 import { Gateway } from './gateway.js';
+import { SignedCursors } from '../services/signed-cursor.js';
 import { TrustedDocuments } from './trusted-documents.js';
 import { createHardening } from './hardening.js';
 import type { Logger } from './logger.js';
@@ -121,6 +122,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     production: config.mode === 'production',
     hardening: hardening.hardening,
     console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy) }),
+    cursors: new SignedCursors(auditKey),
     frontend: new FrontendRoutes({ corsOrigins: config.corsOrigins, schema, introspectionRoles: hardening.hardening.introspectionRoles, graphiql: null,
       trustedDocuments,
     }),

@@ -419,6 +419,17 @@ export type ChangeRequest = {
   viewerCannotApproveReason?: Maybe<Scalars['String']['output']>;
 };
 
+export type ChangeRequestConnection = {
+  edges?: Maybe<Array<ChangeRequestEdge>>;
+  pageInfo?: Maybe<PageInfo>;
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ChangeRequestEdge = {
+  cursor: Scalars['String']['output'];
+  node?: Maybe<ChangeRequest>;
+};
+
 export type ChangeRequester = {
   functions: Array<Scalars['String']['output']>;
   kind: PrincipalKind;
@@ -1093,9 +1104,12 @@ export type Observation = {
   value?: Maybe<Scalars['String']['output']>;
 };
 
+/** Relay's PageInfo (https://relay.dev/graphql/connections.htm#sec-undefined.PageInfo). */
 export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Patient = Node & {
@@ -1196,6 +1210,12 @@ export type Query = {
   changeRequest?: Maybe<ChangeRequest>;
   /** Change requests of the caller's tenant, newest first; EXPIRED includes pending changes past their expiry. */
   changeRequests?: Maybe<Array<ChangeRequest>>;
+  /**
+   * The same change requests as `changeRequests` (same filter), as a Relay connection: `first`/`after` pages forward,
+   * `last`/`before` backward, newest first. Cursors are opaque and signed: a cursor that was not returned by this field
+   * (or was edited) is BAD_USER_INPUT. `first` and `last` are at most 200; `totalCount` is null past 1000 matches.
+   */
+  changeRequestsConnection?: Maybe<ChangeRequestConnection>;
   connector?: Maybe<Connector>;
   /** Circuit and rolling health of each outbound connector (EHR reads and writes combined, SMTP, SMS) in this gateway process. */
   connectorHealth?: Maybe<Array<ConnectorHealth>>;
@@ -1225,7 +1245,11 @@ export type Query = {
   patient?: Maybe<Patient>;
   /** Anonymized counts for analysts; cells under the suppression threshold come back as null. */
   patientStatistics?: Maybe<PatientStatistics>;
-  /** Patients of the caller's tenant; `first` defaults to config `DEFAULT_PAGE_SIZE` and is capped at `MAX_PAGE_SIZE`. */
+  /**
+   * Patients of the caller's tenant; `first` defaults to config `DEFAULT_PAGE_SIZE` and is capped at `MAX_PAGE_SIZE`.
+   * `department` (a department code, e.g. `cardiology`) lists only that department's patients: a clinician asks for
+   * their own and gets no FORBIDDEN for rows of other departments.
+   */
   patients?: Maybe<PatientConnection>;
   /** What changed in the policy document between two stored versions (0: the built-in default). */
   policyDiff: Array<DiffEntry>;
@@ -1282,6 +1306,17 @@ export type QueryChangeRequestsArgs = {
 };
 
 
+export type QueryChangeRequestsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<SettingCategory>;
+  environment?: InputMaybe<Environment>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ChangeStatus>;
+};
+
+
 export type QueryConnectorArgs = {
   environment: Environment;
   id: Scalars['ID']['input'];
@@ -1320,6 +1355,7 @@ export type QueryPatientArgs = {
 
 export type QueryPatientsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  department?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
 };

@@ -3,7 +3,7 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import type { Principal } from '../auth/principal.js';
 import { ClearanceError } from '../errors/errors.js';
 import { CorsPolicy } from './cors.js';
-import type { GraphiqlRoute } from './graphiql-route.js';
+import { GraphiqlRoute } from './graphiql-route.js';
 import { sendError } from './http-responses.js';
 import { IntrospectionRefusedError } from './introspection-guard.js';
 import { TrustedDocumentError, type GraphqlParams, type TrustedDocuments } from './trusted-documents.js';
@@ -38,7 +38,7 @@ export class FrontendRoutes {
   }
 
   static covers(pathname: string): boolean {
-    return pathname === '/graphql' || pathname === SCHEMA_PATH;
+    return pathname === '/graphql' || pathname === SCHEMA_PATH || GraphiqlRoute.matches(pathname);
   }
 
   /** The SDL as served: the guarded schema prints the same types and fields as the SDL files. */
@@ -69,8 +69,13 @@ export class FrontendRoutes {
       await this.schemaRoute(req, res, method, principalOf);
       return true;
     }
-    if (this.options.graphiql && method === 'GET' && wantsHtml(req)) {
-      await this.options.graphiql.handle(req, res);
+    if (GraphiqlRoute.matches(pathname)) {
+      if (this.options.graphiql) await this.options.graphiql.handle(req, res, pathname);
+      else sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
+      return true;
+    }
+    if (this.options.graphiql && (method === 'GET' || method === 'HEAD') && wantsHtml(req)) {
+      await this.options.graphiql.handle(req, res, pathname);
       return true;
     }
     return false;

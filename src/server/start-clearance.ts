@@ -26,6 +26,7 @@ import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
 import { withEhrReadHealth } from './ehr-read-health.js';
 import { FrontendRoutes } from './frontend-routes.js';
 import { Gateway } from './gateway.js';
+import { GraphiqlRoute } from './graphiql-route.js';
 import { SignedCursors } from '../services/signed-cursor.js';
 import { TrustedDocuments } from './trusted-documents.js';
 import { createHardening } from './hardening.js';
@@ -123,7 +124,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     hardening: hardening.hardening,
     console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy) }),
     cursors: new SignedCursors(auditKey),
-    frontend: new FrontendRoutes({ corsOrigins: config.corsOrigins, schema, introspectionRoles: hardening.hardening.introspectionRoles, graphiql: null,
+    frontend: new FrontendRoutes({ corsOrigins: config.corsOrigins, schema, introspectionRoles: hardening.hardening.introspectionRoles,
+      graphiql: config.graphiql ? new GraphiqlRoute() : null,
       trustedDocuments,
     }),
   });

@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 
 const GLOB_CHARS = /[*?{}[\]]/;
 
-export function globToRegExp(pattern: string): RegExp {
+function globToRegExp(pattern: string): RegExp {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;

@@ -12,7 +12,7 @@ const USAGE = `Usage:
 print     writes the gateway's schema (SDL) to stdout: the types and fields a client can select.`;
 
 /** The SDL of the served schema: permissions guard fields at run time, they do not change the types. */
-export function schemaSdl(): string {
+function schemaSdl(): string {
   return `${printSchema(buildUnguardedSchema())}\n`;
 }
 

@@ -8,11 +8,11 @@
 // - CORS only decides who may READ an answer. Simple cross-site requests (form posts, text/plain, GET without a
 //   custom header) are refused before execution by Apollo's CSRF prevention, which stays on.
 
-export const CORS_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
+const CORS_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
 /** What a GraphQL client sends: the token, JSON, Apollo's CSRF headers, and the trusted-document and IDE headers. */
-export const CORS_HEADERS = ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'graphql-client-name', 'graphql-client-version'];
+const CORS_HEADERS = ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'graphql-client-name', 'graphql-client-version'];
 /** Readable by the page: the request id for support tickets, Retry-After on 429. */
-export const CORS_EXPOSED = ['x-request-id', 'retry-after'];
+const CORS_EXPOSED = ['x-request-id', 'retry-after'];
 const MAX_AGE_SECONDS = 600;
 
 export type PreflightAnswer =

@@ -12,7 +12,7 @@ import { TrustedDocumentError, type GraphqlParams, type TrustedDocuments } from 
 // the preflight), the SDL at /graphql/schema.graphql for introspection roles, and the GraphiQL IDE for browsers.
 // Trusted documents are applied on the request body (src/server/trusted-documents.ts).
 
-export const SCHEMA_PATH = '/graphql/schema.graphql';
+const SCHEMA_PATH = '/graphql/schema.graphql';
 
 export interface FrontendRoutesOptions {
   readonly corsOrigins: '*' | readonly string[];
@@ -143,7 +143,7 @@ function jsonParam(raw: string | null): unknown {
 }
 
 /** A browser navigation (Accept: text/html first), not a GraphQL client's GET (which asks for JSON). */
-export function wantsHtml(req: IncomingMessage): boolean {
+function wantsHtml(req: IncomingMessage): boolean {
   const accept = req.headers.accept ?? '';
   return accept.includes('text/html') && req.headers['content-type'] === undefined && !new URL(req.url ?? '/', 'http://x').searchParams.has('query');
 }

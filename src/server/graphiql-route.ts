@@ -11,10 +11,10 @@ import { sendError } from './http-responses.js';
 // The page carries no data: every query it sends is a normal /graphql request with the caller's token, where
 // introspection is decided per role (INTROSPECTION_ROLES).
 
-export const IDE_DIST = fileURLToPath(new URL('../../console/dist-ide/', import.meta.url));
-export const IDE_PREFIX = '/graphql/ide/';
+const IDE_DIST = fileURLToPath(new URL('../../console/dist-ide/', import.meta.url));
+const IDE_PREFIX = '/graphql/ide/';
 
-export const IDE_CSP = [
+const IDE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",

@@ -12,7 +12,7 @@ import { ClearanceError } from '../errors/errors.js';
 // over HTTP draft's), or sends the document's text, which must then be in the manifest (enforce mode).
 // https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#persisted-documents
 
-export type TrustedDocumentReason = 'TRUSTED_DOCUMENT_REQUIRED' | 'TRUSTED_DOCUMENT_UNKNOWN' | 'TRUSTED_DOCUMENTS_OFF';
+type TrustedDocumentReason = 'TRUSTED_DOCUMENT_REQUIRED' | 'TRUSTED_DOCUMENT_UNKNOWN' | 'TRUSTED_DOCUMENTS_OFF';
 
 /** 403 in enforce mode for a document that is not in the manifest; 400 for a hash the manifest does not hold. */
 export class TrustedDocumentError extends ClearanceError<{ reason: TrustedDocumentReason }> {
@@ -34,7 +34,7 @@ function hashOf(document: string, algorithm: 'sha256' | 'sha1'): string {
 }
 
 /** Parses and checks a manifest: every key must be the hash of its document, so an edited manifest fails at start-up. */
-export function parseManifest(json: unknown, name: string): ReadonlyMap<string, string> {
+function parseManifest(json: unknown, name: string): ReadonlyMap<string, string> {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ConfigError([`TRUSTED_DOCUMENTS_FILE: ${name} is not a JSON object of hash -> document`]);
   const out = new Map<string, string>();
   const problems: string[] = [];

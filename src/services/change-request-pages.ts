@@ -11,7 +11,7 @@ import type { SignedCursors } from './signed-cursor.js';
 // by (createdAt, id), so a cursor keeps its place when changes are added or leave the filter.
 
 /** Matches scanned per request; past it, totalCount is unknown (null) and paging stops there. */
-export const CHANGE_SCAN = 1_000;
+const CHANGE_SCAN = 1_000;
 const MAX_PAGE = 200;
 const KIND = 'changeRequests';
 

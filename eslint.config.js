@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', '.clearance/', 'console/dist/', 'console/src/gql/', 'coverage/'] },
+  { ignores: ['node_modules/', 'src/generated/', '.clearance/', 'console/dist/', 'console/dist-ide/', 'console/src/gql/', 'coverage/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -12,7 +12,9 @@ export const consoleCodegenConfig: CodegenConfig = {
     'console/src/gql/': {
       // The preset object, not its name: the CLI and the tests resolve the same copy (5.x, the CLI 6 family).
       preset: clientPreset,
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json (hash -> document) is the console's trusted-documents manifest: the gateway loads it
+      // with TRUSTED_DOCUMENTS_FILE, and every document carries its hash in __meta__.hash (src/server/trusted-documents.ts).
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         // Plain strings in the bundle (no graphql-js in the browser): each document is a TypedDocumentString.
         documentMode: 'string',

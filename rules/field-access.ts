@@ -36,6 +36,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     // The queue: the resolver asks configuration read, except for `actionable: true`, where each change is one the
     // caller can act on now (src/governance/actionable.ts canActOn, with the target's own right).
     changeRequests: authenticated,
+    changeRequestsConnection: authenticated,
     // The audit log: read-only, the tenant's whole log (never row-scoped). Events carry patient ids and the names of
     // what was read, never PHI values, so no patient row rule applies.
     ...all(['auditEvents', 'auditVerify'], read('audit', false)),
@@ -121,7 +122,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     inherit(
       'Query.changeRequests', 'Query.changeRequest', 'Setting.pendingChange', 'Setting.pendingChanges', 'EmergencyStop.pendingResume',
       'ChangeResult.changeRequest', 'Mutation.approveChange', 'Mutation.rejectChange', 'Mutation.cancelChange',
-      'Query.myAccessRequests', 'CatalogSetting.pendingChange', 'ChangeEvent.change',
+      'Query.myAccessRequests', 'CatalogSetting.pendingChange', 'ChangeEvent.change', 'ChangeRequestEdge.node',
     ),
   ),
   // The live queue (schema/subscriptions.graphql): the rule of changeRequests. The server asks it again on every event
@@ -164,7 +165,9 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   PolicyVersion: all(['version', 'policyVersion', 'changedBy', 'changeId', 'at'], inherit('Query.policyVersions')),
   PatientConnection: all(['edges', 'pageInfo'], inherit('Query.patients')),
   PatientEdge: all(['cursor', 'node'], inherit('PatientConnection.edges')),
-  PageInfo: all(['hasNextPage', 'endCursor'], inherit('PatientConnection.pageInfo', 'AuditEventConnection.pageInfo')),
+  PageInfo: all(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'], inherit('PatientConnection.pageInfo', 'AuditEventConnection.pageInfo', 'ChangeRequestConnection.pageInfo')),
+  ChangeRequestConnection: all(['edges', 'pageInfo', 'totalCount'], inherit('Query.changeRequestsConnection')),
+  ChangeRequestEdge: all(['cursor', 'node'], inherit('ChangeRequestConnection.edges')),
   AuditEventConnection: all(['edges', 'pageInfo'], inherit('Query.auditEvents')),
   AuditEventEdge: all(['cursor', 'node'], inherit('AuditEventConnection.edges')),
   AuditEvent: all(

@@ -33,8 +33,10 @@ fi
 npx tsc --noEmit -p .
 npx tsc --noEmit -p console
 npx eslint . --max-warnings 0
-# The approver console, built fresh: test/e2e drives what the gateway serves from console/dist.
+# The approver console and GraphiQL, built fresh: test/e2e drives what the gateway serves from console/dist and
+# console/dist-ide.
 npm run -s build:console
+npm run -s build:ide
 
 mkdir -p test-artifacts
 status=0

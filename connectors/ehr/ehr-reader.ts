@@ -23,6 +23,8 @@ import type {
 
 export interface PatientSearch {
   readonly name?: string | null;
+  /** Only this department's patients (Patient.managingOrganization): https://hl7.org/fhir/R4/patient.html#search */
+  readonly department?: string | null;
   /** Page size, already capped by the caller. */
   readonly first: number;
   readonly offset: number;

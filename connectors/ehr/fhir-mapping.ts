@@ -38,6 +38,11 @@ export { referenceId } from './mapping/fhir-values.js';
 const DEPARTMENT_REFERENCE = /^Organization\/dept-([A-Za-z0-9-]+)$/;
 
 /** The department code of a `Organization/dept-<code>` reference (the seed's convention), else null. */
+/** The Organization reference of a department (the inverse of departmentFromReference), for `organization=` searches. */
+export function departmentReference(department: string): string {
+  return `Organization/dept-${department}`;
+}
+
 export function departmentFromReference(reference: string | undefined): string | null {
   return DEPARTMENT_REFERENCE.exec(reference ?? '')?.[1] ?? null;
 }

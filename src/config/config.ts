@@ -4,6 +4,7 @@ import { ConfigError } from './config-error.js';
 import { deepFreeze } from './deep-freeze.js';
 import { CONNECTOR_ENV, connectorConfig, type ConnectorConfig } from './connector-config.js';
 import { envField } from './env-field.js';
+import { FRONTEND_ENV, frontendChecks, frontendConfig, type FrontendConfig } from './frontend-config.js';
 import { HARDENING_ENV, hardeningChecks, hardeningConfig, type HardeningConfig } from './hardening-config.js';
 import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-parsers.js';
 
@@ -12,7 +13,7 @@ import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-pa
 
 export type GatewayMode = 'embedded' | 'production';
 
-export interface GatewayConfig extends HardeningConfig, ConnectorConfig {
+export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig {
   readonly mode: GatewayMode;
   readonly port: number;
   readonly host: string;
@@ -68,6 +69,7 @@ const EnvSchema = z.object({
   AUDIT_HMAC_KEY: envField(text),
   ...HARDENING_ENV,
   ...CONNECTOR_ENV,
+  ...FRONTEND_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -128,6 +130,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`)),
     ...crossChecks(mode, env, e),
     ...hardeningChecks(mode === 'production', env, e),
+    ...frontendChecks(mode === 'production', env, e),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -154,6 +157,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     audit: { hmacKey: e.AUDIT_HMAC_KEY ?? null },
     ...hardeningConfig(e, mode === 'production'),
     ...connectorConfig(e),
+    ...frontendConfig(e, mode === 'production'),
   });
 }
 

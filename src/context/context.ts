@@ -8,6 +8,7 @@ import type { ConnectorServices } from '../services/connectors/connector-service
 import type { AccessService } from '../services/access-service.js';
 import type { GovernanceService } from '../services/governance-service.js';
 import type { LiveEvents } from '../services/events/live-events.js';
+import type { SignedCursors } from '../services/signed-cursor.js';
 
 // What every resolver and rule gets. Built once per request by src/context/create-context.ts after the token has
 // verified; everything with I/O sits behind an interface here, so tests can hand in real or in-memory parts.
@@ -37,6 +38,8 @@ export interface GatewayContext {
   readonly permissionCache: PermissionCache;
   /** The acting connectors: EHR write-back (and, as they land, messaging and connector configuration). */
   readonly connectors: ConnectorServices;
+  /** Signs and checks Relay cursors (src/services/signed-cursor.ts); one key for all replicas. */
+  readonly cursors: SignedCursors;
   /** A subscription's live change events (WebSocket operations only; absent over HTTP). */
   readonly live?: LiveEvents;
 }

@@ -480,6 +480,19 @@ export type ChangeRequest = {
   viewerCannotApproveReason: Maybe<Scalars['String']['output']>;
 };
 
+export type ChangeRequestConnection = {
+  __typename?: 'ChangeRequestConnection';
+  edges: Maybe<Array<ChangeRequestEdge>>;
+  pageInfo: Maybe<PageInfo>;
+  totalCount: Maybe<Scalars['Int']['output']>;
+};
+
+export type ChangeRequestEdge = {
+  __typename?: 'ChangeRequestEdge';
+  cursor: Scalars['String']['output'];
+  node: Maybe<ChangeRequest>;
+};
+
 export type ChangeRequester = {
   __typename?: 'ChangeRequester';
   functions: Array<Scalars['String']['output']>;
@@ -1185,10 +1198,13 @@ export type Observation = {
   value: Maybe<Scalars['String']['output']>;
 };
 
+/** Relay's PageInfo (https://relay.dev/graphql/connections.htm#sec-undefined.PageInfo). */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
 };
 
 export type Patient = Node & {
@@ -1303,6 +1319,12 @@ export type Query = {
    * the next counted approval, or reject), for anyone, e.g. a clinician's medication proposals of their departments.
    */
   changeRequests: Maybe<Array<ChangeRequest>>;
+  /**
+   * The same change requests as `changeRequests` (same filter), as a Relay connection: `first`/`after` pages forward,
+   * `last`/`before` backward, newest first. Cursors are opaque and signed: a cursor that was not returned by this field
+   * (or was edited) is BAD_USER_INPUT. `first` and `last` are at most 200; `totalCount` is null past 1000 matches.
+   */
+  changeRequestsConnection: Maybe<ChangeRequestConnection>;
   connector: Maybe<Connector>;
   /** Circuit and rolling health of each outbound connector (EHR reads and writes combined, SMTP, SMS) in this gateway process. */
   connectorHealth: Maybe<Array<ConnectorHealth>>;
@@ -1332,7 +1354,11 @@ export type Query = {
   patient: Maybe<Patient>;
   /** Anonymized counts for analysts; cells under the suppression threshold come back as null. */
   patientStatistics: Maybe<PatientStatistics>;
-  /** Patients of the caller's tenant; `first` defaults to config `DEFAULT_PAGE_SIZE` and is capped at `MAX_PAGE_SIZE`. */
+  /**
+   * Patients of the caller's tenant; `first` defaults to config `DEFAULT_PAGE_SIZE` and is capped at `MAX_PAGE_SIZE`.
+   * `department` (a department code, e.g. `cardiology`) lists only that department's patients: a clinician asks for
+   * their own and gets no FORBIDDEN for rows of other departments.
+   */
   patients: Maybe<PatientConnection>;
   /** What changed in the policy document between two stored versions (0: the built-in default). */
   policyDiff: Array<DiffEntry>;
@@ -1390,6 +1416,18 @@ export type QueryChangeRequestsArgs = {
 };
 
 
+export type QueryChangeRequestsConnectionArgs = {
+  actionable?: InputMaybe<Scalars['Boolean']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<SettingCategory>;
+  environment?: InputMaybe<Environment>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ChangeStatus>;
+};
+
+
 export type QueryConnectorArgs = {
   environment: Environment;
   id: Scalars['ID']['input'];
@@ -1428,6 +1466,7 @@ export type QueryPatientArgs = {
 
 export type QueryPatientsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  department?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1794,6 +1833,8 @@ export type ResolversTypes = {
   ChangeOrigin: ResolverTypeWrapper<ChangeOriginRecord>;
   ChangeOriginType: ChangeOriginType;
   ChangeRequest: ResolverTypeWrapper<ChangeRequestRecord>;
+  ChangeRequestConnection: ResolverTypeWrapper<Omit<ChangeRequestConnection, 'edges'> & { edges?: Maybe<Array<ResolversTypes['ChangeRequestEdge']>> }>;
+  ChangeRequestEdge: ResolverTypeWrapper<Omit<ChangeRequestEdge, 'node'> & { node?: Maybe<ResolversTypes['ChangeRequest']> }>;
   ChangeRequester: ResolverTypeWrapper<Requester>;
   ChangeResult: ResolverTypeWrapper<ChangeResultModel>;
   ChangeResultStatus: ChangeResultStatus;
@@ -1901,6 +1942,8 @@ export type ResolversParentTypes = {
   ChangeEvent: ChangeEventRecord;
   ChangeOrigin: ChangeOriginRecord;
   ChangeRequest: ChangeRequestRecord;
+  ChangeRequestConnection: Omit<ChangeRequestConnection, 'edges'> & { edges?: Maybe<Array<ResolversParentTypes['ChangeRequestEdge']>> };
+  ChangeRequestEdge: Omit<ChangeRequestEdge, 'node'> & { node?: Maybe<ResolversParentTypes['ChangeRequest']> };
   ChangeRequester: Requester;
   ChangeResult: ChangeResultModel;
   Claim: ClaimRow;
@@ -2221,6 +2264,17 @@ export type ChangeRequestResolvers<ContextType = GatewayContext, ParentType exte
   viewerCannotApproveReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ChangeRequestConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChangeRequestConnection'] = ResolversParentTypes['ChangeRequestConnection']> = {
+  edges?: Resolver<Maybe<Array<ResolversTypes['ChangeRequestEdge']>>, ParentType, ContextType>;
+  pageInfo?: Resolver<Maybe<ResolversTypes['PageInfo']>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ChangeRequestEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChangeRequestEdge'] = ResolversParentTypes['ChangeRequestEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType>;
+};
+
 export type ChangeRequesterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChangeRequester'] = ResolversParentTypes['ChangeRequester']> = {
   functions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
@@ -2532,6 +2586,8 @@ export type ObservationResolvers<ContextType = GatewayContext, ParentType extend
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PatientResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Patient'] = ResolversParentTypes['Patient']> = {
@@ -2592,6 +2648,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   auditVerify?: Resolver<Maybe<ResolversTypes['AuditVerification']>, ParentType, ContextType>;
   changeRequest?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<QueryChangeRequestArgs, 'id'>>;
   changeRequests?: Resolver<Maybe<Array<ResolversTypes['ChangeRequest']>>, ParentType, ContextType, RequireFields<QueryChangeRequestsArgs, 'first'>>;
+  changeRequestsConnection?: Resolver<Maybe<ResolversTypes['ChangeRequestConnection']>, ParentType, ContextType, Partial<QueryChangeRequestsConnectionArgs>>;
   connector?: Resolver<Maybe<ResolversTypes['Connector']>, ParentType, ContextType, RequireFields<QueryConnectorArgs, 'environment' | 'id'>>;
   connectorHealth?: Resolver<Maybe<Array<ResolversTypes['ConnectorHealth']>>, ParentType, ContextType>;
   connectors?: Resolver<Maybe<Array<ResolversTypes['Connector']>>, ParentType, ContextType, RequireFields<QueryConnectorsArgs, 'environment'>>;
@@ -2714,6 +2771,8 @@ export type Resolvers<ContextType = GatewayContext> = {
   ChangeEvent?: ChangeEventResolvers<ContextType>;
   ChangeOrigin?: ChangeOriginResolvers<ContextType>;
   ChangeRequest?: ChangeRequestResolvers<ContextType>;
+  ChangeRequestConnection?: ChangeRequestConnectionResolvers<ContextType>;
+  ChangeRequestEdge?: ChangeRequestEdgeResolvers<ContextType>;
   ChangeRequester?: ChangeRequesterResolvers<ContextType>;
   ChangeResult?: ChangeResultResolvers<ContextType>;
   Claim?: ClaimResolvers<ContextType>;

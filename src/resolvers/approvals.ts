@@ -1,11 +1,13 @@
 import { forbidden } from '../../rules/evaluate-field-rule.js';
-import type { Resolvers } from '../generated/resolvers-types.js';
+import type { GatewayContext } from '../context/context.js';
+import type { ChangeStatus, Environment, Resolvers, SettingCategory } from '../generated/resolvers-types.js';
 import { approvalStatusOf } from '../governance/transitions.js';
 import { targetDocIdOf } from '../services/effects-to-ops.js';
 import { viewerApproval } from './approval-preview.js';
 import { actFactsOf, assertTargetRight } from './change-target-check.js';
 import { categoryFromGraphql, categoryToGraphql, originTypeToGraphql, targetTypeToGraphql } from './governance-enums.js';
 import { pageSize } from './ids.js';
+import { changeRequestsPage } from '../services/change-request-pages.js';
 
 // The approval queue. Thin: approve/reject/cancel go to the governance service, which decides on what is stored
 // and throws typed errors; `viewerCanApprove` asks the same decision without committing (approval-preview.ts).
@@ -13,19 +15,38 @@ import { pageSize } from './ids.js';
 
 const MAX_CHANGES = 200;
 
+interface ChangeQueryArgs {
+  readonly status?: ChangeStatus | null;
+  readonly environment?: Environment | null;
+  readonly category?: SettingCategory | null;
+  readonly actionable?: boolean | null;
+}
+
+/**
+ * The filter of changeRequests and its connection, and the check they share: the whole queue is configuration;
+ * what the caller can act on is theirs to see (actionable.ts decides, per change).
+ */
+function changeQuery(ctx: GatewayContext, { status, environment, category, actionable }: ChangeQueryArgs) {
+  const { factsFor } = actFactsOf(ctx);
+  if (!actionable) {
+    const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
+    if (read.effect === 'DENY') throw forbidden(read.denial);
+  }
+  const filter = { status, environment, category: category ? categoryFromGraphql(category) : null, actionable: actionable ?? null };
+  return { filter, factsFor };
+}
+
 export const approvalResolvers: Resolvers = {
   Query: {
-    changeRequests: (_p, { status, environment, category, actionable, first }, ctx) => {
-      const { factsFor } = actFactsOf(ctx);
-      // The whole queue is configuration; what the caller can act on is theirs to see (actionable.ts decides).
-      if (!actionable) {
-        const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
-        if (read.effect === 'DENY') throw forbidden(read.denial);
-      }
-      const filter = { status, environment, category: category ? categoryFromGraphql(category) : null, actionable: actionable ?? null };
+    changeRequests: (_p, { first, ...args }, ctx) => {
+      const { filter, factsFor } = changeQuery(ctx, args);
       return ctx.governance.changeRequests(ctx.principal, filter, pageSize(first, { defaultPageSize: 50, maxPageSize: MAX_CHANGES }), factsFor);
     },
     changeRequest: (_p, { id }, ctx) => ctx.governance.changeRequest(ctx.principal, id),
+    changeRequestsConnection: (_p, { first, after, last, before, ...args }, ctx) => {
+      const { filter, factsFor } = changeQuery(ctx, args);
+      return changeRequestsPage(ctx.governance, ctx.cursors, ctx.principal, filter, { first, after, last, before }, factsFor);
+    },
   },
 
   Mutation: {

@@ -77,7 +77,8 @@ export const auditResolvers: Resolvers = {
       const page = await searchAuditEvents(ctx.audit, ctx.principal.tenant, toFilter(filter), auditPageSize(first), after ? decodeAuditCursor(after) : null);
       return {
         edges: page.events.map((e) => ({ cursor: encodeAuditCursor(e), node: toGraphql(e) })),
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+        // Forward only: hasPreviousPage says whether this page started after a cursor (Relay allows false here).
+        pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: page.events[0] ? encodeAuditCursor(page.events[0]) : null, endCursor: page.endCursor },
       };
     },
     auditVerify: async (_p, _args, ctx) => {

@@ -1,5 +1,6 @@
 import { compilePrincipalPolicy, type Decision, type PrincipalPolicy } from '../../rules/decide.js';
 import { explainDecision, explanation, type Explanation } from '../../rules/explanation.js';
+import { explainFieldAccess } from '../../rules/explain-field.js';
 import { fieldRules } from '../../rules/field-access.js';
 import { evaluateFieldRule } from '../../rules/evaluate-field-rule.js';
 import type { GatewayContext } from '../context/context.js';
@@ -65,15 +66,12 @@ export const explainResolvers: Resolvers = {
       return governed;
     },
     explainField: async (_p, { type, field, patientId }, ctx): Promise<Explanation> => {
-      const rule = fieldRules[type]?.[field];
-      const action = `${type}.${field}`;
       const at = new Date(ctx.accessAdmin.now()).toISOString();
-      const base = { action, policyVersion: ctx.access.policyVersion, at };
-      if (!rule) return explanation({ ...base, decision: 'DENY', rule: 'field-access:none', ownerRole: 'security-admin', ownerFunction: 'security', message: 'This field has no permission rule, so it is denied.' });
-      if (rule.kind === 'authenticated') return explanation({ ...base, decision: 'ALLOW', rule: 'field-access:authenticated', message: 'Any verified caller.' });
-      if (rule.kind === 'inherit') return explanation({ ...base, decision: 'ALLOW', rule: 'field-access:inherit', message: `Guarded where it is reached from: ${rule.reachedFrom.join(', ')}.` });
+      const rule = fieldRules[type]?.[field];
+      // Without a patient (or for a rule that is not per row), the same answer as `clearance operations check`.
+      if (!rule || rule.kind !== 'read' || !rule.row || !patientId) return explainFieldAccess(type, field, ctx.access, at).explanation;
+      const action = `${type}.${field}`;
       const request = { action: 'read' as const, dataClass: rule.dataClass };
-      if (!rule.row || !patientId) return { ...explainDecision(`read:${rule.dataClass}`, ctx.access.decide(request), ctx.access.policyVersion, at), action };
       const target = await patientTarget(ctx, ctx.access, patientId);
       if (target.denied) return { ...explainDecision(`read:demographics`, target.denied, ctx.access.policyVersion, at), action };
       const v = evaluateFieldRule(rule, ctx.access, { guard: target.guard });

@@ -1,6 +1,7 @@
 import { readOf } from '../../rules/decide.js';
 import type { PatientRow, PatientRowField } from '../../connectors/ehr/rows.js';
 import type { GatewayContext } from '../context/context.js';
+import { BadUserInputError } from '../errors/errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { readSlot } from '../audit/read-slots.js';
 import { decodeCursor, encodeCursor, pageSize, parseGlobalId, requireFhirId } from './ids.js';
@@ -12,6 +13,8 @@ import { selectedFields } from './selection.js';
 // the same compiled policy.
 
 const MAX_OBSERVATIONS_PER_PATIENT = 100;
+/** A department code as tokens carry them (`cardiology`): anything else never matches a department, so it is refused. */
+const DEPARTMENT_CODE = /^[a-z][a-z0-9-]{0,39}$/;
 
 /**
  * The PatientRow fields each Patient field reads, so a list asks the FHIR server only for what its nodes select
@@ -51,14 +54,20 @@ export function rowFieldsOf(selected: Iterable<string>): PatientRowField[] | nul
 export const patientResolvers: Resolvers = {
   Query: {
     patient: (_p, { id }, ctx) => ctx.ehr.patient(requireFhirId(id)),
-    patients: async (_p, { first, after, name }, ctx, info) => {
+    patients: async (_p, { first, after, name, department }, ctx, info) => {
       const size = pageSize(first, ctx.limits);
       const offset = decodeCursor(after);
+      if (department !== null && department !== undefined && !DEPARTMENT_CODE.test(department)) throw new BadUserInputError('department is not a department code', 'department');
       const fields = rowFieldsOf(selectedFields(info, ['edges', 'node']));
-      const page = await ctx.ehr.searchPatients({ name: name ?? null, first: size, offset, fields });
+      const page = await ctx.ehr.searchPatients({ name: name ?? null, department: department ?? null, first: size, offset, fields });
       return {
         edges: page.rows.map((node, i) => ({ cursor: encodeCursor(offset + i + 1), node })),
-        pageInfo: { hasNextPage: page.hasMore, endCursor: page.rows.length ? encodeCursor(offset + page.rows.length) : null },
+        pageInfo: {
+          hasNextPage: page.hasMore,
+          hasPreviousPage: offset > 0,
+          startCursor: page.rows.length ? encodeCursor(offset + 1) : null,
+          endCursor: page.rows.length ? encodeCursor(offset + page.rows.length) : null,
+        },
       };
     },
     node: (_p, { id }, ctx) => {

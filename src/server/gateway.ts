@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
@@ -31,6 +31,8 @@ import { queryLimitOptions } from './query-limits.js';
 import { rateLimitPlugin, type RequestRateLimiter } from './rate-limit.js';
 import { checkReadiness, type ReadinessCheck } from './readiness.js';
 import { ConsoleRoute } from './console-route.js';
+import { FrontendRoutes } from './frontend-routes.js';
+import { SignedCursors } from '../services/signed-cursor.js';
 import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecord } from './request-log.js';
 import type { QueryLimits } from '../config/hardening-config.js';
 import type { Logger } from './logger.js';
@@ -61,6 +63,10 @@ export interface GatewayDeps {
   readonly console?: ConsoleRoute;
   /** WebSocket routes on the same server (graphql-ws subscriptions, issue 14): attached at start, closed at stop. */
   readonly upgrades?: UpgradeRoute;
+  /** CORS, the SDL URL, the IDE and trusted documents (issue 14); absent: same-origin only, none of these. */
+  readonly frontend?: FrontendRoutes;
+  /** Relay cursor signing (issue 14); default: a key of this process only. */
+  readonly cursors?: SignedCursors;
 }
 
 export interface UpgradeRoute {
@@ -87,7 +93,10 @@ export class Gateway {
   /** Each request's log record, for the Apollo plugin that fills in the operation (by request id: Apollo clones contexts). */
   private readonly records = new Map<string, RequestRecord>();
 
+  private readonly cursors: SignedCursors;
+
   constructor(private readonly deps: GatewayDeps) {
+    this.cursors = deps.cursors ?? new SignedCursors(randomBytes(32));
     const { hardening } = deps;
     const limits = queryLimitOptions(hardening.queryLimits);
     this.apollo = new ApolloServer<GatewayContext>({
@@ -168,7 +177,7 @@ export class Gateway {
     });
     record.sub = principal.sub;
     record.tenant = principal.tenant;
-    const context = await buildRequestContext(this.deps, principal, record.requestId).catch((e: unknown) => {
+    const context = await buildRequestContext({ ...this.deps, cursors: this.cursors }, principal, record.requestId).catch((e: unknown) => {
       // Refused at admission (request-context.ts): the MFA policy's step-up, or an emergency-stopped agent.
       if (e instanceof UnauthenticatedError) record.outcome = 'UNAUTHENTICATED';
       else if (e instanceof ClearanceError && e.extensions.reason === 'AGENT_STOPPED') record.outcome = 'AGENT_STOPPED';
@@ -194,6 +203,10 @@ export class Gateway {
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return this.ready(res);
     if (this.deps.console && ConsoleRoute.matches(url.pathname)) return this.deps.console.handle(req, res, url.pathname);
+    if (this.deps.frontend && FrontendRoutes.covers(url.pathname)) {
+      const principalOf = async (auth: string | undefined) => (await this.createContext(auth, req.socket.remoteAddress ?? 'unknown', record)).principal;
+      if (await this.deps.frontend.handle(req, res, url.pathname, principalOf)) return;
+    }
     if (url.pathname !== '/graphql') return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
     const raw = await readBody(req, this.deps.hardening.queryLimits.maxBodyBytes);
     if (raw === null) {
@@ -211,8 +224,16 @@ export class Gateway {
         return sendError(res, 400, 'BAD_USER_INPUT', 'Body is not valid JSON', { reason: 'INVALID_JSON' });
       }
     }
+    const method = (req.method ?? 'GET').toUpperCase();
+    // Trusted documents (issue 14): a hash becomes its manifest document; in enforce mode nothing else runs.
+    const parts = this.deps.frontend?.graphqlRequest(method, body, url.search) ?? { body, search: url.search };
+    if ('refused' in parts) {
+      const { code, http, ...rest } = parts.refused.extensions;
+      record.outcome = rest.reason;
+      return sendError(res, http?.status ?? 400, code, parts.refused.message, rest);
+    }
     const result = await this.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      httpGraphQLRequest: { method, headers, search: parts.search, body: parts.body },
       context: () => this.createContext(headers.get('authorization'), req.socket.remoteAddress ?? 'unknown', record),
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);

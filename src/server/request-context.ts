@@ -10,6 +10,7 @@ import { agentStoppedError, agentStopTarget } from '../governance/stop-enforceme
 import type { AccessService } from '../services/access-service.js';
 import type { AccessState } from '../services/access-state.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
+import type { SignedCursors } from '../services/signed-cursor.js';
 import type { GovernanceService } from '../services/governance-service.js';
 
 // The context of one operation for a verified principal: an HTTP request (gateway.ts) or one event of a
@@ -25,6 +26,7 @@ export interface RequestContextDeps {
   readonly governance: GovernanceService;
   readonly audit: AuditService;
   readonly connectors: ConnectorServices;
+  readonly cursors: SignedCursors;
 }
 
 /**
@@ -61,5 +63,6 @@ export async function buildRequestContext(deps: RequestContextDeps, principal: P
     connectors: deps.connectors,
     phiReads: new PhiReadCollector(),
     permissionCache: new PermissionCache(),
+    cursors: deps.cursors,
   };
 }

@@ -24,7 +24,11 @@ import type { GovernanceStore } from '../stores/governance-store.js';
 import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
 import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
 import { withEhrReadHealth } from './ehr-read-health.js';
+import { FrontendRoutes } from './frontend-routes.js';
 import { Gateway } from './gateway.js';
+import { GraphiqlRoute } from './graphiql-route.js';
+import { SignedCursors } from '../services/signed-cursor.js';
+import { TrustedDocuments } from './trusted-documents.js';
 import { createHardening } from './hardening.js';
 import type { Logger } from './logger.js';
 import { changeEventOf } from '../governance/change-event.js';
@@ -79,6 +83,8 @@ export interface RunningClearance {
 
 export async function startClearance(config: GatewayConfig, options: StartOptions): Promise<RunningClearance> {
   const { logger } = options;
+  // Read and checked before anything starts: a bad manifest stops start-up with nothing left running.
+  const trustedDocuments = await TrustedDocuments.load(config.trustedDocuments.mode, config.trustedDocuments.file);
   let fhir: EmbeddedFhirServer | null = null;
   let baseUrls: Readonly<Record<string, string>> = config.fhir.baseUrls ?? {};
   if (!config.fhir.baseUrls && !options.ehr) {
@@ -141,7 +147,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const failedLogins = createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now, windowMs: config.rateLimits.windowSec * 1000 });
   const accessAdmin = new AccessService({ store, governance, state: accessState, now, newId: () => randomUUID() });
   const limits = { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold };
-  const contextDeps = { accessState, accessAdmin, now, ehr, limits, governance, audit, connectors: withEhrReadHealth(connectors, ehr) };
+  const cursors = new SignedCursors(auditKey);
+  const contextDeps = { accessState, accessAdmin, now, ehr, limits, governance, audit, connectors: withEhrReadHealth(connectors, ehr), cursors };
   const queryLimits = queryLimitOptions(config.queryLimits);
   const upgrades = createSubscriptionServer({
     schema,
@@ -176,6 +183,11 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     hardening: hardening.hardening,
     console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy) }),
     upgrades,
+    cursors,
+    frontend: new FrontendRoutes({ corsOrigins: config.corsOrigins, schema, introspectionRoles: hardening.hardening.introspectionRoles,
+      graphiql: config.graphiql ? new GraphiqlRoute() : null,
+      trustedDocuments,
+    }),
   });
   const url = await gateway.start(config.port, config.host);
   return {

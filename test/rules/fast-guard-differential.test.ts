@@ -35,7 +35,7 @@ function context(p: Principal): GatewayContext {
   return {
     requestId: 'r', principal: p, access: compilePrincipalPolicy(policy, p), ehr: ehr.forRequest(p.tenant),
     limits: { defaultPageSize: 20, maxPageSize: 100, suppressionThreshold: 5 }, phiReads: new PhiReadCollector(), permissionCache: new PermissionCache(),
-    governance: undefined as never, audit: undefined as never, connectors: undefined as never, accessAdmin: undefined as never,
+    governance: undefined as never, audit: undefined as never, connectors: undefined as never, accessAdmin: undefined as never, cursors: undefined as never,
   } as GatewayContext;
 }
 

@@ -2,7 +2,7 @@ import type { Patient } from '@medplum/fhirtypes';
 import type DataLoader from 'dataloader';
 import { ConnectorError } from '../../common/connector-error.js';
 import type { EhrReader, ObservationFilter, PatientPage, PatientSearch } from '../ehr-reader.js';
-import { encounterSubjectId, patientElements, toEncounterRow, toPatientRow } from '../fhir-mapping.js';
+import { departmentReference, encounterSubjectId, patientElements, toEncounterRow, toPatientRow } from '../fhir-mapping.js';
 import type {
   AllergyIntoleranceRow,
   CarePlanRow,
@@ -67,6 +67,7 @@ export class FhirEhrReader implements EhrReader {
     // One extra row tells whether there is a next page; _id breaks ties so pages never overlap.
     const bundle = await this.options.client.searchPage<Patient>('Patient', {
       ...(name ? { name } : {}),
+      ...(search.department ? { organization: departmentReference(search.department) } : {}),
       ...(elements ? { _elements: elements.join(',') } : {}),
       _count: first + 1,
       _offset: offset,

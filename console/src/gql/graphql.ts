@@ -445,6 +445,17 @@ export type ChangeRequest = {
   viewerCannotApproveReason?: Maybe<Scalars['String']['output']>;
 };
 
+export type ChangeRequestConnection = {
+  edges?: Maybe<Array<ChangeRequestEdge>>;
+  pageInfo?: Maybe<PageInfo>;
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ChangeRequestEdge = {
+  cursor: Scalars['String']['output'];
+  node?: Maybe<ChangeRequest>;
+};
+
 export type ChangeRequester = {
   functions: Array<Scalars['String']['output']>;
   kind: PrincipalKind;
@@ -1119,9 +1130,12 @@ export type Observation = {
   value?: Maybe<Scalars['String']['output']>;
 };
 
+/** Relay's PageInfo (https://relay.dev/graphql/connections.htm#sec-undefined.PageInfo). */
 export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Patient = Node & {
@@ -1230,6 +1244,12 @@ export type Query = {
    * the next counted approval, or reject), for anyone, e.g. a clinician's medication proposals of their departments.
    */
   changeRequests?: Maybe<Array<ChangeRequest>>;
+  /**
+   * The same change requests as `changeRequests` (same filter), as a Relay connection: `first`/`after` pages forward,
+   * `last`/`before` backward, newest first. Cursors are opaque and signed: a cursor that was not returned by this field
+   * (or was edited) is BAD_USER_INPUT. `first` and `last` are at most 200; `totalCount` is null past 1000 matches.
+   */
+  changeRequestsConnection?: Maybe<ChangeRequestConnection>;
   connector?: Maybe<Connector>;
   /** Circuit and rolling health of each outbound connector (EHR reads and writes combined, SMTP, SMS) in this gateway process. */
   connectorHealth?: Maybe<Array<ConnectorHealth>>;
@@ -1259,7 +1279,11 @@ export type Query = {
   patient?: Maybe<Patient>;
   /** Anonymized counts for analysts; cells under the suppression threshold come back as null. */
   patientStatistics?: Maybe<PatientStatistics>;
-  /** Patients of the caller's tenant; `first` defaults to config `DEFAULT_PAGE_SIZE` and is capped at `MAX_PAGE_SIZE`. */
+  /**
+   * Patients of the caller's tenant; `first` defaults to config `DEFAULT_PAGE_SIZE` and is capped at `MAX_PAGE_SIZE`.
+   * `department` (a department code, e.g. `cardiology`) lists only that department's patients: a clinician asks for
+   * their own and gets no FORBIDDEN for rows of other departments.
+   */
   patients?: Maybe<PatientConnection>;
   /** What changed in the policy document between two stored versions (0: the built-in default). */
   policyDiff: Array<DiffEntry>;
@@ -1317,6 +1341,18 @@ export type QueryChangeRequestsArgs = {
 };
 
 
+export type QueryChangeRequestsConnectionArgs = {
+  actionable?: InputMaybe<Scalars['Boolean']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<SettingCategory>;
+  environment?: InputMaybe<Environment>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ChangeStatus>;
+};
+
+
 export type QueryConnectorArgs = {
   environment: Environment;
   id: Scalars['ID']['input'];
@@ -1355,6 +1391,7 @@ export type QueryPatientArgs = {
 
 export type QueryPatientsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  department?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1700,7 +1737,7 @@ export const ConsoleMeDocument = new TypedDocumentString(`
     mfa
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleMeQuery, ConsoleMeQueryVariables>;
+    `, {"hash":"4561bfdabbde260fa852d033d36db4464803d851bca65aedb24d7d5ccffa9b11"}) as unknown as TypedDocumentString<ConsoleMeQuery, ConsoleMeQueryVariables>;
 export const ConsoleInboxDocument = new TypedDocumentString(`
     query ConsoleInbox($status: ChangeStatus) {
   changeRequests(status: $status, first: 100) {
@@ -1730,7 +1767,7 @@ export const ConsoleInboxDocument = new TypedDocumentString(`
     viewerCannotApproveCode
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleInboxQuery, ConsoleInboxQueryVariables>;
+    `, {"hash":"82637db393d9004c67fa1cf461249090c999c7aaf320c620270ea7afce457645"}) as unknown as TypedDocumentString<ConsoleInboxQuery, ConsoleInboxQueryVariables>;
 export const ConsoleChangeDocument = new TypedDocumentString(`
     query ConsoleChange($id: ID!) {
   changeRequest(id: $id) {
@@ -1801,7 +1838,7 @@ export const ConsoleChangeDocument = new TypedDocumentString(`
     failureReason
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
+    `, {"hash":"5fee63685af8f7b17c2c7b803a9d691c9a97848a9f9a278b9b4218ca1fc62139"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
 export const ConsoleApproveDocument = new TypedDocumentString(`
     mutation ConsoleApprove($id: ID!, $comment: String) {
   approveChange(id: $id, comment: $comment) {
@@ -1812,7 +1849,7 @@ export const ConsoleApproveDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleApproveMutation, ConsoleApproveMutationVariables>;
+    `, {"hash":"511d909bc79870e8d389562069caebe95694d5a503ce5513bea91205b9f937c6"}) as unknown as TypedDocumentString<ConsoleApproveMutation, ConsoleApproveMutationVariables>;
 export const ConsoleRejectDocument = new TypedDocumentString(`
     mutation ConsoleReject($id: ID!, $reason: String!) {
   rejectChange(id: $id, reason: $reason) {
@@ -1820,7 +1857,7 @@ export const ConsoleRejectDocument = new TypedDocumentString(`
     status
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleRejectMutation, ConsoleRejectMutationVariables>;
+    `, {"hash":"cb41eefeacf681eef8c14cca3f3fb87df571b6cbbe7763848806bacd5ea58a59"}) as unknown as TypedDocumentString<ConsoleRejectMutation, ConsoleRejectMutationVariables>;
 export const ConsoleSettingsDocument = new TypedDocumentString(`
     query ConsoleSettings($environment: Environment!) {
   settingsCatalog(environment: $environment) {
@@ -1845,7 +1882,7 @@ export const ConsoleSettingsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleSettingsQuery, ConsoleSettingsQueryVariables>;
+    `, {"hash":"bb1722b3bbc859f025fa1d465aef1597a7e2aaad3c464f6d2e09e297b990f4fa"}) as unknown as TypedDocumentString<ConsoleSettingsQuery, ConsoleSettingsQueryVariables>;
 export const ConsoleUpdateSettingDocument = new TypedDocumentString(`
     mutation ConsoleUpdateSetting($input: UpdateSettingInput!) {
   updateSetting(input: $input) {
@@ -1860,7 +1897,7 @@ export const ConsoleUpdateSettingDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleUpdateSettingMutation, ConsoleUpdateSettingMutationVariables>;
+    `, {"hash":"eab33c1f74f3948fa8cf13b5b768e572f3716bf92592d7a7b837c2aa489b9b47"}) as unknown as TypedDocumentString<ConsoleUpdateSettingMutation, ConsoleUpdateSettingMutationVariables>;
 export const ConsoleRequestAccessDocument = new TypedDocumentString(`
     mutation ConsoleRequestAccess($input: RequestAccessInput!) {
   requestAccess(input: $input) {
@@ -1874,7 +1911,7 @@ export const ConsoleRequestAccessDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleRequestAccessMutation, ConsoleRequestAccessMutationVariables>;
+    `, {"hash":"4d4a896af75397921c928df1ed674e2efc83eb256496c6016783e940f574fe87"}) as unknown as TypedDocumentString<ConsoleRequestAccessMutation, ConsoleRequestAccessMutationVariables>;
 export const ConsoleAuditAccessDocument = new TypedDocumentString(`
     query ConsoleAuditAccess {
   explainField(type: "Query", field: "auditEvents") {
@@ -1882,7 +1919,7 @@ export const ConsoleAuditAccessDocument = new TypedDocumentString(`
     message
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleAuditAccessQuery, ConsoleAuditAccessQueryVariables>;
+    `, {"hash":"84d22bd9974f745e6258a11d920c8e84096c5472940e7bb01bd8e24a593136fd"}) as unknown as TypedDocumentString<ConsoleAuditAccessQuery, ConsoleAuditAccessQueryVariables>;
 export const ConsoleAuditEventsDocument = new TypedDocumentString(`
     query ConsoleAuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {
   auditEvents(filter: $filter, first: $first, after: $after) {
@@ -1917,7 +1954,7 @@ export const ConsoleAuditEventsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleAuditEventsQuery, ConsoleAuditEventsQueryVariables>;
+    `, {"hash":"ff5bd1439b35061c1d5b1fa1bceea4da1e20d921afa915609b719ad377f81533"}) as unknown as TypedDocumentString<ConsoleAuditEventsQuery, ConsoleAuditEventsQueryVariables>;
 export const ConsoleAuditVerifyDocument = new TypedDocumentString(`
     query ConsoleAuditVerify {
   auditVerify {
@@ -1931,4 +1968,4 @@ export const ConsoleAuditVerifyDocument = new TypedDocumentString(`
     message
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleAuditVerifyQuery, ConsoleAuditVerifyQueryVariables>;
+    `, {"hash":"4883900eec166f3422da040882a43749cef1868308542b267d3f7ac6be80749d"}) as unknown as TypedDocumentString<ConsoleAuditVerifyQuery, ConsoleAuditVerifyQueryVariables>;

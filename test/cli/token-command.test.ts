@@ -55,6 +55,7 @@ describe('clearance token (in process)', () => {
       mfa: true,
       scopes: ['patient/*.rs', 'user/Practitioner.r'],
       grants: ['sensitive'],
+      authTime: expect.any(Number),
     });
   });
 

@@ -32,6 +32,31 @@ const locale = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such
 const placeholderSet = (s: string) => placeholdersOf(s).sort().join(', ');
 const CHANNELS = ['sms', 'email', 'portal', 'voice'] as const;
 
+// The triage lexicon (connectors/messaging/triage-lexicon.ts). A term never starts with a gap; a lexicon keeps at
+// least one emergency concept, so a change can narrow what pages on-call but never switch triage off.
+const term = text(80).refine((t) => !/^\s*\*(\s|$)/.test(t), 'must not start with a * gap');
+const terms = z.array(term).max(400, 'must have at most 400 terms');
+const cues = z.strictObject({ pre: terms, post: terms, historical: terms, pseudo: terms, terminators: terms });
+const triageLexicon = z.strictObject({
+  reference: text(300),
+  concepts: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be kebab-case'),
+        level: z.enum(['emergency', 'clinical'], 'must be emergency or clinical'),
+        action: z.enum(['advise-emergency-services', 'crisis-line', 'nurse-triage'], 'must be advise-emergency-services, crisis-line or nurse-triage'),
+        terms: z.strictObject({ en: terms.optional(), es: terms.optional() }),
+      }),
+    )
+    .min(1, 'must have at least one concept')
+    .refine((cs) => cs.some((c) => c.level === 'emergency'), 'must keep at least one emergency concept')
+    .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'concept ids must be unique'),
+  negation: z.strictObject({ en: cues, es: cues }),
+  window: z.strictObject({ pre: intBetween(0, 6), post: intBetween(0, 8) }),
+  misspellings: z.record(z.string().regex(/^[a-z0-9]{1,40}$/, 'must be one lower-case word'), text(60)),
+  neverCorrect: z.array(z.string().regex(/^[a-z0-9]{1,40}$/, 'must be one lower-case word')),
+});
+
 export const settingValueSchemas = {
   model: z.strictObject({
     provider: text(60),
@@ -129,6 +154,7 @@ export const settingValueSchemas = {
       }),
     )
     .min(1, 'must keep at least one emergency rule'),
+  triageLexicon,
   mfaPolicy: z.strictObject({
     requiredFor: z.enum(['all-users', 'admins-and-approvers'], 'must be all-users or admins-and-approvers'),
     requiredForApprovals: z.literal(true, 'must be true: approvals always need MFA where rules say so'),

@@ -1,4 +1,5 @@
 import type { EmergencyRule, OfficeHours, RoutingRule } from '../../../connectors/messaging/inbound-routing.js';
+import type { TriageLexicon } from '../../../connectors/messaging/triage-lexicon.js';
 import type { GovernedTemplate, TemplateChannel } from '../../../connectors/messaging/template-select.js';
 import type { Environment } from '../../governance/environment.js';
 import type { GovernanceService } from '../governance-service.js';
@@ -11,6 +12,7 @@ export interface MessagingRules {
   readonly routing: readonly RoutingRule[];
   readonly emergency: readonly EmergencyRule[];
   readonly officeHours: OfficeHours;
+  readonly lexicon: TriageLexicon;
 }
 
 export interface MessagingSettings {
@@ -36,15 +38,17 @@ export class MessagingSettingsReader {
   }
 
   async routingRules(tenant: string): Promise<MessagingRules> {
-    const [routing, emergency, officeHours] = await Promise.all([
+    const [routing, emergency, officeHours, lexicon] = await Promise.all([
       this.governance.currentSetting(tenant, 'messaging.routingRules', this.environment),
       this.governance.currentSetting(tenant, 'messaging.emergencyEscalationRules', this.environment),
       this.governance.currentSetting(tenant, 'messaging.officeHours', this.environment),
+      this.governance.currentSetting(tenant, 'messaging.triageLexicon', this.environment),
     ]);
     return {
       routing: routing.value as unknown as RoutingRule[],
       emergency: emergency.value as unknown as EmergencyRule[],
       officeHours: officeHours.value as unknown as OfficeHours,
+      lexicon: lexicon.value as unknown as TriageLexicon,
     };
   }
 }

@@ -15,6 +15,8 @@ import { AuditService } from '../audit/audit-service.js';
 import { createFailedLoginAudit } from '../audit/failed-login.js';
 import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
 import { createConnectorServices } from '../services/connectors/create-connector-services.js';
+import { createEscalationSweeper, ESCALATION_INTERVAL_MS, type EscalationSweeper } from '../services/messaging/escalation-sweeper.js';
+import type { EscalationNotifier } from '../services/messaging/message-queue-service.js';
 import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
 import { GovernanceService } from '../services/governance-service.js';
@@ -47,6 +49,11 @@ export interface StartOptions {
   readonly store?: GovernanceStore;
   /** The clock of decisions, governed changes and the EHR read circuit (tests move it to see grants expire and circuits half-open); default Date.now. */
   readonly now?: () => number;
+  /**
+   * Further channels an unclaimed emergency's escalation is told to (the approver-notification channels plug in
+   * here); the on-call roster is paged by email in any case.
+   */
+  readonly escalationNotifiers?: readonly EscalationNotifier[];
 }
 
 export interface RunningClearance {
@@ -55,6 +62,8 @@ export interface RunningClearance {
   readonly governance: GovernanceService;
   readonly audit: AuditService;
   readonly durable: boolean;
+  /** The escalation of unclaimed emergencies (runs on a timer; `sweep()` runs one pass now). */
+  readonly escalations: EscalationSweeper;
   stop(): Promise<void>;
 }
 
@@ -82,7 +91,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   });
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now() });
-  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey });
+  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey, now, escalationNotifiers: options.escalationNotifiers ?? [] });
   const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Each effect handler ignores the effect types that are not its own.
   const connectorEffects = async (effect: Parameters<typeof ehrWriteEffect>[0]) => {
@@ -92,6 +101,9 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   // Finish what a crash left between an approval and its external effect, then keep sweeping.
   await governance.outbox.runAll();
   governance.outbox.start(5_000);
+  // Unclaimed on-call emergencies escalate after their SLA (messaging.queueSla), on the gateway's clock.
+  const escalations = createEscalationSweeper({ escalate: (tenant) => connectors.messageQueue.escalateOverdue(tenant), tenants: () => store.tenants(), logger });
+  escalations.start(ESCALATION_INTERVAL_MS);
   const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
@@ -124,11 +136,13 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     governance,
     audit,
     durable,
+    escalations,
     async stop() {
       await gateway.stop();
       await governance.outbox.stop();
       await hardening.close();
       await checkpointer.stop();
+      await escalations.stop();
       if (!options.store) await store.close();
       await fhir?.stop();
     },

@@ -1,4 +1,6 @@
 import type { EmergencyRule, OfficeHours, RoutingRule } from '../../../connectors/messaging/inbound-routing.js';
+import type { EmergencyReplies } from '../../../connectors/messaging/emergency-reply.js';
+import type { Queue } from '../../../connectors/messaging/inbound-routing.js';
 import type { TriageLexicon } from '../../../connectors/messaging/triage-lexicon.js';
 import type { GovernedTemplate, TemplateChannel } from '../../../connectors/messaging/template-select.js';
 import type { Environment } from '../../governance/environment.js';
@@ -21,6 +23,11 @@ export interface MessagingSettings {
   readonly stopped: boolean;
 }
 
+export interface QueueSettings {
+  readonly sla: Readonly<Record<Queue, number>>;
+  readonly roster: readonly { readonly name: string; readonly email: string }[];
+}
+
 export class MessagingSettingsReader {
   constructor(private readonly governance: GovernanceService, readonly environment: Environment) {}
 
@@ -35,6 +42,18 @@ export class MessagingSettingsReader {
       channels: channels.value as unknown as TemplateChannel[],
       stopped: stop.value.stopped,
     };
+  }
+
+  async emergencyReplies(tenant: string): Promise<EmergencyReplies> {
+    return (await this.governance.currentSetting(tenant, 'messaging.emergencyReplies', this.environment)).value as unknown as EmergencyReplies;
+  }
+
+  async queues(tenant: string): Promise<QueueSettings> {
+    const [sla, roster] = await Promise.all([
+      this.governance.currentSetting(tenant, 'messaging.queueSla', this.environment),
+      this.governance.currentSetting(tenant, 'messaging.onCallRoster', this.environment),
+    ]);
+    return { sla: sla.value as unknown as QueueSettings['sla'], roster: roster.value as unknown as QueueSettings['roster'] };
   }
 
   async routingRules(tenant: string): Promise<MessagingRules> {

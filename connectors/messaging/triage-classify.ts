@@ -59,6 +59,7 @@ interface CompiledCues {
 export interface CompiledLexicon {
   readonly concepts: readonly CompiledConcept[];
   readonly cues: CompiledCues;
+  readonly exclusions: readonly CompiledTerm[];
   readonly window: TriageLexicon['window'];
   readonly misspellings: TriageLexicon['misspellings'];
   readonly options: MatchOptions;
@@ -81,6 +82,7 @@ export function compileLexicon(lexicon: TriageLexicon, extra: readonly ExtraEmer
       })),
     ],
     cues: { pre: all((c) => c.pre), post: all((c) => c.post), historical: all((c) => c.historical), pseudo: all((c) => c.pseudo), terminators: all((c) => c.terminators) },
+    exclusions: lexicon.exclusions.map(compileTerm),
     window: lexicon.window,
     misspellings: lexicon.misspellings,
     options: { neverCorrect: new Set(lexicon.neverCorrect) },
@@ -107,10 +109,15 @@ export function classify(text: string, lexicon: CompiledLexicon): TriageResult {
   const tokens = tokenize(text, lexicon.misspellings);
   const find = (terms: readonly CompiledTerm[]): Cue[] => terms.flatMap((t) => findTerm(t, tokens, lexicon.options).map((at) => ({ text: t.source, at })));
 
+  const excluded = find(lexicon.exclusions).map((x) => x.at);
   const mentions: Mention[] = [];
   for (const c of lexicon.concepts) {
     for (const { language, term } of c.terms) {
-      for (const at of findTerm(term, tokens, lexicon.options)) mentions.push({ concept: c.concept, language, term: term.source, at });
+      for (const at of findTerm(term, tokens, lexicon.options)) {
+        // The lexicon's own concepts only: a governed emergency rule's keyword always counts where it is found.
+        if (language !== 'rule' && excluded.some((x) => overlaps(x, at))) continue;
+        mentions.push({ concept: c.concept, language, term: term.source, at });
+      }
     }
   }
   // A cue is not a cue inside a pseudo-cue ("not sure") nor inside an emergency mention's own words ("can not breathe").

@@ -36,6 +36,8 @@ export interface TriageLexicon {
   readonly reference: string;
   readonly concepts: readonly TriageConcept[];
   readonly negation: Readonly<Record<TriageLanguage, NegationCues>>;
+  /** Phrases that contain a concept's words and are not it ("stroke of luck", "suicide prevention month"). */
+  readonly exclusions: readonly string[];
   /** Words a cue reaches over: before (pre) and after (post, historical) the concept. */
   readonly window: { readonly pre: number; readonly post: number };
   /** Misspelling (squeezed: repeated letters collapsed) -> correct spelling. */

@@ -5,8 +5,9 @@ import { BOUNDARY, expandWord, squeeze, stripAccents } from './triage-normalize.
 // - `word*`: any word starting with `word` ("breath*" matches breathe, breathing, breathless);
 // - `#`: any number ("# pills").
 // Words compare in their squeezed form (repeated letters collapsed, so "chesttt" is "chest"), tolerate one typo
-// (one letter inserted, dropped, changed or two swapped) in words of six letters or more unless the message's word
-// is in `neverCorrect` ("cooking" is not "choking"), and may be joined ("chestpain", "cantbreathe") or split
+// (one letter inserted, dropped, changed to a neighbouring key, or two swapped) in words of six letters or more, and
+// in five-letter words one dropped, added or swapped letter, unless the message's word is in `neverCorrect` ("cooking"
+// is not "choking"), and may be joined ("chestpain", "cantbreathe") or split
 // ("over dose") in the message.
 
 export const GAP_MAX = 4;
@@ -68,6 +69,11 @@ export function withinOneEdit(a: string, b: string): boolean {
   return longer.slice(i + 1) === shorter.slice(i);
 }
 
+const isSwap = (a: string, b: string): boolean => {
+  const i = [...a].findIndex((ch, k) => ch !== b[k]);
+  return i >= 0 && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+};
+
 export interface MatchOptions {
   readonly neverCorrect: ReadonlySet<string>;
 }
@@ -76,7 +82,9 @@ function wordEquals(token: string, word: string, prefix: boolean, o: MatchOption
   const t = squeeze(token);
   if (prefix ? t.startsWith(word) : t === word) return true;
   // A typo never turns a word of the first letter's choice into another (first letters are rarely mistyped).
-  if (word.length < FUZZY_MIN || t[0] !== word[0] || o.neverCorrect.has(token)) return false;
+  if (word.length < FUZZY_MIN - 1 || t[0] !== word[0] || o.neverCorrect.has(token)) return false;
+  // Five-letter words ("chest", "pecho") take a dropped, added or swapped letter, never a changed one.
+  if (word.length < FUZZY_MIN && (t.length === word.length ? !isSwap(t, word) : false)) return false;
   if (!prefix) return withinOneEdit(t, word);
   return [word.length - 1, word.length, word.length + 1].some((n) => n <= t.length && withinOneEdit(t.slice(0, n), word));
 }

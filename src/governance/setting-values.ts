@@ -71,6 +71,7 @@ const triageLexicon = z.strictObject({
     .refine((cs) => cs.some((c) => c.level === 'emergency'), 'must keep at least one emergency concept')
     .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'concept ids must be unique'),
   negation: z.strictObject({ en: cues, es: cues }),
+  exclusions: terms,
   window: z.strictObject({ pre: intBetween(0, 6), post: intBetween(0, 8) }),
   misspellings: z.record(z.string().regex(/^[a-z0-9]{1,40}$/, 'must be one lower-case word'), text(60)),
   neverCorrect: z.array(z.string().regex(/^[a-z0-9]{1,40}$/, 'must be one lower-case word')),

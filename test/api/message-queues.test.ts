@@ -150,4 +150,36 @@ describe('escalation of an unclaimed emergency (injected clock)', () => {
     clock += 60 * 60_000;
     expect((await h.running.escalations.sweep()).filter((e) => e.communicationId === id)).toEqual([]);
   });
+
+  it('follows a governed SLA change, and says so in the queue counts', async () => {
+    const director = await h.token({ sub: 'dr-director', roles: ['clinical-admin'], mfa: true } as never);
+    const sla = { 'on-call': 3, 'nurse-triage': 60, 'front-desk': 1440, billing: 2880 };
+    ok(await h.gql(director, UPDATE_SETTING, { input: { key: 'messaging.queueSla', environment: 'STAGING', value: sla, reason: 'tighter on-call' } }));
+    const counts = ok<{ messageQueues: { queue: string; slaMinutes: number }[] }>(await h.gql(t.nurse!, '{ messageQueues { queue slaMinutes } }')).messageQueues;
+    expect(counts.find((c) => c.queue === 'on-call')!.slaMinutes).toBe(3);
+    const { communicationId: id } = await route(DENNIS, 'my chest hurts');
+    clock += 4 * 60_000; // past the new 3 minutes, within the old 10
+    expect((await h.running.escalations.sweep()).filter((e) => e.communicationId === id).map((e) => e.level)).toEqual([1]);
+  });
+});
+
+describe('governed emergency answers', () => {
+  it('sends the clinical owner\'s changed template on the next emergency', async () => {
+    const director = await h.token({ sub: 'dr-director', roles: ['clinical-admin'], mfa: true } as never);
+    const replies = {
+      emergency: { locale: 'en', channel: 'email', subject: 'Emergency', body: 'Call 911 now. Acme on-call has been told.' },
+      crisis: { locale: 'en', channel: 'sms', body: 'Call or text 988 now.', translations: { es: { body: 'Llame al 988 ahora.' } } },
+    };
+    const set = ok<{ updateSetting: ChangeResult }>(await h.gql(director, UPDATE_SETTING, { input: { key: 'messaging.emergencyReplies', environment: 'STAGING', value: replies, reason: 'new wording' } }));
+    expect(['APPLIED', 'PENDING_APPROVAL']).toContain(set.updateSetting.status);
+    if (set.updateSetting.status !== 'APPLIED') {
+      const approver = await h.token({ sub: 'dr-other', roles: ['clinical-admin'], mfa: true } as never);
+      ok(await h.gql(approver, 'mutation($id: ID!) { approveChange(id: $id) { status } }', { id: (set.updateSetting as unknown as { changeRequest: { id: string } }).changeRequest.id }));
+    }
+    const r = await route(DENNIS, 'he collapsed');
+    expect(r.emergencyReply).toMatchObject({ status: 'SENT', channel: 'EMAIL' });
+    expect(messaging.peers.mails.at(-1)).toMatchObject({ subject: 'Emergency', text: expect.stringContaining('Acme on-call has been told') });
+    const bad = { ...replies, crisis: { locale: 'en', channel: 'sms', body: 'Call {{number}}' } };
+    refused(await h.gql(director, UPDATE_SETTING, { input: { key: 'messaging.emergencyReplies', environment: 'STAGING', value: bad, reason: 'x' } }), 'BAD_USER_INPUT');
+  });
 });

@@ -65,11 +65,14 @@ export interface CompiledLexicon {
   readonly options: MatchOptions;
 }
 
-// Compiling is cheap but not free: a governed value is compiled once per distinct value object.
-const cache = new WeakMap<object, CompiledLexicon>();
+// Compiling is not free: a governed value (and its emergency rules) is compiled once per distinct value.
+const cache = new WeakMap<object, Map<string, CompiledLexicon>>();
 
 export function compileLexicon(lexicon: TriageLexicon, extra: readonly ExtraEmergencyRule[] = []): CompiledLexicon {
-  const cached = extra.length === 0 ? cache.get(lexicon) : undefined;
+  const extraKey = JSON.stringify(extra);
+  const byExtra = cache.get(lexicon) ?? new Map<string, CompiledLexicon>();
+  cache.set(lexicon, byExtra);
+  const cached = byExtra.get(extraKey);
   if (cached) return cached;
   const all = (pick: (c: TriageLexicon['negation'][TriageLanguage]) => readonly string[]) =>
     TRIAGE_LANGUAGES.flatMap((l) => pick(lexicon.negation[l]).map(compileTerm));
@@ -87,7 +90,8 @@ export function compileLexicon(lexicon: TriageLexicon, extra: readonly ExtraEmer
     misspellings: lexicon.misspellings,
     options: { neverCorrect: new Set(lexicon.neverCorrect) },
   };
-  if (extra.length === 0) cache.set(lexicon, compiled);
+  if (byExtra.size >= 16) byExtra.clear(); // a few rule sets at a time, never unbounded
+  byExtra.set(extraKey, compiled);
   return compiled;
 }
 
@@ -114,8 +118,9 @@ export function classify(text: string, lexicon: CompiledLexicon): TriageResult {
   for (const c of lexicon.concepts) {
     for (const { language, term } of c.terms) {
       for (const at of findTerm(term, tokens, lexicon.options)) {
-        // The lexicon's own concepts only: a governed emergency rule's keyword always counts where it is found.
-        if (language !== 'rule' && excluded.some((x) => overlaps(x, at))) continue;
+        // The lexicon's own emergency concepts only: a governed emergency rule's keyword always counts where it is found,
+        // and "flu shot" is still clinical.
+        if (language !== 'rule' && c.concept.level === 'emergency' && excluded.some((x) => overlaps(x, at))) continue;
         mentions.push({ concept: c.concept, language, term: term.source, at });
       }
     }

@@ -3,7 +3,7 @@ import { BOUNDARY, expandWord, squeeze, stripAccents } from './triage-normalize.
 // Matching one lexicon term against the tokens of a message. Pure. A term is words separated by spaces, with:
 // - `*` alone: a gap of 0 to GAP_MAX words inside the same clause ("chest * hurt" matches "my chest really hurts");
 // - `word*`: any word starting with `word` ("breath*" matches breathe, breathing, breathless);
-// - `#`: any number ("# pills").
+// - `#`: any number ("# weeks old"); `##`: a number of 10 or more ("took ## pills").
 // Words compare in their squeezed form (repeated letters collapsed, so "chesttt" is "chest"), tolerate one typo
 // (one letter inserted, dropped, changed to a neighbouring key, or two swapped) in words of six letters or more, and
 // in five-letter words one dropped, added or swapped letter, unless the message's word is in `neverCorrect` ("cooking"
@@ -13,7 +13,7 @@ import { BOUNDARY, expandWord, squeeze, stripAccents } from './triage-normalize.
 export const GAP_MAX = 4;
 const FUZZY_MIN = 6;
 
-type Element = { readonly kind: 'word'; readonly text: string; readonly prefix: boolean } | { readonly kind: 'gap' } | { readonly kind: 'number' };
+type Element = { readonly kind: 'word'; readonly text: string; readonly prefix: boolean } | { readonly kind: 'gap' } | { readonly kind: 'number'; readonly many: boolean };
 
 export interface CompiledTerm {
   readonly source: string;
@@ -32,10 +32,10 @@ export function compileTerm(source: string): CompiledTerm {
     .replace(/[^a-z0-9*# ]+/g, ' ')
     .split(' ')
     .filter((w) => w !== '')
-    .flatMap((w) => (w.endsWith('*') || w === '#' ? [w] : expandWord(w).split(' ')));
+    .flatMap((w) => (w.endsWith('*') || w.startsWith('#') ? [w] : expandWord(w).split(' ')));
   const elements: Element[] = words.map((w): Element => {
     if (w === '*') return { kind: 'gap' };
-    if (w === '#') return { kind: 'number' };
+    if (w === '#' || w === '##') return { kind: 'number', many: w === '##' };
     const prefix = w.endsWith('*');
     return { kind: 'word', text: squeeze(prefix ? w.slice(0, -1) : w), prefix };
   });
@@ -84,7 +84,7 @@ function wordEquals(token: string, word: string, prefix: boolean, o: MatchOption
   // A typo never turns a word of the first letter's choice into another (first letters are rarely mistyped).
   if (word.length < FUZZY_MIN - 1 || t[0] !== word[0] || o.neverCorrect.has(token)) return false;
   // Five-letter words ("chest", "pecho") take a dropped, added or swapped letter, never a changed one.
-  if (word.length < FUZZY_MIN && (t.length === word.length ? !isSwap(t, word) : false)) return false;
+  if (word.length < FUZZY_MIN && (prefix || (t.length === word.length && !isSwap(t, word)))) return false;
   if (!prefix) return withinOneEdit(t, word);
   return [word.length - 1, word.length, word.length + 1].some((n) => n <= t.length && withinOneEdit(t.slice(0, n), word));
 }
@@ -102,7 +102,7 @@ function matchFrom(elements: readonly Element[], ei: number, tokens: readonly st
   }
   const token = tokens[pos];
   if (token === undefined || token === BOUNDARY) return -1;
-  if (el.kind === 'number') return /^\d+$/.test(token) ? matchFrom(elements, ei + 1, tokens, pos + 1, o) : -1;
+  if (el.kind === 'number') return /^\d+$/.test(token) && (!el.many || Number(token) >= 10) ? matchFrom(elements, ei + 1, tokens, pos + 1, o) : -1;
   if (wordEquals(token, el.text, el.prefix, o)) {
     const end = matchFrom(elements, ei + 1, tokens, pos + 1, o);
     if (end >= 0) return end;

@@ -24,6 +24,7 @@ const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   anaphylaxis: ['my throat is closing', 'my tongue is swelling', 'his lips are swollen after peanuts', 'se me cierra la garganta', 'tengo la lengua hinchada'],
   'severe-bleeding': ['the bleeding won\'t stop', 'there is so much blood', 'I am coughing up blood', 'está sangrando mucho', 'no para de sangrar', 'vomitando sangre'],
   'unconscious-collapse': ['my wife passed out', 'he collapsed in the kitchen', 'she is unconscious', 'he won\'t wake up', 'se desmayó', 'perdió el conocimiento', 'no responde'],
+  'major-trauma': ['I was stabbed', 'he got shot', 'car accident, my head is bleeding', 'me dispararon', 'lo atropelló un carro'],
   seizure: ['she is having a seizure', 'he is convulsing', 'my son had a fit', 'tiene convulsiones', 'está convulsionando'],
   'child-danger-signs': ['my newborn has a fever', 'my 3 week old has a temperature', 'the baby is floppy', 'fever and a stiff neck', 'mi recién nacido tiene fiebre',
     'el bebé está morado'],
@@ -132,6 +133,8 @@ describe('normalisation', () => {
     ['misspelling from the lexicon', 'I cant brethe'],
     ['misspelling (es)', 'me duele el pexo'],
     ['one typo in a long word', 'I am having a seizrue'],
+    ['a dropped letter in a short word', 'chst pain'],
+    ['a number of ten or more', 'I took 30 tylenol'],
     ['contraction with typographic apostrophe', 'I can’t breathe'],
     ['contraction without apostrophe', 'i dont want to live'],
     ['cannot', 'he cannot breathe'],
@@ -144,10 +147,21 @@ describe('normalisation', () => {
     expect(tokenize('cannot CANT cant')).toEqual(['can', 'not', 'can', 'not', 'can', 'not']);
   });
 
+  it('keeps look-alike phrases apart (governed exclusions), but not from clinical', () => {
+    for (const text of ['Stroke of luck, I found my card', 'suicide prevention month flyer', "I'm dying to know my results", 'I need my flu shot']) {
+      expect(run(text).level, text).not.toBe('emergency');
+    }
+    expect(run('I need my flu shot').level).toBe('clinical');
+    expect(run('I took 2 tylenol').level).not.toBe('emergency');
+  });
+
   it('does not correct real words into emergencies', () => {
     for (const text of ['I was cooking dinner', 'thanks for checking in', 'my phone number changed', 'going on strike', 'pregunta sobre mi factura']) {
       expect(run(text).level, text).not.toBe('emergency');
     }
+    // Short words take no typo inside a prefix ("down" is not "drown*") and no changed letter ("chess" is not "chest").
+    expect(run('feeling a bit down').level).not.toBe('emergency');
+    expect(run('I play chess pain free').level).not.toBe('emergency');
   });
 });
 

@@ -48,6 +48,9 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     ...all(['accessOf', 'accessReview'], read('audit', false)),
     // The message queues: counts only, of the whole tenant.
     messageQueues: read('messaging', false),
+    // A queue's items: messaging at all here; the resolver asks rules/decide.ts per item for its text (observations
+    // for clinical items) and the patient.
+    messageQueue: read('messaging', false),
     // Connector configuration and health: configuration (credentials are never readable, only whether they are set).
     ...all(['connectors', 'connector', 'connectorHealth'], read('configuration', false)),
   },
@@ -69,7 +72,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     completeReview: read('audit', false),
     // Messaging: the shield asks for messaging at all; the resolver then asks rules/decide.ts for `write` on
     // `messaging` and `read` on `contact` for the patient's row.
-    ...all(['sendPatientMessage', 'routeInboundMessage'], read('messaging', false)),
+    ...all(['sendPatientMessage', 'routeInboundMessage', 'claimMessage', 'replyToMessage', 'closeMessage'], read('messaging', false)),
     // Billing actions: financial at all; the resolver asks rules/decide.ts for `write` on `financial` for the row.
     ...all(['issueRefund', 'runBillingAutomation'], read('financial', false)),
     // Connector configuration: settings are governed changes (governance decides who proposes and approves);
@@ -88,9 +91,18 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     inherit('BillingAutomationRun.actions'),
   ),
   RefundResult: all(['status', 'changeRequestId', 'invoiceId', 'amount', 'currency', 'threshold'], inherit('Mutation.issueRefund')),
-  MessageSendResult: all(['status', 'channel', 'templateId', 'locale', 'communicationId', 'failure'], inherit('Mutation.sendPatientMessage')),
-  InboundRoute: all(['queue', 'rule', 'emergency', 'action', 'matched', 'withinOfficeHours', 'communicationId'], inherit('Mutation.routeInboundMessage')),
-  MessageQueueCount: all(['queue', 'count'], inherit('Query.messageQueues')),
+  MessageSendResult: all(['status', 'channel', 'templateId', 'locale', 'communicationId', 'failure'], inherit('Mutation.sendPatientMessage', 'Mutation.replyToMessage', 'InboundRoute.emergencyReply')),
+  InboundRoute: all(
+    ['queue', 'rule', 'emergency', 'action', 'matched', 'withinOfficeHours', 'communicationId', 'triageLevel', 'explanation', 'findings', 'emergencyReply'],
+    inherit('Mutation.routeInboundMessage'),
+  ),
+  TriageFinding: all(['concept', 'level', 'language', 'term', 'words', 'status', 'cue'], inherit('InboundRoute.findings')),
+  MessageQueueCount: all(['queue', 'count', 'slaMinutes'], inherit('Query.messageQueues')),
+  // `text` is decided per item in the resolver (rules/decide.ts), the rest comes with the queue.
+  MessageQueueItem: all(
+    ['id', 'queue', 'patientId', 'status', 'priority', 'receivedAt', 'dueAt', 'overdue', 'claimedBy', 'claimedAt', 'escalationLevel', 'triageLevel', 'concept', 'text', 'closeReason'],
+    inherit('Query.messageQueue', 'Mutation.claimMessage', 'Mutation.closeMessage'),
+  ),
   EhrWriteResult: all(['resourceType', 'id', 'versionId', 'created'], inherit('Mutation.writeBackNote', 'Mutation.recordObservation', 'MedicationProposalResult.write')),
   MedicationProposalResult: all(['status', 'changeRequestId', 'write'], inherit('Mutation.proposeMedicationRequest', 'Mutation.approveMedicationProposal')),
   Setting: all(

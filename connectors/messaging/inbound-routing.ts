@@ -1,7 +1,12 @@
+import { classify, compileLexicon, type TriageResult } from './triage-classify.js';
+import type { TriageLexicon } from './triage-lexicon.js';
+
 // Which queue an inbound patient message lands in. Pure: the rules (governed settings) and the time come in.
-// Emergency rules (owned by clinical) are checked first and always win, in or out of office hours; then the routing
-// rules in order (keywords, language); otherwise the front desk. Outside office hours a non-emergency message keeps
-// its queue and is marked to be answered when the office opens.
+// Triage first (triage-classify.ts, with the clinical-owned lexicon and emergency rules): an affirmed emergency goes
+// to on-call and always wins, in or out of office hours; anything clinical that is not an emergency goes to nurse
+// triage, never to the front desk or billing; then the routing rules in order (keywords, language); otherwise the
+// front desk. Outside office hours a non-emergency message keeps its queue and is marked to be answered when the
+// office opens.
 
 export type Queue = 'nurse-triage' | 'front-desk' | 'billing' | 'on-call';
 
@@ -22,13 +27,22 @@ export interface OfficeHours {
 
 export interface RouteDecision {
   readonly queue: Queue;
-  /** Which rule matched: `emergency[0]`, `routing[1]` or `default`. */
+  /** Which rule matched: `emergency[0]` (an emergency rule), `triage:<concept>`, `routing[1]` or `default`. */
   readonly rule: string;
   readonly emergency: boolean;
   /** For an emergency: the rule's action (advise-emergency-services, page-on-call...). */
   readonly action: string | null;
   readonly matched: string | null;
   readonly withinOfficeHours: boolean;
+  /** The classifier's decision and its findings (concept, words, negation), for the explanation. */
+  readonly triage: TriageResult;
+}
+
+export interface RoutingInput {
+  readonly routing: readonly RoutingRule[];
+  readonly emergency: readonly EmergencyRule[];
+  readonly officeHours: OfficeHours;
+  readonly lexicon: TriageLexicon;
 }
 
 const normalize = (s: string) => ` ${s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim()} `;
@@ -49,20 +63,27 @@ export function withinOfficeHours(hours: OfficeHours, at: Date): boolean {
 
 export function routeInbound(
   text: string,
-  rules: { routing: readonly RoutingRule[]; emergency: readonly EmergencyRule[]; officeHours: OfficeHours },
+  rules: RoutingInput,
   context: { at: Date; language?: string | null },
 ): RouteDecision {
-  const t = normalize(text);
   const open = withinOfficeHours(rules.officeHours, context.at);
-  for (const [i, rule] of rules.emergency.entries()) {
-    const hit = rule.keywords.find((k) => contains(t, k));
-    if (hit) return { queue: 'on-call', rule: `emergency[${i}]`, emergency: true, action: rule.action, matched: hit, withinOfficeHours: open };
+  const extra = rules.emergency.map((r, i) => ({ id: `emergency[${i}]`, keywords: r.keywords, action: r.action }));
+  const triage = classify(text, compileLexicon(rules.lexicon, extra));
+  const decided = triage.findings.find((f) => f.concept === triage.concept && (triage.level !== 'emergency' || f.status === 'affirmed'));
+  const matched = decided?.words ?? null;
+  const ruleOf = (concept: string) => (concept.startsWith('emergency[') ? concept : `triage:${concept}`);
+  if (triage.level === 'emergency' && triage.concept) {
+    return { queue: 'on-call', rule: ruleOf(triage.concept), emergency: true, action: triage.action, matched, withinOfficeHours: open, triage };
   }
+  if (triage.level === 'clinical' && triage.concept) {
+    return { queue: 'nurse-triage', rule: ruleOf(triage.concept), emergency: false, action: null, matched, withinOfficeHours: open, triage };
+  }
+  const t = normalize(text);
   for (const [i, rule] of rules.routing.entries()) {
     if (rule.match.language && rule.match.language !== (context.language ?? 'en')) continue;
     const keywords = rule.match.keywords ?? [];
     const hit = keywords.find((k) => contains(t, k)) ?? null;
-    if (keywords.length === 0 || hit) return { queue: rule.queue, rule: `routing[${i}]`, emergency: false, action: null, matched: hit, withinOfficeHours: open };
+    if (keywords.length === 0 || hit) return { queue: rule.queue, rule: `routing[${i}]`, emergency: false, action: null, matched: hit, withinOfficeHours: open, triage };
   }
-  return { queue: 'front-desk', rule: 'default', emergency: false, action: null, matched: null, withinOfficeHours: open };
+  return { queue: 'front-desk', rule: 'default', emergency: false, action: null, matched: null, withinOfficeHours: open, triage };
 }

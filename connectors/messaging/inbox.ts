@@ -20,6 +20,11 @@ export function inboundCommunication(patientId: string, text: string, decision: 
     sender: { reference: `Patient/${patientId}` },
     received: receivedIso,
     reasonCode: [{ text: `routed by ${decision.rule}${decision.action ? ` (${decision.action})` : ''}` }],
+    // The triage decision, so a queue can show it and decide who may read the text (queue-item.ts).
+    extension: [
+      { url: 'urn:clearance:triage-level', valueCode: decision.triage.level },
+      ...(decision.triage.concept ? [{ url: 'urn:clearance:triage-concept', valueCode: decision.triage.concept }] : []),
+    ],
     payload: [{ contentString: text }],
   };
 }

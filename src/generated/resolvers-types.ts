@@ -805,12 +805,19 @@ export type InboundRoute = {
   /** The FHIR Communication that holds the message in its queue. */
   communicationId: Scalars['ID']['output'];
   emergency: Scalars['Boolean']['output'];
+  /** For an emergency: the answer sent to the patient at once (messaging.emergencyReplies; FAILED with STOPPED or NO_ADDRESS when it could not go out). */
+  emergencyReply: Maybe<MessageSendResult>;
+  /** Why, in one sentence: each finding with its status and cue. */
+  explanation: Scalars['String']['output'];
+  findings: Array<TriageFinding>;
   /** The keyword that matched, if any. */
   matched: Maybe<Scalars['String']['output']>;
   /** on-call (emergency), nurse-triage, front-desk or billing. */
   queue: Scalars['String']['output'];
-  /** The rule that matched: `emergency[0]`, `routing[1]` or `default`. */
+  /** The rule that matched: `emergency[0]`, `triage:<concept>`, `routing[1]` or `default`. */
   rule: Scalars['String']['output'];
+  /** The triage level: emergency, clinical (nurse triage) or none. */
+  triageLevel: Scalars['String']['output'];
   /** Whether the queue is staffed now (messaging.officeHours); emergencies escalate either way. */
   withinOfficeHours: Scalars['Boolean']['output'];
 };
@@ -884,7 +891,45 @@ export type MessageQueueCount = {
   /** Messages waiting (Communication status in-progress). */
   count: Scalars['Int']['output'];
   queue: Scalars['String']['output'];
+  /** Minutes within which an item should be picked up (messaging.queueSla). */
+  slaMinutes: Scalars['Int']['output'];
 };
+
+/** An inbound patient message in a work queue (its FHIR Communication). */
+export type MessageQueueItem = {
+  __typename?: 'MessageQueueItem';
+  claimedAt: Maybe<Scalars['String']['output']>;
+  claimedBy: Maybe<Scalars['String']['output']>;
+  closeReason: Maybe<Scalars['String']['output']>;
+  /** The triage concept that decided the queue, if any. */
+  concept: Maybe<Scalars['String']['output']>;
+  /** receivedAt plus the queue's SLA (messaging.queueSla). */
+  dueAt: Scalars['String']['output'];
+  /** How often an unclaimed emergency was escalated (paged the next on-call). */
+  escalationLevel: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Waiting past dueAt. */
+  overdue: Scalars['Boolean']['output'];
+  patientId: Scalars['ID']['output'];
+  /** stat for emergencies, else routine. */
+  priority: Scalars['String']['output'];
+  queue: Scalars['String']['output'];
+  receivedAt: Scalars['String']['output'];
+  status: MessageQueueItemStatus;
+  /**
+   * The patient's words. A clinical item's text (on-call, nurse-triage, or triaged clinical) needs `read` on
+   * `observations` for the patient (rules/decide.ts): a front-desk user gets FORBIDDEN here and the rest of the item.
+   */
+  text: Maybe<Scalars['String']['output']>;
+  /** emergency, clinical or none. */
+  triageLevel: Maybe<Scalars['String']['output']>;
+};
+
+export type MessageQueueItemStatus =
+  | 'CLAIMED'
+  | 'CLOSED'
+  /** Nobody has claimed it. */
+  | 'WAITING';
 
 export type MessageSendResult = {
   __typename?: 'MessageSendResult';
@@ -922,6 +967,13 @@ export type Mutation = {
   breakGlass: Maybe<AccessGrant>;
   /** Withdraws a pending change; only its requester may. */
   cancelChange: Maybe<ChangeRequest>;
+  /**
+   * Claims a queue item for the caller: CONFLICT (CLAIMED_BY_OTHER, CLOSED, or CHANGED when someone else won a race).
+   * A clinical item can be claimed only by who may read its text.
+   */
+  claimMessage: Maybe<MessageQueueItem>;
+  /** Closes a claimed item with a reason (1-500 characters), audited. */
+  closeMessage: Maybe<MessageQueueItem>;
   /** Records a reviewer's decision on one grant; REVOKE ends it at once. */
   completeReview: Maybe<AccessGrant>;
   configureConnector: Maybe<ConfigureConnectorResult>;
@@ -942,6 +994,8 @@ export type Mutation = {
   recordObservation: Maybe<EhrWriteResult>;
   /** Rejects a pending change (any permitted approver, not the requester); the reason is required. */
   rejectChange: Maybe<ChangeRequest>;
+  /** Replies to the patient through the messaging channel; only the one who claimed the item (else CONFLICT NOT_CLAIMED). */
+  replyToMessage: Maybe<MessageSendResult>;
   /** Asks for a role or grant for oneself, for a limited time: enters the approval queue. */
   requestAccess: Maybe<ChangeResult>;
   /** Resumes a stopped target: a governed change (HIGH risk in production). */
@@ -1015,6 +1069,19 @@ export type MutationCancelChangeArgs = {
 
 
 /** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationClaimMessageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationCloseMessageArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
 export type MutationCompleteReviewArgs = {
   assignee: Scalars['String']['input'];
   comment?: InputMaybe<Scalars['String']['input']>;
@@ -1079,6 +1146,14 @@ export type MutationRecordObservationArgs = {
 export type MutationRejectChangeArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationReplyToMessageArgs = {
+  channel?: InputMaybe<MessageChannel>;
+  id: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
 };
 
 
@@ -1342,6 +1417,8 @@ export type Query = {
   explainField: Explanation;
   /** The verified caller: identity comes only from the bearer token, never from arguments. */
   me: Me;
+  /** The open items of a queue (on-call, nurse-triage, front-desk, billing): emergencies first, then oldest first; `first` at most 100. */
+  messageQueue: Maybe<Array<MessageQueueItem>>;
   /** Waiting inbound messages per queue. */
   messageQueues: Maybe<Array<MessageQueueCount>>;
   /** The caller's own assignments, grants and break-glass uses. */
@@ -1451,6 +1528,12 @@ export type QueryExplainFieldArgs = {
   field: Scalars['String']['input'];
   patientId?: InputMaybe<Scalars['ID']['input']>;
   type: Scalars['String']['input'];
+};
+
+
+export type QueryMessageQueueArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  queue: Scalars['String']['input'];
 };
 
 
@@ -1683,6 +1766,24 @@ export type Supersession = {
   currentVersion: Scalars['Int']['output'];
 };
 
+/** One mention the triage classifier found in a message: the concept, the words, and what qualified them. */
+export type TriageFinding = {
+  __typename?: 'TriageFinding';
+  /** A concept of messaging.triageLexicon (chest-pain, self-harm, clinical...) or an emergency rule (`emergency[0]`). */
+  concept: Scalars['String']['output'];
+  /** The cue that negated, resolved or dated the mention (`no`, `went away`, `years ago`). */
+  cue: Maybe<Scalars['String']['output']>;
+  /** The language of the term that matched (en, es) or `rule`. */
+  language: Scalars['String']['output'];
+  /** emergency or clinical. */
+  level: Scalars['String']['output'];
+  /** affirmed, negated, resolved or historical: only an affirmed emergency pages on-call. */
+  status: Scalars['String']['output'];
+  /** The lexicon term, and the message's words it matched (normalised). */
+  term: Scalars['String']['output'];
+  words: Scalars['String']['output'];
+};
+
 export type UpdateSettingInput = {
   environment: Environment;
   /** Optimistic concurrency: refused with CONFLICT (STALE_VERSION) when the setting is no longer at this version. */
@@ -1877,6 +1978,8 @@ export type ResolversTypes = {
   MedicationRequest: ResolverTypeWrapper<MedicationRequestRow>;
   MessageChannel: MessageChannel;
   MessageQueueCount: ResolverTypeWrapper<MessageQueueCount>;
+  MessageQueueItem: ResolverTypeWrapper<MessageQueueItem>;
+  MessageQueueItemStatus: MessageQueueItemStatus;
   MessageSendResult: ResolverTypeWrapper<MessageSendResult>;
   MessageSendStatus: MessageSendStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1910,6 +2013,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Supersession: ResolverTypeWrapper<Supersession>;
+  TriageFinding: ResolverTypeWrapper<TriageFinding>;
   UpdateSettingInput: UpdateSettingInput;
   WriteBackNoteInput: WriteBackNoteInput;
 };
@@ -1979,6 +2083,7 @@ export type ResolversParentTypes = {
   MedicationProposalResult: MedicationProposalResult;
   MedicationRequest: MedicationRequestRow;
   MessageQueueCount: MessageQueueCount;
+  MessageQueueItem: MessageQueueItem;
   MessageSendResult: MessageSendResult;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
@@ -2003,6 +2108,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   Supersession: Supersession;
+  TriageFinding: TriageFinding;
   UpdateSettingInput: UpdateSettingInput;
   WriteBackNoteInput: WriteBackNoteInput;
 };
@@ -2478,9 +2584,13 @@ export type InboundRouteResolvers<ContextType = GatewayContext, ParentType exten
   action?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   communicationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   emergency?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  emergencyReply?: Resolver<Maybe<ResolversTypes['MessageSendResult']>, ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  findings?: Resolver<Array<ResolversTypes['TriageFinding']>, ParentType, ContextType>;
   matched?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   queue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  triageLevel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   withinOfficeHours?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
@@ -2529,6 +2639,25 @@ export type MedicationRequestResolvers<ContextType = GatewayContext, ParentType 
 export type MessageQueueCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessageQueueCount'] = ResolversParentTypes['MessageQueueCount']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   queue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  slaMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MessageQueueItemResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessageQueueItem'] = ResolversParentTypes['MessageQueueItem']> = {
+  claimedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  claimedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closeReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  concept?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dueAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  escalationLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  patientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  queue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MessageQueueItemStatus'], ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  triageLevel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MessageSendResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessageSendResult'] = ResolversParentTypes['MessageSendResult']> = {
@@ -2546,6 +2675,8 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   assignRole?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationAssignRoleArgs, 'input'>>;
   breakGlass?: Resolver<Maybe<ResolversTypes['AccessGrant']>, ParentType, ContextType, RequireFields<MutationBreakGlassArgs, 'patientId' | 'reason'>>;
   cancelChange?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<MutationCancelChangeArgs, 'id'>>;
+  claimMessage?: Resolver<Maybe<ResolversTypes['MessageQueueItem']>, ParentType, ContextType, RequireFields<MutationClaimMessageArgs, 'id'>>;
+  closeMessage?: Resolver<Maybe<ResolversTypes['MessageQueueItem']>, ParentType, ContextType, RequireFields<MutationCloseMessageArgs, 'id' | 'reason'>>;
   completeReview?: Resolver<Maybe<ResolversTypes['AccessGrant']>, ParentType, ContextType, RequireFields<MutationCompleteReviewArgs, 'assignee' | 'decision' | 'grantId'>>;
   configureConnector?: Resolver<Maybe<ResolversTypes['ConfigureConnectorResult']>, ParentType, ContextType, RequireFields<MutationConfigureConnectorArgs, 'input'>>;
   emergencyStop?: Resolver<Maybe<ResolversTypes['EmergencyStop']>, ParentType, ContextType, RequireFields<MutationEmergencyStopArgs, 'environment' | 'reason' | 'target'>>;
@@ -2555,6 +2686,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   proposePolicy?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationProposePolicyArgs, 'document' | 'reason'>>;
   recordObservation?: Resolver<Maybe<ResolversTypes['EhrWriteResult']>, ParentType, ContextType, RequireFields<MutationRecordObservationArgs, 'input' | 'patientId'>>;
   rejectChange?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<MutationRejectChangeArgs, 'id' | 'reason'>>;
+  replyToMessage?: Resolver<Maybe<ResolversTypes['MessageSendResult']>, ParentType, ContextType, RequireFields<MutationReplyToMessageArgs, 'id' | 'text'>>;
   requestAccess?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationRequestAccessArgs, 'input'>>;
   resume?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationResumeArgs, 'environment' | 'target'>>;
   revokeRole?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'assignee' | 'reason'>>;
@@ -2655,6 +2787,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   explain?: Resolver<ResolversTypes['Explanation'], ParentType, ContextType, RequireFields<QueryExplainArgs, 'action' | 'environment'>>;
   explainField?: Resolver<ResolversTypes['Explanation'], ParentType, ContextType, RequireFields<QueryExplainFieldArgs, 'field' | 'type'>>;
   me?: Resolver<ResolversTypes['Me'], ParentType, ContextType>;
+  messageQueue?: Resolver<Maybe<Array<ResolversTypes['MessageQueueItem']>>, ParentType, ContextType, RequireFields<QueryMessageQueueArgs, 'queue'>>;
   messageQueues?: Resolver<Maybe<Array<ResolversTypes['MessageQueueCount']>>, ParentType, ContextType>;
   myAccess?: Resolver<Array<ResolversTypes['AccessGrant']>, ParentType, ContextType>;
   myAccessRequests?: Resolver<Array<ResolversTypes['ChangeRequest']>, ParentType, ContextType>;
@@ -2747,6 +2880,16 @@ export type SupersessionResolvers<ContextType = GatewayContext, ParentType exten
   currentVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type TriageFindingResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TriageFinding'] = ResolversParentTypes['TriageFinding']> = {
+  concept?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  cue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  language?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  term?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  words?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GatewayContext> = {
   AccessGrant?: AccessGrantResolvers<ContextType>;
   AccessReviewItem?: AccessReviewItemResolvers<ContextType>;
@@ -2803,6 +2946,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   MedicationProposalResult?: MedicationProposalResultResolvers<ContextType>;
   MedicationRequest?: MedicationRequestResolvers<ContextType>;
   MessageQueueCount?: MessageQueueCountResolvers<ContextType>;
+  MessageQueueItem?: MessageQueueItemResolvers<ContextType>;
   MessageSendResult?: MessageSendResultResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
@@ -2823,5 +2967,6 @@ export type Resolvers<ContextType = GatewayContext> = {
   StatisticsBucket?: StatisticsBucketResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Supersession?: SupersessionResolvers<ContextType>;
+  TriageFinding?: TriageFindingResolvers<ContextType>;
 };
 

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { CATEGORY_OWNER, type Category, type Environment, type Risk } from './environment.js';
 import type { JsonValue } from './json.js';
+import { DEFAULT_EMERGENCY_REPLIES } from '../../connectors/messaging/emergency-reply.js';
+import { DEFAULT_TRIAGE_LEXICON } from '../../connectors/messaging/triage-default-lexicon.js';
 import { settingValueSchemas as v } from './setting-values.js';
 
 // The catalog of governed settings. A setting lives per tenant and environment; its definition says who owns it,
@@ -57,9 +59,15 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
   def('messaging.templates', { category: 'messaging', description: 'Patient message templates by id', risk: risk('LOW', 'MEDIUM'), schema: v.messagingTemplates, defaultValue: { 'appointment-reminder': { locale: 'en', channel: 'sms', subject: 'Appointment reminder', body: 'Reminder: you have an appointment on {{date}}.', translations: { es: { subject: 'Recordatorio de cita', body: 'Recordatorio: tiene una cita el {{date}}.' } } }, 'payment-reminder': { locale: 'en', channel: 'email', subject: 'Payment reminder', body: 'Your invoice of {{date}} has {{amount}} open. Reply to this message with any question.', translations: { es: { subject: 'Recordatorio de pago', body: 'Su factura del {{date}} tiene {{amount}} pendiente. Responda a este mensaje con cualquier pregunta.' } } } } }),
   def('messaging.channels', { category: 'messaging', description: 'Channels patients may be reached on', risk: risk('LOW', 'MEDIUM'), schema: v.channels, defaultValue: ['sms', 'email'] }),
   def('messaging.officeHours', { category: 'messaging', description: 'When staffed queues answer', risk: risk('LOW', 'LOW'), schema: v.officeHours, defaultValue: { timezone: 'America/New_York', weekly: ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, open: '08:00', close: '17:00' })) } }),
-  def('messaging.routingRules', { category: 'messaging', description: 'Rules that choose a queue for an inbound message (incl. language)', risk: risk('LOW', 'MEDIUM'), schema: v.routingRules, defaultValue: [{ match: { keywords: ['refill'] }, queue: 'nurse-triage' }, { match: { keywords: ['bill', 'invoice'] }, queue: 'billing' }] }),
+  def('messaging.routingRules', { category: 'messaging', description: 'Rules that choose a queue for an inbound message (incl. language)', risk: risk('LOW', 'MEDIUM'), schema: v.routingRules, defaultValue: [{ match: { keywords: ['refill', 'receta'] }, queue: 'nurse-triage' }, { match: { keywords: ['bill', 'invoice', 'billed', 'charged', 'payment', 'balance', 'copay', 'insurance', 'refund', 'statement', 'pay', 'cost', 'price', 'factura', 'cuesta', 'costo', 'precio', 'cobraron', 'cobro', 'pago', 'pagos', 'pagar', 'cuenta', 'seguro', 'debo'] }, queue: 'billing' }] }),
   def('messaging.emergencyEscalationRules', { category: 'messaging', ownerFunction: 'clinical', description: 'Emergency logic: under clinical oversight, not operations', risk: risk('HIGH', 'HIGH'), schema: v.emergencyEscalationRules, defaultValue: [{ keywords: ['chest pain', 'cannot breathe', 'suicidal'], action: 'advise-emergency-services' }] }),
   def('access.mfaPolicy', { category: 'access', description: 'Who must sign in with a second factor, and how old a sign-in may be; once applied (PRODUCTION), enforced on every request', risk: risk('HIGH', 'HIGH'), schema: v.mfaPolicy, defaultValue: { requiredFor: 'admins-and-approvers', requiredForApprovals: true, maxSessionHours: 12 } }),
+  // The answer an emergency message gets at once (README: Triage and queues): clinical content, so clinical owns it.
+  def('messaging.emergencyReplies', { category: 'messaging', ownerFunction: 'clinical', description: 'Immediate answer to an emergency message (emergency services; crisis line for self-harm)', risk: risk('HIGH', 'HIGH'), schema: v.emergencyReplies, defaultValue: DEFAULT_EMERGENCY_REPLIES as unknown as JsonValue }),
+  def('messaging.queueSla', { category: 'messaging', ownerFunction: 'clinical', description: 'Minutes to pick up an item per queue; an unclaimed on-call item escalates after it', risk: risk('MEDIUM', 'HIGH'), schema: v.queueSla, defaultValue: { 'on-call': 10, 'nurse-triage': 240, 'front-desk': 1440, billing: 2880 } }),
+  def('messaging.onCallRoster', { category: 'messaging', ownerFunction: 'clinical', description: 'Who is paged, in order, when an on-call emergency stays unclaimed', risk: risk('MEDIUM', 'HIGH'), schema: v.onCallRoster, defaultValue: [] }),
+  // The triage classifier's concepts, negation cues and misspellings (README: Triage and queues). Clinical owns it.
+  def('messaging.triageLexicon', { category: 'messaging', ownerFunction: 'clinical', description: 'Triage lexicon: emergency and clinical concepts (EN, ES), negation cues', risk: risk('HIGH', 'HIGH'), schema: v.triageLexicon, defaultValue: DEFAULT_TRIAGE_LEXICON as unknown as JsonValue }),
   def('audit.retentionDays', { category: 'audit', description: 'Days audit records are kept (at least six years)', risk: risk('MEDIUM', 'HIGH'), schema: v.retentionDays, defaultValue: 2190 }),
 ];
 

@@ -32,6 +32,51 @@ const locale = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such
 const placeholderSet = (s: string) => placeholdersOf(s).sort().join(', ');
 const CHANNELS = ['sms', 'email', 'portal', 'voice'] as const;
 
+/** One patient message template: locale, default channel, subject, body and translations. */
+const messagingTemplate = z
+  .strictObject({
+    locale,
+    channel: z.enum(CHANNELS),
+    subject: text(200).optional(),
+    body: text(2_000),
+    /** Per language (`es`, `zh`): the same message translated; picked by the patient's preferred language. */
+    translations: z.record(locale, z.strictObject({ subject: text(200).optional(), body: text(2_000) })).optional(),
+  })
+  // A translation that asks for other values than the original would fail (or leak a placeholder) for some
+  // patients only: every translation must use exactly the original's placeholders.
+  .superRefine((t, ctx) => {
+    const want = placeholderSet(`${t.subject ?? ''} ${t.body}`);
+    for (const [lang, tr] of Object.entries(t.translations ?? {})) {
+      if (placeholderSet(`${tr.subject ?? ''} ${tr.body}`) !== want) ctx.addIssue({ code: 'custom', path: ['translations', lang, 'body'], message: `must use the same placeholders as the original (${want || 'none'})` });
+    }
+  });
+
+// The triage lexicon (connectors/messaging/triage-lexicon.ts). A term never starts with a gap; a lexicon keeps at
+// least one emergency concept, so a change can narrow what pages on-call but never switch triage off.
+const term = text(80).refine((t) => !/^\s*\*(\s|$)/.test(t), 'must not start with a * gap');
+const terms = z.array(term).max(400, 'must have at most 400 terms');
+const cues = z.strictObject({ pre: terms, post: terms, historical: terms, pseudo: terms, terminators: terms });
+const triageLexicon = z.strictObject({
+  reference: text(300),
+  concepts: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be kebab-case'),
+        level: z.enum(['emergency', 'clinical'], 'must be emergency or clinical'),
+        action: z.enum(['advise-emergency-services', 'crisis-line', 'nurse-triage'], 'must be advise-emergency-services, crisis-line or nurse-triage'),
+        terms: z.strictObject({ en: terms.optional(), es: terms.optional() }),
+      }),
+    )
+    .min(1, 'must have at least one concept')
+    .refine((cs) => cs.some((c) => c.level === 'emergency'), 'must keep at least one emergency concept')
+    .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'concept ids must be unique'),
+  negation: z.strictObject({ en: cues, es: cues }),
+  exclusions: terms,
+  window: z.strictObject({ pre: intBetween(0, 6), post: intBetween(0, 8) }),
+  misspellings: z.record(z.string().regex(/^[a-z0-9]{1,40}$/, 'must be one lower-case word'), text(60)),
+  neverCorrect: z.array(z.string().regex(/^[a-z0-9]{1,40}$/, 'must be one lower-case word')),
+});
+
 export const settingValueSchemas = {
   model: z.strictObject({
     provider: text(60),
@@ -87,24 +132,23 @@ export const settingValueSchemas = {
   }),
   messagingTemplates: z.record(
     z.string().regex(/^[a-z][a-z0-9-]*$/, 'template ids must be kebab-case'),
-    z
-      .strictObject({
-        locale,
-        channel: z.enum(CHANNELS),
-        subject: text(200).optional(),
-        body: text(2_000),
-        /** Per language (`es`, `zh`): the same message translated; picked by the patient's preferred language. */
-        translations: z.record(locale, z.strictObject({ subject: text(200).optional(), body: text(2_000) })).optional(),
-      })
-      // A translation that asks for other values than the original would fail (or leak a placeholder) for some
-      // patients only: every translation must use exactly the original's placeholders.
-      .superRefine((t, ctx) => {
-        const want = placeholderSet(`${t.subject ?? ''} ${t.body}`);
-        for (const [lang, tr] of Object.entries(t.translations ?? {})) {
-          if (placeholderSet(`${tr.subject ?? ''} ${tr.body}`) !== want) ctx.addIssue({ code: 'custom', path: ['translations', lang, 'body'], message: `must use the same placeholders as the original (${want || 'none'})` });
-        }
-      }),
+    messagingTemplate,
   ),
+  /** The answer sent at once to an emergency message: `emergency`, and `crisis` for self-harm (no placeholders). */
+  emergencyReplies: z.strictObject({ emergency: messagingTemplate, crisis: messagingTemplate }).superRefine((r, ctx) => {
+    for (const kind of ['emergency', 'crisis'] as const) {
+      const t = r[kind];
+      if ([t.body, t.subject ?? '', ...Object.values(t.translations ?? {}).map((x) => `${x.body} ${x.subject ?? ''}`)].some((x) => placeholdersOf(x).length > 0)) {
+        ctx.addIssue({ code: 'custom', path: [kind, 'body'], message: 'must not use placeholders: the answer goes out at once, with nothing to fill them' });
+      }
+    }
+  }),
+  /** Minutes within which an item of each queue should be picked up; an unclaimed on-call item escalates after it. */
+  queueSla: z.strictObject({ 'on-call': intBetween(1, 120), 'nurse-triage': intBetween(5, 10_080), 'front-desk': intBetween(5, 20_160), billing: intBetween(5, 20_160) }),
+  /** Who is paged, in order, when an on-call emergency stays unclaimed: the first escalation pages the second entry. */
+  onCallRoster: z
+    .array(z.strictObject({ name: text(100), email: z.string().email('must be an email address').max(200) }))
+    .max(20, 'must have at most 20 people'),
   channels: unique(z.enum(CHANNELS, 'must be sms, email, portal or voice')).min(1, 'must enable at least one channel'),
   officeHours: z.strictObject({
     timezone: z.string().regex(/^[A-Za-z]+(\/[A-Za-z0-9_+-]+)+$|^UTC$/, 'must be an IANA time zone such as America/New_York'),
@@ -128,6 +172,7 @@ export const settingValueSchemas = {
       }),
     )
     .min(1, 'must keep at least one emergency rule'),
+  triageLexicon,
   mfaPolicy: z.strictObject({
     requiredFor: z.enum(['all-users', 'admins-and-approvers'], 'must be all-users or admins-and-approvers'),
     requiredForApprovals: z.literal(true, 'must be true: approvals always need MFA where rules say so'),

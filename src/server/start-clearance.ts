@@ -15,6 +15,8 @@ import { AuditService } from '../audit/audit-service.js';
 import { createFailedLoginAudit, type FailedLoginAudit } from '../audit/failed-login.js';
 import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
 import { createConnectorServices } from '../services/connectors/create-connector-services.js';
+import { createEscalationSweeper, ESCALATION_INTERVAL_MS, type EscalationSweeper } from '../services/messaging/escalation-sweeper.js';
+import type { EscalationNotifier } from '../services/messaging/message-queue-service.js';
 import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
 import { GovernanceService } from '../services/governance-service.js';
@@ -68,6 +70,11 @@ export interface StartOptions {
   /** How often pending changes are checked for their expiry reminder (default 60 s), and how long before (24 h). */
   readonly reminderIntervalMs?: number;
   readonly reminderWindowMs?: number;
+  /**
+   * Further channels an unclaimed emergency's escalation is told to (the approver-notification channels plug in
+   * here); the on-call roster is paged by email in any case.
+   */
+  readonly escalationNotifiers?: readonly EscalationNotifier[];
 }
 
 export interface RunningClearance {
@@ -78,6 +85,8 @@ export interface RunningClearance {
   /** Failed logins counted per source and window (flush writes the open windows now). */
   readonly failedLogins: FailedLoginAudit;
   readonly durable: boolean;
+  /** The escalation of unclaimed emergencies (runs on a timer; `sweep()` runs one pass now). */
+  readonly escalations: EscalationSweeper;
   stop(): Promise<void>;
 }
 
@@ -124,7 +133,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     routes: async (tenant, environment) => (await governance.currentSetting(tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[],
     secret: async (tenant, environment) => (await webhookSecrets.reveal(tenant, environment, WEBHOOK_SECRET_ID))?.secret ?? null,
   });
-  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey });
+  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey, now, escalationNotifiers: options.escalationNotifiers ?? [] });
   const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Each effect handler ignores the effect types that are not its own.
   const connectorEffects = async (effect: Parameters<typeof ehrWriteEffect>[0]) => {
@@ -136,6 +145,9 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   governance.outbox.start(5_000);
   const reminders = createExpiryReminders({ store, now, ...(options.reminderWindowMs ? { windowMs: options.reminderWindowMs } : {}) });
   reminders.start(options.reminderIntervalMs ?? 60_000);
+  // Unclaimed on-call emergencies escalate after their SLA (messaging.queueSla), on the gateway's clock.
+  const escalations = createEscalationSweeper({ escalate: (tenant) => connectors.messageQueue.escalateOverdue(tenant), tenants: () => store.tenants(), logger });
+  escalations.start(ESCALATION_INTERVAL_MS);
   const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
@@ -197,6 +209,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     audit,
     failedLogins,
     durable,
+    escalations,
     async stop() {
       await gateway.stop();
       // Open failed-login windows are written before the store closes.
@@ -207,6 +220,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       await hardening.close();
       if (!options.bus) await bus.close();
       await checkpointer.stop();
+      await escalations.stop();
       if (!options.store) await store.close();
       await fhir?.stop();
     },

@@ -26,7 +26,7 @@ const queues = async () => Object.fromEntries(ok<{ messageQueues: { queue: strin
 
 describe('routeInboundMessage', () => {
   it.each([
-    ['I need a refill of my lisinopril', 'nurse-triage', 'routing[0]', false],
+    ['I need a refill of my lisinopril', 'nurse-triage', 'triage:clinical', false],
     ['Question about my last BILL', 'billing', 'routing[1]', false],
     ['I have chest pain since this morning', 'on-call', 'emergency[0]', true],
     ['chest pain when I pay my bill', 'on-call', 'emergency[0]', true],
@@ -45,13 +45,16 @@ describe('routeInboundMessage', () => {
 
   it('obeys a governed routing change on the next message, including language rules', async () => {
     const ops = await h.token({ sub: 'ops-olga', roles: ['ops-manager'] });
-    const rules = [{ match: { language: 'es' }, queue: 'front-desk' }, { match: { keywords: ['refill', 'receta'] }, queue: 'nurse-triage' }];
+    const rules = [{ match: { language: 'es' }, queue: 'front-desk' }, { match: { keywords: ['renew', 'renovar'] }, queue: 'nurse-triage' }];
     const set = ok<{ updateSetting: ChangeResult }>(await h.gql(ops, UPDATE_SETTING, { input: { key: 'messaging.routingRules', environment: 'STAGING', value: rules } }));
     expect(set.updateSetting.status).toBe('APPLIED');
-    expect(await route(GLORIA, 'necesito una receta')).toMatchObject({ queue: 'front-desk', rule: 'routing[0]' });
-    expect(await route(DENNIS, 'refill please')).toMatchObject({ queue: 'nurse-triage', rule: 'routing[1]' });
+    expect(await route(GLORIA, 'necesito renovar mi tarjeta')).toMatchObject({ queue: 'front-desk', rule: 'routing[0]' });
+    expect(await route(DENNIS, 'renew my parking pass')).toMatchObject({ queue: 'nurse-triage', rule: 'routing[1]' });
+    // Clinical content is nurse triage whatever the routing rules say.
+    expect(await route(GLORIA, 'tengo fiebre')).toMatchObject({ queue: 'nurse-triage', rule: 'triage:clinical' });
     expect(await route(DENNIS, 'my bill is wrong')).toMatchObject({ queue: 'front-desk', rule: 'default' });
     expect(await route(GLORIA, 'chest pain')).toMatchObject({ queue: 'on-call', rule: 'emergency[0]' });
+    expect(await route(GLORIA, 'tengo dolor en el pecho')).toMatchObject({ queue: 'on-call', rule: 'triage:chest-pain', action: 'advise-emergency-services' });
   });
 
   it('refuses roles without messaging and empty text', async () => {

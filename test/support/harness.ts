@@ -36,6 +36,8 @@ export interface HarnessOptions {
   readonly stateDir?: string;
   /** Anything else startClearance takes (subscription limits, a shared event bus). */
   readonly start?: Partial<Pick<StartOptions, 'subscriptions' | 'bus' | 'reminderIntervalMs' | 'reminderWindowMs'>>;
+  /** Told of every escalation of an unclaimed emergency message (the approver-notification hook). */
+  readonly escalationNotifiers?: StartOptions['escalationNotifiers'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -43,7 +45,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig({ PORT: '0', CLEARANCE_STATE_DIR: stateDir, LOG_LEVEL: 'info', ...options.env }, []);
   const logLines: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logLines.push(line) });
-  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}), ...options.start });
+  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}), ...(options.escalationNotifiers ? { escalationNotifiers: options.escalationNotifiers } : {}), ...options.start });
   const keys = await loadOrCreateDevKeys(stateDir);
   const url = `${running.url}/graphql`;
   return {

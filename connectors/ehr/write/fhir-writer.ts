@@ -115,6 +115,14 @@ export class FhirWriter {
     return (answer.body as { total?: number }).total ?? 0;
   }
 
+  /** The resources of a type matching a search (messaging queues), at most `_count`; the parameters are encoded here. */
+  async search<R extends Resource>(target: WriteTarget, resourceType: R['resourceType'], params: Readonly<Record<string, string>>): Promise<(R & { id: string })[]> {
+    const query = new URLSearchParams(params).toString();
+    const answer = await this.send(target, `${resourceType} search`, 'GET', `${resourceType}?${query}`, undefined, {});
+    const entries = (answer.body as { entry?: { resource?: Resource }[] }).entry ?? [];
+    return entries.map((e) => e.resource).filter((r): r is R & { id: string } => r?.resourceType === resourceType && typeof r.id === 'string');
+  }
+
   /** The server's CapabilityStatement (`GET /metadata`). */
   async capabilities(target: WriteTarget): Promise<CapabilityStatement> {
     const answer = await this.send(target, 'metadata', 'GET', 'metadata', undefined, {});

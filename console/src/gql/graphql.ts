@@ -745,12 +745,19 @@ export type InboundRoute = {
   /** The FHIR Communication that holds the message in its queue. */
   communicationId: Scalars['ID']['output'];
   emergency: Scalars['Boolean']['output'];
+  /** For an emergency: the answer sent to the patient at once (messaging.emergencyReplies; FAILED with STOPPED or NO_ADDRESS when it could not go out). */
+  emergencyReply?: Maybe<MessageSendResult>;
+  /** Why, in one sentence: each finding with its status and cue. */
+  explanation: Scalars['String']['output'];
+  findings: Array<TriageFinding>;
   /** The keyword that matched, if any. */
   matched?: Maybe<Scalars['String']['output']>;
   /** on-call (emergency), nurse-triage, front-desk or billing. */
   queue: Scalars['String']['output'];
-  /** The rule that matched: `emergency[0]`, `routing[1]` or `default`. */
+  /** The rule that matched: `emergency[0]`, `triage:<concept>`, `routing[1]` or `default`. */
   rule: Scalars['String']['output'];
+  /** The triage level: emergency, clinical (nurse triage) or none. */
+  triageLevel: Scalars['String']['output'];
   /** Whether the queue is staffed now (messaging.officeHours); emergencies escalate either way. */
   withinOfficeHours: Scalars['Boolean']['output'];
 };
@@ -819,7 +826,44 @@ export type MessageQueueCount = {
   /** Messages waiting (Communication status in-progress). */
   count: Scalars['Int']['output'];
   queue: Scalars['String']['output'];
+  /** Minutes within which an item should be picked up (messaging.queueSla). */
+  slaMinutes: Scalars['Int']['output'];
 };
+
+/** An inbound patient message in a work queue (its FHIR Communication). */
+export type MessageQueueItem = {
+  claimedAt?: Maybe<Scalars['String']['output']>;
+  claimedBy?: Maybe<Scalars['String']['output']>;
+  closeReason?: Maybe<Scalars['String']['output']>;
+  /** The triage concept that decided the queue, if any. */
+  concept?: Maybe<Scalars['String']['output']>;
+  /** receivedAt plus the queue's SLA (messaging.queueSla). */
+  dueAt: Scalars['String']['output'];
+  /** How often an unclaimed emergency was escalated (paged the next on-call). */
+  escalationLevel: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Waiting past dueAt. */
+  overdue: Scalars['Boolean']['output'];
+  patientId: Scalars['ID']['output'];
+  /** stat for emergencies, else routine. */
+  priority: Scalars['String']['output'];
+  queue: Scalars['String']['output'];
+  receivedAt: Scalars['String']['output'];
+  status: MessageQueueItemStatus;
+  /**
+   * The patient's words. A clinical item's text (on-call, nurse-triage, or triaged clinical) needs `read` on
+   * `observations` for the patient (rules/decide.ts): a front-desk user gets FORBIDDEN here and the rest of the item.
+   */
+  text?: Maybe<Scalars['String']['output']>;
+  /** emergency, clinical or none. */
+  triageLevel?: Maybe<Scalars['String']['output']>;
+};
+
+export type MessageQueueItemStatus =
+  | 'CLAIMED'
+  | 'CLOSED'
+  /** Nobody has claimed it. */
+  | 'WAITING';
 
 export type MessageSendResult = {
   channel: MessageChannel;
@@ -855,6 +899,13 @@ export type Mutation = {
   breakGlass?: Maybe<AccessGrant>;
   /** Withdraws a pending change; only its requester may. */
   cancelChange?: Maybe<ChangeRequest>;
+  /**
+   * Claims a queue item for the caller: CONFLICT (CLAIMED_BY_OTHER, CLOSED, or CHANGED when someone else won a race).
+   * A clinical item can be claimed only by who may read its text.
+   */
+  claimMessage?: Maybe<MessageQueueItem>;
+  /** Closes a claimed item with a reason (1-500 characters), audited. */
+  closeMessage?: Maybe<MessageQueueItem>;
   /** Records a reviewer's decision on one grant; REVOKE ends it at once. */
   completeReview?: Maybe<AccessGrant>;
   configureConnector?: Maybe<ConfigureConnectorResult>;
@@ -875,6 +926,8 @@ export type Mutation = {
   recordObservation?: Maybe<EhrWriteResult>;
   /** Rejects a pending change (any permitted approver, not the requester); the reason is required. */
   rejectChange?: Maybe<ChangeRequest>;
+  /** Replies to the patient through the messaging channel; only the one who claimed the item (else CONFLICT NOT_CLAIMED). */
+  replyToMessage?: Maybe<MessageSendResult>;
   /** Asks for a role or grant for oneself, for a limited time: enters the approval queue. */
   requestAccess?: Maybe<ChangeResult>;
   /** Resumes a stopped target: a governed change (HIGH risk in production). */
@@ -948,6 +1001,19 @@ export type MutationCancelChangeArgs = {
 
 
 /** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationClaimMessageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationCloseMessageArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
 export type MutationCompleteReviewArgs = {
   assignee: Scalars['String']['input'];
   comment?: InputMaybe<Scalars['String']['input']>;
@@ -1012,6 +1078,14 @@ export type MutationRecordObservationArgs = {
 export type MutationRejectChangeArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationReplyToMessageArgs = {
+  channel?: InputMaybe<MessageChannel>;
+  id: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
 };
 
 
@@ -1267,6 +1341,8 @@ export type Query = {
   explainField: Explanation;
   /** The verified caller: identity comes only from the bearer token, never from arguments. */
   me: Me;
+  /** The open items of a queue (on-call, nurse-triage, front-desk, billing): emergencies first, then oldest first; `first` at most 100. */
+  messageQueue?: Maybe<Array<MessageQueueItem>>;
   /** Waiting inbound messages per queue. */
   messageQueues?: Maybe<Array<MessageQueueCount>>;
   /** The caller's own assignments, grants and break-glass uses. */
@@ -1376,6 +1452,12 @@ export type QueryExplainFieldArgs = {
   field: Scalars['String']['input'];
   patientId?: InputMaybe<Scalars['ID']['input']>;
   type: Scalars['String']['input'];
+};
+
+
+export type QueryMessageQueueArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  queue: Scalars['String']['input'];
 };
 
 
@@ -1597,6 +1679,23 @@ export type Supersession = {
   at: Scalars['DateTime']['output'];
   /** The target's version when the change was found stale. */
   currentVersion: Scalars['Int']['output'];
+};
+
+/** One mention the triage classifier found in a message: the concept, the words, and what qualified them. */
+export type TriageFinding = {
+  /** A concept of messaging.triageLexicon (chest-pain, self-harm, clinical...) or an emergency rule (`emergency[0]`). */
+  concept: Scalars['String']['output'];
+  /** The cue that negated, resolved or dated the mention (`no`, `went away`, `years ago`). */
+  cue?: Maybe<Scalars['String']['output']>;
+  /** The language of the term that matched (en, es) or `rule`. */
+  language: Scalars['String']['output'];
+  /** emergency or clinical. */
+  level: Scalars['String']['output'];
+  /** affirmed, negated, resolved or historical: only an affirmed emergency pages on-call. */
+  status: Scalars['String']['output'];
+  /** The lexicon term, and the message's words it matched (normalised). */
+  term: Scalars['String']['output'];
+  words: Scalars['String']['output'];
 };
 
 export type UpdateSettingInput = {

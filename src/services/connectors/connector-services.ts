@@ -1,6 +1,7 @@
 import type { IdempotentOnce } from '../idempotency/idempotent-once.js';
 import type { BillingAutomation } from '../billing/billing-automation.js';
 import type { BillingService } from '../billing/billing-service.js';
+import type { MessageQueueService } from '../messaging/message-queue-service.js';
 import type { MessagingService } from '../messaging/messaging-service.js';
 import type { WriteBackService } from '../write-back/write-back-service.js';
 import type { ConnectorAdmin } from './connector-admin.js';
@@ -15,6 +16,8 @@ export interface ConnectorServices {
   readonly idempotency: IdempotentOnce;
   /** Patient messaging: templated sends (email, SMS), inbound routing, queues. */
   readonly messaging: MessagingService;
+  /** Work queues of inbound messages: list, claim, reply, close; escalation of unclaimed emergencies. */
+  readonly messageQueue: MessageQueueService;
   /** Refunds (governed changes) and billing automation over the tenant's FHIR financial resources. */
   readonly billing: BillingService;
   readonly billingAutomation: BillingAutomation;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createMessagingChannels } from '../messaging/create-channels.js';
 import { IdempotentOnce } from '../idempotency/idempotent-once.js';
 import { MessageIdempotency } from '../messaging/message-idempotency.js';
+import { MessageQueueService, type EscalationNotifier } from '../messaging/message-queue-service.js';
 import { MessagingService } from '../messaging/messaging-service.js';
 import { MessagingSettingsReader } from '../messaging/messaging-settings.js';
 import { WriteBackService } from '../write-back/write-back-service.js';
@@ -31,6 +32,10 @@ export interface ConnectorServiceDeps {
   readonly baseUrls: Readonly<Record<string, string>>;
   /** Connector credentials are encrypted under a key derived from this (the audit key; see secret-store.ts). */
   readonly secretKey: string;
+  /** The clock of message queues (SLA, escalation); default Date.now. Tests inject one. */
+  readonly now?: () => number;
+  /** Further channels an escalation is told to (the approver-notification channels, when they exist). */
+  readonly escalationNotifiers?: readonly EscalationNotifier[];
 }
 
 export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorServices & { readonly refundEffect: (effect: ApplyEffect) => Promise<void> } {
@@ -50,10 +55,19 @@ export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorSe
     channels: outbound.channels,
     baseUrlFor,
     messageIdDomain: 'clearance.local',
-    now: () => Date.now(),
+    now: deps.now ?? (() => Date.now()),
     newId: () => randomUUID(),
     // In the governance store, so every replica sees a key claimed by another (Redis) or the one process does.
     idempotency: new MessageIdempotency(deps.store),
+  });
+  const messageQueue = new MessageQueueService({
+    settings: new MessagingSettingsReader(governance, config.environment),
+    writer,
+    messaging,
+    pager: outbound.channels.email,
+    notifiers: deps.escalationNotifiers ?? [],
+    now: deps.now ?? (() => Date.now()),
+    newId: () => randomUUID(),
   });
   const billing = new BillingService({ governance, writer, environment: config.environment, baseUrlFor, newId: () => randomUUID() });
   // The outbox's effect of an approved refund (src/server/start-clearance.ts hands it to the governance service).
@@ -68,5 +82,5 @@ export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorSe
     now: () => Date.now(),
   });
   const health = (tenant: string) => connectorHealth({ ehr: writer.resilience(tenant), ...outbound.resilience });
-  return { writeBack, idempotency: new IdempotentOnce(deps.store), messaging, billing, billingAutomation, admin, health, refundEffect };
+  return { writeBack, idempotency: new IdempotentOnce(deps.store), messaging, messageQueue, billing, billingAutomation, admin, health, refundEffect };
 }

@@ -10,11 +10,13 @@ export interface MessagingAuditInput {
   readonly actor: { readonly sub: string; readonly kind: string };
   readonly requestId: string | null;
   /** `messaging.replayed`: an idempotency key's stored answer was given again; nothing was sent. */
-  readonly action: 'messaging.sent' | 'messaging.failed' | 'messaging.routed' | 'messaging.replayed';
+  readonly action: 'messaging.sent' | 'messaging.failed' | 'messaging.routed' | 'messaging.replayed' | 'messaging.claimed' | 'messaging.closed' | 'messaging.escalated';
   readonly communicationId: string;
   readonly patientId: string;
   readonly at: string;
   readonly detail: { readonly [key: string]: JsonValue };
+  /** A close's reason (given by the person closing it). */
+  readonly reason?: string | null;
 }
 
 const STATUS: Readonly<Record<MessagingAuditInput['action'], string>> = {
@@ -22,6 +24,9 @@ const STATUS: Readonly<Record<MessagingAuditInput['action'], string>> = {
   'messaging.failed': 'FAILED',
   'messaging.routed': 'ROUTED',
   'messaging.replayed': 'REPLAYED',
+  'messaging.claimed': 'CLAIMED',
+  'messaging.closed': 'CLOSED',
+  'messaging.escalated': 'ESCALATED',
 };
 
 export function messagingEvent(input: MessagingAuditInput): ChangeEvent {
@@ -41,7 +46,7 @@ export function messagingEvent(input: MessagingAuditInput): ChangeEvent {
     status: STATUS[input.action],
     before: null,
     after: null,
-    reason: null,
+    reason: input.reason ?? null,
     ticket: null,
     approvals: [],
     detail: { patientId: input.patientId, ...input.detail },

@@ -4,8 +4,10 @@ import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { PatientRow } from '../../../connectors/ehr/rows.js';
 import type { FhirWriter, WriteTarget } from '../../../connectors/ehr/write/fhir-writer.js';
 import { inboundCommunication, QUEUES, queueSearch } from '../../../connectors/messaging/inbox.js';
+import { emergencyReplyFor } from '../../../connectors/messaging/emergency-reply.js';
 import { routeInbound, type Queue, type RouteDecision } from '../../../connectors/messaging/inbound-routing.js';
-import { MessageTemplateError, sendPatientMessage, type OutboundChannel } from '../../../connectors/messaging/patient-messenger.js';
+import { communicationResource, MessageTemplateError, sendPatientMessage, type OutboundChannel } from '../../../connectors/messaging/patient-messenger.js';
+import { renderTemplate } from '../../../connectors/messaging/template-render.js';
 import { recipientFor, type SendChannel } from '../../../connectors/messaging/recipient.js';
 import { selectTemplate } from '../../../connectors/messaging/template-select.js';
 import type { Principal } from '../../auth/principal.js';
@@ -54,6 +56,28 @@ export interface SendResult {
 }
 
 type Actor = Pick<Principal, 'tenant' | 'sub' | 'kind'>;
+
+export interface RouteResult extends RouteDecision {
+  readonly communicationId: string;
+  /** The immediate answer to an emergency (sent, or recorded as not-done with why); null for anything else. */
+  readonly emergencyReply: SendResult | null;
+}
+
+/** A message already chosen and rendered by its caller (an emergency answer, a reply from a queue). */
+export interface RenderedMessage {
+  readonly templateId: string;
+  readonly locale: string;
+  readonly subject: string | null;
+  readonly body: string;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly channel: SendChannel;
+  readonly to: string;
+  /** The inbound Communication this answers (FHIR Communication.inResponseTo). */
+  readonly inResponseTo: string;
+  readonly messageKey: string;
+  /** Audit detail beside template, locale and channel. */
+  readonly detail: { readonly [key: string]: string };
+}
 
 const variablesSchema = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/), z.union([z.string().max(500), z.number().transform(String)]));
 const SENDABLE: readonly string[] = ['email', 'sms'];
@@ -106,7 +130,7 @@ export class MessagingService {
     }
   }
 
-  async route(actor: Actor, patient: PatientRow, text: string, requestId: string | null): Promise<RouteDecision & { communicationId: string }> {
+  async route(actor: Actor, patient: PatientRow, text: string, requestId: string | null): Promise<RouteResult> {
     const body = text.trim();
     if (body.length === 0 || body.length > 5_000) throw new BadUserInputError('text must be 1 to 5000 characters.', 'text');
     const rules = await this.deps.settings.routingRules(actor.tenant);
@@ -114,8 +138,72 @@ export class MessagingService {
     const decision = routeInbound(body, rules, { at: now, language: patient.language?.split('-')[0] ?? null });
     const at = now.toISOString();
     const written = await this.deps.writer.create(await this.target(actor.tenant), inboundCommunication(patient.id, body, decision, at), this.deps.newId(), { sub: actor.sub, kind: actor.kind }, at);
-    await this.audit(actor, requestId, { action: 'messaging.routed', communicationId: written.id, patientId: patient.id, at, detail: { queue: decision.queue, rule: decision.rule, emergency: decision.emergency } });
-    return { ...decision, communicationId: written.id };
+    // The concepts and what qualified them, never the patient's words.
+    const findings = [...new Set(decision.triage.findings.map((f) => `${f.concept}:${f.status}`))];
+    await this.audit(actor, requestId, { action: 'messaging.routed', communicationId: written.id, patientId: patient.id, at, detail: { queue: decision.queue, rule: decision.rule, emergency: decision.emergency, triageLevel: decision.triage.level, findings } });
+    const emergencyReply = decision.emergency ? await this.answerEmergency(actor, patient, decision, written.id, requestId) : null;
+    return { ...decision, communicationId: written.id, emergencyReply };
+  }
+
+  /**
+   * The governed emergency answer, at once, in the language the patient wrote in, on the template's channel (else the
+   * other one the patient can be reached on). Never throws for want of a channel: the message is already routed and
+   * on-call paged; when nothing can go out (messaging stopped, no address) a not-done Communication says why.
+   */
+  private async answerEmergency(actor: Actor, patient: PatientRow, decision: RouteDecision, inboundId: string, requestId: string | null): Promise<SendResult> {
+    const [settings, replies] = await Promise.all([this.deps.settings.forSending(actor.tenant), this.deps.settings.emergencyReplies(actor.tenant)]);
+    const chosen = emergencyReplyFor(decision.triage, replies, patient.language);
+    const kind = chosen?.kind ?? 'emergency';
+    const template = chosen?.template ?? { locale: replies.emergency.locale, subject: replies.emergency.subject ?? null, body: replies.emergency.body, channel: replies.emergency.channel };
+    const order = [template.channel, 'sms', 'email'].filter((c, i, xs): c is SendChannel => SENDABLE.includes(c) && settings.channels.includes(c as SendChannel) && xs.indexOf(c) === i);
+    const reachable = order.map((channel) => ({ channel, to: recipientFor(patient.telecom, channel) })).find((x) => x.to !== null);
+    const message: RenderedMessage = {
+      templateId: `emergency-reply:${kind}`,
+      locale: template.locale,
+      subject: template.subject,
+      body: template.body,
+      variables: {},
+      channel: reachable?.channel ?? order[0] ?? 'sms',
+      to: reachable?.to ?? '',
+      inResponseTo: inboundId,
+      messageKey: `emergency-reply-${inboundId}`,
+      detail: { kind: 'emergency-reply' },
+    };
+    const unsent = settings.stopped ? 'STOPPED' : reachable ? null : 'NO_ADDRESS';
+    if (unsent) return this.recordUnsent(actor, patient, message, unsent, requestId);
+    return this.sendRendered(actor, patient, message, requestId);
+  }
+
+  /** Sends a message its caller chose and checked (not stopped, address known), recording and auditing it. */
+  async sendRendered(actor: Actor, patient: PatientRow, m: RenderedMessage, requestId: string | null): Promise<SendResult> {
+    const target = await this.target(actor.tenant);
+    const at = new Date(this.deps.now()).toISOString();
+    let communicationId = '';
+    const record = async (c: Communication, key: string) => {
+      communicationId = (await this.deps.writer.create(target, { ...c, inResponseTo: [{ reference: `Communication/${m.inResponseTo}` }] }, key, { sub: actor.sub, kind: actor.kind }, at)).id;
+    };
+    const outcome = await sendPatientMessage(
+      { tenant: actor.tenant, patientId: patient.id, to: m.to, templateId: m.templateId, template: { body: m.body, ...(m.subject ? { subject: m.subject } : {}) }, variables: m.variables, messageKey: m.messageKey, stopped: false, now: at },
+      { channel: this.deps.channels[m.channel], record, messageIdDomain: this.deps.messageIdDomain },
+    );
+    const failure = outcome.status === 'FAILED' ? outcome.kind : null;
+    await this.audit(actor, requestId, { action: failure ? 'messaging.failed' : 'messaging.sent', communicationId, patientId: patient.id, at, detail: { templateId: m.templateId, locale: m.locale, channel: m.channel, failure, inResponseTo: m.inResponseTo, ...m.detail } });
+    return { status: outcome.status, channel: m.channel, templateId: m.templateId, locale: m.locale, communicationId, failure };
+  }
+
+  private async recordUnsent(actor: Actor, patient: PatientRow, m: RenderedMessage, failure: 'STOPPED' | 'NO_ADDRESS', requestId: string | null): Promise<SendResult> {
+    const at = new Date(this.deps.now()).toISOString();
+    const rendered = renderTemplate(m.body, m.variables);
+    const req = { tenant: actor.tenant, patientId: patient.id, to: '', templateId: m.templateId, template: { body: m.body }, variables: m.variables, messageKey: m.messageKey, stopped: false, now: at };
+    const c = communicationResource(req, rendered.ok ? rendered.text : m.body, false, `messaging ${failure}`, m.channel);
+    const written = await this.deps.writer.create(await this.target(actor.tenant), { ...c, inResponseTo: [{ reference: `Communication/${m.inResponseTo}` }] }, m.messageKey, { sub: actor.sub, kind: actor.kind }, at);
+    await this.audit(actor, requestId, { action: 'messaging.failed', communicationId: written.id, patientId: patient.id, at, detail: { templateId: m.templateId, locale: m.locale, channel: m.channel, failure, inResponseTo: m.inResponseTo, ...m.detail } });
+    return { status: 'FAILED', channel: m.channel, templateId: m.templateId, locale: m.locale, communicationId: written.id, failure };
+  }
+
+  /** The queues' SLA and on-call roster (governed). */
+  queueSettings(tenant: string) {
+    return this.deps.settings.queues(tenant);
   }
 
   /** Waiting inbound messages per queue (one FHIR count per queue). */
@@ -124,13 +212,13 @@ export class MessagingService {
     return Promise.all(QUEUES.map(async (queue) => ({ queue, count: await this.deps.writer.count(target, 'Communication', queueSearch(queue)) })));
   }
 
-  private async target(tenant: string): Promise<WriteTarget> {
+  async target(tenant: string): Promise<WriteTarget> {
     const baseUrl = await this.deps.baseUrlFor(tenant);
     if (!baseUrl) throw new ConnectorError('ehr', 'REJECTED', null, 'ehr: no FHIR base URL is configured for this tenant');
     return { tenant, baseUrl };
   }
 
-  private audit(actor: Actor, requestId: string | null, e: Omit<MessagingAuditInput, 'tenant' | 'environment' | 'actor' | 'requestId'>): Promise<void> {
+  audit(actor: Actor, requestId: string | null, e: Omit<MessagingAuditInput, 'tenant' | 'environment' | 'actor' | 'requestId'>): Promise<void> {
     return this.deps.audit.write(actor.tenant, [messagingEvent({ ...e, tenant: actor.tenant, environment: this.deps.settings.environment, actor: { sub: actor.sub, kind: actor.kind }, requestId })]);
   }
 }

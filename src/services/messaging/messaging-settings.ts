@@ -1,4 +1,7 @@
 import type { EmergencyRule, OfficeHours, RoutingRule } from '../../../connectors/messaging/inbound-routing.js';
+import type { EmergencyReplies } from '../../../connectors/messaging/emergency-reply.js';
+import type { Queue } from '../../../connectors/messaging/inbound-routing.js';
+import type { TriageLexicon } from '../../../connectors/messaging/triage-lexicon.js';
 import type { GovernedTemplate, TemplateChannel } from '../../../connectors/messaging/template-select.js';
 import type { Environment } from '../../governance/environment.js';
 import type { GovernanceService } from '../governance-service.js';
@@ -11,12 +14,18 @@ export interface MessagingRules {
   readonly routing: readonly RoutingRule[];
   readonly emergency: readonly EmergencyRule[];
   readonly officeHours: OfficeHours;
+  readonly lexicon: TriageLexicon;
 }
 
 export interface MessagingSettings {
   readonly templates: Readonly<Record<string, GovernedTemplate>>;
   readonly channels: readonly TemplateChannel[];
   readonly stopped: boolean;
+}
+
+export interface QueueSettings {
+  readonly sla: Readonly<Record<Queue, number>>;
+  readonly roster: readonly { readonly name: string; readonly email: string }[];
 }
 
 export class MessagingSettingsReader {
@@ -35,16 +44,30 @@ export class MessagingSettingsReader {
     };
   }
 
+  async emergencyReplies(tenant: string): Promise<EmergencyReplies> {
+    return (await this.governance.currentSetting(tenant, 'messaging.emergencyReplies', this.environment)).value as unknown as EmergencyReplies;
+  }
+
+  async queues(tenant: string): Promise<QueueSettings> {
+    const [sla, roster] = await Promise.all([
+      this.governance.currentSetting(tenant, 'messaging.queueSla', this.environment),
+      this.governance.currentSetting(tenant, 'messaging.onCallRoster', this.environment),
+    ]);
+    return { sla: sla.value as unknown as QueueSettings['sla'], roster: roster.value as unknown as QueueSettings['roster'] };
+  }
+
   async routingRules(tenant: string): Promise<MessagingRules> {
-    const [routing, emergency, officeHours] = await Promise.all([
+    const [routing, emergency, officeHours, lexicon] = await Promise.all([
       this.governance.currentSetting(tenant, 'messaging.routingRules', this.environment),
       this.governance.currentSetting(tenant, 'messaging.emergencyEscalationRules', this.environment),
       this.governance.currentSetting(tenant, 'messaging.officeHours', this.environment),
+      this.governance.currentSetting(tenant, 'messaging.triageLexicon', this.environment),
     ]);
     return {
       routing: routing.value as unknown as RoutingRule[],
       emergency: emergency.value as unknown as EmergencyRule[],
       officeHours: officeHours.value as unknown as OfficeHours,
+      lexicon: lexicon.value as unknown as TriageLexicon,
     };
   }
 }

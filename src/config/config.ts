@@ -4,6 +4,7 @@ import { ConfigError } from './config-error.js';
 import { deepFreeze } from './deep-freeze.js';
 import { CONNECTOR_ENV, connectorConfig, type ConnectorConfig } from './connector-config.js';
 import { envField } from './env-field.js';
+import { SECRETS_ENV, secretsChecks, secretsConfig, type SecretsConfig } from './secrets-config.js';
 import { HARDENING_ENV, hardeningChecks, hardeningConfig, type HardeningConfig } from './hardening-config.js';
 import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-parsers.js';
 
@@ -12,7 +13,7 @@ import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-pa
 
 export type GatewayMode = 'embedded' | 'production';
 
-export interface GatewayConfig extends HardeningConfig, ConnectorConfig {
+export interface GatewayConfig extends HardeningConfig, ConnectorConfig, SecretsConfig {
   readonly mode: GatewayMode;
   readonly port: number;
   readonly host: string;
@@ -61,6 +62,7 @@ const EnvSchema = z.object({
   AUDIT_HMAC_KEY: envField(text),
   ...HARDENING_ENV,
   ...CONNECTOR_ENV,
+  ...SECRETS_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -117,6 +119,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`)),
     ...crossChecks(mode, env, e),
     ...hardeningChecks(mode === 'production', env, e),
+    ...secretsChecks(mode === 'production', env),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -141,6 +144,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     audit: { hmacKey: e.AUDIT_HMAC_KEY ?? null },
     ...hardeningConfig(e, mode === 'production'),
     ...connectorConfig(e),
+    ...secretsConfig(e),
   });
 }
 

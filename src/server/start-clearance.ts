@@ -2,6 +2,7 @@ import { createEhrConnector, type EhrConnectorOptions } from '../../connectors/e
 import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
 import { createEmbeddedFhirServer, type EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../connectors/ehr/seed.js';
+import type { SmartAuthOptions } from '../../connectors/ehr/server/smart-auth-server.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import { createKeyGetter } from '../auth/key-source.js';
@@ -15,6 +16,7 @@ import { AuditService } from '../audit/audit-service.js';
 import { createFailedLoginAudit } from '../audit/failed-login.js';
 import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
 import { createConnectorServices } from '../services/connectors/create-connector-services.js';
+import { loadKms } from '../services/connectors/load-kms.js';
 import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
 import { GovernanceService } from '../services/governance-service.js';
@@ -37,6 +39,8 @@ export interface StartOptions {
   /** Embedded mode: the tenants' bundles for the embedded FHIR server (default: the Synthea samples). */
   readonly fhirSeed?: Parameters<typeof createEmbeddedFhirServer>[0]['tenants'];
   readonly onFhirRequest?: EhrConnectorOptions['onRequest'];
+  /** Embedded mode: run the embedded FHIR server in SMART Backend Services auth mode (tests register Clearance's key). */
+  readonly fhirAuth?: SmartAuthOptions;
   /** Benchmark only: `none` serves the same schema and resolvers with no permission layer (the physical limit). */
   readonly permissionEngine?: PermissionEngine | 'none';
   /** Benchmark only: false leaves PHI reads unaudited, to measure the audit's cost. */
@@ -63,7 +67,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   let fhir: EmbeddedFhirServer | null = null;
   let baseUrls: Readonly<Record<string, string>> = config.fhir.baseUrls ?? {};
   if (!config.fhir.baseUrls && !options.ehr) {
-    fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()) }).start();
+    fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()), ...(options.fhirAuth ? { auth: options.fhirAuth } : {}) }).start();
     baseUrls = fhir.baseUrls();
   }
   const { store, durable } = options.store ? { store: options.store, durable: true } : await createStore(config.redisUrl);
@@ -82,7 +86,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   });
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now() });
-  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey });
+  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, kms: await loadKms(config.secrets, config.stateDir), now });
   const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Each effect handler ignores the effect types that are not its own.
   const connectorEffects = async (effect: Parameters<typeof ehrWriteEffect>[0]) => {
@@ -96,8 +100,18 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
   const hardening = await createHardening(config, { store, baseUrls, policy, logger });
-  // Built once: its per-tenant circuits and health span all requests (and show in connectorHealth with the writes').
-  const ehr = options.ehr ?? createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest, resilience: { now } });
+  // Built once. Its tenants' clients are the connector services' (one per tenant for reads, writes and
+  // testConnector, ehr-endpoints.ts), asked for once per request, so a governed change moves reads and writes together.
+  const endpoints = connectors.endpoints;
+  const ehr =
+    options.ehr ??
+    createEhrConnector({
+      baseUrls,
+      timeoutMs: config.fhir.timeoutMs,
+      onRequest: options.onFhirRequest,
+      clientFor: (tenant) => endpoints.client(tenant),
+      currentClient: (tenant) => endpoints.current(tenant),
+    });
   const gateway = new Gateway({
     schema: options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast'),
     phiAudit: options.phiAudit ?? true,
@@ -109,7 +123,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     accessAdmin: new AccessService({ store, governance, state: accessState, now, newId: () => randomUUID() }),
     now,
     audit,
-    connectors: withEhrReadHealth(connectors, ehr),
+    // Reads and writes share one client (one health) unless an EHR connector was handed in (the benchmark's).
+    connectors: options.ehr ? withEhrReadHealth(connectors, options.ehr) : connectors,
     failedLogins: createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now: () => Date.now() }),
     logger,
     limits: { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold },

@@ -5,7 +5,7 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { loadOrCreateDevKeys, mintToken, type TokenClaims } from '../../src/auth/dev-keys.js';
 import { parseConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/server/logger.js';
-import { startClearance, type RunningClearance } from '../../src/server/start-clearance.js';
+import { startClearance, type RunningClearance, type StartOptions } from '../../src/server/start-clearance.js';
 import type { GovernanceStore } from '../../src/stores/governance-store.js';
 
 // Starts the real gateway in-process on a free port (embedded mode: embedded FHIR server over HTTP, dev keys in a
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   readonly store?: GovernanceStore;
   /** The gateway's clock (grant expiry, break-glass); tokens still verify on the real clock. */
   readonly now?: () => number;
+  /** Run the embedded FHIR server in SMART Backend Services auth mode. */
+  readonly fhirAuth?: StartOptions['fhirAuth'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -38,7 +40,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig({ PORT: '0', CLEARANCE_STATE_DIR: stateDir, LOG_LEVEL: 'info', ...options.env }, []);
   const logLines: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logLines.push(line) });
-  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}) });
+  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}), ...(options.fhirAuth ? { fhirAuth: options.fhirAuth } : {}) });
   const keys = await loadOrCreateDevKeys(stateDir);
   const url = `${running.url}/graphql`;
   return {

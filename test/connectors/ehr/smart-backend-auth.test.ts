@@ -157,6 +157,29 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
     expect((await reader.conditions((await reader.patient(CHET))!).catch((x: unknown) => x)) as ConnectorError).toMatchObject({ kind: 'REJECTED', status: 403 });
   });
 
+  it('switches to a new client when the endpoint changes, while a request that started keeps its own', async () => {
+    const one = await keyCredential('ES384', 'clearance-gen-1');
+    const two = await keyCredential('ES384', 'clearance-gen-2');
+    for (const c of [one, two]) server.registerClient('acme', { clientId: c.credential.clientId, jwks: c.jwks, scopes: ['system/*.rs'] });
+    const pool = new FhirClientPool({ timeoutMs: 5_000 });
+    let current: EhrEndpoint = { baseUrl: server.baseUrl('acme'), credential: one.credential, credentialKey: 'gen-1', scopes: ['system/*.rs'] };
+    const connector = createEhrConnector({ baseUrls: {}, timeoutMs: 5_000, clientFor: async () => pool.client('acme', 'acme', current) });
+    const started = connector.forRequest('acme');
+    expect((await started.patient(CHET))?.id).toBe(CHET);
+    const firstClient = pool.current('acme');
+    // The governed change is committed: the next request gets a new client (new credential, new circuit).
+    current = { ...current, credential: two.credential, credentialKey: 'gen-2' };
+    const next = connector.forRequest('acme');
+    const issued = server.auth!.issued.length;
+    expect(await next.encounters((await next.patient(CHET))!)).toBeInstanceOf(Array);
+    expect(server.auth!.issued.slice(issued).map((i) => i.clientId)).toEqual(['clearance-gen-2']);
+    expect(pool.current('acme')).not.toBe(firstClient);
+    // The request that started before the change finishes on the old client: no new token for it.
+    expect(await started.conditions((await started.patient(CHET))!)).toBeInstanceOf(Array);
+    expect(server.auth!.issued.slice(issued).map((i) => i.clientId)).toEqual(['clearance-gen-2']);
+    expect(firstClient!.resilience.health.snapshot().calls).toBeGreaterThanOrEqual(2);
+  });
+
   it('rejects a replayed assertion (jti seen before)', async () => {
     const { credential, jwks } = await keyCredential('ES384', 'clearance-replay');
     server.registerClient('acme', { clientId: credential.clientId, jwks, scopes: ['system/*.rs'] });

@@ -44,7 +44,7 @@ export interface FhirHttpClientOptions {
 }
 
 /** Thrown on a non-2xx answer; carries the status only (http-failure.ts reads `response.status`). */
-export class HttpStatusError extends Error {
+class HttpStatusError extends Error {
   constructor(readonly response: { status: number }) {
     super(`HTTP ${response.status}`);
   }

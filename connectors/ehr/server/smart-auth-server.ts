@@ -52,7 +52,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** The SMART v2 letter a FHIR interaction needs, from the method and the path after the tenant base. */
-export function interactionOf(method: string, path: string): { resource: string; letter: string } | null {
+function interactionOf(method: string, path: string): { resource: string; letter: string } | null {
   const segments = path.split('?')[0]!.split('/').filter(Boolean);
   const resource = segments[0];
   if (!resource || !/^[A-Z][A-Za-z]+$/.test(resource)) return null;

@@ -13,7 +13,7 @@ import type { ConnectorSecretStore, CredentialRef } from './secret-store.js';
 // keeps the client it started with.
 
 /** Asked for when the connector's governed scopes name no system scope (backend services use system/ scopes). */
-export const DEFAULT_SYSTEM_SCOPES: readonly string[] = ['system/*.rs', 'system/*.cu'];
+const DEFAULT_SYSTEM_SCOPES: readonly string[] = ['system/*.rs', 'system/*.cu'];
 
 export interface EhrEndpointsDeps {
   readonly governance: GovernanceService;

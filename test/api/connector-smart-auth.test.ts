@@ -110,6 +110,18 @@ describe('connectors authenticate as SMART backend services', () => {
     expect(serverB.auth!.issued.length).toBe(1);
   });
 
+  it('asks for the governed scopes: narrowed to Patient.rs, reads go on with a new token and a write is refused', async () => {
+    ok(await call(t.eng1, UPDATE_SETTING, { input: { key: 'integration.ehr.scopes', environment: 'STAGING', reason: 'least privilege', value: ['system/Patient.rs'] } }));
+    const issued = serverB.auth!.issued.length;
+    expect(ok<{ patient: { id: string } }>(await call(t.clin, `query($p: ID!) { patient(id: $p) { id } }`, { p: DENNIS })).patient.id).toBe(DENNIS);
+    expect(serverB.auth!.issued.length - issued).toBe(1);
+    const from = serverB.requests.length;
+    const r = await call(t.clin, NOTE, { p: DENNIS, i: { idempotencyKey: 'smart-note-0003', title: 'Refused', text: 'Stable.' } });
+    // The gateway asks the same governed scopes before writing: refused here, nothing sent to the EHR.
+    expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(serverB.requests.slice(from).filter((q) => q.method !== 'GET')).toEqual([]);
+  });
+
   it('queues production credentials for approval (security required), keeps the old one, and diffs only a fingerprint', async () => {
     const first = ok<{ generateConnectorKey: { change: { status: string; changeRequestId: string }; credentials: { configured: boolean }; jwks: Jwks } }>(
       await call(t.admin, GENERATE, { e: 'PRODUCTION', r: 'production onboarding' }),

@@ -77,13 +77,18 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     ...all(['issueRefund', 'runBillingAutomation'], read('financial', false)),
     // Connector configuration: settings are governed changes (governance decides who proposes and approves);
     // credentials need `write` on `credentials`, asked by the resolver. testConnector calls only the governed URL.
-    ...all(['configureConnector', 'rotateConnectorSecret', 'testConnector'], read('configuration', false)),
+    ...all(['configureConnector', 'rotateConnectorSecret', 'generateConnectorKey', 'testConnector'], read('configuration', false)),
   },
   Connector: all(['id', 'environment', 'baseUrl', 'scopes', 'writeBackEnabled', 'writeBackMappings', 'credentials', 'stopped'], inherit('Query.connectors', 'Query.connector', 'ConfigureConnectorResult.connector')),
-  ConnectorCredentials: all(['configured', 'clientId', 'version', 'updatedAt', 'updatedBy'], inherit('Connector.credentials', 'Mutation.rotateConnectorSecret')),
+  ConnectorCredentials: all(['configured', 'clientId', 'method', 'keyId', 'version', 'updatedAt', 'updatedBy', 'change'], inherit('Connector.credentials', 'Mutation.rotateConnectorSecret', 'ConnectorKeyResult.credentials')),
+  ConnectorKeyResult: all(['credentials', 'change', 'jwks', 'jwksPath'], inherit('Mutation.generateConnectorKey')),
   ConfigureConnectorResult: all(['connector', 'changes', 'credentialsChanged'], inherit('Mutation.configureConnector')),
-  ConnectorSettingChange: all(['key', 'status', 'changeRequestId'], inherit('ConfigureConnectorResult.changes')),
-  ConnectorTest: all(['connectorId', 'environment', 'reachable', 'fhirVersion', 'software', 'supportedScopes', 'unsupportedScopes', 'error'], inherit('Mutation.testConnector')),
+  ConnectorSettingChange: all(['key', 'status', 'changeRequestId'], inherit('ConfigureConnectorResult.changes', 'ConnectorCredentials.change', 'ConnectorKeyResult.change')),
+  ConnectorTest: all(
+    ['connectorId', 'environment', 'reachable', 'fhirVersion', 'software', 'authenticated', 'steps', 'supportedScopes', 'unsupportedScopes', 'error'],
+    inherit('Mutation.testConnector'),
+  ),
+  ConnectorTestStep: all(['name', 'outcome', 'error'], inherit('ConnectorTest.steps')),
   ConnectorHealth: all(['connector', 'circuit', 'calls', 'errors', 'errorRate', 'p50LatencyMs', 'lastError', 'lastErrorAt'], inherit('Query.connectorHealth')),
   BillingAutomationRun: all(['dryRun', 'stopped', 'environment', 'actions'], inherit('Mutation.runBillingAutomation')),
   BillingAutomationAction: all(

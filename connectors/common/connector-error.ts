@@ -1,7 +1,9 @@
 // Errors from any connector carry a kind and the connector's name, never the upstream response body: a FHIR
 // server's OperationOutcome or an HTML error page can echo PHI or internals.
 
-export type ConnectorErrorKind = 'UNAVAILABLE' | 'TIMEOUT' | 'REJECTED' | 'CONFLICT' | 'NOT_FOUND';
+// UNAUTHORIZED: the upstream refused the connector's own credentials (token endpoint or a 401 after one refresh):
+// a configuration problem for an integration engineer, neither retried nor counted as an outage.
+export type ConnectorErrorKind = 'UNAVAILABLE' | 'TIMEOUT' | 'REJECTED' | 'CONFLICT' | 'NOT_FOUND' | 'UNAUTHORIZED';
 
 export class ConnectorError extends Error {
   override readonly name = 'ConnectorError';

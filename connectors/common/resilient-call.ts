@@ -21,6 +21,8 @@ export interface ResilienceOptions {
 export interface CallOptions {
   /** May the call be sent again after a failure without doing its effect twice? */
   readonly idempotent: boolean;
+  /** This call's classification, over the client's: a search's 404 (wrong base URL) is not a read's 404 (no such resource). */
+  readonly classify?: (operation: string, err: unknown) => ConnectorError;
 }
 
 export class Resilience {
@@ -50,7 +52,7 @@ export class Resilience {
         this.health.record(this.now() - started, true);
         return result;
       } catch (err) {
-        const error = this.options.classify?.(operation, err) ?? toConnectorError(this.options.connector, operation, err);
+        const error = callOptions.classify?.(operation, err) ?? this.options.classify?.(operation, err) ?? toConnectorError(this.options.connector, operation, err);
         const outage = RETRYABLE_KINDS.has(error.kind);
         if (outage) this.breaker.onFailure();
         else this.breaker.onNeutral();

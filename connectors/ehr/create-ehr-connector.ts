@@ -1,4 +1,5 @@
 import type { Resilience, ResilienceOptions } from '../common/resilient-call.js';
+import type { FhirHttpClient } from './client/fhir-http-client.js';
 import type { EhrConnector, EhrReader } from './ehr-reader.js';
 import { emptyEhrReader } from './reader/empty-reader.js';
 import { FhirEhrReader } from './reader/fhir-ehr-reader.js';
@@ -6,10 +7,12 @@ import type { FhirSearchTransport } from './reader/memory-fhir-transport.js';
 import { TenantFhirClient } from './reader/tenant-fhir-client.js';
 import type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
 
-// The EHR connector: a FHIR R4 REST client per tenant (fhir-kit-client), and per request an EhrReader with its own
+// The EHR connector: a FHIR R4 REST client per tenant, and per request an EhrReader with its own
 // DataLoaders. Failures surface as ConnectorError('ehr', kind, status, message) with no upstream body:
 // refused/reset connection and 5xx → UNAVAILABLE, deadline → TIMEOUT, 409/412 → CONFLICT, other 4xx → REJECTED;
 // a 404 or an invalid id on a read is null. A tenant without a base URL gets the empty reader (no patients).
+// With `clientFor`, the tenant's client comes from the gateway's shared pool (the one writes use, authenticated,
+// connectors/ehr/client/fhir-client-pool.ts), asked for once per request.
 // Each tenant's client holds one Resilience for the connector's lifetime, shared by all requests: searches are
 // retried after outages and fail fast while that tenant's circuit is open (connectors/common/resilient-call.ts).
 
@@ -18,6 +21,10 @@ export type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
 export interface EhrConnectorOptions {
   /** FHIR base URL per tenant, for example `{ acme: 'http://127.0.0.1:8080/fhir/acme' }`. */
   readonly baseUrls: Readonly<Record<string, string>>;
+  /** The tenant's shared FHIR client, asked once per request; when given, `baseUrls` is not used for HTTP. */
+  readonly clientFor?: (tenant: string) => Promise<FhirHttpClient | null>;
+  /** The tenant's current shared client (for `connectorHealth`), with `clientFor`. */
+  readonly currentClient?: (tenant: string) => FhirHttpClient | null;
   /** Deadline of each HTTP call to the FHIR server. */
   readonly timeoutMs: number;
   /** Patient ids per search request (default 100: ~5 KB of query, under common 8 KB request-line limits). */
@@ -55,6 +62,17 @@ export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
         resilience: options.resilience,
       }),
     );
+  }
+  const { clientFor, currentClient } = options;
+  if (clientFor) {
+    return {
+      name: 'ehr',
+      forRequest(tenant: string): EhrReader {
+        const client = new TenantFhirClient({ tenant, http: () => clientFor(tenant), timeoutMs: options.timeoutMs, pageSize, maxPages: options.maxPages ?? 50, onRequest: options.onRequest });
+        return new FhirEhrReader({ tenant, client, chunkSize, now });
+      },
+      resilience: (tenant: string): Resilience | null => currentClient?.(tenant)?.resilience ?? null,
+    };
   }
   return {
     name: 'ehr',

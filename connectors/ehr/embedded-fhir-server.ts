@@ -7,6 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureFhirDefinitionsIndexed } from './server/medplum-definitions.js';
 import { ElementsMemoryRepository } from './server/elements-memory-repository.js';
+import { SmartAuthServer, type SmartAuthOptions } from './server/smart-auth-server.js';
 import { serveTenantRequest } from './server/tenant-endpoint.js';
 import type { TenantEndpoint } from './server/tenant-endpoint.js';
 
@@ -14,6 +15,9 @@ import type { TenantEndpoint } from './server/tenant-endpoint.js';
 // MemoryRepository per tenant under /fhir/<tenant>/. Used by `clearance dev`, the demo and the tests, so the EHR
 // connector always talks HTTP to something that behaves like an EHR (ETags, 412s, conditional create, paging by
 // _offset), with hooks tests need: a request log, and faults (slow, 500, dropped connections).
+// With `auth`, it is also a SMART Backend Services authorization server (server/smart-auth-server.ts): every
+// request but /metadata and .well-known/smart-configuration needs a bearer token from /fhir/<tenant>/auth/token,
+// with a scope allowing the interaction; clients are registered with registerClient().
 
 export type FaultMode = 'none' | 'down' | 'slow' | 'error500';
 
@@ -36,6 +40,8 @@ export interface EmbeddedFhirServerOptions {
   readonly tenants: Readonly<Record<string, readonly Bundle[]>>;
   /** 0 (default) picks a free port. */
   readonly port?: number;
+  /** Auth mode: require SMART Backend Services tokens (absent: an open server, as before). */
+  readonly auth?: SmartAuthOptions;
 }
 
 const MAX_RECORDED_REQUESTS = 100_000;
@@ -61,9 +67,12 @@ export class EmbeddedFhirServer {
   private server: Server | null = null;
   private port: number;
   private seeded = false;
+  /** The authorization server in auth mode, else null. */
+  readonly auth: SmartAuthServer | null;
 
   constructor(private readonly options: EmbeddedFhirServerOptions) {
     this.port = options.port ?? 0;
+    this.auth = options.auth ? new SmartAuthServer(options.auth) : null;
     ensureFhirDefinitionsIndexed();
     const startedAt = new Date().toISOString();
     for (const tenant of Object.keys(options.tenants)) {
@@ -108,6 +117,17 @@ export class EmbeddedFhirServer {
   /** The tenant's FHIR base URL; valid once start() has resolved (the port is chosen then). */
   baseUrl(tenant: string): string {
     return `http://127.0.0.1:${this.port}/fhir/${encodeURIComponent(tenant)}`;
+  }
+
+  /** The tenant's token endpoint (auth mode). */
+  tokenUrl(tenant: string): string {
+    return `${this.baseUrl(tenant)}/auth/token`;
+  }
+
+  /** Registers a backend client of a tenant (auth mode only). */
+  registerClient(tenant: string, client: Parameters<SmartAuthServer['register']>[1]): void {
+    if (!this.auth) throw new Error('registerClient needs auth mode');
+    this.auth.register(tenant, client);
   }
 
   baseUrls(): Record<string, string> {
@@ -181,6 +201,29 @@ export class EmbeddedFhirServer {
         res.writeHead(404, { 'Content-Type': 'application/fhir+json' });
         res.end('{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"not-found"}]}');
         return;
+      }
+      const path = recorded.url.split('?')[0]!.replace(/^\/+|\/+$/g, '');
+      if (this.auth && path === '.well-known/smart-configuration' && req.method === 'GET') {
+        const text = JSON.stringify(this.auth.smartConfiguration(this.tokenUrl(tenant)));
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+        res.end(text);
+        return;
+      }
+      if (this.auth && path === 'auth/token') {
+        this.auth.token(tenant, this.tokenUrl(tenant), req, res).catch(() => {
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
+        return;
+      }
+      if (this.auth && !(path === 'metadata' && req.method === 'GET')) {
+        const refused = this.auth.authorize(tenant, req.method ?? 'GET', recorded.url, req.headers.authorization);
+        if (refused !== null) {
+          const code = refused === 401 ? 'login' : 'forbidden';
+          res.writeHead(refused, { 'Content-Type': 'application/fhir+json', ...(refused === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}) });
+          res.end(`{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"${code}"}]}`);
+          return;
+        }
       }
       serveTenantRequest({ ...endpoint, baseUrl: this.baseUrl(tenant) }, recorded.url, req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);

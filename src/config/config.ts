@@ -5,6 +5,7 @@ import { deepFreeze } from './deep-freeze.js';
 import { CONNECTOR_ENV, connectorConfig, type ConnectorConfig } from './connector-config.js';
 import { envField } from './env-field.js';
 import { FRONTEND_ENV, frontendChecks, frontendConfig, type FrontendConfig } from './frontend-config.js';
+import { SECRETS_ENV, secretsChecks, secretsConfig, type SecretsConfig } from './secrets-config.js';
 import { HARDENING_ENV, hardeningChecks, hardeningConfig, type HardeningConfig } from './hardening-config.js';
 import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-parsers.js';
 
@@ -13,7 +14,7 @@ import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-pa
 
 export type GatewayMode = 'embedded' | 'production';
 
-export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig {
+export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig, SecretsConfig {
   readonly mode: GatewayMode;
   readonly port: number;
   readonly host: string;
@@ -70,6 +71,7 @@ const EnvSchema = z.object({
   ...HARDENING_ENV,
   ...CONNECTOR_ENV,
   ...FRONTEND_ENV,
+  ...SECRETS_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -131,6 +133,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     ...crossChecks(mode, env, e),
     ...hardeningChecks(mode === 'production', env, e),
     ...frontendChecks(mode === 'production', env, e),
+    ...secretsChecks(mode === 'production', env),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -158,6 +161,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     ...hardeningConfig(e, mode === 'production'),
     ...connectorConfig(e),
     ...frontendConfig(e, mode === 'production'),
+    ...secretsConfig(e),
   });
 }
 

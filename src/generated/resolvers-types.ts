@@ -612,11 +612,18 @@ export type Connector = {
 
 export type ConnectorCredentials = {
   __typename?: 'ConnectorCredentials';
+  /** The governed change this answer proposed (rotateConnectorSecret); PENDING_APPROVAL keeps the old credential in use. */
+  change: Maybe<ConnectorSettingChange>;
   /** Not secret: which client the gateway authenticates as. */
   clientId: Maybe<Scalars['String']['output']>;
   configured: Scalars['Boolean']['output'];
+  /** private_key_jwt: the key id (RFC 7638 thumbprint) of the signing key. */
+  keyId: Maybe<Scalars['String']['output']>;
+  /** PRIVATE_KEY_JWT (SMART Backend Services) or CLIENT_SECRET_BASIC. */
+  method: Maybe<Scalars['String']['output']>;
   updatedAt: Maybe<Scalars['DateTime']['output']>;
   updatedBy: Maybe<Scalars['String']['output']>;
+  /** Version of the governed setting integration.<id>.credentials. */
   version: Scalars['Int']['output'];
 };
 
@@ -633,6 +640,21 @@ export type ConnectorHealth = {
   p50LatencyMs: Maybe<Scalars['Float']['output']>;
 };
 
+export type ConnectorKeyAlgorithm =
+  | 'ES384'
+  | 'RS384';
+
+export type ConnectorKeyResult = {
+  __typename?: 'ConnectorKeyResult';
+  change: ConnectorSettingChange;
+  /** The credential in use now (the previous one while the change waits for approval). */
+  credentials: ConnectorCredentials;
+  /** Public keys to register at the EHR: the new key, and the one in use while the change waits. */
+  jwks: Scalars['JSON']['output'];
+  /** Path on this gateway where the same JWKS is served (GET, no authentication), for an EHR that fetches it. */
+  jwksPath: Scalars['String']['output'];
+};
+
 export type ConnectorSettingChange = {
   __typename?: 'ConnectorSettingChange';
   changeRequestId: Scalars['ID']['output'];
@@ -643,6 +665,8 @@ export type ConnectorSettingChange = {
 
 export type ConnectorTest = {
   __typename?: 'ConnectorTest';
+  /** A SMART access token was obtained with the stored credentials. */
+  authenticated: Scalars['Boolean']['output'];
   connectorId: Scalars['ID']['output'];
   environment: Environment;
   /** NOT_CONFIGURED, UNAVAILABLE, TIMEOUT, REJECTED...; null when reachable. Never the server's answer. */
@@ -650,10 +674,22 @@ export type ConnectorTest = {
   /** From the server's CapabilityStatement (GET /metadata). */
   fhirVersion: Maybe<Scalars['String']['output']>;
   reachable: Scalars['Boolean']['output'];
+  /** @deprecated Upstream strings are not echoed: always null. */
   software: Maybe<Scalars['String']['output']>;
+  /** DISCOVERY (.well-known/smart-configuration), TOKEN, METADATA (GET /metadata), SEARCH (one search within the scopes). */
+  steps: Array<ConnectorTestStep>;
   /** The connector's configured scopes the server supports (resource type and every interaction listed). */
   supportedScopes: Array<Scalars['String']['output']>;
   unsupportedScopes: Array<Scalars['String']['output']>;
+};
+
+export type ConnectorTestStep = {
+  __typename?: 'ConnectorTestStep';
+  /** FAILED: the connector error kind (UNAUTHORIZED, UNAVAILABLE, TIMEOUT, REJECTED...), never the server's words. */
+  error: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  /** OK, FAILED or SKIPPED (not applicable, or an earlier step failed). */
+  outcome: Scalars['String']['output'];
 };
 
 export type ContactPoint = {
@@ -980,6 +1016,11 @@ export type Mutation = {
   /** Stops a connector, automation or agent at once (no approval) for the roles allowed to; audited. */
   emergencyStop: Maybe<EmergencyStop>;
   /**
+   * Generates a signing key pair for SMART Backend Services (system-admin) and proposes to authenticate with it. Answers
+   * the public JWKS to register at the EHR; the private key never leaves Clearance.
+   */
+  generateConnectorKey: Maybe<ConnectorKeyResult>;
+  /**
    * Refunds `amount` on an invoice (at most what is left on it). Up to the governed billing.refundThreshold it is
    * recorded at once; above it it waits for one finance approver (with MFA in production). Recorded in FHIR as a
    * discount line item on the Invoice, idempotent by the change id.
@@ -1023,7 +1064,7 @@ export type Mutation = {
   sendPatientMessage: Maybe<MessageSendResult>;
   /** Enables or disables EHR write-back of a connector: updateSetting of `integration.<connectorId>.writeBackEnabled`. */
   setWriteBack: Maybe<ChangeResult>;
-  /** Calls the connector's FHIR /metadata: reachable, FHIR version, which configured scopes it supports. */
+  /** Authenticates as the connector and reports each step: SMART discovery, token, /metadata, a scoped search. */
   testConnector: Maybe<ConnectorTest>;
   /**
    * The one governed change of a setting. Decided before anything executes: APPLIED with the new version, or
@@ -1101,6 +1142,17 @@ export type MutationEmergencyStopArgs = {
   environment: Environment;
   reason: Scalars['String']['input'];
   target: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationGenerateConnectorKeyArgs = {
+  algorithm?: InputMaybe<ConnectorKeyAlgorithm>;
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  connectorId: Scalars['String']['input'];
+  environment: Environment;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1197,6 +1249,8 @@ export type MutationRotateConnectorSecretArgs = {
   clientSecret: Scalars['String']['input'];
   connectorId: Scalars['String']['input'];
   environment: Environment;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1949,8 +2003,11 @@ export type ResolversTypes = {
   Connector: ResolverTypeWrapper<ConnectorView>;
   ConnectorCredentials: ResolverTypeWrapper<SecretMeta>;
   ConnectorHealth: ResolverTypeWrapper<ConnectorHealth>;
+  ConnectorKeyAlgorithm: ConnectorKeyAlgorithm;
+  ConnectorKeyResult: ResolverTypeWrapper<Omit<ConnectorKeyResult, 'credentials'> & { credentials: ResolversTypes['ConnectorCredentials'] }>;
   ConnectorSettingChange: ResolverTypeWrapper<ConnectorSettingChange>;
   ConnectorTest: ResolverTypeWrapper<ConnectorTest>;
+  ConnectorTestStep: ResolverTypeWrapper<ConnectorTestStep>;
   ContactPoint: ResolverTypeWrapper<ContactPointRow>;
   Coverage: ResolverTypeWrapper<CoverageRow>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2058,8 +2115,10 @@ export type ResolversParentTypes = {
   Connector: ConnectorView;
   ConnectorCredentials: SecretMeta;
   ConnectorHealth: ConnectorHealth;
+  ConnectorKeyResult: Omit<ConnectorKeyResult, 'credentials'> & { credentials: ResolversParentTypes['ConnectorCredentials'] };
   ConnectorSettingChange: ConnectorSettingChange;
   ConnectorTest: ConnectorTest;
+  ConnectorTestStep: ConnectorTestStep;
   ContactPoint: ContactPointRow;
   Coverage: CoverageRow;
   DateTime: Scalars['DateTime']['output'];
@@ -2443,8 +2502,11 @@ export type ConnectorResolvers<ContextType = GatewayContext, ParentType extends 
 };
 
 export type ConnectorCredentialsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectorCredentials'] = ResolversParentTypes['ConnectorCredentials']> = {
+  change?: Resolver<Maybe<ResolversTypes['ConnectorSettingChange']>, ParentType, ContextType>;
   clientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  keyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  method?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2461,6 +2523,13 @@ export type ConnectorHealthResolvers<ContextType = GatewayContext, ParentType ex
   p50LatencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
+export type ConnectorKeyResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectorKeyResult'] = ResolversParentTypes['ConnectorKeyResult']> = {
+  change?: Resolver<ResolversTypes['ConnectorSettingChange'], ParentType, ContextType>;
+  credentials?: Resolver<ResolversTypes['ConnectorCredentials'], ParentType, ContextType>;
+  jwks?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  jwksPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ConnectorSettingChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectorSettingChange'] = ResolversParentTypes['ConnectorSettingChange']> = {
   changeRequestId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2468,14 +2537,22 @@ export type ConnectorSettingChangeResolvers<ContextType = GatewayContext, Parent
 };
 
 export type ConnectorTestResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectorTest'] = ResolversParentTypes['ConnectorTest']> = {
+  authenticated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   environment?: Resolver<ResolversTypes['Environment'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fhirVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reachable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   software?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['ConnectorTestStep']>, ParentType, ContextType>;
   supportedScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   unsupportedScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ConnectorTestStepResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectorTestStep'] = ResolversParentTypes['ConnectorTestStep']> = {
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ContactPointResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ContactPoint'] = ResolversParentTypes['ContactPoint']> = {
@@ -2680,6 +2757,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   completeReview?: Resolver<Maybe<ResolversTypes['AccessGrant']>, ParentType, ContextType, RequireFields<MutationCompleteReviewArgs, 'assignee' | 'decision' | 'grantId'>>;
   configureConnector?: Resolver<Maybe<ResolversTypes['ConfigureConnectorResult']>, ParentType, ContextType, RequireFields<MutationConfigureConnectorArgs, 'input'>>;
   emergencyStop?: Resolver<Maybe<ResolversTypes['EmergencyStop']>, ParentType, ContextType, RequireFields<MutationEmergencyStopArgs, 'environment' | 'reason' | 'target'>>;
+  generateConnectorKey?: Resolver<Maybe<ResolversTypes['ConnectorKeyResult']>, ParentType, ContextType, RequireFields<MutationGenerateConnectorKeyArgs, 'algorithm' | 'connectorId' | 'environment'>>;
   issueRefund?: Resolver<Maybe<ResolversTypes['RefundResult']>, ParentType, ContextType, RequireFields<MutationIssueRefundArgs, 'amount' | 'invoiceId' | 'reason'>>;
   promoteSetting?: Resolver<Maybe<ResolversTypes['ChangeResult']>, ParentType, ContextType, RequireFields<MutationPromoteSettingArgs, 'key'>>;
   proposeMedicationRequest?: Resolver<Maybe<ResolversTypes['MedicationProposalResult']>, ParentType, ContextType, RequireFields<MutationProposeMedicationRequestArgs, 'input' | 'patientId'>>;
@@ -2925,8 +3003,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   Connector?: ConnectorResolvers<ContextType>;
   ConnectorCredentials?: ConnectorCredentialsResolvers<ContextType>;
   ConnectorHealth?: ConnectorHealthResolvers<ContextType>;
+  ConnectorKeyResult?: ConnectorKeyResultResolvers<ContextType>;
   ConnectorSettingChange?: ConnectorSettingChangeResolvers<ContextType>;
   ConnectorTest?: ConnectorTestResolvers<ContextType>;
+  ConnectorTestStep?: ConnectorTestStepResolvers<ContextType>;
   ContactPoint?: ContactPointResolvers<ContextType>;
   Coverage?: CoverageResolvers<ContextType>;
   DateTime?: GraphQLScalarType;

@@ -82,6 +82,9 @@ export const SETTING_TEMPLATES: readonly SettingTemplate[] = [
   family('integration.', '.baseUrl', { category: 'integration', description: 'FHIR base URL of the connector (null: not configured)', risk: risk('MEDIUM', 'HIGH'), schema: v.baseUrl, defaultValue: null }),
   family('integration.', '.scopes', { category: 'integration', description: 'SMART v2 scopes the connector requests', risk: risk('MEDIUM', 'HIGH'), schema: v.smartScopes, defaultValue: ['patient/Patient.rs'] }),
   family('integration.', '.writeBackEnabled', { category: 'integration', description: 'Whether drafts are written back to the EHR', risk: risk('HIGH', 'HIGH'), schema: v.flag, defaultValue: false }),
+  // Which stored credential the connector authenticates with (src/services/connectors/secret-store.ts): a reference
+  // and a fingerprint, never the secret. CRITICAL in production: two approvers of two functions, one of them security.
+  family('integration.', '.credentials', { category: 'integration', description: 'Credential the connector authenticates with (fingerprint only)', risk: risk('MEDIUM', 'CRITICAL'), schema: v.credentialRef, defaultValue: null }),
   family('integration.', '.writeBackMappings', { category: 'integration', description: 'Which drafts become which FHIR resources', risk: risk('MEDIUM', 'HIGH'), schema: v.writeBackMappings, defaultValue: [] }),
 ];
 

@@ -109,6 +109,13 @@ export const settingValueSchemas = {
   }),
   /** null: the connector is not configured in this environment. */
   baseUrl: serviceUrl.nullable(),
+  credentialRef: z
+    .strictObject({
+      method: z.enum(['private_key_jwt', 'client_secret_basic']),
+      clientId: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible characters'),
+      fingerprint: z.string().regex(/^(jwk:[A-Za-z0-9_-]{43}|hmac:[0-9a-f]{32})$/, 'must be a credential fingerprint'),
+    })
+    .nullable(),
   smartScopes: unique(z.string().regex(/^(patient|user|system)\/([A-Z][A-Za-z]+|\*)\.(?=[cruds])c?r?u?d?s?$/, 'must be a SMART v2 scope such as patient/Observation.rs')),
   flag: z.boolean(),
   writeBackMappings: unique(

@@ -1,6 +1,7 @@
 import { forbidden } from '../../rules/evaluate-field-rule.js';
 import type { GatewayContext } from '../context/context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { jwksPath } from '../services/connectors/jwks-path.js';
 
 // Connector configuration. Thin: settings go through governance (which decides who may propose and who approves);
 // credentials need `write` on `credentials` (rules/decide.ts), asked before anything is stored.
@@ -23,11 +24,20 @@ export const connectorResolvers: Resolvers = {
       const settings = { ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}), ...(input.scopes ? { scopes: input.scopes } : {}), ...(input.writeBackMappings !== undefined ? { writeBackMappings: input.writeBackMappings } : {}) };
       return ctx.connectors.admin.configure(ctx.principal, { connectorId: input.connectorId, environment: input.environment, settings, credentials, reason: input.reason ?? null, ticket: input.ticket ?? null });
     },
-    rotateConnectorSecret: async (_p, { connectorId, environment, clientSecret, clientId }, ctx) => {
+    rotateConnectorSecret: async (_p, { connectorId, environment, clientSecret, clientId, reason, ticket }, ctx) => {
       mayWriteCredentials(ctx);
-      return ctx.connectors.admin.rotate(ctx.principal, environment, connectorId, { clientId: clientId ?? null, clientSecret });
+      return ctx.connectors.admin.rotate(ctx.principal, environment, connectorId, { clientId: clientId ?? null, clientSecret }, { reason: reason ?? null, ticket: ticket ?? null });
+    },
+    generateConnectorKey: async (_p, { connectorId, environment, clientId, algorithm, reason, ticket }, ctx) => {
+      mayWriteCredentials(ctx);
+      const r = await ctx.connectors.admin.generateKey(ctx.principal, environment, connectorId, { clientId: clientId ?? null, algorithm: algorithm ?? 'ES384', reason: reason ?? null, ticket: ticket ?? null });
+      return { ...r, jwksPath: jwksPath(ctx.principal.tenant, environment, connectorId) };
     },
     testConnector: (_p, { connectorId, environment }, ctx) => ctx.connectors.admin.test(ctx.principal.tenant, environment, connectorId),
+  },
+  ConnectorCredentials: {
+    method: (c) => c.method?.toUpperCase() ?? null,
+    change: (c) => c.change ?? null,
   },
   Connector: {
     baseUrl: (c) => (typeof c.settings.baseUrl === 'string' ? c.settings.baseUrl : null),

@@ -36,6 +36,7 @@ import { SignedCursors } from '../services/signed-cursor.js';
 import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecord } from './request-log.js';
 import type { QueryLimits } from '../config/hardening-config.js';
 import type { Logger } from './logger.js';
+import { JWKS_PREFIX, parseJwksPath } from '../services/connectors/jwks-path.js';
 
 export interface GatewayDeps {
   readonly schema: GraphQLSchema;
@@ -187,6 +188,14 @@ export class Gateway {
     return context;
   }
 
+  /** A connector's public JWKS (src/services/connectors/jwks-path.ts): public keys only, for the EHR to fetch. */
+  private async jwks(res: ServerResponse, pathname: string): Promise<void> {
+    const where = parseJwksPath(pathname);
+    const jwks = where ? await this.deps.connectors.admin.publicJwks(where.tenant, where.environment, where.connectorId) : null;
+    if (!jwks || jwks.keys.length === 0) return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'jwks' });
+    return sendJson(res, 200, jwks);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const probe = url.pathname === '/healthz' || url.pathname === '/readyz';
@@ -203,6 +212,7 @@ export class Gateway {
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return this.ready(res);
     if (this.deps.console && ConsoleRoute.matches(url.pathname)) return this.deps.console.handle(req, res, url.pathname);
+    if (url.pathname.startsWith(JWKS_PREFIX) && req.method === 'GET') return this.jwks(res, url.pathname);
     if (this.deps.frontend && FrontendRoutes.covers(url.pathname)) {
       const principalOf = async (auth: string | undefined) => (await this.createContext(auth, req.socket.remoteAddress ?? 'unknown', record)).principal;
       if (await this.deps.frontend.handle(req, res, url.pathname, principalOf)) return;

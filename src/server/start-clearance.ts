@@ -2,6 +2,7 @@ import { createEhrConnector, type EhrConnectorOptions } from '../../connectors/e
 import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
 import { createEmbeddedFhirServer, type EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../connectors/ehr/seed.js';
+import type { SmartAuthOptions } from '../../connectors/ehr/server/smart-auth-server.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import { createKeyGetter } from '../auth/key-source.js';
@@ -17,6 +18,7 @@ import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
 import { createConnectorServices } from '../services/connectors/create-connector-services.js';
 import { createEscalationSweeper, ESCALATION_INTERVAL_MS, type EscalationSweeper } from '../services/messaging/escalation-sweeper.js';
 import type { EscalationNotifier } from '../services/messaging/message-queue-service.js';
+import { loadKms } from '../services/connectors/load-kms.js';
 import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
 import { GovernanceService } from '../services/governance-service.js';
@@ -39,6 +41,7 @@ import { createChangeEventBus } from '../services/events/create-change-event-bus
 import { createFormatError } from './format-error.js';
 import { queryLimitOptions } from './query-limits.js';
 import { buildRequestContext } from './request-context.js';
+import { credentialRefOf } from '../services/connectors/ehr-endpoints.js';
 import { ConnectorSecretStore } from '../services/connectors/secret-store.js';
 import { createApproverNotifications, notificationOps, WEBHOOK_ROUTES_KEY, WEBHOOK_SECRET_ID, type WebhookRoute } from '../services/notifications/approver-notifications.js';
 import { createExpiryReminders } from '../services/notifications/expiry-reminders.js';
@@ -53,6 +56,8 @@ export interface StartOptions {
   /** Embedded mode: the tenants' bundles for the embedded FHIR server (default: the Synthea samples). */
   readonly fhirSeed?: Parameters<typeof createEmbeddedFhirServer>[0]['tenants'];
   readonly onFhirRequest?: EhrConnectorOptions['onRequest'];
+  /** Embedded mode: run the embedded FHIR server in SMART Backend Services auth mode (tests register Clearance's key). */
+  readonly fhirAuth?: SmartAuthOptions;
   /** Benchmark only: `none` serves the same schema and resolvers with no permission layer (the physical limit). */
   readonly permissionEngine?: PermissionEngine | 'none';
   /** Benchmark only: false leaves PHI reads unaudited, to measure the audit's cost. */
@@ -97,7 +102,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   let fhir: EmbeddedFhirServer | null = null;
   let baseUrls: Readonly<Record<string, string>> = config.fhir.baseUrls ?? {};
   if (!config.fhir.baseUrls && !options.ehr) {
-    fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()) }).start();
+    fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()), ...(options.fhirAuth ? { auth: options.fhirAuth } : {}) }).start();
     baseUrls = fhir.baseUrls();
   }
   const { store, durable } = options.store ? { store: options.store, durable: true } : await createStore(config.redisUrl);
@@ -123,17 +128,23 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   });
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now() });
-  // Approver notifications (issue 14): routes from the governed setting, the signing secret from the secret store.
-  const webhookSecrets = new ConnectorSecretStore(store, auditKey, () => Date.now());
+  const kms = await loadKms(config.secrets, config.stateDir);
+  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, kms, now, escalationNotifiers: options.escalationNotifiers ?? [] });
+  // Approver notifications (issue 14): routes from the governed setting; the signing secret is the `webhooks`
+  // connector's client secret (rotateConnectorSecret), governed like any connector credential (issue 16).
+  const webhookSecrets = new ConnectorSecretStore(store, kms, () => Date.now());
   const notifier = createApproverNotifications({
     store,
     audit,
     functionsOf: functionsFromPolicy(policy),
     now,
     routes: async (tenant, environment) => (await governance.currentSetting(tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[],
-    secret: async (tenant, environment) => (await webhookSecrets.reveal(tenant, environment, WEBHOOK_SECRET_ID))?.secret ?? null,
+    secret: async (tenant, environment) => {
+      const ref = credentialRefOf((await governance.currentSetting(tenant, `integration.${WEBHOOK_SECRET_ID}.credentials`, environment)).value);
+      const credential = ref ? await webhookSecrets.reveal(tenant, environment, WEBHOOK_SECRET_ID, ref) : null;
+      return credential?.method === 'client_secret_basic' ? credential.secret : null;
+    },
   });
-  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey, now, escalationNotifiers: options.escalationNotifiers ?? [] });
   const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Each effect handler ignores the effect types that are not its own.
   const connectorEffects = async (effect: Parameters<typeof ehrWriteEffect>[0]) => {
@@ -152,15 +163,25 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
   const hardening = await createHardening(config, { store, baseUrls, policy, logger });
-  // Built once: its per-tenant circuits and health span all requests (and show in connectorHealth with the writes').
-  const ehr = options.ehr ?? createEhrConnector({ baseUrls, timeoutMs: config.fhir.timeoutMs, onRequest: options.onFhirRequest, resilience: { now } });
+  // Built once. Its tenants' clients are the connector services' (one per tenant for reads, writes and
+  // testConnector, ehr-endpoints.ts), asked for once per request, so a governed change moves reads and writes together.
+  const endpoints = connectors.endpoints;
+  const ehr =
+    options.ehr ??
+    createEhrConnector({
+      baseUrls,
+      timeoutMs: config.fhir.timeoutMs,
+      onRequest: options.onFhirRequest,
+      clientFor: (tenant) => endpoints.client(tenant),
+      currentClient: (tenant) => endpoints.current(tenant),
+    });
   const schema = options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast');
   // Counted per source and window of the failed-auth rate limit (one event each); on the gateway's clock.
   const failedLogins = createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now, windowMs: config.rateLimits.windowSec * 1000 });
   const accessAdmin = new AccessService({ store, governance, state: accessState, now, newId: () => randomUUID() });
   const limits = { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold };
   const cursors = new SignedCursors(auditKey);
-  const contextDeps = { accessState, accessAdmin, now, ehr, limits, governance, audit, connectors: withEhrReadHealth(connectors, ehr), cursors };
+  const contextDeps = { accessState, accessAdmin, now, ehr, limits, governance, audit, connectors: options.ehr ? withEhrReadHealth(connectors, options.ehr) : connectors, cursors };
   const queryLimits = queryLimitOptions(config.queryLimits);
   const upgrades = createSubscriptionServer({
     schema,

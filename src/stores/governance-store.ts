@@ -120,7 +120,7 @@ export type CommitResult =
 export interface GovernanceStore {
   getDoc(tenant: string, ref: DocRef): Promise<DocVersion | null>;
   /** Current versions of every target of one kind (`setting:`, `stop:`, `assignment:`) in an environment. */
-  listDocs(tenant: string, environment: Environment, prefix: 'setting:' | 'stop:' | 'assignment:'): Promise<DocVersion[]>;
+  listDocs(tenant: string, environment: Environment, prefix: 'setting:' | 'stop:' | 'assignment:' | 'secret:'): Promise<DocVersion[]>;
   /**
    * Last use of a grant or assignment (access reviews). Outside commits on purpose: it is a cheap, lossy hint
    * (written at most once a minute per grant), never part of a decision.

@@ -19,6 +19,7 @@ const PRODUCTION_ENV = {
   REDIS_URL: 'rediss://:s3cret@redis.internal:6380',
   FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4","beta-clinic":"https://fhir.internal:8080/fhir"}',
   AUDIT_HMAC_KEY: 'k'.repeat(48),
+  SECRETS_KEK: `kek-1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 describe('parseConfig: embedded mode', () => {
@@ -44,6 +45,7 @@ describe('parseConfig: embedded mode', () => {
       statistics: { suppressionThreshold: 5 },
       logLevel: 'info',
       audit: { hmacKey: null },
+      secrets: { kek: null, kekFile: null, previousKeks: [] },
       environment: 'PRODUCTION',
       messaging: { smtpUrl: null, from: 'Clearance <no-reply@clearance.local>', smsProviderUrl: null, timeoutMs: 10_000 },
       queryLimits: { maxDepth: 10, maxAliases: 30, maxCost: 5000, maxDirectives: 20, maxTokens: 2000, maxBodyBytes: 1_000_000 },
@@ -163,7 +165,7 @@ describe('parseConfig: production mode', () => {
 
   it('reports all production problems together', () => {
     const problems = problemsOf({ NODE_ENV: 'production', CLEARANCE_DEV_KEYS: '1', PORT: 'x' });
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^PORT:/),
@@ -173,6 +175,7 @@ describe('parseConfig: production mode', () => {
         expect.stringMatching(/^JWT_ISSUER: required in production/),
         expect.stringMatching(/^CLEARANCE_DEV_KEYS: must not be set in production/),
         expect.stringMatching(/^AUDIT_HMAC_KEY: required in production/),
+        expect.stringMatching(/^SECRETS_KEK or SECRETS_KEK_FILE: required in production/),
       ]),
     );
   });
@@ -183,7 +186,7 @@ describe('parseConfig: production mode', () => {
       expect.unreachable();
     } catch (error) {
       const e = error as ConfigError;
-      expect(e.message).toMatch(/^Invalid configuration \(5 problems\):/);
+      expect(e.message).toMatch(/^Invalid configuration \(6 problems\):/);
       for (const problem of e.problems) expect(e.message).toContain(problem);
     }
   });

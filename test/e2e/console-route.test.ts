@@ -155,6 +155,7 @@ describe('/console/dev-token: embedded mode only', () => {
       REDIS_URL: 'redis://redis.internal:6379',
       FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4"}',
       AUDIT_HMAC_KEY: 'k'.repeat(48),
+      SECRETS_KEK: `kek-1:${Buffer.alloc(32, 1).toString('base64')}`,
       INTROSPECTION_ROLES: '',
     }, []);
     expect(production.mode).toBe('production');

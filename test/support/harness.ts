@@ -38,6 +38,8 @@ export interface HarnessOptions {
   readonly start?: Partial<Pick<StartOptions, 'subscriptions' | 'bus' | 'reminderIntervalMs' | 'reminderWindowMs'>>;
   /** Told of every escalation of an unclaimed emergency message (the approver-notification hook). */
   readonly escalationNotifiers?: StartOptions['escalationNotifiers'];
+  /** Run the embedded FHIR server in SMART Backend Services auth mode. */
+  readonly fhirAuth?: StartOptions['fhirAuth'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -45,7 +47,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig({ PORT: '0', CLEARANCE_STATE_DIR: stateDir, LOG_LEVEL: 'info', ...options.env }, []);
   const logLines: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logLines.push(line) });
-  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}), ...(options.escalationNotifiers ? { escalationNotifiers: options.escalationNotifiers } : {}), ...options.start });
+  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}), ...(options.escalationNotifiers ? { escalationNotifiers: options.escalationNotifiers } : {}), ...(options.fhirAuth ? { fhirAuth: options.fhirAuth } : {}), ...options.start });
   const keys = await loadOrCreateDevKeys(stateDir);
   const url = `${running.url}/graphql`;
   return {

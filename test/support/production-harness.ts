@@ -56,6 +56,7 @@ export async function startProductionHarness(options: ProductionHarnessOptions =
     REDIS_URL: redis.url,
     FHIR_BASE_URLS: JSON.stringify(fhir.baseUrls()),
     AUDIT_HMAC_KEY: 'test-audit-key-'.padEnd(48, 'x'),
+    SECRETS_KEK: `test-kek:${Buffer.alloc(32, 3).toString('base64')}`,
     INTROSPECTION_ROLES: 'security-admin',
     ...options.env,
   };

@@ -1,16 +1,15 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { Client } from 'fhir-kit-client';
 import type { SearchParams } from 'fhir-kit-client';
 import { ConnectorError } from '../../common/connector-error.js';
 import { toConnectorError } from '../../common/http-failure.js';
 import { Resilience, type ResilienceOptions } from '../../common/resilient-call.js';
+import { FhirHttpClient } from '../client/fhir-http-client.js';
 import type { FhirSearchTransport } from './memory-fhir-transport.js';
 
-// One tenant's FHIR endpoint as the reader sees it: fhir-kit-client underneath, plus what every call needs here:
-// the shared resilience layer (deadline per attempt, retries, circuit, health; connectors/common/resilient-call.ts),
-// errors turned into ConnectorError without the upstream body, a hook that sees every request (tests count them),
-// and paging of searches (https://hl7.org/fhir/R4/http.html#paging). It lives as long as the connector, so its
-// circuit and health span all requests of the tenant.
+// One tenant's FHIR endpoint as the reader sees it: the tenant's FhirHttpClient underneath (the same client, token
+// and resilience layer as writes; connectors/ehr/client/fhir-http-client.ts), plus paging of searches
+// (https://hl7.org/fhir/R4/http.html#paging) and a search classifier. The HTTP client is asked for once per
+// request and then kept: a request that started before a governed change of the endpoint finishes on the old one.
 
 export interface FhirRequestEvent {
   readonly tenant: string;
@@ -21,7 +20,10 @@ export interface FhirRequestEvent {
 
 export interface TenantFhirClientOptions {
   readonly tenant: string;
-  readonly baseUrl: string;
+  /** A fixed, unauthenticated base URL (tests, tools); or `http` below. */
+  readonly baseUrl?: string;
+  /** The tenant's shared client, resolved once on first use (null: the tenant has no FHIR server: empty answers). */
+  readonly http?: () => Promise<FhirHttpClient | null>;
   readonly timeoutMs: number;
   /** Entries asked for per search page (`_count`). */
   readonly pageSize: number;
@@ -35,18 +37,35 @@ export interface TenantFhirClientOptions {
 }
 
 /** A search answered 404 means the base URL is wrong, not that nothing matched: rejected, and not an outage. */
-function classifySearchFailure(operation: string, err: unknown): ConnectorError {
+export function classifySearchFailure(operation: string, err: unknown): ConnectorError {
   const error = toConnectorError('ehr', operation, err);
   return error.kind === 'NOT_FOUND' ? new ConnectorError('ehr', 'REJECTED', 404, `ehr: ${operation} was rejected (HTTP 404)`) : error;
 }
 
+const EMPTY_BUNDLE: Bundle = { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] };
+
 export class TenantFhirClient {
-  private readonly client: Client;
-  readonly resilience: Resilience;
+  private readonly fixed: FhirHttpClient | null;
+  private readonly local: Resilience | null;
+  private resolved: Promise<FhirHttpClient | null> | null = null;
 
   constructor(private readonly options: TenantFhirClientOptions) {
-    this.client = new Client({ baseUrl: options.baseUrl });
-    this.resilience = new Resilience({ ...options.resilience, connector: 'ehr', timeoutMs: options.timeoutMs, classify: classifySearchFailure });
+    this.fixed = options.baseUrl && !options.http
+      ? new FhirHttpClient({ tenant: options.tenant, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, tokens: null, resilience: options.resilience })
+      : null;
+    this.local = options.transport
+      ? new Resilience({ ...options.resilience, connector: 'ehr', timeoutMs: options.timeoutMs, classify: classifySearchFailure })
+      : null;
+  }
+
+  /** The resilience layer of this tenant's searches: the HTTP client's (shared with writes) or the transport's. */
+  get resilience(): Resilience | null {
+    return this.local ?? this.fixed?.resilience ?? null;
+  }
+
+  private http(): Promise<FhirHttpClient | null> {
+    this.resolved ??= this.fixed ? Promise.resolve(this.fixed) : (this.options.http?.() ?? Promise.resolve(null));
+    return this.resolved;
   }
 
   get pageSize(): number {
@@ -62,23 +81,38 @@ export class TenantFhirClient {
     const url = `${resourceType}?${query.toString()}`;
     const operation = `${resourceType} search`;
     const { tenant, transport } = this.options;
-    return this.resilience.call(
+    // Inside the call: a server answering a search with something else is broken, like a 5xx (retried, counted).
+    const check = (result: unknown): void => {
+      if ((result as Resource | undefined)?.resourceType !== 'Bundle') {
+        throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${operation} did not answer a Bundle`);
+      }
+    };
+    if (transport && this.local) {
+      return this.local.call(
+        operation,
+        async () => {
+          this.options.onRequest?.({ tenant, method: 'GET', url });
+          const result: unknown = await transport(resourceType, params);
+          check(result);
+          return result as Bundle<T>;
+        },
+        { idempotent: true },
+      );
+    }
+    const http = await this.http();
+    if (!http) return EMPTY_BUNDLE as Bundle<T>;
+    // A search is a GET, safe and idempotent (https://hl7.org/fhir/R4/http.html#search): retrying cannot do anything twice.
+    const answer = await http.request({
       operation,
-      async (signal) => {
-        // Per attempt: the hook sees requests actually sent, retries included, none while the circuit is open.
-        this.options.onRequest?.({ tenant, method: 'GET', url });
-        const result: unknown = transport
-          ? await transport(resourceType, params)
-          : await this.client.search({ resourceType, searchParams: params, options: { signal } });
-        // Inside the call: a server answering a search with something else is broken, like a 5xx (retried, counted).
-        if ((result as Resource | undefined)?.resourceType !== 'Bundle') {
-          throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${operation} did not answer a Bundle`);
-        }
-        return result as Bundle<T>;
-      },
-      // A search is a GET, safe and idempotent (https://hl7.org/fhir/R4/http.html#search): retrying cannot do anything twice.
-      { idempotent: true },
-    );
+      method: 'GET',
+      path: url,
+      idempotent: true,
+      classify: classifySearchFailure,
+      check,
+      // Per attempt: the hook sees requests actually sent, retries included, none while the circuit is open.
+      onSend: () => this.options.onRequest?.({ tenant, method: 'GET', url }),
+    });
+    return answer.body as Bundle<T>;
   }
 
   /**

@@ -1,12 +1,16 @@
 import type { CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import { ConnectorError } from '../../common/connector-error.js';
-import { Resilience, type ResilienceOptions } from '../../common/resilient-call.js';
+import type { Resilience, ResilienceOptions } from '../../common/resilient-call.js';
+import { FhirClientPool } from '../client/fhir-client-pool.js';
+import type { FhirHttpClient } from '../client/fhir-http-client.js';
 import { IDEMPOTENCY_SYSTEM, idempotencyToken, ifNoneExistFor, provenanceResource, withIdempotencyIdentifier, type WriteAuthor } from './write-resources.js';
 
 // Writes to a tenant's FHIR server: conditional creates (`If-None-Exist` on the idempotency identifier) and
 // version-aware updates (`If-Match`), each followed by a Provenance PUT under an id derived from the same key, so
 // every call is idempotent and may be retried. Failures are ConnectorError with a kind, never the upstream body.
-// One Resilience (circuit, retries, health) per tenant.
+// Every call goes through the tenant's FhirHttpClient (client/fhir-http-client.ts): in the gateway the one its
+// reads use too (same base URL, token and circuit), handed in as `clientFor`; standalone, an unauthenticated client
+// per tenant and base URL.
 
 export interface WriteTarget {
   readonly tenant: string;
@@ -26,48 +30,32 @@ interface HttpAnswer {
   readonly body: unknown;
 }
 
-/** Thrown on a non-2xx answer; carries the status only (http-failure.ts reads `response.status`). */
-class HttpStatusError extends Error {
-  constructor(readonly response: { status: number }) {
-    super(`HTTP ${response.status}`);
-  }
-}
+export type FhirWriterOptions = Omit<ResilienceOptions, 'connector' | 'classify'> & {
+  /** The shared client of a target's tenant (the gateway's pool); default: one unauthenticated client per tenant and URL. */
+  readonly clientFor?: (target: WriteTarget) => Promise<FhirHttpClient>;
+};
 
 export class FhirWriter {
-  private readonly perTenant = new Map<string, Resilience>();
+  private readonly pool: FhirClientPool;
 
-  constructor(private readonly options: Omit<ResilienceOptions, 'connector'> & { readonly now?: () => number }) {}
-
-  resilience(tenant: string): Resilience {
-    let r = this.perTenant.get(tenant);
-    if (!r) {
-      r = new Resilience({ ...this.options, connector: 'ehr' });
-      this.perTenant.set(tenant, r);
-    }
-    return r;
+  constructor(private readonly options: FhirWriterOptions) {
+    this.pool = new FhirClientPool({ timeoutMs: options.timeoutMs, resilience: { retry: options.retry, circuit: options.circuit, now: options.now } });
   }
 
-  private async send(target: WriteTarget, operation: string, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer> {
-    return this.resilience(target.tenant).call(
-      operation,
-      async (signal) => {
-        const res = await fetch(`${target.baseUrl.replace(/\/+$/, '')}/${path}`, {
-          method,
-          signal,
-          headers: { accept: 'application/fhir+json', ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }), ...headers },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-        const text = await res.text();
-        if (res.status >= 300) throw new HttpStatusError({ status: res.status });
-        try {
-          return { status: res.status, body: JSON.parse(text) as unknown };
-        } catch {
-          throw new ConnectorError('ehr', 'UNAVAILABLE', res.status, `ehr: ${operation} did not answer JSON`);
-        }
-      },
-      // Conditional creates, If-Match updates and PUTs of a fixed id do their effect once however often sent.
-      { idempotent: true },
-    );
+  private client(target: WriteTarget): Promise<FhirHttpClient> {
+    if (this.options.clientFor) return this.options.clientFor(target);
+    return Promise.resolve(this.pool.client(target.tenant, target.tenant, { baseUrl: target.baseUrl, credential: null, credentialKey: null, scopes: [] }));
+  }
+
+  /** The circuit and health of the tenant's standalone client (null before its first call or with `clientFor`). */
+  resilience(tenant: string): Resilience | null {
+    return this.pool.current(tenant)?.resilience ?? null;
+  }
+
+  private async send(target: WriteTarget, operation: string, method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer> {
+    const client = await this.client(target);
+    // Conditional creates, If-Match updates and PUTs of a fixed id do their effect once however often sent.
+    return client.request({ operation, method, path, body, headers, idempotent: true });
   }
 
   /** Creates `resource` unless one with the same idempotency key exists; then records its Provenance. */

@@ -567,11 +567,18 @@ export type Connector = {
 };
 
 export type ConnectorCredentials = {
+  /** The governed change this answer proposed (rotateConnectorSecret); PENDING_APPROVAL keeps the old credential in use. */
+  change?: Maybe<ConnectorSettingChange>;
   /** Not secret: which client the gateway authenticates as. */
   clientId?: Maybe<Scalars['String']['output']>;
   configured: Scalars['Boolean']['output'];
+  /** private_key_jwt: the key id (RFC 7638 thumbprint) of the signing key. */
+  keyId?: Maybe<Scalars['String']['output']>;
+  /** PRIVATE_KEY_JWT (SMART Backend Services) or CLIENT_SECRET_BASIC. */
+  method?: Maybe<Scalars['String']['output']>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   updatedBy?: Maybe<Scalars['String']['output']>;
+  /** Version of the governed setting integration.<id>.credentials. */
   version: Scalars['Int']['output'];
 };
 
@@ -587,6 +594,20 @@ export type ConnectorHealth = {
   p50LatencyMs?: Maybe<Scalars['Float']['output']>;
 };
 
+export type ConnectorKeyAlgorithm =
+  | 'ES384'
+  | 'RS384';
+
+export type ConnectorKeyResult = {
+  change: ConnectorSettingChange;
+  /** The credential in use now (the previous one while the change waits for approval). */
+  credentials: ConnectorCredentials;
+  /** Public keys to register at the EHR: the new key, and the one in use while the change waits. */
+  jwks: Scalars['JSON']['output'];
+  /** Path on this gateway where the same JWKS is served (GET, no authentication), for an EHR that fetches it. */
+  jwksPath: Scalars['String']['output'];
+};
+
 export type ConnectorSettingChange = {
   changeRequestId: Scalars['ID']['output'];
   key: Scalars['String']['output'];
@@ -595,6 +616,8 @@ export type ConnectorSettingChange = {
 };
 
 export type ConnectorTest = {
+  /** A SMART access token was obtained with the stored credentials. */
+  authenticated: Scalars['Boolean']['output'];
   connectorId: Scalars['ID']['output'];
   environment: Environment;
   /** NOT_CONFIGURED, UNAVAILABLE, TIMEOUT, REJECTED...; null when reachable. Never the server's answer. */
@@ -602,10 +625,21 @@ export type ConnectorTest = {
   /** From the server's CapabilityStatement (GET /metadata). */
   fhirVersion?: Maybe<Scalars['String']['output']>;
   reachable: Scalars['Boolean']['output'];
+  /** @deprecated Upstream strings are not echoed: always null. */
   software?: Maybe<Scalars['String']['output']>;
+  /** DISCOVERY (.well-known/smart-configuration), TOKEN, METADATA (GET /metadata), SEARCH (one search within the scopes). */
+  steps: Array<ConnectorTestStep>;
   /** The connector's configured scopes the server supports (resource type and every interaction listed). */
   supportedScopes: Array<Scalars['String']['output']>;
   unsupportedScopes: Array<Scalars['String']['output']>;
+};
+
+export type ConnectorTestStep = {
+  /** FAILED: the connector error kind (UNAUTHORIZED, UNAVAILABLE, TIMEOUT, REJECTED...), never the server's words. */
+  error?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  /** OK, FAILED or SKIPPED (not applicable, or an earlier step failed). */
+  outcome: Scalars['String']['output'];
 };
 
 export type ContactPoint = {
@@ -912,6 +946,11 @@ export type Mutation = {
   /** Stops a connector, automation or agent at once (no approval) for the roles allowed to; audited. */
   emergencyStop?: Maybe<EmergencyStop>;
   /**
+   * Generates a signing key pair for SMART Backend Services (system-admin) and proposes to authenticate with it. Answers
+   * the public JWKS to register at the EHR; the private key never leaves Clearance.
+   */
+  generateConnectorKey?: Maybe<ConnectorKeyResult>;
+  /**
    * Refunds `amount` on an invoice (at most what is left on it). Up to the governed billing.refundThreshold it is
    * recorded at once; above it it waits for one finance approver (with MFA in production). Recorded in FHIR as a
    * discount line item on the Invoice, idempotent by the change id.
@@ -955,7 +994,7 @@ export type Mutation = {
   sendPatientMessage?: Maybe<MessageSendResult>;
   /** Enables or disables EHR write-back of a connector: updateSetting of `integration.<connectorId>.writeBackEnabled`. */
   setWriteBack?: Maybe<ChangeResult>;
-  /** Calls the connector's FHIR /metadata: reachable, FHIR version, which configured scopes it supports. */
+  /** Authenticates as the connector and reports each step: SMART discovery, token, /metadata, a scoped search. */
   testConnector?: Maybe<ConnectorTest>;
   /**
    * The one governed change of a setting. Decided before anything executes: APPLIED with the new version, or
@@ -1033,6 +1072,17 @@ export type MutationEmergencyStopArgs = {
   environment: Environment;
   reason: Scalars['String']['input'];
   target: Scalars['String']['input'];
+};
+
+
+/** Root of every change; settings.graphql (and later domains) extend it. */
+export type MutationGenerateConnectorKeyArgs = {
+  algorithm?: InputMaybe<ConnectorKeyAlgorithm>;
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  connectorId: Scalars['String']['input'];
+  environment: Environment;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1129,6 +1179,8 @@ export type MutationRotateConnectorSecretArgs = {
   clientSecret: Scalars['String']['input'];
   connectorId: Scalars['String']['input'];
   environment: Environment;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
 };
 
 

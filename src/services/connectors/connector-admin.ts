@@ -1,6 +1,9 @@
+import type { CapabilityStatement } from '@medplum/fhirtypes';
 import { supportedScopes } from '../../../connectors/ehr/capability-scopes.js';
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
-import type { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
+import type { FhirHttpClient } from '../../../connectors/ehr/client/fhir-http-client.js';
+import { classifySearchFailure } from '../../../connectors/ehr/reader/tenant-fhir-client.js';
+import { parseSmartScope } from '../../../rules/smart-scopes.js';
 import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../../audit/audit-service.js';
 import { BadUserInputError, ConflictError } from '../../errors/errors.js';
@@ -8,12 +11,16 @@ import type { Environment } from '../../governance/environment.js';
 import type { JsonValue } from '../../governance/json.js';
 import { CONNECTOR_FIELDS, connectorSettingKey, describeProblems, ID_PATTERN, validateSettingValue, type ConnectorField } from '../../governance/setting-catalog.js';
 import type { GovernanceService } from '../governance-service.js';
-import type { ConnectorSecretStore, SecretMeta } from './secret-store.js';
+import { credentialRefOf, type EhrEndpoints } from './ehr-endpoints.js';
+import type { ConnectorSecretStore, CredentialRef, Jwks, KeyAlgorithm, SecretMeta } from './secret-store.js';
 
 // Connector configuration: the connector's fields are the governed settings `integration.<id>.<field>` (each
-// change goes through governance, approvals and history like any setting); its credentials are write-only and kept
-// apart (secret-store.ts): set or rotated, audited as "changed" with no value, never returned. Who may set
-// credentials is decided by the policy before this is called (`write` on `credentials`).
+// change goes through governance, approvals and history like any setting). Credentials are write-only: the value is
+// staged in the secret store (secret-store.ts) and the governed setting `integration.<id>.credentials` names it by
+// fingerprint, so setting or rotating one is a change like any other (CRITICAL in production: approvals of two
+// functions, one of them security) whose diff holds no secret; it is also audited as "changed" with no value. Who may
+// set credentials is decided by the policy before this is called (`write` on `credentials`).
+// testConnector authenticates as the connector does, through the same client, and reports each step by kind only.
 
 export interface ConnectorView {
   readonly id: string;
@@ -35,11 +42,25 @@ export interface ConfigureInput {
 export interface ConnectorAdminDeps {
   readonly governance: GovernanceService;
   readonly secrets: ConnectorSecretStore;
-  readonly writer: FhirWriter;
+  readonly endpoints: EhrEndpoints;
   readonly audit: AuditService;
-  /** The deployment's FHIR base URL of a tenant (FHIR_BASE_URLS or the embedded server): the `ehr` fallback. */
-  readonly deploymentBaseUrl: (tenant: string) => string | null;
+  /** Deadline of each step of testConnector. */
+  readonly timeoutMs: number;
   readonly now: () => number;
+}
+
+export type TestStepName = 'DISCOVERY' | 'TOKEN' | 'METADATA' | 'SEARCH';
+export interface TestStep {
+  readonly name: TestStepName;
+  readonly outcome: 'OK' | 'FAILED' | 'SKIPPED';
+  /** A ConnectorError kind; never the server's words. */
+  readonly error: string | null;
+}
+
+interface CredentialChange {
+  readonly key: string;
+  readonly status: string;
+  readonly changeRequestId: string;
 }
 
 const keyOf = (id: string, field: ConnectorField) => `integration.${id}.${field}`;
@@ -56,8 +77,23 @@ export class ConnectorAdmin {
   async view(tenant: string, environment: Environment, id: string): Promise<ConnectorView> {
     if (!ID_PATTERN.test(id)) throw new BadUserInputError('connectorId must be lower-case kebab-case.', 'connectorId');
     const values = await Promise.all(CONNECTOR_FIELDS.map((f) => this.deps.governance.currentSetting(tenant, keyOf(id, f), environment)));
-    const [credentials, stop] = await Promise.all([this.deps.secrets.meta(tenant, environment, id), this.deps.governance.stopState(tenant, environment, `connector:${id}`)]);
+    const [credentials, stop] = await Promise.all([this.credentialMeta(tenant, environment, id), this.deps.governance.stopState(tenant, environment, `connector:${id}`)]);
     return { id, environment, settings: Object.fromEntries(CONNECTOR_FIELDS.map((f, i) => [f, values[i]!.value])) as Record<ConnectorField, JsonValue>, credentials, stopped: stop.value.stopped };
+  }
+
+  /** The active credential as the governed setting names it: metadata only. */
+  async credentialMeta(tenant: string, environment: Environment, id: string): Promise<SecretMeta> {
+    const setting = await this.deps.governance.currentSetting(tenant, `integration.${id}.credentials`, environment);
+    const ref = credentialRefOf(setting.value);
+    return {
+      configured: ref !== null,
+      clientId: ref?.clientId ?? null,
+      method: ref?.method ?? null,
+      keyId: ref?.fingerprint.startsWith('jwk:') ? ref.fingerprint.slice(4) : null,
+      version: setting.version,
+      updatedAt: setting.updatedAt,
+      updatedBy: setting.updatedBy,
+    };
   }
 
   /** Validates everything first, so a bad field changes nothing; then the credentials, then one governed change per field. */
@@ -69,8 +105,8 @@ export class ConnectorAdmin {
       const v = validateSettingValue(keyOf(input.connectorId, f), input.settings[f]);
       if (!v.ok) throw new BadUserInputError(`${f}: ${describeProblems(v.problems).replace(/^value/, f)}`, f);
     }
-    if (input.credentials) await this.setSecret(principal, input.environment, input.connectorId, input.credentials, 'connector.credentials.changed');
-    const changes = [];
+    const changes: CredentialChange[] = [];
+    if (input.credentials) changes.push(await this.setSecret(principal, input.environment, input.connectorId, input.credentials, 'connector.credentials.changed', input.reason, input.ticket));
     for (const f of fields) {
       const outcome = await this.deps.governance.updateSetting(principal, { key: keyOf(input.connectorId, f), environment: input.environment, value: input.settings[f], reason: input.reason, ticket: input.ticket });
       changes.push({ key: keyOf(input.connectorId, f), status: outcome.status, changeRequestId: outcome.change.id });
@@ -78,45 +114,130 @@ export class ConnectorAdmin {
     return { connector: await this.view(principal.tenant, input.environment, input.connectorId), changes, credentialsChanged: input.credentials !== null };
   }
 
-  async rotate(principal: Principal, environment: Environment, connectorId: string, credentials: { clientId: string | null; clientSecret: string }): Promise<SecretMeta> {
+  /** Stages a new secret and proposes the switch to it; answers the active credential's metadata (the old one while the change waits). */
+  async rotate(principal: Principal, environment: Environment, connectorId: string, credentials: { clientId: string | null; clientSecret: string }, why: { reason: string | null; ticket: string | null } = { reason: null, ticket: null }) {
     if (!ID_PATTERN.test(connectorId)) throw new BadUserInputError('connectorId must be lower-case kebab-case.', 'connectorId');
-    await this.setSecret(principal, environment, connectorId, credentials, 'connector.credentials.rotated');
-    return this.deps.secrets.meta(principal.tenant, environment, connectorId);
+    const change = await this.setSecret(principal, environment, connectorId, credentials, 'connector.credentials.rotated', why.reason, why.ticket);
+    return { ...(await this.credentialMeta(principal.tenant, environment, connectorId)), change };
   }
 
-  /** `GET /metadata` of the connector's base URL: reachable, FHIR version, which configured scopes it supports. */
+  /**
+   * Generates a signing key for SMART Backend Services (private_key_jwt) and proposes to authenticate with it. Its
+   * public key is published at once (with the current one while the change waits) so the EHR can register it first.
+   */
+  async generateKey(principal: Principal, environment: Environment, connectorId: string, input: { clientId: string | null; algorithm: KeyAlgorithm; reason: string | null; ticket: string | null }) {
+    if (!ID_PATTERN.test(connectorId)) throw new BadUserInputError('connectorId must be lower-case kebab-case.', 'connectorId');
+    const clientId = await this.clientIdOf(principal.tenant, environment, connectorId, input.clientId);
+    const staged = await this.deps.secrets.stageKey(principal.tenant, environment, connectorId, { clientId, alg: input.algorithm, by: principal.sub });
+    if (!staged) throw new ConflictError('CONTENTION', 'The credentials changed at the same time: nothing was stored by this request. Retry.');
+    const change = await this.propose(principal, environment, connectorId, staged.ref, 'connector.credentials.key-generated', input.reason, input.ticket);
+    return { credentials: await this.credentialMeta(principal.tenant, environment, connectorId), change, jwks: await this.publicJwks(principal.tenant, environment, connectorId) };
+  }
+
+  /** The public JWKS to register at the EHR: the active key and any key staged after it. */
+  async publicJwks(tenant: string, environment: Environment, connectorId: string): Promise<Jwks> {
+    if (!ID_PATTERN.test(connectorId)) return { keys: [] };
+    return this.deps.secrets.publicJwks(tenant, environment, connectorId, await this.deps.endpoints.credentialRef(tenant, environment, connectorId));
+  }
+
+  /**
+   * Authenticates and calls the server as the connector would, step by step: SMART discovery and a token (when the
+   * connector has credentials), `GET /metadata`, and a search within its scopes. Each step reports OK, FAILED with a
+   * ConnectorError kind, or SKIPPED; nothing the server says is repeated (the FHIR version only if it is a version).
+   */
   async test(tenant: string, environment: Environment, id: string) {
     const view = await this.view(tenant, environment, id);
     const scopes = (view.settings.scopes as string[] | null) ?? [];
-    const baseUrl = typeof view.settings.baseUrl === 'string' ? view.settings.baseUrl : id === 'ehr' ? this.deps.deploymentBaseUrl(tenant) : null;
-    if (!baseUrl) return { connectorId: id, environment, reachable: false, fhirVersion: null, software: null, supportedScopes: [], unsupportedScopes: scopes, error: 'NOT_CONFIGURED' };
-    try {
-      const caps = await this.deps.writer.capabilities({ tenant: `${tenant}:test:${id}`, baseUrl });
-      const { supported, unsupported } = supportedScopes(caps, scopes);
-      return { connectorId: id, environment, reachable: true, fhirVersion: caps.fhirVersion ?? null, software: caps.software?.name ?? null, supportedScopes: supported, unsupportedScopes: unsupported, error: null };
-    } catch (e) {
-      if (!(e instanceof ConnectorError)) throw e;
-      return { connectorId: id, environment, reachable: false, fhirVersion: null, software: null, supportedScopes: [], unsupportedScopes: scopes, error: e.kind };
+    const base = { connectorId: id, environment, software: null };
+    const client = await this.deps.endpoints.client(tenant, environment, id);
+    if (!client) {
+      const steps = (['DISCOVERY', 'TOKEN', 'METADATA', 'SEARCH'] as const).map((name): TestStep => ({ name, outcome: 'SKIPPED', error: null }));
+      return { ...base, reachable: false, authenticated: false, fhirVersion: null, supportedScopes: [], unsupportedScopes: scopes, error: 'NOT_CONFIGURED', steps };
     }
+    const steps: TestStep[] = [];
+    let failed: string | null = null;
+    const step = async <T>(name: TestStepName, run: (() => Promise<T>) | null): Promise<T | null> => {
+      if (!run || failed) {
+        steps.push({ name, outcome: 'SKIPPED', error: null });
+        return null;
+      }
+      try {
+        const result = await run();
+        steps.push({ name, outcome: 'OK', error: null });
+        return result;
+      } catch (e) {
+        if (!(e instanceof ConnectorError)) throw e;
+        failed = e.kind;
+        steps.push({ name, outcome: 'FAILED', error: e.kind });
+        return null;
+      }
+    };
+    const tokens = client.tokens;
+    await step('DISCOVERY', tokens ? () => tokens.discover(AbortSignal.timeout(this.deps.timeoutMs)) : null);
+    await step('TOKEN', tokens ? () => tokens.token(AbortSignal.timeout(this.deps.timeoutMs)) : null);
+    const caps = await step('METADATA', () => capabilities(client));
+    await step('SEARCH', () => scopedSearch(client, scopes));
+    const { supported, unsupported } = caps ? supportedScopes(caps, scopes) : { supported: [], unsupported: scopes };
+    const version = caps?.fhirVersion && /^\d{1,2}\.\d{1,2}(\.\d{1,2})?$/.test(caps.fhirVersion) ? caps.fhirVersion : null;
+    return { ...base, reachable: caps !== null, authenticated: tokens !== null && steps[1]?.outcome === 'OK', fhirVersion: version, supportedScopes: supported, unsupportedScopes: unsupported, error: failed, steps };
   }
 
-  private async setSecret(principal: Principal, environment: Environment, connectorId: string, input: { clientId: string | null; clientSecret: string }, action: string): Promise<void> {
-    const current = await this.deps.secrets.meta(principal.tenant, environment, connectorId);
-    const clientId = (input.clientId ?? current.clientId ?? '').trim();
+  private async clientIdOf(tenant: string, environment: Environment, connectorId: string, given: string | null): Promise<string> {
+    const current = await this.deps.endpoints.credentialRef(tenant, environment, connectorId);
+    const clientId = (given ?? current?.clientId ?? '').trim();
     if (!/^[\x21-\x7e]{1,200}$/.test(clientId)) throw new BadUserInputError('clientId is required (1 to 200 visible characters).', 'clientId');
+    return clientId;
+  }
+
+  private async setSecret(principal: Principal, environment: Environment, connectorId: string, input: { clientId: string | null; clientSecret: string }, action: string, reason: string | null, ticket: string | null): Promise<CredentialChange> {
+    const clientId = await this.clientIdOf(principal.tenant, environment, connectorId, input.clientId);
     // The message never repeats the secret, whatever is wrong with it.
     if (input.clientSecret.length < 8 || input.clientSecret.length > 4096) throw new BadUserInputError('clientSecret must be 8 to 4096 characters.', 'clientSecret');
+    const ref = await this.deps.secrets.stageSecret(principal.tenant, environment, connectorId, { clientId, secret: input.clientSecret, by: principal.sub });
+    if (!ref) throw new ConflictError('CONTENTION', 'The credentials changed at the same time: nothing was stored by this request. Retry.');
+    return this.propose(principal, environment, connectorId, ref, action, reason, ticket);
+  }
+
+  /** The governed switch to a staged credential, and an audit record of the fact (no value, no fingerprint). */
+  private async propose(principal: Principal, environment: Environment, connectorId: string, ref: CredentialRef, action: string, reason: string | null, ticket: string | null): Promise<CredentialChange> {
+    const key = `integration.${connectorId}.credentials`;
+    const outcome = await this.deps.governance.updateSetting(principal, { key, environment, value: { ...ref }, reason, ticket });
     const at = new Date(this.deps.now()).toISOString();
-    if (!(await this.deps.secrets.put(principal.tenant, environment, connectorId, { clientId, secret: input.clientSecret, by: principal.sub }))) {
-      throw new ConflictError('CONTENTION', 'The credentials changed at the same time: nothing was stored by this request. Retry.');
-    }
-    // Audited as a fact, with no value, no length and no fingerprint: nothing about the secret.
     await this.deps.audit.write(principal.tenant, [
       {
         category: 'change', at, tenant: principal.tenant, action, outcome: 'success', actor: { sub: principal.sub, kind: principal.kind }, requestId: null,
-        changeId: null, environment, target: `connector:${connectorId}`, settingCategory: 'integration', risk: null, status: 'CHANGED',
-        before: null, after: null, reason: null, ticket: null, approvals: [], detail: { connectorId, clientId },
+        changeId: outcome.change.id, environment, target: `connector:${connectorId}`, settingCategory: 'integration', risk: null, status: 'CHANGED',
+        before: null, after: null, reason: null, ticket: null, approvals: [], detail: { connectorId, clientId: ref.clientId, method: ref.method },
       },
     ]);
+    return { key, status: outcome.status, changeRequestId: outcome.change.id };
   }
+}
+
+async function capabilities(client: FhirHttpClient): Promise<CapabilityStatement> {
+  const answer = await client.request({
+    operation: 'metadata',
+    method: 'GET',
+    path: 'metadata',
+    idempotent: true,
+    check: (body) => {
+      if ((body as { resourceType?: unknown }).resourceType !== 'CapabilityStatement') throw new ConnectorError('ehr', 'UNAVAILABLE', null, 'ehr: metadata did not answer a CapabilityStatement');
+    },
+  });
+  return answer.body as CapabilityStatement;
+}
+
+/** One search of a resource type the connector's scopes allow to search (Patient when none names one). */
+async function scopedSearch(client: FhirHttpClient, scopes: readonly string[]): Promise<void> {
+  const type = scopes.map(parseSmartScope).find((s) => s && s.resource !== '*' && s.interactions.has('s'))?.resource ?? 'Patient';
+  await client.request({
+    operation: `${type} search`,
+    method: 'GET',
+    path: `${type}?_count=1&_elements=id`,
+    idempotent: true,
+    classify: classifySearchFailure,
+    check: (body) => {
+      if ((body as { resourceType?: unknown }).resourceType !== 'Bundle') throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${type} search did not answer a Bundle`);
+    },
+  });
 }

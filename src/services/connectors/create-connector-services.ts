@@ -1,3 +1,5 @@
+import { Resilience } from '../../../connectors/common/resilient-call.js';
+import { FhirClientPool } from '../../../connectors/ehr/client/fhir-client-pool.js';
 import { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { AuditService } from '../../audit/audit-service.js';
 import type { GatewayConfig } from '../../config/config.js';
@@ -18,11 +20,14 @@ import { createRefundEffect } from '../billing/refund-effect.js';
 import { ConnectorAdmin } from './connector-admin.js';
 import { connectorHealth } from './connector-health-report.js';
 import type { ConnectorServices } from './connector-services.js';
+import { EhrEndpoints } from './ehr-endpoints.js';
+import type { KeyEncryptionService } from './key-encryption.js';
 import { ConnectorSecretStore } from './secret-store.js';
 
-// Builds the acting connectors from config: one FhirWriter (circuit, retries and health per tenant) behind the
-// write-back and messaging services. The EHR base URL of a tenant is its governed `integration.ehr.baseUrl` in the gateway's
-// environment when one is set, else the deployment's (FHIR_BASE_URLS or the embedded server).
+// Builds the acting connectors from config. One FHIR client per tenant (ehr-endpoints.ts: the governed base URL and
+// credentials of `integration.ehr` in the gateway's environment, else the deployment's FHIR_BASE_URLS or the
+// embedded server) serves the EHR reads (handed to the reader as `endpoints`), the FhirWriter behind write-back,
+// messaging and billing, and testConnector: one base URL, one token, one circuit.
 
 export interface ConnectorServiceDeps {
   readonly config: GatewayConfig;
@@ -30,21 +35,22 @@ export interface ConnectorServiceDeps {
   readonly governance: GovernanceService;
   readonly audit: AuditService;
   readonly baseUrls: Readonly<Record<string, string>>;
-  /** Connector credentials are encrypted under a key derived from this (the audit key; see secret-store.ts). */
-  readonly secretKey: string;
-  /** The clock of message queues (SLA, escalation); default Date.now. Tests inject one. */
+  /** Wraps the data keys of connector secrets (key-encryption.ts): its own KEK, never the audit key. */
+  readonly kms: KeyEncryptionService;
+  /** The clock of the EHR circuits and token expiry (tests move it); default Date.now. */
   readonly now?: () => number;
   /** Further channels an escalation is told to (the approver-notification channels, when they exist). */
   readonly escalationNotifiers?: readonly EscalationNotifier[];
 }
 
-export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorServices & { readonly refundEffect: (effect: ApplyEffect) => Promise<void> } {
+export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorServices & { readonly refundEffect: (effect: ApplyEffect) => Promise<void>; readonly endpoints: EhrEndpoints } {
   const { config, governance } = deps;
-  const writer = new FhirWriter({ timeoutMs: config.fhir.timeoutMs, retry: { attempts: 3, baseDelayMs: 100 }, circuit: { failureThreshold: 5, coolDownMs: 30_000 } });
-  const baseUrlFor = async (tenant: string): Promise<string | null> => {
-    const governed = await governance.currentSetting(tenant, 'integration.ehr.baseUrl', config.environment);
-    return typeof governed.value === 'string' ? governed.value : (deps.baseUrls[tenant] ?? null);
-  };
+  const now = deps.now ?? (() => Date.now());
+  const pool = new FhirClientPool({ timeoutMs: config.fhir.timeoutMs, resilience: { retry: { attempts: 3, baseDelayMs: 100 }, circuit: { failureThreshold: 5, coolDownMs: 30_000 }, now }, now });
+  const secrets = new ConnectorSecretStore(deps.store, deps.kms, () => Date.now());
+  const endpoints = new EhrEndpoints({ governance, secrets, pool, environment: config.environment, deploymentBaseUrl: (tenant) => deps.baseUrls[tenant] ?? null });
+  const writer = new FhirWriter({ timeoutMs: config.fhir.timeoutMs, clientFor: (target) => endpoints.clientForTarget(target) });
+  const baseUrlFor = (tenant: string): Promise<string | null> => endpoints.baseUrl(tenant, config.environment, 'ehr');
   const writeBack = new WriteBackService({ governance, writer, audit: deps.audit, environment: config.environment, baseUrlFor, now: () => Date.now() });
   const outbound = createMessagingChannels(config.mode, config.messaging);
   // Messaging records every message as a FHIR Communication through the same writer (one circuit per tenant's EHR).
@@ -73,14 +79,9 @@ export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorSe
   // The outbox's effect of an approved refund (src/server/start-clearance.ts hands it to the governance service).
   const refundEffect = createRefundEffect({ store: deps.store, writer, baseUrlFor, now: () => Date.now() });
   const billingAutomation = new BillingAutomation({ governance, writer, messaging, audit: deps.audit, environment: config.environment, target: (t) => billing.target(t), now: () => Date.now() });
-  const admin = new ConnectorAdmin({
-    governance,
-    secrets: new ConnectorSecretStore(deps.store, deps.secretKey, () => Date.now()),
-    writer,
-    audit: deps.audit,
-    deploymentBaseUrl: (tenant) => deps.baseUrls[tenant] ?? null,
-    now: () => Date.now(),
-  });
-  const health = (tenant: string) => connectorHealth({ ehr: writer.resilience(tenant), ...outbound.resilience });
-  return { writeBack, idempotency: new IdempotentOnce(deps.store), messaging, messageQueue, billing, billingAutomation, admin, health, refundEffect };
+  const admin = new ConnectorAdmin({ governance, secrets, endpoints, audit: deps.audit, timeoutMs: config.fhir.timeoutMs, now: () => Date.now() });
+  // Before a tenant's first EHR call there is no client yet: an idle, closed circuit.
+  const idle = new Resilience({ connector: 'ehr', timeoutMs: config.fhir.timeoutMs });
+  const health = (tenant: string) => connectorHealth({ ehr: endpoints.current(tenant)?.resilience ?? idle, ...outbound.resilience });
+  return { writeBack, idempotency: new IdempotentOnce(deps.store), messaging, messageQueue, billing, billingAutomation, admin, health, refundEffect, endpoints };
 }

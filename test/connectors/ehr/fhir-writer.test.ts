@@ -70,7 +70,7 @@ describe('FhirWriter', () => {
       expect((e as ConnectorError).kind).toBe(kind);
       expect((e as Error).message).not.toMatch(/Secretpatient|OperationOutcome|999-12-3456/);
     }
-    expect(w.resilience('acme').breaker.state).toBe('OPEN');
+    expect(w.resilience('acme')!.breaker.state).toBe('OPEN');
     const sent = server.requests.length - before;
     const failFast = await w.create(target, note(`f-${fault}`), `fault-${fault}`, author, now).catch((x: unknown) => x);
     expect((failFast as Error).message).toMatch(/circuit open/);
@@ -78,9 +78,9 @@ describe('FhirWriter', () => {
     server.setFault('none');
     expect(await w.countByToken(target, 'DocumentReference', `fault-${fault}`).catch(() => -1)).toBe(-1); // still open
     await new Promise((r) => setTimeout(r, 250));
-    expect(w.resilience('acme').breaker.state).toBe('HALF_OPEN');
+    expect(w.resilience('acme')!.breaker.state).toBe('HALF_OPEN');
     expect(await w.countByToken(target, 'DocumentReference', `fault-${fault}`)).toBe(0);
-    expect(w.resilience('acme').breaker.state).toBe('CLOSED');
+    expect(w.resilience('acme')!.breaker.state).toBe('CLOSED');
     const written = await w.create(target, note(`f-${fault}`), `fault-${fault}`, author, now);
     expect(written.created).toBe(true);
   });

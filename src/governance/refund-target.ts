@@ -30,6 +30,8 @@ export const refundValueSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/),
   /** The threshold in force when the refund was asked: above it the refund waits for finance. */
   threshold: z.strictObject({ amount: z.number().min(0).max(1_000_000), currency: z.string().regex(/^[A-Z]{3}$/) }),
+  /** Refunded without approval before this one, within the window (billing.refundWindowHours), in this currency. */
+  unapprovedBefore: z.strictObject({ invoice: z.number().min(0), patient: z.number().min(0), windowHours: z.number().int().min(1) }).optional(),
 }) as unknown as z.ZodType<JsonValue>;
 
 export interface RefundValue {
@@ -37,12 +39,25 @@ export interface RefundValue {
   readonly amount: number;
   readonly currency: string;
   readonly threshold: { readonly amount: number; readonly currency: string };
+  readonly unapprovedBefore?: { readonly invoice: number; readonly patient: number; readonly windowHours: number };
 }
 
-/** The approval a refund needs: none up to the threshold, one from finance above it (with MFA in production). */
+/**
+ * What counts toward the threshold: this refund plus what was refunded without approval within the window on the
+ * same invoice or for the same patient (the larger of the two), so a refund split into parts waits like the whole.
+ */
+export function countedTowardThreshold(v: RefundValue): number {
+  const before = v.unapprovedBefore;
+  return Math.round((v.amount + Math.max(before?.invoice ?? 0, before?.patient ?? 0)) * 100) / 100;
+}
+
+/**
+ * The approval a refund needs: none while what counts toward the threshold stays at or under it, one from finance
+ * above it (with MFA in production).
+ */
 export function refundApproval(value: JsonValue, environment: Environment): { requirement: ApprovalRequirement; approverFunctions: readonly string[] } {
   const v = value as unknown as RefundValue;
-  const above = v.amount > v.threshold.amount || v.currency !== v.threshold.currency;
+  const above = countedTowardThreshold(v) > v.threshold.amount || v.currency !== v.threshold.currency;
   const requirement: ApprovalRequirement = above
     ? { requiredApprovals: 1, distinctFunctions: false, ownerFunctionRequired: true, mfaRequired: environment === 'PRODUCTION' }
     : { requiredApprovals: 0, distinctFunctions: false, ownerFunctionRequired: false, mfaRequired: false };

@@ -126,6 +126,8 @@ export const settingValueSchemas = {
     }),
   ),
   webhookRoutes: unique(z.strictObject({ event: z.string().regex(/^[a-z]+(\.[a-z-]+)+$/, 'must be an event name such as patient.updated'), url: serviceUrl })),
+  /** Up to 31 days: the refund ledgers keep that long (src/stores/governance-store.ts LEDGER_RETENTION_MS). */
+  refundWindowHours: intBetween(1, 744),
   reminderCadenceDays: z
     .array(intBetween(1, 365))
     .min(1, 'must have at least one reminder')

@@ -21,7 +21,7 @@ export const billingActionResolvers: Resolvers = {
       if (!found || !patient) throw new NotFoundError('Invoice', 'No such invoice.');
       const decision = ctx.access.decide({ action: 'write', dataClass: 'financial' }, { ...patient.guard, patientId: patient.id });
       if (decision.effect === 'DENY') throw forbidden(decision.denial);
-      const { change, value } = await ctx.connectors.billing.issueRefund(ctx.principal, found.invoice as Invoice, amount, reason);
+      const { change, value } = await ctx.connectors.billing.issueRefund(ctx.principal, { invoice: found.invoice as Invoice, patientId: found.patientId }, amount, reason);
       return { status: STATUS[change.status], changeRequestId: change.id, invoiceId: value.invoiceId, amount: value.amount, currency: value.currency, threshold: value.threshold.amount };
     },
     runBillingAutomation: async (_p, { dryRun }, ctx) => {

@@ -1,9 +1,10 @@
 import type { Principal } from '../auth/principal.js';
 import type { Environment } from '../governance/environment.js';
 import type { JsonValue } from '../governance/json.js';
-import type { GovernanceStore } from '../stores/governance-store.js';
+import type { ChangeRequest } from '../governance/change-request.js';
+import type { CommitOp, GovernanceStore } from '../stores/governance-store.js';
 import { ehrDraftDocId, targetDocIdOf } from './effects-to-ops.js';
-import type { ContextOf, ProposalOutcome, Propose } from './governance-parts.js';
+import type { ContextOf, CurrentDoc, ProposalOutcome, Propose } from './governance-parts.js';
 
 // Governed changes whose apply writes to the EHR: a clinical write and a refund (recorded on the Invoice). Proposed
 // like any other change; approved, the outbox runs their connector effect (apply-mode.ts).
@@ -38,15 +39,22 @@ export class EhrWriteProposals {
     }));
   }
 
-  /** Proposes a refund (issueRefund): applied at once up to the threshold in its value, else waiting for finance. */
-  async proposeRefund(principal: Principal, input: { environment: Environment; refundId: string; value: JsonValue; reason: string }): Promise<ProposalOutcome> {
+  /**
+   * Proposes a refund (issueRefund): applied at once up to the threshold in its value, else waiting for finance.
+   * `ledgerOps` records, in the same commit, what a refund given without approval adds to the refund ledgers.
+   */
+  async proposeRefund(
+    principal: Principal,
+    input: { environment: Environment; refundId: string; value: JsonValue; reason: string; ledgerOps?: (next: ChangeRequest) => readonly CommitOp[] },
+  ): Promise<ProposalOutcome> {
     const target = { type: 'refund' as const, refundId: input.refundId };
-    return this.deps.propose(principal, { environment: input.environment, id: targetDocIdOf(target) }, async (current) => ({
+    const build = async (current: CurrentDoc) => ({
       ...this.deps.context(principal, input),
       environment: input.environment,
       target,
       current: { value: current.doc?.value ?? null, version: current.version },
       newValue: input.value,
-    }));
+    });
+    return this.deps.propose(principal, { environment: input.environment, id: targetDocIdOf(target) }, build, input.ledgerOps);
   }
 }

@@ -152,13 +152,18 @@ export class GovernanceService {
     return { id: this.deps.newId(), tenant: principal.tenant, requester: principal, functionsOf: this.deps.functionsOf, reason: input.reason ?? null, ticket: input.ticket ?? null, now: this.deps.now(), rules: this.deps.rules, stopPolicy: this.stopPolicy };
   }
 
-  private propose(principal: Principal, ref: DocRef, build: (current: CurrentDoc) => Promise<ProposeChangeInput>): Promise<ProposalOutcome> {
+  private propose(principal: Principal, ref: DocRef, build: (current: CurrentDoc) => Promise<ProposeChangeInput>, extraOps?: (next: ChangeRequest) => readonly CommitOp[]): Promise<ProposalOutcome> {
     // Proposals for one target queue here instead of racing each other; the compare-and-set below still decides
     // against other replicas.
-    return this.proposals.run(`${principal.tenant}\u0000${ref.environment}\u0000${ref.id}`, () => this.proposeNow(principal, ref, build));
+    return this.proposals.run(`${principal.tenant}\u0000${ref.environment}\u0000${ref.id}`, () => this.proposeNow(principal, ref, build, extraOps));
   }
 
-  private async proposeNow(principal: Principal, ref: DocRef, build: (current: CurrentDoc) => Promise<ProposeChangeInput>): Promise<ProposalOutcome> {
+  private async proposeNow(
+    principal: Principal,
+    ref: DocRef,
+    build: (current: CurrentDoc) => Promise<ProposeChangeInput>,
+    extraOps?: (next: ChangeRequest) => readonly CommitOp[],
+  ): Promise<ProposalOutcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const doc = await this.deps.store.getDoc(principal.tenant, ref);
       const input = await build({ doc, version: doc?.version ?? 0 });
@@ -170,6 +175,7 @@ export class GovernanceService {
         { type: 'put-change', change: result.next, expectedRev: 0 },
         ...effectsToOps(result.effects, result.next, nowIso),
         ...(this.deps.notificationOps?.(result.next) ?? []),
+        ...(extraOps?.(result.next) ?? []),
       ];
       const committed = await this.deps.store.commit(principal.tenant, [...ops, ...(await supersedeCompetitors(this.deps.store, principal.tenant, ops, nowIso))]);
       if (!committed.ok) continue; // the target moved while we decided: decide again on the new version

@@ -8,6 +8,12 @@ import type { CommitOp, GovernanceStore, OutboxEntry } from '../stores/governanc
 // worker's entry comes back; the effect gets the change's idempotency key, so running it again does it once; the
 // change becomes APPLIED (or SUPERSEDED, or FAILED after MAX_ATTEMPTS) in one commit that also removes the entry.
 
+/**
+ * Thrown by an effect that can never succeed (a refund larger than what is now left on the invoice): the change
+ * becomes FAILED at once, with an audit record and the `change.failed` notification, instead of after every retry.
+ */
+export class EffectRefusedError extends Error {}
+
 /** Performs a change's external effect. Must be idempotent by `effect.idempotencyKey`. */
 export type ConnectorEffectHandler = (effect: ApplyEffect) => Promise<void>;
 
@@ -97,7 +103,9 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         await deps.connectorEffects?.(applyEffectFor(stored.change));
       } catch (e) {
         const message = e instanceof Error ? e.message : 'effect failed';
-        if (entry.attempts + 1 >= MAX_ATTEMPTS) {
+        if (e instanceof EffectRefusedError) {
+          await finish(tenant, entry.changeId, entry.idempotencyKey, (c) => markFailed(c, { reason: `apply refused: ${message}`, now: deps.now() }));
+        } else if (entry.attempts + 1 >= MAX_ATTEMPTS) {
           await finish(tenant, entry.changeId, entry.idempotencyKey, (c) => markFailed(c, { reason: `apply failed after ${MAX_ATTEMPTS} attempts: ${message}`, now: deps.now() }));
         } else {
           await deps.store.failOutbox(tenant, entry.idempotencyKey, message, deps.now() + 2 ** entry.attempts * 500);

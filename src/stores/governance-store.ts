@@ -89,7 +89,15 @@ export type CommitOp =
   | { readonly type: 'outbox-add'; readonly idempotencyKey: string; readonly changeId: string }
   /** Removes a finished outbox entry. */
   | { readonly type: 'outbox-done'; readonly idempotencyKey: string }
-  | { readonly type: 'audit'; readonly record: AuditAppend };
+  | { readonly type: 'audit'; readonly record: AuditAppend }
+  /**
+   * Adds an amount (in cents) to a windowed ledger (refunds given without approval, per invoice and per patient),
+   * once per entry id; entries older than LEDGER_RETENTION_MS before `atMs` are dropped on the way.
+   */
+  | { readonly type: 'ledger-add'; readonly ledger: string; readonly entryId: string; readonly cents: number; readonly atMs: number };
+
+/** How long a ledger keeps an entry: the longest window a ledger is summed over (billing.refundWindowHours max). */
+export const LEDGER_RETENTION_MS = 31 * 86_400_000;
 
 export interface AuditLog {
   meta(tenant: string): Promise<AuditMeta>;
@@ -150,6 +158,15 @@ export interface GovernanceStore {
   completeIdempotencyKey(tenant: string, scopeKey: string, requestHash: string, result: string): Promise<void>;
   /** Frees a claimed key that has no stored answer (the request failed before doing anything), so a retry may run. */
   releaseIdempotencyKey(tenant: string, scopeKey: string, requestHash: string): Promise<void>;
+  /**
+   * Takes the lease on `key` for `holder` when nobody holds it (atomically: of two concurrent callers one gets it);
+   * it lapses `ttlMs` after it was taken, so a crashed holder cannot block the key for ever. True when taken.
+   */
+  acquireLease(tenant: string, key: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back, only if `holder` still holds it (a lapsed lease taken by someone else stays theirs). */
+  releaseLease(tenant: string, key: string, holder: string): Promise<void>;
+  /** The sum (in cents) of a ledger's entries recorded at or after `sinceMs` (see the `ledger-add` op). */
+  ledgerSum(tenant: string, ledger: string, sinceMs: number): Promise<number>;
   /** Tenants that have ever committed (for the outbox worker's sweep). */
   tenants(): Promise<string[]>;
   readonly audit: AuditLog;

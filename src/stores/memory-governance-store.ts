@@ -13,6 +13,7 @@ import {
   type IdempotencyClaim,
   type OutboxEntry,
   type StoredChange,
+  LEDGER_RETENTION_MS,
 } from './governance-store.js';
 
 // The in-memory store of the embedded default: not durable (the gateway says so at start-up). JavaScript runs one
@@ -27,6 +28,8 @@ interface TenantState {
   readonly checkpoints: string[];
   exported: number;
   readonly usage: Map<string, string>;
+  /** Ledger name -> entry id -> (cents, time). */
+  readonly ledgers: Map<string, Map<string, { cents: number; atMs: number }>>;
 }
 
 interface IdempotencyEntry {
@@ -43,6 +46,8 @@ export function createMemoryGovernanceStore(now: () => number = Date.now): Gover
   // Expiry is checked on read; every 256th claim also drops expired entries so unread keys cannot pile up.
   const idem = new Map<string, IdempotencyEntry>();
   let claims = 0;
+  // Leases by tenant and key, apart from TenantState for the same reason.
+  const leases = new Map<string, { holder: string; expiresAt: number }>();
   const idemKey = (tenant: string, scopeKey: string) => `${tenant}\u0000${scopeKey}`;
   const liveIdem = (key: string): IdempotencyEntry | null => {
     const e = idem.get(key);
@@ -52,7 +57,7 @@ export function createMemoryGovernanceStore(now: () => number = Date.now): Gover
   const state = (tenant: string): TenantState => {
     let s = tenants.get(tenant);
     if (!s) {
-      s = { usage: new Map(), docs: new Map(), changes: new Map(), outbox: new Map(), audit: [], checkpoints: [], exported: 0, auditMeta: { headSeq: 0, headHash: GENESIS_HASH, firstSeq: 1, anchorHash: GENESIS_HASH } };
+      s = { ledgers: new Map(), usage: new Map(), docs: new Map(), changes: new Map(), outbox: new Map(), audit: [], checkpoints: [], exported: 0, auditMeta: { headSeq: 0, headHash: GENESIS_HASH, firstSeq: 1, anchorHash: GENESIS_HASH } };
       tenants.set(tenant, s);
     }
     return s;
@@ -126,6 +131,13 @@ export function createMemoryGovernanceStore(now: () => number = Date.now): Gover
             s.auditMeta = { ...s.auditMeta, headSeq: seq, headHash: hash };
             break;
           }
+          case 'ledger-add': {
+            const ledger = s.ledgers.get(op.ledger) ?? new Map<string, { cents: number; atMs: number }>();
+            for (const [id, e] of ledger) if (e.atMs < op.atMs - LEDGER_RETENTION_MS) ledger.delete(id);
+            ledger.set(`${op.entryId}:${op.cents}`, { cents: op.cents, atMs: op.atMs });
+            s.ledgers.set(op.ledger, ledger);
+            break;
+          }
         }
       }
       return { ok: true };
@@ -163,6 +175,22 @@ export function createMemoryGovernanceStore(now: () => number = Date.now): Gover
       const key = idemKey(tenant, scopeKey);
       const held = liveIdem(key);
       if (held?.h === requestHash && held.r === null) idem.delete(key);
+    },
+    async acquireLease(tenant, key, holder, ttlMs) {
+      const k = idemKey(tenant, key);
+      const held = leases.get(k);
+      if (held && held.expiresAt > now()) return false;
+      leases.set(k, { holder, expiresAt: now() + ttlMs });
+      return true;
+    },
+    async releaseLease(tenant, key, holder) {
+      const k = idemKey(tenant, key);
+      if (leases.get(k)?.holder === holder) leases.delete(k);
+    },
+    async ledgerSum(tenant, ledger, sinceMs) {
+      let sum = 0;
+      for (const e of state(tenant).ledgers.get(ledger)?.values() ?? []) if (e.atMs >= sinceMs) sum += e.cents;
+      return sum;
     },
     async tenants() {
       return [...tenants.keys()];

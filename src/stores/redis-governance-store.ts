@@ -9,6 +9,7 @@ import {
   type GovernanceStore,
   type IdempotencyClaim,
   type OutboxEntry,
+  LEDGER_RETENTION_MS,
 } from './governance-store.js';
 import { TENANTS_KEY, tenantKeys } from './redis-keys.js';
 import {
@@ -18,6 +19,7 @@ import {
   COMPLETE_IDEMPOTENCY_LUA,
   FAIL_OUTBOX_LUA,
   RELEASE_IDEMPOTENCY_LUA,
+  RELEASE_LEASE_LUA,
   TRIM_AUDIT_LUA,
 } from './redis-scripts.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
@@ -34,6 +36,7 @@ type ScriptClient = Client & {
   clrClaimIdem(...args: (string | number)[]): Promise<string[]>;
   clrCompleteIdem(...args: (string | number)[]): Promise<number>;
   clrReleaseIdem(...args: (string | number)[]): Promise<number>;
+  clrReleaseLease(...args: (string | number)[]): Promise<number>;
 };
 
 export function createRedisGovernanceStore(client: Client): GovernanceStore {
@@ -46,6 +49,7 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
     client.defineCommand('clrClaimIdem', { lua: CLAIM_IDEMPOTENCY_LUA, numberOfKeys: 1 });
     client.defineCommand('clrCompleteIdem', { lua: COMPLETE_IDEMPOTENCY_LUA, numberOfKeys: 1 });
     client.defineCommand('clrReleaseIdem', { lua: RELEASE_IDEMPOTENCY_LUA, numberOfKeys: 1 });
+    client.defineCommand('clrReleaseLease', { lua: RELEASE_LEASE_LUA, numberOfKeys: 1 });
   }
   // Any Redis failure fails closed with one clear error; what failed stays in the server's own logs.
   const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -130,6 +134,8 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
               return { t: 'obdone', k: idx(k.outbox), d: idx(k.outboxDue), key: op.idempotencyKey };
             case 'audit':
               return { t: 'audit', k: idx(k.audit), m: idx(k.auditMeta), body: op.record.body, bh: op.record.bodyHash };
+            case 'ledger-add':
+              return { t: 'ledger', k: idx(k.ledger(op.ledger)), at: op.atMs, keep: LEDGER_RETENTION_MS, member: `${op.entryId}:${op.cents}` };
           }
         });
         // Both sent at once (one round trip): the tenant index is only for jobs that walk every tenant (outbox, audit
@@ -156,6 +162,14 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
       guarded(async () => void (await r.clrCompleteIdem(tenantKeys(tenant).idempotency(scopeKey), requestHash, result))),
     releaseIdempotencyKey: (tenant, scopeKey, requestHash) =>
       guarded(async () => void (await r.clrReleaseIdem(tenantKeys(tenant).idempotency(scopeKey), requestHash))),
+    acquireLease: (tenant, key, holder, ttlMs) =>
+      guarded(async () => (await r.set(tenantKeys(tenant).lease(key), holder, 'PX', ttlMs, 'NX')) === 'OK'),
+    releaseLease: (tenant, key, holder) => guarded(async () => void (await r.clrReleaseLease(tenantKeys(tenant).lease(key), holder))),
+    ledgerSum: (tenant, ledger, sinceMs) =>
+      guarded(async () => {
+        const members = await r.zrangebyscore(tenantKeys(tenant).ledger(ledger), sinceMs, '+inf');
+        return members.reduce((sum, m) => sum + Number(m.slice(m.lastIndexOf(':') + 1)), 0);
+      }),
     tenants: () => guarded(() => r.smembers(TENANTS_KEY)),
     audit: {
       meta: (tenant) =>

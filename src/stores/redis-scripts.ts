@@ -30,6 +30,9 @@ for _, op in ipairs(ops) do
   elseif op.t == 'obdone' then
     redis.call('HDEL', KEYS[op.k], op.key)
     redis.call('ZREM', KEYS[op.d], op.key)
+  elseif op.t == 'ledger' then
+    redis.call('ZREMRANGEBYSCORE', KEYS[op.k], '-inf', '(' .. (op.at - op.keep))
+    redis.call('ZADD', KEYS[op.k], op.at, op.member)
   elseif op.t == 'audit' then
     if auditSeq == nil then
       local head = redis.call('HMGET', KEYS[op.m], 'seq', 'hash')
@@ -107,4 +110,10 @@ export const RELEASE_IDEMPOTENCY_LUA = `
 if redis.call('HGET', KEYS[1], 'h') ~= ARGV[1] or redis.call('HEXISTS', KEYS[1], 'r') == 1 then return 0 end
 redis.call('DEL', KEYS[1])
 return 1
+`;
+
+/** KEYS: the lease. ARGV: holder. Deletes the lease only while this holder has it. */
+export const RELEASE_LEASE_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `;

@@ -177,5 +177,42 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
       await s.audit.addCheckpoint(t, '{"seq":3}');
       expect(await s.audit.checkpoints(t)).toEqual(['{"seq":3}']);
     });
+      it('gives a lease to one of many concurrent callers; only its holder releases it; it lapses after its ttl', async () => {
+      const s = await make();
+      const t = tenant('lease');
+      const won = await Promise.all(Array.from({ length: 10 }, (_, i) => s.acquireLease(t, 'refund:patient:p1', `h${i}`, 60_000)));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const holder = `h${won.indexOf(true)}`;
+      expect(await s.acquireLease(tenant('other'), 'refund:patient:p1', 'x', 60_000)).toBe(true);
+      expect(await s.acquireLease(t, 'refund:patient:p2', 'x', 60_000)).toBe(true);
+      await s.releaseLease(t, 'refund:patient:p1', 'not-the-holder');
+      expect(await s.acquireLease(t, 'refund:patient:p1', 'y', 60_000)).toBe(false);
+      await s.releaseLease(t, 'refund:patient:p1', holder);
+      expect(await s.acquireLease(t, 'refund:patient:p1', 'y', 40)).toBe(true);
+      // A lapsed lease is free again (margin: five times the ttl), and the old holder cannot release the new one.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await s.acquireLease(t, 'refund:patient:p1', 'z', 60_000)).toBe(true);
+      await s.releaseLease(t, 'refund:patient:p1', 'y');
+      expect(await s.acquireLease(t, 'refund:patient:p1', 'w', 60_000)).toBe(false);
+    });
+
+    it('sums a ledger over a window; an entry counts once however often it is added; adds are atomic with the commit', async () => {
+      const s = await make();
+      const t = tenant('ledger');
+      const add = (entryId: string, cents: number, atMs: number) => ({ type: 'ledger-add' as const, ledger: 'refund:invoice:i1', entryId, cents, atMs });
+      const t0 = 1_764_000_000_000;
+      expect(await s.ledgerSum(t, 'refund:invoice:i1', 0)).toBe(0);
+      await s.commit(t, [add('c1', 9_900, t0)]);
+      await s.commit(t, [add('c1', 9_900, t0)]);
+      await s.commit(t, [add('c2', 150, t0 + 60_000)]);
+      expect(await s.ledgerSum(t, 'refund:invoice:i1', t0)).toBe(10_050);
+      expect(await s.ledgerSum(t, 'refund:invoice:i1', t0 + 1)).toBe(150);
+      expect(await s.ledgerSum(t, 'refund:invoice:other', 0)).toBe(0);
+      expect(await s.ledgerSum(tenant('other'), 'refund:invoice:i1', 0)).toBe(0);
+      // A commit whose check fails adds nothing to the ledger.
+      await s.commit(t, [{ type: 'put-doc', doc: doc(1, 1) }]);
+      expect((await s.commit(t, [add('c3', 500, t0), { type: 'put-doc', doc: doc(1, 2) }])).ok).toBe(false);
+      expect(await s.ledgerSum(t, 'refund:invoice:i1', 0)).toBe(10_050);
+    });
   });
 }

@@ -3,10 +3,11 @@ import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import { refundableOn } from '../../../connectors/billing/refund-resource.js';
 import type { FhirWriter, WriteTarget } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { Principal } from '../../auth/principal.js';
-import { BadUserInputError } from '../../errors/errors.js';
+import { BadUserInputError, ConflictError } from '../../errors/errors.js';
 import type { ChangeRequest } from '../../governance/change-request.js';
 import type { Environment } from '../../governance/environment.js';
 import type { RefundValue } from '../../governance/refund-target.js';
+import type { CommitOp, GovernanceStore } from '../../stores/governance-store.js';
 import type { GovernanceService } from '../governance-service.js';
 import { isFhirId } from '../../../connectors/ehr/fhir-id.js';
 
@@ -14,6 +15,12 @@ import { isFhirId } from '../../../connectors/ehr/fhir-id.js';
 // the gateway's environment, checks the amount against what is left on the invoice, and proposes the refund as a
 // governed change (src/governance/refund-target.ts decides whether it waits). Who may refund was decided before
 // (rules/decide.ts: `write` on `financial` for the invoice's patient).
+//
+// A threshold cannot be split (issue 13): refunds of one patient run one at a time across replicas (a lease in the
+// store on the patient, so also one at a time per invoice), and inside it the invoice is read again, and what was
+// refunded without approval within `billing.refundWindowHours` on the invoice and for the patient (two ledgers in
+// the store, written in the same commit as the change) counts toward the threshold. The lease is held until the
+// refund is recorded on the FHIR Invoice (the outbox runs inline), so the next refund sees what is left.
 
 export interface BillingDeps {
   readonly governance: GovernanceService;
@@ -21,6 +28,10 @@ export interface BillingDeps {
   readonly environment: Environment;
   readonly baseUrlFor: (tenant: string) => Promise<string | null>;
   readonly newId: () => string;
+  readonly store: GovernanceStore;
+  readonly now: () => number;
+  /** How long to wait for another refund of the same patient before CONFLICT BUSY (attempts of ~25 ms). */
+  readonly leaseAttempts?: number;
 }
 
 export interface RefundOutcome {
@@ -29,6 +40,12 @@ export interface RefundOutcome {
 }
 
 const ROUND = (n: number) => Math.round(n * 100) / 100;
+const LEASE_TTL_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const ledgerOf = {
+  invoice: (invoiceId: string, currency: string) => `refund:invoice:${invoiceId}:${currency}`,
+  patient: (patientId: string, currency: string) => `refund:patient:${patientId}:${currency}`,
+};
 
 export class BillingService {
   constructor(private readonly deps: BillingDeps) {}
@@ -56,14 +73,52 @@ export class BillingService {
     }
   }
 
-  async issueRefund(principal: Principal, invoice: Invoice & { id?: string }, amount: number, reason: string): Promise<RefundOutcome> {
+  async issueRefund(principal: Principal, found: { invoice: Invoice & { id?: string }; patientId: string }, amount: number, reason: string): Promise<RefundOutcome> {
     if (!(amount > 0) || ROUND(amount) !== amount) throw new BadUserInputError('amount must be more than zero, with at most two decimals.', 'amount');
-    const left = refundableOn(invoice);
-    if (amount > left) throw new BadUserInputError(`amount is more than is left on the invoice (${left.toFixed(2)}).`, 'amount');
     if (!reason.trim()) throw new BadUserInputError('reason is required for a refund.', 'reason');
-    const threshold = (await this.deps.governance.currentSetting(principal.tenant, 'billing.refundThreshold', this.deps.environment)).value as { amount: number; currency: string };
-    const value: RefundValue = { invoiceId: invoice.id ?? '', amount, currency: invoice.totalNet?.currency ?? 'USD', threshold };
-    const outcome = await this.deps.governance.proposeRefund(principal, { environment: this.deps.environment, refundId: this.deps.newId(), value: value as unknown as never, reason });
-    return { change: outcome.change, value };
+    const invoiceId = found.invoice.id ?? '';
+    return this.leased(principal.tenant, `refund:patient:${found.patientId}`, async () => {
+      // Read again under the lease: a refund that finished while this one waited took its part off the invoice.
+      const invoice = (await this.invoice(principal.tenant, invoiceId))?.invoice ?? found.invoice;
+      const left = refundableOn(invoice);
+      if (amount > left) throw new BadUserInputError(`amount is more than is left on the invoice (${left.toFixed(2)}).`, 'amount');
+      const env = this.deps.environment;
+      const [thresholdSetting, windowSetting] = await Promise.all([
+        this.deps.governance.currentSetting(principal.tenant, 'billing.refundThreshold', env),
+        this.deps.governance.currentSetting(principal.tenant, 'billing.refundWindowHours', env),
+      ]);
+      const threshold = thresholdSetting.value as { amount: number; currency: string };
+      const windowHours = windowSetting.value as number;
+      const currency = invoice.totalNet?.currency ?? 'USD';
+      const nowMs = this.deps.now();
+      const since = nowMs - windowHours * HOUR_MS;
+      const ledgers = [ledgerOf.invoice(invoiceId, currency), ledgerOf.patient(found.patientId, currency)] as const;
+      const [invoiceCents, patientCents] = await Promise.all(ledgers.map((l) => this.deps.store.ledgerSum(principal.tenant, l, since)));
+      const unapprovedBefore = { invoice: invoiceCents! / 100, patient: patientCents! / 100, windowHours };
+      const value: RefundValue = { invoiceId, amount, currency, threshold, unapprovedBefore };
+      const refundId = this.deps.newId();
+      // Counted only when it goes through without approval (an approved refund was looked at by finance).
+      const ledgerOps = (next: ChangeRequest): CommitOp[] =>
+        next.status !== 'PENDING' && next.requirement.requiredApprovals === 0
+          ? ledgers.map((ledger) => ({ type: 'ledger-add', ledger, entryId: next.id, cents: Math.round(amount * 100), atMs: nowMs }))
+          : [];
+      const outcome = await this.deps.governance.proposeRefund(principal, { environment: env, refundId, value: value as unknown as never, reason, ledgerOps });
+      return { change: outcome.change, value };
+    });
+  }
+
+  /** Runs `work` holding the store lease on `key` (waits its turn; CONFLICT BUSY if it never comes). */
+  private async leased<T>(tenant: string, key: string, work: () => Promise<T>): Promise<T> {
+    const holder = this.deps.newId();
+    const attempts = this.deps.leaseAttempts ?? 1_200;
+    for (let attempt = 0; !(await this.deps.store.acquireLease(tenant, key, holder, LEASE_TTL_MS)); attempt++) {
+      if (attempt >= attempts) throw new ConflictError('BUSY', 'Another refund for this patient is being recorded; nothing was done by this request. Retry.');
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 30));
+    }
+    try {
+      return await work();
+    } finally {
+      await this.deps.store.releaseLease(tenant, key, holder);
+    }
   }
 }

@@ -4,11 +4,13 @@ import type { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { RefundValue } from '../../governance/refund-target.js';
 import type { ApplyEffect } from '../../governance/transition-result.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
+import { EffectRefusedError } from '../outbox-worker.js';
 
 // The outbox's connector effect for an approved refund: records it on the Invoice (connectors/billing/
 // refund-resource.ts) with If-Match on the version just read, and a Provenance naming the requester and approvers.
 // Idempotent by the change id: after a crash the outbox runs it again and finds the refund already there. A lost
-// If-Match race (someone else changed the invoice) throws, and the outbox retries on the new version.
+// If-Match race (someone else changed the invoice) throws, and the outbox retries on the new version; a refund that
+// no longer fits on the invoice is refused for good (the change becomes FAILED at once, told to its requester).
 
 export interface RefundEffectDeps {
   readonly store: GovernanceStore;
@@ -29,8 +31,8 @@ export function createRefundEffect(deps: RefundEffectDeps): (effect: ApplyEffect
     const target = { tenant: effect.tenant, baseUrl };
     const invoice = (await deps.writer.read(target, 'Invoice', value.invoiceId)) as Invoice & { id: string };
     if (hasRefund(invoice, change.id)) return;
-    // Checked again here: another refund may have been applied since this one was asked.
-    if (value.amount > refundableOn(invoice)) throw new Error('refund: the amount is more than is left on the invoice');
+    // Checked again here: another refund may have been applied since this one was asked. Retrying cannot help.
+    if (value.amount > refundableOn(invoice)) throw new EffectRefusedError(`refund: the amount is more than is left on the invoice (${refundableOn(invoice).toFixed(2)})`);
     const updated: Invoice & { id: string } = { ...withRefund(invoice, { changeId: change.id, amount: value.amount, currency: value.currency, reason: change.reason }), id: invoice.id };
     await deps.writer.update(
       target,

@@ -75,7 +75,7 @@ export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorSe
     now: deps.now ?? (() => Date.now()),
     newId: () => randomUUID(),
   });
-  const billing = new BillingService({ governance, writer, environment: config.environment, baseUrlFor, newId: () => randomUUID() });
+  const billing = new BillingService({ governance, writer, environment: config.environment, baseUrlFor, newId: () => randomUUID(), store: deps.store, now });
   // The outbox's effect of an approved refund (src/server/start-clearance.ts hands it to the governance service).
   const refundEffect = createRefundEffect({ store: deps.store, writer, baseUrlFor, now: () => Date.now() });
   const billingAutomation = new BillingAutomation({ governance, writer, messaging, audit: deps.audit, environment: config.environment, target: (t) => billing.target(t), now: () => Date.now() });

@@ -44,3 +44,22 @@ export interface AuditArchive {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A tenant's month partition in the archive, with the seq range it holds (null: empty). */
+export interface MonthPartition {
+  readonly name: string;
+  /** YYYY-MM-01 (UTC). */
+  readonly month: string;
+  readonly minSeq: number | null;
+  readonly maxSeq: number | null;
+}
+
+/**
+ * What only the archive's owner may do (never the role the gateway runs as): list a tenant's month partitions, and
+ * drop the oldest ones while moving the tenant's anchor, in one transaction (src/audit/archive-retention.ts).
+ */
+export interface AuditArchiveOwner {
+  monthPartitions(tenant: string): Promise<MonthPartition[]>;
+  dropMonths(tenant: string, names: readonly string[], firstSeq: number, anchorHash: string): Promise<void>;
+  close(): Promise<void>;
+}

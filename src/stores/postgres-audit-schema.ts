@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { AuditArchiveOwner, MonthPartition } from './audit-archive.js';
 
 // The archive's schema, applied by the owner role (`clearance audit archive-migrate`, or a test): an append-only
 // table partitioned by tenant, then by month (retention drops a tenant's old months without touching anyone else's),
@@ -79,14 +80,7 @@ export async function migrateAuditArchive(ownerUrl: string, archivePassword: str
 }
 
 /** A tenant's month partitions, oldest first: name, month start, seq range. */
-export interface MonthPartition {
-  readonly name: string;
-  readonly month: string;
-  readonly minSeq: number | null;
-  readonly maxSeq: number | null;
-}
-
-export async function monthPartitions(client: pg.ClientBase, tenant: string): Promise<MonthPartition[]> {
+async function monthPartitions(client: pg.ClientBase, tenant: string): Promise<MonthPartition[]> {
   const parent = `clearance_audit_t_${(await client.query<{ h: string }>('SELECT substr(md5($1), 1, 16) AS h', [tenant])).rows[0]!.h}`;
   const { rows } = await client.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
@@ -106,7 +100,7 @@ export async function monthPartitions(client: pg.ClientBase, tenant: string): Pr
  * Drops `names` (month partitions of `tenant`) and moves the tenant's archived anchor to (firstSeq, anchorHash), in
  * one transaction: a crash leaves either both or neither. The caller has signed a checkpoint at the new anchor first.
  */
-export async function dropMonthPartitions(client: pg.ClientBase, tenant: string, names: readonly string[], firstSeq: number, anchorHash: string): Promise<void> {
+async function dropMonthPartitions(client: pg.ClientBase, tenant: string, names: readonly string[], firstSeq: number, anchorHash: string): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query('INSERT INTO clearance_audit_anchor (tenant, first_seq, anchor_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [tenant, firstSeq, anchorHash]);
@@ -116,4 +110,23 @@ export async function dropMonthPartitions(client: pg.ClientBase, tenant: string,
     await client.query('ROLLBACK').catch(() => {});
     throw e;
   }
+}
+
+/** The owner's connection (AUDIT_ARCHIVE_OWNER_URL): retention only, never the gateway's role. */
+export function createPostgresAuditArchiveOwner(ownerUrl: string): AuditArchiveOwner {
+  const pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
+  pool.on('error', () => {});
+  const withClient = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const c = await pool.connect();
+    try {
+      return await fn(c);
+    } finally {
+      c.release();
+    }
+  };
+  return {
+    monthPartitions: (tenant) => withClient((c) => monthPartitions(c, tenant)),
+    dropMonths: (tenant, names, firstSeq, anchorHash) => withClient((c) => dropMonthPartitions(c, tenant, names, firstSeq, anchorHash)),
+    close: () => pool.end(),
+  };
 }

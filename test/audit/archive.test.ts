@@ -1,16 +1,20 @@
+import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { exportAuditEvents } from '../../src/audit/audit-export.js';
+import { dropExpiredArchive } from '../../src/audit/archive-retention.js';
+import { retentionDaysOf } from '../../src/audit/retention.js';
 import { createAuditArchiver, type AuditArchiver } from '../../src/audit/audit-archiver.js';
 import { searchAuditEvents } from '../../src/audit/audit-query.js';
 import { AuditService } from '../../src/audit/audit-service.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
 import { createPostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
-import { ARCHIVE_ROLE, migrateAuditArchive } from '../../src/stores/postgres-audit-schema.js';
+import { ARCHIVE_ROLE, createPostgresAuditArchiveOwner, migrateAuditArchive } from '../../src/stores/postgres-audit-schema.js';
 import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
 import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { governanceOn, person } from '../support/governance-fixtures.js';
 import { PostgresServer } from '../support/postgres-server.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -26,6 +30,7 @@ let postgres: PostgresServer;
 let archive: AuditArchive;
 let audit: AuditService;
 let n = 0;
+let redisClient: Redis;
 const logger = createLogger('silent');
 
 /** A query as the owner (a fresh connection: PostgreSQL is stopped and restarted by one test). */
@@ -60,10 +65,12 @@ beforeAll(async () => {
   await migrateAuditArchive(postgres.ownerUrl, PASSWORD);
   await migrateAuditArchive(postgres.ownerUrl, PASSWORD); // idempotent
   archive = createPostgresAuditArchive(postgres.urlFor(ARCHIVE_ROLE, PASSWORD));
-  audit = new AuditService({ store: createRedisGovernanceStore(redis.client()), hmacKey: KEY, now: () => T0, archive });
+  redisClient = redis.client();
+  audit = new AuditService({ store: createRedisGovernanceStore(redisClient), hmacKey: KEY, now: () => T0, archive });
 }, 60_000);
 afterAll(async () => {
   await archive?.close();
+  redisClient?.disconnect();
   await redis?.stop();
   await postgres?.destroy();
 });
@@ -204,5 +211,68 @@ describe('tampering in the archive (owner access) is named by verify', () => {
     const forged = { ...(JSON.parse(rows[0]!.json) as object), seq: 3, signature: 'ab'.repeat(32) };
     await owner.query('INSERT INTO clearance_audit_checkpoint (tenant, seq, signature, json) VALUES ($1, 3, $2, $3)', [tenant, forged.signature, JSON.stringify(forged)]);
     expect(await audit.verify(tenant)).toMatchObject({ ok: false, seq: 3, problem: 'CHECKPOINT_SIGNATURE' });
+  });
+});
+
+describe('retention by the governed setting audit.retentionDays drops whole month partitions', () => {
+  const NOW = Date.parse('2026-06-01T00:00:00.000Z');
+  const MONTHS = ['2015-01-15', '2015-02-15', '2019-01-15', '2026-01-15'];
+
+  /** Three records in each of MONTHS, all archived but the last two, all exported. */
+  async function yearsOfLog(): Promise<string> {
+    const tenant = `ret${n++}`;
+    let i = 0;
+    for (const day of MONTHS) for (let k = 0; k < 3; k++) await audit.write(tenant, [{ ...event(tenant, ++i), at: new Date(Date.parse(`${day}T00:00:00Z`) + k).toISOString() }]);
+    await createAuditArchiver({ audit, archive, tenants: async () => [tenant], hot: { maxRecords: 2, maxAgeMs: 1e15 }, now: () => NOW, logger }).runAll();
+    await audit.markExported(tenant, 12);
+    return tenant;
+  }
+
+  it('default (six years) drops the 2015 and 2019 months; ten years, applied through governance, keeps 2019', async () => {
+    const store = createRedisGovernanceStore(redisClient);
+    const governance = governanceOn(store, { now: () => NOW });
+    const ownerConn = createPostgresAuditArchiveOwner(postgres.ownerUrl);
+    try {
+      const six = await yearsOfLog();
+      const r6 = await dropExpiredArchive(audit, ownerConn, { tenant: six, retentionDays: await retentionDaysOf(governance, six), now: NOW });
+      expect(r6).toMatchObject({ status: 'dropped', months: ['2015-01-01', '2015-02-01', '2019-01-01'], removed: 9, uptoSeq: 9, verifyAfter: { ok: true, firstSeq: 10, headSeq: 12, records: 3 } });
+      expect((await ownerConn.monthPartitions(six)).map((p) => p.month)).toEqual(['2026-01-01']);
+      // The new anchor was signed before the drop, and a second run finds nothing more.
+      expect((await audit.checkpoints(six)).some((c) => c.seq === 9)).toBe(true);
+      expect(await dropExpiredArchive(audit, ownerConn, { tenant: six, retentionDays: 2190, now: NOW })).toMatchObject({ status: 'nothing-to-drop' });
+
+      const ten = await yearsOfLog();
+      const proposed = await governance.updateSetting(person('sec-1', ['security-admin'], true, ten), { key: 'audit.retentionDays', environment: 'PRODUCTION', value: 3650, reason: 'state law: ten years' });
+      if (proposed.status !== 'APPLIED') {
+        const approved = await governance.approve(person('sec-2', ['security-admin'], true, ten), proposed.change.id);
+        if (approved.status !== 'APPLIED') await governance.approve(person('sys-1', ['system-admin'], true, ten), proposed.change.id);
+      }
+      expect(await retentionDaysOf(governance, ten)).toBe(3650);
+      const r10 = await dropExpiredArchive(audit, ownerConn, { tenant: ten, retentionDays: await retentionDaysOf(governance, ten), now: NOW });
+      expect(r10).toMatchObject({ status: 'dropped', months: ['2015-01-01', '2015-02-01'], removed: 6, verifyAfter: { ok: true, firstSeq: 7 } });
+      expect((await ownerConn.monthPartitions(ten)).map((p) => p.month)).toEqual(['2019-01-01', '2026-01-01']);
+    } finally {
+      await ownerConn.close();
+    }
+  });
+
+  it('keeps months not exported yet (unless forced), and refuses a broken log', async () => {
+    const ownerConn = createPostgresAuditArchiveOwner(postgres.ownerUrl);
+    try {
+      const tenant = await yearsOfLog();
+      await audit.markExported(tenant, 0);
+      const fresh = `ret${n++}`;
+      for (let i = 1; i <= 6; i++) await audit.write(fresh, [{ ...event(fresh, i), at: new Date(Date.parse(i <= 3 ? '2015-01-15T00:00:00Z' : '2015-02-15T00:00:00Z') + i).toISOString() }]);
+      await createAuditArchiver({ audit, archive, tenants: async () => [fresh], hot: { maxRecords: 1, maxAgeMs: 1e15 }, now: () => NOW, logger }).runAll();
+      await audit.markExported(fresh, 3);
+      expect(await dropExpiredArchive(audit, ownerConn, { tenant: fresh, retentionDays: 2190, now: NOW })).toMatchObject({ status: 'dropped', months: ['2015-01-01'], unexportedMonthsKept: 1 });
+      expect(await dropExpiredArchive(audit, ownerConn, { tenant: fresh, retentionDays: 2190, now: NOW, force: true })).toMatchObject({ status: 'dropped', months: ['2015-02-01'], verifyAfter: { ok: true } });
+
+      await owner.query(`UPDATE clearance_audit_record SET raw = replace(raw, 'p2', 'p7') WHERE tenant = $1 AND seq = 2`, [tenant]);
+      expect(await dropExpiredArchive(audit, ownerConn, { tenant, retentionDays: 2190, now: NOW, force: true })).toMatchObject({ status: 'refused', verify: { seq: 2, problem: 'BODY_ALTERED' } });
+      expect((await ownerConn.monthPartitions(tenant)).length).toBe(4);
+    } finally {
+      await ownerConn.close();
+    }
   });
 });

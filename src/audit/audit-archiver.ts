@@ -1,5 +1,6 @@
 import type { Logger } from '../server/logger.js';
 import type { ArchivedRecord, AuditArchive } from '../stores/audit-archive.js';
+import { StoreUnavailableError } from '../stores/store-unavailable-error.js';
 import type { AuditService } from './audit-service.js';
 import { parseRecord, recordTime, type ParsedRecord } from './audit-records.js';
 import { ChainVerifier } from './verify-chain.js';
@@ -171,7 +172,7 @@ export function createAuditArchiver(deps: AuditArchiverDeps): AuditArchiver {
         moved += await archiveTenant(tenant);
         await sealableEnd(tenant);
       } catch (e) {
-        failed = e instanceof Error && !('code' in e) ? e.message : 'the archive is unavailable';
+        failed = e instanceof StoreUnavailableError ? `${e.extensions.store} is unavailable` : e instanceof Error ? e.message : 'archiving failed';
         deps.logger.warn({ tenant }, `audit archiving paused: ${failed}; the store keeps every record and the next pass retries`);
       }
       next.set(tenant, pending.get(tenant) ?? 0);

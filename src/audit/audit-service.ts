@@ -15,6 +15,8 @@ export interface AuditServiceDeps {
   readonly now: () => number;
   /** The PostgreSQL archive of sealed segments (AUDIT_ARCHIVE_URL); absent in the embedded default and without it. */
   readonly archive?: AuditArchive;
+  /** false for the embedded default's in-memory store (auditVerify says so). */
+  readonly durable?: boolean;
 }
 
 const PAGE = 1_000;
@@ -45,8 +47,8 @@ export class AuditService {
     return this.deps.archive ?? null;
   }
 
-  storage(durable: boolean): AuditStorage {
-    return !durable ? 'memory' : this.deps.archive ? 'redis+postgresql' : 'redis';
+  get storage(): AuditStorage {
+    return this.deps.durable === false ? 'memory' : this.deps.archive ? 'redis+postgresql' : 'redis';
   }
 
   /** The archived head (0 without an archive). */

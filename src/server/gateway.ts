@@ -31,6 +31,7 @@ import { InFlight } from './in-flight.js';
 import { introspectionGuardPlugin } from './introspection-guard.js';
 import { queryLimitOptions } from './query-limits.js';
 import { rateLimitPlugin, type RequestRateLimiter } from './rate-limit.js';
+import type { ArchiverStatus } from '../audit/audit-archiver.js';
 import { checkReadiness, type ReadinessCheck } from './readiness.js';
 import { ConsoleRoute } from './console-route.js';
 import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecord } from './request-log.js';
@@ -61,6 +62,8 @@ export interface GatewayDeps {
   readonly hardening: GatewayHardening;
   /** The approver console at /console (issue 9); absent: /console is 404. */
   readonly console?: ConsoleRoute;
+  /** The audit archiver's state (issue 20), shown by /readyz: records waiting to leave Redis, the last error. */
+  readonly auditArchive?: () => ArchiverStatus;
 }
 
 /** Defences against hostile clients (issue 7): see src/config/hardening-config.ts for what each means. */
@@ -234,6 +237,13 @@ export class Gateway {
     const { readiness, readinessTimeoutMs } = this.deps.hardening;
     const result = await checkReadiness(readiness, readinessTimeoutMs);
     const ready = result.ready && !this.inFlight.draining;
-    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...(this.inFlight.draining ? { draining: true } : {}), checks: result.checks });
+    // The archive being behind does not stop serving (Redis keeps every record): it is reported, not failed on.
+    const archive = this.deps.auditArchive?.();
+    sendJson(res, ready ? 200 : 503, {
+      status: ready ? 'ready' : 'not ready',
+      ...(this.inFlight.draining ? { draining: true } : {}),
+      checks: result.checks,
+      ...(archive ? { auditArchive: archive } : {}),
+    });
   }
 }

@@ -10,6 +10,7 @@ import type { GatewayConfig } from '../config/config.js';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
+import { ARCHIVE_INTERVAL_MS, createAuditArchiver, type AuditArchiver } from '../audit/audit-archiver.js';
 import { CHECKPOINT_INTERVAL_MS, createAuditCheckpointer } from '../audit/audit-checkpointer.js';
 import { AuditService } from '../audit/audit-service.js';
 import { createFailedLoginAudit } from '../audit/failed-login.js';
@@ -20,6 +21,7 @@ import { AccessState } from '../services/access-state.js';
 import { GovernanceService } from '../services/governance-service.js';
 import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js';
 import { createStore } from '../stores/create-store.js';
+import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
 import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
@@ -54,6 +56,8 @@ export interface RunningClearance {
   readonly fhir: EmbeddedFhirServer | null;
   readonly governance: GovernanceService;
   readonly audit: AuditService;
+  /** Moves sealed audit segments to PostgreSQL (null without AUDIT_ARCHIVE_URL). */
+  readonly auditArchiver: AuditArchiver | null;
   readonly durable: boolean;
   stop(): Promise<void>;
 }
@@ -81,7 +85,13 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     connectorEffects: (effect) => connectorEffects(effect),
   });
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
-  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now() });
+  // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
+  const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
+  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now(), archive, durable });
+  logger.info(
+    { auditStorage: audit.storage },
+    durable ? (archive ? 'audit log: Redis hot window, PostgreSQL archive' : 'audit log: Redis only (no archive: set AUDIT_ARCHIVE_URL)') : 'audit log: in memory (embedded default, no archive)',
+  );
   const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, secretKey: auditKey });
   const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Each effect handler ignores the effect types that are not its own.
@@ -94,6 +104,14 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   governance.outbox.start(5_000);
   const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
+  const archiver = archive
+    ? createAuditArchiver({ audit, archive, tenants: () => store.tenants(), hot: config.audit.hot, now: () => Date.now(), logger })
+    : null;
+  // The first pass also finishes a segment a crash left copied but not trimmed.
+  if (archiver) {
+    void archiver.runAll();
+    archiver.start(ARCHIVE_INTERVAL_MS);
+  }
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
   const hardening = await createHardening(config, { store, baseUrls, policy, logger });
   // Built once: its per-tenant circuits and health span all requests (and show in connectorHealth with the writes').
@@ -116,6 +134,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     production: config.mode === 'production',
     hardening: hardening.hardening,
     console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy) }),
+    ...(archiver ? { auditArchive: () => archiver.status() } : {}),
   });
   const url = await gateway.start(config.port, config.host);
   return {
@@ -123,12 +142,15 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     fhir,
     governance,
     audit,
+    auditArchiver: archiver,
     durable,
     async stop() {
       await gateway.stop();
       await governance.outbox.stop();
       await hardening.close();
       await checkpointer.stop();
+      await archiver?.stop();
+      await archive?.close();
       if (!options.store) await store.close();
       await fhir?.stop();
     },

@@ -59,14 +59,15 @@ END $$;
 REVOKE ALL ON FUNCTION clearance_audit_partition(text, date) FROM PUBLIC;
 `;
 
-/** Creates (or updates) the schema and the archive role with this password. Run as the owner. */
-export async function migrateAuditArchive(ownerUrl: string, archivePassword: string): Promise<void> {
+/** Creates (or updates) the schema and the archive role (default clearance_archive) with this password. Run as the owner. */
+export async function migrateAuditArchive(ownerUrl: string, archivePassword: string, archiveRole = ARCHIVE_ROLE): Promise<void> {
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['clearance_audit_migrate']);
     await client.query(MIGRATION);
-    const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [ARCHIVE_ROLE])).rowCount;
+    const ARCHIVE_ROLE = client.escapeIdentifier(archiveRole);
+    const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [archiveRole])).rowCount;
     const password = client.escapeLiteral(archivePassword);
     await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${ARCHIVE_ROLE} LOGIN PASSWORD ${password}`);
     await client.query(`GRANT USAGE ON SCHEMA public TO ${ARCHIVE_ROLE}`);

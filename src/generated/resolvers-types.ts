@@ -288,8 +288,19 @@ export type AuditProblem =
   | 'MISSING_OR_REORDERED'
   | 'REWRITTEN';
 
+/** Where a tenant's audit log lives. */
+export type AuditStorage =
+  /** The embedded default: in the gateway's memory, no archive, lost on restart. */
+  | 'MEMORY'
+  /** Redis only (no AUDIT_ARCHIVE_URL). */
+  | 'REDIS'
+  /** The hot window in Redis, sealed segments in the PostgreSQL archive. */
+  | 'REDIS_POSTGRESQL';
+
 export type AuditVerification = {
   __typename?: 'AuditVerification';
+  /** The last record in the PostgreSQL archive (null without an archive). */
+  archivedThrough: Maybe<Scalars['Int']['output']>;
   checkpointsVerified: Maybe<Scalars['Int']['output']>;
   /** The oldest retained record (1 until a retention trim). */
   firstSeq: Scalars['Int']['output'];
@@ -300,7 +311,10 @@ export type AuditVerification = {
   problem: Maybe<AuditProblem>;
   /** Records checked (all of them when ok). */
   records: Scalars['Int']['output'];
+  /** Set when the verify resumed after this record (fromCheckpoint) instead of reading from the start. */
+  resumedAfter: Maybe<Scalars['Int']['output']>;
   seq: Maybe<Scalars['Int']['output']>;
+  storage: AuditStorage;
 };
 
 export type BillingActionKind =
@@ -1438,7 +1452,10 @@ export type Query = {
    * events with `hasNextPage` true when a selective filter had to scan a long stretch of the log: follow `endCursor`.
    */
   auditEvents: Maybe<AuditEventConnection>;
-  /** Verifies the caller's tenant's log: every record's hash, every chain link, every signed checkpoint. */
+  /**
+   * Verifies the caller's tenant's log (archive and hot window as one): every record's hash, every chain link, every
+   * signed checkpoint, read in pages. `fromCheckpoint` resumes after the signed mark the last successful verify left.
+   */
   auditVerify: Maybe<AuditVerification>;
   /** A change request of the caller's tenant; null when there is none (the same answer for another tenant's id). */
   changeRequest: Maybe<ChangeRequest>;
@@ -1530,6 +1547,11 @@ export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAuditVerifyArgs = {
+  fromCheckpoint?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -1974,6 +1996,7 @@ export type ResolversTypes = {
   AuditEventFilter: AuditEventFilter;
   AuditOutcome: AuditOutcome;
   AuditProblem: AuditProblem;
+  AuditStorage: AuditStorage;
   AuditVerification: ResolverTypeWrapper<AuditVerification>;
   BillingActionKind: BillingActionKind;
   BillingActionOutcome: BillingActionOutcome;
@@ -2309,6 +2332,7 @@ export type AuditEventEdgeResolvers<ContextType = GatewayContext, ParentType ext
 };
 
 export type AuditVerificationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditVerification'] = ResolversParentTypes['AuditVerification']> = {
+  archivedThrough?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   checkpointsVerified?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   firstSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   headSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2316,7 +2340,9 @@ export type AuditVerificationResolvers<ContextType = GatewayContext, ParentType 
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   problem?: Resolver<Maybe<ResolversTypes['AuditProblem']>, ParentType, ContextType>;
   records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resumedAfter?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  storage?: Resolver<ResolversTypes['AuditStorage'], ParentType, ContextType>;
 };
 
 export type BillingAutomationActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BillingAutomationAction'] = ResolversParentTypes['BillingAutomationAction']> = {
@@ -2855,7 +2881,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   accessOf?: Resolver<Array<ResolversTypes['AccessGrant']>, ParentType, ContextType, RequireFields<QueryAccessOfArgs, 'assignee'>>;
   accessReview?: Resolver<Array<ResolversTypes['AccessReviewItem']>, ParentType, ContextType, RequireFields<QueryAccessReviewArgs, 'staleDays'>>;
   auditEvents?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
-  auditVerify?: Resolver<Maybe<ResolversTypes['AuditVerification']>, ParentType, ContextType>;
+  auditVerify?: Resolver<Maybe<ResolversTypes['AuditVerification']>, ParentType, ContextType, RequireFields<QueryAuditVerifyArgs, 'fromCheckpoint'>>;
   changeRequest?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<QueryChangeRequestArgs, 'id'>>;
   changeRequests?: Resolver<Maybe<Array<ResolversTypes['ChangeRequest']>>, ParentType, ContextType, RequireFields<QueryChangeRequestsArgs, 'first'>>;
   changeRequestsConnection?: Resolver<Maybe<ResolversTypes['ChangeRequestConnection']>, ParentType, ContextType, Partial<QueryChangeRequestsConnectionArgs>>;

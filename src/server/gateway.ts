@@ -29,6 +29,7 @@ import { InFlight } from './in-flight.js';
 import { introspectionGuardPlugin } from './introspection-guard.js';
 import { queryLimitOptions } from './query-limits.js';
 import { rateLimitPlugin, type RequestRateLimiter } from './rate-limit.js';
+import type { ArchiverStatus } from '../audit/audit-archiver.js';
 import { checkReadiness, type ReadinessCheck } from './readiness.js';
 import { ConsoleRoute } from './console-route.js';
 import { FrontendRoutes } from './frontend-routes.js';
@@ -68,6 +69,8 @@ export interface GatewayDeps {
   readonly frontend?: FrontendRoutes;
   /** Relay cursor signing (issue 14); default: a key of this process only. */
   readonly cursors?: SignedCursors;
+  /** The audit archiver's state (issue 20), shown by /readyz: records waiting to leave Redis, the last error. */
+  readonly auditArchive?: () => ArchiverStatus;
 }
 
 export interface UpgradeRoute {
@@ -261,6 +264,13 @@ export class Gateway {
     const { readiness, readinessTimeoutMs } = this.deps.hardening;
     const result = await checkReadiness(readiness, readinessTimeoutMs);
     const ready = result.ready && !this.inFlight.draining;
-    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...(this.inFlight.draining ? { draining: true } : {}), checks: result.checks });
+    // The archive being behind does not stop serving (Redis keeps every record): it is reported, not failed on.
+    const archive = this.deps.auditArchive?.();
+    sendJson(res, ready ? 200 : 503, {
+      status: ready ? 'ready' : 'not ready',
+      ...(this.inFlight.draining ? { draining: true } : {}),
+      checks: result.checks,
+      ...(archive ? { auditArchive: archive } : {}),
+    });
   }
 }

@@ -262,7 +262,18 @@ export type AuditProblem =
   | 'MISSING_OR_REORDERED'
   | 'REWRITTEN';
 
+/** Where a tenant's audit log lives. */
+export type AuditStorage =
+  /** The embedded default: in the gateway's memory, no archive, lost on restart. */
+  | 'MEMORY'
+  /** Redis only (no AUDIT_ARCHIVE_URL). */
+  | 'REDIS'
+  /** The hot window in Redis, sealed segments in the PostgreSQL archive. */
+  | 'REDIS_POSTGRESQL';
+
 export type AuditVerification = {
+  /** The last record in the PostgreSQL archive (null without an archive). */
+  archivedThrough?: Maybe<Scalars['Int']['output']>;
   checkpointsVerified?: Maybe<Scalars['Int']['output']>;
   /** The oldest retained record (1 until a retention trim). */
   firstSeq: Scalars['Int']['output'];
@@ -273,7 +284,10 @@ export type AuditVerification = {
   problem?: Maybe<AuditProblem>;
   /** Records checked (all of them when ok). */
   records: Scalars['Int']['output'];
+  /** Set when the verify resumed after this record (fromCheckpoint) instead of reading from the start. */
+  resumedAfter?: Maybe<Scalars['Int']['output']>;
   seq?: Maybe<Scalars['Int']['output']>;
+  storage: AuditStorage;
 };
 
 export type BillingActionKind =
@@ -1360,7 +1374,10 @@ export type Query = {
    * events with `hasNextPage` true when a selective filter had to scan a long stretch of the log: follow `endCursor`.
    */
   auditEvents?: Maybe<AuditEventConnection>;
-  /** Verifies the caller's tenant's log: every record's hash, every chain link, every signed checkpoint. */
+  /**
+   * Verifies the caller's tenant's log (archive and hot window as one): every record's hash, every chain link, every
+   * signed checkpoint, read in pages. `fromCheckpoint` resumes after the signed mark the last successful verify left.
+   */
   auditVerify?: Maybe<AuditVerification>;
   /** A change request of the caller's tenant; null when there is none (the same answer for another tenant's id). */
   changeRequest?: Maybe<ChangeRequest>;
@@ -1452,6 +1469,11 @@ export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAuditVerifyArgs = {
+  fromCheckpoint?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 

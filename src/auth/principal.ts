@@ -1,24 +1,2 @@
-// The verified caller. Built only from a verified JWT (src/auth/verify-token.ts): nothing about identity ever comes
-// from GraphQL arguments or input fields.
-
-export type PrincipalKind = 'user' | 'agent' | 'service';
-
-export interface Principal {
-  readonly sub: string;
-  readonly tenant: string;
-  readonly kind: PrincipalKind;
-  readonly roles: readonly string[];
-  readonly departments: readonly string[];
-  /** True when the token's `amr` claim shows a second factor (`mfa`, `otp`, `hwk`, `swk`, `sms`, `fpt`...). */
-  readonly mfa: boolean;
-  /** SMART v2 scopes from the `scope` claim (space-separated); null when the token has no `scope` claim. */
-  readonly scopes: readonly string[] | null;
-  /** Extra grants named in the policy document (for example `sensitive`), from the `grants` claim. */
-  readonly grants: readonly string[];
-  /**
-   * Effective roles per environment of governed changes (`STAGING`, `PRODUCTION`), when stored assignments are
-   * scoped to environments (rules/decide.ts builds it); absent, or an environment missing: `roles` count there.
-   * Read through src/governance/environment-roles.ts.
-   */
-  readonly rolesByEnvironment?: Readonly<Record<string, readonly string[]>>;
-}
+// The verified caller: the policy kernel's input type (rules/principal.ts), re-exported for the rest of src/.
+export type { Principal, PrincipalKind } from '../../rules/principal.js';

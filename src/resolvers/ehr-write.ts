@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { PatientRow } from '../../connectors/ehr/rows.js';
 import type { WriteResult } from '../../connectors/ehr/write/fhir-writer.js';
 import { idempotencyToken, medicationRequestResource, noteResource, observationResource } from '../../connectors/ehr/write/write-resources.js';
-import { forbidden } from '../../rules/evaluate-field-rule.js';
+import { decideMedicationRequest, decidePatientAction, type PatientAction } from '../../rules/patient-actions.js';
+import { forbidden } from '../errors/forbidden.js';
 import type { GatewayContext } from '../context/context.js';
 import { BadUserInputError, NotFoundError } from '../errors/errors.js';
 import type { MedicationProposalResult, MedicationProposalStatus, Resolvers } from '../generated/resolvers-types.js';
@@ -12,11 +13,12 @@ import { medicationDraftSchema } from '../governance/ehr-write-target.js';
 // EHR write-back. Thin: who may write is asked of the policy (rules/decide.ts: action write or propose on the data
 // class, for the patient's department); whether the connector may write now is the write-back service's gate.
 
-async function patientFor(ctx: GatewayContext, patientId: string, action: 'write' | 'propose', dataClass: string): Promise<PatientRow> {
+async function patientFor(ctx: GatewayContext, patientId: string, action: PatientAction): Promise<PatientRow> {
   // Unknown, other-tenant and invalid ids look the same: not found.
   const patient = await ctx.ehr.patient(patientId);
   if (!patient) throw new NotFoundError('Patient', 'No such patient.');
-  const decision = ctx.access.decide({ action, dataClass }, { ...patient.guard, patientId: patient.id });
+  // The kernel's decision for the action (rules/patient-actions.ts), the one `explain` gives for it.
+  const decision = decidePatientAction(ctx.access, action, { ...patient.guard, patientId: patient.id });
   if (decision.effect === 'DENY') throw forbidden(decision.denial);
   return patient;
 }
@@ -44,7 +46,7 @@ const asResult = (r: WriteResult) => ({ ...r });
 export const ehrWriteResolvers: Resolvers = {
   Mutation: {
     writeBackNote: async (_p, { patientId, input }, ctx) => {
-      const patient = await patientFor(ctx, patientId, 'write', 'notes');
+      const patient = await patientFor(ctx, patientId, 'write:notes');
       const key = requireKey(input.idempotencyKey);
       const draft = { title: input.title, text: input.text, docStatus: input.final ? ('final' as const) : ('preliminary' as const) };
       const resource = noteResource(patient.id, draft, nowIso());
@@ -56,7 +58,7 @@ export const ehrWriteResolvers: Resolvers = {
       return asResult(await ctx.connectors.writeBack.write(ctx.principal, { kind: 'create', resource }, key, author(ctx), ctx.requestId));
     },
     recordObservation: async (_p, { patientId, input }, ctx) => {
-      const patient = await patientFor(ctx, patientId, 'write', 'observations');
+      const patient = await patientFor(ctx, patientId, 'write:observations');
       const key = requireKey(input.idempotencyKey);
       if (!/^\d{1,7}-\d$/.test(input.code)) throw new BadUserInputError('code must be a LOINC code such as 8867-4.', 'code');
       const resource = observationResource(patient.id, { code: input.code, display: input.display, value: input.value, unit: input.unit, effective: input.effective ?? nowIso() });
@@ -69,8 +71,8 @@ export const ehrWriteResolvers: Resolvers = {
       const draft = parsed.data;
       const promptTemplateVersion = input.promptTemplateVersion ?? null;
       // A human with write on medications writes at once; everyone else (an agent) may only propose.
-      const direct = ctx.principal.kind === 'user' && ctx.access.decide({ action: 'write', dataClass: 'medications' }).effect === 'ALLOW';
-      const patient = await patientFor(ctx, patientId, direct ? 'write' : 'propose', 'medications');
+      const direct = decideMedicationRequest(ctx.access).mode === 'write';
+      const patient = await patientFor(ctx, patientId, direct ? 'write:medications' : 'propose:medications');
       if (direct) {
         const resource = medicationRequestResource(patient.id, draft, nowIso());
         const write = await ctx.connectors.writeBack.write(ctx.principal, { kind: 'create', resource }, key, author(ctx), ctx.requestId);
@@ -90,7 +92,7 @@ export const ehrWriteResolvers: Resolvers = {
       const change = await ctx.governance.changeRequest(ctx.principal, changeId);
       if (!change || change.target.type !== 'ehr-write') throw new NotFoundError('ChangeRequest', 'No such medication proposal.');
       const patientId = (change.after as { patientId?: string } | null)?.patientId ?? '';
-      await patientFor(ctx, patientId, 'write', 'medications');
+      await patientFor(ctx, patientId, 'write:medications');
       return proposalResult(await ctx.governance.approve(ctx.principal, change.id, comment ?? null));
     },
   },

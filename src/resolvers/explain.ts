@@ -158,8 +158,11 @@ export const explainResolvers: Resolvers = {
         const rows = ROWS_OF[type];
         if (!rows) throw invalidInput('rowId', `${type} rows are not asked for by id`);
         const row = (await rows(ctx, target.row)).find((r) => r.id === rowId);
-        if (!row) throw invalidInput('rowId', `no such ${type} of the patient`);
-        facts = row.guard;
+        // No existence oracle: to a caller who may not see sensitive rows, an unknown id is answered as a withheld
+        // row is (DENY, grant); only a caller who would see every row is told there is no such row.
+        const hidden = { ...target.guard, sensitive: true };
+        if (!row && decideField(ctx.access, type, field, hidden).decision.effect === 'ALLOW') throw invalidInput('rowId', `no such ${type} of the patient`);
+        facts = row?.guard ?? hidden;
       }
       // The kernel's field decision: the one the read makes, the mask and the sensitive rows included.
       const d = decideField(ctx.access, type, field, facts);

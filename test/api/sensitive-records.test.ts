@@ -127,6 +127,8 @@ describe('sensitive records without labels, on every resource type, for every ro
     const deny = await h.gql<{ explainField: Record<string, unknown> }>(no, Q, { p: HANK, r: 'hank-cond-hiv' });
     expect(deny.body.data!.explainField).toEqual({ decision: 'DENY', failedScope: 'grant', permission: 'read:sensitive', requestAccess: { requestedGrant: 'sensitive' } });
     expect((await h.gql<{ explainField: { decision: string } }>(no, Q, { p: HANK, r: 'hank-cond-htn' })).body.data!.explainField.decision).toBe('ALLOW');
+    // No existence oracle: an id that does not exist is answered as a withheld row is.
+    expect((await h.gql<{ explainField: Record<string, unknown> }>(no, Q, { p: HANK, r: 'no-such-row' })).body.data!.explainField).toEqual(deny.body.data!.explainField);
     expect((await h.gql<{ explainField: { decision: string } }>(yes, Q, { p: HANK, r: 'hank-cond-hiv' })).body.data!.explainField.decision).toBe('ALLOW');
   });
 });

@@ -166,6 +166,13 @@ export function decideField(access: PrincipalPolicy, typeName: string, fieldName
  * denied alike, so one field stands for the row). List fields drop the rows this denies (src/resolvers/withheld.ts).
  */
 export function decideRow(access: PrincipalPolicy, typeName: string, row: RowFacts): FieldDecision {
-  const first = Object.hasOwn(fieldRules, typeName) ? Object.keys(fieldRules[typeName]!)[0] : undefined;
-  return decideField(access, typeName, first ?? 'id', row);
+  let plan = ROW_PLANS.get(typeName);
+  if (plan === undefined) {
+    const first = Object.hasOwn(fieldRules, typeName) ? Object.keys(fieldRules[typeName]!)[0] : undefined;
+    plan = fieldPlan(typeName, first ?? 'id');
+    ROW_PLANS.set(typeName, plan);
+  }
+  return plan ? plan.decide(access, { guard: row }) : NO_RULE;
 }
+
+const ROW_PLANS = new Map<string, FieldPlan | null>();

@@ -29,15 +29,24 @@ function report(ctx: GatewayContext, info: GraphQLResolveInfo, error: GraphQLErr
 
 /** The rows of a list field the caller may see; reports once when some were withheld. */
 export function visibleRows<T extends { readonly guard: RowFacts }>(ctx: GatewayContext, info: GraphQLResolveInfo, typeName: string, rows: readonly T[]): T[] {
+  // Rows of one patient share their guard objects (plain, sensitive): one decision per guard, and the list itself
+  // when nothing is withheld (lists are asked again at every level of a deep query).
+  let lastGuard: RowFacts | null = null;
+  let lastAllowed = true;
   let withheld: GraphQLError | null = null;
-  const kept: T[] = [];
-  for (const row of rows) {
-    const d = decideRow(ctx.access, typeName, row.guard);
-    if (d.decision.effect === 'ALLOW') kept.push(row);
-    else withheld ??= forbidden(d.decision.denial);
-  }
+  let kept: T[] | null = null;
+  rows.forEach((row, i) => {
+    if (row.guard !== lastGuard) {
+      lastGuard = row.guard;
+      const d = decideRow(ctx.access, typeName, row.guard);
+      lastAllowed = d.decision.effect === 'ALLOW';
+      if (!lastAllowed && d.decision.effect === 'DENY') withheld ??= forbidden(d.decision.denial);
+    }
+    if (!lastAllowed) kept ??= rows.slice(0, i);
+    else if (kept) kept.push(row);
+  });
   if (withheld) report(ctx, info, withheld);
-  return kept;
+  return kept ?? (rows as T[]);
 }
 
 /** One row reached by id: itself, or null (reported like a withheld list row). */

@@ -120,6 +120,16 @@ describe('sensitive records without labels, on every resource type, for every ro
     expect(without[0]!.dataClasses).not.toContain('sensitive');
   });
 
+  it('a sensitive Encounter reached by id (node) is withheld whole too', async () => {
+    const no = await h.token({ sub: 'dr-node-no', roles: ['clinician'], departments: ['cardiology'] });
+    const yes = await h.token({ sub: 'dr-node-yes', roles: ['clinician'], departments: ['cardiology'], grants: ['sensitive'] });
+    const Q = '{ node(id: "Encounter/hank-enc-hiv-reason") { id ... on Encounter { status start } } }';
+    const r = await h.gql(no, Q);
+    expect(r.body.data).toEqual({ node: null });
+    expect(r.body.errors?.map((e) => [e.path?.join('.'), e.extensions?.failedScope, e.extensions?.withheld])).toEqual([['node', 'grant', true]]);
+    expect((await h.gql(yes, Q)).body.data).toMatchObject({ node: { id: 'hank-enc-hiv-reason', status: 'finished' } });
+  });
+
   it('explainField on a sensitive row says what the read does: DENY (grant) without it, ALLOW with it', async () => {
     const Q = 'query ($p: ID!, $r: ID) { explainField(type: "Condition", field: "display", patientId: $p, rowId: $r) { decision failedScope permission requestAccess { requestedGrant } } }';
     const no = await h.token({ sub: 'dr-ex-no', roles: ['clinician'], departments: ['cardiology'] });

@@ -28,10 +28,6 @@ export const PATIENT_ACTIONS: Readonly<Record<PatientAction, readonly AccessRequ
   'message:route': [write('messaging'), Object.freeze({ action: 'read', dataClass: 'contact' })],
 };
 
-export function isPatientAction(action: string): action is PatientAction {
-  return Object.hasOwn(PATIENT_ACTIONS, action);
-}
-
 /** The decision for an action on a patient's row (or, without a row, on some row the caller may reach). */
 export function decidePatientAction(access: PrincipalPolicy, action: PatientAction, row?: RowTarget): Decision {
   let last: Decision | null = null;

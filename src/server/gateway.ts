@@ -20,6 +20,7 @@ import type { ConnectorServices } from '../services/connectors/connector-service
 import type { AccessService } from '../services/access-service.js';
 import type { AccessState } from '../services/access-state.js';
 import type { GovernanceService } from '../services/governance-service.js';
+import { withheldRowsPlugin } from './withheld-rows-plugin.js';
 import { phiAuditPlugin } from './phi-audit-plugin.js';
 import { createFormatError } from './format-error.js';
 import { readBody } from './http-body.js';
@@ -124,6 +125,7 @@ export class Gateway {
         ApolloServerPluginUsageReportingDisabled(),
         ApolloServerPluginSchemaReportingDisabled(),
         ...(deps.phiAudit === false ? [] : [phiAuditPlugin(deps.logger)]),
+        withheldRowsPlugin(),
         ...limits.plugins,
         introspectionGuardPlugin(hardening.introspectionRoles),
         ...(hardening.rateLimiter ? [rateLimitPlugin(hardening.rateLimiter)] : []),

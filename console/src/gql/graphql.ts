@@ -732,8 +732,11 @@ export type Environment =
 
 /** What `explain` is asked about. Everything is optional; what an action needs is said in its description. */
 export type ExplainResource = {
+  amount?: InputMaybe<Scalars['Float']['input']>;
   /** For `role:assign:<role>`: who would get the role (nobody assigns themselves). */
   assignee?: InputMaybe<Scalars['String']['input']>;
+  /** For `refund:issue`: the invoice (its patient is checked) and the amount (above the threshold it needs approval). */
+  invoiceId?: InputMaybe<Scalars['ID']['input']>;
   /** For `read:<dataClass>` and `break-glass`: the patient (its tenant and departments are checked). */
   patientId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -747,6 +750,8 @@ export type Explanation = {
   decision: AccessDecision;
   /** Which scope failed: role, department, grant, tenant, principal-kind, smart-scope, editor, self... */
   failedScope?: Maybe<Scalars['String']['output']>;
+  /** For explainField: `LAST_FOUR` when the value is returned masked (identifiers); `permission` then names what unmasks it. */
+  mask?: Maybe<Scalars['String']['output']>;
   message: Scalars['String']['output'];
   ownerFunction?: Maybe<Scalars['String']['output']>;
   ownerRole?: Maybe<Scalars['String']['output']>;
@@ -1400,13 +1405,18 @@ export type Query = {
   connectors?: Maybe<Array<Connector>>;
   /**
    * Can I do this, and why (not)? Decided by the same functions the action itself uses, without trying. Actions:
-   * `read:<dataClass>` (resource.patientId: of that patient), `setting:update:<key>` (in `environment`),
+   * `read:<dataClass>` (resource.patientId: of that patient), `write:notes`, `write:observations`, `medication:request`,
+   * `message:send`, `message:route` (resource.patientId), `refund:issue` (resource.invoiceId and amount),
+   * `setting:update:<key>` (in `environment`),
    * `change:approve:<changeId>`, `stop:<target>` (stop:connector:ehr), `resume:<target>`, `role:assign:<role>`
    * (resource.assignee: for whom), `access:request:<role>`, `policy:update`, `break-glass` (resource.patientId).
    * `at`: answer with the policy and the caller's assignments in force at that time (data-class reads only).
    */
   explain: Explanation;
-  /** Would `type.field` be returned to me (for that patient)? The field's rule from rules/field-access.ts, decided. */
+  /**
+   * Would `type.field` be returned to me (for that patient; for a row of the patient's record, `rowId`: that row, which
+   * may be sensitive)? The kernel's field decision (rules/field-decision.ts): the one the read itself makes, mask included.
+   */
   explainField: Explanation;
   /** The verified caller: identity comes only from the bearer token, never from arguments. */
   me: Me;
@@ -1525,6 +1535,7 @@ export type QueryExplainArgs = {
 export type QueryExplainFieldArgs = {
   field: Scalars['String']['input'];
   patientId?: InputMaybe<Scalars['ID']['input']>;
+  rowId?: InputMaybe<Scalars['ID']['input']>;
   type: Scalars['String']['input'];
 };
 

@@ -27,6 +27,7 @@ interface TenantState {
   auditMeta: AuditMeta;
   readonly checkpoints: string[];
   exported: number;
+  verified: string | null;
   readonly usage: Map<string, string>;
   /** Ledger name -> entry id -> (cents, time). */
   readonly ledgers: Map<string, Map<string, { cents: number; atMs: number }>>;
@@ -57,7 +58,7 @@ export function createMemoryGovernanceStore(now: () => number = Date.now): Gover
   const state = (tenant: string): TenantState => {
     let s = tenants.get(tenant);
     if (!s) {
-      s = { ledgers: new Map(), usage: new Map(), docs: new Map(), changes: new Map(), outbox: new Map(), audit: [], checkpoints: [], exported: 0, auditMeta: { headSeq: 0, headHash: GENESIS_HASH, firstSeq: 1, anchorHash: GENESIS_HASH } };
+      s = { ledgers: new Map(), usage: new Map(), docs: new Map(), changes: new Map(), outbox: new Map(), audit: [], checkpoints: [], exported: 0, verified: null, auditMeta: { headSeq: 0, headHash: GENESIS_HASH, firstSeq: 1, anchorHash: GENESIS_HASH } };
       tenants.set(tenant, s);
     }
     return s;
@@ -223,6 +224,12 @@ export function createMemoryGovernanceStore(now: () => number = Date.now): Gover
       async markExported(tenant, seq) {
         const s = state(tenant);
         s.exported = Math.max(s.exported, seq);
+      },
+      async verifiedMark(tenant) {
+        return state(tenant).verified;
+      },
+      async setVerifiedMark(tenant, json) {
+        state(tenant).verified = json;
       },
     },
     async ping() {},

@@ -36,9 +36,11 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     patientStatistics: read('aggregates', false),
     // Settings, change requests and stop states: configuration, never row-scoped (a tenant's configuration is all one
     // record; the service answers only from the caller's tenant).
-    ...all(['settings', 'setting', 'settingHistory', 'settingDiff', 'stopStates', 'stopState', 'changeRequest'], read('configuration', false)),
+    ...all(['settings', 'setting', 'settingHistory', 'settingDiff', 'stopStates', 'stopState'], read('configuration', false)),
     // The queue: the resolver asks configuration read, except for `actionable: true`, where each change is one the
-    // caller can act on now (src/governance/actionable.ts canActOn, with the target's own right).
+    // caller can act on now (src/governance/actionable.ts canActOn, with the target's own right), and `mine: true`
+    // (the caller's own requests). One change: configuration read, its requester, or one who can act on it.
+    changeRequest: authenticated,
     changeRequests: authenticated,
     changeRequestsConnection: authenticated,
     // The audit log: read-only, the tenant's whole log (never row-scoped). Events carry patient ids and the names of
@@ -138,7 +140,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
       'requester', 'reason', 'ticket', 'baseVersion', 'before', 'after', 'diff', 'requirement', 'approverFunctions', 'approvals',
       'approvalStatus', 'viewerCanApprove', 'viewerCannotApproveReason', 'viewerCannotApproveCode', 'createdAt', 'expiresAt',
       'updatedAt', 'approvedAt', 'appliedVersion', 'appliedAt', 'rejection', 'cancellation', 'superseded', 'expiredAt',
-      'failureReason', 'failedAt',
+      'failureReason', 'failedAt', 'withheldPaths',
     ],
     inherit(
       'Query.changeRequests', 'Query.changeRequest', 'Setting.pendingChange', 'Setting.pendingChanges', 'EmergencyStop.pendingResume',

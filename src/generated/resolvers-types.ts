@@ -444,6 +444,12 @@ export type ChangeOriginType =
 
 export type ChangeRequest = {
   __typename?: 'ChangeRequest';
+  /**
+   * The value the change writes. For a clinical write (EHR_WRITE) the full proposed FHIR resource (a MedicationRequest:
+   * drug, RxNorm code, dosage), shown as far as the caller's own field rules allow: elements whose field the caller may
+   * not read are left out (listed in withheldPaths), and a sensitive resource (an antiretroviral, say) is withheld whole
+   * from a caller without the `sensitive` grant.
+   */
   after: Maybe<Scalars['JSON']['output']>;
   appliedAt: Maybe<Scalars['DateTime']['output']>;
   /** The version the change wrote, once APPLIED. */
@@ -460,7 +466,7 @@ export type ChangeRequest = {
   cancellation: Maybe<Cancellation>;
   category: SettingCategory;
   createdAt: Scalars['DateTime']['output'];
-  /** The exact difference that applying the change makes. */
+  /** The exact difference that applying the change makes (for a clinical write, of what the caller may see). */
   diff: Array<DiffEntry>;
   environment: Environment;
   expiredAt: Maybe<Scalars['DateTime']['output']>;
@@ -492,6 +498,11 @@ export type ChangeRequest = {
   viewerCannotApproveCode: Maybe<Scalars['String']['output']>;
   /** Why not, for people; null when viewerCanApprove. */
   viewerCannotApproveReason: Maybe<Scalars['String']['output']>;
+  /**
+   * JSON Pointer paths of `after` withheld from the caller by their field rules; `""` when the whole proposed resource
+   * is withheld (a sensitive row without the `sensitive` grant, or no read of its data class for that patient).
+   */
+  withheldPaths: Array<Scalars['String']['output']>;
 };
 
 export type ChangeRequestConnection = {
@@ -1462,12 +1473,18 @@ export type Query = {
    * signed checkpoint, read in pages. `fromCheckpoint` resumes after the signed mark the last successful verify left.
    */
   auditVerify: Maybe<AuditVerification>;
-  /** A change request of the caller's tenant; null when there is none (the same answer for another tenant's id). */
+  /**
+   * A change request of the caller's tenant; null when there is none (the same answer for another tenant's id).
+   * Configuration readers open any; anyone opens the changes they asked for and those they can act on now (the same
+   * decision as `actionable`); otherwise FORBIDDEN.
+   */
   changeRequest: Maybe<ChangeRequest>;
   /**
    * Change requests of the caller's tenant, newest first; EXPIRED includes pending changes past their expiry. Needs
    * configuration read, except with `actionable: true`: then only the pending changes the caller can act on now (give
-   * the next counted approval, or reject), for anyone, e.g. a clinician's medication proposals of their departments.
+   * the next counted approval, or reject), for anyone, e.g. a clinician's medication proposals of their departments;
+   * and with `mine: true`: the changes the caller asked for, in any status (a refund or proposal that FAILED to apply
+   * says so here, with failureReason), for anyone.
    */
   changeRequests: Maybe<Array<ChangeRequest>>;
   /**
@@ -1575,6 +1592,7 @@ export type QueryChangeRequestsArgs = {
   category?: InputMaybe<SettingCategory>;
   environment?: InputMaybe<Environment>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<ChangeStatus>;
 };
 
@@ -1587,6 +1605,7 @@ export type QueryChangeRequestsConnectionArgs = {
   environment?: InputMaybe<Environment>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<ChangeStatus>;
 };
 
@@ -2464,6 +2483,7 @@ export type ChangeRequestResolvers<ContextType = GatewayContext, ParentType exte
   viewerCanApprove?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerCannotApproveCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   viewerCannotApproveReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  withheldPaths?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ChangeRequestConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChangeRequestConnection'] = ResolversParentTypes['ChangeRequestConnection']> = {

@@ -7,6 +7,8 @@ import { viewerApproval } from './approval-preview.js';
 import { actFactsOf, assertTargetRight } from './change-target-check.js';
 import { categoryFromGraphql, categoryToGraphql, originTypeToGraphql, targetTypeToGraphql } from './governance-enums.js';
 import { pageSize } from './ids.js';
+import { proposalView } from './proposal-view.js';
+import { NO_RULE_DENIAL } from '../../rules/field-decision.js';
 import { changeRequestsPage } from '../services/change-request-pages.js';
 
 // The approval queue. Thin: approve/reject/cancel go to the governance service, which decides on what is stored
@@ -20,19 +22,20 @@ interface ChangeQueryArgs {
   readonly environment?: Environment | null;
   readonly category?: SettingCategory | null;
   readonly actionable?: boolean | null;
+  readonly mine?: boolean | null;
 }
 
 /**
  * The filter of changeRequests and its connection, and the check they share: the whole queue is configuration;
  * what the caller can act on is theirs to see (actionable.ts decides, per change).
  */
-function changeQuery(ctx: GatewayContext, { status, environment, category, actionable }: ChangeQueryArgs) {
+function changeQuery(ctx: GatewayContext, { status, environment, category, actionable, mine }: ChangeQueryArgs) {
   const { factsFor } = actFactsOf(ctx);
-  if (!actionable) {
+  if (!actionable && !mine) {
     const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
     if (read.effect === 'DENY') throw forbidden(read.denial);
   }
-  const filter = { status, environment, category: category ? categoryFromGraphql(category) : null, actionable: actionable ?? null };
+  const filter = { status, environment, category: category ? categoryFromGraphql(category) : null, actionable: actionable ?? null, mine: mine ?? null };
   return { filter, factsFor };
 }
 
@@ -42,7 +45,17 @@ export const approvalResolvers: Resolvers = {
       const { filter, factsFor } = changeQuery(ctx, args);
       return ctx.governance.changeRequests(ctx.principal, filter, pageSize(first, { defaultPageSize: 50, maxPageSize: MAX_CHANGES }), factsFor);
     },
-    changeRequest: (_p, { id }, ctx) => ctx.governance.changeRequest(ctx.principal, id),
+    // Configuration readers open any change; anyone opens their own and those they can act on now (canActOn, the
+    // decision of `actionable`); everyone else gets the configuration denial.
+    changeRequest: async (_p, { id }, ctx) => {
+      const change = await ctx.governance.changeRequest(ctx.principal, id);
+      if (!change) return null;
+      const { readsConfiguration, factsFor } = actFactsOf(ctx);
+      if (readsConfiguration || change.requester.sub === ctx.principal.sub) return change;
+      if ((await ctx.governance.canAct(ctx.principal, change, factsFor)).canAct) return change;
+      const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
+      throw forbidden(read.effect === 'DENY' ? read.denial : NO_RULE_DENIAL);
+    },
     changeRequestsConnection: (_p, { first, after, last, before, ...args }, ctx) => {
       const { filter, factsFor } = changeQuery(ctx, args);
       return changeRequestsPage(ctx.governance, ctx.cursors, ctx.principal, filter, { first, after, last, before }, factsFor);
@@ -85,6 +98,16 @@ export const approvalResolvers: Resolvers = {
     expiredAt: (c) => (c.status === 'EXPIRED' ? c.expiredAt : null),
     failureReason: (c) => (c.status === 'FAILED' ? c.failure.reason : null),
     failedAt: (c) => (c.status === 'FAILED' ? c.failure.at : null),
+    // A clinical write shows its full proposed resource, as far as the caller's field rules allow (proposal-view.ts).
+    after: async (c, _a, ctx) => {
+      const view = await proposalView(ctx, c);
+      return view ? view.after : c.after;
+    },
+    diff: async (c, _a, ctx) => {
+      const view = await proposalView(ctx, c);
+      return view ? view.diff : c.diff;
+    },
+    withheldPaths: async (c, _a, ctx) => (await proposalView(ctx, c))?.withheldPaths ?? [],
   },
 
   ChangeRequester: {

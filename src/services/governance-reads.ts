@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { NotFoundError } from '../errors/errors.js';
 import { AGENT_AUTONOMY_KEY, agentAutonomyKey, effectiveAutonomy } from '../governance/agent-autonomy.js';
-import { canActOn, type ActFacts } from '../governance/actionable.js';
+import { canActOn, type ActDecision, type ActFacts } from '../governance/actionable.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { RUNNING, type StopState } from '../governance/emergency-target.js';
 import type { Environment } from '../governance/environment.js';
@@ -33,6 +33,8 @@ export interface GovernanceReadsDeps {
 /** The filter of the change-request queries; `actionable` keeps only what the caller can act on now. */
 export interface ChangeQuery extends ChangeFilter {
   readonly actionable?: boolean | null;
+  /** Only the changes the principal asked for (by subject). */
+  readonly mine?: boolean | null;
 }
 
 /** What canActOn needs about the caller for one change (the resolver answers it from the request's policy). */
@@ -121,20 +123,23 @@ export class GovernanceReads {
     // Expiry is lazy (no sweeper needed): a PENDING change past its time to live is expired as it is read, so an
     // EXPIRED filter must also look at PENDING ones.
     const status = filter.actionable ? 'PENDING' : filter.status;
-    const changes = await this.deps.store.listChanges(principal.tenant, { environment: filter.environment ?? null, category: filter.category ?? null, status: status === 'EXPIRED' ? null : status }, limit);
-    const current = await Promise.all(changes.map((c) => this.expireIfDue(principal.tenant, c)));
+    // The caller's own: looked for among the tenant's recent changes (the store keeps no index by requester).
+    const scan = filter.mine ? Math.max(limit, MINE_SCAN) : limit;
+    const changes = await this.deps.store.listChanges(principal.tenant, { environment: filter.environment ?? null, category: filter.category ?? null, status: status === 'EXPIRED' ? null : status }, scan);
+    const own = filter.mine ? changes.filter((c) => c.requester.sub === principal.sub).slice(0, limit) : changes;
+    const current = await Promise.all(own.map((c) => this.expireIfDue(principal.tenant, c)));
     const listed = status ? current.filter((c) => c.status === status) : current;
     if (!filter.actionable) return listed;
     if (!facts) return [];
-    const canGrant = await this.deps.canGrant(principal.tenant);
-    const acts = await Promise.all(
-      listed.map(async (change) => {
-        const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
-        const options = { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf, canGrant };
-        return canActOn(change, principal, await facts(change), options).canAct;
-      }),
-    );
+    const acts = await Promise.all(listed.map(async (change) => (await this.canAct(principal, change, facts)).canAct));
     return listed.filter((_, i) => acts[i]);
+  }
+
+  /** Whether the principal can act on this change now (canActOn, on the target's version as stored). */
+  async canAct(principal: Principal, change: ChangeRequest, facts: FactsFor): Promise<ActDecision> {
+    const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
+    const options = { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf, canGrant: await this.deps.canGrant(principal.tenant) };
+    return canActOn(change, principal, await facts(change), options);
   }
 
   /** The stored draft of an ehr-write change (never part of the change itself). */
@@ -154,3 +159,5 @@ export class GovernanceReads {
 }
 
 const targetDocId = (change: ChangeRequest) => targetDocIdOf(change.target);
+/** How many recent changes `mine` looks through. */
+const MINE_SCAN = 1_000;

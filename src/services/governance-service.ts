@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { NotFoundError } from '../errors/errors.js';
+import type { ActDecision } from '../governance/actionable.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { DEFAULT_STOP_POLICY, type StopPolicy, type StopState } from '../governance/emergency-target.js';
 import type { Environment } from '../governance/environment.js';
@@ -91,6 +92,9 @@ export class GovernanceService {
   }
   changeRequests(principal: Principal, filter: ChangeQuery, limit?: number, facts?: FactsFor): Promise<ChangeRequest[]> {
     return this.reads.changeRequests(principal, filter, limit, facts);
+  }
+  canAct(principal: Principal, change: ChangeRequest, facts: FactsFor): Promise<ActDecision> {
+    return this.reads.canAct(principal, change, facts);
   }
   ehrDraft(tenant: string, environment: Environment, draftId: string): Promise<JsonValue | null> {
     return this.reads.ehrDraft(tenant, environment, draftId);

@@ -31,6 +31,7 @@ const EFFECTS: Readonly<Record<string, Effect>> = {
   'billing.reminderCadenceDays': { kind: 'enforced', file: 'test/api/billing-automation.test.ts', test: 'follows a governed rule change on the next run' },
   'billing.failedPaymentEscalation': { kind: 'enforced', file: 'test/api/billing-automation.test.ts', test: 'follows a governed rule change on the next run' },
   'billing.refundThreshold': { kind: 'enforced', file: 'test/api/billing-refunds.test.ts', test: 'queues a refund above the threshold for one finance approver with MFA; nothing reaches FHIR before' },
+  'billing.refundWindowHours': { kind: 'enforced', file: 'test/api/refund-splitting.test.ts', test: 'billing.refundWindowHours: refunds older than the window no longer count; a governed change widens it' },
   'messaging.templates': { kind: 'enforced', file: here, test: 'messaging obeys an applied templates, channels, routing, office-hours and emergency change on the next message' },
   'messaging.channels': { kind: 'enforced', file: here, test: 'messaging obeys an applied templates, channels, routing, office-hours and emergency change on the next message' },
   'messaging.officeHours': { kind: 'enforced', file: here, test: 'messaging obeys an applied templates, channels, routing, office-hours and emergency change on the next message' },

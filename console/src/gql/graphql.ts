@@ -409,6 +409,12 @@ export type ChangeOriginType =
   | 'ROLLBACK';
 
 export type ChangeRequest = {
+  /**
+   * The value the change writes. For a clinical write (EHR_WRITE) the full proposed FHIR resource (a MedicationRequest:
+   * drug, RxNorm code, dosage), shown as far as the caller's own field rules allow: elements whose field the caller may
+   * not read are left out (listed in withheldPaths), and a sensitive resource (an antiretroviral, say) is withheld whole
+   * from a caller without the `sensitive` grant.
+   */
   after?: Maybe<Scalars['JSON']['output']>;
   appliedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The version the change wrote, once APPLIED. */
@@ -425,7 +431,7 @@ export type ChangeRequest = {
   cancellation?: Maybe<Cancellation>;
   category: SettingCategory;
   createdAt: Scalars['DateTime']['output'];
-  /** The exact difference that applying the change makes. */
+  /** The exact difference that applying the change makes (for a clinical write, of what the caller may see). */
   diff: Array<DiffEntry>;
   environment: Environment;
   expiredAt?: Maybe<Scalars['DateTime']['output']>;
@@ -457,6 +463,11 @@ export type ChangeRequest = {
   viewerCannotApproveCode?: Maybe<Scalars['String']['output']>;
   /** Why not, for people; null when viewerCanApprove. */
   viewerCannotApproveReason?: Maybe<Scalars['String']['output']>;
+  /**
+   * JSON Pointer paths of `after` withheld from the caller by their field rules; `""` when the whole proposed resource
+   * is withheld (a sensitive row without the `sensitive` grant, or no read of its data class for that patient).
+   */
+  withheldPaths: Array<Scalars['String']['output']>;
 };
 
 export type ChangeRequestConnection = {
@@ -1384,12 +1395,18 @@ export type Query = {
    * signed checkpoint, read in pages. `fromCheckpoint` resumes after the signed mark the last successful verify left.
    */
   auditVerify?: Maybe<AuditVerification>;
-  /** A change request of the caller's tenant; null when there is none (the same answer for another tenant's id). */
+  /**
+   * A change request of the caller's tenant; null when there is none (the same answer for another tenant's id).
+   * Configuration readers open any; anyone opens the changes they asked for and those they can act on now (the same
+   * decision as `actionable`); otherwise FORBIDDEN.
+   */
   changeRequest?: Maybe<ChangeRequest>;
   /**
    * Change requests of the caller's tenant, newest first; EXPIRED includes pending changes past their expiry. Needs
    * configuration read, except with `actionable: true`: then only the pending changes the caller can act on now (give
-   * the next counted approval, or reject), for anyone, e.g. a clinician's medication proposals of their departments.
+   * the next counted approval, or reject), for anyone, e.g. a clinician's medication proposals of their departments;
+   * and with `mine: true`: the changes the caller asked for, in any status (a refund or proposal that FAILED to apply
+   * says so here, with failureReason), for anyone.
    */
   changeRequests?: Maybe<Array<ChangeRequest>>;
   /**
@@ -1497,6 +1514,7 @@ export type QueryChangeRequestsArgs = {
   category?: InputMaybe<SettingCategory>;
   environment?: InputMaybe<Environment>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<ChangeStatus>;
 };
 
@@ -1509,6 +1527,7 @@ export type QueryChangeRequestsConnectionArgs = {
   environment?: InputMaybe<Environment>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<ChangeStatus>;
 };
 

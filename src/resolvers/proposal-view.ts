@@ -1,0 +1,73 @@
+import { toMedicationRequestRow } from '../../connectors/ehr/fhir-mapping.js';
+import { medicationRequestResource } from '../../connectors/ehr/write/write-resources.js';
+import { decideField, decideRow } from '../../rules/field-decision.js';
+import type { GatewayContext } from '../context/context.js';
+import type { ChangeRequest } from '../governance/change-request.js';
+import { diffJson, type DiffEntry } from '../governance/diff.js';
+import { medicationDraftSchema } from '../governance/ehr-write-target.js';
+import type { JsonValue } from '../governance/json.js';
+
+// What an approver sees of a clinical write (issue 13 item 10): the full resource the approval would write (the
+// MedicationRequest built from the stored draft exactly as the outbox effect builds it: drug, RxNorm code, dosage),
+// shown as far as the caller's own field rules allow. No policy of its own: each FHIR element is shown when the
+// kernel (rules/field-decision.ts decideField) lets the caller read the `MedicationRequest` field that carries it on
+// that row (its patient's departments, its sensitivity decided from its codes and text as on a read), and the whole
+// resource is withheld when the row is (decideRow: a sensitive drug without the `sensitive` grant). What is shown
+// is recorded as a PHI read, like the same fields read on Patient.medications. The stored change keeps only
+// {resourceType, patientId, promptTemplateVersion}: the draft is PHI and stays out of snapshots and the audit log.
+
+export interface ProposalView {
+  readonly after: JsonValue | null;
+  readonly diff: DiffEntry[];
+  readonly withheldPaths: string[];
+}
+
+/** FHIR element of the proposed MedicationRequest -> the field of schema/patients.graphql whose rule governs it. */
+const ELEMENT_FIELD: Readonly<Record<string, string | null>> = Object.freeze({
+  __proto__: null,
+  resourceType: null,
+  status: 'status',
+  intent: 'status',
+  medicationCodeableConcept: 'medication',
+  subject: 'id',
+  authoredOn: 'authoredOn',
+  dosageInstruction: 'dosage',
+} as Record<string, string | null>);
+
+const WITHHELD: ProposalView = Object.freeze({ after: null, diff: [], withheldPaths: [''] });
+const views = new WeakMap<GatewayContext, Map<string, Promise<ProposalView | null>>>();
+
+/** The caller's view of a clinical write's proposed resource; null for any other change (shown as stored). */
+export function proposalView(ctx: GatewayContext, change: ChangeRequest): Promise<ProposalView | null> {
+  if (change.target.type !== 'ehr-write') return Promise.resolve(null);
+  let cache = views.get(ctx);
+  if (!cache) views.set(ctx, (cache = new Map()));
+  let view = cache.get(change.id);
+  if (!view) cache.set(change.id, (view = build(ctx, change, change.target.draftId)));
+  return view;
+}
+
+async function build(ctx: GatewayContext, change: ChangeRequest, draftId: string): Promise<ProposalView> {
+  const patientId = (change.after as { patientId?: unknown } | null)?.patientId;
+  const patient = typeof patientId === 'string' ? await ctx.ehr.patient(patientId) : null;
+  const draft = medicationDraftSchema.safeParse(await ctx.governance.ehrDraft(ctx.principal.tenant, change.environment, draftId));
+  if (!patient || !draft.success) return WITHHELD;
+  const resource = medicationRequestResource(patient.id, draft.data, change.createdAt);
+  const { guard } = toMedicationRequestRow(resource, patient);
+  if (decideRow(ctx.access, 'MedicationRequest', guard).outcome === 'deny') return WITHHELD;
+  const shown: Record<string, JsonValue> = {};
+  const withheldPaths: string[] = [];
+  for (const [element, value] of Object.entries(resource)) {
+    const field = ELEMENT_FIELD[element];
+    const decision = typeof field === 'string' ? decideField(ctx.access, 'MedicationRequest', field, guard) : null;
+    // An element with no field mapped (field undefined) is withheld: a new element is shown only once it has a rule.
+    if (field === undefined || decision?.outcome === 'deny') {
+      withheldPaths.push(`/${element}`);
+      continue;
+    }
+    shown[element] = value as JsonValue;
+    if (decision?.slot != null) ctx.phiReads.record(patient.id, decision.slot);
+  }
+  // Nothing exists before a create: every shown element is an addition.
+  return { after: shown, diff: diffJson({}, shown), withheldPaths };
+}

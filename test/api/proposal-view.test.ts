@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DENNIS } from '../connectors/ehr/helpers.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { ok, refused } from './governance-operations.js';
+
+// Issue 13 item 10: a clinical write's change shows its approver the full proposed resource (drug, RxNorm code,
+// dosage), as far as the caller's own field rules allow (rules/field-decision.ts, the same decision as reading
+// Patient.medications), and clinicians open the proposals they can act on without configuration read. Each role
+// below sees what it would see of the same MedicationRequest on the patient's record: all of it, none of it, or
+// the whole resource withheld when the drug is sensitive (an antiretroviral) and the caller lacks the grant.
+
+const PROPOSE = `mutation($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status changeRequestId } }`;
+const OPEN = `query($id: ID!) { changeRequest(id: $id) { id targetType after diff { path op after } withheldPaths viewerCanApprove } }`;
+const MINE = `{ changeRequests(mine: true) { id after withheldPaths } }`;
+type View = { id: string; targetType: string; after: Record<string, unknown> | null; diff: { path: string; op: string; after: unknown }[]; withheldPaths: string[]; viewerCanApprove: boolean };
+
+let h: Harness;
+let plainId: string;
+let sensitiveId: string;
+const tokens: Record<string, string> = {};
+
+const open = async (who: string, id: string) => h.gql<{ changeRequest: View }>(tokens[who]!, OPEN, { id });
+const view = async (who: string, id: string) => ok(await open(who, id)).changeRequest;
+const ELEMENTS = ['/authoredOn', '/dosageInstruction', '/intent', '/medicationCodeableConcept', '/resourceType', '/status', '/subject'];
+
+beforeAll(async () => {
+  h = await startHarness({ env: { GATEWAY_ENVIRONMENT: 'STAGING' } });
+  const specs: Record<string, Parameters<Harness['token']>[0]> = {
+    agent: { sub: 'triage-bot', roles: ['ai-agent'], departments: ['cardiology'], kind: 'agent' },
+    clinician: { sub: 'dr-grey', roles: ['clinician'], departments: ['cardiology'] },
+    clinicianSensitive: { sub: 'dr-grey-s', roles: ['clinician'], departments: ['cardiology'], grants: ['sensitive'] },
+    oncologist: { sub: 'dr-onc', roles: ['clinician'], departments: ['oncology'] },
+    nurse: { sub: 'rn-ray', roles: ['nurse'], departments: ['cardiology'] },
+    clinicalAdmin: { sub: 'dr-director', roles: ['clinical-admin'], mfa: true },
+    billing: { sub: 'bill-lee', roles: ['billing-manager'] },
+  };
+  for (const [name, claims] of Object.entries(specs)) tokens[name] = await h.token(claims);
+  const propose = async (key: string, medication: string, rxnorm: string) =>
+    ok<{ proposeMedicationRequest: { status: string; changeRequestId: string } }>(
+      await h.gql(tokens.agent!, PROPOSE, { p: DENNIS, i: { idempotencyKey: key, medication, rxnorm, dosage: 'one tablet daily', promptTemplateVersion: 'triage@3' } }),
+    ).proposeMedicationRequest;
+  plainId = (await propose('view-key-plain1', 'Lisinopril 10 MG Oral Tablet', '314076')).changeRequestId;
+  sensitiveId = (await propose('view-key-arv001', 'Biktarvy 50/200/25 MG Oral Tablet', '1999563')).changeRequestId;
+}, 60_000);
+afterAll(() => h.stop());
+
+describe('a medication proposal as its approvers see it', () => {
+  it('the clinician of the patient sees the full proposed MedicationRequest: drug, RxNorm code, dosage', async () => {
+    const v = await view('clinician', plainId);
+    expect(v).toMatchObject({ targetType: 'EHR_WRITE', withheldPaths: [], viewerCanApprove: true });
+    expect(v.after).toMatchObject({
+      resourceType: 'MedicationRequest',
+      status: 'draft',
+      intent: 'proposal',
+      subject: { reference: `Patient/${DENNIS}` },
+      medicationCodeableConcept: { text: 'Lisinopril 10 MG Oral Tablet', coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314076' }] },
+      dosageInstruction: [{ text: 'one tablet daily' }],
+    });
+    expect(v.diff.map((d) => [d.path, d.op])).toEqual(ELEMENTS.map((p) => [p, 'ADD']));
+    expect(v.diff.find((d) => d.path === '/dosageInstruction')?.after).toEqual([{ text: 'one tablet daily' }]);
+  });
+
+  it('the requesting agent opens its own proposal; an oncologist with no right on the patient cannot open it', async () => {
+    const mine = ok<{ changeRequests: { id: string; withheldPaths: string[] }[] }>(await h.gql(tokens.agent!, MINE)).changeRequests;
+    expect(mine.map((c) => c.id).sort()).toEqual([plainId, sensitiveId].sort());
+    expect(refused(await open('oncologist', plainId), 'FORBIDDEN').extensions).toMatchObject({ dataClass: 'configuration' });
+  });
+
+  it('a nurse, a clinical-admin and a billing-manager each see only what their field rules give them', async () => {
+    // Each either cannot open the change at all (no configuration read, cannot act on it) or opens it and sees the
+    // resource as their medication rules on this patient allow; never the drug without a right to read it.
+    const seen: Record<string, unknown> = {};
+    for (const who of ['nurse', 'clinicalAdmin', 'billing']) {
+      const r = await open(who, plainId);
+      if (r.body.errors) {
+        refused(r, 'FORBIDDEN');
+        seen[who] = 'FORBIDDEN';
+        continue;
+      }
+      const v = r.body.data!.changeRequest;
+      seen[who] = v.withheldPaths.includes('') ? 'WITHHELD' : v.withheldPaths.length ? 'PARTIAL' : 'FULL';
+      if (v.withheldPaths.includes('')) {
+        expect(v.after).toBeNull();
+        expect(v.diff).toEqual([]);
+        expect(JSON.stringify(r.body)).not.toMatch(/Lisinopril|314076|one tablet daily/);
+      }
+    }
+    expect(seen).toEqual(EXPECTED_ROLE_VIEWS);
+  });
+
+  it('an antiretroviral is withheld whole from an approver without the `sensitive` grant, shown to one with it', async () => {
+    const without = await view('clinician', sensitiveId);
+    expect(without).toMatchObject({ after: null, diff: [], withheldPaths: [''] });
+    const raw = JSON.stringify((await open('clinician', sensitiveId)).body);
+    expect(raw).not.toMatch(/Biktarvy|1999563|one tablet daily/);
+    const withGrant = await view('clinicianSensitive', sensitiveId);
+    expect(withGrant.withheldPaths).toEqual([]);
+    expect(withGrant.after).toMatchObject({ medicationCodeableConcept: { text: 'Biktarvy 50/200/25 MG Oral Tablet' } });
+  });
+});
+
+/** What each role gets of a cardiology patient's non-sensitive medication proposal (rules/default-policy.json). */
+const EXPECTED_ROLE_VIEWS = { nurse: 'FORBIDDEN', clinicalAdmin: 'WITHHELD', billing: 'WITHHELD' };

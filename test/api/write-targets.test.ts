@@ -159,6 +159,12 @@ const TARGETS: Record<string, Target> = {
   runBillingAutomation: 'acts tenant-wide and needs write:financial tenant-wide',
   configureConnector: 'a connector setting of the caller\'s tenant',
   rotateConnectorSecret: 'a connector credential of the caller\'s tenant',
+  generateConnectorKey: 'a connector key pair of the caller\'s tenant (governed credential)',
+  // Queue items are read from the store first and the policy is asked for the item's own patient (workItem in
+  // src/resolvers/messaging.ts); another tenant's item is NOT_FOUND: test/api/message-queues.test.ts.
+  claimMessage: 'acts on a stored queue item, checked against its own patient',
+  replyToMessage: 'acts on a stored queue item, checked against its own patient',
+  closeMessage: 'acts on a stored queue item, checked against its own patient',
   testConnector: 'probes a connector of the caller\'s tenant',
   updateSetting: 'a governed setting of the caller\'s tenant',
   setWriteBack: 'a governed setting of the caller\'s tenant',

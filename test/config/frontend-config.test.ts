@@ -11,6 +11,7 @@ const PRODUCTION_ENV = {
   REDIS_URL: 'redis://redis.internal:6379',
   FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4"}',
   AUDIT_HMAC_KEY: 'k'.repeat(48),
+  SECRETS_KEK: `kek-1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 function problemsOf(env: Record<string, string>): readonly string[] {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SETTING_DEFINITIONS, SETTING_TEMPLATES } from '../../src/governance/setting-catalog.js';
+import { routeInbound } from '../../connectors/messaging/inbound-routing.js';
 import { MessagingSettingsReader } from '../../src/services/messaging/messaging-settings.js';
 import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
@@ -23,7 +24,8 @@ const EFFECTS: Readonly<Record<string, Effect>> = {
   'ai.agentAutonomy': { kind: 'enforced', file: 'test/services/agent-autonomy.test.ts', test: 'after a governed change allowing one action, that agent does it alone; other actions and other agents still queue' },
   'ai.agentAutonomy.<id>': { kind: 'enforced', file: 'test/services/agent-autonomy.test.ts', test: 'after a governed change allowing one action, that agent does it alone; other actions and other agents still queue' },
   'ai.promptTemplate.<id>': { kind: 'served', file: 'test/api/governance-history.test.ts', test: 'a keyed setting appears once it is set (a prompt template)' },
-  'integration.webhookRoutes': { kind: 'marked', note: 'effect: approver notifications (issue 14)' },
+  'integration.webhookRoutes': { kind: 'enforced', file: 'test/api/approver-notifications.test.ts', test: 'a proposal reaches its route signed, naming who can approve it and nothing of its values' },
+  'integration.<id>.credentials': { kind: 'enforced', file: 'test/api/connector-smart-auth.test.ts', test: 'queues production credentials for approval (security required), keeps the old one, and diffs only a fingerprint' },
   'integration.<id>.baseUrl': { kind: 'enforced', file: 'test/api/connectors-config.test.ts', test: 'maps configureConnector onto governed settings and lists the connector' },
   'integration.<id>.scopes': { kind: 'enforced', file: 'test/api/connectors-write-back.test.ts', test: 'writes after the governed enable; a retry with the same key creates one resource' },
   'integration.<id>.writeBackEnabled': { kind: 'enforced', file: 'test/api/connectors-write-back.test.ts', test: 'writes after the governed enable; a retry with the same key creates one resource' },
@@ -38,7 +40,11 @@ const EFFECTS: Readonly<Record<string, Effect>> = {
   'messaging.routingRules': { kind: 'enforced', file: 'test/api/messaging-routing.test.ts', test: 'obeys a governed routing change on the next message, including language rules' },
   'messaging.emergencyEscalationRules': { kind: 'enforced', file: here, test: 'messaging obeys an applied templates, channels, routing, office-hours and emergency change on the next message' },
   'access.mfaPolicy': { kind: 'enforced', file: 'test/api/mfa-policy.test.ts', test: 'all-users, 1 hour: a non-MFA token is refused MFA_REQUIRED; an MFA session older than an hour SESSION_TOO_OLD' },
-  'audit.retentionDays': { kind: 'marked', note: 'effect: audit retention, reworked by the audit-archive helper (issue 20)' },
+  'audit.retentionDays': { kind: 'enforced', file: 'test/audit/archive.test.ts', test: 'default (six years) drops the 2015 and 2019 months; ten years, applied through governance, keeps 2019' },
+  'messaging.emergencyReplies': { kind: 'enforced', file: 'test/api/message-queues.test.ts', test: 'changed template on the next emergency' },
+  'messaging.queueSla': { kind: 'enforced', file: 'test/api/message-queues.test.ts', test: 'follows a governed SLA change, and says so in the queue counts' },
+  'messaging.onCallRoster': { kind: 'enforced', file: 'test/api/message-queues.test.ts', test: 'pages the next on-call after the SLA, again each SLA later, and stops once claimed' },
+  'messaging.triageLexicon': { kind: 'enforced', file: here, test: 'triage follows an applied lexicon change on the next message' },
 };
 
 const catalogKeys = [...SETTING_DEFINITIONS.map((d) => d.key), ...SETTING_TEMPLATES.map((t) => t.pattern)];
@@ -86,5 +92,26 @@ describe('effects', () => {
     expect(after.rules.officeHours).toMatchObject({ timezone: 'America/Chicago', weekly: [{ day: 'sat' }] });
     expect(after.rules.emergency).toEqual([{ keywords: ['overdose'], action: 'page-on-call' }]);
     expect(before.rules.emergency).not.toEqual(after.rules.emergency);
+  });
+
+  it('triage follows an applied lexicon change on the next message', async () => {
+    const svc = governanceOn(createMemoryGovernanceStore());
+    const reader = new MessagingSettingsReader(svc, 'STAGING');
+    // A made-up term: whatever the shipped lexicon covers, it does not cover this until the clinical owner adds it.
+    const text = 'I think I have glorbix syndrome';
+    const at = new Date('2026-03-10T14:00:00Z');
+    const before = routeInbound(text, await reader.routingRules('acme'), { at });
+    const lexicon = (await reader.routingRules('acme')).lexicon;
+    // The clinical owner adds a term to an emergency concept (reviewed data, not code).
+    const concepts = lexicon.concepts.map((c, i) => (i === lexicon.concepts.findIndex((k) => k.level === 'emergency')
+      ? { ...c, terms: { ...c.terms, en: [...(c.terms.en ?? []), 'glorbix syndrome'] } }
+      : c));
+    const clinicalAdmin = person('ca', ['clinical-admin']);
+    const r = await svc.updateSetting(clinicalAdmin, { key: 'messaging.triageLexicon', environment: 'STAGING', value: { ...lexicon, concepts } as never, reason: 'effect test' });
+    const status = r.status === 'APPLIED' ? r.status : (await svc.approve(person('ca-2', ['clinical-admin']), r.change.id)).status;
+    expect(status).toBe('APPLIED');
+    const after = routeInbound(text, await reader.routingRules('acme'), { at });
+    expect(before.queue).not.toBe('on-call');
+    expect(after).toMatchObject({ queue: 'on-call', emergency: true });
   });
 });

@@ -1,4 +1,6 @@
+import { decideRow } from '../../rules/field-decision.js';
 import { forbidden } from '../errors/forbidden.js';
+import { proposedRow } from './proposal-view.js';
 import type { GatewayContext } from '../context/context.js';
 import type { ActFacts } from '../governance/actionable.js';
 import type { ChangeRequest } from '../governance/change-request.js';
@@ -6,7 +8,8 @@ import { NotFoundError } from '../errors/errors.js';
 
 // The target's own check of a change, asked by every path that approves or rejects it (approveChange, rejectChange,
 // approveMedicationProposal) and by the actionable query: a clinical write needs `write` on its data class for its
-// patient, decided by rules/decide.ts against the patient's departments, as writing it directly would.
+// patient, decided by rules/decide.ts against the patient's departments, as writing it directly would, and the
+// proposed row readable by the caller (rules/field-decision.ts decideRow).
 
 const patientOf = (change: ChangeRequest) => (change.after as { patientId?: unknown } | null)?.patientId;
 
@@ -16,7 +19,13 @@ async function targetDecision(ctx: GatewayContext, change: ChangeRequest) {
   const patientId = patientOf(change);
   const patient = typeof patientId === 'string' ? await ctx.ehr.patient(patientId) : null;
   if (!patient) return { effect: 'MISSING' as const };
-  return ctx.access.decide({ action: 'write', dataClass: 'medications' }, { ...patient.guard, patientId: patient.id });
+  const write = ctx.access.decide({ action: 'write', dataClass: 'medications' }, { ...patient.guard, patientId: patient.id });
+  if (write.effect === 'DENY') return write;
+  // Nobody approves what they may not see: a proposed row the caller's read rules withhold (a sensitive drug without
+  // the grant) cannot be approved by them either (the same kernel decision as the proposal's view).
+  const proposed = await proposedRow(ctx, change);
+  const read = proposed ? decideRow(ctx.access, 'MedicationRequest', proposed.guard) : null;
+  return read && read.decision.effect === 'DENY' ? read.decision : write;
 }
 
 /** Throws FORBIDDEN (with the denial) or NOT_FOUND when the caller has no right on the change's target. */

@@ -43,17 +43,28 @@ export function proposalView(ctx: GatewayContext, change: ChangeRequest): Promis
   let cache = views.get(ctx);
   if (!cache) views.set(ctx, (cache = new Map()));
   let view = cache.get(change.id);
-  if (!view) cache.set(change.id, (view = build(ctx, change, change.target.draftId)));
+  if (!view) cache.set(change.id, (view = build(ctx, change)));
   return view;
 }
 
-async function build(ctx: GatewayContext, change: ChangeRequest, draftId: string): Promise<ProposalView> {
+/**
+ * The resource a clinical write would create and the row facts it would have once written (its patient's
+ * departments, its sensitivity from its codes and text): what both the view and the approval check decide on.
+ */
+export async function proposedRow(ctx: GatewayContext, change: ChangeRequest) {
+  if (change.target.type !== 'ehr-write') return null;
   const patientId = (change.after as { patientId?: unknown } | null)?.patientId;
   const patient = typeof patientId === 'string' ? await ctx.ehr.patient(patientId) : null;
-  const draft = medicationDraftSchema.safeParse(await ctx.governance.ehrDraft(ctx.principal.tenant, change.environment, draftId));
-  if (!patient || !draft.success) return WITHHELD;
+  const draft = medicationDraftSchema.safeParse(await ctx.governance.ehrDraft(ctx.principal.tenant, change.environment, change.target.draftId));
+  if (!patient || !draft.success) return null;
   const resource = medicationRequestResource(patient.id, draft.data, change.createdAt);
-  const { guard } = toMedicationRequestRow(resource, patient);
+  return { patient, resource, guard: toMedicationRequestRow(resource, patient).guard };
+}
+
+async function build(ctx: GatewayContext, change: ChangeRequest): Promise<ProposalView> {
+  const proposed = await proposedRow(ctx, change);
+  if (!proposed) return WITHHELD;
+  const { patient, resource, guard } = proposed;
   if (decideRow(ctx.access, 'MedicationRequest', guard).outcome === 'deny') return WITHHELD;
   const shown: Record<string, JsonValue> = {};
   const withheldPaths: string[] = [];

@@ -89,13 +89,22 @@ describe('a medication proposal as its approvers see it', () => {
   });
 
   it('an antiretroviral is withheld whole from an approver without the `sensitive` grant, shown to one with it', async () => {
-    const without = await view('clinician', sensitiveId);
-    expect(without).toMatchObject({ after: null, diff: [], withheldPaths: [''] });
-    const raw = JSON.stringify((await open('clinician', sensitiveId)).body);
-    expect(raw).not.toMatch(/Biktarvy|1999563|one tablet daily/);
+    // Nobody approves what they may not see: without the grant the clinician can neither act on it nor open it, and
+    // the refusal names the grant, never the drug.
+    const opened = await open('clinician', sensitiveId);
+    expect(opened.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(JSON.stringify(opened.body)).not.toMatch(/Biktarvy|1999563|one tablet daily/);
+    const approve = await h.gql(tokens.clinician!, 'mutation($id: ID!) { approveMedicationProposal(changeId: $id) { status } }', { id: sensitiveId });
+    expect(approve.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', failedScope: 'grant' });
+    const actionable = ok<{ changeRequests: { id: string }[] }>(await h.gql(tokens.clinician!, '{ changeRequests(actionable: true) { id } }'));
+    expect(actionable.changeRequests.map((c) => c.id)).not.toContain(sensitiveId);
+    // A configuration reader opens it and sees it withheld whole.
+    const admin = await view('clinicalAdmin', sensitiveId);
+    expect(admin).toMatchObject({ after: null, diff: [], withheldPaths: [''] });
     const withGrant = await view('clinicianSensitive', sensitiveId);
     expect(withGrant.withheldPaths).toEqual([]);
     expect(withGrant.after).toMatchObject({ medicationCodeableConcept: { text: 'Biktarvy 50/200/25 MG Oral Tablet' } });
+    expect(withGrant.viewerCanApprove).toBe(true);
   });
 });
 

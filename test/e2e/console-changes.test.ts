@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { fitsWidth, launchConsoleBrowser, screenshot, signIn, unlabeledControls, type ConsoleBrowser, type Principal } from './browser.js';
+import { ARTIFACTS, fitsWidth, launchConsoleBrowser, screenshot, signIn, unlabeledControls, type ConsoleBrowser, type Principal } from './browser.js';
 import { propose, type Kind } from './change-fixtures.js';
 
 // Issue 15: every change in words, the actionable inbox for every approver, no double submit, withdraw, live updates,
@@ -139,6 +140,7 @@ describe('the actionable inbox', () => {
     await page.getByLabel('Category').selectOption('');
     await page.getByTestId('tab-actionable').click();
     await screenshot(page, 'inbox-actionable');
+    await page.screenshot({ path: join(ARTIFACTS, 'inbox-actionable-top.png'), clip: { x: 0, y: 0, width: 1366, height: 620 } });
     await page.close();
   });
 });
@@ -309,6 +311,7 @@ describe('the phone layout', () => {
     const box = await can.boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
     await screenshot(page, 'phone-inbox');
+    await page.screenshot({ path: join(ARTIFACTS, 'phone-inbox-top.png') });
     await page.getByTestId('inbox').getByRole('link').first().click();
     await page.getByTestId('change-detail').waitFor();
     expect(await fitsWidth(page)).toBe(true);

@@ -63,6 +63,13 @@ export const ActionableChangesQuery = graphql(`
   }
 `);
 
+/** An AI agent's medication proposal is approved by a clinician through its own mutation (no configuration read). */
+export const ApproveMedicationMutation = graphql(`
+  mutation ConsoleApproveMedication($id: ID!, $comment: String) {
+    approveMedicationProposal(changeId: $id, comment: $comment) { status changeRequestId }
+  }
+`);
+
 export const CancelMutation = graphql(`
   mutation ConsoleCancel($id: ID!) {
     cancelChange(id: $id) { id status }

@@ -41,7 +41,8 @@ async function signInWithToken(page: Page, token: string): Promise<void> {
 
 const openChange = async (page: Page, id: string) => {
   await page.goto(`${origin}/console/#/change/${id}`);
-  await page.getByTestId('change-detail').waitFor();
+  // This change's page, not the one still shown while the hash changes.
+  await page.locator(`[data-testid=change-detail][data-change-id="${id}"]`).waitFor();
 };
 
 describe('every change type in words, the raw JSON one click away', () => {
@@ -102,9 +103,20 @@ describe('the actionable inbox', () => {
     await rows.first().getByRole('link').click();
     await page.getByTestId('change-detail').waitFor();
     expect(await text(page, 'medication-patient')).toBe('0ac13d55-d566-450a-aea0-f6a71f1ad73b');
-    expect(await page.getByRole('button', { name: 'Approve' }).isEnabled()).toBe(true);
-    expect(await page.getByRole('button', { name: 'Reject' }).count()).toBe(1);
+    // rejectChange needs configuration read, which a clinician lacks: no Reject offered.
+    expect(await page.getByRole('button', { name: 'Reject' }).count()).toBe(0);
     expect(await page.locator('[role=alert]').count()).toBe(0);
+    // Approve goes through approveMedicationProposal: then the change is no longer theirs to decide, and says so.
+    await page.getByLabel('Comment (optional)').fill('Dose checked against renal function');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByTestId('no-longer-yours').waitFor();
+    expect(await page.getByRole('status').filter({ hasText: /^Approved/ }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await page.locator('[role=alert]').count()).toBe(0);
+    const sec = await h.token({ roles: ['security-admin'], sub: 'check' });
+    const after = await h.gql<{ changeRequest: { status: string; approvals: { sub: string }[] } }>(sec, 'query($id: ID!) { changeRequest(id: $id) { status approvals { sub } } }', { id: ids.medication });
+    expect(after.body.data!.changeRequest.approvals.map((a) => a.sub)).toEqual(['dr-grey']);
+    await screenshot(page, 'change-medication-approved');
     // Another department's clinician has nothing to decide: an empty queue, said so.
     const onc = await browser.newPage();
     await signInWithToken(onc, await h.token({ sub: 'dr-onc', roles: ['clinician'], departments: ['oncology'] }));
@@ -196,7 +208,7 @@ describe('proposing, withdrawing, deciding', () => {
     await openChange(page, ids.refund);
     expect(await page.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Reject' }).count()).toBe(0);
-    await page.goto(changeUrl);
+    await openChange(page, changeUrl.split('/').pop()!);
     await page.getByRole('button', { name: 'Withdraw' }).click();
     await expect.poll(() => text(page, 'change-status')).toBe('Cancelled');
     expect(await text(page, 'approval-summary')).toBe('closed: withdrawn by the requester');

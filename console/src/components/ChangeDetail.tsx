@@ -4,13 +4,20 @@ import type { ConsoleActionableQuery } from '../gql/graphql';
 import type { Me } from '../App';
 import { dateTime, fromNow, label } from '../format';
 import { useLive } from '../live';
-import { ActionableChangesQuery, ActionableChangesSubscription, ApproveMutation, CancelMutation, ChangeEventsSubscription, ChangeQuery, RejectMutation } from '../operations';
+import { ActionableChangesQuery, ActionableChangesSubscription, ApproveMedicationMutation, ApproveMutation, CancelMutation, ChangeEventsSubscription, ChangeQuery, RejectMutation } from '../operations';
 import { EnvBadge, Errors, RiskBadge, StatusBadge } from './Badges';
 import { changeTitle, ChangeWords, type Change } from './ChangeViews';
 import { JsonDiff } from './JsonDiff';
 import { FailureState, Loading } from './States';
 
-type Loaded = { change: Change | null; failure: Failure | null; live: 'tenant' | 'actionable' };
+type Loaded = { change: Change | null; failure: Failure | null; live: 'tenant' | 'actionable'; gone?: boolean };
+
+const MEDICATION_OUTCOME: Record<string, string> = {
+  WRITTEN: 'Approved: written to the EHR.',
+  APPROVED: 'Approved: the write is queued and runs when write-back is open.',
+  PENDING_APPROVAL: 'Approved: it still needs another approval.',
+  FAILED: 'Approved, but the write failed.',
+};
 
 /**
  * The change as the viewer may read it: changeRequest(id) for configuration readers; for the others (a clinician) the
@@ -49,13 +56,14 @@ function approvalLine(c: Change): string {
   }
 }
 
-function decidedBy(c: Change): string | null {
-  if (c.rejection) return `rejected by ${c.rejection.sub}`;
-  if (c.cancellation) return `withdrawn by ${c.cancellation.sub}`;
+/** Who moved the change last, and how, for the "decided by someone else" banner. */
+function lastMove(c: Change): { actor: string | null; text: string } {
+  if (c.rejection) return { actor: c.rejection.sub, text: `rejected by ${c.rejection.sub}` };
+  if (c.cancellation) return { actor: c.cancellation.sub, text: `withdrawn by ${c.cancellation.sub}` };
   const last = c.approvals[c.approvals.length - 1];
-  if (c.status === 'APPLIED' || c.status === 'APPROVED') return `${label(c.status).toLowerCase()}${last ? ` after the approval of ${last.sub}` : ''}`;
-  if (c.status === 'PENDING' && last) return `approved by ${last.sub}`;
-  return `now ${label(c.status).toLowerCase()}`;
+  if (c.status === 'PENDING' && last) return { actor: last.sub, text: `approved by ${last.sub}` };
+  if (c.status === 'APPLIED' || c.status === 'APPROVED') return { actor: last?.sub ?? null, text: `${label(c.status).toLowerCase()}${last ? ` after the approval of ${last.sub}` : ''}` };
+  return { actor: null, text: `now ${label(c.status).toLowerCase()}` };
 }
 
 export function ChangeDetail({ id, token, me }: { id: string; token: string; me: Me }) {
@@ -67,8 +75,6 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
   const [outcome, setOutcome] = useState<string | null>(null);
   const [banner, setBanner] = useState<string | null>(null);
   const [actionErrors, setActionErrors] = useState<readonly GqlError[]>([]);
-  // Set while this page's own action is in flight: its event is not news from "someone else".
-  const acting = useRef(false);
   const seen = useRef<string | null>(null);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
@@ -78,15 +84,19 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
       if (!live) return;
       const c = l.change;
       const stamp = c ? `${c.status}:${c.approvals.length}` : null;
-      if (seen.current && stamp && stamp !== seen.current && !acting.current && c) setBanner(`While you had this open, the change was ${decidedBy(c)}.`);
+      if (c && stamp && seen.current && stamp !== seen.current) {
+        // News only when someone else moved it: the viewer's own approve, reject or withdraw is not "someone else".
+        const move = lastMove(c);
+        if (move.actor !== me.sub) setBanner(`While you had this open, the change was ${move.text}.`);
+      }
       if (stamp) seen.current = stamp;
-      acting.current = false;
-      setLoaded(l);
+      // Someone who sees only their actionable changes loses sight of one once it is decided: keep what they saw, closed.
+      setLoaded((prev) => (l.live === 'actionable' && !l.change && prev?.change?.id === id ? { ...prev, change: { ...prev.change, viewerCanApprove: false }, gone: true } : l));
     });
     return () => {
       live = false;
     };
-  }, [id, token, tick]);
+  }, [id, token, tick, me.sub]);
 
   const onEvent = (e: { changeId: string } | null) => {
     if (e === null || e.changeId === id) reload();
@@ -106,7 +116,9 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
     );
   }
 
-  const pending = c.status === 'PENDING';
+  const pending = c.status === 'PENDING' && !loaded.gone;
+  // rejectChange needs configuration read: someone who sees only their actionable changes cannot reject.
+  const canReject = c.viewerCanApprove && loaded.live === 'tenant';
   const own = c.requester.sub === me.sub;
 
   const act = async (e: FormEvent, kind: 'approve' | 'reject' | 'withdraw') => {
@@ -115,10 +127,13 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
     setActionErrors([]);
     setOutcome(null);
     setBanner(null);
-    acting.current = true;
     let status: string | undefined;
     let errors: readonly GqlError[];
-    if (kind === 'approve') {
+    if (kind === 'approve' && c.targetType === 'EHR_WRITE') {
+      const r = await gql(ApproveMedicationMutation, { id, comment: comment.trim() || null }, token);
+      ({ errors } = r);
+      status = r.data?.approveMedicationProposal?.status;
+    } else if (kind === 'approve') {
       const r = await gql(ApproveMutation, { id, comment: comment.trim() || null }, token);
       ({ errors } = r);
       status = r.data?.approveChange?.status;
@@ -133,19 +148,19 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
     }
     setBusy(false);
     if (errors.length > 0) {
-      acting.current = false;
       setActionErrors(errors.map((err) => ({ ...err, message: describeError(err) })));
       reload();
       return;
     }
-    setOutcome(kind === 'approve' ? `Approved. The change is now ${label(status ?? 'unknown')}.` : kind === 'reject' ? 'Rejected.' : 'Withdrawn.');
+    const approved = c.targetType === 'EHR_WRITE' ? (MEDICATION_OUTCOME[status ?? ''] ?? 'Approved.') : `Approved. The change is now ${label(status ?? 'unknown')}.`;
+    setOutcome(kind === 'approve' ? approved : kind === 'reject' ? 'Rejected.' : 'Withdrawn.');
     setComment('');
     setRejectReason('');
     reload();
   };
 
   return (
-    <article aria-labelledby="change-heading" data-testid="change-detail" data-live={tenantLive || actionableLive ? 'connected' : 'off'}>
+    <article aria-labelledby="change-heading" data-testid="change-detail" data-change-id={c.id} data-live={tenantLive || actionableLive ? 'connected' : 'off'}>
       <p><a href="#/inbox">← Approvals</a></p>
       {banner && (
         <div role="alert" className="banner" data-testid="decided-elsewhere">
@@ -160,6 +175,7 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
           {(tenantLive || actionableLive) && <span className="badge live" title="Updates arrive as they happen">Live</span>}
         </div>
       </div>
+      {loaded.gone && <p className="banner" role="status" data-testid="no-longer-yours">This change no longer waits for your decision.</p>}
       <ChangeWords change={c} />
       <dl className="facts">
         <dt>Requested by</dt><dd>{c.requester.sub} ({c.requester.roles.join(', ')}){c.requester.kind === 'AGENT' && ', an AI agent'}{own && ' — you'}</dd>
@@ -221,7 +237,7 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
             </div>
           </form>
           {/* Reject only when the API says this viewer may decide (the decision approveChange makes). */}
-          {c.viewerCanApprove && !own && (
+          {canReject && !own && (
             <form onSubmit={(e) => void act(e, 'reject')} className="stack">
               <label htmlFor="reject-reason">Reason for rejecting (required)</label>
               <textarea id="reject-reason" rows={2} value={rejectReason} onChange={(e) => setRejectReason(e.target.value)} required aria-required="true" disabled={busy} />

@@ -21,6 +21,7 @@ type Documents = {
     "\n  fragment ConsoleChangeFields on ChangeRequest {\n    id status environment category ownerFunction risk key target targetType stopTarget reason ticket baseVersion\n    origin { type toVersion fromEnvironment fromVersion }\n    before after\n    diff { path op before after }\n    requester { sub roles functions kind }\n    requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }\n    approverFunctions\n    approvals { sub roleUsed functions mfa comment at }\n    approvalStatus { satisfied remaining stillNeededFrom summary }\n    viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n    createdAt expiresAt updatedAt appliedVersion appliedAt\n    rejection { sub functions reason at }\n    cancellation { sub at }\n    superseded { currentVersion at }\n    expiredAt failureReason\n  }\n": typeof types.ConsoleChangeFieldsFragmentDoc,
     "\n  query ConsoleChange($id: ID!) {\n    changeRequest(id: $id) { ...ConsoleChangeFields }\n  }\n": typeof types.ConsoleChangeDocument,
     "\n  query ConsoleActionable($after: String) {\n    changeRequestsConnection(actionable: true, first: 5, after: $after) {\n      edges { node { ...ConsoleChangeFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleActionableDocument,
+    "\n  mutation ConsoleApproveMedication($id: ID!, $comment: String) {\n    approveMedicationProposal(changeId: $id, comment: $comment) { status changeRequestId }\n  }\n": typeof types.ConsoleApproveMedicationDocument,
     "\n  mutation ConsoleCancel($id: ID!) {\n    cancelChange(id: $id) { id status }\n  }\n": typeof types.ConsoleCancelDocument,
     "\n  subscription ConsoleChangeEvents {\n    changeEvents { kind changeId approvals at actionable }\n  }\n": typeof types.ConsoleChangeEventsDocument,
     "\n  subscription ConsoleActionableChanges {\n    actionableChanges { kind changeId approvals at actionable }\n  }\n": typeof types.ConsoleActionableChangesDocument,
@@ -40,6 +41,7 @@ const documents: Documents = {
     "\n  fragment ConsoleChangeFields on ChangeRequest {\n    id status environment category ownerFunction risk key target targetType stopTarget reason ticket baseVersion\n    origin { type toVersion fromEnvironment fromVersion }\n    before after\n    diff { path op before after }\n    requester { sub roles functions kind }\n    requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }\n    approverFunctions\n    approvals { sub roleUsed functions mfa comment at }\n    approvalStatus { satisfied remaining stillNeededFrom summary }\n    viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n    createdAt expiresAt updatedAt appliedVersion appliedAt\n    rejection { sub functions reason at }\n    cancellation { sub at }\n    superseded { currentVersion at }\n    expiredAt failureReason\n  }\n": types.ConsoleChangeFieldsFragmentDoc,
     "\n  query ConsoleChange($id: ID!) {\n    changeRequest(id: $id) { ...ConsoleChangeFields }\n  }\n": types.ConsoleChangeDocument,
     "\n  query ConsoleActionable($after: String) {\n    changeRequestsConnection(actionable: true, first: 5, after: $after) {\n      edges { node { ...ConsoleChangeFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleActionableDocument,
+    "\n  mutation ConsoleApproveMedication($id: ID!, $comment: String) {\n    approveMedicationProposal(changeId: $id, comment: $comment) { status changeRequestId }\n  }\n": types.ConsoleApproveMedicationDocument,
     "\n  mutation ConsoleCancel($id: ID!) {\n    cancelChange(id: $id) { id status }\n  }\n": types.ConsoleCancelDocument,
     "\n  subscription ConsoleChangeEvents {\n    changeEvents { kind changeId approvals at actionable }\n  }\n": types.ConsoleChangeEventsDocument,
     "\n  subscription ConsoleActionableChanges {\n    actionableChanges { kind changeId approvals at actionable }\n  }\n": types.ConsoleActionableChangesDocument,
@@ -77,6 +79,10 @@ export function graphql(source: "\n  query ConsoleChange($id: ID!) {\n    change
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleActionable($after: String) {\n    changeRequestsConnection(actionable: true, first: 5, after: $after) {\n      edges { node { ...ConsoleChangeFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').ConsoleActionableDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleApproveMedication($id: ID!, $comment: String) {\n    approveMedicationProposal(changeId: $id, comment: $comment) { status changeRequestId }\n  }\n"): typeof import('./graphql').ConsoleApproveMedicationDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

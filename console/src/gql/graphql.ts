@@ -1817,6 +1817,14 @@ export type ConsoleActionableQueryVariables = Exact<{
 
 export type ConsoleActionableQuery = { changeRequestsConnection?: { edges?: Array<{ node?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
 
+export type ConsoleApproveMedicationMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  comment?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleApproveMedicationMutation = { approveMedicationProposal?: { status: MedicationProposalStatus, changeRequestId?: string | null } | null };
+
 export type ConsoleCancelMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
@@ -2250,6 +2258,14 @@ export const ConsoleActionableDocument = new TypedDocumentString(`
   expiredAt
   failureReason
 }`, {"hash":"894d38694167729231169775f63e1b1f7ee87b4c7115a9eef59a418d3abb2d27"}) as unknown as TypedDocumentString<ConsoleActionableQuery, ConsoleActionableQueryVariables>;
+export const ConsoleApproveMedicationDocument = new TypedDocumentString(`
+    mutation ConsoleApproveMedication($id: ID!, $comment: String) {
+  approveMedicationProposal(changeId: $id, comment: $comment) {
+    status
+    changeRequestId
+  }
+}
+    `, {"hash":"6a19db39bc0300f6dbf50f1ac649ab37b18f829825b2e9f163f047342336739c"}) as unknown as TypedDocumentString<ConsoleApproveMedicationMutation, ConsoleApproveMedicationMutationVariables>;
 export const ConsoleCancelDocument = new TypedDocumentString(`
     mutation ConsoleCancel($id: ID!) {
   cancelChange(id: $id) {

@@ -15,6 +15,8 @@ import { Empty, FailureState, Loading } from './States';
 // makes). People without configuration read (clinicians) have only that view: the other tabs are not offered to them.
 
 type Tab = 'actionable' | 'mine' | 'pending' | 'decided';
+/** The page size of InboxQuery (operations.ts): the gateway's query cost limit allows this many at once. */
+const INBOX_PAGE = 50;
 const DECIDED: (ChangeStatus | 'ALL')[] = ['ALL', 'APPLIED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'SUPERSEDED', 'FAILED'];
 const RISKS: Risk[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 const CATEGORIES: SettingCategory[] = ['AI_BEHAVIOR', 'INTEGRATION', 'BILLING_AUTOMATION', 'MESSAGING', 'ACCESS', 'AUDIT'];
@@ -104,6 +106,9 @@ export function Inbox({ token, me }: { token: string; me: Me }) {
                 <p role="status" className="muted" data-testid="inbox-count">
                   {changes.length} {tab === 'decided' ? 'decided' : 'pending'}, {changes.filter((c) => c.viewerCanApprove).length} you can approve now.
                 </p>
+                {(current.result?.data?.changeRequests?.length ?? 0) >= INBOX_PAGE && (
+                  <p className="muted small" data-testid="inbox-truncated">Showing the newest {INBOX_PAGE}; narrow the filters to see older ones.</p>
+                )}
                 <InboxTable changes={changes} />
               </>
             )}

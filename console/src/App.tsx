@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { gql } from './api';
+import { failureOf, gql, SESSION_EXPIRED_EVENT, type Failure } from './api';
+import { FailureState } from './components/States';
 import { ChangeDetail } from './components/ChangeDetail';
 import { AuditView } from './components/AuditView';
 import { Inbox } from './components/Inbox';
@@ -7,7 +8,7 @@ import { SettingsView } from './components/SettingsView';
 import { SignIn } from './components/SignIn';
 import type { ConsoleMeQuery } from './gql/graphql';
 import { MeQuery } from './operations';
-import { clearToken, loadToken, saveToken } from './session';
+import { clearToken, loadToken, rememberPage, saveToken, takeRememberedPage } from './session';
 
 export type Me = ConsoleMeQuery['me'];
 
@@ -42,6 +43,8 @@ export function App() {
   const [token, setToken] = useState<string | null>(() => loadToken());
   const [me, setMe] = useState<Me | null>(null);
   const [signInError, setSignInError] = useState<string | null>(null);
+  const [meFailure, setMeFailure] = useState<Failure | null>(null);
+  const [meTick, setMeTick] = useState(0);
 
   const signOut = useCallback((why: string | null = null) => {
     clearToken();
@@ -50,26 +53,43 @@ export function App() {
     setSignInError(why);
   }, []);
 
+  // Session expired (any 401): back to sign-in, remembering the page to return to after it.
+  useEffect(() => {
+    const onExpired = () => {
+      if (!loadToken()) return;
+      rememberPage(location.hash);
+      signOut('Your session expired. Sign in again to return to the page you were on.');
+    };
+    addEventListener(SESSION_EXPIRED_EVENT, onExpired);
+    return () => removeEventListener(SESSION_EXPIRED_EVENT, onExpired);
+  }, [signOut]);
+
   useEffect(() => {
     if (!token) return;
     let live = true;
+    setMeFailure(null);
     void gql(MeQuery, {}, token).then((r) => {
       if (!live) return;
       if (r.data?.me) setMe(r.data.me);
+      // A gateway that is down or failing says nothing about the token: keep it, say so, retry.
+      else if (r.httpStatus === 0 || r.httpStatus >= 500) setMeFailure(failureOf(r, 'me'));
       else signOut(r.unauthenticated ? 'The token was not accepted (expired, or not signed by this gateway’s identity provider).' : (r.errors[0]?.message ?? 'Sign-in failed.'));
     });
     return () => {
       live = false;
     };
-  }, [token, signOut]);
+  }, [token, signOut, meTick]);
 
   const signIn = (t: string) => {
     saveToken(t);
+    const back = takeRememberedPage();
+    if (back) location.hash = back;
     setSignInError(null);
     setToken(t);
   };
 
   if (!token) return <SignIn onToken={signIn} error={signInError} />;
+  if (!me && meFailure) return <main className="page"><FailureState failure={meFailure} what="your session" retry={() => setMeTick((t) => t + 1)} /></main>;
   if (!me) return <main className="page" aria-busy="true"><p role="status">Signing in…</p></main>;
 
   const active = route.view === 'change' ? 'inbox' : route.view;
@@ -92,7 +112,7 @@ export function App() {
         </div>
       </header>
       <main id="main" className="page" tabIndex={-1}>
-        {route.view === 'inbox' && <Inbox token={token} />}
+        {route.view === 'inbox' && <Inbox token={token} me={me} />}
         {route.view === 'change' && <ChangeDetail key={route.id} id={route.id} token={token} me={me} />}
         {route.view === 'settings' && <SettingsView token={token} />}
         {route.view === 'audit' && <AuditView token={token} />}

@@ -23,7 +23,12 @@ export interface GqlResult<R> {
   readonly errors: readonly GqlError[];
   /** HTTP 401: the token is missing, expired or not accepted. */
   readonly unauthenticated: boolean;
+  /** The HTTP status; 0 when the gateway could not be reached at all. */
+  readonly httpStatus: number;
 }
+
+/** Fired on window when the gateway answers 401: the app signs out and remembers the page (App.tsx). */
+export const SESSION_EXPIRED_EVENT = 'clearance:session-expired';
 
 export const GRAPHQL_URL = '/graphql';
 
@@ -40,15 +45,19 @@ export async function gql<R, V>(document: TypedDocumentString<R, V>, variables: 
       cache: 'no-store',
     });
   } catch {
-    return { data: null, errors: [{ message: 'The gateway cannot be reached.', extensions: { code: 'NETWORK' } }], unauthenticated: false };
+    return { data: null, errors: [{ message: 'The gateway cannot be reached.', extensions: { code: 'NETWORK' } }], unauthenticated: false, httpStatus: 0 };
   }
   let body: { data?: R | null; errors?: GqlError[] } = {};
   try {
     body = (await response.json()) as typeof body;
   } catch {
-    body = { errors: [{ message: `The gateway answered HTTP ${response.status}.` }] };
+    body = { errors: [{ message: `The gateway answered HTTP ${response.status}.`, extensions: { code: 'GATEWAY_ERROR' } }] };
   }
-  return { data: body.data ?? null, errors: body.errors ?? [], unauthenticated: response.status === 401 };
+  if (response.status === 401) dispatchEvent(new CustomEvent(SESSION_EXPIRED_EVENT));
+  const errors = body.errors ?? [];
+  // A proxy's 502 or a crashed gateway: an answer, but not the API's. Never read as "not found" or "empty".
+  const failed = response.status >= 500 && !body.data ? [{ message: `The gateway answered HTTP ${response.status}.`, extensions: { code: 'GATEWAY_ERROR' } }] : errors;
+  return { data: body.data ?? null, errors: failed, unauthenticated: response.status === 401, httpStatus: response.status };
 }
 
 function persistedQuery(document: { readonly __meta__?: Record<string, unknown> | undefined }): { extensions?: { persistedQuery: { version: 1; sha256Hash: string } } } {
@@ -65,4 +74,24 @@ export function forbiddenAt(errors: readonly GqlError[], field: string): GqlErro
 export function describeError(error: GqlError): string {
   const how = error.extensions?.howToGet;
   return how ? `${error.message} ${how}` : error.message;
+}
+
+export type Failure =
+  | { readonly kind: 'unreachable' }
+  | { readonly kind: 'gateway'; readonly status: number }
+  | { readonly kind: 'refused'; readonly message: string }
+  | { readonly kind: 'session-expired' }
+  | { readonly kind: 'forbidden'; readonly reason: string };
+
+/** Why a whole page cannot show its data, if it cannot: each case is its own state, never "not found" or "0". */
+export function failureOf(result: GqlResult<unknown>, field: string): Failure | null {
+  if (result.httpStatus === 0) return { kind: 'unreachable' };
+  if (result.unauthenticated) return { kind: 'session-expired' };
+  if (result.errors.some((e) => e.extensions?.code === 'GATEWAY_ERROR')) return { kind: 'gateway', status: result.httpStatus };
+  const denied = forbiddenAt(result.errors, field);
+  if (denied) return { kind: 'forbidden', reason: describeError(denied) };
+  if (result.data === null && result.errors.length > 0) {
+    return result.httpStatus >= 500 ? { kind: 'gateway', status: result.httpStatus } : { kind: 'refused', message: describeError(result.errors[0]!) };
+  }
+  return null;
 }

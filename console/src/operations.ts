@@ -10,33 +10,83 @@ export const MeQuery = graphql(`
 `);
 
 export const InboxQuery = graphql(`
-  query ConsoleInbox($status: ChangeStatus) {
-    changeRequests(status: $status, first: 100) {
-      id status environment category risk key target targetType reason ticket createdAt expiresAt
-      requester { sub roles functions }
-      approvalStatus { summary remaining }
-      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode
+  query ConsoleInbox($status: ChangeStatus, $environment: Environment, $category: SettingCategory, $actionable: Boolean) {
+    changeRequests(status: $status, environment: $environment, category: $category, actionable: $actionable, first: 50) {
+      ...ConsoleInboxFields
     }
+  }
+`);
+
+export const InboxFields = graphql(`
+  fragment ConsoleInboxFields on ChangeRequest {
+    id status environment category risk key target targetType stopTarget reason ticket before after
+    requester { sub roles }
+    approvalStatus { summary }
+    viewerCanApprove viewerCannotApproveReason
+    createdAt expiresAt
+  }
+`);
+
+export const ChangeFields = graphql(`
+  fragment ConsoleChangeFields on ChangeRequest {
+    id status environment category ownerFunction risk key target targetType stopTarget reason ticket baseVersion
+    origin { type toVersion fromEnvironment fromVersion }
+    before after
+    diff { path op before after }
+    requester { sub roles functions kind }
+    requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }
+    approverFunctions
+    approvals { sub roleUsed functions mfa comment at }
+    approvalStatus { satisfied remaining stillNeededFrom summary }
+    viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode
+    createdAt expiresAt updatedAt appliedVersion appliedAt
+    rejection { sub functions reason at }
+    cancellation { sub at }
+    superseded { currentVersion at }
+    expiredAt failureReason
   }
 `);
 
 export const ChangeQuery = graphql(`
   query ConsoleChange($id: ID!) {
-    changeRequest(id: $id) {
-      id status environment category ownerFunction risk key target targetType reason ticket baseVersion
-      before after
-      diff { path op before after }
-      requester { sub roles functions }
-      requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }
-      approverFunctions
-      approvals { sub roleUsed functions mfa comment at }
-      approvalStatus { satisfied remaining stillNeededFrom summary }
-      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode
-      createdAt expiresAt appliedVersion appliedAt
-      rejection { sub functions reason at }
-      cancellation { sub at }
-      failureReason
+    changeRequest(id: $id) { ...ConsoleChangeFields }
+  }
+`);
+
+/** For people without configuration read (clinicians): the change as one of the caller's actionable ones. */
+export const ActionableChangesQuery = graphql(`
+  query ConsoleActionable($after: String) {
+    changeRequestsConnection(actionable: true, first: 5, after: $after) {
+      edges { node { ...ConsoleChangeFields } }
+      pageInfo { hasNextPage endCursor }
     }
+  }
+`);
+
+/** An AI agent's medication proposal is approved by a clinician through its own mutation (no configuration read). */
+export const ApproveMedicationMutation = graphql(`
+  mutation ConsoleApproveMedication($id: ID!, $comment: String) {
+    approveMedicationProposal(changeId: $id, comment: $comment) { status changeRequestId }
+  }
+`);
+
+export const CancelMutation = graphql(`
+  mutation ConsoleCancel($id: ID!) {
+    cancelChange(id: $id) { id status }
+  }
+`);
+
+/** Live: every change of the tenant as it moves (configuration readers). */
+export const ChangeEventsSubscription = graphql(`
+  subscription ConsoleChangeEvents {
+    changeEvents { kind changeId approvals at actionable }
+  }
+`);
+
+/** Live: the changes the caller can act on (anyone, clinicians included). */
+export const ActionableChangesSubscription = graphql(`
+  subscription ConsoleActionableChanges {
+    actionableChanges { kind changeId approvals at actionable }
   }
 `);
 

@@ -2,6 +2,7 @@
 // cookie, never sent anywhere but /graphql.
 
 const KEY = 'clearance.console.token';
+const PAGE = 'clearance.console.returnTo';
 
 export function loadToken(): string | null {
   try {
@@ -24,6 +25,25 @@ export function clearToken(): void {
     sessionStorage.removeItem(KEY);
   } catch {
     // nothing stored
+  }
+}
+
+/** The page (a #/ route) to return to after signing in again. */
+export function rememberPage(hash: string): void {
+  try {
+    if (hash.startsWith('#/')) sessionStorage.setItem(PAGE, hash);
+  } catch {
+    // nothing remembered: sign-in lands on the inbox
+  }
+}
+
+export function takeRememberedPage(): string | null {
+  try {
+    const hash = sessionStorage.getItem(PAGE);
+    sessionStorage.removeItem(PAGE);
+    return hash;
+  } catch {
+    return null;
   }
 }
 

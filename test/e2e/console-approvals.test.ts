@@ -149,6 +149,7 @@ describe('approver console: locks, rejections, audit', () => {
     expect(await card.getByTestId('setting-result').textContent()).toMatch(/Access request sent: needs/);
     // It ends in the queue.
     await page.getByRole('link', { name: 'Approvals' }).click();
+    await page.getByTestId('tab-mine').click();
     await page.getByTestId('inbox').locator('tr', { hasText: 'Cover for the medical director' }).waitFor();
     await page.close();
   });
@@ -183,6 +184,7 @@ describe('approver console: locks, rejections, audit', () => {
     await screenshot(ca1, 'detail-rejected');
     // And the inbox filter finds it among the rejected.
     await ca1.goto(`${origin}/console/#/inbox`);
+    await ca1.getByTestId('tab-decided').click();
     await ca1.getByLabel('Status').selectOption('REJECTED');
     await ca1.getByTestId('inbox').locator('tr', { hasText: 'ai.safetyThreshold' }).waitFor();
     await ca1.close();

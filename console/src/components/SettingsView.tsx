@@ -85,12 +85,14 @@ function SettingCard({ setting: s, token, onChanged }: { setting: Setting; token
   const parsed = valueOf(editor);
   const draft = parsed.ok && JSON.stringify(parsed.value) !== JSON.stringify(s.value);
   const id = `setting-${s.key.replace(/[^A-Za-z0-9]/g, '-')}`;
-  const badge = draft ? 'Draft' : (STATUS_TEXT[s.status] ?? label(s.status));
-  const disabled = !s.canEdit || busy;
+  const badge = done?.changeId && done.text.startsWith('Sent') ? 'Sent for approval' : draft ? 'Draft' : (STATUS_TEXT[s.status] ?? label(s.status));
+  // Sent for approval: the card is no longer an editable draft (a second click would file a second, identical change).
+  const sent = done !== null && done.changeId !== null && !asking;
+  const disabled = !s.canEdit || busy || sent;
 
   const propose = async (e: FormEvent) => {
     e.preventDefault();
-    if (!parsed.ok) return;
+    if (!parsed.ok || busy || sent) return;
     setBusy(true);
     setErrors([]);
     const r = await gql(UpdateSettingMutation, { input: { key: s.key, environment: s.environment, value: parsed.value, reason: reason.trim() || null, ticket: ticket.trim() || null, expectedVersion: s.version } }, token);
@@ -125,13 +127,18 @@ function SettingCard({ setting: s, token, onChanged }: { setting: Setting; token
       </div>
       <p>{s.description}</p>
       <p className="muted small" data-testid="setting-owner">Owner: {s.ownerFunction} ({s.ownerRole}) · version {s.version} · {s.requiresApproval ? `needs approval: ${s.approvalPath.summary}` : 'applies at once'}</p>
-      {s.pendingChange && <p><a href={`#/change/${encodeURIComponent(s.pendingChange.id)}`}>A change is pending review</a></p>}
+      {s.pendingChange && s.pendingChange.id !== done?.changeId && (
+        <p className="banner" data-testid="setting-pending">
+          A change to this setting is already waiting for approval:{' '}
+          <a href={`#/change/${encodeURIComponent(s.pendingChange.id)}`}>open the pending change</a>. A new proposal would compete with it.
+        </p>
+      )}
       {!s.canEdit && s.lockedReason && <p className="cannot" id={`${id}-locked`} data-testid="setting-locked-reason">{s.lockedReason}</p>}
 
       <form onSubmit={(e) => void propose(e)} className="stack" aria-describedby={!s.canEdit ? `${id}-locked` : undefined}>
         <ValueEditor id={`${id}-value`} editor={editor} onChange={setEditor} disabled={disabled} />
         {!parsed.ok && <p className="error" role="alert">{parsed.message}</p>}
-        {s.canEdit && draft && (
+        {s.canEdit && draft && !sent && (
           <div className="form-grid">
             <label htmlFor={`${id}-reason`}>Reason{s.risk !== 'LOW' ? ' (required)' : ''}</label>
             <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} required={s.risk !== 'LOW'} />

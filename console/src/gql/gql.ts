@@ -16,8 +16,15 @@ import * as types from './graphql';
  */
 type Documents = {
     "\n  query ConsoleMe {\n    me { sub tenant roles departments mfa }\n  }\n": typeof types.ConsoleMeDocument,
-    "\n  query ConsoleInbox($status: ChangeStatus) {\n    changeRequests(status: $status, first: 100) {\n      id status environment category risk key target targetType reason ticket createdAt expiresAt\n      requester { sub roles functions }\n      approvalStatus { summary remaining }\n      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n    }\n  }\n": typeof types.ConsoleInboxDocument,
-    "\n  query ConsoleChange($id: ID!) {\n    changeRequest(id: $id) {\n      id status environment category ownerFunction risk key target targetType reason ticket baseVersion\n      before after\n      diff { path op before after }\n      requester { sub roles functions }\n      requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }\n      approverFunctions\n      approvals { sub roleUsed functions mfa comment at }\n      approvalStatus { satisfied remaining stillNeededFrom summary }\n      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n      createdAt expiresAt appliedVersion appliedAt\n      rejection { sub functions reason at }\n      cancellation { sub at }\n      failureReason\n    }\n  }\n": typeof types.ConsoleChangeDocument,
+    "\n  query ConsoleInbox($status: ChangeStatus, $environment: Environment, $category: SettingCategory, $actionable: Boolean) {\n    changeRequests(status: $status, environment: $environment, category: $category, actionable: $actionable, first: 50) {\n      ...ConsoleInboxFields\n    }\n  }\n": typeof types.ConsoleInboxDocument,
+    "\n  fragment ConsoleInboxFields on ChangeRequest {\n    id status environment category risk key target targetType stopTarget reason ticket before after\n    requester { sub roles }\n    approvalStatus { summary }\n    viewerCanApprove viewerCannotApproveReason\n    createdAt expiresAt\n  }\n": typeof types.ConsoleInboxFieldsFragmentDoc,
+    "\n  fragment ConsoleChangeFields on ChangeRequest {\n    id status environment category ownerFunction risk key target targetType stopTarget reason ticket baseVersion\n    origin { type toVersion fromEnvironment fromVersion }\n    before after\n    diff { path op before after }\n    requester { sub roles functions kind }\n    requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }\n    approverFunctions\n    approvals { sub roleUsed functions mfa comment at }\n    approvalStatus { satisfied remaining stillNeededFrom summary }\n    viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n    createdAt expiresAt updatedAt appliedVersion appliedAt\n    rejection { sub functions reason at }\n    cancellation { sub at }\n    superseded { currentVersion at }\n    expiredAt failureReason\n  }\n": typeof types.ConsoleChangeFieldsFragmentDoc,
+    "\n  query ConsoleChange($id: ID!) {\n    changeRequest(id: $id) { ...ConsoleChangeFields }\n  }\n": typeof types.ConsoleChangeDocument,
+    "\n  query ConsoleActionable($after: String) {\n    changeRequestsConnection(actionable: true, first: 5, after: $after) {\n      edges { node { ...ConsoleChangeFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleActionableDocument,
+    "\n  mutation ConsoleApproveMedication($id: ID!, $comment: String) {\n    approveMedicationProposal(changeId: $id, comment: $comment) { status changeRequestId }\n  }\n": typeof types.ConsoleApproveMedicationDocument,
+    "\n  mutation ConsoleCancel($id: ID!) {\n    cancelChange(id: $id) { id status }\n  }\n": typeof types.ConsoleCancelDocument,
+    "\n  subscription ConsoleChangeEvents {\n    changeEvents { kind changeId approvals at actionable }\n  }\n": typeof types.ConsoleChangeEventsDocument,
+    "\n  subscription ConsoleActionableChanges {\n    actionableChanges { kind changeId approvals at actionable }\n  }\n": typeof types.ConsoleActionableChangesDocument,
     "\n  mutation ConsoleApprove($id: ID!, $comment: String) {\n    approveChange(id: $id, comment: $comment) { id status approvalStatus { summary } }\n  }\n": typeof types.ConsoleApproveDocument,
     "\n  mutation ConsoleReject($id: ID!, $reason: String!) {\n    rejectChange(id: $id, reason: $reason) { id status }\n  }\n": typeof types.ConsoleRejectDocument,
     "\n  query ConsoleSettings($environment: Environment!) {\n    settingsCatalog(environment: $environment) {\n      key environment category description value version ownerFunction ownerRole risk\n      canEdit requiresApproval lockedReason status\n      approvalPath { summary }\n      pendingChange { id }\n    }\n  }\n": typeof types.ConsoleSettingsDocument,
@@ -29,8 +36,15 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query ConsoleMe {\n    me { sub tenant roles departments mfa }\n  }\n": types.ConsoleMeDocument,
-    "\n  query ConsoleInbox($status: ChangeStatus) {\n    changeRequests(status: $status, first: 100) {\n      id status environment category risk key target targetType reason ticket createdAt expiresAt\n      requester { sub roles functions }\n      approvalStatus { summary remaining }\n      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n    }\n  }\n": types.ConsoleInboxDocument,
-    "\n  query ConsoleChange($id: ID!) {\n    changeRequest(id: $id) {\n      id status environment category ownerFunction risk key target targetType reason ticket baseVersion\n      before after\n      diff { path op before after }\n      requester { sub roles functions }\n      requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }\n      approverFunctions\n      approvals { sub roleUsed functions mfa comment at }\n      approvalStatus { satisfied remaining stillNeededFrom summary }\n      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n      createdAt expiresAt appliedVersion appliedAt\n      rejection { sub functions reason at }\n      cancellation { sub at }\n      failureReason\n    }\n  }\n": types.ConsoleChangeDocument,
+    "\n  query ConsoleInbox($status: ChangeStatus, $environment: Environment, $category: SettingCategory, $actionable: Boolean) {\n    changeRequests(status: $status, environment: $environment, category: $category, actionable: $actionable, first: 50) {\n      ...ConsoleInboxFields\n    }\n  }\n": types.ConsoleInboxDocument,
+    "\n  fragment ConsoleInboxFields on ChangeRequest {\n    id status environment category risk key target targetType stopTarget reason ticket before after\n    requester { sub roles }\n    approvalStatus { summary }\n    viewerCanApprove viewerCannotApproveReason\n    createdAt expiresAt\n  }\n": types.ConsoleInboxFieldsFragmentDoc,
+    "\n  fragment ConsoleChangeFields on ChangeRequest {\n    id status environment category ownerFunction risk key target targetType stopTarget reason ticket baseVersion\n    origin { type toVersion fromEnvironment fromVersion }\n    before after\n    diff { path op before after }\n    requester { sub roles functions kind }\n    requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }\n    approverFunctions\n    approvals { sub roleUsed functions mfa comment at }\n    approvalStatus { satisfied remaining stillNeededFrom summary }\n    viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n    createdAt expiresAt updatedAt appliedVersion appliedAt\n    rejection { sub functions reason at }\n    cancellation { sub at }\n    superseded { currentVersion at }\n    expiredAt failureReason\n  }\n": types.ConsoleChangeFieldsFragmentDoc,
+    "\n  query ConsoleChange($id: ID!) {\n    changeRequest(id: $id) { ...ConsoleChangeFields }\n  }\n": types.ConsoleChangeDocument,
+    "\n  query ConsoleActionable($after: String) {\n    changeRequestsConnection(actionable: true, first: 5, after: $after) {\n      edges { node { ...ConsoleChangeFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleActionableDocument,
+    "\n  mutation ConsoleApproveMedication($id: ID!, $comment: String) {\n    approveMedicationProposal(changeId: $id, comment: $comment) { status changeRequestId }\n  }\n": types.ConsoleApproveMedicationDocument,
+    "\n  mutation ConsoleCancel($id: ID!) {\n    cancelChange(id: $id) { id status }\n  }\n": types.ConsoleCancelDocument,
+    "\n  subscription ConsoleChangeEvents {\n    changeEvents { kind changeId approvals at actionable }\n  }\n": types.ConsoleChangeEventsDocument,
+    "\n  subscription ConsoleActionableChanges {\n    actionableChanges { kind changeId approvals at actionable }\n  }\n": types.ConsoleActionableChangesDocument,
     "\n  mutation ConsoleApprove($id: ID!, $comment: String) {\n    approveChange(id: $id, comment: $comment) { id status approvalStatus { summary } }\n  }\n": types.ConsoleApproveDocument,
     "\n  mutation ConsoleReject($id: ID!, $reason: String!) {\n    rejectChange(id: $id, reason: $reason) { id status }\n  }\n": types.ConsoleRejectDocument,
     "\n  query ConsoleSettings($environment: Environment!) {\n    settingsCatalog(environment: $environment) {\n      key environment category description value version ownerFunction ownerRole risk\n      canEdit requiresApproval lockedReason status\n      approvalPath { summary }\n      pendingChange { id }\n    }\n  }\n": types.ConsoleSettingsDocument,
@@ -48,11 +62,39 @@ export function graphql(source: "\n  query ConsoleMe {\n    me { sub tenant role
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsoleInbox($status: ChangeStatus) {\n    changeRequests(status: $status, first: 100) {\n      id status environment category risk key target targetType reason ticket createdAt expiresAt\n      requester { sub roles functions }\n      approvalStatus { summary remaining }\n      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n    }\n  }\n"): typeof import('./graphql').ConsoleInboxDocument;
+export function graphql(source: "\n  query ConsoleInbox($status: ChangeStatus, $environment: Environment, $category: SettingCategory, $actionable: Boolean) {\n    changeRequests(status: $status, environment: $environment, category: $category, actionable: $actionable, first: 50) {\n      ...ConsoleInboxFields\n    }\n  }\n"): typeof import('./graphql').ConsoleInboxDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsoleChange($id: ID!) {\n    changeRequest(id: $id) {\n      id status environment category ownerFunction risk key target targetType reason ticket baseVersion\n      before after\n      diff { path op before after }\n      requester { sub roles functions }\n      requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }\n      approverFunctions\n      approvals { sub roleUsed functions mfa comment at }\n      approvalStatus { satisfied remaining stillNeededFrom summary }\n      viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n      createdAt expiresAt appliedVersion appliedAt\n      rejection { sub functions reason at }\n      cancellation { sub at }\n      failureReason\n    }\n  }\n"): typeof import('./graphql').ConsoleChangeDocument;
+export function graphql(source: "\n  fragment ConsoleInboxFields on ChangeRequest {\n    id status environment category risk key target targetType stopTarget reason ticket before after\n    requester { sub roles }\n    approvalStatus { summary }\n    viewerCanApprove viewerCannotApproveReason\n    createdAt expiresAt\n  }\n"): typeof import('./graphql').ConsoleInboxFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConsoleChangeFields on ChangeRequest {\n    id status environment category ownerFunction risk key target targetType stopTarget reason ticket baseVersion\n    origin { type toVersion fromEnvironment fromVersion }\n    before after\n    diff { path op before after }\n    requester { sub roles functions kind }\n    requirement { requiredApprovals distinctFunctions ownerFunctionRequired mfaRequired requiredFunction }\n    approverFunctions\n    approvals { sub roleUsed functions mfa comment at }\n    approvalStatus { satisfied remaining stillNeededFrom summary }\n    viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode\n    createdAt expiresAt updatedAt appliedVersion appliedAt\n    rejection { sub functions reason at }\n    cancellation { sub at }\n    superseded { currentVersion at }\n    expiredAt failureReason\n  }\n"): typeof import('./graphql').ConsoleChangeFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleChange($id: ID!) {\n    changeRequest(id: $id) { ...ConsoleChangeFields }\n  }\n"): typeof import('./graphql').ConsoleChangeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleActionable($after: String) {\n    changeRequestsConnection(actionable: true, first: 5, after: $after) {\n      edges { node { ...ConsoleChangeFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').ConsoleActionableDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleApproveMedication($id: ID!, $comment: String) {\n    approveMedicationProposal(changeId: $id, comment: $comment) { status changeRequestId }\n  }\n"): typeof import('./graphql').ConsoleApproveMedicationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCancel($id: ID!) {\n    cancelChange(id: $id) { id status }\n  }\n"): typeof import('./graphql').ConsoleCancelDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleChangeEvents {\n    changeEvents { kind changeId approvals at actionable }\n  }\n"): typeof import('./graphql').ConsoleChangeEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleActionableChanges {\n    actionableChanges { kind changeId approvals at actionable }\n  }\n"): typeof import('./graphql').ConsoleActionableChangesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

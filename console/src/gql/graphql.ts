@@ -1843,17 +1843,56 @@ export type ConsoleMeQuery = { me: { sub: string, tenant: string, roles: Array<s
 
 export type ConsoleInboxQueryVariables = Exact<{
   status?: InputMaybe<ChangeStatus>;
+  environment?: InputMaybe<Environment>;
+  category?: InputMaybe<SettingCategory>;
+  actionable?: InputMaybe<Scalars['Boolean']['input']>;
 }>;
 
 
-export type ConsoleInboxQuery = { changeRequests?: Array<{ id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, reason?: string | null, ticket?: string | null, createdAt: string, expiresAt: string, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, requester: { sub: string, roles: Array<string>, functions: Array<string> }, approvalStatus: { summary: string, remaining: number } }> | null };
+export type ConsoleInboxQuery = { changeRequests?: Array<{ id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, before?: unknown | null, after?: unknown | null, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, createdAt: string, expiresAt: string, requester: { sub: string, roles: Array<string> }, approvalStatus: { summary: string } }> | null };
+
+export type ConsoleInboxFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, before?: unknown | null, after?: unknown | null, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, createdAt: string, expiresAt: string, requester: { sub: string, roles: Array<string> }, approvalStatus: { summary: string } };
+
+export type ConsoleChangeFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null };
 
 export type ConsoleChangeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ConsoleChangeQuery = { changeRequest?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, appliedVersion?: number | null, appliedAt?: string | null, failureReason?: string | null, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string> }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null } | null };
+export type ConsoleChangeQuery = { changeRequest?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null } | null };
+
+export type ConsoleActionableQueryVariables = Exact<{
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleActionableQuery = { changeRequestsConnection?: { edges?: Array<{ node?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
+
+export type ConsoleApproveMedicationMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  comment?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleApproveMedicationMutation = { approveMedicationProposal?: { status: MedicationProposalStatus, changeRequestId?: string | null } | null };
+
+export type ConsoleCancelMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ConsoleCancelMutation = { cancelChange?: { id: string, status: ChangeStatus } | null };
+
+export type ConsoleChangeEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleChangeEventsSubscription = { changeEvents: { kind: ChangeEventKind, changeId: string, approvals: number, at: string, actionable: boolean } };
+
+export type ConsoleActionableChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleActionableChangesSubscription = { actionableChanges: { kind: ChangeEventKind, changeId: string, approvals: number, at: string, actionable: boolean } };
 
 export type ConsoleApproveMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -1929,7 +1968,117 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const ConsoleInboxFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleInboxFields on ChangeRequest {
+  id
+  status
+  environment
+  category
+  risk
+  key
+  target
+  targetType
+  stopTarget
+  reason
+  ticket
+  before
+  after
+  requester {
+    sub
+    roles
+  }
+  approvalStatus {
+    summary
+  }
+  viewerCanApprove
+  viewerCannotApproveReason
+  createdAt
+  expiresAt
+}
+    `, {"fragmentName":"ConsoleInboxFields"}) as unknown as TypedDocumentString<ConsoleInboxFieldsFragment, unknown>;
+export const ConsoleChangeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleChangeFields on ChangeRequest {
+  id
+  status
+  environment
+  category
+  ownerFunction
+  risk
+  key
+  target
+  targetType
+  stopTarget
+  reason
+  ticket
+  baseVersion
+  origin {
+    type
+    toVersion
+    fromEnvironment
+    fromVersion
+  }
+  before
+  after
+  diff {
+    path
+    op
+    before
+    after
+  }
+  requester {
+    sub
+    roles
+    functions
+    kind
+  }
+  requirement {
+    requiredApprovals
+    distinctFunctions
+    ownerFunctionRequired
+    mfaRequired
+    requiredFunction
+  }
+  approverFunctions
+  approvals {
+    sub
+    roleUsed
+    functions
+    mfa
+    comment
+    at
+  }
+  approvalStatus {
+    satisfied
+    remaining
+    stillNeededFrom
+    summary
+  }
+  viewerCanApprove
+  viewerCannotApproveReason
+  viewerCannotApproveCode
+  createdAt
+  expiresAt
+  updatedAt
+  appliedVersion
+  appliedAt
+  rejection {
+    sub
+    functions
+    reason
+    at
+  }
+  cancellation {
+    sub
+    at
+  }
+  superseded {
+    currentVersion
+    at
+  }
+  expiredAt
+  failureReason
+}
+    `, {"fragmentName":"ConsoleChangeFields"}) as unknown as TypedDocumentString<ConsoleChangeFieldsFragment, unknown>;
 export const ConsoleMeDocument = new TypedDocumentString(`
     query ConsoleMe {
   me {
@@ -1942,106 +2091,263 @@ export const ConsoleMeDocument = new TypedDocumentString(`
 }
     `, {"hash":"4561bfdabbde260fa852d033d36db4464803d851bca65aedb24d7d5ccffa9b11"}) as unknown as TypedDocumentString<ConsoleMeQuery, ConsoleMeQueryVariables>;
 export const ConsoleInboxDocument = new TypedDocumentString(`
-    query ConsoleInbox($status: ChangeStatus) {
-  changeRequests(status: $status, first: 100) {
-    id
-    status
-    environment
-    category
-    risk
-    key
-    target
-    targetType
-    reason
-    ticket
-    createdAt
-    expiresAt
-    requester {
-      sub
-      roles
-      functions
-    }
-    approvalStatus {
-      summary
-      remaining
-    }
-    viewerCanApprove
-    viewerCannotApproveReason
-    viewerCannotApproveCode
+    query ConsoleInbox($status: ChangeStatus, $environment: Environment, $category: SettingCategory, $actionable: Boolean) {
+  changeRequests(
+    status: $status
+    environment: $environment
+    category: $category
+    actionable: $actionable
+    first: 50
+  ) {
+    ...ConsoleInboxFields
   }
 }
-    `, {"hash":"82637db393d9004c67fa1cf461249090c999c7aaf320c620270ea7afce457645"}) as unknown as TypedDocumentString<ConsoleInboxQuery, ConsoleInboxQueryVariables>;
+    fragment ConsoleInboxFields on ChangeRequest {
+  id
+  status
+  environment
+  category
+  risk
+  key
+  target
+  targetType
+  stopTarget
+  reason
+  ticket
+  before
+  after
+  requester {
+    sub
+    roles
+  }
+  approvalStatus {
+    summary
+  }
+  viewerCanApprove
+  viewerCannotApproveReason
+  createdAt
+  expiresAt
+}`, {"hash":"1e96fc47f994d1ebef440ddabcf1151ee5335aef8e49714752351a61a0528a72"}) as unknown as TypedDocumentString<ConsoleInboxQuery, ConsoleInboxQueryVariables>;
 export const ConsoleChangeDocument = new TypedDocumentString(`
     query ConsoleChange($id: ID!) {
   changeRequest(id: $id) {
-    id
-    status
-    environment
-    category
-    ownerFunction
-    risk
-    key
-    target
-    targetType
-    reason
-    ticket
-    baseVersion
-    before
-    after
-    diff {
-      path
-      op
-      before
-      after
-    }
-    requester {
-      sub
-      roles
-      functions
-    }
-    requirement {
-      requiredApprovals
-      distinctFunctions
-      ownerFunctionRequired
-      mfaRequired
-      requiredFunction
-    }
-    approverFunctions
-    approvals {
-      sub
-      roleUsed
-      functions
-      mfa
-      comment
-      at
-    }
-    approvalStatus {
-      satisfied
-      remaining
-      stillNeededFrom
-      summary
-    }
-    viewerCanApprove
-    viewerCannotApproveReason
-    viewerCannotApproveCode
-    createdAt
-    expiresAt
-    appliedVersion
-    appliedAt
-    rejection {
-      sub
-      functions
-      reason
-      at
-    }
-    cancellation {
-      sub
-      at
-    }
-    failureReason
+    ...ConsoleChangeFields
   }
 }
-    `, {"hash":"5fee63685af8f7b17c2c7b803a9d691c9a97848a9f9a278b9b4218ca1fc62139"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
+    fragment ConsoleChangeFields on ChangeRequest {
+  id
+  status
+  environment
+  category
+  ownerFunction
+  risk
+  key
+  target
+  targetType
+  stopTarget
+  reason
+  ticket
+  baseVersion
+  origin {
+    type
+    toVersion
+    fromEnvironment
+    fromVersion
+  }
+  before
+  after
+  diff {
+    path
+    op
+    before
+    after
+  }
+  requester {
+    sub
+    roles
+    functions
+    kind
+  }
+  requirement {
+    requiredApprovals
+    distinctFunctions
+    ownerFunctionRequired
+    mfaRequired
+    requiredFunction
+  }
+  approverFunctions
+  approvals {
+    sub
+    roleUsed
+    functions
+    mfa
+    comment
+    at
+  }
+  approvalStatus {
+    satisfied
+    remaining
+    stillNeededFrom
+    summary
+  }
+  viewerCanApprove
+  viewerCannotApproveReason
+  viewerCannotApproveCode
+  createdAt
+  expiresAt
+  updatedAt
+  appliedVersion
+  appliedAt
+  rejection {
+    sub
+    functions
+    reason
+    at
+  }
+  cancellation {
+    sub
+    at
+  }
+  superseded {
+    currentVersion
+    at
+  }
+  expiredAt
+  failureReason
+}`, {"hash":"1f4205726188fa78627fab7b5726a1999a16ebd176ddf3776f12f4d72d372b91"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
+export const ConsoleActionableDocument = new TypedDocumentString(`
+    query ConsoleActionable($after: String) {
+  changeRequestsConnection(actionable: true, first: 5, after: $after) {
+    edges {
+      node {
+        ...ConsoleChangeFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment ConsoleChangeFields on ChangeRequest {
+  id
+  status
+  environment
+  category
+  ownerFunction
+  risk
+  key
+  target
+  targetType
+  stopTarget
+  reason
+  ticket
+  baseVersion
+  origin {
+    type
+    toVersion
+    fromEnvironment
+    fromVersion
+  }
+  before
+  after
+  diff {
+    path
+    op
+    before
+    after
+  }
+  requester {
+    sub
+    roles
+    functions
+    kind
+  }
+  requirement {
+    requiredApprovals
+    distinctFunctions
+    ownerFunctionRequired
+    mfaRequired
+    requiredFunction
+  }
+  approverFunctions
+  approvals {
+    sub
+    roleUsed
+    functions
+    mfa
+    comment
+    at
+  }
+  approvalStatus {
+    satisfied
+    remaining
+    stillNeededFrom
+    summary
+  }
+  viewerCanApprove
+  viewerCannotApproveReason
+  viewerCannotApproveCode
+  createdAt
+  expiresAt
+  updatedAt
+  appliedVersion
+  appliedAt
+  rejection {
+    sub
+    functions
+    reason
+    at
+  }
+  cancellation {
+    sub
+    at
+  }
+  superseded {
+    currentVersion
+    at
+  }
+  expiredAt
+  failureReason
+}`, {"hash":"894d38694167729231169775f63e1b1f7ee87b4c7115a9eef59a418d3abb2d27"}) as unknown as TypedDocumentString<ConsoleActionableQuery, ConsoleActionableQueryVariables>;
+export const ConsoleApproveMedicationDocument = new TypedDocumentString(`
+    mutation ConsoleApproveMedication($id: ID!, $comment: String) {
+  approveMedicationProposal(changeId: $id, comment: $comment) {
+    status
+    changeRequestId
+  }
+}
+    `, {"hash":"6a19db39bc0300f6dbf50f1ac649ab37b18f829825b2e9f163f047342336739c"}) as unknown as TypedDocumentString<ConsoleApproveMedicationMutation, ConsoleApproveMedicationMutationVariables>;
+export const ConsoleCancelDocument = new TypedDocumentString(`
+    mutation ConsoleCancel($id: ID!) {
+  cancelChange(id: $id) {
+    id
+    status
+  }
+}
+    `, {"hash":"e28ae05142957a7ab071b0445343e8a9a23e60e5f2c1a391438867be4315d1e8"}) as unknown as TypedDocumentString<ConsoleCancelMutation, ConsoleCancelMutationVariables>;
+export const ConsoleChangeEventsDocument = new TypedDocumentString(`
+    subscription ConsoleChangeEvents {
+  changeEvents {
+    kind
+    changeId
+    approvals
+    at
+    actionable
+  }
+}
+    `, {"hash":"e7fa9dbfbc54c03ddd0b433595ab19c2f528a7d8c6f3c39cff37de64a32c22a7"}) as unknown as TypedDocumentString<ConsoleChangeEventsSubscription, ConsoleChangeEventsSubscriptionVariables>;
+export const ConsoleActionableChangesDocument = new TypedDocumentString(`
+    subscription ConsoleActionableChanges {
+  actionableChanges {
+    kind
+    changeId
+    approvals
+    at
+    actionable
+  }
+}
+    `, {"hash":"4961a0533da66da0cb6343e65fed1a601dbaac1ff819e03cb221853c56853500"}) as unknown as TypedDocumentString<ConsoleActionableChangesSubscription, ConsoleActionableChangesSubscriptionVariables>;
 export const ConsoleApproveDocument = new TypedDocumentString(`
     mutation ConsoleApprove($id: ID!, $comment: String) {
   approveChange(id: $id, comment: $comment) {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { gql } from './api';
+import { gql, setUnauthenticatedHandler } from './api';
 import { ChangeDetail } from './components/ChangeDetail';
 import { AuditView } from './components/AuditView';
 import { Inbox } from './components/Inbox';
@@ -7,6 +7,7 @@ import { SettingsView } from './components/SettingsView';
 import { SignIn } from './components/SignIn';
 import type { ConsoleMeQuery } from './gql/graphql';
 import { MeQuery } from './operations';
+import { completeSignIn, isCallback, loadOidcSettings, rememberPage, takeRememberedPage } from './oidc';
 import { clearToken, loadToken, saveToken } from './session';
 
 export type Me = ConsoleMeQuery['me'];
@@ -42,6 +43,7 @@ export function App() {
   const [token, setToken] = useState<string | null>(() => loadToken());
   const [me, setMe] = useState<Me | null>(null);
   const [signInError, setSignInError] = useState<string | null>(null);
+  const [returning, setReturning] = useState(() => isCallback());
 
   const signOut = useCallback((why: string | null = null) => {
     clearToken();
@@ -49,6 +51,34 @@ export function App() {
     setMe(null);
     setSignInError(why);
   }, []);
+
+  // A 401 from any request: the session is over; back to sign-in, and back to this page after it.
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      rememberPage(location.hash);
+      signOut('Your session has expired. Sign in again to continue where you were.');
+    });
+    return () => setUnauthenticatedHandler(null);
+  }, [signOut]);
+
+  // Coming back from the identity provider with ?code=…&state=…
+  useEffect(() => {
+    if (!returning) return;
+    void (async () => {
+      const settings = await loadOidcSettings();
+      try {
+        if (!settings) throw new Error('This gateway has no identity provider configured.');
+        const t = await completeSignIn(settings);
+        saveToken(t);
+        setSignInError(null);
+        setToken(t);
+      } catch (error) {
+        setSignInError((error as Error).message);
+      } finally {
+        setReturning(false);
+      }
+    })();
+  }, [returning]);
 
   useEffect(() => {
     if (!token) return;
@@ -64,11 +94,14 @@ export function App() {
   }, [token, signOut]);
 
   const signIn = (t: string) => {
+    const back = takeRememberedPage();
+    if (back) location.hash = back;
     saveToken(t);
     setSignInError(null);
     setToken(t);
   };
 
+  if (returning) return <main className="page" aria-busy="true"><p role="status">Signing in…</p></main>;
   if (!token) return <SignIn onToken={signIn} error={signInError} />;
   if (!me) return <main className="page" aria-busy="true"><p role="status">Signing in…</p></main>;
 

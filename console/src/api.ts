@@ -27,6 +27,12 @@ export interface GqlResult<R> {
 
 export const GRAPHQL_URL = '/graphql';
 
+// Any 401 means the session is over (expired or revoked): the app is told once per answer and goes back to sign-in.
+let onUnauthenticated: (() => void) | null = null;
+export function setUnauthenticatedHandler(handler: (() => void) | null): void {
+  onUnauthenticated = handler;
+}
+
 export async function gql<R, V>(document: TypedDocumentString<R, V>, variables: V, token: string): Promise<GqlResult<R>> {
   let response: Response;
   try {
@@ -48,6 +54,7 @@ export async function gql<R, V>(document: TypedDocumentString<R, V>, variables: 
   } catch {
     body = { errors: [{ message: `The gateway answered HTTP ${response.status}.` }] };
   }
+  if (response.status === 401) onUnauthenticated?.();
   return { data: body.data ?? null, errors: body.errors ?? [], unauthenticated: response.status === 401 };
 }
 

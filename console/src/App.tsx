@@ -5,6 +5,9 @@ import { AuditView } from './components/AuditView';
 import { Inbox } from './components/Inbox';
 import { SettingsView } from './components/SettingsView';
 import { SignIn } from './components/SignIn';
+import { DeliveryLogPage } from './pages/DeliveryLogPage';
+import { EmergencyStopsPage } from './pages/EmergencyStopsPage';
+import { SettingHistoryPage } from './pages/SettingHistoryPage';
 import type { ConsoleMeQuery } from './gql/graphql';
 import { MeQuery } from './operations';
 import { completeSignIn, isCallback, loadOidcSettings, rememberPage, takeRememberedPage } from './oidc';
@@ -12,13 +15,17 @@ import { clearToken, loadToken, saveToken } from './session';
 
 export type Me = ConsoleMeQuery['me'];
 
-type Route = { view: 'inbox' } | { view: 'change'; id: string } | { view: 'settings' } | { view: 'audit' };
+type Route = { view: 'inbox' } | { view: 'change'; id: string } | { view: 'settings' } | { view: 'audit' }
+  | { view: 'stops' } | { view: 'history'; key: string } | { view: 'deliveries' };
 
 function parseRoute(hash: string): Route {
   const [, view, id] = hash.replace(/^#/, '').split('/');
   if (view === 'change' && id) return { view: 'change', id: decodeURIComponent(id) };
   if (view === 'settings') return { view: 'settings' };
   if (view === 'audit') return { view: 'audit' };
+  if (view === 'stops') return { view: 'stops' };
+  if (view === 'history') return { view: 'history', key: id ? decodeURIComponent(id) : '' };
+  if (view === 'deliveries') return { view: 'deliveries' };
   return { view: 'inbox' };
 }
 
@@ -36,6 +43,9 @@ const NAV: { view: Route['view']; href: string; text: string }[] = [
   { view: 'inbox', href: '#/inbox', text: 'Approvals' },
   { view: 'settings', href: '#/settings', text: 'Settings' },
   { view: 'audit', href: '#/audit', text: 'Audit' },
+  { view: 'stops', href: '#/stops', text: 'Emergency stops' },
+  { view: 'history', href: '#/history', text: 'History' },
+  { view: 'deliveries', href: '#/deliveries', text: 'Deliveries' },
 ];
 
 export function App() {
@@ -129,6 +139,9 @@ export function App() {
         {route.view === 'change' && <ChangeDetail key={route.id} id={route.id} token={token} me={me} />}
         {route.view === 'settings' && <SettingsView token={token} />}
         {route.view === 'audit' && <AuditView token={token} />}
+        {route.view === 'stops' && <EmergencyStopsPage token={token} />}
+        {route.view === 'history' && <SettingHistoryPage key={route.key} token={token} initialKey={route.key} />}
+        {route.view === 'deliveries' && <DeliveryLogPage token={token} />}
       </main>
     </>
   );

@@ -26,6 +26,16 @@ type Documents = {
     "\n  query ConsoleAuditAccess {\n    explainField(type: \"Query\", field: \"auditEvents\") { decision message }\n  }\n": typeof types.ConsoleAuditAccessDocument,
     "\n  query ConsoleAuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {\n    auditEvents(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id seq category action at outcome\n          actor { sub kind roles }\n          patientId dataClasses fields changeId environment target status reason ticket\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleAuditEventsDocument,
     "\n  query ConsoleAuditVerify {\n    auditVerify { ok records firstSeq headSeq checkpointsVerified problem seq message }\n  }\n": typeof types.ConsoleAuditVerifyDocument,
+    "\n  query ConsoleExplain($action: String!, $environment: Environment) {\n    explain(action: $action, environment: $environment) { action decision message reason }\n  }\n": typeof types.ConsoleExplainDocument,
+    "\n  query ConsoleStopStates($environment: Environment!) {\n    stopStates(environment: $environment) {\n      target environment stopped reason stoppedBy stoppedAt version\n      pendingResume { id status approvalStatus { summary } }\n    }\n  }\n": typeof types.ConsoleStopStatesDocument,
+    "\n  mutation ConsoleEmergencyStop($target: String!, $environment: Environment!, $reason: String!) {\n    emergencyStop(target: $target, environment: $environment, reason: $reason) { target stopped version }\n  }\n": typeof types.ConsoleEmergencyStopDocument,
+    "\n  mutation ConsoleResume($target: String!, $environment: Environment!, $reason: String, $ticket: String) {\n    resume(target: $target, environment: $environment, reason: $reason, ticket: $ticket) {\n      status changeRequest { id status approvalStatus { summary } }\n    }\n  }\n": typeof types.ConsoleResumeDocument,
+    "\n  query ConsoleSettingHistory($key: String!, $environment: Environment!) {\n    setting(key: $key, environment: $environment) { key environment version value risk pendingChange { id status } }\n    settingHistory(key: $key, environment: $environment) { version value changedBy changeId at reason }\n  }\n": typeof types.ConsoleSettingHistoryDocument,
+    "\n  query ConsoleSettingDiff($key: String!, $environment: Environment!, $from: Int!, $to: Int!) {\n    settingDiff(key: $key, environment: $environment, fromVersion: $from, toVersion: $to) { entries { path op before after } }\n  }\n": typeof types.ConsoleSettingDiffDocument,
+    "\n  mutation ConsoleRollbackSetting($key: String!, $environment: Environment!, $toVersion: Int!, $reason: String, $ticket: String) {\n    rollbackSetting(key: $key, environment: $environment, toVersion: $toVersion, reason: $reason, ticket: $ticket) {\n      status version changeRequest { id status approvalStatus { summary } }\n    }\n  }\n": typeof types.ConsoleRollbackSettingDocument,
+    "\n  mutation ConsolePromoteSetting($key: String!, $reason: String, $ticket: String) {\n    promoteSetting(key: $key, reason: $reason, ticket: $ticket) {\n      status version changeRequest { id status approvalStatus { summary } }\n    }\n  }\n": typeof types.ConsolePromoteSettingDocument,
+    "\n  query ConsoleDeliveryLogAccess {\n    explainField(type: \"Query\", field: \"auditEvents\") { decision message }\n  }\n": typeof types.ConsoleDeliveryLogAccessDocument,
+    "\n  query ConsoleDeliveryLog($action: String!, $first: Int, $after: String) {\n    auditEvents(filter: { action: $action }, first: $first, after: $after) {\n      edges { node { id seq action at outcome changeId environment target status detail } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleDeliveryLogDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleMe {\n    me { sub tenant roles departments mfa }\n  }\n": types.ConsoleMeDocument,
@@ -39,6 +49,16 @@ const documents: Documents = {
     "\n  query ConsoleAuditAccess {\n    explainField(type: \"Query\", field: \"auditEvents\") { decision message }\n  }\n": types.ConsoleAuditAccessDocument,
     "\n  query ConsoleAuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {\n    auditEvents(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id seq category action at outcome\n          actor { sub kind roles }\n          patientId dataClasses fields changeId environment target status reason ticket\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleAuditEventsDocument,
     "\n  query ConsoleAuditVerify {\n    auditVerify { ok records firstSeq headSeq checkpointsVerified problem seq message }\n  }\n": types.ConsoleAuditVerifyDocument,
+    "\n  query ConsoleExplain($action: String!, $environment: Environment) {\n    explain(action: $action, environment: $environment) { action decision message reason }\n  }\n": types.ConsoleExplainDocument,
+    "\n  query ConsoleStopStates($environment: Environment!) {\n    stopStates(environment: $environment) {\n      target environment stopped reason stoppedBy stoppedAt version\n      pendingResume { id status approvalStatus { summary } }\n    }\n  }\n": types.ConsoleStopStatesDocument,
+    "\n  mutation ConsoleEmergencyStop($target: String!, $environment: Environment!, $reason: String!) {\n    emergencyStop(target: $target, environment: $environment, reason: $reason) { target stopped version }\n  }\n": types.ConsoleEmergencyStopDocument,
+    "\n  mutation ConsoleResume($target: String!, $environment: Environment!, $reason: String, $ticket: String) {\n    resume(target: $target, environment: $environment, reason: $reason, ticket: $ticket) {\n      status changeRequest { id status approvalStatus { summary } }\n    }\n  }\n": types.ConsoleResumeDocument,
+    "\n  query ConsoleSettingHistory($key: String!, $environment: Environment!) {\n    setting(key: $key, environment: $environment) { key environment version value risk pendingChange { id status } }\n    settingHistory(key: $key, environment: $environment) { version value changedBy changeId at reason }\n  }\n": types.ConsoleSettingHistoryDocument,
+    "\n  query ConsoleSettingDiff($key: String!, $environment: Environment!, $from: Int!, $to: Int!) {\n    settingDiff(key: $key, environment: $environment, fromVersion: $from, toVersion: $to) { entries { path op before after } }\n  }\n": types.ConsoleSettingDiffDocument,
+    "\n  mutation ConsoleRollbackSetting($key: String!, $environment: Environment!, $toVersion: Int!, $reason: String, $ticket: String) {\n    rollbackSetting(key: $key, environment: $environment, toVersion: $toVersion, reason: $reason, ticket: $ticket) {\n      status version changeRequest { id status approvalStatus { summary } }\n    }\n  }\n": types.ConsoleRollbackSettingDocument,
+    "\n  mutation ConsolePromoteSetting($key: String!, $reason: String, $ticket: String) {\n    promoteSetting(key: $key, reason: $reason, ticket: $ticket) {\n      status version changeRequest { id status approvalStatus { summary } }\n    }\n  }\n": types.ConsolePromoteSettingDocument,
+    "\n  query ConsoleDeliveryLogAccess {\n    explainField(type: \"Query\", field: \"auditEvents\") { decision message }\n  }\n": types.ConsoleDeliveryLogAccessDocument,
+    "\n  query ConsoleDeliveryLog($action: String!, $first: Int, $after: String) {\n    auditEvents(filter: { action: $action }, first: $first, after: $after) {\n      edges { node { id seq action at outcome changeId environment target status detail } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleDeliveryLogDocument,
 };
 
 /**
@@ -85,6 +105,46 @@ export function graphql(source: "\n  query ConsoleAuditEvents($filter: AuditEven
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleAuditVerify {\n    auditVerify { ok records firstSeq headSeq checkpointsVerified problem seq message }\n  }\n"): typeof import('./graphql').ConsoleAuditVerifyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleExplain($action: String!, $environment: Environment) {\n    explain(action: $action, environment: $environment) { action decision message reason }\n  }\n"): typeof import('./graphql').ConsoleExplainDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleStopStates($environment: Environment!) {\n    stopStates(environment: $environment) {\n      target environment stopped reason stoppedBy stoppedAt version\n      pendingResume { id status approvalStatus { summary } }\n    }\n  }\n"): typeof import('./graphql').ConsoleStopStatesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleEmergencyStop($target: String!, $environment: Environment!, $reason: String!) {\n    emergencyStop(target: $target, environment: $environment, reason: $reason) { target stopped version }\n  }\n"): typeof import('./graphql').ConsoleEmergencyStopDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleResume($target: String!, $environment: Environment!, $reason: String, $ticket: String) {\n    resume(target: $target, environment: $environment, reason: $reason, ticket: $ticket) {\n      status changeRequest { id status approvalStatus { summary } }\n    }\n  }\n"): typeof import('./graphql').ConsoleResumeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleSettingHistory($key: String!, $environment: Environment!) {\n    setting(key: $key, environment: $environment) { key environment version value risk pendingChange { id status } }\n    settingHistory(key: $key, environment: $environment) { version value changedBy changeId at reason }\n  }\n"): typeof import('./graphql').ConsoleSettingHistoryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleSettingDiff($key: String!, $environment: Environment!, $from: Int!, $to: Int!) {\n    settingDiff(key: $key, environment: $environment, fromVersion: $from, toVersion: $to) { entries { path op before after } }\n  }\n"): typeof import('./graphql').ConsoleSettingDiffDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRollbackSetting($key: String!, $environment: Environment!, $toVersion: Int!, $reason: String, $ticket: String) {\n    rollbackSetting(key: $key, environment: $environment, toVersion: $toVersion, reason: $reason, ticket: $ticket) {\n      status version changeRequest { id status approvalStatus { summary } }\n    }\n  }\n"): typeof import('./graphql').ConsoleRollbackSettingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsolePromoteSetting($key: String!, $reason: String, $ticket: String) {\n    promoteSetting(key: $key, reason: $reason, ticket: $ticket) {\n      status version changeRequest { id status approvalStatus { summary } }\n    }\n  }\n"): typeof import('./graphql').ConsolePromoteSettingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDeliveryLogAccess {\n    explainField(type: \"Query\", field: \"auditEvents\") { decision message }\n  }\n"): typeof import('./graphql').ConsoleDeliveryLogAccessDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDeliveryLog($action: String!, $first: Int, $after: String) {\n    auditEvents(filter: { action: $action }, first: $first, after: $after) {\n      edges { node { id seq action at outcome changeId environment target status detail } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').ConsoleDeliveryLogDocument;
 
 
 export function graphql(source: string) {

@@ -1859,6 +1859,92 @@ export type ConsoleAuditVerifyQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ConsoleAuditVerifyQuery = { auditVerify?: { ok: boolean, records: number, firstSeq: number, headSeq: number, checkpointsVerified?: number | null, problem?: AuditProblem | null, seq?: number | null, message?: string | null } | null };
 
+export type ConsoleExplainQueryVariables = Exact<{
+  action: Scalars['String']['input'];
+  environment?: InputMaybe<Environment>;
+}>;
+
+
+export type ConsoleExplainQuery = { explain: { action: string, decision: AccessDecision, message: string, reason?: string | null } };
+
+export type ConsoleStopStatesQueryVariables = Exact<{
+  environment: Environment;
+}>;
+
+
+export type ConsoleStopStatesQuery = { stopStates?: Array<{ target: string, environment: Environment, stopped: boolean, reason?: string | null, stoppedBy?: string | null, stoppedAt?: string | null, version: number, pendingResume?: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } | null }> | null };
+
+export type ConsoleEmergencyStopMutationVariables = Exact<{
+  target: Scalars['String']['input'];
+  environment: Environment;
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type ConsoleEmergencyStopMutation = { emergencyStop?: { target: string, stopped: boolean, version: number } | null };
+
+export type ConsoleResumeMutationVariables = Exact<{
+  target: Scalars['String']['input'];
+  environment: Environment;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleResumeMutation = { resume?: { status: ChangeResultStatus, changeRequest: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } } | null };
+
+export type ConsoleSettingHistoryQueryVariables = Exact<{
+  key: Scalars['String']['input'];
+  environment: Environment;
+}>;
+
+
+export type ConsoleSettingHistoryQuery = { setting?: { key: string, environment: Environment, version: number, value?: unknown | null, risk: Risk, pendingChange?: { id: string, status: ChangeStatus } | null } | null, settingHistory?: Array<{ version: number, value?: unknown | null, changedBy: string, changeId?: string | null, at: string, reason?: string | null }> | null };
+
+export type ConsoleSettingDiffQueryVariables = Exact<{
+  key: Scalars['String']['input'];
+  environment: Environment;
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
+}>;
+
+
+export type ConsoleSettingDiffQuery = { settingDiff?: { entries: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }> } | null };
+
+export type ConsoleRollbackSettingMutationVariables = Exact<{
+  key: Scalars['String']['input'];
+  environment: Environment;
+  toVersion: Scalars['Int']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleRollbackSettingMutation = { rollbackSetting?: { status: ChangeResultStatus, version?: number | null, changeRequest: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } } | null };
+
+export type ConsolePromoteSettingMutationVariables = Exact<{
+  key: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsolePromoteSettingMutation = { promoteSetting?: { status: ChangeResultStatus, version?: number | null, changeRequest: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } } | null };
+
+export type ConsoleDeliveryLogAccessQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleDeliveryLogAccessQuery = { explainField: { decision: AccessDecision, message: string } };
+
+export type ConsoleDeliveryLogQueryVariables = Exact<{
+  action: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleDeliveryLogQuery = { auditEvents?: { edges?: Array<{ node?: { id: string, seq: number, action: string, at: string, outcome: AuditOutcome, changeId?: string | null, environment?: string | null, target?: string | null, status?: string | null, detail?: unknown | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -2120,3 +2206,169 @@ export const ConsoleAuditVerifyDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"4883900eec166f3422da040882a43749cef1868308542b267d3f7ac6be80749d"}) as unknown as TypedDocumentString<ConsoleAuditVerifyQuery, ConsoleAuditVerifyQueryVariables>;
+export const ConsoleExplainDocument = new TypedDocumentString(`
+    query ConsoleExplain($action: String!, $environment: Environment) {
+  explain(action: $action, environment: $environment) {
+    action
+    decision
+    message
+    reason
+  }
+}
+    `, {"hash":"6d305f2c954284363899cc9f77954317205921f4a239c51022c98e3c9581fd68"}) as unknown as TypedDocumentString<ConsoleExplainQuery, ConsoleExplainQueryVariables>;
+export const ConsoleStopStatesDocument = new TypedDocumentString(`
+    query ConsoleStopStates($environment: Environment!) {
+  stopStates(environment: $environment) {
+    target
+    environment
+    stopped
+    reason
+    stoppedBy
+    stoppedAt
+    version
+    pendingResume {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `, {"hash":"b573b73e361cefe97a58d298e070ba7622ec10d909a3588ffc2c77fcaa846946"}) as unknown as TypedDocumentString<ConsoleStopStatesQuery, ConsoleStopStatesQueryVariables>;
+export const ConsoleEmergencyStopDocument = new TypedDocumentString(`
+    mutation ConsoleEmergencyStop($target: String!, $environment: Environment!, $reason: String!) {
+  emergencyStop(target: $target, environment: $environment, reason: $reason) {
+    target
+    stopped
+    version
+  }
+}
+    `, {"hash":"6a5b706389bd4ff0d3e7d3020ee8d5e44bd33c91a7afc0db62875ccbd2ecf420"}) as unknown as TypedDocumentString<ConsoleEmergencyStopMutation, ConsoleEmergencyStopMutationVariables>;
+export const ConsoleResumeDocument = new TypedDocumentString(`
+    mutation ConsoleResume($target: String!, $environment: Environment!, $reason: String, $ticket: String) {
+  resume(
+    target: $target
+    environment: $environment
+    reason: $reason
+    ticket: $ticket
+  ) {
+    status
+    changeRequest {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `, {"hash":"c5f3083ca2185eceb762c42cbf231620e0754a4e6080b1c99954018bd50d51d1"}) as unknown as TypedDocumentString<ConsoleResumeMutation, ConsoleResumeMutationVariables>;
+export const ConsoleSettingHistoryDocument = new TypedDocumentString(`
+    query ConsoleSettingHistory($key: String!, $environment: Environment!) {
+  setting(key: $key, environment: $environment) {
+    key
+    environment
+    version
+    value
+    risk
+    pendingChange {
+      id
+      status
+    }
+  }
+  settingHistory(key: $key, environment: $environment) {
+    version
+    value
+    changedBy
+    changeId
+    at
+    reason
+  }
+}
+    `, {"hash":"f22df280af1697ea910bb5d6c79a4a0caa159cbbbe6c0cc87af1478379560b7a"}) as unknown as TypedDocumentString<ConsoleSettingHistoryQuery, ConsoleSettingHistoryQueryVariables>;
+export const ConsoleSettingDiffDocument = new TypedDocumentString(`
+    query ConsoleSettingDiff($key: String!, $environment: Environment!, $from: Int!, $to: Int!) {
+  settingDiff(
+    key: $key
+    environment: $environment
+    fromVersion: $from
+    toVersion: $to
+  ) {
+    entries {
+      path
+      op
+      before
+      after
+    }
+  }
+}
+    `, {"hash":"dc918d38221052ca4cb2f9b138dd159c0e179772c8f580e418e0e26460bbf234"}) as unknown as TypedDocumentString<ConsoleSettingDiffQuery, ConsoleSettingDiffQueryVariables>;
+export const ConsoleRollbackSettingDocument = new TypedDocumentString(`
+    mutation ConsoleRollbackSetting($key: String!, $environment: Environment!, $toVersion: Int!, $reason: String, $ticket: String) {
+  rollbackSetting(
+    key: $key
+    environment: $environment
+    toVersion: $toVersion
+    reason: $reason
+    ticket: $ticket
+  ) {
+    status
+    version
+    changeRequest {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `, {"hash":"20d9a2ef90667c18b9af5658245ffe121e2c4297ad99e742d6dbb3cf99ee3c43"}) as unknown as TypedDocumentString<ConsoleRollbackSettingMutation, ConsoleRollbackSettingMutationVariables>;
+export const ConsolePromoteSettingDocument = new TypedDocumentString(`
+    mutation ConsolePromoteSetting($key: String!, $reason: String, $ticket: String) {
+  promoteSetting(key: $key, reason: $reason, ticket: $ticket) {
+    status
+    version
+    changeRequest {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `, {"hash":"d31bb9e81b4c49404ebedde79e9926e8d9b66843028852fff4a6c30071ca6af8"}) as unknown as TypedDocumentString<ConsolePromoteSettingMutation, ConsolePromoteSettingMutationVariables>;
+export const ConsoleDeliveryLogAccessDocument = new TypedDocumentString(`
+    query ConsoleDeliveryLogAccess {
+  explainField(type: "Query", field: "auditEvents") {
+    decision
+    message
+  }
+}
+    `, {"hash":"ed7fd0af1f151f6df4963c9d1c77cf74869fa0d3da21d18494826e2eca19e849"}) as unknown as TypedDocumentString<ConsoleDeliveryLogAccessQuery, ConsoleDeliveryLogAccessQueryVariables>;
+export const ConsoleDeliveryLogDocument = new TypedDocumentString(`
+    query ConsoleDeliveryLog($action: String!, $first: Int, $after: String) {
+  auditEvents(filter: {action: $action}, first: $first, after: $after) {
+    edges {
+      node {
+        id
+        seq
+        action
+        at
+        outcome
+        changeId
+        environment
+        target
+        status
+        detail
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `, {"hash":"77c74cac18ac30a2a028e7630c6233218ad684e6a0d83fe73b261864ccb822ab"}) as unknown as TypedDocumentString<ConsoleDeliveryLogQuery, ConsoleDeliveryLogQueryVariables>;

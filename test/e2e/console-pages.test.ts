@@ -1,0 +1,181 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { fitsWidth, launchConsoleBrowser, screenshot, signIn, unlabeledControls, type ConsoleBrowser, type Principal } from './browser.js';
+
+// Issue 15: the console's pages for emergency stops, setting history (rollback, promotion, diff) and the delivery
+// log, in Debian's Chromium against the real gateway. Each page: it renders, a viewer who may act does, a viewer
+// who may not sees the action disabled with the API's own reason (asked through `explain`), and it fits 390 px.
+
+const ENG: Principal = { role: 'integration-engineer', sub: 'eng-ana', mfa: true };
+const BILL: Principal = { role: 'billing-manager', sub: 'bill-bea', mfa: true };
+const SAM: Principal = { role: 'security-admin', sub: 'sec-sam', mfa: true };
+const KEY = 'billing.reminderCadenceDays';
+const DOCS = join(import.meta.dirname, '../../docs/console');
+
+let h: Harness;
+let origin: string;
+let browser: ConsoleBrowser;
+
+beforeAll(async () => {
+  h = await startHarness();
+  origin = h.running.url;
+  browser = await launchConsoleBrowser(origin);
+  mkdirSync(DOCS, { recursive: true });
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+/** The page at a phone's width: no horizontal scrolling; a small screenshot for the README. */
+async function onPhone(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await fitsWidth(page)).toBe(true);
+  await screenshot(page, `${name}-390`);
+  await page.screenshot({ path: join(DOCS, `${name}.png`) });
+}
+
+async function as(who: Principal, hash: string): Promise<Page> {
+  const page = await browser.newPage();
+  await signIn(page, origin, who);
+  await page.evaluate((h2) => {
+    location.hash = h2;
+  }, hash);
+  return page;
+}
+
+describe('emergency stops', () => {
+  it('an integration engineer stops the EHR connector at once, then proposes its resume as a governed change', async () => {
+    const page = await as(ENG, '#/stops');
+    await page.getByRole('heading', { name: 'Emergency stops' }).waitFor();
+    expect(await unlabeledControls(page)).toEqual([]);
+    const stop = page.getByRole('button', { name: 'Stop connector:ehr' });
+    expect(await stop.isDisabled()).toBe(true); // a reason is required first
+    await page.getByLabel('Reason (required)').fill('EHR returning wrong patients');
+    await expect.poll(() => stop.isEnabled()).toBe(true);
+    await stop.click();
+    const card = page.getByTestId('stop-connector:ehr');
+    await card.waitFor();
+    expect(await card.getByTestId('stop-state').textContent()).toMatch(/^Stopped by eng-ana/);
+    await card.getByLabel('Why resume').fill('Vendor fixed the patient matching');
+    await card.getByRole('button', { name: 'Propose resume' }).click();
+    const pending = card.getByTestId('resume-pending');
+    await pending.waitFor();
+    expect(await pending.textContent()).toMatch(/Resume waiting for approval: needs \d more/);
+    // The API agrees: the connector is still stopped and one resume is open.
+    const token = await h.token({ sub: 'eng-ana', roles: ['integration-engineer'], mfa: true });
+    const r = await h.gql<{ stopState: { stopped: boolean; pendingResume: { id: string } | null } }>(token,
+      '{ stopState(target: "connector:ehr", environment: PRODUCTION) { stopped pendingResume { id } } }');
+    expect(r.body.data?.stopState.stopped).toBe(true);
+    expect(r.body.data?.stopState.pendingResume?.id).toBeTruthy();
+    expect(await pending.getByRole('link', { name: 'Open the change' }).getAttribute('href')).toBe(`#/change/${r.body.data?.stopState.pendingResume?.id}`);
+    await screenshot(page, 'stops');
+    await onPhone(page, 'emergency-stops');
+    await page.close();
+  });
+
+  it('a billing manager may not stop the EHR connector (the API says why) but may stop billing automation', async () => {
+    const page = await as(BILL, '#/stops');
+    await page.getByRole('heading', { name: 'Emergency stops' }).waitFor();
+    await page.getByLabel('Reason (required)').fill('test');
+    const reason = page.getByTestId('cannot-stop');
+    await reason.waitFor();
+    expect(await page.getByRole('button', { name: 'Stop connector:ehr' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Stop connector:ehr' }).getAttribute('aria-describedby')).toBe('cannot-stop');
+    const explained = await h.gql<{ explain: { message: string } }>(await h.token({ sub: 'bill-bea', roles: ['billing-manager'], mfa: true }),
+      '{ explain(action: "stop:connector:ehr", environment: PRODUCTION) { message } }');
+    expect(await reason.textContent()).toBe(explained.body.data?.explain.message);
+    await page.getByLabel('Target').selectOption('automation:billing');
+    await expect.poll(() => page.getByRole('button', { name: 'Stop automation:billing' }).isEnabled()).toBe(true);
+    expect(await page.getByTestId('cannot-stop').count()).toBe(0);
+    await screenshot(page, 'stops-guarded');
+    await page.close();
+  });
+});
+
+describe('setting history', () => {
+  beforeAll(async () => {
+    const token = await h.token({ sub: 'bill-bob', roles: ['billing-manager'], mfa: true });
+    for (const value of [[5, 10, 20], [3, 7]]) {
+      const r = await h.gql<{ updateSetting: { status: string } }>(token,
+        'mutation($v: JSON) { updateSetting(input: { key: "billing.reminderCadenceDays", environment: STAGING, value: $v, reason: "cadence" }) { status } }', { v: value });
+      expect(r.body.data?.updateSetting.status).toBe('APPLIED');
+    }
+  });
+
+  it('a billing manager sees the versions and their diff, rolls back (applied in staging) and proposes promotion', async () => {
+    const page = await as(BILL, `#/history/${KEY}`);
+    await page.getByLabel('Environment').selectOption('STAGING');
+    await page.getByTestId('version-2').waitFor();
+    expect(await page.getByTestId('history-current').textContent()).toBe('2');
+    expect(await unlabeledControls(page)).toEqual([]);
+    await page.getByLabel('From').selectOption('1');
+    await expect.poll(() => page.getByTestId('history-diff').textContent()).toMatch(/\/2Remove20/);
+    await page.getByLabel('Reason for a rollback or promotion').fill('Back to the longer cadence');
+    await page.getByTestId('version-1').getByRole('button', { name: 'Roll back to 1' }).click();
+    await expect.poll(() => page.getByTestId('history-result').textContent()).toMatch(/^Applied\./);
+    await expect.poll(() => page.getByTestId('history-current').textContent()).toBe('3');
+    // Promotion files a production change (MEDIUM there), and the page shows it instead of a second button press.
+    await page.getByRole('button', { name: 'Promote staging value to production' }).click();
+    await expect.poll(() => page.getByTestId('history-result').textContent()).toMatch(/^Sent for approval: needs \d more/);
+    expect(await page.getByRole('button', { name: 'Promote staging value to production' }).isDisabled()).toBe(true);
+    expect(await page.getByTestId('version-1').getByRole('button', { name: 'Roll back to 1' }).isDisabled()).toBe(true);
+    await screenshot(page, 'history');
+    await onPhone(page, 'setting-history');
+    const token = await h.token({ sub: 'bill-bea', roles: ['billing-manager'], mfa: true });
+    const r = await h.gql<{ setting: { value: number[] } }>(token, `{ setting(key: "${KEY}", environment: STAGING) { value } }`);
+    expect(r.body.data?.setting.value).toEqual([5, 10, 20]);
+    await page.close();
+  });
+
+  it('an integration engineer sees the history but rollback is disabled with the API’s reason', async () => {
+    const page = await as(ENG, `#/history/${KEY}`);
+    await page.getByLabel('Environment').selectOption('STAGING');
+    await page.getByTestId('version-1').waitFor();
+    const reason = page.getByTestId('cannot-rollback');
+    await reason.waitFor();
+    expect(await reason.textContent()).toMatch(/\S/);
+    expect(await page.getByTestId('version-1').getByRole('button', { name: 'Roll back to 1' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Promote staging value to production' }).isDisabled()).toBe(true);
+    await screenshot(page, 'history-guarded');
+    await page.close();
+  });
+});
+
+describe('delivery log', () => {
+  it('a security admin reads the notification delivery log and switches outcome', async () => {
+    const page = await as(SAM, '#/deliveries');
+    await page.getByRole('heading', { name: 'Delivery log' }).waitFor();
+    await page.getByTestId('deliveries-empty').waitFor();
+    await page.getByRole('button', { name: 'Failed' }).click();
+    expect(await page.getByRole('button', { name: 'Failed' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('deliveries-empty').waitFor();
+    await screenshot(page, 'deliveries');
+    await onPhone(page, 'delivery-log');
+    await page.close();
+  });
+
+  it('a role without the audit data class sees the log locked with the API’s reason, and no event is requested', async () => {
+    const page = await browser.newPage();
+    await signIn(page, origin, ENG);
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/graphql')) asked.push(r.postData() ?? '');
+    });
+    await page.evaluate(() => {
+      location.hash = '#/deliveries';
+    });
+    await page.getByTestId('deliveries-locked').waitFor();
+    expect(await page.getByTestId('deliveries-locked').textContent()).toMatch(/locked/);
+    expect(asked.some((b) => b.includes('ConsoleDeliveryLog('))).toBe(false);
+    await page.close();
+  });
+});
+
+it('nothing left loopback and no page error', () => {
+  expect(browser.external).toEqual([]);
+  expect(browser.pageErrors).toEqual([]);
+});

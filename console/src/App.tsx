@@ -5,8 +5,10 @@ import { AuditView } from './components/AuditView';
 import { Inbox } from './components/Inbox';
 import { SettingsView } from './components/SettingsView';
 import { SignIn } from './components/SignIn';
+import { AccessReviewPage } from './pages/AccessReviewPage';
 import { DeliveryLogPage } from './pages/DeliveryLogPage';
 import { EmergencyStopsPage } from './pages/EmergencyStopsPage';
+import { PolicyVersionsPage } from './pages/PolicyVersionsPage';
 import { SettingHistoryPage } from './pages/SettingHistoryPage';
 import type { ConsoleMeQuery } from './gql/graphql';
 import { MeQuery } from './operations';
@@ -16,7 +18,7 @@ import { clearToken, loadToken, saveToken } from './session';
 export type Me = ConsoleMeQuery['me'];
 
 type Route = { view: 'inbox' } | { view: 'change'; id: string } | { view: 'settings' } | { view: 'audit' }
-  | { view: 'stops' } | { view: 'history'; key: string } | { view: 'deliveries' };
+  | { view: 'stops' } | { view: 'history'; key: string } | { view: 'deliveries' } | { view: 'access-review' } | { view: 'policy' };
 
 function parseRoute(hash: string): Route {
   const [, view, id] = hash.replace(/^#/, '').split('/');
@@ -26,6 +28,8 @@ function parseRoute(hash: string): Route {
   if (view === 'stops') return { view: 'stops' };
   if (view === 'history') return { view: 'history', key: id ? decodeURIComponent(id) : '' };
   if (view === 'deliveries') return { view: 'deliveries' };
+  if (view === 'access-review') return { view: 'access-review' };
+  if (view === 'policy') return { view: 'policy' };
   return { view: 'inbox' };
 }
 
@@ -46,6 +50,8 @@ const NAV: { view: Route['view']; href: string; text: string }[] = [
   { view: 'stops', href: '#/stops', text: 'Emergency stops' },
   { view: 'history', href: '#/history', text: 'History' },
   { view: 'deliveries', href: '#/deliveries', text: 'Deliveries' },
+  { view: 'access-review', href: '#/access-review', text: 'Access review' },
+  { view: 'policy', href: '#/policy', text: 'Policy' },
 ];
 
 export function App() {
@@ -142,6 +148,8 @@ export function App() {
         {route.view === 'stops' && <EmergencyStopsPage token={token} />}
         {route.view === 'history' && <SettingHistoryPage key={route.key} token={token} initialKey={route.key} />}
         {route.view === 'deliveries' && <DeliveryLogPage token={token} />}
+        {route.view === 'access-review' && <AccessReviewPage token={token} />}
+        {route.view === 'policy' && <PolicyVersionsPage token={token} />}
       </main>
     </>
   );

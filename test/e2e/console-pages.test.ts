@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CARROLL } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fitsWidth, launchConsoleBrowser, screenshot, signIn, unlabeledControls, type ConsoleBrowser, type Principal } from './browser.js';
 
@@ -171,6 +172,55 @@ describe('delivery log', () => {
     await page.getByTestId('deliveries-locked').waitFor();
     expect(await page.getByTestId('deliveries-locked').textContent()).toMatch(/locked/);
     expect(asked.some((b) => b.includes('ConsoleDeliveryLog('))).toBe(false);
+    await page.close();
+  });
+});
+
+describe('access review and break-glass review', () => {
+  it('a security admin keeps a clinician’s break-glass use with a comment; it leaves the review list', async () => {
+    const cruz = await h.token({ sub: 'dr-cruz', roles: ['clinician'], departments: ['cardiology'] });
+    const bg = await h.gql<{ breakGlass: { id: string } }>(cruz, 'mutation ($id: ID!) { breakGlass(patientId: $id, reason: "Unconscious patient in the ED") { id } }', { id: CARROLL });
+    expect(bg.body.errors).toBeUndefined();
+    const page = await as(SAM, '#/access-review');
+    const card = page.getByTestId('break-glass-list').getByTestId('review-dr-cruz');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Unconscious patient in the ED');
+    expect(await unlabeledControls(page)).toEqual([]);
+    await screenshot(page, 'access-review');
+    await onPhone(page, 'access-review');
+    await card.getByLabel('Review comment').fill('Checked with the ED lead: justified');
+    await card.getByRole('button', { name: 'Keep' }).click();
+    await page.getByTestId('break-glass-empty').waitFor();
+    const review = await h.gql<{ accessOf: { id: string; reviews: { by: string; decision: string; comment: string }[] }[] }>(
+      await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true }), '{ accessOf(assignee: "dr-cruz") { id reviews { by decision comment } } }');
+    expect(review.body.data?.accessOf.find((g) => g.id === bg.body.data?.breakGlass.id)?.reviews)
+      .toEqual([{ by: 'sec-sam', decision: 'KEEP', comment: 'Checked with the ED lead: justified' }]);
+    await page.close();
+  });
+
+  it('an integration engineer sees access review locked with the API’s reason', async () => {
+    const page = await as(ENG, '#/access-review');
+    await page.getByTestId('review-locked').waitFor();
+    expect(await page.getByTestId('review-locked').textContent()).toMatch(/locked/);
+    await page.close();
+  });
+});
+
+describe('policy versions', () => {
+  it('a security admin sees the versions and the rule-by-rule diff', async () => {
+    const page = await as(SAM, '#/policy');
+    await page.getByTestId('policy-versions').waitFor();
+    expect(await page.getByTestId('policy-versions').textContent()).toContain('built-in default');
+    await page.getByTestId('policy-diff').waitFor();
+    expect(await page.getByTestId('policy-diff').textContent()).toMatch(/No difference between version 0 and version 0/);
+    await screenshot(page, 'policy');
+    await onPhone(page, 'policy-versions');
+    await page.close();
+  });
+
+  it('a role without the configuration data class sees policy versions locked', async () => {
+    const page = await as({ role: 'front-desk', sub: 'fd-fay', mfa: false }, '#/policy');
+    await page.getByTestId('policy-locked').waitFor();
     await page.close();
   });
 });

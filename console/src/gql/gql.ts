@@ -36,6 +36,11 @@ type Documents = {
     "\n  mutation ConsolePromoteSetting($key: String!, $reason: String, $ticket: String) {\n    promoteSetting(key: $key, reason: $reason, ticket: $ticket) {\n      status version changeRequest { id status approvalStatus { summary } }\n    }\n  }\n": typeof types.ConsolePromoteSettingDocument,
     "\n  query ConsoleDeliveryLogAccess {\n    explainField(type: \"Query\", field: \"auditEvents\") { decision message }\n  }\n": typeof types.ConsoleDeliveryLogAccessDocument,
     "\n  query ConsoleDeliveryLog($action: String!, $first: Int, $after: String) {\n    auditEvents(filter: { action: $action }, first: $first, after: $after) {\n      edges { node { id seq action at outcome changeId environment target status detail } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleDeliveryLogDocument,
+    "\n  query ConsoleFieldAccess($type: String!, $field: String!) {\n    explainField(type: $type, field: $field) { decision message }\n  }\n": typeof types.ConsoleFieldAccessDocument,
+    "\n  query ConsoleAccessReview($staleDays: Int!) {\n    accessReview(staleDays: $staleDays) {\n      flags lastUsedAt\n      grant { id sub kind name source patientId departments grantedAt expiresAt active reason reviews { by at decision comment } }\n    }\n  }\n": typeof types.ConsoleAccessReviewDocument,
+    "\n  mutation ConsoleCompleteReview($assignee: String!, $grantId: ID!, $decision: ReviewDecision!, $comment: String) {\n    completeReview(assignee: $assignee, grantId: $grantId, decision: $decision, comment: $comment) { id active }\n  }\n": typeof types.ConsoleCompleteReviewDocument,
+    "\n  query ConsolePolicyVersions {\n    policyVersions { version policyVersion changedBy changeId at }\n  }\n": typeof types.ConsolePolicyVersionsDocument,
+    "\n  query ConsolePolicyDiff($from: Int!, $to: Int!) {\n    policyDiff(from: $from, to: $to) { path op before after }\n  }\n": typeof types.ConsolePolicyDiffDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleMe {\n    me { sub tenant roles departments mfa }\n  }\n": types.ConsoleMeDocument,
@@ -59,6 +64,11 @@ const documents: Documents = {
     "\n  mutation ConsolePromoteSetting($key: String!, $reason: String, $ticket: String) {\n    promoteSetting(key: $key, reason: $reason, ticket: $ticket) {\n      status version changeRequest { id status approvalStatus { summary } }\n    }\n  }\n": types.ConsolePromoteSettingDocument,
     "\n  query ConsoleDeliveryLogAccess {\n    explainField(type: \"Query\", field: \"auditEvents\") { decision message }\n  }\n": types.ConsoleDeliveryLogAccessDocument,
     "\n  query ConsoleDeliveryLog($action: String!, $first: Int, $after: String) {\n    auditEvents(filter: { action: $action }, first: $first, after: $after) {\n      edges { node { id seq action at outcome changeId environment target status detail } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleDeliveryLogDocument,
+    "\n  query ConsoleFieldAccess($type: String!, $field: String!) {\n    explainField(type: $type, field: $field) { decision message }\n  }\n": types.ConsoleFieldAccessDocument,
+    "\n  query ConsoleAccessReview($staleDays: Int!) {\n    accessReview(staleDays: $staleDays) {\n      flags lastUsedAt\n      grant { id sub kind name source patientId departments grantedAt expiresAt active reason reviews { by at decision comment } }\n    }\n  }\n": types.ConsoleAccessReviewDocument,
+    "\n  mutation ConsoleCompleteReview($assignee: String!, $grantId: ID!, $decision: ReviewDecision!, $comment: String) {\n    completeReview(assignee: $assignee, grantId: $grantId, decision: $decision, comment: $comment) { id active }\n  }\n": types.ConsoleCompleteReviewDocument,
+    "\n  query ConsolePolicyVersions {\n    policyVersions { version policyVersion changedBy changeId at }\n  }\n": types.ConsolePolicyVersionsDocument,
+    "\n  query ConsolePolicyDiff($from: Int!, $to: Int!) {\n    policyDiff(from: $from, to: $to) { path op before after }\n  }\n": types.ConsolePolicyDiffDocument,
 };
 
 /**
@@ -145,6 +155,26 @@ export function graphql(source: "\n  query ConsoleDeliveryLogAccess {\n    expla
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleDeliveryLog($action: String!, $first: Int, $after: String) {\n    auditEvents(filter: { action: $action }, first: $first, after: $after) {\n      edges { node { id seq action at outcome changeId environment target status detail } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').ConsoleDeliveryLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleFieldAccess($type: String!, $field: String!) {\n    explainField(type: $type, field: $field) { decision message }\n  }\n"): typeof import('./graphql').ConsoleFieldAccessDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleAccessReview($staleDays: Int!) {\n    accessReview(staleDays: $staleDays) {\n      flags lastUsedAt\n      grant { id sub kind name source patientId departments grantedAt expiresAt active reason reviews { by at decision comment } }\n    }\n  }\n"): typeof import('./graphql').ConsoleAccessReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCompleteReview($assignee: String!, $grantId: ID!, $decision: ReviewDecision!, $comment: String) {\n    completeReview(assignee: $assignee, grantId: $grantId, decision: $decision, comment: $comment) { id active }\n  }\n"): typeof import('./graphql').ConsoleCompleteReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePolicyVersions {\n    policyVersions { version policyVersion changedBy changeId at }\n  }\n"): typeof import('./graphql').ConsolePolicyVersionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePolicyDiff($from: Int!, $to: Int!) {\n    policyDiff(from: $from, to: $to) { path op before after }\n  }\n"): typeof import('./graphql').ConsolePolicyDiffDocument;
 
 
 export function graphql(source: string) {

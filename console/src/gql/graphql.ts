@@ -1945,6 +1945,44 @@ export type ConsoleDeliveryLogQueryVariables = Exact<{
 
 export type ConsoleDeliveryLogQuery = { auditEvents?: { edges?: Array<{ node?: { id: string, seq: number, action: string, at: string, outcome: AuditOutcome, changeId?: string | null, environment?: string | null, target?: string | null, status?: string | null, detail?: unknown | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
 
+export type ConsoleFieldAccessQueryVariables = Exact<{
+  type: Scalars['String']['input'];
+  field: Scalars['String']['input'];
+}>;
+
+
+export type ConsoleFieldAccessQuery = { explainField: { decision: AccessDecision, message: string } };
+
+export type ConsoleAccessReviewQueryVariables = Exact<{
+  staleDays: Scalars['Int']['input'];
+}>;
+
+
+export type ConsoleAccessReviewQuery = { accessReview: Array<{ flags: Array<AccessReviewFlag>, lastUsedAt?: string | null, grant: { id: string, sub: string, kind: AccessGrantKind, name: string, source: AccessGrantSource, patientId?: string | null, departments?: Array<string> | null, grantedAt: string, expiresAt?: string | null, active: boolean, reason: string, reviews: Array<{ by: string, at: string, decision: ReviewDecision, comment?: string | null }> } }> };
+
+export type ConsoleCompleteReviewMutationVariables = Exact<{
+  assignee: Scalars['String']['input'];
+  grantId: Scalars['ID']['input'];
+  decision: ReviewDecision;
+  comment?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleCompleteReviewMutation = { completeReview?: { id: string, active: boolean } | null };
+
+export type ConsolePolicyVersionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsolePolicyVersionsQuery = { policyVersions: Array<{ version: number, policyVersion: string, changedBy?: string | null, changeId?: string | null, at?: string | null }> };
+
+export type ConsolePolicyDiffQueryVariables = Exact<{
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
+}>;
+
+
+export type ConsolePolicyDiffQuery = { policyDiff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }> };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -2372,3 +2410,72 @@ export const ConsoleDeliveryLogDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"77c74cac18ac30a2a028e7630c6233218ad684e6a0d83fe73b261864ccb822ab"}) as unknown as TypedDocumentString<ConsoleDeliveryLogQuery, ConsoleDeliveryLogQueryVariables>;
+export const ConsoleFieldAccessDocument = new TypedDocumentString(`
+    query ConsoleFieldAccess($type: String!, $field: String!) {
+  explainField(type: $type, field: $field) {
+    decision
+    message
+  }
+}
+    `, {"hash":"4eddfca193564c75d05005a938a421bb22e570fdd2bbcbaead8fafaa46ffa1d9"}) as unknown as TypedDocumentString<ConsoleFieldAccessQuery, ConsoleFieldAccessQueryVariables>;
+export const ConsoleAccessReviewDocument = new TypedDocumentString(`
+    query ConsoleAccessReview($staleDays: Int!) {
+  accessReview(staleDays: $staleDays) {
+    flags
+    lastUsedAt
+    grant {
+      id
+      sub
+      kind
+      name
+      source
+      patientId
+      departments
+      grantedAt
+      expiresAt
+      active
+      reason
+      reviews {
+        by
+        at
+        decision
+        comment
+      }
+    }
+  }
+}
+    `, {"hash":"6beeaf1afb81dd2ad9bf31bce32d9e341de90ed195ed58c251c786e529587a78"}) as unknown as TypedDocumentString<ConsoleAccessReviewQuery, ConsoleAccessReviewQueryVariables>;
+export const ConsoleCompleteReviewDocument = new TypedDocumentString(`
+    mutation ConsoleCompleteReview($assignee: String!, $grantId: ID!, $decision: ReviewDecision!, $comment: String) {
+  completeReview(
+    assignee: $assignee
+    grantId: $grantId
+    decision: $decision
+    comment: $comment
+  ) {
+    id
+    active
+  }
+}
+    `, {"hash":"127b338252c6a5c277b63ffe43a2f007bca325e81a4ce363096b1173a486ed9b"}) as unknown as TypedDocumentString<ConsoleCompleteReviewMutation, ConsoleCompleteReviewMutationVariables>;
+export const ConsolePolicyVersionsDocument = new TypedDocumentString(`
+    query ConsolePolicyVersions {
+  policyVersions {
+    version
+    policyVersion
+    changedBy
+    changeId
+    at
+  }
+}
+    `, {"hash":"5241baaf380363ce47cd8188b6e82969ea190a026a8d34823e7467889b0c627a"}) as unknown as TypedDocumentString<ConsolePolicyVersionsQuery, ConsolePolicyVersionsQueryVariables>;
+export const ConsolePolicyDiffDocument = new TypedDocumentString(`
+    query ConsolePolicyDiff($from: Int!, $to: Int!) {
+  policyDiff(from: $from, to: $to) {
+    path
+    op
+    before
+    after
+  }
+}
+    `, {"hash":"8f9b88f0b93e0e4af1db0644a9d4635fb1d56a33a9bc298c4d13c2803090b6fc"}) as unknown as TypedDocumentString<ConsolePolicyDiffQuery, ConsolePolicyDiffQueryVariables>;

@@ -76,3 +76,36 @@ export const DeliveryLogQuery = graphql(`
     }
   }
 `);
+
+export const FieldAccessQuery = graphql(`
+  query ConsoleFieldAccess($type: String!, $field: String!) {
+    explainField(type: $type, field: $field) { decision message }
+  }
+`);
+
+export const AccessReviewQuery = graphql(`
+  query ConsoleAccessReview($staleDays: Int!) {
+    accessReview(staleDays: $staleDays) {
+      flags lastUsedAt
+      grant { id sub kind name source patientId departments grantedAt expiresAt active reason reviews { by at decision comment } }
+    }
+  }
+`);
+
+export const CompleteReviewMutation = graphql(`
+  mutation ConsoleCompleteReview($assignee: String!, $grantId: ID!, $decision: ReviewDecision!, $comment: String) {
+    completeReview(assignee: $assignee, grantId: $grantId, decision: $decision, comment: $comment) { id active }
+  }
+`);
+
+export const PolicyVersionsQuery = graphql(`
+  query ConsolePolicyVersions {
+    policyVersions { version policyVersion changedBy changeId at }
+  }
+`);
+
+export const PolicyDiffQuery = graphql(`
+  query ConsolePolicyDiff($from: Int!, $to: Int!) {
+    policyDiff(from: $from, to: $to) { path op before after }
+  }
+`);

@@ -6,6 +6,7 @@ import { Inbox } from './components/Inbox';
 import { SettingsView } from './components/SettingsView';
 import { SignIn } from './components/SignIn';
 import { AccessReviewPage } from './pages/AccessReviewPage';
+import { ConnectorsPage } from './pages/ConnectorsPage';
 import { DeliveryLogPage } from './pages/DeliveryLogPage';
 import { EmergencyStopsPage } from './pages/EmergencyStopsPage';
 import { PolicyVersionsPage } from './pages/PolicyVersionsPage';
@@ -18,7 +19,7 @@ import { clearToken, loadToken, saveToken } from './session';
 export type Me = ConsoleMeQuery['me'];
 
 type Route = { view: 'inbox' } | { view: 'change'; id: string } | { view: 'settings' } | { view: 'audit' }
-  | { view: 'stops' } | { view: 'history'; key: string } | { view: 'deliveries' } | { view: 'access-review' } | { view: 'policy' };
+  | { view: 'stops' } | { view: 'history'; key: string } | { view: 'deliveries' } | { view: 'access-review' } | { view: 'policy' } | { view: 'connectors' };
 
 function parseRoute(hash: string): Route {
   const [, view, id] = hash.replace(/^#/, '').split('/');
@@ -30,6 +31,7 @@ function parseRoute(hash: string): Route {
   if (view === 'deliveries') return { view: 'deliveries' };
   if (view === 'access-review') return { view: 'access-review' };
   if (view === 'policy') return { view: 'policy' };
+  if (view === 'connectors') return { view: 'connectors' };
   return { view: 'inbox' };
 }
 
@@ -47,6 +49,7 @@ const NAV: { view: Route['view']; href: string; text: string }[] = [
   { view: 'inbox', href: '#/inbox', text: 'Approvals' },
   { view: 'settings', href: '#/settings', text: 'Settings' },
   { view: 'audit', href: '#/audit', text: 'Audit' },
+  { view: 'connectors', href: '#/connectors', text: 'Connectors' },
   { view: 'stops', href: '#/stops', text: 'Emergency stops' },
   { view: 'history', href: '#/history', text: 'History' },
   { view: 'deliveries', href: '#/deliveries', text: 'Deliveries' },
@@ -150,6 +153,7 @@ export function App() {
         {route.view === 'deliveries' && <DeliveryLogPage token={token} />}
         {route.view === 'access-review' && <AccessReviewPage token={token} />}
         {route.view === 'policy' && <PolicyVersionsPage token={token} />}
+        {route.view === 'connectors' && <ConnectorsPage token={token} />}
       </main>
     </>
   );

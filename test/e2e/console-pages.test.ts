@@ -210,7 +210,7 @@ describe('policy versions', () => {
   it('a security admin sees the versions and the rule-by-rule diff', async () => {
     const page = await as(SAM, '#/policy');
     await page.getByTestId('policy-versions').waitFor();
-    expect(await page.getByTestId('policy-versions').textContent()).toContain('built-in default');
+    await expect.poll(() => page.getByTestId('policy-versions').textContent()).toContain('built-in default');
     await page.getByTestId('policy-diff').waitFor();
     expect(await page.getByTestId('policy-diff').textContent()).toMatch(/No difference between version 0 and version 0/);
     await screenshot(page, 'policy');
@@ -221,6 +221,56 @@ describe('policy versions', () => {
   it('a role without the configuration data class sees policy versions locked', async () => {
     const page = await as({ role: 'front-desk', sub: 'fd-fay', mfa: false }, '#/policy');
     await page.getByTestId('policy-locked').waitFor();
+    await page.close();
+  });
+});
+
+describe('connectors', () => {
+  const ADMIN: Principal = { role: 'system-admin', sub: 'sys-sol', mfa: true };
+
+  it('a system admin tests the EHR connector (step report) and generates a key, which queues as a governed change', async () => {
+    const page = await as(ADMIN, '#/connectors');
+    const card = page.getByTestId('connector-ehr');
+    await card.waitFor();
+    expect(await unlabeledControls(page)).toEqual([]);
+    await card.getByRole('button', { name: 'Test connection' }).click();
+    const report = card.getByTestId('connector-test');
+    await report.waitFor();
+    expect(await report.locator('li').count()).toBeGreaterThan(0);
+    await card.getByLabel('Client id').fill('clearance-staging');
+    await card.getByLabel('Reason for a change').fill('Move to SMART Backend Services');
+    await expect.poll(() => card.getByRole('button', { name: 'Generate key' }).isEnabled()).toBe(true);
+    await card.getByRole('button', { name: 'Generate key' }).click();
+    const filed = card.getByTestId('connector-changes');
+    await filed.waitFor();
+    expect(await filed.textContent()).toContain('integration.ehr.credentials');
+    const href = await filed.getByRole('link', { name: 'Open the change' }).getAttribute('href');
+    expect(href).toMatch(/^#\/change\/.+/);
+    // Until that change is decided, nothing else is proposed from this card (no second key by a second click).
+    if ((await filed.textContent())?.includes('sent for approval')) {
+      expect(await card.getByRole('button', { name: 'Generate key' }).isDisabled()).toBe(true);
+    }
+    await screenshot(page, 'connectors');
+    await onPhone(page, 'connectors');
+    await page.close();
+  });
+
+  it('an integration engineer may not touch credentials: refused with the API’s reason, and the actions stay disabled', async () => {
+    const page = await as(ENG, '#/connectors');
+    const card = page.getByTestId('connector-ehr');
+    await card.waitFor();
+    // The API has no explain for write:credentials (see ConnectorsPage): the refusal itself carries the reason.
+    await expect.poll(() => card.getByRole('button', { name: 'Generate key' }).isEnabled()).toBe(true);
+    await card.getByRole('button', { name: 'Generate key' }).click();
+    const reason = card.getByTestId('connector-ehr-cannot-credentials');
+    await reason.waitFor();
+    expect(await reason.textContent()).toMatch(/^Not allowed to write credentials data.*system-admin/);
+    expect(await card.getByRole('button', { name: 'Generate key' }).isDisabled()).toBe(true);
+    expect(await card.getByRole('button', { name: 'Generate key' }).getAttribute('aria-describedby')).toBe('connector-ehr-cannot-credentials');
+    expect(await card.getByRole('button', { name: 'Rotate secret' }).isDisabled()).toBe(true);
+    // Configuring the base URL is the engineer's (the API says ALLOW), and stays offered.
+    expect(await card.getByRole('button', { name: 'Propose configuration' }).isEnabled()).toBe(true);
+    await screenshot(page, 'connectors-guarded');
     await page.close();
   });
 });

@@ -41,6 +41,11 @@ type Documents = {
     "\n  mutation ConsoleCompleteReview($assignee: String!, $grantId: ID!, $decision: ReviewDecision!, $comment: String) {\n    completeReview(assignee: $assignee, grantId: $grantId, decision: $decision, comment: $comment) { id active }\n  }\n": typeof types.ConsoleCompleteReviewDocument,
     "\n  query ConsolePolicyVersions {\n    policyVersions { version policyVersion changedBy changeId at }\n  }\n": typeof types.ConsolePolicyVersionsDocument,
     "\n  query ConsolePolicyDiff($from: Int!, $to: Int!) {\n    policyDiff(from: $from, to: $to) { path op before after }\n  }\n": typeof types.ConsolePolicyDiffDocument,
+    "\n  query ConsoleConnectors($environment: Environment!) {\n    connectors(environment: $environment) {\n      id environment baseUrl scopes writeBackEnabled stopped\n      credentials { configured clientId method keyId version updatedAt updatedBy }\n    }\n    connectorHealth { connector circuit calls errors errorRate p50LatencyMs lastError lastErrorAt }\n  }\n": typeof types.ConsoleConnectorsDocument,
+    "\n  mutation ConsoleTestConnector($id: String!, $environment: Environment!) {\n    testConnector(connectorId: $id, environment: $environment) {\n      reachable authenticated fhirVersion error supportedScopes unsupportedScopes steps { name outcome error }\n    }\n  }\n": typeof types.ConsoleTestConnectorDocument,
+    "\n  mutation ConsoleConfigureConnector($input: ConfigureConnectorInput!) {\n    configureConnector(input: $input) { changes { key status changeRequestId } }\n  }\n": typeof types.ConsoleConfigureConnectorDocument,
+    "\n  mutation ConsoleGenerateConnectorKey($id: String!, $environment: Environment!, $clientId: String, $reason: String) {\n    generateConnectorKey(connectorId: $id, environment: $environment, clientId: $clientId, reason: $reason) {\n      jwksPath change { key status changeRequestId }\n    }\n  }\n": typeof types.ConsoleGenerateConnectorKeyDocument,
+    "\n  mutation ConsoleRotateConnectorSecret($id: String!, $environment: Environment!, $secret: String!, $clientId: String, $reason: String) {\n    rotateConnectorSecret(connectorId: $id, environment: $environment, clientSecret: $secret, clientId: $clientId, reason: $reason) {\n      configured method version change { key status changeRequestId }\n    }\n  }\n": typeof types.ConsoleRotateConnectorSecretDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleMe {\n    me { sub tenant roles departments mfa }\n  }\n": types.ConsoleMeDocument,
@@ -69,6 +74,11 @@ const documents: Documents = {
     "\n  mutation ConsoleCompleteReview($assignee: String!, $grantId: ID!, $decision: ReviewDecision!, $comment: String) {\n    completeReview(assignee: $assignee, grantId: $grantId, decision: $decision, comment: $comment) { id active }\n  }\n": types.ConsoleCompleteReviewDocument,
     "\n  query ConsolePolicyVersions {\n    policyVersions { version policyVersion changedBy changeId at }\n  }\n": types.ConsolePolicyVersionsDocument,
     "\n  query ConsolePolicyDiff($from: Int!, $to: Int!) {\n    policyDiff(from: $from, to: $to) { path op before after }\n  }\n": types.ConsolePolicyDiffDocument,
+    "\n  query ConsoleConnectors($environment: Environment!) {\n    connectors(environment: $environment) {\n      id environment baseUrl scopes writeBackEnabled stopped\n      credentials { configured clientId method keyId version updatedAt updatedBy }\n    }\n    connectorHealth { connector circuit calls errors errorRate p50LatencyMs lastError lastErrorAt }\n  }\n": types.ConsoleConnectorsDocument,
+    "\n  mutation ConsoleTestConnector($id: String!, $environment: Environment!) {\n    testConnector(connectorId: $id, environment: $environment) {\n      reachable authenticated fhirVersion error supportedScopes unsupportedScopes steps { name outcome error }\n    }\n  }\n": types.ConsoleTestConnectorDocument,
+    "\n  mutation ConsoleConfigureConnector($input: ConfigureConnectorInput!) {\n    configureConnector(input: $input) { changes { key status changeRequestId } }\n  }\n": types.ConsoleConfigureConnectorDocument,
+    "\n  mutation ConsoleGenerateConnectorKey($id: String!, $environment: Environment!, $clientId: String, $reason: String) {\n    generateConnectorKey(connectorId: $id, environment: $environment, clientId: $clientId, reason: $reason) {\n      jwksPath change { key status changeRequestId }\n    }\n  }\n": types.ConsoleGenerateConnectorKeyDocument,
+    "\n  mutation ConsoleRotateConnectorSecret($id: String!, $environment: Environment!, $secret: String!, $clientId: String, $reason: String) {\n    rotateConnectorSecret(connectorId: $id, environment: $environment, clientSecret: $secret, clientId: $clientId, reason: $reason) {\n      configured method version change { key status changeRequestId }\n    }\n  }\n": types.ConsoleRotateConnectorSecretDocument,
 };
 
 /**
@@ -175,6 +185,26 @@ export function graphql(source: "\n  query ConsolePolicyVersions {\n    policyVe
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsolePolicyDiff($from: Int!, $to: Int!) {\n    policyDiff(from: $from, to: $to) { path op before after }\n  }\n"): typeof import('./graphql').ConsolePolicyDiffDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleConnectors($environment: Environment!) {\n    connectors(environment: $environment) {\n      id environment baseUrl scopes writeBackEnabled stopped\n      credentials { configured clientId method keyId version updatedAt updatedBy }\n    }\n    connectorHealth { connector circuit calls errors errorRate p50LatencyMs lastError lastErrorAt }\n  }\n"): typeof import('./graphql').ConsoleConnectorsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleTestConnector($id: String!, $environment: Environment!) {\n    testConnector(connectorId: $id, environment: $environment) {\n      reachable authenticated fhirVersion error supportedScopes unsupportedScopes steps { name outcome error }\n    }\n  }\n"): typeof import('./graphql').ConsoleTestConnectorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleConfigureConnector($input: ConfigureConnectorInput!) {\n    configureConnector(input: $input) { changes { key status changeRequestId } }\n  }\n"): typeof import('./graphql').ConsoleConfigureConnectorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleGenerateConnectorKey($id: String!, $environment: Environment!, $clientId: String, $reason: String) {\n    generateConnectorKey(connectorId: $id, environment: $environment, clientId: $clientId, reason: $reason) {\n      jwksPath change { key status changeRequestId }\n    }\n  }\n"): typeof import('./graphql').ConsoleGenerateConnectorKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRotateConnectorSecret($id: String!, $environment: Environment!, $secret: String!, $clientId: String, $reason: String) {\n    rotateConnectorSecret(connectorId: $id, environment: $environment, clientSecret: $secret, clientId: $clientId, reason: $reason) {\n      configured method version change { key status changeRequestId }\n    }\n  }\n"): typeof import('./graphql').ConsoleRotateConnectorSecretDocument;
 
 
 export function graphql(source: string) {

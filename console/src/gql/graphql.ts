@@ -1983,6 +1983,49 @@ export type ConsolePolicyDiffQueryVariables = Exact<{
 
 export type ConsolePolicyDiffQuery = { policyDiff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }> };
 
+export type ConsoleConnectorsQueryVariables = Exact<{
+  environment: Environment;
+}>;
+
+
+export type ConsoleConnectorsQuery = { connectors?: Array<{ id: string, environment: Environment, baseUrl?: string | null, scopes?: Array<string> | null, writeBackEnabled?: boolean | null, stopped: boolean, credentials?: { configured: boolean, clientId?: string | null, method?: string | null, keyId?: string | null, version: number, updatedAt?: string | null, updatedBy?: string | null } | null }> | null, connectorHealth?: Array<{ connector: string, circuit: string, calls: number, errors: number, errorRate: number, p50LatencyMs?: number | null, lastError?: string | null, lastErrorAt?: string | null }> | null };
+
+export type ConsoleTestConnectorMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+  environment: Environment;
+}>;
+
+
+export type ConsoleTestConnectorMutation = { testConnector?: { reachable: boolean, authenticated: boolean, fhirVersion?: string | null, error?: string | null, supportedScopes: Array<string>, unsupportedScopes: Array<string>, steps: Array<{ name: string, outcome: string, error?: string | null }> } | null };
+
+export type ConsoleConfigureConnectorMutationVariables = Exact<{
+  input: ConfigureConnectorInput;
+}>;
+
+
+export type ConsoleConfigureConnectorMutation = { configureConnector?: { changes: Array<{ key: string, status: string, changeRequestId: string }> } | null };
+
+export type ConsoleGenerateConnectorKeyMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+  environment: Environment;
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleGenerateConnectorKeyMutation = { generateConnectorKey?: { jwksPath: string, change: { key: string, status: string, changeRequestId: string } } | null };
+
+export type ConsoleRotateConnectorSecretMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+  environment: Environment;
+  secret: Scalars['String']['input'];
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleRotateConnectorSecretMutation = { rotateConnectorSecret?: { configured: boolean, method?: string | null, version: number, change?: { key: string, status: string, changeRequestId: string } | null } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -2479,3 +2522,99 @@ export const ConsolePolicyDiffDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"8f9b88f0b93e0e4af1db0644a9d4635fb1d56a33a9bc298c4d13c2803090b6fc"}) as unknown as TypedDocumentString<ConsolePolicyDiffQuery, ConsolePolicyDiffQueryVariables>;
+export const ConsoleConnectorsDocument = new TypedDocumentString(`
+    query ConsoleConnectors($environment: Environment!) {
+  connectors(environment: $environment) {
+    id
+    environment
+    baseUrl
+    scopes
+    writeBackEnabled
+    stopped
+    credentials {
+      configured
+      clientId
+      method
+      keyId
+      version
+      updatedAt
+      updatedBy
+    }
+  }
+  connectorHealth {
+    connector
+    circuit
+    calls
+    errors
+    errorRate
+    p50LatencyMs
+    lastError
+    lastErrorAt
+  }
+}
+    `, {"hash":"8022e1fbc8a87f2bb326fd373fee1ce4078e5a3f870f820d3bb31793fef43f82"}) as unknown as TypedDocumentString<ConsoleConnectorsQuery, ConsoleConnectorsQueryVariables>;
+export const ConsoleTestConnectorDocument = new TypedDocumentString(`
+    mutation ConsoleTestConnector($id: String!, $environment: Environment!) {
+  testConnector(connectorId: $id, environment: $environment) {
+    reachable
+    authenticated
+    fhirVersion
+    error
+    supportedScopes
+    unsupportedScopes
+    steps {
+      name
+      outcome
+      error
+    }
+  }
+}
+    `, {"hash":"396fad0c4fb2d2790629b3ad9089df49f661561469a7810914c7e7d236918f7b"}) as unknown as TypedDocumentString<ConsoleTestConnectorMutation, ConsoleTestConnectorMutationVariables>;
+export const ConsoleConfigureConnectorDocument = new TypedDocumentString(`
+    mutation ConsoleConfigureConnector($input: ConfigureConnectorInput!) {
+  configureConnector(input: $input) {
+    changes {
+      key
+      status
+      changeRequestId
+    }
+  }
+}
+    `, {"hash":"f57d9a4386eadc7014b733d52ec7a25a21c09b2455b762584c009cd0a602cc28"}) as unknown as TypedDocumentString<ConsoleConfigureConnectorMutation, ConsoleConfigureConnectorMutationVariables>;
+export const ConsoleGenerateConnectorKeyDocument = new TypedDocumentString(`
+    mutation ConsoleGenerateConnectorKey($id: String!, $environment: Environment!, $clientId: String, $reason: String) {
+  generateConnectorKey(
+    connectorId: $id
+    environment: $environment
+    clientId: $clientId
+    reason: $reason
+  ) {
+    jwksPath
+    change {
+      key
+      status
+      changeRequestId
+    }
+  }
+}
+    `, {"hash":"3a0a579833e9fa2a65b3ad3d5f81f033a695002a266e78f1a624a5df17f782b4"}) as unknown as TypedDocumentString<ConsoleGenerateConnectorKeyMutation, ConsoleGenerateConnectorKeyMutationVariables>;
+export const ConsoleRotateConnectorSecretDocument = new TypedDocumentString(`
+    mutation ConsoleRotateConnectorSecret($id: String!, $environment: Environment!, $secret: String!, $clientId: String, $reason: String) {
+  rotateConnectorSecret(
+    connectorId: $id
+    environment: $environment
+    clientSecret: $secret
+    clientId: $clientId
+    reason: $reason
+  ) {
+    configured
+    method
+    version
+    change {
+      key
+      status
+      changeRequestId
+    }
+  }
+}
+    `, {"hash":"2420db0e1124ae7487c8b3e9e673bf399ed17d52c01a7adf5b4d9eb1b9a260f8"}) as unknown as TypedDocumentString<ConsoleRotateConnectorSecretMutation, ConsoleRotateConnectorSecretMutationVariables>;

@@ -26,7 +26,7 @@ function Versions({ token }: { token: string }) {
       <h1>Policy versions</h1>
       {q.loading && <p role="status">Loading…</p>}
       {q.result && <Errors errors={q.result.errors} />}
-      <div className="table-wrap">
+      {!q.loading && <div className="table-wrap">
         <table data-testid="policy-versions">
           <thead><tr><th scope="col">Version</th><th scope="col">Policy</th><th scope="col">When</th><th scope="col">By</th><th scope="col">Change</th></tr></thead>
           <tbody>
@@ -41,7 +41,7 @@ function Versions({ token }: { token: string }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </div>}
       <h2>Compare versions</h2>
       <div className="toolbar">
         <label htmlFor="policy-from">From</label>

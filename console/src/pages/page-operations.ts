@@ -109,3 +109,43 @@ export const PolicyDiffQuery = graphql(`
     policyDiff(from: $from, to: $to) { path op before after }
   }
 `);
+
+export const ConnectorsQuery = graphql(`
+  query ConsoleConnectors($environment: Environment!) {
+    connectors(environment: $environment) {
+      id environment baseUrl scopes writeBackEnabled stopped
+      credentials { configured clientId method keyId version updatedAt updatedBy }
+    }
+    connectorHealth { connector circuit calls errors errorRate p50LatencyMs lastError lastErrorAt }
+  }
+`);
+
+export const TestConnectorMutation = graphql(`
+  mutation ConsoleTestConnector($id: String!, $environment: Environment!) {
+    testConnector(connectorId: $id, environment: $environment) {
+      reachable authenticated fhirVersion error supportedScopes unsupportedScopes steps { name outcome error }
+    }
+  }
+`);
+
+export const ConfigureConnectorMutation = graphql(`
+  mutation ConsoleConfigureConnector($input: ConfigureConnectorInput!) {
+    configureConnector(input: $input) { changes { key status changeRequestId } }
+  }
+`);
+
+export const GenerateConnectorKeyMutation = graphql(`
+  mutation ConsoleGenerateConnectorKey($id: String!, $environment: Environment!, $clientId: String, $reason: String) {
+    generateConnectorKey(connectorId: $id, environment: $environment, clientId: $clientId, reason: $reason) {
+      jwksPath change { key status changeRequestId }
+    }
+  }
+`);
+
+export const RotateConnectorSecretMutation = graphql(`
+  mutation ConsoleRotateConnectorSecret($id: String!, $environment: Environment!, $secret: String!, $clientId: String, $reason: String) {
+    rotateConnectorSecret(connectorId: $id, environment: $environment, clientSecret: $secret, clientId: $clientId, reason: $reason) {
+      configured method version change { key status changeRequestId }
+    }
+  }
+`);

@@ -19,6 +19,7 @@ export function createRemoteKeyGetter(url: string): JWTVerifyGetKey {
 }
 
 const DISCOVERY_TIMEOUT_MS = 5_000;
+const DISCOVERY_COOLDOWN_MS = 30_000;
 
 /**
  * The OpenID provider's keys, found through its discovery document (OpenID Connect Discovery 1.0 section 4): fetched
@@ -26,8 +27,11 @@ const DISCOVERY_TIMEOUT_MS = 5_000;
  * UPSTREAM_UNAVAILABLE and discovery is tried again on the next request). The document must name the configured
  * issuer exactly (section 4.3), or an impostor's document could point at its own keys.
  */
-export function createDiscoveredKeyGetter(issuer: string, fetchImpl: typeof fetch = fetch): JWTVerifyGetKey {
+export function createDiscoveredKeyGetter(issuer: string, fetchImpl: typeof fetch = fetch, now: () => number = Date.now): JWTVerifyGetKey {
   let remote: Promise<JWTVerifyGetKey> | null = null;
+  // After a failed discovery, requests fail at once for a while instead of each asking the IdP again (a flood of
+  // bad tokens must not become a flood of requests to a struggling IdP); jose's JWKS getter does the same.
+  let failedAt = -Infinity;
   const discover = async (): Promise<JWTVerifyGetKey> => {
     const where = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
     const response = await fetchImpl(where, { redirect: 'error', signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
@@ -41,14 +45,18 @@ export function createDiscoveredKeyGetter(issuer: string, fetchImpl: typeof fetc
     return createRemoteJWKSet(jwks);
   };
   return async (protectedHeader, token) => {
-    remote ??= discover();
-    try {
-      return await (await remote)(protectedHeader, token);
-    } catch (error) {
-      // Retry discovery next time only when discovery itself failed; a key miss keeps the document.
-      if (!(await remote.then(() => true, () => false))) remote = null;
-      throw error;
+    if (remote === null) {
+      if (now() - failedAt < DISCOVERY_COOLDOWN_MS) throw new Error('OpenID discovery failed recently');
+      remote = discover();
     }
+    const current = remote;
+    const getKey = await current.catch((error: unknown) => {
+      // Retry discovery after the cool-down only when discovery itself failed; a key miss keeps the document.
+      if (remote === current) remote = null;
+      failedAt = now();
+      throw error;
+    });
+    return getKey(protectedHeader, token);
   };
 }
 

@@ -161,9 +161,16 @@ describe('keys from the OpenID provider discovery document', () => {
     const rsa = await rsaP;
     const token = await sign(rsa.privateKey, { ...goodClaims({ roles: ['auditor'] }), iss: issuer }, { alg: 'RS256', kid: 'idp-1' });
     up = false;
-    const verifier = verifierAt(createDiscoveredKeyGetter(issuer));
+    let clock = 1_000_000;
+    const verifier = verifierAt(createDiscoveredKeyGetter(issuer, fetch, () => clock));
     await expect(verifier.verify(`Bearer ${token}`)).rejects.toBeInstanceOf(UpstreamUnavailableError);
     up = true;
+    // Within the cool-down the IdP is not asked again: still unavailable, no new discovery request.
+    const asked = discoveries;
+    clock += 10_000;
+    await expect(verifier.verify(`Bearer ${token}`)).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    expect(discoveries).toBe(asked);
+    clock += 30_000;
     expect((await verifier.verify(`Bearer ${token}`)).roles).toEqual(['auditor']);
     const before = discoveries;
     expect((await verifier.verify(`Bearer ${token}`)).roles).toEqual(['auditor']);

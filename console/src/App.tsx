@@ -6,19 +6,33 @@ import { AuditView } from './components/AuditView';
 import { Inbox } from './components/Inbox';
 import { SettingsView } from './components/SettingsView';
 import { SignIn } from './components/SignIn';
+import { AccessReviewPage } from './pages/AccessReviewPage';
+import { ConnectorsPage } from './pages/ConnectorsPage';
+import { DeliveryLogPage } from './pages/DeliveryLogPage';
+import { EmergencyStopsPage } from './pages/EmergencyStopsPage';
+import { PolicyVersionsPage } from './pages/PolicyVersionsPage';
+import { SettingHistoryPage } from './pages/SettingHistoryPage';
 import type { ConsoleMeQuery } from './gql/graphql';
 import { MeQuery } from './operations';
 import { clearToken, loadToken, rememberPage, saveToken, takeRememberedPage } from './session';
+import { completeSignIn, isCallback, loadOidcSettings } from './oidc';
 
 export type Me = ConsoleMeQuery['me'];
 
-type Route = { view: 'inbox' } | { view: 'change'; id: string } | { view: 'settings' } | { view: 'audit' };
+type Route = { view: 'inbox' } | { view: 'change'; id: string } | { view: 'settings' } | { view: 'audit' }
+  | { view: 'stops' } | { view: 'history'; key: string } | { view: 'deliveries' } | { view: 'access-review' } | { view: 'policy' } | { view: 'connectors' };
 
 function parseRoute(hash: string): Route {
   const [, view, id] = hash.replace(/^#/, '').split('/');
   if (view === 'change' && id) return { view: 'change', id: decodeURIComponent(id) };
   if (view === 'settings') return { view: 'settings' };
   if (view === 'audit') return { view: 'audit' };
+  if (view === 'stops') return { view: 'stops' };
+  if (view === 'history') return { view: 'history', key: id ? decodeURIComponent(id) : '' };
+  if (view === 'deliveries') return { view: 'deliveries' };
+  if (view === 'access-review') return { view: 'access-review' };
+  if (view === 'policy') return { view: 'policy' };
+  if (view === 'connectors') return { view: 'connectors' };
   return { view: 'inbox' };
 }
 
@@ -36,6 +50,12 @@ const NAV: { view: Route['view']; href: string; text: string }[] = [
   { view: 'inbox', href: '#/inbox', text: 'Approvals' },
   { view: 'settings', href: '#/settings', text: 'Settings' },
   { view: 'audit', href: '#/audit', text: 'Audit' },
+  { view: 'connectors', href: '#/connectors', text: 'Connectors' },
+  { view: 'stops', href: '#/stops', text: 'Emergency stops' },
+  { view: 'history', href: '#/history', text: 'History' },
+  { view: 'deliveries', href: '#/deliveries', text: 'Deliveries' },
+  { view: 'access-review', href: '#/access-review', text: 'Access review' },
+  { view: 'policy', href: '#/policy', text: 'Policy' },
 ];
 
 export function App() {
@@ -45,6 +65,7 @@ export function App() {
   const [signInError, setSignInError] = useState<string | null>(null);
   const [meFailure, setMeFailure] = useState<Failure | null>(null);
   const [meTick, setMeTick] = useState(0);
+  const [returning, setReturning] = useState(() => isCallback());
 
   const signOut = useCallback((why: string | null = null) => {
     clearToken();
@@ -64,6 +85,25 @@ export function App() {
     return () => removeEventListener(SESSION_EXPIRED_EVENT, onExpired);
   }, [signOut]);
 
+  // Coming back from the identity provider with ?code=…&state=…
+  useEffect(() => {
+    if (!returning) return;
+    void (async () => {
+      const settings = await loadOidcSettings();
+      try {
+        if (!settings) throw new Error('This gateway has no identity provider configured.');
+        const t = await completeSignIn(settings);
+        saveToken(t);
+        setSignInError(null);
+        setToken(t);
+      } catch (error) {
+        setSignInError((error as Error).message);
+      } finally {
+        setReturning(false);
+      }
+    })();
+  }, [returning]);
+
   useEffect(() => {
     if (!token) return;
     let live = true;
@@ -81,13 +121,14 @@ export function App() {
   }, [token, signOut, meTick]);
 
   const signIn = (t: string) => {
-    saveToken(t);
     const back = takeRememberedPage();
     if (back) location.hash = back;
+    saveToken(t);
     setSignInError(null);
     setToken(t);
   };
 
+  if (returning) return <main className="page" aria-busy="true"><p role="status">Signing in…</p></main>;
   if (!token) return <SignIn onToken={signIn} error={signInError} />;
   if (!me && meFailure) return <main className="page"><FailureState failure={meFailure} what="your session" retry={() => setMeTick((t) => t + 1)} /></main>;
   if (!me) return <main className="page" aria-busy="true"><p role="status">Signing in…</p></main>;
@@ -116,6 +157,12 @@ export function App() {
         {route.view === 'change' && <ChangeDetail key={route.id} id={route.id} token={token} me={me} />}
         {route.view === 'settings' && <SettingsView token={token} />}
         {route.view === 'audit' && <AuditView token={token} />}
+        {route.view === 'stops' && <EmergencyStopsPage token={token} />}
+        {route.view === 'history' && <SettingHistoryPage key={route.key} token={token} initialKey={route.key} />}
+        {route.view === 'deliveries' && <DeliveryLogPage token={token} />}
+        {route.view === 'access-review' && <AccessReviewPage token={token} />}
+        {route.view === 'policy' && <PolicyVersionsPage token={token} />}
+        {route.view === 'connectors' && <ConnectorsPage token={token} />}
       </main>
     </>
   );

@@ -32,6 +32,8 @@ export const SESSION_EXPIRED_EVENT = 'clearance:session-expired';
 
 export const GRAPHQL_URL = '/graphql';
 
+// Any 401 means the session is over (expired or revoked): the app is told once per answer and goes back to sign-in.
+
 export async function gql<R, V>(document: TypedDocumentString<R, V>, variables: V, token: string): Promise<GqlResult<R>> {
   let response: Response;
   try {

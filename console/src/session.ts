@@ -41,7 +41,8 @@ export function takeRememberedPage(): string | null {
   try {
     const hash = sessionStorage.getItem(PAGE);
     sessionStorage.removeItem(PAGE);
-    return hash;
+    // A console route only (`#/…`): never a path or another origin, whatever was stored.
+    return hash !== null && /^#\/[\w%./-]*$/.test(hash) ? hash : null;
   } catch {
     return null;
   }

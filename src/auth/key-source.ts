@@ -18,6 +18,48 @@ export function createRemoteKeyGetter(url: string): JWTVerifyGetKey {
   return createRemoteJWKSet(new URL(url));
 }
 
+const DISCOVERY_TIMEOUT_MS = 5_000;
+const DISCOVERY_COOLDOWN_MS = 30_000;
+
+/**
+ * The OpenID provider's keys, found through its discovery document (OpenID Connect Discovery 1.0 section 4): fetched
+ * on first use, not at start-up, so a gateway starts while its IdP is briefly down (tokens then fail closed as
+ * UPSTREAM_UNAVAILABLE and discovery is tried again on the next request). The document must name the configured
+ * issuer exactly (section 4.3), or an impostor's document could point at its own keys.
+ */
+export function createDiscoveredKeyGetter(issuer: string, fetchImpl: typeof fetch = fetch, now: () => number = Date.now): JWTVerifyGetKey {
+  let remote: Promise<JWTVerifyGetKey> | null = null;
+  // After a failed discovery, requests fail at once for a while instead of each asking the IdP again (a flood of
+  // bad tokens must not become a flood of requests to a struggling IdP); jose's JWKS getter does the same.
+  let failedAt = -Infinity;
+  const discover = async (): Promise<JWTVerifyGetKey> => {
+    const where = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    const response = await fetchImpl(where, { redirect: 'error', signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
+    if (!response.ok) throw new Error(`OpenID discovery answered HTTP ${response.status}`);
+    const doc = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    if (doc.issuer !== issuer) throw new Error('OpenID discovery names another issuer');
+    if (typeof doc.jwks_uri !== 'string') throw new Error('OpenID discovery has no jwks_uri');
+    const jwks = new URL(doc.jwks_uri);
+    // Keys over the same scheme as the issuer: an https issuer never hands out keys over plain http.
+    if (jwks.protocol !== new URL(issuer).protocol) throw new Error('OpenID discovery jwks_uri changes scheme');
+    return createRemoteJWKSet(jwks);
+  };
+  return async (protectedHeader, token) => {
+    if (remote === null) {
+      if (now() - failedAt < DISCOVERY_COOLDOWN_MS) throw new Error('OpenID discovery failed recently');
+      remote = discover();
+    }
+    const current = remote;
+    const getKey = await current.catch((error: unknown) => {
+      // Retry discovery after the cool-down only when discovery itself failed; a key miss keeps the document.
+      if (remote === current) remote = null;
+      failedAt = now();
+      throw error;
+    });
+    return getKey(protectedHeader, token);
+  };
+}
+
 /** Reads a JWKS file, refusing it if any key carries private or symmetric material: that file should not exist. */
 export async function loadJwksFile(path: string): Promise<JSONWebKeySet> {
   let json: unknown;
@@ -59,10 +101,11 @@ export async function createFileKeyGetter(path: string): Promise<JWTVerifyGetKey
 
 /** Picks the key source the config names; embedded mode without a JWKS uses (and creates) the dev key pair. */
 export async function createKeyGetter(
-  config: Pick<GatewayConfig, 'mode' | 'stateDir' | 'auth'>,
+  config: Pick<GatewayConfig, 'mode' | 'stateDir' | 'auth'> & { readonly oidc?: GatewayConfig['oidc'] },
 ): Promise<JWTVerifyGetKey> {
   if (config.auth.jwksUrl !== null) return createRemoteKeyGetter(config.auth.jwksUrl);
   if (config.auth.jwksFile !== null) return createFileKeyGetter(config.auth.jwksFile);
+  if (config.oidc) return createDiscoveredKeyGetter(config.oidc.issuer);
   if (config.mode === 'production') throw new ConfigError(['JWKS_URL or JWKS_FILE: required in production']);
   return createDevKeyGetter(await loadOrCreateDevKeys(config.stateDir));
 }

@@ -5,6 +5,7 @@ import { deepFreeze } from './deep-freeze.js';
 import { CONNECTOR_ENV, connectorConfig, type ConnectorConfig } from './connector-config.js';
 import { envField } from './env-field.js';
 import { FRONTEND_ENV, frontendChecks, frontendConfig, type FrontendConfig } from './frontend-config.js';
+import { OIDC_ENV, oidcChecks, oidcConfig, type OidcConfig } from './oidc-config.js';
 import { SECRETS_ENV, secretsChecks, secretsConfig, type SecretsConfig } from './secrets-config.js';
 import { HARDENING_ENV, hardeningChecks, hardeningConfig, type HardeningConfig } from './hardening-config.js';
 import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-parsers.js';
@@ -14,7 +15,7 @@ import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-pa
 
 export type GatewayMode = 'embedded' | 'production';
 
-export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig, SecretsConfig {
+export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig, SecretsConfig, OidcConfig {
   readonly mode: GatewayMode;
   readonly port: number;
   readonly host: string;
@@ -84,6 +85,7 @@ const EnvSchema = z.object({
   ...CONNECTOR_ENV,
   ...FRONTEND_ENV,
   ...SECRETS_ENV,
+  ...OIDC_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -109,8 +111,9 @@ function crossChecks(mode: GatewayMode, raw: Record<string, string | undefined>,
     problems.push('DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE');
   }
   if (mode !== 'production') return problems;
-  if (!isSet(raw, 'JWKS_URL') && !isSet(raw, 'JWKS_FILE')) {
-    problems.push('JWKS_URL or JWKS_FILE: required in production (dev keys are embedded mode only)');
+  // OIDC_ISSUER alone is enough: its discovery document names the signing keys.
+  if (!isSet(raw, 'JWKS_URL') && !isSet(raw, 'JWKS_FILE') && !isSet(raw, 'OIDC_ISSUER')) {
+    problems.push('JWKS_URL or JWKS_FILE: required in production, or OIDC_ISSUER (dev keys are embedded mode only)');
   }
   // Signing keys fetched over plain HTTP can be swapped by anyone on the network path; loopback is allowed for
   // a sidecar IdP or local tests.
@@ -125,7 +128,7 @@ function crossChecks(mode: GatewayMode, raw: Record<string, string | undefined>,
   for (const [tenant, href] of Object.entries(env.FHIR_BASE_URLS ?? {})) {
     if (href.startsWith('http:') && !isLoopback(href)) problems.push(`FHIR_BASE_URLS: the URL for tenant "${tenant}" must use https in production`);
   }
-  if (!isSet(raw, 'JWT_ISSUER')) problems.push('JWT_ISSUER: required in production');
+  if (!isSet(raw, 'JWT_ISSUER') && !isSet(raw, 'OIDC_ISSUER')) problems.push('JWT_ISSUER: required in production (or OIDC_ISSUER)');
   if (isSet(raw, 'CLEARANCE_DEV_KEYS')) problems.push('CLEARANCE_DEV_KEYS: must not be set in production');
   if (!isSet(raw, 'AUDIT_HMAC_KEY')) problems.push('AUDIT_HMAC_KEY: required in production (signs audit checkpoints)');
   else if ((raw.AUDIT_HMAC_KEY ?? '').trim().length < 32) problems.push('AUDIT_HMAC_KEY: must be at least 32 characters');
@@ -148,6 +151,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     ...hardeningChecks(mode === 'production', env, e),
     ...frontendChecks(mode === 'production', env, e),
     ...secretsChecks(mode === 'production', env),
+    ...oidcChecks(mode === 'production', env, e),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -157,7 +161,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     host: e.HOST ?? '127.0.0.1',
     stateDir: e.CLEARANCE_STATE_DIR ?? '.clearance',
     auth: {
-      issuer: e.JWT_ISSUER ?? DEV_ISSUER,
+      issuer: e.JWT_ISSUER ?? e.OIDC_ISSUER ?? DEV_ISSUER,
       audience: e.JWT_AUDIENCE ?? 'clearance',
       algorithms: e.JWT_ALGORITHMS ?? ['ES256', 'RS256'],
       jwksUrl: e.JWKS_URL ?? null,
@@ -181,6 +185,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     ...connectorConfig(e),
     ...frontendConfig(e, mode === 'production'),
     ...secretsConfig(e),
+    ...oidcConfig(e),
   });
 }
 

@@ -15,28 +15,44 @@ import { sendError, sendJson } from './http-responses.js';
 
 export const CONSOLE_DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 
-/** Nothing from another origin: scripts, styles, fonts, images, fetches, frames, form targets. */
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * Nothing from another origin: scripts, styles, fonts, images, fetches, frames, form targets. The one exception is
+ * the configured OpenID provider's origin in connect-src: the browser fetches its discovery document and redeems
+ * the authorization code at its token endpoint (the sign-in page itself is a top-level navigation, not a fetch).
+ */
+export function consoleCsp(identityProviderOrigin: string | null = null): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    identityProviderOrigin ? `connect-src 'self' ${identityProviderOrigin}` : "connect-src 'self'",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-const SECURITY_HEADERS = {
-  'content-security-policy': CONSOLE_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-} as const;
+export const CONSOLE_CSP = consoleCsp();
+
+function securityHeaders(csp: string) {
+  return {
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  } as const;
+}
+
+/** What the console needs to know before sign-in (GET /console/config.json): where to sign in, nothing secret. */
+export interface ConsoleClientConfig {
+  /** The OpenID provider and the console's public client id; null: no IdP sign-in. */
+  readonly oidc: { readonly issuer: string; readonly clientId: string } | null;
+}
 
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -78,6 +94,8 @@ export interface ConsoleRouteOptions {
   readonly distDir?: string;
   /** null: production (or embedded with an external JWKS): no dev tokens, /console/dev-token is 404. */
   readonly devTokens: DevTokenMinter | null;
+  /** OIDC sign-in for the console (OIDC_ISSUER, OIDC_CLIENT_ID); null or absent: none. */
+  readonly oidc?: ConsoleClientConfig['oidc'];
 }
 
 const DEV_TOKEN_TTL_SECONDS = 8 * 60 * 60;
@@ -89,7 +107,7 @@ const DEPARTMENT = /^[a-z][a-z0-9-]{0,39}$/;
  * (a token minted with the dev key would not verify anywhere else, and production never has dev keys).
  */
 export async function devTokenMinterFor(config: GatewayConfig, policy: PolicyDocument): Promise<DevTokenMinter | null> {
-  if (config.mode !== 'embedded' || config.auth.jwksUrl !== null || config.auth.jwksFile !== null) return null;
+  if (config.mode !== 'embedded' || config.auth.jwksUrl !== null || config.auth.jwksFile !== null || config.oidc !== null) return null;
   const keys = await loadOrCreateDevKeys(config.stateDir);
   return {
     roles: Object.keys(policy.roles),
@@ -119,9 +137,11 @@ function parseDevTokenRequest(body: unknown, roles: readonly string[]): DevToken
 
 export class ConsoleRoute {
   private readonly distDir: string;
+  private readonly headers: ReturnType<typeof securityHeaders>;
 
   constructor(private readonly options: ConsoleRouteOptions) {
     this.distDir = resolve(options.distDir ?? CONSOLE_DIST);
+    this.headers = securityHeaders(consoleCsp(options.oidc ? new URL(options.oidc.issuer).origin : null));
   }
 
   static matches(pathname: string): boolean {
@@ -131,9 +151,13 @@ export class ConsoleRoute {
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     if (pathname === '/console/dev-token') return this.devToken(req, res, method);
+    if (pathname === '/console/config.json' && (method === 'GET' || method === 'HEAD')) {
+      const config: ConsoleClientConfig = { oidc: this.options.oidc ?? null };
+      return sendJson(res, 200, config, { 'cache-control': 'no-store', ...this.headers });
+    }
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, 'BAD_USER_INPUT', 'Method not allowed', { reason: 'METHOD_NOT_ALLOWED' }, { allow: 'GET, HEAD' });
     if (pathname === '/console') {
-      res.writeHead(308, { location: '/console/', ...SECURITY_HEADERS }).end();
+      res.writeHead(308, { location: '/console/', ...this.headers }).end();
       return;
     }
     const relative = pathname === '/console/' ? 'index.html' : pathname.slice('/console/'.length);
@@ -152,12 +176,12 @@ export class ConsoleRoute {
     const body = await readFile(file);
     // Vite puts a content hash in every asset's name: cache those for good, never the page that names them.
     const cache = relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    res.writeHead(200, { 'content-type': contentType!, 'content-length': String(body.length), 'cache-control': cache, ...SECURITY_HEADERS });
+    res.writeHead(200, { 'content-type': contentType!, 'content-length': String(body.length), 'cache-control': cache, ...this.headers });
     res.end(method === 'HEAD' ? undefined : body);
   }
 
   private notBuilt(res: ServerResponse, method: string): void {
-    res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+    res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...this.headers });
     res.end(method === 'HEAD' ? undefined : NOT_BUILT);
   }
 

@@ -232,7 +232,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     limits,
     production: config.mode === 'production',
     hardening: hardening.hardening,
-    console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy) }),
+    console: new ConsoleRoute({ devTokens: await devTokenMinterFor(config, policy), oidc: config.oidc }),
     upgrades,
     cursors,
     frontend: new FrontendRoutes({ corsOrigins: config.corsOrigins, schema, introspectionRoles: hardening.hardening.introspectionRoles,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateDevKeys } from '../../src/auth/dev-keys.js';
-import { createFileKeyGetter, createKeyGetter, createRemoteKeyGetter, loadJwksFile } from '../../src/auth/key-source.js';
+import { createDiscoveredKeyGetter, createFileKeyGetter, createKeyGetter, createRemoteKeyGetter, loadJwksFile } from '../../src/auth/key-source.js';
 import { createTokenVerifier } from '../../src/auth/verify-token.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { UnauthenticatedError, UpstreamUnavailableError } from '../../src/errors/errors.js';
@@ -126,5 +126,70 @@ describe('createKeyGetter', () => {
 
   it('never falls back to dev keys in production', async () => {
     await expect(createKeyGetter({ mode: 'production', stateDir: await tempDir(), auth })).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('keys from the OpenID provider discovery document', () => {
+  let server: Server;
+  let issuer = '';
+  let docIssuer = '';
+  let discoveries = 0;
+  let up = true;
+  const rsaP = rsaFixture('idp-1');
+
+  beforeAll(async () => {
+    const rsa = await rsaP;
+    server = createServer((req, res) => {
+      if (!up) return res.writeHead(503).end();
+      if (req.url === '/.well-known/openid-configuration') {
+        discoveries += 1;
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: docIssuer, jwks_uri: `${issuer}/jwks` }));
+      }
+      if (req.url === '/jwks') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [rsa.publicJwk] }));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    docIssuer = issuer;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const verifierAt = (keys: Parameters<typeof createTokenVerifier>[0]['keys']) =>
+    createTokenVerifier({ issuer, audience: AUDIENCE, algorithms: ['RS256'], keys });
+
+  it('verifies with the jwks_uri the issuer names; fails closed while the IdP is down, then recovers', async () => {
+    const rsa = await rsaP;
+    const token = await sign(rsa.privateKey, { ...goodClaims({ roles: ['auditor'] }), iss: issuer }, { alg: 'RS256', kid: 'idp-1' });
+    up = false;
+    let clock = 1_000_000;
+    const verifier = verifierAt(createDiscoveredKeyGetter(issuer, fetch, () => clock));
+    await expect(verifier.verify(`Bearer ${token}`)).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    up = true;
+    // Within the cool-down the IdP is not asked again: still unavailable, no new discovery request.
+    const asked = discoveries;
+    clock += 10_000;
+    await expect(verifier.verify(`Bearer ${token}`)).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    expect(discoveries).toBe(asked);
+    clock += 30_000;
+    expect((await verifier.verify(`Bearer ${token}`)).roles).toEqual(['auditor']);
+    const before = discoveries;
+    expect((await verifier.verify(`Bearer ${token}`)).roles).toEqual(['auditor']);
+    expect(discoveries).toBe(before);
+  });
+
+  it('refuses a discovery document that names another issuer', async () => {
+    const rsa = await rsaP;
+    docIssuer = 'https://impostor.example.org';
+    const token = await sign(rsa.privateKey, { ...goodClaims({ roles: ['auditor'] }), iss: issuer }, { alg: 'RS256', kid: 'idp-1' });
+    await expect(verifierAt(createDiscoveredKeyGetter(issuer)).verify(`Bearer ${token}`)).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    docIssuer = issuer;
+  });
+
+  it('is the key source when only OIDC_ISSUER is configured', async () => {
+    const rsa = await rsaP;
+    const token = await sign(rsa.privateKey, { ...goodClaims({ roles: ['auditor'] }), iss: issuer }, { alg: 'RS256', kid: 'idp-1' });
+    const auth = { issuer, audience: AUDIENCE, algorithms: ['RS256'] as const, jwksUrl: null, jwksFile: null, clockToleranceSec: 0, maxTokenLifetimeSec: 86400, maxTokenAgeSec: 86400 };
+    const keys = await createKeyGetter({ mode: 'production', stateDir: await tempDir(), auth, oidc: { issuer, clientId: 'c' } });
+    expect((await verifierAt(keys).verify(`Bearer ${token}`)).roles).toEqual(['auditor']);
   });
 });

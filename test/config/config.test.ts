@@ -56,6 +56,7 @@ describe('parseConfig: embedded mode', () => {
       rateLimits: { windowSec: 60, perPrincipal: 600, perTenant: 6000, mutationsPerPrincipal: 60, failedAuthPerIp: 60 },
       readinessTimeoutMs: 2000,
       shutdownTimeoutMs: 10_000,
+      oidc: null,
     });
   });
 

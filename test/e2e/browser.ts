@@ -34,7 +34,8 @@ export interface ConsoleBrowser {
   close(): Promise<void>;
 }
 
-export async function launchConsoleBrowser(gatewayOrigin: string): Promise<ConsoleBrowser> {
+/** `alsoAllowed`: other loopback origins the test runs on purpose (the identity provider of the OIDC sign-in test). */
+export async function launchConsoleBrowser(gatewayOrigin: string, alsoAllowed: readonly string[] = []): Promise<ConsoleBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (scripts/test.sh does)`);
   if (!existsSync(CONSOLE_INDEX)) throw new Error('console/dist is missing: run `npm run build:console` (scripts/test.sh does)');
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -54,7 +55,7 @@ export async function launchConsoleBrowser(gatewayOrigin: string): Promise<Conso
   const pageErrors: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(`${gatewayOrigin}/`) || url.startsWith('data:')) return route.continue();
+    if ([gatewayOrigin, ...alsoAllowed].some((o) => url.startsWith(`${o}/`)) || url.startsWith('data:')) return route.continue();
     external.push(url);
     return route.abort('blockedbyclient');
   });

@@ -1,8 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { loadOidcSettings, startSignIn, type OidcSettings } from '../oidc';
 import { devTokenRoles, mintDevToken } from '../session';
 
-// Embedded (dev) mode: pick a role and the gateway mints a dev token. Production: paste a bearer token from your
-// identity provider (OIDC login is not built into the console). Either way the token stays in this tab's session.
+// With OIDC_ISSUER/OIDC_CLIENT_ID: sign in at the organisation's identity provider (code flow with PKCE, oidc.ts).
+// Embedded (dev) mode without an IdP: pick a role and the gateway mints a dev token. Always: paste a bearer token.
+// Either way the token stays in this tab's session.
 
 export function SignIn({ onToken, error }: { onToken: (token: string) => void; error: string | null }) {
   const [roles, setRoles] = useState<readonly string[] | null | undefined>(undefined);
@@ -13,9 +15,25 @@ export function SignIn({ onToken, error }: { onToken: (token: string) => void; e
   const [pasted, setPasted] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
+  const [oidc, setOidc] = useState<OidcSettings | null>(null);
+  const [leaving, setLeaving] = useState(false);
+
   useEffect(() => {
     void devTokenRoles().then(setRoles);
+    void loadOidcSettings().then(setOidc);
   }, []);
+
+  const idp = async () => {
+    if (!oidc) return;
+    setProblem(null);
+    setLeaving(true);
+    try {
+      await startSignIn(oidc);
+    } catch (err) {
+      setLeaving(false);
+      setProblem(`The identity provider cannot be reached: ${(err as Error).message}`);
+    }
+  };
 
   const dev = async (e: FormEvent) => {
     e.preventDefault();
@@ -37,6 +55,13 @@ export function SignIn({ onToken, error }: { onToken: (token: string) => void; e
     <main id="main" className="page signin">
       <h1>Clearance approver console</h1>
       {(error || problem) && <p role="alert" className="error">{error ?? problem}</p>}
+      {oidc && (
+        <section aria-labelledby="idp-heading" className="card">
+          <h2 id="idp-heading">Sign in with your organisation</h2>
+          <p className="muted">You will sign in at <span className="mono">{new URL(oidc.issuer).host}</span> and come back here.</p>
+          <button type="button" onClick={() => void idp()} disabled={leaving}>Sign in with identity provider</button>
+        </section>
+      )}
       {roles && (
         <section aria-labelledby="dev-heading" className="card">
           <h2 id="dev-heading">Development sign-in</h2>

@@ -1950,6 +1950,173 @@ export type ConsoleAuditVerifyQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ConsoleAuditVerifyQuery = { auditVerify?: { ok: boolean, records: number, firstSeq: number, headSeq: number, checkpointsVerified?: number | null, problem?: AuditProblem | null, seq?: number | null, message?: string | null } | null };
 
+export type ConsoleExplainQueryVariables = Exact<{
+  action: Scalars['String']['input'];
+  environment?: InputMaybe<Environment>;
+}>;
+
+
+export type ConsoleExplainQuery = { explain: { action: string, decision: AccessDecision, message: string, reason?: string | null } };
+
+export type ConsoleStopStatesQueryVariables = Exact<{
+  environment: Environment;
+}>;
+
+
+export type ConsoleStopStatesQuery = { stopStates?: Array<{ target: string, environment: Environment, stopped: boolean, reason?: string | null, stoppedBy?: string | null, stoppedAt?: string | null, version: number, pendingResume?: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } | null }> | null };
+
+export type ConsoleEmergencyStopMutationVariables = Exact<{
+  target: Scalars['String']['input'];
+  environment: Environment;
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type ConsoleEmergencyStopMutation = { emergencyStop?: { target: string, stopped: boolean, version: number } | null };
+
+export type ConsoleResumeMutationVariables = Exact<{
+  target: Scalars['String']['input'];
+  environment: Environment;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleResumeMutation = { resume?: { status: ChangeResultStatus, changeRequest: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } } | null };
+
+export type ConsoleSettingHistoryQueryVariables = Exact<{
+  key: Scalars['String']['input'];
+  environment: Environment;
+}>;
+
+
+export type ConsoleSettingHistoryQuery = { setting?: { key: string, environment: Environment, version: number, value?: unknown | null, risk: Risk, pendingChange?: { id: string, status: ChangeStatus } | null } | null, settingHistory?: Array<{ version: number, value?: unknown | null, changedBy: string, changeId?: string | null, at: string, reason?: string | null }> | null };
+
+export type ConsoleSettingDiffQueryVariables = Exact<{
+  key: Scalars['String']['input'];
+  environment: Environment;
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
+}>;
+
+
+export type ConsoleSettingDiffQuery = { settingDiff?: { entries: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }> } | null };
+
+export type ConsoleRollbackSettingMutationVariables = Exact<{
+  key: Scalars['String']['input'];
+  environment: Environment;
+  toVersion: Scalars['Int']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleRollbackSettingMutation = { rollbackSetting?: { status: ChangeResultStatus, version?: number | null, changeRequest: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } } | null };
+
+export type ConsolePromoteSettingMutationVariables = Exact<{
+  key: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsolePromoteSettingMutation = { promoteSetting?: { status: ChangeResultStatus, version?: number | null, changeRequest: { id: string, status: ChangeStatus, approvalStatus: { summary: string } } } | null };
+
+export type ConsoleDeliveryLogAccessQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleDeliveryLogAccessQuery = { explainField: { decision: AccessDecision, message: string } };
+
+export type ConsoleDeliveryLogQueryVariables = Exact<{
+  action: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleDeliveryLogQuery = { auditEvents?: { edges?: Array<{ node?: { id: string, seq: number, action: string, at: string, outcome: AuditOutcome, changeId?: string | null, environment?: string | null, target?: string | null, status?: string | null, detail?: unknown | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
+
+export type ConsoleFieldAccessQueryVariables = Exact<{
+  type: Scalars['String']['input'];
+  field: Scalars['String']['input'];
+}>;
+
+
+export type ConsoleFieldAccessQuery = { explainField: { decision: AccessDecision, message: string } };
+
+export type ConsoleAccessReviewQueryVariables = Exact<{
+  staleDays: Scalars['Int']['input'];
+}>;
+
+
+export type ConsoleAccessReviewQuery = { accessReview: Array<{ flags: Array<AccessReviewFlag>, lastUsedAt?: string | null, grant: { id: string, sub: string, kind: AccessGrantKind, name: string, source: AccessGrantSource, patientId?: string | null, departments?: Array<string> | null, grantedAt: string, expiresAt?: string | null, active: boolean, reason: string, reviews: Array<{ by: string, at: string, decision: ReviewDecision, comment?: string | null }> } }> };
+
+export type ConsoleCompleteReviewMutationVariables = Exact<{
+  assignee: Scalars['String']['input'];
+  grantId: Scalars['ID']['input'];
+  decision: ReviewDecision;
+  comment?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleCompleteReviewMutation = { completeReview?: { id: string, active: boolean } | null };
+
+export type ConsolePolicyVersionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsolePolicyVersionsQuery = { policyVersions: Array<{ version: number, policyVersion: string, changedBy?: string | null, changeId?: string | null, at?: string | null }> };
+
+export type ConsolePolicyDiffQueryVariables = Exact<{
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
+}>;
+
+
+export type ConsolePolicyDiffQuery = { policyDiff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }> };
+
+export type ConsoleConnectorsQueryVariables = Exact<{
+  environment: Environment;
+}>;
+
+
+export type ConsoleConnectorsQuery = { connectors?: Array<{ id: string, environment: Environment, baseUrl?: string | null, scopes?: Array<string> | null, writeBackEnabled?: boolean | null, stopped: boolean, credentials?: { configured: boolean, clientId?: string | null, method?: string | null, keyId?: string | null, version: number, updatedAt?: string | null, updatedBy?: string | null } | null }> | null, connectorHealth?: Array<{ connector: string, circuit: string, calls: number, errors: number, errorRate: number, p50LatencyMs?: number | null, lastError?: string | null, lastErrorAt?: string | null }> | null };
+
+export type ConsoleTestConnectorMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+  environment: Environment;
+}>;
+
+
+export type ConsoleTestConnectorMutation = { testConnector?: { reachable: boolean, authenticated: boolean, fhirVersion?: string | null, error?: string | null, supportedScopes: Array<string>, unsupportedScopes: Array<string>, steps: Array<{ name: string, outcome: string, error?: string | null }> } | null };
+
+export type ConsoleConfigureConnectorMutationVariables = Exact<{
+  input: ConfigureConnectorInput;
+}>;
+
+
+export type ConsoleConfigureConnectorMutation = { configureConnector?: { changes: Array<{ key: string, status: string, changeRequestId: string }> } | null };
+
+export type ConsoleGenerateConnectorKeyMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+  environment: Environment;
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleGenerateConnectorKeyMutation = { generateConnectorKey?: { jwksPath: string, change: { key: string, status: string, changeRequestId: string } } | null };
+
+export type ConsoleRotateConnectorSecretMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+  environment: Environment;
+  secret: Scalars['String']['input'];
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleRotateConnectorSecretMutation = { rotateConnectorSecret?: { configured: boolean, method?: string | null, version: number, change?: { key: string, status: string, changeRequestId: string } | null } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -2478,3 +2645,334 @@ export const ConsoleAuditVerifyDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"4883900eec166f3422da040882a43749cef1868308542b267d3f7ac6be80749d"}) as unknown as TypedDocumentString<ConsoleAuditVerifyQuery, ConsoleAuditVerifyQueryVariables>;
+export const ConsoleExplainDocument = new TypedDocumentString(`
+    query ConsoleExplain($action: String!, $environment: Environment) {
+  explain(action: $action, environment: $environment) {
+    action
+    decision
+    message
+    reason
+  }
+}
+    `, {"hash":"6d305f2c954284363899cc9f77954317205921f4a239c51022c98e3c9581fd68"}) as unknown as TypedDocumentString<ConsoleExplainQuery, ConsoleExplainQueryVariables>;
+export const ConsoleStopStatesDocument = new TypedDocumentString(`
+    query ConsoleStopStates($environment: Environment!) {
+  stopStates(environment: $environment) {
+    target
+    environment
+    stopped
+    reason
+    stoppedBy
+    stoppedAt
+    version
+    pendingResume {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `, {"hash":"b573b73e361cefe97a58d298e070ba7622ec10d909a3588ffc2c77fcaa846946"}) as unknown as TypedDocumentString<ConsoleStopStatesQuery, ConsoleStopStatesQueryVariables>;
+export const ConsoleEmergencyStopDocument = new TypedDocumentString(`
+    mutation ConsoleEmergencyStop($target: String!, $environment: Environment!, $reason: String!) {
+  emergencyStop(target: $target, environment: $environment, reason: $reason) {
+    target
+    stopped
+    version
+  }
+}
+    `, {"hash":"6a5b706389bd4ff0d3e7d3020ee8d5e44bd33c91a7afc0db62875ccbd2ecf420"}) as unknown as TypedDocumentString<ConsoleEmergencyStopMutation, ConsoleEmergencyStopMutationVariables>;
+export const ConsoleResumeDocument = new TypedDocumentString(`
+    mutation ConsoleResume($target: String!, $environment: Environment!, $reason: String, $ticket: String) {
+  resume(
+    target: $target
+    environment: $environment
+    reason: $reason
+    ticket: $ticket
+  ) {
+    status
+    changeRequest {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `, {"hash":"c5f3083ca2185eceb762c42cbf231620e0754a4e6080b1c99954018bd50d51d1"}) as unknown as TypedDocumentString<ConsoleResumeMutation, ConsoleResumeMutationVariables>;
+export const ConsoleSettingHistoryDocument = new TypedDocumentString(`
+    query ConsoleSettingHistory($key: String!, $environment: Environment!) {
+  setting(key: $key, environment: $environment) {
+    key
+    environment
+    version
+    value
+    risk
+    pendingChange {
+      id
+      status
+    }
+  }
+  settingHistory(key: $key, environment: $environment) {
+    version
+    value
+    changedBy
+    changeId
+    at
+    reason
+  }
+}
+    `, {"hash":"f22df280af1697ea910bb5d6c79a4a0caa159cbbbe6c0cc87af1478379560b7a"}) as unknown as TypedDocumentString<ConsoleSettingHistoryQuery, ConsoleSettingHistoryQueryVariables>;
+export const ConsoleSettingDiffDocument = new TypedDocumentString(`
+    query ConsoleSettingDiff($key: String!, $environment: Environment!, $from: Int!, $to: Int!) {
+  settingDiff(
+    key: $key
+    environment: $environment
+    fromVersion: $from
+    toVersion: $to
+  ) {
+    entries {
+      path
+      op
+      before
+      after
+    }
+  }
+}
+    `, {"hash":"dc918d38221052ca4cb2f9b138dd159c0e179772c8f580e418e0e26460bbf234"}) as unknown as TypedDocumentString<ConsoleSettingDiffQuery, ConsoleSettingDiffQueryVariables>;
+export const ConsoleRollbackSettingDocument = new TypedDocumentString(`
+    mutation ConsoleRollbackSetting($key: String!, $environment: Environment!, $toVersion: Int!, $reason: String, $ticket: String) {
+  rollbackSetting(
+    key: $key
+    environment: $environment
+    toVersion: $toVersion
+    reason: $reason
+    ticket: $ticket
+  ) {
+    status
+    version
+    changeRequest {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `, {"hash":"20d9a2ef90667c18b9af5658245ffe121e2c4297ad99e742d6dbb3cf99ee3c43"}) as unknown as TypedDocumentString<ConsoleRollbackSettingMutation, ConsoleRollbackSettingMutationVariables>;
+export const ConsolePromoteSettingDocument = new TypedDocumentString(`
+    mutation ConsolePromoteSetting($key: String!, $reason: String, $ticket: String) {
+  promoteSetting(key: $key, reason: $reason, ticket: $ticket) {
+    status
+    version
+    changeRequest {
+      id
+      status
+      approvalStatus {
+        summary
+      }
+    }
+  }
+}
+    `, {"hash":"d31bb9e81b4c49404ebedde79e9926e8d9b66843028852fff4a6c30071ca6af8"}) as unknown as TypedDocumentString<ConsolePromoteSettingMutation, ConsolePromoteSettingMutationVariables>;
+export const ConsoleDeliveryLogAccessDocument = new TypedDocumentString(`
+    query ConsoleDeliveryLogAccess {
+  explainField(type: "Query", field: "auditEvents") {
+    decision
+    message
+  }
+}
+    `, {"hash":"ed7fd0af1f151f6df4963c9d1c77cf74869fa0d3da21d18494826e2eca19e849"}) as unknown as TypedDocumentString<ConsoleDeliveryLogAccessQuery, ConsoleDeliveryLogAccessQueryVariables>;
+export const ConsoleDeliveryLogDocument = new TypedDocumentString(`
+    query ConsoleDeliveryLog($action: String!, $first: Int, $after: String) {
+  auditEvents(filter: {action: $action}, first: $first, after: $after) {
+    edges {
+      node {
+        id
+        seq
+        action
+        at
+        outcome
+        changeId
+        environment
+        target
+        status
+        detail
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `, {"hash":"77c74cac18ac30a2a028e7630c6233218ad684e6a0d83fe73b261864ccb822ab"}) as unknown as TypedDocumentString<ConsoleDeliveryLogQuery, ConsoleDeliveryLogQueryVariables>;
+export const ConsoleFieldAccessDocument = new TypedDocumentString(`
+    query ConsoleFieldAccess($type: String!, $field: String!) {
+  explainField(type: $type, field: $field) {
+    decision
+    message
+  }
+}
+    `, {"hash":"4eddfca193564c75d05005a938a421bb22e570fdd2bbcbaead8fafaa46ffa1d9"}) as unknown as TypedDocumentString<ConsoleFieldAccessQuery, ConsoleFieldAccessQueryVariables>;
+export const ConsoleAccessReviewDocument = new TypedDocumentString(`
+    query ConsoleAccessReview($staleDays: Int!) {
+  accessReview(staleDays: $staleDays) {
+    flags
+    lastUsedAt
+    grant {
+      id
+      sub
+      kind
+      name
+      source
+      patientId
+      departments
+      grantedAt
+      expiresAt
+      active
+      reason
+      reviews {
+        by
+        at
+        decision
+        comment
+      }
+    }
+  }
+}
+    `, {"hash":"6beeaf1afb81dd2ad9bf31bce32d9e341de90ed195ed58c251c786e529587a78"}) as unknown as TypedDocumentString<ConsoleAccessReviewQuery, ConsoleAccessReviewQueryVariables>;
+export const ConsoleCompleteReviewDocument = new TypedDocumentString(`
+    mutation ConsoleCompleteReview($assignee: String!, $grantId: ID!, $decision: ReviewDecision!, $comment: String) {
+  completeReview(
+    assignee: $assignee
+    grantId: $grantId
+    decision: $decision
+    comment: $comment
+  ) {
+    id
+    active
+  }
+}
+    `, {"hash":"127b338252c6a5c277b63ffe43a2f007bca325e81a4ce363096b1173a486ed9b"}) as unknown as TypedDocumentString<ConsoleCompleteReviewMutation, ConsoleCompleteReviewMutationVariables>;
+export const ConsolePolicyVersionsDocument = new TypedDocumentString(`
+    query ConsolePolicyVersions {
+  policyVersions {
+    version
+    policyVersion
+    changedBy
+    changeId
+    at
+  }
+}
+    `, {"hash":"5241baaf380363ce47cd8188b6e82969ea190a026a8d34823e7467889b0c627a"}) as unknown as TypedDocumentString<ConsolePolicyVersionsQuery, ConsolePolicyVersionsQueryVariables>;
+export const ConsolePolicyDiffDocument = new TypedDocumentString(`
+    query ConsolePolicyDiff($from: Int!, $to: Int!) {
+  policyDiff(from: $from, to: $to) {
+    path
+    op
+    before
+    after
+  }
+}
+    `, {"hash":"8f9b88f0b93e0e4af1db0644a9d4635fb1d56a33a9bc298c4d13c2803090b6fc"}) as unknown as TypedDocumentString<ConsolePolicyDiffQuery, ConsolePolicyDiffQueryVariables>;
+export const ConsoleConnectorsDocument = new TypedDocumentString(`
+    query ConsoleConnectors($environment: Environment!) {
+  connectors(environment: $environment) {
+    id
+    environment
+    baseUrl
+    scopes
+    writeBackEnabled
+    stopped
+    credentials {
+      configured
+      clientId
+      method
+      keyId
+      version
+      updatedAt
+      updatedBy
+    }
+  }
+  connectorHealth {
+    connector
+    circuit
+    calls
+    errors
+    errorRate
+    p50LatencyMs
+    lastError
+    lastErrorAt
+  }
+}
+    `, {"hash":"8022e1fbc8a87f2bb326fd373fee1ce4078e5a3f870f820d3bb31793fef43f82"}) as unknown as TypedDocumentString<ConsoleConnectorsQuery, ConsoleConnectorsQueryVariables>;
+export const ConsoleTestConnectorDocument = new TypedDocumentString(`
+    mutation ConsoleTestConnector($id: String!, $environment: Environment!) {
+  testConnector(connectorId: $id, environment: $environment) {
+    reachable
+    authenticated
+    fhirVersion
+    error
+    supportedScopes
+    unsupportedScopes
+    steps {
+      name
+      outcome
+      error
+    }
+  }
+}
+    `, {"hash":"396fad0c4fb2d2790629b3ad9089df49f661561469a7810914c7e7d236918f7b"}) as unknown as TypedDocumentString<ConsoleTestConnectorMutation, ConsoleTestConnectorMutationVariables>;
+export const ConsoleConfigureConnectorDocument = new TypedDocumentString(`
+    mutation ConsoleConfigureConnector($input: ConfigureConnectorInput!) {
+  configureConnector(input: $input) {
+    changes {
+      key
+      status
+      changeRequestId
+    }
+  }
+}
+    `, {"hash":"f57d9a4386eadc7014b733d52ec7a25a21c09b2455b762584c009cd0a602cc28"}) as unknown as TypedDocumentString<ConsoleConfigureConnectorMutation, ConsoleConfigureConnectorMutationVariables>;
+export const ConsoleGenerateConnectorKeyDocument = new TypedDocumentString(`
+    mutation ConsoleGenerateConnectorKey($id: String!, $environment: Environment!, $clientId: String, $reason: String) {
+  generateConnectorKey(
+    connectorId: $id
+    environment: $environment
+    clientId: $clientId
+    reason: $reason
+  ) {
+    jwksPath
+    change {
+      key
+      status
+      changeRequestId
+    }
+  }
+}
+    `, {"hash":"3a0a579833e9fa2a65b3ad3d5f81f033a695002a266e78f1a624a5df17f782b4"}) as unknown as TypedDocumentString<ConsoleGenerateConnectorKeyMutation, ConsoleGenerateConnectorKeyMutationVariables>;
+export const ConsoleRotateConnectorSecretDocument = new TypedDocumentString(`
+    mutation ConsoleRotateConnectorSecret($id: String!, $environment: Environment!, $secret: String!, $clientId: String, $reason: String) {
+  rotateConnectorSecret(
+    connectorId: $id
+    environment: $environment
+    clientSecret: $secret
+    clientId: $clientId
+    reason: $reason
+  ) {
+    configured
+    method
+    version
+    change {
+      key
+      status
+      changeRequestId
+    }
+  }
+}
+    `, {"hash":"2420db0e1124ae7487c8b3e9e673bf399ed17d52c01a7adf5b4d9eb1b9a260f8"}) as unknown as TypedDocumentString<ConsoleRotateConnectorSecretMutation, ConsoleRotateConnectorSecretMutationVariables>;

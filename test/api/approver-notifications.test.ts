@@ -85,7 +85,7 @@ describe('integration.webhookRoutes: signed approver notifications', () => {
   it('set-up: the signing secret (write-only, connector secret store) and the routes (a governed setting)', async () => {
     const admin = await a.token({ sub: 'sys-ada', roles: ['system-admin'] });
     const secret = ok(await a.gql<{ rotateConnectorSecret: Record<string, unknown> }>(admin,
-      `mutation { rotateConnectorSecret(connectorId: "webhooks", environment: STAGING, clientId: "clearance", clientSecret: "${SECRET}") { configured version } }`));
+      `mutation { rotateConnectorSecret(connectorId: "webhooks", environment: STAGING, clientId: "clearance", clientSecret: "${SECRET}", reason: "approval hooks") { configured version } }`));
     expect(secret.rotateConnectorSecret).toEqual({ configured: true, version: 1 });
     const eng = await a.token({ sub: 'eng-hooks', roles: ['integration-engineer'] });
     const routes = [

@@ -37,6 +37,7 @@ const EFFECTS: Readonly<Record<string, Effect>> = {
   'messaging.routingRules': { kind: 'enforced', file: 'test/api/messaging-routing.test.ts', test: 'obeys a governed routing change on the next message, including language rules' },
   'messaging.emergencyEscalationRules': { kind: 'enforced', file: here, test: 'messaging obeys an applied templates, channels, routing, office-hours and emergency change on the next message' },
   'access.mfaPolicy': { kind: 'enforced', file: 'test/api/mfa-policy.test.ts', test: 'all-users, 1 hour: a non-MFA token is refused MFA_REQUIRED; an MFA session older than an hour SESSION_TOO_OLD' },
+  'access.approverContacts': { kind: 'enforced', file: 'test/api/approver-email.test.ts', test: 'an approver who can act on a change gets an email when it is proposed: a console link, none of its values' },
   'audit.retentionDays': { kind: 'marked', note: 'effect: audit retention, reworked by the audit-archive helper (issue 20)' },
 };
 

@@ -1,4 +1,4 @@
-import type { Principal } from '../src/auth/principal.js';
+import type { Principal } from './principal.js';
 import { buildDenial, type ApprovalPathOf, type Denial, type FailedScope } from './denial.js';
 import type { PermissionScopeKind, PolicyAction, PolicyDocument, PolicyPermission } from './policy-document.js';
 import { scopesAllow } from './smart-scopes.js';

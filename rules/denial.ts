@@ -1,4 +1,4 @@
-import type { Principal } from '../src/auth/principal.js';
+import type { Principal } from './principal.js';
 import type { PolicyAction, PolicyDocument } from './policy-document.js';
 
 // What a denial tells the caller: what was missing, which scope failed, who owns it, and how to get it — down to

@@ -14,7 +14,8 @@ export interface FieldExplanation {
 }
 
 export function explainFieldAccess(type: string, field: string, access: PrincipalPolicy, at: string): FieldExplanation {
-  const rule = fieldRules[type]?.[field] ?? null;
+  // Names come from a client (the operations check's documents): never an inherited property of the rule table.
+  const rule = (Object.hasOwn(fieldRules, type) && Object.hasOwn(fieldRules[type]!, field) ? fieldRules[type]![field] : null) ?? null;
   const action = `${type}.${field}`;
   const base = { action, policyVersion: access.policyVersion, at };
   if (!rule) {

@@ -22,6 +22,8 @@ export interface Explanation {
   readonly message: string;
   readonly approvalPath: ApprovalPath | null;
   readonly requestAccess: RequestAccessInput | null;
+  /** explainField: `LAST_FOUR` when the value comes back masked. */
+  readonly mask?: string | null;
 }
 
 const none = { via: null, permission: null, failedScope: null, reason: null, ownerRole: null, ownerFunction: null, approvalPath: null, requestAccess: null };

@@ -1,12 +1,9 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
-import type { RowGuard } from '../connectors/ehr/rows.js';
-import type { GatewayContext } from '../src/context/context.js';
-import { readSlot } from '../src/audit/read-slots.js';
 import { checkField, ruleName } from './check-field.js';
-import { evaluateFieldRule } from './evaluate-field-rule.js';
-import type { FieldRule } from './field-access.js';
-import { noRuleError } from './shield-tree.js';
+import { compileFieldPlan, NO_RULE_DENIAL, type FieldOutcome, type FieldPlan, type Rules } from './field-decision.js';
+import type { DenialError, GuardContext } from './guard-context.js';
+import type { RowFacts } from './row-facts.js';
 
 // The permission layer as shipped: the same field rules as the graphql-shield tree, applied by synchronous wrappers.
 // graphql-shield (through graphql-middleware) turns every field into a promise (its issues 812 and 1522): 2x slower
@@ -15,12 +12,11 @@ import { noRuleError } from './shield-tree.js';
 // - rules that do not depend on the row are decided once per request, then it is an array lookup
 //   (rules/permission-cache.ts); row rules (department, sensitivity, tenant of the row) once per row;
 // - the PHI read a row field makes is recorded as a bit (src/audit/read-slots.ts numbers each field once, here).
-// No wrapper returns a promise of its own, so resolvers that answer synchronously stay synchronous. Anything off the
+// Every answer is the kernel's (field-decision.ts); no wrapper returns a promise of its own, so resolvers that answer synchronously stay synchronous. Anything off the
 // allowed path (a denial, a row without a guard) goes through checkField, the check the shield tree runs.
 // test/rules/fast-guard-differential.test.ts proves it denies and records exactly what the shield tree does.
 
-type Rules = Readonly<Record<string, Readonly<Record<string, FieldRule>>>>;
-type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
+type Resolver = GraphQLFieldResolver<unknown, GuardContext>;
 
 /** graphql-js's default resolver for one known field name (the wrapper calls it directly instead of through info). */
 const propertyOf = (fieldName: string): Resolver => (parent, args, ctx, info) => {
@@ -28,35 +24,35 @@ const propertyOf = (fieldName: string): Resolver => (parent, args, ctx, info) =>
   return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).call(parent, args, ctx, info) : value;
 };
 
-function wrap(rule: FieldRule & { kind: 'read' }, id: number, resolve: Resolver, fieldKey: string): Resolver {
+function wrap(plan: FieldPlan, id: number, resolve: Resolver, toError: DenialError): Resolver {
   const slow: Resolver = (parent, args, ctx, info) => {
-    const v = checkField(rule, ctx, parent, info, fieldKey);
+    const v = checkField(plan, ctx, parent, toError);
     return v === true ? resolve(parent, args, ctx, info) : v;
   };
-  if (!rule.row) {
+  if (!plan.perRow) {
     return (parent, args, ctx, info) => {
       const answers = ctx.permissionCache.request;
       let allowed = answers[id];
-      if (allowed === undefined) allowed = answers[id] = evaluateFieldRule(rule, ctx.access, parent).allowed;
+      if (allowed === undefined) allowed = answers[id] = plan.outcome(ctx.access, parent) !== 'deny';
       return allowed ? resolve(parent, args, ctx, info) : slow(parent, args, ctx, info);
     };
   }
-  const slot = readSlot(rule.dataClass, fieldKey);
-  const sensitiveSlot = rule.sensitiveAware ? readSlot('sensitive', fieldKey) : slot;
+  // The outcome (plain, sensitive, masked, unmasked) is cached per rule and row; the slot is this field's own.
+  const slots = Object.fromEntries((['plain', 'sensitive', 'masked', 'unmasked'] as const).map((o) => [o, plan.slotOf(o)])) as Record<FieldOutcome, number>;
   return (parent, args, ctx, info) => {
-    const guard = (parent as { guard?: RowGuard } | null)?.guard;
+    const guard = (parent as { guard?: RowFacts } | null)?.guard;
     if (guard === undefined) return slow(parent, args, ctx, info);
     const answers = ctx.permissionCache.forRow(guard);
-    let allowed = answers[id];
-    if (allowed === undefined) allowed = answers[id] = evaluateFieldRule(rule, ctx.access, parent).allowed;
-    if (!allowed) return slow(parent, args, ctx, info);
+    let outcome = answers[id];
+    if (outcome === undefined) outcome = answers[id] = plan.outcome(ctx.access, parent);
+    if (outcome === 'deny') return slow(parent, args, ctx, info);
     // The same record checkField makes: every row field let through is a PHI read.
-    ctx.phiReads.record(guard.patientId, guard.sensitive && rule.sensitiveAware ? sensitiveSlot : slot);
+    ctx.phiReads.record(guard.patientId, slots[outcome]);
     return resolve(parent, args, ctx, info);
   };
 }
 
-export function applyFastGuard(schema: GraphQLSchema, rules: Rules): GraphQLSchema {
+export function applyFastGuard(schema: GraphQLSchema, rules: Rules, toError: DenialError): GraphQLSchema {
   // Rules with the same name decide the same way for the same principal: one id, one cached answer, per name.
   const ids = new Map<string, number>();
   return mapSchema(schema, {
@@ -64,12 +60,12 @@ export function applyFastGuard(schema: GraphQLSchema, rules: Rules): GraphQLSche
       if (typeName.startsWith('__')) return field;
       const rule = rules[typeName]?.[fieldName];
       // Deny by default, like the shield tree's fallbackRule: a field without a rule never resolves.
-      if (!rule) return { ...field, resolve: () => noRuleError() };
+      if (!rule) return { ...field, resolve: () => toError(NO_RULE_DENIAL) };
       if (rule.kind === 'inherit' || rule.kind === 'authenticated') return field;
       const name = ruleName(rule);
       if (!ids.has(name)) ids.set(name, ids.size);
       const resolve = (field.resolve as Resolver | undefined) ?? propertyOf(fieldName);
-      return { ...field, resolve: wrap(rule, ids.get(name)!, resolve, `${typeName}.${fieldName}`) };
+      return { ...field, resolve: wrap(compileFieldPlan(typeName, fieldName, rule), ids.get(name)!, resolve, toError) };
     },
   });
 }

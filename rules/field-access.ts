@@ -6,10 +6,12 @@ export type FieldRule =
   /** Any verified principal: the field is about the caller or structural. */
   | { readonly kind: 'authenticated' }
   /**
-   * Read of a data class. `row`: decided against the parent row's guard (tenant, departments), so the same field is
-   * guarded the same way whichever path reached it. `sensitiveAware`: also needs `sensitive` when the row is.
+   * Read of a data class. `row`: decided against the parent row's facts (tenant, departments, sensitivity), so the
+   * same field is guarded the same way whichever path reached it. `sensitiveAware`: a sensitive row also needs
+   * `sensitive` (every field of it, its id included: the row is withheld whole). `mask`: returned masked to the last
+   * four unless the caller also reads this data class for the row (identifiers).
    */
-  | { readonly kind: 'read'; readonly dataClass: string; readonly row: boolean; readonly sensitiveAware?: boolean }
+  | { readonly kind: 'read'; readonly dataClass: string; readonly row: boolean; readonly sensitiveAware?: boolean; readonly mask?: string }
   /**
    * A value object with no guard of its own, reachable only through the listed fields, which carry the rule.
    * test/rules/field-coverage.test.ts proves no other field returns the type.
@@ -18,6 +20,8 @@ export type FieldRule =
 
 const authenticated: FieldRule = { kind: 'authenticated' };
 const read = (dataClass: string, row = true): FieldRule => ({ kind: 'read', dataClass, row });
+/** A field of a row of the patient's record (not the Patient itself): a sensitive row needs the sensitive grant. */
+const readRecord = (dataClass: string): FieldRule => ({ kind: 'read', dataClass, row: true, sensitiveAware: true });
 const inherit = (...reachedFrom: string[]): FieldRule => ({ kind: 'inherit', reachedFrom });
 const all = (fields: readonly string[], rule: FieldRule) => Object.fromEntries(fields.map((f) => [f, rule]));
 
@@ -161,7 +165,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   EffectivePermission: all(['dataClass', 'action', 'scope', 'via'], inherit('Me.permissions')),
   // schema/access.graphql: answers about the caller, or guarded by the Query/Mutation field that returns them.
   Explanation: all(
-    ['action', 'decision', 'rule', 'policyVersion', 'at', 'via', 'permission', 'failedScope', 'reason', 'ownerRole', 'ownerFunction', 'message', 'approvalPath', 'requestAccess'],
+    ['action', 'decision', 'rule', 'policyVersion', 'at', 'via', 'permission', 'failedScope', 'reason', 'ownerRole', 'ownerFunction', 'message', 'approvalPath', 'requestAccess', 'mask'],
     inherit('Query.explain', 'Query.explainField'),
   ),
   ApprovalPath: all(
@@ -197,12 +201,13 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   ),
   AuditActor: all(['sub', 'kind', 'roles'], inherit('AuditEvent.actor')),
   AuditApproval: all(['sub', 'roleUsed', 'functions', 'mfa', 'comment', 'at'], inherit('AuditEvent.approvals')),
-  AuditVerification: all(['ok', 'records', 'firstSeq', 'headSeq', 'checkpointsVerified', 'problem', 'seq', 'message'], inherit('Query.auditVerify')),
+  AuditVerification: all(['ok', 'storage', 'archivedThrough', 'resumedAfter', 'records', 'firstSeq', 'headSeq', 'checkpointsVerified', 'problem', 'seq', 'message'], inherit('Query.auditVerify')),
   Patient: {
     ...all(['id', 'name', 'gender', 'birthDate', 'department'], read('demographics')),
     ...all(['address', 'telecom'], read('contact')),
-    // Masked to the last four for anyone with demographics; the resolver unmasks with the identifiers permission.
-    ...all(['mrn', 'ssn'], read('demographics')),
+    // Masked to the last four for anyone with demographics; unmasked with the identifiers permission (the kernel,
+    // rules/field-decision.ts, says which; the resolver applies it).
+    ...all(['mrn', 'ssn'], { kind: 'read', dataClass: 'demographics', row: true, mask: 'identifiers' }),
     ...all(['conditions', 'immunizations', 'carePlans'], read('clinical')),
     observations: read('observations'),
     ...all(['medications', 'allergies'], read('medications')),
@@ -212,23 +217,22 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   },
   Address: all(['line', 'city', 'state', 'postalCode', 'country'], inherit('Patient.address')),
   ContactPoint: all(['system', 'value', 'use'], inherit('Patient.telecom')),
-  Condition: {
-    ...all(['id', 'clinicalStatus', 'onsetDate', 'sensitive'], read('clinical')),
-    ...all(['code', 'display'], { kind: 'read', dataClass: 'clinical', row: true, sensitiveAware: true }),
-  },
-  Observation: all(['id', 'code', 'display', 'category', 'value', 'unit', 'effectiveDate'], read('observations')),
-  MedicationRequest: all(['id', 'medication', 'status', 'authoredOn', 'dosage'], read('medications')),
-  AllergyIntolerance: all(['id', 'substance', 'criticality', 'clinicalStatus'], read('medications')),
-  Immunization: all(['id', 'vaccine', 'status', 'date'], read('clinical')),
+  // Rows of the patient's record: a sensitive row (rules/field-decision.ts) is withheld whole without the sensitive
+  // grant, every field of it; test/rules/sensitive-fields.test.ts derives the list of such fields from the schema.
+  Condition: all(['id', 'code', 'display', 'clinicalStatus', 'onsetDate', 'sensitive'], readRecord('clinical')),
+  Observation: all(['id', 'code', 'display', 'category', 'value', 'unit', 'effectiveDate'], readRecord('observations')),
+  MedicationRequest: all(['id', 'medication', 'status', 'authoredOn', 'dosage'], readRecord('medications')),
+  AllergyIntolerance: all(['id', 'substance', 'criticality', 'clinicalStatus'], readRecord('medications')),
+  Immunization: all(['id', 'vaccine', 'status', 'date'], readRecord('clinical')),
   // Encounter.subject is a second path to Patient: its fields are guarded by the Patient rules above.
-  Encounter: all(['id', 'type', 'status', 'start', 'end', 'serviceProvider', 'subject'], read('encounters')),
-  CarePlan: all(['id', 'title', 'status', 'start', 'activities'], read('clinical')),
-  ClinicalNote: all(['id', 'kind', 'title', 'date', 'text'], read('notes')),
-  Coverage: all(['id', 'payer', 'status', 'subscriberId', 'periodStart'], read('financial')),
-  Claim: all(['id', 'status', 'type', 'created', 'provider', 'insurer', 'total', 'currency', 'patient'], read('financial')),
-  ExplanationOfBenefit: all(['id', 'status', 'created', 'insurer', 'totalSubmitted', 'payment', 'currency'], read('financial')),
-  Invoice: all(['id', 'status', 'date', 'totalGross', 'totalNet', 'currency', 'refunded', 'failedPaymentAttempts'], read('financial')),
-  AccountBalance: all(['amount', 'currency', 'openInvoices'], read('financial')),
+  Encounter: all(['id', 'type', 'status', 'start', 'end', 'serviceProvider', 'subject'], readRecord('encounters')),
+  CarePlan: all(['id', 'title', 'status', 'start', 'activities'], readRecord('clinical')),
+  ClinicalNote: all(['id', 'kind', 'title', 'date', 'text'], readRecord('notes')),
+  Coverage: all(['id', 'payer', 'status', 'subscriberId', 'periodStart'], readRecord('financial')),
+  Claim: all(['id', 'status', 'type', 'created', 'provider', 'insurer', 'total', 'currency', 'patient'], readRecord('financial')),
+  ExplanationOfBenefit: all(['id', 'status', 'created', 'insurer', 'totalSubmitted', 'payment', 'currency'], readRecord('financial')),
+  Invoice: all(['id', 'status', 'date', 'totalGross', 'totalNet', 'currency', 'refunded', 'failedPaymentAttempts'], readRecord('financial')),
+  AccountBalance: all(['amount', 'currency', 'openInvoices'], readRecord('financial')),
   PatientStatistics: all(['total', 'byGender', 'byAgeBand', 'suppressionThreshold'], read('aggregates', false)),
   StatisticsBucket: all(['label', 'count', 'suppressed'], inherit('PatientStatistics.byGender', 'PatientStatistics.byAgeBand')),
 };

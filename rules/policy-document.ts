@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import defaultPolicyJson from './default-policy.json' with { type: 'json' };
-import { deepFreeze } from '../src/config/deep-freeze.js';
+import { deepFreeze } from './deep-freeze.js';
 
 // The policy is data: a versioned document of roles, functions, data classes, grants and scopes. This file only
 // describes and validates its shape; rules/decide.ts is the one place that turns it into decisions.

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
         `Clearance (embedded default) at ${running.url}/graphql`,
         `Approver console: ${running.url}/console/ (pick a role to sign in; dev tokens in embedded mode only)`,
         'WARNING: embedded mode keeps state in memory (not durable) and signs tokens with a local dev key.',
+        'Audit log: in memory, no archive (production: REDIS_URL for the hot window, AUDIT_ARCHIVE_URL for PostgreSQL).',
         `Embedded FHIR R4 server with Synthea sample patients: tenants acme and globex at ${running.fhir?.baseUrl('acme').replace(/\/acme$/, '/<tenant>')}`,
         'Mint a token (in another terminal):',
         '  npx --no clearance token --role clinician --tenant acme --dept cardiology',

@@ -9,7 +9,9 @@ import type {
   MedicationRequest,
   Observation,
   Patient,
+  Reference,
   Resource,
+  CodeableConcept,
 } from '@medplum/fhirtypes';
 import { attachmentText, dosageText, firstCode, observationValue, orNull, referenceId, text } from './mapping/fhir-values.js';
 import type {
@@ -25,11 +27,13 @@ import type {
   PatientRowField,
   RowGuard,
 } from './rows.js';
-import { hasSensitiveLabel } from './sensitivity.js';
+import { hasSensitiveLabel, isSensitive } from './sensitivity.js';
 
 // FHIR R4 resources → the rows of rows.ts. Pure: no I/O, no clock. Every row gets its guard from the PatientRow it
 // belongs to (tenant, patient, departments), so a row-level rule decides the same way whichever path reached it;
-// `sensitive` comes from the row's own security labels (https://hl7.org/fhir/R4/security-labels.html).
+// `sensitive` comes from the row's own security labels (https://hl7.org/fhir/R4/security-labels.html) and, where
+// there are none, from its codes and text (sensitivity.ts); a patient labelled sensitive makes every row of the
+// record sensitive. What a row derives from (`derivedFrom`) is resolved by the reader (reader/derived-sensitivity.ts).
 
 export { toClaimRow, toCoverageRow, toExplanationOfBenefitRow } from './mapping/billing-rows.js';
 export { toInvoiceRow } from './mapping/invoice-rows.js';
@@ -47,13 +51,32 @@ export function departmentFromReference(reference: string | undefined): string |
   return DEPARTMENT_REFERENCE.exec(reference ?? '')?.[1] ?? null;
 }
 
-/** The guard of a row of this patient's record; `sensitive` is the row's own sensitivity. */
+const GUARDS = new WeakMap<RowGuard, { plain: RowGuard; sensitive: RowGuard }>();
+
+/**
+ * The guard of a row of this patient's record; `sensitive` is the row's own sensitivity. Rows of one patient share
+ * two guard objects (plain and sensitive), so per-row decisions are made once per patient (rules/decide.ts caches by
+ * guard object).
+ */
 export function guardFor(patient: PatientRow, sensitive = false): RowGuard {
-  return { tenant: patient.guard.tenant, patientId: patient.id, departments: patient.guard.departments, sensitive };
+  let pair = GUARDS.get(patient.guard);
+  if (!pair) {
+    const base = { tenant: patient.guard.tenant, patientId: patient.id, departments: patient.guard.departments };
+    pair = { plain: Object.freeze({ ...base, sensitive: patient.guard.sensitive }), sensitive: Object.freeze({ ...base, sensitive: true }) };
+    GUARDS.set(patient.guard, pair);
+  }
+  return sensitive ? pair.sensitive : pair.plain;
 }
 
-function rowGuard(patient: PatientRow, resource: Resource): RowGuard {
-  return guardFor(patient, hasSensitiveLabel(resource.meta));
+type Concept = CodeableConcept | undefined;
+
+function rowGuard(patient: PatientRow, resource: Resource, concepts: readonly Concept[], texts: readonly (string | null | undefined)[] = []): RowGuard {
+  return guardFor(patient, isSensitive(resource.meta, concepts, texts));
+}
+
+/** `Type/id` references a row derives from (the reader marks the row sensitive when one of them is). */
+function refs(...references: (Reference | undefined)[]): string[] {
+  return references.flatMap((r) => (r?.reference && /^[A-Za-z]+\/[A-Za-z0-9\-.]+$/.test(r.reference) ? [r.reference] : []));
 }
 
 /** "Given Family" of the official name, else the first name; null when there is none. */
@@ -106,7 +129,7 @@ export function toPatientRow(tenant: string, patient: Patient): PatientRow {
   const department = departmentFromReference(patient.managingOrganization?.reference);
   const departments = department ? [department] : [];
   return {
-    guard: { tenant, patientId: id, departments, sensitive: hasSensitiveLabel(patient.meta) },
+    guard: Object.freeze({ tenant, patientId: id, departments, sensitive: hasSensitiveLabel(patient.meta) }),
     id,
     name: displayName(patient),
     gender: orNull(patient.gender),
@@ -128,7 +151,7 @@ export function toPatientRow(tenant: string, patient: Patient): PatientRow {
 }
 
 export function toConditionRow(condition: Condition, patient: PatientRow): ConditionRow {
-  const guard = rowGuard(patient, condition);
+  const guard = rowGuard(patient, condition, [condition.code]);
   return {
     guard,
     id: condition.id ?? '',
@@ -143,7 +166,7 @@ export function toConditionRow(condition: Condition, patient: PatientRow): Condi
 export function toObservationRow(observation: Observation, patient: PatientRow): ObservationRow {
   const { value, unit } = observationValue(observation);
   return {
-    guard: rowGuard(patient, observation),
+    guard: rowGuard(patient, observation, [observation.code, observation.valueCodeableConcept, ...(observation.component ?? []).map((c) => c.code)]),
     id: observation.id ?? '',
     code: firstCode(observation.code),
     display: text(observation.code),
@@ -156,7 +179,8 @@ export function toObservationRow(observation: Observation, patient: PatientRow):
 
 export function toMedicationRequestRow(request: MedicationRequest, patient: PatientRow): MedicationRequestRow {
   return {
-    guard: rowGuard(patient, request),
+    guard: rowGuard(patient, request, [request.medicationCodeableConcept, ...(request.reasonCode ?? [])], [request.medicationReference?.display]),
+    derivedFrom: refs(...(request.reasonReference ?? [])),
     id: request.id ?? '',
     medication: text(request.medicationCodeableConcept) ?? request.medicationReference?.display ?? null,
     status: orNull(request.status),
@@ -167,7 +191,7 @@ export function toMedicationRequestRow(request: MedicationRequest, patient: Pati
 
 export function toAllergyIntoleranceRow(allergy: AllergyIntolerance, patient: PatientRow): AllergyIntoleranceRow {
   return {
-    guard: rowGuard(patient, allergy),
+    guard: rowGuard(patient, allergy, [allergy.code]),
     id: allergy.id ?? '',
     substance: text(allergy.code),
     criticality: orNull(allergy.criticality),
@@ -177,7 +201,7 @@ export function toAllergyIntoleranceRow(allergy: AllergyIntolerance, patient: Pa
 
 export function toImmunizationRow(immunization: Immunization, patient: PatientRow): ImmunizationRow {
   return {
-    guard: rowGuard(patient, immunization),
+    guard: rowGuard(patient, immunization, [immunization.vaccineCode, ...(immunization.reasonCode ?? [])]),
     id: immunization.id ?? '',
     vaccine: text(immunization.vaccineCode),
     status: orNull(immunization.status),
@@ -192,7 +216,8 @@ export function encounterSubjectId(encounter: Encounter): string | null {
 
 export function toEncounterRow(encounter: Encounter, patient: PatientRow): EncounterRow {
   return {
-    guard: rowGuard(patient, encounter),
+    guard: rowGuard(patient, encounter, [...(encounter.type ?? []), ...(encounter.reasonCode ?? []), encounter.serviceType]),
+    derivedFrom: refs(...(encounter.reasonReference ?? []), ...(encounter.diagnosis ?? []).map((d) => d.condition)),
     id: encounter.id ?? '',
     type: text(encounter.type?.[0]),
     status: orNull(encounter.status),
@@ -205,7 +230,8 @@ export function toEncounterRow(encounter: Encounter, patient: PatientRow): Encou
 
 export function toCarePlanRow(carePlan: CarePlan, patient: PatientRow): CarePlanRow {
   return {
-    guard: rowGuard(patient, carePlan),
+    guard: rowGuard(patient, carePlan, [...(carePlan.category ?? []), ...(carePlan.activity ?? []).map((a) => a.detail?.code)], [carePlan.title, carePlan.description]),
+    derivedFrom: refs(...(carePlan.addresses ?? [])),
     id: carePlan.id ?? '',
     title: carePlan.title ?? text(carePlan.category?.[0]),
     status: orNull(carePlan.status),
@@ -220,7 +246,8 @@ export function toCarePlanRow(carePlan: CarePlan, patient: PatientRow): CarePlan
 export function toDiagnosticReportNote(report: DiagnosticReport, patient: PatientRow): ClinicalNoteRow {
   const presented = (report.presentedForm ?? []).map(attachmentText).find((value) => value !== null);
   return {
-    guard: rowGuard(patient, report),
+    guard: rowGuard(patient, report, [report.code, ...(report.conclusionCode ?? [])], [presented, report.conclusion]),
+    derivedFrom: refs(report.encounter),
     id: report.id ?? '',
     kind: 'DIAGNOSTIC_REPORT',
     title: text(report.code),
@@ -232,7 +259,8 @@ export function toDiagnosticReportNote(report: DiagnosticReport, patient: Patien
 export function toDocumentReferenceNote(document: DocumentReference, patient: PatientRow): ClinicalNoteRow {
   const content = (document.content ?? []).map((item) => attachmentText(item.attachment)).find((value) => value !== null);
   return {
-    guard: rowGuard(patient, document),
+    guard: rowGuard(patient, document, [document.type, ...(document.category ?? []), ...(document.context?.event ?? [])], [content, document.description]),
+    derivedFrom: refs(...(document.context?.encounter ?? []), ...(document.context?.related ?? [])),
     id: document.id ?? '',
     kind: 'DOCUMENT_REFERENCE',
     title: document.description ?? text(document.type) ?? document.content?.[0]?.attachment?.title ?? null,

@@ -8,13 +8,21 @@ export interface RowGuard {
   readonly patientId: string;
   /** Departments that hold the patient's record, from Patient.managingOrganization (`Organization/dept-<code>`). */
   readonly departments: readonly string[];
-  /** True when the row is in a sensitive category (HIV, substance use, mental health). */
+  /**
+   * True when the row is in a sensitive category (HIV, substance use, mental health): by its security labels, its
+   * codes or text (sensitivity.ts) or what it derives from. rules/row-facts.ts is the kernel's view of this shape.
+   */
   readonly sensitive: boolean;
 }
 
 interface Row {
   readonly guard: RowGuard;
   readonly id: string;
+  /**
+   * `Type/id` references of what the row is about or part of (an Encounter's reason Conditions, a note's Encounter):
+   * the reader makes the row sensitive when one of them is (reader/derived-sensitivity.ts). Not a GraphQL field.
+   */
+  readonly derivedFrom?: readonly string[];
 }
 
 export interface AddressRow {
@@ -46,7 +54,7 @@ export interface PatientRow extends Row {
 }
 
 /** The PatientRow fields a caller can ask the reader to fill (the guard is always filled). */
-export type PatientRowField = Exclude<keyof PatientRow, 'guard'>;
+export type PatientRowField = Exclude<keyof PatientRow, 'guard' | 'derivedFrom'>;
 
 export interface ConditionRow extends Row {
   readonly code: string | null;

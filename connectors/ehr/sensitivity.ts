@@ -1,59 +1,25 @@
-import type { Coding, Meta } from '@medplum/fhirtypes';
+import type { CodeableConcept, Coding, Meta } from '@medplum/fhirtypes';
+import {
+  ACT_CODE_LABELS,
+  ICD10_SYSTEMS,
+  RESTRICTED_CONFIDENTIALITY,
+  RXNORM_SYSTEM,
+  SNOMED_SYSTEM,
+  VALUE_SETS,
+  type SensitivityCode,
+} from './sensitivity/value-sets.js';
 
-// Sensitive-category security labels. The seed puts them on Conditions (and on notes that mention one); the mapping
-// reads them back into RowGuard.sensitive. Labels, not codes, are what the gateway trusts at read time: a real EHR
-// labels records itself (https://hl7.org/fhir/R4/security-labels.html#core), and the code list below is only how
-// this project's seed decides which synthetic records get one.
+// Row sensitivity, decided at read time the way a security labeling service does
+// (https://hl7.org/fhir/R4/security-labels.html, HL7 SLS): a record is sensitive when its own meta.security carries a
+// sensitive-category or restricted label, and, because real EHR data mostly carries no labels, when its codes or
+// text fall in one of the governed value sets (sensitivity/value-sets.ts). Pure: the mapping (fhir-mapping.ts)
+// asks it per resource; what a row derives from (the Condition an Encounter is about) is added by the reader.
+
+export type { SensitivityCode } from './sensitivity/value-sets.js';
+export { SNOMED_SYSTEM } from './sensitivity/value-sets.js';
 
 export const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 export const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
-export const SNOMED_SYSTEM = 'http://snomed.info/sct';
-
-/** v3 ActCode InformationSensitivityPolicy codes used here (https://terminology.hl7.org/CodeSystem-v3-ActCode.html). */
-export type SensitivityCode = 'HIV' | 'ETH' | 'PSY';
-
-/**
- * Any of these ActCode labels makes a row sensitive, so records labelled by a real EHR with the finer codes (SUD for
- * substance use disorder, MH/BH for mental and behavioural health, STD, SDV) are honoured too.
- */
-const SENSITIVE_ACT_CODES = new Set(['HIV', 'ETH', 'SUD', 'OPIOIDUD', 'PSY', 'MH', 'BH', 'PSYTHPN', 'STD', 'SDV']);
-
-/** Restricted and very restricted confidentiality also count (https://hl7.org/fhir/R4/v3/Confidentiality/cs.html). */
-const RESTRICTED_CONFIDENTIALITY = new Set(['R', 'V']);
-
-/**
- * SNOMED CT codes the seed labels. Taken from Synthea's HIV, opioid-addiction, alcohol, depression, PTSD, ADHD and
- * self-harm modules plus the plain parent concepts; none of them occurs in the 16 bundles shipped here (checked),
- * which is why the seed also adds a few synthetic sensitive Conditions (seed-sensitive.ts).
- */
-export const SENSITIVE_SNOMED: Readonly<Record<string, SensitivityCode>> = {
-  // HIV/AIDS
-  '86406008': 'HIV', // Human immunodeficiency virus infection
-  '165816005': 'HIV', // HIV positive
-  '62479008': 'HIV', // Acquired immune deficiency syndrome
-  '91947003': 'HIV', // Asymptomatic HIV infection
-  // Substance use (ETH: "substance abuse information sensitivity")
-  '7200002': 'ETH', // Alcoholism
-  '66590003': 'ETH', // Alcohol dependence
-  '15167005': 'ETH', // Alcohol abuse
-  '55680006': 'ETH', // Drug overdose
-  '1149222004': 'ETH', // Overdose
-  '6525002': 'ETH', // Dependent drug abuse
-  '5602001': 'ETH', // Opioid abuse
-  '361055000': 'ETH', // Misuses drugs
-  // Mental health (PSY: "psychiatry disorder information sensitivity")
-  '36923009': 'PSY', // Major depression, single episode
-  '370143000': 'PSY', // Major depressive disorder
-  '35489007': 'PSY', // Depressive disorder
-  '191736004': 'PSY', // Recurrent major depressive episodes
-  '47505003': 'PSY', // Posttraumatic stress disorder
-  '197480006': 'PSY', // Anxiety disorder
-  '73595000': 'PSY', // Stress (finding): Synthea records it from its mental-health screening
-  '192127007': 'PSY', // Child attention deficit disorder
-  '86849004': 'PSY', // Suicidal poisoning
-  '287185009': 'PSY', // Attempted suicide by cutting or stabbing
-  '287182007': 'PSY', // Attempted suicide by suffocation
-};
 
 export const SENSITIVITY_DISPLAY: Readonly<Record<SensitivityCode, string>> = {
   HIV: 'HIV/AIDS information sensitivity',
@@ -61,11 +27,55 @@ export const SENSITIVITY_DISPLAY: Readonly<Record<SensitivityCode, string>> = {
   PSY: 'psychiatry disorder information sensitivity',
 };
 
-/** The label for a SNOMED coding, or null when it is not in a sensitive category. */
+/** Systems whose codes the value sets list exactly: a code of these that is not listed is not sensitive by code. */
+const CODE_SYSTEMS = new Set<string>([SNOMED_SYSTEM, ...ICD10_SYSTEMS, 'http://loinc.org']);
+
+const exactCodes = new Map<string, SensitivityCode>();
+for (const set of VALUE_SETS) for (const [system, codes] of Object.entries(set.codes)) for (const c of codes) exactCodes.set(`${system}|${c}`, set.category);
+
+/** The category of one coding, by code; for RxNorm, local and unknown systems also by its display text. */
 export function sensitivityOfCoding(coding: Coding | undefined): SensitivityCode | null {
-  if (!coding?.code) return null;
-  if (coding.system && coding.system !== SNOMED_SYSTEM) return null;
-  return SENSITIVE_SNOMED[coding.code] ?? null;
+  if (!coding) return null;
+  const system = coding.system ?? '';
+  const code = coding.code ?? '';
+  if (code) {
+    const exact = exactCodes.get(`${system}|${code}`);
+    if (exact) return exact;
+    if ((ICD10_SYSTEMS as readonly string[]).includes(system)) {
+      const upper = code.toUpperCase();
+      for (const set of VALUE_SETS) if (set.icd10Prefixes.some((p) => upper.startsWith(p))) return set.category;
+      return null;
+    }
+  }
+  // A listed system's code is authoritative; RxNorm product codes name their ingredients, so they go by name too.
+  if (CODE_SYSTEMS.has(system) && system !== RXNORM_SYSTEM && code) return null;
+  return sensitivityOfText(coding.display);
+}
+
+/** The first category whose terms the text names (a note, a concept's text, a display), or null. */
+export function sensitivityOfText(value: string | null | undefined): SensitivityCode | null {
+  if (!value) return null;
+  for (const set of VALUE_SETS) if (set.terms.some((t) => t.test(value))) return set.category;
+  return null;
+}
+
+/** The categories of concepts (each coding, and the concept's own text) and free texts. */
+export function sensitivityOfContent(concepts: readonly (CodeableConcept | undefined)[], texts: readonly (string | null | undefined)[] = []): SensitivityCode[] {
+  const found = new Set<SensitivityCode>();
+  for (const concept of concepts) {
+    if (!concept) continue;
+    for (const coding of concept.coding ?? []) {
+      const c = sensitivityOfCoding(coding);
+      if (c) found.add(c);
+    }
+    const t = sensitivityOfText(concept.text);
+    if (t) found.add(t);
+  }
+  for (const value of texts) {
+    const t = sensitivityOfText(value);
+    if (t) found.add(t);
+  }
+  return [...found];
 }
 
 export function securityLabel(code: SensitivityCode): Coding {
@@ -76,8 +86,13 @@ export function securityLabel(code: SensitivityCode): Coding {
 export function hasSensitiveLabel(meta: Meta | undefined): boolean {
   for (const label of meta?.security ?? []) {
     if (!label.code) continue;
-    if (label.system === ACT_CODE_SYSTEM && SENSITIVE_ACT_CODES.has(label.code)) return true;
-    if (label.system === CONFIDENTIALITY_SYSTEM && RESTRICTED_CONFIDENTIALITY.has(label.code)) return true;
+    if (label.system === ACT_CODE_SYSTEM && Object.hasOwn(ACT_CODE_LABELS, label.code)) return true;
+    if (label.system === CONFIDENTIALITY_SYSTEM && RESTRICTED_CONFIDENTIALITY.includes(label.code)) return true;
   }
   return false;
+}
+
+/** A resource is sensitive by its labels, else by its coded content and text. */
+export function isSensitive(meta: Meta | undefined, concepts: readonly (CodeableConcept | undefined)[], texts: readonly (string | null | undefined)[] = []): boolean {
+  return hasSensitiveLabel(meta) || sensitivityOfContent(concepts, texts).length > 0;
 }

@@ -44,10 +44,21 @@ export async function searchAuditEvents(audit: AuditService, tenant: string, fil
   const events: LoggedEvent[] = [];
   let top = Math.min(before.seq, meta.headSeq);
   let scanned = 0;
+  // Below the hot window a filter on patient, actor or action reads only the archived records its indexes name.
+  const archive = filter.patientId || filter.actor || filter.action ? audit.archive : null;
+  const archivedHead = archive ? (await archive.meta(tenant)).headSeq : 0;
   while (top >= meta.firstSeq) {
-    const from = Math.max(meta.firstSeq, top - SCAN_PAGE + 1);
-    const raws = await audit.page(tenant, from, top - from + 1);
-    for (const raw of raws.reverse()) {
+    let raws: string[];
+    let next: number;
+    if (archive && top <= archivedHead) {
+      raws = await archive.search(tenant, filter, top + 1, SCAN_PAGE);
+      next = raws.length < SCAN_PAGE ? meta.firstSeq - 1 : (parseRecord(raws.at(-1)!)?.seq ?? meta.firstSeq) - 1;
+    } else {
+      const from = Math.max(meta.firstSeq, top - SCAN_PAGE + 1, archive ? archivedHead + 1 : 0);
+      raws = (await audit.page(tenant, from, top - from + 1)).reverse();
+      next = raws.length === 0 ? meta.firstSeq - 1 : from - 1;
+    }
+    for (const raw of raws) {
       const record = parseRecord(raw);
       scanned++;
       if (!record || record.seq > before.seq) continue;
@@ -59,11 +70,10 @@ export async function searchAuditEvents(audit: AuditService, tenant: string, fil
         events.push({ seq: record.seq, index, event });
       }
     }
-    top = from - 1;
-    if (raws.length === 0) break;
+    top = next;
     if (scanned >= SCAN_BUDGET && top >= meta.firstSeq) {
-      // Out of budget: continue next time just above `top`, i.e. strictly before record `from`.
-      return { events, hasNextPage: true, endCursor: encodeAuditCursor({ seq: from, index: 0 }) };
+      // Out of budget: continue next time just above `top`, i.e. strictly before record `top + 1`.
+      return { events, hasNextPage: true, endCursor: encodeAuditCursor({ seq: top + 1, index: 0 }) };
     }
   }
   const last = events.at(-1);

@@ -1,8 +1,9 @@
+import type { AuditArchive } from '../stores/audit-archive.js';
 import type { AuditMeta, GovernanceStore, StoredAuditRecord } from '../stores/governance-store.js';
 import type { AuditEvent, AuditRecordBody, PhiReadBlock } from './audit-event.js';
 import { AuditUnavailableError } from './audit-unavailable-error.js';
 import { auditAppend } from './chain.js';
-import { signCheckpoint, verifyChain, type Checkpoint, type VerifyResult } from './verify-chain.js';
+import { ChainVerifier, checkpointSignatureValid, signCheckpoint, signVerifiedMark, verifiedMarkValid, type Checkpoint, type VerifiedMark, type VerifyResult } from './verify-chain.js';
 
 // Writing, checkpointing and verifying a tenant's audit log. Writing fails closed: a caller that cannot write its
 // audit record gets AuditUnavailableError and must not act (governed changes write theirs inside their own commit).
@@ -12,9 +13,20 @@ export interface AuditServiceDeps {
   /** HMAC key for checkpoints (config AUDIT_HMAC_KEY; a random per-state-dir key in embedded mode). */
   readonly hmacKey: string;
   readonly now: () => number;
+  /** The PostgreSQL archive of sealed segments (AUDIT_ARCHIVE_URL); absent in the embedded default and without it. */
+  readonly archive?: AuditArchive;
+  /** false for the embedded default's in-memory store (auditVerify says so). */
+  readonly durable?: boolean;
 }
 
 const PAGE = 1_000;
+
+/** Where a tenant's log lives, as auditVerify reports it. */
+export type AuditStorage = 'memory' | 'redis' | 'redis+postgresql';
+
+// One log to every reader: records up to the archived head are read from the archive, the rest from the store (the
+// hot window). A record copied but not yet trimmed from the store (a run that stopped between the two) is read from
+// the archive only, so nobody sees it twice.
 
 export class AuditService {
   constructor(private readonly deps: AuditServiceDeps) {}
@@ -31,9 +43,30 @@ export class AuditService {
     }
   }
 
-  /** Every raw record from `fromSeq`, oldest first, in pages. */
+  get archive(): AuditArchive | null {
+    return this.deps.archive ?? null;
+  }
+
+  get storage(): AuditStorage {
+    return this.deps.durable === false ? 'memory' : this.deps.archive ? 'redis+postgresql' : 'redis';
+  }
+
+  /** The archived head (0 without an archive). */
+  private async archivedHead(tenant: string): Promise<number> {
+    return this.deps.archive ? (await this.deps.archive.meta(tenant)).headSeq : 0;
+  }
+
+  /** Every raw record from `fromSeq`, oldest first, in pages (archive first, then the hot window). */
   async *rawRecords(tenant: string, fromSeq = 1): AsyncGenerator<string> {
+    const archived = await this.archivedHead(tenant);
     let seq = fromSeq;
+    while (this.deps.archive && seq <= archived) {
+      const page = await this.deps.archive.records(tenant, seq, Math.min(PAGE, archived - seq + 1));
+      yield* page;
+      if (page.length === 0) break;
+      seq = (JSON.parse(page.at(-1)!) as StoredAuditRecord).seq + 1;
+    }
+    seq = Math.max(seq, archived + 1);
     for (;;) {
       const page = await this.deps.store.audit.records(tenant, seq, PAGE);
       yield* page;
@@ -42,13 +75,31 @@ export class AuditService {
     }
   }
 
-  meta(tenant: string): Promise<AuditMeta> {
+  /** The hot window's meta alone (the archiver's view). */
+  hotMeta(tenant: string): Promise<AuditMeta> {
     return this.deps.store.audit.meta(tenant);
   }
 
-  /** Up to `limit` raw records from `fromSeq`, oldest first (one store read). */
-  page(tenant: string, fromSeq: number, limit: number): Promise<string[]> {
+  /** Records of the hot window alone (the archiver reads what it moves from here). */
+  hotPage(tenant: string, fromSeq: number, limit: number): Promise<string[]> {
     return this.deps.store.audit.records(tenant, fromSeq, limit);
+  }
+
+  /** The whole log's meta: it starts where the archive starts when there is one. */
+  async meta(tenant: string): Promise<AuditMeta> {
+    const hot = await this.deps.store.audit.meta(tenant);
+    if (!this.deps.archive) return hot;
+    const a = await this.deps.archive.meta(tenant);
+    return a.headSeq >= a.firstSeq || a.firstSeq > 1 ? { ...hot, firstSeq: a.firstSeq, anchorHash: a.anchorHash } : hot;
+  }
+
+  /** Up to `limit` raw records from `fromSeq`, oldest first. */
+  async page(tenant: string, fromSeq: number, limit: number): Promise<string[]> {
+    const archived = await this.archivedHead(tenant);
+    if (!this.deps.archive || fromSeq > archived) return this.deps.store.audit.records(tenant, fromSeq, limit);
+    const old = await this.deps.archive.records(tenant, fromSeq, Math.min(limit, archived - fromSeq + 1));
+    const rest = limit - old.length;
+    return rest > 0 ? [...old, ...(await this.deps.store.audit.records(tenant, archived + 1, rest))] : old;
   }
 
   exportedUpTo(tenant: string): Promise<number> {
@@ -67,8 +118,11 @@ export class AuditService {
     return this.deps.store.audit.trim(tenant, uptoSeq, anchorHash);
   }
 
+  /** The store's checkpoints and the archive's (each segment's), once each. */
   async checkpoints(tenant: string): Promise<Checkpoint[]> {
-    return (await this.deps.store.audit.checkpoints(tenant)).map((j) => JSON.parse(j) as Checkpoint);
+    const all = [...(this.deps.archive ? await this.deps.archive.checkpoints(tenant) : []), ...(await this.deps.store.audit.checkpoints(tenant))];
+    const seen = new Set<string>();
+    return all.map((j) => JSON.parse(j) as Checkpoint).filter((c) => !seen.has(c.signature) && seen.add(c.signature));
   }
 
   /** Signs the current head, so everything up to it is pinned even against someone who can rewrite the store. */
@@ -87,10 +141,43 @@ export class AuditService {
     return c;
   }
 
-  async verify(tenant: string): Promise<VerifyResult> {
-    const meta = await this.deps.store.audit.meta(tenant);
-    const records: string[] = [];
-    for await (const r of this.rawRecords(tenant, meta.firstSeq)) records.push(r);
-    return verifyChain(tenant, meta, records, await this.checkpoints(tenant), this.deps.hmacKey);
+  /**
+   * Streams the whole log (archive, then hot window) through the verifier in pages: memory stays flat whatever its
+   * length. `fromCheckpoint` resumes after the signed mark the last successful verify left (falls back to the anchor
+   * when there is none or it no longer verifies). A success moves the mark to the newest checkpoint it passed.
+   */
+  async verify(tenant: string, options: { readonly fromCheckpoint?: boolean } = {}): Promise<VerifyResult> {
+    const meta = await this.meta(tenant);
+    const checkpoints = await this.checkpoints(tenant);
+    const mark = options.fromCheckpoint ? await this.resumePoint(tenant, meta) : null;
+    const start = mark ?? { seq: meta.firstSeq - 1, hash: meta.anchorHash };
+    const verifier = new ChainVerifier(tenant, start, checkpoints, this.deps.hmacKey);
+    for await (const raw of this.rawRecords(tenant, start.seq + 1)) {
+      const problem = verifier.push(raw);
+      if (problem) return problem;
+    }
+    const result = verifier.finish(meta);
+    if (!result.ok) return result;
+    const pinned = verifier.pinned;
+    if (pinned && pinned.seq > (mark?.seq ?? 0)) {
+      const signed = signVerifiedMark(this.deps.hmacKey, { tenant, ...pinned, at: new Date(this.deps.now()).toISOString() });
+      await this.deps.store.audit.setVerifiedMark(tenant, JSON.stringify(signed));
+    }
+    return mark ? { ...result, resumedAfter: mark.seq } : result;
+  }
+
+  /** The signed mark of an earlier verify, if it is genuine, still inside the log and pinned by a valid checkpoint. */
+  private async resumePoint(tenant: string, meta: AuditMeta): Promise<{ seq: number; hash: string } | null> {
+    const json = await this.deps.store.audit.verifiedMark(tenant);
+    if (!json) return null;
+    let m: VerifiedMark;
+    try {
+      m = JSON.parse(json) as VerifiedMark;
+    } catch {
+      return null;
+    }
+    if (m.tenant !== tenant || !verifiedMarkValid(this.deps.hmacKey, m) || m.seq < meta.firstSeq || m.seq > meta.headSeq) return null;
+    const pinnedBy = (await this.checkpoints(tenant)).some((c) => c.seq === m.seq && c.hash === m.hash && checkpointSignatureValid(this.deps.hmacKey, c));
+    return pinnedBy ? { seq: m.seq, hash: m.hash } : null;
   }
 }

@@ -9,6 +9,7 @@ import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { GovernanceService } from '../services/governance-service.js';
 import { createStore } from '../stores/create-store.js';
+import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { ParseArgsConfig } from 'node:util';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
@@ -19,6 +20,8 @@ import { parseCommandArgs } from './parse-command-args.js';
 
 export interface AuditCliContext {
   readonly audit: AuditService;
+  /** AUDIT_ARCHIVE_OWNER_URL: retention of archived months (null: not set). */
+  readonly archiveOwnerUrl: string | null;
   readonly governance: GovernanceService;
   readonly functionOfRole: (role: string) => string | undefined;
   close(): Promise<void>;
@@ -57,11 +60,17 @@ export async function openAuditContext(io: CliIo, command: string): Promise<Audi
   }
   const policy = defaultPolicy();
   const now = () => Date.now();
+  // The same one log the gateway reads: the PostgreSQL archive (AUDIT_ARCHIVE_URL) below Redis's hot window.
+  const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
   return {
-    audit: new AuditService({ store, hmacKey, now }),
+    audit: new AuditService({ store, hmacKey, now, archive }),
+    archiveOwnerUrl: config.audit.archiveOwnerUrl,
     governance: new GovernanceService({ store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now, newId: randomUUID }),
     functionOfRole: (role) => (Object.hasOwn(policy.roles, role) ? policy.roles[role]!.function : undefined),
-    close: () => store.close(),
+    close: async () => {
+      await archive?.close();
+      await store.close();
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { auditArchiveMigrateCommand } from './audit-archive-migrate-command.js';
 import { auditCheckpointCommand } from './audit-checkpoint-command.js';
 import { auditExportCommand } from './audit-export-command.js';
 import { auditTrimCommand } from './audit-trim-command.js';
@@ -7,7 +8,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError, type CliCommand } from './cli-command.
 // `clearance audit <verify|export|trim|checkpoint>`: each subcommand is its own CliCommand in its own file. They
 // work on the gateway's Redis store (REDIS_URL) with its checkpoint key (AUDIT_HMAC_KEY).
 
-const SUBCOMMANDS: readonly CliCommand[] = [auditVerifyCommand, auditExportCommand, auditTrimCommand, auditCheckpointCommand];
+const SUBCOMMANDS: readonly CliCommand[] = [auditVerifyCommand, auditExportCommand, auditTrimCommand, auditCheckpointCommand, auditArchiveMigrateCommand];
 
 const width = Math.max(...SUBCOMMANDS.map((c) => c.name.length));
 const USAGE = [
@@ -16,7 +17,8 @@ const USAGE = [
   'Subcommands:',
   ...SUBCOMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
   '',
-  'Needs REDIS_URL (the gateway\'s store) and AUDIT_HMAC_KEY (or the embedded key in CLEARANCE_STATE_DIR).',
+  'Needs REDIS_URL (the gateway\'s store) and AUDIT_HMAC_KEY (or the embedded key in CLEARANCE_STATE_DIR); with',
+  'AUDIT_ARCHIVE_URL the PostgreSQL archive is read as part of the same log.',
   'Run "clearance audit <subcommand> --help" for its options.',
 ].join('\n');
 

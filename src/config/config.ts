@@ -39,7 +39,15 @@ export interface GatewayConfig extends HardeningConfig, ConnectorConfig, Fronten
   readonly statistics: { readonly suppressionThreshold: number };
   readonly logLevel: string;
   /** Key of the audit log's signed checkpoints; null in embedded mode (a key is kept in the state dir). */
-  readonly audit: { readonly hmacKey: string | null };
+  readonly audit: {
+    readonly hmacKey: string | null;
+    /** PostgreSQL archive of sealed segments, as the archive role (INSERT and SELECT only); null: Redis keeps it all. */
+    readonly archiveUrl: string | null;
+    /** The archive's owner (CLI only: `audit archive-migrate` and retention of archived months). */
+    readonly archiveOwnerUrl: string | null;
+    /** The hot window Redis keeps when an archive is set: at most this many records, none older than this. */
+    readonly hot: { readonly maxRecords: number; readonly maxAgeMs: number };
+  };
 }
 
 export const DEV_ISSUER = 'clearance-dev';
@@ -68,6 +76,10 @@ const EnvSchema = z.object({
   STATS_SUPPRESSION_THRESHOLD: envField(integer(1, 1_000)),
   LOG_LEVEL: envField(oneOf(LOG_LEVELS)),
   AUDIT_HMAC_KEY: envField(text),
+  AUDIT_ARCHIVE_URL: envField(url(['postgres:', 'postgresql:'])),
+  AUDIT_ARCHIVE_OWNER_URL: envField(url(['postgres:', 'postgresql:'])),
+  AUDIT_HOT_RECORDS: envField(integer(1, 1_000_000_000)),
+  AUDIT_HOT_HOURS: envField(integer(1, 8_760)),
   ...HARDENING_ENV,
   ...CONNECTOR_ENV,
   ...FRONTEND_ENV,
@@ -89,6 +101,8 @@ function isLoopback(href: string): boolean {
 /** Rules across variables and modes; they look at raw presence so they are reported even beside parse errors. */
 function crossChecks(mode: GatewayMode, raw: Record<string, string | undefined>, env: Partial<Env>): string[] {
   const problems: string[] = [];
+  // The archive holds what left Redis: without Redis there is no hot window to archive from.
+  if (isSet(raw, 'AUDIT_ARCHIVE_URL') && !isSet(raw, 'REDIS_URL')) problems.push('AUDIT_ARCHIVE_URL: needs REDIS_URL (the archive takes sealed segments from Redis)');
   if (isSet(raw, 'JWKS_URL') && isSet(raw, 'JWKS_FILE')) problems.push('JWKS_URL and JWKS_FILE: set only one');
   const { DEFAULT_PAGE_SIZE: pageSize, MAX_PAGE_SIZE: maxPageSize } = env;
   if (pageSize !== undefined && maxPageSize !== undefined && pageSize > maxPageSize) {
@@ -157,7 +171,12 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     limits: { defaultPageSize: e.DEFAULT_PAGE_SIZE ?? 20, maxPageSize: e.MAX_PAGE_SIZE ?? 100 },
     statistics: { suppressionThreshold: e.STATS_SUPPRESSION_THRESHOLD ?? 5 },
     logLevel: e.LOG_LEVEL ?? 'info',
-    audit: { hmacKey: e.AUDIT_HMAC_KEY ?? null },
+    audit: {
+      hmacKey: e.AUDIT_HMAC_KEY ?? null,
+      archiveUrl: e.AUDIT_ARCHIVE_URL ?? null,
+      archiveOwnerUrl: e.AUDIT_ARCHIVE_OWNER_URL ?? null,
+      hot: { maxRecords: e.AUDIT_HOT_RECORDS ?? 1_000_000, maxAgeMs: (e.AUDIT_HOT_HOURS ?? 24) * 3_600_000 },
+    },
     ...hardeningConfig(e, mode === 'production'),
     ...connectorConfig(e),
     ...frontendConfig(e, mode === 'production'),

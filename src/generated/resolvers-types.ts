@@ -288,8 +288,19 @@ export type AuditProblem =
   | 'MISSING_OR_REORDERED'
   | 'REWRITTEN';
 
+/** Where a tenant's audit log lives. */
+export type AuditStorage =
+  /** The embedded default: in the gateway's memory, no archive, lost on restart. */
+  | 'MEMORY'
+  /** Redis only (no AUDIT_ARCHIVE_URL). */
+  | 'REDIS'
+  /** The hot window in Redis, sealed segments in the PostgreSQL archive. */
+  | 'REDIS_POSTGRESQL';
+
 export type AuditVerification = {
   __typename?: 'AuditVerification';
+  /** The last record in the PostgreSQL archive (null without an archive). */
+  archivedThrough: Maybe<Scalars['Int']['output']>;
   checkpointsVerified: Maybe<Scalars['Int']['output']>;
   /** The oldest retained record (1 until a retention trim). */
   firstSeq: Scalars['Int']['output'];
@@ -300,7 +311,10 @@ export type AuditVerification = {
   problem: Maybe<AuditProblem>;
   /** Records checked (all of them when ok). */
   records: Scalars['Int']['output'];
+  /** Set when the verify resumed after this record (fromCheckpoint) instead of reading from the start. */
+  resumedAfter: Maybe<Scalars['Int']['output']>;
   seq: Maybe<Scalars['Int']['output']>;
+  storage: AuditStorage;
 };
 
 export type BillingActionKind =
@@ -775,8 +789,11 @@ export type Environment =
 
 /** What `explain` is asked about. Everything is optional; what an action needs is said in its description. */
 export type ExplainResource = {
+  amount?: InputMaybe<Scalars['Float']['input']>;
   /** For `role:assign:<role>`: who would get the role (nobody assigns themselves). */
   assignee?: InputMaybe<Scalars['String']['input']>;
+  /** For `refund:issue`: the invoice (its patient is checked) and the amount (above the threshold it needs approval). */
+  invoiceId?: InputMaybe<Scalars['ID']['input']>;
   /** For `read:<dataClass>` and `break-glass`: the patient (its tenant and departments are checked). */
   patientId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -791,6 +808,8 @@ export type Explanation = {
   decision: AccessDecision;
   /** Which scope failed: role, department, grant, tenant, principal-kind, smart-scope, editor, self... */
   failedScope: Maybe<Scalars['String']['output']>;
+  /** For explainField: `LAST_FOUR` when the value is returned masked (identifiers); `permission` then names what unmasks it. */
+  mask: Maybe<Scalars['String']['output']>;
   message: Scalars['String']['output'];
   ownerFunction: Maybe<Scalars['String']['output']>;
   ownerRole: Maybe<Scalars['String']['output']>;
@@ -1438,7 +1457,10 @@ export type Query = {
    * events with `hasNextPage` true when a selective filter had to scan a long stretch of the log: follow `endCursor`.
    */
   auditEvents: Maybe<AuditEventConnection>;
-  /** Verifies the caller's tenant's log: every record's hash, every chain link, every signed checkpoint. */
+  /**
+   * Verifies the caller's tenant's log (archive and hot window as one): every record's hash, every chain link, every
+   * signed checkpoint, read in pages. `fromCheckpoint` resumes after the signed mark the last successful verify left.
+   */
   auditVerify: Maybe<AuditVerification>;
   /** A change request of the caller's tenant; null when there is none (the same answer for another tenant's id). */
   changeRequest: Maybe<ChangeRequest>;
@@ -1461,13 +1483,18 @@ export type Query = {
   connectors: Maybe<Array<Connector>>;
   /**
    * Can I do this, and why (not)? Decided by the same functions the action itself uses, without trying. Actions:
-   * `read:<dataClass>` (resource.patientId: of that patient), `setting:update:<key>` (in `environment`),
+   * `read:<dataClass>` (resource.patientId: of that patient), `write:notes`, `write:observations`, `medication:request`,
+   * `message:send`, `message:route` (resource.patientId), `refund:issue` (resource.invoiceId and amount),
+   * `setting:update:<key>` (in `environment`),
    * `change:approve:<changeId>`, `stop:<target>` (stop:connector:ehr), `resume:<target>`, `role:assign:<role>`
    * (resource.assignee: for whom), `access:request:<role>`, `policy:update`, `break-glass` (resource.patientId).
    * `at`: answer with the policy and the caller's assignments in force at that time (data-class reads only).
    */
   explain: Explanation;
-  /** Would `type.field` be returned to me (for that patient)? The field's rule from rules/field-access.ts, decided. */
+  /**
+   * Would `type.field` be returned to me (for that patient; for a row of the patient's record, `rowId`: that row, which
+   * may be sensitive)? The kernel's field decision (rules/field-decision.ts): the one the read itself makes, mask included.
+   */
   explainField: Explanation;
   /** The verified caller: identity comes only from the bearer token, never from arguments. */
   me: Me;
@@ -1533,6 +1560,11 @@ export type QueryAuditEventsArgs = {
 };
 
 
+export type QueryAuditVerifyArgs = {
+  fromCheckpoint?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
 export type QueryChangeRequestArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1581,6 +1613,7 @@ export type QueryExplainArgs = {
 export type QueryExplainFieldArgs = {
   field: Scalars['String']['input'];
   patientId?: InputMaybe<Scalars['ID']['input']>;
+  rowId?: InputMaybe<Scalars['ID']['input']>;
   type: Scalars['String']['input'];
 };
 
@@ -1974,6 +2007,7 @@ export type ResolversTypes = {
   AuditEventFilter: AuditEventFilter;
   AuditOutcome: AuditOutcome;
   AuditProblem: AuditProblem;
+  AuditStorage: AuditStorage;
   AuditVerification: ResolverTypeWrapper<AuditVerification>;
   BillingActionKind: BillingActionKind;
   BillingActionOutcome: BillingActionOutcome;
@@ -2309,6 +2343,7 @@ export type AuditEventEdgeResolvers<ContextType = GatewayContext, ParentType ext
 };
 
 export type AuditVerificationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditVerification'] = ResolversParentTypes['AuditVerification']> = {
+  archivedThrough?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   checkpointsVerified?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   firstSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   headSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2316,7 +2351,9 @@ export type AuditVerificationResolvers<ContextType = GatewayContext, ParentType 
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   problem?: Resolver<Maybe<ResolversTypes['AuditProblem']>, ParentType, ContextType>;
   records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resumedAfter?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  storage?: Resolver<ResolversTypes['AuditStorage'], ParentType, ContextType>;
 };
 
 export type BillingAutomationActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BillingAutomationAction'] = ResolversParentTypes['BillingAutomationAction']> = {
@@ -2622,6 +2659,7 @@ export type ExplanationResolvers<ContextType = GatewayContext, ParentType extend
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   decision?: Resolver<ResolversTypes['AccessDecision'], ParentType, ContextType>;
   failedScope?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mask?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ownerFunction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ownerRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2855,7 +2893,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   accessOf?: Resolver<Array<ResolversTypes['AccessGrant']>, ParentType, ContextType, RequireFields<QueryAccessOfArgs, 'assignee'>>;
   accessReview?: Resolver<Array<ResolversTypes['AccessReviewItem']>, ParentType, ContextType, RequireFields<QueryAccessReviewArgs, 'staleDays'>>;
   auditEvents?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
-  auditVerify?: Resolver<Maybe<ResolversTypes['AuditVerification']>, ParentType, ContextType>;
+  auditVerify?: Resolver<Maybe<ResolversTypes['AuditVerification']>, ParentType, ContextType, RequireFields<QueryAuditVerifyArgs, 'fromCheckpoint'>>;
   changeRequest?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<QueryChangeRequestArgs, 'id'>>;
   changeRequests?: Resolver<Maybe<Array<ResolversTypes['ChangeRequest']>>, ParentType, ContextType, RequireFields<QueryChangeRequestsArgs, 'first'>>;
   changeRequestsConnection?: Resolver<Maybe<ResolversTypes['ChangeRequestConnection']>, ParentType, ContextType, Partial<QueryChangeRequestsConnectionArgs>>;

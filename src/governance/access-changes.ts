@@ -57,13 +57,23 @@ export interface BreakGlassInput {
   readonly minutes?: number;
 }
 
+/** Who may break the glass at all: a user holding one of the policy's eligible roles (openBreakGlass and explain ask). */
+export function breakGlassEligibility(
+  policy: PolicyDocument,
+  principal: Pick<Principal, 'kind' | 'roles'>,
+): { readonly ok: true; readonly roleUsed: string; readonly rule: NonNullable<PolicyDocument['breakGlass']> } | { readonly ok: false; readonly error: TransitionError } {
+  const rule = policy.breakGlass;
+  const roleUsed = rule && principal.kind === 'user' ? principal.roles.find((r) => rule.eligibleRoles.includes(r)) : undefined;
+  if (!rule || !roleUsed) return { ok: false, error: { code: 'FORBIDDEN', reason: 'NOT_ELIGIBLE', message: `break-glass is for: ${rule?.eligibleRoles.join(', ') ?? 'nobody in this policy'}` } };
+  return { ok: true, roleUsed, rule };
+}
+
 /** Opens one patient for a clinician outside their departments, for the policy's time at most; listed for review. */
 export function openBreakGlass(doc: AccessDoc, policy: PolicyDocument, input: BreakGlassInput): AccessDoc | TransitionError {
-  const rule = policy.breakGlass;
   const { principal } = input;
-  if (!rule || principal.kind !== 'user' || !principal.roles.some((r) => rule.eligibleRoles.includes(r))) {
-    return { code: 'FORBIDDEN', reason: 'NOT_ELIGIBLE', message: `break-glass is for: ${rule?.eligibleRoles.join(', ') ?? 'nobody in this policy'}` };
-  }
+  const eligibility = breakGlassEligibility(policy, principal);
+  if (!eligibility.ok) return eligibility.error;
+  const rule = eligibility.rule;
   const reason = input.reason.trim();
   if (reason.length < 10) return { code: 'BAD_USER_INPUT', reason: 'REASON_REQUIRED', message: 'reason: say why (10 characters at least)', problems: [{ path: 'reason', message: 'is required (10 characters at least)' }] };
   const minutes = Math.min(input.minutes ?? rule.maxMinutes, rule.maxMinutes);

@@ -45,14 +45,21 @@ function knownNames(policy: PolicyDocument, sub: string, after: JsonValue, now: 
   return null;
 }
 
+/**
+ * Nobody widens their own access: the check assignRole's change makes, and the one `explain(role:assign:...)` asks
+ * (an assignment of a role always widens what the assignee holds unless it is already held).
+ */
+export function selfAssignmentRefusal(requesterSub: string, assigneeSub: string, widens: boolean): TransitionError | null {
+  return requesterSub === assigneeSub && widens ? forbidden('SELF_ASSIGNMENT', 'nobody widens their own access: ask with requestAccess, another person approves') : null;
+}
+
 export function assignmentRules(policy: PolicyDocument, sub: string): DynamicTargetRules {
   return {
     riskOf: (before, after, now) => both(widened(sub, before, after, now).length > 0 ? ACCESS_WIDEN_RISK : 'LOW'),
     extraApproversOf: extraApprovers(policy, sub),
     vet: (requester, before, after, now) => {
-      if (requester.sub === sub && widened(sub, before, after, now).length > 0) {
-        return forbidden('SELF_ASSIGNMENT', 'nobody widens their own access: ask with requestAccess, another person approves');
-      }
+      const self = selfAssignmentRefusal(requester.sub, sub, widened(sub, before, after, now).length > 0);
+      if (self) return self;
       return knownNames(policy, sub, after, now, before);
     },
   };

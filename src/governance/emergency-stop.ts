@@ -53,13 +53,26 @@ export function stopRolesFor(target: string, policy: StopPolicy = DEFAULT_STOP_P
   return parsed.ok ? policy.rules[parsed.target.kind].stopRoles : null;
 }
 
-export function stop(target: string, principal: Principal, options: StopOptions): StopResult {
-  const policy = options.policy ?? DEFAULT_STOP_POLICY;
-  if (principal.tenant !== options.tenant) return fail('FORBIDDEN', 'WRONG_TENANT', 'the target belongs to another tenant');
+/** Who may stop a target: the check stop() makes, and the one `explain(stop:...)` asks. */
+export function stopCheck(
+  target: string,
+  principal: Pick<Principal, 'roles'>,
+  policy: StopPolicy = DEFAULT_STOP_POLICY,
+): { readonly ok: true; readonly roleUsed: string; readonly target: Extract<ReturnType<typeof parseStopTarget>, { ok: true }>['target'] } | { readonly ok: false; readonly error: TransitionError } {
   const parsed = parseStopTarget(target);
   if (!parsed.ok) return { ok: false, error: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: parsed.problems[0]?.message ?? 'bad target', problems: parsed.problems } };
   const roles = policy.rules[parsed.target.kind].stopRoles;
-  if (!principal.roles.some((r) => roles.includes(r))) return fail('FORBIDDEN', 'NOT_ALLOWED_TO_STOP', `${parsed.target.id} may be stopped by: ${roles.join(', ')}`);
+  const roleUsed = principal.roles.find((r) => roles.includes(r));
+  if (!roleUsed) return { ok: false, error: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED_TO_STOP', message: `${parsed.target.id} may be stopped by: ${roles.join(', ')}` } };
+  return { ok: true, roleUsed, target: parsed.target };
+}
+
+export function stop(target: string, principal: Principal, options: StopOptions): StopResult {
+  const policy = options.policy ?? DEFAULT_STOP_POLICY;
+  if (principal.tenant !== options.tenant) return fail('FORBIDDEN', 'WRONG_TENANT', 'the target belongs to another tenant');
+  const may = stopCheck(target, principal, policy);
+  if (!may.ok) return may;
+  const parsed = { target: may.target };
   const reason = options.reason.trim();
   if (!reason) return fail('BAD_USER_INPUT', 'REASON_REQUIRED', 'reason: is required for an emergency stop', 'reason');
   if (options.current.value.stopped) return fail('CONFLICT', 'ALREADY_STOPPED', `${parsed.target.id} is already stopped`);

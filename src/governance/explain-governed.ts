@@ -7,7 +7,9 @@ import { accessRequestPath, pathFor } from './approval-path.js';
 import type { ApprovalRules } from './approval-rules.js';
 import { describeTarget, type ChangeTarget } from './change-target.js';
 import { editCheck } from './edit-permission.js';
-import { stopRolesFor } from './emergency-stop.js';
+import { breakGlassEligibility } from './access-changes.js';
+import { selfAssignmentRefusal } from './access-target.js';
+import { stopCheck } from './emergency-stop.js';
 import { DEFAULT_STOP_POLICY, type StopPolicy } from './emergency-target.js';
 import type { Environment } from './environment.js';
 import type { FunctionsOf } from './functions.js';
@@ -49,7 +51,8 @@ export function explainGoverned(input: GovernedExplainInput): Explanation | null
       return governed(input, { type: 'policy' }, 'editors:policy');
     case 'role:assign': {
       if (!policy.roles[arg]) return deny('policy:roles', 'UNKNOWN_TARGET', `No role "${arg}" in policy ${policy.version}.`);
-      if (input.sub === principal.sub) return deny('access:self', 'SELF_ASSIGNMENT', 'Nobody widens their own access: ask with requestAccess; another person approves.', { failedScope: 'self' });
+      const self = selfAssignmentRefusal(principal.sub, input.sub ?? '(someone)', !principal.roles.includes(arg));
+      if (self) return deny('access:self', self.reason, `${sentence(self.message)}`, { failedScope: 'self' });
       const r = governed(input, { type: 'assignment', sub: input.sub ?? '(someone)' }, 'editors:access');
       return r && r.decision !== 'DENY' ? { ...r, approvalPath: accessRequestPath(input.rules, policy, { role: arg }, principal.kind) } : r;
     }
@@ -64,24 +67,25 @@ export function explainGoverned(input: GovernedExplainInput): Explanation | null
       });
     }
     case 'stop': {
-      const roles = stopRolesFor(arg, input.stopPolicy ?? DEFAULT_STOP_POLICY);
-      if (!roles) return deny('stop-policy', 'INVALID_INPUT', `"${arg}" is not a stop target.`);
-      const via = principal.roles.find((r) => roles.includes(r));
-      return via
-        ? explanation({ ...base, decision: 'ALLOW', rule: `stop-policy:${arg}`, via: `role:${via}`, message: 'Emergency stop is immediate for the roles allowed to (a reason is required); resuming is a governed change.' })
-        : deny(`stop-policy:${arg}`, 'NOT_ALLOWED_TO_STOP', `${arg} may be stopped by: ${roles.join(', ')}.`);
+      // The check stop() itself makes (emergency-stop.ts), not a copy of it.
+      const may = stopCheck(arg, principal, input.stopPolicy ?? DEFAULT_STOP_POLICY);
+      if (!may.ok) return deny(may.error.reason === 'INVALID_INPUT' ? 'stop-policy' : `stop-policy:${arg}`, may.error.reason, `${sentence(may.error.message)}`);
+      return explanation({ ...base, decision: 'ALLOW', rule: `stop-policy:${arg}`, via: `role:${may.roleUsed}`, message: 'Emergency stop is immediate for the roles allowed to (a reason is required); resuming is a governed change.' });
     }
     case 'break-glass': {
-      const rule = policy.breakGlass;
-      const via = principal.kind === 'user' ? principal.roles.find((r) => rule?.eligibleRoles.includes(r)) : undefined;
-      return via && rule
-        ? explanation({ ...base, decision: 'ALLOW', rule: 'policy:breakGlass', via: `role:${via}`, message: `Opens one patient for ${rule.maxMinutes} minutes; flagged in the audit log and listed for review.` })
-        : deny('policy:breakGlass', 'NOT_ELIGIBLE', `Break-glass is for: ${rule?.eligibleRoles.join(', ') ?? 'nobody in this policy'}.`, { failedScope: 'role' });
+      // The eligibility openBreakGlass itself checks (access-changes.ts).
+      const eligible = breakGlassEligibility(policy, principal);
+      return eligible.ok
+        ? explanation({ ...base, decision: 'ALLOW', rule: 'policy:breakGlass', via: `role:${eligible.roleUsed}`, message: `Opens one patient for ${eligible.rule.maxMinutes} minutes; flagged in the audit log and listed for review.` })
+        : deny('policy:breakGlass', eligible.error.reason, `${sentence(eligible.error.message)}`, { failedScope: 'role' });
     }
     default:
       return null;
   }
 }
+
+/** A domain message ("break-glass is for: clinician") as a sentence for people. */
+const sentence = (message: string) => `${message.charAt(0).toUpperCase()}${message.slice(1)}${message.endsWith('.') ? '' : '.'}`;
 
 function governed(input: GovernedExplainInput, target: ChangeTarget, editorsRule: string): Explanation | null {
   const { principal, environment, rules, policy, at, action } = input;

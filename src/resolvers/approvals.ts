@@ -1,4 +1,4 @@
-import { forbidden } from '../../rules/evaluate-field-rule.js';
+import { forbidden } from '../errors/forbidden.js';
 import type { GatewayContext } from '../context/context.js';
 import type { ChangeStatus, Environment, Resolvers, SettingCategory } from '../generated/resolvers-types.js';
 import { approvalStatusOf } from '../governance/transitions.js';

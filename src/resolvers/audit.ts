@@ -3,11 +3,14 @@ import { auditPageSize, decodeAuditCursor, encodeAuditCursor, searchAuditEvents 
 import type { AuthEvent as AuthEventModel } from '../audit/audit-event.js';
 import type { LoggedEvent } from '../audit/audit-records.js';
 import type { JsonValue } from '../governance/json.js';
+import type { AuditStorage } from '../audit/audit-service.js';
 import { BadUserInputError } from '../errors/errors.js';
 import type { AuditEvent, AuditEventFilter, Resolvers } from '../generated/resolvers-types.js';
 
 // The audit log, read-only, for the roles holding the `audit` data class (the shield rule on the Query fields decides;
 // every type below inherits it). Only the caller's own tenant is ever read: the tenant comes from the token.
+
+const STORAGE = { memory: 'MEMORY', redis: 'REDIS', 'redis+postgresql': 'REDIS_POSTGRESQL' } as const satisfies Record<AuditStorage, string>;
 
 function instant(value: string | null | undefined, field: string): number | null {
   if (value === null || value === undefined) return null;
@@ -81,12 +84,16 @@ export const auditResolvers: Resolvers = {
         pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: page.events[0] ? encodeAuditCursor(page.events[0]) : null, endCursor: page.endCursor },
       };
     },
-    auditVerify: async (_p, _args, ctx) => {
+    auditVerify: async (_p, { fromCheckpoint }, ctx) => {
       const tenant = ctx.principal.tenant;
-      const [r, meta] = await Promise.all([ctx.audit.verify(tenant), ctx.audit.meta(tenant)]);
+      const [r, meta] = await Promise.all([ctx.audit.verify(tenant, { fromCheckpoint: fromCheckpoint ?? false }), ctx.audit.meta(tenant)]);
+      const where = {
+        storage: STORAGE[ctx.audit.storage],
+        archivedThrough: ctx.audit.archive ? (await ctx.audit.archive.meta(tenant)).headSeq : null,
+      };
       return r.ok
-        ? { ok: true, records: r.records, firstSeq: r.firstSeq, headSeq: r.headSeq, checkpointsVerified: r.checkpointsVerified, problem: null, seq: null, message: null }
-        : { ok: false, records: r.recordsChecked, firstSeq: meta.firstSeq, headSeq: meta.headSeq, checkpointsVerified: null, problem: r.problem, seq: r.seq, message: r.message };
+        ? { ok: true, ...where, resumedAfter: r.resumedAfter ?? null, records: r.records, firstSeq: r.firstSeq, headSeq: r.headSeq, checkpointsVerified: r.checkpointsVerified, problem: null, seq: null, message: null }
+        : { ok: false, ...where, resumedAfter: null, records: r.recordsChecked, firstSeq: meta.firstSeq, headSeq: meta.headSeq, checkpointsVerified: null, problem: r.problem, seq: r.seq, message: r.message };
     },
   },
 };

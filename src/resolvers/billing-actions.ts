@@ -1,5 +1,6 @@
 import type { Invoice } from '@medplum/fhirtypes';
-import { forbidden } from '../../rules/evaluate-field-rule.js';
+import { decidePatientAction } from '../../rules/patient-actions.js';
+import { forbidden } from '../errors/forbidden.js';
 import { NotFoundError } from '../errors/errors.js';
 import type { RefundStatus, Resolvers } from '../generated/resolvers-types.js';
 import type { ChangeRequest } from '../governance/change-request.js';
@@ -19,7 +20,7 @@ export const billingActionResolvers: Resolvers = {
       // Unknown, other-tenant and invalid ids look the same: not found.
       const patient = found ? await ctx.ehr.patient(found.patientId) : null;
       if (!found || !patient) throw new NotFoundError('Invoice', 'No such invoice.');
-      const decision = ctx.access.decide({ action: 'write', dataClass: 'financial' }, { ...patient.guard, patientId: patient.id });
+      const decision = decidePatientAction(ctx.access, 'refund:issue', { ...patient.guard, patientId: patient.id });
       if (decision.effect === 'DENY') throw forbidden(decision.denial);
       const { change, value } = await ctx.connectors.billing.issueRefund(ctx.principal, found.invoice as Invoice, amount, reason);
       return { status: STATUS[change.status], changeRequestId: change.id, invoiceId: value.invoiceId, amount: value.amount, currency: value.currency, threshold: value.threshold.amount };

@@ -1,12 +1,13 @@
 import { accountBalanceOf } from '../../connectors/ehr/mapping/invoice-rows.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { visibleRows } from './withheld.js';
 
 export const billingResolvers: Resolvers = {
   Patient: {
-    coverage: (p, _a, ctx) => ctx.ehr.coverage(p),
-    claims: (p, _a, ctx) => ctx.ehr.claims(p),
-    explanationOfBenefits: (p, _a, ctx) => ctx.ehr.explanationOfBenefits(p),
-    invoices: (p, _a, ctx) => ctx.ehr.invoices(p),
+    coverage: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Coverage', await ctx.ehr.coverage(p)),
+    claims: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Claim', await ctx.ehr.claims(p)),
+    explanationOfBenefits: async (p, _a, ctx, info) => visibleRows(ctx, info, 'ExplanationOfBenefit', await ctx.ehr.explanationOfBenefits(p)),
+    invoices: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Invoice', await ctx.ehr.invoices(p)),
     // From the same (batched, per-request cached) invoice list: no second FHIR search.
     accountBalance: async (p, _a, ctx) => accountBalanceOf(p, await ctx.ehr.invoices(p)),
   },

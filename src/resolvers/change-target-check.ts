@@ -1,4 +1,4 @@
-import { forbidden } from '../../rules/evaluate-field-rule.js';
+import { forbidden } from '../errors/forbidden.js';
 import type { GatewayContext } from '../context/context.js';
 import type { ActFacts } from '../governance/actionable.js';
 import type { ChangeRequest } from '../governance/change-request.js';

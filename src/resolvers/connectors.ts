@@ -1,4 +1,4 @@
-import { forbidden } from '../../rules/evaluate-field-rule.js';
+import { forbidden } from '../errors/forbidden.js';
 import type { GatewayContext } from '../context/context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { jwksPath } from '../services/connectors/jwks-path.js';

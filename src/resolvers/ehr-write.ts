@@ -3,7 +3,8 @@ import { referenceId } from '../../connectors/ehr/mapping/fhir-values.js';
 import type { PatientRow } from '../../connectors/ehr/rows.js';
 import type { WriteResult } from '../../connectors/ehr/write/fhir-writer.js';
 import { idempotencyToken, medicationRequestResource, noteResource, observationResource } from '../../connectors/ehr/write/write-resources.js';
-import { forbidden } from '../../rules/evaluate-field-rule.js';
+import { decideMedicationRequest, decidePatientAction, type PatientAction } from '../../rules/patient-actions.js';
+import { forbidden } from '../errors/forbidden.js';
 import { assertTargetRight } from './change-target-check.js';
 import type { GatewayContext } from '../context/context.js';
 import { BadUserInputError, ClearanceError, NotFoundError } from '../errors/errors.js';
@@ -14,11 +15,12 @@ import { medicationDraftSchema } from '../governance/ehr-write-target.js';
 // EHR write-back. Thin: who may write is asked of the policy (rules/decide.ts: action write or propose on the data
 // class, for the patient's department); whether the connector may write now is the write-back service's gate.
 
-async function patientFor(ctx: GatewayContext, patientId: string, action: 'write' | 'propose', dataClass: string): Promise<PatientRow> {
+async function patientFor(ctx: GatewayContext, patientId: string, action: PatientAction): Promise<PatientRow> {
   // Unknown, other-tenant and invalid ids look the same: not found.
   const patient = await ctx.ehr.patient(patientId);
   if (!patient) throw new NotFoundError('Patient', 'No such patient.');
-  const decision = ctx.access.decide({ action, dataClass }, { ...patient.guard, patientId: patient.id });
+  // The kernel's decision for the action (rules/patient-actions.ts), the one `explain` gives for it.
+  const decision = decidePatientAction(ctx.access, action, { ...patient.guard, patientId: patient.id });
   if (decision.effect === 'DENY') throw forbidden(decision.denial);
   return patient;
 }
@@ -29,12 +31,12 @@ async function patientFor(ctx: GatewayContext, patientId: string, action: 'write
  * a `patientId` argument naming another patient is refused (TARGET_PATIENT_MISMATCH): a write never moves a
  * resource to another subject. Another tenant's resource is not found, like an unknown one.
  */
-async function storedTargetFor(ctx: GatewayContext, resourceType: string, id: string, patientId: string, dataClass: string): Promise<PatientRow> {
+async function storedTargetFor(ctx: GatewayContext, resourceType: string, id: string, patientId: string, action: PatientAction): Promise<PatientRow> {
   const stored = (await ctx.connectors.writeBack.readTarget(ctx.principal.tenant, resourceType, id)) as { subject?: { reference?: string } } | null;
   const ownerId = stored ? referenceId(stored.subject, 'Patient') : null;
   const owner = ownerId ? await ctx.ehr.patient(ownerId) : null;
   if (!owner) throw new NotFoundError(resourceType, `No such ${resourceType}.`);
-  const decision = ctx.access.decide({ action: 'write', dataClass }, { ...owner.guard, patientId: owner.id });
+  const decision = decidePatientAction(ctx.access, action, { ...owner.guard, patientId: owner.id });
   if (decision.effect === 'DENY') throw forbidden(decision.denial);
   if (owner.id !== patientId) {
     throw new ClearanceError('BAD_USER_INPUT', `${resourceType}/${id} belongs to another patient than patientId: nothing was written. A write never changes a resource's patient.`, {
@@ -65,10 +67,10 @@ const NOTHING_WRITTEN = 'nothing was written';
 export const ehrWriteResolvers: Resolvers = {
   Mutation: {
     writeBackNote: async (_p, { patientId, input }, ctx) => {
-      const patient = await patientFor(ctx, patientId, 'write', 'notes');
+      const patient = await patientFor(ctx, patientId, 'write:notes');
       const { documentId, expectedVersion } = input;
       // The target is read and authorized before the key is looked at: a caller without access is refused, not replayed to.
-      if (documentId) await storedTargetFor(ctx, 'DocumentReference', documentId, patient.id, 'notes');
+      if (documentId) await storedTargetFor(ctx, 'DocumentReference', documentId, patient.id, 'write:notes');
       if (documentId && !expectedVersion) throw new BadUserInputError('expectedVersion is required to update a note.', 'expectedVersion');
       const draft = { title: input.title, text: input.text, docStatus: input.final ? ('final' as const) : ('preliminary' as const) };
       const request = { patientId: patient.id, ...draft, documentId: documentId ?? null, expectedVersion: expectedVersion ?? null };
@@ -86,7 +88,7 @@ export const ehrWriteResolvers: Resolvers = {
       });
     },
     recordObservation: async (_p, { patientId, input }, ctx) => {
-      const patient = await patientFor(ctx, patientId, 'write', 'observations');
+      const patient = await patientFor(ctx, patientId, 'write:observations');
       if (!/^\d{1,7}-\d$/.test(input.code)) throw new BadUserInputError('code must be a LOINC code such as 8867-4.', 'code');
       const draft = { code: input.code, display: input.display, value: input.value, unit: input.unit, effective: input.effective ?? null };
       return ctx.connectors.idempotency.once(ctx.principal, {
@@ -107,8 +109,8 @@ export const ehrWriteResolvers: Resolvers = {
       const draft = parsed.data;
       const promptTemplateVersion = input.promptTemplateVersion ?? null;
       // A human with write on medications writes at once; everyone else (an agent) may only propose.
-      const direct = ctx.principal.kind === 'user' && ctx.access.decide({ action: 'write', dataClass: 'medications' }).effect === 'ALLOW';
-      const patient = await patientFor(ctx, patientId, direct ? 'write' : 'propose', 'medications');
+      const direct = decideMedicationRequest(ctx.access).mode === 'write';
+      const patient = await patientFor(ctx, patientId, direct ? 'write:medications' : 'propose:medications');
       const request = { patientId: patient.id, ...draft, rxnorm: draft.rxnorm ?? null, promptTemplateVersion, reason: input.reason ?? null };
       return ctx.connectors.idempotency.once<MedicationProposalResult>(ctx.principal, {
         operation: 'proposeMedicationRequest',

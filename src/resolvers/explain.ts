@@ -1,11 +1,16 @@
+import type { PatientRow, RowGuard } from '../../connectors/ehr/rows.js';
 import { compilePrincipalPolicy, type Decision, type PrincipalPolicy } from '../../rules/decide.js';
 import { explainDecision, explanation, type Explanation } from '../../rules/explanation.js';
 import { explainFieldAccess } from '../../rules/explain-field.js';
 import { fieldRules } from '../../rules/field-access.js';
-import { evaluateFieldRule } from '../../rules/evaluate-field-rule.js';
+import { decideField } from '../../rules/field-decision.js';
+import { decideMedicationRequest, decidePatientAction, type PatientAction } from '../../rules/patient-actions.js';
 import type { GatewayContext } from '../context/context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
+import { describeTarget } from '../governance/change-target.js';
+import { editCheck } from '../governance/edit-permission.js';
+import { refundApproval } from '../governance/refund-target.js';
 import { explainGoverned } from '../governance/explain-governed.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { changeExplanation } from '../governance/refusal-explanation.js';
@@ -13,7 +18,8 @@ import { requireFhirId } from './ids.js';
 import { invalidInput } from './governance-loaders.js';
 
 // explain / explainField. Thin: every answer comes from the function the action itself uses (rules/decide.ts for
-// reads, explain-governed.ts for governed actions, the approve transition for change:approve). Nothing is tried.
+// reads, rules/field-decision.ts for fields, rules/patient-actions.ts for writes, refunds and messaging,
+// explain-governed.ts for governed actions, the approve transition for change:approve). Nothing is tried.
 
 const DATA_ACTION = /^read:([a-z][a-z0-9-]*)$/;
 
@@ -28,10 +34,78 @@ async function policyFor(ctx: GatewayContext, atIso: string | null): Promise<{ a
 /** The patient's row guard, asked only of a caller who may look patients up at all (no existence oracle). */
 async function patientTarget(ctx: GatewayContext, access: PrincipalPolicy, patientId: string) {
   const lookup = access.decide({ action: 'read', dataClass: 'demographics' });
-  if (lookup.effect === 'DENY') return { denied: lookup as Decision, guard: null };
+  if (lookup.effect === 'DENY') return { denied: lookup as Decision, guard: null, row: null } as const;
   const row = await ctx.ehr.patient(requireFhirId(patientId));
   if (!row) throw invalidInput('resource.patientId', 'no such patient');
-  return { denied: null, guard: row.guard };
+  return { denied: null, guard: row.guard, row } as const;
+}
+
+/** The mutation each patient action is, whose own field rule is the action's first gate. */
+const ACTION_FIELDS: Readonly<Record<string, { readonly field: string; readonly action: PatientAction | 'medication:request' }>> = {
+  'write:notes': { field: 'writeBackNote', action: 'write:notes' },
+  'write:observations': { field: 'recordObservation', action: 'write:observations' },
+  'medication:request': { field: 'proposeMedicationRequest', action: 'medication:request' },
+  'message:send': { field: 'sendPatientMessage', action: 'message:send' },
+  'message:route': { field: 'routeInboundMessage', action: 'message:route' },
+  'refund:issue': { field: 'issueRefund', action: 'refund:issue' },
+};
+
+/** The rows of the patient's record explainField can be asked about by id (the lists that carry them). */
+const ROWS_OF: Readonly<Record<string, (ctx: GatewayContext, p: PatientRow) => Promise<readonly { id: string; guard: RowGuard }[]>>> = {
+  Condition: (ctx, p) => ctx.ehr.conditions(p),
+  Observation: (ctx, p) => ctx.ehr.observations(p, { count: 100 }),
+  MedicationRequest: (ctx, p) => ctx.ehr.medications(p),
+  AllergyIntolerance: (ctx, p) => ctx.ehr.allergies(p),
+  Immunization: (ctx, p) => ctx.ehr.immunizations(p),
+  Encounter: (ctx, p) => ctx.ehr.encounters(p),
+  CarePlan: (ctx, p) => ctx.ehr.carePlans(p),
+  ClinicalNote: (ctx, p) => ctx.ehr.notes(p),
+  Coverage: (ctx, p) => ctx.ehr.coverage(p),
+  Claim: (ctx, p) => ctx.ehr.claims(p),
+  ExplanationOfBenefit: (ctx, p) => ctx.ehr.explanationOfBenefits(p),
+  Invoice: (ctx, p) => ctx.ehr.invoices(p),
+};
+
+/** explain for a patient action: the mutation's field rule, then the kernel's decision on the stored patient. */
+async function explainPatientAction(ctx: GatewayContext, action: string, resource: { patientId?: string | null; invoiceId?: string | null; amount?: number | null } | null, when: string): Promise<Explanation> {
+  const spec = ACTION_FIELDS[action]!;
+  const access = ctx.access;
+  const gate = decideField(access, 'Mutation', spec.field);
+  if (gate.decision.effect === 'DENY') return explainDecision(action, gate.decision, access.policyVersion, when);
+  let patient: PatientRow | null = null;
+  let refund: { amount: number; currency: string } | null = null;
+  if (spec.action === 'refund:issue') {
+    if (!resource?.invoiceId || resource.amount === null || resource.amount === undefined) throw invalidInput('resource', 'refund:issue needs resource.invoiceId and resource.amount');
+    const found = await ctx.connectors.billing.invoice(ctx.principal.tenant, requireFhirId(resource.invoiceId));
+    patient = found ? await ctx.ehr.patient(found.patientId) : null;
+    if (!found || !patient) throw invalidInput('resource.invoiceId', 'no such invoice');
+    refund = { amount: resource.amount, currency: found.invoice.totalNet?.currency ?? 'USD' };
+  } else {
+    if (!resource?.patientId) throw invalidInput('resource.patientId', `${action} needs resource.patientId`);
+    patient = await ctx.ehr.patient(requireFhirId(resource.patientId));
+    if (!patient) throw invalidInput('resource.patientId', 'no such patient');
+  }
+  const row = { ...patient.guard, patientId: patient.id };
+  if (spec.action === 'medication:request') {
+    const m = decideMedicationRequest(access, row);
+    const e = explainDecision(action, m.decision, access.policyVersion, when);
+    if (m.decision.effect === 'DENY' || m.mode === 'write') return e;
+    return { ...e, decision: 'NEEDS_APPROVAL', message: 'You may propose it; a clinician of the patient\'s department approves it before it is written.' };
+  }
+  const decision = decidePatientAction(access, spec.action, row);
+  const e = explainDecision(action, decision, access.policyVersion, when);
+  if (decision.effect === 'DENY' || !refund) return e;
+  // A refund is a governed change: who may propose it and whether it waits are the refund target's own rules.
+  const environment = ctx.connectors.billing.environment;
+  const described = describeTarget({ type: 'refund', refundId: 'explain' }, DEFAULT_APPROVAL_RULES);
+  if (!described.ok) return e;
+  const edit = editCheck(described.descriptor, ctx.principal, environment);
+  if (!edit.ok) return explanation({ action, decision: 'DENY', rule: 'editors:refund', policyVersion: access.policyVersion, at: when, reason: edit.reason, failedScope: 'editor', ownerFunction: 'finance', message: `${edit.message}.` });
+  const threshold = (await ctx.governance.currentSetting(ctx.principal.tenant, 'billing.refundThreshold', environment)).value as { amount: number; currency: string };
+  const { requirement } = refundApproval({ invoiceId: 'x', amount: refund.amount, currency: refund.currency, threshold } as never, environment);
+  return requirement.requiredApprovals > 0
+    ? { ...e, decision: 'NEEDS_APPROVAL', rule: `refund-threshold:${environment}`, ownerFunction: 'finance', message: `Above the refund threshold (${threshold.amount} ${threshold.currency}): it waits for an approval from finance.` }
+    : e;
 }
 
 export const explainResolvers: Resolvers = {
@@ -46,6 +120,7 @@ export const explainResolvers: Resolvers = {
         const target = await patientTarget(ctx, access, resource.patientId);
         return explainDecision(action, target.denied ?? access.decide(request, target.guard), access.policyVersion, when);
       }
+      if (Object.hasOwn(ACTION_FIELDS, action)) return explainPatientAction(ctx, action, resource ?? null, when);
       const approve = /^change:approve:(.+)$/.exec(action);
       if (approve) {
         const change = await ctx.governance.changeRequest(ctx.principal, approve[1]!);
@@ -65,18 +140,40 @@ export const explainResolvers: Resolvers = {
       if (!governed) throw invalidInput('action', 'unknown action: see the description of Query.explain for the vocabulary');
       return governed;
     },
-    explainField: async (_p, { type, field, patientId }, ctx): Promise<Explanation> => {
+    explainField: async (_p, { type, field, patientId, rowId }, ctx): Promise<Explanation> => {
       const at = new Date(ctx.accessAdmin.now()).toISOString();
-      const rule = fieldRules[type]?.[field];
+      const rule = Object.hasOwn(fieldRules, type) ? fieldRules[type]?.[field] : undefined;
       // Without a patient (or for a rule that is not per row), the same answer as `clearance operations check`.
       if (!rule || rule.kind !== 'read' || !rule.row || !patientId) return explainFieldAccess(type, field, ctx.access, at).explanation;
       const action = `${type}.${field}`;
-      const request = { action: 'read' as const, dataClass: rule.dataClass };
       const target = await patientTarget(ctx, ctx.access, patientId);
       if (target.denied) return { ...explainDecision(`read:demographics`, target.denied, ctx.access.policyVersion, at), action };
-      const v = evaluateFieldRule(rule, ctx.access, { guard: target.guard });
-      const decision = v.allowed ? ctx.access.decide(request, target.guard) : ctx.access.decide({ action: 'read', dataClass: String(v.error.extensions.dataClass) }, target.guard);
-      return { ...explainDecision(`read:${rule.dataClass}`, decision, ctx.access.policyVersion, at), action };
+      let facts: RowGuard = target.guard;
+      if (rowId) {
+        const rows = ROWS_OF[type];
+        if (!rows) throw invalidInput('rowId', `${type} rows are not asked for by id`);
+        const row = (await rows(ctx, target.row)).find((r) => r.id === rowId);
+        // No existence oracle: to a caller who may not see sensitive rows, an unknown id is answered as a withheld
+        // row is (DENY, grant); only a caller who would see every row is told there is no such row.
+        const hidden = { ...target.guard, sensitive: true };
+        if (!row && decideField(ctx.access, type, field, hidden).decision.effect === 'ALLOW') throw invalidInput('rowId', `no such ${type} of the patient`);
+        facts = row?.guard ?? hidden;
+      }
+      // The kernel's field decision: the one the read makes, the mask and the sensitive rows included.
+      const d = decideField(ctx.access, type, field, facts);
+      const permission = d.decision.effect === 'DENY' ? d.decision.denial.dataClass : rule.dataClass;
+      const e = { ...explainDecision(`read:${permission}`, d.decision, ctx.access.policyVersion, at), action };
+      if (d.mask === null) return e;
+      const why = d.maskDenial;
+      return {
+        ...e,
+        mask: d.mask,
+        permission: why?.permission ?? null,
+        failedScope: why?.failedScope ?? null,
+        requestAccess: why?.requestAccess ?? null,
+        approvalPath: why?.approvalPath ?? null,
+        message: `Returned masked to the last four characters. ${why ? `${why.message} ${why.howToGet}` : ''}`.trim(),
+      };
     },
   },
 };

@@ -3,8 +3,9 @@ import type { Queue } from '../../connectors/messaging/inbound-routing.js';
 import { QUEUES } from '../../connectors/messaging/inbox.js';
 import { isClinical, type QueueItem } from '../../connectors/messaging/queue-item.js';
 import { readOf } from '../../rules/decide.js';
-import { forbidden } from '../../rules/evaluate-field-rule.js';
+import { decidePatientAction } from '../../rules/patient-actions.js';
 import { readSlot } from '../audit/read-slots.js';
+import { forbidden } from '../errors/forbidden.js';
 import type { GatewayContext } from '../context/context.js';
 import { BadUserInputError, NotFoundError } from '../errors/errors.js';
 import type { MessageChannel, Resolvers } from '../generated/resolvers-types.js';
@@ -13,14 +14,12 @@ import type { MessageChannel, Resolvers } from '../generated/resolvers-types.js'
 // `messaging`, and `read` on `contact`, since the gateway reads the address on the caller's behalf); whether
 // messaging may act now is the messaging service's (stop state, governed templates and channels).
 
-async function messagePatient(ctx: GatewayContext, patientId: string): Promise<PatientRow> {
+async function messagePatient(ctx: GatewayContext, patientId: string, action: 'message:send' | 'message:route'): Promise<PatientRow> {
   // Unknown, other-tenant and invalid ids look the same: not found.
   const patient = await ctx.ehr.patient(patientId);
   if (!patient) throw new NotFoundError('Patient', 'No such patient.');
-  for (const request of [{ action: 'write', dataClass: 'messaging' }, { action: 'read', dataClass: 'contact' }] as const) {
-    const decision = ctx.access.decide(request, { ...patient.guard, patientId: patient.id });
-    if (decision.effect === 'DENY') throw forbidden(decision.denial);
-  }
+  const decision = decidePatientAction(ctx.access, action, { ...patient.guard, patientId: patient.id });
+  if (decision.effect === 'DENY') throw forbidden(decision.denial);
   return patient;
 }
 
@@ -39,7 +38,7 @@ function queueOf(queue: string): Queue {
 
 /** The patient of a queue item, who the caller must be allowed to message (and, for a clinical item, read the text of). */
 async function workItem(ctx: GatewayContext, item: QueueItem): Promise<PatientRow> {
-  const patient = await messagePatient(ctx, item.patientId);
+  const patient = await messagePatient(ctx, item.patientId, 'message:send');
   const decision = ctx.access.decide(readOf(textClassOf(item)), { ...patient.guard, patientId: patient.id });
   if (decision.effect === 'DENY') throw forbidden(decision.denial);
   return patient;
@@ -68,13 +67,13 @@ export const messagingResolvers: Resolvers = {
   Mutation: {
     sendPatientMessage: async (_p, { patientId, templateId, channel, variables, idempotencyKey }, ctx) => {
       // Asked before the idempotency key is looked at: a caller who lost access is refused, not replayed to.
-      const patient = await messagePatient(ctx, patientId);
+      const patient = await messagePatient(ctx, patientId, 'message:send');
       const input = { templateId, channel: fromChannel(channel), variables, idempotencyKey: idempotencyKey ?? null };
       const result = await ctx.connectors.messaging.send(ctx.principal, patient, input, ctx.requestId);
       return { ...result, channel: toChannel(result.channel) };
     },
     routeInboundMessage: async (_p, { patientId, text }, ctx) => {
-      const patient = await messagePatient(ctx, patientId);
+      const patient = await messagePatient(ctx, patientId, 'message:route');
       const r = await ctx.connectors.messaging.route(ctx.principal, patient, text, ctx.requestId);
       return {
         ...r,

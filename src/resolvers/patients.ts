@@ -1,16 +1,16 @@
-import { readOf } from '../../rules/decide.js';
+import { decideField } from '../../rules/field-decision.js';
 import type { PatientRow, PatientRowField } from '../../connectors/ehr/rows.js';
 import type { GatewayContext } from '../context/context.js';
 import { BadUserInputError } from '../errors/errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { readSlot } from '../audit/read-slots.js';
 import { decodeCursor, encodeCursor, pageSize, parseGlobalId, requireFhirId } from './ids.js';
 import { maskIdentifier } from './mask.js';
 import { selectedFields } from './selection.js';
+import { visibleRow, visibleRows } from './withheld.js';
 
-// Thin: fetch through ctx.ehr, shape for GraphQL. Whether a field may be returned is decided by the shield tree
-// (rules/), never here; the only policy question asked here is whether to unmask identifiers, and it is asked of
-// the same compiled policy.
+// Thin: fetch through ctx.ehr, shape for GraphQL. Whether a field or a row may be returned, and whether an identifier
+// is masked, is the kernel's decision (rules/field-decision.ts), never made here: lists drop the rows it withholds
+// (withheld.ts), identifiers take the mask it names.
 
 const MAX_OBSERVATIONS_PER_PATIENT = 100;
 /** A department code as tokens carry them (`cardiology`): anything else never matches a department, so it is refused. */
@@ -70,9 +70,9 @@ export const patientResolvers: Resolvers = {
         },
       };
     },
-    node: (_p, { id }, ctx) => {
+    node: (_p, { id }, ctx, info) => {
       const ref = parseGlobalId(id);
-      return ref.type === 'Patient' ? ctx.ehr.patient(ref.id) : ctx.ehr.encounter(ref.id);
+      return ref.type === 'Patient' ? ctx.ehr.patient(ref.id) : ctx.ehr.encounter(ref.id).then((e) => visibleRow(ctx, info, 'Encounter', e));
     },
     patientStatistics: (_p, _a, ctx) => ctx.ehr.statistics(ctx.limits.suppressionThreshold),
   },
@@ -80,30 +80,26 @@ export const patientResolvers: Resolvers = {
     __resolveType: (obj) => ('subjectId' in obj ? 'Encounter' : 'Patient'),
   },
   Patient: {
-    mrn: (p, _a, ctx) => unmaskedOrMasked(p.mrn, p, ctx),
-    ssn: (p, _a, ctx) => unmaskedOrMasked(p.ssn, p, ctx),
-    conditions: (p, _a, ctx) => ctx.ehr.conditions(p),
-    observations: (p, { code, count }, ctx) => {
+    mrn: (p, _a, ctx) => masked(p.mrn, p, ctx, 'mrn'),
+    ssn: (p, _a, ctx) => masked(p.ssn, p, ctx, 'ssn'),
+    conditions: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Condition', await ctx.ehr.conditions(p)),
+    observations: async (p, { code, count }, ctx, info) => {
       const n = pageSize(count, { defaultPageSize: 10, maxPageSize: MAX_OBSERVATIONS_PER_PATIENT }, 'count');
-      return ctx.ehr.observations(p, { code: code ?? null, count: n });
+      return visibleRows(ctx, info, 'Observation', await ctx.ehr.observations(p, { code: code ?? null, count: n }));
     },
-    medications: (p, _a, ctx) => ctx.ehr.medications(p),
-    allergies: (p, _a, ctx) => ctx.ehr.allergies(p),
-    immunizations: (p, _a, ctx) => ctx.ehr.immunizations(p),
-    encounters: (p, _a, ctx) => ctx.ehr.encounters(p),
-    carePlans: (p, _a, ctx) => ctx.ehr.carePlans(p),
-    notes: (p, _a, ctx) => ctx.ehr.notes(p),
+    medications: async (p, _a, ctx, info) => visibleRows(ctx, info, 'MedicationRequest', await ctx.ehr.medications(p)),
+    allergies: async (p, _a, ctx, info) => visibleRows(ctx, info, 'AllergyIntolerance', await ctx.ehr.allergies(p)),
+    immunizations: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Immunization', await ctx.ehr.immunizations(p)),
+    encounters: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Encounter', await ctx.ehr.encounters(p)),
+    carePlans: async (p, _a, ctx, info) => visibleRows(ctx, info, 'CarePlan', await ctx.ehr.carePlans(p)),
+    notes: async (p, _a, ctx, info) => visibleRows(ctx, info, 'ClinicalNote', await ctx.ehr.notes(p)),
   },
   Encounter: {
     subject: (e, _a, ctx) => ctx.ehr.patient(e.subjectId),
   },
 };
 
-const IDENTIFIERS_READ = readSlot('identifiers', 'Patient.identifiers');
-
-function unmaskedOrMasked(value: string | null, p: PatientRow, ctx: GatewayContext): string | null {
-  const decision = ctx.access.decide(readOf('identifiers'), p.guard);
-  if (decision.effect !== 'ALLOW') return maskIdentifier(value);
-  if (value !== null) ctx.phiReads.record(p.guard.patientId, IDENTIFIERS_READ);
-  return value;
+/** The identifier as the kernel says: masked to the last four unless the caller reads identifiers for this row. */
+function masked(value: string | null, p: PatientRow, ctx: GatewayContext, field: 'mrn' | 'ssn'): string | null {
+  return decideField(ctx.access, 'Patient', field, p.guard).mask === 'LAST_FOUR' ? maskIdentifier(value) : value;
 }

@@ -1,5 +1,5 @@
-import { evaluateFieldRule } from '../../rules/evaluate-field-rule.js';
-import { fieldRules } from '../../rules/field-access.js';
+import { decideField } from '../../rules/field-decision.js';
+import { forbidden } from '../errors/forbidden.js';
 import type { GatewayContext } from '../context/context.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { ClearanceError } from '../errors/errors.js';
@@ -41,8 +41,8 @@ const streamOf = (field: LiveField) => (_p: unknown, _a: unknown, ctx: GatewayCo
   if (!ctx.live) throw new ClearanceError('INTERNAL', 'Subscriptions are served over WebSocket only.', {});
   // graphql-js does not run a subscription field's resolve wrapper before subscribing: ask its rule here (the stream
   // asks it again on every event).
-  const verdict = evaluateFieldRule(fieldRules.Subscription![field]!, ctx.access, null);
-  if (!verdict.allowed) throw verdict.error;
+  const { decision } = decideField(ctx.access, 'Subscription', field);
+  if (decision.effect === 'DENY') throw forbidden(decision.denial);
   return ctx.live.stream(field);
 };
 

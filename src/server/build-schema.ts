@@ -5,6 +5,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { fieldRules } from '../../rules/field-access.js';
 import { applyFastGuard } from '../../rules/fast-guard.js';
 import { createPermissions } from '../../rules/shield-tree.js';
+import { forbidden } from '../errors/forbidden.js';
 import { resolvers } from '../resolvers/index.js';
 
 const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
@@ -31,5 +32,5 @@ export type PermissionEngine = 'fast' | 'shield';
  */
 export function buildGuardedSchema(engine: PermissionEngine = 'fast'): GraphQLSchema {
   const schema = buildUnguardedSchema();
-  return engine === 'fast' ? applyFastGuard(schema, fieldRules) : applyMiddleware(schema, createPermissions(fieldRules));
+  return engine === 'fast' ? applyFastGuard(schema, fieldRules, forbidden) : applyMiddleware(schema, createPermissions(fieldRules, forbidden));
 }

@@ -20,6 +20,7 @@ import type { ConnectorServices } from '../services/connectors/connector-service
 import type { AccessService } from '../services/access-service.js';
 import type { AccessState } from '../services/access-state.js';
 import type { GovernanceService } from '../services/governance-service.js';
+import { withheldRowsPlugin } from './withheld-rows-plugin.js';
 import { phiAuditPlugin } from './phi-audit-plugin.js';
 import { createFormatError } from './format-error.js';
 import { readBody } from './http-body.js';
@@ -29,6 +30,7 @@ import { InFlight } from './in-flight.js';
 import { introspectionGuardPlugin } from './introspection-guard.js';
 import { queryLimitOptions } from './query-limits.js';
 import { rateLimitPlugin, type RequestRateLimiter } from './rate-limit.js';
+import type { ArchiverStatus } from '../audit/audit-archiver.js';
 import { checkReadiness, type ReadinessCheck } from './readiness.js';
 import { ConsoleRoute } from './console-route.js';
 import { FrontendRoutes } from './frontend-routes.js';
@@ -68,6 +70,8 @@ export interface GatewayDeps {
   readonly frontend?: FrontendRoutes;
   /** Relay cursor signing (issue 14); default: a key of this process only. */
   readonly cursors?: SignedCursors;
+  /** The audit archiver's state (issue 20), shown by /readyz: records waiting to leave Redis, the last error. */
+  readonly auditArchive?: () => ArchiverStatus;
 }
 
 export interface UpgradeRoute {
@@ -121,6 +125,7 @@ export class Gateway {
         ApolloServerPluginUsageReportingDisabled(),
         ApolloServerPluginSchemaReportingDisabled(),
         ...(deps.phiAudit === false ? [] : [phiAuditPlugin(deps.logger)]),
+        withheldRowsPlugin(),
         ...limits.plugins,
         introspectionGuardPlugin(hardening.introspectionRoles),
         ...(hardening.rateLimiter ? [rateLimitPlugin(hardening.rateLimiter)] : []),
@@ -261,6 +266,13 @@ export class Gateway {
     const { readiness, readinessTimeoutMs } = this.deps.hardening;
     const result = await checkReadiness(readiness, readinessTimeoutMs);
     const ready = result.ready && !this.inFlight.draining;
-    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...(this.inFlight.draining ? { draining: true } : {}), checks: result.checks });
+    // The archive being behind does not stop serving (Redis keeps every record): it is reported, not failed on.
+    const archive = this.deps.auditArchive?.();
+    sendJson(res, ready ? 200 : 503, {
+      status: ready ? 'ready' : 'not ready',
+      ...(this.inFlight.draining ? { draining: true } : {}),
+      checks: result.checks,
+      ...(archive ? { auditArchive: archive } : {}),
+    });
   }
 }

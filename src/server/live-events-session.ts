@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fieldRules } from '../../rules/field-access.js';
-import { evaluateFieldRule } from '../../rules/evaluate-field-rule.js';
+import { decideField } from '../../rules/field-decision.js';
+import { forbidden } from '../errors/forbidden.js';
 import type { Principal } from '../auth/principal.js';
 import type { GatewayContext } from '../context/context.js';
 import { ClearanceError } from '../errors/errors.js';
@@ -29,7 +29,6 @@ const tooSlow = () => new ClearanceError('RATE_LIMITED', 'The subscriber fell be
 export function createLiveSession(deps: LiveSessionDeps, principal: Principal): LiveEvents {
   return {
     stream(field: LiveField) {
-      const rule = fieldRules.Subscription![field]!;
       const queue: LivePayload[] = [];
       const waiting: ((r: IteratorResult<LivePayload>) => void)[] = [];
       let done = false;
@@ -61,8 +60,8 @@ export function createLiveSession(deps: LiveSessionDeps, principal: Principal): 
         if (done) return;
         if (event.category === 'access') deps.invalidateAccess(event.tenant);
         const context = await deps.contextFor(principal, randomUUID());
-        const verdict = evaluateFieldRule(rule, context.access, null);
-        if (!verdict.allowed) return push({ type: 'end', error: verdict.error });
+        const { decision } = decideField(context.access, 'Subscription', field);
+        if (decision.effect === 'DENY') return push({ type: 'end', error: forbidden(decision.denial) });
         if (field === 'actionableChanges') {
           const can = await eventActionable(context, event.changeId);
           const was = actionable.has(event.changeId);

@@ -11,6 +11,7 @@ import type { GatewayConfig } from '../config/config.js';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
+import { ARCHIVE_INTERVAL_MS, createAuditArchiver, type AuditArchiver } from '../audit/audit-archiver.js';
 import { CHECKPOINT_INTERVAL_MS, createAuditCheckpointer } from '../audit/audit-checkpointer.js';
 import { AuditService } from '../audit/audit-service.js';
 import { createFailedLoginAudit, type FailedLoginAudit } from '../audit/failed-login.js';
@@ -24,6 +25,7 @@ import { AccessState } from '../services/access-state.js';
 import { GovernanceService } from '../services/governance-service.js';
 import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js';
 import { createStore } from '../stores/create-store.js';
+import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
 import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
@@ -93,6 +95,8 @@ export interface RunningClearance {
   readonly audit: AuditService;
   /** Failed logins counted per source and window (flush writes the open windows now). */
   readonly failedLogins: FailedLoginAudit;
+  /** Moves sealed audit segments to PostgreSQL (null without AUDIT_ARCHIVE_URL). */
+  readonly auditArchiver: AuditArchiver | null;
   readonly durable: boolean;
   /** The escalation of unclaimed emergencies (runs on a timer; `sweep()` runs one pass now). */
   readonly escalations: EscalationSweeper;
@@ -135,7 +139,13 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     },
   });
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
-  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now() });
+  // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
+  const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
+  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now(), archive, durable });
+  logger.info(
+    { auditStorage: audit.storage },
+    durable ? (archive ? 'audit log: Redis hot window, PostgreSQL archive' : 'audit log: Redis only (no archive: set AUDIT_ARCHIVE_URL)') : 'audit log: in memory (embedded default, no archive)',
+  );
   const kms = await loadKms(config.secrets, config.stateDir);
   // The default escalation hook (webhook `message.escalated`, email to contacts with `escalations`) before the caller's.
   const escalationHook: EscalationNotifier = { notify: (event) => escalationNotifier.notify(event) };
@@ -179,6 +189,14 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   escalations.start(ESCALATION_INTERVAL_MS);
   const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
+  const archiver = archive
+    ? createAuditArchiver({ audit, archive, tenants: () => store.tenants(), hot: config.audit.hot, now: () => Date.now(), logger })
+    : null;
+  // The first pass also finishes a segment a crash left copied but not trimmed.
+  if (archiver) {
+    void archiver.runAll();
+    archiver.start(ARCHIVE_INTERVAL_MS);
+  }
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
   const hardening = await createHardening(config, { store, baseUrls, policy, logger });
   // Built once. Its tenants' clients are the connector services' (one per tenant for reads, writes and
@@ -239,6 +257,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       graphiql: config.graphiql ? new GraphiqlRoute() : null,
       trustedDocuments,
     }),
+    ...(archiver ? { auditArchive: () => archiver.status() } : {}),
   });
   const url = await gateway.start(config.port, config.host);
   publicUrl ||= url.replace(/\/graphql$/, '').replace(/\/+$/, '');
@@ -248,6 +267,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     governance,
     audit,
     failedLogins,
+    auditArchiver: archiver,
     durable,
     escalations,
     async stop() {
@@ -261,6 +281,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       if (!options.bus) await bus.close();
       await checkpointer.stop();
       await escalations.stop();
+      await archiver?.stop();
+      await archive?.close();
       if (!options.store) await store.close();
       await fhir?.stop();
     },

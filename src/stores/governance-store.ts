@@ -102,6 +102,9 @@ export interface AuditLog {
   /** Highest seq exported so far (retention never drops beyond it silently). */
   exportedUpTo(tenant: string): Promise<number>;
   markExported(tenant: string, seq: number): Promise<void>;
+  /** The signed "verified up to" mark of the last full verify (src/audit/verify-chain.ts VerifiedMark), or null. */
+  verifiedMark(tenant: string): Promise<string | null>;
+  setVerifiedMark(tenant: string, markJson: string): Promise<void>;
 }
 
 /**

@@ -26,6 +26,7 @@ interface TenantState {
   auditMeta: AuditMeta;
   readonly checkpoints: string[];
   exported: number;
+  verified: string | null;
   readonly usage: Map<string, string>;
 }
 
@@ -52,7 +53,7 @@ export function createMemoryGovernanceStore(now: () => number = Date.now): Gover
   const state = (tenant: string): TenantState => {
     let s = tenants.get(tenant);
     if (!s) {
-      s = { usage: new Map(), docs: new Map(), changes: new Map(), outbox: new Map(), audit: [], checkpoints: [], exported: 0, auditMeta: { headSeq: 0, headHash: GENESIS_HASH, firstSeq: 1, anchorHash: GENESIS_HASH } };
+      s = { usage: new Map(), docs: new Map(), changes: new Map(), outbox: new Map(), audit: [], checkpoints: [], exported: 0, verified: null, auditMeta: { headSeq: 0, headHash: GENESIS_HASH, firstSeq: 1, anchorHash: GENESIS_HASH } };
       tenants.set(tenant, s);
     }
     return s;
@@ -195,6 +196,12 @@ export function createMemoryGovernanceStore(now: () => number = Date.now): Gover
       async markExported(tenant, seq) {
         const s = state(tenant);
         s.exported = Math.max(s.exported, seq);
+      },
+      async verifiedMark(tenant) {
+        return state(tenant).verified;
+      },
+      async setVerifiedMark(tenant, json) {
+        state(tenant).verified = json;
       },
     },
     async ping() {},

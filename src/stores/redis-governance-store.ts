@@ -183,6 +183,8 @@ export function createRedisGovernanceStore(client: Client): GovernanceStore {
           // Only ever moves forward (a re-export of older records does not lower it).
           await r.eval("local c = tonumber(redis.call('HGET', KEYS[1], 'exported') or '0') if tonumber(ARGV[1]) > c then redis.call('HSET', KEYS[1], 'exported', ARGV[1]) end return 1", 1, tenantKeys(tenant).auditMeta, seq);
         }),
+      verifiedMark: (tenant) => guarded(() => r.hget(tenantKeys(tenant).auditMeta, 'verified')),
+      setVerifiedMark: (tenant, json) => guarded(async () => void (await r.hset(tenantKeys(tenant).auditMeta, 'verified', json))),
     },
     ping: () => guarded(async () => void (await r.ping())),
     close: async () => {

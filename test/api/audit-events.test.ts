@@ -13,7 +13,7 @@ const EVENTS = `query($filter: AuditEventFilter, $first: Int, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const VERIFY = `{ auditVerify { ok records firstSeq headSeq checkpointsVerified problem seq message } }`;
+const VERIFY = `{ auditVerify { ok storage archivedThrough resumedAfter records firstSeq headSeq checkpointsVerified problem seq message } }`;
 
 interface Node {
   id: string;
@@ -140,9 +140,20 @@ describe('auditVerify', () => {
   it('reports an intact chain to security-admin and auditor', async () => {
     for (const token of [t.sec, t.auditor]) {
       const v = ok(await h.gql<{ auditVerify: Record<string, unknown> }>(token, VERIFY)).auditVerify;
-      expect(v).toMatchObject({ ok: true, firstSeq: 1, problem: null, seq: null, message: null });
+      // The embedded default says where its log is: in memory, with no archive.
+      expect(v).toMatchObject({ ok: true, storage: 'MEMORY', archivedThrough: null, resumedAfter: null, firstSeq: 1, problem: null, seq: null, message: null });
       expect(v.records).toBe(v.headSeq);
     }
+  });
+
+  it('fromCheckpoint resumes after the mark the last full verify left at a signed checkpoint', async () => {
+    await h.running.audit.checkpoint('acme');
+    const full = ok(await h.gql<{ auditVerify: Record<string, unknown> }>(t.sec, VERIFY)).auditVerify;
+    const resumed = ok(await h.gql<{ auditVerify: { ok: boolean; resumedAfter: number; records: number; headSeq: number } }>(t.sec, '{ auditVerify(fromCheckpoint: true) { ok resumedAfter records headSeq } }')).auditVerify;
+    expect(resumed.ok).toBe(true);
+    expect(resumed.resumedAfter).toBeGreaterThan(0);
+    expect(resumed.records).toBe(resumed.headSeq - resumed.resumedAfter);
+    expect(resumed.records).toBeLessThan(full.records as number);
   });
 });
 

@@ -81,6 +81,26 @@ describe('clearance audit verify (real process)', () => {
     expect(broken.stderr).toMatch(/is BROKEN at record 3 \(BODY_ALTERED\): record 3 was altered/);
   });
 
+  it('--from-checkpoint resumes after the signed mark of the last full verify; a forged mark is ignored', async () => {
+    const t = await tenantWith(0, 5);
+    expect((await inProcess(['audit', 'verify', '--tenant', t, '--from-checkpoint'])).stdout).toContain('5 records (records 1..5)');
+    for (let i = 5; i < 8; i++) await audit.write(t, [event(t, Date.now(), i)]);
+    await audit.checkpoint(t);
+    const resumed = await inProcess(['audit', 'verify', '--tenant', t, '--from-checkpoint']);
+    expect(resumed).toMatchObject({ code: 0 });
+    expect(resumed.stdout).toContain('3 records (records 6..8, resumed after the signed checkpoint at 5)');
+    // A mark moved forward by someone without the key is not trusted: the verify starts from the beginning.
+    const mark = JSON.parse((await redis.hget(tenantKeys(t).auditMeta, 'verified'))!) as { seq: number };
+    expect(mark.seq).toBe(8);
+    await redis.hset(tenantKeys(t).auditMeta, 'verified', JSON.stringify({ ...mark, seq: 9 }));
+    expect((await inProcess(['audit', 'verify', '--tenant', t, '--from-checkpoint'])).stdout).toContain('8 records (records 1..8)');
+    // A resumed verify still catches a tamper after the mark.
+    await audit.write(t, [event(t, Date.now(), 9)]);
+    const raw = (await redis.lindex(tenantKeys(t).audit, 8))!;
+    await redis.lset(tenantKeys(t).audit, 8, raw.replace('p9', 'p1'));
+    expect(await inProcess(['audit', 'verify', '--tenant', t, '--from-checkpoint'])).toMatchObject({ code: 1, stderr: expect.stringContaining('BROKEN at record 9 (BODY_ALTERED)') });
+  });
+
   it('without REDIS_URL says why (the embedded store lives in the gateway) and exits 2', async () => {
     const { REDIS_URL: _url, ...rest } = env();
     const r = await spawnCli(['audit', 'verify', '--tenant', 'acme'], rest);

@@ -44,7 +44,7 @@ describe('parseConfig: embedded mode', () => {
       limits: { defaultPageSize: 20, maxPageSize: 100 },
       statistics: { suppressionThreshold: 5 },
       logLevel: 'info',
-      audit: { hmacKey: null },
+      audit: { hmacKey: null, archiveUrl: null, archiveOwnerUrl: null, hot: { maxRecords: 1_000_000, maxAgeMs: 86_400_000 } },
       secrets: { kek: null, kekFile: null, previousKeks: [] },
       environment: 'PRODUCTION',
       messaging: { smtpUrl: null, from: 'Clearance <no-reply@clearance.local>', smsProviderUrl: null, timeoutMs: 10_000, publicUrl: null },
@@ -147,6 +147,15 @@ describe('parseConfig: embedded mode', () => {
 
   it('refuses JWKS_URL and JWKS_FILE together', () => {
     expect(problemsOf({ JWKS_URL: 'https://idp/jwks', JWKS_FILE: 'jwks.json' })).toEqual(['JWKS_URL and JWKS_FILE: set only one']);
+  });
+
+  it('reads the audit archive and hot window, and refuses an archive without Redis or with a non-PostgreSQL URL', () => {
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379', AUDIT_ARCHIVE_URL: 'postgres://clearance_archive:pw@db/audit', AUDIT_ARCHIVE_OWNER_URL: 'postgresql://owner@db/audit', AUDIT_HOT_RECORDS: '5000', AUDIT_HOT_HOURS: '2' };
+    expect(parseConfig(env, []).audit).toEqual({
+      hmacKey: null, archiveUrl: env.AUDIT_ARCHIVE_URL, archiveOwnerUrl: env.AUDIT_ARCHIVE_OWNER_URL, hot: { maxRecords: 5000, maxAgeMs: 7_200_000 },
+    });
+    expect(problemsOf({ AUDIT_ARCHIVE_URL: 'postgres://db/audit' })).toEqual(['AUDIT_ARCHIVE_URL: needs REDIS_URL (the archive takes sealed segments from Redis)']);
+    expect(problemsOf({ REDIS_URL: 'redis://r', AUDIT_ARCHIVE_URL: 'mysql://db/audit', AUDIT_HOT_RECORDS: '0' }).map((p) => p.split(':')[0])).toEqual(['AUDIT_ARCHIVE_URL', 'AUDIT_HOT_RECORDS']);
   });
 
   it('refuses an empty or non-object FHIR_BASE_URLS', () => {

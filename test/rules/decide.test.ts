@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
 import { compilePrincipalPolicy } from '../../rules/decide.js';
-import { evaluateFieldRule } from '../../rules/evaluate-field-rule.js';
+import { decideField } from '../../rules/field-decision.js';
 import { fieldRules } from '../../rules/field-access.js';
 import { defaultPolicy, parsePolicyDocument, PolicyDocumentError } from '../../rules/policy-document.js';
 import { MATRIX, NO_PATIENT_ACCESS, PATIENT_FIELDS, type Cell } from '../support/role-field-matrix.js';
@@ -17,8 +17,7 @@ const guard = (departments: string[], extra: Partial<{ tenant: string; sensitive
 
 /** Field-level verdict for a Patient field; M and Y both mean the field is returned (masking is the resolver's). */
 function fieldVerdict(p: Principal, field: string, parent: unknown): 'returned' | 'denied' {
-  const rule = fieldRules.Patient![field]!;
-  return evaluateFieldRule(rule, compilePrincipalPolicy(policy, p), parent).allowed ? 'returned' : 'denied';
+  return decideField(compilePrincipalPolicy(policy, p), 'Patient', field, parent as never).decision.effect === 'ALLOW' ? 'returned' : 'denied';
 }
 const returned = (c: Cell) => (c === 'N' ? 'denied' : 'returned');
 
@@ -35,8 +34,8 @@ describe('role x Patient field matrix, decided by the policy document', () => {
   }
   for (const role of NO_PATIENT_ACCESS) {
     it(`${role} cannot look up a patient at all`, () => {
-      const v = evaluateFieldRule(fieldRules.Query!.patient!, compilePrincipalPolicy(policy, principal({ roles: [role] })), undefined);
-      expect(v.allowed).toBe(false);
+      const v = decideField(compilePrincipalPolicy(policy, principal({ roles: [role] })), 'Query', 'patient');
+      expect(v.decision.effect).toBe('DENY');
     });
   }
 });
@@ -44,9 +43,9 @@ describe('role x Patient field matrix, decided by the policy document', () => {
 describe('scopes', () => {
   it('tenant: a row of another tenant is denied whatever the role gives', () => {
     const p = principal({ roles: ['billing-manager'] });
-    const v = evaluateFieldRule(fieldRules.Patient!.name!, compilePrincipalPolicy(policy, p), guard(['cardiology'], { tenant: 'globex' }));
-    expect(v.allowed).toBe(false);
-    if (!v.allowed) expect(v.error.extensions.failedScope).toBe('tenant');
+    const v = decideField(compilePrincipalPolicy(policy, p), 'Patient', 'name', guard(['cardiology'], { tenant: 'globex' }));
+    expect(v.decision.effect).toBe('DENY');
+    if (v.decision.effect === 'DENY') expect(v.decision.denial.failedScope).toBe('tenant');
   });
 
   it('department: the denial names the failed scope, the owner and how to get it', () => {
@@ -59,15 +58,16 @@ describe('scopes', () => {
     }
   });
 
-  it('sensitive data class: a clinician needs the sensitive grant for the code of a sensitive condition', () => {
+  it('sensitive data class: a clinician needs the sensitive grant for every field of a sensitive condition', () => {
     const parent = guard(['cardiology'], { sensitive: true });
-    const without = evaluateFieldRule(fieldRules.Condition!.code!, compilePrincipalPolicy(policy, principal({ roles: ['clinician'] })), parent);
-    expect(without.allowed).toBe(false);
-    if (!without.allowed) expect(without.error.extensions).toMatchObject({ dataClass: 'sensitive', failedScope: 'grant', grant: 'sensitive' });
+    const without = compilePrincipalPolicy(policy, principal({ roles: ['clinician'] }));
     const withGrant = compilePrincipalPolicy(policy, principal({ roles: ['clinician'], grants: ['sensitive'] }));
-    expect(evaluateFieldRule(fieldRules.Condition!.code!, withGrant, parent).allowed).toBe(true);
-    // The non-sensitive fields of the same condition stay readable without the grant.
-    expect(evaluateFieldRule(fieldRules.Condition!.onsetDate!, compilePrincipalPolicy(policy, principal({ roles: ['clinician'] })), parent).allowed).toBe(true);
+    for (const field of Object.keys(fieldRules.Condition!)) {
+      const d = decideField(without, 'Condition', field, parent);
+      expect(d.decision.effect, field).toBe('DENY');
+      if (d.decision.effect === 'DENY') expect(d.decision.denial).toMatchObject({ dataClass: 'sensitive', failedScope: 'grant', grant: 'sensitive' });
+      expect(decideField(withGrant, 'Condition', field, parent).outcome, field).toBe('sensitive');
+    }
   });
 
   it('a grant counts only with a role it is meant for', () => {

@@ -24,6 +24,7 @@ import { createObservationLoader, createRequestLoaders } from './request-loaders
 import type { RequestLoaders } from './request-loaders.js';
 import type { TenantFhirClient } from './tenant-fhir-client.js';
 import { isFhirId } from '../fhir-id.js';
+import { deriveSensitivity, needsDerivation, sensitiveReferences } from './derived-sensitivity.js';
 
 // The EhrReader of one request of one tenant. Its DataLoaders live as long as the request, so a patient asked for
 // by three resolvers is read once, and N patients' conditions are one search (per chunk of ids), not N.
@@ -87,7 +88,11 @@ export class FhirEhrReader implements EhrReader {
     const subjectId = encounter ? encounterSubjectId(encounter) : null;
     // No patient, no guard: an encounter whose subject is not a readable patient is treated as not found.
     const patient = subjectId ? await this.patient(subjectId) : null;
-    return encounter && patient ? toEncounterRow(encounter, patient) : null;
+    if (!encounter || !patient) return null;
+    const rows = [toEncounterRow(encounter, patient)];
+    // Made sensitive by its reason Conditions, like the same encounter in the patient's list.
+    if (!needsDerivation(rows)) return rows[0]!;
+    return deriveSensitivity(patient, rows, sensitiveReferences('Condition', await this.loaders.conditions.load(patient)))[0]!;
   }
 
   async conditions(patient: PatientRow): Promise<ConditionRow[]> {

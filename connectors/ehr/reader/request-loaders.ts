@@ -1,7 +1,8 @@
 import type { Encounter, Patient } from '@medplum/fhirtypes';
 import DataLoader from 'dataloader';
 import { toPatientRow } from '../fhir-mapping.js';
-import type { ClinicalNoteRow, ObservationRow, PatientRow } from '../rows.js';
+import type { ClinicalNoteRow, ObservationRow, PatientRow, RowGuard } from '../rows.js';
+import { deriveSensitivity, needsDerivation, sensitiveReferences } from './derived-sensitivity.js';
 import * as specs from './list-specs.js';
 import { createListLoader, loadLists } from './patient-list-loader.js';
 import type { TenantFhirClient } from './tenant-fhir-client.js';
@@ -23,7 +24,38 @@ function byIdLoader<T extends { id?: string }, Out>(
   );
 }
 
+type Derivable = { readonly id: string; readonly guard: RowGuard; readonly derivedFrom?: readonly string[] };
+
+/**
+ * A list loader whose rows are made sensitive by what they derive from (derived-sensitivity.ts): inside the batch,
+ * the patients whose rows have references get their Conditions (and Encounters) through the request's loaders, so
+ * a resolver's call costs the same ticks as a plain list and batches stay whole.
+ */
+function derivedLoader<T extends Derivable>(
+  base: DataLoader<PatientRow, T[], string>,
+  sources: readonly (readonly [string, DataLoader<PatientRow, readonly Derivable[], string>])[],
+  chunkSize: number,
+): DataLoader<PatientRow, T[], string> {
+  return new DataLoader<PatientRow, T[], string>(
+    async (patients) => {
+      const lists = await base.loadMany(patients);
+      return Promise.all(
+        patients.map(async (patient, i) => {
+          const rows = lists[i]!;
+          if (rows instanceof Error || !needsDerivation(rows)) return rows;
+          const sensitive = new Set<string>();
+          for (const [type, loader] of sources) sensitiveReferences(type, await loader.load(patient), sensitive);
+          return sensitive.size === 0 ? rows : deriveSensitivity(patient, rows, sensitive);
+        }),
+      );
+    },
+    { cacheKeyFn: (patient) => patient.id, maxBatchSize: chunkSize },
+  );
+}
+
 export function createRequestLoaders(client: TenantFhirClient, tenant: string, chunkSize: number) {
+  const conditions = createListLoader(client, specs.CONDITIONS, chunkSize);
+  const encounterLists = derivedLoader(createListLoader(client, specs.ENCOUNTERS, chunkSize), [['Condition', conditions]], chunkSize);
   return {
     patients: byIdLoader<Patient, PatientRow>(
       (ids) => client.searchAll<Patient>('Patient', { _id: ids.join(',') }),
@@ -31,17 +63,17 @@ export function createRequestLoaders(client: TenantFhirClient, tenant: string, c
       chunkSize,
     ),
     encounters: byIdLoader<Encounter, Encounter>((ids) => client.searchAll<Encounter>('Encounter', { _id: ids.join(',') }), (e) => e, chunkSize),
-    conditions: createListLoader(client, specs.CONDITIONS, chunkSize),
-    medications: createListLoader(client, specs.MEDICATIONS, chunkSize),
+    conditions,
+    medications: derivedLoader(createListLoader(client, specs.MEDICATIONS, chunkSize), [['Condition', conditions]], chunkSize),
     allergies: createListLoader(client, specs.ALLERGIES, chunkSize),
     immunizations: createListLoader(client, specs.IMMUNIZATIONS, chunkSize),
-    encounterLists: createListLoader(client, specs.ENCOUNTERS, chunkSize),
-    carePlans: createListLoader(client, specs.CARE_PLANS, chunkSize),
+    encounterLists,
+    carePlans: derivedLoader(createListLoader(client, specs.CARE_PLANS, chunkSize), [['Condition', conditions]], chunkSize),
     coverage: createListLoader(client, specs.COVERAGE, chunkSize),
     claims: createListLoader(client, specs.CLAIMS, chunkSize),
     explanationOfBenefits: createListLoader(client, specs.EXPLANATIONS_OF_BENEFIT, chunkSize),
     invoices: createListLoader(client, specs.INVOICES, chunkSize),
-    notes: new DataLoader<PatientRow, ClinicalNoteRow[], string>(
+    notes: derivedLoader(new DataLoader<PatientRow, ClinicalNoteRow[], string>(
       async (patients) => {
         // Notes are two resource types: two searches per batch, merged newest first.
         const [reports, documents] = await Promise.all([
@@ -53,7 +85,7 @@ export function createRequestLoaders(client: TenantFhirClient, tenant: string, c
         );
       },
       { cacheKeyFn: (patient) => patient.id, maxBatchSize: chunkSize },
-    ),
+    ), [['Condition', conditions], ['Encounter', encounterLists]], chunkSize),
   };
 }
 

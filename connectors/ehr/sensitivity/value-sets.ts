@@ -1,0 +1,197 @@
+// The governed value sets of the sensitive categories: which codes (and, for local or unknown code systems, which
+// words of a coded display or of a note's text) make a record sensitive. Data, not logic: the classification in
+// ../sensitivity.ts only walks these tables, so extending a category is an edit here, reviewed like any policy edit.
+//
+// Categories are HL7 v3 ActCode InformationSensitivityPolicy codes
+// (https://terminology.hl7.org/CodeSystem-v3-ActCode.html#v3-ActCode-_InformationSensitivityPolicy):
+// HIV (HIV/AIDS), ETH (substance abuse; SUD/OPIOIDUD labels count as ETH), PSY (psychiatry; MH/BH/PSYTHPN count).
+//
+// Provenance of the defaults (each list is a subset chosen for what the gateway reads, not the whole value set):
+// - HIV: VSAC "HIV" (OID 2.16.840.1.113883.3.464.1003.120.12.1003, CMS eCQM), "HIV Viral Load"
+//   (2.16.840.1.113883.3.464.1003.120.12.1002), LOINC HIV antibody/antigen panels; antiretrovirals from the VSAC
+//   "Antiretroviral Medications" grouping (RxNorm ingredients) and the Synthea `hiv_diagnosis`/`hiv_care` modules.
+// - ETH: VSAC "Alcohol and Drug Dependence" (2.16.840.1.113883.3.464.1003.106.12.1001), SAMHSA C2S
+//   "Substance Use Disorder" (42 CFR Part 2) value sets; MOUD medications (buprenorphine, methadone, naltrexone)
+//   from VSAC "Medications for Opioid Use Disorder"; the Synthea `opioid_addiction` and `alcoholism` modules.
+// - PSY: VSAC "Major Depression" (2.16.840.1.113883.3.526.3.1491), "Mental Health Diagnoses"
+//   (2.16.840.1.113883.3.464.1003.105.12.1004), ICD-10-CM chapter 5 (F20-F69, F90-F99), Synthea `mental_health`.
+// Screening scores (PHQ-2, GAD-7, AUDIT-C) are deliberately not listed: every adult gets them; a positive result is
+// recorded as a diagnosis, which is.
+
+export const SNOMED_SYSTEM = 'http://snomed.info/sct';
+export const ICD10_SYSTEMS = ['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10'] as const;
+export const LOINC_SYSTEM = 'http://loinc.org';
+export const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+
+/** The categories a code can put a record in (ActCode InformationSensitivityPolicy codes). */
+export type SensitivityCode = 'HIV' | 'ETH' | 'PSY';
+
+export interface CategoryValueSet {
+  readonly category: SensitivityCode;
+  /** Exact codes per code system. */
+  readonly codes: Readonly<Record<string, readonly string[]>>;
+  /** ICD-10 code prefixes (the classification is hierarchical: `F10` covers F10.10, F10.20...). */
+  readonly icd10Prefixes: readonly string[];
+  /**
+   * Words of a display text, a medication's name or a note, matched case-insensitively on word boundaries unless the
+   * pattern says otherwise. Used for codings of unknown or local systems, for RxNorm (product codes name the
+   * ingredient) and for free text.
+   */
+  readonly terms: readonly RegExp[];
+}
+
+export const VALUE_SETS: readonly CategoryValueSet[] = [
+  {
+    category: 'HIV',
+    codes: {
+      [SNOMED_SYSTEM]: [
+        '86406008', // Human immunodeficiency virus infection
+        '165816005', // HIV positive
+        '62479008', // Acquired immune deficiency syndrome
+        '91947003', // Asymptomatic HIV infection
+        '79019005', // Human immunodeficiency virus infection, CDC group IV (AIDS)
+        '40780007', // HIV I infection
+        '48794007', // HIV infection with infectious mononucleosis-like syndrome
+        '713260006', // HIV-associated lipodystrophy
+      ],
+      [LOINC_SYSTEM]: [
+        '25836-8', // HIV 1 RNA [#/volume] (viral load) in Serum or Plasma by NAA with probe detection
+        '20447-9', // HIV 1 RNA [#/volume] (viral load) in Serum or Plasma by Probe with amplification
+        '10351-5', // HIV 1 RNA [Units/volume] (viral load) in Serum or Plasma by Probe with amplification
+        '23876-5', // HIV 1 RNA [#/volume] (viral load) in Plasma by Probe with signal amplification
+        '59419-0', // HIV 1 RNA [Log #/volume] (viral load) in Plasma by NAA
+        '7917-8', // HIV 1 Ab [Presence] in Serum
+        '5221-7', // HIV 1 Ab [Presence] in Serum by Immunoblot
+        '68961-2', // HIV 1 Ab [Presence] in Serum or Plasma by Immunoassay
+        '31201-7', // HIV 1+2 Ab [Presence] in Serum or Plasma
+        '56888-1', // HIV 1+2 Ab+HIV1 p24 Ag [Presence] in Serum or Plasma by Immunoassay
+        '75622-1', // HIV 1+2 Ab+HIV 1 p24 Ag [Presence] in Serum or Plasma by Immunoassay
+        '80387-4', // HIV 1 and 2 Ab and HIV 1 p24 Ag panel
+        '43599-8', // HIV 1 Ab [Presence] in Serum or Plasma by Immunoassay (rapid)
+      ],
+      [RXNORM_SYSTEM]: [
+        '11413', // zidovudine
+        '68244', // lamivudine
+        '190521', // abacavir
+        '300195', // tenofovir
+        '276237', // emtricitabine
+        '195085', // efavirenz
+        '53654', // nevirapine
+        '719872', // raltegravir
+        '1433868', // dolutegravir
+        '1999663', // bictegravir
+        '460132', // darunavir
+        '343047', // atazanavir
+        '1999563', // bictegravir / emtricitabine / tenofovir alafenamide (Biktarvy)
+      ],
+    },
+    icd10Prefixes: ['B20', 'Z21', 'B97.35', 'O98.7', 'R75'],
+    terms: [
+      /\bHIV\b/i,
+      /human immunodeficiency virus/i,
+      /acquired immune ?deficiency/i,
+      /\bAIDS\b/, // upper case only: "hearing aids" is not
+      /\b(zidovudine|lamivudine|abacavir|tenofovir|emtricitabine|efavirenz|rilpivirine|nevirapine|raltegravir|dolutegravir|bictegravir|elvitegravir|cabotegravir|darunavir|atazanavir|lopinavir)\b/i,
+      /\bantiretroviral/i,
+    ],
+  },
+  {
+    category: 'ETH',
+    codes: {
+      [SNOMED_SYSTEM]: [
+        '7200002', // Alcoholism
+        '66590003', // Alcohol dependence
+        '15167005', // Alcohol abuse
+        '55680006', // Drug overdose
+        '1149222004', // Overdose
+        '6525002', // Dependent drug abuse
+        '5602001', // Opioid abuse
+        '75544000', // Opioid dependence
+        '361055000', // Misuses drugs
+        '26416006', // Drug abuse
+        '191816009', // Drug dependence
+        '10741871000119101', // Alcohol dependence in remission
+        '714829008', // Recurrent opioid overdose
+      ],
+      [RXNORM_SYSTEM]: [
+        '1819', // buprenorphine
+        '352364', // buprenorphine / naloxone
+        '6813', // methadone
+        '7243', // naltrexone
+        '3554', // disulfiram
+        '82819', // acamprosate
+      ],
+    },
+    icd10Prefixes: ['F10', 'F11', 'F12', 'F13', 'F14', 'F15', 'F16', 'F18', 'F19', 'T40', 'Z71.4', 'Z71.5'],
+    terms: [
+      /\balcoholism\b/i,
+      /\balcohol (dependence|abuse|use disorder)/i,
+      /\b(opioid|opiate|cocaine|cannabis|stimulant|drug|substance) (use disorder|dependence|abuse|addiction)/i,
+      /\b(drug )?overdose\b/i,
+      /\bmisuses drugs\b/i,
+      /\b(buprenorphine|methadone|naltrexone|disulfiram|acamprosate|suboxone)\b/i,
+    ],
+  },
+  {
+    category: 'PSY',
+    codes: {
+      [SNOMED_SYSTEM]: [
+        '36923009', // Major depression, single episode
+        '370143000', // Major depressive disorder
+        '35489007', // Depressive disorder
+        '191736004', // Recurrent major depressive episodes
+        '47505003', // Posttraumatic stress disorder
+        '197480006', // Anxiety disorder
+        '73595000', // Stress (finding): Synthea records it from its mental-health screening
+        '192127007', // Child attention deficit disorder
+        '58214004', // Schizophrenia
+        '13746004', // Bipolar disorder
+        '86849004', // Suicidal poisoning
+        '287185009', // Attempted suicide by cutting or stabbing
+        '287182007', // Attempted suicide by suffocation
+        '6471006', // Suicidal thoughts
+      ],
+    },
+    icd10Prefixes: [
+      'F20', 'F21', 'F22', 'F23', 'F24', 'F25', 'F28', 'F29', 'F30', 'F31', 'F32', 'F33', 'F34', 'F39', 'F40', 'F41', 'F42',
+      'F43', 'F44', 'F45', 'F48', 'F50', 'F60', 'F63', 'F64', 'F68', 'F69', 'F90', 'F91', 'F93', 'F94', 'F95', 'F98', 'F99',
+      'R45.851', 'T14.91',
+    ],
+    terms: [
+      /\b(major )?depressi(on|ve) (disorder|episode)/i,
+      /\bmajor depression\b/i,
+      /\b(posttraumatic|post-traumatic) stress\b/i,
+      /\bPTSD\b/,
+      /\banxiety disorder\b/i,
+      /\bschizo(phreni|affective)/i,
+      /\bbipolar\b/i,
+      /\bsuicid/i,
+      /\bself[- ]harm/i,
+      /\b(psychosis|psychotic)\b/i,
+      /\battention deficit\b/i,
+      /\bADHD\b/,
+      /\b(anorexia nervosa|bulimia|eating disorder)\b/i,
+    ],
+  },
+];
+
+/**
+ * Security labels that make a record sensitive, whatever its codes say (https://hl7.org/fhir/R4/security-labels.html).
+ * Finer ActCode labels map onto the three categories; restricted and very restricted confidentiality
+ * (https://terminology.hl7.org/CodeSystem-v3-Confidentiality.html) count as sensitive without a category of their own.
+ */
+export const ACT_CODE_LABELS: Readonly<Record<string, SensitivityCode | 'OTHER'>> = {
+  HIV: 'HIV',
+  ETH: 'ETH',
+  SUD: 'ETH',
+  OPIOIDUD: 'ETH',
+  PSY: 'PSY',
+  MH: 'PSY',
+  BH: 'PSY',
+  PSYTHPN: 'PSY',
+  STD: 'OTHER',
+  SDV: 'OTHER',
+  SEX: 'OTHER',
+};
+
+export const RESTRICTED_CONFIDENTIALITY: readonly string[] = ['R', 'V'];

@@ -1,0 +1,55 @@
+import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { decideRow } from '../../rules/field-decision.js';
+import type { RowFacts } from '../../rules/row-facts.js';
+import type { GatewayContext } from '../context/context.js';
+import { forbidden } from '../errors/forbidden.js';
+
+// Rows the caller may not see are withheld whole: a list field drops them (not their id, not `sensitive: true`, not
+// their dates) and says once, at the list's path, that rows were withheld: one FORBIDDEN carrying the denial of the
+// kernel (failedScope `grant` and the ready requestAccess for a sensitive row), no per-row detail. Which rows is the
+// kernel's decision (rules/field-decision.ts decideRow), the same one every field of such a row would get.
+// The errors ride beside the data: src/server/withheld-rows-plugin.ts adds them to the response.
+
+const REPORTS = new WeakMap<object, GraphQLError[]>();
+
+/** The errors this request reported for withheld rows (read by the plugin; empty when none). */
+export function withheldErrors(ctx: object): readonly GraphQLError[] {
+  return REPORTS.get(ctx) ?? [];
+}
+
+function report(ctx: GatewayContext, info: GraphQLResolveInfo, error: GraphQLError): void {
+  const located = new GraphQLError(`Some records were withheld. ${error.message}`, {
+    path: responsePathAsArray(info.path),
+    extensions: { ...error.extensions, withheld: true },
+  });
+  const list = REPORTS.get(ctx) ?? [];
+  list.push(located);
+  REPORTS.set(ctx, list);
+}
+
+/** The rows of a list field the caller may see; reports once when some were withheld. */
+export function visibleRows<T extends { readonly guard: RowFacts }>(ctx: GatewayContext, info: GraphQLResolveInfo, typeName: string, rows: readonly T[]): T[] {
+  // Rows of one patient share their guard objects (plain, sensitive): one decision per guard, and the list itself
+  // when nothing is withheld (lists are asked again at every level of a deep query).
+  let lastGuard: RowFacts | null = null;
+  let lastAllowed = true;
+  let withheld: GraphQLError | null = null;
+  let kept: T[] | null = null;
+  rows.forEach((row, i) => {
+    if (row.guard !== lastGuard) {
+      lastGuard = row.guard;
+      const d = decideRow(ctx.access, typeName, row.guard);
+      lastAllowed = d.decision.effect === 'ALLOW';
+      if (!lastAllowed && d.decision.effect === 'DENY') withheld ??= forbidden(d.decision.denial);
+    }
+    if (!lastAllowed) kept ??= rows.slice(0, i);
+    else if (kept) kept.push(row);
+  });
+  if (withheld) report(ctx, info, withheld);
+  return kept ?? (rows as T[]);
+}
+
+/** One row reached by id: itself, or null (reported like a withheld list row). */
+export function visibleRow<T extends { readonly guard: RowFacts }>(ctx: GatewayContext, info: GraphQLResolveInfo, typeName: string, row: T | null): T | null {
+  return row ? (visibleRows(ctx, info, typeName, [row])[0] ?? null) : null;
+}

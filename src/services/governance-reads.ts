@@ -12,7 +12,7 @@ import type { SettingVersion } from '../governance/setting-history.js';
 import type { TransitionResult } from '../governance/transition-result.js';
 import { approve, expire, type ApproveOptions } from '../governance/transitions.js';
 import type { ChangeFilter, DocVersion, GovernanceStore } from '../stores/governance-store.js';
-import { ehrDraftDocId, settingDocId, stopDocId, targetDocIdOf } from './effects-to-ops.js';
+import { currentTargetVersion, ehrDraftDocId, settingDocId, stopDocId } from './effects-to-ops.js';
 import type { CommitTransition } from './outbox-worker.js';
 import { GovernanceError } from './transition-error.js';
 
@@ -104,8 +104,8 @@ export class GovernanceReads {
    * (the API's `viewerCanApprove`).
    */
   async previewApproval(principal: Principal, change: ChangeRequest): Promise<TransitionResult> {
-    const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
-    return approve(change, principal, { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf, canGrant: await this.deps.canGrant(principal.tenant) });
+    const currentVersion = await currentTargetVersion(this.deps.store, principal.tenant, change.environment, change.target);
+    return approve(change, principal, { now: this.deps.now(), currentVersion, functionsOf: this.deps.functionsOf, canGrant: await this.deps.canGrant(principal.tenant) });
   }
 
   async changeRequest(principal: Principal, id: string): Promise<ChangeRequest | null> {
@@ -129,8 +129,8 @@ export class GovernanceReads {
     const canGrant = await this.deps.canGrant(principal.tenant);
     const acts = await Promise.all(
       listed.map(async (change) => {
-        const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
-        const options = { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf, canGrant };
+        const currentVersion = await currentTargetVersion(this.deps.store, principal.tenant, change.environment, change.target);
+        const options = { now: this.deps.now(), currentVersion, functionsOf: this.deps.functionsOf, canGrant };
         return canActOn(change, principal, await facts(change), options).canAct;
       }),
     );
@@ -153,4 +153,3 @@ export class GovernanceReads {
   }
 }
 
-const targetDocId = (change: ChangeRequest) => targetDocIdOf(change.target);

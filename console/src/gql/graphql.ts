@@ -517,7 +517,9 @@ export type ChangeTargetType =
   | 'POLICY'
   /** A refund on an invoice (issueRefund): above billing.refundThreshold it waits for a finance approver. */
   | 'REFUND'
-  | 'SETTING';
+  | 'SETTING'
+  /** Several settings changed together (configureConnector): one change, applied all at once or not at all. */
+  | 'SETTINGS';
 
 export type Claim = {
   created?: Maybe<Scalars['String']['output']>;

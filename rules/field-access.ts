@@ -45,7 +45,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     changeRequestsConnection: authenticated,
     // The audit log: read-only, the tenant's whole log (never row-scoped). Events carry patient ids and the names of
     // what was read, never PHI values, so no patient row rule applies.
-    ...all(['auditEvents', 'auditVerify'], read('audit', false)),
+    ...all(['auditEvents', 'auditEventsConnection', 'auditVerify'], read('audit', false)),
     // Explain and the caller's own access: about the caller, so any verified principal (decisions inside use the
     // caller's compiled policy; explain never reveals another tenant's data or another person's grants).
     ...all(['explain', 'explainField', 'myAccess', 'myAccessRequests'], authenticated),
@@ -191,7 +191,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   PageInfo: all(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'], inherit('PatientConnection.pageInfo', 'AuditEventConnection.pageInfo', 'ChangeRequestConnection.pageInfo')),
   ChangeRequestConnection: all(['edges', 'pageInfo', 'totalCount'], inherit('Query.changeRequestsConnection')),
   ChangeRequestEdge: all(['cursor', 'node'], inherit('ChangeRequestConnection.edges')),
-  AuditEventConnection: all(['edges', 'pageInfo'], inherit('Query.auditEvents')),
+  AuditEventConnection: all(['edges', 'pageInfo'], inherit('Query.auditEvents', 'Query.auditEventsConnection')),
   AuditEventEdge: all(['cursor', 'node'], inherit('AuditEventConnection.edges')),
   AuditEvent: all(
     [

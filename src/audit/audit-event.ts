@@ -111,6 +111,7 @@ const targetOf = (change: ChangeRequest) => {
   const t = change.target;
   if (t.type === 'assignment' || t.type === 'access-request' || t.type === 'policy') return accessDocId(t);
   if (t.type === 'refund') return `refund:${t.refundId}`;
+  if (t.type === 'settings') return `settings:${t.entries.map((e) => e.key).join(',')}`;
   return t.type === 'setting' ? `setting:${t.key}` : t.type === 'ehr-write' ? `ehr-write:${t.draftId}` : `stop:${t.target}`;
 };
 

@@ -79,3 +79,53 @@ export async function searchAuditEvents(audit: AuditService, tenant: string, fil
   const last = events.at(-1);
   return { events, hasNextPage: false, endCursor: last ? encodeAuditCursor(last) : null };
 }
+
+/** Whether position `a` is newer (later in the log) than `b`. */
+export const newerThan = (a: AuditPosition, b: AuditPosition): boolean => a.seq > b.seq || (a.seq === b.seq && a.index > b.index);
+
+export interface NewerAuditEventPage {
+  /** Newest first, like every audit list. */
+  readonly events: readonly LoggedEvent[];
+  /** More matching events are newer than the page (or the scan budget ran out before the head). */
+  readonly hasNewer: boolean;
+  /** Where a further backward page continues (`before` it): the newest event of the page, or where the scan stopped. */
+  readonly newest: AuditPosition | null;
+}
+
+/**
+ * The `last` events matching `filter` that come just after `after` in time (strictly newer; from the oldest record
+ * when null) and strictly older than `until` when given: the page before a cursor in the newest-first list (Relay
+ * `last`/`before`). Read oldest first over the whole log (archive and hot window, AuditService.page), with the same
+ * scan budget as searchAuditEvents.
+ */
+export async function searchNewerAuditEvents(audit: AuditService, tenant: string, filter: AuditFilter, last: number, after: AuditPosition | null, until: AuditPosition | null): Promise<NewerAuditEventPage> {
+  const meta = await audit.meta(tenant);
+  const found: LoggedEvent[] = [];
+  const page = (hasNewer: boolean, newest: AuditPosition | null): NewerAuditEventPage => ({ events: [...found].reverse(), hasNewer, newest });
+  let seq = Math.max(meta.firstSeq, after?.seq ?? meta.firstSeq);
+  let scanned = 0;
+  while (seq <= meta.headSeq) {
+    const raws = await audit.page(tenant, seq, Math.min(SCAN_PAGE, meta.headSeq - seq + 1));
+    if (raws.length === 0) break;
+    for (const raw of raws) {
+      const record = parseRecord(raw);
+      scanned++;
+      if (!record) continue;
+      seq = record.seq + 1;
+      for (let index = 0; index < record.events.length; index++) {
+        const at = { seq: record.seq, index };
+        if (after && !newerThan(at, after)) continue;
+        if (until && !newerThan(until, at)) return page(false, found.at(-1) ?? null);
+        const event = record.events[index]!;
+        if (!matchesFilter(event, filter)) continue;
+        if (found.length === last) return page(true, found.at(-1)!);
+        found.push({ seq: record.seq, index, event });
+      }
+    }
+    if (scanned >= SCAN_BUDGET && seq <= meta.headSeq) {
+      // Out of budget: a further page continues after every event of the records read so far.
+      return page(true, { seq: seq - 1, index: Number.MAX_SAFE_INTEGER });
+    }
+  }
+  return page(false, found.at(-1) ?? null);
+}

@@ -12,6 +12,7 @@ export const CONNECTOR_ENV = {
   SMTP_FROM: envField(text),
   SMS_PROVIDER_URL: envField(url(['https:', 'http:'])),
   MESSAGING_TIMEOUT_MS: envField(integer(1, 120_000)),
+  PUBLIC_URL: envField(url(['https:', 'http:'])),
 };
 
 export interface MessagingConfig {
@@ -21,6 +22,8 @@ export interface MessagingConfig {
   /** null: embedded mode accepts SMS and delivers nowhere; production refuses to send. */
   readonly smsProviderUrl: string | null;
   readonly timeoutMs: number;
+  /** The gateway's address as people reach it (links to the console in approver emails); null: its own listen URL. */
+  readonly publicUrl: string | null;
 }
 
 export interface ConnectorConfig {
@@ -35,6 +38,7 @@ interface ConnectorEnv {
   SMTP_FROM?: string | undefined;
   SMS_PROVIDER_URL?: string | undefined;
   MESSAGING_TIMEOUT_MS?: number | undefined;
+  PUBLIC_URL?: string | undefined;
 }
 
 export function connectorConfig(e: ConnectorEnv): ConnectorConfig {
@@ -45,6 +49,7 @@ export function connectorConfig(e: ConnectorEnv): ConnectorConfig {
       from: e.SMTP_FROM ?? 'Clearance <no-reply@clearance.local>',
       smsProviderUrl: e.SMS_PROVIDER_URL ?? null,
       timeoutMs: e.MESSAGING_TIMEOUT_MS ?? 10_000,
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     },
   };
 }

@@ -567,7 +567,9 @@ export type ChangeTargetType =
   | 'POLICY'
   /** A refund on an invoice (issueRefund): above billing.refundThreshold it waits for a finance approver. */
   | 'REFUND'
-  | 'SETTING';
+  | 'SETTING'
+  /** Several settings changed together (configureConnector): one change, applied all at once or not at all. */
+  | 'SETTINGS';
 
 export type Claim = {
   __typename?: 'Claim';
@@ -1469,6 +1471,14 @@ export type Query = {
    */
   auditEvents: Maybe<AuditEventConnection>;
   /**
+   * The same events as `auditEvents` (same filter, newest first, archive and hot window as one log), as a Relay
+   * connection: `first`/`after` pages forward (older), `last`/`before` backward (newer). Cursors are signed positions in
+   * the log: one that this field did not return (or that was edited) is BAD_USER_INPUT. `first` and `last` are at
+   * most 200 (default `first: 50`). A selective filter may give a short page with hasNextPage (or hasPreviousPage)
+   * true when a page had to scan a long stretch of the log: follow endCursor (or startCursor).
+   */
+  auditEventsConnection: Maybe<AuditEventConnection>;
+  /**
    * Verifies the caller's tenant's log (archive and hot window as one): every record's hash, every chain link, every
    * signed checkpoint, read in pages. `fromCheckpoint` resumes after the signed mark the last successful verify left.
    */
@@ -1574,6 +1584,15 @@ export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAuditEventsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2913,6 +2932,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   accessOf?: Resolver<Array<ResolversTypes['AccessGrant']>, ParentType, ContextType, RequireFields<QueryAccessOfArgs, 'assignee'>>;
   accessReview?: Resolver<Array<ResolversTypes['AccessReviewItem']>, ParentType, ContextType, RequireFields<QueryAccessReviewArgs, 'staleDays'>>;
   auditEvents?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  auditEventsConnection?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, Partial<QueryAuditEventsConnectionArgs>>;
   auditVerify?: Resolver<Maybe<ResolversTypes['AuditVerification']>, ParentType, ContextType, RequireFields<QueryAuditVerifyArgs, 'fromCheckpoint'>>;
   changeRequest?: Resolver<Maybe<ResolversTypes['ChangeRequest']>, ParentType, ContextType, RequireFields<QueryChangeRequestArgs, 'id'>>;
   changeRequests?: Resolver<Maybe<Array<ResolversTypes['ChangeRequest']>>, ParentType, ContextType, RequireFields<QueryChangeRequestsArgs, 'first'>>;

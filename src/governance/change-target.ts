@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { ACCESS_SCHEMA, POLICY_RISK, POLICY_SCHEMA, accessEditors, accessRequestRules, assignmentRules, type DynamicTargetRules } from './access-target.js';
 import { editorRolesFor, type ApprovalRequirement, type ApprovalRules } from './approval-rules.js';
-import { CATEGORY_OWNER, type Category, type Environment, type Risk } from './environment.js';
+import { CATEGORY_OWNER, RISKS, type Category, type Environment, type Risk } from './environment.js';
 import { DEFAULT_STOP_POLICY, parseStopTarget, resumeValueSchema, type StopPolicy } from './emergency-target.js';
 import type { JsonValue } from './json.js';
 import { EHR_WRITE_TARGET, ehrWriteValueSchema } from './ehr-write-target.js';
@@ -14,6 +14,14 @@ import { findSetting, type Problem } from './setting-catalog.js';
 
 export const changeTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setting'), key: z.string().min(1) }),
+  /**
+   * Several settings changed together as one change (configureConnector): all apply in one commit or none does.
+   * Each entry states the version of its setting the change was computed against.
+   */
+  z.strictObject({
+    type: z.literal('settings'),
+    entries: z.array(z.strictObject({ key: z.string().min(1), baseVersion: z.number().int().min(0) })).min(2).max(10),
+  }),
   z.strictObject({ type: z.literal('emergency-resume'), target: z.string().min(1) }),
   /** A clinical write an AI agent proposed (connectors/ehr): the draft id names the stored draft it writes. */
   z.strictObject({ type: z.literal('ehr-write'), draftId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
@@ -66,6 +74,8 @@ export function describeTarget(target: ChangeTarget, rules: ApprovalRules, stopP
       const { category, ownerFunction, risk, schema } = d;
       return { ok: true, descriptor: { target, category, ownerFunction, risk, schema, editorRoles: editorRolesFor(rules, d.key, category) } };
     }
+    case 'settings':
+      return describeSettings(target, rules);
     case 'emergency-resume': {
       const parsed = parseStopTarget(target.target);
       if (!parsed.ok) return parsed;
@@ -89,11 +99,37 @@ export function describeTarget(target: ChangeTarget, rules: ApprovalRules, stopP
   }
 }
 
+const higher = (a: Risk, b: Risk): Risk => (RISKS.indexOf(a) >= RISKS.indexOf(b) ? a : b);
+
+/**
+ * A compound setting change: its settings share one category and owner; its risk in each environment is the highest
+ * of theirs (so it needs the approvals of its riskiest field); its editors are those who may edit every one; its value
+ * is an object with each key's value, checked by each setting's own schema.
+ */
+function describeSettings(target: Extract<ChangeTarget, { type: 'settings' }>, rules: ApprovalRules): DescribeResult {
+  const keys = target.entries.map((e) => e.key);
+  if (new Set(keys).size !== keys.length) return { ok: false, problems: [{ path: 'key', message: 'names a setting twice' }] };
+  const defs = keys.map((key) => findSetting(key));
+  const missing = keys.filter((_, i) => !defs[i]);
+  if (missing.length > 0) return { ok: false, problems: missing.map((key) => ({ path: 'key', message: `unknown setting "${key}"` })) };
+  const found = defs as NonNullable<(typeof defs)[number]>[];
+  const [head] = found;
+  if (!head || found.some((d) => d.category !== head.category || d.ownerFunction !== head.ownerFunction)) {
+    return { ok: false, problems: [{ path: 'key', message: 'settings changed together must share their category and owner' }] };
+  }
+  const risk = { STAGING: found.map((d) => d.risk.STAGING).reduce(higher), PRODUCTION: found.map((d) => d.risk.PRODUCTION).reduce(higher) };
+  const editorRoles = found.map((d) => editorRolesFor(rules, d.key, d.category)).reduce((a, b) => a.filter((r) => b.includes(r)));
+  const schema = z.strictObject(Object.fromEntries(found.map((d) => [d.key, d.schema]))) as unknown as z.ZodType<JsonValue>;
+  return { ok: true, descriptor: { target, category: head.category, ownerFunction: head.ownerFunction, risk, schema, editorRoles } };
+}
+
 /** A short label for people and audit records: `setting ai.model`, `resume connector:ehr`. */
 export function targetLabel(target: ChangeTarget): string {
   switch (target.type) {
     case 'setting':
       return `setting ${target.key}`;
+    case 'settings':
+      return `settings ${target.entries.map((e) => e.key).join(', ')}`;
     case 'emergency-resume':
       return `resume ${target.target}`;
     case 'ehr-write':

@@ -187,6 +187,14 @@ export const settingValueSchemas = {
     requiredForApprovals: z.literal(true, 'must be true: approvals always need MFA where rules say so'),
     maxSessionHours: intBetween(1, 24),
   }),
+  /**
+   * Where approver notifications are emailed (issue 14): a person (the token's `sub`) and an address; `escalations`
+   * also sends them the page of an unclaimed emergency. One entry per person.
+   */
+  approverContacts: z
+    .array(z.strictObject({ sub: text(200), email: z.string().email('must be an email address').max(200), escalations: z.boolean().optional() }))
+    .max(500, 'must have at most 500 people')
+    .refine((xs) => new Set(xs.map((x) => x.sub)).size === xs.length, 'must name each person once'),
   /** HIPAA documentation is kept six years: 2190 days is the floor. */
   retentionDays: intBetween(2190, 36_500),
 } as const;

@@ -65,6 +65,8 @@ interface ApplyCommon {
 
 export type ApplyEffect =
   | (ApplyCommon & { readonly type: 'apply-setting'; readonly key: string })
+  /** A compound change: each setting gets its own next version, all in the one commit (`value` holds each key's). */
+  | (ApplyCommon & { readonly type: 'apply-settings'; readonly entries: readonly { readonly key: string; readonly version: number; readonly value: JsonValue }[] })
   | (ApplyCommon & { readonly type: 'resume-target'; readonly target: string })
   | (ApplyCommon & { readonly type: 'apply-ehr-write'; readonly draftId: string })
   | (ApplyCommon & { readonly type: 'apply-refund'; readonly refundId: string })
@@ -146,6 +148,11 @@ export function applyEffectFor(change: ChangeRequest): ApplyEffect {
   switch (change.target.type) {
     case 'setting':
       return { ...base, type: 'apply-setting', key: change.target.key };
+    case 'settings': {
+      const after = change.after as { readonly [key: string]: JsonValue };
+      const entries = change.target.entries.map((e) => ({ key: e.key, version: e.baseVersion + 1, value: after[e.key] ?? null }));
+      return { ...base, type: 'apply-settings', entries };
+    }
     case 'emergency-resume':
       return { ...base, type: 'resume-target', target: change.target.target };
     case 'ehr-write':

@@ -5,6 +5,7 @@ import type { LoggedEvent } from '../audit/audit-records.js';
 import type { JsonValue } from '../governance/json.js';
 import type { AuditStorage } from '../audit/audit-service.js';
 import { BadUserInputError } from '../errors/errors.js';
+import { auditEventsPage } from '../services/audit-event-pages.js';
 import type { AuditEvent, AuditEventFilter, Resolvers } from '../generated/resolvers-types.js';
 
 // The audit log, read-only, for the roles holding the `audit` data class (the shield rule on the Query fields decides;
@@ -83,6 +84,10 @@ export const auditResolvers: Resolvers = {
         // Forward only: hasPreviousPage says whether this page started after a cursor (Relay allows false here).
         pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: page.events[0] ? encodeAuditCursor(page.events[0]) : null, endCursor: page.endCursor },
       };
+    },
+    auditEventsConnection: async (_p, { filter, first, after, last, before }, ctx) => {
+      const page = await auditEventsPage(ctx.audit, ctx.cursors, ctx.principal.tenant, toFilter(filter), { first, after, last, before });
+      return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: toGraphql(e.node) })), pageInfo: page.pageInfo };
     },
     auditVerify: async (_p, { fromCheckpoint }, ctx) => {
       const tenant = ctx.principal.tenant;

@@ -26,6 +26,6 @@ const ORIGIN: Readonly<Record<ChangeOrigin['type'], ChangeOriginType>> = { direc
 export const originTypeToGraphql = (t: ChangeOrigin['type']): ChangeOriginType => ORIGIN[t];
 
 const TARGET: Readonly<Record<ChangeTarget['type'], ChangeTargetType>> = {
-  setting: 'SETTING', 'emergency-resume': 'EMERGENCY_RESUME', 'ehr-write': 'EHR_WRITE', refund: 'REFUND', assignment: 'ASSIGNMENT', 'access-request': 'ACCESS_REQUEST', policy: 'POLICY',
+  setting: 'SETTING', settings: 'SETTINGS', 'emergency-resume': 'EMERGENCY_RESUME', 'ehr-write': 'EHR_WRITE', refund: 'REFUND', assignment: 'ASSIGNMENT', 'access-request': 'ACCESS_REQUEST', policy: 'POLICY',
 };
 export const targetTypeToGraphql = (t: ChangeTarget['type']): ChangeTargetType => TARGET[t];

@@ -45,7 +45,11 @@ import { queryLimitOptions } from './query-limits.js';
 import { buildRequestContext } from './request-context.js';
 import { credentialRefOf } from '../services/connectors/ehr-endpoints.js';
 import { ConnectorSecretStore } from '../services/connectors/secret-store.js';
-import { createApproverNotifications, notificationOps, WEBHOOK_ROUTES_KEY, WEBHOOK_SECRET_ID, type WebhookRoute } from '../services/notifications/approver-notifications.js';
+import { approversOf, createApproverNotifications, notificationOps, WEBHOOK_ROUTES_KEY, WEBHOOK_SECRET_ID, type WebhookRoute } from '../services/notifications/approver-notifications.js';
+import { APPROVER_CONTACTS_KEY, createApproverEmail, isEmailEntry, type ApproverContact } from '../services/notifications/approver-email.js';
+import { createEscalationNotifier } from '../services/notifications/escalation-notifier.js';
+import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
+import type { Environment } from '../governance/environment.js';
 import { createExpiryReminders } from '../services/notifications/expiry-reminders.js';
 import { createSubscriptionServer, type SubscriptionOptions } from './subscription-server.js';
 
@@ -128,7 +132,11 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     newId: () => randomUUID(),
     connectorEffects: (effect) => connectorEffects(effect),
     notificationOps,
-    notifications: { deliver: (tenant, entry) => notifier.deliver(tenant, entry), gaveUp: (tenant, entry, error) => notifier.gaveUp(tenant, entry, error) },
+    // Webhook and email entries of a transition are apart in the outbox (approver-email.ts).
+    notifications: {
+      deliver: (tenant, entry) => (isEmailEntry(entry) ? mailer : notifier).deliver(tenant, entry),
+      gaveUp: (tenant, entry, error) => (isEmailEntry(entry) ? mailer : notifier).gaveUp(tenant, entry, error),
+    },
   });
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
@@ -139,22 +147,32 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     durable ? (archive ? 'audit log: Redis hot window, PostgreSQL archive' : 'audit log: Redis only (no archive: set AUDIT_ARCHIVE_URL)') : 'audit log: in memory (embedded default, no archive)',
   );
   const kms = await loadKms(config.secrets, config.stateDir);
-  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, kms, now, escalationNotifiers: options.escalationNotifiers ?? [] });
+  // The default escalation hook (webhook `message.escalated`, email to contacts with `escalations`) before the caller's.
+  const escalationHook: EscalationNotifier = { notify: (event) => escalationNotifier.notify(event) };
+  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, kms, now, escalationNotifiers: [escalationHook, ...(options.escalationNotifiers ?? [])] });
   // Approver notifications (issue 14): routes from the governed setting; the signing secret is the `webhooks`
   // connector's client secret (rotateConnectorSecret), governed like any connector credential (issue 16).
   const webhookSecrets = new ConnectorSecretStore(store, kms, () => Date.now());
-  const notifier = createApproverNotifications({
+  const routes = async (tenant: string, environment: Environment) => (await governance.currentSetting(tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[];
+  const secret = async (tenant: string, environment: Environment) => {
+    const ref = credentialRefOf((await governance.currentSetting(tenant, `integration.${WEBHOOK_SECRET_ID}.credentials`, environment)).value);
+    const credential = ref ? await webhookSecrets.reveal(tenant, environment, WEBHOOK_SECRET_ID, ref) : null;
+    return credential?.method === 'client_secret_basic' ? credential.secret : null;
+  };
+  const notifier = createApproverNotifications({ store, audit, functionsOf: functionsFromPolicy(policy), now, routes, secret });
+  // Email through the messaging connector's SMTP channel to the governed contacts (access.approverContacts).
+  const contacts = async (tenant: string) => (await governance.currentSetting(tenant, APPROVER_CONTACTS_KEY, ACCESS_ENVIRONMENT)).value as unknown as ApproverContact[];
+  let publicUrl = config.messaging.publicUrl ?? '';
+  const mailer = createApproverEmail({
     store,
     audit,
-    functionsOf: functionsFromPolicy(policy),
     now,
-    routes: async (tenant, environment) => (await governance.currentSetting(tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[],
-    secret: async (tenant, environment) => {
-      const ref = credentialRefOf((await governance.currentSetting(tenant, `integration.${WEBHOOK_SECRET_ID}.credentials`, environment)).value);
-      const credential = ref ? await webhookSecrets.reveal(tenant, environment, WEBHOOK_SECRET_ID, ref) : null;
-      return credential?.method === 'client_secret_basic' ? credential.secret : null;
-    },
+    contacts,
+    approversOf: (tenant, change) => approversOf({ store, now, functionsOf: functionsFromPolicy(policy) }, tenant, change),
+    email: connectors.email,
+    publicUrl: () => publicUrl,
   });
+  const escalationNotifier = createEscalationNotifier({ audit, now, environment: config.environment, routes, secret, contacts, email: connectors.email });
   const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Each effect handler ignores the effect types that are not its own.
   const connectorEffects = async (effect: Parameters<typeof ehrWriteEffect>[0]) => {
@@ -242,6 +260,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     ...(archiver ? { auditArchive: () => archiver.status() } : {}),
   });
   const url = await gateway.start(config.port, config.host);
+  publicUrl ||= url.replace(/\/graphql$/, '').replace(/\/+$/, '');
   return {
     url,
     fhir,

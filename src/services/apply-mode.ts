@@ -8,5 +8,6 @@ const CONNECTOR_EFFECT = /^integration\.(?!webhookRoutes$)[a-z][a-z0-9-]*\.(base
 export function defaultApplyMode(target: ChangeTarget): 'atomic' | 'outbox' {
   // The approved write (a clinical write, a refund) reaches the EHR through the outbox.
   if (target.type === 'ehr-write' || target.type === 'refund') return 'outbox';
+  if (target.type === 'settings') return target.entries.some((e) => CONNECTOR_EFFECT.test(e.key)) ? 'outbox' : 'atomic';
   return target.type === 'setting' && CONNECTOR_EFFECT.test(target.key) ? 'outbox' : 'atomic';
 }

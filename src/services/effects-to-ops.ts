@@ -4,7 +4,8 @@ import type { ChangeRequest } from '../governance/change-request.js';
 import { accessDocId } from '../governance/change-target.js';
 import type { StopTargetEffect } from '../governance/emergency-stop.js';
 import type { AuditEffect, Effect } from '../governance/transition-result.js';
-import type { CommitOp, DocVersion } from '../stores/governance-store.js';
+import type { CommitOp, DocVersion, GovernanceStore } from '../stores/governance-store.js';
+import type { Environment } from '../governance/environment.js';
 
 // Turns the effects a pure transition returns into the store writes that go in the same atomic commit.
 
@@ -15,11 +16,17 @@ export const ehrWriteDocId = (draftId: string) => `ehr-write:${draftId}`;
 export const ehrDraftDocId = (draftId: string) => `ehr-draft:${draftId}`;
 export const refundDocId = (refundId: string) => `refund:${refundId}`;
 
-/** The versioned document a change writes. */
+/** Every versioned document a change writes (several for a compound setting change). */
+export const targetDocIdsOf = (target: ChangeRequest['target']): string[] =>
+  target.type === 'settings' ? target.entries.map((e) => settingDocId(e.key)) : [targetDocIdOf(target)];
+
+/** The versioned document a change writes (a compound change: a label naming its settings, not a stored document). */
 export function targetDocIdOf(target: ChangeRequest['target']): string {
   switch (target.type) {
     case 'setting':
       return settingDocId(target.key);
+    case 'settings':
+      return `settings:${target.entries.map((e) => e.key).join(',')}`;
     case 'emergency-resume':
       return stopDocId(target.target);
     case 'ehr-write':
@@ -37,8 +44,14 @@ export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], ch
   // All audit events of one commit form one chained record, written in the same atomic step as the change itself:
   // no audit, no action.
   const events = effects.flatMap((e) => (e.type === 'audit' ? [changeEvent(e, change)] : []));
-  const ops = effects.filter((e): e is Exclude<typeof e, AuditEffect> => e.type !== 'audit').map((effect): CommitOp => {
+  const ops = effects.filter((e): e is Exclude<typeof e, AuditEffect> => e.type !== 'audit').flatMap((effect): CommitOp[] => {
     switch (effect.type) {
+      case 'apply-settings':
+        // One put-doc per setting, each conditional on its own version: all in the same commit, so all or none.
+        return effect.entries.map((entry) => ({
+          type: 'put-doc',
+          doc: { ref: { environment: effect.environment, id: settingDocId(entry.key) }, version: entry.version, value: entry.value, changedBy: change?.requester.sub ?? 'system', changeId: change?.id ?? null, at: nowIso, reason: change?.reason ?? null },
+        }));
       case 'apply-setting':
       case 'resume-target':
       case 'apply-ehr-write':
@@ -55,10 +68,10 @@ export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], ch
           at: nowIso,
           reason: change?.reason ?? (effect.type === 'stop-target' ? stopReason(effect) : null),
         };
-        return { type: 'put-doc', doc };
+        return [{ type: 'put-doc', doc }];
       }
       case 'outbox':
-        return { type: 'outbox-add', idempotencyKey: effect.idempotencyKey, changeId: effect.changeId };
+        return [{ type: 'outbox-add', idempotencyKey: effect.idempotencyKey, changeId: effect.changeId }];
     }
   });
   if (events.length === 0) return ops;
@@ -67,7 +80,7 @@ export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], ch
 }
 
 /** The document an apply (or stop) effect writes. */
-function docIdOfEffect(effect: Exclude<Effect, AuditEffect | { type: 'outbox' }> | StopTargetEffect): string {
+function docIdOfEffect(effect: Exclude<Effect, AuditEffect | { type: 'outbox' } | { type: 'apply-settings' }> | StopTargetEffect): string {
   switch (effect.type) {
     case 'apply-setting':
       return settingDocId(effect.key);
@@ -89,3 +102,13 @@ const field = (effect: StopTargetEffect, name: string): string | null => {
 };
 const stoppedBy = (effect: StopTargetEffect) => field(effect, 'by') ?? 'system';
 const stopReason = (effect: StopTargetEffect) => field(effect, 'reason');
+
+/**
+ * The version a change's target is at: its document's, or for a compound setting change the sum of its settings'
+ * versions (versions only grow, so the sum moves whenever any of them moves: a change computed on other versions is
+ * stale, as for one setting).
+ */
+export async function currentTargetVersion(store: Pick<GovernanceStore, 'getDoc'>, tenant: string, environment: Environment, target: ChangeRequest['target']): Promise<number> {
+  const docs = await Promise.all(targetDocIdsOf(target).map((id) => store.getDoc(tenant, { environment, id })));
+  return docs.reduce((sum, d) => sum + (d?.version ?? 0), 0);
+}

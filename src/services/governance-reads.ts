@@ -12,7 +12,7 @@ import type { SettingVersion } from '../governance/setting-history.js';
 import type { TransitionResult } from '../governance/transition-result.js';
 import { approve, expire, type ApproveOptions } from '../governance/transitions.js';
 import type { ChangeFilter, DocVersion, GovernanceStore } from '../stores/governance-store.js';
-import { ehrDraftDocId, settingDocId, stopDocId, targetDocIdOf } from './effects-to-ops.js';
+import { currentTargetVersion, ehrDraftDocId, settingDocId, stopDocId } from './effects-to-ops.js';
 import type { CommitTransition } from './outbox-worker.js';
 import { GovernanceError } from './transition-error.js';
 
@@ -106,8 +106,8 @@ export class GovernanceReads {
    * (the API's `viewerCanApprove`).
    */
   async previewApproval(principal: Principal, change: ChangeRequest): Promise<TransitionResult> {
-    const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
-    return approve(change, principal, { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf, canGrant: await this.deps.canGrant(principal.tenant) });
+    const currentVersion = await currentTargetVersion(this.deps.store, principal.tenant, change.environment, change.target);
+    return approve(change, principal, { now: this.deps.now(), currentVersion, functionsOf: this.deps.functionsOf, canGrant: await this.deps.canGrant(principal.tenant) });
   }
 
   async changeRequest(principal: Principal, id: string): Promise<ChangeRequest | null> {
@@ -137,8 +137,8 @@ export class GovernanceReads {
 
   /** Whether the principal can act on this change now (canActOn, on the target's version as stored). */
   async canAct(principal: Principal, change: ChangeRequest, facts: FactsFor): Promise<ActDecision> {
-    const doc = await this.deps.store.getDoc(principal.tenant, { environment: change.environment, id: targetDocId(change) });
-    const options = { now: this.deps.now(), currentVersion: doc?.version ?? 0, functionsOf: this.deps.functionsOf, canGrant: await this.deps.canGrant(principal.tenant) };
+    const currentVersion = await currentTargetVersion(this.deps.store, principal.tenant, change.environment, change.target);
+    const options = { now: this.deps.now(), currentVersion, functionsOf: this.deps.functionsOf, canGrant: await this.deps.canGrant(principal.tenant) };
     return canActOn(change, principal, await facts(change), options);
   }
 
@@ -158,6 +158,5 @@ export class GovernanceReads {
   }
 }
 
-const targetDocId = (change: ChangeRequest) => targetDocIdOf(change.target);
 /** How many recent changes `mine` looks through. */
 const MINE_SCAN = 1_000;

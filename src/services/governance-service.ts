@@ -13,7 +13,7 @@ import type { CommitOp, DocRef } from '../stores/governance-store.js';
 import { AccessProposals } from './access-proposals.js';
 import { defaultApplyMode } from './apply-mode.js';
 import { adminRolesOf, MFA_POLICY_KEY, sessionRefusal, type MfaPolicy, type SessionRefusal } from '../governance/mfa-policy.js';
-import { effectsToOps, settingDocId, targetDocIdOf } from './effects-to-ops.js';
+import { currentTargetVersion, effectsToOps, settingDocId } from './effects-to-ops.js';
 import { EhrWriteProposals } from './ehr-write-proposals.js';
 import { EmergencyActions } from './emergency-actions.js';
 import type { GovernanceDeps } from './governance-deps.js';
@@ -113,6 +113,10 @@ export class GovernanceService {
   updateSetting(principal: Principal, input: SettingUpdate): Promise<ProposalOutcome> {
     return this.settings.updateSetting(principal, input);
   }
+  /** Several settings as one change (configureConnector): one approval, applied together or not at all. */
+  updateSettings(principal: Principal, input: Parameters<SettingProposals['updateSettings']>[1]): Promise<ProposalOutcome> {
+    return this.settings.updateSettings(principal, input);
+  }
   rollbackSetting(principal: Principal, input: Parameters<SettingProposals['rollbackSetting']>[1]): Promise<ProposalOutcome> {
     return this.settings.rollbackSetting(principal, input);
   }
@@ -201,9 +205,7 @@ export class GovernanceService {
       // Another tenant's id is simply not found: tenants never see each other's queue.
       if (!stored) throw new NotFoundError('ChangeRequest', 'No such change request.');
       const { change } = stored;
-      const ref = targetDocIdOf(change.target);
-      const doc = await this.deps.store.getDoc(tenant, { environment: change.environment, id: ref });
-      const result = decide(change, doc?.version ?? 0);
+      const result = decide(change, await currentTargetVersion(this.deps.store, tenant, change.environment, change.target));
       const next = result.next;
       if (!next) throw result.ok ? new GovernanceError({ code: 'CONFLICT', reason: 'NOT_OPEN', message: 'nothing to do' }) : this.refusals.change(result.error, change);
       const nowIso = new Date(this.deps.now()).toISOString();

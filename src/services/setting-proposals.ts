@@ -13,7 +13,7 @@ import { GovernanceError } from './transition-error.js';
 // and commits.
 
 export interface SettingProposalsDeps {
-  readonly reads: Pick<GovernanceReads, 'settingHistory'>;
+  readonly reads: Pick<GovernanceReads, 'settingHistory' | 'currentSetting'>;
   readonly propose: Propose;
   readonly context: ContextOf;
 }
@@ -42,6 +42,26 @@ export class SettingProposals {
         target: { type: 'setting', key: input.key },
         current: { value: current.doc?.value ?? def.defaultValue, version: current.version },
         newValue: input.value,
+      };
+    });
+  }
+
+  /**
+   * Several settings as one compound change (configureConnector): one proposal whose value holds each key's new value,
+   * at the highest risk among them, applied in one commit (each setting at its own next version) or not at all.
+   */
+  async updateSettings(principal: Principal, input: { environment: Environment; values: Readonly<Record<string, unknown>>; reason?: string | null; ticket?: string | null }): Promise<ProposalOutcome> {
+    const keys = Object.keys(input.values).sort();
+    for (const key of keys) requireSetting(key);
+    const ref = { environment: input.environment, id: `settings:${keys.join(',')}` };
+    return this.deps.propose(principal, ref, async () => {
+      const current = await Promise.all(keys.map((key) => this.deps.reads.currentSetting(principal.tenant, key, input.environment)));
+      return {
+        ...this.deps.context(principal, input),
+        environment: input.environment,
+        target: { type: 'settings', entries: current.map((c) => ({ key: c.key, baseVersion: c.version })) },
+        current: { value: Object.fromEntries(current.map((c) => [c.key, c.value])), version: current.reduce((sum, c) => sum + c.version, 0) },
+        newValue: Object.fromEntries(keys.map((key) => [key, input.values[key]])),
       };
     });
   }

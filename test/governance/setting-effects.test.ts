@@ -45,6 +45,7 @@ const EFFECTS: Readonly<Record<string, Effect>> = {
   'messaging.queueSla': { kind: 'enforced', file: 'test/api/message-queues.test.ts', test: 'follows a governed SLA change, and says so in the queue counts' },
   'messaging.onCallRoster': { kind: 'enforced', file: 'test/api/message-queues.test.ts', test: 'pages the next on-call after the SLA, again each SLA later, and stops once claimed' },
   'messaging.triageLexicon': { kind: 'enforced', file: here, test: 'triage follows an applied lexicon change on the next message' },
+  'access.approverContacts': { kind: 'enforced', file: 'test/api/approver-email.test.ts', test: 'an approver who can act on a change gets an email when it is proposed: a console link, none of its values' },
 };
 
 const catalogKeys = [...SETTING_DEFINITIONS.map((d) => d.key), ...SETTING_TEMPLATES.map((t) => t.pattern)];

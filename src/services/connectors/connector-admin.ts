@@ -8,7 +8,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../../audit/audit-service.js';
 import { BadUserInputError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
-import type { JsonValue } from '../../governance/json.js';
+import { jsonEqual, type JsonValue } from '../../governance/json.js';
 import { CONNECTOR_FIELDS, connectorSettingKey, describeProblems, ID_PATTERN, validateSettingValue, type ConnectorField } from '../../governance/setting-catalog.js';
 import type { GovernanceService } from '../governance-service.js';
 import { credentialRefOf, type EhrEndpoints } from './ehr-endpoints.js';
@@ -96,7 +96,11 @@ export class ConnectorAdmin {
     };
   }
 
-  /** Validates everything first, so a bad field changes nothing; then the credentials, then one governed change per field. */
+  /**
+   * Validates everything first, so a bad field changes nothing; then proposes the fields as ONE governed change (a
+   * compound setting change when more than one field changes: approved once, at the highest risk among them, and
+   * applied in one commit or not at all), then the credentials (their own governed change, with its own rule).
+   */
   async configure(principal: Principal, input: ConfigureInput) {
     const key = connectorSettingKey(input.connectorId, 'baseUrl');
     if (!key.ok) throw new BadUserInputError(describeProblems(key.problems), 'connectorId');
@@ -105,12 +109,30 @@ export class ConnectorAdmin {
       const v = validateSettingValue(keyOf(input.connectorId, f), input.settings[f]);
       if (!v.ok) throw new BadUserInputError(`${f}: ${describeProblems(v.problems).replace(/^value/, f)}`, f);
     }
-    const changes: CredentialChange[] = [];
-    if (input.credentials) changes.push(await this.setSecret(principal, input.environment, input.connectorId, input.credentials, 'connector.credentials.changed', input.reason, input.ticket));
-    for (const f of fields) {
-      const outcome = await this.deps.governance.updateSetting(principal, { key: keyOf(input.connectorId, f), environment: input.environment, value: input.settings[f], reason: input.reason, ticket: input.ticket });
-      changes.push({ key: keyOf(input.connectorId, f), status: outcome.status, changeRequestId: outcome.change.id });
+    if (input.credentials) {
+      checkSecret(input.credentials.clientSecret);
+      await this.clientIdOf(principal.tenant, input.environment, input.connectorId, input.credentials.clientId);
     }
+    const changes: CredentialChange[] = [];
+    // Fields already at the given value are left out (a new version of an unchanged value would only add noise).
+    const current = await Promise.all(fields.map((f) => this.deps.governance.currentSetting(principal.tenant, keyOf(input.connectorId, f), input.environment)));
+    const parsed = fields.map((f) => validateSettingValue(keyOf(input.connectorId, f), input.settings[f]));
+    const changed = fields.filter((_, i) => {
+      const p = parsed[i]!;
+      return !p.ok || !jsonEqual(p.value, current[i]!.value);
+    });
+    const why = { reason: input.reason, ticket: input.ticket };
+    if (changed.length === 1 || (changed.length === 0 && fields.length > 0)) {
+      // One field (or nothing new: the governed answer is NO_CHANGE), one setting change.
+      const f = changed[0] ?? fields[0]!;
+      const outcome = await this.deps.governance.updateSetting(principal, { key: keyOf(input.connectorId, f), environment: input.environment, value: input.settings[f], ...why });
+      changes.push({ key: keyOf(input.connectorId, f), status: outcome.status, changeRequestId: outcome.change.id });
+    } else if (changed.length > 1) {
+      const values = Object.fromEntries(changed.map((f) => [keyOf(input.connectorId, f), input.settings[f]]));
+      const outcome = await this.deps.governance.updateSettings(principal, { environment: input.environment, values, ...why });
+      for (const f of changed) changes.push({ key: keyOf(input.connectorId, f), status: outcome.status, changeRequestId: outcome.change.id });
+    }
+    if (input.credentials) changes.push(await this.setSecret(principal, input.environment, input.connectorId, input.credentials, 'connector.credentials.changed', input.reason, input.ticket));
     return { connector: await this.view(principal.tenant, input.environment, input.connectorId), changes, credentialsChanged: input.credentials !== null };
   }
 
@@ -191,8 +213,7 @@ export class ConnectorAdmin {
 
   private async setSecret(principal: Principal, environment: Environment, connectorId: string, input: { clientId: string | null; clientSecret: string }, action: string, reason: string | null, ticket: string | null): Promise<CredentialChange> {
     const clientId = await this.clientIdOf(principal.tenant, environment, connectorId, input.clientId);
-    // The message never repeats the secret, whatever is wrong with it.
-    if (input.clientSecret.length < 8 || input.clientSecret.length > 4096) throw new BadUserInputError('clientSecret must be 8 to 4096 characters.', 'clientSecret');
+    checkSecret(input.clientSecret);
     const ref = await this.deps.secrets.stageSecret(principal.tenant, environment, connectorId, { clientId, secret: input.clientSecret, by: principal.sub });
     if (!ref) throw new ConflictError('CONTENTION', 'The credentials changed at the same time: nothing was stored by this request. Retry.');
     return this.propose(principal, environment, connectorId, ref, action, reason, ticket);
@@ -240,4 +261,9 @@ async function scopedSearch(client: FhirHttpClient, scopes: readonly string[]): 
       if ((body as { resourceType?: unknown }).resourceType !== 'Bundle') throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${type} search did not answer a Bundle`);
     },
   });
+}
+
+/** The message never repeats the secret, whatever is wrong with it. */
+function checkSecret(secret: string): void {
+  if (secret.length < 8 || secret.length > 4096) throw new BadUserInputError('clientSecret must be 8 to 4096 characters.', 'clientSecret');
 }

@@ -14,6 +14,7 @@ import { MessagingService } from '../messaging/messaging-service.js';
 import { MessagingSettingsReader } from '../messaging/messaging-settings.js';
 import { WriteBackService } from '../write-back/write-back-service.js';
 import type { ApplyEffect } from '../../governance/transition-result.js';
+import type { OutboundChannel } from '../../../connectors/messaging/patient-messenger.js';
 import { BillingAutomation } from '../billing/billing-automation.js';
 import { BillingService } from '../billing/billing-service.js';
 import { createRefundEffect } from '../billing/refund-effect.js';
@@ -43,7 +44,9 @@ export interface ConnectorServiceDeps {
   readonly escalationNotifiers?: readonly EscalationNotifier[];
 }
 
-export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorServices & { readonly refundEffect: (effect: ApplyEffect) => Promise<void>; readonly endpoints: EhrEndpoints } {
+export function createConnectorServices(
+  deps: ConnectorServiceDeps,
+): ConnectorServices & { readonly refundEffect: (effect: ApplyEffect) => Promise<void>; readonly endpoints: EhrEndpoints; readonly email: OutboundChannel } {
   const { config, governance } = deps;
   const now = deps.now ?? (() => Date.now());
   const pool = new FhirClientPool({ timeoutMs: config.fhir.timeoutMs, resilience: { retry: { attempts: 3, baseDelayMs: 100 }, circuit: { failureThreshold: 5, coolDownMs: 30_000 }, now }, now });
@@ -83,5 +86,5 @@ export function createConnectorServices(deps: ConnectorServiceDeps): ConnectorSe
   // Before a tenant's first EHR call there is no client yet: an idle, closed circuit.
   const idle = new Resilience({ connector: 'ehr', timeoutMs: config.fhir.timeoutMs });
   const health = (tenant: string) => connectorHealth({ ehr: endpoints.current(tenant)?.resilience ?? idle, ...outbound.resilience });
-  return { writeBack, idempotency: new IdempotentOnce(deps.store), messaging, messageQueue, billing, billingAutomation, admin, health, refundEffect, endpoints };
+  return { writeBack, idempotency: new IdempotentOnce(deps.store), messaging, messageQueue, billing, billingAutomation, admin, health, refundEffect, endpoints, email: outbound.channels.email };
 }

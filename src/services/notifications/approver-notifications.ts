@@ -9,6 +9,7 @@ import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook } from '..
 import type { AuditService } from '../../audit/audit-service.js';
 import type { CommitOp, GovernanceStore, OutboxEntry } from '../../stores/governance-store.js';
 import { NOTIFICATION_KEY_PREFIX, type NotificationHandler } from '../outbox-worker.js';
+import { EMAIL_KEY_SUFFIX, emailedTransition } from './approver-email.js';
 
 // Approver notifications over signed webhooks (issue 14). Every committed transition queues one outbox entry in the
 // same commit (`notify:<KIND>:<approvals>:<changeId>`, so a transition is told once however many replicas run);
@@ -46,10 +47,13 @@ export type NotificationKind = ChangeEventKind | 'REMINDER';
 
 export const webhookEventOf = (kind: NotificationKind) => `change.${kind.toLowerCase()}`;
 
-/** The outbox entry a committed change queues: one per transition. */
+/** The outbox entries a committed change queues: one per transition for webhooks, one more when it is emailed. */
 export function notificationOps(change: ChangeRequest): CommitOp[] {
   const key = `${NOTIFICATION_KEY_PREFIX}${changeEventKindOf(change)}:${change.approvals.length}:${change.id}`;
-  return [{ type: 'outbox-add', idempotencyKey: key, changeId: change.id }];
+  const ops: CommitOp[] = [{ type: 'outbox-add', idempotencyKey: key, changeId: change.id }];
+  // Its own entry, so a webhook retried from the outbox never sends the email twice (approver-email.ts).
+  if (emailedTransition(change)) ops.push({ type: 'outbox-add', idempotencyKey: `${key}${EMAIL_KEY_SUFFIX}`, changeId: change.id });
+  return ops;
 }
 
 function parseKey(key: string): { kind: NotificationKind } {
@@ -83,19 +87,47 @@ export function webhookPayload(deliveryId: string, change: ChangeRequest, kind: 
   };
 }
 
+/**
+ * Who can give the next counted approval of a pending change now, known by the tenant's stored role assignments
+ * (the decision approveChange makes, canActOn); nobody once it is decided.
+ */
+export async function approversOf(deps: Pick<ApproverNotificationDeps, 'store' | 'now' | 'functionsOf'>, tenant: string, change: ChangeRequest): Promise<string[]> {
+  if (change.status !== 'PENDING') return [];
+  const docs = await deps.store.listDocs(tenant, ACCESS_ENVIRONMENT, 'assignment:');
+  const people = knownApprovers(tenant, docs.map((d) => readAccessDoc(d.ref.id.slice('assignment:'.length), d.value)), deps.now());
+  // Configuration changes: the assignment's roles stand for the configuration read; a clinical write's patient right
+  // is decided on the request of the approver (not known here), so those approvers are found by their queue.
+  const facts = { targetAllowed: null, readsConfiguration: true };
+  const options = { now: deps.now(), currentVersion: change.baseVersion, functionsOf: deps.functionsOf };
+  return people.filter((p) => canActOn(change, p, facts, options).canAct).map((p) => p.sub).sort();
+}
+
+/** One signed POST of a webhook body (HMAC-SHA256 over timestamp and body); the HTTP status, or null when unreachable. */
+export async function postSignedWebhook(
+  send: typeof fetch,
+  route: WebhookRoute,
+  secret: string,
+  body: string,
+  headers: { readonly deliveryId: string; readonly event: string; readonly nowMs: number; readonly timeoutMs: number },
+): Promise<number | null> {
+  const t = Math.floor(headers.nowMs / 1000);
+  try {
+    const res = await send(route.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(headers.timeoutMs),
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, t, body), [DELIVERY_HEADER]: headers.deliveryId, [EVENT_HEADER]: headers.event },
+      body,
+    });
+    await res.body?.cancel();
+    return res.status;
+  } catch {
+    return null;
+  }
+}
+
 export function createApproverNotifications(deps: ApproverNotificationDeps): NotificationHandler {
   const send = deps.fetch ?? fetch;
-
-  async function approversOf(tenant: string, change: ChangeRequest): Promise<string[]> {
-    if (change.status !== 'PENDING') return [];
-    const docs = await deps.store.listDocs(tenant, ACCESS_ENVIRONMENT, 'assignment:');
-    const people = knownApprovers(tenant, docs.map((d) => readAccessDoc(d.ref.id.slice('assignment:'.length), d.value)), deps.now());
-    // Configuration changes: the assignment's roles stand for the configuration read; a clinical write's patient right
-    // is decided on the request of the approver (not known here), so those approvers are found by their queue.
-    const facts = { targetAllowed: null, readsConfiguration: true };
-    const options = { now: deps.now(), currentVersion: change.baseVersion, functionsOf: deps.functionsOf };
-    return people.filter((p) => canActOn(change, p, facts, options).canAct).map((p) => p.sub).sort();
-  }
 
   async function log(tenant: string, change: ChangeRequest, action: string, status: string, detail: Record<string, string | number | null>) {
     await deps.audit.write(tenant, [
@@ -123,26 +155,12 @@ export function createApproverNotifications(deps: ApproverNotificationDeps): Not
         await log(tenant, change, 'notification.failed', 'FAILED', { deliveryId, event, attempt: entry.attempts + 1, error: 'NO_WEBHOOK_SECRET', origin: null, httpStatus: null });
         return;
       }
-      const body = JSON.stringify(webhookPayload(deliveryId, change, kind, await approversOf(tenant, change), new Date(deps.now()).toISOString()));
+      const body = JSON.stringify(webhookPayload(deliveryId, change, kind, await approversOf(deps, tenant, change), new Date(deps.now()).toISOString()));
       const failures: string[] = [];
       for (const route of routes) {
         // The origin only: a route's path or query may hold the receiver's own token.
         const origin = new URL(route.url).origin;
-        const t = Math.floor(deps.now() / 1000);
-        let status: number | null = null;
-        try {
-          const res = await send(route.url, {
-            method: 'POST',
-            redirect: 'manual',
-            signal: AbortSignal.timeout(deps.timeoutMs ?? 5_000),
-            headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, t, body), [DELIVERY_HEADER]: deliveryId, [EVENT_HEADER]: event },
-            body,
-          });
-          status = res.status;
-          await res.body?.cancel();
-        } catch {
-          status = null;
-        }
+        const status = await postSignedWebhook(send, route, secret, body, { deliveryId, event, nowMs: deps.now(), timeoutMs: deps.timeoutMs ?? 5_000 });
         const ok = status !== null && status >= 200 && status < 300;
         const detail = { deliveryId, event, attempt: entry.attempts + 1, origin, httpStatus: status, error: ok ? null : status === null ? 'UNREACHABLE' : 'HTTP_STATUS' };
         await log(tenant, change, ok ? 'notification.delivered' : 'notification.retry', ok ? 'DELIVERED' : 'RETRYING', detail);

@@ -1,6 +1,7 @@
 import type { ChangeRequest } from '../../governance/change-request.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
 import { NOTIFICATION_KEY_PREFIX } from '../outbox-worker.js';
+import { EMAIL_KEY_SUFFIX } from './approver-email.js';
 
 // A reminder before a pending change expires (issue 14): once per change, `reminderWindowMs` before its expiry, to
 // the `change.reminder` route with who can still approve it. "Once" holds across replicas: the reminder is queued in
@@ -36,7 +37,12 @@ export function createExpiryReminders(deps: { store: GovernanceStore; now: () =>
         const at = new Date(deps.now()).toISOString();
         const marker = { ref, version: 1, value: { changeId: change.id }, changedBy: 'clearance', changeId: change.id, at, reason: null };
         const key = `${NOTIFICATION_KEY_PREFIX}REMINDER:${change.approvals.length}:${change.id}`;
-        const done = await deps.store.commit(tenant, [{ type: 'put-doc', doc: marker }, { type: 'outbox-add', idempotencyKey: key, changeId: change.id }]);
+        // Webhook and email entries apart, so a webhook retry never sends the email again (approver-email.ts).
+        const done = await deps.store.commit(tenant, [
+          { type: 'put-doc', doc: marker },
+          { type: 'outbox-add', idempotencyKey: key, changeId: change.id },
+          { type: 'outbox-add', idempotencyKey: `${key}${EMAIL_KEY_SUFFIX}`, changeId: change.id },
+        ]);
         if (done.ok) queued++;
       }
     }

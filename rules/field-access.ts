@@ -65,9 +65,13 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   // governance service, on what is stored, before anything executes; it refuses with FORBIDDEN and a reason.
   Mutation: {
     ...all(
-      ['updateSetting', 'setWriteBack', 'rollbackSetting', 'promoteSetting', 'emergencyStop', 'resume', 'approveChange', 'rejectChange', 'cancelChange'],
+      ['updateSetting', 'setWriteBack', 'rollbackSetting', 'promoteSetting', 'emergencyStop', 'resume'],
       read('configuration', false),
     ),
+    // Deciding a change: configuration readers, and anyone the change itself lets act on it (a clinician on a
+    // medication proposal of their department, the requester withdrawing it): the resolver asks canActOn
+    // (src/governance/actionable.ts) on the stored change, the one decision of `changeRequests(actionable: true)`.
+    ...all(['approveChange', 'rejectChange', 'cancelChange'], authenticated),
     // EHR write-back: looking the patient up needs demographics; the resolver then asks rules/decide.ts for `write`
     // (or `propose`) on the data class for the patient's department, and the write-back gate for the connector.
     ...all(['writeBackNote', 'recordObservation', 'proposeMedicationRequest', 'approveMedicationProposal'], read('demographics', false)),

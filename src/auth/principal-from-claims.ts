@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UnauthenticatedError } from '../errors/errors.js';
 import type { Principal } from './principal.js';
-import { TENANT_ID_PATTERN } from './tenant-id.js';
+import { isTenantId } from './tenant-id.js';
 
 // Builds a Principal from a JWT claims set whose signature, issuer, audience, lifetime and required claims jose has
 // already verified (RFC 7519 section 7.2). Only the claims named here are read; everything else in the token is
@@ -18,7 +18,7 @@ const nonEmptyString = z.string().min(1);
 
 const ClaimsSchema = z.object({
   sub: nonEmptyString,
-  tenant: z.string().regex(TENANT_ID_PATTERN),
+  tenant: z.string().refine(isTenantId),
   roles: z.array(nonEmptyString),
   departments: z.array(nonEmptyString).optional(),
   kind: z.enum(['user', 'agent', 'service']).optional(),

@@ -56,7 +56,7 @@ export function tenantUrlMap(raw: string): FieldResult<Record<string, string>> {
   const entries = Object.entries(json);
   if (entries.length === 0) return fail('must name at least one tenant');
   const problems: string[] = [];
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [index, [tenant, value]] of entries.entries()) {
     // Tenant ids are not secret and match a strict pattern when valid, so naming them helps the operator; an
     // invalid key is only described by position.

@@ -1,5 +1,6 @@
 import { forbidden } from '../errors/forbidden.js';
 import type { GatewayContext } from '../context/context.js';
+import type { ChangeRequest } from '../governance/change-request.js';
 import type { ChangeStatus, Environment, Resolvers, SettingCategory } from '../generated/resolvers-types.js';
 import { approvalStatusOf } from '../governance/transitions.js';
 import { targetDocIdOf } from '../services/effects-to-ops.js';
@@ -39,6 +40,32 @@ function changeQuery(ctx: GatewayContext, { status, environment, category, actio
   return { filter, factsFor };
 }
 
+/**
+ * Who may reach a stored change: configuration readers (the governance service then decides on what is stored), its
+ * requester (to open or withdraw it), and anyone canActOn lets act on it now (to open, approve or reject it: a
+ * clinician on a medication proposal of their department); acting also runs the target's own check
+ * (change-target-check.ts). Anyone else gets the configuration FORBIDDEN.
+ */
+async function assertMayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<void> {
+  const { readsConfiguration, factsFor } = actFactsOf(ctx);
+  const requester = change.requester.sub === ctx.principal.sub;
+  const allowed =
+    readsConfiguration ||
+    (how !== 'act' && requester) ||
+    (how !== 'withdraw' && (await ctx.governance.canAct(ctx.principal, change, factsFor)).canAct);
+  if (!allowed) {
+    const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
+    throw forbidden(read.effect === 'DENY' ? read.denial : NO_RULE_DENIAL);
+  }
+  if (how === 'act') await assertTargetRight(ctx, change);
+}
+
+/** The same for a change named by id; an unknown id goes on to the service, which answers NOT_FOUND. */
+async function mayDecide(ctx: GatewayContext, id: string, how: 'act' | 'withdraw'): Promise<void> {
+  const change = await ctx.governance.changeRequest(ctx.principal, id);
+  if (change) await assertMayReach(ctx, change, how);
+}
+
 export const approvalResolvers: Resolvers = {
   Query: {
     changeRequests: (_p, { first, ...args }, ctx) => {
@@ -49,12 +76,8 @@ export const approvalResolvers: Resolvers = {
     // decision of `actionable`); everyone else gets the configuration denial.
     changeRequest: async (_p, { id }, ctx) => {
       const change = await ctx.governance.changeRequest(ctx.principal, id);
-      if (!change) return null;
-      const { readsConfiguration, factsFor } = actFactsOf(ctx);
-      if (readsConfiguration || change.requester.sub === ctx.principal.sub) return change;
-      if ((await ctx.governance.canAct(ctx.principal, change, factsFor)).canAct) return change;
-      const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
-      throw forbidden(read.effect === 'DENY' ? read.denial : NO_RULE_DENIAL);
+      if (change) await assertMayReach(ctx, change, 'open');
+      return change;
     },
     changeRequestsConnection: (_p, { first, after, last, before, ...args }, ctx) => {
       const { filter, factsFor } = changeQuery(ctx, args);
@@ -66,16 +89,17 @@ export const approvalResolvers: Resolvers = {
     // One approval path for every change type: the target's own check first (change-target-check.ts), then the
     // governance service's decision on what is stored.
     approveChange: async (_p, { id, comment }, ctx) => {
-      const change = await ctx.governance.changeRequest(ctx.principal, id);
-      if (change) await assertTargetRight(ctx, change);
+      await mayDecide(ctx, id, 'act');
       return ctx.governance.approve(ctx.principal, id, comment);
     },
     rejectChange: async (_p, { id, reason }, ctx) => {
-      const change = await ctx.governance.changeRequest(ctx.principal, id);
-      if (change) await assertTargetRight(ctx, change);
+      await mayDecide(ctx, id, 'act');
       return ctx.governance.reject(ctx.principal, id, reason);
     },
-    cancelChange: (_p, { id }, ctx) => ctx.governance.cancel(ctx.principal, id),
+    cancelChange: async (_p, { id }, ctx) => {
+      await mayDecide(ctx, id, 'withdraw');
+      return ctx.governance.cancel(ctx.principal, id);
+    },
   },
 
   ChangeRequest: {

@@ -106,6 +106,24 @@ describe('a medication proposal as its approvers see it', () => {
     expect(withGrant.after).toMatchObject({ medicationCodeableConcept: { text: 'Biktarvy 50/200/25 MG Oral Tablet' } });
     expect(withGrant.viewerCanApprove).toBe(true);
   });
+
+  it('the clinician who can act on a proposal approves or rejects it through the one path (approveChange, rejectChange); others cannot', async () => {
+    const propose = async (key: string) =>
+      ok<{ proposeMedicationRequest: { changeRequestId: string } }>(
+        await h.gql(tokens.agent!, PROPOSE, { p: DENNIS, i: { idempotencyKey: key, medication: 'Metoprolol 25 MG Oral Tablet', dosage: 'twice daily', promptTemplateVersion: 'triage@3' } }),
+      ).proposeMedicationRequest.changeRequestId;
+    const toReject = await propose('view-key-reject1');
+    const REJECT = 'mutation($id: ID!) { rejectChange(id: $id, reason: "wrong drug") { status } }';
+    const refused = await h.gql(tokens.oncologist!, REJECT, { id: toReject });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(ok<{ rejectChange: { status: string } }>(await h.gql(tokens.clinician!, REJECT, { id: toReject })).rejectChange.status).toBe('REJECTED');
+    const toApprove = await propose('view-key-approve1');
+    const approved = ok<{ approveChange: { status: string } }>(await h.gql(tokens.clinician!, 'mutation($id: ID!) { approveChange(id: $id) { status } }', { id: toApprove }));
+    expect(['APPROVED', 'APPLIED']).toContain(approved.approveChange.status);
+    // Not a configuration reader: a setting change stays out of reach.
+    const nurse = await h.gql(tokens.nurse!, REJECT, { id: toApprove });
+    expect(nurse.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
 });
 
 /** What each role gets of a cardiology patient's non-sensitive medication proposal (rules/default-policy.json). */

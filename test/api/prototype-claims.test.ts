@@ -29,6 +29,7 @@ const POSITIONS: Record<string, (name: string) => Record<string, unknown>> = {
 
 const QUERIES = [
   '{ me { sub tenant roles grants departments } }',
+  '{ patients(first: 2) { edges { node { id name } } } }',
   `{ patient(id: "${DENNIS}") { id name conditions { display } } }`,
   '{ explain(action: "read:clinical") { decision rule } }',
   '{ explainField(type: "Patient", field: "ssn") { decision } }',
@@ -55,6 +56,14 @@ function sign(overrides: Record<string, unknown>): Promise<string> {
 const cases = PROTOTYPE_NAMES.flatMap((name) => Object.keys(POSITIONS).map((position) => [name, position] as const));
 
 describe('claims named like Object.prototype members', () => {
+  it('a tenant named like one is no tenant (INVALID_CLAIM), whatever signed it', async () => {
+    // Every member of Object.prototype (`prototype` itself is not one: it stays a mere unknown tenant, below).
+    for (const name of PROTOTYPE_NAMES.filter((n) => n in {})) {
+      const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign({ tenant: name })}` }, body: '{"query":"{ me { tenant } }"}' });
+      expect(res.status, name).toBe(401);
+    }
+  });
+
   it.each(cases)('%s as %s: an unknown name, never a 500', async (name, position) => {
     const token = await sign(POSITIONS[position]!(name));
     for (const query of QUERIES) {
@@ -63,6 +72,7 @@ describe('claims named like Object.prototype members', () => {
       expect([200, 401], `${query}: ${JSON.stringify(body)}`).toContain(res.status);
       const codes = (body.errors ?? []).map((e) => e.extensions?.code);
       expect(codes, `${query}: ${JSON.stringify(body)}`).not.toContain('INTERNAL_SERVER_ERROR');
+      expect(codes, `${query}: ${JSON.stringify(body)}`).not.toContain('INTERNAL');
     }
   });
 });

@@ -51,7 +51,7 @@ export function createConnectorServices(
   const now = deps.now ?? (() => Date.now());
   const pool = new FhirClientPool({ timeoutMs: config.fhir.timeoutMs, resilience: { retry: { attempts: 3, baseDelayMs: 100 }, circuit: { failureThreshold: 5, coolDownMs: 30_000 }, now }, now });
   const secrets = new ConnectorSecretStore(deps.store, deps.kms, () => Date.now());
-  const endpoints = new EhrEndpoints({ governance, secrets, pool, environment: config.environment, deploymentBaseUrl: (tenant) => deps.baseUrls[tenant] ?? null });
+  const endpoints = new EhrEndpoints({ governance, secrets, pool, environment: config.environment, deploymentBaseUrl: (tenant) => (Object.hasOwn(deps.baseUrls, tenant) ? deps.baseUrls[tenant]! : null) });
   const writer = new FhirWriter({ timeoutMs: config.fhir.timeoutMs, clientFor: (target) => endpoints.clientForTarget(target) });
   const baseUrlFor = (tenant: string): Promise<string | null> => endpoints.baseUrl(tenant, config.environment, 'ehr');
   const writeBack = new WriteBackService({ governance, writer, audit: deps.audit, environment: config.environment, baseUrlFor, now: () => Date.now() });

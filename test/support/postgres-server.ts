@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -9,7 +9,8 @@ import { freePort } from './redis-server.js';
 // postgres on a free loopback port, no fsync (a test cluster need not survive a power cut), stopped and removed by
 // the test. PostgreSQL refuses to run as root: under root the cluster runs as the `postgres` system user.
 
-const BIN = '/usr/lib/postgresql/15/bin';
+// Debian's postgresql installs its binaries per major version: the newest one installed.
+const BIN = `/usr/lib/postgresql/${readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))[0] ?? '15'}/bin`;
 const SUPERUSER = 'clearance_owner';
 
 function asPostgresUser(): { uid: number; gid: number } | null {

@@ -187,7 +187,8 @@ export const VALUE_SETS: readonly CategoryValueSet[] = [
       /\b(major )?depressi(on|ve) (disorder|episode)/i,
       /\bmajor depression\b/i,
       // Depression as a reason ("Sertraline 100mg for depression"), not an ECG, respiratory or marrow finding.
-      /(?<!\b(ST|segment|respiratory|marrow|CNS|myocardial|ventricular|ventilatory)[- ])\bdepression\b/i,
+      // A screening without a result ("Depression screening", done for every adult) is not; its scored instrument is.
+      /(?<!\b(ST|segment|respiratory|marrow|CNS|myocardial|ventricular|ventilatory)[- ])\bdepression\b(?![- ]screen)/i,
       /\bdepressed mood\b/i,
       /\b(PHQ|patient health questionnaire)[- ]?(2|9|A)?\b/i,
       /\b(GAD[- ]?7|generalized anxiety)\b/i,

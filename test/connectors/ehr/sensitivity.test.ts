@@ -76,7 +76,8 @@ describe('value sets', () => {
     expect(sensitivityOfCoding({ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' })).toBeNull();
     expect(sensitivityOfCoding({ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F17.210' })).toBeNull(); // nicotine
     for (const t of ['Fitted with hearing aids', 'Ritonavir-boosted nirmatrelvir', 'ST depression on ECG reviewed', 'Alcohol swab applied', 'Stress test normal',
-      'Respiratory depression risk counselled', 'Bone marrow depression', 'ST segment depression']) {
+      'Respiratory depression risk counselled', 'Bone marrow depression', 'ST segment depression',
+      'Depression screening (procedure)']) {
       expect(sensitivityOfText(t), t).toBeNull();
     }
     expect(isSensitive(undefined, [{ coding: [{ system: 'http://snomed.info/sct', code: '444814009', display: 'Viral sinusitis' }] }], ['Patient doing well.'])).toBe(false);

@@ -70,6 +70,11 @@ export function guardFor(patient: PatientRow, sensitive = false): RowGuard {
 
 type Concept = CodeableConcept | undefined;
 
+/** The texts of FHIR Annotations (`note`), which the word lists read like any free text. */
+function notes(annotations: readonly { readonly text?: string }[] | undefined): string[] {
+  return (annotations ?? []).flatMap((a) => (a.text ? [a.text] : []));
+}
+
 function rowGuard(patient: PatientRow, resource: Resource, concepts: readonly Concept[], texts: readonly (string | null | undefined)[] = []): RowGuard {
   return guardFor(patient, isSensitive(resource.meta, concepts, texts));
 }
@@ -151,7 +156,7 @@ export function toPatientRow(tenant: string, patient: Patient): PatientRow {
 }
 
 export function toConditionRow(condition: Condition, patient: PatientRow): ConditionRow {
-  const guard = rowGuard(patient, condition, [condition.code]);
+  const guard = rowGuard(patient, condition, [condition.code], notes(condition.note));
   return {
     guard,
     id: condition.id ?? '',
@@ -166,7 +171,12 @@ export function toConditionRow(condition: Condition, patient: PatientRow): Condi
 export function toObservationRow(observation: Observation, patient: PatientRow): ObservationRow {
   const { value, unit } = observationValue(observation);
   return {
-    guard: rowGuard(patient, observation, [observation.code, observation.valueCodeableConcept, ...(observation.component ?? []).map((c) => c.code)]),
+    guard: rowGuard(
+      patient,
+      observation,
+      [observation.code, observation.valueCodeableConcept, ...(observation.component ?? []).map((c) => c.code)],
+      [observation.valueString, ...notes(observation.note)],
+    ),
     id: observation.id ?? '',
     code: firstCode(observation.code),
     display: text(observation.code),
@@ -179,7 +189,13 @@ export function toObservationRow(observation: Observation, patient: PatientRow):
 
 export function toMedicationRequestRow(request: MedicationRequest, patient: PatientRow): MedicationRequestRow {
   return {
-    guard: rowGuard(patient, request, [request.medicationCodeableConcept, ...(request.reasonCode ?? [])], [request.medicationReference?.display]),
+    // A text-only medication (`medicationCodeableConcept.text`, no coding) and the reason's text go by the words.
+    guard: rowGuard(
+      patient,
+      request,
+      [request.medicationCodeableConcept, ...(request.reasonCode ?? [])],
+      [request.medicationReference?.display, ...(request.reasonReference ?? []).map((r) => r.display), ...notes(request.note)],
+    ),
     derivedFrom: refs(...(request.reasonReference ?? [])),
     id: request.id ?? '',
     medication: text(request.medicationCodeableConcept) ?? request.medicationReference?.display ?? null,
@@ -216,7 +232,12 @@ export function encounterSubjectId(encounter: Encounter): string | null {
 
 export function toEncounterRow(encounter: Encounter, patient: PatientRow): EncounterRow {
   return {
-    guard: rowGuard(patient, encounter, [...(encounter.type ?? []), ...(encounter.reasonCode ?? []), encounter.serviceType]),
+    guard: rowGuard(
+      patient,
+      encounter,
+      [...(encounter.type ?? []), ...(encounter.reasonCode ?? []), encounter.serviceType],
+      (encounter.reasonReference ?? []).map((r) => r.display),
+    ),
     derivedFrom: refs(...(encounter.reasonReference ?? []), ...(encounter.diagnosis ?? []).map((d) => d.condition)),
     id: encounter.id ?? '',
     type: text(encounter.type?.[0]),
@@ -230,7 +251,12 @@ export function toEncounterRow(encounter: Encounter, patient: PatientRow): Encou
 
 export function toCarePlanRow(carePlan: CarePlan, patient: PatientRow): CarePlanRow {
   return {
-    guard: rowGuard(patient, carePlan, [...(carePlan.category ?? []), ...(carePlan.activity ?? []).map((a) => a.detail?.code)], [carePlan.title, carePlan.description]),
+    guard: rowGuard(
+      patient,
+      carePlan,
+      [...(carePlan.category ?? []), ...(carePlan.activity ?? []).flatMap((a) => [a.detail?.code, ...(a.detail?.reasonCode ?? [])])],
+      [carePlan.title, carePlan.description, ...(carePlan.activity ?? []).flatMap((a) => [a.reference?.display, a.detail?.description])],
+    ),
     derivedFrom: refs(...(carePlan.addresses ?? [])),
     id: carePlan.id ?? '',
     title: carePlan.title ?? text(carePlan.category?.[0]),

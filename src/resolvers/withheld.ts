@@ -49,7 +49,14 @@ export function visibleRows<T extends { readonly guard: RowFacts }>(ctx: Gateway
   return kept ?? (rows as T[]);
 }
 
-/** One row reached by id: itself, or null (reported like a withheld list row). */
+/**
+ * One row reached by id (`node`): itself or null. A row withheld for its sensitivity answers exactly as an unknown id
+ * does (null, no error), so a by-id lookup is no existence oracle for sensitive records; a row its caller could not
+ * read even if it were plain (another department) is reported as its plain twin would be, never naming the grant.
+ */
 export function visibleRow<T extends { readonly guard: RowFacts }>(ctx: GatewayContext, info: GraphQLResolveInfo, typeName: string, row: T | null): T | null {
-  return row ? (visibleRows(ctx, info, typeName, [row])[0] ?? null) : null;
+  if (!row) return null;
+  if (!row.guard.sensitive) return visibleRows(ctx, info, typeName, [row])[0] ?? null;
+  if (visibleRows(ctx, info, typeName, [{ ...row, guard: { ...row.guard, sensitive: false } }]).length === 0) return null;
+  return decideRow(ctx.access, typeName, row.guard).decision.effect === 'ALLOW' ? row : null;
 }

@@ -15,8 +15,10 @@
 //   from VSAC "Medications for Opioid Use Disorder"; the Synthea `opioid_addiction` and `alcoholism` modules.
 // - PSY: VSAC "Major Depression" (2.16.840.1.113883.3.526.3.1491), "Mental Health Diagnoses"
 //   (2.16.840.1.113883.3.464.1003.105.12.1004), ICD-10-CM chapter 5 (F20-F69, F90-F99), Synthea `mental_health`.
-// Screening scores (PHQ-2, GAD-7, AUDIT-C) are deliberately not listed: every adult gets them; a positive result is
-// recorded as a diagnosis, which is.
+// Mental-health and substance-use screening instruments with a result (PHQ-2/PHQ-9, GAD-7 under PSY; AUDIT-C,
+// DAST-10 under ETH) are behavioural-health data (HL7 PSY/ETH, 42 CFR Part 2 for substance use screening): they are
+// listed, so a severe PHQ-9 score is withheld like the depression it points to. Opioid analgesics (oxycodone, even in
+// an abuse-deterrent product) are not: only medications for opioid use disorder (MOUD) say a disorder is treated.
 
 export const SNOMED_SYSTEM = 'http://snomed.info/sct';
 export const ICD10_SYSTEMS = ['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10'] as const;
@@ -87,7 +89,8 @@ export const VALUE_SETS: readonly CategoryValueSet[] = [
     },
     icd10Prefixes: ['B20', 'Z21', 'B97.35', 'O98.7', 'R75'],
     terms: [
-      /\bHIV\b/i,
+      // "HIV", "HIV-1", "HIV 2" and the run-together "Hiv1"/"hiv2" of local lab systems.
+      /\bHIV[12]?\b/i,
       /human immunodeficiency virus/i,
       /acquired immune ?deficiency/i,
       /\bAIDS\b/, // upper case only: "hearing aids" is not
@@ -112,6 +115,15 @@ export const VALUE_SETS: readonly CategoryValueSet[] = [
         '191816009', // Drug dependence
         '10741871000119101', // Alcohol dependence in remission
         '714829008', // Recurrent opioid overdose
+        '413473000', // Counseling about alcohol consumption (procedure)
+        '24165007', // Alcoholism counseling
+        '313071005', // Counseling for substance abuse
+      ],
+      [LOINC_SYSTEM]: [
+        '72109-2', // Alcohol Use Disorder Identification Test - Consumption [AUDIT-C]
+        '75626-2', // Total score [AUDIT-C]
+        '82666-9', // Drug Abuse Screening Test-10 [DAST-10]
+        '82667-7', // Total score [DAST-10]
       ],
       [RXNORM_SYSTEM]: [
         '1819', // buprenorphine
@@ -126,7 +138,13 @@ export const VALUE_SETS: readonly CategoryValueSet[] = [
     terms: [
       /\balcoholism\b/i,
       /\balcohol (dependence|abuse|use disorder)/i,
-      /\b(opioid|opiate|cocaine|cannabis|stimulant|drug|substance) (use disorder|dependence|abuse|addiction)/i,
+      // "abuse-deterrent" names a product's formulation, not a disorder.
+      /\b(opioid|opiate|cocaine|cannabis|stimulant|drug|substance) (use disorder|dependence|abuse(?![- ]deterrent)|addiction)/i,
+      // Alcohol and substance counselling (care plan activities, procedures) is ETH.
+      /\b(alcohol|substance|drug)\b[\w ]{0,30}\bcounsel/i,
+      /\bcounsel\w* (about|for|on|regarding) (alcohol|substance|drug)/i,
+      /\bAUDIT[- ]?C\b/i,
+      /\bDAST(?:[- ]?\d+)?\b/,
       /\b(drug )?overdose\b/i,
       /\bmisuses drugs\b/i,
       /\b(buprenorphine|methadone|naltrexone|disulfiram|acamprosate|suboxone)\b/i,
@@ -151,6 +169,14 @@ export const VALUE_SETS: readonly CategoryValueSet[] = [
         '287182007', // Attempted suicide by suffocation
         '6471006', // Suicidal thoughts
       ],
+      [LOINC_SYSTEM]: [
+        '44249-1', // PHQ-9 quick depression assessment panel
+        '44261-6', // Patient Health Questionnaire 9 item (PHQ-9) total score
+        '55757-9', // Patient Health Questionnaire 2 item (PHQ-2) [Reported]
+        '55758-7', // Patient Health Questionnaire 2 item (PHQ-2) total score
+        '69737-5', // Generalized anxiety disorder 7 item (GAD-7)
+        '70274-6', // Generalized anxiety disorder 7 item (GAD-7) total score
+      ],
     },
     icd10Prefixes: [
       'F20', 'F21', 'F22', 'F23', 'F24', 'F25', 'F28', 'F29', 'F30', 'F31', 'F32', 'F33', 'F34', 'F39', 'F40', 'F41', 'F42',
@@ -160,6 +186,12 @@ export const VALUE_SETS: readonly CategoryValueSet[] = [
     terms: [
       /\b(major )?depressi(on|ve) (disorder|episode)/i,
       /\bmajor depression\b/i,
+      // Depression as a reason ("Sertraline 100mg for depression"), not an ECG, respiratory or marrow finding.
+      // A screening without a result ("Depression screening", done for every adult) is not; its scored instrument is.
+      /(?<!\b(ST|segment|respiratory|marrow|CNS|myocardial|ventricular|ventilatory)[- ])\bdepression\b(?![- ]screen)/i,
+      /\bdepressed mood\b/i,
+      /\b(PHQ|patient health questionnaire)[- ]?(2|9|A)?\b/i,
+      /\b(GAD[- ]?7|generalized anxiety)\b/i,
       /\b(posttraumatic|post-traumatic) stress\b/i,
       /\bPTSD\b/,
       /\banxiety disorder\b/i,

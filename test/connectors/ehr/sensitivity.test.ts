@@ -37,12 +37,47 @@ describe('value sets', () => {
     expect(sensitivityOfText('Has AIDS.')).toBe('HIV');
   });
 
+  it('HIV words next to digits and hyphens, and abbreviations with HIV context (issue 13: "Hiv1 viral ld")', () => {
+    for (const t of ['Hiv1 viral ld', 'hiv1 VL', 'HIV-1 RNA', 'hiv-2 ab', 'HIV 1 viral load', 'hiv2', 'HIV1/2 Ag/Ab', 'CD4 count (hiv 1 monitoring)']) {
+      expect(sensitivityOfCoding({ system: 'urn:local:lab', code: 'X', display: t }), t).toBe('HIV');
+      expect(sensitivityOfText(t), t).toBe('HIV');
+    }
+    for (const t of ['Shiv injury', 'HIV3 panel', 'CD4 count', 'Viral load hepatitis C']) expect(sensitivityOfText(t), t).toBeNull();
+  });
+
+  it('text-only concepts (no coding) and free-text reasons go through the word lists', () => {
+    expect(isSensitive(undefined, [{ text: 'Sertraline 100mg for depression' }])).toBe(true);
+    expect(isSensitive(undefined, [{ text: 'Trazodone 50mg' }, { text: 'Major depression' }])).toBe(true);
+    expect(isSensitive(undefined, [{ text: 'Methadone 40mg daily dose' }])).toBe(true);
+    expect(isSensitive(undefined, [{ coding: [{ display: 'Counselling about alcohol consumption' }] }])).toBe(true);
+    expect(isSensitive(undefined, [{ text: 'Atorvastatin 20mg' }])).toBe(false);
+  });
+
+  it('screening instruments with a result are behavioural-health data (PSY, ETH), by LOINC and by name', () => {
+    const LOINC = 'http://loinc.org';
+    for (const code of ['44249-1', '44261-6', '55757-9', '55758-7', '69737-5', '70274-6']) expect(sensitivityOfCoding({ system: LOINC, code }), code).toBe('PSY');
+    for (const code of ['72109-2', '75626-2', '82666-9', '82667-7']) expect(sensitivityOfCoding({ system: LOINC, code }), code).toBe('ETH');
+    for (const t of ['PHQ-9 quick depression assessment panel', 'PHQ9 score', 'GAD-7 total', 'Generalized anxiety disorder 7 item']) expect(sensitivityOfText(t), t).toBe('PSY');
+    for (const t of ['AUDIT-C score', 'DAST-10 total score']) expect(sensitivityOfText(t), t).toBe('ETH');
+  });
+
+  it('alcohol and substance counselling is ETH; opioid analgesics are not (only MOUD drugs are)', () => {
+    expect(sensitivityOfCoding({ system: 'http://snomed.info/sct', code: '413473000', display: 'Counseling about alcohol consumption' })).toBe('ETH');
+    for (const t of ['Counseling about alcohol consumption', 'Substance use counseling', 'Counselling for drug use']) expect(sensitivityOfText(t), t).toBe('ETH');
+    for (const t of ['buprenorphine 8 MG', 'Methadone 10mg', 'naltrexone 50 MG']) expect(sensitivityOfText(t), t).toBe('ETH');
+    for (const t of ['Oxycodone 10mg abuse-deterrent extended release tablet', 'Opioid abuse-deterrent formulation', 'Hydrocodone 5 MG / APAP 325 MG']) {
+      expect(sensitivityOfText(t), t).toBeNull();
+    }
+  });
+
   it('near misses are not sensitive', () => {
     expect(sensitivityOfCoding({ system: 'http://snomed.info/sct', code: '59621000', display: 'Essential hypertension' })).toBeNull();
     // A listed system's code is authoritative: its display is not second-guessed.
     expect(sensitivityOfCoding({ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' })).toBeNull();
     expect(sensitivityOfCoding({ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F17.210' })).toBeNull(); // nicotine
-    for (const t of ['Fitted with hearing aids', 'Ritonavir-boosted nirmatrelvir', 'ST depression on ECG reviewed', 'Alcohol swab applied', 'Stress test normal']) {
+    for (const t of ['Fitted with hearing aids', 'Ritonavir-boosted nirmatrelvir', 'ST depression on ECG reviewed', 'Alcohol swab applied', 'Stress test normal',
+      'Respiratory depression risk counselled', 'Bone marrow depression', 'ST segment depression',
+      'Depression screening (procedure)']) {
       expect(sensitivityOfText(t), t).toBeNull();
     }
     expect(isSensitive(undefined, [{ coding: [{ system: 'http://snomed.info/sct', code: '444814009', display: 'Viral sinusitis' }] }], ['Patient doing well.'])).toBe(false);

@@ -107,18 +107,18 @@ const NEGATION_FORMS: readonly Form[] = [
   ['historical "history of"', 'history of seizures, need a refill', 'historical'],
   ['historical "died of"', 'my father died of a heart attack', 'historical'],
   ['historical "hace años" (es)', 'tuve un derrame hace años', 'historical'],
-  // Media, others and hypotheticals: a topic, not an event.
-  ['mention "movie about"', 'I watched a movie about a heart attack and got curious about my cholesterol results', 'historical'],
-  ['mention "article about"', 'I read an article about strokes, can you check my blood pressure', 'historical'],
-  ['mention "documentary about"', 'saw a documentary about seizures, can my kid get them', 'historical'],
-  ['mention "learned about"', 'we learned about overdose in class', 'historical'],
-  ['mention "friend had" + "last year"', 'my friend had a heart attack last year, should i get my cholesterol checked', 'historical'],
-  ['mention "neighbor had"', 'my neighbor had a stroke last month, worried about my blood pressure', 'historical'],
+  // Media, others and hypotheticals: a topic, not an event (a cue before the concept only).
+  ['mention "movie about"', 'I watched a movie about a heart attack and got curious about my cholesterol results', 'negated'],
+  ['mention "article about"', 'I read an article about strokes, can you check my blood pressure', 'negated'],
+  ['mention "documentary about"', 'saw a documentary about seizures, can my kid get them', 'negated'],
+  ['mention "learned about"', 'we learned about overdose in class', 'negated'],
+  ['mention "friend had" + "last year"', 'my friend had a heart attack last year, should i get my cholesterol checked', 'negated'],
+  ['mention "neighbor had"', 'my neighbor had a stroke last month, worried about my blood pressure', 'negated'],
   ['mention "family history"', 'family history of stroke, want a checkup', 'historical'],
-  ['mention "if i had"', 'what if I had a heart attack, how would I know', 'historical'],
-  ['mention "película sobre" (es)', 'vi una película sobre un infarto y quiero ver mi colesterol', 'historical'],
-  ['mention "artículo sobre" (es)', 'leí un artículo sobre el derrame cerebral, mis resultados de presión', 'historical'],
-  ['mention "mi amigo tuvo" (es)', 'mi amigo tuvo un infarto el año pasado, quiero revisar mi colesterol', 'historical'],
+  ['mention "if i had"', 'what if I had a heart attack, how would I know', 'negated'],
+  ['mention "película sobre" (es)', 'vi una película sobre un infarto y quiero ver mi colesterol', 'negated'],
+  ['mention "artículo sobre" (es)', 'leí un artículo sobre el derrame cerebral, mis resultados de presión', 'negated'],
+  ['mention "mi amigo tuvo" (es)', 'mi amigo tuvo un infarto el año pasado, quiero revisar mi colesterol', 'negated'],
   ['mention "antecedentes familiares" (es)', 'antecedentes familiares de derrame, quiero una revisión', 'historical'],
 ];
 
@@ -162,6 +162,11 @@ describe('negation, resolution and history (NegEx / ConText style)', () => {
     ['a movie, then a symptom', 'I watched a movie about a heart attack and now my chest hurts'],
     ['a friend last year, then a symptom (es)', 'mi amigo tuvo un infarto el año pasado y ahora yo tengo dolor en el pecho'],
     ['a friend now', 'my friend is having a seizure right now'],
+    // A topic cue counts only before the concept: after an affirmed one it qualifies nothing.
+    ['a topic cue after the concept', 'chest pain how do i know if its a heart attack'],
+    ['"friend had" after the concept', 'I\'m having a heart attack like my friend had'],
+    ['"signs of" after a stroke sign', 'my face is drooping what are the signs of a stroke'],
+    ['"mi amigo tuvo" after the concept (es)', 'tengo dolor en el pecho como mi amigo tuvo'],
   ])('%s', (_what, text) => {
     expect(run(text).level).toBe('emergency');
   });

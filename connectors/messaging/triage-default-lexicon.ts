@@ -25,7 +25,7 @@ export const DEFAULT_TRIAGE_LEXICON: TriageLexicon = {
           'chest * burn*', 'chest * ache*', 'ache* * chest', 'chest discomfort', 'heart attack', 'having a heart attack', 'heart * hurt*', 'heart pain*',
           'pain * left arm', 'left arm * pain', 'left arm * numb', 'pain * jaw * arm', 'angina', 'cardiac arrest', 'heart * racing * faint*',
           // Descriptors that are the concept on their own, e.g. after "no chest pain yesterday but today".
-          'is crushing', 'it is crushing', 'feels crushing', 'crushing pain', 'crushing pressure', 'crushing feeling', 'crushing sensation', 'goes to my jaw',
+          'is crushing', 'it is crushing', 'now it is * tight', 'now it feels * tight', 'now it is * crushing', 'feels crushing', 'crushing pain', 'crushing pressure', 'crushing feeling', 'crushing sensation', 'goes to my jaw',
           'going to my jaw', 'goes * jaw', 'going * jaw', 'spreading * jaw', 'spread* * jaw', 'moves * jaw', 'into my jaw', 'up * jaw', 'to my left arm',
           'down my * arm', 'into my * arm', 'going to my arm', 'goes to my arm', 'pressure going * arm', 'pressure * going * jaw', 'tightness * going',
           'pressure * radiat*', 'tightness * radiat*', 'radiat* * shoulder', 'radiat* * back'),
@@ -300,6 +300,7 @@ export const DEFAULT_TRIAGE_LEXICON: TriageLexicon = {
     sangrao: 'sangrado', ahoganto: 'ahogando', fievre: 'fiebre', fibre: 'fiebre', garganata: 'garganta', lengau: 'lengua',
     ataq: 'ataque', corason: 'corazon', corazn: 'corazon', ifarto: 'infarto', imfarto: 'infarto', pastias: 'pastillas', pastiyas: 'pastillas',
     factua: 'factura', pueod: 'puedo', pudeo: 'puedo', peudo: 'puedo', puedp: 'puedo', refil: 'refill', apointment: 'appointment', appoitment: 'appointment', apointement: 'appointment', bil: 'bill', invioce: 'invoice',
+    mnth: 'month', mnths: 'months', mths: 'months', mth: 'month', wk: 'week', wks: 'weeks', bb: 'bebe', bbe: 'bebe', flopy: 'floppy',
   },
   neverCorrect: ['chess', 'checking', 'chewing', 'factura', 'facturas', 'cooking', 'coking', 'looking', 'smoking', 'choice', 'chores', 'strike', 'strikes', 'stoke', 'stokes', 'seasons', 'breeding', 'blending',
     'hearty', 'heartburn', 'chester', 'treating', 'pounding', 'brother', 'brothers',

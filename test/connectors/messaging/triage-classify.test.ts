@@ -43,7 +43,7 @@ const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
     'we can\'t console him', 'the fontanelle is bulging', 'the soft spot is sunken', 'no wet diapers since yesterday', 'hasn\'t had a wet diaper in 12 hours',
     'bebé de 2 meses con fiebre', 'mi bebe tiene 1 mes y tiene calentura', 'está muy flácido', 'esta flojito y no quiere mamar', 'mi hijo está muy decaído',
     'no ha mojado el pañal en todo el dia', 'la mollera está hundida', 'tiene los labios azules', 'llora sin parar', 'no se calma con nada',
-    'es difícil de despertar'],
+    'es difícil de despertar', 'my baby is 2 mnths old and has fever', 'my 3 wk old is burning up', 'mi bb no quiere comer y esta muy decaido'],
 };
 
 describe('emergency concepts (each with English and Spanish variants)', () => {
@@ -152,6 +152,7 @@ describe('negation, resolution and history (NegEx / ConText style)', () => {
     ['a new time clause ends the negation', 'no chest pain yesterday, today it\'s crushing'],
     ['"but now" ends the negation', 'I didn\'t have chest pain this morning but now there\'s a pressure going to my arm'],
     ['an affirmed mention overlapping a negated one wins', 'no pain before but now my chest feels tight'],
+    ['"now it is" after a negated chest pain', 'Im not having chest pain earlier but now its really tight'],
     ['"tonight" ends the negation', 'last week i had no chest pain but tonight there is a tightness going to my jaw'],
     ['"pero hoy" ends the negation (es)', 'ayer no tenía dolor en el pecho pero hoy me aprieta el pecho'],
     ['"hoy" ends the negation (es)', 'no tenía dolor de pecho ayer, hoy siento opresión'],

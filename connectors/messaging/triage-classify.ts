@@ -143,8 +143,10 @@ export function classify(text: string, lexicon: CompiledLexicon): TriageResult {
 
   const found: { readonly finding: TriageFinding; readonly span: TermMatch }[] = [];
   for (const m of mentions) {
-    // One mention per place and concept: the first term that matched there stands for it.
-    if (found.some((f) => f.finding.concept === m.concept.id && overlaps(f.span, m.at))) continue;
+    // One mention per place and concept: the first term that matched there stands for it, unless it is qualified and
+    // this one is affirmed ("no pain before but now my chest feels tight": "pain ... chest" is negated, "chest feels tight" is not).
+    const same = found.findIndex((f) => f.finding.concept === m.concept.id && overlaps(f.span, m.at));
+    if (same >= 0 && found[same]!.finding.status === 'affirmed') continue;
     // A clinical mention inside an emergency mention's words is the same thing said once ("pain" in "chest pain").
     if (m.concept.level === 'clinical' && mentions.some((e) => e.concept.level === 'emergency' && overlaps(e.at, m.at))) continue;
     const negated = before(m.at, pre);
@@ -160,6 +162,10 @@ export function classify(text: string, lexicon: CompiledLexicon): TriageResult {
       status,
       cue: (negated ?? resolved ?? dated)?.text ?? null,
     };
+    if (same >= 0) {
+      if (status === 'affirmed') found[same] = { finding, span: m.at };
+      continue;
+    }
     found.push({ finding, span: m.at });
   }
   const clean = found.sort((a, b) => a.span.start - b.span.start).map((f) => f.finding);

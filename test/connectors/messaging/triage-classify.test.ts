@@ -13,12 +13,19 @@ const run = (text: string) => classify(text, lexicon);
 
 const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   'chest-pain': ['I have chest pain', 'my chest hurts so bad', 'pressure in my chest', 'it feels like an elephant sitting on my chest', 'I think this is a heart attack',
-    'tengo dolor en el pecho', 'me duele el pecho', 'siento opresión en el pecho', 'creo que es un infarto'],
+    'tengo dolor en el pecho', 'me duele el pecho', 'siento opresión en el pecho', 'creo que es un infarto',
+    // Descriptors without the word "chest" (the chest may be in a negated clause before).
+    'today it is crushing and goes to my jaw', 'there is a pressure going to my left arm', 'a tightness radiating to my jaw', 'its crushing',
+    'hoy siento una opresión muy fuerte', 'se me va a la mandíbula', 'me irradia al brazo izquierdo'],
   'breathing-difficulty': ['I can\'t breathe', 'I cannot breathe', 'cant breathe', 'I am short of breath', 'my son is struggling to breathe', 'I can barely breathe',
     'no puedo respirar', 'me falta el aire', 'me ahogo', 'le cuesta respirar'],
   'self-harm': ['I want to kill myself', 'I feel suicidal', 'I don\'t want to live anymore', 'everyone would be better off without me', 'I have the pills ready',
     'I keep cutting myself', 'there is no reason to live', 'me quiero matar', 'ya no quiero vivir', 'estoy pensando en quitarme la vida', 'soy una carga para todos'],
-  'overdose-poisoning': ['I think I overdosed', 'she took too many pills', 'my son drank bleach', 'me tomé todas las pastillas', 'es una sobredosis'],
+  'overdose-poisoning': ['I think I overdosed', 'she took too many pills', 'my son drank bleach', 'me tomé todas las pastillas', 'es una sobredosis',
+    'I took all the pills', 'I took the whole bottle', 'took a whole bottle of tylenol', 'swallowed a bunch of pills', 'my kid took a bunch of my pills',
+    'took like 20 pills', 'she swallowed some poison', 'he ate rat poison', 'my toddler bit a laundry pod', 'I swalowed a bunch of pills',
+    'tomé todas las pastillas de mi mamá', 'me tomé un frasco entero', 'se tomó todo el frasco de paracetamol', 'tome muchas pastillas',
+    'mi hijo se tomó el cloro', 'mi hija tomó veneno para ratas', 'se tomo un monton de pastillas'],
   'stroke-signs': ['his face is drooping', 'her speech is slurred', 'sudden weakness on one side', 'I think my dad is having a stroke', 'tiene la cara caída',
     'no puede mover el brazo', 'creo que es un derrame'],
   anaphylaxis: ['my throat is closing', 'my tongue is swelling', 'his lips are swollen after peanuts', 'se me cierra la garganta', 'tengo la lengua hinchada'],
@@ -27,7 +34,16 @@ const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   'major-trauma': ['I was stabbed', 'he got shot', 'car accident, my head is bleeding', 'me dispararon', 'lo atropelló un carro'],
   seizure: ['she is having a seizure', 'he is convulsing', 'my son had a fit', 'tiene convulsiones', 'está convulsionando'],
   'child-danger-signs': ['my newborn has a fever', 'my 3 week old has a temperature', 'the baby is floppy', 'fever and a stiff neck', 'mi recién nacido tiene fiebre',
-    'el bebé está morado'],
+    'el bebé está morado',
+    // NHS 999 signs in babies and children: a young infant with fever; floppy, limp, unresponsive, not feeding, not waking, blue lips,
+    // mottled, inconsolable, fontanelle, no wet diapers; with the age or the child in another clause.
+    'my baby is 2 months old, has a fever of 39 and wont feed, very floppy', 'my 2 month old has a fever', 'my 5 week old has a fever of 38.5',
+    'my baby is 7 weeks and has a temp of 38', 'she is very floppy', 'my son went limp', 'my toddler is unresponsive', 'he wont feed at all',
+    'she is not feeding and very sleepy', 'hard to wake this morning', 'my daughter has blue lips', 'his skin looks mottled', 'she is inconsolable',
+    'we can\'t console him', 'the fontanelle is bulging', 'the soft spot is sunken', 'no wet diapers since yesterday', 'hasn\'t had a wet diaper in 12 hours',
+    'bebé de 2 meses con fiebre', 'mi bebe tiene 1 mes y tiene calentura', 'está muy flácido', 'esta flojito y no quiere mamar', 'mi hijo está muy decaído',
+    'no ha mojado el pañal en todo el dia', 'la mollera está hundida', 'tiene los labios azules', 'llora sin parar', 'no se calma con nada',
+    'es difícil de despertar', 'my baby is 2 mnths old and has fever', 'my 3 wk old is burning up', 'mi bb no quiere comer y esta muy decaido'],
 };
 
 describe('emergency concepts (each with English and Spanish variants)', () => {
@@ -55,7 +71,10 @@ describe('emergency concepts (each with English and Spanish variants)', () => {
 
 describe('clinical, not an emergency: nurse triage', () => {
   it.each(['I have a fever', 'my back hurts', 'rash on my arm', 'feeling dizzy', 'side effects from my new medicine', 'tengo fiebre', 'me duele la cabeza',
-    'tengo diarrea', 'necesito una receta'])('%s', (text) => {
+    'tengo diarrea', 'necesito una receta',
+    'No chest pain today, just need a refill', 'I took all my antibiotics like you said', 'can I crush my pills into applesauce',
+    'my baby is feeding well but has a little rash', 'my baby is not feeding as much as usual during this cold', 'my 8 month old has a runny nose',
+    'I have a limp since my knee surgery', 'hoy no tengo dolor de pecho, solo necesito receta'])('%s', (text) => {
     expect(run(text)).toMatchObject({ level: 'clinical', action: 'nurse-triage' });
   });
 
@@ -88,6 +107,19 @@ const NEGATION_FORMS: readonly Form[] = [
   ['historical "history of"', 'history of seizures, need a refill', 'historical'],
   ['historical "died of"', 'my father died of a heart attack', 'historical'],
   ['historical "hace años" (es)', 'tuve un derrame hace años', 'historical'],
+  // Media, others and hypotheticals: a topic, not an event (a cue before the concept only).
+  ['mention "movie about"', 'I watched a movie about a heart attack and got curious about my cholesterol results', 'negated'],
+  ['mention "article about"', 'I read an article about strokes, can you check my blood pressure', 'negated'],
+  ['mention "documentary about"', 'saw a documentary about seizures, can my kid get them', 'negated'],
+  ['mention "learned about"', 'we learned about overdose in class', 'negated'],
+  ['mention "friend had" + "last year"', 'my friend had a heart attack last year, should i get my cholesterol checked', 'negated'],
+  ['mention "neighbor had"', 'my neighbor had a stroke last month, worried about my blood pressure', 'negated'],
+  ['mention "family history"', 'family history of stroke, want a checkup', 'historical'],
+  ['mention "if i had"', 'what if I had a heart attack, how would I know', 'negated'],
+  ['mention "película sobre" (es)', 'vi una película sobre un infarto y quiero ver mi colesterol', 'negated'],
+  ['mention "artículo sobre" (es)', 'leí un artículo sobre el derrame cerebral, mis resultados de presión', 'negated'],
+  ['mention "mi amigo tuvo" (es)', 'mi amigo tuvo un infarto el año pasado, quiero revisar mi colesterol', 'negated'],
+  ['mention "antecedentes familiares" (es)', 'antecedentes familiares de derrame, quiero una revisión', 'historical'],
 ];
 
 describe('negation, resolution and history (NegEx / ConText style)', () => {
@@ -115,6 +147,27 @@ describe('negation, resolution and history (NegEx / ConText style)', () => {
     ['resolution never reaches past a clause', 'the headache went away. Now I have chest pain'],
     ['came back is not resolved', 'chest pain went away and came back'],
     ['an affirmed emergency anywhere in a long message', 'No fever. No cough. No rash. Refill please. Also I want to kill myself.'],
+    // A negation never crosses "but", "pero" or a new time clause; what follows is the concept again.
+    ['"but today" ends the negation', 'I had no chest pain yesterday but today it is crushing and goes to my jaw'],
+    ['a new time clause ends the negation', 'no chest pain yesterday, today it\'s crushing'],
+    ['"but now" ends the negation', 'I didn\'t have chest pain this morning but now there\'s a pressure going to my arm'],
+    ['an affirmed mention overlapping a negated one wins', 'no pain before but now my chest feels tight'],
+    ['"now it is" after a negated chest pain', 'Im not having chest pain earlier but now its really tight'],
+    ['"tonight" ends the negation', 'last week i had no chest pain but tonight there is a tightness going to my jaw'],
+    ['"pero hoy" ends the negation (es)', 'ayer no tenía dolor en el pecho pero hoy me aprieta el pecho'],
+    ['"hoy" ends the negation (es)', 'no tenía dolor de pecho ayer, hoy siento opresión'],
+    ['"ahora" ends the negation (es)', 'antes no tenía dolor, ahora me aprieta el pecho y se me va al brazo izquierdo'],
+    // A mention of a topic never hides a current emergency, the patient's or a relative's.
+    ['a relative now', 'my dad is having a heart attack'],
+    ['a relative now (es)', 'mi papá está teniendo un infarto'],
+    ['a movie, then a symptom', 'I watched a movie about a heart attack and now my chest hurts'],
+    ['a friend last year, then a symptom (es)', 'mi amigo tuvo un infarto el año pasado y ahora yo tengo dolor en el pecho'],
+    ['a friend now', 'my friend is having a seizure right now'],
+    // A topic cue counts only before the concept: after an affirmed one it qualifies nothing.
+    ['a topic cue after the concept', 'chest pain how do i know if its a heart attack'],
+    ['"friend had" after the concept', 'I\'m having a heart attack like my friend had'],
+    ['"signs of" after a stroke sign', 'my face is drooping what are the signs of a stroke'],
+    ['"mi amigo tuvo" after the concept (es)', 'tengo dolor en el pecho como mi amigo tuvo'],
   ])('%s', (_what, text) => {
     expect(run(text).level).toBe('emergency');
   });

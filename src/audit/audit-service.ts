@@ -17,6 +17,8 @@ export interface AuditServiceDeps {
   readonly archive?: AuditArchive;
   /** false for the embedded default's in-memory store (auditVerify says so). */
   readonly durable?: boolean;
+  /** Told how long each append took, in seconds (metrics). */
+  readonly onAppend?: (seconds: number) => void;
 }
 
 const PAGE = 1_000;
@@ -35,9 +37,11 @@ export class AuditService {
   async write(tenant: string, events: readonly AuditEvent[], phiReads?: PhiReadBlock): Promise<void> {
     if (events.length === 0 && !phiReads?.groups.length) return;
     const body: AuditRecordBody = phiReads ? { v: 1, tenant, events, phiReads } : { v: 1, tenant, events };
+    const started = performance.now();
     try {
       const r = await this.deps.store.commit(tenant, [{ type: 'audit', record: auditAppend(body) }]);
       if (!r.ok) throw new Error('audit append refused');
+      this.deps.onAppend?.((performance.now() - started) / 1000);
     } catch {
       throw new AuditUnavailableError();
     }

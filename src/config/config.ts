@@ -6,6 +6,7 @@ import { CONNECTOR_ENV, connectorConfig, type ConnectorConfig } from './connecto
 import { envField } from './env-field.js';
 import { FRONTEND_ENV, frontendChecks, frontendConfig, type FrontendConfig } from './frontend-config.js';
 import { SECRETS_ENV, secretsChecks, secretsConfig, type SecretsConfig } from './secrets-config.js';
+import { OBSERVABILITY_ENV, observabilityConfig, type ObservabilityConfig } from './observability-config.js';
 import { HARDENING_ENV, hardeningChecks, hardeningConfig, type HardeningConfig } from './hardening-config.js';
 import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-parsers.js';
 
@@ -14,7 +15,7 @@ import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-pa
 
 export type GatewayMode = 'embedded' | 'production';
 
-export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig, SecretsConfig {
+export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig, SecretsConfig, ObservabilityConfig {
   readonly mode: GatewayMode;
   readonly port: number;
   readonly host: string;
@@ -84,6 +85,7 @@ const EnvSchema = z.object({
   ...CONNECTOR_ENV,
   ...FRONTEND_ENV,
   ...SECRETS_ENV,
+  ...OBSERVABILITY_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -181,6 +183,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     ...connectorConfig(e),
     ...frontendConfig(e, mode === 'production'),
     ...secretsConfig(e),
+    ...observabilityConfig(e),
   });
 }
 

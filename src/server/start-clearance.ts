@@ -27,6 +27,7 @@ import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js
 import { createStore } from '../stores/create-store.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
+import type { GatewayContext } from '../context/context.js';
 import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
 import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
 import { withEhrReadHealth } from './ehr-read-health.js';
@@ -105,6 +106,11 @@ export interface RunningClearance {
   readonly escalations: EscalationSweeper;
   /** The METRICS_PORT listener's URL (null: /metrics is on the API port, or not served). */
   readonly metricsUrl: string | null;
+  /**
+   * A request's context from its Authorization header, built as the gateway builds it (token verified, stored access
+   * read): what a hand-built server over the same schema would do (the benchmark's default Apollo Server column).
+   */
+  contextFor(authorization: string | undefined): Promise<GatewayContext>;
   stop(): Promise<void>;
 }
 
@@ -118,7 +124,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()), ...(options.fhirAuth ? { auth: options.fhirAuth } : {}) }).start();
     baseUrls = fhir.baseUrls();
   }
-  const created = options.store ? { store: options.store, durable: true } : await createStore(config.redisUrl);
+  const created = options.store ? { store: options.store, durable: true, auditWindow: null } : await createStore(config.redisUrl);
   // Issue 17: the tracing SDK only with an OTLP endpoint; then store commits get spans too.
   const tracing = config.otlpEndpoint ? startTracing(config.otlpEndpoint) : null;
   const store = tracing ? withCommitSpans(created.store) : created.store;
@@ -155,10 +161,12 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
   const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
-  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now(), archive, durable, ...(metrics ? { onAppend: (s: number) => metrics.auditAppended(s) } : {}) });
+  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now(), archive, durable, window: created.auditWindow, ...(metrics ? { onAppend: (s: number) => metrics.auditAppended(s) } : {}) });
   logger.info(
-    { auditStorage: audit.storage },
-    durable ? (archive ? 'audit log: Redis hot window, PostgreSQL archive' : 'audit log: Redis only (no archive: set AUDIT_ARCHIVE_URL)') : 'audit log: in memory (embedded default, no archive)',
+    { auditStorage: audit.storage, ...(created.auditWindow ? { auditWindow: created.auditWindow } : {}) },
+    durable
+      ? (archive ? 'audit log: Redis hot window, PostgreSQL archive' : 'audit log: Redis only (no archive: set AUDIT_ARCHIVE_URL)')
+      : `audit log: in memory (embedded default, no archive): the newest ${created.auditWindow ?? 'all'} records per tenant are kept, older ones dropped`,
   );
   const kms = await loadKms(config.secrets, config.stateDir);
   const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, kms, now, escalationNotifiers: options.escalationNotifiers ?? [] });
@@ -280,6 +288,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     durable,
     escalations,
     metricsUrl: metricsServer ? metricsServer.url : null,
+    contextFor: async (authorization) => buildRequestContext(contextDeps, await verifier.verify(authorization), randomUUID()),
     async stop() {
       await gateway.stop();
       await metricsServer?.stop();

@@ -56,6 +56,9 @@ afterAll(async () => {
 
 interface OtlpSpan {
   name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
   attributes?: { key: string; value: { stringValue?: string } }[];
 }
 
@@ -89,7 +92,10 @@ describe('OpenTelemetry traces', () => {
     const spans = spansOf(received);
     const operation = spans.find((s) => s.name === 'graphql.request' && attr(s, 'clearance.request_id') === requestId);
     expect(operation && attr(operation, 'graphql.operation.name')).toBe('Chart');
-    expect(spans.some((s) => s.name === 'fhir.search' && attr(s, 'clearance.tenant') === 'acme')).toBe(true);
+    // The operation's FHIR searches are its children (one trace per request).
+    const children = spans.filter((s) => s.name === 'fhir.search' && s.parentSpanId === operation!.spanId);
+    expect(children.length).toBeGreaterThan(0);
+    expect(children.every((s) => attr(s, 'clearance.tenant') === 'acme' && s.traceId === operation!.traceId)).toBe(true);
     expect(spans.some((s) => s.name === 'store.commit')).toBe(true);
 
     const all = received.map((x) => x.body).join('\n');

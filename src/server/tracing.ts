@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -31,19 +31,4 @@ export function startTracing(endpoint: string, serviceName = 'clearance'): Traci
       trace.disable();
     },
   };
-}
-
-/** Runs `fn` in a span that ends with it; a throw marks the span as an error (its kind, never its message). */
-export async function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await fn(span);
-    } catch (e) {
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      span.setAttribute('error.type', (e as { name?: string })?.name ?? 'Error');
-      throw e;
-    } finally {
-      span.end();
-    }
-  });
 }

@@ -7,6 +7,7 @@
 // `startStandaloneServer`, no tuning, no permission layer; its context is built as the gateway builds it.
 // `tracing`: metrics on, and spans exported over OTLP/HTTP to a sink in this process (what tracing costs).
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -50,7 +51,8 @@ if (engine === 'apollo') {
   url = started.url.replace(/\/$/, '');
 }
 process.stdout.write(`${JSON.stringify({ url })}\n`);
-process.stdin.on('data', () => {
+// One answer per line asked (two asks can arrive in one chunk on a loaded machine).
+createInterface({ input: process.stdin }).on('line', () => {
   const cpu = process.cpuUsage();
   process.stdout.write(`${JSON.stringify({ requests: searches, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
 });

@@ -141,8 +141,8 @@ describe('auditVerify', () => {
     for (const token of [t.sec, t.auditor]) {
       const v = ok(await h.gql<{ auditVerify: Record<string, unknown> }>(token, VERIFY)).auditVerify;
       // The embedded default says where its log is: in memory, with no archive.
-      // Bounded (issue 17): the newest 10,000 records per tenant are kept, and auditVerify says so.
-      expect(v).toMatchObject({ ok: true, storage: 'MEMORY', archivedThrough: null, retainedWindow: 10_000, resumedAfter: null, firstSeq: 1, problem: null, seq: null, message: null });
+      // Bounded (issue 17): the newest 1,000 records per tenant are kept, and auditVerify says so.
+      expect(v).toMatchObject({ ok: true, storage: 'MEMORY', archivedThrough: null, retainedWindow: 1_000, resumedAfter: null, firstSeq: 1, problem: null, seq: null, message: null });
       expect(v.records).toBe(v.headSeq);
     }
   });

@@ -6,6 +6,8 @@ import autocannon from 'autocannon';
 
 export class Child {
   peakRss = 0;
+  /** The latest RSS sample (the child samples every 500 ms). */
+  lastRss = 0;
   private readonly lines: string[] = [];
   private waiting: ((line: string) => void) | null = null;
   private exited = false;
@@ -13,7 +15,8 @@ export class Child {
   private constructor(private readonly proc: ChildProcess) {
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       if (line.startsWith('{"rss":')) {
-        this.peakRss = Math.max(this.peakRss, (JSON.parse(line) as { rss: number }).rss);
+        this.lastRss = (JSON.parse(line) as { rss: number }).rss;
+        this.peakRss = Math.max(this.peakRss, this.lastRss);
         return;
       }
       if (this.waiting) {

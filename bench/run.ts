@@ -36,11 +36,18 @@ const env = {
 };
 
 /** `rounds`: the two sides of the ratio get the median of several interleaved rounds; the others one run each. */
+// `apollo-default`: the same schema and resolvers in a default-configured Apollo Server 5 (startStandaloneServer, no
+// tuning, no permission layer): what a team would build by hand. `guarded-dark` has no metrics (and no tracing);
+// `guarded-traced` has metrics and exports every span over OTLP/HTTP: their ratio is what observability costs.
+// `guarded` ships as the default: metrics on, tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT).
 const VARIANTS = [
-  { name: 'unguarded', engine: 'none', audit: 'off', rounds: ROUNDS },
-  { name: 'guarded', engine: 'fast', audit: 'on', rounds: ROUNDS },
-  { name: 'guarded-audit-off', engine: 'fast', audit: 'off', rounds: quick ? 1 : 3 },
-  { name: 'shield', engine: 'shield', audit: 'on', rounds: quick ? 1 : 3 },
+  { name: 'unguarded', engine: 'none', audit: 'off', obs: 'off', rounds: ROUNDS },
+  { name: 'guarded', engine: 'fast', audit: 'on', obs: 'on', rounds: ROUNDS },
+  { name: 'guarded-audit-off', engine: 'fast', audit: 'off', obs: 'on', rounds: quick ? 1 : 3 },
+  { name: 'shield', engine: 'shield', audit: 'on', obs: 'on', rounds: quick ? 1 : 3 },
+  { name: 'apollo-default', engine: 'apollo', audit: 'off', obs: 'off', rounds: quick ? 1 : 3 },
+  { name: 'guarded-dark', engine: 'fast', audit: 'on', obs: 'off', rounds: quick ? 1 : 3 },
+  { name: 'guarded-traced', engine: 'fast', audit: 'on', obs: 'tracing', rounds: quick ? 1 : 3 },
 ] as const;
 type Variant = (typeof VARIANTS)[number]['name'];
 
@@ -49,19 +56,23 @@ const phase = (what: string) => process.stderr.write(`[${((performance.now() - s
 const gateways = new Map<Variant, { child: Child; url: string }>(
   await Promise.all(
     VARIANTS.map(async (v) => {
-      const child = await Child.start('bench/serve-gateway.ts', [v.engine, v.audit, String(PATIENTS)], env);
+      const child = await Child.start('bench/serve-gateway.ts', [v.engine, v.audit, String(PATIENTS), v.obs], env);
       return [v.name, { child, url: ((await child.nextJson()) as { url: string }).url }] as const;
     }),
   ),
 );
 phase('gateways started');
+// The shipped gateway's memory before anything ran, against the end of the run (the embedded store keeps a bounded
+// window of audit records: RSS must not grow with the number of requests).
+await new Promise((resolve) => setTimeout(resolve, 600));
+const startRss = gateways.get('guarded')!.child.lastRss;
 const post = (url: string, auth: string, body: string) =>
   fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body });
 const first = (await (await post(gateways.get('guarded')!.url, tokens.clinician, JSON.stringify({ query: '{ patients(first: 1) { edges { node { id } } } }' }))).json()) as {
   data: { patients: { edges: { node: { id: string } }[] } };
 };
 const QUERIES = queries(first.data.patients.edges[0]!.node.id);
-const runsOn = (q: BenchQuery, v: Variant) => !(q.mutation && (v === 'shield' || v === 'guarded-audit-off'));
+const runsOn = (q: BenchQuery, v: Variant) => !q.mutation || v === 'guarded' || v === 'unguarded';
 
 // Warm-up: every gateway sees every query before any figure is taken (JIT, caches, the seed's first page).
 for (const q of QUERIES) for (const v of VARIANTS) if (runsOn(q, v.name)) await hammer(`${gateways.get(v.name)!.url}/graphql`, tokens[q.as], q.body, quick ? 0.5 : 2);
@@ -101,6 +112,7 @@ for (const q of QUERIES) {
 }
 phase('measured');
 const peakRss: Record<string, number> = {};
+const endRss = gateways.get('guarded')!.child.lastRss;
 for (const [name, g] of gateways) {
   peakRss[name] = g.child.peakRss;
   await g.child.stop();
@@ -135,17 +147,32 @@ const pairedRatio = (name: string, of: (r: Run) => number, a: Variant = 'guarded
 console.log(
   `\nClearance benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${PATIENTS} patients, 10 connections, ${seconds} s per run, guarded and unguarded in ${ROUNDS} interleaved rounds (ratios: median of the rounds' ratios)`,
 );
-console.log('query                   unguarded rps  guarded rps  ratio  shield rps  audit-off rps  audit cost  guarded p50/p99 ms  CPU ms/req u/g  CPU ratio  FHIR req  non-2xx');
+console.log(
+  'query                   unguarded rps  guarded rps  ratio  shield rps  audit-off rps  audit cost  apollo rps  vs apollo  obs cost  guarded p50/p99 ms  CPU ms/req u/g  CPU ratio  FHIR req  non-2xx',
+);
 const rows = QUERIES.map((q) => {
   const g = figure(q.name, 'guarded')!;
   const u = figure(q.name, 'unguarded')!;
   const s = figure(q.name, 'shield');
   const off = figure(q.name, 'guarded-audit-off');
+  const apollo = figure(q.name, 'apollo-default');
+  const vsApollo = apollo ? pairedRatio(q.name, (r) => r.rps, 'guarded', 'apollo-default') : null;
+  const traced = pairedRatio(q.name, (r) => r.rps, 'guarded-traced', 'guarded-dark');
+  const obsCost = traced === null ? null : Math.round((1 - traced) * 100);
   console.log(
-    `${q.name.padEnd(24)}${u.rps.toFixed(0).padStart(13)}${g.rps.toFixed(0).padStart(13)}${String(pairedRatio(q.name, (r) => r.rps)).padStart(7)}${(s ? s.rps.toFixed(0) : '-').padStart(12)}${(off ? off.rps.toFixed(0) : '-').padStart(15)}${(off ? `${Math.round((1 - pairedRatio(q.name, (r) => r.rps, 'guarded', 'guarded-audit-off')!) * 100)}%` : '-').padStart(12)}${`${g.p50Ms}/${g.p99Ms}`.padStart(20)}${`${u.cpuMsPerRequest.toFixed(2)}/${g.cpuMsPerRequest.toFixed(2)}`.padStart(16)}${String(pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest)).padStart(11)}${String(fhirRequests[q.name] ?? '-').padStart(10)}${String(g.errors + u.errors).padStart(9)}`,
+    `${q.name.padEnd(24)}${u.rps.toFixed(0).padStart(13)}${g.rps.toFixed(0).padStart(13)}${String(pairedRatio(q.name, (r) => r.rps)).padStart(7)}${(s ? s.rps.toFixed(0) : '-').padStart(12)}${(off ? off.rps.toFixed(0) : '-').padStart(15)}${(off ? `${Math.round((1 - pairedRatio(q.name, (r) => r.rps, 'guarded', 'guarded-audit-off')!) * 100)}%` : '-').padStart(12)}${(apollo ? apollo.rps.toFixed(0) : '-').padStart(12)}${String(vsApollo ?? '-').padStart(11)}${(obsCost === null ? '-' : `${obsCost}%`).padStart(10)}${`${g.p50Ms}/${g.p99Ms}`.padStart(20)}${`${u.cpuMsPerRequest.toFixed(2)}/${g.cpuMsPerRequest.toFixed(2)}`.padStart(16)}${String(pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest)).padStart(11)}${String(fhirRequests[q.name] ?? '-').padStart(10)}${String(g.errors + u.errors).padStart(9)}`,
   );
-  return { name: q.name, guardedRps: Math.round(g.rps), unguardedRps: Math.round(u.rps), ratio: pairedRatio(q.name, (r) => r.rps), p99Ms: g.p99Ms, fhirRequests: fhirRequests[q.name] ?? null, cpuRatio: pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest) };
+  return { name: q.name, guardedRps: Math.round(g.rps), unguardedRps: Math.round(u.rps), ratio: pairedRatio(q.name, (r) => r.rps), p99Ms: g.p99Ms, fhirRequests: fhirRequests[q.name] ?? null, cpuRatio: pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest),
+    apolloRps: apollo ? Math.round(apollo.rps) : null, vsApollo, observedRatio: traced };
 });
 console.log(`peak gateway RSS (MB): ${Object.entries(peakRss).map(([k, v]) => `${k} ${Math.round(v / 2 ** 20)}`).join(', ')}`);
 console.log(approvals ? `governed changes applied per second on Redis: ${approvals.perSecond.toFixed(0)} (${approvals.applied} applied, exactly once: ${approvals.exactlyOnce})` : 'approvals: skipped (no redis-server on this machine)');
-console.log(JSON.stringify({ queries: rows, approvalsPerSecond: approvals ? Math.round(approvals.perSecond) : null }));
+const rssGrowth = startRss > 0 ? Math.round((endRss / startRss) * 100) / 100 : null;
+console.log(`guarded gateway RSS (MB): ${Math.round(startRss / 2 ** 20)} at start, ${Math.round(endRss / 2 ** 20)} at the end (x${rssGrowth})`);
+console.log(
+  JSON.stringify({
+    queries: rows,
+    approvalsPerSecond: approvals ? Math.round(approvals.perSecond) : null,
+    rss: { startMb: Math.round(startRss / 2 ** 20), endMb: Math.round(endRss / 2 ** 20), growth: rssGrowth },
+  }),
+);

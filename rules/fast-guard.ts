@@ -24,7 +24,7 @@ const propertyOf = (fieldName: string): Resolver => (parent, args, ctx, info) =>
   return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).call(parent, args, ctx, info) : value;
 };
 
-function wrap(plan: FieldPlan, id: number, resolve: Resolver, toError: DenialError): Resolver {
+function wrap(plan: FieldPlan, id: number, name: string, resolve: Resolver, toError: DenialError): Resolver {
   const slow: Resolver = (parent, args, ctx, info) => {
     const v = checkField(plan, ctx, parent, toError);
     return v === true ? resolve(parent, args, ctx, info) : v;
@@ -33,7 +33,10 @@ function wrap(plan: FieldPlan, id: number, resolve: Resolver, toError: DenialErr
     return (parent, args, ctx, info) => {
       const answers = ctx.permissionCache.request;
       let allowed = answers[id];
-      if (allowed === undefined) allowed = answers[id] = plan.outcome(ctx.access, parent) !== 'deny';
+      if (allowed === undefined) {
+        allowed = answers[id] = plan.outcome(ctx.access, parent) !== 'deny';
+        ctx.decisions?.decided(name, allowed ? 'allow' : 'deny');
+      }
       return allowed ? resolve(parent, args, ctx, info) : slow(parent, args, ctx, info);
     };
   }
@@ -44,7 +47,10 @@ function wrap(plan: FieldPlan, id: number, resolve: Resolver, toError: DenialErr
     if (guard === undefined) return slow(parent, args, ctx, info);
     const answers = ctx.permissionCache.forRow(guard);
     let outcome = answers[id];
-    if (outcome === undefined) outcome = answers[id] = plan.outcome(ctx.access, parent);
+    if (outcome === undefined) {
+      outcome = answers[id] = plan.outcome(ctx.access, parent);
+      ctx.decisions?.decided(name, outcome);
+    }
     if (outcome === 'deny') return slow(parent, args, ctx, info);
     // The same record checkField makes: every row field let through is a PHI read.
     ctx.phiReads.record(guard.patientId, slots[outcome]);
@@ -65,7 +71,7 @@ export function applyFastGuard(schema: GraphQLSchema, rules: Rules, toError: Den
       const name = ruleName(rule);
       if (!ids.has(name)) ids.set(name, ids.size);
       const resolve = (field.resolve as Resolver | undefined) ?? propertyOf(fieldName);
-      return { ...field, resolve: wrap(compileFieldPlan(typeName, fieldName, rule), ids.get(name)!, resolve, toError) };
+      return { ...field, resolve: wrap(compileFieldPlan(typeName, fieldName, rule), ids.get(name)!, name, resolve, toError) };
     },
   });
 }

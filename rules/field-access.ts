@@ -207,7 +207,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   ),
   AuditActor: all(['sub', 'kind', 'roles'], inherit('AuditEvent.actor')),
   AuditApproval: all(['sub', 'roleUsed', 'functions', 'mfa', 'comment', 'at'], inherit('AuditEvent.approvals')),
-  AuditVerification: all(['ok', 'storage', 'archivedThrough', 'resumedAfter', 'records', 'firstSeq', 'headSeq', 'checkpointsVerified', 'problem', 'seq', 'message'], inherit('Query.auditVerify')),
+  AuditVerification: all(['ok', 'storage', 'archivedThrough', 'retainedWindow', 'resumedAfter', 'records', 'firstSeq', 'headSeq', 'checkpointsVerified', 'problem', 'seq', 'message'], inherit('Query.auditVerify')),
   Patient: {
     ...all(['id', 'name', 'gender', 'birthDate', 'department'], read('demographics')),
     ...all(['address', 'telecom'], read('contact')),

@@ -10,10 +10,17 @@ export interface PhiReadSink {
   record(patientId: string, slot: number): void;
 }
 
+/** Counts decisions by rule name and outcome (metrics): never a row, a patient or a value. */
+export interface DecisionSink {
+  decided(permission: string, outcome: string): void;
+}
+
 export interface GuardContext {
   readonly access: PrincipalPolicy;
   readonly permissionCache: PermissionCache;
   readonly phiReads: PhiReadSink;
+  /** Told of each decision the fast guard makes (once per request per rule, once per row per row rule); optional. */
+  readonly decisions?: DecisionSink | undefined;
 }
 
 /** Turns a denial into the error a client sees (src/errors/forbidden.ts: FORBIDDEN with the denial's extensions). */

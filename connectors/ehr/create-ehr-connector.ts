@@ -5,7 +5,7 @@ import { emptyEhrReader } from './reader/empty-reader.js';
 import { FhirEhrReader } from './reader/fhir-ehr-reader.js';
 import type { FhirSearchTransport } from './reader/memory-fhir-transport.js';
 import { TenantFhirClient } from './reader/tenant-fhir-client.js';
-import type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
+import type { FhirRequestEvent, FhirResponseEvent } from './reader/tenant-fhir-client.js';
 
 // The EHR connector: a FHIR R4 REST client per tenant, and per request an EhrReader with its own
 // DataLoaders. Failures surface as ConnectorError('ehr', kind, status, message) with no upstream body:
@@ -16,7 +16,7 @@ import type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
 // Each tenant's client holds one Resilience for the connector's lifetime, shared by all requests: searches are
 // retried after outages and fail fast while that tenant's circuit is open (connectors/common/resilient-call.ts).
 
-export type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
+export type { FhirRequestEvent, FhirResponseEvent } from './reader/tenant-fhir-client.js';
 
 export interface EhrConnectorOptions {
   /** FHIR base URL per tenant, for example `{ acme: 'http://127.0.0.1:8080/fhir/acme' }`. */
@@ -35,6 +35,8 @@ export interface EhrConnectorOptions {
   readonly maxPages?: number;
   /** Sees every FHIR request before it is sent: metrics, tests counting requests. */
   readonly onRequest?: (event: FhirRequestEvent) => void;
+  /** Sees every search page's outcome and duration (metrics). */
+  readonly onResponse?: (event: FhirResponseEvent) => void;
   /** Per tenant, answer searches in-process instead of over HTTP (see reader/memory-fhir-transport.ts). */
   readonly transports?: Readonly<Record<string, FhirSearchTransport>>;
   /** Clock for age bands (default: the system clock). */
@@ -58,6 +60,7 @@ export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
         pageSize,
         maxPages: options.maxPages ?? 50,
         onRequest: options.onRequest,
+        onResponse: options.onResponse,
         transport: options.transports?.[tenant],
         resilience: options.resilience,
       }),
@@ -68,7 +71,8 @@ export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
     return {
       name: 'ehr',
       forRequest(tenant: string): EhrReader {
-        const client = new TenantFhirClient({ tenant, http: () => clientFor(tenant), timeoutMs: options.timeoutMs, pageSize, maxPages: options.maxPages ?? 50, onRequest: options.onRequest });
+        const client = new TenantFhirClient({ tenant, http: () => clientFor(tenant), timeoutMs: options.timeoutMs, pageSize, maxPages: options.maxPages ?? 50,
+          onRequest: options.onRequest, onResponse: options.onResponse });
         return new FhirEhrReader({ tenant, client, chunkSize, now });
       },
       resilience: (tenant: string): Resilience | null => currentClient?.(tenant)?.resilience ?? null,

@@ -17,6 +17,10 @@ export interface AuditServiceDeps {
   readonly archive?: AuditArchive;
   /** false for the embedded default's in-memory store (auditVerify says so). */
   readonly durable?: boolean;
+  /** The in-memory store's bounded window: the newest N records per tenant are kept (null/absent: all of them). */
+  readonly window?: number | null;
+  /** Told how long each append took, in seconds (metrics). */
+  readonly onAppend?: (seconds: number) => void;
 }
 
 const PAGE = 1_000;
@@ -35,16 +39,46 @@ export class AuditService {
   async write(tenant: string, events: readonly AuditEvent[], phiReads?: PhiReadBlock): Promise<void> {
     if (events.length === 0 && !phiReads?.groups.length) return;
     const body: AuditRecordBody = phiReads ? { v: 1, tenant, events, phiReads } : { v: 1, tenant, events };
+    const started = performance.now();
     try {
       const r = await this.deps.store.commit(tenant, [{ type: 'audit', record: auditAppend(body) }]);
       if (!r.ok) throw new Error('audit append refused');
+      this.deps.onAppend?.((performance.now() - started) / 1000);
     } catch {
       throw new AuditUnavailableError();
+    }
+    if (this.deps.window) await this.keepWindow(tenant, this.deps.window);
+  }
+
+  private readonly trimming = new Set<string>();
+
+  /**
+   * The in-memory log's bound (issue 17): past `window` records, the oldest (and a tenth of the window more, so this
+   * runs once per many appends) are dropped as retention drops them: behind a signed checkpoint at the new anchor, so
+   * the kept chain still verifies and a silent cut would not.
+   */
+  private async keepWindow(tenant: string, window: number): Promise<void> {
+    const meta = await this.deps.store.audit.meta(tenant);
+    if (meta.headSeq - meta.firstSeq + 1 <= window || this.trimming.has(tenant)) return;
+    this.trimming.add(tenant);
+    try {
+      const upto = meta.headSeq - window + Math.floor(window / 10);
+      const [raw] = await this.deps.store.audit.records(tenant, upto, 1);
+      const hash = (JSON.parse(raw!) as { hash: string }).hash;
+      await this.checkpointAt(tenant, upto, hash);
+      await this.deps.store.audit.trim(tenant, upto, hash);
+    } finally {
+      this.trimming.delete(tenant);
     }
   }
 
   get archive(): AuditArchive | null {
     return this.deps.archive ?? null;
+  }
+
+  /** Records kept per tenant when the store keeps only the newest ones (the embedded default); null: every record. */
+  get window(): number | null {
+    return this.deps.window ?? null;
   }
 
   get storage(): AuditStorage {

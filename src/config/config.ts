@@ -7,6 +7,7 @@ import { envField } from './env-field.js';
 import { FRONTEND_ENV, frontendChecks, frontendConfig, type FrontendConfig } from './frontend-config.js';
 import { OIDC_ENV, oidcChecks, oidcConfig, type OidcConfig } from './oidc-config.js';
 import { SECRETS_ENV, secretsChecks, secretsConfig, type SecretsConfig } from './secrets-config.js';
+import { OBSERVABILITY_ENV, observabilityConfig, type ObservabilityConfig } from './observability-config.js';
 import { HARDENING_ENV, hardeningChecks, hardeningConfig, type HardeningConfig } from './hardening-config.js';
 import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-parsers.js';
 
@@ -15,7 +16,7 @@ import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-pa
 
 export type GatewayMode = 'embedded' | 'production';
 
-export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig, SecretsConfig, OidcConfig {
+export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig, SecretsConfig, OidcConfig, ObservabilityConfig {
   readonly mode: GatewayMode;
   readonly port: number;
   readonly host: string;
@@ -86,6 +87,7 @@ const EnvSchema = z.object({
   ...FRONTEND_ENV,
   ...SECRETS_ENV,
   ...OIDC_ENV,
+  ...OBSERVABILITY_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -186,6 +188,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     ...frontendConfig(e, mode === 'production'),
     ...secretsConfig(e),
     ...oidcConfig(e),
+    ...observabilityConfig(e),
   });
 }
 

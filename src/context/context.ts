@@ -1,6 +1,7 @@
 import type { EhrReader } from '../../connectors/ehr/ehr-reader.js';
 import type { PrincipalPolicy } from '../../rules/decide.js';
 import type { PermissionCache } from '../../rules/permission-cache.js';
+import type { DecisionSink } from '../../rules/guard-context.js';
 import type { Principal } from '../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { PhiReadCollector } from '../audit/phi-read-collector.js';
@@ -36,6 +37,8 @@ export interface GatewayContext {
   readonly phiReads: PhiReadCollector;
   /** What the permission layer has already allowed in this request (rules/permission-cache.ts). */
   readonly permissionCache: PermissionCache;
+  /** Counts the permission layer's decisions for the metrics (absent: not counted). */
+  readonly decisions?: DecisionSink | undefined;
   /** The acting connectors: EHR write-back (and, as they land, messaging and connector configuration). */
   readonly connectors: ConnectorServices;
   /** Signs and checks Relay cursors (src/services/signed-cursor.ts); one key for all replicas. */

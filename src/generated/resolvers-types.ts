@@ -313,6 +313,11 @@ export type AuditVerification = {
   records: Scalars['Int']['output'];
   /** Set when the verify resumed after this record (fromCheckpoint) instead of reading from the start. */
   resumedAfter: Maybe<Scalars['Int']['output']>;
+  /**
+   * The embedded default's in-memory log keeps only this many newest records per tenant (older ones are dropped and
+   * verification starts at firstSeq, from the hash they left); null: every record is kept (Redis, PostgreSQL).
+   */
+  retainedWindow: Maybe<Scalars['Int']['output']>;
   seq: Maybe<Scalars['Int']['output']>;
   storage: AuditStorage;
 };
@@ -2390,6 +2395,7 @@ export type AuditVerificationResolvers<ContextType = GatewayContext, ParentType 
   problem?: Resolver<Maybe<ResolversTypes['AuditProblem']>, ParentType, ContextType>;
   records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resumedAfter?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  retainedWindow?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   storage?: Resolver<ResolversTypes['AuditStorage'], ParentType, ContextType>;
 };

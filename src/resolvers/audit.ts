@@ -95,6 +95,7 @@ export const auditResolvers: Resolvers = {
       const where = {
         storage: STORAGE[ctx.audit.storage],
         archivedThrough: ctx.audit.archive ? (await ctx.audit.archive.meta(tenant)).headSeq : null,
+        retainedWindow: ctx.audit.window,
       };
       return r.ok
         ? { ok: true, ...where, resumedAfter: r.resumedAfter ?? null, records: r.records, firstSeq: r.firstSeq, headSeq: r.headSeq, checkpointsVerified: r.checkpointsVerified, problem: null, seq: null, message: null }

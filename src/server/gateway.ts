@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -39,6 +39,9 @@ import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecor
 import type { QueryLimits } from '../config/hardening-config.js';
 import type { Logger } from './logger.js';
 import { JWKS_PREFIX, parseJwksPath } from '../services/connectors/jwks-path.js';
+import { DecisionTally, type GatewayMetrics } from './gateway-metrics.js';
+import type { MetricsRoute } from './metrics-route.js';
+import { tracer } from './tracing.js';
 
 export interface GatewayDeps {
   readonly schema: GraphQLSchema;
@@ -72,6 +75,9 @@ export interface GatewayDeps {
   readonly cursors?: SignedCursors;
   /** The audit archiver's state (issue 20), shown by /readyz: records waiting to leave Redis, the last error. */
   readonly auditArchive?: () => ArchiverStatus;
+  /** Prometheus metrics (issue 17): counted when given; /metrics served as `metricsRoute` allows. */
+  readonly metrics?: GatewayMetrics;
+  readonly metricsRoute?: MetricsRoute;
 }
 
 export interface UpgradeRoute {
@@ -130,6 +136,7 @@ export class Gateway {
         introspectionGuardPlugin(hardening.introspectionRoles),
         ...(hardening.rateLimiter ? [rateLimitPlugin(hardening.rateLimiter)] : []),
         requestLogPlugin((ctx) => this.records.get(ctx.requestId)),
+        ...(deps.metrics ? [decisionMetricsPlugin(deps.metrics)] : []),
       ],
     });
   }
@@ -183,7 +190,8 @@ export class Gateway {
     });
     record.sub = principal.sub;
     record.tenant = principal.tenant;
-    const context = await buildRequestContext({ ...this.deps, cursors: this.cursors }, principal, record.requestId).catch((e: unknown) => {
+    const tally = this.deps.metrics ? new DecisionTally() : undefined;
+    const context = await buildRequestContext({ ...this.deps, cursors: this.cursors }, principal, record.requestId, tally).catch((e: unknown) => {
       // Refused at admission (request-context.ts): the MFA policy's step-up, or an emergency-stopped agent.
       if (e instanceof UnauthenticatedError) record.outcome = 'UNAUTHENTICATED';
       else if (e instanceof ClearanceError && e.extensions.reason === 'AGENT_STOPPED') record.outcome = 'AGENT_STOPPED';
@@ -211,11 +219,13 @@ export class Gateway {
       this.inFlight.leave();
       this.records.delete(record.requestId);
       if (!probe) writeRequestLine(this.deps.logger, record, res.statusCode);
+      this.deps.metrics?.request(record, res.statusCode);
     });
     res.setHeader('x-request-id', record.requestId);
     if (this.inFlight.draining) res.setHeader('connection', 'close');
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return this.ready(res);
+    if (url.pathname === '/metrics' && this.deps.metricsRoute) return this.deps.metricsRoute.handle(req, res, 'api');
     if (this.deps.console && ConsoleRoute.matches(url.pathname)) return this.deps.console.handle(req, res, url.pathname);
     if (url.pathname.startsWith(JWKS_PREFIX) && req.method === 'GET') return this.jwks(res, url.pathname);
     if (this.deps.frontend && FrontendRoutes.covers(url.pathname)) {
@@ -247,9 +257,23 @@ export class Gateway {
       record.outcome = rest.reason;
       return sendError(res, http?.status ?? 400, code, parts.refused.message, rest);
     }
-    const result = await this.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search: parts.search, body: parts.body },
-      context: () => this.createContext(headers.get('authorization'), req.socket.remoteAddress ?? 'unknown', record),
+    // One span per GraphQL operation (a no-op without the tracing SDK); FHIR calls and store commits are its children.
+    const result = await tracer.startActiveSpan('graphql.request', { attributes: { 'clearance.request_id': record.requestId } }, async (span) => {
+      try {
+        return await this.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method, headers, search: parts.search, body: parts.body },
+          context: () => this.createContext(headers.get('authorization'), req.socket.remoteAddress ?? 'unknown', record),
+        });
+      } finally {
+        if (span.isRecording()) {
+          if (record.operationType) span.setAttribute('graphql.operation.type', record.operationType);
+          if (record.operationName) span.setAttribute('graphql.operation.name', record.operationName);
+          if (record.tenant) span.setAttribute('clearance.tenant', record.tenant);
+          const outcome = record.outcome ?? record.errorCodes?.[0];
+          if (outcome) span.setAttribute('clearance.outcome', outcome);
+        }
+        span.end();
+      }
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
@@ -275,4 +299,17 @@ export class Gateway {
       ...(archive ? { auditArchive: archive } : {}),
     });
   }
+}
+
+/** Adds a request's decision tally to the counter once, when its response is ready. */
+function decisionMetricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue }) {
+          if (contextValue.decisions instanceof DecisionTally) metrics.decisionsOf(contextValue.decisions);
+        },
+      };
+    },
+  };
 }

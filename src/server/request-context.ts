@@ -1,6 +1,7 @@
 import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
 import { compilePrincipalPolicy } from '../../rules/decide.js';
 import { PermissionCache } from '../../rules/permission-cache.js';
+import type { DecisionSink } from '../../rules/guard-context.js';
 import type { Principal } from '../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { PhiReadCollector } from '../audit/phi-read-collector.js';
@@ -45,7 +46,12 @@ async function admit(deps: RequestContextDeps, principal: Principal, nowMs: numb
   }
 }
 
-export async function buildRequestContext(deps: RequestContextDeps, principal: Principal, requestId: string): Promise<GatewayContext> {
+export async function buildRequestContext(
+  deps: RequestContextDeps,
+  principal: Principal,
+  requestId: string,
+  decisions?: DecisionSink,
+): Promise<GatewayContext> {
   await admit(deps, principal, (deps.now ?? Date.now)());
   // The policy in force and the caller's stored access, cut to this request's time: expiry needs no job.
   const stored = await deps.accessState.forRequest(principal, (deps.now ?? Date.now)());
@@ -63,6 +69,7 @@ export async function buildRequestContext(deps: RequestContextDeps, principal: P
     connectors: deps.connectors,
     phiReads: new PhiReadCollector(),
     permissionCache: new PermissionCache(),
+    decisions,
     cursors: deps.cursors,
   };
 }

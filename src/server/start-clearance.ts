@@ -27,6 +27,7 @@ import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js
 import { createStore } from '../stores/create-store.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
+import type { GatewayContext } from '../context/context.js';
 import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
 import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
 import { withEhrReadHealth } from './ehr-read-health.js';
@@ -52,6 +53,11 @@ import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
 import type { Environment } from '../governance/environment.js';
 import { createExpiryReminders } from '../services/notifications/expiry-reminders.js';
 import { createSubscriptionServer, type SubscriptionOptions } from './subscription-server.js';
+import { GatewayMetrics, type ApprovalQueueStat } from './gateway-metrics.js';
+import { MetricsRoute } from './metrics-route.js';
+import { startTracing } from './tracing.js';
+import { withCommitSpans } from '../stores/traced-store.js';
+import type { CircuitState } from '../../connectors/common/circuit-breaker.js';
 
 // The composition root: config in, a running gateway out. Embedded mode also starts the embedded FHIR server
 // seeded with the Synthea sample patients; production mode uses the configured FHIR base URLs.
@@ -86,6 +92,8 @@ export interface StartOptions {
    * here); the on-call roster is paged by email in any case.
    */
   readonly escalationNotifiers?: readonly EscalationNotifier[];
+  /** Benchmark only: false counts no metrics (and serves none), to measure what they cost. Default true. */
+  readonly metrics?: boolean;
 }
 
 export interface RunningClearance {
@@ -100,6 +108,13 @@ export interface RunningClearance {
   readonly durable: boolean;
   /** The escalation of unclaimed emergencies (runs on a timer; `sweep()` runs one pass now). */
   readonly escalations: EscalationSweeper;
+  /** The METRICS_PORT listener's URL (null: /metrics is on the API port, or not served). */
+  readonly metricsUrl: string | null;
+  /**
+   * A request's context from its Authorization header, built as the gateway builds it (token verified, stored access
+   * read): what a hand-built server over the same schema would do (the benchmark's default Apollo Server column).
+   */
+  contextFor(authorization: string | undefined): Promise<GatewayContext>;
   stop(): Promise<void>;
 }
 
@@ -113,7 +128,19 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()), ...(options.fhirAuth ? { auth: options.fhirAuth } : {}) }).start();
     baseUrls = fhir.baseUrls();
   }
-  const { store, durable } = options.store ? { store: options.store, durable: true } : await createStore(config.redisUrl);
+  const created = options.store ? { store: options.store, durable: true, auditWindow: null } : await createStore(config.redisUrl);
+  // Issue 17: the tracing SDK only with an OTLP endpoint; then store commits get spans too.
+  const tracing = config.otlpEndpoint ? startTracing(config.otlpEndpoint) : null;
+  const store = tracing ? withCommitSpans(created.store) : created.store;
+  const { durable } = created;
+  const metrics: GatewayMetrics | null = options.metrics === false ? null : new GatewayMetrics({
+    approvals: () => approvalQueue(store, now),
+    circuits: () => Object.keys(baseUrls).flatMap((tenant): { tenant: string; state: CircuitState }[] => {
+      const breaker = ehr.resilience?.(tenant)?.breaker;
+      return breaker ? [{ tenant, state: breaker.state }] : [];
+    }),
+    ...(config.audit.archiveUrl ? { archivePending: () => archiver?.status().pendingRecords ?? null } : {}),
+  });
   const bus = options.bus ?? (await createChangeEventBus(options.store ? null : config.redisUrl));
   const policy = options.policy ?? defaultPolicy();
   const now = options.now ?? (() => Date.now());
@@ -137,14 +164,17 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       deliver: (tenant, entry) => (isEmailEntry(entry) ? mailer : notifier).deliver(tenant, entry),
       gaveUp: (tenant, entry, error) => (isEmailEntry(entry) ? mailer : notifier).gaveUp(tenant, entry, error),
     },
+    ...(metrics ? { onOutboxApplied: (lagMs: number) => metrics.outboxApplied(lagMs / 1000) } : {}),
   });
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
   const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
-  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now(), archive, durable });
+  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now(), archive, durable, window: created.auditWindow, ...(metrics ? { onAppend: (s: number) => metrics.auditAppended(s) } : {}) });
   logger.info(
-    { auditStorage: audit.storage },
-    durable ? (archive ? 'audit log: Redis hot window, PostgreSQL archive' : 'audit log: Redis only (no archive: set AUDIT_ARCHIVE_URL)') : 'audit log: in memory (embedded default, no archive)',
+    { auditStorage: audit.storage, ...(created.auditWindow ? { auditWindow: created.auditWindow } : {}) },
+    durable
+      ? (archive ? 'audit log: Redis hot window, PostgreSQL archive' : 'audit log: Redis only (no archive: set AUDIT_ARCHIVE_URL)')
+      : `audit log: in memory (embedded default, no archive): the newest ${created.auditWindow ?? 'all'} records per tenant are kept, older ones dropped`,
   );
   const kms = await loadKms(config.secrets, config.stateDir);
   // The default escalation hook (webhook `message.escalated`, email to contacts with `escalations`) before the caller's.
@@ -208,6 +238,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       baseUrls,
       timeoutMs: config.fhir.timeoutMs,
       onRequest: options.onFhirRequest,
+      ...(metrics ? { onResponse: (e: { tenant: string; outcome: string; seconds: number }) => metrics.fhirCall(e.tenant, e.outcome, e.seconds) } : {}),
       clientFor: (tenant) => endpoints.client(tenant),
       currentClient: (tenant) => endpoints.current(tenant),
     });
@@ -233,6 +264,9 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     rateLimiter: hardening.hardening.rateLimiter,
     ...(options.subscriptions ? { options: options.subscriptions } : {}),
   });
+  const metricsRoute = metrics
+    ? new MetricsRoute(metrics, { token: config.metrics.token, separatePort: config.metrics.port !== null, production: config.mode === 'production' })
+    : null;
   const gateway = new Gateway({
     schema,
     phiAudit: options.phiAudit ?? true,
@@ -258,9 +292,11 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       trustedDocuments,
     }),
     ...(archiver ? { auditArchive: () => archiver.status() } : {}),
+    ...(metricsRoute ? { metrics: metrics!, metricsRoute } : {}),
   });
   const url = await gateway.start(config.port, config.host);
   publicUrl ||= url.replace(/\/graphql$/, '').replace(/\/+$/, '');
+  const metricsServer = metricsRoute && config.metrics.port !== null ? await metricsRoute.listen(config.metrics.port, config.host) : null;
   return {
     url,
     fhir,
@@ -270,8 +306,11 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     auditArchiver: archiver,
     durable,
     escalations,
+    metricsUrl: metricsServer ? metricsServer.url : null,
+    contextFor: async (authorization) => buildRequestContext(contextDeps, await verifier.verify(authorization), randomUUID()),
     async stop() {
       await gateway.stop();
+      await metricsServer?.stop();
       // Open failed-login windows are written before the store closes.
       failedLogins.stop();
       await failedLogins.flush();
@@ -285,6 +324,21 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       await archive?.close();
       if (!options.store) await store.close();
       await fhir?.stop();
+      await tracing?.shutdown();
     },
   };
+}
+
+/** Pending change requests per risk, and the oldest one's age: read at scrape time from every tenant's store. */
+async function approvalQueue(store: GovernanceStore, now: () => number): Promise<ApprovalQueueStat[]> {
+  const byRisk = new Map<string, { depth: number; oldest: number }>();
+  for (const tenant of await store.tenants()) {
+    for (const change of await store.listChanges(tenant, { status: 'PENDING' }, 10_000)) {
+      const at = byRisk.get(change.risk) ?? { depth: 0, oldest: Infinity };
+      at.depth++;
+      at.oldest = Math.min(at.oldest, Date.parse(change.createdAt));
+      byRisk.set(change.risk, at);
+    }
+  }
+  return [...byRisk].map(([risk, { depth, oldest }]) => ({ risk, depth, oldestSeconds: Math.max(0, (now() - oldest) / 1000) }));
 }

@@ -29,4 +29,6 @@ export interface GovernanceDeps {
   readonly notificationOps?: (change: ChangeRequest) => CommitOp[];
   /** Delivers the notifications queued by notificationOps, from the outbox (src/services/notifications). */
   readonly notifications?: NotificationHandler;
+  /** Told when the outbox applied an approved change's external effect: ms since the approval (metrics). */
+  readonly onOutboxApplied?: (lagMs: number) => void;
 }

@@ -57,7 +57,8 @@ export class GovernanceService {
     this.refusals = createGovernanceRefusals({ rules: deps.rules, stopPolicy: this.stopPolicy, functionsOf: deps.functionsOf });
     const commitTransition: CommitTransition = (t, id, f, ops) => this.transition(t, id, f, ops);
     const [propose, context] = [this.propose.bind(this), this.context.bind(this)];
-    this.outbox = createOutboxWorker({ store: deps.store, now: deps.now, connectorEffects: deps.connectorEffects, commitTransition, notifications: deps.notifications });
+    this.outbox = createOutboxWorker({ store: deps.store, now: deps.now, connectorEffects: deps.connectorEffects, commitTransition, notifications: deps.notifications,
+      onApplied: deps.onOutboxApplied });
     this.access = new AccessProposals({ functionsOf: deps.functionsOf, now: deps.now, policyOf: deps.policyOf, propose, context });
     this.reads = new GovernanceReads({ store: deps.store, functionsOf: deps.functionsOf, now: deps.now, canGrant: (tenant) => this.access.canGrant(tenant), commitTransition });
     this.settings = new SettingProposals({ reads: this.reads, propose, context });

@@ -42,6 +42,8 @@ export interface OutboxWorkerDeps {
   readonly commitTransition: CommitTransition;
   readonly leaseMs?: number;
   readonly notifications?: NotificationHandler | undefined;
+  /** Told when an approved change's effect was applied: ms since its approval (the change's last update). */
+  readonly onApplied?: ((lagMs: number) => void) | undefined;
 }
 
 export interface OutboxWorker {
@@ -118,6 +120,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         const applied = markApplied(c, { now: deps.now() });
         return applied.ok ? { ...applied, effects: [applyEffectFor(c), ...applied.effects] } : applied;
       });
+      deps.onApplied?.(deps.now() - Date.parse(stored.change.updatedAt));
       done++;
     }
     return done;

@@ -41,6 +41,12 @@ interface IdempotencyEntry {
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+/**
+ * The embedded default keeps this many of a tenant's newest audit records (issue 17: memory stays bounded whatever the
+ * number of requests). AuditService trims the older ones as retention does, behind a signed checkpoint.
+ */
+export const MEMORY_AUDIT_WINDOW = 1_000;
+
 export function createMemoryGovernanceStore(now: () => number = Date.now): GovernanceStore {
   const tenants = new Map<string, TenantState>();
   // Idempotency keys by tenant and scope, apart from TenantState so they do not make a tenant "known" to sweeps.

@@ -13,7 +13,7 @@ const EVENTS = `query($filter: AuditEventFilter, $first: Int, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const VERIFY = `{ auditVerify { ok storage archivedThrough resumedAfter records firstSeq headSeq checkpointsVerified problem seq message } }`;
+const VERIFY = `{ auditVerify { ok storage archivedThrough retainedWindow resumedAfter records firstSeq headSeq checkpointsVerified problem seq message } }`;
 
 interface Node {
   id: string;
@@ -141,7 +141,8 @@ describe('auditVerify', () => {
     for (const token of [t.sec, t.auditor]) {
       const v = ok(await h.gql<{ auditVerify: Record<string, unknown> }>(token, VERIFY)).auditVerify;
       // The embedded default says where its log is: in memory, with no archive.
-      expect(v).toMatchObject({ ok: true, storage: 'MEMORY', archivedThrough: null, resumedAfter: null, firstSeq: 1, problem: null, seq: null, message: null });
+      // Bounded (issue 17): the newest 1,000 records per tenant are kept, and auditVerify says so.
+      expect(v).toMatchObject({ ok: true, storage: 'MEMORY', archivedThrough: null, retainedWindow: 1_000, resumedAfter: null, firstSeq: 1, problem: null, seq: null, message: null });
       expect(v.records).toBe(v.headSeq);
     }
   });

@@ -20,6 +20,11 @@ const read = (i: number): AuditEvent => ({
 
 const readyz = async () => (await (await fetch(h.url.replace('/graphql', '/readyz'))).json()) as { status: string; auditArchive: { pendingRecords: number; lastError: string | null } };
 const VERIFY = '{ auditVerify { ok storage archivedThrough records headSeq problem seq } }';
+/** The same figure on /metrics (issue 17): clearance_audit_archive_pending_records. */
+const pendingMetric = async () => {
+  const text = await (await fetch(h.url.replace('/graphql', '/metrics'))).text();
+  return Number(/^clearance_audit_archive_pending_records (\d+)$/m.exec(text)?.[1] ?? NaN);
+};
 
 beforeAll(async () => {
   [redis, postgres] = await Promise.all([RedisServer.start(), PostgresServer.start()]);
@@ -55,12 +60,14 @@ describe('gateway with a PostgreSQL audit archive', () => {
       const r = await readyz();
       expect(r.status).toBe('ready');
       expect(r.auditArchive.pendingRecords).toBeGreaterThanOrEqual(10);
+      expect(await pendingMetric()).toBe(r.auditArchive.pendingRecords);
       expect(r.auditArchive.lastError).toMatch(/postgres is unavailable/);
     } finally {
       await postgres.start();
     }
     await h.running.auditArchiver!.runAll();
     expect((await readyz()).auditArchive).toMatchObject({ pendingRecords: 0, lastError: null });
+    expect(await pendingMetric()).toBe(0);
     expect((await h.gql<{ auditVerify: Record<string, unknown> }>(sec, VERIFY)).body.data!.auditVerify).toMatchObject({ ok: true });
   }, 60_000);
 });

@@ -46,6 +46,8 @@ describe('parseConfig: embedded mode', () => {
       logLevel: 'info',
       audit: { hmacKey: null, archiveUrl: null, archiveOwnerUrl: null, hot: { maxRecords: 1_000_000, maxAgeMs: 86_400_000 } },
       secrets: { kek: null, kekFile: null, previousKeks: [] },
+      metrics: { token: null, port: null },
+      otlpEndpoint: null,
       environment: 'PRODUCTION',
       messaging: { smtpUrl: null, from: 'Clearance <no-reply@clearance.local>', smsProviderUrl: null, timeoutMs: 10_000, publicUrl: null },
       queryLimits: { maxDepth: 10, maxAliases: 30, maxCost: 5000, maxDirectives: 20, maxTokens: 2000, maxBodyBytes: 1_000_000 },

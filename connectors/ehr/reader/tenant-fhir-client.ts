@@ -1,4 +1,5 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { SearchParams } from 'fhir-kit-client';
 import { ConnectorError } from '../../common/connector-error.js';
 import { toConnectorError } from '../../common/http-failure.js';
@@ -18,6 +19,16 @@ export interface FhirRequestEvent {
   readonly url: string;
 }
 
+/** A search page answered or failed: its outcome (OK or the ConnectorError kind) and how long it took. */
+export interface FhirResponseEvent {
+  readonly tenant: string;
+  readonly outcome: string;
+  readonly seconds: number;
+}
+
+// The API only: without the tracing SDK (src/server/tracing.ts) these spans are no-ops.
+const tracer = trace.getTracer('clearance');
+
 export interface TenantFhirClientOptions {
   readonly tenant: string;
   /** A fixed, unauthenticated base URL (tests, tools); or `http` below. */
@@ -30,6 +41,8 @@ export interface TenantFhirClientOptions {
   /** A search needing more pages than this fails rather than loading an unbounded record. */
   readonly maxPages: number;
   readonly onRequest?: (event: FhirRequestEvent) => void;
+  /** Sees every search page's outcome (metrics): retries and circuit refusals included in the one outcome. */
+  readonly onResponse?: (event: FhirResponseEvent) => void;
   /** Answers searches in-process instead of over HTTP (benchmark, fast tests); same reader, same searches. */
   readonly transport?: FhirSearchTransport;
   /** Retries, circuit and its clock (defaults: connectors/common/retry.ts and circuit-breaker.ts). */
@@ -72,8 +85,32 @@ export class TenantFhirClient {
     return this.options.pageSize;
   }
 
-  /** One search, one page; sent again after an outage or a timeout, refused at once while the circuit is open. */
+  /**
+   * One search, one page, in a span of its own (attributes: tenant and resource type only; the search parameters hold
+   * patient ids and never leave in a span).
+   */
   async searchPage<T extends Resource>(resourceType: T['resourceType'], params: SearchParams): Promise<Bundle<T>> {
+    const { tenant, onResponse } = this.options;
+    const attributes = { 'clearance.tenant': tenant, 'fhir.resource_type': resourceType };
+    return tracer.startActiveSpan('fhir.search', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const started = performance.now();
+      let outcome = 'OK';
+      try {
+        return await this.searchPageNow<T>(resourceType, params);
+      } catch (e) {
+        outcome = e instanceof ConnectorError ? e.kind : 'ERROR';
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.setAttribute('error.type', outcome);
+        throw e;
+      } finally {
+        span.end();
+        onResponse?.({ tenant, outcome, seconds: (performance.now() - started) / 1000 });
+      }
+    });
+  }
+
+  /** One search, one page; sent again after an outage or a timeout, refused at once while the circuit is open. */
+  private async searchPageNow<T extends Resource>(resourceType: T['resourceType'], params: SearchParams): Promise<Bundle<T>> {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) {
       for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));

@@ -286,6 +286,11 @@ export type AuditVerification = {
   records: Scalars['Int']['output'];
   /** Set when the verify resumed after this record (fromCheckpoint) instead of reading from the start. */
   resumedAfter?: Maybe<Scalars['Int']['output']>;
+  /**
+   * The embedded default's in-memory log keeps only this many newest records per tenant (older ones are dropped and
+   * verification starts at firstSeq, from the hash they left); null: every record is kept (Redis, PostgreSQL).
+   */
+  retainedWindow?: Maybe<Scalars['Int']['output']>;
   seq?: Maybe<Scalars['Int']['output']>;
   storage: AuditStorage;
 };

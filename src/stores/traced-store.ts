@@ -1,0 +1,33 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type { GovernanceStore } from './governance-store.js';
+
+// A span per store commit (issue 17), wrapped around the store only when tracing is on, so the default pays nothing.
+// Attributes: the tenant and the kinds of ops committed (a closed set), never their contents.
+
+const tracer = trace.getTracer('clearance');
+
+export function withCommitSpans(store: GovernanceStore): GovernanceStore {
+  const bound = new Map<PropertyKey, unknown>();
+  const commit: GovernanceStore['commit'] = (tenant, ops) =>
+    tracer.startActiveSpan('store.commit', { attributes: { 'clearance.tenant': tenant, 'clearance.store.ops': [...new Set(ops.map((o) => o.type))].sort() } }, async (span) => {
+      try {
+        const result = await store.commit(tenant, ops);
+        span.setAttribute('clearance.store.committed', result.ok);
+        return result;
+      } catch (e) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw e;
+      } finally {
+        span.end();
+      }
+    });
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'commit') return commit;
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (!bound.has(prop)) bound.set(prop, (value as (...a: unknown[]) => unknown).bind(target));
+      return bound.get(prop);
+    },
+  });
+}

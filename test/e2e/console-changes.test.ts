@@ -53,7 +53,8 @@ describe('every change type in words, the raw JSON one click away', () => {
     ['assignment', /Gives ops-olu the role ops-manager .*standing \(no expiry\).*Covers the night shift/, 'assignment'],
     ['accessRequest', /eng-ana asks for the role clinical-admin .*Production, until/, 'access-request'],
     ['refund', /Refunds \$500\.00 on invoice invoice-.*above the threshold of \$100\.00/, 'refund'],
-    ['medication', /The AI agent triage-bot proposes writing a MedicationRequest.*Patient0ac13d55-d566-450a-aea0-f6a71f1ad73b/, 'medication'],
+    // A security admin reads configuration, not the clinical record: the proposed resource is withheld whole from them.
+    ['medication', /The AI agent triage-bot proposes writing a (MedicationRequest|record).*Patient(0ac13d55-d566-450a-aea0-f6a71f1ad73b|not shown to you)/, 'medication'],
     ['policy', /Policy version 2026-11-22\.4 → 2026-12-01\.1, rule by rule:.*Role nurse:.*read \(department scope\): observations removed/, 'policy'],
     ['resume', /Resumes connector:ehr in Production\..*stopped by sec-fix at .*because “duplicate notes”/, 'resume'],
   ];
@@ -103,8 +104,8 @@ describe('the actionable inbox', () => {
     await rows.first().getByRole('link').click();
     await page.getByTestId('change-detail').waitFor();
     expect(await text(page, 'medication-patient')).toBe('0ac13d55-d566-450a-aea0-f6a71f1ad73b');
-    // rejectChange needs configuration read, which a clinician lacks: no Reject offered.
-    expect(await page.getByRole('button', { name: 'Reject' }).count()).toBe(0);
+    // The API lets a clinician who can act on the proposal reject it too (rejectChange asks canActOn): offered.
+    expect(await page.getByRole('button', { name: 'Reject' }).count()).toBe(1);
     expect(await page.locator('[role=alert]').count()).toBe(0);
     // Approve goes through approveMedicationProposal: then the change is no longer theirs to decide, and says so.
     await page.getByLabel('Comment (optional)').fill('Dose checked against renal function');

@@ -114,7 +114,7 @@ describe('console sign-in with OpenID Connect (code flow + PKCE)', () => {
       location.hash = '#/settings';
     });
     await page.getByRole('alert').waitFor({ timeout: 10_000 });
-    expect(await page.getByRole('alert').textContent()).toMatch(/session has expired/);
+    expect(await page.getByRole('alert').textContent()).toMatch(/session (has )?expired/);
     await screenshot(page, 'oidc-session-expired');
     // The IdP still has its own session: sign-in goes straight back, to the settings page.
     await page.getByRole('button', { name: 'Sign in with identity provider' }).click();

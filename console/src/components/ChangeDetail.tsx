@@ -117,8 +117,8 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
   }
 
   const pending = c.status === 'PENDING' && !loaded.gone;
-  // rejectChange needs configuration read: someone who sees only their actionable changes cannot reject.
-  const canReject = c.viewerCanApprove && loaded.live === 'tenant';
+  // The API says whether the viewer may decide it (rejectChange asks the same canActOn as the actionable queue).
+  const canReject = c.viewerCanApprove;
   const own = c.requester.sub === me.sub;
 
   const act = async (e: FormEvent, kind: 'approve' | 'reject' | 'withdraw') => {

@@ -17,6 +17,7 @@ export function changeTitle(c: Pick<Change, 'targetType' | 'key' | 'target' | 's
   const after = isObj(c.after) ? c.after : {};
   switch (c.targetType) {
     case 'SETTING': return c.key ?? c.target;
+    case 'SETTINGS': return `Settings ${c.target.replace(/^settings:/, '').split(',').join(', ')} together`;
     case 'ASSIGNMENT': return `Roles of ${c.target.replace(/^assignment:/, '')}`;
     case 'ACCESS_REQUEST': return `Access request of ${c.target.replace(/^assignment:/, '')}`;
     case 'REFUND': return typeof after.amount === 'number' ? `Refund of ${money(after.amount, after.currency)}` : 'Refund';
@@ -47,6 +48,8 @@ export function ChangeWords({ change }: { change: Change }) {
 function View({ change: c }: { change: Change }) {
   switch (c.targetType) {
     case 'SETTING': return c.key?.startsWith('integration.') ? <ConnectorView change={c} /> : <SettingView change={c} />;
+    // configureConnector's fields as one change: each field's before and after, compared key by key.
+    case 'SETTINGS': return <SettingView change={c} />;
     case 'ASSIGNMENT': return <AssignmentView change={c} request={false} />;
     case 'ACCESS_REQUEST': return <AssignmentView change={c} request />;
     case 'REFUND': return <RefundView change={c} />;
@@ -186,6 +189,13 @@ function medication(a: Obj): { drug: string | null; dose: string | null } {
   return { drug, dose };
 }
 
+/** The patient a proposal is for: our input name, or the FHIR resource's `subject` reference (Patient/<id>). */
+function patientOf(a: Obj): string | null {
+  if (typeof a.patientId === 'string') return a.patientId;
+  const ref = isObj(a.subject) && typeof a.subject.reference === 'string' ? a.subject.reference : null;
+  return ref?.startsWith('Patient/') ? ref.slice('Patient/'.length) : null;
+}
+
 function EhrWriteView({ change: c }: { change: Change }) {
   const a = isObj(c.after) ? c.after : {};
   const { drug, dose } = medication(a);
@@ -197,7 +207,7 @@ function EhrWriteView({ change: c }: { change: Change }) {
       <dl className="facts" data-testid="medication">
         <dt>Drug</dt><dd data-testid="medication-drug">{drug ?? hidden}</dd>
         <dt>Dose</dt><dd data-testid="medication-dose">{dose ?? hidden}</dd>
-        <dt>Patient</dt><dd data-testid="medication-patient" className="mono">{typeof a.patientId === 'string' ? a.patientId : hidden}</dd>
+        <dt>Patient</dt><dd data-testid="medication-patient" className="mono">{patientOf(a) ?? hidden}</dd>
         {typeof a.promptTemplateVersion === 'string' && <><dt>Prompt template</dt><dd className="mono">{a.promptTemplateVersion}</dd></>}
       </dl>
     </>

@@ -137,14 +137,10 @@ describe('FHIR server slower than FHIR_TIMEOUT_MS', () => {
 
   it('answers UPSTREAM_UNAVAILABLE kind TIMEOUT within the deadline, not the delay, and recovers', async () => {
     slow.running.fhir!.setFault('slow', { delayMs: 60_000 });
-    const started = Date.now();
+    // 3 attempts of 300 ms with 100 + 200 ms of backoff; the server holds the answer 60 s, twice the test's limit. An
+    // answer of kind TIMEOUT is the gateway's own deadline firing: a client that waited for the server never gets one.
     const r = await slow.gql(slowToken, Q, { id: DENNIS });
-    const elapsed = Date.now() - started;
     expectUpstreamUnavailable(r, 'TIMEOUT');
-    // 3 attempts of 300 ms with 100 + 200 ms of backoff: about 1.2 s. The server holds the answer 60 s; the bound is
-    // many times the deadline and far below the delay, so a loaded machine cannot fail it, a client that waits does.
-    expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(20_000);
     expect(await healthz(slow)).toBe(200);
     slow.running.fhir!.setFault('none');
     await expectNormalAnswer(slow, slowToken);

@@ -25,8 +25,8 @@ describe('graceful shutdown', () => {
   it('a request that outlives SHUTDOWN_TIMEOUT_MS is cut, and the shutdown still completes on time', async () => {
     const h = await startHarness({ env: { SHUTDOWN_TIMEOUT_MS: '300', FHIR_TIMEOUT_MS: '20000' } });
     const token = await h.token({ roles: ['clinician'], departments: ['cardiology'] });
-    // The request would be answered after 60 s; the shutdown deadline is 300 ms. The bound below is many times the
-    // deadline and far below the delay: a loaded machine cannot fail it, a shutdown that waits for the request does.
+    // The request would be answered after 60 s, twice the test's limit; the shutdown deadline is 300 ms. A cut request
+    // and the "shutdown timeout" line are the deadline firing: a shutdown that waited for the request never shows them.
     h.running.fhir!.setFault('slow', { delayMs: 60_000 });
     const before = h.running.fhir!.requests.length;
     const inFlight = h.gql(token, `{ patient(id: "${PATIENT}") { name } }`).then(
@@ -34,9 +34,7 @@ describe('graceful shutdown', () => {
       () => 'cut',
     );
     await untilInFlight(h, before);
-    const started = Date.now();
     await h.stop();
-    expect(Date.now() - started).toBeLessThan(20_000);
     expect(await inFlight).toBe('cut');
     expect(h.logLines.some((l) => l.includes('shutdown timeout'))).toBe(true);
   });

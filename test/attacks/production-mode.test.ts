@@ -106,14 +106,13 @@ describe('/readyz', () => {
   });
 
   it('503 within the timeout when FHIR hangs', async () => {
-    // The readiness deadline is 2 s, the FHIR answer comes after 60 s: the bound is far from both.
+    // The readiness deadline is 2 s, the FHIR answer comes after 60 s (twice the test's limit): `timeout` is the
+    // deadline firing, never the answer.
     h.fhir.setFault('slow', { delayMs: 60_000 });
     try {
-      const started = Date.now();
       const r = await readyz();
       expect(r.status).toBe(503);
       expect(r.json).toMatchObject({ checks: { 'fhir:acme': 'timeout' } });
-      expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
       h.fhir.setFault('none');
     }

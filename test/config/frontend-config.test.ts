@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/config.js';
+import { PRODUCTION_ENV, problemsOf } from '../support/production-env.js';
 
 // Issue 14: CORS origins, trusted documents and the IDE as configuration; production refuses a wildcard origin.
-
-const PRODUCTION_ENV = {
-  NODE_ENV: 'production',
-  JWT_ISSUER: 'https://idp.example.org',
-  JWKS_URL: 'https://idp.example.org/.well-known/jwks.json',
-  REDIS_URL: 'redis://redis.internal:6379',
-  FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4"}',
-  AUDIT_HMAC_KEY: 'k'.repeat(48),
-  SECRETS_KEK: `kek-1:${Buffer.alloc(32, 7).toString('base64')}`,
-};
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    parseConfig(env, []);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('frontend configuration', () => {
   it('CORS_ORIGINS: exact origins, deduplicated; none by default; * only outside production', () => {

@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/config.js';
+import { PRODUCTION_ENV, problemsOf } from '../support/production-env.js';
 
 // Issue 7: the defences are configuration, and production refuses a configuration that switches one off, listing
 // every problem together with the other production problems.
-
-const PRODUCTION_ENV = {
-  NODE_ENV: 'production',
-  JWT_ISSUER: 'https://idp.example.org',
-  JWKS_URL: 'https://idp.example.org/.well-known/jwks.json',
-  REDIS_URL: 'redis://redis.internal:6379',
-  FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4"}',
-  AUDIT_HMAC_KEY: 'k'.repeat(48),
-  SECRETS_KEK: `kek-1:${Buffer.alloc(32, 7).toString('base64')}`,
-};
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    parseConfig(env, []);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('hardening configuration', () => {
   it('reads every limit', () => {

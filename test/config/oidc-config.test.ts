@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/config.js';
+import { PRODUCTION_BASE_ENV as PRODUCTION_ENV, problemsOf } from '../support/production-env.js';
 
 // Issue 15: console sign-in at an OpenID provider. OIDC_ISSUER + OIDC_CLIENT_ID go together; the issuer is the one
 // the gateway verifies against, and in production it is enough on its own (its discovery document names the keys).
-
-const PRODUCTION_ENV = {
-  NODE_ENV: 'production',
-  REDIS_URL: 'redis://redis.internal:6379',
-  FHIR_BASE_URLS: '{"acme":"https://fhir.acme.example/r4"}',
-  AUDIT_HMAC_KEY: 'k'.repeat(48),
-  SECRETS_KEK: `kek-1:${Buffer.alloc(32, 7).toString('base64')}`,
-};
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    parseConfig(env, []);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('OIDC configuration', () => {
   it('is off unless set; when set the issuer is the JWT issuer', () => {

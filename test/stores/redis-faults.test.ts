@@ -25,11 +25,9 @@ describe('Redis down during an approval', () => {
     await svc.approve(person('bm-2', ['billing-manager']), id);
 
     await server.stop();
-    const started = Date.now();
+    // Fails on the 2 s command timeout with STORE_UNAVAILABLE: a client that queued the command offline would wait
+    // forever, and the test's own limit (30 s) ends it, so no clock is read here.
     await expect(svc.approve(person('sec', ['security-admin']), id)).rejects.toMatchObject({ extensions: { code: 'STORE_UNAVAILABLE' } });
-    // Fails on the 2 s command timeout, not after an offline queue drains (ioredis would wait forever): the bound
-    // is several times the timeout, below the 30 s test limit.
-    expect(Date.now() - started).toBeLessThan(15_000);
     await expect(svc.updateSetting(person('bm', ['billing-manager']), { key, environment: 'STAGING', value, reason: 'x' })).rejects.toMatchObject({
       extensions: { code: 'STORE_UNAVAILABLE' },
     });

@@ -217,10 +217,9 @@ describe('faults, seen through the EHR reader', () => {
     // The deadline is 300 ms a try (about 1 s with retries); the server holds the answer 60 s. The bound sits many
     // times above the deadline and far below the delay, so only a client that waited for the answer fails it.
     server.setFault('slow', { delayMs: 60_000 });
-    const started = Date.now();
+    // TIMEOUT is the reader's own deadline firing; the server would answer only after twice the test's limit.
     const error = await readerError(() => connector().forRequest('acme').patient(CARROLL));
     expect(error).toMatchObject({ kind: 'TIMEOUT', status: null });
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('a dropped connection is UNAVAILABLE', async () => {

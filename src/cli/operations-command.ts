@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { defaultPolicy, parsePolicyDocument, type PolicyDocument } from '../../rules/policy-document.js';
 import { buildUnguardedSchema } from '../server/build-schema.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from './cli-command.js';
 import { expandGlob } from './file-glob.js';
 import { checkOperations, formatReport, type OperationFile } from './operations-report.js';
+import { loadPolicy } from './policy-command.js';
 import { parseArgs } from 'node:util';
 
 // `clearance operations check 'src/**/*.graphql' [--role R]... [--json]`: a frontend team's CI step. Exit 1 when a
@@ -20,10 +19,6 @@ check     parses and validates every operation in the files matching the pattern
           policy) the selected fields that role would be denied, with the rule and how to get access (the same
           answer as the explainField query). Row-scoped fields (department) are listed as "per row".
           Exit 1 on a parse or validation error, or with --fail-on-deny on any denied field; 2 on bad arguments.`;
-
-function loadPolicy(file: string | undefined): PolicyDocument {
-  return file ? parsePolicyDocument(JSON.parse(readFileSync(file, 'utf8'))) : defaultPolicy();
-}
 
 export const operationsCommand: CliCommand = {
   name: 'operations',

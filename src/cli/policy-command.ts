@@ -30,7 +30,8 @@ explain   what a principal with these roles may do: ALLOW, DENY or NEEDS_APPROVA
 
 const KINDS: readonly PrincipalKind[] = ['user', 'agent', 'service'];
 
-function loadPolicy(file: string | undefined): PolicyDocument {
+/** The policy document a command checks against: a file's, else the default (also `operations check --policy`). */
+export function loadPolicy(file: string | undefined): PolicyDocument {
   return file ? parsePolicyDocument(JSON.parse(readFileSync(file, 'utf8'))) : defaultPolicy();
 }
 

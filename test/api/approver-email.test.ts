@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../src/governance/webhook-signature.js';
 import { DENNIS } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { assignRoleApplied, ok } from './governance-operations.js';
 import { startMessagePeers, type MessagePeers } from '../support/message-peers.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -64,10 +65,6 @@ afterAll(async () => {
 const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
 const UPDATE = 'mutation ($k: String!, $e: Environment!, $v: JSON!, $r: String) { updateSetting(input: { key: $k, environment: $e, value: $v, reason: $r }) { status changeRequest { id } } }';
 type Update = { updateSetting: { status: string; changeRequest: { id: string } } };
-const ok = <T>(r: { body: { data?: T | null; errors?: unknown[] } }): T => {
-  expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
-  return r.body.data!;
-};
 const until = async <T>(find: () => T | undefined, timeoutMs = 40_000): Promise<T> => {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -100,13 +97,7 @@ describe('access.approverContacts: approver notifications by email', () => {
     expect(ok(await b.gql<{ approveChange: { status: string } }>(await sec('sec-b'), APPROVE, { id: proposed.updateSetting.changeRequest.id })).approveChange.status).toBe('APPLIED');
 
     // A standing assignment makes dr-second known to the gateway as a clinical-admin (an access change: governed).
-    const assigned = ok(await b.gql<{ assignRole: { status: string; changeRequest: { id: string } } }>(await sec('sec-a'),
-      'mutation { assignRole(input: { assignee: "dr-second", assignedRole: "clinical-admin", reason: "second approver" }) { status changeRequest { id } } }'));
-    let status = assigned.assignRole.status;
-    for (const approver of [await sec('sec-b'), await b.token({ sub: 'dr-boss', roles: ['clinical-admin'], mfa: true })]) {
-      if (status !== 'APPLIED') status = ok(await b.gql<{ approveChange: { status: string } }>(approver, APPROVE, { id: assigned.assignRole.changeRequest.id })).approveChange.status;
-    }
-    expect(status).toBe('APPLIED');
+    await assignRoleApplied(b, 'dr-second', 'clinical-admin', 'dr-boss');
   });
 
   it('an approver who can act on a change gets an email when it is proposed: a console link, none of its values', async () => {

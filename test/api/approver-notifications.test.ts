@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../src/governance/webhook-signature.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { assignRoleApplied, ok } from './governance-operations.js';
 import { RedisServer } from '../support/redis-server.js';
 
 // The effect test of `integration.webhookRoutes` (issue 14): applying the setting makes governed changes reach a
@@ -64,10 +65,6 @@ afterAll(async () => {
 });
 
 const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
-const ok = <T>(r: { body: { data?: T | null; errors?: unknown[] } }): T => {
-  expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
-  return r.body.data!;
-};
 const until = async <T>(find: () => T | undefined, timeoutMs = 40_000): Promise<T> => {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -98,14 +95,7 @@ describe('integration.webhookRoutes: signed approver notifications', () => {
     expect(set.updateSetting.status).toBe('APPLIED');
 
     // A standing assignment makes dr-second known to the gateway as a clinical-admin (an access change: governed).
-    const sec = (sub: string) => b.token({ sub, roles: ['security-admin'], mfa: true });
-    const assigned = ok(await b.gql<{ assignRole: { status: string; changeRequest: { id: string } } }>(await sec('sec-a'),
-      'mutation { assignRole(input: { assignee: "dr-second", assignedRole: "clinical-admin", reason: "second approver" }) { status changeRequest { id } } }'));
-    let status = assigned.assignRole.status;
-    for (const approver of [await sec('sec-b'), await b.token({ sub: 'dr-boss', roles: ['clinical-admin'], mfa: true })]) {
-      if (status !== 'APPLIED') status = ok(await b.gql<{ approveChange: { status: string } }>(approver, APPROVE, { id: assigned.assignRole.changeRequest.id })).approveChange.status;
-    }
-    expect(status).toBe('APPLIED');
+    await assignRoleApplied(b, 'dr-second', 'clinical-admin', 'dr-boss');
   });
 
   it('a proposal reaches its route signed, naming who can approve it and nothing of its values', async () => {

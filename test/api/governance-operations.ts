@@ -135,3 +135,21 @@ export async function actors<N extends string>(
   }
   return out;
 }
+
+/**
+ * A standing role assignment, applied through its approvals (two security admins, then the role's owner function
+ * where the rules ask for it): makes `assignee` a person the gateway knows, before they ever call it.
+ */
+export async function assignRoleApplied(h: Harness, assignee: string, role: string, owner: string): Promise<void> {
+  const sec = (sub: string) => h.token({ sub, roles: ['security-admin'], mfa: true });
+  const assigned = ok(await h.gql<{ assignRole: { status: string; changeRequest: { id: string } } }>(await sec('sec-a'),
+    `mutation { assignRole(input: { assignee: "${assignee}", assignedRole: "${role}", reason: "second approver" }) { status changeRequest { id } } }`));
+  let status = assigned.assignRole.status;
+  for (const approver of [await sec('sec-b'), await h.token({ sub: owner, roles: [role], mfa: true })]) {
+    if (status !== 'APPLIED') {
+      const approved = ok(await h.gql<{ approveChange: { status: string } }>(approver, 'mutation ($id: ID!) { approveChange(id: $id) { status } }', { id: assigned.assignRole.changeRequest.id }));
+      status = approved.approveChange.status;
+    }
+  }
+  expect(status).toBe('APPLIED');
+}

@@ -65,14 +65,15 @@ export interface CompiledLexicon {
   readonly options: MatchOptions;
 }
 
-// Compiling is not free: a governed value (and its emergency rules) is compiled once per distinct value.
-const cache = new WeakMap<object, Map<string, CompiledLexicon>>();
+// Compiling is not free: a governed value (and its emergency rules) is compiled once per distinct value. The value
+// arrives as a new object on every read (a store parses it anew), so the cache is keyed by content, not identity;
+// a few versions are kept (a new one appears only when a governed change applies).
+const cache = new Map<string, CompiledLexicon>();
+const CACHED_VERSIONS = 8;
 
 export function compileLexicon(lexicon: TriageLexicon, extra: readonly ExtraEmergencyRule[] = []): CompiledLexicon {
-  const extraKey = JSON.stringify(extra);
-  const byExtra = cache.get(lexicon) ?? new Map<string, CompiledLexicon>();
-  cache.set(lexicon, byExtra);
-  const cached = byExtra.get(extraKey);
+  const key = JSON.stringify([lexicon, extra]);
+  const cached = cache.get(key);
   if (cached) return cached;
   const all = (pick: (c: TriageLexicon['negation'][TriageLanguage]) => readonly string[]) =>
     TRIAGE_LANGUAGES.flatMap((l) => pick(lexicon.negation[l]).map(compileTerm));
@@ -90,8 +91,8 @@ export function compileLexicon(lexicon: TriageLexicon, extra: readonly ExtraEmer
     misspellings: lexicon.misspellings,
     options: { neverCorrect: new Set(lexicon.neverCorrect) },
   };
-  if (byExtra.size >= 16) byExtra.clear(); // a few rule sets at a time, never unbounded
-  byExtra.set(extraKey, compiled);
+  if (cache.size >= CACHED_VERSIONS) cache.delete(cache.keys().next().value!);
+  cache.set(key, compiled);
   return compiled;
 }
 

@@ -2,6 +2,8 @@
 // v2 syntax: `<context>/<resource>.<cruds>` (https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html),
 // v1 `.read` / `.write` / `.*` accepted as their v2 equivalents. Only `user/` and `system/` contexts count: the
 // gateway has no SMART launch context, so a `patient/` scope cannot be tied to a patient and grants nothing here.
+// Connectors (which import nothing of rules) read scopes with connectors/ehr/smart-scopes.ts, the same syntax
+// (test/connectors/ehr/smart-scopes.test.ts).
 
 export type ScopeContext = 'patient' | 'user' | 'system';
 

@@ -1,6 +1,6 @@
 // The shape of the triage lexicon: governed data (`messaging.triageLexicon`, owned by clinical), so a medical director
 // changes what counts as an emergency through an approved change, never through a deploy. The shipped default is
-// triage-default-lexicon.ts. Term syntax: see triage-match.ts.
+// src/governance/triage-default-lexicon.ts. Term syntax: see triage-match.ts.
 
 export const TRIAGE_LANGUAGES = ['en', 'es'] as const;
 export type TriageLanguage = (typeof TRIAGE_LANGUAGES)[number];

@@ -1,4 +1,4 @@
-import type { Logger } from '../server/logger.js';
+import type { Logger } from 'pino';
 import type { ArchivedRecord, AuditArchive } from '../stores/audit-archive.js';
 import { StoreUnavailableError } from '../stores/store-unavailable-error.js';
 import type { AuditService } from './audit-service.js';

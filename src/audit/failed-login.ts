@@ -1,6 +1,6 @@
-import { isTenantId } from '../auth/tenant-id.js';
+import { isTenantId } from '../config/tenant-id.js';
 import type { UnauthenticatedReason } from '../errors/errors.js';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from 'pino';
 import type { AuditEvent } from './audit-event.js';
 import type { AuditService } from './audit-service.js';
 

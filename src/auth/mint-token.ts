@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import type { PrincipalKind } from './principal.js';
 import type { DevKeys } from './dev-keys.js';
-import { isTenantId } from './tenant-id.js';
+import { isTenantId } from '../config/tenant-id.js';
 
 // Mints dev tokens with the dev key pair, carrying exactly the claims verify-token.ts reads. Dev only: production
 // tokens come from the IdP.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UnauthenticatedError } from '../errors/errors.js';
 import type { Principal } from './principal.js';
-import { isTenantId } from './tenant-id.js';
+import { isTenantId } from '../config/tenant-id.js';
 
 // Builds a Principal from a JWT claims set whose signature, issuer, audience, lifetime and required claims jose has
 // already verified (RFC 7519 section 7.2). Only the claims named here are read; everything else in the token is

@@ -1,6 +1,6 @@
 import { jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { UnauthenticatedError } from '../errors/errors.js';
-import type { SupportedAlgorithm } from './algorithms.js';
+import type { SupportedAlgorithm } from '../config/algorithms.js';
 import { extractBearerToken } from './bearer-token.js';
 import { guardKeyGetter } from './guard-key-getter.js';
 import { mapVerifyError, unauthenticated } from './map-verify-error.js';

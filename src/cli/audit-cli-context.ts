@@ -3,7 +3,7 @@ import { defaultPolicy } from '../../rules/policy-document.js';
 import { AuditService } from '../audit/audit-service.js';
 import { readAuditKey } from '../audit/embedded-audit-key.js';
 import { UNVERIFIED_LOG } from '../audit/failed-login.js';
-import { isTenantId } from '../auth/tenant-id.js';
+import { isTenantId } from '../config/tenant-id.js';
 import { parseConfig } from '../config/config.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';

@@ -1,7 +1,7 @@
 import { loadOrCreateDevKeys } from '../auth/dev-keys.js';
 import { mintToken, type TokenClaims } from '../auth/mint-token.js';
 import type { PrincipalKind } from '../auth/principal.js';
-import { isTenantId } from '../auth/tenant-id.js';
+import { isTenantId } from '../config/tenant-id.js';
 import { detectMode, parseConfig } from '../config/config.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';

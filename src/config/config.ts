@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SupportedAlgorithm } from '../auth/algorithms.js';
+import type { SupportedAlgorithm } from './algorithms.js';
 import { ConfigError } from './config-error.js';
 import { deepFreeze } from './deep-freeze.js';
 import { CONNECTOR_ENV, connectorConfig, type ConnectorConfig } from './connector-config.js';

@@ -1,5 +1,5 @@
-import { isSupportedAlgorithm, type SupportedAlgorithm } from '../auth/algorithms.js';
-import { isTenantId } from '../auth/tenant-id.js';
+import { isSupportedAlgorithm, type SupportedAlgorithm } from './algorithms.js';
+import { isTenantId } from './tenant-id.js';
 import { fail, ok, type FieldResult } from './env-field.js';
 
 // Value parsers for environment variables. Problem texts say what is expected and never repeat the value: a URL

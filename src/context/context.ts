@@ -8,7 +8,7 @@ import type { PhiReadCollector } from '../audit/phi-read-collector.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { AccessService } from '../services/access-service.js';
 import type { GovernanceService } from '../services/governance-service.js';
-import type { LiveEvents } from '../services/events/live-events.js';
+import type { LiveEvents } from './live-events.js';
 import type { SignedCursors } from '../services/signed-cursor.js';
 
 // What every resolver and rule gets. Built once per request by src/context/create-context.ts after the token has

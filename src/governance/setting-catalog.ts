@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { CATEGORY_OWNER, type Category, type Environment, type Risk } from './environment.js';
 import type { JsonValue } from './json.js';
-import { DEFAULT_EMERGENCY_REPLIES } from '../../connectors/messaging/emergency-reply.js';
-import { DEFAULT_TRIAGE_LEXICON } from '../../connectors/messaging/triage-default-lexicon.js';
+import { DEFAULT_EMERGENCY_REPLIES } from './default-emergency-replies.js';
+import { DEFAULT_TRIAGE_LEXICON } from './triage-default-lexicon.js';
 import { settingValueSchemas as v } from './setting-values.js';
 
 // The catalog of governed settings. A setting lives per tenant and environment; its definition says who owns it,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { placeholdersOf } from '../../connectors/messaging/template-render.js';
+import { placeholdersOf } from './template-placeholders.js';
 
 // The zod schemas of setting values, one per kind of setting. Messages are written for people: a bad value is
 // reported as "value.threshold: must be between 0 and 1" (see validateSettingValue in setting-catalog.ts).
@@ -51,7 +51,7 @@ const messagingTemplate = z
     }
   });
 
-// The triage lexicon (connectors/messaging/triage-lexicon.ts). A term never starts with a gap; a lexicon keeps at
+// The triage lexicon (compiled by connectors/messaging/triage-lexicon.ts). A term never starts with a gap; a lexicon keeps at
 // least one emergency concept, so a change can narrow what pages on-call but never switch triage off.
 const term = text(80).refine((t) => !/^\s*\*(\s|$)/.test(t), 'must not start with a * gap');
 const terms = z.array(term).max(400, 'must have at most 400 terms');
@@ -198,3 +198,6 @@ export const settingValueSchemas = {
   /** HIPAA documentation is kept six years: 2190 days is the floor. */
   retentionDays: intBetween(2190, 36_500),
 } as const;
+
+export type TriageLexiconValue = z.infer<typeof triageLexicon>;
+export type EmergencyRepliesValue = z.infer<(typeof settingValueSchemas)['emergencyReplies']>;

@@ -4,7 +4,7 @@ import type { GatewayContext } from '../context/context.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { ClearanceError } from '../errors/errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import type { LiveField } from '../services/events/live-events.js';
+import type { LiveField } from '../context/live-events.js';
 import { viewerApproval } from './approval-preview.js';
 
 // The live approval queue (schema/subscriptions.graphql). The stream and its per-event checks are the server's

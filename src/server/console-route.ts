@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadOrCreateDevKeys, mintToken } from '../auth/dev-keys.js';
-import { isTenantId } from '../auth/tenant-id.js';
+import { isTenantId } from '../config/tenant-id.js';
 import type { GatewayConfig } from '../config/config.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { readBody } from './http-body.js';

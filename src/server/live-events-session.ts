@@ -7,7 +7,7 @@ import { ClearanceError } from '../errors/errors.js';
 import type { ChangeEvent } from '../governance/change-event.js';
 import { eventActionable } from '../resolvers/subscriptions.js';
 import type { ChangeEventBus } from '../services/events/change-event-bus.js';
-import type { LiveEvents, LiveField, LivePayload } from '../services/events/live-events.js';
+import type { LiveEvents, LiveField, LivePayload } from '../context/live-events.js';
 
 // One WebSocket connection's live events. Each subscription listens to its tenant on the bus; for every event it
 // builds the context from the subscriber's rights as stored NOW (a role revoked on any replica, an expired grant)

@@ -25,7 +25,7 @@ import type { FailedLoginAudit } from '../audit/failed-login.js';
 import type { GatewayContext } from '../context/context.js';
 import { AuditUnavailableError } from '../audit/audit-unavailable-error.js';
 import { ClearanceError, UnauthenticatedError } from '../errors/errors.js';
-import type { LivePayload } from '../services/events/live-events.js';
+import type { LivePayload } from '../context/live-events.js';
 import type { UpgradeRoute } from './gateway.js';
 import { createLiveSession, type LiveSessionDeps } from './live-events-session.js';
 import type { Logger } from './logger.js';

@@ -1,4 +1,4 @@
-import { isTenantId } from '../../auth/tenant-id.js';
+import { isTenantId } from '../../config/tenant-id.js';
 import { ENVIRONMENTS, type Environment } from '../../governance/environment.js';
 import { ID_PATTERN } from '../../governance/setting-catalog.js';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../server/logger.js';
+import type { Logger } from 'pino';
 import type { EscalationEvent } from './message-queue-service.js';
 
 // Runs the escalation of unclaimed on-call emergencies for every tenant on a timer (and on demand in tests, with the

@@ -1,8 +1,9 @@
 import type { Communication } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { emergencyReplyFor, DEFAULT_EMERGENCY_REPLIES } from '../../../connectors/messaging/emergency-reply.js';
+import { emergencyReplyFor } from '../../../connectors/messaging/emergency-reply.js';
+import { DEFAULT_EMERGENCY_REPLIES } from '../../../src/governance/default-emergency-replies.js';
 import { classify, compileLexicon } from '../../../connectors/messaging/triage-classify.js';
-import { DEFAULT_TRIAGE_LEXICON } from '../../../connectors/messaging/triage-default-lexicon.js';
+import { DEFAULT_TRIAGE_LEXICON } from '../../../src/governance/triage-default-lexicon.js';
 import { claim, close, escalate, escalationDue, isClinical, mayWork, queueItemOf } from '../../../connectors/messaging/queue-item.js';
 import { QUEUE_SYSTEM } from '../../../connectors/messaging/inbox.js';
 

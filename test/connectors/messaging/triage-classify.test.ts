@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify, compileLexicon } from '../../../connectors/messaging/triage-classify.js';
-import { DEFAULT_TRIAGE_LEXICON } from '../../../connectors/messaging/triage-default-lexicon.js';
+import { DEFAULT_TRIAGE_LEXICON } from '../../../src/governance/triage-default-lexicon.js';
 import type { TriageLexicon } from '../../../connectors/messaging/triage-lexicon.js';
 import { tokenize } from '../../../connectors/messaging/triage-normalize.js';
 import { findSetting, validateSettingValue } from '../../../src/governance/setting-catalog.js';

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
-import type { GatewayContext } from '../../context/context.js';
-import type { ChangeEvent } from '../../governance/change-event.js';
+import type { GatewayContext } from './context.js';
+import type { ChangeEvent } from '../governance/change-event.js';
 
 // What a subscription field streams (src/resolvers/subscriptions.ts): each event with the context it is to be
 // executed in, built from the subscriber's rights at that moment (src/server/live-events-session.ts), or the end of

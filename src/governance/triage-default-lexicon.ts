@@ -1,6 +1,7 @@
-import type { TriageLexicon } from './triage-lexicon.js';
+import type { TriageLexiconValue } from './setting-values.js';
 
-// The shipped default of `messaging.triageLexicon`. Concepts follow the red flags that send a caller to emergency
+// The shipped default of the governed setting `messaging.triageLexicon` (compiled by
+// connectors/messaging/triage-lexicon.ts). Concepts follow the red flags that send a caller to emergency
 // services in published telephone triage: NHS 111 / NHS "When to call 999" (chest pain, breathing, stroke FAST signs,
 // anaphylaxis, severe bleeding, unconsciousness, seizures, danger signs in babies and children, suicidal intent),
 // the Schmitt-Thompson telephone triage protocols' "call EMS now" dispositions, and the 988 Suicide & Crisis Lifeline
@@ -12,7 +13,7 @@ import type { TriageLexicon } from './triage-lexicon.js';
 const en = (...t: string[]) => t;
 const es = (...t: string[]) => t;
 
-export const DEFAULT_TRIAGE_LEXICON: TriageLexicon = {
+export const DEFAULT_TRIAGE_LEXICON: TriageLexiconValue = {
   reference: 'NHS 111 / NHS 999 red flags; Schmitt-Thompson telephone triage (call EMS now); 988 Suicide & Crisis Lifeline',
   concepts: [
     {

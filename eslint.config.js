@@ -1,5 +1,34 @@
 // @ts-check
+import path from 'node:path';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+// The layers of the house (README "Layers"), bottom to top: a layer imports only the layers below it. Each entry names
+// a layer, its folders, and what it may import besides itself. schema/ (SDL, read by path) imports nothing and is
+// imported by nothing. Tests, bench, scripts and the console are not layers: they may import anything.
+// test/architecture/layers.test.ts checks every pair of layers against the agreed table.
+const LAYERS = [
+  { type: 'rules', folders: ['rules'], imports: [] },
+  // Connectors are the protocol layer: FHIR, SMART, SMS, mail. They import only connectors.
+  { type: 'connectors', folders: ['connectors'], imports: [] },
+  { type: 'errors', folders: ['src/errors'], imports: ['rules', 'connectors'] },
+  { type: 'config', folders: ['src/config'], imports: ['rules', 'connectors', 'errors'] },
+  { type: 'auth', folders: ['src/auth'], imports: ['rules', 'connectors', 'errors', 'config'] },
+  // The pure governance domain knows nothing of connectors (issue 19).
+  { type: 'governance', folders: ['src/governance'], imports: ['rules', 'errors', 'config', 'auth'] },
+  { type: 'audit', folders: ['src/audit'], imports: ['rules', 'connectors', 'errors', 'config', 'auth', 'governance'] },
+  { type: 'stores', folders: ['src/stores'], imports: ['rules', 'connectors', 'errors', 'config', 'auth', 'governance', 'audit'] },
+  { type: 'services', folders: ['src/services'], imports: ['rules', 'connectors', 'errors', 'config', 'auth', 'governance', 'audit', 'stores'] },
+  { type: 'context', folders: ['src/context'], imports: ['rules', 'connectors', 'errors', 'config', 'auth', 'governance', 'audit', 'stores', 'services'] },
+  // src/generated is the resolvers' typed signatures (codegen from schema/), part of the resolver layer.
+  { type: 'resolvers', folders: ['src/resolvers', 'src/generated'], imports: ['rules', 'connectors', 'errors', 'config', 'auth', 'governance', 'audit', 'stores', 'services', 'context'] },
+  { type: 'server', folders: ['src/server'], imports: ['rules', 'connectors', 'errors', 'config', 'auth', 'governance', 'audit', 'stores', 'services', 'context', 'resolvers'] },
+  { type: 'cli', folders: ['src/cli'], imports: ['rules', 'connectors', 'errors', 'config', 'auth', 'governance', 'audit', 'stores', 'services', 'context', 'resolvers', 'server'] },
+];
+
+// TEMPORARY (issue 19, helper s19stores splits src/stores and moves the audit processes that do I/O into services):
+// src/audit still imports src/stores. The lead removes this allowance after merging that branch.
+const TEMPORARY_ALLOWANCES = [{ from: 'audit', to: 'stores' }];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'src/generated/', '.clearance/', 'console/dist/', 'console/dist-ide/', 'console/src/gql/', 'coverage/'] },
@@ -17,4 +46,26 @@ export default tseslint.config(
     },
   },
   { files: ['src/main.ts', 'src/cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-restricted-properties': 'off' } },
+  {
+    // Arrows run one way: an import against the layers is a lint error (type-only imports too).
+    files: ['src/**/*.ts', 'rules/**/*.ts', 'connectors/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': LAYERS.flatMap((l) => l.folders.map((folder) => ({ type: l.type, pattern: folder, partialMatch: false }))),
+      'import/resolver': { [path.join(import.meta.dirname, 'scripts/eslint-ts-resolver.mjs')]: {}, node: {} },
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          message: 'Layers: {{from.type}} may not import {{to.type}} (eslint.config.js LAYERS; README "Layers")',
+          policies: [
+            ...LAYERS.map((l) => ({ from: { element: { type: l.type } }, allow: { to: { element: { types: { anyOf: [l.type, ...l.imports] } } } } })),
+            ...TEMPORARY_ALLOWANCES.map((a) => ({ from: { element: { type: a.from } }, allow: { to: { element: { type: a.to } } } })),
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { referenceId } from '../../connectors/ehr/mapping/fhir-values.js';
 import type { PatientRow } from '../../connectors/ehr/rows.js';
 import type { WriteResult } from '../../connectors/ehr/write/fhir-writer.js';
-import { idempotencyToken, medicationRequestResource, noteResource, observationResource } from '../../connectors/ehr/write/write-resources.js';
+import { idempotencyToken } from '../../connectors/ehr/write/write-resources.js';
 import { decideMedicationRequest, decidePatientAction, type PatientAction } from '../../rules/patient-actions.js';
 import { forbidden } from '../errors/forbidden.js';
 import { assertTargetRight } from './change-target-check.js';
@@ -10,10 +10,11 @@ import type { GatewayContext } from '../context/context.js';
 import { BadUserInputError, ClearanceError, NotFoundError } from '../errors/errors.js';
 import type { MedicationProposalResult, MedicationProposalStatus, Resolvers } from '../generated/resolvers-types.js';
 import type { ChangeRequest } from '../governance/change-request.js';
-import { medicationDraftSchema } from '../governance/ehr-write-target.js';
+import { medicationDraftOf, observationDraftOf } from '../services/write-back/write-drafts.js';
 
 // EHR write-back. Thin: who may write is asked of the policy (rules/decide.ts: action write or propose on the data
-// class, for the patient's department); whether the connector may write now is the write-back service's gate.
+// class, for the patient's department); the write-back service builds the FHIR resource (connectors/ehr/write) and
+// checks whether the connector may write now.
 
 async function patientFor(ctx: GatewayContext, patientId: string, action: PatientAction): Promise<PatientRow> {
   // Unknown, other-tenant and invalid ids look the same: not found.
@@ -48,7 +49,6 @@ async function storedTargetFor(ctx: GatewayContext, resourceType: string, id: st
 }
 
 const author = (ctx: GatewayContext, promptTemplateVersion: string | null = null) => ({ sub: ctx.principal.sub, kind: ctx.principal.kind, promptTemplateVersion });
-const nowIso = () => new Date().toISOString();
 
 const STATUS: Record<ChangeRequest['status'], MedicationProposalStatus> = {
   PENDING: 'PENDING_APPROVAL', APPROVED: 'APPROVED', APPLIED: 'WRITTEN', FAILED: 'FAILED',
@@ -81,32 +81,25 @@ export const ehrWriteResolvers: Resolvers = {
         nothingDone: NOTHING_WRITTEN,
         replay: replayed,
         run: async (_attempt, scope) => {
-          const resource = noteResource(patient.id, draft, nowIso());
-          const op = documentId && expectedVersion ? { kind: 'update' as const, resource: { ...resource, id: documentId }, expectedVersion } : { kind: 'create' as const, resource };
-          return asResult(await ctx.connectors.writeBack.write(ctx.principal, op, scope, author(ctx), ctx.requestId));
+          const update = documentId && expectedVersion ? { id: documentId, expectedVersion } : null;
+          return asResult(await ctx.connectors.writeBack.writeNote(ctx.principal, patient.id, draft, update, scope, author(ctx), ctx.requestId));
         },
       });
     },
     recordObservation: async (_p, { patientId, input }, ctx) => {
       const patient = await patientFor(ctx, patientId, 'write:observations');
-      if (!/^\d{1,7}-\d$/.test(input.code)) throw new BadUserInputError('code must be a LOINC code such as 8867-4.', 'code');
-      const draft = { code: input.code, display: input.display, value: input.value, unit: input.unit, effective: input.effective ?? null };
+      const draft = observationDraftOf(input);
       return ctx.connectors.idempotency.once(ctx.principal, {
         operation: 'recordObservation',
         key: input.idempotencyKey,
         request: { patientId: patient.id, ...draft },
         nothingDone: NOTHING_WRITTEN,
         replay: replayed,
-        run: async (_attempt, scope) => {
-          const resource = observationResource(patient.id, { ...draft, effective: draft.effective ?? nowIso() });
-          return asResult(await ctx.connectors.writeBack.write(ctx.principal, { kind: 'create', resource }, scope, author(ctx), ctx.requestId));
-        },
+        run: async (_attempt, scope) => asResult(await ctx.connectors.writeBack.writeObservation(ctx.principal, patient.id, draft, scope, author(ctx), ctx.requestId)),
       });
     },
     proposeMedicationRequest: async (_p, { patientId, input }, ctx) => {
-      const parsed = medicationDraftSchema.safeParse({ medication: input.medication, rxnorm: input.rxnorm ?? null, dosage: input.dosage });
-      if (!parsed.success) throw new BadUserInputError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), String(parsed.error.issues[0]?.path[0] ?? 'input'));
-      const draft = parsed.data;
+      const draft = medicationDraftOf(input);
       const promptTemplateVersion = input.promptTemplateVersion ?? null;
       // A human with write on medications writes at once; everyone else (an agent) may only propose.
       const direct = decideMedicationRequest(ctx.access).mode === 'write';
@@ -127,8 +120,7 @@ export const ehrWriteResolvers: Resolvers = {
         },
         run: async (_attempt, scope) => {
           if (direct) {
-            const resource = medicationRequestResource(patient.id, draft, nowIso());
-            const write = await ctx.connectors.writeBack.write(ctx.principal, { kind: 'create', resource }, scope, author(ctx), ctx.requestId);
+            const write = await ctx.connectors.writeBack.writeMedicationRequest(ctx.principal, patient.id, draft, scope, author(ctx), ctx.requestId);
             return { status: 'WRITTEN' as const, changeRequestId: null, write: asResult(write) };
           }
           const draftId = `med-${idempotencyToken(ctx.principal.tenant, 'MedicationRequest', scope)}`;

@@ -5,9 +5,9 @@ import { describeTarget } from '../governance/change-target.js';
 import { editCheck, ownerRoleOf } from '../governance/edit-permission.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import type { CatalogSettingModel } from './access-models.js';
+import { listSettings } from '../services/settings-list.js';
 import { categoryToGraphql } from './governance-enums.js';
 import { isChangeOfSetting, openChanges } from './governance-loaders.js';
-import { settingResolvers } from './settings.js';
 
 // settingsCatalog: every setting with what a frontend needs to render its control (disabled with the reason, the
 // owner, the approval path, a status badge). canEdit and requiresApproval come from editCheck and the approval
@@ -15,9 +15,12 @@ import { settingResolvers } from './settings.js';
 
 export const settingsCatalogResolvers: Resolvers = {
   Query: {
-    settingsCatalog: async (p, args, ctx, info) => {
-      const list = settingResolvers.Query?.settings as unknown as (...a: unknown[]) => Promise<{ definition: CatalogSettingModel['definition']; current: CatalogSettingModel['current'] }[]>;
-      const [settings, open, policy] = await Promise.all([list(p, { environment: args.environment }, ctx, info), openChanges(ctx, args.environment), ctx.accessAdmin.policyInForce(ctx.principal.tenant)]);
+    settingsCatalog: async (_p, args, ctx) => {
+      const [settings, open, policy] = await Promise.all([
+        listSettings(ctx.governance, ctx.principal.tenant, args.environment, null),
+        openChanges(ctx, args.environment),
+        ctx.accessAdmin.policyInForce(ctx.principal.tenant),
+      ]);
       const functionsOf = functionsFromPolicy(policy);
       return settings.flatMap((s): CatalogSettingModel[] => {
         const described = describeTarget({ type: 'setting', key: s.definition.key }, DEFAULT_APPROVAL_RULES);

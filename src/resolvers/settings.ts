@@ -1,6 +1,7 @@
 import { diffVersions } from '../governance/diff.js';
-import { CONNECTOR_FIELDS, SETTING_DEFINITIONS, connectorSettingKey, findSetting } from '../governance/setting-catalog.js';
+import { connectorSettingKey, findSetting } from '../governance/setting-catalog.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { listSettings } from '../services/settings-list.js';
 import { GovernanceError } from '../services/transition-error.js';
 import { categoryFromGraphql, categoryToGraphql, diffOpToGraphql } from './governance-enums.js';
 import { invalidInput, isChangeOfSetting, isResumeOf, loadSetting, loadStop, openChanges, requireStopTarget } from './governance-loaders.js';
@@ -11,32 +12,14 @@ import { JsonScalar } from './json-scalar.js';
 // executes and throws typed errors (FORBIDDEN/CONFLICT/BAD_USER_INPUT/NOT_FOUND with a reason); nothing here
 // decides who may do what. Reading at all is guarded by the shield rules (rules/field-access.ts).
 
-/** Connectors that exist without configuration: their settings are listed even at their defaults. */
-const BUILT_IN_CONNECTORS = ['ehr'] as const;
-
-const builtInKeys = BUILT_IN_CONNECTORS.flatMap((id) =>
-  CONNECTOR_FIELDS.flatMap((field) => {
-    const k = connectorSettingKey(id, field);
-    return k.ok ? [k.key] : [];
-  }),
-);
-
 export const settingResolvers: Resolvers = {
   JSON: JsonScalar,
 
   Query: {
     settings: async (_p, { environment, category }, ctx) => {
-      const [stored, open] = await Promise.all([ctx.governance.storedSettings(ctx.principal.tenant, environment), openChanges(ctx, environment)]);
       const wanted = category ? categoryFromGraphql(category) : null;
-      const byKey = new Map(stored.map((s) => [s.key, s]));
-      const keys = [...new Set([...SETTING_DEFINITIONS.map((d) => d.key), ...builtInKeys, ...byKey.keys()])].sort();
-      return keys.flatMap((key): SettingModel[] => {
-        const definition = findSetting(key);
-        // A stored key the catalog no longer knows is history, not a setting.
-        if (!definition || (wanted && definition.category !== wanted)) return [];
-        const current = byKey.get(key) ?? { key, environment, value: definition.defaultValue, version: 0, updatedAt: null, updatedBy: null };
-        return [{ definition, current, open: open.filter(isChangeOfSetting(key)) }];
-      });
+      const [listed, open] = await Promise.all([listSettings(ctx.governance, ctx.principal.tenant, environment, wanted), openChanges(ctx, environment)]);
+      return listed.map((s): SettingModel => ({ ...s, open: open.filter(isChangeOfSetting(s.definition.key)) }));
     },
     setting: (_p, { key, environment }, ctx) => loadSetting(ctx, key, environment),
     settingHistory: (_p, { key, environment }, ctx) => ctx.governance.settingHistory(ctx.principal.tenant, key, environment),

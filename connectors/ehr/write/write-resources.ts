@@ -36,8 +36,13 @@ export function noteResource(patientId: string, draft: NoteDraft, nowIso: string
   };
 }
 
+/** LOINC code syntax: up to seven digits, a hyphen, the check digit (https://loinc.org/kb/users-guide/). */
+export function isLoincCode(code: string): boolean {
+  return /^\d{1,7}-\d$/.test(code);
+}
+
 export interface ObservationDraft {
-  /** LOINC code. */
+  /** LOINC code (isLoincCode). */
   readonly code: string;
   readonly display: string;
   readonly value: number;

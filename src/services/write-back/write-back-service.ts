@@ -2,7 +2,8 @@ import type { Reference, Resource } from '@medplum/fhirtypes';
 import { referenceId } from '../../../connectors/ehr/mapping/fhir-values.js';
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { FhirWriter, WriteResult } from '../../../connectors/ehr/write/fhir-writer.js';
-import type { WriteAuthor } from '../../../connectors/ehr/write/write-resources.js';
+import { medicationRequestResource, noteResource, observationResource } from '../../../connectors/ehr/write/write-resources.js';
+import type { MedicationDraft, NoteDraft, ObservationDraft, WriteAuthor } from '../../../connectors/ehr/write/write-resources.js';
 import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../../audit/audit-service.js';
 import { ClearanceError, ConflictError } from '../../errors/errors.js';
@@ -26,6 +27,16 @@ export interface WriteBackDeps {
 }
 
 export type WriteOperation = { readonly kind: 'create'; readonly resource: Resource } | { readonly kind: 'update'; readonly resource: Resource & { id: string }; readonly expectedVersion: string };
+
+type Writer = Pick<Principal, 'tenant' | 'sub' | 'kind'>;
+
+/** The stored note an update replaces, at the version the caller read. */
+export interface NoteUpdate {
+  readonly id: string;
+  readonly expectedVersion: string;
+}
+
+export type ObservationInput = Omit<ObservationDraft, 'effective'> & { readonly effective: string | null };
 
 export class WriteBackService {
   constructor(private readonly deps: WriteBackDeps) {}
@@ -70,7 +81,30 @@ export class WriteBackService {
     }
   }
 
-  async write(principal: Pick<Principal, 'tenant' | 'sub' | 'kind'>, op: WriteOperation, idempotencyKey: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
+  /** A progress note (DocumentReference): created, or the stored one (already authorized) updated at its version. */
+  writeNote(principal: Writer, patientId: string, draft: NoteDraft, update: NoteUpdate | null, key: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
+    const resource = noteResource(patientId, draft, this.nowIso());
+    const op: WriteOperation = update ? { kind: 'update', resource: { ...resource, id: update.id }, expectedVersion: update.expectedVersion } : { kind: 'create', resource };
+    return this.write(principal, op, key, author, requestId);
+  }
+
+  /** A vital sign (Observation), effective now unless the draft says when. */
+  writeObservation(principal: Writer, patientId: string, draft: ObservationInput, key: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
+    const resource = observationResource(patientId, { ...draft, effective: draft.effective ?? this.nowIso() });
+    return this.write(principal, { kind: 'create', resource }, key, author, requestId);
+  }
+
+  /** A medication proposal (MedicationRequest, status draft) written at once by someone allowed to write it. */
+  writeMedicationRequest(principal: Writer, patientId: string, draft: MedicationDraft, key: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
+    const resource = medicationRequestResource(patientId, draft, this.nowIso());
+    return this.write(principal, { kind: 'create', resource }, key, author, requestId);
+  }
+
+  private nowIso(): string {
+    return new Date(this.deps.now()).toISOString();
+  }
+
+  async write(principal: Writer, op: WriteOperation, idempotencyKey: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
     const tenant = principal.tenant;
     await this.assertOpen(tenant, op.resource.resourceType, op.kind === 'create' ? 'c' : 'u');
     const baseUrl = await this.deps.baseUrlFor(tenant);

@@ -1,0 +1,39 @@
+import type { Category, Environment } from '../governance/environment.js';
+import { CONNECTOR_FIELDS, SETTING_DEFINITIONS, connectorSettingKey, findSetting, type SettingDefinition } from '../governance/setting-catalog.js';
+import type { CurrentSetting } from './governance-service.js';
+
+// The settings of a tenant in an environment as a reader sees them: the catalog merged with what is stored. A
+// setting never changed shows its default at version 0; a stored key the catalog no longer knows is history, not a
+// setting. `settings` and `settingsCatalog` both list through here.
+
+/** Connectors that exist without configuration: their settings are listed even at their defaults. */
+const BUILT_IN_CONNECTORS = ['ehr'] as const;
+
+const builtInKeys = BUILT_IN_CONNECTORS.flatMap((id) =>
+  CONNECTOR_FIELDS.flatMap((field) => {
+    const k = connectorSettingKey(id, field);
+    return k.ok ? [k.key] : [];
+  }),
+);
+
+export interface ListedSetting {
+  readonly definition: SettingDefinition;
+  readonly current: CurrentSetting;
+}
+
+/** What listing reads: the stored settings (the governance service is one). */
+export interface StoredSettingsReader {
+  storedSettings(tenant: string, environment: Environment): Promise<CurrentSetting[]>;
+}
+
+/** Every known setting (of one category when given), sorted by key. */
+export async function listSettings(reader: StoredSettingsReader, tenant: string, environment: Environment, category: Category | null): Promise<ListedSetting[]> {
+  const stored = await reader.storedSettings(tenant, environment);
+  const byKey = new Map(stored.map((s) => [s.key, s]));
+  const keys = [...new Set([...SETTING_DEFINITIONS.map((d) => d.key), ...builtInKeys, ...byKey.keys()])].sort();
+  return keys.flatMap((key): ListedSetting[] => {
+    const definition = findSetting(key);
+    if (!definition || (category && definition.category !== category)) return [];
+    return [{ definition, current: byKey.get(key) ?? { key, environment, value: definition.defaultValue, version: 0, updatedAt: null, updatedBy: null } }];
+  });
+}

@@ -140,8 +140,8 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   ),
   ChangeRequest: all(
     [
-      'id', 'status', 'environment', 'category', 'ownerFunction', 'risk', 'target', 'targetType', 'key', 'stopTarget', 'origin',
-      'requester', 'reason', 'ticket', 'baseVersion', 'before', 'after', 'diff', 'requirement', 'approverFunctions', 'approvals',
+      'id', 'status', 'environment', 'category', 'ownerFunction', 'risk', 'target', 'targetType', 'targetKey', 'key', 'stopTarget',
+      'origin', 'requester', 'reason', 'ticket', 'baseVersion', 'before', 'after', 'diff', 'requirement', 'approverFunctions', 'approvals',
       'approvalStatus', 'viewerCanApprove', 'viewerCannotApproveReason', 'viewerCannotApproveCode', 'createdAt', 'expiresAt',
       'updatedAt', 'approvedAt', 'appliedVersion', 'appliedAt', 'rejection', 'cancellation', 'superseded', 'expiredAt',
       'failureReason', 'failedAt', 'withheldPaths',

@@ -19,7 +19,7 @@ export const InboxQuery = graphql(`
 
 export const InboxFields = graphql(`
   fragment ConsoleInboxFields on ChangeRequest {
-    id status environment category risk key target targetType stopTarget reason ticket before after
+    id status environment category risk key targetType targetKey stopTarget reason ticket before after
     requester { sub roles }
     approvalStatus { summary }
     viewerCanApprove viewerCannotApproveReason
@@ -29,7 +29,7 @@ export const InboxFields = graphql(`
 
 export const ChangeFields = graphql(`
   fragment ConsoleChangeFields on ChangeRequest {
-    id status environment category ownerFunction risk key target targetType stopTarget reason ticket baseVersion
+    id status environment category ownerFunction risk key targetType targetKey stopTarget reason ticket baseVersion
     origin { type toVersion fromEnvironment fromVersion }
     before after
     diff { path op before after }

@@ -492,8 +492,17 @@ export type ChangeRequest = {
   /** The stopped target (`connector:ehr`), for a resume. */
   stopTarget: Maybe<Scalars['String']['output']>;
   superseded: Maybe<Supersession>;
-  /** `setting:<key>` or `stop:<target>`. */
+  /**
+   * The id of the stored document the change writes (`setting:<key>`, `stop:<target>`): use targetType and targetKey.
+   * @deprecated A store's document id: use targetType and targetKey.
+   */
   target: Scalars['String']['output'];
+  /**
+   * What the change changes, within its targetType: the setting key (SETTING), the keys comma-separated (SETTINGS), the
+   * stopped target (EMERGENCY_RESUME), the person's sub (ASSIGNMENT, ACCESS_REQUEST), the draft (EHR_WRITE), the refund
+   * (REFUND), `policy` (POLICY).
+   */
+  targetKey: Scalars['String']['output'];
   targetType: ChangeTargetType;
   ticket: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
@@ -2502,6 +2511,7 @@ export type ChangeRequestResolvers<ContextType = GatewayContext, ParentType exte
   stopTarget?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   superseded?: Resolver<Maybe<ResolversTypes['Supersession']>, ParentType, ContextType>;
   target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   targetType?: Resolver<ResolversTypes['ChangeTargetType'], ParentType, ContextType>;
   ticket?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -4,6 +4,7 @@ import type { ChangeRequest } from '../governance/change-request.js';
 import type { ChangeStatus, Environment, Resolvers, SettingCategory } from '../generated/resolvers-types.js';
 import { approvalStatusOf } from '../governance/transitions.js';
 import { targetDocIdOf } from '../services/effects-to-ops.js';
+import { targetKeyOf } from '../governance/target-key.js';
 import { viewerApproval } from './approval-preview.js';
 import { actFactsOf, assertTargetRight } from './change-target-check.js';
 import { categoryFromGraphql, categoryToGraphql, originTypeToGraphql, targetTypeToGraphql } from './governance-enums.js';
@@ -103,8 +104,9 @@ export const approvalResolvers: Resolvers = {
   },
 
   ChangeRequest: {
-    // The id of the versioned document the change writes: `setting:<key>` or `stop:<target>`.
+    // Deprecated (a store's document id): kept for API clients that read it; clients use targetType and targetKey.
     target: (c) => targetDocIdOf(c.target),
+    targetKey: (c) => targetKeyOf(c.target),
     category: (c) => categoryToGraphql(c.category),
     targetType: (c) => targetTypeToGraphql(c.target.type),
     key: (c) => (c.target.type === 'setting' ? c.target.key : null),

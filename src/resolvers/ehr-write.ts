@@ -82,7 +82,9 @@ export const ehrWriteResolvers: Resolvers = {
         replay: replayed,
         run: async (_attempt, scope) => {
           const update = documentId && expectedVersion ? { id: documentId, expectedVersion } : null;
-          return asResult(await ctx.connectors.writeBack.writeNote(ctx.principal, patient.id, draft, update, scope, author(ctx), ctx.requestId));
+          const writeBack = ctx.connectors.writeBack;
+          const written = await writeBack.writeNote(ctx.principal, patient.id, draft, update, scope, author(ctx), ctx.requestId);
+          return asResult(written);
         },
       });
     },
@@ -95,7 +97,8 @@ export const ehrWriteResolvers: Resolvers = {
         request: { patientId: patient.id, ...draft },
         nothingDone: NOTHING_WRITTEN,
         replay: replayed,
-        run: async (_attempt, scope) => asResult(await ctx.connectors.writeBack.writeObservation(ctx.principal, patient.id, draft, scope, author(ctx), ctx.requestId)),
+        run: async (_attempt, scope) =>
+          asResult(await ctx.connectors.writeBack.writeObservation(ctx.principal, patient.id, draft, scope, author(ctx), ctx.requestId)),
       });
     },
     proposeMedicationRequest: async (_p, { patientId, input }, ctx) => {
@@ -120,7 +123,8 @@ export const ehrWriteResolvers: Resolvers = {
         },
         run: async (_attempt, scope) => {
           if (direct) {
-            const write = await ctx.connectors.writeBack.writeMedicationRequest(ctx.principal, patient.id, draft, scope, author(ctx), ctx.requestId);
+            const writeBack = ctx.connectors.writeBack;
+            const write = await writeBack.writeMedicationRequest(ctx.principal, patient.id, draft, scope, author(ctx), ctx.requestId);
             return { status: 'WRITTEN' as const, changeRequestId: null, write: asResult(write) };
           }
           const draftId = `med-${idempotencyToken(ctx.principal.tenant, 'MedicationRequest', scope)}`;

@@ -18,7 +18,10 @@ export const settingResolvers: Resolvers = {
   Query: {
     settings: async (_p, { environment, category }, ctx) => {
       const wanted = category ? categoryFromGraphql(category) : null;
-      const [listed, open] = await Promise.all([listSettings(ctx.governance, ctx.principal.tenant, environment, wanted), openChanges(ctx, environment)]);
+      const [listed, open] = await Promise.all([
+        listSettings(ctx.governance, ctx.principal.tenant, environment, wanted),
+        openChanges(ctx, environment),
+      ]);
       return listed.map((s): SettingModel => ({ ...s, open: open.filter(isChangeOfSetting(s.definition.key)) }));
     },
     setting: (_p, { key, environment }, ctx) => loadSetting(ctx, key, environment),

@@ -1,5 +1,6 @@
 import type { Category, Environment } from '../governance/environment.js';
-import { CONNECTOR_FIELDS, SETTING_DEFINITIONS, connectorSettingKey, findSetting, type SettingDefinition } from '../governance/setting-catalog.js';
+import { CONNECTOR_FIELDS, SETTING_DEFINITIONS, connectorSettingKey, findSetting } from '../governance/setting-catalog.js';
+import type { SettingDefinition } from '../governance/setting-catalog.js';
 import type { CurrentSetting } from './governance-service.js';
 
 // The settings of a tenant in an environment as a reader sees them: the catalog merged with what is stored. A
@@ -27,13 +28,19 @@ export interface StoredSettingsReader {
 }
 
 /** Every known setting (of one category when given), sorted by key. */
-export async function listSettings(reader: StoredSettingsReader, tenant: string, environment: Environment, category: Category | null): Promise<ListedSetting[]> {
+export async function listSettings(
+  reader: StoredSettingsReader,
+  tenant: string,
+  environment: Environment,
+  category: Category | null,
+): Promise<ListedSetting[]> {
   const stored = await reader.storedSettings(tenant, environment);
   const byKey = new Map(stored.map((s) => [s.key, s]));
   const keys = [...new Set([...SETTING_DEFINITIONS.map((d) => d.key), ...builtInKeys, ...byKey.keys()])].sort();
   return keys.flatMap((key): ListedSetting[] => {
     const definition = findSetting(key);
     if (!definition || (category && definition.category !== category)) return [];
-    return [{ definition, current: byKey.get(key) ?? { key, environment, value: definition.defaultValue, version: 0, updatedAt: null, updatedBy: null } }];
+    const atDefault = { key, environment, value: definition.defaultValue, version: 0, updatedAt: null, updatedBy: null };
+    return [{ definition, current: byKey.get(key) ?? atDefault }];
   });
 }

@@ -12,7 +12,8 @@ import { ok, refused } from './governance-operations.js';
 
 const CONFIGURE = `mutation($i: ConfigureConnectorInput!) { configureConnector(input: $i) { changes { key status changeRequestId }
   connector { baseUrl scopes writeBackMappings } } }`;
-const CHANGE = 'query ($id: ID!) { changeRequest(id: $id) { status risk targetType target diff { path } requirement { requiredApprovals } } }';
+const CHANGE = `query ($id: ID!) { changeRequest(id: $id) { status risk targetType targetKey diff { path }
+  requirement { requiredApprovals } } }`;
 const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
 const HISTORY = 'query ($k: String!) { settingHistory(key: $k, environment: PRODUCTION) { version changeId changedBy } }';
 const MAPPINGS = [{ source: 'visit-summary', resourceType: 'DocumentReference', mode: 'create' }];
@@ -57,8 +58,11 @@ describe('configureConnector: one change or none', () => {
     const [id] = [...ids] as [string];
     // Nothing applies while it waits.
     expect(r.connector).toMatchObject({ baseUrl: null, writeBackMappings: [] });
-    const change = ok<{ changeRequest: { status: string; risk: string; targetType: string; target: string; diff: { path: string }[]; requirement: { requiredApprovals: number } } }>(await h.gql(eng, CHANGE, { id })).changeRequest;
+    type ChangeView = { status: string; risk: string; targetType: string; targetKey: string; diff: { path: string }[] };
+    const change = ok<{ changeRequest: ChangeView }>(await h.gql(eng, CHANGE, { id })).changeRequest;
     expect(change).toMatchObject({ status: 'PENDING', risk: 'HIGH', targetType: 'SETTINGS', requirement: { requiredApprovals: 2 } });
+    // The target's kind and its keys, not the store's document id.
+    expect(change.targetKey).toBe('integration.epic-west.baseUrl,integration.epic-west.scopes,integration.epic-west.writeBackMappings');
     expect(change.diff.map((d) => d.path.split('/')[1])).toEqual(expect.arrayContaining(['integration.epic-west.baseUrl', 'integration.epic-west.scopes', 'integration.epic-west.writeBackMappings']));
 
     expect(await approveAll(id)).toBe('APPLIED');

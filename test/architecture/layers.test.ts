@@ -71,7 +71,8 @@ beforeAll(async () => {
 async function layerErrors(fromFile: string, target: string): Promise<string[]> {
   let spec = path.relative(path.dirname(fromFile), target).replace(/\.ts$/, '.js');
   if (!spec.startsWith('.')) spec = `./${spec}`;
-  const [result] = await eslint.lintText(`import type * as probe from '${spec}';\nexport type Probe = typeof probe;\n`, { filePath: fromFile });
+  const source = `import type * as probe from '${spec}';\nexport type Probe = typeof probe;\n`;
+  const [result] = await eslint.lintText(source, { filePath: fromFile });
   return result!.messages.map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
 }
 
@@ -86,7 +87,8 @@ describe('layers: the import direction is a lint error', () => {
         const allowed = MAY_IMPORT[from]!.includes(to) || TEMPORARY.has(`${from}->${to}`);
         const errors = await layerErrors(probe, fileOf(to));
         if (errors.some((e) => !e.startsWith('boundaries/'))) throw new Error(errors.join('\n'));
-        if (allowed !== (errors.length === 0)) wrong.push(`${from} -> ${to}: expected ${allowed ? 'allowed' : 'refused'}, got ${errors.join('; ') || 'allowed'}`);
+        const got = errors.join('; ') || 'allowed';
+        if (allowed !== (errors.length === 0)) wrong.push(`${from} -> ${to}: expected ${allowed ? 'allowed' : 'refused'}, got ${got}`);
       }
       expect(wrong).toEqual([]);
     });

@@ -13,17 +13,17 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 const text = (v: unknown): string => (typeof v === 'string' ? v : canonical(v));
 
 /** A one-line title for a change, for the inbox and the page heading. */
-export function changeTitle(c: Pick<Change, 'targetType' | 'key' | 'target' | 'stopTarget' | 'after'>): string {
+export function changeTitle(c: Pick<Change, 'targetType' | 'key' | 'targetKey' | 'stopTarget' | 'after'>): string {
   const after = isObj(c.after) ? c.after : {};
   switch (c.targetType) {
-    case 'SETTING': return c.key ?? c.target;
-    case 'SETTINGS': return `Settings ${c.target.replace(/^settings:/, '').split(',').join(', ')} together`;
-    case 'ASSIGNMENT': return `Roles of ${c.target.replace(/^assignment:/, '')}`;
-    case 'ACCESS_REQUEST': return `Access request of ${c.target.replace(/^assignment:/, '')}`;
+    case 'SETTING': return c.key ?? c.targetKey;
+    case 'SETTINGS': return `Settings ${c.targetKey.split(',').join(', ')} together`;
+    case 'ASSIGNMENT': return `Roles of ${c.targetKey}`;
+    case 'ACCESS_REQUEST': return `Access request of ${c.targetKey}`;
     case 'REFUND': return typeof after.amount === 'number' ? `Refund of ${money(after.amount, after.currency)}` : 'Refund';
     case 'EHR_WRITE': return `${typeof after.resourceType === 'string' ? after.resourceType : 'EHR write'} proposed for a patient`;
     case 'POLICY': return 'Access policy';
-    case 'EMERGENCY_RESUME': return `Resume ${c.stopTarget ?? c.target.replace(/^stop:/, '')}`;
+    case 'EMERGENCY_RESUME': return `Resume ${c.stopTarget ?? c.targetKey}`;
   }
 }
 
@@ -148,7 +148,7 @@ function grantText(e: Entry): string {
 }
 
 function AssignmentView({ change: c, request }: { change: Change; request: boolean }) {
-  const sub = isObj(c.after) && typeof c.after.sub === 'string' ? c.after.sub : c.target.replace(/^assignment:/, '');
+  const sub = isObj(c.after) && typeof c.after.sub === 'string' ? c.after.sub : c.targetKey;
   const before = entriesOf(c.before);
   const after = entriesOf(c.after);
   const d = listDiff(before, after);
@@ -275,7 +275,7 @@ function ResumeView({ change: c }: { change: Change }) {
   const b = isObj(c.before) ? c.before : {};
   return (
     <ul className="changes" data-testid="value-changes">
-      <li>Resumes <strong className="mono">{c.stopTarget ?? c.target}</strong> in {label(c.environment)}.</li>
+      <li>Resumes <strong className="mono">{c.stopTarget ?? c.targetKey}</strong> in {label(c.environment)}.</li>
       {b.stopped === true && (
         <li>
           It was stopped{typeof b.by === 'string' && <> by {b.by}</>}{typeof b.at === 'string' && <> at {dateTime(b.at)}</>}

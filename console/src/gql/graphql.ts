@@ -457,8 +457,17 @@ export type ChangeRequest = {
   /** The stopped target (`connector:ehr`), for a resume. */
   stopTarget?: Maybe<Scalars['String']['output']>;
   superseded?: Maybe<Supersession>;
-  /** `setting:<key>` or `stop:<target>`. */
+  /**
+   * The id of the stored document the change writes (`setting:<key>`, `stop:<target>`): use targetType and targetKey.
+   * @deprecated A store's document id: use targetType and targetKey.
+   */
   target: Scalars['String']['output'];
+  /**
+   * What the change changes, within its targetType: the setting key (SETTING), the keys comma-separated (SETTINGS), the
+   * stopped target (EMERGENCY_RESUME), the person's sub (ASSIGNMENT, ACCESS_REQUEST), the draft (EHR_WRITE), the refund
+   * (REFUND), `policy` (POLICY).
+   */
+  targetKey: Scalars['String']['output'];
   targetType: ChangeTargetType;
   ticket?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
@@ -1873,25 +1882,25 @@ export type ConsoleInboxQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleInboxQuery = { changeRequests?: Array<{ id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, before?: unknown | null, after?: unknown | null, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, createdAt: string, expiresAt: string, requester: { sub: string, roles: Array<string> }, approvalStatus: { summary: string } }> | null };
+export type ConsoleInboxQuery = { changeRequests?: Array<{ id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, before?: unknown | null, after?: unknown | null, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, createdAt: string, expiresAt: string, requester: { sub: string, roles: Array<string> }, approvalStatus: { summary: string } }> | null };
 
-export type ConsoleInboxFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, before?: unknown | null, after?: unknown | null, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, createdAt: string, expiresAt: string, requester: { sub: string, roles: Array<string> }, approvalStatus: { summary: string } };
+export type ConsoleInboxFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, before?: unknown | null, after?: unknown | null, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, createdAt: string, expiresAt: string, requester: { sub: string, roles: Array<string> }, approvalStatus: { summary: string } };
 
-export type ConsoleChangeFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null };
+export type ConsoleChangeFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null };
 
 export type ConsoleChangeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ConsoleChangeQuery = { changeRequest?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null } | null };
+export type ConsoleChangeQuery = { changeRequest?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null } | null };
 
 export type ConsoleActionableQueryVariables = Exact<{
   after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type ConsoleActionableQuery = { changeRequestsConnection?: { edges?: Array<{ node?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, target: string, targetType: ChangeTargetType, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
+export type ConsoleActionableQuery = { changeRequestsConnection?: { edges?: Array<{ node?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
 
 export type ConsoleApproveMedicationMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -2167,8 +2176,8 @@ export const ConsoleInboxFieldsFragmentDoc = new TypedDocumentString(`
   category
   risk
   key
-  target
   targetType
+  targetKey
   stopTarget
   reason
   ticket
@@ -2196,8 +2205,8 @@ export const ConsoleChangeFieldsFragmentDoc = new TypedDocumentString(`
   ownerFunction
   risk
   key
-  target
   targetType
+  targetKey
   stopTarget
   reason
   ticket
@@ -2300,8 +2309,8 @@ export const ConsoleInboxDocument = new TypedDocumentString(`
   category
   risk
   key
-  target
   targetType
+  targetKey
   stopTarget
   reason
   ticket
@@ -2318,7 +2327,7 @@ export const ConsoleInboxDocument = new TypedDocumentString(`
   viewerCannotApproveReason
   createdAt
   expiresAt
-}`, {"hash":"1e96fc47f994d1ebef440ddabcf1151ee5335aef8e49714752351a61a0528a72"}) as unknown as TypedDocumentString<ConsoleInboxQuery, ConsoleInboxQueryVariables>;
+}`, {"hash":"f5cef2234918af395b217f6a0a596358eb511e05bfa9dad121587a499ee2111a"}) as unknown as TypedDocumentString<ConsoleInboxQuery, ConsoleInboxQueryVariables>;
 export const ConsoleChangeDocument = new TypedDocumentString(`
     query ConsoleChange($id: ID!) {
   changeRequest(id: $id) {
@@ -2333,8 +2342,8 @@ export const ConsoleChangeDocument = new TypedDocumentString(`
   ownerFunction
   risk
   key
-  target
   targetType
+  targetKey
   stopTarget
   reason
   ticket
@@ -2405,7 +2414,7 @@ export const ConsoleChangeDocument = new TypedDocumentString(`
   }
   expiredAt
   failureReason
-}`, {"hash":"1f4205726188fa78627fab7b5726a1999a16ebd176ddf3776f12f4d72d372b91"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
+}`, {"hash":"764f9ec6132a1bd18446436d6fd1d6aaaccf807f67b941506949022fe5c326e1"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
 export const ConsoleActionableDocument = new TypedDocumentString(`
     query ConsoleActionable($after: String) {
   changeRequestsConnection(actionable: true, first: 5, after: $after) {
@@ -2428,8 +2437,8 @@ export const ConsoleActionableDocument = new TypedDocumentString(`
   ownerFunction
   risk
   key
-  target
   targetType
+  targetKey
   stopTarget
   reason
   ticket
@@ -2500,7 +2509,7 @@ export const ConsoleActionableDocument = new TypedDocumentString(`
   }
   expiredAt
   failureReason
-}`, {"hash":"894d38694167729231169775f63e1b1f7ee87b4c7115a9eef59a418d3abb2d27"}) as unknown as TypedDocumentString<ConsoleActionableQuery, ConsoleActionableQueryVariables>;
+}`, {"hash":"a3ad357b01450ee1cb605a2bc4d9ef0504c055a30c106435e096158e281bac5f"}) as unknown as TypedDocumentString<ConsoleActionableQuery, ConsoleActionableQueryVariables>;
 export const ConsoleApproveMedicationDocument = new TypedDocumentString(`
     mutation ConsoleApproveMedication($id: ID!, $comment: String) {
   approveMedicationProposal(changeId: $id, comment: $comment) {

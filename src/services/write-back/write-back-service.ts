@@ -29,6 +29,8 @@ export interface WriteBackDeps {
 export type WriteOperation = { readonly kind: 'create'; readonly resource: Resource } | { readonly kind: 'update'; readonly resource: Resource & { id: string }; readonly expectedVersion: string };
 
 type Writer = Pick<Principal, 'tenant' | 'sub' | 'kind'>;
+/** The request id the audit record names (null outside a request). */
+type Rid = string | null;
 
 /** The stored note an update replaces, at the version the caller read. */
 export interface NoteUpdate {
@@ -82,20 +84,22 @@ export class WriteBackService {
   }
 
   /** A progress note (DocumentReference): created, or the stored one (already authorized) updated at its version. */
-  writeNote(principal: Writer, patientId: string, draft: NoteDraft, update: NoteUpdate | null, key: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
+  writeNote(principal: Writer, patientId: string, draft: NoteDraft, update: NoteUpdate | null, key: string, author: WriteAuthor, rid: Rid) {
     const resource = noteResource(patientId, draft, this.nowIso());
-    const op: WriteOperation = update ? { kind: 'update', resource: { ...resource, id: update.id }, expectedVersion: update.expectedVersion } : { kind: 'create', resource };
-    return this.write(principal, op, key, author, requestId);
+    const op: WriteOperation = update
+      ? { kind: 'update', resource: { ...resource, id: update.id }, expectedVersion: update.expectedVersion }
+      : { kind: 'create', resource };
+    return this.write(principal, op, key, author, rid);
   }
 
   /** A vital sign (Observation), effective now unless the draft says when. */
-  writeObservation(principal: Writer, patientId: string, draft: ObservationInput, key: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
+  writeObservation(principal: Writer, patientId: string, draft: ObservationInput, key: string, author: WriteAuthor, requestId: Rid) {
     const resource = observationResource(patientId, { ...draft, effective: draft.effective ?? this.nowIso() });
     return this.write(principal, { kind: 'create', resource }, key, author, requestId);
   }
 
   /** A medication proposal (MedicationRequest, status draft) written at once by someone allowed to write it. */
-  writeMedicationRequest(principal: Writer, patientId: string, draft: MedicationDraft, key: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
+  writeMedicationRequest(principal: Writer, patientId: string, draft: MedicationDraft, key: string, author: WriteAuthor, requestId: Rid) {
     const resource = medicationRequestResource(patientId, draft, this.nowIso());
     return this.write(principal, { kind: 'create', resource }, key, author, requestId);
   }
@@ -104,7 +108,7 @@ export class WriteBackService {
     return new Date(this.deps.now()).toISOString();
   }
 
-  async write(principal: Writer, op: WriteOperation, idempotencyKey: string, author: WriteAuthor, requestId: string | null): Promise<WriteResult> {
+  async write(principal: Writer, op: WriteOperation, idempotencyKey: string, author: WriteAuthor, requestId: Rid): Promise<WriteResult> {
     const tenant = principal.tenant;
     await this.assertOpen(tenant, op.resource.resourceType, op.kind === 'create' ? 'c' : 'u');
     const baseUrl = await this.deps.baseUrlFor(tenant);

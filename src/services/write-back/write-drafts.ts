@@ -6,7 +6,15 @@ import type { ObservationInput } from './write-back-service.js';
 // What a caller asks to write, checked before anything is looked up or written: a clear BAD_USER_INPUT naming the
 // field, nothing half-applied.
 
-export function observationDraftOf(input: { code: string; display: string; value: number; unit: string; effective?: string | null }): ObservationInput {
+interface ObservationRequest {
+  readonly code: string;
+  readonly display: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly effective?: string | null;
+}
+
+export function observationDraftOf(input: ObservationRequest): ObservationInput {
   if (!isLoincCode(input.code)) throw new BadUserInputError('code must be a LOINC code such as 8867-4.', 'code');
   return { code: input.code, display: input.display, value: input.value, unit: input.unit, effective: input.effective ?? null };
 }

@@ -14,7 +14,8 @@ describe('SMART scope syntax, connector side and kernel side', () => {
     const contexts = ['patient', 'user', 'system', 'launch', 'admin', 'User', ''];
     const resources = ['*', 'Patient', 'MedicationRequest', 'patient', 'Pa1', 'P', '', '**'];
     const letters = ['c', 'r', 'u', 'd', 's'];
-    const perms = ['*', 'read', 'write', '', 'x', 'READ', ...Array.from({ length: 32 }, (_, n) => letters.filter((_l, i) => n & (1 << i)).join(''))];
+    const subsets = Array.from({ length: 32 }, (_, n) => letters.filter((_l, i) => n & (1 << i)).join(''));
+    const perms = ['*', 'read', 'write', '', 'x', 'READ', ...subsets];
     perms.push('rc', 'sr', 'cruds*', 'rr');
     let read = 0;
     for (const c of contexts) {

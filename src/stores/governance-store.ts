@@ -16,10 +16,14 @@ import type { JsonValue } from '../governance/json.js';
 // back is the AuditLog's (audit-log.ts); the other concerns (idempotency keys, grant usage, leases) never commit
 // with a change and have stores of their own.
 
-/** A versioned target: a setting (`setting:<key>`) or a stop state (`stop:<target>`), per environment. */
+/**
+ * A versioned document, per environment. Its id names its kind and is built by the services that own it:
+ * `setting:<key>` (`settings:<k1>,<k2>` for a compound change), `stop:<target>`, `policy:document`, `assignment:<sub>`,
+ * `secret:<connector>:<fingerprint>`, `ehr-draft:<id>` and `ehr-write:<id>`, `refund:<id>`, and the markers
+ * `reminder:<change>` and `notified:<key>:<sub>` (written once, so a reminder or an approver e-mail goes out once).
+ */
 export interface DocRef {
   readonly environment: Environment;
-  /** `setting:<key>` or `stop:<target>`. */
   readonly id: string;
 }
 

@@ -24,6 +24,7 @@ const typeDefs = /* GraphQL */ `
     denied: String
     nullRequired: String!
     named: [Named]
+    echo(text: String): String
   }
   type Mutation { touch(n: Int!): Int! }
   type Subscription { ticks: Int }
@@ -51,6 +52,7 @@ const schema = makeExecutableSchema({
       denied: () => new ClearanceError('FORBIDDEN', 'Not for you.', { dataClass: 'phi', failedScope: 'role' }, 403),
       nullRequired: () => null,
       named: () => [{ id: '9', name: 'n' }],
+      echo: (_p: unknown, { text }: { text: string }) => text,
     },
     Row: { secret: () => new ClearanceError('FORBIDDEN', 'Secret.', { dataClass: 'secret' }, 403) },
     Named: { __resolveType: () => 'Row' },
@@ -93,6 +95,18 @@ const QUERIES: { name: string; query: string; variables?: Record<string, unknown
   { name: 'a directive graphql-jit does not carry', query: '{ rows { name @upper } }', path: 'fallback:DIRECTIVE' },
   { name: 'a subscription over HTTP', query: 'subscription { ticks }', path: 'fallback:SUBSCRIPTION' },
   { name: 'several operations and no name', query: 'query A { rows { id } } query B { denied }', path: 'fallback:NOT_COMPILABLE' },
+  // Attacker text in literals, defaults and variables: graphql-jit generates code, none of it may become code.
+  {
+    name: 'string literals that look like code',
+    query: String.raw`{ a: echo(text: "\"); globalThis.pwned = 1; (\"") b: echo(text: "\\\u2028\u2029\n'; globalThis.pwned = 2; //") }`,
+    path: 'jit',
+  },
+  {
+    name: 'a variable default and a variable value that look like code',
+    query: String.raw`query Q($a: String = "\"); globalThis.pwned = 3; (\"", $b: String!) { a: echo(text: $a) b: echo(text: $b) }`,
+    variables: { b: '"); globalThis.pwned = 4; ("' },
+    path: 'jit',
+  },
   { name: 'one operation of several, by name', query: 'query A { rows { id } } query B { denied }', operationName: 'B', path: 'jit' },
 ];
 
@@ -109,6 +123,7 @@ describe('compiled execution behind Apollo Server', () => {
       expect(a).toEqual(b);
       expect(jit.paths).toEqual([q.path]);
       expect(js.paths).toEqual(['graphql-js']);
+      expect((globalThis as { pwned?: unknown }).pwned).toBeUndefined();
     } finally {
       await Promise.all([jit.apollo.stop(), js.apollo.stop()]);
     }
@@ -122,6 +137,8 @@ describe('compiled execution behind Apollo Server', () => {
       expect(forbidden.body.errors!.map((e) => [e.extensions.code, (e as { path?: unknown }).path])).toEqual([
         ['FORBIDDEN', ['rows', 0, 'secret']], ['FORBIDDEN', ['rows', 1, 'secret']], ['FORBIDDEN', ['rows', 2, 'secret']],
       ]);
+      const echoed = await answer(apollo, String.raw`{ a: echo(text: "\"); globalThis.pwned = 1; (\"") }`);
+      expect(echoed.body.data).toEqual({ a: '"); globalThis.pwned = 1; ("' });
       const masked = await answer(apollo, '{ broken rows { id } }');
       expect(masked.body.errors![0]!.extensions.code).toBe('INTERNAL');
       expect(JSON.stringify(masked.body)).not.toContain('Jane Doe');

@@ -26,6 +26,9 @@ export type FallbackReason =
   | 'DIRECTIVE'
   /** graphql-jit refused to compile (no such operation, several operations without a name): graphql-js's own error. */
   | 'NOT_COMPILABLE'
+  /** The document's first use: compiling costs 3-12 ms here, several runs' worth, so a document is compiled when it
+   * comes again (`compileAfter`); a client sending a new document each time never makes the gateway compile. */
+  | 'COLD'
   /** The request failed before any resolver ran (variables that do not coerce): graphql-js's errors, which name the
    * variable's definition node, are the ones Apollo turns into BAD_USER_INPUT. Nothing ran twice. */
   | 'REQUEST_ERROR';
@@ -45,6 +48,8 @@ export interface CompiledExecutionOptions {
   readonly engine: ExecutionEngine;
   /** Compiled operations kept (least recently used dropped first); each is a closure of a few kB. */
   readonly maxDocuments?: number;
+  /** Compiled on this use of a document (default 2: the first use runs on graphql-js, see COLD). */
+  readonly compileAfter?: number;
   /** Told which path ran each operation (tests, and a place for a metric). */
   readonly onExecute?: (path: ExecutionPath) => void;
 }
@@ -52,6 +57,11 @@ export interface CompiledExecutionOptions {
 const JIT_DIRECTIVES = new Set(['skip', 'include']);
 
 type Entry = CompiledQuery | FallbackReason;
+/** A document seen fewer than `compileAfter` times. */
+interface Sighting {
+  readonly seen: number;
+}
+type Slot = Entry | Sighting;
 
 /** A bounded least-recently-used map (a Map keeps insertion order: the first key is the oldest). */
 class Lru<K, V> {
@@ -106,8 +116,9 @@ function asGraphqlJsError(e: GraphQLError): GraphQLError {
 /** Executes operations on one schema with the configured engine; compiled operations cached per document. */
 export class CompiledExecution {
   readonly engine: ExecutionEngine;
-  private readonly compiled: Lru<string, Entry>;
-  private readonly byDocument = new WeakMap<DocumentNode, Map<string, Entry>>();
+  private readonly compiled: Lru<string, Slot>;
+  private readonly byDocument = new WeakMap<DocumentNode, Map<string, Slot>>();
+  private readonly compileAfter: number;
 
   constructor(
     readonly schema: GraphQLSchema,
@@ -115,9 +126,10 @@ export class CompiledExecution {
   ) {
     this.engine = options.engine;
     this.compiled = new Lru(options.maxDocuments ?? 1000);
+    this.compileAfter = Math.max(1, options.compileAfter ?? 2);
   }
 
-  /** Compiled operations held in the bounded cache. */
+  /** Documents held in the bounded cache (compiled, fallen back, or seen before their compilation). */
   get cachedDocuments(): number {
     return this.compiled.size;
   }
@@ -125,6 +137,7 @@ export class CompiledExecution {
   async execute(request: ExecutionRequest): Promise<ExecutionResult> {
     if (this.engine === 'graphql-js') return this.graphqlJs(request, 'graphql-js');
     const entry = this.entryFor(request);
+    if (entry === null) return this.graphqlJs(request, 'fallback:COLD');
     if (typeof entry === 'string') return this.graphqlJs(request, `fallback:${entry}`);
     const result = await entry.query(undefined, request.contextValue, (request.variableValues ?? {}) as Record<string, unknown>);
     // No `data` at all: the variables did not coerce and no resolver ran (createBoundQuery returns before executing).
@@ -161,23 +174,26 @@ export class CompiledExecution {
     };
   }
 
-  private entryFor(request: ExecutionRequest): Entry {
+  /** The compiled operation or the reason for graphql-js; null while the document is cold. */
+  private entryFor(request: ExecutionRequest): Entry | null {
     const name = request.operationName ?? '';
-    const cached = request.key === undefined ? this.byDocument.get(request.document)?.get(name) : this.compiled.get(`${request.key}\n${name}`);
-    if (cached !== undefined) return cached;
-    const reason = unsupported(request.document, request.operationName);
-    let entry: Entry = reason ?? 'NOT_COMPILABLE';
-    if (reason === null) {
-      const compiled = compileQuery(this.schema, request.document, request.operationName ?? undefined);
-      if (isCompiledQuery(compiled)) entry = compiled;
+    const key = request.key === undefined ? null : `${request.key}\n${name}`;
+    const cached = key === null ? this.byDocument.get(request.document)?.get(name) : this.compiled.get(key);
+    if (cached !== undefined && (typeof cached === 'string' || !('seen' in cached))) return cached;
+    const seen = (cached?.seen ?? 0) + 1;
+    let slot: Slot = { seen };
+    if (seen >= this.compileAfter) {
+      const reason = unsupported(request.document, request.operationName);
+      const compiled = reason === null ? compileQuery(this.schema, request.document, request.operationName ?? undefined) : null;
+      slot = reason ?? (compiled && isCompiledQuery(compiled) ? compiled : 'NOT_COMPILABLE');
     }
-    if (request.key !== undefined) this.compiled.set(`${request.key}\n${name}`, entry);
+    if (key !== null) this.compiled.set(key, slot);
     else {
-      const forDocument = this.byDocument.get(request.document) ?? new Map<string, Entry>();
-      forDocument.set(name, entry);
+      const forDocument = this.byDocument.get(request.document) ?? new Map<string, Slot>();
+      forDocument.set(name, slot);
       this.byDocument.set(request.document, forDocument);
     }
-    return entry;
+    return typeof slot === 'string' || !('seen' in slot) ? slot : null;
   }
 
   private async graphqlJs(request: ExecutionRequest, path: ExecutionPath): Promise<ExecutionResult> {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   ehr = createEhrConnector({ baseUrls: fhir.baseUrls(), timeoutMs: 5_000 });
   fast = buildGuardedSchema('fast');
   shield = buildGuardedSchema('shield');
-  jit = new CompiledExecution(fast, { engine: 'jit', onExecute: (path) => expect(path).toBe('jit') });
+  jit = new CompiledExecution(fast, { engine: 'jit', compileAfter: 1, onExecute: (path) => expect(path).toBe('jit') });
 }, 60_000);
 afterAll(() => fhir.stop());
 

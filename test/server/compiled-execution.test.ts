@@ -61,7 +61,8 @@ const schema = makeExecutableSchema({
 });
 
 function server(engine: ExecutionEngine, paths: ExecutionPath[] = [], maxDocuments?: number) {
-  const execution = new CompiledExecution(schema, { engine, onExecute: (p) => paths.push(p), ...(maxDocuments ? { maxDocuments } : {}) });
+  // Compiled on first use here, so that each case shows its path at once (the cold first use has a test of its own).
+  const execution = new CompiledExecution(schema, { engine, compileAfter: 1, onExecute: (p) => paths.push(p), ...(maxDocuments ? { maxDocuments } : {}) });
   const apollo = new ApolloServer({
     gateway: execution.gateway(),
     formatError: createFormatError(createLogger('silent')),
@@ -169,7 +170,7 @@ describe('compiled execution behind Apollo Server', () => {
 
   it('compiled operations are cached per document, at most maxDocuments of them', async () => {
     const paths: ExecutionPath[] = [];
-    const execution = new CompiledExecution(schema, { engine: 'jit', maxDocuments: 2, onExecute: (p) => paths.push(p) });
+    const execution = new CompiledExecution(schema, { engine: 'jit', maxDocuments: 2, compileAfter: 1, onExecute: (p) => paths.push(p) });
     const run = (query: string, key: string) => execution.execute({ document: parse(query), contextValue: {}, key });
     for (let i = 0; i < 5; i++) expect((await run(`{ r${i}: rows { id } }`, `k${i}`)).data).toEqual({ [`r${i}`]: ROWS.map(({ id }) => ({ id })) });
     expect(execution.cachedDocuments).toBe(2);
@@ -181,5 +182,16 @@ describe('compiled execution behind Apollo Server', () => {
     const document = parse('{ rows { name } }');
     await execution.execute({ document, contextValue: {} });
     expect(execution.cachedDocuments).toBe(2);
+  });
+
+  it('a document is compiled on its second use, so one-off documents never cost a compilation', async () => {
+    const paths: ExecutionPath[] = [];
+    const execution = new CompiledExecution(schema, { engine: 'jit', onExecute: (p) => paths.push(p) });
+    const run = (query: string, key: string) => execution.execute({ document: parse(query), contextValue: {}, key });
+    for (let i = 0; i < 3; i++) await run('{ rows { id } }', 'same');
+    expect(paths).toEqual(['fallback:COLD', 'jit', 'jit']);
+    paths.length = 0;
+    for (let i = 0; i < 20; i++) await run(`{ r${i}: rows { id } }`, `new-${i}`);
+    expect(paths.every((p) => p === 'fallback:COLD')).toBe(true);
   });
 });

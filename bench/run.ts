@@ -58,7 +58,8 @@ const phase = (what: string) => process.stderr.write(`[${((performance.now() - s
 const gateways = new Map<Variant, { child: Child; url: string }>(
   await Promise.all(
     VARIANTS.map(async (v) => {
-      const child = await Child.start('bench/serve-gateway.ts', [v.engine, v.audit, String(PATIENTS), v.obs, 'execution' in v ? v.execution : 'jit'], env);
+      const execution = 'execution' in v ? v.execution : 'jit';
+      const child = await Child.start('bench/serve-gateway.ts', [v.engine, v.audit, String(PATIENTS), v.obs, execution], env);
       return [v.name, { child, url: ((await child.nextJson()) as { url: string }).url }] as const;
     }),
   ),

@@ -36,7 +36,8 @@ interface Body {
 
 const clinician = { roles: ['clinician'], departments: ['cardiology'] };
 const codes = (b: Body) => (b.errors ?? []).map((e) => String(e.extensions?.code));
-const CHART = '{ id name gender birthDate department mrn ssn conditions { code display sensitive } observations(count: 3) { code value unit } }';
+const CHART = '{ id name gender birthDate department mrn ssn conditions { code display sensitive } '
+  + 'observations(count: 3) { code value unit } }';
 
 const CASES: Case[] = [
   {
@@ -75,7 +76,8 @@ const CASES: Case[] = [
   {
     name: 'the Node interface: a patient, an encounter, another tenant\'s patient',
     as: { roles: ['clinician'], departments: ['cardiology'] },
-    query: `{ a: node(id: "Patient/${CHET}") { __typename id ... on Patient { name } } b: node(id: "Patient/${LEAN}") { id } me { sub roles } }`,
+    query: `{ a: node(id: "Patient/${CHET}") { __typename id ... on Patient { name } } b: node(id: "Patient/${LEAN}") { id }
+      me { sub roles } }`,
     expect: (b) => expect((b.data?.a as { __typename: string }).__typename).toBe('Patient'),
   },
   {

@@ -62,7 +62,9 @@ const schema = makeExecutableSchema({
 
 function server(engine: ExecutionEngine, paths: ExecutionPath[] = [], maxDocuments?: number) {
   // Compiled on first use here, so that each case shows its path at once (the cold first use has a test of its own).
-  const execution = new CompiledExecution(schema, { engine, compileAfter: 1, onExecute: (p) => paths.push(p), ...(maxDocuments ? { maxDocuments } : {}) });
+  const execution = new CompiledExecution(schema, {
+    engine, compileAfter: 1, onExecute: (p) => paths.push(p), ...(maxDocuments ? { maxDocuments } : {}),
+  });
   const apollo = new ApolloServer({
     gateway: execution.gateway(),
     formatError: createFormatError(createLogger('silent')),
@@ -77,7 +79,8 @@ async function answer(apollo: ApolloServer, query: string, variables?: Record<st
   const r = await apollo.executeOperation({ query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) });
   if (r.body.kind !== 'single') throw new Error('incremental answer');
   const text = JSON.stringify(r.body.singleResult).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
-  return { status: r.http.status ?? 200, body: JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] } };
+  const body = JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] };
+  return { status: r.http.status ?? 200, body };
 }
 
 const QUERIES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; path: ExecutionPath }[] = [
@@ -90,8 +93,14 @@ const QUERIES: { name: string; query: string; variables?: Record<string, unknown
   { name: 'null on a non-null list item: the list becomes null', query: '{ strictRows { id name } rows { id } }', path: 'jit' },
   { name: 'null on a non-null root field: data becomes null', query: '{ nullRequired rows { id } }', path: 'jit' },
   { name: 'a mutation', query: 'mutation { a: touch(n: 1) b: touch(n: 2) }', path: 'jit' },
-  { name: 'variables and @include', query: 'query Q($id: ID!, $n: Boolean!) { row(id: $id) { id name @include(if: $n) } }', variables: { id: '1', n: false }, path: 'jit' },
-  { name: 'variables that do not coerce', query: 'query Q($id: ID!) { row(id: $id) { id } }', variables: { id: { not: 'an id' } }, path: 'fallback:REQUEST_ERROR' },
+  {
+    name: 'variables and @include', query: 'query Q($id: ID!, $n: Boolean!) { row(id: $id) { id name @include(if: $n) } }',
+    variables: { id: '1', n: false }, path: 'jit',
+  },
+  {
+    name: 'variables that do not coerce', query: 'query Q($id: ID!) { row(id: $id) { id } }',
+    variables: { id: { not: 'an id' } }, path: 'fallback:REQUEST_ERROR',
+  },
   { name: 'a missing required variable', query: 'query Q($id: ID!) { row(id: $id) { id } }', path: 'fallback:REQUEST_ERROR' },
   { name: 'a directive graphql-jit does not carry', query: '{ rows { name @upper } }', path: 'fallback:DIRECTIVE' },
   { name: 'a subscription over HTTP', query: 'subscription { ticks }', path: 'fallback:SUBSCRIPTION' },
@@ -172,7 +181,8 @@ describe('compiled execution behind Apollo Server', () => {
     const paths: ExecutionPath[] = [];
     const execution = new CompiledExecution(schema, { engine: 'jit', maxDocuments: 2, compileAfter: 1, onExecute: (p) => paths.push(p) });
     const run = (query: string, key: string) => execution.execute({ document: parse(query), contextValue: {}, key });
-    for (let i = 0; i < 5; i++) expect((await run(`{ r${i}: rows { id } }`, `k${i}`)).data).toEqual({ [`r${i}`]: ROWS.map(({ id }) => ({ id })) });
+    const ids = ROWS.map(({ id }) => ({ id }));
+    for (let i = 0; i < 5; i++) expect((await run(`{ r${i}: rows { id } }`, `k${i}`)).data).toEqual({ [`r${i}`]: ids });
     expect(execution.cachedDocuments).toBe(2);
     // The same key again (the most recent two are kept): served from the cache, still compiled.
     expect((await run('{ r4: rows { id } }', 'k4')).data).toEqual({ r4: ROWS.map(({ id }) => ({ id })) });

@@ -283,6 +283,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const gateway = new Gateway({
     schema,
     phiAudit: options.phiAudit ?? true,
+    executionEngine: config.executionEngine,
     verifier,
     ehr,
     policy,

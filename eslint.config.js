@@ -30,10 +30,6 @@ const LAYERS = [
   { type: 'cli', folders: ['src/cli'], imports: below('cli') },
 ];
 
-// TEMPORARY (issue 19, helper s19stores splits src/stores and moves the audit processes that do I/O into services):
-// src/audit still imports src/stores. The lead removes this allowance after merging that branch.
-const TEMPORARY_ALLOWANCES = [{ from: 'audit', to: 'stores' }];
-
 export default tseslint.config(
   { ignores: ['node_modules/', 'src/generated/', '.clearance/', 'console/dist/', 'console/dist-ide/', 'console/src/gql/', 'coverage/'] },
   ...tseslint.configs.recommended,
@@ -69,7 +65,6 @@ export default tseslint.config(
               from: { element: { type: l.type } },
               allow: { to: { element: { types: { anyOf: [l.type, ...l.imports] } } } },
             })),
-            ...TEMPORARY_ALLOWANCES.map((a) => ({ from: { element: { type: a.from } }, allow: { to: { element: { type: a.to } } } })),
           ],
         },
       ],

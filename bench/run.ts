@@ -39,7 +39,8 @@ const env = {
 // `apollo-default`: the same schema and resolvers in a default-configured Apollo Server 5 (startStandaloneServer, no
 // tuning, no permission layer): what a team would build by hand. `guarded-dark` has no metrics (and no tracing);
 // `guarded-traced` has metrics and exports every span over OTLP/HTTP: their ratio is what observability costs.
-// `guarded` ships as the default: metrics on, tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT).
+// `guarded` ships as the default: metrics on, tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT), operations compiled by
+// graphql-jit; `guarded-graphql-js` is the same with EXECUTION_ENGINE=graphql-js (what compiled execution gains).
 const VARIANTS = [
   { name: 'unguarded', engine: 'none', audit: 'off', obs: 'off', rounds: ROUNDS },
   { name: 'guarded', engine: 'fast', audit: 'on', obs: 'on', rounds: ROUNDS },
@@ -48,6 +49,7 @@ const VARIANTS = [
   { name: 'apollo-default', engine: 'apollo', audit: 'off', obs: 'off', rounds: quick ? 1 : 3 },
   { name: 'guarded-dark', engine: 'fast', audit: 'on', obs: 'off', rounds: quick ? 1 : 3 },
   { name: 'guarded-traced', engine: 'fast', audit: 'on', obs: 'tracing', rounds: quick ? 1 : 3 },
+  { name: 'guarded-graphql-js', engine: 'fast', audit: 'on', obs: 'on', rounds: quick ? 1 : 3, execution: 'graphql-js' },
 ] as const;
 type Variant = (typeof VARIANTS)[number]['name'];
 
@@ -56,7 +58,8 @@ const phase = (what: string) => process.stderr.write(`[${((performance.now() - s
 const gateways = new Map<Variant, { child: Child; url: string }>(
   await Promise.all(
     VARIANTS.map(async (v) => {
-      const child = await Child.start('bench/serve-gateway.ts', [v.engine, v.audit, String(PATIENTS), v.obs], env);
+      const execution = 'execution' in v ? v.execution : 'jit';
+      const child = await Child.start('bench/serve-gateway.ts', [v.engine, v.audit, String(PATIENTS), v.obs, execution], env);
       return [v.name, { child, url: ((await child.nextJson()) as { url: string }).url }] as const;
     }),
   ),

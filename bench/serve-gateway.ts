@@ -1,6 +1,7 @@
 // Child process of the benchmark: one gateway over the benchmark's patients, held in process by the real EHR reader
 // with an in-memory FHIR transport (the benchmark measures the gateway, not a FHIR server). argv: engine
-// (fast | shield | none | apollo), audit (on | off), patients, observability (on | off | tracing). Prints its URL as
+// (fast | shield | none | apollo), audit (on | off), patients, observability (on | off | tracing), execution engine
+// (jit | graphql-js, EXECUTION_ENGINE; default the config's). Prints its URL as
 // one JSON line; answers a line on stdin with the number of FHIR searches the reader has sent so far and the CPU
 // time the process has used.
 // `apollo`: the same schema and resolvers served the way a team would by hand: `new ApolloServer({ schema })` and
@@ -23,9 +24,10 @@ const engine = (process.argv[2] ?? 'fast') as 'fast' | 'shield' | 'none' | 'apol
 const audit = process.argv[3] !== 'off';
 const patients = Number(process.argv[4] ?? 1000);
 const observability = (process.argv[5] ?? 'on') as 'on' | 'off' | 'tracing';
+const executionEngine = process.argv[6];
 let searches = 0;
 const ehr = createMemoryEhrConnector(await benchSeed(patients), { timeoutMs: 5_000, onRequest: () => void searches++ });
-const env: Record<string, string | undefined> = { ...process.env };
+const env: Record<string, string | undefined> = { ...process.env, ...(executionEngine ? { EXECUTION_ENGINE: executionEngine } : {}) };
 if (observability === 'tracing') {
   const sink = createServer((req, res) => {
     req.resume();

@@ -19,7 +19,7 @@ export interface MetricSources {
   readonly approvals?: () => Promise<readonly ApprovalQueueStat[]>;
   /** Circuit state of each tenant's FHIR searches. */
   readonly circuits?: () => readonly { readonly tenant: string; readonly state: 'CLOSED' | 'OPEN' | 'HALF_OPEN' }[];
-  /** The audit archiver's records still waiting to leave the hot window (src/audit/audit-archiver.ts). */
+  /** The audit archiver's records still waiting to leave the hot window (src/services/audit/audit-archiver.ts). */
   readonly archivePending?: () => number | null;
 }
 
@@ -48,6 +48,7 @@ export class GatewayMetrics {
   private readonly auditAppend: Histogram;
   private readonly outboxLag: Histogram;
   private readonly rateLimited: Counter<'scope'>;
+  private readonly executions: Counter<'path'>;
 
   constructor(sources: MetricSources = {}) {
     const registers = [this.registry];
@@ -76,6 +77,12 @@ export class GatewayMetrics {
       registers,
     });
     this.rateLimited = new Counter({ name: 'clearance_rate_limited_total', help: 'Requests refused by a rate limit', labelNames: ['scope'], registers });
+    this.executions = new Counter({
+      name: 'clearance_graphql_executions_total',
+      help: 'GraphQL operations executed, by path: jit, graphql-js, or fallback:<reason> (src/server/compiled-execution.ts)',
+      labelNames: ['path'],
+      registers,
+    });
     if (sources.approvals) {
       const approvals = sources.approvals;
       const age = new Gauge({ name: 'clearance_approval_queue_oldest_seconds', help: 'Age of the oldest pending change by risk', labelNames: ['risk'], registers });
@@ -146,6 +153,11 @@ export class GatewayMetrics {
       const at = key.indexOf('\u0000');
       this.decisions.inc({ permission: key.slice(0, at), outcome: key.slice(at + 1) }, n);
     }
+  }
+
+  /** One operation executed, by the path that ran it (a closed set: ExecutionPath). */
+  executed(path: string): void {
+    this.executions.inc({ path });
   }
 
   fhirCall(tenant: string, outcome: string, seconds: number): void {

@@ -13,8 +13,8 @@ import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import type { GatewayContext, RequestLimits } from '../context/context.js';
-import type { AuditService } from '../audit/audit-service.js';
-import type { FailedLoginAudit } from '../audit/failed-login.js';
+import type { AuditService } from '../services/audit/audit-service.js';
+import type { FailedLoginAudit } from '../services/audit/failed-login.js';
 import { ClearanceError, UnauthenticatedError } from '../errors/errors.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { AccessService } from '../services/access-service.js';
@@ -30,7 +30,7 @@ import { InFlight } from './in-flight.js';
 import { introspectionGuardPlugin } from './introspection-guard.js';
 import { queryLimitOptions } from './query-limits.js';
 import { rateLimitPlugin, type RequestRateLimiter } from './rate-limit.js';
-import type { ArchiverStatus } from '../audit/audit-archiver.js';
+import type { ArchiverStatus } from '../services/audit/audit-archiver.js';
 import { checkReadiness, type ReadinessCheck } from './readiness.js';
 import { ConsoleRoute } from './console-route.js';
 import { FrontendRoutes } from './frontend-routes.js';
@@ -42,6 +42,8 @@ import { JWKS_PREFIX, parseJwksPath } from '../services/connectors/jwks-path.js'
 import { DecisionTally, type GatewayMetrics } from './gateway-metrics.js';
 import type { MetricsRoute } from './metrics-route.js';
 import { tracer } from './tracing.js';
+import type { ExecutionEngine } from '../config/config.js';
+import { CompiledExecution } from './compiled-execution.js';
 
 export interface GatewayDeps {
   readonly schema: GraphQLSchema;
@@ -78,6 +80,8 @@ export interface GatewayDeps {
   /** Prometheus metrics (issue 17): counted when given; /metrics served as `metricsRoute` allows. */
   readonly metrics?: GatewayMetrics;
   readonly metricsRoute?: MetricsRoute;
+  /** EXECUTION_ENGINE (src/server/compiled-execution.ts); default jit. */
+  readonly executionEngine?: ExecutionEngine;
 }
 
 export interface UpgradeRoute {
@@ -110,8 +114,13 @@ export class Gateway {
     this.cursors = deps.cursors ?? new SignedCursors(randomBytes(32));
     const { hardening } = deps;
     const limits = queryLimitOptions(hardening.queryLimits);
+    // Apollo's gateway interface is its one executor hook: the pipeline, plugins and formatError stay Apollo's.
+    const execution = new CompiledExecution(deps.schema, {
+      engine: deps.executionEngine ?? 'jit',
+      ...(deps.metrics ? { onExecute: deps.metrics.executed.bind(deps.metrics) } : {}),
+    });
     this.apollo = new ApolloServer<GatewayContext>({
-      schema: deps.schema,
+      gateway: execution.gateway<GatewayContext>(),
       formatError: createFormatError(deps.logger),
       // STACK.md: Apollo's defaults that leak or cost. No "did you mean"; no stack traces; no automatic persisted
       // queries (any client could register any operation); no batching. Introspection is decided per role by

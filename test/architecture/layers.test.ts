@@ -28,9 +28,6 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   cli: ['rules', 'connectors', 'errors', 'config', 'auth', 'governance', 'audit', 'stores', 'services', 'context', 'resolvers', 'server'],
 };
 
-// TEMPORARY, as in eslint.config.js: src/audit -> src/stores until the store split (helper s19stores) is merged.
-const TEMPORARY = new Set(['audit->stores']);
-
 const FOLDER: Readonly<Record<string, string>> = {
   rules: 'rules',
   connectors: 'connectors/common',
@@ -84,7 +81,7 @@ describe('layers: the import direction is a lint error', () => {
       const wrong: string[] = [];
       for (const to of layers) {
         if (to === from) continue;
-        const allowed = MAY_IMPORT[from]!.includes(to) || TEMPORARY.has(`${from}->${to}`);
+        const allowed = MAY_IMPORT[from]!.includes(to);
         const errors = await layerErrors(probe, fileOf(to));
         if (errors.some((e) => !e.startsWith('boundaries/'))) throw new Error(errors.join('\n'));
         const got = errors.join('; ') || 'allowed';

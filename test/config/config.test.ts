@@ -44,6 +44,7 @@ describe('parseConfig: embedded mode', () => {
       limits: { defaultPageSize: 20, maxPageSize: 100 },
       statistics: { suppressionThreshold: 5 },
       logLevel: 'info',
+      executionEngine: 'jit',
       audit: { hmacKey: null, archiveUrl: null, archiveOwnerUrl: null, hot: { maxRecords: 1_000_000, maxAgeMs: 86_400_000 } },
       secrets: { kek: null, kekFile: null, previousKeks: [] },
       metrics: { token: null, port: null },
@@ -95,6 +96,7 @@ describe('parseConfig: embedded mode', () => {
         MAX_PAGE_SIZE: '50',
         STATS_SUPPRESSION_THRESHOLD: '11',
         LOG_LEVEL: 'debug',
+        EXECUTION_ENGINE: 'graphql-js',
       },
       [],
     );
@@ -108,6 +110,7 @@ describe('parseConfig: embedded mode', () => {
       limits: { defaultPageSize: 10, maxPageSize: 50 },
       statistics: { suppressionThreshold: 11 },
       logLevel: 'debug',
+      executionEngine: 'graphql-js',
     });
   });
 
@@ -128,6 +131,7 @@ describe('parseConfig: embedded mode', () => {
       STATS_SUPPRESSION_THRESHOLD: '0',
       LOG_LEVEL: 'loud',
       JWT_CLOCK_TOLERANCE_SEC: '3600',
+      EXECUTION_ENGINE: 'interpreted',
     });
     const joined = problems.join('\n');
     for (const name of [
@@ -140,6 +144,7 @@ describe('parseConfig: embedded mode', () => {
       'STATS_SUPPRESSION_THRESHOLD',
       'LOG_LEVEL',
       'JWT_CLOCK_TOLERANCE_SEC',
+      'EXECUTION_ENGINE',
     ]) {
       expect(joined).toContain(`${name}:`);
     }

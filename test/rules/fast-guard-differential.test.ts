@@ -10,17 +10,20 @@ import { PhiReadCollector } from '../../src/audit/phi-read-collector.js';
 import type { Principal } from '../../src/auth/principal.js';
 import type { GatewayContext } from '../../src/context/context.js';
 import { buildGuardedSchema } from '../../src/server/build-schema.js';
+import { CompiledExecution } from '../../src/server/compiled-execution.js';
 import { CARROLL, CHET, DENNIS, FRANKIE, LEAN, startDefaultServer } from '../connectors/ehr/helpers.js';
 import { MATRIX, NO_PATIENT_ACCESS } from '../support/role-field-matrix.js';
 
 // Differential test: the fast guard (shipped) and the graphql-shield tree (reference) must return the same data, the
 // same errors at the same paths with the same codes and reasons, and record the same PHI reads, for every role and
-// for a few hundred random operations over the patient graph.
+// for a few hundred random operations over the patient graph. The fast guard is run by graphql-js and compiled by
+// graphql-jit (src/server/compiled-execution.ts, the gateway's default engine): both must match the shield tree.
 
 let fhir: EmbeddedFhirServer;
 let ehr: EhrConnector;
 let fast: GraphQLSchema;
 let shield: GraphQLSchema;
+let jit: CompiledExecution;
 const policy = defaultPolicy();
 
 beforeAll(async () => {
@@ -28,6 +31,7 @@ beforeAll(async () => {
   ehr = createEhrConnector({ baseUrls: fhir.baseUrls(), timeoutMs: 5_000 });
   fast = buildGuardedSchema('fast');
   shield = buildGuardedSchema('shield');
+  jit = new CompiledExecution(fast, { engine: 'jit', compileAfter: 1, onExecute: (path) => expect(path).toBe('jit') });
 }, 60_000);
 afterAll(() => fhir.stop());
 
@@ -45,9 +49,12 @@ interface Outcome {
   phi: unknown;
 }
 
-async function run(schema: GraphQLSchema, p: Principal, query: string): Promise<Outcome> {
+async function run(schema: GraphQLSchema | CompiledExecution, p: Principal, query: string): Promise<Outcome> {
   const ctx = context(p);
-  const r = (await execute({ schema, document: parse(query), contextValue: ctx })) as ExecutionResult;
+  const document = parse(query);
+  const r = schema instanceof CompiledExecution
+    ? await schema.execute({ document, contextValue: ctx })
+    : ((await execute({ schema, document, contextValue: ctx })) as ExecutionResult);
   const errors = (r.errors ?? []).map((e) => `${JSON.stringify(e.path)} ${String(e.extensions.code)} ${String(e.extensions.dataClass ?? '')} ${String(e.extensions.failedScope ?? '')} ${e.message}`).sort();
   const phi = ctx.phiReads.events({ tenant: p.tenant, actor: { sub: p.sub }, operation: null, requestId: 'r', at: 'now' });
   return { data: r.data, errors, phi };
@@ -110,7 +117,9 @@ describe('fast guard == graphql-shield tree', () => {
     for (const p of PRINCIPALS) {
       for (const id of [DENNIS, CARROLL]) {
         const q = all.replace('ID', id);
-        expect(await run(fast, p, q), `${p.roles.join('+')} ${p.kind} ${id}`).toEqual(await run(shield, p, q));
+        const reference = await run(shield, p, q);
+        expect(await run(fast, p, q), `${p.roles.join('+')} ${p.kind} ${id}`).toEqual(reference);
+        expect(await run(jit, p, q), `jit ${p.roles.join('+')} ${p.kind} ${id}`).toEqual(reference);
       }
     }
   }, 120_000);
@@ -120,7 +129,9 @@ describe('fast guard == graphql-shield tree', () => {
     for (let i = 0; i < 200; i++) {
       const p = PRINCIPALS[Math.floor(rand() * PRINCIPALS.length)]!;
       const q = randomOperation(rand);
-      expect(await run(fast, p, q), `#${i} ${p.roles.join('+')}: ${q}`).toEqual(await run(shield, p, q));
+      const reference = await run(shield, p, q);
+      expect(await run(fast, p, q), `#${i} ${p.roles.join('+')}: ${q}`).toEqual(reference);
+      expect(await run(jit, p, q), `jit #${i} ${p.roles.join('+')}: ${q}`).toEqual(reference);
     }
   }, 120_000);
 });

@@ -5,7 +5,7 @@ import type { FhirWriter, WriteResult } from '../../../connectors/ehr/write/fhir
 import { medicationRequestResource, noteResource, observationResource } from '../../../connectors/ehr/write/write-resources.js';
 import type { MedicationDraft, NoteDraft, ObservationDraft, WriteAuthor } from '../../../connectors/ehr/write/write-resources.js';
 import type { Principal } from '../../auth/principal.js';
-import type { AuditService } from '../../audit/audit-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import { ClearanceError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
 import type { GovernanceService } from '../governance-service.js';

@@ -1,8 +1,7 @@
-import type { Environment } from '../governance/environment.js';
-import type { JsonValue } from '../governance/json.js';
+import type { GovernanceService } from '../governance-service.js';
 import type { AuditService } from './audit-service.js';
-import { parseRecord, recordTime } from './audit-records.js';
-import type { Checkpoint, VerifyResult } from './verify-chain.js';
+import { parseRecord, recordTime } from '../../audit/audit-records.js';
+import type { Checkpoint, VerifyResult } from '../../audit/verify-chain.js';
 
 // Retention of a tenant's audit log (the governed setting `audit.retentionDays`). A trim never removes a record
 // without saying so:
@@ -40,13 +39,8 @@ export type TrimReport =
       readonly verifyAfter: VerifyResult;
     };
 
-/** What retention reads of governance: the current value of a setting (the governance service is one). */
-export interface SettingReader {
-  currentSetting(tenant: string, key: string, environment: Environment): Promise<{ readonly value: JsonValue }>;
-}
-
 /** The tenant's retention in days, from the governed setting in PRODUCTION (the catalog default until changed). */
-export async function retentionDaysOf(governance: SettingReader, tenant: string): Promise<number> {
+export async function retentionDaysOf(governance: GovernanceService, tenant: string): Promise<number> {
   const { value } = await governance.currentSetting(tenant, RETENTION_SETTING, 'PRODUCTION');
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`${RETENTION_SETTING} is not a whole number of days`);
   return value;

@@ -1,7 +1,7 @@
-import { isTenantId } from '../config/tenant-id.js';
-import type { UnauthenticatedReason } from '../errors/errors.js';
+import { isTenantId } from '../../config/tenant-id.js';
+import type { UnauthenticatedReason } from '../../errors/errors.js';
 import type { Logger } from 'pino';
-import type { AuditEvent } from './audit-event.js';
+import type { AuditEvent } from '../../audit/audit-event.js';
 import type { AuditService } from './audit-service.js';
 
 // Failed logins, counted: one `auth.failed` event per log, source (client IP) and window, written when the window

@@ -7,10 +7,10 @@ import { AuditService } from '../../src/audit/audit-service.js';
 import { retentionDaysOf, trimAuditLog } from '../../src/audit/retention.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
-import { GovernanceService } from '../../src/services/governance-service.js';
 import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
 import { tenantKeys } from '../../src/stores/redis-keys.js';
 import { RedisServer } from '../support/redis-server.js';
+import type { GovernanceDeps } from '../../src/services/governance/deps.js';
 
 // Retention on the Redis store: never removes unverified or unexported records without saying so, signs the new
 // anchor before trimming, and leaves a log that still verifies.
@@ -97,9 +97,9 @@ describe('audit retention trim', () => {
   });
 
   it('reads the retention from the governed setting audit.retentionDays (PRODUCTION)', async () => {
-    const svc = new GovernanceService({
+    const svc: GovernanceDeps = {
       store: createRedisGovernanceStore(server.client()), rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => NOW, newId: () => randomUUID(),
-    });
+    };
     expect(await retentionDaysOf(svc, 'acme')).toBe(2190);
   });
 });

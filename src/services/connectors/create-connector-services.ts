@@ -4,7 +4,6 @@ import { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { AuditService } from '../../audit/audit-service.js';
 import type { GatewayConfig } from '../../config/config.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
-import type { GovernanceService } from '../governance-service.js';
 import { randomUUID } from 'node:crypto';
 import { createMessagingChannels } from '../messaging/create-channels.js';
 import { IdempotentOnce } from '../idempotency/idempotent-once.js';
@@ -24,6 +23,7 @@ import type { ConnectorServices } from './connector-services.js';
 import { EhrEndpoints } from './ehr-endpoints.js';
 import type { KeyEncryptionService } from './key-encryption.js';
 import { ConnectorSecretStore } from './secret-store.js';
+import type { GovernanceDeps } from '../governance/deps.js';
 
 // Builds the acting connectors from config. One FHIR client per tenant (ehr-endpoints.ts: the governed base URL and
 // credentials of `integration.ehr` in the gateway's environment, else the deployment's FHIR_BASE_URLS or the
@@ -33,7 +33,7 @@ import { ConnectorSecretStore } from './secret-store.js';
 export interface ConnectorServiceDeps {
   readonly config: GatewayConfig;
   readonly store: GovernanceStore;
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly audit: AuditService;
   readonly baseUrls: Readonly<Record<string, string>>;
   /** Wraps the data keys of connector secrets (key-encryption.ts): its own KEK, never the audit key. */

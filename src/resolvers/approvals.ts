@@ -72,7 +72,13 @@ export const approvalResolvers: Resolvers = {
   Query: {
     changeRequests: (_p, { first, ...args }, ctx) => {
       const { filter, factsFor } = changeQuery(ctx, args);
-      return listChangeRequests(ctx.governance, ctx.principal, filter, pageSize(first, { defaultPageSize: 50, maxPageSize: MAX_CHANGES }), factsFor);
+      return listChangeRequests(
+        ctx.governance,
+        ctx.principal,
+        filter,
+        pageSize(first, { defaultPageSize: 50, maxPageSize: MAX_CHANGES }),
+        factsFor,
+      );
     },
     // Configuration readers open any change; anyone opens their own and those they can act on now (canActOn, the
     // decision of `actionable`); everyone else gets the configuration denial.

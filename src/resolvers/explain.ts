@@ -102,7 +102,10 @@ async function explainPatientAction(ctx: GatewayContext, action: string, resourc
   if (!described.ok) return e;
   const edit = editCheck(described.descriptor, ctx.principal, environment);
   if (!edit.ok) return explanation({ action, decision: 'DENY', rule: 'editors:refund', policyVersion: access.policyVersion, at: when, reason: edit.reason, failedScope: 'editor', ownerFunction: 'finance', message: `${edit.message}.` });
-  const threshold = (await currentSetting(ctx.governance, ctx.principal.tenant, 'billing.refundThreshold', environment)).value as { amount: number; currency: string };
+  const threshold = (await currentSetting(ctx.governance, ctx.principal.tenant, 'billing.refundThreshold', environment)).value as {
+    amount: number;
+    currency: string;
+  };
   const { requirement } = refundApproval({ invoiceId: 'x', amount: refund.amount, currency: refund.currency, threshold } as never, environment);
   return requirement.requiredApprovals > 0
     ? { ...e, decision: 'NEEDS_APPROVAL', rule: `refund-threshold:${environment}`, ownerFunction: 'finance', message: `Above the refund threshold (${threshold.amount} ${threshold.currency}): it waits for an approval from finance.` }

@@ -56,7 +56,9 @@ export async function proposedRow(ctx: GatewayContext, change: ChangeRequest) {
   if (change.target.type !== 'ehr-write') return null;
   const patientId = (change.after as { patientId?: unknown } | null)?.patientId;
   const patient = typeof patientId === 'string' ? await ctx.ehr.patient(patientId) : null;
-  const draft = medicationDraftSchema.safeParse(await ehrDraft(ctx.governance, ctx.principal.tenant, change.environment, change.target.draftId));
+  const draft = medicationDraftSchema.safeParse(
+    await ehrDraft(ctx.governance, ctx.principal.tenant, change.environment, change.target.draftId),
+  );
   if (!patient || !draft.success) return null;
   const resource = medicationRequestResource(patient.id, draft.data, change.createdAt);
   return { patient, resource, guard: toMedicationRequestRow(resource, patient).guard };

@@ -29,7 +29,10 @@ export const settingResolvers: Resolvers = {
 
   Query: {
     settings: async (_p, { environment, category }, ctx) => {
-      const [stored, open] = await Promise.all([storedSettings(ctx.governance, ctx.principal.tenant, environment), openChanges(ctx, environment)]);
+      const [stored, open] = await Promise.all([
+        storedSettings(ctx.governance, ctx.principal.tenant, environment),
+        openChanges(ctx, environment),
+      ]);
       const wanted = category ? categoryFromGraphql(category) : null;
       const byKey = new Map(stored.map((s) => [s.key, s]));
       const keys = [...new Set([...SETTING_DEFINITIONS.map((d) => d.key), ...builtInKeys, ...byKey.keys()])].sort();
@@ -82,7 +85,8 @@ export const settingResolvers: Resolvers = {
       const { value, version } = await emergencyStop(ctx.governance, ctx.principal, { target, environment, reason });
       return { target: requireStopTarget(target), environment, state: value, version };
     },
-    resume: (_p, { target, environment, reason, ticket }, ctx) => proposeResume(ctx.governance, ctx.principal, { target, environment, reason, ticket }),
+    resume: (_p, { target, environment, reason, ticket }, ctx) =>
+      proposeResume(ctx.governance, ctx.principal, { target, environment, reason, ticket }),
   },
 
   ChangeResult: {

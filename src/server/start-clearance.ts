@@ -185,15 +185,19 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   // Approver notifications (issue 14): routes from the governed setting; the signing secret is the `webhooks`
   // connector's client secret (rotateConnectorSecret), governed like any connector credential (issue 16).
   const webhookSecrets = new ConnectorSecretStore(store, kms, () => Date.now());
-  const routes = async (tenant: string, environment: Environment) => (await currentSetting(governance, tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[];
+  const routes = async (tenant: string, environment: Environment) =>
+    (await currentSetting(governance, tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[];
   const secret = async (tenant: string, environment: Environment) => {
-    const ref = credentialRefOf((await currentSetting(governance, tenant, `integration.${WEBHOOK_SECRET_ID}.credentials`, environment)).value);
+    const ref = credentialRefOf(
+      (await currentSetting(governance, tenant, `integration.${WEBHOOK_SECRET_ID}.credentials`, environment)).value,
+    );
     const credential = ref ? await webhookSecrets.reveal(tenant, environment, WEBHOOK_SECRET_ID, ref) : null;
     return credential?.method === 'client_secret_basic' ? credential.secret : null;
   };
   const notifier = createApproverNotifications({ store, audit, functionsOf: functionsFromPolicy(policy), now, routes, secret });
   // Email through the messaging connector's SMTP channel to the governed contacts (access.approverContacts).
-  const contacts = async (tenant: string) => (await currentSetting(governance, tenant, APPROVER_CONTACTS_KEY, ACCESS_ENVIRONMENT)).value as unknown as ApproverContact[];
+  const contacts = async (tenant: string) =>
+    (await currentSetting(governance, tenant, APPROVER_CONTACTS_KEY, ACCESS_ENVIRONMENT)).value as unknown as ApproverContact[];
   let publicUrl = config.messaging.publicUrl ?? '';
   const mailer = createApproverEmail({
     store,

@@ -61,7 +61,8 @@ export class AccessService {
   async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');
-    return this.done(principal, proposeAccess(this.deps.governance, principal, { type: 'assignment', sub: input.sub }, { reason: input.reason, ticket: input.ticket ?? null }, (current, id, now) =>
+    const [target, why] = [{ type: 'assignment' as const, sub: input.sub }, { reason: input.reason, ticket: input.ticket ?? null }];
+    return this.done(principal, proposeAccess(this.deps.governance, principal, target, why, (current, id, now) =>
       json(withEntry(this.read(input.sub, current), {
         id, kind: 'role', name: input.role, departments: input.departments ?? null, environments: input.environments?.length ? input.environments : ENVS,
         expiresAt, reason: input.reason, ticket: input.ticket ?? null, source: 'assignment', now,
@@ -70,7 +71,8 @@ export class AccessService {
   }
 
   async revokeRole(principal: Principal, input: { sub: string; role?: string | null; entryId?: string | null; reason: string }): Promise<ProposalOutcome> {
-    return this.done(principal, proposeAccess(this.deps.governance, principal, { type: 'assignment', sub: input.sub }, { reason: input.reason }, (current, _id, now) =>
+    const target = { type: 'assignment' as const, sub: input.sub };
+    return this.done(principal, proposeAccess(this.deps.governance, principal, target, { reason: input.reason }, (current, _id, now) =>
       json(orThrow(revokeEntries(this.read(input.sub, current), input, principal.sub, input.reason, now))),
     ));
   }
@@ -82,7 +84,9 @@ export class AccessService {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_REQUEST_MINUTES) throw bad('durationMinutes', `must be between 1 and ${MAX_REQUEST_MINUTES}`);
     const justification = input.justification.trim();
     if (!justification) throw bad('justification', 'is required');
-    return this.done(principal, proposeAccess(this.deps.governance, principal, { type: 'access-request', sub: principal.sub }, { reason: justification, ticket: input.ticket ?? null, origin: { type: 'access-request' } }, (current, id, now) =>
+    const target = { type: 'access-request' as const, sub: principal.sub };
+    const why = { reason: justification, ticket: input.ticket ?? null, origin: { type: 'access-request' as const } };
+    return this.done(principal, proposeAccess(this.deps.governance, principal, target, why, (current, id, now) =>
       // The grant's clock starts at the request: an approval that comes late does not extend it.
       json(withEntry(this.read(principal.sub, current), {
         id, kind: want.kind, name: want.name, departments: input.departments?.length ? input.departments : null, environments: ['PRODUCTION'],
@@ -120,7 +124,16 @@ export class AccessService {
   }
 
   async proposePolicy(principal: Principal, input: { document: unknown; reason: string; ticket?: string | null }): Promise<ProposalOutcome> {
-    return this.done(principal, proposeAccess(this.deps.governance, principal, { type: 'policy' }, { reason: input.reason, ticket: input.ticket ?? null }, () => input.document as JsonValue));
+    return this.done(
+      principal,
+      proposeAccess(
+        this.deps.governance,
+        principal,
+        { type: 'policy' },
+        { reason: input.reason, ticket: input.ticket ?? null },
+        () => input.document as JsonValue,
+      ),
+    );
   }
 
   now(): number {

@@ -90,14 +90,26 @@ describe('a compound setting change', () => {
   it('takes the highest risk among its settings, and applies each at its own next version in one commit', async () => {
     const svc = governanceOn(createMemoryGovernanceStore());
     const eng1 = person('eng-1', ['integration-engineer']);
-    await updateSetting(svc, eng1, { key: 'integration.ehr.baseUrl', environment: 'STAGING', value: 'https://fhir.one.example/r4', reason: 'x' });
-    const r = await updateSettings(svc, eng1, { environment: 'STAGING', values: { 'integration.ehr.baseUrl': 'https://fhir.two.example/r4', 'integration.ehr.writeBackEnabled': true }, reason: 'enable' });
+    await updateSetting(svc, eng1, {
+      key: 'integration.ehr.baseUrl',
+      environment: 'STAGING',
+      value: 'https://fhir.one.example/r4',
+      reason: 'x',
+    });
+    const r = await updateSettings(svc, eng1, {
+      environment: 'STAGING',
+      values: { 'integration.ehr.baseUrl': 'https://fhir.two.example/r4', 'integration.ehr.writeBackEnabled': true },
+      reason: 'enable',
+    });
     // baseUrl is MEDIUM in staging, writeBackEnabled HIGH: the change is HIGH and waits for an approver.
     expect(r).toMatchObject({ status: 'PENDING_APPROVAL', change: { risk: 'HIGH' } });
     const done = await approveChange(svc, person('eng-2', ['integration-engineer']), r.change.id);
     await runOutbox(svc);
     expect((await findChangeRequest(svc, eng1, done.id))?.status).toBe('APPLIED');
-    expect(await currentSetting(svc, 'acme', 'integration.ehr.baseUrl', 'STAGING')).toMatchObject({ value: 'https://fhir.two.example/r4', version: 2 });
+    expect(await currentSetting(svc, 'acme', 'integration.ehr.baseUrl', 'STAGING')).toMatchObject({
+      value: 'https://fhir.two.example/r4',
+      version: 2,
+    });
     expect(await currentSetting(svc, 'acme', 'integration.ehr.writeBackEnabled', 'STAGING')).toMatchObject({ value: true, version: 1 });
   });
 });

@@ -244,10 +244,16 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
       expect(await dropExpiredArchive(audit, ownerConn, { tenant: six, retentionDays: 2190, now: NOW })).toMatchObject({ status: 'nothing-to-drop' });
 
       const ten = await yearsOfLog();
-      const proposed = await updateSetting(governance, person('sec-1', ['security-admin'], true, ten), { key: 'audit.retentionDays', environment: 'PRODUCTION', value: 3650, reason: 'state law: ten years' });
+      const proposed = await updateSetting(governance, person('sec-1', ['security-admin'], true, ten), {
+        key: 'audit.retentionDays',
+        environment: 'PRODUCTION',
+        value: 3650,
+        reason: 'state law: ten years',
+      });
       if (proposed.status !== 'APPLIED') {
         const approved = await approveChange(governance, person('sec-2', ['security-admin'], true, ten), proposed.change.id);
-        if (approved.status !== 'APPLIED') await approveChange(governance, person('sys-1', ['system-admin'], true, ten), proposed.change.id);
+        if (approved.status !== 'APPLIED')
+          await approveChange(governance, person('sys-1', ['system-admin'], true, ten), proposed.change.id);
       }
       expect(await retentionDaysOf(governance, ten)).toBe(3650);
       const r10 = await dropExpiredArchive(audit, ownerConn, { tenant: ten, retentionDays: await retentionDaysOf(governance, ten), now: NOW });

@@ -45,8 +45,16 @@ describe('audit trail of a governed change', () => {
       store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(),
       connectorEffects: async (e) => void applied.push(e.idempotencyKey),
     };
-    const r = await updateSetting(svc, who('eng-1', ['integration-engineer']), { key: 'integration.ehr.writeBackEnabled', environment: 'PRODUCTION', value: true, reason: 'go-live', ticket: 'CHG-1' });
-    await expect(approveChange(svc, who('eng-1', ['integration-engineer'], true), r.change.id)).rejects.toMatchObject({ extensions: { reason: 'SELF_APPROVAL' } });
+    const r = await updateSetting(svc, who('eng-1', ['integration-engineer']), {
+      key: 'integration.ehr.writeBackEnabled',
+      environment: 'PRODUCTION',
+      value: true,
+      reason: 'go-live',
+      ticket: 'CHG-1',
+    });
+    await expect(approveChange(svc, who('eng-1', ['integration-engineer'], true), r.change.id)).rejects.toMatchObject({
+      extensions: { reason: 'SELF_APPROVAL' },
+    });
     await approveChange(svc, who('eng-2', ['integration-engineer'], true), r.change.id, 'reviewed mapping');
     await approveChange(svc, who('sec-1', ['security-admin'], true), r.change.id);
     expect(applied).toHaveLength(1);

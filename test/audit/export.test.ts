@@ -40,10 +40,25 @@ beforeAll(async () => {
   await audit.write('acme', [read(T0, 'p1', ['clinician']), read(T0, 'p2', ['clinician'])]); // seq 1: a list query
   await audit.write('acme', [read(T0 + HOUR, 'p3', ['clinician'], true)]); // seq 2: break-glass
   await audit.write('acme', [read(T0 + 2 * HOUR, 'p1', ['billing-manager'])]); // seq 3
-  const svc: GovernanceDeps = { store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now: () => now, newId: () => randomUUID() };
-  await updateSetting(svc, who('ops-1', ['ops-manager']), { key: 'messaging.officeHours', environment: 'STAGING', value: { timezone: 'UTC', weekly: [] }, reason: 'winter' });
+  const svc: GovernanceDeps = {
+    store,
+    rules: DEFAULT_APPROVAL_RULES,
+    functionsOf: functionsFromPolicy(policy),
+    now: () => now,
+    newId: () => randomUUID(),
+  };
+  await updateSetting(svc, who('ops-1', ['ops-manager']), {
+    key: 'messaging.officeHours',
+    environment: 'STAGING',
+    value: { timezone: 'UTC', weekly: [] },
+    reason: 'winter',
+  });
   now += HOUR;
-  await emergencyStop(svc, who('sec-1', ['security-admin']), { target: 'connector:ehr', environment: 'PRODUCTION', reason: 'duplicate notes' });
+  await emergencyStop(svc, who('sec-1', ['security-admin']), {
+    target: 'connector:ehr',
+    environment: 'PRODUCTION',
+    reason: 'duplicate notes',
+  });
   const failed: AuditEvent = { category: 'auth', at: iso(now), tenant: 'acme', action: 'auth.failed', outcome: 'failure', actor: { sub: 'mallory', kind: 'unverified' }, reason: 'BAD_SIGNATURE' };
   await audit.write('acme', [failed]);
 });

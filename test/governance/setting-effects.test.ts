@@ -79,7 +79,8 @@ describe('effects', () => {
     // Through the real approval flow: a change that needs an approver gets one (another person of the owner function).
     const apply = async (who: typeof ops, key: string, value: unknown) => {
       const r = await updateSetting(svc, who, { key, environment: 'STAGING', value: value as never, reason: 'effect test' });
-      const status = r.status === 'APPLIED' ? r.status : (await approveChange(svc, person(`${who.sub}-2`, [...who.roles]), r.change.id)).status;
+      const status =
+        r.status === 'APPLIED' ? r.status : (await approveChange(svc, person(`${who.sub}-2`, [...who.roles]), r.change.id)).status;
       expect(status, key).toBe('APPLIED');
     };
     const templates = { 'visit-follow-up': { locale: 'en', channel: 'email', subject: 'Your visit', body: 'Thank you for visiting on {{date}}.', translations: {} } };
@@ -110,7 +111,12 @@ describe('effects', () => {
       ? { ...c, terms: { ...c.terms, en: [...(c.terms.en ?? []), 'glorbix syndrome'] } }
       : c));
     const clinicalAdmin = person('ca', ['clinical-admin']);
-    const r = await updateSetting(svc, clinicalAdmin, { key: 'messaging.triageLexicon', environment: 'STAGING', value: { ...lexicon, concepts } as never, reason: 'effect test' });
+    const r = await updateSetting(svc, clinicalAdmin, {
+      key: 'messaging.triageLexicon',
+      environment: 'STAGING',
+      value: { ...lexicon, concepts } as never,
+      reason: 'effect test',
+    });
     const status = r.status === 'APPLIED' ? r.status : (await approveChange(svc, person('ca-2', ['clinical-admin']), r.change.id)).status;
     expect(status).toBe('APPLIED');
     const after = routeInbound(text, await reader.routingRules('acme'), { at });

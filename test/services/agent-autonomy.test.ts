@@ -36,7 +36,12 @@ function service() {
 
 /** The governed change of one agent's autonomy: HIGH, owned by clinical, proposed and approved by two clinical admins. */
 async function grantAutonomy(svc: GovernanceDeps, agentId: string, allowedActions: string[]) {
-  const r = await updateSetting(svc, person('ca-1', ['clinical-admin']), { key: agentAutonomyKey(agentId)!, environment: 'STAGING', value: { level: 'autonomous', allowedActions }, reason: 'pilot' });
+  const r = await updateSetting(svc, person('ca-1', ['clinical-admin']), {
+    key: agentAutonomyKey(agentId)!,
+    environment: 'STAGING',
+    value: { level: 'autonomous', allowedActions },
+    reason: 'pilot',
+  });
   expect(r.status).toBe('PENDING_APPROVAL');
   expect(r.change).toMatchObject({ risk: 'HIGH', ownerFunction: 'clinical', category: 'ai-behavior' });
   expect((await approveChange(svc, person('ca-2', ['clinical-admin']), r.change.id)).status).toBe('APPLIED');
@@ -89,7 +94,16 @@ describe('agent autonomy through the governed path (service, in-memory store)', 
   it('an agent EHR write proposal applies alone only with ehr:write:<ResourceType> allowed', async () => {
     const { svc, effects } = service();
     const propose = (sub: string, n: number) =>
-      proposeEhrWrite(svc, { ...agent(sub), roles: ['ai-agent'] }, { environment: 'STAGING', draftId: `med-${n}`, draft: { medication: 'x', rxnorm: null, dosage: 'y' }, value: { resourceType: 'MedicationRequest', patientId: 'p-1', promptTemplateVersion: null } });
+      proposeEhrWrite(
+        svc,
+        { ...agent(sub), roles: ['ai-agent'] },
+        {
+          environment: 'STAGING',
+          draftId: `med-${n}`,
+          draft: { medication: 'x', rxnorm: null, dosage: 'y' },
+          value: { resourceType: 'MedicationRequest', patientId: 'p-1', promptTemplateVersion: null },
+        },
+      );
     expect((await propose('triage-bot', 1)).status).toBe('PENDING_APPROVAL');
     await grantAutonomy(svc, 'triage-bot', ['ehr:write:MedicationRequest']);
     const r = await propose('triage-bot', 2);
@@ -103,7 +117,16 @@ describe('agent autonomy through the governed path (service, in-memory store)', 
     await grantAutonomy(svc, 'triage-bot', ['setting:update:messaging.channels']);
     const policy = defaultPolicy();
     const explain = async (sub: string, action: string) =>
-      explainGoverned({ action, principal: agent(sub), environment: 'STAGING', rules: DEFAULT_APPROVAL_RULES, functionsOf, policy, at: '2026-11-22T10:00:00Z', agentAutonomy: await agentAutonomyOf(svc, agent(sub), 'STAGING') })!.decision;
+      explainGoverned({
+        action,
+        principal: agent(sub),
+        environment: 'STAGING',
+        rules: DEFAULT_APPROVAL_RULES,
+        functionsOf,
+        policy,
+        at: '2026-11-22T10:00:00Z',
+        agentAutonomy: await agentAutonomyOf(svc, agent(sub), 'STAGING'),
+      })!.decision;
     expect(await explain('triage-bot', 'setting:update:messaging.channels')).toBe('ALLOW');
     expect(await explain('triage-bot', 'setting:update:messaging.officeHours')).toBe('NEEDS_APPROVAL');
     expect(await explain('intake-bot', 'setting:update:messaging.channels')).toBe('NEEDS_APPROVAL');

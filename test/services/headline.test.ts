@@ -21,12 +21,20 @@ describe('headline scenario (service, in-memory store)', () => {
       connectorEffects: async (e) => void effects.push(e.idempotencyKey),
     };
     const eng1 = who('eng-1', ['integration-engineer']);
-    const r = await updateSetting(svc, eng1, { key: 'integration.ehr.writeBackEnabled', environment: 'PRODUCTION', value: true, reason: 'go-live', ticket: 'CHG-1' });
+    const r = await updateSetting(svc, eng1, {
+      key: 'integration.ehr.writeBackEnabled',
+      environment: 'PRODUCTION',
+      value: true,
+      reason: 'go-live',
+      ticket: 'CHG-1',
+    });
     expect(r.status).toBe('PENDING_APPROVAL');
     const id = r.change.id;
     await expect(approveChange(svc, eng1, id)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'SELF_APPROVAL' } });
     expect((await approveChange(svc, who('eng-2', ['integration-engineer'], true), id)).status).toBe('PENDING');
-    await expect(approveChange(svc, who('sec-1', ['security-admin']), id)).rejects.toMatchObject({ extensions: { reason: 'MFA_REQUIRED' } });
+    await expect(approveChange(svc, who('sec-1', ['security-admin']), id)).rejects.toMatchObject({
+      extensions: { reason: 'MFA_REQUIRED' },
+    });
     const done = await approveChange(svc, who('sec-1', ['security-admin'], true), id);
     expect(done.status).toBe('APPLIED');
     expect(effects).toEqual([`${id}:apply`]);
@@ -43,13 +51,20 @@ describe('expiry, with a controlled clock', () => {
     const svc: GovernanceDeps = {
       store: createMemoryGovernanceStore(), rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => now, newId: () => randomUUID(),
     };
-    const r = await updateSetting(svc, who('bm', ['billing-manager']), { key: 'billing.refundThreshold', environment: 'PRODUCTION', value: { amount: 300, currency: 'USD' }, reason: 'r' });
+    const r = await updateSetting(svc, who('bm', ['billing-manager']), {
+      key: 'billing.refundThreshold',
+      environment: 'PRODUCTION',
+      value: { amount: 300, currency: 'USD' },
+      reason: 'r',
+    });
     const ttl = Date.parse(r.change.expiresAt) - now;
     expect(ttl).toBeGreaterThan(0);
     now += ttl - 1;
     expect((await findChangeRequest(svc, who('s', ['security-admin']), r.change.id))?.status).toBe('PENDING');
     now += 2;
-    await expect(approveChange(svc, who('s', ['security-admin'], true), r.change.id)).rejects.toMatchObject({ extensions: { reason: 'EXPIRED' } });
+    await expect(approveChange(svc, who('s', ['security-admin'], true), r.change.id)).rejects.toMatchObject({
+      extensions: { reason: 'EXPIRED' },
+    });
     expect((await findChangeRequest(svc, who('s', ['security-admin']), r.change.id))?.status).toBe('EXPIRED');
     expect((await listChangeRequests(svc, who('s', ['security-admin']), { status: 'EXPIRED' })).map((c) => c.id)).toEqual([r.change.id]);
     expect(await settingHistory(svc, 'acme', 'billing.refundThreshold', 'PRODUCTION')).toEqual([]);

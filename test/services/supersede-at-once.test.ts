@@ -40,11 +40,14 @@ describe.each(stores)('supersede at once (%s store)', (_name, make) => {
     const tenant = `t${Math.random().toString(36).slice(2, 8)}`;
     const as = (p: typeof bm) => ({ ...p, tenant });
     const propose = async (amount: number) =>
-      (await updateSetting(svc, as(bm), { key, environment: 'PRODUCTION', value: { amount, currency: 'USD' }, reason: `to ${amount}` })).change.id;
+      (await updateSetting(svc, as(bm), { key, environment: 'PRODUCTION', value: { amount, currency: 'USD' }, reason: `to ${amount}` }))
+        .change.id;
     const winner = await propose(900);
     const losers = [await propose(500), await propose(300)];
     // Another environment's change of the same key is not a competitor.
-    const staging = (await updateSetting(svc, as(bm), { key, environment: 'STAGING', value: { amount: 50, currency: 'USD' }, reason: 'staging' })).change;
+    const staging = (
+      await updateSetting(svc, as(bm), { key, environment: 'STAGING', value: { amount: 50, currency: 'USD' }, reason: 'staging' })
+    ).change;
 
     await approveChange(svc, as(bm2), winner);
     const applied = await approveChange(svc, as(sec), winner);

@@ -35,7 +35,12 @@ describe('50 concurrent approvals from two gateway processes sharing one Redis',
   ] as const)('%s: exactly one apply and one version increment', async (_name, key, value, requesterRole, approverRoles) => {
     const store = createRedisGovernanceStore(server.client());
     const svc = governanceOn(store);
-    const proposed = await updateSetting(svc, person('requester', [requesterRole]), { key, environment: 'PRODUCTION', value, reason: 'race test' });
+    const proposed = await updateSetting(svc, person('requester', [requesterRole]), {
+      key,
+      environment: 'PRODUCTION',
+      value,
+      reason: 'race test',
+    });
     expect(proposed.status).toBe('PENDING_APPROVAL');
     const id = proposed.change.id;
     // 25 approvers of each function per process: 50 in all, every one eligible on its own.

@@ -24,17 +24,23 @@ describe('Redis down during an approval', () => {
   it('fails closed with STORE_UNAVAILABLE, keeps the change pending, and applies it once after Redis is back', async () => {
     const { store } = await createStore(server.url);
     const svc = governanceOn(store);
-    const proposed = await updateSetting(svc, person('bm', ['billing-manager']), { key, environment: 'PRODUCTION', value, reason: 'fault test' });
+    const proposed = await updateSetting(svc, person('bm', ['billing-manager']), {
+      key,
+      environment: 'PRODUCTION',
+      value,
+      reason: 'fault test',
+    });
     const id = proposed.change.id;
     await approveChange(svc, person('bm-2', ['billing-manager']), id);
 
     await server.stop();
     // Fails on the 2 s command timeout with STORE_UNAVAILABLE: a client that queued the command offline would wait
     // forever, and the test's own limit (30 s) ends it, so no clock is read here.
-    await expect(approveChange(svc, person('sec', ['security-admin']), id)).rejects.toMatchObject({ extensions: { code: 'STORE_UNAVAILABLE' } });
-    await expect(updateSetting(svc, person('bm', ['billing-manager']), { key, environment: 'STAGING', value, reason: 'x' })).rejects.toMatchObject({
+    await expect(approveChange(svc, person('sec', ['security-admin']), id)).rejects.toMatchObject({
       extensions: { code: 'STORE_UNAVAILABLE' },
     });
+    const update = updateSetting(svc, person('bm', ['billing-manager']), { key, environment: 'STAGING', value, reason: 'x' });
+    await expect(update).rejects.toMatchObject({ extensions: { code: 'STORE_UNAVAILABLE' } });
 
     await server.start();
     // The client reconnects by itself; the change is still pending, with the one approval it had.
@@ -61,7 +67,12 @@ describe('crash between the approval and the outbox effect', () => {
     // Gateway A commits the final approval and its outbox entry, then "crashes" before running the effect.
     const storeA = createRedisGovernanceStore(new Redis(server.url));
     const a = governanceOn(storeA, { processOutboxInline: false, connectorEffects: (e) => count(e.idempotencyKey) });
-    const proposed = await updateSetting(a, person('eng-1', ['integration-engineer']), { key: 'integration.ehr.writeBackEnabled', environment: 'PRODUCTION', value: true, reason: 'go-live' });
+    const proposed = await updateSetting(a, person('eng-1', ['integration-engineer']), {
+      key: 'integration.ehr.writeBackEnabled',
+      environment: 'PRODUCTION',
+      value: true,
+      reason: 'go-live',
+    });
     const id = proposed.change.id;
     await approveChange(a, person('eng-2', ['integration-engineer']), id);
     const approved = await approveChange(a, person('sec', ['security-admin']), id);

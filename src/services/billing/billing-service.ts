@@ -104,7 +104,13 @@ export class BillingService {
         next.status !== 'PENDING' && next.requirement.requiredApprovals === 0
           ? ledgers.map((ledger) => ({ type: 'ledger-add', ledger, entryId: next.id, cents: Math.round(amount * 100), atMs: nowMs }))
           : [];
-      const outcome = await proposeRefund(this.deps.governance, principal, { environment: env, refundId, value: value as unknown as never, reason, ledgerOps });
+      const outcome = await proposeRefund(this.deps.governance, principal, {
+        environment: env,
+        refundId,
+        value: value as unknown as never,
+        reason,
+        ledgerOps,
+      });
       return { change: outcome.change, value };
     });
   }

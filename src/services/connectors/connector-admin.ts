@@ -79,7 +79,10 @@ export class ConnectorAdmin {
   async view(tenant: string, environment: Environment, id: string): Promise<ConnectorView> {
     if (!ID_PATTERN.test(id)) throw new BadUserInputError('connectorId must be lower-case kebab-case.', 'connectorId');
     const values = await Promise.all(CONNECTOR_FIELDS.map((f) => currentSetting(this.deps.governance, tenant, keyOf(id, f), environment)));
-    const [credentials, stop] = await Promise.all([this.credentialMeta(tenant, environment, id), stopState(this.deps.governance, tenant, environment, `connector:${id}`)]);
+    const [credentials, stop] = await Promise.all([
+      this.credentialMeta(tenant, environment, id),
+      stopState(this.deps.governance, tenant, environment, `connector:${id}`),
+    ]);
     return { id, environment, settings: Object.fromEntries(CONNECTOR_FIELDS.map((f, i) => [f, values[i]!.value])) as Record<ConnectorField, JsonValue>, credentials, stopped: stop.value.stopped };
   }
 
@@ -117,7 +120,9 @@ export class ConnectorAdmin {
     }
     const changes: CredentialChange[] = [];
     // Fields already at the given value are left out (a new version of an unchanged value would only add noise).
-    const current = await Promise.all(fields.map((f) => currentSetting(this.deps.governance, principal.tenant, keyOf(input.connectorId, f), input.environment)));
+    const current = await Promise.all(
+      fields.map((f) => currentSetting(this.deps.governance, principal.tenant, keyOf(input.connectorId, f), input.environment)),
+    );
     const parsed = fields.map((f) => validateSettingValue(keyOf(input.connectorId, f), input.settings[f]));
     const changed = fields.filter((_, i) => {
       const p = parsed[i]!;
@@ -127,7 +132,12 @@ export class ConnectorAdmin {
     if (changed.length === 1 || (changed.length === 0 && fields.length > 0)) {
       // One field (or nothing new: the governed answer is NO_CHANGE), one setting change.
       const f = changed[0] ?? fields[0]!;
-      const outcome = await updateSetting(this.deps.governance, principal, { key: keyOf(input.connectorId, f), environment: input.environment, value: input.settings[f], ...why });
+      const outcome = await updateSetting(this.deps.governance, principal, {
+        key: keyOf(input.connectorId, f),
+        environment: input.environment,
+        value: input.settings[f],
+        ...why,
+      });
       changes.push({ key: keyOf(input.connectorId, f), status: outcome.status, changeRequestId: outcome.change.id });
     } else if (changed.length > 1) {
       const values = Object.fromEntries(changed.map((f) => [keyOf(input.connectorId, f), input.settings[f]]));

@@ -1,17 +1,16 @@
 import type { Principal } from '../../auth/principal.js';
-import { grantCheck } from '../../governance/access-approval.js';
 import { emptyAccessDoc } from '../../governance/access-entries.js';
 import { ACCESS_ENVIRONMENT } from '../../governance/approval-path.js';
-import type { ChangeOrigin, ChangeRequest } from '../../governance/change-request.js';
+import type { ChangeOrigin } from '../../governance/change-request.js';
 import { accessDocId, type ChangeTarget } from '../../governance/change-target.js';
 import type { JsonValue } from '../../governance/json.js';
-import { defaultPolicy, type PolicyDocument } from '../../../rules/policy-document.js';
 import type { GovernanceDeps, ProposalOutcome } from './deps.js';
+import { policyInForce } from './policy-in-force.js';
 import { propose, proposalContext } from './propose.js';
 
 // Governed changes of an access document (assignments, access requests) or of the tenant's policy, judged against
-// the policy in force, and the grant check that approving any change applies under that policy. AccessService
-// (access-service.ts) computes the new documents; this is the governed path they take.
+// the policy in force (policy-in-force.ts). AccessService (access-service.ts) computes the new documents; this is the
+// governed path they take.
 
 /** A governed change of an access document or the policy: `next` computes the new value from the stored one. */
 export async function proposeAccess(
@@ -26,16 +25,14 @@ export async function proposeAccess(
     const context = proposalContext(deps, principal, input);
     const base = current.doc?.value ?? (target.type === 'policy' ? (policy as unknown as JsonValue) : emptyAccessDoc(target.sub));
     const newValue = next(current.doc?.value ?? null, context.id, Number(context.now));
-    return { ...context, policy, environment: ACCESS_ENVIRONMENT, target, origin: input.origin, current: { value: base, version: current.version }, newValue };
+    return {
+      ...context,
+      policy,
+      environment: ACCESS_ENVIRONMENT,
+      target,
+      origin: input.origin,
+      current: { value: base, version: current.version },
+      newValue,
+    };
   });
-}
-
-/** The grant check approving a change applies for a tenant: its policy in force (previewApproval applies the same). */
-export async function canGrant(deps: Pick<GovernanceDeps, 'policyOf' | 'functionsOf' | 'now'>, tenant: string) {
-  const policy = await policyInForce(deps, tenant);
-  return (approver: Principal, change: ChangeRequest) => grantCheck(policy, deps.functionsOf, approver, change, deps.now());
-}
-
-function policyInForce(deps: Pick<GovernanceDeps, 'policyOf'>, tenant: string): Promise<PolicyDocument> {
-  return deps.policyOf?.(tenant) ?? Promise.resolve(defaultPolicy());
 }

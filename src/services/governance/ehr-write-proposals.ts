@@ -43,7 +43,13 @@ export async function proposeEhrWrite(
 export async function proposeRefund(
   deps: GovernanceDeps,
   principal: Principal,
-  input: { environment: Environment; refundId: string; value: JsonValue; reason: string; ledgerOps?: (next: ChangeRequest) => readonly CommitOp[] },
+  input: {
+    environment: Environment;
+    refundId: string;
+    value: JsonValue;
+    reason: string;
+    ledgerOps?: (next: ChangeRequest) => readonly CommitOp[];
+  },
 ): Promise<ProposalOutcome> {
   const target = { type: 'refund' as const, refundId: input.refundId };
   const build = async (current: CurrentDoc) => ({

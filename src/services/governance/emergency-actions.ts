@@ -19,7 +19,11 @@ export async function proposeResume(
 ): Promise<ProposalOutcome> {
   return propose(deps, principal, { environment: input.environment, id: stopDocId(input.target) }, async (current) => {
     const value = (current.doc?.value as StopState | undefined) ?? RUNNING;
-    const r = resumeInput(input.target, { ...proposalContext(deps, principal, input), environment: input.environment, current: { value, version: current.version } });
+    const r = resumeInput(input.target, {
+      ...proposalContext(deps, principal, input),
+      environment: input.environment,
+      current: { value, version: current.version },
+    });
     if (!r.ok) throw new GovernanceError(r.error);
     return r.input;
   });
@@ -34,12 +38,22 @@ export async function emergencyStop(
   const policy = deps.stopPolicy ?? DEFAULT_STOP_POLICY;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await stopState(deps, principal.tenant, input.environment, input.target);
-    const r = stop(input.target, principal, { tenant: principal.tenant, environment: input.environment, reason: input.reason, now: deps.now(), current, policy });
+    const r = stop(input.target, principal, {
+      tenant: principal.tenant,
+      environment: input.environment,
+      reason: input.reason,
+      now: deps.now(),
+      current,
+      policy,
+    });
     if (!r.ok) throw new GovernanceError(r.error);
     const nowIso = new Date(deps.now()).toISOString();
     const ops = effectsToOps(r.effects, null, nowIso);
     // A stop moves the stop state: a pending resume computed against the old one is superseded in the same commit.
-    const committed = await deps.store.commit(principal.tenant, [...ops, ...(await supersedeCompetitors(deps.store, principal.tenant, ops, nowIso))]);
+    const committed = await deps.store.commit(principal.tenant, [
+      ...ops,
+      ...(await supersedeCompetitors(deps.store, principal.tenant, ops, nowIso)),
+    ]);
     if (committed.ok) return { value: r.record.state, version: r.record.version };
   }
   throw contention();

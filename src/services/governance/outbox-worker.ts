@@ -36,7 +36,13 @@ export const MAX_ATTEMPTS = 5;
 const LEASE_MS = 30_000;
 
 /** Ends an outbox entry with a transition of its change (transition.ts), the entry removed in the same commit. */
-function finish(deps: GovernanceDeps, tenant: string, changeId: string, key: string, decide: (c: ChangeRequest, v: number) => TransitionResult) {
+function finish(
+  deps: GovernanceDeps,
+  tenant: string,
+  changeId: string,
+  key: string,
+  decide: (c: ChangeRequest, v: number) => TransitionResult,
+) {
   return transition(deps, tenant, changeId, decide, [{ type: 'outbox-done', idempotencyKey: key }]).catch((e: unknown) => {
     // NOT_APPROVED: another worker already finished it; only the entry is left to remove.
     if ((e as { extensions?: { reason?: string } }).extensions?.reason === 'NOT_APPROVED') {
@@ -77,7 +83,8 @@ export async function runOutboxTenant(deps: GovernanceDeps, tenant: string): Pro
       await deps.store.commit(tenant, [{ type: 'outbox-done', idempotencyKey: entry.idempotencyKey }]);
       continue;
     }
-    const end = (decide: (c: ChangeRequest, v: number) => TransitionResult) => finish(deps, tenant, entry.changeId, entry.idempotencyKey, decide);
+    const end = (decide: (c: ChangeRequest, v: number) => TransitionResult) =>
+      finish(deps, tenant, entry.changeId, entry.idempotencyKey, decide);
     try {
       await deps.connectorEffects?.(applyEffectFor(stored.change));
     } catch (e) {

@@ -78,7 +78,9 @@ async function proposeNow(
     const committed = await deps.store.commit(principal.tenant, [...ops, ...competitors]);
     if (!committed.ok) continue; // the target moved while we decided: decide again on the new version
     const change = await afterCommit(deps, principal.tenant, result.next);
-    return change.status === 'APPLIED' ? { status: 'APPLIED', change, version: change.appliedVersion } : { status: 'PENDING_APPROVAL', change };
+    return change.status === 'APPLIED'
+      ? { status: 'APPLIED', change, version: change.appliedVersion }
+      : { status: 'PENDING_APPROVAL', change };
   }
   throw contention();
 }

@@ -13,7 +13,7 @@ import type { TransitionResult } from '../../governance/transition-result.js';
 import { approve, expire } from '../../governance/transitions.js';
 import type { ChangeFilter, DocVersion } from '../../stores/governance-store.js';
 import { GovernanceError } from '../transition-error.js';
-import { canGrant } from './access-proposals.js';
+import { canGrant } from './policy-in-force.js';
 import type { GovernanceDeps } from './deps.js';
 import { currentTargetVersion, ehrDraftDocId, settingDocId, stopDocId } from './effects-to-ops.js';
 import { transition } from './transition.js';
@@ -42,7 +42,16 @@ export interface CurrentSetting {
 }
 
 export function toSettingVersion(doc: DocVersion): SettingVersion {
-  return { key: doc.ref.id.slice('setting:'.length), environment: doc.ref.environment, version: doc.version, value: doc.value, changedBy: doc.changedBy, changeId: doc.changeId ?? '', at: doc.at, reason: doc.reason };
+  return {
+    key: doc.ref.id.slice('setting:'.length),
+    environment: doc.ref.environment,
+    version: doc.version,
+    value: doc.value,
+    changedBy: doc.changedBy,
+    changeId: doc.changeId ?? '',
+    at: doc.at,
+    reason: doc.reason,
+  };
 }
 
 export function requireSetting(key: string) {
@@ -54,15 +63,32 @@ export function requireSetting(key: string) {
 export async function currentSetting(deps: GovernanceDeps, tenant: string, key: string, environment: Environment): Promise<CurrentSetting> {
   const def = requireSetting(key);
   const doc = await deps.store.getDoc(tenant, { environment, id: settingDocId(key) });
-  return { key, environment, value: doc?.value ?? def.defaultValue, version: doc?.version ?? 0, updatedAt: doc?.at ?? null, updatedBy: doc?.changedBy ?? null };
+  return {
+    key,
+    environment,
+    value: doc?.value ?? def.defaultValue,
+    version: doc?.version ?? 0,
+    updatedAt: doc?.at ?? null,
+    updatedBy: doc?.changedBy ?? null,
+  };
 }
 
-export async function settingHistory(deps: GovernanceDeps, tenant: string, key: string, environment: Environment): Promise<SettingVersion[]> {
+export async function settingHistory(
+  deps: GovernanceDeps,
+  tenant: string,
+  key: string,
+  environment: Environment,
+): Promise<SettingVersion[]> {
   requireSetting(key);
   return (await deps.store.history(tenant, { environment, id: settingDocId(key) })).map(toSettingVersion);
 }
 
-export async function stopState(deps: GovernanceDeps, tenant: string, environment: Environment, target: string): Promise<{ value: StopState; version: number }> {
+export async function stopState(
+  deps: GovernanceDeps,
+  tenant: string,
+  environment: Environment,
+  target: string,
+): Promise<{ value: StopState; version: number }> {
   const doc = await deps.store.getDoc(tenant, { environment, id: stopDocId(target) });
   return { value: (doc?.value as StopState | undefined) ?? RUNNING, version: doc?.version ?? 0 };
 }
@@ -70,7 +96,14 @@ export async function stopState(deps: GovernanceDeps, tenant: string, environmen
 /** Current versions of every setting ever set in an environment (the catalog supplies defaults for the rest). */
 export async function storedSettings(deps: GovernanceDeps, tenant: string, environment: Environment): Promise<CurrentSetting[]> {
   const docs = await deps.store.listDocs(tenant, environment, 'setting:');
-  return docs.map((d) => ({ key: d.ref.id.slice('setting:'.length), environment, value: d.value, version: d.version, updatedAt: d.at, updatedBy: d.changedBy }));
+  return docs.map((d) => ({
+    key: d.ref.id.slice('setting:'.length),
+    environment,
+    value: d.value,
+    version: d.version,
+    updatedAt: d.at,
+    updatedBy: d.changedBy,
+  }));
 }
 
 /** Every target with a stop state in an environment: stopped now, or stopped once and resumed since. */
@@ -107,7 +140,12 @@ export async function agentAutonomyOf(
  */
 export async function previewApproval(deps: GovernanceDeps, principal: Principal, change: ChangeRequest): Promise<TransitionResult> {
   const currentVersion = await currentTargetVersion(deps.store, principal.tenant, change.environment, change.target);
-  return approve(change, principal, { now: deps.now(), currentVersion, functionsOf: deps.functionsOf, canGrant: await canGrant(deps, principal.tenant) });
+  return approve(change, principal, {
+    now: deps.now(),
+    currentVersion,
+    functionsOf: deps.functionsOf,
+    canGrant: await canGrant(deps, principal.tenant),
+  });
 }
 
 export async function findChangeRequest(deps: GovernanceDeps, principal: Principal, id: string): Promise<ChangeRequest | null> {
@@ -131,7 +169,11 @@ export async function listChangeRequests(
   const status = filter.actionable ? 'PENDING' : filter.status;
   // The caller's own: looked for among the tenant's recent changes (the store keeps no index by requester).
   const scan = filter.mine ? Math.max(limit, MINE_SCAN) : limit;
-  const query = { environment: filter.environment ?? null, category: filter.category ?? null, status: status === 'EXPIRED' ? null : status };
+  const query = {
+    environment: filter.environment ?? null,
+    category: filter.category ?? null,
+    status: status === 'EXPIRED' ? null : status,
+  };
   const changes = await deps.store.listChanges(principal.tenant, query, scan);
   const own = filter.mine ? changes.filter((c) => c.requester.sub === principal.sub).slice(0, limit) : changes;
   const current = await Promise.all(own.map((c) => expireIfDue(deps, principal.tenant, c)));
@@ -143,7 +185,12 @@ export async function listChangeRequests(
 }
 
 /** Whether the principal can act on this change now (canActOn, on the target's version as stored). */
-export async function canActOnChange(deps: GovernanceDeps, principal: Principal, change: ChangeRequest, facts: FactsFor): Promise<ActDecision> {
+export async function canActOnChange(
+  deps: GovernanceDeps,
+  principal: Principal,
+  change: ChangeRequest,
+  facts: FactsFor,
+): Promise<ActDecision> {
   const currentVersion = await currentTargetVersion(deps.store, principal.tenant, change.environment, change.target);
   const options = { now: deps.now(), currentVersion, functionsOf: deps.functionsOf, canGrant: await canGrant(deps, principal.tenant) };
   return canActOn(change, principal, await facts(change), options);

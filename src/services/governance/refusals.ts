@@ -17,7 +17,9 @@ type RefusalDeps = Pick<GovernanceDeps, 'rules' | 'stopPolicy' | 'functionsOf'>;
 export function proposalRefusal(deps: RefusalDeps, error: TransitionError, input: ProposeChangeInput): GovernanceError {
   if (error.code !== 'FORBIDDEN') return new GovernanceError(error);
   const d = describeTarget(input.target, deps.rules, deps.stopPolicy ?? DEFAULT_STOP_POLICY, input.policy);
-  const explanation = d.ok ? proposalExplanation(d.descriptor, input.environment, deps.rules, input.requester.kind, deps.functionsOf) : undefined;
+  const explanation = d.ok
+    ? proposalExplanation(d.descriptor, input.environment, deps.rules, input.requester.kind, deps.functionsOf)
+    : undefined;
   return new GovernanceError(error, explanation);
 }
 

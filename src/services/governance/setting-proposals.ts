@@ -88,7 +88,11 @@ export async function promoteSetting(
       settingHistory(deps, principal.tenant, input.key, 'STAGING'),
       settingHistory(deps, principal.tenant, input.key, 'PRODUCTION'),
     ]);
-    const r = promotionInput(staging, production, { ...proposalContext(deps, principal, input), key: input.key, defaultValue: def.defaultValue });
+    const r = promotionInput(staging, production, {
+      ...proposalContext(deps, principal, input),
+      key: input.key,
+      defaultValue: def.defaultValue,
+    });
     if (!r.ok) throw new GovernanceError(r.error);
     return r.input;
   });

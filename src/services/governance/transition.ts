@@ -5,7 +5,7 @@ import type { TransitionResult } from '../../governance/transition-result.js';
 import { approve, cancel, reject } from '../../governance/transitions.js';
 import type { CommitOp } from '../../stores/governance-store.js';
 import { GovernanceError } from '../transition-error.js';
-import { canGrant } from './access-proposals.js';
+import { canGrant } from './policy-in-force.js';
 import { contention, MAX_ATTEMPTS, type GovernanceDeps } from './deps.js';
 import { currentTargetVersion, effectsToOps } from './effects-to-ops.js';
 import { runOutboxTenant } from './outbox-worker.js';
@@ -16,16 +16,31 @@ import { supersedeCompetitors } from './supersede-competitors.js';
 // (src/governance/transitions.ts) on the target's version as stored, commit with compare-and-set; on a lost race
 // read again and decide again, so an apply happens exactly once. Approve, reject and cancel are its callers here;
 // lazy expiry (reads.ts) and the outbox's finish (outbox-worker.ts) call it too.
+// transition.ts and outbox-worker.ts call each other on purpose: an approved change runs its outbox entry at once
+// (afterCommit), and the outbox ends an entry with a transition.
 
-export async function approveChange(deps: GovernanceDeps, principal: Principal, id: string, comment?: string | null): Promise<ChangeRequest> {
+export async function approveChange(
+  deps: GovernanceDeps,
+  principal: Principal,
+  id: string,
+  comment?: string | null,
+): Promise<ChangeRequest> {
   const grant = await canGrant(deps, principal.tenant);
   return transition(deps, principal.tenant, id, (change, currentVersion) =>
-    approve(change, principal, { now: deps.now(), currentVersion, functionsOf: deps.functionsOf, comment: comment ?? null, canGrant: grant }),
+    approve(change, principal, {
+      now: deps.now(),
+      currentVersion,
+      functionsOf: deps.functionsOf,
+      comment: comment ?? null,
+      canGrant: grant,
+    }),
   );
 }
 
 export function rejectChange(deps: GovernanceDeps, principal: Principal, id: string, reason: string): Promise<ChangeRequest> {
-  return transition(deps, principal.tenant, id, (change) => reject(change, principal, { now: deps.now(), reason, functionsOf: deps.functionsOf }));
+  return transition(deps, principal.tenant, id, (change) =>
+    reject(change, principal, { now: deps.now(), reason, functionsOf: deps.functionsOf }),
+  );
 }
 
 export function cancelChange(deps: GovernanceDeps, principal: Principal, id: string): Promise<ChangeRequest> {
@@ -48,7 +63,9 @@ export async function transition(
     const result = decide(change, await currentTargetVersion(deps.store, tenant, change.environment, change.target));
     const next = result.next;
     if (!next) {
-      throw result.ok ? new GovernanceError({ code: 'CONFLICT', reason: 'NOT_OPEN', message: 'nothing to do' }) : changeRefusal(deps, result.error, change);
+      throw result.ok
+        ? new GovernanceError({ code: 'CONFLICT', reason: 'NOT_OPEN', message: 'nothing to do' })
+        : changeRefusal(deps, result.error, change);
     }
     const nowIso = new Date(deps.now()).toISOString();
     const ops: CommitOp[] = [

@@ -46,7 +46,8 @@ export class MessagingSettingsReader {
   }
 
   async emergencyReplies(tenant: string): Promise<EmergencyReplies> {
-    return (await currentSetting(this.governance, tenant, 'messaging.emergencyReplies', this.environment)).value as unknown as EmergencyReplies;
+    return (await currentSetting(this.governance, tenant, 'messaging.emergencyReplies', this.environment))
+      .value as unknown as EmergencyReplies;
   }
 
   async queues(tenant: string): Promise<QueueSettings> {

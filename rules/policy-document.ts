@@ -123,7 +123,7 @@ const governanceSectionSchema = z.object({
   }),
   stops: z.looseObject({ rules: z.record(z.string(), z.looseObject({ category: z.string(), stopRoles: z.array(name).min(1) })) }),
 });
-export type GovernanceSection = z.infer<typeof governanceSectionSchema>;
+type GovernanceSection = z.infer<typeof governanceSectionSchema>;
 
 let parsedGovernance: GovernanceSection | null = null;
 

@@ -41,7 +41,7 @@ export interface CurrentSetting {
   readonly updatedBy: string | null;
 }
 
-export function toSettingVersion(doc: DocVersion): SettingVersion {
+function toSettingVersion(doc: DocVersion): SettingVersion {
   return {
     key: doc.ref.id.slice('setting:'.length),
     environment: doc.ref.environment,

@@ -1,4 +1,5 @@
 import { ConnectorError } from '../common/connector-error.js';
+import { HttpStatusError } from '../common/http-failure.js';
 import { Resilience } from '../common/resilient-call.js';
 
 // SMS through a provider, behind the shared circuit and deadline. The gateway talks to one interface; the HTTP
@@ -16,12 +17,6 @@ export interface SmsMessage {
 export interface SmsProvider {
   send(message: SmsMessage): Promise<{ readonly accepted: boolean }>;
   readonly resilience: Resilience;
-}
-
-class HttpStatusError extends Error {
-  constructor(readonly response: { status: number }) {
-    super(`HTTP ${response.status}`);
-  }
 }
 
 export function createHttpSmsProvider(options: { url: string; timeoutMs: number }): SmsProvider {

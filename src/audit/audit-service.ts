@@ -1,7 +1,7 @@
 import type { AuditArchive } from '../stores/audit-archive.js';
 import type { AuditMeta, GovernanceStore, StoredAuditRecord } from '../stores/governance-store.js';
 import type { AuditEvent, AuditRecordBody, PhiReadBlock } from './audit-event.js';
-import { AuditUnavailableError } from './audit-unavailable-error.js';
+import { AuditUnavailableError } from '../errors/errors.js';
 import { auditAppend } from './chain.js';
 import { ChainVerifier, checkpointSignatureValid, signCheckpoint, signVerifiedMark, verifiedMarkValid, type Checkpoint, type VerifiedMark, type VerifyResult } from './verify-chain.js';
 

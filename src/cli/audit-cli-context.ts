@@ -11,7 +11,8 @@ import { GovernanceService } from '../services/governance-service.js';
 import { createStore } from '../stores/create-store.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { ParseArgsConfig } from 'node:util';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 // What every `clearance audit <subcommand>` works on: the same Redis store and checkpoint key as the gateway.

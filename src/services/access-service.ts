@@ -14,7 +14,7 @@ import type { GovernanceStore } from '../stores/governance-store.js';
 import { effectsToOps } from './effects-to-ops.js';
 import type { AccessState } from './access-state.js';
 import type { GovernanceService, ProposalOutcome } from './governance-service.js';
-import { GovernanceError } from './transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 
 // Role assignments, access requests, break-glass and access reviews, with I/O. Widening goes through the governed
 // path (GovernanceService.proposeAccess: approvals, compare-and-set, audit); break-glass and review decisions are

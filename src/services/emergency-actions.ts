@@ -7,7 +7,7 @@ import { effectsToOps, stopDocId } from './effects-to-ops.js';
 import { supersedeCompetitors } from './supersede-competitors.js';
 import { contention, MAX_ATTEMPTS, type ContextOf, type ProposalOutcome, type Propose } from './governance-parts.js';
 import type { GovernanceReads } from './governance-reads.js';
-import { GovernanceError } from './transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 
 // Emergency stops with I/O: a stop takes effect at once, committed with its audit record in one compare-and-set;
 // a resume is a governed change like any other, proposed through the core (governance-service.ts).

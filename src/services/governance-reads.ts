@@ -14,7 +14,7 @@ import { approve, expire, type ApproveOptions } from '../governance/transitions.
 import type { ChangeFilter, DocVersion, GovernanceStore } from '../stores/governance-store.js';
 import { currentTargetVersion, ehrDraftDocId, settingDocId, stopDocId } from './effects-to-ops.js';
 import type { CommitTransition } from './outbox-worker.js';
-import { GovernanceError } from './transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 
 // The read side of governed changes: settings, stop states, agent autonomy, change requests and EHR-write drafts as
 // stored. Reads commit nothing, with one exception: a PENDING change past its time to live is expired as it is read,

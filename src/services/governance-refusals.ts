@@ -7,7 +7,7 @@ import type { ProposeChangeInput } from '../governance/propose-change.js';
 import { changeExplanation, proposalExplanation } from '../governance/refusal-explanation.js';
 import type { TransitionError } from '../governance/transition-result.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
-import { GovernanceError } from './transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 
 // The errors the governance core (governance-service.ts) throws when a transition refuses: a FORBIDDEN refusal is
 // explained (src/governance/refusal-explanation.ts), every other one is passed on as it is.

@@ -24,7 +24,7 @@ import { createOutboxWorker, type CommitTransition, type OutboxWorker } from './
 import { SettingProposals, type SettingUpdate } from './setting-proposals.js';
 import { supersedeCompetitors } from './supersede-competitors.js';
 import { KeyedLock } from './keyed-lock.js';
-import { GovernanceError } from './transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 
 export { defaultApplyMode } from './apply-mode.js';
 export type { GovernanceDeps } from './governance-deps.js';

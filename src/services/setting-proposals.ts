@@ -6,7 +6,7 @@ import { promotionInput, rollbackInput, type SettingVersion } from '../governanc
 import { settingDocId } from './effects-to-ops.js';
 import { requireSetting, type GovernanceReads } from './governance-reads.js';
 import type { ContextOf, ProposalOutcome, Propose } from './governance-parts.js';
-import { GovernanceError } from './transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 
 // Governed changes of a catalog setting: a new value, a rollback to an older version, a promotion of the staging
 // value to production. Each builds its proposal on the setting as stored; the core (governance-service.ts) decides

@@ -22,7 +22,7 @@ import {
   RELEASE_LEASE_LUA,
   TRIM_AUDIT_LUA,
 } from './redis-scripts.js';
-import { StoreUnavailableError } from './store-unavailable-error.js';
+import { StoreUnavailableError } from '../errors/errors.js';
 
 // Redis (AOF on in production) as the governance store, shared by any number of gateway replicas. Works with a
 // single node or a Cluster: every multi-key step is one script over keys of one hash tag.

@@ -1,5 +1,5 @@
 import type { GovernanceStore } from '../../src/stores/governance-store.js';
-import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
+import { StoreUnavailableError } from '../../src/errors/errors.js';
 
 /** Wraps a store so a test can make every write fail, as a store that went away would. */
 export function failingStore(inner: GovernanceStore): { store: GovernanceStore; failWrites(on: boolean): void } {

@@ -4,7 +4,7 @@ import { ClearanceError } from './errors.js';
 // manifest (src/server/trusted-documents.ts), introspection for a principal whose roles may not
 // (src/server/introspection-guard.ts).
 
-export type TrustedDocumentReason = 'TRUSTED_DOCUMENT_REQUIRED' | 'TRUSTED_DOCUMENT_UNKNOWN' | 'TRUSTED_DOCUMENTS_OFF';
+type TrustedDocumentReason = 'TRUSTED_DOCUMENT_REQUIRED' | 'TRUSTED_DOCUMENT_UNKNOWN' | 'TRUSTED_DOCUMENTS_OFF';
 
 /** 403 in enforce mode for a document that is not in the manifest; 400 for a hash the manifest does not hold. */
 export class TrustedDocumentError extends ClearanceError<{ reason: TrustedDocumentReason }> {
@@ -19,6 +19,7 @@ export class TrustedDocumentError extends ClearanceError<{ reason: TrustedDocume
   }
 }
 
+/** 403 for `__schema`/`__type` from a principal without one of INTROSPECTION_ROLES (`__typename` is not introspection). */
 export class IntrospectionRefusedError extends ClearanceError<{ reason: 'INTROSPECTION_NOT_ALLOWED' }> {
   constructor() {
     super('FORBIDDEN', 'Introspection is not allowed for your roles.', { reason: 'INTROSPECTION_NOT_ALLOWED' }, 403);

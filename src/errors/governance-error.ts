@@ -2,7 +2,7 @@ import type { ErrorCode } from './error-codes.js';
 import { ClearanceError } from './errors.js';
 
 /** A field at fault in a refused input: `value.threshold`, `reason`. */
-export interface RefusalProblem {
+interface RefusalProblem {
   readonly path: string;
   readonly message: string;
 }
@@ -11,7 +11,7 @@ export interface RefusalProblem {
  * A refusal as the governance domain decides it (src/governance/transition-result.ts TransitionError has this shape):
  * the code, the stable machine reason, the message, and for BAD_USER_INPUT the fields at fault.
  */
-export interface Refusal {
+interface Refusal {
   readonly code: ErrorCode;
   readonly reason: string;
   readonly message: string;

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 // document is masked at the edge. The policy kernel's own PolicyDocumentError (rules/policy-document.ts) has the
 // same shape; rules/ imports nothing of src.
 
-export type ParsedDocument = 'configuration' | 'change request' | 'approval rules';
+type ParsedDocument = 'configuration' | 'change request' | 'approval rules';
 
 export class ParseError extends Error {
   override readonly name = 'ParseError';

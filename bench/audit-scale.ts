@@ -1,10 +1,10 @@
 import type { AuditEvent } from '../src/audit/audit-event.js';
-import { createAuditArchiver } from '../src/audit/audit-archiver.js';
-import { AuditService } from '../src/audit/audit-service.js';
+import { createAuditArchiver } from '../src/services/audit/audit-archiver.js';
+import { AuditService } from '../src/services/audit/audit-service.js';
 import { createLogger } from '../src/server/logger.js';
 import { createPostgresAuditArchive } from '../src/stores/postgres-audit-archive.js';
 import { ARCHIVE_ROLE, migrateAuditArchive } from '../src/stores/postgres-audit-schema.js';
-import { createRedisGovernanceStore } from '../src/stores/redis-governance-store.js';
+import { redisStores } from '../src/stores/create-store.js';
 import { PostgresServer } from '../test/support/postgres-server.js';
 import { RedisServer } from '../test/support/redis-server.js';
 
@@ -46,7 +46,7 @@ export async function auditScale(n: number, hotRecords: number, log: (line: stri
   const archive = createPostgresAuditArchive(postgres.urlFor(ARCHIVE_ROLE, 'bench'));
   const client = redis.client();
   try {
-    const audit = new AuditService({ store: createRedisGovernanceStore(client), hmacKey: 'bench-key', now: () => Date.now(), archive });
+    const audit = new AuditService({ stores: redisStores(client), hmacKey: 'bench-key', now: () => Date.now(), archive });
     const archiver = createAuditArchiver({ audit, archive, tenants: async () => ['hospital'], hot: { maxRecords: hotRecords, maxAgeMs: 1e15 }, now: () => Date.now(), logger: createLogger('silent') });
     const redisMemory = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1]);
     const redisBefore = await redisMemory();

@@ -57,7 +57,7 @@ export interface AuthEvent extends EventBase {
   readonly category: 'auth';
   /** The verification failure reason (never the token); of a counted window, the most frequent one. */
   readonly reason: string;
-  /** Failed logins counted into this one event (src/audit/failed-login.ts). */
+  /** Failed logins counted into this one event (src/services/audit/failed-login.ts). */
   readonly count?: number;
   /** Where they came from (the client IP). */
   readonly source?: string;

@@ -1,4 +1,4 @@
-import type { StoredAuditRecord } from '../stores/governance-store.js';
+import type { StoredAuditRecord } from './chain.js';
 import { recordEvents, type AuditEvent, type AuditRecordBody } from './audit-event.js';
 
 // Reading stored records back as events, for search, export and retention. Lenient on purpose: a record that does

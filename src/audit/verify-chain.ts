@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { GENESIS_HASH, type AuditMeta, type StoredAuditRecord } from '../stores/governance-store.js';
-import { chainHash, sha256Hex } from './chain.js';
+import { GENESIS_HASH, chainHash, sha256Hex, type AuditMeta, type StoredAuditRecord } from './chain.js';
 
 // Verification of a tenant's audit log: walks the records from the anchor, recomputing every body hash and chain
 // link, and checks each signed checkpoint against the chain. Reports the first problem with the record it is at.

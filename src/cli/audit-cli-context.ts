@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { defaultPolicy } from '../../rules/policy-document.js';
-import { AuditService } from '../audit/audit-service.js';
+import { AuditService } from '../services/audit/audit-service.js';
 import { readAuditKey } from '../audit/embedded-audit-key.js';
-import { UNVERIFIED_LOG } from '../audit/failed-login.js';
+import { UNVERIFIED_LOG } from '../services/audit/failed-login.js';
 import { isTenantId } from '../auth/tenant-id.js';
 import { parseConfig } from '../config/config.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { GovernanceService } from '../services/governance-service.js';
-import { createStore } from '../stores/create-store.js';
+import { createStores } from '../stores/create-store.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors/usage-error.js';
@@ -34,7 +34,7 @@ export const NEEDS_REDIS =
 
 export function requireTenant(value: string | undefined): string {
   if (value === undefined) throw new UsageError('--tenant is required');
-  // `_unverified` holds failed logins whose token named no known tenant (src/audit/failed-login.ts).
+  // `_unverified` holds failed logins whose token named no known tenant (src/services/audit/failed-login.ts).
   if (!isTenantId(value) && value !== UNVERIFIED_LOG) throw new UsageError(`--tenant must match ^[a-z0-9][a-z0-9-]{0,62}$ or be ${UNVERIFIED_LOG}`);
   return value;
 }
@@ -51,9 +51,9 @@ export async function openAuditContext(io: CliIo, command: string): Promise<Audi
     io.stderr(`clearance audit ${command}: AUDIT_HMAC_KEY is not set and ${config.stateDir} holds no embedded audit key: checkpoints can only be signed and checked with the gateway's key.\n`);
     return EXIT_USAGE;
   }
-  let store: Awaited<ReturnType<typeof createStore>>['store'];
+  let stores: Awaited<ReturnType<typeof createStores>>;
   try {
-    ({ store } = await createStore(config.redisUrl));
+    stores = await createStores(config.redisUrl);
   } catch {
     // Never print the URL: it may hold a password.
     io.stderr(`clearance audit ${command}: cannot connect to the Redis at REDIS_URL.\n`);
@@ -64,13 +64,15 @@ export async function openAuditContext(io: CliIo, command: string): Promise<Audi
   // The same one log the gateway reads: the PostgreSQL archive (AUDIT_ARCHIVE_URL) below Redis's hot window.
   const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
   return {
-    audit: new AuditService({ store, hmacKey, now, archive }),
+    audit: new AuditService({ stores, hmacKey, now, archive }),
     archiveOwnerUrl: config.audit.archiveOwnerUrl,
-    governance: new GovernanceService({ store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now, newId: randomUUID }),
+    governance: new GovernanceService({
+      store: stores.governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now, newId: randomUUID,
+    }),
     functionOfRole: (role) => (Object.hasOwn(policy.roles, role) ? policy.roles[role]!.function : undefined),
     close: async () => {
       await archive?.close();
-      await store.close();
+      await stores.close();
     },
   };
 }

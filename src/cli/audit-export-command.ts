@@ -1,5 +1,5 @@
 import { open, rename, rm } from 'node:fs/promises';
-import { exportAuditEvents, type AuditExportFormat } from '../audit/audit-export.js';
+import { exportAuditEvents, type AuditExportFormat } from '../services/audit/audit-export.js';
 import { UsageError } from '../errors/usage-error.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-command.js';
 import { defineAuditCommand } from './audit-cli-context.js';

@@ -1,12 +1,12 @@
-import { dropExpiredArchive } from '../audit/archive-retention.js';
-import { RETENTION_SETTING, retentionDaysOf, trimAuditLog } from '../audit/retention.js';
+import { dropExpiredArchive } from '../services/audit/archive-retention.js';
+import { RETENTION_SETTING, retentionDaysOf, trimAuditLog } from '../services/audit/retention.js';
 import { createPostgresAuditArchiveOwner } from '../stores/postgres-audit-schema.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-command.js';
 import type { AuditCliContext } from './audit-cli-context.js';
 import { defineAuditCommand } from './audit-cli-context.js';
 
 // `clearance audit trim --tenant T [--force]`: applies the governed retention (`audit.retentionDays` in PRODUCTION)
-// through src/audit/retention.ts. Exit 0 when everything past retention is gone; 1 when the log is broken (nothing
+// through src/services/audit/retention.ts. Exit 0 when everything past retention is gone; 1 when the log is broken (nothing
 // trimmed) or when records past retention were kept because they are not exported yet (export, then trim again).
 
 const USAGE = `Usage: clearance audit trim --tenant TENANT [--force]

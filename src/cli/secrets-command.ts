@@ -3,7 +3,7 @@ import { ENVIRONMENTS } from '../governance/environment.js';
 import { newKekText } from '../services/connectors/key-encryption.js';
 import { loadKms } from '../services/connectors/load-kms.js';
 import { ConnectorSecretStore } from '../services/connectors/secret-store.js';
-import { createStore } from '../stores/create-store.js';
+import { createStores } from '../stores/create-store.js';
 import { UsageError } from '../errors/usage-error.js';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
@@ -47,7 +47,8 @@ export const secretsCommand: CliCommand = {
       return EXIT_USAGE;
     }
     const kms = await loadKms(config.secrets, config.stateDir);
-    const { store } = await createStore(config.redisUrl);
+    const stores = await createStores(config.redisUrl);
+    const store = stores.governance;
     try {
       const secrets = new ConnectorSecretStore(store, kms, () => Date.now());
       let total = 0;
@@ -55,7 +56,7 @@ export const secretsCommand: CliCommand = {
       io.stdout(`re-wrapped ${total} connector secrets to KEK ${kms.currentKeyId}\n`);
       return EXIT_OK;
     } finally {
-      await store.close();
+      await stores.close();
     }
   },
 };

@@ -3,7 +3,7 @@ import type { PrincipalPolicy } from '../../rules/decide.js';
 import type { PermissionCache } from '../../rules/permission-cache.js';
 import type { DecisionSink } from '../../rules/guard-context.js';
 import type { Principal } from '../auth/principal.js';
-import type { AuditService } from '../audit/audit-service.js';
+import type { AuditService } from '../services/audit/audit-service.js';
 import type { PhiReadCollector } from '../audit/phi-read-collector.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { AccessService } from '../services/access-service.js';

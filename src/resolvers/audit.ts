@@ -1,9 +1,9 @@
 import { FILTER_CATEGORIES, type AuditFilter } from '../audit/audit-filter.js';
-import { auditPageSize, decodeAuditCursor, encodeAuditCursor, searchAuditEvents } from '../audit/audit-query.js';
+import { auditPageSize, decodeAuditCursor, encodeAuditCursor, searchAuditEvents } from '../services/audit/audit-query.js';
 import type { AuthEvent as AuthEventModel } from '../audit/audit-event.js';
 import type { LoggedEvent } from '../audit/audit-records.js';
 import type { JsonValue } from '../governance/json.js';
-import type { AuditStorage } from '../audit/audit-service.js';
+import type { AuditStorage } from '../services/audit/audit-service.js';
 import { BadUserInputError } from '../errors/errors.js';
 import { auditEventsPage } from '../services/audit-event-pages.js';
 import type { AuditEvent, AuditEventFilter, Resolvers } from '../generated/resolvers-types.js';

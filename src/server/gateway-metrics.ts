@@ -19,7 +19,7 @@ export interface MetricSources {
   readonly approvals?: () => Promise<readonly ApprovalQueueStat[]>;
   /** Circuit state of each tenant's FHIR searches. */
   readonly circuits?: () => readonly { readonly tenant: string; readonly state: 'CLOSED' | 'OPEN' | 'HALF_OPEN' }[];
-  /** The audit archiver's records still waiting to leave the hot window (src/audit/audit-archiver.ts). */
+  /** The audit archiver's records still waiting to leave the hot window (src/services/audit/audit-archiver.ts). */
   readonly archivePending?: () => number | null;
 }
 

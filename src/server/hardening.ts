@@ -2,7 +2,7 @@ import type { PolicyDocument } from '../../rules/policy-document.js';
 import { ParseError } from '../errors/parse-error.js';
 import type { GatewayConfig } from '../config/config.js';
 import { createRateLimiter } from '../stores/create-rate-limiter.js';
-import type { GovernanceStore } from '../stores/governance-store.js';
+import type { Stores } from '../stores/stores.js';
 import type { GatewayHardening } from './gateway.js';
 import type { Logger } from './logger.js';
 import { RequestRateLimiter } from './rate-limit.js';
@@ -19,7 +19,12 @@ export interface StartedHardening {
 
 export async function createHardening(
   config: GatewayConfig,
-  deps: { readonly store: GovernanceStore; readonly baseUrls: Readonly<Record<string, string>>; readonly policy: PolicyDocument; readonly logger: Logger },
+  deps: {
+    readonly stores: Stores;
+    readonly baseUrls: Readonly<Record<string, string>>;
+    readonly policy: PolicyDocument;
+    readonly logger: Logger;
+  },
 ): Promise<StartedHardening> {
   const roles = config.introspectionRoles;
   const unknown = roles === '*' ? [] : roles.filter((r) => !(r in deps.policy.roles));
@@ -33,7 +38,7 @@ export async function createHardening(
       queryLimits: config.queryLimits,
       introspectionRoles: roles,
       rateLimiter: new RequestRateLimiter(limiter, config.rateLimits, deps.logger),
-      readiness: [storeCheck(deps.store), ...Object.entries(deps.baseUrls).map(([tenant, url]) => fhirMetadataCheck(tenant, url))],
+      readiness: [storeCheck(deps.stores), ...Object.entries(deps.baseUrls).map(([tenant, url]) => fhirMetadataCheck(tenant, url))],
       readinessTimeoutMs: config.readinessTimeoutMs,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
     },

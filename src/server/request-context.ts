@@ -3,7 +3,7 @@ import { compilePrincipalPolicy } from '../../rules/decide.js';
 import { PermissionCache } from '../../rules/permission-cache.js';
 import type { DecisionSink } from '../../rules/guard-context.js';
 import type { Principal } from '../auth/principal.js';
-import type { AuditService } from '../audit/audit-service.js';
+import type { AuditService } from '../services/audit/audit-service.js';
 import { PhiReadCollector } from '../audit/phi-read-collector.js';
 import type { GatewayContext, RequestLimits } from '../context/context.js';
 import { UnauthenticatedError } from '../errors/errors.js';

@@ -11,10 +11,10 @@ import type { GatewayConfig } from '../config/config.js';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
-import { ARCHIVE_INTERVAL_MS, createAuditArchiver, type AuditArchiver } from '../audit/audit-archiver.js';
-import { CHECKPOINT_INTERVAL_MS, createAuditCheckpointer } from '../audit/audit-checkpointer.js';
-import { AuditService } from '../audit/audit-service.js';
-import { createFailedLoginAudit, type FailedLoginAudit } from '../audit/failed-login.js';
+import { ARCHIVE_INTERVAL_MS, createAuditArchiver, type AuditArchiver } from '../services/audit/audit-archiver.js';
+import { CHECKPOINT_INTERVAL_MS, createAuditCheckpointer } from '../services/audit/audit-checkpointer.js';
+import { AuditService } from '../services/audit/audit-service.js';
+import { createFailedLoginAudit, type FailedLoginAudit } from '../services/audit/failed-login.js';
 import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
 import { createConnectorServices } from '../services/connectors/create-connector-services.js';
 import { createEscalationSweeper, ESCALATION_INTERVAL_MS, type EscalationSweeper } from '../services/messaging/escalation-sweeper.js';
@@ -24,9 +24,10 @@ import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
 import { GovernanceService } from '../services/governance-service.js';
 import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js';
-import { createStore } from '../stores/create-store.js';
+import { createStores } from '../stores/create-store.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
+import type { Stores } from '../stores/stores.js';
 import type { GatewayContext } from '../context/context.js';
 import { buildGuardedSchema, buildUnguardedSchema, type PermissionEngine } from './build-schema.js';
 import { ConsoleRoute, devTokenMinterFor } from './console-route.js';
@@ -76,8 +77,8 @@ export interface StartOptions {
   readonly phiAudit?: boolean;
   /** An EHR connector to use instead of the one from config (the benchmark's in-process FHIR data). */
   readonly ehr?: EhrConnector;
-  /** A store to use instead of the one from config (tests share one between two gateways). */
-  readonly store?: GovernanceStore;
+  /** Stores to use instead of the ones from config (tests share them between two gateways). */
+  readonly stores?: Stores;
   /** The clock of decisions, governed changes and the EHR read circuit (tests move it to see grants expire and circuits half-open); default Date.now. */
   readonly now?: () => number;
   /** A change event bus to use instead of the one from config (tests join two gateways on one in-process bus). */
@@ -129,10 +130,12 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     fhir = await new EmbeddedFhirServer({ tenants, ...(options.fhirAuth ? { auth: options.fhirAuth } : {}) }).start();
     baseUrls = fhir.baseUrls();
   }
-  const created = options.store ? { store: options.store, durable: true, auditWindow: null } : await createStore(config.redisUrl);
+  const stores = options.stores ?? (await createStores(config.redisUrl));
+  // Shared stores handed in count as durable and keep every audit record (two gateways on one log).
+  const created = options.stores ? { durable: true, auditWindow: null } : stores;
   // Issue 17: the tracing SDK only with an OTLP endpoint; then store commits get spans too.
   const tracing = config.otlpEndpoint ? startTracing(config.otlpEndpoint) : null;
-  const store = tracing ? withCommitSpans(created.store) : created.store;
+  const store = tracing ? withCommitSpans(stores.governance) : stores.governance;
   const { durable } = created;
   const metrics: GatewayMetrics | null = options.metrics === false ? null : new GatewayMetrics({
     approvals: () => approvalQueue(store, now),
@@ -142,10 +145,13 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     }),
     ...(config.audit.archiveUrl ? { archivePending: () => archiver?.status().pendingRecords ?? null } : {}),
   });
-  const bus = options.bus ?? (await createChangeEventBus(options.store ? null : config.redisUrl));
+  const bus = options.bus ?? (await createChangeEventBus(options.stores ? null : config.redisUrl));
   const policy = options.policy ?? defaultPolicy();
   const now = options.now ?? (() => Date.now());
-  const accessState = new AccessState({ store, rules: DEFAULT_APPROVAL_RULES, now, defaultPolicy: policy, onError: () => logger.warn('grant usage not recorded') });
+  const accessState = new AccessState({
+    store, usage: stores.usage, rules: DEFAULT_APPROVAL_RULES, now, defaultPolicy: policy,
+    onError: () => logger.warn('grant usage not recorded'),
+  });
   const governance = new GovernanceService({
     store,
     rules: DEFAULT_APPROVAL_RULES,
@@ -170,7 +176,11 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
   const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
-  const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now(), archive, durable, window: created.auditWindow, ...(metrics ? { onAppend: (s: number) => metrics.auditAppended(s) } : {}) });
+  const audit = new AuditService({
+    stores: { governance: store, audit: stores.audit }, hmacKey: auditKey, now: () => Date.now(), archive, durable,
+    window: created.auditWindow,
+    ...(metrics ? { onAppend: (s: number) => metrics.auditAppended(s) } : {}),
+  });
   logger.info(
     { auditStorage: audit.storage, ...(created.auditWindow ? { auditWindow: created.auditWindow } : {}) },
     durable
@@ -180,7 +190,10 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const kms = await loadKms(config.secrets, config.stateDir);
   // The default escalation hook (webhook `message.escalated`, email to contacts with `escalations`) before the caller's.
   const escalationHook: EscalationNotifier = { notify: (event) => escalationNotifier.notify(event) };
-  const connectors = createConnectorServices({ config, store, governance, audit, baseUrls, kms, now, escalationNotifiers: [escalationHook, ...(options.escalationNotifiers ?? [])] });
+  const connectors = createConnectorServices({
+    config, store, idempotency: stores.idempotency, leases: stores.leases, governance, audit, baseUrls, kms, now,
+    escalationNotifiers: [escalationHook, ...(options.escalationNotifiers ?? [])],
+  });
   // Approver notifications (issue 14): routes from the governed setting; the signing secret is the `webhooks`
   // connector's client secret (rotateConnectorSecret), governed like any connector credential (issue 16).
   const webhookSecrets = new ConnectorSecretStore(store, kms, () => Date.now());
@@ -229,7 +242,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     archiver.start(ARCHIVE_INTERVAL_MS);
   }
   const verifier = createTokenVerifier({ ...config.auth, keys: await createKeyGetter(config) });
-  const hardening = await createHardening(config, { store, baseUrls, policy, logger });
+  const hardening = await createHardening(config, { stores, baseUrls, policy, logger });
   // Built once. Its tenants' clients are the connector services' (one per tenant for reads, writes and
   // testConnector, ehr-endpoints.ts), asked for once per request, so a governed change moves reads and writes together.
   const endpoints = connectors.endpoints;
@@ -246,7 +259,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const schema = options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast');
   // Counted per source and window of the failed-auth rate limit (one event each); on the gateway's clock.
   const failedLogins = createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now, windowMs: config.rateLimits.windowSec * 1000 });
-  const accessAdmin = new AccessService({ store, governance, state: accessState, now, newId: () => randomUUID() });
+  const accessAdmin = new AccessService({ store, usage: stores.usage, governance, state: accessState, now, newId: () => randomUUID() });
   const limits = { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold };
   const cursors = new SignedCursors(auditKey);
   const contextDeps = { accessState, accessAdmin, now, ehr, limits, governance, audit, connectors: options.ehr ? withEhrReadHealth(connectors, options.ehr) : connectors, cursors };
@@ -323,7 +336,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       await escalations.stop();
       await archiver?.stop();
       await archive?.close();
-      if (!options.store) await store.close();
+      if (!options.stores) await stores.close();
       await fhir?.stop();
       await tracing?.shutdown();
     },

@@ -21,7 +21,7 @@ import { decodeJwt } from 'jose';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
-import type { FailedLoginAudit } from '../audit/failed-login.js';
+import type { FailedLoginAudit } from '../services/audit/failed-login.js';
 import type { GatewayContext } from '../context/context.js';
 import { AuditUnavailableError, ClearanceError, UnauthenticatedError } from '../errors/errors.js';
 import type { LivePayload } from '../services/events/live-events.js';

@@ -11,6 +11,7 @@ import type { Environment } from '../governance/environment.js';
 import type { JsonValue } from '../governance/json.js';
 import type { TransitionError } from '../governance/transition-result.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
+import type { UsageStore } from '../stores/usage-store.js';
 import { effectsToOps } from './effects-to-ops.js';
 import type { AccessState } from './access-state.js';
 import type { GovernanceService, ProposalOutcome } from './governance-service.js';
@@ -22,6 +23,7 @@ import { GovernanceError } from '../errors/governance-error.js';
 
 export interface AccessServiceDeps {
   readonly store: GovernanceStore;
+  readonly usage: UsageStore;
   readonly governance: GovernanceService;
   readonly state: AccessState;
   readonly now: () => number;
@@ -108,7 +110,10 @@ export class AccessService {
 
   async accessReview(principal: Principal, staleDays: number): Promise<ReviewItem[]> {
     if (!Number.isInteger(staleDays) || staleDays < 0) throw bad('staleDays', 'must be a whole number of days, 0 or more');
-    const [docs, usage] = await Promise.all([this.deps.store.listDocs(principal.tenant, ACCESS_ENVIRONMENT, 'assignment:'), this.deps.store.usage(principal.tenant)]);
+    const [docs, usage] = await Promise.all([
+      this.deps.store.listDocs(principal.tenant, ACCESS_ENVIRONMENT, 'assignment:'),
+      this.deps.usage.lastUses(principal.tenant),
+    ]);
     const access = docs.map((d) => readAccessDoc(d.ref.id.slice('assignment:'.length), d.value));
     return reviewItems(access, (id) => usage[id] ?? null, this.deps.now(), staleDays);
   }

@@ -7,6 +7,7 @@ import type { ApprovalRules } from '../governance/approval-rules.js';
 import { POLICY_DOC_ID } from '../governance/change-target.js';
 import { storedAccessOf } from '../governance/stored-access-of.js';
 import type { DocVersion, GovernanceStore } from '../stores/governance-store.js';
+import type { UsageStore } from '../stores/usage-store.js';
 
 // What the store says about access, read once per request: the tenant's policy in force and the caller's access
 // document, cached briefly (CACHE_MS, on the injected clock) and dropped at once when this process changes them.
@@ -19,6 +20,8 @@ export const USAGE_EVERY_MS = 60_000;
 
 export interface AccessStateDeps {
   readonly store: GovernanceStore;
+  /** Where the last use of a grant is recorded (access reviews). */
+  readonly usage: UsageStore;
   readonly rules: ApprovalRules;
   readonly now: () => number;
   readonly defaultPolicy?: PolicyDocument;
@@ -92,7 +95,7 @@ export class AccessState {
     if (nowMs - (this.lastUsage.get(key) ?? -Infinity) < USAGE_EVERY_MS) return;
     this.lastUsage.set(key, nowMs);
     // Fire and forget: usage is a hint for reviews, never worth failing or slowing a read.
-    this.deps.store.recordUsage(tenant, entryId, new Date(nowMs).toISOString()).catch((e: unknown) => this.deps.onError?.(e));
+    this.deps.usage.record(tenant, entryId, new Date(nowMs).toISOString()).catch((e: unknown) => this.deps.onError?.(e));
   }
 
   private toPolicy(doc: DocVersion | null): PolicyInForce {

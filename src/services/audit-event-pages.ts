@@ -1,7 +1,9 @@
 import type { AuditFilter } from '../audit/audit-filter.js';
-import { decodeAuditCursor, MAX_AUDIT_PAGE, newerThan, searchAuditEvents, searchNewerAuditEvents, type AuditPosition } from '../audit/audit-query.js';
+import {
+  decodeAuditCursor, MAX_AUDIT_PAGE, newerThan, searchAuditEvents, searchNewerAuditEvents, type AuditPosition,
+} from './audit/audit-query.js';
 import type { LoggedEvent } from '../audit/audit-records.js';
-import type { AuditService } from '../audit/audit-service.js';
+import type { AuditService } from './audit/audit-service.js';
 import { BadUserInputError } from '../errors/errors.js';
 import type { PageArgs } from './relay-page.js';
 import type { SignedCursors } from './signed-cursor.js';

@@ -1,5 +1,5 @@
 // The long-term part of a tenant's audit log: sealed segments (records up to a signed checkpoint) moved out of Redis
-// (src/audit/audit-archiver.ts). PostgreSQL implements it (src/stores/postgres-audit-archive.ts); the embedded
+// (src/services/audit/audit-archiver.ts). PostgreSQL implements it (src/stores/postgres-audit-archive.ts); the embedded
 // default has none. The archive only ever appends: the role it connects as holds INSERT and SELECT, nothing else.
 
 /** The archived run of a tenant's chain: records firstSeq..headSeq, chained from anchorHash (headSeq < firstSeq: empty). */
@@ -56,7 +56,7 @@ export interface MonthPartition {
 
 /**
  * What only the archive's owner may do (never the role the gateway runs as): list a tenant's month partitions, and
- * drop the oldest ones while moving the tenant's anchor, in one transaction (src/audit/archive-retention.ts).
+ * drop the oldest ones while moving the tenant's anchor, in one transaction (src/services/audit/archive-retention.ts).
  */
 export interface AuditArchiveOwner {
   monthPartitions(tenant: string): Promise<MonthPartition[]>;

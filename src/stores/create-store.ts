@@ -1,14 +1,55 @@
 import { Redis } from 'ioredis';
-import type { GovernanceStore } from './governance-store.js';
-import { createMemoryGovernanceStore, MEMORY_AUDIT_WINDOW } from './memory-governance-store.js';
-import { createRedisGovernanceStore } from './redis-governance-store.js';
+import { MEMORY_AUDIT_WINDOW, MemoryAuditLog } from './memory-audit-log.js';
+import { MemoryGovernanceStore } from './memory-governance-store.js';
+import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
+import { MemoryLeaseStore } from './memory-lease-store.js';
+import { MemoryUsageStore } from './memory-usage-store.js';
+import { RedisAuditLog } from './redis-audit-log.js';
+import { RedisGovernanceStore } from './redis-governance-store.js';
+import { guarded, type RedisClient } from './redis-guard.js';
+import { RedisIdempotencyStore } from './redis-idempotency-store.js';
+import { RedisLeaseStore } from './redis-lease-store.js';
+import { RedisUsageStore } from './redis-usage-store.js';
+import type { Stores } from './stores.js';
 
-// Redis when REDIS_URL is set (production requires it: see src/config), the in-memory store otherwise.
+/** The embedded default: every store in this process's memory (a bounded window of audit records per tenant). */
+export function memoryStores(now: () => number = Date.now): Stores {
+  const audit = new MemoryAuditLog();
+  return Object.freeze({
+    governance: new MemoryGovernanceStore(audit),
+    audit,
+    idempotency: new MemoryIdempotencyStore(now),
+    usage: new MemoryUsageStore(),
+    leases: new MemoryLeaseStore(now),
+    durable: false,
+    auditWindow: MEMORY_AUDIT_WINDOW,
+    ping: async () => {},
+    close: async () => {},
+  });
+}
+
+/** Every store on one Redis client (single node or Cluster); `close` quits it. */
+export function redisStores(client: RedisClient): Stores {
+  return Object.freeze({
+    governance: new RedisGovernanceStore(client),
+    audit: new RedisAuditLog(client),
+    idempotency: new RedisIdempotencyStore(client),
+    usage: new RedisUsageStore(client),
+    leases: new RedisLeaseStore(client),
+    durable: true,
+    auditWindow: null,
+    ping: () => guarded(async () => void (await client.ping())),
+    close: async () => {
+      await client.quit().catch(() => client.disconnect());
+    },
+  });
+}
+
+// Redis when REDIS_URL is set (production requires it: see src/config), the in-memory stores otherwise.
 // Fail closed: no offline queue (a command while Redis is away fails at once instead of running later, after the
 // client gave up) and a bounded wait per command.
-export async function createStore(redisUrl: string | null): Promise<{ store: GovernanceStore; durable: boolean; auditWindow: number | null }> {
-  // In memory: a bounded window of audit records (memory-governance-store.ts); Redis keeps everything.
-  if (!redisUrl) return { store: createMemoryGovernanceStore(), durable: false, auditWindow: MEMORY_AUDIT_WINDOW };
+export async function createStores(redisUrl: string | null): Promise<Stores> {
+  if (!redisUrl) return memoryStores();
   const client = new Redis(redisUrl, {
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -23,5 +64,5 @@ export async function createStore(redisUrl: string | null): Promise<{ store: Gov
     client.disconnect();
     throw e;
   });
-  return { store: createRedisGovernanceStore(client), durable: true, auditWindow: null };
+  return redisStores(client);
 }

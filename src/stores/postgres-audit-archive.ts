@@ -1,6 +1,6 @@
 import pg from 'pg';
+import { GENESIS_HASH } from '../audit/chain.js';
 import type { ArchiveMeta, ArchivedRecord, ArchiveSearch, AuditArchive } from './audit-archive.js';
-import { GENESIS_HASH } from './governance-store.js';
 import { StoreUnavailableError } from '../errors/errors.js';
 
 // The audit archive in PostgreSQL (schema: src/stores/postgres-audit-schema.ts), connected as the archive role

@@ -18,7 +18,7 @@ export function tenantKeys(tenant: string) {
     usage: `${p}:usage`,
     /** A client's idempotency key; `scopeKey` is already a hash (caller and key), so it has no odd characters. */
     idempotency: (scopeKey: string) => `${p}:idem:${scopeKey}`,
-    /** A lease (acquireLease); `key` is built by the gateway from validated ids. */
+    /** A lease (LeaseStore.acquire); `key` is built by the gateway from validated ids. */
     lease: (key: string) => `${p}:lease:${key}`,
     /** A windowed ledger: a sorted set of `<entryId>:<cents>` scored by time. */
     ledger: (name: string) => `${p}:ledger:${name}`,

@@ -4,7 +4,7 @@ import { REFUND_SYSTEM } from '../../connectors/billing/refund-resource.js';
 import { FhirWriter } from '../../connectors/ehr/write/fhir-writer.js';
 import { applyEffectFor } from '../../src/governance/transition-result.js';
 import { createRefundEffect } from '../../src/services/billing/refund-effect.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 import { DENNIS } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { APPROVE, ok, refused, type Change } from './governance-operations.js';
@@ -17,13 +17,14 @@ const REFUND = `mutation($i: ID!, $a: Float!, $r: String!) { issueRefund(invoice
 const INVOICES = `query($id: ID!) { patient(id: $id) { invoices { id status totalNet refunded } accountBalance { amount } } }`;
 type Refund = { status: string; changeRequestId: string; invoiceId: string; amount: number; currency: string; threshold: number };
 
-const store = createMemoryGovernanceStore();
+const stores = memoryStores();
+const store = stores.governance;
 let h: Harness;
 let bill: string;
 let invoiceId: string;
 
 beforeAll(async () => {
-  h = await startHarness({ store });
+  h = await startHarness({ stores });
   bill = await h.token({ sub: 'bill-lee', roles: ['billing-manager'] });
   const p = ok<{ patient: { invoices: { id: string; status: string }[] } }>(await h.gql(bill, INVOICES, { id: DENNIS })).patient;
   invoiceId = p.invoices.find((i) => i.status === 'issued')!.id;

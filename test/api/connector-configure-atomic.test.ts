@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { ok, refused } from './governance-operations.js';
@@ -84,7 +84,7 @@ describe('configureConnector: one change or none', () => {
 
 describe('a compound setting change', () => {
   it('takes the highest risk among its settings, and applies each at its own next version in one commit', async () => {
-    const svc = governanceOn(createMemoryGovernanceStore());
+    const svc = governanceOn(memoryStores().governance);
     const eng1 = person('eng-1', ['integration-engineer']);
     await svc.updateSetting(eng1, { key: 'integration.ehr.baseUrl', environment: 'STAGING', value: 'https://fhir.one.example/r4', reason: 'x' });
     const r = await svc.updateSettings(eng1, { environment: 'STAGING', values: { 'integration.ehr.baseUrl': 'https://fhir.two.example/r4', 'integration.ehr.writeBackEnabled': true }, reason: 'enable' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 import type { GqlResponse } from '../support/harness.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { ok, refused } from './governance-operations.js';
@@ -12,7 +12,8 @@ const SECRETS = ['canary-secret-7f1c2a9e-first', 'canary-secret-0b94d3e1-rotated
 const CONFIGURE = `mutation($i: ConfigureConnectorInput!) { configureConnector(input: $i) { credentialsChanged changes { key status } connector { id credentials { configured clientId version updatedBy } } } }`;
 const ROTATE = `mutation($c: String!, $s: String!) { rotateConnectorSecret(connectorId: $c, environment: STAGING, clientSecret: $s, reason: "rotation") { configured clientId version updatedAt updatedBy change { key status } } }`;
 
-const store = createMemoryGovernanceStore();
+const stores = memoryStores();
+const store = stores.governance;
 const responses: unknown[] = [];
 let h: Harness;
 let admin: string;
@@ -25,7 +26,7 @@ const call = async <D>(token: string, query: string, variables?: Record<string, 
 };
 
 beforeAll(async () => {
-  h = await startHarness({ store, env: { GATEWAY_ENVIRONMENT: 'STAGING', LOG_LEVEL: 'trace' } });
+  h = await startHarness({ stores, env: { GATEWAY_ENVIRONMENT: 'STAGING', LOG_LEVEL: 'trace' } });
   admin = await h.token({ sub: 'sys-sam', roles: ['system-admin'] });
   eng = await h.token({ sub: 'eng-ana', roles: ['integration-engineer'] });
 }, 60_000);
@@ -53,7 +54,7 @@ describe('connector secrets', () => {
     const audit = ok<{ auditEvents: { edges: { node: { action: string; target: string } }[] } }>(await call(sec, `{ auditEvents(first: 50) { edges { node { action target detail before after } } } }`));
     const actions = audit.auditEvents.edges.map((e) => e.node).filter((n) => n.action.startsWith('connector.credentials'));
     expect(actions.map((a) => [a.action, a.target])).toEqual(expect.arrayContaining([['connector.credentials.changed', 'connector:athena-east'], ['connector.credentials.rotated', 'connector:athena-east']]));
-    const records = await store.audit.records('acme', 1, 100_000);
+    const records = await stores.audit.records('acme', 1, 100_000);
     const doc = (await store.listDocs('acme', 'STAGING', 'secret:')).filter((d) => d.ref.id.startsWith('secret:athena-east:'));
     expect(doc).toHaveLength(2);
     const haystacks = { responses: JSON.stringify(responses), audit: records.join('\n'), logs: h.logLines.join('\n'), storedDoc: JSON.stringify(doc) };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../connectors/ehr/seed.js';
 import { DENNIS } from '../connectors/ehr/helpers.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 import { startHarness, type GqlResponse, type Harness } from '../support/harness.js';
 import { actors, APPROVE, CHANGE_REQUEST, ok, SET_WRITE_BACK, UPDATE_SETTING, type Change, type ChangeResult } from './governance-operations.js';
 
@@ -24,7 +24,7 @@ const ROTATE = `mutation($s: String!) { rotateConnectorSecret(connectorId: "ehr"
 const SECRET = 'canary-basic-secret-3c1f9b7e';
 
 type Jwks = { keys: { kid: string; d?: string }[] };
-const store = createMemoryGovernanceStore();
+const stores = memoryStores();
 const responses: unknown[] = [];
 let h: Harness;
 let serverB: EmbeddedFhirServer;
@@ -45,7 +45,7 @@ async function fetchJwks(path: string): Promise<Jwks> {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ store, env: { GATEWAY_ENVIRONMENT: 'STAGING', LOG_LEVEL: 'trace' }, fhirAuth: {} });
+  h = await startHarness({ stores, env: { GATEWAY_ENVIRONMENT: 'STAGING', LOG_LEVEL: 'trace' }, fhirAuth: {} });
   serverB = await new EmbeddedFhirServer({ tenants: await defaultTenantSeed(), auth: {} }).start();
   t = await actors(h, { admin: { roles: ['system-admin'] }, eng1: { roles: ['integration-engineer'] }, eng2: { roles: ['integration-engineer'] }, clin: { roles: ['clinician'] }, sec: { roles: ['security-admin'], mfa: true } });
   t.clin = await h.token({ sub: 'dr-grey', roles: ['clinician'], departments: ['cardiology'] });
@@ -141,7 +141,7 @@ describe('connectors authenticate as SMART backend services', () => {
   });
 
   it('shows no secret and no private key in any response, audit record or log line', async () => {
-    const records = await store.audit.records('acme', 1, 100_000);
+    const records = await stores.audit.records('acme', 1, 100_000);
     const audit = ok<{ auditEvents: { edges: { node: { action: string } }[] } }>(await call(t.sec, `{ auditEvents(first: 100) { edges { node { action target detail before after } } } }`));
     expect(audit.auditEvents.edges.map((e) => e.node.action)).toEqual(expect.arrayContaining(['connector.credentials.key-generated', 'connector.credentials.rotated']));
     const haystacks = { responses: JSON.stringify(responses), audit: records.join('\n'), logs: h.logLines.join('\n') };

@@ -5,11 +5,11 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthEvent } from '../../src/audit/audit-event.js';
 import { parseRecord } from '../../src/audit/audit-records.js';
-import { UNVERIFIED_LOG } from '../../src/audit/failed-login.js';
+import { UNVERIFIED_LOG } from '../../src/services/audit/failed-login.js';
 import { loadOrCreateDevKeys, type DevKeys } from '../../src/auth/dev-keys.js';
 import { parseConfig } from '../../src/config/config.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
-import { failingStore } from '../support/failing-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
+import { failingStores } from '../support/failing-store.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Failed logins are counted per log, source and window into ONE `auth` event: to the tenant the tokens claim when
@@ -18,8 +18,8 @@ import { startHarness, type Harness } from '../support/harness.js';
 // The 401 stays a 401 whatever happens to the audit write. The gateway runs on a clock the test moves.
 
 const { issuer: ISSUER, audience: AUDIENCE } = parseConfig({}, []).auth;
-const inner = createMemoryGovernanceStore();
-const { store, failWrites } = failingStore(inner);
+const inner = memoryStores();
+const { stores, failWrites } = failingStores(inner);
 let clock = Date.now();
 let h: Harness;
 let dev: DevKeys;
@@ -27,7 +27,7 @@ let dev: DevKeys;
 beforeAll(async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'clearance-failed-login-'));
   dev = await loadOrCreateDevKeys(stateDir);
-  h = await startHarness({ store, env: { CLEARANCE_STATE_DIR: stateDir }, now: () => clock });
+  h = await startHarness({ stores, env: { CLEARANCE_STATE_DIR: stateDir }, now: () => clock });
   // A first PHI read commits to acme, so the store knows the tenant. (Tokens are signed here with the dev key of the
   // state dir the gateway was given; the harness's own token() uses another.)
   const r = await h.gql(await sign({ roles: ['front-desk'] }), '{ patients(first: 1) { edges { node { name } } } }');
@@ -100,7 +100,7 @@ describe('failed-login audit', () => {
     await post('Bearer not-a-jws');
     const events = await newEvents(UNVERIFIED_LOG, before);
     expect(events).toMatchObject([{ tenant: UNVERIFIED_LOG, count: 3, reasons: { BAD_SIGNATURE: 2, MALFORMED_TOKEN: 1 }, claimedSubjects: ['dr-who'], actor: null }]);
-    expect(await inner.tenants()).not.toContain('ghost-clinic');
+    expect(await inner.governance.tenants()).not.toContain('ghost-clinic');
   });
 
   it('an implausible subject is not recorded', async () => {

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhiReadEvent } from '../../src/audit/audit-event.js';
 import { parseRecord } from '../../src/audit/audit-records.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
-import { failingStore } from '../support/failing-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
+import { failingStores } from '../support/failing-store.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // One PHI-read event per request and patient, never per field; none for a request that read no PHI; and no PHI at
 // all when its audit record cannot be written.
 let h: Harness;
-const inner = createMemoryGovernanceStore();
-const { store, failWrites } = failingStore(inner);
+const inner = memoryStores();
+const { stores, failWrites } = failingStores(inner);
 beforeAll(async () => {
-  h = await startHarness({ store });
+  h = await startHarness({ stores });
 });
 afterAll(() => h.stop());
 
@@ -88,6 +88,6 @@ describe('PHI-read audit', () => {
     } finally {
       failWrites(false);
     }
-    expect(await inner.history('acme', { environment: 'STAGING', id: 'setting:messaging.officeHours' })).toEqual([]);
+    expect(await inner.governance.history('acme', { environment: 'STAGING', id: 'setting:messaging.officeHours' })).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 import { DENNIS } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { APPROVE, UPDATE_SETTING, actors, ok, type Change } from './governance-operations.js';
@@ -16,7 +16,8 @@ const MINE = `query($s: ChangeStatus) { changeRequests(mine: true, status: $s) {
 const ONE = `query($id: ID!) { changeRequest(id: $id) { id status failureReason after } }`;
 type Refund = { status: string; changeRequestId: string; amount: number };
 
-const store = createMemoryGovernanceStore();
+const stores = memoryStores();
+const store = stores.governance;
 let clock = Date.parse('2026-12-01T09:00:00.000Z');
 let h: Harness;
 let t: Record<'bill' | 'bill2' | 'fin' | 'sec' | 'nurse', string>;
@@ -27,7 +28,7 @@ const invoicesOf = async (patientId: string) =>
 const refund = async (token: string, invoiceId: string, a: number) => ok<{ issueRefund: Refund }>(await h.gql(token, REFUND, { i: invoiceId, a, r: 'Overcharge' })).issueRefund;
 
 beforeAll(async () => {
-  h = await startHarness({ store, now: () => clock });
+  h = await startHarness({ stores, now: () => clock });
   t = await actors(h, {
     bill: { roles: ['billing-manager'] },
     bill2: { roles: ['billing-manager'] },
@@ -92,7 +93,7 @@ describe('refund thresholds cannot be split', () => {
     expect(ok<{ changeRequest: { status: string } }>(await h.gql(t.bill, ONE, { id: b.changeRequestId })).changeRequest.status).toBe('FAILED');
     // Nobody else's: another billing manager's `mine` does not list it.
     expect(ok<{ changeRequests: { id: string }[] }>(await h.gql(t.bill2, MINE, { s: 'FAILED' })).changeRequests).toEqual([]);
-    const records = await store.audit.records('acme', 1, 100_000);
+    const records = await stores.audit.records('acme', 1, 100_000);
     expect(records.some((r) => r.includes('change.failed') && r.includes(b.changeRequestId))).toBe(true);
     // The approver notification outbox holds the `change.failed` event for the change (delivered to webhook routes).
     const claimed = await store.claimOutbox('acme', clock, 1, 1_000);

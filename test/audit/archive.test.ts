@@ -2,18 +2,18 @@ import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { exportAuditEvents } from '../../src/audit/audit-export.js';
-import { dropExpiredArchive } from '../../src/audit/archive-retention.js';
-import { retentionDaysOf } from '../../src/audit/retention.js';
-import { createAuditArchiver, type AuditArchiver } from '../../src/audit/audit-archiver.js';
-import { searchAuditEvents } from '../../src/audit/audit-query.js';
-import { AuditService } from '../../src/audit/audit-service.js';
+import { exportAuditEvents } from '../../src/services/audit/audit-export.js';
+import { dropExpiredArchive } from '../../src/services/audit/archive-retention.js';
+import { retentionDaysOf } from '../../src/services/audit/retention.js';
+import { createAuditArchiver, type AuditArchiver } from '../../src/services/audit/audit-archiver.js';
+import { searchAuditEvents } from '../../src/services/audit/audit-query.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
 import { createPostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
 import { ARCHIVE_ROLE, createPostgresAuditArchiveOwner, migrateAuditArchive } from '../../src/stores/postgres-audit-schema.js';
 import { StoreUnavailableError } from '../../src/errors/errors.js';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { redisStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { PostgresServer } from '../support/postgres-server.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -66,7 +66,7 @@ beforeAll(async () => {
   await migrateAuditArchive(postgres.ownerUrl, PASSWORD); // idempotent
   archive = createPostgresAuditArchive(postgres.urlFor(ARCHIVE_ROLE, PASSWORD));
   redisClient = redis.client();
-  audit = new AuditService({ store: createRedisGovernanceStore(redisClient), hmacKey: KEY, now: () => T0, archive });
+  audit = new AuditService({ stores: redisStores(redisClient), hmacKey: KEY, now: () => T0, archive });
 }, 60_000);
 afterAll(async () => {
   await archive?.close();
@@ -229,7 +229,7 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
   }
 
   it('default (six years) drops the 2015 and 2019 months; ten years, applied through governance, keeps 2019', async () => {
-    const store = createRedisGovernanceStore(redisClient);
+    const store = redisStores(redisClient).governance;
     const governance = governanceOn(store, { now: () => NOW });
     const ownerConn = createPostgresAuditArchiveOwner(postgres.ownerUrl);
     try {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { decodeAuditCursor, searchAuditEvents } from '../../src/audit/audit-query.js';
-import { AuditService } from '../../src/audit/audit-service.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { decodeAuditCursor, searchAuditEvents } from '../../src/services/audit/audit-query.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 
 // Search scans a bounded stretch of the log per request: a selective filter over a long log returns a short page with
 // a cursor to continue from, instead of reading the whole log in one request.
@@ -14,7 +14,7 @@ const read = (patientId: string): AuditEvent => ({
 
 describe('searchAuditEvents', () => {
   it('stops after its scan budget with hasNextPage, and the cursor leads to the match further back', async () => {
-    const audit = new AuditService({ store: createMemoryGovernanceStore(), hmacKey: 'k', now: () => Date.now() });
+    const audit = new AuditService({ stores: memoryStores(), hmacKey: 'k', now: () => Date.now() });
     await audit.write('t', [read('needle')]);
     for (let i = 0; i < 6_000; i++) await audit.write('t', [read(`p${i}`)]);
     const first = await searchAuditEvents(audit, 't', { patientId: 'needle' }, 10);
@@ -26,7 +26,7 @@ describe('searchAuditEvents', () => {
   });
 
   it('an empty log is an empty page', async () => {
-    const audit = new AuditService({ store: createMemoryGovernanceStore(), hmacKey: 'k', now: () => Date.now() });
+    const audit = new AuditService({ stores: memoryStores(), hmacKey: 'k', now: () => Date.now() });
     expect(await searchAuditEvents(audit, 'none', {}, 5)).toEqual({ events: [], hasNextPage: false, endCursor: null });
   });
 });

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import type { ChangeEvent } from '../../src/audit/audit-event.js';
 import { parseRecord } from '../../src/audit/audit-records.js';
-import { AuditService } from '../../src/audit/audit-service.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
 import { GovernanceService } from '../../src/services/governance-service.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 
 // The headline scenario (EHR write-back in production: two approvers of two functions, MFA, outbox apply), then the
 // story told again from nothing but the audit log's records: no change request, no setting history is read.
@@ -37,7 +37,8 @@ function story(events: readonly ChangeEvent[]): string[] {
 
 describe('audit trail of a governed change', () => {
   it('A governed change\'s audit trail reconstructs its full story (request, each approval with approver and function, apply with before/after) from the log alone', async () => {
-    const store = createMemoryGovernanceStore();
+    const stores = memoryStores();
+    const store = stores.governance;
     const applied: string[] = [];
     const svc = new GovernanceService({
       store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(),
@@ -50,7 +51,7 @@ describe('audit trail of a governed change', () => {
     expect(applied).toHaveLength(1);
 
     // From here on only the audit log is read.
-    const audit = new AuditService({ store, hmacKey: 'k', now: () => Date.now() });
+    const audit = new AuditService({ stores, hmacKey: 'k', now: () => Date.now() });
     expect(await audit.verify('acme')).toMatchObject({ ok: true });
     const events: ChangeEvent[] = [];
     for await (const raw of audit.rawRecords('acme')) {

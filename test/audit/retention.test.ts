@@ -3,12 +3,12 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { AuditService } from '../../src/audit/audit-service.js';
-import { retentionDaysOf, trimAuditLog } from '../../src/audit/retention.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
+import { retentionDaysOf, trimAuditLog } from '../../src/services/audit/retention.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
 import { GovernanceService } from '../../src/services/governance-service.js';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { redisStores } from '../../src/stores/create-store.js';
 import { tenantKeys } from '../../src/stores/redis-keys.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -42,7 +42,7 @@ const trim = (tenant: string, force = false) => trimAuditLog(audit, { tenant, re
 beforeAll(async () => {
   server = await RedisServer.start();
   redis = server.client();
-  audit = new AuditService({ store: createRedisGovernanceStore(server.client()), hmacKey: 'retention-key', now: () => NOW });
+  audit = new AuditService({ stores: redisStores(server.client()), hmacKey: 'retention-key', now: () => NOW });
 });
 afterAll(async () => {
   redis.disconnect();
@@ -98,7 +98,8 @@ describe('audit retention trim', () => {
 
   it('reads the retention from the governed setting audit.retentionDays (PRODUCTION)', async () => {
     const svc = new GovernanceService({
-      store: createRedisGovernanceStore(server.client()), rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => NOW, newId: () => randomUUID(),
+      store: redisStores(server.client()).governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()),
+      now: () => NOW, newId: () => randomUUID(),
     });
     expect(await retentionDaysOf(svc, 'acme')).toBe(2190);
   });

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { AuditService } from '../../src/audit/audit-service.js';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
+import { redisStores } from '../../src/stores/create-store.js';
 import { tenantKeys } from '../../src/stores/redis-keys.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -23,7 +23,7 @@ const event = (i: number): AuditEvent => ({
 beforeAll(async () => {
   server = await RedisServer.start();
   redis = server.client();
-  audit = new AuditService({ store: createRedisGovernanceStore(server.client()), hmacKey: KEY, now: () => Date.now() });
+  audit = new AuditService({ stores: redisStores(server.client()), hmacKey: KEY, now: () => Date.now() });
 });
 afterAll(async () => {
   redis.disconnect();

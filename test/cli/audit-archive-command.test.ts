@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { createAuditArchiver } from '../../src/audit/audit-archiver.js';
-import { AuditService } from '../../src/audit/audit-service.js';
+import { createAuditArchiver } from '../../src/services/audit/audit-archiver.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { CliIo } from '../../src/cli/cli-command.js';
 import { runCli } from '../../src/cli/main.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
 import { createPostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { redisStores } from '../../src/stores/create-store.js';
 import { PostgresServer } from '../support/postgres-server.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -66,7 +66,7 @@ describe('clearance audit with a PostgreSQL archive', () => {
     expect(migrated.stdout + migrated.stderr).not.toContain('s3cret');
 
     archive = createPostgresAuditArchive(archiveUrl());
-    audit = new AuditService({ store: createRedisGovernanceStore(client), hmacKey: KEY, now: () => Date.now(), archive });
+    audit = new AuditService({ stores: redisStores(client), hmacKey: KEY, now: () => Date.now(), archive });
     // Ten records seven years old (one month), five from yesterday; all but the newest two archived, all exported.
     const old = Date.UTC(new Date().getUTCFullYear() - 7, 2, 10);
     for (let i = 1; i <= 10; i++) await audit.write('acme', [event(old + i, i)]);

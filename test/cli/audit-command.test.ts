@@ -7,10 +7,10 @@ import type { Bundle } from '@medplum/fhirtypes';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { AuditService } from '../../src/audit/audit-service.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { CliIo } from '../../src/cli/cli-command.js';
 import { runCli } from '../../src/cli/main.js';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { redisStores } from '../../src/stores/create-store.js';
 import { tenantKeys } from '../../src/stores/redis-keys.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -59,7 +59,7 @@ async function inProcess(args: string[], processEnv: Record<string, string> = en
 beforeAll(async () => {
   server = await RedisServer.start();
   redis = server.client();
-  audit = new AuditService({ store: createRedisGovernanceStore(server.client()), hmacKey: KEY, now: () => Date.now() });
+  audit = new AuditService({ stores: redisStores(server.client()), hmacKey: KEY, now: () => Date.now() });
   stateDir = await mkdtemp(join(tmpdir(), 'clearance-audit-cli-'));
 });
 afterAll(async () => {

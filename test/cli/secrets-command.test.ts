@@ -7,7 +7,7 @@ import type { CliIo } from '../../src/cli/cli-command.js';
 import { runCli } from '../../src/cli/main.js';
 import { LocalKms, newKekText, parseKek } from '../../src/services/connectors/key-encryption.js';
 import { ConnectorSecretStore, type CredentialRef } from '../../src/services/connectors/secret-store.js';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { redisStores } from '../../src/stores/create-store.js';
 import { RedisServer } from '../support/redis-server.js';
 
 // `clearance secrets rewrap` against a real Redis, as an operator rotates the KEK: secrets written under the old KEK
@@ -45,7 +45,7 @@ describe('clearance secrets', () => {
   });
 
   it('re-wraps every secret of every tenant to the new KEK without making any unreadable', async () => {
-    const store = createRedisGovernanceStore(server.client());
+    const store = redisStores(server.client()).governance;
     const old = new ConnectorSecretStore(store, new LocalKms([parseKek(OLD)]), () => Date.now());
     const refs: { tenant: string; id: string; ref: CredentialRef; secret: string }[] = [];
     for (const tenant of ['acme', 'globex']) {

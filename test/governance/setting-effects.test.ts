@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SETTING_DEFINITIONS, SETTING_TEMPLATES } from '../../src/governance/setting-catalog.js';
 import { routeInbound } from '../../connectors/messaging/inbound-routing.js';
 import { MessagingSettingsReader } from '../../src/services/messaging/messaging-settings.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 
 // Issue 13 item 8: no governed setting without an effect. Every catalog key (and every keyed family's pattern) names
@@ -69,7 +69,7 @@ describe('every governed setting has an effect', () => {
 
 describe('effects', () => {
   it('messaging obeys an applied templates, channels, routing, office-hours and emergency change on the next message', async () => {
-    const svc = governanceOn(createMemoryGovernanceStore());
+    const svc = governanceOn(memoryStores().governance);
     const reader = new MessagingSettingsReader(svc, 'STAGING');
     const ops = person('ops', ['ops-manager']);
     const clinicalAdmin = person('ca', ['clinical-admin']);
@@ -96,7 +96,7 @@ describe('effects', () => {
   });
 
   it('triage follows an applied lexicon change on the next message', async () => {
-    const svc = governanceOn(createMemoryGovernanceStore());
+    const svc = governanceOn(memoryStores().governance);
     const reader = new MessagingSettingsReader(svc, 'STAGING');
     // A made-up term: whatever the shipped lexicon covers, it does not cover this until the clinical owner adds it.
     const text = 'I think I have glorbix syndrome';

@@ -8,7 +8,7 @@ import { explainGoverned } from '../../src/governance/explain-governed.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
 import { findSetting, validateSettingValue } from '../../src/governance/setting-catalog.js';
 import { GovernanceService } from '../../src/services/governance-service.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 
 // Issue 6, agent principals: what an agent may do alone is the governed `ai.agentAutonomy.<agentId>` (else the
 // tenant-wide `ai.agentAutonomy`), decided by one pure function (src/governance/agent-autonomy.ts).
@@ -24,7 +24,8 @@ const HOURS = { key: 'messaging.officeHours', environment: 'STAGING' as const, v
 function service() {
   const effects: string[] = [];
   const svc = new GovernanceService({
-    store: createMemoryGovernanceStore(), rules: DEFAULT_APPROVAL_RULES, functionsOf, now: () => Date.parse('2026-11-22T10:00:00Z'), newId: () => randomUUID(),
+    store: memoryStores().governance, rules: DEFAULT_APPROVAL_RULES, functionsOf, now: () => Date.parse('2026-11-22T10:00:00Z'),
+    newId: () => randomUUID(),
     connectorEffects: async (e) => void effects.push(e.idempotencyKey),
   });
   return { svc, effects };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHANGE_STATUSES } from '../../src/governance/change-request.js';
 import { reminderDue } from '../../src/services/notifications/expiry-reminders.js';
-import { sampleChange } from '../stores/contract.js';
+import { sampleChange } from '../stores/governance-store-contract.js';
 
 // When a pending change is due its reminder: every status, and the edges of the window.
 describe('reminderDue', () => {

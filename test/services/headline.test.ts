@@ -5,13 +5,13 @@ import type { Principal } from '../../src/auth/principal.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
 import { GovernanceService } from '../../src/services/governance-service.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 
 const who = (sub: string, roles: string[], mfa = false): Principal => ({ sub, tenant: 'acme', kind: 'user', roles, departments: [], mfa, scopes: null, grants: [] });
 
 describe('headline scenario (service, in-memory store)', () => {
   it('write-back enable in production waits for the right approvers, then applies once', async () => {
-    const store = createMemoryGovernanceStore();
+    const store = memoryStores().governance;
     const effects: string[] = [];
     const svc = new GovernanceService({
       store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(),
@@ -38,7 +38,8 @@ describe('expiry, with a controlled clock', () => {
   it('a pending change past its time to live is EXPIRED on read and cannot be approved', async () => {
     let now = Date.parse('2026-11-22T10:00:00Z');
     const svc = new GovernanceService({
-      store: createMemoryGovernanceStore(), rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => now, newId: () => randomUUID(),
+      store: memoryStores().governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => now,
+      newId: () => randomUUID(),
     });
     const r = await svc.updateSetting(who('bm', ['billing-manager']), { key: 'billing.refundThreshold', environment: 'PRODUCTION', value: { amount: 300, currency: 'USD' }, reason: 'r' });
     const ttl = Date.parse(r.change.expiresAt) - now;

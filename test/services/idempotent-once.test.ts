@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../src/governance/json.js';
 import { fingerprintOf, IdempotentOnce, scopeKeyFor } from '../../src/services/idempotency/idempotent-once.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 
 // The one implementation of client idempotency keys: scope by caller and operation, fingerprint by canonical JSON.
 
@@ -22,7 +22,7 @@ describe('IdempotentOnce', () => {
   });
 
   it('replays the same request, refuses another with IDEMPOTENCY_KEY_REUSED, keeps operations apart', async () => {
-    const idem = new IdempotentOnce(createMemoryGovernanceStore());
+    const idem = new IdempotentOnce(memoryStores().idempotency);
     expect(await once(idem, 'writeBackNote', { patientId: 'A' }, 'first')).toBe('first');
     expect(await once(idem, 'writeBackNote', { patientId: 'A' }, 'second')).toBe('replay:first');
     await expect(once(idem, 'writeBackNote', { patientId: 'B' }, 'other')).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' } });

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { MessageIdempotency, requestHashOf } from '../../src/services/messaging/message-idempotency.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
-import type { GovernanceStore } from '../../src/stores/governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
+import type { IdempotencyStore } from '../../src/stores/idempotency-store.js';
 
-// MessageIdempotency against the in-memory store (the store's own contract is test/stores/contract.ts): what happens
+// MessageIdempotency against the in-memory store (the store's own contract is test/stores/idempotency-store-contract.ts): what happens
 // to the key when the send is in flight, fails before sending, or fails after the channel was called.
 
 const actor = { tenant: 'acme', sub: 'desk-dee' };
 const request = { patientId: 'p1', templateId: 't1', channel: null, variables: { a: '1', b: 2 } };
 const noReplay = async () => undefined;
 
-const setup = (store: GovernanceStore = createMemoryGovernanceStore()) => ({ store, idem: new MessageIdempotency(store) });
+const setup = (store: IdempotencyStore = memoryStores().idempotency) => ({ store, idem: new MessageIdempotency(store) });
 
 describe('MessageIdempotency', () => {
   it('hashes the request canonically: key order does not matter, values and omitted variables do', () => {
@@ -59,8 +59,10 @@ describe('MessageIdempotency', () => {
   });
 
   it('still answers when the store cannot record the answer, and the key stays in flight (never a second send)', async () => {
-    const store = createMemoryGovernanceStore();
-    const { idem } = setup({ ...store, completeIdempotencyKey: () => Promise.reject(new Error('store down')) });
+    const store = memoryStores().idempotency;
+    const { idem } = setup({
+      claim: (...a) => store.claim(...a), release: (...a) => store.release(...a), complete: () => Promise.reject(new Error('store down')),
+    });
     expect(await idem.once(actor, 'k', request, async () => 'answer', noReplay)).toBe('answer');
     await expect(idem.once(actor, 'k', request, async () => 'again', noReplay)).rejects.toMatchObject({ extensions: { reason: 'IDEMPOTENCY_KEY_IN_FLIGHT' } });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LocalKms, newKekText, parseKek } from '../../src/services/connectors/key-encryption.js';
 import { ConnectorSecretStore } from '../../src/services/connectors/secret-store.js';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
+import { memoryStores } from '../../src/stores/create-store.js';
 
 // Envelope encryption of connector credentials: a data key per secret wrapped by a KEK with a key id; only the same
 // KEK reveals; re-wrapping to a new KEK keeps every secret readable while the old KEK is still loaded, and after it
@@ -12,7 +12,7 @@ const kek2 = parseKek(newKekText('kek-2'));
 
 describe('ConnectorSecretStore', () => {
   it('stages a secret encrypted, reveals it only under the same KEK, and names it by fingerprint', async () => {
-    const store = createMemoryGovernanceStore();
+    const store = memoryStores().governance;
     const secrets = new ConnectorSecretStore(store, new LocalKms([kek1]), () => 0);
     const ref = (await secrets.stageSecret('acme', 'STAGING', 'ehr', { clientId: 'gw', secret: 'hunter2-hunter2', by: 'sam' }))!;
     expect(ref).toMatchObject({ method: 'client_secret_basic', clientId: 'gw', fingerprint: expect.stringMatching(/^hmac:[0-9a-f]{32}$/) });
@@ -26,7 +26,7 @@ describe('ConnectorSecretStore', () => {
   });
 
   it('generates an ES384 and an RS384 key pair: private key sealed, public JWKS in clear', async () => {
-    const store = createMemoryGovernanceStore();
+    const store = memoryStores().governance;
     const secrets = new ConnectorSecretStore(store, new LocalKms([kek1]), () => 0);
     for (const alg of ['ES384', 'RS384'] as const) {
       const staged = (await secrets.stageKey('acme', 'STAGING', `ehr-${alg.toLowerCase()}`, { clientId: 'gw', alg, by: 'sam' }))!;
@@ -41,7 +41,7 @@ describe('ConnectorSecretStore', () => {
   });
 
   it('re-wraps every secret to a new KEK; all stay readable during and after, then without the old KEK', async () => {
-    const store = createMemoryGovernanceStore();
+    const store = memoryStores().governance;
     const before = new ConnectorSecretStore(store, new LocalKms([kek1]), () => 0);
     const refs = [];
     for (const [tenant, env, id] of [['acme', 'STAGING', 'ehr'], ['acme', 'PRODUCTION', 'ehr'], ['globex', 'STAGING', 'athena']] as const) {

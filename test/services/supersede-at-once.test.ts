@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryGovernanceStore } from '../../src/stores/memory-governance-store.js';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
-import type { GovernanceStore } from '../../src/stores/governance-store.js';
+import { memoryStores, redisStores } from '../../src/stores/create-store.js';
+import type { Stores } from '../../src/stores/stores.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -25,14 +24,14 @@ const bm = person('bm', ['billing-manager']);
 const bm2 = person('bm-2', ['billing-manager']);
 const sec = person('sec', ['security-admin']);
 
-const stores: [string, () => GovernanceStore][] = [
-  ['memory', () => createMemoryGovernanceStore()],
-  ['redis', () => createRedisGovernanceStore(clients[clients.push(new Redis(redis.url)) - 1]!)],
+const stores: [string, () => Stores][] = [
+  ['memory', () => memoryStores()],
+  ['redis', () => redisStores(clients[clients.push(new Redis(redis.url)) - 1]!)],
 ];
 
 describe.each(stores)('supersede at once (%s store)', (_name, make) => {
   it('applying one change supersedes its pending competitors in the same commit, each with a change.superseded record', async () => {
-    const store = make();
+    const { governance: store, audit } = make();
     const svc = governanceOn(store);
     const tenant = `t${Math.random().toString(36).slice(2, 8)}`;
     const as = (p: typeof bm) => ({ ...p, tenant });
@@ -56,8 +55,9 @@ describe.each(stores)('supersede at once (%s store)', (_name, make) => {
     const pending = await store.listChanges(tenant, { status: 'PENDING', environment: 'PRODUCTION' }, 100);
     expect(pending.map((c) => c.id)).toEqual([]);
 
-    const meta = await store.audit.meta(tenant);
-    const events = (await store.audit.records(tenant, 1, meta.headSeq)).flatMap((r) => (JSON.parse(JSON.parse(r).body) as { events: { action: string; changeId: string }[] }).events);
+    const meta = await audit.meta(tenant);
+    const events = (await audit.records(tenant, 1, meta.headSeq))
+      .flatMap((r) => (JSON.parse(JSON.parse(r).body) as { events: { action: string; changeId: string }[] }).events);
     for (const id of losers) expect(events.filter((e) => e.action === 'change.superseded' && e.changeId === id)).toHaveLength(1);
     // Approving a superseded change is refused as not pending: nothing applies over the winner.
     await expect(svc.approve(as(bm2), losers[0]!)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { redisStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -31,7 +31,8 @@ describe('50 concurrent approvals from two gateway processes sharing one Redis',
     ['atomic apply (refund threshold)', 'billing.refundThreshold', { amount: 250, currency: 'USD' }, 'billing-manager', ['billing-manager', 'security-admin']],
     ['outbox apply (EHR write-back)', 'integration.ehr.writeBackEnabled', true, 'integration-engineer', ['integration-engineer', 'security-admin']],
   ] as const)('%s: exactly one apply and one version increment', async (_name, key, value, requesterRole, approverRoles) => {
-    const store = createRedisGovernanceStore(server.client());
+    const storeStores = redisStores(server.client());
+    const store = storeStores.governance;
     const svc = governanceOn(store);
     const proposed = await svc.updateSetting(person('requester', [requesterRole]), { key, environment: 'PRODUCTION', value, reason: 'race test' });
     expect(proposed.status).toBe('PENDING_APPROVAL');
@@ -56,6 +57,6 @@ describe('50 concurrent approvals from two gateway processes sharing one Redis',
     const history = await svc.settingHistory('acme', key, 'PRODUCTION');
     expect(history.map((h) => [h.version, h.changeId])).toEqual([[1, id]]);
     if (key.startsWith('integration.')) expect(await redis.get(`test:effects:${id}:apply`)).toBe('1');
-    await store.close();
+    await storeStores.close();
   }, 90_000);
 });

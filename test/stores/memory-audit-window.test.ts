@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { AuditService } from '../../src/audit/audit-service.js';
-import { createMemoryGovernanceStore, MEMORY_AUDIT_WINDOW } from '../../src/stores/memory-governance-store.js';
+import { AuditService } from '../../src/services/audit/audit-service.js';
+import { memoryStores } from '../../src/stores/create-store.js';
+import { MEMORY_AUDIT_WINDOW } from '../../src/stores/memory-audit-log.js';
 
 // Issue 17: the embedded default's memory is bounded. Its AuditService keeps a tenant's newest `window`
 // records; older ones are dropped as a retention trim drops them, so the chain still verifies from the anchor left.
@@ -13,17 +14,17 @@ const event = (tenant: string, i: number): AuditEvent => ({
 
 describe('in-memory audit window', () => {
   it('keeps at most the window, whatever the number of appends, and the kept chain verifies', async () => {
-    const store = createMemoryGovernanceStore();
-    const audit = new AuditService({ store, hmacKey: 'k'.repeat(32), now: Date.now, durable: false, window: 50 });
+    const stores = memoryStores();
+    const audit = new AuditService({ stores, hmacKey: 'k'.repeat(32), now: Date.now, durable: false, window: 50 });
     for (const n of [1, 49, 50, 51, 57, 120, 1000]) {
       const tenant = `t${n}`;
       for (let i = 0; i < n; i++) await audit.write(tenant, [event(tenant, i)]);
-      const meta = await store.audit.meta(tenant);
+      const meta = await stores.audit.meta(tenant);
       expect(meta.headSeq).toBe(n);
       const kept = meta.headSeq - meta.firstSeq + 1;
       expect(kept).toBeLessThanOrEqual(50);
       expect(kept).toBeGreaterThanOrEqual(Math.min(n, 45));
-      expect((await store.audit.records(tenant, meta.firstSeq, 1000)).length).toBe(kept);
+      expect((await stores.audit.records(tenant, meta.firstSeq, 1000)).length).toBe(kept);
       const v = await audit.verify(tenant);
       expect(v, JSON.stringify(v)).toMatchObject({ ok: true });
     }

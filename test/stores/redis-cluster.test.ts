@@ -1,31 +1,41 @@
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GovernanceStore } from '../../src/stores/governance-store.js';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { redisStores } from '../../src/stores/create-store.js';
+import type { Stores } from '../../src/stores/stores.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { RedisCluster } from '../support/redis-cluster.js';
-import { storeContract } from './contract.js';
+import { auditLogContract } from './audit-log-contract.js';
+import { governanceStoreContract } from './governance-store-contract.js';
+import { idempotencyStoreContract } from './idempotency-store-contract.js';
+import { leaseStoreContract } from './lease-store-contract.js';
+import { usageStoreContract } from './usage-store-contract.js';
 
-// The same contract and the same race on a 3-node Redis Cluster: every script's keys share the tenant hash tag.
+// The same contracts and the same race on a 3-node Redis Cluster: every script's keys share the tenant hash tag.
 let cluster: RedisCluster;
 const clients: Cluster[] = [];
-const stores: GovernanceStore[] = [];
-const store = () => {
+const opened: Stores[] = [];
+const open = () => {
   const c = cluster.client();
   clients.push(c);
-  const s = createRedisGovernanceStore(c);
-  stores.push(s);
+  const s = redisStores(c);
+  opened.push(s);
   return s;
 };
+const store = () => open().governance;
 beforeAll(async () => {
   cluster = await RedisCluster.start();
 }, 60_000);
 afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()));
+  await Promise.all(opened.map((s) => s.close()));
   await cluster.stop();
 });
 
-storeContract('redis cluster', async () => store(), `cl-${Date.now()}`);
+const prefix = `cl-${Date.now()}`;
+governanceStoreContract('redis cluster', async () => store(), prefix);
+auditLogContract('redis cluster', async () => open(), prefix);
+idempotencyStoreContract('redis cluster', async () => open().idempotency, prefix);
+usageStoreContract('redis cluster', async () => open().usage, prefix);
+leaseStoreContract('redis cluster', async () => open().leases, prefix);
 
 describe('redis cluster: concurrent approvals from two gateway instances', () => {
   it('50 approvers, two connections: one apply, one version increment', async () => {

@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore } from '../../src/stores/create-store.js';
-import { createRedisGovernanceStore } from '../../src/stores/redis-governance-store.js';
+import { createStores, redisStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -18,7 +17,8 @@ const value = { amount: 900, currency: 'USD' };
 
 describe('Redis down during an approval', () => {
   it('fails closed with STORE_UNAVAILABLE, keeps the change pending, and applies it once after Redis is back', async () => {
-    const { store } = await createStore(server.url);
+    const stores = await createStores(server.url);
+    const store = stores.governance;
     const svc = governanceOn(store);
     const proposed = await svc.updateSetting(person('bm', ['billing-manager']), { key, environment: 'PRODUCTION', value, reason: 'fault test' });
     const id = proposed.change.id;
@@ -45,7 +45,7 @@ describe('Redis down during an approval', () => {
 
     expect((await svc.approve(person('sec', ['security-admin']), id)).status).toBe('APPLIED');
     expect((await svc.settingHistory('acme', key, 'PRODUCTION')).map((h) => h.version)).toEqual([1]);
-    await store.close();
+    await stores.close();
   }, 30_000);
 });
 
@@ -55,25 +55,27 @@ describe('crash between the approval and the outbox effect', () => {
     const count = async (k: string) => void (await effects.incr(`test:effect:${k}`));
 
     // Gateway A commits the final approval and its outbox entry, then "crashes" before running the effect.
-    const storeA = createRedisGovernanceStore(new Redis(server.url));
+    const storeAStores = redisStores(new Redis(server.url));
+    const storeA = storeAStores.governance;
     const a = governanceOn(storeA, { processOutboxInline: false, connectorEffects: (e) => count(e.idempotencyKey) });
     const proposed = await a.updateSetting(person('eng-1', ['integration-engineer']), { key: 'integration.ehr.writeBackEnabled', environment: 'PRODUCTION', value: true, reason: 'go-live' });
     const id = proposed.change.id;
     await a.approve(person('eng-2', ['integration-engineer']), id);
     const approved = await a.approve(person('sec', ['security-admin']), id);
     expect(approved.status).toBe('APPROVED');
-    await storeA.close();
+    await storeAStores.close();
     expect(await effects.get(`test:effect:${id}:apply`)).toBeNull();
 
     // Gateway B starts: its start-up sweep finishes the entry.
-    const storeB = createRedisGovernanceStore(new Redis(server.url));
+    const storeBStores = redisStores(new Redis(server.url));
+    const storeB = storeBStores.governance;
     const b = governanceOn(storeB, { connectorEffects: (e) => count(e.idempotencyKey) });
     expect(await b.outbox.runAll()).toBeGreaterThanOrEqual(1);
     expect(await b.changeRequest(person('x', ['security-admin']), id)).toMatchObject({ status: 'APPLIED', appliedVersion: 1 });
     expect(await b.outbox.runAll()).toBe(0);
     expect(await effects.get(`test:effect:${id}:apply`)).toBe('1');
     expect((await b.settingHistory('acme', 'integration.ehr.writeBackEnabled', 'PRODUCTION')).map((h) => h.value)).toEqual([true]);
-    await storeB.close();
+    await storeBStores.close();
     effects.disconnect();
   }, 30_000);
 });

@@ -1,15 +1,21 @@
 import type { GovernanceStore } from '../../src/stores/governance-store.js';
 import { StoreUnavailableError } from '../../src/errors/errors.js';
+import type { Stores } from '../../src/stores/stores.js';
 
-/** Wraps a store so a test can make every write fail, as a store that went away would. */
-export function failingStore(inner: GovernanceStore): { store: GovernanceStore; failWrites(on: boolean): void } {
+/** Wraps the stores so a test can make every governance write fail, as a store that went away would. */
+export function failingStores(inner: Stores): { stores: Stores; failWrites(on: boolean): void } {
   let failing = false;
-  const store: GovernanceStore = {
-    ...inner,
-    commit: async (tenant, ops) => {
-      if (failing) throw new StoreUnavailableError('test');
-      return inner.commit(tenant, ops);
-    },
+  const commit: GovernanceStore['commit'] = async (tenant, ops) => {
+    if (failing) throw new StoreUnavailableError('test');
+    return inner.governance.commit(tenant, ops);
   };
-  return { store, failWrites: (on) => void (failing = on) };
+  // A Proxy, not a spread: the stores are classes, their methods live on the prototype.
+  const governance = new Proxy(inner.governance, {
+    get(target, prop) {
+      if (prop === 'commit') return commit;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { stores: Object.freeze({ ...inner, governance }), failWrites: (on) => void (failing = on) };
 }

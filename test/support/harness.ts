@@ -6,7 +6,7 @@ import { loadOrCreateDevKeys, mintToken, type TokenClaims } from '../../src/auth
 import { parseConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startClearance, type RunningClearance, type StartOptions } from '../../src/server/start-clearance.js';
-import type { GovernanceStore } from '../../src/stores/governance-store.js';
+import type { Stores } from '../../src/stores/stores.js';
 
 // Starts the real gateway in-process on a free port (embedded mode: embedded FHIR server over HTTP, dev keys in a
 // temporary state dir) and talks to it over HTTP like a client would.
@@ -29,7 +29,7 @@ export interface Harness {
 export interface HarnessOptions {
   readonly env?: Record<string, string>;
   readonly fhirSeed?: Record<string, Bundle[]>;
-  readonly store?: GovernanceStore;
+  readonly stores?: Stores;
   /** The gateway's clock (grant expiry, break-glass); tokens still verify on the real clock. */
   readonly now?: () => number;
   /** The state dir (dev keys, audit key): two harnesses given the same one are replicas that accept each other's tokens. */
@@ -47,7 +47,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig({ PORT: '0', CLEARANCE_STATE_DIR: stateDir, LOG_LEVEL: 'info', ...options.env }, []);
   const logLines: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logLines.push(line) });
-  const running = await startClearance(config, { logger, ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}), ...(options.store ? { store: options.store } : {}), ...(options.now ? { now: options.now } : {}), ...(options.escalationNotifiers ? { escalationNotifiers: options.escalationNotifiers } : {}), ...(options.fhirAuth ? { fhirAuth: options.fhirAuth } : {}), ...options.start });
+  const running = await startClearance(config, {
+    logger,
+    ...(options.fhirSeed ? { fhirSeed: options.fhirSeed } : {}),
+    ...(options.stores ? { stores: options.stores } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.escalationNotifiers ? { escalationNotifiers: options.escalationNotifiers } : {}),
+    ...(options.fhirAuth ? { fhirAuth: options.fhirAuth } : {}),
+    ...options.start,
+  });
   const keys = await loadOrCreateDevKeys(stateDir);
   const url = `${running.url}/graphql`;
   return {

@@ -4,7 +4,7 @@ import type { EhrReader } from '../../../connectors/ehr/ehr-reader.js';
 import type { PatientRow } from '../../../connectors/ehr/rows.js';
 import type { FhirWriter, WriteTarget } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { Principal } from '../../auth/principal.js';
-import type { AuditService } from '../../audit/audit-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import { ClearanceError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
 import type { GovernanceService } from '../governance-service.js';

@@ -8,6 +8,7 @@ import type { ChangeRequest } from '../../governance/change-request.js';
 import type { Environment } from '../../governance/environment.js';
 import type { RefundValue } from '../../governance/refund-target.js';
 import type { CommitOp, GovernanceStore } from '../../stores/governance-store.js';
+import type { LeaseStore } from '../../stores/lease-store.js';
 import type { GovernanceService } from '../governance-service.js';
 import { isFhirId } from '../../../connectors/ehr/fhir-id.js';
 
@@ -29,6 +30,7 @@ export interface BillingDeps {
   readonly baseUrlFor: (tenant: string) => Promise<string | null>;
   readonly newId: () => string;
   readonly store: GovernanceStore;
+  readonly leases: LeaseStore;
   readonly now: () => number;
   /** How long to wait for another refund of the same patient before CONFLICT BUSY (attempts of ~25 ms). */
   readonly leaseAttempts?: number;
@@ -111,14 +113,14 @@ export class BillingService {
   private async leased<T>(tenant: string, key: string, work: () => Promise<T>): Promise<T> {
     const holder = this.deps.newId();
     const attempts = this.deps.leaseAttempts ?? 1_200;
-    for (let attempt = 0; !(await this.deps.store.acquireLease(tenant, key, holder, LEASE_TTL_MS)); attempt++) {
+    for (let attempt = 0; !(await this.deps.leases.acquire(tenant, key, holder, LEASE_TTL_MS)); attempt++) {
       if (attempt >= attempts) throw new ConflictError('BUSY', 'Another refund for this patient is being recorded; nothing was done by this request. Retry.');
       await new Promise((r) => setTimeout(r, 10 + Math.random() * 30));
     }
     try {
       return await work();
     } finally {
-      await this.deps.store.releaseLease(tenant, key, holder);
+      await this.deps.leases.release(tenant, key, holder);
     }
   }
 }

@@ -5,7 +5,7 @@ import type { FhirHttpClient } from '../../../connectors/ehr/client/fhir-http-cl
 import { classifySearchFailure } from '../../../connectors/ehr/reader/tenant-fhir-client.js';
 import { parseSmartScope } from '../../../rules/smart-scopes.js';
 import type { Principal } from '../../auth/principal.js';
-import type { AuditService } from '../../audit/audit-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import { BadUserInputError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
 import { jsonEqual, type JsonValue } from '../../governance/json.js';

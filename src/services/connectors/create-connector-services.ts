@@ -1,9 +1,11 @@
 import { Resilience } from '../../../connectors/common/resilient-call.js';
 import { FhirClientPool } from '../../../connectors/ehr/client/fhir-client-pool.js';
 import { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
-import type { AuditService } from '../../audit/audit-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import type { GatewayConfig } from '../../config/config.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
+import type { IdempotencyStore } from '../../stores/idempotency-store.js';
+import type { LeaseStore } from '../../stores/lease-store.js';
 import type { GovernanceService } from '../governance-service.js';
 import { randomUUID } from 'node:crypto';
 import { createMessagingChannels } from '../messaging/create-channels.js';
@@ -33,6 +35,9 @@ import { ConnectorSecretStore } from './secret-store.js';
 export interface ConnectorServiceDeps {
   readonly config: GatewayConfig;
   readonly store: GovernanceStore;
+  /** Client idempotency keys (messaging, write-back) and the refund leases: their own stores. */
+  readonly idempotency: IdempotencyStore;
+  readonly leases: LeaseStore;
   readonly governance: GovernanceService;
   readonly audit: AuditService;
   readonly baseUrls: Readonly<Record<string, string>>;
@@ -66,8 +71,8 @@ export function createConnectorServices(
     messageIdDomain: 'clearance.local',
     now: deps.now ?? (() => Date.now()),
     newId: () => randomUUID(),
-    // In the governance store, so every replica sees a key claimed by another (Redis) or the one process does.
-    idempotency: new MessageIdempotency(deps.store),
+    // In the idempotency store, so every replica sees a key claimed by another (Redis) or the one process does.
+    idempotency: new MessageIdempotency(deps.idempotency),
   });
   const messageQueue = new MessageQueueService({
     settings: new MessagingSettingsReader(governance, config.environment),
@@ -78,7 +83,9 @@ export function createConnectorServices(
     now: deps.now ?? (() => Date.now()),
     newId: () => randomUUID(),
   });
-  const billing = new BillingService({ governance, writer, environment: config.environment, baseUrlFor, newId: () => randomUUID(), store: deps.store, now });
+  const billing = new BillingService({
+    governance, writer, environment: config.environment, baseUrlFor, newId: () => randomUUID(), store: deps.store, leases: deps.leases, now,
+  });
   // The outbox's effect of an approved refund (src/server/start-clearance.ts hands it to the governance service).
   const refundEffect = createRefundEffect({ store: deps.store, writer, baseUrlFor, now: () => Date.now() });
   const billingAutomation = new BillingAutomation({ governance, writer, messaging, audit: deps.audit, environment: config.environment, target: (t) => billing.target(t), now: () => Date.now() });
@@ -86,5 +93,8 @@ export function createConnectorServices(
   // Before a tenant's first EHR call there is no client yet: an idle, closed circuit.
   const idle = new Resilience({ connector: 'ehr', timeoutMs: config.fhir.timeoutMs });
   const health = (tenant: string) => connectorHealth({ ehr: endpoints.current(tenant)?.resilience ?? idle, ...outbound.resilience });
-  return { writeBack, idempotency: new IdempotentOnce(deps.store), messaging, messageQueue, billing, billingAutomation, admin, health, refundEffect, endpoints, email: outbound.channels.email };
+  return {
+    writeBack, idempotency: new IdempotentOnce(deps.idempotency), messaging, messageQueue, billing, billingAutomation, admin, health,
+    refundEffect, endpoints, email: outbound.channels.email,
+  };
 }

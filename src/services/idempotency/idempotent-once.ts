@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadUserInputError, ClearanceError, ConflictError } from '../../errors/errors.js';
 import { canonicalJson, type JsonValue } from '../../governance/json.js';
-import type { GovernanceStore } from '../../stores/governance-store.js';
+import type { IdempotencyStore } from '../../stores/idempotency-store.js';
 
 // Client idempotency keys (like Stripe's Idempotency-Key), one implementation for every mutation that takes one
 // (sendPatientMessage, writeBackNote, recordObservation, proposeMedicationRequest). A key is scoped to the tenant,
@@ -20,8 +20,6 @@ import type { GovernanceStore } from '../../stores/governance-store.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
-
-export type IdempotencyStore = Pick<GovernanceStore, 'claimIdempotencyKey' | 'completeIdempotencyKey' | 'releaseIdempotencyKey'>;
 
 /** The operations that take a key: part of the key's scope. */
 export type IdempotentOperation = 'sendPatientMessage' | 'writeBackNote' | 'recordObservation' | 'proposeMedicationRequest';
@@ -66,7 +64,7 @@ export class IdempotentOnce {
   async once<T>(actor: IdempotencyActor, options: OnceOptions<T>): Promise<T> {
     const scope = scopeKeyFor(actor.sub, options.operation, checkIdempotencyKey(options.key));
     const hash = fingerprintOf(options.request);
-    const claim = await this.store.claimIdempotencyKey(actor.tenant, scope, hash, this.ttlMs);
+    const claim = await this.store.claim(actor.tenant, scope, hash, this.ttlMs);
     if (claim.state === 'mismatch') {
       throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `This idempotencyKey was used for a different ${options.operation} request: ${options.nothingDone}. Use a new key.`);
     }
@@ -93,10 +91,12 @@ export class IdempotentOnce {
         attempted = true;
       }, scope);
     } catch (e) {
-      await this.settle(() => (attempted ? this.store.completeIdempotencyKey(actor.tenant, scope, hash, JSON.stringify({ unknown: true })) : this.store.releaseIdempotencyKey(actor.tenant, scope, hash)));
+      await this.settle(() => (attempted
+        ? this.store.complete(actor.tenant, scope, hash, JSON.stringify({ unknown: true }))
+        : this.store.release(actor.tenant, scope, hash)));
       throw e;
     }
-    await this.settle(() => this.store.completeIdempotencyKey(actor.tenant, scope, hash, JSON.stringify({ result })));
+    await this.settle(() => this.store.complete(actor.tenant, scope, hash, JSON.stringify({ result })));
     return result;
   }
 

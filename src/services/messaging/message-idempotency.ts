@@ -1,11 +1,12 @@
 import type { JsonValue } from '../../governance/json.js';
-import { fingerprintOf, IDEMPOTENCY_TTL_MS, IdempotentOnce, type IdempotencyStore } from '../idempotency/idempotent-once.js';
+import type { IdempotencyStore } from '../../stores/idempotency-store.js';
+import { fingerprintOf, IDEMPOTENCY_TTL_MS, IdempotentOnce } from '../idempotency/idempotent-once.js';
 
 // sendPatientMessage's `idempotencyKey`, through the one implementation of client keys (idempotency/idempotent-once.ts).
 // Sends are never retried internally (SMTP and SMS are not idempotent): `send` calls `attempt()` right before the
 // message goes to the channel, so an error after it is "outcome unknown" and a retry with that key sends nothing.
 
-export { checkIdempotencyKey, IDEMPOTENCY_TTL_MS, type IdempotencyStore } from '../idempotency/idempotent-once.js';
+export { checkIdempotencyKey, IDEMPOTENCY_TTL_MS } from '../idempotency/idempotent-once.js';
 
 /** What identifies "the same request". */
 export interface IdempotentRequest {

@@ -11,7 +11,7 @@ import { renderTemplate } from '../../../connectors/messaging/template-render.js
 import { recipientFor, type SendChannel } from '../../../connectors/messaging/recipient.js';
 import { selectTemplate } from '../../../connectors/messaging/template-select.js';
 import type { Principal } from '../../auth/principal.js';
-import type { AuditService } from '../../audit/audit-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import { BadUserInputError, ConflictError } from '../../errors/errors.js';
 import type { MessageIdempotency } from './message-idempotency.js';
 import { messagingEvent, type MessagingAuditInput } from './messaging-audit.js';

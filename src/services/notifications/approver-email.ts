@@ -1,6 +1,6 @@
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { EmailMessage } from '../../../connectors/messaging/smtp-channel.js';
-import type { AuditService } from '../../audit/audit-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import { changeEventKindOf, type ChangeEventKind } from '../../governance/change-event.js';
 import type { ChangeRequest } from '../../governance/change-request.js';
 import { targetLabel } from '../../governance/change-target.js';

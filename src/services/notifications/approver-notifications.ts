@@ -6,7 +6,7 @@ import type { ChangeRequest } from '../../governance/change-request.js';
 import type { Environment } from '../../governance/environment.js';
 import type { FunctionsOf } from '../../governance/functions.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook } from '../../governance/webhook-signature.js';
-import type { AuditService } from '../../audit/audit-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import type { CommitOp, GovernanceStore, OutboxEntry } from '../../stores/governance-store.js';
 import { NOTIFICATION_KEY_PREFIX, type NotificationHandler } from '../outbox-worker.js';
 import { EMAIL_KEY_SUFFIX, emailedTransition } from './approver-email.js';

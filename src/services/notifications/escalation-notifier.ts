@@ -1,6 +1,6 @@
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { EmailMessage } from '../../../connectors/messaging/smtp-channel.js';
-import type { AuditService } from '../../audit/audit-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import type { Environment } from '../../governance/environment.js';
 import type { EscalationEvent, EscalationNotifier } from '../messaging/message-queue-service.js';
 import type { ApproverContact } from './approver-email.js';

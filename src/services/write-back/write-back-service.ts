@@ -4,7 +4,7 @@ import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { FhirWriter, WriteResult } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { WriteAuthor } from '../../../connectors/ehr/write/write-resources.js';
 import type { Principal } from '../../auth/principal.js';
-import type { AuditService } from '../../audit/audit-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import { ClearanceError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
 import type { GovernanceService } from '../governance-service.js';

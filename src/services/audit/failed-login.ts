@@ -1,7 +1,7 @@
-import { isTenantId } from '../auth/tenant-id.js';
-import type { UnauthenticatedReason } from '../errors/errors.js';
-import type { Logger } from '../server/logger.js';
-import type { AuditEvent } from './audit-event.js';
+import { isTenantId } from '../../auth/tenant-id.js';
+import type { UnauthenticatedReason } from '../../errors/errors.js';
+import type { Logger } from '../../server/logger.js';
+import type { AuditEvent } from '../../audit/audit-event.js';
 import type { AuditService } from './audit-service.js';
 
 // Failed logins, counted: one `auth.failed` event per log, source (client IP) and window, written when the window

@@ -1,11 +1,11 @@
-import type { AuditArchiveOwner, MonthPartition } from '../stores/audit-archive.js';
-import { parseRecord } from './audit-records.js';
+import type { AuditArchiveOwner, MonthPartition } from '../../stores/audit-archive.js';
+import { parseRecord } from '../../audit/audit-records.js';
 import type { AuditService } from './audit-service.js';
-import type { Checkpoint, VerifyResult } from './verify-chain.js';
+import type { Checkpoint, VerifyResult } from '../../audit/verify-chain.js';
 
 // Retention of the archived log (the governed setting `audit.retentionDays`, default six years): whole month
 // partitions of a tenant past the cutoff are dropped, by the archive's owner (the gateway's archive role cannot).
-// As the store's trim (src/audit/retention.ts) it never removes a record without saying so:
+// As the store's trim (src/services/audit/retention.ts) it never removes a record without saying so:
 // - it verifies the whole log first and refuses on a broken chain;
 // - it drops only a run of months that is a prefix of the chain (a straggler record of an older seq in a newer month
 //   holds them back) and, unless forced, only records already exported;

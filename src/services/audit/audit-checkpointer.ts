@@ -1,4 +1,4 @@
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../../server/logger.js';
 import type { AuditService } from './audit-service.js';
 
 // Signs each tenant's head periodically, so a rewrite of the log by someone with store access but without the key

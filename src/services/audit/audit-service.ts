@@ -1,15 +1,19 @@
-import type { AuditArchive } from '../stores/audit-archive.js';
-import type { AuditMeta, GovernanceStore, StoredAuditRecord } from '../stores/governance-store.js';
-import type { AuditEvent, AuditRecordBody, PhiReadBlock } from './audit-event.js';
-import { AuditUnavailableError } from '../errors/errors.js';
-import { auditAppend } from './chain.js';
-import { ChainVerifier, checkpointSignatureValid, signCheckpoint, signVerifiedMark, verifiedMarkValid, type Checkpoint, type VerifiedMark, type VerifyResult } from './verify-chain.js';
+import type { AuditArchive } from '../../stores/audit-archive.js';
+import type { Stores } from '../../stores/stores.js';
+import type { AuditEvent, AuditRecordBody, PhiReadBlock } from '../../audit/audit-event.js';
+import { AuditUnavailableError } from '../../errors/errors.js';
+import { auditAppend, type AuditMeta, type StoredAuditRecord } from '../../audit/chain.js';
+import {
+  ChainVerifier, checkpointSignatureValid, signCheckpoint, signVerifiedMark, verifiedMarkValid,
+  type Checkpoint, type VerifiedMark, type VerifyResult,
+} from '../../audit/verify-chain.js';
 
 // Writing, checkpointing and verifying a tenant's audit log. Writing fails closed: a caller that cannot write its
 // audit record gets AuditUnavailableError and must not act (governed changes write theirs inside their own commit).
 
 export interface AuditServiceDeps {
-  readonly store: GovernanceStore;
+  /** Appends go through the governance store's commit (atomic with changes); reads through the audit log. */
+  readonly stores: Pick<Stores, 'governance' | 'audit'>;
   /** HMAC key for checkpoints (config AUDIT_HMAC_KEY; a random per-state-dir key in embedded mode). */
   readonly hmacKey: string;
   readonly now: () => number;
@@ -41,7 +45,7 @@ export class AuditService {
     const body: AuditRecordBody = phiReads ? { v: 1, tenant, events, phiReads } : { v: 1, tenant, events };
     const started = performance.now();
     try {
-      const r = await this.deps.store.commit(tenant, [{ type: 'audit', record: auditAppend(body) }]);
+      const r = await this.deps.stores.governance.commit(tenant, [{ type: 'audit', record: auditAppend(body) }]);
       if (!r.ok) throw new Error('audit append refused');
       this.deps.onAppend?.((performance.now() - started) / 1000);
     } catch {
@@ -58,15 +62,15 @@ export class AuditService {
    * the kept chain still verifies and a silent cut would not.
    */
   private async keepWindow(tenant: string, window: number): Promise<void> {
-    const meta = await this.deps.store.audit.meta(tenant);
+    const meta = await this.deps.stores.audit.meta(tenant);
     if (meta.headSeq - meta.firstSeq + 1 <= window || this.trimming.has(tenant)) return;
     this.trimming.add(tenant);
     try {
       const upto = meta.headSeq - window + Math.floor(window / 10);
-      const [raw] = await this.deps.store.audit.records(tenant, upto, 1);
+      const [raw] = await this.deps.stores.audit.records(tenant, upto, 1);
       const hash = (JSON.parse(raw!) as { hash: string }).hash;
       await this.checkpointAt(tenant, upto, hash);
-      await this.deps.store.audit.trim(tenant, upto, hash);
+      await this.deps.stores.audit.trim(tenant, upto, hash);
     } finally {
       this.trimming.delete(tenant);
     }
@@ -102,7 +106,7 @@ export class AuditService {
     }
     seq = Math.max(seq, archived + 1);
     for (;;) {
-      const page = await this.deps.store.audit.records(tenant, seq, PAGE);
+      const page = await this.deps.stores.audit.records(tenant, seq, PAGE);
       yield* page;
       if (page.length < PAGE) return;
       seq = (JSON.parse(page.at(-1)!) as StoredAuditRecord).seq + 1;
@@ -111,17 +115,17 @@ export class AuditService {
 
   /** The hot window's meta alone (the archiver's view). */
   hotMeta(tenant: string): Promise<AuditMeta> {
-    return this.deps.store.audit.meta(tenant);
+    return this.deps.stores.audit.meta(tenant);
   }
 
   /** Records of the hot window alone (the archiver reads what it moves from here). */
   hotPage(tenant: string, fromSeq: number, limit: number): Promise<string[]> {
-    return this.deps.store.audit.records(tenant, fromSeq, limit);
+    return this.deps.stores.audit.records(tenant, fromSeq, limit);
   }
 
   /** The whole log's meta: it starts where the archive starts when there is one. */
   async meta(tenant: string): Promise<AuditMeta> {
-    const hot = await this.deps.store.audit.meta(tenant);
+    const hot = await this.deps.stores.audit.meta(tenant);
     if (!this.deps.archive) return hot;
     const a = await this.deps.archive.meta(tenant);
     return a.headSeq >= a.firstSeq || a.firstSeq > 1 ? { ...hot, firstSeq: a.firstSeq, anchorHash: a.anchorHash } : hot;
@@ -130,38 +134,39 @@ export class AuditService {
   /** Up to `limit` raw records from `fromSeq`, oldest first. */
   async page(tenant: string, fromSeq: number, limit: number): Promise<string[]> {
     const archived = await this.archivedHead(tenant);
-    if (!this.deps.archive || fromSeq > archived) return this.deps.store.audit.records(tenant, fromSeq, limit);
+    if (!this.deps.archive || fromSeq > archived) return this.deps.stores.audit.records(tenant, fromSeq, limit);
     const old = await this.deps.archive.records(tenant, fromSeq, Math.min(limit, archived - fromSeq + 1));
     const rest = limit - old.length;
-    return rest > 0 ? [...old, ...(await this.deps.store.audit.records(tenant, archived + 1, rest))] : old;
+    return rest > 0 ? [...old, ...(await this.deps.stores.audit.records(tenant, archived + 1, rest))] : old;
   }
 
   exportedUpTo(tenant: string): Promise<number> {
-    return this.deps.store.audit.exportedUpTo(tenant);
+    return this.deps.stores.audit.exportedUpTo(tenant);
   }
 
   markExported(tenant: string, seq: number): Promise<void> {
-    return this.deps.store.audit.markExported(tenant, seq);
+    return this.deps.stores.audit.markExported(tenant, seq);
   }
 
   /**
-   * Drops records up to `uptoSeq`. Callers go through src/audit/retention.ts, which verifies first and signs a
+   * Drops records up to `uptoSeq`. Callers go through src/services/audit/retention.ts, which verifies first and signs a
    * checkpoint at the new anchor before calling this (verification needs that checkpoint to trust the anchor).
    */
   trim(tenant: string, uptoSeq: number, anchorHash: string): Promise<void> {
-    return this.deps.store.audit.trim(tenant, uptoSeq, anchorHash);
+    return this.deps.stores.audit.trim(tenant, uptoSeq, anchorHash);
   }
 
   /** The store's checkpoints and the archive's (each segment's), once each. */
   async checkpoints(tenant: string): Promise<Checkpoint[]> {
-    const all = [...(this.deps.archive ? await this.deps.archive.checkpoints(tenant) : []), ...(await this.deps.store.audit.checkpoints(tenant))];
+    const archived = this.deps.archive ? await this.deps.archive.checkpoints(tenant) : [];
+    const all = [...archived, ...(await this.deps.stores.audit.checkpoints(tenant))];
     const seen = new Set<string>();
     return all.map((j) => JSON.parse(j) as Checkpoint).filter((c) => !seen.has(c.signature) && seen.add(c.signature));
   }
 
   /** Signs the current head, so everything up to it is pinned even against someone who can rewrite the store. */
   async checkpoint(tenant: string): Promise<Checkpoint | null> {
-    const meta = await this.deps.store.audit.meta(tenant);
+    const meta = await this.deps.stores.audit.meta(tenant);
     if (meta.headSeq === 0) return null;
     const last = (await this.checkpoints(tenant)).at(-1);
     if (last?.seq === meta.headSeq) return last;
@@ -171,7 +176,7 @@ export class AuditService {
   /** Signs a given record's hash: only for a record the caller has just verified (retention's new anchor). */
   async checkpointAt(tenant: string, seq: number, hash: string): Promise<Checkpoint> {
     const c = signCheckpoint(this.deps.hmacKey, { tenant, seq, hash, at: new Date(this.deps.now()).toISOString() });
-    await this.deps.store.audit.addCheckpoint(tenant, JSON.stringify(c));
+    await this.deps.stores.audit.addCheckpoint(tenant, JSON.stringify(c));
     return c;
   }
 
@@ -195,14 +200,14 @@ export class AuditService {
     const pinned = verifier.pinned;
     if (pinned && pinned.seq > (mark?.seq ?? 0)) {
       const signed = signVerifiedMark(this.deps.hmacKey, { tenant, ...pinned, at: new Date(this.deps.now()).toISOString() });
-      await this.deps.store.audit.setVerifiedMark(tenant, JSON.stringify(signed));
+      await this.deps.stores.audit.setVerifiedMark(tenant, JSON.stringify(signed));
     }
     return mark ? { ...result, resumedAfter: mark.seq } : result;
   }
 
   /** The signed mark of an earlier verify, if it is genuine, still inside the log and pinned by a valid checkpoint. */
   private async resumePoint(tenant: string, meta: AuditMeta): Promise<{ seq: number; hash: string } | null> {
-    const json = await this.deps.store.audit.verifiedMark(tenant);
+    const json = await this.deps.stores.audit.verifiedMark(tenant);
     if (!json) return null;
     let m: VerifiedMark;
     try {

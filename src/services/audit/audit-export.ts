@@ -1,7 +1,7 @@
 import type { AuditService } from './audit-service.js';
-import { inWindow } from './audit-filter.js';
-import { parseRecord } from './audit-records.js';
-import { toFhirAuditEvent, type FhirAuditOptions } from './fhir-audit-event.js';
+import { inWindow } from '../../audit/audit-filter.js';
+import { parseRecord } from '../../audit/audit-records.js';
+import { toFhirAuditEvent, type FhirAuditOptions } from '../../audit/fhir-audit-event.js';
 
 // Export of a tenant's log, oldest first, streamed in chunks (a log can be far larger than memory):
 // - ndjson: one event per line, `{"seq":..,"index":..,...event}`;

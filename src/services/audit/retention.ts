@@ -1,7 +1,7 @@
-import type { GovernanceService } from '../services/governance-service.js';
+import type { GovernanceService } from '../governance-service.js';
 import type { AuditService } from './audit-service.js';
-import { parseRecord, recordTime } from './audit-records.js';
-import type { Checkpoint, VerifyResult } from './verify-chain.js';
+import { parseRecord, recordTime } from '../../audit/audit-records.js';
+import type { Checkpoint, VerifyResult } from '../../audit/verify-chain.js';
 
 // Retention of a tenant's audit log (the governed setting `audit.retentionDays`). A trim never removes a record
 // without saying so:

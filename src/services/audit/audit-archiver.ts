@@ -1,9 +1,9 @@
-import type { Logger } from '../server/logger.js';
-import type { ArchivedRecord, AuditArchive } from '../stores/audit-archive.js';
-import { StoreUnavailableError } from '../errors/errors.js';
+import type { Logger } from '../../server/logger.js';
+import type { ArchivedRecord, AuditArchive } from '../../stores/audit-archive.js';
+import { StoreUnavailableError } from '../../errors/errors.js';
 import type { AuditService } from './audit-service.js';
-import { parseRecord, recordTime, type ParsedRecord } from './audit-records.js';
-import { ChainVerifier } from './verify-chain.js';
+import { parseRecord, recordTime, type ParsedRecord } from '../../audit/audit-records.js';
+import { ChainVerifier } from '../../audit/verify-chain.js';
 
 // Moves sealed segments of each tenant's log from the store (Redis: the hot window) to the archive (PostgreSQL), in
 // one idempotent step per segment:

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../src/governance/change-request.js';
-import { auditAppend, chainHash, sha256Hex } from '../../src/audit/chain.js';
-import { GENESIS_HASH, type DocVersion, type GovernanceStore, type StoredAuditRecord } from '../../src/stores/governance-store.js';
+import type { DocVersion, GovernanceStore } from '../../src/stores/governance-store.js';
 
-// One contract, two implementations: test/stores/memory-store.test.ts and redis-store.test.ts run it.
+// GovernanceStore's contract, two implementations: test/stores/memory-store.test.ts and redis-store.test.ts run it
+// (with the contracts of the other stores).
 
 const at = '2026-11-22T10:00:00.000Z';
 
@@ -19,22 +19,17 @@ export function sampleChange(id: string, over: Partial<ChangeRequest> = {}): Cha
   } as ChangeRequest;
 }
 
-const doc = (version: number, value: number, id = 'setting:billing.refundThreshold'): DocVersion => ({
+export const doc = (version: number, value: number, id = 'setting:billing.refundThreshold'): DocVersion => ({
   ref: { environment: 'PRODUCTION', id }, version, value, changedBy: 'bm-1', changeId: `c${version}`, at, reason: null,
 });
 
-export function storeContract(name: string, make: () => Promise<GovernanceStore>, tenantPrefix: string) {
+export function governanceStoreContract(name: string, make: () => Promise<GovernanceStore>, tenantPrefix: string) {
   describe(`${name}: GovernanceStore contract`, () => {
     const tenant = (t: string) => `${tenantPrefix}-${t}`;
 
-    it('records the last use of a grant per tenant (access reviews), and lists assignment docs by prefix', async () => {
+    it('lists docs of one kind by prefix (assignments apart from settings)', async () => {
       const s = await make();
-      const t = tenant('usage');
-      await s.recordUsage(t, 'g-1', '2026-12-01T09:00:00.000Z');
-      await s.recordUsage(t, 'g-1', '2026-12-01T09:05:00.000Z');
-      await s.recordUsage(t, 'g-2', '2026-12-01T09:01:00.000Z');
-      expect(await s.usage(t)).toEqual({ 'g-1': '2026-12-01T09:05:00.000Z', 'g-2': '2026-12-01T09:01:00.000Z' });
-      expect(await s.usage(tenant('other'))).toEqual({});
+      const t = tenant('prefix');
       await s.commit(t, [{ type: 'put-doc', doc: doc(1, 1, 'assignment:dr-grey') }, { type: 'put-doc', doc: doc(1, 2) }]);
       expect((await s.listDocs(t, 'PRODUCTION', 'assignment:')).map((d) => d.ref.id)).toEqual(['assignment:dr-grey']);
     });
@@ -46,7 +41,6 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
       expect(await s.commit(t, [{ type: 'put-change', change: sampleChange('c1'), expectedRev: 0 }])).toEqual({ ok: false, conflict: 'change', id: 'c1' });
       expect(await s.getChange(t, 'c1')).toMatchObject({ rev: 1, change: { id: 'c1', status: 'PENDING' } });
     });
-
     it('compare-and-set on the change revision: a stale writer loses and writes nothing at all', async () => {
       const s = await make();
       const t = tenant('cas');
@@ -59,7 +53,6 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
       expect(await s.getDoc(t, doc(1, 0).ref)).toMatchObject({ version: 1, value: 250 });
       expect((await s.history(t, doc(1, 0).ref)).map((d) => d.version)).toEqual([1]);
     });
-
     it('a doc version is written only over the version before it', async () => {
       const s = await make();
       const t = tenant('doc');
@@ -75,7 +68,6 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
       ]);
       expect(await s.listDocs(t, 'STAGING', 'setting:')).toEqual([]);
     });
-
     it('lists changes newest first with filters', async () => {
       const s = await make();
       const t = tenant('list');
@@ -85,7 +77,6 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
       expect((await s.listChanges(t, { environment: 'STAGING' }, 10)).map((c) => c.id)).toEqual(['b']);
       expect(await s.listChanges(t, { status: 'APPLIED' }, 10)).toEqual([]);
     });
-
     it('keeps tenants apart', async () => {
       const s = await make();
       await s.commit(tenant('one'), [{ type: 'put-change', change: sampleChange('x'), expectedRev: 0 }, { type: 'put-doc', doc: doc(1, 5) }]);
@@ -93,7 +84,6 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
       expect(await s.getDoc(tenant('two'), doc(1, 0).ref)).toBeNull();
       expect(await s.listChanges(tenant('two'), {}, 10)).toEqual([]);
     });
-
     it('outbox: added once per key, claimed by one worker per lease, back after the lease, done removes it', async () => {
       const s = await make();
       const t = tenant('outbox');
@@ -111,91 +101,6 @@ export function storeContract(name: string, make: () => Promise<GovernanceStore>
       expect(await s.claimOutbox(t, 999_999, 30_000, 10)).toEqual([]);
       expect(await s.tenants()).toContain(t);
     });
-
-    it('idempotency keys: claimed once (also when raced), replayed when completed, refused for another request, released only unanswered, per tenant', async () => {
-      const s = await make();
-      const t = tenant('idem');
-      const day = 86_400_000;
-      const claims = await Promise.all([1, 2, 3, 4].map(() => s.claimIdempotencyKey(t, 'scope-a', 'hash-1', day)));
-      expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
-      expect(claims.filter((c) => c.state === 'in-flight')).toHaveLength(3);
-      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-2', day)).toEqual({ state: 'mismatch' });
-      // Another tenant's and another scope's same key are free.
-      expect(await s.claimIdempotencyKey(tenant('idem-other'), 'scope-a', 'hash-2', day)).toEqual({ state: 'claimed' });
-      expect(await s.claimIdempotencyKey(t, 'scope-b', 'hash-1', day)).toEqual({ state: 'claimed' });
-      // Completing under another request's hash stores nothing.
-      await s.completeIdempotencyKey(t, 'scope-a', 'hash-2', '{"wrong":true}');
-      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-1', day)).toEqual({ state: 'in-flight' });
-      await s.completeIdempotencyKey(t, 'scope-a', 'hash-1', '{"status":"SENT"}');
-      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-1', day)).toEqual({ state: 'completed', result: '{"status":"SENT"}' });
-      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-2', day)).toEqual({ state: 'mismatch' });
-      // A completed key is never released; an unanswered one is, and only by its own request.
-      await s.releaseIdempotencyKey(t, 'scope-a', 'hash-1');
-      expect(await s.claimIdempotencyKey(t, 'scope-a', 'hash-1', day)).toMatchObject({ state: 'completed' });
-      await s.releaseIdempotencyKey(t, 'scope-b', 'hash-9');
-      expect(await s.claimIdempotencyKey(t, 'scope-b', 'hash-1', day)).toEqual({ state: 'in-flight' });
-      await s.releaseIdempotencyKey(t, 'scope-b', 'hash-1');
-      expect(await s.claimIdempotencyKey(t, 'scope-b', 'hash-2', day)).toEqual({ state: 'claimed' });
-    });
-
-    it('idempotency keys expire after their ttl, answered or not', async () => {
-      const s = await make();
-      const t = tenant('idem-ttl');
-      expect(await s.claimIdempotencyKey(t, 'done', 'h', 40)).toEqual({ state: 'claimed' });
-      await s.completeIdempotencyKey(t, 'done', 'h', 'r');
-      expect(await s.claimIdempotencyKey(t, 'pending', 'h', 40)).toEqual({ state: 'claimed' });
-      expect(await s.claimIdempotencyKey(t, 'done', 'h', 40)).toEqual({ state: 'completed', result: 'r' });
-      await new Promise((r) => setTimeout(r, 80));
-      expect(await s.claimIdempotencyKey(t, 'done', 'other', 40)).toEqual({ state: 'claimed' });
-      expect(await s.claimIdempotencyKey(t, 'pending', 'other', 40)).toEqual({ state: 'claimed' });
-    });
-
-    it('appends audit records in commit order, atomically with the rest, as one hash chain', async () => {
-      const s = await make();
-      const t = tenant('audit');
-      await s.commit(t, [{ type: 'audit', record: auditAppend({ n: 1 }) }, { type: 'put-doc', doc: doc(1, 1) }]);
-      const failed = await s.commit(t, [{ type: 'audit', record: auditAppend({ n: 2 }) }, { type: 'put-doc', doc: doc(1, 1) }]);
-      expect(failed.ok).toBe(false);
-      await s.commit(t, [{ type: 'audit', record: auditAppend({ n: 3 }) }, { type: 'audit', record: auditAppend({ n: 'é"\\/' }) }]);
-      const records = (await s.audit.records(t, 1, 10)).map((r) => JSON.parse(r) as StoredAuditRecord);
-      expect(records.map((r) => [r.seq, JSON.parse(r.body)])).toEqual([[1, { n: 1 }], [2, { n: 3 }], [3, { n: 'é"\\/' }]]);
-      let prev = GENESIS_HASH;
-      for (const r of records) {
-        expect(r.prev).toBe(prev);
-        expect(r.bodyHash).toBe(sha256Hex(r.body));
-        expect(r.hash).toBe(chainHash(prev, r.bodyHash));
-        prev = r.hash;
-      }
-      expect(await s.audit.meta(t)).toEqual({ headSeq: 3, headHash: prev, firstSeq: 1, anchorHash: GENESIS_HASH });
-      await s.audit.trim(t, 1, records[0]!.hash);
-      expect(await s.audit.meta(t)).toMatchObject({ firstSeq: 2, anchorHash: records[0]!.hash });
-      expect((await s.audit.records(t, 1, 10)).map((r) => (JSON.parse(r) as StoredAuditRecord).seq)).toEqual([2, 3]);
-      expect((await s.audit.records(t, 3, 10)).map((r) => (JSON.parse(r) as StoredAuditRecord).seq)).toEqual([3]);
-      await s.audit.markExported(t, 2);
-      await s.audit.markExported(t, 1);
-      expect(await s.audit.exportedUpTo(t)).toBe(2);
-      await s.audit.addCheckpoint(t, '{"seq":3}');
-      expect(await s.audit.checkpoints(t)).toEqual(['{"seq":3}']);
-    });
-      it('gives a lease to one of many concurrent callers; only its holder releases it; it lapses after its ttl', async () => {
-      const s = await make();
-      const t = tenant('lease');
-      const won = await Promise.all(Array.from({ length: 10 }, (_, i) => s.acquireLease(t, 'refund:patient:p1', `h${i}`, 60_000)));
-      expect(won.filter(Boolean)).toHaveLength(1);
-      const holder = `h${won.indexOf(true)}`;
-      expect(await s.acquireLease(tenant('other'), 'refund:patient:p1', 'x', 60_000)).toBe(true);
-      expect(await s.acquireLease(t, 'refund:patient:p2', 'x', 60_000)).toBe(true);
-      await s.releaseLease(t, 'refund:patient:p1', 'not-the-holder');
-      expect(await s.acquireLease(t, 'refund:patient:p1', 'y', 60_000)).toBe(false);
-      await s.releaseLease(t, 'refund:patient:p1', holder);
-      expect(await s.acquireLease(t, 'refund:patient:p1', 'y', 40)).toBe(true);
-      // A lapsed lease is free again (margin: five times the ttl), and the old holder cannot release the new one.
-      await new Promise((r) => setTimeout(r, 200));
-      expect(await s.acquireLease(t, 'refund:patient:p1', 'z', 60_000)).toBe(true);
-      await s.releaseLease(t, 'refund:patient:p1', 'y');
-      expect(await s.acquireLease(t, 'refund:patient:p1', 'w', 60_000)).toBe(false);
-    });
-
     it('sums a ledger over a window; an entry counts once however often it is added; adds are atomic with the commit', async () => {
       const s = await make();
       const t = tenant('ledger');

@@ -1,7 +1,7 @@
-import { BadUserInputError } from '../errors/errors.js';
+import { BadUserInputError } from '../../errors/errors.js';
 import type { AuditService } from './audit-service.js';
-import { matchesFilter, type AuditFilter } from './audit-filter.js';
-import { parseRecord, type LoggedEvent } from './audit-records.js';
+import { matchesFilter, type AuditFilter } from '../../audit/audit-filter.js';
+import { parseRecord, type LoggedEvent } from '../../audit/audit-records.js';
 
 // Searching a tenant's log, newest first. The log is read backwards from the head (or from the cursor) in store
 // pages; a position is (record seq, event index) and a cursor means "strictly older than this position", so pages

@@ -10,7 +10,8 @@ import { functionsFromPolicy } from '../governance/functions.js';
 import { createStores } from '../stores/create-store.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { ParseArgsConfig } from 'node:util';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import type { GovernanceDeps } from '../services/governance/deps.js';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PrincipalKind } from '../auth/principal.js';
 import { defaultGovernance, defaultPolicy } from '../../rules/policy-document.js';
+import { parseDocument } from '../errors/parse-error.js';
 import { CATEGORIES, CATEGORY_OWNER, ENVIRONMENTS, RISKS, type Category, type Environment, type Risk } from './environment.js';
 
 // Approval rules are policy data, per environment and risk, validated like the policy document. Decisions read a
@@ -75,18 +76,9 @@ export const approvalRulesSchema = z
   });
 export type ApprovalRules = z.infer<typeof approvalRulesSchema>;
 
-export class ApprovalRulesError extends Error {
-  override readonly name = 'ApprovalRulesError';
-  constructor(readonly problems: string[]) {
-    super(`Invalid approval rules:\n- ${problems.join('\n- ')}`);
-  }
-}
-
-/** Validates an approval rules document; every problem is reported, each with its path. */
+/** Validates an approval rules document; every problem is reported (one ParseError), each with its path. */
 export function parseApprovalRules(input: unknown): ApprovalRules {
-  const result = approvalRulesSchema.safeParse(input);
-  if (!result.success) throw new ApprovalRulesError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  return result.data;
+  return parseDocument('approval rules', approvalRulesSchema, input);
 }
 
 /**

@@ -4,7 +4,7 @@ import { parseStopTarget } from '../governance/emergency-target.js';
 import type { Environment } from '../governance/environment.js';
 import { findSetting } from '../governance/setting-catalog.js';
 import type { TransitionError } from '../governance/transition-result.js';
-import { GovernanceError } from '../services/transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 import type { SettingModel, StopModel } from './governance-models.js';
 import { currentSetting, listChangeRequests, stopState } from '../services/governance/reads.js';
 

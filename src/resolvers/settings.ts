@@ -1,7 +1,7 @@
 import { diffVersions } from '../governance/diff.js';
 import { CONNECTOR_FIELDS, SETTING_DEFINITIONS, connectorSettingKey, findSetting } from '../governance/setting-catalog.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { GovernanceError } from '../services/transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 import { categoryFromGraphql, categoryToGraphql, diffOpToGraphql } from './governance-enums.js';
 import { invalidInput, isChangeOfSetting, isResumeOf, loadSetting, loadStop, openChanges, requireStopTarget } from './governance-loaders.js';
 import type { SettingModel } from './governance-models.js';

@@ -1,6 +1,6 @@
 import { createEhrConnector, type EhrConnectorOptions } from '../../connectors/ehr/create-ehr-connector.js';
 import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
-import { createEmbeddedFhirServer, type EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
+import { EmbeddedFhirServer, type EmbeddedFhirServerOptions } from '../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../connectors/ehr/seed.js';
 import type { SmartAuthOptions } from '../../connectors/ehr/server/smart-auth-server.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
@@ -69,7 +69,7 @@ export interface StartOptions {
   readonly logger: Logger;
   readonly policy?: PolicyDocument;
   /** Embedded mode: the tenants' bundles for the embedded FHIR server (default: the Synthea samples). */
-  readonly fhirSeed?: Parameters<typeof createEmbeddedFhirServer>[0]['tenants'];
+  readonly fhirSeed?: EmbeddedFhirServerOptions['tenants'];
   readonly onFhirRequest?: EhrConnectorOptions['onRequest'];
   /** Embedded mode: run the embedded FHIR server in SMART Backend Services auth mode (tests register Clearance's key). */
   readonly fhirAuth?: SmartAuthOptions;
@@ -128,7 +128,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   let fhir: EmbeddedFhirServer | null = null;
   let baseUrls: Readonly<Record<string, string>> = config.fhir.baseUrls ?? {};
   if (!config.fhir.baseUrls && !options.ehr) {
-    fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()), ...(options.fhirAuth ? { auth: options.fhirAuth } : {}) }).start();
+    const tenants = options.fhirSeed ?? (await defaultTenantSeed());
+    fhir = await new EmbeddedFhirServer({ tenants, ...(options.fhirAuth ? { auth: options.fhirAuth } : {}) }).start();
     baseUrls = fhir.baseUrls();
   }
   const stores = options.stores ?? (await createStores(config.redisUrl));

@@ -14,7 +14,7 @@ import type { GovernanceStore } from '../stores/governance-store.js';
 import type { UsageStore } from '../stores/usage-store.js';
 import { effectsToOps } from './governance/effects-to-ops.js';
 import type { AccessState } from './access-state.js';
-import { GovernanceError } from './transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 import type { GovernanceDeps, ProposalOutcome } from './governance/deps.js';
 import { proposeAccess } from './governance/access-proposals.js';
 import { listChangeRequests } from './governance/reads.js';

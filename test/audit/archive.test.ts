@@ -12,7 +12,7 @@ import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
 import { createPostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
 import { ARCHIVE_ROLE, createPostgresAuditArchiveOwner, migrateAuditArchive } from '../../src/stores/postgres-audit-schema.js';
-import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
+import { StoreUnavailableError } from '../../src/errors/errors.js';
 import { redisStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { PostgresServer } from '../support/postgres-server.js';

@@ -2,7 +2,7 @@ import type { Principal } from '../../auth/principal.js';
 import { resumeInput, stop } from '../../governance/emergency-stop.js';
 import { DEFAULT_STOP_POLICY, RUNNING, type StopState } from '../../governance/emergency-target.js';
 import type { Environment } from '../../governance/environment.js';
-import { GovernanceError } from '../transition-error.js';
+import { GovernanceError } from '../../errors/governance-error.js';
 import { contention, MAX_ATTEMPTS, type GovernanceDeps, type ProposalOutcome } from './deps.js';
 import { effectsToOps, stopDocId } from './effects-to-ops.js';
 import { propose, proposalContext } from './propose.js';

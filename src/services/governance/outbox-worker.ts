@@ -1,4 +1,5 @@
 import type { ChangeRequest } from '../../governance/change-request.js';
+import { EffectRefusedError } from '../../errors/effect-refused-error.js';
 import { applyEffectFor, refuse, type ApplyEffect, type TransitionResult } from '../../governance/transition-result.js';
 import { markApplied, markFailed, supersede } from '../../governance/transitions.js';
 import type { OutboxEntry } from '../../stores/governance-store.js';
@@ -10,11 +11,6 @@ import { transition } from './transition.js';
 // worker's entry comes back; the effect gets the change's idempotency key, so running it again does it once; the
 // change becomes APPLIED (or SUPERSEDED, or FAILED after MAX_ATTEMPTS) in one commit that also removes the entry.
 
-/**
- * Thrown by an effect that can never succeed (a refund larger than what is now left on the invoice): the change
- * becomes FAILED at once, with an audit record and the `change.failed` notification, instead of after every retry.
- */
-export class EffectRefusedError extends Error {}
 
 /** Performs a change's external effect. Must be idempotent by `effect.idempotencyKey`. */
 export type ConnectorEffectHandler = (effect: ApplyEffect) => Promise<void>;

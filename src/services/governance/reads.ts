@@ -12,7 +12,7 @@ import type { SettingVersion } from '../../governance/setting-history.js';
 import type { TransitionResult } from '../../governance/transition-result.js';
 import { approve, expire } from '../../governance/transitions.js';
 import type { ChangeFilter, DocVersion } from '../../stores/governance-store.js';
-import { GovernanceError } from '../transition-error.js';
+import { GovernanceError } from '../../errors/governance-error.js';
 import { canGrant } from './policy-in-force.js';
 import type { GovernanceDeps } from './deps.js';
 import { currentTargetVersion, ehrDraftDocId, settingDocId, stopDocId } from './effects-to-ops.js';

@@ -5,7 +5,7 @@ import type { ProposeChangeInput } from '../../governance/propose-change.js';
 import { changeExplanation, proposalExplanation } from '../../governance/refusal-explanation.js';
 import type { TransitionError } from '../../governance/transition-result.js';
 import { defaultPolicy } from '../../../rules/policy-document.js';
-import { GovernanceError } from '../transition-error.js';
+import { GovernanceError } from '../../errors/governance-error.js';
 import type { GovernanceDeps } from './deps.js';
 
 // The errors the core loops (propose.ts, transition.ts) throw when a transition refuses: a FORBIDDEN refusal is

@@ -3,7 +3,7 @@ import { ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
 import type { JsonValue } from '../../governance/json.js';
 import { promotionInput, rollbackInput, type SettingVersion } from '../../governance/setting-history.js';
-import { GovernanceError } from '../transition-error.js';
+import { GovernanceError } from '../../errors/governance-error.js';
 import type { GovernanceDeps, ProposalOutcome } from './deps.js';
 import { settingDocId } from './effects-to-ops.js';
 import { propose, proposalContext } from './propose.js';

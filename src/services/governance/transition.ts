@@ -4,7 +4,7 @@ import type { ChangeRequest } from '../../governance/change-request.js';
 import type { TransitionResult } from '../../governance/transition-result.js';
 import { approve, cancel, reject } from '../../governance/transitions.js';
 import type { CommitOp } from '../../stores/governance-store.js';
-import { GovernanceError } from '../transition-error.js';
+import { GovernanceError } from '../../errors/governance-error.js';
 import { canGrant } from './policy-in-force.js';
 import { contention, MAX_ATTEMPTS, type GovernanceDeps } from './deps.js';
 import { currentTargetVersion, effectsToOps } from './effects-to-ops.js';

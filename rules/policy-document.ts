@@ -101,6 +101,57 @@ function nullPrototype<T>(record: Record<string, T>): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, record);
 }
 
+let parsedDefault: PolicyDocument | null = null;
+
+/** rules/default-policy.json, parsed once (frozen, so every caller may share it). */
 export function defaultPolicy(): PolicyDocument {
-  return parsePolicyDocument(defaultPolicyJson);
+  parsedDefault ??= parsePolicyDocument(defaultPolicyJson);
+  return parsedDefault;
+}
+
+// Who may propose, approve and stop governed changes: the `governance` section of the same document, beside the roles
+// and grants (who may assign a grant: its owner and eligibleRoles). The kernel checks only that every role and
+// function it names is one of the document's; src/governance/approval-rules.ts and emergency-target.ts give the
+// two halves their full shape (environments, risks, categories). A tenant's stored policy carries no such section
+// (parsePolicyDocument drops keys it does not know): approvals and stops are the gateway's, read from this file.
+
+const roleLists = z.record(z.string(), z.array(name).min(1));
+const governanceSectionSchema = z.object({
+  approvals: z.looseObject({
+    approverFunctions: z.record(z.string(), z.array(name).min(1)),
+    editorRoles: z.object({ categories: roleLists, settings: roleLists }),
+  }),
+  stops: z.looseObject({ rules: z.record(z.string(), z.looseObject({ category: z.string(), stopRoles: z.array(name).min(1) })) }),
+});
+type GovernanceSection = z.infer<typeof governanceSectionSchema>;
+
+let parsedGovernance: GovernanceSection | null = null;
+
+/** The `governance` section of rules/default-policy.json, parsed once, every role and function it names known. */
+export function defaultGovernance(): GovernanceSection {
+  parsedGovernance ??= parseGovernanceSection((defaultPolicyJson as { governance?: unknown }).governance, defaultPolicy());
+  return parsedGovernance;
+}
+
+/** Validates a governance section against the document it belongs to: a role or function typo fails loudly. */
+export function parseGovernanceSection(input: unknown, policy: PolicyDocument): GovernanceSection {
+  const result = governanceSectionSchema.safeParse(input);
+  if (!result.success) {
+    throw new PolicyDocumentError(result.error.issues.map((i) => `governance.${i.path.join('.')}: ${i.message}`));
+  }
+  const section = result.data;
+  const problems: string[] = [];
+  const functions = new Set(policy.functions);
+  const check = (known: (n: string) => boolean, what: string, path: string, names: readonly string[]) =>
+    names.forEach((n, i) => known(n) || problems.push(`governance.${path}.${i}: unknown ${what} "${n}"`));
+  const isRole = (n: string) => Object.hasOwn(policy.roles, n);
+  for (const [c, fs] of Object.entries(section.approvals.approverFunctions)) {
+    check((n) => functions.has(n), 'function', `approvals.approverFunctions.${c}`, fs);
+  }
+  const { categories, settings } = section.approvals.editorRoles;
+  for (const [c, rs] of Object.entries(categories)) check(isRole, 'role', `approvals.editorRoles.categories.${c}`, rs);
+  for (const [k, rs] of Object.entries(settings)) check(isRole, 'role', `approvals.editorRoles.settings.${k}`, rs);
+  for (const [k, rule] of Object.entries(section.stops.rules)) check(isRole, 'role', `stops.rules.${k}.stopRoles`, rule.stopRoles);
+  if (problems.length) throw new PolicyDocumentError(problems);
+  return deepFreeze(section) as GovernanceSection;
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from './config/config-error.js';
+import { ParseError } from './errors/parse-error.js';
 import { parseConfig } from './config/config.js';
 import { createLogger } from './server/logger.js';
 import { startClearance } from './server/start-clearance.js';
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   try {
     config = parseConfig(process.env, process.argv.slice(2));
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ParseError) {
       process.stderr.write(`${e.message}\n`);
       process.exit(2);
     }

@@ -18,6 +18,16 @@ const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+/**
+ * What an HTTP client of ours throws on an answer it will not read (non-2xx): the status only, never the body, on
+ * `response.status` where fhir-kit-client puts it, so httpStatusOf and toConnectorError read both the same way.
+ */
+export class HttpStatusError extends Error {
+  constructor(readonly response: { status: number }) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
 /** The HTTP status an error carries: fhir-kit-client puts it on `error.response.status`. */
 export function httpStatusOf(err: unknown): number | null {
   if (typeof err !== 'object' || err === null) return null;

@@ -241,7 +241,3 @@ export class EmbeddedFhirServer {
     serve();
   }
 }
-
-export function createEmbeddedFhirServer(options: EmbeddedFhirServerOptions): EmbeddedFhirServer {
-  return new EmbeddedFhirServer(options);
-}

@@ -28,23 +28,39 @@ function classify(operation: string, err: unknown): ConnectorError {
   return new ConnectorError('smtp', 'UNAVAILABLE', null, `smtp: ${operation} could not reach the server${e.code ? ` (${e.code})` : ''}`);
 }
 
-export function createSmtpChannel(options: { url: string | null; from: string; timeoutMs: number }): EmailChannel {
-  const transport: Transporter = options.url
-    ? nodemailer.createTransport(`${options.url}${options.url.includes('?') ? '&' : '?'}connectionTimeout=${options.timeoutMs}&greetingTimeout=${options.timeoutMs}&socketTimeout=${options.timeoutMs}`)
-    : nodemailer.createTransport({ jsonTransport: true });
-  const resilience = new Resilience({ connector: 'smtp', timeoutMs: options.timeoutMs, classify, circuit: { failureThreshold: 5, coolDownMs: 30_000 } });
-  return {
-    resilience,
-    async send(message) {
-      return resilience.call(
-        'send',
-        async () => {
-          const info = (await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, messageId: message.messageId })) as { rejected?: unknown[] };
-          if ((info.rejected ?? []).length > 0) throw Object.assign(new Error('rejected'), { responseCode: 550 });
-          return { accepted: true };
-        },
-        { idempotent: false },
-      );
-    },
-  };
+/** `url` null: nodemailer's jsonTransport, which delivers nowhere (the embedded default without SMTP_URL). */
+export class SmtpChannel implements EmailChannel {
+  readonly resilience: Resilience;
+  private readonly transport: Transporter;
+
+  constructor(private readonly options: { url: string | null; from: string; timeoutMs: number }) {
+    const { url, timeoutMs } = options;
+    const timeouts = `connectionTimeout=${timeoutMs}&greetingTimeout=${timeoutMs}&socketTimeout=${timeoutMs}`;
+    this.transport = url
+      ? nodemailer.createTransport(`${url}${url.includes('?') ? '&' : '?'}${timeouts}`)
+      : nodemailer.createTransport({ jsonTransport: true });
+    this.resilience = new Resilience({ connector: 'smtp', timeoutMs, classify, circuit: { failureThreshold: 5, coolDownMs: 30_000 } });
+  }
+
+  async send(message: EmailMessage): Promise<{ readonly accepted: boolean }> {
+    return this.resilience.call(
+      'send',
+      async () => {
+        const { to, subject, text, messageId } = message;
+        const info = (await this.transport.sendMail({ from: this.options.from, to, subject, text, messageId })) as { rejected?: unknown[] };
+        if ((info.rejected ?? []).length > 0) throw Object.assign(new Error('rejected'), { responseCode: 550 });
+        return { accepted: true };
+      },
+      { idempotent: false },
+    );
+  }
+}
+
+/** Production without SMTP_URL: every send fails as UNAVAILABLE (recorded, never silently dropped). */
+export class UnconfiguredSmtpChannel implements EmailChannel {
+  readonly resilience = new Resilience({ connector: 'smtp', timeoutMs: 1_000 });
+
+  send(): Promise<{ readonly accepted: boolean }> {
+    return Promise.reject(new ConnectorError('smtp', 'UNAVAILABLE', null, 'smtp: no SMTP server is configured (SMTP_URL)'));
+  }
 }

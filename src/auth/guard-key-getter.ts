@@ -1,19 +1,10 @@
 import { errors, type JWTVerifyGetKey } from 'jose';
+import { KeySourceError } from '../errors/key-source-error.js';
 
 // Separates "the token names a key we do not have" (the caller's problem: 401) from "our key source is broken"
 // (a remote JWKS that is down, times out, redirects or serves garbage or private keys: our problem, not a 401).
 // jose reports both from inside the key getter, so the getter is wrapped and failures of the second kind are
 // re-thrown as KeySourceError, which verify-token.ts maps to UPSTREAM_UNAVAILABLE.
-
-export class KeySourceError extends Error {
-  override readonly name = 'KeySourceError';
-  constructor(
-    readonly kind: 'timeout' | 'unavailable',
-    options: { cause: unknown },
-  ) {
-    super(`The token signing key source is ${kind === 'timeout' ? 'timing out' : 'unavailable'}.`, options);
-  }
-}
 
 /** Errors that describe the token (its kid or alg), not the key source. */
 function isTokenProblem(error: unknown): boolean {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { ConfigError } from '../config/config-error.js';
+import { ParseError } from '../errors/parse-error.js';
 import type { GatewayConfig } from '../config/config.js';
 import { createDevKeyGetter, loadOrCreateDevKeys } from './dev-keys.js';
 
@@ -67,11 +67,11 @@ export async function loadJwksFile(path: string): Promise<JSONWebKeySet> {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
-    throw new ConfigError([`JWKS_FILE: cannot be read as JSON (${why})`]);
+    throw new ParseError('configuration', [`JWKS_FILE: cannot be read as JSON (${why})`]);
   }
   const keys: unknown = (json as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys) || keys.length === 0) {
-    throw new ConfigError(['JWKS_FILE: must be a JWK Set, {"keys": [...]}, with at least one key']);
+    throw new ParseError('configuration', ['JWKS_FILE: must be a JWK Set, {"keys": [...]}, with at least one key']);
   }
   const problems: string[] = [];
   keys.forEach((key: unknown, index) => {
@@ -86,7 +86,7 @@ export async function loadJwksFile(path: string): Promise<JSONWebKeySet> {
       );
     }
   });
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ParseError('configuration', problems);
   return json as JSONWebKeySet;
 }
 
@@ -95,7 +95,7 @@ export async function createFileKeyGetter(path: string): Promise<JWTVerifyGetKey
   try {
     return createLocalJWKSet(jwks);
   } catch {
-    throw new ConfigError(['JWKS_FILE: is not a valid JWK Set']);
+    throw new ParseError('configuration', ['JWKS_FILE: is not a valid JWK Set']);
   }
 }
 
@@ -106,6 +106,6 @@ export async function createKeyGetter(
   if (config.auth.jwksUrl !== null) return createRemoteKeyGetter(config.auth.jwksUrl);
   if (config.auth.jwksFile !== null) return createFileKeyGetter(config.auth.jwksFile);
   if (config.oidc) return createDiscoveredKeyGetter(config.oidc.issuer);
-  if (config.mode === 'production') throw new ConfigError(['JWKS_URL or JWKS_FILE: required in production']);
+  if (config.mode === 'production') throw new ParseError('configuration', ['JWKS_URL or JWKS_FILE: required in production']);
   return createDevKeyGetter(await loadOrCreateDevKeys(config.stateDir));
 }

@@ -5,7 +5,7 @@ import {
   UpstreamUnavailableError,
   type UnauthenticatedReason,
 } from '../errors/errors.js';
-import { KeySourceError } from './guard-key-getter.js';
+import { KeySourceError } from '../errors/key-source-error.js';
 
 // Maps whatever jwtVerify threw to one stable, client-visible error. Clients and tests switch on `reason`, so each
 // jose error class maps to exactly one reason. Messages are fixed strings: they never carry the token, a claim value

@@ -7,12 +7,13 @@ import { isTenantId } from '../config/tenant-id.js';
 import { parseConfig } from '../config/config.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
-import { GovernanceService } from '../services/governance-service.js';
 import { createStores } from '../stores/create-store.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { ParseArgsConfig } from 'node:util';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
+import type { GovernanceDeps } from '../services/governance/deps.js';
 
 // What every `clearance audit <subcommand>` works on: the same Redis store and checkpoint key as the gateway.
 // The embedded default keeps its store in the gateway's memory, out of any other process's reach: the CLI says so
@@ -22,7 +23,7 @@ export interface AuditCliContext {
   readonly audit: AuditService;
   /** AUDIT_ARCHIVE_OWNER_URL: retention of archived months (null: not set). */
   readonly archiveOwnerUrl: string | null;
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly functionOfRole: (role: string) => string | undefined;
   close(): Promise<void>;
 }
@@ -65,9 +66,7 @@ export async function openAuditContext(io: CliIo, command: string): Promise<Audi
   return {
     audit: new AuditService({ stores, hmacKey, now, archive }),
     archiveOwnerUrl: config.audit.archiveOwnerUrl,
-    governance: new GovernanceService({
-      store: stores.governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now, newId: randomUUID,
-    }),
+    governance: { store: stores.governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now, newId: randomUUID },
     functionOfRole: (role) => (Object.hasOwn(policy.roles, role) ? policy.roles[role]!.function : undefined),
     close: async () => {
       await archive?.close();

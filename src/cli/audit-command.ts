@@ -3,7 +3,8 @@ import { auditCheckpointCommand } from './audit-checkpoint-command.js';
 import { auditExportCommand } from './audit-export-command.js';
 import { auditTrimCommand } from './audit-trim-command.js';
 import { auditVerifyCommand } from './audit-verify-command.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, type CliCommand } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_OK, EXIT_USAGE, type CliCommand } from './cli-command.js';
 
 // `clearance audit <verify|export|trim|checkpoint>`: each subcommand is its own CliCommand in its own file. They
 // work on the gateway's Redis store (REDIS_URL) with its checkpoint key (AUDIT_HMAC_KEY).

@@ -1,6 +1,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { exportAuditEvents, type AuditExportFormat } from '../services/audit/audit-export.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-command.js';
 import { defineAuditCommand } from './audit-cli-context.js';
 
 // `clearance audit export --tenant T --format ndjson|fhir [--from ISO] [--to ISO] [--out FILE]`. Verifies first: a

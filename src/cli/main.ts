@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../config/config-error.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { ParseError } from '../errors/parse-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './cli-command.js';
 import { COMMANDS } from './commands.js';
 
 // `clearance <command> [args]`: dispatches to the commands in commands.ts. Run through bin/clearance.mjs
@@ -47,7 +48,7 @@ export async function runCli(
       io.stderr(`clearance ${command.name}: ${error.message}\n\n${command.usage}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ParseError) {
       io.stderr(`clearance ${command.name}: ${error.message}\n`);
       return EXIT_FAILURE;
     }

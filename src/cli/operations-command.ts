@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildUnguardedSchema } from '../server/build-schema.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { expandGlob } from './file-glob.js';
 import { checkOperations, formatReport, type OperationFile } from './operations-report.js';
 import { loadPolicy } from './policy-command.js';

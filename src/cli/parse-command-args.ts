@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
 
 // node:util parseArgs in strict mode (unknown options and stray positionals are errors), with its errors turned into
 // UsageError so every subcommand reports bad arguments the same way.

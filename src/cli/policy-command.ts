@@ -11,7 +11,8 @@ import { explainGoverned } from '../governance/explain-governed.js';
 import { ENVIRONMENTS, type Environment } from '../governance/environment.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { buildUnguardedSchema } from '../server/build-schema.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 // `clearance policy check` validates a policy document and that every schema field has a rule (the same check as

@@ -1,6 +1,7 @@
 import { printSchema } from 'graphql';
 import { buildUnguardedSchema } from '../server/build-schema.js';
-import { EXIT_OK, UsageError, type CliCommand } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_OK, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 // `clearance schema print`: the SDL as the gateway serves it (the same printSchema of the same schema as

@@ -4,7 +4,8 @@ import { newKekText } from '../services/connectors/key-encryption.js';
 import { loadKms } from '../services/connectors/load-kms.js';
 import { ConnectorSecretStore } from '../services/connectors/secret-store.js';
 import { createStores } from '../stores/create-store.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, type CliCommand } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_OK, EXIT_USAGE, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 // `clearance secrets new-kek --id ID` prints a new key encryption key; `clearance secrets rewrap` re-wraps the data

@@ -3,7 +3,8 @@ import { mintToken, type TokenClaims } from '../auth/mint-token.js';
 import type { PrincipalKind } from '../auth/principal.js';
 import { isTenantId } from '../config/tenant-id.js';
 import { detectMode, parseConfig } from '../config/config.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from './cli-command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 // `clearance token`: mints a dev token the local (embedded-mode) server accepts. It reads the same config

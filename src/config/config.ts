@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SupportedAlgorithm } from './algorithms.js';
-import { ConfigError } from './config-error.js';
+import { ParseError } from '../errors/parse-error.js';
 import { deepFreeze } from './deep-freeze.js';
 import { CONNECTOR_ENV, connectorConfig, type ConnectorConfig } from './connector-config.js';
 import { envField } from './env-field.js';
@@ -12,7 +12,7 @@ import { HARDENING_ENV, hardeningChecks, hardeningConfig, type HardeningConfig }
 import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-parsers.js';
 
 // The one place environment variables are interpreted. Callers pass env and argv in (only src/main.ts and src/cli
-// read process.env), get a deeply frozen GatewayConfig, or one ConfigError listing every problem at once.
+// read process.env), get a deeply frozen GatewayConfig, or one ParseError listing every problem at once.
 
 export type GatewayMode = 'embedded' | 'production';
 
@@ -162,7 +162,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     ...secretsChecks(mode === 'production', env),
     ...oidcChecks(mode === 'production', env, e),
   ];
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ParseError('configuration', problems);
 
   return deepFreeze({
     mode,

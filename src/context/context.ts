@@ -7,9 +7,9 @@ import type { AuditService } from '../services/audit/audit-service.js';
 import type { PhiReadCollector } from '../audit/phi-read-collector.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { AccessService } from '../services/access-service.js';
-import type { GovernanceService } from '../services/governance-service.js';
 import type { LiveEvents } from './live-events.js';
 import type { SignedCursors } from '../services/signed-cursor.js';
+import type { GovernanceDeps } from '../services/governance/deps.js';
 
 // What every resolver and rule gets. Built once per request by src/context/create-context.ts after the token has
 // verified; everything with I/O sits behind an interface here, so tests can hand in real or in-memory parts.
@@ -29,7 +29,7 @@ export interface GatewayContext {
   readonly ehr: EhrReader;
   readonly limits: RequestLimits;
   /** Governed settings, change requests, approvals, emergency stops (shared by all requests). */
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly audit: AuditService;
   /** Role assignments, access requests, break-glass, access reviews and policy versions. */
   readonly accessAdmin: AccessService;

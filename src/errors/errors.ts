@@ -3,6 +3,9 @@ import type { ErrorCode } from './error-codes.js';
 
 // Every error a client sees is one of these: a GraphQLError whose `extensions.code` comes from the catalogue in
 // error-codes.ts. Anything else is masked at the edge (src/server/format-error.ts) with a correlation id.
+// The rest of the module: rate-limited-error.ts (429 with Retry-After), forbidden.ts (a policy Denial as FORBIDDEN),
+// governance-error.ts (a refused governed action), document-errors.ts (trusted documents, introspection), and the
+// errors no client sees as such: parse-error.ts, key-source-error.ts, effect-refused-error.ts, usage-error.ts.
 
 export class ClearanceError<E extends Record<string, unknown> = Record<string, unknown>> extends GraphQLError {
   declare readonly extensions: { code: ErrorCode; http?: { status: number } } & E;
@@ -53,6 +56,24 @@ export class NotFoundError extends ClearanceError<{ resource: string }> {
 export class ConflictError extends ClearanceError<{ reason: string }> {
   constructor(reason: string, message: string) {
     super('CONFLICT', message, { reason });
+  }
+}
+
+/**
+ * The store could not be reached or did not answer in time. Fail closed: the action did not happen, and the client
+ * may retry. Never carries the store's address or credentials.
+ */
+export class StoreUnavailableError extends ClearanceError<{ store: string }> {
+  constructor(store: string, message = 'The store is unavailable; nothing was changed. Retry later.') {
+    super('STORE_UNAVAILABLE', message, { store }, 503);
+  }
+}
+
+/** The audit record could not be written, so the action did not happen and no PHI was returned (fail closed). */
+export class AuditUnavailableError extends ClearanceError<{ retryable: true }> {
+  constructor() {
+    const message = 'The audit log could not be written, so nothing was returned or changed. Retry later.';
+    super('AUDIT_UNAVAILABLE', message, { retryable: true }, 503);
   }
 }
 

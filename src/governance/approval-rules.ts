@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { PrincipalKind } from '../auth/principal.js';
+import { defaultGovernance, defaultPolicy } from '../../rules/policy-document.js';
+import { parseDocument } from '../errors/parse-error.js';
 import { CATEGORIES, CATEGORY_OWNER, ENVIRONMENTS, RISKS, type Category, type Environment, type Risk } from './environment.js';
 
 // Approval rules are policy data, per environment and risk, validated like the policy document. Decisions read a
@@ -74,68 +76,20 @@ export const approvalRulesSchema = z
   });
 export type ApprovalRules = z.infer<typeof approvalRulesSchema>;
 
-const none: ApprovalRequirement = { requiredApprovals: 0, distinctFunctions: false, ownerFunctionRequired: false, mfaRequired: false };
-const DAY = 24 * 60 * 60 * 1000;
-
-/** The defaults of DESIGN.md. CRITICAL (policy changes): two approvers of two functions, one of them security. */
-export const DEFAULT_APPROVAL_RULES: ApprovalRules = {
-  version: '2026-11-22.1',
-  functions: ['technical', 'security', 'clinical', 'finance', 'operations', 'compliance'],
-  requirements: {
-    STAGING: {
-      LOW: none,
-      MEDIUM: none,
-      HIGH: { requiredApprovals: 1, distinctFunctions: false, ownerFunctionRequired: false, mfaRequired: false },
-      CRITICAL: { requiredApprovals: 2, distinctFunctions: true, ownerFunctionRequired: false, mfaRequired: true, requiredFunction: 'security' },
-    },
-    PRODUCTION: {
-      LOW: none,
-      MEDIUM: { requiredApprovals: 1, distinctFunctions: false, ownerFunctionRequired: false, mfaRequired: false },
-      HIGH: { requiredApprovals: 2, distinctFunctions: true, ownerFunctionRequired: true, mfaRequired: true },
-      CRITICAL: { requiredApprovals: 2, distinctFunctions: true, ownerFunctionRequired: true, mfaRequired: true, requiredFunction: 'security' },
-    },
-  },
-  approverFunctions: {
-    'ai-behavior': ['clinical', 'technical', 'security'],
-    integration: ['technical', 'security'],
-    'billing-automation': ['finance', 'operations', 'security'],
-    messaging: ['operations', 'clinical', 'security'],
-    access: ['security', 'technical'],
-    audit: ['security', 'technical'],
-  },
-  reasonRequiredFrom: 'MEDIUM',
-  pendingTtlMs: { STAGING: 7 * DAY, PRODUCTION: 3 * DAY },
-  agentProposalsNeedApproval: true,
-  editorRoles: {
-    categories: {
-      'ai-behavior': ['clinical-admin'],
-      integration: ['integration-engineer', 'system-admin'],
-      'billing-automation': ['billing-manager'],
-      messaging: ['ops-manager', 'clinical-admin'],
-      access: ['security-admin'],
-      audit: ['security-admin'],
-    },
-    settings: {
-      'ai.model': ['clinical-admin', 'system-admin'],
-      'messaging.templates': ['ops-manager', 'care-coordinator', 'clinical-admin'],
-      'messaging.emergencyEscalationRules': ['clinical-admin'],
-    },
-  },
-};
-
-export class ApprovalRulesError extends Error {
-  override readonly name = 'ApprovalRulesError';
-  constructor(readonly problems: string[]) {
-    super(`Invalid approval rules:\n- ${problems.join('\n- ')}`);
-  }
-}
-
-/** Validates an approval rules document; every problem is reported, each with its path. */
+/** Validates an approval rules document; every problem is reported (one ParseError), each with its path. */
 export function parseApprovalRules(input: unknown): ApprovalRules {
-  const result = approvalRulesSchema.safeParse(input);
-  if (!result.success) throw new ApprovalRulesError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  return result.data;
+  return parseDocument('approval rules', approvalRulesSchema, input);
 }
+
+/**
+ * The gateway's approval rules: the `governance.approvals` section of rules/default-policy.json with the document's
+ * functions, so who may approve and propose is written once, beside the roles it names. CRITICAL (policy changes):
+ * two approvers of two functions, one of them security.
+ */
+export const DEFAULT_APPROVAL_RULES: ApprovalRules = parseApprovalRules({
+  ...defaultGovernance().approvals,
+  functions: defaultPolicy().functions,
+});
 
 export function requirementFor(rules: ApprovalRules, environment: Environment, risk: Risk): ApprovalRequirement {
   return rules.requirements[environment][risk];

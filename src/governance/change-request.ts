@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDocument } from '../errors/parse-error.js';
 import { approvalRequirementSchema } from './approval-rules.js';
 import { changeTargetSchema } from './change-target.js';
 import { categorySchema, environmentSchema, riskSchema } from './environment.js';
@@ -104,18 +105,9 @@ export type ChangeRequestOf<S extends ChangeStatus> = Extract<ChangeRequest, { s
 export type PendingChange = ChangeRequestOf<'PENDING'>;
 export type ChangeCommon = Omit<PendingChange, 'status'>;
 
-export class ChangeRequestParseError extends Error {
-  override readonly name = 'ChangeRequestParseError';
-  constructor(readonly problems: string[]) {
-    super(`Invalid change request:\n- ${problems.join('\n- ')}`);
-  }
-}
-
-/** Reads a stored change request back; throws ChangeRequestParseError naming every bad field. */
+/** Reads a stored change request back; throws a ParseError naming every bad field. */
 export function parseChangeRequest(input: unknown): ChangeRequest {
-  const r = changeRequestSchema.safeParse(input);
-  if (!r.success) throw new ChangeRequestParseError(r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  return r.data;
+  return parseDocument('change request', changeRequestSchema, input);
 }
 
 /** The common fields of any change (drops the status-specific ones). */

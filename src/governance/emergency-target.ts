@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Category, Environment, Risk } from './environment.js';
+import { defaultGovernance } from '../../rules/policy-document.js';
+import { CATEGORIES, RISKS, type Category, type Environment, type Risk } from './environment.js';
 import type { Problem } from './setting-catalog.js';
 
 // What can be stopped in an emergency, who may stop it, and what resuming it is (a governed change).
@@ -24,15 +25,22 @@ export interface StopPolicy {
   readonly resumeRisk: Readonly<Record<Environment, Risk>>;
 }
 
-export const DEFAULT_STOP_POLICY: StopPolicy = {
-  rules: {
-    connector: { category: 'integration', stopRoles: ['system-admin', 'integration-engineer', 'security-admin'] },
-    'automation:billing': { category: 'billing-automation', stopRoles: ['billing-manager', 'security-admin'] },
-    'automation:messaging': { category: 'messaging', stopRoles: ['ops-manager', 'clinical-admin', 'security-admin'] },
-    agent: { category: 'ai-behavior', stopRoles: ['clinical-admin', 'security-admin'] },
-  },
-  resumeRisk: { STAGING: 'MEDIUM', PRODUCTION: 'HIGH' },
-};
+const stopRuleSchema = z.strictObject({ category: z.enum(CATEGORIES), stopRoles: z.array(z.string()).min(1) });
+const stopPolicySchema = z.strictObject({
+  rules: z.strictObject({
+    connector: stopRuleSchema,
+    'automation:billing': stopRuleSchema,
+    'automation:messaging': stopRuleSchema,
+    agent: stopRuleSchema,
+  }),
+  resumeRisk: z.strictObject({ STAGING: z.enum(RISKS), PRODUCTION: z.enum(RISKS) }),
+});
+
+/**
+ * Who may stop what: the `governance.stops` section of rules/default-policy.json (its roles checked against the
+ * document's there), every stop target kind present.
+ */
+export const DEFAULT_STOP_POLICY: StopPolicy = stopPolicySchema.parse(defaultGovernance().stops) satisfies StopPolicy;
 
 const ID = /^[a-z][a-z0-9-]{0,62}$/;
 

@@ -2,8 +2,8 @@ import type { AccessEntry } from '../governance/access-entries.js';
 import type { ReviewItem } from '../governance/access-review.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { SettingDefinition } from '../governance/setting-catalog.js';
-import type { CurrentSetting } from '../services/governance-service.js';
 import type { ApprovalPath } from '../../rules/denial.js';
+import type { CurrentSetting } from '../services/governance/reads.js';
 
 // Parent objects of schema/access.graphql (codegen.ts maps the SDL types to them).
 

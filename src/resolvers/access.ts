@@ -2,7 +2,7 @@ import type { AccessGrantKind, AccessGrantSource, Resolvers } from '../generated
 import { isActive, type AccessDoc } from '../governance/access-entries.js';
 import { diffVersions } from '../governance/diff.js';
 import { NotFoundError } from '../errors/errors.js';
-import { GovernanceError } from '../services/transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 import type { AccessGrantModel } from './access-models.js';
 
 // Role assignments, access requests, break-glass, access reviews and policy versions. Thin: the access service

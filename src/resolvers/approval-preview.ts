@@ -2,6 +2,7 @@ import type { GatewayContext } from '../context/context.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { TransitionError, TransitionReason } from '../governance/transition-result.js';
 import { approvalStatusOf } from '../governance/transitions.js';
+import { previewApproval } from '../services/governance/reads.js';
 
 // Can the caller approve this change, and if not, why? Answered by the one decision approveChange makes (the pure
 // `approve` transition, run by the service on the stored version of the target) without committing anything, so
@@ -41,7 +42,7 @@ export function viewerApproval(ctx: GatewayContext, change: ChangeRequest): Prom
   if (!perRequest) memo.set(ctx, (perRequest = new WeakMap()));
   let answer = perRequest.get(change);
   if (!answer) {
-    answer = ctx.governance.previewApproval(ctx.principal, change).then((r): ViewerApproval =>
+    answer = previewApproval(ctx.governance, ctx.principal, change).then((r): ViewerApproval =>
       r.ok ? { canApprove: true, code: null, message: null } : { canApprove: false, code: r.error.reason, message: messageOf(r.error, change, ctx) },
     );
     perRequest.set(change, answer);

@@ -3,7 +3,7 @@ import type { GatewayContext } from '../context/context.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { ChangeStatus, Environment, Resolvers, SettingCategory } from '../generated/resolvers-types.js';
 import { approvalStatusOf } from '../governance/transitions.js';
-import { targetDocIdOf } from '../services/effects-to-ops.js';
+import { targetDocIdOf } from '../services/governance/effects-to-ops.js';
 import { targetKeyOf } from '../governance/target-key.js';
 import { viewerApproval } from './approval-preview.js';
 import { actFactsOf, assertTargetRight } from './change-target-check.js';
@@ -12,6 +12,8 @@ import { pageSize } from './ids.js';
 import { proposalView } from './proposal-view.js';
 import { NO_RULE_DENIAL } from '../../rules/field-decision.js';
 import { changeRequestsPage } from '../services/change-request-pages.js';
+import { canActOnChange, findChangeRequest, listChangeRequests } from '../services/governance/reads.js';
+import { approveChange, cancelChange, rejectChange } from '../services/governance/transition.js';
 
 // The approval queue. Thin: approve/reject/cancel go to the governance service, which decides on what is stored
 // and throws typed errors; `viewerCanApprove` asks the same decision without committing (approval-preview.ts).
@@ -53,7 +55,7 @@ async function assertMayReach(ctx: GatewayContext, change: ChangeRequest, how: '
   const allowed =
     readsConfiguration ||
     (how !== 'act' && requester) ||
-    (how !== 'withdraw' && (await ctx.governance.canAct(ctx.principal, change, factsFor)).canAct);
+    (how !== 'withdraw' && (await canActOnChange(ctx.governance, ctx.principal, change, factsFor)).canAct);
   if (!allowed) {
     const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
     throw forbidden(read.effect === 'DENY' ? read.denial : NO_RULE_DENIAL);
@@ -63,7 +65,7 @@ async function assertMayReach(ctx: GatewayContext, change: ChangeRequest, how: '
 
 /** The same for a change named by id; an unknown id goes on to the service, which answers NOT_FOUND. */
 async function mayDecide(ctx: GatewayContext, id: string, how: 'act' | 'withdraw'): Promise<void> {
-  const change = await ctx.governance.changeRequest(ctx.principal, id);
+  const change = await findChangeRequest(ctx.governance, ctx.principal, id);
   if (change) await assertMayReach(ctx, change, how);
 }
 
@@ -71,12 +73,18 @@ export const approvalResolvers: Resolvers = {
   Query: {
     changeRequests: (_p, { first, ...args }, ctx) => {
       const { filter, factsFor } = changeQuery(ctx, args);
-      return ctx.governance.changeRequests(ctx.principal, filter, pageSize(first, { defaultPageSize: 50, maxPageSize: MAX_CHANGES }), factsFor);
+      return listChangeRequests(
+        ctx.governance,
+        ctx.principal,
+        filter,
+        pageSize(first, { defaultPageSize: 50, maxPageSize: MAX_CHANGES }),
+        factsFor,
+      );
     },
     // Configuration readers open any change; anyone opens their own and those they can act on now (canActOn, the
     // decision of `actionable`); everyone else gets the configuration denial.
     changeRequest: async (_p, { id }, ctx) => {
-      const change = await ctx.governance.changeRequest(ctx.principal, id);
+      const change = await findChangeRequest(ctx.governance, ctx.principal, id);
       if (change) await assertMayReach(ctx, change, 'open');
       return change;
     },
@@ -91,15 +99,15 @@ export const approvalResolvers: Resolvers = {
     // governance service's decision on what is stored.
     approveChange: async (_p, { id, comment }, ctx) => {
       await mayDecide(ctx, id, 'act');
-      return ctx.governance.approve(ctx.principal, id, comment);
+      return approveChange(ctx.governance, ctx.principal, id, comment);
     },
     rejectChange: async (_p, { id, reason }, ctx) => {
       await mayDecide(ctx, id, 'act');
-      return ctx.governance.reject(ctx.principal, id, reason);
+      return rejectChange(ctx.governance, ctx.principal, id, reason);
     },
     cancelChange: async (_p, { id }, ctx) => {
       await mayDecide(ctx, id, 'withdraw');
-      return ctx.governance.cancel(ctx.principal, id);
+      return cancelChange(ctx.governance, ctx.principal, id);
     },
   },
 

@@ -11,6 +11,9 @@ import { BadUserInputError, ClearanceError, NotFoundError } from '../errors/erro
 import type { MedicationProposalResult, MedicationProposalStatus, Resolvers } from '../generated/resolvers-types.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { medicationDraftOf, observationDraftOf } from '../services/write-back/write-drafts.js';
+import { findChangeRequest } from '../services/governance/reads.js';
+import { proposeEhrWrite } from '../services/governance/ehr-write-proposals.js';
+import { approveChange } from '../services/governance/transition.js';
 
 // EHR write-back. Thin: who may write is asked of the policy (rules/decide.ts: action write or propose on the data
 // class, for the patient's department); the write-back service builds the FHIR resource (connectors/ehr/write) and
@@ -116,7 +119,7 @@ export const ehrWriteResolvers: Resolvers = {
         // A replayed proposal answers its change as it stands now (it may have been approved since).
         replay: async (first) => {
           if (first.changeRequestId) {
-            const change = await ctx.governance.changeRequest(ctx.principal, first.changeRequestId);
+            const change = await findChangeRequest(ctx.governance, ctx.principal, first.changeRequestId);
             if (change) return proposalResult(change);
           }
           return { ...first, write: first.write ? { ...first.write, created: false } : null };
@@ -128,7 +131,7 @@ export const ehrWriteResolvers: Resolvers = {
             return { status: 'WRITTEN' as const, changeRequestId: null, write: asResult(write) };
           }
           const draftId = `med-${idempotencyToken(ctx.principal.tenant, 'MedicationRequest', scope)}`;
-          const outcome = await ctx.governance.proposeEhrWrite(ctx.principal, {
+          const outcome = await proposeEhrWrite(ctx.governance, ctx.principal, {
             environment: ctx.connectors.writeBack.environment,
             draftId,
             draft,
@@ -140,11 +143,11 @@ export const ehrWriteResolvers: Resolvers = {
       });
     },
     approveMedicationProposal: async (_p, { changeId, comment }, ctx) => {
-      const change = await ctx.governance.changeRequest(ctx.principal, changeId);
+      const change = await findChangeRequest(ctx.governance, ctx.principal, changeId);
       if (!change || change.target.type !== 'ehr-write') throw new NotFoundError('ChangeRequest', 'No such medication proposal.');
       // The same path as approveChange: the target's own check, then the governance decision.
       await assertTargetRight(ctx, change);
-      return proposalResult(await ctx.governance.approve(ctx.principal, change.id, comment ?? null));
+      return proposalResult(await approveChange(ctx.governance, ctx.principal, change.id, comment ?? null));
     },
   },
 };

@@ -16,6 +16,7 @@ import { functionsFromPolicy } from '../governance/functions.js';
 import { changeExplanation } from '../governance/refusal-explanation.js';
 import { requireFhirId } from './ids.js';
 import { invalidInput } from './governance-loaders.js';
+import { agentAutonomyOf, currentSetting, findChangeRequest, previewApproval } from '../services/governance/reads.js';
 
 // explain / explainField. Thin: every answer comes from the function the action itself uses (rules/decide.ts for
 // reads, rules/field-decision.ts for fields, rules/patient-actions.ts for writes, refunds and messaging,
@@ -101,7 +102,10 @@ async function explainPatientAction(ctx: GatewayContext, action: string, resourc
   if (!described.ok) return e;
   const edit = editCheck(described.descriptor, ctx.principal, environment);
   if (!edit.ok) return explanation({ action, decision: 'DENY', rule: 'editors:refund', policyVersion: access.policyVersion, at: when, reason: edit.reason, failedScope: 'editor', ownerFunction: 'finance', message: `${edit.message}.` });
-  const threshold = (await ctx.governance.currentSetting(ctx.principal.tenant, 'billing.refundThreshold', environment)).value as { amount: number; currency: string };
+  const threshold = (await currentSetting(ctx.governance, ctx.principal.tenant, 'billing.refundThreshold', environment)).value as {
+    amount: number;
+    currency: string;
+  };
   const { requirement } = refundApproval({ invoiceId: 'x', amount: refund.amount, currency: refund.currency, threshold } as never, environment);
   return requirement.requiredApprovals > 0
     ? { ...e, decision: 'NEEDS_APPROVAL', rule: `refund-threshold:${environment}`, ownerFunction: 'finance', message: `Above the refund threshold (${threshold.amount} ${threshold.currency}): it waits for an approval from finance.` }
@@ -123,9 +127,9 @@ export const explainResolvers: Resolvers = {
       if (Object.hasOwn(ACTION_FIELDS, action)) return explainPatientAction(ctx, action, resource ?? null, when);
       const approve = /^change:approve:(.+)$/.exec(action);
       if (approve) {
-        const change = await ctx.governance.changeRequest(ctx.principal, approve[1]!);
+        const change = await findChangeRequest(ctx.governance, ctx.principal, approve[1]!);
         if (!change) throw invalidInput('action', 'no such change request');
-        const r = await ctx.governance.previewApproval(ctx.principal, change);
+        const r = await previewApproval(ctx.governance, ctx.principal, change);
         const why = changeExplanation(change, null, functionsFromPolicy(policy));
         const common = { action, rule: `approval-rules:${change.environment}/${change.risk}`, policyVersion: policy.version, at: when, ownerFunction: change.ownerFunction, approvalPath: why.approvalPath };
         return r.ok
@@ -135,7 +139,7 @@ export const explainResolvers: Resolvers = {
       const env = environment ?? 'PRODUCTION';
       const governed = explainGoverned({
         action, principal: ctx.principal, environment: env, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), policy, at: when, sub: resource?.assignee ?? null,
-        agentAutonomy: await ctx.governance.agentAutonomy(ctx.principal, env),
+        agentAutonomy: await agentAutonomyOf(ctx.governance, ctx.principal, env),
       });
       if (!governed) throw invalidInput('action', 'unknown action: see the description of Query.explain for the vocabulary');
       return governed;

@@ -4,8 +4,9 @@ import { parseStopTarget } from '../governance/emergency-target.js';
 import type { Environment } from '../governance/environment.js';
 import { findSetting } from '../governance/setting-catalog.js';
 import type { TransitionError } from '../governance/transition-result.js';
-import { GovernanceError } from '../services/transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 import type { SettingModel, StopModel } from './governance-models.js';
+import { currentSetting, listChangeRequests, stopState } from '../services/governance/reads.js';
 
 // Reads shared by the settings and approvals resolvers. Thin: every question goes to ctx.governance, scoped to the
 // caller's tenant (ctx.principal), never to an argument.
@@ -13,8 +14,8 @@ import type { SettingModel, StopModel } from './governance-models.js';
 /** Open (PENDING or APPROVED) changes of an environment, newest first. */
 export async function openChanges(ctx: GatewayContext, environment: Environment): Promise<ChangeRequest[]> {
   const [pending, approved] = await Promise.all([
-    ctx.governance.changeRequests(ctx.principal, { status: 'PENDING', environment }),
-    ctx.governance.changeRequests(ctx.principal, { status: 'APPROVED', environment }),
+    listChangeRequests(ctx.governance, ctx.principal, { status: 'PENDING', environment }),
+    listChangeRequests(ctx.governance, ctx.principal, { status: 'APPROVED', environment }),
   ]);
   return [...pending, ...approved].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
@@ -24,7 +25,7 @@ export const isResumeOf = (target: string) => (c: ChangeRequest) => c.target.typ
 
 /** A setting as it is now. NOT_FOUND (from the service) for a key that is not in the catalog. */
 export async function loadSetting(ctx: GatewayContext, key: string, environment: Environment): Promise<SettingModel> {
-  const current = await ctx.governance.currentSetting(ctx.principal.tenant, key, environment);
+  const current = await currentSetting(ctx.governance, ctx.principal.tenant, key, environment);
   // currentSetting has just checked the key against the catalog.
   return { definition: findSetting(key)!, current };
 }
@@ -42,6 +43,6 @@ export function requireStopTarget(raw: string): string {
 }
 
 export async function loadStop(ctx: GatewayContext, target: string, environment: Environment): Promise<StopModel> {
-  const { value, version } = await ctx.governance.stopState(ctx.principal.tenant, environment, target);
+  const { value, version } = await stopState(ctx.governance, ctx.principal.tenant, environment, target);
   return { target, environment, state: value, version };
 }

@@ -6,6 +6,7 @@ import type { ChangeRequest } from '../governance/change-request.js';
 import { diffJson, type DiffEntry } from '../governance/diff.js';
 import { medicationDraftSchema } from '../governance/ehr-write-target.js';
 import type { JsonValue } from '../governance/json.js';
+import { ehrDraft } from '../services/governance/reads.js';
 
 // What an approver sees of a clinical write (issue 13 item 10): the full resource the approval would write (the
 // MedicationRequest built from the stored draft exactly as the outbox effect builds it: drug, RxNorm code, dosage),
@@ -55,7 +56,9 @@ export async function proposedRow(ctx: GatewayContext, change: ChangeRequest) {
   if (change.target.type !== 'ehr-write') return null;
   const patientId = (change.after as { patientId?: unknown } | null)?.patientId;
   const patient = typeof patientId === 'string' ? await ctx.ehr.patient(patientId) : null;
-  const draft = medicationDraftSchema.safeParse(await ctx.governance.ehrDraft(ctx.principal.tenant, change.environment, change.target.draftId));
+  const draft = medicationDraftSchema.safeParse(
+    await ehrDraft(ctx.governance, ctx.principal.tenant, change.environment, change.target.draftId),
+  );
   if (!patient || !draft.success) return null;
   const resource = medicationRequestResource(patient.id, draft.data, change.createdAt);
   return { patient, resource, guard: toMedicationRequestRow(resource, patient).guard };

@@ -2,11 +2,14 @@ import { diffVersions } from '../governance/diff.js';
 import { connectorSettingKey, findSetting } from '../governance/setting-catalog.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { listSettings } from '../services/settings-list.js';
-import { GovernanceError } from '../services/transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
 import { categoryFromGraphql, categoryToGraphql, diffOpToGraphql } from './governance-enums.js';
 import { invalidInput, isChangeOfSetting, isResumeOf, loadSetting, loadStop, openChanges, requireStopTarget } from './governance-loaders.js';
 import type { SettingModel } from './governance-models.js';
 import { JsonScalar } from './json-scalar.js';
+import { settingHistory, stopStates } from '../services/governance/reads.js';
+import { promoteSetting, rollbackSetting, updateSetting } from '../services/governance/setting-proposals.js';
+import { emergencyStop, proposeResume } from '../services/governance/emergency-actions.js';
 
 // Settings, their history and emergency stops. Thin: the governance service decides every change before anything
 // executes and throws typed errors (FORBIDDEN/CONFLICT/BAD_USER_INPUT/NOT_FOUND with a reason); nothing here
@@ -25,9 +28,9 @@ export const settingResolvers: Resolvers = {
       return listed.map((s): SettingModel => ({ ...s, open: open.filter(isChangeOfSetting(s.definition.key)) }));
     },
     setting: (_p, { key, environment }, ctx) => loadSetting(ctx, key, environment),
-    settingHistory: (_p, { key, environment }, ctx) => ctx.governance.settingHistory(ctx.principal.tenant, key, environment),
+    settingHistory: (_p, { key, environment }, ctx) => settingHistory(ctx.governance, ctx.principal.tenant, key, environment),
     settingDiff: async (_p, { key, environment, fromVersion, toVersion }, ctx) => {
-      const history = await ctx.governance.settingHistory(ctx.principal.tenant, key, environment);
+      const history = await settingHistory(ctx.governance, ctx.principal.tenant, key, environment);
       const definition = findSetting(key)!;
       const r = diffVersions([{ version: 0, value: definition.defaultValue }, ...history], fromVersion, toVersion);
       if (!r.ok) {
@@ -37,7 +40,7 @@ export const settingResolvers: Resolvers = {
       return { key, environment, fromVersion: r.from, toVersion: r.to, entries: r.diff };
     },
     stopStates: async (_p, { environment }, ctx) => {
-      const states = await ctx.governance.stopStates(ctx.principal.tenant, environment);
+      const states = await stopStates(ctx.governance, ctx.principal.tenant, environment);
       return states.map((s) => ({ target: s.target, environment, state: s.value, version: s.version }));
     },
     stopState: (_p, { target, environment }, ctx) => loadStop(ctx, requireStopTarget(target), environment),
@@ -45,7 +48,7 @@ export const settingResolvers: Resolvers = {
 
   Mutation: {
     updateSetting: (_p, { input }, ctx) =>
-      ctx.governance.updateSetting(ctx.principal, {
+      updateSetting(ctx.governance, ctx.principal, {
         key: input.key,
         environment: input.environment,
         value: input.value,
@@ -56,16 +59,17 @@ export const settingResolvers: Resolvers = {
     setWriteBack: (_p, { connectorId, environment, enabled, reason, ticket, expectedVersion }, ctx) => {
       const k = connectorSettingKey(connectorId, 'writeBackEnabled');
       if (!k.ok) throw invalidInput('connectorId', k.problems[0]?.message ?? 'is not a connector id');
-      return ctx.governance.updateSetting(ctx.principal, { key: k.key, environment, value: enabled, reason, ticket, expectedVersion });
+      return updateSetting(ctx.governance, ctx.principal, { key: k.key, environment, value: enabled, reason, ticket, expectedVersion });
     },
     rollbackSetting: (_p, { key, environment, toVersion, reason, ticket }, ctx) =>
-      ctx.governance.rollbackSetting(ctx.principal, { key, environment, toVersion, reason, ticket }),
-    promoteSetting: (_p, { key, reason, ticket }, ctx) => ctx.governance.promoteSetting(ctx.principal, { key, reason, ticket }),
+      rollbackSetting(ctx.governance, ctx.principal, { key, environment, toVersion, reason, ticket }),
+    promoteSetting: (_p, { key, reason, ticket }, ctx) => promoteSetting(ctx.governance, ctx.principal, { key, reason, ticket }),
     emergencyStop: async (_p, { target, environment, reason }, ctx) => {
-      const { value, version } = await ctx.governance.emergencyStop(ctx.principal, { target, environment, reason });
+      const { value, version } = await emergencyStop(ctx.governance, ctx.principal, { target, environment, reason });
       return { target: requireStopTarget(target), environment, state: value, version };
     },
-    resume: (_p, { target, environment, reason, ticket }, ctx) => ctx.governance.resume(ctx.principal, { target, environment, reason, ticket }),
+    resume: (_p, { target, environment, reason, ticket }, ctx) =>
+      proposeResume(ctx.governance, ctx.principal, { target, environment, reason, ticket }),
   },
 
   ChangeResult: {

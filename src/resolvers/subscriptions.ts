@@ -6,6 +6,7 @@ import { ClearanceError } from '../errors/errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import type { LiveField } from '../context/live-events.js';
 import { viewerApproval } from './approval-preview.js';
+import { findChangeRequest } from '../services/governance/reads.js';
 
 // The live approval queue (schema/subscriptions.graphql). The stream and its per-event checks are the server's
 // (src/server/live-events-session.ts); here an event is resolved like any query: its change is read through the
@@ -18,7 +19,7 @@ export function eventChange(ctx: GatewayContext, changeId: string): Promise<Chan
   let perContext = reads.get(ctx);
   if (!perContext) reads.set(ctx, (perContext = new Map()));
   let read = perContext.get(changeId);
-  if (!read) perContext.set(changeId, (read = ctx.governance.changeRequest(ctx.principal, changeId)));
+  if (!read) perContext.set(changeId, (read = findChangeRequest(ctx.governance, ctx.principal, changeId)));
   return read;
 }
 

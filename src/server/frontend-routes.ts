@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import type { Principal } from '../auth/principal.js';
+import { IntrospectionRefusedError, TrustedDocumentError } from '../errors/document-errors.js';
 import { ClearanceError } from '../errors/errors.js';
 import { CorsPolicy } from './cors.js';
 import { GraphiqlRoute } from './graphiql-route.js';
 import { sendError } from './http-responses.js';
-import { IntrospectionRefusedError } from './introspection-guard.js';
-import { TrustedDocumentError, type GraphqlParams, type TrustedDocuments } from './trusted-documents.js';
+import type { GraphqlParams, TrustedDocuments } from './trusted-documents.js';
 
 // The gateway's routes for frontend teams (issue 14), kept out of gateway.ts: CORS on every /graphql answer (and
 // the preflight), the SDL at /graphql/schema.graphql for introspection roles, and the GraphiQL IDE for browsers.

@@ -19,7 +19,6 @@ import { ClearanceError, UnauthenticatedError } from '../errors/errors.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { AccessService } from '../services/access-service.js';
 import type { AccessState } from '../services/access-state.js';
-import type { GovernanceService } from '../services/governance-service.js';
 import { withheldRowsPlugin } from './withheld-rows-plugin.js';
 import { phiAuditPlugin } from './phi-audit-plugin.js';
 import { createFormatError } from './format-error.js';
@@ -44,6 +43,7 @@ import type { MetricsRoute } from './metrics-route.js';
 import { tracer } from './tracing.js';
 import type { ExecutionEngine } from '../config/config.js';
 import { CompiledExecution } from './compiled-execution.js';
+import type { GovernanceDeps } from '../services/governance/deps.js';
 
 export interface GatewayDeps {
   readonly schema: GraphQLSchema;
@@ -52,7 +52,7 @@ export interface GatewayDeps {
   readonly policy: PolicyDocument;
   readonly logger: Logger;
   readonly limits: RequestLimits;
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   /** Stored assignments, grants and the tenant's policy, read once per request (src/services/access-state.ts). */
   readonly accessState: AccessState;
   readonly accessAdmin: AccessService;

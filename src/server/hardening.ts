@@ -1,5 +1,5 @@
 import type { PolicyDocument } from '../../rules/policy-document.js';
-import { ConfigError } from '../config/config-error.js';
+import { ParseError } from '../errors/parse-error.js';
 import type { GatewayConfig } from '../config/config.js';
 import { createRateLimiter } from '../stores/create-rate-limiter.js';
 import type { Stores } from '../stores/stores.js';
@@ -28,7 +28,10 @@ export async function createHardening(
 ): Promise<StartedHardening> {
   const roles = config.introspectionRoles;
   const unknown = roles === '*' ? [] : roles.filter((r) => !(r in deps.policy.roles));
-  if (unknown.length > 0) throw new ConfigError([`INTROSPECTION_ROLES: unknown role(s) ${unknown.join(', ')} (not in policy ${deps.policy.version})`]);
+  if (unknown.length > 0) {
+    const problem = `INTROSPECTION_ROLES: unknown role(s) ${unknown.join(', ')} (not in policy ${deps.policy.version})`;
+    throw new ParseError('configuration', [problem]);
+  }
   const limiter = await createRateLimiter(config.redisUrl);
   return {
     hardening: {

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { BREAK, visit, type DocumentNode } from 'graphql';
 import type { GatewayContext } from '../context/context.js';
-import { ClearanceError } from '../errors/errors.js';
+import { IntrospectionRefusedError } from '../errors/document-errors.js';
 
 // Introspection per role. Apollo's own switch is all or nothing and runs during validation, before anyone knows who
 // asks; this runs once the operation is resolved, with the verified principal. The whole document is searched
@@ -20,12 +20,6 @@ export function usesIntrospection(document: DocumentNode): boolean {
     },
   });
   return found;
-}
-
-export class IntrospectionRefusedError extends ClearanceError<{ reason: 'INTROSPECTION_NOT_ALLOWED' }> {
-  constructor() {
-    super('FORBIDDEN', 'Introspection is not allowed for your roles.', { reason: 'INTROSPECTION_NOT_ALLOWED' }, 403);
-  }
 }
 
 /** `allowed`: '*' lets everyone introspect (embedded default); a list lets only principals holding one of the roles. */

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { AuditUnavailableError } from '../audit/audit-unavailable-error.js';
+import { AuditUnavailableError } from '../errors/errors.js';
 import { denialEvent } from '../audit/denial-event.js';
 import type { GatewayContext } from '../context/context.js';
 import type { Logger } from './logger.js';

@@ -12,7 +12,8 @@ import type { AccessService } from '../services/access-service.js';
 import type { AccessState } from '../services/access-state.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { SignedCursors } from '../services/signed-cursor.js';
-import type { GovernanceService } from '../services/governance-service.js';
+import type { GovernanceDeps } from '../services/governance/deps.js';
+import { mfaSessionRefusal, stopState } from '../services/governance/reads.js';
 
 // The context of one operation for a verified principal: an HTTP request (gateway.ts) or one event of a
 // subscription (live-events.ts), which is why it is built from what is stored NOW, never from what the principal
@@ -24,7 +25,7 @@ export interface RequestContextDeps {
   readonly now?: () => number;
   readonly ehr: EhrConnector;
   readonly limits: RequestLimits;
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly audit: AuditService;
   readonly connectors: ConnectorServices;
   readonly cursors: SignedCursors;
@@ -36,12 +37,12 @@ export interface RequestContextDeps {
  * every subscription event, so a stop or a new MFA policy also ends a live stream.
  */
 async function admit(deps: RequestContextDeps, principal: Principal, nowMs: number): Promise<void> {
-  const session = await deps.governance.sessionRefusal(principal, nowMs);
+  const session = await mfaSessionRefusal(deps.governance, principal, nowMs);
   if (session) throw new UnauthenticatedError(session.reason, session.message);
   const agentTarget = agentStopTarget(principal);
   if (agentTarget) {
     const environment = deps.connectors.writeBack.environment;
-    const stop = await deps.governance.stopState(principal.tenant, environment, agentTarget);
+    const stop = await stopState(deps.governance, principal.tenant, environment, agentTarget);
     if (stop.value.stopped) throw agentStoppedError(agentTarget, environment);
   }
 }

@@ -1,6 +1,6 @@
 import { createEhrConnector, type EhrConnectorOptions } from '../../connectors/ehr/create-ehr-connector.js';
 import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
-import { createEmbeddedFhirServer, type EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
+import { EmbeddedFhirServer, type EmbeddedFhirServerOptions } from '../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../connectors/ehr/seed.js';
 import type { SmartAuthOptions } from '../../connectors/ehr/server/smart-auth-server.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
@@ -22,7 +22,6 @@ import type { EscalationNotifier } from '../services/messaging/message-queue-ser
 import { loadKms } from '../services/connectors/load-kms.js';
 import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
-import { GovernanceService } from '../services/governance-service.js';
 import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js';
 import { createStores } from '../stores/create-store.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
@@ -59,6 +58,9 @@ import { MetricsRoute } from './metrics-route.js';
 import { startTracing } from './tracing.js';
 import { withCommitSpans } from '../stores/traced-store.js';
 import type { CircuitState } from '../../connectors/common/circuit-breaker.js';
+import type { GovernanceDeps } from '../services/governance/deps.js';
+import { currentSetting } from '../services/governance/reads.js';
+import { OutboxWorker, runOutbox } from '../services/governance/outbox-worker.js';
 
 // The composition root: config in, a running gateway out. Embedded mode also starts the embedded FHIR server
 // seeded with the Synthea sample patients; production mode uses the configured FHIR base URLs.
@@ -67,7 +69,7 @@ export interface StartOptions {
   readonly logger: Logger;
   readonly policy?: PolicyDocument;
   /** Embedded mode: the tenants' bundles for the embedded FHIR server (default: the Synthea samples). */
-  readonly fhirSeed?: Parameters<typeof createEmbeddedFhirServer>[0]['tenants'];
+  readonly fhirSeed?: EmbeddedFhirServerOptions['tenants'];
   readonly onFhirRequest?: EhrConnectorOptions['onRequest'];
   /** Embedded mode: run the embedded FHIR server in SMART Backend Services auth mode (tests register Clearance's key). */
   readonly fhirAuth?: SmartAuthOptions;
@@ -100,7 +102,7 @@ export interface StartOptions {
 export interface RunningClearance {
   readonly url: string;
   readonly fhir: EmbeddedFhirServer | null;
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly audit: AuditService;
   /** Failed logins counted per source and window (flush writes the open windows now). */
   readonly failedLogins: FailedLoginAudit;
@@ -126,7 +128,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   let fhir: EmbeddedFhirServer | null = null;
   let baseUrls: Readonly<Record<string, string>> = config.fhir.baseUrls ?? {};
   if (!config.fhir.baseUrls && !options.ehr) {
-    fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()), ...(options.fhirAuth ? { auth: options.fhirAuth } : {}) }).start();
+    const tenants = options.fhirSeed ?? (await defaultTenantSeed());
+    fhir = await new EmbeddedFhirServer({ tenants, ...(options.fhirAuth ? { auth: options.fhirAuth } : {}) }).start();
     baseUrls = fhir.baseUrls();
   }
   const stores = options.stores ?? (await createStores(config.redisUrl));
@@ -151,7 +154,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     store, usage: stores.usage, rules: DEFAULT_APPROVAL_RULES, now, defaultPolicy: policy,
     onError: () => logger.warn('grant usage not recorded'),
   });
-  const governance = new GovernanceService({
+  const governance: GovernanceDeps = {
     store,
     rules: DEFAULT_APPROVAL_RULES,
     functionsOf: functionsFromPolicy(policy),
@@ -171,7 +174,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       gaveUp: (tenant, entry, error) => (isEmailEntry(entry) ? mailer : notifier).gaveUp(tenant, entry, error),
     },
     ...(metrics ? { onOutboxApplied: (lagMs: number) => metrics.outboxApplied(lagMs / 1000) } : {}),
-  });
+  };
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
   const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
@@ -196,15 +199,19 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   // Approver notifications (issue 14): routes from the governed setting; the signing secret is the `webhooks`
   // connector's client secret (rotateConnectorSecret), governed like any connector credential (issue 16).
   const webhookSecrets = new ConnectorSecretStore(store, kms, () => Date.now());
-  const routes = async (tenant: string, environment: Environment) => (await governance.currentSetting(tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[];
+  const routes = async (tenant: string, environment: Environment) =>
+    (await currentSetting(governance, tenant, WEBHOOK_ROUTES_KEY, environment)).value as unknown as WebhookRoute[];
   const secret = async (tenant: string, environment: Environment) => {
-    const ref = credentialRefOf((await governance.currentSetting(tenant, `integration.${WEBHOOK_SECRET_ID}.credentials`, environment)).value);
+    const ref = credentialRefOf(
+      (await currentSetting(governance, tenant, `integration.${WEBHOOK_SECRET_ID}.credentials`, environment)).value,
+    );
     const credential = ref ? await webhookSecrets.reveal(tenant, environment, WEBHOOK_SECRET_ID, ref) : null;
     return credential?.method === 'client_secret_basic' ? credential.secret : null;
   };
   const notifier = createApproverNotifications({ store, audit, functionsOf: functionsFromPolicy(policy), now, routes, secret });
   // Email through the messaging connector's SMTP channel to the governed contacts (access.approverContacts).
-  const contacts = async (tenant: string) => (await governance.currentSetting(tenant, APPROVER_CONTACTS_KEY, ACCESS_ENVIRONMENT)).value as unknown as ApproverContact[];
+  const contacts = async (tenant: string) =>
+    (await currentSetting(governance, tenant, APPROVER_CONTACTS_KEY, ACCESS_ENVIRONMENT)).value as unknown as ApproverContact[];
   let publicUrl = config.messaging.publicUrl ?? '';
   const mailer = createApproverEmail({
     store,
@@ -223,8 +230,9 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     await connectors.refundEffect(effect);
   };
   // Finish what a crash left between an approval and its external effect, then keep sweeping.
-  await governance.outbox.runAll();
-  governance.outbox.start(5_000);
+  await runOutbox(governance);
+  const outbox = new OutboxWorker(governance);
+  outbox.start(5_000);
   const reminders = createExpiryReminders({ store, now, ...(options.reminderWindowMs ? { windowMs: options.reminderWindowMs } : {}) });
   reminders.start(options.reminderIntervalMs ?? 60_000);
   // Unclaimed on-call emergencies escalate after their SLA (messaging.queueSla), on the gateway's clock.
@@ -328,7 +336,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       // Open failed-login windows are written before the store closes.
       failedLogins.stop();
       await failedLogins.flush();
-      await governance.outbox.stop();
+      await outbox.stop();
       await reminders.stop();
       await hardening.close();
       if (!options.bus) await bus.close();

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from '../config/config-error.js';
+import { ParseError } from '../errors/parse-error.js';
 import type { TrustedDocumentsMode } from '../config/frontend-config.js';
-import { ClearanceError } from '../errors/errors.js';
+import { TrustedDocumentError } from '../errors/document-errors.js';
 
 // Trusted documents (issue 14): in production a gateway should run the operations its frontends were built with and
 // nothing else. The allowlist is the manifest graphql-codegen's client preset writes with `persistedDocuments`
@@ -12,21 +12,6 @@ import { ClearanceError } from '../errors/errors.js';
 // over HTTP draft's), or sends the document's text, which must then be in the manifest (enforce mode).
 // https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#persisted-documents
 
-type TrustedDocumentReason = 'TRUSTED_DOCUMENT_REQUIRED' | 'TRUSTED_DOCUMENT_UNKNOWN' | 'TRUSTED_DOCUMENTS_OFF';
-
-/** 403 in enforce mode for a document that is not in the manifest; 400 for a hash the manifest does not hold. */
-export class TrustedDocumentError extends ClearanceError<{ reason: TrustedDocumentReason }> {
-  constructor(reason: TrustedDocumentReason) {
-    const [code, status, message] =
-      reason === 'TRUSTED_DOCUMENT_REQUIRED'
-        ? (['FORBIDDEN', 403, 'Only trusted documents run on this gateway: send the hash of a document from its manifest.'] as const)
-        : reason === 'TRUSTED_DOCUMENT_UNKNOWN'
-          ? (['BAD_USER_INPUT', 400, 'No trusted document has this hash.'] as const)
-          : (['BAD_USER_INPUT', 400, 'This gateway has no trusted-documents manifest: send the document itself.'] as const);
-    super(code, message, { reason }, status);
-  }
-}
-
 const HEX = { sha256: /^[0-9a-f]{64}$/, sha1: /^[0-9a-f]{40}$/ } as const;
 
 function hashOf(document: string, algorithm: 'sha256' | 'sha1'): string {
@@ -35,7 +20,9 @@ function hashOf(document: string, algorithm: 'sha256' | 'sha1'): string {
 
 /** Parses and checks a manifest: every key must be the hash of its document, so an edited manifest fails at start-up. */
 function parseManifest(json: unknown, name: string): ReadonlyMap<string, string> {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ConfigError([`TRUSTED_DOCUMENTS_FILE: ${name} is not a JSON object of hash -> document`]);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ParseError('configuration', [`TRUSTED_DOCUMENTS_FILE: ${name} is not a JSON object of hash -> document`]);
+  }
   const out = new Map<string, string>();
   const problems: string[] = [];
   for (const [hash, document] of Object.entries(json as Record<string, unknown>)) {
@@ -44,8 +31,8 @@ function parseManifest(json: unknown, name: string): ReadonlyMap<string, string>
     else if (hashOf(document, algorithm) !== hash) problems.push(`TRUSTED_DOCUMENTS_FILE: entry ${hash.slice(0, 16)}: the hash is not the ${algorithm} of its document`);
     else out.set(hash, document);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  if (out.size === 0) throw new ConfigError([`TRUSTED_DOCUMENTS_FILE: ${name} holds no document`]);
+  if (problems.length > 0) throw new ParseError('configuration', problems);
+  if (out.size === 0) throw new ParseError('configuration', [`TRUSTED_DOCUMENTS_FILE: ${name} holds no document`]);
   return out;
 }
 
@@ -74,7 +61,8 @@ export class TrustedDocuments {
     try {
       json = JSON.parse(await readFile(file, 'utf8'));
     } catch (e) {
-      throw new ConfigError([`TRUSTED_DOCUMENTS_FILE: cannot read ${file} as JSON (${(e as Error).message.split('\n')[0]})`]);
+      const why = (e as Error).message.split('\n')[0];
+      throw new ParseError('configuration', [`TRUSTED_DOCUMENTS_FILE: cannot read ${file} as JSON (${why})`]);
     }
     return new TrustedDocuments(mode, parseManifest(json, file));
   }

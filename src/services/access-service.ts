@@ -12,19 +12,21 @@ import type { JsonValue } from '../governance/json.js';
 import type { TransitionError } from '../governance/transition-result.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import type { UsageStore } from '../stores/usage-store.js';
-import { effectsToOps } from './effects-to-ops.js';
+import { effectsToOps } from './governance/effects-to-ops.js';
 import type { AccessState } from './access-state.js';
-import type { GovernanceService, ProposalOutcome } from './governance-service.js';
-import { GovernanceError } from './transition-error.js';
+import { GovernanceError } from '../errors/governance-error.js';
+import type { GovernanceDeps, ProposalOutcome } from './governance/deps.js';
+import { proposeAccess } from './governance/access-proposals.js';
+import { listChangeRequests } from './governance/reads.js';
 
 // Role assignments, access requests, break-glass and access reviews, with I/O. Widening goes through the governed
-// path (GovernanceService.proposeAccess: approvals, compare-and-set, audit); break-glass and review decisions are
-// immediate, committed with their audit record in one step like an emergency stop.
+// path (proposeAccess in governance/access-proposals.ts: approvals, compare-and-set, audit); break-glass and review
+// decisions are immediate, committed with their audit record in one step like an emergency stop.
 
 export interface AccessServiceDeps {
   readonly store: GovernanceStore;
   readonly usage: UsageStore;
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly state: AccessState;
   readonly now: () => number;
   readonly newId: () => string;
@@ -61,7 +63,8 @@ export class AccessService {
   async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');
-    return this.done(principal, this.deps.governance.proposeAccess(principal, { type: 'assignment', sub: input.sub }, { reason: input.reason, ticket: input.ticket ?? null }, (current, id, now) =>
+    const [target, why] = [{ type: 'assignment' as const, sub: input.sub }, { reason: input.reason, ticket: input.ticket ?? null }];
+    return this.done(principal, proposeAccess(this.deps.governance, principal, target, why, (current, id, now) =>
       json(withEntry(this.read(input.sub, current), {
         id, kind: 'role', name: input.role, departments: input.departments ?? null, environments: input.environments?.length ? input.environments : ENVS,
         expiresAt, reason: input.reason, ticket: input.ticket ?? null, source: 'assignment', now,
@@ -70,7 +73,8 @@ export class AccessService {
   }
 
   async revokeRole(principal: Principal, input: { sub: string; role?: string | null; entryId?: string | null; reason: string }): Promise<ProposalOutcome> {
-    return this.done(principal, this.deps.governance.proposeAccess(principal, { type: 'assignment', sub: input.sub }, { reason: input.reason }, (current, _id, now) =>
+    const target = { type: 'assignment' as const, sub: input.sub };
+    return this.done(principal, proposeAccess(this.deps.governance, principal, target, { reason: input.reason }, (current, _id, now) =>
       json(orThrow(revokeEntries(this.read(input.sub, current), input, principal.sub, input.reason, now))),
     ));
   }
@@ -82,7 +86,9 @@ export class AccessService {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_REQUEST_MINUTES) throw bad('durationMinutes', `must be between 1 and ${MAX_REQUEST_MINUTES}`);
     const justification = input.justification.trim();
     if (!justification) throw bad('justification', 'is required');
-    return this.done(principal, this.deps.governance.proposeAccess(principal, { type: 'access-request', sub: principal.sub }, { reason: justification, ticket: input.ticket ?? null, origin: { type: 'access-request' } }, (current, id, now) =>
+    const target = { type: 'access-request' as const, sub: principal.sub };
+    const why = { reason: justification, ticket: input.ticket ?? null, origin: { type: 'access-request' as const } };
+    return this.done(principal, proposeAccess(this.deps.governance, principal, target, why, (current, id, now) =>
       // The grant's clock starts at the request: an approval that comes late does not extend it.
       json(withEntry(this.read(principal.sub, current), {
         id, kind: want.kind, name: want.name, departments: input.departments?.length ? input.departments : null, environments: ['PRODUCTION'],
@@ -93,7 +99,7 @@ export class AccessService {
 
   /** The caller's own access requests, any status (expired, rejected and denied ones stay queryable). */
   async myAccessRequests(principal: Principal): Promise<ChangeRequest[]> {
-    const changes = await this.deps.governance.changeRequests(principal, { category: 'access' }, 500);
+    const changes = await listChangeRequests(this.deps.governance, principal, { category: 'access' }, 500);
     return changes.filter((c) => c.target.type === 'access-request' && c.target.sub === principal.sub);
   }
 
@@ -123,7 +129,16 @@ export class AccessService {
   }
 
   async proposePolicy(principal: Principal, input: { document: unknown; reason: string; ticket?: string | null }): Promise<ProposalOutcome> {
-    return this.done(principal, this.deps.governance.proposeAccess(principal, { type: 'policy' }, { reason: input.reason, ticket: input.ticket ?? null }, () => input.document as JsonValue));
+    return this.done(
+      principal,
+      proposeAccess(
+        this.deps.governance,
+        principal,
+        { type: 'policy' },
+        { reason: input.reason, ticket: input.ticket ?? null },
+        () => input.document as JsonValue,
+      ),
+    );
   }
 
   now(): number {

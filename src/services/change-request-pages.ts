@@ -2,10 +2,11 @@ import type { Principal } from '../auth/principal.js';
 import { BadUserInputError } from '../errors/errors.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { ChangeFilter } from '../stores/governance-store.js';
-import type { FactsFor } from './governance-reads.js';
-import type { GovernanceService } from './governance-service.js';
+import type { FactsFor } from './governance/reads.js';
 import { relayPage, type PageArgs } from './relay-page.js';
 import type { SignedCursors } from './signed-cursor.js';
+import type { GovernanceDeps } from './governance/deps.js';
+import { listChangeRequests } from './governance/reads.js';
 
 // `changeRequestsConnection` (issue 14): the same list as `changeRequests` (one service function, the same filter
 // object, so a filter added there applies here too), paged the Relay way with signed cursors. Order: newest first,
@@ -42,7 +43,7 @@ function decodeKey(cursors: SignedCursors, tenant: string, cursor: string | null
 }
 
 export async function changeRequestsPage(
-  governance: GovernanceService,
+  governance: GovernanceDeps,
   cursors: SignedCursors,
   principal: Principal,
   filter: ChangeFilter,
@@ -51,7 +52,7 @@ export async function changeRequestsPage(
 ): Promise<ChangeRequestPage> {
   const after = decodeKey(cursors, principal.tenant, args.after, 'after');
   const before = decodeKey(cursors, principal.tenant, args.before, 'before');
-  const found = await governance.changeRequests(principal, filter, CHANGE_SCAN + 1, facts);
+  const found = await listChangeRequests(governance, principal, filter, CHANGE_SCAN + 1, facts);
   const all = found.slice(0, CHANGE_SCAN).sort((a, b) => compare(keyOf(a), keyOf(b)));
   const page = relayPage(
     all,

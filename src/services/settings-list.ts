@@ -1,7 +1,8 @@
 import type { Category, Environment } from '../governance/environment.js';
 import { CONNECTOR_FIELDS, SETTING_DEFINITIONS, connectorSettingKey, findSetting } from '../governance/setting-catalog.js';
 import type { SettingDefinition } from '../governance/setting-catalog.js';
-import type { CurrentSetting } from './governance-service.js';
+import type { GovernanceDeps } from './governance/deps.js';
+import { storedSettings, type CurrentSetting } from './governance/reads.js';
 
 // The settings of a tenant in an environment as a reader sees them: the catalog merged with what is stored. A
 // setting never changed shows its default at version 0; a stored key the catalog no longer knows is history, not a
@@ -22,19 +23,14 @@ export interface ListedSetting {
   readonly current: CurrentSetting;
 }
 
-/** What listing reads: the stored settings (the governance service is one). */
-export interface StoredSettingsReader {
-  storedSettings(tenant: string, environment: Environment): Promise<CurrentSetting[]>;
-}
-
 /** Every known setting (of one category when given), sorted by key. */
 export async function listSettings(
-  reader: StoredSettingsReader,
+  deps: GovernanceDeps,
   tenant: string,
   environment: Environment,
   category: Category | null,
 ): Promise<ListedSetting[]> {
-  const stored = await reader.storedSettings(tenant, environment);
+  const stored = await storedSettings(deps, tenant, environment);
   const byKey = new Map(stored.map((s) => [s.key, s]));
   const keys = [...new Set([...SETTING_DEFINITIONS.map((d) => d.key), ...builtInKeys, ...byKey.keys()])].sort();
   return keys.flatMap((key): ListedSetting[] => {

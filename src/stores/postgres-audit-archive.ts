@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { GENESIS_HASH } from '../audit/chain.js';
 import type { ArchiveMeta, ArchivedRecord, ArchiveSearch, AuditArchive } from './audit-archive.js';
-import { StoreUnavailableError } from './store-unavailable-error.js';
+import { StoreUnavailableError } from '../errors/errors.js';
 
 // The audit archive in PostgreSQL (schema: src/stores/postgres-audit-schema.ts), connected as the archive role
 // (AUDIT_ARCHIVE_URL): INSERT and SELECT only. A segment is appended in one transaction under a per-tenant advisory

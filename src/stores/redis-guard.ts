@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { StoreUnavailableError } from './store-unavailable-error.js';
+import { StoreUnavailableError } from '../errors/errors.js';
 
 /** A single node or a Cluster: every multi-key step of the Redis stores is one script over keys of one hash tag. */
 export type RedisClient = Redis | Cluster;

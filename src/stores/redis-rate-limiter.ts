@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { decision, type RateBucket, type RateLimiter } from './rate-limiter.js';
-import { StoreUnavailableError } from './store-unavailable-error.js';
+import { StoreUnavailableError } from '../errors/errors.js';
 
 // Rate limits shared by every replica. One script does INCR and, on a window's first hit, PEXPIRE: two separate
 // commands could leave a counter without expiry (a crash between them) that would then refuse its bucket forever.

@@ -3,6 +3,10 @@ import { memoryStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { ok, refused } from './governance-operations.js';
+import { updateSetting, updateSettings } from '../../src/services/governance/setting-proposals.js';
+import { approveChange } from '../../src/services/governance/transition.js';
+import { runOutbox } from '../../src/services/governance/outbox-worker.js';
+import { currentSetting, findChangeRequest } from '../../src/services/governance/reads.js';
 
 // Issue 16 item 6: configureConnector applies all its fields as ONE governed change or none. Over HTTP: a bad field
 // among good ones changes nothing; in PRODUCTION the fields queue once (one change, one approval path) and apply
@@ -90,14 +94,26 @@ describe('a compound setting change', () => {
   it('takes the highest risk among its settings, and applies each at its own next version in one commit', async () => {
     const svc = governanceOn(memoryStores().governance);
     const eng1 = person('eng-1', ['integration-engineer']);
-    await svc.updateSetting(eng1, { key: 'integration.ehr.baseUrl', environment: 'STAGING', value: 'https://fhir.one.example/r4', reason: 'x' });
-    const r = await svc.updateSettings(eng1, { environment: 'STAGING', values: { 'integration.ehr.baseUrl': 'https://fhir.two.example/r4', 'integration.ehr.writeBackEnabled': true }, reason: 'enable' });
+    await updateSetting(svc, eng1, {
+      key: 'integration.ehr.baseUrl',
+      environment: 'STAGING',
+      value: 'https://fhir.one.example/r4',
+      reason: 'x',
+    });
+    const r = await updateSettings(svc, eng1, {
+      environment: 'STAGING',
+      values: { 'integration.ehr.baseUrl': 'https://fhir.two.example/r4', 'integration.ehr.writeBackEnabled': true },
+      reason: 'enable',
+    });
     // baseUrl is MEDIUM in staging, writeBackEnabled HIGH: the change is HIGH and waits for an approver.
     expect(r).toMatchObject({ status: 'PENDING_APPROVAL', change: { risk: 'HIGH' } });
-    const done = await svc.approve(person('eng-2', ['integration-engineer']), r.change.id);
-    await svc.outbox.runAll();
-    expect((await svc.changeRequest(eng1, done.id))?.status).toBe('APPLIED');
-    expect(await svc.currentSetting('acme', 'integration.ehr.baseUrl', 'STAGING')).toMatchObject({ value: 'https://fhir.two.example/r4', version: 2 });
-    expect(await svc.currentSetting('acme', 'integration.ehr.writeBackEnabled', 'STAGING')).toMatchObject({ value: true, version: 1 });
+    const done = await approveChange(svc, person('eng-2', ['integration-engineer']), r.change.id);
+    await runOutbox(svc);
+    expect((await findChangeRequest(svc, eng1, done.id))?.status).toBe('APPLIED');
+    expect(await currentSetting(svc, 'acme', 'integration.ehr.baseUrl', 'STAGING')).toMatchObject({
+      value: 'https://fhir.two.example/r4',
+      version: 2,
+    });
+    expect(await currentSetting(svc, 'acme', 'integration.ehr.writeBackEnabled', 'STAGING')).toMatchObject({ value: true, version: 1 });
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddedFhirServer, type EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
+import { EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../connectors/ehr/seed.js';
 import { DENNIS } from '../connectors/ehr/helpers.js';
 import { memoryStores } from '../../src/stores/create-store.js';
@@ -46,7 +46,7 @@ async function fetchJwks(path: string): Promise<Jwks> {
 
 beforeAll(async () => {
   h = await startHarness({ stores, env: { GATEWAY_ENVIRONMENT: 'STAGING', LOG_LEVEL: 'trace' }, fhirAuth: {} });
-  serverB = await createEmbeddedFhirServer({ tenants: await defaultTenantSeed(), auth: {} }).start();
+  serverB = await new EmbeddedFhirServer({ tenants: await defaultTenantSeed(), auth: {} }).start();
   t = await actors(h, { admin: { roles: ['system-admin'] }, eng1: { roles: ['integration-engineer'] }, eng2: { roles: ['integration-engineer'] }, clin: { roles: ['clinician'] }, sec: { roles: ['security-admin'], mfa: true } });
   t.clin = await h.token({ sub: 'dr-grey', roles: ['clinician'], departments: ['cardiology'] });
 }, 90_000);

@@ -12,11 +12,13 @@ import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
 import { createPostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
 import { ARCHIVE_ROLE, createPostgresAuditArchiveOwner, migrateAuditArchive } from '../../src/stores/postgres-audit-schema.js';
-import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
+import { StoreUnavailableError } from '../../src/errors/errors.js';
 import { redisStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { PostgresServer } from '../support/postgres-server.js';
 import { RedisServer } from '../support/redis-server.js';
+import { updateSetting } from '../../src/services/governance/setting-proposals.js';
+import { approveChange } from '../../src/services/governance/transition.js';
 
 // The PostgreSQL archive behind the Redis hot window, against a real Redis and a real PostgreSQL 15: one log to the
 // reader, an archive role that can only append, a crash between copy and trim, PostgreSQL down, and tampering in the
@@ -242,10 +244,16 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
       expect(await dropExpiredArchive(audit, ownerConn, { tenant: six, retentionDays: 2190, now: NOW })).toMatchObject({ status: 'nothing-to-drop' });
 
       const ten = await yearsOfLog();
-      const proposed = await governance.updateSetting(person('sec-1', ['security-admin'], true, ten), { key: 'audit.retentionDays', environment: 'PRODUCTION', value: 3650, reason: 'state law: ten years' });
+      const proposed = await updateSetting(governance, person('sec-1', ['security-admin'], true, ten), {
+        key: 'audit.retentionDays',
+        environment: 'PRODUCTION',
+        value: 3650,
+        reason: 'state law: ten years',
+      });
       if (proposed.status !== 'APPLIED') {
-        const approved = await governance.approve(person('sec-2', ['security-admin'], true, ten), proposed.change.id);
-        if (approved.status !== 'APPLIED') await governance.approve(person('sys-1', ['system-admin'], true, ten), proposed.change.id);
+        const approved = await approveChange(governance, person('sec-2', ['security-admin'], true, ten), proposed.change.id);
+        if (approved.status !== 'APPLIED')
+          await approveChange(governance, person('sys-1', ['system-admin'], true, ten), proposed.change.id);
       }
       expect(await retentionDaysOf(governance, ten)).toBe(3650);
       const r10 = await dropExpiredArchive(audit, ownerConn, { tenant: ten, retentionDays: await retentionDaysOf(governance, ten), now: NOW });

@@ -7,8 +7,10 @@ import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
-import { GovernanceService } from '../../src/services/governance-service.js';
 import { memoryStores } from '../../src/stores/create-store.js';
+import { updateSetting } from '../../src/services/governance/setting-proposals.js';
+import { approveChange } from '../../src/services/governance/transition.js';
+import type { GovernanceDeps } from '../../src/services/governance/deps.js';
 
 // The headline scenario (EHR write-back in production: two approvers of two functions, MFA, outbox apply), then the
 // story told again from nothing but the audit log's records: no change request, no setting history is read.
@@ -40,14 +42,22 @@ describe('audit trail of a governed change', () => {
     const stores = memoryStores();
     const store = stores.governance;
     const applied: string[] = [];
-    const svc = new GovernanceService({
+    const svc: GovernanceDeps = {
       store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(),
       connectorEffects: async (e) => void applied.push(e.idempotencyKey),
+    };
+    const r = await updateSetting(svc, who('eng-1', ['integration-engineer']), {
+      key: 'integration.ehr.writeBackEnabled',
+      environment: 'PRODUCTION',
+      value: true,
+      reason: 'go-live',
+      ticket: 'CHG-1',
     });
-    const r = await svc.updateSetting(who('eng-1', ['integration-engineer']), { key: 'integration.ehr.writeBackEnabled', environment: 'PRODUCTION', value: true, reason: 'go-live', ticket: 'CHG-1' });
-    await expect(svc.approve(who('eng-1', ['integration-engineer'], true), r.change.id)).rejects.toMatchObject({ extensions: { reason: 'SELF_APPROVAL' } });
-    await svc.approve(who('eng-2', ['integration-engineer'], true), r.change.id, 'reviewed mapping');
-    await svc.approve(who('sec-1', ['security-admin'], true), r.change.id);
+    await expect(approveChange(svc, who('eng-1', ['integration-engineer'], true), r.change.id)).rejects.toMatchObject({
+      extensions: { reason: 'SELF_APPROVAL' },
+    });
+    await approveChange(svc, who('eng-2', ['integration-engineer'], true), r.change.id, 'reviewed mapping');
+    await approveChange(svc, who('sec-1', ['security-admin'], true), r.change.id);
     expect(applied).toHaveLength(1);
 
     // From here on only the audit log is read.

@@ -10,8 +10,10 @@ import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
-import { GovernanceService } from '../../src/services/governance-service.js';
 import { memoryStores } from '../../src/stores/create-store.js';
+import { updateSetting } from '../../src/services/governance/setting-proposals.js';
+import { emergencyStop } from '../../src/services/governance/emergency-actions.js';
+import type { GovernanceDeps } from '../../src/services/governance/deps.js';
 
 // Export as NDJSON and as a FHIR R4 Bundle of AuditEvent resources (IHE BALP patterns), each resource validated by
 // @medplum/core against the R4 StructureDefinitions; from/to windows; and what an export may mark as exported.
@@ -39,10 +41,25 @@ beforeAll(async () => {
   await audit.write('acme', [read(T0, 'p1', ['clinician']), read(T0, 'p2', ['clinician'])]); // seq 1: a list query
   await audit.write('acme', [read(T0 + HOUR, 'p3', ['clinician'], true)]); // seq 2: break-glass
   await audit.write('acme', [read(T0 + 2 * HOUR, 'p1', ['billing-manager'])]); // seq 3
-  const svc = new GovernanceService({ store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now: () => now, newId: () => randomUUID() });
-  await svc.updateSetting(who('ops-1', ['ops-manager']), { key: 'messaging.officeHours', environment: 'STAGING', value: { timezone: 'UTC', weekly: [] }, reason: 'winter' });
+  const svc: GovernanceDeps = {
+    store,
+    rules: DEFAULT_APPROVAL_RULES,
+    functionsOf: functionsFromPolicy(policy),
+    now: () => now,
+    newId: () => randomUUID(),
+  };
+  await updateSetting(svc, who('ops-1', ['ops-manager']), {
+    key: 'messaging.officeHours',
+    environment: 'STAGING',
+    value: { timezone: 'UTC', weekly: [] },
+    reason: 'winter',
+  });
   now += HOUR;
-  await svc.emergencyStop(who('sec-1', ['security-admin']), { target: 'connector:ehr', environment: 'PRODUCTION', reason: 'duplicate notes' });
+  await emergencyStop(svc, who('sec-1', ['security-admin']), {
+    target: 'connector:ehr',
+    environment: 'PRODUCTION',
+    reason: 'duplicate notes',
+  });
   const failed: AuditEvent = { category: 'auth', at: iso(now), tenant: 'acme', action: 'auth.failed', outcome: 'failure', actor: { sub: 'mallory', kind: 'unverified' }, reason: 'BAD_SIGNATURE' };
   await audit.write('acme', [failed]);
 });

@@ -7,10 +7,10 @@ import { AuditService } from '../../src/services/audit/audit-service.js';
 import { retentionDaysOf, trimAuditLog } from '../../src/services/audit/retention.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
-import { GovernanceService } from '../../src/services/governance-service.js';
 import { redisStores } from '../../src/stores/create-store.js';
 import { tenantKeys } from '../../src/stores/redis-keys.js';
 import { RedisServer } from '../support/redis-server.js';
+import type { GovernanceDeps } from '../../src/services/governance/deps.js';
 
 // Retention on the Redis store: never removes unverified or unexported records without saying so, signs the new
 // anchor before trimming, and leaves a log that still verifies.
@@ -97,10 +97,9 @@ describe('audit retention trim', () => {
   });
 
   it('reads the retention from the governed setting audit.retentionDays (PRODUCTION)', async () => {
-    const svc = new GovernanceService({
-      store: redisStores(server.client()).governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()),
-      now: () => NOW, newId: () => randomUUID(),
-    });
+    const svc: GovernanceDeps = {
+      store: redisStores(server.client()).governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => NOW, newId: () => randomUUID(),
+    };
     expect(await retentionDaysOf(svc, 'acme')).toBe(2190);
   });
 });

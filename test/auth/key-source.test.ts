@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateDevKeys } from '../../src/auth/dev-keys.js';
 import { createDiscoveredKeyGetter, createFileKeyGetter, createKeyGetter, createRemoteKeyGetter, loadJwksFile } from '../../src/auth/key-source.js';
 import { createTokenVerifier } from '../../src/auth/verify-token.js';
-import { ConfigError } from '../../src/config/config-error.js';
+import { ParseError } from '../../src/errors/parse-error.js';
 import { UnauthenticatedError, UpstreamUnavailableError } from '../../src/errors/errors.js';
 import { AUDIENCE, ISSUER, goodClaims, sign, tempDir } from './token-fixtures.js';
 
@@ -36,19 +36,19 @@ describe('JWKS file', () => {
     const file = join(await tempDir(), 'jwks.json');
     await writeFile(file, JSON.stringify({ keys: [rsa.publicJwk, rsa.privateJwk, { kty: 'oct', k: 'c2VjcmV0' }] }));
     const error = await loadJwksFile(file).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems;
+    expect(error).toBeInstanceOf(ParseError);
+    const problems = (error as ParseError).problems;
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/key #2 .*\bd\b/);
     expect(problems[1]).toMatch(/key #3 .*\bk\b/);
-    expect((error as ConfigError).message).not.toContain(rsa.privateJwk.d!);
+    expect((error as ParseError).message).not.toContain(rsa.privateJwk.d!);
   });
 
-  it('reports a missing file or a non-JWKS file as a ConfigError', async () => {
+  it('reports a missing file or a non-JWKS file as a ParseError', async () => {
     const dir = await tempDir();
     await expect(loadJwksFile(join(dir, 'nope.json'))).rejects.toThrow(/ENOENT/);
     await writeFile(join(dir, 'x.json'), '{"foo":1}');
-    await expect(loadJwksFile(join(dir, 'x.json'))).rejects.toBeInstanceOf(ConfigError);
+    await expect(loadJwksFile(join(dir, 'x.json'))).rejects.toBeInstanceOf(ParseError);
   });
 });
 
@@ -125,7 +125,7 @@ describe('createKeyGetter', () => {
   });
 
   it('never falls back to dev keys in production', async () => {
-    await expect(createKeyGetter({ mode: 'production', stateDir: await tempDir(), auth })).rejects.toBeInstanceOf(ConfigError);
+    await expect(createKeyGetter({ mode: 'production', stateDir: await tempDir(), auth })).rejects.toBeInstanceOf(ParseError);
   });
 });
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/config-error.js';
+import { ParseError } from '../../src/errors/parse-error.js';
 import { detectMode, parseConfig } from '../../src/config/config.js';
 
 function problemsOf(env: Record<string, string | undefined>, argv: string[] = []): readonly string[] {
   try {
     parseConfig(env, argv);
   } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
+    expect(error).toBeInstanceOf(ParseError);
+    return (error as ParseError).problems;
   }
-  throw new Error('expected a ConfigError');
+  throw new Error('expected a ParseError');
 }
 
 const PRODUCTION_ENV = {
@@ -202,7 +202,7 @@ describe('parseConfig: production mode', () => {
       parseConfig({}, ['--production']);
       expect.unreachable();
     } catch (error) {
-      const e = error as ConfigError;
+      const e = error as ParseError;
       expect(e.message).toMatch(/^Invalid configuration \(6 problems\):/);
       for (const problem of e.problems) expect(e.message).toContain(problem);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
-import type { ConfigError } from '../../src/config/config-error.js';
+import type { ParseError } from '../../src/errors/parse-error.js';
 
 // SECRETS_KEK: the connector secrets' own key encryption key. Required in production, refused when malformed or
 // set twice, and never repeated in a problem.
@@ -20,7 +20,7 @@ function problemsOf(env: Record<string, string>): string[] {
     parseConfig(env, []);
     return [];
   } catch (e) {
-    return [...(e as ConfigError).problems];
+    return [...(e as ParseError).problems];
   }
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/config-error.js';
+import { ParseError } from '../../src/errors/parse-error.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Issue 14, item 6: trusted documents. The console's own operations ship as a manifest in graphql-codegen's
@@ -133,7 +133,7 @@ describe('trusted documents', () => {
     const content = edit(MANIFEST);
     writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
     const started = startHarness({ env: { TRUSTED_DOCUMENTS_FILE: file } });
-    await expect(started).rejects.toBeInstanceOf(ConfigError);
+    await expect(started).rejects.toBeInstanceOf(ParseError);
     await expect(started).rejects.toThrow(message);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../src/errors/parse-error.js';
 import {
-  ApprovalRulesError, approverFunctionsFor, DEFAULT_APPROVAL_RULES, evaluateApprovals, parseApprovalRules, requirementFor, requirementForProposal,
+  approverFunctionsFor, DEFAULT_APPROVAL_RULES, evaluateApprovals, parseApprovalRules, requirementFor, requirementForProposal,
 } from '../../src/governance/approval-rules.js';
 
 const rules = parseApprovalRules(DEFAULT_APPROVAL_RULES);
@@ -26,8 +27,9 @@ describe('approval rules document', () => {
       parseApprovalRules(doc);
       expect.unreachable();
     } catch (e) {
-      expect(e).toBeInstanceOf(ApprovalRulesError);
-      expect((e as ApprovalRulesError).problems).toEqual([
+      expect(e).toBeInstanceOf(ParseError);
+      expect((e as ParseError).document).toBe('approval rules');
+      expect((e as ParseError).problems).toEqual([
         'approverFunctions.integration.1: unknown function "wizards"',
         'requirements.PRODUCTION.HIGH: a requirement of 0 approvals cannot name functions',
         'requirements.PRODUCTION.HIGH: requiredApprovals is smaller than the functions it names',

@@ -5,6 +5,8 @@ import { routeInbound } from '../../connectors/messaging/inbound-routing.js';
 import { MessagingSettingsReader } from '../../src/services/messaging/messaging-settings.js';
 import { memoryStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
+import { updateSetting } from '../../src/services/governance/setting-proposals.js';
+import { approveChange } from '../../src/services/governance/transition.js';
 
 // Issue 13 item 8: no governed setting without an effect. Every catalog key (and every keyed family's pattern) names
 // the test that applies it and observes the behaviour change; the coverage test below fails when a catalog entry
@@ -76,8 +78,9 @@ describe('effects', () => {
     const before = { sending: await reader.forSending('acme'), rules: await reader.routingRules('acme') };
     // Through the real approval flow: a change that needs an approver gets one (another person of the owner function).
     const apply = async (who: typeof ops, key: string, value: unknown) => {
-      const r = await svc.updateSetting(who, { key, environment: 'STAGING', value: value as never, reason: 'effect test' });
-      const status = r.status === 'APPLIED' ? r.status : (await svc.approve(person(`${who.sub}-2`, [...who.roles]), r.change.id)).status;
+      const r = await updateSetting(svc, who, { key, environment: 'STAGING', value: value as never, reason: 'effect test' });
+      const status =
+        r.status === 'APPLIED' ? r.status : (await approveChange(svc, person(`${who.sub}-2`, [...who.roles]), r.change.id)).status;
       expect(status, key).toBe('APPLIED');
     };
     const templates = { 'visit-follow-up': { locale: 'en', channel: 'email', subject: 'Your visit', body: 'Thank you for visiting on {{date}}.', translations: {} } };
@@ -108,8 +111,13 @@ describe('effects', () => {
       ? { ...c, terms: { ...c.terms, en: [...(c.terms.en ?? []), 'glorbix syndrome'] } }
       : c));
     const clinicalAdmin = person('ca', ['clinical-admin']);
-    const r = await svc.updateSetting(clinicalAdmin, { key: 'messaging.triageLexicon', environment: 'STAGING', value: { ...lexicon, concepts } as never, reason: 'effect test' });
-    const status = r.status === 'APPLIED' ? r.status : (await svc.approve(person('ca-2', ['clinical-admin']), r.change.id)).status;
+    const r = await updateSetting(svc, clinicalAdmin, {
+      key: 'messaging.triageLexicon',
+      environment: 'STAGING',
+      value: { ...lexicon, concepts } as never,
+      reason: 'effect test',
+    });
+    const status = r.status === 'APPLIED' ? r.status : (await approveChange(svc, person('ca-2', ['clinical-admin']), r.change.id)).status;
     expect(status).toBe('APPLIED');
     const after = routeInbound(text, await reader.routingRules('acme'), { at });
     expect(before.queue).not.toBe('on-call');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changeTargetSchema, type ChangeTarget } from '../../src/governance/change-target.js';
 import { targetKeyOf } from '../../src/governance/target-key.js';
-import { targetDocIdOf } from '../../src/services/effects-to-ops.js';
+import { targetDocIdOf } from '../../src/services/governance/effects-to-ops.js';
 
 // ChangeRequest.targetKey: what names a change's target to a client, for every kind of target, and never the id a
 // store keys the target's document by.

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
-import { ConfigError } from '../../src/config/config-error.js';
+import { ParseError } from '../../src/errors/parse-error.js';
 import { GatewayMetrics } from '../../src/server/gateway-metrics.js';
 import { MetricsRoute, type MetricsAccess } from '../../src/server/metrics-route.js';
 import { startProductionHarness, type ProductionHarness } from '../support/production-harness.js';
@@ -56,8 +56,8 @@ describe('gateway with METRICS_PORT', () => {
 
 describe('config', () => {
   it('refuses a short METRICS_TOKEN and reads METRICS_PORT and OTEL_EXPORTER_OTLP_ENDPOINT', () => {
-    expect(() => parseConfig({ METRICS_TOKEN: 'short' }, [])).toThrow(ConfigError);
-    expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://x' }, [])).toThrow(ConfigError);
+    expect(() => parseConfig({ METRICS_TOKEN: 'short' }, [])).toThrow(ParseError);
+    expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://x' }, [])).toThrow(ParseError);
     const c = parseConfig({ METRICS_PORT: '9464', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, []);
     expect(c.metrics).toEqual({ token: null, port: 9464 });
     expect(c.otlpEndpoint).toBe('http://127.0.0.1:4318');

@@ -7,8 +7,12 @@ import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { explainGoverned } from '../../src/governance/explain-governed.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
 import { findSetting, validateSettingValue } from '../../src/governance/setting-catalog.js';
-import { GovernanceService } from '../../src/services/governance-service.js';
 import { memoryStores } from '../../src/stores/create-store.js';
+import type { GovernanceDeps } from '../../src/services/governance/deps.js';
+import { updateSetting } from '../../src/services/governance/setting-proposals.js';
+import { approveChange } from '../../src/services/governance/transition.js';
+import { proposeEhrWrite } from '../../src/services/governance/ehr-write-proposals.js';
+import { agentAutonomyOf } from '../../src/services/governance/reads.js';
 
 // Issue 6, agent principals: what an agent may do alone is the governed `ai.agentAutonomy.<agentId>` (else the
 // tenant-wide `ai.agentAutonomy`), decided by one pure function (src/governance/agent-autonomy.ts).
@@ -23,20 +27,24 @@ const HOURS = { key: 'messaging.officeHours', environment: 'STAGING' as const, v
 
 function service() {
   const effects: string[] = [];
-  const svc = new GovernanceService({
-    store: memoryStores().governance, rules: DEFAULT_APPROVAL_RULES, functionsOf, now: () => Date.parse('2026-11-22T10:00:00Z'),
-    newId: () => randomUUID(),
+  const svc: GovernanceDeps = {
+    store: memoryStores().governance, rules: DEFAULT_APPROVAL_RULES, functionsOf, now: () => Date.parse('2026-11-22T10:00:00Z'), newId: () => randomUUID(),
     connectorEffects: async (e) => void effects.push(e.idempotencyKey),
-  });
+  };
   return { svc, effects };
 }
 
 /** The governed change of one agent's autonomy: HIGH, owned by clinical, proposed and approved by two clinical admins. */
-async function grantAutonomy(svc: GovernanceService, agentId: string, allowedActions: string[]) {
-  const r = await svc.updateSetting(person('ca-1', ['clinical-admin']), { key: agentAutonomyKey(agentId)!, environment: 'STAGING', value: { level: 'autonomous', allowedActions }, reason: 'pilot' });
+async function grantAutonomy(svc: GovernanceDeps, agentId: string, allowedActions: string[]) {
+  const r = await updateSetting(svc, person('ca-1', ['clinical-admin']), {
+    key: agentAutonomyKey(agentId)!,
+    environment: 'STAGING',
+    value: { level: 'autonomous', allowedActions },
+    reason: 'pilot',
+  });
   expect(r.status).toBe('PENDING_APPROVAL');
   expect(r.change).toMatchObject({ risk: 'HIGH', ownerFunction: 'clinical', category: 'ai-behavior' });
-  expect((await svc.approve(person('ca-2', ['clinical-admin']), r.change.id)).status).toBe('APPLIED');
+  expect((await approveChange(svc, person('ca-2', ['clinical-admin']), r.change.id)).status).toBe('APPLIED');
 }
 
 describe('agentMayActAlone (pure)', () => {
@@ -66,8 +74,8 @@ describe('agentMayActAlone (pure)', () => {
 describe('agent autonomy through the governed path (service, in-memory store)', () => {
   it('by default an agent proposal waits for a human, even where a person applies at once', async () => {
     const { svc } = service();
-    expect((await svc.updateSetting(person('ops-1', ['ops-manager']), CHANNELS)).status).toBe('APPLIED');
-    const r = await svc.updateSetting(agent('triage-bot'), { ...CHANNELS, value: ['sms'] });
+    expect((await updateSetting(svc, person('ops-1', ['ops-manager']), CHANNELS)).status).toBe('APPLIED');
+    const r = await updateSetting(svc, agent('triage-bot'), { ...CHANNELS, value: ['sms'] });
     expect(r.status).toBe('PENDING_APPROVAL');
     expect(r.change.requirement).toMatchObject({ requiredApprovals: 1, ownerFunctionRequired: true });
   });
@@ -75,18 +83,27 @@ describe('agent autonomy through the governed path (service, in-memory store)', 
   it('after a governed change allowing one action, that agent does it alone; other actions and other agents still queue', async () => {
     const { svc } = service();
     await grantAutonomy(svc, 'triage-bot', ['setting:update:messaging.channels']);
-    const alone = await svc.updateSetting(agent('triage-bot'), CHANNELS);
+    const alone = await updateSetting(svc, agent('triage-bot'), CHANNELS);
     expect(alone).toMatchObject({ status: 'APPLIED', version: 1 });
-    expect((await svc.updateSetting(agent('triage-bot'), HOURS)).status).toBe('PENDING_APPROVAL');
-    expect((await svc.updateSetting(agent('intake-bot'), { ...CHANNELS, value: ['sms'] })).status).toBe('PENDING_APPROVAL');
+    expect((await updateSetting(svc, agent('triage-bot'), HOURS)).status).toBe('PENDING_APPROVAL');
+    expect((await updateSetting(svc, agent('intake-bot'), { ...CHANNELS, value: ['sms'] })).status).toBe('PENDING_APPROVAL');
     // Only in the environment the autonomy was granted for.
-    expect((await svc.updateSetting(agent('triage-bot'), { ...CHANNELS, environment: 'PRODUCTION' })).status).toBe('PENDING_APPROVAL');
+    expect((await updateSetting(svc, agent('triage-bot'), { ...CHANNELS, environment: 'PRODUCTION' })).status).toBe('PENDING_APPROVAL');
   });
 
   it('an agent EHR write proposal applies alone only with ehr:write:<ResourceType> allowed', async () => {
     const { svc, effects } = service();
     const propose = (sub: string, n: number) =>
-      svc.proposeEhrWrite({ ...agent(sub), roles: ['ai-agent'] }, { environment: 'STAGING', draftId: `med-${n}`, draft: { medication: 'x', rxnorm: null, dosage: 'y' }, value: { resourceType: 'MedicationRequest', patientId: 'p-1', promptTemplateVersion: null } });
+      proposeEhrWrite(
+        svc,
+        { ...agent(sub), roles: ['ai-agent'] },
+        {
+          environment: 'STAGING',
+          draftId: `med-${n}`,
+          draft: { medication: 'x', rxnorm: null, dosage: 'y' },
+          value: { resourceType: 'MedicationRequest', patientId: 'p-1', promptTemplateVersion: null },
+        },
+      );
     expect((await propose('triage-bot', 1)).status).toBe('PENDING_APPROVAL');
     await grantAutonomy(svc, 'triage-bot', ['ehr:write:MedicationRequest']);
     const r = await propose('triage-bot', 2);
@@ -100,7 +117,16 @@ describe('agent autonomy through the governed path (service, in-memory store)', 
     await grantAutonomy(svc, 'triage-bot', ['setting:update:messaging.channels']);
     const policy = defaultPolicy();
     const explain = async (sub: string, action: string) =>
-      explainGoverned({ action, principal: agent(sub), environment: 'STAGING', rules: DEFAULT_APPROVAL_RULES, functionsOf, policy, at: '2026-11-22T10:00:00Z', agentAutonomy: await svc.agentAutonomy(agent(sub), 'STAGING') })!.decision;
+      explainGoverned({
+        action,
+        principal: agent(sub),
+        environment: 'STAGING',
+        rules: DEFAULT_APPROVAL_RULES,
+        functionsOf,
+        policy,
+        at: '2026-11-22T10:00:00Z',
+        agentAutonomy: await agentAutonomyOf(svc, agent(sub), 'STAGING'),
+      })!.decision;
     expect(await explain('triage-bot', 'setting:update:messaging.channels')).toBe('ALLOW');
     expect(await explain('triage-bot', 'setting:update:messaging.officeHours')).toBe('NEEDS_APPROVAL');
     expect(await explain('intake-bot', 'setting:update:messaging.channels')).toBe('NEEDS_APPROVAL');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeEventBus } from '../../src/services/events/change-event-bus.js';
 import { createChangeEventBus } from '../../src/services/events/create-change-event-bus.js';
-import { createMemoryChangeEventBus } from '../../src/services/events/memory-change-event-bus.js';
+import { MemoryChangeEventBus } from '../../src/services/events/memory-change-event-bus.js';
 import { RedisServer } from '../support/redis-server.js';
 import { eventBusContract } from './event-bus-contract.js';
 
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 eventBusContract('in-process', async () => {
-  const bus = createMemoryChangeEventBus();
+  const bus = new MemoryChangeEventBus();
   return [bus, bus];
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedLock } from '../../src/services/keyed-lock.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 

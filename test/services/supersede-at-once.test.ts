@@ -4,6 +4,9 @@ import { memoryStores, redisStores } from '../../src/stores/create-store.js';
 import type { Stores } from '../../src/stores/stores.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { RedisServer } from '../support/redis-server.js';
+import { updateSetting } from '../../src/services/governance/setting-proposals.js';
+import { approveChange } from '../../src/services/governance/transition.js';
+import { currentSetting } from '../../src/services/governance/reads.js';
 
 // Issue 13 item 12: when a change applies, every other open change of the same target was computed against a version
 // that is gone; it ends SUPERSEDED in the same commit (read here from the store itself, not through the service's
@@ -36,14 +39,17 @@ describe.each(stores)('supersede at once (%s store)', (_name, make) => {
     const tenant = `t${Math.random().toString(36).slice(2, 8)}`;
     const as = (p: typeof bm) => ({ ...p, tenant });
     const propose = async (amount: number) =>
-      (await svc.updateSetting(as(bm), { key, environment: 'PRODUCTION', value: { amount, currency: 'USD' }, reason: `to ${amount}` })).change.id;
+      (await updateSetting(svc, as(bm), { key, environment: 'PRODUCTION', value: { amount, currency: 'USD' }, reason: `to ${amount}` }))
+        .change.id;
     const winner = await propose(900);
     const losers = [await propose(500), await propose(300)];
     // Another environment's change of the same key is not a competitor.
-    const staging = (await svc.updateSetting(as(bm), { key, environment: 'STAGING', value: { amount: 50, currency: 'USD' }, reason: 'staging' })).change;
+    const staging = (
+      await updateSetting(svc, as(bm), { key, environment: 'STAGING', value: { amount: 50, currency: 'USD' }, reason: 'staging' })
+    ).change;
 
-    await svc.approve(as(bm2), winner);
-    const applied = await svc.approve(as(sec), winner);
+    await approveChange(svc, as(bm2), winner);
+    const applied = await approveChange(svc, as(sec), winner);
     expect(applied.status).toBe('APPLIED');
 
     for (const id of losers) {
@@ -60,7 +66,7 @@ describe.each(stores)('supersede at once (%s store)', (_name, make) => {
       .flatMap((r) => (JSON.parse(JSON.parse(r).body) as { events: { action: string; changeId: string }[] }).events);
     for (const id of losers) expect(events.filter((e) => e.action === 'change.superseded' && e.changeId === id)).toHaveLength(1);
     // Approving a superseded change is refused as not pending: nothing applies over the winner.
-    await expect(svc.approve(as(bm2), losers[0]!)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-    expect((await svc.currentSetting(tenant, key, 'PRODUCTION')).value).toEqual({ amount: 900, currency: 'USD' });
+    await expect(approveChange(svc, as(bm2), losers[0]!)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect((await currentSetting(svc, tenant, key, 'PRODUCTION')).value).toEqual({ amount: 900, currency: 'USD' });
   });
 });

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { RedisServer } from '../support/redis-server.js';
+import { updateSetting } from '../../src/services/governance/setting-proposals.js';
+import { findChangeRequest, settingHistory } from '../../src/services/governance/reads.js';
 
 const run = promisify(execFile);
 const SCRIPT = new URL('./fixtures/approver-process.ts', import.meta.url).pathname;
@@ -34,7 +36,12 @@ describe('50 concurrent approvals from two gateway processes sharing one Redis',
     const storeStores = redisStores(server.client());
     const store = storeStores.governance;
     const svc = governanceOn(store);
-    const proposed = await svc.updateSetting(person('requester', [requesterRole]), { key, environment: 'PRODUCTION', value, reason: 'race test' });
+    const proposed = await updateSetting(svc, person('requester', [requesterRole]), {
+      key,
+      environment: 'PRODUCTION',
+      value,
+      reason: 'race test',
+    });
     expect(proposed.status).toBe('PENDING_APPROVAL');
     const id = proposed.change.id;
     // 25 approvers of each function per process: 50 in all, every one eligible on its own.
@@ -51,10 +58,10 @@ describe('50 concurrent approvals from two gateway processes sharing one Redis',
     expect(results.filter((r) => r === 'ok:APPLIED')).toHaveLength(1);
     // Everyone else was told why: already decided, or their function was no longer needed.
     expect(results.filter((r) => r.startsWith('err:')).every((r) => ['err:NOT_PENDING', 'err:SAME_FUNCTION', 'err:NOT_APPROVED'].includes(r))).toBe(true);
-    const final = await svc.changeRequest(person('x', ['security-admin']), id);
+    const final = await findChangeRequest(svc, person('x', ['security-admin']), id);
     expect(final).toMatchObject({ status: 'APPLIED', appliedVersion: 1 });
     expect(final?.approvals).toHaveLength(2);
-    const history = await svc.settingHistory('acme', key, 'PRODUCTION');
+    const history = await settingHistory(svc, 'acme', key, 'PRODUCTION');
     expect(history.map((h) => [h.version, h.changeId])).toEqual([[1, id]]);
     if (key.startsWith('integration.')) expect(await redis.get(`test:effects:${id}:apply`)).toBe('1');
     await storeStores.close();

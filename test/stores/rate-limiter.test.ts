@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryRateLimiter } from '../../src/stores/memory-rate-limiter.js';
 import type { RateLimiter } from '../../src/stores/rate-limiter.js';
 import { createRedisRateLimiter, rateKey } from '../../src/stores/redis-rate-limiter.js';
-import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
+import { StoreUnavailableError } from '../../src/errors/errors.js';
 import { RedisServer } from '../support/redis-server.js';
 import { rateLimiterContract } from './rate-limiter-contract.js';
 

@@ -9,6 +9,9 @@ import { governanceStoreContract } from './governance-store-contract.js';
 import { idempotencyStoreContract } from './idempotency-store-contract.js';
 import { leaseStoreContract } from './lease-store-contract.js';
 import { usageStoreContract } from './usage-store-contract.js';
+import { updateSetting } from '../../src/services/governance/setting-proposals.js';
+import { approveChange } from '../../src/services/governance/transition.js';
+import { settingHistory } from '../../src/services/governance/reads.js';
 
 // The same contracts and the same race on a 3-node Redis Cluster: every script's keys share the tenant hash tag.
 let cluster: RedisCluster;
@@ -43,7 +46,7 @@ describe('redis cluster: concurrent approvals from two gateway instances', () =>
     for (const tenant of tenants) {
       const a = governanceOn(store());
       const b = governanceOn(store());
-      const proposed = await a.updateSetting(person('bm', ['billing-manager'], true, tenant), {
+      const proposed = await updateSetting(a, person('bm', ['billing-manager'], true, tenant), {
         key: 'billing.refundThreshold', environment: 'PRODUCTION', value: { amount: 500, currency: 'USD' }, reason: 'cluster race',
       });
       const id = proposed.change.id;
@@ -51,11 +54,11 @@ describe('redis cluster: concurrent approvals from two gateway instances', () =>
         Array.from({ length: 50 }, (_, i) => {
           const svc = i % 2 ? a : b;
           const role = i % 4 < 2 ? 'billing-manager' : 'security-admin';
-          return svc.approve(person(`ap-${i}`, [role], true, tenant), id).then((c) => c.status, () => 'refused');
+          return approveChange(svc, person(`ap-${i}`, [role], true, tenant), id).then((c) => c.status, () => 'refused');
         }),
       );
       expect(results.filter((r) => r === 'APPLIED')).toHaveLength(1);
-      expect((await a.settingHistory(tenant, 'billing.refundThreshold', 'PRODUCTION')).map((h) => h.version)).toEqual([1]);
+      expect((await settingHistory(a, tenant, 'billing.refundThreshold', 'PRODUCTION')).map((h) => h.version)).toEqual([1]);
     }
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import type { GovernanceStore } from '../../src/stores/governance-store.js';
-import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
+import { StoreUnavailableError } from '../../src/errors/errors.js';
 import type { Stores } from '../../src/stores/stores.js';
 
 /** Wraps the stores so a test can make every governance write fail, as a store that went away would. */

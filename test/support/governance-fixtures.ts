@@ -3,15 +3,15 @@ import { defaultPolicy } from '../../rules/policy-document.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
-import { GovernanceService, type GovernanceDeps } from '../../src/services/governance-service.js';
 import type { GovernanceStore } from '../../src/stores/governance-store.js';
+import type { GovernanceDeps } from '../../src/services/governance/deps.js';
 
 export const person = (sub: string, roles: string[], mfa = true, tenant = 'acme'): Principal => ({
   sub, tenant, kind: 'user', roles, departments: [], mfa, scopes: null, grants: [],
 });
 
-export function governanceOn(store: GovernanceStore, over: Partial<GovernanceDeps> = {}): GovernanceService {
-  return new GovernanceService({
+export function governanceOn(store: GovernanceStore, over: Partial<GovernanceDeps> = {}): GovernanceDeps {
+  return {
     store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(), ...over,
-  });
+  };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ConfigError } from '../../src/config/config-error.js';
+import { ParseError } from '../../src/errors/parse-error.js';
 import { parseConfig } from '../../src/config/config.js';
 
 // The smallest production environment that parses (the config tests change one thing at a time from it), and the
@@ -24,8 +24,8 @@ export function problemsOf(env: Record<string, string>): readonly string[] {
   try {
     parseConfig(env, []);
   } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
+    expect(error).toBeInstanceOf(ParseError);
+    return (error as ParseError).problems;
   }
-  throw new Error('expected a ConfigError');
+  throw new Error('expected a ParseError');
 }

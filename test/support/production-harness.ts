@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle } from '@medplum/fhirtypes';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
-import { createEmbeddedFhirServer, type EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
+import { EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../connectors/ehr/seed.js';
 import type { DevKeys } from '../../src/auth/dev-keys.js';
 import { mintToken } from '../../src/auth/mint-token.js';
@@ -44,7 +44,7 @@ export async function startProductionHarness(options: ProductionHarnessOptions =
   const idp: DevKeys = { privateKey, publicJwks, kid };
 
   const redis = await RedisServer.start();
-  const fhir = await createEmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()) }).start();
+  const fhir = await new EmbeddedFhirServer({ tenants: options.fhirSeed ?? (await defaultTenantSeed()) }).start();
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     PORT: '0',

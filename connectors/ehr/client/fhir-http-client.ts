@@ -1,4 +1,5 @@
 import { ConnectorError } from '../../common/connector-error.js';
+import { HttpStatusError } from '../../common/http-failure.js';
 import { Resilience, type ResilienceOptions } from '../../common/resilient-call.js';
 import type { SmartTokenSource } from './smart-token-source.js';
 
@@ -41,13 +42,6 @@ export interface FhirHttpClientOptions {
   readonly resilience?: Pick<ResilienceOptions, 'retry' | 'circuit' | 'now'>;
   /** Sees every request actually sent (retries included): metrics and tests. */
   readonly onRequest?: (event: { readonly tenant: string; readonly method: string; readonly url: string }) => void;
-}
-
-/** Thrown on a non-2xx answer; carries the status only (http-failure.ts reads `response.status`). */
-class HttpStatusError extends Error {
-  constructor(readonly response: { status: number }) {
-    super(`HTTP ${response.status}`);
-  }
 }
 
 export class FhirHttpClient {

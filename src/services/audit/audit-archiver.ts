@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ArchivedRecord, AuditArchive } from '../../stores/audit-archive.js';
-import { StoreUnavailableError } from '../../stores/store-unavailable-error.js';
+import { StoreUnavailableError } from '../../errors/errors.js';
 import type { AuditService } from './audit-service.js';
 import { parseRecord, recordTime, type ParsedRecord } from '../../audit/audit-records.js';
 import { ChainVerifier } from '../../audit/verify-chain.js';

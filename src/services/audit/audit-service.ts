@@ -1,7 +1,7 @@
 import type { AuditArchive } from '../../stores/audit-archive.js';
 import type { Stores } from '../../stores/stores.js';
 import type { AuditEvent, AuditRecordBody, PhiReadBlock } from '../../audit/audit-event.js';
-import { AuditUnavailableError } from '../../audit/audit-unavailable-error.js';
+import { AuditUnavailableError } from '../../errors/errors.js';
 import { auditAppend, type AuditMeta, type StoredAuditRecord } from '../../audit/chain.js';
 import {
   ChainVerifier, checkpointSignatureValid, signCheckpoint, signVerifiedMark, verifiedMarkValid,

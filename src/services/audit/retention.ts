@@ -1,7 +1,8 @@
-import type { GovernanceService } from '../governance-service.js';
 import type { AuditService } from './audit-service.js';
 import { parseRecord, recordTime } from '../../audit/audit-records.js';
 import type { Checkpoint, VerifyResult } from '../../audit/verify-chain.js';
+import type { GovernanceDeps } from '../governance/deps.js';
+import { currentSetting } from '../governance/reads.js';
 
 // Retention of a tenant's audit log (the governed setting `audit.retentionDays`). A trim never removes a record
 // without saying so:
@@ -40,8 +41,8 @@ export type TrimReport =
     };
 
 /** The tenant's retention in days, from the governed setting in PRODUCTION (the catalog default until changed). */
-export async function retentionDaysOf(governance: GovernanceService, tenant: string): Promise<number> {
-  const { value } = await governance.currentSetting(tenant, RETENTION_SETTING, 'PRODUCTION');
+export async function retentionDaysOf(governance: GovernanceDeps, tenant: string): Promise<number> {
+  const { value } = await currentSetting(governance, tenant, RETENTION_SETTING, 'PRODUCTION');
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`${RETENTION_SETTING} is not a whole number of days`);
   return value;
 }

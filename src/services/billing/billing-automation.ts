@@ -7,8 +7,9 @@ import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { ClearanceError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
-import type { GovernanceService } from '../governance-service.js';
 import type { MessagingService } from '../messaging/messaging-service.js';
+import type { GovernanceDeps } from '../governance/deps.js';
+import { currentSetting, stopState } from '../governance/reads.js';
 
 // Billing automation with I/O: reads the governed rules of the gateway's environment and every open invoice of the
 // tenant (paged patients, invoices batched per page), asks the pure planner what is due, and, unless dry, sends the
@@ -27,7 +28,7 @@ export interface AutomationRun {
 }
 
 export interface BillingAutomationDeps {
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly writer: FhirWriter;
   readonly messaging: MessagingService;
   readonly audit: AuditService;
@@ -45,9 +46,9 @@ export class BillingAutomation {
   async run(actor: Principal, reader: EhrReader, dryRun: boolean, requestId: string | null): Promise<AutomationRun> {
     const env = this.deps.environment;
     const [cadence, escalation, stop] = await Promise.all([
-      this.deps.governance.currentSetting(actor.tenant, 'billing.reminderCadenceDays', env),
-      this.deps.governance.currentSetting(actor.tenant, 'billing.failedPaymentEscalation', env),
-      this.deps.governance.stopState(actor.tenant, env, 'automation:billing'),
+      currentSetting(this.deps.governance, actor.tenant, 'billing.reminderCadenceDays', env),
+      currentSetting(this.deps.governance, actor.tenant, 'billing.failedPaymentEscalation', env),
+      stopState(this.deps.governance, actor.tenant, env, 'automation:billing'),
     ]);
     const stopped = stop.value.stopped;
     if (stopped && !dryRun) throw new ConflictError('STOPPED', `Billing automation is stopped in ${env}: nothing was sent or queued. Resuming it (resume target automation:billing) is a governed change.`);

@@ -9,8 +9,10 @@ import type { Environment } from '../../governance/environment.js';
 import type { RefundValue } from '../../governance/refund-target.js';
 import type { CommitOp, GovernanceStore } from '../../stores/governance-store.js';
 import type { LeaseStore } from '../../stores/lease-store.js';
-import type { GovernanceService } from '../governance-service.js';
 import { isFhirId } from '../../../connectors/ehr/fhir-id.js';
+import type { GovernanceDeps } from '../governance/deps.js';
+import { currentSetting } from '../governance/reads.js';
+import { proposeRefund } from '../governance/ehr-write-proposals.js';
 
 // Refunds with I/O: reads the invoice from the tenant's FHIR server and the governed `billing.refundThreshold` of
 // the gateway's environment, checks the amount against what is left on the invoice, and proposes the refund as a
@@ -24,7 +26,7 @@ import { isFhirId } from '../../../connectors/ehr/fhir-id.js';
 // refund is recorded on the FHIR Invoice (the outbox runs inline), so the next refund sees what is left.
 
 export interface BillingDeps {
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly writer: FhirWriter;
   readonly environment: Environment;
   readonly baseUrlFor: (tenant: string) => Promise<string | null>;
@@ -86,8 +88,8 @@ export class BillingService {
       if (amount > left) throw new BadUserInputError(`amount is more than is left on the invoice (${left.toFixed(2)}).`, 'amount');
       const env = this.deps.environment;
       const [thresholdSetting, windowSetting] = await Promise.all([
-        this.deps.governance.currentSetting(principal.tenant, 'billing.refundThreshold', env),
-        this.deps.governance.currentSetting(principal.tenant, 'billing.refundWindowHours', env),
+        currentSetting(this.deps.governance, principal.tenant, 'billing.refundThreshold', env),
+        currentSetting(this.deps.governance, principal.tenant, 'billing.refundWindowHours', env),
       ]);
       const threshold = thresholdSetting.value as { amount: number; currency: string };
       const windowHours = windowSetting.value as number;
@@ -104,7 +106,13 @@ export class BillingService {
         next.status !== 'PENDING' && next.requirement.requiredApprovals === 0
           ? ledgers.map((ledger) => ({ type: 'ledger-add', ledger, entryId: next.id, cents: Math.round(amount * 100), atMs: nowMs }))
           : [];
-      const outcome = await this.deps.governance.proposeRefund(principal, { environment: env, refundId, value: value as unknown as never, reason, ledgerOps });
+      const outcome = await proposeRefund(this.deps.governance, principal, {
+        environment: env,
+        refundId,
+        value: value as unknown as never,
+        reason,
+        ledgerOps,
+      });
       return { change: outcome.change, value };
     });
   }

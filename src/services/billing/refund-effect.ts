@@ -4,7 +4,7 @@ import type { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { RefundValue } from '../../governance/refund-target.js';
 import type { ApplyEffect } from '../../governance/transition-result.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
-import { EffectRefusedError } from '../outbox-worker.js';
+import { EffectRefusedError } from '../../errors/effect-refused-error.js';
 
 // The outbox's connector effect for an approved refund: records it on the Invoice (connectors/billing/
 // refund-resource.ts) with If-Match on the version just read, and a Provenance naming the requester and approvers.

@@ -10,9 +10,11 @@ import { BadUserInputError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
 import { jsonEqual, type JsonValue } from '../../governance/json.js';
 import { CONNECTOR_FIELDS, connectorSettingKey, describeProblems, ID_PATTERN, validateSettingValue, type ConnectorField } from '../../governance/setting-catalog.js';
-import type { GovernanceService } from '../governance-service.js';
 import { credentialRefOf, type EhrEndpoints } from './ehr-endpoints.js';
 import type { ConnectorSecretStore, CredentialRef, Jwks, KeyAlgorithm, SecretMeta } from './secret-store.js';
+import type { GovernanceDeps } from '../governance/deps.js';
+import { currentSetting, stopState, storedSettings } from '../governance/reads.js';
+import { updateSetting, updateSettings } from '../governance/setting-proposals.js';
 
 // Connector configuration: the connector's fields are the governed settings `integration.<id>.<field>` (each
 // change goes through governance, approvals and history like any setting). Credentials are write-only: the value is
@@ -40,7 +42,7 @@ export interface ConfigureInput {
 }
 
 export interface ConnectorAdminDeps {
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly secrets: ConnectorSecretStore;
   readonly endpoints: EhrEndpoints;
   readonly audit: AuditService;
@@ -69,21 +71,24 @@ export class ConnectorAdmin {
   constructor(private readonly deps: ConnectorAdminDeps) {}
 
   async list(tenant: string, environment: Environment): Promise<ConnectorView[]> {
-    const stored = await this.deps.governance.storedSettings(tenant, environment);
+    const stored = await storedSettings(this.deps.governance, tenant, environment);
     const ids = new Set(['ehr', ...stored.flatMap((s) => /^integration\.([a-z][a-z0-9-]*)\.[a-zA-Z]+$/.exec(s.key)?.[1] ?? [])]);
     return Promise.all([...ids].sort().map((id) => this.view(tenant, environment, id)));
   }
 
   async view(tenant: string, environment: Environment, id: string): Promise<ConnectorView> {
     if (!ID_PATTERN.test(id)) throw new BadUserInputError('connectorId must be lower-case kebab-case.', 'connectorId');
-    const values = await Promise.all(CONNECTOR_FIELDS.map((f) => this.deps.governance.currentSetting(tenant, keyOf(id, f), environment)));
-    const [credentials, stop] = await Promise.all([this.credentialMeta(tenant, environment, id), this.deps.governance.stopState(tenant, environment, `connector:${id}`)]);
+    const values = await Promise.all(CONNECTOR_FIELDS.map((f) => currentSetting(this.deps.governance, tenant, keyOf(id, f), environment)));
+    const [credentials, stop] = await Promise.all([
+      this.credentialMeta(tenant, environment, id),
+      stopState(this.deps.governance, tenant, environment, `connector:${id}`),
+    ]);
     return { id, environment, settings: Object.fromEntries(CONNECTOR_FIELDS.map((f, i) => [f, values[i]!.value])) as Record<ConnectorField, JsonValue>, credentials, stopped: stop.value.stopped };
   }
 
   /** The active credential as the governed setting names it: metadata only. */
   async credentialMeta(tenant: string, environment: Environment, id: string): Promise<SecretMeta> {
-    const setting = await this.deps.governance.currentSetting(tenant, `integration.${id}.credentials`, environment);
+    const setting = await currentSetting(this.deps.governance, tenant, `integration.${id}.credentials`, environment);
     const ref = credentialRefOf(setting.value);
     return {
       configured: ref !== null,
@@ -115,7 +120,9 @@ export class ConnectorAdmin {
     }
     const changes: CredentialChange[] = [];
     // Fields already at the given value are left out (a new version of an unchanged value would only add noise).
-    const current = await Promise.all(fields.map((f) => this.deps.governance.currentSetting(principal.tenant, keyOf(input.connectorId, f), input.environment)));
+    const current = await Promise.all(
+      fields.map((f) => currentSetting(this.deps.governance, principal.tenant, keyOf(input.connectorId, f), input.environment)),
+    );
     const parsed = fields.map((f) => validateSettingValue(keyOf(input.connectorId, f), input.settings[f]));
     const changed = fields.filter((_, i) => {
       const p = parsed[i]!;
@@ -125,11 +132,16 @@ export class ConnectorAdmin {
     if (changed.length === 1 || (changed.length === 0 && fields.length > 0)) {
       // One field (or nothing new: the governed answer is NO_CHANGE), one setting change.
       const f = changed[0] ?? fields[0]!;
-      const outcome = await this.deps.governance.updateSetting(principal, { key: keyOf(input.connectorId, f), environment: input.environment, value: input.settings[f], ...why });
+      const outcome = await updateSetting(this.deps.governance, principal, {
+        key: keyOf(input.connectorId, f),
+        environment: input.environment,
+        value: input.settings[f],
+        ...why,
+      });
       changes.push({ key: keyOf(input.connectorId, f), status: outcome.status, changeRequestId: outcome.change.id });
     } else if (changed.length > 1) {
       const values = Object.fromEntries(changed.map((f) => [keyOf(input.connectorId, f), input.settings[f]]));
-      const outcome = await this.deps.governance.updateSettings(principal, { environment: input.environment, values, ...why });
+      const outcome = await updateSettings(this.deps.governance, principal, { environment: input.environment, values, ...why });
       for (const f of changed) changes.push({ key: keyOf(input.connectorId, f), status: outcome.status, changeRequestId: outcome.change.id });
     }
     if (input.credentials) changes.push(await this.setSecret(principal, input.environment, input.connectorId, input.credentials, 'connector.credentials.changed', input.reason, input.ticket));
@@ -222,7 +234,7 @@ export class ConnectorAdmin {
   /** The governed switch to a staged credential, and an audit record of the fact (no value, no fingerprint). */
   private async propose(principal: Principal, environment: Environment, connectorId: string, ref: CredentialRef, action: string, reason: string | null, ticket: string | null): Promise<CredentialChange> {
     const key = `integration.${connectorId}.credentials`;
-    const outcome = await this.deps.governance.updateSetting(principal, { key, environment, value: { ...ref }, reason, ticket });
+    const outcome = await updateSetting(this.deps.governance, principal, { key, environment, value: { ...ref }, reason, ticket });
     const at = new Date(this.deps.now()).toISOString();
     await this.deps.audit.write(principal.tenant, [
       {

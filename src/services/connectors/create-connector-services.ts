@@ -6,7 +6,6 @@ import type { GatewayConfig } from '../../config/config.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
 import type { IdempotencyStore } from '../../stores/idempotency-store.js';
 import type { LeaseStore } from '../../stores/lease-store.js';
-import type { GovernanceService } from '../governance-service.js';
 import { randomUUID } from 'node:crypto';
 import { createMessagingChannels } from '../messaging/create-channels.js';
 import { IdempotentOnce } from '../idempotency/idempotent-once.js';
@@ -26,6 +25,7 @@ import type { ConnectorServices } from './connector-services.js';
 import { EhrEndpoints } from './ehr-endpoints.js';
 import type { KeyEncryptionService } from './key-encryption.js';
 import { ConnectorSecretStore } from './secret-store.js';
+import type { GovernanceDeps } from '../governance/deps.js';
 
 // Builds the acting connectors from config. One FHIR client per tenant (ehr-endpoints.ts: the governed base URL and
 // credentials of `integration.ehr` in the gateway's environment, else the deployment's FHIR_BASE_URLS or the
@@ -38,7 +38,7 @@ export interface ConnectorServiceDeps {
   /** Client idempotency keys (messaging, write-back) and the refund leases: their own stores. */
   readonly idempotency: IdempotencyStore;
   readonly leases: LeaseStore;
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly audit: AuditService;
   readonly baseUrls: Readonly<Record<string, string>>;
   /** Wraps the data keys of connector secrets (key-encryption.ts): its own KEK, never the audit key. */

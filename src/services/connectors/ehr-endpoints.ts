@@ -3,8 +3,9 @@ import type { FhirHttpClient } from '../../../connectors/ehr/client/fhir-http-cl
 import type { ConnectorCredential } from '../../../connectors/ehr/client/smart-token-source.js';
 import type { WriteTarget } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { Environment } from '../../governance/environment.js';
-import type { GovernanceService } from '../governance-service.js';
 import type { ConnectorSecretStore, CredentialRef } from './secret-store.js';
+import type { GovernanceDeps } from '../governance/deps.js';
+import { currentSetting } from '../governance/reads.js';
 
 // Where and as whom a connector calls its FHIR server, from one source: the governed settings of the connector in
 // an environment (`integration.<id>.baseUrl`, `.credentials`, `.scopes`), the `ehr` connector falling back to the
@@ -16,7 +17,7 @@ import type { ConnectorSecretStore, CredentialRef } from './secret-store.js';
 const DEFAULT_SYSTEM_SCOPES: readonly string[] = ['system/*.rs', 'system/*.cu'];
 
 export interface EhrEndpointsDeps {
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly secrets: ConnectorSecretStore;
   readonly pool: FhirClientPool;
   /** The environment whose settings this gateway obeys. */
@@ -43,7 +44,7 @@ export class EhrEndpoints {
   }
 
   private setting(tenant: string, environment: Environment, connectorId: string, field: string) {
-    return this.deps.governance.currentSetting(tenant, `integration.${connectorId}.${field}`, environment);
+    return currentSetting(this.deps.governance, tenant, `integration.${connectorId}.${field}`, environment);
   }
 
   async baseUrl(tenant: string, environment: Environment, connectorId: string): Promise<string | null> {

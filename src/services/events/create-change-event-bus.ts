@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import type { ChangeEventBus } from './change-event-bus.js';
-import { createMemoryChangeEventBus } from './memory-change-event-bus.js';
-import { createRedisChangeEventBus } from './redis-change-event-bus.js';
+import { MemoryChangeEventBus } from './memory-change-event-bus.js';
+import { RedisChangeEventBus } from './redis-change-event-bus.js';
 
 // Redis pub/sub when the store is Redis (replicas share it), the in-process bus otherwise. Its own two connections:
 // a subscribing connection can run nothing else, and the store's client must stay free for commits.
 export async function createChangeEventBus(redisUrl: string | null): Promise<ChangeEventBus> {
-  if (!redisUrl) return createMemoryChangeEventBus();
+  if (!redisUrl) return new MemoryChangeEventBus();
   const options = { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: (times: number) => Math.min(times * 100, 2_000) };
   const publisher = new Redis(redisUrl, { ...options, enableOfflineQueue: false, commandTimeout: 2_000 });
   // The subscriber re-subscribes by itself after a reconnect (ioredis autoResubscribe).
@@ -21,5 +21,5 @@ export async function createChangeEventBus(redisUrl: string | null): Promise<Cha
     subscriber.disconnect();
     throw e;
   }
-  return createRedisChangeEventBus(publisher, subscriber);
+  return new RedisChangeEventBus(publisher, subscriber);
 }

@@ -21,35 +21,44 @@ function parseEvent(raw: string): ChangeEvent | null {
   }
 }
 
-export function createRedisChangeEventBus(publisher: Redis, subscriber: Redis): ChangeEventBus {
-  const listeners = new Map<string, Set<ChangeEventListener>>();
-  subscriber.on('message', (channel: string, raw: string) => {
-    const event = parseEvent(raw);
-    if (!event || channelOf(event.tenant) !== channel) return;
-    for (const l of [...(listeners.get(event.tenant) ?? [])]) l(event);
-  });
-  return {
-    async publish(event) {
-      await publisher.publish(channelOf(event.tenant), JSON.stringify(event));
-    },
-    async subscribe(tenant, listener) {
-      let set = listeners.get(tenant);
-      if (!set) {
-        listeners.set(tenant, (set = new Set()));
-        await subscriber.subscribe(channelOf(tenant));
-      }
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (set.size > 0 || listeners.get(tenant) !== set) return;
-        listeners.delete(tenant);
-        subscriber.unsubscribe(channelOf(tenant)).catch(() => {});
-      };
-    },
-    async close() {
-      listeners.clear();
-      subscriber.disconnect();
-      publisher.disconnect();
-    },
-  };
+export class RedisChangeEventBus implements ChangeEventBus {
+  private readonly listeners = new Map<string, Set<ChangeEventListener>>();
+
+  /** `subscriber` is a connection of its own: in subscriber mode Redis allows nothing else on it. */
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+  ) {
+    subscriber.on('message', (channel: string, raw: string) => {
+      const event = parseEvent(raw);
+      if (!event || channelOf(event.tenant) !== channel) return;
+      for (const l of [...(this.listeners.get(event.tenant) ?? [])]) l(event);
+    });
+  }
+
+  async publish(event: ChangeEvent): Promise<void> {
+    await this.publisher.publish(channelOf(event.tenant), JSON.stringify(event));
+  }
+
+  async subscribe(tenant: string, listener: ChangeEventListener): Promise<() => void> {
+    const { listeners, subscriber } = this;
+    let set = listeners.get(tenant);
+    if (!set) {
+      listeners.set(tenant, (set = new Set()));
+      await subscriber.subscribe(channelOf(tenant));
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size > 0 || listeners.get(tenant) !== set) return;
+      listeners.delete(tenant);
+      subscriber.unsubscribe(channelOf(tenant)).catch(() => {});
+    };
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.subscriber.disconnect();
+    this.publisher.disconnect();
+  }
 }

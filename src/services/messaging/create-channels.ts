@@ -1,9 +1,8 @@
-import { ConnectorError } from '../../../connectors/common/connector-error.js';
-import { Resilience } from '../../../connectors/common/resilient-call.js';
+import type { Resilience } from '../../../connectors/common/resilient-call.js';
 import type { OutboundChannel } from '../../../connectors/messaging/patient-messenger.js';
 import type { SendChannel } from '../../../connectors/messaging/recipient.js';
-import { createHttpSmsProvider, createSinkSmsProvider, createUnconfiguredSmsProvider } from '../../../connectors/messaging/sms-channel.js';
-import { createSmtpChannel } from '../../../connectors/messaging/smtp-channel.js';
+import { HttpSmsProvider, SinkSmsProvider, UnconfiguredSmsProvider } from '../../../connectors/messaging/sms-channel.js';
+import { SmtpChannel, UnconfiguredSmtpChannel } from '../../../connectors/messaging/smtp-channel.js';
 import type { GatewayMode } from '../../config/config.js';
 import type { MessagingConfig } from '../../config/connector-config.js';
 
@@ -22,13 +21,13 @@ export function createMessagingChannels(mode: GatewayMode, config: MessagingConf
   const embedded = mode === 'embedded';
   const email =
     config.smtpUrl || embedded
-      ? createSmtpChannel({ url: config.smtpUrl, from: config.from, timeoutMs: config.timeoutMs })
-      : { resilience: new Resilience({ connector: 'smtp', timeoutMs: 1_000 }), send: () => Promise.reject(new ConnectorError('smtp', 'UNAVAILABLE', null, 'smtp: no SMTP server is configured (SMTP_URL)')) };
+      ? new SmtpChannel({ url: config.smtpUrl, from: config.from, timeoutMs: config.timeoutMs })
+      : new UnconfiguredSmtpChannel();
   const sms = config.smsProviderUrl
-    ? createHttpSmsProvider({ url: config.smsProviderUrl, timeoutMs: config.timeoutMs })
+    ? new HttpSmsProvider({ url: config.smsProviderUrl, timeoutMs: config.timeoutMs })
     : embedded
-      ? createSinkSmsProvider()
-      : createUnconfiguredSmsProvider();
+      ? new SinkSmsProvider()
+      : new UnconfiguredSmsProvider();
   return {
     channels: {
       email: { medium: 'email', send: (m) => email.send(m) },

@@ -4,7 +4,8 @@ import type { Queue } from '../../../connectors/messaging/inbound-routing.js';
 import type { TriageLexicon } from '../../../connectors/messaging/triage-lexicon.js';
 import type { GovernedTemplate, TemplateChannel } from '../../../connectors/messaging/template-select.js';
 import type { Environment } from '../../governance/environment.js';
-import type { GovernanceService } from '../governance-service.js';
+import type { GovernanceDeps } from '../governance/deps.js';
+import { currentSetting, stopState } from '../governance/reads.js';
 
 // The governed settings messaging obeys, read fresh for every message from the gateway's environment: a change
 // approved a second ago applies to the next message, with no cache to invalidate. The values were validated by
@@ -29,13 +30,13 @@ export interface QueueSettings {
 }
 
 export class MessagingSettingsReader {
-  constructor(private readonly governance: GovernanceService, readonly environment: Environment) {}
+  constructor(private readonly governance: GovernanceDeps, readonly environment: Environment) {}
 
   async forSending(tenant: string): Promise<MessagingSettings> {
     const [templates, channels, stop] = await Promise.all([
-      this.governance.currentSetting(tenant, 'messaging.templates', this.environment),
-      this.governance.currentSetting(tenant, 'messaging.channels', this.environment),
-      this.governance.stopState(tenant, this.environment, 'automation:messaging'),
+      currentSetting(this.governance, tenant, 'messaging.templates', this.environment),
+      currentSetting(this.governance, tenant, 'messaging.channels', this.environment),
+      stopState(this.governance, tenant, this.environment, 'automation:messaging'),
     ]);
     return {
       templates: templates.value as unknown as Record<string, GovernedTemplate>,
@@ -45,23 +46,24 @@ export class MessagingSettingsReader {
   }
 
   async emergencyReplies(tenant: string): Promise<EmergencyReplies> {
-    return (await this.governance.currentSetting(tenant, 'messaging.emergencyReplies', this.environment)).value as unknown as EmergencyReplies;
+    return (await currentSetting(this.governance, tenant, 'messaging.emergencyReplies', this.environment))
+      .value as unknown as EmergencyReplies;
   }
 
   async queues(tenant: string): Promise<QueueSettings> {
     const [sla, roster] = await Promise.all([
-      this.governance.currentSetting(tenant, 'messaging.queueSla', this.environment),
-      this.governance.currentSetting(tenant, 'messaging.onCallRoster', this.environment),
+      currentSetting(this.governance, tenant, 'messaging.queueSla', this.environment),
+      currentSetting(this.governance, tenant, 'messaging.onCallRoster', this.environment),
     ]);
     return { sla: sla.value as unknown as QueueSettings['sla'], roster: roster.value as unknown as QueueSettings['roster'] };
   }
 
   async routingRules(tenant: string): Promise<MessagingRules> {
     const [routing, emergency, officeHours, lexicon] = await Promise.all([
-      this.governance.currentSetting(tenant, 'messaging.routingRules', this.environment),
-      this.governance.currentSetting(tenant, 'messaging.emergencyEscalationRules', this.environment),
-      this.governance.currentSetting(tenant, 'messaging.officeHours', this.environment),
-      this.governance.currentSetting(tenant, 'messaging.triageLexicon', this.environment),
+      currentSetting(this.governance, tenant, 'messaging.routingRules', this.environment),
+      currentSetting(this.governance, tenant, 'messaging.emergencyEscalationRules', this.environment),
+      currentSetting(this.governance, tenant, 'messaging.officeHours', this.environment),
+      currentSetting(this.governance, tenant, 'messaging.triageLexicon', this.environment),
     ]);
     return {
       routing: routing.value as unknown as RoutingRule[],

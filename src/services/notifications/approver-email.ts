@@ -5,7 +5,7 @@ import { changeEventKindOf, type ChangeEventKind } from '../../governance/change
 import type { ChangeRequest } from '../../governance/change-request.js';
 import { targetLabel } from '../../governance/change-target.js';
 import type { GovernanceStore, OutboxEntry } from '../../stores/governance-store.js';
-import type { NotificationHandler } from '../outbox-worker.js';
+import type { NotificationHandler } from '../governance/outbox-worker.js';
 
 // Approver notifications by email (issue 14), through the messaging connector's SMTP channel: the people who can
 // give the next counted approval of a change are emailed when it is proposed and reminded before it expires; the

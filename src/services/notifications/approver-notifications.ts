@@ -8,7 +8,7 @@ import type { FunctionsOf } from '../../governance/functions.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook } from '../../governance/webhook-signature.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { CommitOp, GovernanceStore, OutboxEntry } from '../../stores/governance-store.js';
-import { NOTIFICATION_KEY_PREFIX, type NotificationHandler } from '../outbox-worker.js';
+import { NOTIFICATION_KEY_PREFIX, type NotificationHandler } from '../governance/outbox-worker.js';
 import { EMAIL_KEY_SUFFIX, emailedTransition } from './approver-email.js';
 
 // Approver notifications over signed webhooks (issue 14). Every committed transition queues one outbox entry in the

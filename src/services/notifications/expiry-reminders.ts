@@ -1,6 +1,6 @@
 import type { ChangeRequest } from '../../governance/change-request.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
-import { NOTIFICATION_KEY_PREFIX } from '../outbox-worker.js';
+import { NOTIFICATION_KEY_PREFIX } from '../governance/outbox-worker.js';
 import { EMAIL_KEY_SUFFIX } from './approver-email.js';
 
 // A reminder before a pending change expires (issue 14): once per change, `reminderWindowMs` before its expiry, to

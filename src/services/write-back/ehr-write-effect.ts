@@ -3,8 +3,9 @@ import { agentStoppedError, agentStopTarget } from '../../governance/stop-enforc
 import { medicationDraftSchema } from '../../governance/ehr-write-target.js';
 import type { ApplyEffect } from '../../governance/transition-result.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
-import type { GovernanceService } from '../governance-service.js';
 import type { WriteBackService } from './write-back-service.js';
+import type { GovernanceDeps } from '../governance/deps.js';
+import { ehrDraft, stopState } from '../governance/reads.js';
 
 // The outbox's connector effect for an approved `ehr-write` change: writes the stored draft as the agent that
 // proposed it, with the approving clinicians in the Provenance. Idempotent by the draft id (a conditional create),
@@ -13,7 +14,7 @@ import type { WriteBackService } from './write-back-service.js';
 
 export interface EhrWriteEffectDeps {
   readonly store: GovernanceStore;
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly writeBack: WriteBackService;
 }
 
@@ -26,11 +27,11 @@ export function createEhrWriteEffect(deps: EhrWriteEffectDeps): (effect: ApplyEf
     // What a stopped agent proposed does not go out, whenever it was approved (the outbox retries; after its last
     // attempt the change is FAILED with this reason).
     const agentTarget = agentStopTarget(change.requester);
-    if (agentTarget && (await deps.governance.stopState(effect.tenant, effect.environment, agentTarget)).value.stopped) {
+    if (agentTarget && (await stopState(deps.governance, effect.tenant, effect.environment, agentTarget)).value.stopped) {
       throw agentStoppedError(agentTarget, effect.environment);
     }
     const value = effect.value as { patientId: string; promptTemplateVersion: string | null };
-    const draft = medicationDraftSchema.parse(await deps.governance.ehrDraft(effect.tenant, effect.environment, effect.draftId));
+    const draft = medicationDraftSchema.parse(await ehrDraft(deps.governance, effect.tenant, effect.environment, effect.draftId));
     const resource = medicationRequestResource(value.patientId, draft, new Date().toISOString());
     await deps.writeBack.write(
       { tenant: effect.tenant, sub: change.requester.sub, kind: change.requester.kind },

@@ -8,8 +8,9 @@ import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { ClearanceError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
-import type { GovernanceService } from '../governance-service.js';
 import { writeBackRefusal, type WriteBackSettings } from './write-back-gate.js';
+import type { GovernanceDeps } from '../governance/deps.js';
+import { currentSetting, stopState } from '../governance/reads.js';
 
 // Writes to the EHR on behalf of a principal who the policy already allowed: checks the governed gate (write-back
 // enabled in this gateway's environment, the connector's scopes, its emergency stop), writes through the FhirWriter
@@ -17,7 +18,7 @@ import { writeBackRefusal, type WriteBackSettings } from './write-back-gate.js';
 // content). The audit record is written after the write; if it cannot be written the caller gets AUDIT_UNAVAILABLE.
 
 export interface WriteBackDeps {
-  readonly governance: GovernanceService;
+  readonly governance: GovernanceDeps;
   readonly writer: FhirWriter;
   readonly audit: AuditService;
   readonly environment: Environment;
@@ -51,10 +52,10 @@ export class WriteBackService {
   async assertOpen(tenant: string, resourceType: string, interaction: 'c' | 'u'): Promise<void> {
     const env = this.deps.environment;
     const [enabled, scopes, mappings, stop] = await Promise.all([
-      this.deps.governance.currentSetting(tenant, 'integration.ehr.writeBackEnabled', env),
-      this.deps.governance.currentSetting(tenant, 'integration.ehr.scopes', env),
-      this.deps.governance.currentSetting(tenant, 'integration.ehr.writeBackMappings', env),
-      this.deps.governance.stopState(tenant, env, 'connector:ehr'),
+      currentSetting(this.deps.governance, tenant, 'integration.ehr.writeBackEnabled', env),
+      currentSetting(this.deps.governance, tenant, 'integration.ehr.scopes', env),
+      currentSetting(this.deps.governance, tenant, 'integration.ehr.writeBackMappings', env),
+      stopState(this.deps.governance, tenant, env, 'connector:ehr'),
     ]);
     const settings = {
       environment: env,

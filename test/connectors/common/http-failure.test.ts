@@ -2,8 +2,7 @@ import { Client } from 'fhir-kit-client';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
-import type { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
+import { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import { toConnectorError } from '../../../connectors/common/http-failure.js';
 
@@ -31,7 +30,7 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  server = await createEmbeddedFhirServer({ tenants: { t: [] } }).start();
+  server = await new EmbeddedFhirServer({ tenants: { t: [] } }).start();
   client = new Client({ baseUrl: server.baseUrl('t') });
 });
 

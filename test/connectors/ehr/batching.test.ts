@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEhrConnector } from '../../../connectors/ehr/create-ehr-connector.js';
 import type { EhrConnectorOptions } from '../../../connectors/ehr/create-ehr-connector.js';
 import type { EhrReader } from '../../../connectors/ehr/ehr-reader.js';
-import { createEmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
-import type { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
+import { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
 import type { PatientRow } from '../../../connectors/ehr/rows.js';
 import { loadSyntheaFixtures, seedBundles, syntheticPatients } from '../../../connectors/ehr/seed.js';
 import { patientIdOf } from './helpers.js';
@@ -18,7 +17,7 @@ let ids: string[];
 beforeAll(async () => {
   const clones = syntheticPatients(await loadSyntheaFixtures(), 60);
   ids = clones.map(patientIdOf);
-  server = await createEmbeddedFhirServer({ tenants: { bulk: seedBundles(clones) } }).start();
+  server = await new EmbeddedFhirServer({ tenants: { bulk: seedBundles(clones) } }).start();
 });
 
 afterAll(async () => {

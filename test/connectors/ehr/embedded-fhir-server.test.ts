@@ -3,8 +3,8 @@ import { Client } from 'fhir-kit-client';
 import type { FhirResource } from 'fhir-kit-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEhrConnector } from '../../../connectors/ehr/create-ehr-connector.js';
-import { DEFAULT_500_BODY, createEmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
-import type { EmbeddedFhirServer, RecordedRequest } from '../../../connectors/ehr/embedded-fhir-server.js';
+import { DEFAULT_500_BODY, EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
+import type { RecordedRequest } from '../../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../../connectors/ehr/seed.js';
 import { ensureFhirDefinitionsIndexed } from '../../../connectors/ehr/server/medplum-definitions.js';
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
@@ -33,7 +33,7 @@ async function failure(promise: Promise<unknown>): Promise<{ status: number; dat
 beforeAll(async () => {
   // No speed assertion here: how fast seeding is belongs in `npm run bench`, not in a test a loaded machine can fail.
   ensureFhirDefinitionsIndexed();
-  server = await createEmbeddedFhirServer({ tenants: await defaultTenantSeed() }).start();
+  server = await new EmbeddedFhirServer({ tenants: await defaultTenantSeed() }).start();
   acme = new Client({ baseUrl: server.baseUrl('acme') });
 });
 

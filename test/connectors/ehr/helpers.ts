@@ -1,6 +1,5 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { createEmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
-import type { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
+import { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../../connectors/ehr/seed.js';
 
 // Shared by the EHR connector tests: named fixture patients and the default two-tenant server.
@@ -13,7 +12,7 @@ export const LEAN = '3e36b31d-3c32-43b4-b016-b46a90c2e50f'; // globex, oncology,
 export const KARENA = '58f620b1-910c-41b8-81cf-f8c7afd828b6'; // globex
 
 export async function startDefaultServer(): Promise<EmbeddedFhirServer> {
-  return createEmbeddedFhirServer({ tenants: await defaultTenantSeed() }).start();
+  return new EmbeddedFhirServer({ tenants: await defaultTenantSeed() }).start();
 }
 
 export function resourcesOf(bundles: readonly Bundle[]): Resource[] {

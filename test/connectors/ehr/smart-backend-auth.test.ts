@@ -5,7 +5,7 @@ import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import { FhirClientPool, type EhrEndpoint } from '../../../connectors/ehr/client/fhir-client-pool.js';
 import type { ConnectorCredential } from '../../../connectors/ehr/client/smart-token-source.js';
 import { createEhrConnector } from '../../../connectors/ehr/create-ehr-connector.js';
-import { createEmbeddedFhirServer, type EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
+import { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
 import { defaultTenantSeed } from '../../../connectors/ehr/seed.js';
 import { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
 import { CHET } from './helpers.js';
@@ -40,7 +40,8 @@ function setup(credential: ConnectorCredential | null, scopes: readonly string[]
 const note = (text: string): DocumentReference => ({ resourceType: 'DocumentReference', status: 'current', subject: { reference: `Patient/${CHET}` }, content: [{ attachment: { contentType: 'text/plain', data: Buffer.from(text).toString('base64') } }] });
 
 beforeAll(async () => {
-  server = await createEmbeddedFhirServer({ tenants: await defaultTenantSeed(), auth: { tokenTtlSec: 300, now: () => Date.now() + serverSkewMs } }).start();
+  const auth = { tokenTtlSec: 300, now: () => Date.now() + serverSkewMs };
+  server = await new EmbeddedFhirServer({ tenants: await defaultTenantSeed(), auth }).start();
 }, 60_000);
 afterAll(() => server.stop());
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
 import { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
 import { MessageTemplateError, MessagingStoppedError, sendPatientEmail, type SendRequest } from '../../../connectors/messaging/patient-messenger.js';
-import { createSmtpChannel } from '../../../connectors/messaging/smtp-channel.js';
+import { SmtpChannel } from '../../../connectors/messaging/smtp-channel.js';
 import { DENNIS, startDefaultServer } from '../ehr/helpers.js';
 
 // Against a real SMTP peer on loopback (smtp-server) and the embedded FHIR server: the message arrives rendered,
@@ -44,7 +44,7 @@ afterAll(async () => {
   await fhir.stop();
 });
 
-const channel = () => createSmtpChannel({ url: `smtp://127.0.0.1:${port}`, from: 'Clinic <clinic@example.org>', timeoutMs: 3_000 });
+const channel = () => new SmtpChannel({ url: `smtp://127.0.0.1:${port}`, from: 'Clinic <clinic@example.org>', timeoutMs: 3_000 });
 const record = (c: Communication, key: string) => writer.create({ tenant: 'acme', baseUrl: fhir.baseUrl('acme') }, c, key, { sub: 'messaging', kind: 'service' }, new Date().toISOString()).then(() => undefined);
 const request = (over: Partial<SendRequest> = {}): SendRequest => ({
   tenant: 'acme',
@@ -97,7 +97,7 @@ describe('patient email over SMTP', () => {
   });
 
   it('classifies a dead SMTP peer as UNAVAILABLE', async () => {
-    const dead = createSmtpChannel({ url: 'smtp://127.0.0.1:1', from: 'a@b.c', timeoutMs: 1_000 });
+    const dead = new SmtpChannel({ url: 'smtp://127.0.0.1:1', from: 'a@b.c', timeoutMs: 1_000 });
     const e = await dead.send({ to: 'x@y.z', subject: 's', text: 't', messageId: '<a@b>' }).catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: 'UNAVAILABLE', connector: 'smtp' });
   });

@@ -1,8 +1,8 @@
-import type { ChangeRequest } from '../governance/change-request.js';
-import { supersede } from '../governance/transitions.js';
-import type { CommitOp, GovernanceStore } from '../stores/governance-store.js';
+import type { ChangeRequest } from '../../governance/change-request.js';
+import { supersede } from '../../governance/transitions.js';
+import type { CommitOp, GovernanceStore } from '../../stores/governance-store.js';
 import { effectsToOps, settingDocId, targetDocIdOf } from './effects-to-ops.js';
-import type { DocVersion } from '../stores/governance-store.js';
+import type { DocVersion } from '../../stores/governance-store.js';
 
 // When a commit writes a new version of a target, every other open change of that target (PENDING, or APPROVED and
 // waiting in the outbox) was computed against an older version and can never apply: it ends SUPERSEDED in the same

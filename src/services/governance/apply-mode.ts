@@ -1,4 +1,4 @@
-import type { ChangeTarget } from '../governance/change-target.js';
+import type { ChangeTarget } from '../../governance/change-target.js';
 
 // How an approved change is applied: atomically with the approval in the store, or through the outbox when the apply
 // reaches outside the store (outbox-worker.ts).

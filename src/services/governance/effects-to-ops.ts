@@ -1,11 +1,11 @@
-import { changeEvent, type AuditRecordBody } from '../audit/audit-event.js';
-import { auditAppend } from '../audit/chain.js';
-import type { ChangeRequest } from '../governance/change-request.js';
-import { accessDocId } from '../governance/change-target.js';
-import type { StopTargetEffect } from '../governance/emergency-stop.js';
-import type { AuditEffect, Effect } from '../governance/transition-result.js';
-import type { CommitOp, DocVersion, GovernanceStore } from '../stores/governance-store.js';
-import type { Environment } from '../governance/environment.js';
+import { changeEvent, type AuditRecordBody } from '../../audit/audit-event.js';
+import { auditAppend } from '../../audit/chain.js';
+import type { ChangeRequest } from '../../governance/change-request.js';
+import { accessDocId } from '../../governance/change-target.js';
+import type { StopTargetEffect } from '../../governance/emergency-stop.js';
+import type { AuditEffect, Effect } from '../../governance/transition-result.js';
+import type { CommitOp, DocVersion, GovernanceStore } from '../../stores/governance-store.js';
+import type { Environment } from '../../governance/environment.js';
 
 // Turns the effects a pure transition returns into the store writes that go in the same atomic commit.
 

@@ -1,0 +1,55 @@
+import { ConflictError } from '../../errors/errors.js';
+import type { ApprovalRules } from '../../governance/approval-rules.js';
+import type { ChangeRequest } from '../../governance/change-request.js';
+import type { ChangeTarget } from '../../governance/change-target.js';
+import type { StopPolicy } from '../../governance/emergency-target.js';
+import type { FunctionsOf } from '../../governance/functions.js';
+import type { CommitOp, DocVersion, GovernanceStore } from '../../stores/governance-store.js';
+import type { PolicyDocument } from '../../../rules/policy-document.js';
+import type { ConnectorEffectHandler, NotificationHandler } from './outbox-worker.js';
+
+// The one object governed changes with I/O are built from: every function of this folder takes it first
+// (`updateSetting(deps, principal, input)`, `approveChange(deps, principal, id)`), and the request context carries it
+// as `ctx.governance`. A reader goes from a resolver to the kind of change (setting-proposals.ts, ...), to the core
+// loops (propose.ts, transition.ts) and to the store's commit, by imports alone.
+
+export interface GovernanceDeps {
+  readonly store: GovernanceStore;
+  readonly rules: ApprovalRules;
+  readonly functionsOf: FunctionsOf;
+  readonly now: () => number;
+  readonly newId: () => string;
+  /** Who may stop what. Default: DEFAULT_STOP_POLICY (rules/default-policy.json). */
+  readonly stopPolicy?: StopPolicy;
+  /** Changes whose apply reaches outside the store go through the outbox (default: connector settings). */
+  readonly applyModeFor?: (target: ChangeTarget) => 'atomic' | 'outbox';
+  readonly connectorEffects?: ConnectorEffectHandler;
+  /** false: leave outbox entries for the worker (tests simulate a crash after the commit). Default true. */
+  readonly processOutboxInline?: boolean;
+  /** The tenant's policy in force (access changes are judged against it). Default: the default policy. */
+  readonly policyOf?: (tenant: string) => Promise<PolicyDocument>;
+  /** Told after every committed transition (the access cache drops what an access change made stale). */
+  readonly onCommitted?: (tenant: string, change: ChangeRequest) => void;
+  /** Ops committed with every transition (approver notifications queue their outbox entry in the same commit). */
+  readonly notificationOps?: (change: ChangeRequest) => CommitOp[];
+  /** Delivers the notifications queued by notificationOps, from the outbox (src/services/notifications). */
+  readonly notifications?: NotificationHandler;
+  /** Told when the outbox applied an approved change's external effect: ms since the approval (metrics). */
+  readonly onOutboxApplied?: (lagMs: number) => void;
+}
+
+export type ProposalOutcome =
+  | { readonly status: 'APPLIED'; readonly change: ChangeRequest; readonly version: number }
+  | { readonly status: 'PENDING_APPROVAL'; readonly change: ChangeRequest };
+
+/** The proposal's target document as stored when `build` runs (version 0: never set). */
+export interface CurrentDoc {
+  readonly doc: DocVersion | null;
+  readonly version: number;
+}
+
+/** Compare-and-set attempts before giving up with `contention()`. */
+export const MAX_ATTEMPTS = 200;
+
+export const contention = () =>
+  new ConflictError('CONTENTION', 'Too many concurrent updates of this change; nothing was applied by this request. Retry.');

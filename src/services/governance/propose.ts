@@ -1,0 +1,86 @@
+import type { Principal } from '../../auth/principal.js';
+import type { ChangeRequest } from '../../governance/change-request.js';
+import { DEFAULT_STOP_POLICY } from '../../governance/emergency-target.js';
+import { proposeChange, type ProposeChangeInput } from '../../governance/propose-change.js';
+import type { CommitOp, DocRef } from '../../stores/governance-store.js';
+import { defaultApplyMode } from './apply-mode.js';
+import { contention, MAX_ATTEMPTS, type CurrentDoc, type GovernanceDeps, type ProposalOutcome } from './deps.js';
+import { effectsToOps } from './effects-to-ops.js';
+import { KeyedLock } from './keyed-lock.js';
+import { agentAutonomyOf } from './reads.js';
+import { proposalRefusal } from './refusals.js';
+import { supersedeCompetitors } from './supersede-competitors.js';
+import { afterCommit } from './transition.js';
+
+// The core loop of a new governed change: read the target, build the proposal on what is stored, decide with the
+// pure proposeChange (src/governance/propose-change.ts), commit with compare-and-set; when the compare fails
+// (another replica or proposer got there first) read again and decide again, so the decision is always made on
+// what is stored. The kinds of change (setting-proposals.ts, ehr-write-proposals.ts, access-proposals.ts,
+// emergency-actions.ts) call it with their own `build`.
+
+/** One queue per deps object (one gateway): proposals for one target wait their turn instead of racing. */
+const queues = new WeakMap<GovernanceDeps, KeyedLock>();
+
+/** A fresh change id, the requester, the clock, the rules and the stop policy, with the request's reason and ticket. */
+export function proposalContext(deps: GovernanceDeps, principal: Principal, input: { reason?: string | null; ticket?: string | null }) {
+  return {
+    id: deps.newId(),
+    tenant: principal.tenant,
+    requester: principal,
+    functionsOf: deps.functionsOf,
+    reason: input.reason ?? null,
+    ticket: input.ticket ?? null,
+    now: deps.now(),
+    rules: deps.rules,
+    stopPolicy: deps.stopPolicy ?? DEFAULT_STOP_POLICY,
+  };
+}
+
+/**
+ * Reads the target, builds the proposal on what is stored, decides, compare-and-sets; on a lost race, again.
+ * `extraOps` adds writes of the proposer's own to the same atomic commit, given the change as decided.
+ */
+export function propose(
+  deps: GovernanceDeps,
+  principal: Principal,
+  ref: DocRef,
+  build: (current: CurrentDoc) => Promise<ProposeChangeInput>,
+  extraOps?: (next: ChangeRequest) => readonly CommitOp[],
+): Promise<ProposalOutcome> {
+  let queue = queues.get(deps);
+  if (!queue) queues.set(deps, (queue = new KeyedLock()));
+  // Proposals for one target queue here instead of racing each other; the compare-and-set below still decides
+  // against other replicas.
+  return queue.run(`${principal.tenant}\u0000${ref.environment}\u0000${ref.id}`, () => proposeNow(deps, principal, ref, build, extraOps));
+}
+
+async function proposeNow(
+  deps: GovernanceDeps,
+  principal: Principal,
+  ref: DocRef,
+  build: (current: CurrentDoc) => Promise<ProposeChangeInput>,
+  extraOps?: (next: ChangeRequest) => readonly CommitOp[],
+): Promise<ProposalOutcome> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const doc = await deps.store.getDoc(principal.tenant, ref);
+    const input = await build({ doc, version: doc?.version ?? 0 });
+    const agentAutonomy = await agentAutonomyOf(deps, principal, input.environment);
+    const result = proposeChange({ ...input, agentAutonomy, applyMode: (deps.applyModeFor ?? defaultApplyMode)(input.target) });
+    if (!result.ok) throw proposalRefusal(deps, result.error, input);
+    const nowIso = new Date(deps.now()).toISOString();
+    const ops: CommitOp[] = [
+      { type: 'put-change', change: result.next, expectedRev: 0 },
+      ...effectsToOps(result.effects, result.next, nowIso),
+      ...(deps.notificationOps?.(result.next) ?? []),
+      ...(extraOps?.(result.next) ?? []),
+    ];
+    const competitors = await supersedeCompetitors(deps.store, principal.tenant, ops, nowIso);
+    const committed = await deps.store.commit(principal.tenant, [...ops, ...competitors]);
+    if (!committed.ok) continue; // the target moved while we decided: decide again on the new version
+    const change = await afterCommit(deps, principal.tenant, result.next);
+    return change.status === 'APPLIED'
+      ? { status: 'APPLIED', change, version: change.appliedVersion }
+      : { status: 'PENDING_APPROVAL', change };
+  }
+  throw contention();
+}

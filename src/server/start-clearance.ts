@@ -25,6 +25,7 @@ import { AccessState } from '../services/access-state.js';
 import { GovernanceService } from '../services/governance-service.js';
 import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js';
 import { createStore } from '../stores/create-store.js';
+import { MEMORY_CHANGE_WINDOW } from '../stores/memory-change-window.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import type { GatewayContext } from '../context/context.js';
@@ -170,6 +171,10 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
   const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
   const audit = new AuditService({ store, hmacKey: auditKey, now: () => Date.now(), archive, durable, window: created.auditWindow, ...(metrics ? { onAppend: (s: number) => metrics.auditAppended(s) } : {}) });
+  if (created.auditWindow) {
+    const kept = `every open one and the newest ${MEMORY_CHANGE_WINDOW} finished ones per tenant are kept`;
+    logger.info({ changeWindow: MEMORY_CHANGE_WINDOW }, `change requests: in memory (embedded default): ${kept}`);
+  }
   logger.info(
     { auditStorage: audit.storage, ...(created.auditWindow ? { auditWindow: created.auditWindow } : {}) },
     durable

@@ -56,6 +56,9 @@ export interface OutboxWorker {
 }
 
 export const MAX_ATTEMPTS = 5;
+const BATCH = 50;
+/** A pass handles at most this many batches per tenant (10,000 entries), so one pass stays bounded in time. */
+const MAX_BATCHES_PER_PASS = 200;
 
 export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const leaseMs = deps.leaseMs ?? 30_000;
@@ -89,9 +92,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     await done();
   }
 
-  async function runTenant(tenant: string): Promise<number> {
+  async function runTenant(tenant: string, pass = 1): Promise<number> {
     let done = 0;
-    for (const entry of await deps.store.claimOutbox(tenant, deps.now(), leaseMs, 50)) {
+    const batch = await deps.store.claimOutbox(tenant, deps.now(), leaseMs, BATCH);
+    for (const entry of batch) {
       if (entry.idempotencyKey.startsWith(NOTIFICATION_KEY_PREFIX)) {
         await runNotification(tenant, entry);
         continue;
@@ -123,6 +127,9 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       deps.onApplied?.(deps.now() - Date.parse(stored.change.updatedAt));
       done++;
     }
+    // A full batch: more are due. One batch a pass drained 10 entries a second, while every proposal queues two (its
+    // notifications): under load the outbox, and the changes it holds, grew without end (issue 17).
+    if (batch.length === BATCH && pass < MAX_BATCHES_PER_PASS) return done + (await runTenant(tenant, pass + 1));
     return done;
   }
 

@@ -1,5 +1,6 @@
 import { chainHash, formatRecord } from '../audit/chain.js';
 import type { ChangeRequest } from '../governance/change-request.js';
+import { trimFinishedChanges } from './memory-change-window.js';
 import {
   GENESIS_HASH,
   docKey,
@@ -147,6 +148,7 @@ export function createMemoryGovernanceStore(now: () => number = Date.now): Gover
           }
         }
       }
+      trimFinishedChanges(s.changes, s.outbox.values());
       return { ok: true };
     },
     async claimOutbox(tenant, nowMs, leaseMs, limit) {

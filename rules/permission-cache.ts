@@ -29,9 +29,4 @@ export class PermissionCache {
     }
     return this.rowAnswers;
   }
-
-  /** Row guards this request has answers for (tests: bounded by the guards, not the rows). */
-  get rowGuards(): number {
-    return this.rows.size;
-  }
 }

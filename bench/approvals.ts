@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { loadOrCreateDevKeys, mintToken } from '../src/auth/dev-keys.js';
 import { Child, hammer } from './harness.js';
@@ -16,12 +16,24 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function approvalThroughput(env: Record<string, string>, stateDir: string, seconds: number) {
+export interface ApprovalGateway {
+  readonly gw: Child;
+  readonly url: string;
+  readonly redis: ChildProcess;
+}
+
+/** Starts Redis and the gateway on it (the benchmark starts it beside the others, so --quick waits for one start-up). */
+export async function startApprovalGateway(env: Record<string, string>, stateDir: string): Promise<ApprovalGateway> {
   const port = await freePort();
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', stateDir], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 300));
   const gw = await Child.start('bench/serve-gateway.ts', ['fast', 'on', '16'], { ...env, REDIS_URL: `redis://127.0.0.1:${port}` });
   const { url } = (await gw.nextJson()) as { url: string };
+  return { gw, url, redis };
+}
+
+export async function approvalThroughput(env: Record<string, string>, stateDir: string, seconds: number, started?: ApprovalGateway) {
+  const { gw, url, redis } = started ?? (await startApprovalGateway(env, stateDir));
   const keys = await loadOrCreateDevKeys(stateDir);
   const token = await mintToken(keys, { sub: 'ops-bench', tenant: 'acme', roles: ['ops-manager'] }, { issuer: 'clearance-dev', audience: 'clearance' });
   const applies = APPLYING_MUTATION();

@@ -4,6 +4,18 @@ import autocannon from 'autocannon';
 
 // Child processes that print JSON lines, and autocannon runs against the gateway.
 
+/**
+ * The prefix of a child's answers on stdout. The gateway's own logs go to stdout too (pino, a warning under load):
+ * read as an answer, one log line shifted every later answer by one (the CPU and FHIR columns printed NaN).
+ */
+export const ANSWER = '@bench ';
+const RSS = '@rss ';
+
+/** Writes one answer of a child process (see ANSWER). */
+export const answer = (value: unknown): void => void process.stdout.write(`${ANSWER}${JSON.stringify(value)}\n`);
+/** Writes one RSS sample of a child process. */
+export const rssSample = (): void => void process.stdout.write(`${RSS}${process.memoryUsage().rss}\n`);
+
 export class Child {
   peakRss = 0;
   /** The latest RSS sample (the child samples every 500 ms). */
@@ -13,12 +25,18 @@ export class Child {
   private exited = false;
 
   private constructor(private readonly proc: ChildProcess) {
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      if (line.startsWith('{"rss":')) {
-        this.lastRss = (JSON.parse(line) as { rss: number }).rss;
+    createInterface({ input: proc.stdout! }).on('line', (raw) => {
+      if (raw.startsWith(RSS)) {
+        this.lastRss = Number(raw.slice(RSS.length));
         this.peakRss = Math.max(this.peakRss, this.lastRss);
         return;
       }
+      // Anything else the child prints (its logs) is shown, never taken for an answer.
+      if (!raw.startsWith(ANSWER)) {
+        process.stderr.write(`${raw}\n`);
+        return;
+      }
+      const line = raw.slice(ANSWER.length);
       if (this.waiting) {
         const w = this.waiting;
         this.waiting = null;
@@ -75,12 +93,15 @@ export interface Measured {
   readonly bodies?: string[];
 }
 
-export async function hammer(url: string, token: string, body: string, seconds: number, keepBodies = false): Promise<Measured> {
+/** `amount`: stop after this many requests instead of after `seconds`. */
+export async function hammer(
+  url: string, token: string, body: string, seconds: number, keepBodies = false, connections = 10, amount?: number,
+): Promise<Measured> {
   const bodies: string[] = [];
   const result = await autocannon({
     url,
-    connections: 10,
-    duration: seconds,
+    connections,
+    ...(amount === undefined ? { duration: seconds } : { amount }),
     // autocannon stops only at a sample tick: sample every 100 ms so a short run lasts what it was asked to.
     sampleInt: 100,
     idReplacement: true,

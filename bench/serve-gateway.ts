@@ -18,7 +18,8 @@ import type { GatewayContext } from '../src/context/context.js';
 import { buildUnguardedSchema } from '../src/server/build-schema.js';
 import { createLogger } from '../src/server/logger.js';
 import { startClearance } from '../src/server/start-clearance.js';
-import { benchSeed } from './bench-seed.js';
+import { sharedBenchSeed } from './bench-seed.js';
+import { answer, rssSample } from './harness.js';
 
 const engine = (process.argv[2] ?? 'fast') as 'fast' | 'shield' | 'none' | 'apollo';
 const audit = process.argv[3] !== 'off';
@@ -26,7 +27,8 @@ const patients = Number(process.argv[4] ?? 1000);
 const observability = (process.argv[5] ?? 'on') as 'on' | 'off' | 'tracing';
 const executionEngine = process.argv[6];
 let searches = 0;
-const ehr = createMemoryEhrConnector(await benchSeed(patients), { timeoutMs: 5_000, onRequest: () => void searches++ });
+const seed = await sharedBenchSeed(process.env.CLEARANCE_STATE_DIR, patients);
+const ehr = createMemoryEhrConnector(seed, { timeoutMs: 5_000, onRequest: () => void searches++ });
 const env: Record<string, string | undefined> = { ...process.env, ...(executionEngine ? { EXECUTION_ENGINE: executionEngine } : {}) };
 if (observability === 'tracing') {
   const sink = createServer((req, res) => {
@@ -52,11 +54,11 @@ if (engine === 'apollo') {
   const started = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' }, context: ({ req }) => running.contextFor(req.headers.authorization) });
   url = started.url.replace(/\/$/, '');
 }
-process.stdout.write(`${JSON.stringify({ url })}\n`);
+answer({ url });
 // One answer per line asked (two asks can arrive in one chunk on a loaded machine).
 createInterface({ input: process.stdin }).on('line', () => {
   const cpu = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ requests: searches, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+  answer({ requests: searches, cpuMs: (cpu.user + cpu.system) / 1000 });
 });
-setInterval(() => process.stdout.write(`${JSON.stringify({ rss: process.memoryUsage().rss })}\n`), 500).unref();
+setInterval(rssSample, 500).unref();
 process.on('SIGTERM', () => void (apollo?.stop() ?? Promise.resolve()).then(() => running.stop()).then(() => process.exit(0)));

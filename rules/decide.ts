@@ -217,18 +217,30 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     };
   };
 
-  // Rows of one patient share one guard object: their decisions are the same, so a list of N patients costs N
-  // decisions per data class, not one per field.
-  // Keyed by the request object: hot callers pass the interned requests of readOf(), so a hit costs two lookups and
-  // no string building; any other request object is simply decided afresh.
+  // A row decision depends only on the row's tenant and departments, and on its patient when a source is scoped to
+  // one patient (break-glass): rows that agree on those share one cache of decisions, so a list of N patients in
+  // four departments costs four decisions per data class, not N (nor one per field). Each row object finds its
+  // class once (rows of one patient share their guard objects). Keyed within a class by the request object: hot
+  // callers pass the interned requests of readOf(), so a hit costs two lookups and no string building.
+  const patientScoped = [...effective.values()].some((list) => list.some((s) => s.patientId !== null));
+  const byClass = new Map<string, Map<AccessRequest, Decision>>();
   const byTarget = new WeakMap<RowTarget, Map<AccessRequest, Decision>>();
-  const decide = (request: AccessRequest, target?: RowTarget): Decision => {
-    if (!target) return decideOnce(request);
+  const decisionsOf = (target: RowTarget): Map<AccessRequest, Decision> => {
     let cached = byTarget.get(target);
     if (!cached) {
-      cached = new Map();
+      const key = `${target.tenant}\u0000${target.departments.join('\u0001')}${patientScoped ? `\u0000${target.patientId ?? ''}` : ''}`;
+      cached = byClass.get(key);
+      if (!cached) {
+        cached = new Map();
+        byClass.set(key, cached);
+      }
       byTarget.set(target, cached);
     }
+    return cached;
+  };
+  const decide = (request: AccessRequest, target?: RowTarget): Decision => {
+    if (!target) return decideOnce(request);
+    const cached = decisionsOf(target);
     let d = cached.get(request);
     if (!d) {
       d = decideOnce(request, target);

@@ -104,7 +104,11 @@ export function compileFieldPlan(typeName: string, fieldName: string, rule: Fiel
         outcome,
         decision,
         mask: outcome === 'masked' ? 'LAST_FOUR' : null,
-        maskDenial: outcome === 'masked' && maskDecision?.effect === 'DENY' ? maskDecision.denial : null,
+        // Built only when read (explain): masking an identifier per row needs the mask, not the denial's text
+        // (building it per patient cost a list of 1000 rows 1000 denials).
+        get maskDenial() {
+          return outcome === 'masked' && maskDecision?.effect === 'DENY' ? maskDecision.denial : null;
+        },
         slot: slots[outcome],
       };
     },

@@ -19,7 +19,7 @@ export interface GuardContext {
   readonly access: PrincipalPolicy;
   readonly permissionCache: PermissionCache;
   readonly phiReads: PhiReadSink;
-  /** Told of each decision the fast guard makes (once per request per rule, once per row per row rule); optional. */
+  /** Told of each decision the fast guard makes (once per request per rule, once per row guard per row rule); optional. */
   readonly decisions?: DecisionSink | undefined;
 }
 

@@ -47,8 +47,18 @@ export function departmentReference(department: string): string {
   return `Organization/dept-${department}`;
 }
 
+/** Departments by reference: a list of 1000 patients names a handful of them (bounded: emptied when full). */
+const DEPARTMENTS = new Map<string, string | null>();
+
 export function departmentFromReference(reference: string | undefined): string | null {
-  return DEPARTMENT_REFERENCE.exec(reference ?? '')?.[1] ?? null;
+  if (reference === undefined) return null;
+  let department = DEPARTMENTS.get(reference);
+  if (department === undefined) {
+    department = DEPARTMENT_REFERENCE.exec(reference)?.[1] ?? null;
+    if (DEPARTMENTS.size >= 1_000) DEPARTMENTS.clear();
+    DEPARTMENTS.set(reference, department);
+  }
+  return department;
 }
 
 const GUARDS = new WeakMap<RowGuard, { plain: RowGuard; sensitive: RowGuard }>();

@@ -52,11 +52,33 @@ export function sensitivityOfCoding(coding: Coding | undefined): SensitivityCode
   return sensitivityOfText(coding.display);
 }
 
+/**
+ * Answers for texts already read. Displays and concept texts repeat across rows ("Body Height" on every height
+ * observation): a list of 50 patients asked every term list of every value set hundreds of times per request. Pure
+ * (the value sets are fixed), bounded: emptied when full.
+ */
+const TEXT_ANSWERS = new Map<string, SensitivityCode | null>();
+const MAX_TEXT_ANSWERS = 10_000;
+const MAX_REMEMBERED_TEXT = 200;
+
 /** The first category whose terms the text names (a note, a concept's text, a display), or null. */
 export function sensitivityOfText(value: string | null | undefined): SensitivityCode | null {
   if (!value) return null;
-  for (const set of VALUE_SETS) if (set.terms.some((t) => t.test(value))) return set.category;
-  return null;
+  const known = TEXT_ANSWERS.get(value);
+  if (known !== undefined) return known;
+  let found: SensitivityCode | null = null;
+  for (const set of VALUE_SETS) {
+    if (set.terms.some((t) => t.test(value))) {
+      found = set.category;
+      break;
+    }
+  }
+  // Short texts only (displays, titles): a note's body is seldom read twice and would crowd the others out.
+  if (value.length <= MAX_REMEMBERED_TEXT) {
+    if (TEXT_ANSWERS.size >= MAX_TEXT_ANSWERS) TEXT_ANSWERS.clear();
+    TEXT_ANSWERS.set(value, found);
+  }
+  return found;
 }
 
 /** The categories of concepts (each coding, and the concept's own text) and free texts. */
@@ -92,7 +114,14 @@ export function hasSensitiveLabel(meta: Meta | undefined): boolean {
   return false;
 }
 
-/** A resource is sensitive by its labels, else by its coded content and text. */
+/** A resource is sensitive by its labels, else by its coded content and text (the first match answers). */
 export function isSensitive(meta: Meta | undefined, concepts: readonly (CodeableConcept | undefined)[], texts: readonly (string | null | undefined)[] = []): boolean {
-  return hasSensitiveLabel(meta) || sensitivityOfContent(concepts, texts).length > 0;
+  if (hasSensitiveLabel(meta)) return true;
+  for (const concept of concepts) {
+    if (!concept) continue;
+    for (const coding of concept.coding ?? []) if (sensitivityOfCoding(coding)) return true;
+    if (sensitivityOfText(concept.text)) return true;
+  }
+  for (const value of texts) if (sensitivityOfText(value)) return true;
+  return false;
 }

@@ -24,6 +24,7 @@ import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
 import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js';
 import { createStores } from '../stores/create-store.js';
+import { MEMORY_CHANGE_WINDOW } from '../stores/memory-change-window.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import type { Stores } from '../stores/stores.js';
@@ -183,6 +184,10 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     window: created.auditWindow,
     ...(metrics ? { onAppend: (s: number) => metrics.auditAppended(s) } : {}),
   });
+  if (created.auditWindow) {
+    const kept = `every open one and the newest ${MEMORY_CHANGE_WINDOW} finished ones per tenant are kept`;
+    logger.info({ changeWindow: MEMORY_CHANGE_WINDOW }, `change requests: in memory (embedded default): ${kept}`);
+  }
   logger.info(
     { auditStorage: audit.storage, ...(created.auditWindow ? { auditWindow: created.auditWindow } : {}) },
     durable

@@ -1,5 +1,6 @@
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { Environment } from '../governance/environment.js';
+import { trimFinishedChanges } from './memory-change-window.js';
 import {
   docKey,
   type ChangeFilter,
@@ -122,6 +123,7 @@ export class MemoryGovernanceStore implements GovernanceStore {
         }
       }
     }
+    trimFinishedChanges(s.changes, s.outbox.values());
     return { ok: true };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePrincipalPolicy } from '../../rules/decide.js';
+import { compilePrincipalPolicy, readOf } from '../../rules/decide.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { withEntry, openBreakGlass } from '../../src/governance/access-changes.js';
@@ -105,6 +105,26 @@ describe('break-glass', () => {
     expect(p.decide(read('notes'), row(['cardiology'], 'p-card')).effect).toBe('ALLOW');
     expect([...p.breakGlassUsed]).toEqual(['p-onc']);
     expect(compile(doc, T0 + 60 * 60_000).decide(read('notes'), row(['oncology'], 'p-onc')).effect).toBe('DENY');
+  });
+
+  // rules/decide.ts shares row decisions between rows of the same tenant and departments; under break-glass the
+  // patient is part of what is shared, so the opened patient never opens (or closes) another of its department,
+  // whichever is asked first, with the interned requests the guards use.
+  it('is decided per patient even where rows of one department share their decisions', () => {
+    const opening = { id: 'bg-1', principal: grey, patientId: 'p-onc', reason: 'Unconscious in the ED', now: T0 };
+    const doc = openBreakGlass(emptyAccessDoc('dr-grey'), policy, opening);
+    if ('code' in doc) throw new Error(doc.message);
+    const notes = readOf('notes');
+    for (const order of [['p-onc', 'p-a', 'p-b'], ['p-a', 'p-onc', 'p-b'], ['p-a', 'p-b', 'p-onc']]) {
+      const p = compile(doc, T0 + 1_000);
+      const effects = Object.fromEntries(order.map((id) => [id, p.decide(notes, row(['oncology'], id)).effect]));
+      expect(effects, order.join(',')).toEqual({ 'p-onc': 'ALLOW', 'p-a': 'DENY', 'p-b': 'DENY' });
+      expect([...p.breakGlassUsed]).toEqual(['p-onc']);
+    }
+    // Without break-glass, two patients of one department get the one decision (made once).
+    const plain = compile(null, T0);
+    expect(plain.decide(notes, row(['cardiology'], 'p-1'))).toBe(plain.decide(notes, row(['cardiology'], 'p-2')));
+    expect(plain.decide(notes, row(['oncology'], 'p-3')).effect).toBe('DENY');
   });
 
   it('is only for the roles the policy names, with a reason', () => {

@@ -4,6 +4,7 @@ import { createEhrConnector } from '../../connectors/ehr/create-ehr-connector.js
 import type { EmbeddedFhirServer } from '../../connectors/ehr/embedded-fhir-server.js';
 import type { EhrConnector } from '../../connectors/ehr/ehr-reader.js';
 import { compilePrincipalPolicy } from '../../rules/decide.js';
+import type { StoredAccess } from '../../rules/stored-access.js';
 import { PermissionCache } from '../../rules/permission-cache.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import { PhiReadCollector } from '../../src/audit/phi-read-collector.js';
@@ -35,9 +36,13 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => fhir.stop());
 
+/** Stored access of some principals (break-glass, department-scoped grants): rows decided per patient, not per department. */
+const STORED = new WeakMap<Principal, StoredAccess>();
+
 function context(p: Principal): GatewayContext {
+  const stored = STORED.get(p);
   return {
-    requestId: 'r', principal: p, access: compilePrincipalPolicy(policy, p), ehr: ehr.forRequest(p.tenant),
+    requestId: 'r', principal: p, access: compilePrincipalPolicy(policy, p, stored ? { stored } : {}), ehr: ehr.forRequest(p.tenant),
     limits: { defaultPageSize: 20, maxPageSize: 100, suppressionThreshold: 5 }, phiReads: new PhiReadCollector(), permissionCache: new PermissionCache(),
     governance: undefined as never, audit: undefined as never, connectors: undefined as never, accessAdmin: undefined as never, cursors: undefined as never,
   } as GatewayContext;
@@ -72,7 +77,17 @@ const PRINCIPALS: Principal[] = [
   principal(['clinician'], { kind: 'agent' }),
   principal(['nurse', 'billing-manager'], { departments: ['oncology'] }),
   principal(['clinician'], { tenant: 'globex', departments: ['oncology'] }),
+  withStored(principal(['clinician'], { sub: 'bg' }), { breakGlass: [{ id: 'bg-1', patientId: CARROLL }] }),
+  withStored(principal(['nurse'], { sub: 'tg', departments: ['primary-care'] }), {
+    temporaryGrants: [{ id: 'g-1', grant: 'sensitive', departments: ['primary-care'] }],
+    breakGlass: [{ id: 'bg-2', patientId: DENNIS }],
+  }),
 ];
+
+function withStored(p: Principal, stored: Partial<StoredAccess>): Principal {
+  STORED.set(p, { standing: null, temporaryRoles: [], temporaryGrants: [], breakGlass: [], ...stored } as StoredAccess);
+  return p;
+}
 
 // A small seeded PRNG, so a failure names a reproducible operation.
 function prng(seed: number) {
@@ -121,6 +136,17 @@ describe('fast guard == graphql-shield tree', () => {
         expect(await run(fast, p, q), `${p.roles.join('+')} ${p.kind} ${id}`).toEqual(reference);
         expect(await run(jit, p, q), `jit ${p.roles.join('+')} ${p.kind} ${id}`).toEqual(reference);
       }
+    }
+  }, 120_000);
+
+  // The nested lists a frontend sends (every patient with their conditions, observations, encounters and the
+  // encounters' subjects): child rows are decided once per patient guard (rules/permission-cache.ts) and row
+  // decisions shared by patients of the same departments (rules/decide.ts), unless break-glass opens one patient.
+  it('for every principal, on every patient of the tenant with their nested lists', async () => {
+    const lists = Object.entries(LISTS).map(([f, s]) => `${f} ${s}`).join(' ');
+    const nested = `{ patients(first: 20) { edges { node { id name mrn ${lists} } } } }`;
+    for (const p of PRINCIPALS) {
+      expect(await run(fast, p, nested), `${p.sub} ${p.roles.join('+')} ${p.kind}`).toEqual(await run(shield, p, nested));
     }
   }, 120_000);
 

@@ -63,10 +63,16 @@ function sortKey(r: Resource, key: string): string {
 export function createMemoryFhirTransport(resources: readonly Resource[]): FhirSearchTransport {
   const byType = new Map<string, Resource[]>();
   const byTypeAndPatient = new Map<string, Resource[]>();
+  // Appended in place (copying the list for every resource made building the index quadratic: seconds at 1000 patients).
+  const add = (index: Map<string, Resource[]>, key: string, r: Resource) => {
+    const list = index.get(key);
+    if (list) list.push(r);
+    else index.set(key, [r]);
+  };
   for (const r of resources) {
-    byType.set(r.resourceType, [...(byType.get(r.resourceType) ?? []), r]);
+    add(byType, r.resourceType, r);
     const p = r.resourceType === 'Patient' ? r.id : patientOf(r);
-    if (p) byTypeAndPatient.set(`${r.resourceType}|${p}`, [...(byTypeAndPatient.get(`${r.resourceType}|${p}`) ?? []), r]);
+    if (p) add(byTypeAndPatient, `${r.resourceType}|${p}`, r);
   }
   // The data never changes, so each sort order is computed once per resource type: the sorted list serves unfiltered
   // searches as is, and its ranks order filtered ones.

@@ -27,6 +27,9 @@ export interface NotificationHandler {
 export const NOTIFICATION_KEY_PREFIX = 'notify:';
 
 export const MAX_ATTEMPTS = 5;
+const BATCH = 50;
+/** A pass handles at most this many batches per tenant (10,000 entries), so one pass stays bounded in time. */
+const MAX_BATCHES_PER_PASS = 200;
 
 /** How long a claimed entry stays with its worker before another may take it (a crashed worker's comes back). */
 const LEASE_MS = 30_000;
@@ -67,9 +70,10 @@ async function runNotification(deps: GovernanceDeps, tenant: string, entry: Outb
 }
 
 /** Runs every due entry of a tenant once; returns how many changes it finished. */
-export async function runOutboxTenant(deps: GovernanceDeps, tenant: string): Promise<number> {
+export async function runOutboxTenant(deps: GovernanceDeps, tenant: string, pass = 1): Promise<number> {
   let done = 0;
-  for (const entry of await deps.store.claimOutbox(tenant, deps.now(), LEASE_MS, 50)) {
+  const batch = await deps.store.claimOutbox(tenant, deps.now(), LEASE_MS, BATCH);
+  for (const entry of batch) {
     if (entry.idempotencyKey.startsWith(NOTIFICATION_KEY_PREFIX)) {
       await runNotification(deps, tenant, entry);
       continue;
@@ -103,6 +107,9 @@ export async function runOutboxTenant(deps: GovernanceDeps, tenant: string): Pro
     deps.onOutboxApplied?.(deps.now() - Date.parse(stored.change.updatedAt));
     done++;
   }
+  // A full batch: more are due. One batch a pass drained 10 entries a second, while every proposal queues two (its
+  // notifications): under load the outbox, and the changes it holds, grew without end (issue 17).
+  if (batch.length === BATCH && pass < MAX_BATCHES_PER_PASS) return done + (await runOutboxTenant(deps, tenant, pass + 1));
   return done;
 }
 

@@ -95,6 +95,12 @@ describe('toPatientRow', () => {
     expect(departmentFromReference('Organization/226098a2')).toBeNull();
     expect(departmentFromReference('Practitioner/dept-cardiology')).toBeNull();
     expect(departmentFromReference(undefined)).toBeNull();
+    // Answers are remembered (bounded): the same asked again, and after more distinct references than it keeps.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1_500; i++) expect(departmentFromReference(`Organization/dept-d${i}`)).toBe(`d${i}`);
+      expect(departmentFromReference('Organization/dept-primary-care')).toBe('primary-care');
+      expect(departmentFromReference('Organization/dept-x/y')).toBeNull();
+    }
   });
 });
 

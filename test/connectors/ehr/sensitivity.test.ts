@@ -83,3 +83,24 @@ describe('value sets', () => {
     expect(isSensitive(undefined, [{ coding: [{ system: 'http://snomed.info/sct', code: '444814009', display: 'Viral sinusitis' }] }], ['Patient doing well.'])).toBe(false);
   });
 });
+
+// sensitivityOfText remembers its answers (displays repeat across rows); isSensitive stops at the first match. Both
+// must answer as the plain walk over the value sets does, asked first or again, in any order, past the memory's size.
+describe('remembered answers', () => {
+  const plain = (value: string) => VALUE_SETS.find((set) => set.terms.some((t) => t.test(value)))?.category ?? null;
+  const texts = [
+    'HIV-1 viral load', 'hearing aids', 'Body Height', 'Opioid use disorder', 'Major depressive disorder', 'AIDS', 'aids',
+    'Hemoglobin A1c', 'alcohol dependence', 'x'.repeat(500) + ' schizophrenia', 'x'.repeat(500),
+  ];
+  it('the same answer as the value sets, first and again, and after more distinct texts than it keeps', () => {
+    for (let round = 0; round < 3; round++) {
+      for (const t of texts) {
+        expect(sensitivityOfText(t), `${round} ${t.slice(0, 40)}`).toBe(plain(t));
+        expect(isSensitive(undefined, [{ text: t }])).toBe(plain(t) !== null);
+        expect(isSensitive(undefined, [], [null, t])).toBe(plain(t) !== null);
+      }
+      // More distinct texts than the memory holds: it is emptied, never wrong.
+      for (let i = 0; i < 12_000; i++) expect(sensitivityOfText(`note ${i}`)).toBeNull();
+    }
+  });
+});

@@ -114,7 +114,9 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   const byEnvironment = stored.byEnvironment;
   const principal: Principal = {
     ...token,
-    ...(byEnvironment ? { rolesByEnvironment: Object.fromEntries(Object.entries(byEnvironment).map(([env, s]) => [env, rolesOf(s)])) } : {}),
+    ...(byEnvironment
+      ? { rolesByEnvironment: Object.fromEntries(Object.entries(byEnvironment).map(([env, s]) => [env, rolesOf(s)])) }
+      : {}),
     roles: rolesOf(stored),
     departments,
     grants: [...new Set([...token.grants, ...stored.temporaryGrants.map((g) => g.grant)])],
@@ -154,7 +156,8 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   for (const r of unmanagedTokenRoles) useRole(r, { via: `role:${r}`, departments: null, patientId: null, entryId: null });
   // An assigned role covers the departments its assignment names (null: the token's).
   for (const r of standing) useRole(r.role, { via: `role:${r.role}`, departments: r.departments, patientId: null, entryId: r.id });
-  for (const r of stored.temporaryRoles) useRole(r.role, { via: `access:${r.id}`, departments: r.departments, patientId: null, entryId: r.id });
+  for (const r of stored.temporaryRoles)
+    useRole(r.role, { via: `access:${r.id}`, departments: r.departments, patientId: null, entryId: r.id });
   // Configuration is not patient data: a role assigned for another environment only (STAGING) reads configuration,
   // so its holder reaches the STAGING changes it may propose and approve; each change still checks the roles of its
   // own environment (src/governance/environment-roles.ts). Nothing else of such a role counts for data reads.
@@ -162,7 +165,9 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     for (const r of s.standing ?? []) {
       const role = policy.roles[r.role];
       if (!role || standing.some((x) => x.role === r.role) || !role.principalKinds.includes(token.kind)) continue;
-      const configOnly = role.permissions.map((p) => ({ ...p, dataClasses: p.dataClasses.filter((c) => c === 'configuration') })).filter((p) => p.dataClasses.length > 0);
+      const configOnly = role.permissions
+        .map((p) => ({ ...p, dataClasses: p.dataClasses.filter((c) => c === 'configuration') }))
+        .filter((p) => p.dataClasses.length > 0);
       add(configOnly, { via: `role:${r.role}`, departments: r.departments, patientId: null, entryId: r.id });
     }
   }
@@ -170,9 +175,11 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   // A grant only counts for a principal who holds a role it is meant for (a sensitive grant on a front-desk
   // account is a mistake upstream, not access).
   const eligible = (grantName: string) => policy.grants[grantName]?.eligibleRoles.some((r) => usableRoles.has(r)) ?? false;
-  for (const g of token.grants) if (eligible(g)) add(policy.grants[g]!.permissions, { via: `grant:${g}`, departments: null, patientId: null, entryId: null });
+  for (const g of token.grants)
+    if (eligible(g)) add(policy.grants[g]!.permissions, { via: `grant:${g}`, departments: null, patientId: null, entryId: null });
   for (const g of stored.temporaryGrants) {
-    if (eligible(g.grant)) add(policy.grants[g.grant]!.permissions, { via: `access:${g.id}`, departments: g.departments, patientId: null, entryId: g.id });
+    if (eligible(g.grant))
+      add(policy.grants[g.grant]!.permissions, { via: `access:${g.id}`, departments: g.departments, patientId: null, entryId: g.id });
   }
 
   // Break-glass opens one patient for every department-scoped permission already held; it never adds a class.
@@ -180,7 +187,14 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     for (const list of effective.values()) {
       if (list.some((s) => s.scope === 'department')) {
         const via = `break-glass:${bg.id}`;
-        list.push({ scope: 'department', via, departments: [], patientId: bg.patientId, entryId: bg.id, allow: Object.freeze({ effect: 'ALLOW', scope: 'department', via }) });
+        list.push({
+          scope: 'department',
+          via,
+          departments: [],
+          patientId: bg.patientId,
+          entryId: bg.id,
+          allow: Object.freeze({ effect: 'ALLOW', scope: 'department', via }),
+        });
       }
     }
   }
@@ -200,7 +214,11 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       dataClass: request.dataClass,
       failedScope,
       detail,
-      departmentRole: effective.get(keyOf(request.action, request.dataClass))?.find((s) => s.via.startsWith('role:'))?.via.slice('role:'.length) ?? null,
+      departmentRole:
+        effective
+          .get(keyOf(request.action, request.dataClass))
+          ?.find((s) => s.via.startsWith('role:'))
+          ?.via.slice('role:'.length) ?? null,
       rowDepartments: target?.departments ?? [],
       approvalPathOf: options.approvalPathOf,
     });

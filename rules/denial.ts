@@ -72,7 +72,8 @@ export interface DenialInput {
 export function buildDenial(input: DenialInput): Denial {
   const { policy, principal, action, dataClass, failedScope } = input;
   const ownerRole = policy.dataClasses[dataClass]?.owner ?? 'security-admin';
-  const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) => p.dataClasses.includes(dataClass) && p.actions.includes(action);
+  const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) =>
+    p.dataClasses.includes(dataClass) && p.actions.includes(action);
   const rolesWithPermission = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries)).map(([n]) => n);
   const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0] ?? null;
   const permission = `${action}:${dataClass}`;
@@ -91,10 +92,12 @@ export function buildDenial(input: DenialInput): Denial {
   const path = approvalPath ? ` It needs ${approvalPath.summary}.` : '';
   const howToGet =
     failedScope === 'department'
-      ? `Only patients of your departments (${principal.departments.join(', ') || 'none'}) are in scope; ask ${ownerRole} for access to this department with requestAccess, or use break-glass in an emergency.${path}`
+      ? `Only patients of your departments (${principal.departments.join(', ') || 'none'}) are in scope; ask ${ownerRole} for access to ` +
+        `this department with requestAccess, or use break-glass in an emergency.${path}`
       : grant && failedScope !== 'role'
         ? `Request the "${grant}" grant (owner: ${policy.grants[grant]?.owner}) with requestAccess.${path}`
-        : `Request a role that has ${permission} (${rolesWithPermission.join(', ') || 'none'}) with requestAccess; owner: ${ownerRole}.${path}`;
+        : `Request a role that has ${permission} (${rolesWithPermission.join(', ') || 'none'}) with requestAccess; owner: ` +
+          `${ownerRole}.${path}`;
   return {
     permission,
     dataClass,

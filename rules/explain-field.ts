@@ -20,11 +20,26 @@ export function explainFieldAccess(type: string, field: string, access: Principa
   const base = { action, policyVersion: access.policyVersion, at };
   if (!rule) {
     const message = 'This field has no permission rule, so it is denied.';
-    return { rule, dependsOnRow: false, explanation: explanation({ ...base, decision: 'DENY', rule: 'field-access:none', ownerRole: 'security-admin', ownerFunction: 'security', message }) };
+    return {
+      rule,
+      dependsOnRow: false,
+      explanation: explanation({
+        ...base,
+        decision: 'DENY',
+        rule: 'field-access:none',
+        ownerRole: 'security-admin',
+        ownerFunction: 'security',
+        message,
+      }),
+    };
   }
   switch (rule.kind) {
     case 'authenticated':
-      return { rule, dependsOnRow: false, explanation: explanation({ ...base, decision: 'ALLOW', rule: 'field-access:authenticated', message: 'Any verified caller.' }) };
+      return {
+        rule,
+        dependsOnRow: false,
+        explanation: explanation({ ...base, decision: 'ALLOW', rule: 'field-access:authenticated', message: 'Any verified caller.' }),
+      };
     case 'inherit': {
       const message = `Guarded where it is reached from: ${rule.reachedFrom.join(', ')}.`;
       return { rule, dependsOnRow: false, explanation: explanation({ ...base, decision: 'ALLOW', rule: 'field-access:inherit', message }) };
@@ -32,7 +47,11 @@ export function explainFieldAccess(type: string, field: string, access: Principa
     case 'read': {
       const request = readOf(rule.dataClass);
       const decided = explainDecision(`read:${rule.dataClass}`, access.decide(request), access.policyVersion, at);
-      return { rule, dependsOnRow: rule.row && decided.decision === 'ALLOW' && access.dependsOnRow(request), explanation: { ...decided, action } };
+      return {
+        rule,
+        dependsOnRow: rule.row && decided.decision === 'ALLOW' && access.dependsOnRow(request),
+        explanation: { ...decided, action },
+      };
     }
     default: {
       const unreachable: never = rule;

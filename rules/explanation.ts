@@ -26,9 +26,20 @@ export interface Explanation {
   readonly mask?: string | null;
 }
 
-const none = { via: null, permission: null, failedScope: null, reason: null, ownerRole: null, ownerFunction: null, approvalPath: null, requestAccess: null };
+const none = {
+  via: null,
+  permission: null,
+  failedScope: null,
+  reason: null,
+  ownerRole: null,
+  ownerFunction: null,
+  approvalPath: null,
+  requestAccess: null,
+};
 
-export function explanation(fields: Pick<Explanation, 'action' | 'decision' | 'rule' | 'policyVersion' | 'at' | 'message'> & Partial<Explanation>): Explanation {
+export function explanation(
+  fields: Pick<Explanation, 'action' | 'decision' | 'rule' | 'policyVersion' | 'at' | 'message'> & Partial<Explanation>,
+): Explanation {
   const { action, decision, rule, ...rest } = fields;
   return { action, decision, rule, ...none, ...rest };
 }
@@ -37,11 +48,29 @@ export function explanation(fields: Pick<Explanation, 'action' | 'decision' | 'r
 export function explainDecision(action: string, decision: Decision, policyVersion: string, at: string): Explanation {
   const rule = `policy:${action}`;
   if (decision.effect === 'ALLOW') {
-    return explanation({ action, decision: 'ALLOW', rule, policyVersion, at, via: decision.via, message: `Allowed (${decision.scope} scope) by ${decision.via}.` });
+    return explanation({
+      action,
+      decision: 'ALLOW',
+      rule,
+      policyVersion,
+      at,
+      via: decision.via,
+      message: `Allowed (${decision.scope} scope) by ${decision.via}.`,
+    });
   }
   const d = decision.denial;
   return explanation({
-    action, decision: 'DENY', rule, policyVersion: d.policyVersion, at, permission: d.permission, failedScope: d.failedScope, ownerRole: d.ownerRole,
-    ownerFunction: d.ownerFunction, message: `${d.message} ${d.howToGet}`, approvalPath: d.approvalPath, requestAccess: d.requestAccess,
+    action,
+    decision: 'DENY',
+    rule,
+    policyVersion: d.policyVersion,
+    at,
+    permission: d.permission,
+    failedScope: d.failedScope,
+    ownerRole: d.ownerRole,
+    ownerFunction: d.ownerFunction,
+    message: `${d.message} ${d.howToGet}`,
+    approvalPath: d.approvalPath,
+    requestAccess: d.requestAccess,
   });
 }

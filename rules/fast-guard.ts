@@ -7,14 +7,15 @@ import type { RowFacts } from './row-facts.js';
 
 // The permission layer as shipped: the same field rules as the graphql-shield tree, applied by synchronous wrappers.
 // graphql-shield (through graphql-middleware) turns every field into a promise (its issues 812 and 1522): 2x slower
-// at 100 rows, 10x at 1000 (STACK.md). Here:
+// at 100 rows, 10x at 1000. Here:
 // - fields whose rule cannot deny (inherit, authenticated: the token was verified before execution) are not wrapped;
 // - rules that do not depend on the row are decided once per request, then it is an array lookup
 //   (rules/permission-cache.ts); row rules (department, sensitivity, tenant of the row) once per row guard, which the
 //   rows of one patient share (a nested list's child rows are decided once per patient and sensitivity);
 // - the PHI read a row field makes is recorded as a bit (src/audit/read-slots.ts numbers each field once, here).
-// Every answer is the kernel's (field-decision.ts); no wrapper returns a promise of its own, so resolvers that answer synchronously stay synchronous. Anything off the
-// allowed path (a denial, a row without a guard) goes through checkField, the check the shield tree runs.
+// Every answer is the kernel's (field-decision.ts); no wrapper returns a promise of its own, so resolvers that answer
+// synchronously stay synchronous. Anything off the allowed path (a denial, a row without a guard) goes through
+// checkField, the check the shield tree runs.
 // test/rules/fast-guard-differential.test.ts proves it denies and records exactly what the shield tree does.
 
 type Resolver = GraphQLFieldResolver<unknown, GuardContext>;
@@ -42,7 +43,10 @@ function wrap(plan: FieldPlan, id: number, name: string, resolve: Resolver, toEr
     };
   }
   // The outcome (plain, sensitive, masked, unmasked) is cached per rule and row guard; the slot is this field's own.
-  const slots = Object.fromEntries((['plain', 'sensitive', 'masked', 'unmasked'] as const).map((o) => [o, plan.slotOf(o)])) as Record<FieldOutcome, number>;
+  const slots = Object.fromEntries((['plain', 'sensitive', 'masked', 'unmasked'] as const).map((o) => [o, plan.slotOf(o)])) as Record<
+    FieldOutcome,
+    number
+  >;
   return (parent, args, ctx, info) => {
     const guard = (parent as { guard?: RowFacts } | null)?.guard;
     if (guard === undefined) return slow(parent, args, ctx, info);

@@ -52,7 +52,11 @@ const SENSITIVE = readOf('sensitive');
 const factsOf = (parent: unknown): RowFacts => rowFactsOf(parent) ?? NO_ROW;
 
 /** The decisions behind an outcome, in the order they are asked. */
-function decisions(rule: FieldRule, access: PrincipalPolicy, parent: unknown): { outcome: FieldOutcome; decision: Decision; maskDecision: Decision | null } {
+function decisions(
+  rule: FieldRule,
+  access: PrincipalPolicy,
+  parent: unknown,
+): { outcome: FieldOutcome; decision: Decision; maskDecision: Decision | null } {
   switch (rule.kind) {
     case 'authenticated':
     case 'inherit':
@@ -67,7 +71,9 @@ function decisions(rule: FieldRule, access: PrincipalPolicy, parent: unknown): {
       if (d.effect === 'DENY') return { outcome: 'deny', decision: d, maskDecision: null };
       if (rule.sensitiveAware && row.sensitive) {
         const s = access.decide(SENSITIVE, row);
-        return s.effect === 'DENY' ? { outcome: 'deny', decision: s, maskDecision: null } : { outcome: 'sensitive', decision: d, maskDecision: null };
+        return s.effect === 'DENY'
+          ? { outcome: 'deny', decision: s, maskDecision: null }
+          : { outcome: 'sensitive', decision: d, maskDecision: null };
       }
       if (rule.mask) {
         const m = access.decide(readOf(rule.mask), row);
@@ -158,7 +164,12 @@ const NO_RULE: FieldDecision = Object.freeze({
  * THE field decision. `row`: the row the field is read on (its facts, or an object carrying them as `guard`); absent
  * for fields that do not depend on the row, or to ask about "some row" of a row rule (a row without facts is denied).
  */
-export function decideField(access: PrincipalPolicy, typeName: string, fieldName: string, row?: RowFacts | { readonly guard: RowFacts } | null): FieldDecision {
+export function decideField(
+  access: PrincipalPolicy,
+  typeName: string,
+  fieldName: string,
+  row?: RowFacts | { readonly guard: RowFacts } | null,
+): FieldDecision {
   const plan = fieldPlan(typeName, fieldName);
   if (!plan) return NO_RULE;
   const parent = row && 'guard' in row ? row : row ? { guard: row } : null;

@@ -42,7 +42,10 @@ export function decidePatientAction(access: PrincipalPolicy, action: PatientActi
  * How a medication request goes: a human who may write medications writes at once; anyone else (an agent) may only
  * propose it, which queues for a clinician. The decision is the one of the mode chosen.
  */
-export function decideMedicationRequest(access: PrincipalPolicy, row?: RowTarget): { readonly mode: 'write' | 'propose'; readonly decision: Decision } {
+export function decideMedicationRequest(
+  access: PrincipalPolicy,
+  row?: RowTarget,
+): { readonly mode: 'write' | 'propose'; readonly decision: Decision } {
   const direct = access.principal.kind === 'user' && access.decide(PATIENT_ACTIONS['write:medications'][0]!).effect === 'ALLOW';
   const mode = direct ? 'write' : 'propose';
   return { mode, decision: decidePatientAction(access, direct ? 'write:medications' : 'propose:medications', row) };

@@ -35,7 +35,12 @@ export const policyDocumentSchema = z
     ),
     grants: z.record(
       name,
-      z.object({ description: z.string(), owner: name, eligibleRoles: z.array(name).min(1), permissions: z.array(permissionSchema).min(1) }),
+      z.object({
+        description: z.string(),
+        owner: name,
+        eligibleRoles: z.array(name).min(1),
+        permissions: z.array(permissionSchema).min(1),
+      }),
     ),
     roles: z.record(
       name,
@@ -47,7 +52,16 @@ export const policyDocumentSchema = z
       }),
     ),
     /** Who may open one patient outside their departments in an emergency, and for how long at most. */
-    breakGlass: z.object({ eligibleRoles: z.array(name).min(1), maxMinutes: z.number().int().min(1).max(24 * 60) }).optional(),
+    breakGlass: z
+      .object({
+        eligibleRoles: z.array(name).min(1),
+        maxMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60),
+      })
+      .optional(),
   })
   .superRefine((doc, ctx) => {
     // Cross-references: a typo in a role or data class name must fail loudly, never grant or deny silently.
@@ -93,7 +107,12 @@ export function parsePolicyDocument(input: unknown): PolicyDocument {
     throw new PolicyDocumentError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const doc = result.data;
-  return deepFreeze({ ...doc, dataClasses: nullPrototype(doc.dataClasses), grants: nullPrototype(doc.grants), roles: nullPrototype(doc.roles) }) as PolicyDocument;
+  return deepFreeze({
+    ...doc,
+    dataClasses: nullPrototype(doc.dataClasses),
+    grants: nullPrototype(doc.grants),
+    roles: nullPrototype(doc.roles),
+  }) as PolicyDocument;
 }
 
 /** A copy without a prototype: `record["constructor"]` is undefined, as for any name the record does not hold. */

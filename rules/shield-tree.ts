@@ -9,7 +9,8 @@ import type { DenialError, GuardContext } from './guard-context.js';
 
 // The graphql-shield tree, generated from rules/field-access.ts. One named rule per distinct FieldRule, so rules
 // that do not depend on the parent row are cached per request ('contextual') and row rules run per row.
-// Safety settings from STACK.md: deny by default, real resolver errors not turned into denials.
+// Safety settings (graphql-shield's defaults allow and hide resolver errors as denials): deny by default, real
+// resolver errors not turned into denials.
 
 type TreeRule = IRule | typeof allow;
 
@@ -20,8 +21,8 @@ function toShieldRule(r: FieldRule, typeName: string, fieldName: string, toError
   // shared by name and cached per request.
   const plan = compileFieldPlan(typeName, fieldName, r);
   const name = row ? `${ruleName(r)}@${plan.key}` : ruleName(r);
-  return rule(name, { cache: row ? 'no_cache' : 'contextual' })((parent: unknown, _args: unknown, ctx: GuardContext, _info: GraphQLResolveInfo) =>
-    checkField(plan, ctx, parent, toError),
+  return rule(name, { cache: row ? 'no_cache' : 'contextual' })(
+    (parent: unknown, _args: unknown, ctx: GuardContext, _info: GraphQLResolveInfo) => checkField(plan, ctx, parent, toError),
   );
 }
 

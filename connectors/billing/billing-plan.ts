@@ -35,7 +35,12 @@ interface ActionBase {
 
 export type BillingAction =
   | (ActionBase & { readonly kind: 'REMINDER'; readonly reminderDay: number })
-  | (ActionBase & { readonly kind: 'ESCALATION'; readonly queue: string; readonly failedPaymentAttempts: number; readonly pauseAutoCollection: boolean });
+  | (ActionBase & {
+      readonly kind: 'ESCALATION';
+      readonly queue: string;
+      readonly failedPaymentAttempts: number;
+      readonly pauseAutoCollection: boolean;
+    });
 
 const DAY_MS = 86_400_000;
 
@@ -46,12 +51,33 @@ export function planBillingAutomation(invoices: readonly OpenInvoice[], rules: B
     const issued = Date.parse(invoice.date ?? '');
     if (invoice.status !== 'issued' || amount <= 0 || Number.isNaN(issued)) continue;
     const daysOpen = Math.floor((now - issued) / DAY_MS);
-    const base = { patientId: invoice.patientId, accountId: invoice.accountId, invoiceId: invoice.invoiceId, invoiceDate: new Date(issued).toISOString().slice(0, 10), amount, currency: invoice.currency ?? 'USD', daysOpen };
+    const base = {
+      patientId: invoice.patientId,
+      accountId: invoice.accountId,
+      invoiceId: invoice.invoiceId,
+      invoiceDate: new Date(issued).toISOString().slice(0, 10),
+      amount,
+      currency: invoice.currency ?? 'USD',
+      daysOpen,
+    };
     const step = rules.reminderCadenceDays.reduce((found, day, i) => (day <= daysOpen ? i : found), -1);
-    if (step >= 0) actions.push({ ...base, kind: 'REMINDER', reminderDay: rules.reminderCadenceDays[step]!, rule: `billing.reminderCadenceDays[${step}]` });
+    if (step >= 0)
+      actions.push({
+        ...base,
+        kind: 'REMINDER',
+        reminderDay: rules.reminderCadenceDays[step]!,
+        rule: `billing.reminderCadenceDays[${step}]`,
+      });
     const escalation = rules.failedPaymentEscalation;
     if (invoice.failedPaymentAttempts >= escalation.afterAttempts) {
-      actions.push({ ...base, kind: 'ESCALATION', queue: escalation.escalateTo, failedPaymentAttempts: invoice.failedPaymentAttempts, pauseAutoCollection: escalation.pauseAutoCollection, rule: 'billing.failedPaymentEscalation' });
+      actions.push({
+        ...base,
+        kind: 'ESCALATION',
+        queue: escalation.escalateTo,
+        failedPaymentAttempts: invoice.failedPaymentAttempts,
+        pauseAutoCollection: escalation.pauseAutoCollection,
+        rule: 'billing.failedPaymentEscalation',
+      });
     }
   }
   return actions;

@@ -16,6 +16,11 @@ export function escalationCommunication(action: Extract<BillingAction, { kind: '
     about: [{ reference: `Invoice/${action.invoiceId}` }],
     sent: atIso,
     reasonCode: [{ text: `escalated by ${action.rule}` }],
-    payload: [{ contentString: `Invoice ${action.invoiceId}: ${action.failedPaymentAttempts} failed payment attempts, ${action.amount.toFixed(2)} ${action.currency} open.` }],
+    payload: [
+      {
+        contentString: `Invoice ${action.invoiceId}: ${action.failedPaymentAttempts} failed payment attempts, ` +
+          `${action.amount.toFixed(2)} ${action.currency} open.`,
+      },
+    ],
   };
 }

@@ -11,13 +11,18 @@ export const REFUND_SYSTEM = 'urn:clearance:refund';
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 export function hasRefund(invoice: Invoice, changeId: string): boolean {
-  return (invoice.lineItem ?? []).some((item) => item.chargeItemCodeableConcept?.coding?.some((c) => c.system === REFUND_SYSTEM && c.code === changeId));
+  return (invoice.lineItem ?? []).some((item) =>
+    item.chargeItemCodeableConcept?.coding?.some((c) => c.system === REFUND_SYSTEM && c.code === changeId),
+  );
 }
 
 /** What a refund may still take off the invoice: its totalNet (what the patient owes or paid on it). */
 export const refundableOn = (invoice: Invoice): number => round2(invoice.totalNet?.value ?? 0);
 
-export function withRefund(invoice: Invoice, refund: { changeId: string; amount: number; currency: string; reason: string | null }): Invoice {
+export function withRefund(
+  invoice: Invoice,
+  refund: { changeId: string; amount: number; currency: string; reason: string | null },
+): Invoice {
   const items = invoice.lineItem ?? [];
   const sequence = items.reduce((max, item) => Math.max(max, item.sequence ?? 0), 0) + 1;
   const currency = refund.currency as NonNullable<NonNullable<Invoice['totalNet']>['currency']>;
@@ -27,7 +32,10 @@ export function withRefund(invoice: Invoice, refund: { changeId: string; amount:
       ...items,
       {
         sequence,
-        chargeItemCodeableConcept: { coding: [{ system: REFUND_SYSTEM, code: refund.changeId, display: 'Refund' }], text: refund.reason ? `Refund: ${refund.reason.slice(0, 200)}` : 'Refund' },
+        chargeItemCodeableConcept: {
+          coding: [{ system: REFUND_SYSTEM, code: refund.changeId, display: 'Refund' }],
+          text: refund.reason ? `Refund: ${refund.reason.slice(0, 200)}` : 'Refund',
+        },
         priceComponent: [{ type: 'discount', amount: { value: refund.amount, currency } }],
       },
     ],

@@ -43,7 +43,15 @@ export class Resilience {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await sleep(backoffDelay(this.retry, attempt - 1));
       if (!this.breaker.tryAcquire()) {
-        throw last ?? new ConnectorError(this.options.connector, 'UNAVAILABLE', null, `${this.options.connector}: circuit open after repeated failures; not calling ${operation}`);
+        throw (
+          last ??
+          new ConnectorError(
+            this.options.connector,
+            'UNAVAILABLE',
+            null,
+            `${this.options.connector}: circuit open after repeated failures; not calling ${operation}`,
+          )
+        );
       }
       const started = this.now();
       try {
@@ -52,7 +60,10 @@ export class Resilience {
         this.health.record(this.now() - started, true);
         return result;
       } catch (err) {
-        const error = callOptions.classify?.(operation, err) ?? this.options.classify?.(operation, err) ?? toConnectorError(this.options.connector, operation, err);
+        const error =
+          callOptions.classify?.(operation, err) ??
+          this.options.classify?.(operation, err) ??
+          toConnectorError(this.options.connector, operation, err);
         const outage = RETRYABLE_KINDS.has(error.kind);
         if (outage) this.breaker.onFailure();
         else this.breaker.onNeutral();

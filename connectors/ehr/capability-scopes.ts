@@ -8,15 +8,23 @@ import { parseSmartScope } from './smart-scopes.js';
 
 const INTERACTION: Readonly<Record<string, string>> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search-type' };
 
-export function supportedScopes(capabilities: CapabilityStatement, scopes: readonly string[]): { supported: string[]; unsupported: string[] } {
+export function supportedScopes(
+  capabilities: CapabilityStatement,
+  scopes: readonly string[],
+): { supported: string[]; unsupported: string[] } {
   const resources = capabilities.rest?.find((r) => r.mode === 'server')?.resource ?? capabilities.rest?.[0]?.resource ?? [];
-  const interactionsOf = new Map<string, Set<string>>(resources.map((r) => [r.type, new Set<string>((r.interaction ?? []).map((i) => i.code))]));
-  const supports = (type: string, letters: Iterable<string>) => [...letters].every((l) => interactionsOf.get(type)?.has(INTERACTION[l] ?? '') ?? false);
+  const interactionsOf = new Map<string, Set<string>>(
+    resources.map((r) => [r.type, new Set<string>((r.interaction ?? []).map((i) => i.code))]),
+  );
+  const supports = (type: string, letters: Iterable<string>) =>
+    [...letters].every((l) => interactionsOf.get(type)?.has(INTERACTION[l] ?? '') ?? false);
   const supported: string[] = [];
   const unsupported: string[] = [];
   for (const scope of scopes) {
     const s = parseSmartScope(scope);
-    const ok = s !== null && (s.resource === '*' ? [...interactionsOf.keys()].some((t) => supports(t, s.interactions)) : supports(s.resource, s.interactions));
+    const ok =
+      s !== null &&
+      (s.resource === '*' ? [...interactionsOf.keys()].some((t) => supports(t, s.interactions)) : supports(s.resource, s.interactions));
     (ok ? supported : unsupported).push(scope);
   }
   return { supported, unsupported };

@@ -29,7 +29,10 @@ export interface EhrConnectorOptions {
   readonly timeoutMs: number;
   /** Patient ids per search request (default 100: ~5 KB of query, under common 8 KB request-line limits). */
   readonly chunkSize?: number;
-  /** `_count` per search page (default 10000): a page of patients' rows of one type fits one request, so requests stay constant in the number of patients (a server that caps `_count` lower is paged, never per patient). */
+  /**
+   * `_count` per search page (default 10000): a page of patients' rows of one type fits one request, so requests stay
+   * constant in the number of patients (a server that caps `_count` lower is paged, never per patient).
+   */
   readonly pageSize?: number;
   /** Pages a single search may take before it fails (default 50). */
   readonly maxPages?: number;
@@ -41,7 +44,10 @@ export interface EhrConnectorOptions {
   readonly transports?: Readonly<Record<string, FhirSearchTransport>>;
   /** Clock for age bands (default: the system clock). */
   readonly now?: () => Date;
-  /** Retries, circuit and the circuit's clock of every tenant's searches (defaults: 3 attempts from 100 ms, open after 5 outages for 30 s). */
+  /**
+   * Retries, circuit and the circuit's clock of every tenant's searches (defaults: 3 attempts from 100 ms, open after
+   * 5 outages for 30 s).
+   */
   readonly resilience?: Pick<ResilienceOptions, 'retry' | 'circuit' | 'now'>;
 }
 
@@ -71,8 +77,15 @@ export function createEhrConnector(options: EhrConnectorOptions): EhrConnector {
     return {
       name: 'ehr',
       forRequest(tenant: string): EhrReader {
-        const client = new TenantFhirClient({ tenant, http: () => clientFor(tenant), timeoutMs: options.timeoutMs, pageSize, maxPages: options.maxPages ?? 50,
-          onRequest: options.onRequest, onResponse: options.onResponse });
+        const client = new TenantFhirClient({
+          tenant,
+          http: () => clientFor(tenant),
+          timeoutMs: options.timeoutMs,
+          pageSize,
+          maxPages: options.maxPages ?? 50,
+          onRequest: options.onRequest,
+          onResponse: options.onResponse,
+        });
         return new FhirEhrReader({ tenant, client, chunkSize, now });
       },
       resilience: (tenant: string): Resilience | null => currentClient?.(tenant)?.resilience ?? null,

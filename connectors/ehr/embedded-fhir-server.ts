@@ -55,7 +55,8 @@ function safeDecode(segment: string): string | null {
 }
 
 export const DEFAULT_500_BODY =
-  '{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"exception","diagnostics":"database error reading Patient Jane Secretpatient SSN 999-12-3456"}]}';
+  '{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"exception","diagnostics":"database error reading Patient Jane ' +
+  'Secretpatient SSN 999-12-3456"}]}';
 
 export class EmbeddedFhirServer {
   /** Requests received, in arrival order (metadata included; the oldest half dropped past 100,000). */

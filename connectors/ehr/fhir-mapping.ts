@@ -72,7 +72,10 @@ export function guardFor(patient: PatientRow, sensitive = false): RowGuard {
   let pair = GUARDS.get(patient.guard);
   if (!pair) {
     const base = { tenant: patient.guard.tenant, patientId: patient.id, departments: patient.guard.departments };
-    pair = { plain: Object.freeze({ ...base, sensitive: patient.guard.sensitive }), sensitive: Object.freeze({ ...base, sensitive: true }) };
+    pair = {
+      plain: Object.freeze({ ...base, sensitive: patient.guard.sensitive }),
+      sensitive: Object.freeze({ ...base, sensitive: true }),
+    };
     GUARDS.set(patient.guard, pair);
   }
   return sensitive ? pair.sensitive : pair.plain;
@@ -85,7 +88,12 @@ function notes(annotations: readonly { readonly text?: string }[] | undefined): 
   return (annotations ?? []).flatMap((a) => (a.text ? [a.text] : []));
 }
 
-function rowGuard(patient: PatientRow, resource: Resource, concepts: readonly Concept[], texts: readonly (string | null | undefined)[] = []): RowGuard {
+function rowGuard(
+  patient: PatientRow,
+  resource: Resource,
+  concepts: readonly Concept[],
+  texts: readonly (string | null | undefined)[] = [],
+): RowGuard {
   return guardFor(patient, isSensitive(resource.meta, concepts, texts));
 }
 
@@ -104,7 +112,8 @@ function displayName(patient: Patient): string | null {
 
 function identifierValue(patient: Patient, typeCode: string, system?: string): string | null {
   const found = patient.identifier?.find(
-    (identifier) => identifier.type?.coding?.some((coding) => coding.code === typeCode) || (system !== undefined && identifier.system === system),
+    (identifier) =>
+      identifier.type?.coding?.some((coding) => coding.code === typeCode) || (system !== undefined && identifier.system === system),
   );
   return found?.value ?? null;
 }
@@ -157,7 +166,11 @@ export function toPatientRow(tenant: string, patient: Patient): PatientRow {
       postalCode: orNull(address.postalCode),
       country: orNull(address.country),
     })),
-    telecom: (patient.telecom ?? []).map((contact) => ({ system: orNull(contact.system), value: orNull(contact.value), use: orNull(contact.use) })),
+    telecom: (patient.telecom ?? []).map((contact) => ({
+      system: orNull(contact.system),
+      value: orNull(contact.value),
+      use: orNull(contact.use),
+    })),
     language: preferredLanguage(patient),
     // v2-0203 identifier types (https://terminology.hl7.org/CodeSystem-v2-0203.html): MR and SS.
     mrn: identifierValue(patient, 'MR'),
@@ -193,7 +206,8 @@ export function toObservationRow(observation: Observation, patient: PatientRow):
     category: firstCode(observation.category?.[0]),
     value,
     unit,
-    effectiveDate: observation.effectiveDateTime ?? observation.effectivePeriod?.start ?? observation.effectiveInstant ?? observation.issued ?? null,
+    effectiveDate:
+      observation.effectiveDateTime ?? observation.effectivePeriod?.start ?? observation.effectiveInstant ?? observation.issued ?? null,
   };
 }
 
@@ -295,7 +309,12 @@ export function toDiagnosticReportNote(report: DiagnosticReport, patient: Patien
 export function toDocumentReferenceNote(document: DocumentReference, patient: PatientRow): ClinicalNoteRow {
   const content = (document.content ?? []).map((item) => attachmentText(item.attachment)).find((value) => value !== null);
   return {
-    guard: rowGuard(patient, document, [document.type, ...(document.category ?? []), ...(document.context?.event ?? [])], [content, document.description]),
+    guard: rowGuard(
+      patient,
+      document,
+      [document.type, ...(document.category ?? []), ...(document.context?.event ?? [])],
+      [content, document.description],
+    ),
     derivedFrom: refs(...(document.context?.encounter ?? []), ...(document.context?.related ?? [])),
     id: document.id ?? '',
     kind: 'DOCUMENT_REFERENCE',

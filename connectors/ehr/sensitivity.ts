@@ -31,7 +31,8 @@ export const SENSITIVITY_DISPLAY: Readonly<Record<SensitivityCode, string>> = {
 const CODE_SYSTEMS = new Set<string>([SNOMED_SYSTEM, ...ICD10_SYSTEMS, 'http://loinc.org']);
 
 const exactCodes = new Map<string, SensitivityCode>();
-for (const set of VALUE_SETS) for (const [system, codes] of Object.entries(set.codes)) for (const c of codes) exactCodes.set(`${system}|${c}`, set.category);
+for (const set of VALUE_SETS)
+  for (const [system, codes] of Object.entries(set.codes)) for (const c of codes) exactCodes.set(`${system}|${c}`, set.category);
 
 /** The category of one coding, by code; for RxNorm, local and unknown systems also by its display text. */
 export function sensitivityOfCoding(coding: Coding | undefined): SensitivityCode | null {
@@ -82,7 +83,10 @@ export function sensitivityOfText(value: string | null | undefined): Sensitivity
 }
 
 /** The categories of concepts (each coding, and the concept's own text) and free texts. */
-export function sensitivityOfContent(concepts: readonly (CodeableConcept | undefined)[], texts: readonly (string | null | undefined)[] = []): SensitivityCode[] {
+export function sensitivityOfContent(
+  concepts: readonly (CodeableConcept | undefined)[],
+  texts: readonly (string | null | undefined)[] = [],
+): SensitivityCode[] {
   const found = new Set<SensitivityCode>();
   for (const concept of concepts) {
     if (!concept) continue;
@@ -115,7 +119,11 @@ export function hasSensitiveLabel(meta: Meta | undefined): boolean {
 }
 
 /** A resource is sensitive by its labels, else by its coded content and text (the first match answers). */
-export function isSensitive(meta: Meta | undefined, concepts: readonly (CodeableConcept | undefined)[], texts: readonly (string | null | undefined)[] = []): boolean {
+export function isSensitive(
+  meta: Meta | undefined,
+  concepts: readonly (CodeableConcept | undefined)[],
+  texts: readonly (string | null | undefined)[] = [],
+): boolean {
   if (hasSensitiveLabel(meta)) return true;
   for (const concept of concepts) {
     if (!concept) continue;

@@ -45,7 +45,13 @@ export interface RoutingInput {
   readonly lexicon: TriageLexicon;
 }
 
-const normalize = (s: string) => ` ${s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim()} `;
+const normalize = (s: string) =>
+  ` ${s
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()} `;
 const contains = (text: string, keyword: string) => text.includes(normalize(keyword));
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -73,17 +79,34 @@ export function routeInbound(
   const matched = decided?.words ?? null;
   const ruleOf = (concept: string) => (concept.startsWith('emergency[') ? concept : `triage:${concept}`);
   if (triage.level === 'emergency' && triage.concept) {
-    return { queue: 'on-call', rule: ruleOf(triage.concept), emergency: true, action: triage.action, matched, withinOfficeHours: open, triage };
+    return {
+      queue: 'on-call',
+      rule: ruleOf(triage.concept),
+      emergency: true,
+      action: triage.action,
+      matched,
+      withinOfficeHours: open,
+      triage,
+    };
   }
   if (triage.level === 'clinical' && triage.concept) {
-    return { queue: 'nurse-triage', rule: ruleOf(triage.concept), emergency: false, action: null, matched, withinOfficeHours: open, triage };
+    return {
+      queue: 'nurse-triage',
+      rule: ruleOf(triage.concept),
+      emergency: false,
+      action: null,
+      matched,
+      withinOfficeHours: open,
+      triage,
+    };
   }
   const t = normalize(text);
   for (const [i, rule] of rules.routing.entries()) {
     if (rule.match.language && rule.match.language !== (context.language ?? 'en')) continue;
     const keywords = rule.match.keywords ?? [];
     const hit = keywords.find((k) => contains(t, k)) ?? null;
-    if (keywords.length === 0 || hit) return { queue: rule.queue, rule: `routing[${i}]`, emergency: false, action: null, matched: hit, withinOfficeHours: open, triage };
+    if (keywords.length === 0 || hit)
+      return { queue: rule.queue, rule: `routing[${i}]`, emergency: false, action: null, matched: hit, withinOfficeHours: open, triage };
   }
   return { queue: 'front-desk', rule: 'default', emergency: false, action: null, matched: null, withinOfficeHours: open, triage };
 }

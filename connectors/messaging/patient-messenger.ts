@@ -55,7 +55,13 @@ export class MessagingStoppedError extends Error {
   }
 }
 
-export function communicationResource(req: SendRequest, text: string, sent: boolean, failure: string | null, medium: Medium = 'email'): Communication {
+export function communicationResource(
+  req: SendRequest,
+  text: string,
+  sent: boolean,
+  failure: string | null,
+  medium: Medium = 'email',
+): Communication {
   return {
     resourceType: 'Communication',
     status: sent ? 'completed' : 'not-done',
@@ -87,7 +93,12 @@ export async function sendPatientMessage(
   if (!rendered.ok || !subjectRendered.ok) throw new MessageTemplateError(missing);
   const medium = deps.channel.medium;
   try {
-    await deps.channel.send({ to: req.to, subject: subjectRendered.text, text: rendered.text, messageId: `<${req.messageKey}@${deps.messageIdDomain}>` });
+    await deps.channel.send({
+      to: req.to,
+      subject: subjectRendered.text,
+      text: rendered.text,
+      messageId: `<${req.messageKey}@${deps.messageIdDomain}>`,
+    });
   } catch (e) {
     if (!(e instanceof ConnectorError)) throw e;
     const communication = communicationResource(req, rendered.text, false, `${e.connector} ${e.kind}`, medium);

@@ -70,7 +70,8 @@ export const isClinical = (item: { readonly queue: string; readonly triageLevel?
   item.queue === 'on-call' || item.queue === 'nurse-triage' || item.triageLevel === 'emergency' || item.triageLevel === 'clinical';
 
 export type Refusal = 'CLOSED' | 'CLAIMED_BY_OTHER' | 'NOT_CLAIMED';
-export type Transition = { readonly ok: true; readonly resource: Communication & { id: string } } | { readonly ok: false; readonly refusal: Refusal };
+export type Transition =
+  { readonly ok: true; readonly resource: Communication & { id: string } } | { readonly ok: false; readonly refusal: Refusal };
 
 const withExtensions = (c: Communication & { id: string }, set: readonly Extension[]): Communication & { id: string } => ({
   ...c,
@@ -95,7 +96,15 @@ export function mayWork(c: Communication, sub: string): Refusal | null {
 export function close(c: Communication & { id: string }, sub: string, reason: string, at: string): Transition {
   const refusal = mayWork(c, sub);
   if (refusal) return { ok: false, refusal };
-  return { ok: true, resource: { ...withExtensions(c, [{ url: EXT.closedBy, valueString: sub }]), status: 'completed', statusReason: { text: reason }, sent: at } };
+  return {
+    ok: true,
+    resource: {
+      ...withExtensions(c, [{ url: EXT.closedBy, valueString: sub }]),
+      status: 'completed',
+      statusReason: { text: reason },
+      sent: at,
+    },
+  };
 }
 
 export function escalate(c: Communication & { id: string }, level: number, at: string): Communication & { id: string } {
@@ -103,7 +112,8 @@ export function escalate(c: Communication & { id: string }, level: number, at: s
 }
 
 /** When the item is due: received plus its queue's SLA. */
-export const dueAt = (item: Pick<QueueItem, 'receivedAt'>, slaMinutes: number): string => new Date(Date.parse(item.receivedAt) + slaMinutes * 60_000).toISOString();
+export const dueAt = (item: Pick<QueueItem, 'receivedAt'>, slaMinutes: number): string =>
+  new Date(Date.parse(item.receivedAt) + slaMinutes * 60_000).toISOString();
 
 /**
  * Whether an unclaimed emergency is due for its next escalation: the first one SLA after it arrived, each next one

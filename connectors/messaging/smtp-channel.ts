@@ -22,9 +22,12 @@ export interface EmailChannel {
 
 function classify(operation: string, err: unknown): ConnectorError {
   const e = err as { responseCode?: number; code?: string; name?: string };
-  if (typeof e.responseCode === 'number' && e.responseCode >= 500) return new ConnectorError('smtp', 'REJECTED', e.responseCode, `smtp: ${operation} was refused (SMTP ${e.responseCode})`);
-  if (typeof e.responseCode === 'number' && e.responseCode >= 400) return new ConnectorError('smtp', 'UNAVAILABLE', e.responseCode, `smtp: ${operation} was deferred (SMTP ${e.responseCode})`);
-  if (e.name === 'TimeoutError' || e.code === 'ETIMEDOUT') return new ConnectorError('smtp', 'TIMEOUT', null, `smtp: ${operation} timed out`);
+  if (typeof e.responseCode === 'number' && e.responseCode >= 500)
+    return new ConnectorError('smtp', 'REJECTED', e.responseCode, `smtp: ${operation} was refused (SMTP ${e.responseCode})`);
+  if (typeof e.responseCode === 'number' && e.responseCode >= 400)
+    return new ConnectorError('smtp', 'UNAVAILABLE', e.responseCode, `smtp: ${operation} was deferred (SMTP ${e.responseCode})`);
+  if (e.name === 'TimeoutError' || e.code === 'ETIMEDOUT')
+    return new ConnectorError('smtp', 'TIMEOUT', null, `smtp: ${operation} timed out`);
   return new ConnectorError('smtp', 'UNAVAILABLE', null, `smtp: ${operation} could not reach the server${e.code ? ` (${e.code})` : ''}`);
 }
 

@@ -22,7 +22,11 @@ export interface SelectedTemplate {
 
 const languageOf = (locale: string) => locale.toLowerCase().split(/[-_]/)[0] ?? '';
 
-export function selectTemplate(templates: Readonly<Record<string, GovernedTemplate>>, templateId: string, patientLanguage: string | null): SelectedTemplate | null {
+export function selectTemplate(
+  templates: Readonly<Record<string, GovernedTemplate>>,
+  templateId: string,
+  patientLanguage: string | null,
+): SelectedTemplate | null {
   const t = Object.hasOwn(templates, templateId) ? templates[templateId] : undefined;
   if (!t) return null;
   const base: SelectedTemplate = { locale: t.locale, subject: t.subject ?? null, body: t.body, channel: t.channel };

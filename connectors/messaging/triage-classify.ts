@@ -79,13 +79,22 @@ export function compileLexicon(lexicon: TriageLexicon, extra: readonly ExtraEmer
     TRIAGE_LANGUAGES.flatMap((l) => pick(lexicon.negation[l]).map(compileTerm));
   const compiled: CompiledLexicon = {
     concepts: [
-      ...extra.map((r) => ({ concept: { id: r.id, level: 'emergency' as const, action: r.action }, terms: r.keywords.map((k) => ({ language: 'rule' as const, term: compileTerm(k) })) })),
+      ...extra.map((r) => ({
+        concept: { id: r.id, level: 'emergency' as const, action: r.action },
+        terms: r.keywords.map((k) => ({ language: 'rule' as const, term: compileTerm(k) })),
+      })),
       ...lexicon.concepts.map((c) => ({
         concept: c,
         terms: TRIAGE_LANGUAGES.flatMap((l) => (c.terms[l] ?? []).map((t) => ({ language: l, term: compileTerm(t) }))),
       })),
     ],
-    cues: { pre: all((c) => c.pre), post: all((c) => c.post), historical: all((c) => c.historical), pseudo: all((c) => c.pseudo), terminators: all((c) => c.terminators) },
+    cues: {
+      pre: all((c) => c.pre),
+      post: all((c) => c.post),
+      historical: all((c) => c.historical),
+      pseudo: all((c) => c.pseudo),
+      terminators: all((c) => c.terminators),
+    },
     exclusions: lexicon.exclusions.map(compileTerm),
     window: lexicon.window,
     misspellings: lexicon.misspellings,
@@ -112,7 +121,8 @@ const overlaps = (a: TermMatch, b: TermMatch) => a.start < b.end && b.start < a.
 
 export function classify(text: string, lexicon: CompiledLexicon): TriageResult {
   const tokens = tokenize(text, lexicon.misspellings);
-  const find = (terms: readonly CompiledTerm[]): Cue[] => terms.flatMap((t) => findTerm(t, tokens, lexicon.options).map((at) => ({ text: t.source, at })));
+  const find = (terms: readonly CompiledTerm[]): Cue[] =>
+    terms.flatMap((t) => findTerm(t, tokens, lexicon.options).map((at) => ({ text: t.source, at })));
 
   const excluded = find(lexicon.exclusions).map((x) => x.at);
   const mentions: Mention[] = [];
@@ -127,7 +137,10 @@ export function classify(text: string, lexicon: CompiledLexicon): TriageResult {
     }
   }
   // A cue is not a cue inside a pseudo-cue ("not sure") nor inside an emergency mention's own words ("can not breathe").
-  const masks = [...find(lexicon.cues.pseudo).map((p) => p.at), ...mentions.filter((m) => m.concept.level === 'emergency').map((m) => m.at)];
+  const masks = [
+    ...find(lexicon.cues.pseudo).map((p) => p.at),
+    ...mentions.filter((m) => m.concept.level === 'emergency').map((m) => m.at),
+  ];
   const live = (cues: Cue[]) => cues.filter((c) => !masks.some((m) => overlaps(m, c.at)));
   const pre = live(find(lexicon.cues.pre));
   const post = live(find(lexicon.cues.post));
@@ -139,8 +152,10 @@ export function classify(text: string, lexicon: CompiledLexicon): TriageResult {
     for (let i = from; i < to; i++) if (stops.has(i)) return false;
     return true;
   };
-  const before = (m: TermMatch, cues: Cue[]) => cues.find((c) => c.at.end <= m.start && m.start - c.at.end <= lexicon.window.pre && clear(c.at.end, m.start));
-  const after = (m: TermMatch, cues: Cue[]) => cues.find((c) => c.at.start >= m.end && c.at.start - m.end <= lexicon.window.post && clear(m.end, c.at.start));
+  const before = (m: TermMatch, cues: Cue[]) =>
+    cues.find((c) => c.at.end <= m.start && m.start - c.at.end <= lexicon.window.pre && clear(c.at.end, m.start));
+  const after = (m: TermMatch, cues: Cue[]) =>
+    cues.find((c) => c.at.start >= m.end && c.at.start - m.end <= lexicon.window.post && clear(m.end, c.at.start));
 
   const found: { readonly finding: TriageFinding; readonly span: TermMatch }[] = [];
   for (const m of mentions) {
@@ -174,10 +189,23 @@ export function classify(text: string, lexicon: CompiledLexicon): TriageResult {
   const firstEmergency = emergency[0];
   if (firstEmergency) {
     const crisis = emergency.some((f) => actionOf(lexicon, f.concept) === 'crisis-line');
-    return { level: 'emergency', action: crisis ? 'crisis-line' : (actionOf(lexicon, firstEmergency.concept) as TriageAction), concept: firstEmergency.concept, findings: clean, explanation: explain('emergency', clean) };
+    return {
+      level: 'emergency',
+      action: crisis ? 'crisis-line' : (actionOf(lexicon, firstEmergency.concept) as TriageAction),
+      concept: firstEmergency.concept,
+      findings: clean,
+      explanation: explain('emergency', clean),
+    };
   }
   const clinical = clean.find((f) => f.level === 'clinical' && f.status === 'affirmed') ?? clean[0];
-  if (clinical) return { level: 'clinical', action: 'nurse-triage', concept: clinical.concept, findings: clean, explanation: explain('clinical', clean) };
+  if (clinical)
+    return {
+      level: 'clinical',
+      action: 'nurse-triage',
+      concept: clinical.concept,
+      findings: clean,
+      explanation: explain('clinical', clean),
+    };
   return { level: 'none', action: null, concept: null, findings: clean, explanation: 'No clinical concept found.' };
 }
 

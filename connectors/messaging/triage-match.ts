@@ -13,7 +13,10 @@ import { BOUNDARY, expandWord, squeeze, stripAccents } from './triage-normalize.
 export const GAP_MAX = 4;
 const FUZZY_MIN = 6;
 
-type Element = { readonly kind: 'word'; readonly text: string; readonly prefix: boolean } | { readonly kind: 'gap' } | { readonly kind: 'number'; readonly many: boolean };
+type Element =
+  | { readonly kind: 'word'; readonly text: string; readonly prefix: boolean }
+  | { readonly kind: 'gap' }
+  | { readonly kind: 'number'; readonly many: boolean };
 
 export interface CompiledTerm {
   readonly source: string;
@@ -102,7 +105,8 @@ function matchFrom(elements: readonly Element[], ei: number, tokens: readonly st
   }
   const token = tokens[pos];
   if (token === undefined || token === BOUNDARY) return -1;
-  if (el.kind === 'number') return /^\d+$/.test(token) && (!el.many || Number(token) >= 10) ? matchFrom(elements, ei + 1, tokens, pos + 1, o) : -1;
+  if (el.kind === 'number')
+    return /^\d+$/.test(token) && (!el.many || Number(token) >= 10) ? matchFrom(elements, ei + 1, tokens, pos + 1, o) : -1;
   if (wordEquals(token, el.text, el.prefix, o)) {
     const end = matchFrom(elements, ei + 1, tokens, pos + 1, o);
     if (end >= 0) return end;

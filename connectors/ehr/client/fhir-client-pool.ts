@@ -29,7 +29,12 @@ export interface FhirClientPoolOptions {
 const KEPT_PER_SCOPE = 4;
 
 function generationOf(endpoint: EhrEndpoint): string {
-  return JSON.stringify([endpoint.baseUrl.replace(/\/+$/, ''), endpoint.credential ? endpoint.credential.method : null, endpoint.credentialKey, [...endpoint.scopes].sort()]);
+  return JSON.stringify([
+    endpoint.baseUrl.replace(/\/+$/, ''),
+    endpoint.credential ? endpoint.credential.method : null,
+    endpoint.credentialKey,
+    [...endpoint.scopes].sort(),
+  ]);
 }
 
 export class FhirClientPool {
@@ -54,9 +59,22 @@ export class FhirClientPool {
     }
     const baseUrl = endpoint.baseUrl.replace(/\/+$/, '');
     const tokens = endpoint.credential
-      ? new SmartTokenSource({ connector: 'ehr', baseUrl, credential: endpoint.credential, scopes: endpoint.scopes, ...(this.options.now ? { now: this.options.now } : {}) })
+      ? new SmartTokenSource({
+          connector: 'ehr',
+          baseUrl,
+          credential: endpoint.credential,
+          scopes: endpoint.scopes,
+          ...(this.options.now ? { now: this.options.now } : {}),
+        })
       : null;
-    const client = new FhirHttpClient({ tenant, baseUrl, timeoutMs: this.options.timeoutMs, tokens, resilience: this.options.resilience, onRequest: this.options.onRequest });
+    const client = new FhirHttpClient({
+      tenant,
+      baseUrl,
+      timeoutMs: this.options.timeoutMs,
+      tokens,
+      resilience: this.options.resilience,
+      onRequest: this.options.onRequest,
+    });
     clients.set(generation, client);
     while (clients.size > KEPT_PER_SCOPE) clients.delete(clients.keys().next().value!);
     return client;

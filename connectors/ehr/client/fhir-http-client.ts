@@ -82,7 +82,12 @@ export class FhirHttpClient {
           res = await this.send(call, token, signal);
           if (res.status === 401) {
             await res.body?.cancel();
-            throw new ConnectorError('ehr', 'UNAUTHORIZED', 401, `ehr: ${call.operation} was refused: the access token is not accepted (HTTP 401)`);
+            throw new ConnectorError(
+              'ehr',
+              'UNAUTHORIZED',
+              401,
+              `ehr: ${call.operation} was refused: the access token is not accepted (HTTP 401)`,
+            );
           }
         }
         if (res.status >= 300) {

@@ -13,7 +13,13 @@ import { toConnectorError } from '../../common/http-failure.js';
 // errors carry a kind, the HTTP status and at most the RFC 6749 section 5.2 error code (a fixed vocabulary).
 
 export type ConnectorCredential =
-  | { readonly method: 'private_key_jwt'; readonly clientId: string; readonly privateJwk: JWK; readonly kid: string; readonly alg: 'RS384' | 'ES384' }
+  | {
+      readonly method: 'private_key_jwt';
+      readonly clientId: string;
+      readonly privateJwk: JWK;
+      readonly kid: string;
+      readonly alg: 'RS384' | 'ES384';
+    }
   | { readonly method: 'client_secret_basic'; readonly clientId: string; readonly secret: string };
 
 export interface SmartTokenSourceOptions {
@@ -29,7 +35,14 @@ export interface SmartTokenSourceOptions {
 }
 
 /** RFC 6749 section 5.2 error codes: the only upstream words an error may repeat. */
-const OAUTH_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
+const OAUTH_ERRORS = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+]);
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 interface CachedToken {
@@ -87,7 +100,8 @@ export class SmartTokenSource {
     if (credential.method !== 'private_key_jwt') throw new Error('not a key credential');
     const key = await importJWK(credential.privateJwk, credential.alg);
     const nowSec = Math.floor(this.now() / 1000);
-    // iss = sub = client_id, aud = the token endpoint, exp at most five minutes ahead, a fresh jti (backend-services.html#authenticating-to-the-token-endpoint).
+    // iss = sub = client_id, aud = the token endpoint, exp at most five minutes ahead, a fresh jti
+    // (backend-services.html#authenticating-to-the-token-endpoint).
     return new SignJWT({})
       .setProtectedHeader({ alg: credential.alg, kid: credential.kid, typ: 'JWT' })
       .setIssuer(credential.clientId)
@@ -124,7 +138,8 @@ export class SmartTokenSource {
       throw this.fail('UNAUTHORIZED', res.status, `token request was refused (${code})`);
     }
     if (res.status !== 200) throw toConnectorError(this.options.connector, 'token request', { response: { status: res.status } });
-    if (typeof body?.access_token !== 'string' || body.access_token === '') throw this.fail('UNAVAILABLE', res.status, 'token response held no access token');
+    if (typeof body?.access_token !== 'string' || body.access_token === '')
+      throw this.fail('UNAVAILABLE', res.status, 'token response held no access token');
     const lifetimeSec = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 300;
     const skewSec = Math.min(this.options.refreshSkewSec ?? 30, lifetimeSec / 2);
     this.cached = { value: body.access_token, usableUntil: requestedAt + (lifetimeSec - skewSec) * 1000 };

@@ -7,7 +7,12 @@ import { firstCode, orNull, referenceId, text } from './fhir-values.js';
 // and names the payer only in Claim.insurance[].coverage.display, so that is the fallback for `insurer`.
 
 function guard(patient: PatientRow, resource: Resource): RowGuard {
-  return { tenant: patient.guard.tenant, patientId: patient.id, departments: patient.guard.departments, sensitive: hasSensitiveLabel(resource.meta) };
+  return {
+    tenant: patient.guard.tenant,
+    patientId: patient.id,
+    departments: patient.guard.departments,
+    sensitive: hasSensitiveLabel(resource.meta),
+  };
 }
 
 export function toCoverageRow(coverage: Coverage, patient: PatientRow): CoverageRow {

@@ -36,7 +36,10 @@ const DIASTOLIC = '8462-4';
  */
 export function observationValue(observation: Observation): { value: string | null; unit: string | null } {
   if (observation.valueQuantity) {
-    return { value: quantityValue(observation.valueQuantity), unit: observation.valueQuantity.unit ?? observation.valueQuantity.code ?? null };
+    return {
+      value: quantityValue(observation.valueQuantity),
+      unit: observation.valueQuantity.unit ?? observation.valueQuantity.code ?? null,
+    };
   }
   if (observation.valueCodeableConcept) return { value: text(observation.valueCodeableConcept), unit: null };
   if (observation.valueString !== undefined) return { value: observation.valueString, unit: null };
@@ -54,7 +57,9 @@ export function observationValue(observation: Observation): { value: string | nu
     };
   }
   const parts = components.map((component) => {
-    const value = component.valueQuantity ? quantityValue(component.valueQuantity) : (text(component.valueCodeableConcept) ?? component.valueString);
+    const value = component.valueQuantity
+      ? quantityValue(component.valueQuantity)
+      : (text(component.valueCodeableConcept) ?? component.valueString);
     const unit = component.valueQuantity?.unit;
     return `${text(component.code) ?? '?'}: ${value ?? '?'}${unit ? ` ${unit}` : ''}`;
   });

@@ -18,7 +18,12 @@ export function refundedOn(invoice: Invoice): number {
 export function toInvoiceRow(invoice: Invoice, patient: PatientRow): InvoiceRow {
   const attempts = invoice.extension?.find((e) => e.url === FAILED_PAYMENT_ATTEMPTS_EXTENSION)?.valueInteger;
   return {
-    guard: { tenant: patient.guard.tenant, patientId: patient.id, departments: patient.guard.departments, sensitive: hasSensitiveLabel(invoice.meta) },
+    guard: {
+      tenant: patient.guard.tenant,
+      patientId: patient.id,
+      departments: patient.guard.departments,
+      sensitive: hasSensitiveLabel(invoice.meta),
+    },
     id: invoice.id ?? '',
     status: orNull(invoice.status),
     date: orNull(invoice.date),

@@ -16,12 +16,18 @@ export function needsDerivation(rows: readonly Derivable[]): boolean {
 }
 
 /** `Type/id` of the sensitive rows among these (to pass to deriveSensitivity). */
-export function sensitiveReferences(type: string, rows: readonly { readonly id: string; readonly guard: RowGuard }[], into = new Set<string>()): Set<string> {
+export function sensitiveReferences(
+  type: string,
+  rows: readonly { readonly id: string; readonly guard: RowGuard }[],
+  into = new Set<string>(),
+): Set<string> {
   for (const r of rows) if (r.guard.sensitive) into.add(`${type}/${r.id}`);
   return into;
 }
 
 /** The rows, those that derive from a sensitive reference made sensitive (same objects when nothing changes). */
 export function deriveSensitivity<T extends Derivable>(patient: PatientRow, rows: readonly T[], sensitive: ReadonlySet<string>): T[] {
-  return rows.map((r) => (!r.guard.sensitive && r.derivedFrom?.some((ref) => sensitive.has(ref)) ? { ...r, guard: guardFor(patient, true) } : r));
+  return rows.map((r) =>
+    !r.guard.sensitive && r.derivedFrom?.some((ref) => sensitive.has(ref)) ? { ...r, guard: guardFor(patient, true) } : r,
+  );
 }

@@ -20,11 +20,22 @@ function patientOf(r: Resource): string | null {
 
 const dateOf = (r: Resource): string => {
   const x = r as unknown as Record<string, unknown>;
-  return String(x.effectiveDateTime ?? (x.effectivePeriod as { start?: string } | undefined)?.start ?? x.onsetDateTime ?? x.authoredOn ?? x.date ?? x.created ?? x.issued ?? '');
+  return String(
+    x.effectiveDateTime ??
+      (x.effectivePeriod as { start?: string } | undefined)?.start ??
+      x.onsetDateTime ??
+      x.authoredOn ??
+      x.date ??
+      x.created ??
+      x.issued ??
+      '',
+  );
 };
 
 function nameParts(r: Resource): string[] {
-  return ((r as { name?: { family?: string; given?: string[] }[] }).name ?? []).flatMap((n) => [n.family ?? '', ...(n.given ?? [])]).map((s) => s.toLowerCase());
+  return ((r as { name?: { family?: string; given?: string[] }[] }).name ?? [])
+    .flatMap((n) => [n.family ?? '', ...(n.given ?? [])])
+    .map((s) => s.toLowerCase());
 }
 
 function matchesDate(value: string | undefined, filter: string): boolean {
@@ -101,7 +112,9 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
     // Start from the patient index when the search names patients, then narrow by every other parameter.
     const patientKey = Object.keys(params).find((k) => PATIENT_PARAMS.has(k));
     let found: Resource[] = patientKey
-      ? String(params[patientKey]).split(',').flatMap((ref) => byTypeAndPatient.get(`${resourceType}|${ref.replace(/^Patient\//, '')}`) ?? [])
+      ? String(params[patientKey])
+          .split(',')
+          .flatMap((ref) => byTypeAndPatient.get(`${resourceType}|${ref.replace(/^Patient\//, '')}`) ?? [])
       : (byType.get(resourceType) ?? []);
     let count = Infinity;
     let offset = 0;
@@ -122,13 +135,16 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
       } else if (key === 'code') {
         const wanted = values[0]!.split(',');
         found = found.filter((r) =>
-          ((r as { code?: { coding?: { system?: string; code?: string }[] } }).code?.coding ?? []).some((c) => wanted.some((w) => w === c.code || w === `${c.system}|${c.code}`)),
+          ((r as { code?: { coding?: { system?: string; code?: string }[] } }).code?.coding ?? []).some((c) =>
+            wanted.some((w) => w === c.code || w === `${c.system}|${c.code}`),
+          ),
         );
       } else if (key === 'name') {
         const q = values[0]!.toLowerCase();
         found = found.filter((r) => nameParts(r).some((part) => part.startsWith(q)));
       } else if (key === 'gender') found = found.filter((r) => (r as { gender?: string }).gender === values[0]);
-      else if (key === 'birthdate') found = found.filter((r) => values.every((f) => matchesDate((r as { birthDate?: string }).birthDate, f)));
+      else if (key === 'birthdate')
+        found = found.filter((r) => values.every((f) => matchesDate((r as { birthDate?: string }).birthDate, f)));
       else throw new ConnectorError('ehr', 'REJECTED', 400, `memory transport: unsupported search parameter ${key}`);
     }
     if (sort.length) {
@@ -136,6 +152,11 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
       found = found === byType.get(resourceType) ? sorted : [...found].sort((a, b) => rank.get(a)! - rank.get(b)!);
     }
     const page = found.slice(offset, offset + count);
-    return { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: page.map((resource) => ({ resource: elements ? subsetElements(resource, elements) : resource })) };
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: found.length,
+      entry: page.map((resource) => ({ resource: elements ? subsetElements(resource, elements) : resource })),
+    };
   };
 }

@@ -59,11 +59,18 @@ export function suppressBuckets(buckets: readonly RawBucket[], threshold: number
     if (smallest !== null) suppressed.add(smallest);
   }
   return buckets.map((bucket, index) =>
-    suppressed.has(index) ? { label: bucket.label, count: null, suppressed: true } : { label: bucket.label, count: bucket.count, suppressed: false },
+    suppressed.has(index)
+      ? { label: bucket.label, count: null, suppressed: true }
+      : { label: bucket.label, count: bucket.count, suppressed: false },
   );
 }
 
-export function statisticsRow(total: number, genders: readonly RawBucket[], ages: readonly RawBucket[], threshold: number): PatientStatisticsRow {
+export function statisticsRow(
+  total: number,
+  genders: readonly RawBucket[],
+  ages: readonly RawBucket[],
+  threshold: number,
+): PatientStatisticsRow {
   return {
     total: total > 0 && total < threshold ? null : total,
     byGender: suppressBuckets(genders, threshold),

@@ -62,7 +62,11 @@ export function createRequestLoaders(client: TenantFhirClient, tenant: string, c
       (patient) => toPatientRow(tenant, patient),
       chunkSize,
     ),
-    encounters: byIdLoader<Encounter, Encounter>((ids) => client.searchAll<Encounter>('Encounter', { _id: ids.join(',') }), (e) => e, chunkSize),
+    encounters: byIdLoader<Encounter, Encounter>(
+      (ids) => client.searchAll<Encounter>('Encounter', { _id: ids.join(',') }),
+      (e) => e,
+      chunkSize,
+    ),
     conditions,
     medications: derivedLoader(createListLoader(client, specs.MEDICATIONS, chunkSize), [['Condition', conditions]], chunkSize),
     allergies: createListLoader(client, specs.ALLERGIES, chunkSize),
@@ -73,19 +77,28 @@ export function createRequestLoaders(client: TenantFhirClient, tenant: string, c
     claims: createListLoader(client, specs.CLAIMS, chunkSize),
     explanationOfBenefits: createListLoader(client, specs.EXPLANATIONS_OF_BENEFIT, chunkSize),
     invoices: createListLoader(client, specs.INVOICES, chunkSize),
-    notes: derivedLoader(new DataLoader<PatientRow, ClinicalNoteRow[], string>(
-      async (patients) => {
-        // Notes are two resource types: two searches per batch, merged newest first.
-        const [reports, documents] = await Promise.all([
-          loadLists(client, specs.DIAGNOSTIC_REPORTS, patients),
-          loadLists(client, specs.DOCUMENT_REFERENCES, patients),
-        ]);
-        return patients.map((_, index) =>
-          [...(documents[index] ?? []), ...(reports[index] ?? [])].sort((a, b) => (Date.parse(b.date ?? '') || 0) - (Date.parse(a.date ?? '') || 0)),
-        );
-      },
-      { cacheKeyFn: (patient) => patient.id, maxBatchSize: chunkSize },
-    ), [['Condition', conditions], ['Encounter', encounterLists]], chunkSize),
+    notes: derivedLoader(
+      new DataLoader<PatientRow, ClinicalNoteRow[], string>(
+        async (patients) => {
+          // Notes are two resource types: two searches per batch, merged newest first.
+          const [reports, documents] = await Promise.all([
+            loadLists(client, specs.DIAGNOSTIC_REPORTS, patients),
+            loadLists(client, specs.DOCUMENT_REFERENCES, patients),
+          ]);
+          return patients.map((_, index) =>
+            [...(documents[index] ?? []), ...(reports[index] ?? [])].sort(
+              (a, b) => (Date.parse(b.date ?? '') || 0) - (Date.parse(a.date ?? '') || 0),
+            ),
+          );
+        },
+        { cacheKeyFn: (patient) => patient.id, maxBatchSize: chunkSize },
+      ),
+      [
+        ['Condition', conditions],
+        ['Encounter', encounterLists],
+      ],
+      chunkSize,
+    ),
   };
 }
 

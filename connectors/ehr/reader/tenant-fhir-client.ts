@@ -63,9 +63,16 @@ export class TenantFhirClient {
   private resolved: Promise<FhirHttpClient | null> | null = null;
 
   constructor(private readonly options: TenantFhirClientOptions) {
-    this.fixed = options.baseUrl && !options.http
-      ? new FhirHttpClient({ tenant: options.tenant, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, tokens: null, resilience: options.resilience })
-      : null;
+    this.fixed =
+      options.baseUrl && !options.http
+        ? new FhirHttpClient({
+            tenant: options.tenant,
+            baseUrl: options.baseUrl,
+            timeoutMs: options.timeoutMs,
+            tokens: null,
+            resilience: options.resilience,
+          })
+        : null;
     this.local = options.transport
       ? new Resilience({ ...options.resilience, connector: 'ehr', timeoutMs: options.timeoutMs, classify: classifySearchFailure })
       : null;

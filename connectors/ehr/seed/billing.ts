@@ -64,7 +64,9 @@ export function accountForPatient(
     id: `account-${patient.id}`.slice(0, 64),
     meta: seedMeta(),
     status: 'active',
-    type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PBILLACCT', display: 'patient billing account' }] },
+    type: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PBILLACCT', display: 'patient billing account' }],
+    },
     name: 'Patient billing account',
     subject: [{ reference: `Patient/${patient.id}` }],
     owner: patient.managingOrganization,

@@ -59,7 +59,9 @@ export function departmentOrganizations(): Organization[] {
     resourceType: 'Organization',
     id: departmentOrganizationId(code),
     active: true,
-    type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'dept', display: 'Hospital Department' }] }],
+    type: [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'dept', display: 'Hospital Department' }] },
+    ],
     name: NAMES[code],
     identifier: [{ system: 'urn:clearance:department', value: code }],
   }));

@@ -15,7 +15,12 @@ const INVOICES_PER_PATIENT = 3;
 const round2 = (value: number) => Math.round(value * 100) / 100;
 const money = (value: number) => ({ value, currency: 'USD' as const });
 
-export function invoicesForPatient(patient: Patient & { id: string }, account: Account, claims: readonly Claim[], eobs: readonly ExplanationOfBenefit[]): Invoice[] {
+export function invoicesForPatient(
+  patient: Patient & { id: string },
+  account: Account,
+  claims: readonly Claim[],
+  eobs: readonly ExplanationOfBenefit[],
+): Invoice[] {
   const paidFor = (claimId: string | undefined) =>
     eobs.filter((eob) => eob.claim?.reference === `Claim/${claimId}`).reduce((sum, eob) => sum + (eob.payment?.amount?.value ?? 0), 0);
   const latest = [...claims]
@@ -36,7 +41,9 @@ export function invoicesForPatient(patient: Patient & { id: string }, account: A
       subject: { reference: `Patient/${patient.id}` },
       date: claim.created,
       account: { reference: `Account/${account.id}` },
-      lineItem: [{ sequence: 1, chargeItemReference: { reference: `Claim/${claim.id}` }, priceComponent: [{ type: 'base', amount: money(gross) }] }],
+      lineItem: [
+        { sequence: 1, chargeItemReference: { reference: `Claim/${claim.id}` }, priceComponent: [{ type: 'base', amount: money(gross) }] },
+      ],
       totalGross: money(gross),
       totalNet: money(net),
       ...(open ? { extension: [{ url: FAILED_PAYMENT_ATTEMPTS_EXTENSION, valueInteger: fnv1a(`attempts:${claim.id}`) % 5 }] } : {}),

@@ -17,9 +17,17 @@ interface SyntheticCondition {
 /** Synthea Patient id → the sensitive Condition the seed adds. */
 export const SYNTHETIC_SENSITIVE_CONDITIONS: Readonly<Record<string, SyntheticCondition>> = {
   // acme: Carroll471 O'Hara248 (oncology)
-  '274f5452-2a39-44c4-a7cb-f36de467762e': { code: '36923009', display: 'Major depression, single episode', onset: '2016-03-14T09:00:00+00:00' },
+  '274f5452-2a39-44c4-a7cb-f36de467762e': {
+    code: '36923009',
+    display: 'Major depression, single episode',
+    onset: '2016-03-14T09:00:00+00:00',
+  },
   // acme: Frankie174 Jast432 (primary care)
-  'a5b737fb-1f94-4767-802b-1112051f5101': { code: '86406008', display: 'Human immunodeficiency virus infection', onset: '2012-06-02T09:00:00+00:00' },
+  'a5b737fb-1f94-4767-802b-1112051f5101': {
+    code: '86406008',
+    display: 'Human immunodeficiency virus infection',
+    onset: '2012-06-02T09:00:00+00:00',
+  },
   // globex: Lean294 Davis923 (oncology)
   '3e36b31d-3c32-43b4-b016-b46a90c2e50f': { code: '7200002', display: 'Alcoholism', onset: '2010-11-20T09:00:00+00:00' },
 };

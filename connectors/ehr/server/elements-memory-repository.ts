@@ -11,6 +11,9 @@ export class ElementsMemoryRepository extends SortingMemoryRepository {
     const { fields } = searchRequest;
     const bundle = await super.search(fields ? { ...searchRequest, fields: undefined } : searchRequest);
     if (!fields?.length || !bundle.entry) return bundle;
-    return { ...bundle, entry: bundle.entry.map((entry) => (entry.resource ? { ...entry, resource: subsetElements(entry.resource, fields) } : entry)) };
+    return {
+      ...bundle,
+      entry: bundle.entry.map((entry) => (entry.resource ? { ...entry, resource: subsetElements(entry.resource, fields) } : entry)),
+    };
   }
 }

@@ -119,7 +119,9 @@ export class SmartAuthServer {
     const granted = requested.flatMap((scope) => {
       const s = parseSmartScope(scope);
       if (!s || s.context !== 'system') return [];
-      const letters = [...s.interactions].filter((l) => allowed.some((a) => (a.resource === '*' || a.resource === s.resource) && a.interactions.has(l)));
+      const letters = [...s.interactions].filter((l) =>
+        allowed.some((a) => (a.resource === '*' || a.resource === s.resource) && a.interactions.has(l)),
+      );
       return letters.length ? [{ ...s, interactions: new Set(letters) }] : [];
     });
     if (granted.length === 0) return oauthError(res, 400, 'invalid_scope');
@@ -127,13 +129,27 @@ export class SmartAuthServer {
     const value = randomBytes(32).toString('base64url');
     this.tokens.set(value, { tenant, clientId: client.clientId, scopes: granted, expiresAt: this.now() + ttl * 1000 });
     this.issued.push({ tenant, clientId: client.clientId });
-    const scope = granted.map((s) => `system/${s.resource}.${'cruds'.split('').filter((l) => s.interactions.has(l)).join('')}`).join(' ');
+    const scope = granted
+      .map(
+        (s) =>
+          `system/${s.resource}.${'cruds'
+            .split('')
+            .filter((l) => s.interactions.has(l))
+            .join('')}`,
+      )
+      .join(' ');
     const text = JSON.stringify({ access_token: value, token_type: 'bearer', expires_in: ttl, scope });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   }
 
-  private async authenticate(tenant: string, tokenEndpoint: string, req: IncomingMessage, assertionType: string | null, assertion: string | null): Promise<RegisteredClient | null> {
+  private async authenticate(
+    tenant: string,
+    tokenEndpoint: string,
+    req: IncomingMessage,
+    assertionType: string | null,
+    assertion: string | null,
+  ): Promise<RegisteredClient | null> {
     const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (basic) {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
@@ -186,6 +202,8 @@ export class SmartAuthServer {
     }
     const needed = interactionOf(method, path);
     if (!needed) return 403;
-    return token.scopes.some((s) => (s.resource === '*' || s.resource === needed.resource) && s.interactions.has(needed.letter)) ? null : 403;
+    return token.scopes.some((s) => (s.resource === '*' || s.resource === needed.resource) && s.interactions.has(needed.letter))
+      ? null
+      : 403;
   }
 }

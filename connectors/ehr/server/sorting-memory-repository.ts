@@ -24,7 +24,8 @@ function scalar(value: unknown): Key {
     const record = value as Record<string, unknown>;
     if ('start' in record || 'end' in record) return scalar(record['start'] ?? record['end']); // Period
     if ('value' in record) return scalar(record['value']); // Quantity
-    if ('family' in record || 'given' in record) return [record['family'], ...((record['given'] as unknown[]) ?? [])].join(' '); // HumanName
+    // HumanName
+    if ('family' in record || 'given' in record) return [record['family'], ...((record['given'] as unknown[]) ?? [])].join(' ');
     if ('reference' in record) return scalar(record['reference']);
     return JSON.stringify(value);
   }

@@ -3,7 +3,14 @@ import { ConnectorError } from '../../common/connector-error.js';
 import type { Resilience, ResilienceOptions } from '../../common/resilient-call.js';
 import { FhirClientPool } from '../client/fhir-client-pool.js';
 import type { FhirHttpClient } from '../client/fhir-http-client.js';
-import { IDEMPOTENCY_SYSTEM, idempotencyToken, ifNoneExistFor, provenanceResource, withIdempotencyIdentifier, type WriteAuthor } from './write-resources.js';
+import {
+  IDEMPOTENCY_SYSTEM,
+  idempotencyToken,
+  ifNoneExistFor,
+  provenanceResource,
+  withIdempotencyIdentifier,
+  type WriteAuthor,
+} from './write-resources.js';
 
 // Writes to a tenant's FHIR server: conditional creates (`If-None-Exist` on the idempotency identifier) and
 // version-aware updates (`If-Match`), each followed by a Provenance PUT under an id derived from the same key, so
@@ -39,12 +46,17 @@ export class FhirWriter {
   private readonly pool: FhirClientPool;
 
   constructor(private readonly options: FhirWriterOptions) {
-    this.pool = new FhirClientPool({ timeoutMs: options.timeoutMs, resilience: { retry: options.retry, circuit: options.circuit, now: options.now } });
+    this.pool = new FhirClientPool({
+      timeoutMs: options.timeoutMs,
+      resilience: { retry: options.retry, circuit: options.circuit, now: options.now },
+    });
   }
 
   private client(target: WriteTarget): Promise<FhirHttpClient> {
     if (this.options.clientFor) return this.options.clientFor(target);
-    return Promise.resolve(this.pool.client(target.tenant, target.tenant, { baseUrl: target.baseUrl, credential: null, credentialKey: null, scopes: [] }));
+    return Promise.resolve(
+      this.pool.client(target.tenant, target.tenant, { baseUrl: target.baseUrl, credential: null, credentialKey: null, scopes: [] }),
+    );
   }
 
   /** The circuit and health of the tenant's standalone client (null before its first call or with `clientFor`). */
@@ -52,7 +64,14 @@ export class FhirWriter {
     return this.pool.current(tenant)?.resilience ?? null;
   }
 
-  private async send(target: WriteTarget, operation: string, method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer> {
+  private async send(
+    target: WriteTarget,
+    operation: string,
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<HttpAnswer> {
     const client = await this.client(target);
     // Conditional creates, If-Match updates and PUTs of a fixed id do their effect once however often sent.
     return client.request({ operation, method, path, body, headers, idempotent: true });
@@ -61,21 +80,47 @@ export class FhirWriter {
   /** Creates `resource` unless one with the same idempotency key exists; then records its Provenance. */
   async create(target: WriteTarget, resource: Resource, key: string, author: WriteAuthor, nowIso: string): Promise<WriteResult> {
     const token = idempotencyToken(target.tenant, resource.resourceType, key);
-    const answer = await this.send(target, `${resource.resourceType} create`, 'POST', resource.resourceType, withIdempotencyIdentifier(resource, token), { 'If-None-Exist': ifNoneExistFor(token) });
+    const answer = await this.send(
+      target,
+      `${resource.resourceType} create`,
+      'POST',
+      resource.resourceType,
+      withIdempotencyIdentifier(resource, token),
+      { 'If-None-Exist': ifNoneExistFor(token) },
+    );
     const result = toResult(answer, resource.resourceType, answer.status === 201);
     await this.provenance(target, result, author, token, nowIso);
     return result;
   }
 
   /** Updates `resource` (with its id) only if it is still at `expectedVersion`; a stale version is CONFLICT. */
-  async update(target: WriteTarget, resource: Resource & { id: string }, expectedVersion: string, key: string, author: WriteAuthor, nowIso: string): Promise<WriteResult> {
+  async update(
+    target: WriteTarget,
+    resource: Resource & { id: string },
+    expectedVersion: string,
+    key: string,
+    author: WriteAuthor,
+    nowIso: string,
+  ): Promise<WriteResult> {
     const token = idempotencyToken(target.tenant, `${resource.resourceType}/update`, key);
     let answer: HttpAnswer;
     try {
-      answer = await this.send(target, `${resource.resourceType} update`, 'PUT', `${resource.resourceType}/${encodeURIComponent(resource.id)}`, resource, { 'If-Match': `W/"${expectedVersion}"` });
+      answer = await this.send(
+        target,
+        `${resource.resourceType} update`,
+        'PUT',
+        `${resource.resourceType}/${encodeURIComponent(resource.id)}`,
+        resource,
+        { 'If-Match': `W/"${expectedVersion}"` },
+      );
     } catch (e) {
       if (e instanceof ConnectorError && e.kind === 'CONFLICT') {
-        throw new ConnectorError('ehr', 'CONFLICT', e.status, `ehr: ${resource.resourceType}/${resource.id} is no longer at version ${expectedVersion}: read it again and retry`);
+        throw new ConnectorError(
+          'ehr',
+          'CONFLICT',
+          e.status,
+          `ehr: ${resource.resourceType}/${resource.id} is no longer at version ${expectedVersion}: read it again and retry`,
+        );
       }
       throw e;
     }
@@ -92,7 +137,14 @@ export class FhirWriter {
   /** Resources of a type carrying an idempotency token (tests and reconciliation). */
   async countByToken(target: WriteTarget, resourceType: string, key: string): Promise<number> {
     const token = idempotencyToken(target.tenant, resourceType, key);
-    const answer = await this.send(target, `${resourceType} search`, 'GET', `${resourceType}?identifier=${encodeURIComponent(`${IDEMPOTENCY_SYSTEM}|${token}`)}&_total=accurate&_count=0`, undefined, {});
+    const answer = await this.send(
+      target,
+      `${resourceType} search`,
+      'GET',
+      `${resourceType}?identifier=${encodeURIComponent(`${IDEMPOTENCY_SYSTEM}|${token}`)}&_total=accurate&_count=0`,
+      undefined,
+      {},
+    );
     return (answer.body as { total?: number }).total ?? 0;
   }
 
@@ -104,18 +156,25 @@ export class FhirWriter {
   }
 
   /** The resources of a type matching a search (messaging queues), at most `_count`; the parameters are encoded here. */
-  async search<R extends Resource>(target: WriteTarget, resourceType: R['resourceType'], params: Readonly<Record<string, string>>): Promise<(R & { id: string })[]> {
+  async search<R extends Resource>(
+    target: WriteTarget,
+    resourceType: R['resourceType'],
+    params: Readonly<Record<string, string>>,
+  ): Promise<(R & { id: string })[]> {
     const query = new URLSearchParams(params).toString();
     const answer = await this.send(target, `${resourceType} search`, 'GET', `${resourceType}?${query}`, undefined, {});
     const entries = (answer.body as { entry?: { resource?: Resource }[] }).entry ?? [];
-    return entries.map((e) => e.resource).filter((r): r is R & { id: string } => r?.resourceType === resourceType && typeof r.id === 'string');
+    return entries
+      .map((e) => e.resource)
+      .filter((r): r is R & { id: string } => r?.resourceType === resourceType && typeof r.id === 'string');
   }
 
   /** The server's CapabilityStatement (`GET /metadata`). */
   async capabilities(target: WriteTarget): Promise<CapabilityStatement> {
     const answer = await this.send(target, 'metadata', 'GET', 'metadata', undefined, {});
     const body = answer.body as Resource;
-    if (body.resourceType !== 'CapabilityStatement') throw new ConnectorError('ehr', 'UNAVAILABLE', null, 'ehr: metadata did not answer a CapabilityStatement');
+    if (body.resourceType !== 'CapabilityStatement')
+      throw new ConnectorError('ehr', 'UNAVAILABLE', null, 'ehr: metadata did not answer a CapabilityStatement');
     return body;
   }
 
@@ -127,6 +186,7 @@ export class FhirWriter {
 
 function toResult(answer: HttpAnswer, resourceType: string, created: boolean): WriteResult {
   const body = answer.body as Resource;
-  if (body.resourceType !== resourceType || !body.id) throw new ConnectorError('ehr', 'UNAVAILABLE', answer.status, `ehr: ${resourceType} write did not answer the resource`);
+  if (body.resourceType !== resourceType || !body.id)
+    throw new ConnectorError('ehr', 'UNAVAILABLE', answer.status, `ehr: ${resourceType} write did not answer the resource`);
   return { resourceType, id: body.id, versionId: body.meta?.versionId ?? null, created };
 }

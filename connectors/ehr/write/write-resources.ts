@@ -32,7 +32,15 @@ export function noteResource(patientId: string, draft: NoteDraft, nowIso: string
     subject: { reference: `Patient/${patientId}` },
     date: nowIso,
     description: draft.title,
-    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', title: draft.title, data: Buffer.from(draft.text, 'utf8').toString('base64') } }],
+    content: [
+      {
+        attachment: {
+          contentType: 'text/plain; charset=utf-8',
+          title: draft.title,
+          data: Buffer.from(draft.text, 'utf8').toString('base64'),
+        },
+      },
+    ],
   };
 }
 
@@ -95,7 +103,12 @@ export interface WriteAuthor {
 }
 
 /** The Provenance of one write; its id is derived from the write's token, so a retried write updates the same one. */
-export function provenanceResource(target: { resourceType: string; id: string; versionId?: string | undefined }, author: WriteAuthor, token: string, nowIso: string): Provenance & { id: string } {
+export function provenanceResource(
+  target: { resourceType: string; id: string; versionId?: string | undefined },
+  author: WriteAuthor,
+  token: string,
+  nowIso: string,
+): Provenance & { id: string } {
   const who = (sub: string, display: string) => ({ identifier: { system: PRINCIPAL_SYSTEM, value: sub }, display });
   const versioned = target.versionId ? `/_history/${target.versionId}` : '';
   return {
@@ -114,7 +127,11 @@ export function provenanceResource(target: { resourceType: string; id: string; v
       })),
     ],
     ...(author.promptTemplateVersion
-      ? { entity: [{ role: 'source' as const, what: { identifier: { system: PROMPT_TEMPLATE_SYSTEM, value: author.promptTemplateVersion } } }] }
+      ? {
+          entity: [
+            { role: 'source' as const, what: { identifier: { system: PROMPT_TEMPLATE_SYSTEM, value: author.promptTemplateVersion } } },
+          ],
+        }
       : {}),
   };
 }

@@ -1,16 +1,16 @@
-import { EXIT_OK } from './cli-command.js';
-import { defineAuditCommand } from './audit-cli-context.js';
+import { commandUsage, EXIT_OK } from './cli-command.js';
+import { defineAuditCommand, TENANT_OPTION } from './audit-cli-context.js';
 
 // `clearance audit checkpoint --tenant T`: signs the tenant's head now (the gateway also does it every minute for
 // every tenant whose head moved), e.g. before handing the log to an auditor.
 
-const USAGE = `Usage: clearance audit checkpoint --tenant TENANT
-
-Signs the current head of a tenant's audit log with AUDIT_HMAC_KEY (Redis at REDIS_URL).
-
-Options:
-  --tenant TENANT    tenant id
-  -h, --help         show this help`;
+const USAGE = commandUsage({
+  synopsis: 'audit checkpoint --tenant TENANT',
+  about: `Signs the current head of a tenant's audit log with AUDIT_HMAC_KEY (Redis at REDIS_URL).`,
+  options: [
+    TENANT_OPTION,
+  ],
+});
 
 export const auditCheckpointCommand = defineAuditCommand({
   name: 'checkpoint',

@@ -35,7 +35,8 @@ export const NEEDS_REDIS =
 export function requireTenant(value: string | undefined): string {
   if (value === undefined) throw new UsageError('--tenant is required');
   // `_unverified` holds failed logins whose token named no known tenant (src/services/audit/failed-login.ts).
-  if (!isTenantId(value) && value !== UNVERIFIED_LOG) throw new UsageError(`--tenant must match ^[a-z0-9][a-z0-9-]{0,62}$ or be ${UNVERIFIED_LOG}`);
+  if (!isTenantId(value) && value !== UNVERIFIED_LOG)
+    throw new UsageError(`--tenant must match ^[a-z0-9][a-z0-9-]{0,62}$ or be ${UNVERIFIED_LOG}`);
   return value;
 }
 
@@ -48,7 +49,10 @@ export async function openAuditContext(io: CliIo, command: string): Promise<Audi
   }
   const hmacKey = config.audit.hmacKey ?? (await readAuditKey(config.stateDir));
   if (!hmacKey) {
-    io.stderr(`clearance audit ${command}: AUDIT_HMAC_KEY is not set and ${config.stateDir} holds no embedded audit key: checkpoints can only be signed and checked with the gateway's key.\n`);
+    io.stderr(
+      `clearance audit ${command}: AUDIT_HMAC_KEY is not set and ${config.stateDir} holds no embedded audit key: checkpoints can only be ` +
+      `signed and checked with the gateway's key.\n`,
+    );
     return EXIT_USAGE;
   }
   let stores: Awaited<ReturnType<typeof createStores>>;
@@ -66,7 +70,13 @@ export async function openAuditContext(io: CliIo, command: string): Promise<Audi
   return {
     audit: new AuditService({ stores, hmacKey, now, archive }),
     archiveOwnerUrl: config.audit.archiveOwnerUrl,
-    governance: { store: stores.governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now, newId: randomUUID },
+    governance: {
+      store: stores.governance,
+      rules: DEFAULT_APPROVAL_RULES,
+      functionsOf: functionsFromPolicy(policy),
+      now,
+      newId: randomUUID,
+    },
     functionOfRole: (role) => (Object.hasOwn(policy.roles, role) ? policy.roles[role]!.function : undefined),
     close: async () => {
       await archive?.close();
@@ -88,6 +98,8 @@ export async function withAuditContext(io: CliIo, command: string, body: (ctx: A
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const BASE_OPTIONS = { tenant: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+/** The help row of --tenant, which every audit subcommand takes (commandUsage adds -h, --help). */
+export const TENANT_OPTION = ['--tenant TENANT', 'tenant id'] as const;
 type Values<O extends Options> = ReturnType<typeof parseCommandArgs<O & typeof BASE_OPTIONS>>;
 
 export interface AuditCommandSpec<O extends Options, P> {

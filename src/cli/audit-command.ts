@@ -9,7 +9,13 @@ import { EXIT_OK, EXIT_USAGE, type CliCommand } from './cli-command.js';
 // `clearance audit <verify|export|trim|checkpoint>`: each subcommand is its own CliCommand in its own file. They
 // work on the gateway's Redis store (REDIS_URL) with its checkpoint key (AUDIT_HMAC_KEY).
 
-const SUBCOMMANDS: readonly CliCommand[] = [auditVerifyCommand, auditExportCommand, auditTrimCommand, auditCheckpointCommand, auditArchiveMigrateCommand];
+const SUBCOMMANDS: readonly CliCommand[] = [
+  auditVerifyCommand,
+  auditExportCommand,
+  auditTrimCommand,
+  auditCheckpointCommand,
+  auditArchiveMigrateCommand,
+];
 
 const width = Math.max(...SUBCOMMANDS.map((c) => c.name.length));
 const USAGE = [

@@ -1,27 +1,27 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { exportAuditEvents, type AuditExportFormat } from '../services/audit/audit-export.js';
 import { UsageError } from '../errors/usage-error.js';
-import { EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-command.js';
-import { defineAuditCommand } from './audit-cli-context.js';
+import { commandUsage, EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-command.js';
+import { defineAuditCommand, TENANT_OPTION } from './audit-cli-context.js';
 
 // `clearance audit export --tenant T --format ndjson|fhir [--from ISO] [--to ISO] [--out FILE]`. Verifies first: a
 // broken log is still exported (it is evidence) but with a warning, exit 1, and without marking anything exported.
 // A file is written beside its target and renamed when complete, so a partial export never looks like a whole one;
 // only then is the export marked (retention trims only exported records unless forced).
 
-const USAGE = `Usage: clearance audit export --tenant TENANT [--format ndjson|fhir] [--from ISO] [--to ISO] [--out FILE]
-
-Exports a tenant's audit events, oldest first (Redis at REDIS_URL):
+const USAGE = commandUsage({
+  synopsis: 'audit export --tenant TENANT [--format ndjson|fhir] [--from ISO] [--to ISO] [--out FILE]',
+  about: `Exports a tenant's audit events, oldest first (Redis at REDIS_URL):
   ndjson  one event per line with its record seq and index (default)
-  fhir    a FHIR R4 Bundle (type collection) of AuditEvent resources (IHE BALP patterns)
-
-Options:
-  --tenant TENANT    tenant id
-  --format FORMAT    ndjson or fhir
-  --from ISO         events at or after this time
-  --to ISO           events before this time
-  --out FILE         write to FILE (mode 600) instead of stdout
-  -h, --help         show this help`;
+  fhir    a FHIR R4 Bundle (type collection) of AuditEvent resources (IHE BALP patterns)`,
+  options: [
+    TENANT_OPTION,
+    ['--format FORMAT', 'ndjson or fhir'],
+    ['--from ISO', 'events at or after this time'],
+    ['--to ISO', 'events before this time'],
+    ['--out FILE', 'write to FILE (mode 600) instead of stdout'],
+  ],
+});
 
 const EXPORT_OPTIONS = {
   format: { type: 'string' },
@@ -80,7 +80,11 @@ export const auditExportCommand = defineAuditCommand({
   },
   async run({ audit, functionOfRole }, { tenant, format, from, to, out }, io) {
     const verified = await audit.verify(tenant);
-    if (!verified.ok) io.stderr(`warning: audit log of ${tenant} is BROKEN at record ${verified.seq} (${verified.problem}): ${verified.message}. Exporting as stored; nothing is marked exported.\n`);
+    if (!verified.ok)
+      io.stderr(
+        `warning: audit log of ${tenant} is BROKEN at record ${verified.seq} (${verified.problem}): ${verified.message}. Exporting as ` +
+        `stored; nothing is marked exported.\n`,
+      );
     const sink = await openSink(io, out);
     let summary;
     try {

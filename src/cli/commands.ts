@@ -8,4 +8,11 @@ import { tokenCommand } from './token-command.js';
 
 // Every subcommand, in `clearance --help` order. To add one (audit, policy...): write <name>-command.ts exporting a
 // CliCommand and list it here.
-export const COMMANDS: readonly CliCommand[] = [tokenCommand, auditCommand, policyCommand, schemaCommand, operationsCommand, secretsCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  tokenCommand,
+  auditCommand,
+  policyCommand,
+  schemaCommand,
+  operationsCommand,
+  secretsCommand,
+];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildUnguardedSchema } from '../server/build-schema.js';
 import { UsageError } from '../errors/usage-error.js';
-import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
+import { commandUsage, EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { expandGlob } from './file-glob.js';
 import { checkOperations, formatReport, type OperationFile } from './operations-report.js';
 import { loadPolicy } from './policy-command.js';
@@ -12,14 +12,16 @@ import { parseArgs } from 'node:util';
 // document does not parse or validate against the schema (or, with --fail-on-deny, when a listed role would be
 // denied a selected field); the report says per operation and role which fields the policy denies and why.
 
-const USAGE = `Usage:
-  clearance operations check <pattern>... [--role ROLE]... [--dept DEPT]... [--json] [--fail-on-deny] [--policy POLICY.json]
-
-check     parses and validates every operation in the files matching the patterns (quote them: 'src/**/*.graphql')
+const USAGE = commandUsage({
+  synopsis: [
+    'operations check <pattern>... [--role ROLE]... [--dept DEPT]... [--json] [--fail-on-deny] [--policy POLICY.json]',
+  ],
+  about: `check     parses and validates every operation in the files matching the patterns (quote them: 'src/**/*.graphql')
           against the gateway's schema, then reports for each operation and each role (default: every role of the
           policy) the selected fields that role would be denied, with the rule and how to get access (the same
           answer as the explainField query). Row-scoped fields (department) are listed as "per row".
-          Exit 1 on a parse or validation error, or with --fail-on-deny on any denied field; 2 on bad arguments.`;
+          Exit 1 on a parse or validation error, or with --fail-on-deny on any denied field; 2 on bad arguments.`,
+});
 
 export const operationsCommand: CliCommand = {
   name: 'operations',
@@ -51,7 +53,8 @@ export const operationsCommand: CliCommand = {
     const policy = loadPolicy(values.policy);
     const roles = values.role ?? Object.keys(policy.roles);
     const unknown = roles.filter((r) => !(r in policy.roles));
-    if (unknown.length) throw new UsageError(`unknown role(s) ${unknown.join(', ')} (policy ${policy.version} has ${Object.keys(policy.roles).join(', ')})`);
+    if (unknown.length)
+      throw new UsageError(`unknown role(s) ${unknown.join(', ')} (policy ${policy.version} has ${Object.keys(policy.roles).join(', ')})`);
     const cwd = resolve(values.cwd ?? process.cwd());
     const names = [...new Set((await Promise.all(positionals.map((p) => expandGlob(p, cwd)))).flat())];
     if (names.length === 0) {
@@ -67,7 +70,13 @@ export const operationsCommand: CliCommand = {
       }
       files.push({ name, body });
     }
-    const report = checkOperations(files, { schema: buildUnguardedSchema(), policy, roles, departments: values.dept ?? [], at: new Date().toISOString() });
+    const report = checkOperations(files, {
+      schema: buildUnguardedSchema(),
+      policy,
+      roles,
+      departments: values.dept ?? [],
+      at: new Date().toISOString(),
+    });
     io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     const denied = report.operations.some((o) => o.roles.some((r) => r.denied.length > 0));
     return report.errors.length > 0 || (values['fail-on-deny'] && denied) ? EXIT_FAILURE : EXIT_OK;

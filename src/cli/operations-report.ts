@@ -89,7 +89,11 @@ interface Selected {
 }
 
 /** Every field the operation selects, with fragments expanded (each fragment once per path, so cycles end). */
-function selectedFields(schema: GraphQLSchema, op: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): Selected[] {
+function selectedFields(
+  schema: GraphQLSchema,
+  op: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): Selected[] {
   const out: Selected[] = [];
   const root = schema.getRootType(op.operation);
   if (!root) return out;
@@ -131,7 +135,16 @@ function selectedFields(schema: GraphQLSchema, op: OperationDefinitionNode, frag
 }
 
 function principalFor(role: string, departments: readonly string[]): Principal {
-  return { sub: 'operations-check', tenant: 'operations-check', kind: 'user', roles: [role], departments, mfa: true, scopes: null, grants: [] };
+  return {
+    sub: 'operations-check',
+    tenant: 'operations-check',
+    kind: 'user',
+    roles: [role],
+    departments,
+    mfa: true,
+    scopes: null,
+    grants: [],
+  };
 }
 
 export function checkOperations(files: readonly OperationFile[], options: CheckOptions): OperationsCheckReport {
@@ -153,7 +166,12 @@ export function checkOperations(files: readonly OperationFile[], options: CheckO
   for (const def of all.definitions as readonly DefinitionNode[]) {
     if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
     else if (def.kind === Kind.OPERATION_DEFINITION) operations.push({ op: def, file: def.loc?.source.name ?? '?' });
-    else errors.push({ file: def.loc?.source.name ?? null, line: null, message: `${def.kind}: only operations and fragments belong in a frontend's documents` });
+    else
+      errors.push({
+        file: def.loc?.source.name ?? null,
+        line: null,
+        message: `${def.kind}: only operations and fragments belong in a frontend's documents`,
+      });
   }
   errors.push(...validate(schema, all).map(problemOf));
   if (documents.length === 0 && errors.length === 0) errors.push({ file: null, line: null, message: 'no documents' });
@@ -174,7 +192,8 @@ export function checkOperations(files: readonly OperationFile[], options: CheckO
         const perRow: string[] = [];
         for (const f of fields) {
           const answer = explainFieldAccess(f.type, f.field, access, options.at);
-          if (answer.explanation.decision !== 'ALLOW') denied.push({ path: f.path, field: `${f.type}.${f.field}`, explanation: answer.explanation });
+          if (answer.explanation.decision !== 'ALLOW')
+            denied.push({ path: f.path, field: `${f.type}.${f.field}`, explanation: answer.explanation });
           else if (answer.dependsOnRow) perRow.push(f.path);
         }
         return { role, allowed: fields.length - denied.length, denied, perRow };

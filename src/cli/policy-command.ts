@@ -12,22 +12,25 @@ import { ENVIRONMENTS, type Environment } from '../governance/environment.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { buildUnguardedSchema } from '../server/build-schema.js';
 import { UsageError } from '../errors/usage-error.js';
-import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
+import { commandUsage, EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 // `clearance policy check` validates a policy document and that every schema field has a rule (the same check as
 // test/rules/field-coverage.test.ts); `clearance policy explain` answers what a role may do, offline, with the
 // same decision functions as the gateway's `explain`. For integration engineers and compliance.
 
-const USAGE = `Usage:
-  clearance policy check [--file POLICY.json]
-  clearance policy explain --role ROLE [--role ROLE2]... --action ACTION [--dept D]... [--kind user|agent|service] [--env STAGING|PRODUCTION] [--file POLICY.json]
-
-check     validates the policy document (default: rules/default-policy.json) and that every field of the schema has
+const USAGE = commandUsage({
+  synopsis: [
+    'policy check [--file POLICY.json]',
+    'policy explain --role ROLE [--role ROLE2]... --action ACTION [--dept D]... [--kind user|agent|service] [--env STAGING|PRODUCTION] ' +
+      '[--file POLICY.json]',
+  ],
+  about: `check     validates the policy document (default: rules/default-policy.json) and that every field of the schema has
           a permission rule naming a data class of the document. Exit 1 with every problem listed.
 explain   what a principal with these roles may do: ALLOW, DENY or NEEDS_APPROVAL, the rule, the owner and the
           approval path. Actions: read:<dataClass>, setting:update:<key>, stop:<target>, resume:<target>,
-          role:assign:<role>, access:request:<role>, policy:update, break-glass.`;
+          role:assign:<role>, access:request:<role>, policy:update, break-glass.`,
+});
 
 const KINDS: readonly PrincipalKind[] = ['user', 'agent', 'service'];
 
@@ -47,8 +50,12 @@ export const policyCommand: CliCommand = {
       return sub === undefined ? 2 : EXIT_OK;
     }
     const values = parseCommandArgs(rest, {
-      file: { type: 'string' }, role: { type: 'string', multiple: true }, action: { type: 'string' }, dept: { type: 'string', multiple: true },
-      kind: { type: 'string' }, env: { type: 'string' },
+      file: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      action: { type: 'string' },
+      dept: { type: 'string', multiple: true },
+      kind: { type: 'string' },
+      env: { type: 'string' },
     });
     let policy: PolicyDocument;
     try {
@@ -73,12 +80,36 @@ export const policyCommand: CliCommand = {
     if (!KINDS.includes(kind)) throw new UsageError('--kind must be user, agent or service');
     const environment = (values.env ?? 'PRODUCTION') as Environment;
     if (!ENVIRONMENTS.includes(environment)) throw new UsageError('--env must be STAGING or PRODUCTION');
-    const principal = { sub: 'cli', tenant: 'cli', kind, roles: values.role, departments: values.dept ?? [], mfa: true, scopes: null, grants: [] };
+    const principal = {
+      sub: 'cli',
+      tenant: 'cli',
+      kind,
+      roles: values.role,
+      departments: values.dept ?? [],
+      mfa: true,
+      scopes: null,
+      grants: [],
+    };
     const at = new Date().toISOString();
     const read = /^read:(.+)$/.exec(values.action);
     const answer = read
-      ? explainDecision(values.action, compilePrincipalPolicy(policy, principal, { approvalPathOf: (w) => accessRequestPath(DEFAULT_APPROVAL_RULES, policy, w, kind) }).decide({ action: 'read', dataClass: read[1]! }), policy.version, at)
-      : explainGoverned({ action: values.action, principal, environment, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), policy, at });
+      ? explainDecision(
+          values.action,
+          compilePrincipalPolicy(policy, principal, {
+            approvalPathOf: (w) => accessRequestPath(DEFAULT_APPROVAL_RULES, policy, w, kind),
+          }).decide({ action: 'read', dataClass: read[1]! }),
+          policy.version,
+          at,
+        )
+      : explainGoverned({
+          action: values.action,
+          principal,
+          environment,
+          rules: DEFAULT_APPROVAL_RULES,
+          functionsOf: functionsFromPolicy(policy),
+          policy,
+          at,
+        });
     if (!answer) throw new UsageError(`unknown action "${values.action}"`);
     io.stdout(`${JSON.stringify(answer, null, 2)}\n`);
     return EXIT_OK;

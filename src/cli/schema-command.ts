@@ -1,16 +1,18 @@
 import { printSchema } from 'graphql';
 import { buildUnguardedSchema } from '../server/build-schema.js';
 import { UsageError } from '../errors/usage-error.js';
-import { EXIT_OK, type CliCommand } from './cli-command.js';
+import { commandUsage, EXIT_OK, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 // `clearance schema print`: the SDL as the gateway serves it (the same printSchema of the same schema as
 // GET /graphql/schema.graphql), for codegen, IDEs and `clearance operations check` in a frontend's CI.
 
-const USAGE = `Usage:
-  clearance schema print
-
-print     writes the gateway's schema (SDL) to stdout: the types and fields a client can select.`;
+const USAGE = commandUsage({
+  synopsis: [
+    'schema print',
+  ],
+  about: `print     writes the gateway's schema (SDL) to stdout: the types and fields a client can select.`,
+});
 
 /** The SDL of the served schema: permissions guard fields at run time, they do not change the types. */
 function schemaSdl(): string {

@@ -5,7 +5,7 @@ import { loadKms } from '../services/connectors/load-kms.js';
 import { ConnectorSecretStore } from '../services/connectors/secret-store.js';
 import { createStores } from '../stores/create-store.js';
 import { UsageError } from '../errors/usage-error.js';
-import { EXIT_OK, EXIT_USAGE, type CliCommand } from './cli-command.js';
+import { commandUsage, EXIT_OK, EXIT_USAGE, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 // `clearance secrets new-kek --id ID` prints a new key encryption key; `clearance secrets rewrap` re-wraps the data
@@ -14,14 +14,16 @@ import { parseCommandArgs } from './parse-command-args.js';
 // writes under the new key and still reads the old), run rewrap, then drop SECRETS_KEK_PREVIOUS. Secrets are
 // never printed.
 
-const USAGE = `Usage:
-  clearance secrets new-kek --id ID
-  clearance secrets rewrap
-
-new-kek   prints a new KEK as ID:BASE64 for SECRETS_KEK (or a line of SECRETS_KEK_FILE). Keep it in your secret
+const USAGE = commandUsage({
+  synopsis: [
+    'secrets new-kek --id ID',
+    'secrets rewrap',
+  ],
+  about: `new-kek   prints a new KEK as ID:BASE64 for SECRETS_KEK (or a line of SECRETS_KEK_FILE). Keep it in your secret
           manager; it is shown once.
 rewrap    re-wraps every connector secret in Redis (REDIS_URL) to the current KEK (SECRETS_KEK or the first line of
-          SECRETS_KEK_FILE), unwrapping with any key in SECRETS_KEK_PREVIOUS. Safe to run while gateways serve.`;
+          SECRETS_KEK_FILE), unwrapping with any key in SECRETS_KEK_PREVIOUS. Safe to run while gateways serve.`,
+});
 
 export const secretsCommand: CliCommand = {
   name: 'secrets',

@@ -4,30 +4,29 @@ import type { PrincipalKind } from '../auth/principal.js';
 import { isTenantId } from '../config/tenant-id.js';
 import { detectMode, parseConfig } from '../config/config.js';
 import { UsageError } from '../errors/usage-error.js';
-import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
+import { commandUsage, EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 // `clearance token`: mints a dev token the local (embedded-mode) server accepts. It reads the same config
 // (issuer, audience, state dir) and the same dev key pair as the server, so the two cannot disagree.
 
-const USAGE = `Usage: clearance token --role ROLE [--role ROLE2]... --tenant TENANT [options]
-
-Prints a signed dev JWT for the local embedded-mode gateway (refused in production mode).
-
-Options:
-  --role ROLE        role name, repeatable (at least one), e.g. clinician, nurse, billing-manager
-  --tenant TENANT    tenant id (^[a-z0-9][a-z0-9-]{0,62}$)
-  --dept DEPT        department, repeatable
-  --mfa              token shows a second factor (amr ["pwd","mfa"])
-  --sub ID           subject; default <first role>-<tenant>@dev
-  --kind KIND        user (default), agent or service
-  --scope "S1 S2"    SMART v2 scopes, space-separated
-  --grant GRANT      extra policy grant, repeatable (e.g. sensitive)
-  --ttl SECONDS      lifetime in seconds (default 28800 = 8 h, at most 2592000 = 30 days)
-  -h, --help         show this help
-
-Example:
-  curl -H "Authorization: Bearer $(npx clearance token --role clinician --tenant acme --dept cardiology)" ...`;
+const USAGE = commandUsage({
+  synopsis: 'token --role ROLE [--role ROLE2]... --tenant TENANT [options]',
+  about: `Prints a signed dev JWT for the local embedded-mode gateway (refused in production mode).`,
+  options: [
+    ['--role ROLE', 'role name, repeatable (at least one), e.g. clinician, nurse, billing-manager'],
+    ['--tenant TENANT', 'tenant id (^[a-z0-9][a-z0-9-]{0,62}$)'],
+    ['--dept DEPT', 'department, repeatable'],
+    ['--mfa', 'token shows a second factor (amr ["pwd","mfa"])'],
+    ['--sub ID', 'subject; default <first role>-<tenant>@dev'],
+    ['--kind KIND', 'user (default), agent or service'],
+    ['--scope "S1 S2"', 'SMART v2 scopes, space-separated'],
+    ['--grant GRANT', 'extra policy grant, repeatable (e.g. sensitive)'],
+    ['--ttl SECONDS', 'lifetime in seconds (default 28800 = 8 h, at most 2592000 = 30 days)'],
+  ],
+  footer: `Example:
+  curl -H "Authorization: Bearer $(npx clearance token --role clinician --tenant acme --dept cardiology)" ...`,
+});
 
 const KINDS: readonly PrincipalKind[] = ['user', 'agent', 'service'];
 const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
         'WARNING: embedded mode keeps state in memory (not durable) and signs tokens with a local dev key.',
         `Audit log: in memory, no archive, the newest ${running.audit.window ?? 'all'} records per tenant kept (older ones dropped;`,
         '  production: REDIS_URL keeps every record, AUDIT_ARCHIVE_URL moves old ones to PostgreSQL).',
-        `Embedded FHIR R4 server with Synthea sample patients: tenants acme and globex at ${running.fhir?.baseUrl('acme').replace(/\/acme$/, '/<tenant>')}`,
+        `Embedded FHIR R4 server with Synthea sample patients: tenants acme and globex at ` +
+        `${running.fhir?.baseUrl('acme').replace(/\/acme$/, '/<tenant>')}`,
         'Mint a token (in another terminal):',
         '  npx --no clearance token --role clinician --tenant acme --dept cardiology',
         'Then:',

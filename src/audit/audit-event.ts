@@ -47,7 +47,14 @@ export interface ChangeEvent extends EventBase {
   readonly reason: string | null;
   readonly ticket: string | null;
   /** The approval trail at this point: approver, the function it counted for, MFA, comment, time. */
-  readonly approvals: readonly { sub: string; roleUsed: string; functions: readonly string[]; mfa: boolean; comment: string | null; at: string }[];
+  readonly approvals: readonly {
+    sub: string;
+    roleUsed: string;
+    functions: readonly string[];
+    mfa: boolean;
+    comment: string | null;
+    at: string;
+  }[];
   readonly detail: { readonly [key: string]: JsonValue };
   /** The patient whose record the change concerns (write-back, break-glass, a medication proposal), for the patient filter. */
   readonly patientId?: string;
@@ -79,7 +86,11 @@ export interface PhiReadBlock {
   readonly actor: AuditActor;
   readonly operation: string | null;
   readonly requestId: string | null;
-  readonly groups: readonly { readonly dataClasses: readonly string[]; readonly fields: readonly string[]; readonly patients: readonly string[] }[];
+  readonly groups: readonly {
+    readonly dataClasses: readonly string[];
+    readonly fields: readonly string[];
+    readonly patients: readonly string[];
+  }[];
   /** Patients of this request opened through break-glass. */
   readonly breakGlass: readonly string[];
 }

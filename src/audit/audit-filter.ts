@@ -30,7 +30,8 @@ export function matchesFilter(e: AuditEvent, f: AuditFilter): boolean {
   if (f.actor && e.actor?.sub !== f.actor) return false;
   // PHI reads and the changes that name a patient (write-back, break-glass, medication proposals, denials).
   if (f.patientId && (e.category === 'auth' || e.patientId !== f.patientId)) return false;
-  if (f.category && e.category !== f.category && !(e.category !== 'phi-read' && e.category !== 'auth' && e.settingCategory === f.category)) return false;
+  if (f.category && e.category !== f.category && !(e.category !== 'phi-read' && e.category !== 'auth' && e.settingCategory === f.category))
+    return false;
   if (f.action && e.action !== f.action) return false;
   if (f.outcome && e.outcome !== f.outcome) return false;
   return inWindow(e.at, f.from, f.to);

@@ -1,4 +1,12 @@
-import type { AuditEvent as FhirAuditEvent, AuditEventAgent, AuditEventEntity, AuditEventSource, Bundle, CodeableConcept, Coding } from '@medplum/fhirtypes';
+import type {
+  AuditEvent as FhirAuditEvent,
+  AuditEventAgent,
+  AuditEventEntity,
+  AuditEventSource,
+  Bundle,
+  CodeableConcept,
+  Coding,
+} from '@medplum/fhirtypes';
 import type { AuditActor, AuditEvent, AuthEvent, ChangeEvent, PhiReadEvent } from './audit-event.js';
 
 // Our audit events as FHIR R4 AuditEvent resources (https://hl7.org/fhir/R4/auditevent.html), following the IHE Basic
@@ -104,7 +112,13 @@ function phiRead(event: PhiReadEvent, options: FhirAuditOptions): Omit<FhirAudit
         type: coding(ENTITY_TYPE, '1', 'Person'),
         role: coding(OBJECT_ROLE, '1', 'Patient'),
         // Names of data classes and fields, never their values (the log holds no PHI values).
-        detail: detail({ dataClasses: event.dataClasses.join(' '), fields: event.fields.join(' '), operation: event.operation, requestId: event.requestId, breakGlass: event.breakGlass ? 'true' : null }),
+        detail: detail({
+          dataClasses: event.dataClasses.join(' '),
+          fields: event.fields.join(' '),
+          operation: event.operation,
+          requestId: event.requestId,
+          breakGlass: event.breakGlass ? 'true' : null,
+        }),
       },
     ],
   };
@@ -116,7 +130,13 @@ function change(event: ChangeEvent): Omit<FhirAuditEvent, 'id'> {
   return {
     resourceType: 'AuditEvent',
     type: stop ? coding(DCM, '110100', 'Application Activity') : coding(EVENT_TYPE, 'rest', 'RESTful Operation'),
-    subtype: [stop ? coding(DCM, '110121', 'Application Stop') : proposed ? coding(RESTFUL, 'create', 'create') : coding(RESTFUL, 'update', 'update')],
+    subtype: [
+      stop
+        ? coding(DCM, '110121', 'Application Stop')
+        : proposed
+          ? coding(RESTFUL, 'create', 'create')
+          : coding(RESTFUL, 'update', 'update'),
+    ],
     action: stop ? 'E' : proposed ? 'C' : 'U',
     recorded: event.at,
     outcome: event.outcome === 'failure' ? '8' : '0',
@@ -130,9 +150,18 @@ function change(event: ChangeEvent): Omit<FhirAuditEvent, 'id'> {
         role: coding(OBJECT_ROLE, '5', 'Master file'),
         description: `${event.environment} ${event.target}`,
         detail: detail({
-          action: event.action, changeId: event.changeId, status: event.status, environment: event.environment, settingCategory: event.settingCategory,
-          risk: event.risk, reason: event.reason, ticket: event.ticket, before: event.before, after: event.after,
-          approvals: event.approvals.length ? event.approvals : null, detail: Object.keys(event.detail).length ? event.detail : null,
+          action: event.action,
+          changeId: event.changeId,
+          status: event.status,
+          environment: event.environment,
+          settingCategory: event.settingCategory,
+          risk: event.risk,
+          reason: event.reason,
+          ticket: event.ticket,
+          before: event.before,
+          after: event.after,
+          approvals: event.approvals.length ? event.approvals : null,
+          detail: Object.keys(event.detail).length ? event.detail : null,
         }),
       },
     ],
@@ -148,7 +177,11 @@ function authFailure(event: AuthEvent): Omit<FhirAuditEvent, 'id'> {
     recorded: event.at,
     outcome: '4',
     outcomeDesc: `token verification failed: ${event.reason}`,
-    agent: [event.actor ? agentOf(event.actor, coding(PARTICIPATION, 'IRCP', 'information recipient')) : { who: { display: 'unknown (no plausible subject in the token)' }, requestor: true }],
+    agent: [
+      event.actor
+        ? agentOf(event.actor, coding(PARTICIPATION, 'IRCP', 'information recipient'))
+        : { who: { display: 'unknown (no plausible subject in the token)' }, requestor: true },
+    ],
     source: SOURCE(event.tenant),
   };
 }

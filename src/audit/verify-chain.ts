@@ -34,7 +34,13 @@ export type VerifyResult =
       /** Set when the verify resumed after this record (a signed mark of an earlier verify) instead of the anchor. */
       readonly resumedAfter?: number;
     }
-  | { readonly ok: false; readonly seq: number; readonly problem: VerifyProblem; readonly message: string; readonly recordsChecked: number };
+  | {
+      readonly ok: false;
+      readonly seq: number;
+      readonly problem: VerifyProblem;
+      readonly message: string;
+      readonly recordsChecked: number;
+    };
 
 const checkpointPayload = (c: Omit<Checkpoint, 'signature'>) => `${c.tenant}|${c.seq}|${c.hash}|${c.at}`;
 
@@ -51,7 +57,13 @@ export function checkpointSignatureValid(key: string, c: Checkpoint): boolean {
 function parse(raw: string): StoredAuditRecord | null {
   try {
     const r = JSON.parse(raw) as StoredAuditRecord;
-    return Number.isInteger(r.seq) && typeof r.prev === 'string' && typeof r.hash === 'string' && typeof r.body === 'string' && typeof r.bodyHash === 'string' ? r : null;
+    return Number.isInteger(r.seq) &&
+      typeof r.prev === 'string' &&
+      typeof r.hash === 'string' &&
+      typeof r.body === 'string' &&
+      typeof r.bodyHash === 'string'
+      ? r
+      : null;
   } catch {
     return null;
   }
@@ -104,20 +116,40 @@ export class ChainVerifier {
     const r = parse(raw);
     const i = this.checked;
     const expectedSeq = this.expectedSeq;
-    const fail = (problem: VerifyProblem, message: string) => ({ ok: false as const, seq: r?.seq ?? expectedSeq, problem, message, recordsChecked: i });
+    const fail = (problem: VerifyProblem, message: string) => ({
+      ok: false as const,
+      seq: r?.seq ?? expectedSeq,
+      problem,
+      message,
+      recordsChecked: i,
+    });
     if (!r) return fail('MALFORMED', `record at position ${expectedSeq} is not a well-formed audit record`);
-    if (r.seq !== expectedSeq) return fail('MISSING_OR_REORDERED', `expected record ${expectedSeq}, found record ${r.seq}: a record was deleted, inserted or moved`);
+    if (r.seq !== expectedSeq)
+      return fail('MISSING_OR_REORDERED', `expected record ${expectedSeq}, found record ${r.seq}: a record was deleted, inserted or moved`);
     if (sha256Hex(r.body) !== r.bodyHash) return fail('BODY_ALTERED', `record ${r.seq} was altered: its body does not match its hash`);
     if (r.prev !== this.prev && chainHash(r.prev, r.bodyHash) === r.hash && i > 0) {
       // This record is intact and still points at the original hash of the one before: that one was rewritten
       // (body and hashes recomputed by someone without the checkpoint key).
-      return { ok: false, seq: r.seq - 1, problem: 'REWRITTEN', message: `record ${r.seq - 1} was rewritten: record ${r.seq} still chains to its original hash`, recordsChecked: i };
+      return {
+        ok: false,
+        seq: r.seq - 1,
+        problem: 'REWRITTEN',
+        message: `record ${r.seq - 1} was rewritten: record ${r.seq} still chains to its original hash`,
+        recordsChecked: i,
+      };
     }
-    if (r.prev !== this.prev || chainHash(this.prev, r.bodyHash) !== r.hash) return fail('BROKEN_LINK', `record ${r.seq} does not chain to record ${r.seq - 1}`);
+    if (r.prev !== this.prev || chainHash(this.prev, r.bodyHash) !== r.hash)
+      return fail('BROKEN_LINK', `record ${r.seq} does not chain to record ${r.seq - 1}`);
     // A checkpoint that disagrees is reported after the chain (a broken record ahead is the more precise finding).
     const signed = this.bySeq.get(r.seq);
     if (!this.mismatch && signed?.some((c) => c.hash !== r.hash)) {
-      this.mismatch = { ok: false, seq: r.seq, problem: 'CHECKPOINT_MISMATCH', message: `record ${r.seq} differs from its signed checkpoint: the chain was rewritten`, recordsChecked: 0 };
+      this.mismatch = {
+        ok: false,
+        seq: r.seq,
+        problem: 'CHECKPOINT_MISMATCH',
+        message: `record ${r.seq} differs from its signed checkpoint: the chain was rewritten`,
+        recordsChecked: 0,
+      };
     }
     if (signed && !this.mismatch) this.pinned = { seq: r.seq, hash: r.hash };
     this.prev = r.hash;
@@ -131,22 +163,46 @@ export class ChainVerifier {
     const n = this.checked;
     const last = this.expectedSeq - 1;
     if (last !== meta.headSeq || this.prev !== (meta.headSeq === 0 ? GENESIS_HASH : meta.headHash)) {
-      return { ok: false, seq: Math.min(last + 1, meta.headSeq), problem: 'HEAD_MISMATCH', message: `the log ends at record ${last} but the head says ${meta.headSeq}: records are missing at the end`, recordsChecked: n };
+      return {
+        ok: false,
+        seq: Math.min(last + 1, meta.headSeq),
+        problem: 'HEAD_MISMATCH',
+        message: `the log ends at record ${last} but the head says ${meta.headSeq}: records are missing at the end`,
+        recordsChecked: n,
+      };
     }
     let verified = 0;
     for (const c of this.checkpoints) {
       if (c.tenant !== this.tenant || !checkpointSignatureValid(this.key, c)) {
-        return { ok: false, seq: c.seq, problem: 'CHECKPOINT_SIGNATURE', message: `checkpoint at record ${c.seq} has an invalid signature`, recordsChecked: n };
+        return {
+          ok: false,
+          seq: c.seq,
+          problem: 'CHECKPOINT_SIGNATURE',
+          message: `checkpoint at record ${c.seq} has an invalid signature`,
+          recordsChecked: n,
+        };
       }
       if (c.seq === this.start.seq && this.start.seq > 0 && c.hash !== this.start.hash) {
-        return { ok: false, seq: c.seq, problem: 'CHECKPOINT_MISMATCH', message: `record ${c.seq} differs from its signed checkpoint: the chain was rewritten`, recordsChecked: n };
+        return {
+          ok: false,
+          seq: c.seq,
+          problem: 'CHECKPOINT_MISMATCH',
+          message: `record ${c.seq} differs from its signed checkpoint: the chain was rewritten`,
+          recordsChecked: n,
+        };
       }
       verified++;
     }
     if (this.mismatch) return { ...this.mismatch, recordsChecked: n };
     // After a trim the chain starts from the anchor: it is only as good as the signed checkpoint that pins it.
     if (meta.firstSeq > 1 && !this.checkpoints.some((c) => c.seq === meta.firstSeq - 1 && c.hash === meta.anchorHash)) {
-      return { ok: false, seq: meta.firstSeq, problem: 'ANCHOR_UNSIGNED', message: `the log starts after a trim at record ${meta.firstSeq} but no signed checkpoint pins record ${meta.firstSeq - 1}`, recordsChecked: n };
+      return {
+        ok: false,
+        seq: meta.firstSeq,
+        problem: 'ANCHOR_UNSIGNED',
+        message: `the log starts after a trim at record ${meta.firstSeq} but no signed checkpoint pins record ${meta.firstSeq - 1}`,
+        recordsChecked: n,
+      };
     }
     return { ok: true, records: n, firstSeq, headSeq: meta.headSeq, checkpointsVerified: verified };
   }
@@ -156,7 +212,13 @@ export class ChainVerifier {
  * Verifies records (oldest first, as stored from meta.firstSeq) against the anchor, the head and the checkpoints.
  * A checkpoint older than the anchor (trimmed away) is still checked for its signature; one at the anchor anchors it.
  */
-export function verifyChain(tenant: string, meta: AuditMeta, rawRecords: readonly string[], checkpoints: readonly Checkpoint[], key: string): VerifyResult {
+export function verifyChain(
+  tenant: string,
+  meta: AuditMeta,
+  rawRecords: readonly string[],
+  checkpoints: readonly Checkpoint[],
+  key: string,
+): VerifyResult {
   const v = new ChainVerifier(tenant, { seq: meta.firstSeq - 1, hash: meta.anchorHash }, checkpoints, key);
   for (const raw of rawRecords) {
     const problem = v.push(raw);

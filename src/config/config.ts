@@ -113,7 +113,8 @@ function isLoopback(href: string): boolean {
 function crossChecks(mode: GatewayMode, raw: Record<string, string | undefined>, env: Partial<Env>): string[] {
   const problems: string[] = [];
   // The archive holds what left Redis: without Redis there is no hot window to archive from.
-  if (isSet(raw, 'AUDIT_ARCHIVE_URL') && !isSet(raw, 'REDIS_URL')) problems.push('AUDIT_ARCHIVE_URL: needs REDIS_URL (the archive takes sealed segments from Redis)');
+  if (isSet(raw, 'AUDIT_ARCHIVE_URL') && !isSet(raw, 'REDIS_URL'))
+    problems.push('AUDIT_ARCHIVE_URL: needs REDIS_URL (the archive takes sealed segments from Redis)');
   if (isSet(raw, 'JWKS_URL') && isSet(raw, 'JWKS_FILE')) problems.push('JWKS_URL and JWKS_FILE: set only one');
   const { DEFAULT_PAGE_SIZE: pageSize, MAX_PAGE_SIZE: maxPageSize } = env;
   if (pageSize !== undefined && maxPageSize !== undefined && pageSize > maxPageSize) {
@@ -135,7 +136,8 @@ function crossChecks(mode: GatewayMode, raw: Record<string, string | undefined>,
   }
   // PHI and the connector's credentials would cross the network in clear; loopback is allowed for a sidecar.
   for (const [tenant, href] of Object.entries(env.FHIR_BASE_URLS ?? {})) {
-    if (href.startsWith('http:') && !isLoopback(href)) problems.push(`FHIR_BASE_URLS: the URL for tenant "${tenant}" must use https in production`);
+    if (href.startsWith('http:') && !isLoopback(href))
+      problems.push(`FHIR_BASE_URLS: the URL for tenant "${tenant}" must use https in production`);
   }
   if (!isSet(raw, 'JWT_ISSUER') && !isSet(raw, 'OIDC_ISSUER')) problems.push('JWT_ISSUER: required in production (or OIDC_ISSUER)');
   if (isSet(raw, 'CLEARANCE_DEV_KEYS')) problems.push('CLEARANCE_DEV_KEYS: must not be set in production');

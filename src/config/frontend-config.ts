@@ -39,7 +39,8 @@ function originList(raw: string): FieldResult<'*' | string[]> {
     }
     if (origin === null) bad.push(entry === '*' ? 'a * mixed with origins' : 'an entry that is not an exact origin');
   }
-  if (bad.length > 0) return fail(`must be *, none, or comma-separated exact origins like https://app.example.org (found ${[...new Set(bad)].join(', ')})`);
+  if (bad.length > 0)
+    return fail(`must be *, none, or comma-separated exact origins like https://app.example.org (found ${[...new Set(bad)].join(', ')})`);
   return ok([...new Set(entries)]);
 }
 
@@ -68,7 +69,8 @@ export function frontendConfig(e: FrontendEnv, production: boolean): FrontendCon
 export function frontendChecks(production: boolean, raw: Record<string, string | undefined>, e: FrontendEnv): string[] {
   const problems: string[] = [];
   const mode = e.TRUSTED_DOCUMENTS;
-  if (mode !== undefined && mode !== 'off' && !e.TRUSTED_DOCUMENTS_FILE) problems.push(`TRUSTED_DOCUMENTS: ${mode} needs TRUSTED_DOCUMENTS_FILE`);
+  if (mode !== undefined && mode !== 'off' && !e.TRUSTED_DOCUMENTS_FILE)
+    problems.push(`TRUSTED_DOCUMENTS: ${mode} needs TRUSTED_DOCUMENTS_FILE`);
   if (!production) return problems;
   // Any origin reading PHI answers: a page anywhere on the web could use a signed-in person's token it got hold of.
   if ((raw.CORS_ORIGINS ?? '').split(',').some((s) => s.trim() === '*')) {

@@ -38,7 +38,9 @@ function roleList(raw: string): FieldResult<'*' | string[]> {
   if (raw === '*') return ok('*');
   if (raw === 'none') return ok([]);
   const roles = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return roles.every((r) => /^[a-z][a-z0-9-]{0,62}$/.test(r)) ? ok([...new Set(roles)]) : fail('must be *, none, or a comma-separated list of role names');
+  return roles.every((r) => /^[a-z][a-z0-9-]{0,62}$/.test(r))
+    ? ok([...new Set(roles)])
+    : fail('must be *, none, or a comma-separated list of role names');
 }
 
 export const HARDENING_ENV = {
@@ -87,7 +89,12 @@ export function hardeningConfig(e: HardeningEnv, production: boolean): Hardening
   };
 }
 
-const RATE_VARS = ['RATE_LIMIT_PER_PRINCIPAL', 'RATE_LIMIT_PER_TENANT', 'RATE_LIMIT_MUTATIONS_PER_PRINCIPAL', 'RATE_LIMIT_FAILED_AUTH_PER_IP'] as const;
+const RATE_VARS = [
+  'RATE_LIMIT_PER_PRINCIPAL',
+  'RATE_LIMIT_PER_TENANT',
+  'RATE_LIMIT_MUTATIONS_PER_PRINCIPAL',
+  'RATE_LIMIT_FAILED_AUTH_PER_IP',
+] as const;
 
 /** Production refuses settings that switch a defence off; they look at raw presence so they show beside parse errors. */
 export function hardeningChecks(production: boolean, raw: Record<string, string | undefined>, e: HardeningEnv): string[] {

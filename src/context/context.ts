@@ -11,7 +11,7 @@ import type { LiveEvents } from './live-events.js';
 import type { SignedCursors } from '../services/signed-cursor.js';
 import type { GovernanceDeps } from '../services/governance/deps.js';
 
-// What every resolver and rule gets. Built once per request by src/context/create-context.ts after the token has
+// What every resolver and rule gets. Built once per request by src/server/request-context.ts after the token has
 // verified; everything with I/O sits behind an interface here, so tests can hand in real or in-memory parts.
 
 export interface RequestLimits {

@@ -13,7 +13,12 @@ import type { FunctionsOf } from './functions.js';
 
 /** Data classes (read) an entry gives, per the policy. */
 export function classesOf(policy: PolicyDocument, entry: AccessEntry): string[] {
-  const perms = entry.kind === 'role' ? (policy.roles[entry.name]?.permissions ?? []) : entry.kind === 'grant' ? (policy.grants[entry.name]?.permissions ?? []) : [];
+  const perms =
+    entry.kind === 'role'
+      ? (policy.roles[entry.name]?.permissions ?? [])
+      : entry.kind === 'grant'
+        ? (policy.grants[entry.name]?.permissions ?? [])
+        : [];
   return [...new Set(perms.flatMap((p) => p.dataClasses))];
 }
 
@@ -29,12 +34,23 @@ function holdsOrOwns(policy: PolicyDocument, approver: Principal, dataClass: str
  * department already sees every patient's demographics): what is given is the rest, department scope included.
  */
 function alreadyTenantWide(policy: PolicyDocument, change: ChangeRequest, before: readonly AccessEntry[]): Set<string> {
-  const roles = [...(change.target.type === 'access-request' ? change.requester.roles : []), ...before.filter((e) => e.kind === 'role').map((e) => e.name)];
-  return new Set(roles.flatMap((r) => (policy.roles[r]?.permissions ?? []).filter((p) => p.scope === 'tenant').flatMap((p) => p.dataClasses)));
+  const roles = [
+    ...(change.target.type === 'access-request' ? change.requester.roles : []),
+    ...before.filter((e) => e.kind === 'role').map((e) => e.name),
+  ];
+  return new Set(
+    roles.flatMap((r) => (policy.roles[r]?.permissions ?? []).filter((p) => p.scope === 'tenant').flatMap((p) => p.dataClasses)),
+  );
 }
 
 /** null when `approver` may approve what `change` grants; otherwise why not. Changes that grant nothing pass. */
-export function grantCheck(policy: PolicyDocument, functionsOf: FunctionsOf, approver: Principal, change: ChangeRequest, now: Instant): string | null {
+export function grantCheck(
+  policy: PolicyDocument,
+  functionsOf: FunctionsOf,
+  approver: Principal,
+  change: ChangeRequest,
+  now: Instant,
+): string | null {
   const sub = beneficiaryOf(change.target);
   if (sub === null) return null;
   if (functionsOf(approver.roles).includes('security')) return null;

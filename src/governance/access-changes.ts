@@ -41,9 +41,16 @@ export function withEntry(doc: AccessDoc, input: EntryInput): AccessDoc {
 }
 
 /** Revokes every active entry of a role (or one entry by id); refused when there is none. */
-export function revokeEntries(doc: AccessDoc, which: { role?: string | null; entryId?: string | null }, by: string, reason: string, now: Instant): AccessDoc | TransitionError {
+export function revokeEntries(
+  doc: AccessDoc,
+  which: { role?: string | null; entryId?: string | null },
+  by: string,
+  reason: string,
+  now: Instant,
+): AccessDoc | TransitionError {
   const hit = (e: AccessEntry) => isActive(e, now) && (which.entryId ? e.id === which.entryId : e.kind === 'role' && e.name === which.role);
-  if (!doc.entries.some(hit)) return { code: 'NOT_FOUND', reason: 'UNKNOWN_ENTRY', message: `${doc.sub} holds no active ${which.entryId ?? which.role ?? 'entry'}` };
+  if (!doc.entries.some(hit))
+    return { code: 'NOT_FOUND', reason: 'UNKNOWN_ENTRY', message: `${doc.sub} holds no active ${which.entryId ?? which.role ?? 'entry'}` };
   const at = toIso(now);
   return { ...doc, entries: doc.entries.map((e) => (hit(e) ? { ...e, revoked: { by, at, reason } } : e)) };
 }
@@ -61,10 +68,20 @@ export interface BreakGlassInput {
 export function breakGlassEligibility(
   policy: PolicyDocument,
   principal: Pick<Principal, 'kind' | 'roles'>,
-): { readonly ok: true; readonly roleUsed: string; readonly rule: NonNullable<PolicyDocument['breakGlass']> } | { readonly ok: false; readonly error: TransitionError } {
+):
+  | { readonly ok: true; readonly roleUsed: string; readonly rule: NonNullable<PolicyDocument['breakGlass']> }
+  | { readonly ok: false; readonly error: TransitionError } {
   const rule = policy.breakGlass;
   const roleUsed = rule && principal.kind === 'user' ? principal.roles.find((r) => rule.eligibleRoles.includes(r)) : undefined;
-  if (!rule || !roleUsed) return { ok: false, error: { code: 'FORBIDDEN', reason: 'NOT_ELIGIBLE', message: `break-glass is for: ${rule?.eligibleRoles.join(', ') ?? 'nobody in this policy'}` } };
+  if (!rule || !roleUsed)
+    return {
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        reason: 'NOT_ELIGIBLE',
+        message: `break-glass is for: ${rule?.eligibleRoles.join(', ') ?? 'nobody in this policy'}`,
+      },
+    };
   return { ok: true, roleUsed, rule };
 }
 
@@ -75,7 +92,13 @@ export function openBreakGlass(doc: AccessDoc, policy: PolicyDocument, input: Br
   if (!eligibility.ok) return eligibility.error;
   const rule = eligibility.rule;
   const reason = input.reason.trim();
-  if (reason.length < 10) return { code: 'BAD_USER_INPUT', reason: 'REASON_REQUIRED', message: 'reason: say why (10 characters at least)', problems: [{ path: 'reason', message: 'is required (10 characters at least)' }] };
+  if (reason.length < 10)
+    return {
+      code: 'BAD_USER_INPUT',
+      reason: 'REASON_REQUIRED',
+      message: 'reason: say why (10 characters at least)',
+      problems: [{ path: 'reason', message: 'is required (10 characters at least)' }],
+    };
   const minutes = Math.min(input.minutes ?? rule.maxMinutes, rule.maxMinutes);
   const entry: AccessEntry = {
     id: input.id,
@@ -96,13 +119,23 @@ export function openBreakGlass(doc: AccessDoc, policy: PolicyDocument, input: Br
 }
 
 /** Records a reviewer's decision on one entry; REVOKE also ends it. Nobody reviews their own access. */
-export function recordReview(doc: AccessDoc, entryId: string, reviewer: Principal, decision: 'KEEP' | 'REVOKE', comment: string | null, now: Instant): AccessDoc | TransitionError {
+export function recordReview(
+  doc: AccessDoc,
+  entryId: string,
+  reviewer: Principal,
+  decision: 'KEEP' | 'REVOKE',
+  comment: string | null,
+  now: Instant,
+): AccessDoc | TransitionError {
   if (reviewer.sub === doc.sub) return { code: 'FORBIDDEN', reason: 'SELF_BENEFIT', message: 'nobody reviews their own access' };
   const entry = doc.entries.find((e) => e.id === entryId);
   if (!entry) return { code: 'NOT_FOUND', reason: 'UNKNOWN_ENTRY', message: `no grant ${entryId} for ${doc.sub}` };
   const at = toIso(now);
   const review = { by: reviewer.sub, at, decision, comment: comment?.trim() || null };
-  const revoked = decision === 'REVOKE' && entry.revoked === null ? { by: reviewer.sub, at, reason: `access review${review.comment ? `: ${review.comment}` : ''}` } : entry.revoked;
+  const revoked =
+    decision === 'REVOKE' && entry.revoked === null
+      ? { by: reviewer.sub, at, reason: `access review${review.comment ? `: ${review.comment}` : ''}` }
+      : entry.revoked;
   return { ...doc, entries: doc.entries.map((e) => (e.id === entryId ? { ...e, reviews: [...e.reviews, review], revoked } : e)) };
 }
 

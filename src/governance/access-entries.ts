@@ -64,7 +64,8 @@ export function isActive(entry: AccessEntry, now: Instant): boolean {
 export const activeEntries = (doc: AccessDoc, now: Instant) => doc.entries.filter((e) => isActive(e, now));
 
 /** The fields that decide what an entry gives: a change of any of them on an active entry is a widening. */
-const grantShape = (e: AccessEntry) => JSON.stringify([e.kind, e.name, e.patientId, e.departments, [...e.environments].sort(), e.expiresAt]);
+const grantShape = (e: AccessEntry) =>
+  JSON.stringify([e.kind, e.name, e.patientId, e.departments, [...e.environments].sort(), e.expiresAt]);
 
 /**
  * Entries of `after` that give something `before` did not (new, re-activated, or reshaped): the widening a

@@ -16,7 +16,12 @@ export interface ReviewItem {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-export function reviewItems(docs: readonly AccessDoc[], lastUsed: (entryId: string) => string | null, now: Instant, staleDays: number): ReviewItem[] {
+export function reviewItems(
+  docs: readonly AccessDoc[],
+  lastUsed: (entryId: string) => string | null,
+  now: Instant,
+  staleDays: number,
+): ReviewItem[] {
   const cutoff = toEpochMs(now) - staleDays * DAY;
   return docs.flatMap((doc) => {
     const active = activeEntries(doc, now);
@@ -30,7 +35,8 @@ export function reviewItems(docs: readonly AccessDoc[], lastUsed: (entryId: stri
         if (entry.reviews.length === 0) flags.push('BREAK_GLASS');
       } else if (live) {
         if (Math.max(used ? toEpochMs(used) : 0, toEpochMs(entry.grantedAt)) < cutoff) flags.push('STALE');
-        if (manages && entry.source !== 'assignment' && (entry.departments ?? []).some((d) => !standingDepartments.has(d))) flags.push('PAST_DEPARTMENT');
+        if (manages && entry.source !== 'assignment' && (entry.departments ?? []).some((d) => !standingDepartments.has(d)))
+          flags.push('PAST_DEPARTMENT');
       }
       return flags.length ? [{ sub: doc.sub, entry, flags, lastUsedAt: used }] : [];
     });

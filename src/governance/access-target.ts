@@ -34,13 +34,31 @@ function widened(sub: string, before: JsonValue, after: JsonValue, now: Instant)
 
 function extraApprovers(policy: PolicyDocument, sub: string) {
   return (before: JsonValue, after: JsonValue, now: Instant) =>
-    widened(sub, before, after, now).flatMap((e) => (e.kind === 'role' ? grantApproverFunctions(policy, { role: e.name }) : e.kind === 'grant' ? grantApproverFunctions(policy, { grant: e.name }) : []));
+    widened(sub, before, after, now).flatMap((e) =>
+      e.kind === 'role'
+        ? grantApproverFunctions(policy, { role: e.name })
+        : e.kind === 'grant'
+          ? grantApproverFunctions(policy, { grant: e.name })
+          : [],
+    );
 }
 
 function knownNames(policy: PolicyDocument, sub: string, after: JsonValue, now: Instant, before: JsonValue): TransitionError | null {
   for (const e of widened(sub, before, after, now)) {
-    if (e.kind === 'role' && !policy.roles[e.name]) return { code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', message: `unknown role "${e.name}"`, problems: [{ path: 'role', message: `unknown role "${e.name}"` }] };
-    if (e.kind === 'grant' && !policy.grants[e.name]) return { code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE', message: `unknown grant "${e.name}"`, problems: [{ path: 'grant', message: `unknown grant "${e.name}"` }] };
+    if (e.kind === 'role' && !policy.roles[e.name])
+      return {
+        code: 'BAD_USER_INPUT',
+        reason: 'INVALID_VALUE',
+        message: `unknown role "${e.name}"`,
+        problems: [{ path: 'role', message: `unknown role "${e.name}"` }],
+      };
+    if (e.kind === 'grant' && !policy.grants[e.name])
+      return {
+        code: 'BAD_USER_INPUT',
+        reason: 'INVALID_VALUE',
+        message: `unknown grant "${e.name}"`,
+        problems: [{ path: 'grant', message: `unknown grant "${e.name}"` }],
+      };
   }
   return null;
 }
@@ -50,7 +68,9 @@ function knownNames(policy: PolicyDocument, sub: string, after: JsonValue, now: 
  * (an assignment of a role always widens what the assignee holds unless it is already held).
  */
 export function selfAssignmentRefusal(requesterSub: string, assigneeSub: string, widens: boolean): TransitionError | null {
-  return requesterSub === assigneeSub && widens ? forbidden('SELF_ASSIGNMENT', 'nobody widens their own access: ask with requestAccess, another person approves') : null;
+  return requesterSub === assigneeSub && widens
+    ? forbidden('SELF_ASSIGNMENT', 'nobody widens their own access: ask with requestAccess, another person approves')
+    : null;
 }
 
 export function assignmentRules(policy: PolicyDocument, sub: string): DynamicTargetRules {
@@ -70,10 +90,16 @@ export function accessRequestRules(policy: PolicyDocument, sub: string): Dynamic
     riskOf: () => both(ACCESS_WIDEN_RISK),
     extraApproversOf: extraApprovers(policy, sub),
     vet: (requester, before, after, now) => {
-      if (requester.sub !== sub) return forbidden('NOT_REQUESTER', 'an access request is for oneself: security assigns roles to others with assignRole');
+      if (requester.sub !== sub)
+        return forbidden('NOT_REQUESTER', 'an access request is for oneself: security assigns roles to others with assignRole');
       const added = widened(sub, before, after, now);
       if (added.length !== 1 || added[0]!.source !== 'access-request' || added[0]!.expiresAt === null) {
-        return { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: 'an access request adds exactly one time-limited entry', problems: [{ path: 'durationMinutes', message: 'is required' }] };
+        return {
+          code: 'BAD_USER_INPUT',
+          reason: 'INVALID_INPUT',
+          message: 'an access request adds exactly one time-limited entry',
+          problems: [{ path: 'durationMinutes', message: 'is required' }],
+        };
       }
       return knownNames(policy, sub, after, now, before);
     },

@@ -29,15 +29,29 @@ export const needsTargetRight = (change: ChangeRequest) => change.target.type ==
 
 export function canActOn(change: ChangeRequest, principal: Principal, facts: ActFacts, options: ApproveOptions): ActDecision {
   if (needsTargetRight(change)) {
-    if (facts.targetAllowed !== true) return { canAct: false, reason: 'NO_RIGHT_ON_TARGET', message: 'You may not write this patient\'s record: you cannot approve a change of it.' };
+    if (facts.targetAllowed !== true)
+      return {
+        canAct: false,
+        reason: 'NO_RIGHT_ON_TARGET',
+        message: "You may not write this patient's record: you cannot approve a change of it.",
+      };
   } else if (!facts.readsConfiguration) {
-    return { canAct: false, reason: 'NO_CONFIGURATION_READ', message: 'Configuration changes are approved by roles that read configuration.' };
+    return {
+      canAct: false,
+      reason: 'NO_CONFIGURATION_READ',
+      message: 'Configuration changes are approved by roles that read configuration.',
+    };
   }
   const approval = approve(change, principal, options);
   // A refusal that ends the change (expired, or its target moved): nobody acts on it any more.
   if (!approval.ok && approval.next) return { canAct: false, reason: approval.error.reason, message: approval.error.message };
   const canApprove = approval.ok && approval.next !== undefined;
-  const rejection = reject(change, principal, { now: options.now, reason: 'preview', functionsOf: options.functionsOf, ...(options.canApprove ? { canApprove: options.canApprove } : {}) });
+  const rejection = reject(change, principal, {
+    now: options.now,
+    reason: 'preview',
+    functionsOf: options.functionsOf,
+    ...(options.canApprove ? { canApprove: options.canApprove } : {}),
+  });
   const canReject = rejection.ok && rejection.next !== undefined;
   if (canApprove || canReject) return { canAct: true, approve: canApprove, reject: canReject };
   const error: TransitionError | undefined = !approval.ok ? approval.error : !rejection.ok ? rejection.error : undefined;

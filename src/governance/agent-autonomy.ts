@@ -36,7 +36,10 @@ export function agentActionOf(target: ChangeTarget, value: unknown): string | nu
 }
 
 /** The autonomy in force for an agent: its own value when ever set (version > 0), else the tenant-wide value. */
-export function effectiveAutonomy(own: { readonly value: JsonValue; readonly version: number } | null, tenantWide: JsonValue | null): JsonValue | null {
+export function effectiveAutonomy(
+  own: { readonly value: JsonValue; readonly version: number } | null,
+  tenantWide: JsonValue | null,
+): JsonValue | null {
   return own && own.version > 0 ? own.value : tenantWide;
 }
 
@@ -48,7 +51,9 @@ export function agentMayActAlone(kind: PrincipalKind, autonomy: JsonValue | null
   if (!action) return { alone: false, why: 'this action is never done by an agent alone' };
   if (action.startsWith(`setting:update:${AGENT_AUTONOMY_KEY}`)) return { alone: false, why: 'an agent never changes autonomy alone' };
   const a = autonomy as { level?: unknown; allowedActions?: unknown } | null | undefined;
-  if (!a || a.level !== 'autonomous') return { alone: false, why: `autonomy level is ${typeof a?.level === 'string' ? a.level : 'unset'}, not autonomous` };
-  if (!Array.isArray(a.allowedActions) || !a.allowedActions.includes(action)) return { alone: false, why: `${action} is not in the agent's allowedActions` };
+  if (!a || a.level !== 'autonomous')
+    return { alone: false, why: `autonomy level is ${typeof a?.level === 'string' ? a.level : 'unset'}, not autonomous` };
+  if (!Array.isArray(a.allowedActions) || !a.allowedActions.includes(action))
+    return { alone: false, why: `${action} is not in the agent's allowedActions` };
   return { alone: true };
 }

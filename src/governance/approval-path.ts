@@ -13,12 +13,19 @@ export const ACCESS_ENVIRONMENT: Environment = 'PRODUCTION';
 /** Widening anyone's access is HIGH; narrowing it applies at once (LOW). Policy changes are CRITICAL. */
 export const ACCESS_WIDEN_RISK: Risk = 'HIGH';
 
-export function describePath(environment: Environment, risk: Risk, requirement: ApprovalRequirement, approverFunctions: readonly string[]): ApprovalPath {
+export function describePath(
+  environment: Environment,
+  risk: Risk,
+  requirement: ApprovalRequirement,
+  approverFunctions: readonly string[],
+): ApprovalPath {
   const n = requirement.requiredApprovals;
   const parts: string[] = [];
   if (n === 0) parts.push('no approval');
   else parts.push(`${n} approval${n > 1 ? 's' : ''}${n > 1 && requirement.distinctFunctions ? ' from different functions' : ''}`);
-  const named = [requirement.ownerFunctionRequired ? approverFunctions[0] : null, requirement.requiredFunction ?? null].filter((f): f is string => !!f);
+  const named = [requirement.ownerFunctionRequired ? approverFunctions[0] : null, requirement.requiredFunction ?? null].filter(
+    (f): f is string => !!f,
+  );
   if (n > 0 && named.length) parts.push(`including ${[...new Set(named)].join(' and ')}`);
   if (n > 0 && requirement.mfaRequired) parts.push('each with MFA');
   if (n > 0) parts.push(`approvers: ${approverFunctions.join(', ')}; never the requester`);
@@ -45,7 +52,9 @@ export function pathFor(
   agentAlone = false,
 ): ApprovalPath {
   const requirement = requirementForProposal(rules, environment, risk, requesterKind, agentAlone);
-  const approvers = [...new Set([...approverFunctionsFor(rules, target.category, target.ownerFunction, requirement), ...(target.extraApprovers ?? [])])];
+  const approvers = [
+    ...new Set([...approverFunctionsFor(rules, target.category, target.ownerFunction, requirement), ...(target.extraApprovers ?? [])]),
+  ];
   return describePath(environment, risk, requirement, approvers);
 }
 
@@ -59,11 +68,24 @@ export function grantApproverFunctions(policy: PolicyDocument, want: AccessWant)
     return f ? [f] : [];
   }
   const grant = policy.grants[want.grant];
-  const owners = grant ? [grant.owner, ...grant.permissions.flatMap((p) => p.dataClasses.map((c) => policy.dataClasses[c]?.owner ?? ''))] : [];
+  const owners = grant
+    ? [grant.owner, ...grant.permissions.flatMap((p) => p.dataClasses.map((c) => policy.dataClasses[c]?.owner ?? ''))]
+    : [];
   return [...new Set(owners.map((r) => policy.roles[r]?.function ?? '').filter(Boolean))];
 }
 
 /** The path an access request for `want` takes: the denial's approvalPath. */
-export function accessRequestPath(rules: ApprovalRules, policy: PolicyDocument, want: AccessWant, requesterKind: PrincipalKind): ApprovalPath {
-  return pathFor(rules, { category: 'access', ownerFunction: 'security', extraApprovers: grantApproverFunctions(policy, want) }, ACCESS_ENVIRONMENT, ACCESS_WIDEN_RISK, requesterKind);
+export function accessRequestPath(
+  rules: ApprovalRules,
+  policy: PolicyDocument,
+  want: AccessWant,
+  requesterKind: PrincipalKind,
+): ApprovalPath {
+  return pathFor(
+    rules,
+    { category: 'access', ownerFunction: 'security', extraApprovers: grantApproverFunctions(policy, want) },
+    ACCESS_ENVIRONMENT,
+    ACCESS_WIDEN_RISK,
+    requesterKind,
+  );
 }

@@ -23,9 +23,14 @@ export const approvalRequirementSchema = z.strictObject({
 });
 export type ApprovalRequirement = z.infer<typeof approvalRequirementSchema>;
 
-const perRisk = z.strictObject(Object.fromEntries(RISKS.map((r) => [r, approvalRequirementSchema])) as Record<Risk, typeof approvalRequirementSchema>);
-const perEnvironment = <T extends z.ZodType>(s: T) => z.strictObject(Object.fromEntries(ENVIRONMENTS.map((e) => [e, s])) as Record<Environment, T>);
-const perCategory = z.strictObject(Object.fromEntries(CATEGORIES.map((c) => [c, z.array(name).min(1)])) as Record<Category, z.ZodArray<typeof name>>);
+const perRisk = z.strictObject(
+  Object.fromEntries(RISKS.map((r) => [r, approvalRequirementSchema])) as Record<Risk, typeof approvalRequirementSchema>,
+);
+const perEnvironment = <T extends z.ZodType>(s: T) =>
+  z.strictObject(Object.fromEntries(ENVIRONMENTS.map((e) => [e, s])) as Record<Environment, T>);
+const perCategory = z.strictObject(
+  Object.fromEntries(CATEGORIES.map((c) => [c, z.array(name).min(1)])) as Record<Category, z.ZodArray<typeof name>>,
+);
 
 export const approvalRulesSchema = z
   .strictObject({
@@ -61,14 +66,18 @@ export const approvalRulesSchema = z
       for (const r of RISKS) {
         const req = doc.requirements[e][r];
         const path = ['requirements', e, r];
-        if (req.requiredFunction && !known.has(req.requiredFunction)) problem([...path, 'requiredFunction'], `unknown function "${req.requiredFunction}"`);
+        if (req.requiredFunction && !known.has(req.requiredFunction))
+          problem([...path, 'requiredFunction'], `unknown function "${req.requiredFunction}"`);
         const named = (req.ownerFunctionRequired ? 1 : 0) + (req.requiredFunction ? 1 : 0);
-        if (req.requiredApprovals === 0 && (named > 0 || req.distinctFunctions)) problem(path, 'a requirement of 0 approvals cannot name functions');
-        if (req.distinctFunctions && req.requiredApprovals < named) problem(path, 'requiredApprovals is smaller than the functions it names');
+        if (req.requiredApprovals === 0 && (named > 0 || req.distinctFunctions))
+          problem(path, 'a requirement of 0 approvals cannot name functions');
+        if (req.distinctFunctions && req.requiredApprovals < named)
+          problem(path, 'requiredApprovals is smaller than the functions it names');
         if (req.distinctFunctions) {
           for (const c of CATEGORIES) {
             const pool = new Set([CATEGORY_OWNER[c], ...doc.approverFunctions[c], ...(req.requiredFunction ? [req.requiredFunction] : [])]);
-            if (pool.size < req.requiredApprovals) problem(['approverFunctions', c], `${e} ${r} needs ${req.requiredApprovals} distinct functions, ${c} has ${pool.size}`);
+            if (pool.size < req.requiredApprovals)
+              problem(['approverFunctions', c], `${e} ${r} needs ${req.requiredApprovals} distinct functions, ${c} has ${pool.size}`);
           }
         }
       }
@@ -99,14 +108,25 @@ export function requirementFor(rules: ApprovalRules, environment: Environment, r
  * The requirement for one proposal: the rule, raised to one owner-function approval for an AI agent's proposal,
  * unless the agent's governed autonomy lets it do this action alone (agentMayActAlone in agent-autonomy.ts).
  */
-export function requirementForProposal(rules: ApprovalRules, environment: Environment, risk: Risk, requesterKind: PrincipalKind, agentAlone = false): ApprovalRequirement {
+export function requirementForProposal(
+  rules: ApprovalRules,
+  environment: Environment,
+  risk: Risk,
+  requesterKind: PrincipalKind,
+  agentAlone = false,
+): ApprovalRequirement {
   const base = requirementFor(rules, environment, risk);
   if (requesterKind !== 'agent' || agentAlone || !rules.agentProposalsNeedApproval || base.requiredApprovals > 0) return base;
   return { ...base, requiredApprovals: 1, ownerFunctionRequired: true };
 }
 
 /** Functions that may approve a change: the owner function, the category's approvers and a required function. */
-export function approverFunctionsFor(rules: ApprovalRules, category: Category, ownerFunction: string, requirement: ApprovalRequirement): string[] {
+export function approverFunctionsFor(
+  rules: ApprovalRules,
+  category: Category,
+  ownerFunction: string,
+  requirement: ApprovalRequirement,
+): string[] {
   const extra = requirement.requiredFunction ? [requirement.requiredFunction] : [];
   return [...new Set([ownerFunction, ...rules.approverFunctions[category], ...extra])];
 }

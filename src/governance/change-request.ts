@@ -27,7 +27,12 @@ export const diffEntrySchema = z.object({
   after: jsonValueSchema.optional(),
 });
 
-export const requesterSchema = z.object({ sub: z.string().min(1), roles: names, functions: names, kind: z.enum(['user', 'agent', 'service']) });
+export const requesterSchema = z.object({
+  sub: z.string().min(1),
+  roles: names,
+  functions: names,
+  kind: z.enum(['user', 'agent', 'service']),
+});
 export type Requester = z.infer<typeof requesterSchema>;
 
 export const approvalSchema = z.object({
@@ -114,5 +119,28 @@ export function parseChangeRequest(input: unknown): ChangeRequest {
 export function commonOf(change: ChangeRequest): ChangeCommon {
   const { id, tenant, environment, target, category, ownerFunction, risk, requester, reason, ticket, origin, applyMode } = change;
   const { baseVersion, before, after, diff, requirement, approverFunctions, createdAt, expiresAt, updatedAt, approvals } = change;
-  return { id, tenant, environment, target, category, ownerFunction, risk, requester, reason, ticket, origin, applyMode, baseVersion, before, after, diff, requirement, approverFunctions, createdAt, expiresAt, updatedAt, approvals };
+  return {
+    id,
+    tenant,
+    environment,
+    target,
+    category,
+    ownerFunction,
+    risk,
+    requester,
+    reason,
+    ticket,
+    origin,
+    applyMode,
+    baseVersion,
+    before,
+    after,
+    diff,
+    requirement,
+    approverFunctions,
+    createdAt,
+    expiresAt,
+    updatedAt,
+    approvals,
+  };
 }

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import type { PolicyDocument } from '../../rules/policy-document.js';
-import { ACCESS_SCHEMA, POLICY_RISK, POLICY_SCHEMA, accessEditors, accessRequestRules, assignmentRules, type DynamicTargetRules } from './access-target.js';
+import {
+  ACCESS_SCHEMA,
+  POLICY_RISK,
+  POLICY_SCHEMA,
+  accessEditors,
+  accessRequestRules,
+  assignmentRules,
+  type DynamicTargetRules,
+} from './access-target.js';
 import { editorRolesFor, type ApprovalRequirement, type ApprovalRules } from './approval-rules.js';
 import { CATEGORY_OWNER, RISKS, type Category, type Environment, type Risk } from './environment.js';
 import { DEFAULT_STOP_POLICY, parseStopTarget, resumeValueSchema, type StopPolicy } from './emergency-target.js';
@@ -48,12 +56,21 @@ export interface TargetDescriptor {
   /** Value-dependent rules of access targets (risk of a widening, self-assignment...). */
   readonly dynamic?: DynamicTargetRules;
   /** A target whose approval path is its own (refunds: finance only, by amount), instead of the rules' by risk. */
-  readonly approvalOf?: (value: JsonValue, environment: Environment) => { readonly requirement: ApprovalRequirement; readonly approverFunctions: readonly string[] };
+  readonly approvalOf?: (
+    value: JsonValue,
+    environment: Environment,
+  ) => { readonly requirement: ApprovalRequirement; readonly approverFunctions: readonly string[] };
 }
 
-export type DescribeResult = { readonly ok: true; readonly descriptor: TargetDescriptor } | { readonly ok: false; readonly problems: Problem[] };
+export type DescribeResult =
+  { readonly ok: true; readonly descriptor: TargetDescriptor } | { readonly ok: false; readonly problems: Problem[] };
 
-export function describeTarget(target: ChangeTarget, rules: ApprovalRules, stopPolicy: StopPolicy = DEFAULT_STOP_POLICY, policy?: PolicyDocument): DescribeResult {
+export function describeTarget(
+  target: ChangeTarget,
+  rules: ApprovalRules,
+  stopPolicy: StopPolicy = DEFAULT_STOP_POLICY,
+  policy?: PolicyDocument,
+): DescribeResult {
   switch (target.type) {
     case 'assignment':
     case 'access-request':
@@ -61,18 +78,25 @@ export function describeTarget(target: ChangeTarget, rules: ApprovalRules, stopP
       // Access targets are judged against the policy in force: without it, nothing about access is decided.
       if (!policy) return { ok: false, problems: [{ path: 'target', message: 'access changes need the policy document in force' }] };
       const base = { category: 'access' as const, ownerFunction: CATEGORY_OWNER.access };
-      if (target.type === 'policy') return { ok: true, descriptor: { target, ...base, risk: POLICY_RISK, schema: POLICY_SCHEMA, editorRoles: accessEditors(rules) } };
+      if (target.type === 'policy')
+        return { ok: true, descriptor: { target, ...base, risk: POLICY_RISK, schema: POLICY_SCHEMA, editorRoles: accessEditors(rules) } };
       const request = target.type === 'access-request';
       const dynamic = request ? accessRequestRules(policy, target.sub) : assignmentRules(policy, target.sub);
       // Anyone may ask for access for themselves; only the access editors assign and revoke.
       const editorRoles = request ? Object.keys(policy.roles) : accessEditors(rules);
-      return { ok: true, descriptor: { target, ...base, risk: { STAGING: 'HIGH', PRODUCTION: 'HIGH' }, schema: ACCESS_SCHEMA, editorRoles, dynamic } };
+      return {
+        ok: true,
+        descriptor: { target, ...base, risk: { STAGING: 'HIGH', PRODUCTION: 'HIGH' }, schema: ACCESS_SCHEMA, editorRoles, dynamic },
+      };
     }
     case 'setting': {
       const d = findSetting(target.key);
       if (!d) return { ok: false, problems: [{ path: 'key', message: `unknown setting "${target.key}"` }] };
       const { category, ownerFunction, risk, schema } = d;
-      return { ok: true, descriptor: { target, category, ownerFunction, risk, schema, editorRoles: editorRolesFor(rules, d.key, category) } };
+      return {
+        ok: true,
+        descriptor: { target, category, ownerFunction, risk, schema, editorRoles: editorRolesFor(rules, d.key, category) },
+      };
     }
     case 'settings':
       return describeSettings(target, rules);
@@ -153,4 +177,5 @@ export function accessDocId(target: Extract<ChangeTarget, { type: 'assignment' |
 }
 
 /** Whose access a change widens, if any: they may never approve it. */
-export const beneficiaryOf = (target: ChangeTarget): string | null => (target.type === 'assignment' || target.type === 'access-request' ? target.sub : null);
+export const beneficiaryOf = (target: ChangeTarget): string | null =>
+  target.type === 'assignment' || target.type === 'access-request' ? target.sub : null;

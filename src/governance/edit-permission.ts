@@ -13,13 +13,22 @@ export type EditCheck =
   | { readonly ok: true; readonly roleUsed: string }
   | { readonly ok: false; readonly reason: 'NOT_AN_EDITOR' | 'ROLE_NOT_IN_ENVIRONMENT'; readonly message: string };
 
-export function editCheck(d: TargetDescriptor, principal: Pick<Principal, 'roles' | 'rolesByEnvironment'>, environment?: Environment): EditCheck {
+export function editCheck(
+  d: TargetDescriptor,
+  principal: Pick<Principal, 'roles' | 'rolesByEnvironment'>,
+  environment?: Environment,
+): EditCheck {
   const roles = environment ? rolesIn(principal, environment) : principal.roles;
   const roleUsed = roles.find((r) => d.editorRoles.includes(r));
   if (roleUsed) return { ok: true, roleUsed };
   const elsewhere = environment ? rolesOnlyElsewhere(principal, environment).filter((r) => d.editorRoles.includes(r)) : [];
   if (environment && elsewhere.length > 0) {
-    return { ok: false, reason: 'ROLE_NOT_IN_ENVIRONMENT', message: `your assignment of ${elsewhere.map((r) => describeElsewhere(principal, r)).join(', ')} does not cover ${environment}: ${targetLabel(d.target)} in ${environment} may be changed by: ${d.editorRoles.join(', ')}` };
+    return {
+      ok: false,
+      reason: 'ROLE_NOT_IN_ENVIRONMENT',
+      message: `your assignment of ${elsewhere.map((r) => describeElsewhere(principal, r)).join(', ')} does not cover ${environment}: ` +
+        `${targetLabel(d.target)} in ${environment} may be changed by: ${d.editorRoles.join(', ')}`,
+    };
   }
   return { ok: false, reason: 'NOT_AN_EDITOR', message: `${targetLabel(d.target)} may be changed by: ${d.editorRoles.join(', ')}` };
 }

@@ -58,12 +58,27 @@ export function stopCheck(
   target: string,
   principal: Pick<Principal, 'roles'>,
   policy: StopPolicy = DEFAULT_STOP_POLICY,
-): { readonly ok: true; readonly roleUsed: string; readonly target: Extract<ReturnType<typeof parseStopTarget>, { ok: true }>['target'] } | { readonly ok: false; readonly error: TransitionError } {
+):
+  | { readonly ok: true; readonly roleUsed: string; readonly target: Extract<ReturnType<typeof parseStopTarget>, { ok: true }>['target'] }
+  | { readonly ok: false; readonly error: TransitionError } {
   const parsed = parseStopTarget(target);
-  if (!parsed.ok) return { ok: false, error: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: parsed.problems[0]?.message ?? 'bad target', problems: parsed.problems } };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      error: {
+        code: 'BAD_USER_INPUT',
+        reason: 'INVALID_INPUT',
+        message: parsed.problems[0]?.message ?? 'bad target',
+        problems: parsed.problems,
+      },
+    };
   const roles = policy.rules[parsed.target.kind].stopRoles;
   const roleUsed = principal.roles.find((r) => roles.includes(r));
-  if (!roleUsed) return { ok: false, error: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED_TO_STOP', message: `${parsed.target.id} may be stopped by: ${roles.join(', ')}` } };
+  if (!roleUsed)
+    return {
+      ok: false,
+      error: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED_TO_STOP', message: `${parsed.target.id} may be stopped by: ${roles.join(', ')}` },
+    };
   return { ok: true, roleUsed, target: parsed.target };
 }
 
@@ -79,14 +94,38 @@ export function stop(target: string, principal: Principal, options: StopOptions)
   const at = toIso(options.now);
   const state = { stopped: true as const, reason, by: principal.sub, at };
   const version = options.current.version + 1;
-  const record: StopRecord = { tenant: options.tenant, environment: options.environment, target: parsed.target.id, state, version, stoppedBy: { sub: principal.sub, roles: [...principal.roles] } };
+  const record: StopRecord = {
+    tenant: options.tenant,
+    environment: options.environment,
+    target: parsed.target.id,
+    state,
+    version,
+    stoppedBy: { sub: principal.sub, roles: [...principal.roles] },
+  };
   const key = `stop:${options.tenant}:${options.environment}:${parsed.target.id}:${version}`;
   return {
     ok: true,
     record,
     effects: [
-      { type: 'stop-target', tenant: options.tenant, environment: options.environment, target: parsed.target.id, value: state, version, idempotencyKey: key },
-      { type: 'audit', action: 'emergency.stopped', changeId: null, tenant: options.tenant, environment: options.environment, actor: principal.sub, at, detail: { target: parsed.target.id, reason, version } },
+      {
+        type: 'stop-target',
+        tenant: options.tenant,
+        environment: options.environment,
+        target: parsed.target.id,
+        value: state,
+        version,
+        idempotencyKey: key,
+      },
+      {
+        type: 'audit',
+        action: 'emergency.stopped',
+        changeId: null,
+        tenant: options.tenant,
+        environment: options.environment,
+        actor: principal.sub,
+        at,
+        detail: { target: parsed.target.id, reason, version },
+      },
     ],
   };
 }
@@ -94,11 +133,24 @@ export function stop(target: string, principal: Principal, options: StopOptions)
 /** The proposal that resumes a stopped target: a governed change of its stop state to `{ stopped: false }`. */
 export function resumeInput(
   target: string,
-  context: ProposalContext & { readonly environment: Environment; readonly current: { readonly value: StopState; readonly version: number } },
+  context: ProposalContext & {
+    readonly environment: Environment;
+    readonly current: { readonly value: StopState; readonly version: number };
+  },
 ): InputResult {
   const parsed = parseStopTarget(target);
-  if (!parsed.ok) return { ok: false, error: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: parsed.problems[0]?.message ?? 'bad target', problems: parsed.problems } };
-  if (!context.current.value.stopped) return { ok: false, error: { code: 'CONFLICT', reason: 'NOT_STOPPED', message: `${parsed.target.id} is not stopped` } };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      error: {
+        code: 'BAD_USER_INPUT',
+        reason: 'INVALID_INPUT',
+        message: parsed.problems[0]?.message ?? 'bad target',
+        problems: parsed.problems,
+      },
+    };
+  if (!context.current.value.stopped)
+    return { ok: false, error: { code: 'CONFLICT', reason: 'NOT_STOPPED', message: `${parsed.target.id} is not stopped` } };
   return {
     ok: true,
     input: { ...context, target: { type: 'emergency-resume', target: parsed.target.id }, newValue: RUNNING, origin: { type: 'direct' } },

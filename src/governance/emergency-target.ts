@@ -52,7 +52,12 @@ export function parseStopTarget(raw: string): StopTargetResult {
   if (m && ID.test(m[2] ?? '')) return { ok: true, target: { id: raw, kind: m[1] as 'connector' | 'agent' } };
   return {
     ok: false,
-    problems: [{ path: 'target', message: 'must be connector:<id>, automation:billing, automation:messaging or agent:<id> (ids lower-case kebab-case)' }],
+    problems: [
+      {
+        path: 'target',
+        message: 'must be connector:<id>, automation:billing, automation:messaging or agent:<id> (ids lower-case kebab-case)',
+      },
+    ],
   };
 }
 

@@ -15,7 +15,7 @@ export const CATEGORIES = ['ai-behavior', 'integration', 'billing-automation', '
 export type Category = (typeof CATEGORIES)[number];
 export const categorySchema = z.enum(CATEGORIES);
 
-/** The function that owns a category (DESIGN.md, "Governed changes"); a setting may name another owner. */
+/** The function that owns a category (README, "Governed changes"); a setting may name another owner. */
 export const CATEGORY_OWNER: Readonly<Record<Category, string>> = {
   'ai-behavior': 'clinical',
   integration: 'technical',

@@ -39,7 +39,8 @@ export interface GovernedExplainInput {
 export function explainGoverned(input: GovernedExplainInput): Explanation | null {
   const { action, principal, policy, at } = input;
   const base = { action, policyVersion: policy.version, at };
-  const deny = (rule: string, reason: string, message: string, extra: Partial<Explanation> = {}) => explanation({ ...base, decision: 'DENY', rule, reason, failedScope: 'editor', message, ...extra });
+  const deny = (rule: string, reason: string, message: string, extra: Partial<Explanation> = {}) =>
+    explanation({ ...base, decision: 'DENY', rule, reason, failedScope: 'editor', message, ...extra });
   const m = /^(setting:update|resume|stop|role:assign|access:request):(.+)$/.exec(action);
   const [verb, arg] = m ? [m[1]!, m[2]!] : [action, ''];
   switch (verb) {
@@ -61,22 +62,50 @@ export function explainGoverned(input: GovernedExplainInput): Explanation | null
       if (!want) return deny('policy:roles', 'UNKNOWN_TARGET', `No role or grant "${arg}" in policy ${policy.version}.`);
       const approvalPath = accessRequestPath(input.rules, policy, want, principal.kind);
       return explanation({
-        ...base, decision: 'NEEDS_APPROVAL', rule: `approval-rules:${approvalPath.environment}/${approvalPath.risk}`, ownerRole: 'security-admin', ownerFunction: 'security', approvalPath,
-        requestAccess: { requestedRole: want.role ?? null, requestedGrant: want.grant ?? null, scopeDepartments: null, justification: '', durationMinutes: DEFAULT_REQUEST_MINUTES },
+        ...base,
+        decision: 'NEEDS_APPROVAL',
+        rule: `approval-rules:${approvalPath.environment}/${approvalPath.risk}`,
+        ownerRole: 'security-admin',
+        ownerFunction: 'security',
+        approvalPath,
+        requestAccess: {
+          requestedRole: want.role ?? null,
+          requestedGrant: want.grant ?? null,
+          scopeDepartments: null,
+          justification: '',
+          durationMinutes: DEFAULT_REQUEST_MINUTES,
+        },
         message: `Anyone may ask for access for themselves; it applies when approved: ${approvalPath.summary}.`,
       });
     }
     case 'stop': {
       // The check stop() itself makes (emergency-stop.ts), not a copy of it.
       const may = stopCheck(arg, principal, input.stopPolicy ?? DEFAULT_STOP_POLICY);
-      if (!may.ok) return deny(may.error.reason === 'INVALID_INPUT' ? 'stop-policy' : `stop-policy:${arg}`, may.error.reason, `${sentence(may.error.message)}`);
-      return explanation({ ...base, decision: 'ALLOW', rule: `stop-policy:${arg}`, via: `role:${may.roleUsed}`, message: 'Emergency stop is immediate for the roles allowed to (a reason is required); resuming is a governed change.' });
+      if (!may.ok)
+        return deny(
+          may.error.reason === 'INVALID_INPUT' ? 'stop-policy' : `stop-policy:${arg}`,
+          may.error.reason,
+          `${sentence(may.error.message)}`,
+        );
+      return explanation({
+        ...base,
+        decision: 'ALLOW',
+        rule: `stop-policy:${arg}`,
+        via: `role:${may.roleUsed}`,
+        message: 'Emergency stop is immediate for the roles allowed to (a reason is required); resuming is a governed change.',
+      });
     }
     case 'break-glass': {
       // The eligibility openBreakGlass itself checks (access-changes.ts).
       const eligible = breakGlassEligibility(policy, principal);
       return eligible.ok
-        ? explanation({ ...base, decision: 'ALLOW', rule: 'policy:breakGlass', via: `role:${eligible.roleUsed}`, message: `Opens one patient for ${eligible.rule.maxMinutes} minutes; flagged in the audit log and listed for review.` })
+        ? explanation({
+            ...base,
+            decision: 'ALLOW',
+            rule: 'policy:breakGlass',
+            via: `role:${eligible.roleUsed}`,
+            message: `Opens one patient for ${eligible.rule.maxMinutes} minutes; flagged in the audit log and listed for review.`,
+          })
         : deny('policy:breakGlass', eligible.error.reason, `${sentence(eligible.error.message)}`, { failedScope: 'role' });
     }
     default:
@@ -90,16 +119,57 @@ const sentence = (message: string) => `${message.charAt(0).toUpperCase()}${messa
 function governed(input: GovernedExplainInput, target: ChangeTarget, editorsRule: string): Explanation | null {
   const { principal, environment, rules, policy, at, action } = input;
   const described = describeTarget(target, rules, input.stopPolicy, policy);
-  if (!described.ok) return explanation({ action, decision: 'DENY', rule: editorsRule, policyVersion: policy.version, at, reason: 'UNKNOWN_TARGET', message: described.problems.map((p) => p.message).join('; ') });
+  if (!described.ok)
+    return explanation({
+      action,
+      decision: 'DENY',
+      rule: editorsRule,
+      policyVersion: policy.version,
+      at,
+      reason: 'UNKNOWN_TARGET',
+      message: described.problems.map((p) => p.message).join('; '),
+    });
   const d = described.descriptor;
   const why = proposalExplanation(d, environment, rules, principal.kind, input.functionsOf);
   const edit = editCheck(d, principal, environment);
-  const common = { action, policyVersion: policy.version, at, ownerRole: why.ownerRole, ownerFunction: d.ownerFunction, approvalPath: why.approvalPath };
-  if (!edit.ok) return explanation({ ...common, decision: 'DENY', rule: editorsRule, reason: edit.reason, failedScope: edit.reason === 'ROLE_NOT_IN_ENVIRONMENT' ? 'environment' : 'editor', requestAccess: why.requestAccess, message: `${edit.message}.` });
+  const common = {
+    action,
+    policyVersion: policy.version,
+    at,
+    ownerRole: why.ownerRole,
+    ownerFunction: d.ownerFunction,
+    approvalPath: why.approvalPath,
+  };
+  if (!edit.ok)
+    return explanation({
+      ...common,
+      decision: 'DENY',
+      rule: editorsRule,
+      reason: edit.reason,
+      failedScope: edit.reason === 'ROLE_NOT_IN_ENVIRONMENT' ? 'environment' : 'editor',
+      requestAccess: why.requestAccess,
+      message: `${edit.message}.`,
+    });
   // An agent: the same autonomy decision proposeChange makes (setting values are not known here, only the action).
-  const alone = agentMayActAlone(principal.kind, input.agentAutonomy, target.type === 'setting' ? agentActionOf(d.target, null) : null).alone;
+  const alone = agentMayActAlone(
+    principal.kind,
+    input.agentAutonomy,
+    target.type === 'setting' ? agentActionOf(d.target, null) : null,
+  ).alone;
   const path = pathFor(rules, d, environment, d.risk[environment], principal.kind, alone);
   return path.requiredApprovals > 0
-    ? explanation({ ...common, decision: 'NEEDS_APPROVAL', rule: `approval-rules:${environment}/${path.risk}`, via: `role:${edit.roleUsed}`, message: `You may propose it; it applies after ${path.summary}.` })
-    : explanation({ ...common, decision: 'ALLOW', rule: `approval-rules:${environment}/${path.risk}`, via: `role:${edit.roleUsed}`, message: 'You may change it; it applies at once.' });
+    ? explanation({
+        ...common,
+        decision: 'NEEDS_APPROVAL',
+        rule: `approval-rules:${environment}/${path.risk}`,
+        via: `role:${edit.roleUsed}`,
+        message: `You may propose it; it applies after ${path.summary}.`,
+      })
+    : explanation({
+        ...common,
+        decision: 'ALLOW',
+        rule: `approval-rules:${environment}/${path.risk}`,
+        via: `role:${edit.roleUsed}`,
+        message: 'You may change it; it applies at once.',
+      });
 }

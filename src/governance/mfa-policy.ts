@@ -43,7 +43,10 @@ export function sessionRefusal(
   const maxAgeSec = policy.maxSessionHours * 3600;
   // No sign-in time at all cannot prove the session is young enough.
   if (principal.authTime === undefined || nowMs / 1000 - principal.authTime > maxAgeSec) {
-    return { reason: 'SESSION_TOO_OLD', message: `The MFA policy allows sessions of at most ${policy.maxSessionHours} hours: sign in again.` };
+    return {
+      reason: 'SESSION_TOO_OLD',
+      message: `The MFA policy allows sessions of at most ${policy.maxSessionHours} hours: sign in again.`,
+    };
   }
   return null;
 }

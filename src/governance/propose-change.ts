@@ -68,14 +68,20 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
   const risk = (d.dynamic?.riskOf?.(input.current.value, validated.value, input.now) ?? d.risk)[environment];
   const reason = input.reason?.trim() || null;
   const ticket = input.ticket?.trim() || null;
-  if (!reason && reasonRequired(rules, risk)) return badInput('REASON_REQUIRED', [{ path: 'reason', message: `is required for ${risk} risk changes` }]);
-  if (reason && reason.length > MAX_REASON) return badInput('INVALID_INPUT', [{ path: 'reason', message: `must be at most ${MAX_REASON} characters` }]);
-  if (ticket && ticket.length > MAX_TICKET) return badInput('INVALID_INPUT', [{ path: 'ticket', message: `must be at most ${MAX_TICKET} characters` }]);
+  if (!reason && reasonRequired(rules, risk))
+    return badInput('REASON_REQUIRED', [{ path: 'reason', message: `is required for ${risk} risk changes` }]);
+  if (reason && reason.length > MAX_REASON)
+    return badInput('INVALID_INPUT', [{ path: 'reason', message: `must be at most ${MAX_REASON} characters` }]);
+  if (ticket && ticket.length > MAX_TICKET)
+    return badInput('INVALID_INPUT', [{ path: 'ticket', message: `must be at most ${MAX_TICKET} characters` }]);
   const { current } = input;
-  if (!Number.isInteger(current.version) || current.version < 0) return badInput('INVALID_INPUT', [{ path: 'current.version', message: 'must be a whole number, 0 or more' }]);
+  if (!Number.isInteger(current.version) || current.version < 0)
+    return badInput('INVALID_INPUT', [{ path: 'current.version', message: 'must be a whole number, 0 or more' }]);
   const ttlMs = input.ttlMs ?? rules.pendingTtlMs[environment];
-  if (!Number.isInteger(ttlMs) || ttlMs <= 0) return badInput('INVALID_INPUT', [{ path: 'ttlMs', message: 'must be a positive whole number of milliseconds' }]);
-  if (jsonEqual(current.value, validated.value)) return badInput('NO_CHANGE', [{ path: 'value', message: 'is the current value: nothing to change' }]);
+  if (!Number.isInteger(ttlMs) || ttlMs <= 0)
+    return badInput('INVALID_INPUT', [{ path: 'ttlMs', message: 'must be a positive whole number of milliseconds' }]);
+  if (jsonEqual(current.value, validated.value))
+    return badInput('NO_CHANGE', [{ path: 'value', message: 'is the current value: nothing to change' }]);
 
   const now = toIso(input.now);
   const alone = agentMayActAlone(requester.kind, input.agentAutonomy, agentActionOf(d.target, validated.value)).alone;
@@ -101,14 +107,26 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
     requirement,
     approverFunctions: own
       ? [...own.approverFunctions]
-      : [...new Set([...approverFunctionsFor(rules, d.category, d.ownerFunction, requirement), ...(d.dynamic?.extraApproversOf?.(current.value, validated.value, input.now) ?? [])])],
+      : [
+          ...new Set([
+            ...approverFunctionsFor(rules, d.category, d.ownerFunction, requirement),
+            ...(d.dynamic?.extraApproversOf?.(current.value, validated.value, input.now) ?? []),
+          ]),
+        ],
     createdAt: now,
     expiresAt: toIso(toEpochMs(now) + ttlMs),
     updatedAt: now,
     approvals: [],
   };
   const proposed = (c: ChangeRequest) =>
-    audit(c, 'change.proposed', requester.sub, now, { risk, status: c.status, reason, ticket, target: targetLabel(c.target), baseVersion: c.baseVersion });
+    audit(c, 'change.proposed', requester.sub, now, {
+      risk,
+      status: c.status,
+      reason,
+      ticket,
+      target: targetLabel(c.target),
+      baseVersion: c.baseVersion,
+    });
 
   if (requirement.requiredApprovals > 0) {
     const next: ChangeRequest = { ...common, status: 'PENDING' };
@@ -117,9 +135,16 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
   if (common.applyMode === 'outbox') {
     const next: ChangeRequest = { ...common, status: 'APPROVED', approvedAt: now };
     const apply = applyEffectFor(next);
-    const effects: Effect[] = [proposed(next), { type: 'outbox', changeId: next.id, tenant: next.tenant, idempotencyKey: apply.idempotencyKey, apply }];
+    const effects: Effect[] = [
+      proposed(next),
+      { type: 'outbox', changeId: next.id, tenant: next.tenant, idempotencyKey: apply.idempotencyKey, apply },
+    ];
     return { ok: true, next, effects };
   }
   const next: ChangeRequest = { ...common, status: 'APPLIED', approvedAt: null, appliedVersion: current.version + 1, appliedAt: now };
-  return { ok: true, next, effects: [applyEffectFor(next), proposed(next), audit(next, 'change.applied', requester.sub, now, { version: next.appliedVersion })] };
+  return {
+    ok: true,
+    next,
+    effects: [applyEffectFor(next), proposed(next), audit(next, 'change.applied', requester.sub, now, { version: next.appliedVersion })],
+  };
 }

@@ -26,12 +26,18 @@ export const REFUND_TARGET: {
 
 export const refundValueSchema = z.strictObject({
   invoiceId: z.string().regex(FHIR_ID_PATTERN),
-  amount: z.number().positive('must be more than zero').max(1_000_000).refine((n) => Math.round(n * 100) === n * 100, 'must have at most two decimals'),
+  amount: z
+    .number()
+    .positive('must be more than zero')
+    .max(1_000_000)
+    .refine((n) => Math.round(n * 100) === n * 100, 'must have at most two decimals'),
   currency: z.string().regex(/^[A-Z]{3}$/),
   /** The threshold in force when the refund was asked: above it the refund waits for finance. */
   threshold: z.strictObject({ amount: z.number().min(0).max(1_000_000), currency: z.string().regex(/^[A-Z]{3}$/) }),
   /** Refunded without approval before this one, within the window (billing.refundWindowHours), in this currency. */
-  unapprovedBefore: z.strictObject({ invoice: z.number().min(0), patient: z.number().min(0), windowHours: z.number().int().min(1) }).optional(),
+  unapprovedBefore: z
+    .strictObject({ invoice: z.number().min(0), patient: z.number().min(0), windowHours: z.number().int().min(1) })
+    .optional(),
 }) as unknown as z.ZodType<JsonValue>;
 
 export interface RefundValue {
@@ -55,7 +61,10 @@ export function countedTowardThreshold(v: RefundValue): number {
  * The approval a refund needs: none while what counts toward the threshold stays at or under it, one from finance
  * above it (with MFA in production).
  */
-export function refundApproval(value: JsonValue, environment: Environment): { requirement: ApprovalRequirement; approverFunctions: readonly string[] } {
+export function refundApproval(
+  value: JsonValue,
+  environment: Environment,
+): { requirement: ApprovalRequirement; approverFunctions: readonly string[] } {
   const v = value as unknown as RefundValue;
   const above = countedTowardThreshold(v) > v.threshold.amount || v.currency !== v.threshold.currency;
   const requirement: ApprovalRequirement = above

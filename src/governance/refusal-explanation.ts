@@ -22,14 +22,26 @@ export interface RefusalExplanation {
 }
 
 /** For a refused proposal: who could propose it and how it would then be approved. */
-export function proposalExplanation(d: TargetDescriptor, environment: Environment, rules: ApprovalRules, requesterKind: PrincipalKind, functionsOf: FunctionsOf): RefusalExplanation {
+export function proposalExplanation(
+  d: TargetDescriptor,
+  environment: Environment,
+  rules: ApprovalRules,
+  requesterKind: PrincipalKind,
+  functionsOf: FunctionsOf,
+): RefusalExplanation {
   const ownerRole = ownerRoleOf(d, functionsOf);
   return {
     ownerRole,
     ownerFunction: d.ownerFunction,
     editorRoles: [...d.editorRoles],
     approvalPath: pathFor(rules, d, environment, d.risk[environment], requesterKind),
-    requestAccess: { requestedRole: ownerRole, requestedGrant: null, scopeDepartments: null, justification: '', durationMinutes: DEFAULT_REQUEST_MINUTES },
+    requestAccess: {
+      requestedRole: ownerRole,
+      requestedGrant: null,
+      scopeDepartments: null,
+      justification: '',
+      durationMinutes: DEFAULT_REQUEST_MINUTES,
+    },
   };
 }
 

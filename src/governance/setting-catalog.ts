@@ -48,32 +48,221 @@ const family = (prefix: string, suffix: string, spec: Spec): SettingTemplate =>
 // a setting nothing enforces is not offered. billing.invoiceTriggers and billing.autoCollectionThreshold left the
 // catalog for that reason (issue 13): the gateway creates no invoices and collects nothing.
 export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
-  def('ai.model', { category: 'ai-behavior', description: 'Model used for drafting and triage', risk: risk('MEDIUM', 'HIGH'), schema: v.model, defaultValue: { provider: 'default', model: 'clinical-assistant-v1', temperature: 0.2 } }),
-  def('ai.guardrails', { category: 'ai-behavior', description: 'Blocked topics, citations, output limits', risk: risk('MEDIUM', 'HIGH'), schema: v.guardrails, defaultValue: { blockedTopics: ['diagnosis-without-clinician'], requireCitations: true, redactPhiInLogs: true, maxOutputTokens: 1024 } }),
-  def('ai.safetyThreshold', { category: 'ai-behavior', description: 'Confidence below which a draft is escalated to a human', risk: risk('MEDIUM', 'HIGH'), schema: v.safetyThreshold, defaultValue: { threshold: 0.8 } }),
-  def('ai.agentAutonomy', { category: 'ai-behavior', description: 'What an AI agent may do on its own', risk: risk('HIGH', 'HIGH'), schema: v.agentAutonomy, defaultValue: { level: 'draft-only', allowedActions: [] } }),
-  def('integration.webhookRoutes', { category: 'integration', description: 'Outbound webhook routes per event', risk: risk('LOW', 'MEDIUM'), schema: v.webhookRoutes, defaultValue: [] }),
-  def('billing.reminderCadenceDays', { category: 'billing-automation', description: 'Days after the invoice on which payment reminders go out', risk: risk('LOW', 'MEDIUM'), schema: v.reminderCadenceDays, defaultValue: [7, 14, 30] }),
-  def('billing.refundThreshold', { category: 'billing-automation', description: 'Refunds above this amount queue for approval', risk: risk('MEDIUM', 'HIGH'), schema: v.money, defaultValue: { amount: 100, currency: 'USD' } }),
+  def('ai.model', {
+    category: 'ai-behavior',
+    description: 'Model used for drafting and triage',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.model,
+    defaultValue: { provider: 'default', model: 'clinical-assistant-v1', temperature: 0.2 },
+  }),
+  def('ai.guardrails', {
+    category: 'ai-behavior',
+    description: 'Blocked topics, citations, output limits',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.guardrails,
+    defaultValue: { blockedTopics: ['diagnosis-without-clinician'], requireCitations: true, redactPhiInLogs: true, maxOutputTokens: 1024 },
+  }),
+  def('ai.safetyThreshold', {
+    category: 'ai-behavior',
+    description: 'Confidence below which a draft is escalated to a human',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.safetyThreshold,
+    defaultValue: { threshold: 0.8 },
+  }),
+  def('ai.agentAutonomy', {
+    category: 'ai-behavior',
+    description: 'What an AI agent may do on its own',
+    risk: risk('HIGH', 'HIGH'),
+    schema: v.agentAutonomy,
+    defaultValue: { level: 'draft-only', allowedActions: [] },
+  }),
+  def('integration.webhookRoutes', {
+    category: 'integration',
+    description: 'Outbound webhook routes per event',
+    risk: risk('LOW', 'MEDIUM'),
+    schema: v.webhookRoutes,
+    defaultValue: [],
+  }),
+  def('billing.reminderCadenceDays', {
+    category: 'billing-automation',
+    description: 'Days after the invoice on which payment reminders go out',
+    risk: risk('LOW', 'MEDIUM'),
+    schema: v.reminderCadenceDays,
+    defaultValue: [7, 14, 30],
+  }),
+  def('billing.refundThreshold', {
+    category: 'billing-automation',
+    description: 'Refunds above this amount queue for approval',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.money,
+    defaultValue: { amount: 100, currency: 'USD' },
+  }),
   // Refunds cannot split the threshold: what was refunded without approval within this window, on the invoice and
   // for the patient, counts toward it (src/governance/refund-target.ts).
-  def('billing.refundWindowHours', { category: 'billing-automation', description: 'Window in which refunds given without approval add up toward the refund threshold (per invoice and per patient)', risk: risk('MEDIUM', 'HIGH'), schema: v.refundWindowHours, defaultValue: 24 }),
-  def('billing.failedPaymentEscalation', { category: 'billing-automation', description: 'When and where a failed payment escalates', risk: risk('LOW', 'MEDIUM'), schema: v.failedPaymentEscalation, defaultValue: { afterAttempts: 3, escalateTo: 'billing', pauseAutoCollection: true } }),
-  def('messaging.templates', { category: 'messaging', description: 'Patient message templates by id', risk: risk('LOW', 'MEDIUM'), schema: v.messagingTemplates, defaultValue: { 'appointment-reminder': { locale: 'en', channel: 'sms', subject: 'Appointment reminder', body: 'Reminder: you have an appointment on {{date}}.', translations: { es: { subject: 'Recordatorio de cita', body: 'Recordatorio: tiene una cita el {{date}}.' } } }, 'payment-reminder': { locale: 'en', channel: 'email', subject: 'Payment reminder', body: 'Your invoice of {{date}} has {{amount}} open. Reply to this message with any question.', translations: { es: { subject: 'Recordatorio de pago', body: 'Su factura del {{date}} tiene {{amount}} pendiente. Responda a este mensaje con cualquier pregunta.' } } } } }),
-  def('messaging.channels', { category: 'messaging', description: 'Channels patients may be reached on', risk: risk('LOW', 'MEDIUM'), schema: v.channels, defaultValue: ['sms', 'email'] }),
-  def('messaging.officeHours', { category: 'messaging', description: 'When staffed queues answer', risk: risk('LOW', 'LOW'), schema: v.officeHours, defaultValue: { timezone: 'America/New_York', weekly: ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, open: '08:00', close: '17:00' })) } }),
-  def('messaging.routingRules', { category: 'messaging', description: 'Rules that choose a queue for an inbound message (incl. language)', risk: risk('LOW', 'MEDIUM'), schema: v.routingRules, defaultValue: [{ match: { keywords: ['refill', 'receta'] }, queue: 'nurse-triage' }, { match: { keywords: ['bill', 'invoice', 'billed', 'charged', 'payment', 'balance', 'copay', 'insurance', 'refund', 'statement', 'pay', 'cost', 'price', 'factura', 'cuesta', 'costo', 'precio', 'cobraron', 'cobro', 'pago', 'pagos', 'pagar', 'cuenta', 'seguro', 'debo'] }, queue: 'billing' }] }),
-  def('messaging.emergencyEscalationRules', { category: 'messaging', ownerFunction: 'clinical', description: 'Emergency logic: under clinical oversight, not operations', risk: risk('HIGH', 'HIGH'), schema: v.emergencyEscalationRules, defaultValue: [{ keywords: ['chest pain', 'cannot breathe', 'suicidal'], action: 'advise-emergency-services' }] }),
-  def('access.mfaPolicy', { category: 'access', description: 'Who must sign in with a second factor, and how old a sign-in may be; once applied (PRODUCTION), enforced on every request', risk: risk('HIGH', 'HIGH'), schema: v.mfaPolicy, defaultValue: { requiredFor: 'admins-and-approvers', requiredForApprovals: true, maxSessionHours: 12 } }),
+  def('billing.refundWindowHours', {
+    category: 'billing-automation',
+    description: 'Window in which refunds given without approval add up toward the refund threshold (per invoice and per patient)',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.refundWindowHours,
+    defaultValue: 24,
+  }),
+  def('billing.failedPaymentEscalation', {
+    category: 'billing-automation',
+    description: 'When and where a failed payment escalates',
+    risk: risk('LOW', 'MEDIUM'),
+    schema: v.failedPaymentEscalation,
+    defaultValue: { afterAttempts: 3, escalateTo: 'billing', pauseAutoCollection: true },
+  }),
+  def('messaging.templates', {
+    category: 'messaging',
+    description: 'Patient message templates by id',
+    risk: risk('LOW', 'MEDIUM'),
+    schema: v.messagingTemplates,
+    defaultValue: {
+      'appointment-reminder': {
+        locale: 'en',
+        channel: 'sms',
+        subject: 'Appointment reminder',
+        body: 'Reminder: you have an appointment on {{date}}.',
+        translations: { es: { subject: 'Recordatorio de cita', body: 'Recordatorio: tiene una cita el {{date}}.' } },
+      },
+      'payment-reminder': {
+        locale: 'en',
+        channel: 'email',
+        subject: 'Payment reminder',
+        body: 'Your invoice of {{date}} has {{amount}} open. Reply to this message with any question.',
+        translations: {
+          es: {
+            subject: 'Recordatorio de pago',
+            body: 'Su factura del {{date}} tiene {{amount}} pendiente. Responda a este mensaje con cualquier pregunta.',
+          },
+        },
+      },
+    },
+  }),
+  def('messaging.channels', {
+    category: 'messaging',
+    description: 'Channels patients may be reached on',
+    risk: risk('LOW', 'MEDIUM'),
+    schema: v.channels,
+    defaultValue: ['sms', 'email'],
+  }),
+  def('messaging.officeHours', {
+    category: 'messaging',
+    description: 'When staffed queues answer',
+    risk: risk('LOW', 'LOW'),
+    schema: v.officeHours,
+    defaultValue: {
+      timezone: 'America/New_York',
+      weekly: ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, open: '08:00', close: '17:00' })),
+    },
+  }),
+  def('messaging.routingRules', {
+    category: 'messaging',
+    description: 'Rules that choose a queue for an inbound message (incl. language)',
+    risk: risk('LOW', 'MEDIUM'),
+    schema: v.routingRules,
+    defaultValue: [
+      { match: { keywords: ['refill', 'receta'] }, queue: 'nurse-triage' },
+      {
+        match: {
+          keywords: [
+            'bill',
+            'invoice',
+            'billed',
+            'charged',
+            'payment',
+            'balance',
+            'copay',
+            'insurance',
+            'refund',
+            'statement',
+            'pay',
+            'cost',
+            'price',
+            'factura',
+            'cuesta',
+            'costo',
+            'precio',
+            'cobraron',
+            'cobro',
+            'pago',
+            'pagos',
+            'pagar',
+            'cuenta',
+            'seguro',
+            'debo',
+          ],
+        },
+        queue: 'billing',
+      },
+    ],
+  }),
+  def('messaging.emergencyEscalationRules', {
+    category: 'messaging',
+    ownerFunction: 'clinical',
+    description: 'Emergency logic: under clinical oversight, not operations',
+    risk: risk('HIGH', 'HIGH'),
+    schema: v.emergencyEscalationRules,
+    defaultValue: [{ keywords: ['chest pain', 'cannot breathe', 'suicidal'], action: 'advise-emergency-services' }],
+  }),
+  def('access.mfaPolicy', {
+    category: 'access',
+    description:
+      'Who must sign in with a second factor, and how old a sign-in may be; once applied (PRODUCTION), enforced on every request',
+    risk: risk('HIGH', 'HIGH'),
+    schema: v.mfaPolicy,
+    defaultValue: { requiredFor: 'admins-and-approvers', requiredForApprovals: true, maxSessionHours: 12 },
+  }),
   // Approver notifications by email (issue 14): read in PRODUCTION like every access setting (one directory of people).
-  def('access.approverContacts', { category: 'access', description: 'Email addresses approver notifications, outcomes and escalations are sent to, per person', risk: risk('MEDIUM', 'MEDIUM'), schema: v.approverContacts, defaultValue: [] }),
+  def('access.approverContacts', {
+    category: 'access',
+    description: 'Email addresses approver notifications, outcomes and escalations are sent to, per person',
+    risk: risk('MEDIUM', 'MEDIUM'),
+    schema: v.approverContacts,
+    defaultValue: [],
+  }),
   // The answer an emergency message gets at once (README: Triage and queues): clinical content, so clinical owns it.
-  def('messaging.emergencyReplies', { category: 'messaging', ownerFunction: 'clinical', description: 'Immediate answer to an emergency message (emergency services; crisis line for self-harm)', risk: risk('HIGH', 'HIGH'), schema: v.emergencyReplies, defaultValue: DEFAULT_EMERGENCY_REPLIES as unknown as JsonValue }),
-  def('messaging.queueSla', { category: 'messaging', ownerFunction: 'clinical', description: 'Minutes to pick up an item per queue; an unclaimed on-call item escalates after it', risk: risk('MEDIUM', 'HIGH'), schema: v.queueSla, defaultValue: { 'on-call': 10, 'nurse-triage': 240, 'front-desk': 1440, billing: 2880 } }),
-  def('messaging.onCallRoster', { category: 'messaging', ownerFunction: 'clinical', description: 'Who is paged, in order, when an on-call emergency stays unclaimed', risk: risk('MEDIUM', 'HIGH'), schema: v.onCallRoster, defaultValue: [] }),
+  def('messaging.emergencyReplies', {
+    category: 'messaging',
+    ownerFunction: 'clinical',
+    description: 'Immediate answer to an emergency message (emergency services; crisis line for self-harm)',
+    risk: risk('HIGH', 'HIGH'),
+    schema: v.emergencyReplies,
+    defaultValue: DEFAULT_EMERGENCY_REPLIES as unknown as JsonValue,
+  }),
+  def('messaging.queueSla', {
+    category: 'messaging',
+    ownerFunction: 'clinical',
+    description: 'Minutes to pick up an item per queue; an unclaimed on-call item escalates after it',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.queueSla,
+    defaultValue: { 'on-call': 10, 'nurse-triage': 240, 'front-desk': 1440, billing: 2880 },
+  }),
+  def('messaging.onCallRoster', {
+    category: 'messaging',
+    ownerFunction: 'clinical',
+    description: 'Who is paged, in order, when an on-call emergency stays unclaimed',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.onCallRoster,
+    defaultValue: [],
+  }),
   // The triage classifier's concepts, negation cues and misspellings (README: Triage and queues). Clinical owns it.
-  def('messaging.triageLexicon', { category: 'messaging', ownerFunction: 'clinical', description: 'Triage lexicon: emergency and clinical concepts (EN, ES), negation cues', risk: risk('HIGH', 'HIGH'), schema: v.triageLexicon, defaultValue: DEFAULT_TRIAGE_LEXICON as unknown as JsonValue }),
-  def('audit.retentionDays', { category: 'audit', description: 'Days audit records are kept (at least six years)', risk: risk('MEDIUM', 'HIGH'), schema: v.retentionDays, defaultValue: 2190 }),
+  def('messaging.triageLexicon', {
+    category: 'messaging',
+    ownerFunction: 'clinical',
+    description: 'Triage lexicon: emergency and clinical concepts (EN, ES), negation cues',
+    risk: risk('HIGH', 'HIGH'),
+    schema: v.triageLexicon,
+    defaultValue: DEFAULT_TRIAGE_LEXICON as unknown as JsonValue,
+  }),
+  def('audit.retentionDays', {
+    category: 'audit',
+    description: 'Days audit records are kept (at least six years)',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.retentionDays,
+    defaultValue: 2190,
+  }),
 ];
 
 export const CONNECTOR_FIELDS = ['baseUrl', 'scopes', 'writeBackEnabled', 'writeBackMappings'] as const;
@@ -82,15 +271,57 @@ export type ConnectorField = (typeof CONNECTOR_FIELDS)[number];
 export const SETTING_TEMPLATES: readonly SettingTemplate[] = [
   // Per agent (`ai.agentAutonomy.triage-bot`): what that agent may do alone; unset, the tenant-wide ai.agentAutonomy
   // counts (src/governance/agent-autonomy.ts). HIGH everywhere, owned by clinical: autonomy is a governed change.
-  family('ai.agentAutonomy.', '', { category: 'ai-behavior', description: 'What one AI agent may do on its own', risk: risk('HIGH', 'HIGH'), schema: v.agentAutonomy, defaultValue: { level: 'draft-only', allowedActions: [] } }),
-  family('ai.promptTemplate.', '', { category: 'ai-behavior', description: 'A prompt template', risk: risk('MEDIUM', 'HIGH'), schema: v.promptTemplate, defaultValue: { text: 'You are a careful clinical assistant. Escalate anything urgent to a clinician.', variables: [] } }),
-  family('integration.', '.baseUrl', { category: 'integration', description: 'FHIR base URL of the connector (null: not configured)', risk: risk('MEDIUM', 'HIGH'), schema: v.baseUrl, defaultValue: null }),
-  family('integration.', '.scopes', { category: 'integration', description: 'SMART v2 scopes the connector requests', risk: risk('MEDIUM', 'HIGH'), schema: v.smartScopes, defaultValue: ['patient/Patient.rs'] }),
-  family('integration.', '.writeBackEnabled', { category: 'integration', description: 'Whether drafts are written back to the EHR', risk: risk('HIGH', 'HIGH'), schema: v.flag, defaultValue: false }),
+  family('ai.agentAutonomy.', '', {
+    category: 'ai-behavior',
+    description: 'What one AI agent may do on its own',
+    risk: risk('HIGH', 'HIGH'),
+    schema: v.agentAutonomy,
+    defaultValue: { level: 'draft-only', allowedActions: [] },
+  }),
+  family('ai.promptTemplate.', '', {
+    category: 'ai-behavior',
+    description: 'A prompt template',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.promptTemplate,
+    defaultValue: { text: 'You are a careful clinical assistant. Escalate anything urgent to a clinician.', variables: [] },
+  }),
+  family('integration.', '.baseUrl', {
+    category: 'integration',
+    description: 'FHIR base URL of the connector (null: not configured)',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.baseUrl,
+    defaultValue: null,
+  }),
+  family('integration.', '.scopes', {
+    category: 'integration',
+    description: 'SMART v2 scopes the connector requests',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.smartScopes,
+    defaultValue: ['patient/Patient.rs'],
+  }),
+  family('integration.', '.writeBackEnabled', {
+    category: 'integration',
+    description: 'Whether drafts are written back to the EHR',
+    risk: risk('HIGH', 'HIGH'),
+    schema: v.flag,
+    defaultValue: false,
+  }),
   // Which stored credential the connector authenticates with (src/services/connectors/secret-store.ts): a reference
   // and a fingerprint, never the secret. CRITICAL in production: two approvers of two functions, one of them security.
-  family('integration.', '.credentials', { category: 'integration', description: 'Credential the connector authenticates with (fingerprint only)', risk: risk('MEDIUM', 'CRITICAL'), schema: v.credentialRef, defaultValue: null }),
-  family('integration.', '.writeBackMappings', { category: 'integration', description: 'Which drafts become which FHIR resources', risk: risk('MEDIUM', 'HIGH'), schema: v.writeBackMappings, defaultValue: [] }),
+  family('integration.', '.credentials', {
+    category: 'integration',
+    description: 'Credential the connector authenticates with (fingerprint only)',
+    risk: risk('MEDIUM', 'CRITICAL'),
+    schema: v.credentialRef,
+    defaultValue: null,
+  }),
+  family('integration.', '.writeBackMappings', {
+    category: 'integration',
+    description: 'Which drafts become which FHIR resources',
+    risk: risk('MEDIUM', 'HIGH'),
+    schema: v.writeBackMappings,
+    defaultValue: [],
+  }),
 ];
 
 const byKey = new Map(SETTING_DEFINITIONS.map((d) => [d.key, d]));
@@ -118,12 +349,14 @@ export type KeyResult = { readonly ok: true; readonly key: string } | { readonly
 
 /** The key of a connector's setting; `setWriteBack(id, env, on)` changes `connectorSettingKey(id, 'writeBackEnabled')`. */
 export function connectorSettingKey(connectorId: string, field: ConnectorField): KeyResult {
-  if (!ID_PATTERN.test(connectorId)) return { ok: false, problems: [{ path: 'connectorId', message: 'must be lower-case kebab-case, 1 to 63 characters' }] };
+  if (!ID_PATTERN.test(connectorId))
+    return { ok: false, problems: [{ path: 'connectorId', message: 'must be lower-case kebab-case, 1 to 63 characters' }] };
   return { ok: true, key: `integration.${connectorId}.${field}` };
 }
 
 export function promptTemplateKey(templateId: string): KeyResult {
-  if (!ID_PATTERN.test(templateId)) return { ok: false, problems: [{ path: 'templateId', message: 'must be lower-case kebab-case, 1 to 63 characters' }] };
+  if (!ID_PATTERN.test(templateId))
+    return { ok: false, problems: [{ path: 'templateId', message: 'must be lower-case kebab-case, 1 to 63 characters' }] };
   return { ok: true, key: `ai.promptTemplate.${templateId}` };
 }
 

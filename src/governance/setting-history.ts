@@ -50,7 +50,8 @@ export function settingVersionFromChange(change: ChangeRequestOf<'APPLIED'>): Se
 /** What the caller supplies besides what the history determines. */
 export type ProposalContext = Omit<ProposeChangeInput, 'environment' | 'target' | 'current' | 'newValue' | 'origin'>;
 
-export type InputResult = { readonly ok: true; readonly input: ProposeChangeInput } | { readonly ok: false; readonly error: TransitionError };
+export type InputResult =
+  { readonly ok: true; readonly input: ProposeChangeInput } | { readonly ok: false; readonly error: TransitionError };
 
 const unknownVersion = (message: string): InputResult => ({ ok: false, error: { code: 'NOT_FOUND', reason: 'UNKNOWN_VERSION', message } });
 
@@ -98,7 +99,8 @@ export function promotionInput(
 ): InputResult {
   const { key, defaultValue, ...rest } = context;
   const ofKey = (h: readonly SettingVersion[], env: Environment) => h.every((v) => v.key === key && v.environment === env);
-  if (!ofKey(staging, 'STAGING') || !ofKey(production, 'PRODUCTION')) return unknownVersion(`pass the STAGING and PRODUCTION histories of ${key}`);
+  if (!ofKey(staging, 'STAGING') || !ofKey(production, 'PRODUCTION'))
+    return unknownVersion(`pass the STAGING and PRODUCTION histories of ${key}`);
   if (staging.length === 0) return unknownVersion(`${key} was never set in STAGING: nothing to promote`);
   const from = currentOf(staging, defaultValue);
   return {

@@ -4,7 +4,8 @@ import { placeholdersOf } from './template-placeholders.js';
 // The zod schemas of setting values, one per kind of setting. Messages are written for people: a bad value is
 // reported as "value.threshold: must be between 0 and 1" (see validateSettingValue in setting-catalog.ts).
 
-const between = (min: number, max: number) => z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`);
+const between = (min: number, max: number) =>
+  z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`);
 const intBetween = (min: number, max: number) => between(min, max).int('must be a whole number');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const unique = <T extends z.ZodType>(item: T) =>
@@ -47,7 +48,12 @@ const messagingTemplate = z
   .superRefine((t, ctx) => {
     const want = placeholderSet(`${t.subject ?? ''} ${t.body}`);
     for (const [lang, tr] of Object.entries(t.translations ?? {})) {
-      if (placeholderSet(`${tr.subject ?? ''} ${tr.body}`) !== want) ctx.addIssue({ code: 'custom', path: ['translations', lang, 'body'], message: `must use the same placeholders as the original (${want || 'none'})` });
+      if (placeholderSet(`${tr.subject ?? ''} ${tr.body}`) !== want)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['translations', lang, 'body'],
+          message: `must use the same placeholders as the original (${want || 'none'})`,
+        });
     }
   });
 
@@ -63,7 +69,10 @@ const triageLexicon = z.strictObject({
       z.strictObject({
         id: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be kebab-case'),
         level: z.enum(['emergency', 'clinical'], 'must be emergency or clinical'),
-        action: z.enum(['advise-emergency-services', 'crisis-line', 'nurse-triage'], 'must be advise-emergency-services, crisis-line or nurse-triage'),
+        action: z.enum(
+          ['advise-emergency-services', 'crisis-line', 'nurse-triage'],
+          'must be advise-emergency-services, crisis-line or nurse-triage',
+        ),
         terms: z.strictObject({ en: terms.optional(), es: terms.optional() }),
       }),
     )
@@ -102,7 +111,10 @@ export const settingValueSchemas = {
      */
     allowedActions: unique(
       z.union(
-        [z.enum(['send-message', 'write-note', 'request-refill', 'create-task']), z.string().regex(/^(setting:update:[a-z][A-Za-z0-9.-]*|ehr:write:[A-Z][A-Za-z]+)$/)],
+        [
+          z.enum(['send-message', 'write-note', 'request-refill', 'create-task']),
+          z.string().regex(/^(setting:update:[a-z][A-Za-z0-9.-]*|ehr:write:[A-Z][A-Za-z]+)$/),
+        ],
         'must be send-message, write-note, request-refill, create-task, setting:update:<key> or ehr:write:<ResourceType>',
       ),
     ),
@@ -116,7 +128,14 @@ export const settingValueSchemas = {
       fingerprint: z.string().regex(/^(jwk:[A-Za-z0-9_-]{43}|hmac:[0-9a-f]{32})$/, 'must be a credential fingerprint'),
     })
     .nullable(),
-  smartScopes: unique(z.string().regex(/^(patient|user|system)\/([A-Z][A-Za-z]+|\*)\.(?=[cruds])c?r?u?d?s?$/, 'must be a SMART v2 scope such as patient/Observation.rs')),
+  smartScopes: unique(
+    z
+      .string()
+      .regex(
+        /^(patient|user|system)\/([A-Z][A-Za-z]+|\*)\.(?=[cruds])c?r?u?d?s?$/,
+        'must be a SMART v2 scope such as patient/Observation.rs',
+      ),
+  ),
   flag: z.boolean(),
   writeBackMappings: unique(
     z.strictObject({
@@ -125,7 +144,9 @@ export const settingValueSchemas = {
       mode: z.enum(['create', 'update'], 'must be create or update'),
     }),
   ),
-  webhookRoutes: unique(z.strictObject({ event: z.string().regex(/^[a-z]+(\.[a-z-]+)+$/, 'must be an event name such as patient.updated'), url: serviceUrl })),
+  webhookRoutes: unique(
+    z.strictObject({ event: z.string().regex(/^[a-z]+(\.[a-z-]+)+$/, 'must be an event name such as patient.updated'), url: serviceUrl }),
+  ),
   /** Up to 31 days: the refund ledgers keep that long (src/stores/governance-store.ts LEDGER_RETENTION_MS). */
   refundWindowHours: intBetween(1, 744),
   reminderCadenceDays: z
@@ -139,21 +160,31 @@ export const settingValueSchemas = {
     escalateTo: z.enum(QUEUES, 'must be nurse-triage, front-desk or billing'),
     pauseAutoCollection: z.boolean(),
   }),
-  messagingTemplates: z.record(
-    z.string().regex(/^[a-z][a-z0-9-]*$/, 'template ids must be kebab-case'),
-    messagingTemplate,
-  ),
+  messagingTemplates: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'template ids must be kebab-case'), messagingTemplate),
   /** The answer sent at once to an emergency message: `emergency`, and `crisis` for self-harm (no placeholders). */
   emergencyReplies: z.strictObject({ emergency: messagingTemplate, crisis: messagingTemplate }).superRefine((r, ctx) => {
     for (const kind of ['emergency', 'crisis'] as const) {
       const t = r[kind];
-      if ([t.body, t.subject ?? '', ...Object.values(t.translations ?? {}).map((x) => `${x.body} ${x.subject ?? ''}`)].some((x) => placeholdersOf(x).length > 0)) {
-        ctx.addIssue({ code: 'custom', path: [kind, 'body'], message: 'must not use placeholders: the answer goes out at once, with nothing to fill them' });
+      if (
+        [t.body, t.subject ?? '', ...Object.values(t.translations ?? {}).map((x) => `${x.body} ${x.subject ?? ''}`)].some(
+          (x) => placeholdersOf(x).length > 0,
+        )
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [kind, 'body'],
+          message: 'must not use placeholders: the answer goes out at once, with nothing to fill them',
+        });
       }
     }
   }),
   /** Minutes within which an item of each queue should be picked up; an unclaimed on-call item escalates after it. */
-  queueSla: z.strictObject({ 'on-call': intBetween(1, 120), 'nurse-triage': intBetween(5, 10_080), 'front-desk': intBetween(5, 20_160), billing: intBetween(5, 20_160) }),
+  queueSla: z.strictObject({
+    'on-call': intBetween(1, 120),
+    'nurse-triage': intBetween(5, 10_080),
+    'front-desk': intBetween(5, 20_160),
+    billing: intBetween(5, 20_160),
+  }),
   /** Who is paged, in order, when an on-call emergency stays unclaimed: the first escalation pages the second entry. */
   onCallRoster: z
     .array(z.strictObject({ name: text(100), email: z.string().email('must be an email address').max(200) }))
@@ -169,7 +200,13 @@ export const settingValueSchemas = {
   }),
   routingRules: z.array(
     z.strictObject({
-      match: z.strictObject({ keywords: unique(text(60)).optional(), language: z.string().regex(/^[a-z]{2}$/, 'must be a language code such as es').optional() }),
+      match: z.strictObject({
+        keywords: unique(text(60)).optional(),
+        language: z
+          .string()
+          .regex(/^[a-z]{2}$/, 'must be a language code such as es')
+          .optional(),
+      }),
       queue: z.enum(QUEUES, 'must be nurse-triage, front-desk or billing'),
     }),
   ),
@@ -192,7 +229,9 @@ export const settingValueSchemas = {
    * also sends them the page of an unclaimed emergency. One entry per person.
    */
   approverContacts: z
-    .array(z.strictObject({ sub: text(200), email: z.string().email('must be an email address').max(200), escalations: z.boolean().optional() }))
+    .array(
+      z.strictObject({ sub: text(200), email: z.string().email('must be an email address').max(200), escalations: z.boolean().optional() }),
+    )
     .max(500, 'must have at most 500 people')
     .refine((xs) => new Set(xs.map((x) => x.sub)).size === xs.length, 'must name each person once'),
   /** HIPAA documentation is kept six years: 2190 days is the floor. */

@@ -15,18 +15,28 @@ export function storedAccessOf(doc: AccessDoc | null, now: Instant): StoredAcces
   const rolesIn = (environment: Environment) => {
     const here = activeEntries(doc, now).filter((e) => entryIn(e, environment));
     return {
-      standing: everStanding ? here.filter((e) => e.source === 'assignment' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })) : null,
-      temporaryRoles: here.filter((e) => e.source === 'access-request' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })),
+      standing: everStanding
+        ? here
+            .filter((e) => e.source === 'assignment' && e.kind === 'role')
+            .map((e) => ({ id: e.id, role: e.name, departments: e.departments }))
+        : null,
+      temporaryRoles: here
+        .filter((e) => e.source === 'access-request' && e.kind === 'role')
+        .map((e) => ({ id: e.id, role: e.name, departments: e.departments })),
     };
   };
   return {
     byEnvironment: Object.fromEntries(ENVIRONMENTS.map((e) => [e, rolesIn(e)])),
     managedRoles: managed,
-    standing: everStanding ? active.filter((e) => e.source === 'assignment' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })) : null,
-    temporaryRoles: active.filter((e) => e.source === 'access-request' && e.kind === 'role').map((e) => ({ id: e.id, role: e.name, departments: e.departments })),
-    temporaryGrants: active
-      .filter((e) => e.kind === 'grant')
-      .map((e) => ({ id: e.id, grant: e.name, departments: e.departments })),
+    standing: everStanding
+      ? active
+          .filter((e) => e.source === 'assignment' && e.kind === 'role')
+          .map((e) => ({ id: e.id, role: e.name, departments: e.departments }))
+      : null,
+    temporaryRoles: active
+      .filter((e) => e.source === 'access-request' && e.kind === 'role')
+      .map((e) => ({ id: e.id, role: e.name, departments: e.departments })),
+    temporaryGrants: active.filter((e) => e.kind === 'grant').map((e) => ({ id: e.id, grant: e.name, departments: e.departments })),
     breakGlass: active.filter((e) => e.kind === 'break-glass' && e.patientId !== null).map((e) => ({ id: e.id, patientId: e.patientId! })),
   };
 }

@@ -66,7 +66,10 @@ interface ApplyCommon {
 export type ApplyEffect =
   | (ApplyCommon & { readonly type: 'apply-setting'; readonly key: string })
   /** A compound change: each setting gets its own next version, all in the one commit (`value` holds each key's). */
-  | (ApplyCommon & { readonly type: 'apply-settings'; readonly entries: readonly { readonly key: string; readonly version: number; readonly value: JsonValue }[] })
+  | (ApplyCommon & {
+      readonly type: 'apply-settings';
+      readonly entries: readonly { readonly key: string; readonly version: number; readonly value: JsonValue }[];
+    })
   | (ApplyCommon & { readonly type: 'resume-target'; readonly target: string })
   | (ApplyCommon & { readonly type: 'apply-ehr-write'; readonly draftId: string })
   | (ApplyCommon & { readonly type: 'apply-refund'; readonly refundId: string })
@@ -123,7 +126,12 @@ export type TransitionResult =
       readonly effects?: readonly Effect[];
     };
 
-export const refuse = (code: TransitionErrorCode, reason: TransitionReason, message: string, problems?: readonly Problem[]): TransitionResult => ({
+export const refuse = (
+  code: TransitionErrorCode,
+  reason: TransitionReason,
+  message: string,
+  problems?: readonly Problem[],
+): TransitionResult => ({
   ok: false,
   error: problems ? { code, reason, message, problems } : { code, reason, message },
 });
@@ -131,7 +139,13 @@ export const refuse = (code: TransitionErrorCode, reason: TransitionReason, mess
 export const badInput = (reason: TransitionReason, problems: readonly Problem[]): TransitionResult =>
   refuse('BAD_USER_INPUT', reason, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
 
-export function audit(change: ChangeRequest, action: AuditAction, actor: string | null, at: string, detail: AuditEffect['detail'] = {}): AuditEffect {
+export function audit(
+  change: ChangeRequest,
+  action: AuditAction,
+  actor: string | null,
+  at: string,
+  detail: AuditEffect['detail'] = {},
+): AuditEffect {
   return { type: 'audit', action, changeId: change.id, tenant: change.tenant, environment: change.environment, actor, at, detail };
 }
 

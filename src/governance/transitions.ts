@@ -42,7 +42,11 @@ export function approvalStatusOf(change: ChangeRequest): ApprovalStatus {
   return evaluateApprovals(change.requirement, ctxOf(change), change.approvals);
 }
 
-const ctxOf = (c: ChangeRequest) => ({ ownerFunction: c.ownerFunction, approverFunctions: c.approverFunctions, requesterSub: c.requester.sub });
+const ctxOf = (c: ChangeRequest) => ({
+  ownerFunction: c.ownerFunction,
+  approverFunctions: c.approverFunctions,
+  requesterSub: c.requester.sub,
+});
 const isExpired = (c: ChangeRequest, now: string) => toEpochMs(now) >= toEpochMs(c.expiresAt);
 
 /** Checks shared by approve, reject and cancel: tenant, PENDING, expiry (which ends the change). */
@@ -51,7 +55,9 @@ function guardPending(change: ChangeRequest, actor: Principal, now: string): Tra
   if (change.status !== 'PENDING') return refuse('CONFLICT', 'NOT_PENDING', `the change is ${change.status}, not PENDING`);
   if (isExpired(change, now)) {
     const ended = expire(change, now);
-    return ended.ok ? { ...refuse('CONFLICT', 'EXPIRED', `the change expired at ${change.expiresAt}`), next: ended.next, effects: ended.effects } : ended;
+    return ended.ok
+      ? { ...refuse('CONFLICT', 'EXPIRED', `the change expired at ${change.expiresAt}`), next: ended.next, effects: ended.effects }
+      : ended;
   }
   return null;
 }
@@ -69,9 +75,16 @@ function eligibleFunctions(change: ChangeRequest, actor: Principal, functionsOf:
 
 /** NOT_AN_APPROVER, or ROLE_NOT_IN_ENVIRONMENT when a role held only in another environment would have counted. */
 function notAnApprover(change: ChangeRequest, actor: Principal, functionsOf: FunctionsOf): TransitionResult {
-  const elsewhere = rolesOnlyElsewhere(actor, change.environment).filter((r) => functionsOf([r]).some((f) => change.approverFunctions.includes(f)));
+  const elsewhere = rolesOnlyElsewhere(actor, change.environment).filter((r) =>
+    functionsOf([r]).some((f) => change.approverFunctions.includes(f)),
+  );
   if (actor.kind === 'user' && elsewhere.length > 0) {
-    return refuse('FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT', `your assignment of ${elsewhere.map((r) => describeElsewhere(actor, r)).join(', ')} does not cover ${change.environment}: approvers of this change come from: ${change.approverFunctions.join(', ')}`);
+    return refuse(
+      'FORBIDDEN',
+      'ROLE_NOT_IN_ENVIRONMENT',
+      `your assignment of ${elsewhere.map((r) => describeElsewhere(actor, r)).join(', ')} does not cover ${change.environment}: ` +
+      `approvers of this change come from: ${change.approverFunctions.join(', ')}`,
+    );
   }
   return refuse('FORBIDDEN', 'NOT_AN_APPROVER', `approvers of this change come from: ${change.approverFunctions.join(', ')}`);
 }
@@ -88,12 +101,15 @@ export function approve(change: ChangeRequest, asked: Principal, options: Approv
   }
   if (approver.sub === change.requester.sub) return refuse('FORBIDDEN', 'SELF_APPROVAL', 'the requester cannot approve their own change');
   // Nobody approves a change that benefits themselves, whoever asked for it.
-  if (beneficiaryOf(change.target) === approver.sub) return refuse('FORBIDDEN', 'SELF_BENEFIT', 'this change widens your own access: someone else must approve it');
-  if (change.approvals.some((a) => a.sub === approver.sub)) return refuse('CONFLICT', 'ALREADY_APPROVED', 'you have already approved this change');
+  if (beneficiaryOf(change.target) === approver.sub)
+    return refuse('FORBIDDEN', 'SELF_BENEFIT', 'this change widens your own access: someone else must approve it');
+  if (change.approvals.some((a) => a.sub === approver.sub))
+    return refuse('CONFLICT', 'ALREADY_APPROVED', 'you have already approved this change');
   const eligible = eligibleFunctions(change, approver, options.functionsOf, options.canApprove);
   if (!eligible) return notAnApprover(change, asked, options.functionsOf);
   const req = change.requirement;
-  if (req.mfaRequired && !approver.mfa) return refuse('FORBIDDEN', 'MFA_REQUIRED', 'approving this change needs a token with MFA: sign in again with a second factor');
+  if (req.mfaRequired && !approver.mfa)
+    return refuse('FORBIDDEN', 'MFA_REQUIRED', 'approving this change needs a token with MFA: sign in again with a second factor');
   const cannotGrant = options.canGrant?.(approver, change);
   if (cannotGrant) return refuse('FORBIDDEN', 'CANNOT_GRANT_UNHELD', cannotGrant);
 
@@ -103,7 +119,14 @@ export function approve(change: ChangeRequest, asked: Principal, options: Approv
   const fns = functionsOfRoles(approver, options.functionsOf);
   const eligibleRoles = approver.roles.filter((r) => eligible.includes(fns.get(r) ?? ''));
   const roleUsed = eligibleRoles.find((r) => !counted.has(fns.get(r) ?? '')) ?? eligibleRoles[0] ?? approver.roles[0] ?? 'unknown';
-  const approval: Approval = { sub: approver.sub, roleUsed, functions: eligible, mfa: approver.mfa, comment: options.comment?.trim() || null, at: now };
+  const approval: Approval = {
+    sub: approver.sub,
+    roleUsed,
+    functions: eligible,
+    mfa: approver.mfa,
+    comment: options.comment?.trim() || null,
+    at: now,
+  };
   const approvals = [...change.approvals, approval];
   const after = remainingApprovals(req, ctx, approvals);
   if (after >= before) {
@@ -114,15 +137,28 @@ export function approve(change: ChangeRequest, asked: Principal, options: Approv
       : refuse('FORBIDDEN', 'FUNCTION_NOT_NEEDED', `your approval would not count: this change ${status.summary}`);
   }
   const common = { ...commonOf(change), approvals, updatedAt: now };
-  const approved = audit(change, 'change.approved', approver.sub, now, { roleUsed, functions: eligible, remaining: after, mfa: approver.mfa });
+  const approved = audit(change, 'change.approved', approver.sub, now, {
+    roleUsed,
+    functions: eligible,
+    remaining: after,
+    mfa: approver.mfa,
+  });
   if (after > 0) return { ok: true, next: { ...common, status: 'PENDING' }, effects: [approved] };
   if (change.applyMode === 'outbox') {
     const next: ChangeRequest = { ...common, status: 'APPROVED', approvedAt: now };
     const apply = applyEffectFor(next);
-    return { ok: true, next, effects: [approved, { type: 'outbox', changeId: next.id, tenant: next.tenant, idempotencyKey: apply.idempotencyKey, apply }] };
+    return {
+      ok: true,
+      next,
+      effects: [approved, { type: 'outbox', changeId: next.id, tenant: next.tenant, idempotencyKey: apply.idempotencyKey, apply }],
+    };
   }
   const next: ChangeRequest = { ...common, status: 'APPLIED', approvedAt: now, appliedVersion: change.baseVersion + 1, appliedAt: now };
-  return { ok: true, next, effects: [applyEffectFor(next), approved, audit(next, 'change.applied', approver.sub, now, { version: next.appliedVersion })] };
+  return {
+    ok: true,
+    next,
+    effects: [applyEffectFor(next), approved, audit(next, 'change.applied', approver.sub, now, { version: next.appliedVersion })],
+  };
 }
 
 function functionsOfRoles(p: Principal, functionsOf: FunctionsOf): Map<string, string> {
@@ -140,12 +176,18 @@ export function reject(change: ChangeRequest, asked: Principal, options: RejectO
   const by = inEnvironment(asked, change.environment);
   const guarded = guardPending(change, by, now);
   if (guarded) return guarded;
-  if (by.sub === change.requester.sub) return refuse('FORBIDDEN', 'SELF_REJECTION', 'the requester cannot reject their own change: cancel it instead');
+  if (by.sub === change.requester.sub)
+    return refuse('FORBIDDEN', 'SELF_REJECTION', 'the requester cannot reject their own change: cancel it instead');
   const eligible = eligibleFunctions(change, by, options.functionsOf, options.canApprove);
   if (!eligible) return notAnApprover(change, asked, options.functionsOf);
   const reason = options.reason.trim();
   if (!reason) return badInput('REASON_REQUIRED', [{ path: 'reason', message: 'is required to reject a change' }]);
-  const next: ChangeRequest = { ...commonOf(change), updatedAt: now, status: 'REJECTED', rejection: { sub: by.sub, at: now, functions: eligible, reason } };
+  const next: ChangeRequest = {
+    ...commonOf(change),
+    updatedAt: now,
+    status: 'REJECTED',
+    rejection: { sub: by.sub, at: now, functions: eligible, reason },
+  };
   return { ok: true, next, effects: [audit(next, 'change.rejected', by.sub, now, { reason, functions: eligible })] };
 }
 
@@ -154,7 +196,8 @@ export function cancel(change: ChangeRequest, by: Principal, options: { readonly
   const now = toIso(options.now);
   const guarded = guardPending(change, by, now);
   if (guarded) return guarded;
-  if (by.sub !== change.requester.sub) return refuse('FORBIDDEN', 'NOT_REQUESTER', 'only the requester can cancel a change; approvers reject');
+  if (by.sub !== change.requester.sub)
+    return refuse('FORBIDDEN', 'NOT_REQUESTER', 'only the requester can cancel a change; approvers reject');
   const next: ChangeRequest = { ...commonOf(change), updatedAt: now, status: 'CANCELLED', cancellation: { sub: by.sub, at: now } };
   return { ok: true, next, effects: [audit(next, 'change.cancelled', by.sub, now)] };
 }
@@ -181,7 +224,14 @@ export function supersede(change: ChangeRequest, currentVersion: number, now: In
 export function markApplied(change: ChangeRequest, options: { readonly now: Instant }): TransitionResult {
   const at = toIso(options.now);
   if (change.status !== 'APPROVED') return refuse('CONFLICT', 'NOT_APPROVED', `the change is ${change.status}, not APPROVED`);
-  const next: ChangeRequest = { ...commonOf(change), updatedAt: at, status: 'APPLIED', approvedAt: change.approvedAt, appliedVersion: change.baseVersion + 1, appliedAt: at };
+  const next: ChangeRequest = {
+    ...commonOf(change),
+    updatedAt: at,
+    status: 'APPLIED',
+    approvedAt: change.approvedAt,
+    appliedVersion: change.baseVersion + 1,
+    appliedAt: at,
+  };
   return { ok: true, next, effects: [audit(next, 'change.applied', null, at, { version: next.appliedVersion })] };
 }
 

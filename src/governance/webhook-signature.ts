@@ -13,10 +13,17 @@ export function signWebhook(secret: string, timestampSec: number, body: string):
   return `t=${timestampSec},v1=${v1}`;
 }
 
-export type SignatureCheck = { readonly ok: true; readonly timestamp: number } | { readonly ok: false; readonly reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'TOO_OLD' };
+export type SignatureCheck =
+  { readonly ok: true; readonly timestamp: number } | { readonly ok: false; readonly reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'TOO_OLD' };
 
 /** What a receiver runs: the signature over the raw body, and the timestamp within `toleranceSec` of its clock. */
-export function verifyWebhookSignature(secret: string, header: string | null | undefined, rawBody: string, nowSec: number, toleranceSec = 300): SignatureCheck {
+export function verifyWebhookSignature(
+  secret: string,
+  header: string | null | undefined,
+  rawBody: string,
+  nowSec: number,
+  toleranceSec = 300,
+): SignatureCheck {
   const parts = Object.fromEntries((header ?? '').split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isSafeInteger(t) || !/^[0-9a-f]{64}$/.test(parts.v1 ?? '')) return { ok: false, reason: 'MALFORMED' };

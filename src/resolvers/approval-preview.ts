@@ -33,7 +33,8 @@ const MESSAGES: Partial<Record<TransitionReason, (c: ChangeRequest, ctx: Gateway
   WRONG_TENANT: () => 'The change belongs to another tenant.',
 };
 
-const messageOf = (error: TransitionError, change: ChangeRequest, ctx: GatewayContext) => MESSAGES[error.reason]?.(change, ctx) ?? error.message;
+const messageOf = (error: TransitionError, change: ChangeRequest, ctx: GatewayContext) =>
+  MESSAGES[error.reason]?.(change, ctx) ?? error.message;
 
 const memo = new WeakMap<GatewayContext, WeakMap<ChangeRequest, Promise<ViewerApproval>>>();
 
@@ -43,7 +44,9 @@ export function viewerApproval(ctx: GatewayContext, change: ChangeRequest): Prom
   let answer = perRequest.get(change);
   if (!answer) {
     answer = previewApproval(ctx.governance, ctx.principal, change).then((r): ViewerApproval =>
-      r.ok ? { canApprove: true, code: null, message: null } : { canApprove: false, code: r.error.reason, message: messageOf(r.error, change, ctx) },
+      r.ok
+        ? { canApprove: true, code: null, message: null }
+        : { canApprove: false, code: r.error.reason, message: messageOf(r.error, change, ctx) },
     );
     perRequest.set(change, answer);
   }

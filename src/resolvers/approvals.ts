@@ -39,7 +39,13 @@ function changeQuery(ctx: GatewayContext, { status, environment, category, actio
     const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
     if (read.effect === 'DENY') throw forbidden(read.denial);
   }
-  const filter = { status, environment, category: category ? categoryFromGraphql(category) : null, actionable: actionable ?? null, mine: mine ?? null };
+  const filter = {
+    status,
+    environment,
+    category: category ? categoryFromGraphql(category) : null,
+    actionable: actionable ?? null,
+    mine: mine ?? null,
+  };
   return { filter, factsFor };
 }
 

@@ -11,7 +11,10 @@ import type { AuditEvent, AuditEventFilter, Resolvers } from '../generated/resol
 // The audit log, read-only, for the roles holding the `audit` data class (the shield rule on the Query fields decides;
 // every type below inherits it). Only the caller's own tenant is ever read: the tenant comes from the token.
 
-const STORAGE = { memory: 'MEMORY', redis: 'REDIS', 'redis+postgresql': 'REDIS_POSTGRESQL' } as const satisfies Record<AuditStorage, string>;
+const STORAGE = { memory: 'MEMORY', redis: 'REDIS', 'redis+postgresql': 'REDIS_POSTGRESQL' } as const satisfies Record<
+  AuditStorage,
+  string
+>;
 
 function instant(value: string | null | undefined, field: string): number | null {
   if (value === null || value === undefined) return null;
@@ -72,17 +75,34 @@ function toGraphql({ seq, index, event: e }: LoggedEvent): AuditEvent {
 /** A counted failed-login window: how many, from where, why, and the subjects claimed (unverified). */
 function authDetail(e: AuthEventModel): Record<string, JsonValue> | null {
   if (e.count === undefined) return null;
-  return { count: e.count, source: e.source ?? null, windowStart: e.windowStart ?? null, reasons: { ...(e.reasons ?? {}) }, claimedSubjects: [...(e.claimedSubjects ?? [])] };
+  return {
+    count: e.count,
+    source: e.source ?? null,
+    windowStart: e.windowStart ?? null,
+    reasons: { ...(e.reasons ?? {}) },
+    claimedSubjects: [...(e.claimedSubjects ?? [])],
+  };
 }
 
 export const auditResolvers: Resolvers = {
   Query: {
     auditEvents: async (_p, { filter, first, after }, ctx) => {
-      const page = await searchAuditEvents(ctx.audit, ctx.principal.tenant, toFilter(filter), auditPageSize(first), after ? decodeAuditCursor(after) : null);
+      const page = await searchAuditEvents(
+        ctx.audit,
+        ctx.principal.tenant,
+        toFilter(filter),
+        auditPageSize(first),
+        after ? decodeAuditCursor(after) : null,
+      );
       return {
         edges: page.events.map((e) => ({ cursor: encodeAuditCursor(e), node: toGraphql(e) })),
         // Forward only: hasPreviousPage says whether this page started after a cursor (Relay allows false here).
-        pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: page.events[0] ? encodeAuditCursor(page.events[0]) : null, endCursor: page.endCursor },
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: Boolean(after),
+          startCursor: page.events[0] ? encodeAuditCursor(page.events[0]) : null,
+          endCursor: page.endCursor,
+        },
       };
     },
     auditEventsConnection: async (_p, { filter, first, after, last, before }, ctx) => {
@@ -98,8 +118,30 @@ export const auditResolvers: Resolvers = {
         retainedWindow: ctx.audit.window,
       };
       return r.ok
-        ? { ok: true, ...where, resumedAfter: r.resumedAfter ?? null, records: r.records, firstSeq: r.firstSeq, headSeq: r.headSeq, checkpointsVerified: r.checkpointsVerified, problem: null, seq: null, message: null }
-        : { ok: false, ...where, resumedAfter: null, records: r.recordsChecked, firstSeq: meta.firstSeq, headSeq: meta.headSeq, checkpointsVerified: null, problem: r.problem, seq: r.seq, message: r.message };
+        ? {
+            ok: true,
+            ...where,
+            resumedAfter: r.resumedAfter ?? null,
+            records: r.records,
+            firstSeq: r.firstSeq,
+            headSeq: r.headSeq,
+            checkpointsVerified: r.checkpointsVerified,
+            problem: null,
+            seq: null,
+            message: null,
+          }
+        : {
+            ok: false,
+            ...where,
+            resumedAfter: null,
+            records: r.recordsChecked,
+            firstSeq: meta.firstSeq,
+            headSeq: meta.headSeq,
+            checkpointsVerified: null,
+            problem: r.problem,
+            seq: r.seq,
+            message: r.message,
+          };
     },
   },
 };

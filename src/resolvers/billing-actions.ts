@@ -22,8 +22,20 @@ export const billingActionResolvers: Resolvers = {
       if (!found || !patient) throw new NotFoundError('Invoice', 'No such invoice.');
       const decision = decidePatientAction(ctx.access, 'refund:issue', { ...patient.guard, patientId: patient.id });
       if (decision.effect === 'DENY') throw forbidden(decision.denial);
-      const { change, value } = await ctx.connectors.billing.issueRefund(ctx.principal, { invoice: found.invoice as Invoice, patientId: found.patientId }, amount, reason);
-      return { status: STATUS[change.status], changeRequestId: change.id, invoiceId: value.invoiceId, amount: value.amount, currency: value.currency, threshold: value.threshold.amount };
+      const { change, value } = await ctx.connectors.billing.issueRefund(
+        ctx.principal,
+        { invoice: found.invoice as Invoice, patientId: found.patientId },
+        amount,
+        reason,
+      );
+      return {
+        status: STATUS[change.status],
+        changeRequestId: change.id,
+        invoiceId: value.invoiceId,
+        amount: value.amount,
+        currency: value.currency,
+        threshold: value.threshold.amount,
+      };
     },
     runBillingAutomation: async (_p, { dryRun }, ctx) => {
       // Running it acts on every account of the tenant: `write` on `financial` tenant-wide, not for one row.

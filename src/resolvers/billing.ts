@@ -6,7 +6,8 @@ export const billingResolvers: Resolvers = {
   Patient: {
     coverage: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Coverage', await ctx.ehr.coverage(p)),
     claims: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Claim', await ctx.ehr.claims(p)),
-    explanationOfBenefits: async (p, _a, ctx, info) => visibleRows(ctx, info, 'ExplanationOfBenefit', await ctx.ehr.explanationOfBenefits(p)),
+    explanationOfBenefits: async (p, _a, ctx, info) =>
+      visibleRows(ctx, info, 'ExplanationOfBenefit', await ctx.ehr.explanationOfBenefits(p)),
     invoices: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Invoice', await ctx.ehr.invoices(p)),
     // From the same (batched, per-request cached) invoice list: no second FHIR search.
     accountBalance: async (p, _a, ctx) => accountBalanceOf(p, await ctx.ehr.invoices(p)),

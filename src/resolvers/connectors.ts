@@ -21,16 +21,38 @@ export const connectorResolvers: Resolvers = {
     configureConnector: async (_p, { input }, ctx) => {
       const credentials = input.clientSecret ? { clientId: input.clientId ?? null, clientSecret: input.clientSecret } : null;
       if (credentials || input.clientId) mayWriteCredentials(ctx);
-      const settings = { ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}), ...(input.scopes ? { scopes: input.scopes } : {}), ...(input.writeBackMappings !== undefined ? { writeBackMappings: input.writeBackMappings } : {}) };
-      return ctx.connectors.admin.configure(ctx.principal, { connectorId: input.connectorId, environment: input.environment, settings, credentials, reason: input.reason ?? null, ticket: input.ticket ?? null });
+      const settings = {
+        ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}),
+        ...(input.scopes ? { scopes: input.scopes } : {}),
+        ...(input.writeBackMappings !== undefined ? { writeBackMappings: input.writeBackMappings } : {}),
+      };
+      return ctx.connectors.admin.configure(ctx.principal, {
+        connectorId: input.connectorId,
+        environment: input.environment,
+        settings,
+        credentials,
+        reason: input.reason ?? null,
+        ticket: input.ticket ?? null,
+      });
     },
     rotateConnectorSecret: async (_p, { connectorId, environment, clientSecret, clientId, reason, ticket }, ctx) => {
       mayWriteCredentials(ctx);
-      return ctx.connectors.admin.rotate(ctx.principal, environment, connectorId, { clientId: clientId ?? null, clientSecret }, { reason: reason ?? null, ticket: ticket ?? null });
+      return ctx.connectors.admin.rotate(
+        ctx.principal,
+        environment,
+        connectorId,
+        { clientId: clientId ?? null, clientSecret },
+        { reason: reason ?? null, ticket: ticket ?? null },
+      );
     },
     generateConnectorKey: async (_p, { connectorId, environment, clientId, algorithm, reason, ticket }, ctx) => {
       mayWriteCredentials(ctx);
-      const r = await ctx.connectors.admin.generateKey(ctx.principal, environment, connectorId, { clientId: clientId ?? null, algorithm: algorithm ?? 'ES384', reason: reason ?? null, ticket: ticket ?? null });
+      const r = await ctx.connectors.admin.generateKey(ctx.principal, environment, connectorId, {
+        clientId: clientId ?? null,
+        algorithm: algorithm ?? 'ES384',
+        reason: reason ?? null,
+        ticket: ticket ?? null,
+      });
       return { ...r, jwksPath: jwksPath(ctx.principal.tenant, environment, connectorId) };
     },
     testConnector: (_p, { connectorId, environment }, ctx) => ctx.connectors.admin.test(ctx.principal.tenant, environment, connectorId),

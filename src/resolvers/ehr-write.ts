@@ -35,23 +35,39 @@ async function patientFor(ctx: GatewayContext, patientId: string, action: Patien
  * a `patientId` argument naming another patient is refused (TARGET_PATIENT_MISMATCH): a write never moves a
  * resource to another subject. Another tenant's resource is not found, like an unknown one.
  */
-async function storedTargetFor(ctx: GatewayContext, resourceType: string, id: string, patientId: string, action: PatientAction): Promise<PatientRow> {
-  const stored = (await ctx.connectors.writeBack.readTarget(ctx.principal.tenant, resourceType, id)) as { subject?: { reference?: string } } | null;
+async function storedTargetFor(
+  ctx: GatewayContext,
+  resourceType: string,
+  id: string,
+  patientId: string,
+  action: PatientAction,
+): Promise<PatientRow> {
+  const stored = (await ctx.connectors.writeBack.readTarget(ctx.principal.tenant, resourceType, id)) as {
+    subject?: { reference?: string };
+  } | null;
   const ownerId = stored ? referenceId(stored.subject, 'Patient') : null;
   const owner = ownerId ? await ctx.ehr.patient(ownerId) : null;
   if (!owner) throw new NotFoundError(resourceType, `No such ${resourceType}.`);
   const decision = decidePatientAction(ctx.access, action, { ...owner.guard, patientId: owner.id });
   if (decision.effect === 'DENY') throw forbidden(decision.denial);
   if (owner.id !== patientId) {
-    throw new ClearanceError('BAD_USER_INPUT', `${resourceType}/${id} belongs to another patient than patientId: nothing was written. A write never changes a resource's patient.`, {
-      field: 'patientId',
-      reason: 'TARGET_PATIENT_MISMATCH',
-    });
+    throw new ClearanceError(
+      'BAD_USER_INPUT',
+      `${resourceType}/${id} belongs to another patient than patientId: nothing was written. A write never changes a resource's patient.`,
+      {
+        field: 'patientId',
+        reason: 'TARGET_PATIENT_MISMATCH',
+      },
+    );
   }
   return owner;
 }
 
-const author = (ctx: GatewayContext, promptTemplateVersion: string | null = null) => ({ sub: ctx.principal.sub, kind: ctx.principal.kind, promptTemplateVersion });
+const author = (ctx: GatewayContext, promptTemplateVersion: string | null = null) => ({
+  sub: ctx.principal.sub,
+  kind: ctx.principal.kind,
+  promptTemplateVersion,
+});
 
 const STATUS: Record<ChangeRequest['status'], MedicationProposalStatus> = {
   PENDING: 'PENDING_APPROVAL', APPROVED: 'APPROVED', APPLIED: 'WRITTEN', FAILED: 'FAILED',
@@ -110,7 +126,13 @@ export const ehrWriteResolvers: Resolvers = {
       // A human with write on medications writes at once; everyone else (an agent) may only propose.
       const direct = decideMedicationRequest(ctx.access).mode === 'write';
       const patient = await patientFor(ctx, patientId, direct ? 'write:medications' : 'propose:medications');
-      const request = { patientId: patient.id, ...draft, rxnorm: draft.rxnorm ?? null, promptTemplateVersion, reason: input.reason ?? null };
+      const request = {
+        patientId: patient.id,
+        ...draft,
+        rxnorm: draft.rxnorm ?? null,
+        promptTemplateVersion,
+        reason: input.reason ?? null,
+      };
       return ctx.connectors.idempotency.once<MedicationProposalResult>(ctx.principal, {
         operation: 'proposeMedicationRequest',
         key: input.idempotencyKey,

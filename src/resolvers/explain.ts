@@ -24,12 +24,24 @@ import { agentAutonomyOf, currentSetting, findChangeRequest, previewApproval } f
 
 const DATA_ACTION = /^read:([a-z][a-z0-9-]*)$/;
 
-async function policyFor(ctx: GatewayContext, atIso: string | null): Promise<{ access: PrincipalPolicy; at: string; policy: Awaited<ReturnType<GatewayContext['accessAdmin']['policyInForce']>> }> {
-  if (!atIso) return { access: ctx.access, at: new Date(ctx.accessAdmin.now()).toISOString(), policy: await ctx.accessAdmin.policyInForce(ctx.principal.tenant) };
+async function policyFor(
+  ctx: GatewayContext,
+  atIso: string | null,
+): Promise<{ access: PrincipalPolicy; at: string; policy: Awaited<ReturnType<GatewayContext['accessAdmin']['policyInForce']>> }> {
+  if (!atIso)
+    return {
+      access: ctx.access,
+      at: new Date(ctx.accessAdmin.now()).toISOString(),
+      policy: await ctx.accessAdmin.policyInForce(ctx.principal.tenant),
+    };
   const atMs = Date.parse(atIso);
   if (!Number.isFinite(atMs)) throw invalidInput('at', 'is not a date-time');
   const then = await ctx.accessAdmin.accessAt(ctx.access.token, atMs);
-  return { access: compilePrincipalPolicy(then.policy, ctx.access.token, then.options), at: new Date(atMs).toISOString(), policy: then.policy };
+  return {
+    access: compilePrincipalPolicy(then.policy, ctx.access.token, then.options),
+    at: new Date(atMs).toISOString(),
+    policy: then.policy,
+  };
 }
 
 /** The patient's row guard, asked only of a caller who may look patients up at all (no existence oracle). */
@@ -68,7 +80,12 @@ const ROWS_OF: Readonly<Record<string, (ctx: GatewayContext, p: PatientRow) => P
 };
 
 /** explain for a patient action: the mutation's field rule, then the kernel's decision on the stored patient. */
-async function explainPatientAction(ctx: GatewayContext, action: string, resource: { patientId?: string | null; invoiceId?: string | null; amount?: number | null } | null, when: string): Promise<Explanation> {
+async function explainPatientAction(
+  ctx: GatewayContext,
+  action: string,
+  resource: { patientId?: string | null; invoiceId?: string | null; amount?: number | null } | null,
+  when: string,
+): Promise<Explanation> {
   const spec = ACTION_FIELDS[action]!;
   const access = ctx.access;
   const gate = decideField(access, 'Mutation', spec.field);
@@ -76,7 +93,8 @@ async function explainPatientAction(ctx: GatewayContext, action: string, resourc
   let patient: PatientRow | null = null;
   let refund: { amount: number; currency: string } | null = null;
   if (spec.action === 'refund:issue') {
-    if (!resource?.invoiceId || resource.amount === null || resource.amount === undefined) throw invalidInput('resource', 'refund:issue needs resource.invoiceId and resource.amount');
+    if (!resource?.invoiceId || resource.amount === null || resource.amount === undefined)
+      throw invalidInput('resource', 'refund:issue needs resource.invoiceId and resource.amount');
     const found = await ctx.connectors.billing.invoice(ctx.principal.tenant, requireFhirId(resource.invoiceId));
     patient = found ? await ctx.ehr.patient(found.patientId) : null;
     if (!found || !patient) throw invalidInput('resource.invoiceId', 'no such invoice');
@@ -91,7 +109,11 @@ async function explainPatientAction(ctx: GatewayContext, action: string, resourc
     const m = decideMedicationRequest(access, row);
     const e = explainDecision(action, m.decision, access.policyVersion, when);
     if (m.decision.effect === 'DENY' || m.mode === 'write') return e;
-    return { ...e, decision: 'NEEDS_APPROVAL', message: 'You may propose it; a clinician of the patient\'s department approves it before it is written.' };
+    return {
+      ...e,
+      decision: 'NEEDS_APPROVAL',
+      message: "You may propose it; a clinician of the patient's department approves it before it is written.",
+    };
   }
   const decision = decidePatientAction(access, spec.action, row);
   const e = explainDecision(action, decision, access.policyVersion, when);
@@ -101,14 +123,34 @@ async function explainPatientAction(ctx: GatewayContext, action: string, resourc
   const described = describeTarget({ type: 'refund', refundId: 'explain' }, DEFAULT_APPROVAL_RULES);
   if (!described.ok) return e;
   const edit = editCheck(described.descriptor, ctx.principal, environment);
-  if (!edit.ok) return explanation({ action, decision: 'DENY', rule: 'editors:refund', policyVersion: access.policyVersion, at: when, reason: edit.reason, failedScope: 'editor', ownerFunction: 'finance', message: `${edit.message}.` });
+  if (!edit.ok)
+    return explanation({
+      action,
+      decision: 'DENY',
+      rule: 'editors:refund',
+      policyVersion: access.policyVersion,
+      at: when,
+      reason: edit.reason,
+      failedScope: 'editor',
+      ownerFunction: 'finance',
+      message: `${edit.message}.`,
+    });
   const threshold = (await currentSetting(ctx.governance, ctx.principal.tenant, 'billing.refundThreshold', environment)).value as {
     amount: number;
     currency: string;
   };
-  const { requirement } = refundApproval({ invoiceId: 'x', amount: refund.amount, currency: refund.currency, threshold } as never, environment);
+  const { requirement } = refundApproval(
+    { invoiceId: 'x', amount: refund.amount, currency: refund.currency, threshold } as never,
+    environment,
+  );
   return requirement.requiredApprovals > 0
-    ? { ...e, decision: 'NEEDS_APPROVAL', rule: `refund-threshold:${environment}`, ownerFunction: 'finance', message: `Above the refund threshold (${threshold.amount} ${threshold.currency}): it waits for an approval from finance.` }
+    ? {
+        ...e,
+        decision: 'NEEDS_APPROVAL',
+        rule: `refund-threshold:${environment}`,
+        ownerFunction: 'finance',
+        message: `Above the refund threshold (${threshold.amount} ${threshold.currency}): it waits for an approval from finance.`,
+      }
     : e;
 }
 
@@ -119,7 +161,8 @@ export const explainResolvers: Resolvers = {
       const data = DATA_ACTION.exec(action);
       if (data) {
         const request = { action: 'read' as const, dataClass: data[1]! };
-        if (!policy.dataClasses[request.dataClass]) throw invalidInput('action', `no data class "${request.dataClass}" in policy ${policy.version}`);
+        if (!policy.dataClasses[request.dataClass])
+          throw invalidInput('action', `no data class "${request.dataClass}" in policy ${policy.version}`);
         if (!resource?.patientId) return explainDecision(action, access.decide(request), access.policyVersion, when);
         const target = await patientTarget(ctx, access, resource.patientId);
         return explainDecision(action, target.denied ?? access.decide(request, target.guard), access.policyVersion, when);
@@ -131,14 +174,28 @@ export const explainResolvers: Resolvers = {
         if (!change) throw invalidInput('action', 'no such change request');
         const r = await previewApproval(ctx.governance, ctx.principal, change);
         const why = changeExplanation(change, null, functionsFromPolicy(policy));
-        const common = { action, rule: `approval-rules:${change.environment}/${change.risk}`, policyVersion: policy.version, at: when, ownerFunction: change.ownerFunction, approvalPath: why.approvalPath };
+        const common = {
+          action,
+          rule: `approval-rules:${change.environment}/${change.risk}`,
+          policyVersion: policy.version,
+          at: when,
+          ownerFunction: change.ownerFunction,
+          approvalPath: why.approvalPath,
+        };
         return r.ok
           ? explanation({ ...common, decision: 'ALLOW', message: 'Your approval would be accepted now.' })
           : explanation({ ...common, decision: 'DENY', reason: r.error.reason, failedScope: 'approver', message: r.error.message });
       }
       const env = environment ?? 'PRODUCTION';
       const governed = explainGoverned({
-        action, principal: ctx.principal, environment: env, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), policy, at: when, sub: resource?.assignee ?? null,
+        action,
+        principal: ctx.principal,
+        environment: env,
+        rules: DEFAULT_APPROVAL_RULES,
+        functionsOf: functionsFromPolicy(policy),
+        policy,
+        at: when,
+        sub: resource?.assignee ?? null,
         agentAutonomy: await agentAutonomyOf(ctx.governance, ctx.principal, env),
       });
       if (!governed) throw invalidInput('action', 'unknown action: see the description of Query.explain for the vocabulary');
@@ -160,7 +217,8 @@ export const explainResolvers: Resolvers = {
         // No existence oracle: to a caller who may not see sensitive rows, an unknown id is answered as a withheld
         // row is (DENY, grant); only a caller who would see every row is told there is no such row.
         const hidden = { ...target.guard, sensitive: true };
-        if (!row && decideField(ctx.access, type, field, hidden).decision.effect === 'ALLOW') throw invalidInput('rowId', `no such ${type} of the patient`);
+        if (!row && decideField(ctx.access, type, field, hidden).decision.effect === 'ALLOW')
+          throw invalidInput('rowId', `no such ${type} of the patient`);
         facts = row?.guard ?? hidden;
       }
       // The kernel's field decision: the one the read makes, the mask and the sensitive rows included.

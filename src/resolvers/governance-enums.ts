@@ -15,17 +15,31 @@ const CATEGORY: Readonly<Record<Category, SettingCategory>> = {
   access: 'ACCESS',
   audit: 'AUDIT',
 };
-const CATEGORY_OF = Object.fromEntries(Object.entries(CATEGORY).map(([domain, gql]) => [gql, domain])) as Readonly<Record<SettingCategory, Category>>;
+const CATEGORY_OF = Object.fromEntries(Object.entries(CATEGORY).map(([domain, gql]) => [gql, domain])) as Readonly<
+  Record<SettingCategory, Category>
+>;
 
 export const categoryToGraphql = (c: Category): SettingCategory => CATEGORY[c];
 export const categoryFromGraphql = (c: SettingCategory): Category => CATEGORY_OF[c];
 
 export const diffOpToGraphql = (op: DomainDiffOp): DiffOp => (op === 'add' ? 'ADD' : op === 'remove' ? 'REMOVE' : 'REPLACE');
 
-const ORIGIN: Readonly<Record<ChangeOrigin['type'], ChangeOriginType>> = { direct: 'DIRECT', rollback: 'ROLLBACK', promotion: 'PROMOTION', 'access-request': 'ACCESS_REQUEST' };
+const ORIGIN: Readonly<Record<ChangeOrigin['type'], ChangeOriginType>> = {
+  direct: 'DIRECT',
+  rollback: 'ROLLBACK',
+  promotion: 'PROMOTION',
+  'access-request': 'ACCESS_REQUEST',
+};
 export const originTypeToGraphql = (t: ChangeOrigin['type']): ChangeOriginType => ORIGIN[t];
 
 const TARGET: Readonly<Record<ChangeTarget['type'], ChangeTargetType>> = {
-  setting: 'SETTING', settings: 'SETTINGS', 'emergency-resume': 'EMERGENCY_RESUME', 'ehr-write': 'EHR_WRITE', refund: 'REFUND', assignment: 'ASSIGNMENT', 'access-request': 'ACCESS_REQUEST', policy: 'POLICY',
+  setting: 'SETTING',
+  settings: 'SETTINGS',
+  'emergency-resume': 'EMERGENCY_RESUME',
+  'ehr-write': 'EHR_WRITE',
+  refund: 'REFUND',
+  assignment: 'ASSIGNMENT',
+  'access-request': 'ACCESS_REQUEST',
+  policy: 'POLICY',
 };
 export const targetTypeToGraphql = (t: ChangeTarget['type']): ChangeTargetType => TARGET[t];

@@ -31,7 +31,12 @@ export async function loadSetting(ctx: GatewayContext, key: string, environment:
 }
 
 export function invalidInput(path: string, message: string): GovernanceError {
-  const error: TransitionError = { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] };
+  const error: TransitionError = {
+    code: 'BAD_USER_INPUT',
+    reason: 'INVALID_INPUT',
+    message: `${path}: ${message}`,
+    problems: [{ path, message }],
+  };
   return new GovernanceError(error);
 }
 

@@ -30,7 +30,11 @@ export function decodeCursor(cursor: string | null | undefined): number {
   return Number(m[1]);
 }
 
-export function pageSize(first: number | null | undefined, limits: { defaultPageSize: number; maxPageSize: number }, field = 'first'): number {
+export function pageSize(
+  first: number | null | undefined,
+  limits: { defaultPageSize: number; maxPageSize: number },
+  field = 'first',
+): number {
   const n = first ?? limits.defaultPageSize;
   if (!Number.isInteger(n) || n < 1 || n > limits.maxPageSize) {
     throw new BadUserInputError(`${field} must be between 1 and ${limits.maxPageSize}`, field);

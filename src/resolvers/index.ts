@@ -25,4 +25,19 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
   return out as Resolvers;
 }
 
-export const resolvers: Resolvers = mergeResolvers(meResolvers, patientResolvers, billingResolvers, settingResolvers, approvalResolvers, auditResolvers, ehrWriteResolvers, accessResolvers, explainResolvers, settingsCatalogResolvers, messagingResolvers, billingActionResolvers, connectorResolvers, subscriptionResolvers);
+export const resolvers: Resolvers = mergeResolvers(
+  meResolvers,
+  patientResolvers,
+  billingResolvers,
+  settingResolvers,
+  approvalResolvers,
+  auditResolvers,
+  ehrWriteResolvers,
+  accessResolvers,
+  explainResolvers,
+  settingsCatalogResolvers,
+  messagingResolvers,
+  billingActionResolvers,
+  connectorResolvers,
+  subscriptionResolvers,
+);

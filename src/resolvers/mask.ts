@@ -1,5 +1,5 @@
 // Identifiers are masked to their last four characters for callers without the identifiers permission
-// (DESIGN.md, data classes): enough to confirm a patient at the front desk, not enough to reuse.
+// (the `identifiers` grant of rules/default-policy.json): enough to confirm a patient at the front desk, not enough to reuse.
 export function maskIdentifier(value: string | null): string | null {
   if (value === null) return null;
   const keep = value.slice(-4);

@@ -29,7 +29,10 @@ const fromChannel = (c: MessageChannel | null | undefined) => (c ? (c === 'EMAIL
 // What reading a queue item's text is, for the policy and the PHI-read audit: a clinical item's text is the patient's
 // report of symptoms (observations); any other item's text is a patient message (messaging).
 const textClassOf = (item: { queue: string; triageLevel?: string | null }) => (isClinical(item) ? 'observations' : 'messaging');
-const TEXT_READ = { observations: readSlot('observations', 'MessageQueueItem.text'), messaging: readSlot('messaging', 'MessageQueueItem.text') } as const;
+const TEXT_READ = {
+  observations: readSlot('observations', 'MessageQueueItem.text'),
+  messaging: readSlot('messaging', 'MessageQueueItem.text'),
+} as const;
 
 function queueOf(queue: string): Queue {
   if (!(QUEUES as readonly string[]).includes(queue)) throw new BadUserInputError(`queue must be one of ${QUEUES.join(', ')}.`, 'queue');
@@ -47,7 +50,10 @@ async function workItem(ctx: GatewayContext, item: QueueItem): Promise<PatientRo
 export const messagingResolvers: Resolvers = {
   Query: {
     messageQueues: async (_p, _a, ctx) => {
-      const [counts, { sla }] = await Promise.all([ctx.connectors.messaging.queues(ctx.principal.tenant), ctx.connectors.messaging.queueSettings(ctx.principal.tenant)]);
+      const [counts, { sla }] = await Promise.all([
+        ctx.connectors.messaging.queues(ctx.principal.tenant),
+        ctx.connectors.messaging.queueSettings(ctx.principal.tenant),
+      ]);
       return counts.map((c) => ({ ...c, slaMinutes: sla[c.queue] }));
     },
     messageQueue: (_p, { queue, first }, ctx) => ctx.connectors.messageQueue.list(ctx.principal.tenant, queueOf(queue), first ?? 50),

@@ -34,9 +34,21 @@ export const PATIENT_ROW_FIELDS: Readonly<Record<string, readonly PatientRowFiel
   ssn: ['ssn'],
   // Lists of the patient's record: their own searches, by the patient's id (always there).
   ...Object.fromEntries(
-    ['conditions', 'observations', 'medications', 'allergies', 'immunizations', 'encounters', 'carePlans', 'notes', 'coverage', 'claims', 'explanationOfBenefits', 'invoices', 'accountBalance'].map(
-      (f) => [f, []],
-    ),
+    [
+      'conditions',
+      'observations',
+      'medications',
+      'allergies',
+      'immunizations',
+      'encounters',
+      'carePlans',
+      'notes',
+      'coverage',
+      'claims',
+      'explanationOfBenefits',
+      'invoices',
+      'accountBalance',
+    ].map((f) => [f, []]),
   ),
 };
 
@@ -57,7 +69,8 @@ export const patientResolvers: Resolvers = {
     patients: async (_p, { first, after, name, department }, ctx, info) => {
       const size = pageSize(first, ctx.limits);
       const offset = decodeCursor(after);
-      if (department !== null && department !== undefined && !DEPARTMENT_CODE.test(department)) throw new BadUserInputError('department is not a department code', 'department');
+      if (department !== null && department !== undefined && !DEPARTMENT_CODE.test(department))
+        throw new BadUserInputError('department is not a department code', 'department');
       const fields = rowFieldsOf(selectedFields(info, ['edges', 'node']));
       const page = await ctx.ehr.searchPatients({ name: name ?? null, department: department ?? null, first: size, offset, fields });
       return {
@@ -72,7 +85,9 @@ export const patientResolvers: Resolvers = {
     },
     node: (_p, { id }, ctx, info) => {
       const ref = parseGlobalId(id);
-      return ref.type === 'Patient' ? ctx.ehr.patient(ref.id) : ctx.ehr.encounter(ref.id).then((e) => visibleRow(ctx, info, 'Encounter', e));
+      return ref.type === 'Patient'
+        ? ctx.ehr.patient(ref.id)
+        : ctx.ehr.encounter(ref.id).then((e) => visibleRow(ctx, info, 'Encounter', e));
     },
     patientStatistics: (_p, _a, ctx) => ctx.ehr.statistics(ctx.limits.suppressionThreshold),
   },

@@ -7,11 +7,16 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
  */
 export function selectedFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: readonly string[]): Set<string> {
   let sets: SelectionSetNode[] = info.fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-  for (const name of path) sets = fieldsOf(sets, info.fragments).flatMap((f) => (f.name === name && f.selectionSet ? [f.selectionSet] : []));
+  for (const name of path)
+    sets = fieldsOf(sets, info.fragments).flatMap((f) => (f.name === name && f.selectionSet ? [f.selectionSet] : []));
   return new Set(fieldsOf(sets, info.fragments).map((f) => f.name));
 }
 
-function fieldsOf(sets: readonly SelectionSetNode[], fragments: GraphQLResolveInfo['fragments'], seen = new Set<string>()): { name: string; selectionSet?: SelectionSetNode }[] {
+function fieldsOf(
+  sets: readonly SelectionSetNode[],
+  fragments: GraphQLResolveInfo['fragments'],
+  seen = new Set<string>(),
+): { name: string; selectionSet?: SelectionSetNode }[] {
   return sets.flatMap((set) =>
     set.selections.flatMap((s) => {
       switch (s.kind) {

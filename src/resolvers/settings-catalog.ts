@@ -28,11 +28,20 @@ export const settingsCatalogResolvers: Resolvers = {
         const d = described.descriptor;
         const edit = editCheck(d, ctx.principal, args.environment);
         const approvalPath = pathFor(DEFAULT_APPROVAL_RULES, d, args.environment, d.risk[args.environment], ctx.principal.kind);
-        return [{
-          definition: s.definition, current: s.current, ownerRole: ownerRoleOf(d, functionsOf), canEdit: edit.ok, requiresApproval: approvalPath.requiredApprovals > 0,
-          lockedReason: edit.ok ? null : `${edit.message}; owner: ${ownerRoleOf(d, functionsOf)} (${d.ownerFunction}). Ask with requestAccess.`,
-          approvalPath, pendingChange: open.find(isChangeOfSetting(s.definition.key)) ?? null,
-        }];
+        return [
+          {
+            definition: s.definition,
+            current: s.current,
+            ownerRole: ownerRoleOf(d, functionsOf),
+            canEdit: edit.ok,
+            requiresApproval: approvalPath.requiredApprovals > 0,
+            lockedReason: edit.ok
+              ? null
+              : `${edit.message}; owner: ${ownerRoleOf(d, functionsOf)} (${d.ownerFunction}). Ask with requestAccess.`,
+            approvalPath,
+            pendingChange: open.find(isChangeOfSetting(s.definition.key)) ?? null,
+          },
+        ];
       });
     },
   },
@@ -45,6 +54,13 @@ export const settingsCatalogResolvers: Resolvers = {
     version: (s) => s.current.version,
     ownerFunction: (s) => s.definition.ownerFunction,
     risk: (s) => s.definition.risk[s.current.environment],
-    status: (s) => (s.pendingChange?.status === 'APPROVED' ? 'APPROVED' : s.pendingChange ? 'PENDING_REVIEW' : s.current.version === 0 ? 'DEFAULT' : 'ACTIVE'),
+    status: (s) =>
+      s.pendingChange?.status === 'APPROVED'
+        ? 'APPROVED'
+        : s.pendingChange
+          ? 'PENDING_REVIEW'
+          : s.current.version === 0
+            ? 'DEFAULT'
+            : 'ACTIVE',
   },
 };

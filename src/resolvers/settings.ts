@@ -4,7 +4,15 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { listSettings } from '../services/settings-list.js';
 import { GovernanceError } from '../errors/governance-error.js';
 import { categoryFromGraphql, categoryToGraphql, diffOpToGraphql } from './governance-enums.js';
-import { invalidInput, isChangeOfSetting, isResumeOf, loadSetting, loadStop, openChanges, requireStopTarget } from './governance-loaders.js';
+import {
+  invalidInput,
+  isChangeOfSetting,
+  isResumeOf,
+  loadSetting,
+  loadStop,
+  openChanges,
+  requireStopTarget,
+} from './governance-loaders.js';
 import type { SettingModel } from './governance-models.js';
 import { JsonScalar } from './json-scalar.js';
 import { settingHistory, stopStates } from '../services/governance/reads.js';
@@ -34,8 +42,16 @@ export const settingResolvers: Resolvers = {
       const definition = findSetting(key)!;
       const r = diffVersions([{ version: 0, value: definition.defaultValue }, ...history], fromVersion, toVersion);
       if (!r.ok) {
-        const problems = r.missing.map((v) => ({ path: v === fromVersion ? 'fromVersion' : 'toVersion', message: `${key} has no version ${v} in ${environment}` }));
-        throw new GovernanceError({ code: 'NOT_FOUND', reason: 'UNKNOWN_VERSION', message: problems.map((p) => p.message).join('; '), problems });
+        const problems = r.missing.map((v) => ({
+          path: v === fromVersion ? 'fromVersion' : 'toVersion',
+          message: `${key} has no version ${v} in ${environment}`,
+        }));
+        throw new GovernanceError({
+          code: 'NOT_FOUND',
+          reason: 'UNKNOWN_VERSION',
+          message: problems.map((p) => p.message).join('; '),
+          problems,
+        });
       }
       return { key, environment, fromVersion: r.from, toVersion: r.to, entries: r.diff };
     },
@@ -76,7 +92,8 @@ export const settingResolvers: Resolvers = {
     status: (o) => o.status,
     version: (o) => (o.status === 'APPLIED' ? o.version : null),
     setting: (o, _a, ctx) => (o.change.target.type === 'setting' ? loadSetting(ctx, o.change.target.key, o.change.environment) : null),
-    stopState: (o, _a, ctx) => (o.change.target.type === 'emergency-resume' ? loadStop(ctx, o.change.target.target, o.change.environment) : null),
+    stopState: (o, _a, ctx) =>
+      o.change.target.type === 'emergency-resume' ? loadStop(ctx, o.change.target.target, o.change.environment) : null,
     changeRequest: (o) => o.change,
   },
 
@@ -91,8 +108,10 @@ export const settingResolvers: Resolvers = {
     version: (s) => s.current.version,
     updatedAt: (s) => s.current.updatedAt,
     updatedBy: (s) => s.current.updatedBy,
-    pendingChanges: async (s, _a, ctx) => s.open ?? (await openChanges(ctx, s.current.environment)).filter(isChangeOfSetting(s.definition.key)),
-    pendingChange: async (s, _a, ctx) => (s.open ?? (await openChanges(ctx, s.current.environment)).filter(isChangeOfSetting(s.definition.key)))[0] ?? null,
+    pendingChanges: async (s, _a, ctx) =>
+      s.open ?? (await openChanges(ctx, s.current.environment)).filter(isChangeOfSetting(s.definition.key)),
+    pendingChange: async (s, _a, ctx) =>
+      (s.open ?? (await openChanges(ctx, s.current.environment)).filter(isChangeOfSetting(s.definition.key)))[0] ?? null,
   },
 
   DiffEntry: {

@@ -32,7 +32,9 @@ export async function eventActionable(ctx: GatewayContext, changeId: string): Pr
 /** The event the server executes with; over HTTP (no event) the operation is refused with a stable reason. */
 const eventOrRefuse = (event: unknown): never => {
   if (event === undefined || event === null) {
-    throw new ClearanceError('BAD_USER_INPUT', 'Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql/ws.', { reason: 'SUBSCRIPTION_OVER_HTTP' });
+    throw new ClearanceError('BAD_USER_INPUT', 'Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql/ws.', {
+      reason: 'SUBSCRIPTION_OVER_HTTP',
+    });
   }
   return event as never;
 };

@@ -28,7 +28,12 @@ function report(ctx: GatewayContext, info: GraphQLResolveInfo, error: GraphQLErr
 }
 
 /** The rows of a list field the caller may see; reports once when some were withheld. */
-export function visibleRows<T extends { readonly guard: RowFacts }>(ctx: GatewayContext, info: GraphQLResolveInfo, typeName: string, rows: readonly T[]): T[] {
+export function visibleRows<T extends { readonly guard: RowFacts }>(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  typeName: string,
+  rows: readonly T[],
+): T[] {
   // Rows of one patient share their guard objects (plain, sensitive): one decision per guard, and the list itself
   // when nothing is withheld (lists are asked again at every level of a deep query).
   let lastGuard: RowFacts | null = null;
@@ -54,7 +59,12 @@ export function visibleRows<T extends { readonly guard: RowFacts }>(ctx: Gateway
  * does (null, no error), so a by-id lookup is no existence oracle for sensitive records; a row its caller could not
  * read even if it were plain (another department) is reported as its plain twin would be, never naming the grant.
  */
-export function visibleRow<T extends { readonly guard: RowFacts }>(ctx: GatewayContext, info: GraphQLResolveInfo, typeName: string, row: T | null): T | null {
+export function visibleRow<T extends { readonly guard: RowFacts }>(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  typeName: string,
+  row: T | null,
+): T | null {
   if (!row) return null;
   if (!row.guard.sensitive) return visibleRows(ctx, info, typeName, [row])[0] ?? null;
   if (visibleRows(ctx, info, typeName, [{ ...row, guard: { ...row.guard, sensitive: false } }]).length === 0) return null;

@@ -32,5 +32,7 @@ export type PermissionEngine = 'fast' | 'shield';
  */
 export function buildGuardedSchema(engine: PermissionEngine = 'fast'): GraphQLSchema {
   const schema = buildUnguardedSchema();
-  return engine === 'fast' ? applyFastGuard(schema, fieldRules, forbidden) : applyMiddleware(schema, createPermissions(fieldRules, forbidden));
+  return engine === 'fast'
+    ? applyFastGuard(schema, fieldRules, forbidden)
+    : applyMiddleware(schema, createPermissions(fieldRules, forbidden));
 }

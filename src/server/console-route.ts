@@ -114,7 +114,13 @@ export async function devTokenMinterFor(config: GatewayConfig, policy: PolicyDoc
     mint: (r) =>
       mintToken(
         keys,
-        { sub: r.sub, tenant: r.tenant, roles: [r.role], mfa: r.mfa, ...(r.departments.length > 0 ? { departments: [...r.departments] } : {}) },
+        {
+          sub: r.sub,
+          tenant: r.tenant,
+          roles: [r.role],
+          mfa: r.mfa,
+          ...(r.departments.length > 0 ? { departments: [...r.departments] } : {}),
+        },
         { issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: DEV_TOKEN_TTL_SECONDS },
       ),
   };
@@ -155,7 +161,8 @@ export class ConsoleRoute {
       const config: ConsoleClientConfig = { oidc: this.options.oidc ?? null };
       return sendJson(res, 200, config, { 'cache-control': 'no-store', ...this.headers });
     }
-    if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, 'BAD_USER_INPUT', 'Method not allowed', { reason: 'METHOD_NOT_ALLOWED' }, { allow: 'GET, HEAD' });
+    if (method !== 'GET' && method !== 'HEAD')
+      return sendError(res, 405, 'BAD_USER_INPUT', 'Method not allowed', { reason: 'METHOD_NOT_ALLOWED' }, { allow: 'GET, HEAD' });
     if (pathname === '/console') {
       res.writeHead(308, { location: '/console/', ...this.headers }).end();
       return;
@@ -191,7 +198,8 @@ export class ConsoleRoute {
     if (!minter) return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
     const noStore = { 'cache-control': 'no-store' };
     if (method === 'GET') return sendJson(res, 200, { roles: minter.roles }, noStore);
-    if (method !== 'POST') return sendError(res, 405, 'BAD_USER_INPUT', 'Method not allowed', { reason: 'METHOD_NOT_ALLOWED' }, { allow: 'GET, POST' });
+    if (method !== 'POST')
+      return sendError(res, 405, 'BAD_USER_INPUT', 'Method not allowed', { reason: 'METHOD_NOT_ALLOWED' }, { allow: 'GET, POST' });
     // JSON only: a cross-site form cannot send it without a CORS preflight, which this route never answers.
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return sendError(res, 415, 'BAD_USER_INPUT', 'Send application/json', { reason: 'UNSUPPORTED_MEDIA_TYPE' });

@@ -10,14 +10,25 @@
 
 const CORS_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
 /** What a GraphQL client sends: the token, JSON, Apollo's CSRF headers, and the trusted-document and IDE headers. */
-const CORS_HEADERS = ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'graphql-client-name', 'graphql-client-version'];
+const CORS_HEADERS = [
+  'authorization',
+  'content-type',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'graphql-client-name',
+  'graphql-client-version',
+];
 /** Readable by the page: the request id for support tickets, Retry-After on 429. */
 const CORS_EXPOSED = ['x-request-id', 'retry-after'];
 const MAX_AGE_SECONDS = 600;
 
 export type PreflightAnswer =
   | { readonly allowed: true; readonly headers: Record<string, string> }
-  | { readonly allowed: false; readonly headers: Record<string, string>; readonly reason: 'CORS_ORIGIN_NOT_ALLOWED' | 'CORS_METHOD_NOT_ALLOWED' };
+  | {
+      readonly allowed: false;
+      readonly headers: Record<string, string>;
+      readonly reason: 'CORS_ORIGIN_NOT_ALLOWED' | 'CORS_METHOD_NOT_ALLOWED';
+    };
 
 export class CorsPolicy {
   constructor(private readonly origins: '*' | readonly string[]) {}

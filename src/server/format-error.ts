@@ -35,8 +35,12 @@ export function createFormatError(logger: Logger) {
     // A ClearanceError reported during validation (query limits) comes wrapped by Apollo's ValidationError, whose
     // code would hide ours: unwrap it like a resolver error.
     const unwrapped = unwrapResolverError(error);
-    const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof ClearanceError ? unwrapped.originalError : unwrapped;
-    const where = { ...(formatted.path ? { path: formatted.path } : {}), ...(formatted.locations ? { locations: formatted.locations } : {}) };
+    const original =
+      unwrapped instanceof GraphQLError && unwrapped.originalError instanceof ClearanceError ? unwrapped.originalError : unwrapped;
+    const where = {
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+    };
     if (original instanceof ClearanceError) {
       const { http: _http, ...extensions } = original.extensions;
       return { message: original.message, ...where, extensions };
@@ -58,7 +62,10 @@ export function createFormatError(logger: Logger) {
       return { message: scrubValues(formatted.message), ...where, extensions: { code: 'BAD_USER_INPUT', reason: code } };
     }
     const correlationId = randomUUID();
-    logger.error({ correlationId, err: { name: (original as Error)?.name, message: scrubValues(String((original as Error)?.message ?? original)) } }, 'unexpected error');
+    logger.error(
+      { correlationId, err: { name: (original as Error)?.name, message: scrubValues(String((original as Error)?.message ?? original)) } },
+      'unexpected error',
+    );
     return { message: `Internal error. Correlation id: ${correlationId}`, ...where, extensions: { code: 'INTERNAL', correlationId } };
   };
 }

@@ -90,7 +90,11 @@ export class FrontendRoutes {
     try {
       if (method === 'GET') {
         const params = new URLSearchParams(search);
-        const fields: GraphqlParams = { query: params.get('query') ?? undefined, documentId: params.get('documentId') ?? undefined, extensions: jsonParam(params.get('extensions')) };
+        const fields: GraphqlParams = {
+          query: params.get('query') ?? undefined,
+          documentId: params.get('documentId') ?? undefined,
+          extensions: jsonParam(params.get('extensions')),
+        };
         if (trusted.mode === 'off' && fields.documentId === undefined && params.get('extensions') === null) return { body, search };
         const resolved = trusted.resolve(fields);
         params.delete('documentId');
@@ -128,7 +132,11 @@ export class FrontendRoutes {
       return sendError(res, 403, 'FORBIDDEN', refused.message, { reason: refused.extensions.reason });
     }
     const body = this.schemaSdl();
-    res.writeHead(200, { 'content-type': 'application/graphql; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)) });
+    res.writeHead(200, {
+      'content-type': 'application/graphql; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-length': String(Buffer.byteLength(body)),
+    });
     res.end(method === 'HEAD' ? undefined : body);
   }
 }
@@ -145,5 +153,9 @@ function jsonParam(raw: string | null): unknown {
 /** A browser navigation (Accept: text/html first), not a GraphQL client's GET (which asks for JSON). */
 function wantsHtml(req: IncomingMessage): boolean {
   const accept = req.headers.accept ?? '';
-  return accept.includes('text/html') && req.headers['content-type'] === undefined && !new URL(req.url ?? '/', 'http://x').searchParams.has('query');
+  return (
+    accept.includes('text/html') &&
+    req.headers['content-type'] === undefined &&
+    !new URL(req.url ?? '/', 'http://x').searchParams.has('query')
+  );
 }

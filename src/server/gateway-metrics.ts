@@ -53,7 +53,12 @@ export class GatewayMetrics {
   constructor(sources: MetricSources = {}) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'clearance_process_' });
-    this.requests = new Counter({ name: 'clearance_requests_total', help: 'HTTP requests by GraphQL operation name and outcome', labelNames: ['operation', 'outcome'], registers });
+    this.requests = new Counter({
+      name: 'clearance_requests_total',
+      help: 'HTTP requests by GraphQL operation name and outcome',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
     this.latency = new Histogram({
       name: 'clearance_request_duration_seconds',
       help: 'Request latency by GraphQL operation name',
@@ -61,9 +66,24 @@ export class GatewayMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.decisions = new Counter({ name: 'clearance_decisions_total', help: 'Field permission decisions by rule and outcome', labelNames: ['permission', 'outcome'], registers });
-    this.fhirCalls = new Counter({ name: 'clearance_fhir_calls_total', help: 'FHIR calls by tenant and outcome', labelNames: ['tenant', 'outcome'], registers });
-    this.fhirLatency = new Histogram({ name: 'clearance_fhir_call_duration_seconds', help: 'FHIR call latency by tenant', labelNames: ['tenant'], registers });
+    this.decisions = new Counter({
+      name: 'clearance_decisions_total',
+      help: 'Field permission decisions by rule and outcome',
+      labelNames: ['permission', 'outcome'],
+      registers,
+    });
+    this.fhirCalls = new Counter({
+      name: 'clearance_fhir_calls_total',
+      help: 'FHIR calls by tenant and outcome',
+      labelNames: ['tenant', 'outcome'],
+      registers,
+    });
+    this.fhirLatency = new Histogram({
+      name: 'clearance_fhir_call_duration_seconds',
+      help: 'FHIR call latency by tenant',
+      labelNames: ['tenant'],
+      registers,
+    });
     this.auditAppend = new Histogram({
       name: 'clearance_audit_append_duration_seconds',
       help: 'Latency of one audit record append (store commit)',
@@ -76,7 +96,12 @@ export class GatewayMetrics {
       buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
       registers,
     });
-    this.rateLimited = new Counter({ name: 'clearance_rate_limited_total', help: 'Requests refused by a rate limit', labelNames: ['scope'], registers });
+    this.rateLimited = new Counter({
+      name: 'clearance_rate_limited_total',
+      help: 'Requests refused by a rate limit',
+      labelNames: ['scope'],
+      registers,
+    });
     this.executions = new Counter({
       name: 'clearance_graphql_executions_total',
       help: 'GraphQL operations executed, by path: jit, graphql-js, or fallback:<reason> (src/server/compiled-execution.ts)',
@@ -85,7 +110,12 @@ export class GatewayMetrics {
     });
     if (sources.approvals) {
       const approvals = sources.approvals;
-      const age = new Gauge({ name: 'clearance_approval_queue_oldest_seconds', help: 'Age of the oldest pending change by risk', labelNames: ['risk'], registers });
+      const age = new Gauge({
+        name: 'clearance_approval_queue_oldest_seconds',
+        help: 'Age of the oldest pending change by risk',
+        labelNames: ['risk'],
+        registers,
+      });
       new Gauge({
         name: 'clearance_approval_queue_depth',
         help: 'Pending change requests by risk',

@@ -122,7 +122,7 @@ export class Gateway {
     this.apollo = new ApolloServer<GatewayContext>({
       gateway: execution.gateway<GatewayContext>(),
       formatError: createFormatError(deps.logger),
-      // STACK.md: Apollo's defaults that leak or cost. No "did you mean"; no stack traces; no automatic persisted
+      // Apollo's defaults that leak or cost are off. No "did you mean"; no stack traces; no automatic persisted
       // queries (any client could register any operation); no batching. Introspection is decided per role by
       // introspectionGuardPlugin (config refuses introspection for everyone in production), not by Apollo's
       // all-or-nothing switch, so Apollo's stays on.
@@ -200,12 +200,14 @@ export class Gateway {
     record.sub = principal.sub;
     record.tenant = principal.tenant;
     const tally = this.deps.metrics ? new DecisionTally() : undefined;
-    const context = await buildRequestContext({ ...this.deps, cursors: this.cursors }, principal, record.requestId, tally).catch((e: unknown) => {
-      // Refused at admission (request-context.ts): the MFA policy's step-up, or an emergency-stopped agent.
-      if (e instanceof UnauthenticatedError) record.outcome = 'UNAUTHENTICATED';
-      else if (e instanceof ClearanceError && e.extensions.reason === 'AGENT_STOPPED') record.outcome = 'AGENT_STOPPED';
-      throw e;
-    });
+    const context = await buildRequestContext({ ...this.deps, cursors: this.cursors }, principal, record.requestId, tally).catch(
+      (e: unknown) => {
+        // Refused at admission (request-context.ts): the MFA policy's step-up, or an emergency-stopped agent.
+        if (e instanceof UnauthenticatedError) record.outcome = 'UNAUTHENTICATED';
+        else if (e instanceof ClearanceError && e.extensions.reason === 'AGENT_STOPPED') record.outcome = 'AGENT_STOPPED';
+        throw e;
+      },
+    );
     this.records.set(record.requestId, record);
     return context;
   }
@@ -238,7 +240,8 @@ export class Gateway {
     if (this.deps.console && ConsoleRoute.matches(url.pathname)) return this.deps.console.handle(req, res, url.pathname);
     if (url.pathname.startsWith(JWKS_PREFIX) && req.method === 'GET') return this.jwks(res, url.pathname);
     if (this.deps.frontend && FrontendRoutes.covers(url.pathname)) {
-      const principalOf = async (auth: string | undefined) => (await this.createContext(auth, req.socket.remoteAddress ?? 'unknown', record)).principal;
+      const principalOf = async (auth: string | undefined) =>
+        (await this.createContext(auth, req.socket.remoteAddress ?? 'unknown', record)).principal;
       if (await this.deps.frontend.handle(req, res, url.pathname, principalOf)) return;
     }
     if (url.pathname !== '/graphql') return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
@@ -267,23 +270,27 @@ export class Gateway {
       return sendError(res, http?.status ?? 400, code, parts.refused.message, rest);
     }
     // One span per GraphQL operation (a no-op without the tracing SDK); FHIR calls and store commits are its children.
-    const result = await tracer.startActiveSpan('graphql.request', { attributes: { 'clearance.request_id': record.requestId } }, async (span) => {
-      try {
-        return await this.apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method, headers, search: parts.search, body: parts.body },
-          context: () => this.createContext(headers.get('authorization'), req.socket.remoteAddress ?? 'unknown', record),
-        });
-      } finally {
-        if (span.isRecording()) {
-          if (record.operationType) span.setAttribute('graphql.operation.type', record.operationType);
-          if (record.operationName) span.setAttribute('graphql.operation.name', record.operationName);
-          if (record.tenant) span.setAttribute('clearance.tenant', record.tenant);
-          const outcome = record.outcome ?? record.errorCodes?.[0];
-          if (outcome) span.setAttribute('clearance.outcome', outcome);
+    const result = await tracer.startActiveSpan(
+      'graphql.request',
+      { attributes: { 'clearance.request_id': record.requestId } },
+      async (span) => {
+        try {
+          return await this.apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest: { method, headers, search: parts.search, body: parts.body },
+            context: () => this.createContext(headers.get('authorization'), req.socket.remoteAddress ?? 'unknown', record),
+          });
+        } finally {
+          if (span.isRecording()) {
+            if (record.operationType) span.setAttribute('graphql.operation.type', record.operationType);
+            if (record.operationName) span.setAttribute('graphql.operation.name', record.operationName);
+            if (record.tenant) span.setAttribute('clearance.tenant', record.tenant);
+            const outcome = record.outcome ?? record.errorCodes?.[0];
+            if (outcome) span.setAttribute('clearance.outcome', outcome);
+          }
+          span.end();
         }
-        span.end();
-      }
-    });
+      },
+    );
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

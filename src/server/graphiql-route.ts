@@ -56,9 +56,11 @@ export class GraphiqlRoute {
   /** `/graphql` (the page) or `/graphql/ide/<built file>`; GET and HEAD only. */
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, 'BAD_USER_INPUT', 'Method not allowed', { reason: 'METHOD_NOT_ALLOWED' }, { allow: 'GET, HEAD' });
+    if (method !== 'GET' && method !== 'HEAD')
+      return sendError(res, 405, 'BAD_USER_INPUT', 'Method not allowed', { reason: 'METHOD_NOT_ALLOWED' }, { allow: 'GET, HEAD' });
     const relative = pathname === '/graphql' ? 'index.html' : pathname.slice(IDE_PREFIX.length);
-    if (!/^assets\/[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(relative) && relative !== 'index.html') return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
+    if (!/^assets\/[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(relative) && relative !== 'index.html')
+      return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
     const file = join(this.distDir, relative);
     const contentType = CONTENT_TYPES[extname(file)];
     const found = file.startsWith(this.distDir + sep) && contentType ? await stat(file).then((s) => s.isFile(), () => false) : false;
@@ -70,7 +72,12 @@ export class GraphiqlRoute {
     }
     const body = await readFile(file);
     const cache = relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    res.writeHead(200, { 'content-type': contentType!, 'content-length': String(body.length), 'cache-control': cache, ...SECURITY_HEADERS });
+    res.writeHead(200, {
+      'content-type': contentType!,
+      'content-length': String(body.length),
+      'cache-control': cache,
+      ...SECURITY_HEADERS,
+    });
     res.end(method === 'HEAD' ? undefined : body);
   }
 }

@@ -10,6 +10,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { ...JSON_HEADERS, ...headers }).end(JSON.stringify(body));
 }
 
-export function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { errors: [{ message, extensions: { code, ...extra } }] }, headers);
 }

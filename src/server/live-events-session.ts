@@ -24,7 +24,10 @@ export interface LiveSessionDeps {
   readonly maxQueued?: number;
 }
 
-const tooSlow = () => new ClearanceError('RATE_LIMITED', 'The subscriber fell behind the event stream; subscribe again and re-read changeRequests.', { reason: 'SUBSCRIBER_TOO_SLOW' });
+const tooSlow = () =>
+  new ClearanceError('RATE_LIMITED', 'The subscriber fell behind the event stream; subscribe again and re-read changeRequests.', {
+    reason: 'SUBSCRIBER_TOO_SLOW',
+  });
 
 export function createLiveSession(deps: LiveSessionDeps, principal: Principal): LiveEvents {
   return {
@@ -44,7 +47,8 @@ export function createLiveSession(deps: LiveSessionDeps, principal: Principal): 
       };
       const push = (payload: LivePayload) => {
         if (done) return;
-        const next: LivePayload = payload.type === 'event' && queue.length >= (deps.maxQueued ?? 1000) ? { type: 'end', error: tooSlow() } : payload;
+        const next: LivePayload =
+          payload.type === 'event' && queue.length >= (deps.maxQueued ?? 1000) ? { type: 'end', error: tooSlow() } : payload;
         const w = waiting.shift();
         if (w) w({ value: next, done: false });
         else queue.push(next);
@@ -74,9 +78,14 @@ export function createLiveSession(deps: LiveSessionDeps, principal: Principal): 
 
       const ready = deps.bus.subscribe(principal.tenant, (event) => {
         // In order, one at a time: each event sees the rights as they are after the previous one.
-        chain = chain.then(() => handle(event)).catch(() => push({ type: 'end', error: new ClearanceError('INTERNAL', 'The live stream failed; subscribe again.', {}) }));
+        chain = chain
+          .then(() => handle(event))
+          .catch(() => push({ type: 'end', error: new ClearanceError('INTERNAL', 'The live stream failed; subscribe again.', {}) }));
       });
-      ready.then((stop) => (done ? stop() : (unsubscribe = stop)), () => push({ type: 'end', error: new ClearanceError('STORE_UNAVAILABLE', 'Live events are unavailable.', {}) }));
+      ready.then(
+        (stop) => (done ? stop() : (unsubscribe = stop)),
+        () => push({ type: 'end', error: new ClearanceError('STORE_UNAVAILABLE', 'Live events are unavailable.', {}) }),
+      );
 
       const iterator: AsyncIterableIterator<LivePayload> = {
         async next() {

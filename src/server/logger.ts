@@ -4,5 +4,12 @@ import { pino } from 'pino';
 export type Logger = pino.Logger;
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: { service: 'clearance' }, redact: { paths: ['req.headers.authorization', '*.token', '*.secret'], censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level,
+      base: { service: 'clearance' },
+      redact: { paths: ['req.headers.authorization', '*.token', '*.secret'], censor: '[redacted]' },
+    },
+    destination,
+  );
 }

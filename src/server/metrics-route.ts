@@ -47,7 +47,9 @@ export class MetricsRoute {
         return sendError(res, 401, 'UNAUTHENTICATED', 'Metrics need the metrics bearer token', { reason: 'METRICS_TOKEN_REQUIRED' });
       }
     } else if (listener === 'api' && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
-      return sendError(res, 403, 'FORBIDDEN', 'Metrics are served to loopback clients only (set METRICS_TOKEN)', { reason: 'METRICS_LOOPBACK_ONLY' });
+      return sendError(res, 403, 'FORBIDDEN', 'Metrics are served to loopback clients only (set METRICS_TOKEN)', {
+        reason: 'METRICS_LOOPBACK_ONLY',
+      });
     }
     const text = await this.metrics.text();
     res.writeHead(200, { 'content-type': this.metrics.contentType, 'cache-control': 'no-store' });

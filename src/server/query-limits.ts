@@ -4,13 +4,19 @@ import type { ValidationContext, ValidationRule } from 'graphql';
 import type { QueryLimits } from '../config/hardening-config.js';
 import { ClearanceError } from '../errors/errors.js';
 
-// Query limits (graphql-armor 3.x, see STACK.md): each refusal is a BAD_USER_INPUT with its own stable `reason`,
+// Query limits (graphql-armor 3.x): each refusal is a BAD_USER_INPUT with its own stable `reason`,
 // reported as a ClearanceError from armor's onReject (format-error keeps it as is). `exposeLimits: false`
 // everywhere: the refusal says which limit, not its value or how far over the query was. Tokens are counted by
 // graphql's own parser (Apollo `parseOptions.maxTokens`), never armor's maxTokens: that one turns a syntax error into
 // an HTTP 500 that repeats the query text.
 
-export const QUERY_LIMIT_REASONS = ['QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'QUERY_TOO_COSTLY', 'TOO_MANY_DIRECTIVES', 'TOO_MANY_TOKENS'] as const;
+export const QUERY_LIMIT_REASONS = [
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'QUERY_TOO_COSTLY',
+  'TOO_MANY_DIRECTIVES',
+  'TOO_MANY_TOKENS',
+] as const;
 export type QueryLimitReason = (typeof QUERY_LIMIT_REASONS)[number];
 
 const MESSAGES: Record<QueryLimitReason, string> = {
@@ -26,7 +32,11 @@ export function queryLimitError(reason: QueryLimitReason): ClearanceError<{ reas
 }
 
 /** Armor's own error is dropped (its message is generic); ours goes to the validation context instead. */
-function reportAs(reason: QueryLimitReason): { propagateOnRejection: false; onReject: ((ctx: ValidationContext | null) => void)[]; exposeLimits: false } {
+function reportAs(reason: QueryLimitReason): {
+  propagateOnRejection: false;
+  onReject: ((ctx: ValidationContext | null) => void)[];
+  exposeLimits: false;
+} {
   return { propagateOnRejection: false, onReject: [(ctx) => ctx?.reportError(queryLimitError(reason))], exposeLimits: false };
 }
 
@@ -47,7 +57,11 @@ export function queryLimitOptions(limits: QueryLimits): QueryLimitOptions {
     maxTokens: { enabled: false },
   });
   const { validationRules, plugins } = armor.protect();
-  return { validationRules: validationRules as ValidationRule[], plugins: plugins as ApolloServerPlugin[], parseOptions: { maxTokens: limits.maxTokens } };
+  return {
+    validationRules: validationRules as ValidationRule[],
+    plugins: plugins as ApolloServerPlugin[],
+    parseOptions: { maxTokens: limits.maxTokens },
+  };
 }
 
 /** graphql's parser refusal for `maxTokens` (graphql 16 spells it "more that N tokens"), recognised by format-error. */

@@ -47,8 +47,20 @@ import { queryLimitOptions } from './query-limits.js';
 import { buildRequestContext } from './request-context.js';
 import { credentialRefOf } from '../services/connectors/ehr-endpoints.js';
 import { ConnectorSecretStore } from '../services/connectors/secret-store.js';
-import { approversOf, createApproverNotifications, notificationOps, WEBHOOK_ROUTES_KEY, WEBHOOK_SECRET_ID, type WebhookRoute } from '../services/notifications/approver-notifications.js';
-import { APPROVER_CONTACTS_KEY, createApproverEmail, isEmailEntry, type ApproverContact } from '../services/notifications/approver-email.js';
+import {
+  approversOf,
+  createApproverNotifications,
+  notificationOps,
+  WEBHOOK_ROUTES_KEY,
+  WEBHOOK_SECRET_ID,
+  type WebhookRoute,
+} from '../services/notifications/approver-notifications.js';
+import {
+  APPROVER_CONTACTS_KEY,
+  createApproverEmail,
+  isEmailEntry,
+  type ApproverContact,
+} from '../services/notifications/approver-email.js';
 import { createEscalationNotifier } from '../services/notifications/escalation-notifier.js';
 import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
 import type { Environment } from '../governance/environment.js';
@@ -82,7 +94,10 @@ export interface StartOptions {
   readonly ehr?: EhrConnector;
   /** Stores to use instead of the ones from config (tests share them between two gateways). */
   readonly stores?: Stores;
-  /** The clock of decisions, governed changes and the EHR read circuit (tests move it to see grants expire and circuits half-open); default Date.now. */
+  /**
+   * The clock of decisions, governed changes and the EHR read circuit (tests move it to see grants expire and circuits
+   * half-open); default Date.now.
+   */
   readonly now?: () => number;
   /** A change event bus to use instead of the one from config (tests join two gateways on one in-process bus). */
   readonly bus?: ChangeEventBus;
@@ -191,8 +206,11 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   logger.info(
     { auditStorage: audit.storage, ...(created.auditWindow ? { auditWindow: created.auditWindow } : {}) },
     durable
-      ? (archive ? 'audit log: Redis hot window, PostgreSQL archive' : 'audit log: Redis only (no archive: set AUDIT_ARCHIVE_URL)')
-      : `audit log: in memory (embedded default, no archive): the newest ${created.auditWindow ?? 'all'} records per tenant are kept, older ones dropped`,
+      ? archive
+        ? 'audit log: Redis hot window, PostgreSQL archive'
+        : 'audit log: Redis only (no archive: set AUDIT_ARCHIVE_URL)'
+      : `audit log: in memory (embedded default, no archive): the newest ${created.auditWindow ?? 'all'} records per tenant are kept, ` +
+        `older ones dropped`,
   );
   const kms = await loadKms(config.secrets, config.stateDir);
   // The default escalation hook (webhook `message.escalated`, email to contacts with `escalations`) before the caller's.
@@ -227,7 +245,15 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     email: connectors.email,
     publicUrl: () => publicUrl,
   });
-  const escalationNotifier = createEscalationNotifier({ audit, now, environment: config.environment, routes, secret, contacts, email: connectors.email });
+  const escalationNotifier = createEscalationNotifier({
+    audit,
+    now,
+    environment: config.environment,
+    routes,
+    secret,
+    contacts,
+    email: connectors.email,
+  });
   const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
   // Each effect handler ignores the effect types that are not its own.
   const connectorEffects = async (effect: Parameters<typeof ehrWriteEffect>[0]) => {
@@ -241,7 +267,11 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const reminders = createExpiryReminders({ store, now, ...(options.reminderWindowMs ? { windowMs: options.reminderWindowMs } : {}) });
   reminders.start(options.reminderIntervalMs ?? 60_000);
   // Unclaimed on-call emergencies escalate after their SLA (messaging.queueSla), on the gateway's clock.
-  const escalations = createEscalationSweeper({ escalate: (tenant) => connectors.messageQueue.escalateOverdue(tenant), tenants: () => store.tenants(), logger });
+  const escalations = createEscalationSweeper({
+    escalate: (tenant) => connectors.messageQueue.escalateOverdue(tenant),
+    tenants: () => store.tenants(),
+    logger,
+  });
   escalations.start(ESCALATION_INTERVAL_MS);
   const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
@@ -264,17 +294,35 @@ export async function startClearance(config: GatewayConfig, options: StartOption
       baseUrls,
       timeoutMs: config.fhir.timeoutMs,
       onRequest: options.onFhirRequest,
-      ...(metrics ? { onResponse: (e: { tenant: string; outcome: string; seconds: number }) => metrics.fhirCall(e.tenant, e.outcome, e.seconds) } : {}),
+      ...(metrics
+        ? { onResponse: (e: { tenant: string; outcome: string; seconds: number }) => metrics.fhirCall(e.tenant, e.outcome, e.seconds) }
+        : {}),
       clientFor: (tenant) => endpoints.client(tenant),
       currentClient: (tenant) => endpoints.current(tenant),
     });
   const schema = options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast');
   // Counted per source and window of the failed-auth rate limit (one event each); on the gateway's clock.
-  const failedLogins = createFailedLoginAudit({ audit, tenants: () => store.tenants(), logger, now, windowMs: config.rateLimits.windowSec * 1000 });
+  const failedLogins = createFailedLoginAudit({
+    audit,
+    tenants: () => store.tenants(),
+    logger,
+    now,
+    windowMs: config.rateLimits.windowSec * 1000,
+  });
   const accessAdmin = new AccessService({ store, usage: stores.usage, governance, state: accessState, now, newId: () => randomUUID() });
   const limits = { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold };
   const cursors = new SignedCursors(auditKey);
-  const contextDeps = { accessState, accessAdmin, now, ehr, limits, governance, audit, connectors: options.ehr ? withEhrReadHealth(connectors, options.ehr) : connectors, cursors };
+  const contextDeps = {
+    accessState,
+    accessAdmin,
+    now,
+    ehr,
+    limits,
+    governance,
+    audit,
+    connectors: options.ehr ? withEhrReadHealth(connectors, options.ehr) : connectors,
+    cursors,
+  };
   const queryLimits = queryLimitOptions(config.queryLimits);
   const upgrades = createSubscriptionServer({
     schema,
@@ -291,7 +339,11 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     ...(options.subscriptions ? { options: options.subscriptions } : {}),
   });
   const metricsRoute = metrics
-    ? new MetricsRoute(metrics, { token: config.metrics.token, separatePort: config.metrics.port !== null, production: config.mode === 'production' })
+    ? new MetricsRoute(metrics, {
+        token: config.metrics.token,
+        separatePort: config.metrics.port !== null,
+        production: config.mode === 'production',
+      })
     : null;
   const gateway = new Gateway({
     schema,

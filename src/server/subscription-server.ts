@@ -51,7 +51,11 @@ export interface SubscriptionOptions {
   readonly initTimeoutMs: number;
 }
 
-export const DEFAULT_SUBSCRIPTION_OPTIONS: SubscriptionOptions = { maxConnectionsPerPrincipal: 5, idleTimeoutMs: 5 * 60_000, initTimeoutMs: 10_000 };
+export const DEFAULT_SUBSCRIPTION_OPTIONS: SubscriptionOptions = {
+  maxConnectionsPerPrincipal: 5,
+  idleTimeoutMs: 5 * 60_000,
+  initTimeoutMs: 10_000,
+};
 
 export interface SubscriptionServerDeps extends Omit<LiveSessionDeps, 'contextFor'> {
   readonly schema: GraphQLSchema;
@@ -93,7 +97,10 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
   };
   const armIdle = (socket: WebSocket, c: Connection) => {
     if (c.idle) clearTimeout(c.idle);
-    c.idle = setTimeout(() => close(socket, CloseCode.ConnectionInitialisationTimeout, 'Idle timeout: no subscription'), options.idleTimeoutMs);
+    c.idle = setTimeout(
+      () => close(socket, CloseCode.ConnectionInitialisationTimeout, 'Idle timeout: no subscription'),
+      options.idleTimeoutMs,
+    );
   };
   const release = (extra: Extra) => {
     const c = extra.connection;
@@ -125,7 +132,11 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
     const key = `${principal.tenant}\u0000${principal.sub}`;
     const open = perPrincipal.get(key) ?? 0;
     if (open >= options.maxConnectionsPerPrincipal) {
-      close(extra.socket, CloseCode.TooManyInitialisationRequests, `Too many connections: at most ${options.maxConnectionsPerPrincipal} per principal`);
+      close(
+        extra.socket,
+        CloseCode.TooManyInitialisationRequests,
+        `Too many connections: at most ${options.maxConnectionsPerPrincipal} per principal`,
+      );
       return false;
     }
     perPrincipal.set(key, open + 1);
@@ -133,7 +144,10 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
     extra.connection = c;
     // The token verified, so its `exp` is there and trusted: the connection ends with it.
     const exp = decodeJwt(authorization!.replace(/^Bearer\s+/i, '')).exp!;
-    c.expiry = setTimeout(() => close(extra.socket, CloseCode.Unauthorized, 'Unauthorized: token expired'), Math.min(MAX_TIMER_MS, Math.max(0, exp * 1000 - now())));
+    c.expiry = setTimeout(
+      () => close(extra.socket, CloseCode.Unauthorized, 'Unauthorized: token expired'),
+      Math.min(MAX_TIMER_MS, Math.max(0, exp * 1000 - now())),
+    );
     armIdle(extra.socket, c);
     return true;
   }
@@ -157,7 +171,14 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
           // The HTTP path's rule (phi-audit-plugin.ts): no PHI leaves unaudited. An event's change is configuration
           // today, so this stays empty; it holds if a PHI field is ever reached from an event.
           const p = ctx.principal;
-          const block = ctx.phiReads.block({ tenant: p.tenant, actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] }, operation: null, requestId: ctx.requestId, at: new Date().toISOString(), breakGlassPatients: ctx.access.breakGlassUsed });
+          const block = ctx.phiReads.block({
+            tenant: p.tenant,
+            actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] },
+            operation: null,
+            requestId: ctx.requestId,
+            at: new Date().toISOString(),
+            breakGlassPatients: ctx.access.breakGlassUsed,
+          });
           try {
             await ctx.audit.write(p.tenant, [], block);
           } catch {
@@ -188,7 +209,8 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
       onClose: (ctx) => release(ctx.extra),
       onSubscribe: (ctx, _id, payload: SubscribePayload) => {
         // Marked with the codes Apollo gives them over HTTP, so the edge formats them the same way (scrubbed).
-        const as = (code: string) => (e: GraphQLError) => new GraphQLError(e.message, { nodes: e.nodes ?? null, originalError: e.originalError, extensions: { ...e.extensions, code } });
+        const as = (code: string) => (e: GraphQLError) =>
+          new GraphQLError(e.message, { nodes: e.nodes ?? null, originalError: e.originalError, extensions: { ...e.extensions, code } });
         let document;
         try {
           document = parse(payload.query, { maxTokens: deps.maxTokens });
@@ -196,10 +218,15 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
           return [as('GRAPHQL_PARSE_FAILED')(e instanceof GraphQLError ? e : new GraphQLError('Syntax Error'))];
         }
         const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
-        if (errors.length > 0) return errors.map((e) => (e.originalError instanceof ClearanceError ? e : as('GRAPHQL_VALIDATION_FAILED')(e)));
+        if (errors.length > 0)
+          return errors.map((e) => (e.originalError instanceof ClearanceError ? e : as('GRAPHQL_VALIDATION_FAILED')(e)));
         const operation = getOperationAST(document, payload.operationName);
         if (operation?.operation !== 'subscription') {
-          return [new ClearanceError('BAD_USER_INPUT', 'Only subscriptions run over WebSocket: send queries and mutations to POST /graphql.', { reason: 'NOT_A_SUBSCRIPTION' })];
+          return [
+            new ClearanceError('BAD_USER_INPUT', 'Only subscriptions run over WebSocket: send queries and mutations to POST /graphql.', {
+              reason: 'NOT_A_SUBSCRIPTION',
+            }),
+          ];
         }
         const c = ctx.extra.connection!;
         c.active++;

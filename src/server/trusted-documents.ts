@@ -27,8 +27,10 @@ function parseManifest(json: unknown, name: string): ReadonlyMap<string, string>
   const problems: string[] = [];
   for (const [hash, document] of Object.entries(json as Record<string, unknown>)) {
     const algorithm = HEX.sha256.test(hash) ? 'sha256' : HEX.sha1.test(hash) ? 'sha1' : null;
-    if (typeof document !== 'string' || algorithm === null) problems.push(`TRUSTED_DOCUMENTS_FILE: entry ${hash.slice(0, 16)}: not a hex hash -> document string`);
-    else if (hashOf(document, algorithm) !== hash) problems.push(`TRUSTED_DOCUMENTS_FILE: entry ${hash.slice(0, 16)}: the hash is not the ${algorithm} of its document`);
+    if (typeof document !== 'string' || algorithm === null)
+      problems.push(`TRUSTED_DOCUMENTS_FILE: entry ${hash.slice(0, 16)}: not a hex hash -> document string`);
+    else if (hashOf(document, algorithm) !== hash)
+      problems.push(`TRUSTED_DOCUMENTS_FILE: entry ${hash.slice(0, 16)}: the hash is not the ${algorithm} of its document`);
     else out.set(hash, document);
   }
   if (problems.length > 0) throw new ParseError('configuration', problems);

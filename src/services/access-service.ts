@@ -55,7 +55,8 @@ export interface RequestInput {
 
 const MAX_REQUEST_MINUTES = 30 * 24 * 60;
 const ENVS: readonly Environment[] = ['STAGING', 'PRODUCTION'];
-const bad = (path: string, message: string) => new GovernanceError({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] });
+const bad = (path: string, message: string) =>
+  new GovernanceError({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] });
 
 export class AccessService {
   constructor(private readonly deps: AccessServiceDeps) {}
@@ -63,38 +64,74 @@ export class AccessService {
   async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');
-    const [target, why] = [{ type: 'assignment' as const, sub: input.sub }, { reason: input.reason, ticket: input.ticket ?? null }];
-    return this.done(principal, proposeAccess(this.deps.governance, principal, target, why, (current, id, now) =>
-      json(withEntry(this.read(input.sub, current), {
-        id, kind: 'role', name: input.role, departments: input.departments ?? null, environments: input.environments?.length ? input.environments : ENVS,
-        expiresAt, reason: input.reason, ticket: input.ticket ?? null, source: 'assignment', now,
-      })),
-    ));
+    const [target, why] = [
+      { type: 'assignment' as const, sub: input.sub },
+      { reason: input.reason, ticket: input.ticket ?? null },
+    ];
+    return this.done(
+      principal,
+      proposeAccess(this.deps.governance, principal, target, why, (current, id, now) =>
+        json(
+          withEntry(this.read(input.sub, current), {
+            id,
+            kind: 'role',
+            name: input.role,
+            departments: input.departments ?? null,
+            environments: input.environments?.length ? input.environments : ENVS,
+            expiresAt,
+            reason: input.reason,
+            ticket: input.ticket ?? null,
+            source: 'assignment',
+            now,
+          }),
+        ),
+      ),
+    );
   }
 
-  async revokeRole(principal: Principal, input: { sub: string; role?: string | null; entryId?: string | null; reason: string }): Promise<ProposalOutcome> {
+  async revokeRole(
+    principal: Principal,
+    input: { sub: string; role?: string | null; entryId?: string | null; reason: string },
+  ): Promise<ProposalOutcome> {
     const target = { type: 'assignment' as const, sub: input.sub };
-    return this.done(principal, proposeAccess(this.deps.governance, principal, target, { reason: input.reason }, (current, _id, now) =>
-      json(orThrow(revokeEntries(this.read(input.sub, current), input, principal.sub, input.reason, now))),
-    ));
+    return this.done(
+      principal,
+      proposeAccess(this.deps.governance, principal, target, { reason: input.reason }, (current, _id, now) =>
+        json(orThrow(revokeEntries(this.read(input.sub, current), input, principal.sub, input.reason, now))),
+      ),
+    );
   }
 
   async requestAccess(principal: Principal, input: RequestInput): Promise<ProposalOutcome> {
     const policy = (await this.deps.state.policy(principal.tenant)).policy;
     const want = resolveWant(policy, input);
     const minutes = input.durationMinutes;
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_REQUEST_MINUTES) throw bad('durationMinutes', `must be between 1 and ${MAX_REQUEST_MINUTES}`);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_REQUEST_MINUTES)
+      throw bad('durationMinutes', `must be between 1 and ${MAX_REQUEST_MINUTES}`);
     const justification = input.justification.trim();
     if (!justification) throw bad('justification', 'is required');
     const target = { type: 'access-request' as const, sub: principal.sub };
     const why = { reason: justification, ticket: input.ticket ?? null, origin: { type: 'access-request' as const } };
-    return this.done(principal, proposeAccess(this.deps.governance, principal, target, why, (current, id, now) =>
-      // The grant's clock starts at the request: an approval that comes late does not extend it.
-      json(withEntry(this.read(principal.sub, current), {
-        id, kind: want.kind, name: want.name, departments: input.departments?.length ? input.departments : null, environments: ['PRODUCTION'],
-        expiresAt: now + minutes * 60_000, reason: justification, ticket: input.ticket ?? null, source: 'access-request', now,
-      })),
-    ));
+    return this.done(
+      principal,
+      proposeAccess(this.deps.governance, principal, target, why, (current, id, now) =>
+        // The grant's clock starts at the request: an approval that comes late does not extend it.
+        json(
+          withEntry(this.read(principal.sub, current), {
+            id,
+            kind: want.kind,
+            name: want.name,
+            departments: input.departments?.length ? input.departments : null,
+            environments: ['PRODUCTION'],
+            expiresAt: now + minutes * 60_000,
+            reason: justification,
+            ticket: input.ticket ?? null,
+            source: 'access-request',
+            now,
+          }),
+        ),
+      ),
+    );
   }
 
   /** The caller's own access requests, any status (expired, rejected and denied ones stay queryable). */
@@ -105,13 +142,29 @@ export class AccessService {
 
   async breakGlass(principal: Principal, patientId: string, reason: string): Promise<AccessDoc> {
     const policy = (await this.deps.state.policy(principal.tenant)).policy;
-    return this.direct(principal, principal.sub, 'access.break-glass', (doc, id, now) => openBreakGlass(doc, policy, { id, principal, patientId, reason, now }), { patientId });
+    return this.direct(
+      principal,
+      principal.sub,
+      'access.break-glass',
+      (doc, id, now) => openBreakGlass(doc, policy, { id, principal, patientId, reason, now }),
+      { patientId },
+    );
   }
 
-  async completeReview(principal: Principal, input: { sub: string; entryId: string; decision: 'KEEP' | 'REVOKE'; comment?: string | null }): Promise<AccessDoc> {
-    return this.direct(principal, input.sub, 'access.reviewed', (doc, _id, now) => recordReview(doc, input.entryId, principal, input.decision, input.comment ?? null, now), {
-      entryId: input.entryId, decision: input.decision,
-    });
+  async completeReview(
+    principal: Principal,
+    input: { sub: string; entryId: string; decision: 'KEEP' | 'REVOKE'; comment?: string | null },
+  ): Promise<AccessDoc> {
+    return this.direct(
+      principal,
+      input.sub,
+      'access.reviewed',
+      (doc, _id, now) => recordReview(doc, input.entryId, principal, input.decision, input.comment ?? null, now),
+      {
+        entryId: input.entryId,
+        decision: input.decision,
+      },
+    );
   }
 
   async accessReview(principal: Principal, staleDays: number): Promise<ReviewItem[]> {
@@ -125,10 +178,17 @@ export class AccessService {
   }
 
   async accessOf(tenant: string, sub: string): Promise<AccessDoc> {
-    return (await this.deps.store.getDoc(tenant, { environment: ACCESS_ENVIRONMENT, id: `assignment:${sub}` }).then((d) => (d ? readAccessDoc(sub, d.value) : null))) ?? emptyAccessDoc(sub);
+    return (
+      (await this.deps.store
+        .getDoc(tenant, { environment: ACCESS_ENVIRONMENT, id: `assignment:${sub}` })
+        .then((d) => (d ? readAccessDoc(sub, d.value) : null))) ?? emptyAccessDoc(sub)
+    );
   }
 
-  async proposePolicy(principal: Principal, input: { document: unknown; reason: string; ticket?: string | null }): Promise<ProposalOutcome> {
+  async proposePolicy(
+    principal: Principal,
+    input: { document: unknown; reason: string; ticket?: string | null },
+  ): Promise<ProposalOutcome> {
     return this.done(
       principal,
       proposeAccess(
@@ -156,7 +216,9 @@ export class AccessService {
   }
 
   /** Every stored version of the tenant's policy (version 0, the built-in default, first). */
-  async policyHistory(tenant: string): Promise<{ version: number; value: JsonValue; changedBy: string | null; changeId: string | null; at: string | null }[]> {
+  async policyHistory(
+    tenant: string,
+  ): Promise<{ version: number; value: JsonValue; changedBy: string | null; changeId: string | null; at: string | null }[]> {
     const stored = await this.deps.store.history(tenant, { environment: ACCESS_ENVIRONMENT, id: POLICY_DOC_ID });
     return [
       { version: 0, value: this.deps.state.fallbackPolicy as unknown as JsonValue, changedBy: null, changeId: null, at: null },
@@ -175,7 +237,13 @@ export class AccessService {
   }
 
   /** An immediate change of an access document, committed with its audit record (retried on a lost race). */
-  private async direct(principal: Principal, sub: string, action: 'access.break-glass' | 'access.reviewed', build: (doc: AccessDoc, id: string, now: number) => AccessDoc | TransitionError, detail: Record<string, JsonValue>): Promise<AccessDoc> {
+  private async direct(
+    principal: Principal,
+    sub: string,
+    action: 'access.break-glass' | 'access.reviewed',
+    build: (doc: AccessDoc, id: string, now: number) => AccessDoc | TransitionError,
+    detail: Record<string, JsonValue>,
+  ): Promise<AccessDoc> {
     const ref = { environment: ACCESS_ENVIRONMENT, id: `assignment:${sub}` };
     for (let attempt = 0; attempt < 50; attempt++) {
       const stored = await this.deps.store.getDoc(principal.tenant, ref);
@@ -183,9 +251,25 @@ export class AccessService {
       const id = this.deps.newId();
       const next = orThrow(build(this.read(sub, stored?.value ?? null), id, now));
       const at = new Date(now).toISOString();
-      const reason = typeof next.entries.at(-1)?.reason === 'string' && action === 'access.break-glass' ? next.entries.at(-1)!.reason : null;
-      const audit = { type: 'audit' as const, action, changeId: null, tenant: principal.tenant, environment: ACCESS_ENVIRONMENT, actor: principal.sub, at, detail: { ...detail, docId: ref.id, entryId: action === 'access.break-glass' ? id : (detail.entryId ?? null), reason } };
-      const ops = [{ type: 'put-doc' as const, doc: { ref, version: (stored?.version ?? 0) + 1, value: json(next), changedBy: principal.sub, changeId: null, at, reason } }, ...effectsToOps([audit], null, at)];
+      const reason =
+        typeof next.entries.at(-1)?.reason === 'string' && action === 'access.break-glass' ? next.entries.at(-1)!.reason : null;
+      const audit = {
+        type: 'audit' as const,
+        action,
+        changeId: null,
+        tenant: principal.tenant,
+        environment: ACCESS_ENVIRONMENT,
+        actor: principal.sub,
+        at,
+        detail: { ...detail, docId: ref.id, entryId: action === 'access.break-glass' ? id : (detail.entryId ?? null), reason },
+      };
+      const ops = [
+        {
+          type: 'put-doc' as const,
+          doc: { ref, version: (stored?.version ?? 0) + 1, value: json(next), changedBy: principal.sub, changeId: null, at, reason },
+        },
+        ...effectsToOps([audit], null, at),
+      ];
       if ((await this.deps.store.commit(principal.tenant, ops)).ok) {
         this.deps.state.invalidate(principal.tenant);
         return next;
@@ -201,11 +285,15 @@ function resolveWant(policy: PolicyDocument, input: RequestInput): { kind: 'role
   if (input.role) return { kind: 'role', name: input.role };
   if (input.grant) return { kind: 'grant', name: input.grant };
   const [action, dataClass] = String(input.permission).split(':');
-  const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) => p.dataClasses.includes(dataClass ?? '') && p.actions.includes(action ?? '');
+  const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) =>
+    p.dataClasses.includes(dataClass ?? '') && p.actions.includes(action ?? '');
   const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0];
   if (grant) return { kind: 'grant', name: grant };
   const roles = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries)).map(([n]) => n);
-  throw bad('permission', roles.length ? `no grant carries it: request one of the roles ${roles.join(', ')}` : 'no role or grant of the policy carries it');
+  throw bad(
+    'permission',
+    roles.length ? `no grant carries it: request one of the roles ${roles.join(', ')}` : 'no role or grant of the policy carries it',
+  );
 }
 
 function orThrow<T extends object>(v: T | TransitionError): T {

@@ -71,7 +71,10 @@ export class AccessState {
 
   /** The policy and the principal's access as they were at `atMs` (explain(at:)), from the documents' histories. */
   async at(tenant: string, sub: string, atMs: number): Promise<{ policy: PolicyInForce; doc: AccessDoc | null }> {
-    const [policies, docs] = await Promise.all([this.deps.store.history(tenant, policyRef), this.deps.store.history(tenant, assignmentRef(sub))]);
+    const [policies, docs] = await Promise.all([
+      this.deps.store.history(tenant, policyRef),
+      this.deps.store.history(tenant, assignmentRef(sub)),
+    ]);
     const doc = versionAt(docs, atMs);
     return { policy: this.toPolicy(versionAt(policies, atMs)), doc: doc ? readAccessDoc(sub, doc.value) : null };
   }

@@ -19,7 +19,12 @@ const KIND = 'changeRequests';
 
 export interface ChangeRequestPage {
   readonly edges: { readonly cursor: string; readonly node: ChangeRequest }[];
-  readonly pageInfo: { readonly hasNextPage: boolean; readonly hasPreviousPage: boolean; readonly startCursor: string | null; readonly endCursor: string | null };
+  readonly pageInfo: {
+    readonly hasNextPage: boolean;
+    readonly hasPreviousPage: boolean;
+    readonly startCursor: string | null;
+    readonly endCursor: string | null;
+  };
   readonly totalCount: number | null;
 }
 
@@ -63,7 +68,12 @@ export async function changeRequestsPage(
   const edges = page.items.map((node) => ({ cursor: cursors.encode(KIND, principal.tenant, keyOf(node)), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
     totalCount: found.length > CHANGE_SCAN ? null : all.length,
   };
 }

@@ -24,13 +24,21 @@ export function createPostgresAuditArchive(url: string): AuditArchive {
 
   async function meta(client: pg.ClientBase | pg.Pool, tenant: string): Promise<ArchiveMeta> {
     const [anchor, head] = await Promise.all([
-      client.query<{ first_seq: string; anchor_hash: string }>('SELECT first_seq, anchor_hash FROM clearance_audit_anchor WHERE tenant = $1 ORDER BY first_seq DESC LIMIT 1', [tenant]),
-      client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM clearance_audit_record WHERE tenant = $1 ORDER BY seq DESC LIMIT 1', [tenant]),
+      client.query<{ first_seq: string; anchor_hash: string }>(
+        'SELECT first_seq, anchor_hash FROM clearance_audit_anchor WHERE tenant = $1 ORDER BY first_seq DESC LIMIT 1',
+        [tenant],
+      ),
+      client.query<{ seq: string; hash: string }>(
+        'SELECT seq, hash FROM clearance_audit_record WHERE tenant = $1 ORDER BY seq DESC LIMIT 1',
+        [tenant],
+      ),
     ]);
     const firstSeq = anchor.rows[0] ? Number(anchor.rows[0].first_seq) : 1;
     const anchorHash = anchor.rows[0]?.anchor_hash ?? GENESIS_HASH;
     const h = head.rows[0];
-    return h && Number(h.seq) >= firstSeq ? { firstSeq, anchorHash, headSeq: Number(h.seq), headHash: h.hash } : { firstSeq, anchorHash, headSeq: firstSeq - 1, headHash: anchorHash };
+    return h && Number(h.seq) >= firstSeq
+      ? { firstSeq, anchorHash, headSeq: Number(h.seq), headHash: h.hash }
+      : { firstSeq, anchorHash, headSeq: firstSeq - 1, headHash: anchorHash };
   }
 
   return {
@@ -43,14 +51,16 @@ export function createPostgresAuditArchive(url: string): AuditArchive {
           await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`clearance_audit:${tenant}`]);
           const { headSeq } = await meta(client, tenant);
           const fresh: ArchivedRecord[] = records.filter((r) => r.seq > headSeq);
-          for (const month of new Set(fresh.map((r) => monthOf(r.at)))) await client.query('SELECT clearance_audit_partition($1, $2::date)', [tenant, month]);
+          for (const month of new Set(fresh.map((r) => monthOf(r.at))))
+            await client.query('SELECT clearance_audit_partition($1, $2::date)', [tenant, month]);
           for (let i = 0; i < fresh.length; i += 2_000) {
             const batch = fresh.slice(i, i + 2_000);
             await client.query(
               `INSERT INTO clearance_audit_record (tenant, seq, at, hash, patients, actors, actions, raw)
                SELECT $1, s, a, h, ARRAY(SELECT jsonb_array_elements_text(p::jsonb)), ARRAY(SELECT jsonb_array_elements_text(c::jsonb)),
                       ARRAY(SELECT jsonb_array_elements_text(x::jsonb)), r
-               FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(s, a, h, p, c, x, r)`,
+               FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(s, a, h, p, ` +
+                 `c, x, r)`,
               [
                 tenant,
                 batch.map((r) => r.seq),
@@ -64,7 +74,10 @@ export function createPostgresAuditArchive(url: string): AuditArchive {
             );
           }
           const c = JSON.parse(checkpointJson) as { seq: number; signature: string };
-          await client.query('INSERT INTO clearance_audit_checkpoint (tenant, seq, signature, json) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [tenant, c.seq, c.signature, checkpointJson]);
+          await client.query(
+            'INSERT INTO clearance_audit_checkpoint (tenant, seq, signature, json) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+            [tenant, c.seq, c.signature, checkpointJson],
+          );
           await client.query('COMMIT');
           return Math.max(headSeq, fresh.at(-1)?.seq ?? headSeq);
         } catch (e) {
@@ -76,7 +89,10 @@ export function createPostgresAuditArchive(url: string): AuditArchive {
       }),
     records: (tenant, fromSeq, limit) =>
       guarded(async () => {
-        const { rows } = await pool.query<{ raw: string }>('SELECT raw FROM clearance_audit_record WHERE tenant = $1 AND seq >= $2 ORDER BY seq LIMIT $3', [tenant, fromSeq, limit]);
+        const { rows } = await pool.query<{ raw: string }>(
+          'SELECT raw FROM clearance_audit_record WHERE tenant = $1 AND seq >= $2 ORDER BY seq LIMIT $3',
+          [tenant, fromSeq, limit],
+        );
         return rows.map((r) => r.raw);
       }),
     search: (tenant, filter: ArchiveSearch, beforeSeq, limit) =>
@@ -92,11 +108,18 @@ export function createPostgresAuditArchive(url: string): AuditArchive {
         add('actors', filter.actor);
         add('actions', filter.action);
         params.push(limit);
-        const { rows } = await pool.query<{ raw: string }>(`SELECT raw FROM clearance_audit_record WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`, params);
+        const { rows } = await pool.query<{ raw: string }>(
+          `SELECT raw FROM clearance_audit_record WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
+          params,
+        );
         return rows.map((r) => r.raw);
       }),
     checkpoints: (tenant) =>
-      guarded(async () => (await pool.query<{ json: string }>('SELECT json FROM clearance_audit_checkpoint WHERE tenant = $1 ORDER BY seq', [tenant])).rows.map((r) => r.json)),
+      guarded(async () =>
+        (
+          await pool.query<{ json: string }>('SELECT json FROM clearance_audit_checkpoint WHERE tenant = $1 ORDER BY seq', [tenant])
+        ).rows.map((r) => r.json),
+      ),
     ping: () => guarded(async () => void (await pool.query('SELECT 1'))),
     close: () => pool.end(),
   };

@@ -90,9 +90,16 @@ async function monthPartitions(client: pg.ClientBase, tenant: string): Promise<M
   );
   const out: MonthPartition[] = [];
   for (const { name } of rows) {
-    const r = await client.query<{ min: string | null; max: string | null }>(`SELECT min(seq) AS min, max(seq) AS max FROM ${client.escapeIdentifier(name)}`);
+    const r = await client.query<{ min: string | null; max: string | null }>(
+      `SELECT min(seq) AS min, max(seq) AS max FROM ${client.escapeIdentifier(name)}`,
+    );
     const ym = name.slice(-6);
-    out.push({ name, month: `${ym.slice(0, 4)}-${ym.slice(4)}-01`, minSeq: r.rows[0]!.min === null ? null : Number(r.rows[0]!.min), maxSeq: r.rows[0]!.max === null ? null : Number(r.rows[0]!.max) });
+    out.push({
+      name,
+      month: `${ym.slice(0, 4)}-${ym.slice(4)}-01`,
+      minSeq: r.rows[0]!.min === null ? null : Number(r.rows[0]!.min),
+      maxSeq: r.rows[0]!.max === null ? null : Number(r.rows[0]!.max),
+    });
   }
   return out;
 }
@@ -101,10 +108,20 @@ async function monthPartitions(client: pg.ClientBase, tenant: string): Promise<M
  * Drops `names` (month partitions of `tenant`) and moves the tenant's archived anchor to (firstSeq, anchorHash), in
  * one transaction: a crash leaves either both or neither. The caller has signed a checkpoint at the new anchor first.
  */
-async function dropMonthPartitions(client: pg.ClientBase, tenant: string, names: readonly string[], firstSeq: number, anchorHash: string): Promise<void> {
+async function dropMonthPartitions(
+  client: pg.ClientBase,
+  tenant: string,
+  names: readonly string[],
+  firstSeq: number,
+  anchorHash: string,
+): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query('INSERT INTO clearance_audit_anchor (tenant, first_seq, anchor_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [tenant, firstSeq, anchorHash]);
+    await client.query('INSERT INTO clearance_audit_anchor (tenant, first_seq, anchor_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      tenant,
+      firstSeq,
+      anchorHash,
+    ]);
     for (const name of names) await client.query(`DROP TABLE ${client.escapeIdentifier(name)}`);
     await client.query('COMMIT');
   } catch (e) {

@@ -41,7 +41,8 @@ for _, op in ipairs(ops) do
     end
     auditSeq = auditSeq + 1
     local h = sha256(auditHash .. op.bh)
-    redis.call('RPUSH', KEYS[op.k], '{"seq":' .. auditSeq .. ',"prev":"' .. auditHash .. '","bodyHash":"' .. op.bh .. '","hash":"' .. h .. '","body":' .. cjson.encode(op.body) .. '}')
+    redis.call('RPUSH', KEYS[op.k], '{"seq":' .. auditSeq .. ',"prev":"' .. auditHash .. '","bodyHash":"' .. op.bh .. '","hash":"' .. h ` +
+      `.. '","body":' .. cjson.encode(op.body) .. '}')
     auditHash = h
     redis.call('HSET', KEYS[op.m], 'seq', auditSeq, 'hash', auditHash)
   end

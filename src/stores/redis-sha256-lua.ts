@@ -2,7 +2,8 @@
 // audit chain must be extended inside the same atomic script that appends a record: no replica can fork the chain.
 // FIPS 180-4, section 6.2. Verified against node:crypto in test/stores/redis-sha256.test.ts.
 export const SHA256_LUA = `
-local band, bor, bxor, bnot, lshift, rshift, ror, tobit, tohex = bit.band, bit.bor, bit.bxor, bit.bnot, bit.lshift, bit.rshift, bit.ror, bit.tobit, bit.tohex
+local band, bor, bxor, bnot, lshift, rshift, ror, tobit, tohex = bit.band, bit.bor, bit.bxor, bit.bnot, bit.lshift, bit.rshift, bit.ror, ` +
+  `bit.tobit, bit.tohex
 local K = {
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,

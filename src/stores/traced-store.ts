@@ -9,18 +9,22 @@ const tracer = trace.getTracer('clearance');
 export function withCommitSpans(store: GovernanceStore): GovernanceStore {
   const bound = new Map<PropertyKey, unknown>();
   const commit: GovernanceStore['commit'] = (tenant, ops) =>
-    tracer.startActiveSpan('store.commit', { attributes: { 'clearance.tenant': tenant, 'clearance.store.ops': [...new Set(ops.map((o) => o.type))].sort() } }, async (span) => {
-      try {
-        const result = await store.commit(tenant, ops);
-        span.setAttribute('clearance.store.committed', result.ok);
-        return result;
-      } catch (e) {
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw e;
-      } finally {
-        span.end();
-      }
-    });
+    tracer.startActiveSpan(
+      'store.commit',
+      { attributes: { 'clearance.tenant': tenant, 'clearance.store.ops': [...new Set(ops.map((o) => o.type))].sort() } },
+      async (span) => {
+        try {
+          const result = await store.commit(tenant, ops);
+          span.setAttribute('clearance.store.committed', result.ok);
+          return result;
+        } catch (e) {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw e;
+        } finally {
+          span.end();
+        }
+      },
+    );
   return new Proxy(store, {
     get(target, prop) {
       if (prop === 'commit') return commit;

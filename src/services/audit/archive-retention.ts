@@ -57,7 +57,11 @@ function droppablePrefix(parts: readonly MonthPartition[], cutoffMs: number, max
   return parts.slice(0, best);
 }
 
-export async function dropExpiredArchive(audit: AuditService, owner: AuditArchiveOwner, options: ArchiveRetentionOptions): Promise<ArchiveRetentionReport> {
+export async function dropExpiredArchive(
+  audit: AuditService,
+  owner: AuditArchiveOwner,
+  options: ArchiveRetentionOptions,
+): Promise<ArchiveRetentionReport> {
   const { tenant } = options;
   const before = await audit.verify(tenant);
   if (!before.ok) return { status: 'refused', reason: 'BROKEN_CHAIN', verify: before };
@@ -71,7 +75,16 @@ export async function dropExpiredArchive(audit: AuditService, owner: AuditArchiv
   const uptoSeq = Math.max(meta.firstSeq - 1, ...drop.map((p) => p.maxSeq ?? 0));
   const kept = expired.length - drop.length;
   if (drop.length === 0) {
-    return { status: 'nothing-to-drop', cutoff, months: [], removed: 0, uptoSeq: meta.firstSeq - 1, unexportedMonthsKept: kept, checkpoint: null, verifyAfter: before };
+    return {
+      status: 'nothing-to-drop',
+      cutoff,
+      months: [],
+      removed: 0,
+      uptoSeq: meta.firstSeq - 1,
+      unexportedMonthsKept: kept,
+      checkpoint: null,
+      verifyAfter: before,
+    };
   }
   // The new anchor is a record we have just verified: sign it first, so the archive is never left unpinned.
   let checkpoint: Checkpoint | null = null;
@@ -81,7 +94,12 @@ export async function dropExpiredArchive(audit: AuditService, owner: AuditArchiv
     checkpoint = await audit.checkpointAt(tenant, uptoSeq, record.hash);
   }
   const anchorHash = checkpoint?.hash ?? meta.anchorHash;
-  await owner.dropMonths(tenant, drop.map((p) => p.name), uptoSeq + 1, anchorHash);
+  await owner.dropMonths(
+    tenant,
+    drop.map((p) => p.name),
+    uptoSeq + 1,
+    anchorHash,
+  );
   return {
     status: 'dropped',
     cutoff,

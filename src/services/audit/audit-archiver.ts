@@ -68,7 +68,15 @@ export function archivedRecord(raw: string, record: ParsedRecord): ArchivedRecor
     if (e.actor?.sub) actors.add(e.actor.sub);
     actions.add(e.action);
   }
-  return { seq: record.seq, hash: record.hash, at: new Date(Number.isFinite(t) ? t : 0).toISOString(), patients: [...patients], actors: [...actors], actions: [...actions], raw };
+  return {
+    seq: record.seq,
+    hash: record.hash,
+    at: new Date(Number.isFinite(t) ? t : 0).toISOString(),
+    patients: [...patients],
+    actors: [...actors],
+    actions: [...actions],
+    raw,
+  };
 }
 
 export function createAuditArchiver(deps: AuditArchiverDeps): AuditArchiver {
@@ -111,7 +119,8 @@ export function createAuditArchiver(deps: AuditArchiverDeps): AuditArchiver {
     if (end < firstSeq) return null;
     const hotMeta = await audit.hotMeta(tenant);
     // The store's records must continue the archive's chain (or be the very start of the log).
-    const start = a.headSeq >= a.firstSeq || a.firstSeq > 1 ? { seq: a.headSeq, hash: a.headHash } : { seq: firstSeq - 1, hash: hotMeta.anchorHash };
+    const start =
+      a.headSeq >= a.firstSeq || a.firstSeq > 1 ? { seq: a.headSeq, hash: a.headHash } : { seq: firstSeq - 1, hash: hotMeta.anchorHash };
     const verifier = new ChainVerifier(tenant, start, [], 'unused');
     const records: ArchivedRecord[] = [];
     for (let seq = firstSeq; seq <= end; ) {
@@ -142,12 +151,14 @@ export function createAuditArchiver(deps: AuditArchiverDeps): AuditArchiver {
       if (page.length === 0) break;
       for (const raw of page) {
         const problem = verifier.push(raw);
-        if (problem) throw new Error(`archived copy of ${tenant} does not verify at record ${problem.seq} (${problem.problem}): not trimmed`);
+        if (problem)
+          throw new Error(`archived copy of ${tenant} does not verify at record ${problem.seq} (${problem.problem}): not trimmed`);
       }
       seq += page.length;
       hash = verifier.pinnedHash();
     }
-    if (verifier.recordsChecked !== upto - hot.firstSeq + 1 || a.headSeq < upto) throw new Error(`archived copy of ${tenant} is incomplete: not trimmed`);
+    if (verifier.recordsChecked !== upto - hot.firstSeq + 1 || a.headSeq < upto)
+      throw new Error(`archived copy of ${tenant} is incomplete: not trimmed`);
     await audit.trim(tenant, upto, hash);
     return upto - hot.firstSeq + 1;
   }
@@ -172,7 +183,8 @@ export function createAuditArchiver(deps: AuditArchiverDeps): AuditArchiver {
         moved += await archiveTenant(tenant);
         await sealableEnd(tenant);
       } catch (e) {
-        failed = e instanceof StoreUnavailableError ? `${e.extensions.store} is unavailable` : e instanceof Error ? e.message : 'archiving failed';
+        failed =
+          e instanceof StoreUnavailableError ? `${e.extensions.store} is unavailable` : e instanceof Error ? e.message : 'archiving failed';
         deps.logger.warn({ tenant }, `audit archiving paused: ${failed}; the store keeps every record and the next pass retries`);
       }
       next.set(tenant, pending.get(tenant) ?? 0);

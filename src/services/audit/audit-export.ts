@@ -30,7 +30,11 @@ export interface AuditExportSummary {
   readonly coveredUpTo: number;
 }
 
-export async function exportAuditEvents(audit: AuditService, options: AuditExportOptions, write: (chunk: string) => Promise<void>): Promise<AuditExportSummary> {
+export async function exportAuditEvents(
+  audit: AuditService,
+  options: AuditExportOptions,
+  write: (chunk: string) => Promise<void>,
+): Promise<AuditExportSummary> {
   const { tenant, format, from, to } = options;
   const exportedBefore = await audit.exportedUpTo(tenant);
   let records = 0;
@@ -39,7 +43,9 @@ export async function exportAuditEvents(audit: AuditService, options: AuditExpor
   let contiguous = true;
   if (format === 'fhir') {
     // Streamed by hand so the Bundle never has to be held whole; the closing bracket comes after the last entry.
-    await write(`{"resourceType":"Bundle","type":"collection","timestamp":${JSON.stringify(new Date(options.now()).toISOString())},"entry":[`);
+    await write(
+      `{"resourceType":"Bundle","type":"collection","timestamp":${JSON.stringify(new Date(options.now()).toISOString())},"entry":[`,
+    );
   }
   for await (const raw of audit.rawRecords(tenant)) {
     const record = parseRecord(raw);
@@ -56,7 +62,9 @@ export async function exportAuditEvents(audit: AuditService, options: AuditExpor
       const line =
         format === 'ndjson'
           ? `${JSON.stringify({ seq: record.seq, index, ...event })}\n`
-          : `${events === 0 ? '' : ','}\n${JSON.stringify({ resource: toFhirAuditEvent(event, { seq: record.seq, index }, { functionOfRole: options.functionOfRole, search }) })}`;
+          : `${events === 0 ? '' : ','}\n${JSON.stringify({
+              resource: toFhirAuditEvent(event, { seq: record.seq, index }, { functionOfRole: options.functionOfRole, search }),
+            })}`;
       await write(line);
       events++;
     }

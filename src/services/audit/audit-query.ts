@@ -33,12 +33,19 @@ export function decodeAuditCursor(cursor: string): AuditPosition {
 
 export function auditPageSize(first: number | null | undefined): number {
   const n = first ?? 50;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_AUDIT_PAGE) throw new BadUserInputError(`first must be between 1 and ${MAX_AUDIT_PAGE}`, 'first');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_AUDIT_PAGE)
+    throw new BadUserInputError(`first must be between 1 and ${MAX_AUDIT_PAGE}`, 'first');
   return n;
 }
 
 /** `first` events matching `filter`, newest first, strictly older than `after` when given. */
-export async function searchAuditEvents(audit: AuditService, tenant: string, filter: AuditFilter, first: number, after?: AuditPosition | null): Promise<AuditEventPage> {
+export async function searchAuditEvents(
+  audit: AuditService,
+  tenant: string,
+  filter: AuditFilter,
+  first: number,
+  after?: AuditPosition | null,
+): Promise<AuditEventPage> {
   const meta = await audit.meta(tenant);
   const before: AuditPosition = after ?? { seq: meta.headSeq + 1, index: 0 };
   const events: LoggedEvent[] = [];
@@ -98,10 +105,21 @@ export interface NewerAuditEventPage {
  * `last`/`before`). Read oldest first over the whole log (archive and hot window, AuditService.page), with the same
  * scan budget as searchAuditEvents.
  */
-export async function searchNewerAuditEvents(audit: AuditService, tenant: string, filter: AuditFilter, last: number, after: AuditPosition | null, until: AuditPosition | null): Promise<NewerAuditEventPage> {
+export async function searchNewerAuditEvents(
+  audit: AuditService,
+  tenant: string,
+  filter: AuditFilter,
+  last: number,
+  after: AuditPosition | null,
+  until: AuditPosition | null,
+): Promise<NewerAuditEventPage> {
   const meta = await audit.meta(tenant);
   const found: LoggedEvent[] = [];
-  const page = (hasNewer: boolean, newest: AuditPosition | null): NewerAuditEventPage => ({ events: [...found].reverse(), hasNewer, newest });
+  const page = (hasNewer: boolean, newest: AuditPosition | null): NewerAuditEventPage => ({
+    events: [...found].reverse(),
+    hasNewer,
+    newest,
+  });
   let seq = Math.max(meta.firstSeq, after?.seq ?? meta.firstSeq);
   let scanned = 0;
   while (seq <= meta.headSeq) {

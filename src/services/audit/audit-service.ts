@@ -216,7 +216,9 @@ export class AuditService {
       return null;
     }
     if (m.tenant !== tenant || !verifiedMarkValid(this.deps.hmacKey, m) || m.seq < meta.firstSeq || m.seq > meta.headSeq) return null;
-    const pinnedBy = (await this.checkpoints(tenant)).some((c) => c.seq === m.seq && c.hash === m.hash && checkpointSignatureValid(this.deps.hmacKey, c));
+    const pinnedBy = (await this.checkpoints(tenant)).some(
+      (c) => c.seq === m.seq && c.hash === m.hash && checkpointSignatureValid(this.deps.hmacKey, c),
+    );
     return pinnedBy ? { seq: m.seq, hash: m.hash } : null;
   }
 }

@@ -107,7 +107,9 @@ export function createFailedLoginAudit(deps: FailedLoginDeps): FailedLoginAudit 
 
   const write = async (buckets: Bucket[]): Promise<void> => {
     await Promise.all(
-      buckets.map((b) => deps.audit.write(b.log, [eventOf(b)]).catch(() => deps.logger.warn({ failures: b.count }, 'failed-login audit write failed'))),
+      buckets.map((b) =>
+        deps.audit.write(b.log, [eventOf(b)]).catch(() => deps.logger.warn({ failures: b.count }, 'failed-login audit write failed')),
+      ),
     );
   };
 

@@ -43,7 +43,8 @@ export type TrimReport =
 /** The tenant's retention in days, from the governed setting in PRODUCTION (the catalog default until changed). */
 export async function retentionDaysOf(governance: GovernanceDeps, tenant: string): Promise<number> {
   const { value } = await currentSetting(governance, tenant, RETENTION_SETTING, 'PRODUCTION');
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`${RETENTION_SETTING} is not a whole number of days`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new Error(`${RETENTION_SETTING} is not a whole number of days`);
   return value;
 }
 
@@ -51,7 +52,12 @@ export async function retentionDaysOf(governance: GovernanceDeps, tenant: string
  * The run of oldest records that are all older than the cutoff (contiguous from firstSeq: the first newer record ends
  * it). Returns its last seq, and the hash of each seq a trim could stop at.
  */
-async function expiredPrefix(audit: AuditService, tenant: string, cutoffMs: number, exported: number): Promise<{ seq: number; hashOf: (seq: number) => string | undefined }> {
+async function expiredPrefix(
+  audit: AuditService,
+  tenant: string,
+  cutoffMs: number,
+  exported: number,
+): Promise<{ seq: number; hashOf: (seq: number) => string | undefined }> {
   let seq = 0;
   let hash: string | undefined;
   let exportedHash: string | undefined;
@@ -82,5 +88,13 @@ export async function trimAuditLog(audit: AuditService, options: TrimOptions): P
   // The new anchor is a record we have just verified: sign it first, so the trimmed log is never left unpinned.
   const checkpoint = await audit.checkpointAt(tenant, uptoSeq, expired.hashOf(uptoSeq)!);
   await audit.trim(tenant, uptoSeq, checkpoint.hash);
-  return { status: 'trimmed', cutoff, removed: uptoSeq - firstSeq + 1, uptoSeq, ...counts, checkpoint, verifyAfter: await audit.verify(tenant) };
+  return {
+    status: 'trimmed',
+    cutoff,
+    removed: uptoSeq - firstSeq + 1,
+    uptoSeq,
+    ...counts,
+    checkpoint,
+    verifyAfter: await audit.verify(tenant),
+  };
 }

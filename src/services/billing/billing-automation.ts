@@ -1,5 +1,10 @@
 import { escalationCommunication } from '../../../connectors/billing/escalation.js';
-import { planBillingAutomation, type BillingAction, type BillingRules, type OpenInvoice } from '../../../connectors/billing/billing-plan.js';
+import {
+  planBillingAutomation,
+  type BillingAction,
+  type BillingRules,
+  type OpenInvoice,
+} from '../../../connectors/billing/billing-plan.js';
 import type { EhrReader } from '../../../connectors/ehr/ehr-reader.js';
 import type { PatientRow } from '../../../connectors/ehr/rows.js';
 import type { FhirWriter, WriteTarget } from '../../../connectors/ehr/write/fhir-writer.js';
@@ -51,7 +56,12 @@ export class BillingAutomation {
       stopState(this.deps.governance, actor.tenant, env, 'automation:billing'),
     ]);
     const stopped = stop.value.stopped;
-    if (stopped && !dryRun) throw new ConflictError('STOPPED', `Billing automation is stopped in ${env}: nothing was sent or queued. Resuming it (resume target automation:billing) is a governed change.`);
+    if (stopped && !dryRun)
+      throw new ConflictError(
+        'STOPPED',
+        `Billing automation is stopped in ${env}: nothing was sent or queued. Resuming it (resume target automation:billing) is a ` +
+        `governed change.`,
+      );
     const rules = { reminderCadenceDays: cadence.value, failedPaymentEscalation: escalation.value } as unknown as BillingRules;
     const { invoices, patients } = await this.openInvoices(reader);
     const plan = planBillingAutomation(invoices, rules, this.deps.now());
@@ -71,26 +81,58 @@ export class BillingAutomation {
       const lists = await Promise.all(rows.map((p) => reader.invoices(p)));
       rows.forEach((p, i) => {
         patients.set(p.id, p);
-        for (const inv of lists[i] ?? []) invoices.push({ patientId: p.id, accountId: inv.accountId, invoiceId: inv.id, status: inv.status, date: inv.date, totalNet: inv.totalNet, currency: inv.currency, failedPaymentAttempts: inv.failedPaymentAttempts });
+        for (const inv of lists[i] ?? [])
+          invoices.push({
+            patientId: p.id,
+            accountId: inv.accountId,
+            invoiceId: inv.id,
+            status: inv.status,
+            date: inv.date,
+            totalNet: inv.totalNet,
+            currency: inv.currency,
+            failedPaymentAttempts: inv.failedPaymentAttempts,
+          });
       });
       if (!hasMore) break;
     }
     return { invoices, patients };
   }
 
-  private async execute(actor: Principal, target: WriteTarget, patient: PatientRow, action: BillingAction, requestId: string | null): Promise<ExecutedAction> {
+  private async execute(
+    actor: Principal,
+    target: WriteTarget,
+    patient: PatientRow,
+    action: BillingAction,
+    requestId: string | null,
+  ): Promise<ExecutedAction> {
     const at = new Date(this.deps.now()).toISOString();
     if (action.kind === 'ESCALATION') {
       const key = `escalation-${action.invoiceId}-${action.failedPaymentAttempts}`;
-      const written = await this.deps.writer.create(target, escalationCommunication(action, at), key, { sub: actor.sub, kind: actor.kind }, at);
+      const written = await this.deps.writer.create(
+        target,
+        escalationCommunication(action, at),
+        key,
+        { sub: actor.sub, kind: actor.kind },
+        at,
+      );
       return { ...action, outcome: written.created ? 'QUEUED' : 'ALREADY_DONE', detail: `Communication/${written.id}` };
     }
     const messageKey = `reminder-${action.invoiceId}-${action.reminderDay}`;
-    if ((await this.deps.writer.countByToken(target, 'Communication', messageKey)) > 0) return { ...action, outcome: 'ALREADY_DONE', detail: null };
+    if ((await this.deps.writer.countByToken(target, 'Communication', messageKey)) > 0)
+      return { ...action, outcome: 'ALREADY_DONE', detail: null };
     const variables = { date: action.invoiceDate, amount: `${action.amount.toFixed(2)} ${action.currency}` };
     try {
-      const sent = await this.deps.messaging.send(actor, patient, { templateId: 'payment-reminder', channel: null, variables, messageKey }, requestId);
-      return { ...action, outcome: sent.status === 'SENT' ? 'SENT' : 'FAILED', detail: sent.failure ?? `Communication/${sent.communicationId}` };
+      const sent = await this.deps.messaging.send(
+        actor,
+        patient,
+        { templateId: 'payment-reminder', channel: null, variables, messageKey },
+        requestId,
+      );
+      return {
+        ...action,
+        outcome: sent.status === 'SENT' ? 'SENT' : 'FAILED',
+        detail: sent.failure ?? `Communication/${sent.communicationId}`,
+      };
     } catch (e) {
       // Messaging stopped, no template or no address: this reminder is not sent; the run goes on and says why.
       if (e instanceof ClearanceError) return { ...action, outcome: 'NOT_SENT', detail: e.message };
@@ -103,10 +145,32 @@ export class BillingAutomation {
     const at = new Date(this.deps.now()).toISOString();
     return this.deps.audit.write(actor.tenant, [
       {
-        category: 'change', at, tenant: actor.tenant, action: 'billing.automation.run', outcome: 'success', actor: { sub: actor.sub, kind: actor.kind }, requestId,
-        changeId: null, environment: this.deps.environment, target: 'automation:billing', settingCategory: 'billing-automation', risk: null, status: 'RUN',
-        before: null, after: null, reason: null, ticket: null, approvals: [],
-        detail: { sent: count('SENT'), failed: count('FAILED'), queued: count('QUEUED'), alreadyDone: count('ALREADY_DONE'), notSent: count('NOT_SENT'), invoices: [...new Set(actions.map((a) => a.invoiceId))] },
+        category: 'change',
+        at,
+        tenant: actor.tenant,
+        action: 'billing.automation.run',
+        outcome: 'success',
+        actor: { sub: actor.sub, kind: actor.kind },
+        requestId,
+        changeId: null,
+        environment: this.deps.environment,
+        target: 'automation:billing',
+        settingCategory: 'billing-automation',
+        risk: null,
+        status: 'RUN',
+        before: null,
+        after: null,
+        reason: null,
+        ticket: null,
+        approvals: [],
+        detail: {
+          sent: count('SENT'),
+          failed: count('FAILED'),
+          queued: count('QUEUED'),
+          alreadyDone: count('ALREADY_DONE'),
+          notSent: count('NOT_SENT'),
+          invoices: [...new Set(actions.map((a) => a.invoiceId))],
+        },
       },
     ]);
   }

@@ -77,8 +77,14 @@ export class BillingService {
     }
   }
 
-  async issueRefund(principal: Principal, found: { invoice: Invoice & { id?: string }; patientId: string }, amount: number, reason: string): Promise<RefundOutcome> {
-    if (!(amount > 0) || ROUND(amount) !== amount) throw new BadUserInputError('amount must be more than zero, with at most two decimals.', 'amount');
+  async issueRefund(
+    principal: Principal,
+    found: { invoice: Invoice & { id?: string }; patientId: string },
+    amount: number,
+    reason: string,
+  ): Promise<RefundOutcome> {
+    if (!(amount > 0) || ROUND(amount) !== amount)
+      throw new BadUserInputError('amount must be more than zero, with at most two decimals.', 'amount');
     if (!reason.trim()) throw new BadUserInputError('reason is required for a refund.', 'reason');
     const invoiceId = found.invoice.id ?? '';
     return this.leased(principal.tenant, `refund:patient:${found.patientId}`, async () => {
@@ -122,7 +128,8 @@ export class BillingService {
     const holder = this.deps.newId();
     const attempts = this.deps.leaseAttempts ?? 1_200;
     for (let attempt = 0; !(await this.deps.leases.acquire(tenant, key, holder, LEASE_TTL_MS)); attempt++) {
-      if (attempt >= attempts) throw new ConflictError('BUSY', 'Another refund for this patient is being recorded; nothing was done by this request. Retry.');
+      if (attempt >= attempts)
+        throw new ConflictError('BUSY', 'Another refund for this patient is being recorded; nothing was done by this request. Retry.');
       await new Promise((r) => setTimeout(r, 10 + Math.random() * 30));
     }
     try {

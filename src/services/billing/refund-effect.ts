@@ -32,8 +32,12 @@ export function createRefundEffect(deps: RefundEffectDeps): (effect: ApplyEffect
     const invoice = (await deps.writer.read(target, 'Invoice', value.invoiceId)) as Invoice & { id: string };
     if (hasRefund(invoice, change.id)) return;
     // Checked again here: another refund may have been applied since this one was asked. Retrying cannot help.
-    if (value.amount > refundableOn(invoice)) throw new EffectRefusedError(`refund: the amount is more than is left on the invoice (${refundableOn(invoice).toFixed(2)})`);
-    const updated: Invoice & { id: string } = { ...withRefund(invoice, { changeId: change.id, amount: value.amount, currency: value.currency, reason: change.reason }), id: invoice.id };
+    if (value.amount > refundableOn(invoice))
+      throw new EffectRefusedError(`refund: the amount is more than is left on the invoice (${refundableOn(invoice).toFixed(2)})`);
+    const updated: Invoice & { id: string } = {
+      ...withRefund(invoice, { changeId: change.id, amount: value.amount, currency: value.currency, reason: change.reason }),
+      id: invoice.id,
+    };
     await deps.writer.update(
       target,
       updated,

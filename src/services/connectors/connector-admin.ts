@@ -9,7 +9,14 @@ import type { AuditService } from '../audit/audit-service.js';
 import { BadUserInputError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
 import { jsonEqual, type JsonValue } from '../../governance/json.js';
-import { CONNECTOR_FIELDS, connectorSettingKey, describeProblems, ID_PATTERN, validateSettingValue, type ConnectorField } from '../../governance/setting-catalog.js';
+import {
+  CONNECTOR_FIELDS,
+  connectorSettingKey,
+  describeProblems,
+  ID_PATTERN,
+  validateSettingValue,
+  type ConnectorField,
+} from '../../governance/setting-catalog.js';
 import { credentialRefOf, type EhrEndpoints } from './ehr-endpoints.js';
 import type { ConnectorSecretStore, CredentialRef, Jwks, KeyAlgorithm, SecretMeta } from './secret-store.js';
 import type { GovernanceDeps } from '../governance/deps.js';
@@ -83,7 +90,13 @@ export class ConnectorAdmin {
       this.credentialMeta(tenant, environment, id),
       stopState(this.deps.governance, tenant, environment, `connector:${id}`),
     ]);
-    return { id, environment, settings: Object.fromEntries(CONNECTOR_FIELDS.map((f, i) => [f, values[i]!.value])) as Record<ConnectorField, JsonValue>, credentials, stopped: stop.value.stopped };
+    return {
+      id,
+      environment,
+      settings: Object.fromEntries(CONNECTOR_FIELDS.map((f, i) => [f, values[i]!.value])) as Record<ConnectorField, JsonValue>,
+      credentials,
+      stopped: stop.value.stopped,
+    };
   }
 
   /** The active credential as the governed setting names it: metadata only. */
@@ -142,16 +155,46 @@ export class ConnectorAdmin {
     } else if (changed.length > 1) {
       const values = Object.fromEntries(changed.map((f) => [keyOf(input.connectorId, f), input.settings[f]]));
       const outcome = await updateSettings(this.deps.governance, principal, { environment: input.environment, values, ...why });
-      for (const f of changed) changes.push({ key: keyOf(input.connectorId, f), status: outcome.status, changeRequestId: outcome.change.id });
+      for (const f of changed)
+        changes.push({ key: keyOf(input.connectorId, f), status: outcome.status, changeRequestId: outcome.change.id });
     }
-    if (input.credentials) changes.push(await this.setSecret(principal, input.environment, input.connectorId, input.credentials, 'connector.credentials.changed', input.reason, input.ticket));
-    return { connector: await this.view(principal.tenant, input.environment, input.connectorId), changes, credentialsChanged: input.credentials !== null };
+    if (input.credentials)
+      changes.push(
+        await this.setSecret(
+          principal,
+          input.environment,
+          input.connectorId,
+          input.credentials,
+          'connector.credentials.changed',
+          input.reason,
+          input.ticket,
+        ),
+      );
+    return {
+      connector: await this.view(principal.tenant, input.environment, input.connectorId),
+      changes,
+      credentialsChanged: input.credentials !== null,
+    };
   }
 
   /** Stages a new secret and proposes the switch to it; answers the active credential's metadata (the old one while the change waits). */
-  async rotate(principal: Principal, environment: Environment, connectorId: string, credentials: { clientId: string | null; clientSecret: string }, why: { reason: string | null; ticket: string | null } = { reason: null, ticket: null }) {
+  async rotate(
+    principal: Principal,
+    environment: Environment,
+    connectorId: string,
+    credentials: { clientId: string | null; clientSecret: string },
+    why: { reason: string | null; ticket: string | null } = { reason: null, ticket: null },
+  ) {
     if (!ID_PATTERN.test(connectorId)) throw new BadUserInputError('connectorId must be lower-case kebab-case.', 'connectorId');
-    const change = await this.setSecret(principal, environment, connectorId, credentials, 'connector.credentials.rotated', why.reason, why.ticket);
+    const change = await this.setSecret(
+      principal,
+      environment,
+      connectorId,
+      credentials,
+      'connector.credentials.rotated',
+      why.reason,
+      why.ticket,
+    );
     return { ...(await this.credentialMeta(principal.tenant, environment, connectorId)), change };
   }
 
@@ -159,19 +202,46 @@ export class ConnectorAdmin {
    * Generates a signing key for SMART Backend Services (private_key_jwt) and proposes to authenticate with it. Its
    * public key is published at once (with the current one while the change waits) so the EHR can register it first.
    */
-  async generateKey(principal: Principal, environment: Environment, connectorId: string, input: { clientId: string | null; algorithm: KeyAlgorithm; reason: string | null; ticket: string | null }) {
+  async generateKey(
+    principal: Principal,
+    environment: Environment,
+    connectorId: string,
+    input: { clientId: string | null; algorithm: KeyAlgorithm; reason: string | null; ticket: string | null },
+  ) {
     if (!ID_PATTERN.test(connectorId)) throw new BadUserInputError('connectorId must be lower-case kebab-case.', 'connectorId');
     const clientId = await this.clientIdOf(principal.tenant, environment, connectorId, input.clientId);
-    const staged = await this.deps.secrets.stageKey(principal.tenant, environment, connectorId, { clientId, alg: input.algorithm, by: principal.sub });
-    if (!staged) throw new ConflictError('CONTENTION', 'The credentials changed at the same time: nothing was stored by this request. Retry.');
-    const change = await this.propose(principal, environment, connectorId, staged.ref, 'connector.credentials.key-generated', input.reason, input.ticket);
-    return { credentials: await this.credentialMeta(principal.tenant, environment, connectorId), change, jwks: await this.publicJwks(principal.tenant, environment, connectorId) };
+    const staged = await this.deps.secrets.stageKey(principal.tenant, environment, connectorId, {
+      clientId,
+      alg: input.algorithm,
+      by: principal.sub,
+    });
+    if (!staged)
+      throw new ConflictError('CONTENTION', 'The credentials changed at the same time: nothing was stored by this request. Retry.');
+    const change = await this.propose(
+      principal,
+      environment,
+      connectorId,
+      staged.ref,
+      'connector.credentials.key-generated',
+      input.reason,
+      input.ticket,
+    );
+    return {
+      credentials: await this.credentialMeta(principal.tenant, environment, connectorId),
+      change,
+      jwks: await this.publicJwks(principal.tenant, environment, connectorId),
+    };
   }
 
   /** The public JWKS to register at the EHR: the active key and any key staged after it. */
   async publicJwks(tenant: string, environment: Environment, connectorId: string): Promise<Jwks> {
     if (!ID_PATTERN.test(connectorId)) return { keys: [] };
-    return this.deps.secrets.publicJwks(tenant, environment, connectorId, await this.deps.endpoints.credentialRef(tenant, environment, connectorId));
+    return this.deps.secrets.publicJwks(
+      tenant,
+      environment,
+      connectorId,
+      await this.deps.endpoints.credentialRef(tenant, environment, connectorId),
+    );
   }
 
   /**
@@ -185,8 +255,21 @@ export class ConnectorAdmin {
     const base = { connectorId: id, environment, software: null };
     const client = await this.deps.endpoints.client(tenant, environment, id);
     if (!client) {
-      const steps = (['DISCOVERY', 'TOKEN', 'METADATA', 'SEARCH'] as const).map((name): TestStep => ({ name, outcome: 'SKIPPED', error: null }));
-      return { ...base, reachable: false, authenticated: false, fhirVersion: null, supportedScopes: [], unsupportedScopes: scopes, error: 'NOT_CONFIGURED', steps };
+      const steps = (['DISCOVERY', 'TOKEN', 'METADATA', 'SEARCH'] as const).map((name): TestStep => ({
+        name,
+        outcome: 'SKIPPED',
+        error: null,
+      }));
+      return {
+        ...base,
+        reachable: false,
+        authenticated: false,
+        fhirVersion: null,
+        supportedScopes: [],
+        unsupportedScopes: scopes,
+        error: 'NOT_CONFIGURED',
+        steps,
+      };
     }
     const steps: TestStep[] = [];
     let failed: string | null = null;
@@ -213,34 +296,80 @@ export class ConnectorAdmin {
     await step('SEARCH', () => scopedSearch(client, scopes));
     const { supported, unsupported } = caps ? supportedScopes(caps, scopes) : { supported: [], unsupported: scopes };
     const version = caps?.fhirVersion && /^\d{1,2}\.\d{1,2}(\.\d{1,2})?$/.test(caps.fhirVersion) ? caps.fhirVersion : null;
-    return { ...base, reachable: caps !== null, authenticated: tokens !== null && steps[1]?.outcome === 'OK', fhirVersion: version, supportedScopes: supported, unsupportedScopes: unsupported, error: failed, steps };
+    return {
+      ...base,
+      reachable: caps !== null,
+      authenticated: tokens !== null && steps[1]?.outcome === 'OK',
+      fhirVersion: version,
+      supportedScopes: supported,
+      unsupportedScopes: unsupported,
+      error: failed,
+      steps,
+    };
   }
 
   private async clientIdOf(tenant: string, environment: Environment, connectorId: string, given: string | null): Promise<string> {
     const current = await this.deps.endpoints.credentialRef(tenant, environment, connectorId);
     const clientId = (given ?? current?.clientId ?? '').trim();
-    if (!/^[\x21-\x7e]{1,200}$/.test(clientId)) throw new BadUserInputError('clientId is required (1 to 200 visible characters).', 'clientId');
+    if (!/^[\x21-\x7e]{1,200}$/.test(clientId))
+      throw new BadUserInputError('clientId is required (1 to 200 visible characters).', 'clientId');
     return clientId;
   }
 
-  private async setSecret(principal: Principal, environment: Environment, connectorId: string, input: { clientId: string | null; clientSecret: string }, action: string, reason: string | null, ticket: string | null): Promise<CredentialChange> {
+  private async setSecret(
+    principal: Principal,
+    environment: Environment,
+    connectorId: string,
+    input: { clientId: string | null; clientSecret: string },
+    action: string,
+    reason: string | null,
+    ticket: string | null,
+  ): Promise<CredentialChange> {
     const clientId = await this.clientIdOf(principal.tenant, environment, connectorId, input.clientId);
     checkSecret(input.clientSecret);
-    const ref = await this.deps.secrets.stageSecret(principal.tenant, environment, connectorId, { clientId, secret: input.clientSecret, by: principal.sub });
+    const ref = await this.deps.secrets.stageSecret(principal.tenant, environment, connectorId, {
+      clientId,
+      secret: input.clientSecret,
+      by: principal.sub,
+    });
     if (!ref) throw new ConflictError('CONTENTION', 'The credentials changed at the same time: nothing was stored by this request. Retry.');
     return this.propose(principal, environment, connectorId, ref, action, reason, ticket);
   }
 
   /** The governed switch to a staged credential, and an audit record of the fact (no value, no fingerprint). */
-  private async propose(principal: Principal, environment: Environment, connectorId: string, ref: CredentialRef, action: string, reason: string | null, ticket: string | null): Promise<CredentialChange> {
+  private async propose(
+    principal: Principal,
+    environment: Environment,
+    connectorId: string,
+    ref: CredentialRef,
+    action: string,
+    reason: string | null,
+    ticket: string | null,
+  ): Promise<CredentialChange> {
     const key = `integration.${connectorId}.credentials`;
     const outcome = await updateSetting(this.deps.governance, principal, { key, environment, value: { ...ref }, reason, ticket });
     const at = new Date(this.deps.now()).toISOString();
     await this.deps.audit.write(principal.tenant, [
       {
-        category: 'change', at, tenant: principal.tenant, action, outcome: 'success', actor: { sub: principal.sub, kind: principal.kind }, requestId: null,
-        changeId: outcome.change.id, environment, target: `connector:${connectorId}`, settingCategory: 'integration', risk: null, status: 'CHANGED',
-        before: null, after: null, reason: null, ticket: null, approvals: [], detail: { connectorId, clientId: ref.clientId, method: ref.method },
+        category: 'change',
+        at,
+        tenant: principal.tenant,
+        action,
+        outcome: 'success',
+        actor: { sub: principal.sub, kind: principal.kind },
+        requestId: null,
+        changeId: outcome.change.id,
+        environment,
+        target: `connector:${connectorId}`,
+        settingCategory: 'integration',
+        risk: null,
+        status: 'CHANGED',
+        before: null,
+        after: null,
+        reason: null,
+        ticket: null,
+        approvals: [],
+        detail: { connectorId, clientId: ref.clientId, method: ref.method },
       },
     ]);
     return { key, status: outcome.status, changeRequestId: outcome.change.id };
@@ -254,7 +383,8 @@ async function capabilities(client: FhirHttpClient): Promise<CapabilityStatement
     path: 'metadata',
     idempotent: true,
     check: (body) => {
-      if ((body as { resourceType?: unknown }).resourceType !== 'CapabilityStatement') throw new ConnectorError('ehr', 'UNAVAILABLE', null, 'ehr: metadata did not answer a CapabilityStatement');
+      if ((body as { resourceType?: unknown }).resourceType !== 'CapabilityStatement')
+        throw new ConnectorError('ehr', 'UNAVAILABLE', null, 'ehr: metadata did not answer a CapabilityStatement');
     },
   });
   return answer.body as CapabilityStatement;
@@ -270,7 +400,8 @@ async function scopedSearch(client: FhirHttpClient, scopes: readonly string[]): 
     idempotent: true,
     classify: classifySearchFailure,
     check: (body) => {
-      if ((body as { resourceType?: unknown }).resourceType !== 'Bundle') throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${type} search did not answer a Bundle`);
+      if ((body as { resourceType?: unknown }).resourceType !== 'Bundle')
+        throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${type} search did not answer a Bundle`);
     },
   });
 }

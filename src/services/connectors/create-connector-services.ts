@@ -51,15 +51,36 @@ export interface ConnectorServiceDeps {
 
 export function createConnectorServices(
   deps: ConnectorServiceDeps,
-): ConnectorServices & { readonly refundEffect: (effect: ApplyEffect) => Promise<void>; readonly endpoints: EhrEndpoints; readonly email: OutboundChannel } {
+): ConnectorServices & {
+  readonly refundEffect: (effect: ApplyEffect) => Promise<void>;
+  readonly endpoints: EhrEndpoints;
+  readonly email: OutboundChannel;
+} {
   const { config, governance } = deps;
   const now = deps.now ?? (() => Date.now());
-  const pool = new FhirClientPool({ timeoutMs: config.fhir.timeoutMs, resilience: { retry: { attempts: 3, baseDelayMs: 100 }, circuit: { failureThreshold: 5, coolDownMs: 30_000 }, now }, now });
+  const pool = new FhirClientPool({
+    timeoutMs: config.fhir.timeoutMs,
+    resilience: { retry: { attempts: 3, baseDelayMs: 100 }, circuit: { failureThreshold: 5, coolDownMs: 30_000 }, now },
+    now,
+  });
   const secrets = new ConnectorSecretStore(deps.store, deps.kms, () => Date.now());
-  const endpoints = new EhrEndpoints({ governance, secrets, pool, environment: config.environment, deploymentBaseUrl: (tenant) => (Object.hasOwn(deps.baseUrls, tenant) ? deps.baseUrls[tenant]! : null) });
+  const endpoints = new EhrEndpoints({
+    governance,
+    secrets,
+    pool,
+    environment: config.environment,
+    deploymentBaseUrl: (tenant) => (Object.hasOwn(deps.baseUrls, tenant) ? deps.baseUrls[tenant]! : null),
+  });
   const writer = new FhirWriter({ timeoutMs: config.fhir.timeoutMs, clientFor: (target) => endpoints.clientForTarget(target) });
   const baseUrlFor = (tenant: string): Promise<string | null> => endpoints.baseUrl(tenant, config.environment, 'ehr');
-  const writeBack = new WriteBackService({ governance, writer, audit: deps.audit, environment: config.environment, baseUrlFor, now: () => Date.now() });
+  const writeBack = new WriteBackService({
+    governance,
+    writer,
+    audit: deps.audit,
+    environment: config.environment,
+    baseUrlFor,
+    now: () => Date.now(),
+  });
   const outbound = createMessagingChannels(config.mode, config.messaging);
   // Messaging records every message as a FHIR Communication through the same writer (one circuit per tenant's EHR).
   const messaging = new MessagingService({
@@ -84,17 +105,48 @@ export function createConnectorServices(
     newId: () => randomUUID(),
   });
   const billing = new BillingService({
-    governance, writer, environment: config.environment, baseUrlFor, newId: () => randomUUID(), store: deps.store, leases: deps.leases, now,
+    governance,
+    writer,
+    environment: config.environment,
+    baseUrlFor,
+    newId: () => randomUUID(),
+    store: deps.store,
+    leases: deps.leases,
+    now,
   });
   // The outbox's effect of an approved refund (src/server/start-clearance.ts hands it to the governance service).
   const refundEffect = createRefundEffect({ store: deps.store, writer, baseUrlFor, now: () => Date.now() });
-  const billingAutomation = new BillingAutomation({ governance, writer, messaging, audit: deps.audit, environment: config.environment, target: (t) => billing.target(t), now: () => Date.now() });
-  const admin = new ConnectorAdmin({ governance, secrets, endpoints, audit: deps.audit, timeoutMs: config.fhir.timeoutMs, now: () => Date.now() });
+  const billingAutomation = new BillingAutomation({
+    governance,
+    writer,
+    messaging,
+    audit: deps.audit,
+    environment: config.environment,
+    target: (t) => billing.target(t),
+    now: () => Date.now(),
+  });
+  const admin = new ConnectorAdmin({
+    governance,
+    secrets,
+    endpoints,
+    audit: deps.audit,
+    timeoutMs: config.fhir.timeoutMs,
+    now: () => Date.now(),
+  });
   // Before a tenant's first EHR call there is no client yet: an idle, closed circuit.
   const idle = new Resilience({ connector: 'ehr', timeoutMs: config.fhir.timeoutMs });
   const health = (tenant: string) => connectorHealth({ ehr: endpoints.current(tenant)?.resilience ?? idle, ...outbound.resilience });
   return {
-    writeBack, idempotency: new IdempotentOnce(deps.idempotency), messaging, messageQueue, billing, billingAutomation, admin, health,
-    refundEffect, endpoints, email: outbound.channels.email,
+    writeBack,
+    idempotency: new IdempotentOnce(deps.idempotency),
+    messaging,
+    messageQueue,
+    billing,
+    billingAutomation,
+    admin,
+    health,
+    refundEffect,
+    endpoints,
+    email: outbound.channels.email,
   };
 }

@@ -28,7 +28,9 @@ export interface EhrEndpointsDeps {
 export function credentialRefOf(value: unknown): CredentialRef | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Partial<CredentialRef>;
-  return typeof v.fingerprint === 'string' && typeof v.clientId === 'string' && (v.method === 'private_key_jwt' || v.method === 'client_secret_basic')
+  return typeof v.fingerprint === 'string' &&
+    typeof v.clientId === 'string' &&
+    (v.method === 'private_key_jwt' || v.method === 'client_secret_basic')
     ? { method: v.method, clientId: v.clientId, fingerprint: v.fingerprint }
     : null;
 }
@@ -64,12 +66,24 @@ export class EhrEndpoints {
       this.setting(tenant, environment, connectorId, 'scopes'),
     ]);
     if (!baseUrl) return null;
-    const system = Array.isArray(scopes.value) ? scopes.value.filter((s): s is string => typeof s === 'string' && s.startsWith('system/')) : [];
+    const system = Array.isArray(scopes.value)
+      ? scopes.value.filter((s): s is string => typeof s === 'string' && s.startsWith('system/'))
+      : [];
     const credential = ref ? await this.reveal(tenant, environment, connectorId, ref) : null;
-    return { baseUrl, credential, credentialKey: ref ? `${ref.clientId}|${ref.fingerprint}` : null, scopes: system.length ? system : DEFAULT_SYSTEM_SCOPES };
+    return {
+      baseUrl,
+      credential,
+      credentialKey: ref ? `${ref.clientId}|${ref.fingerprint}` : null,
+      scopes: system.length ? system : DEFAULT_SYSTEM_SCOPES,
+    };
   }
 
-  private async reveal(tenant: string, environment: Environment, connectorId: string, ref: CredentialRef): Promise<ConnectorCredential | null> {
+  private async reveal(
+    tenant: string,
+    environment: Environment,
+    connectorId: string,
+    ref: CredentialRef,
+  ): Promise<ConnectorCredential | null> {
     const key = `${tenant}|${environment}|${connectorId}|${ref.clientId}|${ref.fingerprint}`;
     if (!this.revealed.has(key)) this.revealed.set(key, await this.deps.secrets.reveal(tenant, environment, connectorId, ref));
     return this.revealed.get(key) ?? null;
@@ -90,7 +104,10 @@ export class EhrEndpoints {
   async clientForTarget(target: WriteTarget): Promise<FhirHttpClient> {
     const endpoint = await this.endpoint(target.tenant, this.deps.environment, 'ehr');
     const base = endpoint ?? { credential: null, credentialKey: null, scopes: DEFAULT_SYSTEM_SCOPES };
-    return this.deps.pool.client(this.scope(target.tenant, this.deps.environment, 'ehr'), target.tenant, { ...base, baseUrl: target.baseUrl });
+    return this.deps.pool.client(this.scope(target.tenant, this.deps.environment, 'ehr'), target.tenant, {
+      ...base,
+      baseUrl: target.baseUrl,
+    });
   }
 
   /** The client reads and writes of a tenant used last (for connectorHealth). */

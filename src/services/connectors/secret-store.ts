@@ -79,13 +79,23 @@ export class ConnectorSecretStore {
     return { environment, id: `secret:${connectorId}:${fingerprint}` };
   }
 
-  private async stored(tenant: string, environment: Environment, connectorId: string, fingerprint: string): Promise<StoredSecret | undefined> {
+  private async stored(
+    tenant: string,
+    environment: Environment,
+    connectorId: string,
+    fingerprint: string,
+  ): Promise<StoredSecret | undefined> {
     const doc = await this.store.getDoc(tenant, this.ref(environment, connectorId, fingerprint));
     return doc?.value as unknown as StoredSecret | undefined;
   }
 
   /** Stages a client secret; answers its reference (null on contention). */
-  async stageSecret(tenant: string, environment: Environment, connectorId: string, input: NewCredential & { secret: string }): Promise<CredentialRef | null> {
+  async stageSecret(
+    tenant: string,
+    environment: Environment,
+    connectorId: string,
+    input: NewCredential & { secret: string },
+  ): Promise<CredentialRef | null> {
     const dataKey = randomBytes(32);
     const fingerprint = `hmac:${createHmac('sha256', dataKey).update(input.secret).digest('hex').slice(0, 32)}`;
     const shape = { method: 'client_secret_basic' as const, kid: null, alg: null, publicJwks: null };
@@ -94,14 +104,28 @@ export class ConnectorSecretStore {
   }
 
   /** Generates and stages a signing key pair for private_key_jwt; answers its reference and public JWKS. */
-  async stageKey(tenant: string, environment: Environment, connectorId: string, input: NewCredential & { alg: KeyAlgorithm }): Promise<{ ref: CredentialRef; jwks: Jwks } | null> {
+  async stageKey(
+    tenant: string,
+    environment: Environment,
+    connectorId: string,
+    input: NewCredential & { alg: KeyAlgorithm },
+  ): Promise<{ ref: CredentialRef; jwks: Jwks } | null> {
     const { publicKey, privateKey } = await generateKeyPair(input.alg, { extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const jwks = { keys: [{ ...publicJwk, kid, alg: input.alg, use: 'sig' }] };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: input.alg };
     const fingerprint = `jwk:${kid}`;
-    const ok = await this.write(tenant, environment, connectorId, fingerprint, randomBytes(32), input, { method: 'private_key_jwt', kid, alg: input.alg, publicJwks: jwks }, { privateJwk });
+    const ok = await this.write(
+      tenant,
+      environment,
+      connectorId,
+      fingerprint,
+      randomBytes(32),
+      input,
+      { method: 'private_key_jwt', kid, alg: input.alg, publicJwks: jwks },
+      { privateJwk },
+    );
     return ok ? { ref: { method: 'private_key_jwt', clientId: input.clientId, fingerprint }, jwks } : null;
   }
 
@@ -127,7 +151,8 @@ export class ConnectorSecretStore {
     if (value.method === 'private_key_jwt' && 'privateJwk' in payload && value.kid && value.alg) {
       return { method: 'private_key_jwt', clientId: ref.clientId, privateJwk: payload.privateJwk, kid: value.kid, alg: value.alg };
     }
-    if (value.method === 'client_secret_basic' && 'secret' in payload) return { method: 'client_secret_basic', clientId: ref.clientId, secret: payload.secret };
+    if (value.method === 'client_secret_basic' && 'secret' in payload)
+      return { method: 'client_secret_basic', clientId: ref.clientId, secret: payload.secret };
     throw new Error('stored connector credential is malformed');
   }
 

@@ -7,7 +7,12 @@ import { RedisChangeEventBus } from './redis-change-event-bus.js';
 // a subscribing connection can run nothing else, and the store's client must stay free for commits.
 export async function createChangeEventBus(redisUrl: string | null): Promise<ChangeEventBus> {
   if (!redisUrl) return new MemoryChangeEventBus();
-  const options = { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: (times: number) => Math.min(times * 100, 2_000) };
+  const options = {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: (times: number) => Math.min(times * 100, 2_000),
+  };
   const publisher = new Redis(redisUrl, { ...options, enableOfflineQueue: false, commandTimeout: 2_000 });
   // The subscriber re-subscribes by itself after a reconnect (ioredis autoResubscribe).
   const subscriber = new Redis(redisUrl, options);

@@ -13,8 +13,15 @@ const KINDS = new Set<string>(CHANGE_EVENT_KINDS);
 function parseEvent(raw: string): ChangeEvent | null {
   try {
     const e = JSON.parse(raw) as Partial<ChangeEvent>;
-    const ok = typeof e.eventId === 'string' && typeof e.tenant === 'string' && typeof e.changeId === 'string' && typeof e.kind === 'string' &&
-      KINDS.has(e.kind) && typeof e.category === 'string' && typeof e.approvals === 'number' && typeof e.at === 'string';
+    const ok =
+      typeof e.eventId === 'string' &&
+      typeof e.tenant === 'string' &&
+      typeof e.changeId === 'string' &&
+      typeof e.kind === 'string' &&
+      KINDS.has(e.kind) &&
+      typeof e.category === 'string' &&
+      typeof e.approvals === 'number' &&
+      typeof e.at === 'string';
     return ok ? (e as ChangeEvent) : null;
   } catch {
     return null;

@@ -50,7 +50,15 @@ export function effectsToOps(effects: readonly (Effect | StopTargetEffect)[], ch
         // One put-doc per setting, each conditional on its own version: all in the same commit, so all or none.
         return effect.entries.map((entry) => ({
           type: 'put-doc',
-          doc: { ref: { environment: effect.environment, id: settingDocId(entry.key) }, version: entry.version, value: entry.value, changedBy: change?.requester.sub ?? 'system', changeId: change?.id ?? null, at: nowIso, reason: change?.reason ?? null },
+          doc: {
+            ref: { environment: effect.environment, id: settingDocId(entry.key) },
+            version: entry.version,
+            value: entry.value,
+            changedBy: change?.requester.sub ?? 'system',
+            changeId: change?.id ?? null,
+            at: nowIso,
+            reason: change?.reason ?? null,
+          },
         }));
       case 'apply-setting':
       case 'resume-target':
@@ -108,7 +116,12 @@ const stopReason = (effect: StopTargetEffect) => field(effect, 'reason');
  * versions (versions only grow, so the sum moves whenever any of them moves: a change computed on other versions is
  * stale, as for one setting).
  */
-export async function currentTargetVersion(store: Pick<GovernanceStore, 'getDoc'>, tenant: string, environment: Environment, target: ChangeRequest['target']): Promise<number> {
+export async function currentTargetVersion(
+  store: Pick<GovernanceStore, 'getDoc'>,
+  tenant: string,
+  environment: Environment,
+  target: ChangeRequest['target'],
+): Promise<number> {
   const docs = await Promise.all(targetDocIdsOf(target).map((id) => store.getDoc(tenant, { environment, id })));
   return docs.reduce((sum, d) => sum + (d?.version ?? 0), 0);
 }

@@ -12,7 +12,12 @@ import type { DocVersion } from '../../stores/governance-store.js';
 /** Open changes the store scans per status for one target write (more than any queue a tenant keeps). */
 const SCAN = 1000;
 
-export async function supersedeCompetitors(store: GovernanceStore, tenant: string, ops: readonly CommitOp[], nowIso: string): Promise<CommitOp[]> {
+export async function supersedeCompetitors(
+  store: GovernanceStore,
+  tenant: string,
+  ops: readonly CommitOp[],
+  nowIso: string,
+): Promise<CommitOp[]> {
   const writes = ops.flatMap((op) => (op.type === 'put-doc' ? [op.doc] : []));
   if (writes.length === 0) return [];
   const own = new Set(ops.flatMap((op) => (op.type === 'put-change' ? [op.change.id] : [])));
@@ -30,7 +35,10 @@ export async function supersedeCompetitors(store: GovernanceStore, tenant: strin
     if (!stored) continue;
     const result = supersede(stored.change, current, nowIso);
     if (!result.ok || !result.next) continue; // no longer open: nothing to end
-    extra.push({ type: 'put-change', change: result.next, expectedRev: stored.rev }, ...effectsToOps(result.effects ?? [], result.next, nowIso));
+    extra.push(
+      { type: 'put-change', change: result.next, expectedRev: stored.rev },
+      ...effectsToOps(result.effects ?? [], result.next, nowIso),
+    );
   }
   return extra;
 }

@@ -34,12 +34,14 @@ type Stored<T> = { readonly result: T } | { readonly unknown: true };
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export function checkIdempotencyKey(key: string): string {
-  if (!KEY_PATTERN.test(key)) throw new BadUserInputError('idempotencyKey must be 1 to 200 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-".', 'idempotencyKey');
+  if (!KEY_PATTERN.test(key))
+    throw new BadUserInputError('idempotencyKey must be 1 to 200 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-".', 'idempotencyKey');
   return key;
 }
 
 /** The store's key: a hash, so the caller's `sub` and the client's key are neither stored nor length-bound. */
-export const scopeKeyFor = (sub: string, operation: IdempotentOperation, key: string): string => sha256(`${sub}\u0000${operation}\u0000${key}`);
+export const scopeKeyFor = (sub: string, operation: IdempotentOperation, key: string): string =>
+  sha256(`${sub}\u0000${operation}\u0000${key}`);
 
 /** The request's fingerprint: a hash of its canonical JSON (object keys sorted). */
 export const fingerprintOf = (request: JsonValue): string => sha256(JSON.stringify(canonicalJson(request)));
@@ -66,20 +68,28 @@ export class IdempotentOnce {
     const hash = fingerprintOf(options.request);
     const claim = await this.store.claim(actor.tenant, scope, hash, this.ttlMs);
     if (claim.state === 'mismatch') {
-      throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `This idempotencyKey was used for a different ${options.operation} request: ${options.nothingDone}. Use a new key.`);
+      throw new ConflictError(
+        'IDEMPOTENCY_KEY_REUSED',
+        `This idempotencyKey was used for a different ${options.operation} request: ${options.nothingDone}. Use a new key.`,
+      );
     }
     if (claim.state === 'in-flight') {
-      throw new ClearanceError('CONFLICT', `A request with this idempotencyKey is still being processed: ${options.nothingDone} again. Retry shortly.`, {
-        reason: 'IDEMPOTENCY_KEY_IN_FLIGHT',
-        retryable: true,
-      });
+      throw new ClearanceError(
+        'CONFLICT',
+        `A request with this idempotencyKey is still being processed: ${options.nothingDone} again. Retry shortly.`,
+        {
+          reason: 'IDEMPOTENCY_KEY_IN_FLIGHT',
+          retryable: true,
+        },
+      );
     }
     if (claim.state === 'completed') {
       const stored = JSON.parse(claim.result) as Stored<T>;
       if ('unknown' in stored) {
         throw new ConflictError(
           'IDEMPOTENCY_KEY_OUTCOME_UNKNOWN',
-          `The first request with this idempotencyKey failed after its effect was attempted, so it may have taken place: ${options.nothingDone} again. Use a new key to try again.`,
+          `The first request with this idempotencyKey failed after its effect was attempted, so it may have taken place: ` +
+          `${options.nothingDone} again. Use a new key to try again.`,
         );
       }
       return options.replay(stored.result);

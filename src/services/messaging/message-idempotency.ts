@@ -34,7 +34,13 @@ export class MessageIdempotency {
   }
 
   /** Runs `send` at most once per (tenant, caller, key). */
-  once<T>(actor: { readonly tenant: string; readonly sub: string }, key: string, request: IdempotentRequest, send: (attempt: () => void) => Promise<T>, replay: Replay<T>): Promise<T> {
+  once<T>(
+    actor: { readonly tenant: string; readonly sub: string },
+    key: string,
+    request: IdempotentRequest,
+    send: (attempt: () => void) => Promise<T>,
+    replay: Replay<T>,
+  ): Promise<T> {
     return this.core.once(actor, {
       operation: 'sendPatientMessage',
       key,

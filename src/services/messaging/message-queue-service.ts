@@ -5,7 +5,17 @@ import type { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { Queue } from '../../../connectors/messaging/inbound-routing.js';
 import { queueSearch } from '../../../connectors/messaging/inbox.js';
 import type { OutboundChannel } from '../../../connectors/messaging/patient-messenger.js';
-import { claim, close, dueAt, escalate, escalationDue, mayWork, queueItemOf, type QueueItem, type Refusal } from '../../../connectors/messaging/queue-item.js';
+import {
+  claim,
+  close,
+  dueAt,
+  escalate,
+  escalationDue,
+  mayWork,
+  queueItemOf,
+  type QueueItem,
+  type Refusal,
+} from '../../../connectors/messaging/queue-item.js';
 import { recipientFor, type SendChannel } from '../../../connectors/messaging/recipient.js';
 import type { Principal } from '../../auth/principal.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors/errors.js';
@@ -72,7 +82,11 @@ export class MessageQueueService {
   /** The open items of a queue (at most `first`, up to 100), emergencies first, then oldest first. */
   async list(tenant: string, queue: Queue, first: number): Promise<ListedItem[]> {
     const [target, { sla }] = await Promise.all([this.deps.messaging.target(tenant), this.deps.settings.queues(tenant)]);
-    const found = await this.deps.writer.search<Communication>(target, 'Communication', { ...queueSearch(queue), _count: '100', _sort: 'received' });
+    const found = await this.deps.writer.search<Communication>(target, 'Communication', {
+      ...queueSearch(queue),
+      _count: '100',
+      _sort: 'received',
+    });
     const now = this.deps.now();
     return found
       .map(queueItemOf)
@@ -101,22 +115,45 @@ export class MessageQueueService {
   }
 
   /** Replies to the patient through the messaging channel; only the one who claimed the item may. */
-  async reply(actor: Actor, patient: PatientRow, id: string, text: string, channel: SendChannel | null, requestId: string | null): Promise<SendResult> {
+  async reply(
+    actor: Actor,
+    patient: PatientRow,
+    id: string,
+    text: string,
+    channel: SendChannel | null,
+    requestId: string | null,
+  ): Promise<SendResult> {
     const body = text.trim();
     if (body.length === 0 || body.length > 2_000) throw new BadUserInputError('text must be 1 to 2000 characters.', 'text');
     const c = await this.read(actor.tenant, id);
     const refusal = mayWork(c, actor.sub);
     if (refusal) throw refused(refusal);
     const settings = await this.deps.settings.forSending(actor.tenant);
-    if (settings.stopped) throw new ConflictError('STOPPED', `Messaging automation is stopped in ${this.deps.settings.environment}: nothing was sent.`);
+    if (settings.stopped)
+      throw new ConflictError('STOPPED', `Messaging automation is stopped in ${this.deps.settings.environment}: nothing was sent.`);
     const order = (channel ? [channel] : (['sms', 'email'] as const)).filter((x) => settings.channels.includes(x));
     const reachable = order.map((ch) => ({ ch, to: recipientFor(patient.telecom, ch) })).find((x) => x.to !== null);
-    if (!reachable?.to) throw new BadUserInputError('The patient cannot be reached on an enabled channel (messaging.channels) with the address in the EHR.', 'channel');
+    if (!reachable?.to)
+      throw new BadUserInputError(
+        'The patient cannot be reached on an enabled channel (messaging.channels) with the address in the EHR.',
+        'channel',
+      );
     const language = patient.language?.split('-')[0] === 'es' ? 'es' : 'en';
     return this.deps.messaging.sendRendered(
       actor,
       patient,
-      { templateId: 'queue-reply', locale: language, subject: REPLY_SUBJECT[language] ?? null, body: '{{reply}}', variables: { reply: body }, channel: reachable.ch, to: reachable.to, inResponseTo: id, messageKey: this.deps.newId(), detail: { kind: 'queue-reply' } },
+      {
+        templateId: 'queue-reply',
+        locale: language,
+        subject: REPLY_SUBJECT[language] ?? null,
+        body: '{{reply}}',
+        variables: { reply: body },
+        channel: reachable.ch,
+        to: reachable.to,
+        inResponseTo: id,
+        messageKey: this.deps.newId(),
+        detail: { kind: 'queue-reply' },
+      },
       requestId,
     );
   }
@@ -143,14 +180,23 @@ export class MessageQueueService {
         throw e;
       }
       const paged = roster.length === 0 ? null : (roster[Math.min(level, roster.length - 1)] ?? null);
-      const event: EscalationEvent = { tenant, communicationId: item.id, queue: item.queue, level, receivedAt: item.receivedAt, waitedMinutes: Math.floor((now - Date.parse(item.receivedAt)) / 60_000), paged };
+      const event: EscalationEvent = {
+        tenant,
+        communicationId: item.id,
+        queue: item.queue,
+        level,
+        receivedAt: item.receivedAt,
+        waitedMinutes: Math.floor((now - Date.parse(item.receivedAt)) / 60_000),
+        paged,
+      };
       let pageFailure: string | null = null;
       if (paged) {
         try {
           await this.deps.pager.send({
             to: paged.email,
             subject: `Unclaimed emergency message (escalation ${level})`,
-            text: `An emergency patient message has waited ${event.waitedMinutes} minutes unclaimed in the on-call queue (item ${item.id}). Open the on-call queue and claim it.`,
+            text: `An emergency patient message has waited ${event.waitedMinutes} minutes unclaimed in the on-call queue (item ` +
+              `${item.id}). Open the on-call queue and claim it.`,
             messageId: `<escalation-${item.id}-${level}@clearance.local>`,
           });
         } catch (e) {
@@ -162,7 +208,14 @@ export class MessageQueueService {
         communicationId: item.id,
         patientId: item.patientId,
         at,
-        detail: { queue: item.queue, level, waitedMinutes: event.waitedMinutes, slaMinutes: sla['on-call'], paged: paged?.name ?? null, pageFailure },
+        detail: {
+          queue: item.queue,
+          level,
+          waitedMinutes: event.waitedMinutes,
+          slaMinutes: sla['on-call'],
+          paged: paged?.name ?? null,
+          pageFailure,
+        },
       });
       for (const n of this.deps.notifiers) await n.notify(event);
       events.push(event);
@@ -203,10 +256,18 @@ export class MessageQueueService {
     try {
       await this.deps.writer.update(target, result.resource, before.versionId, this.deps.newId(), { sub: actor.sub, kind: actor.kind }, at);
     } catch (e) {
-      if (e instanceof ConnectorError && e.kind === 'CONFLICT') throw new ConflictError('CHANGED', 'This message changed meanwhile (claimed or closed by someone else): list the queue again.');
+      if (e instanceof ConnectorError && e.kind === 'CONFLICT')
+        throw new ConflictError('CHANGED', 'This message changed meanwhile (claimed or closed by someone else): list the queue again.');
       throw e;
     }
-    await this.deps.messaging.audit(actor, requestId, { action, communicationId: id, patientId: before.patientId, at, reason, detail: { queue: before.queue } });
+    await this.deps.messaging.audit(actor, requestId, {
+      action,
+      communicationId: id,
+      patientId: before.patientId,
+      at,
+      reason,
+      detail: { queue: before.queue },
+    });
     const after = queueItemOf(await this.read(actor.tenant, id))!;
     const { sla } = await this.deps.settings.queues(actor.tenant);
     return this.listed(after, sla[after.queue], this.deps.now());

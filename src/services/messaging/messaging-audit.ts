@@ -10,7 +10,14 @@ export interface MessagingAuditInput {
   readonly actor: { readonly sub: string; readonly kind: string };
   readonly requestId: string | null;
   /** `messaging.replayed`: an idempotency key's stored answer was given again; nothing was sent. */
-  readonly action: 'messaging.sent' | 'messaging.failed' | 'messaging.routed' | 'messaging.replayed' | 'messaging.claimed' | 'messaging.closed' | 'messaging.escalated';
+  readonly action:
+    | 'messaging.sent'
+    | 'messaging.failed'
+    | 'messaging.routed'
+    | 'messaging.replayed'
+    | 'messaging.claimed'
+    | 'messaging.closed'
+    | 'messaging.escalated';
   readonly communicationId: string;
   readonly patientId: string;
   readonly at: string;

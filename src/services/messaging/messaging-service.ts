@@ -6,7 +6,12 @@ import type { FhirWriter, WriteTarget } from '../../../connectors/ehr/write/fhir
 import { inboundCommunication, QUEUES, queueSearch } from '../../../connectors/messaging/inbox.js';
 import { emergencyReplyFor } from '../../../connectors/messaging/emergency-reply.js';
 import { routeInbound, type Queue, type RouteDecision } from '../../../connectors/messaging/inbound-routing.js';
-import { communicationResource, MessageTemplateError, sendPatientMessage, type OutboundChannel } from '../../../connectors/messaging/patient-messenger.js';
+import {
+  communicationResource,
+  MessageTemplateError,
+  sendPatientMessage,
+  type OutboundChannel,
+} from '../../../connectors/messaging/patient-messenger.js';
 import { renderTemplate } from '../../../connectors/messaging/template-render.js';
 import { recipientFor, type SendChannel } from '../../../connectors/messaging/recipient.js';
 import { selectTemplate } from '../../../connectors/messaging/template-select.js';
@@ -88,28 +93,51 @@ export class MessagingService {
   async send(actor: Actor, patient: PatientRow, input: SendInput, requestId: string | null): Promise<SendResult> {
     if (input.idempotencyKey == null) return this.deliver(actor, patient, input, requestId, () => undefined);
     const request = { patientId: patient.id, templateId: input.templateId, channel: input.channel, variables: input.variables };
-    return this.deps.idempotency.once(actor, input.idempotencyKey, request, (attempt) => this.deliver(actor, patient, input, requestId, attempt), (r) =>
-      // A replay sent nothing: its own event names the first answer's Communication, never a second "sent".
-      this.audit(actor, requestId, { action: 'messaging.replayed', communicationId: r.communicationId, patientId: patient.id, at: new Date(this.deps.now()).toISOString(), detail: { templateId: r.templateId, locale: r.locale, channel: r.channel, replayedStatus: r.status } }),
+    return this.deps.idempotency.once(
+      actor,
+      input.idempotencyKey,
+      request,
+      (attempt) => this.deliver(actor, patient, input, requestId, attempt),
+      (r) =>
+        // A replay sent nothing: its own event names the first answer's Communication, never a second "sent".
+        this.audit(actor, requestId, {
+          action: 'messaging.replayed',
+          communicationId: r.communicationId,
+          patientId: patient.id,
+          at: new Date(this.deps.now()).toISOString(),
+          detail: { templateId: r.templateId, locale: r.locale, channel: r.channel, replayedStatus: r.status },
+        }),
     );
   }
 
   /** `attempt` is called right before the message goes to the channel (what an idempotent send must know). */
-  private async deliver(actor: Actor, patient: PatientRow, input: SendInput, requestId: string | null, attempt: () => void): Promise<SendResult> {
+  private async deliver(
+    actor: Actor,
+    patient: PatientRow,
+    input: SendInput,
+    requestId: string | null,
+    attempt: () => void,
+  ): Promise<SendResult> {
     const settings = await this.deps.settings.forSending(actor.tenant);
     const env = this.deps.settings.environment;
     if (settings.stopped) throw stoppedError(env);
     const variables = variablesSchema.safeParse(input.variables ?? {});
-    if (!variables.success) throw new BadUserInputError('variables must be an object of placeholder names to text (at most 500 characters each).', 'variables');
+    if (!variables.success)
+      throw new BadUserInputError('variables must be an object of placeholder names to text (at most 500 characters each).', 'variables');
     const template = selectTemplate(settings.templates, input.templateId, patient.language);
-    if (!template) throw new BadUserInputError(`No message template "${input.templateId.slice(0, 64)}" in messaging.templates (${env}).`, 'templateId');
+    if (!template)
+      throw new BadUserInputError(`No message template "${input.templateId.slice(0, 64)}" in messaging.templates (${env}).`, 'templateId');
     const channel = input.channel ?? template.channel;
     if (!SENDABLE.includes(channel) || !settings.channels.includes(channel)) {
       throw new BadUserInputError(`The ${channel} channel is not enabled in messaging.channels (${env}).`, 'channel');
     }
     const sendChannel = channel as SendChannel;
     const to = recipientFor(patient.telecom, sendChannel);
-    if (!to) throw new BadUserInputError(`The patient has no ${sendChannel === 'sms' ? 'phone number' : 'email address'} in the EHR: choose another channel.`, 'channel');
+    if (!to)
+      throw new BadUserInputError(
+        `The patient has no ${sendChannel === 'sms' ? 'phone number' : 'email address'} in the EHR: choose another channel.`,
+        'channel',
+      );
     const target = await this.target(actor.tenant);
     const at = new Date(this.deps.now()).toISOString();
     let communicationId = '';
@@ -118,12 +146,35 @@ export class MessagingService {
     };
     try {
       const outcome = await sendPatientMessage(
-        { tenant: actor.tenant, patientId: patient.id, to, templateId: input.templateId, template: { body: template.body, ...(template.subject ? { subject: template.subject } : {}) }, variables: variables.data, messageKey: input.messageKey ?? this.deps.newId(), stopped: false, now: at },
+        {
+          tenant: actor.tenant,
+          patientId: patient.id,
+          to,
+          templateId: input.templateId,
+          template: { body: template.body, ...(template.subject ? { subject: template.subject } : {}) },
+          variables: variables.data,
+          messageKey: input.messageKey ?? this.deps.newId(),
+          stopped: false,
+          now: at,
+        },
         { channel: attempting(this.deps.channels[sendChannel], attempt), record, messageIdDomain: this.deps.messageIdDomain },
       );
       const failure = outcome.status === 'FAILED' ? outcome.kind : null;
-      await this.audit(actor, requestId, { action: failure ? 'messaging.failed' : 'messaging.sent', communicationId, patientId: patient.id, at, detail: { templateId: input.templateId, locale: template.locale, channel: sendChannel, failure } });
-      return { status: outcome.status, channel: sendChannel, templateId: input.templateId, locale: template.locale, communicationId, failure };
+      await this.audit(actor, requestId, {
+        action: failure ? 'messaging.failed' : 'messaging.sent',
+        communicationId,
+        patientId: patient.id,
+        at,
+        detail: { templateId: input.templateId, locale: template.locale, channel: sendChannel, failure },
+      });
+      return {
+        status: outcome.status,
+        channel: sendChannel,
+        templateId: input.templateId,
+        locale: template.locale,
+        communicationId,
+        failure,
+      };
     } catch (e) {
       if (e instanceof MessageTemplateError) throw new BadUserInputError(e.message, 'variables');
       throw e;
@@ -137,10 +188,22 @@ export class MessagingService {
     const now = new Date(this.deps.now());
     const decision = routeInbound(body, rules, { at: now, language: patient.language?.split('-')[0] ?? null });
     const at = now.toISOString();
-    const written = await this.deps.writer.create(await this.target(actor.tenant), inboundCommunication(patient.id, body, decision, at), this.deps.newId(), { sub: actor.sub, kind: actor.kind }, at);
+    const written = await this.deps.writer.create(
+      await this.target(actor.tenant),
+      inboundCommunication(patient.id, body, decision, at),
+      this.deps.newId(),
+      { sub: actor.sub, kind: actor.kind },
+      at,
+    );
     // The concepts and what qualified them, never the patient's words.
     const findings = [...new Set(decision.triage.findings.map((f) => `${f.concept}:${f.status}`))];
-    await this.audit(actor, requestId, { action: 'messaging.routed', communicationId: written.id, patientId: patient.id, at, detail: { queue: decision.queue, rule: decision.rule, emergency: decision.emergency, triageLevel: decision.triage.level, findings } });
+    await this.audit(actor, requestId, {
+      action: 'messaging.routed',
+      communicationId: written.id,
+      patientId: patient.id,
+      at,
+      detail: { queue: decision.queue, rule: decision.rule, emergency: decision.emergency, triageLevel: decision.triage.level, findings },
+    });
     const emergencyReply = decision.emergency ? await this.answerEmergency(actor, patient, decision, written.id, requestId) : null;
     return { ...decision, communicationId: written.id, emergencyReply };
   }
@@ -150,12 +213,28 @@ export class MessagingService {
    * other one the patient can be reached on). Never throws for want of a channel: the message is already routed and
    * on-call paged; when nothing can go out (messaging stopped, no address) a not-done Communication says why.
    */
-  private async answerEmergency(actor: Actor, patient: PatientRow, decision: RouteDecision, inboundId: string, requestId: string | null): Promise<SendResult> {
-    const [settings, replies] = await Promise.all([this.deps.settings.forSending(actor.tenant), this.deps.settings.emergencyReplies(actor.tenant)]);
+  private async answerEmergency(
+    actor: Actor,
+    patient: PatientRow,
+    decision: RouteDecision,
+    inboundId: string,
+    requestId: string | null,
+  ): Promise<SendResult> {
+    const [settings, replies] = await Promise.all([
+      this.deps.settings.forSending(actor.tenant),
+      this.deps.settings.emergencyReplies(actor.tenant),
+    ]);
     const chosen = emergencyReplyFor(decision.triage, replies, patient.language);
     const kind = chosen?.kind ?? 'emergency';
-    const template = chosen?.template ?? { locale: replies.emergency.locale, subject: replies.emergency.subject ?? null, body: replies.emergency.body, channel: replies.emergency.channel };
-    const order = [template.channel, 'sms', 'email'].filter((c, i, xs): c is SendChannel => SENDABLE.includes(c) && settings.channels.includes(c as SendChannel) && xs.indexOf(c) === i);
+    const template = chosen?.template ?? {
+      locale: replies.emergency.locale,
+      subject: replies.emergency.subject ?? null,
+      body: replies.emergency.body,
+      channel: replies.emergency.channel,
+    };
+    const order = [template.channel, 'sms', 'email'].filter(
+      (c, i, xs): c is SendChannel => SENDABLE.includes(c) && settings.channels.includes(c as SendChannel) && xs.indexOf(c) === i,
+    );
     const reachable = order.map((channel) => ({ channel, to: recipientFor(patient.telecom, channel) })).find((x) => x.to !== null);
     const message: RenderedMessage = {
       templateId: `emergency-reply:${kind}`,
@@ -180,24 +259,76 @@ export class MessagingService {
     const at = new Date(this.deps.now()).toISOString();
     let communicationId = '';
     const record = async (c: Communication, key: string) => {
-      communicationId = (await this.deps.writer.create(target, { ...c, inResponseTo: [{ reference: `Communication/${m.inResponseTo}` }] }, key, { sub: actor.sub, kind: actor.kind }, at)).id;
+      communicationId = (
+        await this.deps.writer.create(
+          target,
+          { ...c, inResponseTo: [{ reference: `Communication/${m.inResponseTo}` }] },
+          key,
+          { sub: actor.sub, kind: actor.kind },
+          at,
+        )
+      ).id;
     };
     const outcome = await sendPatientMessage(
-      { tenant: actor.tenant, patientId: patient.id, to: m.to, templateId: m.templateId, template: { body: m.body, ...(m.subject ? { subject: m.subject } : {}) }, variables: m.variables, messageKey: m.messageKey, stopped: false, now: at },
+      {
+        tenant: actor.tenant,
+        patientId: patient.id,
+        to: m.to,
+        templateId: m.templateId,
+        template: { body: m.body, ...(m.subject ? { subject: m.subject } : {}) },
+        variables: m.variables,
+        messageKey: m.messageKey,
+        stopped: false,
+        now: at,
+      },
       { channel: this.deps.channels[m.channel], record, messageIdDomain: this.deps.messageIdDomain },
     );
     const failure = outcome.status === 'FAILED' ? outcome.kind : null;
-    await this.audit(actor, requestId, { action: failure ? 'messaging.failed' : 'messaging.sent', communicationId, patientId: patient.id, at, detail: { templateId: m.templateId, locale: m.locale, channel: m.channel, failure, inResponseTo: m.inResponseTo, ...m.detail } });
+    await this.audit(actor, requestId, {
+      action: failure ? 'messaging.failed' : 'messaging.sent',
+      communicationId,
+      patientId: patient.id,
+      at,
+      detail: { templateId: m.templateId, locale: m.locale, channel: m.channel, failure, inResponseTo: m.inResponseTo, ...m.detail },
+    });
     return { status: outcome.status, channel: m.channel, templateId: m.templateId, locale: m.locale, communicationId, failure };
   }
 
-  private async recordUnsent(actor: Actor, patient: PatientRow, m: RenderedMessage, failure: 'STOPPED' | 'NO_ADDRESS', requestId: string | null): Promise<SendResult> {
+  private async recordUnsent(
+    actor: Actor,
+    patient: PatientRow,
+    m: RenderedMessage,
+    failure: 'STOPPED' | 'NO_ADDRESS',
+    requestId: string | null,
+  ): Promise<SendResult> {
     const at = new Date(this.deps.now()).toISOString();
     const rendered = renderTemplate(m.body, m.variables);
-    const req = { tenant: actor.tenant, patientId: patient.id, to: '', templateId: m.templateId, template: { body: m.body }, variables: m.variables, messageKey: m.messageKey, stopped: false, now: at };
+    const req = {
+      tenant: actor.tenant,
+      patientId: patient.id,
+      to: '',
+      templateId: m.templateId,
+      template: { body: m.body },
+      variables: m.variables,
+      messageKey: m.messageKey,
+      stopped: false,
+      now: at,
+    };
     const c = communicationResource(req, rendered.ok ? rendered.text : m.body, false, `messaging ${failure}`, m.channel);
-    const written = await this.deps.writer.create(await this.target(actor.tenant), { ...c, inResponseTo: [{ reference: `Communication/${m.inResponseTo}` }] }, m.messageKey, { sub: actor.sub, kind: actor.kind }, at);
-    await this.audit(actor, requestId, { action: 'messaging.failed', communicationId: written.id, patientId: patient.id, at, detail: { templateId: m.templateId, locale: m.locale, channel: m.channel, failure, inResponseTo: m.inResponseTo, ...m.detail } });
+    const written = await this.deps.writer.create(
+      await this.target(actor.tenant),
+      { ...c, inResponseTo: [{ reference: `Communication/${m.inResponseTo}` }] },
+      m.messageKey,
+      { sub: actor.sub, kind: actor.kind },
+      at,
+    );
+    await this.audit(actor, requestId, {
+      action: 'messaging.failed',
+      communicationId: written.id,
+      patientId: patient.id,
+      at,
+      detail: { templateId: m.templateId, locale: m.locale, channel: m.channel, failure, inResponseTo: m.inResponseTo, ...m.detail },
+    });
     return { status: 'FAILED', channel: m.channel, templateId: m.templateId, locale: m.locale, communicationId: written.id, failure };
   }
 
@@ -209,7 +340,9 @@ export class MessagingService {
   /** Waiting inbound messages per queue (one FHIR count per queue). */
   async queues(tenant: string): Promise<{ queue: Queue; count: number }[]> {
     const target = await this.target(tenant);
-    return Promise.all(QUEUES.map(async (queue) => ({ queue, count: await this.deps.writer.count(target, 'Communication', queueSearch(queue)) })));
+    return Promise.all(
+      QUEUES.map(async (queue) => ({ queue, count: await this.deps.writer.count(target, 'Communication', queueSearch(queue)) })),
+    );
   }
 
   async target(tenant: string): Promise<WriteTarget> {
@@ -218,8 +351,20 @@ export class MessagingService {
     return { tenant, baseUrl };
   }
 
-  audit(actor: Actor, requestId: string | null, e: Omit<MessagingAuditInput, 'tenant' | 'environment' | 'actor' | 'requestId'>): Promise<void> {
-    return this.deps.audit.write(actor.tenant, [messagingEvent({ ...e, tenant: actor.tenant, environment: this.deps.settings.environment, actor: { sub: actor.sub, kind: actor.kind }, requestId })]);
+  audit(
+    actor: Actor,
+    requestId: string | null,
+    e: Omit<MessagingAuditInput, 'tenant' | 'environment' | 'actor' | 'requestId'>,
+  ): Promise<void> {
+    return this.deps.audit.write(actor.tenant, [
+      messagingEvent({
+        ...e,
+        tenant: actor.tenant,
+        environment: this.deps.settings.environment,
+        actor: { sub: actor.sub, kind: actor.kind },
+        requestId,
+      }),
+    ]);
   }
 }
 
@@ -232,4 +377,7 @@ const attempting = (channel: OutboundChannel, attempt: () => void): OutboundChan
 });
 
 const stoppedError = (env: string) =>
-  new ConflictError('STOPPED', `Messaging automation is stopped in ${env}: nothing was sent. Resuming it (resume target automation:messaging) is a governed change.`);
+  new ConflictError(
+    'STOPPED',
+    `Messaging automation is stopped in ${env}: nothing was sent. Resuming it (resume target automation:messaging) is a governed change.`,
+  );

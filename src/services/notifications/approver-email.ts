@@ -55,7 +55,12 @@ export interface ApproverEmailDeps {
 const kindOf = (entry: OutboxEntry): Kind => entry.idempotencyKey.split(':')[1] as Kind;
 
 /** Subject and text of one email: ids, names and statuses only, and the link. */
-export function approverEmail(change: ChangeRequest, kind: Kind, role: 'approver' | 'requester', consoleLink: string): { subject: string; text: string } {
+export function approverEmail(
+  change: ChangeRequest,
+  kind: Kind,
+  role: 'approver' | 'requester',
+  consoleLink: string,
+): { subject: string; text: string } {
   const what = `${targetLabel(change.target)} (${change.environment}, ${change.risk})`;
   const subject =
     role === 'approver'
@@ -87,12 +92,34 @@ export function approverEmail(change: ChangeRequest, kind: Kind, role: 'approver
 }
 
 export function createApproverEmail(deps: ApproverEmailDeps): NotificationHandler {
-  async function log(tenant: string, change: ChangeRequest, action: string, status: string, detail: Record<string, string | number | null>) {
+  async function log(
+    tenant: string,
+    change: ChangeRequest,
+    action: string,
+    status: string,
+    detail: Record<string, string | number | null>,
+  ) {
     await deps.audit.write(tenant, [
       {
-        category: 'change', at: new Date(deps.now()).toISOString(), tenant, action, outcome: status === 'DELIVERED' ? 'success' : 'failure', actor: null, requestId: null,
-        changeId: change.id, environment: change.environment, target: `email:${detail.event}`, settingCategory: change.category, risk: null, status,
-        before: null, after: null, reason: null, ticket: null, approvals: [], detail,
+        category: 'change',
+        at: new Date(deps.now()).toISOString(),
+        tenant,
+        action,
+        outcome: status === 'DELIVERED' ? 'success' : 'failure',
+        actor: null,
+        requestId: null,
+        changeId: change.id,
+        environment: change.environment,
+        target: `email:${detail.event}`,
+        settingCategory: change.category,
+        risk: null,
+        status,
+        before: null,
+        after: null,
+        reason: null,
+        ticket: null,
+        approvals: [],
+        detail,
       },
     ]);
   }
@@ -118,7 +145,12 @@ export function createApproverEmail(deps: ApproverEmailDeps): NotificationHandle
         if (await deps.store.getDoc(tenant, marker)) continue;
         const detail = { deliveryId: entry.idempotencyKey, event, channel: 'email', recipient: sub, attempt: entry.attempts + 1 };
         try {
-          await deps.email.send({ to: email, subject, text, messageId: `<${entry.idempotencyKey.replace(/[^A-Za-z0-9.-]/g, '.')}.${sub.replace(/[^A-Za-z0-9.-]/g, '_')}@clearance.local>` });
+          await deps.email.send({
+            to: email,
+            subject,
+            text,
+            messageId: `<${entry.idempotencyKey.replace(/[^A-Za-z0-9.-]/g, '.')}.${sub.replace(/[^A-Za-z0-9.-]/g, '_')}@clearance.local>`,
+          });
         } catch (e) {
           const error = e instanceof ConnectorError ? e.kind : 'UNAVAILABLE';
           await log(tenant, change, 'notification.retry', 'RETRYING', { ...detail, error });
@@ -126,7 +158,12 @@ export function createApproverEmail(deps: ApproverEmailDeps): NotificationHandle
           continue;
         }
         const at = new Date(deps.now()).toISOString();
-        await deps.store.commit(tenant, [{ type: 'put-doc', doc: { ref: marker, version: 1, value: { sub }, changedBy: 'clearance', changeId: change.id, at, reason: null } }]);
+        await deps.store.commit(tenant, [
+          {
+            type: 'put-doc',
+            doc: { ref: marker, version: 1, value: { sub }, changedBy: 'clearance', changeId: change.id, at, reason: null },
+          },
+        ]);
         await log(tenant, change, 'notification.delivered', 'DELIVERED', { ...detail, error: null });
       }
       if (failures.length > 0) throw new Error(`email delivery failed: ${failures.join(', ')}`);
@@ -136,7 +173,14 @@ export function createApproverEmail(deps: ApproverEmailDeps): NotificationHandle
       const stored = await deps.store.getChange(tenant, entry.changeId);
       if (!stored) return;
       const event = `change.${kindOf(entry).toLowerCase()}`;
-      await log(tenant, stored.change, 'notification.failed', 'FAILED', { deliveryId: entry.idempotencyKey, event, channel: 'email', recipient: null, attempt: entry.attempts + 1, error: error.slice(0, 200) });
+      await log(tenant, stored.change, 'notification.failed', 'FAILED', {
+        deliveryId: entry.idempotencyKey,
+        event,
+        channel: 'email',
+        recipient: null,
+        attempt: entry.attempts + 1,
+        error: error.slice(0, 200),
+      });
     },
   };
 }

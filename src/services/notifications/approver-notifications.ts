@@ -12,14 +12,15 @@ import { NOTIFICATION_KEY_PREFIX, type NotificationHandler } from '../governance
 import { EMAIL_KEY_SUFFIX, emailedTransition } from './approver-email.js';
 
 // Approver notifications over signed webhooks (issue 14). Every committed transition queues one outbox entry in the
-// same commit (`notify:<KIND>:<approvals>:<changeId>`, so a transition is told once however many replicas run);
-// the outbox worker delivers it to the URLs `integration.webhookRoutes` names for its event (`change.proposed`,
+// same commit (`notify:<KIND>:<approvals>:<changeId>`, so a transition is told once however many replicas run); the
+// outbox worker delivers it to the URLs `integration.webhookRoutes` names for its event (`change.proposed`,
 // `change.approved`, `change.applied`, `change.rejected`, `change.expired`, `change.superseded`, `change.cancelled`,
-// `change.failed`, and `change.reminder` before a pending change expires), signed with the tenant's webhook secret (the connector secret store, connector id `webhooks`,
-// set with rotateConnectorSecret: write-only), retried with backoff on any non-2xx answer, each attempt written to
-// the audit log (`notification.delivered`, `notification.retry`, `notification.failed`): the delivery log a
-// security admin reads with auditEvents. A payload names the change, its setting key, its status and who can act
-// on it (subjects, from the stored role assignments): never the change's before/after or diff, which can hold PHI.
+// `change.failed`, and `change.reminder` before a pending change expires), signed with the tenant's webhook secret (the
+// connector secret store, connector id `webhooks`, set with rotateConnectorSecret: write-only), retried with backoff on
+// any non-2xx answer, each attempt written to the audit log (`notification.delivered`, `notification.retry`,
+// `notification.failed`): the delivery log a security admin reads with auditEvents. A payload names the change, its
+// setting key, its status and who can act on it (subjects, from the stored role assignments): never the change's
+// before/after or diff, which can hold PHI.
 
 export const WEBHOOK_SECRET_ID = 'webhooks';
 export const WEBHOOK_ROUTES_KEY = 'integration.webhookRoutes';
@@ -62,7 +63,13 @@ function parseKey(key: string): { kind: NotificationKind } {
 }
 
 /** What a receiver gets: ids, names and statuses only. */
-export function webhookPayload(deliveryId: string, change: ChangeRequest, kind: NotificationKind, approvers: readonly string[], at: string) {
+export function webhookPayload(
+  deliveryId: string,
+  change: ChangeRequest,
+  kind: NotificationKind,
+  approvers: readonly string[],
+  at: string,
+) {
   return {
     deliveryId,
     event: webhookEventOf(kind),
@@ -91,15 +98,26 @@ export function webhookPayload(deliveryId: string, change: ChangeRequest, kind: 
  * Who can give the next counted approval of a pending change now, known by the tenant's stored role assignments
  * (the decision approveChange makes, canActOn); nobody once it is decided.
  */
-export async function approversOf(deps: Pick<ApproverNotificationDeps, 'store' | 'now' | 'functionsOf'>, tenant: string, change: ChangeRequest): Promise<string[]> {
+export async function approversOf(
+  deps: Pick<ApproverNotificationDeps, 'store' | 'now' | 'functionsOf'>,
+  tenant: string,
+  change: ChangeRequest,
+): Promise<string[]> {
   if (change.status !== 'PENDING') return [];
   const docs = await deps.store.listDocs(tenant, ACCESS_ENVIRONMENT, 'assignment:');
-  const people = knownApprovers(tenant, docs.map((d) => readAccessDoc(d.ref.id.slice('assignment:'.length), d.value)), deps.now());
+  const people = knownApprovers(
+    tenant,
+    docs.map((d) => readAccessDoc(d.ref.id.slice('assignment:'.length), d.value)),
+    deps.now(),
+  );
   // Configuration changes: the assignment's roles stand for the configuration read; a clinical write's patient right
   // is decided on the request of the approver (not known here), so those approvers are found by their queue.
   const facts = { targetAllowed: null, readsConfiguration: true };
   const options = { now: deps.now(), currentVersion: change.baseVersion, functionsOf: deps.functionsOf };
-  return people.filter((p) => canActOn(change, p, facts, options).canAct).map((p) => p.sub).sort();
+  return people
+    .filter((p) => canActOn(change, p, facts, options).canAct)
+    .map((p) => p.sub)
+    .sort();
 }
 
 /** One signed POST of a webhook body (HMAC-SHA256 over timestamp and body); the HTTP status, or null when unreachable. */
@@ -116,7 +134,12 @@ export async function postSignedWebhook(
       method: 'POST',
       redirect: 'manual',
       signal: AbortSignal.timeout(headers.timeoutMs),
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, t, body), [DELIVERY_HEADER]: headers.deliveryId, [EVENT_HEADER]: headers.event },
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signWebhook(secret, t, body),
+        [DELIVERY_HEADER]: headers.deliveryId,
+        [EVENT_HEADER]: headers.event,
+      },
       body,
     });
     await res.body?.cancel();
@@ -129,12 +152,34 @@ export async function postSignedWebhook(
 export function createApproverNotifications(deps: ApproverNotificationDeps): NotificationHandler {
   const send = deps.fetch ?? fetch;
 
-  async function log(tenant: string, change: ChangeRequest, action: string, status: string, detail: Record<string, string | number | null>) {
+  async function log(
+    tenant: string,
+    change: ChangeRequest,
+    action: string,
+    status: string,
+    detail: Record<string, string | number | null>,
+  ) {
     await deps.audit.write(tenant, [
       {
-        category: 'change', at: new Date(deps.now()).toISOString(), tenant, action, outcome: status === 'DELIVERED' ? 'success' : 'failure', actor: null, requestId: null,
-        changeId: change.id, environment: change.environment, target: `webhook:${detail.event}`, settingCategory: change.category, risk: null, status,
-        before: null, after: null, reason: null, ticket: null, approvals: [], detail,
+        category: 'change',
+        at: new Date(deps.now()).toISOString(),
+        tenant,
+        action,
+        outcome: status === 'DELIVERED' ? 'success' : 'failure',
+        actor: null,
+        requestId: null,
+        changeId: change.id,
+        environment: change.environment,
+        target: `webhook:${detail.event}`,
+        settingCategory: change.category,
+        risk: null,
+        status,
+        before: null,
+        after: null,
+        reason: null,
+        ticket: null,
+        approvals: [],
+        detail,
       },
     ]);
   }
@@ -152,17 +197,38 @@ export function createApproverNotifications(deps: ApproverNotificationDeps): Not
       const deliveryId = entry.idempotencyKey;
       if (!secret) {
         // Nothing leaves unsigned: the delivery is logged as failed, once, and not retried.
-        await log(tenant, change, 'notification.failed', 'FAILED', { deliveryId, event, attempt: entry.attempts + 1, error: 'NO_WEBHOOK_SECRET', origin: null, httpStatus: null });
+        await log(tenant, change, 'notification.failed', 'FAILED', {
+          deliveryId,
+          event,
+          attempt: entry.attempts + 1,
+          error: 'NO_WEBHOOK_SECRET',
+          origin: null,
+          httpStatus: null,
+        });
         return;
       }
-      const body = JSON.stringify(webhookPayload(deliveryId, change, kind, await approversOf(deps, tenant, change), new Date(deps.now()).toISOString()));
+      const body = JSON.stringify(
+        webhookPayload(deliveryId, change, kind, await approversOf(deps, tenant, change), new Date(deps.now()).toISOString()),
+      );
       const failures: string[] = [];
       for (const route of routes) {
         // The origin only: a route's path or query may hold the receiver's own token.
         const origin = new URL(route.url).origin;
-        const status = await postSignedWebhook(send, route, secret, body, { deliveryId, event, nowMs: deps.now(), timeoutMs: deps.timeoutMs ?? 5_000 });
+        const status = await postSignedWebhook(send, route, secret, body, {
+          deliveryId,
+          event,
+          nowMs: deps.now(),
+          timeoutMs: deps.timeoutMs ?? 5_000,
+        });
         const ok = status !== null && status >= 200 && status < 300;
-        const detail = { deliveryId, event, attempt: entry.attempts + 1, origin, httpStatus: status, error: ok ? null : status === null ? 'UNREACHABLE' : 'HTTP_STATUS' };
+        const detail = {
+          deliveryId,
+          event,
+          attempt: entry.attempts + 1,
+          origin,
+          httpStatus: status,
+          error: ok ? null : status === null ? 'UNREACHABLE' : 'HTTP_STATUS',
+        };
         await log(tenant, change, ok ? 'notification.delivered' : 'notification.retry', ok ? 'DELIVERED' : 'RETRYING', detail);
         if (!ok) failures.push(`${origin}: ${status ?? 'unreachable'}`);
       }
@@ -174,7 +240,14 @@ export function createApproverNotifications(deps: ApproverNotificationDeps): Not
       const stored = await deps.store.getChange(tenant, entry.changeId);
       if (!stored) return;
       const event = webhookEventOf(parseKey(entry.idempotencyKey).kind);
-      await log(tenant, stored.change, 'notification.failed', 'FAILED', { deliveryId: entry.idempotencyKey, event, attempt: entry.attempts + 1, origin: null, httpStatus: null, error: error.slice(0, 200) });
+      await log(tenant, stored.change, 'notification.failed', 'FAILED', {
+        deliveryId: entry.idempotencyKey,
+        event,
+        attempt: entry.attempts + 1,
+        origin: null,
+        httpStatus: null,
+        error: error.slice(0, 200),
+      });
     },
   };
 }

@@ -38,7 +38,13 @@ export function escalationPayload(deliveryId: string, event: EscalationEvent, at
     event: ESCALATION_EVENT,
     occurredAt: at,
     tenant: event.tenant,
-    message: { queue: event.queue, itemId: event.communicationId, level: event.level, receivedAt: event.receivedAt, waitedMinutes: event.waitedMinutes },
+    message: {
+      queue: event.queue,
+      itemId: event.communicationId,
+      level: event.level,
+      receivedAt: event.receivedAt,
+      waitedMinutes: event.waitedMinutes,
+    },
   };
 }
 
@@ -51,8 +57,25 @@ export function createEscalationNotifier(deps: EscalationNotifierDeps): Escalati
   async function log(tenant: string, action: string, status: string, target: string, detail: Record<string, string | number | null>) {
     await deps.audit.write(tenant, [
       {
-        category: 'change', at: new Date(deps.now()).toISOString(), tenant, action, outcome: status === 'DELIVERED' ? 'success' : 'failure', actor: null, requestId: null,
-        changeId: null, environment, target, settingCategory: 'messaging', risk: null, status, before: null, after: null, reason: null, ticket: null, approvals: [], detail,
+        category: 'change',
+        at: new Date(deps.now()).toISOString(),
+        tenant,
+        action,
+        outcome: status === 'DELIVERED' ? 'success' : 'failure',
+        actor: null,
+        requestId: null,
+        changeId: null,
+        environment,
+        target,
+        settingCategory: 'messaging',
+        risk: null,
+        status,
+        before: null,
+        after: null,
+        reason: null,
+        ticket: null,
+        approvals: [],
+        detail,
       },
     ]);
   }
@@ -62,16 +85,33 @@ export function createEscalationNotifier(deps: EscalationNotifierDeps): Escalati
     if (routes.length === 0) return;
     const target = `webhook:${ESCALATION_EVENT}`;
     const secret = await deps.secret(event.tenant, environment);
-    if (!secret) return log(event.tenant, 'notification.failed', 'FAILED', target, { deliveryId, event: ESCALATION_EVENT, attempt: 1, error: 'NO_WEBHOOK_SECRET', origin: null, httpStatus: null });
+    if (!secret)
+      return log(event.tenant, 'notification.failed', 'FAILED', target, {
+        deliveryId,
+        event: ESCALATION_EVENT,
+        attempt: 1,
+        error: 'NO_WEBHOOK_SECRET',
+        origin: null,
+        httpStatus: null,
+      });
     const body = JSON.stringify(escalationPayload(deliveryId, event, new Date(deps.now()).toISOString()));
     for (const route of routes) {
       const origin = new URL(route.url).origin;
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        const status = await postSignedWebhook(send, route, secret, body, { deliveryId, event: ESCALATION_EVENT, nowMs: deps.now(), timeoutMs: deps.timeoutMs ?? 5_000 });
+        const status = await postSignedWebhook(send, route, secret, body, {
+          deliveryId,
+          event: ESCALATION_EVENT,
+          nowMs: deps.now(),
+          timeoutMs: deps.timeoutMs ?? 5_000,
+        });
         const ok = status !== null && status >= 200 && status < 300;
         const last = attempt === ATTEMPTS;
         const error = ok ? null : status === null ? 'UNREACHABLE' : 'HTTP_STATUS';
-        const [action, state] = ok ? ['notification.delivered', 'DELIVERED'] : last ? ['notification.failed', 'FAILED'] : ['notification.retry', 'RETRYING'];
+        const [action, state] = ok
+          ? ['notification.delivered', 'DELIVERED']
+          : last
+            ? ['notification.failed', 'FAILED']
+            : ['notification.retry', 'RETRYING'];
         await log(event.tenant, action, state, target, { deliveryId, event: ESCALATION_EVENT, attempt, origin, httpStatus: status, error });
         if (ok || last) break;
         await new Promise((r) => setTimeout(r, (deps.retryDelayMs ?? 500) * attempt));
@@ -94,11 +134,19 @@ export function createEscalationNotifier(deps: EscalationNotifierDeps): Escalati
     for (const c of to) {
       const detail = { deliveryId, event: ESCALATION_EVENT, channel: 'email', recipient: c.sub, attempt: 1 };
       try {
-        await deps.email.send({ to: c.email, subject, text, messageId: `<${deliveryId}.${c.sub.replace(/[^A-Za-z0-9.-]/g, '_')}@clearance.local>` });
+        await deps.email.send({
+          to: c.email,
+          subject,
+          text,
+          messageId: `<${deliveryId}.${c.sub.replace(/[^A-Za-z0-9.-]/g, '_')}@clearance.local>`,
+        });
         await log(event.tenant, 'notification.delivered', 'DELIVERED', `email:${ESCALATION_EVENT}`, { ...detail, error: null });
       } catch (e) {
         // A send is never retried (it could deliver twice); the failure is on record.
-        await log(event.tenant, 'notification.failed', 'FAILED', `email:${ESCALATION_EVENT}`, { ...detail, error: e instanceof ConnectorError ? e.kind : 'UNAVAILABLE' });
+        await log(event.tenant, 'notification.failed', 'FAILED', `email:${ESCALATION_EVENT}`, {
+          ...detail,
+          error: e instanceof ConnectorError ? e.kind : 'UNAVAILABLE',
+        });
       }
     }
   }

@@ -37,7 +37,12 @@ export function createEhrWriteEffect(deps: EhrWriteEffectDeps): (effect: ApplyEf
       { tenant: effect.tenant, sub: change.requester.sub, kind: change.requester.kind },
       { kind: 'create', resource },
       `proposal:${effect.draftId}`,
-      { sub: change.requester.sub, kind: change.requester.kind, promptTemplateVersion: value.promptTemplateVersion, approvedBy: change.approvals.map((a) => a.sub) },
+      {
+        sub: change.requester.sub,
+        kind: change.requester.kind,
+        promptTemplateVersion: value.promptTemplateVersion,
+        approvedBy: change.approvals.map((a) => a.sub),
+      },
       null,
     );
   };

@@ -33,18 +33,32 @@ export function connectorScopesAllow(scopes: readonly string[], resourceType: st
 }
 
 export function writeBackRefusal(settings: WriteBackSettings, resourceType: string, interaction: 'c' | 'u'): WriteRefusal | null {
-  if (settings.stopped) return { reason: 'CONNECTOR_STOPPED', message: `The ehr connector is stopped in ${settings.environment}: nothing is written until it is resumed.` };
+  if (settings.stopped)
+    return {
+      reason: 'CONNECTOR_STOPPED',
+      message: `The ehr connector is stopped in ${settings.environment}: nothing is written until it is resumed.`,
+    };
   if (!settings.enabled) {
-    return { reason: 'WRITE_BACK_DISABLED', message: `EHR write-back is disabled in ${settings.environment}: enable it with setWriteBack (a governed change).` };
+    return {
+      reason: 'WRITE_BACK_DISABLED',
+      message: `EHR write-back is disabled in ${settings.environment}: enable it with setWriteBack (a governed change).`,
+    };
   }
   if (!connectorScopesAllow(settings.scopes, resourceType, interaction)) {
     const wanted = `system/${resourceType}.${interaction}`;
-    return { reason: 'SCOPE_NOT_CONFIGURED', message: `The ehr connector's scopes in ${settings.environment} do not include ${wanted}: add it with configureConnector.` };
+    return {
+      reason: 'SCOPE_NOT_CONFIGURED',
+      message: `The ehr connector's scopes in ${settings.environment} do not include ${wanted}: add it with configureConnector.`,
+    };
   }
   const mappings = settings.mappings ?? [];
   const mode = interaction === 'c' ? 'create' : 'update';
   if (mappings.length > 0 && !mappings.some((m) => m.resourceType === resourceType && m.mode === mode)) {
-    return { reason: 'NOT_MAPPED', message: `The ehr connector's write-back mappings in ${settings.environment} do not map drafts to ${resourceType} (${mode}): add it with configureConnector.` };
+    return {
+      reason: 'NOT_MAPPED',
+      message: `The ehr connector's write-back mappings in ${settings.environment} do not map drafts to ${resourceType} (${mode}): add ` +
+        `it with configureConnector.`,
+    };
   }
   return null;
 }

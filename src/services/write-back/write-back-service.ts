@@ -27,7 +27,9 @@ export interface WriteBackDeps {
   readonly now: () => number;
 }
 
-export type WriteOperation = { readonly kind: 'create'; readonly resource: Resource } | { readonly kind: 'update'; readonly resource: Resource & { id: string }; readonly expectedVersion: string };
+export type WriteOperation =
+  | { readonly kind: 'create'; readonly resource: Resource }
+  | { readonly kind: 'update'; readonly resource: Resource & { id: string }; readonly expectedVersion: string };
 
 type Writer = Pick<Principal, 'tenant' | 'sub' | 'kind'>;
 /** The request id the audit record names (null outside a request). */
@@ -148,7 +150,12 @@ export class WriteBackService {
         reason: null,
         ticket: null,
         approvals: [],
-        detail: { resourceType: result.resourceType, id: result.id, versionId: result.versionId, approvedBy: [...(author.approvedBy ?? [])] },
+        detail: {
+          resourceType: result.resourceType,
+          id: result.id,
+          versionId: result.versionId,
+          approvedBy: [...(author.approvedBy ?? [])],
+        },
         ...(patientId ? { patientId } : {}),
       },
     ]);

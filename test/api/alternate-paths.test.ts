@@ -23,7 +23,8 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 /** Errors without `locations`, which legitimately differ between two spellings of the same selection. */
-const withoutLocations = (errors: GqlError[] | undefined) => (errors ?? []).map(({ message, path, extensions }) => ({ message, path, extensions }));
+const withoutLocations = (errors: GqlError[] | undefined) =>
+  (errors ?? []).map(({ message, path, extensions }) => ({ message, path, extensions }));
 
 describe('(a) Claim.patient: billing reaches the patient again through a claim', () => {
   it('gets claims, but notes and conditions of the claim patient are FORBIDDEN null', async () => {
@@ -80,12 +81,18 @@ describe('(c) node(id)', () => {
   });
 
   it('node(Encounter/<id>) of an out-of-department patient: withheld whole, one FORBIDDEN (department)', async () => {
-    const query = `{ node(id: "Encounter/${carrollEncounterId}") { ... on Encounter { type status start end serviceProvider subject { name notes { text } } } } }`;
+    const query = `{ node(id: "Encounter/${carrollEncounterId}") { ... on Encounter { type status start end serviceProvider subject { ` +
+      `name notes { text } } } } }`;
     const fields = ['type', 'status', 'start', 'end', 'serviceProvider', 'subject'];
 
-    const allowed = await h.gql<{ node: Record<string, unknown> }>(await h.token({ roles: ['clinician'], departments: ['oncology'] }), query);
+    const allowed = await h.gql<{ node: Record<string, unknown> }>(
+      await h.token({ roles: ['clinician'], departments: ['oncology'] }),
+      query,
+    );
     // Carroll's progress note names her depression: it is withheld (said once), the rest is there.
-    expect(allowed.body.errors?.map((e) => [e.path?.join('.'), e.extensions?.failedScope, e.extensions?.withheld])).toEqual([['node.subject.notes', 'grant', true]]);
+    expect(allowed.body.errors?.map((e) => [e.path?.join('.'), e.extensions?.failedScope, e.extensions?.withheld])).toEqual([
+      ['node.subject.notes', 'grant', true],
+    ]);
     expect(allowed.body.data!.node.status).toBe('finished');
     expect(allowed.body.data!.node.subject).toMatchObject({ name: "Carroll471 O'Hara248" });
 
@@ -110,7 +117,11 @@ describe('(c) node(id)', () => {
 describe('(d) aliases', () => {
   it('front-desk: notes denied under the alias path, ssn masked under its alias', async () => {
     const token = await h.token({ roles: ['front-desk'] });
-    const r = await h.gql<{ a: { x: unknown; y: string } }>(token, `query ($id: ID!) { a: patient(id: $id) { x: notes { text } y: ssn } }`, { id: DENNIS });
+    const r = await h.gql<{ a: { x: unknown; y: string } }>(
+      token,
+      `query ($id: ID!) { a: patient(id: $id) { x: notes { text } y: ssn } }`,
+      { id: DENNIS },
+    );
     expect(r.body.data!.a.x).toBeNull();
     expectMasked(r.body.data!.a.y, dennisSsn);
     expectForbidden(r.body, ['a', 'x'], 'notes', 'role');
@@ -132,10 +143,13 @@ describe('(e) fragments', () => {
      fragment Inner on Patient { notes { ...N } }
      fragment N on ClinicalNote { text }`,
     // through the Node interface
-    `query ($id: ID!) { patient: node(id: $id) { ... on Node { ... on Patient { ...P } } } } fragment P on Patient { name notes { text } ssn }`,
+    `query ($id: ID!) { patient: node(id: $id) { ... on Node { ... on Patient { ...P } } } } fragment P on Patient { name notes { text } ` +
+    `ssn }`,
   ];
 
-  it.each(FRAGMENTED.map((query, i) => ({ i, query })))('fragment shape #$i gives the same answer as the plain selection', async ({ i, query }) => {
+  it.each(
+    FRAGMENTED.map((query, i) => ({ i, query })),
+  )('fragment shape #$i gives the same answer as the plain selection', async ({ i, query }) => {
     const token = await h.token({ roles: ['front-desk'] });
     const plain = await h.gql<{ patient: { name: string; notes: unknown; ssn: string } }>(token, PLAIN, { id: DENNIS });
     expect(plain.body.data!.patient.notes).toBeNull();
@@ -167,7 +181,8 @@ describe('(g) tenant isolation', () => {
 
   it('an acme clinician asking for globex patients gets null with no error, exactly like an unknown id', async () => {
     const token = await h.token({ roles: ['clinician'], departments: ['cardiology', 'oncology', 'pediatrics', 'primary-care'] });
-    const q = `query ($id: ID!, $gid: ID!) { patient(id: $id) { id name conditions { display } } node(id: $gid) { id ... on Patient { name } } }`;
+    const q = `query ($id: ID!, $gid: ID!) { patient(id: $id) { id name conditions { display } } node(id: $gid) { id ... on Patient { ` +
+      `name } } }`;
     const unknown = await h.gql(token, q, { id: UNKNOWN, gid: `Patient/${UNKNOWN}` });
     expect(unknown.status).toBe(200);
     expect(unknown.body).toEqual({ data: { patient: null, node: null } });
@@ -182,7 +197,9 @@ describe('(g) tenant isolation', () => {
     const token = await h.token({ roles: ['clinician'], tenant: 'globex', departments: ['oncology'] });
     const r = await h.gql(token, `query ($id: ID!) { patient(id: $id) { id name department } }`, { id: LEAN });
     expect(r.body).toEqual({ data: { patient: { id: LEAN, name: 'Lean294 Davis923', department: 'oncology' } } });
-    const acme = await h.gql(token, `query ($id: ID!) { patient(id: $id) { id name } node(id: "Patient/${DENNIS}") { id } }`, { id: DENNIS });
+    const acme = await h.gql(token, `query ($id: ID!) { patient(id: $id) { id name } node(id: "Patient/${DENNIS}") { id } }`, {
+      id: DENNIS,
+    });
     expect(acme.body).toEqual({ data: { patient: null, node: null } });
   });
 });
@@ -200,22 +217,25 @@ describe('(h) sensitive conditions', () => {
   it.each([
     { name: 'CARROLL (mental health)', id: CARROLL, department: 'oncology', code: '36923009', display: 'Major depression, single episode' },
     { name: 'FRANKIE (HIV)', id: FRANKIE, department: 'primary-care', code: '86406008', display: 'Human immunodeficiency virus infection' },
-  ])('$name: withheld whole without the sensitive grant (one FORBIDDEN grant on the list), visible with it', async ({ id, department, code, display }) => {
-    const without = await conditionsOf(id, department, []);
-    // Not its id, not `sensitive: true`: the row is not there at all.
-    expect(without.conditions.some((c) => c.sensitive || c.id === `seed-sensitive-${id}`)).toBe(false);
-    const error = expectForbidden(without.body, ['patient', 'conditions'], 'sensitive', 'grant');
-    expect(error.extensions).toMatchObject({ grant: 'sensitive', withheld: true, requestAccess: { requestedGrant: 'sensitive' } });
-    expect(JSON.stringify(error)).not.toContain(`seed-sensitive-${id}`);
-    expect(without.body.errors).toHaveLength(1);
-    // The other conditions are unaffected.
-    for (const c of without.conditions) expect(c.display).toBeTruthy();
+  ])(
+    '$name: withheld whole without the sensitive grant (one FORBIDDEN grant on the list), visible with it',
+    async ({ id, department, code, display }) => {
+      const without = await conditionsOf(id, department, []);
+      // Not its id, not `sensitive: true`: the row is not there at all.
+      expect(without.conditions.some((c) => c.sensitive || c.id === `seed-sensitive-${id}`)).toBe(false);
+      const error = expectForbidden(without.body, ['patient', 'conditions'], 'sensitive', 'grant');
+      expect(error.extensions).toMatchObject({ grant: 'sensitive', withheld: true, requestAccess: { requestedGrant: 'sensitive' } });
+      expect(JSON.stringify(error)).not.toContain(`seed-sensitive-${id}`);
+      expect(without.body.errors).toHaveLength(1);
+      // The other conditions are unaffected.
+      for (const c of without.conditions) expect(c.display).toBeTruthy();
 
-    const granted = await conditionsOf(id, department, ['sensitive']);
-    expect(granted.body.errors).toBeUndefined();
-    expect(granted.conditions).toContainEqual({ id: `seed-sensitive-${id}`, code, display, sensitive: true });
-    expect(granted.conditions).toHaveLength(without.conditions.length + 1);
-  });
+      const granted = await conditionsOf(id, department, ['sensitive']);
+      expect(granted.body.errors).toBeUndefined();
+      expect(granted.conditions).toContainEqual({ id: `seed-sensitive-${id}`, code, display, sensitive: true });
+      expect(granted.conditions).toHaveLength(without.conditions.length + 1);
+    },
+  );
 
   it('the sensitive grant does not reach outside the departments', async () => {
     const token = await h.token({ roles: ['clinician'], departments: ['cardiology'], grants: ['sensitive'] });
@@ -235,12 +255,19 @@ describe('(h) sensitive conditions', () => {
 describe('(i) principal kind', () => {
   it('an agent token holding the clinician role gets nothing (failedScope principal-kind)', async () => {
     const token = await h.token({ roles: ['clinician'], kind: 'agent', departments: ['cardiology'] });
-    const r = await h.gql(token, `{ patient(id: "${DENNIS}") { id name notes { text } } node(id: "Patient/${DENNIS}") { id } patients(first: 5) { edges { cursor } } }`);
+    const r = await h.gql(
+      token,
+      `{ patient(id: "${DENNIS}") { id name notes { text } } node(id: "Patient/${DENNIS}") { id } patients(first: 5) { edges { cursor } ` +
+      `} }`,
+    );
     expect(r.body.data).toEqual({ patient: null, node: null, patients: null });
     for (const root of ['patient', 'node', 'patients']) expectForbidden(r.body, [root], 'demographics', 'principal-kind');
     expect(r.body.errors).toHaveLength(3);
 
-    const user = await h.gql(await h.token({ roles: ['clinician'], kind: 'user', departments: ['cardiology'] }), `{ patient(id: "${DENNIS}") { name } }`);
+    const user = await h.gql(
+      await h.token({ roles: ['clinician'], kind: 'user', departments: ['cardiology'] }),
+      `{ patient(id: "${DENNIS}") { name } }`,
+    );
     expect(user.body).toEqual({ data: { patient: { name: 'Dennis Durgan' } } });
   });
 });
@@ -261,7 +288,10 @@ describe('(j) SMART scopes narrow a role', () => {
     expectForbidden(r.body, ['patient', 'conditions'], 'clinical', 'smart-scope');
     expect(r.body.errors).toHaveLength(2);
 
-    const unscoped = await h.gql(await h.token({ roles: ['clinician'], departments: ['cardiology'] }), `{ patient(id: "${DENNIS}") { notes { text } } }`);
+    const unscoped = await h.gql(
+      await h.token({ roles: ['clinician'], departments: ['cardiology'] }),
+      `{ patient(id: "${DENNIS}") { notes { text } } }`,
+    );
     expect(unscoped.body.errors).toBeUndefined();
   });
 });
@@ -281,7 +311,8 @@ describe('(k) identity never comes from arguments', () => {
     const token = await h.token({ roles: ['front-desk'] });
     const r = await h.gql<{ __schema: { types: IntrospectedType[]; directives: { name: string; args: { name: string }[] }[] } }>(
       token,
-      `{ __schema { types { name kind fields(includeDeprecated: true) { name args { name } } inputFields { name } } directives { name args { name } } } }`,
+      `{ __schema { types { name kind fields(includeDeprecated: true) { name args { name } } inputFields { name } } directives { name ` +
+      `args { name } } } }`,
     );
     expect(r.body.errors).toBeUndefined();
     const { types, directives } = r.body.data!.__schema;
@@ -291,7 +322,9 @@ describe('(k) identity never comes from arguments', () => {
       for (const inputField of type.inputFields ?? []) inputs.push(`${type.name}.${inputField.name}`);
     }
     // The walk sees the arguments that do exist (so an empty walk cannot pass by accident).
-    expect(inputs).toEqual(expect.arrayContaining(['Query.patient(id)', 'Query.node(id)', 'Query.patients(first)', 'Patient.observations(count)']));
+    expect(inputs).toEqual(
+      expect.arrayContaining(['Query.patient(id)', 'Query.node(id)', 'Query.patients(first)', 'Patient.observations(count)']),
+    );
     const named = (entry: string) => (/[.(]([A-Za-z_]+)\)?$/.exec(entry)?.[1] ?? '').toLowerCase();
     expect(inputs.filter((entry) => IDENTITY_NAMES.includes(named(entry)))).toEqual([]);
     // Custom directives could smuggle it too; only the built-in ones exist.

@@ -49,7 +49,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   const shared = mkdtempSync(join(tmpdir(), 'clearance-email-'));
-  const env = { REDIS_URL: redis.url, SMTP_URL: peers.smtpUrl, SMS_PROVIDER_URL: peers.smsUrl, GATEWAY_ENVIRONMENT: 'STAGING', PUBLIC_URL: PUBLIC };
+  const env = {
+    REDIS_URL: redis.url,
+    SMTP_URL: peers.smtpUrl,
+    SMS_PROVIDER_URL: peers.smsUrl,
+    GATEWAY_ENVIRONMENT: 'STAGING',
+    PUBLIC_URL: PUBLIC,
+  };
   // Replica A's clock can be moved (the escalation); B keeps the real one.
   a = await startHarness({ env, stateDir: shared, now: () => Date.now() + offsetMs, start: { reminderIntervalMs: 300 } });
   b = await startHarness({ env, stateDir: shared });
@@ -63,7 +69,9 @@ afterAll(async () => {
 });
 
 const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
-const UPDATE = 'mutation ($k: String!, $e: Environment!, $v: JSON!, $r: String) { updateSetting(input: { key: $k, environment: $e, value: $v, reason: $r }) { status changeRequest { id } } }';
+const UPDATE =
+  'mutation ($k: String!, $e: Environment!, $v: JSON!, $r: String) { updateSetting(input: { key: $k, environment: $e, value: $v, reason: ' +
+  '$r }) { status changeRequest { id } } }';
 type Update = { updateSetting: { status: string; changeRequest: { id: string } } };
 const until = async <T>(find: () => T | undefined, timeoutMs = 40_000): Promise<T> => {
   const end = Date.now() + timeoutMs;
@@ -90,11 +98,26 @@ describe('access.approverContacts: approver notifications by email', () => {
     const other = await b.token({ sub: 'dr-x', roles: ['clinical-admin'], mfa: true });
     const refused = await b.gql(other, UPDATE, { k: 'access.approverContacts', e: 'PRODUCTION', v: contacts, r: 'directory' });
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
-    const bad = await b.gql(await sec('sec-a'), UPDATE, { k: 'access.approverContacts', e: 'PRODUCTION', v: [{ sub: 'dr-second', email: 'not-an-address' }], r: 'directory' });
+    const bad = await b.gql(await sec('sec-a'), UPDATE, {
+      k: 'access.approverContacts',
+      e: 'PRODUCTION',
+      v: [{ sub: 'dr-second', email: 'not-an-address' }],
+      r: 'directory',
+    });
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
-    const proposed = ok(await b.gql<Update>(await sec('sec-a'), UPDATE, { k: 'access.approverContacts', e: 'PRODUCTION', v: contacts, r: 'approver directory' }));
+    const proposed = ok(
+      await b.gql<Update>(await sec('sec-a'), UPDATE, {
+        k: 'access.approverContacts',
+        e: 'PRODUCTION',
+        v: contacts,
+        r: 'approver directory',
+      }),
+    );
     expect(proposed.updateSetting.status).toBe('PENDING_APPROVAL');
-    expect(ok(await b.gql<{ approveChange: { status: string } }>(await sec('sec-b'), APPROVE, { id: proposed.updateSetting.changeRequest.id })).approveChange.status).toBe('APPLIED');
+    expect(
+      ok(await b.gql<{ approveChange: { status: string } }>(await sec('sec-b'), APPROVE, { id: proposed.updateSetting.changeRequest.id }))
+        .approveChange.status,
+    ).toBe('APPLIED');
 
     // A standing assignment makes dr-second known to the gateway as a clinical-admin (an access change: governed).
     await assignRoleApplied(b, 'dr-second', 'clinical-admin', 'dr-boss');
@@ -102,7 +125,14 @@ describe('access.approverContacts: approver notifications by email', () => {
 
   it('an approver who can act on a change gets an email when it is proposed: a console link, none of its values', async () => {
     const requester = await a.token({ sub: 'dr-first', roles: ['clinical-admin'] });
-    const r = ok(await a.gql<Update>(requester, UPDATE, { k: 'ai.agentAutonomy', e: 'STAGING', v: { level: 'act-with-approval', allowedActions: ['create-task'] }, r: 'pilot for Mrs Example' }));
+    const r = ok(
+      await a.gql<Update>(requester, UPDATE, {
+        k: 'ai.agentAutonomy',
+        e: 'STAGING',
+        v: { level: 'act-with-approval', allowedActions: ['create-task'] },
+        r: 'pilot for Mrs Example',
+      }),
+    );
     expect(r.updateSetting.status).toBe('PENDING_APPROVAL');
     changeId = r.updateSetting.changeRequest.id;
     const mail = await until(() => mailsTo('second@acme.example').find((m) => m.text.includes(changeId)));
@@ -119,9 +149,15 @@ describe('access.approverContacts: approver notifications by email', () => {
 
   it('the approver is reminded by email once, a day before the change expires', async () => {
     const sec = await b.token({ sub: 'sec-read', roles: ['security-admin'] });
-    const { changeRequest } = ok(await b.gql<{ changeRequest: { expiresAt: string } }>(sec, 'query ($id: ID!) { changeRequest(id: $id) { expiresAt } }', { id: changeId }));
+    const { changeRequest } = ok(
+      await b.gql<{ changeRequest: { expiresAt: string } }>(sec, 'query ($id: ID!) { changeRequest(id: $id) { expiresAt } }', {
+        id: changeId,
+      }),
+    );
     offsetMs = Date.parse(changeRequest.expiresAt) - 60 * 60_000 - Date.now();
-    const mail = await until(() => mailsTo('second@acme.example').find((m) => m.subject.startsWith('[Clearance] Reminder') && m.text.includes(changeId)));
+    const mail = await until(() =>
+      mailsTo('second@acme.example').find((m) => m.subject.startsWith('[Clearance] Reminder') && m.text.includes(changeId)),
+    );
     expect(mail.subject).toBe('[Clearance] Reminder: approval still needed: setting ai.agentAutonomy (STAGING, HIGH)');
     expect(mail.text).toContain(`expires at ${changeRequest.expiresAt}`);
     await new Promise((r) => setTimeout(r, 1_500));
@@ -131,7 +167,9 @@ describe('access.approverContacts: approver notifications by email', () => {
 
   it('the requester is emailed the outcome once the change is decided', async () => {
     const approver = await b.token({ sub: 'dr-second', roles: ['clinical-admin'] });
-    expect(ok(await b.gql<{ approveChange: { status: string } }>(approver, APPROVE, { id: changeId })).approveChange.status).toBe('APPLIED');
+    expect(ok(await b.gql<{ approveChange: { status: string } }>(approver, APPROVE, { id: changeId })).approveChange.status).toBe(
+      'APPLIED',
+    );
     const mail = await until(() => mailsTo('first@acme.example').find((m) => m.text.includes(changeId)));
     expect(mail.subject).toBe('[Clearance] Your change was applied: setting ai.agentAutonomy (STAGING, HIGH)');
     expect(mail.text).toContain('Approvals: 1 of 1');
@@ -139,9 +177,18 @@ describe('access.approverContacts: approver notifications by email', () => {
     // The delivery log a security admin reads names the recipient's subject, never the address.
     const sec = await a.token({ sub: 'sec-log', roles: ['security-admin'] });
     type Log = { auditEvents: { edges: { node: { changeId: string; detail: Record<string, unknown> } }[] } };
-    const log = ok(await a.gql<Log>(sec, 'query { auditEvents(filter: { action: "notification.delivered" }, first: 50) { edges { node { changeId detail } } } }'));
+    const log = ok(
+      await a.gql<Log>(
+        sec,
+        'query { auditEvents(filter: { action: "notification.delivered" }, first: 50) { edges { node { changeId detail } } } }',
+      ),
+    );
     const emailed = log.auditEvents.edges.map((e) => e.node).filter((n) => n.changeId === changeId && n.detail.channel === 'email');
-    expect(emailed.map((n) => [n.detail.event, n.detail.recipient]).sort()).toEqual([['change.applied', 'dr-first'], ['change.proposed', 'dr-second'], ['change.reminder', 'dr-second']]);
+    expect(emailed.map((n) => [n.detail.event, n.detail.recipient]).sort()).toEqual([
+      ['change.applied', 'dr-first'],
+      ['change.proposed', 'dr-second'],
+      ['change.reminder', 'dr-second'],
+    ]);
     expect(JSON.stringify(log)).not.toContain('@acme.example');
   });
 
@@ -157,14 +204,28 @@ describe('access.approverContacts: approver notifications by email', () => {
 describe('the default escalation hook: message.escalated webhook and email', () => {
   it('an unclaimed on-call emergency is posted signed to its route and emailed to the escalation contacts, with no PHI', async () => {
     const admin = await a.token({ sub: 'sys-ada', roles: ['system-admin'] });
-    ok(await a.gql(admin, `mutation { rotateConnectorSecret(connectorId: "webhooks", environment: STAGING, clientId: "clearance", clientSecret: "${SECRET}", reason: "escalation hook") { configured } }`));
+    ok(
+      await a.gql(
+        admin,
+        `mutation { rotateConnectorSecret(connectorId: "webhooks", environment: STAGING, clientId: "clearance", clientSecret: ` +
+        `"${SECRET}", reason: "escalation hook") { configured } }`,
+      ),
+    );
     const eng = await a.token({ sub: 'eng-hooks', roles: ['integration-engineer'] });
     const routes = [{ event: 'message.escalated', url: `${base}/hooks/escalations` }];
-    expect(ok(await a.gql<Update>(eng, UPDATE, { k: 'integration.webhookRoutes', e: 'STAGING', v: routes, r: 'escalation hook' })).updateSetting.status).toBe('APPLIED');
+    expect(
+      ok(await a.gql<Update>(eng, UPDATE, { k: 'integration.webhookRoutes', e: 'STAGING', v: routes, r: 'escalation hook' })).updateSetting
+        .status,
+    ).toBe('APPLIED');
 
     const nurse = await a.token({ sub: 'rn-rosa', roles: ['nurse'], departments: ['cardiology'] });
-    const routed = ok(await a.gql<{ routeInboundMessage: { queue: string; communicationId: string } }>(nurse,
-      'mutation ($p: ID!, $t: String!) { routeInboundMessage(patientId: $p, text: $t) { queue communicationId } }', { p: DENNIS, t: 'my husband collapsed and is not breathing' }));
+    const routed = ok(
+      await a.gql<{ routeInboundMessage: { queue: string; communicationId: string } }>(
+        nurse,
+        'mutation ($p: ID!, $t: String!) { routeInboundMessage(patientId: $p, text: $t) { queue communicationId } }',
+        { p: DENNIS, t: 'my husband collapsed and is not breathing' },
+      ),
+    );
     expect(routed.routeInboundMessage.queue).toBe('on-call');
     const id = routed.routeInboundMessage.communicationId;
     offsetMs += 11 * 60_000; // past the on-call SLA of 10 minutes, on replica A's clock
@@ -175,7 +236,11 @@ describe('the default escalation hook: message.escalated webhook and email', () 
     const signature = String(hook.headers['clearance-signature']);
     expect(verifyWebhookSignature(SECRET, signature, hook.body, Number(/t=(\d+)/.exec(signature)![1])).ok).toBe(true);
     const payload = JSON.parse(hook.body) as Record<string, unknown>;
-    expect(payload).toMatchObject({ event: 'message.escalated', tenant: 'acme', message: { queue: 'on-call', itemId: id, level: 1, waitedMinutes: 11 } });
+    expect(payload).toMatchObject({
+      event: 'message.escalated',
+      tenant: 'acme',
+      message: { queue: 'on-call', itemId: id, level: 1, waitedMinutes: 11 },
+    });
     expect(hook.headers['clearance-delivery']).toBe(payload.deliveryId);
     // Queue, item and age only: no patient, no text.
     expect(hook.body).not.toContain(DENNIS);

@@ -41,15 +41,30 @@ describe('an assignment adds, never locks out', () => {
     await assign('nina', 'billing-manager', [t.sec2, t.bm]);
     const nina = await h.token({ sub: 'nina', roles: ['nurse'], departments: ['cardiology'] });
     expect(ok(await h.gql<{ me: { roles: string[] } }>(nina, '{ me { roles } }')).me.roles).toEqual(['nurse']);
-    const r = ok(await h.gql<{ patient: { medications: unknown[] } | null }>(nina, `query ($id: ID!) { patient(id: $id) { medications { id } } }`, { id: DENNIS }));
+    const r = ok(
+      await h.gql<{ patient: { medications: unknown[] } | null }>(nina, `query ($id: ID!) { patient(id: $id) { medications { id } } }`, {
+        id: DENNIS,
+      }),
+    );
     expect(r.patient).not.toBeNull();
     // The billing role counts where it was assigned: STAGING billing settings, not PRODUCTION ones.
-    const staging = ok(await h.gql<{ updateSetting: ChangeResult }>(nina, UPDATE_SETTING, { input: { key: 'billing.reminderCadenceDays', environment: 'STAGING', value: [5, 10], reason: 'try' } }));
+    const staging = ok(
+      await h.gql<{ updateSetting: ChangeResult }>(nina, UPDATE_SETTING, {
+        input: { key: 'billing.reminderCadenceDays', environment: 'STAGING', value: [5, 10], reason: 'try' },
+      }),
+    );
     expect(staging.updateSetting.status).toBe('APPLIED');
-    refused(await h.gql(nina, UPDATE_SETTING, { input: { key: 'billing.reminderCadenceDays', environment: 'PRODUCTION', value: [5, 10], reason: 'try' } }), 'FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT');
+    refused(
+      await h.gql(nina, UPDATE_SETTING, {
+        input: { key: 'billing.reminderCadenceDays', environment: 'PRODUCTION', value: [5, 10], reason: 'try' },
+      }),
+      'FORBIDDEN',
+      'ROLE_NOT_IN_ENVIRONMENT',
+    );
   });
 
-  it('a STAGING-only integration-engineer assignment works on STAGING settings for a token without the role, and explain agrees', async () => {
+  it('a STAGING-only integration-engineer assignment works on STAGING settings for a token without the role, and explain ' +
+    'agrees', async () => {
     await assign('ian', 'integration-engineer', [t.sec2, t.eng]);
     const ian = await h.token({ sub: 'ian', roles: ['support'], mfa: true });
     const action = 'setting:update:integration.ehr.scopes';
@@ -59,6 +74,12 @@ describe('an assignment adds, never locks out', () => {
     }));
     expect(['APPLIED', 'PENDING_APPROVAL']).toContain(done.updateSetting.status);
     expect(ok(await h.gql<{ explain: { decision: string } }>(ian, EXPLAIN, { a: action, e: 'PRODUCTION' })).explain.decision).toBe('DENY');
-    refused(await h.gql(ian, UPDATE_SETTING, { input: { key: 'integration.ehr.scopes', environment: 'PRODUCTION', value: ['system/DocumentReference.cu'], reason: 'x' } }), 'FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT');
+    refused(
+      await h.gql(ian, UPDATE_SETTING, {
+        input: { key: 'integration.ehr.scopes', environment: 'PRODUCTION', value: ['system/DocumentReference.cu'], reason: 'x' },
+      }),
+      'FORBIDDEN',
+      'ROLE_NOT_IN_ENVIRONMENT',
+    );
   });
 });

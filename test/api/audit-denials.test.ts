@@ -8,7 +8,16 @@ import { actors, APPROVE, ok, refused, SET_WRITE_BACK, UPDATE_SETTING, type Chan
 
 const EVENTS = `query($f: AuditEventFilter) { auditEvents(filter: $f, first: 100) { edges { node {
   category action outcome patientId requestId target status detail actor { sub } } } } }`;
-type Node = { category: string; action: string; outcome: string; patientId: string | null; target: string | null; status: string | null; detail: Record<string, unknown> | null; actor: { sub: string } | null };
+type Node = {
+  category: string;
+  action: string;
+  outcome: string;
+  patientId: string | null;
+  target: string | null;
+  status: string | null;
+  detail: Record<string, unknown> | null;
+  actor: { sub: string } | null;
+};
 
 let h: Harness;
 let t: Record<'auditor' | 'eng1' | 'eng2' | 'clin' | 'er', string>;
@@ -19,23 +28,43 @@ const events = async (f: Record<string, unknown>) =>
 beforeAll(async () => {
   h = await startHarness({ env: { GATEWAY_ENVIRONMENT: 'STAGING' } });
   t = {
-    ...(await actors(h, { auditor: { roles: ['auditor'] }, eng1: { roles: ['integration-engineer'] }, eng2: { roles: ['integration-engineer'] } })),
+    ...(await actors(h, {
+      auditor: { roles: ['auditor'] },
+      eng1: { roles: ['integration-engineer'] },
+      eng2: { roles: ['integration-engineer'] },
+    })),
     clin: await h.token({ sub: 'dr-grey', roles: ['clinician'], departments: ['cardiology'] }),
     er: await h.token({ sub: 'dr-er', roles: ['clinician'], departments: ['emergency'] }),
   };
-  ok(await h.gql(t.eng1, UPDATE_SETTING, { input: { key: 'integration.ehr.scopes', environment: 'STAGING', reason: 'go-live', value: ['system/DocumentReference.cru'] } }));
-  const proposed = ok<{ setWriteBack: ChangeResult }>(await h.gql(t.eng1, SET_WRITE_BACK, { connectorId: 'ehr', environment: 'STAGING', enabled: true, reason: 'go-live' }));
-  expect(ok<{ approveChange: Change }>(await h.gql(t.eng2, APPROVE, { id: proposed.setWriteBack.changeRequest.id })).approveChange.status).toBe('APPLIED');
+  ok(
+    await h.gql(t.eng1, UPDATE_SETTING, {
+      input: { key: 'integration.ehr.scopes', environment: 'STAGING', reason: 'go-live', value: ['system/DocumentReference.cru'] },
+    }),
+  );
+  const proposed = ok<{ setWriteBack: ChangeResult }>(
+    await h.gql(t.eng1, SET_WRITE_BACK, { connectorId: 'ehr', environment: 'STAGING', enabled: true, reason: 'go-live' }),
+  );
+  expect(
+    ok<{ approveChange: Change }>(await h.gql(t.eng2, APPROVE, { id: proposed.setWriteBack.changeRequest.id })).approveChange.status,
+  ).toBe('APPLIED');
 }, 60_000);
 afterAll(() => h.stop());
 
 describe('denials are audited', () => {
   it('a denied read is one failure event naming what was refused, never a value', async () => {
-    const r = await h.gql(t.clin, `query Peek($id: ID!) { patient(id: $id) { conditions { display } medications { medication } } }`, { id: CARROLL });
+    const r = await h.gql(t.clin, `query Peek($id: ID!) { patient(id: $id) { conditions { display } medications { medication } } }`, {
+      id: CARROLL,
+    });
     expect(r.body.errors?.some((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true);
     const denied = (await events({ outcome: 'FAILURE', actor: 'dr-grey' })).filter((e) => e.action === 'access.denied');
     expect(denied).toHaveLength(1);
-    expect(denied[0]).toMatchObject({ category: 'access', outcome: 'FAILURE', status: 'DENIED', target: 'graphql:Peek', actor: { sub: 'dr-grey' } });
+    expect(denied[0]).toMatchObject({
+      category: 'access',
+      outcome: 'FAILURE',
+      status: 'DENIED',
+      target: 'graphql:Peek',
+      actor: { sub: 'dr-grey' },
+    });
     expect(denied[0]!.detail).toMatchObject({ failedScopes: ['department'], operation: 'Peek' });
     expect(JSON.stringify(denied[0])).not.toContain(CARROLL);
   });
@@ -44,7 +73,13 @@ describe('denials are audited', () => {
     refused(await h.gql(t.clin, `mutation Refund { issueRefund(invoiceId: "x", amount: 1, reason: "r") { status } }`), 'FORBIDDEN');
     expect((await events({ outcome: 'FAILURE', actor: 'dr-grey' })).filter((e) => e.target === 'graphql:Refund')).toHaveLength(1);
     const note = { idempotencyKey: 'denied-1', title: 'x', text: 'y' };
-    refused(await h.gql(t.clin, `mutation Write($p: ID!, $i: WriteBackNoteInput!) { writeBackNote(patientId: $p, input: $i) { id } }`, { p: CARROLL, i: note }), 'FORBIDDEN');
+    refused(
+      await h.gql(t.clin, `mutation Write($p: ID!, $i: WriteBackNoteInput!) { writeBackNote(patientId: $p, input: $i) { id } }`, {
+        p: CARROLL,
+        i: note,
+      }),
+      'FORBIDDEN',
+    );
     const denied = (await events({ outcome: 'FAILURE', actor: 'dr-grey' })).filter((e) => e.target === 'graphql:Write');
     expect(denied).toHaveLength(1);
     expect(denied[0]!.detail).toMatchObject({ permissions: ['write:notes'], paths: ['writeBackNote'] });
@@ -53,9 +88,18 @@ describe('denials are audited', () => {
 
 describe('patient filter', () => {
   it('finds write-back and break-glass events by their patient', async () => {
-    ok(await h.gql(t.clin, `mutation($p: ID!, $i: WriteBackNoteInput!) { writeBackNote(patientId: $p, input: $i) { id } }`, { p: DENNIS, i: { idempotencyKey: 'audited-1', title: 'x', text: 'y' } }));
-    expect((await events({ patientId: DENNIS })).filter((e) => e.action === 'ehr.create')).toMatchObject([{ patientId: DENNIS, actor: { sub: 'dr-grey' } }]);
+    ok(
+      await h.gql(t.clin, `mutation($p: ID!, $i: WriteBackNoteInput!) { writeBackNote(patientId: $p, input: $i) { id } }`, {
+        p: DENNIS,
+        i: { idempotencyKey: 'audited-1', title: 'x', text: 'y' },
+      }),
+    );
+    expect((await events({ patientId: DENNIS })).filter((e) => e.action === 'ehr.create')).toMatchObject([
+      { patientId: DENNIS, actor: { sub: 'dr-grey' } },
+    ]);
     ok(await h.gql(t.er, `mutation { breakGlass(patientId: "${CARROLL}", reason: "Unconscious patient in the ED") { id } }`));
-    expect((await events({ patientId: CARROLL })).filter((e) => e.action === 'access.break-glass')).toMatchObject([{ patientId: CARROLL, actor: { sub: 'dr-er' } }]);
+    expect((await events({ patientId: CARROLL })).filter((e) => e.action === 'access.break-glass')).toMatchObject([
+      { patientId: CARROLL, actor: { sub: 'dr-er' } },
+    ]);
   });
 });

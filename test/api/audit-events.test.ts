@@ -13,7 +13,8 @@ const EVENTS = `query($filter: AuditEventFilter, $first: Int, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const VERIFY = `{ auditVerify { ok storage archivedThrough retainedWindow resumedAfter records firstSeq headSeq checkpointsVerified problem seq message } }`;
+const VERIFY = `{ auditVerify { ok storage archivedThrough retainedWindow resumedAfter records firstSeq headSeq checkpointsVerified ` +
+  `problem seq message } }`;
 
 interface Node {
   id: string;
@@ -37,7 +38,8 @@ let drPatients: string[] = [];
 let afterReads = '';
 
 const page = async (token: string, variables: Record<string, unknown> = {}) => ok(await h.gql<Page>(token, EVENTS, variables)).auditEvents;
-const nodes = async (token: string, filter: Record<string, unknown> = {}) => (await page(token, { filter, first: 200 })).edges.map((e) => e.node);
+const nodes = async (token: string, filter: Record<string, unknown> = {}) =>
+  (await page(token, { filter, first: 200 })).edges.map((e) => e.node);
 const pause = () => new Promise((r) => setTimeout(r, 5));
 
 beforeAll(async () => {
@@ -51,13 +53,22 @@ beforeAll(async () => {
     support: { roles: ['support'] },
   });
   t.clin = await h.token({ sub: 'clin', roles: ['clinician'], departments: ['cardiology', 'oncology', 'pediatrics', 'primary-care'] });
-  const read = ok(await h.gql<{ patients: { edges: { node: { id: string } }[] } }>(t.clin, 'query ReadThree { patients(first: 3) { edges { node { id name } } } }'));
+  const read = ok(
+    await h.gql<{ patients: { edges: { node: { id: string } }[] } }>(
+      t.clin,
+      'query ReadThree { patients(first: 3) { edges { node { id name } } } }',
+    ),
+  );
   drPatients = read.patients.edges.map((e) => e.node.id);
   ok(await h.gql(t.fd, 'query Desk { patients(first: 2) { edges { node { name } } } }'));
   await pause();
   afterReads = new Date().toISOString();
   await pause();
-  ok(await h.gql(t.ops, UPDATE_SETTING, { input: { key: 'messaging.officeHours', environment: 'STAGING', value: { timezone: 'UTC', weekly: [] }, reason: 'winter hours' } }));
+  ok(
+    await h.gql(t.ops, UPDATE_SETTING, {
+      input: { key: 'messaging.officeHours', environment: 'STAGING', value: { timezone: 'UTC', weekly: [] }, reason: 'winter hours' },
+    }),
+  );
   ok(await h.gql(t.sec, EMERGENCY_STOP, { target: 'connector:ehr', environment: 'STAGING', reason: 'duplicate notes' }));
   const bad = await h.gql(`${t.clin.slice(0, -4)}AAAA`, '{ me { sub } }');
   expect(bad.status).toBe(401);
@@ -73,7 +84,13 @@ describe('auditEvents', () => {
     const positions = all.map((n) => [n.seq, n.index] as const);
     const sorted = [...positions].sort((a, b) => b[0] - a[0] || b[1] - a[1]);
     expect(positions).toEqual(sorted);
-    expect(all[0]).toMatchObject({ category: 'auth', action: 'auth.failed', outcome: 'FAILURE', actor: null, detail: { count: 1, claimedSubjects: ['clin'] } });
+    expect(all[0]).toMatchObject({
+      category: 'auth',
+      action: 'auth.failed',
+      outcome: 'FAILURE',
+      actor: null,
+      detail: { count: 1, claimedSubjects: ['clin'] },
+    });
     expect(all.every((n) => n.id === `${n.seq}.${n.index}`)).toBe(true);
   });
 
@@ -91,7 +108,9 @@ describe('auditEvents', () => {
     expect(messaging.length).toBeGreaterThanOrEqual(1);
     expect(messaging.every((n) => n.category === 'change' && n.settingCategory === 'messaging')).toBe(true);
     expect((await nodes(t.auditor, { category: 'change' })).map((n) => n.id)).toEqual(messaging.map((n) => n.id));
-    expect(await nodes(t.auditor, { category: 'emergency' })).toMatchObject([{ action: 'emergency.stopped', actor: { sub: 'sec' }, reason: 'duplicate notes', target: 'stop:connector:ehr' }]);
+    expect(await nodes(t.auditor, { category: 'emergency' })).toMatchObject([
+      { action: 'emergency.stopped', actor: { sub: 'sec' }, reason: 'duplicate notes', target: 'stop:connector:ehr' },
+    ]);
     expect(await nodes(t.auditor, { action: 'emergency.stopped' })).toHaveLength(1);
     expect(await nodes(t.auditor, { outcome: 'FAILURE' })).toMatchObject([{ category: 'auth', reason: 'BAD_SIGNATURE' }]);
 
@@ -142,7 +161,17 @@ describe('auditVerify', () => {
       const v = ok(await h.gql<{ auditVerify: Record<string, unknown> }>(token, VERIFY)).auditVerify;
       // The embedded default says where its log is: in memory, with no archive.
       // Bounded (issue 17): the newest 1,000 records per tenant are kept, and auditVerify says so.
-      expect(v).toMatchObject({ ok: true, storage: 'MEMORY', archivedThrough: null, retainedWindow: 1_000, resumedAfter: null, firstSeq: 1, problem: null, seq: null, message: null });
+      expect(v).toMatchObject({
+        ok: true,
+        storage: 'MEMORY',
+        archivedThrough: null,
+        retainedWindow: 1_000,
+        resumedAfter: null,
+        firstSeq: 1,
+        problem: null,
+        seq: null,
+        message: null,
+      });
       expect(v.records).toBe(v.headSeq);
     }
   });
@@ -150,7 +179,12 @@ describe('auditVerify', () => {
   it('fromCheckpoint resumes after the mark the last full verify left at a signed checkpoint', async () => {
     await h.running.audit.checkpoint('acme');
     const full = ok(await h.gql<{ auditVerify: Record<string, unknown> }>(t.sec, VERIFY)).auditVerify;
-    const resumed = ok(await h.gql<{ auditVerify: { ok: boolean; resumedAfter: number; records: number; headSeq: number } }>(t.sec, '{ auditVerify(fromCheckpoint: true) { ok resumedAfter records headSeq } }')).auditVerify;
+    const resumed = ok(
+      await h.gql<{ auditVerify: { ok: boolean; resumedAfter: number; records: number; headSeq: number } }>(
+        t.sec,
+        '{ auditVerify(fromCheckpoint: true) { ok resumedAfter records headSeq } }',
+      ),
+    ).auditVerify;
     expect(resumed.ok).toBe(true);
     expect(resumed.resumedAfter).toBeGreaterThan(0);
     expect(resumed.records).toBe(resumed.headSeq - resumed.resumedAfter);
@@ -163,7 +197,12 @@ describe('who may read the audit log', () => {
     for (const [query, field] of [[EVENTS, 'auditEvents'], [VERIFY, 'auditVerify']] as const) {
       const r = await h.gql<Record<string, unknown>>(t[who], query);
       const e = refused(r, 'FORBIDDEN');
-      expect(e.extensions).toMatchObject({ dataClass: 'audit', permission: 'read:audit', ownerRole: 'security-admin', rolesWithPermission: ['security-admin', 'auditor'] });
+      expect(e.extensions).toMatchObject({
+        dataClass: 'audit',
+        permission: 'read:audit',
+        ownerRole: 'security-admin',
+        rolesWithPermission: ['security-admin', 'auditor'],
+      });
       expect(r.body.data?.[field] ?? null).toBeNull();
     }
   });
@@ -171,7 +210,9 @@ describe('who may read the audit log', () => {
   it('no mutation edits, deletes or otherwise touches audit records', () => {
     // Names, arguments and types: descriptions may say a mutation is audited (emergencyStop is).
     const mutation = buildUnguardedSchema().getMutationType()!;
-    const mentions = Object.values(mutation.getFields()).filter((f) => /audit/i.test([f.name, String(f.type), ...f.args.map((a) => `${a.name} ${String(a.type)}`)].join(' ')));
+    const mentions = Object.values(mutation.getFields()).filter((f) =>
+      /audit/i.test([f.name, String(f.type), ...f.args.map((a) => `${a.name} ${String(a.type)}`)].join(' ')),
+    );
     expect(mentions.map((f) => f.name)).toEqual([]);
   });
 });

@@ -19,7 +19,10 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 interface Page {
-  patients: { edges: { cursor: string; node: { id: string; name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | null;
+  patients: {
+    edges: { cursor: string; node: { id: string; name: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  } | null;
 }
 const PAGE = `query ($first: Int, $after: String, $name: String) {
   patients(first: $first, after: $after, name: $name) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } }
@@ -38,7 +41,9 @@ describe('patient ids', () => {
     expect(r.body).toEqual({ data: { patient: null } });
   });
 
-  it.each(['../Patient', 'a b', 'x'.repeat(65), '', 'Patient/abc', 'abc?_id=1'])('malformed id %j → BAD_USER_INPUT on field id', async (id) => {
+  it.each(
+    ['../Patient', 'a b', 'x'.repeat(65), '', 'Patient/abc', 'abc?_id=1'],
+  )('malformed id %j → BAD_USER_INPUT on field id', async (id) => {
     const r = await h.gql(token, `query ($id: ID!) { patient(id: $id) { id name } }`, { id });
     expect(r.status).toBe(200);
     expect(r.body.data).toEqual({ patient: null });
@@ -50,7 +55,9 @@ describe('patient ids', () => {
     expect(r.body).toEqual({ data: { patient: null } });
   });
 
-  it.each(['Patient', 'Observation/abc', `Patient/${DENNIS}/x`, 'Patient/../x', `Encounter/a b`])('malformed global id %j → BAD_USER_INPUT on field id', async (id) => {
+  it.each(
+    ['Patient', 'Observation/abc', `Patient/${DENNIS}/x`, 'Patient/../x', `Encounter/a b`],
+  )('malformed global id %j → BAD_USER_INPUT on field id', async (id) => {
     const r = await h.gql(token, `query ($id: ID!) { node(id: $id) { id } }`, { id });
     expect(r.body.data).toEqual({ node: null });
     expectBadInput(r.body, ['node'], 'id');
@@ -151,13 +158,19 @@ describe('the page cap is configurable (MAX_PAGE_SIZE)', () => {
 
 describe('observations count', () => {
   it.each([1000, 101, 0])('count %i → BAD_USER_INPUT on field count; the rest of the patient still answers', async (count) => {
-    const r = await h.gql(token, `query ($id: ID!, $count: Int) { patient(id: $id) { name observations(count: $count) { id } } }`, { id: DENNIS, count });
+    const r = await h.gql(token, `query ($id: ID!, $count: Int) { patient(id: $id) { name observations(count: $count) { id } } }`, {
+      id: DENNIS,
+      count,
+    });
     expect(r.body.data).toEqual({ patient: { name: 'Dennis Durgan', observations: null } });
     expectBadInput(r.body, ['patient', 'observations'], 'count');
   });
 
   it('count 100 is allowed', async () => {
-    const r = await h.gql<{ patient: { observations: unknown[] } }>(token, `{ patient(id: "${DENNIS}") { observations(count: 100) { id } } }`);
+    const r = await h.gql<{ patient: { observations: unknown[] } }>(
+      token,
+      `{ patient(id: "${DENNIS}") { observations(count: 100) { id } } }`,
+    );
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data!.patient.observations).toHaveLength(100);
   });
@@ -188,11 +201,34 @@ describe('malformed documents', () => {
 
 describe('values the client sent are never echoed', () => {
   const cases: { name: string; canary: string; query: string; variables?: Record<string, unknown> }[] = [
-    { name: 'an object for $id: ID!', canary: 'Zyx-CANARY-123', query: `query ($id: ID!) { patient(id: $id) { name } }`, variables: { id: { canary: 'Zyx-CANARY-123' } } },
-    { name: 'a string for an Int variable', canary: 'Zyx-CANARY-456', query: `query ($n: Int) { patients(first: $n) { edges { cursor } } }`, variables: { n: 'Zyx-CANARY-456' } },
-    { name: 'a list for a String variable', canary: 'Zyx-CANARY-457', query: `query ($s: String) { patients(name: $s) { edges { cursor } } }`, variables: { s: ['Zyx-CANARY-457'] } },
-    { name: 'a string literal for an Int argument', canary: 'Zyx-CANARY-789', query: `{ patients(first: "Zyx-CANARY-789") { edges { cursor } } }` },
-    { name: 'an object literal for an ID argument', canary: 'Zyx-CANARY-790', query: `{ patient(id: { ssn: "Zyx-CANARY-790" }) { name } }` },
+    {
+      name: 'an object for $id: ID!',
+      canary: 'Zyx-CANARY-123',
+      query: `query ($id: ID!) { patient(id: $id) { name } }`,
+      variables: { id: { canary: 'Zyx-CANARY-123' } },
+    },
+    {
+      name: 'a string for an Int variable',
+      canary: 'Zyx-CANARY-456',
+      query: `query ($n: Int) { patients(first: $n) { edges { cursor } } }`,
+      variables: { n: 'Zyx-CANARY-456' },
+    },
+    {
+      name: 'a list for a String variable',
+      canary: 'Zyx-CANARY-457',
+      query: `query ($s: String) { patients(name: $s) { edges { cursor } } }`,
+      variables: { s: ['Zyx-CANARY-457'] },
+    },
+    {
+      name: 'a string literal for an Int argument',
+      canary: 'Zyx-CANARY-789',
+      query: `{ patients(first: "Zyx-CANARY-789") { edges { cursor } } }`,
+    },
+    {
+      name: 'an object literal for an ID argument',
+      canary: 'Zyx-CANARY-790',
+      query: `{ patient(id: { ssn: "Zyx-CANARY-790" }) { name } }`,
+    },
     { name: 'a string in a syntax error', canary: 'Zyx-CANARY-791', query: `{ patient(id: "Zyx-CANARY-791" { name } }` },
     { name: 'a string in an invalid id', canary: 'Zyx CANARY 792', query: `{ patient(id: "Zyx CANARY 792") { name } }` },
   ];

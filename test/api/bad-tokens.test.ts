@@ -26,7 +26,16 @@ afterAll(() => h.stop());
 
 function claims(overrides: Record<string, unknown> = {}, omit: string[] = []): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = { iss: ISSUER, aud: AUDIENCE, sub: 'dr-test', tenant: 'acme', roles: ['clinician'], iat: now, exp: now + 600, ...overrides };
+  const payload: JWTPayload = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'dr-test',
+    tenant: 'acme',
+    roles: ['clinician'],
+    iat: now,
+    exp: now + 600,
+    ...overrides,
+  };
   for (const claim of omit) delete payload[claim];
   return payload;
 }
@@ -73,7 +82,8 @@ describe('bad tokens over HTTP', () => {
     {
       name: 'HS256 (symmetric)',
       reason: 'UNSUPPORTED_ALGORITHM',
-      header: async () => `Bearer ${await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(32)))}`,
+      header: async () =>
+        `Bearer ${await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(32)))}`,
     },
     {
       name: 'a fresh ES256 key claiming the dev kid',
@@ -109,8 +119,17 @@ describe('bad tokens over HTTP', () => {
         return `Bearer ${head}.${base64url.encode(JSON.stringify(claims({ tenant: 'globex' })))}.${signature}`;
       },
     },
-    { name: 'expired', reason: 'EXPIRED', header: async () => `Bearer ${await signDev(claims({ iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }))}` },
-    { name: 'wrong issuer', reason: 'WRONG_ISSUER', header: async () => `Bearer ${await signDev(claims({ iss: 'https://evil.example' }))}` },
+    {
+      name: 'expired',
+      reason: 'EXPIRED',
+      header: async () =>
+        `Bearer ${await signDev(claims({ iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }))}`,
+    },
+    {
+      name: 'wrong issuer',
+      reason: 'WRONG_ISSUER',
+      header: async () => `Bearer ${await signDev(claims({ iss: 'https://evil.example' }))}`,
+    },
     { name: 'wrong audience', reason: 'WRONG_AUDIENCE', header: async () => `Bearer ${await signDev(claims({ aud: 'someone-else' }))}` },
     { name: 'missing tenant claim', reason: 'MISSING_CLAIM', header: async () => `Bearer ${await signDev(claims({}, ['tenant']))}` },
   ];

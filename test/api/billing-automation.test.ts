@@ -10,7 +10,19 @@ import { EMERGENCY_STOP, UPDATE_SETTING, ok, refused, type ChangeResult } from '
 
 const RUN = `mutation($d: Boolean!) { runBillingAutomation(dryRun: $d) { dryRun stopped environment actions {
   kind patientId accountId invoiceId amount currency daysOpen rule reminderDay queue failedPaymentAttempts outcome detail } } }`;
-type Action = { kind: string; patientId: string; accountId: string; invoiceId: string; amount: number; rule: string; reminderDay: number | null; queue: string | null; failedPaymentAttempts: number | null; outcome: string; detail: string | null };
+type Action = {
+  kind: string;
+  patientId: string;
+  accountId: string;
+  invoiceId: string;
+  amount: number;
+  rule: string;
+  reminderDay: number | null;
+  queue: string | null;
+  failedPaymentAttempts: number | null;
+  outcome: string;
+  detail: string | null;
+};
 type Run = { dryRun: boolean; stopped: boolean; environment: string; actions: Action[] };
 
 const GLORIA = '7aa15a43-3a41-4d3d-a9c5-7ef941757531';
@@ -30,7 +42,8 @@ afterAll(async () => {
 
 const run = async (dryRun: boolean) => ok<{ runBillingAutomation: Run }>(await h.gql(bill, RUN, { d: dryRun })).runBillingAutomation;
 const of = (r: Run, kind: string) => r.actions.filter((a) => a.kind === kind);
-const communications = async () => (await h.running.fhir!.repository('acme').searchResources({ resourceType: 'Communication', filters: [], count: 1000 })).length;
+const communications = async () =>
+  (await h.running.fhir!.repository('acme').searchResources({ resourceType: 'Communication', filters: [], count: 1000 })).length;
 
 describe('runBillingAutomation', () => {
   it('lists, in a dry run, the reminders and escalations of the default rules, and sends nothing', async () => {
@@ -38,7 +51,9 @@ describe('runBillingAutomation', () => {
     expect(r).toMatchObject({ dryRun: true, stopped: false, environment: 'STAGING' });
     // Eight open invoices (one per acme patient), all older than the last cadence step (30 days).
     expect(of(r, 'REMINDER')).toHaveLength(8);
-    expect(of(r, 'REMINDER').every((a) => a.rule === 'billing.reminderCadenceDays[2]' && a.reminderDay === 30 && a.outcome === 'PLANNED')).toBe(true);
+    expect(
+      of(r, 'REMINDER').every((a) => a.rule === 'billing.reminderCadenceDays[2]' && a.reminderDay === 30 && a.outcome === 'PLANNED'),
+    ).toBe(true);
     // Escalation after 3 failed attempts: the two invoices with 3 and 4.
     expect(of(r, 'ESCALATION').map((a) => [a.failedPaymentAttempts, a.queue]).sort()).toEqual([[3, 'billing'], [4, 'billing']]);
     expect(r.actions.every((a) => a.accountId === `account-${a.patientId}`)).toBe(true);
@@ -47,8 +62,15 @@ describe('runBillingAutomation', () => {
   });
 
   it('follows a governed rule change on the next run', async () => {
-    for (const [key, value] of [['billing.reminderCadenceDays', [7, 14]], ['billing.failedPaymentEscalation', { afterAttempts: 1, escalateTo: 'billing', pauseAutoCollection: true }]] as const) {
-      expect(ok<{ updateSetting: ChangeResult }>(await h.gql(bill, UPDATE_SETTING, { input: { key, environment: 'STAGING', value, reason: 'collections review' } })).updateSetting.status).toBe('APPLIED');
+    for (const [key, value] of [
+      ['billing.reminderCadenceDays', [7, 14]],
+      ['billing.failedPaymentEscalation', { afterAttempts: 1, escalateTo: 'billing', pauseAutoCollection: true }],
+    ] as const) {
+      expect(
+        ok<{ updateSetting: ChangeResult }>(
+          await h.gql(bill, UPDATE_SETTING, { input: { key, environment: 'STAGING', value, reason: 'collections review' } }),
+        ).updateSetting.status,
+      ).toBe('APPLIED');
     }
     const r = await run(true);
     expect(of(r, 'REMINDER').every((a) => a.rule === 'billing.reminderCadenceDays[1]' && a.reminderDay === 14)).toBe(true);
@@ -61,8 +83,13 @@ describe('runBillingAutomation', () => {
     expect(of(r, 'ESCALATION').map((a) => a.outcome)).toEqual(Array(6).fill('QUEUED'));
     expect(peers.mails).toHaveLength(8);
     const gloria = of(r, 'REMINDER').find((a) => a.patientId === GLORIA)!;
-    expect(peers.mails.find((m) => m.to[0] === 'gloria.covarrubias@patients.example')).toMatchObject({ subject: 'Recordatorio de pago', text: `Su factura del 2020-10-17 tiene ${gloria.amount.toFixed(2)} USD pendiente. Responda a este mensaje con cualquier pregunta.` });
-    const queues = ok<{ messageQueues: { queue: string; count: number }[] }>(await h.gql(await h.token({ sub: 'ops', roles: ['ops-manager'] }), '{ messageQueues { queue count } }')).messageQueues;
+    expect(peers.mails.find((m) => m.to[0] === 'gloria.covarrubias@patients.example')).toMatchObject({
+      subject: 'Recordatorio de pago',
+      text: `Su factura del 2020-10-17 tiene ${gloria.amount.toFixed(2)} USD pendiente. Responda a este mensaje con cualquier pregunta.`,
+    });
+    const queues = ok<{ messageQueues: { queue: string; count: number }[] }>(
+      await h.gql(await h.token({ sub: 'ops', roles: ['ops-manager'] }), '{ messageQueues { queue count } }'),
+    ).messageQueues;
     expect(queues.find((q) => q.queue === 'billing')?.count).toBe(6);
 
     const again = await run(false);

@@ -13,7 +13,8 @@ import { APPROVE, ok, refused, type Change } from './governance-operations.js';
 // under it the refund is recorded on the FHIR Invoice at once; above it it waits for one finance approver with MFA;
 // the FHIR record is idempotent by the change id; only billing roles refund.
 
-const REFUND = `mutation($i: ID!, $a: Float!, $r: String!) { issueRefund(invoiceId: $i, amount: $a, reason: $r) { status changeRequestId invoiceId amount currency threshold } }`;
+const REFUND = `mutation($i: ID!, $a: Float!, $r: String!) { issueRefund(invoiceId: $i, amount: $a, reason: $r) { status changeRequestId ` +
+  `invoiceId amount currency threshold } }`;
 const INVOICES = `query($id: ID!) { patient(id: $id) { invoices { id status totalNet refunded } accountBalance { amount } } }`;
 type Refund = { status: string; changeRequestId: string; invoiceId: string; amount: number; currency: string; threshold: number };
 
@@ -32,7 +33,8 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 const fhirInvoice = () => h.running.fhir!.repository('acme').readResource<Invoice>('Invoice', invoiceId);
-const refunds = async () => (await fhirInvoice()).lineItem!.filter((l) => l.chargeItemCodeableConcept?.coding?.[0]?.system === REFUND_SYSTEM);
+const refunds = async () =>
+  (await fhirInvoice()).lineItem!.filter((l) => l.chargeItemCodeableConcept?.coding?.[0]?.system === REFUND_SYSTEM);
 const refund = (token: string, a: number) => h.gql<{ issueRefund: Refund }>(token, REFUND, { i: invoiceId, a, r: 'Duplicate charge' });
 
 describe('issueRefund', () => {
@@ -40,9 +42,14 @@ describe('issueRefund', () => {
     const r = ok(await refund(bill, 50)).issueRefund;
     expect(r).toMatchObject({ status: 'APPLIED', amount: 50, currency: 'USD', threshold: 100, invoiceId });
     const [item] = await refunds();
-    expect(item).toMatchObject({ chargeItemCodeableConcept: { coding: [{ code: r.changeRequestId }] }, priceComponent: [{ type: 'discount', amount: { value: 50 } }] });
+    expect(item).toMatchObject({
+      chargeItemCodeableConcept: { coding: [{ code: r.changeRequestId }] },
+      priceComponent: [{ type: 'discount', amount: { value: 50 } }],
+    });
     expect((await fhirInvoice()).totalNet?.value).toBe(1601.96);
-    const p = ok<{ patient: { invoices: { id: string; refunded: number; totalNet: number }[]; accountBalance: { amount: number } } }>(await h.gql(bill, INVOICES, { id: DENNIS })).patient;
+    const p = ok<{ patient: { invoices: { id: string; refunded: number; totalNet: number }[]; accountBalance: { amount: number } } }>(
+      await h.gql(bill, INVOICES, { id: DENNIS }),
+    ).patient;
     expect(p.invoices.find((i) => i.id === invoiceId)).toMatchObject({ refunded: 50, totalNet: 1601.96 });
     expect(p.accountBalance.amount).toBe(1601.96);
   });
@@ -64,7 +71,12 @@ describe('issueRefund', () => {
 
   it('records a refund once however often its effect runs (outbox retry after a crash)', async () => {
     const [first] = await store.listChanges('acme', { status: 'APPLIED' }, 50).then((cs) => cs.filter((c) => c.target.type === 'refund'));
-    const effect = createRefundEffect({ store, writer: new FhirWriter({ timeoutMs: 2_000 }), baseUrlFor: async () => h.running.fhir!.baseUrl('acme'), now: () => Date.now() });
+    const effect = createRefundEffect({
+      store,
+      writer: new FhirWriter({ timeoutMs: 2_000 }),
+      baseUrlFor: async () => h.running.fhir!.baseUrl('acme'),
+      now: () => Date.now(),
+    });
     const before = (await fhirInvoice()).meta?.versionId;
     await effect(applyEffectFor(first!));
     await effect(applyEffectFor(first!));

@@ -31,10 +31,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h?.stop());
 
-const history = async (key: string) => ok<{ settingHistory: { version: number; changeId: string; changedBy: string }[] }>(await h.gql(eng, HISTORY, { k: key })).settingHistory;
+const history = async (key: string) =>
+  ok<{ settingHistory: { version: number; changeId: string; changedBy: string }[] }>(await h.gql(eng, HISTORY, { k: key })).settingHistory;
 const approveAll = async (id: string) => {
   let status = 'PENDING';
-  for (const who of [await h.token({ sub: 'eng-ben', roles: ['integration-engineer'], mfa: true }), await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true })]) {
+  for (const who of [
+    await h.token({ sub: 'eng-ben', roles: ['integration-engineer'], mfa: true }),
+    await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true }),
+  ]) {
     if (status === 'PENDING') status = ok<{ approveChange: { status: string } }>(await h.gql(who, APPROVE, { id })).approveChange.status;
   }
   return status;
@@ -43,8 +47,20 @@ const approveAll = async (id: string) => {
 describe('configureConnector: one change or none', () => {
   it('a bad field among good ones changes nothing and proposes nothing', async () => {
     const before = ok<{ changeRequests: unknown[] }>(await h.gql(eng, '{ changeRequests { id } }')).changeRequests.length;
-    for (const bad of [{ writeBackMappings: [{ source: 'nope', resourceType: 'DocumentReference', mode: 'create' }] }, { scopes: ['everything'] }, { baseUrl: 'http://fhir.example/r4' }]) {
-      const input = { connectorId: 'epic-west', environment: 'PRODUCTION', baseUrl: 'https://fhir.epic.example/r4', scopes: ['system/Patient.rs'], writeBackMappings: MAPPINGS, reason: 'go-live', ...bad };
+    for (const bad of [
+      { writeBackMappings: [{ source: 'nope', resourceType: 'DocumentReference', mode: 'create' }] },
+      { scopes: ['everything'] },
+      { baseUrl: 'http://fhir.example/r4' },
+    ]) {
+      const input = {
+        connectorId: 'epic-west',
+        environment: 'PRODUCTION',
+        baseUrl: 'https://fhir.epic.example/r4',
+        scopes: ['system/Patient.rs'],
+        writeBackMappings: MAPPINGS,
+        reason: 'go-live',
+        ...bad,
+      };
       expect(refused(await h.gql(eng, CONFIGURE, { i: input }), 'BAD_USER_INPUT').extensions).toMatchObject({ field: Object.keys(bad)[0] });
     }
     for (const f of ['baseUrl', 'scopes', 'writeBackMappings']) expect(await history(`integration.epic-west.${f}`)).toEqual([]);
@@ -52,10 +68,21 @@ describe('configureConnector: one change or none', () => {
   });
 
   it('in PRODUCTION queues once and applies every field together on approval; each history names the same change', async () => {
-    const input = { connectorId: 'epic-west', environment: 'PRODUCTION', baseUrl: 'https://fhir.epic.example/r4', scopes: ['system/Patient.rs', 'system/Observation.rs'], writeBackMappings: MAPPINGS, reason: 'go-live' };
-    const r = ok<{ configureConnector: { changes: Change[]; connector: Record<string, unknown> } }>(await h.gql(eng, CONFIGURE, { i: input })).configureConnector;
+    const input = {
+      connectorId: 'epic-west',
+      environment: 'PRODUCTION',
+      baseUrl: 'https://fhir.epic.example/r4',
+      scopes: ['system/Patient.rs', 'system/Observation.rs'],
+      writeBackMappings: MAPPINGS,
+      reason: 'go-live',
+    };
+    const r = ok<{ configureConnector: { changes: Change[]; connector: Record<string, unknown> } }>(
+      await h.gql(eng, CONFIGURE, { i: input }),
+    ).configureConnector;
     expect(r.changes.map((c) => [c.key, c.status])).toEqual([
-      ['integration.epic-west.baseUrl', 'PENDING_APPROVAL'], ['integration.epic-west.scopes', 'PENDING_APPROVAL'], ['integration.epic-west.writeBackMappings', 'PENDING_APPROVAL'],
+      ['integration.epic-west.baseUrl', 'PENDING_APPROVAL'],
+      ['integration.epic-west.scopes', 'PENDING_APPROVAL'],
+      ['integration.epic-west.writeBackMappings', 'PENDING_APPROVAL'],
     ]);
     const ids = new Set(r.changes.map((c) => c.changeRequestId));
     expect(ids.size).toBe(1);
@@ -67,24 +94,41 @@ describe('configureConnector: one change or none', () => {
     expect(change).toMatchObject({ status: 'PENDING', risk: 'HIGH', targetType: 'SETTINGS', requirement: { requiredApprovals: 2 } });
     // The target's kind and its keys, not the store's document id.
     expect(change.targetKey).toBe('integration.epic-west.baseUrl,integration.epic-west.scopes,integration.epic-west.writeBackMappings');
-    expect(change.diff.map((d) => d.path.split('/')[1])).toEqual(expect.arrayContaining(['integration.epic-west.baseUrl', 'integration.epic-west.scopes', 'integration.epic-west.writeBackMappings']));
+    expect(change.diff.map((d) => d.path.split('/')[1])).toEqual(
+      expect.arrayContaining(['integration.epic-west.baseUrl', 'integration.epic-west.scopes', 'integration.epic-west.writeBackMappings']),
+    );
 
     expect(await approveAll(id)).toBe('APPLIED');
-    const view = ok<{ connector: Record<string, unknown> }>(await h.gql(eng, 'query { connector(id: "epic-west", environment: PRODUCTION) { baseUrl scopes writeBackMappings } }')).connector;
+    const view = ok<{ connector: Record<string, unknown> }>(
+      await h.gql(eng, 'query { connector(id: "epic-west", environment: PRODUCTION) { baseUrl scopes writeBackMappings } }'),
+    ).connector;
     expect(view).toEqual({ baseUrl: input.baseUrl, scopes: input.scopes, writeBackMappings: MAPPINGS });
-    for (const f of ['baseUrl', 'scopes', 'writeBackMappings']) expect(await history(`integration.epic-west.${f}`)).toEqual([{ version: 1, changeId: id, changedBy: 'eng-ana' }]);
+    for (const f of ['baseUrl', 'scopes', 'writeBackMappings'])
+      expect(await history(`integration.epic-west.${f}`)).toEqual([{ version: 1, changeId: id, changedBy: 'eng-ana' }]);
   });
 
   it('a field moved by another change meanwhile supersedes the whole configuration: no field is half-applied', async () => {
-    const input = { connectorId: 'epic-west', environment: 'PRODUCTION', baseUrl: 'https://fhir2.epic.example/r4', scopes: ['system/Patient.rs'], reason: 'move' };
+    const input = {
+      connectorId: 'epic-west',
+      environment: 'PRODUCTION',
+      baseUrl: 'https://fhir2.epic.example/r4',
+      scopes: ['system/Patient.rs'],
+      reason: 'move',
+    };
     const r = ok<{ configureConnector: { changes: Change[] } }>(await h.gql(eng, CONFIGURE, { i: input })).configureConnector;
     const id = r.changes[0]!.changeRequestId;
     // Someone else changes the scopes alone, and it applies first.
-    const other = ok<{ configureConnector: { changes: Change[] } }>(await h.gql(eng, CONFIGURE, { i: { connectorId: 'epic-west', environment: 'PRODUCTION', scopes: ['system/Patient.rs', 'system/Encounter.rs'], reason: 'scopes' } })).configureConnector;
+    const other = ok<{ configureConnector: { changes: Change[] } }>(
+      await h.gql(eng, CONFIGURE, {
+        i: { connectorId: 'epic-west', environment: 'PRODUCTION', scopes: ['system/Patient.rs', 'system/Encounter.rs'], reason: 'scopes' },
+      }),
+    ).configureConnector;
     expect(other.changes).toHaveLength(1);
     expect(await approveAll(other.changes[0]!.changeRequestId)).toBe('APPLIED');
     expect(ok<{ changeRequest: { status: string } }>(await h.gql(eng, CHANGE, { id })).changeRequest.status).toBe('SUPERSEDED');
-    const view = ok<{ connector: Record<string, unknown> }>(await h.gql(eng, 'query { connector(id: "epic-west", environment: PRODUCTION) { baseUrl scopes } }')).connector;
+    const view = ok<{ connector: Record<string, unknown> }>(
+      await h.gql(eng, 'query { connector(id: "epic-west", environment: PRODUCTION) { baseUrl scopes } }'),
+    ).connector;
     expect(view).toEqual({ baseUrl: 'https://fhir.epic.example/r4', scopes: ['system/Patient.rs', 'system/Encounter.rs'] });
     expect((await history('integration.epic-west.baseUrl')).map((v) => v.version)).toEqual([1]);
   });

@@ -3,7 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STOP_TARGET_KINDS } from '../../src/governance/stop-enforcement.js';
 import { CHET, DENNIS, KARENA } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { actors, APPROVE, EMERGENCY_STOP, ok, refused, RESUME, SET_WRITE_BACK, UPDATE_SETTING, type Change, type ChangeResult } from './governance-operations.js';
+import {
+  actors,
+  APPROVE,
+  EMERGENCY_STOP,
+  ok,
+  refused,
+  RESUME,
+  SET_WRITE_BACK,
+  UPDATE_SETTING,
+  type Change,
+  type ChangeResult,
+} from './governance-operations.js';
 
 // Issue 13 item 5: every stop target kind against every entry point (PHI reads, writes, proposals, outbox
 // execution). The kinds come from the stop policy's exhaustive record, so a new kind fails the first test until
@@ -11,15 +22,18 @@ import { actors, APPROVE, EMERGENCY_STOP, ok, refused, RESUME, SET_WRITE_BACK, U
 
 const READ = `query($id: ID!) { patient(id: $id) { id name } }`;
 const NOTE = `mutation($p: ID!, $i: WriteBackNoteInput!) { writeBackNote(patientId: $p, input: $i) { id } }`;
-const PROPOSE = `mutation($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status changeRequestId } }`;
+const PROPOSE = `mutation($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status ` +
+  `changeRequestId } }`;
 const APPROVE_MED = `mutation($id: ID!) { approveMedicationProposal(changeId: $id) { status } }`;
-const SEND = `mutation($p: ID!) { sendPatientMessage(patientId: $p, templateId: "lab-results-ready", variables: {name: "D", test: "CBC"}) { status } }`;
+const SEND = `mutation($p: ID!) { sendPatientMessage(patientId: $p, templateId: "lab-results-ready", variables: {name: "D", test: ` +
+  `"CBC"}) { status } }`;
 const RUN_BILLING = `mutation { runBillingAutomation(dryRun: false) { stopped } }`;
 
 let h: Harness;
 let t: Record<'sec' | 'eng1' | 'eng2' | 'clin' | 'desk' | 'bill' | 'gsec' | 'geng1' | 'geng2' | 'gclin', string>;
 const med = (key: string) => ({ idempotencyKey: key, medication: 'Lisinopril 10 MG Oral Tablet', dosage: 'once daily' });
-const agent = (sub: string, tenant = 'acme') => h.token({ sub, tenant, roles: ['ai-agent'], departments: ['cardiology', 'oncology', 'primary-care'], kind: 'agent' });
+const agent = (sub: string, tenant = 'acme') =>
+  h.token({ sub, tenant, roles: ['ai-agent'], departments: ['cardiology', 'oncology', 'primary-care'], kind: 'agent' });
 
 async function stop(token: string, target: string): Promise<void> {
   ok(await h.gql(token, EMERGENCY_STOP, { target, environment: 'STAGING', reason: 'coverage test' }));
@@ -29,22 +43,48 @@ async function resume(token: string, target: string): Promise<void> {
   expect(r.resume.status).toBe('APPLIED');
 }
 async function medications(tenant: string): Promise<number> {
-  return ((await h.running.fhir!.repository(tenant).searchResources({ resourceType: 'MedicationRequest', filters: [], count: 10_000 })) as MedicationRequest[]).length;
+  return (
+    (await h.running
+      .fhir!.repository(tenant)
+      .searchResources({ resourceType: 'MedicationRequest', filters: [], count: 10_000 })) as MedicationRequest[]
+  ).length;
 }
 async function enableWriteBack(eng1: string, eng2: string): Promise<void> {
   const scopes = ['system/DocumentReference.cru', 'system/Observation.cr', 'system/MedicationRequest.cr'];
-  ok(await h.gql(eng1, UPDATE_SETTING, { input: { key: 'integration.ehr.scopes', environment: 'STAGING', reason: 'go-live', value: scopes } }));
-  const proposed = ok<{ setWriteBack: ChangeResult }>(await h.gql(eng1, SET_WRITE_BACK, { connectorId: 'ehr', environment: 'STAGING', enabled: true, reason: 'go-live' }));
-  expect(ok<{ approveChange: Change }>(await h.gql(eng2, APPROVE, { id: proposed.setWriteBack.changeRequest.id })).approveChange.status).toBe('APPLIED');
+  ok(
+    await h.gql(eng1, UPDATE_SETTING, {
+      input: { key: 'integration.ehr.scopes', environment: 'STAGING', reason: 'go-live', value: scopes },
+    }),
+  );
+  const proposed = ok<{ setWriteBack: ChangeResult }>(
+    await h.gql(eng1, SET_WRITE_BACK, { connectorId: 'ehr', environment: 'STAGING', enabled: true, reason: 'go-live' }),
+  );
+  expect(
+    ok<{ approveChange: Change }>(await h.gql(eng2, APPROVE, { id: proposed.setWriteBack.changeRequest.id })).approveChange.status,
+  ).toBe('APPLIED');
 }
 
 beforeAll(async () => {
   h = await startHarness({ env: { GATEWAY_ENVIRONMENT: 'STAGING' } });
   t = {
-    ...(await actors(h, { sec: { roles: ['security-admin'] }, eng1: { roles: ['integration-engineer'] }, eng2: { roles: ['integration-engineer'] }, bill: { roles: ['billing-manager'] } })),
-    ...(await actors(h, { gsec: { roles: ['security-admin'], tenant: 'globex' }, geng1: { roles: ['integration-engineer'], tenant: 'globex' }, geng2: { roles: ['integration-engineer'], tenant: 'globex' } })),
+    ...(await actors(h, {
+      sec: { roles: ['security-admin'] },
+      eng1: { roles: ['integration-engineer'] },
+      eng2: { roles: ['integration-engineer'] },
+      bill: { roles: ['billing-manager'] },
+    })),
+    ...(await actors(h, {
+      gsec: { roles: ['security-admin'], tenant: 'globex' },
+      geng1: { roles: ['integration-engineer'], tenant: 'globex' },
+      geng2: { roles: ['integration-engineer'], tenant: 'globex' },
+    })),
     clin: await h.token({ sub: 'dr-grey', roles: ['clinician'], departments: ['cardiology'] }),
-    gclin: await h.token({ sub: 'dr-globex', tenant: 'globex', roles: ['clinician'], departments: ['cardiology', 'oncology', 'primary-care'] }),
+    gclin: await h.token({
+      sub: 'dr-globex',
+      tenant: 'globex',
+      roles: ['clinician'],
+      departments: ['cardiology', 'oncology', 'primary-care'],
+    }),
     desk: await h.token({ sub: 'desk-dee', roles: ['front-desk'] }),
   };
   await enableWriteBack(t.eng1, t.eng2);
@@ -69,7 +109,11 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
     },
     write: async () => {
       await stop(t.sec, 'agent:bot-write');
-      refused(await h.gql(await agent('bot-write'), NOTE, { p: DENNIS, i: { idempotencyKey: 'stopped-w', title: 'x', text: 'y' } }), 'FORBIDDEN', 'AGENT_STOPPED');
+      refused(
+        await h.gql(await agent('bot-write'), NOTE, { p: DENNIS, i: { idempotencyKey: 'stopped-w', title: 'x', text: 'y' } }),
+        'FORBIDDEN',
+        'AGENT_STOPPED',
+      );
     },
     proposal: async () => {
       await stop(t.sec, 'agent:bot-propose');
@@ -82,36 +126,50 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
     },
     outbox: async () => {
       const bot = await agent('bot-outbox');
-      const proposed = ok<{ proposeMedicationRequest: { status: string; changeRequestId: string } }>(await h.gql(bot, PROPOSE, { p: CHET, i: med('outbox-1') })).proposeMedicationRequest;
+      const proposed = ok<{ proposeMedicationRequest: { status: string; changeRequestId: string } }>(
+        await h.gql(bot, PROPOSE, { p: CHET, i: med('outbox-1') }),
+      ).proposeMedicationRequest;
       expect(proposed.status).toBe('PENDING_APPROVAL');
       await stop(t.sec, 'agent:bot-outbox');
       const before = await medications('acme');
-      const approved = ok<{ approveMedicationProposal: { status: string } }>(await h.gql(t.clin, APPROVE_MED, { id: proposed.changeRequestId })).approveMedicationProposal;
+      const approved = ok<{ approveMedicationProposal: { status: string } }>(
+        await h.gql(t.clin, APPROVE_MED, { id: proposed.changeRequestId }),
+      ).approveMedicationProposal;
       expect(approved.status).not.toBe('WRITTEN');
       expect(await medications('acme')).toBe(before);
     },
   },
   connector: {
-    phiRead: 'a connector stop halts what the gateway sends to the EHR in its name (writes, proposals executed, Communications); reads for care stay available',
+    phiRead:
+      'a connector stop halts what the gateway sends to the EHR in its name (writes, proposals executed, Communications); reads for care ' +
+      'stay available',
     write: async () => {
       await stop(t.gsec, 'connector:ehr');
-      refused(await h.gql(t.gclin, NOTE, { p: KARENA, i: { idempotencyKey: 'c-stop-w', title: 'x', text: 'y' } }), 'FORBIDDEN', 'CONNECTOR_STOPPED');
+      refused(
+        await h.gql(t.gclin, NOTE, { p: KARENA, i: { idempotencyKey: 'c-stop-w', title: 'x', text: 'y' } }),
+        'FORBIDDEN',
+        'CONNECTOR_STOPPED',
+      );
       await resume(t.gsec, 'connector:ehr');
     },
     proposal: 'a proposal only queues for a human; it is never executed while the connector is stopped (the outbox cell)',
     outbox: async () => {
       const bot = await agent('bot-conn', 'globex');
-      const proposed = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(await h.gql(bot, PROPOSE, { p: KARENA, i: med('conn-1') })).proposeMedicationRequest;
+      const proposed = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(
+        await h.gql(bot, PROPOSE, { p: KARENA, i: med('conn-1') }),
+      ).proposeMedicationRequest;
       await stop(t.gsec, 'connector:ehr');
       const before = await medications('globex');
-      const approved = ok<{ approveMedicationProposal: { status: string } }>(await h.gql(t.gclin, APPROVE_MED, { id: proposed.changeRequestId })).approveMedicationProposal;
+      const approved = ok<{ approveMedicationProposal: { status: string } }>(
+        await h.gql(t.gclin, APPROVE_MED, { id: proposed.changeRequestId }),
+      ).approveMedicationProposal;
       expect(approved.status).not.toBe('WRITTEN');
       expect(await medications('globex')).toBe(before);
       await resume(t.gsec, 'connector:ehr');
     },
   },
   'automation:billing': {
-    phiRead: 'billing automation reads nothing on a caller\'s behalf; its run is its only entry point (write)',
+    phiRead: "billing automation reads nothing on a caller's behalf; its run is its only entry point (write)",
     write: async () => {
       await stop(t.sec, 'automation:billing');
       refused(await h.gql(t.bill, RUN_BILLING), 'CONFLICT', 'STOPPED');
@@ -121,7 +179,7 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
     outbox: 'the automation has no outbox effect (its escalations are conditional creates inside the refused run)',
   },
   'automation:messaging': {
-    phiRead: 'messaging automation reads nothing on a caller\'s behalf; sending is its entry point (write)',
+    phiRead: "messaging automation reads nothing on a caller's behalf; sending is its entry point (write)",
     write: async () => {
       await stop(t.sec, 'automation:messaging');
       refused(await h.gql(t.desk, SEND, { p: DENNIS }), 'CONFLICT', 'STOPPED');

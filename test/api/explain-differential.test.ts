@@ -17,14 +17,27 @@ function prng(seed: number) {
   return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 }
 
-const ROLES = ['clinician', 'nurse', 'billing-manager', 'front-desk', 'ops-manager', 'care-coordinator', 'ai-agent', 'auditor', 'clinical-admin', 'support'];
+const ROLES = [
+  'clinician',
+  'nurse',
+  'billing-manager',
+  'front-desk',
+  'ops-manager',
+  'care-coordinator',
+  'ai-agent',
+  'auditor',
+  'clinical-admin',
+  'support',
+];
 const DEPARTMENTS = ['cardiology', 'oncology', 'primary-care'];
 const PATIENTS = [CARROLL, CHET, DENNIS, FRANKIE];
 const PATIENT_FIELDS = ['name', 'address', 'mrn', 'ssn', 'conditions', 'observations', 'medications', 'encounters', 'notes', 'invoices'];
 
 type Explained = { decision: string; permission: string | null; failedScope: string | null; reason: string | null; mask: string | null };
-const EXPLAIN = `query ($a: String!, $r: ExplainResource) { explain(action: $a, resource: $r) { decision permission failedScope reason mask } }`;
-const EXPLAIN_FIELD = `query ($t: String!, $f: String!, $p: ID, $r: ID) { explainField(type: $t, field: $f, patientId: $p, rowId: $r) { decision permission failedScope reason mask } }`;
+const EXPLAIN = `query ($a: String!, $r: ExplainResource) { explain(action: $a, resource: $r) { decision permission failedScope reason ` +
+  `mask } }`;
+const EXPLAIN_FIELD = `query ($t: String!, $f: String!, $p: ID, $r: ID) { explainField(type: $t, field: $f, patientId: $p, rowId: $r) { ` +
+  `decision permission failedScope reason mask } }`;
 
 interface Drawn {
   readonly sub: string;
@@ -50,7 +63,11 @@ const FIXED: Drawn[] = [
 
 /** The error that a policy decision made (it names the missing permission), or a governance refusal. */
 function policyError(body: GqlResponse['body']) {
-  return (body.errors ?? []).find((e) => e.extensions?.code === 'FORBIDDEN' && (e.extensions.permission !== undefined || e.extensions.reason === 'NOT_AN_EDITOR'))?.extensions ?? null;
+  return (
+    (body.errors ?? []).find(
+      (e) => e.extensions?.code === 'FORBIDDEN' && (e.extensions.permission !== undefined || e.extensions.reason === 'NOT_AN_EDITOR'),
+    )?.extensions ?? null
+  );
 }
 
 function agrees(explained: Explained, body: GqlResponse['body'], pending: boolean, label: string) {
@@ -71,7 +88,11 @@ describe('explain == what the action does', () => {
     const billing = await h.token({ sub: 'bm', roles: ['billing-manager'] });
     const invoices = new Map<string, { id: string; totalNet: number | null }[]>();
     for (const p of PATIENTS) {
-      const r = await h.gql<{ patient: { invoices: { id: string; totalNet: number | null }[] } }>(billing, 'query ($id: ID!) { patient(id: $id) { invoices { id totalNet } } }', { id: p });
+      const r = await h.gql<{ patient: { invoices: { id: string; totalNet: number | null }[] } }>(
+        billing,
+        'query ($id: ID!) { patient(id: $id) { invoices { id totalNet } } }',
+        { id: p },
+      );
       invoices.set(p, r.body.data!.patient.invoices);
     }
     let compared = 0;
@@ -82,25 +103,60 @@ describe('explain == what the action does', () => {
       const token = await h.token(d as never);
       const patient = i < FIXED.length ? DENNIS : PATIENTS[Math.floor(rand() * PATIENTS.length)]!;
       const key = `diff-key-${i}-${Math.floor(rand() * 1e9)}`;
-      const actions: { action: string; resource: Record<string, unknown>; run: () => Promise<{ body: GqlResponse['body']; pending: boolean }> }[] = [
+      const actions: {
+        action: string;
+        resource: Record<string, unknown>;
+        run: () => Promise<{ body: GqlResponse['body']; pending: boolean }>;
+      }[] = [
         {
-          action: 'write:notes', resource: { patientId: patient },
-          run: async () => ({ body: (await h.gql(token, 'mutation ($p: ID!, $i: WriteBackNoteInput!) { writeBackNote(patientId: $p, input: $i) { id } }', { p: patient, i: { idempotencyKey: key, title: 't', text: 'x' } })).body, pending: false }),
+          action: 'write:notes',
+          resource: { patientId: patient },
+          run: async () => ({
+            body: (
+              await h.gql(token, 'mutation ($p: ID!, $i: WriteBackNoteInput!) { writeBackNote(patientId: $p, input: $i) { id } }', {
+                p: patient,
+                i: { idempotencyKey: key, title: 't', text: 'x' },
+              })
+            ).body,
+            pending: false,
+          }),
         },
         {
-          action: 'write:observations', resource: { patientId: patient },
-          run: async () => ({ body: (await h.gql(token, 'mutation ($p: ID!, $i: RecordObservationInput!) { recordObservation(patientId: $p, input: $i) { id } }', { p: patient, i: { idempotencyKey: key, code: '8867-4', display: 'Heart rate', value: 70, unit: '/min' } })).body, pending: false }),
+          action: 'write:observations',
+          resource: { patientId: patient },
+          run: async () => ({
+            body: (
+              await h.gql(token, 'mutation ($p: ID!, $i: RecordObservationInput!) { recordObservation(patientId: $p, input: $i) { id } }', {
+                p: patient,
+                i: { idempotencyKey: key, code: '8867-4', display: 'Heart rate', value: 70, unit: '/min' },
+              })
+            ).body,
+            pending: false,
+          }),
         },
         {
-          action: 'medication:request', resource: { patientId: patient },
+          action: 'medication:request',
+          resource: { patientId: patient },
           run: async () => {
-            const r = await h.gql<{ proposeMedicationRequest: { status: string } | null }>(token, 'mutation ($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status } }', { p: patient, i: { idempotencyKey: key, medication: 'lisinopril 10 MG Oral Tablet', dosage: '1 daily' } });
+            const r = await h.gql<{ proposeMedicationRequest: { status: string } | null }>(
+              token,
+              'mutation ($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status } }',
+              { p: patient, i: { idempotencyKey: key, medication: 'lisinopril 10 MG Oral Tablet', dosage: '1 daily' } },
+            );
             return { body: r.body, pending: r.body.data?.proposeMedicationRequest?.status === 'PENDING_APPROVAL' };
           },
         },
         {
-          action: 'message:send', resource: { patientId: patient },
-          run: async () => ({ body: (await h.gql(token, 'mutation ($p: ID!) { sendPatientMessage(patientId: $p, templateId: "no-such-template") { status } }', { p: patient })).body, pending: false }),
+          action: 'message:send',
+          resource: { patientId: patient },
+          run: async () => ({
+            body: (
+              await h.gql(token, 'mutation ($p: ID!) { sendPatientMessage(patientId: $p, templateId: "no-such-template") { status } }', {
+                p: patient,
+              })
+            ).body,
+            pending: false,
+          }),
         },
       ];
       const invoice = invoices.get(patient)?.find((x) => (x.totalNet ?? 0) > 1);
@@ -109,7 +165,11 @@ describe('explain == what the action does', () => {
         actions.push({
           action: 'refund:issue', resource: { invoiceId: invoice.id, amount },
           run: async () => {
-            const r = await h.gql<{ issueRefund: { status: string } | null }>(token, 'mutation ($i: ID!, $a: Float!) { issueRefund(invoiceId: $i, amount: $a, reason: "differential") { status } }', { i: invoice.id, a: amount });
+            const r = await h.gql<{ issueRefund: { status: string } | null }>(
+              token,
+              'mutation ($i: ID!, $a: Float!) { issueRefund(invoiceId: $i, amount: $a, reason: "differential") { status } }',
+              { i: invoice.id, a: amount },
+            );
             return { body: r.body, pending: r.body.data?.issueRefund?.status === 'PENDING_APPROVAL' };
           },
         });
@@ -123,11 +183,21 @@ describe('explain == what the action does', () => {
       }
       // explainField against the read itself, including masks.
       const field = PATIENT_FIELDS[Math.floor(rand() * PATIENT_FIELDS.length)]!;
-      const sub = ['conditions', 'observations', 'medications', 'encounters', 'notes', 'invoices'].includes(field) ? ' { id }' : ['address'].includes(field) ? ' { city }' : '';
-      const read = await h.gql<{ patient: Record<string, unknown> | null }>(token, `query ($id: ID!) { patient(id: $id) { ${field}${sub} } }`, { id: patient });
+      const sub = ['conditions', 'observations', 'medications', 'encounters', 'notes', 'invoices'].includes(field)
+        ? ' { id }'
+        : ['address'].includes(field)
+          ? ' { city }'
+          : '';
+      const read = await h.gql<{ patient: Record<string, unknown> | null }>(
+        token,
+        `query ($id: ID!) { patient(id: $id) { ${field}${sub} } }`,
+        { id: patient },
+      );
       const ex = (await h.gql<{ explainField: Explained }>(token, EXPLAIN_FIELD, { t: 'Patient', f: field, p: patient })).body;
       if (ex.errors) continue; // explainField refuses to look the patient up for a caller who may not (as the read does)
-      const fieldError = (read.body.errors ?? []).find((e) => e.path?.join('.') === `patient.${field}` && !e.extensions?.withheld) ?? (read.body.data?.patient ? null : read.body.errors?.[0]);
+      const fieldError =
+        (read.body.errors ?? []).find((e) => e.path?.join('.') === `patient.${field}` && !e.extensions?.withheld) ??
+        (read.body.data?.patient ? null : read.body.errors?.[0]);
       expect(ex.data!.explainField.decision === 'DENY', `${JSON.stringify(d)} Patient.${field}`).toBe(Boolean(fieldError));
       if (ex.data!.explainField.mask === 'LAST_FOUR') expect(String(read.body.data!.patient![field])).toMatch(/^\*+.{4}$/);
       if ((field === 'ssn' || field === 'mrn') && ex.data!.explainField.decision === 'ALLOW' && !ex.data!.explainField.mask) {
@@ -137,7 +207,16 @@ describe('explain == what the action does', () => {
     }
     expect(compared).toBeGreaterThan(150);
     // The draw reached every kind of answer of the write actions.
-    for (const x of ['write:notes:ALLOW', 'write:notes:DENY', 'medication:request:NEEDS_APPROVAL', 'medication:request:DENY', 'message:send:ALLOW', 'message:send:DENY', 'refund:issue:DENY', 'refund:issue:NEEDS_APPROVAL']) {
+    for (const x of [
+      'write:notes:ALLOW',
+      'write:notes:DENY',
+      'medication:request:NEEDS_APPROVAL',
+      'medication:request:DENY',
+      'message:send:ALLOW',
+      'message:send:DENY',
+      'refund:issue:DENY',
+      'refund:issue:NEEDS_APPROVAL',
+    ]) {
       expect([...seen]).toContain(x);
     }
   }, 240_000);
@@ -147,6 +226,8 @@ describe('explain == what the action does', () => {
     const r = await h.gql<{ explainField: Explained }>(token, EXPLAIN_FIELD, { t: 'Patient', f: 'ssn', p: DENNIS });
     expect(r.body.data!.explainField).toMatchObject({ decision: 'ALLOW', mask: 'LAST_FOUR', permission: 'read:identifiers' });
     const granted = await h.token({ sub: 'fd2', roles: ['front-desk'], grants: ['identifiers'] });
-    expect((await h.gql<{ explainField: Explained }>(granted, EXPLAIN_FIELD, { t: 'Patient', f: 'ssn', p: DENNIS })).body.data!.explainField).toMatchObject({ decision: 'ALLOW', mask: null });
+    expect(
+      (await h.gql<{ explainField: Explained }>(granted, EXPLAIN_FIELD, { t: 'Patient', f: 'ssn', p: DENNIS })).body.data!.explainField,
+    ).toMatchObject({ decision: 'ALLOW', mask: null });
   });
 });

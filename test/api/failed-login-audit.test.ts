@@ -37,7 +37,16 @@ afterAll(() => h.stop());
 
 function sign(overrides: Record<string, unknown>): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = { iss: ISSUER, aud: AUDIENCE, sub: 'dr-who', tenant: 'acme', roles: ['clinician'], iat: now, exp: now + 600, ...overrides };
+  const payload: JWTPayload = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'dr-who',
+    tenant: 'acme',
+    roles: ['clinician'],
+    iat: now,
+    exp: now + 600,
+    ...overrides,
+  };
   return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: dev.kid, typ: 'JWT' }).sign(dev.privateKey);
 }
 const tamper = (jws: string) => `${jws.slice(0, -6)}AAAAAA`;
@@ -71,14 +80,25 @@ describe('failed-login audit', () => {
     expect(r.status).toBe(401);
     expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'BAD_SIGNATURE' });
     const events = await newEvents('acme', before);
-    expect(events).toMatchObject([{ tenant: 'acme', action: 'auth.failed', outcome: 'failure', reason: 'BAD_SIGNATURE', actor: null, count: 1, claimedSubjects: ['dr-who'] }]);
+    expect(events).toMatchObject([
+      {
+        tenant: 'acme',
+        action: 'auth.failed',
+        outcome: 'failure',
+        reason: 'BAD_SIGNATURE',
+        actor: null,
+        count: 1,
+        claimedSubjects: ['dr-who'],
+      },
+    ]);
     expect(events[0]!.source).toMatch(/127\.0\.0\.1|::1/);
     const { raw } = await authEvents('acme');
     for (const part of token.split('.')) expect(raw).not.toContain(part);
     expect(h.logLines.join('\n')).not.toContain(token.split('.')[2]);
   });
 
-  it('one source\'s failures of one window are one event with their count and reasons; a closed window is written by the next failure', async () => {
+  it('one source\'s failures of one window are one event with their count and reasons; a closed window is written by the next ' +
+    'failure', async () => {
     const before = (await authEvents('acme')).events.length;
     const past = Math.floor(Date.now() / 1000) - 3600;
     await post(`Bearer ${await sign({ sub: 'nurse-7', iat: past - 600, exp: past })}`);
@@ -99,7 +119,9 @@ describe('failed-login audit', () => {
     await post(`Bearer ${tamper(await sign({ tenant: '../acme' }))}`);
     await post('Bearer not-a-jws');
     const events = await newEvents(UNVERIFIED_LOG, before);
-    expect(events).toMatchObject([{ tenant: UNVERIFIED_LOG, count: 3, reasons: { BAD_SIGNATURE: 2, MALFORMED_TOKEN: 1 }, claimedSubjects: ['dr-who'], actor: null }]);
+    expect(events).toMatchObject([
+      { tenant: UNVERIFIED_LOG, count: 3, reasons: { BAD_SIGNATURE: 2, MALFORMED_TOKEN: 1 }, claimedSubjects: ['dr-who'], actor: null },
+    ]);
     expect(await inner.governance.tenants()).not.toContain('ghost-clinic');
   });
 

@@ -27,7 +27,9 @@ async function run(token: string, query: string) {
 }
 
 const errorsOf = (body: { errors?: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] }) =>
-  (body.errors ?? []).map((e) => `${JSON.stringify(e.path)} ${String(e.extensions?.code)} ${String(e.extensions?.failedScope ?? '')}`).sort();
+  (body.errors ?? [])
+    .map((e) => `${JSON.stringify(e.path)} ${String(e.extensions?.code)} ${String(e.extensions?.failedScope ?? '')}`)
+    .sort();
 
 describe('_elements on patient lists', () => {
   it('asks for the selected elements and the guard\'s, and answers as whole resources would', async () => {
@@ -35,7 +37,10 @@ describe('_elements on patient lists', () => {
     expect(few.elements).toEqual(['id,meta,managingOrganization,name,identifier']);
     // A list selecting a field outside the mapping's reach cannot exist (the schema test keeps the map complete), so
     // the whole-resource reference is the same list with every scalar field selected.
-    const all = await run(everywhere, '{ patients(first: 20) { edges { node { id name department mrn gender birthDate ssn address { city } telecom { value } } } } }');
+    const all = await run(
+      everywhere,
+      '{ patients(first: 20) { edges { node { id name department mrn gender birthDate ssn address { city } telecom { value } } } } }',
+    );
     expect(all.elements).toEqual(['id,meta,managingOrganization,name,identifier,gender,birthDate,address,telecom']);
     const pick = (n: Record<string, unknown> | null | undefined) => ({ id: n?.id, name: n?.name, department: n?.department, mrn: n?.mrn });
     expect(few.body.data!.patients.edges.map((e) => pick(e.node))).toEqual(all.body.data!.patients.edges.map((e) => pick(e.node)));
@@ -44,12 +49,17 @@ describe('_elements on patient lists', () => {
 
   it('denies the same rows for a clinician of one department (the guard comes whole)', async () => {
     const few = await run(cardiology, '{ patients(first: 20) { edges { node { id conditions { display } } } } }');
-    const more = await run(cardiology, '{ patients(first: 20) { edges { node { id name gender telecom { value } conditions { display } } } } }');
+    const more = await run(
+      cardiology,
+      '{ patients(first: 20) { edges { node { id name gender telecom { value } conditions { display } } } } }',
+    );
     expect(few.elements).toEqual(['id,meta,managingOrganization']);
     const conditionErrors = (b: typeof few.body) => errorsOf(b).filter((e) => e.includes('"conditions"'));
     expect(conditionErrors(few.body).length).toBeGreaterThan(0);
     expect(conditionErrors(few.body)).toEqual(conditionErrors(more.body));
-    expect(few.body.data!.patients.edges.map((e) => e.node?.conditions ?? null)).toEqual(more.body.data!.patients.edges.map((e) => e.node?.conditions ?? null));
+    expect(few.body.data!.patients.edges.map((e) => e.node?.conditions ?? null)).toEqual(
+      more.body.data!.patients.edges.map((e) => e.node?.conditions ?? null),
+    );
   });
 
   it('follows aliases, fragments and inline fragments; a page of cursors asks for the guard only', async () => {
@@ -62,12 +72,20 @@ describe('_elements on patient lists', () => {
   });
 
   it('never serves a subset row to another path: Encounter.subject of a listed patient has its whole record', async () => {
-    const r = await run(everywhere, '{ patients(first: 10) { edges { node { id encounters { subject { id address { city } telecom { value } } } } } } }');
+    const r = await run(
+      everywhere,
+      '{ patients(first: 10) { edges { node { id encounters { subject { id address { city } telecom { value } } } } } } }',
+    );
     expect(r.body.errors).toBeUndefined();
-    const subjects = r.body.data!.patients.edges.flatMap((e) => (e.node!.encounters as { subject: { id: string; address: { city: string }[]; telecom: unknown[] } }[]).map((x) => x.subject));
+    const subjects = r.body.data!.patients.edges.flatMap((e) =>
+      (e.node!.encounters as { subject: { id: string; address: { city: string }[]; telecom: unknown[] } }[]).map((x) => x.subject),
+    );
     expect(subjects.length).toBeGreaterThan(0);
     for (const s of subjects.slice(0, 5)) {
-      const direct = await h.gql<{ patient: { address: unknown; telecom: unknown } }>(everywhere, `{ patient(id: "${s.id}") { address { city } telecom { value } } }`);
+      const direct = await h.gql<{ patient: { address: unknown; telecom: unknown } }>(
+        everywhere,
+        `{ patient(id: "${s.id}") { address { city } telecom { value } } }`,
+      );
       expect({ address: s.address, telecom: s.telecom }).toEqual(direct.body.data!.patient);
       expect(s.address.length).toBeGreaterThan(0);
     }

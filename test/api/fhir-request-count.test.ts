@@ -35,7 +35,8 @@ interface Node {
 
 /** Runs the query and returns its result and the FHIR requests it caused, by resource type. */
 async function measure(first: number, observations: string) {
-  const query = `{ patients(first: ${first}) { edges { node { id name conditions { display } medications { medication } ${observations} } } } }`;
+  const query = `{ patients(first: ${first}) { edges { node { id name conditions { display } medications { medication } ${observations} ` +
+    `} } } }`;
   const from = h.running.fhir!.requests.length;
   const r = await h.gql<{ patients: { edges: { node: Node }[] } }>(token, query);
   const requests = h.running.fhir!.requests.slice(from);
@@ -77,7 +78,9 @@ describe('FHIR requests per page of patients (no N+1)', () => {
     expectWholeBatch(fifty.requests, fifty.nodes.map((n) => n.id));
     expectWholeBatch(ten.requests, ten.nodes.map((n) => n.id));
     // One page of up to 10000 rows holds the batch's observations, newest first.
-    const pages = fifty.requests.filter((r) => r.url.startsWith('Observation?')).map((r) => new URLSearchParams(r.url.split('?')[1]).get('_count'));
+    const pages = fifty.requests
+      .filter((r) => r.url.startsWith('Observation?'))
+      .map((r) => new URLSearchParams(r.url.split('?')[1]).get('_count'));
     expect(pages).toEqual(['10000']);
 
     for (const node of fifty.nodes) {

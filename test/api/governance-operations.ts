@@ -23,7 +23,8 @@ export const CHANGE = /* GraphQL */ `
   }
 `;
 
-const RESULT = `status version setting { key environment value version updatedBy pendingChange { id } } stopState { target stopped version } changeRequest { ...Change }`;
+const RESULT = `status version setting { key environment value version updatedBy pendingChange { id } } stopState { target stopped ` +
+  `version } changeRequest { ...Change }`;
 
 export const UPDATE_SETTING = `${CHANGE}
   mutation($input: UpdateSettingInput!) { updateSetting(input: $input) { ${RESULT} } }`;
@@ -74,7 +75,8 @@ export const HISTORY = `
 
 export const EMERGENCY_STOP = `
   mutation($target: String!, $environment: Environment!, $reason: String!) {
-    emergencyStop(target: $target, environment: $environment, reason: $reason) { target environment stopped reason stoppedBy stoppedAt version }
+    emergencyStop(target: $target, environment: $environment, reason: $reason) { target environment stopped reason stoppedBy stoppedAt ` +
+      `version }
   }`;
 
 export type Change = {
@@ -98,7 +100,14 @@ export type Change = {
 export type ChangeResult = {
   status: 'APPLIED' | 'PENDING_APPROVAL';
   version: number | null;
-  setting: { key: string; environment: string; value: unknown; version: number; updatedBy: string | null; pendingChange: { id: string } | null } | null;
+  setting: {
+    key: string;
+    environment: string;
+    value: unknown;
+    version: number;
+    updatedBy: string | null;
+    pendingChange: { id: string } | null;
+  } | null;
   stopState: { target: string; stopped: boolean; version: number } | null;
   changeRequest: Change;
 };
@@ -142,12 +151,21 @@ export async function actors<N extends string>(
  */
 export async function assignRoleApplied(h: Harness, assignee: string, role: string, owner: string): Promise<void> {
   const sec = (sub: string) => h.token({ sub, roles: ['security-admin'], mfa: true });
-  const assigned = ok(await h.gql<{ assignRole: { status: string; changeRequest: { id: string } } }>(await sec('sec-a'),
-    `mutation { assignRole(input: { assignee: "${assignee}", assignedRole: "${role}", reason: "second approver" }) { status changeRequest { id } } }`));
+  const assigned = ok(
+    await h.gql<{ assignRole: { status: string; changeRequest: { id: string } } }>(
+      await sec('sec-a'),
+      `mutation { assignRole(input: { assignee: "${assignee}", assignedRole: "${role}", reason: "second approver" }) { status ` +
+      `changeRequest { id } } }`,
+    ),
+  );
   let status = assigned.assignRole.status;
   for (const approver of [await sec('sec-b'), await h.token({ sub: owner, roles: [role], mfa: true })]) {
     if (status !== 'APPLIED') {
-      const approved = ok(await h.gql<{ approveChange: { status: string } }>(approver, 'mutation ($id: ID!) { approveChange(id: $id) { status } }', { id: assigned.assignRole.changeRequest.id }));
+      const approved = ok(
+        await h.gql<{ approveChange: { status: string } }>(approver, 'mutation ($id: ID!) { approveChange(id: $id) { status } }', {
+          id: assigned.assignRole.changeRequest.id,
+        }),
+      );
       status = approved.approveChange.status;
     }
   }

@@ -41,12 +41,15 @@ const open = async (h: Harness, token: string | null, path?: string) => {
 
 const EVENTS = 'subscription { changeEvents { kind changeId approvals change { id status key approvals { sub } } actionable } }';
 const ACTIONABLE = 'subscription { actionableChanges { kind changeId actionable change { id status } } }';
-const PROPOSE = `mutation ($v: JSON!) { updateSetting(input: { key: "integration.webhookRoutes", environment: PRODUCTION, value: $v, reason: "route approvals" }) {
+const PROPOSE = `mutation ($v: JSON!) { updateSetting(input: { key: "integration.webhookRoutes", environment: PRODUCTION, value: $v, ` +
+  `reason: "route approvals" }) {
   status changeRequest { id } } }`;
 const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
 let routes = 0;
 const propose = async (h: Harness, token: string) => {
-  const r = await h.gql<{ updateSetting: { status: string; changeRequest: { id: string } } }>(token, PROPOSE, { v: [{ event: 'change.proposed', url: `https://hooks.example.com/${++routes}` }] });
+  const r = await h.gql<{ updateSetting: { status: string; changeRequest: { id: string } } }>(token, PROPOSE, {
+    v: [{ event: 'change.proposed', url: `https://hooks.example.com/${++routes}` }],
+  });
   expect(r.body.errors).toBeUndefined();
   expect(r.body.data!.updateSetting.status).toBe('PENDING_APPROVAL');
   return r.body.data!.updateSetting.changeRequest.id;
@@ -62,22 +65,38 @@ describe('across replicas', () => {
     await new Promise((r) => setTimeout(r, 200)); // the subscription listens before anything is published
     const id = await propose(b, await b.token({ sub: 'eng-req', roles: ['integration-engineer'], mfa: true }));
     const proposed = eventOf(await watcher.waitFor((m) => m.id === '1' && m.type === 'next'));
-    expect(proposed).toEqual({ kind: 'PROPOSED', changeId: id, approvals: 0, change: { id, status: 'PENDING', key: 'integration.webhookRoutes', approvals: [] }, actionable: true });
+    expect(proposed).toEqual({
+      kind: 'PROPOSED',
+      changeId: id,
+      approvals: 0,
+      change: { id, status: 'PENDING', key: 'integration.webhookRoutes', approvals: [] },
+      actionable: true,
+    });
     const approved = await b.gql(await b.token({ sub: 'eng-ok', roles: ['integration-engineer'], mfa: true }), APPROVE, { id });
     expect(approved.body.data).toEqual({ approveChange: { status: 'APPLIED' } });
     await watcher.waitFor((m) => m.id === '1' && m.type === 'next' && eventOf(m).kind === 'APPLIED');
     const kinds = nexts(watcher, '1').map((p) => (p.data as { changeEvents: { kind: string } }).changeEvents.kind);
     expect(kinds).toEqual(['PROPOSED', 'APPLIED']);
-    const applied = nexts(watcher, '1').at(-1)!.data as { changeEvents: { change: { status: string; approvals: { sub: string }[] }; actionable: boolean } };
+    const applied = nexts(watcher, '1').at(-1)!.data as {
+      changeEvents: { change: { status: string; approvals: { sub: string }[] }; actionable: boolean };
+    };
     expect(applied.changeEvents).toMatchObject({ change: { status: 'APPLIED', approvals: [{ sub: 'eng-ok' }] }, actionable: false });
     watcher.complete('1');
   });
 
   it('the graphql-ws client (what a frontend uses) at /graphql receives the same events', async () => {
     const token = await a.token({ sub: 'eng-client', roles: ['integration-engineer'], mfa: true });
-    const client = createClient({ url: wsUrl(a, '/graphql'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: wsUrl(a, '/graphql'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     const got: unknown[] = [];
-    const dispose = client.subscribe({ query: 'subscription { changeEvents { kind changeId } }' }, { next: (v) => void got.push(v.data), error: () => {}, complete: () => {} });
+    const dispose = client.subscribe(
+      { query: 'subscription { changeEvents { kind changeId } }' },
+      { next: (v) => void got.push(v.data), error: () => {}, complete: () => {} },
+    );
     await new Promise((r) => setTimeout(r, 300));
     const id = await propose(b, await b.token({ sub: 'eng-req2', roles: ['integration-engineer'], mfa: true }));
     for (let i = 0; i < 1500 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
@@ -96,9 +115,16 @@ describe('across replicas', () => {
     await new Promise((r) => setTimeout(r, 200));
     const id = await propose(b, await b.token({ sub: 'eng-req3', roles: ['integration-engineer'], mfa: true }));
     const first = await approver.waitFor((m) => m.id === 'q' && m.type === 'next');
-    expect(first.payload!.data).toEqual({ actionableChanges: { kind: 'PROPOSED', changeId: id, actionable: true, change: { id, status: 'PENDING' } } });
+    expect(first.payload!.data).toEqual({
+      actionableChanges: { kind: 'PROPOSED', changeId: id, actionable: true, change: { id, status: 'PENDING' } },
+    });
     await b.gql(await b.token({ sub: 'eng-other', roles: ['integration-engineer'], mfa: true }), APPROVE, { id });
-    const gone = await approver.waitFor((m) => m.id === 'q' && m.type === 'next' && (m.payload!.data as { actionableChanges: { kind: string } }).actionableChanges.kind === 'APPLIED');
+    const gone = await approver.waitFor(
+      (m) =>
+        m.id === 'q' &&
+        m.type === 'next' &&
+        (m.payload!.data as { actionableChanges: { kind: string } }).actionableChanges.kind === 'APPLIED',
+    );
     expect(gone.payload!.data).toMatchObject({ actionableChanges: { changeId: id, actionable: false } });
     // The requester can never approve their own change: nothing for them.
     await new Promise((r) => setTimeout(r, 200));
@@ -128,10 +154,22 @@ describe('rights, checked again on every event', () => {
       }
       expect(status).toBe('APPLIED');
     };
-    await governed('mutation { assignRole(input: { assignee: "sup-rev", assignedRole: "support", reason: "joins support" }) { status changeRequest { id } } }', 'assignRole');
-    await s.waitFor((m) => m.id === 'r' && m.type === 'next' && (m.payload!.data as { changeEvents?: { kind: string } } | null)?.changeEvents?.kind === 'APPLIED');
+    await governed(
+      'mutation { assignRole(input: { assignee: "sup-rev", assignedRole: "support", reason: "joins support" }) { status changeRequest { ' +
+      'id } } }',
+      'assignRole',
+    );
+    await s.waitFor(
+      (m) =>
+        m.id === 'r' &&
+        m.type === 'next' &&
+        (m.payload!.data as { changeEvents?: { kind: string } } | null)?.changeEvents?.kind === 'APPLIED',
+    );
     expect((await a.gql(sup, '{ changeRequests { id } }')).body.errors).toBeUndefined();
-    await governed('mutation { revokeRole(assignee: "sup-rev", assignedRole: "support", reason: "left the team") { status changeRequest { id } } }', 'revokeRole');
+    await governed(
+      'mutation { revokeRole(assignee: "sup-rev", assignedRole: "support", reason: "left the team") { status changeRequest { id } } }',
+      'revokeRole',
+    );
     const end = await s.waitFor((m) => m.id === 'r' && m.type === 'next' && !!m.payload!.errors);
     expect(end.payload!.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', dataClass: 'configuration' });
     await s.waitFor((m) => m.id === 'r' && m.type === 'complete');
@@ -210,7 +248,9 @@ describe('connection rules and close codes', () => {
     s.subscribe('q', '{ changeRequests { id before after } }');
     const m = await s.waitFor((x) => x.id === 'q');
     expect(m.type).toBe('error');
-    expect(m.payload).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'NOT_A_SUBSCRIPTION' }) })]);
+    expect(m.payload).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'NOT_A_SUBSCRIPTION' }) }),
+    ]);
     s.close();
   });
 
@@ -221,7 +261,9 @@ describe('connection rules and close codes', () => {
     s.subscribe('p', 'subscription { changeEvents { ');
     const invalid = await s.waitFor((x) => x.id === 'v');
     const syntax = await s.waitFor((x) => x.id === 'p');
-    expect(invalid.payload).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    expect(invalid.payload).toEqual([
+      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' } }),
+    ]);
     expect(syntax.payload).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED' } })]);
     s.close();
     const http = await a.gql(await a.token({ sub: 'eng-v', roles: ['integration-engineer'] }), 'subscription { changeEvents { kind } }');

@@ -14,7 +14,8 @@ const GLORIA = '7aa15a43-3a41-4d3d-a9c5-7ef941757531'; // acme, primary care, Sp
 const ROUTE = `mutation($p: ID!, $t: String!) { routeInboundMessage(patientId: $p, text: $t) {
   queue rule emergency triageLevel explanation communicationId findings { concept status cue words }
   emergencyReply { status channel templateId locale communicationId failure } } }`;
-const LIST = `query($q: String!) { messageQueue(queue: $q) { id queue patientId status priority dueAt overdue claimedBy escalationLevel triageLevel concept text } }`;
+const LIST = `query($q: String!) { messageQueue(queue: $q) { id queue patientId status priority dueAt overdue claimedBy escalationLevel ` +
+  `triageLevel concept text } }`;
 const CLAIM = `mutation($id: ID!) { claimMessage(id: $id) { id status claimedBy } }`;
 const REPLY = `mutation($id: ID!, $t: String!) { replyToMessage(id: $id, text: $t) { status channel communicationId } }`;
 const CLOSE = `mutation($id: ID!, $r: String!) { closeMessage(id: $id, reason: $r) { id status closeReason } }`;
@@ -36,20 +37,35 @@ beforeAll(async () => {
   t.billing = await h.token({ sub: 'bill-lee', roles: ['billing-manager'] });
   const director = await h.token({ sub: 'dr-director', roles: ['clinical-admin'], mfa: true } as never);
   const roster = [{ name: 'Dr Primary', email: 'primary@acme.example' }, { name: 'Dr Backup', email: 'backup@acme.example' }];
-  const set = ok<{ updateSetting: ChangeResult }>(await h.gql(director, UPDATE_SETTING, { input: { key: 'messaging.onCallRoster', environment: 'STAGING', value: roster, reason: 'on-call rota' } }));
+  const set = ok<{ updateSetting: ChangeResult }>(
+    await h.gql(director, UPDATE_SETTING, {
+      input: { key: 'messaging.onCallRoster', environment: 'STAGING', value: roster, reason: 'on-call rota' },
+    }),
+  );
   expect(set.updateSetting.status).toBe('APPLIED');
 }, 60_000);
 afterAll(() => messaging?.stop());
 
-type Route = { queue: string; emergency: boolean; communicationId: string; findings: { concept: string; status: string }[]; emergencyReply: { status: string; templateId: string; locale: string; communicationId: string } | null };
-const route = async (p: string, text: string) => ok<{ routeInboundMessage: Route }>(await h.gql(t.nurse!, ROUTE, { p, t: text })).routeInboundMessage;
+type Route = {
+  queue: string;
+  emergency: boolean;
+  communicationId: string;
+  findings: { concept: string; status: string }[];
+  emergencyReply: { status: string; templateId: string; locale: string; communicationId: string } | null;
+};
+const route = async (p: string, text: string) =>
+  ok<{ routeInboundMessage: Route }>(await h.gql(t.nurse!, ROUTE, { p, t: text })).routeInboundMessage;
 const list = async (who: string, q: string) => (await h.gql<{ messageQueue: Item[] }>(t[who]!, LIST, { q })).body;
 const repo = () => h.running.fhir!.repository('acme');
 
 describe('the emergency answer', () => {
   it('answers a Spanish emergency at once, in Spanish, through the channel, recorded in response to the message', async () => {
     const r = await route(GLORIA, 'tengo dolor en el pecho');
-    expect(r).toMatchObject({ queue: 'on-call', emergency: true, emergencyReply: { status: 'SENT', templateId: 'emergency-reply:emergency', locale: 'es' } });
+    expect(r).toMatchObject({
+      queue: 'on-call',
+      emergency: true,
+      emergencyReply: { status: 'SENT', templateId: 'emergency-reply:emergency', locale: 'es' },
+    });
     expect(messaging.peers.sms.at(-1)!.body).toContain('Llame al 911');
     const reply = await repo().readResource<Communication>('Communication', r.emergencyReply!.communicationId);
     expect(reply).toMatchObject({ status: 'completed', inResponseTo: [{ reference: `Communication/${r.communicationId}` }] });
@@ -57,7 +73,12 @@ describe('the emergency answer', () => {
 
   it('gives the crisis line for self-harm, even said indirectly', async () => {
     const r = await route(DENNIS, "I'm not suicidal but I have the pills ready");
-    expect(r.findings).toEqual(expect.arrayContaining([expect.objectContaining({ concept: 'self-harm', status: 'negated' }), expect.objectContaining({ concept: 'self-harm', status: 'affirmed' })]));
+    expect(r.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ concept: 'self-harm', status: 'negated' }),
+        expect.objectContaining({ concept: 'self-harm', status: 'affirmed' }),
+      ]),
+    );
     expect(r.emergencyReply).toMatchObject({ status: 'SENT', templateId: 'emergency-reply:crisis', locale: 'en' });
     expect(messaging.peers.sms.at(-1)!.body).toContain('988');
   });
@@ -92,25 +113,40 @@ describe('work queues', () => {
     const { communicationId: id } = await route(DENNIS, 'I have a fever and a rash');
     refused(await h.gql(t.frontDesk!, CLAIM, { id }), 'FORBIDDEN');
     refused(await h.gql(t.billing!, CLAIM, { id }), 'FORBIDDEN');
-    expect(ok<{ claimMessage: Item }>(await h.gql(t.nurse!, CLAIM, { id })).claimMessage).toMatchObject({ status: 'CLAIMED', claimedBy: 'rn-rosa' });
+    expect(ok<{ claimMessage: Item }>(await h.gql(t.nurse!, CLAIM, { id })).claimMessage).toMatchObject({
+      status: 'CLAIMED',
+      claimedBy: 'rn-rosa',
+    });
     expect(refused(await h.gql(t.clinician!, CLAIM, { id }), 'CONFLICT').extensions).toMatchObject({ reason: 'CLAIMED_BY_OTHER' });
     refused(await h.gql(t.nurse!, CLAIM, { id: 'no-such-message' }), 'NOT_FOUND');
   });
 
   it('replies through the messaging channel and closes with a reason, only by the one who claimed it', async () => {
     const { communicationId: id } = await route(DENNIS, 'my knee is swollen after the run');
-    expect(refused(await h.gql(t.nurse!, REPLY, { id, t: 'Rest and ice it.' }), 'CONFLICT').extensions).toMatchObject({ reason: 'NOT_CLAIMED' });
+    expect(refused(await h.gql(t.nurse!, REPLY, { id, t: 'Rest and ice it.' }), 'CONFLICT').extensions).toMatchObject({
+      reason: 'NOT_CLAIMED',
+    });
     ok(await h.gql(t.nurse!, CLAIM, { id }));
-    expect(refused(await h.gql(t.clinician!, REPLY, { id, t: 'Hello' }), 'CONFLICT').extensions).toMatchObject({ reason: 'CLAIMED_BY_OTHER' });
+    expect(refused(await h.gql(t.clinician!, REPLY, { id, t: 'Hello' }), 'CONFLICT').extensions).toMatchObject({
+      reason: 'CLAIMED_BY_OTHER',
+    });
     const before = messaging.peers.sms.length + messaging.peers.mails.length;
-    const sent = ok<{ replyToMessage: { status: string; communicationId: string } }>(await h.gql(t.nurse!, REPLY, { id, t: 'Rest and ice it; call us if it gets worse.' })).replyToMessage;
+    const sent = ok<{ replyToMessage: { status: string; communicationId: string } }>(
+      await h.gql(t.nurse!, REPLY, { id, t: 'Rest and ice it; call us if it gets worse.' }),
+    ).replyToMessage;
     expect(sent.status).toBe('SENT');
     expect(messaging.peers.sms.length + messaging.peers.mails.length).toBe(before + 1);
     const record = await repo().readResource<Communication>('Communication', sent.communicationId);
-    expect(record).toMatchObject({ status: 'completed', inResponseTo: [{ reference: `Communication/${id}` }], payload: [{ contentString: 'Rest and ice it; call us if it gets worse.' }] });
+    expect(record).toMatchObject({
+      status: 'completed',
+      inResponseTo: [{ reference: `Communication/${id}` }],
+      payload: [{ contentString: 'Rest and ice it; call us if it gets worse.' }],
+    });
     refused(await h.gql(t.nurse!, CLOSE, { id, r: '   ' }), 'BAD_USER_INPUT');
     refused(await h.gql(t.clinician!, CLOSE, { id, r: 'done' }), 'CONFLICT');
-    expect(ok<{ closeMessage: { status: string; closeReason: string } }>(await h.gql(t.nurse!, CLOSE, { id, r: 'Advice given' })).closeMessage).toMatchObject({ status: 'CLOSED', closeReason: 'Advice given' });
+    expect(
+      ok<{ closeMessage: { status: string; closeReason: string } }>(await h.gql(t.nurse!, CLOSE, { id, r: 'Advice given' })).closeMessage,
+    ).toMatchObject({ status: 'CLOSED', closeReason: 'Advice given' });
     expect((await list('nurse', 'nurse-triage')).data!.messageQueue!.map((i) => i.id)).not.toContain(id);
     expect(refused(await h.gql(t.nurse!, CLAIM, { id }), 'CONFLICT').extensions).toMatchObject({ reason: 'CLOSED' });
   });
@@ -137,7 +173,9 @@ describe('escalation of an unclaimed emergency (injected clock)', () => {
     expect((await h.running.escalations.sweep()).filter((e) => e.communicationId === id)).toEqual([]);
     clock += 2 * 60_000;
     const first = (await h.running.escalations.sweep()).filter((e) => e.communicationId === id);
-    expect(first).toEqual([expect.objectContaining({ level: 1, paged: { name: 'Dr Backup', email: 'backup@acme.example' }, waitedMinutes: 11 })]);
+    expect(first).toEqual([
+      expect.objectContaining({ level: 1, paged: { name: 'Dr Backup', email: 'backup@acme.example' }, waitedMinutes: 11 }),
+    ]);
     expect(mails().at(-1)).toMatchObject({ to: ['backup@acme.example'] });
     expect(mails().at(-1)!.text).not.toContain('collapsed'); // no PHI in a page
     expect(notified.filter((e) => e.communicationId === id).map((e) => e.level)).toEqual([1]);
@@ -154,8 +192,14 @@ describe('escalation of an unclaimed emergency (injected clock)', () => {
   it('follows a governed SLA change, and says so in the queue counts', async () => {
     const director = await h.token({ sub: 'dr-director', roles: ['clinical-admin'], mfa: true } as never);
     const sla = { 'on-call': 3, 'nurse-triage': 60, 'front-desk': 1440, billing: 2880 };
-    ok(await h.gql(director, UPDATE_SETTING, { input: { key: 'messaging.queueSla', environment: 'STAGING', value: sla, reason: 'tighter on-call' } }));
-    const counts = ok<{ messageQueues: { queue: string; slaMinutes: number }[] }>(await h.gql(t.nurse!, '{ messageQueues { queue slaMinutes } }')).messageQueues;
+    ok(
+      await h.gql(director, UPDATE_SETTING, {
+        input: { key: 'messaging.queueSla', environment: 'STAGING', value: sla, reason: 'tighter on-call' },
+      }),
+    );
+    const counts = ok<{ messageQueues: { queue: string; slaMinutes: number }[] }>(
+      await h.gql(t.nurse!, '{ messageQueues { queue slaMinutes } }'),
+    ).messageQueues;
     expect(counts.find((c) => c.queue === 'on-call')!.slaMinutes).toBe(3);
     const { communicationId: id } = await route(DENNIS, 'my chest hurts');
     clock += 4 * 60_000; // past the new 3 minutes, within the old 10
@@ -170,16 +214,32 @@ describe('governed emergency answers', () => {
       emergency: { locale: 'en', channel: 'email', subject: 'Emergency', body: 'Call 911 now. Acme on-call has been told.' },
       crisis: { locale: 'en', channel: 'sms', body: 'Call or text 988 now.', translations: { es: { body: 'Llame al 988 ahora.' } } },
     };
-    const set = ok<{ updateSetting: ChangeResult }>(await h.gql(director, UPDATE_SETTING, { input: { key: 'messaging.emergencyReplies', environment: 'STAGING', value: replies, reason: 'new wording' } }));
+    const set = ok<{ updateSetting: ChangeResult }>(
+      await h.gql(director, UPDATE_SETTING, {
+        input: { key: 'messaging.emergencyReplies', environment: 'STAGING', value: replies, reason: 'new wording' },
+      }),
+    );
     expect(['APPLIED', 'PENDING_APPROVAL']).toContain(set.updateSetting.status);
     if (set.updateSetting.status !== 'APPLIED') {
       const approver = await h.token({ sub: 'dr-other', roles: ['clinical-admin'], mfa: true } as never);
-      ok(await h.gql(approver, 'mutation($id: ID!) { approveChange(id: $id) { status } }', { id: (set.updateSetting as unknown as { changeRequest: { id: string } }).changeRequest.id }));
+      ok(
+        await h.gql(approver, 'mutation($id: ID!) { approveChange(id: $id) { status } }', {
+          id: (set.updateSetting as unknown as { changeRequest: { id: string } }).changeRequest.id,
+        }),
+      );
     }
     const r = await route(DENNIS, 'he collapsed');
     expect(r.emergencyReply).toMatchObject({ status: 'SENT', channel: 'EMAIL' });
-    expect(messaging.peers.mails.at(-1)).toMatchObject({ subject: 'Emergency', text: expect.stringContaining('Acme on-call has been told') });
+    expect(messaging.peers.mails.at(-1)).toMatchObject({
+      subject: 'Emergency',
+      text: expect.stringContaining('Acme on-call has been told'),
+    });
     const bad = { ...replies, crisis: { locale: 'en', channel: 'sms', body: 'Call {{number}}' } };
-    refused(await h.gql(director, UPDATE_SETTING, { input: { key: 'messaging.emergencyReplies', environment: 'STAGING', value: bad, reason: 'x' } }), 'BAD_USER_INPUT');
+    refused(
+      await h.gql(director, UPDATE_SETTING, {
+        input: { key: 'messaging.emergencyReplies', environment: 'STAGING', value: bad, reason: 'x' },
+      }),
+      'BAD_USER_INPUT',
+    );
   });
 });

@@ -11,8 +11,10 @@ import { ok, refused } from './governance-operations.js';
 // or raced is CONFLICT with nothing sent, keys are per caller, and without a key every call sends.
 
 const SEND = `mutation($p: ID!, $t: String!, $c: MessageChannel, $v: JSON, $k: String) {
-  sendPatientMessage(patientId: $p, templateId: $t, channel: $c, variables: $v, idempotencyKey: $k) { status channel templateId locale communicationId failure } }`;
-const EVENTS = `query($filter: AuditEventFilter) { auditEvents(filter: $filter, first: 50) { edges { node { action status target actor { sub } } } } }`;
+  sendPatientMessage(patientId: $p, templateId: $t, channel: $c, variables: $v, idempotencyKey: $k) { status channel templateId locale ` +
+    `communicationId failure } }`;
+const EVENTS = `query($filter: AuditEventFilter) { auditEvents(filter: $filter, first: 50) { edges { node { action status target actor { ` +
+  `sub } } } } }`;
 
 type Sent = { status: string; channel: string; templateId: string; locale: string; communicationId: string; failure: string | null };
 type Event = { action: string; status: string | null; target: string | null; actor: { sub: string } | null };
@@ -25,7 +27,12 @@ let nurse: string;
 let auditor: string;
 
 const TEMPLATES = {
-  'lab-results-ready': { locale: 'en', channel: 'email', subject: 'Your results, {{name}}', body: 'Hello {{name}}, your {{test}} results are ready in the portal.' },
+  'lab-results-ready': {
+    locale: 'en',
+    channel: 'email',
+    subject: 'Your results, {{name}}',
+    body: 'Hello {{name}}, your {{test}} results are ready in the portal.',
+  },
 };
 
 beforeAll(async () => {
@@ -38,8 +45,10 @@ beforeAll(async () => {
 afterAll(() => messaging.stop());
 
 const repo = () => h.running.fhir!.repository('acme');
-const communications = async () => (await repo().searchResources<Communication>({ resourceType: 'Communication', filters: [], count: 1000 })).length;
-const send = (token: string, vars: Record<string, unknown>) => h.gql<{ sendPatientMessage: Sent }>(token, SEND, { p: DENNIS, t: 'lab-results-ready', ...vars });
+const communications = async () =>
+  (await repo().searchResources<Communication>({ resourceType: 'Communication', filters: [], count: 1000 })).length;
+const send = (token: string, vars: Record<string, unknown>) =>
+  h.gql<{ sendPatientMessage: Sent }>(token, SEND, { p: DENNIS, t: 'lab-results-ready', ...vars });
 const events = async (communicationId: string) =>
   ok(await h.gql<{ auditEvents: { edges: { node: Event }[] } }>(auditor, EVENTS, { filter: { category: 'messaging' } })).auditEvents.edges
     .map((e) => e.node)
@@ -111,7 +120,9 @@ describe('sendPatientMessage idempotencyKey', () => {
   it('validates the key: 1 to 200 characters of A-Z a-z 0-9 . _ : -, else BAD_USER_INPUT naming idempotencyKey', async () => {
     const mails = peers.mails.length;
     for (const k of ['', 'a'.repeat(201), 'has space', 'slash/no', 'ünïcode']) {
-      expect(refused(await send(desk, { k, v: { name: 'Dennis', test: 'CBC' } }), 'BAD_USER_INPUT').extensions).toMatchObject({ field: 'idempotencyKey' });
+      expect(refused(await send(desk, { k, v: { name: 'Dennis', test: 'CBC' } }), 'BAD_USER_INPUT').extensions).toMatchObject({
+        field: 'idempotencyKey',
+      });
     }
     expect(peers.mails.length).toBe(mails);
     ok(await send(desk, { k: `${'a'.repeat(195)}.:_-9`, v: { name: 'Dennis', test: 'CBC' } }));

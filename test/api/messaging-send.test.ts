@@ -14,7 +14,8 @@ const GLORIA = '7aa15a43-3a41-4d3d-a9c5-7ef941757531'; // acme, primary care, Sp
 const CHET = 'fcece34f-2e51-43b5-acb0-361c3472e679'; // acme, cardiology
 
 const SEND = `mutation($p: ID!, $t: String!, $c: MessageChannel, $v: JSON) {
-  sendPatientMessage(patientId: $p, templateId: $t, channel: $c, variables: $v) { status channel templateId locale communicationId failure } }`;
+  sendPatientMessage(patientId: $p, templateId: $t, channel: $c, variables: $v) { status channel templateId locale communicationId ` +
+    `failure } }`;
 
 type Sent = { status: string; channel: string; templateId: string; locale: string; communicationId: string; failure: string | null };
 
@@ -24,8 +25,18 @@ let peers: MessagePeers;
 let desk: string;
 
 const TEMPLATES = {
-  'lab-results-ready': { locale: 'en', channel: 'email', subject: 'Your results, {{name}}', body: 'Hello {{name}}, your {{test}} results are ready in the portal.' },
-  'appointment-reminder': { locale: 'en', channel: 'sms', body: 'Reminder: you have an appointment on {{date}}.', translations: { es: { body: 'Recordatorio: tiene una cita el {{date}}.' } } },
+  'lab-results-ready': {
+    locale: 'en',
+    channel: 'email',
+    subject: 'Your results, {{name}}',
+    body: 'Hello {{name}}, your {{test}} results are ready in the portal.',
+  },
+  'appointment-reminder': {
+    locale: 'en',
+    channel: 'sms',
+    body: 'Reminder: you have an appointment on {{date}}.',
+    translations: { es: { body: 'Recordatorio: tiene una cita el {{date}}.' } },
+  },
 };
 
 beforeAll(async () => {
@@ -37,7 +48,8 @@ afterAll(() => messaging.stop());
 
 const repo = () => h.running.fhir!.repository('acme');
 const communication = (id: string) => repo().readResource<Communication>('Communication', id);
-const communications = async () => (await repo().searchResources<Communication>({ resourceType: 'Communication', filters: [], count: 1000 })).length;
+const communications = async () =>
+  (await repo().searchResources<Communication>({ resourceType: 'Communication', filters: [], count: 1000 })).length;
 const send = (token: string, vars: Record<string, unknown>) => h.gql<{ sendPatientMessage: Sent }>(token, SEND, vars);
 
 describe('sendPatientMessage', () => {
@@ -45,7 +57,11 @@ describe('sendPatientMessage', () => {
     const r = ok(await send(desk, { p: DENNIS, t: 'lab-results-ready', v: { name: 'Dennis', test: 'lipid panel' } })).sendPatientMessage;
     expect(r).toMatchObject({ status: 'SENT', channel: 'EMAIL', locale: 'en', failure: null });
     const mail = peers.mails.at(-1)!;
-    expect(mail).toMatchObject({ to: ['dennis.durgan@patients.example'], subject: 'Your results, Dennis', text: 'Hello Dennis, your lipid panel results are ready in the portal.' });
+    expect(mail).toMatchObject({
+      to: ['dennis.durgan@patients.example'],
+      subject: 'Your results, Dennis',
+      text: 'Hello Dennis, your lipid panel results are ready in the portal.',
+    });
     const c = await communication(r.communicationId);
     expect(c).toMatchObject({ status: 'completed', subject: { reference: `Patient/${DENNIS}` }, payload: [{ contentString: mail.text }] });
     expect(c.medium?.[0]?.coding?.[0]?.code).toBe('EMAILWRIT');
@@ -70,7 +86,10 @@ describe('sendPatientMessage', () => {
 
   it('records a refused recipient as a failure (Communication not-done), without the peer reply', async () => {
     const patient = await repo().readResource<Patient>('Patient', CHET);
-    await repo().updateResource<Patient>({ ...patient, telecom: [...(patient.telecom ?? []).filter((t) => t.system !== 'email'), { system: 'email', value: 'ghost@refused.example' }] });
+    await repo().updateResource<Patient>({
+      ...patient,
+      telecom: [...(patient.telecom ?? []).filter((t) => t.system !== 'email'), { system: 'email', value: 'ghost@refused.example' }],
+    });
     const before = peers.mails.length;
     const body = (await send(desk, { p: CHET, t: 'lab-results-ready', v: { name: 'Chet', test: 'CBC' } })).body;
     expect(body.errors).toBeUndefined();
@@ -84,7 +103,9 @@ describe('sendPatientMessage', () => {
 
   it('is refused to roles without messaging, and to another tenant\'s patient', async () => {
     const bill = await h.token({ sub: 'bill-lee', roles: ['billing-manager'] });
-    expect(refused(await send(bill, { p: DENNIS, t: 'lab-results-ready', v: { name: 'D', test: 'x' } }), 'FORBIDDEN').extensions).toMatchObject({ dataClass: 'messaging' });
+    expect(
+      refused(await send(bill, { p: DENNIS, t: 'lab-results-ready', v: { name: 'D', test: 'x' } }), 'FORBIDDEN').extensions,
+    ).toMatchObject({ dataClass: 'messaging' });
     const other = await h.token({ sub: 'desk-globex', roles: ['front-desk'], tenant: 'globex' });
     refused(await send(other, { p: DENNIS, t: 'lab-results-ready', v: { name: 'D', test: 'x' } }), 'NOT_FOUND');
   });
@@ -92,7 +113,10 @@ describe('sendPatientMessage', () => {
   it('rejects a template translation whose placeholders differ from the original', async () => {
     const ops = await h.token({ sub: 'ops-olga', roles: ['ops-manager'] });
     const bad = { ...TEMPLATES, x: { locale: 'en', channel: 'sms', body: 'Hi {{name}}', translations: { es: { body: 'Hola' } } } };
-    const e = refused(await h.gql(ops, UPDATE_SETTING, { input: { key: 'messaging.templates', environment: 'STAGING', value: bad } }), 'BAD_USER_INPUT');
+    const e = refused(
+      await h.gql(ops, UPDATE_SETTING, { input: { key: 'messaging.templates', environment: 'STAGING', value: bad } }),
+      'BAD_USER_INPUT',
+    );
     expect(JSON.stringify(e)).toContain('same placeholders');
   });
 

@@ -17,7 +17,11 @@ let t: Record<'sec1' | 'sec2' | 'eng1', string>;
 
 beforeAll(async () => {
   h = await startHarness({ now: () => Date.now() + skewMs });
-  t = await actors(h, { sec1: { roles: ['security-admin'], mfa: true }, sec2: { roles: ['security-admin'], mfa: true }, eng1: { roles: ['integration-engineer'], mfa: true } });
+  t = await actors(h, {
+    sec1: { roles: ['security-admin'], mfa: true },
+    sec2: { roles: ['security-admin'], mfa: true },
+    eng1: { roles: ['integration-engineer'], mfa: true },
+  });
 });
 afterAll(() => h.stop());
 
@@ -25,7 +29,11 @@ const nurse = (mfa: boolean) => h.token({ sub: `nurse-${String(mfa)}`, roles: ['
 const reads = async (token: string) => h.gql<{ patient: { id: string } | null }>(token, READ, { id: PATIENT });
 
 async function applyPolicy(value: Record<string, unknown>): Promise<void> {
-  const proposed = ok(await h.gql<{ updateSetting: ChangeResult }>(t.sec1, UPDATE_SETTING, { input: { key: 'access.mfaPolicy', environment: 'PRODUCTION', value, reason: 'issue 13' } }));
+  const proposed = ok(
+    await h.gql<{ updateSetting: ChangeResult }>(t.sec1, UPDATE_SETTING, {
+      input: { key: 'access.mfaPolicy', environment: 'PRODUCTION', value, reason: 'issue 13' },
+    }),
+  );
   let change: Change = proposed.updateSetting.changeRequest;
   for (const approver of [t.sec2, t.eng1]) {
     if (change.status === 'APPLIED') break;

@@ -39,7 +39,12 @@ describe('PHI-read audit', () => {
     expect(written.map((e) => e.patientId).sort()).toEqual([...ids].sort());
     expect((await inner.audit.meta('acme')).headSeq).toBe(records + 1);
     for (const e of written) {
-      expect(e).toMatchObject({ actor: { sub: 'dr-audit', roles: ['clinician'] }, operation: 'ReadNotes', breakGlass: false, tenant: 'acme' });
+      expect(e).toMatchObject({
+        actor: { sub: 'dr-audit', roles: ['clinician'] },
+        operation: 'ReadNotes',
+        breakGlass: false,
+        tenant: 'acme',
+      });
       expect(e.dataClasses).toEqual(expect.arrayContaining(['demographics', 'notes']));
       expect(e.fields).toEqual(expect.arrayContaining(['Patient.notes', 'ClinicalNote.text', 'Patient.name']));
       // Names of fields, never their values.
@@ -83,7 +88,11 @@ describe('PHI-read audit', () => {
     const t = await h.token({ roles: ['ops-manager'] });
     failWrites(true);
     try {
-      const r = await h.gql(t, 'mutation { updateSetting(input: { key: "messaging.officeHours", environment: STAGING, value: { timezone: "UTC", weekly: [] }, reason: "x" }) { status } }');
+      const r = await h.gql(
+        t,
+        'mutation { updateSetting(input: { key: "messaging.officeHours", environment: STAGING, value: { timezone: "UTC", weekly: [] }, ' +
+        'reason: "x" }) { status } }',
+      );
       expect(r.body.errors?.[0]?.extensions?.code).toBe('STORE_UNAVAILABLE');
     } finally {
       failWrites(false);

@@ -9,10 +9,18 @@ import { ok, refused } from './governance-operations.js';
 // below sees what it would see of the same MedicationRequest on the patient's record: all of it, none of it, or
 // the whole resource withheld when the drug is sensitive (an antiretroviral) and the caller lacks the grant.
 
-const PROPOSE = `mutation($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status changeRequestId } }`;
+const PROPOSE = `mutation($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status ` +
+  `changeRequestId } }`;
 const OPEN = `query($id: ID!) { changeRequest(id: $id) { id targetType after diff { path op after } withheldPaths viewerCanApprove } }`;
 const MINE = `{ changeRequests(mine: true) { id after withheldPaths } }`;
-type View = { id: string; targetType: string; after: Record<string, unknown> | null; diff: { path: string; op: string; after: unknown }[]; withheldPaths: string[]; viewerCanApprove: boolean };
+type View = {
+  id: string;
+  targetType: string;
+  after: Record<string, unknown> | null;
+  diff: { path: string; op: string; after: unknown }[];
+  withheldPaths: string[];
+  viewerCanApprove: boolean;
+};
 
 let h: Harness;
 let plainId: string;
@@ -37,7 +45,10 @@ beforeAll(async () => {
   for (const [name, claims] of Object.entries(specs)) tokens[name] = await h.token(claims);
   const propose = async (key: string, medication: string, rxnorm: string) =>
     ok<{ proposeMedicationRequest: { status: string; changeRequestId: string } }>(
-      await h.gql(tokens.agent!, PROPOSE, { p: DENNIS, i: { idempotencyKey: key, medication, rxnorm, dosage: 'one tablet daily', promptTemplateVersion: 'triage@3' } }),
+      await h.gql(tokens.agent!, PROPOSE, {
+        p: DENNIS,
+        i: { idempotencyKey: key, medication, rxnorm, dosage: 'one tablet daily', promptTemplateVersion: 'triage@3' },
+      }),
     ).proposeMedicationRequest;
   plainId = (await propose('view-key-plain1', 'Lisinopril 10 MG Oral Tablet', '314076')).changeRequestId;
   sensitiveId = (await propose('view-key-arv001', 'Biktarvy 50/200/25 MG Oral Tablet', '1999563')).changeRequestId;
@@ -53,7 +64,10 @@ describe('a medication proposal as its approvers see it', () => {
       status: 'draft',
       intent: 'proposal',
       subject: { reference: `Patient/${DENNIS}` },
-      medicationCodeableConcept: { text: 'Lisinopril 10 MG Oral Tablet', coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314076' }] },
+      medicationCodeableConcept: {
+        text: 'Lisinopril 10 MG Oral Tablet',
+        coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314076' }],
+      },
       dosageInstruction: [{ text: 'one tablet daily' }],
     });
     expect(v.diff.map((d) => [d.path, d.op])).toEqual(ELEMENTS.map((p) => [p, 'ADD']));
@@ -94,9 +108,13 @@ describe('a medication proposal as its approvers see it', () => {
     const opened = await open('clinician', sensitiveId);
     expect(opened.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(JSON.stringify(opened.body)).not.toMatch(/Biktarvy|1999563|one tablet daily/);
-    const approve = await h.gql(tokens.clinician!, 'mutation($id: ID!) { approveMedicationProposal(changeId: $id) { status } }', { id: sensitiveId });
+    const approve = await h.gql(tokens.clinician!, 'mutation($id: ID!) { approveMedicationProposal(changeId: $id) { status } }', {
+      id: sensitiveId,
+    });
     expect(approve.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', failedScope: 'grant' });
-    const actionable = ok<{ changeRequests: { id: string }[] }>(await h.gql(tokens.clinician!, '{ changeRequests(actionable: true) { id } }'));
+    const actionable = ok<{ changeRequests: { id: string }[] }>(
+      await h.gql(tokens.clinician!, '{ changeRequests(actionable: true) { id } }'),
+    );
     expect(actionable.changeRequests.map((c) => c.id)).not.toContain(sensitiveId);
     // A configuration reader opens it and sees it withheld whole.
     const admin = await view('clinicalAdmin', sensitiveId);
@@ -107,18 +125,26 @@ describe('a medication proposal as its approvers see it', () => {
     expect(withGrant.viewerCanApprove).toBe(true);
   });
 
-  it('the clinician who can act on a proposal approves or rejects it through the one path (approveChange, rejectChange); others cannot', async () => {
+  it('the clinician who can act on a proposal approves or rejects it through the one path (approveChange, rejectChange); others ' +
+    'cannot', async () => {
     const propose = async (key: string) =>
       ok<{ proposeMedicationRequest: { changeRequestId: string } }>(
-        await h.gql(tokens.agent!, PROPOSE, { p: DENNIS, i: { idempotencyKey: key, medication: 'Metoprolol 25 MG Oral Tablet', dosage: 'twice daily', promptTemplateVersion: 'triage@3' } }),
+        await h.gql(tokens.agent!, PROPOSE, {
+          p: DENNIS,
+          i: { idempotencyKey: key, medication: 'Metoprolol 25 MG Oral Tablet', dosage: 'twice daily', promptTemplateVersion: 'triage@3' },
+        }),
       ).proposeMedicationRequest.changeRequestId;
     const toReject = await propose('view-key-reject1');
     const REJECT = 'mutation($id: ID!) { rejectChange(id: $id, reason: "wrong drug") { status } }';
     const refused = await h.gql(tokens.oncologist!, REJECT, { id: toReject });
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
-    expect(ok<{ rejectChange: { status: string } }>(await h.gql(tokens.clinician!, REJECT, { id: toReject })).rejectChange.status).toBe('REJECTED');
+    expect(ok<{ rejectChange: { status: string } }>(await h.gql(tokens.clinician!, REJECT, { id: toReject })).rejectChange.status).toBe(
+      'REJECTED',
+    );
     const toApprove = await propose('view-key-approve1');
-    const approved = ok<{ approveChange: { status: string } }>(await h.gql(tokens.clinician!, 'mutation($id: ID!) { approveChange(id: $id) { status } }', { id: toApprove }));
+    const approved = ok<{ approveChange: { status: string } }>(
+      await h.gql(tokens.clinician!, 'mutation($id: ID!) { approveChange(id: $id) { status } }', { id: toApprove }),
+    );
     expect(['APPROVED', 'APPLIED']).toContain(approved.approveChange.status);
     // Not a configuration reader: a setting change stays out of reach.
     const nurse = await h.gql(tokens.nurse!, REJECT, { id: toApprove });

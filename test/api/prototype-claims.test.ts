@@ -13,7 +13,16 @@ import { startHarness, type Harness } from '../support/harness.js';
 // every claim position, against identity, PHI reads, explain, the settings catalog and a write.
 
 const { issuer: ISSUER, audience: AUDIENCE } = parseConfig({}, []).auth;
-export const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', 'prototype'] as const;
+export const PROTOTYPE_NAMES = [
+  'constructor',
+  '__proto__',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  '__defineGetter__',
+  'prototype',
+] as const;
 
 const POSITIONS: Record<string, (name: string) => Record<string, unknown>> = {
   roles: (n) => ({ roles: [n] }),
@@ -43,13 +52,29 @@ let dev: DevKeys;
 beforeAll(async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'clearance-proto-'));
   dev = await loadOrCreateDevKeys(stateDir);
-  h = await startHarness({ env: { CLEARANCE_STATE_DIR: stateDir, RATE_LIMIT_FAILED_AUTH_PER_IP: '0', RATE_LIMIT_MUTATIONS_PER_PRINCIPAL: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
+  h = await startHarness({
+    env: {
+      CLEARANCE_STATE_DIR: stateDir,
+      RATE_LIMIT_FAILED_AUTH_PER_IP: '0',
+      RATE_LIMIT_MUTATIONS_PER_PRINCIPAL: '0',
+      RATE_LIMIT_PER_PRINCIPAL: '0',
+    },
+  });
 }, 60_000);
 afterAll(() => h.stop());
 
 function sign(overrides: Record<string, unknown>): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = { iss: ISSUER, aud: AUDIENCE, sub: 'dr-proto', tenant: 'acme', roles: ['clinician'], iat: now, exp: now + 600, ...overrides };
+  const payload: JWTPayload = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'dr-proto',
+    tenant: 'acme',
+    roles: ['clinician'],
+    iat: now,
+    exp: now + 600,
+    ...overrides,
+  };
   return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: dev.kid, typ: 'JWT' }).sign(dev.privateKey);
 }
 
@@ -59,7 +84,11 @@ describe('claims named like Object.prototype members', () => {
   it('a tenant named like one is no tenant (INVALID_CLAIM), whatever signed it', async () => {
     // Every member of Object.prototype (`prototype` itself is not one: it stays a mere unknown tenant, below).
     for (const name of PROTOTYPE_NAMES.filter((n) => n in {})) {
-      const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign({ tenant: name })}` }, body: '{"query":"{ me { tenant } }"}' });
+      const res = await fetch(h.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign({ tenant: name })}` },
+        body: '{"query":"{ me { tenant } }"}',
+      });
       expect(res.status, name).toBe(401);
     }
   });
@@ -67,7 +96,11 @@ describe('claims named like Object.prototype members', () => {
   it.each(cases)('%s as %s: an unknown name, never a 500', async (name, position) => {
     const token = await sign(POSITIONS[position]!(name));
     for (const query of QUERIES) {
-      const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+      const res = await fetch(h.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
       const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
       expect([200, 401], `${query}: ${JSON.stringify(body)}`).toContain(res.status);
       const codes = (body.errors ?? []).map((e) => e.extensions?.code);

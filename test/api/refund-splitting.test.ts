@@ -10,9 +10,11 @@ import { APPROVE, UPDATE_SETTING, actors, ok, type Change } from './governance-o
 // through together nor fail on a race; a refund whose apply is refused is FAILED at once, audited and visible to
 // its requester. The gateway's clock is injected: each test starts a day after the last, outside the window.
 
-const REFUND = `mutation($i: ID!, $a: Float!, $r: String!) { issueRefund(invoiceId: $i, amount: $a, reason: $r) { status changeRequestId amount } }`;
+const REFUND = `mutation($i: ID!, $a: Float!, $r: String!) { issueRefund(invoiceId: $i, amount: $a, reason: $r) { status changeRequestId ` +
+  `amount } }`;
 const INVOICES = `query($id: ID!) { patient(id: $id) { invoices { id status totalNet } } }`;
-const MINE = `query($s: ChangeStatus) { changeRequests(mine: true, status: $s) { id status targetType failureReason failedAt requester { sub } } }`;
+const MINE = `query($s: ChangeStatus) { changeRequests(mine: true, status: $s) { id status targetType failureReason failedAt requester { ` +
+  `sub } } }`;
 const ONE = `query($id: ID!) { changeRequest(id: $id) { id status failureReason after } }`;
 type Refund = { status: string; changeRequestId: string; amount: number };
 
@@ -24,8 +26,10 @@ let t: Record<'bill' | 'bill2' | 'fin' | 'sec' | 'nurse', string>;
 const HOUR = 3_600_000;
 
 const invoicesOf = async (patientId: string) =>
-  ok<{ patient: { invoices: { id: string; status: string; totalNet: number }[] } }>(await h.gql(t.bill, INVOICES, { id: patientId })).patient.invoices;
-const refund = async (token: string, invoiceId: string, a: number) => ok<{ issueRefund: Refund }>(await h.gql(token, REFUND, { i: invoiceId, a, r: 'Overcharge' })).issueRefund;
+  ok<{ patient: { invoices: { id: string; status: string; totalNet: number }[] } }>(await h.gql(t.bill, INVOICES, { id: patientId }))
+    .patient.invoices;
+const refund = async (token: string, invoiceId: string, a: number) =>
+  ok<{ issueRefund: Refund }>(await h.gql(token, REFUND, { i: invoiceId, a, r: 'Overcharge' })).issueRefund;
 
 beforeAll(async () => {
   h = await startHarness({ stores, now: () => clock });
@@ -50,7 +54,9 @@ describe('refund thresholds cannot be split', () => {
     // Another billing manager does not start a fresh count, and a cent more is not under the threshold either.
     expect((await refund(t.bill2, invoice!.id, 1.01)).status).toBe('PENDING_APPROVAL');
     expect((await refund(t.bill2, invoice!.id, 1)).status).toBe('APPLIED');
-    const { changeRequest } = ok<{ changeRequest: { after: { unapprovedBefore: unknown } } }>(await h.gql(t.bill, ONE, { id: second.changeRequestId }));
+    const { changeRequest } = ok<{ changeRequest: { after: { unapprovedBefore: unknown } } }>(
+      await h.gql(t.bill, ONE, { id: second.changeRequestId }),
+    );
     expect(changeRequest.after.unapprovedBefore).toEqual({ invoice: 99, patient: 99, windowHours: 24 });
   });
 
@@ -66,7 +72,9 @@ describe('refund thresholds cannot be split', () => {
     clock += 25 * HOUR;
     const [invoice] = (await invoicesOf(DENNIS)).filter((i) => i.totalNet >= 200);
     const before = invoice!.totalNet;
-    const answers = await Promise.all([t.bill, t.bill2, t.bill].map((token) => h.gql<{ issueRefund: Refund }>(token, REFUND, { i: invoice!.id, a: 40, r: 'Overcharge' })));
+    const answers = await Promise.all(
+      [t.bill, t.bill2, t.bill].map((token) => h.gql<{ issueRefund: Refund }>(token, REFUND, { i: invoice!.id, a: 40, r: 'Overcharge' })),
+    );
     const statuses = answers.map((r) => ok(r).issueRefund.status).sort();
     expect(statuses).toEqual(['APPLIED', 'APPLIED', 'PENDING_APPROVAL']);
     const after = (await invoicesOf(DENNIS)).find((i) => i.id === invoice!.id)!;
@@ -87,10 +95,14 @@ describe('refund thresholds cannot be split', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.failureReason).toMatch(/more than is left on the invoice/);
     // The requester (no configuration read needed) finds it among their own changes and opens it.
-    const mine = ok<{ changeRequests: { id: string; status: string; failureReason: string; requester: { sub: string } }[] }>(await h.gql(t.bill, MINE, { s: 'FAILED' })).changeRequests;
+    const mine = ok<{ changeRequests: { id: string; status: string; failureReason: string; requester: { sub: string } }[] }>(
+      await h.gql(t.bill, MINE, { s: 'FAILED' }),
+    ).changeRequests;
     expect(mine.map((c) => c.id)).toEqual([b.changeRequestId]);
     expect(mine[0]!.requester.sub).toBe('bill');
-    expect(ok<{ changeRequest: { status: string } }>(await h.gql(t.bill, ONE, { id: b.changeRequestId })).changeRequest.status).toBe('FAILED');
+    expect(ok<{ changeRequest: { status: string } }>(await h.gql(t.bill, ONE, { id: b.changeRequestId })).changeRequest.status).toBe(
+      'FAILED',
+    );
     // Nobody else's: another billing manager's `mine` does not list it.
     expect(ok<{ changeRequests: { id: string }[] }>(await h.gql(t.bill2, MINE, { s: 'FAILED' })).changeRequests).toEqual([]);
     const records = await stores.audit.records('acme', 1, 100_000);
@@ -110,7 +122,9 @@ describe('refund thresholds cannot be split', () => {
     // 25 hours after the first: outside the default 24-hour window.
     expect((await refund(t.bill, invoice!.id, 60)).status).toBe('APPLIED');
     const proposed = ok<{ updateSetting: { changeRequest: Change } }>(
-      await h.gql(t.bill, UPDATE_SETTING, { input: { key: 'billing.refundWindowHours', environment: 'PRODUCTION', value: 72, reason: 'split refunds over days' } }),
+      await h.gql(t.bill, UPDATE_SETTING, {
+        input: { key: 'billing.refundWindowHours', environment: 'PRODUCTION', value: 72, reason: 'split refunds over days' },
+      }),
     ).updateSetting.changeRequest;
     ok(await h.gql(t.fin, APPROVE, { id: proposed.id }));
     expect(ok<{ approveChange: Change }>(await h.gql(t.sec, APPROVE, { id: proposed.id })).approveChange.status).toBe('APPLIED');

@@ -153,7 +153,8 @@ describe('role x Patient field matrix over HTTP', () => {
 });
 
 describe('patientStatistics', () => {
-  const STATS = '{ patientStatistics { total suppressionThreshold byGender { label count suppressed } byAgeBand { label count suppressed } } }';
+  const STATS =
+    '{ patientStatistics { total suppressionThreshold byGender { label count suppressed } byAgeBand { label count suppressed } } }';
   interface Bucket {
     label: string;
     count: number | null;

@@ -39,14 +39,35 @@ const policy = defaultPolicy();
 const CALLERS: Caller[] = [
   ...Object.keys(policy.roles).map((role) => ({
     name: role,
-    token: () => h.token({ sub: `u-${role}`, roles: [role], departments: ['cardiology'], ...(role === 'ai-agent' ? { kind: 'agent' } : {}) } as never),
+    token: () =>
+      h.token({ sub: `u-${role}`, roles: [role], departments: ['cardiology'], ...(role === 'ai-agent' ? { kind: 'agent' } : {}) } as never),
     sees: false,
   })),
-  { name: 'clinician + sensitive grant', token: () => h.token({ sub: 'dr-yes', roles: ['clinician'], departments: ['cardiology'], grants: ['sensitive'] }), sees: true },
-  { name: 'clinician + grant, other department', token: () => h.token({ sub: 'dr-onc', roles: ['clinician'], departments: ['oncology'], grants: ['sensitive'] }), sees: false },
-  { name: 'ai-agent + grant (not eligible)', token: () => h.token({ sub: 'bot', roles: ['ai-agent'], departments: ['cardiology'], grants: ['sensitive'], kind: 'agent' } as never), sees: false },
-  { name: 'nurse + grant (not eligible)', token: () => h.token({ sub: 'rn', roles: ['nurse'], departments: ['cardiology'], grants: ['sensitive'] }), sees: false },
-  { name: 'front-desk + grant (not eligible)', token: () => h.token({ sub: 'fd', roles: ['front-desk'], departments: ['cardiology'], grants: ['sensitive'] }), sees: false },
+  {
+    name: 'clinician + sensitive grant',
+    token: () => h.token({ sub: 'dr-yes', roles: ['clinician'], departments: ['cardiology'], grants: ['sensitive'] }),
+    sees: true,
+  },
+  {
+    name: 'clinician + grant, other department',
+    token: () => h.token({ sub: 'dr-onc', roles: ['clinician'], departments: ['oncology'], grants: ['sensitive'] }),
+    sees: false,
+  },
+  {
+    name: 'ai-agent + grant (not eligible)',
+    token: () => h.token({ sub: 'bot', roles: ['ai-agent'], departments: ['cardiology'], grants: ['sensitive'], kind: 'agent' } as never),
+    sees: false,
+  },
+  {
+    name: 'nurse + grant (not eligible)',
+    token: () => h.token({ sub: 'rn', roles: ['nurse'], departments: ['cardiology'], grants: ['sensitive'] }),
+    sees: false,
+  },
+  {
+    name: 'front-desk + grant (not eligible)',
+    token: () => h.token({ sub: 'fd', roles: ['front-desk'], departments: ['cardiology'], grants: ['sensitive'] }),
+    sees: false,
+  },
 ];
 
 const allSensitive = Object.values(SENSITIVE_IDS).flat();
@@ -62,7 +83,11 @@ describe('sensitive records without labels, on every resource type, for every ro
     const patient = r.body.data?.patient ?? null;
     if (caller.sees) {
       expect(r.body.errors).toBeUndefined();
-      for (const [list, ids] of Object.entries(SENSITIVE_IDS)) expect(patient![list as keyof typeof LISTS]!.map((x) => x.id), list).toEqual(expect.arrayContaining([...ids]));
+      for (const [list, ids] of Object.entries(SENSITIVE_IDS))
+        expect(
+          patient![list as keyof typeof LISTS]!.map((x) => x.id),
+          list,
+        ).toEqual(expect.arrayContaining([...ids]));
       return;
     }
     // Nothing of a withheld row anywhere in the answer.
@@ -107,7 +132,9 @@ describe('sensitive records without labels, on every resource type, for every ro
     const sec = await h.token({ sub: 'sec', roles: ['security-admin'] });
     const events = async (sub: string) => {
       const r = await h.gql<{ auditEvents: { edges: { node: { patientId: string; dataClasses: string[]; fields: string[] } }[] } }>(
-        sec, 'query ($f: AuditEventFilter) { auditEvents(filter: $f, first: 10) { edges { node { patientId dataClasses fields } } } }', { f: { actor: sub, action: 'phi.read' } },
+        sec,
+        'query ($f: AuditEventFilter) { auditEvents(filter: $f, first: 10) { edges { node { patientId dataClasses fields } } } }',
+        { f: { actor: sub, action: 'phi.read' } },
       );
       return r.body.data!.auditEvents.edges.map((e) => e.node).filter((e) => e.patientId === HANK);
     };
@@ -126,7 +153,9 @@ describe('sensitive records without labels, on every resource type, for every ro
     const agent = await h.token({ sub: 'bot-node', roles: ['ai-agent'], departments: ['cardiology'], kind: 'agent' } as never);
     const nurse = await h.token({ sub: 'rn-node', roles: ['nurse'], departments: ['cardiology'] });
     const bg = await h.token({ sub: 'dr-node-bg', roles: ['clinician'], departments: ['oncology'] });
-    expect((await h.gql(bg, `mutation { breakGlass(patientId: "${HANK}", reason: "Unconscious in the ED, chart needed") { id } }`)).body.errors).toBeUndefined();
+    expect(
+      (await h.gql(bg, `mutation { breakGlass(patientId: "${HANK}", reason: "Unconscious in the ED, chart needed") { id } }`)).body.errors,
+    ).toBeUndefined();
     const Q = '{ node(id: "Encounter/hank-enc-hiv-reason") { id ... on Encounter { status start } } }';
     // No existence oracle: a withheld row answers exactly as an id that does not exist (null, no error).
     const unknown = await h.gql(no, '{ node(id: "Encounter/no-such-encounter") { id ... on Encounter { status start } } }');
@@ -140,14 +169,27 @@ describe('sensitive records without labels, on every resource type, for every ro
   });
 
   it('explainField on a sensitive row says what the read does: DENY (grant) without it, ALLOW with it', async () => {
-    const Q = 'query ($p: ID!, $r: ID) { explainField(type: "Condition", field: "display", patientId: $p, rowId: $r) { decision failedScope permission requestAccess { requestedGrant } } }';
+    const Q =
+      'query ($p: ID!, $r: ID) { explainField(type: "Condition", field: "display", patientId: $p, rowId: $r) { decision failedScope ' +
+      'permission requestAccess { requestedGrant } } }';
     const no = await h.token({ sub: 'dr-ex-no', roles: ['clinician'], departments: ['cardiology'] });
     const yes = await h.token({ sub: 'dr-ex-yes', roles: ['clinician'], departments: ['cardiology'], grants: ['sensitive'] });
     const deny = await h.gql<{ explainField: Record<string, unknown> }>(no, Q, { p: HANK, r: 'hank-cond-hiv' });
-    expect(deny.body.data!.explainField).toEqual({ decision: 'DENY', failedScope: 'grant', permission: 'read:sensitive', requestAccess: { requestedGrant: 'sensitive' } });
-    expect((await h.gql<{ explainField: { decision: string } }>(no, Q, { p: HANK, r: 'hank-cond-htn' })).body.data!.explainField.decision).toBe('ALLOW');
+    expect(deny.body.data!.explainField).toEqual({
+      decision: 'DENY',
+      failedScope: 'grant',
+      permission: 'read:sensitive',
+      requestAccess: { requestedGrant: 'sensitive' },
+    });
+    expect(
+      (await h.gql<{ explainField: { decision: string } }>(no, Q, { p: HANK, r: 'hank-cond-htn' })).body.data!.explainField.decision,
+    ).toBe('ALLOW');
     // No existence oracle: an id that does not exist is answered as a withheld row is.
-    expect((await h.gql<{ explainField: Record<string, unknown> }>(no, Q, { p: HANK, r: 'no-such-row' })).body.data!.explainField).toEqual(deny.body.data!.explainField);
-    expect((await h.gql<{ explainField: { decision: string } }>(yes, Q, { p: HANK, r: 'hank-cond-hiv' })).body.data!.explainField.decision).toBe('ALLOW');
+    expect((await h.gql<{ explainField: Record<string, unknown> }>(no, Q, { p: HANK, r: 'no-such-row' })).body.data!.explainField).toEqual(
+      deny.body.data!.explainField,
+    );
+    expect(
+      (await h.gql<{ explainField: { decision: string } }>(yes, Q, { p: HANK, r: 'hank-cond-hiv' })).body.data!.explainField.decision,
+    ).toBe('ALLOW');
   });
 });

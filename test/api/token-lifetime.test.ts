@@ -29,13 +29,28 @@ afterAll(async () => {
 
 function sign(iatOffset: number, lifetime: number): Promise<string> {
   const iat = Math.floor(Date.now() / 1000) + iatOffset;
-  const payload: JWTPayload = { iss: ISSUER, aud: AUDIENCE, sub: 'dr-time', tenant: 'acme', roles: ['clinician'], iat, exp: iat + lifetime };
+  const payload: JWTPayload = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'dr-time',
+    tenant: 'acme',
+    roles: ['clinician'],
+    iat,
+    exp: iat + lifetime,
+  };
   return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: dev.kid, typ: 'JWT' }).sign(dev.privateKey);
 }
 
 async function me(h: Harness, token: string) {
-  const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { sub } }' }) });
-  return { status: res.status, body: (await res.json()) as { data?: { me: { sub: string } }; errors?: { extensions?: Record<string, unknown> }[] } };
+  const res = await fetch(h.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ me { sub } }' }),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as { data?: { me: { sub: string } }; errors?: { extensions?: Record<string, unknown> }[] },
+  };
 }
 
 describe('token lifetime and age', () => {

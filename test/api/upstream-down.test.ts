@@ -45,7 +45,9 @@ function expectUpstreamUnavailable(r: GqlResponse, kind: string): void {
 }
 
 async function ehrHealth(): Promise<{ circuit: string; calls: number; errors: number; lastError: string | null }> {
-  const r = await h.gql<{ connectorHealth: { connector: string; circuit: string; calls: number; errors: number; lastError: string | null }[] }>(eng, '{ connectorHealth { connector circuit calls errors lastError } }');
+  const r = await h.gql<{
+    connectorHealth: { connector: string; circuit: string; calls: number; errors: number; lastError: string | null }[];
+  }>(eng, '{ connectorHealth { connector circuit calls errors lastError } }');
   expect(r.body.errors).toBeUndefined();
   const { connector: _c, ...ehr } = r.body.data!.connectorHealth.find((c) => c.connector === 'ehr')!;
   return ehr;

@@ -13,23 +13,41 @@ import { actors, APPROVE, ok, refused, SET_WRITE_BACK, UPDATE_SETTING, type Chan
 
 const NOTE = `mutation($p: ID!, $i: WriteBackNoteInput!) { writeBackNote(patientId: $p, input: $i) { resourceType id versionId created } }`;
 const OBS = `mutation($p: ID!, $i: RecordObservationInput!) { recordObservation(patientId: $p, input: $i) { resourceType id created } }`;
-const PROPOSE = `mutation($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status changeRequestId write { id created } } }`;
+const PROPOSE = `mutation($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status ` +
+  `changeRequestId write { id created } } }`;
 const APPROVE_MED = `mutation($id: ID!) { approveMedicationProposal(changeId: $id) { status changeRequestId } }`;
 const REFUND = `mutation($i: ID!) { issueRefund(invoiceId: $i, amount: 1, reason: "Duplicate charge") { status } }`;
-const SEND = `mutation($p: ID!) { sendPatientMessage(patientId: $p, templateId: "lab-results-ready", variables: {name: "X", test: "CBC"}, idempotencyKey: "msg-k1") { status } }`;
+const SEND = `mutation($p: ID!) { sendPatientMessage(patientId: $p, templateId: "lab-results-ready", variables: {name: "X", test: ` +
+  `"CBC"}, idempotencyKey: "msg-k1") { status } }`;
 const ROUTE = `mutation($p: ID!) { routeInboundMessage(patientId: $p, text: "When is my appointment?") { queue } }`;
 const BREAK_GLASS = `mutation($p: ID!) { breakGlass(patientId: $p, reason: "Unconscious patient in the ED") { id patientId } }`;
 
 type Written = { resourceType: string; id: string; versionId: string; created: boolean };
-type Tokens = Record<'clin' | 'both' | 'onco' | 'agent' | 'oncoAgent' | 'globexAgent' | 'bill' | 'eng1' | 'eng2' | 'globexEng1' | 'globexEng2', string>;
+type Tokens = Record<
+  'clin' | 'both' | 'onco' | 'agent' | 'oncoAgent' | 'globexAgent' | 'bill' | 'eng1' | 'eng2' | 'globexEng1' | 'globexEng2',
+  string
+>;
 
 let h: Harness;
 let t: Tokens;
-const fx: { chetNote?: Written; carrollNote?: Written; globexNoteId?: string; globexInvoiceId?: string; oncoProposal?: string; globexProposal?: string } = {};
+const fx: {
+  chetNote?: Written;
+  carrollNote?: Written;
+  globexNoteId?: string;
+  globexInvoiceId?: string;
+  oncoProposal?: string;
+  globexProposal?: string;
+} = {};
 
-const note = (p: string, key: string, extra: Record<string, unknown> = {}) => ({ p, i: { idempotencyKey: key, title: 'Follow-up', text: 'BP 128/82, stable.', ...extra } });
+const note = (p: string, key: string, extra: Record<string, unknown> = {}) => ({
+  p,
+  i: { idempotencyKey: key, title: 'Follow-up', text: 'BP 128/82, stable.', ...extra },
+});
 const obs = (p: string, key: string) => ({ p, i: { idempotencyKey: key, code: '8867-4', display: 'Heart rate', value: 72, unit: '/min' } });
-const med = (p: string, key: string) => ({ p, i: { idempotencyKey: key, medication: 'Lisinopril 10 MG Oral Tablet', dosage: 'once daily' } });
+const med = (p: string, key: string) => ({
+  p,
+  i: { idempotencyKey: key, medication: 'Lisinopril 10 MG Oral Tablet', dosage: 'once daily' },
+});
 
 /** FHIR requests that change something (any tenant) so far. */
 const fhirWrites = () => h.running.fhir!.requests.filter((r) => r.method !== 'GET').length;
@@ -44,16 +62,33 @@ async function refusedUnwritten(call: () => Promise<GqlResponse>, code: string, 
 
 async function enableWriteBack(eng1: string, eng2: string): Promise<void> {
   const scopes = ['system/DocumentReference.cru', 'system/Observation.cr', 'system/MedicationRequest.cr'];
-  expect(ok<{ updateSetting: ChangeResult }>(await h.gql(eng1, UPDATE_SETTING, { input: { key: 'integration.ehr.scopes', environment: 'STAGING', reason: 'go-live', value: scopes } })).updateSetting.status).toBe('APPLIED');
-  const proposed = ok<{ setWriteBack: ChangeResult }>(await h.gql(eng1, SET_WRITE_BACK, { connectorId: 'ehr', environment: 'STAGING', enabled: true, reason: 'go-live' }));
-  expect(ok<{ approveChange: Change }>(await h.gql(eng2, APPROVE, { id: proposed.setWriteBack.changeRequest.id })).approveChange.status).toBe('APPLIED');
+  expect(
+    ok<{ updateSetting: ChangeResult }>(
+      await h.gql(eng1, UPDATE_SETTING, {
+        input: { key: 'integration.ehr.scopes', environment: 'STAGING', reason: 'go-live', value: scopes },
+      }),
+    ).updateSetting.status,
+  ).toBe('APPLIED');
+  const proposed = ok<{ setWriteBack: ChangeResult }>(
+    await h.gql(eng1, SET_WRITE_BACK, { connectorId: 'ehr', environment: 'STAGING', enabled: true, reason: 'go-live' }),
+  );
+  expect(
+    ok<{ approveChange: Change }>(await h.gql(eng2, APPROVE, { id: proposed.setWriteBack.changeRequest.id })).approveChange.status,
+  ).toBe('APPLIED');
 }
 
 beforeAll(async () => {
   h = await startHarness({ env: { GATEWAY_ENVIRONMENT: 'STAGING' } });
   t = {
-    ...(await actors(h, { eng1: { roles: ['integration-engineer'] }, eng2: { roles: ['integration-engineer'] }, bill: { roles: ['billing-manager'] } })),
-    ...(await actors(h, { globexEng1: { roles: ['integration-engineer'], tenant: 'globex' }, globexEng2: { roles: ['integration-engineer'], tenant: 'globex' } })),
+    ...(await actors(h, {
+      eng1: { roles: ['integration-engineer'] },
+      eng2: { roles: ['integration-engineer'] },
+      bill: { roles: ['billing-manager'] },
+    })),
+    ...(await actors(h, {
+      globexEng1: { roles: ['integration-engineer'], tenant: 'globex' },
+      globexEng2: { roles: ['integration-engineer'], tenant: 'globex' },
+    })),
     clin: await h.token({ sub: 'dr-grey', roles: ['clinician'], departments: ['cardiology'] }),
     both: await h.token({ sub: 'dr-both', roles: ['clinician'], departments: ['cardiology', 'oncology'] }),
     onco: await h.token({ sub: 'dr-onc', roles: ['clinician'], departments: ['oncology'] }),
@@ -65,12 +100,18 @@ beforeAll(async () => {
   await enableWriteBack(t.globexEng1, t.globexEng2);
   fx.chetNote = ok<{ writeBackNote: Written }>(await h.gql(t.clin, NOTE, note(CHET, 'fixture-chet'))).writeBackNote;
   fx.carrollNote = ok<{ writeBackNote: Written }>(await h.gql(t.onco, NOTE, note(CARROLL, 'fixture-carroll'))).writeBackNote;
-  const globexDocs = await h.running.fhir!.repository('globex').searchResources<DocumentReference>({ resourceType: 'DocumentReference', filters: [], count: 1 });
+  const globexDocs = await h.running
+    .fhir!.repository('globex')
+    .searchResources<DocumentReference>({ resourceType: 'DocumentReference', filters: [], count: 1 });
   fx.globexNoteId = globexDocs[0]!.id;
   const invoices = await h.running.fhir!.repository('globex').searchResources({ resourceType: 'Invoice', filters: [], count: 1 });
   fx.globexInvoiceId = invoices[0]!.id;
-  fx.oncoProposal = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(await h.gql(t.oncoAgent, PROPOSE, med(CARROLL, 'fixture-onco'))).proposeMedicationRequest.changeRequestId;
-  fx.globexProposal = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(await h.gql(t.globexAgent, PROPOSE, med(LEAN, 'fixture-globex'))).proposeMedicationRequest.changeRequestId;
+  fx.oncoProposal = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(
+    await h.gql(t.oncoAgent, PROPOSE, med(CARROLL, 'fixture-onco')),
+  ).proposeMedicationRequest.changeRequestId;
+  fx.globexProposal = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(
+    await h.gql(t.globexAgent, PROPOSE, med(LEAN, 'fixture-globex')),
+  ).proposeMedicationRequest.changeRequestId;
 }, 120_000);
 afterAll(() => h.stop());
 
@@ -83,7 +124,11 @@ const TARGETS: Record<string, Target> = {
   writeBackNote: {
     otherPatient: async () => {
       // dr-both may write on both patients: the note is Chet's, so patientId Dennis is refused and Chet's note stays his.
-      const e = await refusedUnwritten(() => h.gql(t.both, NOTE, note(DENNIS, 'mismatch-1', { documentId: fx.chetNote!.id, expectedVersion: fx.chetNote!.versionId })), 'BAD_USER_INPUT', 'TARGET_PATIENT_MISMATCH');
+      const e = await refusedUnwritten(
+        () => h.gql(t.both, NOTE, note(DENNIS, 'mismatch-1', { documentId: fx.chetNote!.id, expectedVersion: fx.chetNote!.versionId })),
+        'BAD_USER_INPUT',
+        'TARGET_PATIENT_MISMATCH',
+      );
       expect(e.extensions).toMatchObject({ field: 'patientId' });
       const stored = await h.running.fhir!.repository('acme').readResource<DocumentReference>('DocumentReference', fx.chetNote!.id);
       expect(stored.subject?.reference).toBe(`Patient/${CHET}`);
@@ -91,14 +136,20 @@ const TARGETS: Record<string, Target> = {
     },
     otherDepartment: async () => {
       // The argument names a cardiology patient the caller may write on; the stored note is an oncology patient's.
-      const e = await refusedUnwritten(() => h.gql(t.clin, NOTE, note(DENNIS, 'dept-1', { documentId: fx.carrollNote!.id, expectedVersion: fx.carrollNote!.versionId })), 'FORBIDDEN');
+      const e = await refusedUnwritten(
+        () => h.gql(t.clin, NOTE, note(DENNIS, 'dept-1', { documentId: fx.carrollNote!.id, expectedVersion: fx.carrollNote!.versionId })),
+        'FORBIDDEN',
+      );
       expect(e.extensions).toMatchObject({ permission: 'write:notes', failedScope: 'department' });
       await refusedUnwritten(() => h.gql(t.clin, NOTE, note(CARROLL, 'dept-2')), 'FORBIDDEN');
       const stored = await h.running.fhir!.repository('acme').readResource<DocumentReference>('DocumentReference', fx.carrollNote!.id);
       expect(stored.subject?.reference).toBe(`Patient/${CARROLL}`);
     },
     otherTenant: async () => {
-      await refusedUnwritten(() => h.gql(t.clin, NOTE, note(DENNIS, 'tenant-1', { documentId: fx.globexNoteId, expectedVersion: '1' })), 'NOT_FOUND');
+      await refusedUnwritten(
+        () => h.gql(t.clin, NOTE, note(DENNIS, 'tenant-1', { documentId: fx.globexNoteId, expectedVersion: '1' })),
+        'NOT_FOUND',
+      );
       await refusedUnwritten(() => h.gql(t.clin, NOTE, note(LEAN, 'tenant-2')), 'NOT_FOUND');
     },
   },
@@ -181,7 +232,9 @@ describe('every write authorizes its stored target', () => {
   });
 
   const cases = Object.entries(TARGETS).flatMap(([m, target]) =>
-    typeof target === 'string' ? [] : (['otherPatient', 'otherDepartment', 'otherTenant'] as const).map((kind) => [m, kind, target[kind]] as const),
+    typeof target === 'string'
+      ? []
+      : (['otherPatient', 'otherDepartment', 'otherTenant'] as const).map((kind) => [m, kind, target[kind]] as const),
   );
   it.each(cases)('%s: a target of %s', async (_m, _kind, probe) => {
     if (typeof probe === 'string') expect(probe.length).toBeGreaterThan(10);
@@ -194,7 +247,11 @@ describe('idempotency keys of EHR writes', () => {
     const first = ok<{ writeBackNote: Written }>(await h.gql(t.clin, NOTE, note(DENNIS, 'shared-key-1'))).writeBackNote;
     expect(first.created).toBe(true);
     await refusedUnwritten(() => h.gql(t.clin, NOTE, note(CHET, 'shared-key-1')), 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED');
-    await refusedUnwritten(() => h.gql(t.clin, NOTE, note(DENNIS, 'shared-key-1', { text: 'Another text.' })), 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED');
+    await refusedUnwritten(
+      () => h.gql(t.clin, NOTE, note(DENNIS, 'shared-key-1', { text: 'Another text.' })),
+      'CONFLICT',
+      'IDEMPOTENCY_KEY_REUSED',
+    );
     // The refused note is written with its own key; the first stays Dennis's.
     const second = ok<{ writeBackNote: Written }>(await h.gql(t.clin, NOTE, note(CHET, 'shared-key-2'))).writeBackNote;
     expect(second).toMatchObject({ created: true });
@@ -221,11 +278,18 @@ describe('idempotency keys of EHR writes', () => {
   });
 
   it('a replayed agent proposal answers its change as it stands now; another patient with the key is CONFLICT', async () => {
-    const first = ok<{ proposeMedicationRequest: { status: string; changeRequestId: string } }>(await h.gql(t.agent, PROPOSE, med(DENNIS, 'prop-1'))).proposeMedicationRequest;
+    const first = ok<{ proposeMedicationRequest: { status: string; changeRequestId: string } }>(
+      await h.gql(t.agent, PROPOSE, med(DENNIS, 'prop-1')),
+    ).proposeMedicationRequest;
     expect(first.status).toBe('PENDING_APPROVAL');
     refused(await h.gql(t.agent, PROPOSE, med(CHET, 'prop-1')), 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED');
-    expect(ok<{ approveMedicationProposal: { status: string } }>(await h.gql(t.clin, APPROVE_MED, { id: first.changeRequestId })).approveMedicationProposal.status).toBe('WRITTEN');
-    const again = ok<{ proposeMedicationRequest: { status: string; changeRequestId: string } }>(await h.gql(t.agent, PROPOSE, med(DENNIS, 'prop-1'))).proposeMedicationRequest;
+    expect(
+      ok<{ approveMedicationProposal: { status: string } }>(await h.gql(t.clin, APPROVE_MED, { id: first.changeRequestId }))
+        .approveMedicationProposal.status,
+    ).toBe('WRITTEN');
+    const again = ok<{ proposeMedicationRequest: { status: string; changeRequestId: string } }>(
+      await h.gql(t.agent, PROPOSE, med(DENNIS, 'prop-1')),
+    ).proposeMedicationRequest;
     expect(again).toMatchObject({ status: 'WRITTEN', changeRequestId: first.changeRequestId });
   });
 

@@ -32,7 +32,13 @@ function deep(levels: number, id: string): string {
 }
 
 export const ATTACKS: readonly Attack[] = [
-  { name: 'depth bomb (depth 24)', status: 400, code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_DEEP', send: (t) => q(t, deep(11, t.patientId)) },
+  {
+    name: 'depth bomb (depth 24)',
+    status: 400,
+    code: 'BAD_USER_INPUT',
+    reason: 'QUERY_TOO_DEEP',
+    send: (t) => q(t, deep(11, t.patientId)),
+  },
   {
     name: 'alias bomb (101 aliases)',
     status: 400,
@@ -45,7 +51,13 @@ export const ATTACKS: readonly Attack[] = [
     status: 400,
     code: 'BAD_USER_INPUT',
     reason: 'QUERY_TOO_COSTLY',
-    send: (t) => q(t, `{ patients(first: 100) { edges { node { ${'encounters { subject { conditions { display } medications { medication } observations { code value } allergies { substance } encounters { id type status start end serviceProvider } } } '} } } } }`),
+    send: (t) =>
+      q(
+        t,
+        `{ patients(first: 100) { edges { node { ` +
+        `${'encounters { subject { conditions { display } medications { medication } observations { code value } allergies { substance } ' +
+          'encounters { id type status start end serviceProvider } } } '} } } } }`,
+      ),
   },
   {
     name: 'directive bomb (30 directives)',
@@ -54,7 +66,13 @@ export const ATTACKS: readonly Attack[] = [
     reason: 'TOO_MANY_DIRECTIVES',
     send: (t) => q(t, `{ me { ${repeat(30, () => '... on Me @include(if: true) { sub }')} } }`),
   },
-  { name: 'token bomb (2500 tokens)', status: 400, code: 'BAD_USER_INPUT', reason: 'TOO_MANY_TOKENS', send: (t) => q(t, `{ me { ${repeat(2500, () => 'sub')} } }`) },
+  {
+    name: 'token bomb (2500 tokens)',
+    status: 400,
+    code: 'BAD_USER_INPUT',
+    reason: 'TOO_MANY_TOKENS',
+    send: (t) => q(t, `{ me { ${repeat(2500, () => 'sub')} } }`),
+  },
   {
     name: 'array batching',
     status: 400,
@@ -68,9 +86,13 @@ export const ATTACKS: readonly Attack[] = [
     code: 'BAD_USER_INPUT',
     reason: 'BAD_REQUEST',
     send: (t) =>
-      send(`${t.url}?query=${encodeURIComponent(`mutation { emergencyStop(target: "${t.plant}", environment: STAGING, reason: "x") { target } }`)}`, {
-        headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true' },
-      }),
+      send(
+        `${t.url}?query=${encodeURIComponent(`mutation { emergencyStop(target: "${t.plant}", environment: STAGING, reason: "x") { target ` +
+          `} }`)}`,
+        {
+          headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true' },
+        },
+      ),
   },
   {
     name: 'form-encoded POST (CSRF)',
@@ -89,7 +111,10 @@ export const ATTACKS: readonly Attack[] = [
     status: 400,
     code: 'BAD_USER_INPUT',
     reason: 'BAD_REQUEST',
-    send: (t) => send(`${t.url}?query=${encodeURIComponent(`{ patient(id: "${t.patientId}") { name } }`)}`, { headers: { authorization: `Bearer ${t.token}` } }),
+    send: (t) =>
+      send(`${t.url}?query=${encodeURIComponent(`{ patient(id: "${t.patientId}") { name } }`)}`, {
+        headers: { authorization: `Bearer ${t.token}` },
+      }),
   },
   {
     name: 'oversized body (2 MB)',
@@ -98,9 +123,31 @@ export const ATTACKS: readonly Attack[] = [
     reason: 'BODY_TOO_LARGE',
     send: (t) => q(t, `{ me { sub } } # ${t.plant} ${'x'.repeat(2_000_000)}`),
   },
-  { name: 'body that is not JSON', status: 400, code: 'BAD_USER_INPUT', reason: 'INVALID_JSON', send: (t) => postJson(t.url, t.token, `{"query": "${t.plant}`) },
-  { name: 'unknown route', status: 404, code: 'NOT_FOUND', send: (t) => send(t.url.replace(/\/graphql$/, `/patients/${encodeURIComponent(t.plant)}`), {}) },
-  { name: 'PUT method', status: 405, code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST', send: (t) => send(t.url, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body: '{"query":"{ me { sub } }"}' }) },
+  {
+    name: 'body that is not JSON',
+    status: 400,
+    code: 'BAD_USER_INPUT',
+    reason: 'INVALID_JSON',
+    send: (t) => postJson(t.url, t.token, `{"query": "${t.plant}`),
+  },
+  {
+    name: 'unknown route',
+    status: 404,
+    code: 'NOT_FOUND',
+    send: (t) => send(t.url.replace(/\/graphql$/, `/patients/${encodeURIComponent(t.plant)}`), {}),
+  },
+  {
+    name: 'PUT method',
+    status: 405,
+    code: 'BAD_USER_INPUT',
+    reason: 'BAD_REQUEST',
+    send: (t) =>
+      send(t.url, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+        body: '{"query":"{ me { sub } }"}',
+      }),
+  },
   {
     name: 'field suggestion probe',
     status: 400,
@@ -129,7 +176,25 @@ export const ATTACKS: readonly Attack[] = [
     reason: 'GRAPHQL_VALIDATION_FAILED',
     send: (t) => q(t, `{ settingHistory(key: "x", environment: ${t.plant.replace(/-/g, '_')}) { version } }`),
   },
-  { name: 'a syntax error around a planted value', status: 400, code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED', send: (t) => q(t, `{ patient(id: "${t.plant}) { name } }`) },
-  { name: 'no token (with a planted query)', status: 401, code: 'UNAUTHENTICATED', reason: 'MISSING_TOKEN', send: (t) => postJson(t.url, null, { query: `{ patient(id: "${t.patientId}") { name } }` }) },
-  { name: 'a token that is the planted string', status: 401, code: 'UNAUTHENTICATED', reason: 'MALFORMED_TOKEN', send: (t) => postJson(t.url, t.plant, { query: '{ me { sub } }' }) },
+  {
+    name: 'a syntax error around a planted value',
+    status: 400,
+    code: 'BAD_USER_INPUT',
+    reason: 'GRAPHQL_PARSE_FAILED',
+    send: (t) => q(t, `{ patient(id: "${t.plant}) { name } }`),
+  },
+  {
+    name: 'no token (with a planted query)',
+    status: 401,
+    code: 'UNAUTHENTICATED',
+    reason: 'MISSING_TOKEN',
+    send: (t) => postJson(t.url, null, { query: `{ patient(id: "${t.patientId}") { name } }` }),
+  },
+  {
+    name: 'a token that is the planted string',
+    status: 401,
+    code: 'UNAUTHENTICATED',
+    reason: 'MALFORMED_TOKEN',
+    send: (t) => postJson(t.url, t.plant, { query: '{ me { sub } }' }),
+  },
 ];

@@ -17,13 +17,23 @@ afterAll(() => h.stop());
 
 const now = () => Math.floor(Date.now() / 1000);
 function claims(overrides: Record<string, unknown> = {}, omit: string[] = []): JWTPayload {
-  const payload: JWTPayload = { iss: PROD_ISSUER, aud: PROD_AUDIENCE, sub: 'dr-forge', tenant: 'acme', roles: ['clinician'], iat: now(), exp: now() + 600, ...overrides };
+  const payload: JWTPayload = {
+    iss: PROD_ISSUER,
+    aud: PROD_AUDIENCE,
+    sub: 'dr-forge',
+    tenant: 'acme',
+    roles: ['clinician'],
+    iat: now(),
+    exp: now() + 600,
+    ...overrides,
+  };
   for (const claim of omit) delete payload[claim];
   return payload;
 }
 const signIdp = (payload: JWTPayload, header: Partial<JWTHeaderParameters> = {}) =>
   new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: h.idp.kid, typ: 'JWT', ...header }).sign(h.idp.privateKey);
-const unsigned = (header: object, payload: object) => `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(payload))}.`;
+const unsigned = (header: object, payload: object) =>
+  `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(payload))}.`;
 
 async function attackerSigned(header: (jwk: Record<string, unknown>) => Partial<JWTHeaderParameters>): Promise<string> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
@@ -36,7 +46,10 @@ const cases: { name: string; reason: string; token: () => Promise<string> }[] = 
   {
     name: 'HS256 signed with the public key (RS/HS confusion)',
     reason: 'UNSUPPORTED_ALGORITHM',
-    token: async () => new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', kid: h.idp.kid }).sign(new TextEncoder().encode(JSON.stringify(h.idp.publicJwks.keys[0]))),
+    token: async () =>
+      new SignJWT(claims())
+        .setProtectedHeader({ alg: 'HS256', kid: h.idp.kid })
+        .sign(new TextEncoder().encode(JSON.stringify(h.idp.publicJwks.keys[0]))),
   },
   { name: 'expired', reason: 'EXPIRED', token: () => signIdp(claims({ iat: now() - 7200, exp: now() - 3600 })) },
   { name: 'not yet valid (nbf in an hour)', reason: 'NOT_YET_VALID', token: () => signIdp(claims({ nbf: now() + 3600 })) },
@@ -44,9 +57,17 @@ const cases: { name: string; reason: string; token: () => Promise<string> }[] = 
   { name: 'wrong audience', reason: 'WRONG_AUDIENCE', token: () => signIdp(claims({ aud: 'another-api' })) },
   { name: 'kid that is a path', reason: 'UNKNOWN_KEY', token: () => signIdp(claims(), { kid: '../../../../dev/null' }) },
   { name: 'kid that is SQL', reason: 'UNKNOWN_KEY', token: () => signIdp(claims(), { kid: "' OR '1'='1' --" }) },
-  { name: 'attacker key embedded as jwk header (with the real kid)', reason: 'BAD_SIGNATURE', token: () => attackerSigned((jwk) => ({ jwk, kid: h.idp.kid })) },
+  {
+    name: 'attacker key embedded as jwk header (with the real kid)',
+    reason: 'BAD_SIGNATURE',
+    token: () => attackerSigned((jwk) => ({ jwk, kid: h.idp.kid })),
+  },
   { name: 'attacker key embedded as jwk header (no kid)', reason: 'BAD_SIGNATURE', token: () => attackerSigned((jwk) => ({ jwk })) },
-  { name: 'jku header pointing at an attacker JWKS', reason: 'BAD_SIGNATURE', token: () => attackerSigned(() => ({ jku: 'https://evil.example/jwks.json', kid: h.idp.kid })) },
+  {
+    name: 'jku header pointing at an attacker JWKS',
+    reason: 'BAD_SIGNATURE',
+    token: () => attackerSigned(() => ({ jku: 'https://evil.example/jwks.json', kid: h.idp.kid })),
+  },
   { name: 'tenant claim missing', reason: 'MISSING_CLAIM', token: () => signIdp(claims({}, ['tenant'])) },
   { name: 'tenant claim a number', reason: 'INVALID_CLAIM', token: () => signIdp(claims({ tenant: 42 })) },
   { name: 'tenant claim an array', reason: 'INVALID_CLAIM', token: () => signIdp(claims({ tenant: ['acme', 'globex'] })) },

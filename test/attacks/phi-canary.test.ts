@@ -1,7 +1,14 @@
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEPARTMENT_CODES, departmentForPatient, loadSyntheaFixtures, seedBundles, splitBetweenDefaultTenants, syntheticPatients } from '../../connectors/ehr/seed.js';
+import {
+  DEPARTMENT_CODES,
+  departmentForPatient,
+  loadSyntheaFixtures,
+  seedBundles,
+  splitBetweenDefaultTenants,
+  syntheticPatients,
+} from '../../connectors/ehr/seed.js';
 import { PROD_AUDIENCE, PROD_ISSUER, startProductionHarness, type ProductionHarness } from '../support/production-harness.js';
 import { ATTACKS, type AttackTarget } from './attack-catalogue.js';
 import { postJson, type RawResponse } from './attack-http.js';
@@ -66,14 +73,22 @@ describe('PHI canary', () => {
       ['globex clinician', await h.token({ roles: ['clinician'], tenant: 'globex', departments: [...DEPARTMENT_CODES] })],
     ];
     for (const [name, token] of cases) {
-      const r = record(name, await read(token, 'query($id: ID!) { patient(id: $id) { notes { text } conditions { display } claims { total } } }', { id: canaryId }));
+      const r = record(
+        name,
+        await read(token, 'query($id: ID!) { patient(id: $id) { notes { text } conditions { display } claims { total } } }', {
+          id: canaryId,
+        }),
+      );
       expect(r.status).toBe(200);
     }
     const clinician = await h.token({ roles: ['clinician'], departments: [department] });
     record('introspection', await read(clinician, `{ __type(name: "Patient") { name } p: patient(id: "${canaryId}") { name } }`));
     record('node of another tenant', await read(cases[4]![1], `{ node(id: "Patient/${canaryId}") { id ... on Patient { name } } }`));
     record('canary as an id', await read(clinician, CHART, { id: CANARY }));
-    record('canary as a search', await read(cases[3]![1], 'query($n: String) { patients(name: $n) { edges { node { id name } } } }', { n: CANARY }));
+    record(
+      'canary as a search',
+      await read(cases[3]![1], 'query($n: String) { patients(name: $n) { edges { node { id name } } } }', { n: CANARY }),
+    );
   });
 
   it('forged tokens carrying the canary in their claims, then over the failed-auth budget (429)', async () => {
@@ -90,7 +105,9 @@ describe('PHI canary', () => {
 
   it('an upstream error whose body holds the canary', async () => {
     const token = await h.token({ roles: ['clinician'], departments: [department] });
-    h.fhir.setFault('error500', { body: `{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"exception","diagnostics":"cannot read ${CANARY}"}]}` });
+    h.fhir.setFault('error500', {
+      body: `{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"exception","diagnostics":"cannot read ${CANARY}"}]}`,
+    });
     try {
       const r = record('FHIR 500', await read(token, CHART, { id: canaryId }));
       expect(r.json?.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');

@@ -30,7 +30,9 @@ describe('introspection in production: only for the roles named in INTROSPECTION
     '__type nested under a field': '{ me { sub } patient(id: "x") { id } t: __type(name: "Me") { name } }',
   };
 
-  it.each(Object.entries(probes))('%s: FORBIDDEN (INTROSPECTION_NOT_ALLOWED) for a clinician, no data, no field names', async (_name, query) => {
+  it.each(
+    Object.entries(probes),
+  )('%s: FORBIDDEN (INTROSPECTION_NOT_ALLOWED) for a clinician, no data, no field names', async (_name, query) => {
     const r = await ask(clinician, query);
     expect(r.status).toBe(403);
     expect(r.json?.data ?? null).toBeNull();
@@ -59,7 +61,10 @@ describe('field suggestions in production', () => {
   });
 
   it('a typo of an argument or enum value gets no suggestion either', async () => {
-    const r = await ask(clinician, '{ patients(frist: 1) { edges { cursor } } settingHistory(key: "k", environment: PRODUCTON) { version } }');
+    const r = await ask(
+      clinician,
+      '{ patients(frist: 1) { edges { cursor } } settingHistory(key: "k", environment: PRODUCTON) { version } }',
+    );
     expect(r.text).not.toMatch(/Did you mean|"first"|PRODUCTION/);
   });
 });

@@ -54,7 +54,11 @@ describe('hostile requests are refused with a catalogue code, and the gateway st
     const wide = await h.gql<Record<string, { name: string }>>(target.token, `{ ${aliases} }`);
     expect(wide.status).toBe(200);
     expect(wide.body.data?.p29).toEqual({ name: 'Dennis Durgan' });
-    const deep = await h.gql(target.token, `{ patient(id: "${PATIENT}") { encounters { subject { encounters { subject { encounters { subject { encounters { subject { id } } } } } } } } } }`);
+    const deep = await h.gql(
+      target.token,
+      `{ patient(id: "${PATIENT}") { encounters { subject { encounters { subject { encounters { subject { encounters { subject { id } } ` +
+      `} } } } } } } }`,
+    );
     expect(deep.body.errors?.map((e) => e.extensions?.reason)).toBeUndefined();
     expect(deep.status).toBe(200);
     // The deep query fans out over every encounter four times: a big answer, slow on a loaded 2-core machine. Its point
@@ -73,13 +77,27 @@ describe('hostile requests are refused with a catalogue code, and the gateway st
     const r = await fetch(h.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
-      body: JSON.stringify({ query: 'query Chart($id: ID!) { patient(id: $id) { name } }', variables: { id: PATIENT }, operationName: 'Chart' }),
+      body: JSON.stringify({
+        query: 'query Chart($id: ID!) { patient(id: $id) { name } }',
+        variables: { id: PATIENT },
+        operationName: 'Chart',
+      }),
     });
     const requestId = r.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const lines = h.logLines.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.requestId === requestId && l.msg === 'request');
+    const lines = h.logLines
+      .slice(from)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.requestId === requestId && l.msg === 'request');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ status: 200, sub: 'clinician-1', tenant: 'acme', operation: 'query', operationName: 'Chart', path: '/graphql' });
+    expect(lines[0]).toMatchObject({
+      status: 200,
+      sub: 'clinician-1',
+      tenant: 'acme',
+      operation: 'query',
+      operationName: 'Chart',
+      path: '/graphql',
+    });
     expect(typeof lines[0]!.durationMs).toBe('number');
     const text = h.logLines.slice(from).join('\n');
     expect(text).not.toContain(PATIENT);

@@ -21,7 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const me = async (sub: string, tenant = 'acme') => postJson(h.url, await h.token({ roles: ['clinician'], sub, tenant }), { query: '{ me { sub } }' });
+const me = async (sub: string, tenant = 'acme') =>
+  postJson(h.url, await h.token({ roles: ['clinician'], sub, tenant }), { query: '{ me { sub } }' });
 
 function expectLimited(r: RawResponse, limit: string): void {
   expect(r.status).toBe(429);
@@ -44,7 +45,9 @@ describe('rate limits (Redis)', () => {
   it('mutations: stricter, counted apart from reads', async () => {
     const token = await h.token({ roles: ['security-admin'], sub: 'rl-sec', mfa: true });
     const stop = (i: number) =>
-      postJson(h.url, token, { query: `mutation { emergencyStop(target: "agent:rl-${i}", environment: STAGING, reason: "drill") { stopped } }` });
+      postJson(h.url, token, {
+        query: `mutation { emergencyStop(target: "agent:rl-${i}", environment: STAGING, reason: "drill") { stopped } }`,
+      });
     expect((await stop(1)).status).toBe(200);
     expect((await stop(2)).status).toBe(200);
     expectLimited(await stop(3), 'mutations');

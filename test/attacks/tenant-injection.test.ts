@@ -11,7 +11,8 @@ let acmeEng: string;
 let globexEng: string;
 let globexChange: string;
 
-const SET_WRITE_BACK = `mutation { setWriteBack(connectorId: "ehr", environment: PRODUCTION, enabled: true, reason: "Go-live", ticket: "CHG-1") {
+const SET_WRITE_BACK = `mutation { setWriteBack(connectorId: "ehr", environment: PRODUCTION, enabled: true, reason: "Go-live", ticket: ` +
+  `"CHG-1") {
   status changeRequest { id } } }`;
 
 beforeAll(async () => {
@@ -48,7 +49,10 @@ describe("another tenant's objects", () => {
     const r = await h.gql(acmeEng, mutation, { id: globexChange });
     expect(r.body.data?.[field] ?? null).toBeNull();
     expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
-    const still = await h.gql<{ changeRequest: { status: string; approvals: unknown[] } }>(globexEng, `{ changeRequest(id: "${globexChange}") { status approvals { sub } } }`);
+    const still = await h.gql<{ changeRequest: { status: string; approvals: unknown[] } }>(
+      globexEng,
+      `{ changeRequest(id: "${globexChange}") { status approvals { sub } } }`,
+    );
     expect(still.body.data!.changeRequest).toEqual({ status: 'PENDING', approvals: [] });
   });
 
@@ -66,8 +70,16 @@ describe('identity passed as arguments, input fields or variables', () => {
   it.each([
     ['tenant argument', `{ patient(id: "${LEAN}", tenant: "globex") { name } }`, undefined],
     ['role argument on me', '{ me(role: "system-admin") { roles } }', undefined],
-    ['tenant in an input object literal', 'mutation { updateSetting(input: { key: "ai.temperature", environment: STAGING, value: 0.1, tenant: "globex" }) { status } }', undefined],
-    ['requester in an input object literal', 'mutation { updateSetting(input: { key: "ai.temperature", environment: STAGING, value: 0.1, requester: "sec-sam" }) { status } }', undefined],
+    [
+      'tenant in an input object literal',
+      'mutation { updateSetting(input: { key: "ai.temperature", environment: STAGING, value: 0.1, tenant: "globex" }) { status } }',
+      undefined,
+    ],
+    [
+      'requester in an input object literal',
+      'mutation { updateSetting(input: { key: "ai.temperature", environment: STAGING, value: 0.1, requester: "sec-sam" }) { status } }',
+      undefined,
+    ],
     [
       'tenant and roles in an input variable',
       'mutation($input: UpdateSettingInput!) { updateSetting(input: $input) { status } }',

@@ -14,11 +14,24 @@ let h: Harness;
 let sec: string;
 
 const read = (i: number): AuditEvent => ({
-  category: 'phi-read', at: new Date(Date.now() - 1_000 + i).toISOString(), tenant: 'acme', action: 'phi.read', outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] }, patientId: `pat-${i}`, dataClasses: ['notes'], fields: ['Patient.notes'], operation: 'Q', breakGlass: false,
+  category: 'phi-read',
+  at: new Date(Date.now() - 1_000 + i).toISOString(),
+  tenant: 'acme',
+  action: 'phi.read',
+  outcome: 'success',
+  actor: { sub: 'clin-1', roles: ['clinician'] },
+  patientId: `pat-${i}`,
+  dataClasses: ['notes'],
+  fields: ['Patient.notes'],
+  operation: 'Q',
+  breakGlass: false,
 });
 
-const readyz = async () => (await (await fetch(h.url.replace('/graphql', '/readyz'))).json()) as { status: string; auditArchive: { pendingRecords: number; lastError: string | null } };
+const readyz = async () =>
+  (await (await fetch(h.url.replace('/graphql', '/readyz'))).json()) as {
+    status: string;
+    auditArchive: { pendingRecords: number; lastError: string | null };
+  };
 const VERIFY = '{ auditVerify { ok storage archivedThrough records headSeq problem seq } }';
 /** The same figure on /metrics (issue 17): clearance_audit_archive_pending_records. */
 const pendingMetric = async () => {
@@ -46,7 +59,10 @@ describe('gateway with a PostgreSQL audit archive', () => {
     const v = (await h.gql<{ auditVerify: Record<string, unknown> }>(sec, VERIFY)).body.data!.auditVerify;
     expect(v).toMatchObject({ ok: true, storage: 'REDIS_POSTGRESQL', problem: null });
     expect(v.archivedThrough).toBe((v.headSeq as number) - 3);
-    const found = await h.gql<{ auditEvents: { edges: { node: { seq: number; patientId: string } }[] } }>(sec, '{ auditEvents(filter: { patientId: "pat-2" }) { edges { node { seq patientId } } } }');
+    const found = await h.gql<{ auditEvents: { edges: { node: { seq: number; patientId: string } }[] } }>(
+      sec,
+      '{ auditEvents(filter: { patientId: "pat-2" }) { edges { node { seq patientId } } } }',
+    );
     expect(found.body.data!.auditEvents.edges.map((e) => e.node.patientId)).toEqual(['pat-2']);
     expect(found.body.data!.auditEvents.edges[0]!.node.seq).toBeLessThanOrEqual(v.archivedThrough as number);
   });

@@ -49,12 +49,29 @@ const owner = {
 };
 
 const event = (tenant: string, i: number): AuditEvent => ({
-  category: 'phi-read', at: new Date(T0 + i * 3_600_000).toISOString(), tenant, action: 'phi.read', outcome: 'success',
-  actor: { sub: `clin-${i % 3}`, roles: ['clinician'] }, patientId: `p${i}`, dataClasses: ['notes'], fields: ['Patient.notes'], operation: 'Q', breakGlass: false,
+  category: 'phi-read',
+  at: new Date(T0 + i * 3_600_000).toISOString(),
+  tenant,
+  action: 'phi.read',
+  outcome: 'success',
+  actor: { sub: `clin-${i % 3}`, roles: ['clinician'] },
+  patientId: `p${i}`,
+  dataClasses: ['notes'],
+  fields: ['Patient.notes'],
+  operation: 'Q',
+  breakGlass: false,
 });
 
 const archiverFor = (tenant: string, maxRecords = 5): AuditArchiver =>
-  createAuditArchiver({ audit, archive, tenants: async () => [tenant], hot: { maxRecords, maxAgeMs: 1e15 }, now: () => T0, logger, segmentRecords: 7 });
+  createAuditArchiver({
+    audit,
+    archive,
+    tenants: async () => [tenant],
+    hot: { maxRecords, maxAgeMs: 1e15 },
+    now: () => T0,
+    logger,
+    segmentRecords: 7,
+  });
 
 async function tenantWith(records: number): Promise<string> {
   const tenant = `a${n++}`;
@@ -89,11 +106,19 @@ describe('archiving sealed segments', () => {
     const all = await searchAuditEvents(audit, tenant, {}, 200);
     expect(all.events.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => 30 - i));
     let out = '';
-    const summary = await exportAuditEvents(audit, { tenant, format: 'ndjson', functionOfRole: () => undefined, now: () => T0 }, async (c) => void (out += c));
+    const summary = await exportAuditEvents(
+      audit,
+      { tenant, format: 'ndjson', functionOfRole: () => undefined, now: () => T0 },
+      async (c) => void (out += c),
+    );
     expect(summary).toMatchObject({ records: 30, events: 30, coveredUpTo: 30 });
     expect(out.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     // Records land in month partitions of this tenant (30 hourly records from Jan 10: one month).
-    const parts = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'clearance_audit_t_' || substr(md5($1), 1, 16)`, [tenant]);
+    const parts = await owner.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'clearance_audit_t_' || ` +
+      `substr(md5($1), 1, 16)`,
+      [tenant],
+    );
     expect(parts.rows[0]?.n).toBe(1);
   });
 
@@ -106,7 +131,14 @@ describe('archiving sealed segments', () => {
   it('the hot window by age: records older than maxAgeMs leave Redis, newer ones stay', async () => {
     const tenant = await tenantWith(20);
     // Records are one hour apart from T0; at T0 + 15 h with a 4-hour window, records 1..10 are older than the cutoff.
-    const archiver = createAuditArchiver({ audit, archive, tenants: async () => [tenant], hot: { maxRecords: 1_000, maxAgeMs: 4 * 3_600_000 }, now: () => T0 + 15 * 3_600_000, logger });
+    const archiver = createAuditArchiver({
+      audit,
+      archive,
+      tenants: async () => [tenant],
+      hot: { maxRecords: 1_000, maxAgeMs: 4 * 3_600_000 },
+      now: () => T0 + 15 * 3_600_000,
+      logger,
+    });
     expect(await archiver.runAll()).toBe(10);
     expect(await audit.hotMeta(tenant)).toMatchObject({ firstSeq: 11, headSeq: 20 });
     expect(await audit.verify(tenant)).toMatchObject({ ok: true, records: 20 });
@@ -141,7 +173,10 @@ describe('archiving sealed segments', () => {
     expect(await audit.hotMeta(tenant)).toMatchObject({ firstSeq: 1 });
     expect(await audit.verify(tenant)).toMatchObject({ ok: true, records: 12 });
     expect(await archiverFor(tenant).runAll()).toBe(7);
-    const rows = await owner.query<{ n: number; d: number }>('SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM clearance_audit_record WHERE tenant = $1', [tenant]);
+    const rows = await owner.query<{ n: number; d: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM clearance_audit_record WHERE tenant = $1',
+      [tenant],
+    );
     expect(rows.rows[0]).toEqual({ n: 7, d: 7 });
     expect(await audit.hotMeta(tenant)).toMatchObject({ firstSeq: 8, headSeq: 12 });
     expect(await audit.verify(tenant)).toMatchObject({ ok: true, records: 12 });
@@ -195,23 +230,43 @@ describe('tampering in the archive (owner access) is named by verify', () => {
        ELSE (SELECT raw FROM clearance_audit_record WHERE tenant = $1 AND seq = 4) END WHERE tenant = $1 AND seq IN (4, 5)`,
       [tenant],
     );
-    expect(await audit.verify(tenant)).toMatchObject({ ok: false, seq: 5, problem: 'MISSING_OR_REORDERED', message: expect.stringContaining('expected record 4, found record 5') });
+    expect(await audit.verify(tenant)).toMatchObject({
+      ok: false,
+      seq: 5,
+      problem: 'MISSING_OR_REORDERED',
+      message: expect.stringContaining('expected record 4, found record 5'),
+    });
   });
 
   it('a dropped partition', async () => {
     const tenant = `a${n++}`;
     // Records in January, then February: the January partition is dropped behind the log's back.
-    for (let i = 1; i <= 20; i++) await audit.write(tenant, [{ ...event(tenant, i), at: new Date(Date.parse(i <= 8 ? '2026-01-20T00:00:00Z' : '2026-02-03T00:00:00Z') + i).toISOString() }]);
+    for (let i = 1; i <= 20; i++)
+      await audit.write(tenant, [
+        { ...event(tenant, i), at: new Date(Date.parse(i <= 8 ? '2026-01-20T00:00:00Z' : '2026-02-03T00:00:00Z') + i).toISOString() },
+      ]);
     await archiverFor(tenant).runAll();
-    await owner.query(`DROP TABLE ${'clearance_audit_t_' + (await owner.query<{ h: string }>('SELECT substr(md5($1), 1, 16) AS h', [tenant])).rows[0]!.h}_202601`);
-    expect(await audit.verify(tenant)).toMatchObject({ ok: false, seq: 9, problem: 'MISSING_OR_REORDERED', message: expect.stringContaining('expected record 1, found record 9') });
+    await owner.query(
+      `DROP TABLE ${'clearance_audit_t_' + (await owner.query<{ h: string }>('SELECT substr(md5($1), 1, 16) AS ' +
+        'h', [tenant])).rows[0]!.h}_202601`,
+    );
+    expect(await audit.verify(tenant)).toMatchObject({
+      ok: false,
+      seq: 9,
+      problem: 'MISSING_OR_REORDERED',
+      message: expect.stringContaining('expected record 1, found record 9'),
+    });
   });
 
   it('a forged checkpoint', async () => {
     const tenant = await archived();
     const { rows } = await owner.query<{ json: string }>('SELECT json FROM clearance_audit_checkpoint WHERE tenant = $1 LIMIT 1', [tenant]);
     const forged = { ...(JSON.parse(rows[0]!.json) as object), seq: 3, signature: 'ab'.repeat(32) };
-    await owner.query('INSERT INTO clearance_audit_checkpoint (tenant, seq, signature, json) VALUES ($1, 3, $2, $3)', [tenant, forged.signature, JSON.stringify(forged)]);
+    await owner.query('INSERT INTO clearance_audit_checkpoint (tenant, seq, signature, json) VALUES ($1, 3, $2, $3)', [
+      tenant,
+      forged.signature,
+      JSON.stringify(forged),
+    ]);
     expect(await audit.verify(tenant)).toMatchObject({ ok: false, seq: 3, problem: 'CHECKPOINT_SIGNATURE' });
   });
 });
@@ -224,8 +279,17 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
   async function yearsOfLog(): Promise<string> {
     const tenant = `ret${n++}`;
     let i = 0;
-    for (const day of MONTHS) for (let k = 0; k < 3; k++) await audit.write(tenant, [{ ...event(tenant, ++i), at: new Date(Date.parse(`${day}T00:00:00Z`) + k).toISOString() }]);
-    await createAuditArchiver({ audit, archive, tenants: async () => [tenant], hot: { maxRecords: 2, maxAgeMs: 1e15 }, now: () => NOW, logger }).runAll();
+    for (const day of MONTHS)
+      for (let k = 0; k < 3; k++)
+        await audit.write(tenant, [{ ...event(tenant, ++i), at: new Date(Date.parse(`${day}T00:00:00Z`) + k).toISOString() }]);
+    await createAuditArchiver({
+      audit,
+      archive,
+      tenants: async () => [tenant],
+      hot: { maxRecords: 2, maxAgeMs: 1e15 },
+      now: () => NOW,
+      logger,
+    }).runAll();
     await audit.markExported(tenant, 12);
     return tenant;
   }
@@ -236,12 +300,24 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
     const ownerConn = createPostgresAuditArchiveOwner(postgres.ownerUrl);
     try {
       const six = await yearsOfLog();
-      const r6 = await dropExpiredArchive(audit, ownerConn, { tenant: six, retentionDays: await retentionDaysOf(governance, six), now: NOW });
-      expect(r6).toMatchObject({ status: 'dropped', months: ['2015-01-01', '2015-02-01', '2019-01-01'], removed: 9, uptoSeq: 9, verifyAfter: { ok: true, firstSeq: 10, headSeq: 12, records: 3 } });
+      const r6 = await dropExpiredArchive(audit, ownerConn, {
+        tenant: six,
+        retentionDays: await retentionDaysOf(governance, six),
+        now: NOW,
+      });
+      expect(r6).toMatchObject({
+        status: 'dropped',
+        months: ['2015-01-01', '2015-02-01', '2019-01-01'],
+        removed: 9,
+        uptoSeq: 9,
+        verifyAfter: { ok: true, firstSeq: 10, headSeq: 12, records: 3 },
+      });
       expect((await ownerConn.monthPartitions(six)).map((p) => p.month)).toEqual(['2026-01-01']);
       // The new anchor was signed before the drop, and a second run finds nothing more.
       expect((await audit.checkpoints(six)).some((c) => c.seq === 9)).toBe(true);
-      expect(await dropExpiredArchive(audit, ownerConn, { tenant: six, retentionDays: 2190, now: NOW })).toMatchObject({ status: 'nothing-to-drop' });
+      expect(await dropExpiredArchive(audit, ownerConn, { tenant: six, retentionDays: 2190, now: NOW })).toMatchObject({
+        status: 'nothing-to-drop',
+      });
 
       const ten = await yearsOfLog();
       const proposed = await updateSetting(governance, person('sec-1', ['security-admin'], true, ten), {
@@ -256,8 +332,17 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
           await approveChange(governance, person('sys-1', ['system-admin'], true, ten), proposed.change.id);
       }
       expect(await retentionDaysOf(governance, ten)).toBe(3650);
-      const r10 = await dropExpiredArchive(audit, ownerConn, { tenant: ten, retentionDays: await retentionDaysOf(governance, ten), now: NOW });
-      expect(r10).toMatchObject({ status: 'dropped', months: ['2015-01-01', '2015-02-01'], removed: 6, verifyAfter: { ok: true, firstSeq: 7 } });
+      const r10 = await dropExpiredArchive(audit, ownerConn, {
+        tenant: ten,
+        retentionDays: await retentionDaysOf(governance, ten),
+        now: NOW,
+      });
+      expect(r10).toMatchObject({
+        status: 'dropped',
+        months: ['2015-01-01', '2015-02-01'],
+        removed: 6,
+        verifyAfter: { ok: true, firstSeq: 7 },
+      });
       expect((await ownerConn.monthPartitions(ten)).map((p) => p.month)).toEqual(['2019-01-01', '2026-01-01']);
     } finally {
       await ownerConn.close();
@@ -270,14 +355,35 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
       const tenant = await yearsOfLog();
       await audit.markExported(tenant, 0);
       const fresh = `ret${n++}`;
-      for (let i = 1; i <= 6; i++) await audit.write(fresh, [{ ...event(fresh, i), at: new Date(Date.parse(i <= 3 ? '2015-01-15T00:00:00Z' : '2015-02-15T00:00:00Z') + i).toISOString() }]);
-      await createAuditArchiver({ audit, archive, tenants: async () => [fresh], hot: { maxRecords: 1, maxAgeMs: 1e15 }, now: () => NOW, logger }).runAll();
+      for (let i = 1; i <= 6; i++)
+        await audit.write(fresh, [
+          { ...event(fresh, i), at: new Date(Date.parse(i <= 3 ? '2015-01-15T00:00:00Z' : '2015-02-15T00:00:00Z') + i).toISOString() },
+        ]);
+      await createAuditArchiver({
+        audit,
+        archive,
+        tenants: async () => [fresh],
+        hot: { maxRecords: 1, maxAgeMs: 1e15 },
+        now: () => NOW,
+        logger,
+      }).runAll();
       await audit.markExported(fresh, 3);
-      expect(await dropExpiredArchive(audit, ownerConn, { tenant: fresh, retentionDays: 2190, now: NOW })).toMatchObject({ status: 'dropped', months: ['2015-01-01'], unexportedMonthsKept: 1 });
-      expect(await dropExpiredArchive(audit, ownerConn, { tenant: fresh, retentionDays: 2190, now: NOW, force: true })).toMatchObject({ status: 'dropped', months: ['2015-02-01'], verifyAfter: { ok: true } });
+      expect(await dropExpiredArchive(audit, ownerConn, { tenant: fresh, retentionDays: 2190, now: NOW })).toMatchObject({
+        status: 'dropped',
+        months: ['2015-01-01'],
+        unexportedMonthsKept: 1,
+      });
+      expect(await dropExpiredArchive(audit, ownerConn, { tenant: fresh, retentionDays: 2190, now: NOW, force: true })).toMatchObject({
+        status: 'dropped',
+        months: ['2015-02-01'],
+        verifyAfter: { ok: true },
+      });
 
       await owner.query(`UPDATE clearance_audit_record SET raw = replace(raw, 'p2', 'p7') WHERE tenant = $1 AND seq = 2`, [tenant]);
-      expect(await dropExpiredArchive(audit, ownerConn, { tenant, retentionDays: 2190, now: NOW, force: true })).toMatchObject({ status: 'refused', verify: { seq: 2, problem: 'BODY_ALTERED' } });
+      expect(await dropExpiredArchive(audit, ownerConn, { tenant, retentionDays: 2190, now: NOW, force: true })).toMatchObject({
+        status: 'refused',
+        verify: { seq: 2, problem: 'BODY_ALTERED' },
+      });
       expect((await ownerConn.monthPartitions(tenant)).length).toBe(4);
     } finally {
       await ownerConn.close();

@@ -22,13 +22,23 @@ type Page = {
 };
 
 const read = (actor: string, i: number): AuditEvent => ({
-  category: 'phi-read', at: new Date(Date.now() - 10_000 + i).toISOString(), tenant: 'acme', action: 'phi.read', outcome: 'success',
-  actor: { sub: actor, roles: ['clinician'] }, patientId: `pat-${i}`, dataClasses: ['notes'], fields: ['Patient.notes'], operation: 'Q', breakGlass: false,
+  category: 'phi-read',
+  at: new Date(Date.now() - 10_000 + i).toISOString(),
+  tenant: 'acme',
+  action: 'phi.read',
+  outcome: 'success',
+  actor: { sub: actor, roles: ['clinician'] },
+  patientId: `pat-${i}`,
+  dataClasses: ['notes'],
+  fields: ['Patient.notes'],
+  operation: 'Q',
+  breakGlass: false,
 });
 
 /** Writes `n` records: mostly clin-1's reads, every third record holding two events (one of another actor). */
 async function fill(h: Harness, n: number): Promise<void> {
-  for (let i = 1; i <= n; i++) await h.running.audit.write('acme', i % 3 === 0 ? [read('clin-2', 1000 + i), read('clin-1', i)] : [read('clin-1', i)]);
+  for (let i = 1; i <= n; i++)
+    await h.running.audit.write('acme', i % 3 === 0 ? [read('clin-2', 1000 + i), read('clin-1', i)] : [read('clin-1', i)]);
 }
 
 function pager(h: Harness, token: string) {
@@ -133,7 +143,10 @@ describe('auditEventsConnection on the embedded log', () => {
     const cursor = head.pageInfo.endCursor!;
     const [body, mac] = cursor.split('.');
     const forged = `${Buffer.from(JSON.stringify([1, 0])).toString('base64url')}.${mac}`;
-    const changes = await h.gql<{ changeRequestsConnection: { pageInfo: { endCursor: string | null } } }>(sec, '{ changeRequestsConnection(first: 1) { pageInfo { endCursor } } }');
+    const changes = await h.gql<{ changeRequestsConnection: { pageInfo: { endCursor: string | null } } }>(
+      sec,
+      '{ changeRequestsConnection(first: 1) { pageInfo { endCursor } } }',
+    );
     const bad = [forged, `${body}.${'A'.repeat(22)}`, 'bm90LWEtY3Vyc29y', Buffer.from('audit:1:0').toString('base64url')];
     const other = changes.body.data!.changeRequestsConnection.pageInfo.endCursor;
     if (other) bad.push(other);
@@ -163,7 +176,9 @@ describe('auditEventsConnection across the PostgreSQL archive and the Redis hot 
   beforeAll(async () => {
     [redis, postgres] = await Promise.all([RedisServer.start(), PostgresServer.start()]);
     await migrateAuditArchive(postgres.ownerUrl, 'pw');
-    h = await startHarness({ env: { REDIS_URL: redis.url, AUDIT_ARCHIVE_URL: postgres.urlFor(ARCHIVE_ROLE, 'pw'), AUDIT_HOT_RECORDS: '5' } });
+    h = await startHarness({
+      env: { REDIS_URL: redis.url, AUDIT_ARCHIVE_URL: postgres.urlFor(ARCHIVE_ROLE, 'pw'), AUDIT_HOT_RECORDS: '5' },
+    });
     await fill(h, 24);
     await h.running.auditArchiver!.runAll();
   }, 90_000);
@@ -175,7 +190,10 @@ describe('auditEventsConnection across the PostgreSQL archive and the Redis hot 
 
   it('pages over one log: archived and hot events, forward and backward, each once, in order', async () => {
     const sec = await h.token({ sub: 'sec-sam', roles: ['security-admin'] });
-    const verify = await h.gql<{ auditVerify: { archivedThrough: number; headSeq: number } }>(sec, '{ auditVerify { archivedThrough headSeq } }');
+    const verify = await h.gql<{ auditVerify: { archivedThrough: number; headSeq: number } }>(
+      sec,
+      '{ auditVerify { archivedThrough headSeq } }',
+    );
     const { archivedThrough, headSeq } = verify.body.data!.auditVerify;
     expect(archivedThrough).toBeGreaterThan(0);
     expect(archivedThrough).toBeLessThan(headSeq);

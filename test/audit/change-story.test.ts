@@ -15,7 +15,16 @@ import type { GovernanceDeps } from '../../src/services/governance/deps.js';
 // The headline scenario (EHR write-back in production: two approvers of two functions, MFA, outbox apply), then the
 // story told again from nothing but the audit log's records: no change request, no setting history is read.
 
-const who = (sub: string, roles: string[], mfa = false): Principal => ({ sub, tenant: 'acme', kind: 'user', roles, departments: [], mfa, scopes: null, grants: [] });
+const who = (sub: string, roles: string[], mfa = false): Principal => ({
+  sub,
+  tenant: 'acme',
+  kind: 'user',
+  roles,
+  departments: [],
+  mfa,
+  scopes: null,
+  grants: [],
+});
 
 /** One line per step, from the events alone. */
 function story(events: readonly ChangeEvent[]): string[] {
@@ -24,13 +33,16 @@ function story(events: readonly ChangeEvent[]): string[] {
     const by = e.actor?.sub ?? 'the gateway';
     switch (e.action) {
       case 'change.proposed':
-        return `${by} proposed ${e.target} in ${e.environment} (${e.risk}): ${JSON.stringify(e.before)} -> ${JSON.stringify(e.after)}, reason "${e.reason}", ticket ${e.ticket}; ${e.status}`;
+        return `${by} proposed ${e.target} in ${e.environment} (${e.risk}): ${JSON.stringify(e.before)} -> ${JSON.stringify(e.after)}, ` +
+          `reason "${e.reason}", ticket ${e.ticket}; ${e.status}`;
       case 'change.approved': {
         const a = e.approvals.find((x) => x.sub === e.actor?.sub)!;
-        return `${a.sub} approved as ${a.roleUsed} for ${a.functions.join('+')}${a.mfa ? ' with MFA' : ''}; ${e.approvals.length} approval(s); ${e.status}`;
+        return `${a.sub} approved as ${a.roleUsed} for ${a.functions.join('+')}${a.mfa ? ' with MFA' : ''}; ${e.approvals.length} ` +
+          `approval(s); ${e.status}`;
       }
       case 'change.applied':
-        return `${by} applied ${e.target}: ${JSON.stringify(e.before)} -> ${JSON.stringify(e.after)} as version ${String(e.detail.version)}; ${e.status}`;
+        return `${by} applied ${e.target}: ${JSON.stringify(e.before)} -> ${JSON.stringify(e.after)} as version ` +
+          `${String(e.detail.version)}; ${e.status}`;
       default:
         return `${by} ${step}; ${e.status}`;
     }
@@ -38,12 +50,17 @@ function story(events: readonly ChangeEvent[]): string[] {
 }
 
 describe('audit trail of a governed change', () => {
-  it('A governed change\'s audit trail reconstructs its full story (request, each approval with approver and function, apply with before/after) from the log alone', async () => {
+  it('A governed change\'s audit trail reconstructs its full story (request, each approval with approver and function, apply with ' +
+    'before/after) from the log alone', async () => {
     const stores = memoryStores();
     const store = stores.governance;
     const applied: string[] = [];
     const svc: GovernanceDeps = {
-      store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(),
+      store,
+      rules: DEFAULT_APPROVAL_RULES,
+      functionsOf: functionsFromPolicy(defaultPolicy()),
+      now: () => Date.now(),
+      newId: () => randomUUID(),
       connectorEffects: async (e) => void applied.push(e.idempotencyKey),
     };
     const r = await updateSetting(svc, who('eng-1', ['integration-engineer']), {
@@ -68,7 +85,8 @@ describe('audit trail of a governed change', () => {
       for (const e of parseRecord(raw)!.events) if (e.category === 'change' && e.changeId === r.change.id) events.push(e);
     }
     expect(story(events)).toEqual([
-      'eng-1 proposed setting:integration.ehr.writeBackEnabled in PRODUCTION (HIGH): false -> true, reason "go-live", ticket CHG-1; PENDING',
+      'eng-1 proposed setting:integration.ehr.writeBackEnabled in PRODUCTION (HIGH): false -> true, reason "go-live", ticket CHG-1; ' +
+      'PENDING',
       'eng-2 approved as integration-engineer for technical with MFA; 1 approval(s); PENDING',
       'sec-1 approved as security-admin for security with MFA; 2 approval(s); APPROVED',
       'the gateway applied setting:integration.ehr.writeBackEnabled: false -> true as version 1; APPLIED',

@@ -7,7 +7,15 @@ import { memoryStores } from '../../src/stores/create-store.js';
 
 // The periodic checkpointer signs the head of every tenant whose head moved, and only those.
 
-const auth = (tenant: string): AuditEvent => ({ category: 'auth', at: new Date().toISOString(), tenant, action: 'auth.failed', outcome: 'failure', actor: null, reason: 'EXPIRED' });
+const auth = (tenant: string): AuditEvent => ({
+  category: 'auth',
+  at: new Date().toISOString(),
+  tenant,
+  action: 'auth.failed',
+  outcome: 'failure',
+  actor: null,
+  reason: 'EXPIRED',
+});
 
 describe('audit checkpointer', () => {
   it('signs moved heads only, and pins the tail on stop', async () => {
@@ -34,7 +42,11 @@ describe('audit checkpointer', () => {
     const audit = new AuditService({ stores, hmacKey: 'k', now: () => Date.now() });
     await audit.write('ok', [auth('ok')]);
     const lines: string[] = [];
-    const cp = createAuditCheckpointer({ audit, tenants: async () => ['broken', 'ok'], logger: createLogger('warn', { write: (l: string) => void lines.push(l) }) });
+    const cp = createAuditCheckpointer({
+      audit,
+      tenants: async () => ['broken', 'ok'],
+      logger: createLogger('warn', { write: (l: string) => void lines.push(l) }),
+    });
     const meta = audit.meta.bind(audit);
     audit.meta = async (t) => (t === 'broken' ? Promise.reject(new Error('store down')) : meta(t));
     expect(await cp.runAll()).toBe(1);

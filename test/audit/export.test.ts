@@ -23,11 +23,30 @@ const functionOfRole = (role: string) => policy.roles[role]?.function;
 const T0 = Date.parse('2026-03-01T08:00:00.000Z');
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const who = (sub: string, roles: string[]): Principal => ({ sub, tenant: 'acme', kind: 'user', roles, departments: [], mfa: true, scopes: null, grants: [] });
+const who = (sub: string, roles: string[]): Principal => ({
+  sub,
+  tenant: 'acme',
+  kind: 'user',
+  roles,
+  departments: [],
+  mfa: true,
+  scopes: null,
+  grants: [],
+});
 
 const read = (at: number, patientId: string, roles: string[], breakGlass = false): PhiReadEvent => ({
-  category: 'phi-read', at: iso(at), tenant: 'acme', action: 'phi.read', outcome: 'success', actor: { sub: `${roles[0]}-1`, kind: 'user', roles },
-  requestId: randomUUID(), patientId, dataClasses: ['demographics', 'notes'], fields: ['Patient.name', 'Patient.notes'], operation: 'Chart', breakGlass,
+  category: 'phi-read',
+  at: iso(at),
+  tenant: 'acme',
+  action: 'phi.read',
+  outcome: 'success',
+  actor: { sub: `${roles[0]}-1`, kind: 'user', roles },
+  requestId: randomUUID(),
+  patientId,
+  dataClasses: ['demographics', 'notes'],
+  fields: ['Patient.name', 'Patient.notes'],
+  operation: 'Chart',
+  breakGlass,
 });
 
 let audit: AuditService;
@@ -60,13 +79,25 @@ beforeAll(async () => {
     environment: 'PRODUCTION',
     reason: 'duplicate notes',
   });
-  const failed: AuditEvent = { category: 'auth', at: iso(now), tenant: 'acme', action: 'auth.failed', outcome: 'failure', actor: { sub: 'mallory', kind: 'unverified' }, reason: 'BAD_SIGNATURE' };
+  const failed: AuditEvent = {
+    category: 'auth',
+    at: iso(now),
+    tenant: 'acme',
+    action: 'auth.failed',
+    outcome: 'failure',
+    actor: { sub: 'mallory', kind: 'unverified' },
+    reason: 'BAD_SIGNATURE',
+  };
   await audit.write('acme', [failed]);
 });
 
 async function run(format: AuditExportFormat, from: number | null = null, to: number | null = null) {
   let text = '';
-  const summary = await exportAuditEvents(audit, { tenant: 'acme', format, from, to, functionOfRole, now: () => T0 + 10 * HOUR }, async (c) => void (text += c));
+  const summary = await exportAuditEvents(
+    audit,
+    { tenant: 'acme', format, from, to, functionOfRole, now: () => T0 + 10 * HOUR },
+    async (c) => void (text += c),
+  );
   return { text, summary };
 }
 
@@ -75,10 +106,20 @@ const codeOf = (c: { system?: string; code?: string } | undefined) => `${c?.syst
 describe('audit export', () => {
   it('ndjson: one event per line with its record seq and index, oldest first', async () => {
     const { text, summary } = await run('ndjson');
-    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; index: number; category: string; action: string; patientId?: string });
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; index: number; category: string; action: string; patientId?: string });
     // A LOW-risk staging change applies in the commit that proposes it: one record, two events.
     expect(lines.map((l) => `${l.seq}.${l.index} ${l.action}`)).toEqual([
-      '1.0 phi.read', '1.1 phi.read', '2.0 phi.read', '3.0 phi.read', '4.0 change.proposed', '4.1 change.applied', '5.0 emergency.stopped', '6.0 auth.failed',
+      '1.0 phi.read',
+      '1.1 phi.read',
+      '2.0 phi.read',
+      '3.0 phi.read',
+      '4.0 change.proposed',
+      '4.1 change.applied',
+      '5.0 emergency.stopped',
+      '6.0 auth.failed',
     ]);
     expect(lines[0]).toMatchObject({ category: 'phi-read', patientId: 'p1', tenant: 'acme' });
     expect(summary).toEqual({ records: 6, events: 8, coveredUpTo: 6 });
@@ -102,10 +143,20 @@ describe('audit export', () => {
     }
 
     const [p1, , breakGlass, billing] = resources;
-    expect(p1).toMatchObject({ id: '1-0', action: 'R', outcome: '0', recorded: iso(T0), source: { site: 'acme', observer: { display: 'Clearance gateway' } } });
+    expect(p1).toMatchObject({
+      id: '1-0',
+      action: 'R',
+      outcome: '0',
+      recorded: iso(T0),
+      source: { site: 'acme', observer: { display: 'Clearance gateway' } },
+    });
     expect(codeOf(p1!.type)).toBe('DCM#110110');
     expect(codeOf(p1!.subtype?.[0])).toBe('restful-interaction#search');
-    expect(p1!.agent[0]).toMatchObject({ requestor: true, who: { identifier: { value: 'clinician-1' } }, purposeOfUse: [{ coding: [{ code: 'TREAT' }] }] });
+    expect(p1!.agent[0]).toMatchObject({
+      requestor: true,
+      who: { identifier: { value: 'clinician-1' } },
+      purposeOfUse: [{ coding: [{ code: 'TREAT' }] }],
+    });
     expect(codeOf(p1!.agent[0]!.type?.coding?.[0])).toBe('v3-ParticipationType#IRCP');
     expect(p1!.entity![0]).toMatchObject({ what: { reference: 'Patient/p1' }, type: { code: '1' }, role: { code: '1' } });
     expect(p1!.entity![0]!.detail).toContainEqual({ type: 'dataClasses', valueString: 'demographics notes' });
@@ -116,12 +167,19 @@ describe('audit export', () => {
     const changes = resources.filter((r) => codeOf(r.type) === 'audit-event-type#rest');
     expect(changes.map((r) => `${r.action} ${codeOf(r.subtype?.[0])}`)[0]).toBe('C restful-interaction#create');
     expect(changes[0]!.entity![0]).toMatchObject({ what: { identifier: { value: 'setting:messaging.officeHours' } } });
-    expect(changes[0]!.entity![0]!.detail!.map((d) => d.type)).toEqual(expect.arrayContaining(['changeId', 'status', 'before', 'after', 'reason']));
+    expect(changes[0]!.entity![0]!.detail!.map((d) => d.type)).toEqual(
+      expect.arrayContaining(['changeId', 'status', 'before', 'after', 'reason']),
+    );
 
     const stop = resources.at(-2)!;
     expect([codeOf(stop.type), codeOf(stop.subtype?.[0]), stop.action]).toEqual(['DCM#110100', 'DCM#110121', 'E']);
     const login = resources.at(-1)!;
-    expect([codeOf(login.type), codeOf(login.subtype?.[0]), login.outcome, login.outcomeDesc]).toEqual(['DCM#110114', 'DCM#110122', '4', 'token verification failed: BAD_SIGNATURE']);
+    expect([codeOf(login.type), codeOf(login.subtype?.[0]), login.outcome, login.outcomeDesc]).toEqual([
+      'DCM#110114',
+      'DCM#110122',
+      '4',
+      'token verification failed: BAD_SIGNATURE',
+    ]);
     expect(login.agent[0]!.who?.display).toMatch(/unverified/);
   });
 

@@ -51,7 +51,9 @@ describe('PhiReadCollector', () => {
     expect(new Map(events.map((e) => [e.patientId, { dataClasses: e.dataClasses, fields: e.fields }]))).toEqual(want);
     // The block says the same, grouped.
     const block = c.block(CTX);
-    const fromBlock = new Map(block.groups.flatMap((g) => g.patients.map((p) => [p, { dataClasses: g.dataClasses, fields: g.fields }] as const)));
+    const fromBlock = new Map(
+      block.groups.flatMap((g) => g.patients.map((p) => [p, { dataClasses: g.dataClasses, fields: g.fields }] as const)),
+    );
     expect(fromBlock).toEqual(want);
     expect(block.groups.flatMap((g) => g.patients).sort()).toEqual(['p1', 'p2', 'p3']);
   });
@@ -74,7 +76,10 @@ describe('PhiReadCollector', () => {
   it('flags break-glass patients and reports nothing for a request that read no PHI', () => {
     const c = collect([['a', 'demographics', 'Patient.id'], ['b', 'demographics', 'Patient.id']]);
     expect(c.block({ ...CTX, breakGlassPatients: new Set(['b']) }).breakGlass).toEqual(['b']);
-    expect(c.events({ ...CTX, breakGlassPatients: new Set(['b']) }).map((e) => [e.patientId, e.breakGlass])).toEqual([['a', false], ['b', true]]);
+    expect(c.events({ ...CTX, breakGlassPatients: new Set(['b']) }).map((e) => [e.patientId, e.breakGlass])).toEqual([
+      ['a', false],
+      ['b', true],
+    ]);
     const empty = new PhiReadCollector();
     expect(empty.size).toBe(0);
     expect(empty.block(CTX).groups).toEqual([]);

@@ -25,8 +25,17 @@ let audit: AuditService;
 let n = 0;
 
 const event = (tenant: string, at: number, i: number): AuditEvent => ({
-  category: 'phi-read', at: new Date(at).toISOString(), tenant, action: 'phi.read', outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] }, patientId: `p${i}`, dataClasses: ['notes'], fields: ['Patient.notes'], operation: 'Q', breakGlass: false,
+  category: 'phi-read',
+  at: new Date(at).toISOString(),
+  tenant,
+  action: 'phi.read',
+  outcome: 'success',
+  actor: { sub: 'clin-1', roles: ['clinician'] },
+  patientId: `p${i}`,
+  dataClasses: ['notes'],
+  fields: ['Patient.notes'],
+  operation: 'Q',
+  breakGlass: false,
 });
 
 /** A tenant with `old` records past retention, then `recent` ones within it. */
@@ -61,7 +70,14 @@ describe('audit retention trim', () => {
     const t = await tenantWith(5, 2);
     await audit.markExported(t, 3);
     const r = await trim(t);
-    expect(r).toMatchObject({ status: 'trimmed', removed: 3, uptoSeq: 3, unexportedKept: 2, unexportedRemoved: 0, verifyAfter: { ok: true, firstSeq: 4, headSeq: 7, records: 4 } });
+    expect(r).toMatchObject({
+      status: 'trimmed',
+      removed: 3,
+      uptoSeq: 3,
+      unexportedKept: 2,
+      unexportedRemoved: 0,
+      verifyAfter: { ok: true, firstSeq: 4, headSeq: 7, records: 4 },
+    });
     // The new anchor was signed (and it is what verification now starts from).
     expect((await audit.checkpoints(t)).map((c) => c.seq)).toContain(3);
     expect(await audit.verify(t)).toMatchObject({ ok: true, firstSeq: 4 });
@@ -69,14 +85,26 @@ describe('audit retention trim', () => {
 
     // Records within retention stay even when exported.
     await audit.markExported(t, 7);
-    expect(await trim(t)).toMatchObject({ status: 'trimmed', removed: 2, uptoSeq: 5, unexportedKept: 0, verifyAfter: { ok: true, firstSeq: 6, records: 2 } });
+    expect(await trim(t)).toMatchObject({
+      status: 'trimmed',
+      removed: 2,
+      uptoSeq: 5,
+      unexportedKept: 0,
+      verifyAfter: { ok: true, firstSeq: 6, records: 2 },
+    });
     expect(await trim(t)).toMatchObject({ status: 'nothing-to-trim', removed: 0 });
   });
 
   it('--force removes unexported records past retention and reports them', async () => {
     const t = await tenantWith(4, 1);
     await audit.markExported(t, 1);
-    expect(await trim(t, true)).toMatchObject({ status: 'trimmed', removed: 4, unexportedRemoved: 3, unexportedKept: 0, verifyAfter: { ok: true, firstSeq: 5 } });
+    expect(await trim(t, true)).toMatchObject({
+      status: 'trimmed',
+      removed: 4,
+      unexportedRemoved: 3,
+      unexportedKept: 0,
+      verifyAfter: { ok: true, firstSeq: 5 },
+    });
   });
 
   it('refuses to trim a broken log: nothing is removed', async () => {
@@ -98,7 +126,11 @@ describe('audit retention trim', () => {
 
   it('reads the retention from the governed setting audit.retentionDays (PRODUCTION)', async () => {
     const svc: GovernanceDeps = {
-      store: redisStores(server.client()).governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => NOW, newId: () => randomUUID(),
+      store: redisStores(server.client()).governance,
+      rules: DEFAULT_APPROVAL_RULES,
+      functionsOf: functionsFromPolicy(defaultPolicy()),
+      now: () => NOW,
+      newId: () => randomUUID(),
     };
     expect(await retentionDaysOf(svc, 'acme')).toBe(2190);
   });

@@ -16,8 +16,17 @@ let n = 0;
 const KEY = 'test-hmac-key';
 
 const event = (i: number): AuditEvent => ({
-  category: 'phi-read', at: new Date(1_700_000_000_000 + i).toISOString(), tenant, action: 'phi.read', outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] }, patientId: `p${i}`, dataClasses: ['notes'], fields: ['Patient.notes'], operation: 'Q', breakGlass: false,
+  category: 'phi-read',
+  at: new Date(1_700_000_000_000 + i).toISOString(),
+  tenant,
+  action: 'phi.read',
+  outcome: 'success',
+  actor: { sub: 'clin-1', roles: ['clinician'] },
+  patientId: `p${i}`,
+  dataClasses: ['notes'],
+  fields: ['Patient.notes'],
+  operation: 'Q',
+  breakGlass: false,
 });
 
 beforeAll(async () => {

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateDevKeys } from '../../src/auth/dev-keys.js';
-import { createDiscoveredKeyGetter, createFileKeyGetter, createKeyGetter, createRemoteKeyGetter, loadJwksFile } from '../../src/auth/key-source.js';
+import {
+  createDiscoveredKeyGetter,
+  createFileKeyGetter,
+  createKeyGetter,
+  createRemoteKeyGetter,
+  loadJwksFile,
+} from '../../src/auth/key-source.js';
 import { createTokenVerifier } from '../../src/auth/verify-token.js';
 import { ParseError } from '../../src/errors/parse-error.js';
 import { UnauthenticatedError, UpstreamUnavailableError } from '../../src/errors/errors.js';
@@ -114,7 +120,16 @@ describe('remote JWKS (node:http on 127.0.0.1)', () => {
 });
 
 describe('createKeyGetter', () => {
-  const auth = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256' as const], jwksUrl: null, jwksFile: null, clockToleranceSec: 0, maxTokenLifetimeSec: 86_400, maxTokenAgeSec: 86_400 };
+  const auth = {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['ES256' as const],
+    jwksUrl: null,
+    jwksFile: null,
+    clockToleranceSec: 0,
+    maxTokenLifetimeSec: 86_400,
+    maxTokenAgeSec: 86_400,
+  };
 
   it('uses the dev key pair in embedded mode without a JWKS', async () => {
     const stateDir = await tempDir();
@@ -143,9 +158,12 @@ describe('keys from the OpenID provider discovery document', () => {
       if (!up) return res.writeHead(503).end();
       if (req.url === '/.well-known/openid-configuration') {
         discoveries += 1;
-        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: docIssuer, jwks_uri: `${issuer}/jwks` }));
+        return res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ issuer: docIssuer, jwks_uri: `${issuer}/jwks` }));
       }
-      if (req.url === '/jwks') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [rsa.publicJwk] }));
+      if (req.url === '/jwks')
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [rsa.publicJwk] }));
       res.writeHead(404).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -188,7 +206,16 @@ describe('keys from the OpenID provider discovery document', () => {
   it('is the key source when only OIDC_ISSUER is configured', async () => {
     const rsa = await rsaP;
     const token = await sign(rsa.privateKey, { ...goodClaims({ roles: ['auditor'] }), iss: issuer }, { alg: 'RS256', kid: 'idp-1' });
-    const auth = { issuer, audience: AUDIENCE, algorithms: ['RS256'] as const, jwksUrl: null, jwksFile: null, clockToleranceSec: 0, maxTokenLifetimeSec: 86400, maxTokenAgeSec: 86400 };
+    const auth = {
+      issuer,
+      audience: AUDIENCE,
+      algorithms: ['RS256'] as const,
+      jwksUrl: null,
+      jwksFile: null,
+      clockToleranceSec: 0,
+      maxTokenLifetimeSec: 86400,
+      maxTokenAgeSec: 86400,
+    };
     const keys = await createKeyGetter({ mode: 'production', stateDir: await tempDir(), auth, oidc: { issuer, clientId: 'c' } });
     expect((await verifierAt(keys).verify(`Bearer ${token}`)).roles).toEqual(['auditor']);
   });

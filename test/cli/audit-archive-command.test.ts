@@ -29,13 +29,27 @@ let audit: AuditService;
 let stateDir: string;
 
 const event = (at: number, i: number): AuditEvent => ({
-  category: 'phi-read', at: new Date(at).toISOString(), tenant: 'acme', action: 'phi.read', outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] }, patientId: `p${i}`, dataClasses: ['notes'], fields: ['Patient.notes'], operation: 'Q', breakGlass: false,
+  category: 'phi-read',
+  at: new Date(at).toISOString(),
+  tenant: 'acme',
+  action: 'phi.read',
+  outcome: 'success',
+  actor: { sub: 'clin-1', roles: ['clinician'] },
+  patientId: `p${i}`,
+  dataClasses: ['notes'],
+  fields: ['Patient.notes'],
+  operation: 'Q',
+  breakGlass: false,
 });
 
 const archiveUrl = () => postgres.urlFor('audit_writer', 's3cret pw');
 const env = (extra: Record<string, string> = {}) => ({
-  CLEARANCE_STATE_DIR: stateDir, REDIS_URL: redis.url, AUDIT_HMAC_KEY: KEY, AUDIT_ARCHIVE_URL: archiveUrl(), AUDIT_ARCHIVE_OWNER_URL: postgres.ownerUrl, ...extra,
+  CLEARANCE_STATE_DIR: stateDir,
+  REDIS_URL: redis.url,
+  AUDIT_HMAC_KEY: KEY,
+  AUDIT_ARCHIVE_URL: archiveUrl(),
+  AUDIT_ARCHIVE_OWNER_URL: postgres.ownerUrl,
+  ...extra,
 });
 
 async function cli(args: string[], processEnv: Record<string, string> = env()) {
@@ -60,7 +74,10 @@ afterAll(async () => {
 describe('clearance audit with a PostgreSQL archive', () => {
   it('archive-migrate needs both URLs and creates the role of AUDIT_ARCHIVE_URL; verify and trim span the archive', async () => {
     const { AUDIT_ARCHIVE_OWNER_URL: _o, ...withoutOwner } = env();
-    expect(await cli(['audit', 'archive-migrate'], withoutOwner)).toMatchObject({ code: 2, stderr: expect.stringContaining('AUDIT_ARCHIVE_OWNER_URL and AUDIT_ARCHIVE_URL') });
+    expect(await cli(['audit', 'archive-migrate'], withoutOwner)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('AUDIT_ARCHIVE_OWNER_URL and AUDIT_ARCHIVE_URL'),
+    });
     const migrated = await cli(['audit', 'archive-migrate']);
     expect(migrated).toMatchObject({ code: 0, stdout: expect.stringContaining('role audit_writer may INSERT and SELECT only') });
     expect(migrated.stdout + migrated.stderr).not.toContain('s3cret');
@@ -71,12 +88,22 @@ describe('clearance audit with a PostgreSQL archive', () => {
     const old = Date.UTC(new Date().getUTCFullYear() - 7, 2, 10);
     for (let i = 1; i <= 10; i++) await audit.write('acme', [event(old + i, i)]);
     for (let i = 11; i <= 15; i++) await audit.write('acme', [event(Date.now() - DAY + i, i)]);
-    await createAuditArchiver({ audit, archive, tenants: async () => ['acme'], hot: { maxRecords: 2, maxAgeMs: 1e15 }, now: () => Date.now(), logger: createLogger('silent') }).runAll();
+    await createAuditArchiver({
+      audit,
+      archive,
+      tenants: async () => ['acme'],
+      hot: { maxRecords: 2, maxAgeMs: 1e15 },
+      now: () => Date.now(),
+      logger: createLogger('silent'),
+    }).runAll();
     await audit.markExported('acme', 15);
 
     expect((await cli(['audit', 'verify', '--tenant', 'acme'])).stdout).toContain('15 records (records 1..15)');
     const { AUDIT_ARCHIVE_OWNER_URL: _p, ...noOwner } = env();
-    expect(await cli(['audit', 'trim', '--tenant', 'acme'], noOwner)).toMatchObject({ code: 2, stderr: expect.stringContaining('AUDIT_ARCHIVE_OWNER_URL is required') });
+    expect(await cli(['audit', 'trim', '--tenant', 'acme'], noOwner)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('AUDIT_ARCHIVE_OWNER_URL is required'),
+    });
     const trimmed = await cli(['audit', 'trim', '--tenant', 'acme']);
     expect(trimmed).toMatchObject({ code: 0, stdout: expect.stringContaining('dropped 1 archived months of acme') });
     expect(trimmed.stdout).toContain('10 records up to 10');

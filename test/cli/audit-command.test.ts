@@ -28,8 +28,17 @@ let stateDir: string;
 let n = 0;
 
 const event = (tenant: string, at: number, i: number): AuditEvent => ({
-  category: 'phi-read', at: new Date(at).toISOString(), tenant, action: 'phi.read', outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] }, patientId: `p${i}`, dataClasses: ['notes'], fields: ['Patient.notes'], operation: 'Q', breakGlass: false,
+  category: 'phi-read',
+  at: new Date(at).toISOString(),
+  tenant,
+  action: 'phi.read',
+  outcome: 'success',
+  actor: { sub: 'clin-1', roles: ['clinician'] },
+  patientId: `p${i}`,
+  dataClasses: ['notes'],
+  fields: ['Patient.notes'],
+  operation: 'Q',
+  breakGlass: false,
 });
 
 async function tenantWith(old: number, recent: number): Promise<string> {
@@ -40,7 +49,14 @@ async function tenantWith(old: number, recent: number): Promise<string> {
   return tenant;
 }
 
-const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CLEARANCE_STATE_DIR: stateDir, REDIS_URL: server.url, AUDIT_HMAC_KEY: KEY, ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '',
+  CLEARANCE_STATE_DIR: stateDir,
+  REDIS_URL: server.url,
+  AUDIT_HMAC_KEY: KEY,
+  ...extra,
+});
 
 /** The real process: node bin/clearance.mjs. */
 async function spawnCli(args: string[], processEnv: Record<string, string>) {
@@ -98,7 +114,10 @@ describe('clearance audit verify (real process)', () => {
     await audit.write(t, [event(t, Date.now(), 9)]);
     const raw = (await redis.lindex(tenantKeys(t).audit, 8))!;
     await redis.lset(tenantKeys(t).audit, 8, raw.replace('p9', 'p1'));
-    expect(await inProcess(['audit', 'verify', '--tenant', t, '--from-checkpoint'])).toMatchObject({ code: 1, stderr: expect.stringContaining('BROKEN at record 9 (BODY_ALTERED)') });
+    expect(await inProcess(['audit', 'verify', '--tenant', t, '--from-checkpoint'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('BROKEN at record 9 (BODY_ALTERED)'),
+    });
   });
 
   it('without REDIS_URL says why (the embedded store lives in the gateway) and exits 2', async () => {

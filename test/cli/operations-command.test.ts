@@ -13,7 +13,11 @@ const FIXTURES = join(import.meta.dirname, 'fixtures/operations');
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(['operations', 'check', ...args, '--cwd', FIXTURES], { env: {}, stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  const code = await runCli(['operations', 'check', ...args, '--cwd', FIXTURES], {
+    env: {},
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+  });
   return { code, out, err };
 }
 
@@ -28,7 +32,17 @@ describe('clearance operations check', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('ok/patient-chart.graphql: query PatientChart');
     expect(r.out).toMatch(/nurse: 4 field\(s\) denied\n {4}DENY patient\.conditions \(Patient\.conditions\) policy:read:clinical \[role\]/);
-    const report = await json('ok/**/*.graphql', '--role', 'clinician', '--role', 'nurse', '--role', 'billing-manager', '--dept', 'cardiology');
+    const report = await json(
+      'ok/**/*.graphql',
+      '--role',
+      'clinician',
+      '--role',
+      'nurse',
+      '--role',
+      'billing-manager',
+      '--dept',
+      'cardiology',
+    );
     expect(report.errors).toEqual([]);
     expect(report.operations.map((o) => `${o.file} ${o.name}`)).toEqual(['ok/me.graphql WhoAmI', 'ok/patient-chart.graphql PatientChart']);
     const chart = report.operations[1]!;
@@ -37,8 +51,18 @@ describe('clearance operations check', () => {
     // Fields through the fragment are checked too (mrn, department come from fragments/patient-banner.graphql).
     expect(byRole.clinician!.allowed).toBe(10);
     expect(byRole.clinician!.perRow).toEqual(expect.arrayContaining(['patient.notes', 'patient.conditions']));
-    expect(byRole.nurse!.denied.map((d) => d.path)).toEqual(['patient.conditions', 'patient.conditions.display', 'patient.notes', 'patient.notes.id']);
-    expect(byRole.nurse!.denied[2]!.explanation).toMatchObject({ decision: 'DENY', rule: 'policy:read:notes', failedScope: 'role', ownerRole: 'clinical-admin' });
+    expect(byRole.nurse!.denied.map((d) => d.path)).toEqual([
+      'patient.conditions',
+      'patient.conditions.display',
+      'patient.notes',
+      'patient.notes.id',
+    ]);
+    expect(byRole.nurse!.denied[2]!.explanation).toMatchObject({
+      decision: 'DENY',
+      rule: 'policy:read:notes',
+      failedScope: 'role',
+      ownerRole: 'clinical-admin',
+    });
     expect(byRole['billing-manager']!.denied.map((d) => d.field)).toContain('Patient.notes');
     // Every role by default.
     const all = await json('ok/me.graphql');
@@ -54,7 +78,11 @@ describe('clearance operations check', () => {
         const token = await h.token({ roles: [r.role], mfa: true });
         for (const field of ['Patient.notes', 'Patient.conditions', 'Patient.mrn', 'Patient.name']) {
           const [type, name] = field.split('.');
-          const live = await h.gql<{ explainField: { decision: string; rule: string } }>(token, 'query($t: String!, $f: String!) { explainField(type: $t, field: $f) { decision rule } }', { t: type, f: name });
+          const live = await h.gql<{ explainField: { decision: string; rule: string } }>(
+            token,
+            'query($t: String!, $f: String!) { explainField(type: $t, field: $f) { decision rule } }',
+            { t: type, f: name },
+          );
           const offline = r.denied.find((d) => d.field === field);
           expect(live.body.data?.explainField.decision, `${r.role} ${field}`).toBe(offline ? 'DENY' : 'ALLOW');
           if (offline) expect(live.body.data?.explainField.rule).toBe(offline.explanation.rule);

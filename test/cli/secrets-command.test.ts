@@ -22,7 +22,11 @@ const NEW = newKekText('kek-new');
 async function cli(args: string[], extra: Record<string, string>) {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { env: { CLEARANCE_STATE_DIR: stateDir, REDIS_URL: server.url, ...extra }, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
+  const io: CliIo = {
+    env: { CLEARANCE_STATE_DIR: stateDir, REDIS_URL: server.url, ...extra },
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+  };
   return { code: await runCli(args, io), stdout, stderr };
 }
 
@@ -71,7 +75,11 @@ describe('clearance secrets', () => {
 
   it('needs Redis, and a well-formed KEK', async () => {
     expect((await cli(['secrets', 'rewrap'], { REDIS_URL: '' })).code).toBe(2);
-    const bad = await cli(['secrets', 'rewrap'], { SECRETS_KEK: 'kek-x:tooshort' }).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }));
+    const bad = await cli(['secrets', 'rewrap'], { SECRETS_KEK: 'kek-x:tooshort' }).catch((e: Error) => ({
+      code: -1,
+      stdout: '',
+      stderr: e.message,
+    }));
     expect(bad.code).not.toBe(0);
     expect(bad.stdout + bad.stderr).not.toContain('tooshort');
   });

@@ -104,7 +104,14 @@ describe('parseConfig: embedded mode', () => {
       port: 8080,
       host: '0.0.0.0',
       stateDir: '/var/lib/clearance',
-      auth: { issuer: 'https://idp.test', audience: 'gw', algorithms: ['RS256'], jwksFile: './jwks.json', jwksUrl: null, clockToleranceSec: 5 },
+      auth: {
+        issuer: 'https://idp.test',
+        audience: 'gw',
+        algorithms: ['RS256'],
+        jwksFile: './jwks.json',
+        jwksUrl: null,
+        clockToleranceSec: 5,
+      },
       redisUrl: 'redis://localhost:6379',
       fhir: { baseUrls: { acme: 'http://localhost:8103/fhir/R4' }, timeoutMs: 2500 },
       limits: { defaultPageSize: 10, maxPageSize: 50 },
@@ -158,12 +165,25 @@ describe('parseConfig: embedded mode', () => {
   });
 
   it('reads the audit archive and hot window, and refuses an archive without Redis or with a non-PostgreSQL URL', () => {
-    const env = { REDIS_URL: 'redis://127.0.0.1:6379', AUDIT_ARCHIVE_URL: 'postgres://clearance_archive:pw@db/audit', AUDIT_ARCHIVE_OWNER_URL: 'postgresql://owner@db/audit', AUDIT_HOT_RECORDS: '5000', AUDIT_HOT_HOURS: '2' };
+    const env = {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      AUDIT_ARCHIVE_URL: 'postgres://clearance_archive:pw@db/audit',
+      AUDIT_ARCHIVE_OWNER_URL: 'postgresql://owner@db/audit',
+      AUDIT_HOT_RECORDS: '5000',
+      AUDIT_HOT_HOURS: '2',
+    };
     expect(parseConfig(env, []).audit).toEqual({
-      hmacKey: null, archiveUrl: env.AUDIT_ARCHIVE_URL, archiveOwnerUrl: env.AUDIT_ARCHIVE_OWNER_URL, hot: { maxRecords: 5000, maxAgeMs: 7_200_000 },
+      hmacKey: null,
+      archiveUrl: env.AUDIT_ARCHIVE_URL,
+      archiveOwnerUrl: env.AUDIT_ARCHIVE_OWNER_URL,
+      hot: { maxRecords: 5000, maxAgeMs: 7_200_000 },
     });
-    expect(problemsOf({ AUDIT_ARCHIVE_URL: 'postgres://db/audit' })).toEqual(['AUDIT_ARCHIVE_URL: needs REDIS_URL (the archive takes sealed segments from Redis)']);
-    expect(problemsOf({ REDIS_URL: 'redis://r', AUDIT_ARCHIVE_URL: 'mysql://db/audit', AUDIT_HOT_RECORDS: '0' }).map((p) => p.split(':')[0])).toEqual(['AUDIT_ARCHIVE_URL', 'AUDIT_HOT_RECORDS']);
+    expect(problemsOf({ AUDIT_ARCHIVE_URL: 'postgres://db/audit' })).toEqual([
+      'AUDIT_ARCHIVE_URL: needs REDIS_URL (the archive takes sealed segments from Redis)',
+    ]);
+    expect(
+      problemsOf({ REDIS_URL: 'redis://r', AUDIT_ARCHIVE_URL: 'mysql://db/audit', AUDIT_HOT_RECORDS: '0' }).map((p) => p.split(':')[0]),
+    ).toEqual(['AUDIT_ARCHIVE_URL', 'AUDIT_HOT_RECORDS']);
   });
 
   it('refuses an empty or non-object FHIR_BASE_URLS', () => {
@@ -216,7 +236,13 @@ describe('parseConfig: production mode', () => {
   });
 
   it('requires https for every non-loopback FHIR base URL in production, all reported together', () => {
-    const urls = { acme: 'http://fhir.acme.example/r4', 'beta-clinic': 'http://10.0.0.7/fhir', local: 'http://127.0.0.1:8103/fhir', lo: 'http://localhost/fhir', ok: 'https://x.example' };
+    const urls = {
+      acme: 'http://fhir.acme.example/r4',
+      'beta-clinic': 'http://10.0.0.7/fhir',
+      local: 'http://127.0.0.1:8103/fhir',
+      lo: 'http://localhost/fhir',
+      ok: 'https://x.example',
+    };
     const problems = problemsOf({ ...PRODUCTION_ENV, FHIR_BASE_URLS: JSON.stringify(urls), JWKS_URL: 'http://idp.example.org/jwks' });
     expect(problems).toEqual([
       'JWKS_URL: must use https in production',
@@ -231,7 +257,10 @@ describe('parseConfig: production mode', () => {
 
   it('bounds token lifetime and age (JWT_MAX_TOKEN_LIFETIME_SEC, JWT_MAX_TOKEN_AGE_SEC)', () => {
     expect(parseConfig({}, []).auth).toMatchObject({ maxTokenLifetimeSec: 86_400, maxTokenAgeSec: 86_400 });
-    expect(parseConfig({ JWT_MAX_TOKEN_LIFETIME_SEC: '3600', JWT_MAX_TOKEN_AGE_SEC: '600' }, []).auth).toMatchObject({ maxTokenLifetimeSec: 3600, maxTokenAgeSec: 600 });
+    expect(parseConfig({ JWT_MAX_TOKEN_LIFETIME_SEC: '3600', JWT_MAX_TOKEN_AGE_SEC: '600' }, []).auth).toMatchObject({
+      maxTokenLifetimeSec: 3600,
+      maxTokenAgeSec: 600,
+    });
     const problems = problemsOf({ JWT_MAX_TOKEN_LIFETIME_SEC: '0', JWT_MAX_TOKEN_AGE_SEC: 'soon' });
     expect(problems.map((p) => p.split(':')[0])).toEqual(['JWT_MAX_TOKEN_LIFETIME_SEC', 'JWT_MAX_TOKEN_AGE_SEC']);
   });

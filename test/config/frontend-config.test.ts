@@ -7,13 +7,16 @@ import { PRODUCTION_ENV, problemsOf } from '../support/production-env.js';
 describe('frontend configuration', () => {
   it('CORS_ORIGINS: exact origins, deduplicated; none by default; * only outside production', () => {
     expect(parseConfig({}, []).corsOrigins).toEqual([]);
-    expect(parseConfig({ CORS_ORIGINS: 'https://app.example.org, http://localhost:5173,https://app.example.org' }, []).corsOrigins).toEqual([
-      'https://app.example.org',
-      'http://localhost:5173',
-    ]);
+    expect(parseConfig({ CORS_ORIGINS: 'https://app.example.org, http://localhost:5173,https://app.example.org' }, []).corsOrigins).toEqual(
+      ['https://app.example.org', 'http://localhost:5173'],
+    );
     expect(parseConfig({ CORS_ORIGINS: '*' }, []).corsOrigins).toBe('*');
-    expect(parseConfig({ ...PRODUCTION_ENV, CORS_ORIGINS: 'https://app.example.org' }, []).corsOrigins).toEqual(['https://app.example.org']);
-    expect(problemsOf({ ...PRODUCTION_ENV, CORS_ORIGINS: '*' })).toEqual([expect.stringContaining('CORS_ORIGINS: * is not allowed in production')]);
+    expect(parseConfig({ ...PRODUCTION_ENV, CORS_ORIGINS: 'https://app.example.org' }, []).corsOrigins).toEqual([
+      'https://app.example.org',
+    ]);
+    expect(problemsOf({ ...PRODUCTION_ENV, CORS_ORIGINS: '*' })).toEqual([
+      expect.stringContaining('CORS_ORIGINS: * is not allowed in production'),
+    ]);
   });
 
   it.each([
@@ -26,15 +29,22 @@ describe('frontend configuration', () => {
     'https://user@app.example.org',
     'null',
   ])('CORS_ORIGINS refuses %s (not an exact origin)', (value) => {
-    expect(problemsOf({ CORS_ORIGINS: value })).toEqual([expect.stringMatching(/^CORS_ORIGINS: must be \*, none, or comma-separated exact origins/)]);
+    expect(problemsOf({ CORS_ORIGINS: value })).toEqual([
+      expect.stringMatching(/^CORS_ORIGINS: must be \*, none, or comma-separated exact origins/),
+    ]);
   });
 
   it('trusted documents: a file alone means enforce; a mode without a file is refused', () => {
     expect(parseConfig({}, []).trustedDocuments).toEqual({ mode: 'off', file: null });
     expect(parseConfig({ TRUSTED_DOCUMENTS_FILE: 'docs.json' }, []).trustedDocuments).toEqual({ mode: 'enforce', file: 'docs.json' });
-    expect(parseConfig({ TRUSTED_DOCUMENTS_FILE: 'docs.json', TRUSTED_DOCUMENTS: 'accept' }, []).trustedDocuments).toEqual({ mode: 'accept', file: 'docs.json' });
+    expect(parseConfig({ TRUSTED_DOCUMENTS_FILE: 'docs.json', TRUSTED_DOCUMENTS: 'accept' }, []).trustedDocuments).toEqual({
+      mode: 'accept',
+      file: 'docs.json',
+    });
     expect(problemsOf({ TRUSTED_DOCUMENTS: 'enforce' })).toEqual(['TRUSTED_DOCUMENTS: enforce needs TRUSTED_DOCUMENTS_FILE']);
-    expect(problemsOf({ TRUSTED_DOCUMENTS: 'sometimes' })).toEqual([expect.stringContaining('TRUSTED_DOCUMENTS: must be one of off, accept, enforce')]);
+    expect(problemsOf({ TRUSTED_DOCUMENTS: 'sometimes' })).toEqual([
+      expect.stringContaining('TRUSTED_DOCUMENTS: must be one of off, accept, enforce'),
+    ]);
   });
 
   it('GraphiQL: on in embedded mode, off in production unless GRAPHIQL=on', () => {

@@ -40,7 +40,11 @@ describe('hardening configuration', () => {
 
   it('production: refuses introspection for everyone and switched-off rate limits, with the other problems', () => {
     const problems = problemsOf({
-      NODE_ENV: 'production', CLEARANCE_DEV_KEYS: '1', INTROSPECTION_ROLES: '*', RATE_LIMIT_PER_PRINCIPAL: '0', RATE_LIMIT_FAILED_AUTH_PER_IP: '0',
+      NODE_ENV: 'production',
+      CLEARANCE_DEV_KEYS: '1',
+      INTROSPECTION_ROLES: '*',
+      RATE_LIMIT_PER_PRINCIPAL: '0',
+      RATE_LIMIT_FAILED_AUTH_PER_IP: '0',
     });
     expect(problems).toEqual(
       expect.arrayContaining([

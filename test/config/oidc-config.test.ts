@@ -14,7 +14,10 @@ describe('OIDC configuration', () => {
   });
 
   it('production needs no JWKS_URL or JWT_ISSUER with an https OIDC_ISSUER', () => {
-    const c = parseConfig({ ...PRODUCTION_ENV, OIDC_ISSUER: 'https://login.example.org/realms/acme', OIDC_CLIENT_ID: 'clearance-console' }, []);
+    const c = parseConfig(
+      { ...PRODUCTION_ENV, OIDC_ISSUER: 'https://login.example.org/realms/acme', OIDC_CLIENT_ID: 'clearance-console' },
+      [],
+    );
     expect(c.auth.issuer).toBe('https://login.example.org/realms/acme');
     expect(c.auth.jwksUrl).toBeNull();
   });
@@ -22,11 +25,15 @@ describe('OIDC configuration', () => {
   it('refuses half a configuration, plain http off loopback in production, and a different JWT_ISSUER', () => {
     expect(problemsOf({ OIDC_ISSUER: 'https://login.example.org' })).toContainEqual(expect.stringMatching(/^OIDC_CLIENT_ID: required/));
     expect(problemsOf({ OIDC_CLIENT_ID: 'console' })).toContainEqual(expect.stringMatching(/^OIDC_ISSUER: required/));
-    expect(problemsOf({ OIDC_ISSUER: 'not a url', OIDC_CLIENT_ID: 'c' })).toContainEqual(expect.stringMatching(/^OIDC_ISSUER: must be an absolute URL/));
+    expect(problemsOf({ OIDC_ISSUER: 'not a url', OIDC_CLIENT_ID: 'c' })).toContainEqual(
+      expect.stringMatching(/^OIDC_ISSUER: must be an absolute URL/),
+    );
     expect(problemsOf({ ...PRODUCTION_ENV, OIDC_ISSUER: 'http://login.example.org', OIDC_CLIENT_ID: 'c' })).toContain(
       'OIDC_ISSUER: must use https in production',
     );
-    expect(parseConfig({ ...PRODUCTION_ENV, OIDC_ISSUER: 'http://127.0.0.1:8080', OIDC_CLIENT_ID: 'c' }, []).oidc?.issuer).toBe('http://127.0.0.1:8080');
+    expect(parseConfig({ ...PRODUCTION_ENV, OIDC_ISSUER: 'http://127.0.0.1:8080', OIDC_CLIENT_ID: 'c' }, []).oidc?.issuer).toBe(
+      'http://127.0.0.1:8080',
+    );
     expect(problemsOf({ OIDC_ISSUER: 'https://a.example.org', OIDC_CLIENT_ID: 'c', JWT_ISSUER: 'https://b.example.org' })).toContainEqual(
       expect.stringMatching(/^JWT_ISSUER: must equal OIDC_ISSUER/),
     );

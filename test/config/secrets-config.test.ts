@@ -39,7 +39,9 @@ describe('SECRETS_KEK', () => {
       expect(problems[0]).toMatch(/^SECRETS_KEK: must be <id>:<base64 of 32 bytes>/);
       expect(problems.join(' ')).not.toContain(bad);
     }
-    expect(problemsOf({ ...PRODUCTION, SECRETS_KEK: KEK, SECRETS_KEK_FILE: '/k' })).toEqual(['SECRETS_KEK and SECRETS_KEK_FILE: set only one']);
+    expect(problemsOf({ ...PRODUCTION, SECRETS_KEK: KEK, SECRETS_KEK_FILE: '/k' })).toEqual([
+      'SECRETS_KEK and SECRETS_KEK_FILE: set only one',
+    ]);
     expect(problemsOf({ ...PRODUCTION, SECRETS_KEK: KEK, SECRETS_KEK_PREVIOUS: `${KEK},oops` })[0]).toMatch(/^SECRETS_KEK_PREVIOUS:/);
     expect(parseConfig({ ...PRODUCTION, SECRETS_KEK: KEK, SECRETS_KEK_PREVIOUS: KEK }, []).secrets.previousKeks).toEqual([KEK]);
   });

@@ -101,7 +101,10 @@ export const screenshot = (page: Page, name: string) => page.screenshot({ path: 
 export function unlabeledControls(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'))
-      .filter((el) => el.type !== 'hidden' && (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .filter(
+        (el) =>
+          el.type !== 'hidden' && (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'),
+      )
       .map((el) => el.outerHTML.slice(0, 120)),
   );
 }

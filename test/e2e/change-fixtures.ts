@@ -29,38 +29,117 @@ export async function propose(h: Harness, kind: Kind): Promise<string> {
   const sec = await h.token({ sub: 'sec-fix', roles: ['security-admin'], mfa: true });
   switch (kind) {
     case 'setting':
-      return changeId(data(await h.gql(eng, UPDATE, { i: { key: 'integration.ehr.writeBackEnabled', environment: 'PRODUCTION', value: true, reason: 'Go-live', ticket: 'CHG-1' } })));
+      return changeId(
+        data(
+          await h.gql(eng, UPDATE, {
+            i: { key: 'integration.ehr.writeBackEnabled', environment: 'PRODUCTION', value: true, reason: 'Go-live', ticket: 'CHG-1' },
+          }),
+        ),
+      );
     case 'listSetting':
-      return changeId(data(await h.gql(await h.token({ sub: 'ops-oz', roles: ['ops-manager'], mfa: true }), UPDATE, { i: { key: 'messaging.channels', environment: 'PRODUCTION', value: ['email'], reason: 'SMS vendor contract ended' } })));
+      return changeId(
+        data(
+          await h.gql(await h.token({ sub: 'ops-oz', roles: ['ops-manager'], mfa: true }), UPDATE, {
+            i: { key: 'messaging.channels', environment: 'PRODUCTION', value: ['email'], reason: 'SMS vendor contract ended' },
+          }),
+        ),
+      );
     case 'connector':
-      return changeId(data(await h.gql(eng, UPDATE, { i: { key: 'integration.ehr.scopes', environment: 'PRODUCTION', value: ['system/Patient.r'], reason: 'Least privilege' } })));
+      return changeId(
+        data(
+          await h.gql(eng, UPDATE, {
+            i: { key: 'integration.ehr.scopes', environment: 'PRODUCTION', value: ['system/Patient.r'], reason: 'Least privilege' },
+          }),
+        ),
+      );
     case 'assignment':
-      return changeId(data(await h.gql(sec, 'mutation { assignRole(input: { assignee: "ops-olu", assignedRole: "ops-manager", reason: "Covers the night shift" }) { status changeRequest { id } } }')));
+      return changeId(
+        data(
+          await h.gql(
+            sec,
+            'mutation { assignRole(input: { assignee: "ops-olu", assignedRole: "ops-manager", reason: "Covers the night shift" }) { ' +
+            'status changeRequest { id } } }',
+          ),
+        ),
+      );
     case 'accessRequest': {
       const eng2 = await h.token({ sub: 'eng-ana', roles: ['integration-engineer'], mfa: true });
-      return changeId(data(await h.gql(eng2, 'mutation { requestAccess(input: { requestedRole: "clinical-admin", justification: "Cover for the medical director", durationMinutes: 60 }) { status changeRequest { id } } }')));
+      return changeId(
+        data(
+          await h.gql(
+            eng2,
+            'mutation { requestAccess(input: { requestedRole: "clinical-admin", justification: "Cover for the medical director", ' +
+            'durationMinutes: 60 }) { status changeRequest { id } } }',
+          ),
+        ),
+      );
     }
     case 'refund': {
       const bill = await h.token({ sub: 'bill-lee', roles: ['billing-manager'] });
-      const inv = data<{ patient: { invoices: { id: string; status: string }[] } }>(await h.gql(bill, 'query($id: ID!) { patient(id: $id) { invoices { id status } } }', { id: DENNIS }));
+      const inv = data<{ patient: { invoices: { id: string; status: string }[] } }>(
+        await h.gql(bill, 'query($id: ID!) { patient(id: $id) { invoices { id status } } }', { id: DENNIS }),
+      );
       const invoiceId = inv.patient.invoices.find((i) => i.status === 'issued')!.id;
-      return changeId(data(await h.gql(bill, 'mutation($i: ID!) { issueRefund(invoiceId: $i, amount: 500, reason: "Duplicate charge") { status changeRequestId } }', { i: invoiceId })));
+      return changeId(
+        data(
+          await h.gql(
+            bill,
+            'mutation($i: ID!) { issueRefund(invoiceId: $i, amount: 500, reason: "Duplicate charge") { status changeRequestId } }',
+            { i: invoiceId },
+          ),
+        ),
+      );
     }
     case 'medication': {
       const agent = await h.token({ sub: 'triage-bot', roles: ['ai-agent'], departments: ['cardiology'], kind: 'agent' });
-      return changeId(data(await h.gql(agent, 'mutation($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status changeRequestId } }', {
-        p: DENNIS, i: { idempotencyKey: `med-${Date.now()}`, medication: 'Lisinopril 10 MG Oral Tablet', dosage: 'once daily' },
-      })));
+      return changeId(
+        data(
+          await h.gql(
+            agent,
+            'mutation($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { status ' +
+            'changeRequestId } }',
+            {
+              p: DENNIS,
+              i: { idempotencyKey: `med-${Date.now()}`, medication: 'Lisinopril 10 MG Oral Tablet', dosage: 'once daily' },
+            },
+          ),
+        ),
+      );
     }
     case 'policy': {
-      const doc = JSON.parse(readFileSync(new URL('../../rules/default-policy.json', import.meta.url), 'utf8')) as { version: string; roles: Record<string, { permissions: { dataClasses: string[] }[] }> };
+      const doc = JSON.parse(readFileSync(new URL('../../rules/default-policy.json', import.meta.url), 'utf8')) as {
+        version: string;
+        roles: Record<string, { permissions: { dataClasses: string[] }[] }>;
+      };
       doc.version = '2026-12-01.1';
       for (const p of doc.roles.nurse!.permissions) p.dataClasses = p.dataClasses.filter((c) => c !== 'observations');
-      return changeId(data(await h.gql(sec, 'mutation ($d: JSON!) { proposePolicy(document: $d, reason: "Observations move to the clinical team", ticket: "POL-7") { status changeRequest { id } } }', { d: doc })));
+      return changeId(
+        data(
+          await h.gql(
+            sec,
+            'mutation ($d: JSON!) { proposePolicy(document: $d, reason: "Observations move to the clinical team", ticket: "POL-7") { ' +
+            'status changeRequest { id } } }',
+            { d: doc },
+          ),
+        ),
+      );
     }
     case 'resume': {
-      data(await h.gql(sec, 'mutation { emergencyStop(target: "connector:ehr", environment: PRODUCTION, reason: "duplicate notes") { stopped } }'));
-      return changeId(data(await h.gql(eng, 'mutation { resume(target: "connector:ehr", environment: PRODUCTION, reason: "Fixed the retry loop", ticket: "INC-9") { status changeRequest { id } } }')));
+      data(
+        await h.gql(
+          sec,
+          'mutation { emergencyStop(target: "connector:ehr", environment: PRODUCTION, reason: "duplicate notes") { stopped } }',
+        ),
+      );
+      return changeId(
+        data(
+          await h.gql(
+            eng,
+            'mutation { resume(target: "connector:ehr", environment: PRODUCTION, reason: "Fixed the retry loop", ticket: "INC-9") { ' +
+            'status changeRequest { id } } }',
+          ),
+        ),
+      );
     }
   }
 }

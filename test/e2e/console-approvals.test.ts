@@ -125,7 +125,10 @@ describe('approver console: the governed write-back change, by three people', ()
     expect(await card.getByTestId('setting-owner').textContent()).toContain('version 1');
     // The API agrees: applied once, by the trail the console produced.
     const token = await h.token({ roles: ['security-admin'], sub: 'check' });
-    const r = await h.gql<{ settingHistory: { version: number; value: unknown; changedBy: string }[] }>(token, `{ settingHistory(key: "${KEY}", environment: PRODUCTION) { version value changedBy } }`);
+    const r = await h.gql<{ settingHistory: { version: number; value: unknown; changedBy: string }[] }>(
+      token,
+      `{ settingHistory(key: "${KEY}", environment: PRODUCTION) { version value changedBy } }`,
+    );
     expect(r.body.data?.settingHistory).toEqual([{ version: 1, value: true, changedBy: 'eng-ana' }]);
     await page.close();
   });
@@ -139,7 +142,9 @@ describe('approver console: locks, rejections, audit', () => {
     await page.getByLabel('Filter').fill('ai.safetyThreshold');
     const card = page.getByTestId('setting-ai.safetyThreshold');
     expect(await card.getByTestId('setting-owner').textContent()).toContain('Owner: clinical (clinical-admin)');
-    expect(await card.getByTestId('setting-locked-reason').textContent()).toMatch(/owner: clinical-admin \(clinical\)\. Ask with requestAccess\./);
+    expect(await card.getByTestId('setting-locked-reason').textContent()).toMatch(
+      /owner: clinical-admin \(clinical\)\. Ask with requestAccess\./,
+    );
     expect(await card.getByLabel('Value (JSON)').isDisabled()).toBe(true);
     await screenshot(page, 'settings-locked');
     await card.getByRole('button', { name: 'Request access…' }).click();

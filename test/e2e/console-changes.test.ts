@@ -2,7 +2,16 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { ARTIFACTS, fitsWidth, launchConsoleBrowser, screenshot, signIn, unlabeledControls, type ConsoleBrowser, type Principal } from './browser.js';
+import {
+  ARTIFACTS,
+  fitsWidth,
+  launchConsoleBrowser,
+  screenshot,
+  signIn,
+  unlabeledControls,
+  type ConsoleBrowser,
+  type Principal,
+} from './browser.js';
 import { propose, type Kind } from './change-fixtures.js';
 
 // Issue 15: every change in words, the actionable inbox for every approver, no double submit, withdraw, live updates,
@@ -21,7 +30,17 @@ const ids = {} as Record<Kind, string>;
 beforeAll(async () => {
   h = await startHarness();
   origin = h.running.url;
-  for (const kind of ['setting', 'listSetting', 'connector', 'assignment', 'accessRequest', 'refund', 'medication', 'policy', 'resume'] as const) {
+  for (const kind of [
+    'setting',
+    'listSetting',
+    'connector',
+    'assignment',
+    'accessRequest',
+    'refund',
+    'medication',
+    'policy',
+    'resume',
+  ] as const) {
     ids[kind] = await propose(h, kind);
   }
   browser = await launchConsoleBrowser(origin);
@@ -54,8 +73,16 @@ describe('every change type in words, the raw JSON one click away', () => {
     ['accessRequest', /eng-ana asks for the role clinical-admin .*Production, until/, 'access-request'],
     ['refund', /Refunds \$500\.00 on invoice invoice-.*above the threshold of \$100\.00/, 'refund'],
     // A security admin reads configuration, not the clinical record: the proposed resource is withheld whole from them.
-    ['medication', /The AI agent triage-bot proposes writing a (MedicationRequest|record).*Patient(0ac13d55-d566-450a-aea0-f6a71f1ad73b|not shown to you)/, 'medication'],
-    ['policy', /Policy version 2026-11-22\.4 → 2026-12-01\.1, rule by rule:.*Role nurse:.*read \(department scope\): observations removed/, 'policy'],
+    [
+      'medication',
+      /The AI agent triage-bot proposes writing a (MedicationRequest|record).*Patient(0ac13d55-d566-450a-aea0-f6a71f1ad73b|not shown to you)/,
+      'medication',
+    ],
+    [
+      'policy',
+      /Policy version 2026-11-22\.4 → 2026-12-01\.1, rule by rule:.*Role nurse:.*read \(department scope\): observations removed/,
+      'policy',
+    ],
     ['resume', /Resumes connector:ehr in Production\..*stopped by sec-fix at .*because “duplicate notes”/, 'resume'],
   ];
 
@@ -115,7 +142,11 @@ describe('the actionable inbox', () => {
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     expect(await page.locator('[role=alert]').count()).toBe(0);
     const sec = await h.token({ roles: ['security-admin'], sub: 'check' });
-    const after = await h.gql<{ changeRequest: { status: string; approvals: { sub: string }[] } }>(sec, 'query($id: ID!) { changeRequest(id: $id) { status approvals { sub } } }', { id: ids.medication });
+    const after = await h.gql<{ changeRequest: { status: string; approvals: { sub: string }[] } }>(
+      sec,
+      'query($id: ID!) { changeRequest(id: $id) { status approvals { sub } } }',
+      { id: ids.medication },
+    );
     expect(after.body.data!.changeRequest.approvals.map((a) => a.sub)).toEqual(['dr-grey']);
     await screenshot(page, 'change-medication-approved');
     // Another department's clinician has nothing to decide: an empty queue, said so.
@@ -135,7 +166,11 @@ describe('the actionable inbox', () => {
     const actionable = await rows.count();
     expect(await page.getByTestId('tab-actionable').getAttribute('aria-selected')).toBe('true');
     for (const row of await rows.all()) expect(await row.textContent()).toContain('You can approve');
-    const counts = Object.fromEntries(await Promise.all(['actionable', 'mine', 'pending'].map(async (t) => [t, Number((await text(page, `tab-${t}`)).match(/(\d+)$/)![1])])));
+    const counts = Object.fromEntries(
+      await Promise.all(
+        ['actionable', 'mine', 'pending'].map(async (t) => [t, Number((await text(page, `tab-${t}`)).match(/(\d+)$/)![1])]),
+      ),
+    );
     expect(counts.actionable).toBe(actionable);
     expect(counts.pending).toBeGreaterThan(counts.actionable);
     expect(counts.mine).toBe(0);
@@ -177,7 +212,10 @@ describe('proposing, withdrawing, deciding', () => {
     expect(await t.getByRole('button', { name: 'Propose change' }).count()).toBe(0);
     expect(await t.getByLabel('Enabled').isDisabled()).toBe(true);
     const token = await h.token({ roles: ['security-admin'], sub: 'check' });
-    const r = await h.gql<{ changeRequests: { key: string }[] }>(token, '{ changeRequests(status: PENDING, environment: STAGING) { key } }');
+    const r = await h.gql<{ changeRequests: { key: string }[] }>(
+      token,
+      '{ changeRequests(status: PENDING, environment: STAGING) { key } }',
+    );
     expect(r.body.data!.changeRequests.filter((c) => c.key === 'integration.ehr.writeBackEnabled')).toHaveLength(1);
     await screenshot(page, 'settings-sent');
     await t.getByTestId('setting-result').getByRole('link', { name: 'Open the change' }).click();

@@ -72,7 +72,9 @@ describe('emergency stops', () => {
       '{ stopState(target: "connector:ehr", environment: PRODUCTION) { stopped pendingResume { id } } }');
     expect(r.body.data?.stopState.stopped).toBe(true);
     expect(r.body.data?.stopState.pendingResume?.id).toBeTruthy();
-    expect(await pending.getByRole('link', { name: 'Open the change' }).getAttribute('href')).toBe(`#/change/${r.body.data?.stopState.pendingResume?.id}`);
+    expect(await pending.getByRole('link', { name: 'Open the change' }).getAttribute('href')).toBe(
+      `#/change/${r.body.data?.stopState.pendingResume?.id}`,
+    );
     await screenshot(page, 'stops');
     await onPhone(page, 'emergency-stops');
     await page.close();
@@ -86,8 +88,10 @@ describe('emergency stops', () => {
     await reason.waitFor();
     expect(await page.getByRole('button', { name: 'Stop connector:ehr' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Stop connector:ehr' }).getAttribute('aria-describedby')).toBe('cannot-stop');
-    const explained = await h.gql<{ explain: { message: string } }>(await h.token({ sub: 'bill-bea', roles: ['billing-manager'], mfa: true }),
-      '{ explain(action: "stop:connector:ehr", environment: PRODUCTION) { message } }');
+    const explained = await h.gql<{ explain: { message: string } }>(
+      await h.token({ sub: 'bill-bea', roles: ['billing-manager'], mfa: true }),
+      '{ explain(action: "stop:connector:ehr", environment: PRODUCTION) { message } }',
+    );
     expect(await reason.textContent()).toBe(explained.body.data?.explain.message);
     await page.getByLabel('Target').selectOption('automation:billing');
     await expect.poll(() => page.getByRole('button', { name: 'Stop automation:billing' }).isEnabled()).toBe(true);
@@ -101,8 +105,12 @@ describe('setting history', () => {
   beforeAll(async () => {
     const token = await h.token({ sub: 'bill-bob', roles: ['billing-manager'], mfa: true });
     for (const value of [[5, 10, 20], [3, 7]]) {
-      const r = await h.gql<{ updateSetting: { status: string } }>(token,
-        'mutation($v: JSON) { updateSetting(input: { key: "billing.reminderCadenceDays", environment: STAGING, value: $v, reason: "cadence" }) { status } }', { v: value });
+      const r = await h.gql<{ updateSetting: { status: string } }>(
+        token,
+        'mutation($v: JSON) { updateSetting(input: { key: "billing.reminderCadenceDays", environment: STAGING, value: $v, reason: ' +
+        '"cadence" }) { status } }',
+        { v: value },
+      );
       expect(r.body.data?.updateSetting.status).toBe('APPLIED');
     }
   });
@@ -179,7 +187,11 @@ describe('delivery log', () => {
 describe('access review and break-glass review', () => {
   it('a security admin keeps a clinician’s break-glass use with a comment; it leaves the review list', async () => {
     const cruz = await h.token({ sub: 'dr-cruz', roles: ['clinician'], departments: ['cardiology'] });
-    const bg = await h.gql<{ breakGlass: { id: string } }>(cruz, 'mutation ($id: ID!) { breakGlass(patientId: $id, reason: "Unconscious patient in the ED") { id } }', { id: CARROLL });
+    const bg = await h.gql<{ breakGlass: { id: string } }>(
+      cruz,
+      'mutation ($id: ID!) { breakGlass(patientId: $id, reason: "Unconscious patient in the ED") { id } }',
+      { id: CARROLL },
+    );
     expect(bg.body.errors).toBeUndefined();
     const page = await as(SAM, '#/access-review');
     const card = page.getByTestId('break-glass-list').getByTestId('review-dr-cruz');
@@ -192,7 +204,9 @@ describe('access review and break-glass review', () => {
     await card.getByRole('button', { name: 'Keep' }).click();
     await page.getByTestId('break-glass-empty').waitFor();
     const review = await h.gql<{ accessOf: { id: string; reviews: { by: string; decision: string; comment: string }[] }[] }>(
-      await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true }), '{ accessOf(assignee: "dr-cruz") { id reviews { by decision comment } } }');
+      await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true }),
+      '{ accessOf(assignee: "dr-cruz") { id reviews { by decision comment } } }',
+    );
     expect(review.body.data?.accessOf.find((g) => g.id === bg.body.data?.breakGlass.id)?.reviews)
       .toEqual([{ by: 'sec-sam', decision: 'KEEP', comment: 'Checked with the ED lead: justified' }]);
     await page.close();
@@ -266,7 +280,9 @@ describe('connectors', () => {
     await reason.waitFor();
     expect(await reason.textContent()).toMatch(/^Not allowed to write credentials data.*system-admin/);
     expect(await card.getByRole('button', { name: 'Generate key' }).isDisabled()).toBe(true);
-    expect(await card.getByRole('button', { name: 'Generate key' }).getAttribute('aria-describedby')).toBe('connector-ehr-cannot-credentials');
+    expect(await card.getByRole('button', { name: 'Generate key' }).getAttribute('aria-describedby')).toBe(
+      'connector-ehr-cannot-credentials',
+    );
     expect(await card.getByRole('button', { name: 'Rotate secret' }).isDisabled()).toBe(true);
     // Configuring the base URL is the engineer's (the API says ALLOW), and stays offered.
     expect(await card.getByRole('button', { name: 'Propose configuration' }).isEnabled()).toBe(true);

@@ -125,7 +125,10 @@ describe('/console/dev-token: embedded mode only', () => {
     expect(r.status).toBe(200);
     expect(r.headers['cache-control']).toBe('no-store');
     const { token } = JSON.parse(r.body) as { token: string };
-    const me = await h.gql<{ me: { sub: string; roles: string[]; mfa: boolean; tenant: string } }>(token, '{ me { sub roles mfa tenant } }');
+    const me = await h.gql<{ me: { sub: string; roles: string[]; mfa: boolean; tenant: string } }>(
+      token,
+      '{ me { sub roles mfa tenant } }',
+    );
     expect(me.body.data?.me).toEqual({ sub: 'sec-sam', roles: ['security-admin'], mfa: true, tenant: 'acme' });
   });
 
@@ -143,7 +146,11 @@ describe('/console/dev-token: embedded mode only', () => {
   });
 
   it('JSON only: a form post (no CORS preflight) is refused', async () => {
-    const r = await raw(origin, '/console/dev-token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'role=auditor&sub=x' });
+    const r = await raw(origin, '/console/dev-token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'role=auditor&sub=x',
+    });
     expect(r.status).toBe(415);
   });
 

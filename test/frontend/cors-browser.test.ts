@@ -61,7 +61,12 @@ describe('CORS from a real browser on another origin', () => {
             return { ok: false as const, error: String(e) };
           }
         },
-        { url: h.url, token: init.auth === false ? null : token, contentType: init.contentType ?? 'application/json', query: init.query ?? '{ me { sub roles } }' },
+        {
+          url: h.url,
+          token: init.auth === false ? null : token,
+          contentType: init.contentType ?? 'application/json',
+          query: init.query ?? '{ me { sub roles } }',
+        },
       );
     } finally {
       await page.close();
@@ -87,7 +92,11 @@ describe('CORS from a real browser on another origin', () => {
     // cannot read even that refusal.
     const r = await fetchFrom(other.origin, { contentType: 'text/plain', auth: false, query: 'mutation { __typename }' });
     expect(r.ok).toBe(false);
-    const direct = await fetch(h.url, { method: 'POST', headers: { origin: other.origin, 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' });
+    const direct = await fetch(h.url, {
+      method: 'POST',
+      headers: { origin: other.origin, 'content-type': 'text/plain' },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(direct.status).toBe(400);
     expect(direct.headers.get('access-control-allow-origin')).toBeNull();
     const get = await fetch(`${h.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { origin: other.origin } });
@@ -97,7 +106,11 @@ describe('CORS from a real browser on another origin', () => {
   it('the preflight names the allowed methods and headers, exact origin, credentials, no wildcard', async () => {
     const r = await fetch(h.url, {
       method: 'OPTIONS',
-      headers: { origin: allowed.origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: allowed.origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(r.status).toBe(204);
     expect(r.headers.get('access-control-allow-origin')).toBe(allowed.origin);

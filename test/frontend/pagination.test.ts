@@ -84,7 +84,11 @@ describe('Relay pagination', () => {
     const all = await ok({ category: 'ACCESS', first: 7 });
     const between = await ok({ category: 'ACCESS', after: all.edges[1]!.cursor, before: all.edges[5]!.cursor });
     expect(between.edges.map((e) => e.node.id)).toEqual(expected.slice(2, 5));
-    expect(await ok({ category: 'BILLING_AUTOMATION', first: 5 })).toMatchObject({ edges: [], totalCount: 0, pageInfo: { hasNextPage: false, startCursor: null } });
+    expect(await ok({ category: 'BILLING_AUTOMATION', first: 5 })).toMatchObject({
+      edges: [],
+      totalCount: 0,
+      pageInfo: { hasNextPage: false, startCursor: null },
+    });
     expect((await ok({ status: 'PENDING', first: 50 })).totalCount).toBe(7);
     expect((await ok({ status: 'APPLIED', first: 50 })).totalCount).toBe(0);
   });
@@ -128,8 +132,14 @@ describe('Relay pagination', () => {
 
   it('patients(department:): a clinician lists their own department with no FORBIDDEN; other departments do not show', async () => {
     const t = await h.token({ roles: ['clinician'], departments: ['cardiology'] });
-    const q = `query($d: String) { patients(first: 50, department: $d) { edges { node { id name department conditions { id } } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
-    type P = { patients: { edges: { node: { id: string; name: string | null; department: string | null; conditions: unknown } | null }[]; pageInfo: Conn['pageInfo'] } };
+    const q = `query($d: String) { patients(first: 50, department: $d) { edges { node { id name department conditions { id } } } ` +
+      `pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+    type P = {
+      patients: {
+        edges: { node: { id: string; name: string | null; department: string | null; conditions: unknown } | null }[];
+        pageInfo: Conn['pageInfo'];
+      };
+    };
     const own = await h.gql<P>(t, q, { d: 'cardiology' });
     expect(own.body.errors).toBeUndefined();
     const rows = own.body.data!.patients.edges.map((e) => e.node!);

@@ -32,7 +32,9 @@ describe('schema for tools', () => {
 
   it('an introspection role reads the same SDL at /graphql/schema.graphql; a listed origin may read it too', async () => {
     const token = await h.token({ roles: ['security-admin'] });
-    const r = await fetch(`${base}/graphql/schema.graphql`, { headers: { authorization: `Bearer ${token}`, origin: 'https://app.example.org' } });
+    const r = await fetch(`${base}/graphql/schema.graphql`, {
+      headers: { authorization: `Bearer ${token}`, origin: 'https://app.example.org' },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/graphql; charset=utf-8');
     expect(r.headers.get('access-control-allow-origin')).toBe('https://app.example.org');

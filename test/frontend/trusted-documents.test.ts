@@ -30,7 +30,9 @@ async function post(h: Harness, token: string | null, body: unknown, contentType
 }
 
 async function get(h: Harness, token: string, params: Record<string, string>): Promise<Answer> {
-  const r = await fetch(`${h.url}?${new URLSearchParams(params).toString()}`, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+  const r = await fetch(`${h.url}?${new URLSearchParams(params).toString()}`, {
+    headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+  });
   return { status: r.status, body: (await r.json()) as Answer['body'] };
 }
 
@@ -53,7 +55,13 @@ describe('trusted documents', () => {
 
     it('runs a manifest document named by hash (Apollo extension, documentId, sha256: prefix, GET) or sent as its exact text', async () => {
       const me = { me: { sub: 'security-admin-1', roles: ['security-admin'], tenant: 'acme', departments: [], mfa: true } };
-      for (const body of [apq(ME_HASH), { documentId: ME_HASH }, { documentId: `sha256:${ME_HASH}` }, { query: ME_DOC }, { query: ME_DOC, ...apq(ME_HASH) }]) {
+      for (const body of [
+        apq(ME_HASH),
+        { documentId: ME_HASH },
+        { documentId: `sha256:${ME_HASH}` },
+        { query: ME_DOC },
+        { query: ME_DOC, ...apq(ME_HASH) },
+      ]) {
         const r = await post(h, token, body);
         expect(r, JSON.stringify(body)).toEqual({ status: 200, body: { data: me } });
       }
@@ -77,7 +85,11 @@ describe('trusted documents', () => {
     ])('refuses %s: 403 FORBIDDEN TRUSTED_DOCUMENT_REQUIRED before anything runs', async (_name, body) => {
       const r = await post(h, token, body);
       expect(r.status).toBe(403);
-      expect(r.body).toEqual({ errors: [{ message: expect.stringContaining('trusted documents'), extensions: { code: 'FORBIDDEN', reason: 'TRUSTED_DOCUMENT_REQUIRED' } }] });
+      expect(r.body).toEqual({
+        errors: [
+          { message: expect.stringContaining('trusted documents'), extensions: { code: 'FORBIDDEN', reason: 'TRUSTED_DOCUMENT_REQUIRED' } },
+        ],
+      });
     });
 
     it('refuses other documents over GET and as a text/plain body too', async () => {

@@ -16,21 +16,55 @@ const policy = defaultPolicy();
 const sec = person('sec-1', ['security-admin']);
 const json = (d: AccessDoc) => d as never;
 const grant = (doc: AccessDoc, over: Partial<Parameters<typeof withEntry>[1]> = {}) =>
-  withEntry(doc, { id: 'chg-a', kind: 'role', name: 'clinician', departments: ['oncology'], environments: ['PRODUCTION'], expiresAt: null, reason: 'cover', ticket: null, source: 'assignment', now: T0, ...over });
+  withEntry(doc, {
+    id: 'chg-a',
+    kind: 'role',
+    name: 'clinician',
+    departments: ['oncology'],
+    environments: ['PRODUCTION'],
+    expiresAt: null,
+    reason: 'cover',
+    ticket: null,
+    source: 'assignment',
+    now: T0,
+    ...over,
+  });
 
 const assign = (sub: string, requester = sec, after = grant(emptyAccessDoc(sub)), before = emptyAccessDoc(sub)) =>
-  proposeChange({ id: 'chg-a', tenant: 'acme', environment: 'PRODUCTION', target: { type: 'assignment', sub }, current: { value: json(before), version: 0 }, newValue: after, requester, functionsOf, reason: 'r', now: T0, rules, policy });
+  proposeChange({
+    id: 'chg-a',
+    tenant: 'acme',
+    environment: 'PRODUCTION',
+    target: { type: 'assignment', sub },
+    current: { value: json(before), version: 0 },
+    newValue: after,
+    requester,
+    functionsOf,
+    reason: 'r',
+    now: T0,
+    rules,
+    policy,
+  });
 
 describe('assignments as governed changes', () => {
   it('widening: HIGH in production, security owns it, the role\'s function approves too', () => {
     const c = ok(assign('dr-grey'));
-    expect(c).toMatchObject({ status: 'PENDING', category: 'access', ownerFunction: 'security', risk: 'HIGH', requirement: { requiredApprovals: 2, mfaRequired: true } });
+    expect(c).toMatchObject({
+      status: 'PENDING',
+      category: 'access',
+      ownerFunction: 'security',
+      risk: 'HIGH',
+      requirement: { requiredApprovals: 2, mfaRequired: true },
+    });
     expect(c.approverFunctions).toEqual(['security', 'technical', 'clinical']);
   });
 
   it('narrowing applies at once', () => {
     const before = grant(emptyAccessDoc('dr-grey'));
-    const after: AccessDoc = { ...before, entries: before.entries.map((e) => ({ ...e, revoked: { by: 'sec-1', at: T0, reason: 'left' } })) };
+    const after: AccessDoc = {
+      ...before,
+      entries: before.entries.map((e) => ({ ...e, revoked: { by: 'sec-1', at: T0, reason: 'left' } })),
+    };
     expect(ok(assign('dr-grey', sec, after, before))).toMatchObject({ status: 'APPLIED', risk: 'LOW' });
   });
 
@@ -41,7 +75,12 @@ describe('assignments as governed changes', () => {
 
   it('the beneficiary never approves, and an approver must hold or own what is granted', () => {
     const c = ok(assign('ca-1'));
-    const opts = { now: at(5), currentVersion: 0, functionsOf, canGrant: (a: Parameters<typeof grantCheck>[2], ch: ChangeRequest) => grantCheck(policy, functionsOf, a, ch, at(5)) };
+    const opts = {
+      now: at(5),
+      currentVersion: 0,
+      functionsOf,
+      canGrant: (a: Parameters<typeof grantCheck>[2], ch: ChangeRequest) => grantCheck(policy, functionsOf, a, ch, at(5)),
+    };
     expect(approve(c, person('ca-1', ['clinical-admin']), opts)).toMatchObject({ ok: false, error: { reason: 'SELF_BENEFIT' } });
     expect(approve(c, person('sys-1', ['system-admin']), opts)).toMatchObject({ ok: false, error: { reason: 'CANNOT_GRANT_UNHELD' } });
     const once = ok(approve(c, person('sec-2', ['security-admin']), opts));
@@ -54,18 +93,55 @@ describe('assignments as governed changes', () => {
     const me = person('dr-grey', ['clinician']);
     const after = grant(emptyAccessDoc('dr-grey'), { source: 'access-request', expiresAt: at(60) });
     const propose = (requester = me, value = after) =>
-      proposeChange({ id: 'chg-r', tenant: 'acme', environment: 'PRODUCTION', target: { type: 'access-request', sub: 'dr-grey' }, current: { value: json(emptyAccessDoc('dr-grey')), version: 0 }, newValue: value, requester, functionsOf, reason: 'on call', now: T0, rules, policy, origin: { type: 'access-request' } });
+      proposeChange({
+        id: 'chg-r',
+        tenant: 'acme',
+        environment: 'PRODUCTION',
+        target: { type: 'access-request', sub: 'dr-grey' },
+        current: { value: json(emptyAccessDoc('dr-grey')), version: 0 },
+        newValue: value,
+        requester,
+        functionsOf,
+        reason: 'on call',
+        now: T0,
+        rules,
+        policy,
+        origin: { type: 'access-request' },
+      });
     expect(propose(person('dr-other', ['clinician']))).toMatchObject({ ok: false, error: { reason: 'NOT_REQUESTER' } });
-    expect(propose(me, grant(emptyAccessDoc('dr-grey'), { source: 'access-request' }))).toMatchObject({ ok: false, error: { reason: 'INVALID_INPUT' } });
+    expect(propose(me, grant(emptyAccessDoc('dr-grey'), { source: 'access-request' }))).toMatchObject({
+      ok: false,
+      error: { reason: 'INVALID_INPUT' },
+    });
     const c = ok(propose());
-    expect(approve(c, { ...me, roles: ['clinician', 'security-admin'] }, { now: at(1), currentVersion: 0, functionsOf })).toMatchObject({ ok: false, error: { reason: 'SELF_APPROVAL' } });
+    expect(approve(c, { ...me, roles: ['clinician', 'security-admin'] }, { now: at(1), currentVersion: 0, functionsOf })).toMatchObject({
+      ok: false,
+      error: { reason: 'SELF_APPROVAL' },
+    });
   });
 
   it('an agent\'s proposal always waits for a human, even where a person\'s would apply at once', () => {
     const agent = person('agent-1', ['ai-agent'], { kind: 'agent' });
-    const c = ok(proposeChange({ id: 'chg-g', tenant: 'acme', environment: 'STAGING', target: { type: 'setting', key: 'messaging.officeHours' }, current: { value: null, version: 0 }, newValue: { timezone: 'UTC', weekly: [] }, requester: { ...agent, roles: ['ops-manager'] }, functionsOf, reason: 'r', now: T0, rules }));
+    const c = ok(
+      proposeChange({
+        id: 'chg-g',
+        tenant: 'acme',
+        environment: 'STAGING',
+        target: { type: 'setting', key: 'messaging.officeHours' },
+        current: { value: null, version: 0 },
+        newValue: { timezone: 'UTC', weekly: [] },
+        requester: { ...agent, roles: ['ops-manager'] },
+        functionsOf,
+        reason: 'r',
+        now: T0,
+        rules,
+      }),
+    );
     expect(c).toMatchObject({ status: 'PENDING', requirement: { requiredApprovals: 1, ownerFunctionRequired: true } });
-    expect(approve(c, { ...agent, sub: 'agent-2', roles: ['ops-manager'] }, { now: at(1), currentVersion: 0, functionsOf })).toMatchObject({ ok: false, error: { reason: 'NOT_AN_APPROVER' } });
+    expect(approve(c, { ...agent, sub: 'agent-2', roles: ['ops-manager'] }, { now: at(1), currentVersion: 0, functionsOf })).toMatchObject({
+      ok: false,
+      error: { reason: 'NOT_AN_APPROVER' },
+    });
   });
 });
 
@@ -73,7 +149,21 @@ describe('access review', () => {
   it('lists stale grants, grants past their department and unreviewed break-glass', () => {
     let doc = grant(emptyAccessDoc('dr-grey'), { id: 'std', departments: ['cardiology'] });
     doc = grant(doc, { id: 'old', source: 'access-request', departments: ['oncology'], expiresAt: at(60 * 24 * 365) });
-    doc = { ...doc, entries: [...doc.entries, { ...doc.entries[0]!, id: 'bg', kind: 'break-glass', name: 'break-glass', patientId: 'p', source: 'break-glass', expiresAt: at(60) }] };
+    doc = {
+      ...doc,
+      entries: [
+        ...doc.entries,
+        {
+          ...doc.entries[0]!,
+          id: 'bg',
+          kind: 'break-glass',
+          name: 'break-glass',
+          patientId: 'p',
+          source: 'break-glass',
+          expiresAt: at(60),
+        },
+      ],
+    };
     const items = reviewItems([doc], (id) => (id === 'std' ? at(60 * 24 * 100) : null), at(60 * 24 * 100), 90);
     expect(items.map((i) => [i.entry.id, i.flags])).toEqual([['old', ['STALE', 'PAST_DEPARTMENT']], ['bg', ['BREAK_GLASS']]]);
   });

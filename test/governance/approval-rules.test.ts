@@ -9,13 +9,23 @@ const ctx = (owner: string, approverFunctions: string[]) => ({ ownerFunction: ow
 const a = (sub: string, functions: string[], mfa = true) => ({ sub, functions, mfa });
 
 describe('approval rules document', () => {
-  it('the defaults parse and say what DESIGN.md says', () => {
+  it('the defaults parse and say what the README ("Governed changes") says', () => {
     expect(requirementFor(rules, 'STAGING', 'LOW').requiredApprovals).toBe(0);
     expect(requirementFor(rules, 'STAGING', 'MEDIUM').requiredApprovals).toBe(0);
-    expect(requirementFor(rules, 'STAGING', 'HIGH')).toEqual({ requiredApprovals: 1, distinctFunctions: false, ownerFunctionRequired: false, mfaRequired: false });
+    expect(requirementFor(rules, 'STAGING', 'HIGH')).toEqual({
+      requiredApprovals: 1,
+      distinctFunctions: false,
+      ownerFunctionRequired: false,
+      mfaRequired: false,
+    });
     expect(requirementFor(rules, 'PRODUCTION', 'LOW').requiredApprovals).toBe(0);
     expect(requirementFor(rules, 'PRODUCTION', 'MEDIUM').requiredApprovals).toBe(1);
-    expect(requirementFor(rules, 'PRODUCTION', 'HIGH')).toEqual({ requiredApprovals: 2, distinctFunctions: true, ownerFunctionRequired: true, mfaRequired: true });
+    expect(requirementFor(rules, 'PRODUCTION', 'HIGH')).toEqual({
+      requiredApprovals: 2,
+      distinctFunctions: true,
+      ownerFunctionRequired: true,
+      mfaRequired: true,
+    });
     expect(requirementFor(rules, 'PRODUCTION', 'CRITICAL')).toMatchObject({ requiredApprovals: 2, requiredFunction: 'security' });
   });
 
@@ -44,13 +54,24 @@ describe('approval rules document', () => {
   });
 
   it('approver functions: owner first, then the category, then a required function', () => {
-    expect(approverFunctionsFor(rules, 'messaging', 'clinical', requirementFor(rules, 'PRODUCTION', 'HIGH'))).toEqual(['clinical', 'operations', 'security']);
-    expect(approverFunctionsFor(rules, 'billing-automation', 'finance', requirementFor(rules, 'PRODUCTION', 'CRITICAL'))).toEqual(['finance', 'operations', 'security']);
+    expect(approverFunctionsFor(rules, 'messaging', 'clinical', requirementFor(rules, 'PRODUCTION', 'HIGH'))).toEqual([
+      'clinical',
+      'operations',
+      'security',
+    ]);
+    expect(approverFunctionsFor(rules, 'billing-automation', 'finance', requirementFor(rules, 'PRODUCTION', 'CRITICAL'))).toEqual([
+      'finance',
+      'operations',
+      'security',
+    ]);
     expect(approverFunctionsFor(rules, 'audit', 'security', requirementFor(rules, 'PRODUCTION', 'HIGH'))).not.toContain('compliance');
   });
 
   it('an agent proposal needs a human approval even where a person would apply at once', () => {
-    expect(requirementForProposal(rules, 'PRODUCTION', 'LOW', 'agent')).toMatchObject({ requiredApprovals: 1, ownerFunctionRequired: true });
+    expect(requirementForProposal(rules, 'PRODUCTION', 'LOW', 'agent')).toMatchObject({
+      requiredApprovals: 1,
+      ownerFunctionRequired: true,
+    });
     expect(requirementForProposal(rules, 'PRODUCTION', 'LOW', 'user').requiredApprovals).toBe(0);
     expect(requirementForProposal({ ...rules, agentProposalsNeedApproval: false }, 'PRODUCTION', 'LOW', 'agent').requiredApprovals).toBe(0);
   });
@@ -62,10 +83,20 @@ describe('evaluateApprovals', () => {
   const clinical = ctx('clinical', ['clinical', 'technical', 'security']);
 
   it('says what is still needed, in human terms', () => {
-    expect(evaluateApprovals(high, clinical, [])).toEqual({ satisfied: false, remaining: 2, stillNeededFrom: ['clinical', 'technical', 'security'], summary: 'needs 2 more from: clinical or technical or security (each from a different function, with MFA)' });
+    expect(evaluateApprovals(high, clinical, [])).toEqual({
+      satisfied: false,
+      remaining: 2,
+      stillNeededFrom: ['clinical', 'technical', 'security'],
+      summary: 'needs 2 more from: clinical or technical or security (each from a different function, with MFA)',
+    });
     expect(evaluateApprovals(high, clinical, [a('t', ['technical'])]).summary).toBe('needs 1 more from: clinical (with MFA)');
     expect(evaluateApprovals(high, clinical, [a('c', ['clinical'])]).summary).toBe('needs 1 more from: technical or security (with MFA)');
-    expect(evaluateApprovals(high, clinical, [a('c', ['clinical']), a('s', ['security'])])).toEqual({ satisfied: true, remaining: 0, stillNeededFrom: [], summary: 'approved: 2 of 2' });
+    expect(evaluateApprovals(high, clinical, [a('c', ['clinical']), a('s', ['security'])])).toEqual({
+      satisfied: true,
+      remaining: 0,
+      stillNeededFrom: [],
+      summary: 'approved: 2 of 2',
+    });
     expect(evaluateApprovals(requirementFor(rules, 'PRODUCTION', 'LOW'), clinical, []).summary).toBe('no approval needed');
   });
 

@@ -49,7 +49,12 @@ describe('diffJson', () => {
 describe('diffVersions', () => {
   const history = [{ version: 1, value: { t: 0.8 } }, { version: 2, value: { t: 0.7 } }, { version: 3, value: { t: 0.9 } }];
   it('compares any two versions, either way', () => {
-    expect(diffVersions(history, 1, 3)).toEqual({ ok: true, from: 1, to: 3, diff: [{ path: '/t', op: 'replace', before: 0.8, after: 0.9 }] });
+    expect(diffVersions(history, 1, 3)).toEqual({
+      ok: true,
+      from: 1,
+      to: 3,
+      diff: [{ path: '/t', op: 'replace', before: 0.8, after: 0.9 }],
+    });
     expect(diffVersions(history, 3, 1)).toMatchObject({ ok: true, diff: [{ before: 0.9, after: 0.8 }] });
   });
   it('names the missing versions', () => {

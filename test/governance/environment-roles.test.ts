@@ -8,7 +8,20 @@ import { rolesIn } from '../../src/governance/environment-roles.js';
 import { explainGoverned } from '../../src/governance/explain-governed.js';
 import { storedAccessOf } from '../../src/governance/stored-access-of.js';
 import { approve, proposeChange, reject } from '../../src/governance/transitions.js';
-import { approveOpts, at, engineer, functionsOf, ok, pending, proposal, rules, securityAdmin, STAGING_MEDIUM, T0, WRITE_BACK } from './support.js';
+import {
+  approveOpts,
+  at,
+  engineer,
+  functionsOf,
+  ok,
+  pending,
+  proposal,
+  rules,
+  securityAdmin,
+  STAGING_MEDIUM,
+  T0,
+  WRITE_BACK,
+} from './support.js';
 
 // Issue 6: role assignments scoped to environments count only for governed changes in those environments. The
 // effective principal carries its roles per environment (rules/decide.ts from storedAccessOf); every editor and
@@ -26,7 +39,8 @@ function effective(token: Principal, entries: AccessEntry[]): Principal {
 }
 
 const stagingEngineer = (sub = 'eng-s', mfa = true) => effective(engineer(sub, { mfa }), [assignment('integration-engineer', ['STAGING'])]);
-const unscopedEngineer = (sub = 'eng-u', mfa = true) => effective(engineer(sub, { mfa }), [assignment('integration-engineer', ['STAGING', 'PRODUCTION'])]);
+const unscopedEngineer = (sub = 'eng-u', mfa = true) =>
+  effective(engineer(sub, { mfa }), [assignment('integration-engineer', ['STAGING', 'PRODUCTION'])]);
 
 describe('effective roles per environment', () => {
   it('a STAGING-scoped assignment counts in STAGING only; an unscoped one in both; no stored assignment: the token', () => {
@@ -56,8 +70,20 @@ describe('proposing per environment', () => {
 
   it('explain answers the same: DENY ROLE_NOT_IN_ENVIRONMENT in PRODUCTION, NEEDS_APPROVAL in STAGING', () => {
     const ask = (principal: Principal, environment: Environment) =>
-      explainGoverned({ action: `setting:update:${WRITE_BACK}`, principal, environment, rules, functionsOf, policy: defaultPolicy(), at: T0 })!;
-    expect(ask(stagingEngineer(), 'PRODUCTION')).toMatchObject({ decision: 'DENY', reason: 'ROLE_NOT_IN_ENVIRONMENT', failedScope: 'environment' });
+      explainGoverned({
+        action: `setting:update:${WRITE_BACK}`,
+        principal,
+        environment,
+        rules,
+        functionsOf,
+        policy: defaultPolicy(),
+        at: T0,
+      })!;
+    expect(ask(stagingEngineer(), 'PRODUCTION')).toMatchObject({
+      decision: 'DENY',
+      reason: 'ROLE_NOT_IN_ENVIRONMENT',
+      failedScope: 'environment',
+    });
     expect(ask(stagingEngineer(), 'STAGING')).toMatchObject({ decision: 'NEEDS_APPROVAL' });
     expect(ask(unscopedEngineer(), 'PRODUCTION')).toMatchObject({ decision: 'NEEDS_APPROVAL' });
   });
@@ -75,7 +101,9 @@ describe('approving per environment', () => {
   });
 
   it('an unscoped assignment approves in both environments', () => {
-    expect(ok(approve(pending({ environment: 'STAGING', requester: engineer('eng-1') }), unscopedEngineer(), approveOpts())).status).toBe('APPLIED');
+    expect(ok(approve(pending({ environment: 'STAGING', requester: engineer('eng-1') }), unscopedEngineer(), approveOpts())).status).toBe(
+      'APPLIED',
+    );
     const production = ok(approve(pending({ requester: engineer('eng-1') }), unscopedEngineer(), approveOpts()));
     expect(production).toMatchObject({ status: 'PENDING', approvals: [{ sub: 'eng-u', roleUsed: 'integration-engineer' }] });
   });

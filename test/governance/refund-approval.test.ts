@@ -7,12 +7,21 @@ import { countedTowardThreshold, refundApproval, refundValueSchema, type RefundV
 // earlier refunds are (none, invoice, patient, both) against every side of the threshold (under, at, a cent over).
 
 const value = (amount: number, invoice: number, patient: number): RefundValue => ({
-  invoiceId: 'inv-1', amount, currency: 'USD', threshold: { amount: 100, currency: 'USD' }, unapprovedBefore: { invoice, patient, windowHours: 24 },
+  invoiceId: 'inv-1',
+  amount,
+  currency: 'USD',
+  threshold: { amount: 100, currency: 'USD' },
+  unapprovedBefore: { invoice, patient, windowHours: 24 },
 });
 const waits = (v: RefundValue) => refundApproval(v as unknown as JsonValue, 'PRODUCTION').requirement.requiredApprovals > 0;
 
 describe('refundApproval counts earlier unapproved refunds', () => {
-  const earlier: [string, number, number][] = [['none', 0, 0], ['invoice', 60, 60], ['patient only', 0, 60], ['both, patient larger', 30, 60]];
+  const earlier: [string, number, number][] = [
+    ['none', 0, 0],
+    ['invoice', 60, 60],
+    ['patient only', 0, 60],
+    ['both, patient larger', 30, 60],
+  ];
   for (const [where, invoice, patient] of earlier) {
     const prior = Math.max(invoice, patient);
     it(`earlier refunds on ${where}: under and at the threshold apply, a cent over waits`, () => {
@@ -28,6 +37,8 @@ describe('refundApproval counts earlier unapproved refunds', () => {
     expect(refundValueSchema.safeParse(old).success).toBe(true);
     expect(waits(old)).toBe(false);
     expect(waits({ ...value(1, 0, 0), currency: 'EUR' })).toBe(true);
-    expect(refundValueSchema.safeParse({ ...value(1, 0, 0), unapprovedBefore: { invoice: -1, patient: 0, windowHours: 24 } }).success).toBe(false);
+    expect(refundValueSchema.safeParse({ ...value(1, 0, 0), unapprovedBefore: { invoice: -1, patient: 0, windowHours: 24 } }).success).toBe(
+      false,
+    );
   });
 });

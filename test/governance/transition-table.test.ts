@@ -18,12 +18,36 @@ const TRANSITIONS = {
 } as const satisfies Record<string, (c: ChangeRequest) => TransitionResult>;
 type Transition = keyof typeof TRANSITIONS;
 
-const ENDED = { approve: 'NOT_PENDING', reject: 'NOT_PENDING', cancel: 'NOT_PENDING', expire: 'NOT_PENDING', supersede: 'NOT_OPEN', markApplied: 'NOT_APPROVED', markFailed: 'NOT_OPEN' } as const;
+const ENDED = {
+  approve: 'NOT_PENDING',
+  reject: 'NOT_PENDING',
+  cancel: 'NOT_PENDING',
+  expire: 'NOT_PENDING',
+  supersede: 'NOT_OPEN',
+  markApplied: 'NOT_APPROVED',
+  markFailed: 'NOT_OPEN',
+} as const;
 
 /** `→STATUS` for a transition that succeeds, `!REASON` for a refusal. */
 const EXPECTED: Record<ChangeStatus, Record<Transition, string>> = {
-  PENDING: { approve: '→PENDING', reject: '→REJECTED', cancel: '→CANCELLED', expire: '→EXPIRED', supersede: '→SUPERSEDED', markApplied: '!NOT_APPROVED', markFailed: '→FAILED' },
-  APPROVED: { approve: '!NOT_PENDING', reject: '!NOT_PENDING', cancel: '!NOT_PENDING', expire: '!NOT_PENDING', supersede: '→SUPERSEDED', markApplied: '→APPLIED', markFailed: '→FAILED' },
+  PENDING: {
+    approve: '→PENDING',
+    reject: '→REJECTED',
+    cancel: '→CANCELLED',
+    expire: '→EXPIRED',
+    supersede: '→SUPERSEDED',
+    markApplied: '!NOT_APPROVED',
+    markFailed: '→FAILED',
+  },
+  APPROVED: {
+    approve: '!NOT_PENDING',
+    reject: '!NOT_PENDING',
+    cancel: '!NOT_PENDING',
+    expire: '!NOT_PENDING',
+    supersede: '→SUPERSEDED',
+    markApplied: '→APPLIED',
+    markFailed: '→FAILED',
+  },
   APPLIED: ended(),
   REJECTED: ended(),
   CANCELLED: ended(),

@@ -11,14 +11,38 @@ import { storedAccessOf } from '../../src/governance/stored-access-of.js';
 
 const policy = defaultPolicy();
 const T0 = Date.parse('2026-12-01T09:00:00.000Z');
-const grey: Principal = { sub: 'dr-grey', tenant: 'acme', kind: 'user', roles: ['clinician'], departments: ['cardiology'], mfa: false, scopes: null, grants: [] };
+const grey: Principal = {
+  sub: 'dr-grey',
+  tenant: 'acme',
+  kind: 'user',
+  roles: ['clinician'],
+  departments: ['cardiology'],
+  mfa: false,
+  scopes: null,
+  grants: [],
+};
 const row = (departments: string[], patientId = 'p-1') => ({ tenant: 'acme', departments, patientId });
 const read = (dataClass: string) => ({ action: 'read' as const, dataClass });
 const compile = (doc: AccessDoc | null, at: number, used?: string[]) =>
-  compilePrincipalPolicy(policy, grey, { stored: storedAccessOf(doc, at), ...(used ? { onGrantUsed: (id: string) => void used.push(id) } : {}) });
+  compilePrincipalPolicy(policy, grey, {
+    stored: storedAccessOf(doc, at),
+    ...(used ? { onGrantUsed: (id: string) => void used.push(id) } : {}),
+  });
 
 const entry = (doc: AccessDoc, over: Partial<Parameters<typeof withEntry>[1]>) =>
-  withEntry(doc, { id: 'g-1', kind: 'role', name: 'clinician', departments: null, environments: ['PRODUCTION'], expiresAt: null, reason: 'r', ticket: null, source: 'assignment', now: T0, ...over });
+  withEntry(doc, {
+    id: 'g-1',
+    kind: 'role',
+    name: 'clinician',
+    departments: null,
+    environments: ['PRODUCTION'],
+    expiresAt: null,
+    reason: 'r',
+    ticket: null,
+    source: 'assignment',
+    now: T0,
+    ...over,
+  });
 
 describe('which wins: token roles and stored assignments', () => {
   it('no stored assignment: the token decides', () => {
@@ -42,13 +66,19 @@ describe('which wins: token roles and stored assignments', () => {
     [true, 'revoked', { STAGING: false, PRODUCTION: false }],
     [false, 'revoked', { STAGING: false, PRODUCTION: false }],
   ];
-  it.each(cases)('billing-manager in the token %s, stored %s: counts %j; the nurse role the store never assigned stays', (inToken, st, want) => {
+  it.each(
+    cases,
+  )('billing-manager in the token %s, stored %s: counts %j; the nurse role the store never assigned stays', (inToken, st, want) => {
     const token: Principal = { ...grey, sub: 'nina', roles: inToken ? ['nurse', 'billing-manager'] : ['nurse'] };
     let doc = emptyAccessDoc('nina');
     if (st !== 'none') {
       const environments = st === 'both' || st === 'revoked' ? (['STAGING', 'PRODUCTION'] as const) : ([st] as const);
       doc = entry(doc, { id: 'bm', name: 'billing-manager', environments: [...environments] });
-      if (st === 'revoked') doc = { ...doc, entries: doc.entries.map((e) => ({ ...e, revoked: { by: 'sec', at: new Date(T0).toISOString(), reason: 'left billing' } })) };
+      if (st === 'revoked')
+        doc = {
+          ...doc,
+          entries: doc.entries.map((e) => ({ ...e, revoked: { by: 'sec', at: new Date(T0).toISOString(), reason: 'left billing' } })),
+        };
     }
     const p = compilePrincipalPolicy(policy, token, { stored: storedAccessOf(doc, T0 + 1) });
     for (const env of ENVS) {
@@ -76,7 +106,10 @@ describe('which wins: token roles and stored assignments', () => {
   it('a revoked assignment ends the role at once, even for a token that still asserts it', () => {
     const assigned = entry(emptyAccessDoc('dr-grey'), { id: 'c-1', name: 'clinician' });
     expect(compile(assigned, T0).decide(read('clinical'), row(['cardiology'])).effect).toBe('ALLOW');
-    const revoked = { ...assigned, entries: assigned.entries.map((e) => ({ ...e, revoked: { by: 'sec', at: new Date(T0).toISOString(), reason: 'left' } })) };
+    const revoked = {
+      ...assigned,
+      entries: assigned.entries.map((e) => ({ ...e, revoked: { by: 'sec', at: new Date(T0).toISOString(), reason: 'left' } })),
+    };
     const p = compile(revoked, T0 + 1);
     expect(p.principal.roles).toEqual([]);
     expect(p.decide(read('clinical'), row(['cardiology'])).effect).toBe('DENY');
@@ -85,9 +118,15 @@ describe('which wins: token roles and stored assignments', () => {
   it('a time-limited grant is added on top and ends at its expiry to the millisecond', () => {
     const doc = entry(emptyAccessDoc('dr-grey'), { source: 'access-request', departments: ['oncology'], expiresAt: T0 + 60_000 });
     const used: string[] = [];
-    expect(compile(doc, T0 + 59_999, used).decide(read('clinical'), row(['oncology']))).toMatchObject({ effect: 'ALLOW', via: 'access:g-1' });
+    expect(compile(doc, T0 + 59_999, used).decide(read('clinical'), row(['oncology']))).toMatchObject({
+      effect: 'ALLOW',
+      via: 'access:g-1',
+    });
     expect(used).toEqual(['g-1']);
-    expect(compile(doc, T0 + 60_000).decide(read('clinical'), row(['oncology']))).toMatchObject({ effect: 'DENY', denial: { failedScope: 'department' } });
+    expect(compile(doc, T0 + 60_000).decide(read('clinical'), row(['oncology']))).toMatchObject({
+      effect: 'DENY',
+      denial: { failedScope: 'department' },
+    });
     // Own departments still come from the token, not from the grant.
     expect(compile(doc, T0).decide(read('clinical'), row(['cardiology'])).effect).toBe('ALLOW');
   });
@@ -95,7 +134,13 @@ describe('which wins: token roles and stored assignments', () => {
 
 describe('break-glass', () => {
   it('opens the one patient for the permissions already held, records it, and ends', () => {
-    const doc = openBreakGlass(emptyAccessDoc('dr-grey'), policy, { id: 'bg-1', principal: grey, patientId: 'p-onc', reason: 'Unconscious in the ED', now: T0 });
+    const doc = openBreakGlass(emptyAccessDoc('dr-grey'), policy, {
+      id: 'bg-1',
+      principal: grey,
+      patientId: 'p-onc',
+      reason: 'Unconscious in the ED',
+      now: T0,
+    });
     if ('code' in doc) throw new Error(doc.message);
     const p = compile(doc, T0 + 1_000);
     expect(p.decide(read('notes'), row(['oncology'], 'p-onc'))).toMatchObject({ effect: 'ALLOW', via: 'break-glass:bg-1' });
@@ -129,18 +174,37 @@ describe('break-glass', () => {
 
   it('is only for the roles the policy names, with a reason', () => {
     const nurse = { ...grey, roles: ['nurse'] };
-    expect(openBreakGlass(emptyAccessDoc('x'), policy, { id: 'b', principal: nurse, patientId: 'p', reason: 'Patient collapsed', now: T0 })).toMatchObject({ reason: 'NOT_ELIGIBLE' });
-    expect(openBreakGlass(emptyAccessDoc('x'), policy, { id: 'b', principal: grey, patientId: 'p', reason: 'x', now: T0 })).toMatchObject({ reason: 'REASON_REQUIRED' });
+    expect(
+      openBreakGlass(emptyAccessDoc('x'), policy, { id: 'b', principal: nurse, patientId: 'p', reason: 'Patient collapsed', now: T0 }),
+    ).toMatchObject({ reason: 'NOT_ELIGIBLE' });
+    expect(openBreakGlass(emptyAccessDoc('x'), policy, { id: 'b', principal: grey, patientId: 'p', reason: 'x', now: T0 })).toMatchObject({
+      reason: 'REASON_REQUIRED',
+    });
   });
 });
 
 describe('denials carry the approval path and a ready requestAccess', () => {
   it('department: this role, for the row\'s departments, with the path the governance layer states', () => {
-    const path = { environment: 'PRODUCTION', risk: 'HIGH', requiredApprovals: 2, approverFunctions: ['security', 'clinical'], distinctFunctions: true, ownerFunctionRequired: true, requiredFunction: null, mfaRequired: true, summary: 's' };
+    const path = {
+      environment: 'PRODUCTION',
+      risk: 'HIGH',
+      requiredApprovals: 2,
+      approverFunctions: ['security', 'clinical'],
+      distinctFunctions: true,
+      ownerFunctionRequired: true,
+      requiredFunction: null,
+      mfaRequired: true,
+      summary: 's',
+    };
     const p = compilePrincipalPolicy(policy, grey, { approvalPathOf: () => path });
     const d = p.decide(read('clinical'), row(['oncology']));
-    expect(d).toMatchObject({ effect: 'DENY', denial: { approvalPath: path, requestAccess: { requestedRole: 'clinician', scopeDepartments: ['oncology'] } } });
+    expect(d).toMatchObject({
+      effect: 'DENY',
+      denial: { approvalPath: path, requestAccess: { requestedRole: 'clinician', scopeDepartments: ['oncology'] } },
+    });
     // Another tenant can never be requested.
-    expect(p.decide(read('clinical'), { tenant: 'globex', departments: ['cardiology'] })).toMatchObject({ denial: { failedScope: 'tenant', approvalPath: null, requestAccess: null } });
+    expect(p.decide(read('clinical'), { tenant: 'globex', departments: ['cardiology'] })).toMatchObject({
+      denial: { failedScope: 'tenant', approvalPath: null, requestAccess: null },
+    });
   });
 });

@@ -17,7 +17,9 @@ const guard = (departments: string[], extra: Partial<{ tenant: string; sensitive
 
 /** Field-level verdict for a Patient field; M and Y both mean the field is returned (masking is the resolver's). */
 function fieldVerdict(p: Principal, field: string, parent: unknown): 'returned' | 'denied' {
-  return decideField(compilePrincipalPolicy(policy, p), 'Patient', field, parent as never).decision.effect === 'ALLOW' ? 'returned' : 'denied';
+  return decideField(compilePrincipalPolicy(policy, p), 'Patient', field, parent as never).decision.effect === 'ALLOW'
+    ? 'returned'
+    : 'denied';
 }
 const returned = (c: Cell) => (c === 'N' ? 'denied' : 'returned');
 
@@ -53,7 +55,12 @@ describe('scopes', () => {
     const d = access.decide({ action: 'read', dataClass: 'notes' }, { tenant: 'acme', departments: ['oncology'] });
     expect(d.effect).toBe('DENY');
     if (d.effect === 'DENY') {
-      expect(d.denial).toMatchObject({ permission: 'read:notes', failedScope: 'department', ownerRole: 'clinical-admin', ownerFunction: 'clinical' });
+      expect(d.denial).toMatchObject({
+        permission: 'read:notes',
+        failedScope: 'department',
+        ownerRole: 'clinical-admin',
+        ownerFunction: 'clinical',
+      });
       expect(d.denial.policyVersion).toBe(policy.version);
     }
   });
@@ -65,7 +72,8 @@ describe('scopes', () => {
     for (const field of Object.keys(fieldRules.Condition!)) {
       const d = decideField(without, 'Condition', field, parent);
       expect(d.decision.effect, field).toBe('DENY');
-      if (d.decision.effect === 'DENY') expect(d.decision.denial).toMatchObject({ dataClass: 'sensitive', failedScope: 'grant', grant: 'sensitive' });
+      if (d.decision.effect === 'DENY')
+        expect(d.decision.denial).toMatchObject({ dataClass: 'sensitive', failedScope: 'grant', grant: 'sensitive' });
       expect(decideField(withGrant, 'Condition', field, parent).outcome, field).toBe('sensitive');
     }
   });
@@ -83,7 +91,10 @@ describe('scopes', () => {
   });
 
   it('SMART scopes narrow a role and never widen it', () => {
-    const narrowed = compilePrincipalPolicy(policy, principal({ roles: ['clinician'], scopes: ['user/Patient.rs', 'user/Observation.rs'] }));
+    const narrowed = compilePrincipalPolicy(
+      policy,
+      principal({ roles: ['clinician'], scopes: ['user/Patient.rs', 'user/Observation.rs'] }),
+    );
     expect(narrowed.decide({ action: 'read', dataClass: 'observations' }).effect).toBe('ALLOW');
     const notes = narrowed.decide({ action: 'read', dataClass: 'notes' });
     expect(notes.effect === 'DENY' && notes.denial.failedScope).toBe('smart-scope');

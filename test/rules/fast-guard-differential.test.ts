@@ -42,9 +42,18 @@ const STORED = new WeakMap<Principal, StoredAccess>();
 function context(p: Principal): GatewayContext {
   const stored = STORED.get(p);
   return {
-    requestId: 'r', principal: p, access: compilePrincipalPolicy(policy, p, stored ? { stored } : {}), ehr: ehr.forRequest(p.tenant),
-    limits: { defaultPageSize: 20, maxPageSize: 100, suppressionThreshold: 5 }, phiReads: new PhiReadCollector(), permissionCache: new PermissionCache(),
-    governance: undefined as never, audit: undefined as never, connectors: undefined as never, accessAdmin: undefined as never, cursors: undefined as never,
+    requestId: 'r',
+    principal: p,
+    access: compilePrincipalPolicy(policy, p, stored ? { stored } : {}),
+    ehr: ehr.forRequest(p.tenant),
+    limits: { defaultPageSize: 20, maxPageSize: 100, suppressionThreshold: 5 },
+    phiReads: new PhiReadCollector(),
+    permissionCache: new PermissionCache(),
+    governance: undefined as never,
+    audit: undefined as never,
+    connectors: undefined as never,
+    accessAdmin: undefined as never,
+    cursors: undefined as never,
   } as GatewayContext;
 }
 
@@ -60,7 +69,13 @@ async function run(schema: GraphQLSchema | CompiledExecution, p: Principal, quer
   const r = schema instanceof CompiledExecution
     ? await schema.execute({ document, contextValue: ctx })
     : ((await execute({ schema, document, contextValue: ctx })) as ExecutionResult);
-  const errors = (r.errors ?? []).map((e) => `${JSON.stringify(e.path)} ${String(e.extensions.code)} ${String(e.extensions.dataClass ?? '')} ${String(e.extensions.failedScope ?? '')} ${e.message}`).sort();
+  const errors = (r.errors ?? [])
+    .map(
+      (e) =>
+        (`${JSON.stringify(e.path)} ${String(e.extensions.code)} ${String(e.extensions.dataClass ?? '')} ` +
+        `${String(e.extensions.failedScope ?? '')} ${e.message}`),
+    )
+    .sort();
   const phi = ctx.phiReads.events({ tenant: p.tenant, actor: { sub: p.sub }, operation: null, requestId: 'r', at: 'now' });
   return { data: r.data, errors, phi };
 }
@@ -96,10 +111,19 @@ function prng(seed: number) {
 }
 
 const LISTS: Record<string, string> = {
-  conditions: '{ id code display sensitive onsetDate }', observations: '(count: 2) { code value unit }', medications: '{ medication status }',
-  allergies: '{ substance }', immunizations: '{ vaccine date }', encounters: '{ id type subject { name notes { title } } }', carePlans: '{ title activities }',
-  notes: '{ kind title text }', coverage: '{ payer subscriberId }', claims: '{ total patient { name ssn conditions { display } } }',
-  explanationOfBenefits: '{ payment }', address: '{ city }', telecom: '{ value }',
+  conditions: '{ id code display sensitive onsetDate }',
+  observations: '(count: 2) { code value unit }',
+  medications: '{ medication status }',
+  allergies: '{ substance }',
+  immunizations: '{ vaccine date }',
+  encounters: '{ id type subject { name notes { title } } }',
+  carePlans: '{ title activities }',
+  notes: '{ kind title text }',
+  coverage: '{ payer subscriberId }',
+  claims: '{ total patient { name ssn conditions { display } } }',
+  explanationOfBenefits: '{ payment }',
+  address: '{ city }',
+  telecom: '{ value }',
 };
 const SCALARS = ['id', 'name', 'gender', 'birthDate', 'department', 'mrn', 'ssn'];
 

@@ -15,10 +15,17 @@ describe('every field of every object type has a rule', () => {
   it('reports a field without a rule, a stale entry, an unknown data class and a leaking inherited type', () => {
     const Secret = new GraphQLObjectType({ name: 'Secret', fields: { value: { type: GraphQLString } } });
     const schema = new GraphQLSchema({
-      query: new GraphQLObjectType({ name: 'Query', fields: { open: { type: GraphQLString }, secret: { type: Secret }, leak: { type: Secret } } }),
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: { open: { type: GraphQLString }, secret: { type: Secret }, leak: { type: Secret } },
+      }),
     });
     const rules = {
-      Query: { secret: { kind: 'read', dataClass: 'nonsense', row: false }, leak: { kind: 'authenticated' }, gone: { kind: 'authenticated' } },
+      Query: {
+        secret: { kind: 'read', dataClass: 'nonsense', row: false },
+        leak: { kind: 'authenticated' },
+        gone: { kind: 'authenticated' },
+      },
       Secret: { value: { kind: 'inherit', reachedFrom: ['Query.secret'] } },
     } as const;
     expect(fieldCoverageProblems(schema, rules, defaultPolicy())).toEqual([

@@ -35,15 +35,27 @@ function recordTypes(): GraphQLObjectType[] {
 
 const types = recordTypes();
 const principal = (over: Partial<Principal>): Principal => ({
-  sub: 'u', tenant: 'acme', kind: 'user', roles: ['clinician', 'billing-manager'], departments: ['cardiology'], mfa: false, scopes: null, grants: [], ...over,
+  sub: 'u',
+  tenant: 'acme',
+  kind: 'user',
+  roles: ['clinician', 'billing-manager'],
+  departments: ['cardiology'],
+  mfa: false,
+  scopes: null,
+  grants: [],
+  ...over,
 });
 const row = (sensitive: boolean) => ({ tenant: 'acme', patientId: 'p1', departments: ['cardiology'], sensitive });
 
 describe('every field a sensitive row can reach', () => {
   it('the record types are found from the schema', () => {
-    expect(types.map((t) => t.name)).toEqual(expect.arrayContaining(['Condition', 'Observation', 'MedicationRequest', 'Encounter', 'ClinicalNote', 'CarePlan', 'Claim']));
+    expect(types.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['Condition', 'Observation', 'MedicationRequest', 'Encounter', 'ClinicalNote', 'CarePlan', 'Claim']),
+    );
     // Every type with row rules other than Patient is among them (no row type escapes the enumeration).
-    const rowTypes = Object.entries(fieldRules).filter(([t, fs]) => t !== 'Patient' && Object.values(fs).some((r) => r.kind === 'read' && r.row)).map(([t]) => t);
+    const rowTypes = Object.entries(fieldRules)
+      .filter(([t, fs]) => t !== 'Patient' && Object.values(fs).some((r) => r.kind === 'read' && r.row))
+      .map(([t]) => t);
     expect(types.map((t) => t.name).sort()).toEqual(expect.arrayContaining(rowTypes.sort()));
   });
 

@@ -14,13 +14,17 @@ describe('SMART scopes', () => {
     expect([...s!.interactions].sort().join('')).toBe([...perms].sort().join(''));
   });
 
-  it.each(['openid', 'user/observation.rs', 'user/Observation.', 'user/Observation.x', 'admin/*.*', 'launch/patient'])('ignores %s', (s) => {
+  it.each(
+    ['openid', 'user/observation.rs', 'user/Observation.', 'user/Observation.x', 'admin/*.*', 'launch/patient'],
+  )('ignores %s', (s) => {
     expect(parseSmartScope(s)).toBeNull();
   });
 
   it('requires every resource of a data class to be covered', () => {
     expect(scopesAllow(['user/MedicationRequest.rs'], ['MedicationRequest', 'AllergyIntolerance'], 'r')).toBe(false);
-    expect(scopesAllow(['user/MedicationRequest.rs', 'user/AllergyIntolerance.r'], ['MedicationRequest', 'AllergyIntolerance'], 'r')).toBe(true);
+    expect(scopesAllow(['user/MedicationRequest.rs', 'user/AllergyIntolerance.r'], ['MedicationRequest', 'AllergyIntolerance'], 'r')).toBe(
+      true,
+    );
     expect(scopesAllow(['user/Observation.c'], ['Observation'], 'r')).toBe(false);
     expect(scopesAllow(null, ['Observation'], 'r')).toBe(true);
   });

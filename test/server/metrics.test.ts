@@ -59,7 +59,8 @@ describe('/metrics families', () => {
     expect(decisionLines.some((l) => /outcome="(plain|sensitive|masked|unmasked|allow)"/.test(l))).toBe(true);
     expect(decisionLines.some((l) => l.includes('outcome="deny"'))).toBe(true);
     // Labels are rule names and outcomes: no patient id, name or value.
-    for (const l of decisionLines) expect(l).toMatch(/^clearance_decisions_total\{permission="[a-z]+(:[a-z.\-/:]+)?",outcome="[a-z]+"\} \d+$/);
+    for (const l of decisionLines)
+      expect(l).toMatch(/^clearance_decisions_total\{permission="[a-z]+(:[a-z.\-/:]+)?",outcome="[a-z]+"\} \d+$/);
     expect(moved('clearance_fhir_calls_total', { tenant: 'acme', outcome: 'OK' })).toBeGreaterThan(0);
     expect(moved('clearance_audit_append_duration_seconds_count', {})).toBeGreaterThan(0);
     expect(sample(after, 'clearance_fhir_circuit_state', { tenant: 'acme', state: 'CLOSED' })).toBe(1);
@@ -67,17 +68,32 @@ describe('/metrics families', () => {
   });
 
   it('approval queue depth and age by risk; outbox lag once the approved change is applied', async () => {
-    const t = await actors(h, { eng1: { roles: ['integration-engineer'], mfa: true }, eng2: { roles: ['integration-engineer'], mfa: true } });
+    const t = await actors(h, {
+      eng1: { roles: ['integration-engineer'], mfa: true },
+      eng2: { roles: ['integration-engineer'], mfa: true },
+    });
     const before = await scrape();
-    const r = ok(await h.gql<{ setWriteBack: ChangeResult }>(t.eng1, SET_WRITE_BACK, { connectorId: 'ehr', environment: 'STAGING', enabled: true, reason: 'metrics' })).setWriteBack;
+    const r = ok(
+      await h.gql<{ setWriteBack: ChangeResult }>(t.eng1, SET_WRITE_BACK, {
+        connectorId: 'ehr',
+        environment: 'STAGING',
+        enabled: true,
+        reason: 'metrics',
+      }),
+    ).setWriteBack;
     expect(r.changeRequest.risk).toBe('HIGH');
     const pending = await scrape();
-    expect(sample(pending, 'clearance_approval_queue_depth', { risk: 'HIGH' }) - sample(before, 'clearance_approval_queue_depth', { risk: 'HIGH' })).toBe(1);
+    expect(
+      sample(pending, 'clearance_approval_queue_depth', { risk: 'HIGH' }) -
+        sample(before, 'clearance_approval_queue_depth', { risk: 'HIGH' }),
+    ).toBe(1);
     expect(sample(pending, 'clearance_approval_queue_oldest_seconds', { risk: 'HIGH' })).toBeGreaterThanOrEqual(0);
     const done = ok(await h.gql<{ approveChange: Change }>(t.eng2, APPROVE, { id: r.changeRequest.id })).approveChange;
     expect(done.status).toBe('APPLIED');
     const after = await scrape();
-    expect(sample(after, 'clearance_approval_queue_depth', { risk: 'HIGH' })).toBe(sample(before, 'clearance_approval_queue_depth', { risk: 'HIGH' }));
+    expect(sample(after, 'clearance_approval_queue_depth', { risk: 'HIGH' })).toBe(
+      sample(before, 'clearance_approval_queue_depth', { risk: 'HIGH' }),
+    );
     expect(sample(after, 'clearance_outbox_lag_seconds_count') - sample(before, 'clearance_outbox_lag_seconds_count')).toBe(1);
   });
 

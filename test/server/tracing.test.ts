@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { departmentForPatient, loadSyntheaFixtures, seedBundles, splitBetweenDefaultTenants, syntheticPatients } from '../../connectors/ehr/seed.js';
+import {
+  departmentForPatient,
+  loadSyntheaFixtures,
+  seedBundles,
+  splitBetweenDefaultTenants,
+  syntheticPatients,
+} from '../../connectors/ehr/seed.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Issue 17: with OTEL_EXPORTER_OTLP_ENDPOINT set, the gateway exports a span per GraphQL operation, per FHIR search and

@@ -18,17 +18,35 @@ import { agentAutonomyOf } from '../../src/services/governance/reads.js';
 // tenant-wide `ai.agentAutonomy`), decided by one pure function (src/governance/agent-autonomy.ts).
 
 const functionsOf = functionsFromPolicy(defaultPolicy());
-const person = (sub: string, roles: string[]): Principal => ({ sub, tenant: 'acme', kind: 'user', roles, departments: [], mfa: true, scopes: null, grants: [] });
+const person = (sub: string, roles: string[]): Principal => ({
+  sub,
+  tenant: 'acme',
+  kind: 'user',
+  roles,
+  departments: [],
+  mfa: true,
+  scopes: null,
+  grants: [],
+});
 // An agent that also holds a messaging editor role, so it may propose messaging settings at all.
 const agent = (sub: string): Principal => ({ ...person(sub, ['ai-agent', 'ops-manager']), kind: 'agent', mfa: false });
 
 const CHANNELS = { key: 'messaging.channels', environment: 'STAGING' as const, value: ['sms', 'email', 'portal'], reason: 'portal pilot' };
-const HOURS = { key: 'messaging.officeHours', environment: 'STAGING' as const, value: { timezone: 'America/Chicago', weekly: [{ day: 'mon', open: '09:00', close: '17:00' }] }, reason: 'moved' };
+const HOURS = {
+  key: 'messaging.officeHours',
+  environment: 'STAGING' as const,
+  value: { timezone: 'America/Chicago', weekly: [{ day: 'mon', open: '09:00', close: '17:00' }] },
+  reason: 'moved',
+};
 
 function service() {
   const effects: string[] = [];
   const svc: GovernanceDeps = {
-    store: memoryStores().governance, rules: DEFAULT_APPROVAL_RULES, functionsOf, now: () => Date.parse('2026-11-22T10:00:00Z'), newId: () => randomUUID(),
+    store: memoryStores().governance,
+    rules: DEFAULT_APPROVAL_RULES,
+    functionsOf,
+    now: () => Date.parse('2026-11-22T10:00:00Z'),
+    newId: () => randomUUID(),
     connectorEffects: async (e) => void effects.push(e.idempotencyKey),
   };
   return { svc, effects };
@@ -52,19 +70,31 @@ describe('agentMayActAlone (pure)', () => {
     const def = findSetting('ai.agentAutonomy')!.defaultValue;
     expect(agentMayActAlone('agent', def, 'setting:update:messaging.channels')).toMatchObject({ alone: false });
     expect(agentMayActAlone('agent', null, 'ehr:write:MedicationRequest')).toMatchObject({ alone: false });
-    const on = { level: 'autonomous', allowedActions: ['setting:update:messaging.channels', 'ehr:write:MedicationRequest', 'setting:update:ai.agentAutonomy.bot'] };
+    const on = {
+      level: 'autonomous',
+      allowedActions: ['setting:update:messaging.channels', 'ehr:write:MedicationRequest', 'setting:update:ai.agentAutonomy.bot'],
+    };
     expect(agentMayActAlone('agent', on, 'setting:update:messaging.channels')).toEqual({ alone: true });
     expect(agentMayActAlone('agent', on, 'setting:update:messaging.officeHours')).toMatchObject({ alone: false });
-    expect(agentMayActAlone('agent', { ...on, level: 'act-with-approval' }, 'setting:update:messaging.channels')).toMatchObject({ alone: false });
+    expect(agentMayActAlone('agent', { ...on, level: 'act-with-approval' }, 'setting:update:messaging.channels')).toMatchObject({
+      alone: false,
+    });
     expect(agentMayActAlone('agent', on, 'setting:update:ai.agentAutonomy.bot')).toMatchObject({ alone: false });
     expect(agentMayActAlone('user', on, 'setting:update:messaging.channels')).toMatchObject({ alone: false });
     expect(agentActionOf({ type: 'ehr-write', draftId: 'd' }, { resourceType: 'MedicationRequest' })).toBe('ehr:write:MedicationRequest');
   });
 
   it('per-agent keys are a catalog family; own value wins once set, else the tenant-wide one', () => {
-    expect(findSetting('ai.agentAutonomy.triage-bot')).toMatchObject({ category: 'ai-behavior', ownerFunction: 'clinical', risk: { STAGING: 'HIGH', PRODUCTION: 'HIGH' } });
+    expect(findSetting('ai.agentAutonomy.triage-bot')).toMatchObject({
+      category: 'ai-behavior',
+      ownerFunction: 'clinical',
+      risk: { STAGING: 'HIGH', PRODUCTION: 'HIGH' },
+    });
     expect(agentAutonomyKey('Not An Id')).toBeNull();
-    expect(validateSettingValue('ai.agentAutonomy.triage-bot', { level: 'autonomous', allowedActions: ['ehr:write:Observation', 'create-task'] }).ok).toBe(true);
+    expect(
+      validateSettingValue('ai.agentAutonomy.triage-bot', { level: 'autonomous', allowedActions: ['ehr:write:Observation', 'create-task'] })
+        .ok,
+    ).toBe(true);
     expect(validateSettingValue('ai.agentAutonomy.triage-bot', { level: 'autonomous', allowedActions: ['rm -rf'] }).ok).toBe(false);
     expect(effectiveAutonomy({ value: 'own', version: 0 }, 'tenant')).toBe('tenant');
     expect(effectiveAutonomy({ value: 'own', version: 2 }, 'tenant')).toBe('own');

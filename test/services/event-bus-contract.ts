@@ -7,7 +7,14 @@ import type { ChangeEventBus } from '../../src/services/events/change-event-bus.
 // `make` returns two buses that stand for two replicas of one deployment (the in-memory one: the same bus twice).
 
 const event = (tenant: string, over: Partial<ChangeEvent> = {}): ChangeEvent => ({
-  eventId: randomUUID(), tenant, changeId: 'c-1', kind: 'PROPOSED', category: 'billing-automation', approvals: 0, at: '2026-12-01T10:00:00.000Z', ...over,
+  eventId: randomUUID(),
+  tenant,
+  changeId: 'c-1',
+  kind: 'PROPOSED',
+  category: 'billing-automation',
+  approvals: 0,
+  at: '2026-12-01T10:00:00.000Z',
+  ...over,
 });
 
 const received = (bus: ChangeEventBus, tenant: string) => {

@@ -35,8 +35,14 @@ describe('redis pub/sub: hostile channel content', () => {
     const raw = server.client();
     await raw.publish('clearance:events:{acme}', 'not json');
     await raw.publish('clearance:events:{acme}', JSON.stringify({ tenant: 'acme', kind: 'DROP_TABLES' }));
-    await raw.publish('clearance:events:{acme}', JSON.stringify({ eventId: 'e', tenant: 'other', changeId: 'c', kind: 'PROPOSED', category: 'audit', approvals: 0, at: 'x' }));
-    await raw.publish('clearance:events:{acme}', JSON.stringify({ eventId: 'e', tenant: 'acme', changeId: 'ok', kind: 'PROPOSED', category: 'audit', approvals: 0, at: 'x' }));
+    await raw.publish(
+      'clearance:events:{acme}',
+      JSON.stringify({ eventId: 'e', tenant: 'other', changeId: 'c', kind: 'PROPOSED', category: 'audit', approvals: 0, at: 'x' }),
+    );
+    await raw.publish(
+      'clearance:events:{acme}',
+      JSON.stringify({ eventId: 'e', tenant: 'acme', changeId: 'ok', kind: 'PROPOSED', category: 'audit', approvals: 0, at: 'x' }),
+    );
     for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 50));
     raw.disconnect();

@@ -10,14 +10,27 @@ import { approveChange } from '../../src/services/governance/transition.js';
 import { currentSetting, findChangeRequest, listChangeRequests, settingHistory } from '../../src/services/governance/reads.js';
 import type { GovernanceDeps } from '../../src/services/governance/deps.js';
 
-const who = (sub: string, roles: string[], mfa = false): Principal => ({ sub, tenant: 'acme', kind: 'user', roles, departments: [], mfa, scopes: null, grants: [] });
+const who = (sub: string, roles: string[], mfa = false): Principal => ({
+  sub,
+  tenant: 'acme',
+  kind: 'user',
+  roles,
+  departments: [],
+  mfa,
+  scopes: null,
+  grants: [],
+});
 
 describe('headline scenario (service, in-memory store)', () => {
   it('write-back enable in production waits for the right approvers, then applies once', async () => {
     const store = memoryStores().governance;
     const effects: string[] = [];
     const svc: GovernanceDeps = {
-      store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(),
+      store,
+      rules: DEFAULT_APPROVAL_RULES,
+      functionsOf: functionsFromPolicy(defaultPolicy()),
+      now: () => Date.now(),
+      newId: () => randomUUID(),
       connectorEffects: async (e) => void effects.push(e.idempotencyKey),
     };
     const eng1 = who('eng-1', ['integration-engineer']);
@@ -49,7 +62,11 @@ describe('expiry, with a controlled clock', () => {
   it('a pending change past its time to live is EXPIRED on read and cannot be approved', async () => {
     let now = Date.parse('2026-11-22T10:00:00Z');
     const svc: GovernanceDeps = {
-      store: memoryStores().governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => now, newId: () => randomUUID(),
+      store: memoryStores().governance,
+      rules: DEFAULT_APPROVAL_RULES,
+      functionsOf: functionsFromPolicy(defaultPolicy()),
+      now: () => now,
+      newId: () => randomUUID(),
     };
     const r = await updateSetting(svc, who('bm', ['billing-manager']), {
       key: 'billing.refundThreshold',

@@ -7,7 +7,14 @@ import { memoryStores } from '../../src/stores/create-store.js';
 
 const actor = { tenant: 'acme', sub: 'dr-grey' };
 const once = (idem: IdempotentOnce, operation: 'writeBackNote' | 'recordObservation', request: JsonValue, result: string) =>
-  idem.once(actor, { operation, key: 'k-1', request, nothingDone: 'nothing was written', run: async () => result, replay: async (r) => `replay:${r}` });
+  idem.once(actor, {
+    operation,
+    key: 'k-1',
+    request,
+    nothingDone: 'nothing was written',
+    run: async () => result,
+    replay: async (r) => `replay:${r}`,
+  });
 
 describe('IdempotentOnce', () => {
   it('scopes a key by caller and operation', () => {
@@ -25,7 +32,9 @@ describe('IdempotentOnce', () => {
     const idem = new IdempotentOnce(memoryStores().idempotency);
     expect(await once(idem, 'writeBackNote', { patientId: 'A' }, 'first')).toBe('first');
     expect(await once(idem, 'writeBackNote', { patientId: 'A' }, 'second')).toBe('replay:first');
-    await expect(once(idem, 'writeBackNote', { patientId: 'B' }, 'other')).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' } });
+    await expect(once(idem, 'writeBackNote', { patientId: 'B' }, 'other')).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' },
+    });
     expect(await once(idem, 'recordObservation', { patientId: 'B' }, 'obs')).toBe('obs');
   });
 });

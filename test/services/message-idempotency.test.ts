@@ -54,7 +54,9 @@ describe('MessageIdempotency', () => {
     };
     await expect(idem.once(actor, 'k', request, failing, noReplay)).rejects.toThrow('Communication');
     let sent = false;
-    await expect(idem.once(actor, 'k', request, async () => void (sent = true), noReplay)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_OUTCOME_UNKNOWN' } });
+    await expect(idem.once(actor, 'k', request, async () => void (sent = true), noReplay)).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_OUTCOME_UNKNOWN' },
+    });
     expect(sent).toBe(false);
   });
 
@@ -64,6 +66,8 @@ describe('MessageIdempotency', () => {
       claim: (...a) => store.claim(...a), release: (...a) => store.release(...a), complete: () => Promise.reject(new Error('store down')),
     });
     expect(await idem.once(actor, 'k', request, async () => 'answer', noReplay)).toBe('answer');
-    await expect(idem.once(actor, 'k', request, async () => 'again', noReplay)).rejects.toMatchObject({ extensions: { reason: 'IDEMPOTENCY_KEY_IN_FLIGHT' } });
+    await expect(idem.once(actor, 'k', request, async () => 'again', noReplay)).rejects.toMatchObject({
+      extensions: { reason: 'IDEMPOTENCY_KEY_IN_FLIGHT' },
+    });
   });
 });

@@ -19,7 +19,11 @@ describe('ConnectorSecretStore', () => {
     const docs = await store.listDocs('acme', 'STAGING', 'secret:');
     expect(JSON.stringify(docs)).not.toContain('hunter2');
     expect(JSON.stringify(docs)).toContain('"keyId":"kek-1"');
-    expect(await secrets.reveal('acme', 'STAGING', 'ehr', ref)).toEqual({ method: 'client_secret_basic', clientId: 'gw', secret: 'hunter2-hunter2' });
+    expect(await secrets.reveal('acme', 'STAGING', 'ehr', ref)).toEqual({
+      method: 'client_secret_basic',
+      clientId: 'gw',
+      secret: 'hunter2-hunter2',
+    });
     await expect(new ConnectorSecretStore(store, new LocalKms([kek2]), () => 0).reveal('acme', 'STAGING', 'ehr', ref)).rejects.toThrow();
     // Bound to its tenant, environment and connector: the same document under another name does not open.
     expect(await secrets.reveal('acme', 'PRODUCTION', 'ehr', ref)).toBeNull();
@@ -45,17 +49,24 @@ describe('ConnectorSecretStore', () => {
     const before = new ConnectorSecretStore(store, new LocalKms([kek1]), () => 0);
     const refs = [];
     for (const [tenant, env, id] of [['acme', 'STAGING', 'ehr'], ['acme', 'PRODUCTION', 'ehr'], ['globex', 'STAGING', 'athena']] as const) {
-      refs.push({ tenant, env, id, ref: (await before.stageSecret(tenant, env, id, { clientId: 'gw', secret: `secret-${tenant}-${env}-${id}`, by: 'sam' }))! });
+      refs.push({
+        tenant,
+        env,
+        id,
+        ref: (await before.stageSecret(tenant, env, id, { clientId: 'gw', secret: `secret-${tenant}-${env}-${id}`, by: 'sam' }))!,
+      });
     }
     const key = (await before.stageKey('acme', 'STAGING', 'ehr', { clientId: 'gw', alg: 'ES384', by: 'sam' }))!;
     // Both loaded, the new one first: new writes use kek-2, old documents still open with kek-1 (no downtime).
     const during = new ConnectorSecretStore(store, new LocalKms([kek2, kek1]), () => 0);
-    for (const r of refs) expect(await during.reveal(r.tenant, r.env, r.id, r.ref)).toMatchObject({ secret: `secret-${r.tenant}-${r.env}-${r.id}` });
+    for (const r of refs)
+      expect(await during.reveal(r.tenant, r.env, r.id, r.ref)).toMatchObject({ secret: `secret-${r.tenant}-${r.env}-${r.id}` });
     expect(await during.rewrapAll('acme', ['STAGING', 'PRODUCTION'])).toBe(3);
     expect(await during.rewrapAll('globex', ['STAGING', 'PRODUCTION'])).toBe(1);
     expect(await during.rewrapAll('acme', ['STAGING', 'PRODUCTION'])).toBe(0);
     const after = new ConnectorSecretStore(store, new LocalKms([kek2]), () => 0);
-    for (const r of refs) expect(await after.reveal(r.tenant, r.env, r.id, r.ref)).toMatchObject({ secret: `secret-${r.tenant}-${r.env}-${r.id}` });
+    for (const r of refs)
+      expect(await after.reveal(r.tenant, r.env, r.id, r.ref)).toMatchObject({ secret: `secret-${r.tenant}-${r.env}-${r.id}` });
     expect(await after.reveal('acme', 'STAGING', 'ehr', key.ref)).toMatchObject({ method: 'private_key_jwt' });
   });
 });

@@ -9,13 +9,30 @@ const at = '2026-11-22T10:00:00.000Z';
 
 export function sampleChange(id: string, over: Partial<ChangeRequest> = {}): ChangeRequest {
   return {
-    id, tenant: 'acme', environment: 'PRODUCTION', target: { type: 'setting', key: 'billing.refundThreshold' }, category: 'billing-automation',
-    ownerFunction: 'finance', risk: 'HIGH', requester: { sub: 'bm-1', roles: ['billing-manager'], functions: ['finance'], kind: 'user' },
-    reason: 'r', ticket: null, origin: { type: 'direct' }, applyMode: 'atomic', baseVersion: 0, before: 100, after: 250,
+    id,
+    tenant: 'acme',
+    environment: 'PRODUCTION',
+    target: { type: 'setting', key: 'billing.refundThreshold' },
+    category: 'billing-automation',
+    ownerFunction: 'finance',
+    risk: 'HIGH',
+    requester: { sub: 'bm-1', roles: ['billing-manager'], functions: ['finance'], kind: 'user' },
+    reason: 'r',
+    ticket: null,
+    origin: { type: 'direct' },
+    applyMode: 'atomic',
+    baseVersion: 0,
+    before: 100,
+    after: 250,
     diff: [{ path: '', op: 'replace', before: 100, after: 250 }],
     requirement: { requiredApprovals: 2, distinctFunctions: true, ownerFunctionRequired: true, mfaRequired: true },
-    approverFunctions: ['finance', 'security'], createdAt: at, expiresAt: '2026-11-25T10:00:00.000Z', updatedAt: at, approvals: [],
-    status: 'PENDING', ...over,
+    approverFunctions: ['finance', 'security'],
+    createdAt: at,
+    expiresAt: '2026-11-25T10:00:00.000Z',
+    updatedAt: at,
+    approvals: [],
+    status: 'PENDING',
+    ...over,
   } as ChangeRequest;
 }
 
@@ -38,7 +55,11 @@ export function governanceStoreContract(name: string, make: () => Promise<Govern
       const s = await make();
       const t = tenant('create');
       expect(await s.commit(t, [{ type: 'put-change', change: sampleChange('c1'), expectedRev: 0 }])).toEqual({ ok: true });
-      expect(await s.commit(t, [{ type: 'put-change', change: sampleChange('c1'), expectedRev: 0 }])).toEqual({ ok: false, conflict: 'change', id: 'c1' });
+      expect(await s.commit(t, [{ type: 'put-change', change: sampleChange('c1'), expectedRev: 0 }])).toEqual({
+        ok: false,
+        conflict: 'change',
+        id: 'c1',
+      });
       expect(await s.getChange(t, 'c1')).toMatchObject({ rev: 1, change: { id: 'c1', status: 'PENDING' } });
     });
     it('compare-and-set on the change revision: a stale writer loses and writes nothing at all', async () => {
@@ -46,7 +67,12 @@ export function governanceStoreContract(name: string, make: () => Promise<Govern
       const t = tenant('cas');
       await s.commit(t, [{ type: 'put-change', change: sampleChange('c1'), expectedRev: 0 }]);
       const applied = sampleChange('c1', { status: 'APPLIED', appliedVersion: 1, appliedAt: at, approvedAt: at } as Partial<ChangeRequest>);
-      expect(await s.commit(t, [{ type: 'put-change', change: applied, expectedRev: 1 }, { type: 'put-doc', doc: doc(1, 250) }])).toEqual({ ok: true });
+      expect(
+        await s.commit(t, [
+          { type: 'put-change', change: applied, expectedRev: 1 },
+          { type: 'put-doc', doc: doc(1, 250) },
+        ]),
+      ).toEqual({ ok: true });
       // Same revision read by a racing approver: refused, and its doc write is not half-applied.
       const lost = await s.commit(t, [{ type: 'put-change', change: applied, expectedRev: 1 }, { type: 'put-doc', doc: doc(2, 999) }]);
       expect(lost).toEqual({ ok: false, conflict: 'change', id: 'c1' });
@@ -56,7 +82,11 @@ export function governanceStoreContract(name: string, make: () => Promise<Govern
     it('a doc version is written only over the version before it', async () => {
       const s = await make();
       const t = tenant('doc');
-      expect(await s.commit(t, [{ type: 'put-doc', doc: doc(2, 1) }])).toEqual({ ok: false, conflict: 'doc', id: 'setting:billing.refundThreshold' });
+      expect(await s.commit(t, [{ type: 'put-doc', doc: doc(2, 1) }])).toEqual({
+        ok: false,
+        conflict: 'doc',
+        id: 'setting:billing.refundThreshold',
+      });
       expect(await s.commit(t, [{ type: 'put-doc', doc: doc(1, 1) }])).toEqual({ ok: true });
       expect(await s.commit(t, [{ type: 'put-doc', doc: doc(1, 2) }])).toMatchObject({ ok: false });
       expect(await s.commit(t, [{ type: 'put-doc', doc: doc(2, 2) }])).toEqual({ ok: true });
@@ -72,14 +102,23 @@ export function governanceStoreContract(name: string, make: () => Promise<Govern
       const s = await make();
       const t = tenant('list');
       await s.commit(t, [{ type: 'put-change', change: sampleChange('a', { createdAt: '2026-11-22T10:00:00.000Z' }), expectedRev: 0 }]);
-      await s.commit(t, [{ type: 'put-change', change: sampleChange('b', { createdAt: '2026-11-22T11:00:00.000Z', environment: 'STAGING' }), expectedRev: 0 }]);
+      await s.commit(t, [
+        {
+          type: 'put-change',
+          change: sampleChange('b', { createdAt: '2026-11-22T11:00:00.000Z', environment: 'STAGING' }),
+          expectedRev: 0,
+        },
+      ]);
       expect((await s.listChanges(t, {}, 10)).map((c) => c.id)).toEqual(['b', 'a']);
       expect((await s.listChanges(t, { environment: 'STAGING' }, 10)).map((c) => c.id)).toEqual(['b']);
       expect(await s.listChanges(t, { status: 'APPLIED' }, 10)).toEqual([]);
     });
     it('keeps tenants apart', async () => {
       const s = await make();
-      await s.commit(tenant('one'), [{ type: 'put-change', change: sampleChange('x'), expectedRev: 0 }, { type: 'put-doc', doc: doc(1, 5) }]);
+      await s.commit(tenant('one'), [
+        { type: 'put-change', change: sampleChange('x'), expectedRev: 0 },
+        { type: 'put-doc', doc: doc(1, 5) },
+      ]);
       expect(await s.getChange(tenant('two'), 'x')).toBeNull();
       expect(await s.getDoc(tenant('two'), doc(1, 0).ref)).toBeNull();
       expect(await s.listChanges(tenant('two'), {}, 10)).toEqual([]);
@@ -104,7 +143,13 @@ export function governanceStoreContract(name: string, make: () => Promise<Govern
     it('sums a ledger over a window; an entry counts once however often it is added; adds are atomic with the commit', async () => {
       const s = await make();
       const t = tenant('ledger');
-      const add = (entryId: string, cents: number, atMs: number) => ({ type: 'ledger-add' as const, ledger: 'refund:invoice:i1', entryId, cents, atMs });
+      const add = (entryId: string, cents: number, atMs: number) => ({
+        type: 'ledger-add' as const,
+        ledger: 'refund:invoice:i1',
+        entryId,
+        cents,
+        atMs,
+      });
       const t0 = 1_764_000_000_000;
       expect(await s.ledgerSum(t, 'refund:invoice:i1', 0)).toBe(0);
       await s.commit(t, [add('c1', 9_900, t0)]);

@@ -8,8 +8,17 @@ import { MEMORY_AUDIT_WINDOW } from '../../src/stores/memory-audit-log.js';
 // records; older ones are dropped as a retention trim drops them, so the chain still verifies from the anchor left.
 
 const event = (tenant: string, i: number): AuditEvent => ({
-  category: 'phi-read', at: new Date(i * 1000).toISOString(), tenant, action: 'phi.read', outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] }, patientId: `p${i}`, dataClasses: ['notes'], fields: ['Patient.notes'], operation: 'Q', breakGlass: false,
+  category: 'phi-read',
+  at: new Date(i * 1000).toISOString(),
+  tenant,
+  action: 'phi.read',
+  outcome: 'success',
+  actor: { sub: 'clin-1', roles: ['clinician'] },
+  patientId: `p${i}`,
+  dataClasses: ['notes'],
+  fields: ['Patient.notes'],
+  operation: 'Q',
+  breakGlass: false,
 });
 
 describe('in-memory audit window', () => {

@@ -17,12 +17,19 @@ const stores = memoryStores();
 const store = stores.governance;
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ stores, env: { RATE_LIMIT_PER_PRINCIPAL: '0', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_MUTATIONS_PER_PRINCIPAL: '0' } });
+  h = await startHarness({
+    stores,
+    env: { RATE_LIMIT_PER_PRINCIPAL: '0', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_MUTATIONS_PER_PRINCIPAL: '0' },
+  });
 }, 60_000);
 afterAll(() => h.stop());
 
-const UPDATE = 'mutation ($v: JSON!) { updateSetting(input: { key: "messaging.templates", environment: STAGING, value: $v, reason: "load" }) { status version } }';
-const template = (i: number) => ({ 'appointment-reminder': { locale: 'en', channel: 'sms', body: `Reminder ${i}: you have an appointment on {{date}}.` } });
+const UPDATE =
+  'mutation ($v: JSON!) { updateSetting(input: { key: "messaging.templates", environment: STAGING, value: $v, reason: "load" }) { status ' +
+  'version } }';
+const template = (i: number) => ({
+  'appointment-reminder': { locale: 'en', channel: 'sms', body: `Reminder ${i}: you have an appointment on {{date}}.` },
+});
 
 describe('the embedded store under many requests', () => {
   it('keeps a bounded window of finished change requests, whatever their number', async () => {
@@ -57,7 +64,8 @@ describe('the embedded store under many requests', () => {
 
   it('drains a backlog of the outbox in one pass', async () => {
     const s = memoryStores().governance;
-    for (let i = 0; i < 1_234; i++) await s.commit('t', [{ type: 'outbox-add', idempotencyKey: `${NOTIFICATION_KEY_PREFIX}X:0:c${i}`, changeId: `c${i}` }]);
+    for (let i = 0; i < 1_234; i++)
+      await s.commit('t', [{ type: 'outbox-add', idempotencyKey: `${NOTIFICATION_KEY_PREFIX}X:0:c${i}`, changeId: `c${i}` }]);
     const functionsOf = functionsFromPolicy(defaultPolicy());
     await runOutbox({ store: s, rules: DEFAULT_APPROVAL_RULES, functionsOf, now: Date.now, newId: randomUUID });
     expect(await s.claimOutbox('t', Date.now() + 3_600_000, 1, 1e9)).toEqual([]);

@@ -19,7 +19,11 @@ interface RawPolicy {
     {
       readonly function: string;
       readonly principalKinds: readonly string[];
-      readonly permissions: readonly { readonly dataClasses: readonly string[]; readonly actions: readonly string[]; readonly scope: string }[];
+      readonly permissions: readonly {
+        readonly dataClasses: readonly string[];
+        readonly actions: readonly string[];
+        readonly scope: string;
+      }[];
     }
   >;
 }
@@ -78,16 +82,24 @@ export function expectForbidden(body: ErrorsBody, path: Path, dataClass: string,
   return error;
 }
 
-/** Denials an access request can cure (another tenant or the token's SMART scopes cannot be requested away; an agent can ask for a role of its kind). */
+/**
+ * Denials an access request can cure (another tenant or the token's SMART scopes cannot be requested away; an agent
+ * can ask for a role of its kind).
+ */
 const ACCESS_REQUEST_HELPS = ['role', 'department', 'grant', 'principal-kind'];
 
 /**
  * The denial's approval path and ready requestAccess input: a role (or grant) of the document that carries the
- * permission, approved as DESIGN.md says widening access is (production HIGH: two approvers of two functions, the
+ * permission, approved as the README says widening access is (production HIGH: two approvers of two functions, the
  * owner function security among them, with MFA), by security and the function of the role asked for.
  */
 export function expectAccessRequestPath(error: GqlError, dataClass: string): void {
-  const request = error.extensions?.requestAccess as { requestedRole: string | null; requestedGrant: string | null; justification: string; durationMinutes: number } | null;
+  const request = error.extensions?.requestAccess as {
+    requestedRole: string | null;
+    requestedGrant: string | null;
+    justification: string;
+    durationMinutes: number;
+  } | null;
   const path = error.extensions?.approvalPath as { approverFunctions: string[] } | null;
   expect(request, `requestAccess for ${dataClass}`).toBeTruthy();
   expect(path, `approvalPath for ${dataClass}`).toMatchObject({

@@ -12,6 +12,11 @@ export const person = (sub: string, roles: string[], mfa = true, tenant = 'acme'
 
 export function governanceOn(store: GovernanceStore, over: Partial<GovernanceDeps> = {}): GovernanceDeps {
   return {
-    store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(), ...over,
+    store,
+    rules: DEFAULT_APPROVAL_RULES,
+    functionsOf: functionsFromPolicy(defaultPolicy()),
+    now: () => Date.now(),
+    newId: () => randomUUID(),
+    ...over,
   };
 }

@@ -63,7 +63,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     running,
     logLines,
     token: (claims, ttlSeconds) =>
-      mintToken(keys, { sub: `${claims.roles[0]}-1`, tenant: 'acme', ...claims }, { issuer: config.auth.issuer, audience: config.auth.audience, ...(ttlSeconds ? { ttlSeconds } : {}) }),
+      mintToken(
+        keys,
+        { sub: `${claims.roles[0]}-1`, tenant: 'acme', ...claims },
+        { issuer: config.auth.issuer, audience: config.auth.audience, ...(ttlSeconds ? { ttlSeconds } : {}) },
+      ),
     async gql(token, query, variables) {
       const res = await fetch(url, {
         method: 'POST',

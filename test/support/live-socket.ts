@@ -6,7 +6,10 @@ import WebSocket from 'ws';
 export interface WsMessage {
   readonly type: string;
   readonly id?: string;
-  readonly payload?: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } & Record<string, unknown>;
+  readonly payload?: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  } & Record<string, unknown>;
 }
 
 export class LiveSocket {
@@ -14,7 +17,9 @@ export class LiveSocket {
   readonly closed: Promise<{ code: number; reason: string }>;
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => this.messages.push(JSON.parse(data.toString('utf8')) as WsMessage));
-    this.closed = new Promise((resolve) => ws.on('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString('utf8') })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString('utf8') })),
+    );
   }
 
   /** Opens a socket on `httpUrl` (http://host:port/path) and sends connection_init with `payload` (unless null). */

@@ -41,7 +41,12 @@ export async function startMessagePeers(): Promise<MessagePeers> {
     onData(stream, session, cb) {
       simpleParser(stream)
         .then((mail) => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: mail.subject ?? '', text: (mail.text ?? '').trim(), messageId: mail.messageId ?? '' });
+          mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: mail.subject ?? '',
+            text: (mail.text ?? '').trim(),
+            messageId: mail.messageId ?? '',
+          });
           cb();
         })
         .catch(cb);

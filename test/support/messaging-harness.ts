@@ -12,11 +12,26 @@ export interface MessagingHarness {
   stop(): Promise<void>;
 }
 
-export async function startMessagingHarness(templates: Record<string, unknown>, options: Pick<HarnessOptions, 'now' | 'escalationNotifiers'> = {}): Promise<MessagingHarness> {
+export async function startMessagingHarness(
+  templates: Record<string, unknown>,
+  options: Pick<HarnessOptions, 'now' | 'escalationNotifiers'> = {},
+): Promise<MessagingHarness> {
   const peers = await startMessagePeers();
-  const h = await startHarness({ ...options, env: { GATEWAY_ENVIRONMENT: 'STAGING', SMTP_URL: peers.smtpUrl, SMS_PROVIDER_URL: peers.smsUrl, SMTP_FROM: 'Acme Clinic <clinic@acme.example>' } });
+  const h = await startHarness({
+    ...options,
+    env: {
+      GATEWAY_ENVIRONMENT: 'STAGING',
+      SMTP_URL: peers.smtpUrl,
+      SMS_PROVIDER_URL: peers.smsUrl,
+      SMTP_FROM: 'Acme Clinic <clinic@acme.example>',
+    },
+  });
   const ops = await h.token({ sub: 'ops-olga', roles: ['ops-manager'] });
-  const set = ok<{ updateSetting: ChangeResult }>(await h.gql(ops, UPDATE_SETTING, { input: { key: 'messaging.templates', environment: 'STAGING', value: templates, reason: 'message templates' } }));
+  const set = ok<{ updateSetting: ChangeResult }>(
+    await h.gql(ops, UPDATE_SETTING, {
+      input: { key: 'messaging.templates', environment: 'STAGING', value: templates, reason: 'message templates' },
+    }),
+  );
   expect(set.updateSetting.status).toBe('APPLIED');
   return {
     h,

@@ -27,7 +27,11 @@ export interface TestIdp {
 
 export const RESOURCE = 'urn:clearance:gateway';
 
-export async function startTestIdp(options: { accounts: Record<string, IdpAccount>; audience: string; clientId?: string }): Promise<TestIdp> {
+export async function startTestIdp(options: {
+  accounts: Record<string, IdpAccount>;
+  audience: string;
+  clientId?: string;
+}): Promise<TestIdp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -40,7 +44,15 @@ export async function startTestIdp(options: { accounts: Record<string, IdpAccoun
     accessTokenTtl: 3600,
     register(redirectUri) {
       const configuration: Configuration = {
-        clients: [{ client_id: clientId, token_endpoint_auth_method: 'none', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+        clients: [
+          {
+            client_id: clientId,
+            token_endpoint_auth_method: 'none',
+            redirect_uris: [redirectUri],
+            grant_types: ['authorization_code'],
+            response_types: ['code'],
+          },
+        ],
         pkce: { required: () => true },
         jwks: { keys: [jwk as never] },
         features: {
@@ -49,14 +61,25 @@ export async function startTestIdp(options: { accounts: Record<string, IdpAccoun
             enabled: true,
             defaultResource: () => RESOURCE,
             useGrantedResource: () => true,
-            getResourceServerInfo: () => ({ scope: 'openid', audience: options.audience, accessTokenFormat: 'jwt', accessTokenTTL: idp.accessTokenTtl, jwt: { sign: { alg: 'RS256' } } }),
+            getResourceServerInfo: () => ({
+              scope: 'openid',
+              audience: options.audience,
+              accessTokenFormat: 'jwt',
+              accessTokenTTL: idp.accessTokenTtl,
+              jwt: { sign: { alg: 'RS256' } },
+            }),
           },
         },
         findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
         extraTokenClaims: (_ctx, token) => {
           const account = token.accountId ? options.accounts[token.accountId] : undefined;
           if (!account) return undefined;
-          return { tenant: account.tenant, roles: [...account.roles], departments: [...(account.departments ?? [])], amr: [...(account.amr ?? ['pwd'])] };
+          return {
+            tenant: account.tenant,
+            roles: [...account.roles],
+            departments: [...(account.departments ?? [])],
+            amr: [...(account.amr ?? ['pwd'])],
+          };
         },
         // Consent is implied for this first-party client: the grant is made on first sign-in.
         loadExistingGrant: async (ctx) => {
@@ -72,10 +95,11 @@ export async function startTestIdp(options: { accounts: Record<string, IdpAccoun
       const provider = new Provider(issuer, configuration);
       server.on('request', provider.callback());
     },
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   return idp;
 }

@@ -10,7 +10,11 @@ import { freePort } from './redis-server.js';
 // the test. PostgreSQL refuses to run as root: under root the cluster runs as the `postgres` system user.
 
 // Debian's postgresql installs its binaries per major version: the newest one installed.
-const BIN = `/usr/lib/postgresql/${readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))[0] ?? '15'}/bin`;
+const BIN = `/usr/lib/postgresql/${
+  readdirSync('/usr/lib/postgresql')
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a))[0] ?? '15'
+}/bin`;
 const SUPERUSER = 'clearance_owner';
 
 function asPostgresUser(): { uid: number; gid: number } | null {
@@ -55,10 +59,14 @@ export class PostgresServer {
 
   async start(): Promise<void> {
     const data = join(this.dir, 'data');
-    this.proc = spawn(`${BIN}/postgres`, ['-D', data, '-p', String(this.port), '-h', '127.0.0.1', '-k', this.dir, '-c', 'fsync=off', '-c', 'full_page_writes=off'], {
-      stdio: 'ignore',
-      ...(this.user ?? {}),
-    });
+    this.proc = spawn(
+      `${BIN}/postgres`,
+      ['-D', data, '-p', String(this.port), '-h', '127.0.0.1', '-k', this.dir, '-c', 'fsync=off', '-c', 'full_page_writes=off'],
+      {
+        stdio: 'ignore',
+        ...(this.user ?? {}),
+      },
+    );
     for (let i = 0; i < 200; i++) {
       const c = new pg.Client({ connectionString: this.ownerUrl });
       try {

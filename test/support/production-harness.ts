@@ -73,7 +73,8 @@ export async function startProductionHarness(options: ProductionHarnessOptions =
     fhir,
     redis,
     jwksFile,
-    token: (claims) => mintToken(idp, { sub: `${claims.roles[0]}-1`, tenant: 'acme', ...claims }, { issuer: PROD_ISSUER, audience: PROD_AUDIENCE }),
+    token: (claims) =>
+      mintToken(idp, { sub: `${claims.roles[0]}-1`, tenant: 'acme', ...claims }, { issuer: PROD_ISSUER, audience: PROD_AUDIENCE }),
     async gql(token, query, variables) {
       const res = await fetch(url, {
         method: 'POST',

@@ -47,12 +47,16 @@ describe('toConnectorError', () => {
   it('412 → CONFLICT', async () => {
     const created = await client.create({ resourceType: 'Patient', body: { resourceType: 'Patient' } });
     const body = { resourceType: 'Patient', id: created['id'] };
-    const err = await caught(client.update({ resourceType: 'Patient', id: String(created['id']), body, options: { headers: { 'If-Match': 'W/"stale"' } } }));
+    const err = await caught(
+      client.update({ resourceType: 'Patient', id: String(created['id']), body, options: { headers: { 'If-Match': 'W/"stale"' } } }),
+    );
     expect(toConnectorError('ehr', 'Patient update', err)).toMatchObject({ kind: 'CONFLICT', status: 412 });
   });
 
   it('400 → REJECTED, with neither body nor URL in the message', async () => {
-    const err = await caught(client.update({ resourceType: 'Patient', id: 'secret-id-1', body: { resourceType: 'Patient', id: 'other-id' } }));
+    const err = await caught(
+      client.update({ resourceType: 'Patient', id: 'secret-id-1', body: { resourceType: 'Patient', id: 'other-id' } }),
+    );
     const error = toConnectorError('ehr', 'Patient update', err);
     expect(error).toMatchObject({ kind: 'REJECTED', status: 400 });
     expect(error.message).not.toMatch(/secret-id-1|Incorrect resource ID/);

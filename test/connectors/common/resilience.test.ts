@@ -31,7 +31,12 @@ describe('Resilience', () => {
   const refused = () => Promise.reject(Object.assign(new Error('x'), { response: { status: 400 } }));
 
   it('retries idempotent calls on outages only, never non-idempotent ones or refusals', async () => {
-    const r = new Resilience({ connector: 'ehr', timeoutMs: 100, retry: { attempts: 3, baseDelayMs: 1 }, circuit: { failureThreshold: 50 } });
+    const r = new Resilience({
+      connector: 'ehr',
+      timeoutMs: 100,
+      retry: { attempts: 3, baseDelayMs: 1 },
+      circuit: { failureThreshold: 50 },
+    });
     let calls = 0;
     const count = (fn: () => Promise<never>) => () => { calls++; return fn(); };
     await expect(r.call('op', count(down), { idempotent: true })).rejects.toMatchObject({ kind: 'UNAVAILABLE' });

@@ -85,7 +85,8 @@ describe('batching', () => {
     await resolvePatients(connector({ pageSize: 10_000, chunkSize: 20 }).forRequest('bulk'), ids.slice(0, 50));
     const types = typesSince(from);
     expect(types).toHaveLength(12);
-    for (const type of ['Patient', 'Condition', 'MedicationRequest', 'Observation']) expect(types.filter((t) => t === type)).toHaveLength(3);
+    for (const type of ['Patient', 'Condition', 'MedicationRequest', 'Observation'])
+      expect(types.filter((t) => t === type)).toHaveLength(3);
   });
 
   it('pages by volume with the default page size, with the same results', async () => {

@@ -35,7 +35,12 @@ afterAll(async () => {
 describe('patients', () => {
   it('batches concurrent patient reads into one _id search', async () => {
     const reader = connector.forRequest('acme');
-    const rows = await Promise.all([reader.patient(CARROLL), reader.patient(CHET), reader.patient(CARROLL), reader.patient('no-such-patient')]);
+    const rows = await Promise.all([
+      reader.patient(CARROLL),
+      reader.patient(CHET),
+      reader.patient(CARROLL),
+      reader.patient('no-such-patient'),
+    ]);
     expect(rows.map((row) => row?.id ?? null)).toEqual([CARROLL, CHET, CARROLL, null]);
     expect(sent).toHaveLength(1);
     expect(decodeURIComponent(sent[0]?.url ?? '')).toContain(`_id=${CARROLL},${CHET},no-such-patient`);
@@ -53,7 +58,11 @@ describe('patients', () => {
 
   it('pages a name-sorted search without overlap', async () => {
     const reader = connector.forRequest('acme');
-    const pages = [await reader.searchPatients({ first: 3, offset: 0 }), await reader.searchPatients({ first: 3, offset: 3 }), await reader.searchPatients({ first: 3, offset: 6 })];
+    const pages = [
+      await reader.searchPatients({ first: 3, offset: 0 }),
+      await reader.searchPatients({ first: 3, offset: 3 }),
+      await reader.searchPatients({ first: 3, offset: 6 }),
+    ];
     expect(pages.map((page) => page.hasMore)).toEqual([true, true, false]);
     const names = pages.flatMap((page) => page.rows.map((row) => row.name ?? ''));
     expect(names).toHaveLength(8);

@@ -63,8 +63,10 @@ describe('FHIR REST over HTTP', () => {
   });
 
   it('creates with 201, Location and ETag, ignoring a client-sent id', async () => {
-    const created = (await acme.create({ resourceType: 'Patient', body: { resourceType: 'Patient', id: 'chosen-by-client', gender: 'other' } })) as Patient &
-      FhirResource;
+    const created = (await acme.create({
+      resourceType: 'Patient',
+      body: { resourceType: 'Patient', id: 'chosen-by-client', gender: 'other' },
+    })) as Patient & FhirResource;
     const response = Client.httpFor(created).response;
     expect(response?.status).toBe(201);
     expect(created.id).not.toBe('chosen-by-client');
@@ -73,20 +75,36 @@ describe('FHIR REST over HTTP', () => {
   });
 
   it('updates with If-Match and answers 412 to a stale version, quoted or bare', async () => {
-    const created = (await acme.create({ resourceType: 'Patient', body: { resourceType: 'Patient', gender: 'female' } })) as unknown as Patient & FhirResource;
+    const created = (await acme.create({
+      resourceType: 'Patient',
+      body: { resourceType: 'Patient', gender: 'female' },
+    })) as unknown as Patient & FhirResource;
     const first = created.meta?.versionId ?? '';
     const body = { resourceType: 'Patient', id: created.id, gender: 'male' };
-    const updated = (await acme.update({ resourceType: 'Patient', id: created.id ?? '', body, options: { headers: { 'If-Match': `W/"${first}"` } } })) as Patient;
+    const updated = (await acme.update({
+      resourceType: 'Patient',
+      id: created.id ?? '',
+      body,
+      options: { headers: { 'If-Match': `W/"${first}"` } },
+    })) as Patient;
     expect(updated.meta?.versionId).not.toBe(first);
-    const stale = await failure(acme.update({ resourceType: 'Patient', id: created.id ?? '', body, options: { headers: { 'If-Match': `W/"${first}"` } } }));
+    const stale = await failure(
+      acme.update({ resourceType: 'Patient', id: created.id ?? '', body, options: { headers: { 'If-Match': `W/"${first}"` } } }),
+    );
     expect(stale.status).toBe(412);
     // medplum alone ignores an unquoted If-Match; the server quotes it so it still guards.
-    const bare = await failure(acme.update({ resourceType: 'Patient', id: created.id ?? '', body, options: { headers: { 'If-Match': first } } }));
+    const bare = await failure(
+      acme.update({ resourceType: 'Patient', id: created.id ?? '', body, options: { headers: { 'If-Match': first } } }),
+    );
     expect(bare.status).toBe(412);
   });
 
   it('creates on PUT to a new id (201) and keeps that id', async () => {
-    const result = await acme.update({ resourceType: 'Patient', id: 'put-created-1', body: { resourceType: 'Patient', id: 'put-created-1' } });
+    const result = await acme.update({
+      resourceType: 'Patient',
+      id: 'put-created-1',
+      body: { resourceType: 'Patient', id: 'put-created-1' },
+    });
     expect(Client.httpFor(result).response?.status).toBe(201);
     expect((await acme.read({ resourceType: 'Patient', id: 'put-created-1' }))['id']).toBe('put-created-1');
   });
@@ -104,7 +122,10 @@ describe('FHIR REST over HTTP', () => {
   });
 
   it('deletes', async () => {
-    const created = await acme.create({ resourceType: 'Observation', body: { resourceType: 'Observation', status: 'final', code: { text: 'x' } } });
+    const created = await acme.create({
+      resourceType: 'Observation',
+      body: { resourceType: 'Observation', status: 'final', code: { text: 'x' } },
+    });
     await acme.delete({ resourceType: 'Observation', id: String(created['id']) });
     expect((await failure(acme.read({ resourceType: 'Observation', id: String(created['id']) }))).status).toBe(404);
   });
@@ -114,16 +135,26 @@ describe('FHIR REST over HTTP', () => {
     const byGet = (await acme.search({ resourceType: 'Condition', searchParams })) as unknown as Bundle<Condition>;
     expect(byGet.entry?.length).toBe(4);
     expect(byGet.entry?.every((entry) => entry.resource?.subject.reference === `Patient/${CHET}`)).toBe(true);
-    const byPost = (await acme.search({ resourceType: 'Condition', searchParams, options: { postSearch: true } })) as unknown as Bundle<Condition>;
+    const byPost = (await acme.search({
+      resourceType: 'Condition',
+      searchParams,
+      options: { postSearch: true },
+    })) as unknown as Bundle<Condition>;
     expect(byPost.entry?.map((entry) => entry.resource?.id).sort()).toEqual(byGet.entry?.map((entry) => entry.resource?.id).sort());
-    const observations = (await acme.search({ resourceType: 'Observation', searchParams: { ...searchParams, code: 'http://loinc.org|8302-2', _sort: '-date' } })) as unknown as Bundle<Observation>;
+    const observations = (await acme.search({
+      resourceType: 'Observation',
+      searchParams: { ...searchParams, code: 'http://loinc.org|8302-2', _sort: '-date' },
+    })) as unknown as Bundle<Observation>;
     const dates = observations.entry?.map((entry) => entry.resource?.effectiveDateTime ?? '') ?? [];
     expect(dates.length).toBeGreaterThan(1);
     expect([...dates].sort().reverse()).toEqual(dates);
   });
 
   it('sorts by several keys with the first one primary', async () => {
-    const bundle = (await acme.search({ resourceType: 'Patient', searchParams: { _sort: 'gender,family', identifier: 'http://hospital.smarthealthit.org|' } })) as unknown as Bundle<Patient>;
+    const bundle = (await acme.search({
+      resourceType: 'Patient',
+      searchParams: { _sort: 'gender,family', identifier: 'http://hospital.smarthealthit.org|' },
+    })) as unknown as Bundle<Patient>;
     const keys = bundle.entry?.map((entry) => `${entry.resource?.gender} ${entry.resource?.name?.[0]?.family}`) ?? [];
     expect(keys).toHaveLength(8);
     expect(keys).toEqual([...keys].sort());
@@ -134,9 +165,18 @@ describe('FHIR REST over HTTP', () => {
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
-        { fullUrl: 'urn:uuid:6f1a1c46-7d41-4bd7-8a8b-000000000001', resource: { resourceType: 'Patient', gender: 'female' }, request: { method: 'POST', url: 'Patient' } },
         {
-          resource: { resourceType: 'Observation', status: 'final', code: { text: 'note' }, subject: { reference: 'urn:uuid:6f1a1c46-7d41-4bd7-8a8b-000000000001' } },
+          fullUrl: 'urn:uuid:6f1a1c46-7d41-4bd7-8a8b-000000000001',
+          resource: { resourceType: 'Patient', gender: 'female' },
+          request: { method: 'POST', url: 'Patient' },
+        },
+        {
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: { text: 'note' },
+            subject: { reference: 'urn:uuid:6f1a1c46-7d41-4bd7-8a8b-000000000001' },
+          },
           request: { method: 'POST', url: 'Observation' },
         },
       ],
@@ -145,7 +185,9 @@ describe('FHIR REST over HTTP', () => {
     expect(response.type).toBe('transaction-response');
     const observation = response.entry?.[1]?.resource as Observation;
     expect(observation.subject?.reference).toMatch(/^Patient\/[0-9a-f-]{36}$/);
-    const batch = (await acme.batch({ body: { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: `Patient/${CARROLL}` } }] } })) as unknown as Bundle;
+    const batch = (await acme.batch({
+      body: { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: `Patient/${CARROLL}` } }] },
+    })) as unknown as Bundle;
     expect(batch.entry?.[0]?.response?.status).toMatch(/^200/);
   });
 

@@ -26,7 +26,12 @@ afterEach(async () => {
 afterAll(() => server.stop());
 
 const writer = (overrides: Partial<ConstructorParameters<typeof FhirWriter>[0]> = {}) =>
-  new FhirWriter({ timeoutMs: 500, retry: { attempts: 2, baseDelayMs: 5 }, circuit: { failureThreshold: 3, coolDownMs: 200 }, ...overrides });
+  new FhirWriter({
+    timeoutMs: 500,
+    retry: { attempts: 2, baseDelayMs: 5 },
+    circuit: { failureThreshold: 3, coolDownMs: 200 },
+    ...overrides,
+  });
 
 describe('FhirWriter', () => {
   it('creates once per idempotency key, with a Provenance naming the author', async () => {
@@ -36,7 +41,9 @@ describe('FhirWriter', () => {
     expect(first.created).toBe(true);
     expect(again).toMatchObject({ id: first.id, created: false });
     expect(await w.countByToken(target, 'DocumentReference', 'key-1')).toBe(1);
-    const all = (await server.repository('acme').searchResources({ resourceType: 'Provenance', filters: [], count: 1000 })) as unknown as Provenance[];
+    const all = (await server
+      .repository('acme')
+      .searchResources({ resourceType: 'Provenance', filters: [], count: 1000 })) as unknown as Provenance[];
     const provenance = all.filter((p) =>
       p.target?.some((t) => t.reference?.startsWith(`DocumentReference/${first.id}`)),
     );
@@ -50,7 +57,9 @@ describe('FhirWriter', () => {
     const current = (await w.read(target, 'DocumentReference', created.id)) as DocumentReference & { id: string };
     const updated = await w.update(target, { ...current, description: 'amended' }, created.versionId!, 'upd-1', author, now);
     expect(updated.versionId).not.toBe(created.versionId);
-    const stale = await w.update(target, { ...current, description: 'stale' }, created.versionId!, 'upd-2', author, now).catch((e: unknown) => e);
+    const stale = await w
+      .update(target, { ...current, description: 'stale' }, created.versionId!, 'upd-2', author, now)
+      .catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(ConnectorError);
     expect((stale as ConnectorError).kind).toBe('CONFLICT');
     expect((await w.read(target, 'DocumentReference', created.id)).meta?.versionId).toBe(updated.versionId);

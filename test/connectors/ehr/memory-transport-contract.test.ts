@@ -59,7 +59,13 @@ describe('in-memory FHIR transport == embedded FHIR server over HTTP', () => {
     // The subset kept what was asked and the guard, and nothing else.
     viaHttp.subset.rows.forEach((row, i) => {
       const whole = viaHttp.page1.rows[i]!;
-      expect({ guard: row.guard, id: row.id, name: row.name, mrn: row.mrn, department: row.department }).toEqual({ guard: whole.guard, id: whole.id, name: whole.name, mrn: whole.mrn, department: whole.department });
+      expect({ guard: row.guard, id: row.id, name: row.name, mrn: row.mrn, department: row.department }).toEqual({
+        guard: whole.guard,
+        id: whole.id,
+        name: whole.name,
+        mrn: whole.mrn,
+        department: whole.department,
+      });
       // (ssn comes with mrn: both are Patient.identifier.)
       expect([row.birthDate, row.gender, row.address, row.telecom, row.language]).toEqual([null, null, [], [], null]);
     });

@@ -11,7 +11,12 @@ import { createEhrConnector, type EhrConnectorOptions } from '../../../connector
 // and a 404 (a wrong base URL) REJECTED without retries and without counting as an outage.
 
 const PATIENT = 'p-1';
-const BUNDLE: Bundle = { resourceType: 'Bundle', type: 'searchset', total: 1, entry: [{ resource: { resourceType: 'Patient', id: PATIENT, name: [{ family: 'Doe', given: ['Jo'] }] } }] };
+const BUNDLE: Bundle = {
+  resourceType: 'Bundle',
+  type: 'searchset',
+  total: 1,
+  entry: [{ resource: { resourceType: 'Patient', id: PATIENT, name: [{ family: 'Doe', given: ['Jo'] }] } }],
+};
 
 type Answer = 'ok' | 'error503' | 'notFound' | 'drop' | 'hang';
 let script: Answer[] = [];
@@ -25,7 +30,12 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   const next = script.shift() ?? otherwise;
   if (next === 'hang') return; // never answers: the client's deadline must end it
   if (next === 'drop') return void req.socket.destroy();
-  const [status, body] = next === 'ok' ? [200, BUNDLE] : next === 'notFound' ? [404, { resourceType: 'OperationOutcome' }] : [503, { resourceType: 'OperationOutcome' }];
+  const [status, body] =
+    next === 'ok'
+      ? [200, BUNDLE]
+      : next === 'notFound'
+        ? [404, { resourceType: 'OperationOutcome' }]
+        : [503, { resourceType: 'OperationOutcome' }];
   res.writeHead(status, { 'content-type': 'application/fhir+json' }).end(JSON.stringify(body));
 }
 
@@ -82,7 +92,10 @@ describe('EHR reads through the resilience layer', () => {
 
     // Open: every read of every request fails at once, the server is not asked, even once it would answer.
     otherwise = 'ok';
-    for (const read of [() => ehr.forRequest('acme').patient(PATIENT), () => ehr.forRequest('acme').searchPatients({ first: 5, offset: 0 })]) {
+    for (const read of [
+      () => ehr.forRequest('acme').patient(PATIENT),
+      () => ehr.forRequest('acme').searchPatients({ first: 5, offset: 0 }),
+    ]) {
       const error = await failure(read);
       expect(error).toMatchObject({ connector: 'ehr', kind: 'UNAVAILABLE', status: null });
       expect(error.message).toContain('circuit open');
@@ -109,7 +122,11 @@ describe('EHR reads through the resilience layer', () => {
     const ehr = connector();
     otherwise = 'notFound';
     for (let i = 0; i < 5; i++) {
-      expect(await failure(() => ehr.forRequest('acme').patient(PATIENT))).toMatchObject({ connector: 'ehr', kind: 'REJECTED', status: 404 });
+      expect(await failure(() => ehr.forRequest('acme').patient(PATIENT))).toMatchObject({
+        connector: 'ehr',
+        kind: 'REJECTED',
+        status: 404,
+      });
     }
     expect(requests).toBe(5);
     expect(ehr.resilience?.('acme')?.breaker.state).toBe('CLOSED');

@@ -39,7 +39,9 @@ describe('fixtures', () => {
     for (const patient of patients(raw)) {
       const codes = patient.identifier?.map((identifier) => identifier.type?.coding?.[0]?.code);
       expect(codes).toContain('MR');
-      expect(patient.identifier?.find((identifier) => identifier.system === 'http://hl7.org/fhir/sid/us-ssn')?.value).toMatch(/^999-\d\d-\d{4}$/);
+      expect(patient.identifier?.find((identifier) => identifier.system === 'http://hl7.org/fhir/sid/us-ssn')?.value).toMatch(
+        /^999-\d\d-\d{4}$/,
+      );
     }
   });
 });
@@ -105,7 +107,11 @@ describe('seed', () => {
     expect(count('Account')).toBe(16);
     expect(count('DocumentReference')).toBe(16);
     const account = all.find((resource) => resource.id === `account-${CARROLL}`);
-    expect(account).toMatchObject({ status: 'active', subject: [{ reference: `Patient/${CARROLL}` }], owner: { reference: 'Organization/dept-oncology' } });
+    expect(account).toMatchObject({
+      status: 'active',
+      subject: [{ reference: `Patient/${CARROLL}` }],
+      owner: { reference: 'Organization/dept-oncology' },
+    });
   });
 });
 

@@ -21,23 +21,43 @@ let serverSkewMs = 0;
 let clientSkewMs = 0;
 const author = { sub: 'dr-who', kind: 'user' as const };
 
-async function keyCredential(alg: 'ES384' | 'RS384', clientId: string): Promise<{ credential: ConnectorCredential; jwks: { keys: JWK[] } }> {
+async function keyCredential(
+  alg: 'ES384' | 'RS384',
+  clientId: string,
+): Promise<{ credential: ConnectorCredential; jwks: { keys: JWK[] } }> {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
   const pub = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(pub);
-  return { credential: { method: 'private_key_jwt', clientId, kid, alg, privateJwk: { ...(await exportJWK(privateKey)), kid, alg } }, jwks: { keys: [{ ...pub, kid, alg, use: 'sig' }] } };
+  return {
+    credential: { method: 'private_key_jwt', clientId, kid, alg, privateJwk: { ...(await exportJWK(privateKey)), kid, alg } },
+    jwks: { keys: [{ ...pub, kid, alg, use: 'sig' }] },
+  };
 }
 
 function setup(credential: ConnectorCredential | null, scopes: readonly string[] = ['system/*.rs', 'system/*.cu']) {
-  const pool = new FhirClientPool({ timeoutMs: 5_000, resilience: { retry: { attempts: 2, baseDelayMs: 5 } }, now: () => Date.now() + clientSkewMs });
-  const endpoint: EhrEndpoint = { baseUrl: server.baseUrl('acme'), credential, credentialKey: credential ? `${credential.clientId}|k` : null, scopes };
+  const pool = new FhirClientPool({
+    timeoutMs: 5_000,
+    resilience: { retry: { attempts: 2, baseDelayMs: 5 } },
+    now: () => Date.now() + clientSkewMs,
+  });
+  const endpoint: EhrEndpoint = {
+    baseUrl: server.baseUrl('acme'),
+    credential,
+    credentialKey: credential ? `${credential.clientId}|k` : null,
+    scopes,
+  };
   const client = () => pool.client('acme', 'acme', endpoint);
   const reader = createEhrConnector({ baseUrls: {}, timeoutMs: 5_000, clientFor: async () => client() }).forRequest('acme');
   const writer = new FhirWriter({ timeoutMs: 5_000, clientFor: async () => client() });
   return { pool, client, reader, writer, target: { tenant: 'acme', baseUrl: server.baseUrl('acme') } };
 }
 
-const note = (text: string): DocumentReference => ({ resourceType: 'DocumentReference', status: 'current', subject: { reference: `Patient/${CHET}` }, content: [{ attachment: { contentType: 'text/plain', data: Buffer.from(text).toString('base64') } }] });
+const note = (text: string): DocumentReference => ({
+  resourceType: 'DocumentReference',
+  status: 'current',
+  subject: { reference: `Patient/${CHET}` },
+  content: [{ attachment: { contentType: 'text/plain', data: Buffer.from(text).toString('base64') } }],
+});
 
 beforeAll(async () => {
   const auth = { tokenTtlSec: 300, now: () => Date.now() + serverSkewMs };
@@ -77,7 +97,8 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
     const { credential, jwks } = await keyCredential('ES384', 'clearance-expiry');
     server.registerClient('acme', { clientId: credential.clientId, jwks, scopes: ['system/*.rs'] });
     const { client } = setup(credential, ['system/*.rs']);
-    const read = () => createEhrConnector({ baseUrls: {}, timeoutMs: 5_000, clientFor: async () => client() }).forRequest('acme').patient(CHET);
+    const read = () =>
+      createEhrConnector({ baseUrls: {}, timeoutMs: 5_000, clientFor: async () => client() }).forRequest('acme').patient(CHET);
     try {
       expect((await read())?.id).toBe(CHET);
       const issued = server.auth!.issued.length;
@@ -99,7 +120,10 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
     const { credential, jwks } = await keyCredential('ES384', 'clearance-refresh');
     server.registerClient('acme', { clientId: credential.clientId, jwks, scopes: ['system/*.rs'] });
     const { client } = setup(credential, ['system/*.rs']);
-    const read = () => createEhrConnector({ baseUrls: {}, timeoutMs: 5_000, clientFor: async () => client() }).forRequest('acme').patient(CHET);
+    const read = () =>
+      createEhrConnector({ baseUrls: {}, timeoutMs: 5_000, clientFor: async () => client() })
+        .forRequest('acme')
+        .patient(CHET);
     try {
       expect((await read())?.id).toBe(CHET);
       const issued = server.auth!.issued.length;
@@ -109,7 +133,11 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
       const before = server.requests.length;
       expect((await read())?.id).toBe(CHET);
       expect(server.auth!.issued.length - issued).toBe(1);
-      expect(server.requests.slice(before).map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual(['GET Patient', 'POST auth/token', 'GET Patient']);
+      expect(server.requests.slice(before).map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+        'GET Patient',
+        'POST auth/token',
+        'GET Patient',
+      ]);
       server.auth!.revokeAll();
       expect((await read())?.id).toBe(CHET);
       expect(server.auth!.issued.length - issued).toBe(2);
@@ -136,14 +164,19 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
       expect({ connector: e.connector, kind: e.kind, status: e.status }).toEqual({ connector: 'ehr', kind: 'UNAUTHORIZED', status: 401 });
       expect(e.message).toBe('ehr: token request was refused (invalid_client)');
       // Not an outage: no retry, the circuit stays closed, and no FHIR request went out without a token.
-      expect(server.requests.slice(before).map((r) => `${r.method} ${r.url}`)).toEqual(['GET .well-known/smart-configuration', 'POST auth/token']);
+      expect(server.requests.slice(before).map((r) => `${r.method} ${r.url}`)).toEqual([
+        'GET .well-known/smart-configuration',
+        'POST auth/token',
+      ]);
       expect(pool.current('acme')?.resilience.breaker.state).toBe('CLOSED');
     }
   });
 
   it('uses client_secret_basic where a server needs it', async () => {
     server.registerClient('acme', { clientId: 'clearance-basic', secret: 's3cret-basic-value', scopes: ['system/Patient.rs'] });
-    const { reader } = setup({ method: 'client_secret_basic', clientId: 'clearance-basic', secret: 's3cret-basic-value' }, ['system/Patient.rs']);
+    const { reader } = setup({ method: 'client_secret_basic', clientId: 'clearance-basic', secret: 's3cret-basic-value' }, [
+      'system/Patient.rs',
+    ]);
     expect((await reader.patient(CHET))?.id).toBe(CHET);
   });
 
@@ -153,9 +186,14 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
     const { reader, writer, target } = setup(credential, ['system/Patient.rs', 'system/DocumentReference.c']);
     expect((await reader.patient(CHET))?.id).toBe(CHET);
     // The registration allows no DocumentReference: the token holds Patient.rs only, and the server says 403.
-    const e = (await writer.create(target, note('nope'), 'readonly-1', author, new Date().toISOString()).catch((x: unknown) => x)) as ConnectorError;
+    const e = (await writer
+      .create(target, note('nope'), 'readonly-1', author, new Date().toISOString())
+      .catch((x: unknown) => x)) as ConnectorError;
     expect({ kind: e.kind, status: e.status }).toEqual({ kind: 'REJECTED', status: 403 });
-    expect((await reader.conditions((await reader.patient(CHET))!).catch((x: unknown) => x)) as ConnectorError).toMatchObject({ kind: 'REJECTED', status: 403 });
+    expect((await reader.conditions((await reader.patient(CHET))!).catch((x: unknown) => x)) as ConnectorError).toMatchObject({
+      kind: 'REJECTED',
+      status: 403,
+    });
   });
 
   it('switches to a new client when the endpoint changes, while a request that started keeps its own', async () => {
@@ -163,7 +201,12 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
     const two = await keyCredential('ES384', 'clearance-gen-2');
     for (const c of [one, two]) server.registerClient('acme', { clientId: c.credential.clientId, jwks: c.jwks, scopes: ['system/*.rs'] });
     const pool = new FhirClientPool({ timeoutMs: 5_000 });
-    let current: EhrEndpoint = { baseUrl: server.baseUrl('acme'), credential: one.credential, credentialKey: 'gen-1', scopes: ['system/*.rs'] };
+    let current: EhrEndpoint = {
+      baseUrl: server.baseUrl('acme'),
+      credential: one.credential,
+      credentialKey: 'gen-1',
+      scopes: ['system/*.rs'],
+    };
     const connector = createEhrConnector({ baseUrls: {}, timeoutMs: 5_000, clientFor: async () => pool.client('acme', 'acme', current) });
     const started = connector.forRequest('acme');
     expect((await started.patient(CHET))?.id).toBe(CHET);
@@ -187,9 +230,28 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
     const { SignJWT, importJWK } = await import('jose');
     const c = credential as Extract<ConnectorCredential, { method: 'private_key_jwt' }>;
     const nowSec = Math.floor((Date.now() + serverSkewMs) / 1000);
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: c.alg, kid: c.kid }).setIssuer(c.clientId).setSubject(c.clientId).setAudience(server.tokenUrl('acme')).setJti('same-jti').setIssuedAt(nowSec).setExpirationTime(nowSec + 200).sign(await importJWK(c.privateJwk, c.alg));
-    const form = () => new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/Patient.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
-    const post = () => fetch(server.tokenUrl('acme'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form().toString() });
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: c.alg, kid: c.kid })
+      .setIssuer(c.clientId)
+      .setSubject(c.clientId)
+      .setAudience(server.tokenUrl('acme'))
+      .setJti('same-jti')
+      .setIssuedAt(nowSec)
+      .setExpirationTime(nowSec + 200)
+      .sign(await importJWK(c.privateJwk, c.alg));
+    const form = () =>
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope: 'system/Patient.rs',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      });
+    const post = () =>
+      fetch(server.tokenUrl('acme'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form().toString(),
+      });
     expect((await post()).status).toBe(200);
     expect((await post()).status).toBe(401);
   });

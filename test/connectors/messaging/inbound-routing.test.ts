@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { findSetting } from '../../../src/governance/setting-catalog.js';
-import { routeInbound, withinOfficeHours, type EmergencyRule, type OfficeHours, type RoutingRule } from '../../../connectors/messaging/inbound-routing.js';
+import {
+  routeInbound,
+  withinOfficeHours,
+  type EmergencyRule,
+  type OfficeHours,
+  type RoutingRule,
+} from '../../../connectors/messaging/inbound-routing.js';
 import type { TriageLexicon } from '../../../connectors/messaging/triage-lexicon.js';
 
 // The default governed rules, as a table: inbound patient messages (emergency phrasing included) and their queues.
@@ -35,9 +41,19 @@ describe('routeInbound', () => {
   });
 
   it('escalates emergencies outside office hours too, and says when the office is closed', () => {
-    expect(routeInbound('chest pain', rules, { at: SUNDAY_NIGHT_NY })).toMatchObject({ queue: 'on-call', action: 'advise-emergency-services', withinOfficeHours: false });
-    expect(routeInbound('refill please', rules, { at: SUNDAY_NIGHT_NY })).toMatchObject({ queue: 'nurse-triage', withinOfficeHours: false });
-    expect(routeInbound('need to move my appointment', rules, { at: SUNDAY_NIGHT_NY })).toMatchObject({ queue: 'front-desk', withinOfficeHours: false });
+    expect(routeInbound('chest pain', rules, { at: SUNDAY_NIGHT_NY })).toMatchObject({
+      queue: 'on-call',
+      action: 'advise-emergency-services',
+      withinOfficeHours: false,
+    });
+    expect(routeInbound('refill please', rules, { at: SUNDAY_NIGHT_NY })).toMatchObject({
+      queue: 'nurse-triage',
+      withinOfficeHours: false,
+    });
+    expect(routeInbound('need to move my appointment', rules, { at: SUNDAY_NIGHT_NY })).toMatchObject({
+      queue: 'front-desk',
+      withinOfficeHours: false,
+    });
     expect(withinOfficeHours(rules.officeHours, TUESDAY_10_NY)).toBe(true);
   });
 
@@ -46,6 +62,9 @@ describe('routeInbound', () => {
     expect(routeInbound('necesito una copia de mi factura', es, { at: TUESDAY_10_NY, language: 'es' }).rule).toBe('routing[0]');
     expect(routeInbound('copy of my invoice', es, { at: TUESDAY_10_NY, language: 'en' }).rule).toBe('routing[2]');
     // Clinical content goes to nurse triage whatever a routing rule says: never the front desk.
-    expect(routeInbound('necesito una receta', es, { at: TUESDAY_10_NY, language: 'es' })).toMatchObject({ queue: 'nurse-triage', rule: 'triage:clinical' });
+    expect(routeInbound('necesito una receta', es, { at: TUESDAY_10_NY, language: 'es' })).toMatchObject({
+      queue: 'nurse-triage',
+      rule: 'triage:clinical',
+    });
   });
 });

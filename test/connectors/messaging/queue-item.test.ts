@@ -13,14 +13,31 @@ import { QUEUE_SYSTEM } from '../../../connectors/messaging/inbox.js';
 const RECEIVED = '2026-03-10T14:00:00.000Z';
 const at = (min: number) => Date.parse(RECEIVED) + min * 60_000;
 const inbound = (queue: string, extra: Partial<Communication> = {}): Communication & { id: string } => ({
-  resourceType: 'Communication', id: 'c1', meta: { versionId: '1' }, status: 'in-progress', priority: queue === 'on-call' ? 'stat' : 'routine',
-  category: [{ coding: [{ system: QUEUE_SYSTEM, code: queue }] }], sender: { reference: 'Patient/p1' }, subject: { reference: 'Patient/p1' },
-  received: RECEIVED, payload: [{ contentString: 'my chest hurts' }], extension: [{ url: 'urn:clearance:triage-level', valueCode: 'emergency' }], ...extra,
+  resourceType: 'Communication',
+  id: 'c1',
+  meta: { versionId: '1' },
+  status: 'in-progress',
+  priority: queue === 'on-call' ? 'stat' : 'routine',
+  category: [{ coding: [{ system: QUEUE_SYSTEM, code: queue }] }],
+  sender: { reference: 'Patient/p1' },
+  subject: { reference: 'Patient/p1' },
+  received: RECEIVED,
+  payload: [{ contentString: 'my chest hurts' }],
+  extension: [{ url: 'urn:clearance:triage-level', valueCode: 'emergency' }],
+  ...extra,
 });
 
 describe('queue items', () => {
   it('reads an item; anything that is not an inbound queue message is none', () => {
-    expect(queueItemOf(inbound('on-call'))).toMatchObject({ id: 'c1', queue: 'on-call', status: 'WAITING', patientId: 'p1', triageLevel: 'emergency', escalationLevel: 0, text: 'my chest hurts' });
+    expect(queueItemOf(inbound('on-call'))).toMatchObject({
+      id: 'c1',
+      queue: 'on-call',
+      status: 'WAITING',
+      patientId: 'p1',
+      triageLevel: 'emergency',
+      escalationLevel: 0,
+      text: 'my chest hurts',
+    });
     expect(queueItemOf(inbound('on-call', { category: [] }))).toBeNull();
     expect(queueItemOf(inbound('elsewhere'))).toBeNull();
     expect(queueItemOf(inbound('on-call', { sender: { reference: 'Practitioner/x' } }))).toBeNull();
@@ -55,7 +72,11 @@ describe('queue items', () => {
   });
 
   it.each([
-    ['on-call', null, true], ['nurse-triage', null, true], ['front-desk', 'clinical', true], ['front-desk', 'none', false], ['billing', null, false],
+    ['on-call', null, true],
+    ['nurse-triage', null, true],
+    ['front-desk', 'clinical', true],
+    ['front-desk', 'none', false],
+    ['billing', null, false],
   ] as const)('%s (%s) is clinical: %s', (queue, triageLevel, clinical) => {
     expect(isClinical({ queue, triageLevel })).toBe(clinical);
   });

@@ -5,7 +5,12 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedFhirServer } from '../../../connectors/ehr/embedded-fhir-server.js';
 import { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
-import { MessageTemplateError, MessagingStoppedError, sendPatientEmail, type SendRequest } from '../../../connectors/messaging/patient-messenger.js';
+import {
+  MessageTemplateError,
+  MessagingStoppedError,
+  sendPatientEmail,
+  type SendRequest,
+} from '../../../connectors/messaging/patient-messenger.js';
 import { SmtpChannel } from '../../../connectors/messaging/smtp-channel.js';
 import { DENNIS, startDefaultServer } from '../ehr/helpers.js';
 
@@ -29,7 +34,12 @@ beforeAll(async () => {
     onData(stream, session, cb) {
       simpleParser(stream)
         .then((mail) => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: mail.subject ?? '', text: mail.text ?? '', messageId: mail.messageId ?? '' });
+          received.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            messageId: mail.messageId ?? '',
+          });
           cb();
         })
         .catch(cb);
@@ -45,7 +55,10 @@ afterAll(async () => {
 });
 
 const channel = () => new SmtpChannel({ url: `smtp://127.0.0.1:${port}`, from: 'Clinic <clinic@example.org>', timeoutMs: 3_000 });
-const record = (c: Communication, key: string) => writer.create({ tenant: 'acme', baseUrl: fhir.baseUrl('acme') }, c, key, { sub: 'messaging', kind: 'service' }, new Date().toISOString()).then(() => undefined);
+const record = (c: Communication, key: string) =>
+  writer
+    .create({ tenant: 'acme', baseUrl: fhir.baseUrl('acme') }, c, key, { sub: 'messaging', kind: 'service' }, new Date().toISOString())
+    .then(() => undefined);
 const request = (over: Partial<SendRequest> = {}): SendRequest => ({
   tenant: 'acme',
   patientId: DENNIS,
@@ -58,7 +71,8 @@ const request = (over: Partial<SendRequest> = {}): SendRequest => ({
   now: new Date().toISOString(),
   ...over,
 });
-const communications = async () => (await fhir.repository('acme').searchResources({ resourceType: 'Communication', filters: [], count: 1000 })) as Communication[];
+const communications = async () =>
+  (await fhir.repository('acme').searchResources({ resourceType: 'Communication', filters: [], count: 1000 })) as Communication[];
 
 describe('patient email over SMTP', () => {
   it('arrives with the rendered template, and a completed Communication records it', async () => {
@@ -68,12 +82,18 @@ describe('patient email over SMTP', () => {
     const mail = received.find((m) => m.messageId.includes(req.messageKey))!;
     expect(mail).toMatchObject({ to: ['dennis@patients.example'], subject: 'Appointment reminder' });
     expect(mail.text.trim()).toBe('Hello Dennis, you have an appointment on 2026-04-01 09:30.');
-    expect((await communications()).filter((c) => c.status === 'completed' && c.payload?.[0]?.contentString === mail.text.trim())).toHaveLength(1);
+    expect(
+      (await communications()).filter((c) => c.status === 'completed' && c.payload?.[0]?.contentString === mail.text.trim()),
+    ).toHaveLength(1);
   });
 
   it('refuses a missing placeholder with a clear error and sends nothing', async () => {
     const before = received.length;
-    const e = await sendPatientEmail(request({ variables: { name: 'Dennis' } }), { channel: channel(), record, messageIdDomain: 'x' }).catch((x: unknown) => x);
+    const e = await sendPatientEmail(request({ variables: { name: 'Dennis' } }), {
+      channel: channel(),
+      record,
+      messageIdDomain: 'x',
+    }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(MessageTemplateError);
     expect((e as Error).message).toBe('The template needs values for: date. Nothing was sent.');
     expect(received.length).toBe(before);
@@ -92,7 +112,9 @@ describe('patient email over SMTP', () => {
 
   it('sends nothing while messaging automation is stopped', async () => {
     const before = received.length;
-    await expect(sendPatientEmail(request({ stopped: true }), { channel: channel(), record, messageIdDomain: 'x' })).rejects.toBeInstanceOf(MessagingStoppedError);
+    await expect(sendPatientEmail(request({ stopped: true }), { channel: channel(), record, messageIdDomain: 'x' })).rejects.toBeInstanceOf(
+      MessagingStoppedError,
+    );
     expect(received.length).toBe(before);
   });
 

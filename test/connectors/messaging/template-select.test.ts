@@ -3,7 +3,13 @@ import { recipientFor } from '../../../connectors/messaging/recipient.js';
 import { selectTemplate, type GovernedTemplate } from '../../../connectors/messaging/template-select.js';
 
 const templates: Record<string, GovernedTemplate> = {
-  reminder: { locale: 'en', channel: 'sms', subject: 'Reminder', body: 'On {{date}}', translations: { es: { body: 'El {{date}}' }, 'zh-TW': { body: '{{date}} 預約' } } },
+  reminder: {
+    locale: 'en',
+    channel: 'sms',
+    subject: 'Reminder',
+    body: 'On {{date}}',
+    translations: { es: { body: 'El {{date}}' }, 'zh-TW': { body: '{{date}} 預約' } },
+  },
 };
 
 describe('selectTemplate', () => {

@@ -12,38 +12,151 @@ const lexicon = compileLexicon(DEFAULT_TRIAGE_LEXICON);
 const run = (text: string) => classify(text, lexicon);
 
 const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
-  'chest-pain': ['I have chest pain', 'my chest hurts so bad', 'pressure in my chest', 'it feels like an elephant sitting on my chest', 'I think this is a heart attack',
-    'tengo dolor en el pecho', 'me duele el pecho', 'siento opresión en el pecho', 'creo que es un infarto',
+  'chest-pain': [
+    'I have chest pain',
+    'my chest hurts so bad',
+    'pressure in my chest',
+    'it feels like an elephant sitting on my chest',
+    'I think this is a heart attack',
+    'tengo dolor en el pecho',
+    'me duele el pecho',
+    'siento opresión en el pecho',
+    'creo que es un infarto',
     // Descriptors without the word "chest" (the chest may be in a negated clause before).
-    'today it is crushing and goes to my jaw', 'there is a pressure going to my left arm', 'a tightness radiating to my jaw', 'its crushing',
-    'hoy siento una opresión muy fuerte', 'se me va a la mandíbula', 'me irradia al brazo izquierdo'],
-  'breathing-difficulty': ['I can\'t breathe', 'I cannot breathe', 'cant breathe', 'I am short of breath', 'my son is struggling to breathe', 'I can barely breathe',
-    'no puedo respirar', 'me falta el aire', 'me ahogo', 'le cuesta respirar'],
-  'self-harm': ['I want to kill myself', 'I feel suicidal', 'I don\'t want to live anymore', 'everyone would be better off without me', 'I have the pills ready',
-    'I keep cutting myself', 'there is no reason to live', 'me quiero matar', 'ya no quiero vivir', 'estoy pensando en quitarme la vida', 'soy una carga para todos'],
-  'overdose-poisoning': ['I think I overdosed', 'she took too many pills', 'my son drank bleach', 'me tomé todas las pastillas', 'es una sobredosis',
-    'I took all the pills', 'I took the whole bottle', 'took a whole bottle of tylenol', 'swallowed a bunch of pills', 'my kid took a bunch of my pills',
-    'took like 20 pills', 'she swallowed some poison', 'he ate rat poison', 'my toddler bit a laundry pod', 'I swalowed a bunch of pills',
-    'tomé todas las pastillas de mi mamá', 'me tomé un frasco entero', 'se tomó todo el frasco de paracetamol', 'tome muchas pastillas',
-    'mi hijo se tomó el cloro', 'mi hija tomó veneno para ratas', 'se tomo un monton de pastillas'],
-  'stroke-signs': ['his face is drooping', 'her speech is slurred', 'sudden weakness on one side', 'I think my dad is having a stroke', 'tiene la cara caída',
-    'no puede mover el brazo', 'creo que es un derrame'],
-  anaphylaxis: ['my throat is closing', 'my tongue is swelling', 'his lips are swollen after peanuts', 'se me cierra la garganta', 'tengo la lengua hinchada'],
-  'severe-bleeding': ['the bleeding won\'t stop', 'there is so much blood', 'I am coughing up blood', 'está sangrando mucho', 'no para de sangrar', 'vomitando sangre'],
-  'unconscious-collapse': ['my wife passed out', 'he collapsed in the kitchen', 'she is unconscious', 'he won\'t wake up', 'se desmayó', 'perdió el conocimiento', 'no responde'],
+    'today it is crushing and goes to my jaw',
+    'there is a pressure going to my left arm',
+    'a tightness radiating to my jaw',
+    'its crushing',
+    'hoy siento una opresión muy fuerte',
+    'se me va a la mandíbula',
+    'me irradia al brazo izquierdo',
+  ],
+  'breathing-difficulty': [
+    "I can't breathe",
+    'I cannot breathe',
+    'cant breathe',
+    'I am short of breath',
+    'my son is struggling to breathe',
+    'I can barely breathe',
+    'no puedo respirar',
+    'me falta el aire',
+    'me ahogo',
+    'le cuesta respirar',
+  ],
+  'self-harm': [
+    'I want to kill myself',
+    'I feel suicidal',
+    "I don't want to live anymore",
+    'everyone would be better off without me',
+    'I have the pills ready',
+    'I keep cutting myself',
+    'there is no reason to live',
+    'me quiero matar',
+    'ya no quiero vivir',
+    'estoy pensando en quitarme la vida',
+    'soy una carga para todos',
+  ],
+  'overdose-poisoning': [
+    'I think I overdosed',
+    'she took too many pills',
+    'my son drank bleach',
+    'me tomé todas las pastillas',
+    'es una sobredosis',
+    'I took all the pills',
+    'I took the whole bottle',
+    'took a whole bottle of tylenol',
+    'swallowed a bunch of pills',
+    'my kid took a bunch of my pills',
+    'took like 20 pills',
+    'she swallowed some poison',
+    'he ate rat poison',
+    'my toddler bit a laundry pod',
+    'I swalowed a bunch of pills',
+    'tomé todas las pastillas de mi mamá',
+    'me tomé un frasco entero',
+    'se tomó todo el frasco de paracetamol',
+    'tome muchas pastillas',
+    'mi hijo se tomó el cloro',
+    'mi hija tomó veneno para ratas',
+    'se tomo un monton de pastillas',
+  ],
+  'stroke-signs': [
+    'his face is drooping',
+    'her speech is slurred',
+    'sudden weakness on one side',
+    'I think my dad is having a stroke',
+    'tiene la cara caída',
+    'no puede mover el brazo',
+    'creo que es un derrame',
+  ],
+  anaphylaxis: [
+    'my throat is closing',
+    'my tongue is swelling',
+    'his lips are swollen after peanuts',
+    'se me cierra la garganta',
+    'tengo la lengua hinchada',
+  ],
+  'severe-bleeding': [
+    "the bleeding won't stop",
+    'there is so much blood',
+    'I am coughing up blood',
+    'está sangrando mucho',
+    'no para de sangrar',
+    'vomitando sangre',
+  ],
+  'unconscious-collapse': [
+    'my wife passed out',
+    'he collapsed in the kitchen',
+    'she is unconscious',
+    "he won't wake up",
+    'se desmayó',
+    'perdió el conocimiento',
+    'no responde',
+  ],
   'major-trauma': ['I was stabbed', 'he got shot', 'car accident, my head is bleeding', 'me dispararon', 'lo atropelló un carro'],
   seizure: ['she is having a seizure', 'he is convulsing', 'my son had a fit', 'tiene convulsiones', 'está convulsionando'],
-  'child-danger-signs': ['my newborn has a fever', 'my 3 week old has a temperature', 'the baby is floppy', 'fever and a stiff neck', 'mi recién nacido tiene fiebre',
+  'child-danger-signs': [
+    'my newborn has a fever',
+    'my 3 week old has a temperature',
+    'the baby is floppy',
+    'fever and a stiff neck',
+    'mi recién nacido tiene fiebre',
     'el bebé está morado',
     // NHS 999 signs in babies and children: a young infant with fever; floppy, limp, unresponsive, not feeding, not waking, blue lips,
     // mottled, inconsolable, fontanelle, no wet diapers; with the age or the child in another clause.
-    'my baby is 2 months old, has a fever of 39 and wont feed, very floppy', 'my 2 month old has a fever', 'my 5 week old has a fever of 38.5',
-    'my baby is 7 weeks and has a temp of 38', 'she is very floppy', 'my son went limp', 'my toddler is unresponsive', 'he wont feed at all',
-    'she is not feeding and very sleepy', 'hard to wake this morning', 'my daughter has blue lips', 'his skin looks mottled', 'she is inconsolable',
-    'we can\'t console him', 'the fontanelle is bulging', 'the soft spot is sunken', 'no wet diapers since yesterday', 'hasn\'t had a wet diaper in 12 hours',
-    'bebé de 2 meses con fiebre', 'mi bebe tiene 1 mes y tiene calentura', 'está muy flácido', 'esta flojito y no quiere mamar', 'mi hijo está muy decaído',
-    'no ha mojado el pañal en todo el dia', 'la mollera está hundida', 'tiene los labios azules', 'llora sin parar', 'no se calma con nada',
-    'es difícil de despertar', 'my baby is 2 mnths old and has fever', 'my 3 wk old is burning up', 'mi bb no quiere comer y esta muy decaido'],
+    'my baby is 2 months old, has a fever of 39 and wont feed, very floppy',
+    'my 2 month old has a fever',
+    'my 5 week old has a fever of 38.5',
+    'my baby is 7 weeks and has a temp of 38',
+    'she is very floppy',
+    'my son went limp',
+    'my toddler is unresponsive',
+    'he wont feed at all',
+    'she is not feeding and very sleepy',
+    'hard to wake this morning',
+    'my daughter has blue lips',
+    'his skin looks mottled',
+    'she is inconsolable',
+    "we can't console him",
+    'the fontanelle is bulging',
+    'the soft spot is sunken',
+    'no wet diapers since yesterday',
+    "hasn't had a wet diaper in 12 hours",
+    'bebé de 2 meses con fiebre',
+    'mi bebe tiene 1 mes y tiene calentura',
+    'está muy flácido',
+    'esta flojito y no quiere mamar',
+    'mi hijo está muy decaído',
+    'no ha mojado el pañal en todo el dia',
+    'la mollera está hundida',
+    'tiene los labios azules',
+    'llora sin parar',
+    'no se calma con nada',
+    'es difícil de despertar',
+    'my baby is 2 mnths old and has fever',
+    'my 3 wk old is burning up',
+    'mi bb no quiere comer y esta muy decaido',
+  ],
 };
 
 describe('emergency concepts (each with English and Spanish variants)', () => {
@@ -70,15 +183,30 @@ describe('emergency concepts (each with English and Spanish variants)', () => {
 });
 
 describe('clinical, not an emergency: nurse triage', () => {
-  it.each(['I have a fever', 'my back hurts', 'rash on my arm', 'feeling dizzy', 'side effects from my new medicine', 'tengo fiebre', 'me duele la cabeza',
-    'tengo diarrea', 'necesito una receta',
-    'No chest pain today, just need a refill', 'I took all my antibiotics like you said', 'can I crush my pills into applesauce',
-    'my baby is feeding well but has a little rash', 'my baby is not feeding as much as usual during this cold', 'my 8 month old has a runny nose',
-    'I have a limp since my knee surgery', 'hoy no tengo dolor de pecho, solo necesito receta'])('%s', (text) => {
+  it.each([
+    'I have a fever',
+    'my back hurts',
+    'rash on my arm',
+    'feeling dizzy',
+    'side effects from my new medicine',
+    'tengo fiebre',
+    'me duele la cabeza',
+    'tengo diarrea',
+    'necesito una receta',
+    'No chest pain today, just need a refill',
+    'I took all my antibiotics like you said',
+    'can I crush my pills into applesauce',
+    'my baby is feeding well but has a little rash',
+    'my baby is not feeding as much as usual during this cold',
+    'my 8 month old has a runny nose',
+    'I have a limp since my knee surgery',
+    'hoy no tengo dolor de pecho, solo necesito receta',
+  ])('%s', (text) => {
     expect(run(text)).toMatchObject({ level: 'clinical', action: 'nurse-triage' });
   });
 
-  it.each(['Can I move my appointment?', 'what time do you open', 'quiero cambiar mi cita', 'no air conditioning in the waiting room', 'my portal is not responding'])(
+  it.each(['Can I move my appointment?', 'what time do you open', 'quiero cambiar mi cita', 'no air conditioning in the waiting room',
+    'my portal is not responding'])(
     'nothing clinical: %s',
     (text) => expect(run(text).level).toBe('none'),
   );
@@ -201,7 +329,12 @@ describe('normalisation', () => {
   });
 
   it('keeps look-alike phrases apart (governed exclusions), but not from clinical', () => {
-    for (const text of ['Stroke of luck, I found my card', 'suicide prevention month flyer', "I'm dying to know my results", 'I need my flu shot']) {
+    for (const text of [
+      'Stroke of luck, I found my card',
+      'suicide prevention month flyer',
+      "I'm dying to know my results",
+      'I need my flu shot',
+    ]) {
       expect(run(text).level, text).not.toBe('emergency');
     }
     expect(run('I need my flu shot').level).toBe('clinical');
@@ -209,7 +342,13 @@ describe('normalisation', () => {
   });
 
   it('does not correct real words into emergencies', () => {
-    for (const text of ['I was cooking dinner', 'thanks for checking in', 'my phone number changed', 'going on strike', 'pregunta sobre mi factura']) {
+    for (const text of [
+      'I was cooking dinner',
+      'thanks for checking in',
+      'my phone number changed',
+      'going on strike',
+      'pregunta sobre mi factura',
+    ]) {
       expect(run(text).level, text).not.toBe('emergency');
     }
     // Short words take no typo inside a prefix ("down" is not "drown*") and no changed letter ("chess" is not "chest").
@@ -223,7 +362,15 @@ describe('explanation', () => {
     const r = run("I'm not suicidal but I have the pills ready");
     expect(r.findings).toEqual([
       { concept: 'self-harm', level: 'emergency', language: 'en', term: 'suicid*', words: 'suicidal', status: 'negated', cue: 'not' },
-      { concept: 'self-harm', level: 'emergency', language: 'en', term: 'pills * ready', words: 'pills ready', status: 'affirmed', cue: null },
+      {
+        concept: 'self-harm',
+        level: 'emergency',
+        language: 'en',
+        term: 'pills * ready',
+        words: 'pills ready',
+        status: 'affirmed',
+        cue: null,
+      },
     ]);
     expect(r.explanation).toContain('self-harm "suicidal" negated by "not"');
     expect(r.explanation).toContain('self-harm "pills ready" affirmed');
@@ -244,15 +391,23 @@ describe('the lexicon is governed data', () => {
 
   it('refuses a lexicon without an emergency concept, and a term starting with a gap', () => {
     const noEmergency = { ...DEFAULT_TRIAGE_LEXICON, concepts: DEFAULT_TRIAGE_LEXICON.concepts.filter((c) => c.level === 'clinical') };
-    expect(validateSettingValue('messaging.triageLexicon', noEmergency)).toMatchObject({ ok: false, problems: [{ path: 'value.concepts', message: 'must keep at least one emergency concept' }] });
-    const gap = { ...DEFAULT_TRIAGE_LEXICON, concepts: [{ id: 'x', level: 'emergency', action: 'advise-emergency-services', terms: { en: ['* pain'] } }] };
+    expect(validateSettingValue('messaging.triageLexicon', noEmergency)).toMatchObject({
+      ok: false,
+      problems: [{ path: 'value.concepts', message: 'must keep at least one emergency concept' }],
+    });
+    const gap = {
+      ...DEFAULT_TRIAGE_LEXICON,
+      concepts: [{ id: 'x', level: 'emergency', action: 'advise-emergency-services', terms: { en: ['* pain'] } }],
+    };
     expect(validateSettingValue('messaging.triageLexicon', gap)).toMatchObject({ ok: false });
   });
 
   it('applies a changed lexicon: a new concept pages, a removed term no longer does', () => {
     const custom: TriageLexicon = {
       ...DEFAULT_TRIAGE_LEXICON,
-      concepts: [{ id: 'sepsis', level: 'emergency', action: 'advise-emergency-services', terms: { en: ['mottled skin'], es: ['piel marmorea'] } }],
+      concepts: [
+        { id: 'sepsis', level: 'emergency', action: 'advise-emergency-services', terms: { en: ['mottled skin'], es: ['piel marmorea'] } },
+      ],
     };
     const c = compileLexicon(custom);
     expect(classify('his skin looks mottled skin', c).concept).toBe('sepsis');

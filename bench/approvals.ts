@@ -25,7 +25,11 @@ export interface ApprovalGateway {
 /** Starts Redis and the gateway on it (the benchmark starts it beside the others, so --quick waits for one start-up). */
 export async function startApprovalGateway(env: Record<string, string>, stateDir: string): Promise<ApprovalGateway> {
   const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', stateDir], { stdio: 'ignore' });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', stateDir],
+    { stdio: 'ignore' },
+  );
   await new Promise((r) => setTimeout(r, 300));
   const gw = await Child.start('bench/serve-gateway.ts', ['fast', 'on', '16'], { ...env, REDIS_URL: `redis://127.0.0.1:${port}` });
   const { url } = (await gw.nextJson()) as { url: string };
@@ -35,13 +39,20 @@ export async function startApprovalGateway(env: Record<string, string>, stateDir
 export async function approvalThroughput(env: Record<string, string>, stateDir: string, seconds: number, started?: ApprovalGateway) {
   const { gw, url, redis } = started ?? (await startApprovalGateway(env, stateDir));
   const keys = await loadOrCreateDevKeys(stateDir);
-  const token = await mintToken(keys, { sub: 'ops-bench', tenant: 'acme', roles: ['ops-manager'] }, { issuer: 'clearance-dev', audience: 'clearance' });
+  const token = await mintToken(
+    keys,
+    { sub: 'ops-bench', tenant: 'acme', roles: ['ops-manager'] },
+    { issuer: 'clearance-dev', audience: 'clearance' },
+  );
   const applies = APPLYING_MUTATION();
   // Warmed up first (JIT, connection pool), like the query runs; its changes count in the exactly-once check too.
   const warm = await hammer(`${url}/graphql`, token, applies.body, Math.min(2, seconds / 2), true);
   const run = await hammer(`${url}/graphql`, token, applies.body, seconds, true);
   const versionsOf = (bodies: readonly string[] = []) =>
-    bodies.map((b) => (JSON.parse(b) as { data?: { updateSetting?: { status: string; version: number } } }).data?.updateSetting).filter((u) => u?.status === 'APPLIED').map((u) => u!.version);
+    bodies
+      .map((b) => (JSON.parse(b) as { data?: { updateSetting?: { status: string; version: number } } }).data?.updateSetting)
+      .filter((u) => u?.status === 'APPLIED')
+      .map((u) => u!.version);
   const answered = [...versionsOf(warm.bodies), ...versionsOf(run.bodies)];
   const applied = versionsOf(run.bodies).length;
   const history = (await (

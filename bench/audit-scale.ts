@@ -47,7 +47,14 @@ export async function auditScale(n: number, hotRecords: number, log: (line: stri
   const client = redis.client();
   try {
     const audit = new AuditService({ stores: redisStores(client), hmacKey: 'bench-key', now: () => Date.now(), archive });
-    const archiver = createAuditArchiver({ audit, archive, tenants: async () => ['hospital'], hot: { maxRecords: hotRecords, maxAgeMs: 1e15 }, now: () => Date.now(), logger: createLogger('silent') });
+    const archiver = createAuditArchiver({
+      audit,
+      archive,
+      tenants: async () => ['hospital'],
+      hot: { maxRecords: hotRecords, maxAgeMs: 1e15 },
+      now: () => Date.now(),
+      logger: createLogger('silent'),
+    });
     const redisMemory = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1]);
     const redisBefore = await redisMemory();
     const t0 = performance.now();

@@ -6,7 +6,14 @@ import { loadSyntheaFixtures, seedBundles, syntheticPatients } from '../connecto
 // The benchmark's FHIR data: the 16 Synthea patients trimmed to what the benchmark queries read (a few conditions,
 // the latest observations, medications), then cloned to `count` distinct patients, all in tenant acme.
 
-const KEEP: Partial<Record<Resource['resourceType'], number>> = { Patient: 1, Condition: 3, Observation: 6, MedicationRequest: 2, Organization: 1, Practitioner: 1 };
+const KEEP: Partial<Record<Resource['resourceType'], number>> = {
+  Patient: 1,
+  Condition: 3,
+  Observation: 6,
+  MedicationRequest: 2,
+  Organization: 1,
+  Practitioner: 1,
+};
 
 function trim(bundle: Bundle): Bundle {
   const seen = new Map<string, number>();

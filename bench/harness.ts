@@ -52,7 +52,17 @@ export class Child {
   }
 
   static async start(script: string, args: string[], env: Record<string, string> = {}): Promise<Child> {
-    const proc = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', script, ...args], { env: { ...process.env, NODE_ENV: 'production-bench', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        '--import',
+        'tsx',
+        script,
+        ...args,
+      ],
+      { env: { ...process.env, NODE_ENV: 'production-bench', ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     return new Child(proc);
   }
 

@@ -20,7 +20,15 @@ const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileS
 
 async function startGateway(redisUrl: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./load-server.ts', import.meta.url).pathname], {
-    env: { ...process.env, NODE_ENV: 'test', REDIS_URL: redisUrl, LOG_LEVEL: 'info', RATE_LIMIT_PER_PRINCIPAL: '10000000', RATE_LIMIT_PER_TENANT: '100000000', RATE_LIMIT_MUTATIONS_PER_PRINCIPAL: '10000000' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_PRINCIPAL: '10000000',
+      RATE_LIMIT_PER_TENANT: '100000000',
+      RATE_LIMIT_MUTATIONS_PER_PRINCIPAL: '10000000',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -33,9 +41,19 @@ async function startGateway(redisUrl: string) {
 async function workload(stateDir: string) {
   const keys = await loadOrCreateDevKeys(stateDir);
   const opts = { issuer: 'clearance-dev', audience: 'clearance' };
-  const clinicians = await Promise.all(Array.from({ length: 30 }, (_, i) => mintToken(keys, { sub: `load-clin-${i}`, tenant: 'acme', roles: ['clinician'], departments: ['cardiology'] }, opts)));
-  const admins = await Promise.all(Array.from({ length: 5 }, (_, i) => mintToken(keys, { sub: `load-sec-${i}`, tenant: 'acme', roles: ['security-admin'] }, opts)));
-  const billers = await Promise.all(Array.from({ length: 10 }, (_, i) => mintToken(keys, { sub: `load-bill-${i}`, tenant: i % 2 ? 'acme' : 'globex', roles: ['billing-manager'], mfa: true }, opts)));
+  const clinicians = await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      mintToken(keys, { sub: `load-clin-${i}`, tenant: 'acme', roles: ['clinician'], departments: ['cardiology'] }, opts),
+    ),
+  );
+  const admins = await Promise.all(
+    Array.from({ length: 5 }, (_, i) => mintToken(keys, { sub: `load-sec-${i}`, tenant: 'acme', roles: ['security-admin'] }, opts)),
+  );
+  const billers = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      mintToken(keys, { sub: `load-bill-${i}`, tenant: i % 2 ? 'acme' : 'globex', roles: ['billing-manager'], mfa: true }, opts),
+    ),
+  );
   const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
   const reads = [
     body('query Chart($id: ID!) { patient(id: $id) { name department conditions { display } allergies { substance } } }', { id: PATIENT }),
@@ -49,9 +67,22 @@ async function workload(stateDir: string) {
   });
   // 4 in 5 requests read, 1 in 5 writes a governed (LOW, applied at once, audited) setting change.
   const requests: autocannon.Request[] = [
-    ...reads.slice(0, 3).map((b, i) => ({ method: 'POST' as const, body: b, headers: { authorization: `Bearer ${clinicians[(n + i) % clinicians.length]}` } })),
+    ...reads
+      .slice(0, 3)
+      .map((b, i) => ({
+        method: 'POST' as const,
+        body: b,
+        headers: { authorization: `Bearer ${clinicians[(n + i) % clinicians.length]}` },
+      })),
     { method: 'POST', body: reads[3], headers: { authorization: `Bearer ${admins[n % admins.length]}` } },
-    { method: 'POST', setupRequest: (req) => ({ ...req, body: mutation(), headers: { ...req.headers, authorization: `Bearer ${billers[n % billers.length]}` } }) },
+    {
+      method: 'POST',
+      setupRequest: (req) => ({
+        ...req,
+        body: mutation(),
+        headers: { ...req.headers, authorization: `Bearer ${billers[n % billers.length]}` },
+      }),
+    },
   ];
   return { requests, check: { token: billers[1]!, body: mutation() } };
 }
@@ -81,13 +112,19 @@ const redis = await RedisServer.start();
 const gw = await startGateway(redis.url);
 try {
   const { requests, check } = await workload(gw.stateDir);
-  const probe = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${check.token}` }, body: check.body });
+  const probe = await fetch(`${gw.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${check.token}` },
+    body: check.body,
+  });
   const probeText = await probe.text();
   if (!probeText.includes('APPLIED')) throw new Error(`the mutation of the mix does not apply: ${probe.status} ${probeText.slice(0, 300)}`);
   await run(gw.url, requests, 5); // warm-up (JIT, connection pools, DataLoader caches are per request anyway)
   const calibration = await run(gw.url, requests, CALIBRATE_S);
   const capacity = Math.floor(calibration.result.requests.average);
-  console.log(`capacity (unthrottled, ${CONNECTIONS} connections, ${CALIBRATE_S} s): ${capacity} req/s, p99 ${calibration.result.latency.p99} ms`);
+  console.log(
+    `capacity (unthrottled, ${CONNECTIONS} connections, ${CALIBRATE_S} s): ${capacity} req/s, p99 ${calibration.result.latency.p99} ms`,
+  );
   const rssStart = rssMb(gw.pid);
   const samples: number[] = [];
   const sampler = setInterval(() => samples.push(rssMb(gw.pid)), 5_000);

@@ -17,28 +17,42 @@ export const queries = (patientId: string): readonly BenchQuery[] => [
     name: 'single-patient-clinical',
     as: 'clinician',
     body: q(
-      'query($id: ID!) { patient(id: $id) { id name birthDate conditions { code display } observations(count: 5) { code value unit } medications { medication status } allergies { substance } immunizations { vaccine } encounters { type start } carePlans { title } notes { title } } }',
+      'query($id: ID!) { patient(id: $id) { id name birthDate conditions { code display } observations(count: 5) { code value unit } ' +
+      'medications { medication status } allergies { substance } immunizations { vaccine } encounters { type start } carePlans { title } ' +
+      'notes { title } } }',
       { id: patientId },
     ),
   },
   { name: 'list-100', as: 'clinician', body: q(`{ patients(first: 100) { edges { node { ${SIX} } } } }`) },
   { name: 'list-1000', as: 'clinician', body: q(`{ patients(first: 1000) { edges { node { ${SIX} } } } }`) },
-  { name: 'nested-50', as: 'clinician', body: q('{ patients(first: 50) { edges { node { id name conditions { code display } observations(count: 3) { code value } } } } }') },
+  {
+    name: 'nested-50',
+    as: 'clinician',
+    body: q('{ patients(first: 50) { edges { node { id name conditions { code display } observations(count: 3) { code value } } } } }'),
+  },
   {
     name: 'mutation-applies',
     as: 'ops',
     mutation: true,
-    body: q('mutation($v: JSON!) { updateSetting(input: { key: "messaging.templates", environment: STAGING, value: $v, reason: "bench" }) { status version } }', {
-      v: { 'appointment-reminder': { locale: 'en', channel: 'sms', body: 'Reminder [<id>]: you have an appointment on {{date}}.' } },
-    }),
+    body: q(
+      'mutation($v: JSON!) { updateSetting(input: { key: "messaging.templates", environment: STAGING, value: $v, reason: "bench" }) { ' +
+      'status version } }',
+      {
+        v: { 'appointment-reminder': { locale: 'en', channel: 'sms', body: 'Reminder [<id>]: you have an appointment on {{date}}.' } },
+      },
+    ),
   },
   {
     name: 'mutation-queues',
     as: 'clinicalAdmin',
     mutation: true,
-    body: q('mutation($v: JSON!) { updateSetting(input: { key: "ai.model", environment: PRODUCTION, value: $v, reason: "bench" }) { status changeRequest { id } } }', {
-      v: { provider: 'default', model: 'clinical-assistant-v2', temperature: 0.1 },
-    }),
+    body: q(
+      'mutation($v: JSON!) { updateSetting(input: { key: "ai.model", environment: PRODUCTION, value: $v, reason: "bench" }) { status ' +
+      'changeRequest { id } } }',
+      {
+        v: { provider: 'default', model: 'clinical-assistant-v2', temperature: 0.1 },
+      },
+    ),
   },
 ];
 

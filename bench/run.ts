@@ -32,8 +32,16 @@ const PATIENTS = 1000;
 const stateDir = mkdtempSync(join(tmpdir(), 'clearance-bench-'));
 const keys = await loadOrCreateDevKeys(stateDir);
 const token = (roles: string[], extra: Record<string, unknown> = {}) =>
-  mintToken(keys, { sub: `${roles[0]}-bench`, tenant: 'acme', roles, departments: ['cardiology', 'oncology', 'pediatrics', 'primary-care'], ...extra }, { issuer: 'clearance-dev', audience: 'clearance' });
-const tokens = { clinician: await token(['clinician'], { grants: ['sensitive'] }), ops: await token(['ops-manager']), clinicalAdmin: await token(['clinical-admin'], { mfa: true }) };
+  mintToken(
+    keys,
+    { sub: `${roles[0]}-bench`, tenant: 'acme', roles, departments: ['cardiology', 'oncology', 'pediatrics', 'primary-care'], ...extra },
+    { issuer: 'clearance-dev', audience: 'clearance' },
+  );
+const tokens = {
+  clinician: await token(['clinician'], { grants: ['sensitive'] }),
+  ops: await token(['ops-manager']),
+  clinicalAdmin: await token(['clinical-admin'], { mfa: true }),
+};
 
 // Generous limits: the benchmark measures throughput, not the rate limiter or the query-cost guard.
 const env = {
@@ -82,7 +90,9 @@ await new Promise((resolve) => setTimeout(resolve, 600));
 const startRss = gateways.get('guarded')!.child.lastRss;
 const post = (url: string, auth: string, body: string) =>
   fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body });
-const first = (await (await post(gateways.get('guarded')!.url, tokens.clinician, JSON.stringify({ query: '{ patients(first: 1) { edges { node { id } } } }' }))).json()) as {
+const first = (await (
+  await post(gateways.get('guarded')!.url, tokens.clinician, JSON.stringify({ query: '{ patients(first: 1) { edges { node { id } } } }' }))
+).json()) as {
   data: { patients: { edges: { node: { id: string } }[] } };
 };
 const QUERIES = queries(first.data.patients.edges[0]!.node.id);
@@ -125,7 +135,10 @@ for (const q of QUERIES) {
       const hammered = await hammer(`${g.url}/graphql`, tokens[q.as], q.body, seconds);
       const m: Run = { ...hammered, cpuMsPerRequest: ((await cpuOf(g.child)) - before) / Math.max(1, hammered.requests) };
       ((runs[q.name] ??= {})[v.name] ??= []).push(m);
-      process.stderr.write(`${v.name.padEnd(18)} ${q.name.padEnd(24)} round ${round + 1}  ${m.rps.toFixed(0).padStart(6)} req/s  p99 ${m.p99Ms} ms  non-2xx ${m.errors}\n`);
+      process.stderr.write(
+        `${v.name.padEnd(18)} ${q.name.padEnd(24)} round ${round + 1}  ${m.rps.toFixed(0).padStart(6)} req/s  p99 ${m.p99Ms} ms  non-2xx ` +
+        `${m.errors}\n`,
+      );
     }
   }
 }
@@ -167,10 +180,13 @@ const pairedRatio = (name: string, of: (r: Run) => number, a: Variant = 'guarded
   return n === 0 ? null : ratio(median(as.slice(0, n).map((r, i) => of(r) / of(bs[i]!))), 1);
 };
 console.log(
-  `\nClearance benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${PATIENTS} patients, 10 connections, ${seconds} s per run, guarded and unguarded in ${ROUNDS} interleaved rounds (ratios: median of the rounds' ratios)`,
+  `\nClearance benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ` +
+  `${process.version}, ${PATIENTS} patients, 10 connections, ${seconds} s per run, guarded and unguarded in ${ROUNDS} interleaved rounds ` +
+  `(ratios: median of the rounds' ratios)`,
 );
 console.log(
-  'query                   unguarded rps  guarded rps  ratio  shield rps  audit-off rps  audit cost  apollo rps  vs apollo  obs cost  guarded p50/p99 ms  CPU ms/req u/g  CPU ratio  FHIR req  non-2xx',
+  'query                   unguarded rps  guarded rps  ratio  shield rps  audit-off rps  audit cost  apollo rps  vs apollo  obs cost  ' +
+  'guarded p50/p99 ms  CPU ms/req u/g  CPU ratio  FHIR req  non-2xx',
 );
 const rows = QUERIES.map((q) => {
   const g = figure(q.name, 'guarded')!;
@@ -182,15 +198,48 @@ const rows = QUERIES.map((q) => {
   const traced = pairedRatio(q.name, (r) => r.rps, 'guarded-traced', 'guarded-dark');
   const obsCost = traced === null ? null : Math.round((1 - traced) * 100);
   console.log(
-    `${q.name.padEnd(24)}${u.rps.toFixed(0).padStart(13)}${g.rps.toFixed(0).padStart(13)}${String(pairedRatio(q.name, (r) => r.rps)).padStart(7)}${(s ? s.rps.toFixed(0) : '-').padStart(12)}${(off ? off.rps.toFixed(0) : '-').padStart(15)}${(off ? `${Math.round((1 - pairedRatio(q.name, (r) => r.rps, 'guarded', 'guarded-audit-off')!) * 100)}%` : '-').padStart(12)}${(apollo ? apollo.rps.toFixed(0) : '-').padStart(12)}${String(vsApollo ?? '-').padStart(11)}${(obsCost === null ? '-' : `${obsCost}%`).padStart(10)}${`${g.p50Ms}/${g.p99Ms}`.padStart(20)}${`${u.cpuMsPerRequest.toFixed(2)}/${g.cpuMsPerRequest.toFixed(2)}`.padStart(16)}${String(pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest)).padStart(11)}${String(fhirRequests[q.name] ?? '-').padStart(10)}${String(g.errors + u.errors).padStart(9)}`,
+    [
+      q.name.padEnd(24),
+      u.rps.toFixed(0).padStart(13),
+      g.rps.toFixed(0).padStart(13),
+      String(pairedRatio(q.name, (r) => r.rps)).padStart(7),
+      (s ? s.rps.toFixed(0) : '-').padStart(12),
+      (off ? off.rps.toFixed(0) : '-').padStart(15),
+      (off ? `${Math.round((1 - pairedRatio(q.name, (r) => r.rps, 'guarded', 'guarded-audit-off')!) * 100)}%` : '-').padStart(12),
+      (apollo ? apollo.rps.toFixed(0) : '-').padStart(12),
+      String(vsApollo ?? '-').padStart(11),
+      (obsCost === null ? '-' : `${obsCost}%`).padStart(10),
+      `${g.p50Ms}/${g.p99Ms}`.padStart(20),
+      `${u.cpuMsPerRequest.toFixed(2)}/${g.cpuMsPerRequest.toFixed(2)}`.padStart(16),
+      String(pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest)).padStart(11),
+      String(fhirRequests[q.name] ?? '-').padStart(10),
+      String(g.errors + u.errors).padStart(9),
+    ].join(''),
   );
-  return { name: q.name, guardedRps: Math.round(g.rps), unguardedRps: Math.round(u.rps), ratio: pairedRatio(q.name, (r) => r.rps), p99Ms: g.p99Ms, fhirRequests: fhirRequests[q.name] ?? null, cpuRatio: pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest),
-    apolloRps: apollo ? Math.round(apollo.rps) : null, vsApollo, observedRatio: traced };
+  return {
+    name: q.name,
+    guardedRps: Math.round(g.rps),
+    unguardedRps: Math.round(u.rps),
+    ratio: pairedRatio(q.name, (r) => r.rps),
+    p99Ms: g.p99Ms,
+    fhirRequests: fhirRequests[q.name] ?? null,
+    cpuRatio: pairedRatio(q.name, (r) => 1 / r.cpuMsPerRequest),
+    apolloRps: apollo ? Math.round(apollo.rps) : null,
+    vsApollo,
+    observedRatio: traced,
+  };
 });
 console.log(`peak gateway RSS (MB): ${Object.entries(peakRss).map(([k, v]) => `${k} ${Math.round(v / 2 ** 20)}`).join(', ')}`);
-console.log(approvals ? `governed changes applied per second on Redis: ${approvals.perSecond.toFixed(0)} (${approvals.applied} applied, exactly once: ${approvals.exactlyOnce})` : 'approvals: skipped (no redis-server on this machine)');
+console.log(
+  approvals
+    ? `governed changes applied per second on Redis: ${approvals.perSecond.toFixed(0)} (${approvals.applied} applied, exactly once: ` +
+      `${approvals.exactlyOnce})`
+    : 'approvals: skipped (no redis-server on this machine)',
+);
 const rssGrowth = startRss > 0 ? Math.round((endRss / startRss) * 100) / 100 : null;
-console.log(`guarded gateway RSS (MB): ${Math.round(startRss / 2 ** 20)} at start, ${Math.round(endRss / 2 ** 20)} at the end (x${rssGrowth})`);
+console.log(
+  `guarded gateway RSS (MB): ${Math.round(startRss / 2 ** 20)} at start, ${Math.round(endRss / 2 ** 20)} at the end (x${rssGrowth})`,
+);
 console.log(`guarded list-100 over 1 connection: p50 ${latency100.p50Ms} ms, p99 ${latency100.p99Ms} ms (${latency100.requests} requests)`);
 console.log(
   JSON.stringify({

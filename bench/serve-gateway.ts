@@ -51,7 +51,10 @@ let url = running.url;
 let apollo: ApolloServer<GatewayContext> | null = null;
 if (engine === 'apollo') {
   apollo = new ApolloServer<GatewayContext>({ schema: buildUnguardedSchema() });
-  const started = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' }, context: ({ req }) => running.contextFor(req.headers.authorization) });
+  const started = await startStandaloneServer(apollo, {
+    listen: { port: 0, host: '127.0.0.1' },
+    context: ({ req }) => running.contextFor(req.headers.authorization),
+  });
   url = started.url.replace(/\/$/, '');
 }
 answer({ url });

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { routeInbound, type EmergencyRule, type OfficeHours, type Queue, type RouteDecision, type RoutingRule } from '../connectors/messaging/inbound-routing.js';
+import {
+  routeInbound,
+  type EmergencyRule,
+  type OfficeHours,
+  type Queue,
+  type RouteDecision,
+  type RoutingRule,
+} from '../connectors/messaging/inbound-routing.js';
 import type { TriageLexicon } from '../connectors/messaging/triage-lexicon.js';
 import { findSetting } from '../src/governance/setting-catalog.js';
 
@@ -17,7 +24,12 @@ export interface LabelledMessage {
 
 export const LABELS: readonly Label[] = ['emergency', 'clinical', 'billing', 'admin'];
 export const QUEUE_ORDER: readonly Queue[] = ['on-call', 'nurse-triage', 'billing', 'front-desk'];
-const EXPECTED: Readonly<Record<Label, Queue>> = { emergency: 'on-call', clinical: 'nurse-triage', billing: 'billing', admin: 'front-desk' };
+const EXPECTED: Readonly<Record<Label, Queue>> = {
+  emergency: 'on-call',
+  clinical: 'nurse-triage',
+  billing: 'billing',
+  admin: 'front-desk',
+};
 
 export const EVAL_SET_PATH = fileURLToPath(new URL('../fixtures/triage/eval-set.json', import.meta.url));
 
@@ -43,7 +55,10 @@ export interface Evaluation {
 
 export function evaluate(set: readonly LabelledMessage[], input = defaultRoutingInput()): Evaluation {
   const at = new Date('2026-03-10T14:00:00Z');
-  const confusion = Object.fromEntries(LABELS.map((l) => [l, Object.fromEntries(QUEUE_ORDER.map((q) => [q, 0]))])) as Record<Label, Record<Queue, number>>;
+  const confusion = Object.fromEntries(LABELS.map((l) => [l, Object.fromEntries(QUEUE_ORDER.map((q) => [q, 0]))])) as Record<
+    Label,
+    Record<Queue, number>
+  >;
   const missedEmergencies: Evaluation['missedEmergencies'][number][] = [];
   const falseAlarms: Evaluation['falseAlarms'][number][] = [];
   const misrouted: Evaluation['misrouted'][number][] = [];
@@ -83,7 +98,13 @@ export function report(e: Evaluation): string {
     ...LABELS.map((l) => row([l, ...QUEUE_ORDER.map((q) => String(e.confusion[l][q]))])),
   ];
   const explain = (title: string, xs: readonly { text: string; decision: RouteDecision }[]) =>
-    xs.length === 0 ? [] : ['', title, ...xs.map((x) => `  ${x.decision.queue.padEnd(13)} ${JSON.stringify(x.text)}\n                ${x.decision.triage.explanation}`)];
+    xs.length === 0
+      ? []
+      : [
+          '',
+          title,
+          ...xs.map((x) => `  ${x.decision.queue.padEnd(13)} ${JSON.stringify(x.text)}\n                ${x.decision.triage.explanation}`),
+        ];
   lines.push(...explain('missed emergencies', e.missedEmergencies), ...explain('false alarms', e.falseAlarms));
   lines.push(...explain('other misroutes', e.misrouted.filter((m) => m.label !== 'emergency' && m.decision.queue !== 'on-call')));
   return lines.join('\n');

@@ -102,7 +102,11 @@ function Ide() {
       <TokenBar token={token} onToken={onToken} />
       <div className="ide-main">
         {/* Keyed by token: a new token reloads the schema with the new caller's introspection rights. */}
-        <GraphiQL key={token ?? 'none'} fetcher={fetcher} defaultQuery={'# Pick a role above, then run:\n{\n  me {\n    sub\n    roles\n  }\n}\n'} />
+        <GraphiQL
+          key={token ?? 'none'}
+          fetcher={fetcher}
+          defaultQuery={'# Pick a role above, then run:\n{\n  me {\n    sub\n    roles\n  }\n}\n'}
+        />
       </div>
     </div>
   );

@@ -19,8 +19,17 @@ import { completeSignIn, isCallback, loadOidcSettings } from './oidc';
 
 export type Me = ConsoleMeQuery['me'];
 
-type Route = { view: 'inbox' } | { view: 'change'; id: string } | { view: 'settings' } | { view: 'audit' }
-  | { view: 'stops' } | { view: 'history'; key: string } | { view: 'deliveries' } | { view: 'access-review' } | { view: 'policy' } | { view: 'connectors' };
+type Route =
+  | { view: 'inbox' }
+  | { view: 'change'; id: string }
+  | { view: 'settings' }
+  | { view: 'audit' }
+  | { view: 'stops' }
+  | { view: 'history'; key: string }
+  | { view: 'deliveries' }
+  | { view: 'access-review' }
+  | { view: 'policy' }
+  | { view: 'connectors' };
 
 function parseRoute(hash: string): Route {
   const [, view, id] = hash.replace(/^#/, '').split('/');
@@ -113,7 +122,12 @@ export function App() {
       if (r.data?.me) setMe(r.data.me);
       // A gateway that is down or failing says nothing about the token: keep it, say so, retry.
       else if (r.httpStatus === 0 || r.httpStatus >= 500) setMeFailure(failureOf(r, 'me'));
-      else signOut(r.unauthenticated ? 'The token was not accepted (expired, or not signed by this gateway’s identity provider).' : (r.errors[0]?.message ?? 'Sign-in failed.'));
+      else
+        signOut(
+          r.unauthenticated
+            ? 'The token was not accepted (expired, or not signed by this gateway’s identity provider).'
+            : (r.errors[0]?.message ?? 'Sign-in failed.'),
+        );
     });
     return () => {
       live = false;
@@ -130,7 +144,12 @@ export function App() {
 
   if (returning) return <main className="page" aria-busy="true"><p role="status">Signing in…</p></main>;
   if (!token) return <SignIn onToken={signIn} error={signInError} />;
-  if (!me && meFailure) return <main className="page"><FailureState failure={meFailure} what="your session" retry={() => setMeTick((t) => t + 1)} /></main>;
+  if (!me && meFailure)
+    return (
+      <main className="page">
+        <FailureState failure={meFailure} what="your session" retry={() => setMeTick((t) => t + 1)} />
+      </main>
+    );
   if (!me) return <main className="page" aria-busy="true"><p role="status">Signing in…</p></main>;
 
   const active = route.view === 'change' ? 'inbox' : route.view;

@@ -47,7 +47,12 @@ export async function gql<R, V>(document: TypedDocumentString<R, V>, variables: 
       cache: 'no-store',
     });
   } catch {
-    return { data: null, errors: [{ message: 'The gateway cannot be reached.', extensions: { code: 'NETWORK' } }], unauthenticated: false, httpStatus: 0 };
+    return {
+      data: null,
+      errors: [{ message: 'The gateway cannot be reached.', extensions: { code: 'NETWORK' } }],
+      unauthenticated: false,
+      httpStatus: 0,
+    };
   }
   let body: { data?: R | null; errors?: GqlError[] } = {};
   try {
@@ -58,11 +63,16 @@ export async function gql<R, V>(document: TypedDocumentString<R, V>, variables: 
   if (response.status === 401) dispatchEvent(new CustomEvent(SESSION_EXPIRED_EVENT));
   const errors = body.errors ?? [];
   // A proxy's 502 or a crashed gateway: an answer, but not the API's. Never read as "not found" or "empty".
-  const failed = response.status >= 500 && !body.data ? [{ message: `The gateway answered HTTP ${response.status}.`, extensions: { code: 'GATEWAY_ERROR' } }] : errors;
+  const failed =
+    response.status >= 500 && !body.data
+      ? [{ message: `The gateway answered HTTP ${response.status}.`, extensions: { code: 'GATEWAY_ERROR' } }]
+      : errors;
   return { data: body.data ?? null, errors: failed, unauthenticated: response.status === 401, httpStatus: response.status };
 }
 
-function persistedQuery(document: { readonly __meta__?: Record<string, unknown> | undefined }): { extensions?: { persistedQuery: { version: 1; sha256Hash: string } } } {
+function persistedQuery(document: { readonly __meta__?: Record<string, unknown> | undefined }): {
+  extensions?: { persistedQuery: { version: 1; sha256Hash: string } };
+} {
   const hash: unknown = document.__meta__?.hash;
   return typeof hash === 'string' ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : {};
 }
@@ -93,7 +103,9 @@ export function failureOf(result: GqlResult<unknown>, field: string): Failure | 
   const denied = forbiddenAt(result.errors, field);
   if (denied) return { kind: 'forbidden', reason: describeError(denied) };
   if (result.data === null && result.errors.length > 0) {
-    return result.httpStatus >= 500 ? { kind: 'gateway', status: result.httpStatus } : { kind: 'refused', message: describeError(result.errors[0]!) };
+    return result.httpStatus >= 500
+      ? { kind: 'gateway', status: result.httpStatus }
+      : { kind: 'refused', message: describeError(result.errors[0]!) };
   }
   return null;
 }

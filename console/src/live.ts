@@ -26,7 +26,12 @@ function clientFor(token: string): Client {
  * Runs onEvent for every event of the subscription (and onEvent(null) on every connect) while mounted; says whether the
  * socket is connected (shown to people as "Live", and to tests as data-live).
  */
-export function useLive<R>(document: TypedDocumentString<R, Record<string, never>>, token: string, onEvent: (data: R | null) => void, skip = false): boolean {
+export function useLive<R>(
+  document: TypedDocumentString<R, Record<string, never>>,
+  token: string,
+  onEvent: (data: R | null) => void,
+  skip = false,
+): boolean {
   const handler = useRef(onEvent);
   handler.current = onEvent;
   const [connected, setConnected] = useState(false);

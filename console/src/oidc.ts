@@ -53,7 +53,11 @@ async function discover(settings: OidcSettings): Promise<oauth.AuthorizationServ
 export async function startSignIn(settings: OidcSettings): Promise<void> {
   const as = await discover(settings);
   if (!as.authorization_endpoint) throw new Error('The identity provider has no authorization endpoint.');
-  const pending: Pending = { verifier: oauth.generateRandomCodeVerifier(), state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce() };
+  const pending: Pending = {
+    verifier: oauth.generateRandomCodeVerifier(),
+    state: oauth.generateRandomState(),
+    nonce: oauth.generateRandomNonce(),
+  };
   sessionStorage.setItem(PENDING, JSON.stringify(pending));
   rememberPage(location.hash);
   const url = new URL(as.authorization_endpoint);
@@ -88,7 +92,8 @@ export async function completeSignIn(settings: OidcSettings): Promise<string> {
   try {
     params = oauth.validateAuthResponse(as, client, current, pending.state);
   } catch (error) {
-    const description = error instanceof oauth.AuthorizationResponseError ? error.error_description ?? error.error : (error as Error).message;
+    const description =
+      error instanceof oauth.AuthorizationResponseError ? (error.error_description ?? error.error) : (error as Error).message;
     throw new Error(`The identity provider did not sign you in: ${description}`);
   }
   const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri(), pending.verifier,

@@ -4,7 +4,16 @@ import type { ConsoleActionableQuery } from '../gql/graphql';
 import type { Me } from '../App';
 import { dateTime, fromNow, label } from '../format';
 import { useLive } from '../live';
-import { ActionableChangesQuery, ActionableChangesSubscription, ApproveMedicationMutation, ApproveMutation, CancelMutation, ChangeEventsSubscription, ChangeQuery, RejectMutation } from '../operations';
+import {
+  ActionableChangesQuery,
+  ActionableChangesSubscription,
+  ApproveMedicationMutation,
+  ApproveMutation,
+  CancelMutation,
+  ChangeEventsSubscription,
+  ChangeQuery,
+  RejectMutation,
+} from '../operations';
 import { EnvBadge, Errors, RiskBadge, StatusBadge } from './Badges';
 import { changeTitle, ChangeWords, type Change } from './ChangeViews';
 import { JsonDiff } from './JsonDiff';
@@ -62,7 +71,8 @@ function lastMove(c: Change): { actor: string | null; text: string } {
   if (c.cancellation) return { actor: c.cancellation.sub, text: `withdrawn by ${c.cancellation.sub}` };
   const last = c.approvals[c.approvals.length - 1];
   if (c.status === 'PENDING' && last) return { actor: last.sub, text: `approved by ${last.sub}` };
-  if (c.status === 'APPLIED' || c.status === 'APPROVED') return { actor: last?.sub ?? null, text: `${label(c.status).toLowerCase()}${last ? ` after the approval of ${last.sub}` : ''}` };
+  if (c.status === 'APPLIED' || c.status === 'APPROVED')
+    return { actor: last?.sub ?? null, text: `${label(c.status).toLowerCase()}${last ? ` after the approval of ${last.sub}` : ''}` };
   return { actor: null, text: `now ${label(c.status).toLowerCase()}` };
 }
 
@@ -91,7 +101,11 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
       }
       if (stamp) seen.current = stamp;
       // Someone who sees only their actionable changes loses sight of one once it is decided: keep what they saw, closed.
-      setLoaded((prev) => (l.live === 'actionable' && !l.change && prev?.change?.id === id ? { ...prev, change: { ...prev.change, viewerCanApprove: false }, gone: true } : l));
+      setLoaded((prev) =>
+        l.live === 'actionable' && !l.change && prev?.change?.id === id
+          ? { ...prev, change: { ...prev.change, viewerCanApprove: false }, gone: true }
+          : l,
+      );
     });
     return () => {
       live = false;
@@ -102,10 +116,23 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
     if (e === null || e.changeId === id) reload();
   };
   const tenantLive = useLive(ChangeEventsSubscription, token, (d) => onEvent(d?.changeEvents ?? null), loaded?.live !== 'tenant');
-  const actionableLive = useLive(ActionableChangesSubscription, token, (d) => onEvent(d?.actionableChanges ?? null), loaded?.live !== 'actionable');
+  const actionableLive = useLive(
+    ActionableChangesSubscription,
+    token,
+    (d) => onEvent(d?.actionableChanges ?? null),
+    loaded?.live !== 'actionable',
+  );
 
   if (!loaded) return <Loading what="the change" />;
-  if (loaded.failure) return <><p><a href="#/inbox">← Approvals</a></p><FailureState failure={loaded.failure} what="this change" retry={reload} /></>;
+  if (loaded.failure)
+    return (
+      <>
+        <p>
+          <a href="#/inbox">← Approvals</a>
+        </p>
+        <FailureState failure={loaded.failure} what="this change" retry={reload} />
+      </>
+    );
   const c = loaded.change;
   if (!c) {
     return (
@@ -152,7 +179,10 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
       reload();
       return;
     }
-    const approved = c.targetType === 'EHR_WRITE' ? (MEDICATION_OUTCOME[status ?? ''] ?? 'Approved.') : `Approved. The change is now ${label(status ?? 'unknown')}.`;
+    const approved =
+      c.targetType === 'EHR_WRITE'
+        ? (MEDICATION_OUTCOME[status ?? ''] ?? 'Approved.')
+        : `Approved. The change is now ${label(status ?? 'unknown')}.`;
     setOutcome(kind === 'approve' ? approved : kind === 'reject' ? 'Rejected.' : 'Withdrawn.');
     setComment('');
     setRejectReason('');
@@ -160,42 +190,97 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
   };
 
   return (
-    <article aria-labelledby="change-heading" data-testid="change-detail" data-change-id={c.id} data-live={tenantLive || actionableLive ? 'connected' : 'off'}>
-      <p><a href="#/inbox">← Approvals</a></p>
+    <article
+      aria-labelledby="change-heading"
+      data-testid="change-detail"
+      data-change-id={c.id}
+      data-live={tenantLive || actionableLive ? 'connected' : 'off'}
+    >
+      <p>
+        <a href="#/inbox">← Approvals</a>
+      </p>
       {banner && (
         <div role="alert" className="banner" data-testid="decided-elsewhere">
           <p>{banner}</p>
-          <button type="button" className="link" onClick={() => setBanner(null)}>Dismiss</button>
+          <button type="button" className="link" onClick={() => setBanner(null)}>
+            Dismiss
+          </button>
         </div>
       )}
       <div className="heading-row">
-        <h1 id="change-heading" className="mono">{changeTitle(c)}</h1>
+        <h1 id="change-heading" className="mono">
+          {changeTitle(c)}
+        </h1>
         <div className="badges">
-          <span data-testid="change-status"><StatusBadge status={c.status} /></span> <EnvBadge environment={c.environment} /> <RiskBadge risk={c.risk} />
-          {(tenantLive || actionableLive) && <span className="badge live" title="Updates arrive as they happen">Live</span>}
+          <span data-testid="change-status">
+            <StatusBadge status={c.status} />
+          </span>{' '}
+          <EnvBadge environment={c.environment} /> <RiskBadge risk={c.risk} />
+          {(tenantLive || actionableLive) && (
+            <span className="badge live" title="Updates arrive as they happen">
+              Live
+            </span>
+          )}
         </div>
       </div>
-      {loaded.gone && <p className="banner" role="status" data-testid="no-longer-yours">This change no longer waits for your decision.</p>}
+      {loaded.gone && (
+        <p className="banner" role="status" data-testid="no-longer-yours">
+          This change no longer waits for your decision.
+        </p>
+      )}
       <ChangeWords change={c} />
       <dl className="facts">
-        <dt>Requested by</dt><dd>{c.requester.sub} ({c.requester.roles.join(', ')}){c.requester.kind === 'AGENT' && ', an AI agent'}{own && ' — you'}</dd>
-        <dt>Reason</dt><dd>{c.reason ?? <span className="muted">(none given)</span>}</dd>
-        <dt>Ticket</dt><dd>{c.ticket ?? <span className="muted">(none)</span>}</dd>
-        <dt>Category</dt><dd>{label(c.category)}, owned by {c.ownerFunction}</dd>
-        <dt>Requested</dt><dd><time dateTime={c.createdAt}>{dateTime(c.createdAt)}</time> ({fromNow(c.createdAt)})</dd>
-        {pending && <><dt>Expires</dt><dd><time dateTime={c.expiresAt}>{dateTime(c.expiresAt)}</time> ({fromNow(c.expiresAt)})</dd></>}
-        {c.appliedAt && <><dt>Applied</dt><dd>version {c.appliedVersion} at {dateTime(c.appliedAt)}</dd></>}
-        <dt>Base version</dt><dd>{c.baseVersion}</dd>
+        <dt>Requested by</dt>
+        <dd>
+          {c.requester.sub} ({c.requester.roles.join(', ')}){c.requester.kind === 'AGENT' && ', an AI agent'}
+          {own && ' — you'}
+        </dd>
+        <dt>Reason</dt>
+        <dd>{c.reason ?? <span className="muted">(none given)</span>}</dd>
+        <dt>Ticket</dt>
+        <dd>{c.ticket ?? <span className="muted">(none)</span>}</dd>
+        <dt>Category</dt>
+        <dd>
+          {label(c.category)}, owned by {c.ownerFunction}
+        </dd>
+        <dt>Requested</dt>
+        <dd>
+          <time dateTime={c.createdAt}>{dateTime(c.createdAt)}</time> ({fromNow(c.createdAt)})
+        </dd>
+        {pending && (
+          <>
+            <dt>Expires</dt>
+            <dd>
+              <time dateTime={c.expiresAt}>{dateTime(c.expiresAt)}</time> ({fromNow(c.expiresAt)})
+            </dd>
+          </>
+        )}
+        {c.appliedAt && (
+          <>
+            <dt>Applied</dt>
+            <dd>
+              version {c.appliedVersion} at {dateTime(c.appliedAt)}
+            </dd>
+          </>
+        )}
+        <dt>Base version</dt>
+        <dd>{c.baseVersion}</dd>
       </dl>
 
       {c.rejection && (
         <section className="rejection" aria-labelledby="rejection-heading" data-testid="rejection">
-          <h2 id="rejection-heading">Rejected by {c.rejection.sub} ({c.rejection.functions.join(', ')})</h2>
+          <h2 id="rejection-heading">
+            Rejected by {c.rejection.sub} ({c.rejection.functions.join(', ')})
+          </h2>
           <blockquote>{c.rejection.reason}</blockquote>
           <p className="muted small">{dateTime(c.rejection.at)}</p>
         </section>
       )}
-      {c.cancellation && <p className="muted" data-testid="cancellation">Withdrawn by {c.cancellation.sub} at {dateTime(c.cancellation.at)}.</p>}
+      {c.cancellation && (
+        <p className="muted" data-testid="cancellation">
+          Withdrawn by {c.cancellation.sub} at {dateTime(c.cancellation.at)}.
+        </p>
+      )}
       {c.failureReason && <p className="error">Failed: {c.failureReason}</p>}
 
       <details className="raw" data-testid="raw-json">
@@ -205,7 +290,9 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
 
       <section aria-labelledby="approvals-heading">
         <h2 id="approvals-heading">Approvals</h2>
-        <p className="summary" data-testid="approval-summary">{approvalLine(c)}</p>
+        <p className="summary" data-testid="approval-summary">
+          {approvalLine(c)}
+        </p>
         <p className="muted small">
           Rule: {c.requirement.requiredApprovals} approval{c.requirement.requiredApprovals === 1 ? '' : 's'}
           {c.requirement.distinctFunctions && ', each from a different function'}
@@ -213,7 +300,9 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
           {c.requirement.requiredFunction && `, one from ${c.requirement.requiredFunction}`}
           {c.requirement.mfaRequired && ', with MFA'}; approvers: {c.approverFunctions.join(', ')}; never the requester.
         </p>
-        {c.approvals.length === 0 ? <p className="muted">No approvals yet.</p> : (
+        {c.approvals.length === 0 ? (
+          <p className="muted">No approvals yet.</p>
+        ) : (
           <ul className="approvals" data-testid="approvals">
             {c.approvals.map((a) => (
               <li key={`${a.sub}${a.at}`}>
@@ -230,29 +319,67 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
           <h2 id="decide-heading">{own ? 'Your change' : 'Your decision'}</h2>
           <form onSubmit={(e) => void act(e, 'approve')} className="stack">
             <label htmlFor="approve-comment">Comment (optional)</label>
-            <textarea id="approve-comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} disabled={!c.viewerCanApprove || busy} />
+            <textarea
+              id="approve-comment"
+              rows={2}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              disabled={!c.viewerCanApprove || busy}
+            />
             <div className="action-row">
-              <button type="submit" disabled={!c.viewerCanApprove || busy} aria-describedby={c.viewerCanApprove ? undefined : 'cannot-approve'}>Approve</button>
-              {!c.viewerCanApprove && <p id="cannot-approve" className="cannot" data-testid="cannot-approve">{c.viewerCannotApproveReason}</p>}
+              <button
+                type="submit"
+                disabled={!c.viewerCanApprove || busy}
+                aria-describedby={c.viewerCanApprove ? undefined : 'cannot-approve'}
+              >
+                Approve
+              </button>
+              {!c.viewerCanApprove && (
+                <p id="cannot-approve" className="cannot" data-testid="cannot-approve">
+                  {c.viewerCannotApproveReason}
+                </p>
+              )}
             </div>
           </form>
           {/* Reject only when the API says this viewer may decide (the decision approveChange makes). */}
           {canReject && !own && (
             <form onSubmit={(e) => void act(e, 'reject')} className="stack">
               <label htmlFor="reject-reason">Reason for rejecting (required)</label>
-              <textarea id="reject-reason" rows={2} value={rejectReason} onChange={(e) => setRejectReason(e.target.value)} required aria-required="true" disabled={busy} />
-              <div><button type="submit" className="danger" disabled={busy || rejectReason.trim() === ''}>Reject</button></div>
+              <textarea
+                id="reject-reason"
+                rows={2}
+                value={rejectReason}
+                onChange={(e) => setRejectReason(e.target.value)}
+                required
+                aria-required="true"
+                disabled={busy}
+              />
+              <div>
+                <button type="submit" className="danger" disabled={busy || rejectReason.trim() === ''}>
+                  Reject
+                </button>
+              </div>
             </form>
           )}
           {own && (
             <form onSubmit={(e) => void act(e, 'withdraw')} className="stack">
               <p className="muted small">You proposed this change: you can withdraw it while it is pending.</p>
-              <div><button type="submit" className="danger" disabled={busy}>Withdraw</button></div>
+              <div>
+                <button type="submit" className="danger" disabled={busy}>
+                  Withdraw
+                </button>
+              </div>
             </form>
           )}
         </section>
       )}
-      <div aria-live="polite">{outcome && <p className="ok-msg" role="status">{outcome}</p>}</div>
+      <div aria-live="polite">
+        {outcome && (
+          <p className="ok-msg" role="status">
+            {outcome}
+          </p>
+        )}
+      </div>
       <Errors errors={actionErrors} />
     </article>
   );

@@ -73,22 +73,54 @@ function Origin({ change: c }: { change: Change }) {
 export function ValueChange({ before, after, path = '' }: { before: unknown; after: unknown; path?: string }): ReactNode {
   if (Array.isArray(before) && Array.isArray(after)) {
     const d = listDiff(before, after);
-    if (d.added.length === 0 && d.removed.length === 0) return <li>{path ? <><span className="mono">{path}</span>: </> : null}the same items in a new order</li>;
+    if (d.added.length === 0 && d.removed.length === 0)
+      return (
+        <li>
+          {path ? (
+            <>
+              <span className="mono">{path}</span>:{' '}
+            </>
+          ) : null}
+          the same items in a new order
+        </li>
+      );
     return (
       <>
-        {d.removed.map((x) => <li key={`r${identityOf(x)}`} className="removed">{path && <span className="mono">{path}: </span>}<strong className="mono">{text(x)}</strong> removed</li>)}
-        {d.added.map((x) => <li key={`a${identityOf(x)}`} className="added">{path && <span className="mono">{path}: </span>}<strong className="mono">{text(x)}</strong> added</li>)}
+        {d.removed.map((x) => (
+          <li key={`r${identityOf(x)}`} className="removed">
+            {path && <span className="mono">{path}: </span>}
+            <strong className="mono">{text(x)}</strong> removed
+          </li>
+        ))}
+        {d.added.map((x) => (
+          <li key={`a${identityOf(x)}`} className="added">
+            {path && <span className="mono">{path}: </span>}
+            <strong className="mono">{text(x)}</strong> added
+          </li>
+        ))}
       </>
     );
   }
   if (isObj(before) && isObj(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort().filter((k) => canonical(before[k]) !== canonical(after[k]));
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+      .sort()
+      .filter((k) => canonical(before[k]) !== canonical(after[k]));
     return (
       <>
         {keys.map((k) => {
           const p = path ? `${path}.${k}` : k;
-          if (!(k in before)) return <li key={k} className="added"><span className="mono">{p}</span> set to <strong className="mono">{text(after[k])}</strong></li>;
-          if (!(k in after)) return <li key={k} className="removed"><span className="mono">{p}</span> removed (was <span className="mono">{text(before[k])}</span>)</li>;
+          if (!(k in before))
+            return (
+              <li key={k} className="added">
+                <span className="mono">{p}</span> set to <strong className="mono">{text(after[k])}</strong>
+              </li>
+            );
+          if (!(k in after))
+            return (
+              <li key={k} className="removed">
+                <span className="mono">{p}</span> removed (was <span className="mono">{text(before[k])}</span>)
+              </li>
+            );
           return <ValueChange key={k} before={before[k]} after={after[k]} path={p} />;
         })}
       </>
@@ -96,7 +128,8 @@ export function ValueChange({ before, after, path = '' }: { before: unknown; aft
   }
   return (
     <li>
-      {path ? <span className="mono">{path}</span> : 'Value'} from <del className="mono">{before === undefined || before === null ? '(not set)' : text(before)}</del> to{' '}
+      {path ? <span className="mono">{path}</span> : 'Value'} from{' '}
+      <del className="mono">{before === undefined || before === null ? '(not set)' : text(before)}</del> to{' '}
       <ins className="mono">{text(after)}</ins>
     </li>
   );
@@ -173,7 +206,10 @@ function RefundView({ change: c }: { change: Change }) {
   const threshold = isObj(a.threshold) ? a.threshold : null;
   return (
     <ul className="changes" data-testid="value-changes">
-      <li>Refunds <strong>{money(a.amount, a.currency)}</strong> on invoice <span className="mono">{typeof a.invoiceId === 'string' ? a.invoiceId : '(not shown to you)'}</span>.</li>
+      <li>
+        Refunds <strong>{money(a.amount, a.currency)}</strong> on invoice{' '}
+        <span className="mono">{typeof a.invoiceId === 'string' ? a.invoiceId : '(not shown to you)'}</span>.
+      </li>
       {threshold && <li>It waits for approval because it is above the threshold of {money(threshold.amount, threshold.currency)}.</li>}
       {c.reason && <li>Reason given: “{c.reason}”.</li>}
     </ul>
@@ -203,12 +239,25 @@ function EhrWriteView({ change: c }: { change: Change }) {
   const hidden = <span className="muted">not shown to you (your field rules)</span>;
   return (
     <>
-      <p>{who} proposes writing a <strong>{typeof a.resourceType === 'string' ? a.resourceType : 'record'}</strong> to the EHR; it is written only once a clinician approves.</p>
+      <p>
+        {who} proposes writing a <strong>{typeof a.resourceType === 'string' ? a.resourceType : 'record'}</strong> to the EHR; it is written
+        only once a clinician approves.
+      </p>
       <dl className="facts" data-testid="medication">
-        <dt>Drug</dt><dd data-testid="medication-drug">{drug ?? hidden}</dd>
-        <dt>Dose</dt><dd data-testid="medication-dose">{dose ?? hidden}</dd>
-        <dt>Patient</dt><dd data-testid="medication-patient" className="mono">{patientOf(a) ?? hidden}</dd>
-        {typeof a.promptTemplateVersion === 'string' && <><dt>Prompt template</dt><dd className="mono">{a.promptTemplateVersion}</dd></>}
+        <dt>Drug</dt>
+        <dd data-testid="medication-drug">{drug ?? hidden}</dd>
+        <dt>Dose</dt>
+        <dd data-testid="medication-dose">{dose ?? hidden}</dd>
+        <dt>Patient</dt>
+        <dd data-testid="medication-patient" className="mono">
+          {patientOf(a) ?? hidden}
+        </dd>
+        {typeof a.promptTemplateVersion === 'string' && (
+          <>
+            <dt>Prompt template</dt>
+            <dd className="mono">{a.promptTemplateVersion}</dd>
+          </>
+        )}
       </dl>
     </>
   );
@@ -220,7 +269,8 @@ interface Permission {
   readonly scope?: string;
 }
 
-const permissionText = (p: Permission) => `${(p.actions ?? []).join(' and ')} ${(p.dataClasses ?? []).join(', ')} (${p.scope ?? 'any'} scope)`;
+const permissionText = (p: Permission) =>
+  `${(p.actions ?? []).join(' and ')} ${(p.dataClasses ?? []).join(', ')} (${p.scope ?? 'any'} scope)`;
 
 /** A policy change rule by rule: per role the permissions added and removed, then the other sections that moved. */
 function PolicyView({ change: c }: { change: Change }) {
@@ -235,7 +285,14 @@ function PolicyView({ change: c }: { change: Change }) {
     const rb = rolesB[name];
     const ra = rolesA[name];
     if (canonical(rb) === canonical(ra)) continue;
-    if (rb === undefined) { rows.push(<li key={name} className="added">New role <strong>{name}</strong>: {perms(ra).map(permissionText).join('; ') || 'no permissions'}</li>); continue; }
+    if (rb === undefined) {
+      rows.push(
+        <li key={name} className="added">
+          New role <strong>{name}</strong>: {perms(ra).map(permissionText).join('; ') || 'no permissions'}
+        </li>,
+      );
+      continue;
+    }
     if (ra === undefined) { rows.push(<li key={name} className="removed">Role <strong>{name}</strong> removed</li>); continue; }
     // The same permission with fewer data classes reads as that, not as one rule removed and another added.
     const d = listDiff(perms(rb), perms(ra), (p) => `${(p.actions ?? []).join()}|${p.scope ?? ''}`);
@@ -243,9 +300,14 @@ function PolicyView({ change: c }: { change: Change }) {
       const old = perms(rb).find((x) => `${(x.actions ?? []).join()}|${x.scope ?? ''}` === `${(p.actions ?? []).join()}|${p.scope ?? ''}`);
       if (!old || canonical(old) === canonical(p)) return [];
       const lost = listDiff(old.dataClasses ?? [], p.dataClasses ?? []);
-      return [`${(p.actions ?? []).join(' and ')} (${p.scope ?? 'any'} scope): ${[...lost.removed.map((x) => `${x} removed`), ...lost.added.map((x) => `${x} added`)].join(', ')}`];
+      return [
+        `${(p.actions ?? []).join(' and ')} (${p.scope ?? 'any'} scope): ` +
+        `${[...lost.removed.map((x) => `${x} removed`), ...lost.added.map((x) => `${x} added`)].join(', ')}`,
+      ];
     });
-    const others = Object.keys({ ...(isObj(rb) ? rb : {}), ...(isObj(ra) ? ra : {}) }).filter((k) => k !== 'permissions' && canonical((rb as Obj)[k]) !== canonical((ra as Obj)[k]));
+    const others = Object.keys({ ...(isObj(rb) ? rb : {}), ...(isObj(ra) ? ra : {}) }).filter(
+      (k) => k !== 'permissions' && canonical((rb as Obj)[k]) !== canonical((ra as Obj)[k]),
+    );
     rows.push(
       <li key={name}>
         Role <strong>{name}</strong>:
@@ -258,7 +320,9 @@ function PolicyView({ change: c }: { change: Change }) {
       </li>,
     );
   }
-  const sections = Object.keys({ ...b, ...a }).filter((k) => k !== 'roles' && k !== 'version' && k !== 'description' && canonical(b[k]) !== canonical(a[k]));
+  const sections = Object.keys({ ...b, ...a }).filter(
+    (k) => k !== 'roles' && k !== 'version' && k !== 'description' && canonical(b[k]) !== canonical(a[k]),
+  );
   return (
     <>
       <p>Policy version <span className="mono">{text(b.version)}</span> → <span className="mono">{text(a.version)}</span>, rule by rule:</p>

@@ -47,7 +47,9 @@ export function Inbox({ token, me }: { token: string; me: Me }) {
   const lists: Record<Tab, readonly Change[] | null> = {
     actionable: actionable.result?.data?.changeRequests ? byRisk(actionable.result.data.changeRequests) : null,
     pending: pending.result?.data?.changeRequests ? byRisk(pending.result.data.changeRequests) : null,
-    mine: pending.result?.data?.changeRequests ? byRisk(pending.result.data.changeRequests.filter((c) => c.requester.sub === me.sub)) : null,
+    mine: pending.result?.data?.changeRequests
+      ? byRisk(pending.result.data.changeRequests.filter((c) => c.requester.sub === me.sub))
+      : null,
     decided: closed.result?.data?.changeRequests ? byRisk(closed.result.data.changeRequests.filter((c) => c.status !== 'PENDING')) : null,
   };
   const sources: Record<Tab, typeof actionable> = { actionable, pending, mine: pending, decided: closed };
@@ -56,19 +58,33 @@ export function Inbox({ token, me }: { token: string; me: Me }) {
   const changes = lists[tab];
   const tabs: { id: Tab; text: string }[] = [
     { id: 'actionable', text: 'Needs my decision' },
-    ...(actionableOnly ? [] : [{ id: 'mine' as const, text: 'Mine' }, { id: 'pending' as const, text: 'All pending' }, { id: 'decided' as const, text: 'Decided' }]),
+    ...(actionableOnly
+      ? []
+      : [
+          { id: 'mine' as const, text: 'Mine' },
+          { id: 'pending' as const, text: 'All pending' },
+          { id: 'decided' as const, text: 'Decided' },
+        ]),
   ];
 
   return (
     <>
       <div className="heading-row">
         <h1>Approvals</h1>
-        <button type="button" className="secondary" onClick={reloadAll}>Refresh</button>
+        <button type="button" className="secondary" onClick={reloadAll}>
+          Refresh
+        </button>
       </div>
       <div role="tablist" aria-label="Queues" className="tabs">
         {tabs.map((t) => (
           <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} data-testid={`tab-${t.id}`} onClick={() => setTab(t.id)}>
-            {t.text}{lists[t.id] !== null && <span className="count" aria-label={`${lists[t.id]!.length} changes`}> {lists[t.id]!.length}</span>}
+            {t.text}
+            {lists[t.id] !== null && (
+              <span className="count" aria-label={`${lists[t.id]!.length} changes`}>
+                {' '}
+                {lists[t.id]!.length}
+              </span>
+            )}
           </button>
         ))}
       </div>
@@ -76,7 +92,11 @@ export function Inbox({ token, me }: { token: string; me: Me }) {
         <label htmlFor="inbox-risk">Risk</label>
         <select id="inbox-risk" value={risk} onChange={(e) => setRisk(e.target.value as Risk | '')}>
           <option value="">Any</option>
-          {RISKS.map((r) => <option key={r} value={r}>{label(r)}</option>)}
+          {RISKS.map((r) => (
+            <option key={r} value={r}>
+              {label(r)}
+            </option>
+          ))}
         </select>
         <label htmlFor="inbox-env">Environment</label>
         <select id="inbox-env" value={environment} onChange={(e) => setEnvironment(e.target.value as Environment | '')}>
@@ -87,31 +107,45 @@ export function Inbox({ token, me }: { token: string; me: Me }) {
         <label htmlFor="inbox-category">Category</label>
         <select id="inbox-category" value={category} onChange={(e) => setCategory(e.target.value as SettingCategory | '')}>
           <option value="">Any</option>
-          {CATEGORIES.map((c) => <option key={c} value={c}>{label(c)}</option>)}
+          {CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {label(c)}
+            </option>
+          ))}
         </select>
         {tab === 'decided' && (
           <>
             <label htmlFor="inbox-status">Status</label>
             <select id="inbox-status" value={decided} onChange={(e) => setDecided(e.target.value as ChangeStatus | 'ALL')}>
-              {DECIDED.map((s) => <option key={s} value={s}>{s === 'ALL' ? 'Any decided' : label(s)}</option>)}
+              {DECIDED.map((s) => (
+                <option key={s} value={s}>
+                  {s === 'ALL' ? 'Any decided' : label(s)}
+                </option>
+              ))}
             </select>
           </>
         )}
       </div>
-      {failure ? <FailureState failure={failure} what="the approval queue" retry={reloadAll} />
-        : !changes ? <Loading what="the approval queue" />
-          : changes.length === 0 ? <Empty>{tab === 'actionable' ? 'Nothing needs your decision right now.' : 'No changes match.'}</Empty>
-            : (
-              <>
-                <p role="status" className="muted" data-testid="inbox-count">
-                  {changes.length} {tab === 'decided' ? 'decided' : 'pending'}, {changes.filter((c) => c.viewerCanApprove).length} you can approve now.
-                </p>
-                {(current.result?.data?.changeRequests?.length ?? 0) >= INBOX_PAGE && (
-                  <p className="muted small" data-testid="inbox-truncated">Showing the newest {INBOX_PAGE}; narrow the filters to see older ones.</p>
-                )}
-                <InboxTable changes={changes} />
-              </>
-            )}
+      {failure ? (
+        <FailureState failure={failure} what="the approval queue" retry={reloadAll} />
+      ) : !changes ? (
+        <Loading what="the approval queue" />
+      ) : changes.length === 0 ? (
+        <Empty>{tab === 'actionable' ? 'Nothing needs your decision right now.' : 'No changes match.'}</Empty>
+      ) : (
+        <>
+          <p role="status" className="muted" data-testid="inbox-count">
+            {changes.length} {tab === 'decided' ? 'decided' : 'pending'}, {changes.filter((c) => c.viewerCanApprove).length} you can approve
+            now.
+          </p>
+          {(current.result?.data?.changeRequests?.length ?? 0) >= INBOX_PAGE && (
+            <p className="muted small" data-testid="inbox-truncated">
+              Showing the newest {INBOX_PAGE}; narrow the filters to see older ones.
+            </p>
+          )}
+          <InboxTable changes={changes} />
+        </>
+      )}
     </>
   );
 }

@@ -21,7 +21,9 @@ const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 /** Pretty-prints like JSON.stringify(v, null, 2), remembering the JSON Pointer each line shows. */
 function lines(value: unknown, path: string, indent: string, prefix: string, suffix: string, out: Line[]): void {
   if (value !== null && typeof value === 'object') {
-    const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries: [string, unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v])
+      : Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
     if (entries.length === 0) {
       out.push({ text: `${indent}${prefix}${open}${close}${suffix}`, path });

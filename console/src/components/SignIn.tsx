@@ -54,12 +54,20 @@ export function SignIn({ onToken, error }: { onToken: (token: string) => void; e
   return (
     <main id="main" className="page signin">
       <h1>Clearance approver console</h1>
-      {(error || problem) && <p role="alert" className="error">{error ?? problem}</p>}
+      {(error || problem) && (
+        <p role="alert" className="error">
+          {error ?? problem}
+        </p>
+      )}
       {oidc && (
         <section aria-labelledby="idp-heading" className="card">
           <h2 id="idp-heading">Sign in with your organisation</h2>
-          <p className="muted">You will sign in at <span className="mono">{new URL(oidc.issuer).host}</span> and come back here.</p>
-          <button type="button" onClick={() => void idp()} disabled={leaving}>Sign in with identity provider</button>
+          <p className="muted">
+            You will sign in at <span className="mono">{new URL(oidc.issuer).host}</span> and come back here.
+          </p>
+          <button type="button" onClick={() => void idp()} disabled={leaving}>
+            Sign in with identity provider
+          </button>
         </section>
       )}
       {roles && (
@@ -69,14 +77,20 @@ export function SignIn({ onToken, error }: { onToken: (token: string) => void; e
           <form onSubmit={(e) => void dev(e)} className="form-grid">
             <label htmlFor="dev-role">Role</label>
             <select id="dev-role" value={role} onChange={(e) => setRole(e.target.value)}>
-              {roles.map((r) => <option key={r} value={r}>{r}</option>)}
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
             </select>
             <label htmlFor="dev-sub">User (sub)</label>
             <input id="dev-sub" value={sub} onChange={(e) => setSub(e.target.value)} placeholder={`${role}-1`} autoComplete="off" />
             <label htmlFor="dev-tenant">Tenant</label>
             <input id="dev-tenant" value={tenant} onChange={(e) => setTenant(e.target.value)} autoComplete="off" />
             <span />
-            <label className="check"><input type="checkbox" checked={mfa} onChange={(e) => setMfa(e.target.checked)} /> Signed in with MFA</label>
+            <label className="check">
+              <input type="checkbox" checked={mfa} onChange={(e) => setMfa(e.target.checked)} /> Signed in with MFA
+            </label>
             <span />
             <button type="submit">Sign in as {role}</button>
           </form>
@@ -84,11 +98,24 @@ export function SignIn({ onToken, error }: { onToken: (token: string) => void; e
       )}
       <section aria-labelledby="paste-heading" className="card">
         <h2 id="paste-heading">Sign in with a token</h2>
-        <p className="muted">Paste a bearer token from your identity provider. It is kept in this tab only (sessionStorage) and sent only to this gateway.</p>
+        <p className="muted">
+          Paste a bearer token from your identity provider. It is kept in this tab only (sessionStorage) and sent only to this gateway.
+        </p>
         <form onSubmit={paste} className="stack">
           <label htmlFor="paste-token">Bearer token</label>
-          <textarea id="paste-token" rows={4} value={pasted} onChange={(e) => setPasted(e.target.value)} spellCheck={false} autoComplete="off" />
-          <div><button type="submit" disabled={!pasted.trim()}>Use token</button></div>
+          <textarea
+            id="paste-token"
+            rows={4}
+            value={pasted}
+            onChange={(e) => setPasted(e.target.value)}
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <div>
+            <button type="submit" disabled={!pasted.trim()}>
+              Use token
+            </button>
+          </div>
         </form>
       </section>
     </main>

@@ -17,13 +17,23 @@ export function FailureState({ failure, what, retry }: { failure: Failure; what:
     case 'forbidden':
       return <div data-testid="state-forbidden"><Locked title={what} reason={failure.reason} /></div>;
     case 'session-expired':
-      return <p role="alert" className="state error" data-testid="state-session-expired">Your session expired. Sign in again to continue here.</p>;
+      return (
+        <p role="alert" className="state error" data-testid="state-session-expired">
+          Your session expired. Sign in again to continue here.
+        </p>
+      );
     case 'unreachable':
       return (
         <div role="alert" className="state error" data-testid="state-unreachable">
           <h2>The gateway cannot be reached</h2>
-          <p>Nothing was loaded, so nothing here is known: not {what}, not whether anything is pending. Check the connection and try again.</p>
-          {retry && <button type="button" className="secondary" onClick={retry}>Try again</button>}
+          <p>
+            Nothing was loaded, so nothing here is known: not {what}, not whether anything is pending. Check the connection and try again.
+          </p>
+          {retry && (
+            <button type="button" className="secondary" onClick={retry}>
+              Try again
+            </button>
+          )}
         </div>
       );
     case 'refused':

@@ -825,7 +825,10 @@ export type InboundRoute = {
   /** The FHIR Communication that holds the message in its queue. */
   communicationId: Scalars['ID']['output'];
   emergency: Scalars['Boolean']['output'];
-  /** For an emergency: the answer sent to the patient at once (messaging.emergencyReplies; FAILED with STOPPED or NO_ADDRESS when it could not go out). */
+  /**
+   * For an emergency: the answer sent to the patient at once (messaging.emergencyReplies; FAILED with STOPPED or
+   * NO_ADDRESS when it could not go out).
+   */
   emergencyReply?: Maybe<MessageSendResult>;
   /** Why, in one sentence: each finding with its status and cue. */
   explanation: Scalars['String']['output'];

@@ -17,7 +17,13 @@ export function AccessReviewPage({ token }: { token: string }) {
   const decide = useQuery(FieldAccessQuery, { type: 'Mutation', field: 'completeReview' }, token);
   const r = read.result?.data?.explainField;
   if (read.loading || decide.loading) return <p role="status">Loading…</p>;
-  if (r && r.decision !== 'ALLOW') return <><h1>Access review</h1><Locked title="Access review" reason={r.message} testId="review-locked" /></>;
+  if (r && r.decision !== 'ALLOW')
+    return (
+      <>
+        <h1>Access review</h1>
+        <Locked title="Access review" reason={r.message} testId="review-locked" />
+      </>
+    );
   const d = decide.result?.data?.explainField;
   return <Review token={token} cannotDecide={d && d.decision !== 'ALLOW' ? d.message : null} />;
 }
@@ -33,16 +39,38 @@ function Review({ token, cannotDecide }: { token: string; cannotDecide: string |
       <h1>Access review</h1>
       <div className="toolbar">
         <label htmlFor="stale-days">Unused for (days)</label>
-        <input id="stale-days" type="number" min={0} value={staleDays} onChange={(e) => setStaleDays(Math.max(0, Number(e.target.value) || 0))} />
+        <input
+          id="stale-days"
+          type="number"
+          min={0}
+          value={staleDays}
+          onChange={(e) => setStaleDays(Math.max(0, Number(e.target.value) || 0))}
+        />
       </div>
       {q.loading && <p role="status">Loading…</p>}
       {q.result && <Errors errors={q.result.errors} />}
       <h2>Break-glass uses to review</h2>
-      {!q.loading && breakGlass.length === 0 && <p className="muted" data-testid="break-glass-empty">No break-glass use waits for review.</p>}
-      <ul className="cards" data-testid="break-glass-list">{breakGlass.map((i) => <ReviewCard key={i.grant.id} item={i} token={token} cannotDecide={cannotDecide} onDone={q.reload} />)}</ul>
+      {!q.loading && breakGlass.length === 0 && (
+        <p className="muted" data-testid="break-glass-empty">
+          No break-glass use waits for review.
+        </p>
+      )}
+      <ul className="cards" data-testid="break-glass-list">
+        {breakGlass.map((i) => (
+          <ReviewCard key={i.grant.id} item={i} token={token} cannotDecide={cannotDecide} onDone={q.reload} />
+        ))}
+      </ul>
       <h2>Grants to review</h2>
-      {!q.loading && others.length === 0 && <p className="muted" data-testid="grants-empty">No stale grant and no grant past its department.</p>}
-      <ul className="cards">{others.map((i) => <ReviewCard key={i.grant.id} item={i} token={token} cannotDecide={cannotDecide} onDone={q.reload} />)}</ul>
+      {!q.loading && others.length === 0 && (
+        <p className="muted" data-testid="grants-empty">
+          No stale grant and no grant past its department.
+        </p>
+      )}
+      <ul className="cards">
+        {others.map((i) => (
+          <ReviewCard key={i.grant.id} item={i} token={token} cannotDecide={cannotDecide} onDone={q.reload} />
+        ))}
+      </ul>
     </>
   );
 }
@@ -62,19 +90,49 @@ function ReviewCard({ item, token, cannotDecide, onDone }: { item: Item; token: 
   };
   return (
     <li className="card" data-testid={`review-${g.sub}`}>
-      <h3>{g.sub}: {g.name}{g.patientId && <> for patient <span className="mono">{g.patientId}</span></>}</h3>
-      <p>{item.flags.map((f) => label(f)).join(', ')} · granted {dateTime(g.grantedAt)}{g.expiresAt && <> · expires {dateTime(g.expiresAt)}</>}
-        {item.lastUsedAt ? <> · last used {dateTime(item.lastUsedAt)}</> : ' · never used'}</p>
+      <h3>
+        {g.sub}: {g.name}
+        {g.patientId && (
+          <>
+            {' '}
+            for patient <span className="mono">{g.patientId}</span>
+          </>
+        )}
+      </h3>
+      <p>
+        {item.flags.map((f) => label(f)).join(', ')} · granted {dateTime(g.grantedAt)}
+        {g.expiresAt && <> · expires {dateTime(g.expiresAt)}</>}
+        {item.lastUsedAt ? <> · last used {dateTime(item.lastUsedAt)}</> : ' · never used'}
+      </p>
       <p>Reason given: {g.reason}</p>
       <div className="stack">
         <label htmlFor={`${id}-comment`}>Review comment</label>
         <input id={`${id}-comment`} value={comment} onChange={(e) => setComment(e.target.value)} autoComplete="off" />
       </div>
       <div className="action-row">
-        <button type="button" disabled={busy || cannotDecide !== null} aria-describedby={cannotDecide ? `${id}-cannot` : undefined} onClick={() => void decide('KEEP')}>Keep</button>
-        <button type="button" className="danger" disabled={busy || cannotDecide !== null} aria-describedby={cannotDecide ? `${id}-cannot` : undefined} onClick={() => void decide('REVOKE')}>Revoke</button>
+        <button
+          type="button"
+          disabled={busy || cannotDecide !== null}
+          aria-describedby={cannotDecide ? `${id}-cannot` : undefined}
+          onClick={() => void decide('KEEP')}
+        >
+          Keep
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy || cannotDecide !== null}
+          aria-describedby={cannotDecide ? `${id}-cannot` : undefined}
+          onClick={() => void decide('REVOKE')}
+        >
+          Revoke
+        </button>
       </div>
-      {cannotDecide && <p className="cannot" id={`${id}-cannot`}>{cannotDecide}</p>}
+      {cannotDecide && (
+        <p className="cannot" id={`${id}-cannot`}>
+          {cannotDecide}
+        </p>
+      )}
       <Errors errors={errors} />
     </li>
   );

@@ -6,7 +6,12 @@ import type { ConsoleConnectorsQuery, ConsoleTestConnectorMutation, Environment 
 import { useQuery } from '../useQuery';
 import { Cannot, usePermission, type Permission } from './guard';
 import {
-  ConfigureConnectorMutation, ConnectorsQuery, FieldAccessQuery, GenerateConnectorKeyMutation, RotateConnectorSecretMutation, TestConnectorMutation,
+  ConfigureConnectorMutation,
+  ConnectorsQuery,
+  FieldAccessQuery,
+  GenerateConnectorKeyMutation,
+  RotateConnectorSecretMutation,
+  TestConnectorMutation,
 } from './page-operations';
 
 // Connectors: configuration (each field a governed setting), a test that reports each step (SMART discovery,
@@ -20,7 +25,8 @@ function useFieldPermission(type: string, field: string, token: string): Permiss
   const q = useQuery(FieldAccessQuery, { type, field }, token);
   const e = q.result?.data?.explainField;
   if (q.loading || !q.result) return { loading: true, allowed: false, reason: null };
-  if (!e) return { loading: false, allowed: false, reason: q.result.errors[0]?.message ?? 'The gateway did not say whether you may do this.' };
+  if (!e)
+    return { loading: false, allowed: false, reason: q.result.errors[0]?.message ?? 'The gateway did not say whether you may do this.' };
   return { loading: false, allowed: e.decision !== 'DENY', reason: e.decision === 'DENY' ? e.message : null };
 }
 
@@ -31,7 +37,10 @@ export function ConnectorsPage({ token }: { token: string }) {
   const health = q.result?.data?.connectorHealth ?? [];
   return (
     <>
-      <div className="heading-row"><h1>Connectors</h1><EnvBadge environment={environment} /></div>
+      <div className="heading-row">
+        <h1>Connectors</h1>
+        <EnvBadge environment={environment} />
+      </div>
       <div className="toolbar">
         <label htmlFor="connector-env">Environment</label>
         <select id="connector-env" value={environment} onChange={(e) => setEnvironment(e.target.value as Environment)}>
@@ -42,19 +51,40 @@ export function ConnectorsPage({ token }: { token: string }) {
       {q.loading && <p role="status">Loading…</p>}
       {q.result && <Errors errors={q.result.errors} />}
       <ul className="cards">
-        {list.map((c) => <ConnectorCard key={`${c.id}/${environment}`} connector={c} token={token} environment={environment} onChanged={q.reload} />)}
+        {list.map((c) => (
+          <ConnectorCard key={`${c.id}/${environment}`} connector={c} token={token} environment={environment} onChanged={q.reload} />
+        ))}
       </ul>
       <h2>Health (this gateway process)</h2>
-      {health.length === 0 ? <p className="muted">No outbound calls yet.</p> : (
+      {health.length === 0 ? (
+        <p className="muted">No outbound calls yet.</p>
+      ) : (
         <div className="table-wrap">
           <table data-testid="connector-health">
-            <thead><tr><th scope="col">Connector</th><th scope="col">Circuit</th><th scope="col">Calls</th><th scope="col">Errors</th><th scope="col">p50</th><th scope="col">Last error</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Connector</th>
+                <th scope="col">Circuit</th>
+                <th scope="col">Calls</th>
+                <th scope="col">Errors</th>
+                <th scope="col">p50</th>
+                <th scope="col">Last error</th>
+              </tr>
+            </thead>
             <tbody>
               {health.map((h) => (
                 <tr key={h.connector}>
-                  <td className="mono">{h.connector}</td><td>{h.circuit}</td><td>{h.calls}</td><td>{h.errors} ({Math.round(h.errorRate * 100)}%)</td>
+                  <td className="mono">{h.connector}</td>
+                  <td>{h.circuit}</td>
+                  <td>{h.calls}</td>
+                  <td>
+                    {h.errors} ({Math.round(h.errorRate * 100)}%)
+                  </td>
                   <td>{h.p50LatencyMs === null || h.p50LatencyMs === undefined ? '' : `${Math.round(h.p50LatencyMs)} ms`}</td>
-                  <td>{h.lastError ?? ''}{h.lastErrorAt && <> at {dateTime(h.lastErrorAt)}</>}</td>
+                  <td>
+                    {h.lastError ?? ''}
+                    {h.lastErrorAt && <> at {dateTime(h.lastErrorAt)}</>}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -79,7 +109,17 @@ function FiledChanges({ changes }: { changes: readonly Filed[] }) {
   );
 }
 
-function ConnectorCard({ connector: c, token, environment, onChanged }: { connector: Connector; token: string; environment: Environment; onChanged: () => void }) {
+function ConnectorCard({
+  connector: c,
+  token,
+  environment,
+  onChanged,
+}: {
+  connector: Connector;
+  token: string;
+  environment: Environment;
+  onChanged: () => void;
+}) {
   const [baseUrl, setBaseUrl] = useState(c.baseUrl ?? '');
   const [clientId, setClientId] = useState(c.credentials?.clientId ?? '');
   const [secret, setSecret] = useState('');
@@ -112,7 +152,11 @@ function ConnectorCard({ connector: c, token, environment, onChanged }: { connec
   const configure = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const r = await gql(ConfigureConnectorMutation, { input: { connectorId: c.id, environment, baseUrl: baseUrl.trim() || null, reason: why() } }, token);
+      const r = await gql(
+        ConfigureConnectorMutation,
+        { input: { connectorId: c.id, environment, baseUrl: baseUrl.trim() || null, reason: why() } },
+        token,
+      );
       return { errors: r.errors, changes: r.data?.configureConnector?.changes ?? [] };
     });
   };
@@ -121,17 +165,23 @@ function ConnectorCard({ connector: c, token, environment, onChanged }: { connec
     if (forbidden) setCredentialsDenied(describeError(forbidden));
     return forbidden ? [] : errors;
   };
-  const generateKey = () => void run(async () => {
-    const r = await gql(GenerateConnectorKeyMutation, { id: c.id, environment, clientId: clientId.trim() || null, reason: why() }, token);
-    const change = r.data?.generateConnectorKey?.change;
-    return { errors: refusedCredentials(r.errors), changes: change ? [change] : [] };
-  });
-  const rotate = () => void run(async () => {
-    const r = await gql(RotateConnectorSecretMutation, { id: c.id, environment, secret, clientId: clientId.trim() || null, reason: why() }, token);
-    setSecret('');
-    const change = r.data?.rotateConnectorSecret?.change;
-    return { errors: refusedCredentials(r.errors), changes: change ? [change] : [] };
-  });
+  const generateKey = () =>
+    void run(async () => {
+      const r = await gql(GenerateConnectorKeyMutation, { id: c.id, environment, clientId: clientId.trim() || null, reason: why() }, token);
+      const change = r.data?.generateConnectorKey?.change;
+      return { errors: refusedCredentials(r.errors), changes: change ? [change] : [] };
+    });
+  const rotate = () =>
+    void run(async () => {
+      const r = await gql(
+        RotateConnectorSecretMutation,
+        { id: c.id, environment, secret, clientId: clientId.trim() || null, reason: why() },
+        token,
+      );
+      setSecret('');
+      const change = r.data?.rotateConnectorSecret?.change;
+      return { errors: refusedCredentials(r.errors), changes: change ? [change] : [] };
+    });
   const runTest = async () => {
     setBusy(true);
     const r = await gql(TestConnectorMutation, { id: c.id, environment }, token);
@@ -143,10 +193,21 @@ function ConnectorCard({ connector: c, token, environment, onChanged }: { connec
 
   return (
     <li className="card" data-testid={`connector-${c.id}`}>
-      <h2 className="mono">{c.id}{c.stopped && <span className="badge status-rejected"> stopped</span>}</h2>
-      <p>Base URL: <span className="mono">{c.baseUrl ?? 'not configured'}</span> · scopes: <span className="mono">{(c.scopes ?? []).join(' ') || 'none'}</span> · write-back {c.writeBackEnabled ? 'on' : 'off'}</p>
+      <h2 className="mono">
+        {c.id}
+        {c.stopped && <span className="badge status-rejected"> stopped</span>}
+      </h2>
+      <p>
+        Base URL: <span className="mono">{c.baseUrl ?? 'not configured'}</span> · scopes:{' '}
+        <span className="mono">{(c.scopes ?? []).join(' ') || 'none'}</span> · write-back {c.writeBackEnabled ? 'on' : 'off'}
+      </p>
       <p data-testid="connector-credentials">
-        Credentials: {c.credentials?.configured ? `${c.credentials.method ?? ''} as ${c.credentials.clientId ?? '?'}${c.credentials.keyId ? `, key ${c.credentials.keyId.slice(0, 12)}…` : ''} (version ${c.credentials.version})` : 'none'}
+        Credentials:{' '}
+        {c.credentials?.configured
+          ? `${c.credentials.method ?? ''} as ` +
+            `${c.credentials.clientId ?? '?'}${c.credentials.keyId ? `, key ${c.credentials.keyId.slice(0, 12)}…` : ''} (version ` +
+            `${c.credentials.version})`
+          : 'none'}
       </p>
       <FiledChanges changes={filed} />
       <div className="stack">
@@ -158,7 +219,13 @@ function ConnectorCard({ connector: c, token, environment, onChanged }: { connec
         <input id={`${idBase}-url`} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} autoComplete="off" className="mono" />
         <span />
         <div>
-          <button type="submit" disabled={busy || waiting || !mayConfigure.allowed} aria-describedby={mayConfigure.allowed ? undefined : `${idBase}-cannot-configure`}>Propose configuration</button>
+          <button
+            type="submit"
+            disabled={busy || waiting || !mayConfigure.allowed}
+            aria-describedby={mayConfigure.allowed ? undefined : `${idBase}-cannot-configure`}
+          >
+            Propose configuration
+          </button>
           <Cannot id={`${idBase}-cannot-configure`} permission={mayConfigure} />
         </div>
       </form>
@@ -168,26 +235,71 @@ function ConnectorCard({ connector: c, token, environment, onChanged }: { connec
         <input id={`${idBase}-client`} value={clientId} onChange={(e) => setClientId(e.target.value)} autoComplete="off" />
         <span />
         <div>
-          <button type="button" disabled={busy || waiting || !mayKey.allowed || credentialsDenied !== null} aria-describedby={credentialsDenied ? `${idBase}-cannot-credentials` : mayKey.allowed ? undefined : `${idBase}-cannot-key`} onClick={generateKey}>Generate key</button>
+          <button
+            type="button"
+            disabled={busy || waiting || !mayKey.allowed || credentialsDenied !== null}
+            aria-describedby={credentialsDenied ? `${idBase}-cannot-credentials` : mayKey.allowed ? undefined : `${idBase}-cannot-key`}
+            onClick={generateKey}
+          >
+            Generate key
+          </button>
           <Cannot id={`${idBase}-cannot-key`} permission={mayKey} />
         </div>
         <label htmlFor={`${idBase}-secret`}>New client secret</label>
-        <input id={`${idBase}-secret`} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" />
+        <input
+          id={`${idBase}-secret`}
+          type="password"
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          autoComplete="new-password"
+        />
         <span />
         <div>
-          <button type="button" className="secondary" disabled={busy || waiting || !maySecret.allowed || secret === '' || credentialsDenied !== null} aria-describedby={maySecret.allowed ? undefined : `${idBase}-cannot-secret`} onClick={rotate}>Rotate secret</button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy || waiting || !maySecret.allowed || secret === '' || credentialsDenied !== null}
+            aria-describedby={maySecret.allowed ? undefined : `${idBase}-cannot-secret`}
+            onClick={rotate}
+          >
+            Rotate secret
+          </button>
           <Cannot id={`${idBase}-cannot-secret`} permission={maySecret} />
         </div>
       </div>
-      {credentialsDenied && <p className="cannot" id={`${idBase}-cannot-credentials`} data-testid={`${idBase}-cannot-credentials`}>{credentialsDenied}</p>}
+      {credentialsDenied && (
+        <p className="cannot" id={`${idBase}-cannot-credentials`} data-testid={`${idBase}-cannot-credentials`}>
+          {credentialsDenied}
+        </p>
+      )}
       <div className="action-row">
-        <button type="button" className="secondary" disabled={busy || !mayTest.allowed} aria-describedby={mayTest.allowed ? undefined : `${idBase}-cannot-test`} onClick={() => void runTest()}>Test connection</button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy || !mayTest.allowed}
+          aria-describedby={mayTest.allowed ? undefined : `${idBase}-cannot-test`}
+          onClick={() => void runTest()}
+        >
+          Test connection
+        </button>
         <Cannot id={`${idBase}-cannot-test`} permission={mayTest} />
       </div>
       {test && (
         <div data-testid="connector-test">
-          <p>{test.reachable ? 'Reachable' : 'Not reachable'}{test.authenticated ? ', authenticated' : ''}{test.fhirVersion ? `, FHIR ${test.fhirVersion}` : ''}{test.error ? ` (${test.error})` : ''}</p>
-          <ol>{test.steps.map((s) => <li key={s.name}>{s.name}: {s.outcome}{s.error ? ` (${s.error})` : ''}</li>)}</ol>
+          <p>
+            {test.reachable ? 'Reachable' : 'Not reachable'}
+            {test.authenticated ? ', authenticated' : ''}
+            {test.fhirVersion ? `, FHIR ${test.fhirVersion}` : ''}
+            {test.error ? ` (${test.error})` : ''}
+          </p>
+          <ol>
+            {test.steps.map((s) => (
+              <li key={s.name}>
+                {s.name}: {s.outcome}
+                {s.error ? ` (${s.error})` : ''}
+              </li>
+            ))}
+          </ol>
         </div>
       )}
       <Errors errors={errors} />

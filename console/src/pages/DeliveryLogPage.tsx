@@ -34,18 +34,36 @@ function Deliveries({ token }: { token: string }) {
       <p className="muted">Webhook and notification deliveries to approvers, newest first, from the audit log.</p>
       <div className="toolbar" role="group" aria-label="Outcome">
         {ACTIONS.map((a) => (
-          <button key={a.action} type="button" className={a.action === action ? '' : 'secondary'} aria-pressed={a.action === action} onClick={() => setAction(a.action)}>
+          <button
+            key={a.action}
+            type="button"
+            className={a.action === action ? '' : 'secondary'}
+            aria-pressed={a.action === action}
+            onClick={() => setAction(a.action)}
+          >
             {a.text}
           </button>
         ))}
       </div>
       {q.loading && <p role="status">Loading…</p>}
       {q.result && <Errors errors={q.result.errors} />}
-      {!q.loading && events.length === 0 && <p className="muted" data-testid="deliveries-empty">No deliveries with this outcome.</p>}
+      {!q.loading && events.length === 0 && (
+        <p className="muted" data-testid="deliveries-empty">
+          No deliveries with this outcome.
+        </p>
+      )}
       {events.length > 0 && (
         <div className="table-wrap">
           <table data-testid="deliveries">
-            <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Change</th><th scope="col">Status</th><th scope="col">Detail</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Event</th>
+                <th scope="col">Change</th>
+                <th scope="col">Status</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
             <tbody>
               {events.map((e) => (
                 <tr key={e.id}>

@@ -19,7 +19,10 @@ export function EmergencyStopsPage({ token }: { token: string }) {
   const list = states.result?.data?.stopStates ?? [];
   return (
     <>
-      <div className="heading-row"><h1>Emergency stops</h1><EnvBadge environment={environment} /></div>
+      <div className="heading-row">
+        <h1>Emergency stops</h1>
+        <EnvBadge environment={environment} />
+      </div>
       <div className="toolbar">
         <label htmlFor="stop-env">Environment</label>
         <select id="stop-env" value={environment} onChange={(e) => setEnvironment(e.target.value as Environment)}>
@@ -30,9 +33,15 @@ export function EmergencyStopsPage({ token }: { token: string }) {
       <StopForm token={token} environment={environment} onStopped={states.reload} />
       {states.loading && <p role="status">Loading…</p>}
       {states.result && <Errors errors={states.result.errors} />}
-      {!states.loading && list.length === 0 && <p className="muted" data-testid="stops-empty">Nothing has ever been stopped in this environment.</p>}
+      {!states.loading && list.length === 0 && (
+        <p className="muted" data-testid="stops-empty">
+          Nothing has ever been stopped in this environment.
+        </p>
+      )}
       <ul className="cards" data-testid="stop-list">
-        {list.map((s) => <StopCard key={s.target} stop={s} token={token} environment={environment} onChanged={states.reload} />)}
+        {list.map((s) => (
+          <StopCard key={s.target} stop={s} token={token} environment={environment} onChanged={states.reload} />
+        ))}
       </ul>
     </>
   );
@@ -61,13 +70,22 @@ function StopForm({ token, environment, onStopped }: { token: string; environmen
       <form className="form-grid" onSubmit={(e) => void submit(e)}>
         <label htmlFor="stop-target">Target</label>
         <select id="stop-target" value={target} onChange={(e) => setTarget(e.target.value)}>
-          {TARGETS.map((t) => <option key={t} value={t}>{t}</option>)}
+          {TARGETS.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
         </select>
         <label htmlFor="stop-reason">Reason (required)</label>
         <input id="stop-reason" value={reason} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
         <span />
         <div>
-          <button type="submit" className="danger" disabled={busy || !may.allowed || reason.trim() === ''} aria-describedby={may.allowed ? undefined : 'cannot-stop'}>
+          <button
+            type="submit"
+            className="danger"
+            disabled={busy || !may.allowed || reason.trim() === ''}
+            aria-describedby={may.allowed ? undefined : 'cannot-stop'}
+          >
             Stop {target}
           </button>
           <Cannot id="cannot-stop" permission={may} />
@@ -103,12 +121,19 @@ function StopCard({ stop, token, environment, onChanged }: { stop: Stop; token: 
       <h2 className="mono">{stop.target}</h2>
       <p data-testid="stop-state">
         {stop.stopped ? <strong>Stopped</strong> : 'Running'}
-        {stop.stopped && stop.stoppedBy && <> by {stop.stoppedBy}{stop.stoppedAt && <> at {dateTime(stop.stoppedAt)}</>}</>}
+        {stop.stopped && stop.stoppedBy && (
+          <>
+            {' '}
+            by {stop.stoppedBy}
+            {stop.stoppedAt && <> at {dateTime(stop.stoppedAt)}</>}
+          </>
+        )}
       </p>
       {stop.stopped && stop.reason && <p>Reason: {stop.reason}</p>}
       {pending && (
         <p className="ok-msg" data-testid="resume-pending">
-          Resume waiting for approval: {pending.approvalStatus.summary} <a href={`#/change/${encodeURIComponent(pending.id)}`}>Open the change</a>
+          Resume waiting for approval: {pending.approvalStatus.summary}{' '}
+          <a href={`#/change/${encodeURIComponent(pending.id)}`}>Open the change</a>
         </p>
       )}
       {stop.stopped && !pending && (
@@ -116,7 +141,9 @@ function StopCard({ stop, token, environment, onChanged }: { stop: Stop; token: 
           <label htmlFor={`${idBase}-reason`}>Why resume</label>
           <input id={`${idBase}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
           <div>
-            <button type="submit" disabled={busy || !may.allowed} aria-describedby={may.allowed ? undefined : `cannot-${idBase}`}>Propose resume</button>
+            <button type="submit" disabled={busy || !may.allowed} aria-describedby={may.allowed ? undefined : `cannot-${idBase}`}>
+              Propose resume
+            </button>
             <Cannot id={`cannot-${idBase}`} permission={may} />
           </div>
         </form>

@@ -11,7 +11,13 @@ export function PolicyVersionsPage({ token }: { token: string }) {
   const read = useQuery(FieldAccessQuery, { type: 'Query', field: 'policyVersions' }, token);
   const r = read.result?.data?.explainField;
   if (read.loading) return <p role="status">Loading…</p>;
-  if (r && r.decision !== 'ALLOW') return <><h1>Policy versions</h1><Locked title="Policy versions" reason={r.message} testId="policy-locked" /></>;
+  if (r && r.decision !== 'ALLOW')
+    return (
+      <>
+        <h1>Policy versions</h1>
+        <Locked title="Policy versions" reason={r.message} testId="policy-locked" />
+      </>
+    );
   return <Versions token={token} />;
 }
 
@@ -26,31 +32,52 @@ function Versions({ token }: { token: string }) {
       <h1>Policy versions</h1>
       {q.loading && <p role="status">Loading…</p>}
       {q.result && <Errors errors={q.result.errors} />}
-      {!q.loading && <div className="table-wrap">
-        <table data-testid="policy-versions">
-          <thead><tr><th scope="col">Version</th><th scope="col">Policy</th><th scope="col">When</th><th scope="col">By</th><th scope="col">Change</th></tr></thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.version}>
-                <td>{v.version}{v.version === 0 && ' (built-in default)'}</td>
-                <td className="mono">{v.policyVersion}</td>
-                <td>{v.at ? dateTime(v.at) : ''}</td>
-                <td>{v.changedBy ?? ''}</td>
-                <td>{v.changeId && <a href={`#/change/${encodeURIComponent(v.changeId)}`}>open</a>}</td>
+      {!q.loading && (
+        <div className="table-wrap">
+          <table data-testid="policy-versions">
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Policy</th>
+                <th scope="col">When</th>
+                <th scope="col">By</th>
+                <th scope="col">Change</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>}
+            </thead>
+            <tbody>
+              {versions.map((v) => (
+                <tr key={v.version}>
+                  <td>
+                    {v.version}
+                    {v.version === 0 && ' (built-in default)'}
+                  </td>
+                  <td className="mono">{v.policyVersion}</td>
+                  <td>{v.at ? dateTime(v.at) : ''}</td>
+                  <td>{v.changedBy ?? ''}</td>
+                  <td>{v.changeId && <a href={`#/change/${encodeURIComponent(v.changeId)}`}>open</a>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <h2>Compare versions</h2>
       <div className="toolbar">
         <label htmlFor="policy-from">From</label>
         <select id="policy-from" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
-          {versions.map((v) => <option key={v.version} value={v.version}>{v.version}</option>)}
+          {versions.map((v) => (
+            <option key={v.version} value={v.version}>
+              {v.version}
+            </option>
+          ))}
         </select>
         <label htmlFor="policy-to">To</label>
         <select id="policy-to" value={to ?? newest} onChange={(e) => setTo(Number(e.target.value))}>
-          {versions.map((v) => <option key={v.version} value={v.version}>{v.version}</option>)}
+          {versions.map((v) => (
+            <option key={v.version} value={v.version}>
+              {v.version}
+            </option>
+          ))}
         </select>
       </div>
       {!q.loading && <PolicyDiff token={token} from={from} to={to ?? newest} />}
@@ -63,7 +90,12 @@ function PolicyDiff({ token, from, to }: { token: string; from: number; to: numb
   if (q.loading) return <p role="status">Loading…</p>;
   const entries = q.result?.data?.policyDiff;
   if (!entries) return <Errors errors={q.result?.errors ?? []} />;
-  if (entries.length === 0) return <p className="muted" data-testid="policy-diff">No difference between version {from} and version {to}.</p>;
+  if (entries.length === 0)
+    return (
+      <p className="muted" data-testid="policy-diff">
+        No difference between version {from} and version {to}.
+      </p>
+    );
   return (
     <div className="table-wrap" data-testid="policy-diff">
       <table>

@@ -22,7 +22,10 @@ export function SettingHistoryPage({ token, initialKey }: { token: string; initi
   };
   return (
     <>
-      <div className="heading-row"><h1>Setting history</h1><EnvBadge environment={environment} /></div>
+      <div className="heading-row">
+        <h1>Setting history</h1>
+        <EnvBadge environment={environment} />
+      </div>
       <form className="toolbar" onSubmit={open}>
         <label htmlFor="history-key">Setting key</label>
         <input id="history-key" value={draft} onChange={(e) => setDraft(e.target.value)} autoComplete="off" className="mono" />
@@ -31,9 +34,15 @@ export function SettingHistoryPage({ token, initialKey }: { token: string; initi
           <option value="PRODUCTION">Production</option>
           <option value="STAGING">Staging</option>
         </select>
-        <button type="submit" className="secondary">Show</button>
+        <button type="submit" className="secondary">
+          Show
+        </button>
       </form>
-      {key ? <History key={`${key}/${environment}`} token={token} settingKey={key} environment={environment} /> : <p className="muted">Name a setting, or open one from Settings.</p>}
+      {key ? (
+        <History key={`${key}/${environment}`} token={token} settingKey={key} environment={environment} />
+      ) : (
+        <p className="muted">Name a setting, or open one from Settings.</p>
+      )}
     </>
   );
 }
@@ -83,11 +92,19 @@ function History({ token, settingKey, environment }: { token: string; settingKey
 
   return (
     <section aria-label={`History of ${settingKey}`} data-testid="setting-history">
-      <p>Current version <strong data-testid="history-current">{latest}</strong>{latest === 0 && ' (catalog default)'}.</p>
-      {pending && <p className="ok-msg" data-testid="history-pending">A change of this setting is open: <a href={`#/change/${encodeURIComponent(pending.id)}`}>open it</a> before proposing another.</p>}
+      <p>
+        Current version <strong data-testid="history-current">{latest}</strong>
+        {latest === 0 && ' (catalog default)'}.
+      </p>
+      {pending && (
+        <p className="ok-msg" data-testid="history-pending">
+          A change of this setting is open: <a href={`#/change/${encodeURIComponent(pending.id)}`}>open it</a> before proposing another.
+        </p>
+      )}
       {filed && (
         <p className="ok-msg" role="status" data-testid="history-result">
-          {filed.status === 'APPLIED' ? 'Applied.' : `Sent for approval: ${filed.summary}`} <a href={`#/change/${encodeURIComponent(filed.id)}`}>Open the change</a>
+          {filed.status === 'APPLIED' ? 'Applied.' : `Sent for approval: ${filed.summary}`}{' '}
+          <a href={`#/change/${encodeURIComponent(filed.id)}`}>Open the change</a>
         </p>
       )}
       <div className="stack">
@@ -97,18 +114,41 @@ function History({ token, settingKey, environment }: { token: string; settingKey
       <Cannot id="cannot-rollback" permission={may} />
       <div className="table-wrap">
         <table className="history">
-          <thead><tr><th scope="col">Version</th><th scope="col">When</th><th scope="col">By</th><th scope="col">Reason</th><th scope="col">Action</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">When</th>
+              <th scope="col">By</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
           <tbody>
             {[...versions].reverse().map((v) => (
               <tr key={v.version} data-testid={`version-${v.version}`}>
                 <td>{v.version}</td>
                 <td>{dateTime(v.at)}</td>
                 <td>{v.changedBy}</td>
-                <td>{v.reason ?? ''}{v.changeId && <> <a href={`#/change/${encodeURIComponent(v.changeId)}`}>change</a></>}</td>
+                <td>
+                  {v.reason ?? ''}
+                  {v.changeId && (
+                    <>
+                      {' '}
+                      <a href={`#/change/${encodeURIComponent(v.changeId)}`}>change</a>
+                    </>
+                  )}
+                </td>
                 <td>
                   {v.version !== latest && (
-                    <button type="button" className="secondary" disabled={blocked} aria-describedby={may.allowed ? undefined : 'cannot-rollback'}
-                      onClick={() => void act('rollback', v.version)}>Roll back to {v.version}</button>
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={blocked}
+                      aria-describedby={may.allowed ? undefined : 'cannot-rollback'}
+                      onClick={() => void act('rollback', v.version)}
+                    >
+                      Roll back to {v.version}
+                    </button>
                   )}
                 </td>
               </tr>
@@ -118,8 +158,14 @@ function History({ token, settingKey, environment }: { token: string; settingKey
       </div>
       {environment === 'STAGING' && (
         <div className="action-row">
-          <button type="button" disabled={busy || !mayPromote.allowed || waiting} aria-describedby={mayPromote.allowed ? undefined : 'cannot-promote'}
-            onClick={() => void act('promote', latest)}>Promote staging value to production</button>
+          <button
+            type="button"
+            disabled={busy || !mayPromote.allowed || waiting}
+            aria-describedby={mayPromote.allowed ? undefined : 'cannot-promote'}
+            onClick={() => void act('promote', latest)}
+          >
+            Promote staging value to production
+          </button>
           <Cannot id="cannot-promote" permission={mayPromote} />
         </div>
       )}
@@ -129,12 +175,20 @@ function History({ token, settingKey, environment }: { token: string; settingKey
         <label htmlFor="diff-from">From</label>
         <select id="diff-from" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
           <option value={0}>0 (default)</option>
-          {versions.map((v) => <option key={v.version} value={v.version}>{v.version}</option>)}
+          {versions.map((v) => (
+            <option key={v.version} value={v.version}>
+              {v.version}
+            </option>
+          ))}
         </select>
         <label htmlFor="diff-to">To</label>
         <select id="diff-to" value={toVersion} onChange={(e) => setTo(Number(e.target.value))}>
           <option value={0}>0 (default)</option>
-          {versions.map((v) => <option key={v.version} value={v.version}>{v.version}</option>)}
+          {versions.map((v) => (
+            <option key={v.version} value={v.version}>
+              {v.version}
+            </option>
+          ))}
         </select>
       </div>
       <VersionDiff token={token} settingKey={settingKey} environment={environment} from={from} to={toVersion} />
@@ -142,16 +196,40 @@ function History({ token, settingKey, environment }: { token: string; settingKey
   );
 }
 
-function VersionDiff({ token, settingKey, environment, from, to }: { token: string; settingKey: string; environment: Environment; from: number; to: number }) {
+function VersionDiff({
+  token,
+  settingKey,
+  environment,
+  from,
+  to,
+}: {
+  token: string;
+  settingKey: string;
+  environment: Environment;
+  from: number;
+  to: number;
+}) {
   const q = useQuery(SettingDiffQuery, { key: settingKey, environment, from, to }, token);
   if (q.loading) return <p role="status">Loading…</p>;
   const entries = q.result?.data?.settingDiff?.entries;
   if (!entries) return <Errors errors={q.result?.errors ?? []} />;
-  if (entries.length === 0) return <p className="muted" data-testid="history-diff">No difference.</p>;
+  if (entries.length === 0)
+    return (
+      <p className="muted" data-testid="history-diff">
+        No difference.
+      </p>
+    );
   return (
     <div className="table-wrap" data-testid="history-diff">
       <table>
-        <thead><tr><th scope="col">Where</th><th scope="col">Change</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Where</th>
+            <th scope="col">Change</th>
+            <th scope="col">Before</th>
+            <th scope="col">After</th>
+          </tr>
+        </thead>
         <tbody>
           {entries.map((d) => (
             <tr key={`${d.path}/${d.op}`}>

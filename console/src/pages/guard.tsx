@@ -17,7 +17,8 @@ export function usePermission(action: string, environment: Environment, token: s
   const q = useQuery(ExplainQuery, { action, environment }, token, skip || action === '');
   const e = q.result?.data?.explain;
   if (q.loading || !q.result) return { loading: true, allowed: false, reason: null };
-  if (!e) return { loading: false, allowed: false, reason: q.result.errors[0]?.message ?? 'The gateway did not say whether you may do this.' };
+  if (!e)
+    return { loading: false, allowed: false, reason: q.result.errors[0]?.message ?? 'The gateway did not say whether you may do this.' };
   const allowed = e.decision !== 'DENY';
   return { loading: false, allowed, reason: allowed ? null : e.message };
 }

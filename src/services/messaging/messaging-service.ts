@@ -7,7 +7,7 @@ import { inboundCommunication, QUEUES, queueSearch } from '../../../connectors/m
 import { emergencyReplyFor } from '../../../connectors/messaging/emergency-reply.js';
 import { routeInbound, type Queue, type RouteDecision } from '../../../connectors/messaging/inbound-routing.js';
 import { communicationResource, MessageTemplateError, sendPatientMessage, type OutboundChannel } from '../../../connectors/messaging/patient-messenger.js';
-import { renderTemplate } from '../../../connectors/messaging/template-render.js';
+import { renderTemplate } from '../../../spec/template-placeholders.js';
 import { recipientFor, type SendChannel } from '../../../connectors/messaging/recipient.js';
 import { selectTemplate } from '../../../connectors/messaging/template-select.js';
 import type { Principal } from '../../auth/principal.js';

@@ -4,17 +4,21 @@ import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 // The layers of the house (README "Layers"), bottom to top: a layer imports only the layers below it. Each entry names
-// a layer, its folders, and what it may import besides itself. schema/ (SDL, read by path) imports nothing and is
-// imported by nothing. Tests, bench, scripts and the console are not layers: they may import anything.
+// a layer, its folders, and what it may import besides itself. spec/ (the formats and grammars every layer shares:
+// FHIR ids, SMART scopes, `{{placeholders}}`) is the bottom and imports nothing of the project, so each grammar is
+// stated once. schema/ (SDL, read by path) imports nothing and is imported by nothing. Tests, bench, scripts and the
+// console are not layers: they may import anything.
 // test/architecture/layers.test.ts checks every pair of layers against the agreed table.
-const ORDER = ['rules', 'connectors', 'errors', 'config', 'auth', 'governance', 'audit', 'stores', 'services', 'context', 'resolvers',
-  'server', 'cli'];
+const ORDER = ['spec', 'rules', 'connectors', 'errors', 'config', 'auth', 'governance', 'audit', 'stores', 'services', 'context',
+  'resolvers', 'server', 'cli'];
 /** The layers below `type`, less those named. */
 const below = (type, except = []) => ORDER.slice(0, ORDER.indexOf(type)).filter((t) => !except.includes(t));
 const LAYERS = [
-  { type: 'rules', folders: ['rules'], imports: [] },
-  // Connectors are the protocol layer: FHIR, SMART, SMS, mail. They import only connectors.
-  { type: 'connectors', folders: ['connectors'], imports: [] },
+  { type: 'spec', folders: ['spec'], imports: [] },
+  // The policy kernel imports nothing of the project but spec/.
+  { type: 'rules', folders: ['rules'], imports: ['spec'] },
+  // Connectors are the protocol layer: FHIR, SMART, SMS, mail. They import only connectors and spec/.
+  { type: 'connectors', folders: ['connectors'], imports: ['spec'] },
   { type: 'errors', folders: ['src/errors'], imports: below('errors') },
   { type: 'config', folders: ['src/config'], imports: below('config') },
   { type: 'auth', folders: ['src/auth'], imports: below('auth') },
@@ -60,7 +64,7 @@ export default tseslint.config(
   },
   {
     // Arrows run one way: an import against the layers is a lint error (type-only imports too).
-    files: ['src/**/*.ts', 'rules/**/*.ts', 'connectors/**/*.ts'],
+    files: ['src/**/*.ts', 'spec/**/*.ts', 'rules/**/*.ts', 'connectors/**/*.ts'],
     plugins: { boundaries },
     settings: {
       'boundaries/elements': LAYERS.flatMap((l) => l.folders.map((folder) => ({ type: l.type, pattern: folder, partialMatch: false }))),

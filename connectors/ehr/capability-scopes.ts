@@ -1,5 +1,5 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes';
-import { parseSmartScope } from './smart-scopes.js';
+import { parseSmartScope } from '../../spec/smart-scopes.js';
 
 // Which of a connector's configured SMART scopes the FHIR server says it supports (its CapabilityStatement,
 // `GET /metadata`): a scope is supported when the server lists its resource type (any type for `*`) with every

@@ -1,7 +1,7 @@
 import type { Communication } from '@medplum/fhirtypes';
 import { ConnectorError } from '../common/connector-error.js';
 import type { EmailChannel } from './smtp-channel.js';
-import { renderTemplate } from './template-render.js';
+import { renderTemplate } from '../../spec/template-placeholders.js';
 
 // Sends one patient message: render (every placeholder required: a missing one is an error and nothing is sent),
 // send over the channel (email or SMS), and always record what happened as a FHIR Communication (completed, or

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Category, Environment, Risk } from './environment.js';
 import type { JsonValue } from './json.js';
-import { FHIR_ID_PATTERN } from './fhir-id.js';
+import { FHIR_ID_PATTERN } from '../../spec/fhir-id.js';
 
 // The governed change of a clinical write an AI agent proposes (a MedicationRequest): owned by the clinical function,
 // proposed by the agent (or a clinician), approved by a clinician. LOW risk on purpose: the approval rules raise an

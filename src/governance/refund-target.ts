@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApprovalRequirement } from './approval-rules.js';
 import type { Category, Environment, Risk } from './environment.js';
 import type { JsonValue } from './json.js';
-import { FHIR_ID_PATTERN } from './fhir-id.js';
+import { FHIR_ID_PATTERN } from '../../spec/fhir-id.js';
 
 // The governed change of a refund (issueRefund): owned by finance, proposed by a billing role. Every refund is a
 // change, so every one is audited and executed the same way (through the outbox, idempotent by the change id);

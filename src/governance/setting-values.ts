@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { placeholdersOf } from './template-placeholders.js';
+import { placeholdersOf } from '../../spec/template-placeholders.js';
 
 // The zod schemas of setting values, one per kind of setting. Messages are written for people: a bad value is
 // reported as "value.threshold: must be between 0 and 1" (see validateSettingValue in setting-catalog.ts).

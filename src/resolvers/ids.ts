@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../errors/errors.js';
-import { isFhirId } from '../../connectors/ehr/fhir-id.js';
+import { isFhirId } from '../../spec/fhir-id.js';
 
 
 /** A malformed id is the caller's mistake and gets a clear error; a well-formed unknown id is simply not found. */

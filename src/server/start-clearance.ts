@@ -22,7 +22,6 @@ import type { EscalationNotifier } from '../services/messaging/message-queue-ser
 import { loadKms } from '../services/connectors/load-kms.js';
 import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
-import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js';
 import { createStores } from '../stores/create-store.js';
 import { MEMORY_CHANGE_WINDOW } from '../stores/memory-change-window.js';
 import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
@@ -182,7 +181,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     },
     now,
     newId: () => randomUUID(),
-    connectorEffects: (effect) => connectorEffects(effect),
+    connectorEffects: (effect) => connectors.effects(effect),
     notificationOps,
     // Webhook and email entries of a transition are apart in the outbox (approver-email.ts).
     notifications: {
@@ -254,12 +253,6 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     contacts,
     email: connectors.email,
   });
-  const ehrWriteEffect = createEhrWriteEffect({ store, governance, writeBack: connectors.writeBack });
-  // Each effect handler ignores the effect types that are not its own.
-  const connectorEffects = async (effect: Parameters<typeof ehrWriteEffect>[0]) => {
-    await ehrWriteEffect(effect);
-    await connectors.refundEffect(effect);
-  };
   // Finish what a crash left between an approval and its external effect, then keep sweeping.
   await runOutbox(governance);
   const outbox = new OutboxWorker(governance);

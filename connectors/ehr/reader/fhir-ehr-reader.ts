@@ -23,7 +23,7 @@ import { loadStatistics } from './patient-statistics.js';
 import { createObservationLoader, createRequestLoaders } from './request-loaders.js';
 import type { RequestLoaders } from './request-loaders.js';
 import type { TenantFhirClient } from './tenant-fhir-client.js';
-import { isFhirId } from '../fhir-id.js';
+import { isFhirId } from '../../../spec/fhir-id.js';
 import { deriveSensitivity, needsDerivation, sensitiveReferences } from './derived-sensitivity.js';
 
 // The EhrReader of one request of one tenant. Its DataLoaders live as long as the request, so a patient asked for

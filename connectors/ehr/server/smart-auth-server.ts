@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseSmartScope, type SmartScope } from '../smart-scopes.js';
+import { parseSmartScope, type SmartScope } from '../../../spec/smart-scopes.js';
 import { readBody } from './request-body.js';
 
 // The embedded FHIR server's authorization server, in auth mode, as a real EHR runs it for SMART Backend Services

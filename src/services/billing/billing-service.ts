@@ -9,7 +9,7 @@ import type { Environment } from '../../governance/environment.js';
 import type { RefundValue } from '../../governance/refund-target.js';
 import type { CommitOp, GovernanceStore } from '../../stores/governance-store.js';
 import type { LeaseStore } from '../../stores/lease-store.js';
-import { isFhirId } from '../../../connectors/ehr/fhir-id.js';
+import { isFhirId } from '../../../spec/fhir-id.js';
 import type { GovernanceDeps } from '../governance/deps.js';
 import { currentSetting } from '../governance/reads.js';
 import { proposeRefund } from '../governance/ehr-write-proposals.js';

@@ -3,7 +3,7 @@ import { supportedScopes } from '../../../connectors/ehr/capability-scopes.js';
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { FhirHttpClient } from '../../../connectors/ehr/client/fhir-http-client.js';
 import { classifySearchFailure } from '../../../connectors/ehr/reader/tenant-fhir-client.js';
-import { parseSmartScope } from '../../../rules/smart-scopes.js';
+import { parseSmartScope } from '../../../spec/smart-scopes.js';
 import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { BadUserInputError, ConflictError } from '../../errors/errors.js';

@@ -14,11 +14,12 @@ import { MessageQueueService, type EscalationNotifier } from '../messaging/messa
 import { MessagingService } from '../messaging/messaging-service.js';
 import { MessagingSettingsReader } from '../messaging/messaging-settings.js';
 import { WriteBackService } from '../write-back/write-back-service.js';
-import type { ApplyEffect } from '../../governance/transition-result.js';
 import type { OutboundChannel } from '../../../connectors/messaging/patient-messenger.js';
 import { BillingAutomation } from '../billing/billing-automation.js';
 import { BillingService } from '../billing/billing-service.js';
 import { createRefundEffect } from '../billing/refund-effect.js';
+import type { ConnectorEffectHandler } from '../governance/outbox-worker.js';
+import { createEhrWriteEffect } from '../write-back/ehr-write-effect.js';
 import { ConnectorAdmin } from './connector-admin.js';
 import { connectorHealth } from './connector-health-report.js';
 import type { ConnectorServices } from './connector-services.js';
@@ -51,11 +52,7 @@ export interface ConnectorServiceDeps {
 
 export function createConnectorServices(
   deps: ConnectorServiceDeps,
-): ConnectorServices & {
-  readonly refundEffect: (effect: ApplyEffect) => Promise<void>;
-  readonly endpoints: EhrEndpoints;
-  readonly email: OutboundChannel;
-} {
+): ConnectorServices & { readonly effects: ConnectorEffectHandler; readonly endpoints: EhrEndpoints; readonly email: OutboundChannel } {
   const { config, governance } = deps;
   const now = deps.now ?? (() => Date.now());
   const pool = new FhirClientPool({
@@ -105,17 +102,18 @@ export function createConnectorServices(
     newId: () => randomUUID(),
   });
   const billing = new BillingService({
-    governance,
-    writer,
-    environment: config.environment,
-    baseUrlFor,
-    newId: () => randomUUID(),
-    store: deps.store,
-    leases: deps.leases,
-    now,
+    governance, writer, environment: config.environment, baseUrlFor, newId: () => randomUUID(), store: deps.store, leases: deps.leases, now,
   });
-  // The outbox's effect of an approved refund (src/server/start-clearance.ts hands it to the governance service).
-  const refundEffect = createRefundEffect({ store: deps.store, writer, baseUrlFor, now: () => Date.now() });
+  // The outbox's effects of approved changes, one handler per connector that acts on approval (an approved EHR write,
+  // a refund); each ignores the effect types that are not its own. src/server/start-clearance.ts hands `effects` to
+  // the governance service, so a new connector with an effect registers it here and nowhere else.
+  const effectHandlers: readonly ConnectorEffectHandler[] = [
+    createEhrWriteEffect({ store: deps.store, governance, writeBack }),
+    createRefundEffect({ store: deps.store, writer, baseUrlFor, now: () => Date.now() }),
+  ];
+  const effects: ConnectorEffectHandler = async (effect) => {
+    for (const handler of effectHandlers) await handler(effect);
+  };
   const billingAutomation = new BillingAutomation({
     governance,
     writer,
@@ -137,16 +135,7 @@ export function createConnectorServices(
   const idle = new Resilience({ connector: 'ehr', timeoutMs: config.fhir.timeoutMs });
   const health = (tenant: string) => connectorHealth({ ehr: endpoints.current(tenant)?.resilience ?? idle, ...outbound.resilience });
   return {
-    writeBack,
-    idempotency: new IdempotentOnce(deps.idempotency),
-    messaging,
-    messageQueue,
-    billing,
-    billingAutomation,
-    admin,
-    health,
-    refundEffect,
-    endpoints,
-    email: outbound.channels.email,
+    writeBack, idempotency: new IdempotentOnce(deps.idempotency), messaging, messageQueue, billing, billingAutomation, admin, health,
+    effects, endpoints, email: outbound.channels.email,
   };
 }

@@ -12,7 +12,7 @@ import {
   sendPatientMessage,
   type OutboundChannel,
 } from '../../../connectors/messaging/patient-messenger.js';
-import { renderTemplate } from '../../../connectors/messaging/template-render.js';
+import { renderTemplate } from '../../../spec/template-placeholders.js';
 import { recipientFor, type SendChannel } from '../../../connectors/messaging/recipient.js';
 import { selectTemplate } from '../../../connectors/messaging/template-select.js';
 import type { Principal } from '../../auth/principal.js';

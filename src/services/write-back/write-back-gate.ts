@@ -1,4 +1,4 @@
-import { parseSmartScope } from '../../../rules/smart-scopes.js';
+import { parseSmartScope } from '../../../spec/smart-scopes.js';
 
 // Whether the EHR connector may write a resource now: pure, from the governed settings of the gateway's environment
 // (write-back enabled, the connector's SMART scopes) and the connector's emergency stop. Who may write is decided

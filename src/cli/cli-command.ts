@@ -23,7 +23,7 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 /** A command's help text, in the one layout every `clearance <name> --help` shares. */
-export interface UsageSpec {
+interface UsageSpec {
   /** What follows `clearance ` on the usage line; several forms get one line each under `Usage:`. */
   readonly synopsis: string | readonly string[];
   /** The paragraphs after the usage line, as written. */

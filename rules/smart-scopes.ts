@@ -5,7 +5,7 @@
 // Connectors (which import nothing of rules) read scopes with connectors/ehr/smart-scopes.ts, the same syntax
 // (test/connectors/ehr/smart-scopes.test.ts).
 
-export type ScopeContext = 'patient' | 'user' | 'system';
+type ScopeContext = 'patient' | 'user' | 'system';
 
 export interface SmartScope {
   readonly context: ScopeContext;

@@ -5,7 +5,7 @@
 // reads token scopes with rules/smart-scopes.ts; connectors import nothing of rules, so each side states the syntax
 // and test/connectors/ehr/smart-scopes.test.ts holds the two to one language.
 
-export type ScopeContext = 'patient' | 'user' | 'system';
+type ScopeContext = 'patient' | 'user' | 'system';
 
 export interface SmartScope {
   readonly context: ScopeContext;

@@ -1,4 +1,4 @@
-import type { AuditEvent as FhirAuditEvent, AuditEventAgent, AuditEventEntity, AuditEventSource, Bundle, CodeableConcept, Coding } from '@medplum/fhirtypes';
+import type { AuditEvent as FhirAuditEvent, AuditEventAgent, AuditEventEntity, AuditEventSource, CodeableConcept, Coding } from '@medplum/fhirtypes';
 import type { AuditActor, AuditEvent, AuthEvent, ChangeEvent, PhiReadEvent } from './audit-event.js';
 
 // Our audit events as FHIR R4 AuditEvent resources (https://hl7.org/fhir/R4/auditevent.html), following the IHE Basic
@@ -168,7 +168,3 @@ export function toFhirAuditEvent(event: AuditEvent, at: LogPosition, options: Fh
   }
 }
 
-/** A collection Bundle (https://hl7.org/fhir/R4/bundle.html#collection): a set of resources, not a transaction. */
-export function fhirAuditBundle(resources: readonly FhirAuditEvent[], timestamp: string): Bundle<FhirAuditEvent> {
-  return { resourceType: 'Bundle', type: 'collection', timestamp, entry: resources.map((resource) => ({ resource })) };
-}

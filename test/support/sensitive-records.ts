@@ -52,7 +52,7 @@ export const SENSITIVE_WORDS = ['HIV', 'immunodeficiency', 'Biktarvy', 'bictegra
 
 const date = (d: string) => `${d}T09:00:00+00:00`;
 
-export function sensitiveRecords(): Resource[] {
+function sensitiveRecords(): Resource[] {
   return [
     {
       resourceType: 'Patient', id: HANK, name: [{ use: 'official', given: ['Hank'], family: 'Sensitive' }], gender: 'male', birthDate: '1970-02-03',

@@ -6,7 +6,7 @@ const rows = '../../connectors/ehr/rows.js';
 const models = '../resolvers/governance-models.js';
 const governance = '../governance/index.js';
 
-export const codegenConfig: CodegenConfig = {
+const codegenConfig: CodegenConfig = {
   schema: 'schema/*.graphql',
   generates: {
     'src/generated/resolvers-types.ts': {

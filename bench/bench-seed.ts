@@ -27,7 +27,7 @@ function trim(bundle: Bundle): Bundle {
   return { ...bundle, entry };
 }
 
-export async function benchSeed(count: number): Promise<Record<string, Bundle[]>> {
+async function benchSeed(count: number): Promise<Record<string, Bundle[]>> {
   const light = (await loadSyntheaFixtures()).map(trim);
   return { acme: seedBundles(syntheticPatients(light, count)) };
 }

@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
  * The prefix of a child's answers on stdout. The gateway's own logs go to stdout too (pino, a warning under load):
  * read as an answer, one log line shifted every later answer by one (the CPU and FHIR columns printed NaN).
  */
-export const ANSWER = '@bench ';
+const ANSWER = '@bench ';
 const RSS = '@rss ';
 
 /** Writes one answer of a child process (see ANSWER). */

@@ -4,7 +4,7 @@ import { preset as clientPreset } from '@graphql-codegen/client-preset';
 // Typed operations for the approver console, from the same SDL as the gateway (schema/*.graphql), with the client
 // preset. Paths are relative to the repository root (run `npm run codegen:console` there). The output in
 // console/src/gql/ is committed; test/schema/codegen-drift.test.ts fails when it no longer matches.
-export const consoleCodegenConfig: CodegenConfig = {
+const consoleCodegenConfig: CodegenConfig = {
   schema: 'schema/*.graphql',
   documents: ['console/src/**/*.{ts,tsx}', '!console/src/gql/**'],
   ignoreNoDocuments: false,

@@ -8,7 +8,6 @@ import { managedRolesOf, NO_STORED_ACCESS, type StoredAccess } from './stored-ac
 // the statistics guard, explain and the settings catalog all ask here. Pure: no I/O; what the store says about the
 // principal (assignments, time-limited grants, break-glass) comes in as data, already cut to the request's time.
 
-export type { Denial, FailedScope } from './denial.js';
 
 export interface AccessRequest {
   readonly action: PolicyAction;
@@ -26,7 +25,7 @@ export type Decision =
   | { readonly effect: 'ALLOW'; readonly scope: PermissionScopeKind; readonly via: string }
   | { readonly effect: 'DENY'; readonly denial: Denial };
 
-export interface EffectivePermission {
+interface EffectivePermission {
   readonly dataClass: string;
   readonly action: PolicyAction;
   readonly scope: PermissionScopeKind;

@@ -4,7 +4,7 @@ import type { ApprovalPath, RequestAccessInput } from './denial.js';
 // The answer of `explain`: one shape for data-class reads (from rules/decide.ts) and governed actions (from
 // src/governance/explain-governed.ts), the same facts a FORBIDDEN error carries in its extensions.
 
-export type ExplainDecision = 'ALLOW' | 'DENY' | 'NEEDS_APPROVAL';
+type ExplainDecision = 'ALLOW' | 'DENY' | 'NEEDS_APPROVAL';
 
 export interface Explanation {
   readonly action: string;

@@ -18,7 +18,7 @@ export type Rules = Readonly<Record<string, Readonly<Record<string, FieldRule>>>
  */
 export type FieldOutcome = 'plain' | 'sensitive' | 'masked' | 'unmasked' | 'deny';
 
-export type FieldMask = 'LAST_FOUR';
+type FieldMask = 'LAST_FOUR';
 
 export interface FieldDecision {
   readonly outcome: FieldOutcome;
@@ -125,7 +125,7 @@ export function compileFieldPlan(typeName: string, fieldName: string, rule: Fiel
 const PLANS = new Map<string, FieldPlan | null>();
 
 /** The plan of a field of the shipped rules (rules/field-access.ts); null when the field has no rule (denied). */
-export function fieldPlan(typeName: string, fieldName: string): FieldPlan | null {
+function fieldPlan(typeName: string, fieldName: string): FieldPlan | null {
   const key = `${typeName}.${fieldName}`;
   let plan = PLANS.get(key);
   if (plan === undefined) {

@@ -5,7 +5,7 @@ import type { PermissionCache } from './permission-cache.js';
 // What the guard wiring (fast-guard.ts, shield-tree.ts) needs of a request's context, declared here so that rules/
 // imports nothing from src/: the gateway's context (src/context/context.ts) has this shape.
 
-export interface PhiReadSink {
+interface PhiReadSink {
   /** Records that the field of `slot` (read-slots.ts) of this patient's record was returned. */
   record(patientId: string, slot: number): void;
 }

@@ -17,7 +17,7 @@ export type PatientAction =
 const write = (dataClass: string): AccessRequest => Object.freeze({ action: 'write', dataClass });
 
 /** What each action needs, in the order asked (the first refusal is the one reported). */
-export const PATIENT_ACTIONS: Readonly<Record<PatientAction, readonly AccessRequest[]>> = {
+const PATIENT_ACTIONS: Readonly<Record<PatientAction, readonly AccessRequest[]>> = {
   'write:notes': [write('notes')],
   'write:observations': [write('observations')],
   'write:medications': [write('medications')],

@@ -26,7 +26,7 @@ function toShieldRule(r: FieldRule, typeName: string, fieldName: string, toError
   );
 }
 
-export function buildShieldTree(rules: Rules, toError: DenialError): IRules {
+function buildShieldTree(rules: Rules, toError: DenialError): IRules {
   const byName = new Map<string, TreeRule>();
   const tree: Record<string, Record<string, TreeRule>> = {};
   for (const [type, fields] of Object.entries(rules)) {

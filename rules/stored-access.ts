@@ -12,20 +12,20 @@
 // - Time-limited grants from approved access requests and break-glass exist only in the store: they are added on
 //   top, because they were approved through the governed path and end by themselves.
 
-export interface StoredRole {
+interface StoredRole {
   readonly id: string;
   readonly role: string;
   /** null: the departments of the token. */
   readonly departments: readonly string[] | null;
 }
 
-export interface StoredGrant {
+interface StoredGrant {
   readonly id: string;
   readonly grant: string;
   readonly departments: readonly string[] | null;
 }
 
-export interface StoredBreakGlass {
+interface StoredBreakGlass {
   readonly id: string;
   readonly patientId: string;
 }

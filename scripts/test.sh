@@ -33,6 +33,8 @@ fi
 npx tsc --noEmit -p .
 npx tsc --noEmit -p console
 npx eslint . --max-warnings 0
+# Dead code: unused files, exports, exported types and dependencies fail the suite (knip.jsonc).
+npm run -s knip
 # The approver console and GraphiQL, built fresh: test/e2e drives what the gateway serves from console/dist and
 # console/dist-ide.
 npm run -s build:console

@@ -29,7 +29,7 @@ export class HttpStatusError extends Error {
 }
 
 /** The HTTP status an error carries: fhir-kit-client puts it on `error.response.status`. */
-export function httpStatusOf(err: unknown): number | null {
+function httpStatusOf(err: unknown): number | null {
   if (typeof err !== 'object' || err === null) return null;
   const response = (err as { response?: { status?: unknown } }).response;
   return typeof response?.status === 'number' ? response.status : null;

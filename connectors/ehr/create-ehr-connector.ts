@@ -16,7 +16,7 @@ import type { FhirRequestEvent, FhirResponseEvent } from './reader/tenant-fhir-c
 // Each tenant's client holds one Resilience for the connector's lifetime, shared by all requests: searches are
 // retried after outages and fail fast while that tenant's circuit is open (connectors/common/resilient-call.ts).
 
-export type { FhirRequestEvent, FhirResponseEvent } from './reader/tenant-fhir-client.js';
+export type { FhirRequestEvent } from './reader/tenant-fhir-client.js';
 
 export interface EhrConnectorOptions {
   /** FHIR base URL per tenant, for example `{ acme: 'http://127.0.0.1:8080/fhir/acme' }`. */

@@ -109,7 +109,7 @@ export interface CarePlanRow extends Row {
   readonly activities: string[];
 }
 
-export type NoteKind = 'DIAGNOSTIC_REPORT' | 'DOCUMENT_REFERENCE';
+type NoteKind = 'DIAGNOSTIC_REPORT' | 'DOCUMENT_REFERENCE';
 
 export interface ClinicalNoteRow extends Row {
   readonly kind: NoteKind;

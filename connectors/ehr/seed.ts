@@ -15,12 +15,8 @@ import { labelSensitiveCondition, syntheticSensitiveCondition } from './seed/sen
 
 export { syntheticPatients } from './seed/synthetic-patients.js';
 export { DEPARTMENT_CODES, departmentForPatient } from './seed/departments.js';
-export type { DepartmentCode } from './seed/departments.js';
 export { SEED_TAG } from './seed/seed-tag.js';
 export { toPutBundle } from './seed/put-bundle.js';
-
-/** The demo tenants: acme gets the first eight fixture files by name, globex the other eight. */
-export const DEFAULT_TENANTS = ['acme', 'globex'] as const;
 
 const FIXTURES_DIR = new URL('../../fixtures/synthea/', import.meta.url);
 

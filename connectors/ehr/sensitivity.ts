@@ -19,9 +19,9 @@ export type { SensitivityCode } from './sensitivity/value-sets.js';
 export { SNOMED_SYSTEM } from './sensitivity/value-sets.js';
 
 export const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
-export const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
+const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
 
-export const SENSITIVITY_DISPLAY: Readonly<Record<SensitivityCode, string>> = {
+const SENSITIVITY_DISPLAY: Readonly<Record<SensitivityCode, string>> = {
   HIV: 'HIV/AIDS information sensitivity',
   ETH: 'substance abuse information sensitivity',
   PSY: 'psychiatry disorder information sensitivity',
@@ -80,28 +80,6 @@ export function sensitivityOfText(value: string | null | undefined): Sensitivity
     TEXT_ANSWERS.set(value, found);
   }
   return found;
-}
-
-/** The categories of concepts (each coding, and the concept's own text) and free texts. */
-export function sensitivityOfContent(
-  concepts: readonly (CodeableConcept | undefined)[],
-  texts: readonly (string | null | undefined)[] = [],
-): SensitivityCode[] {
-  const found = new Set<SensitivityCode>();
-  for (const concept of concepts) {
-    if (!concept) continue;
-    for (const coding of concept.coding ?? []) {
-      const c = sensitivityOfCoding(coding);
-      if (c) found.add(c);
-    }
-    const t = sensitivityOfText(concept.text);
-    if (t) found.add(t);
-  }
-  for (const value of texts) {
-    const t = sensitivityOfText(value);
-    if (t) found.add(t);
-  }
-  return [...found];
 }
 
 export function securityLabel(code: SensitivityCode): Coding {

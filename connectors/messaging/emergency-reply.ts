@@ -12,7 +12,7 @@ export interface EmergencyReplies {
   readonly crisis: GovernedTemplate;
 }
 
-export type EmergencyReplyKind = keyof EmergencyReplies;
+type EmergencyReplyKind = keyof EmergencyReplies;
 
 export interface ChosenReply {
   readonly kind: EmergencyReplyKind;

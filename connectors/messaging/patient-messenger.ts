@@ -19,7 +19,7 @@ export interface OutboundChannel {
 // v3-ParticipationMode: how the message was written to the patient.
 const MEDIUM_CODE: Readonly<Record<Medium, string>> = { email: 'EMAILWRIT', sms: 'SMSWRIT' };
 
-export interface MessageTemplate {
+interface MessageTemplate {
   readonly body: string;
   readonly subject?: string;
 }

@@ -8,7 +8,7 @@ import { QUEUE_SYSTEM, QUEUES } from './inbox.js';
 // State lives in extensions (http://hl7.org/fhir/R4/extensibility.html): who claimed it and when, how often it was
 // escalated; closing sets status `completed` with the reason as `statusReason`.
 
-export const EXT = {
+const EXT = {
   triage: 'urn:clearance:triage-level',
   concept: 'urn:clearance:triage-concept',
   claimedBy: 'urn:clearance:claimed-by',
@@ -18,7 +18,7 @@ export const EXT = {
   closedBy: 'urn:clearance:closed-by',
 } as const;
 
-export type ItemStatus = 'WAITING' | 'CLAIMED' | 'CLOSED';
+type ItemStatus = 'WAITING' | 'CLAIMED' | 'CLOSED';
 
 export interface QueueItem {
   readonly id: string;

@@ -14,7 +14,7 @@ export interface SmsMessage {
   readonly messageId: string;
 }
 
-export interface SmsProvider {
+interface SmsProvider {
   send(message: SmsMessage): Promise<{ readonly accepted: boolean }>;
   readonly resilience: Resilience;
 }

@@ -11,10 +11,10 @@ import { TRIAGE_LANGUAGES, type TriageAction, type TriageConcept, type TriageLan
 // - an emergency mentioned but negated, resolved or historical, or any clinical symptom, is clinical: nurse triage;
 // - every decision lists its findings: the concept, the words that matched, and the cue that qualified them.
 
-export type TriageLevel = 'emergency' | 'clinical' | 'none';
-export type FindingStatus = 'affirmed' | 'negated' | 'resolved' | 'historical';
+type TriageLevel = 'emergency' | 'clinical' | 'none';
+type FindingStatus = 'affirmed' | 'negated' | 'resolved' | 'historical';
 
-export interface TriageFinding {
+interface TriageFinding {
   readonly concept: string;
   readonly level: 'emergency' | 'clinical';
   readonly language: TriageLanguage | 'rule';

@@ -18,7 +18,7 @@ export interface TriageConcept {
   readonly terms: Readonly<Partial<Record<TriageLanguage, readonly string[]>>>;
 }
 
-export interface NegationCues {
+interface NegationCues {
   /** Before the concept: "no", "not", "denies", "ya no", "sin". */
   readonly pre: readonly string[];
   /** After the concept: "is gone", "went away", "se me quito". */

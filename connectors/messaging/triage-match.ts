@@ -10,7 +10,7 @@ import { BOUNDARY, expandWord, squeeze, stripAccents } from './triage-normalize.
 // is not "choking"), and may be joined ("chestpain", "cantbreathe") or split
 // ("over dose") in the message.
 
-export const GAP_MAX = 4;
+const GAP_MAX = 4;
 const FUZZY_MIN = 6;
 
 type Element =
@@ -59,7 +59,7 @@ const near = (x: string, y: string): boolean =>
  * Damerau-Levenshtein distance of at most one (optimal string alignment) without building a matrix, where a
  * substitution counts only between neighbouring keys.
  */
-export function withinOneEdit(a: string, b: string): boolean {
+function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
   if (Math.abs(a.length - b.length) > 1) return false;
   let i = 0;

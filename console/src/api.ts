@@ -3,7 +3,7 @@ import type { TypedDocumentString } from './gql/graphql';
 // The one way the console talks to the gateway: POST /graphql with the user's bearer token. Errors are data: a
 // FORBIDDEN error on a field is shown as a lock with the API's own reason, never as a crash.
 
-export interface GqlErrorExtensions {
+interface GqlErrorExtensions {
   readonly code?: string;
   readonly reason?: string;
   readonly howToGet?: string;

@@ -33,7 +33,7 @@ export async function loadOidcSettings(): Promise<OidcSettings | null> {
 }
 
 /** The one redirect URI to register with the IdP: this console's own address, no query, no fragment. */
-export function redirectUri(): string {
+function redirectUri(): string {
   return `${location.origin}/console/`;
 }
 

@@ -17,6 +17,7 @@ export const InboxQuery = graphql(`
   }
 `);
 
+/** @public Spread into the inbox query above; codegen reads the fragment from here. */
 export const InboxFields = graphql(`
   fragment ConsoleInboxFields on ChangeRequest {
     id status environment category risk key targetType targetKey stopTarget reason ticket before after
@@ -27,6 +28,7 @@ export const InboxFields = graphql(`
   }
 `);
 
+/** @public Spread into the change queries below; codegen reads the fragment from here. */
 export const ChangeFields = graphql(`
   fragment ConsoleChangeFields on ChangeRequest {
     id status environment category ownerFunction risk key targetType targetKey stopTarget reason ticket baseVersion

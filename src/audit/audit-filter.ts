@@ -4,7 +4,7 @@ import type { AuditCategory, AuditEvent, AuditOutcome } from './audit-event.js';
 // Which events a search or an export keeps. Shared by the GraphQL query and the CLI export so both mean the same
 // thing by "from", "to" and "category".
 
-export const EVENT_CATEGORIES: readonly AuditCategory[] = ['phi-read', 'change', 'emergency', 'auth', 'access', 'policy'];
+const EVENT_CATEGORIES: readonly AuditCategory[] = ['phi-read', 'change', 'emergency', 'auth', 'access', 'policy'];
 
 /** Event categories, and setting categories (a change event of an `audit` setting matches `audit`). */
 export const FILTER_CATEGORIES: readonly string[] = [...new Set<string>([...EVENT_CATEGORIES, ...CATEGORIES])];

@@ -3,7 +3,6 @@ import type {
   AuditEventAgent,
   AuditEventEntity,
   AuditEventSource,
-  Bundle,
   CodeableConcept,
   Coding,
 } from '@medplum/fhirtypes';
@@ -201,7 +200,3 @@ export function toFhirAuditEvent(event: AuditEvent, at: LogPosition, options: Fh
   }
 }
 
-/** A collection Bundle (https://hl7.org/fhir/R4/bundle.html#collection): a set of resources, not a transaction. */
-export function fhirAuditBundle(resources: readonly FhirAuditEvent[], timestamp: string): Bundle<FhirAuditEvent> {
-  return { resourceType: 'Bundle', type: 'collection', timestamp, entry: resources.map((resource) => ({ resource })) };
-}

@@ -1,2 +1,2 @@
 // The read slots live in the policy kernel (rules/read-slots.ts), which names the slot of every field it lets through.
-export { readPair, readSlot, type ReadPair } from '../../rules/read-slots.js';
+export { readPair, readSlot } from '../../rules/read-slots.js';

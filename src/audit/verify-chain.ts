@@ -13,7 +13,7 @@ export interface Checkpoint {
   readonly signature: string;
 }
 
-export type VerifyProblem =
+type VerifyProblem =
   | 'MALFORMED'
   | 'BODY_ALTERED'
   | 'BROKEN_LINK'
@@ -206,25 +206,6 @@ export class ChainVerifier {
     }
     return { ok: true, records: n, firstSeq, headSeq: meta.headSeq, checkpointsVerified: verified };
   }
-}
-
-/**
- * Verifies records (oldest first, as stored from meta.firstSeq) against the anchor, the head and the checkpoints.
- * A checkpoint older than the anchor (trimmed away) is still checked for its signature; one at the anchor anchors it.
- */
-export function verifyChain(
-  tenant: string,
-  meta: AuditMeta,
-  rawRecords: readonly string[],
-  checkpoints: readonly Checkpoint[],
-  key: string,
-): VerifyResult {
-  const v = new ChainVerifier(tenant, { seq: meta.firstSeq - 1, hash: meta.anchorHash }, checkpoints, key);
-  for (const raw of rawRecords) {
-    const problem = v.push(raw);
-    if (problem) return problem;
-  }
-  return v.finish(meta);
 }
 
 /** A signed statement "the log verified up to this checkpoint", so a later verify may resume there. */

@@ -18,7 +18,7 @@ import { z } from 'zod';
 // server and `clearance token` agree without any IdP. Production never reads this file (config refuses dev keys).
 
 // mintToken lives in its own file; re-exported here because it only makes sense with these keys.
-export { mintToken, DEFAULT_TOKEN_TTL_SECONDS, type MintOptions, type TokenClaims } from './mint-token.js';
+export { mintToken, type TokenClaims } from './mint-token.js';
 
 export const DEV_KEYS_FILE = 'dev-keys.json';
 const DEV_ALG = 'ES256';

@@ -26,7 +26,7 @@ export interface MintOptions {
   ttlSeconds?: number;
 }
 
-export const DEFAULT_TOKEN_TTL_SECONDS = 8 * 60 * 60;
+const DEFAULT_TOKEN_TTL_SECONDS = 8 * 60 * 60;
 
 export async function mintToken(keys: DevKeys, claims: TokenClaims, opts: MintOptions): Promise<string> {
   const ttl = opts.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;

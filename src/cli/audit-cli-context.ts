@@ -28,11 +28,11 @@ export interface AuditCliContext {
   close(): Promise<void>;
 }
 
-export const NEEDS_REDIS =
+const NEEDS_REDIS =
   'REDIS_URL is not set. The embedded default keeps the audit log in the running gateway\'s memory, which no other ' +
   'process can read: set REDIS_URL to the gateway\'s Redis, or use the GraphQL auditVerify query against the gateway.';
 
-export function requireTenant(value: string | undefined): string {
+function requireTenant(value: string | undefined): string {
   if (value === undefined) throw new UsageError('--tenant is required');
   // `_unverified` holds failed logins whose token named no known tenant (src/services/audit/failed-login.ts).
   if (!isTenantId(value) && value !== UNVERIFIED_LOG)
@@ -41,7 +41,7 @@ export function requireTenant(value: string | undefined): string {
 }
 
 /** Opens the store; on a configuration that cannot work, prints why and returns the exit code instead. */
-export async function openAuditContext(io: CliIo, command: string): Promise<AuditCliContext | number> {
+async function openAuditContext(io: CliIo, command: string): Promise<AuditCliContext | number> {
   const config = parseConfig(io.env, []);
   if (!config.redisUrl) {
     io.stderr(`clearance audit ${command}: ${NEEDS_REDIS}\n`);
@@ -86,7 +86,7 @@ export async function openAuditContext(io: CliIo, command: string): Promise<Audi
 }
 
 /** Runs `body` with an open context and always closes it. */
-export async function withAuditContext(io: CliIo, command: string, body: (ctx: AuditCliContext) => Promise<number>): Promise<number> {
+async function withAuditContext(io: CliIo, command: string, body: (ctx: AuditCliContext) => Promise<number>): Promise<number> {
   const ctx = await openAuditContext(io, command);
   if (typeof ctx === 'number') return ctx;
   try {

@@ -34,7 +34,7 @@ export interface OperationFile {
   readonly body: string;
 }
 
-export interface FieldFinding {
+interface FieldFinding {
   /** Response path of the field (`patient.notes`), with aliases as the client sees them. */
   readonly path: string;
   /** `Type.field`, as `explainField(type:, field:)` takes it. */
@@ -42,7 +42,7 @@ export interface FieldFinding {
   readonly explanation: Explanation;
 }
 
-export interface RoleReport {
+interface RoleReport {
   readonly role: string;
   readonly allowed: number;
   readonly denied: readonly FieldFinding[];
@@ -50,14 +50,14 @@ export interface RoleReport {
   readonly perRow: readonly string[];
 }
 
-export interface OperationReport {
+interface OperationReport {
   readonly file: string;
   readonly name: string;
   readonly operation: 'query' | 'mutation' | 'subscription';
   readonly roles: readonly RoleReport[];
 }
 
-export interface CheckProblem {
+interface CheckProblem {
   readonly file: string | null;
   readonly line: number | null;
   readonly message: string;

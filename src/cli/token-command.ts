@@ -62,7 +62,7 @@ function parseTtl(raw: string | undefined): number | undefined {
 }
 
 /** Validates the arguments into the claims to mint (pure; exported for tests). */
-export function tokenClaimsFromArgs(args: readonly string[]): { claims: TokenClaims; ttlSeconds?: number } | 'help' {
+function tokenClaimsFromArgs(args: readonly string[]): { claims: TokenClaims; ttlSeconds?: number } | 'help' {
   const v = parseCommandArgs(args, OPTIONS);
   if (v.help) return 'help';
   const roles = nonEmpty(v.role, 'role');

@@ -1,7 +1,7 @@
 // The only JWS algorithms Clearance accepts. Asymmetric only: with a symmetric algorithm (HS256) anyone holding the
 // verification key could mint tokens, and accepting both families invites RS/HS key confusion.
 // RFC 8725 section 3.1 (perform algorithm verification), section 3.2 (use appropriate algorithms).
-export const SUPPORTED_ALGORITHMS = ['ES256', 'RS256'] as const;
+const SUPPORTED_ALGORITHMS = ['ES256', 'RS256'] as const;
 
 export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
 

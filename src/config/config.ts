@@ -17,7 +17,7 @@ import { algorithmList, integer, oneOf, tenantUrlMap, text, url } from './env-pa
 export type GatewayMode = 'embedded' | 'production';
 
 /** How operations execute (src/server/compiled-execution.ts): compiled by graphql-jit, or interpreted by graphql-js. */
-export const EXECUTION_ENGINES = ['jit', 'graphql-js'] as const;
+const EXECUTION_ENGINES = ['jit', 'graphql-js'] as const;
 export type ExecutionEngine = (typeof EXECUTION_ENGINES)[number];
 
 export interface GatewayConfig extends HardeningConfig, ConnectorConfig, FrontendConfig, SecretsConfig, OidcConfig, ObservabilityConfig {
@@ -58,7 +58,7 @@ export interface GatewayConfig extends HardeningConfig, ConnectorConfig, Fronten
   };
 }
 
-export const DEV_ISSUER = 'clearance-dev';
+const DEV_ISSUER = 'clearance-dev';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const EnvSchema = z.object({

@@ -1,7 +1,7 @@
 // One definition of a tenant id, shared by the token verifier, the config parser and the CLI so that a tenant the
 // CLI mints or the config names is always one the verifier accepts. Lower-case DNS-label style: safe in URLs, Redis
 // keys, log lines and file names without escaping.
-export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /**
  * Names that would look up a property of every JavaScript object (`constructor` is the only one the pattern lets

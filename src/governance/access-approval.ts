@@ -12,7 +12,7 @@ import type { FunctionsOf } from './functions.js';
 // half of the two-person rule; the other half must come from someone who holds or owns what is given away.
 
 /** Data classes (read) an entry gives, per the policy. */
-export function classesOf(policy: PolicyDocument, entry: AccessEntry): string[] {
+function classesOf(policy: PolicyDocument, entry: AccessEntry): string[] {
   const perms =
     entry.kind === 'role'
       ? (policy.roles[entry.name]?.permissions ?? [])

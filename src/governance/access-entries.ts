@@ -9,18 +9,16 @@ import type { JsonValue } from './json.js';
 
 const time = z.iso.datetime({ offset: true });
 
-export const ENTRY_KINDS = ['role', 'grant', 'break-glass'] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
+const ENTRY_KINDS = ['role', 'grant', 'break-glass'] as const;
 
-export const reviewSchema = z.strictObject({
+const reviewSchema = z.strictObject({
   by: z.string().min(1),
   at: time,
   decision: z.enum(['KEEP', 'REVOKE']),
   comment: z.string().nullable(),
 });
-export type Review = z.infer<typeof reviewSchema>;
 
-export const accessEntrySchema = z.strictObject({
+const accessEntrySchema = z.strictObject({
   /** The id of the change that created it (or of the break-glass event): stable, used for usage and reviews. */
   id: z.string().min(1),
   kind: z.enum(ENTRY_KINDS),
@@ -43,7 +41,7 @@ export const accessEntrySchema = z.strictObject({
 });
 export type AccessEntry = z.infer<typeof accessEntrySchema>;
 
-export const accessDocSchema = z.strictObject({ sub: z.string().min(1), entries: z.array(accessEntrySchema) });
+const accessDocSchema = z.strictObject({ sub: z.string().min(1), entries: z.array(accessEntrySchema) });
 export type AccessDoc = z.infer<typeof accessDocSchema>;
 /** The schema as the governance path needs it (a JSON value schema). */
 export const accessDocValueSchema = accessDocSchema as unknown as z.ZodType<JsonValue>;

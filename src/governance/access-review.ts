@@ -4,7 +4,7 @@ import { toEpochMs, type Instant } from './environment.js';
 // What an access review lists (pure): grants unused for `staleDays`, grants whose departments the person no longer
 // has a standing assignment for, and break-glass uses nobody has reviewed yet (expired ones included).
 
-export type ReviewFlag = 'STALE' | 'PAST_DEPARTMENT' | 'BREAK_GLASS';
+type ReviewFlag = 'STALE' | 'PAST_DEPARTMENT' | 'BREAK_GLASS';
 
 export interface ReviewItem {
   readonly sub: string;

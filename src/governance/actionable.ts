@@ -25,7 +25,7 @@ export type ActDecision =
   | { readonly canAct: false; readonly reason: string; readonly message: string };
 
 /** Whether the change's target carries its own right (a clinical write on a patient). */
-export const needsTargetRight = (change: ChangeRequest) => change.target.type === 'ehr-write';
+const needsTargetRight = (change: ChangeRequest) => change.target.type === 'ehr-write';
 
 export function canActOn(change: ChangeRequest, principal: Principal, facts: ActFacts, options: ApproveOptions): ActDecision {
   if (needsTargetRight(change)) {

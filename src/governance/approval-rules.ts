@@ -32,7 +32,7 @@ const perCategory = z.strictObject(
   Object.fromEntries(CATEGORIES.map((c) => [c, z.array(name).min(1)])) as Record<Category, z.ZodArray<typeof name>>,
 );
 
-export const approvalRulesSchema = z
+const approvalRulesSchema = z
   .strictObject({
     version: z.string().min(1),
     /** The functions of the policy document; every function named below must be one of them. */
@@ -140,4 +140,4 @@ export function reasonRequired(rules: ApprovalRules, risk: Risk): boolean {
   return RISKS.indexOf(risk) >= RISKS.indexOf(rules.reasonRequiredFrom);
 }
 
-export { evaluateApprovals, type ApprovalStatus, type CountableApproval } from './approval-evaluation.js';
+export { evaluateApprovals, type ApprovalStatus } from './approval-evaluation.js';

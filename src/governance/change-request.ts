@@ -15,27 +15,21 @@ import { jsonValueSchema } from './json.js';
 
 export const CHANGE_STATUSES = ['PENDING', 'APPROVED', 'APPLIED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'SUPERSEDED', 'FAILED'] as const;
 export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
-export const OPEN_STATUSES: readonly ChangeStatus[] = ['PENDING', 'APPROVED'];
 
 const time = z.iso.datetime({ offset: true });
 const names = z.array(z.string().min(1));
 
-export const diffEntrySchema = z.object({
+const diffEntrySchema = z.object({
   path: z.string(),
   op: z.enum(['add', 'remove', 'replace']),
   before: jsonValueSchema.optional(),
   after: jsonValueSchema.optional(),
 });
 
-export const requesterSchema = z.object({
-  sub: z.string().min(1),
-  roles: names,
-  functions: names,
-  kind: z.enum(['user', 'agent', 'service']),
-});
+const requesterSchema = z.object({ sub: z.string().min(1), roles: names, functions: names, kind: z.enum(['user', 'agent', 'service']) });
 export type Requester = z.infer<typeof requesterSchema>;
 
-export const approvalSchema = z.object({
+const approvalSchema = z.object({
   sub: z.string().min(1),
   /** The role the approval was given in (the first of the approver's roles whose function counted). */
   roleUsed: z.string().min(1),
@@ -48,7 +42,7 @@ export const approvalSchema = z.object({
 export type Approval = z.infer<typeof approvalSchema>;
 
 /** Why the change exists: a direct edit, a rollback to an older version, or a promotion from staging. */
-export const changeOriginSchema = z.discriminatedUnion('type', [
+const changeOriginSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('direct') }),
   z.object({ type: z.literal('rollback'), toVersion: z.number().int().min(0) }),
   z.object({ type: z.literal('promotion'), fromEnvironment: environmentSchema, fromVersion: z.number().int().min(0) }),
@@ -87,7 +81,7 @@ const common = {
 
 const by = z.object({ sub: z.string().min(1), at: time });
 
-export const changeRequestSchema = z.discriminatedUnion('status', [
+const changeRequestSchema = z.discriminatedUnion('status', [
   z.object({ ...common, status: z.literal('PENDING') }),
   z.object({ ...common, status: z.literal('APPROVED'), approvedAt: time }),
   z.object({
@@ -107,7 +101,7 @@ export const changeRequestSchema = z.discriminatedUnion('status', [
 
 export type ChangeRequest = z.infer<typeof changeRequestSchema>;
 export type ChangeRequestOf<S extends ChangeStatus> = Extract<ChangeRequest, { status: S }>;
-export type PendingChange = ChangeRequestOf<'PENDING'>;
+type PendingChange = ChangeRequestOf<'PENDING'>;
 export type ChangeCommon = Omit<PendingChange, 'status'>;
 
 /** Reads a stored change request back; throws a ParseError naming every bad field. */

@@ -18,7 +18,7 @@ export interface StopOptions {
   readonly policy?: StopPolicy;
 }
 
-export interface StopRecord {
+interface StopRecord {
   readonly tenant: string;
   readonly environment: Environment;
   readonly target: string;

@@ -8,13 +8,13 @@ import type { Problem } from './setting-catalog.js';
 
 export type StopTargetKind = 'connector' | 'automation:billing' | 'automation:messaging' | 'agent';
 
-export interface StopTarget {
+interface StopTarget {
   /** The canonical string: `connector:ehr`, `automation:billing`, `agent:triage-bot`. */
   readonly id: string;
   readonly kind: StopTargetKind;
 }
 
-export interface StopRule {
+interface StopRule {
   readonly category: Category;
   /** Roles that may stop at once; the same roles may propose the (governed) resume. */
   readonly stopRoles: readonly string[];
@@ -62,11 +62,7 @@ export function parseStopTarget(raw: string): StopTargetResult {
 }
 
 /** The value of a target's stop state: the store keeps it versioned like a setting (version 0: never stopped). */
-export const stopStateSchema = z.union([
-  z.strictObject({ stopped: z.literal(true), reason: z.string().min(1), by: z.string().min(1), at: z.string().min(1) }),
-  z.strictObject({ stopped: z.literal(false) }),
-]);
-export type StopState = z.infer<typeof stopStateSchema>;
+export type StopState = { stopped: true; reason: string; by: string; at: string } | { stopped: false };
 
 /** A resume may only set `{ stopped: false }`. */
 export const resumeValueSchema = z.strictObject({ stopped: z.literal(false, 'a resume sets stopped to false') });

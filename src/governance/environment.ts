@@ -25,10 +25,6 @@ export const CATEGORY_OWNER: Readonly<Record<Category, string>> = {
   audit: 'security',
 };
 
-export function riskAtLeast(risk: Risk, threshold: Risk): boolean {
-  return RISKS.indexOf(risk) >= RISKS.indexOf(threshold);
-}
-
 /** A point in time: an ISO-8601 string or epoch milliseconds. Decisions never read the clock themselves. */
 export type Instant = string | number;
 

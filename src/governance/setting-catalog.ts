@@ -363,7 +363,7 @@ export function promptTemplateKey(templateId: string): KeyResult {
 export type ValidationResult = { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly problems: Problem[] };
 
 /** `value`, `value.threshold`, `value.weekly[0].close`: the path of a field as people read it. */
-export function formatPath(root: string, path: readonly PropertyKey[]): string {
+function formatPath(root: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : `${acc}.${String(seg)}`), root);
 }
 

@@ -12,7 +12,7 @@ const unique = <T extends z.ZodType>(item: T) =>
   z.array(item).refine((xs) => new Set(xs.map((x) => JSON.stringify(x))).size === xs.length, 'must not contain duplicates');
 
 /** https only, except http on localhost (the embedded dev FHIR server). No credentials inside the URL. */
-export const serviceUrl = z
+const serviceUrl = z
   .string()
   .refine((s) => URL.canParse(s), 'must be an absolute URL')
   .refine((s) => {

@@ -102,7 +102,7 @@ export interface AuditEffect {
   readonly detail: { readonly [key: string]: JsonValue };
 }
 
-export interface OutboxEffect {
+interface OutboxEffect {
   readonly type: 'outbox';
   readonly changeId: string;
   readonly tenant: string;

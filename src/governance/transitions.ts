@@ -5,7 +5,7 @@ import { beneficiaryOf } from './change-target.js';
 import { toEpochMs, toIso, type Instant } from './environment.js';
 import { describeElsewhere, inEnvironment, rolesOnlyElsewhere } from './environment-roles.js';
 import type { FunctionsOf } from './functions.js';
-import { applyEffectFor, audit, badInput, refuse, type Effect, type TransitionResult } from './transition-result.js';
+import { applyEffectFor, audit, badInput, refuse, type TransitionResult } from './transition-result.js';
 
 // The state machine of a change request. Every transition is a pure function of the change, the actor and the
 // time; the store persists `next` with compare-and-set on the stored change (so two concurrent approvals cannot
@@ -14,7 +14,7 @@ import { applyEffectFor, audit, badInput, refuse, type Effect, type TransitionRe
 export { proposeChange, type ProposeChangeInput } from './propose-change.js';
 
 /** An extra permission check from the caller (for example environment scopes): false refuses NOT_AN_APPROVER. */
-export type CanApprove = (principal: Principal, change: ChangeRequest) => boolean;
+type CanApprove = (principal: Principal, change: ChangeRequest) => boolean;
 
 export interface ApproveOptions {
   readonly now: Instant;
@@ -248,4 +248,4 @@ export function markFailed(change: ChangeRequest, options: { readonly reason: st
   return { ok: true, next, effects: [audit(next, 'change.failed', null, at, { reason })] };
 }
 
-export type { Effect, TransitionResult };
+export type { TransitionResult };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { referenceId } from '../../connectors/ehr/mapping/fhir-values.js';
 import type { PatientRow } from '../../connectors/ehr/rows.js';
 import type { WriteResult } from '../../connectors/ehr/write/fhir-writer.js';
@@ -173,5 +172,3 @@ export const ehrWriteResolvers: Resolvers = {
     },
   },
 };
-
-export const newIdempotencyKey = () => randomUUID();

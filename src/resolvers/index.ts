@@ -15,7 +15,7 @@ import { settingResolvers } from './settings.js';
 import { subscriptionResolvers } from './subscriptions.js';
 
 /** Merges the per-domain resolver maps (one level deep: type -> field). */
-export function mergeResolvers(...maps: Resolvers[]): Resolvers {
+function mergeResolvers(...maps: Resolvers[]): Resolvers {
   const out: Record<string, Record<string, unknown>> = {};
   for (const map of maps) {
     for (const [type, fields] of Object.entries(map)) {

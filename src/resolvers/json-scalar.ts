@@ -5,7 +5,7 @@ import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 // so a hostile value cannot exhaust the stack of the validators behind it. The meaning of a value is checked by
 // the setting's schema where it is used, never here.
 
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 function tooDeep(): GraphQLError {
   return new GraphQLError(`JSON values may nest at most ${MAX_JSON_DEPTH} levels.`);

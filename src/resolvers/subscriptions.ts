@@ -15,7 +15,7 @@ import { findChangeRequest } from '../services/governance/reads.js';
 const reads = new WeakMap<GatewayContext, Map<string, Promise<ChangeRequest | null>>>();
 
 /** The change of an event as the subscriber may read it, read once per event context. */
-export function eventChange(ctx: GatewayContext, changeId: string): Promise<ChangeRequest | null> {
+function eventChange(ctx: GatewayContext, changeId: string): Promise<ChangeRequest | null> {
   let perContext = reads.get(ctx);
   if (!perContext) reads.set(ctx, (perContext = new Map()));
   let read = perContext.get(changeId);

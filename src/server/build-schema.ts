@@ -11,7 +11,7 @@ import { resolvers } from '../resolvers/index.js';
 const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
 
 /** The SDL of schema/*.graphql, in file order; the single source of the API's shape. */
-export function loadTypeDefs(): string[] {
+function loadTypeDefs(): string[] {
   return readdirSync(SCHEMA_DIR)
     .filter((f) => f.endsWith('.graphql'))
     .sort()

@@ -19,7 +19,7 @@ import type { ExecutionEngine } from '../config/config.js';
 // the `execute` step changes. graphql-js still runs an operation graphql-jit does not carry the same way (FALLBACKS).
 
 /** Why an operation ran on graphql-js although the engine is jit. */
-export type FallbackReason =
+type FallbackReason =
   /** A subscription over HTTP: graphql-jit compiles subscriptions for its own `subscribe`, not a one-shot execute. */
   | 'SUBSCRIPTION'
   /** A directive other than @skip/@include in the operation (@defer, @stream, a custom one): graphql-jit ignores them. */

@@ -13,14 +13,14 @@ import { sendError, sendJson } from './http-responses.js';
 // allows this origin only, and, in embedded mode only, POST /console/dev-token that mints a dev token for a role
 // picker. In production the dev-token route does not exist (404, like any unknown route): people paste a token.
 
-export const CONSOLE_DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+const CONSOLE_DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 
 /**
  * Nothing from another origin: scripts, styles, fonts, images, fetches, frames, form targets. The one exception is
  * the configured OpenID provider's origin in connect-src: the browser fetches its discovery document and redeems
  * the authorization code at its token endpoint (the sign-in page itself is a top-level navigation, not a fetch).
  */
-export function consoleCsp(identityProviderOrigin: string | null = null): string {
+function consoleCsp(identityProviderOrigin: string | null = null): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -49,7 +49,7 @@ function securityHeaders(csp: string) {
 }
 
 /** What the console needs to know before sign-in (GET /console/config.json): where to sign in, nothing secret. */
-export interface ConsoleClientConfig {
+interface ConsoleClientConfig {
   /** The OpenID provider and the console's public client id; null: no IdP sign-in. */
   readonly oidc: { readonly issuer: string; readonly clientId: string } | null;
 }
@@ -75,7 +75,7 @@ when it is missing), then reload this page.</p></main></body></html>
 `;
 
 /** What the role picker may ask for; anything else is refused. */
-export interface DevTokenRequest {
+interface DevTokenRequest {
   readonly role: string;
   readonly sub: string;
   readonly mfa: boolean;

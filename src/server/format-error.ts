@@ -21,7 +21,7 @@ const CLIENT_ERROR_CODES = new Set([
 ]);
 
 /** Removes values graphql-js copies into messages; keeps names of variables, types and fields. */
-export function scrubValues(message: string): string {
+function scrubValues(message: string): string {
   return message
     .replace(/(Variable "\$[^"]+") got invalid value[\s\S]*/, '$1 got an invalid value.')
     .replace(/(cannot represent)[^:]*? value:[\s\S]*/, '$1 the given value.')

@@ -8,7 +8,7 @@ import { IntrospectionRefusedError } from '../errors/document-errors.js';
 // (fragments included, whatever the alias), so `__schema`/`__type` cannot be smuggled in through a fragment.
 // `__typename` is not introspection: clients need it for unions and caches.
 
-export function usesIntrospection(document: DocumentNode): boolean {
+function usesIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {

@@ -7,7 +7,7 @@ export interface ReadinessCheck {
   run(signal: AbortSignal): Promise<void>;
 }
 
-export type CheckOutcome = 'ok' | 'failed' | 'timeout';
+type CheckOutcome = 'ok' | 'failed' | 'timeout';
 
 export interface Readiness {
   readonly ready: boolean;

@@ -51,7 +51,7 @@ export interface SubscriptionOptions {
   readonly initTimeoutMs: number;
 }
 
-export const DEFAULT_SUBSCRIPTION_OPTIONS: SubscriptionOptions = {
+const DEFAULT_SUBSCRIPTION_OPTIONS: SubscriptionOptions = {
   maxConnectionsPerPrincipal: 5,
   idleTimeoutMs: 5 * 60_000,
   initTimeoutMs: 10_000,

@@ -14,9 +14,9 @@ import type { UsageStore } from '../stores/usage-store.js';
 // Expiry is not the cache's business: the cached document is cut to the request's time by storedAccessOf, so a
 // grant ends at its expiry to the millisecond. Another replica's change shows within CACHE_MS.
 
-export const CACHE_MS = 2_000;
+const CACHE_MS = 2_000;
 /** A grant's use is written at most once a minute (access reviews need days, not seconds). */
-export const USAGE_EVERY_MS = 60_000;
+const USAGE_EVERY_MS = 60_000;
 
 export interface AccessStateDeps {
   readonly store: GovernanceStore;
@@ -38,7 +38,7 @@ const assignmentRef = (sub: string) => ({ environment: ACCESS_ENVIRONMENT, id: `
 const policyRef = { environment: ACCESS_ENVIRONMENT, id: POLICY_DOC_ID };
 
 /** The version of a document in force at `atMs`: the last one written at or before it (null: none yet). */
-export function versionAt(history: readonly DocVersion[], atMs: number): DocVersion | null {
+function versionAt(history: readonly DocVersion[], atMs: number): DocVersion | null {
   return [...history].reverse().find((v) => Date.parse(v.at) <= atMs) ?? null;
 }
 

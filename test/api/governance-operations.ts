@@ -3,7 +3,7 @@ import type { GqlResponse, Harness } from '../support/harness.js';
 
 // Operations and helpers shared by test/api/governance-*.test.ts: the governed-change API over real HTTP.
 
-export const CHANGE = /* GraphQL */ `
+const CHANGE = /* GraphQL */ `
   fragment Change on ChangeRequest {
     id status environment category ownerFunction risk target targetType key stopTarget
     origin { type toVersion fromEnvironment fromVersion }

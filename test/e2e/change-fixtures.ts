@@ -5,7 +5,7 @@ import type { Harness } from '../support/harness.js';
 // One pending change of every kind, proposed over the API by the people who would propose it, for the console's
 // end-to-end tests: the console then renders what the gateway stored (and masks), never a hand-written fixture.
 
-export const DENNIS = '0ac13d55-d566-450a-aea0-f6a71f1ad73b'; // acme, cardiology (the embedded FHIR seed)
+const DENNIS = '0ac13d55-d566-450a-aea0-f6a71f1ad73b'; // acme, cardiology (the embedded FHIR seed)
 
 export type Kind = 'setting' | 'listSetting' | 'assignment' | 'accessRequest' | 'refund' | 'medication' | 'policy' | 'resume' | 'connector';
 

@@ -2,7 +2,6 @@ import type { Principal } from '../../src/auth/principal.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import type { ChangeRequest } from '../../src/governance/change-request.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
-import type { JsonValue } from '../../src/governance/json.js';
 import { proposeChange, type ProposeChangeInput } from '../../src/governance/transitions.js';
 import type { TransitionResult } from '../../src/governance/transition-result.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
@@ -61,4 +60,3 @@ export function pending(over: Partial<ProposeChangeInput> = {}): ChangeRequest {
 }
 
 export const approveOpts = (minutes = 5, currentVersion = 3) => ({ now: at(minutes), currentVersion, functionsOf });
-export type { JsonValue };

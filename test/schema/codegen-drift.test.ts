@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { describe, expect, it } from 'vitest';
-import { codegenConfig } from '../../codegen.js';
-import { consoleCodegenConfig } from '../../console/codegen.js';
+import codegenConfig from '../../codegen.js';
+import consoleCodegenConfig from '../../console/codegen.js';
 
 async function expectNoDrift(config: CodegenConfig, command: string): Promise<void> {
   const outputs = (await generate({ ...config, silent: true }, false)) as { filename: string; content: string }[];

@@ -38,7 +38,7 @@ export function rolesWithRead(dataClass: string): string[] {
     .map(([name]) => name);
 }
 
-export function samePath(a: Path | undefined, b: Path): boolean {
+function samePath(a: Path | undefined, b: Path): boolean {
   return a !== undefined && a.length === b.length && a.every((segment, i) => segment === b[i]);
 }
 

@@ -6,14 +6,14 @@ import { SMTPServer } from 'smtp-server';
 // Real message peers on loopback for the messaging tests: an SMTP server (smtp-server; refuses any recipient at
 // @refused.example with 550) and an SMS provider (node:http; answers 400 for numbers starting 555-000).
 
-export interface ReceivedMail {
+interface ReceivedMail {
   readonly to: string[];
   readonly subject: string;
   readonly text: string;
   readonly messageId: string;
 }
 
-export interface ReceivedSms {
+interface ReceivedSms {
   readonly to: string;
   readonly body: string;
   readonly messageId: string;

@@ -25,7 +25,7 @@ export interface TestIdp {
   stop(): Promise<void>;
 }
 
-export const RESOURCE = 'urn:clearance:gateway';
+const RESOURCE = 'urn:clearance:gateway';
 
 export async function startTestIdp(options: {
   accounts: Record<string, IdpAccount>;

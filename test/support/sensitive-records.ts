@@ -91,7 +91,7 @@ export const SENSITIVE_WORDS = [
 
 const date = (d: string) => `${d}T09:00:00+00:00`;
 
-export function sensitiveRecords(): Resource[] {
+function sensitiveRecords(): Resource[] {
   return [
     {
       resourceType: 'Patient',

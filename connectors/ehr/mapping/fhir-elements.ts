@@ -5,7 +5,7 @@ import type { Coding, Resource } from '@medplum/fhirtypes';
 // record (https://hl7.org/fhir/R4/resource.html#tag). Shared by the embedded FHIR server and the in-memory
 // transport, which must answer alike. `meta` is always kept whole: it carries the security labels a row's guard needs.
 
-export const SUBSETTED: Readonly<Coding> = Object.freeze({
+const SUBSETTED: Readonly<Coding> = Object.freeze({
   system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
   code: 'SUBSETTED',
 });

@@ -10,7 +10,7 @@ export const FAILED_PAYMENT_ATTEMPTS_EXTENSION = 'urn:clearance:fhir:StructureDe
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-export function refundedOn(invoice: Invoice): number {
+function refundedOn(invoice: Invoice): number {
   const discounts = (invoice.lineItem ?? []).flatMap((item) => item.priceComponent ?? []).filter((c) => c.type === 'discount');
   return round2(discounts.reduce((sum, c) => sum + Math.abs(c.amount?.value ?? 0), 0));
 }

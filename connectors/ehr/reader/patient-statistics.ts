@@ -33,7 +33,7 @@ function yearsBefore(today: Date, years: number): string {
  * Birthdate filters for an age band on `today`: age ≥ min ⇔ born on or before today−min years; age ≤ max ⇔ born
  * after today−(max+1) years. Ages are as of today, deceased patients included (Patient.deceased is not read).
  */
-export function birthDateFilters(band: AgeBand, today: Date): string[] {
+function birthDateFilters(band: AgeBand, today: Date): string[] {
   const filters: string[] = [];
   if (band.min > 0) filters.push(`le${yearsBefore(today, band.min)}`);
   if (band.max !== null) filters.push(`gt${yearsBefore(today, band.max + 1)}`);
@@ -65,12 +65,7 @@ export function suppressBuckets(buckets: readonly RawBucket[], threshold: number
   );
 }
 
-export function statisticsRow(
-  total: number,
-  genders: readonly RawBucket[],
-  ages: readonly RawBucket[],
-  threshold: number,
-): PatientStatisticsRow {
+function statisticsRow(total: number, genders: readonly RawBucket[], ages: readonly RawBucket[], threshold: number): PatientStatisticsRow {
   return {
     total: total > 0 && total < threshold ? null : total,
     byGender: suppressBuckets(genders, threshold),

@@ -7,7 +7,7 @@ import { stableDigits } from './stable-hash.js';
 // the patient's latest insured claim (https://hl7.org/fhir/R4/coverage.html), and one Account
 // (https://hl7.org/fhir/R4/account.html) whose balance extension is what claims billed minus what payers paid.
 
-export const ACCOUNT_BALANCE_EXTENSION = 'urn:clearance:fhir:StructureDefinition:account-balance';
+const ACCOUNT_BALANCE_EXTENSION = 'urn:clearance:fhir:StructureDefinition:account-balance';
 const UNINSURED = new Set(['NO_INSURANCE', 'no_insurance']);
 
 function payerOf(claim: Claim): string | undefined {

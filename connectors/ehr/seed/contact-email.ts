@@ -4,9 +4,9 @@ import type { Patient } from '@medplum/fhirtypes';
 // messaging needs an address to send to. Derived from the name (Synthea's digit suffixes dropped) under the
 // reserved `.example` domain, so no real mailbox is ever addressed. Added after the phone: telecom[0] stays Synthea's.
 
-export const SAMPLE_EMAIL_DOMAIN = 'patients.example';
+const SAMPLE_EMAIL_DOMAIN = 'patients.example';
 
-export function sampleEmail(patient: Patient & { id: string }): string {
+function sampleEmail(patient: Patient & { id: string }): string {
   const name = patient.name?.find((n) => n.use === 'official') ?? patient.name?.[0];
   const part = (s: string | undefined) => (s ?? '').normalize('NFKD').toLowerCase().replace(/[^a-z]+/g, '');
   const local = [part(name?.given?.[0]), part(name?.family)].filter(Boolean).join('.') || `patient.${patient.id.slice(0, 8)}`;

@@ -19,7 +19,7 @@ const NAMES: Readonly<Record<DepartmentCode, string>> = {
 };
 
 /** Synthea Patient id → department. Tenant acme holds the first eight files by name, globex the other eight. */
-export const DEPARTMENT_ASSIGNMENTS: Readonly<Record<string, DepartmentCode>> = {
+const DEPARTMENT_ASSIGNMENTS: Readonly<Record<string, DepartmentCode>> = {
   // acme
   'fcece34f-2e51-43b5-acb0-361c3472e679': 'cardiology', // Chet Hoeger: cardiac arrest
   '0ac13d55-d566-450a-aea0-f6a71f1ad73b': 'cardiology', // Dennis Durgan: heart failure

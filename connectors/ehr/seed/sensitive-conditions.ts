@@ -15,7 +15,7 @@ interface SyntheticCondition {
 }
 
 /** Synthea Patient id → the sensitive Condition the seed adds. */
-export const SYNTHETIC_SENSITIVE_CONDITIONS: Readonly<Record<string, SyntheticCondition>> = {
+const SYNTHETIC_SENSITIVE_CONDITIONS: Readonly<Record<string, SyntheticCondition>> = {
   // acme: Carroll471 O'Hara248 (oncology)
   '274f5452-2a39-44c4-a7cb-f36de467762e': {
     code: '36923009',

@@ -9,7 +9,7 @@ import { stableDigits, stableUuid } from './stable-hash.js';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const SSN = /"999-\d{2}-\d{4}"/g;
-export const CLONE_TAG_SYSTEM = 'urn:clearance:synthetic-clone';
+const CLONE_TAG_SYSTEM = 'urn:clearance:synthetic-clone';
 
 export function syntheticPatients(bundles: readonly Bundle[], count: number): Bundle[] {
   if (bundles.length === 0) throw new Error('syntheticPatients needs at least one source bundle');

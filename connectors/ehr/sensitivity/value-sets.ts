@@ -22,7 +22,7 @@
 
 export const SNOMED_SYSTEM = 'http://snomed.info/sct';
 export const ICD10_SYSTEMS = ['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10'] as const;
-export const LOINC_SYSTEM = 'http://loinc.org';
+const LOINC_SYSTEM = 'http://loinc.org';
 export const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
 /** The categories a code can put a record in (ActCode InformationSensitivityPolicy codes). */

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 // retried write finds the first one instead of creating a second.
 
 export const IDEMPOTENCY_SYSTEM = 'urn:clearance:idempotency';
-export const PRINCIPAL_SYSTEM = 'urn:clearance:principal';
-export const PROMPT_TEMPLATE_SYSTEM = 'urn:clearance:prompt-template';
+const PRINCIPAL_SYSTEM = 'urn:clearance:principal';
+const PROMPT_TEMPLATE_SYSTEM = 'urn:clearance:prompt-template';
 
 /** A short stable token for an idempotency key, per tenant and resource type (the raw key never leaves). */
 export function idempotencyToken(tenant: string, resourceType: string, key: string): string {

@@ -70,7 +70,7 @@ function Origin({ change: c }: { change: Change }) {
 }
 
 /** A value change in sentences: lists by identity, objects key by key, anything else before and after. */
-export function ValueChange({ before, after, path = '' }: { before: unknown; after: unknown; path?: string }): ReactNode {
+function ValueChange({ before, after, path = '' }: { before: unknown; after: unknown; path?: string }): ReactNode {
   if (Array.isArray(before) && Array.isArray(after)) {
     const d = listDiff(before, after);
     if (d.added.length === 0 && d.removed.length === 0)

@@ -18,7 +18,7 @@ import { ChainVerifier } from '../../audit/verify-chain.js';
 // once. While the archive is down the store keeps appending (audit writes never wait for it) and `status()` reports
 // how many records are waiting: the gap /readyz shows and a metric can read.
 
-export interface HotWindow {
+interface HotWindow {
   /** Records the store keeps at most (older ones are archived). */
   readonly maxRecords: number;
   /** Age after which a record is archived, in ms. */
@@ -57,7 +57,7 @@ export const ARCHIVE_INTERVAL_MS = 30_000;
 const SEGMENT = 10_000;
 
 /** The indexed columns of a record (patients, actors, actions) and its time. */
-export function archivedRecord(raw: string, record: ParsedRecord): ArchivedRecord {
+function archivedRecord(raw: string, record: ParsedRecord): ArchivedRecord {
   const t = recordTime(record);
   const patients = new Set<string>();
   const actors = new Set<string>();

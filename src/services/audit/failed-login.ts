@@ -58,7 +58,7 @@ interface Bucket {
 }
 
 /** The unverified `tenant` and `sub` claims of a compact JWS in an Authorization header, each null unless well-formed. */
-export function unverifiedClaims(authorization: string | undefined | null): { tenant: string | null; sub: string | null } {
+function unverifiedClaims(authorization: string | undefined | null): { tenant: string | null; sub: string | null } {
   const none = { tenant: null, sub: null };
   if (!authorization || authorization.length > MAX_HEADER) return none;
   const m = /^\s*Bearer +[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*\s*$/i.exec(authorization);

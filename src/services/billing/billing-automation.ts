@@ -22,7 +22,7 @@ import { currentSetting, stopState } from '../governance/reads.js';
 // invoice and step: a reminder's Communication identifier derives from (invoice, day) and is checked before
 // sending; an escalation is a conditional create. A stopped `automation:billing` does nothing: CONFLICT STOPPED.
 
-export type ActionOutcome = 'PLANNED' | 'SENT' | 'FAILED' | 'QUEUED' | 'ALREADY_DONE' | 'NOT_SENT';
+type ActionOutcome = 'PLANNED' | 'SENT' | 'FAILED' | 'QUEUED' | 'ALREADY_DONE' | 'NOT_SENT';
 export type ExecutedAction = BillingAction & { readonly outcome: ActionOutcome; readonly detail: string | null };
 
 export interface AutomationRun {

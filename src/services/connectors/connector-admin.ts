@@ -58,8 +58,8 @@ export interface ConnectorAdminDeps {
   readonly now: () => number;
 }
 
-export type TestStepName = 'DISCOVERY' | 'TOKEN' | 'METADATA' | 'SEARCH';
-export interface TestStep {
+type TestStepName = 'DISCOVERY' | 'TOKEN' | 'METADATA' | 'SEARCH';
+interface TestStep {
   readonly name: TestStepName;
   readonly outcome: 'OK' | 'FAILED' | 'SKIPPED';
   /** A ConnectorError kind; never the server's words. */

@@ -20,7 +20,7 @@ import type { KeyEncryptionService, WrappedKey } from './key-encryption.js';
 // - client_secret_basic: a client secret an engineer sets, for servers that need it.
 // Reads return only metadata; the credential leaves only through `reveal`, which only the connector's own client uses.
 
-export type CredentialMethod = ConnectorCredential['method'];
+type CredentialMethod = ConnectorCredential['method'];
 export type KeyAlgorithm = 'ES384' | 'RS384';
 
 /** What the governed setting `integration.<id>.credentials` holds: enough to pick a stored credential, nothing secret. */

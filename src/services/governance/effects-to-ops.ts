@@ -11,13 +11,13 @@ import type { Environment } from '../../governance/environment.js';
 
 export const settingDocId = (key: string) => `setting:${key}`;
 export const stopDocId = (target: string) => `stop:${target}`;
-export const ehrWriteDocId = (draftId: string) => `ehr-write:${draftId}`;
+const ehrWriteDocId = (draftId: string) => `ehr-write:${draftId}`;
 /** The draft of an ehr-write change, stored apart from the change (the draft is PHI). */
 export const ehrDraftDocId = (draftId: string) => `ehr-draft:${draftId}`;
-export const refundDocId = (refundId: string) => `refund:${refundId}`;
+const refundDocId = (refundId: string) => `refund:${refundId}`;
 
 /** Every versioned document a change writes (several for a compound setting change). */
-export const targetDocIdsOf = (target: ChangeRequest['target']): string[] =>
+const targetDocIdsOf = (target: ChangeRequest['target']): string[] =>
   target.type === 'settings' ? target.entries.map((e) => settingDocId(e.key)) : [targetDocIdOf(target)];
 
 /** The versioned document a change writes (a compound change: a label naming its settings, not a stored document). */

@@ -26,7 +26,7 @@ export interface NotificationHandler {
 
 export const NOTIFICATION_KEY_PREFIX = 'notify:';
 
-export const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 const BATCH = 50;
 /** A pass handles at most this many batches per tenant (10,000 entries), so one pass stays bounded in time. */
 const MAX_BATCHES_PER_PASS = 200;

@@ -33,7 +33,7 @@ type Stored<T> = { readonly result: T } | { readonly unknown: true };
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-export function checkIdempotencyKey(key: string): string {
+function checkIdempotencyKey(key: string): string {
   if (!KEY_PATTERN.test(key))
     throw new BadUserInputError('idempotencyKey must be 1 to 200 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-".', 'idempotencyKey');
   return key;

@@ -6,8 +6,6 @@ import { fingerprintOf, IDEMPOTENCY_TTL_MS, IdempotentOnce } from '../idempotenc
 // Sends are never retried internally (SMTP and SMS are not idempotent): `send` calls `attempt()` right before the
 // message goes to the channel, so an error after it is "outcome unknown" and a retry with that key sends nothing.
 
-export { checkIdempotencyKey, IDEMPOTENCY_TTL_MS } from '../idempotency/idempotent-once.js';
-
 /** What identifies "the same request". */
 export interface IdempotentRequest {
   readonly patientId: string;

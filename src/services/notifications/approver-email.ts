@@ -55,7 +55,7 @@ export interface ApproverEmailDeps {
 const kindOf = (entry: OutboxEntry): Kind => entry.idempotencyKey.split(':')[1] as Kind;
 
 /** Subject and text of one email: ids, names and statuses only, and the link. */
-export function approverEmail(
+function approverEmail(
   change: ChangeRequest,
   kind: Kind,
   role: 'approver' | 'requester',

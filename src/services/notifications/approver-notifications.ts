@@ -44,9 +44,9 @@ export interface ApproverNotificationDeps {
 }
 
 /** A transition's event, or the reminder before expiry (expiry-reminders.ts). */
-export type NotificationKind = ChangeEventKind | 'REMINDER';
+type NotificationKind = ChangeEventKind | 'REMINDER';
 
-export const webhookEventOf = (kind: NotificationKind) => `change.${kind.toLowerCase()}`;
+const webhookEventOf = (kind: NotificationKind) => `change.${kind.toLowerCase()}`;
 
 /** The outbox entries a committed change queues: one per transition for webhooks, one more when it is emailed. */
 export function notificationOps(change: ChangeRequest): CommitOp[] {
@@ -63,13 +63,7 @@ function parseKey(key: string): { kind: NotificationKind } {
 }
 
 /** What a receiver gets: ids, names and statuses only. */
-export function webhookPayload(
-  deliveryId: string,
-  change: ChangeRequest,
-  kind: NotificationKind,
-  approvers: readonly string[],
-  at: string,
-) {
+function webhookPayload(deliveryId: string, change: ChangeRequest, kind: NotificationKind, approvers: readonly string[], at: string) {
   return {
     deliveryId,
     event: webhookEventOf(kind),

@@ -14,7 +14,7 @@ import { postSignedWebhook, type WebhookRoute } from './approver-notifications.j
 // once per escalation; a webhook answering non-2xx is tried again twice with a short backoff, each attempt audited
 // (`notification.delivered|retry|failed`, target `webhook:message.escalated` or `email:message.escalated`).
 
-export const ESCALATION_EVENT = 'message.escalated';
+const ESCALATION_EVENT = 'message.escalated';
 
 export interface EscalationNotifierDeps {
   readonly audit: AuditService;
@@ -32,7 +32,7 @@ export interface EscalationNotifierDeps {
 }
 
 /** What a receiver gets: the queue, the item, the level and the wait. */
-export function escalationPayload(deliveryId: string, event: EscalationEvent, at: string) {
+function escalationPayload(deliveryId: string, event: EscalationEvent, at: string) {
   return {
     deliveryId,
     event: ESCALATION_EVENT,

@@ -7,7 +7,7 @@ import { EMAIL_KEY_SUFFIX } from './approver-email.js';
 // the `change.reminder` route with who can still approve it. "Once" holds across replicas: the reminder is queued in
 // the same commit that writes version 1 of a marker document (`reminder:<changeId>`), which only one writer can do.
 
-export const DEFAULT_REMINDER_WINDOW_MS = 24 * 60 * 60_000;
+const DEFAULT_REMINDER_WINDOW_MS = 24 * 60 * 60_000;
 
 /** Whether a change is due its reminder at `nowMs`: pending, not yet expired, within the window. */
 export function reminderDue(change: ChangeRequest, nowMs: number, windowMs: number): boolean {

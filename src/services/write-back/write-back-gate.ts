@@ -17,7 +17,7 @@ export interface WriteBackSettings {
   readonly mappings?: readonly { readonly resourceType: string; readonly mode: 'create' | 'update' }[];
 }
 
-export type WriteRefusalReason = 'WRITE_BACK_DISABLED' | 'CONNECTOR_STOPPED' | 'SCOPE_NOT_CONFIGURED' | 'NOT_MAPPED';
+type WriteRefusalReason = 'WRITE_BACK_DISABLED' | 'CONNECTOR_STOPPED' | 'SCOPE_NOT_CONFIGURED' | 'NOT_MAPPED';
 
 export interface WriteRefusal {
   readonly reason: WriteRefusalReason;
@@ -25,7 +25,7 @@ export interface WriteRefusal {
 }
 
 /** True when one of the scopes (system/ or user/ context) allows `interaction` (c, u...) on `resourceType`. */
-export function connectorScopesAllow(scopes: readonly string[], resourceType: string, interaction: string): boolean {
+function connectorScopesAllow(scopes: readonly string[], resourceType: string, interaction: string): boolean {
   return scopes.some((raw) => {
     const s = parseSmartScope(raw);
     return s !== null && s.context !== 'patient' && (s.resource === '*' || s.resource === resourceType) && s.interactions.has(interaction);

@@ -25,7 +25,3 @@ export function patientIdOf(bundle: Bundle): string {
   return patient.id;
 }
 
-/** Requests the server received since `from`, without /metadata. */
-export function requestsSince(server: EmbeddedFhirServer, from: number): string[] {
-  return server.requests.slice(from).map((request) => `${request.method} ${request.url}`);
-}

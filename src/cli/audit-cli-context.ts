@@ -14,6 +14,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import type { GovernanceDeps } from '../services/governance/deps.js';
+import { KeyedLock } from '../services/governance/keyed-lock.js';
 
 // What every `clearance audit <subcommand>` works on: the same Redis store and checkpoint key as the gateway.
 // The embedded default keeps its store in the gateway's memory, out of any other process's reach: the CLI says so
@@ -66,7 +67,10 @@ export async function openAuditContext(io: CliIo, command: string): Promise<Audi
   return {
     audit: new AuditService({ stores, hmacKey, now, archive }),
     archiveOwnerUrl: config.audit.archiveOwnerUrl,
-    governance: { store: stores.governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now, newId: randomUUID },
+    governance: {
+      store: stores.governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(policy), now, newId: randomUUID,
+      locks: new KeyedLock(),
+    },
     functionOfRole: (role) => (Object.hasOwn(policy.roles, role) ? policy.roles[role]!.function : undefined),
     close: async () => {
       await archive?.close();

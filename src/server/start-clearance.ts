@@ -62,6 +62,7 @@ import type { CircuitState } from '../../connectors/common/circuit-breaker.js';
 import type { GovernanceDeps } from '../services/governance/deps.js';
 import { currentSetting } from '../services/governance/reads.js';
 import { OutboxWorker, runOutbox } from '../services/governance/outbox-worker.js';
+import { KeyedLock } from '../services/governance/keyed-lock.js';
 
 // The composition root: config in, a running gateway out. Embedded mode also starts the embedded FHIR server
 // seeded with the Synthea sample patients; production mode uses the configured FHIR base URLs.
@@ -167,6 +168,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     },
     now,
     newId: () => randomUUID(),
+    locks: new KeyedLock(),
     connectorEffects: (effect) => connectorEffects(effect),
     notificationOps,
     // Webhook and email entries of a transition are apart in the outbox (approver-email.ts).

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../src/audit/audit-event.js';
-import { createAuditArchiver } from '../src/services/audit/audit-archiver.js';
+import { AuditArchiver } from '../src/services/audit/audit-archiver.js';
 import { AuditService } from '../src/services/audit/audit-service.js';
 import { createLogger } from '../src/server/logger.js';
 import { createPostgresAuditArchive } from '../src/stores/postgres-audit-archive.js';
@@ -47,7 +47,10 @@ export async function auditScale(n: number, hotRecords: number, log: (line: stri
   const client = redis.client();
   try {
     const audit = new AuditService({ stores: redisStores(client), hmacKey: 'bench-key', now: () => Date.now(), archive });
-    const archiver = createAuditArchiver({ audit, archive, tenants: async () => ['hospital'], hot: { maxRecords: hotRecords, maxAgeMs: 1e15 }, now: () => Date.now(), logger: createLogger('silent') });
+    const archiver = new AuditArchiver({
+      audit, archive, tenants: async () => ['hospital'], hot: { maxRecords: hotRecords, maxAgeMs: 1e15 }, now: () => Date.now(),
+      logger: createLogger('silent'),
+    });
     const redisMemory = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1]);
     const redisBefore = await redisMemory();
     const t0 = performance.now();

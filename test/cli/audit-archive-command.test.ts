@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { createAuditArchiver } from '../../src/services/audit/audit-archiver.js';
+import { AuditArchiver } from '../../src/services/audit/audit-archiver.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { CliIo } from '../../src/cli/cli-command.js';
 import { runCli } from '../../src/cli/main.js';
@@ -71,7 +71,9 @@ describe('clearance audit with a PostgreSQL archive', () => {
     const old = Date.UTC(new Date().getUTCFullYear() - 7, 2, 10);
     for (let i = 1; i <= 10; i++) await audit.write('acme', [event(old + i, i)]);
     for (let i = 11; i <= 15; i++) await audit.write('acme', [event(Date.now() - DAY + i, i)]);
-    await createAuditArchiver({ audit, archive, tenants: async () => ['acme'], hot: { maxRecords: 2, maxAgeMs: 1e15 }, now: () => Date.now(), logger: createLogger('silent') }).runAll();
+    const hot = { maxRecords: 2, maxAgeMs: 1e15 };
+    const logger = createLogger('silent');
+    await new AuditArchiver({ audit, archive, tenants: async () => ['acme'], hot, now: () => Date.now(), logger }).runAll();
     await audit.markExported('acme', 15);
 
     expect((await cli(['audit', 'verify', '--tenant', 'acme'])).stdout).toContain('15 records (records 1..15)');

@@ -8,7 +8,7 @@ import { parseConfig } from '../config/config.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { createStores } from '../stores/create-store.js';
-import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
+import { PostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors/usage-error.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './cli-command.js';
@@ -63,7 +63,7 @@ export async function openAuditContext(io: CliIo, command: string): Promise<Audi
   const policy = defaultPolicy();
   const now = () => Date.now();
   // The same one log the gateway reads: the PostgreSQL archive (AUDIT_ARCHIVE_URL) below Redis's hot window.
-  const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
+  const archive = config.audit.archiveUrl ? new PostgresAuditArchive(config.audit.archiveUrl) : undefined;
   return {
     audit: new AuditService({ stores, hmacKey, now, archive }),
     archiveOwnerUrl: config.audit.archiveOwnerUrl,

@@ -25,7 +25,7 @@ import { AccessState } from '../services/access-state.js';
 import { createEhrWriteEffect } from '../services/write-back/ehr-write-effect.js';
 import { createStores } from '../stores/create-store.js';
 import { MEMORY_CHANGE_WINDOW } from '../stores/memory-change-window.js';
-import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
+import { PostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import type { Stores } from '../stores/stores.js';
 import type { GatewayContext } from '../context/context.js';
@@ -180,7 +180,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   };
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
-  const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
+  const archive = config.audit.archiveUrl ? new PostgresAuditArchive(config.audit.archiveUrl) : undefined;
   const audit = new AuditService({
     stores: { governance: store, audit: stores.audit }, hmacKey: auditKey, now: () => Date.now(), archive, durable,
     window: created.auditWindow,

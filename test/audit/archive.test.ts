@@ -10,8 +10,8 @@ import { searchAuditEvents } from '../../src/services/audit/audit-query.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
-import { createPostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
-import { ARCHIVE_ROLE, createPostgresAuditArchiveOwner, migrateAuditArchive } from '../../src/stores/postgres-audit-schema.js';
+import { PostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
+import { ARCHIVE_ROLE, PostgresAuditArchiveOwner, migrateAuditArchive } from '../../src/stores/postgres-audit-schema.js';
 import { StoreUnavailableError } from '../../src/errors/errors.js';
 import { redisStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
@@ -68,7 +68,7 @@ beforeAll(async () => {
   [redis, postgres] = await Promise.all([RedisServer.start(), PostgresServer.start()]);
   await migrateAuditArchive(postgres.ownerUrl, PASSWORD);
   await migrateAuditArchive(postgres.ownerUrl, PASSWORD); // idempotent
-  archive = createPostgresAuditArchive(postgres.urlFor(ARCHIVE_ROLE, PASSWORD));
+  archive = new PostgresAuditArchive(postgres.urlFor(ARCHIVE_ROLE, PASSWORD));
   redisClient = redis.client();
   audit = new AuditService({ stores: redisStores(redisClient), hmacKey: KEY, now: () => T0, archive });
 }, 60_000);
@@ -239,7 +239,7 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
   it('default (six years) drops the 2015 and 2019 months; ten years, applied through governance, keeps 2019', async () => {
     const store = redisStores(redisClient).governance;
     const governance = governanceOn(store, { now: () => NOW });
-    const ownerConn = createPostgresAuditArchiveOwner(postgres.ownerUrl);
+    const ownerConn = new PostgresAuditArchiveOwner(postgres.ownerUrl);
     try {
       const six = await yearsOfLog();
       const r6 = await dropExpiredArchive(audit, ownerConn, { tenant: six, retentionDays: await retentionDaysOf(governance, six), now: NOW });
@@ -271,7 +271,7 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
   });
 
   it('keeps months not exported yet (unless forced), and refuses a broken log', async () => {
-    const ownerConn = createPostgresAuditArchiveOwner(postgres.ownerUrl);
+    const ownerConn = new PostgresAuditArchiveOwner(postgres.ownerUrl);
     try {
       const tenant = await yearsOfLog();
       await audit.markExported(tenant, 0);

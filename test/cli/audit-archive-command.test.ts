@@ -10,7 +10,7 @@ import type { CliIo } from '../../src/cli/cli-command.js';
 import { runCli } from '../../src/cli/main.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
-import { createPostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
+import { PostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
 import { redisStores } from '../../src/stores/create-store.js';
 import { PostgresServer } from '../support/postgres-server.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -65,7 +65,7 @@ describe('clearance audit with a PostgreSQL archive', () => {
     expect(migrated).toMatchObject({ code: 0, stdout: expect.stringContaining('role audit_writer may INSERT and SELECT only') });
     expect(migrated.stdout + migrated.stderr).not.toContain('s3cret');
 
-    archive = createPostgresAuditArchive(archiveUrl());
+    archive = new PostgresAuditArchive(archiveUrl());
     audit = new AuditService({ stores: redisStores(client), hmacKey: KEY, now: () => Date.now(), archive });
     // Ten records seven years old (one month), five from yesterday; all but the newest two archived, all exported.
     const old = Date.UTC(new Date().getUTCFullYear() - 7, 2, 10);

@@ -13,6 +13,7 @@ import { updateSetting } from '../../src/services/governance/setting-proposals.j
 import { approveChange } from '../../src/services/governance/transition.js';
 import { proposeEhrWrite } from '../../src/services/governance/ehr-write-proposals.js';
 import { agentAutonomyOf } from '../../src/services/governance/reads.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 // Issue 6, agent principals: what an agent may do alone is the governed `ai.agentAutonomy.<agentId>` (else the
 // tenant-wide `ai.agentAutonomy`), decided by one pure function (src/governance/agent-autonomy.ts).
@@ -29,6 +30,7 @@ function service() {
   const effects: string[] = [];
   const svc: GovernanceDeps = {
     store: memoryStores().governance, rules: DEFAULT_APPROVAL_RULES, functionsOf, now: () => Date.parse('2026-11-22T10:00:00Z'), newId: () => randomUUID(),
+    locks: new KeyedLock(),
     connectorEffects: async (e) => void effects.push(e.idempotencyKey),
   };
   return { svc, effects };

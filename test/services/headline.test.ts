@@ -9,6 +9,7 @@ import { updateSetting } from '../../src/services/governance/setting-proposals.j
 import { approveChange } from '../../src/services/governance/transition.js';
 import { currentSetting, findChangeRequest, listChangeRequests, settingHistory } from '../../src/services/governance/reads.js';
 import type { GovernanceDeps } from '../../src/services/governance/deps.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 const who = (sub: string, roles: string[], mfa = false): Principal => ({ sub, tenant: 'acme', kind: 'user', roles, departments: [], mfa, scopes: null, grants: [] });
 
@@ -18,6 +19,7 @@ describe('headline scenario (service, in-memory store)', () => {
     const effects: string[] = [];
     const svc: GovernanceDeps = {
       store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(),
+      locks: new KeyedLock(),
       connectorEffects: async (e) => void effects.push(e.idempotencyKey),
     };
     const eng1 = who('eng-1', ['integration-engineer']);
@@ -50,6 +52,7 @@ describe('expiry, with a controlled clock', () => {
     let now = Date.parse('2026-11-22T10:00:00Z');
     const svc: GovernanceDeps = {
       store: memoryStores().governance, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => now, newId: () => randomUUID(),
+      locks: new KeyedLock(),
     };
     const r = await updateSetting(svc, who('bm', ['billing-manager']), {
       key: 'billing.refundThreshold',

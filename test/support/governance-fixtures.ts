@@ -5,6 +5,7 @@ import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
 import type { GovernanceStore } from '../../src/stores/governance-store.js';
 import type { GovernanceDeps } from '../../src/services/governance/deps.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 export const person = (sub: string, roles: string[], mfa = true, tenant = 'acme'): Principal => ({
   sub, tenant, kind: 'user', roles, departments: [], mfa, scopes: null, grants: [],
@@ -12,6 +13,7 @@ export const person = (sub: string, roles: string[], mfa = true, tenant = 'acme'
 
 export function governanceOn(store: GovernanceStore, over: Partial<GovernanceDeps> = {}): GovernanceDeps {
   return {
-    store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(), ...over,
+    store, rules: DEFAULT_APPROVAL_RULES, functionsOf: functionsFromPolicy(defaultPolicy()), now: () => Date.now(), newId: () => randomUUID(),
+    locks: new KeyedLock(), ...over,
   };
 }

@@ -1,8 +1,8 @@
 import type { AuditEvent } from '../src/audit/audit-event.js';
-import { createAuditArchiver } from '../src/services/audit/audit-archiver.js';
+import { AuditArchiver } from '../src/services/audit/audit-archiver.js';
 import { AuditService } from '../src/services/audit/audit-service.js';
 import { createLogger } from '../src/server/logger.js';
-import { createPostgresAuditArchive } from '../src/stores/postgres-audit-archive.js';
+import { PostgresAuditArchive } from '../src/stores/postgres-audit-archive.js';
 import { ARCHIVE_ROLE, migrateAuditArchive } from '../src/stores/postgres-audit-schema.js';
 import { redisStores } from '../src/stores/create-store.js';
 import { PostgresServer } from '../test/support/postgres-server.js';
@@ -43,16 +43,12 @@ function phiRead(i: number, at: number): AuditEvent {
 export async function auditScale(n: number, hotRecords: number, log: (line: string) => void = () => {}): Promise<AuditScaleResult> {
   const [redis, postgres] = await Promise.all([RedisServer.start(), PostgresServer.start()]);
   await migrateAuditArchive(postgres.ownerUrl, 'bench');
-  const archive = createPostgresAuditArchive(postgres.urlFor(ARCHIVE_ROLE, 'bench'));
+  const archive = new PostgresAuditArchive(postgres.urlFor(ARCHIVE_ROLE, 'bench'));
   const client = redis.client();
   try {
     const audit = new AuditService({ stores: redisStores(client), hmacKey: 'bench-key', now: () => Date.now(), archive });
-    const archiver = createAuditArchiver({
-      audit,
-      archive,
-      tenants: async () => ['hospital'],
-      hot: { maxRecords: hotRecords, maxAgeMs: 1e15 },
-      now: () => Date.now(),
+    const archiver = new AuditArchiver({
+      audit, archive, tenants: async () => ['hospital'], hot: { maxRecords: hotRecords, maxAgeMs: 1e15 }, now: () => Date.now(),
       logger: createLogger('silent'),
     });
     const redisMemory = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1]);

@@ -8,12 +8,13 @@ import { parseConfig } from '../config/config.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { createStores } from '../stores/create-store.js';
-import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
+import { PostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors/usage-error.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './cli-command.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import type { GovernanceDeps } from '../services/governance/deps.js';
+import { KeyedLock } from '../services/governance/keyed-lock.js';
 
 // What every `clearance audit <subcommand>` works on: the same Redis store and checkpoint key as the gateway.
 // The embedded default keeps its store in the gateway's memory, out of any other process's reach: the CLI says so
@@ -66,7 +67,7 @@ async function openAuditContext(io: CliIo, command: string): Promise<AuditCliCon
   const policy = defaultPolicy();
   const now = () => Date.now();
   // The same one log the gateway reads: the PostgreSQL archive (AUDIT_ARCHIVE_URL) below Redis's hot window.
-  const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
+  const archive = config.audit.archiveUrl ? new PostgresAuditArchive(config.audit.archiveUrl) : undefined;
   return {
     audit: new AuditService({ stores, hmacKey, now, archive }),
     archiveOwnerUrl: config.audit.archiveOwnerUrl,
@@ -76,6 +77,7 @@ async function openAuditContext(io: CliIo, command: string): Promise<AuditCliCon
       functionsOf: functionsFromPolicy(policy),
       now,
       newId: randomUUID,
+      locks: new KeyedLock(),
     },
     functionOfRole: (role) => (Object.hasOwn(policy.roles, role) ? policy.roles[role]!.function : undefined),
     close: async () => {

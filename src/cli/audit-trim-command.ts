@@ -1,6 +1,6 @@
 import { dropExpiredArchive } from '../services/audit/archive-retention.js';
 import { RETENTION_SETTING, retentionDaysOf, trimAuditLog } from '../services/audit/retention.js';
-import { createPostgresAuditArchiveOwner } from '../stores/postgres-audit-schema.js';
+import { PostgresAuditArchiveOwner } from '../stores/postgres-audit-schema.js';
 import { commandUsage, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-command.js';
 import type { AuditCliContext } from './audit-cli-context.js';
 import { defineAuditCommand, TENANT_OPTION } from './audit-cli-context.js';
@@ -72,7 +72,7 @@ async function dropArchivedMonths(
     io.stderr('clearance audit trim: AUDIT_ARCHIVE_OWNER_URL is required to drop archived months (the archive role cannot).\n');
     return EXIT_USAGE;
   }
-  const owner = createPostgresAuditArchiveOwner(ctx.archiveOwnerUrl);
+  const owner = new PostgresAuditArchiveOwner(ctx.archiveOwnerUrl);
   try {
     const r = await dropExpiredArchive(ctx.audit, owner, {
       tenant: o.tenant,

@@ -11,20 +11,20 @@ import type { GatewayConfig } from '../config/config.js';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { functionsFromPolicy } from '../governance/functions.js';
-import { ARCHIVE_INTERVAL_MS, createAuditArchiver, type AuditArchiver } from '../services/audit/audit-archiver.js';
-import { CHECKPOINT_INTERVAL_MS, createAuditCheckpointer } from '../services/audit/audit-checkpointer.js';
+import { ARCHIVE_INTERVAL_MS, AuditArchiver } from '../services/audit/audit-archiver.js';
+import { AuditCheckpointer, CHECKPOINT_INTERVAL_MS } from '../services/audit/audit-checkpointer.js';
 import { AuditService } from '../services/audit/audit-service.js';
-import { createFailedLoginAudit, type FailedLoginAudit } from '../services/audit/failed-login.js';
+import { FailedLoginAudit } from '../services/audit/failed-login.js';
 import { loadOrCreateAuditKey } from '../audit/embedded-audit-key.js';
 import { createConnectorServices } from '../services/connectors/create-connector-services.js';
-import { createEscalationSweeper, ESCALATION_INTERVAL_MS, type EscalationSweeper } from '../services/messaging/escalation-sweeper.js';
+import { ESCALATION_INTERVAL_MS, EscalationSweeper } from '../services/messaging/escalation-sweeper.js';
 import type { EscalationNotifier } from '../services/messaging/message-queue-service.js';
 import { loadKms } from '../services/connectors/load-kms.js';
 import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
 import { createStores } from '../stores/create-store.js';
 import { MEMORY_CHANGE_WINDOW } from '../stores/memory-change-window.js';
-import { createPostgresAuditArchive } from '../stores/postgres-audit-archive.js';
+import { PostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import type { Stores } from '../stores/stores.js';
 import type { GatewayContext } from '../context/context.js';
@@ -63,7 +63,7 @@ import {
 import { createEscalationNotifier } from '../services/notifications/escalation-notifier.js';
 import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
 import type { Environment } from '../governance/environment.js';
-import { createExpiryReminders } from '../services/notifications/expiry-reminders.js';
+import { ExpiryReminders } from '../services/notifications/expiry-reminders.js';
 import { createSubscriptionServer, type SubscriptionOptions } from './subscription-server.js';
 import { GatewayMetrics, type ApprovalQueueStat } from './gateway-metrics.js';
 import { MetricsRoute } from './metrics-route.js';
@@ -73,6 +73,7 @@ import type { CircuitState } from '../../connectors/common/circuit-breaker.js';
 import type { GovernanceDeps } from '../services/governance/deps.js';
 import { currentSetting } from '../services/governance/reads.js';
 import { OutboxWorker, runOutbox } from '../services/governance/outbox-worker.js';
+import { KeyedLock } from '../services/governance/keyed-lock.js';
 
 // The composition root: config in, a running gateway out. Embedded mode also starts the embedded FHIR server
 // seeded with the Synthea sample patients; production mode uses the configured FHIR base URLs.
@@ -181,6 +182,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     },
     now,
     newId: () => randomUUID(),
+    locks: new KeyedLock(),
     connectorEffects: (effect) => connectors.effects(effect),
     notificationOps,
     // Webhook and email entries of a transition are apart in the outbox (approver-email.ts).
@@ -192,7 +194,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   };
   const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
   // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
-  const archive = config.audit.archiveUrl ? createPostgresAuditArchive(config.audit.archiveUrl) : undefined;
+  const archive = config.audit.archiveUrl ? new PostgresAuditArchive(config.audit.archiveUrl) : undefined;
   const audit = new AuditService({
     stores: { governance: store, audit: stores.audit }, hmacKey: auditKey, now: () => Date.now(), archive, durable,
     window: created.auditWindow,
@@ -257,19 +259,17 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   await runOutbox(governance);
   const outbox = new OutboxWorker(governance);
   outbox.start(5_000);
-  const reminders = createExpiryReminders({ store, now, ...(options.reminderWindowMs ? { windowMs: options.reminderWindowMs } : {}) });
+  const reminders = new ExpiryReminders({ store, now, ...(options.reminderWindowMs ? { windowMs: options.reminderWindowMs } : {}) });
   reminders.start(options.reminderIntervalMs ?? 60_000);
   // Unclaimed on-call emergencies escalate after their SLA (messaging.queueSla), on the gateway's clock.
-  const escalations = createEscalationSweeper({
-    escalate: (tenant) => connectors.messageQueue.escalateOverdue(tenant),
-    tenants: () => store.tenants(),
-    logger,
+  const escalations = new EscalationSweeper({
+    escalate: (tenant) => connectors.messageQueue.escalateOverdue(tenant), tenants: () => store.tenants(), logger,
   });
   escalations.start(ESCALATION_INTERVAL_MS);
-  const checkpointer = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
+  const checkpointer = new AuditCheckpointer({ audit, tenants: () => store.tenants(), logger });
   checkpointer.start(CHECKPOINT_INTERVAL_MS);
   const archiver = archive
-    ? createAuditArchiver({ audit, archive, tenants: () => store.tenants(), hot: config.audit.hot, now: () => Date.now(), logger })
+    ? new AuditArchiver({ audit, archive, tenants: () => store.tenants(), hot: config.audit.hot, now: () => Date.now(), logger })
     : null;
   // The first pass also finishes a segment a crash left copied but not trimmed.
   if (archiver) {
@@ -295,12 +295,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     });
   const schema = options.permissionEngine === 'none' ? buildUnguardedSchema() : buildGuardedSchema(options.permissionEngine ?? 'fast');
   // Counted per source and window of the failed-auth rate limit (one event each); on the gateway's clock.
-  const failedLogins = createFailedLoginAudit({
-    audit,
-    tenants: () => store.tenants(),
-    logger,
-    now,
-    windowMs: config.rateLimits.windowSec * 1000,
+  const failedLogins = new FailedLoginAudit({
+    audit, tenants: () => store.tenants(), logger, now, windowMs: config.rateLimits.windowSec * 1000,
   });
   const accessAdmin = new AccessService({ store, usage: stores.usage, governance, state: accessState, now, newId: () => randomUUID() });
   const limits = { ...config.limits, suppressionThreshold: config.statistics.suppressionThreshold };

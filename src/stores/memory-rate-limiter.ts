@@ -8,28 +8,32 @@ interface Window {
   resetAt: number;
 }
 
-export function createMemoryRateLimiter(now: () => number = Date.now, sweepMs = 30_000): RateLimiter {
-  const windows = new Map<string, Window>();
-  const sweep = setInterval(() => {
-    const t = now();
-    for (const [key, w] of windows) if (w.resetAt <= t) windows.delete(key);
-  }, sweepMs);
-  sweep.unref();
-  return {
-    async hit(bucket: RateBucket, limit: number, windowMs: number) {
-      const key = `${bucket.scope}\u0000${bucket.name}`;
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, Window>();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now, sweepMs = 30_000) {
+    this.sweep = setInterval(() => {
       const t = now();
-      let w = windows.get(key);
-      if (!w || w.resetAt <= t) {
-        w = { count: 0, resetAt: t + windowMs };
-        windows.set(key, w);
-      }
-      w.count += 1;
-      return decision(w.count, limit, w.resetAt - t);
-    },
-    async close() {
-      clearInterval(sweep);
-      windows.clear();
-    },
-  };
+      for (const [key, w] of this.windows) if (w.resetAt <= t) this.windows.delete(key);
+    }, sweepMs);
+    this.sweep.unref();
+  }
+
+  async hit(bucket: RateBucket, limit: number, windowMs: number) {
+    const key = `${bucket.scope}\u0000${bucket.name}`;
+    const t = this.now();
+    let w = this.windows.get(key);
+    if (!w || w.resetAt <= t) {
+      w = { count: 0, resetAt: t + windowMs };
+      this.windows.set(key, w);
+    }
+    w.count += 1;
+    return decision(w.count, limit, w.resetAt - t);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweep);
+    this.windows.clear();
+  }
 }

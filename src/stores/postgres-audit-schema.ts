@@ -131,20 +131,32 @@ async function dropMonthPartitions(
 }
 
 /** The owner's connection (AUDIT_ARCHIVE_OWNER_URL): retention only, never the gateway's role. */
-export function createPostgresAuditArchiveOwner(ownerUrl: string): AuditArchiveOwner {
-  const pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
-  pool.on('error', () => {});
-  const withClient = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
-    const c = await pool.connect();
+export class PostgresAuditArchiveOwner implements AuditArchiveOwner {
+  private readonly pool: pg.Pool;
+
+  constructor(ownerUrl: string) {
+    this.pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
+    this.pool.on('error', () => {});
+  }
+
+  monthPartitions(tenant: string): Promise<MonthPartition[]> {
+    return this.withClient((c) => monthPartitions(c, tenant));
+  }
+
+  dropMonths(tenant: string, names: readonly string[], firstSeq: number, anchorHash: string): Promise<void> {
+    return this.withClient((c) => dropMonthPartitions(c, tenant, names, firstSeq, anchorHash));
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+
+  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
     try {
       return await fn(c);
     } finally {
       c.release();
     }
-  };
-  return {
-    monthPartitions: (tenant) => withClient((c) => monthPartitions(c, tenant)),
-    dropMonths: (tenant, names, firstSeq, anchorHash) => withClient((c) => dropMonthPartitions(c, tenant, names, firstSeq, anchorHash)),
-    close: () => pool.end(),
-  };
+  }
 }

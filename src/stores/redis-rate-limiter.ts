@@ -22,20 +22,24 @@ export function rateKey(bucket: RateBucket): string {
 
 type Client = (Redis | Cluster) & { clearanceRateHit?: (key: string, windowMs: number) => Promise<[number, number]> };
 
-export function createRedisRateLimiter(client: Redis | Cluster, options: { ownsClient: boolean }): RateLimiter {
-  const c = client as Client;
-  if (!c.clearanceRateHit) c.defineCommand('clearanceRateHit', { numberOfKeys: 1, lua: HIT });
-  return {
-    async hit(bucket, limit, windowMs) {
-      try {
-        const [count, ttl] = await c.clearanceRateHit!(rateKey(bucket), windowMs);
-        return decision(Number(count), limit, Number(ttl));
-      } catch {
-        throw new StoreUnavailableError('rate-limit');
-      }
-    },
-    async close() {
-      if (options.ownsClient) await client.quit().catch(() => client.disconnect());
-    },
-  };
+export class RedisRateLimiter implements RateLimiter {
+  private readonly client: Client;
+
+  constructor(client: Redis | Cluster, private readonly options: { ownsClient: boolean }) {
+    this.client = client as Client;
+    if (!this.client.clearanceRateHit) this.client.defineCommand('clearanceRateHit', { numberOfKeys: 1, lua: HIT });
+  }
+
+  async hit(bucket: RateBucket, limit: number, windowMs: number) {
+    try {
+      const [count, ttl] = await this.client.clearanceRateHit!(rateKey(bucket), windowMs);
+      return decision(Number(count), limit, Number(ttl));
+    } catch {
+      throw new StoreUnavailableError('rate-limit');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
+  }
 }

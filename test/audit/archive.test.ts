@@ -5,13 +5,13 @@ import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { exportAuditEvents } from '../../src/services/audit/audit-export.js';
 import { dropExpiredArchive } from '../../src/services/audit/archive-retention.js';
 import { retentionDaysOf } from '../../src/services/audit/retention.js';
-import { createAuditArchiver, type AuditArchiver } from '../../src/services/audit/audit-archiver.js';
+import { AuditArchiver } from '../../src/services/audit/audit-archiver.js';
 import { searchAuditEvents } from '../../src/services/audit/audit-query.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
-import { createPostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
-import { ARCHIVE_ROLE, createPostgresAuditArchiveOwner, migrateAuditArchive } from '../../src/stores/postgres-audit-schema.js';
+import { PostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
+import { ARCHIVE_ROLE, PostgresAuditArchiveOwner, migrateAuditArchive } from '../../src/stores/postgres-audit-schema.js';
 import { StoreUnavailableError } from '../../src/errors/errors.js';
 import { redisStores } from '../../src/stores/create-store.js';
 import { governanceOn, person } from '../support/governance-fixtures.js';
@@ -63,14 +63,8 @@ const event = (tenant: string, i: number): AuditEvent => ({
 });
 
 const archiverFor = (tenant: string, maxRecords = 5): AuditArchiver =>
-  createAuditArchiver({
-    audit,
-    archive,
-    tenants: async () => [tenant],
-    hot: { maxRecords, maxAgeMs: 1e15 },
-    now: () => T0,
-    logger,
-    segmentRecords: 7,
+  new AuditArchiver({
+    audit, archive, tenants: async () => [tenant], hot: { maxRecords, maxAgeMs: 1e15 }, now: () => T0, logger, segmentRecords: 7,
   });
 
 async function tenantWith(records: number): Promise<string> {
@@ -83,7 +77,7 @@ beforeAll(async () => {
   [redis, postgres] = await Promise.all([RedisServer.start(), PostgresServer.start()]);
   await migrateAuditArchive(postgres.ownerUrl, PASSWORD);
   await migrateAuditArchive(postgres.ownerUrl, PASSWORD); // idempotent
-  archive = createPostgresAuditArchive(postgres.urlFor(ARCHIVE_ROLE, PASSWORD));
+  archive = new PostgresAuditArchive(postgres.urlFor(ARCHIVE_ROLE, PASSWORD));
   redisClient = redis.client();
   audit = new AuditService({ stores: redisStores(redisClient), hmacKey: KEY, now: () => T0, archive });
 }, 60_000);
@@ -131,12 +125,8 @@ describe('archiving sealed segments', () => {
   it('the hot window by age: records older than maxAgeMs leave Redis, newer ones stay', async () => {
     const tenant = await tenantWith(20);
     // Records are one hour apart from T0; at T0 + 15 h with a 4-hour window, records 1..10 are older than the cutoff.
-    const archiver = createAuditArchiver({
-      audit,
-      archive,
-      tenants: async () => [tenant],
-      hot: { maxRecords: 1_000, maxAgeMs: 4 * 3_600_000 },
-      now: () => T0 + 15 * 3_600_000,
+    const archiver = new AuditArchiver({
+      audit, archive, tenants: async () => [tenant], hot: { maxRecords: 1_000, maxAgeMs: 4 * 3_600_000 }, now: () => T0 + 15 * 3_600_000,
       logger,
     });
     expect(await archiver.runAll()).toBe(10);
@@ -282,14 +272,8 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
     for (const day of MONTHS)
       for (let k = 0; k < 3; k++)
         await audit.write(tenant, [{ ...event(tenant, ++i), at: new Date(Date.parse(`${day}T00:00:00Z`) + k).toISOString() }]);
-    await createAuditArchiver({
-      audit,
-      archive,
-      tenants: async () => [tenant],
-      hot: { maxRecords: 2, maxAgeMs: 1e15 },
-      now: () => NOW,
-      logger,
-    }).runAll();
+    const hot = { maxRecords: 2, maxAgeMs: 1e15 };
+    await new AuditArchiver({ audit, archive, tenants: async () => [tenant], hot, now: () => NOW, logger }).runAll();
     await audit.markExported(tenant, 12);
     return tenant;
   }
@@ -297,7 +281,7 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
   it('default (six years) drops the 2015 and 2019 months; ten years, applied through governance, keeps 2019', async () => {
     const store = redisStores(redisClient).governance;
     const governance = governanceOn(store, { now: () => NOW });
-    const ownerConn = createPostgresAuditArchiveOwner(postgres.ownerUrl);
+    const ownerConn = new PostgresAuditArchiveOwner(postgres.ownerUrl);
     try {
       const six = await yearsOfLog();
       const r6 = await dropExpiredArchive(audit, ownerConn, {
@@ -350,7 +334,7 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
   });
 
   it('keeps months not exported yet (unless forced), and refuses a broken log', async () => {
-    const ownerConn = createPostgresAuditArchiveOwner(postgres.ownerUrl);
+    const ownerConn = new PostgresAuditArchiveOwner(postgres.ownerUrl);
     try {
       const tenant = await yearsOfLog();
       await audit.markExported(tenant, 0);
@@ -359,14 +343,8 @@ describe('retention by the governed setting audit.retentionDays drops whole mont
         await audit.write(fresh, [
           { ...event(fresh, i), at: new Date(Date.parse(i <= 3 ? '2015-01-15T00:00:00Z' : '2015-02-15T00:00:00Z') + i).toISOString() },
         ]);
-      await createAuditArchiver({
-        audit,
-        archive,
-        tenants: async () => [fresh],
-        hot: { maxRecords: 1, maxAgeMs: 1e15 },
-        now: () => NOW,
-        logger,
-      }).runAll();
+      const hot = { maxRecords: 1, maxAgeMs: 1e15 };
+      await new AuditArchiver({ audit, archive, tenants: async () => [fresh], hot, now: () => NOW, logger }).runAll();
       await audit.markExported(fresh, 3);
       expect(await dropExpiredArchive(audit, ownerConn, { tenant: fresh, retentionDays: 2190, now: NOW })).toMatchObject({
         status: 'dropped',

@@ -11,6 +11,7 @@ import { memoryStores } from '../../src/stores/create-store.js';
 import { updateSetting } from '../../src/services/governance/setting-proposals.js';
 import { approveChange } from '../../src/services/governance/transition.js';
 import type { GovernanceDeps } from '../../src/services/governance/deps.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 // The headline scenario (EHR write-back in production: two approvers of two functions, MFA, outbox apply), then the
 // story told again from nothing but the audit log's records: no change request, no setting history is read.
@@ -61,6 +62,7 @@ describe('audit trail of a governed change', () => {
       functionsOf: functionsFromPolicy(defaultPolicy()),
       now: () => Date.now(),
       newId: () => randomUUID(),
+      locks: new KeyedLock(),
       connectorEffects: async (e) => void applied.push(e.idempotencyKey),
     };
     const r = await updateSetting(svc, who('eng-1', ['integration-engineer']), {

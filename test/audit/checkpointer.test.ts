@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { createAuditCheckpointer } from '../../src/services/audit/audit-checkpointer.js';
+import { AuditCheckpointer } from '../../src/services/audit/audit-checkpointer.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import { createLogger } from '../../src/server/logger.js';
 import { memoryStores } from '../../src/stores/create-store.js';
@@ -22,7 +22,7 @@ describe('audit checkpointer', () => {
     const stores = memoryStores();
     const store = stores.governance;
     const audit = new AuditService({ stores, hmacKey: 'k', now: () => Date.now() });
-    const cp = createAuditCheckpointer({ audit, tenants: () => store.tenants(), logger: createLogger('silent') });
+    const cp = new AuditCheckpointer({ audit, tenants: () => store.tenants(), logger: createLogger('silent') });
     await audit.write('a', [auth('a')]);
     await audit.write('b', [auth('b')]);
     expect(await cp.runAll()).toBe(2);
@@ -42,11 +42,8 @@ describe('audit checkpointer', () => {
     const audit = new AuditService({ stores, hmacKey: 'k', now: () => Date.now() });
     await audit.write('ok', [auth('ok')]);
     const lines: string[] = [];
-    const cp = createAuditCheckpointer({
-      audit,
-      tenants: async () => ['broken', 'ok'],
-      logger: createLogger('warn', { write: (l: string) => void lines.push(l) }),
-    });
+    const logger = createLogger('warn', { write: (l: string) => void lines.push(l) });
+    const cp = new AuditCheckpointer({ audit, tenants: async () => ['broken', 'ok'], logger });
     const meta = audit.meta.bind(audit);
     audit.meta = async (t) => (t === 'broken' ? Promise.reject(new Error('store down')) : meta(t));
     expect(await cp.runAll()).toBe(1);

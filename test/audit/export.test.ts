@@ -14,6 +14,7 @@ import { memoryStores } from '../../src/stores/create-store.js';
 import { updateSetting } from '../../src/services/governance/setting-proposals.js';
 import { emergencyStop } from '../../src/services/governance/emergency-actions.js';
 import type { GovernanceDeps } from '../../src/services/governance/deps.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 // Export as NDJSON and as a FHIR R4 Bundle of AuditEvent resources (IHE BALP patterns), each resource validated by
 // @medplum/core against the R4 StructureDefinitions; from/to windows; and what an export may mark as exported.
@@ -66,6 +67,7 @@ beforeAll(async () => {
     functionsOf: functionsFromPolicy(policy),
     now: () => now,
     newId: () => randomUUID(),
+    locks: new KeyedLock(),
   };
   await updateSetting(svc, who('ops-1', ['ops-manager']), {
     key: 'messaging.officeHours',

@@ -11,6 +11,7 @@ import { redisStores } from '../../src/stores/create-store.js';
 import { tenantKeys } from '../../src/stores/redis-keys.js';
 import { RedisServer } from '../support/redis-server.js';
 import type { GovernanceDeps } from '../../src/services/governance/deps.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 // Retention on the Redis store: never removes unverified or unexported records without saying so, signs the new
 // anchor before trimming, and leaves a log that still verifies.
@@ -131,6 +132,7 @@ describe('audit retention trim', () => {
       functionsOf: functionsFromPolicy(defaultPolicy()),
       now: () => NOW,
       newId: () => randomUUID(),
+      locks: new KeyedLock(),
     };
     expect(await retentionDaysOf(svc, 'acme')).toBe(2190);
   });

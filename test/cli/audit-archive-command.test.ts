@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { createAuditArchiver } from '../../src/services/audit/audit-archiver.js';
+import { AuditArchiver } from '../../src/services/audit/audit-archiver.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { CliIo } from '../../src/cli/cli-command.js';
 import { runCli } from '../../src/cli/main.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
-import { createPostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
+import { PostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
 import { redisStores } from '../../src/stores/create-store.js';
 import { PostgresServer } from '../support/postgres-server.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -82,20 +82,15 @@ describe('clearance audit with a PostgreSQL archive', () => {
     expect(migrated).toMatchObject({ code: 0, stdout: expect.stringContaining('role audit_writer may INSERT and SELECT only') });
     expect(migrated.stdout + migrated.stderr).not.toContain('s3cret');
 
-    archive = createPostgresAuditArchive(archiveUrl());
+    archive = new PostgresAuditArchive(archiveUrl());
     audit = new AuditService({ stores: redisStores(client), hmacKey: KEY, now: () => Date.now(), archive });
     // Ten records seven years old (one month), five from yesterday; all but the newest two archived, all exported.
     const old = Date.UTC(new Date().getUTCFullYear() - 7, 2, 10);
     for (let i = 1; i <= 10; i++) await audit.write('acme', [event(old + i, i)]);
     for (let i = 11; i <= 15; i++) await audit.write('acme', [event(Date.now() - DAY + i, i)]);
-    await createAuditArchiver({
-      audit,
-      archive,
-      tenants: async () => ['acme'],
-      hot: { maxRecords: 2, maxAgeMs: 1e15 },
-      now: () => Date.now(),
-      logger: createLogger('silent'),
-    }).runAll();
+    const hot = { maxRecords: 2, maxAgeMs: 1e15 };
+    const logger = createLogger('silent');
+    await new AuditArchiver({ audit, archive, tenants: async () => ['acme'], hot, now: () => Date.now(), logger }).runAll();
     await audit.markExported('acme', 15);
 
     expect((await cli(['audit', 'verify', '--tenant', 'acme'])).stdout).toContain('15 records (records 1..15)');

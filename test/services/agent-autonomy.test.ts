@@ -13,6 +13,7 @@ import { updateSetting } from '../../src/services/governance/setting-proposals.j
 import { approveChange } from '../../src/services/governance/transition.js';
 import { proposeEhrWrite } from '../../src/services/governance/ehr-write-proposals.js';
 import { agentAutonomyOf } from '../../src/services/governance/reads.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 // Issue 6, agent principals: what an agent may do alone is the governed `ai.agentAutonomy.<agentId>` (else the
 // tenant-wide `ai.agentAutonomy`), decided by one pure function (src/governance/agent-autonomy.ts).
@@ -47,6 +48,7 @@ function service() {
     functionsOf,
     now: () => Date.parse('2026-11-22T10:00:00Z'),
     newId: () => randomUUID(),
+    locks: new KeyedLock(),
     connectorEffects: async (e) => void effects.push(e.idempotencyKey),
   };
   return { svc, effects };

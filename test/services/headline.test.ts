@@ -9,6 +9,7 @@ import { updateSetting } from '../../src/services/governance/setting-proposals.j
 import { approveChange } from '../../src/services/governance/transition.js';
 import { currentSetting, findChangeRequest, listChangeRequests, settingHistory } from '../../src/services/governance/reads.js';
 import type { GovernanceDeps } from '../../src/services/governance/deps.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 const who = (sub: string, roles: string[], mfa = false): Principal => ({
   sub,
@@ -31,6 +32,7 @@ describe('headline scenario (service, in-memory store)', () => {
       functionsOf: functionsFromPolicy(defaultPolicy()),
       now: () => Date.now(),
       newId: () => randomUUID(),
+      locks: new KeyedLock(),
       connectorEffects: async (e) => void effects.push(e.idempotencyKey),
     };
     const eng1 = who('eng-1', ['integration-engineer']);
@@ -67,6 +69,7 @@ describe('expiry, with a controlled clock', () => {
       functionsOf: functionsFromPolicy(defaultPolicy()),
       now: () => now,
       newId: () => randomUUID(),
+      locks: new KeyedLock(),
     };
     const r = await updateSetting(svc, who('bm', ['billing-manager']), {
       key: 'billing.refundThreshold',

@@ -7,6 +7,7 @@ import { NOTIFICATION_KEY_PREFIX, runOutbox } from '../../src/services/governanc
 import { MEMORY_CHANGE_WINDOW } from '../../src/stores/memory-change-window.js';
 import { memoryStores } from '../../src/stores/create-store.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 // Issue 17: the embedded default's memory does not grow with the number of requests. Counted, never timed: after more
 // applied setting changes than the window holds, the store keeps at most the window of finished changes (plus the
@@ -67,7 +68,7 @@ describe('the embedded store under many requests', () => {
     for (let i = 0; i < 1_234; i++)
       await s.commit('t', [{ type: 'outbox-add', idempotencyKey: `${NOTIFICATION_KEY_PREFIX}X:0:c${i}`, changeId: `c${i}` }]);
     const functionsOf = functionsFromPolicy(defaultPolicy());
-    await runOutbox({ store: s, rules: DEFAULT_APPROVAL_RULES, functionsOf, now: Date.now, newId: randomUUID });
+    await runOutbox({ store: s, rules: DEFAULT_APPROVAL_RULES, functionsOf, now: Date.now, newId: randomUUID, locks: new KeyedLock() });
     expect(await s.claimOutbox('t', Date.now() + 3_600_000, 1, 1e9)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter } from '../../src/stores/memory-rate-limiter.js';
+import { MemoryRateLimiter } from '../../src/stores/memory-rate-limiter.js';
 import type { RateLimiter } from '../../src/stores/rate-limiter.js';
-import { createRedisRateLimiter, rateKey } from '../../src/stores/redis-rate-limiter.js';
+import { RedisRateLimiter, rateKey } from '../../src/stores/redis-rate-limiter.js';
 import { StoreUnavailableError } from '../../src/errors/errors.js';
 import { RedisServer } from '../support/redis-server.js';
 import { rateLimiterContract } from './rate-limiter-contract.js';
@@ -18,12 +18,12 @@ afterAll(async () => {
 
 const keep = (l: RateLimiter) => (limiters.push(l), l);
 
-rateLimiterContract('memory', async () => keep(createMemoryRateLimiter()));
-rateLimiterContract('redis', async () => keep(createRedisRateLimiter(server.client(), { ownsClient: true })));
+rateLimiterContract('memory', async () => keep(new MemoryRateLimiter()));
+rateLimiterContract('redis', async () => keep(new RedisRateLimiter(server.client(), { ownsClient: true })));
 
 describe('redis rate limiter', () => {
   it('keys carry the scope as hash tag and always expire', async () => {
-    const l = keep(createRedisRateLimiter(server.client(), { ownsClient: true }));
+    const l = keep(new RedisRateLimiter(server.client(), { ownsClient: true }));
     const b = { scope: 'acme', name: 'p:expiry' };
     expect(rateKey(b)).toBe('clr:{acme}:rl:p:expiry');
     await l.hit(b, 5, 60_000);
@@ -41,7 +41,7 @@ describe('redis rate limiter', () => {
     const dead = await RedisServer.start();
     const client = dead.client();
     client.on('error', () => {});
-    const l = createRedisRateLimiter(client, { ownsClient: false });
+    const l = new RedisRateLimiter(client, { ownsClient: false });
     await l.hit({ scope: 'acme', name: 'x' }, 1, 1000);
     await dead.stop();
     await expect(l.hit({ scope: 'acme', name: 'x' }, 1, 1000)).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -5,6 +5,7 @@ import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
 import type { GovernanceStore } from '../../src/stores/governance-store.js';
 import type { GovernanceDeps } from '../../src/services/governance/deps.js';
+import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
 
 export const person = (sub: string, roles: string[], mfa = true, tenant = 'acme'): Principal => ({
   sub, tenant, kind: 'user', roles, departments: [], mfa, scopes: null, grants: [],
@@ -17,6 +18,7 @@ export function governanceOn(store: GovernanceStore, over: Partial<GovernanceDep
     functionsOf: functionsFromPolicy(defaultPolicy()),
     now: () => Date.now(),
     newId: () => randomUUID(),
+    locks: new KeyedLock(),
     ...over,
   };
 }

@@ -43,16 +43,6 @@ export interface AuditArchiverDeps {
   readonly segmentRecords?: number;
 }
 
-export interface AuditArchiver {
-  /** Archives every tenant's records past the hot window; returns how many records it moved. */
-  runAll(): Promise<number>;
-  /** Steps 1-3 only (tests: a crash between copy and trim). */
-  copyOnly(tenant: string): Promise<number>;
-  status(): ArchiverStatus;
-  start(intervalMs: number): void;
-  stop(): Promise<void>;
-}
-
 export const ARCHIVE_INTERVAL_MS = 30_000;
 const SEGMENT = 10_000;
 
@@ -79,24 +69,55 @@ function archivedRecord(raw: string, record: ParsedRecord): ArchivedRecord {
   };
 }
 
-export function createAuditArchiver(deps: AuditArchiverDeps): AuditArchiver {
-  const { audit, archive } = deps;
-  const segment = deps.segmentRecords ?? SEGMENT;
-  let pending = new Map<string, number>();
-  let lastError: string | null = null;
-  let lastSuccessAt: string | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> = Promise.resolve(0);
+/** The archiving pass: `runAll` on demand, or every interval between `start` and `stop`. */
+export class AuditArchiver {
+  private readonly segment: number;
+  private pending = new Map<string, number>();
+  private lastError: string | null = null;
+  private lastSuccessAt: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> = Promise.resolve(0);
+
+  constructor(private readonly deps: AuditArchiverDeps) {
+    this.segment = deps.segmentRecords ?? SEGMENT;
+  }
+
+  /** Archives every tenant's records past the hot window; returns how many records it moved. Passes never overlap. */
+  runAll(): Promise<number> {
+    const once = () => this.once();
+    return (this.running = this.running.then(once, once).catch(() => 0));
+  }
+
+  /** Steps 1-3 only (tests: a crash between copy and trim). */
+  async copyOnly(tenant: string): Promise<number> {
+    return (await this.copy(tenant)) ?? 0;
+  }
+
+  status(): ArchiverStatus {
+    const pendingRecords = [...this.pending.values()].reduce((a, b) => a + b, 0);
+    return { pendingRecords, lastError: this.lastError, lastSuccessAt: this.lastSuccessAt };
+  }
+
+  start(intervalMs: number): void {
+    this.timer ??= setInterval(() => void this.runAll(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
 
   /** The last seq of the store's oldest records that left the hot window (firstSeq - 1: none). */
-  async function sealableEnd(tenant: string): Promise<{ firstSeq: number; end: number }> {
-    const hot = await audit.hotMeta(tenant);
-    let end = hot.headSeq - deps.hot.maxRecords;
-    const cutoff = deps.now() - deps.hot.maxAgeMs;
+  private async sealableEnd(tenant: string): Promise<{ firstSeq: number; end: number }> {
+    const hot = await this.deps.audit.hotMeta(tenant);
+    let end = hot.headSeq - this.deps.hot.maxRecords;
+    const cutoff = this.deps.now() - this.deps.hot.maxAgeMs;
     if (end < hot.headSeq) {
       // By age: the run of oldest records older than the cutoff (the first newer one ends it).
       scan: for (let seq = Math.max(end + 1, hot.firstSeq); seq <= hot.headSeq; ) {
-        const page = await audit.hotPage(tenant, seq, 1_000);
+        const page = await this.deps.audit.hotPage(tenant, seq, 1_000);
         if (page.length === 0) break;
         for (const raw of page) {
           const r = parseRecord(raw);
@@ -106,25 +127,25 @@ export function createAuditArchiver(deps: AuditArchiverDeps): AuditArchiver {
         seq += page.length;
       }
     }
-    pending.set(tenant, Math.max(0, end - hot.firstSeq + 1));
+    this.pending.set(tenant, Math.max(0, end - hot.firstSeq + 1));
     return { firstSeq: hot.firstSeq, end: Math.max(end, hot.firstSeq - 1) };
   }
 
   /** Steps 1-3 for one segment; returns its last seq, or null when nothing left the hot window. */
-  async function copy(tenant: string): Promise<number | null> {
-    const { firstSeq, end: sealable } = await sealableEnd(tenant);
-    const a = await archive.meta(tenant);
+  private async copy(tenant: string): Promise<number | null> {
+    const { firstSeq, end: sealable } = await this.sealableEnd(tenant);
+    const a = await this.deps.archive.meta(tenant);
     if (a.headSeq >= firstSeq) return a.headSeq; // copied by a run that stopped before its trim
-    const end = Math.min(sealable, firstSeq + segment - 1);
+    const end = Math.min(sealable, firstSeq + this.segment - 1);
     if (end < firstSeq) return null;
-    const hotMeta = await audit.hotMeta(tenant);
+    const hotMeta = await this.deps.audit.hotMeta(tenant);
     // The store's records must continue the archive's chain (or be the very start of the log).
     const start =
       a.headSeq >= a.firstSeq || a.firstSeq > 1 ? { seq: a.headSeq, hash: a.headHash } : { seq: firstSeq - 1, hash: hotMeta.anchorHash };
     const verifier = new ChainVerifier(tenant, start, [], 'unused');
     const records: ArchivedRecord[] = [];
     for (let seq = firstSeq; seq <= end; ) {
-      const page = await audit.hotPage(tenant, seq, Math.min(1_000, end - seq + 1));
+      const page = await this.deps.audit.hotPage(tenant, seq, Math.min(1_000, end - seq + 1));
       if (page.length === 0) break;
       for (const raw of page) {
         const problem = verifier.push(raw);
@@ -135,19 +156,19 @@ export function createAuditArchiver(deps: AuditArchiverDeps): AuditArchiver {
     }
     const last = records.at(-1);
     if (!last || last.seq !== end) throw new Error(`audit log of ${tenant}: records ${firstSeq}..${end} could not be read`);
-    const seal = await audit.checkpointAt(tenant, last.seq, last.hash);
-    return archive.appendSegment(tenant, records, JSON.stringify(seal));
+    const seal = await this.deps.audit.checkpointAt(tenant, last.seq, last.hash);
+    return this.deps.archive.appendSegment(tenant, records, JSON.stringify(seal));
   }
 
   /** Steps 4-5: the archived copy of the store's oldest records verifies, then they leave the store. */
-  async function verifyAndTrim(tenant: string, upto: number): Promise<number> {
-    const hot = await audit.hotMeta(tenant);
+  private async verifyAndTrim(tenant: string, upto: number): Promise<number> {
+    const hot = await this.deps.audit.hotMeta(tenant);
     if (upto < hot.firstSeq) return 0;
-    const a = await archive.meta(tenant);
+    const a = await this.deps.archive.meta(tenant);
     const verifier = new ChainVerifier(tenant, { seq: hot.firstSeq - 1, hash: hot.anchorHash }, [], 'unused');
     let hash = '';
     for (let seq = hot.firstSeq; seq <= upto; ) {
-      const page = await archive.records(tenant, seq, Math.min(1_000, upto - seq + 1));
+      const page = await this.deps.archive.records(tenant, seq, Math.min(1_000, upto - seq + 1));
       if (page.length === 0) break;
       for (const raw of page) {
         const problem = verifier.push(raw);
@@ -159,56 +180,39 @@ export function createAuditArchiver(deps: AuditArchiverDeps): AuditArchiver {
     }
     if (verifier.recordsChecked !== upto - hot.firstSeq + 1 || a.headSeq < upto)
       throw new Error(`archived copy of ${tenant} is incomplete: not trimmed`);
-    await audit.trim(tenant, upto, hash);
+    await this.deps.audit.trim(tenant, upto, hash);
     return upto - hot.firstSeq + 1;
   }
 
-  async function archiveTenant(tenant: string): Promise<number> {
+  private async archiveTenant(tenant: string): Promise<number> {
     let moved = 0;
     for (;;) {
-      const upto = await copy(tenant);
+      const upto = await this.copy(tenant);
       if (upto === null) return moved;
-      const n = await verifyAndTrim(tenant, upto);
+      const n = await this.verifyAndTrim(tenant, upto);
       moved += n;
       if (n === 0) return moved;
     }
   }
 
-  async function runAll(): Promise<number> {
+  private async once(): Promise<number> {
     let moved = 0;
     let failed: string | null = null;
     const next = new Map<string, number>();
-    for (const tenant of await deps.tenants()) {
+    for (const tenant of await this.deps.tenants()) {
       try {
-        moved += await archiveTenant(tenant);
-        await sealableEnd(tenant);
+        moved += await this.archiveTenant(tenant);
+        await this.sealableEnd(tenant);
       } catch (e) {
         failed =
           e instanceof StoreUnavailableError ? `${e.extensions.store} is unavailable` : e instanceof Error ? e.message : 'archiving failed';
-        deps.logger.warn({ tenant }, `audit archiving paused: ${failed}; the store keeps every record and the next pass retries`);
+        this.deps.logger.warn({ tenant }, `audit archiving paused: ${failed}; the store keeps every record and the next pass retries`);
       }
-      next.set(tenant, pending.get(tenant) ?? 0);
+      next.set(tenant, this.pending.get(tenant) ?? 0);
     }
-    pending = next;
-    lastError = failed;
-    if (!failed) lastSuccessAt = new Date(deps.now()).toISOString();
+    this.pending = next;
+    this.lastError = failed;
+    if (!failed) this.lastSuccessAt = new Date(this.deps.now()).toISOString();
     return moved;
   }
-
-  const pass = () => (running = running.then(runAll, runAll).catch(() => 0));
-
-  return {
-    runAll: () => pass(),
-    copyOnly: async (tenant) => (await copy(tenant)) ?? 0,
-    status: () => ({ pendingRecords: [...pending.values()].reduce((a, b) => a + b, 0), lastError, lastSuccessAt }),
-    start(intervalMs) {
-      timer ??= setInterval(() => void pass(), intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
 }

@@ -12,49 +12,47 @@ export interface AuditCheckpointerDeps {
   readonly logger: Logger;
 }
 
-export interface AuditCheckpointer {
-  /** Checkpoints every tenant whose head moved; returns how many checkpoints it wrote. */
-  runAll(): Promise<number>;
-  start(intervalMs: number): void;
-  stop(): Promise<void>;
-}
-
 export const CHECKPOINT_INTERVAL_MS = 60_000;
 
-export function createAuditCheckpointer(deps: AuditCheckpointerDeps): AuditCheckpointer {
-  const signed = new Map<string, number>();
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> = Promise.resolve(0);
+/** The periodic checkpoint pass: `runAll` on demand, or every interval between `start` and `stop`. */
+export class AuditCheckpointer {
+  private readonly signed = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> = Promise.resolve(0);
 
-  async function runAll(): Promise<number> {
+  constructor(private readonly deps: AuditCheckpointerDeps) {}
+
+  /** Checkpoints every tenant whose head moved; returns how many checkpoints it wrote. Passes never overlap. */
+  runAll(): Promise<number> {
+    const once = () => this.once();
+    return (this.running = this.running.then(once, once).catch(() => 0));
+  }
+
+  start(intervalMs: number): void {
+    this.timer ??= setInterval(() => void this.runAll(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.runAll();
+  }
+
+  private async once(): Promise<number> {
     let written = 0;
-    for (const tenant of await deps.tenants()) {
+    for (const tenant of await this.deps.tenants()) {
       try {
-        const { headSeq } = await deps.audit.meta(tenant);
-        if (headSeq === 0 || signed.get(tenant) === headSeq) continue;
-        const c = await deps.audit.checkpoint(tenant);
-        if (c) signed.set(tenant, c.seq);
+        const { headSeq } = await this.deps.audit.meta(tenant);
+        if (headSeq === 0 || this.signed.get(tenant) === headSeq) continue;
+        const c = await this.deps.audit.checkpoint(tenant);
+        if (c) this.signed.set(tenant, c.seq);
         written++;
       } catch {
         // Retried on the next pass; the tenant is named, the store error stays in the store's own reporting.
-        deps.logger.warn({ tenant }, 'audit checkpoint failed; retrying on the next pass');
+        this.deps.logger.warn({ tenant }, 'audit checkpoint failed; retrying on the next pass');
       }
     }
     return written;
   }
-
-  const pass = () => (running = running.then(runAll, runAll).catch(() => 0));
-
-  return {
-    runAll: () => pass(),
-    start(intervalMs) {
-      timer ??= setInterval(() => void pass(), intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await pass();
-    },
-  };
 }

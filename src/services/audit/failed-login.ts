@@ -37,15 +37,6 @@ export interface FailedLoginDeps {
   readonly windowMs: number;
 }
 
-export interface FailedLoginAudit {
-  /** Counts one failed login from `source` (the client IP). */
-  record(authorization: string | undefined | null, reason: UnauthenticatedReason, source: string): Promise<void>;
-  /** Writes every open window now (shutdown). */
-  flush(): Promise<void>;
-  /** Stops the sweep timer. */
-  stop(): void;
-}
-
 interface Bucket {
   readonly log: string;
   readonly source: string;
@@ -73,21 +64,61 @@ function unverifiedClaims(authorization: string | undefined | null): { tenant: s
   }
 }
 
-export function createFailedLoginAudit(deps: FailedLoginDeps): FailedLoginAudit {
-  let known: { at: number; tenants: Promise<Set<string>> } | null = null;
-  const open = new Map<string, Bucket>();
-  let timer: NodeJS.Timeout | null = null;
+/** The open windows of failed logins, written as one event per log, source and window when each closes. */
+export class FailedLoginAudit {
+  private known: { at: number; tenants: Promise<Set<string>> } | null = null;
+  private readonly open = new Map<string, Bucket>();
+  private timer: NodeJS.Timeout | null = null;
 
-  const refresh = () => (known = { at: deps.now(), tenants: deps.tenants().then((t) => new Set(t), () => new Set<string>()) }).tenants;
+  constructor(private readonly deps: FailedLoginDeps) {}
+
+  /** Counts one failed login from `source` (the client IP). */
+  async record(authorization: string | undefined | null, reason: UnauthenticatedReason, source: string): Promise<void> {
+    if (reason === 'MISSING_TOKEN') return;
+    const claims = unverifiedClaims(authorization);
+    const log = claims.tenant && (await this.isKnown(claims.tenant).catch(() => false)) ? claims.tenant : UNVERIFIED_LOG;
+    const closed = this.take(false);
+    const window = Math.floor(this.deps.now() / this.deps.windowMs);
+    let key = `${log}\u0000${source}`;
+    if (!this.open.has(key) && this.open.size >= MAX_SOURCES) key = `${log}\u0000(other)`;
+    let bucket = this.open.get(key);
+    if (!bucket) {
+      bucket = { log, source: key.slice(log.length + 1), window, count: 0, lastAt: 0, reasons: new Map(), subjects: new Set() };
+      this.open.set(key, bucket);
+    }
+    bucket.count++;
+    bucket.lastAt = this.deps.now();
+    bucket.reasons.set(reason, (bucket.reasons.get(reason) ?? 0) + 1);
+    if (claims.sub && bucket.subjects.size < MAX_SUBJECTS) bucket.subjects.add(claims.sub);
+    this.ensureTimer();
+    if (closed.length > 0) await this.write(closed);
+  }
+
+  /** Writes every open window now (shutdown). */
+  flush(): Promise<void> {
+    return this.write(this.take(true));
+  }
+
+  /** Stops the sweep timer. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private refresh(): Promise<Set<string>> {
+    const tenants = this.deps.tenants().then((t) => new Set(t), () => new Set<string>());
+    return (this.known = { at: this.deps.now(), tenants }).tenants;
+  }
+
   /** Cached; a miss re-reads at most once a second (a new tenant is found quickly, a flood of unknown ones is not). */
-  const isKnown = async (tenant: string): Promise<boolean> => {
-    const age = known ? deps.now() - known.at : Infinity;
-    if (age > TENANTS_TTL_MS) return (await refresh()).has(tenant);
-    if ((await known!.tenants).has(tenant)) return true;
-    return age > MISS_REFRESH_MS && (await refresh()).has(tenant);
-  };
+  private async isKnown(tenant: string): Promise<boolean> {
+    const age = this.known ? this.deps.now() - this.known.at : Infinity;
+    if (age > TENANTS_TTL_MS) return (await this.refresh()).has(tenant);
+    if ((await this.known!.tenants).has(tenant)) return true;
+    return age > MISS_REFRESH_MS && (await this.refresh()).has(tenant);
+  }
 
-  const eventOf = (b: Bucket): AuditEvent => {
+  private eventOf(b: Bucket): AuditEvent {
     const reasons = [...b.reasons.entries()].sort((x, y) => y[1] - x[1]);
     return {
       category: 'auth',
@@ -99,63 +130,36 @@ export function createFailedLoginAudit(deps: FailedLoginDeps): FailedLoginAudit 
       reason: reasons[0]![0],
       count: b.count,
       source: b.source,
-      windowStart: new Date(b.window * deps.windowMs).toISOString(),
+      windowStart: new Date(b.window * this.deps.windowMs).toISOString(),
       reasons: Object.fromEntries(reasons),
       claimedSubjects: [...b.subjects],
     };
-  };
+  }
 
-  const write = async (buckets: Bucket[]): Promise<void> => {
+  private async write(buckets: Bucket[]): Promise<void> {
+    const { audit, logger } = this.deps;
     await Promise.all(
       buckets.map((b) =>
-        deps.audit.write(b.log, [eventOf(b)]).catch(() => deps.logger.warn({ failures: b.count }, 'failed-login audit write failed')),
+        audit.write(b.log, [this.eventOf(b)]).catch(() => logger.warn({ failures: b.count }, 'failed-login audit write failed')),
       ),
     );
-  };
+  }
 
   /** Takes the buckets whose window closed (all of them with `all`) out of memory. */
-  const take = (all: boolean): Bucket[] => {
-    const current = Math.floor(deps.now() / deps.windowMs);
+  private take(all: boolean): Bucket[] {
+    const current = Math.floor(this.deps.now() / this.deps.windowMs);
     const closed: Bucket[] = [];
-    for (const [key, b] of open) {
+    for (const [key, b] of this.open) {
       if (all || b.window < current) {
         closed.push(b);
-        open.delete(key);
+        this.open.delete(key);
       }
     }
     return closed;
-  };
+  }
 
-  const ensureTimer = () => {
-    timer ??= setInterval(() => void write(take(false)), deps.windowMs);
-    timer.unref();
-  };
-
-  return {
-    async record(authorization, reason, source) {
-      if (reason === 'MISSING_TOKEN') return;
-      const claims = unverifiedClaims(authorization);
-      const log = claims.tenant && (await isKnown(claims.tenant).catch(() => false)) ? claims.tenant : UNVERIFIED_LOG;
-      const closed = take(false);
-      const window = Math.floor(deps.now() / deps.windowMs);
-      let key = `${log}\u0000${source}`;
-      if (!open.has(key) && open.size >= MAX_SOURCES) key = `${log}\u0000(other)`;
-      let bucket = open.get(key);
-      if (!bucket) {
-        bucket = { log, source: key.slice(log.length + 1), window, count: 0, lastAt: 0, reasons: new Map(), subjects: new Set() };
-        open.set(key, bucket);
-      }
-      bucket.count++;
-      bucket.lastAt = deps.now();
-      bucket.reasons.set(reason, (bucket.reasons.get(reason) ?? 0) + 1);
-      if (claims.sub && bucket.subjects.size < MAX_SUBJECTS) bucket.subjects.add(claims.sub);
-      ensureTimer();
-      if (closed.length > 0) await write(closed);
-    },
-    flush: () => write(take(true)),
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-    },
-  };
+  private ensureTimer(): void {
+    this.timer ??= setInterval(() => void this.write(this.take(false)), this.deps.windowMs);
+    this.timer.unref();
+  }
 }

@@ -6,6 +6,7 @@ import type { StopPolicy } from '../../governance/emergency-target.js';
 import type { FunctionsOf } from '../../governance/functions.js';
 import type { CommitOp, DocVersion, GovernanceStore } from '../../stores/governance-store.js';
 import type { PolicyDocument } from '../../../rules/policy-document.js';
+import type { KeyedLock } from './keyed-lock.js';
 import type { ConnectorEffectHandler, NotificationHandler } from './outbox-worker.js';
 
 // The one object governed changes with I/O are built from: every function of this folder takes it first
@@ -19,6 +20,8 @@ export interface GovernanceDeps {
   readonly functionsOf: FunctionsOf;
   readonly now: () => number;
   readonly newId: () => string;
+  /** The per-target proposal queue: one per gateway (built with the deps), so its proposals for one target take turns. */
+  readonly locks: KeyedLock;
   /** Who may stop what. Default: DEFAULT_STOP_POLICY (rules/default-policy.json). */
   readonly stopPolicy?: StopPolicy;
   /** Changes whose apply reaches outside the store go through the outbox (default: connector settings). */

@@ -6,7 +6,6 @@ import type { CommitOp, DocRef } from '../../stores/governance-store.js';
 import { defaultApplyMode } from './apply-mode.js';
 import { contention, MAX_ATTEMPTS, type CurrentDoc, type GovernanceDeps, type ProposalOutcome } from './deps.js';
 import { effectsToOps } from './effects-to-ops.js';
-import { KeyedLock } from './keyed-lock.js';
 import { agentAutonomyOf } from './reads.js';
 import { proposalRefusal } from './refusals.js';
 import { supersedeCompetitors } from './supersede-competitors.js';
@@ -17,9 +16,6 @@ import { afterCommit } from './transition.js';
 // (another replica or proposer got there first) read again and decide again, so the decision is always made on
 // what is stored. The kinds of change (setting-proposals.ts, ehr-write-proposals.ts, access-proposals.ts,
 // emergency-actions.ts) call it with their own `build`.
-
-/** One queue per deps object (one gateway): proposals for one target wait their turn instead of racing. */
-const queues = new WeakMap<GovernanceDeps, KeyedLock>();
 
 /** A fresh change id, the requester, the clock, the rules and the stop policy, with the request's reason and ticket. */
 export function proposalContext(deps: GovernanceDeps, principal: Principal, input: { reason?: string | null; ticket?: string | null }) {
@@ -47,11 +43,10 @@ export function propose(
   build: (current: CurrentDoc) => Promise<ProposeChangeInput>,
   extraOps?: (next: ChangeRequest) => readonly CommitOp[],
 ): Promise<ProposalOutcome> {
-  let queue = queues.get(deps);
-  if (!queue) queues.set(deps, (queue = new KeyedLock()));
-  // Proposals for one target queue here instead of racing each other; the compare-and-set below still decides
-  // against other replicas.
-  return queue.run(`${principal.tenant}\u0000${ref.environment}\u0000${ref.id}`, () => proposeNow(deps, principal, ref, build, extraOps));
+  // Proposals for one target queue here (deps.locks: one queue per gateway) instead of racing each other; the
+  // compare-and-set below still decides against other replicas.
+  const key = `${principal.tenant}\u0000${ref.environment}\u0000${ref.id}`;
+  return deps.locks.run(key, () => proposeNow(deps, principal, ref, build, extraOps));
 }
 
 async function proposeNow(

@@ -11,45 +11,42 @@ export interface EscalationSweeperDeps {
   readonly logger: Logger;
 }
 
-export interface EscalationSweeper {
-  /** One pass over every tenant; returns the escalations it made. */
-  sweep(): Promise<EscalationEvent[]>;
-  start(intervalMs: number): void;
-  stop(): Promise<void>;
-}
-
 export const ESCALATION_INTERVAL_MS = 30_000;
 
-export function createEscalationSweeper(deps: EscalationSweeperDeps): EscalationSweeper {
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<EscalationEvent[]> = Promise.resolve([]);
+/** The escalation pass: `sweep` on demand, or every interval between `start` and `stop`. */
+export class EscalationSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<EscalationEvent[]> = Promise.resolve([]);
 
-  async function once(): Promise<EscalationEvent[]> {
+  constructor(private readonly deps: EscalationSweeperDeps) {}
+
+  /** One pass over every tenant; returns the escalations it made. Passes never overlap: the next waits for the one running. */
+  sweep(): Promise<EscalationEvent[]> {
+    const once = () => this.once();
+    return (this.running = this.running.then(once, once));
+  }
+
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.sweep().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running.catch(() => undefined);
+  }
+
+  private async once(): Promise<EscalationEvent[]> {
     const events: EscalationEvent[] = [];
-    for (const tenant of await deps.tenants()) {
+    for (const tenant of await this.deps.tenants()) {
       try {
-        events.push(...(await deps.escalate(tenant)));
+        events.push(...(await this.deps.escalate(tenant)));
       } catch {
-        deps.logger.warn({ tenant }, 'message escalation failed; retrying on the next pass');
+        this.deps.logger.warn({ tenant }, 'message escalation failed; retrying on the next pass');
       }
     }
     return events;
   }
-
-  // Passes never overlap: the next waits for the one running.
-  const sweep = () => (running = running.then(once, once));
-
-  return {
-    sweep,
-    start(intervalMs) {
-      if (timer) return;
-      timer = setInterval(() => void sweep().catch(() => undefined), intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running.catch(() => undefined);
-    },
-  };
 }

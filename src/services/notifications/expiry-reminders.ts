@@ -15,30 +15,36 @@ export function reminderDue(change: ChangeRequest, nowMs: number, windowMs: numb
   return change.status === 'PENDING' && nowMs < expires && nowMs >= expires - windowMs;
 }
 
-export interface ExpiryReminders {
-  /** Queues the reminders due now, in every tenant; returns how many this call queued. */
-  run(): Promise<number>;
-  start(intervalMs: number): void;
-  stop(): Promise<void>;
+export interface ExpiryRemindersDeps {
+  readonly store: GovernanceStore;
+  readonly now: () => number;
+  readonly windowMs?: number;
 }
 
-export function createExpiryReminders(deps: { store: GovernanceStore; now: () => number; windowMs?: number }): ExpiryReminders {
-  const windowMs = deps.windowMs ?? DEFAULT_REMINDER_WINDOW_MS;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> = Promise.resolve(0);
+/** The reminder pass: `run` on demand, or every interval between `start` and `stop`. */
+export class ExpiryReminders {
+  private readonly windowMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> = Promise.resolve(0);
 
-  async function run(): Promise<number> {
+  constructor(private readonly deps: ExpiryRemindersDeps) {
+    this.windowMs = deps.windowMs ?? DEFAULT_REMINDER_WINDOW_MS;
+  }
+
+  /** Queues the reminders due now, in every tenant; returns how many this call queued. */
+  async run(): Promise<number> {
+    const { store, now } = this.deps;
     let queued = 0;
-    for (const tenant of await deps.store.tenants()) {
-      for (const change of await deps.store.listChanges(tenant, { status: 'PENDING' }, 500)) {
-        if (!reminderDue(change, deps.now(), windowMs)) continue;
+    for (const tenant of await store.tenants()) {
+      for (const change of await store.listChanges(tenant, { status: 'PENDING' }, 500)) {
+        if (!reminderDue(change, now(), this.windowMs)) continue;
         const ref = { environment: change.environment, id: `reminder:${change.id}` };
-        if (await deps.store.getDoc(tenant, ref)) continue;
-        const at = new Date(deps.now()).toISOString();
+        if (await store.getDoc(tenant, ref)) continue;
+        const at = new Date(now()).toISOString();
         const marker = { ref, version: 1, value: { changeId: change.id }, changedBy: 'clearance', changeId: change.id, at, reason: null };
         const key = `${NOTIFICATION_KEY_PREFIX}REMINDER:${change.approvals.length}:${change.id}`;
         // Webhook and email entries apart, so a webhook retry never sends the email again (approver-email.ts).
-        const done = await deps.store.commit(tenant, [
+        const done = await store.commit(tenant, [
           { type: 'put-doc', doc: marker },
           { type: 'outbox-add', idempotencyKey: key, changeId: change.id },
           { type: 'outbox-add', idempotencyKey: `${key}${EMAIL_KEY_SUFFIX}`, changeId: change.id },
@@ -49,18 +55,17 @@ export function createExpiryReminders(deps: { store: GovernanceStore; now: () =>
     return queued;
   }
 
-  return {
-    run,
-    start(intervalMs) {
-      timer ??= setInterval(() => {
-        running = running.then(run, run).catch(() => 0);
-      }, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  start(intervalMs: number): void {
+    const run = () => this.run();
+    this.timer ??= setInterval(() => {
+      this.running = this.running.then(run, run).catch(() => 0);
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
 }

@@ -29,6 +29,10 @@ type FallbackReason =
   /** The document's first use: compiling costs 3-12 ms here, several runs' worth, so a document is compiled when it
    * comes again (`compileAfter`); a client sending a new document each time never makes the gateway compile. */
   | 'COLD'
+  /** A response key `__proto__` (an alias or field name): graphql-jit's compiled code builds the answer with plain
+   * property writes, and a `__proto__` key lands last instead of where it was asked (GraphQL spec, "Field Collection":
+   * the answer keeps the selection's order). graphql-js keeps the order. */
+  | 'RESERVED_KEY'
   /** The request failed before any resolver ran (variables that do not coerce): graphql-js's errors, which name the
    * variable's definition node, are the ones Apollo turns into BAD_USER_INPUT. Nothing ran twice. */
   | 'REQUEST_ERROR';
@@ -57,11 +61,6 @@ export interface CompiledExecutionOptions {
 const JIT_DIRECTIVES = new Set(['skip', 'include']);
 
 type Entry = CompiledQuery | FallbackReason;
-/** A document seen fewer than `compileAfter` times. */
-interface Sighting {
-  readonly seen: number;
-}
-type Slot = Entry | Sighting;
 
 /** A bounded least-recently-used map (a Map keeps insertion order: the first key is the oldest). */
 class Lru<K, V> {
@@ -83,6 +82,9 @@ class Lru<K, V> {
     this.map.set(key, value);
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
   }
+  delete(key: K): void {
+    this.map.delete(key);
+  }
 }
 
 /** The operation's directives outside @skip/@include, or a subscription: what graphql-jit would not run as graphql-js does. */
@@ -90,13 +92,16 @@ function unsupported(document: DocumentNode, operationName: string | null | unde
   const operation = getOperationAST(document, operationName);
   if (!operation) return 'NOT_COMPILABLE';
   if (operation.operation === 'subscription') return 'SUBSCRIPTION';
-  let other = false;
+  let reason: FallbackReason | null = null;
   visit(document, {
     [Kind.DIRECTIVE]: (node) => {
-      if (!JIT_DIRECTIVES.has(node.name.value)) other = true;
+      if (!JIT_DIRECTIVES.has(node.name.value)) reason ??= 'DIRECTIVE';
+    },
+    [Kind.FIELD]: (node) => {
+      if ((node.alias ?? node.name).value === '__proto__') reason ??= 'RESERVED_KEY';
     },
   });
-  return other ? 'DIRECTIVE' : null;
+  return reason;
 }
 
 /**
@@ -113,11 +118,16 @@ function asGraphqlJsError(e: GraphQLError): GraphQLError {
   return rebuilt;
 }
 
-/** Executes operations on one schema with the configured engine; compiled operations cached per document. */
+/**
+ * Executes operations on one schema with the configured engine; compiled operations cached per document. Documents
+ * not yet compiled are counted apart (`sightings`), so a flood of one-off documents never pushes a busy document's
+ * compiled operation out of the cache.
+ */
 export class CompiledExecution {
   readonly engine: ExecutionEngine;
-  private readonly compiled: Lru<string, Slot>;
-  private readonly byDocument = new WeakMap<DocumentNode, Map<string, Slot>>();
+  private readonly compiled: Lru<string, Entry>;
+  private readonly sightings: Lru<string, number>;
+  private readonly byDocument = new WeakMap<DocumentNode, Map<string, Entry | number>>();
   private readonly compileAfter: number;
 
   constructor(
@@ -126,12 +136,18 @@ export class CompiledExecution {
   ) {
     this.engine = options.engine;
     this.compiled = new Lru(options.maxDocuments ?? 1000);
+    this.sightings = new Lru(options.maxDocuments ?? 1000);
     this.compileAfter = Math.max(1, options.compileAfter ?? 2);
   }
 
-  /** Documents held in the bounded cache (compiled, fallen back, or seen before their compilation). */
+  /** Documents held in the bounded cache of compiled operations (compiled, or the reason they run on graphql-js). */
   get cachedDocuments(): number {
     return this.compiled.size;
+  }
+
+  /** Documents seen but not yet compiled (bounded apart from the compiled ones). */
+  get coldDocuments(): number {
+    return this.sightings.size;
   }
 
   async execute(request: ExecutionRequest): Promise<ExecutionResult> {
@@ -178,22 +194,29 @@ export class CompiledExecution {
   private entryFor(request: ExecutionRequest): Entry | null {
     const name = request.operationName ?? '';
     const key = request.key === undefined ? null : `${request.key}\n${name}`;
-    const cached = key === null ? this.byDocument.get(request.document)?.get(name) : this.compiled.get(key);
-    if (cached !== undefined && (typeof cached === 'string' || !('seen' in cached))) return cached;
-    const seen = (cached?.seen ?? 0) + 1;
-    let slot: Slot = { seen };
-    if (seen >= this.compileAfter) {
-      const reason = unsupported(request.document, request.operationName);
-      const compiled = reason === null ? compileQuery(this.schema, request.document, request.operationName ?? undefined) : null;
-      slot = reason ?? (compiled && isCompiledQuery(compiled) ? compiled : 'NOT_COMPILABLE');
+    const forDocument = key === null ? (this.byDocument.get(request.document) ?? new Map<string, Entry | number>()) : null;
+    const cached = key === null ? forDocument!.get(name) : this.compiled.get(key);
+    if (cached !== undefined && typeof cached !== 'number') return cached;
+    const seen = (key === null ? ((cached as number | undefined) ?? 0) : (this.sightings.get(key) ?? 0)) + 1;
+    const entry = seen >= this.compileAfter ? this.compile(request) : null;
+    if (key !== null) {
+      if (entry === null) this.sightings.set(key, seen);
+      else {
+        this.sightings.delete(key);
+        this.compiled.set(key, entry);
+      }
+    } else {
+      forDocument!.set(name, entry ?? seen);
+      this.byDocument.set(request.document, forDocument!);
     }
-    if (key !== null) this.compiled.set(key, slot);
-    else {
-      const forDocument = this.byDocument.get(request.document) ?? new Map<string, Slot>();
-      forDocument.set(name, slot);
-      this.byDocument.set(request.document, forDocument);
-    }
-    return typeof slot === 'string' || !('seen' in slot) ? slot : null;
+    return entry;
+  }
+
+  private compile(request: ExecutionRequest): Entry {
+    const reason = unsupported(request.document, request.operationName);
+    if (reason !== null) return reason;
+    const compiled = compileQuery(this.schema, request.document, request.operationName ?? undefined);
+    return isCompiledQuery(compiled) ? compiled : 'NOT_COMPILABLE';
   }
 
   private async graphqlJs(request: ExecutionRequest, path: ExecutionPath): Promise<ExecutionResult> {

@@ -194,6 +194,34 @@ describe('compiled execution behind Apollo Server', () => {
     expect(execution.cachedDocuments).toBe(2);
   });
 
+  it('one-off documents never push a compiled operation out of the cache', async () => {
+    const paths: ExecutionPath[] = [];
+    const execution = new CompiledExecution(schema, { engine: 'jit', maxDocuments: 2, onExecute: (p) => paths.push(p) });
+    const run = (query: string, key: string) => execution.execute({ document: parse(query), contextValue: {}, key });
+    await run('{ rows { id } }', 'hot');
+    await run('{ rows { id } }', 'hot');
+    for (let i = 0; i < 10; i++) await run(`{ r${i}: rows { id } }`, `once-${i}`);
+    expect([execution.cachedDocuments, execution.coldDocuments]).toEqual([1, 2]);
+    paths.length = 0;
+    await run('{ rows { id } }', 'hot');
+    expect(paths).toEqual(['jit']);
+  });
+
+  it('an answer keeps the selection order with either engine, a `__proto__` response key included', async () => {
+    const queries = ['{ rows { __proto__: name id } }', '{ a: echo(text: "x") __proto__: echo(text: "y") b: echo(text: "z") }'];
+    for (const query of queries) {
+      const answers: string[] = [];
+      for (const engine of ['graphql-js', 'jit'] as const) {
+        const paths: ExecutionPath[] = [];
+        const execution = new CompiledExecution(schema, { engine, compileAfter: 1, onExecute: (p) => paths.push(p) });
+        answers.push(JSON.stringify((await execution.execute({ document: parse(query), contextValue: {}, key: 'k' })).data));
+        if (engine === 'jit') expect(paths).toEqual(['fallback:RESERVED_KEY']);
+      }
+      expect(answers[1]).toBe(answers[0]);
+      expect(Object.keys(JSON.parse(answers[0]!))).toEqual(query.startsWith('{ rows') ? ['rows'] : ['a', '__proto__', 'b']);
+    }
+  });
+
   it('a document is compiled on its second use, so one-off documents never cost a compilation', async () => {
     const paths: ExecutionPath[] = [];
     const execution = new CompiledExecution(schema, { engine: 'jit', onExecute: (p) => paths.push(p) });

@@ -68,6 +68,9 @@ const phase = (what: string) => process.stderr.write(`[${((performance.now() - s
 await sharedBenchSeed(stateDir, PATIENTS);
 const hasRedis = spawnSync('which', ['redis-server']).status === 0;
 const approvalGateway = hasRedis ? startApprovalGateway(env, stateDir) : null;
+// The in-process CPU ratio's process (bench/inproc.ts) starts beside the gateways and measures once they are done.
+const inprocStarting = Child.start('bench/inproc.ts', [String(PATIENTS), quick ? '0.1' : '1', quick ? '3' : '6'], { ...env, INPROC_WAIT: '1' })
+  .then(async (c) => (await c.nextJson(), c));
 const gateways = new Map<Variant, { child: Child; url: string }>(
   await Promise.all(
     RUNNING.map(async (v) => {
@@ -77,6 +80,7 @@ const gateways = new Map<Variant, { child: Child; url: string }>(
     }),
   ),
 );
+const inprocChild = await inprocStarting;
 phase('gateways started');
 // The shipped gateway's memory before anything ran, against the end of the run (the embedded store keeps a bounded
 // window of audit records: RSS must not grow with the number of requests).
@@ -162,7 +166,7 @@ const approvals = approvalGateway ? await approvalThroughput(env, stateDir, quic
 phase('approvals measured');
 // Guarded and unguarded in one process, CPU time per operation over interleaved rounds (bench/inproc.ts): the ratio
 // the neighbours on a shared VM cannot distort, since stolen time slows both sides' clocks but not their CPU time.
-const inprocChild = await Child.start('bench/inproc.ts', [String(PATIENTS), quick ? '0.15' : '1', quick ? '3' : '6'], env);
+inprocChild.send('go');
 const inproc = new Map(((await inprocChild.nextJson()) as { inproc: InprocFigure[] }).inproc.map((f) => [f.name, f]));
 await inprocChild.stop();
 phase('in-process CPU measured');

@@ -25,11 +25,16 @@ export interface MetricSources {
 
 /** A request's tally of permission decisions (rules/guard-context.ts DecisionSink), added to the counter once. */
 export class DecisionTally {
-  readonly counts = new Map<string, number>();
+  /** Permission -> outcome -> count: two lookups per decision and no key built (a nested list decides per patient). */
+  readonly counts = new Map<string, Map<string, number>>();
 
   decided(permission: string, outcome: string): void {
-    const key = `${permission}\u0000${outcome}`;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    let byOutcome = this.counts.get(permission);
+    if (!byOutcome) {
+      byOutcome = new Map();
+      this.counts.set(permission, byOutcome);
+    }
+    byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
   }
 }
 
@@ -179,9 +184,8 @@ export class GatewayMetrics {
   }
 
   decisionsOf(tally: DecisionTally): void {
-    for (const [key, n] of tally.counts) {
-      const at = key.indexOf('\u0000');
-      this.decisions.inc({ permission: key.slice(0, at), outcome: key.slice(at + 1) }, n);
+    for (const [permission, byOutcome] of tally.counts) {
+      for (const [outcome, n] of byOutcome) this.decisions.inc({ permission, outcome }, n);
     }
   }
 

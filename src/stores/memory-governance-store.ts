@@ -1,4 +1,4 @@
-import type { ChangeRequest } from '../governance/change-request.js';
+import type { ChangeRequest, ChangeStatus } from '../governance/change-request.js';
 import type { Environment } from '../governance/environment.js';
 import { trimFinishedChanges } from './memory-change-window.js';
 import {
@@ -22,12 +22,20 @@ import type { MemoryAuditLog } from './memory-audit-log.js';
 interface TenantState {
   readonly docs: Map<string, DocVersion[]>;
   readonly changes: Map<string, StoredChange>;
+  /**
+   * Open change ids by status (PENDING, APPROVED): an applying write asks for the open changes of its environment
+   * (supersede-competitors.ts) on every commit, and a scan of every stored change (with the window of finished ones)
+   * made each apply cost work in the number of changes kept. Finished changes (never trimmed while open) leave it.
+   */
+  readonly open: Map<ChangeStatus, Set<string>>;
   readonly outbox: Map<string, OutboxEntry & { dueMs: number }>;
   /** Ledger name -> entry id -> (cents, time). */
   readonly ledgers: Map<string, Map<string, { cents: number; atMs: number }>>;
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+/** The statuses of a change still open: never trimmed (memory-change-window.ts), so the index never names a gone change. */
+const OPEN: ReadonlySet<ChangeStatus> = new Set<ChangeStatus>(['PENDING', 'APPROVED']);
 
 export class MemoryGovernanceStore implements GovernanceStore {
   private readonly states = new Map<string, TenantState>();
@@ -37,7 +45,7 @@ export class MemoryGovernanceStore implements GovernanceStore {
   private state(tenant: string): TenantState {
     let s = this.states.get(tenant);
     if (!s) {
-      s = { ledgers: new Map(), docs: new Map(), changes: new Map(), outbox: new Map() };
+      s = { ledgers: new Map(), docs: new Map(), changes: new Map(), open: new Map(), outbox: new Map() };
       this.states.set(tenant, s);
     }
     return s;
@@ -68,13 +76,30 @@ export class MemoryGovernanceStore implements GovernanceStore {
   }
 
   async listChanges(tenant: string, filter: ChangeFilter, limit: number): Promise<ChangeRequest[]> {
-    return [...this.state(tenant).changes.values()]
-      .map((c) => c.change)
+    const s = this.state(tenant);
+    return MemoryGovernanceStore.candidates(s, filter.status)
       .filter((c) => (!filter.status || c.status === filter.status) && (!filter.environment || c.environment === filter.environment)
         && (!filter.category || c.category === filter.category))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
       .slice(0, limit)
       .map(clone);
+  }
+
+  /** The changes of an open status through the index; any other filter scans them all. */
+  private static candidates(s: TenantState, status: ChangeStatus | null | undefined): ChangeRequest[] {
+    if (!status || !OPEN.has(status)) return [...s.changes.values()].map((c) => c.change);
+    return [...(s.open.get(status) ?? [])].map((id) => s.changes.get(id)!.change);
+  }
+
+  private static index(s: TenantState, previous: ChangeStatus | undefined, change: ChangeRequest): void {
+    if (previous !== undefined && previous !== change.status) s.open.get(previous)?.delete(change.id);
+    if (!OPEN.has(change.status)) return;
+    let ids = s.open.get(change.status);
+    if (!ids) {
+      ids = new Set();
+      s.open.set(change.status, ids);
+    }
+    ids.add(change.id);
   }
 
   async commit(tenant: string, ops: readonly CommitOp[]): Promise<CommitResult> {
@@ -90,9 +115,12 @@ export class MemoryGovernanceStore implements GovernanceStore {
     }
     for (const op of ops) {
       switch (op.type) {
-        case 'put-change':
+        case 'put-change': {
+          const previous = s.changes.get(op.change.id)?.change.status;
           s.changes.set(op.change.id, { change: clone(op.change) as ChangeRequest, rev: op.expectedRev + 1 });
+          MemoryGovernanceStore.index(s, previous, op.change);
           break;
+        }
         case 'put-doc': {
           // Appended in place: copying the history on every version made a long-lived embedded gateway's writes
           // slower with every change (readers get clones, so nobody holds the array).

@@ -113,6 +113,32 @@ export function governanceStoreContract(name: string, make: () => Promise<Govern
       expect((await s.listChanges(t, { environment: 'STAGING' }, 10)).map((c) => c.id)).toEqual(['b']);
       expect(await s.listChanges(t, { status: 'APPLIED' }, 10)).toEqual([]);
     });
+    it('lists a change under the status it has now, through every move between statuses', async () => {
+      // The memory store indexes open changes by status: every status a change moves to or from is enumerated.
+      const s = await make();
+      const t = tenant('status-moves');
+      const by = { sub: 'x', at };
+      const fieldsOf: Record<ChangeRequest['status'], Record<string, unknown>> = {
+        PENDING: {}, APPROVED: { approvedAt: at }, APPLIED: { approvedAt: at, appliedVersion: 1, appliedAt: at },
+        REJECTED: { rejection: { ...by, functions: ['finance'], reason: 'no' } },
+        CANCELLED: { cancellation: by },
+        EXPIRED: { expiredAt: at },
+        SUPERSEDED: { superseded: { currentVersion: 1, at } }, FAILED: { failure: { reason: 'x', at } },
+      };
+      const statuses = Object.keys(fieldsOf) as ChangeRequest['status'][];
+      let rev = 0;
+      const moves = statuses.flatMap((from) => statuses.map((to) => [from, to] as const));
+      for (const [from, to] of moves) {
+        for (const status of [from, to]) {
+          await s.commit(t, [{ type: 'put-change', change: sampleChange('m', { status, ...fieldsOf[status] }), expectedRev: rev++ }]);
+          for (const listed of statuses) {
+            expect((await s.listChanges(t, { status: listed }, 10)).map((c) => c.id)).toEqual(listed === status ? ['m'] : []);
+          }
+        }
+      }
+      await s.commit(t, [{ type: 'put-change', change: sampleChange('m'), expectedRev: rev++ }]);
+      expect(await s.listChanges(t, { status: 'PENDING', environment: 'STAGING' }, 10)).toEqual([]);
+    });
     it('keeps tenants apart', async () => {
       const s = await make();
       await s.commit(tenant('one'), [

@@ -6,8 +6,8 @@
 // figures alike, and small beside a request's.
 // argv: patients, seconds per side and round, rounds, and for profiling (node --cpu-prof) a query name to run alone
 // and a side to run alone (`guarded` | `unguarded`: the other side is started but sent nothing). Prints one answer
-// line (harness ANSWER) with, per query, the CPU ms per operation of each side and `ratio` = unguarded CPU / guarded CPU (1 = the guard costs nothing), the
-// median of the rounds' own ratios. Run alone: `npx tsx bench/inproc.ts` (prints a table too).
+// line (harness ANSWER) with, per query, the CPU ms per operation of each side and `ratio` = unguarded CPU / guarded
+// CPU (1 = the guard costs nothing), the median of the rounds' own ratios. Run alone: `npx tsx bench/inproc.ts` (prints a table too).
 import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { mkdtempSync } from 'node:fs';

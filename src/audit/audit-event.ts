@@ -161,3 +161,41 @@ function patientOf(effect: AuditEffect, change: ChangeRequest | null): { patient
   const fromValue = change?.target.type === 'ehr-write' ? (change.after as { patientId?: unknown } | null)?.patientId : undefined;
   return typeof fromValue === 'string' ? { patientId: fromValue } : {};
 }
+
+/**
+ * The audit event of one delivery attempt of a notification (webhook, email, escalation page): a `change` event with
+ * the delivery's status and detail, no actor and no snapshot. `changeId` null for a delivery no change caused.
+ */
+export function deliveryEvent(input: {
+  readonly at: string;
+  readonly tenant: string;
+  readonly action: string;
+  readonly status: string;
+  readonly changeId: string | null;
+  readonly environment: string;
+  readonly target: string;
+  readonly settingCategory: string;
+  readonly detail: Record<string, string | number | null>;
+}): ChangeEvent {
+  return {
+    category: 'change',
+    at: input.at,
+    tenant: input.tenant,
+    action: input.action,
+    outcome: input.status === 'DELIVERED' ? 'success' : 'failure',
+    actor: null,
+    requestId: null,
+    changeId: input.changeId,
+    environment: input.environment,
+    target: input.target,
+    settingCategory: input.settingCategory,
+    risk: null,
+    status: input.status,
+    before: null,
+    after: null,
+    reason: null,
+    ticket: null,
+    approvals: [],
+    detail: input.detail,
+  };
+}

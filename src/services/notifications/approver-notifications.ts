@@ -10,6 +10,7 @@ import type { AuditService } from '../audit/audit-service.js';
 import type { CommitOp, GovernanceStore, OutboxEntry } from '../../stores/governance-store.js';
 import { NOTIFICATION_KEY_PREFIX, type NotificationHandler } from '../governance/outbox-worker.js';
 import { EMAIL_KEY_SUFFIX, emailedTransition } from './approver-email.js';
+import { deliveryEvent } from '../../audit/audit-event.js';
 
 // Approver notifications over signed webhooks (issue 14). Every committed transition queues one outbox entry in the
 // same commit (`notify:<KIND>:<approvals>:<changeId>`, so a transition is told once however many replicas run); the
@@ -153,29 +154,10 @@ export function createApproverNotifications(deps: ApproverNotificationDeps): Not
     status: string,
     detail: Record<string, string | number | null>,
   ) {
-    await deps.audit.write(tenant, [
-      {
-        category: 'change',
-        at: new Date(deps.now()).toISOString(),
-        tenant,
-        action,
-        outcome: status === 'DELIVERED' ? 'success' : 'failure',
-        actor: null,
-        requestId: null,
-        changeId: change.id,
-        environment: change.environment,
-        target: `webhook:${detail.event}`,
-        settingCategory: change.category,
-        risk: null,
-        status,
-        before: null,
-        after: null,
-        reason: null,
-        ticket: null,
-        approvals: [],
-        detail,
-      },
-    ]);
+    const at = new Date(deps.now()).toISOString();
+    const target = `webhook:${detail.event}`;
+    const [changeId, environment, settingCategory] = [change.id, change.environment, change.category];
+    await deps.audit.write(tenant, [deliveryEvent({ at, tenant, action, status, changeId, environment, target, settingCategory, detail })]);
   }
 
   return {

@@ -5,6 +5,7 @@ import type { Environment } from '../../governance/environment.js';
 import type { EscalationEvent, EscalationNotifier } from '../messaging/message-queue-service.js';
 import type { ApproverContact } from './approver-email.js';
 import { postSignedWebhook, type WebhookRoute } from './approver-notifications.js';
+import { deliveryEvent } from '../../audit/audit-event.js';
 
 // The default escalation hook (issue 18's EscalationNotifier, fed by the approver-notification channels of issue
 // 14): an on-call emergency left unclaimed is posted to the `message.escalated` route of `integration.webhookRoutes`
@@ -55,29 +56,9 @@ export function createEscalationNotifier(deps: EscalationNotifierDeps): Escalati
   const environment = deps.environment;
 
   async function log(tenant: string, action: string, status: string, target: string, detail: Record<string, string | number | null>) {
-    await deps.audit.write(tenant, [
-      {
-        category: 'change',
-        at: new Date(deps.now()).toISOString(),
-        tenant,
-        action,
-        outcome: status === 'DELIVERED' ? 'success' : 'failure',
-        actor: null,
-        requestId: null,
-        changeId: null,
-        environment,
-        target,
-        settingCategory: 'messaging',
-        risk: null,
-        status,
-        before: null,
-        after: null,
-        reason: null,
-        ticket: null,
-        approvals: [],
-        detail,
-      },
-    ]);
+    const at = new Date(deps.now()).toISOString();
+    const event = { at, tenant, action, status, changeId: null, environment, target, settingCategory: 'messaging', detail };
+    await deps.audit.write(tenant, [deliveryEvent(event)]);
   }
 
   async function webhooks(event: EscalationEvent, deliveryId: string) {

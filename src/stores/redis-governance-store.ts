@@ -86,9 +86,13 @@ export class RedisGovernanceStore implements GovernanceStore {
       for (const [err, json] of results) {
         if (err) throw err;
         if (!json) continue;
-        const c = parseChangeRequest(JSON.parse(json as string));
-        if ((filter.status && c.status !== filter.status) || (filter.environment && c.environment !== filter.environment)
-          || (filter.category && c.category !== filter.category)) continue;
+        // Filtered on the stored fields before the full parse: the parse (zod) of every stored change was the cost of
+        // each governed write (supersedeCompetitors lists the open ones), growing with the tenant's history. A record
+        // that is not an object, or that matches, is parsed, so a corrupt one still fails the listing.
+        const raw: unknown = JSON.parse(json as string);
+        if (typeof raw === 'object' && raw !== null && !matches(raw as Record<string, unknown>, filter)) continue;
+        const c = parseChangeRequest(raw);
+        if (!matches(c as unknown as Record<string, unknown>, filter)) continue;
         out.push(c);
         if (out.length >= limit) break;
       }
@@ -166,4 +170,10 @@ export class RedisGovernanceStore implements GovernanceStore {
   tenants(): Promise<string[]> {
     return guarded(() => this.r.smembers(TENANTS_KEY));
   }
+}
+
+function matches(change: Record<string, unknown>, filter: ChangeFilter): boolean {
+  return (!filter.status || change.status === filter.status)
+    && (!filter.environment || change.environment === filter.environment)
+    && (!filter.category || change.category === filter.category);
 }

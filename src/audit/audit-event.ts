@@ -199,3 +199,18 @@ export function deliveryEvent(input: {
     detail: input.detail,
   };
 }
+
+/** The delivery event of a notification a change caused (approver webhook or email): target `<channel>:<event>`. */
+export function changeDeliveryEvent(
+  at: string,
+  tenant: string,
+  change: ChangeRequest,
+  channel: 'webhook' | 'email',
+  action: string,
+  status: string,
+  detail: Record<string, string | number | null>,
+): ChangeEvent {
+  const [changeId, environment, settingCategory] = [change.id, change.environment, change.category];
+  const target = `${channel}:${detail.event}`;
+  return deliveryEvent({ at, tenant, action, status, changeId, environment, target, settingCategory, detail });
+}

@@ -6,7 +6,7 @@ import type { ChangeRequest } from '../../governance/change-request.js';
 import { targetLabel } from '../../governance/change-target.js';
 import type { GovernanceStore, OutboxEntry } from '../../stores/governance-store.js';
 import type { NotificationHandler } from '../governance/outbox-worker.js';
-import { deliveryEvent } from '../../audit/audit-event.js';
+import { changeDeliveryEvent } from '../../audit/audit-event.js';
 
 // Approver notifications by email (issue 14), through the messaging connector's SMTP channel: the people who can
 // give the next counted approval of a change are emailed when it is proposed and reminded before it expires; the
@@ -100,10 +100,8 @@ export function createApproverEmail(deps: ApproverEmailDeps): NotificationHandle
     status: string,
     detail: Record<string, string | number | null>,
   ) {
-    const at = new Date(deps.now()).toISOString();
-    const target = `email:${detail.event}`;
-    const [changeId, environment, settingCategory] = [change.id, change.environment, change.category];
-    await deps.audit.write(tenant, [deliveryEvent({ at, tenant, action, status, changeId, environment, target, settingCategory, detail })]);
+    const event = changeDeliveryEvent(new Date(deps.now()).toISOString(), tenant, change, 'email', action, status, detail);
+    await deps.audit.write(tenant, [event]);
   }
 
   return {

@@ -10,7 +10,7 @@ import type { AuditService } from '../audit/audit-service.js';
 import type { CommitOp, GovernanceStore, OutboxEntry } from '../../stores/governance-store.js';
 import { NOTIFICATION_KEY_PREFIX, type NotificationHandler } from '../governance/outbox-worker.js';
 import { EMAIL_KEY_SUFFIX, emailedTransition } from './approver-email.js';
-import { deliveryEvent } from '../../audit/audit-event.js';
+import { changeDeliveryEvent } from '../../audit/audit-event.js';
 
 // Approver notifications over signed webhooks (issue 14). Every committed transition queues one outbox entry in the
 // same commit (`notify:<KIND>:<approvals>:<changeId>`, so a transition is told once however many replicas run); the
@@ -154,10 +154,8 @@ export function createApproverNotifications(deps: ApproverNotificationDeps): Not
     status: string,
     detail: Record<string, string | number | null>,
   ) {
-    const at = new Date(deps.now()).toISOString();
-    const target = `webhook:${detail.event}`;
-    const [changeId, environment, settingCategory] = [change.id, change.environment, change.category];
-    await deps.audit.write(tenant, [deliveryEvent({ at, tenant, action, status, changeId, environment, target, settingCategory, detail })]);
+    const event = changeDeliveryEvent(new Date(deps.now()).toISOString(), tenant, change, 'webhook', action, status, detail);
+    await deps.audit.write(tenant, [event]);
   }
 
   return {

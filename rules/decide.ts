@@ -44,6 +44,12 @@ export interface PrincipalPolicy {
    * may it do this to that row (tenant, department, break-glass patient checked)?
    */
   decide(request: AccessRequest, target?: RowTarget): Decision;
+  /**
+   * The class of rows that every row decision treats alike: rows with the same tenant and departments (and the same
+   * patient, while a source is scoped to one patient) get the same decisions. An opaque object, the same for the
+   * whole class: the fast guard shares a class's field outcomes across its rows (rules/permission-cache.ts).
+   */
+  rowClass(target: RowTarget): object;
   /** True when the answer for this request can differ per row (no tenant-wide permission holds it). */
   dependsOnRow(request: AccessRequest): boolean;
   /** Patients this request read through break-glass only (their PHI-read audit events are flagged). */
@@ -242,15 +248,19 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   const patientScoped = [...effective.values()].some((list) => list.some((s) => s.patientId !== null));
   const byClass = new Map<string, Map<AccessRequest, Decision>>();
   const byTarget = new WeakMap<RowTarget, Map<AccessRequest, Decision>>();
+  const classOf = (target: RowTarget): Map<AccessRequest, Decision> => {
+    const key = `${target.tenant}\u0000${target.departments.join('\u0001')}${patientScoped ? `\u0000${target.patientId ?? ''}` : ''}`;
+    let cached = byClass.get(key);
+    if (!cached) {
+      cached = new Map();
+      byClass.set(key, cached);
+    }
+    return cached;
+  };
   const decisionsOf = (target: RowTarget): Map<AccessRequest, Decision> => {
     let cached = byTarget.get(target);
     if (!cached) {
-      const key = `${target.tenant}\u0000${target.departments.join('\u0001')}${patientScoped ? `\u0000${target.patientId ?? ''}` : ''}`;
-      cached = byClass.get(key);
-      if (!cached) {
-        cached = new Map();
-        byClass.set(key, cached);
-      }
+      cached = classOf(target);
       byTarget.set(target, cached);
     }
     return cached;
@@ -306,6 +316,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     policyVersion: policy.version,
     permissions,
     decide,
+    rowClass: classOf,
     dependsOnRow: (request) => {
       const sources = effective.get(keyOf(request.action, request.dataClass)) ?? [];
       return sources.length > 0 && !sources.some((s) => s.scope === 'tenant');

@@ -3,6 +3,8 @@ import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { checkField, ruleName } from './check-field.js';
 import { compileFieldPlan, NO_RULE_DENIAL, type FieldOutcome, type FieldPlan, type Rules } from './field-decision.js';
 import type { DenialError, GuardContext } from './guard-context.js';
+import { ruleId } from './permission-cache.js';
+import { applyRowAdmission, isAdmittedField, propertyOf, rowAdmissions } from './row-admission.js';
 import type { RowFacts } from './row-facts.js';
 
 // The permission layer as shipped: the same field rules as the graphql-shield tree, applied by synchronous wrappers.
@@ -20,12 +22,6 @@ import type { RowFacts } from './row-facts.js';
 
 type Resolver = GraphQLFieldResolver<unknown, GuardContext>;
 
-/** graphql-js's default resolver for one known field name (the wrapper calls it directly instead of through info). */
-const propertyOf = (fieldName: string): Resolver => (parent, args, ctx, info) => {
-  const value = (parent as Record<string, unknown>)[fieldName];
-  return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).call(parent, args, ctx, info) : value;
-};
-
 function wrap(plan: FieldPlan, id: number, name: string, resolve: Resolver, toError: DenialError): Resolver {
   const slow: Resolver = (parent, args, ctx, info) => {
     const v = checkField(plan, ctx, parent, toError);
@@ -42,15 +38,16 @@ function wrap(plan: FieldPlan, id: number, name: string, resolve: Resolver, toEr
       return allowed ? resolve(parent, args, ctx, info) : slow(parent, args, ctx, info);
     };
   }
-  // The outcome (plain, sensitive, masked, unmasked) is cached per rule and row guard; the slot is this field's own.
+  // The outcome (plain, sensitive, masked, unmasked) is cached per rule and row class (permission-cache.ts); the slot
+  // is this field's own.
   const slots = Object.fromEntries((['plain', 'sensitive', 'masked', 'unmasked'] as const).map((o) => [o, plan.slotOf(o)])) as Record<
     FieldOutcome,
     number
   >;
   return (parent, args, ctx, info) => {
     const guard = (parent as { guard?: RowFacts } | null)?.guard;
-    if (guard === undefined) return slow(parent, args, ctx, info);
-    const answers = ctx.permissionCache.forRow(guard);
+    const answers = guard === undefined ? null : ctx.permissionCache.forRow(guard, ctx.access);
+    if (answers === null || guard === undefined) return slow(parent, args, ctx, info);
     let outcome = answers[id];
     if (outcome === undefined) {
       outcome = answers[id] = plan.outcome(ctx.access, parent);
@@ -64,19 +61,19 @@ function wrap(plan: FieldPlan, id: number, name: string, resolve: Resolver, toEr
 }
 
 export function applyFastGuard(schema: GraphQLSchema, rules: Rules, toError: DenialError): GraphQLSchema {
-  // Rules with the same name decide the same way for the same principal: one id, one cached answer, per name.
-  const ids = new Map<string, number>();
-  return mapSchema(schema, {
+  const admissions = rowAdmissions(rules);
+  return mapSchema(applyRowAdmission(schema, admissions, toError), {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       if (typeName.startsWith('__')) return field;
+      // Its row was admitted by the field that returned it (row-admission.ts), which recorded the PHI read.
+      if (isAdmittedField(admissions, typeName, fieldName)) return field;
       const rule = rules[typeName]?.[fieldName];
       // Deny by default, like the shield tree's fallbackRule: a field without a rule never resolves.
       if (!rule) return { ...field, resolve: () => toError(NO_RULE_DENIAL) };
       if (rule.kind === 'inherit' || rule.kind === 'authenticated') return field;
       const name = ruleName(rule);
-      if (!ids.has(name)) ids.set(name, ids.size);
       const resolve = (field.resolve as Resolver | undefined) ?? propertyOf(fieldName);
-      return { ...field, resolve: wrap(compileFieldPlan(typeName, fieldName, rule), ids.get(name)!, name, resolve, toError) };
+      return { ...field, resolve: wrap(compileFieldPlan(typeName, fieldName, rule), ruleId(name), name, resolve, toError) };
     },
   });
 }

@@ -1,32 +1,75 @@
+import type { PrincipalPolicy } from './decide.js';
 import type { FieldOutcome } from './field-decision.js';
-import type { RowFacts as RowGuard } from './row-facts.js';
+import { rowFactsOf } from './row-facts.js';
 
 // One request's memory of what the fast guard (rules/fast-guard.ts) has already allowed, by rule id: rules that do
-// not depend on the row are decided once per request; row rules once per row guard (their outcome: plain, sensitive,
-// masked...). The rows of one patient share their guard objects (a plain and a sensitive one for its conditions,
-// observations...), so the child rows of a nested list are decided once per patient and sensitivity, whichever list
-// they come from and however graphql-js interleaves them; the current guard's answers are kept at hand, since the
-// fields of one object are resolved one after another. The answers live as long as the request (one small array per
-// guard seen). A denial is decided again, for a fresh error at its path.
+// not depend on the row are decided once per request; row rules once per class of rows. A row rule's outcome (plain,
+// sensitive, masked...) depends only on the row's decision class (tenant and departments, and patient under
+// break-glass: PrincipalPolicy.rowClass in rules/decide.ts) and on whether the row is sensitive, so the rows of one
+// class and sensitivity share one array of answers: a list of 1000 patients in four departments decides each field
+// four times, not 1000. The current row's answers are kept at hand, since the fields of one object are resolved one
+// after another. The answers live as long as the request. A denial is decided again, for a fresh error at its path.
+
+const RULE_IDS = new Map<string, number>();
+/** A small number per rule name, the index of its answer (rules with the same name decide alike for one principal). */
+export function ruleId(name: string): number {
+  let id = RULE_IDS.get(name);
+  if (id === undefined) {
+    id = RULE_IDS.size;
+    RULE_IDS.set(name, id);
+  }
+  return id;
+}
+
+type SlotsByOutcome = Partial<Record<FieldOutcome, readonly number[]>>;
 
 export class PermissionCache {
   /** Rules that do not depend on the row: allowed for this request. */
   readonly request: (boolean | undefined)[] = [];
-  private row: RowGuard | null = null;
-  private rowAnswers: (FieldOutcome | undefined)[] = [];
-  private readonly rows = new Map<RowGuard, (FieldOutcome | undefined)[]>();
+  private row: unknown = null;
+  private rowAnswers: (FieldOutcome | undefined)[] | null = null;
+  /** The PHI-read slots an admitted row records, per selection (field nodes), row type and outcome (row-admission.ts). */
+  private readonly selections = new WeakMap<readonly unknown[], Map<string, SlotsByOutcome>>();
+  /** Per row class: the answers for its plain rows and for its sensitive rows. */
+  private readonly classes = new Map<object, [(FieldOutcome | undefined)[], (FieldOutcome | undefined)[]]>();
 
-  /** The answers for this row guard's rules. */
-  forRow(guard: RowGuard): (FieldOutcome | undefined)[] {
+  /**
+   * The answers for the rules of this row (shared by every row of its class and sensitivity); null for a guard that
+   * is not row facts (a wiring bug: the caller takes the checked path, which denies).
+   */
+  forRow(guard: unknown, access: Pick<PrincipalPolicy, 'rowClass'>): (FieldOutcome | undefined)[] | null {
     if (guard !== this.row) {
       this.row = guard;
-      let answers = this.rows.get(guard);
+      const facts = rowFactsOf({ guard });
+      if (facts === null) return (this.rowAnswers = null);
+      const rowClass = access.rowClass(facts);
+      let answers = this.classes.get(rowClass);
       if (!answers) {
-        answers = [];
-        this.rows.set(guard, answers);
+        answers = [[], []];
+        this.classes.set(rowClass, answers);
       }
-      this.rowAnswers = answers;
+      this.rowAnswers = answers[facts.sensitive ? 1 : 0];
     }
     return this.rowAnswers;
+  }
+
+  /** The slots of a selection, computed once per request (`compute`) and then shared by every row it returns. */
+  selectionSlots(
+    fieldNodes: readonly unknown[],
+    typeName: string,
+    outcome: FieldOutcome,
+    compute: () => readonly number[],
+  ): readonly number[] {
+    let byType = this.selections.get(fieldNodes);
+    if (!byType) {
+      byType = new Map();
+      this.selections.set(fieldNodes, byType);
+    }
+    let byOutcome = byType.get(typeName);
+    if (!byOutcome) {
+      byOutcome = {};
+      byType.set(typeName, byOutcome);
+    }
+    return (byOutcome[outcome] ??= compute());
   }
 }

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { fieldRules } from '../../rules/field-access.js';
 import { applyFastGuard } from '../../rules/fast-guard.js';
+import { applyRowAdmission, rowAdmissions } from '../../rules/row-admission.js';
 import { createPermissions } from '../../rules/shield-tree.js';
 import { forbidden } from '../errors/forbidden.js';
 import { resolvers } from '../resolvers/index.js';
@@ -34,5 +35,5 @@ export function buildGuardedSchema(engine: PermissionEngine = 'fast'): GraphQLSc
   const schema = buildUnguardedSchema();
   return engine === 'fast'
     ? applyFastGuard(schema, fieldRules, forbidden)
-    : applyMiddleware(schema, createPermissions(fieldRules, forbidden));
+    : applyMiddleware(applyRowAdmission(schema, rowAdmissions(fieldRules), forbidden), createPermissions(fieldRules, forbidden));
 }

@@ -60,7 +60,9 @@ return {'OK'}
  * the caller, oldest first: the change index only grows, and a change written since has been indexed by its commit,
  * so a rank that moves up by an insertion is at worst seen twice (ZADD is idempotent), never skipped. A batch read
  * at a cursor another gateway has moved does nothing (the caller reads on from the marker it gets back). Each change's
- * status is read here, in the same atomic step as the ZADD, so a change finished meanwhile is never indexed as open.
+ * status is read here, in the same atomic step as the ZADD, so a change finished meanwhile is never indexed as open;
+ * a finished change found in the index leaves it, so running the backfill again (its marker deleted) repairs an index
+ * that replicas of a version without it wrote past during a rolling upgrade.
  * Returns the marker: the next cursor, or 'done' once a batch was short.
  */
 export const BACKFILL_OPEN_CHANGES_LUA = `
@@ -71,7 +73,8 @@ for i = 4, #KEYS do
   local score = redis.call('ZSCORE', KEYS[3], ARGV[i - 1])
   if json and score then
     local status = cjson.decode(json).status
-    if ${[...OPEN_CHANGE_STATUSES].map((s) => `status == '${s}'`).join(' or ')} then redis.call('ZADD', KEYS[2], score, ARGV[i - 1]) end
+    if ${[...OPEN_CHANGE_STATUSES].map((s) => `status == '${s}'`).join(' or ')} then redis.call('ZADD', KEYS[2], score, ARGV[i - 1])
+    else redis.call('ZREM', KEYS[2], ARGV[i - 1]) end
   end
 end
 local n = #KEYS - 3

@@ -105,3 +105,9 @@ export interface GovernanceStore {
 }
 
 export const docKey = (ref: DocRef) => `${ref.environment}:${ref.id}`;
+
+/**
+ * The statuses of a change still open. Both stores index open changes by these: every governed write lists the open
+ * changes of its environment (to supersede competitors), and that listing must not cost work in the tenant's history.
+ */
+export const OPEN_CHANGE_STATUSES: ReadonlySet<ChangeStatus> = new Set<ChangeStatus>(['PENDING', 'APPROVED']);

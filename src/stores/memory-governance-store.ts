@@ -12,6 +12,7 @@ import {
   type OutboxEntry,
   type StoredChange,
   LEDGER_RETENTION_MS,
+  OPEN_CHANGE_STATUSES,
 } from './governance-store.js';
 import type { MemoryAuditLog } from './memory-audit-log.js';
 
@@ -34,8 +35,8 @@ interface TenantState {
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
-/** The statuses of a change still open: never trimmed (memory-change-window.ts), so the index never names a gone change. */
-const OPEN: ReadonlySet<ChangeStatus> = new Set<ChangeStatus>(['PENDING', 'APPROVED']);
+/** Open changes are never trimmed (memory-change-window.ts), so the index never names a gone change. */
+const OPEN = OPEN_CHANGE_STATUSES;
 
 export class MemoryGovernanceStore implements GovernanceStore {
   private readonly states = new Map<string, TenantState>();

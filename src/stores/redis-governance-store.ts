@@ -11,10 +11,11 @@ import {
   type OutboxEntry,
   type StoredChange,
   LEDGER_RETENTION_MS,
+  OPEN_CHANGE_STATUSES,
 } from './governance-store.js';
 import { guarded, type RedisClient } from './redis-guard.js';
 import { TENANTS_KEY, tenantKeys } from './redis-keys.js';
-import { CLAIM_OUTBOX_LUA, COMMIT_LUA, FAIL_OUTBOX_LUA } from './redis-scripts.js';
+import { BACKFILL_OPEN_CHANGES_LUA, CLAIM_OUTBOX_LUA, COMMIT_LUA, FAIL_OUTBOX_LUA } from './redis-scripts.js';
 
 // Redis (AOF on in production) as the governance store, shared by any number of gateway replicas. Works with a
 // single node or a Cluster: every multi-key step is one script over keys of one hash tag. The commit script also
@@ -24,7 +25,13 @@ type ScriptClient = RedisClient & {
   clrCommit(...args: (string | number)[]): Promise<string[]>;
   clrClaimOutbox(...args: (string | number)[]): Promise<string[]>;
   clrFailOutbox(...args: (string | number)[]): Promise<number>;
+  clrBackfillOpenChanges(...args: (string | number)[]): Promise<string>;
 };
+
+/** The most changes one listing reads (newest first), as before the open index. */
+const LIST_SCAN = 5000;
+/** Changes read per step of the open-index backfill: one step holds Redis for the JSON decode of this many changes. */
+export const OPEN_BACKFILL_BATCH = 500;
 
 const parseDoc = (json: string | null): DocVersion | null => (json ? (JSON.parse(json) as DocVersion) : null);
 
@@ -36,6 +43,7 @@ export class RedisGovernanceStore implements GovernanceStore {
       client.defineCommand('clrCommit', { lua: COMMIT_LUA });
       client.defineCommand('clrClaimOutbox', { lua: CLAIM_OUTBOX_LUA, numberOfKeys: 2 });
       client.defineCommand('clrFailOutbox', { lua: FAIL_OUTBOX_LUA, numberOfKeys: 2 });
+      client.defineCommand('clrBackfillOpenChanges', { lua: BACKFILL_OPEN_CHANGES_LUA });
     }
     this.r = client as ScriptClient;
   }
@@ -76,28 +84,54 @@ export class RedisGovernanceStore implements GovernanceStore {
   listChanges(tenant: string, filter: ChangeFilter, limit: number) {
     return guarded(async () => {
       const k = tenantKeys(tenant);
-      // Newest first; filtered here (the per-tenant queue is small: open changes and recent history).
-      const ids = await this.r.zrevrange(k.changeIndex, 0, 4999);
-      if (ids.length === 0) return [];
-      const pipeline = this.r.pipeline();
-      for (const id of ids) pipeline.hget(k.change(id), 'json');
-      const results = (await pipeline.exec()) ?? [];
-      const out = [];
-      for (const [err, json] of results) {
-        if (err) throw err;
-        if (!json) continue;
-        // Filtered on the stored fields before the full parse: the parse (zod) of every stored change was the cost of
-        // each governed write (supersedeCompetitors lists the open ones), growing with the tenant's history. A record
-        // that is not an object, or that matches, is parsed, so a corrupt one still fails the listing.
-        const raw: unknown = JSON.parse(json as string);
-        if (typeof raw === 'object' && raw !== null && !matches(raw as Record<string, unknown>, filter)) continue;
-        const c = parseChangeRequest(raw);
-        if (!matches(c as unknown as Record<string, unknown>, filter)) continue;
-        out.push(c);
-        if (out.length >= limit) break;
-      }
-      return out;
+      // Newest first. An open status is read from the open index: every governed write lists the open changes of its
+      // environment (supersede-competitors.ts), and a scan of the change index cost work in the tenant's history.
+      const open = !!filter.status && OPEN_CHANGE_STATUSES.has(filter.status);
+      if (!open) return this.readChanges(k, await this.r.zrevrange(k.changeIndex, 0, LIST_SCAN - 1), filter, limit);
+      const [built, ids] = await Promise.all([this.r.get(k.openChangeIndexBuilt), this.r.zrevrange(k.openChangeIndex, 0, LIST_SCAN - 1)]);
+      if (built === 'done') return this.readChanges(k, ids, filter, limit);
+      await this.backfillOpenIndex(k, built);
+      return this.readChanges(k, await this.r.zrevrange(k.openChangeIndex, 0, LIST_SCAN - 1), filter, limit);
     });
+  }
+
+  /**
+   * Builds the open index of a store written before it existed, once per tenant, in batches (BACKFILL_OPEN_CHANGES_LUA
+   * says why concurrent gateways and commits cannot corrupt it). Until it is done, listings of open changes wait here.
+   */
+  private async backfillOpenIndex(k: ReturnType<typeof tenantKeys>, built: string | null): Promise<void> {
+    let marker = built ?? '0';
+    while (marker !== 'done') {
+      const cursor = Number(marker);
+      const ids = await this.r.zrange(k.changeIndex, String(cursor), String(cursor + OPEN_BACKFILL_BATCH - 1));
+      marker = await this.r.clrBackfillOpenChanges(
+        3 + ids.length, k.openChangeIndexBuilt, k.openChangeIndex, k.changeIndex, ...ids.map((id) => k.change(id)),
+        cursor, OPEN_BACKFILL_BATCH, ...ids,
+      );
+    }
+  }
+
+  /** The changes of `ids` (newest first) that match, up to `limit`. */
+  private async readChanges(k: ReturnType<typeof tenantKeys>, ids: string[], filter: ChangeFilter, limit: number) {
+    if (ids.length === 0) return [];
+    const pipeline = this.r.pipeline();
+    for (const id of ids) pipeline.hget(k.change(id), 'json');
+    const results = (await pipeline.exec()) ?? [];
+    const out = [];
+    for (const [err, json] of results) {
+      if (err) throw err;
+      if (!json) continue;
+      // Filtered on the stored fields before the full parse: the parse (zod) of every stored change was the cost of
+      // each governed write (supersedeCompetitors lists the open ones), growing with the tenant's history. A record
+      // that is not an object, or that matches, is parsed, so a corrupt one still fails the listing.
+      const raw: unknown = JSON.parse(json as string);
+      if (typeof raw === 'object' && raw !== null && !matches(raw as Record<string, unknown>, filter)) continue;
+      const c = parseChangeRequest(raw);
+      if (!matches(c as unknown as Record<string, unknown>, filter)) continue;
+      out.push(c);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   commit(tenant: string, ops: readonly CommitOp[]): Promise<CommitResult> {
@@ -116,6 +150,7 @@ export class RedisGovernanceStore implements GovernanceStore {
             return {
               t: 'chg', k: idx(k.change(op.change.id)), i: idx(k.changeIndex), rev: op.expectedRev, json: JSON.stringify(op.change),
               score: Date.parse(op.change.createdAt), id: op.change.id,
+              o: idx(k.openChangeIndex), open: OPEN_CHANGE_STATUSES.has(op.change.status),
             };
           case 'put-doc':
             return {

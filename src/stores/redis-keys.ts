@@ -10,6 +10,10 @@ export function tenantKeys(tenant: string) {
     docIndex: `${p}:docidx`,
     change: (id: string) => `${p}:chg:${id}`,
     changeIndex: `${p}:chgidx`,
+    /** The open changes (OPEN_CHANGE_STATUSES), scored like changeIndex: kept by the commit script. */
+    openChangeIndex: `${p}:chgopen`,
+    /** The backfill of openChangeIndex over changes written before it existed: a cursor into changeIndex, then `done`. */
+    openChangeIndexBuilt: `${p}:chgopen:built`,
     outbox: `${p}:outbox`,
     outboxDue: `${p}:outbox:due`,
     audit: `${p}:audit`,

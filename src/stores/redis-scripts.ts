@@ -2,6 +2,7 @@
 // and concurrent approvers. Every key a script touches is passed in KEYS and shares the tenant's hash tag, so the
 // scripts also run on Redis Cluster (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags).
 
+import { OPEN_CHANGE_STATUSES } from './governance-store.js';
 import { SHA256_LUA } from './redis-sha256-lua.js';
 
 /** ARGV[1]: JSON list of ops, each naming its keys by index into KEYS. All checks first, then all writes. */
@@ -21,6 +22,7 @@ for _, op in ipairs(ops) do
   if op.t == 'chg' then
     redis.call('HSET', KEYS[op.k], 'rev', op.rev + 1, 'json', op.json)
     redis.call('ZADD', KEYS[op.i], op.score, op.id)
+    if op.open then redis.call('ZADD', KEYS[op.o], op.score, op.id) else redis.call('ZREM', KEYS[op.o], op.id) end
   elseif op.t == 'doc' then
     redis.call('HSET', KEYS[op.k], 'version', op.v, 'json', op.json)
     redis.call('RPUSH', KEYS[op.h], op.json)
@@ -48,6 +50,38 @@ for _, op in ipairs(ops) do
   end
 end
 return {'OK'}
+`;
+
+/**
+ * One batch of the backfill of a tenant's open-change index, for a store written before the index existed (the commit
+ * script keeps the index for every change it writes, before or after the backfill). KEYS: the built marker, the open
+ * index, the change index, then the batch's change hashes. ARGV: the cursor the batch was read at, the batch size,
+ * then the batch's ids (in the order of their hashes). The batch is changeIndex's ranks [cursor, cursor + size) read by
+ * the caller, oldest first: the change index only grows, and a change written since has been indexed by its commit,
+ * so a rank that moves up by an insertion is at worst seen twice (ZADD is idempotent), never skipped. A batch read
+ * at a cursor another gateway has moved does nothing (the caller reads on from the marker it gets back). Each change's
+ * status is read here, in the same atomic step as the ZADD, so a change finished meanwhile is never indexed as open;
+ * a finished change found in the index leaves it, so running the backfill again (its marker deleted) repairs an index
+ * that replicas of a version without it wrote past during a rolling upgrade.
+ * Returns the marker: the next cursor, or 'done' once a batch was short.
+ */
+export const BACKFILL_OPEN_CHANGES_LUA = `
+local built = redis.call('GET', KEYS[1])
+if built == 'done' or tonumber(built or '0') ~= tonumber(ARGV[1]) then return built or '0' end
+for i = 4, #KEYS do
+  local json = redis.call('HGET', KEYS[i], 'json')
+  local score = redis.call('ZSCORE', KEYS[3], ARGV[i - 1])
+  if json and score then
+    local status = cjson.decode(json).status
+    if ${[...OPEN_CHANGE_STATUSES].map((s) => `status == '${s}'`).join(' or ')} then redis.call('ZADD', KEYS[2], score, ARGV[i - 1])
+    else redis.call('ZREM', KEYS[2], ARGV[i - 1]) end
+  end
+end
+local n = #KEYS - 3
+local marker = 'done'
+if n >= tonumber(ARGV[2]) then marker = tostring(tonumber(ARGV[1]) + n) end
+redis.call('SET', KEYS[1], marker)
+return marker
 `;
 
 /** KEYS: due zset, entries hash. ARGV: now ms, lease ms, limit. Moves each claimed entry's due time past the lease. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../src/governance/change-request.js';
 import type { DocVersion, GovernanceStore } from '../../src/stores/governance-store.js';
+import { OPEN_BACKFILL_BATCH } from '../../src/stores/redis-governance-store.js';
 
 // GovernanceStore's contract, two implementations: test/stores/memory-store.test.ts and redis-store.test.ts run it
 // (with the contracts of the other stores).
@@ -40,7 +41,27 @@ export const doc = (version: number, value: number, id = 'setting:billing.refund
   ref: { environment: 'PRODUCTION', id }, version, value, changedBy: 'bm-1', changeId: `c${version}`, at, reason: null,
 });
 
-export function governanceStoreContract(name: string, make: () => Promise<GovernanceStore>, tenantPrefix: string) {
+/** The fields a change needs in each status (so each parses). */
+const statusFields: Record<ChangeRequest['status'], Record<string, unknown>> = {
+  PENDING: {}, APPROVED: { approvedAt: at }, APPLIED: { approvedAt: at, appliedVersion: 1, appliedAt: at },
+  REJECTED: { rejection: { sub: 'x', at, functions: ['finance'], reason: 'no' } },
+  CANCELLED: { cancellation: { sub: 'x', at } },
+  EXPIRED: { expiredAt: at },
+  SUPERSEDED: { superseded: { currentVersion: 1, at } }, FAILED: { failure: { reason: 'x', at } },
+};
+export const STATUSES = Object.keys(statusFields) as ChangeRequest['status'][];
+export const inStatus = (id: string, status: ChangeRequest['status'], over: Partial<ChangeRequest> = {}) =>
+  sampleChange(id, { status, ...statusFields[status], ...over } as Partial<ChangeRequest>);
+/** The n-th second after `at`, as a createdAt. */
+const second = (n: number) => new Date(Date.parse(at) + n * 1000).toISOString();
+
+/**
+ * `forgetOpenIndex`: makes a tenant's store look written by a version without the open-change index (Redis: its keys
+ * deleted), for the backfill cases; a store that never persists (memory) has nothing to backfill and skips them.
+ */
+export function governanceStoreContract(
+  name: string, make: () => Promise<GovernanceStore>, tenantPrefix: string, forgetOpenIndex?: (tenant: string) => Promise<void>,
+) {
   describe(`${name}: GovernanceStore contract`, () => {
     const tenant = (t: string) => `${tenantPrefix}-${t}`;
 
@@ -117,21 +138,12 @@ export function governanceStoreContract(name: string, make: () => Promise<Govern
       // The memory store indexes open changes by status: every status a change moves to or from is enumerated.
       const s = await make();
       const t = tenant('status-moves');
-      const by = { sub: 'x', at };
-      const fieldsOf: Record<ChangeRequest['status'], Record<string, unknown>> = {
-        PENDING: {}, APPROVED: { approvedAt: at }, APPLIED: { approvedAt: at, appliedVersion: 1, appliedAt: at },
-        REJECTED: { rejection: { ...by, functions: ['finance'], reason: 'no' } },
-        CANCELLED: { cancellation: by },
-        EXPIRED: { expiredAt: at },
-        SUPERSEDED: { superseded: { currentVersion: 1, at } }, FAILED: { failure: { reason: 'x', at } },
-      };
-      const statuses = Object.keys(fieldsOf) as ChangeRequest['status'][];
       let rev = 0;
-      const moves = statuses.flatMap((from) => statuses.map((to) => [from, to] as const));
+      const moves = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const));
       for (const [from, to] of moves) {
         for (const status of [from, to]) {
-          await s.commit(t, [{ type: 'put-change', change: sampleChange('m', { status, ...fieldsOf[status] }), expectedRev: rev++ }]);
-          for (const listed of statuses) {
+          await s.commit(t, [{ type: 'put-change', change: inStatus('m', status), expectedRev: rev++ }]);
+          for (const listed of STATUSES) {
             expect((await s.listChanges(t, { status: listed }, 10)).map((c) => c.id)).toEqual(listed === status ? ['m'] : []);
           }
         }
@@ -139,6 +151,101 @@ export function governanceStoreContract(name: string, make: () => Promise<Govern
       await s.commit(t, [{ type: 'put-change', change: sampleChange('m'), expectedRev: rev++ }]);
       expect(await s.listChanges(t, { status: 'PENDING', environment: 'STAGING' }, 10)).toEqual([]);
     });
+    it('lists an open change behind more than 5,000 finished ones (the open listing does not scan the history)', async () => {
+      const s = await make();
+      const t = tenant('open-after-history');
+      const finished = STATUSES.filter((st) => st !== 'PENDING' && st !== 'APPROVED');
+      await s.commit(t, [{ type: 'put-change', change: inStatus('old', 'PENDING', { createdAt: second(0) }), expectedRev: 0 }]);
+      for (let from = 1; from <= 5_100; from += 500) {
+        await Promise.all(Array.from({ length: 500 }, (_, i) => from + i).map((n) =>
+          s.commit(t, [{ type: 'put-change', change: inStatus(`f${n}`, finished[n % 6]!, { createdAt: second(n) }), expectedRev: 0 }])));
+      }
+      await s.commit(t, [{ type: 'put-change', change: inStatus('new', 'PENDING', { createdAt: second(6_000) }), expectedRev: 0 }]);
+      expect((await s.listChanges(t, { status: 'PENDING' }, 10)).map((c) => c.id)).toEqual(['new', 'old']);
+      expect((await s.listChanges(t, { status: 'PENDING' }, 1)).map((c) => c.id)).toEqual(['new']);
+      expect(await s.listChanges(t, { status: 'APPROVED' }, 10)).toEqual([]);
+    }, 60_000);
+    it('open listings: newest first (ties by id), limit, environment and category filters; a finished change leaves', async () => {
+      const s = await make();
+      const t = tenant('open-filters');
+      const changes = [
+        inStatus('a', 'PENDING', { createdAt: second(1) }),
+        inStatus('b', 'PENDING', { createdAt: second(1) }),
+        inStatus('c', 'APPROVED', { createdAt: second(2) }),
+        inStatus('d', 'PENDING', { createdAt: second(3), environment: 'STAGING' }),
+        inStatus('e', 'PENDING', { createdAt: second(4), category: 'messaging' }),
+        inStatus('f', 'APPLIED', { createdAt: second(5) }),
+      ];
+      for (const change of changes) await s.commit(t, [{ type: 'put-change', change, expectedRev: 0 }]);
+      const ids = async (filter: Parameters<GovernanceStore['listChanges']>[1], limit = 10) =>
+        (await s.listChanges(t, filter, limit)).map((c) => c.id);
+      expect(await ids({ status: 'PENDING' })).toEqual(['e', 'd', 'b', 'a']);
+      expect(await ids({ status: 'PENDING' }, 2)).toEqual(['e', 'd']);
+      expect(await ids({ status: 'PENDING', environment: 'PRODUCTION' })).toEqual(['e', 'b', 'a']);
+      expect(await ids({ status: 'PENDING', environment: 'PRODUCTION' }, 2)).toEqual(['e', 'b']);
+      expect(await ids({ status: 'PENDING', environment: 'STAGING' })).toEqual(['d']);
+      expect(await ids({ status: 'PENDING', category: 'messaging' })).toEqual(['e']);
+      expect(await ids({ status: 'APPROVED' })).toEqual(['c']);
+      expect(await ids({ status: 'APPROVED', environment: 'STAGING' })).toEqual([]);
+      // Each open change moves to a finished status (every one of them): it leaves the open listings, the others stay.
+      const finished = STATUSES.filter((st) => st !== 'PENDING' && st !== 'APPROVED');
+      const open = ['e', 'd', 'c', 'b', 'a'];
+      for (const [i, id] of open.entries()) {
+        const before = changes.find((c) => c.id === id)!;
+        const status = finished[i % finished.length]!;
+        const change = { ...before, ...statusFields[status], status } as ChangeRequest;
+        await s.commit(t, [{ type: 'put-change', change, expectedRev: 1 }]);
+        const left = open.slice(i + 1);
+        expect([...(await ids({ status: 'PENDING' })), ...(await ids({ status: 'APPROVED' }))].sort()).toEqual(left.sort());
+        expect(await ids({ status })).toContain(id);
+      }
+    });
+    it.skipIf(!forgetOpenIndex)('backfills the open index of a store written without it, once, under concurrent gateways and commits',
+      async () => {
+        const t = tenant('open-backfill');
+        const writer = await make();
+        // More than two backfill batches, every status, both environments, in random order of creation time.
+        const count = 2 * OPEN_BACKFILL_BATCH + 37;
+        const stored = new Map<string, ChangeRequest>();
+        const order = Array.from({ length: count }, (_, i) => (i * 7_919) % count);
+        await Promise.all(order.map((n) => {
+          const change = inStatus(`c${n}`, STATUSES[n % STATUSES.length]!, {
+            createdAt: second(n), environment: n % 3 === 0 ? 'STAGING' : 'PRODUCTION',
+          });
+          stored.set(change.id, change);
+          return writer.commit(t, [{ type: 'put-change', change, expectedRev: 0 }]);
+        }));
+        await forgetOpenIndex!(t);
+        // Two gateways list at once while open changes finish and new ones are proposed: every write lands in the index
+        // whether the backfill has reached it or not.
+        const [one, two] = [await make(), await make()];
+        const moves = [...stored.values()].filter((c) => c.status === 'PENDING' || c.status === 'APPROVED').filter((_, i) => i % 4 === 0);
+        const moved = moves.map((c) => ({ ...c, ...statusFields.CANCELLED, status: 'CANCELLED' }) as ChangeRequest);
+        const added = Array.from({ length: 40 }, (_, i) =>
+          inStatus(`n${i}`, i % 2 ? 'PENDING' : 'APPROVED', {
+            createdAt: second(count + i), environment: i % 3 ? 'PRODUCTION' : 'STAGING',
+          }));
+        await Promise.all([
+          one.listChanges(t, { status: 'PENDING', environment: 'PRODUCTION' }, 1000),
+          two.listChanges(t, { status: 'APPROVED', environment: 'STAGING' }, 1000),
+          ...moved.map((change) => writer.commit(t, [{ type: 'put-change', change, expectedRev: 1 }])),
+          ...added.map((change) => writer.commit(t, [{ type: 'put-change', change, expectedRev: 0 }])),
+          one.listChanges(t, { status: 'APPROVED' }, 1000),
+        ]);
+        for (const c of [...moved, ...added]) stored.set(c.id, c);
+        for (const status of STATUSES) {
+          for (const environment of ['PRODUCTION', 'STAGING'] as const) {
+            const expected = [...stored.values()]
+              .filter((c) => c.status === status && c.environment === environment)
+              .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+              .map((c) => c.id);
+            for (const s of [one, two, await make()]) {
+              expect((await s.listChanges(t, { status, environment }, 5000)).map((c) => c.id)).toEqual(expected);
+              expect((await s.listChanges(t, { status, environment }, 3)).map((c) => c.id)).toEqual(expected.slice(0, 3));
+            }
+          }
+        }
+      }, 60_000);
     it('keeps tenants apart', async () => {
       const s = await make();
       await s.commit(tenant('one'), [

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStores } from '../../src/stores/create-store.js';
+import { tenantKeys } from '../../src/stores/redis-keys.js';
 import type { Stores } from '../../src/stores/stores.js';
 import { RedisServer } from '../support/redis-server.js';
 import { auditLogContract } from './audit-log-contract.js';
-import { governanceStoreContract } from './governance-store-contract.js';
+import { governanceStoreContract, inStatus, STATUSES } from './governance-store-contract.js';
 import { idempotencyStoreContract } from './idempotency-store-contract.js';
 import { leaseStoreContract } from './lease-store-contract.js';
 import { usageStoreContract } from './usage-store-contract.js';
@@ -26,8 +27,54 @@ const make = async () => {
   return s;
 };
 const prefix = `r-${Date.now()}`;
-governanceStoreContract('redis', async () => (await make()).governance, prefix);
+/** A store written by a version without the open-change index: its keys deleted. */
+const forgetOpenIndex = async (tenant: string) => {
+  const k = tenantKeys(tenant);
+  const c = server.client();
+  await c.del(k.openChangeIndex, k.openChangeIndexBuilt);
+  c.disconnect();
+};
+governanceStoreContract('redis', async () => (await make()).governance, prefix, forgetOpenIndex);
 auditLogContract('redis', make, prefix);
 idempotencyStoreContract('redis', async () => (await make()).idempotency, prefix);
 usageStoreContract('redis', async () => (await make()).usage, prefix);
 leaseStoreContract('redis', async () => (await make()).leases, prefix);
+
+// What the contract cannot see: the index holds exactly the open changes. A finished change left in it would not show
+// in a listing (the stored status is checked again), but the index would grow with the history it exists to avoid.
+describe('redis: the open-change index', () => {
+  it('holds exactly the open changes, after commits in every status and after a backfill', async () => {
+    const s = (await make()).governance;
+    const t = `${prefix}-open-index-keys`;
+    const k = tenantKeys(t);
+    const c = server.client();
+    const indexed = async () => (await c.zrange(k.openChangeIndex, '0', '-1')).sort();
+    for (const [i, status] of STATUSES.entries()) {
+      await s.commit(t, [{ type: 'put-change', change: inStatus(`c${i}`, status), expectedRev: 0 }]);
+    }
+    expect(await indexed()).toEqual(['c0', 'c1']);
+    // Each open change moves to each finished status in turn and back: the index follows every move.
+    let rev = 1;
+    for (const status of STATUSES.slice(2)) {
+      await s.commit(t, [{ type: 'put-change', change: inStatus('c0', status), expectedRev: rev++ }]);
+      expect(await indexed()).toEqual(['c1']);
+      await s.commit(t, [{ type: 'put-change', change: inStatus('c0', 'PENDING'), expectedRev: rev++ }]);
+      expect(await indexed()).toEqual(['c0', 'c1']);
+    }
+    // A store written without the index: the backfill builds it.
+    await c.del(k.openChangeIndex, k.openChangeIndexBuilt);
+    expect((await s.listChanges(t, { status: 'APPROVED' }, 10)).map((ch) => ch.id)).toEqual(['c1']);
+    expect(await indexed()).toEqual(['c0', 'c1']);
+    expect(await c.get(k.openChangeIndexBuilt)).toBe('done');
+    // An index a replica without it wrote past (rolling upgrade: an open change missing, a finished one left): running
+    // the backfill again (its marker deleted, README "Production setup") repairs both.
+    await c.zrem(k.openChangeIndex, 'c1');
+    await c.zadd(k.openChangeIndex, 0, 'c2');
+    await c.del(k.openChangeIndexBuilt);
+    expect((await s.listChanges(t, { status: 'APPROVED' }, 10)).map((ch) => ch.id)).toEqual(['c1']);
+    expect(await indexed()).toEqual(['c0', 'c1']);
+    // Scored like the change index (the creation time), so listings keep their order.
+    expect(await c.zscore(k.openChangeIndex, 'c0')).toBe(await c.zscore(k.changeIndex, 'c0'));
+    c.disconnect();
+  });
+});

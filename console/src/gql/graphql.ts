@@ -1819,6 +1819,11 @@ export type Supersession = {
   at: Scalars['DateTime']['output'];
   /** The target's version when the change was found stale. */
   currentVersion: Scalars['Int']['output'];
+  /**
+   * The requester's newer proposal on the same target that replaced this one (a requester keeps one open proposal per
+   * target); null when the change ended because its target moved.
+   */
+  replacedBy?: Maybe<Scalars['ID']['output']>;
 };
 
 /** One mention the triage classifier found in a message: the concept, the words, and what qualified them. */

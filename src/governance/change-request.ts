@@ -12,7 +12,7 @@ import { jsonValueSchema } from './json.js';
 //   PENDING ──approve (complete, outbox)──▶ APPROVED ──markApplied──▶ APPLIED
 //   PENDING ──reject──▶ REJECTED      PENDING ──cancel (requester)──▶ CANCELLED      PENDING ──expire──▶ EXPIRED
 //   PENDING | APPROVED ──supersede (target moved)──▶ SUPERSEDED     PENDING | APPROVED ──markFailed──▶ FAILED
-//   PENDING | APPROVED ──replace (the requester's newer proposal on the same target)──▶ SUPERSEDED (replacedBy)
+//   PENDING ──replace (the requester's newer proposal on the same target)──▶ SUPERSEDED (replacedBy)
 
 export const CHANGE_STATUSES = ['PENDING', 'APPROVED', 'APPLIED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'SUPERSEDED', 'FAILED'] as const;
 export type ChangeStatus = (typeof CHANGE_STATUSES)[number];

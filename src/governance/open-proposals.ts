@@ -5,9 +5,12 @@ import type { TransitionError } from './transition-result.js';
 // Open work a requester can leave in the approval queue (issue 17: the embedded store keeps every open change, so
 // nothing else bounds it). Two rules, decided here and applied by the proposing loop (src/services/governance/
 // propose.ts) in the commit of the new change:
-// - a requester's newer proposal replaces their own open one on the same target and environment (the old one ends
+// - a requester's newer proposal replaces their own PENDING one on the same target and environment (the old one ends
 //   SUPERSEDED with `replacedBy`, transitions.ts `replace`); other requesters' proposals are competing proposals an
-//   approver chooses between, and stay;
+//   approver chooses between, and stay. An APPROVED change is not replaced: approvers decided it and the outbox may be
+//   applying it at the connector right now (outbox-worker.ts performs the effect, then commits APPLIED), so ending it
+//   could leave an effect done under a record that says SUPERSEDED; it applies, and the newer proposal then goes stale
+//   like any other proposal computed against the version before;
 // - a requester has at most `max` open changes (MAX_OPEN_PROPOSALS_PER_REQUESTER); one more is refused with CONFLICT
 //   reason TOO_MANY_OPEN_PROPOSALS, saying how many are open and how to withdraw one.
 
@@ -16,11 +19,11 @@ export function isOpen(change: ChangeRequest): boolean {
   return change.status === 'PENDING' || change.status === 'APPROVED';
 }
 
-/** Does `next` replace `old`: another open change of the same requester, on the same target and environment? */
+/** Does `next` replace `old`: another PENDING change of the same requester, on the same target and environment? */
 export function replaces(next: ChangeRequest, old: ChangeRequest): boolean {
   return (
     old.id !== next.id &&
-    isOpen(old) &&
+    old.status === 'PENDING' &&
     old.tenant === next.tenant &&
     old.requester.sub === next.requester.sub &&
     old.environment === next.environment &&
@@ -42,6 +45,6 @@ export function openProposalRefusal(next: ChangeRequest, ownOpen: readonly Chang
     reason: 'TOO_MANY_OPEN_PROPOSALS',
     message:
       `you have ${staying.length} open proposals (at most ${max} per requester): withdraw one with cancelChange(id:) ` +
-      'or wait for approvers to decide, then propose again; a new proposal on the same target replaces your open one',
+      'or wait for approvers to decide, then propose again; a new proposal on the same target replaces your pending one',
   };
 }

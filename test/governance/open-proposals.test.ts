@@ -63,12 +63,22 @@ describe('replace', () => {
     expect(late).toMatchObject({ ok: false, error: { code: 'CONFLICT', reason: 'NOT_PENDING' } });
   });
 
-  it('refuses a change that is no longer open (NOT_OPEN) or that the new one does not replace (NOT_REPLACEABLE)', () => {
+  it('refuses a change that is no longer pending (NOT_PENDING) or that the new one does not replace (NOT_REPLACEABLE)', () => {
     const next = pending({ id: 'chg-2' });
     const done = ok(replace(pending(), next, at(1)));
-    expect(replace(done, next, at(2))).toMatchObject({ ok: false, error: { reason: 'NOT_OPEN' } });
+    expect(replace(done, next, at(2))).toMatchObject({ ok: false, error: { code: 'CONFLICT', reason: 'NOT_PENDING' } });
     const other = pending({ requester: engineer('eng-2') });
     expect(replace(other, next, at(2))).toMatchObject({ ok: false, error: { code: 'CONFLICT', reason: 'NOT_REPLACEABLE' } });
+  });
+});
+
+describe('an APPROVED change (decided, its effect maybe under way in the outbox)', () => {
+  it('is not replaced, and still counts as open for the cap', () => {
+    const approved = { ...pending(), status: 'APPROVED', approvedAt: at(1) } as ChangeRequest;
+    const next = pending({ id: 'chg-2', now: at(2) });
+    expect(replaces(next, approved)).toBe(false);
+    expect(replace(approved, next, at(3))).toMatchObject({ ok: false, error: { reason: 'NOT_PENDING' } });
+    expect(openProposalRefusal(next, [approved], 1)).toMatchObject({ reason: 'TOO_MANY_OPEN_PROPOSALS' });
   });
 });
 

@@ -11,7 +11,7 @@ import { approveChange, cancelChange } from '../../src/services/governance/trans
 import { governanceOn, person } from '../support/governance-fixtures.js';
 import { RedisServer } from '../support/redis-server.js';
 
-// Issue 17 (memory): a requester's newer proposal replaces their own open one on the same target and environment, in
+// Issue 17 (memory): a requester's newer proposal replaces their own pending one on the same target and environment, in
 // the same commit, with its audit record; other requesters' proposals stay; a racing approval is never lost (the
 // compare-and-set on the old change's revision); a cap bounds the requester's open changes. Both stores.
 
@@ -142,6 +142,19 @@ describe.each(stores)('a requester\'s newer proposal replaces their open one (%s
     expect(old!.change.approvals.map((a) => a.sub)).toEqual(['sec']);
     const events = (await auditEvents(s, tenant)).filter((e) => e.changeId === first.change.id).map((e) => e.action);
     expect(events).toEqual(['change.proposed', 'change.approved', 'change.superseded']);
+  });
+
+  it('leaves an APPROVED change waiting in the outbox (its effect may be under way): it is not the requester\'s to end', async () => {
+    const s = make();
+    const svc = governanceOn(s.governance, { processOutboxInline: false });
+    const tenant = tenantOf();
+    const as = (p: Principal) => ({ ...p, tenant });
+    const first = await KINDS['compound settings']!(svc, as, 1);
+    const approved = await approveChange(svc, as(person('eng-2', ['integration-engineer'])), first.change.id);
+    expect(approved.status).toBe('APPROVED');
+    const second = await KINDS['compound settings']!(svc, as, 2);
+    expect((await s.governance.getChange(tenant, first.change.id))!.change.status).toBe('APPROVED');
+    expect((await openOf(s.governance, tenant, 'eng')).map((c) => c.id).sort()).toEqual([first.change.id, second.change.id].sort());
   });
 
   it('keeps one open change for a requester who proposes again and again (the store\'s open-change count stays 1)', async () => {

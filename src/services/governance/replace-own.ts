@@ -5,11 +5,11 @@ import { replace } from '../../governance/transitions.js';
 import type { CommitOp, GovernanceStore } from '../../stores/governance-store.js';
 import { effectsToOps } from './effects-to-ops.js';
 
-// A requester's newer proposal replaces their own open one on the same target and environment
+// A requester's newer proposal replaces their own pending one on the same target and environment
 // (src/governance/open-proposals.ts): the old one ends SUPERSEDED with `replacedBy` in the commit of the new one,
 // with its audit record. Like supersede-competitors.ts, each replacement states the revision it read, so an approver
 // who decided on the old change meanwhile fails the whole commit and the proposing loop decides again on what is
-// stored: an approval is kept on the replaced change (or, if it applied it, the change is no longer open and stays).
+// stored: an approval is kept on the replaced change (or, if it completed it, the change is no longer pending and stays).
 
 /** Open changes the store lists per status (more than any queue a tenant keeps, and than the cap per requester). */
 const SCAN = 5000;
@@ -36,7 +36,7 @@ export async function replaceOwn(
     const stored = await store.getChange(next.tenant, listed.id);
     if (!stored) continue;
     const result = replace(stored.change, next, nowIso);
-    if (!result.ok) continue; // decided meanwhile (no longer open): nothing to end
+    if (!result.ok) continue; // decided meanwhile (no longer pending): nothing to end
     ops.push({ type: 'put-change', change: result.next, expectedRev: stored.rev }, ...effectsToOps(result.effects, result.next, nowIso));
   }
   return ops;

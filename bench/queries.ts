@@ -1,5 +1,5 @@
-// The benchmark's operations. `[<id>]` is replaced by autocannon with a unique id per request, so each applying
-// mutation changes the value (a change to the same value is refused as NO_CHANGE).
+// The benchmark's operations. `[<id>]` is replaced by autocannon with a unique id per request, so each mutation
+// changes the value (a change to the same value is refused as NO_CHANGE).
 
 export interface BenchQuery {
   readonly name: string;
@@ -50,7 +50,9 @@ export const queries = (patientId: string): readonly BenchQuery[] => [
       'mutation($v: JSON!) { updateSetting(input: { key: "ai.model", environment: PRODUCTION, value: $v, reason: "bench" }) { status ' +
       'changeRequest { id } } }',
       {
-        v: { provider: 'default', model: 'clinical-assistant-v2', temperature: 0.1 },
+        // A new value each request: every request builds and commits a new proposal, which replaces the requester's
+        // previous open one on ai.model (src/governance/open-proposals.ts), so the queue holds one, not one per request.
+        v: { provider: 'default', model: 'clinical-assistant-v2-[<id>]', temperature: 0.1 },
       },
     ),
   },

@@ -304,7 +304,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
   ApprovalStatus: all(['satisfied', 'remaining', 'stillNeededFrom', 'summary'], inherit('ChangeRequest.approvalStatus')),
   Rejection: all(['sub', 'functions', 'reason', 'at'], inherit('ChangeRequest.rejection')),
   Cancellation: all(['sub', 'at'], inherit('ChangeRequest.cancellation')),
-  Supersession: all(['currentVersion', 'at'], inherit('ChangeRequest.superseded')),
+  Supersession: all(['currentVersion', 'at', 'replacedBy'], inherit('ChangeRequest.superseded')),
   Me: all(
     ['sub', 'tenant', 'kind', 'roles', 'departments', 'mfa', 'scopes', 'grants', 'permissions', 'policyVersion'],
     inherit('Query.me'),

@@ -44,7 +44,7 @@ export const ChangeFields = graphql(`
     createdAt expiresAt updatedAt appliedVersion appliedAt
     rejection { sub functions reason at }
     cancellation { sub at }
-    superseded { currentVersion at }
+    superseded { currentVersion at replacedBy }
     expiredAt failureReason
   }
 `);

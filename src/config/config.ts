@@ -40,7 +40,7 @@ export interface GatewayConfig extends HardeningConfig, ConnectorConfig, Fronten
   readonly redisUrl: string | null;
   /** null: the embedded FHIR server (embedded mode only). */
   readonly fhir: { readonly baseUrls: Readonly<Record<string, string>> | null; readonly timeoutMs: number };
-  readonly limits: { readonly defaultPageSize: number; readonly maxPageSize: number };
+  readonly limits: { readonly defaultPageSize: number; readonly maxPageSize: number; readonly maxOpenProposalsPerRequester: number };
   /** Aggregates over fewer than `suppressionThreshold` patients are suppressed (small-cell suppression). */
   readonly statistics: { readonly suppressionThreshold: number };
   readonly logLevel: string;
@@ -81,6 +81,8 @@ const EnvSchema = z.object({
   FHIR_TIMEOUT_MS: envField(integer(1, 120_000)),
   DEFAULT_PAGE_SIZE: envField(integer(1, 10_000)),
   MAX_PAGE_SIZE: envField(integer(1, 10_000)),
+  // Open governed changes one requester may leave (src/governance/open-proposals.ts): bounds the queue and its memory.
+  MAX_OPEN_PROPOSALS_PER_REQUESTER: envField(integer(1, 10_000)),
   STATS_SUPPRESSION_THRESHOLD: envField(integer(1, 1_000)),
   LOG_LEVEL: envField(oneOf(LOG_LEVELS)),
   EXECUTION_ENGINE: envField(oneOf(EXECUTION_ENGINES)),
@@ -183,7 +185,11 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     },
     redisUrl: e.REDIS_URL ?? null,
     fhir: { baseUrls: e.FHIR_BASE_URLS ?? null, timeoutMs: e.FHIR_TIMEOUT_MS ?? 5000 },
-    limits: { defaultPageSize: e.DEFAULT_PAGE_SIZE ?? 20, maxPageSize: e.MAX_PAGE_SIZE ?? 100 },
+    limits: {
+      defaultPageSize: e.DEFAULT_PAGE_SIZE ?? 20,
+      maxPageSize: e.MAX_PAGE_SIZE ?? 100,
+      maxOpenProposalsPerRequester: e.MAX_OPEN_PROPOSALS_PER_REQUESTER ?? 100,
+    },
     statistics: { suppressionThreshold: e.STATS_SUPPRESSION_THRESHOLD ?? 5 },
     logLevel: e.LOG_LEVEL ?? 'info',
     executionEngine: e.EXECUTION_ENGINE ?? 'jit',

@@ -1906,6 +1906,11 @@ export type Supersession = {
   at: Scalars['DateTime']['output'];
   /** The target's version when the change was found stale. */
   currentVersion: Scalars['Int']['output'];
+  /**
+   * The requester's newer proposal on the same target that replaced this one (a requester keeps one open proposal per
+   * target); null when the change ended because its target moved.
+   */
+  replacedBy: Maybe<Scalars['ID']['output']>;
 };
 
 /** One mention the triage classifier found in a message: the concept, the words, and what qualified them. */
@@ -3053,6 +3058,7 @@ export type SubscriptionResolvers<ContextType = GatewayContext, ParentType exten
 export type SupersessionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Supersession'] = ResolversParentTypes['Supersession']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   currentVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  replacedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type TriageFindingResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TriageFinding'] = ResolversParentTypes['TriageFinding']> = {

@@ -12,6 +12,7 @@ import { jsonValueSchema } from './json.js';
 //   PENDING ──approve (complete, outbox)──▶ APPROVED ──markApplied──▶ APPLIED
 //   PENDING ──reject──▶ REJECTED      PENDING ──cancel (requester)──▶ CANCELLED      PENDING ──expire──▶ EXPIRED
 //   PENDING | APPROVED ──supersede (target moved)──▶ SUPERSEDED     PENDING | APPROVED ──markFailed──▶ FAILED
+//   PENDING ──replace (the requester's newer proposal on the same target)──▶ SUPERSEDED (replacedBy)
 
 export const CHANGE_STATUSES = ['PENDING', 'APPROVED', 'APPLIED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'SUPERSEDED', 'FAILED'] as const;
 export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
@@ -95,7 +96,12 @@ const changeRequestSchema = z.discriminatedUnion('status', [
   z.object({ ...common, status: z.literal('REJECTED'), rejection: by.extend({ functions: names, reason: z.string().min(1) }) }),
   z.object({ ...common, status: z.literal('CANCELLED'), cancellation: by }),
   z.object({ ...common, status: z.literal('EXPIRED'), expiredAt: time }),
-  z.object({ ...common, status: z.literal('SUPERSEDED'), superseded: z.object({ currentVersion: z.number().int().min(0), at: time }) }),
+  z.object({
+    ...common,
+    status: z.literal('SUPERSEDED'),
+    /** replacedBy: the id of the same requester's newer proposal that replaced it (open-proposals.ts); absent when the target moved. */
+    superseded: z.object({ currentVersion: z.number().int().min(0), at: time, replacedBy: z.string().min(1).optional() }),
+  }),
   z.object({ ...common, status: z.literal('FAILED'), failure: z.object({ reason: z.string().min(1), at: time }) }),
 ]);
 

@@ -42,7 +42,9 @@ export type TransitionReason =
   | 'SELF_BENEFIT'
   | 'CANNOT_GRANT_UNHELD'
   | 'NOT_ELIGIBLE'
-  | 'UNKNOWN_ENTRY';
+  | 'UNKNOWN_ENTRY'
+  | 'NOT_REPLACEABLE'
+  | 'TOO_MANY_OPEN_PROPOSALS';
 
 export interface TransitionError {
   readonly code: TransitionErrorCode;

@@ -5,6 +5,7 @@ import { beneficiaryOf } from './change-target.js';
 import { toEpochMs, toIso, type Instant } from './environment.js';
 import { describeElsewhere, inEnvironment, rolesOnlyElsewhere } from './environment-roles.js';
 import type { FunctionsOf } from './functions.js';
+import { replaces } from './open-proposals.js';
 import { applyEffectFor, audit, badInput, refuse, type TransitionResult } from './transition-result.js';
 
 // The state machine of a change request. Every transition is a pure function of the change, the actor and the
@@ -218,6 +219,21 @@ export function supersede(change: ChangeRequest, currentVersion: number, now: In
   if (currentVersion === change.baseVersion) return refuse('CONFLICT', 'NOT_STALE', `the target is still at version ${currentVersion}`);
   const next: ChangeRequest = { ...commonOf(change), updatedAt: at, status: 'SUPERSEDED', superseded: { currentVersion, at } };
   return { ok: true, next, effects: [audit(next, 'change.superseded', null, at, { baseVersion: change.baseVersion, currentVersion })] };
+}
+
+/**
+ * The requester's newer proposal `by` on the same target and environment replaces this pending change
+ * (open-proposals.ts): it ends SUPERSEDED with `replacedBy`, in the commit of `by`, recorded as the requester's act.
+ */
+export function replace(change: ChangeRequest, by: ChangeRequest, now: Instant): TransitionResult {
+  const at = toIso(now);
+  if (change.status !== 'PENDING') return refuse('CONFLICT', 'NOT_PENDING', `the change is ${change.status}, not PENDING`);
+  if (!replaces(by, change))
+    return refuse('CONFLICT', 'NOT_REPLACEABLE', 'only a newer proposal of the same requester on the same target replaces a change');
+  const superseded = { currentVersion: by.baseVersion, at, replacedBy: by.id };
+  const next: ChangeRequest = { ...commonOf(change), updatedAt: at, status: 'SUPERSEDED', superseded };
+  const detail = { baseVersion: change.baseVersion, currentVersion: by.baseVersion, replacedBy: by.id };
+  return { ok: true, next, effects: [audit(next, 'change.superseded', by.requester.sub, at, detail)] };
 }
 
 /** The outbox worker performed the change's apply effect: the change is APPLIED at baseVersion + 1. */

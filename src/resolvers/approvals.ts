@@ -134,7 +134,7 @@ export const approvalResolvers: Resolvers = {
     appliedAt: (c) => (c.status === 'APPLIED' ? c.appliedAt : null),
     rejection: (c) => (c.status === 'REJECTED' ? c.rejection : null),
     cancellation: (c) => (c.status === 'CANCELLED' ? c.cancellation : null),
-    superseded: (c) => (c.status === 'SUPERSEDED' ? c.superseded : null),
+    superseded: (c) => (c.status === 'SUPERSEDED' ? { ...c.superseded, replacedBy: c.superseded.replacedBy ?? null } : null),
     expiredAt: (c) => (c.status === 'EXPIRED' ? c.expiredAt : null),
     failureReason: (c) => (c.status === 'FAILED' ? c.failure.reason : null),
     failedAt: (c) => (c.status === 'FAILED' ? c.failure.at : null),

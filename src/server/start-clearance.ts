@@ -183,6 +183,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     now,
     newId: () => randomUUID(),
     locks: new KeyedLock(),
+    maxOpenProposals: config.limits.maxOpenProposalsPerRequester,
     connectorEffects: (effect) => connectors.effects(effect),
     notificationOps,
     // Webhook and email entries of a transition are apart in the outbox (approver-email.ts).

@@ -18,7 +18,7 @@ const CHANGE = /* GraphQL */ `
     createdAt expiresAt updatedAt approvedAt appliedVersion appliedAt
     rejection { sub functions reason at }
     cancellation { sub at }
-    superseded { currentVersion at }
+    superseded { currentVersion at replacedBy }
     expiredAt failureReason failedAt
   }
 `;

@@ -10,7 +10,8 @@ import {
 
 let h: Harness;
 let t: Record<
-  'eng1' | 'eng2' | 'sec1' | 'bill1' | 'ops1' | 'ca1' | 'auditor' | 'support' | 'frontDesk' | 'marketing' | 'clinician' | 'globexSec',
+  | 'eng1' | 'eng2' | 'sec1' | 'bill1' | 'bill2' | 'ops1' | 'ca1' | 'auditor' | 'support' | 'frontDesk' | 'marketing' | 'clinician'
+  | 'globexSec',
   string
 >;
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
     eng2: { roles: ['integration-engineer'], mfa: true },
     sec1: { roles: ['security-admin'], mfa: true },
     bill1: { roles: ['billing-manager'], mfa: true },
+    bill2: { roles: ['billing-manager'], mfa: true },
     ops1: { roles: ['ops-manager'], mfa: true },
     ca1: { roles: ['clinical-admin'], mfa: true },
     auditor: { roles: ['auditor'], mfa: true },
@@ -149,7 +151,8 @@ describe('versions', () => {
     const key = 'billing.reminderCadenceDays';
     const first = ok(await update(t.bill1, { key, environment: 'PRODUCTION', value: [5, 10], reason: 'Shorter cadence' })).updateSetting
       .changeRequest;
-    const second = ok(await update(t.bill1, { key, environment: 'PRODUCTION', value: [3, 6, 9], reason: 'Even shorter' })).updateSetting
+    // Another requester's proposal competes (bill1's own newer proposal would replace the first: the test below).
+    const second = ok(await update(t.bill2, { key, environment: 'PRODUCTION', value: [3, 6, 9], reason: 'Even shorter' })).updateSetting
       .changeRequest;
     expect([first.baseVersion, second.baseVersion]).toEqual([0, 0]);
     expect(first.requirement).toMatchObject({ requiredApprovals: 1, mfaRequired: false });
@@ -181,6 +184,25 @@ describe('versions', () => {
       await h.gql<{ setting: { value: unknown; version: number } }>(t.ops1, SETTING, { key, environment: 'PRODUCTION' }),
     ).setting;
     expect(after).toMatchObject({ value: [5, 10], version: 1 });
+  });
+
+  it('a requester\'s newer proposal replaces their open one: SUPERSEDED with replacedBy, out of the queue (issue 17)', async () => {
+    const key = 'billing.reminderCadenceDays';
+    const propose = async (value: number[]) =>
+      ok(await update(t.bill1, { key, environment: 'PRODUCTION', value, reason: 'Cadence' })).updateSetting.changeRequest;
+    const first = await propose([4, 8]);
+    const second = await propose([4, 8, 12]);
+    expect(await changeAs(t.ops1, first.id)).toMatchObject({
+      status: 'SUPERSEDED',
+      superseded: { currentVersion: 1, replacedBy: second.id },
+      viewerCanApprove: false,
+    });
+    const queue = ok(
+      await h.gql<{ setting: { pendingChanges: { id: string }[] } }>(t.ops1, SETTING, { key, environment: 'PRODUCTION' }),
+    ).setting;
+    expect(queue.pendingChanges.map((c) => c.id)).toEqual([second.id]);
+    refused(await h.gql(t.ops1, APPROVE, { id: first.id }), 'CONFLICT', 'NOT_PENDING');
+    refused(await h.gql(t.bill1, CANCEL, { id: first.id }), 'CONFLICT', 'NOT_PENDING');
   });
 });
 

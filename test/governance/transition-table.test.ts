@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CHANGE_STATUSES, type ChangeRequest, type ChangeStatus } from '../../src/governance/change-request.js';
 import type { TransitionResult } from '../../src/governance/transition-result.js';
-import { approve, cancel, expire, markApplied, markFailed, proposeChange, reject, supersede } from '../../src/governance/transitions.js';
+import {
+  approve, cancel, expire, markApplied, markFailed, proposeChange, reject, replace, supersede,
+} from '../../src/governance/transitions.js';
 import { approveOpts, at, engineer, functionsOf, ok, pending, proposal, securityAdmin, STAGING_MEDIUM } from './support.js';
 
 // Every status x every transition: the resulting status, or the reason of the refusal. Inputs are deep-frozen, so
@@ -13,6 +15,8 @@ const TRANSITIONS = {
   cancel: (c: ChangeRequest) => cancel(c, engineer('eng-1'), { now: at(5) }),
   expire: (c: ChangeRequest) => expire(c, '2026-03-10T00:00:00.000Z'),
   supersede: (c: ChangeRequest) => supersede(c, 4, at(5)),
+  // The same requester's newer proposal on the same target (open-proposals.ts).
+  replace: (c: ChangeRequest) => replace(c, pending({ id: 'chg-newer', now: at(4) }), at(5)),
   markApplied: (c: ChangeRequest) => markApplied(c, { now: at(5) }),
   markFailed: (c: ChangeRequest) => markFailed(c, { reason: 'connector refused', now: at(5) }),
 } as const satisfies Record<string, (c: ChangeRequest) => TransitionResult>;
@@ -24,6 +28,7 @@ const ENDED = {
   cancel: 'NOT_PENDING',
   expire: 'NOT_PENDING',
   supersede: 'NOT_OPEN',
+  replace: 'NOT_PENDING',
   markApplied: 'NOT_APPROVED',
   markFailed: 'NOT_OPEN',
 } as const;
@@ -36,6 +41,7 @@ const EXPECTED: Record<ChangeStatus, Record<Transition, string>> = {
     cancel: '→CANCELLED',
     expire: '→EXPIRED',
     supersede: '→SUPERSEDED',
+    replace: '→SUPERSEDED',
     markApplied: '!NOT_APPROVED',
     markFailed: '→FAILED',
   },
@@ -45,6 +51,7 @@ const EXPECTED: Record<ChangeStatus, Record<Transition, string>> = {
     cancel: '!NOT_PENDING',
     expire: '!NOT_PENDING',
     supersede: '→SUPERSEDED',
+    replace: '!NOT_PENDING',
     markApplied: '→APPLIED',
     markFailed: '→FAILED',
   },
@@ -97,7 +104,7 @@ describe('transition table', () => {
 
   it('covers every status and every transition', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual([...CHANGE_STATUSES].sort());
-    expect(Object.keys(EXPECTED).length * Object.keys(TRANSITIONS).length).toBe(56);
+    expect(Object.keys(EXPECTED).length * Object.keys(TRANSITIONS).length).toBe(64);
   });
 
   it('refusals of an ended change carry no next state', () => {

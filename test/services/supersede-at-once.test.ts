@@ -26,6 +26,9 @@ const key = 'billing.refundThreshold';
 const bm = person('bm', ['billing-manager']);
 const bm2 = person('bm-2', ['billing-manager']);
 const sec = person('sec', ['security-admin']);
+// Competitors come from other requesters: a requester's own newer proposal replaces their open one (replace-own.test.ts).
+const bm3 = person('bm-3', ['billing-manager']);
+const bm4 = person('bm-4', ['billing-manager']);
 
 const stores: [string, () => Stores][] = [
   ['memory', () => memoryStores()],
@@ -38,11 +41,11 @@ describe.each(stores)('supersede at once (%s store)', (_name, make) => {
     const svc = governanceOn(store);
     const tenant = `t${Math.random().toString(36).slice(2, 8)}`;
     const as = (p: typeof bm) => ({ ...p, tenant });
-    const propose = async (amount: number) =>
-      (await updateSetting(svc, as(bm), { key, environment: 'PRODUCTION', value: { amount, currency: 'USD' }, reason: `to ${amount}` }))
+    const propose = async (amount: number, by = bm) =>
+      (await updateSetting(svc, as(by), { key, environment: 'PRODUCTION', value: { amount, currency: 'USD' }, reason: `to ${amount}` }))
         .change.id;
     const winner = await propose(900);
-    const losers = [await propose(500), await propose(300)];
+    const losers = [await propose(500, bm3), await propose(300, bm4)];
     // Another environment's change of the same key is not a competitor.
     const staging = (
       await updateSetting(svc, as(bm), { key, environment: 'STAGING', value: { amount: 50, currency: 'USD' }, reason: 'staging' })

@@ -60,7 +60,10 @@ function approvalLine(c: Change): string {
     case 'REJECTED': return `closed: rejected with ${c.approvals.length} approval${c.approvals.length === 1 ? '' : 's'} given`;
     case 'CANCELLED': return 'closed: withdrawn by the requester';
     case 'EXPIRED': return 'closed: expired before it was approved';
-    case 'SUPERSEDED': return 'closed: the target changed since it was proposed';
+    case 'SUPERSEDED':
+      return c.superseded?.replacedBy
+        ? 'closed: replaced by a newer proposal of the same requester'
+        : 'closed: the target changed since it was proposed';
     case 'FAILED': return 'closed: approved, but applying it failed';
   }
 }

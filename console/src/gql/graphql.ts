@@ -1819,6 +1819,11 @@ export type Supersession = {
   at: Scalars['DateTime']['output'];
   /** The target's version when the change was found stale. */
   currentVersion: Scalars['Int']['output'];
+  /**
+   * The requester's newer proposal on the same target that replaced this one (a requester keeps one open proposal per
+   * target); null when the change ended because its target moved.
+   */
+  replacedBy?: Maybe<Scalars['ID']['output']>;
 };
 
 /** One mention the triage classifier found in a message: the concept, the words, and what qualified them. */
@@ -1889,21 +1894,21 @@ export type ConsoleInboxQuery = { changeRequests?: Array<{ id: string, status: C
 
 export type ConsoleInboxFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, before?: unknown | null, after?: unknown | null, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, createdAt: string, expiresAt: string, requester: { sub: string, roles: Array<string> }, approvalStatus: { summary: string } };
 
-export type ConsoleChangeFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null };
+export type ConsoleChangeFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string, replacedBy?: string | null } | null };
 
 export type ConsoleChangeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ConsoleChangeQuery = { changeRequest?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null } | null };
+export type ConsoleChangeQuery = { changeRequest?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string, replacedBy?: string | null } | null } | null };
 
 export type ConsoleActionableQueryVariables = Exact<{
   after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type ConsoleActionableQuery = { changeRequestsConnection?: { edges?: Array<{ node?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string } | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
+export type ConsoleActionableQuery = { changeRequestsConnection?: { edges?: Array<{ node?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string, replacedBy?: string | null } | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
 
 export type ConsoleApproveMedicationMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -2277,6 +2282,7 @@ export const ConsoleChangeFieldsFragmentDoc = new TypedDocumentString(`
   superseded {
     currentVersion
     at
+    replacedBy
   }
   expiredAt
   failureReason
@@ -2414,10 +2420,11 @@ export const ConsoleChangeDocument = new TypedDocumentString(`
   superseded {
     currentVersion
     at
+    replacedBy
   }
   expiredAt
   failureReason
-}`, {"hash":"764f9ec6132a1bd18446436d6fd1d6aaaccf807f67b941506949022fe5c326e1"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
+}`, {"hash":"72a9e00c00ac950dfbc69c0ea88a362267322141472a7b676dd9d1d9dd2bb498"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
 export const ConsoleActionableDocument = new TypedDocumentString(`
     query ConsoleActionable($after: String) {
   changeRequestsConnection(actionable: true, first: 5, after: $after) {
@@ -2509,10 +2516,11 @@ export const ConsoleActionableDocument = new TypedDocumentString(`
   superseded {
     currentVersion
     at
+    replacedBy
   }
   expiredAt
   failureReason
-}`, {"hash":"a3ad357b01450ee1cb605a2bc4d9ef0504c055a30c106435e096158e281bac5f"}) as unknown as TypedDocumentString<ConsoleActionableQuery, ConsoleActionableQueryVariables>;
+}`, {"hash":"1b782b4a9c0340bac23728f92255fd3e5dfd363d6bf6d21e9ff4c5fb5a12f9e8"}) as unknown as TypedDocumentString<ConsoleActionableQuery, ConsoleActionableQueryVariables>;
 export const ConsoleApproveMedicationDocument = new TypedDocumentString(`
     mutation ConsoleApproveMedication($id: ID!, $comment: String) {
   approveMedicationProposal(changeId: $id, comment: $comment) {

@@ -37,6 +37,11 @@ export interface GovernanceDeps {
   readonly notificationOps?: (change: ChangeRequest) => CommitOp[];
   /** Delivers the notifications queued by notificationOps, from the outbox (src/services/notifications). */
   readonly notifications?: NotificationHandler;
+  /**
+   * At most this many open changes per requester (MAX_OPEN_PROPOSALS_PER_REQUESTER; src/governance/open-proposals.ts);
+   * absent: no cap (deps built by hand in tests). The gateway always sets it from its config.
+   */
+  readonly maxOpenProposals?: number;
   /** Told when the outbox applied an approved change's external effect: ms since the approval (metrics). */
   readonly onOutboxApplied?: (lagMs: number) => void;
 }

@@ -1,6 +1,8 @@
 import type { Principal } from '../../auth/principal.js';
+import { GovernanceError } from '../../errors/governance-error.js';
 import type { ChangeRequest } from '../../governance/change-request.js';
 import { DEFAULT_STOP_POLICY } from '../../governance/emergency-target.js';
+import { isOpen, openProposalRefusal } from '../../governance/open-proposals.js';
 import { proposeChange, type ProposeChangeInput } from '../../governance/propose-change.js';
 import type { CommitOp, DocRef } from '../../stores/governance-store.js';
 import { defaultApplyMode } from './apply-mode.js';
@@ -8,6 +10,7 @@ import { contention, MAX_ATTEMPTS, type CurrentDoc, type GovernanceDeps, type Pr
 import { effectsToOps } from './effects-to-ops.js';
 import { agentAutonomyOf } from './reads.js';
 import { proposalRefusal } from './refusals.js';
+import { ownOpenChanges, replaceOwn } from './replace-own.js';
 import { supersedeCompetitors } from './supersede-competitors.js';
 import { afterCommit } from './transition.js';
 
@@ -70,12 +73,31 @@ async function proposeNow(
       ...(extraOps?.(result.next) ?? []),
     ];
     const competitors = await supersedeCompetitors(deps.store, principal.tenant, ops, nowIso);
-    const committed = await deps.store.commit(principal.tenant, [...ops, ...competitors]);
-    if (!committed.ok) continue; // the target moved while we decided: decide again on the new version
+    const replaced = await openProposalOps(deps, principal, result.next, [...ops, ...competitors], nowIso);
+    const committed = await deps.store.commit(principal.tenant, [...ops, ...competitors, ...replaced]);
+    if (!committed.ok) continue; // the target or a replaced change moved while we decided: decide again on what is stored
     const change = await afterCommit(deps, principal.tenant, result.next);
     return change.status === 'APPLIED'
       ? { status: 'APPLIED', change, version: change.appliedVersion }
       : { status: 'PENDING_APPROVAL', change };
   }
   throw contention();
+}
+
+/**
+ * For a change that stays open: the ops ending the requester's open changes it replaces, after the cap on open
+ * proposals per requester (deps.maxOpenProposals) is checked against the rest (src/governance/open-proposals.ts).
+ */
+async function openProposalOps(
+  deps: GovernanceDeps,
+  principal: Principal,
+  next: ChangeRequest,
+  ending: readonly CommitOp[],
+  nowIso: string,
+): Promise<CommitOp[]> {
+  if (!isOpen(next)) return [];
+  const ownOpen = await ownOpenChanges(deps.store, principal);
+  const refused = deps.maxOpenProposals === undefined ? null : openProposalRefusal(next, ownOpen, deps.maxOpenProposals);
+  if (refused) throw new GovernanceError(refused);
+  return replaceOwn(deps.store, next, ownOpen, ending, nowIso);
 }

@@ -25,6 +25,7 @@ import { AccessState } from '../services/access-state.js';
 import { createStores } from '../stores/create-store.js';
 import { MEMORY_CHANGE_WINDOW } from '../stores/memory-change-window.js';
 import { PostgresAuditArchive } from '../stores/postgres-audit-archive.js';
+import { keepingAuditWindow } from '../services/audit/audit-window.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
 import type { Stores } from '../stores/stores.js';
 import type { GatewayContext } from '../context/context.js';
@@ -153,7 +154,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   const created = options.stores ? { durable: true, auditWindow: null } : stores;
   // Issue 17: the tracing SDK only with an OTLP endpoint; then store commits get spans too.
   const tracing = config.otlpEndpoint ? startTracing(config.otlpEndpoint) : null;
-  const store = tracing ? withCommitSpans(stores.governance) : stores.governance;
+  const baseStore = tracing ? withCommitSpans(stores.governance) : stores.governance;
   const { durable } = created;
   const metrics: GatewayMetrics | null = options.metrics === false ? null : new GatewayMetrics({
     approvals: () => approvalQueue(store, now),
@@ -163,6 +164,18 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     }),
     ...(config.audit.archiveUrl ? { archivePending: () => archiver?.status().pendingRecords ?? null } : {}),
   });
+  const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
+  // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
+  const archive = config.audit.archiveUrl ? new PostgresAuditArchive(config.audit.archiveUrl) : undefined;
+  const audit: AuditService = new AuditService({
+    stores: { governance: baseStore, audit: stores.audit }, hmacKey: auditKey, now: () => Date.now(), archive, durable,
+    window: created.auditWindow,
+    ...(metrics ? { onAppend: (s: number) => metrics.auditAppended(s) } : {}),
+  });
+  // The embedded store's audit window holds after every commit that appends audit records (a governed change, a
+  // transition, a delivery), not only after the audit service's own appends: a gateway that only takes governed
+  // changes stays bounded too.
+  const store: GovernanceStore = created.auditWindow ? keepingAuditWindow(baseStore, audit) : baseStore;
   const bus = options.bus ?? (await createChangeEventBus(options.stores ? null : config.redisUrl));
   const policy = options.policy ?? defaultPolicy();
   const now = options.now ?? (() => Date.now());
@@ -193,14 +206,6 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     },
     ...(metrics ? { onOutboxApplied: (lagMs: number) => metrics.outboxApplied(lagMs / 1000) } : {}),
   };
-  const auditKey = config.audit.hmacKey ?? (await loadOrCreateAuditKey(config.stateDir));
-  // Issue 20: with AUDIT_ARCHIVE_URL, sealed segments move to PostgreSQL and Redis keeps the hot window only.
-  const archive = config.audit.archiveUrl ? new PostgresAuditArchive(config.audit.archiveUrl) : undefined;
-  const audit = new AuditService({
-    stores: { governance: store, audit: stores.audit }, hmacKey: auditKey, now: () => Date.now(), archive, durable,
-    window: created.auditWindow,
-    ...(metrics ? { onAppend: (s: number) => metrics.auditAppended(s) } : {}),
-  });
   if (created.auditWindow) {
     const kept = `every open one and the newest ${MEMORY_CHANGE_WINDOW} finished ones per tenant are kept`;
     logger.info({ changeWindow: MEMORY_CHANGE_WINDOW }, `change requests: in memory (embedded default): ${kept}`);

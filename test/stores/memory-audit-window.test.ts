@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
+import { auditAppend } from '../../src/audit/chain.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
+import { keepingAuditWindow } from '../../src/services/audit/audit-window.js';
 import { memoryStores } from '../../src/stores/create-store.js';
 import { MEMORY_AUDIT_WINDOW } from '../../src/stores/memory-audit-log.js';
 
@@ -38,6 +40,27 @@ describe('in-memory audit window', () => {
       expect(v, JSON.stringify(v)).toMatchObject({ ok: true });
     }
     expect(audit.window).toBe(50);
+  });
+
+  // Most records are appended by commits outside the audit service (a governed change and its transitions carry
+  // their `audit` ops): the store start-clearance hands to governance keeps the window after each of them.
+  it('holds for records appended by other commits (governed changes), through keepingAuditWindow', async () => {
+    const stores = memoryStores();
+    const audit = new AuditService({ stores, hmacKey: 'k'.repeat(32), now: Date.now, durable: false, window: 50 });
+    const store = keepingAuditWindow(stores.governance, audit);
+    const bare = memoryStores();
+    for (const [s, expectBound] of [[store, true], [bare.governance, false]] as const) {
+      for (let i = 0; i < 200; i++) {
+        const r = await s.commit('acme', [{ type: 'audit', record: auditAppend({ v: 1, tenant: 'acme', events: [event('acme', i)] }) }]);
+        expect(r.ok).toBe(true);
+      }
+      const meta = await (s === store ? stores : bare).audit.meta('acme');
+      expect(meta.headSeq).toBe(200);
+      // Without the wrapper nothing trims: the bound comes from it (the test fails if start-clearance's wiring is the
+      // only thing keeping it and the wrapper stops trimming).
+      expect(meta.headSeq - meta.firstSeq + 1 <= 50).toBe(expectBound);
+    }
+    expect(await audit.verify('acme')).toMatchObject({ ok: true });
   });
 
   it('the default window is 1,000 records per tenant (a record of a 1000-row list is tens of kB)', () => {

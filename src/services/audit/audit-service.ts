@@ -51,7 +51,7 @@ export class AuditService {
     } catch {
       throw new AuditUnavailableError();
     }
-    if (this.deps.window) await this.keepWindow(tenant, this.deps.window);
+    await this.keepWindow(tenant);
   }
 
   private readonly trimming = new Set<string>();
@@ -61,7 +61,9 @@ export class AuditService {
    * runs once per many appends) are dropped as retention drops them: behind a signed checkpoint at the new anchor, so
    * the kept chain still verifies and a silent cut would not.
    */
-  private async keepWindow(tenant: string, window: number): Promise<void> {
+  async keepWindow(tenant: string): Promise<void> {
+    const window = this.deps.window;
+    if (!window) return;
     const meta = await this.deps.stores.audit.meta(tenant);
     if (meta.headSeq - meta.firstSeq + 1 <= window || this.trimming.has(tenant)) return;
     this.trimming.add(tenant);

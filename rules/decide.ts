@@ -248,7 +248,20 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
   const patientScoped = [...effective.values()].some((list) => list.some((s) => s.patientId !== null));
   const byClass = new Map<string, Map<AccessRequest, Decision>>();
   const byTarget = new WeakMap<RowTarget, Map<AccessRequest, Decision>>();
+  // Rows of the principal's own tenant whose departments are one shared list (the EHR mapping hands out one frozen
+  // list per department) find their class by that list, with no key built per row; other rows by the row facts object.
+  const byDepartments = new WeakMap<readonly string[], Map<AccessRequest, Decision>>();
   const classOf = (target: RowTarget): Map<AccessRequest, Decision> => {
+    const own = !patientScoped && target.tenant === token.tenant;
+    let cached = own ? byDepartments.get(target.departments) : byTarget.get(target);
+    if (!cached) {
+      cached = classByKey(target);
+      if (own) byDepartments.set(target.departments, cached);
+      else byTarget.set(target, cached);
+    }
+    return cached;
+  };
+  const classByKey = (target: RowTarget): Map<AccessRequest, Decision> => {
     const key = `${target.tenant}\u0000${target.departments.join('\u0001')}${patientScoped ? `\u0000${target.patientId ?? ''}` : ''}`;
     let cached = byClass.get(key);
     if (!cached) {
@@ -257,17 +270,9 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     }
     return cached;
   };
-  const decisionsOf = (target: RowTarget): Map<AccessRequest, Decision> => {
-    let cached = byTarget.get(target);
-    if (!cached) {
-      cached = classOf(target);
-      byTarget.set(target, cached);
-    }
-    return cached;
-  };
   const decide = (request: AccessRequest, target?: RowTarget): Decision => {
     if (!target) return decideOnce(request);
-    const cached = decisionsOf(target);
+    const cached = classOf(target);
     let d = cached.get(request);
     if (!d) {
       d = decideOnce(request, target);

@@ -61,6 +61,22 @@ export function departmentFromReference(reference: string | undefined): string |
   return department;
 }
 
+const NO_DEPARTMENTS: readonly string[] = Object.freeze([]);
+const DEPARTMENT_LISTS = new Map<string, readonly string[]>();
+/**
+ * One frozen departments list per department: the rows of one department share it, so the permission layer finds
+ * their decisions by the list itself (rules/decide.ts) instead of a key built per row.
+ */
+function departmentsOf(department: string): readonly string[] {
+  let list = DEPARTMENT_LISTS.get(department);
+  if (list === undefined) {
+    list = Object.freeze([department]);
+    if (DEPARTMENT_LISTS.size >= 1_000) DEPARTMENT_LISTS.clear();
+    DEPARTMENT_LISTS.set(department, list);
+  }
+  return list;
+}
+
 const GUARDS = new WeakMap<RowGuard, { plain: RowGuard; sensitive: RowGuard }>();
 
 /**
@@ -151,7 +167,7 @@ export function patientElements(fields: Iterable<PatientRowField>): string[] {
 export function toPatientRow(tenant: string, patient: Patient): PatientRow {
   const id = patient.id ?? '';
   const department = departmentFromReference(patient.managingOrganization?.reference);
-  const departments = department ? [department] : [];
+  const departments = department ? departmentsOf(department) : NO_DEPARTMENTS;
   return {
     guard: Object.freeze({ tenant, patientId: id, departments, sensitive: hasSensitiveLabel(patient.meta) }),
     id,

@@ -6,6 +6,7 @@ import {
   type FieldNode,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
+  type GraphQLOutputType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
@@ -90,25 +91,103 @@ export const admitsRows = (resolve: unknown): boolean => typeof resolve === 'fun
 
 const isPromise = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === 'function';
 
+/** A field's named type as object types: itself, the possible types of an interface or union, or none (a scalar). */
+function objectTypesOf(schema: GraphQLSchema, type: GraphQLOutputType): readonly GraphQLObjectType[] {
+  const named = getNamedType(type);
+  return isAbstractType(named) ? schema.getPossibleTypes(named) : isObjectType(named) ? [named] : [];
+}
+
+const ROOTS = (schema: GraphQLSchema) => new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+
 /**
- * Wraps every field whose value can be a row of an admitted type (the row type itself, a list of it, an interface
- * or union one of whose types it is) so that it admits each row it returns.
+ * Plain object types that only ever hold a resolver's own value: reached by no interface or union, and returned only
+ * by fields with a resolver or by resolver-less fields of other such types (a connection and its edges). A row
+ * under one of them (PatientConnection.edges.node) is admitted by the resolver that built the structure, for all its
+ * rows in one pass, instead of by a resolver call per row. Computed as the least fixpoint: a cycle never qualifies.
+ */
+function valueOnlyTypes(schema: GraphQLSchema, admissions: ReadonlyMap<string, TypeAdmission>): ReadonlySet<string> {
+  const roots = ROOTS(schema);
+  const objects = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
+  const inAbstract = new Set(
+    Object.values(schema.getTypeMap()).flatMap((t) => (isAbstractType(t) ? schema.getPossibleTypes(t).map((p) => p.name) : [])),
+  );
+  const returning = new Map<string, { parent: GraphQLObjectType; resolved: boolean }[]>();
+  for (const parent of objects) {
+    for (const field of Object.values(parent.getFields())) {
+      const named = getNamedType(field.type);
+      if (!isObjectType(named)) continue;
+      const list = returning.get(named.name) ?? [];
+      list.push({ parent, resolved: field.resolve !== undefined || roots.has(parent) });
+      returning.set(named.name, list);
+    }
+  }
+  const only = new Set<string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const t of objects) {
+      if (only.has(t.name) || roots.has(t) || admissions.has(t.name) || inAbstract.has(t.name)) continue;
+      const by = returning.get(t.name) ?? [];
+      if (by.length > 0 && by.every((r) => r.resolved || only.has(r.parent.name))) {
+        only.add(t.name);
+        changed = true;
+      }
+    }
+  }
+  return only;
+}
+
+/** An admitted row: whose, and the PHI-read slots it records. */
+interface Admitted {
+  readonly patientId: string;
+  readonly slots: readonly number[];
+}
+
+/** A way from a resolver's value to rows: the resolver-less fields to follow (none: the value is the rows). */
+interface RowPath {
+  readonly fields: readonly string[];
+  /** The last field's named type: the admitted row type. */
+  readonly rowType: GraphQLObjectType;
+}
+
+/**
+ * Wraps every field that can return rows of an admitted type so that it admits each row it returns: fields whose
+ * value can be such a row (the row type, a list of it, an interface or union one of whose types it is), and
+ * resolvers whose value holds such rows under resolver-less fields of value-only types (a connection's
+ * edges.node): those inner fields then need no wrapper of their own.
  */
 export function applyRowAdmission(
   schema: GraphQLSchema,
   admissions: ReadonlyMap<string, TypeAdmission>,
   toError: DenialError,
 ): GraphQLSchema {
+  const valueOnly = valueOnlyTypes(schema, admissions);
+  const roots = ROOTS(schema);
+  /** The row paths under a value-only type (depth-first; value-only types form no cycle). */
+  const pathsUnder = (type: GraphQLObjectType): RowPath[] =>
+    Object.values(type.getFields()).flatMap((f): RowPath[] => {
+      if (f.resolve) return []; // a resolver of its own admits its own rows
+      const named = getNamedType(f.type);
+      if (!isObjectType(named)) return [];
+      if (admissions.has(named.name)) return [{ fields: [f.name], rowType: named }];
+      return valueOnly.has(named.name) ? pathsUnder(named).map((p) => ({ ...p, fields: [f.name, ...p.fields] })) : [];
+    });
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       if (typeName.startsWith('__')) return field;
+      const parent = schema.getType(typeName);
+      const direct = objectTypesOf(schema, field.type).some((t) => admissions.has(t.name));
+      // A resolver-less field inside a value-only type is covered by the resolver that built the value.
+      if (direct && !field.resolve && valueOnly.has(typeName)) return field;
       const named = getNamedType(field.type);
-      const possible = isAbstractType(named) ? schema.getPossibleTypes(named) : isObjectType(named) ? [named] : [];
-      if (!possible.some((t) => admissions.has(t.name))) return field;
+      const entry = field.resolve !== undefined || (parent !== undefined && roots.has(parent as GraphQLObjectType));
+      const paths = !direct && entry && isObjectType(named) && valueOnly.has(named.name) ? pathsUnder(named) : [];
+      if (!direct && paths.length === 0) return field;
       const resolve = (field.resolve as Resolver | undefined) ?? propertyOf(fieldName);
-      const admitted: Resolver = (parent, args, ctx, info) => {
-        const value = resolve(parent, args, ctx, info);
-        return isPromise(value) ? Promise.resolve(value).then((v) => admitValue(v, ctx, info)) : admitValue(value, ctx, info);
+      const admit = (v: unknown, ctx: GuardContext, info: GraphQLResolveInfo) =>
+        direct ? admitValue(v, ctx, info) : admitPaths(v, paths, ctx, info);
+      const admitted: Resolver = (p, args, ctx, info) => {
+        const value = resolve(p, args, ctx, info);
+        return isPromise(value) ? Promise.resolve(value).then((v) => admit(v, ctx, info)) : admit(value, ctx, info);
       };
       ADMITTING.add(admitted);
       return { ...field, resolve: admitted };
@@ -117,20 +196,57 @@ export function applyRowAdmission(
 
   function admitValue(value: unknown, ctx: GuardContext, info: GraphQLResolveInfo): unknown {
     if (value === null || value === undefined || value instanceof Error) return value;
-    if (Array.isArray(value)) {
-      for (const row of value) admitOne(row, ctx, info);
-      return value;
+    const admitted: Admitted[] = [];
+    for (const row of Array.isArray(value) ? value : [value]) {
+      if (row === null || row === undefined || row instanceof Error) continue;
+      const type = concreteType(row, ctx, info);
+      const admission = type ? admissions.get(type.name) : undefined;
+      if (!type || !admission) continue;
+      admitted.push(admitRow(row, admission, ctx, (outcome) =>
+        ctx.permissionCache.selectionSlots(info.fieldNodes, type.name, outcome, () => selectedSlots(info, type, admission, outcome))));
     }
-    admitOne(value, ctx, info);
+    recordReads(admitted, ctx);
     return value;
   }
 
-  /** Admits one row or throws its denial; records the PHI reads of the fields selected under the row rule. */
-  function admitOne(row: unknown, ctx: GuardContext, info: GraphQLResolveInfo): void {
-    if (row === null || row === undefined || row instanceof Error) return;
-    const type = concreteType(row, ctx, info);
-    const admission = type ? admissions.get(type.name) : undefined;
-    if (!type || !admission) return;
+  /**
+   * Admits the rows under each path of a structure the resolver built. A row denied there fails the whole field
+   * (fails closed): resolvers withhold the rows their caller may not see before they build the structure
+   * (src/resolvers/withheld.ts), so this is a wiring bug, never an answer.
+   */
+  function admitPaths(value: unknown, paths: readonly RowPath[], ctx: GuardContext, info: GraphQLResolveInfo): unknown {
+    if (value === null || value === undefined || value instanceof Error) return value;
+    const all: Admitted[] = [];
+    for (const path of paths) {
+      // Per request and outcome (the request's cache), then at hand for every row of this value.
+      const byOutcome: Partial<Record<FieldOutcome, readonly number[]>> = {};
+      const key = `${path.fields.join('.')}:${path.rowType.name}`;
+      const top = getNamedType(info.returnType) as GraphQLObjectType;
+      const slots = (outcome: FieldOutcome) =>
+        (byOutcome[outcome] ??= ctx.permissionCache.selectionSlots(info.fieldNodes, key, outcome, () =>
+          selectedSlotsAlong(info, top, path, admissions.get(path.rowType.name)!, outcome)));
+      // Rows nobody selected are not in the response: nothing to admit or record.
+      if (slots('plain') === NOT_SELECTED) continue;
+      const admission = admissions.get(path.rowType.name)!;
+      const admitted: Admitted[] = [];
+      const visit = (v: unknown, depth: number): void => {
+        if (v === null || v === undefined || v instanceof Error) return;
+        if (Array.isArray(v)) {
+          for (const item of v) visit(item, depth);
+          return;
+        }
+        if (depth === path.fields.length) admitted.push(admitRow(v, admission, ctx, slots));
+        else visit((v as Record<string, unknown>)[path.fields[depth]!], depth + 1);
+      };
+      visit(value, 0);
+      all.push(...admitted);
+    }
+    recordReads(all, ctx);
+    return value;
+  }
+
+  /** Decides one row (throws its denial); what it will record once every row of the value is admitted. */
+  function admitRow(row: unknown, admission: TypeAdmission, ctx: GuardContext, slotsOf: (o: FieldOutcome) => readonly number[]): Admitted {
     const guard = (row as { guard?: unknown }).guard;
     const answers = guard === undefined ? null : ctx.permissionCache.forRow(guard, ctx.access);
     const id = ruleId(admission.name);
@@ -146,11 +262,12 @@ export function applyRowAdmission(
       if (d.decision.effect === 'DENY') throw toError(d.decision.denial);
       throw new Error(`row admission: ${admission.typeName} decided ${outcome} and then allowed`);
     }
-    const patientId = rowFactsOf(row)!.patientId;
-    for (const slot of ctx.permissionCache.selectionSlots(info.fieldNodes, type.name, outcome, () =>
-      selectedSlots(info, type, admission, outcome))) {
-      ctx.phiReads.record(patientId, slot);
-    }
+    return { patientId: rowFactsOf(row)!.patientId, slots: slotsOf(outcome) };
+  }
+
+  /** The PHI reads of admitted rows, recorded only once all of a value's rows are admitted (a denial returns none). */
+  function recordReads(admitted: readonly Admitted[], ctx: GuardContext): void {
+    for (const a of admitted) for (const slot of a.slots) ctx.phiReads.record(a.patientId, slot);
   }
 
   /** The row's object type: the field's own, or the one an interface or union resolves it to. */
@@ -176,4 +293,27 @@ function selectedSlots(info: GraphQLResolveInfo, type: GraphQLObjectType, admiss
     if (slot !== null && slot !== undefined) slots.add(slot);
   }
   return [...slots];
+}
+
+/** The answer for a path the operation does not select (no row of it is in the response). */
+const NOT_SELECTED: readonly number[] = Object.freeze([]);
+
+/** The slots of the fields selected on the rows at the end of a path, following the selection down its fields. */
+function selectedSlotsAlong(
+  info: GraphQLResolveInfo,
+  top: GraphQLObjectType,
+  path: RowPath,
+  admission: TypeAdmission,
+  outcome: FieldOutcome,
+): readonly number[] {
+  let nodes: readonly FieldNode[] = info.fieldNodes;
+  let type = top;
+  for (const name of path.fields) {
+    const selected = collectSubfields(info.schema, info.fragments, info.variableValues, type, nodes as FieldNode[]);
+    // Every response key that is this field (aliases): their selections together.
+    nodes = [...selected.values()].filter((n) => n[0]!.name.value === name).flat();
+    if (nodes.length === 0) return NOT_SELECTED;
+    type = getNamedType(type.getFields()[name]!.type) as GraphQLObjectType;
+  }
+  return selectedSlots({ ...info, fieldNodes: nodes }, type, admission, outcome);
 }

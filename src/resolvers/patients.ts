@@ -73,8 +73,12 @@ export const patientResolvers: Resolvers = {
         throw new BadUserInputError('department is not a department code', 'department');
       const fields = rowFieldsOf(selectedFields(info, ['edges', 'node']));
       const page = await ctx.ehr.searchPatients({ name: name ?? null, department: department ?? null, first: size, offset, fields });
+      // Patients the caller may not see are withheld whole, as from every list (withheld.ts); each edge keeps the
+      // cursor of its place in the search, so paging is unchanged.
+      const visible = visibleRows(ctx, info, 'Patient', page.rows);
+      const kept = visible.length === page.rows.length ? null : new Set(visible);
       return {
-        edges: page.rows.map((node, i) => ({ cursor: encodeCursor(offset + i + 1), node })),
+        edges: page.rows.flatMap((node, i) => (!kept || kept.has(node) ? [{ cursor: encodeCursor(offset + i + 1), node }] : [])),
         pageInfo: {
           hasNextPage: page.hasMore,
           hasPreviousPage: offset > 0,

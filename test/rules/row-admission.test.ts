@@ -1,5 +1,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { execute, getNamedType, isAbstractType, isObjectType, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  execute, getNamedType, isAbstractType, isObjectType, parse, type ExecutionResult, type GraphQLObjectType, type GraphQLSchema,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { compilePrincipalPolicy } from '../../rules/decide.js';
 import { applyFastGuard } from '../../rules/fast-guard.js';
@@ -24,6 +26,23 @@ describe('every field that can return an admitted row admits it', () => {
   const admissions = rowAdmissions(fieldRules);
   const schema = applyRowAdmission(buildUnguardedSchema(), admissions, forbidden);
 
+  const fields = Object.values(schema.getTypeMap()).flatMap((t) =>
+    isObjectType(t) && !t.name.startsWith('__') ? Object.values(t.getFields()).map((f) => [t.name, f] as const) : []);
+  const inAbstract = new Set(
+    Object.values(schema.getTypeMap()).flatMap((t) => (isAbstractType(t) ? schema.getPossibleTypes(t) : [])).map((t) => t.name),
+  );
+  /**
+   * A field admits its rows, or has no resolver and every field that returns its parent (never through an interface
+   * or union) admits on the way: a connection's edges.node is admitted by the resolver that built the connection.
+   */
+  const admittedOnTheWay = (typeName: string, fieldName: string, depth = 0): boolean => {
+    const field = (schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName]!;
+    if (admitsRows(field.resolve)) return true;
+    if (field.resolve || depth > 4 || inAbstract.has(typeName) || ['Query', 'Mutation', 'Subscription'].includes(typeName)) return false;
+    const returning = fields.filter(([, f]) => getNamedType(f.type).name === typeName);
+    return returning.length > 0 && returning.every(([t, f]) => admittedOnTheWay(t, f.name, depth + 1));
+  };
+
   it('walks the whole schema', () => {
     const producers: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
@@ -33,7 +52,7 @@ describe('every field that can return an admitted row admits it', () => {
         const possible = isAbstractType(named) ? schema.getPossibleTypes(named) : isObjectType(named) ? [named] : [];
         if (!possible.some((t) => admissions.has(t.name))) continue;
         producers.push(`${type.name}.${field.name}`);
-        expect(admitsRows(field.resolve), `${type.name}.${field.name}`).toBe(true);
+        expect(admittedOnTheWay(type.name, field.name), `${type.name}.${field.name}`).toBe(true);
       }
     }
     // The paths a patient's rows are known to come by (a new one is covered by the walk above without editing this).
@@ -61,15 +80,20 @@ const clinical: FieldRule = { kind: 'read', dataClass: 'clinical', row: true };
 const RULES: Rules = {
   Query: {
     person: { kind: 'authenticated' },
+    connection: { kind: 'authenticated' },
     people: { kind: 'authenticated' },
     thing: { kind: 'authenticated' },
   },
+  PersonConnection: { edges: { kind: 'authenticated' }, total: { kind: 'authenticated' } },
+  PersonEdge: { cursor: { kind: 'authenticated' }, node: { kind: 'authenticated' } },
   Person: { id: clinical, name: clinical, gender: clinical, contact: { kind: 'read', dataClass: 'contact', row: true } },
 };
 const SDL = `
   interface Thing { id: ID! }
   type Person implements Thing { id: ID! name: String gender: String contact: String }
-  type Query { person(id: ID!): Person people: [Person!]! thing(id: ID!): Thing }
+  type PersonEdge { cursor: String! node: Person }
+  type PersonConnection { edges: [PersonEdge!] total: Int! }
+  type Query { person(id: ID!): Person people: [Person!]! thing(id: ID!): Thing connection(ids: [ID!]!): PersonConnection }
 `;
 const guardOf = (id: string, departments: string[]): RowFacts => ({ tenant: 'acme', patientId: id, departments, sensitive: false });
 const PEOPLE: Record<string, Record<string, unknown>> = {
@@ -86,6 +110,7 @@ function smallSchema(): GraphQLSchema {
         person: (_p: unknown, { id }: { id: string }) => PEOPLE[id] ?? null,
         people: () => [PEOPLE.a],
         thing: async (_p: unknown, { id }: { id: string }) => PEOPLE[id] ?? null,
+        connection: (_p: unknown, { ids }: { ids: string[] }) => ({ edges: ids.map((id) => ({ cursor: id, node: PEOPLE[id] })), total: 1 }),
       },
       Thing: { __resolveType: () => 'Person' },
     },
@@ -158,6 +183,22 @@ describe('a row is admitted once, where it enters the response', () => {
       const r = await run(on, '{ people { id name } }');
       expect(r.data).toEqual({ people: [{ id: 'a', name: 'Ann' }] });
       expect(r.phi).toEqual([{ patientId: 'a', fields: ['Person.id', 'Person.name'] }]);
+    });
+
+    it(`rows inside a structure the resolver built (a connection's edges.node) are admitted by it on ${engine}`, async () => {
+      const q = '{ connection(ids: ["a"]) { total x: edges { n: node { id } } edges { node { name } cursor } } }';
+      const r = await run(on, q);
+      expect(r.errors).toEqual([]);
+      expect(r.phi).toEqual([{ patientId: 'a', fields: ['Person.id', 'Person.name'] }]);
+      // Only the count selected: no row in the response, nothing recorded.
+      expect((await run(on, '{ connection(ids: ["a"]) { total } }')).phi).toEqual([]);
+      // A denied row inside (its resolver did not withhold it): the whole field fails closed.
+      for (const id of ['b', 'bare']) {
+        const denied = await run(on, `{ connection(ids: ["a", "${id}"]) { edges { node { id } } } }`);
+        expect(denied.data).toEqual({ connection: null });
+        expect(denied.errors).toEqual(['["connection"] FORBIDDEN']);
+        expect(denied.phi).toEqual([]);
+      }
     });
   }
 });

@@ -201,4 +201,28 @@ describe.each(stores)('MAX_OPEN_PROPOSALS_PER_REQUESTER (%s store)', (_name, mak
     expect((await third()).status).toBe('PENDING_APPROVAL');
     expect((await s.governance.getChange(tenant, a.change.id))!.change.status).toBe('SUPERSEDED');
   });
+
+  it('holds against concurrent proposals on different targets: one gateway\'s proposals of one requester queue', async () => {
+    // Found by the issue 17 attack round: on Redis, 40 parallel proposals at a cap of 3 all read the count below the
+    // cap (the lock was per target) and all 40 stayed open.
+    const s = make();
+    const svc = governanceOn(s.governance, { maxOpenProposals: 3 });
+    const tenant = `t${Math.random().toString(36).slice(2, 8)}`;
+    const as = (p: Principal) => ({ ...p, tenant });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, n) =>
+        proposeEhrWrite(svc, as(bot), {
+          environment: 'STAGING',
+          draftId: `med-${n}`,
+          draft: { medication: 'x', rxnorm: null, dosage: 'y' },
+          value: { resourceType: 'MedicationRequest', patientId: `p-${n}`, promptTemplateVersion: null },
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled').map((r) => r.value.status)).toEqual(Array(3).fill('PENDING_APPROVAL'));
+    for (const r of results.filter((x) => x.status === 'rejected')) {
+      expect(r.reason).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'TOO_MANY_OPEN_PROPOSALS' } });
+    }
+    expect(await openOf(s.governance, tenant, 'triage-bot')).toHaveLength(3);
+  });
 });

@@ -225,4 +225,27 @@ describe.each(stores)('MAX_OPEN_PROPOSALS_PER_REQUESTER (%s store)', (_name, mak
     }
     expect(await openOf(s.governance, tenant, 'triage-bot')).toHaveLength(3);
   });
+
+  it('does not count (or replace) a proposal past its time to live: it is expired, not open', async () => {
+    // Found by the issue 17 attack round: expiry is lazy (a PENDING change past expiresAt is expired when read), and
+    // the cap counted such changes, refusing a requester whose proposals had all expired unattended.
+    const s = make();
+    let clock = Date.parse('2026-12-02T06:00:00Z');
+    const svc = governanceOn(s.governance, { maxOpenProposals: 2, now: () => clock });
+    const tenant = `t${Math.random().toString(36).slice(2, 8)}`;
+    const as = (p: Principal) => ({ ...p, tenant });
+    const propose = (key: string, n: number) =>
+      updateSetting(svc, as(ca), { key, environment: 'PRODUCTION', value: model(n), reason: 'x' });
+    const old = await propose('ai.model', 1);
+    await updateSetting(svc, as(ca), {
+      key: 'ai.guardrails', environment: 'PRODUCTION', reason: 'x',
+      value: { blockedTopics: [], requireCitations: true, redactPhiInLogs: true, maxOutputTokens: 512 },
+    });
+    clock += 366 * 24 * 3600_000;
+    const safety = { key: 'ai.safetyThreshold', environment: 'PRODUCTION' as const, value: { threshold: 0.9 }, reason: 'x' };
+    expect((await updateSetting(svc, as(ca), safety)).status).toBe('PENDING_APPROVAL');
+    // A newer proposal on the expired one's target is a new proposal: the expired one is not marked SUPERSEDED.
+    expect((await propose('ai.model', 2)).status).toBe('PENDING_APPROVAL');
+    expect((await s.governance.getChange(tenant, old.change.id))!.change.status).not.toBe('SUPERSEDED');
+  });
 });

@@ -101,7 +101,7 @@ async function openProposalOps(
   nowIso: string,
 ): Promise<CommitOp[]> {
   if (!isOpen(next)) return [];
-  const ownOpen = await ownOpenChanges(deps.store, principal);
+  const ownOpen = await ownOpenChanges(deps.store, principal, Date.parse(nowIso));
   const refused = deps.maxOpenProposals === undefined ? null : openProposalRefusal(next, ownOpen, deps.maxOpenProposals);
   if (refused) throw new GovernanceError(refused);
   return replaceOwn(deps.store, next, ownOpen, ending, nowIso);

@@ -19,6 +19,14 @@ export function isOpen(change: ChangeRequest): boolean {
   return change.status === 'PENDING' || change.status === 'APPROVED';
 }
 
+/**
+ * Open at `nowMs`: a PENDING change past its expiresAt is expired, though expiry is written only when it is next read
+ * (src/services/governance/reads.ts expireIfDue), so the cap neither counts nor replaces it.
+ */
+export function isOpenAt(change: ChangeRequest, nowMs: number): boolean {
+  return isOpen(change) && !(change.status === 'PENDING' && Date.parse(change.expiresAt) <= nowMs);
+}
+
 /** Does `next` replace `old`: another PENDING change of the same requester, on the same target and environment? */
 export function replaces(next: ChangeRequest, old: ChangeRequest): boolean {
   return (

@@ -15,7 +15,7 @@ import {
 } from './governance-store.js';
 import { guarded, type RedisClient } from './redis-guard.js';
 import { TENANTS_KEY, tenantKeys } from './redis-keys.js';
-import { BACKFILL_OPEN_CHANGES_LUA, CLAIM_OUTBOX_LUA, COMMIT_LUA, FAIL_OUTBOX_LUA } from './redis-scripts.js';
+import { BACKFILL_OPEN_CHANGES_LUA, CLAIM_OUTBOX_LUA, COMMIT_LUA, FAIL_OUTBOX_LUA, OPEN_INDEX_BUILT } from './redis-scripts.js';
 
 // Redis (AOF on in production) as the governance store, shared by any number of gateway replicas. Works with a
 // single node or a Cluster: every multi-key step is one script over keys of one hash tag. The commit script also
@@ -88,10 +88,15 @@ export class RedisGovernanceStore implements GovernanceStore {
       // environment (supersede-competitors.ts), and a scan of the change index cost work in the tenant's history.
       const open = !!filter.status && OPEN_CHANGE_STATUSES.has(filter.status);
       if (!open) return this.readChanges(k, await this.r.zrevrange(k.changeIndex, 0, LIST_SCAN - 1), filter, limit);
-      const [built, ids] = await Promise.all([this.r.get(k.openChangeIndexBuilt), this.r.zrevrange(k.openChangeIndex, 0, LIST_SCAN - 1)]);
-      if (built === 'done') return this.readChanges(k, ids, filter, limit);
-      await this.backfillOpenIndex(k, built);
-      return this.readChanges(k, await this.r.zrevrange(k.openChangeIndex, 0, LIST_SCAN - 1), filter, limit);
+      // The changes only (scores >= 0): OPEN_INDEX_BUILT, at -1, says the index is whole (redis-scripts.ts).
+      const openIds = () => this.r.zrevrangebyscore(k.openChangeIndex, '+inf', 0, 'LIMIT', 0, LIST_SCAN);
+      const [built, whole, ids] = await Promise.all([
+        this.r.get(k.openChangeIndexBuilt), this.r.zscore(k.openChangeIndex, OPEN_INDEX_BUILT), openIds(),
+      ]);
+      if (built === 'done' && whole !== null) return this.readChanges(k, ids, filter, limit);
+      // Never built, or lost on its own under a done marker: (re)built from the start.
+      await this.backfillOpenIndex(k, built === 'done' ? '0' : built);
+      return this.readChanges(k, await openIds(), filter, limit);
     });
   }
 

@@ -52,6 +52,9 @@ end
 return {'OK'}
 `;
 
+/** A member of the open-change index that is no change (scored -1, below every creation time): the index is built. */
+export const OPEN_INDEX_BUILT = '#built';
+
 /**
  * One batch of the backfill of a tenant's open-change index, for a store written before the index existed (the commit
  * script keeps the index for every change it writes, before or after the backfill). KEYS: the built marker, the open
@@ -63,11 +66,18 @@ return {'OK'}
  * status is read here, in the same atomic step as the ZADD, so a change finished meanwhile is never indexed as open;
  * a finished change found in the index leaves it, so running the backfill again (its marker deleted) repairs an index
  * that replicas of a version without it wrote past during a rolling upgrade.
+ * Once done, the index holds OPEN_INDEX_BUILT too: an index lost on its own (deleted, evicted) under a `done` marker
+ * lacks it and is built again from the start, where a marker alone could not tell a lost index from an empty one.
  * Returns the marker: the next cursor, or 'done' once a batch was short.
  */
 export const BACKFILL_OPEN_CHANGES_LUA = `
 local built = redis.call('GET', KEYS[1])
-if built == 'done' or tonumber(built or '0') ~= tonumber(ARGV[1]) then return built or '0' end
+if built == 'done' then
+  if redis.call('ZSCORE', KEYS[2], '${OPEN_INDEX_BUILT}') then return 'done' end
+  built = '0'
+  redis.call('SET', KEYS[1], built)
+end
+if tonumber(built or '0') ~= tonumber(ARGV[1]) then return built or '0' end
 for i = 4, #KEYS do
   local json = redis.call('HGET', KEYS[i], 'json')
   local score = redis.call('ZSCORE', KEYS[3], ARGV[i - 1])
@@ -79,7 +89,8 @@ for i = 4, #KEYS do
 end
 local n = #KEYS - 3
 local marker = 'done'
-if n >= tonumber(ARGV[2]) then marker = tostring(tonumber(ARGV[1]) + n) end
+if n >= tonumber(ARGV[2]) then marker = tostring(tonumber(ARGV[1]) + n)
+else redis.call('ZADD', KEYS[2], -1, '${OPEN_INDEX_BUILT}') end
 redis.call('SET', KEYS[1], marker)
 return marker
 `;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeRequest } from '../../src/governance/change-request.js';
+import { CHANGE_STATUSES, type ChangeRequest } from '../../src/governance/change-request.js';
 import type { ChangeTarget } from '../../src/governance/change-target.js';
-import { openProposalRefusal, replaces } from '../../src/governance/open-proposals.js';
+import { isOpenAt, openProposalRefusal, replaces } from '../../src/governance/open-proposals.js';
 import { approve, replace } from '../../src/governance/transitions.js';
 import { at, clinicalAdmin, engineer, functionsOf, ok, pending, securityAdmin } from './support.js';
 
@@ -102,5 +102,15 @@ describe('the cap on open proposals per requester', () => {
     expect(openProposalRefusal(next, finished, 3)).toBeNull();
     const applied = { ...next, status: 'APPLIED', approvedAt: null, appliedVersion: 1, appliedAt: at(1) } as ChangeRequest;
     expect(openProposalRefusal(applied, own(5), 3)).toBeNull();
+  });
+});
+
+describe('isOpenAt: open work at a time (expiry is lazy: a PENDING change past expiresAt is expired, not open)', () => {
+  it.each(CHANGE_STATUSES)('%s before, at and after its expiresAt', (status) => {
+    const change = on(TARGETS.setting[0], 'c', { status, expiresAt: '2026-12-02T06:00:00.000Z' });
+    const t = Date.parse(change.expiresAt);
+    expect(isOpenAt(change, t - 1)).toBe(status === 'PENDING' || status === 'APPROVED');
+    // An APPROVED change waits in the outbox: its time to live no longer applies.
+    for (const now of [t, t + 1]) expect(isOpenAt(change, now)).toBe(status === 'APPROVED');
   });
 });

@@ -201,4 +201,51 @@ describe.each(stores)('MAX_OPEN_PROPOSALS_PER_REQUESTER (%s store)', (_name, mak
     expect((await third()).status).toBe('PENDING_APPROVAL');
     expect((await s.governance.getChange(tenant, a.change.id))!.change.status).toBe('SUPERSEDED');
   });
+
+  it('holds against concurrent proposals on different targets: one gateway\'s proposals of one requester queue', async () => {
+    // Found by the issue 17 attack round: on Redis, 40 parallel proposals at a cap of 3 all read the count below the
+    // cap (the lock was per target) and all 40 stayed open.
+    const s = make();
+    const svc = governanceOn(s.governance, { maxOpenProposals: 3 });
+    const tenant = `t${Math.random().toString(36).slice(2, 8)}`;
+    const as = (p: Principal) => ({ ...p, tenant });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, n) =>
+        proposeEhrWrite(svc, as(bot), {
+          environment: 'STAGING',
+          draftId: `med-${n}`,
+          draft: { medication: 'x', rxnorm: null, dosage: 'y' },
+          value: { resourceType: 'MedicationRequest', patientId: `p-${n}`, promptTemplateVersion: null },
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled').map((r) => r.value.status)).toEqual(Array(3).fill('PENDING_APPROVAL'));
+    for (const r of results.filter((x) => x.status === 'rejected')) {
+      expect(r.reason).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'TOO_MANY_OPEN_PROPOSALS' } });
+    }
+    expect(await openOf(s.governance, tenant, 'triage-bot')).toHaveLength(3);
+  });
+
+  it('does not count (or replace) a proposal past its time to live: it is expired, not open', async () => {
+    // Found by the issue 17 attack round: expiry is lazy (a PENDING change past expiresAt is expired when read), and
+    // the cap counted such changes, refusing a requester whose proposals had all expired unattended.
+    const s = make();
+    let clock = Date.parse('2026-12-02T06:00:00Z');
+    const svc = governanceOn(s.governance, { maxOpenProposals: 2, now: () => clock });
+    const tenant = `t${Math.random().toString(36).slice(2, 8)}`;
+    const as = (p: Principal) => ({ ...p, tenant });
+    const propose = (key: string, n: number) =>
+      updateSetting(svc, as(ca), { key, environment: 'PRODUCTION', value: model(n), reason: 'x' });
+    const old = await propose('ai.model', 1);
+    await updateSetting(svc, as(ca), {
+      key: 'ai.guardrails', environment: 'PRODUCTION', reason: 'x',
+      value: { blockedTopics: [], requireCitations: true, redactPhiInLogs: true, maxOutputTokens: 512 },
+    });
+    clock += 366 * 24 * 3600_000;
+    const safety = { key: 'ai.safetyThreshold', environment: 'PRODUCTION' as const, value: { threshold: 0.9 }, reason: 'x' };
+    expect((await updateSetting(svc, as(ca), safety)).status).toBe('PENDING_APPROVAL');
+    // A newer proposal on the expired one's target is a new proposal: the expired one is not marked SUPERSEDED.
+    expect((await propose('ai.model', 2)).status).toBe('PENDING_APPROVAL');
+    expect((await s.governance.getChange(tenant, old.change.id))!.change.status).not.toBe('SUPERSEDED');
+  });
 });

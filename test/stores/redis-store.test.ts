@@ -48,7 +48,8 @@ describe('redis: the open-change index', () => {
     const t = `${prefix}-open-index-keys`;
     const k = tenantKeys(t);
     const c = server.client();
-    const indexed = async () => (await c.zrange(k.openChangeIndex, '0', '-1')).sort();
+    // The changes it holds (its OPEN_INDEX_BUILT member, scored -1, says it is whole).
+    const indexed = async () => (await c.zrangebyscore(k.openChangeIndex, 0, '+inf')).sort();
     for (const [i, status] of STATUSES.entries()) {
       await s.commit(t, [{ type: 'put-change', change: inStatus(`c${i}`, status), expectedRev: 0 }]);
     }
@@ -75,6 +76,29 @@ describe('redis: the open-change index', () => {
     expect(await indexed()).toEqual(['c0', 'c1']);
     // Scored like the change index (the creation time), so listings keep their order.
     expect(await c.zscore(k.openChangeIndex, 'c0')).toBe(await c.zscore(k.changeIndex, 'c0'));
+    c.disconnect();
+  });
+
+  it('never loses an open change when the index alone is lost (deleted, evicted) under a done backfill marker', async () => {
+    // Found by the issue 17 attack round: with the marker left at `done`, deleting the index key listed no PENDING
+    // change at all (the queue emptied, and the cap and the competitors' supersession read the same listing).
+    const s = (await make()).governance;
+    const t = `${prefix}-open-index-lost`;
+    const k = tenantKeys(t);
+    const c = server.client();
+    await s.commit(t, [{ type: 'put-change', change: inStatus('p1', 'PENDING'), expectedRev: 0 }]);
+    expect((await s.listChanges(t, { status: 'PENDING' }, 10)).map((ch) => ch.id)).toEqual(['p1']);
+    expect(await c.get(k.openChangeIndexBuilt)).toBe('done');
+    await c.del(k.openChangeIndex);
+    expect((await s.listChanges(t, { status: 'PENDING' }, 10)).map((ch) => ch.id)).toEqual(['p1']);
+    // And a commit written after the loss (the index key created again by it) does not hide the older open change.
+    await c.del(k.openChangeIndex);
+    await s.commit(t, [{ type: 'put-change', change: inStatus('p2', 'PENDING'), expectedRev: 0 }]);
+    expect((await s.listChanges(t, { status: 'PENDING' }, 10)).map((ch) => ch.id).sort()).toEqual(['p1', 'p2']);
+    // An index emptied by its changes finishing is not lost: nothing is rebuilt, nothing listed.
+    await s.commit(t, [{ type: 'put-change', change: inStatus('p1', 'REJECTED'), expectedRev: 1 }]);
+    await s.commit(t, [{ type: 'put-change', change: inStatus('p2', 'REJECTED'), expectedRev: 1 }]);
+    expect(await s.listChanges(t, { status: 'PENDING' }, 10)).toEqual([]);
     c.disconnect();
   });
 });

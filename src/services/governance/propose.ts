@@ -49,7 +49,12 @@ export function propose(
   // Proposals for one target queue here (deps.locks: one queue per gateway) instead of racing each other; the
   // compare-and-set below still decides against other replicas.
   const key = `${principal.tenant}\u0000${ref.environment}\u0000${ref.id}`;
-  return deps.locks.run(key, () => proposeNow(deps, principal, ref, build, extraOps));
+  const run = () => deps.locks.run(key, () => proposeNow(deps, principal, ref, build, extraOps));
+  if (deps.maxOpenProposals === undefined) return run();
+  // The cap counts the requester's open changes on every target, read before the commit: one requester's proposals
+  // queue here too (always before the target's queue, so no cycle), else concurrent ones on different targets all read
+  // the count below the cap and all commit (40 at a cap of 3 on Redis). Replicas may still pass it by a few.
+  return deps.locks.run(`${principal.tenant}\u0000requester\u0000${principal.sub}`, run);
 }
 
 async function proposeNow(
@@ -96,7 +101,7 @@ async function openProposalOps(
   nowIso: string,
 ): Promise<CommitOp[]> {
   if (!isOpen(next)) return [];
-  const ownOpen = await ownOpenChanges(deps.store, principal);
+  const ownOpen = await ownOpenChanges(deps.store, principal, Date.parse(nowIso));
   const refused = deps.maxOpenProposals === undefined ? null : openProposalRefusal(next, ownOpen, deps.maxOpenProposals);
   if (refused) throw new GovernanceError(refused);
   return replaceOwn(deps.store, next, ownOpen, ending, nowIso);

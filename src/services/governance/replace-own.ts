@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
 import type { ChangeRequest } from '../../governance/change-request.js';
-import { replaces } from '../../governance/open-proposals.js';
+import { isOpenAt, replaces } from '../../governance/open-proposals.js';
 import { replace } from '../../governance/transitions.js';
 import type { CommitOp, GovernanceStore } from '../../stores/governance-store.js';
 import { effectsToOps } from './effects-to-ops.js';
@@ -14,11 +14,14 @@ import { effectsToOps } from './effects-to-ops.js';
 /** Open changes the store lists per status (more than any queue a tenant keeps, and than the cap per requester). */
 const SCAN = 5000;
 
-/** The requester's open changes (PENDING, APPROVED), every environment, through the store's status filter. */
-export async function ownOpenChanges(store: GovernanceStore, requester: Principal): Promise<ChangeRequest[]> {
+/**
+ * The requester's open changes at `nowMs` (PENDING and not past its time to live, APPROVED), every environment,
+ * through the store's status filter.
+ */
+export async function ownOpenChanges(store: GovernanceStore, requester: Principal, nowMs: number): Promise<ChangeRequest[]> {
   const open: ChangeRequest[] = [];
   for (const status of ['PENDING', 'APPROVED'] as const) open.push(...(await store.listChanges(requester.tenant, { status }, SCAN)));
-  return open.filter((c) => c.requester.sub === requester.sub);
+  return open.filter((c) => c.requester.sub === requester.sub && isOpenAt(c, nowMs));
 }
 
 /** The ops that end every open change `next` replaces, except those `ending` already ends in the same commit. */

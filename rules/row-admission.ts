@@ -196,14 +196,20 @@ export function applyRowAdmission(
 
   function admitValue(value: unknown, ctx: GuardContext, info: GraphQLResolveInfo): unknown {
     if (value === null || value === undefined || value instanceof Error) return value;
+    // The slots per row type and outcome, at hand for every row of this value (the request's cache behind them).
+    const memo = new Map<string, Partial<Record<FieldOutcome, readonly number[]>>>();
     const admitted: Admitted[] = [];
     for (const row of Array.isArray(value) ? value : [value]) {
       if (row === null || row === undefined || row instanceof Error) continue;
       const type = concreteType(row, ctx, info);
       const admission = type ? admissions.get(type.name) : undefined;
       if (!type || !admission) continue;
+      let byOutcome = memo.get(type.name);
+      if (!byOutcome) memo.set(type.name, (byOutcome = {}));
+      const slots = byOutcome;
       admitted.push(admitRow(row, admission, ctx, (outcome) =>
-        ctx.permissionCache.selectionSlots(info.fieldNodes, type.name, outcome, () => selectedSlots(info, type, admission, outcome))));
+        (slots[outcome] ??= ctx.permissionCache.selectionSlots(info.fieldNodes, type.name, outcome, () =>
+          selectedSlots(info, type, admission, outcome)))));
     }
     recordReads(admitted, ctx);
     return value;

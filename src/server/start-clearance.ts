@@ -23,7 +23,7 @@ import { loadKms } from '../services/connectors/load-kms.js';
 import { AccessService } from '../services/access-service.js';
 import { AccessState } from '../services/access-state.js';
 import { createStores } from '../stores/create-store.js';
-import { MEMORY_CHANGE_WINDOW } from '../stores/memory-change-window.js';
+import { MEMORY_CHANGE_WINDOW, MEMORY_DOC_HISTORY } from '../stores/memory-change-window.js';
 import { PostgresAuditArchive } from '../stores/postgres-audit-archive.js';
 import { keepingAuditWindow } from '../services/audit/audit-window.js';
 import type { GovernanceStore } from '../stores/governance-store.js';
@@ -209,6 +209,8 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   if (created.auditWindow) {
     const kept = `every open one and the newest ${MEMORY_CHANGE_WINDOW} finished ones per tenant are kept`;
     logger.info({ changeWindow: MEMORY_CHANGE_WINDOW }, `change requests: in memory (embedded default): ${kept}`);
+    const versions = `the newest ${MEMORY_DOC_HISTORY} versions of each are kept`;
+    logger.info({ docHistory: MEMORY_DOC_HISTORY }, `setting, policy and access histories: in memory (embedded default): ${versions}`);
   }
   logger.info(
     { auditStorage: audit.storage, ...(created.auditWindow ? { auditWindow: created.auditWindow } : {}) },

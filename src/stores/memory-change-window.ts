@@ -8,6 +8,19 @@ import type { ChangeRequest, ChangeStatus } from '../governance/change-request.j
 
 export const MEMORY_CHANGE_WINDOW = 1_000;
 
+/**
+ * A document's history in the embedded store (a setting's versions, the policy's, an assignment's) keeps its newest
+ * MEMORY_DOC_HISTORY versions: a setting changed on every request (a template in STAGING) otherwise grew the heap
+ * with every request. The current version is always kept; settingHistory, rollback and explain(at:) reach back as
+ * far as the window; Redis keeps every version.
+ */
+export const MEMORY_DOC_HISTORY = 1_000;
+
+/** Drops the oldest versions past the window, once per quarter window of growth (the array is appended in place). */
+export function trimHistory<T>(versions: T[], window = MEMORY_DOC_HISTORY): void {
+  if (versions.length > window + Math.ceil(window / 4)) versions.splice(0, versions.length - window);
+}
+
 const FINISHED: Readonly<Record<ChangeStatus, boolean>> = {
   PENDING: false,
   APPROVED: false,

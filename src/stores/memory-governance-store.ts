@@ -1,6 +1,6 @@
 import type { ChangeRequest, ChangeStatus } from '../governance/change-request.js';
 import type { Environment } from '../governance/environment.js';
-import { trimFinishedChanges } from './memory-change-window.js';
+import { trimFinishedChanges, trimHistory } from './memory-change-window.js';
 import {
   docKey,
   type ChangeFilter,
@@ -128,6 +128,7 @@ export class MemoryGovernanceStore implements GovernanceStore {
           const key = docKey(op.doc.ref);
           const versions = s.docs.get(key) ?? [];
           versions.push(clone(op.doc));
+          trimHistory(versions);
           s.docs.set(key, versions);
           break;
         }

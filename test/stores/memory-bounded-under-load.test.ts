@@ -4,7 +4,7 @@ import { defaultPolicy } from '../../rules/policy-document.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
 import { functionsFromPolicy } from '../../src/governance/functions.js';
 import { NOTIFICATION_KEY_PREFIX, runOutbox } from '../../src/services/governance/outbox-worker.js';
-import { MEMORY_CHANGE_WINDOW } from '../../src/stores/memory-change-window.js';
+import { MEMORY_CHANGE_WINDOW, MEMORY_DOC_HISTORY } from '../../src/stores/memory-change-window.js';
 import { memoryStores } from '../../src/stores/create-store.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
@@ -57,8 +57,13 @@ describe('the embedded store under many requests', () => {
     const kept = await store.listChanges('acme', {}, 1e9);
     expect(kept.length).toBeGreaterThanOrEqual(MEMORY_CHANGE_WINDOW);
     expect(kept.length).toBeLessThanOrEqual(MEMORY_CHANGE_WINDOW + Math.ceil(MEMORY_CHANGE_WINDOW / 4) + 10);
-    // The newest are the ones kept; the setting's history is whole (versions are not trimmed).
+    // The newest are the ones kept.
     expect(Math.max(...kept.map((c) => (c.status === 'APPLIED' ? c.appliedVersion : 0)))).toBe(total);
+    // The setting's history keeps its newest MEMORY_DOC_HISTORY versions (and the sweep's slack), contiguous to the current.
+    const history = (await store.history('acme', { environment: 'STAGING', id: 'setting:messaging.templates' })).map((v) => v.version);
+    expect(history.length).toBeGreaterThanOrEqual(MEMORY_DOC_HISTORY);
+    expect(history.length).toBeLessThanOrEqual(MEMORY_DOC_HISTORY + Math.ceil(MEMORY_DOC_HISTORY / 4));
+    expect(history).toEqual(Array.from({ length: history.length }, (_, i) => total - history.length + 1 + i));
     expect(await runOutbox(h.running.governance)).toBe(0);
     expect(await store.claimOutbox('acme', Date.now(), 1, 1e9)).toEqual([]);
   }, 300_000);

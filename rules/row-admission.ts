@@ -72,13 +72,6 @@ export function isAdmittedField(admissions: ReadonlyMap<string, TypeAdmission>, 
   return admissions.get(typeName)?.fields.has(fieldName) ?? false;
 }
 
-/** The object types a field's value can be (its named type, or the possible types of an interface or union). */
-function rowTypesOf(schema: GraphQLSchema, info: { readonly returnType: unknown }, admissions: ReadonlyMap<string, TypeAdmission>) {
-  const named = getNamedType(info.returnType as never);
-  const types = isAbstractType(named) ? schema.getPossibleTypes(named) : isObjectType(named) ? [named] : [];
-  return types.filter((t) => admissions.has(t.name));
-}
-
 /** graphql-js's default resolver for one known field name (a wrapper calls it directly instead of through info). */
 export const propertyOf = (fieldName: string): Resolver => (parent, args, ctx, info) => {
   const value = (parent as Record<string, unknown>)[fieldName];
@@ -176,9 +169,10 @@ export function applyRowAdmission(
       if (typeName.startsWith('__')) return field;
       const parent = schema.getType(typeName);
       const direct = objectTypesOf(schema, field.type).some((t) => admissions.has(t.name));
-      // A resolver-less field inside a value-only type is covered by the resolver that built the value.
-      if (direct && !field.resolve && valueOnly.has(typeName)) return field;
       const named = getNamedType(field.type);
+      // A resolver-less field of a value-only type returning a row type (not an interface or union: pathsUnder
+      // follows object types only) is covered by the resolver that built the value.
+      if (direct && !field.resolve && valueOnly.has(typeName) && isObjectType(named)) return field;
       const entry = field.resolve !== undefined || (parent !== undefined && roots.has(parent as GraphQLObjectType));
       const paths = !direct && entry && isObjectType(named) && valueOnly.has(named.name) ? pathsUnder(named) : [];
       if (!direct && paths.length === 0) return field;
@@ -282,10 +276,11 @@ export function applyRowAdmission(
     if (isObjectType(named)) return named;
     if (!isAbstractType(named)) return null;
     const resolved = named.resolveType?.(row, ctx, info, named);
-    const name = typeof resolved === 'string' ? resolved : null;
-    const type = name ? info.schema.getType(name) : null;
-    // A row whose type is not known at once (no synchronous resolveType) is checked as the strictest possible type.
-    return type && isObjectType(type) ? type : rowTypesOf(info.schema, info, admissions)[0] ?? null;
+    const type = typeof resolved === 'string' ? info.schema.getType(resolved) : null;
+    if (type && isObjectType(type)) return type;
+    // Which rule decides a row must be known before it is returned: an interface or union whose type resolver does not
+    // answer at once with a type name fails the field (closed) rather than guess.
+    throw new Error(`row admission: the type of a ${named.name} row is not known synchronously`);
   }
 }
 

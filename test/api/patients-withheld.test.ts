@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+
+// Issue 17 follow-up (attack round): Query.patients withholds the patients its caller may not see. A governed policy
+// makes front-desk demographics department-scoped, so a cardiology front-desk user may see some patients of the
+// list only. Under both engines (graphql-jit compiles a document on its 2nd use: every query is sent 3 times): no
+// field of a withheld patient in any shape, paging never skips nor repeats a visible patient, and the PHI-read
+// audit lists exactly the patients and fields returned.
+
+interface GqlError { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }
+type Body = { data?: Record<string, unknown> | null; errors?: GqlError[] };
+interface Seen { id: string; name: string; department: string }
+
+const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
+const PROPOSE =
+  'mutation ($d: JSON!) { proposePolicy(document: $d, reason: "desk by department", ticket: "POL-9") { changeRequest { id } } }';
+const EVENTS = `query ($filter: AuditEventFilter) { auditEvents(filter: $filter, first: 200) {
+  edges { node { patientId fields operation } } } }`;
+
+async function departmentScopedDesk(h: Harness): Promise<void> {
+  const doc = JSON.parse(readFileSync(new URL('../../rules/default-policy.json', import.meta.url), 'utf8')) as {
+    version: string;
+    roles: Record<string, { permissions: { dataClasses: string[]; actions: string[]; scope: string }[] }>;
+  };
+  doc.version = '2026-12-02.1';
+  const desk = doc.roles['front-desk']!;
+  for (const p of desk.permissions) p.dataClasses = p.dataClasses.filter((c) => c !== 'demographics');
+  desk.permissions.push({ dataClasses: ['demographics'], actions: ['read'], scope: 'department' });
+  const sec = (sub: string) => h.token({ sub, roles: ['security-admin'], mfa: true } as never);
+  const proposed = await h.gql<{ proposePolicy: { changeRequest: { id: string } } }>(await sec('sec-ivy'), PROPOSE, { d: doc });
+  const id = proposed.body.data!.proposePolicy.changeRequest.id;
+  expect((await h.gql(await sec('sec-sam'), APPROVE, { id })).body.data).toEqual({ approveChange: { status: 'PENDING' } });
+  const eng = await h.token({ sub: 'eng-ben', roles: ['integration-engineer'], mfa: true } as never);
+  expect((await h.gql(eng, APPROVE, { id })).body.data).toEqual({ approveChange: { status: 'APPLIED' } });
+}
+
+describe.each(['jit', 'graphql-js'])('patients withheld (EXECUTION_ENGINE=%s)', (engine) => {
+  let h: Harness;
+  let desk: string;
+  let all: Seen[];
+  let visible: Seen[];
+  let withheld: Seen[];
+
+  /** Sends the query 3 times (jit compiles on the 2nd use); every answer must be the same. */
+  async function thrice(token: string, query: string, variables?: Record<string, unknown>): Promise<Body> {
+    const bodies: Body[] = [];
+    for (let i = 0; i < 3; i++) bodies.push((await h.gql(token, query, variables)).body as Body);
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[2]).toEqual(bodies[0]);
+    return bodies[0]!;
+  }
+
+  function noTraceOfWithheld(body: Body): void {
+    const text = JSON.stringify(body);
+    for (const w of withheld) {
+      expect(text).not.toContain(w.id);
+      expect(text).not.toContain(w.name);
+    }
+  }
+
+  beforeAll(async () => {
+    h = await startHarness({ env: { EXECUTION_ENGINE: engine } });
+    const bill = await h.token({ sub: 'bill-lee', roles: ['billing-manager'] });
+    const ALL = '{ patients(first: 20) { edges { node { id name department } } pageInfo { hasNextPage } } }';
+    const r = await h.gql<{ patients: { edges: { node: Seen }[]; pageInfo: { hasNextPage: boolean } } }>(bill, ALL);
+    expect(r.body.data!.patients.pageInfo.hasNextPage).toBe(false);
+    all = r.body.data!.patients.edges.map((e) => e.node);
+    visible = all.filter((p) => p.department === 'cardiology');
+    withheld = all.filter((p) => p.department !== 'cardiology');
+    expect(visible.length).toBeGreaterThan(1);
+    expect(withheld.length).toBeGreaterThan(1);
+    await departmentScopedDesk(h);
+    desk = await h.token({ sub: `desk-${engine}`, roles: ['front-desk'], departments: ['cardiology'] });
+  }, 60_000);
+  afterAll(() => h.stop());
+
+  it('withholds the other departments\' patients in every shape, with one FORBIDDEN at the list', async () => {
+    const shapes = [
+      '{ patients(first: 20) { edges { cursor node { id name gender birthDate department } } pageInfo { hasNextPage } } }',
+      '{ patients(first: 20) { a: edges { n: node { id } } b: edges { node { name } } } }',
+      'fragment N on Node { id } fragment P on Patient { name } fragment E on PatientEdge { node { ...N ...P } } ' +
+        '{ patients(first: 20) { edges { ...E } } }',
+      'fragment C on PatientConnection { edges { node { id name } } } { patients(first: 20) { ...C } }',
+      '{ patients(first: 20) { edges { node { ... on Patient { id name address { city } telecom { value } mrn } } } } }',
+    ];
+    for (const q of shapes) {
+      const body = await thrice(desk, q);
+      noTraceOfWithheld(body);
+      const errors = body.errors ?? [];
+      expect(errors, `${q} ${JSON.stringify(errors)}`).toHaveLength(1);
+      const withheldAtList = { path: ['patients'], extensions: { code: 'FORBIDDEN', withheld: true, failedScope: 'department' } };
+      expect(errors[0], `${q} ${JSON.stringify(errors)}`).toMatchObject(withheldAtList);
+    }
+    const full = await thrice(desk, shapes[0]!);
+    const ids = (full.data!.patients as { edges: { node: Seen }[] }).edges.map((e) => e.node.id);
+    expect(ids).toEqual(visible.map((p) => p.id));
+  });
+
+  it('pages through every visible patient once, in order, at every page size', async () => {
+    const PAGE = 'query ($n: Int, $after: String) { patients(first: $n, after: $after) { ' +
+      'edges { cursor node { id name } } pageInfo { hasNextPage hasPreviousPage endCursor } } }';
+    for (let n = 1; n <= all.length + 1; n++) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages <= all.length + 1; pages++) {
+        const body = await thrice(desk, PAGE, { n, after });
+        noTraceOfWithheld(body);
+        const page = body.data!.patients as {
+          edges: { node: { id: string } }[];
+          pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+        };
+        expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+        seen.push(...page.edges.map((e) => e.node.id));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(seen, `first: ${n}`).toEqual(visible.map((p) => p.id));
+    }
+  });
+
+  it('records PHI reads for exactly the patients and fields returned', async () => {
+    const op = `Desk${engine.replace(/\W/g, '')}`;
+    const shapes: [string, Record<string, unknown> | undefined, string[] | null][] = [
+      [`query ${op}A { patients(first: 20) { a: edges { n: node { id } } b: edges { node { name } } } }`, 
+        undefined, ['Patient.id', 'Patient.name']],
+      [`query ${op}B { patients(first: 20) { edges { cursor } pageInfo { endCursor } } }`, undefined, null],
+      [`query ${op}C($v: Boolean!) { patients(first: 20) { edges { node @skip(if: $v) { id name } } } }`, { v: true }, null],
+      [`query ${op}D($v: Boolean!) { patients(first: 20) { edges @include(if: $v) { node { name } } } }`, { v: true }, ['Patient.name']],
+      [`fragment N on Node { id } query ${op}E { patients(first: 20) { edges { node { ...N } } } }`, undefined, ['Patient.id']],
+    ];
+    const sec = await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true } as never);
+    for (const [q, vars, fields] of shapes) {
+      await thrice(desk, q, vars);
+      const name = /query (\w+)/.exec(q)![1]!;
+      const events = ((await h.gql(sec, EVENTS, { filter: { category: 'phi-read', actor: `desk-${engine}` } })).body as Body)
+        .data!.auditEvents as { edges: { node: { patientId: string; fields: string[]; operation: string } }[] };
+      const mine = events.edges.map((e) => e.node).filter((e) => e.operation === name);
+      if (fields === null) {
+        expect(mine, name).toEqual([]);
+        continue;
+      }
+      const ids = [...new Set(mine.map((e) => e.patientId))].sort();
+      expect(ids, name).toEqual(visible.map((p) => p.id).sort());
+      for (const e of mine) expect([...e.fields].sort(), name).toEqual(fields);
+    }
+  });
+});

@@ -16,7 +16,7 @@ const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
 const PROPOSE =
   'mutation ($d: JSON!) { proposePolicy(document: $d, reason: "desk by department", ticket: "POL-9") { changeRequest { id } } }';
 const EVENTS = `query ($filter: AuditEventFilter) { auditEvents(filter: $filter, first: 200) {
-  edges { node { patientId fields operation } } } }`;
+  edges { node { id patientId fields operation } } } }`;
 
 async function departmentScopedDesk(h: Harness): Promise<void> {
   const doc = JSON.parse(readFileSync(new URL('../../rules/default-policy.json', import.meta.url), 'utf8')) as {
@@ -119,30 +119,48 @@ describe.each(['jit', 'graphql-js'])('patients withheld (EXECUTION_ENGINE=%s)', 
     }
   });
 
-  it('records PHI reads for exactly the patients and fields returned', async () => {
-    const op = `Desk${engine.replace(/\W/g, '')}`;
-    const shapes: [string, Record<string, unknown> | undefined, string[] | null][] = [
-      [`query ${op}A { patients(first: 20) { a: edges { n: node { id } } b: edges { node { name } } } }`, 
-        undefined, ['Patient.id', 'Patient.name']],
-      [`query ${op}B { patients(first: 20) { edges { cursor } pageInfo { endCursor } } }`, undefined, null],
-      [`query ${op}C($v: Boolean!) { patients(first: 20) { edges { node @skip(if: $v) { id name } } } }`, { v: true }, null],
-      [`query ${op}D($v: Boolean!) { patients(first: 20) { edges @include(if: $v) { node { name } } } }`, { v: true }, ['Patient.name']],
-      [`fragment N on Node { id } query ${op}E { patients(first: 20) { edges { node { ...N } } } }`, undefined, ['Patient.id']],
+  it('records PHI reads for exactly the patients and fields returned, per shape and per variables of one document', async () => {
+    const A = '{ patients(first: 20) { a: edges { n: node { id } } b: edges { node { name } } } }';
+    const SKIP_NODE = 'query ($v: Boolean!) { patients(first: 20) { edges { cursor node @skip(if: $v) { id name } } } }';
+    const INCLUDE_EDGES =
+      'query ($v: Boolean!) { patients(first: 20) { edges @include(if: $v) { node { name } } pageInfo { endCursor } } }';
+    const SPREADS = 'query ($v: Boolean!) { patients(first: 20) { ...C } } fragment C on PatientConnection { edges { ...E } } ' +
+      'fragment E on PatientEdge { node { ...N ... on Patient @include(if: $v) { gender } } } fragment N on Node { id }';
+    const cases: [string, Record<string, unknown> | undefined, string[] | null][] = [
+      [A, undefined, ['Patient.id', 'Patient.name']],
+      ['{ patients(first: 20) { edges { cursor } pageInfo { endCursor } } }', undefined, null],
+      ['{ patients(first: 20) { pageInfo { hasNextPage } } }', undefined, null],
+      ['{ patients(first: 20) { edges { node { __typename } } } }', undefined, null],
+      [SKIP_NODE, { v: true }, null],
+      [SKIP_NODE, { v: false }, ['Patient.id', 'Patient.name']],
+      [SKIP_NODE, { v: true }, null],
+      [INCLUDE_EDGES, { v: false }, null],
+      [INCLUDE_EDGES, { v: true }, ['Patient.name']],
+      [INCLUDE_EDGES, { v: false }, null],
+      [SPREADS, { v: false }, ['Patient.id']],
+      [SPREADS, { v: true }, ['Patient.gender', 'Patient.id']],
+      [SPREADS, { v: false }, ['Patient.id']],
     ];
     const sec = await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true } as never);
-    for (const [q, vars, fields] of shapes) {
-      await thrice(desk, q, vars);
-      const name = /query (\w+)/.exec(q)![1]!;
-      const events = ((await h.gql(sec, EVENTS, { filter: { category: 'phi-read', actor: `desk-${engine}` } })).body as Body)
-        .data!.auditEvents as { edges: { node: { patientId: string; fields: string[]; operation: string } }[] };
-      const mine = events.edges.map((e) => e.node).filter((e) => e.operation === name);
+    type Event = { id: string; patientId: string; fields: string[] };
+    const events = async () =>
+      (((await h.gql(sec, EVENTS, { filter: { category: 'phi-read', actor: `desk-${engine}` } })).body as Body).data!.auditEvents as {
+        edges: { node: Event }[];
+      }).edges.map((e) => e.node);
+    let known = new Set((await events()).map((e) => e.id));
+    for (const [q, vars, fields] of cases) {
+      const label = `${q} ${JSON.stringify(vars)}`;
+      const body = await thrice(desk, q, vars);
+      expect(body.errors?.map((e) => e.extensions?.code), label).toEqual(['FORBIDDEN']);
+      const now = await events();
+      const fresh = now.filter((e) => !known.has(e.id));
+      known = new Set(now.map((e) => e.id));
       if (fields === null) {
-        expect(mine, name).toEqual([]);
+        expect(fresh, label).toEqual([]);
         continue;
       }
-      const ids = [...new Set(mine.map((e) => e.patientId))].sort();
-      expect(ids, name).toEqual(visible.map((p) => p.id).sort());
-      for (const e of mine) expect([...e.fields].sort(), name).toEqual(fields);
+      expect([...new Set(fresh.map((e) => e.patientId))].sort(), label).toEqual(visible.map((p) => p.id).sort());
+      for (const e of fresh) expect([...e.fields].sort(), label).toEqual(fields);
     }
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Issue 17 follow-up (attack round): Query.patients withholds the patients its caller may not see. A governed policy
-// makes front-desk demographics department-scoped, so a cardiology front-desk user may see some patients of the
+// makes front-desk and clinician demographics department-scoped, so a cardiology front-desk user may see some patients of the
 // list only. Under both engines (graphql-jit compiles a document on its 2nd use: every query is sent 3 times): no
 // field of a withheld patient in any shape, paging never skips nor repeats a visible patient, and the PHI-read
 // audit lists exactly the patients and fields returned.
@@ -24,9 +24,11 @@ async function departmentScopedDesk(h: Harness): Promise<void> {
     roles: Record<string, { permissions: { dataClasses: string[]; actions: string[]; scope: string }[] }>;
   };
   doc.version = '2026-12-02.1';
-  const desk = doc.roles['front-desk']!;
-  for (const p of desk.permissions) p.dataClasses = p.dataClasses.filter((c) => c !== 'demographics');
-  desk.permissions.push({ dataClasses: ['demographics'], actions: ['read'], scope: 'department' });
+  for (const role of ['front-desk', 'clinician']) {
+    const r = doc.roles[role]!;
+    for (const p of r.permissions) p.dataClasses = p.dataClasses.filter((c) => c !== 'demographics');
+    r.permissions.push({ dataClasses: ['demographics'], actions: ['read'], scope: 'department' });
+  }
   const sec = (sub: string) => h.token({ sub, roles: ['security-admin'], mfa: true } as never);
   const proposed = await h.gql<{ proposePolicy: { changeRequest: { id: string } } }>(await sec('sec-ivy'), PROPOSE, { d: doc });
   const id = proposed.body.data!.proposePolicy.changeRequest.id;
@@ -146,6 +148,29 @@ describe.each(['jit', 'graphql-js'])('patients withheld (EXECUTION_ENGINE=%s)', 
       if (visible.some((v) => v.name.includes(prefix))) continue;
       expect(search, prefix).toEqual(nobody);
     }
+  });
+
+  it('break-glass of one withheld patient adds that patient to the list, in its place, its reads flagged', async () => {
+    const [target] = withheld;
+    const dr = await h.token({ sub: `dr-${engine}`, roles: ['clinician'], departments: ['cardiology'] });
+    const LIST = 'query BgList { patients(first: 20) { edges { node { id name } } } }';
+    const before = await thrice(dr, LIST);
+    expect((before.data!.patients as { edges: { node: Seen }[] }).edges.map((e) => e.node.id)).toEqual(visible.map((p) => p.id));
+    const BG = 'mutation ($id: ID!) { breakGlass(patientId: $id, reason: "Unconscious patient in the ED, chart needed") { patientId } }';
+    expect((await h.gql(dr, BG, { id: target!.id })).body.data).toEqual({ breakGlass: { patientId: target!.id } });
+    const after = await thrice(dr, LIST);
+    const opened = all.filter((p) => p.department === 'cardiology' || p.id === target!.id);
+    expect((after.data!.patients as { edges: { node: Seen }[] }).edges.map((e) => e.node.id)).toEqual(opened.map((p) => p.id));
+    const text = JSON.stringify(after);
+    for (const w of withheld.filter((p) => p.id !== target!.id)) expect(text).not.toContain(w.id);
+    const sec = await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true } as never);
+    const Q = 'query ($f: AuditEventFilter) { auditEvents(filter: $f, first: 200) { edges { node { patientId breakGlass operation } } } }';
+    const events = ((await h.gql(sec, Q, { f: { category: 'phi-read', actor: `dr-${engine}` } })).body as Body).data!.auditEvents as {
+      edges: { node: { patientId: string; breakGlass: boolean; operation: string } }[];
+    };
+    const reads = events.edges.map((e) => e.node).filter((e) => e.operation === 'BgList');
+    expect(new Set(reads.map((e) => e.patientId))).toEqual(new Set(opened.map((p) => p.id)));
+    for (const e of reads) expect(e.breakGlass, e.patientId).toBe(e.patientId === target!.id);
   });
 
   it('records PHI reads for exactly the patients and fields returned, per shape and per variables of one document', async () => {

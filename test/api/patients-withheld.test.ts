@@ -99,6 +99,21 @@ describe.each(['jit', 'graphql-js'])('patients withheld (EXECUTION_ENGINE=%s)', 
     expect(ids).toEqual(visible.map((p) => p.id));
   });
 
+  it('two pages of the list in one query: each withholds, each says so once at its own path', async () => {
+    const Q = '{ p1: patients(first: 3) { edges { node { id name } } pageInfo { endCursor } } ' +
+      'p2: patients(first: 20, after: "b2Zmc2V0OjM") { edges { node { id name } } } }';
+    const body = await thrice(desk, Q);
+    noTraceOfWithheld(body);
+    const ids = (k: string) => (body.data![k] as { edges: { node: Seen }[] }).edges.map((e) => e.node.id);
+    expect([...ids('p1'), ...ids('p2')]).toEqual(visible.map((p) => p.id));
+    const paths = (body.errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.withheld]);
+    const withheldIn = (from: number, to: number) => withheld.some((w) => all.indexOf(w) >= from && all.indexOf(w) < to);
+    expect(paths.sort()).toEqual([
+      ...(withheldIn(0, 3) ? [['p1', 'FORBIDDEN', true]] : []),
+      ...(withheldIn(3, all.length) ? [['p2', 'FORBIDDEN', true]] : []),
+    ]);
+  });
+
   it('pages through every visible patient once, in order, at every page size', async () => {
     const PAGE = 'query ($n: Int, $after: String) { patients(first: $n, after: $after) { ' +
       'edges { cursor node { id name } } pageInfo { hasNextPage hasPreviousPage endCursor } } }';

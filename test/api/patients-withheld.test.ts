@@ -99,6 +99,19 @@ describe.each(['jit', 'graphql-js'])('patients withheld (EXECUTION_ENGINE=%s)', 
     expect(ids).toEqual(visible.map((p) => p.id));
   });
 
+  it('no field of a withheld patient by id either (its contact fields are tenant-wide, the row is not)', async () => {
+    for (const w of withheld) {
+      const Q = 'query ($id: ID!, $g: ID!) { patient(id: $id) { address { city } telecom { value } mrn } ' +
+        'node(id: $g) { ... on Patient { address { city } telecom { value } mrn } } }';
+      const body = await thrice(desk, Q, { id: w.id, g: `Patient/${w.id}` });
+      expect(body.data).toEqual({ patient: null, node: null });
+      expect(body.errors?.map((e) => [e.path?.join('.'), e.extensions?.failedScope])).toEqual([
+        ['patient', 'department'],
+        ['node', 'department'],
+      ]);
+    }
+  });
+
   it('two pages of the list in one query: each withholds, each says so once at its own path', async () => {
     const Q = '{ p1: patients(first: 3) { edges { node { id name } } pageInfo { endCursor } } ' +
       'p2: patients(first: 20, after: "b2Zmc2V0OjM") { edges { node { id name } } } }';

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -37,7 +40,16 @@ async function departmentScopedDesk(h: Harness): Promise<void> {
   expect((await h.gql(eng, APPROVE, { id })).body.data).toEqual({ approveChange: { status: 'APPLIED' } });
 }
 
-describe.each(['jit', 'graphql-js'])('patients withheld (EXECUTION_ENGINE=%s)', (engine) => {
+/** A trusted document (README, Trusted documents) named by hash below, its @skip decided per request's variables. */
+const BY_HASH = 'query DeskByHash($v: Boolean!) { patients(first: 20) { edges { cursor node @skip(if: $v) { id name } } } }';
+const HASH = createHash('sha256').update(BY_HASH).digest('hex');
+
+describe.each([
+  { engine: 'jit', trusted: false },
+  { engine: 'graphql-js', trusted: false },
+  { engine: 'jit', trusted: true },
+])('patients withheld (EXECUTION_ENGINE=$engine, trusted documents: $trusted)', ({ engine: executionEngine, trusted }) => {
+  const engine = trusted ? `${executionEngine}-trusted` : executionEngine;
   let h: Harness;
   let desk: string;
   let all: Seen[];
@@ -62,7 +74,10 @@ describe.each(['jit', 'graphql-js'])('patients withheld (EXECUTION_ENGINE=%s)', 
   }
 
   beforeAll(async () => {
-    h = await startHarness({ env: { EXECUTION_ENGINE: engine } });
+    const manifest = join(mkdtempSync(join(tmpdir(), 'clearance-trusted-')), 'persisted-documents.json');
+    writeFileSync(manifest, JSON.stringify({ [HASH]: BY_HASH }));
+    const trustedEnv: Record<string, string> = trusted ? { TRUSTED_DOCUMENTS_FILE: manifest, TRUSTED_DOCUMENTS: 'accept' } : {};
+    h = await startHarness({ env: { EXECUTION_ENGINE: executionEngine, ...trustedEnv } });
     const bill = await h.token({ sub: 'bill-lee', roles: ['billing-manager'] });
     const ALL = '{ patients(first: 20) { edges { node { id name department } } pageInfo { hasNextPage } } }';
     const r = await h.gql<{ patients: { edges: { node: Seen }[]; pageInfo: { hasNextPage: boolean } } }>(bill, ALL);
@@ -199,6 +214,33 @@ describe.each(['jit', 'graphql-js'])('patients withheld (EXECUTION_ENGINE=%s)', 
     const reads = events.edges.map((e) => e.node).filter((e) => e.operation === 'BgList');
     expect(new Set(reads.map((e) => e.patientId))).toEqual(new Set(opened.map((p) => p.id)));
     for (const e of reads) expect(e.breakGlass, e.patientId).toBe(e.patientId === target!.id);
+  });
+
+  it.runIf(trusted)('a trusted document named by hash: withheld, and its reads recorded per request\'s variables', async () => {
+    const sec = await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true } as never);
+    const count = async () => {
+      const r = (await h.gql(sec, EVENTS, { filter: { category: 'phi-read', actor: `desk-${engine}` } })).body as Body;
+      const edges = (r.data!.auditEvents as { edges: { node: { operation: string; patientId: string } }[] }).edges;
+      return edges.filter((e) => e.node.operation === 'DeskByHash').length;
+    };
+    let seen = await count();
+    for (const v of [false, true, false, true]) {
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(h.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${desk}` },
+          body: JSON.stringify({ variables: { v }, extensions: { persistedQuery: { version: 1, sha256Hash: HASH } } }),
+        });
+        const body = (await res.json()) as Body;
+        noTraceOfWithheld(body);
+        expect(body.errors?.map((e) => e.extensions?.withheld)).toEqual([true]);
+        const edges = (body.data!.patients as { edges: { node?: { id: string } }[] }).edges;
+        expect(edges.map((e) => e.node?.id)).toEqual(visible.map((p) => (v ? undefined : p.id)));
+        const now = await count();
+        expect(now - seen, `v: ${v}`).toBe(v ? 0 : visible.length);
+        seen = now;
+      }
+    }
   });
 
   it('records PHI reads for exactly the patients and fields returned, per shape and per variables of one document', async () => {

@@ -250,6 +250,10 @@ describe.each([
       'query ($v: Boolean!) { patients(first: 20) { edges @include(if: $v) { node { name } } pageInfo { endCursor } } }';
     const SPREADS = 'query ($v: Boolean!) { patients(first: 20) { ...C } } fragment C on PatientConnection { edges { ...E } } ' +
       'fragment E on PatientEdge { node { ...N ... on Patient @include(if: $v) { gender } } } fragment N on Node { id }';
+    const TWO_NODES = 'query ($v: Boolean!) { patients(first: 20) { edges { x: node @skip(if: $v) { name } y: node { id } } } }';
+    const ON_CONNECTION =
+      'query ($v: Boolean!) { patients(first: 20) { pageInfo { hasNextPage } ... on PatientConnection @include(if: $v) { ' +
+      'edges { node { birthDate } } } } }';
     const cases: [string, Record<string, unknown> | undefined, string[] | null][] = [
       [A, undefined, ['Patient.id', 'Patient.name']],
       ['{ patients(first: 20) { edges { cursor } pageInfo { endCursor } } }', undefined, null],
@@ -264,6 +268,11 @@ describe.each([
       [SPREADS, { v: false }, ['Patient.id']],
       [SPREADS, { v: true }, ['Patient.gender', 'Patient.id']],
       [SPREADS, { v: false }, ['Patient.id']],
+      [TWO_NODES, { v: true }, ['Patient.id']],
+      [TWO_NODES, { v: false }, ['Patient.id', 'Patient.name']],
+      [TWO_NODES, { v: true }, ['Patient.id']],
+      [ON_CONNECTION, { v: false }, null],
+      [ON_CONNECTION, { v: true }, ['Patient.birthDate']],
     ];
     const sec = await h.token({ sub: 'sec-sam', roles: ['security-admin'], mfa: true } as never);
     type Event = { id: string; patientId: string; fields: string[] };

@@ -142,6 +142,18 @@ describe.each([
     ]);
   });
 
+  // BUG (src/server/query-limits.ts): graphql-armor's cost limit counts a fragment spread one level deeper than its
+  // fields (its default `flattenFragments: false`: ×1.5 per spread), so the same selection written with fragments, as
+  // client libraries write it, is refused (QUERY_TOO_COSTLY) where its inline twin runs. Expected: one cost for one
+  // selection however it is spelled. Remove `.fails` once the cost limit flattens fragments.
+  it.runIf(engine === 'jit').fails('the same selection costs the same inline and in fragments', async () => {
+    const inline = await h.gql(desk, '{ patients(first: 50) { edges { node { id name } } } }');
+    expect(inline.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    const spread = await h.gql(desk, 'fragment E on PatientEdge { node { ...N } } fragment N on Node { id ... on Patient { name } } ' +
+      '{ patients(first: 50) { edges { ...E } } }');
+    expect(spread.body).toEqual(inline.body);
+  });
+
   it('pages through every visible patient once, in order, at every page size', async () => {
     const PAGE = 'query ($n: Int, $after: String) { patients(first: $n, after: $after) { ' +
       'edges { cursor node { id name } } pageInfo { hasNextPage hasPreviousPage endCursor } } }';

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Issue 17 follow-up (attack round): Query.patients withholds the patients its caller may not see. A governed policy
-// makes front-desk and clinician demographics department-scoped, so a cardiology front-desk user may see some patients of the
-// list only. Under both engines (graphql-jit compiles a document on its 2nd use: every query is sent 3 times): no
-// field of a withheld patient in any shape, paging never skips nor repeats a visible patient, and the PHI-read
-// audit lists exactly the patients and fields returned.
+// makes front-desk and clinician demographics department-scoped, so a cardiology user may see some patients of the
+// list only. Under both engines and under trusted documents (graphql-jit compiles a document on its 2nd use: every
+// query is sent 3 times): no field of a withheld patient in any shape, paging never skips nor repeats a visible
+// patient, break-glass opens one patient, and the PHI-read audit lists exactly the patients and fields returned.
 
 interface GqlError { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }
 type Body = { data?: Record<string, unknown> | null; errors?: GqlError[] };

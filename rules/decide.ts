@@ -21,6 +21,16 @@ export interface RowTarget {
   readonly patientId?: string;
 }
 
+/**
+ * Which rows of its tenant a principal may do something to: all of them, those of some departments and patients
+ * (break-glass), or none. Searches ask only for these (a count or a cursor never hints at a row the caller may not
+ * read); each row is still decided on its own.
+ */
+export type RowScope =
+  | { readonly kind: 'tenant' }
+  | { readonly kind: 'rows'; readonly departments: readonly string[]; readonly patients: readonly string[] }
+  | { readonly kind: 'none' };
+
 export type Decision =
   | { readonly effect: 'ALLOW'; readonly scope: PermissionScopeKind; readonly via: string }
   | { readonly effect: 'DENY'; readonly denial: Denial };
@@ -50,6 +60,8 @@ export interface PrincipalPolicy {
    * whole class: the fast guard shares a class's field outcomes across its rows (rules/permission-cache.ts).
    */
   rowClass(target: RowTarget): object;
+  /** The rows this request reaches: the union of what each way the principal holds it covers (see `decide`). */
+  readScope(request: AccessRequest): RowScope;
   /** True when the answer for this request can differ per row (no tenant-wide permission holds it). */
   dependsOnRow(request: AccessRequest): boolean;
   /** Patients this request read through break-glass only (their PHI-read audit events are flagged). */
@@ -322,6 +334,19 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     permissions,
     decide,
     rowClass: classOf,
+    readScope: (request) => {
+      const sources = effective.get(requestKey(request)) ?? [];
+      if (sources.length === 0) return { kind: 'none' };
+      if (sources.some((s) => s.scope === 'tenant')) return { kind: 'tenant' };
+      // The same coverage as `covers` below: a patient for break-glass, else the source's departments or the principal's.
+      const departments = new Set<string>();
+      const patients = new Set<string>();
+      for (const s of sources) {
+        if (s.patientId !== null) patients.add(s.patientId);
+        else for (const d of s.departments ?? principal.departments) departments.add(d);
+      }
+      return { kind: 'rows', departments: [...departments].sort(), patients: [...patients].sort() };
+    },
     dependsOnRow: (request) => {
       const sources = effective.get(keyOf(request.action, request.dataClass)) ?? [];
       return sources.length > 0 && !sources.some((s) => s.scope === 'tenant');

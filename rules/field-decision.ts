@@ -1,4 +1,4 @@
-import { readOf, type Decision, type PrincipalPolicy } from './decide.js';
+import { readOf, type Decision, type PrincipalPolicy, type RowScope } from './decide.js';
 import type { Denial } from './denial.js';
 import { fieldRules, type FieldRule } from './field-access.js';
 import { readSlot } from './read-slots.js';
@@ -191,3 +191,13 @@ export function decideRow(access: PrincipalPolicy, typeName: string, row: RowFac
 }
 
 const ROW_PLANS = new Map<string, FieldPlan | null>();
+
+/**
+ * The rows of a type the principal may see at all, by the rule decideRow decides them with (a search asks only for
+ * these). Sensitivity is not in it: a sensitive row in scope is still withheld row by row without the grant.
+ */
+export function rowReadScope(access: PrincipalPolicy, typeName: string): RowScope {
+  const first = Object.hasOwn(fieldRules, typeName) ? Object.values(fieldRules[typeName]!)[0] : undefined;
+  if (!first || first.kind !== 'read') return first ? { kind: 'tenant' } : { kind: 'none' };
+  return first.row ? access.readScope(readOf(first.dataClass)) : { kind: 'tenant' };
+}

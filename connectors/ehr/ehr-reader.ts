@@ -23,8 +23,11 @@ import type {
 
 export interface PatientSearch {
   readonly name?: string | null;
-  /** Only this department's patients (Patient.managingOrganization): https://hl7.org/fhir/R4/patient.html#search */
-  readonly department?: string | null;
+  /**
+   * Only these departments' patients (Patient.managingOrganization, any of them: a comma list is OR,
+   * https://hl7.org/fhir/R4/search.html#combining); null or absent: every department.
+   */
+  readonly departments?: readonly string[] | null;
   /** Page size, already capped by the caller. */
   readonly first: number;
   readonly offset: number;

@@ -1,4 +1,4 @@
-import { decideField } from '../../rules/field-decision.js';
+import { decideField, rowReadScope } from '../../rules/field-decision.js';
 import type { PatientRow, PatientRowField } from '../../connectors/ehr/rows.js';
 import type { GatewayContext } from '../context/context.js';
 import { BadUserInputError } from '../errors/errors.js';
@@ -72,7 +72,16 @@ export const patientResolvers: Resolvers = {
       if (department !== null && department !== undefined && !DEPARTMENT_CODE.test(department))
         throw new BadUserInputError('department is not a department code', 'department');
       const fields = rowFieldsOf(selectedFields(info, ['edges', 'node']));
-      const page = await ctx.ehr.searchPatients({ name: name ?? null, department: department ?? null, first: size, offset, fields });
+      // Only patients the caller may read are searched for, so no count, cursor or "withheld" hints at one it may not
+      // (a name search matching only hidden patients answers as one matching nobody). Under break-glass the opened
+      // patient is outside any department filter: that list is searched whole and withheld row by row.
+      const scope = rowReadScope(ctx.access, 'Patient');
+      const asked = department ? [department] : null;
+      const departments =
+        scope.kind === 'rows' && scope.patients.length === 0
+          ? (asked ?? scope.departments).filter((d) => scope.departments.includes(d))
+          : asked;
+      const page = await ctx.ehr.searchPatients({ name: name ?? null, departments, first: size, offset, fields });
       // Patients the caller may not see are withheld whole, as from every list (withheld.ts); each edge keeps the
       // cursor of its place in the search, so paging is unchanged.
       const visible = visibleRows(ctx, info, 'Patient', page.rows);

@@ -41,10 +41,12 @@ export interface QueryLimitOptions {
 
 export function queryLimitOptions(limits: QueryLimits): QueryLimitOptions {
   const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, ...reportAs('QUERY_TOO_DEEP') },
+    // flattenFragments: one cost and one depth for one selection however it is spelled (armor's default counts a
+    // fragment spread as one more level: the fragments client libraries write were refused where inline ran).
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reportAs('QUERY_TOO_DEEP') },
     // allowList: [] so `__typename` aliases count too (armor's default allow-list lets them through unbounded).
     maxAliases: { n: limits.maxAliases, allowList: [], ...reportAs('TOO_MANY_ALIASES') },
-    costLimit: { maxCost: limits.maxCost, ...reportAs('QUERY_TOO_COSTLY') },
+    costLimit: { maxCost: limits.maxCost, flattenFragments: true, ...reportAs('QUERY_TOO_COSTLY') },
     maxDirectives: { n: limits.maxDirectives, ...reportAs('TOO_MANY_DIRECTIVES') },
     blockFieldSuggestion: { enabled: true },
     maxTokens: { enabled: false },

@@ -172,6 +172,26 @@ describe('break-glass', () => {
     expect(plain.decide(notes, row(['oncology'], 'p-3')).effect).toBe('DENY');
   });
 
+  // The rows a search may ask for (src/resolvers/patients.ts asks FHIR only for these): the same coverage as decide,
+  // written as data: every decision it allows falls inside it, and what it leaves out is denied.
+  it('says which rows a request reaches: tenant, departments and opened patients, or none', () => {
+    const opening = { id: 'bg-1', principal: grey, patientId: 'p-onc', reason: 'Unconscious in the ED', now: T0 };
+    const doc = openBreakGlass(emptyAccessDoc('dr-grey'), policy, opening);
+    if ('code' in doc) throw new Error(doc.message);
+    const p = compile(doc, T0 + 1_000);
+    expect(p.readScope(read('demographics'))).toEqual({ kind: 'tenant' });
+    expect(p.readScope(read('notes'))).toEqual({ kind: 'rows', departments: [...grey.departments].sort(), patients: ['p-onc'] });
+    expect(p.readScope(read('financial'))).toEqual({ kind: 'none' });
+    const scope = p.readScope(read('notes'));
+    if (scope.kind !== 'rows') throw new Error('rows expected');
+    for (const d of ['cardiology', 'oncology', 'pediatrics', 'primary-care']) {
+      for (const id of ['p-onc', 'p-x']) {
+        const inScope = scope.departments.includes(d) || scope.patients.includes(id);
+        expect(p.decide(read('notes'), row([d], id)).effect, `${d} ${id}`).toBe(inScope ? 'ALLOW' : 'DENY');
+      }
+    }
+  });
+
   it('is only for the roles the policy names, with a reason', () => {
     const nurse = { ...grey, roles: ['nurse'] };
     expect(

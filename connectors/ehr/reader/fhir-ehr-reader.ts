@@ -63,12 +63,14 @@ export class FhirEhrReader implements EhrReader {
     const first = Math.max(0, Math.floor(search.first));
     const offset = Math.max(0, Math.floor(search.offset));
     const name = search.name?.trim();
+    // No department at all: nobody's patients (an empty list is not "every department").
+    if (search.departments?.length === 0) return { rows: [], hasMore: false };
     // Only the elements the caller will read, when it says which (https://hl7.org/fhir/R4/search.html#elements).
     const elements = search.fields ? patientElements(search.fields) : null;
     // One extra row tells whether there is a next page; _id breaks ties so pages never overlap.
     const bundle = await this.options.client.searchPage<Patient>('Patient', {
       ...(name ? { name } : {}),
-      ...(search.department ? { organization: departmentReference(search.department) } : {}),
+      ...(search.departments ? { organization: search.departments.map(departmentReference).join(',') } : {}),
       ...(elements ? { _elements: elements.join(',') } : {}),
       _count: first + 1,
       _offset: offset,

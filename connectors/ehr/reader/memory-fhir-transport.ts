@@ -142,6 +142,11 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
       } else if (key === 'name') {
         const q = values[0]!.toLowerCase();
         found = found.filter((r) => nameParts(r).some((part) => part.startsWith(q)));
+      } else if (key === 'organization') {
+        // A comma list is OR (https://hl7.org/fhir/R4/search.html#combining), as the embedded server answers it.
+        const wanted = new Set(values[0]!.split(','));
+        const organization = (r: Resource) => (r as { managingOrganization?: { reference?: string } }).managingOrganization?.reference;
+        found = found.filter((r) => wanted.has(organization(r) ?? ''));
       } else if (key === 'gender') found = found.filter((r) => (r as { gender?: string }).gender === values[0]);
       else if (key === 'birthdate')
         found = found.filter((r) => values.every((f) => matchesDate((r as { birthDate?: string }).birthDate, f)));

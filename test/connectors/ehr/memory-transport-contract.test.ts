@@ -26,6 +26,14 @@ async function everything(c: EhrConnector, tenant: string) {
   const byName = await r.searchPatients({ first: 10, offset: 0, name: page1.rows[0]!.name!.split(' ')[0]! });
   // `_elements`: the same subset rows (the guard whole, unasked fields empty) from both.
   const subset = await r.searchPatients({ first: 5, offset: 0, fields: ['name', 'mrn'] });
+  // Departments as a comma list (OR), one department, none at all.
+  const departments = [
+    await r.searchPatients({ first: 50, offset: 0, departments: ['cardiology', 'oncology'] }),
+    await r.searchPatients({ first: 50, offset: 0, departments: ['pediatrics'] }),
+    await r.searchPatients({ first: 50, offset: 0, departments: [] }),
+  ];
+  expect(new Set(departments[0]!.rows.map((row) => row.department))).toEqual(new Set(['cardiology', 'oncology']));
+  expect(departments[2]!.rows).toEqual([]);
   const lists = await Promise.all(
     [...page1.rows, ...page2.rows].map(async (p) => ({
       p,
@@ -45,7 +53,8 @@ async function everything(c: EhrConnector, tenant: string) {
   );
   const encounter = await r.encounter(lists[0]!.encounters[0]!.id);
   const one = await r.patient(page1.rows[1]!.id);
-  return { page1, page2, byName, subset, lists, encounter, one, missing: await r.patient('no-such-patient'), stats: await r.statistics(2) };
+  const missing = await r.patient('no-such-patient');
+  return { page1, page2, byName, subset, departments, lists, encounter, one, missing, stats: await r.statistics(2) };
 }
 
 describe('in-memory FHIR transport == embedded FHIR server over HTTP', () => {

@@ -111,3 +111,20 @@ export const docKey = (ref: DocRef) => `${ref.environment}:${ref.id}`;
  * changes of its environment (to supersede competitors), and that listing must not cost work in the tenant's history.
  */
 export const OPEN_CHANGE_STATUSES: ReadonlySet<ChangeStatus> = new Set<ChangeStatus>(['PENDING', 'APPROVED']);
+
+/**
+ * The store with its `commit` replaced (a span around it, a window kept after it): every other method is the
+ * store's own, bound once.
+ */
+export function withCommit(store: GovernanceStore, commit: GovernanceStore['commit']): GovernanceStore {
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'commit') return commit;
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (!bound.has(prop)) bound.set(prop, (value as (...a: unknown[]) => unknown).bind(target));
+      return bound.get(prop);
+    },
+  });
+}

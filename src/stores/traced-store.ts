@@ -1,5 +1,5 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import type { GovernanceStore } from './governance-store.js';
+import { withCommit, type GovernanceStore } from './governance-store.js';
 
 // A span per store commit (issue 17), wrapped around the store only when tracing is on, so the default pays nothing.
 // Attributes: the tenant and the kinds of ops committed (a closed set), never their contents.
@@ -7,7 +7,6 @@ import type { GovernanceStore } from './governance-store.js';
 const tracer = trace.getTracer('clearance');
 
 export function withCommitSpans(store: GovernanceStore): GovernanceStore {
-  const bound = new Map<PropertyKey, unknown>();
   const commit: GovernanceStore['commit'] = (tenant, ops) =>
     tracer.startActiveSpan(
       'store.commit',
@@ -25,13 +24,5 @@ export function withCommitSpans(store: GovernanceStore): GovernanceStore {
         }
       },
     );
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'commit') return commit;
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (!bound.has(prop)) bound.set(prop, (value as (...a: unknown[]) => unknown).bind(target));
-      return bound.get(prop);
-    },
-  });
+  return withCommit(store, commit);
 }

@@ -1,4 +1,4 @@
-import type { GovernanceStore } from '../../stores/governance-store.js';
+import { withCommit, type GovernanceStore } from '../../stores/governance-store.js';
 import type { AuditService } from './audit-service.js';
 
 // The embedded store keeps a bounded window of audit records (AuditService.keepWindow trims the oldest behind a
@@ -7,19 +7,9 @@ import type { AuditService } from './audit-service.js';
 // and then keeps the window, so the bound holds whatever the gateway is asked to do.
 
 export function keepingAuditWindow(store: GovernanceStore, audit: Pick<AuditService, 'keepWindow'>): GovernanceStore {
-  const bound = new Map<PropertyKey, unknown>();
-  const commit: GovernanceStore['commit'] = async (tenant, ops) => {
+  return withCommit(store, async (tenant, ops) => {
     const result = await store.commit(tenant, ops);
     if (result.ok && ops.some((op) => op.type === 'audit')) await audit.keepWindow(tenant);
     return result;
-  };
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'commit') return commit;
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (!bound.has(prop)) bound.set(prop, (value as (...a: unknown[]) => unknown).bind(target));
-      return bound.get(prop);
-    },
   });
 }

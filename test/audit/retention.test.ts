@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../rules/policy-document.js';
-import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import { retentionDaysOf, trimAuditLog } from '../../src/services/audit/retention.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/governance/approval-rules.js';
@@ -12,6 +11,7 @@ import { tenantKeys } from '../../src/stores/redis-keys.js';
 import { RedisServer } from '../support/redis-server.js';
 import type { GovernanceDeps } from '../../src/services/governance/deps.js';
 import { KeyedLock } from '../../src/services/governance/keyed-lock.js';
+import { phiReadEvent } from '../support/audit-events.js';
 
 // Retention on the Redis store: never removes unverified or unexported records without saying so, signs the new
 // anchor before trimming, and leaves a log that still verifies.
@@ -25,19 +25,7 @@ let redis: Redis;
 let audit: AuditService;
 let n = 0;
 
-const event = (tenant: string, at: number, i: number): AuditEvent => ({
-  category: 'phi-read',
-  at: new Date(at).toISOString(),
-  tenant,
-  action: 'phi.read',
-  outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] },
-  patientId: `p${i}`,
-  dataClasses: ['notes'],
-  fields: ['Patient.notes'],
-  operation: 'Q',
-  breakGlass: false,
-});
+const event = phiReadEvent;
 
 /** A tenant with `old` records past retention, then `recent` ones within it. */
 async function tenantWith(old: number, recent: number): Promise<string> {

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import { redisStores } from '../../src/stores/create-store.js';
 import { tenantKeys } from '../../src/stores/redis-keys.js';
 import { RedisServer } from '../support/redis-server.js';
+import { phiReadEvent } from '../support/audit-events.js';
 
 // Tamper with the audit log by hand in Redis, as an insider with store access would, and check that `verify`
 // fails at exactly the record that was touched.
@@ -15,19 +15,7 @@ let tenant: string;
 let n = 0;
 const KEY = 'test-hmac-key';
 
-const event = (i: number): AuditEvent => ({
-  category: 'phi-read',
-  at: new Date(1_700_000_000_000 + i).toISOString(),
-  tenant,
-  action: 'phi.read',
-  outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] },
-  patientId: `p${i}`,
-  dataClasses: ['notes'],
-  fields: ['Patient.notes'],
-  operation: 'Q',
-  breakGlass: false,
-});
+const event = (i: number) => phiReadEvent(tenant, 1_700_000_000_000 + i, i);
 
 beforeAll(async () => {
   server = await RedisServer.start();

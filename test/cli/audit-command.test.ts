@@ -6,13 +6,13 @@ import { promisify } from 'node:util';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { CliIo } from '../../src/cli/cli-command.js';
 import { runCli } from '../../src/cli/main.js';
 import { redisStores } from '../../src/stores/create-store.js';
 import { tenantKeys } from '../../src/stores/redis-keys.js';
 import { RedisServer } from '../support/redis-server.js';
+import { phiReadEvent } from '../support/audit-events.js';
 
 // `clearance audit ...` against a real Redis, as an operator runs it: verify as a real process (exit codes and the
 // record it names after a hand edit), export and trim in process.
@@ -27,19 +27,7 @@ let audit: AuditService;
 let stateDir: string;
 let n = 0;
 
-const event = (tenant: string, at: number, i: number): AuditEvent => ({
-  category: 'phi-read',
-  at: new Date(at).toISOString(),
-  tenant,
-  action: 'phi.read',
-  outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] },
-  patientId: `p${i}`,
-  dataClasses: ['notes'],
-  fields: ['Patient.notes'],
-  operation: 'Q',
-  breakGlass: false,
-});
+const event = phiReadEvent;
 
 async function tenantWith(old: number, recent: number): Promise<string> {
   const tenant = `cli-${n++}`;

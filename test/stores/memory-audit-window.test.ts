@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { auditAppend } from '../../src/audit/chain.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import { keepingAuditWindow } from '../../src/services/audit/audit-window.js';
 import { memoryStores } from '../../src/stores/create-store.js';
 import { MEMORY_AUDIT_WINDOW } from '../../src/stores/memory-audit-log.js';
+import { phiReadEvent } from '../support/audit-events.js';
 
 // Issue 17: the embedded default's memory is bounded. Its AuditService keeps a tenant's newest `window`
 // records; older ones are dropped as a retention trim drops them, so the chain still verifies from the anchor left.
 
-const event = (tenant: string, i: number): AuditEvent => ({
-  category: 'phi-read',
-  at: new Date(i * 1000).toISOString(),
-  tenant,
-  action: 'phi.read',
-  outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] },
-  patientId: `p${i}`,
-  dataClasses: ['notes'],
-  fields: ['Patient.notes'],
-  operation: 'Q',
-  breakGlass: false,
-});
+const event = (tenant: string, i: number) => phiReadEvent(tenant, i * 1000, i);
 
 describe('in-memory audit window', () => {
   it('keeps at most the window, whatever the number of appends, and the kept chain verifies', async () => {

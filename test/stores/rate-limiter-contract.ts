@@ -17,20 +17,21 @@ export function rateLimiterContract(name: string, make: () => Promise<RateLimite
       for (let i = 0; i < 5; i++) decisions.push(await l.hit(b, 3, 10_000));
       expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false]);
       expect(decisions.map((d) => d.count)).toEqual([1, 2, 3, 4, 5]);
-      const last = decisions[4]!;
-      // The time left is within the window: more than nothing, never more than the window (a property of the
-      // answer, whatever the machine's speed; how much of the window the five hits took is not asserted).
-      expect(last.resetMs).toBeGreaterThan(0);
-      expect(last.resetMs).toBeLessThanOrEqual(10_000);
+      // Time left is some, and never grows within one window (its exact value, against an injected clock, is in
+      // rate-limiter.test.ts: the contract does not depend on how long the hits took).
+      const [fourth, fifth] = [decisions[3]!, decisions[4]!];
+      expect(fifth.resetMs).toBeGreaterThan(0);
+      expect(fifth.resetMs).not.toBeGreaterThan(fourth.resetMs);
     });
 
     it('starts a new window once the old one is over', async () => {
       const l = await make();
       const b = bucket();
-      await l.hit(b, 1, 150);
-      expect((await l.hit(b, 1, 150)).allowed).toBe(false);
-      await sleep(220);
-      const fresh = await l.hit(b, 1, 150);
+      // A window long enough that the second hit lands in it on a loaded machine, and a wait of three windows.
+      await l.hit(b, 1, 2_000);
+      expect((await l.hit(b, 1, 2_000)).allowed).toBe(false);
+      await sleep(6_000);
+      const fresh = await l.hit(b, 1, 2_000);
       expect(fresh).toMatchObject({ allowed: true, count: 1 });
     });
 

@@ -21,6 +21,22 @@ const keep = (l: RateLimiter) => (limiters.push(l), l);
 rateLimiterContract('memory', async () => keep(new MemoryRateLimiter()));
 rateLimiterContract('redis', async () => keep(new RedisRateLimiter(server.client(), { ownsClient: true })));
 
+// The time a refusal says is left, exactly, against an injected clock (the contract only says it is some and never grows).
+describe('memory rate limiter, injected clock', () => {
+  it('says the time left to the end of the window, and opens a new window at its end', async () => {
+    let now = 1_000_000;
+    const l = keep(new MemoryRateLimiter(() => now));
+    const b = { scope: 'acme', name: 'p:clock' };
+    for (let i = 0; i < 3; i++) expect((await l.hit(b, 3, 10_000)).allowed).toBe(true);
+    now += 2_500;
+    expect(await l.hit(b, 3, 10_000)).toMatchObject({ allowed: false, count: 4, resetMs: 7_500 });
+    now += 7_499;
+    expect(await l.hit(b, 3, 10_000)).toMatchObject({ allowed: false, resetMs: 1 });
+    now += 1;
+    expect(await l.hit(b, 3, 10_000)).toMatchObject({ allowed: true, count: 1 });
+  });
+});
+
 describe('redis rate limiter', () => {
   it('keys carry the scope as hash tag and always expire', async () => {
     const l = keep(new RedisRateLimiter(server.client(), { ownsClient: true }));

@@ -8,6 +8,8 @@ import type { PermissionCache } from './permission-cache.js';
 interface PhiReadSink {
   /** Records that the field of `slot` (read-slots.ts) of this patient's record was returned. */
   record(patientId: string, slot: number): void;
+  /** Records every slot of `slots` for this patient (one admitted row's reads; the same array for every such row). */
+  recordAll(patientId: string, slots: readonly number[]): void;
 }
 
 /** Counts decisions by rule name and outcome (metrics): never a row, a patient or a value. */

@@ -21,15 +21,14 @@ export function ruleId(name: string): number {
   return id;
 }
 
-type SlotsByOutcome = Partial<Record<FieldOutcome, readonly number[]>>;
 
 export class PermissionCache {
   /** Rules that do not depend on the row: allowed for this request. */
   readonly request: (boolean | undefined)[] = [];
   private row: unknown = null;
   private rowAnswers: (FieldOutcome | undefined)[] | null = null;
-  /** The PHI-read slots an admitted row records, per selection (field nodes), row type and outcome (row-admission.ts). */
-  private readonly selections = new WeakMap<readonly unknown[], Map<string, SlotsByOutcome>>();
+  /** The PHI-read slots an admitted row records, per selection (field nodes), row type and outcomes (row-admission.ts). */
+  private readonly selections = new WeakMap<readonly unknown[], Map<string, Map<number, readonly number[]>>>();
   /** Per row class: the answers for its plain rows and for its sensitive rows. */
   private readonly classes = new Map<object, [(FieldOutcome | undefined)[], (FieldOutcome | undefined)[]]>();
 
@@ -57,7 +56,7 @@ export class PermissionCache {
   selectionSlots(
     fieldNodes: readonly unknown[],
     typeName: string,
-    outcome: FieldOutcome,
+    outcomes: number,
     compute: () => readonly number[],
   ): readonly number[] {
     let byType = this.selections.get(fieldNodes);
@@ -65,11 +64,16 @@ export class PermissionCache {
       byType = new Map();
       this.selections.set(fieldNodes, byType);
     }
-    let byOutcome = byType.get(typeName);
-    if (!byOutcome) {
-      byOutcome = {};
-      byType.set(typeName, byOutcome);
+    let byOutcomes = byType.get(typeName);
+    if (!byOutcomes) {
+      byOutcomes = new Map();
+      byType.set(typeName, byOutcomes);
     }
-    return (byOutcome[outcome] ??= compute());
+    let slots = byOutcomes.get(outcomes);
+    if (!slots) {
+      slots = compute();
+      byOutcomes.set(outcomes, slots);
+    }
+    return slots;
   }
 }

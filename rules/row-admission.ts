@@ -14,6 +14,7 @@ import {
 // fields it collects are exactly the fields execution resolves on the row.
 import { collectSubfields } from 'graphql/execution/collectFields.js';
 import { ruleName } from './check-field.js';
+import type { FieldRule } from './field-access.js';
 import { compileFieldPlan, type FieldOutcome, type FieldPlan, type Rules } from './field-decision.js';
 import type { DenialError, GuardContext } from './guard-context.js';
 import { ruleId } from './permission-cache.js';
@@ -31,23 +32,38 @@ import { rowFactsOf } from './row-facts.js';
 // - denied: the row is not returned (null) and one FORBIDDEN at the field that returned it carries the kernel's
 //   denial (instead of one per selected field);
 // - a row without row facts is denied (fails closed).
-// Fields of the type under another rule (a masked identifier, contact details, the lists of the record) keep their
-// own check. Both permission engines admit rows here, so the shield tree and the fast guard still compare field by
-// field on everything else (test/rules/fast-guard-differential.test.ts); test/rules/row-admission.test.ts proves
-// every field that can return an admitted row admits it.
+// A field whose rule cannot deny a row its row rule admits (the same data class and sensitivity plus a mask: Patient's
+// mrn and ssn) is admitted too: its own outcome (masked or unmasked) is decided per row class there, its read
+// recorded under that outcome's class, and its resolver masks by the kernel's decision as before. Fields under any
+// other rule (contact details, the lists of the record) keep their own check. Both permission engines admit rows
+// here, so the shield tree and the fast guard still compare field by field on everything else
+// (test/rules/fast-guard-differential.test.ts); test/rules/row-admission.test.ts proves every field that can return an
+// admitted row admits it.
 
 type Resolver = GraphQLFieldResolver<unknown, GuardContext>;
 
-/** How rows of one type are admitted: the type's row rule and the fields that share it. */
+/** A rule decided at admission: its plan, its name (metrics) and its answer's index (permission-cache.ts). */
+interface AdmittedRule {
+  readonly plan: FieldPlan;
+  readonly name: string;
+  readonly id: number;
+}
+
+/** How rows of one type are admitted: the type's row rule, the masked rules it implies, and the fields under them. */
 interface TypeAdmission {
   readonly typeName: string;
-  /** The plan of the type's first field (its rule decides the row). */
-  readonly plan: FieldPlan;
-  /** The rule's name (metrics). */
-  readonly name: string;
-  /** Fields under the row rule, with their plans (their PHI-read slots). */
-  readonly fields: ReadonlyMap<string, FieldPlan>;
+  /** The rule of the type's first field: it decides the row. */
+  readonly row: AdmittedRule;
+  /** Rules that cannot deny a row the row rule admits (a mask on the same data class): their outcomes come after. */
+  readonly masked: readonly AdmittedRule[];
+  /** Admitted fields: their plans (their PHI-read slots) and whose outcome they take (0: the row rule; i: masked[i - 1]). */
+  readonly fields: ReadonlyMap<string, { readonly plan: FieldPlan; readonly rule: number }>;
 }
+
+/** True for a rule that allows every row `row` allows, only masking the value (never a denial of its own). */
+const onlyMasks = (rule: FieldRule, row: Extract<FieldRule, { kind: 'read' }>): boolean =>
+  rule.kind === 'read' && rule.row && rule.mask !== undefined && rule.dataClass === row.dataClass &&
+  Boolean(rule.sensitiveAware) === Boolean(row.sensitiveAware);
 
 /** The row types and their admitted fields: types whose first field has a row rule without a mask. */
 export function rowAdmissions(rules: Rules): ReadonlyMap<string, TypeAdmission> {
@@ -58,11 +74,20 @@ export function rowAdmissions(rules: Rules): ReadonlyMap<string, TypeAdmission> 
     const [firstField, rule] = first;
     if (rule.kind !== 'read' || !rule.row || rule.mask) continue;
     const name = ruleName(rule);
-    const admitted = new Map<string, FieldPlan>();
+    const admitted = new Map<string, { plan: FieldPlan; rule: number }>();
+    const masked: AdmittedRule[] = [];
     for (const [fieldName, r] of Object.entries(fields)) {
-      if (ruleName(r) === name) admitted.set(fieldName, compileFieldPlan(typeName, fieldName, r));
+      const plan = compileFieldPlan(typeName, fieldName, r);
+      if (ruleName(r) === name) {
+        admitted.set(fieldName, { plan, rule: 0 });
+      } else if (onlyMasks(r, rule)) {
+        let i = masked.findIndex((m) => m.name === ruleName(r));
+        if (i < 0) i = masked.push({ plan, name: ruleName(r), id: ruleId(ruleName(r)) }) - 1;
+        admitted.set(fieldName, { plan, rule: i + 1 });
+      }
     }
-    admissions.set(typeName, { typeName, plan: admitted.get(firstField)!, name, fields: admitted });
+    const row = { plan: admitted.get(firstField)!.plan, name, id: ruleId(name) };
+    admissions.set(typeName, { typeName, row, masked, fields: admitted });
   }
   return admissions;
 }
@@ -190,20 +215,26 @@ export function applyRowAdmission(
 
   function admitValue(value: unknown, ctx: GuardContext, info: GraphQLResolveInfo): unknown {
     if (value === null || value === undefined || value instanceof Error) return value;
-    // The slots per row type and outcome, at hand for every row of this value (the request's cache behind them).
-    const memo = new Map<string, Partial<Record<FieldOutcome, readonly number[]>>>();
+    // The slots per row type and outcomes, at hand for every row of this value (the request's cache behind them).
+    const memo = new Map<string, Map<number, readonly number[]>>();
     const admitted: Admitted[] = [];
     for (const row of Array.isArray(value) ? value : [value]) {
       if (row === null || row === undefined || row instanceof Error) continue;
       const type = concreteType(row, ctx, info);
       const admission = type ? admissions.get(type.name) : undefined;
       if (!type || !admission) continue;
-      let byOutcome = memo.get(type.name);
-      if (!byOutcome) memo.set(type.name, (byOutcome = {}));
-      const slots = byOutcome;
-      admitted.push(admitRow(row, admission, ctx, (outcome) =>
-        (slots[outcome] ??= ctx.permissionCache.selectionSlots(info.fieldNodes, type.name, outcome, () =>
-          selectedSlots(info, type, admission, outcome)))));
+      let byOutcomes = memo.get(type.name);
+      if (!byOutcomes) memo.set(type.name, (byOutcomes = new Map()));
+      const slots = byOutcomes;
+      admitted.push(admitRow(row, admission, ctx, (key) => {
+        let got = slots.get(key);
+        if (!got) {
+          got = ctx.permissionCache.selectionSlots(info.fieldNodes, type.name, key, () =>
+            selectedSlots(info, type, admission, outcomesOf(key)));
+          slots.set(key, got);
+        }
+        return got;
+      }));
     }
     recordReads(admitted, ctx);
     return value;
@@ -218,15 +249,21 @@ export function applyRowAdmission(
     if (value === null || value === undefined || value instanceof Error) return value;
     const all: Admitted[] = [];
     for (const path of paths) {
-      // Per request and outcome (the request's cache), then at hand for every row of this value.
-      const byOutcome: Partial<Record<FieldOutcome, readonly number[]>> = {};
+      // Per request and outcomes (the request's cache), then at hand for every row of this value.
+      const byOutcomes = new Map<number, readonly number[]>();
       const key = `${path.fields.join('.')}:${path.rowType.name}`;
       const top = getNamedType(info.returnType) as GraphQLObjectType;
-      const slots = (outcome: FieldOutcome) =>
-        (byOutcome[outcome] ??= ctx.permissionCache.selectionSlots(info.fieldNodes, key, outcome, () =>
-          selectedSlotsAlong(info, top, path, admissions.get(path.rowType.name)!, outcome)));
+      const slots = (outcomes: number) => {
+        let got = byOutcomes.get(outcomes);
+        if (!got) {
+          got = ctx.permissionCache.selectionSlots(info.fieldNodes, key, outcomes, () =>
+            selectedSlotsAlong(info, top, path, admissions.get(path.rowType.name)!, outcomesOf(outcomes)));
+          byOutcomes.set(outcomes, got);
+        }
+        return got;
+      };
       // Rows nobody selected are not in the response: nothing to admit or record.
-      if (slots('plain') === NOT_SELECTED) continue;
+      if (slots(PLAIN) === NOT_SELECTED) continue;
       const admission = admissions.get(path.rowType.name)!;
       const admitted: Admitted[] = [];
       const visit = (v: unknown, depth: number): void => {
@@ -245,29 +282,43 @@ export function applyRowAdmission(
     return value;
   }
 
-  /** Decides one row (throws its denial); what it will record once every row of the value is admitted. */
-  function admitRow(row: unknown, admission: TypeAdmission, ctx: GuardContext, slotsOf: (o: FieldOutcome) => readonly number[]): Admitted {
+  /**
+   * Decides one row (throws its denial); what it will record once every row of the value is admitted. `slotsOf` is
+   * asked with the row's outcomes (the row rule's, then each masked rule's) packed in one number (outcomeKey).
+   */
+  function admitRow(row: unknown, admission: TypeAdmission, ctx: GuardContext, slotsOf: (outcomes: number) => readonly number[]): Admitted {
     const guard = (row as { guard?: unknown }).guard;
     const answers = guard === undefined ? null : ctx.permissionCache.forRow(guard, ctx.access);
-    const id = ruleId(admission.name);
-    let outcome: FieldOutcome | undefined = answers?.[id];
-    if (outcome === undefined) {
-      outcome = admission.plan.outcome(ctx.access, row);
-      if (answers) answers[id] = outcome;
-      ctx.decisions?.decided(admission.name, outcome);
-    }
-    if (outcome === 'deny' || answers === null) {
+    const outcome = answers === null ? 'deny' : outcomeOf(admission.row, answers, row, ctx);
+    if (outcome === 'deny') {
       // The full decision, for the denial's text (a row without row facts is decided as no row: denied).
-      const d = admission.plan.decide(ctx.access, row);
+      const d = admission.row.plan.decide(ctx.access, row);
       if (d.decision.effect === 'DENY') throw toError(d.decision.denial);
       throw new Error(`row admission: ${admission.typeName} decided ${outcome} and then allowed`);
     }
-    return { patientId: rowFactsOf(row)!.patientId, slots: slotsOf(outcome) };
+    let key = OUTCOME_INDEX[outcome];
+    for (let i = 0; i < admission.masked.length; i++) {
+      const o = outcomeOf(admission.masked[i]!, answers!, row, ctx);
+      // Cannot happen (onlyMasks): a masked rule denies only what its row rule denies. Fails closed if it ever did.
+      if (o === 'deny') throw new Error(`row admission: ${admission.masked[i]!.name} denied a row its row rule allowed`);
+      key += OUTCOME_INDEX[o] * OUTCOMES.length ** (i + 1);
+    }
+    return { patientId: rowFactsOf(row)!.patientId, slots: slotsOf(key) };
+  }
+
+  /** A rule's outcome for the row's class: the request's answer, decided on first ask (and counted once). */
+  function outcomeOf(rule: AdmittedRule, answers: (FieldOutcome | undefined)[], row: unknown, ctx: GuardContext): FieldOutcome {
+    let outcome = answers[rule.id];
+    if (outcome === undefined) {
+      outcome = answers[rule.id] = rule.plan.outcome(ctx.access, row);
+      ctx.decisions?.decided(rule.name, outcome);
+    }
+    return outcome;
   }
 
   /** The PHI reads of admitted rows, recorded only once all of a value's rows are admitted (a denial returns none). */
   function recordReads(admitted: readonly Admitted[], ctx: GuardContext): void {
-    for (const a of admitted) for (const slot of a.slots) ctx.phiReads.record(a.patientId, slot);
+    for (const a of admitted) ctx.phiReads.recordAll(a.patientId, a.slots);
   }
 
   /** The row's object type: the field's own, or the one an interface or union resolves it to. */
@@ -284,13 +335,28 @@ export function applyRowAdmission(
   }
 }
 
-/** The PHI-read slots of the fields the operation selects on the row under its row rule, for an outcome. */
-function selectedSlots(info: GraphQLResolveInfo, type: GraphQLObjectType, admission: TypeAdmission, outcome: FieldOutcome): number[] {
+const OUTCOMES: readonly FieldOutcome[] = ['plain', 'sensitive', 'masked', 'unmasked', 'deny'];
+const OUTCOME_INDEX = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<FieldOutcome, number>;
+const PLAIN = OUTCOME_INDEX.plain;
+/** The outcomes packed in a key by admitRow: the row rule's, then each masked rule's (trailing ones `plain`). */
+const outcomesOf = (key: number): FieldOutcome[] => {
+  const outcomes: FieldOutcome[] = [];
+  for (let k = key; outcomes.length === 0 || k > 0; k = Math.floor(k / OUTCOMES.length)) outcomes.push(OUTCOMES[k % OUTCOMES.length]!);
+  return outcomes;
+};
+
+/** The PHI-read slots of the admitted fields the operation selects on the row, for the row's outcomes. */
+function selectedSlots(
+  info: GraphQLResolveInfo,
+  type: GraphQLObjectType,
+  admission: TypeAdmission,
+  outcomes: readonly FieldOutcome[],
+): number[] {
   const slots = new Set<number>();
   const selected = collectSubfields(info.schema, info.fragments, info.variableValues, type, info.fieldNodes as FieldNode[]);
   for (const nodes of selected.values()) {
-    const plan = admission.fields.get(nodes[0]!.name.value);
-    const slot = plan?.slotOf(outcome);
+    const field = admission.fields.get(nodes[0]!.name.value);
+    const slot = field?.plan.slotOf(outcomes[field.rule] ?? 'plain');
     if (slot !== null && slot !== undefined) slots.add(slot);
   }
   return [...slots];
@@ -305,7 +371,7 @@ function selectedSlotsAlong(
   top: GraphQLObjectType,
   path: RowPath,
   admission: TypeAdmission,
-  outcome: FieldOutcome,
+  outcomes: readonly FieldOutcome[],
 ): readonly number[] {
   let nodes: readonly FieldNode[] = info.fieldNodes;
   let type = top;
@@ -316,5 +382,5 @@ function selectedSlotsAlong(
     if (nodes.length === 0) return NOT_SELECTED;
     type = getNamedType(type.getFields()[name]!.type) as GraphQLObjectType;
   }
-  return selectedSlots({ ...info, fieldNodes: nodes }, type, admission, outcome);
+  return selectedSlots({ ...info, fieldNodes: nodes }, type, admission, outcomes);
 }

@@ -40,14 +40,22 @@ export class PhiReadCollector {
   private current: string | null = null;
   private currentMask = 0;
 
-  /** Records that `slot` (readSlot(dataClass, 'Type.field')) of this patient's record was returned. */
-  record(patientId: string, slot: number): void {
+  /** Word-0 masks of the slot arrays recordAll was given (-1: a slot past word 0, recorded one by one). */
+  private readonly maskOfSlots = new WeakMap<readonly number[], number>();
+
+  private bitFor(slot: number): number {
     let bit = this.bitOf[slot];
     if (bit === undefined) {
       bit = this.slotOf.length;
       this.slotOf.push(slot);
       this.bitOf[slot] = bit;
     }
+    return bit;
+  }
+
+  /** Records that `slot` (readSlot(dataClass, 'Type.field')) of this patient's record was returned. */
+  record(patientId: string, slot: number): void {
+    const bit = this.bitFor(slot);
     if (bit >= BITS) {
       this.recordBeyond(patientId, bit);
       return;
@@ -58,6 +66,37 @@ export class PhiReadCollector {
       this.currentMask = this.masks.get(patientId) ?? 0;
     }
     this.currentMask |= 1 << bit;
+  }
+
+  /**
+   * Records every slot of `slots` (an admitted row's reads, rules/row-admission.ts): the array is the same for every
+   * row of a selection, so its bits are found once and a row costs one OR.
+   */
+  recordAll(patientId: string, slots: readonly number[]): void {
+    let mask = this.maskOfSlots.get(slots);
+    if (mask === undefined) {
+      mask = 0;
+      for (const slot of slots) {
+        const bit = this.bitFor(slot);
+        if (bit >= BITS) {
+          mask = -1;
+          break;
+        }
+        mask |= 1 << bit;
+      }
+      this.maskOfSlots.set(slots, mask);
+    }
+    if (mask === -1) {
+      for (const slot of slots) this.record(patientId, slot);
+      return;
+    }
+    if (mask === 0) return;
+    if (patientId !== this.current) {
+      this.flush();
+      this.current = patientId;
+      this.currentMask = this.masks.get(patientId) ?? 0;
+    }
+    this.currentMask |= mask;
   }
 
   get size(): number {

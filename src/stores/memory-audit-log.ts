@@ -1,11 +1,12 @@
-import { GENESIS_HASH, chainHash, formatRecord, type AuditAppend, type AuditMeta } from '../audit/chain.js';
+import { GENESIS_HASH, chainHash, formatRecord, type AuditAppend, type AuditMeta, type StoredAuditRecord } from '../audit/chain.js';
 import type { AuditLog } from './audit-log.js';
 
 // The embedded default's audit log, in memory. MemoryGovernanceStore appends to it inside its commit (`append`, not
 // part of AuditLog: only a commit appends), synchronously, so the append is atomic with the rest of the commit.
 
 interface TenantLog {
-  readonly records: string[];
+  /** Kept as appended and formatted when read: formatting escapes the whole body again, on every request's append. */
+  readonly records: StoredAuditRecord[];
   meta: AuditMeta;
   readonly checkpoints: string[];
   exported: number;
@@ -36,7 +37,7 @@ export class MemoryAuditLog implements AuditLog {
     const l = this.log(tenant);
     const seq = l.meta.headSeq + 1;
     const hash = chainHash(l.meta.headHash, record.bodyHash);
-    l.records.push(formatRecord({ seq, prev: l.meta.headHash, bodyHash: record.bodyHash, hash, body: record.body }));
+    l.records.push({ seq, prev: l.meta.headHash, bodyHash: record.bodyHash, hash, body: record.body });
     l.meta = { ...l.meta, headSeq: seq, headHash: hash };
   }
 
@@ -47,7 +48,7 @@ export class MemoryAuditLog implements AuditLog {
   async records(tenant: string, fromSeq: number, limit: number): Promise<string[]> {
     const l = this.log(tenant);
     const from = Math.max(fromSeq, l.meta.firstSeq) - l.meta.firstSeq;
-    return l.records.slice(from, from + limit);
+    return l.records.slice(from, from + limit).map(formatRecord);
   }
 
   async trim(tenant: string, uptoSeq: number, anchorHash: string): Promise<void> {

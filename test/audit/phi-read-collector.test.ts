@@ -58,6 +58,27 @@ describe('PhiReadCollector', () => {
     expect(block.groups.flatMap((g) => g.patients).sort()).toEqual(['p1', 'p2', 'p3']);
   });
 
+  it('recordAll (an admitted row: its slots at once) reports what recording each slot reports, past 31 pairs too', () => {
+    // Rows of three patients interleaved with single records; slot arrays reused across rows as admission reuses them;
+    // the 40-slot array crosses the first mask word (recorded one by one), the empty one records nothing.
+    const small = [readSlot('demographics', 'Patient.id'), readSlot('demographics', 'Patient.name')];
+    const wide = Array.from({ length: 40 }, (_, i) => readSlot('clinical', `W.f${i}`));
+    const rows: [string, readonly number[]][] = [['p1', small], ['p2', small], ['p1', wide], ['p3', []], ['p2', small], ['p3', wide]];
+    const batched = new PhiReadCollector();
+    const single = new PhiReadCollector();
+    for (const [p, slots] of rows) {
+      batched.recordAll(p, slots);
+      for (const slot of slots) single.record(p, slot);
+      batched.record(p, readSlot('contact', 'Patient.telecom'));
+      single.record(p, readSlot('contact', 'Patient.telecom'));
+    }
+    expect(batched.events(CTX)).toEqual(single.events(CTX));
+    expect(batched.block(CTX)).toEqual(single.block(CTX));
+    const none = new PhiReadCollector();
+    none.recordAll('p9', []);
+    expect(none.size).toBe(0);
+  });
+
   it('groups patients that read the same classes and fields, even through different pairs', () => {
     const c = collect([
       ['a', 'demographics', 'Patient.id'], ['a', 'demographics', 'Patient.name'],

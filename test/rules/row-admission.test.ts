@@ -66,7 +66,10 @@ describe('every field that can return an admitted row admits it', () => {
 
   it('admits the row types whose fields share the first field\'s row rule, and only those fields', () => {
     const patient = admissions.get('Patient')!;
-    expect([...patient.fields.keys()].sort()).toEqual(['birthDate', 'department', 'gender', 'id', 'name']);
+    // mrn and ssn: the same data class with a mask, so never denied where the row is admitted (their outcome, masked
+    // or unmasked, is decided at admission too).
+    expect([...patient.fields.keys()].sort()).toEqual(['birthDate', 'department', 'gender', 'id', 'mrn', 'name', 'ssn']);
+    expect(patient.masked.map((m) => m.name)).toEqual(['read:demographics/row/mask:identifiers']);
     expect([...admissions.get('Condition')!.fields.keys()]).toEqual(Object.keys(fieldRules.Condition!));
     // A type whose first field is masked or not a row rule is not admitted: each field keeps its own check.
     for (const [typeName, fields] of Object.entries(fieldRules)) {
@@ -89,12 +92,16 @@ const RULES: Rules = {
   },
   PersonConnection: { edges: { kind: 'authenticated' }, total: { kind: 'authenticated' } },
   PersonEdge: { cursor: { kind: 'authenticated' }, node: { kind: 'authenticated' } },
-  Person: { id: clinical, name: clinical, gender: clinical, contact: { kind: 'read', dataClass: 'contact', row: true } },
+  Person: {
+    id: clinical, name: clinical, gender: clinical, contact: { kind: 'read', dataClass: 'contact', row: true },
+    // Admitted with the row (it only masks what the row rule allows): recorded under the class of its outcome.
+    mrn: { ...clinical, mask: 'identifiers' },
+  },
 };
 const SDL = `
   interface Thing { id: ID! }
   interface Other { id: ID! }
-  type Person implements Thing & Other { id: ID! name: String gender: String contact: String }
+  type Person implements Thing & Other { id: ID! name: String gender: String contact: String mrn: String }
   type PersonEdge { cursor: String! node: Person }
   type PersonConnection { edges: [PersonEdge!] total: Int! }
   type Query {
@@ -131,9 +138,9 @@ const clinician: Principal = {
   sub: 'u', tenant: 'acme', kind: 'user', roles: ['clinician'], departments: ['cardiology'], mfa: false, scopes: null, grants: [],
 };
 
-async function run(on: GraphQLSchema | CompiledExecution, query: string, variables: Record<string, unknown> = {}) {
+async function run(on: GraphQLSchema | CompiledExecution, query: string, variables: Record<string, unknown> = {}, as = clinician) {
   const ctx = {
-    access: compilePrincipalPolicy(defaultPolicy(), clinician),
+    access: compilePrincipalPolicy(defaultPolicy(), as),
     permissionCache: new PermissionCache(),
     phiReads: new PhiReadCollector(),
   };
@@ -146,6 +153,7 @@ async function run(on: GraphQLSchema | CompiledExecution, query: string, variabl
     data: r.data,
     errors: (r.errors ?? []).map((e) => `${JSON.stringify(e.path)} ${String(e.extensions.code)}`).sort(),
     phi: phi.map((e) => ({ patientId: e.patientId, fields: e.fields })),
+    classes: phi.map((e) => e.dataClasses),
   };
 }
 
@@ -199,6 +207,22 @@ describe('a row is admitted once, where it enters the response', () => {
       const r = await run(on, '{ people { id name } }');
       expect(r.data).toEqual({ people: [{ id: 'a', name: 'Ann' }] });
       expect(r.phi).toEqual([{ patientId: 'a', fields: ['Person.id', 'Person.name'] }]);
+    });
+
+    it(`a masked field is admitted with its row and recorded under its outcome's class on ${engine}`, async () => {
+      // masked for the clinician (clinical), unmasked with the identifiers grant (identifiers); on a denied row, nothing.
+      for (const [grants, cls] of [[[], 'clinical'], [['identifiers'], 'identifiers']] as const) {
+        for (const q of ['{ person(id: "a") { id mrn } }', '{ connection(ids: ["a"]) { edges { node { mrn } } } }']) {
+          const r = await run(on, q, {}, { ...clinician, grants: [...grants] });
+          expect(r.errors).toEqual([]);
+          expect(r.phi.map((e) => e.fields.filter((f) => f === 'Person.mrn'))).toEqual([['Person.mrn']]);
+          // mrn alone: exactly its outcome's class (id, when selected, adds the row rule's).
+          expect(r.classes[0]).toEqual(q.includes(' id ') ? [...new Set(['clinical', cls])].sort() : [cls]);
+        }
+        const denied = await run(on, '{ person(id: "b") { mrn } }', {}, { ...clinician, grants: [...grants] });
+        expect(denied.errors).toEqual(['["person"] FORBIDDEN']);
+        expect(denied.phi).toEqual([]);
+      }
     });
 
     it(`rows inside a structure the resolver built (a connection's edges.node) are admitted by it on ${engine}`, async () => {

@@ -62,7 +62,8 @@ const start = (guarded: boolean): Promise<RunningClearance> =>
     logger: createLogger('warn'),
     permissionEngine: guarded ? 'fast' : 'none',
     phiAudit: guarded,
-    metrics: guarded,
+    // Metrics on both sides, as shipped: the ratio is what the permission layer (guard and PHI-read audit) costs.
+    metrics: true,
     ehr: createMemoryEhrConnector(seed, { timeoutMs: 5_000 }),
   });
 const sides = { unguarded: await start(false), guarded: await start(true) };

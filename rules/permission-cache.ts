@@ -22,13 +22,17 @@ export function ruleId(name: string): number {
 }
 
 
+type Selections = WeakMap<readonly unknown[], Map<string, Map<number, readonly number[]>>>;
+/** Slots of selections that do not depend on a request's variables (read slots are global numbers: read-slots.ts). */
+const SHARED_SELECTIONS: Selections = new WeakMap();
+
 export class PermissionCache {
   /** Rules that do not depend on the row: allowed for this request. */
   readonly request: (boolean | undefined)[] = [];
   private row: unknown = null;
   private rowAnswers: (FieldOutcome | undefined)[] | null = null;
   /** The PHI-read slots an admitted row records, per selection (field nodes), row type and outcomes (row-admission.ts). */
-  private readonly selections = new WeakMap<readonly unknown[], Map<string, Map<number, readonly number[]>>>();
+  private readonly selections: Selections = new WeakMap();
   /** Per row class: the answers for its plain rows and for its sensitive rows. */
   private readonly classes = new Map<object, [(FieldOutcome | undefined)[], (FieldOutcome | undefined)[]]>();
 
@@ -52,17 +56,23 @@ export class PermissionCache {
     return this.rowAnswers;
   }
 
-  /** The slots of a selection, computed once per request (`compute`) and then shared by every row it returns. */
+  /**
+   * The slots of a selection, computed once (`compute`) and then shared by every row it returns: per request, or, for
+   * a selection no variable changes (`shared`), per field nodes for as long as they live (graphql-jit keeps a compiled
+   * operation's field nodes, so every request of it finds the slots here; graphql-js makes new ones per execution).
+   */
   selectionSlots(
     fieldNodes: readonly unknown[],
+    shared: boolean,
     typeName: string,
     outcomes: number,
     compute: () => readonly number[],
   ): readonly number[] {
-    let byType = this.selections.get(fieldNodes);
+    const selections = shared ? SHARED_SELECTIONS : this.selections;
+    let byType = selections.get(fieldNodes);
     if (!byType) {
       byType = new Map();
-      this.selections.set(fieldNodes, byType);
+      selections.set(fieldNodes, byType);
     }
     let byOutcomes = byType.get(typeName);
     if (!byOutcomes) {

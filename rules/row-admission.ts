@@ -3,12 +3,14 @@ import {
   getNamedType,
   isAbstractType,
   isObjectType,
+  Kind,
   type FieldNode,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 // graphql-js's own field collection (fragments, type conditions, @skip/@include with the request's variables): the
 // fields it collects are exactly the fields execution resolves on the row.
@@ -202,8 +204,12 @@ export function applyRowAdmission(
       const paths = !direct && entry && isObjectType(named) && valueOnly.has(named.name) ? pathsUnder(named) : [];
       if (!direct && paths.length === 0) return field;
       const resolve = (field.resolve as Resolver | undefined) ?? propertyOf(fieldName);
+      // The rows' type when the field returns an object type (an interface or union resolves it per row). By name:
+      // this schema's types are not the ones the operation runs on (mapSchema makes new ones; a fragment's type
+      // condition only matches those).
+      const rowType = isObjectType(named) ? named.name : null;
       const admit = (v: unknown, ctx: GuardContext, info: GraphQLResolveInfo) =>
-        direct ? admitValue(v, ctx, info) : admitPaths(v, paths, ctx, info);
+        direct ? admitValue(v, rowType, ctx, info) : admitPaths(v, paths, ctx, info);
       const admitted: Resolver = (p, args, ctx, info) => {
         const value = resolve(p, args, ctx, info);
         return isPromise(value) ? Promise.resolve(value).then((v) => admit(v, ctx, info)) : admit(value, ctx, info);
@@ -213,14 +219,14 @@ export function applyRowAdmission(
     },
   });
 
-  function admitValue(value: unknown, ctx: GuardContext, info: GraphQLResolveInfo): unknown {
+  function admitValue(value: unknown, rowType: string | null, ctx: GuardContext, info: GraphQLResolveInfo): unknown {
     if (value === null || value === undefined || value instanceof Error) return value;
     // The slots per row type and outcomes, at hand for every row of this value (the request's cache behind them).
     const memo = new Map<string, Map<number, readonly number[]>>();
     const admitted: Admitted[] = [];
     for (const row of Array.isArray(value) ? value : [value]) {
       if (row === null || row === undefined || row instanceof Error) continue;
-      const type = concreteType(row, ctx, info);
+      const type = rowType !== null ? (info.schema.getType(rowType) as GraphQLObjectType) : concreteType(row, ctx, info);
       const admission = type ? admissions.get(type.name) : undefined;
       if (!type || !admission) continue;
       let byOutcomes = memo.get(type.name);
@@ -229,7 +235,7 @@ export function applyRowAdmission(
       admitted.push(admitRow(row, admission, ctx, (key) => {
         let got = slots.get(key);
         if (!got) {
-          got = ctx.permissionCache.selectionSlots(info.fieldNodes, type.name, key, () =>
+          got = ctx.permissionCache.selectionSlots(info.fieldNodes, variableFree(info), type.name, key, () =>
             selectedSlots(info, type, admission, outcomesOf(key)));
           slots.set(key, got);
         }
@@ -256,7 +262,7 @@ export function applyRowAdmission(
       const slots = (outcomes: number) => {
         let got = byOutcomes.get(outcomes);
         if (!got) {
-          got = ctx.permissionCache.selectionSlots(info.fieldNodes, key, outcomes, () =>
+          got = ctx.permissionCache.selectionSlots(info.fieldNodes, variableFree(info), key, outcomes, () =>
             selectedSlotsAlong(info, top, path, admissions.get(path.rowType.name)!, outcomesOf(outcomes)));
           byOutcomes.set(outcomes, got);
         }
@@ -321,10 +327,9 @@ export function applyRowAdmission(
     for (const a of admitted) ctx.phiReads.recordAll(a.patientId, a.slots);
   }
 
-  /** The row's object type: the field's own, or the one an interface or union resolves it to. */
+  /** The object type an interface or union resolves the row to. */
   function concreteType(row: unknown, ctx: GuardContext, info: GraphQLResolveInfo): GraphQLObjectType | null {
     const named = getNamedType(info.returnType);
-    if (isObjectType(named)) return named;
     if (!isAbstractType(named)) return null;
     const resolved = named.resolveType?.(row, ctx, info, named);
     const type = typeof resolved === 'string' ? info.schema.getType(resolved) : null;
@@ -344,6 +349,32 @@ const outcomesOf = (key: number): FieldOutcome[] => {
   for (let k = key; outcomes.length === 0 || k > 0; k = Math.floor(k / OUTCOMES.length)) outcomes.push(OUTCOMES[k % OUTCOMES.length]!);
   return outcomes;
 };
+
+const VARIABLE_FREE = new WeakMap<object, boolean>();
+/**
+ * True when no field of the operation is selected by a variable (no @skip or @include in it or its fragments): then
+ * what a selection reads is the same in every request of the operation, and its slots can outlive the request.
+ */
+function variableFree(info: GraphQLResolveInfo): boolean {
+  let free = VARIABLE_FREE.get(info.operation);
+  if (free === undefined) {
+    free = true;
+    const seen = new Set<string>();
+    const visit = (set: SelectionSetNode | undefined): void => {
+      for (const sel of set?.selections ?? []) {
+        if (sel.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) free = false;
+        if (sel.kind !== Kind.FRAGMENT_SPREAD) visit(sel.selectionSet);
+        else if (!seen.has(sel.name.value)) {
+          seen.add(sel.name.value);
+          visit(info.fragments[sel.name.value]?.selectionSet);
+        }
+      }
+    };
+    visit(info.operation.selectionSet);
+    VARIABLE_FREE.set(info.operation, free);
+  }
+  return free;
+}
 
 /** The PHI-read slots of the admitted fields the operation selects on the row, for the row's outcomes. */
 function selectedSlots(

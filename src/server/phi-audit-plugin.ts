@@ -14,23 +14,24 @@ export function phiAuditPlugin(logger: Logger): ApolloServerPlugin<GatewayContex
       return {
         async willSendResponse({ contextValue: ctx, response, operationName }) {
           if (!ctx?.phiReads || response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors;
+          const read = ctx.phiReads.size > 0;
+          if (!read && !errors?.length) return;
           const p = ctx.principal;
+          const actor = { sub: p.sub, kind: p.kind, roles: [...p.roles] };
+          const at = new Date().toISOString();
+          const operation = operationName ?? null;
           // A refused read or mutation is recorded as a failure event in the same record as the request's reads.
-          const denial = denialEvent(response.body.singleResult.errors, {
-            tenant: p.tenant,
-            actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] },
-            requestId: ctx.requestId,
-            environment: ctx.connectors.writeBack.environment,
-            operation: operationName ?? null,
-            at: new Date().toISOString(),
+          const denial = denialEvent(errors, {
+            tenant: p.tenant, actor, requestId: ctx.requestId, environment: ctx.connectors.writeBack.environment, operation, at,
           });
-          if (ctx.phiReads.size === 0 && !denial) return;
-          const block = ctx.phiReads.size === 0 ? undefined : ctx.phiReads.block({
+          if (!read && !denial) return;
+          const block = !read ? undefined : ctx.phiReads.block({
             tenant: p.tenant,
-            actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] },
-            operation: operationName ?? null,
+            actor,
+            operation,
             requestId: ctx.requestId,
-            at: new Date().toISOString(),
+            at,
             // Patients this request could read only through break-glass: every event about them is flagged.
             breakGlassPatients: ctx.access.breakGlassUsed,
           });

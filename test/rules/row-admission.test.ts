@@ -1,6 +1,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import {
-  execute, getNamedType, isAbstractType, isObjectType, parse, type ExecutionResult, type GraphQLObjectType, type GraphQLSchema,
+  execute, getNamedType, isAbstractType, isObjectType, parse,
+  type DocumentNode, type ExecutionResult, type GraphQLObjectType, type GraphQLSchema,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { compilePrincipalPolicy } from '../../rules/decide.js';
@@ -138,13 +139,15 @@ const clinician: Principal = {
   sub: 'u', tenant: 'acme', kind: 'user', roles: ['clinician'], departments: ['cardiology'], mfa: false, scopes: null, grants: [],
 };
 
-async function run(on: GraphQLSchema | CompiledExecution, query: string, variables: Record<string, unknown> = {}, as = clinician) {
+async function run(
+  on: GraphQLSchema | CompiledExecution, query: string | DocumentNode, variables: Record<string, unknown> = {}, as = clinician,
+) {
   const ctx = {
     access: compilePrincipalPolicy(defaultPolicy(), as),
     permissionCache: new PermissionCache(),
     phiReads: new PhiReadCollector(),
   };
-  const document = parse(query);
+  const document = typeof query === 'string' ? parse(query) : query;
   const r = on instanceof CompiledExecution
     ? await on.execute({ document, contextValue: ctx, variableValues: variables })
     : ((await execute({ schema: on, document, contextValue: ctx, variableValues: variables })) as ExecutionResult);
@@ -222,6 +225,21 @@ describe('a row is admitted once, where it enters the response', () => {
         const denied = await run(on, '{ person(id: "b") { mrn } }', {}, { ...clinician, grants: [...grants] });
         expect(denied.errors).toEqual(['["person"] FORBIDDEN']);
         expect(denied.phi).toEqual([]);
+      }
+    });
+
+    it(`one document run again and again (its slots kept past the request) records by each request's outcome on ${engine}`, async () => {
+      // graphql-jit keeps a compiled document's field nodes, and an operation no variable changes keeps its slots with
+      // them: the next request, by someone whose identifier reads are unmasked, records under its own outcome.
+      const kept = parse('{ person(id: "a") { mrn } connection(ids: ["a"]) { edges { node { mrn } } } }');
+      const skipping = parse('query($s: Boolean!) { person(id: "a") { mrn @skip(if: $s) name } }');
+      for (const grants of [[], ['identifiers'], [], ['identifiers']]) {
+        const r = await run(on, kept, {}, { ...clinician, grants });
+        expect(r.classes).toEqual([grants.length ? ['identifiers'] : ['clinical']]);
+        for (const s of [false, true]) {
+          const v = await run(on, skipping, { s }, { ...clinician, grants });
+          expect(v.phi).toEqual([{ patientId: 'a', fields: s ? ['Person.name'] : ['Person.mrn', 'Person.name'] }]);
+        }
       }
     });
 

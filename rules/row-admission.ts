@@ -156,15 +156,11 @@ function valueOnlyTypes(schema: GraphQLSchema, admissions: ReadonlyMap<string, T
   return only;
 }
 
-/** An admitted row: whose, and the PHI-read slots it records. */
-interface Admitted {
-  readonly patientId: string;
-  readonly slots: readonly number[];
-}
-
 /** A way from a resolver's value to rows: the resolver-less fields to follow (none: the value is the rows). */
 interface RowPath {
   readonly fields: readonly string[];
+  /** The path's key in the slot caches (its fields and row type). */
+  readonly key: string;
   /** The last field's named type: the admitted row type. */
   readonly rowType: GraphQLObjectType;
 }
@@ -188,8 +184,9 @@ export function applyRowAdmission(
       if (f.resolve) return []; // a resolver of its own admits its own rows
       const named = getNamedType(f.type);
       if (!isObjectType(named)) return [];
-      if (admissions.has(named.name)) return [{ fields: [f.name], rowType: named }];
-      return valueOnly.has(named.name) ? pathsUnder(named).map((p) => ({ ...p, fields: [f.name, ...p.fields] })) : [];
+      if (admissions.has(named.name)) return [{ fields: [f.name], key: `${f.name}:${named.name}`, rowType: named }];
+      if (!valueOnly.has(named.name)) return [];
+      return pathsUnder(named).map((p) => ({ ...p, fields: [f.name, ...p.fields], key: `${f.name}.${p.key}` }));
     });
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
@@ -221,28 +218,18 @@ export function applyRowAdmission(
 
   function admitValue(value: unknown, rowType: string | null, ctx: GuardContext, info: GraphQLResolveInfo): unknown {
     if (value === null || value === undefined || value instanceof Error) return value;
-    // The slots per row type and outcomes, at hand for every row of this value (the request's cache behind them).
-    const memo = new Map<string, Map<number, readonly number[]>>();
-    const admitted: Admitted[] = [];
+    const reads = new PendingReads(ctx, info);
+    // A field of an object type: one type and admission for every row (an interface or union: found per row).
+    const fixed = rowType === null ? null : (info.schema.getType(rowType) as GraphQLObjectType);
+    const fixedAdmission = fixed && admissions.get(fixed.name);
     for (const row of Array.isArray(value) ? value : [value]) {
       if (row === null || row === undefined || row instanceof Error) continue;
-      const type = rowType !== null ? (info.schema.getType(rowType) as GraphQLObjectType) : concreteType(row, ctx, info);
-      const admission = type ? admissions.get(type.name) : undefined;
+      const type = fixed ?? concreteType(row, ctx, info);
+      const admission = fixed ? fixedAdmission : type && admissions.get(type.name);
       if (!type || !admission) continue;
-      let byOutcomes = memo.get(type.name);
-      if (!byOutcomes) memo.set(type.name, (byOutcomes = new Map()));
-      const slots = byOutcomes;
-      admitted.push(admitRow(row, admission, ctx, (key) => {
-        let got = slots.get(key);
-        if (!got) {
-          got = ctx.permissionCache.selectionSlots(info.fieldNodes, variableFree(info), type.name, key, () =>
-            selectedSlots(info, type, admission, outcomesOf(key)));
-          slots.set(key, got);
-        }
-        return got;
-      }));
+      reads.add(row, admitRow(row, admission, ctx), type.name, (key) => selectedSlots(info, type, admission, outcomesOf(key)));
     }
-    recordReads(admitted, ctx);
+    reads.record();
     return value;
   }
 
@@ -253,46 +240,30 @@ export function applyRowAdmission(
    */
   function admitPaths(value: unknown, paths: readonly RowPath[], ctx: GuardContext, info: GraphQLResolveInfo): unknown {
     if (value === null || value === undefined || value instanceof Error) return value;
-    const all: Admitted[] = [];
+    const reads = new PendingReads(ctx, info);
+    const top = getNamedType(info.returnType) as GraphQLObjectType;
     for (const path of paths) {
-      // Per request and outcomes (the request's cache), then at hand for every row of this value.
-      const byOutcomes = new Map<number, readonly number[]>();
-      const key = `${path.fields.join('.')}:${path.rowType.name}`;
-      const top = getNamedType(info.returnType) as GraphQLObjectType;
-      const slots = (outcomes: number) => {
-        let got = byOutcomes.get(outcomes);
-        if (!got) {
-          got = ctx.permissionCache.selectionSlots(info.fieldNodes, variableFree(info), key, outcomes, () =>
-            selectedSlotsAlong(info, top, path, admissions.get(path.rowType.name)!, outcomesOf(outcomes)));
-          byOutcomes.set(outcomes, got);
-        }
-        return got;
-      };
-      // Rows nobody selected are not in the response: nothing to admit or record.
-      if (slots(PLAIN) === NOT_SELECTED) continue;
       const admission = admissions.get(path.rowType.name)!;
-      const admitted: Admitted[] = [];
+      const slots = (key: number) => selectedSlotsAlong(info, top, path, admission, outcomesOf(key));
+      // Rows nobody selected are not in the response: nothing to admit or record.
+      if (reads.slots(path.key, PLAIN, slots) === NOT_SELECTED) continue;
       const visit = (v: unknown, depth: number): void => {
         if (v === null || v === undefined || v instanceof Error) return;
         if (Array.isArray(v)) {
           for (const item of v) visit(item, depth);
           return;
         }
-        if (depth === path.fields.length) admitted.push(admitRow(v, admission, ctx, slots));
+        if (depth === path.fields.length) reads.add(v, admitRow(v, admission, ctx), path.key, slots);
         else visit((v as Record<string, unknown>)[path.fields[depth]!], depth + 1);
       };
       visit(value, 0);
-      all.push(...admitted);
     }
-    recordReads(all, ctx);
+    reads.record();
     return value;
   }
 
-  /**
-   * Decides one row (throws its denial); what it will record once every row of the value is admitted. `slotsOf` is
-   * asked with the row's outcomes (the row rule's, then each masked rule's) packed in one number (outcomeKey).
-   */
-  function admitRow(row: unknown, admission: TypeAdmission, ctx: GuardContext, slotsOf: (outcomes: number) => readonly number[]): Admitted {
+  /** Decides one row (throws its denial): its outcomes (the row rule's, then each masked rule's) packed in one number. */
+  function admitRow(row: unknown, admission: TypeAdmission, ctx: GuardContext): number {
     const guard = (row as { guard?: unknown }).guard;
     const answers = guard === undefined ? null : ctx.permissionCache.forRow(guard, ctx.access);
     const outcome = answers === null ? 'deny' : outcomeOf(admission.row, answers, row, ctx);
@@ -309,7 +280,7 @@ export function applyRowAdmission(
       if (o === 'deny') throw new Error(`row admission: ${admission.masked[i]!.name} denied a row its row rule allowed`);
       key += OUTCOME_INDEX[o] * OUTCOMES.length ** (i + 1);
     }
-    return { patientId: rowFactsOf(row)!.patientId, slots: slotsOf(key) };
+    return key;
   }
 
   /** A rule's outcome for the row's class: the request's answer, decided on first ask (and counted once). */
@@ -322,11 +293,6 @@ export function applyRowAdmission(
     return outcome;
   }
 
-  /** The PHI reads of admitted rows, recorded only once all of a value's rows are admitted (a denial returns none). */
-  function recordReads(admitted: readonly Admitted[], ctx: GuardContext): void {
-    for (const a of admitted) ctx.phiReads.recordAll(a.patientId, a.slots);
-  }
-
   /** The object type an interface or union resolves the row to. */
   function concreteType(row: unknown, ctx: GuardContext, info: GraphQLResolveInfo): GraphQLObjectType | null {
     const named = getNamedType(info.returnType);
@@ -337,6 +303,42 @@ export function applyRowAdmission(
     // Which rule decides a row must be known before it is returned: an interface or union whose type resolver does not
     // answer at once with a type name fails the field (closed) rather than guess.
     throw new Error(`row admission: the type of a ${named.name} row is not known synchronously`);
+  }
+}
+
+/**
+ * The PHI reads of one value's admitted rows, recorded only once all of them are admitted (a denial throws first and
+ * records none). The slots of a selection are found once per row type and outcomes (the cache behind them:
+ * PermissionCache.selectionSlots) and kept at hand for the rows that follow.
+ */
+class PendingReads {
+  private readonly patients: string[] = [];
+  private readonly slotsOfRows: (readonly number[])[] = [];
+  private lastType = '';
+  private lastKey = -1;
+  private lastSlots: readonly number[] = NOT_SELECTED;
+  private readonly shared: boolean;
+
+  constructor(private readonly ctx: GuardContext, private readonly info: GraphQLResolveInfo) {
+    this.shared = variableFree(info);
+  }
+
+  slots(typeKey: string, key: number, compute: (key: number) => readonly number[]): readonly number[] {
+    if (typeKey !== this.lastType || key !== this.lastKey) {
+      this.lastSlots = this.ctx.permissionCache.selectionSlots(this.info.fieldNodes, this.shared, typeKey, key, () => compute(key));
+      this.lastType = typeKey;
+      this.lastKey = key;
+    }
+    return this.lastSlots;
+  }
+
+  add(row: unknown, key: number, typeKey: string, compute: (key: number) => readonly number[]): void {
+    this.patients.push(rowFactsOf(row)!.patientId);
+    this.slotsOfRows.push(this.slots(typeKey, key, compute));
+  }
+
+  record(): void {
+    for (let i = 0; i < this.patients.length; i++) this.ctx.phiReads.recordAll(this.patients[i]!, this.slotsOfRows[i]!);
   }
 }
 

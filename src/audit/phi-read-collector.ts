@@ -22,6 +22,16 @@ export interface PhiReadContext {
 
 const BITS = 31;
 
+interface Decoded {
+  readonly dataClasses: readonly string[];
+  readonly fields: readonly string[];
+  /** Both, as one string: groups with equal reads share it. */
+  readonly key: string;
+}
+/** Masks decoded, by the request's bit order and the mask (read slots are global numbers: read-slots.ts). */
+const DECODED = new Map<string, Decoded>();
+const MAX_DECODED = 10_000;
+
 interface Reads {
   readonly patientId: string;
   readonly dataClasses: string[];
@@ -107,18 +117,20 @@ export class PhiReadCollector {
   /** The request's reads as one compact block: patients with the same classes and fields read share a group. */
   block(ctx: PhiReadContext): PhiReadBlock {
     // Decoded once per distinct mask; grouped by what was read (two masks can name the same classes and fields).
-    const decoded = new Map<string | number, { dataClasses: string[]; fields: string[]; patients: string[] }>();
-    const groups = new Map<string, { dataClasses: string[]; fields: string[]; patients: string[] }>();
+    const decoded = new Map<string | number, { dataClasses: readonly string[]; fields: readonly string[]; patients: string[] }>();
+    const groups = new Map<string, { dataClasses: readonly string[]; fields: readonly string[]; patients: string[] }>();
     this.flush();
+    // The same operation assigns its bits in the same order every time: a mask with this order is decoded once for
+    // every request that reads alike (DECODED).
+    const order = this.slotOf.join(',');
     for (const [patientId, mask] of this.masks) {
       const words = this.more.get(patientId);
       const maskKey = words ? `${mask},${words.join(',')}` : mask;
       let g = decoded.get(maskKey);
       if (!g) {
-        const reads = this.decode(mask, words);
-        const key = `${reads.dataClasses.join(',')}|${reads.fields.join(',')}`;
-        g = groups.get(key) ?? { ...reads, patients: [] };
-        groups.set(key, g);
+        const reads = this.decodeShared(order, maskKey, mask, words);
+        g = groups.get(reads.key) ?? { dataClasses: reads.dataClasses, fields: reads.fields, patients: [] };
+        groups.set(reads.key, g);
         decoded.set(maskKey, g);
       }
       g.patients.push(patientId);
@@ -162,6 +174,20 @@ export class PhiReadCollector {
   private flush(): void {
     if (this.current !== null) this.masks.set(this.current, this.currentMask);
     this.current = null;
+  }
+
+  private decodeShared(order: string, maskKey: string | number, mask: number, words: readonly number[] | undefined): Decoded {
+    const key = `${order}|${maskKey}`;
+    let d = DECODED.get(key);
+    if (!d) {
+      const { dataClasses, fields } = this.decode(mask, words);
+      const groupKey = `${dataClasses.join(',')}|${fields.join(',')}`;
+      d = Object.freeze({ dataClasses: Object.freeze(dataClasses), fields: Object.freeze(fields), key: groupKey });
+      // Bounded: operations are few, but a client sending ever new ones must not grow it.
+      if (DECODED.size >= MAX_DECODED) DECODED.clear();
+      DECODED.set(key, d);
+    }
+    return d;
   }
 
   /** Sorted, distinct data classes and fields of a mask. */

@@ -4,8 +4,8 @@ import type { RequestRecord } from './request-log.js';
 // The gateway's Prometheus metrics (issue 17), on a registry of its own (two gateways in one process, as in tests,
 // never share counts). Labels are closed sets or names from our own catalogue: operation names (capped, GraphQL names
 // only), outcomes (error codes), permission rule names, risks, tenants, circuit states. Never a patient, an id, a
-// variable or a path a client chose. Counts that move once per row (decisions) are tallied in the request and added
-// here once per request, so the guard's hot path does no label hashing.
+// variable or a path a client chose. Decisions (several per request, once per row class) are tallied in plain maps
+// and read into the counter when it is scraped, so neither the guard's hot path nor a request hashes labels.
 
 export interface ApprovalQueueStat {
   readonly risk: string;
@@ -23,7 +23,7 @@ export interface MetricSources {
   readonly archivePending?: () => number | null;
 }
 
-/** A request's tally of permission decisions (rules/guard-context.ts DecisionSink), added to the counter once. */
+/** The gateway's tally of permission decisions (rules/guard-context.ts DecisionSink), read by the counter on a scrape. */
 export class DecisionTally {
   /** Permission -> outcome -> count: two lookups per decision and no key built (a nested list decides per patient). */
   readonly counts = new Map<string, Map<string, number>>();
@@ -47,7 +47,8 @@ export class GatewayMetrics {
   private readonly operations = new Set<string>();
   private readonly requests: Counter<'operation' | 'outcome'>;
   private readonly latency: Histogram<'operation'>;
-  private readonly decisions: Counter<'permission' | 'outcome'>;
+  /** Every request's decisions (handed to the guard through the context); clearance_decisions_total reads it. */
+  readonly decisionTally = new DecisionTally();
   private readonly fhirCalls: Counter<'tenant' | 'outcome'>;
   private readonly fhirLatency: Histogram<'tenant'>;
   private readonly auditAppend: Histogram;
@@ -71,11 +72,18 @@ export class GatewayMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.decisions = new Counter({
+    const tally = this.decisionTally;
+    new Counter({
       name: 'clearance_decisions_total',
       help: 'Field permission decisions by rule and outcome',
       labelNames: ['permission', 'outcome'],
       registers,
+      collect() {
+        this.reset();
+        for (const [permission, byOutcome] of tally.counts) {
+          for (const [outcome, n] of byOutcome) this.inc({ permission, outcome }, n);
+        }
+      },
     });
     this.fhirCalls = new Counter({
       name: 'clearance_fhir_calls_total',
@@ -181,21 +189,6 @@ export class GatewayMetrics {
     this.requests.inc({ operation, outcome });
     this.latency.observe({ operation }, (performance.now() - record.startedAt) / 1000);
     if (outcome === 'RATE_LIMITED') this.rateLimited.inc({ scope: record.sub === undefined ? 'failed_auth' : 'principal' });
-  }
-
-  /** The decision counter's children by permission and outcome (a closed set: the rules' names and outcomes). */
-  private readonly decisionCounters = new Map<string, { inc(n: number): void }>();
-
-  decisionsOf(tally: DecisionTally): void {
-    for (const [permission, byOutcome] of tally.counts) {
-      for (const [outcome, n] of byOutcome) {
-        // The child is kept: prom-client hashes the labels on every inc, and every request counts about ten decisions.
-        const key = `${permission}\u0000${outcome}`;
-        let child = this.decisionCounters.get(key);
-        if (!child) this.decisionCounters.set(key, (child = this.decisions.labels({ permission, outcome })));
-        child.inc(n);
-      }
-    }
   }
 
   /** One operation executed, by the path that ran it (a closed set: ExecutionPath). */

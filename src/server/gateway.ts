@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -38,7 +38,7 @@ import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecor
 import type { QueryLimits } from '../config/hardening-config.js';
 import type { Logger } from './logger.js';
 import { JWKS_PREFIX, parseJwksPath } from '../services/connectors/jwks-path.js';
-import { DecisionTally, type GatewayMetrics } from './gateway-metrics.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
 import type { MetricsRoute } from './metrics-route.js';
 import { tracer } from './tracing.js';
 import type { ExecutionEngine } from '../config/config.js';
@@ -145,7 +145,6 @@ export class Gateway {
         introspectionGuardPlugin(hardening.introspectionRoles),
         ...(hardening.rateLimiter ? [rateLimitPlugin(hardening.rateLimiter)] : []),
         requestLogPlugin((ctx) => this.records.get(ctx.requestId)),
-        ...(deps.metrics ? [decisionMetricsPlugin(deps.metrics)] : []),
       ],
     });
   }
@@ -199,7 +198,7 @@ export class Gateway {
     });
     record.sub = principal.sub;
     record.tenant = principal.tenant;
-    const tally = this.deps.metrics ? new DecisionTally() : undefined;
+    const tally = this.deps.metrics?.decisionTally;
     const context = await buildRequestContext({ ...this.deps, cursors: this.cursors }, principal, record.requestId, tally).catch(
       (e: unknown) => {
         // Refused at admission (request-context.ts): the MFA policy's step-up, or an emergency-stopped agent.
@@ -315,17 +314,4 @@ export class Gateway {
       ...(archive ? { auditArchive: archive } : {}),
     });
   }
-}
-
-/** Adds a request's decision tally to the counter once, when its response is ready. */
-function decisionMetricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue }) {
-          if (contextValue.decisions instanceof DecisionTally) metrics.decisionsOf(contextValue.decisions);
-        },
-      };
-    },
-  };
 }

@@ -58,6 +58,27 @@ describe('PhiReadCollector', () => {
     expect(block.groups.flatMap((g) => g.patients).sort()).toEqual(['p1', 'p2', 'p3']);
   });
 
+  it('decodes each request by its own bit order (the decoding is shared only between requests that number alike)', () => {
+    const [a, b, c] = [readSlot('demographics', 'O.a'), readSlot('clinical', 'O.b'), readSlot('contact', 'O.c')];
+    // Same masks (bits 0 and 1) over different slots; the same slots in another order; then the first again.
+    const cases: [number[], [string, string, string][]][] = [
+      [[a, b], [['p', 'demographics', 'O.a'], ['p', 'clinical', 'O.b']]],
+      [[c, a], [['p', 'contact', 'O.c'], ['p', 'demographics', 'O.a']]],
+      [[b, a], [['p', 'clinical', 'O.b'], ['p', 'demographics', 'O.a']]],
+      [[a, c], [['p', 'demographics', 'O.a'], ['p', 'contact', 'O.c']]],
+      [[a, b], [['p', 'demographics', 'O.a'], ['p', 'clinical', 'O.b']]],
+    ];
+    for (const [slots, triples] of cases) {
+      const col = new PhiReadCollector();
+      for (const slot of slots) col.record('p', slot);
+      col.record('q', slots[0]!);
+      const groups = col.block(CTX).groups;
+      const got = new Map(groups.flatMap((g) => g.patients.map((p) => [p, { dataClasses: g.dataClasses, fields: g.fields }])));
+      expect(got.get('p')).toEqual(expected(triples).get('p'));
+      expect(got.get('q')).toEqual(expected([triples[0]!].map(([, cl, f]) => ['q', cl, f] as [string, string, string])).get('q'));
+    }
+  });
+
   it('recordAll (an admitted row: its slots at once) reports what recording each slot reports, past 31 pairs too', () => {
     // Rows of three patients interleaved with single records; slot arrays reused across rows as admission reuses them;
     // the 40-slot array crosses the first mask word (recorded one by one), the empty one records nothing.

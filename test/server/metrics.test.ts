@@ -58,6 +58,12 @@ describe('/metrics families', () => {
     const decisionLines = after.split('\n').filter((l) => l.startsWith('clearance_decisions_total{'));
     expect(decisionLines.some((l) => /outcome="(plain|sensitive|masked|unmasked|allow)"/.test(l))).toBe(true);
     expect(decisionLines.some((l) => l.includes('outcome="deny"'))).toBe(true);
+    // Read into the counter on each scrape: one more request moves the demographics count by its row classes, once.
+    const demographics = { permission: 'read:demographics/row', outcome: 'plain' };
+    expect(moved('clearance_decisions_total', demographics)).toBeGreaterThan(0);
+    await h.gql(clinician, 'query One { patients(first: 1) { edges { node { id } } } }');
+    const third = await scrape();
+    expect(sample(third, 'clearance_decisions_total', demographics) - sample(after, 'clearance_decisions_total', demographics)).toBe(1);
     // Labels are rule names and outcomes: no patient id, name or value.
     for (const l of decisionLines)
       expect(l).toMatch(/^clearance_decisions_total\{permission="[a-z]+(:[a-z.\-/:]+)?",outcome="[a-z]+"\} \d+$/);

@@ -312,8 +312,11 @@ export function applyRowAdmission(
  * PermissionCache.selectionSlots) and kept at hand for the rows that follow.
  */
 class PendingReads {
-  private readonly patients: string[] = [];
-  private readonly slotsOfRows: (readonly number[])[] = [];
+  /** The first row's patient and slots: a patient's own list (conditions, notes) needs nothing more. */
+  private patient: string | null = null;
+  private patientSlots: readonly number[] = NOT_SELECTED;
+  /** Rows of other patients, or read otherwise: patient, slots, patient, slots... */
+  private others: (string | readonly number[])[] | null = null;
   private lastType = '';
   private lastKey = -1;
   private lastSlots: readonly number[] = NOT_SELECTED;
@@ -333,12 +336,22 @@ class PendingReads {
   }
 
   add(row: unknown, key: number, typeKey: string, compute: (key: number) => readonly number[]): void {
-    this.patients.push(rowFactsOf(row)!.patientId);
-    this.slotsOfRows.push(this.slots(typeKey, key, compute));
+    const patientId = rowFactsOf(row)!.patientId;
+    const slots = this.slots(typeKey, key, compute);
+    if (this.patient === null) {
+      this.patient = patientId;
+      this.patientSlots = slots;
+    } else if (patientId !== this.patient || slots !== this.patientSlots) {
+      (this.others ??= []).push(patientId, slots);
+    }
   }
 
   record(): void {
-    for (let i = 0; i < this.patients.length; i++) this.ctx.phiReads.recordAll(this.patients[i]!, this.slotsOfRows[i]!);
+    if (this.patient === null) return;
+    this.ctx.phiReads.recordAll(this.patient, this.patientSlots);
+    const others = this.others;
+    if (!others) return;
+    for (let i = 0; i < others.length; i += 2) this.ctx.phiReads.recordAll(others[i] as string, others[i + 1] as readonly number[]);
   }
 }
 
@@ -353,11 +366,15 @@ const outcomesOf = (key: number): FieldOutcome[] => {
 };
 
 const VARIABLE_FREE = new WeakMap<object, boolean>();
+let lastOperation: object | null = null;
+let lastFree = false;
 /**
  * True when no field of the operation is selected by a variable (no @skip or @include in it or its fragments): then
  * what a selection reads is the same in every request of the operation, and its slots can outlive the request.
  */
 function variableFree(info: GraphQLResolveInfo): boolean {
+  // The fields of one operation ask one after another: the last answer first.
+  if (info.operation === lastOperation) return lastFree;
   let free = VARIABLE_FREE.get(info.operation);
   if (free === undefined) {
     free = true;
@@ -375,6 +392,8 @@ function variableFree(info: GraphQLResolveInfo): boolean {
     visit(info.operation.selectionSet);
     VARIABLE_FREE.set(info.operation, free);
   }
+  lastOperation = info.operation;
+  lastFree = free;
   return free;
 }
 

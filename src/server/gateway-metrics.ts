@@ -24,7 +24,7 @@ export interface MetricSources {
 }
 
 /** The gateway's tally of permission decisions (rules/guard-context.ts DecisionSink), read by the counter on a scrape. */
-export class DecisionTally {
+class DecisionTally {
   /** Permission -> outcome -> count: two lookups per decision and no key built (a nested list decides per patient). */
   readonly counts = new Map<string, Map<string, number>>();
 

@@ -216,10 +216,12 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     }
   }
 
+  /** The departments a department-scoped source covers: its own, or the principal's. */
+  const departmentsOf = (s: Source): readonly string[] => s.departments ?? principal.departments;
   const covers = (s: Source, target: RowTarget): boolean => {
     if (s.scope === 'tenant') return true;
     if (s.patientId !== null) return target.patientId === s.patientId;
-    const deps = s.departments ?? principal.departments;
+    const deps = departmentsOf(s);
     return target.departments.some((d) => deps.includes(d));
   };
 
@@ -338,17 +340,17 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       const sources = effective.get(requestKey(request)) ?? [];
       if (sources.length === 0) return { kind: 'none' };
       if (sources.some((s) => s.scope === 'tenant')) return { kind: 'tenant' };
-      // The same coverage as `covers` below: a patient for break-glass, else the source's departments or the principal's.
+      // What `covers` lets through, as lists: a patient for break-glass, else the source's departments.
       const departments = new Set<string>();
       const patients = new Set<string>();
       for (const s of sources) {
         if (s.patientId !== null) patients.add(s.patientId);
-        else for (const d of s.departments ?? principal.departments) departments.add(d);
+        else for (const d of departmentsOf(s)) departments.add(d);
       }
       return { kind: 'rows', departments: [...departments].sort(), patients: [...patients].sort() };
     },
     dependsOnRow: (request) => {
-      const sources = effective.get(keyOf(request.action, request.dataClass)) ?? [];
+      const sources = effective.get(requestKey(request)) ?? [];
       return sources.length > 0 && !sources.some((s) => s.scope === 'tenant');
     },
     breakGlassUsed,

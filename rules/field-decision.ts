@@ -181,23 +181,35 @@ export function decideField(
  * denied alike, so one field stands for the row). List fields drop the rows this denies (src/resolvers/withheld.ts).
  */
 export function decideRow(access: PrincipalPolicy, typeName: string, row: RowFacts): FieldDecision {
+  const plan = rowPlan(typeName);
+  return plan ? plan.decide(access, { guard: row }) : NO_RULE;
+}
+
+/** Whether decideRow allows the row, without building the decision (lists ask per row; a denial then asks decideRow). */
+export function rowAllowed(access: PrincipalPolicy, typeName: string, row: RowFacts): boolean {
+  const plan = rowPlan(typeName);
+  return plan !== null && plan.outcome(access, { guard: row }) !== 'deny';
+}
+
+const ROW_PLANS = new Map<string, FieldPlan | null>();
+
+/** The plan of a type's first field, the rule its rows are decided by (null: the type has no rule, so none is shown). */
+function rowPlan(typeName: string): FieldPlan | null {
   let plan = ROW_PLANS.get(typeName);
   if (plan === undefined) {
     const first = Object.hasOwn(fieldRules, typeName) ? Object.keys(fieldRules[typeName]!)[0] : undefined;
     plan = fieldPlan(typeName, first ?? 'id');
     ROW_PLANS.set(typeName, plan);
   }
-  return plan ? plan.decide(access, { guard: row }) : NO_RULE;
+  return plan;
 }
-
-const ROW_PLANS = new Map<string, FieldPlan | null>();
 
 /**
  * The rows of a type the principal may see at all, by the rule decideRow decides them with (a search asks only for
  * these). Sensitivity is not in it: a sensitive row in scope is still withheld row by row without the grant.
  */
 export function rowReadScope(access: PrincipalPolicy, typeName: string): RowScope {
-  const first = Object.hasOwn(fieldRules, typeName) ? Object.values(fieldRules[typeName]!)[0] : undefined;
+  const first = rowPlan(typeName)?.rule;
   if (!first || first.kind !== 'read') return first ? { kind: 'tenant' } : { kind: 'none' };
   return first.row ? access.readScope(readOf(first.dataClass)) : { kind: 'tenant' };
 }

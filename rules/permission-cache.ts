@@ -1,6 +1,6 @@
 import type { PrincipalPolicy } from './decide.js';
 import type { FieldOutcome } from './field-decision.js';
-import { rowFactsOf } from './row-facts.js';
+import { asRowFacts } from './row-facts.js';
 
 // One request's memory of what the fast guard (rules/fast-guard.ts) has already allowed, by rule id: rules that do
 // not depend on the row are decided once per request; row rules once per class of rows. A row rule's outcome (plain,
@@ -20,7 +20,6 @@ export function ruleId(name: string): number {
   }
   return id;
 }
-
 
 type Selections = WeakMap<readonly unknown[], Map<string, Map<number, readonly number[]>>>;
 /** Slots of selections that do not depend on a request's variables (read slots are global numbers: read-slots.ts). */
@@ -43,7 +42,7 @@ export class PermissionCache {
   forRow(guard: unknown, access: Pick<PrincipalPolicy, 'rowClass'>): (FieldOutcome | undefined)[] | null {
     if (guard !== this.row) {
       this.row = guard;
-      const facts = rowFactsOf({ guard });
+      const facts = asRowFacts(guard);
       if (facts === null) return (this.rowAnswers = null);
       const rowClass = access.rowClass(facts);
       let answers = this.classes.get(rowClass);

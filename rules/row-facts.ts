@@ -12,6 +12,11 @@ export interface RowFacts {
 
 /** The row facts of a parent object (`{ guard }`), or null when it has none (a wiring bug: callers fail closed). */
 export function rowFactsOf(parent: unknown): RowFacts | null {
-  const guard = (parent as { guard?: RowFacts } | null)?.guard;
-  return guard && typeof guard.tenant === 'string' && Array.isArray(guard.departments) ? guard : null;
+  return asRowFacts((parent as { guard?: unknown } | null)?.guard);
+}
+
+/** A guard as row facts, or null when it is not (no tenant or departments). */
+export function asRowFacts(guard: unknown): RowFacts | null {
+  const g = guard as RowFacts | null | undefined;
+  return g && typeof g.tenant === 'string' && Array.isArray(g.departments) ? g : null;
 }

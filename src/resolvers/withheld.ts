@@ -1,5 +1,5 @@
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import { decideRow } from '../../rules/field-decision.js';
+import { decideRow, rowAllowed } from '../../rules/field-decision.js';
 import type { RowFacts } from '../../rules/row-facts.js';
 import type { GatewayContext } from '../context/context.js';
 import { forbidden } from '../errors/forbidden.js';
@@ -43,9 +43,12 @@ export function visibleRows<T extends { readonly guard: RowFacts }>(
   rows.forEach((row, i) => {
     if (row.guard !== lastGuard) {
       lastGuard = row.guard;
-      const d = decideRow(ctx.access, typeName, row.guard);
-      lastAllowed = d.decision.effect === 'ALLOW';
-      if (!lastAllowed && d.decision.effect === 'DENY') withheld ??= forbidden(d.decision.denial);
+      lastAllowed = rowAllowed(ctx.access, typeName, row.guard);
+      // The decision with its denial text only for the first row withheld (it names what to ask for).
+      if (!lastAllowed && !withheld) {
+        const d = decideRow(ctx.access, typeName, row.guard);
+        if (d.decision.effect === 'DENY') withheld = forbidden(d.decision.denial);
+      }
     }
     if (!lastAllowed) kept ??= rows.slice(0, i);
     else if (kept) kept.push(row);

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { AuditArchiver } from '../../src/services/audit/audit-archiver.js';
 import { AuditService } from '../../src/services/audit/audit-service.js';
 import type { CliIo } from '../../src/cli/cli-command.js';
@@ -12,6 +11,7 @@ import { createLogger } from '../../src/server/logger.js';
 import type { AuditArchive } from '../../src/stores/audit-archive.js';
 import { PostgresAuditArchive } from '../../src/stores/postgres-audit-archive.js';
 import { redisStores } from '../../src/stores/create-store.js';
+import { phiReadEvent } from '../support/audit-events.js';
 import { PostgresServer } from '../support/postgres-server.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -28,19 +28,7 @@ let archive: AuditArchive;
 let audit: AuditService;
 let stateDir: string;
 
-const event = (at: number, i: number): AuditEvent => ({
-  category: 'phi-read',
-  at: new Date(at).toISOString(),
-  tenant: 'acme',
-  action: 'phi.read',
-  outcome: 'success',
-  actor: { sub: 'clin-1', roles: ['clinician'] },
-  patientId: `p${i}`,
-  dataClasses: ['notes'],
-  fields: ['Patient.notes'],
-  operation: 'Q',
-  breakGlass: false,
-});
+const event = (at: number, i: number) => phiReadEvent('acme', at, i);
 
 const archiveUrl = () => postgres.urlFor('audit_writer', 's3cret pw');
 const env = (extra: Record<string, string> = {}) => ({

@@ -150,8 +150,12 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
             blockedByScope.add(key);
             continue;
           }
+          // A source that names departments (an assignment or a grant approved for them) covers those departments
+          // only, for a permission the policy gives tenant-wide too: approvers approved `identifiers` for cardiology,
+          // not for the tenant (rows are then decided by `covers`; a decision about no row is unchanged).
+          const scope = p.scope === 'tenant' && source.departments !== null ? 'department' : p.scope;
           const list = effective.get(key) ?? [];
-          list.push({ ...source, scope: p.scope, allow: Object.freeze({ effect: 'ALLOW', scope: p.scope, via: source.via }) });
+          list.push({ ...source, scope, allow: Object.freeze({ effect: 'ALLOW', scope, via: source.via }) });
           effective.set(key, list);
         }
       }

@@ -132,6 +132,38 @@ describe('which wins: token roles and stored assignments', () => {
   });
 });
 
+describe('a grant or assignment that names departments covers those only', () => {
+  // Every tenant-wide read a stored grant or role brings (and the principal holds no other way): approved for
+  // oncology, it reads oncology's rows, not the tenant's (an `identifiers` grant for one department unmasked every
+  // department's MRN); named for no department, the whole tenant as the policy says. A decision about no row is
+  // unchanged.
+  const outsider: Principal = { ...grey, departments: ['pediatrics'] };
+  const base = compilePrincipalPolicy(policy, outsider);
+  const sources = [
+    { kind: 'grant' as const, name: 'identifiers', permissions: policy.grants.identifiers!.permissions },
+    { kind: 'role' as const, name: 'billing-manager', permissions: policy.roles['billing-manager']!.permissions },
+  ];
+  for (const src of sources) {
+    const classes = src.permissions
+      .filter((p) => p.scope === 'tenant' && p.actions.includes('read'))
+      .flatMap((p) => p.dataClasses)
+      .filter((dc) => base.decide(read(dc), row(['cardiology'])).effect === 'DENY');
+    it(`${src.kind} ${src.name}: ${classes.join(', ')}`, () => {
+      expect(classes.length).toBeGreaterThan(0);
+      for (const departments of [['oncology'], null]) {
+        const doc = entry(emptyAccessDoc('dr-grey'), { kind: src.kind, name: src.name, source: 'access-request', departments });
+        const p = compilePrincipalPolicy(policy, outsider, { stored: storedAccessOf(doc, T0) });
+        for (const dc of classes) {
+          expect(p.decide(read(dc), row(['oncology'])).effect, `${dc} oncology`).toBe('ALLOW');
+          expect(p.decide(read(dc), row(['cardiology'])).effect, `${dc} cardiology`).toBe(departments ? 'DENY' : 'ALLOW');
+          expect(p.decide(read(dc)).effect, `${dc} no row`).toBe('ALLOW');
+          expect(p.readScope(readOf(dc)), dc).toEqual(departments ? { kind: 'rows', departments, patients: [] } : { kind: 'tenant' });
+        }
+      }
+    });
+  }
+});
+
 describe('break-glass', () => {
   it('opens the one patient for the permissions already held, records it, and ends', () => {
     const doc = openBreakGlass(emptyAccessDoc('dr-grey'), policy, {

@@ -1,6 +1,7 @@
 import type { Principal } from './principal.js';
 import { buildDenial, type ApprovalPathOf, type Denial, type FailedScope } from './denial.js';
 import type { PermissionScopeKind, PolicyAction, PolicyDocument, PolicyPermission } from './policy-document.js';
+import { deepFreeze } from './deep-freeze.js';
 import { scopesAllow } from './smart-scopes.js';
 import { managedRolesOf, NO_STORED_ACCESS, type StoredAccess } from './stored-access.js';
 
@@ -111,13 +112,42 @@ export function readOf(dataClass: string): AccessRequest {
   return r;
 }
 
-/** Compiles the policy for one principal once (per request), so each field decision is a map lookup. */
-export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal, options: CompileOptions = {}): PrincipalPolicy {
-  const stored = options.stored ?? NO_STORED_ACCESS;
+/** What a principal holds under a policy: the same for every request with the same token and stored access. */
+interface Holdings {
+  readonly principal: Principal;
+  readonly effective: ReadonlyMap<string, readonly Source[]>;
+  readonly blockedByKind: ReadonlySet<string>;
+  readonly blockedByScope: ReadonlySet<string>;
+  readonly permissions: readonly EffectivePermission[];
+}
+
+/** Holdings kept per policy object (a new policy version is a new object), newest HOLDINGS_KEPT per policy. */
+const HOLDINGS = new WeakMap<PolicyDocument, Map<string, Holdings>>();
+const HOLDINGS_KEPT = 1_000;
+
+/**
+ * The holdings of a token and stored access under a policy, computed once for all the requests that carry the same
+ * ones (a client sends its token for its whole life; building them was a twentieth of a chart's request). Keyed by
+ * the whole token and stored access as JSON: nothing that could change a decision is left out of the key. What
+ * changes per request (usage of a grant, break-glass patients read, row decisions) stays in compilePrincipalPolicy.
+ */
+function holdingsOf(policy: PolicyDocument, token: Principal, stored: StoredAccess): Holdings {
+  let perPolicy = HOLDINGS.get(policy);
+  if (!perPolicy) HOLDINGS.set(policy, (perPolicy = new Map()));
+  const key = `${JSON.stringify(token)}\u0000${stored === NO_STORED_ACCESS ? '' : JSON.stringify(stored)}`;
+  let held = perPolicy.get(key);
+  if (!held) {
+    held = compileHoldings(policy, token, stored);
+    if (perPolicy.size >= HOLDINGS_KEPT) perPolicy.delete(perPolicy.keys().next().value!);
+    perPolicy.set(key, held);
+  }
+  return held;
+}
+
+function compileHoldings(policy: PolicyDocument, token: Principal, stored: StoredAccess): Holdings {
   const effective = new Map<string, Source[]>();
   const blockedByKind = new Set<string>();
   const blockedByScope = new Set<string>();
-  const breakGlassUsed = new Set<string>();
 
   // Token roles and stored assignments combine per role (rules/stored-access.ts, "how they combine"): a role the
   // store manages for this person counts exactly where its active assignments say; any other role counts as the
@@ -219,6 +249,21 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       }
     }
   }
+
+  const permissions: EffectivePermission[] = [...effective.entries()].map(([key, sources]) => {
+    const best = sources.find((s) => s.scope === 'tenant') ?? sources[0]!;
+    const [action, dataClass] = key.split(':') as [PolicyAction, string];
+    return { dataClass, action, scope: best.scope, via: best.via };
+  });
+  // Shared by every request that carries this token (the maps stay inside compilePrincipalPolicy's closures): the
+  // principal and permissions go out with the request, frozen so that no request can change another's.
+  return { principal: deepFreeze(principal), effective, blockedByKind, blockedByScope, permissions: deepFreeze(permissions) };
+}
+
+/** Compiles the policy for one principal once per request (its holdings once per token), so each field decision is a map lookup. */
+export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal, options: CompileOptions = {}): PrincipalPolicy {
+  const { principal, effective, blockedByKind, blockedByScope, permissions } = holdingsOf(policy, token, options.stored ?? NO_STORED_ACCESS);
+  const breakGlassUsed = new Set<string>();
 
   /** The departments a department-scoped source covers: its own, or the principal's. */
   const departmentsOf = (s: Source): readonly string[] => s.departments ?? principal.departments;
@@ -326,12 +371,6 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     if (used.entryId !== null) options.onGrantUsed?.(used.entryId);
     return used.allow;
   };
-
-  const permissions: EffectivePermission[] = [...effective.entries()].map(([key, sources]) => {
-    const best = sources.find((s) => s.scope === 'tenant') ?? sources[0]!;
-    const [action, dataClass] = key.split(':') as [PolicyAction, string];
-    return { dataClass, action, scope: best.scope, via: best.via };
-  });
 
   return {
     principal,

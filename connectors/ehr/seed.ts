@@ -4,6 +4,7 @@ import { accountForPatient, coverageForPatient } from './seed/billing.js';
 import { addSampleEmail } from './seed/contact-email.js';
 import { invoicesForPatient } from './seed/invoices.js';
 import { departmentForPatient, departmentName, departmentOrganizationId, departmentOrganizations } from './seed/departments.js';
+import { giveHospitalMrn } from './seed/hospital-mrn.js';
 import { progressNoteForPatient } from './seed/progress-note.js';
 import { putBatch, toPutBundle } from './seed/put-bundle.js';
 import { labelSensitiveCondition, syntheticSensitiveCondition } from './seed/sensitive-conditions.js';
@@ -11,7 +12,8 @@ import { labelSensitiveCondition, syntheticSensitiveCondition } from './seed/sen
 // What the embedded FHIR server is loaded with: the Synthea bundles under fixtures/synthea/, turned into PUT
 // batches that keep Synthea's ids, plus what the product needs and Synthea lacks (fixtures/synthea/README.md,
 // "How Clearance uses these files"): department Organizations and Patient.managingOrganization, sensitivity
-// labels, Coverage, Account, Invoices, a progress note and a sample email address per patient. Pure apart from reading the fixture files.
+// labels, Coverage, Account, Invoices, a progress note, a sample email address and a hospital MRN per patient.
+// Pure apart from reading the fixture files.
 
 export { syntheticPatients } from './seed/synthetic-patients.js';
 export { DEPARTMENT_CODES, departmentForPatient } from './seed/departments.js';
@@ -36,6 +38,7 @@ export function seedPatientBundle(bundle: Bundle): Bundle {
   const department = departmentForPatient(patient.id);
   patient.managingOrganization = { reference: `Organization/${departmentOrganizationId(department)}`, display: departmentName(department) };
   addSampleEmail(patient);
+  giveHospitalMrn(patient);
   for (const resource of resources) labelSensitiveCondition(resource);
 
   const conditions: Condition[] = ofType(resources, 'Condition');

@@ -138,6 +138,13 @@ describe('role x Patient field matrix over HTTP', () => {
       else expect(value, label).toBe(expected);
     }
     expect(r.body.errors ?? [], 'exactly one error per denied field').toHaveLength(denied);
+    // What a mask hides is nowhere else in the answer either: not in the id, a note's text, a reference (the seed's
+    // MRN is not Synthea's, which was the Patient id). The whole body is searched.
+    const body = JSON.stringify(r.body);
+    for (const field of PATIENT_FIELDS) {
+      if (expectedCell(role, field, where) !== 'M') continue;
+      expect(body, `${role} ${where}: ${field} unmasked somewhere`).not.toContain(plain[field as keyof Truth]);
+    }
   });
 
   it.each([...NO_PATIENT_ACCESS])('%s gets patient: null with FORBIDDEN at [patient], in and out of department', async (role) => {

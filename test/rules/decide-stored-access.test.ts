@@ -260,3 +260,52 @@ describe('denials carry the approval path and a ready requestAccess', () => {
     });
   });
 });
+
+// rules/decide.ts computes what a token and stored access hold once for every request that carries them; what
+// happens in one request (grant usage, break-glass patients read, row decisions) must stay that request's.
+describe('holdings shared between the requests of one token', () => {
+  const grantFor = (expiresAt: number | null) =>
+    entry(emptyAccessDoc('dr-grey'), { source: 'access-request', departments: ['oncology'], expiresAt });
+
+  it('share the principal, frozen: no request can change the next one\'s', () => {
+    const a = compile(null, T0);
+    const b = compile(null, T0);
+    expect(b.principal).toBe(a.principal);
+    expect(Object.isFrozen(a.principal) && Object.isFrozen(a.principal.roles)).toBe(true);
+    expect(() => (a.principal.roles as string[]).push('security-admin')).toThrow(TypeError);
+    expect(b.decide(read('configuration')).effect).toBe(compilePrincipalPolicy(policy, grey).decide(read('configuration')).effect);
+  });
+
+  it('change with anything in the token or the stored access: a new grant, its expiry, another department', () => {
+    const doc = grantFor(T0 + 60_000);
+    expect(compile(null, T0).decide(read('clinical'), row(['oncology'])).effect).toBe('DENY');
+    expect(compile(doc, T0).decide(read('clinical'), row(['oncology'])).effect).toBe('ALLOW');
+    expect(compile(doc, T0 + 60_000).decide(read('clinical'), row(['oncology'])).effect).toBe('DENY');
+    expect(compile(doc, T0).decide(read('clinical'), row(['oncology'])).effect).toBe('ALLOW');
+    const moved = compilePrincipalPolicy(policy, { ...grey, departments: ['oncology'] });
+    expect(moved.decide(read('clinical'), row(['oncology'])).effect).toBe('ALLOW');
+    expect(compile(null, T0).decide(read('clinical'), row(['oncology'])).effect).toBe('DENY');
+    const scoped = compilePrincipalPolicy(policy, { ...grey, scopes: ['patient/Patient.r'] });
+    expect(scoped.decide(read('clinical'), row(['cardiology'])).effect).toBe('DENY');
+    expect(compile(null, T0).decide(read('clinical'), row(['cardiology'])).effect).toBe('ALLOW');
+  });
+
+  it('record a grant\'s usage and the break-glass patients read in every request, not only the first', () => {
+    const doc = grantFor(null);
+    for (let i = 0; i < 3; i++) {
+      const used: string[] = [];
+      compile(doc, T0, used).decide(read('clinical'), row(['oncology']));
+      expect(used, `request ${i}`).toEqual(['g-1']);
+    }
+    const opening = { id: 'bg-1', principal: grey, patientId: 'p-onc', reason: 'Unconscious in the ED', now: T0 };
+    const opened = openBreakGlass(emptyAccessDoc('dr-grey'), policy, opening);
+    if ('code' in opened) throw new Error(opened.message);
+    const first = compile(opened, T0 + 1_000);
+    first.decide(read('notes'), row(['oncology'], 'p-onc'));
+    expect([...first.breakGlassUsed]).toEqual(['p-onc']);
+    const second = compile(opened, T0 + 1_000);
+    expect([...second.breakGlassUsed]).toEqual([]);
+    second.decide(read('notes'), row(['oncology'], 'p-onc'));
+    expect([...second.breakGlassUsed]).toEqual(['p-onc']);
+  });
+});

@@ -34,6 +34,7 @@ import {
 } from '../../../connectors/ehr/fhir-mapping.js';
 import type { PatientRow } from '../../../connectors/ehr/rows.js';
 import { loadSyntheaFixtures, seedPatientBundle } from '../../../connectors/ehr/seed.js';
+import { hospitalMrn } from '../../../connectors/ehr/seed/hospital-mrn.js';
 import { CARROLL, CHET, DENNIS, patientIdOf, resourcesOf } from './helpers.js';
 
 // The mapping on real Synthea resources, as seeded (so managingOrganization, labels and reference displays exist).
@@ -68,9 +69,11 @@ describe('toPatientRow', () => {
       gender: 'male',
       birthDate: '1954-06-13',
       department: 'oncology',
-      mrn: CARROLL,
+      mrn: hospitalMrn(CARROLL),
       ssn: '999-84-6370',
     });
+    // The seed's hospital MRN: never the resource id, which demographics show unmasked (seed/hospital-mrn.ts).
+    expect(row.mrn).toMatch(/^\d{8}$/);
     expect(row.guard).toEqual({ tenant: 'acme', patientId: CARROLL, departments: ['oncology'], sensitive: false });
     expect(row.address[0]).toMatchObject({ state: 'Massachusetts', country: 'US' });
     expect(row.address[0]?.line?.length).toBeGreaterThan(0);

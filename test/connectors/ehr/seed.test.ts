@@ -11,6 +11,7 @@ import {
   syntheticPatients,
   toPutBundle,
 } from '../../../connectors/ehr/seed.js';
+import { hospitalMrn } from '../../../connectors/ehr/seed/hospital-mrn.js';
 import { ACT_CODE_SYSTEM } from '../../../connectors/ehr/sensitivity.js';
 import { CARROLL, FRANKIE, LEAN, patientIdOf, resourcesOf } from './helpers.js';
 
@@ -112,6 +113,26 @@ describe('seed', () => {
       subject: [{ reference: `Patient/${CARROLL}` }],
       owner: { reference: 'Organization/dept-oncology' },
     });
+  });
+  // Synthea's MRN is the Patient's id, which demographics show unmasked: the masked MRN would be in plain sight.
+  // Every seeded patient, originals and clones, in every tenant: a distinct MRN that is not, and is not inside, any id.
+  it('gives every patient a hospital MRN that no resource id shows', () => {
+    const seeded = [...Object.values(tenants).flat(), ...seedBundles(syntheticPatients(raw, 40))];
+    const all = resourcesOf(seeded);
+    const ids = all.map((resource) => resource.id ?? '');
+    const mrns = patients(seeded).map((patient) => {
+      const mrn = patient.identifier?.find((i) => i.type?.coding?.some((c) => c.code === 'MR'))?.value ?? '';
+      expect(mrn, patient.id).toBe(hospitalMrn(patient.id!));
+      expect(mrn, patient.id).toMatch(/^\d{8}$/);
+      return mrn;
+    });
+    expect(mrns).toHaveLength(56);
+    expect(new Set(mrns).size).toBe(56);
+    for (const mrn of mrns) expect(ids.filter((id) => id.includes(mrn)), mrn).toEqual([]);
+    // The fixture files themselves are untouched: their MR value is still Synthea's UUID.
+    for (const patient of patients(raw)) {
+      expect(patient.identifier?.find((i) => i.type?.coding?.[0]?.code === 'MR')?.value).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 });
 

@@ -131,10 +131,19 @@ const HOLDINGS_KEPT = 1_000;
  * the whole token and stored access as JSON: nothing that could change a decision is left out of the key. What
  * changes per request (usage of a grant, break-glass patients read, row decisions) stays in compilePrincipalPolicy.
  */
+const TOKEN_KEYS = new WeakMap<Principal, string>();
+/** A token as a key: a frozen principal (a verified token's) is written out once. */
+function tokenKey(token: Principal): string {
+  if (!Object.isFrozen(token)) return JSON.stringify(token);
+  let key = TOKEN_KEYS.get(token);
+  if (key === undefined) TOKEN_KEYS.set(token, (key = JSON.stringify(token)));
+  return key;
+}
+
 function holdingsOf(policy: PolicyDocument, token: Principal, stored: StoredAccess): Holdings {
   let perPolicy = HOLDINGS.get(policy);
   if (!perPolicy) HOLDINGS.set(policy, (perPolicy = new Map()));
-  const key = `${JSON.stringify(token)}\u0000${stored === NO_STORED_ACCESS ? '' : JSON.stringify(stored)}`;
+  const key = `${tokenKey(token)}\u0000${stored === NO_STORED_ACCESS ? '' : JSON.stringify(stored)}`;
   let held = perPolicy.get(key);
   if (!held) {
     held = compileHoldings(policy, token, stored);
@@ -260,9 +269,10 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
   return { principal: deepFreeze(principal), effective, blockedByKind, blockedByScope, permissions: deepFreeze(permissions) };
 }
 
-/** Compiles the policy for one principal once per request (its holdings once per token), so each field decision is a map lookup. */
+/** Compiles the policy for one principal per request (its holdings once per token): each field decision is a map lookup. */
 export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal, options: CompileOptions = {}): PrincipalPolicy {
-  const { principal, effective, blockedByKind, blockedByScope, permissions } = holdingsOf(policy, token, options.stored ?? NO_STORED_ACCESS);
+  const held = holdingsOf(policy, token, options.stored ?? NO_STORED_ACCESS);
+  const { principal, effective, blockedByKind, blockedByScope, permissions } = held;
   const breakGlassUsed = new Set<string>();
 
   /** The departments a department-scoped source covers: its own, or the principal's. */

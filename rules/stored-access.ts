@@ -1,3 +1,5 @@
+import { deepFreeze } from './deep-freeze.js';
+
 // What the store says about one principal's access, projected for a decision (rules/ never reads a store): built
 // per request from the versioned `assignment:<sub>` document, with expired and revoked entries already left out
 // at that request's time (src/governance/stored-access-of.ts).
@@ -48,7 +50,8 @@ export interface StoredAccess {
   readonly byEnvironment?: Readonly<Record<string, Pick<StoredAccess, 'standing' | 'temporaryRoles'>>>;
 }
 
-export const NO_STORED_ACCESS: StoredAccess = { standing: null, temporaryRoles: [], temporaryGrants: [], breakGlass: [] };
+/** Nothing stored: one frozen object, so that the kernel knows it without writing it out (decide.ts holdingsOf). */
+export const NO_STORED_ACCESS: StoredAccess = deepFreeze({ standing: null, temporaryRoles: [], temporaryGrants: [], breakGlass: [] });
 
 /** The roles the store decides for this principal (see "how they combine" above). */
 export function managedRolesOf(stored: Pick<StoredAccess, 'standing' | 'managedRoles'>): ReadonlySet<string> {

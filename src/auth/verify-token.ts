@@ -36,6 +36,26 @@ export interface TokenVerifierOptions {
   maxTokenLifetimeSec?: number;
   /** Oldest token accepted (now - iat), whatever its exp (TOKEN_TOO_OLD). */
   maxTokenAgeSec?: number;
+  /** The clock (epoch ms); tests move it. */
+  now?: () => number;
+}
+
+/**
+ * How long a verified token is answered from memory before its signature is checked again against the key set: a
+ * client sends one token for its whole life, and verifying its signature was a thirtieth of a chart's request. Every
+ * answer from memory still checks the token's times (exp, nbf, iat, age) at that moment; a key removed from the key
+ * set stops tokens it signed within this long. Only tokens that verified are kept.
+ */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+interface Verified {
+  readonly principal: Principal;
+  readonly iat: number;
+  readonly exp: number;
+  readonly nbf: number | undefined;
+  /** Until when (epoch ms) it is answered from memory. */
+  readonly until: number;
 }
 
 const REQUIRED_CLAIMS = ['sub', 'tenant', 'roles', 'exp', 'iat'];
@@ -45,10 +65,29 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   const algorithms = [...opts.algorithms];
   const clockTolerance = opts.clockToleranceSec ?? 0;
   const keys = guardKeyGetter(opts.keys);
+  const now = opts.now ?? Date.now;
+  const verified = new Map<string, Verified>();
+
+  /** The checks that depend on the time of the request: made on every answer, from memory or not. */
+  const checkTimes = (t: Pick<Verified, 'iat' | 'exp' | 'nbf'>, nowSec: number): void => {
+    // The same comparisons as jose's (exp, nbf) for a token answered from memory.
+    if (t.exp <= nowSec - clockTolerance) throw unauthenticated('EXPIRED');
+    if (t.nbf !== undefined && t.nbf > nowSec + clockTolerance) throw unauthenticated('NOT_YET_VALID');
+    // jose only checks `iat` when maxTokenAge is set; a token issued in the future points at a forged or
+    // mis-clocked issuer, so it is refused like an early `nbf`.
+    if (t.iat > nowSec + clockTolerance) throw new UnauthenticatedError('NOT_YET_VALID', 'The bearer token is not valid yet.');
+    if (opts.maxTokenAgeSec !== undefined && nowSec - t.iat > opts.maxTokenAgeSec + clockTolerance) throw unauthenticated('TOKEN_TOO_OLD');
+  };
 
   return {
     async verify(authorizationHeader) {
       const jws = extractBearerToken(authorizationHeader);
+      const nowMs = now();
+      const known = verified.get(jws);
+      if (known && nowMs < known.until) {
+        checkTimes(known, nowMs / 1000);
+        return known.principal;
+      }
       let payload: Record<string, unknown>;
       try {
         ({ payload } = await jwtVerify(jws, keys, {
@@ -57,21 +96,20 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
           audience: opts.audience,
           requiredClaims: REQUIRED_CLAIMS,
           clockTolerance,
+          currentDate: new Date(nowMs),
         }));
       } catch (error) {
+        verified.delete(jws);
         throw mapVerifyError(error);
       }
-      // jose only checks `iat` when maxTokenAge is set; a token issued in the future points at a forged or
-      // mis-clocked issuer, so it is refused like an early `nbf`.
-      const nowSec = Date.now() / 1000;
-      if (typeof payload.iat === 'number' && payload.iat > nowSec + clockTolerance) {
-        throw new UnauthenticatedError('NOT_YET_VALID', 'The bearer token is not valid yet.');
-      }
-      // exp and iat are required claims and numbers once jose accepted the token.
-      const { iat, exp } = payload as { iat: number; exp: number };
+      // exp and iat are required claims and numbers once jose accepted the token (nbf, when present, too).
+      const { iat, exp, nbf } = payload as { iat: number; exp: number; nbf?: number };
+      checkTimes({ iat, exp, nbf }, nowMs / 1000);
       if (opts.maxTokenLifetimeSec !== undefined && exp - iat > opts.maxTokenLifetimeSec) throw unauthenticated('TOKEN_LIFETIME_TOO_LONG');
-      if (opts.maxTokenAgeSec !== undefined && nowSec - iat > opts.maxTokenAgeSec + clockTolerance) throw unauthenticated('TOKEN_TOO_OLD');
-      return principalFromClaims(payload);
+      const principal = principalFromClaims(payload);
+      if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+      verified.set(jws, { principal, iat, exp, nbf, until: nowMs + VERIFIED_TOKEN_TTL_MS });
+      return principal;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { StoredAccess } from '../../rules/stored-access.js';
+import { NO_STORED_ACCESS, type StoredAccess } from '../../rules/stored-access.js';
 import { activeEntries, entryIn, type AccessDoc } from './access-entries.js';
 import { ENVIRONMENTS, type Environment, type Instant } from './environment.js';
 
@@ -7,7 +7,7 @@ import { ENVIRONMENTS, type Environment, type Instant } from './environment.js';
 // count as PRODUCTION (patient data is production data): entries limited to STAGING give no PHI.
 
 export function storedAccessOf(doc: AccessDoc | null, now: Instant): StoredAccess {
-  if (!doc) return { standing: null, temporaryRoles: [], temporaryGrants: [], breakGlass: [] };
+  if (!doc) return NO_STORED_ACCESS;
   const active = activeEntries(doc, now).filter((e) => entryIn(e, 'PRODUCTION'));
   const managed = [...new Set(doc.entries.filter((e) => e.source === 'assignment' && e.kind === 'role').map((e) => e.name))];
   const everStanding = managed.length > 0;

@@ -1,7 +1,7 @@
 import { decodeJwt, exportJWK, exportSPKI, generateKeyPair, importJWK, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDevKeyGetter, loadOrCreateDevKeys, mintToken, type DevKeys } from '../../src/auth/dev-keys.js';
-import { createTokenVerifier, type TokenVerifier } from '../../src/auth/verify-token.js';
+import { createTokenVerifier, VERIFIED_TOKEN_TTL_MS, type TokenVerifier } from '../../src/auth/verify-token.js';
 import { UnauthenticatedError, type UnauthenticatedReason } from '../../src/errors/errors.js';
 import {
   AUDIENCE,
@@ -269,5 +269,87 @@ describe('createTokenVerifier: bad tokens and their reasons', () => {
     const e = await expectRejected(`Bearer ${await devSigned(goodClaims({ [claim]: value }))}`, 'INVALID_CLAIM');
     expect(e.message).toContain(`"${claim}"`);
     if (typeof value === 'string' && value.length > 2) expect(e.message).not.toContain(value);
+  });
+});
+
+// src/auth/verify-token.ts answers a token it verified from memory for VERIFIED_TOKEN_TTL_MS: every answer still
+// checks the token's times at that moment, and the signature is checked again against the key set after that.
+describe('createTokenVerifier: a verified token answered from memory', () => {
+  const T = 1_900_000_000; // seconds
+  const at = (sec: number) => sec * 1000;
+  const setup = (over: Partial<Parameters<typeof createTokenVerifier>[0]> = {}) => {
+    const clock = { ms: at(T) };
+    const asked = { n: 0, keysGone: false };
+    const real = createDevKeyGetter(dev);
+    const v = createTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+      keys: (header, token) => {
+        asked.n++;
+        return asked.keysGone ? createDevKeyGetter({ ...dev, publicJwks: { keys: [] } })(header, token) : real(header, token);
+      },
+      now: () => clock.ms,
+      ...over,
+    });
+    return { v, clock, asked };
+  };
+  const token = (claims: Record<string, unknown> = {}) => devSigned(goodClaims({ iat: T, exp: T + 600, ...claims }));
+
+  it('asks the key set once, and answers the same principal', async () => {
+    const { v, asked } = setup();
+    const header = `Bearer ${await token()}`;
+    const first = await v.verify(header);
+    expect(await v.verify(header)).toBe(first);
+    expect(asked.n).toBe(1);
+  });
+
+  it('still expires to the second (with the clock tolerance), like a token verified afresh', async () => {
+    const { v, clock } = setup({ clockToleranceSec: 30 });
+    const header = `Bearer ${await token()}`;
+    await v.verify(header);
+    clock.ms = at(T + 600 + 29);
+    await expect(v.verify(header)).resolves.toBeTruthy();
+    clock.ms = at(T + 600 + 30);
+    await expectRejected(header, 'EXPIRED', v);
+  });
+
+  it('still ages out (maxTokenAgeSec), and a token not valid yet is never remembered as valid', async () => {
+    const { v, clock } = setup({ maxTokenAgeSec: 100 });
+    const header = `Bearer ${await token({ exp: T + 50_000 })}`;
+    await v.verify(header);
+    clock.ms = at(T + 100);
+    await expect(v.verify(header)).resolves.toBeTruthy();
+    clock.ms = at(T + 101);
+    await expectRejected(header, 'TOKEN_TOO_OLD', v);
+    const early = `Bearer ${await token({ nbf: T + 1_000 })}`;
+    clock.ms = at(T);
+    await expectRejected(early, 'NOT_YET_VALID', v);
+    await expectRejected(early, 'NOT_YET_VALID', v);
+  });
+
+  it('checks the signature again after VERIFIED_TOKEN_TTL_MS: a key gone from the key set stops the token', async () => {
+    const { v, clock, asked } = setup();
+    const header = `Bearer ${await token()}`;
+    await v.verify(header);
+    asked.keysGone = true;
+    clock.ms = at(T) + VERIFIED_TOKEN_TTL_MS - 1;
+    await expect(v.verify(header)).resolves.toBeTruthy();
+    clock.ms = at(T) + VERIFIED_TOKEN_TTL_MS;
+    await expectRejected(header, 'UNKNOWN_KEY', v);
+    asked.keysGone = false;
+    await expect(v.verify(header)).resolves.toBeTruthy();
+    expect(asked.n).toBe(3);
+  });
+
+  it('remembers nothing that failed: a forged signature over a remembered token\'s claims is refused', async () => {
+    const { v } = setup();
+    const good = await token();
+    await v.verify(`Bearer ${good}`);
+    const [h, p] = good.split('.');
+    const other = await sign(attacker.privateKey, goodClaims({ iat: T, exp: T + 600 }), { alg: 'ES256', kid: dev.kid });
+    const forged = `${h}.${p}.${other.split('.')[2]}`;
+    await expectRejected(`Bearer ${forged}`, 'BAD_SIGNATURE', v);
+    await expectRejected(`Bearer ${forged}`, 'BAD_SIGNATURE', v);
   });
 });

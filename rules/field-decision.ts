@@ -1,5 +1,6 @@
 import { readOf, type Decision, type PrincipalPolicy, type RowScope } from './decide.js';
 import type { Denial } from './denial.js';
+import { ruleName } from './check-field.js';
 import { fieldRules, type FieldRule } from './field-access.js';
 import { readSlot } from './read-slots.js';
 import { rowFactsOf, type RowFacts } from './row-facts.js';
@@ -189,6 +190,12 @@ export function decideRow(access: PrincipalPolicy, typeName: string, row: RowFac
 export function rowAllowed(access: PrincipalPolicy, typeName: string, row: RowFacts): boolean {
   const plan = rowPlan(typeName);
   return plan !== null && plan.outcome(access, { guard: row }) !== 'deny';
+}
+
+/** The rule a type's rows are decided by, by name (the decision metrics), or null when the type has none. */
+export function rowRuleName(typeName: string): string | null {
+  const plan = rowPlan(typeName);
+  return plan ? ruleName(plan.rule) : null;
 }
 
 const ROW_PLANS = new Map<string, FieldPlan | null>();

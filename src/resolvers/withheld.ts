@@ -1,5 +1,5 @@
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import { decideRow, rowAllowed } from '../../rules/field-decision.js';
+import { decideRow, rowAllowed, rowRuleName } from '../../rules/field-decision.js';
 import type { RowFacts } from '../../rules/row-facts.js';
 import type { GatewayContext } from '../context/context.js';
 import { forbidden } from '../errors/forbidden.js';
@@ -44,6 +44,8 @@ export function visibleRows<T extends { readonly guard: RowFacts }>(
     if (row.guard !== lastGuard) {
       lastGuard = row.guard;
       lastAllowed = rowAllowed(ctx.access, typeName, row.guard);
+      // A withheld row is a denial in the decision metrics too: one per patient (rows of one patient share a guard).
+      if (!lastAllowed) ctx.decisions?.decided(rowRuleName(typeName) ?? typeName, 'deny');
       // The decision with its denial text only for the first row withheld (it names what to ask for).
       if (!lastAllowed && !withheld) {
         const d = decideRow(ctx.access, typeName, row.guard);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { DENNIS, FRANKIE } from '../connectors/ehr/helpers.js';
+import { DEPARTMENT_CODES } from '../../connectors/ehr/seed.js';
 import { APPROVE, SET_WRITE_BACK, actors, ok, type Change, type ChangeResult } from '../api/governance-operations.js';
 
 // Issue 17: each metric family at /metrics moves when its action happens (scrape, act, scrape again). Embedded
@@ -71,6 +73,19 @@ describe('/metrics families', () => {
     expect(moved('clearance_audit_append_duration_seconds_count', {})).toBeGreaterThan(0);
     expect(sample(after, 'clearance_fhir_circuit_state', { tenant: 'acme', state: 'CLOSED' })).toBe(1);
     expect(sample(after, 'clearance_fhir_circuit_state', { tenant: 'acme', state: 'OPEN' })).toBe(0);
+  });
+
+  // Rows a list withholds (a sensitive diagnosis without the grant) are denials too: one per patient withheld.
+  it('a row withheld from a list counts as a denial of its row rule', async () => {
+    const t = await h.token({ roles: ['clinician'], departments: [...DEPARTMENT_CODES], sub: 'metrics-withheld' });
+    const deny = (s: string) => sample(s, 'clearance_decisions_total', { permission: 'read:clinical/row/sensitive', outcome: 'deny' });
+    const before = await scrape();
+    const r = await h.gql(t, 'query($id: ID!) { patient(id: $id) { conditions { code } } }', { id: FRANKIE });
+    expect(r.body.errors?.[0]?.extensions?.withheld).toBe(true);
+    const after = await scrape();
+    expect(deny(after) - deny(before)).toBe(1);
+    await h.gql(t, 'query($id: ID!) { patient(id: $id) { conditions { code } } }', { id: DENNIS });
+    expect(deny(await scrape()) - deny(after)).toBe(0);
   });
 
   it('approval queue depth and age by risk; outbox lag once the approved change is applied', async () => {

@@ -1,4 +1,5 @@
 import type { Bundle, Condition, Patient, Resource } from '@medplum/fhirtypes';
+import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEPARTMENT_CODES,
@@ -129,6 +130,12 @@ describe('seed', () => {
     expect(mrns).toHaveLength(56);
     expect(new Set(mrns).size).toBe(56);
     for (const mrn of mrns) expect(ids.filter((id) => id.includes(mrn)), mrn).toEqual([]);
+    // Nor computable from the id: keyed by a secret of the process (a hash of the id alone was, found by a tester).
+    const module = new URL('../../../connectors/ehr/seed/hospital-mrn.ts', import.meta.url).href;
+    const script = `import(${JSON.stringify(module)}).then((m) => console.log(m.hospitalMrn(${JSON.stringify(CARROLL)})))`;
+    const elsewhere = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' }).trim();
+    expect(elsewhere).toMatch(/^\d{8}$/);
+    expect(elsewhere).not.toBe(hospitalMrn(CARROLL));
     // The fixture files themselves are untouched: their MR value is still Synthea's UUID.
     for (const patient of patients(raw)) {
       expect(patient.identifier?.find((i) => i.type?.coding?.[0]?.code === 'MR')?.value).toMatch(/^[0-9a-f-]{36}$/);

@@ -125,12 +125,6 @@ interface Holdings {
 const HOLDINGS = new WeakMap<PolicyDocument, Map<string, Holdings>>();
 const HOLDINGS_KEPT = 1_000;
 
-/**
- * The holdings of a token and stored access under a policy, computed once for all the requests that carry the same
- * ones (a client sends its token for its whole life; building them was a twentieth of a chart's request). Keyed by
- * the whole token and stored access as JSON: nothing that could change a decision is left out of the key. What
- * changes per request (usage of a grant, break-glass patients read, row decisions) stays in compilePrincipalPolicy.
- */
 const TOKEN_KEYS = new WeakMap<Principal, string>();
 /** A token as a key: a frozen principal (a verified token's) is written out once. */
 function tokenKey(token: Principal): string {
@@ -140,6 +134,12 @@ function tokenKey(token: Principal): string {
   return key;
 }
 
+/**
+ * The holdings of a token and stored access under a policy, computed once for all the requests that carry the same
+ * ones (a client sends its token for its whole life; building them was a twentieth of a chart's request). Keyed by
+ * the whole token and stored access as JSON: nothing that could change a decision is left out of the key. What
+ * changes per request (usage of a grant, break-glass patients read, row decisions) stays in compilePrincipalPolicy.
+ */
 function holdingsOf(policy: PolicyDocument, token: Principal, stored: StoredAccess): Holdings {
   let perPolicy = HOLDINGS.get(policy);
   if (!perPolicy) HOLDINGS.set(policy, (perPolicy = new Map()));
@@ -271,8 +271,8 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
 
 /** Compiles the policy for one principal per request (its holdings once per token): each field decision is a map lookup. */
 export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal, options: CompileOptions = {}): PrincipalPolicy {
-  const held = holdingsOf(policy, token, options.stored ?? NO_STORED_ACCESS);
-  const { principal, effective, blockedByKind, blockedByScope, permissions } = held;
+  const { principal, effective, blockedByKind, blockedByScope, permissions } =
+    holdingsOf(policy, token, options.stored ?? NO_STORED_ACCESS);
   const breakGlassUsed = new Set<string>();
 
   /** The departments a department-scoped source covers: its own, or the principal's. */

@@ -42,7 +42,7 @@ export interface TokenVerifierOptions {
 
 /**
  * How long a verified token is answered from memory before its signature is checked again against the key set: a
- * client sends one token for its whole life, and verifying its signature was a thirtieth of a chart's request. Every
+ * client sends one token for its whole life, and verifying its signature (ES256) was a third of a chart's CPU. Every
  * answer from memory still checks the token's times (exp, nbf, iat, age) at that moment; a key removed from the key
  * set stops tokens it signed within this long. Only tokens that verified are kept.
  */

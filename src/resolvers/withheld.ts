@@ -44,7 +44,7 @@ export function visibleRows<T extends { readonly guard: RowFacts }>(
     if (row.guard !== lastGuard) {
       lastGuard = row.guard;
       lastAllowed = rowAllowed(ctx.access, typeName, row.guard);
-      // A withheld row is a denial in the decision metrics too: one per patient (rows of one patient share a guard).
+      // Withheld rows are a denial in the decision metrics too: one per run of rows sharing a guard (a patient's).
       if (!lastAllowed) ctx.decisions?.decided(rowRuleName(typeName) ?? typeName, 'deny');
       // The decision with its denial text only for the first row withheld (it names what to ask for).
       if (!lastAllowed && !withheld) {

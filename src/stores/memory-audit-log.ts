@@ -8,7 +8,8 @@ interface TenantLog {
   /** Kept as appended and formatted when read: formatting escapes the whole body again, on every request's append. */
   readonly records: StoredAuditRecord[];
   meta: AuditMeta;
-  readonly checkpoints: string[];
+  /** Signed checkpoints as stored (JSON), with the seq each pins. */
+  checkpoints: { readonly seq: number; readonly json: string }[];
   exported: number;
   verified: string | null;
 }
@@ -57,14 +58,17 @@ export class MemoryAuditLog implements AuditLog {
     if (drop <= 0) return;
     l.records.splice(0, drop);
     l.meta = { ...l.meta, firstSeq: uptoSeq + 1, anchorHash };
+    // A checkpoint of a dropped record pins nothing kept: verification starts at the anchor's (issue 17: one was added
+    // per trim, so the embedded log's checkpoints grew with the number of requests).
+    l.checkpoints = l.checkpoints.filter((c) => c.seq >= uptoSeq);
   }
 
   async addCheckpoint(tenant: string, json: string): Promise<void> {
-    this.log(tenant).checkpoints.push(json);
+    this.log(tenant).checkpoints.push({ seq: (JSON.parse(json) as { seq: number }).seq, json });
   }
 
   async checkpoints(tenant: string): Promise<string[]> {
-    return [...this.log(tenant).checkpoints];
+    return this.log(tenant).checkpoints.map((c) => c.json);
   }
 
   async exportedUpTo(tenant: string): Promise<number> {

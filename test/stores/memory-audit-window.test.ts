@@ -26,6 +26,10 @@ describe('in-memory audit window', () => {
       expect((await stores.audit.records(tenant, meta.firstSeq, 1000)).length).toBe(kept);
       const v = await audit.verify(tenant);
       expect(v, JSON.stringify(v)).toMatchObject({ ok: true });
+      // Each trim signs a checkpoint at its anchor; those of dropped records go with them (they grew per request).
+      const checkpoints = await audit.checkpoints(tenant);
+      expect(checkpoints.length, `${n} appends`).toBeLessThanOrEqual(1);
+      for (const c of checkpoints) expect(c.seq).toBeGreaterThanOrEqual(meta.firstSeq - 1);
     }
     expect(audit.window).toBe(50);
   });

@@ -1,6 +1,6 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
-import { checkField, ruleName } from './check-field.js';
+import { checkField } from './check-field.js';
 import { compileFieldPlan, NO_RULE_DENIAL, type FieldOutcome, type FieldPlan, type Rules } from './field-decision.js';
 import type { DenialError, GuardContext } from './guard-context.js';
 import { ruleId } from './permission-cache.js';
@@ -71,9 +71,9 @@ export function applyFastGuard(schema: GraphQLSchema, rules: Rules, toError: Den
       // Deny by default, like the shield tree's fallbackRule: a field without a rule never resolves.
       if (!rule) return { ...field, resolve: () => toError(NO_RULE_DENIAL) };
       if (rule.kind === 'inherit' || rule.kind === 'authenticated') return field;
-      const name = ruleName(rule);
+      const plan = compileFieldPlan(typeName, fieldName, rule);
       const resolve = (field.resolve as Resolver | undefined) ?? propertyOf(fieldName);
-      return { ...field, resolve: wrap(compileFieldPlan(typeName, fieldName, rule), ruleId(name), name, resolve, toError) };
+      return { ...field, resolve: wrap(plan, ruleId(plan.name), plan.name, resolve, toError) };
     },
   });
 }

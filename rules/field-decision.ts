@@ -36,6 +36,8 @@ export interface FieldDecision {
 export interface FieldPlan {
   readonly key: string;
   readonly rule: FieldRule;
+  /** The rule's name (check-field.ts ruleName): what the guards cache its answers and count its decisions under. */
+  readonly name: string;
   /** True for row rules: decided per row; false: once per request. */
   readonly perRow: boolean;
   /** The cheap answer (the guards cache it per rule name and row). */
@@ -103,6 +105,7 @@ export function compileFieldPlan(typeName: string, fieldName: string, rule: Fiel
   return {
     key,
     rule,
+    name: ruleName(rule),
     perRow,
     outcome: (access, parent) => decisions(rule, access, parent).outcome,
     decide: (access, parent) => {
@@ -194,8 +197,7 @@ export function rowAllowed(access: PrincipalPolicy, typeName: string, row: RowFa
 
 /** The rule a type's rows are decided by, by name (the decision metrics), or null when the type has none. */
 export function rowRuleName(typeName: string): string | null {
-  const plan = rowPlan(typeName);
-  return plan ? ruleName(plan.rule) : null;
+  return rowPlan(typeName)?.name ?? null;
 }
 
 const ROW_PLANS = new Map<string, FieldPlan | null>();

@@ -80,11 +80,11 @@ export function rowAdmissions(rules: Rules): ReadonlyMap<string, TypeAdmission> 
     const masked: AdmittedRule[] = [];
     for (const [fieldName, r] of Object.entries(fields)) {
       const plan = compileFieldPlan(typeName, fieldName, r);
-      if (ruleName(r) === name) {
+      if (plan.name === name) {
         admitted.set(fieldName, { plan, rule: 0 });
       } else if (onlyMasks(r, rule)) {
-        let i = masked.findIndex((m) => m.name === ruleName(r));
-        if (i < 0) i = masked.push({ plan, name: ruleName(r), id: ruleId(ruleName(r)) }) - 1;
+        let i = masked.findIndex((m) => m.name === plan.name);
+        if (i < 0) i = masked.push({ plan, name: plan.name, id: ruleId(plan.name) }) - 1;
         admitted.set(fieldName, { plan, rule: i + 1 });
       }
     }

@@ -1,5 +1,6 @@
 import type { Patient } from '@medplum/fhirtypes';
 import { createHmac, randomBytes } from 'node:crypto';
+import { digitsOf } from './stable-hash.js';
 
 // Synthea writes a Patient's medical record number (identifier of type MR,
 // https://terminology.hl7.org/CodeSystem-v2-0203.html) as a UUID: the Patient's own resource id in plain Synthea
@@ -15,8 +16,7 @@ const KEY = randomBytes(32);
 
 /** The seed's MRN for a patient id in this process: eight digits. */
 export function hospitalMrn(patientId: string): string {
-  const mac = createHmac('sha256', KEY).update(patientId).digest('hex');
-  return BigInt(`0x${mac.slice(0, 24)}`).toString().padStart(8, '0').slice(-8);
+  return digitsOf(createHmac('sha256', KEY).update(patientId).digest('hex'), 8);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

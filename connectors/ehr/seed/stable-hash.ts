@@ -22,6 +22,10 @@ export function stableUuid(seed: string): string {
 
 /** `digits` decimal digits derived from `seed`. */
 export function stableDigits(seed: string, digits: number): string {
-  const hex = createHash('sha256').update(seed).digest('hex');
+  return digitsOf(createHash('sha256').update(seed).digest('hex'), digits);
+}
+
+/** `digits` decimal digits of a hex digest (its first 96 bits). */
+export function digitsOf(hex: string, digits: number): string {
   return BigInt(`0x${hex.slice(0, 24)}`).toString().padStart(digits, '0').slice(-digits);
 }

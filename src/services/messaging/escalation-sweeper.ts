@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { EscalationEvent } from './message-queue-service.js';
 
 // Runs the escalation of unclaimed on-call emergencies for every tenant on a timer (and on demand in tests, with the
@@ -43,8 +44,10 @@ export class EscalationSweeper {
     for (const tenant of await this.deps.tenants()) {
       try {
         events.push(...(await this.deps.escalate(tenant)));
-      } catch {
-        this.deps.logger.warn({ tenant }, 'message escalation failed; retrying on the next pass');
+      } catch (e) {
+        // Why, without what: a connector's kind and connector (its message can name a resource), else `unexpected`.
+        const cause = e instanceof ConnectorError ? { connector: e.connector, kind: e.kind, status: e.status } : { kind: 'unexpected' };
+        this.deps.logger.warn({ tenant, ...cause }, 'message escalation failed; retrying on the next pass');
       }
     }
     return events;

@@ -48,7 +48,7 @@ export function canActOn(change: ChangeRequest, principal: Principal, facts: Act
   const canApprove = approval.ok && approval.next !== undefined;
   const rejection = reject(change, principal, {
     now: options.now,
-    reason: 'preview',
+    reason: 'other', // a reason every change takes, clinical ones included (transitions.ts CLINICAL_REJECTION_REASONS)
     functionsOf: options.functionsOf,
     ...(options.canApprove ? { canApprove: options.canApprove } : {}),
   });

@@ -32,5 +32,11 @@ export const medicationDraftSchema = z.strictObject({
   medication: z.string().trim().min(1).max(200),
   rxnorm: z.string().regex(/^\d{1,12}$/).nullable(),
   dosage: z.string().trim().min(1).max(500),
+  /**
+   * Why it is proposed, in the proposer's words: clinical text (it can name a diagnosis), so it is part of the draft and
+   * of the resource (MedicationRequest.reasonCode.text), never of the change, whose snapshot reaches configuration
+   * readers, change events and the audit log. Absent in drafts stored before it existed.
+   */
+  reason: z.string().trim().min(1).max(1000).nullable().default(null),
 });
 export type MedicationDraftValue = z.infer<typeof medicationDraftSchema>;

@@ -33,6 +33,7 @@ export type TransitionReason =
   | 'INVALID_VALUE'
   | 'INVALID_INPUT'
   | 'REASON_REQUIRED'
+  | 'CLINICAL_TEXT'
   | 'NO_CHANGE'
   | 'UNKNOWN_VERSION'
   | 'NOT_ALLOWED_TO_STOP'

@@ -101,6 +101,8 @@ export function approve(change: ChangeRequest, asked: Principal, options: Approv
     return ended.ok ? { ...refuse('CONFLICT', 'STALE_BASE_VERSION', message), next: ended.next, effects: ended.effects } : ended;
   }
   if (approver.sub === change.requester.sub) return refuse('FORBIDDEN', 'SELF_APPROVAL', 'the requester cannot approve their own change');
+  const clinical = clinicalText(change, 'comment', options.comment?.trim() ?? '');
+  if (clinical) return clinical;
   // Nobody approves a change that benefits themselves, whoever asked for it.
   if (beneficiaryOf(change.target) === approver.sub)
     return refuse('FORBIDDEN', 'SELF_BENEFIT', 'this change widens your own access: someone else must approve it');
@@ -171,6 +173,29 @@ function functionsOfRoles(p: Principal, functionsOf: FunctionsOf): Map<string, s
   return m;
 }
 
+/**
+ * What a clinical change (a medication proposal) is rejected with: words from this list, never free text. Whatever is
+ * written on a change (a comment, a reason) is in its snapshot, which reaches configuration readers, change events and
+ * the audit log, and clinical words there can name a diagnosis ("HIV viral load rising", found by the tester in a
+ * proposal's reason). The proposal's own reason lives in its draft, read under the drug's rule (ehr-write-target.ts).
+ */
+const CLINICAL_REJECTION_REASONS = Object.freeze([
+  'not indicated', 'wrong drug', 'wrong dose', 'duplicate', 'contraindicated', 'patient declined', 'other',
+] as const);
+
+/** The refusal of free text on a clinical change (null when the change is not clinical or carries none). */
+function clinicalText(change: ChangeRequest, path: 'comment' | 'reason', text: string): TransitionResult | null {
+  if (change.target.type !== 'ehr-write') return null;
+  if (path === 'comment') {
+    if (!text) return null;
+    const message = "a clinical proposal is approved without a comment (it would reach the audit log): write notes in the patient's record";
+    return badInput('CLINICAL_TEXT', [{ path, message }]);
+  }
+  if ((CLINICAL_REJECTION_REASONS as readonly string[]).includes(text)) return null;
+  const message = `a clinical proposal is rejected with one of: ${CLINICAL_REJECTION_REASONS.join(', ')}`;
+  return badInput('CLINICAL_TEXT', [{ path, message }]);
+}
+
 /** Any permitted approver may reject (no MFA needed: rejecting only stops a change); any rejection ends it. */
 export function reject(change: ChangeRequest, asked: Principal, options: RejectOptions): TransitionResult {
   const now = toIso(options.now);
@@ -181,8 +206,10 @@ export function reject(change: ChangeRequest, asked: Principal, options: RejectO
     return refuse('FORBIDDEN', 'SELF_REJECTION', 'the requester cannot reject their own change: cancel it instead');
   const eligible = eligibleFunctions(change, by, options.functionsOf, options.canApprove);
   if (!eligible) return notAnApprover(change, asked, options.functionsOf);
-  const reason = options.reason.trim();
+  const reason = change.target.type === 'ehr-write' ? options.reason.trim().toLowerCase() : options.reason.trim();
   if (!reason) return badInput('REASON_REQUIRED', [{ path: 'reason', message: 'is required to reject a change' }]);
+  const clinical = clinicalText(change, 'reason', reason);
+  if (clinical) return clinical;
   const next: ChangeRequest = {
     ...commonOf(change),
     updatedAt: now,

@@ -6,6 +6,7 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { decodeCursor, encodeCursor, pageSize, parseGlobalId, requireFhirId } from './ids.js';
 import { maskIdentifier } from './mask.js';
 import { selectedFields } from './selection.js';
+import { searchTextArg } from './upstream-input.js';
 import { visibleRow, visibleRows } from './withheld.js';
 
 // Thin: fetch through ctx.ehr, shape for GraphQL. Whether a field or a row may be returned, and whether an identifier
@@ -71,6 +72,8 @@ export const patientResolvers: Resolvers = {
       const offset = decodeCursor(after);
       if (department !== null && department !== undefined && !DEPARTMENT_CODE.test(department))
         throw new BadUserInputError('department is not a department code', 'department');
+      // Sent as the FHIR `name` search parameter: bounded and free of control characters before anything is searched.
+      if (name !== null && name !== undefined) searchTextArg(name, 'name');
       const fields = rowFieldsOf(selectedFields(info, ['edges', 'node']));
       // Only patients the caller may read are searched for, so no count, cursor or "withheld" hints at one it may not
       // (a name search matching only hidden patients answers as one matching nobody). Under break-glass the opened
@@ -113,6 +116,8 @@ export const patientResolvers: Resolvers = {
     conditions: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Condition', await ctx.ehr.conditions(p)),
     observations: async (p, { code, count }, ctx, info) => {
       const n = pageSize(count, { defaultPageSize: 10, maxPageSize: MAX_OBSERVATIONS_PER_PATIENT }, 'count');
+      // Sent as the FHIR `code` search parameter (a token: `code` or `system|code`).
+      if (code !== null && code !== undefined) searchTextArg(code, 'code');
       return visibleRows(ctx, info, 'Observation', await ctx.ehr.observations(p, { code: code ?? null, count: n }));
     },
     medications: async (p, _a, ctx, info) => visibleRows(ctx, info, 'MedicationRequest', await ctx.ehr.medications(p)),

@@ -33,6 +33,8 @@ const ELEMENT_FIELD: Readonly<Record<string, string | null>> = Object.freeze({
   subject: 'id',
   authoredOn: 'authoredOn',
   dosageInstruction: 'dosage',
+  // Why the drug is proposed: part of the order's clinical content, under the drug's own rule.
+  reasonCode: 'medication',
 } as Record<string, string | null>);
 
 const WITHHELD: ProposalView = Object.freeze({ after: null, diff: [], withheldPaths: [''] });

@@ -2,10 +2,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { RequestRecord } from './request-log.js';
 
 // The gateway's Prometheus metrics (issue 17), on a registry of its own (two gateways in one process, as in tests,
-// never share counts). Labels are closed sets or names from our own catalogue: operation names (capped, GraphQL names
-// only), outcomes (error codes), permission rule names, risks, tenants, circuit states. Never a patient, an id, a
-// variable or a path a client chose. Decisions (several per request, once per row class) are tallied in plain maps
-// and read into the counter when it is scraped, so neither the guard's hot path nor a request hashes labels.
+// never share counts). Labels are closed sets or names from our own catalogue: operations as their type and root
+// fields (capped; request-log.ts operationLabel), outcomes (error codes), permission rule names, risks, tenants,
+// circuit states. Never a patient, an id, a variable, an operation name or a path a client chose. Decisions (several
+// per request, once per row class) are tallied in plain maps and read into the counter when it is scraped, so neither
+// the guard's hot path nor a request hashes labels.
 
 export interface ApprovalQueueStat {
   readonly risk: string;
@@ -39,7 +40,6 @@ class DecisionTally {
 }
 
 const MAX_OPERATION_NAMES = 200;
-const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 const CIRCUIT_STATES = ['CLOSED', 'OPEN', 'HALF_OPEN'] as const;
 
 export class GatewayMetrics {
@@ -171,10 +171,12 @@ export class GatewayMetrics {
     }
   }
 
-  /** A client's operation name as a label: GraphQL names only, and only the first few hundred distinct ones. */
-  private operationLabel(name: string | null | undefined): string {
-    if (!name) return '(anonymous)';
-    if (!GRAPHQL_NAME.test(name)) return '(invalid)';
+  /**
+   * The operation's label (request-log.ts operationLabel: type and root fields, names of our schema, never the client's
+   * operation name), only the first few hundred distinct ones; `(none)` when no operation ran (refused before).
+   */
+  private operationLabel(name: string | undefined): string {
+    if (!name) return '(none)';
     if (this.operations.has(name)) return name;
     if (this.operations.size >= MAX_OPERATION_NAMES) return '(other)';
     this.operations.add(name);
@@ -184,7 +186,7 @@ export class GatewayMetrics {
   /** One finished HTTP request (GraphQL or not), from its log record. */
   request(record: RequestRecord, status: number): void {
     if (record.path !== '/graphql') return;
-    const operation = this.operationLabel(record.operationName);
+    const operation = this.operationLabel(record.operation);
     const outcome = record.outcome ?? record.errorCodes?.[0] ?? (status >= 400 ? `HTTP_${status}` : 'OK');
     this.requests.inc({ operation, outcome });
     this.latency.observe({ operation }, (performance.now() - record.startedAt) / 1000);

@@ -280,8 +280,8 @@ export class Gateway {
           });
         } finally {
           if (span.isRecording()) {
-            if (record.operationType) span.setAttribute('graphql.operation.type', record.operationType);
-            if (record.operationName) span.setAttribute('graphql.operation.name', record.operationName);
+            // The operation's type and root fields (request-log.ts operationLabel), never the client's operation name.
+            if (record.operation) span.setAttribute('clearance.operation', record.operation);
             if (record.tenant) span.setAttribute('clearance.tenant', record.tenant);
             const outcome = record.outcome ?? record.errorCodes?.[0];
             if (outcome) span.setAttribute('clearance.outcome', outcome);

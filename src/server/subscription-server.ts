@@ -27,6 +27,7 @@ import { AuditUnavailableError, ClearanceError, UnauthenticatedError } from '../
 import type { LivePayload } from '../context/live-events.js';
 import type { UpgradeRoute } from './gateway.js';
 import { createLiveSession, type LiveSessionDeps } from './live-events-session.js';
+import { auditRequest } from './phi-audit-plugin.js';
 import type { Logger } from './logger.js';
 import type { RequestRateLimiter } from './rate-limit.js';
 
@@ -152,6 +153,10 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
     return true;
   }
 
+  /** The operation's name as the audit records it (the HTTP path's: Apollo's operationName, from the document). */
+  const operationOf = (args: ExecutionArgs): string | null =>
+    args.operationName ?? getOperationAST(args.document, null)?.name?.value ?? null;
+
   function liveResults(source: AsyncIterableIterator<LivePayload>, args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> {
     let ended = false;
     const iterator: AsyncIterableIterator<ExecutionResult> = {
@@ -166,26 +171,14 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
           return { value: { errors: [payload.error] }, done: false };
         }
         const result = await execute({ ...args, rootValue: payload.event, contextValue: payload.context });
-        const ctx = payload.context;
-        if (ctx.phiReads.size > 0) {
-          // The HTTP path's rule (phi-audit-plugin.ts): no PHI leaves unaudited. An event's change is configuration
-          // today, so this stays empty; it holds if a PHI field is ever reached from an event.
-          const p = ctx.principal;
-          const block = ctx.phiReads.block({
-            tenant: p.tenant,
-            actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] },
-            operation: null,
-            requestId: ctx.requestId,
-            at: new Date().toISOString(),
-            breakGlassPatients: ctx.access.breakGlassUsed,
-          });
-          try {
-            await ctx.audit.write(p.tenant, [], block);
-          } catch {
-            ended = true;
-            await source.return?.();
-            return { value: { errors: [new AuditUnavailableError()] }, done: false };
-          }
+        // The HTTP path's rule (phi-audit-plugin.ts): no PHI leaves unaudited, and a refusal is audited. An event's
+        // change is configuration today, so its reads stay empty; it holds if a PHI field is ever reached from an event.
+        try {
+          await auditRequest(payload.context, result.errors, operationOf(args));
+        } catch {
+          ended = true;
+          await source.return?.();
+          return { value: { errors: [new AuditUnavailableError()] }, done: false };
         }
         return { value: result, done: false };
       },
@@ -249,7 +242,15 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
       },
       subscribe: async (args) => {
         const source = await createSourceEventStream(args);
-        if (!(Symbol.asyncIterator in source)) return source;
+        if (!(Symbol.asyncIterator in source)) {
+          // Refused at subscribe (FORBIDDEN from the root field's guard): audited as an HTTP request's refusal is.
+          try {
+            await auditRequest(args.contextValue as GatewayContext, source.errors, operationOf(args));
+          } catch {
+            return { errors: [new AuditUnavailableError()] };
+          }
+          return source;
+        }
         return liveResults(source as AsyncIterableIterator<LivePayload>, args);
       },
       // Never send an unexpected error's message to the client (it could carry anything).

@@ -5,7 +5,7 @@ import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace
 
 // OpenTelemetry traces (issue 17). The code speaks only @opentelemetry/api: without the SDK every span is the API's
 // no-op. The SDK is set up here, only when OTEL_EXPORTER_OTLP_ENDPOINT is configured, exporting OTLP/HTTP.
-// Attributes are ids of our own (request id), operation names and types, tenants, resource types and outcomes;
+// Attributes are ids of our own (request id), operations as type and root fields, tenants, resource types and outcomes;
 // never a patient id, a search's parameters, variables or a response (test/server/tracing.test.ts greps for the
 // PHI canary in what a real OTLP receiver got).
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CARROLL, DENNIS } from '../connectors/ehr/helpers.js';
+import { CARROLL, DENNIS, FRANKIE } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { LiveSocket } from '../support/live-socket.js';
 import { actors, APPROVE, ok, refused, SET_WRITE_BACK, UPDATE_SETTING, type Change, type ChangeResult } from './governance-operations.js';
 
 // Issue 13 item 7: denied reads and mutations are failure events (IHE BALP), one per request; write-back and
@@ -83,6 +84,49 @@ describe('denials are audited', () => {
     const denied = (await events({ outcome: 'FAILURE', actor: 'dr-grey' })).filter((e) => e.target === 'graphql:Write');
     expect(denied).toHaveLength(1);
     expect(denied[0]!.detail).toMatchObject({ permissions: ['write:notes'], paths: ['writeBackNote'] });
+  });
+});
+
+describe('every way a request is refused writes its access.denied (found: withheld rows and subscriptions wrote none)', () => {
+  /** The access.denied events of one actor, newest last. */
+  const deniedOf = async (sub: string) =>
+    (await events({ outcome: 'FAILURE', actor: sub })).filter((e) => e.action === 'access.denied');
+
+  it('over HTTP: a field guard, another department, and sensitive rows withheld from a list beside readable ones', async () => {
+    const pc = await h.token({ sub: 'dr-pc', roles: ['clinician'], departments: ['primary-care'] });
+    const entries: [string, string, Record<string, unknown>][] = [
+      ['field guard', 'query FieldGuard { auditEvents(first: 1) { edges { node { action } } } }', {}],
+      ['another department', 'query OtherDept($id: ID!) { patient(id: $id) { medications { medication } } }', { id: CARROLL }],
+      // Frankie's HIV condition and notes without the `sensitive` grant: withheld from the lists, the rest answered.
+      ['rows withheld from lists', 'query Withheld($id: ID!) { patient(id: $id) { name conditions { display } } }', { id: FRANKIE }],
+    ];
+    for (const [what, query, variables] of entries) {
+      const before = (await deniedOf('dr-pc')).length;
+      const r = await h.gql(pc, query, variables);
+      expect(r.body.errors?.some((e) => e.extensions?.code === 'FORBIDDEN'), what).toBe(true);
+      const after = await deniedOf('dr-pc');
+      expect(after.length - before, what).toBe(1);
+      const event = after.find((e) => e.target === `graphql:${/query (\w+)/.exec(query)![1]}`);
+      expect(event?.detail, what).toMatchObject({ denials: r.body.errors!.filter((e) => e.extensions?.code === 'FORBIDDEN').length });
+    }
+    const withheld = (await deniedOf('dr-pc')).find((e) => e.target === 'graphql:Withheld')!;
+    expect(withheld.detail).toMatchObject({ failedScopes: ['grant'], paths: ['patient.conditions'] });
+    expect(JSON.stringify(withheld)).not.toMatch(/HIV|human immunodeficiency/i);
+  });
+
+  it('over WebSocket: a subscription refused at subscribe', async () => {
+    const nurse = await h.token({ sub: 'rn-sub', roles: ['nurse'], departments: ['cardiology'] });
+    const s = await LiveSocket.open(h.url.replace(/\/graphql$/, '/graphql/ws'), { authorization: `Bearer ${nurse}` });
+    try {
+      expect(await s.acked()).toBe(true);
+      s.subscribe('n', 'subscription Live { changeEvents { kind changeId } }');
+      await s.waitFor((x) => x.id === 'n' && (x.type === 'next' || x.type === 'error'));
+    } finally {
+      s.close();
+    }
+    const denied = await deniedOf('rn-sub');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]!.detail).toMatchObject({ permissions: ['read:configuration'], operation: 'Live' });
   });
 });
 

@@ -123,6 +123,11 @@ describe('failed-login audit', () => {
       { tenant: UNVERIFIED_LOG, count: 3, reasons: { BAD_SIGNATURE: 2, MALFORMED_TOKEN: 1 }, claimedSubjects: ['dr-who'], actor: null },
     ]);
     expect(await inner.governance.tenants()).not.toContain('ghost-clinic');
+    // An audit log, not a tenant: the escalation of unclaimed emergencies does not run there (it failed every 30 s).
+    expect(await inner.governance.tenants()).toContain(UNVERIFIED_LOG);
+    const from = h.logLines.length;
+    await h.running.escalations.sweep();
+    expect(h.logLines.slice(from).filter((l) => l.includes('message escalation failed'))).toEqual([]);
   });
 
   it('an implausible subject is not recorded', async () => {

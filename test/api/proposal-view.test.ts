@@ -152,5 +152,74 @@ describe('a medication proposal as its approvers see it', () => {
   });
 });
 
+describe("a clinical change carries no free text of its own (the tester's HIV reason)", () => {
+  const REASON = 'HIV viral load rising';
+  const CHANGE_TEXT = 'query($id: ID!) { changeRequest(id: $id) { reason after withheldPaths approvals { comment } ' +
+    'rejection { reason } } }';
+  let id: string;
+
+  beforeAll(async () => {
+    id = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(
+      await h.gql(tokens.agent!, PROPOSE, {
+        p: DENNIS,
+        i: { idempotencyKey: 'view-key-reason1', medication: 'Lisinopril 10 MG Oral Tablet', dosage: 'daily', reason: REASON },
+      }),
+    ).proposeMedicationRequest.changeRequestId;
+  });
+
+  it("the proposal's reason is in the proposed resource (reasonCode), which it makes sensitive: withheld whole without the " +
+    'grant', async () => {
+    for (const who of ['clinicalAdmin', 'billing']) {
+      type Opened = { changeRequest: { reason: string | null; after: unknown; withheldPaths: string[] } };
+      const r = await h.gql<Opened>(tokens[who]!, CHANGE_TEXT, { id });
+      expect(ok(r).changeRequest).toMatchObject({ reason: null, after: null, withheldPaths: [''] });
+      expect(JSON.stringify(r.body)).not.toContain('viral load');
+    }
+    expect(JSON.stringify((await open('clinician', id)).body)).not.toContain('viral load');
+    const withGrant = ok<{ changeRequest: { reason: string | null; after: { reasonCode?: unknown } } }>(
+      await h.gql(tokens.clinicianSensitive!, CHANGE_TEXT, { id }),
+    ).changeRequest;
+    expect(withGrant.reason).toBeNull();
+    expect(withGrant.after.reasonCode).toEqual([{ text: REASON }]);
+  });
+
+  it('neither the stored change nor any audit record holds the reason: every channel built from them is clean', async () => {
+    const stored = await h.running.governance.store.getChange('acme', id);
+    expect(JSON.stringify(stored)).not.toContain('viral load');
+    for await (const raw of h.running.audit.rawRecords('acme')) expect(raw).not.toContain('viral load');
+  });
+
+  it('an approval comment or a free-text rejection of a clinical change is refused (CLINICAL_TEXT), nothing recorded; the listed ' +
+    'rejection reasons are taken', async () => {
+    const APPROVE = 'mutation($id: ID!, $c: String) { approveChange(id: $id, comment: $c) { status } }';
+    const APPROVE_PROPOSAL = 'mutation($id: ID!, $c: String) { approveMedicationProposal(changeId: $id, comment: $c) { status } }';
+    const REJECT = 'mutation($id: ID!, $r: String!) { rejectChange(id: $id, reason: $r) { status } }';
+    const other = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(
+      await h.gql(tokens.agent!, PROPOSE, {
+        p: DENNIS,
+        i: { idempotencyKey: 'view-key-text01', medication: 'Atorvastatin 20 MG', dosage: 'nightly' },
+      }),
+    ).proposeMedicationRequest.changeRequestId;
+    const before = JSON.stringify(await h.running.governance.store.getChange('acme', other));
+    for (const [q, v] of [
+      [APPROVE, { id: other, c: 'patient has HIV, ok' }],
+      [APPROVE_PROPOSAL, { id: other, c: 'patient has HIV, ok' }],
+      [REJECT, { id: other, r: 'patient has HIV' }],
+      [REJECT, { id: other, r: 'wrong dose: HIV' }],
+    ] as const) {
+      const r = await h.gql(tokens.clinician!, q, v);
+      expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CLINICAL_TEXT' });
+    }
+    expect(JSON.stringify(await h.running.governance.store.getChange('acme', other))).toBe(before);
+    expect(ok<{ rejectChange: { status: string } }>(await h.gql(tokens.clinician!, REJECT, { id: other, r: ' Wrong Dose ' }))).toEqual({
+      rejectChange: { status: 'REJECTED' },
+    });
+    const rejected = ok<{ changeRequest: { rejection: { reason: string } } }>(
+      await h.gql(tokens.clinicalAdmin!, CHANGE_TEXT, { id: other }),
+    );
+    expect(rejected.changeRequest.rejection.reason).toBe('wrong dose');
+  });
+});
+
 /** What each role gets of a cardiology patient's non-sensitive medication proposal (rules/default-policy.json). */
 const EXPECTED_ROLE_VIEWS = { nurse: 'FORBIDDEN', clinicalAdmin: 'WITHHELD', billing: 'WITHHELD' };

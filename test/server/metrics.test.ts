@@ -35,16 +35,43 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 describe('/metrics families', () => {
+  it('an operation is labelled by its type and root fields, never by a name or alias the client chose (metrics, request log)', async () => {
+    const t = await h.token({ roles: ['clinician'], departments: ['cardiology'], sub: 'metrics-names' });
+    // Every place a client puts a name of its own: the operation's name, aliases, fragment names, unknown fields.
+    const chosen = ['Dennis_Durgan_SSN_999_90_8884', 'PID_0ac13d55_d566', 'Frag_HIV_positive', 'alias_SSN_123'];
+    const documents = [
+      `query ${chosen[0]} { me { sub } }`,
+      `query ${chosen[1]} { ${chosen[3]}: me { sub } }`,
+      `query { ...${chosen[2]} } fragment ${chosen[2]} on Query { me { sub } }`,
+      `mutation ${chosen[0]} { approveChange(id: "x") { id } }`,
+      `{ ${chosen[1]} }`,
+    ];
+    const from = h.logLines.length;
+    for (const d of documents) await h.gql(t, d);
+    const lines = h.logLines.slice(from);
+    const text = await scrape();
+    for (const name of chosen) {
+      expect(text).not.toContain(name);
+      expect(lines.join('\n')).not.toContain(name);
+    }
+    expect(sample(text, 'clearance_requests_total', { operation: 'query:me', outcome: 'OK' })).toBeGreaterThanOrEqual(3);
+    expect(sample(text, 'clearance_requests_total', { operation: 'mutation:approveChange' })).toBeGreaterThanOrEqual(1);
+    // A document that fails validation never had an operation: its unknown root field names nothing.
+    const unvalidated = { operation: '(none)', outcome: 'BAD_USER_INPUT' };
+    expect(sample(text, 'clearance_requests_total', unvalidated)).toBeGreaterThanOrEqual(1);
+    expect(lines.some((l) => l.includes('"operation":"query:me"'))).toBe(true);
+  });
+
   it('requests by operation and outcome, with a latency histogram', async () => {
     const t = await h.token({ roles: ['nurse'], departments: ['cardiology'], sub: 'metrics-req' });
     const before = await scrape();
     expect((await h.gql(t, 'query WhoAmI { me { sub } }')).status).toBe(200);
     expect((await h.gql(null, 'query WhoAmI { me { sub } }')).status).toBe(401);
     const after = await scrape();
-    const ok1 = (s: string) => sample(s, 'clearance_requests_total', { operation: 'WhoAmI', outcome: 'OK' });
+    const ok1 = (s: string) => sample(s, 'clearance_requests_total', { operation: 'query:me', outcome: 'OK' });
     expect(ok1(after) - ok1(before)).toBe(1);
-    expect(sample(after, 'clearance_requests_total', { operation: '(anonymous)', outcome: 'UNAUTHENTICATED' })).toBeGreaterThanOrEqual(1);
-    const count = (s: string) => sample(s, 'clearance_request_duration_seconds_count', { operation: 'WhoAmI' });
+    expect(sample(after, 'clearance_requests_total', { operation: '(none)', outcome: 'UNAUTHENTICATED' })).toBeGreaterThanOrEqual(1);
+    const count = (s: string) => sample(s, 'clearance_request_duration_seconds_count', { operation: 'query:me' });
     expect(count(after) - count(before)).toBe(1);
   });
 

@@ -1,6 +1,7 @@
 import type { CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import { ConnectorError } from '../../common/connector-error.js';
 import type { Resilience, ResilienceOptions } from '../../common/resilient-call.js';
+import { isFhirId } from '../../../spec/fhir-id.js';
 import { FhirClientPool } from '../client/fhir-client-pool.js';
 import type { FhirHttpClient } from '../client/fhir-http-client.js';
 import {
@@ -102,6 +103,9 @@ export class FhirWriter {
     author: WriteAuthor,
     nowIso: string,
   ): Promise<WriteResult> {
+    // The id goes into the path and the version into If-Match: neither is sent unless it is FHIR id syntax (callers
+    // check first and answer BAD_USER_INPUT; this is the last line, so no header or path is ever built from them).
+    assertFhirIds(resource.id, expectedVersion);
     const token = idempotencyToken(target.tenant, `${resource.resourceType}/update`, key);
     let answer: HttpAnswer;
     try {
@@ -130,6 +134,7 @@ export class FhirWriter {
   }
 
   async read(target: WriteTarget, resourceType: string, id: string): Promise<Resource & { id: string }> {
+    assertFhirIds(id);
     const answer = await this.send(target, `${resourceType} read`, 'GET', `${resourceType}/${encodeURIComponent(id)}`, undefined, {});
     return answer.body as Resource & { id: string };
   }
@@ -182,6 +187,11 @@ export class FhirWriter {
     const prov = provenanceResource({ ...result, versionId: result.versionId ?? undefined }, author, token, nowIso);
     await this.send(target, 'Provenance write', 'PUT', `Provenance/${prov.id}`, prov, {});
   }
+}
+
+/** Refuses (REJECTED, nothing sent) an id or version id that is not FHIR id syntax (spec/fhir-id.ts). */
+function assertFhirIds(...values: string[]): void {
+  if (values.some((v) => !isFhirId(v))) throw new ConnectorError('ehr', 'REJECTED', null, 'ehr: an id or version id is not a FHIR id');
 }
 
 function toResult(answer: HttpAnswer, resourceType: string, created: boolean): WriteResult {

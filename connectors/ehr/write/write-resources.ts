@@ -75,6 +75,8 @@ export interface MedicationDraft {
   /** RxNorm code, when known. */
   readonly rxnorm?: string | null;
   readonly dosage: string;
+  /** Why it is proposed (MedicationRequest.reasonCode.text): clinical text, read under the same rules as the drug. */
+  readonly reason?: string | null;
 }
 
 /** A medication proposal: status draft, intent proposal; a clinician turns it into an order in the EHR. */
@@ -90,6 +92,7 @@ export function medicationRequestResource(patientId: string, draft: MedicationDr
     subject: { reference: `Patient/${patientId}` },
     authoredOn: nowIso,
     dosageInstruction: [{ text: draft.dosage }],
+    ...(draft.reason ? { reasonCode: [{ text: draft.reason }] } : {}),
   };
 }
 

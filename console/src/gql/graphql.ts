@@ -1858,11 +1858,14 @@ export type UpdateSettingInput = {
 
 export type WriteBackNoteInput = {
   /**
-   * Updates this DocumentReference instead of creating one; `expectedVersion` is then required. The stored note is
-   * read first and the caller must have `write` on notes for ITS patient; a note of another patient than `patientId`
-   * is BAD_USER_INPUT (reason TARGET_PATIENT_MISMATCH): a write never moves a note to another patient.
+   * Updates this DocumentReference instead of creating one; `expectedVersion` is then required. A FHIR id (1-64 of
+   * A-Z a-z 0-9 - .; else BAD_USER_INPUT, reason INVALID_ID). The stored note is read first and decided as stored: a
+   * note the caller may not read (sensitive without the grant, another department), may not write, or of another
+   * patient than `patientId` (a write never moves a note to another patient) is NOT_FOUND exactly as an unknown id,
+   * nothing is written and the refusal is audited.
    */
   documentId?: InputMaybe<Scalars['ID']['input']>;
+  /** The version read (sent as If-Match): 1-64 of A-Z a-z 0-9 - .; else BAD_USER_INPUT, reason INVALID_VERSION_ID. */
   expectedVersion?: InputMaybe<Scalars['String']['input']>;
   /** false (default): a preliminary note for review; true: final. */
   final?: InputMaybe<Scalars['Boolean']['input']>;

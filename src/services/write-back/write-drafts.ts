@@ -19,8 +19,16 @@ export function observationDraftOf(input: ObservationRequest): ObservationInput 
   return { code: input.code, display: input.display, value: input.value, unit: input.unit, effective: input.effective ?? null };
 }
 
-export function medicationDraftOf(input: { medication: string; rxnorm?: string | null; dosage: string }): MedicationDraftValue {
-  const parsed = medicationDraftSchema.safeParse({ medication: input.medication, rxnorm: input.rxnorm ?? null, dosage: input.dosage });
+export function medicationDraftOf(input: {
+  medication: string;
+  rxnorm?: string | null;
+  dosage: string;
+  reason?: string | null;
+}): MedicationDraftValue {
+  // An empty reason is no reason (the schema refuses an empty string).
+  const reason = input.reason?.trim() ? input.reason : null;
+  const { medication, dosage } = input;
+  const parsed = medicationDraftSchema.safeParse({ medication, rxnorm: input.rxnorm ?? null, dosage, reason });
   if (parsed.success) return parsed.data;
   const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   throw new BadUserInputError(message, String(parsed.error.issues[0]?.path[0] ?? 'input'));

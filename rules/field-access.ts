@@ -287,9 +287,12 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
       'ChangeRequestEdge.node',
     ),
   ),
-  // The live queue (schema/subscriptions.graphql): the rule of changeRequests. The server asks it again on every event
-  // against the subscriber's current rights (src/context/live-events.ts).
-  Subscription: all(['changeEvents', 'actionableChanges'], read('configuration', false)),
+  // The live queue (schema/subscriptions.graphql): the rules of changeRequests. The server asks them again on every
+  // event against the subscriber's current rights (src/server/live-events-session.ts). Every change of the tenant
+  // needs configuration read; the changes the caller can act on need none, as `changeRequests(actionable: true)`:
+  // each event is passed on only when the caller can act on its change (canActOn, with the target's own right), so a
+  // clinician's inbox of medication proposals is live too (it was refused for want of configuration read).
+  Subscription: { changeEvents: read('configuration', false), actionableChanges: authenticated },
   ChangeEvent: all(
     ['kind', 'changeId', 'approvals', 'at', 'change', 'actionable'],
     inherit('Subscription.changeEvents', 'Subscription.actionableChanges'),

@@ -62,7 +62,12 @@ const TEXT_ANSWERS = new Map<string, SensitivityCode | null>();
 const MAX_TEXT_ANSWERS = 10_000;
 const MAX_REMEMBERED_TEXT = 200;
 
-/** The first category whose terms the text names (a note, a concept's text, a display), or null. */
+/**
+ * The first category whose terms the text names (a note, a concept's text, a display, a patient's message), or null:
+ * the value sets' words (HIV medicines by generic and brand name, "H.I.V.", alcohol and drug use phrases...) and an
+ * ICD-10 code of a listed prefix written in the text ("Dx: F32.9"). The one text vocabulary of the gateway: notes and
+ * inbound messages (connectors/messaging/inbound-routing.ts, queue-item.ts) are decided by it alike.
+ */
 export function sensitivityOfText(value: string | null | undefined): SensitivityCode | null {
   if (!value) return null;
   const known = TEXT_ANSWERS.get(value);

@@ -1,4 +1,5 @@
 import type { Communication } from '@medplum/fhirtypes';
+import { securityLabel } from '../ehr/sensitivity.js';
 import type { Queue, RouteDecision } from './inbound-routing.js';
 
 // Inbound patient messages live in the tenant's FHIR server, not in the gateway: one Communication per message
@@ -12,6 +13,9 @@ export const QUEUES: readonly Queue[] = ['on-call', 'nurse-triage', 'front-desk'
 export function inboundCommunication(patientId: string, text: string, decision: RouteDecision, receivedIso: string): Communication {
   return {
     resourceType: 'Communication',
+    // A sensitive text is labelled like any sensitive record (HL7 ActCode HIV/ETH/PSY in meta.security), so the EHR
+    // and every replica know it; queue-item.ts reads the label (and the text again, for messages without one).
+    ...(decision.sensitive ? { meta: { security: [securityLabel(decision.sensitive)] } } : {}),
     status: 'in-progress',
     category: [{ coding: [{ system: QUEUE_SYSTEM, code: decision.queue }] }],
     // An emergency goes to the top of every list that sorts by priority.

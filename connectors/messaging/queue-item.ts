@@ -1,4 +1,5 @@
 import type { Communication, Extension } from '@medplum/fhirtypes';
+import { hasSensitiveLabel, sensitivityOfText } from '../ehr/sensitivity.js';
 import type { Queue } from './inbound-routing.js';
 import { QUEUE_SYSTEM, QUEUES } from './inbox.js';
 
@@ -35,6 +36,12 @@ export interface QueueItem {
   readonly concept: string | null;
   readonly closeReason: string | null;
   readonly text: string;
+  /**
+   * The text is sensitive (HIV, substance use, mental health): labelled so when routed (inbox.ts), or by its words
+   * (connectors/ehr/sensitivity.ts) for a message routed before the label or written by another system. Reading it
+   * needs `read` on `sensitive` for the patient (src/resolvers/messaging.ts).
+   */
+  readonly sensitive: boolean;
 }
 
 const ext = (c: Communication, url: string): Extension | undefined => c.extension?.find((e) => e.url === url);
@@ -47,6 +54,7 @@ export function queueItemOf(c: Communication): QueueItem | null {
   if (!c.id || !queue || !QUEUES.includes(queue) || !patient) return null;
   const claimedBy = str(c, EXT.claimedBy);
   const status: ItemStatus = c.status === 'in-progress' ? (claimedBy ? 'CLAIMED' : 'WAITING') : 'CLOSED';
+  const text = c.payload?.map((p) => p.contentString ?? '').join('\n') ?? '';
   return {
     id: c.id,
     versionId: c.meta?.versionId ?? '',
@@ -61,13 +69,21 @@ export function queueItemOf(c: Communication): QueueItem | null {
     triageLevel: str(c, EXT.triage),
     concept: str(c, EXT.concept),
     closeReason: c.status === 'completed' ? (c.statusReason?.text ?? null) : null,
-    text: c.payload?.map((p) => p.contentString ?? '').join('\n') ?? '',
+    text,
+    sensitive: hasSensitiveLabel(c.meta) || sensitivityOfText(text) !== null,
   };
 }
 
-/** Whether reading the item's text is reading clinical content (asked of rules/decide.ts as `observations`). */
-export const isClinical = (item: { readonly queue: string; readonly triageLevel?: string | null }): boolean =>
-  item.queue === 'on-call' || item.queue === 'nurse-triage' || item.triageLevel === 'emergency' || item.triageLevel === 'clinical';
+/**
+ * Whether reading the item's text is reading clinical content (asked of rules/decide.ts as `observations`); a sensitive
+ * text is clinical wherever it waits, and needs `sensitive` on top (src/resolvers/messaging.ts).
+ */
+export const isClinical = (item: { readonly queue: string; readonly triageLevel?: string | null; readonly sensitive?: boolean }): boolean =>
+  item.queue === 'on-call' ||
+  item.queue === 'nurse-triage' ||
+  item.triageLevel === 'emergency' ||
+  item.triageLevel === 'clinical' ||
+  item.sensitive === true;
 
 export type Refusal = 'CLOSED' | 'CLAIMED_BY_OTHER' | 'NOT_CLAIMED';
 export type Transition =

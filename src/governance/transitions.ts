@@ -179,7 +179,7 @@ function functionsOfRoles(p: Principal, functionsOf: FunctionsOf): Map<string, s
  * the audit log, and clinical words there can name a diagnosis ("HIV viral load rising", found by the tester in a
  * proposal's reason). The proposal's own reason lives in its draft, read under the drug's rule (ehr-write-target.ts).
  */
-const CLINICAL_REJECTION_REASONS = Object.freeze([
+export const CLINICAL_REJECTION_REASONS = Object.freeze([
   'not indicated', 'wrong drug', 'wrong dose', 'duplicate', 'contraindicated', 'patient declined', 'other',
 ] as const);
 

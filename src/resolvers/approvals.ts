@@ -55,14 +55,19 @@ function changeQuery(ctx: GatewayContext, { status, environment, category, actio
  * clinician on a medication proposal of their department); acting also runs the target's own check
  * (change-target-check.ts). Anyone else gets the configuration FORBIDDEN.
  */
-async function assertMayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<void> {
+export async function mayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<boolean> {
   const { readsConfiguration, factsFor } = actFactsOf(ctx);
   const requester = change.requester.sub === ctx.principal.sub;
-  const allowed =
+  return (
     readsConfiguration ||
     (how !== 'act' && requester) ||
-    (how !== 'withdraw' && (await canActOnChange(ctx.governance, ctx.principal, change, factsFor)).canAct);
-  if (!allowed) {
+    (how !== 'withdraw' && (await canActOnChange(ctx.governance, ctx.principal, change, factsFor)).canAct)
+  );
+}
+
+/** mayReach, or the configuration FORBIDDEN; acting also runs the target's own check. */
+async function assertMayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<void> {
+  if (!(await mayReach(ctx, change, how))) {
     const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
     throw forbidden(read.effect === 'DENY' ? read.denial : NO_RULE_DENIAL);
   }

@@ -186,6 +186,9 @@ export const explainResolvers: Resolvers = {
           ? explanation({ ...common, decision: 'ALLOW', message: 'Your approval would be accepted now.' })
           : explanation({ ...common, decision: 'DENY', reason: r.error.reason, failedScope: 'approver', message: r.error.message });
       }
+      // breakGlass answers NOT_FOUND for a patient that is not there: its explanation names it too (it answered ALLOW),
+      // as every explanation about a patient does (patientTarget: only to a caller who may look patients up).
+      if (action === 'break-glass' && resource?.patientId) await patientTarget(ctx, access, resource.patientId);
       const env = environment ?? 'PRODUCTION';
       const governed = explainGoverned({
         action,

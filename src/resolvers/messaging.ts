@@ -3,6 +3,7 @@ import type { Queue } from '../../connectors/messaging/inbound-routing.js';
 import { QUEUES } from '../../connectors/messaging/inbox.js';
 import { isClinical, type QueueItem } from '../../connectors/messaging/queue-item.js';
 import { readOf } from '../../rules/decide.js';
+import type { Denial } from '../../rules/denial.js';
 import { decidePatientAction } from '../../rules/patient-actions.js';
 import { readSlot } from '../audit/read-slots.js';
 import { forbidden } from '../errors/forbidden.js';
@@ -27,23 +28,52 @@ const toChannel = (c: 'email' | 'sms'): MessageChannel => (c === 'email' ? 'EMAI
 const fromChannel = (c: MessageChannel | null | undefined) => (c ? (c === 'EMAIL' ? ('email' as const) : ('sms' as const)) : null);
 
 // What reading a queue item's text is, for the policy and the PHI-read audit: a clinical item's text is the patient's
-// report of symptoms (observations); any other item's text is a patient message (messaging).
+// report of symptoms (observations); any other item's text is a patient message (messaging). A sensitive text (HIV,
+// substance use, mental health: queue-item.ts) is clinical and needs `sensitive` besides, and is recorded as a
+// sensitive read, as every field of a sensitive record is (rules/field-decision.ts).
 const textClassOf = (item: { queue: string; triageLevel?: string | null }) => (isClinical(item) ? 'observations' : 'messaging');
 const TEXT_READ = {
   observations: readSlot('observations', 'MessageQueueItem.text'),
   messaging: readSlot('messaging', 'MessageQueueItem.text'),
+  sensitive: readSlot('sensitive', 'MessageQueueItem.text'),
 } as const;
+const SENSITIVE = readOf('sensitive');
+/** An emergency: triaged so, or waiting on the on-call queue (inbound-routing.ts routes emergencies there). */
+const isEmergency = (item: QueueItem) => item.queue === 'on-call' || item.triageLevel === 'emergency';
+
+/**
+ * Whether the caller may read the item's text, asked of the kernel (rules/decide.ts) for the item's patient: its class,
+ * then for a sensitive text (or a patient labelled sensitive) `sensitive` with that patient's row facts, so only who
+ * holds the sensitive grant for the patient's department reads it. Except an emergency: whoever may read its clinical
+ * class (the nurses and clinicians who answer on-call) reads its words, sensitive or not, because the person on call
+ * must read what the patient wrote to answer it (a self-harm or overdose message unread for want of a grant is the
+ * worse harm). That read is recorded under `sensitive` all the same. The denial to throw, or the PHI-read slot.
+ */
+function textAccess(ctx: GatewayContext, item: QueueItem, patient: PatientRow): { denial: Denial } | { slot: number } {
+  const sensitive = item.sensitive || patient.guard.sensitive;
+  const facts = { ...patient.guard, patientId: patient.id, sensitive };
+  const dataClass = textClassOf(item);
+  const decision = ctx.access.decide(readOf(dataClass), facts);
+  if (decision.effect === 'DENY') return { denial: decision.denial };
+  if (!sensitive) return { slot: TEXT_READ[dataClass] };
+  if (isEmergency(item)) return { slot: TEXT_READ.sensitive };
+  const grant = ctx.access.decide(SENSITIVE, facts);
+  return grant.effect === 'DENY' ? { denial: grant.denial } : { slot: TEXT_READ.sensitive };
+}
 
 function queueOf(queue: string): Queue {
   if (!(QUEUES as readonly string[]).includes(queue)) throw new BadUserInputError(`queue must be one of ${QUEUES.join(', ')}.`, 'queue');
   return queue as Queue;
 }
 
-/** The patient of a queue item, who the caller must be allowed to message (and, for a clinical item, read the text of). */
+/**
+ * The patient of a queue item, who the caller must be allowed to message and whose text the caller must be allowed to
+ * read (a clinical item's, a sensitive one's): who may not read a message does not work it.
+ */
 async function workItem(ctx: GatewayContext, item: QueueItem): Promise<PatientRow> {
   const patient = await messagePatient(ctx, item.patientId, 'message:send');
-  const decision = ctx.access.decide(readOf(textClassOf(item)), { ...patient.guard, patientId: patient.id });
-  if (decision.effect === 'DENY') throw forbidden(decision.denial);
+  const access = textAccess(ctx, item, patient);
+  if ('denial' in access) throw forbidden(access.denial);
   return patient;
 }
 
@@ -59,15 +89,17 @@ export const messagingResolvers: Resolvers = {
     messageQueue: (_p, { queue, first }, ctx) => ctx.connectors.messageQueue.list(ctx.principal.tenant, queueOf(queue), first ?? 50),
   },
   MessageQueueItem: {
-    // Decided per item and patient (rules/decide.ts): a front-desk user gets FORBIDDEN for a clinical item's text.
-    text: async (item, _a, ctx) => {
+    // Decided per item and patient (rules/decide.ts): a front-desk user gets FORBIDDEN for a clinical item's text, and
+    // whoever lacks the sensitive grant for the patient for a sensitive one's. Every path that answers an item (the
+    // queue list, claimMessage, closeMessage) answers its text here.
+    text: async (parent, _a, ctx) => {
+      const item = parent as unknown as QueueItem;
       const patient = await ctx.ehr.patient(item.patientId);
       if (!patient) return null;
-      const dataClass = textClassOf(item);
-      const decision = ctx.access.decide(readOf(dataClass), { ...patient.guard, patientId: patient.id });
-      if (decision.effect === 'DENY') throw forbidden(decision.denial);
-      ctx.phiReads.record(patient.guard.patientId, TEXT_READ[dataClass]);
-      return (item as unknown as QueueItem).text;
+      const access = textAccess(ctx, item, patient);
+      if ('denial' in access) throw forbidden(access.denial);
+      ctx.phiReads.record(patient.guard.patientId, access.slot);
+      return item.text;
     },
   },
   Mutation: {

@@ -5,12 +5,15 @@ import type { ChangeRequest } from '../governance/change-request.js';
 import { ClearanceError } from '../errors/errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import type { LiveField } from '../context/live-events.js';
-import { viewerApproval } from './approval-preview.js';
-import { findChangeRequest } from '../services/governance/reads.js';
+import { mayReach } from './approvals.js';
+import { actFactsOf } from './change-target-check.js';
+import { canActOnChange, findChangeRequest } from '../services/governance/reads.js';
 
 // The live approval queue (schema/subscriptions.graphql). The stream and its per-event checks are the server's
 // (src/server/live-events-session.ts); here an event is resolved like any query: its change is read through the
-// governance service for the subscriber, and `actionable` is the decision approveChange makes (approval-preview.ts).
+// governance service for the subscriber and shown as `changeRequest(id)` would show it (approvals.ts mayReach: null
+// for a change the subscriber may not open), and `actionable` is the decision of `changeRequests(actionable: true)`
+// (canActOn, with the target's own right): a clinician of another department is not offered a medication proposal.
 
 const reads = new WeakMap<GatewayContext, Map<string, Promise<ChangeRequest | null>>>();
 
@@ -23,10 +26,16 @@ function eventChange(ctx: GatewayContext, changeId: string): Promise<ChangeReque
   return read;
 }
 
-/** Whether the subscriber can give the change's next counted approval now. */
+/** Whether the subscriber can act on the change now (the inbox's decision: changeRequests(actionable: true)). */
 export async function eventActionable(ctx: GatewayContext, changeId: string): Promise<boolean> {
   const change = await eventChange(ctx, changeId);
-  return change ? (await viewerApproval(ctx, change)).canApprove : false;
+  return change ? (await canActOnChange(ctx.governance, ctx.principal, change, actFactsOf(ctx).factsFor)).canAct : false;
+}
+
+/** The event's change, when the subscriber may open it now (as changeRequest(id) decides); else null. */
+async function eventChangeShown(ctx: GatewayContext, changeId: string): Promise<ChangeRequest | null> {
+  const change = await eventChange(ctx, changeId);
+  return change && (await mayReach(ctx, change, 'open')) ? change : null;
 }
 
 /** The event the server executes with; over HTTP (no event) the operation is refused with a stable reason. */
@@ -56,7 +65,7 @@ export const subscriptionResolvers: Resolvers = {
     actionableChanges: { subscribe: streamOf('actionableChanges'), resolve: eventOrRefuse },
   },
   ChangeEvent: {
-    change: (e, _a, ctx) => eventChange(ctx, e.changeId),
+    change: (e, _a, ctx) => eventChangeShown(ctx, e.changeId),
     actionable: (e, _a, ctx) => eventActionable(ctx, e.changeId),
   },
 };

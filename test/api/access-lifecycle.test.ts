@@ -141,6 +141,20 @@ describe('self-escalation', () => {
 });
 
 describe('break-glass', () => {
+  it('explains a patient that is not there as breakGlass answers it (not found), one that is as allowed', async () => {
+    const cruz = await clinician('dr-cruz-explain');
+    const EXPLAIN = 'query ($id: ID!) { explain(action: "break-glass", resource: { patientId: $id }) { decision } }';
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const opened = await h.gql(cruz, 'mutation ($id: ID!) { breakGlass(patientId: $id, reason: "Unconscious patient in the ED") { id } }', {
+      id: missing,
+    });
+    expect(opened.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    const explained = await h.gql(cruz, EXPLAIN, { id: missing });
+    expect(explained.body.data?.explain ?? null).toBeNull();
+    expect(explained.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect((await h.gql<{ explain: { decision: string } }>(cruz, EXPLAIN, { id: CARROLL })).body.data!.explain.decision).toBe('ALLOW');
+  });
+
   it('opens one patient only, expires, and flags its PHI-read audit events', async () => {
     now = T0 + 2 * 60 * 60_000;
     const cruz = await clinician('dr-cruz');

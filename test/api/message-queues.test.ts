@@ -94,6 +94,8 @@ describe('the emergency answer', () => {
 describe('work queues', () => {
   it('lists a queue with each role\'s field rules: front desk never sees a clinical message\'s text', async () => {
     const nurse = await list('nurse', 'on-call');
+    // The self-harm message names suicide, so its text is sensitive (PSY); an emergency's words are read by who answers
+    // on-call all the same (recorded as a sensitive read: src/resolvers/messaging.ts).
     expect(nurse.errors).toBeUndefined();
     expect(nurse.data!.messageQueue!.map((i) => i.text)).toEqual(expect.arrayContaining(['tengo dolor en el pecho']));
     const fd = await list('frontDesk', 'on-call');

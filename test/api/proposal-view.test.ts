@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DENNIS } from '../connectors/ehr/helpers.js';
+import { CARROLL, DENNIS } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { LiveSocket } from '../support/live-socket.js';
 import { ok, refused } from './governance-operations.js';
 
 // Issue 13 item 10: a clinical write's change shows its approver the full proposed resource (drug, RxNorm code,
@@ -149,6 +150,58 @@ describe('a medication proposal as its approvers see it', () => {
     // Not a configuration reader: a setting change stays out of reach.
     const nurse = await h.gql(tokens.nurse!, REJECT, { id: toApprove });
     expect(nurse.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe("a clinician's inbox is live (actionableChanges needs no configuration read, as changeRequests(actionable: true))", () => {
+  it('a clinician of the patient gets the proposal as actionable; one of another department gets nothing', async () => {
+    const ACTIONABLE = 'subscription { actionableChanges { kind changeId actionable change { id targetType } } }';
+    const open = async (who: string) => {
+      const s = await LiveSocket.open(h.url.replace(/\/graphql$/, '/graphql/ws'), { authorization: `Bearer ${tokens[who]}` });
+      expect(await s.acked()).toBe(true);
+      s.subscribe('a', ACTIONABLE);
+      return s;
+    };
+    const [mine, other] = [await open('clinician'), await open('oncologist')];
+    const agent = await h.token({ sub: 'triage-bot-2', roles: ['ai-agent'], departments: ['cardiology', 'oncology'], kind: 'agent' });
+    let n = 0;
+    const propose = async (patient: string) =>
+      ok<{ proposeMedicationRequest: { changeRequestId: string } }>(
+        await h.gql(agent, PROPOSE, {
+          p: patient,
+          i: { idempotencyKey: `live-inbox-${++n}`, medication: 'Amlodipine 5 MG', dosage: 'daily' },
+        }),
+      ).proposeMedicationRequest.changeRequestId;
+    const received = (s: LiveSocket) =>
+      s.of('a')
+        .filter((x) => x.type === 'next')
+        .map((x) => (x.payload!.data as { actionableChanges: { changeId: string } }).actionableChanges);
+    const arrives = (s: LiveSocket, id: string) =>
+      s.waitFor((x) => x.id === 'a' && x.type === 'next' && JSON.stringify(x.payload).includes(id));
+    try {
+      // No wait on the clock: each stream is known to be listening once an event of its own arrived, and events reach a
+      // stream in order, so one that arrived later proves the earlier ones were passed on or dropped.
+      await arrives(other, await propose(CARROLL)); // the oncologist's stream listens
+      await arrives(mine, await propose(DENNIS)); // the clinician's stream listens
+      const cardiology = await propose(DENNIS);
+      const oncology = await propose(CARROLL);
+      const m = await arrives(mine, cardiology);
+      expect(m.payload!.errors).toBeUndefined();
+      expect(m.payload!.data).toEqual({
+        actionableChanges: {
+          kind: 'PROPOSED', changeId: cardiology, actionable: true, change: { id: cardiology, targetType: 'EHR_WRITE' },
+        },
+      });
+      await arrives(other, oncology);
+      // The oncologist cannot act on a cardiology proposal, nor the cardiologist on an oncology one: never offered.
+      expect(received(other).map((e) => e.changeId)).not.toContain(cardiology);
+      const later = await propose(DENNIS);
+      await arrives(mine, later);
+      expect(received(mine).map((e) => e.changeId)).not.toContain(oncology);
+    } finally {
+      mine.close();
+      other.close();
+    }
   });
 });
 

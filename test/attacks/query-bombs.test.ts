@@ -94,10 +94,11 @@ describe('hostile requests are refused with a catalogue code, and the gateway st
       status: 200,
       sub: 'clinician-1',
       tenant: 'acme',
-      operation: 'query',
-      operationName: 'Chart',
+      // The operation's type and root fields, never the client's operation name (request-log.ts operationLabel).
+      operation: 'query:patient',
       path: '/graphql',
     });
+    expect(lines[0]).not.toHaveProperty('operationName');
     expect(typeof lines[0]!.durationMs).toBe('number');
     const text = h.logLines.slice(from).join('\n');
     expect(text).not.toContain(PATIENT);

@@ -135,8 +135,13 @@ describe('the actionable inbox', () => {
     // The API lets a clinician who can act on the proposal reject it too (rejectChange asks canActOn): offered.
     expect(await page.getByRole('button', { name: 'Reject' }).count()).toBe(1);
     expect(await page.locator('[role=alert]').count()).toBe(0);
+    // A clinical change takes no free text of its own: no comment box, the rejection reasons are a list.
+    expect(await page.getByLabel('Comment (optional)').count()).toBe(0);
+    await page.getByTestId('clinical-no-comment').waitFor();
+    expect(await page.getByLabel('Reason for rejecting (required)').locator('option').allTextContents()).toEqual([
+      'Choose a reason', 'not indicated', 'wrong drug', 'wrong dose', 'duplicate', 'contraindicated', 'patient declined', 'other',
+    ]);
     // Approve goes through approveMedicationProposal: then the change is no longer theirs to decide, and says so.
-    await page.getByLabel('Comment (optional)').fill('Dose checked against renal function');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByTestId('no-longer-yours').waitFor();
     expect(await page.getByRole('status').filter({ hasText: /^Approved/ }).count()).toBe(1);

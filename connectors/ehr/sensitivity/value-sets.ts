@@ -42,7 +42,17 @@ export interface CategoryValueSet {
   readonly terms: readonly RegExp[];
 }
 
-export const VALUE_SETS: readonly CategoryValueSet[] = [
+/** A case-insensitive pattern written in pieces, so a long alternation stays readable. */
+const pattern = (...parts: string[]): RegExp => new RegExp(parts.join(''), 'i');
+/** What one drinks that is not alcohol ("drinking water", "stopped drinking soda"). */
+const BEVERAGES = 'water|fluids?|liquids?|milk|juice|coffee|tea|soda|pop|caffeine|energy|sugary|diet';
+/** What one relapses on or detoxes from. */
+const SUBSTANCES = [
+  'alcohol', 'drinking', 'drugs?', 'heroin', 'opioids?', 'opiates?', 'cocaine', 'crack', String.raw`meth\w*`, 'fentanyl', 'pills',
+  'substances?', 'benzos?', String.raw`oxy\w*`, 'percocet', 'xanax',
+].join('|');
+
+const SETS: readonly CategoryValueSet[] = [
   {
     category: 'HIV',
     codes: {
@@ -91,12 +101,30 @@ export const VALUE_SETS: readonly CategoryValueSet[] = [
     terms: [
       // "HIV", "HIV-1", "HIV 2" and the run-together "Hiv1"/"hiv2" of local lab systems.
       /\bHIV[12]?\b/i,
+      // Spelled out with one separator between the letters: "H.I.V.", "h.i.v", "H I V", "H-I-V", "H. I. V.".
+      /\bH(\. ?|-| )I\1V\b/i,
       /human immunodeficiency virus/i,
       /acquired immune ?deficiency/i,
       /\bAIDS\b/, // upper case only: "hearing aids" is not
+      // Antiretrovirals by generic name (VSAC "Antiretroviral Medications", FDA HIV drug list). Tenofovir and
+      // lamivudine also treat hepatitis B: they are HIV-sensitive all the same (as their RxNorm codes above are),
+      // erring on withholding; a hepatitis B note naming them is withheld from callers without the grant.
       /\b(zidovudine|lamivudine|abacavir|tenofovir|emtricitabine|efavirenz|rilpivirine|nevirapine|raltegravir|dolutegravir)\b/i,
-      /\b(bictegravir|elvitegravir|cabotegravir|darunavir|atazanavir|lopinavir)\b/i,
+      /\b(bictegravir|elvitegravir|cabotegravir|darunavir|atazanavir|lopinavir|doravirine|etravirine|delavirdine|stavudine)\b/i,
+      /\b(didanosine|fosamprenavir|tipranavir|saquinavir|indinavir|nelfinavir|maraviroc|enfuvirtide|fostemsavir|ibalizumab)\b/i,
+      /\b(lenacapavir|islatravir|cobicistat)\b/i,
+      // Brand names of antiretroviral and PrEP products (single-tablet regimens, long-acting injectables). Not
+      // ritonavir (it boosts nirmatrelvir in Paxlovid) and not Vemlidy (tenofovir alafenamide for hepatitis B only).
+      /\b(Truvada|Descovy|Biktarvy|Genvoya|Stribild|Triumeq|Dovato|Juluca|Odefsey|Complera|Atripla|Symtuza|Cabenuva)\b/i,
+      /\b(Apretude|Sunlenca|Delstrigo|Symfi(?: Lo)?|Cimduo|Temixys|Prezcobix|Evotaz|Isentress|Tivicay|Edurant|Prezista)\b/i,
+      /\b(Reyataz|Sustiva|Epzicom|Combivir|Trizivir|Kaletra|Selzentry|Rukobia|Trogarzo|Pifeltro|Intelence|Vocabria|Viread)\b/i,
+      /\b(Epivir|Retrovir|Ziagen|Emtriva|Tybost|Fuzeon|Viramune|Aptivus|Lexiva|Invirase|Crixivan|Viracept|Zerit|Videx)\b/i,
       /\bantiretroviral/i,
+      /\bART regimen\b/i,
+      // HIV pre-exposure prophylaxis: "PrEP" as written (upper P and E: "bowel prep", "prep for surgery" are not); not
+      // rabies PrEP. Pre-exposure prophylaxis spelled out counts only for HIV ("HIV" answers above) or unqualified.
+      /(?<!\b[Rr]abies |\bRABIES )\bPr[Ee]P\b/,
+      /(?<!\b(rabies|anthrax|mpox|smallpox) )\bpre-?exposure prophylaxis\b(?! (for|against) (rabies|anthrax|mpox|smallpox))/i,
     ],
   },
   {
@@ -149,6 +177,45 @@ export const VALUE_SETS: readonly CategoryValueSet[] = [
       /\b(drug )?overdose\b/i,
       /\bmisuses drugs\b/i,
       /\b(buprenorphine|methadone|naltrexone|disulfiram|acamprosate|suboxone)\b/i,
+      // MOUD / alcohol use disorder products by brand (Narcan is not: naloxone goes with every opioid prescription).
+      /\b(Sublocade|Brixadi|Zubsolv|Bunavail|Subutex|Vivitrol|Antabuse|Campral|Lucemyra|lofexidine)\b/i,
+      // Mutual-help groups: "AA"/"NA" as written, next to what makes them the fellowship ("AAA", "AA battery",
+      // "NA" for not applicable are not).
+      /\b(AA|NA)( meetings?| groups?| sponsor| sponsors| chips?| program| 12[- ]step)\b/,
+      /\b([Aa]ttend(s|ed|ing)?|[Gg]o(es|ing)? to|[Ww]ent to|[Ss]tarted|[Bb]ack in|[Jj]oined) (AA|NA)\b/,
+      /\b(alcoholics|narcotics|cocaine) anonymous\b/i,
+      /\b12[- ]step (program|meeting|group)/i,
+      // Drinking in the sense of alcohol, never of water or fluids ("drinking water", "drinking fluids", "a cup for
+      // drinking"): by what qualifies it.
+      /\b(binge|heavy|problem|excessive|hazardous|harmful|compulsive|uncontrolled|secret|daytime|morning) drinking\b/i,
+      /\bdrinking (problem|habit|binges?|heavily|relapse|to cope)\b/i,
+      pattern(String.raw`\bdrinking too much\b(?! (${BEVERAGES}))`),
+      pattern(String.raw`(?<!\b(cups?|straws?|bottles?|glass|water|safe|fit|suitable|unfit|unsafe|ok|okay) )`, String.raw`\bfor drinking\b`,
+        String.raw`(?! (${BEVERAGES}|from|through|out of))`),
+      pattern(String.raw`\b(relaps\w*|resumed|back to|started|stopp?ed|quit|quitting|cut(ting)? (down|back) on) (on )?(drinking|alcohol)\b`,
+        String.raw`(?! (${BEVERAGES}|enough|more|plenty|from|through|out))`),
+      /\b(alcohol(ic)?|ethanol) (withdrawal|intoxication|relapse|binge|misuse)\b/i,
+      /\bdelirium tremens\b/i,
+      /(?<!\bnon[- ]?)\balcoholic (liver|cirrhosis|hepatitis|pancreatitis|ketoacidosis|cardiomyopathy|neuropathy)\b/i,
+      /\b(an|is an?|recovering|functional) alcoholic\b/i,
+      /\bsobriety\b/i,
+      // Illicit drugs are named by what they are; fentanyl only with misuse (it is an anaesthetic and a patch too).
+      /\b(heroin|crack cocaine|cocaine|methamphetamine|crystal meth|speedball)\b/i,
+      /\b(using|smoking|snorting|injecting|shooting|on|uses|used) meth\b/i,
+      /\b(street|illicit|illegal|non-?prescribed|bootleg) (fentanyl|opioids?|opiates?|pills|benzos?|xanax|oxy\w*)\b/i,
+      /\bfentanyl[- ](misuse|abuse|use disorder|overdose|addiction|dependence|laced|test strips?|use)\b/i,
+      /\b(misus\w*|abus\w*|snort\w*|smok\w*|inject\w*|buy\w*|bought|using) fentanyl\b/i,
+      /\b(IVDU|IVDA|PWID)\b/,
+      /\b(injection|intravenous|IV|recreational|illicit) drug use/i,
+      // Relapse on a substance (a relapse of a cancer or of multiple sclerosis is not).
+      pattern(String.raw`\brelaps\w* (on|into|to|with|using)? ?(${SUBSTANCES})\b`),
+      // Detox and rehab for a substance ("cardiac rehab", "rehab after knee surgery", "detox tea" are not).
+      pattern(String.raw`\b(drug|alcohol|substance|addiction|opioid|opiate|heroin|chemical dependency) `,
+        String.raw`(rehab|rehabilitation|detox|treatment (program|center|centre))`),
+      pattern(String.raw`\b(rehab|rehabilitation|detox|detoxification) (for|from|off) (${SUBSTANCES}|addiction)\b`),
+      /\b(detox|detoxification) (program|unit|center|centre|facility|admission|ward|bed|clinic)/i,
+      pattern(String.raw`\b(medical|inpatient|outpatient|residential|medically supervised|went to|going to|admitted to|referred to|sent to`,
+        String.raw`|in|into|entered|completed|left) detox\b`),
     ],
   },
   {
@@ -240,6 +307,28 @@ export const VALUE_SETS: readonly CategoryValueSet[] = [
     ],
   },
 ];
+
+/**
+ * An ICD-10 code written in free text ("Dx: F32.9", "F329", "B20", "z71.41") whose category the set lists by prefix,
+ * so a code in a note answers as the same code in a coding does. A code token is a letter, two digits and an
+ * optional part (with or without its dot) standing alone: not inside a word, a number or a hyphenated token ("XF32",
+ * "3B20", the "f32b" of a UUID), and "B2" or "B12" are no codes of these prefixes.
+ */
+function icd10CodeTerm(prefixes: readonly string[]): RegExp | null {
+  if (prefixes.length === 0) return null;
+  const alternatives = prefixes.map((p) => {
+    const [category, sub] = p.split('.') as [string, string | undefined];
+    // "F32" takes any subdivision ("F32.9", "F329", "F32.A"); "B97.35" only its own and below ("B9735", "B97.351").
+    return sub === undefined ? `${category}(?:\\.?[0-9A-Z]{1,4})?` : `${category}\\.?${sub}[0-9A-Z]{0,${Math.max(0, 4 - sub.length)}}`;
+  });
+  return new RegExp(`(?<![\\w.-])(?:${alternatives.join('|')})(?![\\w-]|\\.\\w)`, 'i');
+}
+
+/** The value sets, each with its ICD-10 prefixes also matched as codes written in free text (icd10CodeTerm). */
+export const VALUE_SETS: readonly CategoryValueSet[] = SETS.map((set) => {
+  const code = icd10CodeTerm(set.icd10Prefixes);
+  return code ? { ...set, terms: [...set.terms, code] } : set;
+});
 
 /**
  * Security labels that make a record sensitive, whatever its codes say (https://hl7.org/fhir/R4/security-labels.html).

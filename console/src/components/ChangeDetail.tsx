@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { CLINICAL_REJECTION_REASONS } from '../clinical-text';
 import { describeError, failureOf, gql, type Failure, type GqlError, type GqlResult } from '../api';
 import type { ConsoleActionableQuery } from '../gql/graphql';
 import type { Me } from '../App';
@@ -150,6 +151,8 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
   // The API says whether the viewer may decide it (rejectChange asks the same canActOn as the actionable queue).
   const canReject = c.viewerCanApprove;
   const own = c.requester.sub === me.sub;
+  // A clinical change takes no free text of its own (clinical-text.ts): no comment, a rejection reason from the list.
+  const clinical = c.targetType === 'EHR_WRITE';
 
   const act = async (e: FormEvent, kind: 'approve' | 'reject' | 'withdraw') => {
     e.preventDefault();
@@ -321,14 +324,22 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
         <section aria-labelledby="decide-heading" className="decide">
           <h2 id="decide-heading">{own ? 'Your change' : 'Your decision'}</h2>
           <form onSubmit={(e) => void act(e, 'approve')} className="stack">
-            <label htmlFor="approve-comment">Comment (optional)</label>
-            <textarea
-              id="approve-comment"
-              rows={2}
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-              disabled={!c.viewerCanApprove || busy}
-            />
+            {clinical ? (
+              <p className="muted small" data-testid="clinical-no-comment">
+                A clinical proposal is approved without a comment: write clinical notes in the patient&apos;s record.
+              </p>
+            ) : (
+              <>
+                <label htmlFor="approve-comment">Comment (optional)</label>
+                <textarea
+                  id="approve-comment"
+                  rows={2}
+                  value={comment}
+                  onChange={(e) => setComment(e.target.value)}
+                  disabled={!c.viewerCanApprove || busy}
+                />
+              </>
+            )}
             <div className="action-row">
               <button
                 type="submit"
@@ -348,15 +359,33 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
           {canReject && !own && (
             <form onSubmit={(e) => void act(e, 'reject')} className="stack">
               <label htmlFor="reject-reason">Reason for rejecting (required)</label>
-              <textarea
-                id="reject-reason"
-                rows={2}
-                value={rejectReason}
-                onChange={(e) => setRejectReason(e.target.value)}
-                required
-                aria-required="true"
-                disabled={busy}
-              />
+              {clinical ? (
+                <select
+                  id="reject-reason"
+                  value={rejectReason}
+                  onChange={(e) => setRejectReason(e.target.value)}
+                  required
+                  aria-required="true"
+                  disabled={busy}
+                >
+                  <option value="">Choose a reason</option>
+                  {CLINICAL_REJECTION_REASONS.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <textarea
+                  id="reject-reason"
+                  rows={2}
+                  value={rejectReason}
+                  onChange={(e) => setRejectReason(e.target.value)}
+                  required
+                  aria-required="true"
+                  disabled={busy}
+                />
+              )}
               <div>
                 <button type="submit" className="danger" disabled={busy || rejectReason.trim() === ''}>
                   Reject

@@ -202,7 +202,15 @@ export class MessagingService {
       communicationId: written.id,
       patientId: patient.id,
       at,
-      detail: { queue: decision.queue, rule: decision.rule, emergency: decision.emergency, triageLevel: decision.triage.level, findings },
+      detail: {
+        queue: decision.queue,
+        rule: decision.rule,
+        emergency: decision.emergency,
+        triageLevel: decision.triage.level,
+        findings,
+        // Whether the text is sensitive (its queue item is labelled so), never which words made it so.
+        sensitive: decision.sensitive !== null,
+      },
     });
     const emergencyReply = decision.emergency ? await this.answerEmergency(actor, patient, decision, written.id, requestId) : null;
     return { ...decision, communicationId: written.id, emergencyReply };

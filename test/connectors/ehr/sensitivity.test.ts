@@ -148,3 +148,141 @@ describe('remembered answers', () => {
     }
   });
 });
+
+// Free text names the sensitive classes in more ways than a display does (issue: notes written with writeBackNote and
+// read by callers without the grant). Each class is enumerated, not sampled: every HIV medicine by brand and generic
+// name, HIV spelled with separators, every ICD-10 prefix of the value sets written as a code in text, alcohol and drug
+// use phrases; and the near misses of each class stay plain.
+describe('free text: the classes, and their near misses', () => {
+  const HIV_GENERICS = [
+    'emtricitabine', 'tenofovir', 'tenofovir alafenamide', 'tenofovir disoproxil fumarate', 'bictegravir', 'dolutegravir',
+    'cabotegravir', 'raltegravir', 'elvitegravir', 'darunavir', 'atazanavir', 'lopinavir', 'rilpivirine', 'efavirenz',
+    'zidovudine', 'lamivudine', 'abacavir', 'nevirapine', 'doravirine', 'etravirine', 'lenacapavir', 'maraviroc', 'fostemsavir',
+    'ibalizumab', 'enfuvirtide', 'cobicistat',
+  ];
+  const HIV_BRANDS = [
+    'Truvada', 'Descovy', 'Biktarvy', 'Genvoya', 'Stribild', 'Triumeq', 'Dovato', 'Juluca', 'Odefsey', 'Complera', 'Atripla',
+    'Symtuza', 'Cabenuva', 'Apretude', 'Sunlenca', 'Delstrigo', 'Prezcobix', 'Isentress', 'Tivicay', 'Edurant', 'Prezista', 'Viread',
+    'Epivir', 'Kaletra', 'Rukobia', 'Vocabria',
+  ];
+  const icd10InText = VALUE_SETS.flatMap((set) =>
+    set.icd10Prefixes.flatMap((prefix) => {
+      const child = prefix.includes('.') ? `${prefix}1` : `${prefix}.9`;
+      return [
+        [`Dx: ${prefix}`, set.category],
+        [`Assessment: ${child}, follow up in 4 weeks`, set.category],
+        [`dx ${child.replace('.', '')}`, set.category], // undotted, as some systems write it
+        [`(${child.toLowerCase()})`, set.category],
+      ] as const;
+    }),
+  );
+  const SENSITIVE: readonly (readonly [string, 'HIV' | 'ETH' | 'PSY'])[] = [
+    // The tester's notes.
+    ['Patient started on Truvada PrEP', 'HIV'],
+    ['H.I.V. status discussed', 'HIV'],
+    ['Referred to AA meetings for drinking', 'ETH'],
+    ['Dx: F32.9', 'PSY'],
+    // Withheld before, still withheld.
+    ['Reports suicidal ideation', 'PSY'],
+    ['Continue Suboxone 8/2 mg', 'ETH'],
+    ['HIV follow-up', 'HIV'],
+    ['PHQ-9 score 17', 'PSY'],
+    // HIV medicines, generic and brand, in a sentence and in any case.
+    ...HIV_GENERICS.map((d) => [`Continue ${d} daily`, 'HIV'] as const),
+    ...HIV_BRANDS.map((d) => [`Refilled ${d} 1 tab PO daily`, 'HIV'] as const),
+    ...HIV_BRANDS.map((d) => [`${d.toUpperCase()} refill`, 'HIV'] as const),
+    ['Discussed PrEP adherence', 'HIV'],
+    ['Candidate for pre-exposure prophylaxis', 'HIV'],
+    ['Tenofovir for chronic hepatitis B', 'HIV'], // erring on withholding: tenofovir names HIV treatment too
+    // HIV with separators.
+    ['h.i.v test negative', 'HIV'],
+    ['H I V counselling', 'HIV'],
+    ['H-I-V screen', 'HIV'],
+    ['H. I. V. positive partner', 'HIV'],
+    // ICD-10 codes in free text, from the value sets' prefixes.
+    ...icd10InText,
+    ['Problem list: F10.20, I10', 'ETH'],
+    ['Dx: B20', 'HIV'],
+    ['Z21 asymptomatic', 'HIV'],
+    ['F329', 'PSY'],
+    ['T40.1X1A', 'ETH'],
+    // Alcohol use.
+    ['Attends AA meetings weekly', 'ETH'],
+    ['Goes to AA twice a week', 'ETH'],
+    ['Alcoholics Anonymous sponsor called', 'ETH'],
+    ['Counselled for drinking', 'ETH'],
+    ['Admits to a drinking problem', 'ETH'],
+    ['Binge drinking on weekends', 'ETH'],
+    ['heavy drinking since divorce', 'ETH'],
+    ['Has been drinking heavily', 'ETH'],
+    ['Relapsed on alcohol in March', 'ETH'],
+    ['Started drinking again', 'ETH'],
+    ['Alcohol withdrawal, CIWA protocol', 'ETH'],
+    ['History of alcoholic cirrhosis', 'ETH'],
+    ['Maintaining sobriety for 2 years', 'ETH'],
+    // Drug use.
+    ['NA meetings daily', 'ETH'],
+    ['Narcotics Anonymous', 'ETH'],
+    ['Uses heroin intranasally', 'ETH'],
+    ['UDS positive for cocaine', 'ETH'],
+    ['Smoking meth', 'ETH'],
+    ['fentanyl misuse', 'ETH'],
+    ['Buys street fentanyl', 'ETH'],
+    ['fentanyl-laced pills', 'ETH'],
+    ['I relapsed on heroin last week', 'ETH'],
+    ['relapse on opioids after discharge', 'ETH'],
+    ['History of IV drug use', 'ETH'],
+    ['IVDU, hepatitis C', 'ETH'],
+    ['Referred to the methadone clinic', 'ETH'],
+    ['Admitted to detox', 'ETH'],
+    ['Completed inpatient detox', 'ETH'],
+    ['Detox from alcohol planned', 'ETH'],
+    ['Referred to drug rehab', 'ETH'],
+    ['Alcohol rehab program', 'ETH'],
+    ['rehab for heroin addiction', 'ETH'],
+    ['Started Vivitrol injections', 'ETH'],
+  ];
+  const PLAIN = [
+    'drinking water',
+    'Encouraged drinking fluids',
+    'Eating and drinking again after surgery',
+    'Started drinking more water',
+    'Stopped drinking soda',
+    'Sippy cup for drinking',
+    'Well water safe for drinking',
+    'AAA screening ultrasound',
+    'AA battery replaced in glucometer',
+    'Uses AAA batteries',
+    'NA', 'N/A', 'Sodium (Na) 139',
+    'Vitamin B2', 'Vitamin B12 level', 'B2 bomber', 'Room 320',
+    'XF32', '3B20', '12F10 valve', 'ref 1F32-22', 'urn:uuid:6a2d3e3e-f294-4fef-9041-91841e5b250a',
+    'I10 essential hypertension', 'E11.9 type 2 diabetes', 'J45.909', 'Z00.00 routine exam', 'F17.210 nicotine dependence',
+    'B97.3 retrovirus',
+    'Vemlidy 25 mg for hepatitis B', // tenofovir alafenamide's hepatitis B-only brand (its generic name would count)
+    'Bowel prep for colonoscopy', 'Prep for surgery tomorrow', 'PREP sheet', 'Rabies PrEP series complete',
+    'Rabies pre-exposure prophylaxis',
+    'Fentanyl 50 mcg IV during the procedure', 'Fentanyl patch 25 mcg/h',
+    'Cardiac rehab 3x weekly', 'Discharged to rehab after stroke', 'Physical rehab for knee', 'Detox tea', 'Juice detox diet',
+    'Relapsed multiple sclerosis', 'Relapse of lymphoma', 'Relapsing-remitting MS',
+    'Hemoglobin A1c', 'Shiv injury', 'HIV3 panel', 'his IV site is clean', 'h.i. follow up',
+    'Ritonavir-boosted nirmatrelvir', 'Naloxone kit given with oxycodone', 'Hearing aids',
+    'Hemodialysis via AV fistula', 'Alcohol swab applied', 'Non-alcoholic fatty liver disease',
+  ];
+
+  it.each(SENSITIVE.map(([text, category]) => [text, category]))('%s -> %s', (text, category) => {
+    expect(sensitivityOfText(text)).toBe(category);
+    expect(isSensitive(undefined, [], [text])).toBe(true);
+  });
+
+  it.each(PLAIN.map((t) => [t]))('%s -> not sensitive', (text) => {
+    expect(sensitivityOfText(text)).toBeNull();
+  });
+
+  it('every listed ICD-10 prefix answers the same in a coding and written in text', () => {
+    for (const set of VALUE_SETS)
+      for (const prefix of set.icd10Prefixes) {
+        expect(sensitivityOfCoding({ system: ICD10_SYSTEMS[0], code: prefix })).toBe(set.category);
+        expect(sensitivityOfText(`Dx: ${prefix}`), prefix).toBe(set.category);
+      }
+  });
+});

@@ -68,3 +68,34 @@ describe('routeInbound', () => {
     });
   });
 });
+
+// A sensitive text (HIV, substance use, mental health; the same sensitivityOfText that decides a note) is clinical
+// content: never the front desk or billing, whatever the routing rules say; an emergency still pages on-call.
+describe('routeInbound: sensitive messages', () => {
+  it.each([
+    ['Please change my appointment, also I relapsed on heroin last week', 'ETH'],
+    ['Question about my bill for the Truvada PrEP visit', 'HIV'],
+    ['Can I get a copy of the invoice for my AA meetings letter?', 'ETH'],
+    ['Please send the form, dx F32.9', 'PSY'],
+    ['need to move my H.I.V. appointment', 'HIV'],
+  ] as const)('%s -> nurse-triage (%s)', (text, category) => {
+    const d = routeInbound(text, rules, { at: TUESDAY_10_NY });
+    expect(d).toMatchObject({ queue: 'nurse-triage', rule: 'sensitive', emergency: false, sensitive: category });
+  });
+
+  it('a sensitive text already triaged keeps its queue and says it is sensitive; a plain one is not', () => {
+    expect(routeInbound('I ran out of my HIV medication Biktarvy', rules, { at: TUESDAY_10_NY })).toMatchObject({
+      queue: 'nurse-triage',
+      sensitive: 'HIV',
+    });
+    expect(routeInbound('I feel suicidal tonight', rules, { at: TUESDAY_10_NY })).toMatchObject({ queue: 'on-call', sensitive: 'PSY' });
+    expect(routeInbound('Can I move my appointment to Friday?', rules, { at: TUESDAY_10_NY })).toMatchObject({
+      queue: 'front-desk',
+      sensitive: null,
+    });
+    // A routing rule that catches everything does not take a sensitive message either.
+    const all = { ...rules, routing: [{ match: {}, queue: 'billing' as const }] };
+    expect(routeInbound('relapsed on drinking', all, { at: TUESDAY_10_NY })).toMatchObject({ queue: 'nurse-triage', rule: 'sensitive' });
+    expect(routeInbound('where do I park', all, { at: TUESDAY_10_NY })).toMatchObject({ queue: 'billing', rule: 'routing[0]' });
+  });
+});

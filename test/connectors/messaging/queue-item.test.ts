@@ -5,12 +5,20 @@ import { DEFAULT_EMERGENCY_REPLIES } from '../../../src/governance/default-emerg
 import { classify, compileLexicon } from '../../../connectors/messaging/triage-classify.js';
 import { DEFAULT_TRIAGE_LEXICON } from '../../../src/governance/triage-default-lexicon.js';
 import { claim, close, escalate, escalationDue, isClinical, mayWork, queueItemOf } from '../../../connectors/messaging/queue-item.js';
-import { QUEUE_SYSTEM } from '../../../connectors/messaging/inbox.js';
+import { inboundCommunication, QUEUE_SYSTEM } from '../../../connectors/messaging/inbox.js';
+import { routeInbound, type RoutingInput } from '../../../connectors/messaging/inbound-routing.js';
+import { findSetting } from '../../../src/governance/setting-catalog.js';
 
 // The pure parts of working a queue: reading an item from its Communication, the transitions and who may make them,
 // the escalation schedule, and which emergency answer in which language.
 
 const RECEIVED = '2026-03-10T14:00:00.000Z';
+const ROUTING = {
+  routing: findSetting('messaging.routingRules')!.defaultValue,
+  emergency: findSetting('messaging.emergencyEscalationRules')!.defaultValue,
+  officeHours: findSetting('messaging.officeHours')!.defaultValue,
+  lexicon: DEFAULT_TRIAGE_LEXICON,
+} as unknown as RoutingInput;
 const at = (min: number) => Date.parse(RECEIVED) + min * 60_000;
 const inbound = (queue: string, extra: Partial<Communication> = {}): Communication & { id: string } => ({
   resourceType: 'Communication',
@@ -79,6 +87,23 @@ describe('queue items', () => {
     ['billing', null, false],
   ] as const)('%s (%s) is clinical: %s', (queue, triageLevel, clinical) => {
     expect(isClinical({ queue, triageLevel })).toBe(clinical);
+  });
+
+  it('marks an item sensitive by its label (inboundCommunication) or by its words; a sensitive item is clinical anywhere', () => {
+    const decision = routeInbound('Please change my appointment, also I relapsed on heroin last week', ROUTING, { at: new Date(RECEIVED) });
+    const labelled = { ...inboundCommunication('p1', 'Please change my appointment', decision, RECEIVED), id: 'c2' };
+    expect(labelled.meta?.security).toEqual([expect.objectContaining({ code: 'ETH' })]);
+    expect(queueItemOf(labelled)).toMatchObject({ queue: 'nurse-triage', sensitive: true });
+    // Routed before the label existed, or written by another system: its words decide.
+    const unlabelled = inbound('front-desk', { payload: [{ contentString: 'I ran out of my Biktarvy' }], extension: [] });
+    expect(queueItemOf(unlabelled)).toMatchObject({ queue: 'front-desk', sensitive: true });
+    expect(isClinical(queueItemOf(unlabelled)!)).toBe(true);
+    const plain = inbound('front-desk', { payload: [{ contentString: 'Can I move my appointment?' }], extension: [] });
+    expect(queueItemOf(plain)).toMatchObject({ sensitive: false });
+    expect(isClinical(queueItemOf(plain)!)).toBe(false);
+    // A claim keeps the label.
+    const claimed = claim(labelled, 'dr-a', RECEIVED);
+    expect(claimed.ok && queueItemOf(claimed.resource)!.sensitive).toBe(true);
   });
 });
 

@@ -32,11 +32,24 @@ const fromChannel = (c: MessageChannel | null | undefined) => (c ? (c === 'EMAIL
 // substance use, mental health: queue-item.ts) is clinical and needs `sensitive` besides, and is recorded as a
 // sensitive read, as every field of a sensitive record is (rules/field-decision.ts).
 const textClassOf = (item: { queue: string; triageLevel?: string | null }) => (isClinical(item) ? 'observations' : 'messaging');
-const TEXT_READ = {
-  observations: readSlot('observations', 'MessageQueueItem.text'),
-  messaging: readSlot('messaging', 'MessageQueueItem.text'),
-  sensitive: readSlot('sensitive', 'MessageQueueItem.text'),
-} as const;
+/**
+ * The fields of an item that carry the patient's words or what they are about: the text, the triage concept found in
+ * it ("self-harm", "chest pain") and the reason it was closed with (free text of whoever closed it). One decision for
+ * all three (textAccess): the concept of a sensitive message said what its withheld text was about (found by the
+ * tester: the front desk listing on-call read `concept: "self-harm"` beside the patient's id).
+ */
+type Words = 'text' | 'concept' | 'closeReason';
+type ReadAs = 'observations' | 'messaging' | 'sensitive';
+const slotsOf = (field: Words): Readonly<Record<ReadAs, number>> => ({
+  observations: readSlot('observations', `MessageQueueItem.${field}`),
+  messaging: readSlot('messaging', `MessageQueueItem.${field}`),
+  sensitive: readSlot('sensitive', `MessageQueueItem.${field}`),
+});
+const READS: Readonly<Record<Words, Readonly<Record<ReadAs, number>>>> = {
+  text: slotsOf('text'),
+  concept: slotsOf('concept'),
+  closeReason: slotsOf('closeReason'),
+};
 const SENSITIVE = readOf('sensitive');
 /** An emergency: triaged so, or waiting on the on-call queue (inbound-routing.ts routes emergencies there). */
 const isEmergency = (item: QueueItem) => item.queue === 'on-call' || item.triageLevel === 'emergency';
@@ -47,19 +60,34 @@ const isEmergency = (item: QueueItem) => item.queue === 'on-call' || item.triage
  * holds the sensitive grant for the patient's department reads it. Except an emergency: whoever may read its clinical
  * class (the nurses and clinicians who answer on-call) reads its words, sensitive or not, because the person on call
  * must read what the patient wrote to answer it (a self-harm or overdose message unread for want of a grant is the
- * worse harm). That read is recorded under `sensitive` all the same. The denial to throw, or the PHI-read slot.
+ * worse harm). That read is recorded under `sensitive` all the same. The denial to throw, or the class to record.
  */
-function textAccess(ctx: GatewayContext, item: QueueItem, patient: PatientRow): { denial: Denial } | { slot: number } {
+function textAccess(ctx: GatewayContext, item: QueueItem, patient: PatientRow): { denial: Denial } | { readAs: ReadAs } {
   const sensitive = item.sensitive || patient.guard.sensitive;
   const facts = { ...patient.guard, patientId: patient.id, sensitive };
   const dataClass = textClassOf(item);
   const decision = ctx.access.decide(readOf(dataClass), facts);
   if (decision.effect === 'DENY') return { denial: decision.denial };
-  if (!sensitive) return { slot: TEXT_READ[dataClass] };
-  if (isEmergency(item)) return { slot: TEXT_READ.sensitive };
+  if (!sensitive) return { readAs: dataClass };
+  if (isEmergency(item)) return { readAs: 'sensitive' };
   const grant = ctx.access.decide(SENSITIVE, facts);
-  return grant.effect === 'DENY' ? { denial: grant.denial } : { slot: TEXT_READ.sensitive };
+  return grant.effect === 'DENY' ? { denial: grant.denial } : { readAs: 'sensitive' };
 }
+
+/** A words field of an item (Words), answered under textAccess and recorded as the PHI read it is. */
+const wordsOf =
+  (field: Words) =>
+  async (parent: unknown, _a: unknown, ctx: GatewayContext): Promise<string | null> => {
+    const item = parent as QueueItem;
+    const value = item[field];
+    if (value === null) return null;
+    const patient = await ctx.ehr.patient(item.patientId);
+    if (!patient) return null;
+    const access = textAccess(ctx, item, patient);
+    if ('denial' in access) throw forbidden(access.denial);
+    ctx.phiReads.record(patient.guard.patientId, READS[field][access.readAs]);
+    return value;
+  };
 
 function queueOf(queue: string): Queue {
   if (!(QUEUES as readonly string[]).includes(queue)) throw new BadUserInputError(`queue must be one of ${QUEUES.join(', ')}.`, 'queue');
@@ -92,15 +120,9 @@ export const messagingResolvers: Resolvers = {
     // Decided per item and patient (rules/decide.ts): a front-desk user gets FORBIDDEN for a clinical item's text, and
     // whoever lacks the sensitive grant for the patient for a sensitive one's. Every path that answers an item (the
     // queue list, claimMessage, closeMessage) answers its text here.
-    text: async (parent, _a, ctx) => {
-      const item = parent as unknown as QueueItem;
-      const patient = await ctx.ehr.patient(item.patientId);
-      if (!patient) return null;
-      const access = textAccess(ctx, item, patient);
-      if ('denial' in access) throw forbidden(access.denial);
-      ctx.phiReads.record(patient.guard.patientId, access.slot);
-      return item.text;
-    },
+    text: wordsOf('text'),
+    concept: wordsOf('concept'),
+    closeReason: wordsOf('closeReason'),
   },
   Mutation: {
     sendPatientMessage: async (_p, { patientId, templateId, channel, variables, idempotencyKey }, ctx) => {

@@ -17,7 +17,7 @@ import { ok } from './governance-operations.js';
 // clinical class) reads its words, grant or not, and that read is audited under `sensitive` too.
 
 const ROUTE = `mutation($p: ID!, $t: String!) { routeInboundMessage(patientId: $p, text: $t) { queue rule communicationId } }`;
-const LIST = `query($q: String!) { messageQueue(queue: $q, first: 100) { id queue text } }`;
+const LIST = `query($q: String!) { messageQueue(queue: $q, first: 100) { id queue text concept closeReason } }`;
 const CLAIM = `mutation($id: ID!) { claimMessage(id: $id) { id text } }`;
 const CLOSE = `mutation($id: ID!) { closeMessage(id: $id, reason: "Handled by phone") { id text } }`;
 const REPLY = `mutation($id: ID!) { replyToMessage(id: $id, text: "We called you.") { status } }`;
@@ -32,7 +32,7 @@ const SENSITIVE = [
 const EMERGENCY = ['I have suicidal thoughts and I took all my pills tonight', 'suicidal'] as const;
 const PLAIN = 'Can I move my appointment to Friday?';
 
-type Item = { id: string; queue: string; text: string | null };
+type Item = { id: string; queue: string; text: string | null; concept?: string | null; closeReason?: string | null };
 type Body = { data?: Record<string, unknown> | null; errors?: { path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
 
 let messaging: MessagingHarness;
@@ -129,6 +129,9 @@ describe('without a usable sensitive grant: no text on any path', () => {
       for (const [i, item] of items.entries()) {
         if (!ids.includes(item.id)) continue;
         expect(item.text).toBeNull();
+        // Nor what the words are about: the concept and a close reason answer under the text's own decision.
+        expect(item.concept ?? null).toBeNull();
+        expect(item.closeReason ?? null).toBeNull();
         const error = r.body.errors!.find((e) => e.path?.join('.') === `messageQueue.${i}.text`);
         expect(error?.extensions, `${who} ${queue} ${item.id}`).toMatchObject({ code: 'FORBIDDEN' });
         // Who may read the patient's clinical content is refused for the grant, with the kernel's denial (a clinician
@@ -195,7 +198,8 @@ describe('with the grant, for the patient\'s department: the text, read as sensi
     expect(reads.length).toBeGreaterThan(0);
     for (const e of reads) {
       expect(e.dataClasses).toEqual(['sensitive']);
-      expect(e.fields).toEqual(['MessageQueueItem.text']);
+      expect(e.fields).toContain('MessageQueueItem.text');
+      for (const f of e.fields) expect(['MessageQueueItem.text', 'MessageQueueItem.concept', 'MessageQueueItem.closeReason']).toContain(f);
     }
   });
 

@@ -917,8 +917,9 @@ export type MessageQueueCount = {
 export type MessageQueueItem = {
   claimedAt?: Maybe<Scalars['String']['output']>;
   claimedBy?: Maybe<Scalars['String']['output']>;
+  /** Why it was closed, in the closer's words: decided as `text` is. */
   closeReason?: Maybe<Scalars['String']['output']>;
-  /** The triage concept that decided the queue, if any. */
+  /** The triage concept that decided the queue, if any: what the words are about, decided as `text` is. */
   concept?: Maybe<Scalars['String']['output']>;
   /** receivedAt plus the queue's SLA (messaging.queueSla). */
   dueAt: Scalars['String']['output'];
@@ -935,7 +936,9 @@ export type MessageQueueItem = {
   status: MessageQueueItemStatus;
   /**
    * The patient's words. A clinical item's text (on-call, nurse-triage, or triaged clinical) needs `read` on
-   * `observations` for the patient (rules/decide.ts): a front-desk user gets FORBIDDEN here and the rest of the item.
+   * `observations` for the patient (rules/decide.ts): a front-desk user gets FORBIDDEN here and the rest of the item. A
+   * sensitive one's (HIV, substance use, mental health) needs `read` on `sensitive` besides, except an emergency's, which
+   * whoever answers on-call reads; that read is recorded as sensitive.
    */
   text?: Maybe<Scalars['String']['output']>;
   /** emergency, clinical or none. */

@@ -21,11 +21,18 @@ export const EHR_WRITE_TARGET: {
   editorRoles: ['ai-agent', 'clinician'],
 };
 
+/**
+ * A prompt template and its version, `triage@3`: an id, never prose. It is kept on the change (its snapshot reaches
+ * configuration readers, change events and the audit log), so free text here would carry clinical words there (found
+ * by the tester: "HIV viral load rising v2" as a version).
+ */
+export const PROMPT_TEMPLATE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,59}@[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/;
+
 export const ehrWriteValueSchema = z.strictObject({
   resourceType: z.literal('MedicationRequest'),
   patientId: z.string().regex(FHIR_ID_PATTERN),
   /** The prompt template (and version) the agent drafted with, for the Provenance. */
-  promptTemplateVersion: z.string().max(120).nullable(),
+  promptTemplateVersion: z.string().regex(PROMPT_TEMPLATE_VERSION).nullable(),
 }) as unknown as z.ZodType<JsonValue>;
 
 export const medicationDraftSchema = z.strictObject({

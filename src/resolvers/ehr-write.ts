@@ -14,6 +14,7 @@ import type { GatewayContext } from '../context/context.js';
 import { BadUserInputError, NotFoundError } from '../errors/errors.js';
 import type { MedicationProposalResult, MedicationProposalStatus, Resolvers } from '../generated/resolvers-types.js';
 import type { ChangeRequest } from '../governance/change-request.js';
+import { PROMPT_TEMPLATE_VERSION } from '../governance/ehr-write-target.js';
 import { medicationDraftOf, observationDraftOf } from '../services/write-back/write-drafts.js';
 import { findChangeRequest } from '../services/governance/reads.js';
 import { proposeEhrWrite } from '../services/governance/ehr-write-proposals.js';
@@ -167,6 +168,9 @@ export const ehrWriteResolvers: Resolvers = {
     proposeMedicationRequest: async (_p, { patientId, input }, ctx) => {
       const draft = medicationDraftOf(input);
       const promptTemplateVersion = input.promptTemplateVersion ?? null;
+      if (promptTemplateVersion !== null && !PROMPT_TEMPLATE_VERSION.test(promptTemplateVersion)) {
+        throw new BadUserInputError('promptTemplateVersion must be a template and its version, such as triage@3.', 'promptTemplateVersion');
+      }
       // A human with write on medications writes at once; everyone else (an agent) may only propose.
       const direct = decideMedicationRequest(ctx.access).mode === 'write';
       const patient = await patientFor(ctx, patientId, direct ? 'write:medications' : 'propose:medications');

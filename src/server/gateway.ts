@@ -16,6 +16,8 @@ import type { GatewayContext, RequestLimits } from '../context/context.js';
 import type { AuditService } from '../services/audit/audit-service.js';
 import type { FailedLoginAudit } from '../services/audit/failed-login.js';
 import { ClearanceError, UnauthenticatedError } from '../errors/errors.js';
+import { denialEvent } from '../audit/denial-event.js';
+import type { Principal } from '../auth/principal.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { AccessService } from '../services/access-service.js';
 import type { AccessState } from '../services/access-state.js';
@@ -200,15 +202,34 @@ export class Gateway {
     record.tenant = principal.tenant;
     const tally = this.deps.metrics?.decisionTally;
     const context = await buildRequestContext({ ...this.deps, cursors: this.cursors }, principal, record.requestId, tally).catch(
-      (e: unknown) => {
+      async (e: unknown) => {
         // Refused at admission (request-context.ts): the MFA policy's step-up, or an emergency-stopped agent.
         if (e instanceof UnauthenticatedError) record.outcome = 'UNAUTHENTICATED';
-        else if (e instanceof ClearanceError && e.extensions.reason === 'AGENT_STOPPED') record.outcome = 'AGENT_STOPPED';
+        else if (e instanceof ClearanceError && e.extensions.reason === 'AGENT_STOPPED') {
+          record.outcome = 'AGENT_STOPPED';
+          await this.auditAdmissionRefusal(principal, record.requestId, e);
+        }
         throw e;
       },
     );
     this.records.set(record.requestId, record);
     return context;
+  }
+
+  /**
+   * A FORBIDDEN given before any operation ran (an emergency-stopped agent) is a denial like any other: one
+   * `access.denied` event (the tester found none). Refused either way: an audit store that cannot take it is logged.
+   */
+  private async auditAdmissionRefusal(principal: Principal, requestId: string, e: ClearanceError): Promise<void> {
+    const environment = typeof e.extensions.environment === 'string' ? e.extensions.environment : 'n/a';
+    const actor = { sub: principal.sub, kind: principal.kind, roles: [...principal.roles] };
+    const denial = denialEvent([{ path: [], extensions: e.extensions }], {
+      tenant: principal.tenant, actor, requestId, environment, operation: null, at: new Date().toISOString(),
+    });
+    if (!denial) return;
+    await this.deps.audit.write(principal.tenant, [denial]).catch(() => {
+      this.deps.logger.error({ requestId }, 'access.denied not recorded for a refused request (audit unavailable)');
+    });
   }
 
   /** A connector's public JWKS (src/services/connectors/jwks-path.ts): public keys only, for the EHR to fetch. */

@@ -31,6 +31,16 @@ const RUN_BILLING = `mutation { runBillingAutomation(dryRun: false) { stopped } 
 
 let h: Harness;
 let t: Record<'sec' | 'eng1' | 'eng2' | 'clin' | 'desk' | 'bill' | 'gsec' | 'geng1' | 'geng2' | 'gclin', string>;
+/** The access.denied events an actor's refusals wrote (a FORBIDDEN at admission is a denial like any other). */
+const agentStoppedDenials = async (sub: string) => {
+  let n = 0;
+  for await (const raw of h.running.audit.rawRecords('acme')) {
+    type Event = { action: string; actor: { sub: string } | null; detail: { reasons?: string[] } };
+    const { events } = JSON.parse((JSON.parse(raw) as { body: string }).body) as { events: Event[] };
+    n += events.filter((e) => e.action === 'access.denied' && e.actor?.sub === sub && e.detail.reasons?.includes('AGENT_STOPPED')).length;
+  }
+  return n;
+};
 const med = (key: string) => ({ idempotencyKey: key, medication: 'Lisinopril 10 MG Oral Tablet', dosage: 'once daily' });
 const agent = (sub: string, tenant = 'acme') =>
   h.token({ sub, tenant, roles: ['ai-agent'], departments: ['cardiology', 'oncology', 'primary-care'], kind: 'agent' });
@@ -104,6 +114,7 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
       const r = await h.gql(stopped, READ, { id: DENNIS });
       expect(r.status).toBe(403);
       refused(r, 'FORBIDDEN', 'AGENT_STOPPED');
+      expect(await agentStoppedDenials('bot-read')).toBe(1);
       // Another agent is not stopped.
       expect(ok(await h.gql(await agent('bot-other'), READ, { id: DENNIS }))).toBeTruthy();
     },
@@ -114,12 +125,14 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
         'FORBIDDEN',
         'AGENT_STOPPED',
       );
+      expect(await agentStoppedDenials('bot-write')).toBe(1);
     },
     proposal: async () => {
       await stop(t.sec, 'agent:bot-propose');
       await stop(t.gsec, 'connector:ehr');
       const before = await medications('acme');
       refused(await h.gql(await agent('bot-propose'), PROPOSE, { p: DENNIS, i: med('stopped-p') }), 'FORBIDDEN', 'AGENT_STOPPED');
+      expect(await agentStoppedDenials('bot-propose')).toBe(1);
       // Nothing was queued, so nothing goes out when a connector resumes.
       await resume(t.gsec, 'connector:ehr');
       expect(await medications('acme')).toBe(before);

@@ -236,9 +236,25 @@ describe("a clinical change carries no free text of its own (the tester's HIV re
     expect(withGrant.after.reasonCode).toEqual([{ text: REASON }]);
   });
 
+  it('a prompt template version is an id (triage@3), never prose: refused before anything is proposed', async () => {
+    for (const version of ['HIV viral load rising v2', 'triage@3 HIV', 'triage', 'a@b\nc', `${'x'.repeat(61)}@1`]) {
+      const r = await h.gql(tokens.agent!, PROPOSE, {
+        p: DENNIS,
+        i: { idempotencyKey: `view-key-ptv-${version.length}`, medication: 'Aspirin', dosage: 'daily', promptTemplateVersion: version },
+      });
+      expect(r.body.errors?.[0]?.extensions, version).toMatchObject({ code: 'BAD_USER_INPUT', field: 'promptTemplateVersion' });
+    }
+    for await (const raw of h.running.audit.rawRecords('acme')) expect(raw).not.toMatch(/viral load rising v2|triage@3 HIV/);
+  });
+
   it('neither the stored change nor any audit record holds the reason: every channel built from them is clean', async () => {
     const stored = await h.running.governance.store.getChange('acme', id);
     expect(JSON.stringify(stored)).not.toContain('viral load');
+    // The class: every string of a clinical change's snapshot is an id of ours, never words (the draft holds those).
+    const strings = (v: unknown): string[] =>
+      typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : [];
+    for (const s of strings([stored!.change.before, stored!.change.after, stored!.change.reason]))
+      expect(s).toMatch(/^(MedicationRequest|[A-Za-z0-9.-]{1,64}|[A-Za-z0-9][A-Za-z0-9._-]*@[A-Za-z0-9._-]+)$/);
     for await (const raw of h.running.audit.rawRecords('acme')) expect(raw).not.toContain('viral load');
   });
 

@@ -111,7 +111,10 @@ export class MessageQueueService {
   async close(actor: Actor, id: string, reason: string, requestId: string | null): Promise<ListedItem> {
     const why = reason.trim();
     if (why.length === 0 || why.length > 500) throw new BadUserInputError('reason must be 1 to 500 characters.', 'reason');
-    return this.transition(actor, id, requestId, 'messaging.closed', (c, at) => close(c, actor.sub, why, at), why);
+    // The reason stays on the Communication (read as the item's `closeReason`, decided as its text is), never in the
+    // audit event: it is the closer's words about the patient's message (found by the tester: "Refilled Biktarvy for
+    // HIV" in `messaging.closed`, beside the patient, for any auditor).
+    return this.transition(actor, id, requestId, 'messaging.closed', (c, at) => close(c, actor.sub, why, at));
   }
 
   /** Replies to the patient through the messaging channel; only the one who claimed the item may. */
@@ -244,7 +247,6 @@ export class MessageQueueService {
     requestId: string | null,
     action: 'messaging.claimed' | 'messaging.closed',
     step: (c: Communication & { id: string }, at: string) => ReturnType<typeof claim>,
-    reason: string | null = null,
   ): Promise<ListedItem> {
     const c = await this.read(actor.tenant, id);
     const before = queueItemOf(c);
@@ -265,7 +267,6 @@ export class MessageQueueService {
       communicationId: id,
       patientId: before.patientId,
       at,
-      reason,
       detail: { queue: before.queue },
     });
     const after = queueItemOf(await this.read(actor.tenant, id))!;

@@ -1,8 +1,9 @@
 import type { ChangeEvent } from '../../audit/audit-event.js';
 import type { JsonValue } from '../../governance/json.js';
 
-// The audit event of a message sent or routed: who, which patient's Communication, which template, channel and
-// outcome. Never the text, the variables or the address (PHI); the Communication in the EHR holds those. Pure.
+// The audit event of a message sent, routed, claimed or closed: who, which patient's Communication, which template,
+// channel and outcome. Never the text, the variables, the address or a close's reason (PHI, or words about it); the
+// Communication in the EHR holds those. Pure.
 
 export interface MessagingAuditInput {
   readonly tenant: string;
@@ -22,8 +23,6 @@ export interface MessagingAuditInput {
   readonly patientId: string;
   readonly at: string;
   readonly detail: { readonly [key: string]: JsonValue };
-  /** A close's reason (given by the person closing it). */
-  readonly reason?: string | null;
 }
 
 const STATUS: Readonly<Record<MessagingAuditInput['action'], string>> = {
@@ -53,7 +52,7 @@ export function messagingEvent(input: MessagingAuditInput): ChangeEvent {
     status: STATUS[input.action],
     before: null,
     after: null,
-    reason: input.reason ?? null,
+    reason: null,
     ticket: null,
     approvals: [],
     detail: { patientId: input.patientId, ...input.detail },

@@ -229,12 +229,24 @@ export function toObservationRow(observation: Observation, patient: PatientRow):
 
 export function toMedicationRequestRow(request: MedicationRequest, patient: PatientRow): MedicationRequestRow {
   return {
-    // A text-only medication (`medicationCodeableConcept.text`, no coding) and the reason's text go by the words.
+    // A text-only medication (`medicationCodeableConcept.text`, no coding), the reason's text and every other free
+    // text of the request (each dosage's text and patient instruction, its additional instructions and as-needed
+    // reason, the status reason, the notes) go by the words: "1 tab daily, HIV positive" names HIV wherever it is.
     guard: rowGuard(
       patient,
       request,
-      [request.medicationCodeableConcept, ...(request.reasonCode ?? [])],
-      [request.medicationReference?.display, ...(request.reasonReference ?? []).map((r) => r.display), ...notes(request.note)],
+      [
+        request.medicationCodeableConcept,
+        ...(request.reasonCode ?? []),
+        request.statusReason,
+        ...(request.dosageInstruction ?? []).flatMap((d) => [...(d.additionalInstruction ?? []), d.asNeededCodeableConcept]),
+      ],
+      [
+        request.medicationReference?.display,
+        ...(request.reasonReference ?? []).map((r) => r.display),
+        ...notes(request.note),
+        ...(request.dosageInstruction ?? []).flatMap((d) => [d.text, d.patientInstruction]),
+      ],
     ),
     derivedFrom: refs(...(request.reasonReference ?? [])),
     id: request.id ?? '',

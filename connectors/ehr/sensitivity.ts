@@ -8,6 +8,7 @@ import {
   VALUE_SETS,
   type SensitivityCode,
 } from './sensitivity/value-sets.js';
+import { normalizeForMatching } from './sensitivity/normalize.js';
 
 // Row sensitivity, decided at read time the way a security labeling service does
 // (https://hl7.org/fhir/R4/security-labels.html, HL7 SLS): a record is sensitive when its own meta.security carries a
@@ -25,6 +26,9 @@ const SENSITIVITY_DISPLAY: Readonly<Record<SensitivityCode, string>> = {
   HIV: 'HIV/AIDS information sensitivity',
   ETH: 'substance abuse information sensitivity',
   PSY: 'psychiatry disorder information sensitivity',
+  STD: 'sexually transmitted disease information sensitivity',
+  SDV: 'sexual assault, abuse, or domestic violence information sensitivity',
+  SEX: 'sexuality and reproductive health information sensitivity',
 };
 
 /** Systems whose codes the value sets list exactly: a code of these that is not listed is not sensitive by code. */
@@ -66,15 +70,18 @@ const MAX_REMEMBERED_TEXT = 200;
  * The first category whose terms the text names (a note, a concept's text, a display, a patient's message), or null:
  * the value sets' words (HIV medicines by generic and brand name, "H.I.V.", alcohol and drug use phrases...) and an
  * ICD-10 code of a listed prefix written in the text ("Dx: F32.9"). The one text vocabulary of the gateway: notes and
- * inbound messages (connectors/messaging/inbound-routing.ts, queue-item.ts) are decided by it alike.
+ * inbound messages (connectors/messaging/inbound-routing.ts, queue-item.ts) are decided by it alike. The text is
+ * normalised first, here and only here (sensitivity/normalize.ts: HTML references, NFKC, zero-width characters and
+ * soft hyphens, Cyrillic/Greek look-alikes, diacritics, white space); answers are remembered by the text as given.
  */
 export function sensitivityOfText(value: string | null | undefined): SensitivityCode | null {
   if (!value) return null;
   const known = TEXT_ANSWERS.get(value);
   if (known !== undefined) return known;
+  const normalized = normalizeForMatching(value);
   let found: SensitivityCode | null = null;
   for (const set of VALUE_SETS) {
-    if (set.terms.some((t) => t.test(value))) {
+    if (set.terms.some((t) => t.test(normalized))) {
       found = set.category;
       break;
     }

@@ -4,7 +4,8 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { APPROVE, ok, SET_WRITE_BACK, UPDATE_SETTING, type Change, type ChangeResult } from './governance-operations.js';
 
 // Notes written through writeBackNote whose free text names a sensitive class (an HIV medicine, HIV spelled with
-// dots, alcohol use, an ICD-10 code of a sensitive category) are withheld whole from every reader without the
+// dots, alcohol use, an ICD-10 code of a sensitive category, a sexually transmitted infection, intimate partner
+// violence, an abortion; however the words are typed or encoded) are withheld whole from every reader without the
 // sensitive grant, an AI agent and a clinician of the patient's own department alike; a clinician with the grant
 // reads them. End to end over HTTP, against the embedded FHIR server.
 
@@ -26,8 +27,26 @@ const SENSITIVE_NOTES: readonly (readonly [string, string])[] = [
   ['Progress note', 'Continue Suboxone'],
   ['HIV follow-up', 'Doing well.'],
   ['Descovy refill', 'Sent to pharmacy.'],
+  // Disguised (encoded, invisible characters, look-alike letters, accents, line breaks) and the terms added after.
+  ['Progress note', 'Tru\u200Bvada refilled'],
+  ['Progress note', 'Assessment: &#72;IV, stable'],
+  ['Progress note', '\u041D\u0406V follow-up'],
+  ['Progress note', 'Consumo de heroína, referido a Alcohólicos Anónimos'],
+  ['Progress note', 'History of human immunodeficiency\nvirus'],
+  ['Progress note', 'PLWH, CD4 count 420'],
+  ['Progress note', 'OUD, ETOH abuse; attends N.A. meetings'],
+  ['Progress note', 'MDD; SI with plan, safety plan made'],
+  ['Progress note', "Smokes crack; OD'd in May"],
+  // Sexually transmitted infections, sexual and domestic violence, induced abortion.
+  ['Progress note', 'Treated for chlamydia and gonorrhea'],
+  ['Progress note', 'Discloses intimate partner violence'],
+  ['Progress note', 'Elective abortion in 2021'],
 ];
-const PLAIN_NOTE = ['Follow-up', 'BP 128/82, stable. Encouraged drinking water; AA batteries for the glucometer.'] as const;
+const PLAIN_NOTE = [
+  'Follow-up',
+  'BP 128/82, stable. Encouraged drinking water; AA batteries for the glucometer. Art therapy, meal prep; ' +
+    'no alcoholic beverages; cancer relapse ruled out; Narcan at home; HBV viral load pending; herpes zoster resolved.',
+] as const;
 
 let h: Harness;
 const written = { sensitive: [] as string[], plain: '' };

@@ -4,7 +4,9 @@
 //
 // Categories are HL7 v3 ActCode InformationSensitivityPolicy codes
 // (https://terminology.hl7.org/CodeSystem-v3-ActCode.html#v3-ActCode-_InformationSensitivityPolicy):
-// HIV (HIV/AIDS), ETH (substance abuse; SUD/OPIOIDUD labels count as ETH), PSY (psychiatry; MH/BH/PSYTHPN count).
+// HIV (HIV/AIDS), ETH (substance abuse; SUD/OPIOIDUD labels count as ETH), PSY (psychiatry; MH/BH/PSYTHPN count),
+// STD (sexually transmitted disease), SDV (sexual assault, abuse, or domestic violence), SEX (sexuality and
+// reproductive health: here induced abortion only).
 //
 // Provenance of the defaults (each list is a subset chosen for what the gateway reads, not the whole value set):
 // - HIV: VSAC "HIV" (OID 2.16.840.1.113883.3.464.1003.120.12.1003, CMS eCQM), "HIV Viral Load"
@@ -19,6 +21,15 @@
 // DAST-10 under ETH) are behavioural-health data (HL7 PSY/ETH, 42 CFR Part 2 for substance use screening): they are
 // listed, so a severe PHQ-9 score is withheld like the depression it points to. Opioid analgesics (oxycodone, even in
 // an abuse-deterrent product) are not: only medications for opioid use disorder (MOUD) say a disorder is treated.
+// - STD: ICD-10-CM A50-A64 ("Infections with a predominantly sexual mode of transmission"), Z20.2, Z11.3; SNOMED CT
+//   from the PHIN VADS "Infections During Pregnancy" set (gonorrhea, syphilis, chlamydia, genital herpes simplex).
+// - SDV: ICD-10-CM T74/T76 (abuse confirmed, suspected), Y07 (perpetrator), Z04.4 (examination after alleged rape),
+//   Z69 (services for victim or perpetrator of abuse), Z91.41 and Z62.81 (history of abuse).
+// - SEX: ICD-10-CM O04, O07 (induced termination of pregnancy, failed attempt), Z33.2 (elective termination).
+//   A spontaneous, missed or threatened abortion (a miscarriage, O03) is not listed: the governed set is induced
+//   termination; extending it to pregnancy loss is a policy edit here.
+// Free text is normalised before these words are matched (normalize.ts): the patterns are written for plain
+// Latin letters without accents ("heroina", "Alcoholicos Anonimos") and single spaces.
 
 export const SNOMED_SYSTEM = 'http://snomed.info/sct';
 export const ICD10_SYSTEMS = ['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10'] as const;
@@ -26,7 +37,7 @@ const LOINC_SYSTEM = 'http://loinc.org';
 export const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
 /** The categories a code can put a record in (ActCode InformationSensitivityPolicy codes). */
-export type SensitivityCode = 'HIV' | 'ETH' | 'PSY';
+export type SensitivityCode = 'HIV' | 'ETH' | 'PSY' | 'STD' | 'SDV' | 'SEX';
 
 export interface CategoryValueSet {
   readonly category: SensitivityCode;
@@ -51,6 +62,9 @@ const SUBSTANCES = [
   'alcohol', 'drinking', 'drugs?', 'heroin', 'opioids?', 'opiates?', 'cocaine', 'crack', String.raw`meth\w*`, 'fentanyl', 'pills',
   'substances?', 'benzos?', String.raw`oxy\w*`, 'percocet', 'xanax',
 ].join('|');
+/** Viruses whose viral load is measured outside HIV care ("HCV viral load", "viral load (CMV)"). */
+const OTHER_VIRUSES = String.raw`hepatitis ?[A-E]|hep ?[A-E]|HBV|HCV|HDV|CMV|cytomegalovirus|EBV|Epstein[- ]Barr|BKV?|JCV?|HPV|HSV|VZV|`
+  + String.raw`HHV[- ]?[1-8]|adenovirus|COVID(-19)?|SARS[- ]CoV[- ]?2|RSV|influenza|norovirus|parvovirus`;
 
 const SETS: readonly CategoryValueSet[] = [
   {
@@ -103,7 +117,18 @@ const SETS: readonly CategoryValueSet[] = [
       /\bHIV[12]?\b/i,
       // Spelled out with one separator between the letters: "H.I.V.", "h.i.v", "H I V", "H-I-V", "H. I. V.".
       /\bH(\. ?|-| )I\1V\b/i,
-      /human immunodeficiency virus/i,
+      /\bhuman immuno(- ?| )?deficiency virus/i,
+      // Spanish: VIH (virus de la inmunodeficiencia humana), SIDA as written, or lower case as a noun ("tiene sida").
+      /\bVIH[12]?\b/i,
+      /\bSIDA\b/,
+      /\b(el|del|de|tiene|con|padece|diagnostico de|enfermo de) sida\b/i,
+      // People living with HIV, highly active / combination antiretroviral therapy, as written ("CART", "cart" and
+      // "ART" alone are not: CAR-T therapy, a cart, art).
+      /\b(PLWHA?|PLHIV|PLWHIV|HAART|cART)\b/,
+      // HIV monitoring: a CD4 count; a viral load unless it names another virus (hepatitis B/C, CMV, EBV...).
+      /\bCD4\+?(?:[- ]?T)?(?:[- ]?(?:cell|lymphocyte)s?)? (count|level|number|percent(age)?)s?\b/i,
+      pattern(String.raw`(?<!\b(${OTHER_VIRUSES})\b[\w .:/-]{0,20})\bviral loads?\b`,
+        String.raw`(?![ :,(/-]{0,3}(of |for |test(ing)? )?(${OTHER_VIRUSES})\b)`),
       /acquired immune ?deficiency/i,
       /\bAIDS\b/, // upper case only: "hearing aids" is not
       // Antiretrovirals by generic name (VSAC "Antiretroviral Medications", FDA HIV drug list). Tenofovir and
@@ -115,11 +140,14 @@ const SETS: readonly CategoryValueSet[] = [
       /\b(lenacapavir|islatravir|cobicistat)\b/i,
       // Brand names of antiretroviral and PrEP products (single-tablet regimens, long-acting injectables). Not
       // ritonavir (it boosts nirmatrelvir in Paxlovid) and not Vemlidy (tenofovir alafenamide for hepatitis B only).
+      // Misspellings as written in notes, listed exactly (no fuzzy match: an edit distance of one from a brand name
+      // is another drug or an ordinary word too often): "Bictarvy", "Truvaada", "Truvda".
+      /\b(Bictarvy|Truvaada|Truvda)\b/i,
       /\b(Truvada|Descovy|Biktarvy|Genvoya|Stribild|Triumeq|Dovato|Juluca|Odefsey|Complera|Atripla|Symtuza|Cabenuva)\b/i,
       /\b(Apretude|Sunlenca|Delstrigo|Symfi(?: Lo)?|Cimduo|Temixys|Prezcobix|Evotaz|Isentress|Tivicay|Edurant|Prezista)\b/i,
       /\b(Reyataz|Sustiva|Epzicom|Combivir|Trizivir|Kaletra|Selzentry|Rukobia|Trogarzo|Pifeltro|Intelence|Vocabria|Viread)\b/i,
       /\b(Epivir|Retrovir|Ziagen|Emtriva|Tybost|Fuzeon|Viramune|Aptivus|Lexiva|Invirase|Crixivan|Viracept|Zerit|Videx)\b/i,
-      /\bantiretroviral/i,
+      /\bantir?retroviral/i, // and the Spanish "antirretroviral"
       /\bART regimen\b/i,
       // HIV pre-exposure prophylaxis: "PrEP" as written (upper P and E: "bowel prep", "prep for surgery" are not); not
       // rabies PrEP. Pre-exposure prophylaxis spelled out counts only for HIV ("HIV" answers above) or unqualified.
@@ -165,8 +193,12 @@ const SETS: readonly CategoryValueSet[] = [
     },
     icd10Prefixes: ['F10', 'F11', 'F12', 'F13', 'F14', 'F15', 'F16', 'F18', 'F19', 'T40', 'Z71.4', 'Z71.5'],
     terms: [
-      /\balcoholism\b/i,
-      /\balcohol (dependence|abuse|use disorder)/i,
+      /\balcoholism(o)?\b/i,
+      /\b(alcohol|ETOH) (dependence|abuse|use disorder|misuse)/i,
+      // Use disorders by abbreviation, as written in upper case: opioid, substance, alcohol (AUD not as the
+      // Australian dollar: "AUD 50", "50 AUD", "AUD/USD").
+      /\b(OUD|SUD)\b/,
+      /(?<![\d$] ?)\bAUD\b(?! ?[$\d]|\/)/,
       // "abuse-deterrent" names a product's formulation, not a disorder.
       /\b(opioid|opiate|cocaine|cannabis|stimulant|drug|substance) (use disorder|dependence|abuse(?![- ]deterrent)|addiction)/i,
       // Alcohol and substance counselling (care plan activities, procedures) is ETH.
@@ -174,16 +206,28 @@ const SETS: readonly CategoryValueSet[] = [
       /\bcounsel\w* (about|for|on|regarding) (alcohol|substance|drug)/i,
       /\bAUDIT[- ]?C\b/i,
       /\bDAST(?:[- ]?\d+)?\b/,
-      /\b(drug )?overdose\b/i,
+      /\b(drug )?overdos(e|ed|es|ing)\b/i,
+      // "OD'd", "OD'ed", "ODed"; "OD on heroin" ("OD" alone is the right eye).
+      /\bOD(?:'?e?d)\b/,
+      pattern(String.raw`\bOD (on|from) (${SUBSTANCES}|tylenol|acetaminophen)\b`),
+      // Crack as smoked or used, not a crack in skin, a tooth or a wall.
+      /\b(smok\w*|us(e|es|ed|ing)|buy\w*|bought|sell\w*|snort\w*|inject\w*|hits? of|rocks? of) crack\b(?!ed\b|[- ](in|on|of|the|open|down|filler))/i,
+      /\bcrack (pipe|use|user|users|addiction|habit|den|smoking)\b/i,
       /\bmisuses drugs\b/i,
       /\b(buprenorphine|methadone|naltrexone|disulfiram|acamprosate|suboxone)\b/i,
       // MOUD / alcohol use disorder products by brand (Narcan is not: naloxone goes with every opioid prescription).
       /\b(Sublocade|Brixadi|Zubsolv|Bunavail|Subutex|Vivitrol|Antabuse|Campral|Lucemyra|lofexidine)\b/i,
       // Mutual-help groups: "AA"/"NA" as written, next to what makes them the fellowship ("AAA", "AA battery",
       // "NA" for not applicable are not).
-      /\b(AA|NA)( meetings?| groups?| sponsor| sponsors| chips?| program| 12[- ]step)\b/,
-      /\b([Aa]ttend(s|ed|ing)?|[Gg]o(es|ing)? to|[Ww]ent to|[Ss]tarted|[Bb]ack in|[Jj]oined) (AA|NA)\b/,
+      /\b(AA|NA|A\.A\.?|N\.A\.?)( meetings?| groups?| sponsor| sponsors| chips?| program| 12[- ]step)\b/,
+      /\b([Aa]ttend(s|ed|ing)?|[Gg]o(es|ing)? to|[Ww]ent to|[Ss]tarted|[Bb]ack in|[Jj]oined) (AA|NA|A\.A\.|N\.A\.)(?!\w)/,
       /\b(alcoholics|narcotics|cocaine) anonymous\b/i,
+      // Spanish: the fellowships, the drugs, their use and disorders.
+      /\b(alcoholicos|narcoticos) anonimos\b/i,
+      /\b(heroina|cocaina|metanfetaminas?)\b/i,
+      /\bconsumo de (drogas|heroina|cocaina|crack|metanfetaminas?|sustancias|opioides|opiaceos)\b/i,
+      /\b(abuso|dependencia) (de|del) (alcohol|drogas|sustancias|opioides|cocaina|heroina)\b/i,
+      /\btrastorno por (uso|consumo) de (alcohol|sustancias|opioides|drogas)\b/i,
       /\b12[- ]step (program|meeting|group)/i,
       // Drinking in the sense of alcohol, never of water or fluids ("drinking water", "drinking fluids", "a cup for
       // drinking"): by what qualifies it.
@@ -194,10 +238,10 @@ const SETS: readonly CategoryValueSet[] = [
         String.raw`(?! (${BEVERAGES}|from|through|out of))`),
       pattern(String.raw`\b(relaps\w*|resumed|back to|started|stopp?ed|quit|quitting|cut(ting)? (down|back) on) (on )?(drinking|alcohol)\b`,
         String.raw`(?! (${BEVERAGES}|enough|more|plenty|from|through|out))`),
-      /\b(alcohol(ic)?|ethanol) (withdrawal|intoxication|relapse|binge|misuse)\b/i,
+      /\b(alcohol(ic)?|ethanol|ETOH) (withdrawal|intoxication|relapse|binge|misuse)\b/i,
       /\bdelirium tremens\b/i,
       /(?<!\bnon[- ]?)\balcoholic (liver|cirrhosis|hepatitis|pancreatitis|ketoacidosis|cardiomyopathy|neuropathy)\b/i,
-      /\b(an|is an?|recovering|functional) alcoholic\b/i,
+      /\b(an|is an?|recovering|functional) alcoholic\b(?! (beverages?|drinks?|content|fermentation|solution|extract))/i,
       /\bsobriety\b/i,
       // Illicit drugs are named by what they are; fentanyl only with misuse (it is an anaesthetic and a patch too).
       /\b(heroin|crack cocaine|cocaine|methamphetamine|crystal meth|speedball)\b/i,
@@ -211,11 +255,11 @@ const SETS: readonly CategoryValueSet[] = [
       pattern(String.raw`\brelaps\w* (on|into|to|with|using)? ?(${SUBSTANCES})\b`),
       // Detox and rehab for a substance ("cardiac rehab", "rehab after knee surgery", "detox tea" are not).
       pattern(String.raw`\b(drug|alcohol|substance|addiction|opioid|opiate|heroin|chemical dependency) `,
-        String.raw`(rehab|rehabilitation|detox|treatment (program|center|centre))`),
-      pattern(String.raw`\b(rehab|rehabilitation|detox|detoxification) (for|from|off) (${SUBSTANCES}|addiction)\b`),
-      /\b(detox|detoxification) (program|unit|center|centre|facility|admission|ward|bed|clinic)/i,
+        String.raw`(rehab|rehabilitation|de-?tox|treatment (program|center|centre))`),
+      pattern(String.raw`\b(rehab|rehabilitation|de-?tox|de-?toxification) (for|from|off) (${SUBSTANCES}|addiction)\b`),
+      /\b(de-?tox|de-?toxification) (program|unit|center|centre|facility|admission|ward|bed|clinic)/i,
       pattern(String.raw`\b(medical|inpatient|outpatient|residential|medically supervised|went to|going to|admitted to|referred to|sent to`,
-        String.raw`|in|into|entered|completed|left) detox\b`),
+        String.raw`|in|into|entered|completed|left) de-?tox\b`),
     ],
   },
   {
@@ -287,6 +331,11 @@ const SETS: readonly CategoryValueSet[] = [
     terms: [
       /\b(major )?depressi(on|ve) (disorder|episode)/i,
       /\bmajor depression\b/i,
+      /\bMDD\b/,
+      // Suicidal ideation with a plan or intent, as abbreviated ("SI with plan", "SI w/ plan", "SI w/plan").
+      /\bSI (with |w\/ ?|w )(a )?(plan|intent)\b/,
+      // Spanish ("ideacion suicida" is matched by "suicid" below).
+      /\b(depresion mayor|trastorno depresivo|esquizofrenia|trastorno de estres postraumatico)\b/i,
       // Depression as a reason ("Sertraline 100mg for depression"), not an ECG, respiratory or marrow finding.
       // A screening without a result ("Depression screening", done for every adult) is not; its scored instrument is.
       /(?<!\b(ST|segment|respiratory|marrow|CNS|myocardial|ventricular|ventilatory)[- ])\bdepression\b(?![- ]screen)/i,
@@ -304,6 +353,66 @@ const SETS: readonly CategoryValueSet[] = [
       /\battention deficit\b/i,
       /\bADHD\b/,
       /\b(anorexia nervosa|bulimia|eating disorder)\b/i,
+    ],
+  },
+  {
+    category: 'STD',
+    codes: {
+      [SNOMED_SYSTEM]: [
+        '15628003', // Gonorrhea
+        '76272004', // Syphilis
+        '105629000', // Chlamydial infection
+        '33839006', // Genital herpes simplex
+      ],
+    },
+    icd10Prefixes: ['A50', 'A51', 'A52', 'A53', 'A54', 'A55', 'A56', 'A57', 'A58', 'A59', 'A60', 'A63', 'A64', 'Z20.2', 'Z11.3'],
+    terms: [
+      // Chlamydia trachomatis, not the respiratory C. pneumoniae or C. psittaci.
+      /\bchlamydi(a|al)\b(?! (pneumoniae?|psittaci)\b)/i,
+      /\bclamidia\b/i,
+      /\b(syphili(s|tic)|sifilis|treponemal?|VDRL|lues)\b/i,
+      /\b(gonorrh?o?eae?|gonorrea|gonococ\w*)\b/i,
+      /\btrichomon(iasis|as)\b/i,
+      /\b(chancroid|lymphogranuloma venereum|granuloma inguinale|mycoplasma genitalium)\b/i,
+      // Herpes of the genitals (not zoster, not a cold sore).
+      /\b(genital|anogenital|vulvar|vaginal|penile|perianal) (herpes|HSV)\b/i,
+      /\bherpes (genitalis|progenitalis)\b/i,
+      /\b(sexually transmitted|venereal) (infections?|diseases?|disorders?|infectious diseases?)\b/i,
+      /\binfecci(on|ones) de transmision sexual\b/i,
+      // "STI"/"STD" only as a sexually transmitted infection: soft tissue injury, short-term disability and standard
+      // deviation are written so too.
+      /\b(STI|STD)s?( screen\w*| test\w*| panel| check| clinic| exposure| treatment| symptoms| history| prophylaxis| positive)\b/,
+      /\b(tested|treated|screen(ed|ing)?|exposure|exposed|positive|history|hx|risk) (for|to|of) (an? )?(STI|STD)s?\b/i,
+    ],
+  },
+  {
+    category: 'SDV',
+    codes: {},
+    icd10Prefixes: ['T74', 'T76', 'Y07', 'Z04.4', 'Z69', 'Z91.41', 'Z62.81'],
+    terms: [
+      // Abuse and violence between people; a routine screening without a finding ("IPV screening negative", offered
+      // to every adult woman) is not, as a depression screening is not.
+      /(?<!\bscreen(ing|ed)? (for|of) )\b(domestic|family|intimate[- ]partner|dating|spousal|partner) (violence|abuse)\b(?![- ]screen)/i,
+      /\bsexual(ly)? (assault\w*|abus\w*|violence|exploitation|coercion)\b/i,
+      /\b(rape|raped|rape kit|SANE exam|sexual assault nurse)\b/i,
+      /\b(child|elder|physical|emotional) abuse\b(?![- ]screen)/i,
+      /\b(hit|beaten|beats|beat|strangled|choked|kicked|punched|threatened|abused) by (her|his|their|my) (partner|husband|wife|boyfriend|girlfriend|spouse|ex)\b/i,
+      /\b(human|sex) trafficking\b/i,
+      /\b(violencia (domestica|de genero|intrafamiliar|de pareja)|agresion sexual|abuso sexual)\b/i,
+    ],
+  },
+  {
+    category: 'SEX',
+    codes: {},
+    icd10Prefixes: ['O04', 'O07', 'Z33.2'],
+    terms: [
+      // Induced abortion. A pregnancy loss ("spontaneous abortion", "missed abortion", "threatened abortion", O03) is
+      // not in the governed set; "abortive" migraine therapy and an "aborted" procedure are other words.
+      /(?<!\b(spontaneous|missed|threatened|habitual|recurrent|inevitable|recurrent spontaneous) )\babortions?\b/i,
+      /\b(termination of (a )?pregnancy|pregnancy termination|abortion pill)\b/i,
+      /\b(elective|induced|voluntary|medical|medication|surgical) termination\b/i,
+      /\baborto\b(?! espontaneo)/i,
+      /\binterrupcion (voluntaria )?del embarazo\b/i,
     ],
   },
 ];
@@ -332,10 +441,10 @@ export const VALUE_SETS: readonly CategoryValueSet[] = SETS.map((set) => {
 
 /**
  * Security labels that make a record sensitive, whatever its codes say (https://hl7.org/fhir/R4/security-labels.html).
- * Finer ActCode labels map onto the three categories; restricted and very restricted confidentiality
+ * Finer ActCode labels map onto the categories; restricted and very restricted confidentiality
  * (https://terminology.hl7.org/CodeSystem-v3-Confidentiality.html) count as sensitive without a category of their own.
  */
-export const ACT_CODE_LABELS: Readonly<Record<string, SensitivityCode | 'OTHER'>> = {
+export const ACT_CODE_LABELS: Readonly<Record<string, SensitivityCode>> = {
   HIV: 'HIV',
   ETH: 'ETH',
   SUD: 'ETH',
@@ -344,9 +453,9 @@ export const ACT_CODE_LABELS: Readonly<Record<string, SensitivityCode | 'OTHER'>
   MH: 'PSY',
   BH: 'PSY',
   PSYTHPN: 'PSY',
-  STD: 'OTHER',
-  SDV: 'OTHER',
-  SEX: 'OTHER',
+  STD: 'STD',
+  SDV: 'SDV',
+  SEX: 'SEX',
 };
 
 export const RESTRICTED_CONFIDENTIALITY: readonly string[] = ['R', 'V'];

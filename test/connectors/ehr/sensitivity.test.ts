@@ -1,6 +1,21 @@
+import type { MedicationRequest, Patient } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { hasSensitiveLabel, isSensitive, sensitivityOfCoding, sensitivityOfText } from '../../../connectors/ehr/sensitivity.js';
-import { ACT_CODE_LABELS, ICD10_SYSTEMS, RESTRICTED_CONFIDENTIALITY, VALUE_SETS } from '../../../connectors/ehr/sensitivity/value-sets.js';
+import { toMedicationRequestRow, toPatientRow } from '../../../connectors/ehr/fhir-mapping.js';
+import {
+  hasSensitiveLabel,
+  isSensitive,
+  securityLabel,
+  sensitivityOfCoding,
+  sensitivityOfText,
+  type SensitivityCode,
+} from '../../../connectors/ehr/sensitivity.js';
+import { normalizeForMatching } from '../../../connectors/ehr/sensitivity/normalize.js';
+import {
+  ACT_CODE_LABELS,
+  ICD10_SYSTEMS,
+  RESTRICTED_CONFIDENTIALITY,
+  VALUE_SETS,
+} from '../../../connectors/ehr/sensitivity/value-sets.js';
 
 // The classification walks the governed value sets: every listed code of every category classifies to its category
 // (enumerated from the data, so an added code is covered), every sensitive label counts, and near misses do not.
@@ -63,7 +78,9 @@ describe('value sets', () => {
       expect(sensitivityOfCoding({ system: 'urn:local:lab', code: 'X', display: t }), t).toBe('HIV');
       expect(sensitivityOfText(t), t).toBe('HIV');
     }
-    for (const t of ['Shiv injury', 'HIV3 panel', 'CD4 count', 'Viral load hepatitis C']) expect(sensitivityOfText(t), t).toBeNull();
+    // A CD4 count and an unqualified viral load are HIV monitoring; a viral load of another virus is not.
+    for (const t of ['CD4 count', 'viral load 40 copies/mL']) expect(sensitivityOfText(t), t).toBe('HIV');
+    for (const t of ['Shiv injury', 'HIV3 panel', 'Viral load hepatitis C', 'HCV viral load']) expect(sensitivityOfText(t), t).toBeNull();
   });
 
   it('text-only concepts (no coding) and free-text reasons go through the word lists', () => {
@@ -176,7 +193,7 @@ describe('free text: the classes, and their near misses', () => {
       ] as const;
     }),
   );
-  const SENSITIVE: readonly (readonly [string, 'HIV' | 'ETH' | 'PSY'])[] = [
+  const SENSITIVE: readonly (readonly [string, SensitivityCode])[] = [
     // The tester's notes.
     ['Patient started on Truvada PrEP', 'HIV'],
     ['H.I.V. status discussed', 'HIV'],
@@ -284,5 +301,291 @@ describe('free text: the classes, and their near misses', () => {
         expect(sensitivityOfCoding({ system: ICD10_SYSTEMS[0], code: prefix })).toBe(set.category);
         expect(sensitivityOfText(`Dx: ${prefix}`), prefix).toBe(set.category);
       }
+  });
+});
+
+// What a tester still read as plain: the same words disguised (encoded, invisible characters, look-alike letters,
+// accents, line breaks), the missed terms and abbreviations, and the classes of sexually transmitted infection,
+// sexual and domestic violence and induced abortion. Each class has its table of sensitive texts and its table of
+// plain look-alikes.
+describe('normalised text: the same words however they are typed', () => {
+  const DISGUISED: readonly (readonly [string, SensitivityCode])[] = [
+    // HTML character references.
+    ['&#72;IV positive', 'HIV'],
+    ['&#x48;&#x49;&#x56; follow-up', 'HIV'],
+    ['Tru&shy;vada refill', 'HIV'],
+    ['Alcoh&oacute;licos An&oacute;nimos', 'ETH'],
+    ['Drug &amp; alcohol rehab', 'ETH'],
+    ['&amp;#72;IV', 'HIV'], // encoded twice
+    // Zero-width characters and soft hyphens inside a word.
+    ['H\u200BI\u200BV', 'HIV'],
+    ['Tru\u200Cva\u200Dda', 'HIV'],
+    ['Bik\u2060tarvy', 'HIV'],
+    ['\uFEFFHIV', 'HIV'],
+    ['hero\u00ADin use', 'ETH'],
+    ['schizo\u00ADphrenia', 'PSY'],
+    // Unicode compatibility forms (full-width letters, ligatures).
+    ['\uFF28\uFF29\uFF36 test', 'HIV'],
+    ['schizoa\uFB00ective', 'PSY'], // the "ff" ligature
+    // Diacritics.
+    ['Trúvada', 'HIV'],
+    ['Dëscovy', 'HIV'],
+    ['heroína', 'ETH'],
+    ['dépression majeure, major depressíon', 'PSY'],
+    // Cyrillic and Greek look-alike letters.
+    ['\u041D\u0406V', 'HIV'], // Cyrillic Н, І
+    ['\u0397\u0399V positive', 'HIV'], // Greek Η, Ι
+    ['Truv\u0430d\u0430', 'HIV'], // Cyrillic а
+    ['\u0410\u0406D\u0405', 'HIV'], // Cyrillic А, І, Ѕ
+    ['h\u0435r\u043Ein', 'ETH'], // Cyrillic е, о
+    ['\u0420\u0422SD', 'PSY'], // Cyrillic Р, Т
+    ['\u0392ipolar disorder', 'PSY'], // Greek Β
+    ['\u0421ocaine', 'ETH'], // Cyrillic С
+    ['\u039CDD', 'PSY'], // Greek Μ
+    // White space: line breaks, tabs, runs of spaces, no-break spaces.
+    ['human immunodeficiency\nvirus', 'HIV'],
+    ['human\r\nimmunodeficiency   virus', 'HIV'],
+    ['alcohol\tuse disorder', 'ETH'],
+    ['major\u00A0depressive disorder', 'PSY'],
+    ['Alcoholics\n  Anonymous', 'ETH'],
+  ];
+  it.each(DISGUISED.map(([t, c]) => [JSON.stringify(t), t, c]))('%s -> %s', (_shown, text, category) => {
+    expect(sensitivityOfText(text)).toBe(category);
+  });
+
+  it('normalises once, and remembers by the text as given', () => {
+    expect(normalizeForMatching('A\u200B&#66;\u00ADC  \n d\u00E9j\u00E0 \u0412')).toBe('ABC deja B');
+    expect(normalizeForMatching('&bogus; &#xFFFFFFF; &#99999999;')).toBe('&bogus; &#xFFFFFFF; &#99999999;');
+    // The plain and the disguised text are separate entries: each answered for itself, first and again.
+    for (let i = 0; i < 2; i++) {
+      expect(sensitivityOfText('Truvada')).toBe('HIV');
+      expect(sensitivityOfText('Tru\u200Bvada')).toBe('HIV');
+      expect(sensitivityOfText('Truv\u200Bada tea')).toBe('HIV');
+    }
+  });
+
+  const PLAIN_DISGUISED = [
+    '&#72;ello', 'Wat&shy;er intake', 'caf&eacute; visit', 'Ren\u00E9e called', 'Z\u00FCrich trip', 'na\u00EFve',
+    'H\u200Bi there', '\u041C\u0410\u0420', 'Tea &amp; toast', 'line one\nline two',
+  ];
+  it.each(PLAIN_DISGUISED.map((t) => [JSON.stringify(t), t]))('%s -> not sensitive', (_shown, text) => {
+    expect(sensitivityOfText(text)).toBeNull();
+  });
+});
+
+describe('missed terms and abbreviations, and their look-alikes', () => {
+  const SENSITIVE: readonly (readonly [string, SensitivityCode])[] = [
+    // HIV.
+    ['Human Immuno-deficiency Virus', 'HIV'],
+    ['human immuno deficiency virus', 'HIV'],
+    ['Prueba de VIH positiva', 'HIV'],
+    ['vih-1 carga viral', 'HIV'],
+    ['Diagnóstico de SIDA', 'HIV'],
+    ['el paciente tiene sida', 'HIV'],
+    ['terapia antirretroviral', 'HIV'],
+    ['PLWH clinic intake', 'HIV'],
+    ['PLHIV support group', 'HIV'],
+    ['On HAART since 2015', 'HIV'],
+    ['cART adherence reviewed', 'HIV'],
+    ['CD4 count 350', 'HIV'],
+    ['CD4+ T-cell count low', 'HIV'],
+    ['CD4 cell count pending', 'HIV'],
+    ['Viral load undetectable', 'HIV'],
+    ['viral loads every 6 months', 'HIV'],
+    ['Bictarvy 1 tab daily', 'HIV'],
+    ['Truvaada refill', 'HIV'],
+    ['truvda', 'HIV'],
+    // Substance use.
+    ['Alcohólicos Anónimos los martes', 'ETH'],
+    ['Narcóticos Anónimos', 'ETH'],
+    ['heroína', 'ETH'],
+    ['consumo de heroína', 'ETH'],
+    ['cocaína en orina', 'ETH'],
+    ['abuso de alcohol', 'ETH'],
+    ['alcoholismo', 'ETH'],
+    ['OUD on buprenorphine', 'ETH'],
+    ['Hx OUD', 'ETH'],
+    ['AUD, in early remission', 'ETH'],
+    ['SUD treatment referral', 'ETH'],
+    ['ETOH abuse', 'ETH'],
+    ['EtOH use disorder', 'ETH'],
+    ['etoh withdrawal', 'ETH'],
+    ['Attends A.A. meetings', 'ETH'],
+    ['N.A. meetings twice weekly', 'ETH'],
+    ['Goes to A.A.', 'ETH'],
+    ['Referred to de-tox', 'ETH'],
+    ['De-tox program next week', 'ETH'],
+    ['smokes crack daily', 'ETH'],
+    ['crack pipe found', 'ETH'],
+    ["OD'd last month", 'ETH'],
+    ['OD\u2019d on fentanyl', 'ETH'],
+    ['OD on heroin in 2022', 'ETH'],
+    ['overdosed on heroin', 'ETH'],
+    ['Overdosed on pills', 'ETH'],
+    ['Recovering alcoholic', 'ETH'],
+    // Mental health.
+    ['MDD, recurrent, moderate', 'PSY'],
+    ['SI with plan', 'PSY'],
+    ['+SI w/ plan, no intent', 'PSY'],
+    ['SI w/plan', 'PSY'],
+    ['depresión mayor', 'PSY'],
+    ['ideación suicida', 'PSY'],
+    ['trastorno depresivo mayor', 'PSY'],
+  ];
+  it.each(SENSITIVE.map(([t, c]) => [t, c]))('%s -> %s', (text, category) => {
+    expect(sensitivityOfText(text)).toBe(category);
+  });
+
+  const PLAIN = [
+    // "ART" and "MAT" alone, lower-case prep, relapse alone, Narcan alone, alcoholic beverages.
+    'ART', 'Art therapy group', 'Modern art class', 'MAT', 'Yoga mat', 'MAT sign-off', 'prep', 'meal prep', 'prep the room',
+    'Relapse', 'Cancer relapse', 'relapse of leukemia', 'Narcan', 'Narcan kit given', 'Naloxone/Narcan at bedside',
+    'No alcoholic beverages before the procedure', 'Had an alcoholic beverage at dinner', 'an alcoholic drink with dinner',
+    // Look-alikes of the abbreviations.
+    'CART therapy', 'CAR-T cells', 'shopping cart', 'Heart rate', 'haart', 'cart', 'AUD 50 invoice', 'Paid 50 AUD',
+    'AUD/USD', 'Audiology referral', 'sud', 'Sudden onset headache', 'loud noises', 'OD', 'OD: 20/20 vision', 'OS/OD',
+    'Drops OD twice daily', 'SI joint pain', 'SI units', 'SI', 'Plan: SI joint injection', 'MDDS', 'Mdd',
+    // Cracks and overdoses that are not substance use.
+    'Crack in tooth', 'Cracked skin on heels', 'Heel crack', 'crack in the cast',
+    // Detox and viral loads that are not.
+    'Detox tea', 'De-tox juice cleanse', 'HBV viral load', 'Hepatitis B viral load', 'CMV viral load', 'Viral load (HCV)',
+    'EBV viral load', 'COVID viral load study', 'CD4/CD8 ratio', 'CD4 antigen', 'CD8 count',
+    // Misspellings not listed, and words close to the new ones.
+    'Truvia sweetener', 'Bicarb', 'vihuela', 'Sidamo coffee', 'Sida cordifolia', 'herointroduction', 'A.A.A. repair',
+    'N.A. (not applicable)', 'Coca-Cola',
+  ];
+  it.each(PLAIN.map((t) => [t]))('%s -> not sensitive', (text) => {
+    expect(sensitivityOfText(text)).toBeNull();
+  });
+});
+
+describe('sexually transmitted infections (STD), sexual and domestic violence (SDV), induced abortion (SEX)', () => {
+  it('each category has its label display, and its label makes a record sensitive', () => {
+    for (const code of ['STD', 'SDV', 'SEX'] as const) {
+      expect(ACT_CODE_LABELS[code]).toBe(code);
+      expect(securityLabel(code).display).toMatch(/information sensitivity$/);
+    }
+    expect(securityLabel('STD').display).toBe('sexually transmitted disease information sensitivity');
+    expect(securityLabel('SDV').display).toBe('sexual assault, abuse, or domestic violence information sensitivity');
+    expect(securityLabel('SEX').display).toBe('sexuality and reproductive health information sensitivity');
+  });
+
+  const SENSITIVE: readonly (readonly [string, SensitivityCode])[] = [
+    ['Chlamydia trachomatis NAAT positive', 'STD'],
+    ['Treated for chlamydia', 'STD'],
+    ['Chlamydial cervicitis', 'STD'],
+    ['Chlamydia antigen test', 'STD'],
+    ['Syphilis infection test', 'STD'],
+    ['Secondary syphilis', 'STD'],
+    ['RPR reactive, VDRL pending', 'STD'],
+    ['Gonorrhea infection test', 'STD'],
+    ['Neisseria gonorrhoeae', 'STD'],
+    ['gonococcal urethritis', 'STD'],
+    ['Trichomoniasis', 'STD'],
+    ['Trichomonas vaginalis on wet mount', 'STD'],
+    ['Genital herpes outbreak', 'STD'],
+    ['genital HSV', 'STD'],
+    ['Herpes genitalis', 'STD'],
+    ['Sexually transmitted infection screening', 'STD'],
+    ['History of venereal disease', 'STD'],
+    ['STI screen ordered', 'STD'],
+    ['tested for STDs', 'STD'],
+    ['Exposure to STI', 'STD'],
+    ['sífilis', 'STD'],
+    ['Dx: A56.01', 'STD'],
+    ['Z20.2', 'STD'],
+    ['Sexual assault', 'SDV'],
+    ['Victim of sexual abuse as a child', 'SDV'],
+    ['Domestic violence', 'SDV'],
+    ['Reports domestic abuse', 'SDV'],
+    ['Intimate partner violence', 'SDV'],
+    ['intimate-partner violence, safety plan made', 'SDV'],
+    ['Was raped in 2019', 'SDV'],
+    ['SANE exam completed', 'SDV'],
+    ['Child abuse report filed', 'SDV'],
+    ['Hit by her husband', 'SDV'],
+    ['Strangled by my boyfriend', 'SDV'],
+    ['Human trafficking survivor', 'SDV'],
+    ['violencia doméstica', 'SDV'],
+    ['Dx: T74.11XA', 'SDV'],
+    ['Z04.41', 'SDV'],
+    ['Elective abortion', 'SEX'],
+    ['Physical exam following abortion', 'SEX'],
+    ['Medication abortion at 7 weeks', 'SEX'],
+    ['Termination of pregnancy', 'SEX'],
+    ['Requested the abortion pill', 'SEX'],
+    ['Interrupción voluntaria del embarazo', 'SEX'],
+    ['Z33.2', 'SEX'],
+    ['O04.5', 'SEX'],
+  ];
+  it.each(SENSITIVE.map(([t, c]) => [t, c]))('%s -> %s', (text, category) => {
+    expect(sensitivityOfText(text)).toBe(category);
+    expect(isSensitive(undefined, [], [text])).toBe(true);
+  });
+
+  it('SNOMED CT codes of the STI value set classify by code', () => {
+    for (const code of ['15628003', '76272004', '105629000', '33839006'])
+      expect(sensitivityOfCoding({ system: 'http://snomed.info/sct', code }), code).toBe('STD');
+  });
+
+  const PLAIN = [
+    'Chlamydia pneumoniae IgM', 'Chlamydia psittaci exposure (parrot)', 'Herpes zoster', 'Oral herpes (cold sore)',
+    'Herpes labialis', 'HSV keratitis', 'STD paperwork for short-term disability', 'STD form for employer',
+    'soft tissue injury (STI) of ankle', 'STI of the wrist', 'Standard deviation (STD) 1.2', 'Trichotillomania',
+    'Domestic travel planned', 'Family history reviewed', 'Partner present at visit', 'Domestic violence screening negative',
+    'Screening for domestic violence', 'IPV', 'IPV vaccine given', 'Sexual history reviewed', 'Sexually active',
+    'Grapes', 'Rapeseed oil', 'Drug abuse-deterrent formulation', 'Abortive therapy for migraine',
+    'Procedure aborted due to hypotension', 'Aborted sudden cardiac death', 'Spontaneous abortion at 8 weeks',
+    'Missed abortion', 'Threatened abortion, bed rest', 'Aborto espontáneo', 'Termination of employment',
+  ];
+  it.each(PLAIN.map((t) => [t]))('%s -> not sensitive', (text) => {
+    expect(sensitivityOfText(text)).toBeNull();
+  });
+});
+
+// A medication proposal (MedicationRequest) is sensitive by any of its free texts, not only its drug and reason:
+// "1 tab daily, HIV positive" on Metformin was shown to a clinician without the grant.
+describe('toMedicationRequestRow: every free text of the request', () => {
+  const patient = toPatientRow('acme', {
+    resourceType: 'Patient',
+    id: 'p-1',
+    managingOrganization: { reference: 'Organization/dept-primary-care' },
+  } as Patient);
+  const metformin = (extra: Partial<MedicationRequest>): MedicationRequest => ({
+    resourceType: 'MedicationRequest',
+    id: 'mr-1',
+    status: 'draft',
+    intent: 'proposal',
+    subject: { reference: 'Patient/p-1' },
+    medicationCodeableConcept: {
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '860975', display: 'Metformin 500 MG Oral Tablet' }],
+      text: 'Metformin 500 MG Oral Tablet',
+    },
+    ...extra,
+  });
+  const SENSITIVE: readonly (readonly [string, Partial<MedicationRequest>])[] = [
+    ['dosageInstruction.text', { dosageInstruction: [{ text: '1 tab daily, HIV positive' }] }],
+    ['second dosage text', { dosageInstruction: [{ text: '1 tab daily' }, { text: 'hold if using heroin' }] }],
+    ['dosageInstruction.patientInstruction', { dosageInstruction: [{ patientInstruction: 'Take with your Biktarvy' }] }],
+    ['dosageInstruction.additionalInstruction', { dosageInstruction: [{ additionalInstruction: [{ text: 'after AA meetings' }] }] }],
+    ['dosageInstruction.asNeededCodeableConcept', { dosageInstruction: [{ asNeededCodeableConcept: { text: 'suicidal thoughts' } }] }],
+    ['note', { note: [{ text: 'Patient has MDD' }] }],
+    ['statusReason', { statusReason: { text: 'On hold: alcohol withdrawal' } }],
+    ['reasonCode.text', { reasonCode: [{ text: 'Prediabetes; PLWH' }] }],
+    ['disguised dosage text', { dosageInstruction: [{ text: '1 tab daily, H\u200BI\u200BV positive' }] }],
+    ['STI in dosage text', { dosageInstruction: [{ text: 'after syphilis treatment' }] }],
+  ];
+  it.each(SENSITIVE.map(([name, extra]) => [name, extra]))('%s naming a sensitive class: sensitive', (_name, extra) => {
+    expect(toMedicationRequestRow(metformin(extra), patient).guard.sensitive).toBe(true);
+  });
+  it('the same request with plain texts is not', () => {
+    const plain = metformin({
+      dosageInstruction: [
+        { text: '1 tab daily with food', patientInstruction: 'Take with breakfast', additionalInstruction: [{ text: 'With meals' }] },
+      ],
+      note: [{ text: 'A1c 7.2, recheck in 3 months' }],
+      reasonCode: [{ text: 'Type 2 diabetes' }],
+    });
+    expect(toMedicationRequestRow(plain, patient).guard.sensitive).toBe(false);
   });
 });

@@ -38,7 +38,7 @@ function decodeOnce(text: string): string {
 }
 
 /** HTML character references, decoded until stable (twice at most more: "&amp;#72;" is "&#72;" is "H"). */
-export function decodeCharacterReferences(text: string): string {
+function decodeCharacterReferences(text: string): string {
   let out = text;
   for (let i = 0; i < 3 && out.includes('&'); i++) {
     const next = decodeOnce(out);

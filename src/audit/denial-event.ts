@@ -1,4 +1,5 @@
 import type { JsonValue } from '../governance/json.js';
+import type { Principal } from '../auth/principal.js';
 import type { AuditActor, ChangeEvent } from './audit-event.js';
 
 // Denied reads and mutations are audit events too (IHE BALP records the failed attempt with a failure outcome, as
@@ -20,6 +21,14 @@ export interface DenialContext {
   readonly environment: string;
   readonly operation: string | null;
   readonly at: string;
+}
+
+/** The context of a principal's denial now: its tenant and the principal as the actor (every writer of one asks here). */
+export function denialContextOf(
+  p: Pick<Principal, 'tenant' | 'sub' | 'kind' | 'roles'>,
+  at: { readonly requestId: string; readonly environment: string; readonly operation: string | null; readonly at: string },
+): DenialContext {
+  return { tenant: p.tenant, actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] }, ...at };
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);

@@ -6,7 +6,7 @@ import { idempotencyToken } from '../../connectors/ehr/write/write-resources.js'
 import type { Denial } from '../../rules/denial.js';
 import { decideRow } from '../../rules/field-decision.js';
 import { decideMedicationRequest, decidePatientAction, type PatientAction } from '../../rules/patient-actions.js';
-import { denialEvent } from '../audit/denial-event.js';
+import { denialContextOf, denialEvent } from '../audit/denial-event.js';
 import { forbidden } from '../errors/forbidden.js';
 import { assertTargetRight } from './change-target-check.js';
 import { fhirIdArg, versionIdArg } from './upstream-input.js';
@@ -59,14 +59,12 @@ async function refuseAsUnknown(
         extensions: { code: 'FORBIDDEN', reason, permission: denial?.permission ?? null, failedScope: denial?.failedScope ?? null },
       },
     ],
-    {
-      tenant: p.tenant,
-      actor: { sub: p.sub, kind: p.kind, roles: [...p.roles] },
+    denialContextOf(p, {
       requestId: ctx.requestId,
       environment: ctx.connectors.writeBack.environment,
       operation: info.operation.name?.value ?? null,
       at: new Date().toISOString(),
-    },
+    }),
   );
   if (event) {
     await ctx.audit.write(p.tenant, [{ ...event, detail: { ...event.detail, target: refusal.target }, patientId: refusal.patientId }]);

@@ -16,7 +16,7 @@ import type { GatewayContext, RequestLimits } from '../context/context.js';
 import type { AuditService } from '../services/audit/audit-service.js';
 import type { FailedLoginAudit } from '../services/audit/failed-login.js';
 import { ClearanceError, UnauthenticatedError } from '../errors/errors.js';
-import { denialEvent } from '../audit/denial-event.js';
+import { denialContextOf, denialEvent } from '../audit/denial-event.js';
 import type { Principal } from '../auth/principal.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { AccessService } from '../services/access-service.js';
@@ -222,10 +222,10 @@ export class Gateway {
    */
   private async auditAdmissionRefusal(principal: Principal, requestId: string, e: ClearanceError): Promise<void> {
     const environment = typeof e.extensions.environment === 'string' ? e.extensions.environment : 'n/a';
-    const actor = { sub: principal.sub, kind: principal.kind, roles: [...principal.roles] };
-    const denial = denialEvent([{ path: [], extensions: e.extensions }], {
-      tenant: principal.tenant, actor, requestId, environment, operation: null, at: new Date().toISOString(),
-    });
+    const denial = denialEvent(
+      [{ path: [], extensions: e.extensions }],
+      denialContextOf(principal, { requestId, environment, operation: null, at: new Date().toISOString() }),
+    );
     if (!denial) return;
     await this.deps.audit.write(principal.tenant, [denial]).catch(() => {
       this.deps.logger.error({ requestId }, 'access.denied not recorded for a refused request (audit unavailable)');

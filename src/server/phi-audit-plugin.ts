@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { AuditUnavailableError } from '../errors/errors.js';
-import { denialEvent, type DeniedError } from '../audit/denial-event.js';
+import { denialContextOf, denialEvent, type DeniedError } from '../audit/denial-event.js';
 import type { GatewayContext } from '../context/context.js';
 import { withheldErrors } from '../resolvers/withheld.js';
 import type { Logger } from './logger.js';
@@ -29,9 +29,10 @@ export async function auditRequest(
   const p = ctx.principal;
   const actor = { sub: p.sub, kind: p.kind, roles: [...p.roles] };
   const at = new Date().toISOString();
-  const denial = denialEvent(refused, {
-    tenant: p.tenant, actor, requestId: ctx.requestId, environment: ctx.connectors.writeBack.environment, operation, at,
-  });
+  const denial = denialEvent(
+    refused,
+    denialContextOf(p, { requestId: ctx.requestId, environment: ctx.connectors.writeBack.environment, operation, at }),
+  );
   if (!read && !denial) return;
   const block = !read ? undefined : ctx.phiReads.block({
     tenant: p.tenant,

@@ -61,13 +61,13 @@ export class GatewayMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'clearance_process_' });
     this.requests = new Counter({
       name: 'clearance_requests_total',
-      help: 'HTTP requests by GraphQL operation name and outcome',
+      help: 'HTTP requests by GraphQL operation (type and root fields) and outcome',
       labelNames: ['operation', 'outcome'],
       registers,
     });
     this.latency = new Histogram({
       name: 'clearance_request_duration_seconds',
-      help: 'Request latency by GraphQL operation name',
+      help: 'Request latency by GraphQL operation (type and root fields)',
       labelNames: ['operation'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,

@@ -272,9 +272,14 @@ export async function startClearance(config: GatewayConfig, options: StartOption
   // Unclaimed on-call emergencies escalate after their SLA (messaging.queueSla), on the gateway's clock.
   const escalations = new EscalationSweeper({
     escalate: (tenant) => connectors.messageQueue.escalateOverdue(tenant),
-    // The failed-login log of no known tenant is an audit log, not a tenant with patients: a pass there failed every
-    // 30 s once anyone had sent a bad token (found by the tester).
-    tenants: async () => (await store.tenants()).filter((t) => t !== UNVERIFIED_LOG),
+    // Tenants with an EHR: the failed-login log of no known tenant is an audit log, not a tenant with patients (a pass
+    // there failed every 30 s once anyone had sent a bad token, found by the tester), and a tenant the store knows
+    // from its audit alone has no queue to escalate (the pass failed every 30 s, naming no base URL).
+    tenants: async () => {
+      const known = (await store.tenants()).filter((t) => t !== UNVERIFIED_LOG);
+      const ehr = await Promise.all(known.map((t) => connectors.endpoints.baseUrl(t, config.environment, 'ehr')));
+      return known.filter((_, i) => ehr[i] !== null);
+    },
     logger,
   });
   escalations.start(ESCALATION_INTERVAL_MS);

@@ -5,6 +5,7 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthEvent } from '../../src/audit/audit-event.js';
 import { parseRecord } from '../../src/audit/audit-records.js';
+import { auditAppend } from '../../src/audit/chain.js';
 import { UNVERIFIED_LOG } from '../../src/services/audit/failed-login.js';
 import { loadOrCreateDevKeys, type DevKeys } from '../../src/auth/dev-keys.js';
 import { parseConfig } from '../../src/config/config.js';
@@ -125,6 +126,14 @@ describe('failed-login audit', () => {
     expect(await inner.governance.tenants()).not.toContain('ghost-clinic');
     // An audit log, not a tenant: the escalation of unclaimed emergencies does not run there (it failed every 30 s).
     expect(await inner.governance.tenants()).toContain(UNVERIFIED_LOG);
+    const from = h.logLines.length;
+    await h.running.escalations.sweep();
+    expect(h.logLines.slice(from).filter((l) => l.includes('message escalation failed'))).toEqual([]);
+  });
+
+  it('nor does it run for a tenant the store knows from its audit alone, with no EHR configured', async () => {
+    await inner.governance.commit('umbrella-health', [{ type: 'audit', record: auditAppend({ v: 1, tenant: 'umbrella-health', events: [] }) }]);
+    expect(await inner.governance.tenants()).toContain('umbrella-health');
     const from = h.logLines.length;
     await h.running.escalations.sweep();
     expect(h.logLines.slice(from).filter((l) => l.includes('message escalation failed'))).toEqual([]);

@@ -2,6 +2,7 @@ import type { Principal } from './principal.js';
 import { buildDenial, type ApprovalPathOf, type Denial, type FailedScope } from './denial.js';
 import type { PermissionScopeKind, PolicyAction, PolicyDocument, PolicyPermission } from './policy-document.js';
 import { deepFreeze } from './deep-freeze.js';
+import { grantEligibility } from './grant-eligibility.js';
 import { scopesAllow } from './smart-scopes.js';
 import { managedRolesOf, NO_STORED_ACCESS, type StoredAccess } from './stored-access.js';
 
@@ -234,7 +235,8 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
 
   // A grant only counts for a principal who holds a role it is meant for (a sensitive grant on a front-desk
   // account is a mistake upstream, not access).
-  const eligible = (grantName: string) => policy.grants[grantName]?.eligibleRoles.some((r) => usableRoles.has(r)) ?? false;
+  // One rule for it, shared with the access-request path (grant-eligibility.ts).
+  const eligible = (grantName: string) => grantEligibility(policy, { kind: token.kind, roles: usableRoles }, grantName).ok;
   for (const g of token.grants)
     if (eligible(g)) add(policy.grants[g]!.permissions, { via: `grant:${g}`, departments: null, patientId: null, entryId: null });
   for (const g of stored.temporaryGrants) {

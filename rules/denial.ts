@@ -1,3 +1,4 @@
+import { grantEligibility } from './grant-eligibility.js';
 import type { Principal } from './principal.js';
 import type { PolicyAction, PolicyDocument } from './policy-document.js';
 
@@ -78,7 +79,10 @@ export function buildDenial(input: DenialInput): Denial {
   const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0] ?? null;
   const permission = `${action}:${dataClass}`;
   const usable = rolesWithPermission.filter((r) => policy.roles[r]?.principalKinds.includes(principal.kind));
-  const want = wantFor(input, grant, usable);
+  // A grant is offered only to someone it would count for (grant-eligibility.ts): requestAccess refuses the rest
+  // (NOT_ELIGIBLE), so a ready input for it would be a request that cannot be made.
+  const eligible = grant ? grantEligibility(policy, principal, grant) : null;
+  const want = wantFor(input, eligible?.ok ? grant : null, usable);
   const approvalPath = want ? (input.approvalPathOf?.(want) ?? null) : null;
   const requestAccess: RequestAccessInput | null = want
     ? {
@@ -94,7 +98,10 @@ export function buildDenial(input: DenialInput): Denial {
     failedScope === 'department'
       ? `Only patients of your departments (${principal.departments.join(', ') || 'none'}) are in scope; ask ${ownerRole} for access to ` +
         `this department with requestAccess, or use break-glass in an emergency.${path}`
-      : grant && failedScope !== 'role'
+      : grant && failedScope !== 'role' && eligible && !eligible.ok
+        ? `The "${grant}" grant is for ${eligible.eligibleRoles.join(', ') || 'no role'} only (owner: ` +
+          `${policy.grants[grant]?.owner}); none of your roles can hold it.`
+        : grant && failedScope !== 'role'
         ? `Request the "${grant}" grant (owner: ${policy.grants[grant]?.owner}) with requestAccess.${path}`
         : `Request a role that has ${permission} (${rolesWithPermission.join(', ') || 'none'}) with requestAccess; owner: ` +
           `${ownerRole}.${path}`;

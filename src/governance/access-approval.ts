@@ -1,10 +1,12 @@
 import type { Principal } from '../auth/principal.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { activeEntries, readAccessDoc, widenedEntries, type AccessEntry } from './access-entries.js';
+import { grantRequestRefusal } from './access-target.js';
 import type { ChangeRequest } from './change-request.js';
 import { beneficiaryOf } from './change-target.js';
 import type { Instant } from './environment.js';
 import type { FunctionsOf } from './functions.js';
+import type { TransitionError } from './transition-result.js';
 
 // "Nobody can grant a permission they do not hold." An approval of a change that widens access counts only when the
 // approver holds (or, as the data class's owner role, owns) every data-class permission the change gives. The
@@ -43,20 +45,34 @@ function alreadyTenantWide(policy: PolicyDocument, change: ChangeRequest, before
   );
 }
 
-/** null when `approver` may approve what `change` grants; otherwise why not. Changes that grant nothing pass. */
+/**
+ * null when `approver` may approve what `change` grants; otherwise why not (a message: CANNOT_GRANT_UNHELD; or the
+ * refusal itself). Changes that grant nothing pass.
+ */
 export function grantCheck(
   policy: PolicyDocument,
   functionsOf: FunctionsOf,
   approver: Principal,
   change: ChangeRequest,
   now: Instant,
-): string | null {
+): string | TransitionError | null {
   const sub = beneficiaryOf(change.target);
   if (sub === null) return null;
-  if (functionsOf(approver.roles).includes('security')) return null;
   const before = readAccessDoc(sub, change.before);
+  const widened = widenedEntries(before, readAccessDoc(sub, change.after), now);
+  // Nobody, security included, approves a grant its requester holds none of the roles for: the check requestAccess
+  // made, asked again under the policy in force now (it may have changed, and requests made before the check exist).
+  // The requester's token is not at hand here: the roles the request was made with count (change.requester).
+  if (change.target.type === 'access-request') {
+    for (const e of widened) {
+      const refusal = e.kind === 'grant' ? grantRequestRefusal(policy, change.requester, e.name, sub) : null;
+      // FORBIDDEN here: the approver's input is fine, the change may not be applied.
+      if (refusal) return { code: 'FORBIDDEN', reason: refusal.reason, message: refusal.message };
+    }
+  }
+  if (functionsOf(approver.roles).includes('security')) return null;
   const held = alreadyTenantWide(policy, change, activeEntries(before, now));
-  const missing = widenedEntries(before, readAccessDoc(sub, change.after), now)
+  const missing = widened
     .flatMap((e) => classesOf(policy, e))
     .filter((c) => !held.has(c) && !holdsOrOwns(policy, approver, c));
   return missing.length ? `you cannot grant what you do not hold or own: read of ${[...new Set(missing)].join(', ')}` : null;

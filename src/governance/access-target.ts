@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import { grantEligibility } from '../../rules/grant-eligibility.js';
 import { policyDocumentSchema, type PolicyDocument } from '../../rules/policy-document.js';
 import { readAccessDoc, widenedEntries, accessDocValueSchema } from './access-entries.js';
 import { ACCESS_WIDEN_RISK, grantApproverFunctions } from './approval-path.js';
@@ -64,6 +65,28 @@ function knownNames(policy: PolicyDocument, sub: string, after: JsonValue, now: 
 }
 
 /**
+ * NOT_ELIGIBLE when `holder` holds none of the roles a grant is for: such a grant would give nothing (rules/decide.ts
+ * ignores it), so nobody should wait for approvals of it. The one check requestAccess (the vet below), its approval
+ * (access-approval.ts grantCheck, which answers it FORBIDDEN) and `explain(access:request:<grant>)` ask, on the rule
+ * rules/decide.ts applies (grant-eligibility.ts). `holder.roles`: the effective roles, token and store combined.
+ * BAD_USER_INPUT, not FORBIDDEN: the request names something the policy never gives this person (like an unknown
+ * grant), and a governance FORBIDDEN would carry the generic advice to request the owner's role (security-admin).
+ */
+export function grantRequestRefusal(
+  policy: PolicyDocument,
+  holder: Pick<Principal, 'kind' | 'roles'>,
+  grant: string,
+  who = 'you',
+): TransitionError | null {
+  const eligibility = grantEligibility(policy, holder, grant);
+  if (eligibility.ok) return null;
+  const roles = eligibility.eligibleRoles.join(', ') || 'nobody in this policy';
+  const message =
+    `the "${grant}" grant is only for: ${roles}; ${who} hold${who === 'you' ? '' : 's'} none of these roles, so it would give nothing`;
+  return { code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE', message, problems: [{ path: 'requestedGrant', message }] };
+}
+
+/**
  * Nobody widens their own access: the check assignRole's change makes, and the one `explain(role:assign:...)` asks
  * (an assignment of a role always widens what the assignee holds unless it is already held).
  */
@@ -101,7 +124,10 @@ export function accessRequestRules(policy: PolicyDocument, sub: string): Dynamic
           problems: [{ path: 'durationMinutes', message: 'is required' }],
         };
       }
-      return knownNames(policy, sub, after, now, before);
+      const unknown = knownNames(policy, sub, after, now, before);
+      if (unknown) return unknown;
+      // Judged on the requester's effective roles now (the governed path sees them cut to PRODUCTION, where data is read).
+      return added[0]!.kind === 'grant' ? grantRequestRefusal(policy, requester, added[0]!.name) : null;
     },
   };
 }

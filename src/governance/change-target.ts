@@ -15,7 +15,7 @@ import { DEFAULT_STOP_POLICY, parseStopTarget, resumeValueSchema, type StopPolic
 import type { JsonValue } from './json.js';
 import { EHR_WRITE_TARGET, ehrWriteValueSchema } from './ehr-write-target.js';
 import { REFUND_TARGET, refundApproval, refundValueSchema } from './refund-target.js';
-import { findSetting, type Problem } from './setting-catalog.js';
+import { findSetting, type Problem, type SettingDefinition } from './setting-catalog.js';
 
 // What a governed change changes. One mutation path for all of them: a setting, the resume of a stopped target,
 // and later role assignments and policy changes (add a member here and a case in describeTarget).
@@ -95,11 +95,11 @@ export function describeTarget(
       const { category, ownerFunction, risk, schema } = d;
       return {
         ok: true,
-        descriptor: { target, category, ownerFunction, risk, schema, editorRoles: editorRolesFor(rules, d.key, category) },
+        descriptor: { target, category, ownerFunction, risk, schema, editorRoles: settingEditors(rules, d, policy) },
       };
     }
     case 'settings':
-      return describeSettings(target, rules);
+      return describeSettings(target, rules, policy);
     case 'emergency-resume': {
       const parsed = parseStopTarget(target.target);
       if (!parsed.ok) return parsed;
@@ -126,11 +126,30 @@ export function describeTarget(
 const higher = (a: Risk, b: Risk): Risk => (RISKS.indexOf(a) >= RISKS.indexOf(b) ? a : b);
 
 /**
+ * Who may propose a change of a setting: its editor roles, and for a setting whose change needs a data permission
+ * (`changeNeeds`: connector credentials need `write` on `credentials`) only those of them whose role holds it in the
+ * policy in force. The one decision the proposal (every path: update, rollback, promotion, a connector mutation),
+ * explain and the settings catalog ask, through editCheck. Without the policy, nobody: fail closed.
+ */
+function settingEditors(rules: ApprovalRules, d: SettingDefinition, policy: PolicyDocument | undefined): readonly string[] {
+  const editors = editorRolesFor(rules, d.key, d.category);
+  const need = d.changeNeeds;
+  if (!need) return editors;
+  const holds = (role: string) =>
+    policy?.roles[role]?.permissions.some((p) => p.actions.includes(need.action) && p.dataClasses.includes(need.dataClass)) ?? false;
+  return editors.filter(holds);
+}
+
+/**
  * A compound setting change: its settings share one category and owner; its risk in each environment is the highest
  * of theirs (so it needs the approvals of its riskiest field); its editors are those who may edit every one; its value
  * is an object with each key's value, checked by each setting's own schema.
  */
-function describeSettings(target: Extract<ChangeTarget, { type: 'settings' }>, rules: ApprovalRules): DescribeResult {
+function describeSettings(
+  target: Extract<ChangeTarget, { type: 'settings' }>,
+  rules: ApprovalRules,
+  policy: PolicyDocument | undefined,
+): DescribeResult {
   const keys = target.entries.map((e) => e.key);
   if (new Set(keys).size !== keys.length) return { ok: false, problems: [{ path: 'key', message: 'names a setting twice' }] };
   const defs = keys.map((key) => findSetting(key));
@@ -142,7 +161,7 @@ function describeSettings(target: Extract<ChangeTarget, { type: 'settings' }>, r
     return { ok: false, problems: [{ path: 'key', message: 'settings changed together must share their category and owner' }] };
   }
   const risk = { STAGING: found.map((d) => d.risk.STAGING).reduce(higher), PRODUCTION: found.map((d) => d.risk.PRODUCTION).reduce(higher) };
-  const editorRoles = found.map((d) => editorRolesFor(rules, d.key, d.category)).reduce((a, b) => a.filter((r) => b.includes(r)));
+  const editorRoles = found.map((d) => settingEditors(rules, d, policy)).reduce((a, b) => a.filter((r) => b.includes(r)));
   const schema = z.strictObject(Object.fromEntries(found.map((d) => [d.key, d.schema]))) as unknown as z.ZodType<JsonValue>;
   return { ok: true, descriptor: { target, category: head.category, ownerFunction: head.ownerFunction, risk, schema, editorRoles } };
 }

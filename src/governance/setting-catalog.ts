@@ -26,6 +26,12 @@ export interface SettingDefinition {
   readonly risk: Readonly<Record<Environment, Risk>>;
   readonly schema: z.ZodType<JsonValue>;
   readonly defaultValue: JsonValue;
+  /**
+   * A data permission a change of the setting needs besides the editor role (connector credentials: `write` on
+   * `credentials`): its editors are then only the editor roles that hold it in the policy in force (change-target.ts),
+   * for every path that changes it (update, rollback, promotion, a connector mutation), explain and the catalog alike.
+   */
+  readonly changeNeeds?: { readonly action: 'write'; readonly dataClass: string };
 }
 
 /** A family of settings keyed by an id: the key is `${prefix}${id}${suffix}`. */
@@ -308,9 +314,12 @@ export const SETTING_TEMPLATES: readonly SettingTemplate[] = [
   }),
   // Which stored credential the connector authenticates with (src/services/connectors/secret-store.ts): a reference
   // and a fingerprint, never the secret. CRITICAL in production: two approvers of two functions, one of them security.
+  // Changed only by an editor who also holds `write` on credentials (system-admin): an integration engineer may
+  // move the base URL, never point the connector at another credential (nor revive or promote one).
   family('integration.', '.credentials', {
     category: 'integration',
     description: 'Credential the connector authenticates with (fingerprint only)',
+    changeNeeds: { action: 'write', dataClass: 'credentials' },
     risk: risk('MEDIUM', 'CRITICAL'),
     schema: v.credentialRef,
     defaultValue: null,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { placeholdersOf } from '../../spec/template-placeholders.js';
+import { DESTINATION_REFUSED, isRefusedDestination } from './connector-destination.js';
+import { moneyAmountSchema } from './money.js';
 
 // The zod schemas of setting values, one per kind of setting. Messages are written for people: a bad value is
 // reported as "value.threshold: must be between 0 and 1" (see validateSettingValue in setting-catalog.ts).
@@ -11,7 +13,10 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 const unique = <T extends z.ZodType>(item: T) =>
   z.array(item).refine((xs) => new Set(xs.map((x) => JSON.stringify(x))).size === xs.length, 'must not contain duplicates');
 
-/** https only, except http on localhost (the embedded dev FHIR server). No credentials inside the URL. */
+/**
+ * https only, except http on localhost (the embedded dev FHIR server). No credentials inside the URL. Never a
+ * link-local or cloud metadata host, however written (connector-destination.ts).
+ */
 const serviceUrl = z
   .string()
   .refine((s) => URL.canParse(s), 'must be an absolute URL')
@@ -20,10 +25,13 @@ const serviceUrl = z
     const u = new URL(s);
     return u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname));
   }, 'must use https (http only on localhost)')
-  .refine((s) => !URL.canParse(s) || (new URL(s).username === '' && new URL(s).password === ''), 'must not contain credentials');
+  .refine((s) => !URL.canParse(s) || (new URL(s).username === '' && new URL(s).password === ''), 'must not contain credentials')
+  .refine((s) => !isRefusedDestination(s), DESTINATION_REFUSED);
 
+// The amount is checked by the one money check refunds use (money.ts): a threshold a refund could never equal
+// (10.005) is refused, and 0.07 is accepted.
 const money = z.strictObject({
-  amount: z.number().min(0, 'must be zero or more').max(1_000_000, 'must be at most 1000000'),
+  amount: moneyAmountSchema('zero'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
 });
 
@@ -126,6 +134,15 @@ export const settingValueSchemas = {
       method: z.enum(['private_key_jwt', 'client_secret_basic']),
       clientId: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible characters'),
       fingerprint: z.string().regex(/^(jwk:[A-Za-z0-9_-]{43}|hmac:[0-9a-f]{32})$/, 'must be a credential fingerprint'),
+      /**
+       * The origin the credential is sent to (src/services/connectors/secret-store.ts): shown to approvers; it must
+       * match the origin sealed with the credential, else the credential is sent nowhere. Absent: set before binding.
+       */
+      boundOrigin: z
+        .string()
+        .regex(/^https?:\/\/[^/?#@\s]+$/, 'must be an origin such as https://ehr.example')
+        .nullable()
+        .optional(),
     })
     .nullable(),
   smartScopes: unique(

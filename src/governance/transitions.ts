@@ -6,7 +6,7 @@ import { toEpochMs, toIso, type Instant } from './environment.js';
 import { describeElsewhere, inEnvironment, rolesOnlyElsewhere } from './environment-roles.js';
 import type { FunctionsOf } from './functions.js';
 import { replaces } from './open-proposals.js';
-import { applyEffectFor, audit, badInput, refuse, type TransitionResult } from './transition-result.js';
+import { applyEffectFor, audit, badInput, refuse, type TransitionError, type TransitionResult } from './transition-result.js';
 
 // The state machine of a change request. Every transition is a pure function of the change, the actor and the
 // time; the store persists `next` with compare-and-set on the stored change (so two concurrent approvals cannot
@@ -26,9 +26,10 @@ export interface ApproveOptions {
   readonly canApprove?: CanApprove;
   /**
    * For changes that widen access: null when the approver may give what the change grants, else why not
-   * (CANNOT_GRANT_UNHELD: nobody grants a permission they do not hold; see access-approval.ts).
+   * (CANNOT_GRANT_UNHELD: nobody grants a permission they do not hold; see access-approval.ts), or the refusal
+   * itself (NOT_ELIGIBLE: a grant for a requester who holds none of its roles).
    */
-  readonly canGrant?: (approver: Principal, change: ChangeRequest) => string | null;
+  readonly canGrant?: (approver: Principal, change: ChangeRequest) => string | TransitionError | null;
 }
 
 export interface RejectOptions {
@@ -114,7 +115,8 @@ export function approve(change: ChangeRequest, asked: Principal, options: Approv
   if (req.mfaRequired && !approver.mfa)
     return refuse('FORBIDDEN', 'MFA_REQUIRED', 'approving this change needs a token with MFA: sign in again with a second factor');
   const cannotGrant = options.canGrant?.(approver, change);
-  if (cannotGrant) return refuse('FORBIDDEN', 'CANNOT_GRANT_UNHELD', cannotGrant);
+  if (typeof cannotGrant === 'string') return refuse('FORBIDDEN', 'CANNOT_GRANT_UNHELD', cannotGrant);
+  if (cannotGrant) return { ok: false, error: cannotGrant };
 
   const ctx = ctxOf(change);
   const before = remainingApprovals(req, ctx, change.approvals);

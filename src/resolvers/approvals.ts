@@ -20,6 +20,10 @@ import { approveChange, cancelChange, rejectChange } from '../services/governanc
 // Another tenant's change id is simply not there: changeRequest answers null, the mutations NOT_FOUND.
 
 const MAX_CHANGES = 200;
+/** What a withheld text that cannot be null (a rejection's reason) says instead. */
+const WITHHELD_TEXT = '(withheld: it needs read:financial)';
+
+const textsWithheld = async (ctx: GatewayContext, c: ChangeRequest) => (await proposalView(ctx, c))?.textsWithheld === true;
 
 interface ChangeQueryArgs {
   readonly status?: ChangeStatus | null;
@@ -137,11 +141,12 @@ export const approvalResolvers: Resolvers = {
     approvedAt: (c) => ('approvedAt' in c ? c.approvedAt : null),
     appliedVersion: (c) => (c.status === 'APPLIED' ? c.appliedVersion : null),
     appliedAt: (c) => (c.status === 'APPLIED' ? c.appliedAt : null),
-    rejection: (c) => (c.status === 'REJECTED' ? c.rejection : null),
+    rejection: async (c, _a, ctx) =>
+      c.status !== 'REJECTED' ? null : (await textsWithheld(ctx, c)) ? { ...c.rejection, reason: WITHHELD_TEXT } : c.rejection,
     cancellation: (c) => (c.status === 'CANCELLED' ? c.cancellation : null),
     superseded: (c) => (c.status === 'SUPERSEDED' ? { ...c.superseded, replacedBy: c.superseded.replacedBy ?? null } : null),
     expiredAt: (c) => (c.status === 'EXPIRED' ? c.expiredAt : null),
-    failureReason: (c) => (c.status === 'FAILED' ? c.failure.reason : null),
+    failureReason: async (c, _a, ctx) => (c.status === 'FAILED' && !(await textsWithheld(ctx, c)) ? c.failure.reason : null),
     failedAt: (c) => (c.status === 'FAILED' ? c.failure.at : null),
     // A clinical write shows its full proposed resource, as far as the caller's field rules allow (proposal-view.ts).
     after: async (c, _a, ctx) => {
@@ -153,6 +158,13 @@ export const approvalResolvers: Resolvers = {
       return view ? view.diff : c.diff;
     },
     withheldPaths: async (c, _a, ctx) => (await proposalView(ctx, c))?.withheldPaths ?? [],
+    // A refund withheld from the caller (no read:financial) withholds its before and its texts too (proposal-view.ts).
+    before: async (c, _a, ctx) => {
+      const view = await proposalView(ctx, c);
+      return view?.before !== undefined ? view.before : c.before;
+    },
+    reason: async (c, _a, ctx) => ((await textsWithheld(ctx, c)) ? null : c.reason),
+    approvals: async (c, _a, ctx) => ((await textsWithheld(ctx, c)) ? c.approvals.map((a) => ({ ...a, comment: null })) : c.approvals),
   },
 
   ChangeRequester: {

@@ -1,5 +1,7 @@
 import type { Invoice } from '@medplum/fhirtypes';
+import type { Decision } from '../../rules/decide.js';
 import { decidePatientAction } from '../../rules/patient-actions.js';
+import type { GatewayContext } from '../context/context.js';
 import { forbidden } from '../errors/forbidden.js';
 import { NotFoundError } from '../errors/errors.js';
 import type { RefundStatus, Resolvers } from '../generated/resolvers-types.js';
@@ -13,21 +15,27 @@ const STATUS: Record<ChangeRequest['status'], RefundStatus> = {
   REJECTED: 'FAILED', CANCELLED: 'FAILED', EXPIRED: 'FAILED', SUPERSEDED: 'FAILED',
 };
 
+/**
+ * The invoice a refund is asked on and the policy's decision on its patient: the first steps of issueRefund, asked by
+ * explain too (then refundRoute, BillingService). Unknown, other-tenant and invalid ids look the same: not found.
+ */
+export async function refundTarget(
+  ctx: GatewayContext,
+  invoiceId: string,
+): Promise<{ readonly found: { invoice: Invoice; patientId: string }; readonly decision: Decision } | null> {
+  const found = await ctx.connectors.billing.invoice(ctx.principal.tenant, invoiceId);
+  const patient = found ? await ctx.ehr.patient(found.patientId) : null;
+  if (!found || !patient) return null;
+  return { found, decision: decidePatientAction(ctx.access, 'refund:issue', { ...patient.guard, patientId: patient.id }) };
+}
+
 export const billingActionResolvers: Resolvers = {
   Mutation: {
     issueRefund: async (_p, { invoiceId, amount, reason }, ctx) => {
-      const found = await ctx.connectors.billing.invoice(ctx.principal.tenant, invoiceId);
-      // Unknown, other-tenant and invalid ids look the same: not found.
-      const patient = found ? await ctx.ehr.patient(found.patientId) : null;
-      if (!found || !patient) throw new NotFoundError('Invoice', 'No such invoice.');
-      const decision = decidePatientAction(ctx.access, 'refund:issue', { ...patient.guard, patientId: patient.id });
-      if (decision.effect === 'DENY') throw forbidden(decision.denial);
-      const { change, value } = await ctx.connectors.billing.issueRefund(
-        ctx.principal,
-        { invoice: found.invoice as Invoice, patientId: found.patientId },
-        amount,
-        reason,
-      );
+      const target = await refundTarget(ctx, invoiceId);
+      if (!target) throw new NotFoundError('Invoice', 'No such invoice.');
+      if (target.decision.effect === 'DENY') throw forbidden(target.decision.denial);
+      const { change, value } = await ctx.connectors.billing.issueRefund(ctx.principal, target.found, amount, reason);
       return {
         status: STATUS[change.status],
         changeRequestId: change.id,

@@ -55,7 +55,8 @@ export const connectorResolvers: Resolvers = {
       });
       return { ...r, jwksPath: jwksPath(ctx.principal.tenant, environment, connectorId) };
     },
-    testConnector: (_p, { connectorId, environment }, ctx) => ctx.connectors.admin.test(ctx.principal.tenant, environment, connectorId),
+    // Only for who may configure the connector (ConnectorAdmin.test asks the configure decision first).
+    testConnector: (_p, { connectorId, environment }, ctx) => ctx.connectors.admin.test(ctx.principal, environment, connectorId),
   },
   ConnectorCredentials: {
     method: (c) => c.method?.toUpperCase() ?? null,

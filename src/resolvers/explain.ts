@@ -3,6 +3,7 @@ import { compilePrincipalPolicy, type Decision, type PrincipalPolicy } from '../
 import { explainDecision, explanation, type Explanation } from '../../rules/explanation.js';
 import { explainFieldAccess } from '../../rules/explain-field.js';
 import { fieldRules } from '../../rules/field-access.js';
+import type { PolicyDocument } from '../../rules/policy-document.js';
 import { decideField } from '../../rules/field-decision.js';
 import { decideMedicationRequest, decidePatientAction, type PatientAction } from '../../rules/patient-actions.js';
 import type { GatewayContext } from '../context/context.js';
@@ -10,13 +11,14 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { describeTarget } from '../governance/change-target.js';
 import { editCheck } from '../governance/edit-permission.js';
-import { refundApproval } from '../governance/refund-target.js';
+import { grantRequestRefusal } from '../governance/access-target.js';
 import { explainGoverned } from '../governance/explain-governed.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { changeExplanation } from '../governance/refusal-explanation.js';
+import { refundTarget } from './billing-actions.js';
 import { requireFhirId } from './ids.js';
 import { invalidInput } from './governance-loaders.js';
-import { agentAutonomyOf, currentSetting, findChangeRequest, previewApproval } from '../services/governance/reads.js';
+import { agentAutonomyOf, findChangeRequest, previewApproval } from '../services/governance/reads.js';
 
 // explain / explainField. Thin: every answer comes from the function the action itself uses (rules/decide.ts for
 // reads, rules/field-decision.ts for fields, rules/patient-actions.ts for writes, refunds and messaging,
@@ -90,20 +92,10 @@ async function explainPatientAction(
   const access = ctx.access;
   const gate = decideField(access, 'Mutation', spec.field);
   if (gate.decision.effect === 'DENY') return explainDecision(action, gate.decision, access.policyVersion, when);
-  let patient: PatientRow | null = null;
-  let refund: { amount: number; currency: string } | null = null;
-  if (spec.action === 'refund:issue') {
-    if (!resource?.invoiceId || resource.amount === null || resource.amount === undefined)
-      throw invalidInput('resource', 'refund:issue needs resource.invoiceId and resource.amount');
-    const found = await ctx.connectors.billing.invoice(ctx.principal.tenant, requireFhirId(resource.invoiceId));
-    patient = found ? await ctx.ehr.patient(found.patientId) : null;
-    if (!found || !patient) throw invalidInput('resource.invoiceId', 'no such invoice');
-    refund = { amount: resource.amount, currency: found.invoice.totalNet?.currency ?? 'USD' };
-  } else {
-    if (!resource?.patientId) throw invalidInput('resource.patientId', `${action} needs resource.patientId`);
-    patient = await ctx.ehr.patient(requireFhirId(resource.patientId));
-    if (!patient) throw invalidInput('resource.patientId', 'no such patient');
-  }
+  if (spec.action === 'refund:issue') return explainRefund(ctx, action, resource, when);
+  if (!resource?.patientId) throw invalidInput('resource.patientId', `${action} needs resource.patientId`);
+  const patient = await ctx.ehr.patient(requireFhirId(resource.patientId));
+  if (!patient) throw invalidInput('resource.patientId', 'no such patient');
   const row = { ...patient.guard, patientId: patient.id };
   if (spec.action === 'medication:request') {
     const m = decideMedicationRequest(access, row);
@@ -115,11 +107,37 @@ async function explainPatientAction(
       message: "You may propose it; a clinician of the patient's department approves it before it is written.",
     };
   }
-  const decision = decidePatientAction(access, spec.action, row);
-  const e = explainDecision(action, decision, access.policyVersion, when);
-  if (decision.effect === 'DENY' || !refund) return e;
-  // A refund is a governed change: who may propose it and whether it waits are the refund target's own rules.
-  const environment = ctx.connectors.billing.environment;
+  return explainDecision(action, decidePatientAction(access, spec.action, row), access.policyVersion, when);
+}
+
+/**
+ * explain for refund:issue: the steps issueRefund takes, each asked of the function the action asks, in its order:
+ * the invoice and the policy on its patient (billing-actions.ts refundTarget), the refund's route on what is stored
+ * (BillingService.refundRoute: the invoice read again, the ledgers' window sums, the threshold), and whether the
+ * caller may propose the governed change. The action's refusals are answered as DENY with its code as the reason
+ * (NOT_FOUND, BAD_USER_INPUT with the action's message); a refund that would wait is NEEDS_APPROVAL.
+ */
+async function explainRefund(
+  ctx: GatewayContext,
+  action: string,
+  resource: { invoiceId?: string | null; amount?: number | null } | null,
+  when: string,
+): Promise<Explanation> {
+  if (!resource?.invoiceId || resource.amount === null || resource.amount === undefined)
+    throw invalidInput('resource', 'refund:issue needs resource.invoiceId and resource.amount');
+  const access = ctx.access;
+  const { policyVersion } = access;
+  const refused = (rule: string, reason: string, message: string) =>
+    explanation({ action, decision: 'DENY', rule, policyVersion, at: when, reason, ownerFunction: 'finance', message });
+  const target = await refundTarget(ctx, resource.invoiceId);
+  if (!target) return refused('refund-route:invoice', 'NOT_FOUND', 'No such invoice.');
+  const e = explainDecision(action, target.decision, access.policyVersion, when);
+  if (target.decision.effect === 'DENY') return e;
+  const billing = ctx.connectors.billing;
+  const route = await billing.refundRoute(ctx.principal.tenant, target.found, resource.amount, null);
+  if (route.route === 'REFUSED') return refused(`refund-route:${route.field}`, 'BAD_USER_INPUT', route.message);
+  // A refund is a governed change: who may propose it is the refund target's own rule (checked when it is proposed).
+  const environment = billing.environment;
   const described = describeTarget({ type: 'refund', refundId: 'explain' }, DEFAULT_APPROVAL_RULES);
   if (!described.ok) return e;
   const edit = editCheck(described.descriptor, ctx.principal, environment);
@@ -135,23 +153,42 @@ async function explainPatientAction(
       ownerFunction: 'finance',
       message: `${edit.message}.`,
     });
-  const threshold = (await currentSetting(ctx.governance, ctx.principal.tenant, 'billing.refundThreshold', environment)).value as {
-    amount: number;
-    currency: string;
+  if (route.route === 'APPLY') return e;
+  const { threshold, unapprovedBefore: before } = route.value;
+  const counted = before && (before.invoice > 0 || before.patient > 0)
+    ? `, with what was refunded without approval in the last ${before.windowHours} h (invoice ${before.invoice}, patient ${before.patient})`
+    : '';
+  return {
+    ...e,
+    decision: 'NEEDS_APPROVAL',
+    rule: `refund-threshold:${environment}`,
+    ownerFunction: 'finance',
+    message: `Above the refund threshold (${threshold.amount} ${threshold.currency})${counted}: it waits for an approval from finance.`,
   };
-  const { requirement } = refundApproval(
-    { invoiceId: 'x', amount: refund.amount, currency: refund.currency, threshold } as never,
-    environment,
-  );
-  return requirement.requiredApprovals > 0
-    ? {
-        ...e,
-        decision: 'NEEDS_APPROVAL',
-        rule: `refund-threshold:${environment}`,
-        ownerFunction: 'finance',
-        message: `Above the refund threshold (${threshold.amount} ${threshold.currency}): it waits for an approval from finance.`,
-      }
-    : e;
+}
+
+/**
+ * explain(access:request:<grant>) for a caller who holds none of the grant's roles: DENY, by the check requestAccess
+ * itself makes (grantRequestRefusal), on the caller's effective roles at `at`. Null: explain-governed.ts answers
+ * (unknown names, and who approves a request that may be made). A name that is a role is asked for as the role.
+ */
+function accessRequestRefusal(action: string, policy: PolicyDocument, access: PrincipalPolicy, at: string): Explanation | null {
+  const name = /^access:request:(.+)$/.exec(action)?.[1];
+  if (!name || Object.hasOwn(policy.roles, name) || !Object.hasOwn(policy.grants, name)) return null;
+  const refusal = grantRequestRefusal(policy, access.principal, name);
+  if (!refusal) return null;
+  return explanation({
+    action,
+    decision: 'DENY',
+    rule: `policy:grants:${name}:eligibleRoles`,
+    policyVersion: policy.version,
+    at,
+    reason: refusal.reason,
+    failedScope: 'role',
+    ownerRole: policy.grants[name]!.owner,
+    ownerFunction: policy.roles[policy.grants[name]!.owner]?.function ?? null,
+    message: `${refusal.message.charAt(0).toUpperCase()}${refusal.message.slice(1)}.`,
+  });
 }
 
 export const explainResolvers: Resolvers = {
@@ -189,6 +226,8 @@ export const explainResolvers: Resolvers = {
       // breakGlass answers NOT_FOUND for a patient that is not there: its explanation names it too (it answered ALLOW),
       // as every explanation about a patient does (patientTarget: only to a caller who may look patients up).
       if (action === 'break-glass' && resource?.patientId) await patientTarget(ctx, access, resource.patientId);
+      const refused = accessRequestRefusal(action, policy, access, when);
+      if (refused) return refused;
       const env = environment ?? 'PRODUCTION';
       const governed = explainGoverned({
         action,

@@ -1,6 +1,6 @@
-import { toMedicationRequestRow } from '../../connectors/ehr/fhir-mapping.js';
+import { toInvoiceRow, toMedicationRequestRow } from '../../connectors/ehr/fhir-mapping.js';
 import { medicationRequestResource } from '../../connectors/ehr/write/write-resources.js';
-import { decideField, decideRow } from '../../rules/field-decision.js';
+import { decideField, decideRow, rowReadScope } from '../../rules/field-decision.js';
 import type { GatewayContext } from '../context/context.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { diffJson, type DiffEntry } from '../governance/diff.js';
@@ -21,6 +21,14 @@ export interface ProposalView {
   readonly after: JsonValue | null;
   readonly diff: DiffEntry[];
   readonly withheldPaths: string[];
+  /** A refund's view replaces `before` too (withheld: null); absent, `before` is shown as stored. */
+  readonly before?: JsonValue | null;
+  /**
+   * True when the change's texts are withheld with its value (a refund's from a caller without read:financial): its
+   * reason, its approvers' comments, a rejection's and a failure's reason. People write amounts and diagnoses there
+   * ("Duplicate charge for HIV viral load test").
+   */
+  readonly textsWithheld?: boolean;
 }
 
 /** FHIR element of the proposed MedicationRequest -> the field of schema/patients.graphql whose rule governs it. */
@@ -38,16 +46,43 @@ const ELEMENT_FIELD: Readonly<Record<string, string | null>> = Object.freeze({
 } as Record<string, string | null>);
 
 const WITHHELD: ProposalView = Object.freeze({ after: null, diff: [], withheldPaths: [''] });
+const REFUND_WITHHELD: ProposalView = Object.freeze({ after: null, before: null, diff: [], withheldPaths: [''], textsWithheld: true });
 const views = new WeakMap<GatewayContext, Map<string, Promise<ProposalView | null>>>();
 
-/** The caller's view of a clinical write's proposed resource; null for any other change (shown as stored). */
+/**
+ * The caller's view of a clinical write's proposed resource, or of a refund (withheld whole, or null: shown as
+ * stored); null for any other change (shown as stored). Every way a change is shown (changeRequest(s), the
+ * connection, change events, the console) resolves its fields through this.
+ */
 export function proposalView(ctx: GatewayContext, change: ChangeRequest): Promise<ProposalView | null> {
-  if (change.target.type !== 'ehr-write') return Promise.resolve(null);
+  const type = change.target.type;
+  if (type !== 'ehr-write' && type !== 'refund') return Promise.resolve(null);
   let cache = views.get(ctx);
   if (!cache) views.set(ctx, (cache = new Map()));
   let view = cache.get(change.id);
-  if (!view) cache.set(change.id, (view = build(ctx, change)));
+  if (!view) cache.set(change.id, (view = type === 'refund' ? refundView(ctx, change) : build(ctx, change)));
   return view;
+}
+
+/**
+ * A refund change as the caller may see it (issue: its amount, invoice, the patient's unapproved totals and the
+ * reason reached configuration readers without read:financial). It is financial content of the invoice's patient:
+ * shown only when the kernel lets the caller read that invoice row (rules/field-decision.ts decideRow on `Invoice`,
+ * the financial record rule Patient.invoices and Patient.claims are decided by), else withheld whole: no value, no
+ * texts, `withheldPaths: [""]`. A caller who may read no financial row at all (support, integration-engineer) is
+ * answered without reading the invoice; an invoice or patient no longer there withholds too (fails closed). What
+ * is shown is recorded as a read of the patient's financial record.
+ */
+async function refundView(ctx: GatewayContext, change: ChangeRequest): Promise<ProposalView | null> {
+  if (rowReadScope(ctx.access, 'Invoice').kind === 'none') return REFUND_WITHHELD;
+  const invoiceId = (change.after as { invoiceId?: unknown } | null)?.invoiceId;
+  const row = typeof invoiceId === 'string' ? await invoiceRowOf(ctx, invoiceId) : null;
+  if (!row) return REFUND_WITHHELD;
+  const { patient, guard } = row;
+  const decision = decideRow(ctx.access, 'Invoice', guard);
+  if (decision.outcome === 'deny') return REFUND_WITHHELD;
+  if (decision.slot != null) ctx.phiReads.record(patient.id, decision.slot);
+  return null;
 }
 
 /**
@@ -64,6 +99,23 @@ export async function proposedRow(ctx: GatewayContext, change: ChangeRequest) {
   if (!patient || !draft.success) return null;
   const resource = medicationRequestResource(patient.id, draft.data, change.createdAt);
   return { patient, resource, guard: toMedicationRequestRow(resource, patient).guard };
+}
+
+const invoiceRows = new WeakMap<GatewayContext, Map<string, ReturnType<typeof readInvoiceRow>>>();
+
+/** The invoice's row facts and patient, read once per request (a queue lists many refunds of a few invoices). */
+function invoiceRowOf(ctx: GatewayContext, invoiceId: string): ReturnType<typeof readInvoiceRow> {
+  let cache = invoiceRows.get(ctx);
+  if (!cache) invoiceRows.set(ctx, (cache = new Map()));
+  let row = cache.get(invoiceId);
+  if (!row) cache.set(invoiceId, (row = readInvoiceRow(ctx, invoiceId)));
+  return row;
+}
+
+async function readInvoiceRow(ctx: GatewayContext, invoiceId: string) {
+  const found = await ctx.connectors.billing.invoice(ctx.principal.tenant, invoiceId);
+  const patient = found ? await ctx.ehr.patient(found.patientId) : null;
+  return found && patient ? { patient, guard: toInvoiceRow(found.invoice, patient).guard } : null;
 }
 
 async function build(ctx: GatewayContext, change: ChangeRequest): Promise<ProposalView> {

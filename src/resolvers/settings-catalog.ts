@@ -23,7 +23,8 @@ export const settingsCatalogResolvers: Resolvers = {
       ]);
       const functionsOf = functionsFromPolicy(policy);
       return settings.flatMap((s): CatalogSettingModel[] => {
-        const described = describeTarget({ type: 'setting', key: s.definition.key }, DEFAULT_APPROVAL_RULES);
+        // With the policy in force, as the proposal is judged: a credentials key's editors hold write:credentials.
+        const described = describeTarget({ type: 'setting', key: s.definition.key }, DEFAULT_APPROVAL_RULES, undefined, policy);
         if (!described.ok) return [];
         const d = described.descriptor;
         const edit = editCheck(d, ctx.principal, args.environment);

@@ -58,10 +58,39 @@ const ENVS: readonly Environment[] = ['STAGING', 'PRODUCTION'];
 const bad = (path: string, message: string) =>
   new GovernanceError({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] });
 
+/**
+ * A department code as tokens carry them and `patients(department:)` accepts them (`cardiology`, `primary-care`):
+ * rows name their departments by it (`Organization/dept-<code>`). Neither the policy nor the configuration lists a
+ * tenant's departments (they are the EHR's), so a well-formed code nobody uses cannot be told apart here; anything
+ * else (a path, blanks, capitals, an empty string) would never match a row and is refused.
+ */
+const DEPARTMENT_CODE = /^[a-z][a-z0-9-]{0,39}$/;
+const MAX_DEPARTMENTS = 20;
+
+/**
+ * The departments an entry is scoped to, checked: null (also for an empty list) is the token's departments. Refused
+ * as a whole (BAD_USER_INPUT, reason INVALID_DEPARTMENT, one problem per bad item) before anything is proposed, so an
+ * approver never sees, and the store never keeps, a scope that matches no row.
+ */
+function scopeDepartments(departments: readonly string[] | null | undefined): string[] | null {
+  if (!departments?.length) return null;
+  const problems: { path: string; message: string }[] = [];
+  if (departments.length > MAX_DEPARTMENTS) problems.push({ path: 'scopeDepartments', message: `at most ${MAX_DEPARTMENTS} departments` });
+  departments.forEach((d, i) => {
+    const path = `scopeDepartments[${i}]`;
+    if (!DEPARTMENT_CODE.test(d)) problems.push({ path, message: 'is not a department code (a-z, 0-9 and -, at most 40)' });
+    else if (departments.indexOf(d) !== i) problems.push({ path, message: `names "${d}" twice` });
+  });
+  if (problems.length === 0) return [...departments];
+  const message = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+  throw new GovernanceError({ code: 'BAD_USER_INPUT', reason: 'INVALID_DEPARTMENT', message, problems });
+}
+
 export class AccessService {
   constructor(private readonly deps: AccessServiceDeps) {}
 
   async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
+    const departments = scopeDepartments(input.departments);
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');
     const [target, why] = [
@@ -76,7 +105,7 @@ export class AccessService {
             id,
             kind: 'role',
             name: input.role,
-            departments: input.departments ?? null,
+            departments,
             environments: input.environments?.length ? input.environments : ENVS,
             expiresAt,
             reason: input.reason,
@@ -105,6 +134,7 @@ export class AccessService {
   async requestAccess(principal: Principal, input: RequestInput): Promise<ProposalOutcome> {
     const policy = (await this.deps.state.policy(principal.tenant)).policy;
     const want = resolveWant(policy, input);
+    const departments = scopeDepartments(input.departments);
     const minutes = input.durationMinutes;
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_REQUEST_MINUTES)
       throw bad('durationMinutes', `must be between 1 and ${MAX_REQUEST_MINUTES}`);
@@ -121,7 +151,7 @@ export class AccessService {
             id,
             kind: want.kind,
             name: want.name,
-            departments: input.departments?.length ? input.departments : null,
+            departments,
             environments: ['PRODUCTION'],
             expiresAt: now + minutes * 60_000,
             reason: justification,

@@ -135,7 +135,7 @@ describe('connectors authenticate as SMART backend services', () => {
     expect(a.auth!.issued.filter((i) => i.clientId === 'clearance-gw').length).toBeLessThanOrEqual(2);
   });
 
-  it('moves reads and writes together to a new base URL when its governed change applies', async () => {
+  it('moves reads and writes together to a new base URL once credentials are set for it: never takes them along', async () => {
     const a = h.running.fhir!;
     const r = ok<{ configureConnector: { changes: { status: string }[] } }>(
       await call(t.eng1, CONFIGURE, {
@@ -143,6 +143,21 @@ describe('connectors authenticate as SMART backend services', () => {
       }),
     );
     expect(r.configureConnector.changes.map((c) => c.status)).toEqual(['APPLIED']);
+    // The credentials were set for A's origin: the moved connector sends them nowhere, and says why.
+    const beforeB = serverB.requests.length;
+    const refused = await call(t.clin, READ, { p: DENNIS });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      connector: 'ehr',
+      kind: 'CREDENTIALS_NOT_BOUND',
+    });
+    expect(serverB.requests.length).toBe(beforeB);
+    // A holder of write:credentials sets them for B (a new key, registered there): now reads and writes move together.
+    const g = ok<{ generateConnectorKey: { change: { status: string }; jwks: Jwks } }>(
+      await call(t.admin, GENERATE, { e: 'STAGING', r: 'EHR migration' }),
+    ).generateConnectorKey;
+    expect(g.change.status).toBe('APPLIED');
+    serverB.registerClient('acme', { clientId: 'clearance-gw', jwks: g.jwks as never, scopes: ['system/*.cruds'] });
     const fromA = a.requests.length;
     const fromB = serverB.requests.length;
     expect(ok<{ patient: { id: string } }>(await call(t.clin, READ, { p: DENNIS })).patient.id).toBe(DENNIS);
@@ -185,7 +200,14 @@ describe('connectors authenticate as SMART backend services', () => {
       risk: 'CRITICAL',
       requirement: { requiredApprovals: 2, requiredFunction: 'security', ownerFunctionRequired: true },
     });
-    expect(change.after).toEqual({ method: 'private_key_jwt', clientId: 'clearance-gw', fingerprint: `jwk:${first.jwks.keys[0]!.kid}` });
+    // Bound to the origin of the production base URL (here the deployment's): approvers see where it will be sent.
+    const boundOrigin = new URL(h.running.fhir!.baseUrl('acme')).origin;
+    expect(change.after).toEqual({
+      method: 'private_key_jwt',
+      clientId: 'clearance-gw',
+      fingerprint: `jwk:${first.jwks.keys[0]!.kid}`,
+      boundOrigin,
+    });
     // Published before approval, so the EHR can register it ahead of the switch.
     expect((await fetchJwks('/connectors/jwks/acme/PRODUCTION/ehr.json')).keys.map((k) => k.kid)).toEqual([first.jwks.keys[0]!.kid]);
 
@@ -200,6 +222,7 @@ describe('connectors authenticate as SMART backend services', () => {
       method: 'client_secret_basic',
       clientId: 'clearance-basic',
       fingerprint: expect.stringMatching(/^hmac:[0-9a-f]{32}$/),
+      boundOrigin,
     });
   });
 

@@ -132,7 +132,8 @@ describe('failed-login audit', () => {
   });
 
   it('nor does it run for a tenant the store knows from its audit alone, with no EHR configured', async () => {
-    await inner.governance.commit('umbrella-health', [{ type: 'audit', record: auditAppend({ v: 1, tenant: 'umbrella-health', events: [] }) }]);
+    const record = auditAppend({ v: 1, tenant: 'umbrella-health', events: [] });
+    await inner.governance.commit('umbrella-health', [{ type: 'audit', record }]);
     expect(await inner.governance.tenants()).toContain('umbrella-health');
     const from = h.logLines.length;
     await h.running.escalations.sweep();

@@ -242,6 +242,17 @@ describe('policy versions', () => {
 describe('connectors', () => {
   const ADMIN: Principal = { role: 'system-admin', sub: 'sys-sol', mfa: true };
 
+  // testConnector is for whoever may configure the connector (the gateway refuses the rest): a configuration reader
+  // sees the button disabled with the reason, never a button that answers FORBIDDEN.
+  it('a support user, who reads configuration but may not configure the connector, cannot test it', async () => {
+    const page = await as({ role: 'support', sub: 'sup-sue', mfa: false }, '#/connectors');
+    const card = page.getByTestId('connector-ehr');
+    await card.waitFor();
+    await card.getByTestId('connector-ehr-cannot-test').waitFor();
+    expect(await card.getByRole('button', { name: 'Test connection' }).isDisabled()).toBe(true);
+    await page.close();
+  });
+
   it('a system admin tests the EHR connector (step report) and generates a key, which queues as a governed change', async () => {
     const page = await as(ADMIN, '#/connectors');
     const card = page.getByTestId('connector-ehr');

@@ -14,8 +14,15 @@ describe('ConnectorSecretStore', () => {
   it('stages a secret encrypted, reveals it only under the same KEK, and names it by fingerprint', async () => {
     const store = memoryStores().governance;
     const secrets = new ConnectorSecretStore(store, new LocalKms([kek1]), () => 0);
-    const ref = (await secrets.stageSecret('acme', 'STAGING', 'ehr', { clientId: 'gw', secret: 'hunter2-hunter2', by: 'sam' }))!;
-    expect(ref).toMatchObject({ method: 'client_secret_basic', clientId: 'gw', fingerprint: expect.stringMatching(/^hmac:[0-9a-f]{32}$/) });
+    const boundOrigin = 'https://ehr.example';
+    const staged = { clientId: 'gw', secret: 'hunter2-hunter2', by: 'sam', boundOrigin };
+    const ref = (await secrets.stageSecret('acme', 'STAGING', 'ehr', staged))!;
+    expect(ref).toMatchObject({
+      method: 'client_secret_basic',
+      clientId: 'gw',
+      fingerprint: expect.stringMatching(/^hmac:[0-9a-f]{32}$/),
+      boundOrigin,
+    });
     const docs = await store.listDocs('acme', 'STAGING', 'secret:');
     expect(JSON.stringify(docs)).not.toContain('hunter2');
     expect(JSON.stringify(docs)).toContain('"keyId":"kek-1"');
@@ -23,7 +30,12 @@ describe('ConnectorSecretStore', () => {
       method: 'client_secret_basic',
       clientId: 'gw',
       secret: 'hunter2-hunter2',
+      boundOrigin,
     });
+    // The binding sealed with the value counts only where the governed reference says the same origin: a reference
+    // rewritten to name another origin (or none) leaves the credential bound to nothing (the client then sends nothing).
+    for (const other of ['https://attacker.example', null])
+      expect(await secrets.reveal('acme', 'STAGING', 'ehr', { ...ref, boundOrigin: other })).toMatchObject({ boundOrigin: null });
     await expect(new ConnectorSecretStore(store, new LocalKms([kek2]), () => 0).reveal('acme', 'STAGING', 'ehr', ref)).rejects.toThrow();
     // Bound to its tenant, environment and connector: the same document under another name does not open.
     expect(await secrets.reveal('acme', 'PRODUCTION', 'ehr', ref)).toBeNull();

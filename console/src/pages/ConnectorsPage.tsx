@@ -135,7 +135,9 @@ function ConnectorCard({
   const mayConfigure = usePermission(`setting:update:integration.${c.id}.baseUrl`, environment, token);
   const mayKey = useFieldPermission('Mutation', 'generateConnectorKey', token);
   const maySecret = useFieldPermission('Mutation', 'rotateConnectorSecret', token);
-  const mayTest = useFieldPermission('Mutation', 'testConnector', token);
+  // testConnector is for whoever may configure the connector: the gateway makes the check configureConnector makes
+  // (an editor of its base URL in this environment), so the button asks the same explain as the configure form.
+  const mayTest = mayConfigure;
   const idBase = `connector-${c.id}`;
   const why = () => reason.trim() || null;
 

@@ -6,7 +6,7 @@ import type { Principal } from '../../auth/principal.js';
 import { BadUserInputError, ConflictError } from '../../errors/errors.js';
 import type { ChangeRequest } from '../../governance/change-request.js';
 import type { Environment } from '../../governance/environment.js';
-import type { RefundValue } from '../../governance/refund-target.js';
+import { refundInputProblem, refundRoute, type RefundRoute, type RefundState, type RefundValue } from '../../governance/refund-target.js';
 import type { CommitOp, GovernanceStore } from '../../stores/governance-store.js';
 import type { LeaseStore } from '../../stores/lease-store.js';
 import { isFhirId } from '../../../spec/fhir-id.js';
@@ -43,13 +43,11 @@ export interface RefundOutcome {
   readonly value: RefundValue;
 }
 
-const ROUND = (n: number) => Math.round(n * 100) / 100;
 const LEASE_TTL_MS = 60_000;
 const HOUR_MS = 3_600_000;
-const ledgerOf = {
-  invoice: (invoiceId: string, currency: string) => `refund:invoice:${invoiceId}:${currency}`,
-  patient: (patientId: string, currency: string) => `refund:patient:${patientId}:${currency}`,
-};
+/** The two refund ledgers a refund counts in: its invoice's and its patient's, per currency. */
+const ledgersOf = (invoiceId: string, patientId: string, currency: string) =>
+  [`refund:invoice:${invoiceId}:${currency}`, `refund:patient:${patientId}:${currency}`] as const;
 
 export class BillingService {
   constructor(private readonly deps: BillingDeps) {}
@@ -77,44 +75,64 @@ export class BillingService {
     }
   }
 
+  /**
+   * Where a refund of `amount` on the invoice would go now (refund-target.ts refundRoute), on what is stored: the
+   * invoice read again (a refund that finished meanwhile took its part off), the threshold and window in force, and
+   * the two ledgers' sums within the window. issueRefund asks it under the patient's lease and does what it says;
+   * explain asks the same (`reason` null: explain is not given one) and says it. The input is judged before
+   * anything is read.
+   */
+  async refundRoute(
+    tenant: string,
+    found: { invoice: Invoice & { id?: string }; patientId: string },
+    amount: number,
+    reason: string | null,
+  ): Promise<RefundRoute> {
+    const problem = refundInputProblem(amount, reason);
+    if (problem) return problem;
+    const invoiceId = found.invoice.id ?? '';
+    const invoice = (await this.invoice(tenant, invoiceId))?.invoice ?? found.invoice;
+    const env = this.deps.environment;
+    const [thresholdSetting, windowSetting] = await Promise.all([
+      currentSetting(this.deps.governance, tenant, 'billing.refundThreshold', env),
+      currentSetting(this.deps.governance, tenant, 'billing.refundWindowHours', env),
+    ]);
+    const windowHours = windowSetting.value as number;
+    const currency = invoice.totalNet?.currency ?? 'USD';
+    const since = this.deps.now() - windowHours * HOUR_MS;
+    const [invoiceCents, patientCents] = await Promise.all(
+      ledgersOf(invoiceId, found.patientId, currency).map((l) => this.deps.store.ledgerSum(tenant, l, since)),
+    );
+    const state: RefundState = {
+      invoiceId,
+      left: refundableOn(invoice),
+      currency,
+      threshold: thresholdSetting.value as RefundState['threshold'],
+      unapprovedBefore: { invoice: invoiceCents! / 100, patient: patientCents! / 100, windowHours },
+    };
+    return refundRoute(amount, reason, state, env);
+  }
+
   async issueRefund(
     principal: Principal,
     found: { invoice: Invoice & { id?: string }; patientId: string },
     amount: number,
     reason: string,
   ): Promise<RefundOutcome> {
-    if (!(amount > 0) || ROUND(amount) !== amount)
-      throw new BadUserInputError('amount must be more than zero, with at most two decimals.', 'amount');
-    if (!reason.trim()) throw new BadUserInputError('reason is required for a refund.', 'reason');
-    const invoiceId = found.invoice.id ?? '';
     return this.leased(principal.tenant, `refund:patient:${found.patientId}`, async () => {
-      // Read again under the lease: a refund that finished while this one waited took its part off the invoice.
-      const invoice = (await this.invoice(principal.tenant, invoiceId))?.invoice ?? found.invoice;
-      const left = refundableOn(invoice);
-      if (amount > left) throw new BadUserInputError(`amount is more than is left on the invoice (${left.toFixed(2)}).`, 'amount');
-      const env = this.deps.environment;
-      const [thresholdSetting, windowSetting] = await Promise.all([
-        currentSetting(this.deps.governance, principal.tenant, 'billing.refundThreshold', env),
-        currentSetting(this.deps.governance, principal.tenant, 'billing.refundWindowHours', env),
-      ]);
-      const threshold = thresholdSetting.value as { amount: number; currency: string };
-      const windowHours = windowSetting.value as number;
-      const currency = invoice.totalNet?.currency ?? 'USD';
+      const route = await this.refundRoute(principal.tenant, found, amount, reason);
+      if (route.route === 'REFUSED') throw new BadUserInputError(route.message, route.field);
+      const { value } = route;
       const nowMs = this.deps.now();
-      const since = nowMs - windowHours * HOUR_MS;
-      const ledgers = [ledgerOf.invoice(invoiceId, currency), ledgerOf.patient(found.patientId, currency)] as const;
-      const [invoiceCents, patientCents] = await Promise.all(ledgers.map((l) => this.deps.store.ledgerSum(principal.tenant, l, since)));
-      const unapprovedBefore = { invoice: invoiceCents! / 100, patient: patientCents! / 100, windowHours };
-      const value: RefundValue = { invoiceId, amount, currency, threshold, unapprovedBefore };
-      const refundId = this.deps.newId();
+      const ledgers = ledgersOf(value.invoiceId, found.patientId, value.currency);
       // Counted only when it goes through without approval (an approved refund was looked at by finance).
       const ledgerOps = (next: ChangeRequest): CommitOp[] =>
         next.status !== 'PENDING' && next.requirement.requiredApprovals === 0
-          ? ledgers.map((ledger) => ({ type: 'ledger-add', ledger, entryId: next.id, cents: Math.round(amount * 100), atMs: nowMs }))
+          ? ledgers.map((ledger) => ({ type: 'ledger-add', ledger, entryId: next.id, cents: Math.round(value.amount * 100), atMs: nowMs }))
           : [];
       const outcome = await proposeRefund(this.deps.governance, principal, {
-        environment: env,
-        refundId,
+        environment: this.deps.environment,
+        refundId: this.deps.newId(),
         value: value as unknown as never,
         reason,
         ledgerOps,

@@ -2,12 +2,18 @@ import type { CapabilityStatement } from '@medplum/fhirtypes';
 import { supportedScopes } from '../../../connectors/ehr/capability-scopes.js';
 import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { FhirHttpClient } from '../../../connectors/ehr/client/fhir-http-client.js';
+import { originOf } from '../../../connectors/ehr/client/smart-token-source.js';
 import { classifySearchFailure } from '../../../connectors/ehr/reader/tenant-fhir-client.js';
 import { parseSmartScope } from '../../../spec/smart-scopes.js';
 import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { BadUserInputError, ConflictError } from '../../errors/errors.js';
+import { GovernanceError } from '../../errors/governance-error.js';
+import { describeTarget } from '../../governance/change-target.js';
+import { DESTINATION_REASON, DESTINATION_REFUSED, isRefusedDestination } from '../../governance/connector-destination.js';
+import { editCheck } from '../../governance/edit-permission.js';
 import type { Environment } from '../../governance/environment.js';
+import { proposalExplanation } from '../../governance/refusal-explanation.js';
 import { jsonEqual, type JsonValue } from '../../governance/json.js';
 import {
   CONNECTOR_FIELDS,
@@ -28,8 +34,13 @@ import { updateSetting, updateSettings } from '../governance/setting-proposals.j
 // staged in the secret store (secret-store.ts) and the governed setting `integration.<id>.credentials` names it by
 // fingerprint, so setting or rotating one is a change like any other (CRITICAL in production: approvals of two
 // functions, one of them security) whose diff holds no secret; it is also audited as "changed" with no value. Who may
-// set credentials is decided by the policy before this is called (`write` on `credentials`).
-// testConnector authenticates as the connector does, through the same client, and reports each step by kind only.
+// set credentials is decided by the policy before this is called (`write` on `credentials`), and again by governance
+// when the credentials setting is proposed (its editors are those whose role holds that permission).
+// A credential is bound to the origin of the base URL it is set for (the one given with it, else the connector's
+// base URL now): the connector's client sends it nowhere else, so whoever may move the base URL cannot take the
+// credential along; a new destination needs the credentials set again by a holder of `write` on credentials.
+// testConnector authenticates as the connector does, through the same client, and reports each step by kind only;
+// only those who may configure the connector may run it, and never against a link-local or metadata host.
 
 export interface ConnectorView {
   readonly id: string;
@@ -122,6 +133,7 @@ export class ConnectorAdmin {
   async configure(principal: Principal, input: ConfigureInput) {
     const key = connectorSettingKey(input.connectorId, 'baseUrl');
     if (!key.ok) throw new BadUserInputError(describeProblems(key.problems), 'connectorId');
+    if (typeof input.settings.baseUrl === 'string' && isRefusedDestination(input.settings.baseUrl)) throw destinationRefused();
     const fields = CONNECTOR_FIELDS.filter((f) => input.settings[f] !== undefined);
     for (const f of fields) {
       const v = validateSettingValue(keyOf(input.connectorId, f), input.settings[f]);
@@ -131,6 +143,12 @@ export class ConnectorAdmin {
       checkSecret(input.credentials.clientSecret);
       await this.clientIdOf(principal.tenant, input.environment, input.connectorId, input.credentials.clientId);
     }
+    // Credentials given with a base URL are set for that URL (the holder of write:credentials names both), else for
+    // the connector's base URL now.
+    const given = input.settings.baseUrl;
+    const boundOrigin = !input.credentials ? null
+      : given === undefined ? await this.currentOrigin(principal.tenant, input.environment, input.connectorId)
+      : typeof given === 'string' ? originOf(given) : null;
     const changes: CredentialChange[] = [];
     // Fields already at the given value are left out (a new version of an unchanged value would only add noise).
     const current = await Promise.all(
@@ -165,6 +183,7 @@ export class ConnectorAdmin {
           input.environment,
           input.connectorId,
           input.credentials,
+          boundOrigin,
           'connector.credentials.changed',
           input.reason,
           input.ticket,
@@ -191,6 +210,7 @@ export class ConnectorAdmin {
       environment,
       connectorId,
       credentials,
+      await this.currentOrigin(principal.tenant, environment, connectorId),
       'connector.credentials.rotated',
       why.reason,
       why.ticket,
@@ -214,6 +234,7 @@ export class ConnectorAdmin {
       clientId,
       alg: input.algorithm,
       by: principal.sub,
+      boundOrigin: await this.currentOrigin(principal.tenant, environment, connectorId),
     });
     if (!staged)
       throw new ConflictError('CONTENTION', 'The credentials changed at the same time: nothing was stored by this request. Retry.');
@@ -249,8 +270,13 @@ export class ConnectorAdmin {
    * connector has credentials), `GET /metadata`, and a search within its scopes. Each step reports OK, FAILED with a
    * ConnectorError kind, or SKIPPED; nothing the server says is repeated (the FHIR version only if it is a version).
    */
-  async test(tenant: string, environment: Environment, id: string) {
+  async test(principal: Principal, environment: Environment, id: string) {
+    this.mayConfigure(principal, environment, id);
+    const tenant = principal.tenant;
     const view = await this.view(tenant, environment, id);
+    // A base URL stored before the rule (or a deployment's) is refused too, before anything is sent.
+    const url = await this.deps.endpoints.baseUrl(tenant, environment, id);
+    if (url && isRefusedDestination(url)) throw destinationRefused();
     const scopes = (view.settings.scopes as string[] | null) ?? [];
     const base = { connectorId: id, environment, software: null };
     const client = await this.deps.endpoints.client(tenant, environment, id);
@@ -308,6 +334,31 @@ export class ConnectorAdmin {
     };
   }
 
+  /**
+   * Who may test a connector: who may configure it, by the check configureConnector's proposal makes (editCheck on
+   * its base URL setting, in that environment). A reader of configuration (support, auditor...) may not use the
+   * gateway to probe hosts and ports.
+   */
+  private mayConfigure(principal: Principal, environment: Environment, id: string): void {
+    const key = connectorSettingKey(id, 'baseUrl');
+    if (!key.ok) throw new BadUserInputError(describeProblems(key.problems), 'connectorId');
+    const { rules, stopPolicy, functionsOf } = this.deps.governance;
+    const described = describeTarget({ type: 'setting', key: key.key }, rules, stopPolicy);
+    if (!described.ok) throw new BadUserInputError(describeProblems(described.problems), 'connectorId');
+    const edit = editCheck(described.descriptor, principal, environment);
+    if (edit.ok) return;
+    throw new GovernanceError(
+      { code: 'FORBIDDEN', reason: edit.reason, message: `testConnector: ${edit.message}` },
+      proposalExplanation(described.descriptor, environment, rules, principal.kind, functionsOf),
+    );
+  }
+
+  /** The origin a credential set now is bound to: the connector's base URL in that environment (null: none). */
+  private async currentOrigin(tenant: string, environment: Environment, connectorId: string): Promise<string | null> {
+    const url = await this.deps.endpoints.baseUrl(tenant, environment, connectorId);
+    return url ? originOf(url) : null;
+  }
+
   private async clientIdOf(tenant: string, environment: Environment, connectorId: string, given: string | null): Promise<string> {
     const current = await this.deps.endpoints.credentialRef(tenant, environment, connectorId);
     const clientId = (given ?? current?.clientId ?? '').trim();
@@ -321,6 +372,7 @@ export class ConnectorAdmin {
     environment: Environment,
     connectorId: string,
     input: { clientId: string | null; clientSecret: string },
+    boundOrigin: string | null,
     action: string,
     reason: string | null,
     ticket: string | null,
@@ -331,6 +383,7 @@ export class ConnectorAdmin {
       clientId,
       secret: input.clientSecret,
       by: principal.sub,
+      boundOrigin,
     });
     if (!ref) throw new ConflictError('CONTENTION', 'The credentials changed at the same time: nothing was stored by this request. Retry.');
     return this.propose(principal, environment, connectorId, ref, action, reason, ticket);
@@ -403,6 +456,16 @@ async function scopedSearch(client: FhirHttpClient, scopes: readonly string[]): 
       if ((body as { resourceType?: unknown }).resourceType !== 'Bundle')
         throw new ConnectorError('ehr', 'UNAVAILABLE', null, `ehr: ${type} search did not answer a Bundle`);
     },
+  });
+}
+
+/** A base URL at a link-local or metadata host: refused in every environment, with a stable reason. */
+function destinationRefused(): GovernanceError {
+  return new GovernanceError({
+    code: 'BAD_USER_INPUT',
+    reason: DESTINATION_REASON,
+    message: `baseUrl: ${DESTINATION_REFUSED}.`,
+    problems: [{ path: 'baseUrl', message: DESTINATION_REFUSED }],
   });
 }
 

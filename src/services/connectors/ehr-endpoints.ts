@@ -1,7 +1,9 @@
+import { ConnectorError } from '../../../connectors/common/connector-error.js';
 import type { EhrEndpoint, FhirClientPool } from '../../../connectors/ehr/client/fhir-client-pool.js';
 import type { FhirHttpClient } from '../../../connectors/ehr/client/fhir-http-client.js';
 import type { ConnectorCredential } from '../../../connectors/ehr/client/smart-token-source.js';
 import type { WriteTarget } from '../../../connectors/ehr/write/fhir-writer.js';
+import { isRefusedDestination } from '../../governance/connector-destination.js';
 import type { Environment } from '../../governance/environment.js';
 import type { ConnectorSecretStore, CredentialRef } from './secret-store.js';
 import type { GovernanceDeps } from '../governance/deps.js';
@@ -11,7 +13,9 @@ import { currentSetting } from '../governance/reads.js';
 // an environment (`integration.<id>.baseUrl`, `.credentials`, `.scopes`), the `ehr` connector falling back to the
 // deployment's base URL (FHIR_BASE_URLS or the embedded server). EHR reads, writes and testConnector all ask here
 // and get their client from one pool, so a governed change moves them together when it is committed; a request
-// keeps the client it started with.
+// keeps the client it started with. A credential goes out only to the origin it was bound to when it was set
+// (secret-store.ts; checked by the token source before anything is sent), and never to a link-local or metadata
+// host (connector-destination.ts), even one stored before that rule.
 
 /** Asked for when the connector's governed scopes name no system scope (backend services use system/ scopes). */
 const DEFAULT_SYSTEM_SCOPES: readonly string[] = ['system/*.rs', 'system/*.cu'];
@@ -28,10 +32,12 @@ export interface EhrEndpointsDeps {
 export function credentialRefOf(value: unknown): CredentialRef | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Partial<CredentialRef>;
+  // A reference stored before binding has no boundOrigin: bound to nothing, so sent nowhere.
+  const boundOrigin = typeof v.boundOrigin === 'string' ? v.boundOrigin : null;
   return typeof v.fingerprint === 'string' &&
     typeof v.clientId === 'string' &&
     (v.method === 'private_key_jwt' || v.method === 'client_secret_basic')
-    ? { method: v.method, clientId: v.clientId, fingerprint: v.fingerprint }
+    ? { method: v.method, clientId: v.clientId, fingerprint: v.fingerprint, boundOrigin }
     : null;
 }
 
@@ -66,6 +72,8 @@ export class EhrEndpoints {
       this.setting(tenant, environment, connectorId, 'scopes'),
     ]);
     if (!baseUrl) return null;
+    if (isRefusedDestination(baseUrl))
+      throw new ConnectorError('ehr', 'REJECTED', null, `${connectorId}: the base URL is a link-local or cloud metadata address`);
     const system = Array.isArray(scopes.value)
       ? scopes.value.filter((s): s is string => typeof s === 'string' && s.startsWith('system/'))
       : [];
@@ -102,6 +110,8 @@ export class EhrEndpoints {
 
   /** A write's client: the tenant's EHR client, for the base URL the write resolved (the same one unless it just changed). */
   async clientForTarget(target: WriteTarget): Promise<FhirHttpClient> {
+    if (isRefusedDestination(target.baseUrl))
+      throw new ConnectorError('ehr', 'REJECTED', null, 'ehr: the base URL is a link-local or cloud metadata address');
     const endpoint = await this.endpoint(target.tenant, this.deps.environment, 'ehr');
     const base = endpoint ?? { credential: null, credentialKey: null, scopes: DEFAULT_SYSTEM_SCOPES };
     return this.deps.pool.client(this.scope(target.tenant, this.deps.environment, 'ehr'), target.tenant, {

@@ -19,6 +19,9 @@ import type { KeyEncryptionService, WrappedKey } from './key-encryption.js';
 //   stored in clear and published for the EHR to register;
 // - client_secret_basic: a client secret an engineer sets, for servers that need it.
 // Reads return only metadata; the credential leaves only through `reveal`, which only the connector's own client uses.
+// Each credential is bound to the origin of the connector's base URL when it was set (`boundOrigin`, sealed with the
+// value so that no later write of settings can move it; also in the governed reference, so approvers see where it
+// goes): the connector's client sends it only there (connectors/ehr/client/smart-token-source.ts).
 
 type CredentialMethod = ConnectorCredential['method'];
 export type KeyAlgorithm = 'ES384' | 'RS384';
@@ -29,6 +32,8 @@ export interface CredentialRef {
   readonly clientId: string;
   /** `jwk:<RFC 7638 thumbprint>` of a key pair, `hmac:<hex>` of a secret (HMAC under the secret's own data key). */
   readonly fingerprint: string;
+  /** The only origin the credential is ever sent to; null: none (a signing secret, or one set before binding). */
+  readonly boundOrigin: string | null;
 }
 
 /** What an API answer may say about a connector's credentials (from the governed reference, never the secret). */
@@ -61,11 +66,14 @@ interface StoredSecret {
   readonly sealed: string;
 }
 
-type Payload = { readonly secret: string } | { readonly privateJwk: JWK };
+/** `boundOrigin` is sealed with the value: absent in credentials stored before binding (they are sent nowhere). */
+type Payload = ({ readonly secret: string } | { readonly privateJwk: JWK }) & { readonly boundOrigin?: string | null };
 
 export interface NewCredential {
   readonly clientId: string;
   readonly by: string;
+  /** The origin of the connector's base URL as it is set now; absent or null: bound to no destination. */
+  readonly boundOrigin?: string | null;
 }
 
 export class ConnectorSecretStore {
@@ -99,8 +107,10 @@ export class ConnectorSecretStore {
     const dataKey = randomBytes(32);
     const fingerprint = `hmac:${createHmac('sha256', dataKey).update(input.secret).digest('hex').slice(0, 32)}`;
     const shape = { method: 'client_secret_basic' as const, kid: null, alg: null, publicJwks: null };
-    const ok = await this.write(tenant, environment, connectorId, fingerprint, dataKey, input, shape, { secret: input.secret });
-    return ok ? { method: 'client_secret_basic', clientId: input.clientId, fingerprint } : null;
+    const boundOrigin = input.boundOrigin ?? null;
+    const payload = { secret: input.secret, boundOrigin };
+    const ok = await this.write(tenant, environment, connectorId, fingerprint, dataKey, input, shape, payload);
+    return ok ? { method: 'client_secret_basic', clientId: input.clientId, fingerprint, boundOrigin } : null;
   }
 
   /** Generates and stages a signing key pair for private_key_jwt; answers its reference and public JWKS. */
@@ -110,6 +120,7 @@ export class ConnectorSecretStore {
     connectorId: string,
     input: NewCredential & { alg: KeyAlgorithm },
   ): Promise<{ ref: CredentialRef; jwks: Jwks } | null> {
+    const boundOrigin = input.boundOrigin ?? null;
     const { publicKey, privateKey } = await generateKeyPair(input.alg, { extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
@@ -124,9 +135,9 @@ export class ConnectorSecretStore {
       randomBytes(32),
       input,
       { method: 'private_key_jwt', kid, alg: input.alg, publicJwks: jwks },
-      { privateJwk },
+      { privateJwk, boundOrigin },
     );
-    return ok ? { ref: { method: 'private_key_jwt', clientId: input.clientId, fingerprint }, jwks } : null;
+    return ok ? { ref: { method: 'private_key_jwt', clientId: input.clientId, fingerprint, boundOrigin }, jwks } : null;
   }
 
   /**
@@ -148,11 +159,16 @@ export class ConnectorSecretStore {
     const value = await this.stored(tenant, environment, connectorId, ref.fingerprint);
     if (!value) return null;
     const payload = await this.open(tenant, environment, connectorId, value);
+    // The sealed binding counts, and only if the governed reference says the same: a reference naming this
+    // fingerprint with another origin (a setting written by hand) leaves the credential bound to nothing.
+    const sealed = payload.boundOrigin ?? null;
+    const boundOrigin = sealed !== null && sealed === ref.boundOrigin ? sealed : null;
     if (value.method === 'private_key_jwt' && 'privateJwk' in payload && value.kid && value.alg) {
-      return { method: 'private_key_jwt', clientId: ref.clientId, privateJwk: payload.privateJwk, kid: value.kid, alg: value.alg };
+      const { kid, alg } = value;
+      return { method: 'private_key_jwt', clientId: ref.clientId, privateJwk: payload.privateJwk, kid, alg, boundOrigin };
     }
     if (value.method === 'client_secret_basic' && 'secret' in payload)
-      return { method: 'client_secret_basic', clientId: ref.clientId, secret: payload.secret };
+      return { method: 'client_secret_basic', clientId: ref.clientId, secret: payload.secret, boundOrigin };
     throw new Error('stored connector credential is malformed');
   }
 

@@ -8,6 +8,7 @@ import type { CommitOp, DocRef } from '../../stores/governance-store.js';
 import { defaultApplyMode } from './apply-mode.js';
 import { contention, MAX_ATTEMPTS, type CurrentDoc, type GovernanceDeps, type ProposalOutcome } from './deps.js';
 import { effectsToOps } from './effects-to-ops.js';
+import { policyInForce } from './policy-in-force.js';
 import { agentAutonomyOf } from './reads.js';
 import { proposalRefusal } from './refusals.js';
 import { ownOpenChanges, replaceOwn } from './replace-own.js';
@@ -66,7 +67,10 @@ async function proposeNow(
 ): Promise<ProposalOutcome> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const doc = await deps.store.getDoc(principal.tenant, ref);
-    const input = await build({ doc, version: doc?.version ?? 0 });
+    // Every proposal is judged against the policy in force: access targets, and settings whose change needs a data
+    // permission (connector credentials: only editors holding `write` on credentials; change-target.ts).
+    const built = await build({ doc, version: doc?.version ?? 0 });
+    const input = built.policy ? built : { ...built, policy: await policyInForce(deps, principal.tenant) };
     const agentAutonomy = await agentAutonomyOf(deps, principal, input.environment);
     const result = proposeChange({ ...input, agentAutonomy, applyMode: (deps.applyModeFor ?? defaultApplyMode)(input.target) });
     if (!result.ok) throw proposalRefusal(deps, result.error, input);

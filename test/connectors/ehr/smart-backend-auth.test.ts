@@ -20,6 +20,8 @@ let serverSkewMs = 0;
 /** The connector's clock, likewise (its token cache and assertions). */
 let clientSkewMs = 0;
 const author = { sub: 'dr-who', kind: 'user' as const };
+/** Credentials here are set for the server's origin (test/connectors/ehr/credential-binding.test.ts: any other is refused). */
+const bound = () => new URL(server.baseUrl('acme')).origin;
 
 async function keyCredential(
   alg: 'ES384' | 'RS384',
@@ -29,7 +31,14 @@ async function keyCredential(
   const pub = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(pub);
   return {
-    credential: { method: 'private_key_jwt', clientId, kid, alg, privateJwk: { ...(await exportJWK(privateKey)), kid, alg } },
+    credential: {
+      method: 'private_key_jwt',
+      clientId,
+      kid,
+      alg,
+      privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
+      boundOrigin: bound(),
+    },
     jwks: { keys: [{ ...pub, kid, alg, use: 'sig' }] },
   };
 }
@@ -153,7 +162,7 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
     const impostor = await keyCredential('ES384', 'clearance-wrong');
     const cases: ConnectorCredential[] = [
       impostor.credential,
-      { method: 'client_secret_basic', clientId: 'clearance-basic-wrong', secret: 'the-wrong-secret-2' },
+      { method: 'client_secret_basic', clientId: 'clearance-basic-wrong', secret: 'the-wrong-secret-2', boundOrigin: bound() },
       (await keyCredential('RS384', 'clearance-never-registered')).credential,
     ];
     for (const credential of cases) {
@@ -174,7 +183,9 @@ describe('SMART Backend Services against the embedded server in auth mode', () =
 
   it('uses client_secret_basic where a server needs it', async () => {
     server.registerClient('acme', { clientId: 'clearance-basic', secret: 's3cret-basic-value', scopes: ['system/Patient.rs'] });
-    const { reader } = setup({ method: 'client_secret_basic', clientId: 'clearance-basic', secret: 's3cret-basic-value' }, [
+    const secret = 's3cret-basic-value';
+    const basic = { method: 'client_secret_basic', clientId: 'clearance-basic', secret, boundOrigin: bound() } as const;
+    const { reader } = setup(basic, [
       'system/Patient.rs',
     ]);
     expect((await reader.patient(CHET))?.id).toBe(CHET);

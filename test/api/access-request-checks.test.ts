@@ -1,0 +1,193 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { buildSchema, getNamedType, isInputObjectType, type GraphQLInputType } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+
+// Access requests are refused up front when they could never give anything: a grant for a person who holds none of
+// its eligible roles (rules/decide.ts would ignore it), and a department scope that names no department. Nothing is
+// stored; explain answers the same through the same check (src/governance/access-target.ts grantRequestRefusal).
+
+const T0 = Date.parse('2026-12-01T09:00:00.000Z');
+let h: Harness;
+
+const REQUEST = 'mutation ($input: RequestAccessInput!) { requestAccess(input: $input) { status changeRequest { id after } } }';
+const ASSIGN = 'mutation ($input: AssignRoleInput!) { assignRole(input: $input) { status changeRequest { id after } } }';
+const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
+const EXPLAIN = 'query ($a: String!) { explain(action: $a) { decision reason failedScope message } }';
+const MINE = '{ myAccessRequests { id } myAccess { id } }';
+
+const security = (sub = 'sec-sam') => h.token({ sub, roles: ['security-admin'], mfa: true } as never);
+const sensitive = { requestedGrant: 'sensitive', justification: 'need it', durationMinutes: 60 };
+type Extensions = Record<string, unknown> | undefined;
+
+beforeAll(async () => {
+  h = await startHarness({ now: () => T0 });
+});
+afterAll(() => h.stop());
+
+/** Assigns `role` to `sub` through the governed path (security proposes, security and clinical-admin approve). */
+async function assigned(sub: string, role: string): Promise<void> {
+  const r = await h.gql<{ assignRole: { changeRequest: { id: string } } }>(await security(), ASSIGN, {
+    input: { assignee: sub, assignedRole: role, reason: 'covers the ward' },
+  });
+  const id = r.body.data!.assignRole.changeRequest.id;
+  expect((await h.gql(await security('sec-ivy'), APPROVE, { id })).body.data).toEqual({ approveChange: { status: 'PENDING' } });
+  // A clinical-admin who is a clinician too: holds every class the role gives (clinical-admin alone lacks demographics).
+  const senior = await h.token({ sub: 'dr-senior', roles: ['clinical-admin', 'clinician'], mfa: true } as never);
+  expect((await h.gql(senior, APPROVE, { id })).body).toEqual({ data: { approveChange: { status: 'APPLIED' } } });
+}
+
+async function explained(token: string, action: string) {
+  return (await h.gql<{ explain: { decision: string; reason: string | null } }>(token, EXPLAIN, { a: action })).body.data!.explain;
+}
+
+describe('a grant for someone who holds none of its eligible roles', () => {
+  it('is refused up front (NOT_ELIGIBLE, naming the roles), nothing stored, and explain says so', async () => {
+    const billing = await h.token({ sub: 'bill-ann', roles: ['billing-manager'] });
+    for (const input of [sensitive, { ...sensitive, requestedGrant: undefined, permission: 'read:sensitive' }]) {
+      const r = await h.gql(billing, REQUEST, { input });
+      expect(r.body.data?.requestAccess ?? null).toBeNull();
+      const ext = r.body.errors?.[0]?.extensions as Extensions;
+      expect(ext).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE', problems: [{ path: 'requestedGrant' }] });
+      expect(r.body.errors![0]!.message).toContain('only for: clinician');
+    }
+    expect((await h.gql(billing, MINE)).body.data).toEqual({ myAccessRequests: [], myAccess: [] });
+    expect(await explained(billing, 'access:request:sensitive')).toMatchObject({ decision: 'DENY', reason: 'NOT_ELIGIBLE' });
+
+    const clinician = await h.token({ sub: 'dr-able', roles: ['clinician'], departments: ['cardiology'] });
+    expect(await explained(clinician, 'access:request:sensitive')).toMatchObject({ decision: 'NEEDS_APPROVAL', reason: null });
+    const asked = await h.gql<{ requestAccess: { status: string } }>(clinician, REQUEST, { input: sensitive });
+    expect(asked.body.data?.requestAccess.status).toBe('PENDING_APPROVAL');
+  });
+
+  it('is judged on the roles that count, as decisions count them: a standing assignment adds, a revoked one removes', async () => {
+    // A nurse holding clinician by a standing assignment (not in her token) is eligible.
+    await assigned('rn-bo', 'clinician');
+    const nurse = await h.token({ sub: 'rn-bo', roles: ['nurse'], departments: ['cardiology'] });
+    expect(await explained(nurse, 'access:request:sensitive')).toMatchObject({ decision: 'NEEDS_APPROVAL' });
+    expect((await h.gql<{ requestAccess: { status: string } }>(nurse, REQUEST, { input: sensitive })).body.data?.requestAccess.status).toBe(
+      'PENDING_APPROVAL',
+    );
+
+    // A token that still says clinician after the store revoked that role is not (its nurse role still counts).
+    await assigned('dr-gone', 'clinician');
+    const revoked = await h.gql<{ revokeRole: { status: string } }>(
+      await security(),
+      'mutation { revokeRole(assignee: "dr-gone", assignedRole: "clinician", reason: "left the ward") { status } }',
+    );
+    expect(revoked.body.data?.revokeRole.status).toBe('APPLIED');
+    const gone = await h.token({ sub: 'dr-gone', roles: ['clinician', 'nurse'], departments: ['cardiology'] });
+    expect(await explained(gone, 'access:request:sensitive')).toMatchObject({ decision: 'DENY', reason: 'NOT_ELIGIBLE' });
+    const r = await h.gql(gone, REQUEST, { input: sensitive });
+    expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE' });
+    expect((await h.gql<{ myAccessRequests: unknown[] }>(gone, MINE)).body.data!.myAccessRequests).toEqual([]);
+  });
+});
+
+// ---- departments ---------------------------------------------------------------------------------------------------
+
+const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
+const sdl = readdirSync(SCHEMA_DIR)
+  .filter((f) => f.endsWith('.graphql'))
+  .sort()
+  .map((f) => readFileSync(new URL(f, SCHEMA_DIR), 'utf8'))
+  .join('\n');
+
+/** Mutations with an argument whose input type (at any depth) has a field named like `departments`. */
+function mutationsTakingDepartments(): string[] {
+  const schema = buildSchema(sdl);
+  const hasDepartments = (type: GraphQLInputType, seen = new Set<string>()): boolean => {
+    const named = getNamedType(type);
+    if (!isInputObjectType(named) || seen.has(named.name)) return false;
+    seen.add(named.name);
+    return Object.values(named.getFields()).some((f) => /departments$/i.test(f.name) || hasDepartments(f.type, seen));
+  };
+  const fields = schema.getMutationType()!.getFields();
+  return Object.keys(fields)
+    .filter((name) => fields[name]!.args.some((a) => /departments$/i.test(a.name) || hasDepartments(a.type)))
+    .sort();
+}
+
+interface DepartmentCase {
+  /** Sends the mutation with these departments; answers the response's first error extensions, or its status. */
+  send(departments: unknown[]): Promise<{ ext: Extensions; status: string | null; after: unknown }>;
+  /** How many changes the mutation's caller has stored. */
+  stored(): Promise<number>;
+}
+
+const CASES: Record<string, () => Promise<DepartmentCase>> = {
+  requestAccess: async () => {
+    const token = await h.token({ sub: 'dr-dept', roles: ['clinician'], departments: ['cardiology'] });
+    return {
+      async send(departments) {
+        const input = { requestedRole: 'clinician', scopeDepartments: departments, justification: 'on call', durationMinutes: 60 };
+        const r = await h.gql<{ requestAccess: { status: string; changeRequest: { after: unknown } } }>(token, REQUEST, { input });
+        const done = r.body.data?.requestAccess;
+        return { ext: r.body.errors?.[0]?.extensions, status: done?.status ?? null, after: done?.changeRequest.after };
+      },
+      stored: async () => (await h.gql<{ myAccessRequests: unknown[] }>(token, MINE)).body.data!.myAccessRequests.length,
+    };
+  },
+  assignRole: async () => {
+    const token = await security('sec-dept');
+    return {
+      async send(departments) {
+        const input = { assignee: 'rn-dept', assignedRole: 'nurse', scopeDepartments: departments, reason: 'covers the ward' };
+        const r = await h.gql<{ assignRole: { status: string; changeRequest: { after: unknown } } }>(token, ASSIGN, { input });
+        const done = r.body.data?.assignRole;
+        return { ext: r.body.errors?.[0]?.extensions, status: done?.status ?? null, after: done?.changeRequest.after };
+      },
+      stored: async () =>
+        (await h.gql<{ changeRequests: unknown[] }>(token, '{ changeRequests(mine: true, first: 200) { id } }')).body.data!.changeRequests
+          .length,
+    };
+  },
+};
+
+const BAD_DEPARTMENTS: Record<string, unknown[]> = {
+  'path-like': ['../x'],
+  'path with a slash': ['cardiology/../oncology'],
+  'url-encoded path': ['%2e%2e'],
+  empty: [''],
+  whitespace: ['   '],
+  'surrounding whitespace': [' cardiology'],
+  'a newline': ['cardiology\n'],
+  'inner space': ['primary care'],
+  // Neither the policy nor the configuration lists a tenant's departments (they live in its EHR): an unknown name is
+  // refused when it is not a department code at all; a well-formed code nobody uses cannot be told apart.
+  'unknown (not a code)': ['Cardiology'],
+  'unknown (an EHR reference)': ['Organization/dept-cardiology'],
+  duplicate: ['cardiology', 'cardiology'],
+  'too long': ['x'.repeat(41)],
+  'too many': Array.from({ length: 21 }, (_, i) => `dept-${i}`),
+  'one bad among good': ['cardiology', '..'],
+};
+
+describe('departments of an access scope', () => {
+  it('every mutation that takes departments is covered here (derived from the schema)', () => {
+    expect(mutationsTakingDepartments()).toEqual(Object.keys(CASES).sort());
+  });
+
+  for (const mutation of Object.keys(CASES).sort()) {
+    it(`${mutation}: a bad department is BAD_USER_INPUT INVALID_DEPARTMENT and nothing is stored`, async () => {
+      const c = await CASES[mutation]!();
+      const before = await c.stored();
+      for (const [form, departments] of Object.entries(BAD_DEPARTMENTS)) {
+        const r = await c.send(departments);
+        expect(r.status, form).toBeNull();
+        expect(r.ext, form).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_DEPARTMENT' });
+        expect((r.ext?.problems as { path: string }[])[0]!.path, form).toMatch(/^scopeDepartments/);
+      }
+      expect(await c.stored()).toBe(before);
+      // The same mutation with good departments goes through (the refusals above are about departments only); an empty
+      // list is no scope at all (the token's departments), as leaving it out is.
+      const good = await c.send(['oncology', 'primary-care']);
+      expect(good.ext).toBeUndefined();
+      expect(good.status).toBe('PENDING_APPROVAL');
+      const none = await c.send([]);
+      expect(none.status).toBe('PENDING_APPROVAL');
+      const entries = (none.after as { entries: { departments: unknown }[] }).entries;
+      expect(entries.at(-1)!.departments).toBeNull();
+    });
+  }
+});

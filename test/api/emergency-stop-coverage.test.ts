@@ -1,6 +1,7 @@
 import type { MedicationRequest } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STOP_TARGET_KINDS } from '../../src/governance/stop-enforcement.js';
+import { runOutbox } from '../../src/services/governance/outbox-worker.js';
 import { CHET, DENNIS, KARENA } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import {
@@ -27,6 +28,8 @@ const PROPOSE = `mutation($p: ID!, $i: ProposeMedicationRequestInput!) { propose
 const APPROVE_MED = `mutation($id: ID!) { approveMedicationProposal(changeId: $id) { status } }`;
 const SEND = `mutation($p: ID!) { sendPatientMessage(patientId: $p, templateId: "lab-results-ready", variables: {name: "D", test: ` +
   `"CBC"}) { status } }`;
+const REMIND = `mutation($p: ID!) { sendPatientMessage(patientId: $p, templateId: "appointment-reminder", variables: ` +
+  `{date: "May 1"}) { status } }`;
 const RUN_BILLING = `mutation { runBillingAutomation(dryRun: false) { stopped } }`;
 
 let h: Harness;
@@ -213,5 +216,115 @@ describe('emergency stop coverage', () => {
   it.each(cells)('%s at %s', async (_kind, _entry, cell) => {
     if (typeof cell === 'string') expect(cell.length).toBeGreaterThan(20);
     else await cell();
+  });
+});
+
+// The finding: a refund was written to the EHR while connector:ehr was stopped (refunds had no cell above). Every
+// entry point that writes to the EHR, each with what it answers while the connector is stopped; the upstream writes
+// (POST/PUT to the tenant's FHIR server) are counted: none while stopped, and the write goes out after the resume.
+const REFUND = 'mutation($i: ID!, $a: Float!) { issueRefund(invoiceId: $i, amount: $a, reason: "stop") { status changeRequestId } }';
+const INVOICES = 'query($id: ID!) { patient(id: $id) { invoices { id totalNet refunded } } }';
+type Refund = { issueRefund: { status: string; changeRequestId: string } };
+
+describe('every EHR write entry point asks connector:ehr', () => {
+  let writes = 0;
+  const realFetch = globalThis.fetch;
+  beforeAll(() => {
+    globalThis.fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+      const fhir = h.running.fhir!.baseUrl('acme');
+      if (url.startsWith(`${fhir}/`) && !url.startsWith(`${fhir}/auth/`) && method !== 'GET') writes++;
+      return realFetch(input, init);
+    };
+  });
+  afterAll(() => {
+    globalThis.fetch = realFetch;
+  });
+  const invoice = async () =>
+    ok<{ patient: { invoices: { id: string; totalNet: number; refunded: number }[] } }>(await h.gql(t.bill, INVOICES, { id: DENNIS }))
+      .patient.invoices.filter((i) => i.totalNet >= 300)[0]!;
+  /** Stops connector:ehr, runs `attempt` and asserts nothing was written upstream; resumes and runs `after`. */
+  async function whileStopped(attempt: () => Promise<void>, after: () => Promise<void>): Promise<void> {
+    await stop(t.sec, 'connector:ehr');
+    const before = writes;
+    await attempt();
+    expect(writes - before, 'FHIR writes while connector:ehr is stopped').toBe(0);
+    await resume(t.sec, 'connector:ehr');
+    const resumed = writes;
+    await after();
+    expect(writes - resumed, 'FHIR writes after the resume').toBeGreaterThan(0);
+  }
+
+  const ENTRY: Record<string, () => Promise<void>> = {
+    writeBackNote: () =>
+      whileStopped(
+        async () => {
+          refused(
+            await h.gql(t.clin, NOTE, { p: DENNIS, i: { idempotencyKey: 'ehr-stop-note', title: 'x', text: 'y' } }),
+            'FORBIDDEN',
+            'CONNECTOR_STOPPED',
+          );
+        },
+        async () => void ok(await h.gql(t.clin, NOTE, { p: DENNIS, i: { idempotencyKey: 'ehr-stop-note', title: 'x', text: 'y' } })),
+      ),
+    'issueRefund applied at once': async () => {
+      const inv = await invoice();
+      await whileStopped(
+        async () => {
+          refused(await h.gql(t.bill, REFUND, { i: inv.id, a: 1 }), 'CONFLICT', 'STOPPED');
+          expect((await invoice()).refunded).toBe(inv.refunded);
+        },
+        async () => {
+          expect(ok<Refund>(await h.gql(t.bill, REFUND, { i: inv.id, a: 1 })).issueRefund.status).toBe('APPLIED');
+          expect((await invoice()).refunded).toBeCloseTo(inv.refunded + 1);
+        },
+      );
+    },
+    'issueRefund approved, then executed by the outbox': async () => {
+      const inv = await invoice();
+      const asked = ok<Refund>(await h.gql(t.bill, REFUND, { i: inv.id, a: 150 })).issueRefund;
+      expect(asked.status).toBe('PENDING_APPROVAL');
+      const fin = await h.token({ sub: 'fin-stop', roles: ['billing-manager'], mfa: true });
+      await whileStopped(
+        async () => {
+          const approved = ok<{ approveChange: Change }>(await h.gql(fin, APPROVE, { id: asked.changeRequestId })).approveChange;
+          expect(approved.status).toBe('APPROVED');
+          await new Promise((r) => setTimeout(r, 600));
+          await runOutbox(h.running.governance);
+          expect((await invoice()).refunded).toBe(inv.refunded);
+        },
+        async () => {
+          for (let i = 0; i < 40 && (await invoice()).refunded === inv.refunded; i++) {
+            await new Promise((r) => setTimeout(r, 250));
+            await runOutbox(h.running.governance);
+          }
+          expect((await invoice()).refunded).toBeCloseTo(inv.refunded + 150);
+        },
+      );
+    },
+    // Messaging records every message as a Communication through the same writer.
+    sendPatientMessage: () =>
+      whileStopped(
+        async () => void refused(await h.gql(t.desk, REMIND, { p: DENNIS }), 'CONFLICT', 'STOPPED'),
+        async () => void ok(await h.gql(t.desk, REMIND, { p: DENNIS })),
+      ),
+    runBillingAutomation: async () => {
+      await stop(t.sec, 'connector:ehr');
+      const before = writes;
+      refused(await h.gql(t.bill, RUN_BILLING), 'CONFLICT', 'STOPPED');
+      expect(writes - before).toBe(0);
+      await resume(t.sec, 'connector:ehr');
+      ok(await h.gql(t.bill, RUN_BILLING));
+    },
+  };
+  it.each(Object.entries(ENTRY))('%s', async (_name, cell) => cell(), 60_000);
+
+  it('automation:billing stops the automation, not a manual refund (README: it stops its runs)', async () => {
+    await stop(t.sec, 'automation:billing');
+    const inv = await invoice();
+    expect(ok<Refund>(await h.gql(t.bill, REFUND, { i: inv.id, a: 1 })).issueRefund.status).toBe('APPLIED');
+    refused(await h.gql(t.bill, RUN_BILLING), 'CONFLICT', 'STOPPED');
+    await resume(t.sec, 'automation:billing');
   });
 });

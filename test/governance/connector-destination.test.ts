@@ -24,6 +24,11 @@ const REFUSED: readonly (readonly [string, string])[] = [
   ['AWS metadata over IPv6, long form', 'https://[fd00:0ec2:0:0:0:0:0:254]/'],
   ['metadata as IPv4-mapped IPv6', 'https://[::ffff:169.254.169.254]/'],
   ['metadata as NAT64 IPv6', 'https://[64:ff9b::a9fe:a9fe]/'],
+  ['metadata as NAT64 local-use IPv6 (RFC 8215)', 'https://[64:ff9b:1::a9fe:a9fe]/'],
+  ['metadata as SIIT translated IPv6', 'https://[::ffff:0:a9fe:a9fe]/'],
+  ['Alibaba Cloud metadata', 'https://100.100.100.200/latest/meta-data'],
+  ['Alibaba Cloud metadata, one decimal number', 'http://1684301000/'],
+  ['GCP metadata, other name', 'https://metadata.goog/computeMetadata/v1'],
   ['GCP metadata host', 'https://metadata.google.internal/computeMetadata/v1'],
   ['GCP metadata host, upper case and trailing dot', 'https://METADATA.Google.Internal./'],
   ['bare metadata host', 'http://metadata/computeMetadata/v1'],
@@ -40,6 +45,8 @@ const ALLOWED: readonly (readonly [string, string])[] = [
   ['a site-local IPv6 (not link-local)', 'https://[fec0::1]/fhir'],
   ['a host merely named like metadata', 'https://metadata.ehr.example/R4'],
   ['a private address next to the range', 'https://169.253.255.255/fhir'],
+  ['the shared address space beside Alibaba metadata', 'https://100.100.100.201/fhir'],
+  ['a NAT64 IPv6 of an ordinary address', 'https://[64:ff9b:1::c000:201]/fhir'],
 ];
 
 describe('connector destinations', () => {

@@ -10,6 +10,9 @@ import type { SmartTokenSource } from './smart-token-source.js';
 // classifier: a search answered 404 means a wrong base URL, a read's 404 a missing resource.
 // A 401 drops the cached token and the call is sent once more with a new one (the token may have been revoked or
 // expired early); a second 401 is UNAUTHORIZED. Non-2xx bodies are never read into an error.
+// No redirect is followed (`redirect: 'manual'`): a 3xx answer is REJECTED, never retried, and nothing is sent to its
+// Location. Followed, it would send search terms, patient ids and (after a 307/308) write bodies to another host and
+// take that host's answers as the tenant's data.
 
 export interface FhirCall {
   /** Short and PHI-free, for errors and health: "Condition search", "Patient read". */
@@ -90,6 +93,15 @@ export class FhirHttpClient {
             );
           }
         }
+        if (res.status >= 300 && res.status < 400) {
+          await res.body?.cancel();
+          throw new ConnectorError(
+            'ehr',
+            'REJECTED',
+            res.status,
+            `ehr: ${call.operation}: the FHIR server answered with a redirect (HTTP ${res.status}), which is not followed`,
+          );
+        }
         if (res.status >= 300) {
           await res.body?.cancel();
           throw new HttpStatusError({ status: res.status });
@@ -113,6 +125,7 @@ export class FhirHttpClient {
     return fetch(`${this.baseUrl}/${call.path}`, {
       method: call.method,
       signal,
+      redirect: 'manual',
       headers: {
         accept: 'application/fhir+json',
         ...(hasBody ? { 'content-type': 'application/fhir+json' } : {}),

@@ -15,12 +15,14 @@ import type { Environment } from '../../governance/environment.js';
 import type { MessagingService } from '../messaging/messaging-service.js';
 import type { GovernanceDeps } from '../governance/deps.js';
 import { currentSetting, stopState } from '../governance/reads.js';
+import { assertEhrRunning } from '../ehr-stop-guard.js';
 
 // Billing automation with I/O: reads the governed rules of the gateway's environment and every open invoice of the
 // tenant (paged patients, invoices batched per page), asks the pure planner what is due, and, unless dry, sends the
 // reminders through the messaging connector (template `payment-reminder`) and queues the escalations. Once per
 // invoice and step: a reminder's Communication identifier derives from (invoice, day) and is checked before
-// sending; an escalation is a conditional create. A stopped `automation:billing` does nothing: CONFLICT STOPPED.
+// sending; an escalation is a conditional create. A stopped `automation:billing` does nothing: CONFLICT STOPPED; so
+// does a stopped `connector:ehr` (its reminders and escalations are EHR writes), and every escalation write asks it.
 
 type ActionOutcome = 'PLANNED' | 'SENT' | 'FAILED' | 'QUEUED' | 'ALREADY_DONE' | 'NOT_SENT';
 export type ExecutedAction = BillingAction & { readonly outcome: ActionOutcome; readonly detail: string | null };
@@ -62,6 +64,7 @@ export class BillingAutomation {
         `Billing automation is stopped in ${env}: nothing was sent or queued. Resuming it (resume target automation:billing) is a ` +
         `governed change.`,
       );
+    if (!dryRun) await assertEhrRunning(this.deps.governance.store, actor.tenant, env);
     const rules = { reminderCadenceDays: cadence.value, failedPaymentEscalation: escalation.value } as unknown as BillingRules;
     const { invoices, patients } = await this.openInvoices(reader);
     const plan = planBillingAutomation(invoices, rules, this.deps.now());

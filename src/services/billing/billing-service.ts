@@ -13,6 +13,7 @@ import { isFhirId } from '../../../spec/fhir-id.js';
 import type { GovernanceDeps } from '../governance/deps.js';
 import { currentSetting } from '../governance/reads.js';
 import { proposeRefund } from '../governance/ehr-write-proposals.js';
+import { assertEhrRunning } from '../ehr-stop-guard.js';
 
 // Refunds with I/O: reads the invoice from the tenant's FHIR server and the governed `billing.refundThreshold` of
 // the gateway's environment, checks the amount against what is left on the invoice, and proposes the refund as a
@@ -24,6 +25,10 @@ import { proposeRefund } from '../governance/ehr-write-proposals.js';
 // refunded without approval within `billing.refundWindowHours` on the invoice and for the patient (two ledgers in
 // the store, written in the same commit as the change) counts toward the threshold. The lease is held until the
 // refund is recorded on the FHIR Invoice (the outbox runs inline), so the next refund sees what is left.
+//
+// While `connector:ehr` is stopped a refund that would apply at once is refused (CONFLICT STOPPED, nothing proposed,
+// counted or written); one above the threshold still queues for finance, and its approved write waits in the outbox
+// (refund-effect.ts). `automation:billing` does not stop a person's refund: it stops the automation's runs.
 
 export interface BillingDeps {
   readonly governance: GovernanceDeps;
@@ -122,6 +127,7 @@ export class BillingService {
     return this.leased(principal.tenant, `refund:patient:${found.patientId}`, async () => {
       const route = await this.refundRoute(principal.tenant, found, amount, reason);
       if (route.route === 'REFUSED') throw new BadUserInputError(route.message, route.field);
+      if (route.route === 'APPLY') await assertEhrRunning(this.deps.store, principal.tenant, this.deps.environment);
       const { value } = route;
       const nowMs = this.deps.now();
       const ledgers = ledgersOf(value.invoiceId, found.patientId, value.currency);

@@ -1,6 +1,7 @@
 import { Resilience } from '../../../connectors/common/resilient-call.js';
 import { FhirClientPool } from '../../../connectors/ehr/client/fhir-client-pool.js';
 import { FhirWriter } from '../../../connectors/ehr/write/fhir-writer.js';
+import { stopGuardedWriter } from '../ehr-stop-guard.js';
 import type { AuditService } from '../audit/audit-service.js';
 import type { GatewayConfig } from '../../config/config.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
@@ -68,7 +69,13 @@ export function createConnectorServices(
     environment: config.environment,
     deploymentBaseUrl: (tenant) => (Object.hasOwn(deps.baseUrls, tenant) ? deps.baseUrls[tenant]! : null),
   });
-  const writer = new FhirWriter({ timeoutMs: config.fhir.timeoutMs, clientFor: (target) => endpoints.clientForTarget(target) });
+  // Every EHR write of every service (write-back, refunds, billing automation, messaging's Communications) passes
+  // this one writer, which asks the `connector:ehr` emergency stop first (src/services/ehr-stop-guard.ts).
+  const writer = stopGuardedWriter(
+    new FhirWriter({ timeoutMs: config.fhir.timeoutMs, clientFor: (target) => endpoints.clientForTarget(target) }),
+    deps.store,
+    config.environment,
+  );
   const baseUrlFor = (tenant: string): Promise<string | null> => endpoints.baseUrl(tenant, config.environment, 'ehr');
   const writeBack = new WriteBackService({
     governance,

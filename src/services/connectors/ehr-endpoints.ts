@@ -5,7 +5,7 @@ import type { ConnectorCredential } from '../../../connectors/ehr/client/smart-t
 import type { WriteTarget } from '../../../connectors/ehr/write/fhir-writer.js';
 import { isRefusedDestination } from '../../governance/connector-destination.js';
 import type { Environment } from '../../governance/environment.js';
-import type { ConnectorSecretStore, CredentialRef } from './secret-store.js';
+import { sendsCredentials, type ConnectorSecretStore, type CredentialRef } from './secret-store.js';
 import type { GovernanceDeps } from '../governance/deps.js';
 import { currentSetting } from '../governance/reads.js';
 
@@ -15,7 +15,9 @@ import { currentSetting } from '../governance/reads.js';
 // and get their client from one pool, so a governed change moves them together when it is committed; a request
 // keeps the client it started with. A credential goes out only to the origin it was bound to when it was set
 // (secret-store.ts; checked by the token source before anything is sent), and never to a link-local or metadata
-// host (connector-destination.ts), even one stored before that rule.
+// host (connector-destination.ts), even one stored before that rule. Only a connector that sends credentials
+// (secret-store.ts sendsCredentials: the EHR) gets its credential in its endpoint; any other connector's client (the
+// webhooks connector's, whose secret only signs) calls without credentials and has no token source.
 
 /** Asked for when the connector's governed scopes name no system scope (backend services use system/ scopes). */
 const DEFAULT_SYSTEM_SCOPES: readonly string[] = ['system/*.rs', 'system/*.cu'];
@@ -77,11 +79,12 @@ export class EhrEndpoints {
     const system = Array.isArray(scopes.value)
       ? scopes.value.filter((s): s is string => typeof s === 'string' && s.startsWith('system/'))
       : [];
-    const credential = ref ? await this.reveal(tenant, environment, connectorId, ref) : null;
+    const sent = ref && sendsCredentials(connectorId) ? ref : null;
+    const credential = sent ? await this.reveal(tenant, environment, connectorId, sent) : null;
     return {
       baseUrl,
       credential,
-      credentialKey: ref ? `${ref.clientId}|${ref.fingerprint}` : null,
+      credentialKey: sent ? `${sent.clientId}|${sent.fingerprint}` : null,
       scopes: system.length ? system : DEFAULT_SYSTEM_SCOPES,
     };
   }

@@ -24,6 +24,16 @@ import type { KeyEncryptionService, WrappedKey } from './key-encryption.js';
 // goes): the connector's client sends it only there (connectors/ehr/client/smart-token-source.ts).
 
 type CredentialMethod = ConnectorCredential['method'];
+
+/**
+ * The one place that decides which connectors send their credentials to a server (SMART Backend Services, to their
+ * base URL's origin): only the EHR connector. Any other connector's credential (the `webhooks` connector's signing
+ * secret, which signs and is never sent) is bound to nothing, whatever base URL the connector has, and no token source
+ * or testConnector step is ever given it (ehr-endpoints.ts): it cannot be sent anywhere.
+ */
+export function sendsCredentials(connectorId: string): boolean {
+  return connectorId === 'ehr';
+}
 export type KeyAlgorithm = 'ES384' | 'RS384';
 
 /** What the governed setting `integration.<id>.credentials` holds: enough to pick a stored credential, nothing secret. */
@@ -107,7 +117,7 @@ export class ConnectorSecretStore {
     const dataKey = randomBytes(32);
     const fingerprint = `hmac:${createHmac('sha256', dataKey).update(input.secret).digest('hex').slice(0, 32)}`;
     const shape = { method: 'client_secret_basic' as const, kid: null, alg: null, publicJwks: null };
-    const boundOrigin = input.boundOrigin ?? null;
+    const boundOrigin = boundOriginOf(connectorId, input);
     const payload = { secret: input.secret, boundOrigin };
     const ok = await this.write(tenant, environment, connectorId, fingerprint, dataKey, input, shape, payload);
     return ok ? { method: 'client_secret_basic', clientId: input.clientId, fingerprint, boundOrigin } : null;
@@ -120,7 +130,7 @@ export class ConnectorSecretStore {
     connectorId: string,
     input: NewCredential & { alg: KeyAlgorithm },
   ): Promise<{ ref: CredentialRef; jwks: Jwks } | null> {
-    const boundOrigin = input.boundOrigin ?? null;
+    const boundOrigin = boundOriginOf(connectorId, input);
     const { publicKey, privateKey } = await generateKeyPair(input.alg, { extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
@@ -161,7 +171,8 @@ export class ConnectorSecretStore {
     const payload = await this.open(tenant, environment, connectorId, value);
     // The sealed binding counts, and only if the governed reference says the same: a reference naming this
     // fingerprint with another origin (a setting written by hand) leaves the credential bound to nothing.
-    const sealed = payload.boundOrigin ?? null;
+    // A connector that sends no credentials has them bound to nothing, even one stored bound before that rule.
+    const sealed = sendsCredentials(connectorId) ? (payload.boundOrigin ?? null) : null;
     const boundOrigin = sealed !== null && sealed === ref.boundOrigin ? sealed : null;
     if (value.method === 'private_key_jwt' && 'privateJwk' in payload && value.kid && value.alg) {
       const { kid, alg } = value;
@@ -239,6 +250,11 @@ export class ConnectorSecretStore {
     decipher.setAuthTag(raw.subarray(12, 28));
     return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Payload;
   }
+}
+
+/** The origin a credential staged now is bound to: none for a connector that sends no credentials. */
+function boundOriginOf(connectorId: string, input: NewCredential): string | null {
+  return sendsCredentials(connectorId) ? (input.boundOrigin ?? null) : null;
 }
 
 function contextOf(tenant: string, environment: Environment, connectorId: string): string {

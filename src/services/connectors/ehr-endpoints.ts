@@ -19,6 +19,12 @@ import { currentSetting } from '../governance/reads.js';
 // (secret-store.ts sendsCredentials: the EHR) gets its credential in its endpoint; any other connector's client (the
 // webhooks connector's, whose secret only signs) calls without credentials and has no token source.
 
+/** A base URL stored before connector-destination.ts refused it is refused at use, for reads and writes alike. */
+function refuseDestination(connectorId: string, baseUrl: string): void {
+  if (isRefusedDestination(baseUrl))
+    throw new ConnectorError('ehr', 'REJECTED', null, `${connectorId}: the base URL is a link-local or cloud metadata address`);
+}
+
 /** Asked for when the connector's governed scopes name no system scope (backend services use system/ scopes). */
 const DEFAULT_SYSTEM_SCOPES: readonly string[] = ['system/*.rs', 'system/*.cu'];
 
@@ -74,8 +80,7 @@ export class EhrEndpoints {
       this.setting(tenant, environment, connectorId, 'scopes'),
     ]);
     if (!baseUrl) return null;
-    if (isRefusedDestination(baseUrl))
-      throw new ConnectorError('ehr', 'REJECTED', null, `${connectorId}: the base URL is a link-local or cloud metadata address`);
+    refuseDestination(connectorId, baseUrl);
     const system = Array.isArray(scopes.value)
       ? scopes.value.filter((s): s is string => typeof s === 'string' && s.startsWith('system/'))
       : [];
@@ -113,8 +118,7 @@ export class EhrEndpoints {
 
   /** A write's client: the tenant's EHR client, for the base URL the write resolved (the same one unless it just changed). */
   async clientForTarget(target: WriteTarget): Promise<FhirHttpClient> {
-    if (isRefusedDestination(target.baseUrl))
-      throw new ConnectorError('ehr', 'REJECTED', null, 'ehr: the base URL is a link-local or cloud metadata address');
+    refuseDestination('ehr', target.baseUrl);
     const endpoint = await this.endpoint(target.tenant, this.deps.environment, 'ehr');
     const base = endpoint ?? { credential: null, credentialKey: null, scopes: DEFAULT_SYSTEM_SCOPES };
     return this.deps.pool.client(this.scope(target.tenant, this.deps.environment, 'ehr'), target.tenant, {

@@ -114,7 +114,8 @@ export function explainGoverned(input: GovernedExplainInput): Explanation | null
 }
 
 /** A domain message ("break-glass is for: clinician") as a sentence for people. */
-const sentence = (message: string) => `${message.charAt(0).toUpperCase()}${message.slice(1)}${message.endsWith('.') ? '' : '.'}`;
+export const sentence = (message: string): string =>
+  `${message.charAt(0).toUpperCase()}${message.slice(1)}${message.endsWith('.') ? '' : '.'}`;
 
 function governed(input: GovernedExplainInput, target: ChangeTarget, editorsRule: string): Explanation | null {
   const { principal, environment, rules, policy, at, action } = input;

@@ -27,8 +27,11 @@ export function isOpenAt(change: ChangeRequest, nowMs: number): boolean {
   return isOpen(change) && !(change.status === 'PENDING' && Date.parse(change.expiresAt) <= nowMs);
 }
 
+/** What the rules ask of a new change: a change request, or one about to be proposed (explain asks without one). */
+export type OpenCandidate = Pick<ChangeRequest, 'id' | 'status' | 'tenant' | 'requester' | 'environment' | 'target'>;
+
 /** Does `next` replace `old`: another PENDING change of the same requester, on the same target and environment? */
-export function replaces(next: ChangeRequest, old: ChangeRequest): boolean {
+export function replaces(next: OpenCandidate, old: ChangeRequest): boolean {
   return (
     old.id !== next.id &&
     old.status === 'PENDING' &&
@@ -42,10 +45,12 @@ export function replaces(next: ChangeRequest, old: ChangeRequest): boolean {
 
 /**
  * Null when `next` may be committed beside the requester's open changes `ownOpen` (those it replaces do not count),
- * else the refusal. A change that ends at once (APPLIED) leaves nothing open and is never refused.
+ * else the refusal. Only a new change that waits for approvers is refused: one that needs nobody (APPLIED at once, or
+ * APPROVED at once and handed to the outbox, which applies it without waiting: a refund under the threshold) adds
+ * nothing to the queue a requester could fill.
  */
-export function openProposalRefusal(next: ChangeRequest, ownOpen: readonly ChangeRequest[], max: number): TransitionError | null {
-  if (!isOpen(next)) return null;
+export function openProposalRefusal(next: OpenCandidate, ownOpen: readonly ChangeRequest[], max: number): TransitionError | null {
+  if (next.status !== 'PENDING') return null;
   const staying = ownOpen.filter((c) => isOpen(c) && c.id !== next.id && c.requester.sub === next.requester.sub && !replaces(next, c));
   if (staying.length < max) return null;
   return {

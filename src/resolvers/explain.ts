@@ -8,11 +8,12 @@ import { decideField } from '../../rules/field-decision.js';
 import { decideMedicationRequest, decidePatientAction, type PatientAction } from '../../rules/patient-actions.js';
 import type { GatewayContext } from '../context/context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { describeTarget } from '../governance/change-target.js';
 import { editCheck } from '../governance/edit-permission.js';
 import { grantRequestRefusal } from '../governance/access-target.js';
-import { explainGoverned } from '../governance/explain-governed.js';
+import { explainGoverned, sentence } from '../governance/explain-governed.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { changeExplanation } from '../governance/refusal-explanation.js';
 import { refundTarget } from './billing-actions.js';
@@ -153,6 +154,11 @@ async function explainRefund(
       ownerFunction: 'finance',
       message: `${edit.message}.`,
     });
+  const refusal = await billing.refundRefusal(ctx.principal, route.route);
+  if (refusal) {
+    const rule = refusal.reason === 'STOPPED' ? 'refund:connector-stop' : 'refund:open-proposals';
+    return refused(rule, refusal.reason, sentence(refusal.message));
+  }
   if (route.route === 'APPLY') return e;
   const { threshold, unapprovedBefore: before } = route.value;
   const counted = before && (before.invoice > 0 || before.patient > 0)
@@ -168,26 +174,32 @@ async function explainRefund(
 }
 
 /**
- * explain(access:request:<grant>) for a caller who holds none of the grant's roles: DENY, by the check requestAccess
- * itself makes (grantRequestRefusal), on the caller's effective roles at `at`. Null: explain-governed.ts answers
- * (unknown names, and who approves a request that may be made). A name that is a role is asked for as the role.
+ * explain(access:request:<role or grant>) refused, by the checks requestAccess makes, in its order (propose-change.ts):
+ * the editor check (anyone holding a role may ask for themselves: a person whose only role was revoked may not), then,
+ * for a grant, its eligibility (grantRequestRefusal), on the caller's effective roles at `at`. Null: explain-governed.ts
+ * answers (unknown names, and who approves a request that may be made). A name that is a role is asked for as the role.
  */
 function accessRequestRefusal(action: string, policy: PolicyDocument, access: PrincipalPolicy, at: string): Explanation | null {
   const name = /^access:request:(.+)$/.exec(action)?.[1];
-  if (!name || Object.hasOwn(policy.roles, name) || !Object.hasOwn(policy.grants, name)) return null;
-  const refusal = grantRequestRefusal(policy, access.principal, name);
+  const isRole = name !== undefined && Object.hasOwn(policy.roles, name);
+  if (!name || (!isRole && !Object.hasOwn(policy.grants, name))) return null;
+  const base = { action, decision: 'DENY' as const, policyVersion: policy.version, at };
+  const described = describeTarget({ type: 'access-request', sub: access.principal.sub }, DEFAULT_APPROVAL_RULES, undefined, policy);
+  const edit = described.ok ? editCheck(described.descriptor, access.principal, ACCESS_ENVIRONMENT) : null;
+  if (edit && !edit.ok)
+    return explanation({
+      ...base, rule: 'editors:access-request', reason: edit.reason, failedScope: 'editor', message: sentence(edit.message),
+    });
+  const refusal = isRole ? null : grantRequestRefusal(policy, access.principal, name);
   if (!refusal) return null;
   return explanation({
-    action,
-    decision: 'DENY',
+    ...base,
     rule: `policy:grants:${name}:eligibleRoles`,
-    policyVersion: policy.version,
-    at,
     reason: refusal.reason,
     failedScope: 'role',
     ownerRole: policy.grants[name]!.owner,
     ownerFunction: policy.roles[policy.grants[name]!.owner]?.function ?? null,
-    message: `${refusal.message.charAt(0).toUpperCase()}${refusal.message.slice(1)}.`,
+    message: sentence(refusal.message),
   });
 }
 

@@ -82,6 +82,24 @@ describe('a grant for someone who holds none of its eligible roles', () => {
     expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE' });
     expect((await h.gql<{ myAccessRequests: unknown[] }>(gone, MINE)).body.data!.myAccessRequests).toEqual([]);
   });
+
+  it('for a person whose only role was revoked: explain answers what requestAccess answers, for a role and a grant', async () => {
+    await assigned('dr-left', 'clinician');
+    const revoked = await h.gql<{ revokeRole: { status: string } }>(
+      await security(),
+      'mutation { revokeRole(assignee: "dr-left", assignedRole: "clinician", reason: "left the hospital") { status } }',
+    );
+    expect(revoked.body.data?.revokeRole.status).toBe('APPLIED');
+    const left = await h.token({ sub: 'dr-left', roles: ['clinician'], departments: ['cardiology'] });
+    const role = { requestedRole: 'clinician', justification: 'back on the ward', durationMinutes: 60 };
+    for (const [action, input] of [['access:request:sensitive', sensitive], ['access:request:clinician', role]] as const) {
+      const r = await h.gql(left, REQUEST, { input });
+      expect(r.body.data?.requestAccess ?? null).toBeNull();
+      const ext = r.body.errors?.[0]?.extensions as Extensions;
+      expect(await explained(left, action), action).toMatchObject({ decision: 'DENY', reason: ext?.reason });
+    }
+    expect((await h.gql<{ myAccessRequests: unknown[] }>(left, MINE)).body.data!.myAccessRequests).toEqual([]);
+  });
 });
 
 // ---- departments ---------------------------------------------------------------------------------------------------

@@ -123,6 +123,22 @@ describe('the credentials setting changes only with write:credentials', () => {
     });
   }
 
+  it('a rollback or promotion tells a caller who may not change the setting nothing of its versions', async () => {
+    // The version that exists, one that does not, and a setting with nothing in STAGING to promote: one FORBIDDEN each.
+    const answers = [];
+    for (const query of [
+      `mutation { rollbackSetting(key: "${KEY}", environment: STAGING, toVersion: 1, reason: "x") { status } }`,
+      `mutation { rollbackSetting(key: "${KEY}", environment: STAGING, toVersion: 999, reason: "x") { status } }`,
+      `mutation { rollbackSetting(key: "${KEY}", environment: PRODUCTION, toVersion: 999, reason: "x") { status } }`,
+      'mutation { promoteSetting(key: "integration.webhooks.credentials", reason: "x") { status } }',
+    ]) {
+      const r: GqlResponse = await h.gql(t.eng, query);
+      refused(r, 'FORBIDDEN');
+      answers.push((r.body.errors?.[0]?.extensions as { reason?: string } | undefined)?.reason);
+    }
+    expect(new Set(answers)).toEqual(new Set(['NOT_AN_EDITOR']));
+  });
+
   it('explain and the settings catalog say the same: DENY and locked for the engineer, open to the system admin', async () => {
     for (const environment of ['STAGING', 'PRODUCTION'])
       expect(await explain(t.eng, environment)).toMatchObject({ decision: 'DENY', reason: 'NOT_AN_EDITOR' });

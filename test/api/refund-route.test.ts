@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryStores } from '../../src/stores/create-store.js';
 import { DENNIS } from '../connectors/ehr/helpers.js';
 import { startHarness, type GqlResponse, type Harness } from '../support/harness.js';
-import { ok } from './governance-operations.js';
+import { EMERGENCY_STOP, ok, RESUME } from './governance-operations.js';
 
 // The tester's finding: explain(refund:issue) said ALLOW for a refund issueRefund then sent to PENDING_APPROVAL (the
 // unapproved-refund window), ALLOW for -5 (BAD_USER_INPUT) and NEEDS_APPROVAL for 99999 (more than is left). A refund's
@@ -43,14 +43,21 @@ afterAll(() => h.stop());
  * DENY is the action's refusal (its code as the reason, with the action's message; or the policy's permission).
  * `literal`: the amount is written into the documents (1e400 cannot be a JSON variable). Returns explain's answer.
  */
-async function agreed(label: string, token: string, invoiceId: string, amount: number | string, literal = false): Promise<Explained> {
+async function agreed(
+  label: string,
+  token: string,
+  invoiceId: string,
+  amount: number | string,
+  literal = false,
+  on: Harness = h,
+): Promise<Explained> {
   const explainedR = literal
-    ? await h.gql<{ explain: Explained }>(token, EXPLAIN_LITERAL(String(amount)), { i: invoiceId })
-    : await h.gql<{ explain: Explained }>(token, EXPLAIN, { r: { invoiceId, amount } });
+    ? await on.gql<{ explain: Explained }>(token, EXPLAIN_LITERAL(String(amount)), { i: invoiceId })
+    : await on.gql<{ explain: Explained }>(token, EXPLAIN, { r: { invoiceId, amount } });
   const explained = ok(explainedR).explain;
   const done: GqlResponse<Refunded> = literal
-    ? await h.gql<Refunded>(token, REFUND_LITERAL(String(amount)), { i: invoiceId })
-    : await h.gql<Refunded>(token, REFUND, { i: invoiceId, a: amount });
+    ? await on.gql<Refunded>(token, REFUND_LITERAL(String(amount)), { i: invoiceId })
+    : await on.gql<Refunded>(token, REFUND, { i: invoiceId, a: amount });
   const error = done.body.errors?.[0];
   const status = done.body.data?.issueRefund?.status;
   const said = `${label}: explain ${JSON.stringify(explained)}, the action ${JSON.stringify(done.body)}`;
@@ -60,6 +67,8 @@ async function agreed(label: string, token: string, invoiceId: string, amount: n
     expect(error?.extensions?.code, said).toBe(explained.reason);
     expect(error?.message, said).toBe(explained.message);
     if (explained.reason === 'BAD_USER_INPUT') expect(error?.extensions?.field, said).toBe('amount');
+  } else if (explained.reason === 'STOPPED' || explained.reason === 'TOO_MANY_OPEN_PROPOSALS') {
+    expect(error?.extensions, said).toMatchObject({ code: 'CONFLICT', reason: explained.reason });
   } else {
     expect(error?.extensions, said).toMatchObject({ code: 'FORBIDDEN', permission: explained.permission });
   }
@@ -109,5 +118,43 @@ describe('explain(refund:issue) answers what issueRefund then does', () => {
     expect((await agreed('other tenant', globex, a.id, 10)).reason).toBe('NOT_FOUND');
     const clinician = await h.token({ sub: 'dr-route', roles: ['clinician'], departments: ['cardiology'] });
     expect(await agreed('clinician', clinician, a.id, 10)).toMatchObject({ decision: 'DENY', permission: 'read:financial' });
+  });
+});
+
+describe('explain(refund:issue) asks what issueRefund refuses after the route', () => {
+  let capped: Harness;
+  beforeAll(async () => {
+    capped = await startHarness({ stores: memoryStores(), now: () => clock, env: { MAX_OPEN_PROPOSALS_PER_REQUESTER: '2' } });
+  }, 60_000);
+  afterAll(() => capped.stop());
+
+  it('a refund that would wait beside the most open proposals allowed: DENY TOO_MANY_OPEN_PROPOSALS, as the action', async () => {
+    clock += 25 * HOUR;
+    const token = await capped.token({ sub: 'bill-cap', roles: ['billing-manager'] });
+    for (const n of [1, 2]) expect((await agreed(`over ${n}`, token, a.id, 100.01 + n, false, capped)).decision).toBe('NEEDS_APPROVAL');
+    expect(await agreed('over, capped', token, a.id, 103, false, capped)).toMatchObject({
+      decision: 'DENY',
+      reason: 'TOO_MANY_OPEN_PROPOSALS',
+      message: expect.stringContaining('You have 2 open proposals (at most 2 per requester)'),
+    });
+    // One that applies at once leaves nothing open: the cap does not refuse it.
+    expect((await agreed('under, capped', token, a.id, 10, false, capped)).decision).toBe('ALLOW');
+  });
+
+  it('while connector:ehr is stopped: one that would apply at once is DENY STOPPED, as the action; one that waits queues', async () => {
+    clock += 25 * HOUR;
+    const sec = await capped.token({ sub: 'sec-stop', roles: ['security-admin'], mfa: true } as never);
+    const token = await capped.token({ sub: 'bill-stop', roles: ['billing-manager'] });
+    ok(await capped.gql(sec, EMERGENCY_STOP, { target: 'connector:ehr', environment: 'PRODUCTION', reason: 'refund test' }));
+    expect(await agreed('under, stopped', token, b.id, 10, false, capped)).toMatchObject({
+      decision: 'DENY',
+      reason: 'STOPPED',
+      message: expect.stringContaining('emergency-stopped in PRODUCTION'),
+    });
+    expect((await agreed('over, stopped', token, b.id, 150, false, capped)).decision).toBe('NEEDS_APPROVAL');
+    const resumed = ok<{ resume: { status: string } }>(
+      await capped.gql(sec, RESUME, { target: 'connector:ehr', environment: 'PRODUCTION', reason: 'refund test over' }),
+    );
+    expect(resumed.resume.status).not.toBe('REJECTED');
   });
 });

@@ -102,6 +102,9 @@ describe('the cap on open proposals per requester', () => {
     expect(openProposalRefusal(next, finished, 3)).toBeNull();
     const applied = { ...next, status: 'APPLIED', approvedAt: null, appliedVersion: 1, appliedAt: at(1) } as ChangeRequest;
     expect(openProposalRefusal(applied, own(5), 3)).toBeNull();
+    // Approved at once (no approver needed), its effect handed to the outbox: nothing waits for anyone.
+    const auto = { ...next, status: 'APPROVED', approvedAt: at(1) } as ChangeRequest;
+    expect(openProposalRefusal(auto, own(5), 3)).toBeNull();
   });
 });
 

@@ -13,6 +13,7 @@ import { isFhirId } from '../../../spec/fhir-id.js';
 import type { GovernanceDeps } from '../governance/deps.js';
 import { currentSetting } from '../governance/reads.js';
 import { proposeRefund } from '../governance/ehr-write-proposals.js';
+import { openProposalCapRefusal } from '../governance/propose.js';
 import { assertEhrRunning } from '../ehr-stop-guard.js';
 
 // Refunds with I/O: reads the invoice from the tenant's FHIR server and the governed `billing.refundThreshold` of
@@ -116,6 +117,26 @@ export class BillingService {
       unapprovedBefore: { invoice: invoiceCents! / 100, patient: patientCents! / 100, windowHours },
     };
     return refundRoute(amount, reason, state, env);
+  }
+
+  /**
+   * What issueRefund refuses after a refund's route, by the checks it makes, in its order: one that would apply at
+   * once while `connector:ehr` is stopped (CONFLICT STOPPED: assertEhrRunning), one that would wait while the
+   * requester already has the most open proposals allowed (CONFLICT TOO_MANY_OPEN_PROPOSALS: the proposal's cap).
+   * explain asks it; null when the refund would go ahead.
+   */
+  async refundRefusal(principal: Principal, route: 'APPLY' | 'NEEDS_APPROVAL'): Promise<{ reason: string; message: string } | null> {
+    if (route === 'NEEDS_APPROVAL') {
+      const target = { type: 'refund' as const, refundId: '(explain)' };
+      return openProposalCapRefusal(this.deps.governance, principal, target, this.deps.environment);
+    }
+    try {
+      await assertEhrRunning(this.deps.store, principal.tenant, this.deps.environment);
+      return null;
+    } catch (e) {
+      if (e instanceof ConflictError) return { reason: e.extensions.reason, message: e.message };
+      throw e;
+    }
   }
 
   async issueRefund(

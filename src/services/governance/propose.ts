@@ -1,6 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import { GovernanceError } from '../../errors/governance-error.js';
 import type { ChangeRequest } from '../../governance/change-request.js';
+import type { TransitionError } from '../../governance/transition-result.js';
 import { DEFAULT_STOP_POLICY } from '../../governance/emergency-target.js';
 import { isOpen, openProposalRefusal } from '../../governance/open-proposals.js';
 import { proposeChange, type ProposeChangeInput } from '../../governance/propose-change.js';
@@ -91,6 +92,23 @@ async function proposeNow(
       : { status: 'PENDING_APPROVAL', change };
   }
   throw contention();
+}
+
+/**
+ * The cap's refusal (deps.maxOpenProposals) for one more open proposal of `principal` on `target` in `environment`,
+ * as openProposalOps would refuse it when it is proposed; null when it may be. explain asks it without proposing.
+ */
+export async function openProposalCapRefusal(
+  deps: GovernanceDeps,
+  principal: Principal,
+  target: ChangeRequest['target'],
+  environment: ChangeRequest['environment'],
+): Promise<TransitionError | null> {
+  if (deps.maxOpenProposals === undefined) return null;
+  const ownOpen = await ownOpenChanges(deps.store, principal, deps.now());
+  const requester = { sub: principal.sub, roles: [...principal.roles], functions: [], kind: principal.kind };
+  const candidate = { id: '', status: 'PENDING' as const, tenant: principal.tenant, requester, environment, target };
+  return openProposalRefusal(candidate, ownOpen, deps.maxOpenProposals);
 }
 
 /**

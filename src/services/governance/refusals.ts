@@ -14,7 +14,11 @@ import type { GovernanceDeps } from './deps.js';
 type RefusalDeps = Pick<GovernanceDeps, 'rules' | 'stopPolicy' | 'functionsOf'>;
 
 /** A refused proposal; FORBIDDEN carries the owner and the approval path (explainable permissions). */
-export function proposalRefusal(deps: RefusalDeps, error: TransitionError, input: ProposeChangeInput): GovernanceError {
+export function proposalRefusal(
+  deps: RefusalDeps,
+  error: TransitionError,
+  input: Pick<ProposeChangeInput, 'target' | 'environment' | 'requester' | 'policy'>,
+): GovernanceError {
   if (error.code !== 'FORBIDDEN') return new GovernanceError(error);
   const d = describeTarget(input.target, deps.rules, deps.stopPolicy ?? DEFAULT_STOP_POLICY, input.policy);
   const explanation = d.ok

@@ -270,6 +270,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
       'failureReason',
       'failedAt',
       'withheldPaths',
+      'textsWithheld',
     ],
     inherit(
       'Query.changeRequests',

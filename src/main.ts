@@ -24,6 +24,13 @@ async function main(): Promise<void> {
         `Clearance (embedded default) at ${running.url}/graphql`,
         `Approver console: ${running.url}/console/ (pick a role to sign in; dev tokens in embedded mode only)`,
         'WARNING: embedded mode keeps state in memory (not durable) and signs tokens with a local dev key.',
+        ...(['127.0.0.1', 'localhost', '::1'].includes(config.host)
+          ? []
+          : [
+            `WARNING: HOST=${config.host} puts this embedded gateway on the network. The console's dev tokens are minted for`,
+            '  loopback clients only; anyone who can read the dev key in the state directory can sign any role.',
+            '  For a shared gateway use production mode (NODE_ENV=production, your identity provider).',
+          ]),
         `Audit log: in memory, no archive, the newest ${running.audit.window ?? 'all'} records per tenant kept (older ones dropped;`,
         '  production: REDIS_URL keeps every record, AUDIT_ARCHIVE_URL moves old ones to PostgreSQL).',
         `Embedded FHIR R4 server with Synthea sample patients: tenants acme and globex at ` +

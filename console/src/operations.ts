@@ -45,7 +45,7 @@ export const ChangeFields = graphql(`
     rejection { sub functions reason at }
     cancellation { sub at }
     superseded { currentVersion at replacedBy }
-    expiredAt failureReason
+    expiredAt failureReason textsWithheld
   }
 `);
 

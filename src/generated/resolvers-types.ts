@@ -504,6 +504,12 @@ export type ChangeRequest = {
    */
   targetKey: Scalars['String']['output'];
   targetType: ChangeTargetType;
+  /**
+   * True when the change's texts (its reason, the approvers' comments, a rejection's and a failure's reason) are withheld
+   * from the caller with its value (a refund, from a caller who may not read that invoice): those fields are then null
+   * because they are withheld, not because nobody wrote them.
+   */
+  textsWithheld: Scalars['Boolean']['output'];
   ticket: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   /** Whether the caller's approval would be accepted now (the same decision approveChange makes, not committed). */
@@ -2527,6 +2533,7 @@ export type ChangeRequestResolvers<ContextType = GatewayContext, ParentType exte
   target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   targetKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   targetType?: Resolver<ResolversTypes['ChangeTargetType'], ParentType, ContextType>;
+  textsWithheld?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   ticket?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   viewerCanApprove?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

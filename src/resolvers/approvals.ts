@@ -164,6 +164,7 @@ export const approvalResolvers: Resolvers = {
       return view?.before !== undefined ? view.before : c.before;
     },
     reason: async (c, _a, ctx) => ((await textsWithheld(ctx, c)) ? null : c.reason),
+    textsWithheld: (c, _a, ctx) => textsWithheld(ctx, c),
     approvals: async (c, _a, ctx) => ((await textsWithheld(ctx, c)) ? c.approvals.map((a) => ({ ...a, comment: null })) : c.approvals),
   },
 

@@ -8,10 +8,12 @@ import type { GatewayConfig } from '../config/config.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { readBody } from './http-body.js';
 import { sendError, sendJson } from './http-responses.js';
+import { isLoopbackClient } from './loopback.js';
 
 // The approver console (issue 9): the built single-page app in console/dist, served at /console with a CSP that
 // allows this origin only, and, in embedded mode only, POST /console/dev-token that mints a dev token for a role
-// picker. In production the dev-token route does not exist (404, like any unknown route): people paste a token.
+// picker, to loopback clients only. In production the dev-token route does not exist (404, like any unknown route):
+// people paste a token.
 
 const CONSOLE_DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 
@@ -196,6 +198,11 @@ export class ConsoleRoute {
   private async devToken(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     const minter = this.options.devTokens;
     if (!minter) return sendError(res, 404, 'NOT_FOUND', 'Not found', { resource: 'route' });
+    // It mints any role, MFA included: only for someone on this machine (an embedded gateway on HOST=0.0.0.0 handed
+    // security-admin to the network). Elsewhere, mint with the CLI on the gateway's machine and paste the token.
+    if (!isLoopbackClient(req)) {
+      return sendError(res, 403, 'FORBIDDEN', 'Dev tokens are minted for loopback clients only', { reason: 'DEV_TOKENS_LOOPBACK_ONLY' });
+    }
     const noStore = { 'cache-control': 'no-store' };
     if (method === 'GET') return sendJson(res, 200, { roles: minter.roles }, noStore);
     if (method !== 'POST')

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { decideField } from '../../rules/field-decision.js';
+import { denialContextOf, denialEvent } from '../audit/denial-event.js';
 import { forbidden } from '../errors/forbidden.js';
 import type { Principal } from '../auth/principal.js';
 import type { GatewayContext } from '../context/context.js';
 import { ClearanceError } from '../errors/errors.js';
+import type { AuditService } from '../services/audit/audit-service.js';
+import type { Logger } from './logger.js';
 import type { ChangeEvent } from '../governance/change-event.js';
 import { eventActionable } from '../resolvers/subscriptions.js';
 import type { ChangeEventBus } from '../services/events/change-event-bus.js';
@@ -13,7 +16,9 @@ import type { LiveEvents, LiveField, LivePayload } from '../context/live-events.
 // builds the context from the subscriber's rights as stored NOW (a role revoked on any replica, an expired grant)
 // and asks the subscription field's rule again, the rule the HTTP field has (rules/field-access.ts): denied, the
 // stream ends with that FORBIDDEN error. `actionableChanges` passes on only the changes the subscriber can act on,
-// and the one event that tells a change it could act on no longer is.
+// and the one event that tells a change it could act on no longer is. The context is built by the HTTP path's
+// buildRequestContext, whose admission refuses an emergency-stopped agent (FORBIDDEN AGENT_STOPPED) or a session the
+// MFA policy no longer accepts: the stream then ends with that error, and a FORBIDDEN is audited as over HTTP.
 
 export interface LiveSessionDeps {
   readonly bus: ChangeEventBus;
@@ -22,6 +27,33 @@ export interface LiveSessionDeps {
   readonly invalidateAccess: (tenant: string) => void;
   /** Events waiting for a slow subscriber before its stream ends (default 1000). */
   readonly maxQueued?: number;
+  /** Where a refusal at admission is audited (`access.denied`); absent, the refusal is only logged. */
+  readonly audit?: AuditService;
+  readonly logger?: Logger;
+}
+
+/**
+ * A FORBIDDEN given before any operation ran (admission: an emergency-stopped agent) is an `access.denied` event, the
+ * one the HTTP path writes for it (gateway.ts auditAdmissionRefusal, built from the same denialEvent and
+ * denialContextOf): at connect, at subscribe and at an event of an open stream. Refused either way: an audit store that
+ * cannot take it is logged.
+ */
+export async function auditAdmissionRefusal(
+  deps: { readonly audit?: AuditService; readonly logger?: Logger },
+  principal: Principal,
+  requestId: string,
+  e: ClearanceError,
+  operation: string | null = null,
+): Promise<void> {
+  const environment = typeof e.extensions.environment === 'string' ? e.extensions.environment : 'n/a';
+  const denial = denialEvent(
+    [{ path: [], extensions: e.extensions }],
+    denialContextOf(principal, { requestId, environment, operation, at: new Date().toISOString() }),
+  );
+  if (!denial) return;
+  const unrecorded = () => deps.logger?.error({ requestId }, 'access.denied not recorded for a refused subscription (audit unavailable)');
+  if (!deps.audit) return unrecorded();
+  await deps.audit.write(principal.tenant, [denial]).catch(unrecorded);
 }
 
 const tooSlow = () =>
@@ -29,7 +61,8 @@ const tooSlow = () =>
     reason: 'SUBSCRIBER_TOO_SLOW',
   });
 
-export function createLiveSession(deps: LiveSessionDeps, principal: Principal): LiveEvents {
+/** `operation`: the subscription's operation name, as the audit of a refusal names it. */
+export function createLiveSession(deps: LiveSessionDeps, principal: Principal, operation: string | null = null): LiveEvents {
   return {
     stream(field: LiveField) {
       const queue: LivePayload[] = [];
@@ -63,7 +96,16 @@ export function createLiveSession(deps: LiveSessionDeps, principal: Principal): 
       async function handle(event: ChangeEvent): Promise<void> {
         if (done) return;
         if (event.category === 'access') deps.invalidateAccess(event.tenant);
-        const context = await deps.contextFor(principal, randomUUID());
+        const requestId = randomUUID();
+        let context: GatewayContext;
+        try {
+          context = await deps.contextFor(principal, requestId);
+        } catch (e) {
+          if (!(e instanceof ClearanceError)) throw e;
+          // Refused at admission (an agent stopped while its stream was open): nothing more is delivered.
+          await auditAdmissionRefusal(deps, principal, requestId, e, operation);
+          return push({ type: 'end', error: e });
+        }
         const { decision } = decideField(context.access, 'Subscription', field);
         if (decision.effect === 'DENY') return push({ type: 'end', error: forbidden(decision.denial) });
         if (field === 'actionableChanges') {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { sendError } from './http-responses.js';
+import { isLoopbackClient } from './loopback.js';
 
 // GET /metrics, Prometheus text format (issue 17). Who may scrape (src/config/observability-config.ts):
 // - METRICS_TOKEN set: only `Authorization: Bearer <token>`, wherever it is served;
@@ -17,7 +18,6 @@ export interface MetricsAccess {
   readonly production: boolean;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export class MetricsRoute {
@@ -46,7 +46,7 @@ export class MetricsRoute {
         res.setHeader('www-authenticate', 'Bearer realm="metrics"');
         return sendError(res, 401, 'UNAUTHENTICATED', 'Metrics need the metrics bearer token', { reason: 'METRICS_TOKEN_REQUIRED' });
       }
-    } else if (listener === 'api' && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+    } else if (listener === 'api' && !isLoopbackClient(req)) {
       return sendError(res, 403, 'FORBIDDEN', 'Metrics are served to loopback clients only (set METRICS_TOKEN)', {
         reason: 'METRICS_LOOPBACK_ONLY',
       });

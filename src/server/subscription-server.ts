@@ -24,12 +24,14 @@ import type { TokenVerifier } from '../auth/verify-token.js';
 import type { FailedLoginAudit } from '../services/audit/failed-login.js';
 import type { GatewayContext } from '../context/context.js';
 import { AuditUnavailableError, ClearanceError, UnauthenticatedError } from '../errors/errors.js';
+import { TrustedDocumentError } from '../errors/document-errors.js';
 import type { LivePayload } from '../context/live-events.js';
 import type { UpgradeRoute } from './gateway.js';
-import { createLiveSession, type LiveSessionDeps } from './live-events-session.js';
+import { auditAdmissionRefusal, createLiveSession, type LiveSessionDeps } from './live-events-session.js';
 import { auditRequest } from './phi-audit-plugin.js';
 import type { Logger } from './logger.js';
 import type { RequestRateLimiter } from './rate-limit.js';
+import type { GraphqlParams, TrustedDocuments } from './trusted-documents.js';
 
 // GraphQL subscriptions over the graphql-ws protocol (`graphql-transport-ws`), on the gateway's own HTTP server at
 // /graphql/ws and /graphql (issue 14). The connection is authenticated once, in `connection_init`, by the verifier
@@ -37,8 +39,19 @@ import type { RequestRateLimiter } from './rate-limit.js';
 // from the subscriber's rights as stored at that moment (live-events-session.ts). Only subscriptions run here:
 // queries and mutations go over HTTP, where the PHI audit, rate limits and request log sit.
 //
+// What HTTP refuses, this refuses by the same function: the principal's admission (buildRequestContext, via
+// contextFor: an emergency-stopped agent, an MFA step-up) at connect, at every subscribe and at every event; the
+// trusted-documents manifest (TrustedDocuments.resolve, the instance FrontendRoutes asks) at every subscribe, by text
+// or by hash; validation without field suggestions (Apollo's hideSchemaDetailsFromClientErrors on HTTP, graphql-js's
+// hideSuggestions here: the same messages). A refused subscribe is a graphql-ws `error` message for its id with the
+// HTTP answer's code and reason; the socket stays open.
+//
 // Close codes (graphql-ws's CloseCode, so its client knows them):
-//   4403 Forbidden        connection_init without a token that verifies (the client may retry with a fresh token)
+//   4403 Forbidden        connection_init without a token that verifies (the client may retry with a fresh token), or
+//                         a principal the HTTP path refuses at admission: close reason "Forbidden: <reason>", e.g.
+//                         AGENT_STOPPED (an emergency-stopped agent, audited access.denied as its HTTP request is) or
+//                         MFA_REQUIRED. Stopped while connected: each subscribe, and each open stream at its next event,
+//                         ends with FORBIDDEN AGENT_STOPPED (audited), as a revoked role ends it.
 //   4401 Unauthorized     the token expired while connected (reconnect with a new one), or subscribe before init
 //   4408 Timeout          no connection_init in time, or no subscription for the idle timeout
 //   4429 Too many         the principal already holds the maximum of connections (or failed auth too often)
@@ -71,6 +84,11 @@ export interface SubscriptionServerDeps extends Omit<LiveSessionDeps, 'contextFo
   readonly options?: Partial<SubscriptionOptions>;
   /** The clock of token expiry; default Date.now. */
   readonly now?: () => number;
+  /**
+   * The gateway's trusted documents: the very instance FrontendRoutes asks for HTTP requests (one decision for both
+   * paths). Absent: no manifest, as the HTTP path without `frontend`.
+   */
+  readonly trustedDocuments?: TrustedDocuments;
 }
 
 interface Connection {
@@ -85,6 +103,21 @@ type Extra = { readonly socket: WebSocket; readonly request: IncomingMessage; co
 
 const PATHS = new Set(['/graphql', '/graphql/ws']);
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * graphql-ws closes a subscribe message whose payload has no `query` string with 4400 before any hook runs, so a client
+ * that names a trusted document by hash alone (`extensions.persistedQuery.sha256Hash`, or `documentId`) could never
+ * subscribe. This JSON reviver (graphql-ws's `jsonMessageReviver`) gives such a payload `query: ""`, the same as a
+ * client that sends the empty string itself: TrustedDocuments.resolve then puts the manifest's document there, or
+ * refuses. Only a subscribe message's payload, only when it names a hash; every other message is left as sent.
+ */
+function hashOnlySubscribe(this: unknown, key: string, value: unknown): unknown {
+  if (key !== 'payload' || !isRecord(this) || this.type !== 'subscribe' || !isRecord(value) || 'query' in value) return value;
+  const pq = isRecord(value.extensions) ? value.extensions.persistedQuery : undefined;
+  return value.documentId !== undefined || pq !== undefined ? { ...value, query: '' } : value;
+}
 
 export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeRoute {
   const options = { ...DEFAULT_SUBSCRIPTION_OPTIONS, ...deps.options };
@@ -130,6 +163,18 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
       if (limited) close(extra.socket, CloseCode.TooManyInitialisationRequests, 'Too many failed authentications');
       return false; // graphql-ws closes with 4403 Forbidden
     }
+    // The HTTP path's admission (buildRequestContext): an emergency-stopped agent, or a session the MFA policy refuses,
+    // is not acknowledged. A stopped agent's refusal is audited as its HTTP request's is (access.denied AGENT_STOPPED).
+    const requestId = randomUUID();
+    try {
+      await deps.contextFor(principal, requestId);
+    } catch (e) {
+      if (!(e instanceof ClearanceError)) throw e;
+      await auditAdmissionRefusal(deps, principal, requestId, e);
+      const reason = typeof e.extensions.reason === 'string' ? e.extensions.reason : e.extensions.code;
+      close(extra.socket, CloseCode.Forbidden, `Forbidden: ${reason}`);
+      return false;
+    }
     const key = `${principal.tenant}\u0000${principal.sub}`;
     const open = perPrincipal.get(key) ?? 0;
     if (open >= options.maxConnectionsPerPrincipal) {
@@ -151,6 +196,18 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
     );
     armIdle(extra.socket, c);
     return true;
+  }
+
+  /**
+   * The document a subscribe message runs, asked of the HTTP path's TrustedDocuments.resolve: a hash becomes its
+   * manifest document (never the text sent beside it); in enforce mode any other text is TrustedDocumentError.
+   */
+  function trustedQuery(payload: SubscribePayload): string {
+    if (!deps.trustedDocuments) return payload.query;
+    const raw = payload as unknown as Record<string, unknown>;
+    const params: GraphqlParams = { query: payload.query, documentId: raw.documentId, extensions: payload.extensions };
+    const resolved = deps.trustedDocuments.resolve(params);
+    return typeof resolved.query === 'string' ? resolved.query : '';
   }
 
   /** The operation's name as the audit records it (the HTTP path's: Apollo's operationName, from the document). */
@@ -198,19 +255,40 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
     {
       schema: deps.schema,
       connectionInitWaitTimeout: options.initTimeoutMs,
+      jsonMessageReviver: hashOnlySubscribe,
       onConnect: (ctx) => authenticate(ctx.extra, ctx.connectionParams),
       onClose: (ctx) => release(ctx.extra),
-      onSubscribe: (ctx, _id, payload: SubscribePayload) => {
+      onSubscribe: async (ctx, _id, payload: SubscribePayload) => {
+        // In the HTTP path's order: the trusted document (before anything else), the principal's admission, then parse
+        // and validation.
+        let query: string;
+        try {
+          query = trustedQuery(payload);
+        } catch (e) {
+          if (e instanceof TrustedDocumentError) return [e];
+          throw e;
+        }
+        const c = ctx.extra.connection!;
+        const requestId = randomUUID();
+        let context: GatewayContext;
+        try {
+          context = await deps.contextFor(c.principal, requestId);
+        } catch (e) {
+          if (!(e instanceof ClearanceError)) throw e;
+          await auditAdmissionRefusal(deps, c.principal, requestId, e);
+          return [e];
+        }
         // Marked with the codes Apollo gives them over HTTP, so the edge formats them the same way (scrubbed).
         const as = (code: string) => (e: GraphQLError) =>
           new GraphQLError(e.message, { nodes: e.nodes ?? null, originalError: e.originalError, extensions: { ...e.extensions, code } });
         let document;
         try {
-          document = parse(payload.query, { maxTokens: deps.maxTokens });
+          document = parse(query, { maxTokens: deps.maxTokens });
         } catch (e) {
           return [as('GRAPHQL_PARSE_FAILED')(e instanceof GraphQLError ? e : new GraphQLError('Syntax Error'))];
         }
-        const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
+        // No "did you mean": HTTP strips suggestions (Apollo's hideSchemaDetailsFromClientErrors, in every mode).
+        const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules], { hideSuggestions: true });
         if (errors.length > 0)
           return errors.map((e) => (e.originalError instanceof ClearanceError ? e : as('GRAPHQL_VALIDATION_FAILED')(e)));
         const operation = getOperationAST(document, payload.operationName);
@@ -221,11 +299,18 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
             }),
           ];
         }
-        const c = ctx.extra.connection!;
         c.active++;
         if (c.idle) clearTimeout(c.idle);
         c.idle = null;
-        return { schema: deps.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
+        const operationName = payload.operationName ?? operation.name?.value ?? null;
+        return {
+          schema: deps.schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: { ...context, live: createLiveSession(deps, c.principal, operationName) } satisfies GatewayContext,
+          hideSuggestions: true,
+        };
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatted(result.errors) } : result),
       onError: (_ctx, _id, _payload, errors) => formatted(errors),
@@ -234,11 +319,6 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
         if (!c) return;
         c.active = Math.max(0, c.active - 1);
         if (c.active === 0) armIdle(ctx.extra.socket, c);
-      },
-      context: async (ctx) => {
-        const c = ctx.extra.connection!;
-        const context = await deps.contextFor(c.principal, randomUUID());
-        return { ...context, live: createLiveSession(deps, c.principal) } satisfies GatewayContext;
       },
       subscribe: async (args) => {
         const source = await createSourceEventStream(args);

@@ -4,6 +4,7 @@ import { STOP_TARGET_KINDS } from '../../src/governance/stop-enforcement.js';
 import { runOutbox } from '../../src/services/governance/outbox-worker.js';
 import { CHET, DENNIS, KARENA } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { startMessagePeers, type MessagePeers } from '../support/message-peers.js';
 import {
   actors,
   APPROVE,
@@ -28,12 +29,18 @@ const PROPOSE = `mutation($p: ID!, $i: ProposeMedicationRequestInput!) { propose
 const APPROVE_MED = `mutation($id: ID!) { approveMedicationProposal(changeId: $id) { status } }`;
 const SEND = `mutation($p: ID!) { sendPatientMessage(patientId: $p, templateId: "lab-results-ready", variables: {name: "D", test: ` +
   `"CBC"}) { status } }`;
-const REMIND = `mutation($p: ID!) { sendPatientMessage(patientId: $p, templateId: "appointment-reminder", variables: ` +
-  `{date: "May 1"}) { status } }`;
+const REMIND_KEYED = `mutation($p: ID!, $idempotencyKey: String!) { sendPatientMessage(patientId: $p, templateId: ` +
+  `"appointment-reminder", variables: {date: "Monday"}, idempotencyKey: $idempotencyKey) { status } }`;
+const ROUTE = 'mutation($p: ID!, $t: String!) { routeInboundMessage(patientId: $p, text: $t) { communicationId } }';
+const CLAIM = 'mutation($id: ID!) { claimMessage(id: $id) { status } }';
+const REPLY = 'mutation($id: ID!, $t: String!) { replyToMessage(id: $id, text: $t) { status } }';
 const RUN_BILLING = `mutation { runBillingAutomation(dryRun: false) { stopped } }`;
 
 let h: Harness;
-let t: Record<'sec' | 'eng1' | 'eng2' | 'clin' | 'desk' | 'bill' | 'gsec' | 'geng1' | 'geng2' | 'gclin', string>;
+let t: Record<'sec' | 'eng1' | 'eng2' | 'clin' | 'nurse' | 'desk' | 'bill' | 'gsec' | 'geng1' | 'geng2' | 'gclin', string>;
+let peers: MessagePeers;
+/** Messages that reached the SMS provider or the SMTP server. */
+const sent = () => peers.sms.length + peers.mails.length;
 /** The access.denied events an actor's refusals wrote (a FORBIDDEN at admission is a denial like any other). */
 const agentStoppedDenials = async (sub: string) => {
   let n = 0;
@@ -78,7 +85,9 @@ async function enableWriteBack(eng1: string, eng2: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ env: { GATEWAY_ENVIRONMENT: 'STAGING' } });
+  // Real message peers: what messaging sends while connector:ehr is stopped is counted, not only what it writes.
+  peers = await startMessagePeers();
+  h = await startHarness({ env: { GATEWAY_ENVIRONMENT: 'STAGING', SMTP_URL: peers.smtpUrl, SMS_PROVIDER_URL: peers.smsUrl } });
   t = {
     ...(await actors(h, {
       sec: { roles: ['security-admin'] },
@@ -92,6 +101,7 @@ beforeAll(async () => {
       geng2: { roles: ['integration-engineer'], tenant: 'globex' },
     })),
     clin: await h.token({ sub: 'dr-grey', roles: ['clinician'], departments: ['cardiology'] }),
+    nurse: await h.token({ sub: 'rn-stop', roles: ['nurse'], departments: ['cardiology'] }),
     gclin: await h.token({
       sub: 'dr-globex',
       tenant: 'globex',
@@ -103,7 +113,10 @@ beforeAll(async () => {
   await enableWriteBack(t.eng1, t.eng2);
   await enableWriteBack(t.geng1, t.geng2);
 }, 120_000);
-afterAll(() => h.stop());
+afterAll(async () => {
+  await h.stop();
+  await peers.close();
+});
 
 const ENTRY_POINTS = ['phiRead', 'write', 'proposal', 'outbox'] as const;
 type Cell = (() => Promise<void>) | string;
@@ -248,8 +261,11 @@ describe('every EHR write entry point asks connector:ehr', () => {
   async function whileStopped(attempt: () => Promise<void>, after: () => Promise<void>): Promise<void> {
     await stop(t.sec, 'connector:ehr');
     const before = writes;
+    const messages = sent();
     await attempt();
     expect(writes - before, 'FHIR writes while connector:ehr is stopped').toBe(0);
+    // A message goes out only with its Communication: none may leave while that record would be refused.
+    expect(sent() - messages, 'messages sent while connector:ehr is stopped').toBe(0);
     await resume(t.sec, 'connector:ehr');
     const resumed = writes;
     await after();
@@ -303,12 +319,36 @@ describe('every EHR write entry point asks connector:ehr', () => {
         },
       );
     },
-    // Messaging records every message as a Communication through the same writer.
-    sendPatientMessage: () =>
-      whileStopped(
-        async () => void refused(await h.gql(t.desk, REMIND, { p: DENNIS }), 'CONFLICT', 'STOPPED'),
-        async () => void ok(await h.gql(t.desk, REMIND, { p: DENNIS })),
-      ),
+    // Messaging records every message as a Communication through the same writer: it is refused before it goes out
+    // (the tester's finding: the SMS went, then its record was refused, the key stayed taken and a retry sent again).
+    sendPatientMessage: async () => {
+      const key = { idempotencyKey: 'ehr-stop-message' };
+      await whileStopped(
+        async () => void refused(await h.gql(t.desk, REMIND_KEYED, { p: DENNIS, ...key }), 'CONFLICT', 'STOPPED'),
+        async () => {
+          const messages = sent();
+          // The refusal came before sending, so the key is free: the same key now sends, once.
+          expect(ok<{ sendPatientMessage: { status: string } }>(await h.gql(t.desk, REMIND_KEYED, { p: DENNIS, ...key }))).toMatchObject({
+            sendPatientMessage: { status: 'SENT' },
+          });
+          expect(sent() - messages).toBe(1);
+        },
+      );
+    },
+    replyToMessage: async () => {
+      const routed = ok<{ routeInboundMessage: { communicationId: string } }>(
+        await h.gql(t.nurse, ROUTE, { p: DENNIS, t: 'my knee is swollen after the run' }),
+      ).routeInboundMessage;
+      ok(await h.gql(t.nurse, CLAIM, { id: routed.communicationId }));
+      const reply = { id: routed.communicationId, t: 'Rest and ice it.' };
+      await whileStopped(
+        async () => void refused(await h.gql(t.nurse, REPLY, reply), 'CONFLICT', 'STOPPED'),
+        async () => {
+          const replied = ok<{ replyToMessage: { status: string } }>(await h.gql(t.nurse, REPLY, reply)).replyToMessage;
+          expect(replied.status).toBe('SENT');
+        },
+      );
+    },
     runBillingAutomation: async () => {
       await stop(t.sec, 'connector:ehr');
       const before = writes;

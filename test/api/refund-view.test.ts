@@ -99,6 +99,7 @@ type Shown = {
   before: unknown;
   diff: unknown[];
   withheldPaths: string[];
+  textsWithheld: boolean;
   reason: string | null;
   failureReason: string | null;
   approvals: { comment: string | null }[];
@@ -120,7 +121,9 @@ describe('a refund change is financial: withheld from configuration readers with
         const r = await h.gql<{ changeRequest: Shown }>(token, `query($id: ID!) { changeRequest(id: $id) { ${ALL} } }`, { id });
         const c = ok(r).changeRequest;
         expect(leaks(r.body), `${role} ${state}`).toEqual([]);
-        expect(c, `${role} ${state}`).toMatchObject({ id, after: null, before: null, diff: [], withheldPaths: [''], reason: null });
+        expect(c, `${role} ${state}`).toMatchObject({
+          id, after: null, before: null, diff: [], withheldPaths: [''], reason: null, textsWithheld: true,
+        });
         expect(c.failureReason, `${role} ${state}`).toBeNull();
         expect(c.approvals.every((a) => a.comment === null), `${role} ${state}`).toBe(true);
         if (state === 'rejected') expect(c.rejection?.reason).toBe('(withheld: it needs read:financial)');
@@ -167,6 +170,7 @@ describe('a refund change is financial: withheld from configuration readers with
       expect(await one(ids.pending!)).toMatchObject({
         reason: REASON,
         withheldPaths: [],
+        textsWithheld: false,
         after: { invoiceId, amount: 137.43, unapprovedBefore: { invoice: 23.19, patient: 23.19, windowHours: 24 } },
       });
       expect((await one(ids.approved!)).approvals.map((a) => a.comment)).toEqual([COMMENT]);

@@ -154,6 +154,28 @@ describe('/console/dev-token: embedded mode only', () => {
     expect(r.status).toBe(415);
   });
 
+  it('answers loopback clients only: from a network address, 403 DEV_TOKENS_LOOPBACK_ONLY and no token', async () => {
+    const minter = await devTokenMinterFor(parseConfig({ CLEARANCE_STATE_DIR: mkdtempSync(join(tmpdir(), 'dev-')) }, []), defaultPolicy());
+    expect(minter).not.toBeNull();
+    for (const [from, allowed] of [['192.0.2.2', false], ['10.0.0.7', false], ['::ffff:192.0.2.2', false], ['fe80::1', false],
+      ['127.0.0.1', true], ['::1', true], ['::ffff:127.0.0.1', true]] as const) {
+      const { url, close } = await serve(new ConsoleRoute({ devTokens: minter }), from);
+      try {
+        const r = await postJson(url, '/console/dev-token', { role: 'security-admin', sub: 'attacker', mfa: true });
+        const roles = await raw(url, '/console/dev-token');
+        if (allowed) {
+          expect([r.status, roles.status], from).toEqual([200, 200]);
+        } else {
+          expect([r.status, roles.status], from).toEqual([403, 403]);
+          expect(r.body, from).toContain('DEV_TOKENS_LOOPBACK_ONLY');
+          expect(r.body, from).not.toContain('token"');
+        }
+      } finally {
+        await close();
+      }
+    }
+  });
+
   it('production: no minter, and the route is 404 like any unknown route', async () => {
     const production = parseConfig({
       NODE_ENV: 'production',
@@ -183,8 +205,10 @@ describe('/console/dev-token: embedded mode only', () => {
   });
 });
 
-async function serve(route: ConsoleRoute): Promise<{ url: string; close: () => Promise<void> }> {
+/** `from`: the peer address the route sees (a client on the network, for a gateway bound to HOST=0.0.0.0). */
+async function serve(route: ConsoleRoute, from?: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
+    if (from) Object.defineProperty(req.socket, 'remoteAddress', { value: from });
     void route.handle(req, res, new URL(req.url ?? '/', 'http://x').pathname);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -242,7 +242,16 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
           {own && ' — you'}
         </dd>
         <dt>Reason</dt>
-        <dd>{c.reason ?? <span className="muted">(none given)</span>}</dd>
+        <dd>
+          {c.reason ??
+            (c.textsWithheld ? (
+              <span className="muted" data-testid="reason-withheld">
+                (withheld: you may not read this refund's invoice)
+              </span>
+            ) : (
+              <span className="muted">(none given)</span>
+            ))}
+        </dd>
         <dt>Ticket</dt>
         <dd>{c.ticket ?? <span className="muted">(none)</span>}</dd>
         <dt>Category</dt>

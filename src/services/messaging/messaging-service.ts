@@ -138,6 +138,8 @@ export class MessagingService {
         `The patient has no ${sendChannel === 'sms' ? 'phone number' : 'email address'} in the EHR: choose another channel.`,
         'channel',
       );
+    // Before anything goes out: a message whose Communication could not be recorded must not be sent (nor its key kept).
+    await this.deps.settings.assertEhrRunning(actor.tenant);
     const target = await this.target(actor.tenant);
     const at = new Date(this.deps.now()).toISOString();
     let communicationId = '';
@@ -263,6 +265,7 @@ export class MessagingService {
 
   /** Sends a message its caller chose and checked (not stopped, address known), recording and auditing it. */
   async sendRendered(actor: Actor, patient: PatientRow, m: RenderedMessage, requestId: string | null): Promise<SendResult> {
+    await this.deps.settings.assertEhrRunning(actor.tenant); // as deliver: nothing goes out that cannot be recorded
     const target = await this.target(actor.tenant);
     const at = new Date(this.deps.now()).toISOString();
     let communicationId = '';

@@ -6,6 +6,7 @@ import type { GovernedTemplate, TemplateChannel } from '../../../connectors/mess
 import type { Environment } from '../../governance/environment.js';
 import type { GovernanceDeps } from '../governance/deps.js';
 import { currentSetting, stopState } from '../governance/reads.js';
+import { assertEhrRunning } from '../ehr-stop-guard.js';
 
 // The governed settings messaging obeys, read fresh for every message from the gateway's environment: a change
 // approved a second ago applies to the next message, with no cache to invalidate. The values were validated by
@@ -43,6 +44,14 @@ export class MessagingSettingsReader {
       channels: channels.value as unknown as TemplateChannel[],
       stopped: stop.value.stopped,
     };
+  }
+
+  /**
+   * Throws CONFLICT STOPPED while `connector:ehr` is stopped: every message is recorded as a Communication in the EHR
+   * after it goes out, and that write would be refused, so nothing may go out (ehr-stop-guard.ts, the writers' check).
+   */
+  assertEhrRunning(tenant: string): Promise<void> {
+    return assertEhrRunning(this.governance.store, tenant, this.environment);
   }
 
   async emergencyReplies(tenant: string): Promise<EmergencyReplies> {

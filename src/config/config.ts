@@ -118,6 +118,9 @@ function crossChecks(mode: GatewayMode, raw: Record<string, string | undefined>,
   if (isSet(raw, 'AUDIT_ARCHIVE_URL') && !isSet(raw, 'REDIS_URL'))
     problems.push('AUDIT_ARCHIVE_URL: needs REDIS_URL (the archive takes sealed segments from Redis)');
   if (isSet(raw, 'JWKS_URL') && isSet(raw, 'JWKS_FILE')) problems.push('JWKS_URL and JWKS_FILE: set only one');
+  // Two listeners on one port: the second would fail to bind after the first had started.
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === (env.PORT ?? 4000))
+    problems.push('METRICS_PORT: must differ from PORT (the metrics listener is a second server)');
   const { DEFAULT_PAGE_SIZE: pageSize, MAX_PAGE_SIZE: maxPageSize } = env;
   if (pageSize !== undefined && maxPageSize !== undefined && pageSize > maxPageSize) {
     problems.push('DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE');

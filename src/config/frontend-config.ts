@@ -46,6 +46,8 @@ function originList(raw: string): FieldResult<'*' | string[]> {
 
 const onOff = oneOf(['on', 'off'] as const);
 
+const isLoopbackOrigin = (origin: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(origin).hostname);
+
 export const FRONTEND_ENV = {
   CORS_ORIGINS: envField(originList),
   TRUSTED_DOCUMENTS: envField(oneOf(['off', 'accept', 'enforce'] as const)),
@@ -76,7 +78,11 @@ export function frontendChecks(production: boolean, raw: Record<string, string |
   if ((raw.CORS_ORIGINS ?? '').split(',').some((s) => s.trim() === '*')) {
     problems.push('CORS_ORIGINS: * is not allowed in production (list the exact origins of your frontends)');
   }
-  // The IDE is for the people who may read the schema: without named roles nobody could use it.
-  if (e.GRAPHIQL === 'on' && !(raw.INTROSPECTION_ROLES ?? '').trim()) problems.push('GRAPHIQL: on in production needs INTROSPECTION_ROLES');
+  // Credentials go to a listed origin (Access-Control-Allow-Credentials): over plain http anyone on the path could be it.
+  const plain = Array.isArray(e.CORS_ORIGINS) ? e.CORS_ORIGINS.filter((o) => o.startsWith('http:') && !isLoopbackOrigin(o)) : [];
+  if (plain.length > 0) problems.push(`CORS_ORIGINS: origins must use https in production (found ${plain.join(', ')})`);
+  // The IDE is for the people who may read the schema: without named roles (unset, empty or none) nobody could use it.
+  const roles = (raw.INTROSPECTION_ROLES ?? '').trim();
+  if (e.GRAPHIQL === 'on' && (roles === '' || roles === 'none')) problems.push('GRAPHIQL: on in production needs INTROSPECTION_ROLES');
   return problems;
 }

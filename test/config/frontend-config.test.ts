@@ -53,5 +53,24 @@ describe('frontend configuration', () => {
     expect(parseConfig(PRODUCTION_ENV, []).graphiql).toBe(false);
     expect(parseConfig({ ...PRODUCTION_ENV, GRAPHIQL: 'on', INTROSPECTION_ROLES: 'system-admin' }, []).graphiql).toBe(true);
     expect(problemsOf({ ...PRODUCTION_ENV, GRAPHIQL: 'on' })).toEqual(['GRAPHIQL: on in production needs INTROSPECTION_ROLES']);
+    // `none` names nobody, as unset does.
+    expect(problemsOf({ ...PRODUCTION_ENV, GRAPHIQL: 'on', INTROSPECTION_ROLES: 'none' })).toEqual([
+      'GRAPHIQL: on in production needs INTROSPECTION_ROLES',
+    ]);
+  });
+
+  it('CORS_ORIGINS in production: https only (loopback excepted), since credentials go to a listed origin', () => {
+    expect(problemsOf({ ...PRODUCTION_ENV, CORS_ORIGINS: 'https://app.example.org,http://evil.example,http://10.0.0.2:8080' })).toEqual([
+      'CORS_ORIGINS: origins must use https in production (found http://evil.example, http://10.0.0.2:8080)',
+    ]);
+    expect(parseConfig({ ...PRODUCTION_ENV, CORS_ORIGINS: 'http://localhost:5173,http://127.0.0.1:3000' }, []).corsOrigins).toHaveLength(2);
+    expect(parseConfig({ CORS_ORIGINS: 'http://app.example.org' }, []).corsOrigins).toEqual(['http://app.example.org']);
+  });
+
+  it('METRICS_PORT must differ from PORT (the default 4000 included); 0 picks a free port', () => {
+    expect(problemsOf({ METRICS_PORT: '4000' })).toEqual(['METRICS_PORT: must differ from PORT (the metrics listener is a second server)']);
+    expect(problemsOf({ PORT: '5000', METRICS_PORT: '5000' })).toHaveLength(1);
+    expect(parseConfig({ PORT: '5000', METRICS_PORT: '5001' }, []).metrics.port).toBe(5001);
+    expect(parseConfig({ PORT: '0', METRICS_PORT: '0' }, []).metrics.port).toBe(0);
   });
 });

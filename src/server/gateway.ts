@@ -16,8 +16,6 @@ import type { GatewayContext, RequestLimits } from '../context/context.js';
 import type { AuditService } from '../services/audit/audit-service.js';
 import type { FailedLoginAudit } from '../services/audit/failed-login.js';
 import { ClearanceError, UnauthenticatedError } from '../errors/errors.js';
-import { denialContextOf, denialEvent } from '../audit/denial-event.js';
-import type { Principal } from '../auth/principal.js';
 import type { ConnectorServices } from '../services/connectors/connector-services.js';
 import type { AccessService } from '../services/access-service.js';
 import type { AccessState } from '../services/access-state.js';
@@ -39,6 +37,7 @@ import { SignedCursors } from '../services/signed-cursor.js';
 import { newRequestRecord, requestLogPlugin, writeRequestLine, type RequestRecord } from './request-log.js';
 import type { QueryLimits } from '../config/hardening-config.js';
 import type { Logger } from './logger.js';
+import { auditAdmissionRefusal } from './admission-audit.js';
 import { JWKS_PREFIX, parseJwksPath } from '../services/connectors/jwks-path.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { MetricsRoute } from './metrics-route.js';
@@ -207,29 +206,13 @@ export class Gateway {
         if (e instanceof UnauthenticatedError) record.outcome = 'UNAUTHENTICATED';
         else if (e instanceof ClearanceError && e.extensions.reason === 'AGENT_STOPPED') {
           record.outcome = 'AGENT_STOPPED';
-          await this.auditAdmissionRefusal(principal, record.requestId, e);
+          await auditAdmissionRefusal(this.deps, principal, record.requestId, e);
         }
         throw e;
       },
     );
     this.records.set(record.requestId, record);
     return context;
-  }
-
-  /**
-   * A FORBIDDEN given before any operation ran (an emergency-stopped agent) is a denial like any other: one
-   * `access.denied` event (the tester found none). Refused either way: an audit store that cannot take it is logged.
-   */
-  private async auditAdmissionRefusal(principal: Principal, requestId: string, e: ClearanceError): Promise<void> {
-    const environment = typeof e.extensions.environment === 'string' ? e.extensions.environment : 'n/a';
-    const denial = denialEvent(
-      [{ path: [], extensions: e.extensions }],
-      denialContextOf(principal, { requestId, environment, operation: null, at: new Date().toISOString() }),
-    );
-    if (!denial) return;
-    await this.deps.audit.write(principal.tenant, [denial]).catch(() => {
-      this.deps.logger.error({ requestId }, 'access.denied not recorded for a refused request (audit unavailable)');
-    });
   }
 
   /** A connector's public JWKS (src/services/connectors/jwks-path.ts): public keys only, for the EHR to fetch. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { decideField } from '../../rules/field-decision.js';
-import { denialContextOf, denialEvent } from '../audit/denial-event.js';
 import { forbidden } from '../errors/forbidden.js';
 import type { Principal } from '../auth/principal.js';
 import type { GatewayContext } from '../context/context.js';
 import { ClearanceError } from '../errors/errors.js';
 import type { AuditService } from '../services/audit/audit-service.js';
 import type { Logger } from './logger.js';
+import { auditAdmissionRefusal } from './admission-audit.js';
 import type { ChangeEvent } from '../governance/change-event.js';
 import { eventActionable } from '../resolvers/subscriptions.js';
 import type { ChangeEventBus } from '../services/events/change-event-bus.js';
@@ -27,33 +27,9 @@ export interface LiveSessionDeps {
   readonly invalidateAccess: (tenant: string) => void;
   /** Events waiting for a slow subscriber before its stream ends (default 1000). */
   readonly maxQueued?: number;
-  /** Where a refusal at admission is audited (`access.denied`); absent, the refusal is only logged. */
-  readonly audit?: AuditService;
-  readonly logger?: Logger;
-}
-
-/**
- * A FORBIDDEN given before any operation ran (admission: an emergency-stopped agent) is an `access.denied` event, the
- * one the HTTP path writes for it (gateway.ts auditAdmissionRefusal, built from the same denialEvent and
- * denialContextOf): at connect, at subscribe and at an event of an open stream. Refused either way: an audit store that
- * cannot take it is logged.
- */
-export async function auditAdmissionRefusal(
-  deps: { readonly audit?: AuditService; readonly logger?: Logger },
-  principal: Principal,
-  requestId: string,
-  e: ClearanceError,
-  operation: string | null = null,
-): Promise<void> {
-  const environment = typeof e.extensions.environment === 'string' ? e.extensions.environment : 'n/a';
-  const denial = denialEvent(
-    [{ path: [], extensions: e.extensions }],
-    denialContextOf(principal, { requestId, environment, operation, at: new Date().toISOString() }),
-  );
-  if (!denial) return;
-  const unrecorded = () => deps.logger?.error({ requestId }, 'access.denied not recorded for a refused subscription (audit unavailable)');
-  if (!deps.audit) return unrecorded();
-  await deps.audit.write(principal.tenant, [denial]).catch(unrecorded);
+  /** Where a refusal at admission is audited (`access.denied`). */
+  readonly audit: Pick<AuditService, 'write'>;
+  readonly logger: Logger;
 }
 
 const tooSlow = () =>

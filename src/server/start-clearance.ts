@@ -342,6 +342,9 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     logger,
     failedLogins,
     rateLimiter: hardening.hardening.rateLimiter,
+    // The same trusted documents as the HTTP path and the same audit (a stopped agent's refusal at the socket).
+    trustedDocuments,
+    audit,
     ...(options.subscriptions ? { options: options.subscriptions } : {}),
   });
   const metricsRoute = metrics

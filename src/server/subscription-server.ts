@@ -27,7 +27,8 @@ import { AuditUnavailableError, ClearanceError, UnauthenticatedError } from '../
 import { TrustedDocumentError } from '../errors/document-errors.js';
 import type { LivePayload } from '../context/live-events.js';
 import type { UpgradeRoute } from './gateway.js';
-import { auditAdmissionRefusal, createLiveSession, type LiveSessionDeps } from './live-events-session.js';
+import { auditAdmissionRefusal } from './admission-audit.js';
+import { createLiveSession, type LiveSessionDeps } from './live-events-session.js';
 import { auditRequest } from './phi-audit-plugin.js';
 import type { Logger } from './logger.js';
 import type { RequestRateLimiter } from './rate-limit.js';
@@ -84,11 +85,8 @@ export interface SubscriptionServerDeps extends Omit<LiveSessionDeps, 'contextFo
   readonly options?: Partial<SubscriptionOptions>;
   /** The clock of token expiry; default Date.now. */
   readonly now?: () => number;
-  /**
-   * The gateway's trusted documents: the very instance FrontendRoutes asks for HTTP requests (one decision for both
-   * paths). Absent: no manifest, as the HTTP path without `frontend`.
-   */
-  readonly trustedDocuments?: TrustedDocuments;
+  /** The gateway's trusted documents: the very instance FrontendRoutes asks for HTTP requests (one decision for both paths). */
+  readonly trustedDocuments: TrustedDocuments;
 }
 
 interface Connection {

@@ -43,6 +43,11 @@ export class LiveSocket {
     this.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, ...(variables ? { variables } : {}) } }));
   }
 
+  /** A subscribe message with any payload (a trusted document named by hash, without `query`, ...), sent as is. */
+  subscribeWith(id: string, payload: Record<string, unknown>): void {
+    this.ws.send(JSON.stringify({ id, type: 'subscribe', payload }));
+  }
+
   complete(id: string): void {
     this.ws.send(JSON.stringify({ id, type: 'complete' }));
   }

@@ -68,7 +68,8 @@ const MAX_REMEMBERED_TEXT = 200;
 
 /**
  * The first category whose terms the text names (a note, a concept's text, a display, a patient's message), or null:
- * the value sets' words (HIV medicines by generic and brand name, "H.I.V.", alcohol and drug use phrases...) and an
+ * the value sets' words (HIV medicines by generic and brand name, "H.I.V.", alcohol and drug use phrases, a detox or
+ * an addiction, psychiatric care and psychiatric medicines by name, "PREP" next to a refill...) and an
  * ICD-10 code of a listed prefix written in the text ("Dx: F32.9"). The one text vocabulary of the gateway: notes and
  * inbound messages (connectors/messaging/inbound-routing.ts, queue-item.ts) are decided by it alike. The text is
  * normalised first, here and only here (sensitivity/normalize.ts: HTML references, NFKC, zero-width characters and

@@ -28,6 +28,10 @@ const SENSITIVE = [
   ['I ran out of my HIV medication Biktarvy', 'Biktarvy'],
   ['Question about my bill for the Truvada PrEP visit', 'Truvada'],
   ['Can I get the letter for my AA meetings, dx F10.20', 'F10.20'],
+  // A detox without a named substance, psychiatric care and a psychiatric medicine, PrEP in capitals (the tester's).
+  ['Can you resend the invoice for my detox stay', 'detox'],
+  ['Question about the bill for my psych ward stay and my Zoloft', 'Zoloft'],
+  ['Is my PREP REFILL on this invoice?', 'PREP REFILL'],
 ] as const;
 const EMERGENCY = ['I have suicidal thoughts and I took all my pills tonight', 'suicidal'] as const;
 const PLAIN = 'Can I move my appointment to Friday?';

@@ -16,7 +16,10 @@
 //   "Substance Use Disorder" (42 CFR Part 2) value sets; MOUD medications (buprenorphine, methadone, naltrexone)
 //   from VSAC "Medications for Opioid Use Disorder"; the Synthea `opioid_addiction` and `alcoholism` modules.
 // - PSY: VSAC "Major Depression" (2.16.840.1.113883.3.526.3.1491), "Mental Health Diagnoses"
-//   (2.16.840.1.113883.3.464.1003.105.12.1004), ICD-10-CM chapter 5 (F20-F69, F90-F99), Synthea `mental_health`.
+//   (2.16.840.1.113883.3.464.1003.105.12.1004), ICD-10-CM chapter 5 (F20-F69, F90-F99), Synthea `mental_health`;
+//   psychiatric medicines by class (WHO ATC N06A antidepressants, N05A antipsychotics, N05AN lithium, N05BE
+//   buspirone, N06BA and N06BX ADHD medicines), generic and brand name, only where the class names a psychiatric
+//   disorder: see PSY_MEDICINES for what is left out as ambiguous.
 // Mental-health and substance-use screening instruments with a result (PHQ-2/PHQ-9, GAD-7 under PSY; AUDIT-C,
 // DAST-10 under ETH) are behavioural-health data (HL7 PSY/ETH, 42 CFR Part 2 for substance use screening): they are
 // listed, so a severe PHQ-9 score is withheld like the depression it points to. Opioid analgesics (oxycodone, even in
@@ -65,6 +68,87 @@ const SUBSTANCES = [
 /** Viruses whose viral load is measured outside HIV care ("HCV viral load", "viral load (CMV)"). */
 const OTHER_VIRUSES = String.raw`hepatitis ?[A-E]|hep ?[A-E]|HBV|HCV|HDV|CMV|cytomegalovirus|EBV|Epstein[- ]Barr|BKV?|JCV?|HPV|HSV|VZV|`
   + String.raw`HHV[- ]?[1-8]|adenovirus|COVID(-19)?|SARS[- ]CoV[- ]?2|RSV|influenza|norovirus|parvovirus`;
+
+/** Names of medicines, case-insensitive, as words that digits may touch ("Zoloft50mg", "sertraline-100"). */
+const medicines = (...names: string[]): RegExp => new RegExp(`(?<![a-z])(${names.join('|')})(?![a-z])`, 'i');
+
+// HIV pre-exposure prophylaxis as it is typed besides "PrEP" (see the HIV terms): "PREP" in capitals and "prep" in
+// any case are also a bowel, skin, surgical, meal or exam preparation ("BOWEL PREP", "PREP SHEET", "prep for
+// colonoscopy"), and capitals are how a whole message is shouted; so they count only next to what a bowel prep has
+// not: its refills, injections, clinic, labs, adherence, being on it or eligible for it.
+/** What qualifies a preparation that is not PrEP ("bowel prep", "SAT prep", "meal prep", "skin prep"). */
+const NOT_PREP_BEFORE = String.raw`(?<!\b(bowel|colon|colonoscopy|endoscopy|procedure|meal|food|kitchen|line|skin|surgical|surgery|`
+  + String.raw`pre-?op|site|chest|test|exam|SAT|ACT|MCAT|LSAT|GRE|school|class|course|lab|sample|slide|specimen|room|dental|bed)[- ])`;
+/** What follows a preparation that is not PrEP ("prep for colonoscopy", "prep day", "prep kit", "prep instructions"). */
+const NOT_PREP_AFTER = String.raw`(?![- ]?(for|before|of|day|tonight|at|time|work|station|cook\w*|kit|sheet|instructions?|solution|drink|`
+  + String.raw`liquids?|diet|list|area|table|the|a|an|is|was|and|or)\b)`;
+
+// Substance use named by what is used: the drugs that make a use disorder, an addiction, a detox or a rehab.
+/** Substances whose use disorder, addiction, withdrawal or rehab is ETH ("meth addiction", "benzo withdrawal"). */
+const ADDICTIVE = String.raw`alcohol|drugs?|heroin|cocaine|crack|meth|methamphetamine|crystal meth|fentanyl|opioids?|opiates?|`
+  + String.raw`benzos?|benzodiazepines?|pills?|pain ?pills?|painkillers?|narcotics?|oxy\w*|percocets?|xanax|cannabis|marijuana|`
+  + String.raw`weed|stimulants?|amphetamines?|substances?|ketamine|PCP|ecstasy|MDMA|kratom|inhalants?`;
+/** Addictions that are not a substance use disorder (nicotine is not in the ETH set: F17 is not listed). */
+const NOT_SUBSTANCE_ADDICTION = String.raw`nicotine|tobacco|smoking|cigarettes?|vaping|vape|caffeine|coffee|sugar|food|chocolate|`
+  + String.raw`carbs?|gaming|games?|video games?|internet|the internet|phones?|my phone|smartphones?|screens?|social media|tv|television|`
+  + String.raw`shopping|gambling|sex|porn|pornography|work|exercise|love|tanning|nasal spray|chapstick|lip balm`;
+/** "detox", "de-tox", "de tox", "detoxification". */
+const DETOX = String.raw`de[- ]?tox(?:ification)?`;
+/** A detox that is a diet or a habit, not withdrawal from a substance ("juice detox", "digital detox", "liver detox"). */
+const NOT_SUBSTANCE_DETOX_BEFORE = String.raw`(?<!\b(juice|juicing|tea|sugar|carbs?|digital|social media|screen|phone|dopamine|`
+  + String.raw`liver|colon|body|skin|hair|foot|feet|diet|spa|metal|heavy metal|caffeine|coffee|nicotine|green|smoothie|beauty|`
+  + String.raw`facial|holiday|January|detox)[- ])`;
+const NOT_SUBSTANCE_DETOX_AFTER = String.raw`(?![- ](tea|teas|juices?|diet|cleanse|smoothies?|shakes?|baths?|foot|pads?|patch|`
+  + String.raw`drinks?|water|supplements?|pills|kit|mask|wrap|challenge|recipes?|plan|from (sugar|caffeine|coffee|social media))\b)`;
+
+// Psychiatric medicines, generic and brand name, by class: a medicine whose indications are psychiatric names the
+// disorder it treats, as an antiretroviral names HIV. Some of them have other uses too (duloxetine for neuropathic
+// pain, olanzapine and haloperidol against nausea or delirium, quetiapine for sleep): they count all the same, erring
+// on withholding as tenofovir does. ADHD is a mental-health category here (ICD-10 F90 and "ADHD" are PSY above), so
+// the medicines whose indication is ADHD count (Adderall, methylphenidate...), methamphetamine (Desoxyn) being ETH.
+// Left out as ambiguous, because their common use is not psychiatric: lamotrigine, valproate/divalproex (Depakote),
+// carbamazepine, oxcarbazepine, gabapentin, topiramate (epilepsy, migraine, pain); amitriptyline, nortriptyline,
+// doxepin, imipramine and trazodone (pain, migraine, sleep at their usual doses); benzodiazepines (seizures,
+// procedures, alcohol withdrawal; their misuse is ETH); hydroxyzine; prochlorperazine, promethazine, metoclopramide
+// (nausea); clonidine and guanfacine by generic name (blood pressure; their ADHD-only brands Kapvay and Intuniv
+// count); propranolol, prazosin; modafinil; selegiline by mouth (Parkinson's; its antidepressant patch Emsam counts);
+// ketamine; and the brands of a non-psychiatric use: Zyban (bupropion to stop smoking), Brisdelle (paroxetine for hot
+// flashes), Savella (milnacipran for fibromyalgia), Contrave.
+const PSY_MEDICINES: readonly RegExp[] = [
+  // Antidepressants (ATC N06A): SSRIs, SNRIs, others, MAOIs, and the rapid-acting ones.
+  medicines('sertraline', 'fluoxetine', 'citalopram', 'escitalopram', 'paroxetine', 'fluvoxamine', 'vilazodone', 'vortioxetine'),
+  medicines('venlafaxine', 'desvenlafaxine', 'duloxetine', 'levomilnacipran', 'bupropion', 'mirtazapine', 'nefazodone', 'gepirone'),
+  medicines('phenelzine', 'tranylcypromine', 'isocarboxazid', 'esketamine', 'zuranolone', 'brexanolone', 'clomipramine'),
+  medicines('Zoloft', 'Prozac', 'Sarafem', 'Celexa', 'Lexapro', 'Paxil', 'Pexeva', 'Luvox', 'Viibryd', 'Trintellix', 'Effexor'),
+  medicines('Pristiq', 'Cymbalta', 'Drizalma', 'Fetzima', 'Wellbutrin', 'Aplenzin', 'Forfivo', 'Auvelity', 'Remeron', 'Nardil'),
+  medicines('Parnate', 'Marplan', 'Emsam', 'Spravato', 'Zurzuvae', 'Zulresso', 'Exxua', 'Symbyax', 'Anafranil'),
+  // Antipsychotics (ATC N05A).
+  medicines('quetiapine', 'aripiprazole', 'olanzapine', 'risperidone', 'paliperidone', 'ziprasidone', 'lurasidone', 'clozapine'),
+  medicines('haloperidol', 'brexpiprazole', 'cariprazine', 'asenapine', 'iloperidone', 'lumateperone', 'pimavanserin'),
+  medicines('chlorpromazine', 'fluphenazine', 'perphenazine', 'thioridazine', 'thiothixene', 'loxapine', 'trifluoperazine'),
+  medicines('molindone', 'xanomeline'),
+  medicines('Seroquel', 'Abilify', 'Aristada', 'Zyprexa', 'Lybalvi', 'Risperdal', 'Perseris', 'Uzedy', 'Rykindo', 'Invega'),
+  medicines('Geodon', 'Latuda', 'Clozaril', 'Versacloz', 'FazaClo', 'Haldol', 'Rexulti', 'Vraylar', 'Saphris', 'Secuado', 'Fanapt'),
+  medicines('Caplyta', 'Nuplazid', 'Thorazine', 'Cobenfy'),
+  // Mood stabilisers: lithium as a medicine ("lithium 300 mg", "lithium level", "on lithium"), not a battery, a cell,
+  // a metal or the lithium heparin of a blood tube.
+  /(?<![a-z])lithium(?![a-z])(?![- ](ion|batter\w*|cells?|polymer|metal|heparin|dilution|grease|mines?|mining|coin|button)\b)/i,
+  medicines('Lithobid', 'Eskalith'),
+  // Anxiolytic whose only use is anxiety (ATC N05BE).
+  medicines('buspirone', 'BuSpar'),
+  // ADHD medicines (ATC N06BA, N06BX).
+  medicines('amphetamine', 'dextroamphetamine', 'lisdexamfetamine', 'methylphenidate', 'dexmethylphenidate', 'serdexmethylphenidate'),
+  medicines('atomoxetine', 'viloxazine'),
+  medicines('Adderall', 'Mydayis', 'Vyvanse', 'Ritalin', 'Concerta', 'Focalin', 'Strattera', 'Qelbree', 'Intuniv', 'Kapvay'),
+  medicines('Dexedrine', 'Zenzedi', 'Evekeo', 'Daytrana', 'Methylin', 'QuilliChew', 'Jornay', 'Azstarys', 'Cotempla', 'Adzenys'),
+  medicines('Dyanavel', 'Aptensio', 'Relexxii'),
+];
+
+/** Care of the mind: what a psychiatric ward, evaluation, hold or visit is written as. */
+const PSY_CARE = String.raw`wards?|units?|hospitals?|hospitali[sz]ations?|holds?|eval\w*|assessments?|consult\w*|admissions?|admit|`
+  + String.raw`meds|medications?|medicines?|floor|facility|facilities|ER|ED|emergency|nurse|clinic|appointments?|appt|visits?|services|`
+  + String.raw`hx|history|dx|diagnos[ie]s|referrals?|team|rx|stays?|discharge|follow[- ]?up|f/u|NP|doctor|doc|care|treatment|`
+  + String.raw`illness|disorders?|conditions?|crisis|patient|inpatient|outpatient|symptoms|problems|issues|provider|therapy`;
 
 const SETS: readonly CategoryValueSet[] = [
   {
@@ -152,6 +236,16 @@ const SETS: readonly CategoryValueSet[] = [
       // HIV pre-exposure prophylaxis: "PrEP" as written (upper P and E: "bowel prep", "prep for surgery" are not); not
       // rabies PrEP. Pre-exposure prophylaxis spelled out counts only for HIV ("HIV" answers above) or unqualified.
       /(?<!\b[Rr]abies |\bRABIES )\bPr[Ee]P\b/,
+      // Dotted as an acronym, in any case ("Pr.E.P", "P.R.E.P.", "Pr. E. P."): no preparation is written so.
+      /(?<!\brabies )\bp\.? ?r\. ?e\.? ?p\b/i,
+      // "PREP", "prep" next to what only the HIV medicine has. Not its prescription, meds or copay: a bowel prep has
+      // those too ("the prep prescription was sent", "prep copay").
+      pattern(NOT_PREP_BEFORE, String.raw`\bprep (refills?|re-?fill|renewal|injections?(?! site)|shots?|clinic|navigator|labs?|`,
+        String.raw`lab work|bloodwork|adherence|eligibility)\b`,
+        String.raw`(?! (for|before) (\w+ ){0,2}(colonoscopy|endoscopy|surgery|procedure|scan|test|exam)\b)`),
+      pattern(String.raw`\b(on|refill(ed|s)?( of| on| for)?|eligible for|candidate for|interested in|enrolled in|`,
+        String.raw`counsel\w* (on|about|for)|injectable|long[- ]acting|on[- ]demand|event[- ]driven|2-1-1)`,
+        String.raw`( (my|your|his|her|their|the|injectable))? prep(?!\w)`, NOT_PREP_AFTER),
       /(?<!\b(rabies|anthrax|mpox|smallpox) )\bpre-?exposure prophylaxis\b(?! (for|against) (rabies|anthrax|mpox|smallpox))/i,
     ],
   },
@@ -201,6 +295,14 @@ const SETS: readonly CategoryValueSet[] = [
       /(?<![\d$] ?)\bAUD\b(?! ?[$\d]|\/)/,
       // "abuse-deterrent" names a product's formulation, not a disorder.
       /\b(opioid|opiate|cocaine|cannabis|stimulant|drug|substance) (use disorder|dependence|abuse(?![- ]deterrent)|addiction)/i,
+      // The same of any substance by name, and an addiction without one: in a clinical text "addiction", "addiction
+      // treatment" is substance use, unless it names a habit that is not ("nicotine addiction", "phone addiction").
+      pattern(String.raw`\b(${ADDICTIVE}) (use disorders?|dependence|dependency|abuse(?![- ]deterrent)|addictions?|addicts?|habit|`,
+        String.raw`misuse|withdrawal|relapse|rehab|rehabilitation|problem|treatment program)\b`),
+      pattern(String.raw`(?<!\b(${NOT_SUBSTANCE_ADDICTION})[- ])\baddictions?\b(?! to (${NOT_SUBSTANCE_ADDICTION})\b)`),
+      pattern(String.raw`\baddicted to (${ADDICTIVE})\b`),
+      /\b(recovering|former|ex-?|active|am an|is an|was an) addicts?\b/i,
+      /\bmeth (use|user|users|abuse|psychosis|mouth|pipe|lab|binge|relapse|high)\b/i,
       // Alcohol and substance counselling (care plan activities, procedures) is ETH.
       /\b(alcohol|substance|drug)\b[\w ]{0,30}\bcounsel/i,
       /\bcounsel\w* (about|for|on|regarding) (alcohol|substance|drug)/i,
@@ -256,10 +358,20 @@ const SETS: readonly CategoryValueSet[] = [
       // Detox and rehab for a substance ("cardiac rehab", "rehab after knee surgery", "detox tea" are not).
       pattern(String.raw`\b(drug|alcohol|substance|addiction|opioid|opiate|heroin|chemical dependency) `,
         String.raw`(rehab|rehabilitation|de-?tox|treatment (program|center|centre))`),
-      pattern(String.raw`\b(rehab|rehabilitation|de-?tox|de-?toxification) (for|from|off) (${SUBSTANCES}|addiction)\b`),
-      /\b(de-?tox|de-?toxification) (program|unit|center|centre|facility|admission|ward|bed|clinic)/i,
-      pattern(String.raw`\b(medical|inpatient|outpatient|residential|medically supervised|went to|going to|admitted to|referred to|sent to`,
-        String.raw`|in|into|entered|completed|left) de-?tox\b`),
+      pattern(String.raw`\b(rehab|rehabilitation|de[- ]?tox(ing|ed|es)?|de-?toxification) (for|from|off) (${SUBSTANCES}|addiction)\b`),
+      // Detox as an episode of care needs no named substance ("admitted for detox", "the invoice for my detox stay",
+      // "de-tox unit"): a detox that is a diet, a cleanse or a habit is not ("detox tea", "juice detox", "digital
+      // detox", "liver detox program", "detox from sugar").
+      pattern(NOT_SUBSTANCE_DETOX_BEFORE, String.raw`\b${DETOX} (stays?|admissions?|admit|unit|program|programme|center|centre|facility|`,
+        String.raw`ward|beds?|clinic|hospital|treatment|protocol|services?|nurse|meds|medications?|intake|discharge|bill|invoice|`,
+        String.raw`charges?|costs?|fees?|coverage|claim|stint|placement)\b`),
+      pattern(String.raw`\b(admit\w*|admission|went|go|goes|going|gone|been|sent|send|referr\w*|refer|checked|checking|check|`,
+        String.raw`entered|entering|enter|complet\w*|finish\w*|left|leaving|discharg\w*|stay\w*|during|after|since|in|into|out of|`,
+        String.raw`bills?|billed|billing|invoices?|charges?|costs?|payment|paid|coverage|covered|claim|copay)`,
+        String.raw`( (to|for|into|in|at|from|of|out of))?( (a|an|the|my|his|her|their|your|our|this|that))?`,
+        String.raw`( (medical|medically supervised|inpatient|outpatient|residential|hospital|ambulatory|social))? ${DETOX}\b`,
+        NOT_SUBSTANCE_DETOX_AFTER),
+      pattern(String.raw`\b(medical|inpatient|outpatient|residential|medically supervised) ${DETOX}\b`, NOT_SUBSTANCE_DETOX_AFTER),
     ],
   },
   {
@@ -280,6 +392,17 @@ const SETS: readonly CategoryValueSet[] = [
         '287185009', // Attempted suicide by cutting or stabbing
         '287182007', // Attempted suicide by suffocation
         '6471006', // Suicidal thoughts
+      ],
+      [RXNORM_SYSTEM]: [
+        '36437', // sertraline
+        '4493', // fluoxetine
+        '2556', // citalopram
+        '321988', // escitalopram
+        '51272', // quetiapine
+        '89013', // aripiprazole
+        '35636', // risperidone
+        '2626', // clozapine
+        '5093', // haloperidol
       ],
       [LOINC_SYSTEM]: [
         '44249-1', // PHQ-9 quick depression assessment panel
@@ -353,6 +476,40 @@ const SETS: readonly CategoryValueSet[] = [
       /\battention deficit\b/i,
       /\bADHD\b/,
       /\b(anorexia nervosa|bulimia|eating disorder)\b/i,
+      // Psychiatric care: psychiatry and the psychiatrist, a psychiatric or "psych" ward, hospital, evaluation or hold,
+      // an involuntary hold by its statute (5150, Baker Act), psychotherapy and the psychologist. Not "psychology
+      // class", "Psych 101", "psyched", nor a neuropsychological test; "Psychiatric:" alone (a review-of-systems
+      // heading) neither.
+      /\bpsychiatr(y|ist|ists)\b/i,
+      pattern(String.raw`\bpsychiatric[- ](${PSY_CARE})\b`),
+      pattern(String.raw`\bpsych[- ](${PSY_CARE})\b`),
+      /\b(inpatient|outpatient|involuntary|voluntary|acute|emergency) psych(iatric)?\b/i,
+      /\b((on|under|placed on) an? 5150|5150 hold|Baker[- ]Act(ed)?)\b/i,
+      /\bpsychotherap(y|ies|ist|ists|eutic)\b/i,
+      /\b(clinical )?psychologists?\b/i,
+      pattern(String.raw`\b(mental|behaviou?ral) health (${PSY_CARE}|counsel\w*|struggles|concerns|professional|worker|support)\b`),
+      // Anxiety as a condition under care, not a worry ("anxious about the bill", "anxiety about surgery").
+      /\banxiety (treatment|meds|medications?|medicines?|therapy|disorder|attacks?|clinic|counsel\w*|diagnosis|episodes?)\b/i,
+      pattern(String.raw`\b(have|has|had|with|diagnosed with|history of|hx of|struggl\w* with|suffer\w* from|treated for|`,
+        String.raw`treatment for|therapy for|meds for|medications? for|medicines? for|prescribed for|seeing someone for)`,
+        String.raw`( (severe|chronic|generalized|social|bad|really bad|my))? anxiety\b`,
+        String.raw`(?! (about|over|before|regarding|around|for|when|during|with|at|from)\b)`),
+      /\bpanic (attacks?|disorder)\b/i,
+      // Obsessive-compulsive disorder; "OCD" also writes osteochondritis dissecans ("OCD lesion of the talus"), so the
+      // abbreviation counts with what treats or describes the disorder.
+      /\bobsessive[- ]compulsive\b/i,
+      /\bOCD (therapy|treatment|meds|medications?|symptoms|diagnosis|ERP|exposure|behaviou?rs?|thoughts|rituals|compulsions|flare\w*)\b/i,
+      /\b(diagnosed with|treated for|treatment for|therapy for|meds for|medication for|struggl\w* with|suffer\w* from|my|severe) OCD\b/i,
+      // Eating disorders: anorexia as the disorder, not the symptom ("anorexia, nausea", "cancer anorexia").
+      /\banorexi(a|c) (treatment|recovery|relapse|program|clinic|center|centre|unit|therapy|diagnosis)\b/i,
+      /\b(diagnosed with|treated for|treatment for|therapy for|recover\w* from|struggl\w* with|suffer\w* from|history of|hx of) anorexia\b/i,
+      /\b(binge[- ]eating disorder|ARFID)\b/i,
+      // Other disorders of the listed ICD-10 chapter by name (F30 mania, F44 dissociative, F60 personality, F63
+      // gambling, F64 gender dysphoria, F95 Tourette).
+      /\b(personality disorder|borderline personality|dissociative (disorder|identity)|(hypo)?mania|(hypo)?manic episode)\b/i,
+      /\b(gambling (addiction|disorder|problem)|problem gambling|compulsive gambling|pathological gambling|gender dysphoria)\b/i,
+      /\b(Tourette'?s?( syndrome)?)\b/i,
+      ...PSY_MEDICINES,
     ],
   },
   {

@@ -727,7 +727,10 @@ export type EffectivePermission = {
 };
 
 export type EhrWriteResult = {
-  /** false when the idempotency key had already written it (a retry). */
+  /**
+   * true when this request created the resource; false when it updated one (documentId) or when the idempotency key had
+   * already written it (a retry answered with the first answer).
+   */
   created: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   resourceType: Scalars['String']['output'];
@@ -887,6 +890,11 @@ export type MedicationProposalResult = {
   /** The change request that carries the proposal (approve it with approveMedicationProposal). */
   changeRequestId?: Maybe<Scalars['ID']['output']>;
   status: MedicationProposalStatus;
+  /**
+   * The resource this request wrote itself (a clinician's own medication request: status WRITTEN, no change request).
+   * null for a proposal: its write is made by the outbox once approved (the change request then says APPLIED, with
+   * appliedAt), also when approveMedicationProposal answers WRITTEN.
+   */
   write?: Maybe<EhrWriteResult>;
 };
 

@@ -32,6 +32,12 @@ const SENSITIVE = [
   ['Can you resend the invoice for my detox stay', 'detox'],
   ['Question about the bill for my psych ward stay and my Zoloft', 'Zoloft'],
   ['Is my PREP REFILL on this invoice?', 'PREP REFILL'],
+  // The second tester's: "on prep" in a sentence, withdrawal from a substance, a mental hospital, Spanish, a broken name.
+  ["I'M ON PREP and need labs done", 'ON PREP and need'],
+  ['Can I pay the invoice from the mental hospital in parts?', 'mental hospital'],
+  ['I am going through withdrawal from opioids, can someone call me', 'withdrawal from opioids'],
+  ['Tengo una factura del hospital psiquiátrico', 'psiquiátrico'],
+  ['Is my Tru vada covered?', 'Tru vada'],
 ] as const;
 const EMERGENCY = ['I have suicidal thoughts and I took all my pills tonight', 'suicidal'] as const;
 const PLAIN = 'Can I move my appointment to Friday?';

@@ -69,8 +69,32 @@ const SUBSTANCES = [
 const OTHER_VIRUSES = String.raw`hepatitis ?[A-E]|hep ?[A-E]|HBV|HCV|HDV|CMV|cytomegalovirus|EBV|Epstein[- ]Barr|BKV?|JCV?|HPV|HSV|VZV|`
   + String.raw`HHV[- ]?[1-8]|adenovirus|COVID(-19)?|SARS[- ]CoV[- ]?2|RSV|influenza|norovirus|parvovirus`;
 
-/** Names of medicines, case-insensitive, as words that digits may touch ("Zoloft50mg", "sertraline-100"). */
-const medicines = (...names: string[]): RegExp => new RegExp(`(?<![a-z])(${names.join('|')})(?![a-z])`, 'i');
+/**
+ * A listed word as typed with one break inside it: a single hyphen or space between two parts of three letters or more
+ * ("Tru vada", "psy-chiatrist", "Zo-loft" is not: a part of two letters is too often a word of its own, "focal in" is
+ * not Focalin, "in Vega" not Invega). Words shorter than six letters are written only whole.
+ */
+const breakable = (word: string): string[] => {
+  const forms = [word];
+  if (/^[A-Za-z]+$/.test(word) && word.length >= 6)
+    for (let i = 3; i <= word.length - 3; i++) forms.push(`${word.slice(0, i)}[- ]${word.slice(i)}`);
+  return forms;
+};
+/** Words as an alternation of their forms, whole or broken once (breakable). */
+const broken = (...words: string[]): string => words.flatMap(breakable).join('|');
+/**
+ * Names of medicines, case-insensitive, as words that digits may touch ("Zoloft50mg", "sertraline-100"): in the
+ * plural or possessive ("Zolofts", "Zoloft's", "Seroquels'"), broken once by a hyphen or a space ("Tru vada",
+ * breakable), and a generic name written without its final "e" as other languages spell the INN ("Sertralin",
+ * "Quetiapin", "Methadon"). A generic is written in lower case in the lists, a brand capitalised.
+ */
+const medicines = (...names: string[]): RegExp => {
+  const forms = names.flatMap((name) => {
+    const dropE = /^[a-z]+e$/.test(name) ? [`${name}?`] : [name];
+    return [...dropE, ...breakable(name).slice(1)];
+  });
+  return new RegExp(`(?<![a-z])(${forms.join('|')})(?:'?s|s')?(?![a-z])`, 'i');
+};
 
 // HIV pre-exposure prophylaxis as it is typed besides "PrEP" (see the HIV terms): "PREP" in capitals and "prep" in
 // any case are also a bowel, skin, surgical, meal or exam preparation ("BOWEL PREP", "PREP SHEET", "prep for
@@ -81,7 +105,15 @@ const NOT_PREP_BEFORE = String.raw`(?<!\b(bowel|colon|colonoscopy|endoscopy|proc
   + String.raw`pre-?op|site|chest|test|exam|SAT|ACT|MCAT|LSAT|GRE|school|class|course|lab|sample|slide|specimen|room|dental|bed)[- ])`;
 /** What follows a preparation that is not PrEP ("prep for colonoscopy", "prep day", "prep kit", "prep instructions"). */
 const NOT_PREP_AFTER = String.raw`(?![- ]?(for|before|of|day|tonight|at|time|work|station|cook\w*|kit|sheet|instructions?|solution|drink|`
-  + String.raw`liquids?|diet|list|area|table|the|a|an|is|was|and|or)\b)`;
+  + String.raw`liquids?|diet|list|area|table|duty|shift|crew|the|a|an|is|was|and|or)\b)`;
+
+/** What a preparation is written next to, when its sentence goes on ("on prep day", "prep kit", "prep instructions"). */
+const NOT_PREP_WORD_AFTER = String.raw`(?!(days?|tonight|time|work|station|cook\w*|kit|sheet|instructions?|solution|drink|liquids?|diet|`
+  + String.raw`list|area|table|duty|shift|crew|school|class|course|cook|room)\b)`;
+/** What a bowel, surgical or exam preparation is for, named in the same sentence as "on prep". */
+const PREP_PROCEDURES = String.raw`colonoscop\w*|endoscop\w*|sigmoidoscop\w*|scope|EGD|bowel|colon|GI|surgery|surgical|procedure|`
+  + String.raw`operation|op|scan|CT|MRI|x-?ray|barium|clear liquids?|laxatives?|miralax|golytely|suprep|moviprep|plenvu|clenpiq|`
+  + String.raw`dulcolax|magnesium citrate|mag citrate|exam|test|SAT|ACT|MCAT|LSAT|GRE|kitchen|restaurant|meal|cooking|chef`;
 
 // Substance use named by what is used: the drugs that make a use disorder, an addiction, a detox or a rehab.
 /** Substances whose use disorder, addiction, withdrawal or rehab is ETH ("meth addiction", "benzo withdrawal"). */
@@ -142,13 +174,19 @@ const PSY_MEDICINES: readonly RegExp[] = [
   medicines('Adderall', 'Mydayis', 'Vyvanse', 'Ritalin', 'Concerta', 'Focalin', 'Strattera', 'Qelbree', 'Intuniv', 'Kapvay'),
   medicines('Dexedrine', 'Zenzedi', 'Evekeo', 'Daytrana', 'Methylin', 'QuilliChew', 'Jornay', 'Azstarys', 'Cotempla', 'Adzenys'),
   medicines('Dyanavel', 'Aptensio', 'Relexxii'),
+  // Misspellings as a tester found them typed, listed exactly as the HIV ones are (no fuzzy match: see the HIV
+  // brands); other misspellings stay unmatched.
+  medicines('Zolloft', 'Seroqel'),
 ];
 
 /** Care of the mind: what a psychiatric ward, evaluation, hold or visit is written as. */
 const PSY_CARE = String.raw`wards?|units?|hospitals?|hospitali[sz]ations?|holds?|eval\w*|assessments?|consult\w*|admissions?|admit|`
   + String.raw`meds|medications?|medicines?|floor|facility|facilities|ER|ED|emergency|nurse|clinic|appointments?|appt|visits?|services|`
   + String.raw`hx|history|dx|diagnos[ie]s|referrals?|team|rx|stays?|discharge|follow[- ]?up|f/u|NP|doctor|doc|care|treatment|`
-  + String.raw`illness|disorders?|conditions?|crisis|patient|inpatient|outpatient|symptoms|problems|issues|provider|therapy`;
+  + String.raw`illness|disorders?|conditions?|crisis|patient|inpatient|outpatient|symptoms|problems|issues|provider|therapy|`
+  // What billing is asked about it ("my psychiatric bill", "the psych invoice").
+  + String.raw`institutions?|commitment|sessions?|prescriptions?|records|notes|bills?|billing|invoices?|charges?|costs?|fees?|`
+  + String.raw`copays?|claims?|coverage|paperwork`;
 
 const SETS: readonly CategoryValueSet[] = [
   {
@@ -218,19 +256,22 @@ const SETS: readonly CategoryValueSet[] = [
       // Antiretrovirals by generic name (VSAC "Antiretroviral Medications", FDA HIV drug list). Tenofovir and
       // lamivudine also treat hepatitis B: they are HIV-sensitive all the same (as their RxNorm codes above are),
       // erring on withholding; a hepatitis B note naming them is withheld from callers without the grant.
-      /\b(zidovudine|lamivudine|abacavir|tenofovir|emtricitabine|efavirenz|rilpivirine|nevirapine|raltegravir|dolutegravir)\b/i,
-      /\b(bictegravir|elvitegravir|cabotegravir|darunavir|atazanavir|lopinavir|doravirine|etravirine|delavirdine|stavudine)\b/i,
-      /\b(didanosine|fosamprenavir|tipranavir|saquinavir|indinavir|nelfinavir|maraviroc|enfuvirtide|fostemsavir|ibalizumab)\b/i,
-      /\b(lenacapavir|islatravir|cobicistat)\b/i,
+      medicines('zidovudine', 'lamivudine', 'abacavir', 'tenofovir', 'emtricitabine', 'efavirenz', 'rilpivirine', 'nevirapine'),
+      medicines('raltegravir', 'dolutegravir', 'bictegravir', 'elvitegravir', 'cabotegravir', 'darunavir', 'atazanavir', 'lopinavir'),
+      medicines('doravirine', 'etravirine', 'delavirdine', 'stavudine', 'didanosine', 'fosamprenavir', 'tipranavir', 'saquinavir'),
+      medicines('indinavir', 'nelfinavir', 'maraviroc', 'enfuvirtide', 'fostemsavir', 'ibalizumab', 'lenacapavir', 'islatravir'),
+      medicines('cobicistat'),
       // Brand names of antiretroviral and PrEP products (single-tablet regimens, long-acting injectables). Not
       // ritonavir (it boosts nirmatrelvir in Paxlovid) and not Vemlidy (tenofovir alafenamide for hepatitis B only).
       // Misspellings as written in notes, listed exactly (no fuzzy match: an edit distance of one from a brand name
       // is another drug or an ordinary word too often): "Bictarvy", "Truvaada", "Truvda".
-      /\b(Bictarvy|Truvaada|Truvda)\b/i,
-      /\b(Truvada|Descovy|Biktarvy|Genvoya|Stribild|Triumeq|Dovato|Juluca|Odefsey|Complera|Atripla|Symtuza|Cabenuva)\b/i,
-      /\b(Apretude|Sunlenca|Delstrigo|Symfi(?: Lo)?|Cimduo|Temixys|Prezcobix|Evotaz|Isentress|Tivicay|Edurant|Prezista)\b/i,
-      /\b(Reyataz|Sustiva|Epzicom|Combivir|Trizivir|Kaletra|Selzentry|Rukobia|Trogarzo|Pifeltro|Intelence|Vocabria|Viread)\b/i,
-      /\b(Epivir|Retrovir|Ziagen|Emtriva|Tybost|Fuzeon|Viramune|Aptivus|Lexiva|Invirase|Crixivan|Viracept|Zerit|Videx)\b/i,
+      medicines('Bictarvy', 'Truvaada', 'Truvda'),
+      medicines('Truvada', 'Descovy', 'Biktarvy', 'Genvoya', 'Stribild', 'Triumeq', 'Dovato', 'Juluca', 'Odefsey', 'Complera'),
+      medicines('Atripla', 'Symtuza', 'Cabenuva', 'Apretude', 'Sunlenca', 'Delstrigo', 'Symfi', 'Cimduo', 'Temixys', 'Prezcobix'),
+      medicines('Evotaz', 'Isentress', 'Tivicay', 'Edurant', 'Prezista', 'Reyataz', 'Sustiva', 'Epzicom', 'Combivir', 'Trizivir'),
+      medicines('Kaletra', 'Selzentry', 'Rukobia', 'Trogarzo', 'Pifeltro', 'Intelence', 'Vocabria', 'Viread', 'Epivir', 'Retrovir'),
+      medicines('Ziagen', 'Emtriva', 'Tybost', 'Fuzeon', 'Viramune', 'Aptivus', 'Lexiva', 'Invirase', 'Crixivan', 'Viracept'),
+      medicines('Zerit', 'Videx'),
       /\bantir?retroviral/i, // and the Spanish "antirretroviral"
       /\bART regimen\b/i,
       // HIV pre-exposure prophylaxis: "PrEP" as written (upper P and E: "bowel prep", "prep for surgery" are not); not
@@ -246,6 +287,15 @@ const SETS: readonly CategoryValueSet[] = [
       pattern(String.raw`\b(on|refill(ed|s)?( of| on| for)?|eligible for|candidate for|interested in|enrolled in|`,
         String.raw`counsel\w* (on|about|for)|injectable|long[- ]acting|on[- ]demand|event[- ]driven|2-1-1)`,
         String.raw`( (my|your|his|her|their|the|injectable))? prep(?!\w)`, NOT_PREP_AFTER),
+      // The same leads followed by more words ("I'M ON PREP and need labs", "on prep for 2 years", "refill of my
+      // PREP and my labs"): counted unless what follows is a preparation's own word ("on prep day", "prep kit") or
+      // its sentence names what a bowel or surgical prep is for ("I'm on prep for my colonoscopy tomorrow"), before
+      // or after. Any case: "Prep" after "on" is counted too, erring on withholding.
+      pattern(String.raw`(?<!\b(${PREP_PROCEDURES})\b[^.!?;]{0,80})`,
+        String.raw`\b(on|refill(ed|s)?( of| on| for)?|eligible for|candidate for|interested in|enrolled in|`,
+        String.raw`counsel\w* (on|about|for)|injectable|long[- ]acting|on[- ]demand|event[- ]driven|2-1-1)`,
+        String.raw`( (my|your|his|her|their|the|injectable))? prep (?=\w)`, NOT_PREP_WORD_AFTER,
+        String.raw`(?![^.!?;]{0,80}\b(${PREP_PROCEDURES})\b)`),
       /(?<!\b(rabies|anthrax|mpox|smallpox) )\bpre-?exposure prophylaxis\b(?! (for|against) (rabies|anthrax|mpox|smallpox))/i,
     ],
   },
@@ -301,6 +351,24 @@ const SETS: readonly CategoryValueSet[] = [
         String.raw`misuse|withdrawal|relapse|rehab|rehabilitation|problem|treatment program)\b`),
       pattern(String.raw`(?<!\b(${NOT_SUBSTANCE_ADDICTION})[- ])\baddictions?\b(?! to (${NOT_SUBSTANCE_ADDICTION})\b)`),
       pattern(String.raw`\baddicted to (${ADDICTIVE})\b`),
+      // Withdrawal with the substance after it ("withdrawal from opioids", "withdrawing from alcohol", "withdrawals
+      // from meth"), and coming or getting off one ("coming off meth"); a withdrawal from an account, a class or
+      // a consent names no substance, nor do "coming off my blood pressure meds" or "coming off the pill" (the pill,
+      // contraception, is left out of what one comes off).
+      pattern(String.raw`\b(withdrawals?|withdrawing|withdrew|withdrawn|w/d) (from|of|off)( (the|my|his|her|their|all|these|those))? `,
+        String.raw`(${ADDICTIVE}|booze|dope|suboxone|methadone)\b`),
+      pattern(String.raw`\b(com(e|es|ing)|came|get(s|ting)?|got|gotten|kick(s|ed|ing)?) off( (of|the|my|his|her|their|all|these|those))? `,
+        String.raw`(?!(the |my )?pill\b)(${ADDICTIVE}|booze|dope|the bottle|suboxone|methadone)\b`),
+      /\bdope[- ]?sick(ness)?\b/i,
+      // Spanish: withdrawal, detox and rehab of a substance, addiction. "Abstinencia" alone is also abstinence.
+      pattern(String.raw`\b(sindrome de )?abstinencia (de|del|al|a la|a las|a los) (alcohol|drogas?|opioides|opiaceos|heroina|cocaina|`,
+        String.raw`metanfetaminas?|benzodiacepinas|sustancias|fentanilo)\b`),
+      /\brehabilitacion (de|por|para) (drogas|alcohol|alcoholismo|adicci(on|ones)|sustancias|opioides|heroina|cocaina)\b/i,
+      /\b(drogadiccion|adiccion (a|al) (las |los )?(drogas|alcohol|opioides|heroina|cocaina|metanfetaminas?|sustancias))\b/i,
+      // "Desintoxicacion" alone is the care of a substance (a Spanish message says it of a detox stay), but not a
+      // diet, a cleanse or a digital detox.
+      pattern(String.raw`(?<!\b(dieta|jugos?|te|batidos?|plan|cura) (de |para )?(la )?)\bdesintoxicacion\b`,
+        String.raw`(?! (digital|del higado|hepatica|de(l)? (cuerpo|organismo|azucar|redes|colon|piel)|con jugos?|de jugos?)\b)`),
       /\b(recovering|former|ex-?|active|am an|is an|was an) addicts?\b/i,
       /\bmeth (use|user|users|abuse|psychosis|mouth|pipe|lab|binge|relapse|high)\b/i,
       // Alcohol and substance counselling (care plan activities, procedures) is ETH.
@@ -316,12 +384,12 @@ const SETS: readonly CategoryValueSet[] = [
       /\b(smok\w*|us(e|es|ed|ing)|buy\w*|bought|sell\w*|snort\w*|inject\w*|hits? of|rocks? of) crack\b(?!ed\b|[- ](in|on|of|the|open|down|filler))/i,
       /\bcrack (pipe|use|user|users|addiction|habit|den|smoking)\b/i,
       /\bmisuses drugs\b/i,
-      /\b(buprenorphine|methadone|naltrexone|disulfiram|acamprosate|suboxone)\b/i,
+      medicines('buprenorphine', 'methadone', 'naltrexone', 'disulfiram', 'acamprosate', 'Suboxone'),
       // MOUD / alcohol use disorder products by brand (Narcan is not: naloxone goes with every opioid prescription).
-      /\b(Sublocade|Brixadi|Zubsolv|Bunavail|Subutex|Vivitrol|Antabuse|Campral|Lucemyra|lofexidine)\b/i,
+      medicines('Sublocade', 'Brixadi', 'Zubsolv', 'Bunavail', 'Subutex', 'Vivitrol', 'Antabuse', 'Campral', 'Lucemyra', 'lofexidine'),
       // Mutual-help groups: "AA"/"NA" as written, next to what makes them the fellowship ("AAA", "AA battery",
       // "NA" for not applicable are not).
-      /\b(AA|NA|A\.A\.?|N\.A\.?)( meetings?| groups?| sponsor| sponsors| chips?| program| 12[- ]step)\b/,
+      /\b(AA|NA|A\.A\.?|N\.A\.?)( meetings?| groups?| sponsors?| chips?| program| 12[- ]step| MEETINGS?| GROUPS?| SPONSORS?| CHIPS?| PROGRAM)\b/,
       /\b([Aa]ttend(s|ed|ing)?|[Gg]o(es|ing)? to|[Ww]ent to|[Ss]tarted|[Bb]ack in|[Jj]oined) (AA|NA|A\.A\.|N\.A\.)(?!\w)/,
       /\b(alcoholics|narcotics|cocaine) anonymous\b/i,
       // Spanish: the fellowships, the drugs, their use and disorders.
@@ -459,6 +527,16 @@ const SETS: readonly CategoryValueSet[] = [
       /\bSI (with |w\/ ?|w )(a )?(plan|intent)\b/,
       // Spanish ("ideacion suicida" is matched by "suicid" below).
       /\b(depresion mayor|trastorno depresivo|esquizofrenia|trastorno de estres postraumatico)\b/i,
+      // Depression alone, as in English below; not a respiratory, marrow or ST-segment depression, nor a tropical one
+      // (the weather: "depresion tropical").
+      /\bdepresion\b(?! (respiratoria|medular|del (segmento )?ST|tropical|atmosferica|barometrica)\b)/i,
+      /\bpsiquiatr(a|as|ia|ico|ica|icos|icas)\b/i,
+      /\b(psicolog[oa]s?|psicoterap\w*)\b/i,
+      // Anxiety under care, not a worry ("tengo ansiedad por la factura" is "anxious about the bill").
+      pattern(String.raw`\b(tengo|tiene|tienes|tenia|padezco|padece|sufro de|sufre de|diagnosticad[oa] con|trastorno de|`,
+        String.raw`tratamiento (de|para|contra)( la)?|medicamentos? (de|para|contra)( la)?|medicinas? para( la)?|pastillas para( la)?|`,
+        String.raw`terapia (de|para)( la)?|crisis de|ataques? de) (ansiedad|panico)\b`,
+        String.raw`(?! (por|sobre|acerca|antes|de que|con|ante|cuando)\b)`),
       // Depression as a reason ("Sertraline 100mg for depression"), not an ECG, respiratory or marrow finding.
       // A screening without a result ("Depression screening", done for every adult) is not; its scored instrument is.
       /(?<!\b(ST|segment|respiratory|marrow|CNS|myocardial|ventricular|ventilatory)[- ])\bdepression\b(?![- ]screen)/i,
@@ -480,13 +558,30 @@ const SETS: readonly CategoryValueSet[] = [
       // an involuntary hold by its statute (5150, Baker Act), psychotherapy and the psychologist. Not "psychology
       // class", "Psych 101", "psyched", nor a neuropsychological test; "Psychiatric:" alone (a review-of-systems
       // heading) neither.
-      /\bpsychiatr(y|ist|ists)\b/i,
-      pattern(String.raw`\bpsychiatric[- ](${PSY_CARE})\b`),
+      // A hyphen or a space inside the word is the same word ("psy-chiatrist", "psychi-atric ward": breakable).
+      pattern(String.raw`\b(${broken('psychiatry', 'psychiatrist', 'psychiatrists')})\b`),
+      pattern(String.raw`\b(${broken('psychiatric')})[- ](${PSY_CARE})\b`),
       pattern(String.raw`\bpsych[- ](${PSY_CARE})\b`),
       /\b(inpatient|outpatient|involuntary|voluntary|acute|emergency) psych(iatric)?\b/i,
       /\b((on|under|placed on) an? 5150|5150 hold|Baker[- ]Act(ed)?)\b/i,
-      /\bpsychotherap(y|ies|ist|ists|eutic)\b/i,
-      /\b(clinical )?psychologists?\b/i,
+      pattern(String.raw`\b(${broken('psychotherapy', 'psychotherapies', 'psychotherapist', 'psychotherapists', 'psychotherapeutic')})\b`),
+      pattern(String.raw`\b(${broken('psychologist', 'psychologists')})\b`),
+      // Where the mind is cared for, by its old names too ("the mental hospital", "a mental institution"), and what is
+      // done there: an involuntary commitment, electroconvulsive therapy (ECT: as an abbreviation with what makes it
+      // a treatment, since "ect" is a common typing of "etc."), transcranial magnetic stimulation (TMS as a therapy;
+      // "TMS" alone is also tandem mass spectrometry).
+      /\b(mental|psychiatric|insane) (hospitals?|institutions?|institutes?|asylums?|wards?|homes?)\b/i,
+      /\b(involuntar(y|ily)|civil(ly)?|psychiatric(ally)?) commit(ment|ments|ted)\b/i,
+      /\binvoluntary (hold|admission|hospitali[sz]ation|psychiatric)\b/i,
+      /\b(committed|commit) (to|into) (an? |the )?(psych|psychiatric|mental|state hospital|asylum)\b/i,
+      /\belectro-?convulsive\b|\belectro-?shock\b|\bshock (therapy|treatments?)\b/i,
+      pattern(String.raw`\b(my|an|the|of|for|had|has|have|having|get|getting|got|start\w*|receiv\w*|undergo\w*|underwent|`,
+        String.raw`maintenance|inpatient|outpatient|s/p|post|after|before|weekly|acute|course of|series of|rounds? of) ECT\b`),
+      pattern(String.raw`\bECT (treatments?|sessions?|therapy|course|series|appointments?|appt|consult\w*|bills?|invoices?|`,
+        String.raw`charges?|procedures?|anesthesia|anaesthesia|for (depression|catatonia|mania|bipolar))\b`),
+      /\btranscranial magnetic stimulation\b/i,
+      /\b(r|d|deep )?TMS (therapy|treatments?|sessions?|course|series|appointments?|appt|consult\w*|for depression|bills?|invoices?)\b/i,
+      /\b(rTMS|dTMS)\b/,
       pattern(String.raw`\b(mental|behaviou?ral) health (${PSY_CARE}|counsel\w*|struggles|concerns|professional|worker|support)\b`),
       // Anxiety as a condition under care, not a worry ("anxious about the bill", "anxiety about surgery").
       /\banxiety (treatment|meds|medications?|medicines?|therapy|disorder|attacks?|clinic|counsel\w*|diagnosis|episodes?)\b/i,
@@ -575,6 +670,15 @@ const SETS: readonly CategoryValueSet[] = [
 ];
 
 /**
+ * What numbers an invoice, a claim, an account, an order or a reference rather than a diagnosis: a code-looking token
+ * right after one of them ("invoice number F32.9", "claim no. F329", "account F11 20 balance", "invoice B20 wrong
+ * amount") or after "#" ("#F32.9", "# B20") is an identifier. Only right after: "invoice for my F32.9 visit" and "Dx:
+ * F32.9" are codes.
+ */
+const NOT_AN_IDENTIFIER = String.raw`(?<!(\b(invoice|inv|claim|account|acct|order|reference|ref|confirmation|conf|member|`
+  + String.raw`policy|ticket|case|tracking|transaction|receipt|statement|bill|billing|authori[sz]ation|auth|payment|check|cheque)`
+  + String.raw`( (number|num|nr|no|id|code))?\.?:? ?|#:? ?))`;
+/**
  * An ICD-10 code written in free text ("Dx: F32.9", "F329", "B20", "z71.41") whose category the set lists by prefix,
  * so a code in a note answers as the same code in a coding does. A code token is a letter, two digits and an
  * optional part (with or without its dot) standing alone: not inside a word, a number or a hyphenated token ("XF32",
@@ -587,7 +691,7 @@ function icd10CodeTerm(prefixes: readonly string[]): RegExp | null {
     // "F32" takes any subdivision ("F32.9", "F329", "F32.A"); "B97.35" only its own and below ("B9735", "B97.351").
     return sub === undefined ? `${category}(?:\\.?[0-9A-Z]{1,4})?` : `${category}\\.?${sub}[0-9A-Z]{0,${Math.max(0, 4 - sub.length)}}`;
   });
-  return new RegExp(`(?<![\\w.-])(?:${alternatives.join('|')})(?![\\w-]|\\.\\w)`, 'i');
+  return new RegExp(`${NOT_AN_IDENTIFIER}(?<![\\w.-])(?:${alternatives.join('|')})(?![\\w-]|\\.\\w)`, 'i');
 }
 
 /** The value sets, each with its ICD-10 prefixes also matched as codes written in free text (icd10CodeTerm). */

@@ -822,3 +822,174 @@ describe('the callers pick the new vocabulary up: inbound message routing and me
     expect(toMedicationRequestRow(proposal('PEG 3350 bowel PREP', 'PREP for colonoscopy'), patient).guard.sensitive).toBe(false);
   });
 });
+
+// What a second tester still found plain (front desk and billing queues, an AI agent's medication proposal shown to a
+// clinician without the grant): "on prep" followed by more words, withdrawal with the substance after it, mental
+// health care by its places and treatments, Spanish terms, medicine names in the plural or broken by a hyphen or a
+// space; and billing identifiers that looked like ICD-10 codes. Each with its variants, and its near misses.
+describe('second tester: PrEP in a sentence, withdrawal from a substance, places and treatments of the mind, Spanish, broken names', () => {
+  const variants = (text: string): string[] => [
+    ...new Set([text, text.toUpperCase(), text.toLowerCase(), text.replace(/ /g, '   '), text.replace(/ /g, '\n'), `"${text}"?!`, `(${text}).`]),
+  ];
+  const SENSITIVE: readonly (readonly [string, SensitivityCode])[] = [
+    // "on prep" and its other leads, followed by more words, unless the sentence names a procedure's prep.
+    ["I'M ON PREP and need labs", 'HIV'],
+    ["i'm on prep and need labs", 'HIV'],
+    ['ON PREP and need labs', 'HIV'],
+    ["I'M ON PREP and need labs done", 'HIV'],
+    ["I'M ON PREP and need a refill", 'HIV'],
+    ["I'M ON PREP.", 'HIV'],
+    ["I'M ON PREP, need labs", 'HIV'],
+    ["I've been on prep for 2 years", 'HIV'],
+    ['can I get a refill of my PREP and my labs', 'HIV'],
+    ["I'm on Prep and need labs", 'HIV'], // any case after "on", erring on withholding
+    // Withdrawal with the substance after it; coming off a substance; dopesick.
+    ['withdrawal from alcohol', 'ETH'],
+    ['withdrawal from opioids', 'ETH'],
+    ['going through withdrawal from opioids', 'ETH'],
+    ['withdrawing from alcohol', 'ETH'],
+    ['withdrawals from meth', 'ETH'],
+    ['coming off meth', 'ETH'],
+    ['coming off heroin', 'ETH'],
+    ['coming off opioids', 'ETH'],
+    ['coming off benzos', 'ETH'],
+    ['coming off alcohol', 'ETH'],
+    ['trying to get off fentanyl', 'ETH'],
+    ['dopesick', 'ETH'],
+    ['dope sick', 'ETH'],
+    // Spanish substance use.
+    ['desintoxicación', 'ETH'],
+    ['centro de desintoxicación', 'ETH'],
+    ['rehabilitación de drogas', 'ETH'],
+    ['abstinencia de alcohol', 'ETH'],
+    ['síndrome de abstinencia al alcohol', 'ETH'],
+    // Mental health care and its places and treatments.
+    ['invoice from the mental hospital', 'PSY'],
+    ['mental institution', 'PSY'],
+    ['involuntary commitment', 'PSY'],
+    ['bill for my ECT', 'PSY'],
+    ['ECT sessions twice a week', 'PSY'],
+    ['electroconvulsive therapy', 'PSY'],
+    ['TMS therapy', 'PSY'],
+    ['transcranial magnetic stimulation', 'PSY'],
+    ['psy-chiatrist', 'PSY'],
+    ['appointment with the psy chiatrist', 'PSY'],
+    ['psy-chiatric hospital', 'PSY'],
+    ['Question about my psychiatric bill', 'PSY'],
+    ['the psych invoice', 'PSY'],
+    // Spanish mental health; "depresion" alone as "depression" alone is.
+    ['hospital psiquiátrico', 'PSY'],
+    ['psiquiatra', 'PSY'],
+    ['cita con la psiquiatra', 'PSY'],
+    ['tengo ansiedad', 'PSY'],
+    ['tratamiento de ansiedad', 'PSY'],
+    ['depresión', 'PSY'],
+    ['depresión mayor', 'PSY'],
+    // Medicine names in the plural or possessive, broken once by a hyphen or a space, the INN without its "e", and
+    // the tester's misspellings listed exactly.
+    ['Zolofts', 'PSY'],
+    ["Zoloft's copay", 'PSY'],
+    ['Seroquels', 'PSY'],
+    ['Zolloft', 'PSY'],
+    ['Seroqel', 'PSY'],
+    ['Sertralin', 'PSY'],
+    ['Quetiapin 25 mg', 'PSY'],
+    ['Tru vada', 'HIV'],
+    ['Tru-vada refill', 'HIV'],
+    ['Truvadas', 'HIV'],
+    ['Desc ovy', 'HIV'],
+    ['Sub-oxone', 'ETH'],
+    // False positives that stay, erring on withholding: a place named for psychiatry says where the patient goes, a
+    // medicine name is a medicine name, "Hiv" as a name cannot be told from HIV in capitals, and an AA meeting room is
+    // where AA meets.
+    ['Psychiatry Building parking', 'PSY'],
+    ['Prozac county', 'PSY'],
+    ['Concerta hall', 'PSY'],
+    ['Dr. Hiv Patel', 'HIV'],
+    // A code is a code when it is not right after an identifier's name.
+    ['invoice for my F32.9 visit', 'PSY'],
+    ['Dx: F32.9 on the invoice', 'PSY'],
+    ['Claim denied, dx B20', 'HIV'],
+  ];
+  it.each(SENSITIVE.flatMap(([t, c]) => variants(t).map((v) => [JSON.stringify(v), v, c] as const)))('%s -> %s', (_s, text, category) => {
+    expect(sensitivityOfText(text)).toBe(category);
+    expect(isSensitive(undefined, [{ text }])).toBe(true);
+  });
+
+  it('"AA" is the fellowship as written in capitals, its meeting room too (a lower-case "aa" is not)', () => {
+    for (const t of ['AA meeting room rental', 'AA MEETING ROOM RENTAL', 'I GO TO AA MEETINGS', 'Attends AA meetings weekly'])
+      expect(sensitivityOfText(t), t).toBe('ETH');
+    expect(sensitivityOfText('aa meeting room rental')).toBeNull();
+  });
+
+  const PLAIN = [
+    // Preparations: the sentence names the procedure, or the word after "prep" is a preparation's.
+    "I'm on prep for my colonoscopy tomorrow", "I'M ON PREP FOR MY COLONOSCOPY", 'Colonoscopy tomorrow, I am on prep and starving',
+    'on prep day', 'on prep duty at the restaurant', 'prep kit',
+    // Withdrawals and coming off what is not a substance.
+    'withdrawal from my savings account', 'withdrawing from the class', 'coming off my blood pressure meds', 'withdrawal of consent',
+    'coming off the pill', 'getting off work early', 'withdrawal', 'coming off a cold',
+    // Spanish near misses.
+    'dieta de desintoxicación', 'té de desintoxicación', 'desintoxicación digital', 'tengo ansiedad por la factura', 'abstinencia',
+    'depresión tropical', 'depresión respiratoria', 'psicología', 'rehabilitación de rodilla',
+    // "ect" as "etc.", TMS alone, psychiatric alone (a heading), a hospital that is not a mental one.
+    'labs, ect', 'TMS', 'psy-chiatric', 'Psychiatric: normal', 'invoice from the hospital',
+    // A break inside a name needs parts of three letters or more ("Focalin", "Invega" are not "focal in", "in Vega").
+    'weakness focal in the left arm', 'staying in Vega', 'Truvia sweetener', 'Tru value hardware',
+    // Billing identifiers that look like ICD-10 codes.
+    'invoice number F32.9', 'claim number F329', 'account F11 20 balance', 'invoice B20 wrong amount', 'invoice #F32.9',
+    'claim no. F10.20 was paid', 'Reference: B20-771', 'order # Z21',
+  ];
+  it.each(PLAIN.flatMap((t) => variants(t).map((v) => [JSON.stringify(v), v] as const)))('%s -> not sensitive', (_s, text) => {
+    expect(sensitivityOfText(text)).toBeNull();
+  });
+
+  const rules = {
+    routing: findSetting('messaging.routingRules')!.defaultValue as unknown as RoutingRule[],
+    emergency: findSetting('messaging.emergencyEscalationRules')!.defaultValue as unknown as EmergencyRule[],
+    officeHours: findSetting('messaging.officeHours')!.defaultValue as unknown as OfficeHours,
+    lexicon: findSetting('messaging.triageLexicon')!.defaultValue as unknown as TriageLexicon,
+  };
+  const at = new Date('2026-03-10T14:00:00Z');
+  it.each([
+    ["I'M ON PREP and need labs done, is that on my bill?", 'HIV'],
+    ['Question about the invoice from the mental hospital', 'PSY'],
+    ['Bill for my ECT, please resend', 'PSY'],
+    ['I was billed for my stay while going through withdrawal from opioids', 'ETH'],
+    ['Factura del hospital psiquiátrico', 'PSY'],
+  ] as const)('%s -> nurse-triage, %s', (text, category) => {
+    expect(routeInbound(text, rules, { at })).toMatchObject({ queue: 'nurse-triage', sensitive: category });
+  });
+  it.each([
+    ['Question about invoice number F32.9'],
+    ['Claim number F329 shows the wrong amount'],
+    ['Refund of my savings account withdrawal'],
+  ])('%s -> not sensitive', (text) => {
+    expect(routeInbound(text, rules, { at }).sensitive).toBeNull();
+  });
+
+  const patient = toPatientRow('acme', {
+    resourceType: 'Patient',
+    id: 'p-3',
+    managingOrganization: { reference: 'Organization/dept-primary-care' },
+  } as Patient);
+  it.each([
+    ['Sertralin 50 mg', 'Follow-up'],
+    ['Zolofts', 'Refill'],
+    ['Tru vada', 'Prevention'],
+    ['Thiamine 100 mg', 'coming off alcohol'],
+    ['Ondansetron 4 mg', 'dopesick'],
+    ['Metformin 500 mg', 'before TMS therapy'],
+  ])('%s for "%s": a sensitive row', (drug, reason) => {
+    const mr: MedicationRequest = {
+      resourceType: 'MedicationRequest',
+      id: 'mr-3',
+      status: 'draft',
+      intent: 'proposal',
+      subject: { reference: 'Patient/p-3' },
+      medicationCodeableConcept: { text: drug },
+      reasonCode: [{ text: reason }],
+    };
+    expect(toMedicationRequestRow(mr, patient).guard.sensitive).toBe(true);
+  });
+});

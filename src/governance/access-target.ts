@@ -87,6 +87,21 @@ export function grantRequestRefusal(
 }
 
 /**
+ * The grant a permission (`read:identifiers`) is asked for by: the first grant of the policy that carries it. Where only
+ * roles carry it, the problem names them. requestAccess(permission:) and explain(access:request:<permission>) ask it.
+ */
+export function permissionGrant(policy: PolicyDocument, permission: string): { grant: string } | { problem: string } {
+  const [action, dataClass] = permission.split(':');
+  const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) =>
+    p.dataClasses.includes(dataClass ?? '') && p.actions.includes(action ?? '');
+  const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0];
+  if (grant) return { grant };
+  const roles = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries)).map(([n]) => n);
+  if (roles.length === 0) return { problem: 'no role or grant of the policy carries it' };
+  return { problem: `no grant carries it: request one of the roles ${roles.join(', ')}` };
+}
+
+/**
  * Nobody widens their own access: the check assignRole's change makes, and the one `explain(role:assign:...)` asks
  * (an assignment of a role always widens what the assignee holds unless it is already held).
  */

@@ -12,7 +12,7 @@ import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { describeTarget } from '../governance/change-target.js';
 import { editCheck } from '../governance/edit-permission.js';
-import { grantRequestRefusal } from '../governance/access-target.js';
+import { grantRequestRefusal, permissionGrant } from '../governance/access-target.js';
 import { explainGoverned, sentence } from '../governance/explain-governed.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { changeExplanation } from '../governance/refusal-explanation.js';
@@ -238,11 +238,20 @@ export const explainResolvers: Resolvers = {
       // breakGlass answers NOT_FOUND for a patient that is not there: its explanation names it too (it answered ALLOW),
       // as every explanation about a patient does (patientTarget: only to a caller who may look patients up).
       if (action === 'break-glass' && resource?.patientId) await patientTarget(ctx, access, resource.patientId);
-      const refused = accessRequestRefusal(action, policy, access, when);
-      if (refused) return refused;
+      // A permission (access:request:read:identifiers) is asked for as the grant requestAccess(permission:) asks for.
+      const permission = /^access:request:([a-z]+:[a-z0-9-]+)$/.exec(action)?.[1];
+      const carried = permission === undefined ? null : permissionGrant(policy, permission);
+      if (carried && 'problem' in carried) {
+        const message = sentence(`permission ${permission}: ${carried.problem}`);
+        const { version: policyVersion } = policy;
+        return explanation({ action, decision: 'DENY', rule: 'policy:grants', policyVersion, at: when, reason: 'BAD_USER_INPUT', message });
+      }
+      const asked = carried ? `access:request:${carried.grant}` : action;
+      const refused = accessRequestRefusal(asked, policy, access, when);
+      if (refused) return { ...refused, action };
       const env = environment ?? 'PRODUCTION';
       const governed = explainGoverned({
-        action,
+        action: asked,
         principal: ctx.principal,
         environment: env,
         rules: DEFAULT_APPROVAL_RULES,
@@ -253,7 +262,7 @@ export const explainResolvers: Resolvers = {
         agentAutonomy: await agentAutonomyOf(ctx.governance, ctx.principal, env),
       });
       if (!governed) throw invalidInput('action', 'unknown action: see the description of Query.explain for the vocabulary');
-      return governed;
+      return { ...governed, action };
     },
     explainField: async (_p, { type, field, patientId, rowId }, ctx): Promise<Explanation> => {
       const at = new Date(ctx.accessAdmin.now()).toISOString();

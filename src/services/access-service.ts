@@ -5,6 +5,7 @@ import { POLICY_DOC_ID } from '../governance/change-target.js';
 import { readAccessDoc, emptyAccessDoc, type AccessDoc } from '../governance/access-entries.js';
 import { isTransitionError, openBreakGlass, recordReview, revokeEntries, withEntry } from '../governance/access-changes.js';
 import { reviewItems, type ReviewItem } from '../governance/access-review.js';
+import { permissionGrant } from '../governance/access-target.js';
 import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { Environment } from '../governance/environment.js';
@@ -314,16 +315,9 @@ function resolveWant(policy: PolicyDocument, input: RequestInput): { kind: 'role
   if (given.length !== 1) throw bad('role', 'give exactly one of role, grant or permission');
   if (input.role) return { kind: 'role', name: input.role };
   if (input.grant) return { kind: 'grant', name: input.grant };
-  const [action, dataClass] = String(input.permission).split(':');
-  const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) =>
-    p.dataClasses.includes(dataClass ?? '') && p.actions.includes(action ?? '');
-  const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0];
-  if (grant) return { kind: 'grant', name: grant };
-  const roles = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries)).map(([n]) => n);
-  throw bad(
-    'permission',
-    roles.length ? `no grant carries it: request one of the roles ${roles.join(', ')}` : 'no role or grant of the policy carries it',
-  );
+  const carried = permissionGrant(policy, String(input.permission));
+  if ('problem' in carried) throw bad('permission', carried.problem);
+  return { kind: 'grant', name: carried.grant };
 }
 
 function orThrow<T extends object>(v: T | TransitionError): T {

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { buildSchema, getNamedType, isInputObjectType, type GraphQLInputType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../../rules/policy-document.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Access requests are refused up front when they could never give anything: a grant for a person who holds none of
@@ -81,6 +82,33 @@ describe('a grant for someone who holds none of its eligible roles', () => {
     const r = await h.gql(gone, REQUEST, { input: sensitive });
     expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE' });
     expect((await h.gql<{ myAccessRequests: unknown[] }>(gone, MINE)).body.data!.myAccessRequests).toEqual([]);
+  });
+
+  it('explain(access:request:<permission>) answers what requestAccess(permission:) does, for every role and permission', async () => {
+    const policy = defaultPolicy();
+    const permissions = [
+      ...new Set(Object.values(policy.roles).flatMap((r) => r.permissions.flatMap((p) => p.actions.flatMap((a) => p.dataClasses.map((d) => `${a}:${d}`))))),
+      'read:no-such-class',
+    ].sort();
+    for (const role of Object.keys(policy.roles)) {
+      const token = await h.token({ sub: `perm-${role}`, roles: [role], departments: ['cardiology'] });
+      for (const permission of permissions) {
+        const said = await explained(token, `access:request:${permission}`);
+        const r = await h.gql<{ requestAccess: { status: string; changeRequest: { id: string } } }>(token, REQUEST, {
+          input: { permission, justification: 'explain agrees', durationMinutes: 30 },
+        });
+        const label = `${role} ${permission}: explain ${JSON.stringify(said)}, the action ${JSON.stringify(r.body)}`;
+        const error = r.body.errors?.[0]?.extensions as Extensions;
+        if (said.decision === 'NEEDS_APPROVAL') {
+          expect(r.body.data?.requestAccess?.status, label).toBe('PENDING_APPROVAL');
+          // Withdrawn, so the next request of this person is judged alone (a new request would replace it anyway).
+          await h.gql(token, 'mutation($id: ID!) { cancelChange(id: $id) { status } }', { id: r.body.data!.requestAccess.changeRequest.id });
+        } else {
+          expect(said.decision, label).toBe('DENY');
+          expect([error?.reason, error?.code], label).toContain(said.reason);
+        }
+      }
+    }
   });
 
   it('for a person whose only role was revoked: explain answers what requestAccess answers, for a role and a grant', async () => {

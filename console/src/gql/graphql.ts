@@ -1470,7 +1470,8 @@ export type Query = {
    * `message:send`, `message:route` (resource.patientId), `refund:issue` (resource.invoiceId and amount),
    * `setting:update:<key>` (in `environment`),
    * `change:approve:<changeId>`, `stop:<target>` (stop:connector:ehr), `resume:<target>`, `role:assign:<role>`
-   * (resource.assignee: for whom), `access:request:<role>`, `policy:update`, `break-glass` (resource.patientId).
+   * (resource.assignee: for whom), `access:request:<role, grant or permission>` (a permission such as read:identifiers
+   * is asked for as the grant requestAccess(permission:) asks for), `policy:update`, `break-glass` (resource.patientId).
    * `at`: answer with the policy and the caller's assignments in force at that time (data-class reads only).
    */
   explain: Explanation;

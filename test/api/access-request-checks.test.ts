@@ -87,7 +87,9 @@ describe('a grant for someone who holds none of its eligible roles', () => {
   it('explain(access:request:<permission>) answers what requestAccess(permission:) does, for every role and permission', async () => {
     const policy = defaultPolicy();
     const permissions = [
-      ...new Set(Object.values(policy.roles).flatMap((r) => r.permissions.flatMap((p) => p.actions.flatMap((a) => p.dataClasses.map((d) => `${a}:${d}`))))),
+      ...new Set(
+        Object.values(policy.roles).flatMap((r) => r.permissions.flatMap((p) => p.actions.flatMap((a) => p.dataClasses.map((d) => `${a}:${d}`)))),
+      ),
       'read:no-such-class',
     ].sort();
     for (const role of Object.keys(policy.roles)) {
@@ -102,7 +104,8 @@ describe('a grant for someone who holds none of its eligible roles', () => {
         if (said.decision === 'NEEDS_APPROVAL') {
           expect(r.body.data?.requestAccess?.status, label).toBe('PENDING_APPROVAL');
           // Withdrawn, so the next request of this person is judged alone (a new request would replace it anyway).
-          await h.gql(token, 'mutation($id: ID!) { cancelChange(id: $id) { status } }', { id: r.body.data!.requestAccess.changeRequest.id });
+          const id = r.body.data!.requestAccess.changeRequest.id;
+          await h.gql(token, 'mutation($id: ID!) { cancelChange(id: $id) { status } }', { id });
         } else {
           expect(said.decision, label).toBe('DENY');
           expect([error?.reason, error?.code], label).toContain(said.reason);

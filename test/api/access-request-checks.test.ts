@@ -88,7 +88,9 @@ describe('a grant for someone who holds none of its eligible roles', () => {
     const policy = defaultPolicy();
     const permissions = [
       ...new Set(
-        Object.values(policy.roles).flatMap((r) => r.permissions.flatMap((p) => p.actions.flatMap((a) => p.dataClasses.map((d) => `${a}:${d}`)))),
+        Object.values(policy.roles).flatMap((r) =>
+          r.permissions.flatMap((p) => p.actions.flatMap((a) => p.dataClasses.map((d) => `${a}:${d}`))),
+        ),
       ),
       'read:no-such-class',
     ].sort();

@@ -32,8 +32,20 @@ export function stripAccents(s: string): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }
 
-/** Collapses every run of one letter to one ("bleeding" -> "bleding", "heeelp" -> "help"): the matching form. */
-export const squeeze = (token: string): string => token.replace(/(.)\1+/g, '$1');
+const SQUEEZED = new Map<string, string>();
+/**
+ * Collapses every run of one letter to one ("bleeding" -> "bleding", "heeelp" -> "help"): the matching form. Asked
+ * for every token against every lexicon term (triage-match.ts), so each token's answer is kept (bounded).
+ */
+export const squeeze = (token: string): string => {
+  let squeezed = SQUEEZED.get(token);
+  if (squeezed === undefined) {
+    squeezed = token.replace(/(.)\1+/g, '$1');
+    if (SQUEEZED.size >= 100_000) SQUEEZED.clear();
+    SQUEEZED.set(token, squeezed);
+  }
+  return squeezed;
+};
 
 /**
  * The message as tokens: lower case, accent-free, contractions expanded, misspellings corrected, with BOUNDARY

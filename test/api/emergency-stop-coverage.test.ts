@@ -5,6 +5,7 @@ import { runOutbox } from '../../src/services/governance/outbox-worker.js';
 import { CHET, DENNIS, KARENA } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startMessagePeers, type MessagePeers } from '../support/message-peers.js';
+import { agentStoppedDenials } from '../support/audit-events.js';
 import {
   actors,
   APPROVE,
@@ -42,15 +43,7 @@ let peers: MessagePeers;
 /** Messages that reached the SMS provider or the SMTP server. */
 const sent = () => peers.sms.length + peers.mails.length;
 /** The access.denied events an actor's refusals wrote (a FORBIDDEN at admission is a denial like any other). */
-const agentStoppedDenials = async (sub: string) => {
-  let n = 0;
-  for await (const raw of h.running.audit.rawRecords('acme')) {
-    type Event = { action: string; actor: { sub: string } | null; detail: { reasons?: string[] } };
-    const { events } = JSON.parse((JSON.parse(raw) as { body: string }).body) as { events: Event[] };
-    n += events.filter((e) => e.action === 'access.denied' && e.actor?.sub === sub && e.detail.reasons?.includes('AGENT_STOPPED')).length;
-  }
-  return n;
-};
+const stoppedDenials = (sub: string) => agentStoppedDenials(h.running.audit.rawRecords('acme'), sub);
 const med = (key: string) => ({ idempotencyKey: key, medication: 'Lisinopril 10 MG Oral Tablet', dosage: 'once daily' });
 const agent = (sub: string, tenant = 'acme') =>
   h.token({ sub, tenant, roles: ['ai-agent'], departments: ['cardiology', 'oncology', 'primary-care'], kind: 'agent' });
@@ -130,7 +123,7 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
       const r = await h.gql(stopped, READ, { id: DENNIS });
       expect(r.status).toBe(403);
       refused(r, 'FORBIDDEN', 'AGENT_STOPPED');
-      expect(await agentStoppedDenials('bot-read')).toBe(1);
+      expect(await stoppedDenials('bot-read')).toBe(1);
       // Another agent is not stopped.
       expect(ok(await h.gql(await agent('bot-other'), READ, { id: DENNIS }))).toBeTruthy();
     },
@@ -141,14 +134,14 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
         'FORBIDDEN',
         'AGENT_STOPPED',
       );
-      expect(await agentStoppedDenials('bot-write')).toBe(1);
+      expect(await stoppedDenials('bot-write')).toBe(1);
     },
     proposal: async () => {
       await stop(t.sec, 'agent:bot-propose');
       await stop(t.gsec, 'connector:ehr');
       const before = await medications('acme');
       refused(await h.gql(await agent('bot-propose'), PROPOSE, { p: DENNIS, i: med('stopped-p') }), 'FORBIDDEN', 'AGENT_STOPPED');
-      expect(await agentStoppedDenials('bot-propose')).toBe(1);
+      expect(await stoppedDenials('bot-propose')).toBe(1);
       // Nothing was queued, so nothing goes out when a connector resumes.
       await resume(t.gsec, 'connector:ehr');
       expect(await medications('acme')).toBe(before);

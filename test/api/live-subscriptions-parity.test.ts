@@ -7,6 +7,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { LiveSocket, type WsMessage } from '../support/live-socket.js';
 import { startProductionHarness, type ProductionHarness } from '../support/production-harness.js';
 import { EMERGENCY_STOP, ok } from './governance-operations.js';
+import { agentStoppedDenials } from '../support/audit-events.js';
 
 // The WebSocket endpoint refuses what the HTTP endpoint refuses, by the same functions (tester findings on
 // /graphql/ws): a document outside the trusted-documents manifest (every way a document can arrive: its text, in the
@@ -194,15 +195,7 @@ describe('an emergency-stopped AI agent over WebSocket: refused as over HTTP (40
   const stop = async (sub: string) =>
     ok(await h.gql(sec, EMERGENCY_STOP, { target: `agent:${sub}`, environment: 'STAGING', reason: 'ws parity test' }));
   /** The access.denied AGENT_STOPPED events written for `sub`. */
-  const denials = async (sub: string) => {
-    let n = 0;
-    for await (const raw of h.running.audit.rawRecords('acme')) {
-      type Event = { action: string; actor: { sub: string } | null; detail: { reasons?: string[] } };
-      const { events } = JSON.parse((JSON.parse(raw) as { body: string }).body) as { events: Event[] };
-      n += events.filter((e) => e.action === 'access.denied' && e.actor?.sub === sub && e.detail.reasons?.includes('AGENT_STOPPED')).length;
-    }
-    return n;
-  };
+  const denials = (sub: string) => agentStoppedDenials(h.running.audit.rawRecords('acme'), sub);
   const unexpected = () => h.logLines.filter((l) => l.includes('unexpected error') || l.includes('is emergency-stopped'));
 
   beforeAll(async () => {

@@ -28,6 +28,18 @@ import {
 // The classification walks the governed value sets: every listed code of every category classifies to its category
 // (enumerated from the data, so an added code is covered), every sensitive label counts, and near misses do not.
 
+
+/** The default routing settings and a weekday afternoon, for the callers' checks (inbound routing). */
+const ROUTING = {
+  rules: {
+    routing: findSetting('messaging.routingRules')!.defaultValue as unknown as RoutingRule[],
+    emergency: findSetting('messaging.emergencyEscalationRules')!.defaultValue as unknown as EmergencyRule[],
+    officeHours: findSetting('messaging.officeHours')!.defaultValue as unknown as OfficeHours,
+    lexicon: findSetting('messaging.triageLexicon')!.defaultValue as unknown as TriageLexicon,
+  },
+  at: new Date('2026-03-10T14:00:00Z'),
+};
+
 describe('value sets', () => {
   for (const set of VALUE_SETS) {
     it(`${set.category}: every listed code, every ICD-10 prefix (and a child code) classifies`, () => {
@@ -757,13 +769,7 @@ describe('detox, addiction, psychiatric care and medicines, PrEP as typed: the c
 // The callers: an inbound patient message is routed to nurse triage (never the front desk or billing) and labelled
 // with the category; a medication proposal whose reason or drug names one is a sensitive row.
 describe('the callers pick the new vocabulary up: inbound message routing and medication proposals', () => {
-  const rules = {
-    routing: findSetting('messaging.routingRules')!.defaultValue as unknown as RoutingRule[],
-    emergency: findSetting('messaging.emergencyEscalationRules')!.defaultValue as unknown as EmergencyRule[],
-    officeHours: findSetting('messaging.officeHours')!.defaultValue as unknown as OfficeHours,
-    lexicon: findSetting('messaging.triageLexicon')!.defaultValue as unknown as TriageLexicon,
-  };
-  const at = new Date('2026-03-10T14:00:00Z');
+  const { rules, at } = ROUTING;
 
   it.each([
     ['Can you resend the invoice for my detox stay', 'ETH'],
@@ -944,13 +950,7 @@ describe('second tester: PrEP in a sentence, withdrawal from a substance, places
     expect(sensitivityOfText(text)).toBeNull();
   });
 
-  const rules = {
-    routing: findSetting('messaging.routingRules')!.defaultValue as unknown as RoutingRule[],
-    emergency: findSetting('messaging.emergencyEscalationRules')!.defaultValue as unknown as EmergencyRule[],
-    officeHours: findSetting('messaging.officeHours')!.defaultValue as unknown as OfficeHours,
-    lexicon: findSetting('messaging.triageLexicon')!.defaultValue as unknown as TriageLexicon,
-  };
-  const at = new Date('2026-03-10T14:00:00Z');
+  const { rules, at } = ROUTING;
   it.each([
     ["I'M ON PREP and need labs done, is that on my bill?", 'HIV'],
     ['Question about the invoice from the mental hospital', 'PSY'],

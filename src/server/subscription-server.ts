@@ -163,13 +163,9 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
     }
     // The HTTP path's admission (buildRequestContext): an emergency-stopped agent, or a session the MFA policy refuses,
     // is not acknowledged. A stopped agent's refusal is audited as its HTTP request's is (access.denied AGENT_STOPPED).
-    const requestId = randomUUID();
-    try {
-      await deps.contextFor(principal, requestId);
-    } catch (e) {
-      if (!(e instanceof ClearanceError)) throw e;
-      await auditAdmissionRefusal(deps, principal, requestId, e);
-      const reason = typeof e.extensions.reason === 'string' ? e.extensions.reason : e.extensions.code;
+    const refused = await admitted(principal);
+    if (refused instanceof ClearanceError) {
+      const reason = typeof refused.extensions.reason === 'string' ? refused.extensions.reason : refused.extensions.code;
       close(extra.socket, CloseCode.Forbidden, `Forbidden: ${reason}`);
       return false;
     }
@@ -197,11 +193,25 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
   }
 
   /**
+   * The principal's context as the HTTP path builds it (buildRequestContext: its admission refuses an emergency-stopped
+   * agent or a session the MFA policy refuses), or that refusal, audited as its HTTP request's is.
+   */
+  async function admitted(principal: Principal): Promise<GatewayContext | ClearanceError> {
+    const requestId = randomUUID();
+    try {
+      return await deps.contextFor(principal, requestId);
+    } catch (e) {
+      if (!(e instanceof ClearanceError)) throw e;
+      await auditAdmissionRefusal(deps, principal, requestId, e);
+      return e;
+    }
+  }
+
+  /**
    * The document a subscribe message runs, asked of the HTTP path's TrustedDocuments.resolve: a hash becomes its
    * manifest document (never the text sent beside it); in enforce mode any other text is TrustedDocumentError.
    */
   function trustedQuery(payload: SubscribePayload): string {
-    if (!deps.trustedDocuments) return payload.query;
     const raw = payload as unknown as Record<string, unknown>;
     const params: GraphqlParams = { query: payload.query, documentId: raw.documentId, extensions: payload.extensions };
     const resolved = deps.trustedDocuments.resolve(params);
@@ -267,15 +277,8 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): UpgradeR
           throw e;
         }
         const c = ctx.extra.connection!;
-        const requestId = randomUUID();
-        let context: GatewayContext;
-        try {
-          context = await deps.contextFor(c.principal, requestId);
-        } catch (e) {
-          if (!(e instanceof ClearanceError)) throw e;
-          await auditAdmissionRefusal(deps, c.principal, requestId, e);
-          return [e];
-        }
+        const context = await admitted(c.principal);
+        if (context instanceof ClearanceError) return [context];
         // Marked with the codes Apollo gives them over HTTP, so the edge formats them the same way (scrubbed).
         const as = (code: string) => (e: GraphQLError) =>
           new GraphQLError(e.message, { nodes: e.nodes ?? null, originalError: e.originalError, extensions: { ...e.extensions, code } });

@@ -40,6 +40,22 @@ const ROUTING = {
   at: new Date('2026-03-10T14:00:00Z'),
 };
 
+/** A primary-care patient and an AI agent's medication proposal for them (its drug and reason as free text). */
+const patient = toPatientRow('acme', {
+  resourceType: 'Patient',
+  id: 'p-2',
+  managingOrganization: { reference: 'Organization/dept-primary-care' },
+} as Patient);
+const proposal = (drug: string, reason: string): MedicationRequest => ({
+  resourceType: 'MedicationRequest',
+  id: 'mr-2',
+  status: 'draft',
+  intent: 'proposal',
+  subject: { reference: 'Patient/p-2' },
+  medicationCodeableConcept: { text: drug },
+  reasonCode: [{ text: reason }],
+});
+
 describe('value sets', () => {
   for (const set of VALUE_SETS) {
     it(`${set.category}: every listed code, every ICD-10 prefix (and a child code) classifies`, () => {
@@ -795,20 +811,6 @@ describe('the callers pick the new vocabulary up: inbound message routing and me
     expect(routeInbound(text, rules, { at }).sensitive).toBeNull();
   });
 
-  const patient = toPatientRow('acme', {
-    resourceType: 'Patient',
-    id: 'p-2',
-    managingOrganization: { reference: 'Organization/dept-primary-care' },
-  } as Patient);
-  const proposal = (drug: string, reason: string): MedicationRequest => ({
-    resourceType: 'MedicationRequest',
-    id: 'mr-2',
-    status: 'draft',
-    intent: 'proposal',
-    subject: { reference: 'Patient/p-2' },
-    medicationCodeableConcept: { text: drug },
-    reasonCode: [{ text: reason }],
-  });
   it.each([
     ['Hydroxyzine 25 mg', 'anxiety treatment'],
     ['Hydroxyzine 25 mg', 'OCD therapy'],
@@ -968,11 +970,6 @@ describe('second tester: PrEP in a sentence, withdrawal from a substance, places
     expect(routeInbound(text, rules, { at }).sensitive).toBeNull();
   });
 
-  const patient = toPatientRow('acme', {
-    resourceType: 'Patient',
-    id: 'p-3',
-    managingOrganization: { reference: 'Organization/dept-primary-care' },
-  } as Patient);
   it.each([
     ['Sertralin 50 mg', 'Follow-up'],
     ['Zolofts', 'Refill'],
@@ -981,15 +978,6 @@ describe('second tester: PrEP in a sentence, withdrawal from a substance, places
     ['Ondansetron 4 mg', 'dopesick'],
     ['Metformin 500 mg', 'before TMS therapy'],
   ])('%s for "%s": a sensitive row', (drug, reason) => {
-    const mr: MedicationRequest = {
-      resourceType: 'MedicationRequest',
-      id: 'mr-3',
-      status: 'draft',
-      intent: 'proposal',
-      subject: { reference: 'Patient/p-3' },
-      medicationCodeableConcept: { text: drug },
-      reasonCode: [{ text: reason }],
-    };
-    expect(toMedicationRequestRow(mr, patient).guard.sensitive).toBe(true);
+    expect(toMedicationRequestRow(proposal(drug, reason), patient).guard.sensitive).toBe(true);
   });
 });

@@ -68,7 +68,11 @@ export function frontendConfig(e: FrontendEnv, production: boolean): FrontendCon
   };
 }
 
-export function frontendChecks(production: boolean, raw: Record<string, string | undefined>, e: FrontendEnv): string[] {
+export function frontendChecks(
+  production: boolean,
+  raw: Record<string, string | undefined>,
+  e: FrontendEnv & { INTROSPECTION_ROLES?: '*' | readonly string[] | undefined },
+): string[] {
   const problems: string[] = [];
   const mode = e.TRUSTED_DOCUMENTS;
   if (mode !== undefined && mode !== 'off' && !e.TRUSTED_DOCUMENTS_FILE)
@@ -81,8 +85,11 @@ export function frontendChecks(production: boolean, raw: Record<string, string |
   // Credentials go to a listed origin (Access-Control-Allow-Credentials): over plain http anyone on the path could be it.
   const plain = Array.isArray(e.CORS_ORIGINS) ? e.CORS_ORIGINS.filter((o) => o.startsWith('http:') && !isLoopbackOrigin(o)) : [];
   if (plain.length > 0) problems.push(`CORS_ORIGINS: origins must use https in production (found ${plain.join(', ')})`);
-  // The IDE is for the people who may read the schema: without named roles (unset, empty or none) nobody could use it.
-  const roles = (raw.INTROSPECTION_ROLES ?? '').trim();
-  if (e.GRAPHIQL === 'on' && (roles === '' || roles === 'none')) problems.push('GRAPHIQL: on in production needs INTROSPECTION_ROLES');
+  // The IDE is for the people who may read the schema: without a named role (unset, none, or commas naming none:
+  // the parsed list, as the introspection guard reads it) nobody could use it.
+  const roles = e.INTROSPECTION_ROLES;
+  if (e.GRAPHIQL === 'on' && (roles === undefined || roles.length === 0)) {
+    problems.push('GRAPHIQL: on in production needs INTROSPECTION_ROLES');
+  }
   return problems;
 }

@@ -53,10 +53,12 @@ describe('frontend configuration', () => {
     expect(parseConfig(PRODUCTION_ENV, []).graphiql).toBe(false);
     expect(parseConfig({ ...PRODUCTION_ENV, GRAPHIQL: 'on', INTROSPECTION_ROLES: 'system-admin' }, []).graphiql).toBe(true);
     expect(problemsOf({ ...PRODUCTION_ENV, GRAPHIQL: 'on' })).toEqual(['GRAPHIQL: on in production needs INTROSPECTION_ROLES']);
-    // `none` names nobody, as unset does.
-    expect(problemsOf({ ...PRODUCTION_ENV, GRAPHIQL: 'on', INTROSPECTION_ROLES: 'none' })).toEqual([
-      'GRAPHIQL: on in production needs INTROSPECTION_ROLES',
-    ]);
+    // `none`, and commas naming no role, name nobody, as unset does.
+    for (const INTROSPECTION_ROLES of ['none', ',', ' , ,', '  ']) {
+      expect(problemsOf({ ...PRODUCTION_ENV, GRAPHIQL: 'on', INTROSPECTION_ROLES })).toEqual([
+        'GRAPHIQL: on in production needs INTROSPECTION_ROLES',
+      ]);
+    }
   });
 
   it('CORS_ORIGINS in production: https only (loopback excepted), since credentials go to a listed origin', () => {

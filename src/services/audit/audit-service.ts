@@ -1,4 +1,5 @@
 import type { AuditArchive } from '../../stores/audit-archive.js';
+import type { CommitOp } from '../../stores/governance-store.js';
 import type { Stores } from '../../stores/stores.js';
 import type { AuditEvent, AuditRecordBody, PhiReadBlock } from '../../audit/audit-event.js';
 import { AuditUnavailableError } from '../../errors/errors.js';
@@ -28,6 +29,15 @@ export interface AuditServiceDeps {
 }
 
 const PAGE = 1_000;
+/** Records in one group commit at most (a Redis script's size stays modest however many requests queue). */
+const MAX_GROUP = 256;
+
+interface QueuedRecord {
+  readonly body: AuditRecordBody;
+  readonly started: number;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+}
 
 /** Where a tenant's log lives, as auditVerify reports it. */
 export type AuditStorage = 'memory' | 'redis' | 'redis+postgresql';
@@ -39,19 +49,58 @@ export type AuditStorage = 'memory' | 'redis' | 'redis+postgresql';
 export class AuditService {
   constructor(private readonly deps: AuditServiceDeps) {}
 
-  /** Appends one record holding these events (one chain link). */
-  async write(tenant: string, events: readonly AuditEvent[], phiReads?: PhiReadBlock): Promise<void> {
-    if (events.length === 0 && !phiReads?.groups.length) return;
+  /**
+   * Appends one record holding these events (one chain link), and resolves once it is committed. Records written in
+   * the same turn of the event loop are committed together (group commit): one store commit, and on Redis one round
+   * trip, for all of them, each still its own record and link, in the order written. A failed commit fails every
+   * writer in it (AuditUnavailableError): none of them may answer. Measured (issue 17): JSON, hashes and commit of a
+   * PHI-read record cost 120-180 us per request when run once per request, 70-95 us in batches of two.
+   */
+  write(tenant: string, events: readonly AuditEvent[], phiReads?: PhiReadBlock): Promise<void> {
+    if (events.length === 0 && !phiReads?.groups.length) return Promise.resolve();
     const body: AuditRecordBody = phiReads ? { v: 1, tenant, events, phiReads } : { v: 1, tenant, events };
-    const started = performance.now();
-    try {
-      const r = await this.deps.stores.governance.commit(tenant, [{ type: 'audit', record: auditAppend(body) }]);
-      if (!r.ok) throw new Error('audit append refused');
-      this.deps.onAppend?.((performance.now() - started) / 1000);
-    } catch {
-      throw new AuditUnavailableError();
+    return new Promise<void>((resolve, reject) => {
+      let queue = this.queued.get(tenant);
+      if (!queue) {
+        queue = [];
+        this.queued.set(tenant, queue);
+        setImmediate(() => void this.commitQueued(tenant));
+      }
+      queue.push({ body, started: performance.now(), resolve, reject });
+    });
+  }
+
+  /** Records waiting for the next group commit, by tenant. */
+  private readonly queued = new Map<string, QueuedRecord[]>();
+
+  private async commitQueued(tenant: string): Promise<void> {
+    const queue = this.queued.get(tenant) ?? [];
+    this.queued.delete(tenant);
+    for (let i = 0; i < queue.length; i += MAX_GROUP) {
+      // A body that cannot be serialized fails its own writer only, not the others of its group.
+      const group: QueuedRecord[] = [];
+      const ops: CommitOp[] = [];
+      for (const q of queue.slice(i, i + MAX_GROUP)) {
+        try {
+          ops.push({ type: 'audit', record: auditAppend(q.body) });
+          group.push(q);
+        } catch {
+          q.reject(new AuditUnavailableError());
+        }
+      }
+      if (ops.length === 0) continue;
+      try {
+        const r = await this.deps.stores.governance.commit(tenant, ops);
+        if (!r.ok) throw new Error('audit append refused');
+        const now = performance.now();
+        for (const q of group) this.deps.onAppend?.((now - q.started) / 1000);
+        await this.keepWindow(tenant);
+      } catch {
+        for (const q of group) q.reject(new AuditUnavailableError());
+        continue;
+      }
+      for (const q of group) q.resolve();
     }
-    await this.keepWindow(tenant);
   }
 
   private readonly trimming = new Set<string>();

@@ -88,6 +88,8 @@ interface Source {
   readonly patientId: string | null;
   /** Set for stored time-limited grants and break-glass: usage is recorded against it. */
   readonly entryId: string | null;
+  /** Held through a grant (token or stored): break-glass never extends it (below). */
+  readonly grant?: true;
 }
 
 const keyOf = (action: string, dataClass: string) => `${action}:${dataClass}`;
@@ -237,17 +239,22 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
   // account is a mistake upstream, not access).
   // One rule for it, shared with the access-request path (grant-eligibility.ts).
   const eligible = (grantName: string) => grantEligibility(policy, { kind: token.kind, roles: usableRoles }, grantName).ok;
-  for (const g of token.grants)
-    if (eligible(g)) add(policy.grants[g]!.permissions, { via: `grant:${g}`, departments: null, patientId: null, entryId: null });
+  const grant = true as const;
+  for (const g of token.grants) {
+    if (eligible(g)) add(policy.grants[g]!.permissions, { via: `grant:${g}`, departments: null, patientId: null, entryId: null, grant });
+  }
   for (const g of stored.temporaryGrants) {
-    if (eligible(g.grant))
-      add(policy.grants[g.grant]!.permissions, { via: `access:${g.id}`, departments: g.departments, patientId: null, entryId: g.id });
+    if (!eligible(g.grant)) continue;
+    add(policy.grants[g.grant]!.permissions, { via: `access:${g.id}`, departments: g.departments, patientId: null, entryId: g.id, grant });
   }
 
-  // Break-glass opens one patient for every department-scoped permission already held; it never adds a class.
+  // Break-glass opens one patient for every department-scoped permission a role gives (token, assigned or requested);
+  // it never adds a class, and never extends a grant: a grant is approved for a scope (the `sensitive` grant for
+  // patients of one's departments, an `identifiers` grant for the departments it names), and an emergency opening
+  // of another department's patient is not that approval.
   for (const bg of stored.breakGlass) {
     for (const list of effective.values()) {
-      if (list.some((s) => s.scope === 'department')) {
+      if (list.some((s) => s.scope === 'department' && !s.grant)) {
         const via = `break-glass:${bg.id}`;
         list.push({
           scope: 'department',

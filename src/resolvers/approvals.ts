@@ -6,13 +6,12 @@ import { approvalStatusOf } from '../governance/transitions.js';
 import { targetDocIdOf } from '../services/governance/effects-to-ops.js';
 import { targetKeyOf } from '../governance/target-key.js';
 import { viewerApproval } from './approval-preview.js';
-import { actFactsOf, assertTargetRight } from './change-target-check.js';
+import { actFactsOf, assertMayReach } from './change-target-check.js';
 import { categoryFromGraphql, categoryToGraphql, originTypeToGraphql, targetTypeToGraphql } from './governance-enums.js';
 import { pageSize } from './ids.js';
 import { proposalView } from './proposal-view.js';
-import { NO_RULE_DENIAL } from '../../rules/field-decision.js';
 import { changeRequestsPage } from '../services/change-request-pages.js';
-import { canActOnChange, findChangeRequest, listChangeRequests } from '../services/governance/reads.js';
+import { findChangeRequest, listChangeRequests } from '../services/governance/reads.js';
 import { approveChange, cancelChange, rejectChange } from '../services/governance/transition.js';
 
 // The approval queue. Thin: approve/reject/cancel go to the governance service, which decides on what is stored
@@ -51,31 +50,6 @@ function changeQuery(ctx: GatewayContext, { status, environment, category, actio
     mine: mine ?? null,
   };
   return { filter, factsFor };
-}
-
-/**
- * Who may reach a stored change: configuration readers (the governance service then decides on what is stored), its
- * requester (to open or withdraw it), and anyone canActOn lets act on it now (to open, approve or reject it: a
- * clinician on a medication proposal of their department); acting also runs the target's own check
- * (change-target-check.ts). Anyone else gets the configuration FORBIDDEN.
- */
-export async function mayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<boolean> {
-  const { readsConfiguration, factsFor } = actFactsOf(ctx);
-  const requester = change.requester.sub === ctx.principal.sub;
-  return (
-    readsConfiguration ||
-    (how !== 'act' && requester) ||
-    (how !== 'withdraw' && (await canActOnChange(ctx.governance, ctx.principal, change, factsFor)).canAct)
-  );
-}
-
-/** mayReach, or the configuration FORBIDDEN; acting also runs the target's own check. */
-async function assertMayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<void> {
-  if (!(await mayReach(ctx, change, how))) {
-    const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
-    throw forbidden(read.effect === 'DENY' ? read.denial : NO_RULE_DENIAL);
-  }
-  if (how === 'act') await assertTargetRight(ctx, change);
 }
 
 /** The same for a change named by id; an unknown id goes on to the service, which answers NOT_FOUND. */

@@ -56,7 +56,8 @@ function toGraphql({ seq, index, event: e }: LoggedEvent): AuditEvent {
     dataClasses: read ? [...read.dataClasses] : null,
     fields: read ? [...read.fields] : null,
     operation: read?.operation ?? null,
-    breakGlass: read?.breakGlass ?? null,
+    // The opening itself is flagged like the reads it allows.
+    breakGlass: read?.breakGlass ?? (e.action === 'access.break-glass' ? true : null),
     changeId: change?.changeId ?? null,
     environment: change?.environment ?? null,
     target: change?.target ?? null,

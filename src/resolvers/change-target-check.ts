@@ -1,5 +1,7 @@
-import { decideRow } from '../../rules/field-decision.js';
+import type { Decision } from '../../rules/decide.js';
+import { decideRow, NO_RULE_DENIAL } from '../../rules/field-decision.js';
 import { forbidden } from '../errors/forbidden.js';
+import { canActOnChange } from '../services/governance/reads.js';
 import { proposedRow } from './proposal-view.js';
 import type { GatewayContext } from '../context/context.js';
 import type { ActFacts } from '../governance/actionable.js';
@@ -34,6 +36,48 @@ export async function assertTargetRight(ctx: GatewayContext, change: ChangeReque
   if (d === null) return;
   if (d.effect === 'MISSING') throw new NotFoundError('Patient', 'No such patient.');
   if (d.effect === 'DENY') throw forbidden(d.denial);
+}
+
+/**
+ * Who may reach a stored change: configuration readers (the governance service then decides on what is stored), its
+ * requester (to open or withdraw it), and anyone canActOn lets act on it now (to open, approve or reject it: a
+ * clinician on a medication proposal of their department); acting also needs the target's own right (above).
+ */
+export async function mayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<boolean> {
+  const { readsConfiguration, factsFor } = actFactsOf(ctx);
+  const requester = change.requester.sub === ctx.principal.sub;
+  return (
+    readsConfiguration ||
+    (how !== 'act' && requester) ||
+    (how !== 'withdraw' && (await canActOnChange(ctx.governance, ctx.principal, change, factsFor)).canAct)
+  );
+}
+
+/**
+ * Why the caller may not reach the change (mayReach: the configuration denial), or, to act, has no right on its target
+ * (a denial, or MISSING: its patient is gone); null when nothing stands in the way before the transition's own rules.
+ * approveChange, rejectChange and cancelChange throw it (assertMayReach); explain("change:approve:<id>") answers it.
+ */
+export async function reachRefusal(
+  ctx: GatewayContext,
+  change: ChangeRequest,
+  how: 'open' | 'act' | 'withdraw',
+): Promise<Extract<Decision, { effect: 'DENY' }> | { readonly effect: 'MISSING' } | null> {
+  if (!(await mayReach(ctx, change, how))) {
+    const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
+    return read.effect === 'DENY' ? read : { effect: 'DENY', denial: NO_RULE_DENIAL };
+  }
+  if (how !== 'act') return null;
+  const d = await targetDecision(ctx, change);
+  return d === null || d.effect === 'ALLOW' ? null : d;
+}
+
+/** reachRefusal as the mutations answer it: FORBIDDEN with the denial, or NOT_FOUND for a target that is gone. */
+export async function assertMayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<void> {
+  const refusal = await reachRefusal(ctx, change, how);
+  if (refusal === null) return;
+  if (refusal.effect === 'MISSING') throw new NotFoundError('Patient', 'No such patient.');
+  throw forbidden(refusal.denial);
 }
 
 /** The facts canActOn needs about the caller (src/governance/actionable.ts). */

@@ -17,6 +17,8 @@ import { explainGoverned, sentence } from '../governance/explain-governed.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { changeExplanation } from '../governance/refusal-explanation.js';
 import { refundTarget } from './billing-actions.js';
+import { reachRefusal } from './change-target-check.js';
+import { NotFoundError } from '../errors/errors.js';
 import { requireFhirId } from './ids.js';
 import { invalidInput } from './governance-loaders.js';
 import { agentAutonomyOf, findChangeRequest, previewApproval } from '../services/governance/reads.js';
@@ -220,7 +222,12 @@ export const explainResolvers: Resolvers = {
       const approve = /^change:approve:(.+)$/.exec(action);
       if (approve) {
         const change = await findChangeRequest(ctx.governance, ctx.principal, approve[1]!);
-        if (!change) throw invalidInput('action', 'no such change request');
+        // As approveChange answers: an unknown id NOT_FOUND, then whether the caller may reach the change and act on its
+        // target (change-target-check.ts reachRefusal), then the approve transition itself.
+        if (!change) throw new NotFoundError('ChangeRequest', 'No such change request.');
+        const refusal = await reachRefusal(ctx, change, 'act');
+        if (refusal?.effect === 'MISSING') throw new NotFoundError('Patient', 'No such patient.');
+        if (refusal) return explainDecision(action, refusal, access.policyVersion, when);
         const r = await previewApproval(ctx.governance, ctx.principal, change);
         const why = changeExplanation(change, null, functionsFromPolicy(policy));
         const common = {

@@ -56,6 +56,7 @@ const views = new WeakMap<GatewayContext, Map<string, Promise<ProposalView | nul
  */
 export function proposalView(ctx: GatewayContext, change: ChangeRequest): Promise<ProposalView | null> {
   const type = change.target.type;
+  if (type === 'assignment' || type === 'access-request') return Promise.resolve(accessDocView(ctx, change));
   if (type !== 'ehr-write' && type !== 'refund') return Promise.resolve(null);
   let cache = views.get(ctx);
   if (!cache) views.set(ctx, (cache = new Map()));
@@ -83,6 +84,32 @@ async function refundView(ctx: GatewayContext, change: ChangeRequest): Promise<P
   if (decision.outcome === 'deny') return REFUND_WITHHELD;
   if (decision.slot != null) ctx.phiReads.record(patient.id, decision.slot);
   return null;
+}
+
+/**
+ * A person's access document as a change of it shows it (an assignment, an access request): it holds every
+ * break-glass opening of that person, with the patient and the clinician's own words about the emergency, which are
+ * access-review data (`accessOf`, `accessReview`: read:audit). A caller the kernel does not let read `Query.accessOf`
+ * sees each break-glass entry as null, in place (the other entries keep their index), listed in `withheldPaths`, and
+ * a diff of what is shown; null (shown as stored) for a caller who may, or a document without one.
+ */
+function accessDocView(ctx: GatewayContext, change: ChangeRequest): ProposalView | null {
+  if (decideField(ctx.access, 'Query', 'accessOf').outcome !== 'deny') return null;
+  const withheld = new Set<string>();
+  const shown = (doc: JsonValue | null): JsonValue | null => {
+    const entries = (doc as { entries?: unknown } | null)?.entries;
+    if (!Array.isArray(entries)) return doc;
+    const kept = entries.map((e: JsonValue, i) => {
+      if ((e as { kind?: unknown } | null)?.kind !== 'break-glass') return e;
+      withheld.add(`/entries/${i}`);
+      return null;
+    });
+    return { ...(doc as Record<string, JsonValue>), entries: kept };
+  };
+  const before = shown(change.before);
+  const after = shown(change.after);
+  if (withheld.size === 0) return null;
+  return { before, after, diff: diffJson(before, after), withheldPaths: [...withheld].sort() };
 }
 
 /**

@@ -5,13 +5,13 @@ import type { ChangeRequest } from '../governance/change-request.js';
 import { ClearanceError } from '../errors/errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import type { LiveField } from '../context/live-events.js';
-import { mayReach } from './approvals.js';
+import { mayReach } from './change-target-check.js';
 import { actFactsOf } from './change-target-check.js';
 import { canActOnChange, findChangeRequest } from '../services/governance/reads.js';
 
 // The live approval queue (schema/subscriptions.graphql). The stream and its per-event checks are the server's
 // (src/server/live-events-session.ts); here an event is resolved like any query: its change is read through the
-// governance service for the subscriber and shown as `changeRequest(id)` would show it (approvals.ts mayReach: null
+// governance service for the subscriber and shown as `changeRequest(id)` would show it (change-target-check.ts mayReach: null
 // for a change the subscriber may not open), and `actionable` is the decision of `changeRequests(actionable: true)`
 // (canActOn, with the target's own right): a clinician of another department is not offered a medication proposal.
 

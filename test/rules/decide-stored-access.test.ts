@@ -224,6 +224,53 @@ describe('break-glass', () => {
     }
   });
 
+  // Break-glass extends what a role gives, never a grant: a grant is approved for a scope (sensitive: patients of one's
+  // departments; a stored grant: the departments it names). Every grant of the policy the clinician may hold, held
+  // every way (in the token, stored for the tenant, stored for the clinician's department): the opened patient of
+  // another department gets none of the grant's classes, while every department-scoped class of the role opens.
+  it('never extends a grant to the opened patient (every grant, held every way); every role class opens', () => {
+    const grants = Object.entries(policy.grants).filter(([, g]) => g.eligibleRoles.includes('clinician'));
+    expect(grants.map(([name]) => name).sort()).toEqual(['identifiers', 'sensitive']);
+    const roleClasses = policy.roles.clinician!.permissions
+      .filter((p) => p.scope === 'department' && p.actions.includes('read'))
+      .flatMap((p) => p.dataClasses);
+    expect(roleClasses.length).toBeGreaterThan(3);
+    for (const [name, grant] of grants) {
+      const classes = grant.permissions.filter((p) => p.actions.includes('read')).flatMap((p) => p.dataClasses);
+      const stored = (departments: string[] | null) =>
+        entry(emptyAccessDoc('dr-grey'), { kind: 'grant', name, departments, expiresAt: T0 + 3_600_000, source: 'access-request' });
+      const ways: [string, Principal, AccessDoc][] = [
+        ['token', { ...grey, grants: [name] }, emptyAccessDoc('dr-grey')],
+        ['stored, tenant', grey, stored(null)],
+        ['stored, cardiology', grey, stored(['cardiology'])],
+      ];
+      for (const [way, principal, held] of ways) {
+        const opening = { id: 'bg-1', principal, patientId: 'p-onc', reason: 'Unconscious in the ED', now: T0 };
+        const doc = openBreakGlass(held, policy, opening);
+        if ('code' in doc) throw new Error(doc.message);
+        const p = compilePrincipalPolicy(policy, principal, { stored: storedAccessOf(doc, T0 + 1_000) });
+        const without = compilePrincipalPolicy(policy, principal, { stored: storedAccessOf(held, T0 + 1_000) });
+        const onc = row(['oncology'], 'p-onc');
+        for (const dataClass of classes) {
+          const at = `${name} ${way} ${dataClass}`;
+          // The grant counts in its own scope (the clinician's department), so it was held; for the opened patient it
+          // answers as it does without break-glass (a tenant-wide identifiers grant covers every patient anyway).
+          expect(p.decide(read(dataClass), row(['cardiology'], 'p-card')).effect, `${at} in department`).toBe('ALLOW');
+          const opened = p.decide(read(dataClass), onc);
+          expect(opened.effect, `${at} opened`).toBe(without.decide(read(dataClass), onc).effect);
+          expect(opened.effect === 'ALLOW' ? opened.via : 'denied', `${at} via`).not.toMatch(/^break-glass/);
+          if (way === 'stored, cardiology' || name === 'sensitive') expect(opened.effect, at).toBe('DENY');
+        }
+        for (const dataClass of roleClasses) {
+          expect(p.decide(read(dataClass), onc), `${name} ${way} ${dataClass}`).toMatchObject({
+            effect: 'ALLOW',
+            via: 'break-glass:bg-1',
+          });
+        }
+      }
+    }
+  });
+
   it('is only for the roles the policy names, with a reason', () => {
     const nurse = { ...grey, roles: ['nurse'] };
     expect(

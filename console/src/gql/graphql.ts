@@ -184,7 +184,7 @@ export type AuditEvent = {
   approvals?: Maybe<Array<AuditApproval>>;
   at: Scalars['DateTime']['output'];
   before?: Maybe<Scalars['JSON']['output']>;
-  /** PHI read: opened through break-glass. */
+  /** PHI read: opened through break-glass; true on the break-glass opening itself (`access.break-glass`). */
   breakGlass?: Maybe<Scalars['Boolean']['output']>;
   category: Scalars['String']['output'];
   changeId?: Maybe<Scalars['ID']['output']>;

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+
+// The tester's finding: explain("change:approve:<id>") said ALLOW to a clinician whom approveChange then answered
+// FORBIDDEN read:configuration (explain asked only the approve transition, not who may reach the change), and an
+// unknown id was BAD_USER_INPUT where the action says NOT_FOUND. Now both ask reachRefusal
+// (src/resolvers/change-target-check.ts) and then the transition. Every role of the policy (with and without MFA) and
+// the requester explain, then approve, a fresh change of each kind: ALLOW exactly when the approval is accepted, and
+// a DENY names the code the action answers with.
+
+const policy = JSON.parse(readFileSync(new URL('../../rules/default-policy.json', import.meta.url), 'utf8')) as {
+  roles: Record<string, { principalKinds: string[] }>;
+};
+const ROLES = Object.keys(policy.roles).filter((r) => policy.roles[r]!.principalKinds.includes('user'));
+const EXPLAIN = 'query ($a: String!) { explain(action: $a) { decision reason failedScope permission } }';
+const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+
+let n = 0;
+/** A fresh pending change of each kind, by its own requester. */
+const KINDS: Record<string, () => Promise<{ id: string; requester: string }>> = {
+  'access request': async () => {
+    const requester = await h.token({ sub: `dr-asks-${n++}`, roles: ['clinician'], departments: ['cardiology'] });
+    const r = await h.gql<{ requestAccess: { changeRequest: { id: string } } }>(
+      requester,
+      'mutation ($i: RequestAccessInput!) { requestAccess(input: $i) { changeRequest { id } } }',
+      { i: { requestedRole: 'clinician', scopeDepartments: ['oncology'], justification: 'Covering oncology', durationMinutes: 60 } },
+    );
+    return { id: r.body.data!.requestAccess.changeRequest.id, requester };
+  },
+  'production setting': async () => {
+    const requester = await h.token({ sub: `cadm-asks-${n++}`, roles: ['clinical-admin'], mfa: true } as never);
+    const r = await h.gql<{ updateSetting: { changeRequest: { id: string } } }>(
+      requester,
+      'mutation ($v: JSON!) { updateSetting(input: { key: "ai.model", environment: PRODUCTION, value: $v, reason: "parity" }) { ' +
+        'changeRequest { id } } }',
+      { v: { provider: 'default', model: `clinical-assistant-v${n}`, temperature: 0.1 } },
+    );
+    return { id: r.body.data!.updateSetting.changeRequest.id, requester };
+  },
+};
+
+describe.each(Object.keys(KINDS))('explain("change:approve") agrees with approveChange: %s', (kind) => {
+  const cases: [string, (requester: string) => Promise<string>][] = [
+    ['the requester', async (requester) => requester],
+    ...ROLES.flatMap((role): [string, () => Promise<string>][] => [
+      [role, () => h.token({ sub: `${role}-x-${n++}`, roles: [role], departments: ['cardiology'], mfa: true } as never)],
+      [`${role} without MFA`, () => h.token({ sub: `${role}-y-${n++}`, roles: [role], departments: ['cardiology'] })],
+    ]),
+  ];
+  it.each(cases)('%s', async (_who, tokenOf) => {
+    const change = await KINDS[kind]!();
+    const t = await tokenOf(change.requester);
+    const action = `change:approve:${change.id}`;
+    type Why = { decision: string; reason: string | null; permission: string | null };
+    const explained = await h.gql<{ explain: Why }>(t, EXPLAIN, { a: action });
+    expect(explained.body.errors).toBeUndefined();
+    const approved = await h.gql(t, APPROVE, { id: change.id });
+    const decision = explained.body.data!.explain.decision;
+    expect(decision, JSON.stringify(approved.body.errors?.[0]?.extensions)).toBe(approved.body.errors ? 'DENY' : 'ALLOW');
+    if (approved.body.errors) {
+      const ext = approved.body.errors[0]!.extensions as { reason?: string; permission?: string };
+      const why = explained.body.data!.explain;
+      // A transition's refusal carries its reason; a reach refusal its permission (read:configuration).
+      expect(ext.reason ?? ext.permission, JSON.stringify(ext)).toBe(ext.reason ? why.reason : why.permission);
+    }
+  });
+});
+
+it('an unknown change id is NOT_FOUND, as approveChange answers', async () => {
+  const t = await h.token({ sub: 'sec-unknown', roles: ['security-admin'], mfa: true } as never);
+  const missing = '00000000-0000-4000-8000-000000000000';
+  const explained = await h.gql(t, EXPLAIN, { a: `change:approve:${missing}` });
+  const approved = await h.gql(t, APPROVE, { id: missing });
+  expect(explained.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  expect(approved.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+});

@@ -103,7 +103,9 @@ export function buildDenial(input: DenialInput): Denial {
           `${policy.grants[grant]?.owner}); none of your roles can hold it.`
         : grant && failedScope !== 'role'
         ? `Request the "${grant}" grant (owner: ${policy.grants[grant]?.owner}) with requestAccess.${path}`
-        : `Request a role that has ${permission} (${rolesWithPermission.join(', ') || 'none'}) with requestAccess; owner: ` +
+        // Only roles this kind of principal can use: requestAccess refuses the others (NOT_ELIGIBLE).
+        : `Request a role that has ${permission} (${usable.join(', ') || 'none for a principal of kind ' + principal.kind}) with ` +
+          `requestAccess; owner: ` +
           `${ownerRole}.${path}`;
   return {
     permission,

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { activeEntries, readAccessDoc, widenedEntries, type AccessEntry } from './access-entries.js';
-import { grantRequestRefusal } from './access-target.js';
+import { requestRefusal } from './access-target.js';
 import type { ChangeRequest } from './change-request.js';
 import { beneficiaryOf } from './change-target.js';
 import type { Instant } from './environment.js';
@@ -65,7 +65,7 @@ export function grantCheck(
   // The requester's token is not at hand here: the roles the request was made with count (change.requester).
   if (change.target.type === 'access-request') {
     for (const e of widened) {
-      const refusal = e.kind === 'grant' ? grantRequestRefusal(policy, change.requester, e.name, sub) : null;
+      const refusal = requestRefusal(policy, change.requester, e, sub);
       // FORBIDDEN here: the approver's input is fine, the change may not be applied.
       if (refusal) return { code: 'FORBIDDEN', reason: refusal.reason, message: refusal.message };
     }

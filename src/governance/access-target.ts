@@ -87,6 +87,26 @@ export function grantRequestRefusal(
 }
 
 /**
+ * NOT_ELIGIBLE when what is asked for would give `holder` nothing (rules/decide.ts ignores it): a grant none of whose
+ * roles they hold (grantRequestRefusal), a role their kind of principal cannot use (an agent asking for `clinician`, a
+ * person for `ai-agent`). requestAccess, its approval and `explain(access:request:<name>)` ask it.
+ */
+export function requestRefusal(
+  policy: PolicyDocument,
+  holder: Pick<Principal, 'kind' | 'roles'>,
+  want: { readonly kind: string; readonly name: string },
+  who = 'you',
+): TransitionError | null {
+  if (want.kind === 'grant') return grantRequestRefusal(policy, holder, want.name, who);
+  const role = want.kind === 'role' && Object.hasOwn(policy.roles, want.name) ? policy.roles[want.name]! : null;
+  if (!role || role.principalKinds.includes(holder.kind)) return null;
+  const message =
+    `the "${want.name}" role is only for principals of kind ${role.principalKinds.join(', ')}; ` +
+    `${who} ${who === 'you' ? 'are' : 'is'} a ${holder.kind}, so it would give nothing`;
+  return { code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE', message, problems: [{ path: 'requestedRole', message }] };
+}
+
+/**
  * The grant a permission (`read:identifiers`) is asked for by: the first grant of the policy that carries it. Where only
  * roles carry it, the problem names them. requestAccess(permission:) and explain(access:request:<permission>) ask it.
  */
@@ -142,7 +162,7 @@ export function accessRequestRules(policy: PolicyDocument, sub: string): Dynamic
       const unknown = knownNames(policy, sub, after, now, before);
       if (unknown) return unknown;
       // Judged on the requester's effective roles now (the governed path sees them cut to PRODUCTION, where data is read).
-      return added[0]!.kind === 'grant' ? grantRequestRefusal(policy, requester, added[0]!.name) : null;
+      return requestRefusal(policy, requester, added[0]!);
     },
   };
 }

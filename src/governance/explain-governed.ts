@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { DEFAULT_REQUEST_MINUTES } from '../../rules/denial.js';
 import { explanation, type Explanation } from '../../rules/explanation.js';
+import { refusalScope } from './transition-result.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { agentActionOf, agentMayActAlone } from './agent-autonomy.js';
 import { accessRequestPath, pathFor } from './approval-path.js';
@@ -147,7 +148,7 @@ function governed(input: GovernedExplainInput, target: ChangeTarget, editorsRule
       decision: 'DENY',
       rule: editorsRule,
       reason: edit.reason,
-      failedScope: edit.reason === 'ROLE_NOT_IN_ENVIRONMENT' ? 'environment' : 'editor',
+      failedScope: refusalScope(edit.reason) ?? 'editor',
       requestAccess: why.requestAccess,
       message: `${edit.message}.`,
     });

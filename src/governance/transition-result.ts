@@ -47,6 +47,13 @@ export type TransitionReason =
   | 'NOT_REPLACEABLE'
   | 'TOO_MANY_OPEN_PROPOSALS';
 
+/**
+ * The scope a refusal failed on, where its reason names one: a role held only in another environment fails on the
+ * environment. The refused action's error and `explain` both say it (src/services/governance/refusals.ts).
+ */
+export const refusalScope = (reason: TransitionReason): 'environment' | null =>
+  reason === 'ROLE_NOT_IN_ENVIRONMENT' ? 'environment' : null;
+
 export interface TransitionError {
   readonly code: TransitionErrorCode;
   readonly reason: TransitionReason;

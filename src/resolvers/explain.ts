@@ -12,13 +12,14 @@ import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { describeTarget } from '../governance/change-target.js';
 import { editCheck } from '../governance/edit-permission.js';
-import { grantRequestRefusal, permissionGrant } from '../governance/access-target.js';
+import { permissionGrant, requestRefusal } from '../governance/access-target.js';
 import { explainGoverned, sentence } from '../governance/explain-governed.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { changeExplanation } from '../governance/refusal-explanation.js';
 import { refundTarget } from './billing-actions.js';
 import { reachRefusal } from './change-target-check.js';
 import { NotFoundError } from '../errors/errors.js';
+import { refusalScope } from '../governance/transition-result.js';
 import { requireFhirId } from './ids.js';
 import { invalidInput } from './governance-loaders.js';
 import { agentAutonomyOf, findChangeRequest, previewApproval } from '../services/governance/reads.js';
@@ -178,7 +179,8 @@ async function explainRefund(
 /**
  * explain(access:request:<role or grant>) refused, by the checks requestAccess makes, in its order (propose-change.ts):
  * the editor check (anyone holding a role may ask for themselves: a person whose only role was revoked may not), then,
- * for a grant, its eligibility (grantRequestRefusal), on the caller's effective roles at `at`. Null: explain-governed.ts
+ * whether what is asked for would give the caller anything (requestRefusal: a grant's eligible roles, a role's principal
+ * kinds), on the caller's effective roles at `at`. Null: explain-governed.ts
  * answers (unknown names, and who approves a request that may be made). A name that is a role is asked for as the role.
  */
 function accessRequestRefusal(action: string, policy: PolicyDocument, access: PrincipalPolicy, at: string): Explanation | null {
@@ -192,8 +194,12 @@ function accessRequestRefusal(action: string, policy: PolicyDocument, access: Pr
     return explanation({
       ...base, rule: 'editors:access-request', reason: edit.reason, failedScope: 'editor', message: sentence(edit.message),
     });
-  const refusal = isRole ? null : grantRequestRefusal(policy, access.principal, name);
+  const refusal = requestRefusal(policy, access.principal, { kind: isRole ? 'role' : 'grant', name });
   if (!refusal) return null;
+  if (isRole) {
+    const rule = `policy:roles:${name}:principalKinds`;
+    return explanation({ ...base, rule, reason: refusal.reason, failedScope: 'principal-kind', message: sentence(refusal.message) });
+  }
   return explanation({
     ...base,
     rule: `policy:grants:${name}:eligibleRoles`,
@@ -240,7 +246,13 @@ export const explainResolvers: Resolvers = {
         };
         return r.ok
           ? explanation({ ...common, decision: 'ALLOW', message: 'Your approval would be accepted now.' })
-          : explanation({ ...common, decision: 'DENY', reason: r.error.reason, failedScope: 'approver', message: r.error.message });
+          : explanation({
+            ...common,
+            decision: 'DENY',
+            reason: r.error.reason,
+            failedScope: refusalScope(r.error.reason) ?? 'approver',
+            message: r.error.message,
+          });
       }
       // breakGlass answers NOT_FOUND for a patient that is not there: its explanation names it too (it answered ALLOW),
       // as every explanation about a patient does (patientTarget: only to a caller who may look patients up).

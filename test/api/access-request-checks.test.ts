@@ -42,6 +42,40 @@ async function explained(token: string, action: string) {
   return (await h.gql<{ explain: { decision: string; reason: string | null } }>(token, EXPLAIN, { a: action })).body.data!.explain;
 }
 
+// A tester's finding: a person asking for `ai-agent`, or an agent for `clinician`, was accepted, approved, and given
+// nothing (the role's principal kinds exclude them). Every role of the policy, asked for by a user and by an agent.
+describe('a role the requester\'s kind of principal cannot use', () => {
+  const policy = defaultPolicy();
+  const cases = Object.keys(policy.roles).flatMap((role) => (['user', 'agent'] as const).map((kind) => [role, kind] as const));
+  it.each(cases)('%s asked for by a %s', async (role, kind) => {
+    const usable = policy.roles[role]!.principalKinds.includes(kind);
+    const sub = `asker-${role}-${kind}`;
+    const holds = kind === 'agent' ? ['ai-agent'] : ['nurse'];
+    const t = await h.token({ sub, roles: holds, kind, departments: ['cardiology'] } as never);
+    const r = await h.gql(t, REQUEST, { input: { requestedRole: role, justification: 'cover the ward', durationMinutes: 60 } });
+    const ext = r.body.errors?.[0]?.extensions as Extensions;
+    const why = await explained(t, `access:request:${role}`);
+    if (usable) {
+      expect(ext?.reason, JSON.stringify(r.body)).not.toBe('NOT_ELIGIBLE');
+      expect(why.reason).not.toBe('NOT_ELIGIBLE');
+    } else {
+      expect(ext).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE', problems: [{ path: 'requestedRole' }] });
+      expect(r.body.data?.requestAccess ?? null).toBeNull();
+      expect(why).toMatchObject({ decision: 'DENY', reason: 'NOT_ELIGIBLE', failedScope: 'principal-kind' });
+      expect((await h.gql(t, MINE)).body.data).toEqual({ myAccessRequests: [], myAccess: [] });
+    }
+  });
+
+  it('a denial suggests only roles the reader\'s kind can use', async () => {
+    const nurse = await h.token({ sub: 'nurse-howto', roles: ['nurse'], departments: ['cardiology'] });
+    const dennis = '0ac13d55-d566-450a-aea0-f6a71f1ad73b';
+    const r = await h.gql(nurse, 'query ($id: ID!) { patient(id: $id) { notes { title } } }', { id: dennis });
+    const howToGet = String(r.body.errors?.[0]?.extensions?.howToGet);
+    expect(howToGet).toContain('clinician');
+    expect(howToGet).not.toContain('ai-agent');
+  });
+});
+
 describe('a grant for someone who holds none of its eligible roles', () => {
   it('is refused up front (NOT_ELIGIBLE, naming the roles), nothing stored, and explain says so', async () => {
     const billing = await h.token({ sub: 'bill-ann', roles: ['billing-manager'] });

@@ -82,4 +82,41 @@ describe('an assignment adds, never locks out', () => {
       'ROLE_NOT_IN_ENVIRONMENT',
     );
   });
+
+  // A tester's finding: revokeRole by a non-editor answered NOT_FOUND ("holds no active ...") for a person without the
+  // role and FORBIDDEN for one with it, telling anyone who holds stored roles. The editor check now comes first.
+  it('revokeRole by a non-editor is FORBIDDEN whether or not the person holds the role; an editor learns NOT_FOUND', async () => {
+    await assign('nora', 'billing-manager', [t.sec2, t.bm]);
+    const cadm = await h.token({ sub: 'cadm-rev', roles: ['clinical-admin'], mfa: true });
+    const REVOKE = 'mutation ($a: String!, $r: String) { revokeRole(assignee: $a, assignedRole: $r, reason: "left") { status } }';
+    for (const [assignee, role] of [['nora', 'billing-manager'], ['nora', 'clinician'], ['nobody-here', 'billing-manager']]) {
+      refused(await h.gql(cadm, REVOKE, { a: assignee, r: role }), 'FORBIDDEN', 'NOT_AN_EDITOR');
+    }
+    refused(await h.gql(t.sec1, REVOKE, { a: 'nobody-here', r: 'billing-manager' }), 'NOT_FOUND');
+  });
+
+  // The README's promise: the refusal and explain both say `failedScope: environment`, proposing and approving.
+  it('ROLE_NOT_IN_ENVIRONMENT fails on the environment, in the error and in explain, proposing and approving', async () => {
+    await assign('iris', 'integration-engineer', [t.sec2, t.eng]);
+    const iris = await h.token({ sub: 'iris', roles: ['support'], mfa: true });
+    const input = { key: 'integration.ehr.scopes', environment: 'PRODUCTION', value: ['system/Patient.r'], reason: 'prod scopes' };
+    const proposed = refused(await h.gql(iris, UPDATE_SETTING, { input }), 'FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT');
+    expect(proposed.extensions?.failedScope).toBe('environment');
+    const explainedEdit = await h.gql<{ explain: { decision: string; failedScope: string } }>(
+      iris,
+      'query ($a: String!, $e: Environment) { explain(action: $a, environment: $e) { decision failedScope } }',
+      { a: 'setting:update:integration.ehr.scopes', e: 'PRODUCTION' },
+    );
+    expect(ok(explainedEdit).explain).toEqual({ decision: 'DENY', failedScope: 'environment' });
+
+    const change = ok(await h.gql<{ updateSetting: ChangeResult }>(t.eng, UPDATE_SETTING, { input })).updateSetting.changeRequest!;
+    const approving = refused(await h.gql(iris, APPROVE, { id: change.id }), 'FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT');
+    expect(approving.extensions?.failedScope).toBe('environment');
+    const explainedApproval = await h.gql<{ explain: { decision: string; reason: string; failedScope: string } }>(
+      iris,
+      'query ($a: String!) { explain(action: $a) { decision reason failedScope } }',
+      { a: `change:approve:${change.id}` },
+    );
+    expect(ok(explainedApproval).explain).toEqual({ decision: 'DENY', reason: 'ROLE_NOT_IN_ENVIRONMENT', failedScope: 'environment' });
+  });
 });

@@ -7,6 +7,7 @@ import type { JsonValue } from '../../governance/json.js';
 import type { GovernanceDeps, ProposalOutcome } from './deps.js';
 import { policyInForce } from './policy-in-force.js';
 import { propose, proposalContext } from './propose.js';
+import { assertTargetEditor } from './refusals.js';
 
 // Governed changes of an access document (assignments, access requests) or of the tenant's policy, judged against
 // the policy in force (policy-in-force.ts). AccessService (access-service.ts) computes the new documents; this is the
@@ -21,6 +22,8 @@ export async function proposeAccess(
   next: (current: JsonValue | null, changeId: string, now: number) => JsonValue,
 ): Promise<ProposalOutcome> {
   const policy = await policyInForce(deps, principal.tenant);
+  // The editor check before `next` reads the stored document (a revocation of a role not held is NOT_FOUND there).
+  await assertTargetEditor(deps, principal, target, ACCESS_ENVIRONMENT);
   return propose(deps, principal, { environment: ACCESS_ENVIRONMENT, id: accessDocId(target) }, async (current) => {
     const context = proposalContext(deps, principal, input);
     const base = current.doc?.value ?? (target.type === 'policy' ? (policy as unknown as JsonValue) : emptyAccessDoc(target.sub));

@@ -1,8 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
 import { ConflictError } from '../../errors/errors.js';
-import { describeTarget } from '../../governance/change-target.js';
-import { editCheck } from '../../governance/edit-permission.js';
-import { DEFAULT_STOP_POLICY } from '../../governance/emergency-target.js';
 import type { Environment } from '../../governance/environment.js';
 import type { JsonValue } from '../../governance/json.js';
 import { promotionInput, rollbackInput, type SettingVersion } from '../../governance/setting-history.js';
@@ -10,8 +7,7 @@ import { GovernanceError } from '../../errors/governance-error.js';
 import type { GovernanceDeps, ProposalOutcome } from './deps.js';
 import { settingDocId } from './effects-to-ops.js';
 import { propose, proposalContext } from './propose.js';
-import { policyInForce } from './policy-in-force.js';
-import { proposalRefusal } from './refusals.js';
+import { assertTargetEditor } from './refusals.js';
 import { currentSetting, requireSetting, settingHistory } from './reads.js';
 
 // Governed changes of a catalog setting: a new value, a rollback to an older version, a promotion of the staging
@@ -73,7 +69,7 @@ export async function rollbackSetting(
   input: { key: string; environment: Environment; toVersion: number; reason?: string | null; ticket?: string | null },
 ): Promise<ProposalOutcome> {
   const def = requireSetting(input.key);
-  await assertSettingEditor(deps, principal, input.key, input.environment);
+  await assertTargetEditor(deps, principal, { type: 'setting', key: input.key }, input.environment);
   return propose(deps, principal, { environment: input.environment, id: settingDocId(input.key) }, async () => {
     const history = await settingHistory(deps, principal.tenant, input.key, input.environment);
     const versions = history.length ? history : [emptyVersion(input.key, input.environment, def.defaultValue)];
@@ -89,7 +85,7 @@ export async function promoteSetting(
   input: { key: string; reason?: string | null; ticket?: string | null },
 ): Promise<ProposalOutcome> {
   const def = requireSetting(input.key);
-  await assertSettingEditor(deps, principal, input.key, 'PRODUCTION');
+  await assertTargetEditor(deps, principal, { type: 'setting', key: input.key }, 'PRODUCTION');
   return propose(deps, principal, { environment: 'PRODUCTION', id: settingDocId(input.key) }, async () => {
     const [staging, production] = await Promise.all([
       settingHistory(deps, principal.tenant, input.key, 'STAGING'),
@@ -103,24 +99,6 @@ export async function promoteSetting(
     if (!r.ok) throw new GovernanceError(r.error);
     return r.input;
   });
-}
-
-/**
- * The proposal's own editor check (propose-change.ts: editCheck on the setting, with the policy in force), asked
- * before a rollback or a promotion reads the setting's history: a caller who may not change the setting learns nothing
- * of its versions (a version that does not exist answered NOT_FOUND first, which told anyone how often the connector
- * credentials were rotated). The proposal asks it again on what is stored when it decides.
- */
-async function assertSettingEditor(deps: GovernanceDeps, principal: Principal, key: string, environment: Environment): Promise<void> {
-  const policy = await policyInForce(deps, principal.tenant);
-  const target = { type: 'setting' as const, key };
-  const described = describeTarget(target, deps.rules, deps.stopPolicy ?? DEFAULT_STOP_POLICY, policy);
-  if (!described.ok) return; // the proposal refuses an unknown target with its own NOT_FOUND
-  const edit = editCheck(described.descriptor, principal, environment);
-  if (!edit.ok) {
-    const error = { code: 'FORBIDDEN' as const, reason: edit.reason, message: edit.message };
-    throw proposalRefusal(deps, error, { target, environment, requester: principal, policy });
-  }
 }
 
 function emptyVersion(key: string, environment: Environment, value: JsonValue): SettingVersion {

@@ -66,13 +66,13 @@ function knownNames(policy: PolicyDocument, sub: string, after: JsonValue, now: 
 
 /**
  * NOT_ELIGIBLE when `holder` holds none of the roles a grant is for: such a grant would give nothing (rules/decide.ts
- * ignores it), so nobody should wait for approvals of it. The one check requestAccess (the vet below), its approval
- * (access-approval.ts grantCheck, which answers it FORBIDDEN) and `explain(access:request:<grant>)` ask, on the rule
+ * ignores it), so nobody should wait for approvals of it. Asked through requestRefusal (below) by requestAccess (the
+ * vet), its approval (access-approval.ts grantCheck, which answers it FORBIDDEN) and `explain(access:request:<grant>)`, on the rule
  * rules/decide.ts applies (grant-eligibility.ts). `holder.roles`: the effective roles, token and store combined.
  * BAD_USER_INPUT, not FORBIDDEN: the request names something the policy never gives this person (like an unknown
  * grant), and a governance FORBIDDEN would carry the generic advice to request the owner's role (security-admin).
  */
-export function grantRequestRefusal(
+function grantRequestRefusal(
   policy: PolicyDocument,
   holder: Pick<Principal, 'kind' | 'roles'>,
   grant: string,

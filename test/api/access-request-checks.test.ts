@@ -6,7 +6,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 
 // Access requests are refused up front when they could never give anything: a grant for a person who holds none of
 // its eligible roles (rules/decide.ts would ignore it), and a department scope that names no department. Nothing is
-// stored; explain answers the same through the same check (src/governance/access-target.ts grantRequestRefusal).
+// stored; explain answers the same through the same check (src/governance/access-target.ts requestRefusal).
 
 const T0 = Date.parse('2026-12-01T09:00:00.000Z');
 let h: Harness;

@@ -56,6 +56,7 @@ export function grantCheck(
   change: ChangeRequest,
   now: Instant,
 ): string | TransitionError | null {
+  if (change.target.type === 'policy') return policySelfBenefit(approver, change);
   const sub = beneficiaryOf(change.target);
   if (sub === null) return null;
   const before = readAccessDoc(sub, change.before);
@@ -76,4 +77,66 @@ export function grantCheck(
     .flatMap((e) => classesOf(policy, e))
     .filter((c) => !held.has(c) && !holdsOrOwns(policy, approver, c));
   return missing.length ? `you cannot grant what you do not hold or own: read of ${[...new Set(missing)].join(', ')}` : null;
+}
+
+type Permission = { readonly dataClasses: readonly string[]; readonly actions: readonly string[]; readonly scope: string };
+type Holdable = {
+  readonly permissions?: readonly Permission[];
+  readonly principalKinds?: readonly string[];
+  readonly eligibleRoles?: readonly string[];
+};
+type Holdables = Readonly<Record<string, Holdable>>;
+
+/** action:class -> 2 tenant, 1 any narrower scope: what a role or grant gives, comparable between two policies. */
+function reach(h: Holdable | undefined): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const p of h?.permissions ?? []) {
+    const rank = p.scope === 'tenant' ? 2 : 1;
+    for (const c of p.dataClasses) for (const a of p.actions) m.set(`${a}:${c}`, Math.max(m.get(`${a}:${c}`) ?? 0, rank));
+  }
+  return m;
+}
+
+/**
+ * The roles and grants a policy change widens: a permission (class and action) added, a scope from department to
+ * tenant, a kind of principal added to a role, a role added to a grant's eligible roles. Whoever holds one of them
+ * gains by the change.
+ */
+export function widenedByPolicy(before: unknown, after: unknown): { roles: Set<string>; grants: Set<string> } {
+  const of = (doc: unknown, key: 'roles' | 'grants'): Holdables =>
+    ((doc ?? {}) as Record<string, Holdables | undefined>)[key] ?? {};
+  const widened = (was: Holdables, now: Holdables) =>
+    new Set(
+      Object.entries(now)
+        .filter(([name, h]) => {
+          const old = Object.hasOwn(was, name) ? was[name] : undefined;
+          const before = reach(old);
+          const gained = (now: readonly string[] | undefined, then: readonly string[] | undefined) =>
+            (now ?? []).some((x) => !(then ?? []).includes(x));
+          return (
+            [...reach(h)].some(([k, r]) => r > (before.get(k) ?? 0)) ||
+            gained(h.principalKinds, old?.principalKinds) ||
+            gained(h.eligibleRoles, old?.eligibleRoles)
+          );
+        })
+        .map(([name]) => name),
+    );
+  return { roles: widened(of(before, 'roles'), of(after, 'roles')), grants: widened(of(before, 'grants'), of(after, 'grants')) };
+}
+
+/**
+ * Nobody approves a change that benefits them (transitions.ts SELF_BENEFIT for assignments): for a policy change, a
+ * person who holds a role or grant it widens (a security-admin approving security-admin unmasked identifiers). A role
+ * the approvers' function must hold (security-admin for policy changes) cannot widen itself so: give the permission
+ * through a new role, which nobody holds yet, and assign it (itself governed).
+ */
+function policySelfBenefit(approver: Principal, change: ChangeRequest): TransitionError | null {
+  const widened = widenedByPolicy(change.before, change.after);
+  const held = [...approver.roles.filter((r) => widened.roles.has(r)), ...approver.grants.filter((g) => widened.grants.has(g))];
+  if (held.length === 0) return null;
+  return {
+    code: 'FORBIDDEN',
+    reason: 'SELF_BENEFIT',
+    message: `this policy change widens what you hold (${held.join(', ')}): someone who does not hold it must approve`,
+  };
 }

@@ -81,6 +81,7 @@ export function grantCheck(
 
 type Permission = { readonly dataClasses: readonly string[]; readonly actions: readonly string[]; readonly scope: string };
 type Holdable = {
+  readonly function?: string;
   readonly permissions?: readonly Permission[];
   readonly principalKinds?: readonly string[];
   readonly eligibleRoles?: readonly string[];
@@ -99,8 +100,8 @@ function reach(h: Holdable | undefined): Map<string, number> {
 
 /**
  * The roles and grants a policy change widens: a permission (class and action) added, a scope from department to
- * tenant, a kind of principal added to a role, a role added to a grant's eligible roles. Whoever holds one of them
- * gains by the change.
+ * tenant, a kind of principal added to a role, a role moved to another function (its holders then approve for that
+ * one), a role added to a grant's eligible roles. Whoever holds one of them gains by the change.
  */
 export function widenedByPolicy(before: unknown, after: unknown): { roles: Set<string>; grants: Set<string> } {
   const of = (doc: unknown, key: 'roles' | 'grants'): Holdables =>
@@ -116,7 +117,8 @@ export function widenedByPolicy(before: unknown, after: unknown): { roles: Set<s
           return (
             [...reach(h)].some(([k, r]) => r > (before.get(k) ?? 0)) ||
             gained(h.principalKinds, old?.principalKinds) ||
-            gained(h.eligibleRoles, old?.eligibleRoles)
+            gained(h.eligibleRoles, old?.eligibleRoles) ||
+            (old !== undefined && h.function !== old.function)
           );
         })
         .map(([name]) => name),

@@ -5,9 +5,10 @@ import { defaultPolicy } from '../../rules/policy-document.js';
 // Which roles and grants a policy change widens (src/governance/access-approval.ts): whoever holds one may not approve
 // it (SELF_BENEFIT). Every role and grant of the default policy, widened each way and narrowed.
 
+type Permission = { dataClasses: string[]; actions: string[]; scope: string };
 const base = () => JSON.parse(JSON.stringify(defaultPolicy())) as ReturnType<typeof defaultPolicy> & {
-  roles: Record<string, { permissions: { dataClasses: string[]; actions: string[]; scope: string }[]; principalKinds: string[] }>;
-  grants: Record<string, { permissions: { dataClasses: string[]; actions: string[]; scope: string }[]; eligibleRoles: string[] }>;
+  roles: Record<string, { function: string; permissions: Permission[]; principalKinds: string[] }>;
+  grants: Record<string, { permissions: Permission[]; eligibleRoles: string[] }>;
 };
 
 describe('widenedByPolicy', () => {
@@ -16,7 +17,7 @@ describe('widenedByPolicy', () => {
     expect(widenedByPolicy(policy, base())).toEqual({ roles: new Set(), grants: new Set() });
   });
 
-  it.each(Object.keys(policy.roles))('role %s: a class, an action, a tenant scope or a kind widens it; a narrowing does not', (role) => {
+  it.each(Object.keys(policy.roles))('role %s: a class, action, tenant scope, kind or function widens it; a narrowing does not', (role) => {
     const reads = new Set(p0(role).filter((x) => x.actions.includes('read')).flatMap((x) => x.dataClasses));
     const unread = Object.keys(policy.dataClasses).find((c) => !reads.has(c))!;
     const ways: [string, (p: ReturnType<typeof base>) => void, boolean][] = [
@@ -24,6 +25,7 @@ describe('widenedByPolicy', () => {
       ['an action', (p) => p.roles[role]!.permissions.push({ dataClasses: ['configuration'], actions: ['write'], scope: 'tenant' }), true],
       ['tenant scope', (p) => p.roles[role]!.permissions.forEach((x) => (x.scope = 'tenant')), p0(role).some((x) => x.scope !== 'tenant')],
       ['a kind', (p) => p.roles[role]!.principalKinds.push('service'), !policy.roles[role]!.principalKinds.includes('service')],
+      ['another function', (p) => (p.roles[role]!.function = 'security'), policy.roles[role]!.function !== 'security'],
       ['a narrowing', (p) => (p.roles[role]!.permissions = p.roles[role]!.permissions.slice(1)), false],
     ];
     for (const [way, change, widens] of ways) {

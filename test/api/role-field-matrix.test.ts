@@ -123,7 +123,15 @@ describe('role x Patient field matrix over HTTP', () => {
           // The ready request: this very role, for the patient's department.
           expect(error.extensions?.requestAccess, label).toMatchObject({ requestedRole: role, scopeDepartments: [OUT.department] });
         }
-        else for (const holder of rolesWithRead(dataClass)) expect(howToGet, label).toContain(holder);
+        else {
+          // The roles that read it, as far as this kind of principal can use them (requestAccess refuses the others).
+          const kind = MATRIX[role]!.kind;
+          for (const holder of rolesWithRead(dataClass)) {
+            expect(howToGet.includes(`${holder},`) || howToGet.includes(`${holder})`), `${label} ${holder}`).toBe(
+              POLICY.roles[holder]!.principalKinds.includes(kind),
+            );
+          }
+        }
         continue;
       }
       // Y or M: returned, with no error at the field or anywhere beneath it.

@@ -56,7 +56,11 @@ export function explainGoverned(input: GovernedExplainInput): Explanation | null
       const self = selfAssignmentRefusal(principal.sub, input.sub ?? '(someone)', !principal.roles.includes(arg));
       if (self) return deny('access:self', self.reason, `${sentence(self.message)}`, { failedScope: 'self' });
       const r = governed(input, { type: 'assignment', sub: input.sub ?? '(someone)' }, 'editors:access');
-      return r && r.decision !== 'DENY' ? { ...r, approvalPath: accessRequestPath(input.rules, policy, { role: arg }, principal.kind) } : r;
+      if (!r || r.decision === 'DENY') return r;
+      // The path assignRole's change takes (the role's own function approves too): its approvers and its message.
+      const approvalPath = accessRequestPath(input.rules, policy, { role: arg }, principal.kind);
+      if (r.decision !== 'NEEDS_APPROVAL') return { ...r, approvalPath };
+      return { ...r, approvalPath, message: `You may propose it; it applies after ${approvalPath.summary}.` };
     }
     case 'access:request': {
       const want = policy.roles[arg] ? { role: arg } : policy.grants[arg] ? { grant: arg } : null;

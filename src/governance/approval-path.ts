@@ -68,10 +68,18 @@ export function grantApproverFunctions(policy: PolicyDocument, want: AccessWant)
     return f ? [f] : [];
   }
   const grant = policy.grants[want.grant];
-  const owners = grant
-    ? [grant.owner, ...grant.permissions.flatMap((p) => p.dataClasses.map((c) => policy.dataClasses[c]?.owner ?? ''))]
-    : [];
-  return [...new Set(owners.map((r) => policy.roles[r]?.function ?? '').filter(Boolean))];
+  if (!grant) return [];
+  const owners = [grant.owner, ...grant.permissions.flatMap((p) => p.dataClasses.map((c) => policy.dataClasses[c]?.owner ?? ''))];
+  const functions = [...new Set(owners.map((r) => policy.roles[r]?.function ?? '').filter(Boolean))];
+  if (!functions.every((f) => f === 'security')) return functions;
+  // Where only security owns what a grant gives (identifiers), the other half of the two-person rule comes from the
+  // roles that read it (finance reads identifiers): an approver must hold or own what is given away (access-approval.ts
+  // grantCheck), and without them no single-role approver could give it.
+  const classes = new Set(grant.permissions.flatMap((p) => p.dataClasses));
+  const holders = Object.values(policy.roles)
+    .filter((r) => r.permissions.some((p) => p.actions.includes('read') && p.dataClasses.some((c) => classes.has(c))))
+    .map((r) => r.function);
+  return [...new Set([...functions, ...holders])];
 }
 
 /** The path an access request for `want` takes: the denial's approvalPath. */

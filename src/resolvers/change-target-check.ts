@@ -33,9 +33,13 @@ async function targetDecision(ctx: GatewayContext, change: ChangeRequest) {
 /** Throws FORBIDDEN (with the denial) or NOT_FOUND when the caller has no right on the change's target. */
 export async function assertTargetRight(ctx: GatewayContext, change: ChangeRequest): Promise<void> {
   const d = await targetDecision(ctx, change);
-  if (d === null) return;
-  if (d.effect === 'MISSING') throw new NotFoundError('Patient', 'No such patient.');
-  if (d.effect === 'DENY') throw forbidden(d.denial);
+  if (d !== null && d.effect !== 'ALLOW') throwRefusal(d);
+}
+
+/** A refusal as the mutations answer it: FORBIDDEN with the denial, or NOT_FOUND for a target that is gone. */
+function throwRefusal(refusal: Extract<Decision, { effect: 'DENY' }> | { readonly effect: 'MISSING' }): never {
+  if (refusal.effect === 'MISSING') throw new NotFoundError('Patient', 'No such patient.');
+  throw forbidden(refusal.denial);
 }
 
 /**
@@ -72,12 +76,10 @@ export async function reachRefusal(
   return d === null || d.effect === 'ALLOW' ? null : d;
 }
 
-/** reachRefusal as the mutations answer it: FORBIDDEN with the denial, or NOT_FOUND for a target that is gone. */
+/** reachRefusal as the mutations answer it (throwRefusal). */
 export async function assertMayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<void> {
   const refusal = await reachRefusal(ctx, change, how);
-  if (refusal === null) return;
-  if (refusal.effect === 'MISSING') throw new NotFoundError('Patient', 'No such patient.');
-  throw forbidden(refusal.denial);
+  if (refusal !== null) throwRefusal(refusal);
 }
 
 /** The facts canActOn needs about the caller (src/governance/actionable.ts). */

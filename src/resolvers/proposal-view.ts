@@ -56,12 +56,17 @@ const views = new WeakMap<GatewayContext, Map<string, Promise<ProposalView | nul
  */
 export function proposalView(ctx: GatewayContext, change: ChangeRequest): Promise<ProposalView | null> {
   const type = change.target.type;
-  if (type === 'assignment' || type === 'access-request') return Promise.resolve(accessDocView(ctx, change));
-  if (type !== 'ehr-write' && type !== 'refund') return Promise.resolve(null);
+  const make =
+    type === 'refund' ? refundView
+    : type === 'ehr-write' ? build
+    : type === 'assignment' || type === 'access-request' ? async (c: GatewayContext, ch: ChangeRequest) => accessDocView(c, ch)
+    : null;
+  if (!make) return Promise.resolve(null);
+  // Once per request and change: before, after, diff and withheldPaths each ask it.
   let cache = views.get(ctx);
   if (!cache) views.set(ctx, (cache = new Map()));
   let view = cache.get(change.id);
-  if (!view) cache.set(change.id, (view = type === 'refund' ? refundView(ctx, change) : build(ctx, change)));
+  if (!view) cache.set(change.id, (view = make(ctx, change)));
   return view;
 }
 

@@ -52,6 +52,8 @@ export class PhiReadCollector {
 
   /** Word-0 masks of the slot arrays recordAll was given (-1: a slot past word 0, recorded one by one). */
   private readonly maskOfSlots = new WeakMap<readonly number[], number>();
+  private lastSlots: readonly number[] | null = null;
+  private lastMask = 0;
 
   private bitFor(slot: number): number {
     let bit = this.bitOf[slot];
@@ -83,7 +85,8 @@ export class PhiReadCollector {
    * row of a selection, so its bits are found once and a row costs one OR.
    */
   recordAll(patientId: string, slots: readonly number[]): void {
-    let mask = this.maskOfSlots.get(slots);
+    // The rows of a list come one after another with the same array: the last one's mask first.
+    let mask = slots === this.lastSlots ? this.lastMask : this.maskOfSlots.get(slots);
     if (mask === undefined) {
       mask = 0;
       for (const slot of slots) {
@@ -96,6 +99,8 @@ export class PhiReadCollector {
       }
       this.maskOfSlots.set(slots, mask);
     }
+    this.lastSlots = slots;
+    this.lastMask = mask;
     if (mask === -1) {
       for (const slot of slots) this.record(patientId, slot);
       return;
@@ -135,7 +140,8 @@ export class PhiReadCollector {
       }
       g.patients.push(patientId);
     }
-    const breakGlass = [...this.masks.keys()].filter((p) => ctx.breakGlassPatients?.has(p));
+    const opened = ctx.breakGlassPatients;
+    const breakGlass = opened?.size ? [...this.masks.keys()].filter((p) => opened.has(p)) : [];
     return { at: ctx.at, actor: ctx.actor, operation: ctx.operation, requestId: ctx.requestId, groups: [...groups.values()], breakGlass };
   }
 

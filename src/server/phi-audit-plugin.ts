@@ -29,10 +29,8 @@ export async function auditRequest(
   const p = ctx.principal;
   const actor = { sub: p.sub, kind: p.kind, roles: [...p.roles] };
   const at = new Date().toISOString();
-  const denial = denialEvent(
-    refused,
-    denialContextOf(p, { requestId: ctx.requestId, environment: ctx.connectors.writeBack.environment, operation, at }),
-  );
+  const environment = ctx.connectors.writeBack.environment;
+  const denial = refused.length ? denialEvent(refused, denialContextOf(p, { requestId: ctx.requestId, environment, operation, at })) : null;
   if (!read && !denial) return;
   const block = !read ? undefined : ctx.phiReads.block({
     tenant: p.tenant,

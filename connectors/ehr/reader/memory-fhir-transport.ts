@@ -80,8 +80,16 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
     if (list) list.push(r);
     else index.set(key, [r]);
   };
+  // A resource's managing organization, and the resources of each (type, organization): the `organization` search.
+  const organizationOf = new Map<Resource, string>();
+  const byTypeAndOrganization = new Map<string, Resource[]>();
   for (const r of resources) {
     add(byType, r.resourceType, r);
+    const organization = (r as { managingOrganization?: { reference?: string } }).managingOrganization?.reference;
+    if (organization) {
+      organizationOf.set(r, organization);
+      add(byTypeAndOrganization, `${r.resourceType}|${organization}`, r);
+    }
     const p = r.resourceType === 'Patient' ? r.id : patientOf(r);
     if (p) add(byTypeAndPatient, `${r.resourceType}|${p}`, r);
   }
@@ -109,17 +117,12 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
     return entry;
   };
   return async (resourceType, params) => {
-    // Start from the patient index when the search names patients, then narrow by every other parameter.
-    const patientKey = Object.keys(params).find((k) => PATIENT_PARAMS.has(k));
-    let found: Resource[] = patientKey
-      ? String(params[patientKey])
-          .split(',')
-          .flatMap((ref) => byTypeAndPatient.get(`${resourceType}|${ref.replace(/^Patient\//, '')}`) ?? [])
-      : (byType.get(resourceType) ?? []);
     let count = Infinity;
     let offset = 0;
     let sort: string[] = [];
     let elements: string[] | null = null;
+    let organizations: string[] | null = null;
+    const filters: ((r: Resource) => boolean)[] = [];
     for (const [key, raw] of Object.entries(params)) {
       const values = (Array.isArray(raw) ? raw : [raw]).map(String);
       if (key === '_count') count = Number(values[0]);
@@ -129,39 +132,73 @@ export function createMemoryFhirTransport(resources: readonly Resource[]): FhirS
       else if (key === '_elements') elements = parseElements(values[0]!);
       else if (key === '_id') {
         const ids = new Set(values[0]!.split(','));
-        found = found.filter((r) => ids.has(r.id ?? ''));
+        filters.push((r) => ids.has(r.id ?? ''));
       } else if (PATIENT_PARAMS.has(key)) {
         continue;
       } else if (key === 'code') {
         const wanted = values[0]!.split(',');
-        found = found.filter((r) =>
+        filters.push((r) =>
           ((r as { code?: { coding?: { system?: string; code?: string }[] } }).code?.coding ?? []).some((c) =>
             wanted.some((w) => w === c.code || w === `${c.system}|${c.code}`),
           ),
         );
       } else if (key === 'name') {
         const q = values[0]!.toLowerCase();
-        found = found.filter((r) => nameParts(r).some((part) => part.startsWith(q)));
+        filters.push((r) => nameParts(r).some((part) => part.startsWith(q)));
       } else if (key === 'organization') {
         // A comma list is OR (https://hl7.org/fhir/R4/search.html#combining), as the embedded server answers it.
         const wanted = new Set(values[0]!.split(','));
-        const organization = (r: Resource) => (r as { managingOrganization?: { reference?: string } }).managingOrganization?.reference;
-        found = found.filter((r) => wanted.has(organization(r) ?? ''));
-      } else if (key === 'gender') found = found.filter((r) => (r as { gender?: string }).gender === values[0]);
-      else if (key === 'birthdate')
-        found = found.filter((r) => values.every((f) => matchesDate((r as { birthDate?: string }).birthDate, f)));
+        organizations = [...wanted];
+        filters.push((r) => wanted.has(organizationOf.get(r) ?? ''));
+      } else if (key === 'gender') filters.push((r) => (r as { gender?: string }).gender === values[0]);
+      else if (key === 'birthdate') filters.push((r) => values.every((f) => matchesDate((r as { birthDate?: string }).birthDate, f)));
       else throw new ConnectorError('ehr', 'REJECTED', 400, `memory transport: unsupported search parameter ${key}`);
     }
-    if (sort.length) {
-      const { sorted, rank } = rankOf(resourceType, sort);
-      found = found === byType.get(resourceType) ? sorted : [...found].sort((a, b) => rank.get(a)! - rank.get(b)!);
+    const matches = (r: Resource) => filters.every((f) => f(r));
+    // Start from the patient index when the search names patients, then narrow by every other parameter.
+    const patientKey = Object.keys(params).find((k) => PATIENT_PARAMS.has(k));
+    if (!patientKey && sort.length > 0) {
+      // A sorted search of the whole type walks the type's list in that order, as a server walks an index: the page is
+      // taken as it goes, and an organization filter alone is counted from the organization index, so the walk stops
+      // at the page's end. (Filtering and then sorting the department-filtered list on every request charged a FHIR
+      // server's work to the guarded gateway's bench figures: issue 17.)
+      const { sorted } = rankOf(resourceType, sort);
+      const counted =
+        filters.length === 0
+          ? sorted.length
+          : organizations !== null && filters.length === 1
+            ? organizations.reduce((n, o) => n + (byTypeAndOrganization.get(`${resourceType}|${o}`)?.length ?? 0), 0)
+            : null;
+      const page: Resource[] = [];
+      let seen = 0;
+      for (const r of sorted) {
+        if (counted !== null && seen >= offset + count) break;
+        if (!matches(r)) continue;
+        if (seen >= offset && seen < offset + count) page.push(r);
+        seen++;
+      }
+      return bundleOf(page, counted ?? seen, elements);
     }
-    const page = found.slice(offset, offset + count);
-    return {
-      resourceType: 'Bundle',
-      type: 'searchset',
-      total: found.length,
-      entry: page.map((resource) => ({ resource: elements ? subsetElements(resource, elements) : resource })),
-    };
+    let found: Resource[] = patientKey
+      ? String(params[patientKey])
+          .split(',')
+          .flatMap((ref) => byTypeAndPatient.get(`${resourceType}|${ref.replace(/^Patient\//, '')}`) ?? [])
+      : (byType.get(resourceType) ?? []);
+    if (filters.length > 0) found = found.filter(matches);
+    if (sort.length) {
+      // Each resource's place in the sorted list, sorted as numbers: one lookup per resource, not two per comparison.
+      const { sorted, rank } = rankOf(resourceType, sort);
+      found = Array.from(Uint32Array.from(found, (r) => rank.get(r)!).sort(), (i) => sorted[i]!);
+    }
+    return bundleOf(found.slice(offset, offset + count), found.length, elements);
+  };
+}
+
+function bundleOf(page: readonly Resource[], total: number, elements: readonly string[] | null): Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total,
+    entry: page.map((resource) => ({ resource: elements ? subsetElements(resource, elements) : resource })),
   };
 }

@@ -27,10 +27,20 @@ async function everything(c: EhrConnector, tenant: string) {
   // `_elements`: the same subset rows (the guard whole, unasked fields empty) from both.
   const subset = await r.searchPatients({ first: 5, offset: 0, fields: ['name', 'mrn'] });
   // Departments as a comma list (OR), one department, none at all.
+  const two = await r.searchPatients({ first: 50, offset: 0, departments: ['cardiology', 'oncology'] });
   const departments = [
-    await r.searchPatients({ first: 50, offset: 0, departments: ['cardiology', 'oncology'] }),
+    two,
     await r.searchPatients({ first: 50, offset: 0, departments: ['pediatrics'] }),
     await r.searchPatients({ first: 50, offset: 0, departments: [] }),
+    // Paged (the walk stops at the page's end and counts from the organization index: hasMore from the total), past
+    // the end, and with another filter beside it (the walk then counts every match).
+    await r.searchPatients({ first: 2, offset: 0, departments: ['cardiology', 'oncology'] }),
+    await r.searchPatients({ first: 2, offset: 2, departments: ['cardiology', 'oncology'] }),
+    await r.searchPatients({ first: 2, offset: 1_000, departments: ['cardiology', 'oncology'] }),
+    // Exactly to the end: no next page (the total says so, not an extra row).
+    await r.searchPatients({ first: two.rows.length - 1, offset: 1, departments: ['cardiology', 'oncology'] }),
+    await r.searchPatients({ first: 1, offset: 0, departments: ['pediatrics', 'primary-care'], name: page1.rows[0]!.name!.split(' ')[0]! }),
+    await r.searchPatients({ first: 3, offset: 1_000 }),
   ];
   expect(new Set(departments[0]!.rows.map((row) => row.department))).toEqual(new Set(['cardiology', 'oncology']));
   expect(departments[2]!.rows).toEqual([]);

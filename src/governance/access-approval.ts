@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { activeEntries, readAccessDoc, widenedEntries, type AccessEntry } from './access-entries.js';
+import { roleHoldsOrOwns } from './approval-path.js';
 import { requestRefusal } from './access-target.js';
 import type { ChangeRequest } from './change-request.js';
 import { beneficiaryOf } from './change-target.js';
@@ -25,8 +26,7 @@ function classesOf(policy: PolicyDocument, entry: AccessEntry): string[] {
 }
 
 function holdsOrOwns(policy: PolicyDocument, approver: Principal, dataClass: string): boolean {
-  if (approver.roles.includes(policy.dataClasses[dataClass]?.owner ?? '')) return true;
-  const roleHas = approver.roles.some((r) => policy.roles[r]?.permissions.some((p) => p.dataClasses.includes(dataClass)));
+  const roleHas = approver.roles.some((r) => roleHoldsOrOwns(policy, r, dataClass));
   const grantHas = approver.grants.some((g) => policy.grants[g]?.permissions.some((p) => p.dataClasses.includes(dataClass)));
   return roleHas || grantHas;
 }

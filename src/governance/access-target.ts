@@ -1,8 +1,9 @@
 import type { Principal } from '../auth/principal.js';
+import type { AccessWant } from '../../rules/denial.js';
 import { grantEligibility } from '../../rules/grant-eligibility.js';
 import { policyDocumentSchema, type PolicyDocument } from '../../rules/policy-document.js';
 import { readAccessDoc, widenedEntries, accessDocValueSchema } from './access-entries.js';
-import { ACCESS_WIDEN_RISK, grantApproverFunctions } from './approval-path.js';
+import { ACCESS_WIDEN_RISK, accessApproverFunctions } from './approval-path.js';
 import type { ApprovalRules } from './approval-rules.js';
 import type { Environment, Instant, Risk } from './environment.js';
 import type { JsonValue } from './json.js';
@@ -21,8 +22,8 @@ const both = (risk: Risk): Readonly<Record<Environment, Risk>> => ({ STAGING: ri
 export interface DynamicTargetRules {
   /** The risk of this particular change (a widening is riskier than a revocation). */
   readonly riskOf?: (before: JsonValue, after: JsonValue, now: Instant) => Readonly<Record<Environment, Risk>>;
-  /** Functions that approve besides the category's, for this particular change. */
-  readonly extraApproversOf?: (before: JsonValue, after: JsonValue, now: Instant) => readonly string[];
+  /** The functions that approve this particular change, given the category's (`base`). */
+  readonly approverFunctionsOf?: (base: readonly string[], before: JsonValue, after: JsonValue, now: Instant) => readonly string[];
   /** A refusal specific to the target (self-assignment, a request for someone else), or null. */
   readonly vet?: (requester: Principal, before: JsonValue, after: JsonValue, now: Instant) => TransitionError | null;
 }
@@ -33,14 +34,14 @@ function widened(sub: string, before: JsonValue, after: JsonValue, now: Instant)
   return widenedEntries(readAccessDoc(sub, before), readAccessDoc(sub, after), now);
 }
 
-function extraApprovers(policy: PolicyDocument, sub: string) {
-  return (before: JsonValue, after: JsonValue, now: Instant) =>
-    widened(sub, before, after, now).flatMap((e) =>
-      e.kind === 'role'
-        ? grantApproverFunctions(policy, { role: e.name })
-        : e.kind === 'grant'
-          ? grantApproverFunctions(policy, { grant: e.name })
-          : [],
+function approverFunctions(policy: PolicyDocument, sub: string) {
+  return (base: readonly string[], before: JsonValue, after: JsonValue, now: Instant) =>
+    accessApproverFunctions(
+      policy,
+      base,
+      widened(sub, before, after, now).flatMap((e): AccessWant[] =>
+        e.kind === 'role' ? [{ role: e.name }] : e.kind === 'grant' ? [{ grant: e.name }] : [],
+      ),
     );
 }
 
@@ -134,7 +135,7 @@ export function selfAssignmentRefusal(requesterSub: string, assigneeSub: string,
 export function assignmentRules(policy: PolicyDocument, sub: string): DynamicTargetRules {
   return {
     riskOf: (before, after, now) => both(widened(sub, before, after, now).length > 0 ? ACCESS_WIDEN_RISK : 'LOW'),
-    extraApproversOf: extraApprovers(policy, sub),
+    approverFunctionsOf: approverFunctions(policy, sub),
     vet: (requester, before, after, now) => {
       const self = selfAssignmentRefusal(requester.sub, sub, widened(sub, before, after, now).length > 0);
       if (self) return self;
@@ -146,7 +147,7 @@ export function assignmentRules(policy: PolicyDocument, sub: string): DynamicTar
 export function accessRequestRules(policy: PolicyDocument, sub: string): DynamicTargetRules {
   return {
     riskOf: () => both(ACCESS_WIDEN_RISK),
-    extraApproversOf: extraApprovers(policy, sub),
+    approverFunctionsOf: approverFunctions(policy, sub),
     vet: (requester, before, after, now) => {
       if (requester.sub !== sub)
         return forbidden('NOT_REQUESTER', 'an access request is for oneself: security assigns roles to others with assignRole');

@@ -45,41 +45,58 @@ export function describePath(
 /** The path of a change of a target: the rule for its risk and the requester's kind, and its approver functions. */
 export function pathFor(
   rules: ApprovalRules,
-  target: { readonly category: Category; readonly ownerFunction: string; readonly extraApprovers?: readonly string[] },
+  target: {
+    readonly category: Category;
+    readonly ownerFunction: string;
+    /** The target's own say on its approvers, given the rule's (access changes: accessApproverFunctions). */
+    readonly approversOf?: (base: readonly string[]) => readonly string[];
+  },
   environment: Environment,
   risk: Risk,
   requesterKind: PrincipalKind,
   agentAlone = false,
 ): ApprovalPath {
   const requirement = requirementForProposal(rules, environment, risk, requesterKind, agentAlone);
-  const approvers = [
-    ...new Set([...approverFunctionsFor(rules, target.category, target.ownerFunction, requirement), ...(target.extraApprovers ?? [])]),
-  ];
-  return describePath(environment, risk, requirement, approvers);
+  const base = approverFunctionsFor(rules, target.category, target.ownerFunction, requirement);
+  return describePath(environment, risk, requirement, target.approversOf ? [...target.approversOf(base)] : base);
+}
+
+/** True when holding `role` lets one give `dataClass` away: the role owns the class or has a permission on it. */
+export function roleHoldsOrOwns(policy: PolicyDocument, role: string, dataClass: string): boolean {
+  const perms = policy.roles[role]?.permissions ?? [];
+  return policy.dataClasses[dataClass]?.owner === role || perms.some((p) => p.dataClasses.includes(dataClass));
+}
+
+/** The data classes a role or grant gives. */
+function classesGiven(policy: PolicyDocument, want: AccessWant): string[] {
+  const perms = want.role !== undefined ? (policy.roles[want.role]?.permissions ?? []) : (policy.grants[want.grant]?.permissions ?? []);
+  return [...new Set(perms.flatMap((p) => p.dataClasses))];
 }
 
 /**
- * Functions that approve a grant besides security: the function of the role asked for, or of the owners of the
- * data classes a grant carries. The people who own the data take part in giving it away.
+ * The approver functions of an access change giving `wants`: the rule's functions (`base`, security first), the
+ * function of each role asked for and of the owners of what a grant carries (the people who own the data take part in
+ * giving it away), then only the functions one of whose roles can give all of it. An approver must hold or own every
+ * class given (access-approval.ts grantCheck; security passes), so naming another function would promise an approval
+ * nobody of it can make (technical for an identifiers grant). Where that leaves security alone, the functions of the
+ * roles that hold or own all of it are added (finance reads identifiers, compliance reads audit and configuration), so
+ * the two-function rule can be met by single-role people.
  */
-export function grantApproverFunctions(policy: PolicyDocument, want: AccessWant): string[] {
-  if (want.role !== undefined) {
-    const f = policy.roles[want.role]?.function;
-    return f ? [f] : [];
-  }
-  const grant = policy.grants[want.grant];
-  if (!grant) return [];
-  const owners = [grant.owner, ...grant.permissions.flatMap((p) => p.dataClasses.map((c) => policy.dataClasses[c]?.owner ?? ''))];
-  const functions = [...new Set(owners.map((r) => policy.roles[r]?.function ?? '').filter(Boolean))];
-  if (!functions.every((f) => f === 'security')) return functions;
-  // Where only security owns what a grant gives (identifiers), the other half of the two-person rule comes from the
-  // roles that read it (finance reads identifiers): an approver must hold or own what is given away (access-approval.ts
-  // grantCheck), and without them no single-role approver could give it.
-  const classes = new Set(grant.permissions.flatMap((p) => p.dataClasses));
-  const holders = Object.values(policy.roles)
-    .filter((r) => r.permissions.some((p) => p.actions.includes('read') && p.dataClasses.some((c) => classes.has(c))))
-    .map((r) => r.function);
-  return [...new Set([...functions, ...holders])];
+export function accessApproverFunctions(policy: PolicyDocument, base: readonly string[], wants: readonly AccessWant[]): string[] {
+  const classes = [...new Set(wants.flatMap((w) => classesGiven(policy, w)))];
+  const roles = Object.entries(policy.roles);
+  const canGive = (f: string) =>
+    f === 'security' || roles.some(([name, r]) => r.function === f && classes.every((c) => roleHoldsOrOwns(policy, name, c)));
+  const named = wants.flatMap((w) => {
+    if (w.role !== undefined) return [policy.roles[w.role]?.function ?? ''];
+    const grant = policy.grants[w.grant];
+    if (!grant) return [];
+    const owners = [grant.owner, ...grant.permissions.flatMap((p) => p.dataClasses.map((c) => policy.dataClasses[c]?.owner ?? ''))];
+    return owners.map((r) => policy.roles[r]?.function ?? '');
+  });
+  const approvers = [...new Set([...base, ...named])].filter((f) => f !== '' && canGive(f));
+  if (approvers.some((f) => f !== 'security')) return approvers;
+  return [...new Set([...approvers, ...roles.filter(([, r]) => canGive(r.function)).map(([, r]) => r.function)])];
 }
 
 /** The path an access request for `want` takes: the denial's approvalPath. */
@@ -91,7 +108,7 @@ export function accessRequestPath(
 ): ApprovalPath {
   return pathFor(
     rules,
-    { category: 'access', ownerFunction: 'security', extraApprovers: grantApproverFunctions(policy, want) },
+    { category: 'access', ownerFunction: 'security', approversOf: (base) => accessApproverFunctions(policy, base, [want]) },
     ACCESS_ENVIRONMENT,
     ACCESS_WIDEN_RISK,
     requesterKind,

@@ -87,6 +87,9 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
   const alone = agentMayActAlone(requester.kind, input.agentAutonomy, agentActionOf(d.target, validated.value)).alone;
   const own = d.approvalOf?.(validated.value, environment);
   const requirement = own?.requirement ?? requirementForProposal(rules, environment, risk, requester.kind, alone);
+  const base = approverFunctionsFor(rules, d.category, d.ownerFunction, requirement);
+  const dynamic = d.dynamic?.approverFunctionsOf?.(base, current.value, validated.value, input.now);
+  const approvers = own ? own.approverFunctions : (dynamic ?? base);
   const common: ChangeCommon = {
     id: input.id,
     tenant: input.tenant,
@@ -105,14 +108,7 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
     after: validated.value,
     diff: diffJson(current.value, validated.value),
     requirement,
-    approverFunctions: own
-      ? [...own.approverFunctions]
-      : [
-          ...new Set([
-            ...approverFunctionsFor(rules, d.category, d.ownerFunction, requirement),
-            ...(d.dynamic?.extraApproversOf?.(current.value, validated.value, input.now) ?? []),
-          ]),
-        ],
+    approverFunctions: [...approvers],
     createdAt: now,
     expiresAt: toIso(toEpochMs(now) + ttlMs),
     updatedAt: now,

@@ -94,10 +94,14 @@ export function buildDenial(input: DenialInput): Denial {
       }
     : null;
   const path = approvalPath ? ` It needs ${approvalPath.summary}.` : '';
+  // Break-glass opens what the caller's eligible roles give, never a grant (rules/decide.ts): offered only where a role
+  // of the caller that may break the glass carries the permission.
+  const glass = policy.breakGlass?.eligibleRoles ?? [];
+  const breakGlassHelps = principal.roles.some((r) => glass.includes(r) && policy.roles[r]?.permissions.some(carries));
   const howToGet =
     failedScope === 'department'
       ? `Only patients of your departments (${principal.departments.join(', ') || 'none'}) are in scope; ask ${ownerRole} for access to ` +
-        `this department with requestAccess, or use break-glass in an emergency.${path}`
+        `this department with requestAccess${breakGlassHelps ? ', or use break-glass in an emergency' : ''}.${path}`
       : grant && failedScope !== 'role' && eligible && !eligible.ok
         ? `The "${grant}" grant is for ${eligible.eligibleRoles.join(', ') || 'no role'} only (owner: ` +
           `${policy.grants[grant]?.owner}); none of your roles can hold it.`

@@ -19,10 +19,12 @@ interface Refusal {
 }
 
 /** A refused governed action, as a client sees it: the code, the stable machine reason, the fields at fault. */
-export class GovernanceError extends ClearanceError<{ reason: string; problems?: readonly RefusalProblem[] }> {
+export class GovernanceError extends ClearanceError<{ reason: string; problems?: readonly RefusalProblem[]; field?: string | null }> {
   /** `explanation`: for FORBIDDEN, the owner and approval path (src/governance/refusal-explanation.ts). */
   constructor(error: Refusal, explanation?: Readonly<Record<string, unknown>>) {
-    const details = error.problems ? { reason: error.reason, problems: error.problems } : { reason: error.reason };
+    // A refused input names its first field at fault as `field`, as every other BAD_USER_INPUT does (errors.ts).
+    const field = error.code === 'BAD_USER_INPUT' ? { field: error.problems?.[0]?.path ?? null } : {};
+    const details = error.problems ? { reason: error.reason, problems: error.problems, ...field } : { reason: error.reason, ...field };
     super(error.code, error.message, { ...(explanation ?? {}), ...details });
   }
 }

@@ -103,23 +103,31 @@ export function requestRefusal(
   if (!role || role.principalKinds.includes(holder.kind)) return null;
   const message =
     `the "${want.name}" role is only for principals of kind ${role.principalKinds.join(', ')}; ` +
-    `${who} ${who === 'you' ? 'are' : 'is'} a ${holder.kind}, so it would give nothing`;
+    `${who} ${who === 'you' ? 'are' : 'is'} ${holder.kind === 'agent' ? 'an' : 'a'} ${holder.kind}, so it would give nothing`;
   return { code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE', message, problems: [{ path: 'requestedRole', message }] };
 }
 
 /**
  * The grant a permission (`read:identifiers`) is asked for by: the first grant of the policy that carries it. Where only
- * roles carry it, the problem names them. requestAccess(permission:) and explain(access:request:<permission>) ask it.
+ * roles carry it, the problem names those a principal of `kind` can use. requestAccess(permission:) and
+ * explain(access:request:<permission>) ask it.
  */
-export function permissionGrant(policy: PolicyDocument, permission: string): { grant: string } | { problem: string } {
+export function permissionGrant(
+  policy: PolicyDocument,
+  permission: string,
+  kind: Principal['kind'],
+): { grant: string } | { problem: string } {
   const [action, dataClass] = permission.split(':');
   const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) =>
     p.dataClasses.includes(dataClass ?? '') && p.actions.includes(action ?? '');
   const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0];
   if (grant) return { grant };
-  const roles = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries)).map(([n]) => n);
+  const roles = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries));
   if (roles.length === 0) return { problem: 'no role or grant of the policy carries it' };
-  return { problem: `no grant carries it: request one of the roles ${roles.join(', ')}` };
+  // Only roles this kind of principal can use: requestAccess refuses the others (NOT_ELIGIBLE), as denials say.
+  const usable = roles.filter(([, r]) => r.principalKinds.includes(kind)).map(([n]) => n);
+  if (usable.length === 0) return { problem: `no grant carries it, and no role that does is for a principal of kind ${kind}` };
+  return { problem: `no grant carries it: request one of the roles ${usable.join(', ')}` };
 }
 
 /**

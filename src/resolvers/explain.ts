@@ -55,7 +55,7 @@ async function patientTarget(ctx: GatewayContext, access: PrincipalPolicy, patie
   const lookup = access.decide({ action: 'read', dataClass: 'demographics' });
   if (lookup.effect === 'DENY') return { denied: lookup as Decision, guard: null, row: null } as const;
   const row = await ctx.ehr.patient(requireFhirId(patientId));
-  if (!row) throw invalidInput('resource.patientId', 'no such patient');
+  if (!row) throw new NotFoundError('Patient', 'No such patient.');
   return { denied: null, guard: row.guard, row } as const;
 }
 
@@ -99,7 +99,7 @@ async function explainPatientAction(
   if (spec.action === 'refund:issue') return explainRefund(ctx, action, resource, when);
   if (!resource?.patientId) throw invalidInput('resource.patientId', `${action} needs resource.patientId`);
   const patient = await ctx.ehr.patient(requireFhirId(resource.patientId));
-  if (!patient) throw invalidInput('resource.patientId', 'no such patient');
+  if (!patient) throw new NotFoundError('Patient', 'No such patient.');
   const row = { ...patient.guard, patientId: patient.id };
   if (spec.action === 'medication:request') {
     const m = decideMedicationRequest(access, row);
@@ -259,7 +259,7 @@ export const explainResolvers: Resolvers = {
       if (action === 'break-glass' && resource?.patientId) await patientTarget(ctx, access, resource.patientId);
       // A permission (access:request:read:identifiers) is asked for as the grant requestAccess(permission:) asks for.
       const permission = /^access:request:([a-z]+:[a-z0-9-]+)$/.exec(action)?.[1];
-      const carried = permission === undefined ? null : permissionGrant(policy, permission);
+      const carried = permission === undefined ? null : permissionGrant(policy, permission, ctx.principal.kind);
       if (carried && 'problem' in carried) {
         const message = sentence(`permission ${permission}: ${carried.problem}`);
         const { version: policyVersion } = policy;

@@ -134,7 +134,7 @@ export class AccessService {
 
   async requestAccess(principal: Principal, input: RequestInput): Promise<ProposalOutcome> {
     const policy = (await this.deps.state.policy(principal.tenant)).policy;
-    const want = resolveWant(policy, input);
+    const want = resolveWant(policy, input, principal.kind);
     const departments = scopeDepartments(input.departments);
     const minutes = input.durationMinutes;
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_REQUEST_MINUTES)
@@ -310,12 +310,12 @@ export class AccessService {
   }
 }
 
-function resolveWant(policy: PolicyDocument, input: RequestInput): { kind: 'role' | 'grant'; name: string } {
+function resolveWant(policy: PolicyDocument, input: RequestInput, kind: Principal['kind']): { kind: 'role' | 'grant'; name: string } {
   const given = [input.role, input.grant, input.permission].filter((v) => v);
   if (given.length !== 1) throw bad('role', 'give exactly one of role, grant or permission');
   if (input.role) return { kind: 'role', name: input.role };
   if (input.grant) return { kind: 'grant', name: input.grant };
-  const carried = permissionGrant(policy, String(input.permission));
+  const carried = permissionGrant(policy, String(input.permission), kind);
   if ('problem' in carried) throw bad('permission', carried.problem);
   return { kind: 'grant', name: carried.grant };
 }

@@ -152,7 +152,7 @@ describe('break-glass', () => {
     expect(opened.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     const explained = await h.gql(cruz, EXPLAIN, { id: missing });
     expect(explained.body.data?.explain ?? null).toBeNull();
-    expect(explained.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(explained.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     expect((await h.gql<{ explain: { decision: string } }>(cruz, EXPLAIN, { id: CARROLL })).body.data!.explain.decision).toBe('ALLOW');
   });
 

@@ -47,4 +47,23 @@ describe('the access a denial offers can be requested', () => {
     expect(nurse.effect === 'DENY' && nurse.denial.requestAccess).toBeNull();
     expect(nurse.effect === 'DENY' && nurse.denial.howToGet).toMatch(/"sensitive" grant is for clinician only/);
   });
+
+  // A tester's finding: after break-glass, the denial of a sensitive row (a grant for one's departments) still said
+  // "or use break-glass", which opens what roles give and never a grant. For every role and data class, a denial on
+  // another department's row offers break-glass exactly when a break-glass role of the caller carries the permission.
+  it.each(cases)('break-glass is offered only where it opens the denied class: $role ($kind)', ({ role, kind }) => {
+    const principal: Principal = {
+      sub: 'u1', tenant: 'acme', kind, roles: [role], departments: ['cardiology'], mfa: true, scopes: null, grants: ['sensitive'],
+    };
+    const access = compilePrincipalPolicy(policy, principal);
+    const glass = policy.breakGlass?.eligibleRoles ?? [];
+    for (const dataClass of Object.keys(policy.dataClasses)) {
+      const d = access.decide({ action: 'read', dataClass }, { tenant: 'acme', departments: ['oncology'], patientId: 'p1' });
+      if (d.effect !== 'DENY' || d.denial.failedScope !== 'department') continue;
+      const carries = (p: { dataClasses: readonly string[]; actions: readonly string[] }) =>
+        p.dataClasses.includes(dataClass) && p.actions.includes('read');
+      const opens = glass.includes(role) && policy.roles[role]!.permissions.some(carries);
+      expect(d.denial.howToGet.includes('break-glass'), `${role} read:${dataClass}`).toBe(opens);
+    }
+  });
 });

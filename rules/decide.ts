@@ -2,7 +2,7 @@ import type { Principal } from './principal.js';
 import { buildDenial, type ApprovalPathOf, type Denial, type FailedScope } from './denial.js';
 import type { PermissionScopeKind, PolicyAction, PolicyDocument, PolicyPermission } from './policy-document.js';
 import { deepFreeze } from './deep-freeze.js';
-import { grantEligibility } from './grant-eligibility.js';
+import { grantDepartments, grantEligibility, memberDepartments } from './grant-eligibility.js';
 import { scopesAllow } from './smart-scopes.js';
 import { managedRolesOf, NO_STORED_ACCESS, type StoredAccess } from './stored-access.js';
 
@@ -51,6 +51,11 @@ export interface PrincipalPolicy {
   readonly token: Principal;
   readonly policyVersion: string;
   readonly permissions: readonly EffectivePermission[];
+  /**
+   * The departments the principal belongs to: the token's and those its department-scoped role assignments name
+   * (grant-eligibility.ts memberDepartments). A grant's per-department permission covers no other.
+   */
+  readonly memberDepartments: readonly string[];
   /**
    * Without a target: may the principal do this to some row (a department-scoped permission counts)? With a target:
    * may it do this to that row (tenant, department, break-glass patient checked)?
@@ -122,6 +127,7 @@ interface Holdings {
   readonly blockedByKind: ReadonlySet<string>;
   readonly blockedByScope: ReadonlySet<string>;
   readonly permissions: readonly EffectivePermission[];
+  readonly memberDepartments: readonly string[];
 }
 
 /** Holdings kept per policy object (a new policy version is a new object), newest HOLDINGS_KEPT per policy. */
@@ -243,9 +249,17 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
   for (const g of token.grants) {
     if (eligible(g)) add(policy.grants[g]!.permissions, { via: `grant:${g}`, departments: null, patientId: null, entryId: null, grant });
   }
+  // A stored grant approved for some departments covers, for a permission the policy gives per department, only those
+  // the person belongs to (grant-eligibility.ts grantDepartments): a `sensitive` grant approved for another department
+  // (requestAccess refuses one now; older ones are stored) opens nothing there, break-glass or not.
+  const member = memberDepartments(policy, token, stored);
   for (const g of stored.temporaryGrants) {
     if (!eligible(g.grant)) continue;
-    add(policy.grants[g.grant]!.permissions, { via: `access:${g.id}`, departments: g.departments, patientId: null, entryId: g.id, grant });
+    for (const p of policy.grants[g.grant]!.permissions) {
+      const departments = grantDepartments(p.scope, g.departments, member);
+      if (departments?.length === 0) continue;
+      add([p], { via: `access:${g.id}`, departments, patientId: null, entryId: g.id, grant });
+    }
   }
 
   // Break-glass opens one patient for every department-scoped permission a role gives (token, assigned or requested);
@@ -275,12 +289,19 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
   });
   // Shared by every request that carries this token (the maps stay inside compilePrincipalPolicy's closures): the
   // principal and permissions go out with the request, frozen so that no request can change another's.
-  return { principal: deepFreeze(principal), effective, blockedByKind, blockedByScope, permissions: deepFreeze(permissions) };
+  return {
+    principal: deepFreeze(principal),
+    effective,
+    blockedByKind,
+    blockedByScope,
+    permissions: deepFreeze(permissions),
+    memberDepartments: deepFreeze(member),
+  };
 }
 
 /** Compiles the policy for one principal per request (its holdings once per token): each field decision is a map lookup. */
 export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal, options: CompileOptions = {}): PrincipalPolicy {
-  const { principal, effective, blockedByKind, blockedByScope, permissions } =
+  const { principal, effective, blockedByKind, blockedByScope, permissions, memberDepartments: member } =
     holdingsOf(policy, token, options.stored ?? NO_STORED_ACCESS);
   const breakGlassUsed = new Set<string>();
 
@@ -396,6 +417,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     token,
     policyVersion: policy.version,
     permissions,
+    memberDepartments: member,
     decide,
     rowClass: classOf,
     readScope: (request) => {

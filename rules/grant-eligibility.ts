@@ -1,11 +1,13 @@
-import type { PolicyDocument } from './policy-document.js';
+import type { PermissionScopeKind, PolicyDocument } from './policy-document.js';
 import type { Principal } from './principal.js';
+import type { StoredAccess } from './stored-access.js';
 
 // Whether a grant of the policy counts for a principal: a grant is meant for some roles (`eligibleRoles`) and gives
 // nothing to anyone else (a `sensitive` grant on a billing account is a mistake, not access). A role counts when the
 // policy knows it and lets the principal's kind use it. rules/decide.ts asks this for every grant it compiles; the
 // access-request path (src/governance/access-target.ts grantRequestRefusal) asks it before a grant is stored, so
-// that what is approved is what a decision will then honour.
+// that what is approved is what a decision will then honour. The same holds for the departments a grant is approved
+// for (grantDepartments, below).
 
 type GrantEligibility =
   | { readonly ok: true; readonly roleUsed: string }
@@ -22,4 +24,47 @@ export function grantEligibility(
     if (eligibleRoles.includes(role) && policy.roles[role]?.principalKinds.includes(holder.kind)) return { ok: true, roleUsed: role };
   }
   return { ok: false, eligibleRoles };
+}
+
+/**
+ * The departments a person belongs to: their token's (`departments` claim) and those their department-scoped role
+ * assignments name (standing, or a role request approved for some departments), for a role the policy knows and
+ * their kind can use. Grants never add one: a grant is for patients of these departments (grantDepartments).
+ */
+export function memberDepartments(
+  policy: PolicyDocument,
+  token: Pick<Principal, 'kind' | 'departments'>,
+  stored: Pick<StoredAccess, 'standing' | 'temporaryRoles'>,
+): string[] {
+  const assigned = [...(stored.standing ?? []), ...stored.temporaryRoles]
+    .filter((r) => policy.roles[r.role]?.principalKinds.includes(token.kind))
+    .flatMap((r) => r.departments ?? []);
+  return [...new Set([...token.departments, ...assigned])];
+}
+
+/**
+ * The departments one permission of a grant covers when the grant was approved for `named` departments (null: none
+ * named, as the policy says). A permission the policy gives per department is for patients of one's own departments:
+ * it covers the named departments the holder belongs to (`member`, memberDepartments), never another (an emergency
+ * opening of another department's patient is not a grant's approval). A permission the policy gives tenant-wide may
+ * be narrowed to any departments. decide.ts compiles stored grants by it; requestAccess refuses what it would cut.
+ */
+export function grantDepartments(
+  scope: PermissionScopeKind,
+  named: readonly string[] | null,
+  member: readonly string[],
+): readonly string[] | null {
+  if (named === null || scope === 'tenant') return named;
+  return named.filter((d) => member.includes(d));
+}
+
+/** The named departments some permission of the grant would not cover for the holder (grantDepartments). */
+export function departmentsOutside(
+  policy: PolicyDocument,
+  grant: string,
+  named: readonly string[] | null,
+  member: readonly string[],
+): string[] {
+  const permissions = policy.grants[grant]?.permissions ?? [];
+  return (named ?? []).filter((d) => permissions.some((p) => !(grantDepartments(p.scope, named, member) ?? []).includes(d)));
 }

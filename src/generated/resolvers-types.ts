@@ -832,6 +832,11 @@ export type ExplainResource = {
   invoiceId?: InputMaybe<Scalars['ID']['input']>;
   /** For `read:<dataClass>` and `break-glass`: the patient (its tenant and departments are checked). */
   patientId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * For `access:request:<grant>`: the departments the request would name (requestAccess scopeDepartments); a grant the
+   * policy gives per department is only for departments the caller belongs to (OUTSIDE_DEPARTMENTS).
+   */
+  scopeDepartments?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type Explanation = {

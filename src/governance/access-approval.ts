@@ -2,11 +2,12 @@ import type { Principal } from '../auth/principal.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { activeEntries, readAccessDoc, widenedEntries, type AccessEntry } from './access-entries.js';
 import { roleHoldsOrOwns } from './approval-path.js';
-import { requestRefusal } from './access-target.js';
+import { requestRefusal, requesterDepartments } from './access-target.js';
 import type { ChangeRequest } from './change-request.js';
 import { beneficiaryOf } from './change-target.js';
 import type { Instant } from './environment.js';
 import type { FunctionsOf } from './functions.js';
+import { widenedByPolicy } from './policy-widening.js';
 import type { TransitionError } from './transition-result.js';
 
 // "Nobody can grant a permission they do not hold." An approval of a change that widens access counts only when the
@@ -63,10 +64,14 @@ export function grantCheck(
   const widened = widenedEntries(before, readAccessDoc(sub, change.after), now);
   // Nobody, security included, approves a grant its requester holds none of the roles for: the check requestAccess
   // made, asked again under the policy in force now (it may have changed, and requests made before the check exist).
-  // The requester's token is not at hand here: the roles the request was made with count (change.requester).
+  // The requester's token is not at hand here: the roles and token departments the request was made with count
+  // (change.requester), with the department-scoped assignments of the document the change applies over.
   if (change.target.type === 'access-request') {
+    const { requester } = change;
+    const asked = { kind: requester.kind, departments: requester.departments ?? [] };
+    const departments = requesterDepartments(policy, asked, sub, change.before, now);
     for (const e of widened) {
-      const refusal = requestRefusal(policy, change.requester, e, sub);
+      const refusal = requestRefusal(policy, { ...requester, departments }, e, sub);
       // FORBIDDEN here: the approver's input is fine, the change may not be applied.
       if (refusal) return { code: 'FORBIDDEN', reason: refusal.reason, message: refusal.message };
     }
@@ -79,62 +84,19 @@ export function grantCheck(
   return missing.length ? `you cannot grant what you do not hold or own: read of ${[...new Set(missing)].join(', ')}` : null;
 }
 
-type Permission = { readonly dataClasses: readonly string[]; readonly actions: readonly string[]; readonly scope: string };
-type Holdable = {
-  readonly function?: string;
-  readonly permissions?: readonly Permission[];
-  readonly principalKinds?: readonly string[];
-  readonly eligibleRoles?: readonly string[];
-};
-type Holdables = Readonly<Record<string, Holdable>>;
-
-/** action:class -> 2 tenant, 1 any narrower scope: what a role or grant gives, comparable between two policies. */
-function reach(h: Holdable | undefined): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const p of h?.permissions ?? []) {
-    const rank = p.scope === 'tenant' ? 2 : 1;
-    for (const c of p.dataClasses) for (const a of p.actions) m.set(`${a}:${c}`, Math.max(m.get(`${a}:${c}`) ?? 0, rank));
-  }
-  return m;
-}
-
-/**
- * The roles and grants a policy change widens: a permission (class and action) added, a scope from department to
- * tenant, a kind of principal added to a role, a role moved to another function (its holders then approve for that
- * one), a role added to a grant's eligible roles. Whoever holds one of them gains by the change.
- */
-export function widenedByPolicy(before: unknown, after: unknown): { roles: Set<string>; grants: Set<string> } {
-  const of = (doc: unknown, key: 'roles' | 'grants'): Holdables =>
-    ((doc ?? {}) as Record<string, Holdables | undefined>)[key] ?? {};
-  const widened = (was: Holdables, now: Holdables) =>
-    new Set(
-      Object.entries(now)
-        .filter(([name, h]) => {
-          const old = Object.hasOwn(was, name) ? was[name] : undefined;
-          const before = reach(old);
-          const gained = (now: readonly string[] | undefined, then: readonly string[] | undefined) =>
-            (now ?? []).some((x) => !(then ?? []).includes(x));
-          return (
-            [...reach(h)].some(([k, r]) => r > (before.get(k) ?? 0)) ||
-            gained(h.principalKinds, old?.principalKinds) ||
-            gained(h.eligibleRoles, old?.eligibleRoles) ||
-            (old !== undefined && h.function !== old.function)
-          );
-        })
-        .map(([name]) => name),
-    );
-  return { roles: widened(of(before, 'roles'), of(after, 'roles')), grants: widened(of(before, 'grants'), of(after, 'grants')) };
-}
-
 /**
  * Nobody approves a change that benefits them (transitions.ts SELF_BENEFIT for assignments): for a policy change, a
- * person who holds a role or grant it widens (a security-admin approving security-admin unmasked identifiers). A role
- * the approvers' function must hold (security-admin for policy changes) cannot widen itself so: give the permission
- * through a new role, which nobody holds yet, and assign it (itself governed).
+ * person who holds a role or grant it widens (policy-widening.ts: a security-admin approving security-admin unmasked
+ * identifiers, an integration-engineer approving integration-engineer break-glass or ownership of a data class). A
+ * role the approvers' function must hold (security-admin for policy changes) cannot widen itself so: give the
+ * permission through a new role, which nobody holds yet, and assign it (itself governed).
  */
 function policySelfBenefit(approver: Principal, change: ChangeRequest): TransitionError | null {
   const widened = widenedByPolicy(change.before, change.after);
-  const held = [...approver.roles.filter((r) => widened.roles.has(r)), ...approver.grants.filter((g) => widened.grants.has(g))];
+  const held = [
+    ...approver.roles.filter((r) => widened.everyone || widened.roles.has(r)),
+    ...approver.grants.filter((g) => widened.grants.has(g)),
+  ];
   if (held.length === 0) return null;
   return {
     code: 'FORBIDDEN',

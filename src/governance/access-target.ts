@@ -1,12 +1,13 @@
 import type { Principal } from '../auth/principal.js';
 import type { AccessWant } from '../../rules/denial.js';
-import { grantEligibility } from '../../rules/grant-eligibility.js';
+import { departmentsOutside, grantEligibility, memberDepartments } from '../../rules/grant-eligibility.js';
 import { policyDocumentSchema, type PolicyDocument } from '../../rules/policy-document.js';
 import { readAccessDoc, widenedEntries, accessDocValueSchema } from './access-entries.js';
 import { ACCESS_WIDEN_RISK, accessApproverFunctions } from './approval-path.js';
 import type { ApprovalRules } from './approval-rules.js';
 import type { Environment, Instant, Risk } from './environment.js';
 import type { JsonValue } from './json.js';
+import { storedAccessOf } from './stored-access-of.js';
 import type { TransitionError } from './transition-result.js';
 import type { z } from 'zod';
 
@@ -65,40 +66,79 @@ function knownNames(policy: PolicyDocument, sub: string, after: JsonValue, now: 
   return null;
 }
 
+/** Who asks, for requestRefusal: the kind, the effective roles and the departments they belong to (memberDepartments). */
+interface Asker {
+  readonly kind: Principal['kind'];
+  readonly roles: readonly string[];
+  readonly departments: readonly string[];
+}
+
+/**
+ * The departments a requester belongs to (rules/grant-eligibility.ts memberDepartments, the rule rules/decide.ts
+ * compiles a stored grant by): their token's, and those the department-scoped role assignments of their access
+ * document (`accessDoc`, at `now`) name. requestAccess and its approval ask it; explain reads the same from the kernel.
+ */
+export function requesterDepartments(
+  policy: PolicyDocument,
+  requester: Pick<Principal, 'kind' | 'departments'>,
+  sub: string,
+  accessDoc: unknown,
+  now: Instant,
+): string[] {
+  return memberDepartments(policy, requester, storedAccessOf(readAccessDoc(sub, accessDoc), now));
+}
+
 /**
  * NOT_ELIGIBLE when `holder` holds none of the roles a grant is for: such a grant would give nothing (rules/decide.ts
- * ignores it), so nobody should wait for approvals of it. Asked through requestRefusal (below) by requestAccess (the
- * vet), its approval (access-approval.ts grantCheck, which answers it FORBIDDEN) and `explain(access:request:<grant>)`, on the rule
- * rules/decide.ts applies (grant-eligibility.ts). `holder.roles`: the effective roles, token and store combined.
- * BAD_USER_INPUT, not FORBIDDEN: the request names something the policy never gives this person (like an unknown
- * grant), and a governance FORBIDDEN would carry the generic advice to request the owner's role (security-admin).
+ * ignores it), so nobody should wait for approvals of it. OUTSIDE_DEPARTMENTS when it is asked for departments the
+ * holder does not belong to and the policy gives it per department (`sensitive`: patients of one's departments;
+ * decide.ts would cut them, grant-eligibility.ts grantDepartments): break-glass in another department never extends
+ * it. Asked through requestRefusal (below) by requestAccess (the vet), its approval (access-approval.ts grantCheck,
+ * which answers it FORBIDDEN) and `explain(access:request:<grant>)`. `holder.roles`: the effective roles, token and
+ * store combined. BAD_USER_INPUT, not FORBIDDEN: the request names something the policy never gives this person
+ * (like an unknown grant), and a governance FORBIDDEN would carry the generic advice to request the owner's role.
  */
 function grantRequestRefusal(
   policy: PolicyDocument,
-  holder: Pick<Principal, 'kind' | 'roles'>,
+  holder: Asker,
   grant: string,
-  who = 'you',
+  named: readonly string[] | null,
+  who: string,
 ): TransitionError | null {
   const eligibility = grantEligibility(policy, holder, grant);
-  if (eligibility.ok) return null;
-  const roles = eligibility.eligibleRoles.join(', ') || 'nobody in this policy';
+  if (!eligibility.ok) {
+    const roles = eligibility.eligibleRoles.join(', ') || 'nobody in this policy';
+    const message =
+      `the "${grant}" grant is only for: ${roles}; ${who} hold${who === 'you' ? '' : 's'} none of these roles, so it would give nothing`;
+    return { code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE', message, problems: [{ path: 'requestedGrant', message }] };
+  }
+  const outside = departmentsOutside(policy, grant, named, holder.departments);
+  if (outside.length === 0) return null;
+  const theirs = holder.departments.join(', ') || 'none';
   const message =
-    `the "${grant}" grant is only for: ${roles}; ${who} hold${who === 'you' ? '' : 's'} none of these roles, so it would give nothing`;
-  return { code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE', message, problems: [{ path: 'requestedGrant', message }] };
+    `the "${grant}" grant is for patients of one's own departments (${who === 'you' ? 'yours' : 'theirs'}: ${theirs}); ` +
+    `not for ${outside.join(', ')}: ask for a role there (requestedRole), or use break-glass in an emergency`;
+  return {
+    code: 'BAD_USER_INPUT',
+    reason: 'OUTSIDE_DEPARTMENTS',
+    message,
+    problems: outside.map((d) => ({ path: `scopeDepartments[${named!.indexOf(d)}]`, message: `"${d}" is not one of ${theirs}` })),
+  };
 }
 
 /**
  * NOT_ELIGIBLE when what is asked for would give `holder` nothing (rules/decide.ts ignores it): a grant none of whose
  * roles they hold (grantRequestRefusal), a role their kind of principal cannot use (an agent asking for `clinician`, a
- * person for `ai-agent`). requestAccess, its approval and `explain(access:request:<name>)` ask it.
+ * person for `ai-agent`); OUTSIDE_DEPARTMENTS for a grant asked for departments it cannot cover for them.
+ * requestAccess, its approval and `explain(access:request:<name>)` ask it.
  */
 export function requestRefusal(
   policy: PolicyDocument,
-  holder: Pick<Principal, 'kind' | 'roles'>,
-  want: { readonly kind: string; readonly name: string },
+  holder: Asker,
+  want: { readonly kind: string; readonly name: string; readonly departments?: readonly string[] | null },
   who = 'you',
 ): TransitionError | null {
-  if (want.kind === 'grant') return grantRequestRefusal(policy, holder, want.name, who);
+  if (want.kind === 'grant') return grantRequestRefusal(policy, holder, want.name, want.departments ?? null, who);
   const role = want.kind === 'role' && Object.hasOwn(policy.roles, want.name) ? policy.roles[want.name]! : null;
   if (!role || role.principalKinds.includes(holder.kind)) return null;
   const message =
@@ -170,8 +210,10 @@ export function accessRequestRules(policy: PolicyDocument, sub: string): Dynamic
       }
       const unknown = knownNames(policy, sub, after, now, before);
       if (unknown) return unknown;
-      // Judged on the requester's effective roles now (the governed path sees them cut to PRODUCTION, where data is read).
-      return requestRefusal(policy, requester, added[0]!);
+      // Judged on the requester's effective roles now (the governed path sees them cut to PRODUCTION, where data is read),
+      // and the departments they belong to (the token's, and their department-scoped assignments in `before`).
+      const departments = requesterDepartments(policy, requester, sub, before, now);
+      return requestRefusal(policy, { ...requester, departments }, added[0]!);
     },
   };
 }

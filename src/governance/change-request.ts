@@ -27,7 +27,17 @@ const diffEntrySchema = z.object({
   after: jsonValueSchema.optional(),
 });
 
-const requesterSchema = z.object({ sub: z.string().min(1), roles: names, functions: names, kind: z.enum(['user', 'agent', 'service']) });
+const requesterSchema = z.object({
+  sub: z.string().min(1),
+  roles: names,
+  functions: names,
+  kind: z.enum(['user', 'agent', 'service']),
+  /**
+   * The departments of the requester's token when they proposed (an access request's grant is approved for those
+   * they belong to: access-target.ts requesterDepartments). Absent on changes stored before it was kept: none.
+   */
+  departments: names.optional(),
+});
 export type Requester = z.infer<typeof requesterSchema>;
 
 const approvalSchema = z.object({

@@ -180,10 +180,17 @@ async function explainRefund(
  * explain(access:request:<role or grant>) refused, by the checks requestAccess makes, in its order (propose-change.ts):
  * the editor check (anyone holding a role may ask for themselves: a person whose only role was revoked may not), then,
  * whether what is asked for would give the caller anything (requestRefusal: a grant's eligible roles, a role's principal
- * kinds), on the caller's effective roles at `at`. Null: explain-governed.ts
+ * kinds, a grant's departments: resource.scopeDepartments against those the caller belongs to), on the caller's
+ * effective roles and assignments at `at`. Null: explain-governed.ts
  * answers (unknown names, and who approves a request that may be made). A name that is a role is asked for as the role.
  */
-function accessRequestRefusal(action: string, policy: PolicyDocument, access: PrincipalPolicy, at: string): Explanation | null {
+function accessRequestRefusal(
+  action: string,
+  policy: PolicyDocument,
+  access: PrincipalPolicy,
+  at: string,
+  scopeDepartments: readonly string[] | null,
+): Explanation | null {
   const name = /^access:request:(.+)$/.exec(action)?.[1];
   const isRole = name !== undefined && Object.hasOwn(policy.roles, name);
   if (!name || (!isRole && !Object.hasOwn(policy.grants, name))) return null;
@@ -194,8 +201,15 @@ function accessRequestRefusal(action: string, policy: PolicyDocument, access: Pr
     return explanation({
       ...base, rule: 'editors:access-request', reason: edit.reason, failedScope: 'editor', message: sentence(edit.message),
     });
-  const refusal = requestRefusal(policy, access.principal, { kind: isRole ? 'role' : 'grant', name });
+  // The departments the caller belongs to as the kernel compiled them (token and department-scoped assignments).
+  const asker = { ...access.principal, departments: access.memberDepartments };
+  const departments = scopeDepartments?.length ? scopeDepartments : null;
+  const refusal = requestRefusal(policy, asker, { kind: isRole ? 'role' : 'grant', name, departments });
   if (!refusal) return null;
+  if (refusal.reason === 'OUTSIDE_DEPARTMENTS') {
+    const rule = `policy:grants:${name}:permissions`;
+    return explanation({ ...base, rule, reason: refusal.reason, failedScope: 'department', message: sentence(refusal.message) });
+  }
   if (isRole) {
     const rule = `policy:roles:${name}:principalKinds`;
     return explanation({ ...base, rule, reason: refusal.reason, failedScope: 'principal-kind', message: sentence(refusal.message) });
@@ -266,7 +280,7 @@ export const explainResolvers: Resolvers = {
         return explanation({ action, decision: 'DENY', rule: 'policy:grants', policyVersion, at: when, reason: 'BAD_USER_INPUT', message });
       }
       const asked = carried ? `access:request:${carried.grant}` : action;
-      const refused = accessRequestRefusal(asked, policy, access, when);
+      const refused = accessRequestRefusal(asked, policy, access, when, resource?.scopeDepartments ?? null);
       if (refused) return { ...refused, action };
       const env = environment ?? 'PRODUCTION';
       const governed = explainGoverned({

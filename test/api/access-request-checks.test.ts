@@ -276,3 +276,42 @@ describe('departments of an access scope', () => {
     });
   }
 });
+
+// A tester's finding: a cardiology clinician's request for the sensitive grant for primary-care was accepted (then used
+// through break-glass). A grant the policy gives per department is for the requester's own departments: every grant x
+// scope inside / outside / mixed, asked with requestAccess and with explain(resource.scopeDepartments), which agree.
+describe('a grant asked for departments the requester does not belong to', () => {
+  const policy = defaultPolicy();
+  const SCOPES: Record<string, string[]> = {
+    inside: ['cardiology'],
+    outside: ['primary-care'],
+    mixed: ['cardiology', 'primary-care'],
+    'all outside': ['oncology', 'primary-care'],
+  };
+  const EXPLAIN_SCOPED =
+    'query ($a: String!, $d: [String!]) { explain(action: $a, resource: { scopeDepartments: $d }) ' +
+    '{ decision reason failedScope message } }';
+  const cases = Object.keys(policy.grants).flatMap((grant) => Object.keys(SCOPES).map((scope) => [grant, scope] as const));
+  it.each(cases)('%s, %s', async (grant, scope) => {
+    const departments = SCOPES[scope]!;
+    const outside = departments.filter((d) => d !== 'cardiology');
+    const refused = policy.grants[grant]!.permissions.some((p) => p.scope === 'department') && outside.length > 0;
+    const t = await h.token({ sub: `dr-scope-${grant}-${scope.replace(' ', '-')}`, roles: ['clinician'], departments: ['cardiology'] });
+    const input = { requestedGrant: grant, scopeDepartments: departments, justification: 'clinic', durationMinutes: 120 };
+    const r = await h.gql<{ requestAccess: { status: string } }>(t, REQUEST, { input });
+    const a = `access:request:${grant}`;
+    const why = (await h.gql<{ explain: Record<string, string> }>(t, EXPLAIN_SCOPED, { a, d: departments })).body.data!.explain;
+    if (refused) {
+      const ext = r.body.errors?.[0]?.extensions as Extensions;
+      expect(ext).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'OUTSIDE_DEPARTMENTS' });
+      const paths = outside.map((d) => `scopeDepartments[${departments.indexOf(d)}]`);
+      expect((ext?.problems as { path: string }[]).map((p) => p.path)).toEqual(paths);
+      for (const d of outside) expect(String(ext?.message ?? r.body.errors?.[0]?.message)).toContain(d);
+      expect(why).toMatchObject({ decision: 'DENY', reason: 'OUTSIDE_DEPARTMENTS', failedScope: 'department' });
+      expect((await h.gql(t, MINE)).body.data).toEqual({ myAccessRequests: [], myAccess: [] });
+    } else {
+      expect(r.body.data?.requestAccess.status, JSON.stringify(r.body)).toBe('PENDING_APPROVAL');
+      expect(why.decision).toBe('NEEDS_APPROVAL');
+    }
+  });
+});

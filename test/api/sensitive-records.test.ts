@@ -193,3 +193,36 @@ describe('sensitive records without labels, on every resource type, for every ro
     ).toBe('ALLOW');
   });
 });
+
+// A tester's finding: a clinician got the sensitive grant for a department not theirs approved, broke the glass on a
+// patient there and read the HIV diagnosis. requestAccess refuses that now (test/api/access-request-checks.test.ts);
+// a grant stored for a department its holder has since left covers nobody there, break-glass or not.
+describe('a stored sensitive grant for a department its holder no longer belongs to', () => {
+  const REQUEST = 'mutation ($input: RequestAccessInput!) { requestAccess(input: $input) { status changeRequest { id } } }';
+  const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
+  const OPEN = 'mutation ($id: ID!) { breakGlass(patientId: $id, reason: "Unconscious in the ED, no history") { id } }';
+  const CONDITIONS = 'query ($id: ID!) { patient(id: $id) { conditions { id } } }';
+  type Conditions = { patient: { conditions: Row[] | null } | null };
+  const ids = (r: GqlResponse<Conditions>) => (r.body.data?.patient?.conditions ?? []).map((c) => c.id);
+
+  it('is withheld through break-glass; the plain rows open', async () => {
+    const sub = 'dr-moved';
+    const before = await h.token({ sub, roles: ['clinician'], departments: ['oncology', 'cardiology'] });
+    const input = { requestedGrant: 'sensitive', scopeDepartments: ['cardiology'], justification: 'HIV clinic', durationMinutes: 120 };
+    const asked = await h.gql<{ requestAccess: { status: string; changeRequest: { id: string } } }>(before, REQUEST, { input });
+    expect(asked.body.data?.requestAccess.status, JSON.stringify(asked.body)).toBe('PENDING_APPROVAL');
+    const id = asked.body.data!.requestAccess.changeRequest.id;
+    const sec = await h.token({ sub: 'sec-moved', roles: ['security-admin'], mfa: true });
+    const cad = await h.token({ sub: 'cad-moved', roles: ['clinical-admin'], mfa: true });
+    expect((await h.gql(sec, APPROVE, { id })).body.data).toEqual({ approveChange: { status: 'PENDING' } });
+    expect((await h.gql(cad, APPROVE, { id })).body.data).toEqual({ approveChange: { status: 'APPLIED' } });
+    // While in cardiology the grant covers its patients.
+    expect(ids(await h.gql(before, CONDITIONS, { id: HANK }))).toContain('hank-cond-hiv');
+    // Moved to oncology only: break-glass opens the plain record of the cardiology patient, never the grant.
+    const after = await h.token({ sub, roles: ['clinician'], departments: ['oncology'] });
+    expect((await h.gql(after, OPEN, { id: HANK })).body.errors).toBeUndefined();
+    const read = await h.gql<Conditions>(after, CONDITIONS, { id: HANK });
+    expect(ids(read)).toEqual(expect.arrayContaining([...PLAIN_IDS.conditions!]));
+    for (const withheld of SENSITIVE_IDS.conditions!) expect(ids(read)).not.toContain(withheld);
+  });
+});

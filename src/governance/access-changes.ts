@@ -1,7 +1,11 @@
 import type { Principal } from '../auth/principal.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
-import { isActive, type AccessDoc, type AccessEntry } from './access-entries.js';
+import { isActive, readAccessDoc, type AccessDoc, type AccessEntry } from './access-entries.js';
+import type { ChangeRequest } from './change-request.js';
+import { beneficiaryOf } from './change-target.js';
+import { diffJson } from './diff.js';
 import { toEpochMs, toIso, type Environment, type Instant } from './environment.js';
+import type { JsonValue } from './json.js';
 import type { TransitionError } from './transition-result.js';
 
 // The new value of an `assignment:<sub>` document for each access action. Pure: the service proposes the result as
@@ -137,6 +141,39 @@ export function recordReview(
       ? { by: reviewer.sub, at, reason: `access review${review.comment ? `: ${review.comment}` : ''}` }
       : entry.revoked;
   return { ...doc, entries: doc.entries.map((e) => (e.id === entryId ? { ...e, reviews: [...e.reviews, review], revoked } : e)) };
+}
+
+/**
+ * An access change as its approval applies it at `now`: the entry it adds (its id is the change's) is granted now.
+ * A requested entry lasts the minutes asked for from the apply, not from the request (the pending entry holds them as
+ * expiresAt - grantedAt); an assignment's expiresAt is a date and stays, and one already past is refused (CONFLICT
+ * EXPIRED: nothing dead is applied). transitions.ts approve asks it, so the approval, viewerCanApprove and
+ * explain(change:approve) decide on the same document. Other changes (revocations, the policy) are as proposed.
+ */
+export function accessChangeAtApply(
+  change: ChangeRequest,
+  now: Instant,
+):
+  | { readonly ok: true; readonly change: ChangeRequest }
+  | { readonly ok: false; readonly error: TransitionError; readonly endedAt: string } {
+  const sub = beneficiaryOf(change.target);
+  if (sub === null) return { ok: true, change };
+  const doc = readAccessDoc(sub, change.after);
+  const added = doc.entries.find((e) => e.id === change.id && e.revoked === null);
+  if (!added) return { ok: true, change };
+  const nowMs = toEpochMs(now);
+  let expiresAt = added.expiresAt;
+  if (added.source === 'access-request' && expiresAt !== null)
+    expiresAt = toIso(nowMs + toEpochMs(expiresAt) - toEpochMs(added.grantedAt));
+  else if (expiresAt !== null && toEpochMs(expiresAt) <= nowMs) {
+    const message =
+      `the ${added.name} ${added.kind} this change gives ends at ${expiresAt}, which has passed: nothing was applied; ` +
+      'propose it again with a later expiresAt';
+    return { ok: false, error: { code: 'CONFLICT', reason: 'EXPIRED', message }, endedAt: expiresAt };
+  }
+  const entry: AccessEntry = { ...added, grantedAt: toIso(nowMs), expiresAt };
+  const after = { ...doc, entries: doc.entries.map((e) => (e === added ? entry : e)) } as unknown as JsonValue;
+  return { ok: true, change: { ...change, after, diff: diffJson(change.before, after) } };
 }
 
 export const isTransitionError = (v: AccessDoc | TransitionError): v is TransitionError => 'code' in v && 'reason' in v;

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import { accessChangeAtApply } from './access-changes.js';
 import { evaluateApprovals, remainingApprovals, type ApprovalStatus } from './approval-evaluation.js';
 import { commonOf, type Approval, type ChangeRequest } from './change-request.js';
 import { beneficiaryOf } from './change-target.js';
@@ -30,6 +31,12 @@ export interface ApproveOptions {
    * itself (NOT_ELIGIBLE: a grant for a requester who holds none of its roles).
    */
   readonly canGrant?: (approver: Principal, change: ChangeRequest) => string | TransitionError | null;
+  /**
+   * Why the change's effect may not be applied now, asked of the deps for this change before the transition
+   * (GovernanceDeps.applyRefusal: the EHR write-back gate of a clinical write): an approval that could only queue
+   * something that would not be written is refused, and nothing is recorded.
+   */
+  readonly applyRefusal?: TransitionError | null;
 }
 
 export interface RejectOptions {
@@ -101,6 +108,15 @@ export function approve(change: ChangeRequest, asked: Principal, options: Approv
     const message = `the target moved from version ${change.baseVersion} to ${options.currentVersion}: propose the change again`;
     return ended.ok ? { ...refuse('CONFLICT', 'STALE_BASE_VERSION', message), next: ended.next, effects: ended.effects } : ended;
   }
+  // An access change is judged and applied as of now: a requested grant lasts from the apply, a dated assignment
+  // whose date has passed ends the change (access-changes.ts accessChangeAtApply).
+  const atApply = accessChangeAtApply(change, options.now);
+  if (!atApply.ok) {
+    const next: ChangeRequest = { ...commonOf(change), updatedAt: now, status: 'EXPIRED', expiredAt: now };
+    const ended = audit(next, 'change.expired', null, now, { expiresAt: change.expiresAt, entryExpiresAt: atApply.endedAt });
+    return { ok: false, error: atApply.error, next, effects: [ended] };
+  }
+  const applied = atApply.change;
   if (approver.sub === change.requester.sub) return refuse('FORBIDDEN', 'SELF_APPROVAL', 'the requester cannot approve their own change');
   const clinical = clinicalText(change, 'comment', options.comment?.trim() ?? '');
   if (clinical) return clinical;
@@ -114,9 +130,10 @@ export function approve(change: ChangeRequest, asked: Principal, options: Approv
   const req = change.requirement;
   if (req.mfaRequired && !approver.mfa)
     return refuse('FORBIDDEN', 'MFA_REQUIRED', 'approving this change needs a token with MFA: sign in again with a second factor');
-  const cannotGrant = options.canGrant?.(approver, change);
+  const cannotGrant = options.canGrant?.(approver, applied);
   if (typeof cannotGrant === 'string') return refuse('FORBIDDEN', 'CANNOT_GRANT_UNHELD', cannotGrant);
   if (cannotGrant) return { ok: false, error: cannotGrant };
+  if (options.applyRefusal) return { ok: false, error: options.applyRefusal };
 
   const ctx = ctxOf(change);
   const before = remainingApprovals(req, ctx, change.approvals);
@@ -149,8 +166,10 @@ export function approve(change: ChangeRequest, asked: Principal, options: Approv
     mfa: approver.mfa,
   });
   if (after > 0) return { ok: true, next: { ...common, status: 'PENDING' }, effects: [approved] };
+  // The final approval applies the change as of now (an access change's new entry is granted now).
+  const appliedCommon = { ...commonOf(applied), approvals, updatedAt: now };
   if (change.applyMode === 'outbox') {
-    const next: ChangeRequest = { ...common, status: 'APPROVED', approvedAt: now };
+    const next: ChangeRequest = { ...appliedCommon, status: 'APPROVED', approvedAt: now };
     const apply = applyEffectFor(next);
     return {
       ok: true,
@@ -158,7 +177,8 @@ export function approve(change: ChangeRequest, asked: Principal, options: Approv
       effects: [approved, { type: 'outbox', changeId: next.id, tenant: next.tenant, idempotencyKey: apply.idempotencyKey, apply }],
     };
   }
-  const next: ChangeRequest = { ...common, status: 'APPLIED', approvedAt: now, appliedVersion: change.baseVersion + 1, appliedAt: now };
+  const appliedVersion = change.baseVersion + 1;
+  const next: ChangeRequest = { ...appliedCommon, status: 'APPLIED', approvedAt: now, appliedVersion, appliedAt: now };
   return {
     ok: true,
     next,

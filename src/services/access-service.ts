@@ -96,7 +96,7 @@ export class AccessService {
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');
     const [target, why] = [
       { type: 'assignment' as const, sub: input.sub },
-      { reason: input.reason, ticket: input.ticket ?? null },
+      { reason: input.reason, ticket: input.ticket ?? null, endsAt: expiresAt === null ? null : Date.parse(expiresAt) },
     ];
     return this.done(
       principal,
@@ -146,7 +146,7 @@ export class AccessService {
     return this.done(
       principal,
       proposeAccess(this.deps.governance, principal, target, why, (current, id, now) =>
-        // The grant's clock starts at the request: an approval that comes late does not extend it.
+        // The minutes asked for count from the approval that applies it (access-changes.ts accessChangeAtApply).
         json(
           withEntry(this.read(principal.sub, current), {
             id,

@@ -18,7 +18,13 @@ export async function proposeAccess(
   deps: GovernanceDeps,
   principal: Principal,
   target: Extract<ChangeTarget, { type: 'assignment' | 'access-request' | 'policy' }>,
-  input: { reason?: string | null; ticket?: string | null; origin?: ChangeOrigin },
+  input: {
+    reason?: string | null;
+    ticket?: string | null;
+    origin?: ChangeOrigin;
+    /** When what the change gives ends by itself (an assignment's expiresAt, epoch ms): the change waits no longer. */
+    endsAt?: number | null;
+  },
   next: (current: JsonValue | null, changeId: string, now: number) => JsonValue,
 ): Promise<ProposalOutcome> {
   const policy = await policyInForce(deps, principal.tenant);
@@ -28,8 +34,11 @@ export async function proposeAccess(
     const context = proposalContext(deps, principal, input);
     const base = current.doc?.value ?? (target.type === 'policy' ? (policy as unknown as JsonValue) : emptyAccessDoc(target.sub));
     const newValue = next(current.doc?.value ?? null, context.id, Number(context.now));
+    // A dated assignment's change expires with the date at the latest: nobody approves one that would apply nothing.
+    const ttlMs = Math.min(deps.rules.pendingTtlMs[ACCESS_ENVIRONMENT], (input.endsAt ?? Infinity) - Number(context.now));
     return {
       ...context,
+      ...(input.endsAt == null ? {} : { ttlMs: Math.max(1, Math.floor(ttlMs)) }),
       policy,
       environment: ACCESS_ENVIRONMENT,
       target,

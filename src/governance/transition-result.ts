@@ -46,7 +46,13 @@ export type TransitionReason =
   | 'OUTSIDE_DEPARTMENTS'
   | 'UNKNOWN_ENTRY'
   | 'NOT_REPLACEABLE'
-  | 'TOO_MANY_OPEN_PROPOSALS';
+  | 'TOO_MANY_OPEN_PROPOSALS'
+  /** The EHR write-back gate (src/services/write-back/write-back-gate.ts), asked again when a clinical write is approved. */
+  | 'WRITE_BACK_DISABLED'
+  | 'CONNECTOR_STOPPED'
+  | 'SCOPE_NOT_CONFIGURED'
+  | 'NOT_MAPPED'
+  | 'AGENT_STOPPED';
 
 /**
  * The scope a refusal failed on, where its reason names one: a role held only in another environment fails on the
@@ -61,6 +67,11 @@ export interface TransitionError {
   readonly message: string;
   /** For BAD_USER_INPUT: each problem names its field (`value.threshold`, `reason`). */
   readonly problems?: readonly Problem[];
+  /**
+   * Extensions the refusal carries as they are (the write-back gate's `connector` and `environment`): such a refusal
+   * is answered exactly as the action it stands for answers it, without an approval path.
+   */
+  readonly extensions?: Readonly<Record<string, string>>;
 }
 
 interface ApplyCommon {

@@ -192,6 +192,9 @@ export const ehrWriteResolvers: Resolvers = {
             const write = await writeBack.writeMedicationRequest(ctx.principal, patient.id, draft, scope, author(ctx), ctx.requestId);
             return { status: 'WRITTEN' as const, changeRequestId: null, write: asResult(write) };
           }
+          // A proposal meets the gate its write will meet, as the clinician's own write does (FORBIDDEN with the same
+          // reason), before its draft is stored or anything queued; its approval asks again (ehr-write-effect.ts).
+          await ctx.connectors.writeBack.assertOpen(ctx.principal.tenant, 'MedicationRequest', 'c');
           const draftId = `med-${idempotencyToken(ctx.principal.tenant, 'MedicationRequest', scope)}`;
           const outcome = await proposeEhrWrite(ctx.governance, ctx.principal, {
             environment: ctx.connectors.writeBack.environment,

@@ -104,14 +104,42 @@ async function explainPatientAction(
   if (spec.action === 'medication:request') {
     const m = decideMedicationRequest(access, row);
     const e = explainDecision(action, m.decision, access.policyVersion, when);
-    if (m.decision.effect === 'DENY' || m.mode === 'write') return e;
+    if (m.decision.effect === 'DENY') return e;
+    const closed = await writeBackClosed(ctx, action, 'MedicationRequest', when);
+    if (closed || m.mode === 'write') return closed ?? e;
     return {
       ...e,
       decision: 'NEEDS_APPROVAL',
       message: "You may propose it; a clinician of the patient's department approves it before it is written.",
     };
   }
-  return explainDecision(action, decidePatientAction(access, spec.action, row), access.policyVersion, when);
+  const e = explainDecision(action, decidePatientAction(access, spec.action, row), access.policyVersion, when);
+  const written = WRITTEN_AS[spec.action];
+  return (e.decision === 'ALLOW' && written ? await writeBackClosed(ctx, action, written, when) : null) ?? e;
+}
+
+/** The resource each write action creates (the write-back gate is asked for it). */
+const WRITTEN_AS: Partial<Record<PatientAction, string>> = { 'write:notes': 'DocumentReference', 'write:observations': 'Observation' };
+
+/**
+ * The write-back gate after the policy allowed a write (the order the mutations ask in): the refusal the write, a
+ * proposal of it and its approval answer while it is closed (WriteBackService.gateRefusal), as a DENY; null when open.
+ */
+async function writeBackClosed(ctx: GatewayContext, action: string, resourceType: string, when: string): Promise<Explanation | null> {
+  const writeBack = ctx.connectors.writeBack;
+  const refusal = await writeBack.gateRefusal(ctx.principal.tenant, resourceType, 'c');
+  if (!refusal) return null;
+  return explanation({
+    action,
+    decision: 'DENY',
+    rule: `write-back:${writeBack.environment}`,
+    policyVersion: ctx.access.policyVersion,
+    at: when,
+    reason: refusal.reason,
+    failedScope: 'connector',
+    ownerFunction: 'technical',
+    message: refusal.message,
+  });
 }
 
 /**

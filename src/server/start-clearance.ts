@@ -198,6 +198,7 @@ export async function startClearance(config: GatewayConfig, options: StartOption
     locks: new KeyedLock(),
     maxOpenProposals: config.limits.maxOpenProposalsPerRequester,
     connectorEffects: (effect) => connectors.effects(effect),
+    applyRefusal: (tenant, change) => connectors.applyRefusal(tenant, change),
     notificationOps,
     // Webhook and email entries of a transition are apart in the outbox (approver-email.ts).
     notifications: {

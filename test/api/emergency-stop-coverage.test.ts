@@ -9,6 +9,7 @@ import { agentStoppedDenials } from '../support/audit-events.js';
 import {
   actors,
   APPROVE,
+  CHANGE_REQUEST,
   EMERGENCY_STOP,
   ok,
   refused,
@@ -154,11 +155,17 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
       expect(proposed.status).toBe('PENDING_APPROVAL');
       await stop(t.sec, 'agent:bot-outbox');
       const before = await medications('acme');
-      const approved = ok<{ approveMedicationProposal: { status: string } }>(
-        await h.gql(t.clin, APPROVE_MED, { id: proposed.changeRequestId }),
-      ).approveMedicationProposal;
-      expect(approved.status).not.toBe('WRITTEN');
+      // Its approval is refused while the agent is stopped (nothing queued for the outbox), as explain says.
+      const explained = ok<{ explain: { decision: string; reason: string } }>(
+        await h.gql(t.clin, 'query ($a: String!) { explain(action: $a) { decision reason } }', {
+          a: `change:approve:${proposed.changeRequestId}`,
+        }),
+      ).explain;
+      expect(explained).toEqual({ decision: 'DENY', reason: 'AGENT_STOPPED' });
+      refused(await h.gql(t.clin, APPROVE_MED, { id: proposed.changeRequestId }), 'FORBIDDEN', 'AGENT_STOPPED');
       expect(await medications('acme')).toBe(before);
+      const left = ok<{ changeRequest: Change }>(await h.gql(t.sec, CHANGE_REQUEST, { id: proposed.changeRequestId })).changeRequest;
+      expect([left.status, left.approvals]).toEqual(['PENDING', []]);
     },
   },
   connector: {
@@ -174,7 +181,14 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
       );
       await resume(t.gsec, 'connector:ehr');
     },
-    proposal: 'a proposal only queues for a human; it is never executed while the connector is stopped (the outbox cell)',
+    proposal: async () => {
+      // A proposal meets the gate its write would meet: refused as a clinician's own write is, nothing queued.
+      await stop(t.gsec, 'connector:ehr');
+      const before = await medications('globex');
+      refused(await h.gql(await agent('bot-conn-p', 'globex'), PROPOSE, { p: KARENA, i: med('conn-p') }), 'FORBIDDEN', 'CONNECTOR_STOPPED');
+      await resume(t.gsec, 'connector:ehr');
+      expect(await medications('globex')).toBe(before);
+    },
     outbox: async () => {
       const bot = await agent('bot-conn', 'globex');
       const proposed = ok<{ proposeMedicationRequest: { changeRequestId: string } }>(
@@ -182,12 +196,15 @@ const COVERAGE: Record<string, Record<(typeof ENTRY_POINTS)[number], Cell>> = {
       ).proposeMedicationRequest;
       await stop(t.gsec, 'connector:ehr');
       const before = await medications('globex');
+      // Its approval is refused while stopped (nothing queued for the outbox); after the resume it is approved and written.
+      refused(await h.gql(t.gclin, APPROVE_MED, { id: proposed.changeRequestId }), 'FORBIDDEN', 'CONNECTOR_STOPPED');
+      expect(await medications('globex')).toBe(before);
+      await resume(t.gsec, 'connector:ehr');
       const approved = ok<{ approveMedicationProposal: { status: string } }>(
         await h.gql(t.gclin, APPROVE_MED, { id: proposed.changeRequestId }),
       ).approveMedicationProposal;
-      expect(approved.status).not.toBe('WRITTEN');
-      expect(await medications('globex')).toBe(before);
-      await resume(t.gsec, 'connector:ehr');
+      expect(approved.status).toBe('WRITTEN');
+      expect(await medications('globex')).toBe(before + 1);
     },
   },
   'automation:billing': {

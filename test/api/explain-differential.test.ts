@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARROLL, CHET, DENNIS, FRANKIE } from '../connectors/ehr/helpers.js';
 import { startHarness, type GqlResponse, type Harness } from '../support/harness.js';
+import { setWriteBackApplied } from './governance-operations.js';
 
 // Issue 13, item 2: explain and explainField answer exactly what the action then does, for random principals,
 // actions and rows, write actions included (write-back, refunds, messaging, medication requests): both ask the same
@@ -9,6 +10,9 @@ import { startHarness, type GqlResponse, type Harness } from '../support/harness
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
+  // Open, so writes and proposals reach every answer (explain and the action say the gate's refusal alike when closed:
+  // test/api/write-back-gate-entry-points.test.ts).
+  await setWriteBackApplied(h, true, 'acme', 'PRODUCTION');
 }, 60_000);
 afterAll(() => h.stop());
 
@@ -61,11 +65,15 @@ const FIXED: Drawn[] = [
   { sub: 'dr-card', roles: ['clinician'], departments: ['cardiology'], grants: [], kind: 'user' },
 ];
 
+/** Refusals explain names by their reason: the editor check, and the write-back gate a write and a proposal meet. */
+const GOVERNANCE_REASONS = ['NOT_AN_EDITOR', 'WRITE_BACK_DISABLED', 'CONNECTOR_STOPPED', 'SCOPE_NOT_CONFIGURED', 'NOT_MAPPED'];
+
 /** The error that a policy decision made (it names the missing permission), or a governance refusal. */
 function policyError(body: GqlResponse['body']) {
   return (
     (body.errors ?? []).find(
-      (e) => e.extensions?.code === 'FORBIDDEN' && (e.extensions.permission !== undefined || e.extensions.reason === 'NOT_AN_EDITOR'),
+      (e) => e.extensions?.code === 'FORBIDDEN' &&
+        (e.extensions.permission !== undefined || GOVERNANCE_REASONS.includes(String(e.extensions.reason))),
     )?.extensions ?? null
   );
 }

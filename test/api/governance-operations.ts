@@ -171,3 +171,33 @@ export async function assignRoleApplied(h: Harness, assignee: string, role: stri
   }
   expect(status).toBe('APPLIED');
 }
+
+/**
+ * EHR write-back of an environment opened (the connector's scopes for notes, observations and medication requests,
+ * then writeBackEnabled) or closed, each through its approvals: an integration engineer proposes, another approves,
+ * and where the change needs a second function (PRODUCTION), a security admin; all with MFA.
+ */
+export async function setWriteBackApplied(h: Harness, enabled: boolean, tenant = 'acme', environment = 'STAGING'): Promise<void> {
+  const user = (sub: string, role: string) => h.token({ sub, roles: [role], tenant, mfa: true });
+  const [eng1, approvers] = [
+    await user('wb-eng-1', 'integration-engineer'),
+    [await user('wb-eng-2', 'integration-engineer'), await user('wb-sec', 'security-admin')],
+  ];
+  const applied = async (result: ChangeResult) => {
+    let status: string = result.status;
+    for (const approver of approvers) {
+      if (status === 'APPLIED') break;
+      status = ok<{ approveChange: Change }>(await h.gql(approver, APPROVE, { id: result.changeRequest.id })).approveChange.status;
+    }
+    return status === 'APPLIED';
+  };
+  if (enabled) {
+    const scopes = ['system/DocumentReference.cru', 'system/Observation.cr', 'system/MedicationRequest.cr'];
+    const input = { key: 'integration.ehr.scopes', environment, reason: 'write-back go-live', value: scopes };
+    const r = await h.gql<{ updateSetting: ChangeResult }>(eng1, UPDATE_SETTING, { input });
+    // Already set: nothing to change.
+    if (r.body.errors?.[0]?.extensions?.reason !== 'NO_CHANGE') expect(await applied(ok(r).updateSetting)).toBe(true);
+  }
+  const vars = { connectorId: 'ehr', environment, enabled, reason: enabled ? 'go-live' : 'pause write-back' };
+  expect(await applied(ok<{ setWriteBack: ChangeResult }>(await h.gql(eng1, SET_WRITE_BACK, vars)).setWriteBack)).toBe(true);
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARROLL, DENNIS } from '../connectors/ehr/helpers.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { LiveSocket } from '../support/live-socket.js';
-import { ok, refused } from './governance-operations.js';
+import { ok, refused, setWriteBackApplied } from './governance-operations.js';
 
 // Issue 13 item 10: a clinical write's change shows its approver the full proposed resource (drug, RxNorm code,
 // dosage), as far as the caller's own field rules allow (rules/field-decision.ts, the same decision as reading
@@ -44,6 +44,8 @@ beforeAll(async () => {
     billing: { sub: 'bill-lee', roles: ['billing-manager'] },
   };
   for (const [name, claims] of Object.entries(specs)) tokens[name] = await h.token(claims);
+  // A proposal meets the write-back gate its write will meet: open it first.
+  await setWriteBackApplied(h, true);
   const propose = async (key: string, medication: string, rxnorm: string) =>
     ok<{ proposeMedicationRequest: { status: string; changeRequestId: string } }>(
       await h.gql(tokens.agent!, PROPOSE, {

@@ -20,7 +20,7 @@ import { BillingAutomation } from '../billing/billing-automation.js';
 import { BillingService } from '../billing/billing-service.js';
 import { createRefundEffect } from '../billing/refund-effect.js';
 import type { ConnectorEffectHandler } from '../governance/outbox-worker.js';
-import { createEhrWriteEffect } from '../write-back/ehr-write-effect.js';
+import { createEhrWriteEffect, createEhrWriteGate } from '../write-back/ehr-write-effect.js';
 import { ConnectorAdmin } from './connector-admin.js';
 import { connectorHealth } from './connector-health-report.js';
 import type { ConnectorServices } from './connector-services.js';
@@ -53,7 +53,12 @@ export interface ConnectorServiceDeps {
 
 export function createConnectorServices(
   deps: ConnectorServiceDeps,
-): ConnectorServices & { readonly effects: ConnectorEffectHandler; readonly endpoints: EhrEndpoints; readonly email: OutboundChannel } {
+): ConnectorServices & {
+  readonly effects: ConnectorEffectHandler;
+  readonly applyRefusal: NonNullable<GovernanceDeps['applyRefusal']>;
+  readonly endpoints: EhrEndpoints;
+  readonly email: OutboundChannel;
+} {
   const { config, governance } = deps;
   const now = deps.now ?? (() => Date.now());
   const pool = new FhirClientPool({
@@ -144,5 +149,7 @@ export function createConnectorServices(
   return {
     writeBack, idempotency: new IdempotentOnce(deps.idempotency), messaging, messageQueue, billing, billingAutomation, admin, health,
     effects, endpoints, email: outbound.channels.email,
+    // An approval of a change whose effect the gate would refuse is refused itself (start-clearance.ts hands it over).
+    applyRefusal: createEhrWriteGate({ governance, writeBack }),
   };
 }

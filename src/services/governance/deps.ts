@@ -4,6 +4,7 @@ import type { ChangeRequest } from '../../governance/change-request.js';
 import type { ChangeTarget } from '../../governance/change-target.js';
 import type { StopPolicy } from '../../governance/emergency-target.js';
 import type { FunctionsOf } from '../../governance/functions.js';
+import type { TransitionError } from '../../governance/transition-result.js';
 import type { CommitOp, DocVersion, GovernanceStore } from '../../stores/governance-store.js';
 import type { PolicyDocument } from '../../../rules/policy-document.js';
 import type { KeyedLock } from './keyed-lock.js';
@@ -27,6 +28,11 @@ export interface GovernanceDeps {
   /** Changes whose apply reaches outside the store go through the outbox (default: connector settings). */
   readonly applyModeFor?: (target: ChangeTarget) => 'atomic' | 'outbox';
   readonly connectorEffects?: ConnectorEffectHandler;
+  /**
+   * Why a change's effect may not be applied now (null: it may), asked when it is approved and by its previews: the
+   * EHR write-back gate and the proposing agent's stop for a clinical write (src/services/write-back/ehr-write-effect.ts).
+   */
+  readonly applyRefusal?: (tenant: string, change: ChangeRequest) => Promise<TransitionError | null>;
   /** false: leave outbox entries for the worker (tests simulate a crash after the commit). Default true. */
   readonly processOutboxInline?: boolean;
   /** The tenant's policy in force (access changes are judged against it). Default: the default policy. */

@@ -16,7 +16,7 @@ import { GovernanceError } from '../../errors/governance-error.js';
 import { canGrant } from './policy-in-force.js';
 import type { GovernanceDeps } from './deps.js';
 import { currentTargetVersion, ehrDraftDocId, settingDocId, stopDocId } from './effects-to-ops.js';
-import { transition } from './transition.js';
+import { applyRefusalOf, transition } from './transition.js';
 
 // The read side of governed changes: settings, stop states, agent autonomy, change requests and EHR-write drafts as
 // stored. Reads commit nothing, with one exception: a PENDING change past its time to live is expired as it is read,
@@ -145,6 +145,7 @@ export async function previewApproval(deps: GovernanceDeps, principal: Principal
     currentVersion,
     functionsOf: deps.functionsOf,
     canGrant: await canGrant(deps, principal.tenant),
+    applyRefusal: await applyRefusalOf(deps, principal.tenant, change),
   });
 }
 

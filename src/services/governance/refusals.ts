@@ -39,6 +39,7 @@ const scopeOf = (error: TransitionError) => {
 
 /** A refused decision on an existing change (approve, reject, cancel, expire, the outbox's finish). */
 export function changeRefusal(deps: RefusalDeps, error: TransitionError, change: ChangeRequest): GovernanceError {
+  if (error.extensions) return new GovernanceError(error, error.extensions);
   if (error.code !== 'FORBIDDEN') return new GovernanceError(error);
   // Access targets are described with the default policy here: only the owner role and editors are read from it.
   const d = describeTarget(change.target, deps.rules, deps.stopPolicy ?? DEFAULT_STOP_POLICY, defaultPolicy());

@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import { NotFoundError } from '../../errors/errors.js';
 import type { ChangeRequest } from '../../governance/change-request.js';
-import type { TransitionResult } from '../../governance/transition-result.js';
+import type { TransitionError, TransitionResult } from '../../governance/transition-result.js';
 import { approve, cancel, reject } from '../../governance/transitions.js';
 import type { CommitOp } from '../../stores/governance-store.js';
 import { GovernanceError } from '../../errors/governance-error.js';
@@ -26,13 +26,14 @@ export async function approveChange(
   comment?: string | null,
 ): Promise<ChangeRequest> {
   const grant = await canGrant(deps, principal.tenant);
-  return transition(deps, principal.tenant, id, (change, currentVersion) =>
+  return transition(deps, principal.tenant, id, async (change, currentVersion) =>
     approve(change, principal, {
       now: deps.now(),
       currentVersion,
       functionsOf: deps.functionsOf,
       comment: comment ?? null,
       canGrant: grant,
+      applyRefusal: await applyRefusalOf(deps, principal.tenant, change),
     }),
   );
 }
@@ -47,12 +48,17 @@ export function cancelChange(deps: GovernanceDeps, principal: Principal, id: str
   return transition(deps, principal.tenant, id, (change) => cancel(change, principal, { now: deps.now() }));
 }
 
+/** Why the change's effect may not be applied now (GovernanceDeps.applyRefusal), for a pending change only. */
+export async function applyRefusalOf(deps: GovernanceDeps, tenant: string, change: ChangeRequest): Promise<TransitionError | null> {
+  return change.status === 'PENDING' ? ((await deps.applyRefusal?.(tenant, change)) ?? null) : null;
+}
+
 /** Read, decide, compare-and-set; on a lost race read again. Persists EXPIRED/SUPERSEDED before reporting them. */
 export async function transition(
   deps: GovernanceDeps,
   tenant: string,
   id: string,
-  decide: (change: ChangeRequest, currentVersion: number) => TransitionResult,
+  decide: (change: ChangeRequest, currentVersion: number) => TransitionResult | Promise<TransitionResult>,
   extraOps: readonly CommitOp[] = [],
 ): Promise<ChangeRequest> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -60,7 +66,7 @@ export async function transition(
     // Another tenant's id is simply not found: tenants never see each other's queue.
     if (!stored) throw new NotFoundError('ChangeRequest', 'No such change request.');
     const { change } = stored;
-    const result = decide(change, await currentTargetVersion(deps.store, tenant, change.environment, change.target));
+    const result = await decide(change, await currentTargetVersion(deps.store, tenant, change.environment, change.target));
     const next = result.next;
     if (!next) {
       throw result.ok

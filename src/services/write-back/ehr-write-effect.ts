@@ -1,7 +1,8 @@
 import { medicationRequestResource } from '../../../connectors/ehr/write/write-resources.js';
 import { agentStoppedError, agentStopTarget } from '../../governance/stop-enforcement.js';
 import { medicationDraftSchema } from '../../governance/ehr-write-target.js';
-import type { ApplyEffect } from '../../governance/transition-result.js';
+import type { ChangeRequest } from '../../governance/change-request.js';
+import type { ApplyEffect, TransitionError } from '../../governance/transition-result.js';
 import type { GovernanceStore } from '../../stores/governance-store.js';
 import type { WriteBackService } from './write-back-service.js';
 import type { GovernanceDeps } from '../governance/deps.js';
@@ -45,5 +46,30 @@ export function createEhrWriteEffect(deps: EhrWriteEffectDeps): (effect: ApplyEf
       },
       null,
     );
+  };
+}
+
+/**
+ * Why an `ehr-write` change may not be approved now (GovernanceDeps.applyRefusal): the write-back gate the outbox's
+ * write would meet (write-back disabled, `connector:ehr` stopped, the scopes, the mappings: FORBIDDEN with the reason
+ * and extensions a clinician's own write gets), or the proposing agent's stop (AGENT_STOPPED). Asked when it is
+ * approved and by explain(change:approve), so nothing is queued that would not be written. Other changes: null.
+ */
+export function createEhrWriteGate(
+  deps: Omit<EhrWriteEffectDeps, 'store'>,
+): (tenant: string, change: ChangeRequest) => Promise<TransitionError | null> {
+  return async (tenant, change) => {
+    if (change.target.type !== 'ehr-write') return null;
+    const agentTarget = agentStopTarget(change.requester);
+    if (agentTarget && (await stopState(deps.governance, tenant, change.environment, agentTarget)).value.stopped) {
+      const stopped = agentStoppedError(agentTarget, change.environment);
+      const extensions = { target: agentTarget, environment: change.environment };
+      return { code: 'FORBIDDEN', reason: 'AGENT_STOPPED', message: stopped.message, extensions };
+    }
+    const resourceType = (change.after as { resourceType?: unknown } | null)?.resourceType;
+    const written = typeof resourceType === 'string' ? resourceType : 'MedicationRequest';
+    const refusal = await deps.writeBack.gateRefusal(tenant, written, 'c');
+    if (!refusal) return null;
+    return { code: 'FORBIDDEN', reason: refusal.reason, message: refusal.message, extensions: deps.writeBack.gateExtensions };
   };
 }

@@ -8,7 +8,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { ClearanceError, ConflictError } from '../../errors/errors.js';
 import type { Environment } from '../../governance/environment.js';
-import { writeBackRefusal, type WriteBackSettings } from './write-back-gate.js';
+import { writeBackRefusal, type WriteBackSettings, type WriteRefusal } from './write-back-gate.js';
 import type { GovernanceDeps } from '../governance/deps.js';
 import { currentSetting, stopState } from '../governance/reads.js';
 
@@ -52,6 +52,20 @@ export class WriteBackService {
 
   /** Throws FORBIDDEN (reason WRITE_BACK_DISABLED, CONNECTOR_STOPPED, SCOPE_NOT_CONFIGURED, NOT_MAPPED) when the gate is closed. */
   async assertOpen(tenant: string, resourceType: string, interaction: 'c' | 'u'): Promise<void> {
+    const refusal = await this.gateRefusal(tenant, resourceType, interaction);
+    if (refusal) throw new ClearanceError('FORBIDDEN', refusal.message, { reason: refusal.reason, ...this.gateExtensions });
+  }
+
+  /** The extensions a closed gate's refusal carries besides its reason. */
+  get gateExtensions(): { readonly connector: 'ehr'; readonly environment: Environment } {
+    return { connector: 'ehr', environment: this.deps.environment };
+  }
+
+  /**
+   * Why the gate is closed for this write now (null: open), read from the store on every call: what assertOpen throws,
+   * what a proposal of a clinical write and its approval are refused with (ehr-write-effect.ts), what explain says.
+   */
+  async gateRefusal(tenant: string, resourceType: string, interaction: 'c' | 'u'): Promise<WriteRefusal | null> {
     const env = this.deps.environment;
     const [enabled, scopes, mappings, stop] = await Promise.all([
       currentSetting(this.deps.governance, tenant, 'integration.ehr.writeBackEnabled', env),
@@ -66,8 +80,7 @@ export class WriteBackService {
       scopes: (scopes.value as string[]) ?? [],
       mappings: (mappings.value as unknown as WriteBackSettings['mappings']) ?? [],
     };
-    const refusal = writeBackRefusal(settings, resourceType, interaction);
-    if (refusal) throw new ClearanceError('FORBIDDEN', refusal.message, { reason: refusal.reason, connector: 'ehr', environment: env });
+    return writeBackRefusal(settings, resourceType, interaction);
   }
 
   /**

@@ -150,7 +150,7 @@ export type AssignRoleInput = {
   assignee: Scalars['String']['input'];
   /** Default: both. */
   environments?: InputMaybe<Array<Environment>>;
-  /** null: standing. */
+  /** null: standing. A date: the change expires with it if not approved by then (nothing dead is ever applied). */
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   reason: Scalars['String']['input'];
   /** null: the departments of the person's token. */
@@ -996,7 +996,10 @@ export type Mutation = {
    * STALE_BASE_VERSION: the target moved and the change is now SUPERSEDED), NOT_FOUND for an unknown id.
    */
   approveChange?: Maybe<ChangeRequest>;
-  /** A clinician of the patient's department approves an agent's proposal; approved, it is written through the outbox. */
+  /**
+   * A clinician of the patient's department approves an agent's proposal; approved, it is written through the outbox.
+   * Refused like the write itself while the write-back gate is closed, or AGENT_STOPPED while its agent is stopped.
+   */
   approveMedicationProposal?: Maybe<MedicationProposalResult>;
   /** Assigns a role to someone else: a governed change owned by security (widening: HIGH, two approvers, MFA). */
   assignRole?: Maybe<ChangeResult>;
@@ -1029,7 +1032,10 @@ export type Mutation = {
   issueRefund?: Maybe<RefundResult>;
   /** Proposes the current STAGING value of a setting as a PRODUCTION change (production risk and rules). */
   promoteSetting?: Maybe<ChangeResult>;
-  /** A clinician's proposal is written at once (as a draft MedicationRequest); an agent's waits for a clinician. */
+  /**
+   * A clinician's proposal is written at once (as a draft MedicationRequest); an agent's waits for a clinician. Both
+   * meet the write-back gate first (FORBIDDEN WRITE_BACK_DISABLED, CONNECTOR_STOPPED, ...): nothing is queued while closed.
+   */
   proposeMedicationRequest?: Maybe<MedicationProposalResult>;
   /** Proposes a new policy document: CRITICAL (two approvers of two functions, one of them security, with MFA). */
   proposePolicy?: Maybe<ChangeResult>;
@@ -1730,7 +1736,7 @@ export type Rejection = {
 };
 
 export type RequestAccessInput = {
-  /** How long the grant lasts, counted from the request (an approval that comes late does not extend it). */
+  /** How long the grant lasts, counted from the approval that applies it (grantedAt is then, expiresAt then + this). */
   durationMinutes: Scalars['Int']['input'];
   justification: Scalars['String']['input'];
   permission?: InputMaybe<Scalars['String']['input']>;

@@ -257,6 +257,7 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
       'viewerCanApprove',
       'viewerCannotApproveReason',
       'viewerCannotApproveCode',
+      'viewerCanReject',
       'createdAt',
       'expiresAt',
       'updatedAt',

@@ -40,7 +40,7 @@ export const ChangeFields = graphql(`
     approverFunctions
     approvals { sub roleUsed functions mfa comment at }
     approvalStatus { satisfied remaining stillNeededFrom summary }
-    viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode
+    viewerCanApprove viewerCannotApproveReason viewerCannotApproveCode viewerCanReject
     createdAt expiresAt updatedAt appliedVersion appliedAt
     rejection { sub functions reason at }
     cancellation { sub at }

@@ -514,6 +514,11 @@ export type ChangeRequest = {
   updatedAt: Scalars['DateTime']['output'];
   /** Whether the caller's approval would be accepted now (the same decision approveChange makes, not committed). */
   viewerCanApprove: Scalars['Boolean']['output'];
+  /**
+   * Whether rejectChange would accept the caller's rejection now (the same checks, not committed). Can be true where
+   * viewerCanApprove is false: a proposal whose write the write-back gate holds can still be turned down.
+   */
+  viewerCanReject: Scalars['Boolean']['output'];
   /** Why not, as the machine reason approveChange would give (SELF_APPROVAL, MFA_REQUIRED...); null when it can. */
   viewerCannotApproveCode: Maybe<Scalars['String']['output']>;
   /** Why not, for people; null when viewerCanApprove. */
@@ -2557,6 +2562,7 @@ export type ChangeRequestResolvers<ContextType = GatewayContext, ParentType exte
   ticket?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   viewerCanApprove?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanReject?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerCannotApproveCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   viewerCannotApproveReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   withheldPaths?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

@@ -1,8 +1,9 @@
 import type { GatewayContext } from '../context/context.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { TransitionError, TransitionReason } from '../governance/transition-result.js';
-import { approvalStatusOf } from '../governance/transitions.js';
+import { approvalStatusOf, reject } from '../governance/transitions.js';
 import { previewApproval } from '../services/governance/reads.js';
+import { reachRefusal } from './change-target-check.js';
 
 // Can the caller approve this change, and if not, why? Answered by the one decision approveChange makes (the pure
 // `approve` transition, run by the service on the stored version of the target) without committing anything, so
@@ -51,4 +52,13 @@ export function viewerApproval(ctx: GatewayContext, change: ChangeRequest): Prom
     perRequest.set(change, answer);
   }
   return answer;
+}
+
+/**
+ * Would rejectChange accept the caller's rejection now? The reach check the mutation makes (change-target-check.ts),
+ * then the pure `reject` transition with a reason from the clinical list (valid for every change): nothing committed.
+ */
+export async function viewerCanReject(ctx: GatewayContext, change: ChangeRequest): Promise<boolean> {
+  if (await reachRefusal(ctx, change, 'act')) return false;
+  return reject(change, ctx.principal, { now: ctx.governance.now(), reason: 'other', functionsOf: ctx.governance.functionsOf }).ok;
 }

@@ -5,7 +5,7 @@ import type { ChangeStatus, Environment, Resolvers, SettingCategory } from '../g
 import { approvalStatusOf } from '../governance/transitions.js';
 import { targetDocIdOf } from '../services/governance/effects-to-ops.js';
 import { targetKeyOf } from '../governance/target-key.js';
-import { viewerApproval } from './approval-preview.js';
+import { viewerApproval, viewerCanReject } from './approval-preview.js';
 import { actFactsOf, assertMayReach } from './change-target-check.js';
 import { categoryFromGraphql, categoryToGraphql, originTypeToGraphql, targetTypeToGraphql } from './governance-enums.js';
 import { pageSize } from './ids.js';
@@ -111,6 +111,7 @@ export const approvalResolvers: Resolvers = {
     approvalStatus: (c) => approvalStatusOf(c),
     viewerCanApprove: async (c, _a, ctx) => (await viewerApproval(ctx, c)).canApprove,
     viewerCannotApproveReason: async (c, _a, ctx) => (await viewerApproval(ctx, c)).message,
+    viewerCanReject: (c, _a, ctx) => viewerCanReject(ctx, c),
     viewerCannotApproveCode: async (c, _a, ctx) => (await viewerApproval(ctx, c)).code,
     approvedAt: (c) => ('approvedAt' in c ? c.approvedAt : null),
     appliedVersion: (c) => (c.status === 'APPLIED' ? c.appliedVersion : null),

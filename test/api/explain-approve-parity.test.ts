@@ -81,3 +81,25 @@ it('an unknown change id is NOT_FOUND, as approveChange answers', async () => {
   expect(explained.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   expect(approved.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 });
+
+// viewerCanReject (the console offers Reject by it) asks what rejectChange asks: the reach check, then the reject
+// transition. For every role with and without MFA and the requester: true exactly when the rejection is accepted.
+const CAN_REJECT = 'query ($id: ID!) { changeRequest(id: $id) { viewerCanReject } }';
+const REJECT = 'mutation ($id: ID!) { rejectChange(id: $id, reason: "other") { status } }';
+describe.each(Object.keys(KINDS))('viewerCanReject agrees with rejectChange: %s', (kind) => {
+  const cases: [string, (requester: string) => Promise<string>][] = [
+    ['the requester', async (requester) => requester],
+    ...ROLES.flatMap((role): [string, () => Promise<string>][] => [
+      [role, () => h.token({ sub: `${role}-r-${n++}`, roles: [role], departments: ['cardiology'], mfa: true } as never)],
+      [`${role} without MFA`, () => h.token({ sub: `${role}-s-${n++}`, roles: [role], departments: ['cardiology'] })],
+    ]),
+  ];
+  it.each(cases)('%s', async (_who, tokenOf) => {
+    const change = await KINDS[kind]!();
+    const t = await tokenOf(change.requester);
+    const seen = await h.gql<{ changeRequest: { viewerCanReject: boolean } | null }>(t, CAN_REJECT, { id: change.id });
+    const rejected = await h.gql(t, REJECT, { id: change.id });
+    const canReject = seen.body.data?.changeRequest?.viewerCanReject ?? false;
+    expect(canReject, JSON.stringify(rejected.body.errors?.[0]?.extensions)).toBe(!rejected.body.errors);
+  });
+});

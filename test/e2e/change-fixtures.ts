@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { APPROVE, SETTING, setWriteBackApplied, UPDATE_SETTING } from '../api/governance-operations.js';
 import type { Harness } from '../support/harness.js';
 
 // One pending change of every kind, proposed over the API by the people who would propose it, for the console's
@@ -91,8 +92,15 @@ export async function propose(h: Harness, kind: Kind): Promise<string> {
       );
     }
     case 'medication': {
+      // An agent proposes a write only while write-back is open (the gate closes proposals as it closes the write): open
+      // in production for the proposal, then closed again with the connector's scopes as they were, so the other
+      // fixtures (a writeBackEnabled change, a scopes change) find production as a fresh gateway has it.
+      const scopes = data<{ setting: { value: string[] } }>(
+        await h.gql(eng, SETTING, { key: 'integration.ehr.scopes', environment: 'PRODUCTION' }),
+      ).setting.value;
+      await setWriteBackApplied(h, true, 'acme', 'PRODUCTION');
       const agent = await h.token({ sub: 'triage-bot', roles: ['ai-agent'], departments: ['cardiology'], kind: 'agent' });
-      return changeId(
+      const id = changeId(
         data(
           await h.gql(
             agent,
@@ -105,6 +113,16 @@ export async function propose(h: Harness, kind: Kind): Promise<string> {
           ),
         ),
       );
+      await setWriteBackApplied(h, false, 'acme', 'PRODUCTION');
+      const restore = data<{ updateSetting: { changeRequest: { id: string } } }>(
+        await h.gql(eng, UPDATE_SETTING, {
+          input: { key: 'integration.ehr.scopes', environment: 'PRODUCTION', value: scopes, reason: 'back to read-only' },
+        }),
+      ).updateSetting.changeRequest.id;
+      for (const approver of [await h.token({ sub: 'eng-fix-2', roles: ['integration-engineer'], mfa: true }), sec]) {
+        data(await h.gql(approver, APPROVE, { id: restore }));
+      }
+      return id;
     }
     case 'policy': {
       const doc = JSON.parse(readFileSync(new URL('../../rules/default-policy.json', import.meta.url), 'utf8')) as {

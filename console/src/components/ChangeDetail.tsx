@@ -148,8 +148,9 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
   }
 
   const pending = c.status === 'PENDING' && !loaded.gone;
-  // The API says whether the viewer may decide it (rejectChange asks the same canActOn as the actionable queue).
-  const canReject = c.viewerCanApprove;
+  // The API says whether rejectChange would accept this viewer's rejection (it may where approving is held: a write the
+  // write-back gate holds can still be turned down).
+  const canReject = c.viewerCanReject;
   const own = c.requester.sub === me.sub;
   // A clinical change takes no free text of its own (clinical-text.ts): no comment, a rejection reason from the list.
   const clinical = c.targetType === 'EHR_WRITE';
@@ -364,7 +365,7 @@ export function ChangeDetail({ id, token, me }: { id: string; token: string; me:
               )}
             </div>
           </form>
-          {/* Reject only when the API says this viewer may decide (the decision approveChange makes). */}
+          {/* Reject only when the API says rejectChange would accept it (viewerCanReject). */}
           {canReject && !own && (
             <form onSubmit={(e) => void act(e, 'reject')} className="stack">
               <label htmlFor="reject-reason">Reason for rejecting (required)</label>

@@ -479,6 +479,11 @@ export type ChangeRequest = {
   updatedAt: Scalars['DateTime']['output'];
   /** Whether the caller's approval would be accepted now (the same decision approveChange makes, not committed). */
   viewerCanApprove: Scalars['Boolean']['output'];
+  /**
+   * Whether rejectChange would accept the caller's rejection now (the same checks, not committed). Can be true where
+   * viewerCanApprove is false: a proposal whose write the write-back gate holds can still be turned down.
+   */
+  viewerCanReject: Scalars['Boolean']['output'];
   /** Why not, as the machine reason approveChange would give (SELF_APPROVAL, MFA_REQUIRED...); null when it can. */
   viewerCannotApproveCode?: Maybe<Scalars['String']['output']>;
   /** Why not, for people; null when viewerCanApprove. */
@@ -1926,21 +1931,21 @@ export type ConsoleInboxQuery = { changeRequests?: Array<{ id: string, status: C
 
 export type ConsoleInboxFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, before?: unknown | null, after?: unknown | null, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, createdAt: string, expiresAt: string, requester: { sub: string, roles: Array<string> }, approvalStatus: { summary: string } };
 
-export type ConsoleChangeFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, textsWithheld: boolean, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string, replacedBy?: string | null } | null };
+export type ConsoleChangeFieldsFragment = { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, viewerCanReject: boolean, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, textsWithheld: boolean, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string, replacedBy?: string | null } | null };
 
 export type ConsoleChangeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ConsoleChangeQuery = { changeRequest?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, textsWithheld: boolean, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string, replacedBy?: string | null } | null } | null };
+export type ConsoleChangeQuery = { changeRequest?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, viewerCanReject: boolean, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, textsWithheld: boolean, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string, replacedBy?: string | null } | null } | null };
 
 export type ConsoleActionableQueryVariables = Exact<{
   after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type ConsoleActionableQuery = { changeRequestsConnection?: { edges?: Array<{ node?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, textsWithheld: boolean, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string, replacedBy?: string | null } | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
+export type ConsoleActionableQuery = { changeRequestsConnection?: { edges?: Array<{ node?: { id: string, status: ChangeStatus, environment: Environment, category: SettingCategory, ownerFunction: string, risk: Risk, key?: string | null, targetType: ChangeTargetType, targetKey: string, stopTarget?: string | null, reason?: string | null, ticket?: string | null, baseVersion: number, before?: unknown | null, after?: unknown | null, approverFunctions: Array<string>, viewerCanApprove: boolean, viewerCannotApproveReason?: string | null, viewerCannotApproveCode?: string | null, viewerCanReject: boolean, createdAt: string, expiresAt: string, updatedAt: string, appliedVersion?: number | null, appliedAt?: string | null, expiredAt?: string | null, failureReason?: string | null, textsWithheld: boolean, origin: { type: ChangeOriginType, toVersion?: number | null, fromEnvironment?: Environment | null, fromVersion?: number | null }, diff: Array<{ path: string, op: DiffOp, before?: unknown | null, after?: unknown | null }>, requester: { sub: string, roles: Array<string>, functions: Array<string>, kind: PrincipalKind }, requirement: { requiredApprovals: number, distinctFunctions: boolean, ownerFunctionRequired: boolean, mfaRequired: boolean, requiredFunction?: string | null }, approvals: Array<{ sub: string, roleUsed: string, functions: Array<string>, mfa: boolean, comment?: string | null, at: string }>, approvalStatus: { satisfied: boolean, remaining: number, stillNeededFrom: Array<string>, summary: string }, rejection?: { sub: string, functions: Array<string>, reason: string, at: string } | null, cancellation?: { sub: string, at: string } | null, superseded?: { currentVersion: number, at: string, replacedBy?: string | null } | null } | null }> | null, pageInfo?: { hasNextPage: boolean, endCursor?: string | null } | null } | null };
 
 export type ConsoleApproveMedicationMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -2296,6 +2301,7 @@ export const ConsoleChangeFieldsFragmentDoc = new TypedDocumentString(`
   viewerCanApprove
   viewerCannotApproveReason
   viewerCannotApproveCode
+  viewerCanReject
   createdAt
   expiresAt
   updatedAt
@@ -2435,6 +2441,7 @@ export const ConsoleChangeDocument = new TypedDocumentString(`
   viewerCanApprove
   viewerCannotApproveReason
   viewerCannotApproveCode
+  viewerCanReject
   createdAt
   expiresAt
   updatedAt
@@ -2458,7 +2465,7 @@ export const ConsoleChangeDocument = new TypedDocumentString(`
   expiredAt
   failureReason
   textsWithheld
-}`, {"hash":"3d1972623f5f4c0a4d982270952f4a70bdb3cf4a7ba7ac1b159d1551665467bb"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
+}`, {"hash":"ca187594f53e83637d0e89f5d3219296be095bcf84e57012888c5b47d62907f0"}) as unknown as TypedDocumentString<ConsoleChangeQuery, ConsoleChangeQueryVariables>;
 export const ConsoleActionableDocument = new TypedDocumentString(`
     query ConsoleActionable($after: String) {
   changeRequestsConnection(actionable: true, first: 5, after: $after) {
@@ -2532,6 +2539,7 @@ export const ConsoleActionableDocument = new TypedDocumentString(`
   viewerCanApprove
   viewerCannotApproveReason
   viewerCannotApproveCode
+  viewerCanReject
   createdAt
   expiresAt
   updatedAt
@@ -2555,7 +2563,7 @@ export const ConsoleActionableDocument = new TypedDocumentString(`
   expiredAt
   failureReason
   textsWithheld
-}`, {"hash":"c54df40d0d49bfec01ee231c12f1efd3581ba435c505e5b02368fb937477c0c7"}) as unknown as TypedDocumentString<ConsoleActionableQuery, ConsoleActionableQueryVariables>;
+}`, {"hash":"5cfec13fdce50c4a4fabd6fd5b038c95642bf1d45757fedbcabc7a75a0db8f5d"}) as unknown as TypedDocumentString<ConsoleActionableQuery, ConsoleActionableQueryVariables>;
 export const ConsoleApproveMedicationDocument = new TypedDocumentString(`
     mutation ConsoleApproveMedication($id: ID!, $comment: String) {
   approveMedicationProposal(changeId: $id, comment: $comment) {

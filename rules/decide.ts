@@ -52,10 +52,11 @@ export interface PrincipalPolicy {
   readonly policyVersion: string;
   readonly permissions: readonly EffectivePermission[];
   /**
-   * The departments the principal belongs to: the token's and those its department-scoped role assignments name
-   * (grant-eligibility.ts memberDepartments). A grant's per-department permission covers no other.
+   * By grant of the policy, the departments the principal belongs to for it: those of the token and of the role
+   * assignments, for roles the grant is for (grant-eligibility.ts memberDepartments). A grant's per-department
+   * permission covers no other.
    */
-  readonly memberDepartments: readonly string[];
+  readonly memberDepartments: Readonly<Record<string, readonly string[]>>;
   /**
    * Without a target: may the principal do this to some row (a department-scoped permission counts)? With a target:
    * may it do this to that row (tenant, department, break-glass patient checked)?
@@ -127,7 +128,7 @@ interface Holdings {
   readonly blockedByKind: ReadonlySet<string>;
   readonly blockedByScope: ReadonlySet<string>;
   readonly permissions: readonly EffectivePermission[];
-  readonly memberDepartments: readonly string[];
+  readonly memberDepartments: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Holdings kept per policy object (a new policy version is a new object), newest HOLDINGS_KEPT per policy. */
@@ -252,11 +253,11 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
   // A stored grant approved for some departments covers, for a permission the policy gives per department, only those
   // the person belongs to (grant-eligibility.ts grantDepartments): a `sensitive` grant approved for another department
   // (requestAccess refuses one now; older ones are stored) opens nothing there, break-glass or not.
-  const member = memberDepartments(policy, token, stored);
+  const member = Object.fromEntries(Object.keys(policy.grants).map((g) => [g, memberDepartments(policy, token, stored, g)]));
   for (const g of stored.temporaryGrants) {
     if (!eligible(g.grant)) continue;
     for (const p of policy.grants[g.grant]!.permissions) {
-      const departments = grantDepartments(p.scope, g.departments, member);
+      const departments = grantDepartments(p.scope, g.departments, member[g.grant] ?? []);
       if (departments?.length === 0) continue;
       add([p], { via: `access:${g.id}`, departments, patientId: null, entryId: g.id, grant });
     }

@@ -27,19 +27,24 @@ export function grantEligibility(
 }
 
 /**
- * The departments a person belongs to: their token's (`departments` claim) and those their department-scoped role
- * assignments name (standing, or a role request approved for some departments), for a role the policy knows and
- * their kind can use. Grants never add one: a grant is for patients of these departments (grantDepartments).
+ * The departments a person belongs to for a grant: those where they hold a role the grant is for (`eligibleRoles`,
+ * usable by their kind). Their token's departments count when the token carries such a role (or a stored assignment of
+ * one names no departments: it takes the token's); an assignment of such a role adds the departments it names. A role
+ * the grant is not for adds none (a front-desk assignment in primary care does not make a clinician a member of primary
+ * care for the `sensitive` grant), and grants never add one: a grant is for patients of these departments.
  */
 export function memberDepartments(
   policy: PolicyDocument,
-  token: Pick<Principal, 'kind' | 'departments'>,
+  token: Pick<Principal, 'kind' | 'departments' | 'roles'>,
   stored: Pick<StoredAccess, 'standing' | 'temporaryRoles'>,
+  grant: string,
 ): string[] {
-  const assigned = [...(stored.standing ?? []), ...stored.temporaryRoles]
-    .filter((r) => policy.roles[r.role]?.principalKinds.includes(token.kind))
-    .flatMap((r) => r.departments ?? []);
-  return [...new Set([...token.departments, ...assigned])];
+  const eligibleRoles = policy.grants[grant]?.eligibleRoles ?? [];
+  const forGrant = (role: string) => eligibleRoles.includes(role) && (policy.roles[role]?.principalKinds.includes(token.kind) ?? false);
+  const assignments = [...(stored.standing ?? []), ...stored.temporaryRoles].filter((r) => forGrant(r.role));
+  const fromToken = token.roles.some(forGrant) || assignments.some((r) => r.departments === null || r.departments === undefined);
+  const assigned = assignments.flatMap((r) => r.departments ?? []);
+  return [...new Set([...(fromToken ? token.departments : []), ...assigned])];
 }
 
 /**

@@ -68,9 +68,9 @@ export function grantCheck(
   // (change.requester), with the department-scoped assignments of the document the change applies over.
   if (change.target.type === 'access-request') {
     const { requester } = change;
-    const asked = { kind: requester.kind, departments: requester.departments ?? [] };
-    const departments = requesterDepartments(policy, asked, sub, change.before, now);
+    const asked = { kind: requester.kind, departments: requester.departments ?? [], roles: requester.roles };
     for (const e of widened) {
+      const departments = requesterDepartments(policy, asked, sub, change.before, now, e);
       const refusal = requestRefusal(policy, { ...requester, departments }, e, sub);
       // FORBIDDEN here: the approver's input is fine, the change may not be applied.
       if (refusal) return { code: 'FORBIDDEN', reason: refusal.reason, message: refusal.message };

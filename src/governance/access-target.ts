@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import type { AccessWant } from '../../rules/denial.js';
 import { departmentsOutside, grantEligibility, memberDepartments } from '../../rules/grant-eligibility.js';
 import { policyDocumentSchema, type PolicyDocument } from '../../rules/policy-document.js';
-import { readAccessDoc, widenedEntries, accessDocValueSchema } from './access-entries.js';
+import { readAccessDoc, widenedEntries, accessDocValueSchema, type AccessEntry } from './access-entries.js';
 import { ACCESS_WIDEN_RISK, accessApproverFunctions } from './approval-path.js';
 import type { ApprovalRules } from './approval-rules.js';
 import type { Environment, Instant, Risk } from './environment.js';
@@ -80,12 +80,14 @@ interface Asker {
  */
 export function requesterDepartments(
   policy: PolicyDocument,
-  requester: Pick<Principal, 'kind' | 'departments'>,
+  requester: Pick<Principal, 'kind' | 'departments' | 'roles'>,
   sub: string,
   accessDoc: unknown,
   now: Instant,
-): string[] {
-  return memberDepartments(policy, requester, storedAccessOf(readAccessDoc(sub, accessDoc), now));
+  entry: AccessEntry,
+): readonly string[] {
+  if (entry.kind !== 'grant') return requester.departments;
+  return memberDepartments(policy, requester, storedAccessOf(readAccessDoc(sub, accessDoc), now), entry.name);
 }
 
 /**
@@ -212,7 +214,7 @@ export function accessRequestRules(policy: PolicyDocument, sub: string): Dynamic
       if (unknown) return unknown;
       // Judged on the requester's effective roles now (the governed path sees them cut to PRODUCTION, where data is read),
       // and the departments they belong to (the token's, and their department-scoped assignments in `before`).
-      const departments = requesterDepartments(policy, requester, sub, before, now);
+      const departments = requesterDepartments(policy, requester, sub, before, now, added[0]!);
       return requestRefusal(policy, { ...requester, departments }, added[0]!);
     },
   };

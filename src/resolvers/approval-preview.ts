@@ -12,8 +12,11 @@ import { reachRefusal } from './change-target-check.js';
 
 export interface ViewerApproval {
   readonly canApprove: boolean;
-  /** The machine reason approveChange would give; null when the caller can approve. */
-  readonly code: TransitionReason | null;
+  /**
+   * The machine reason approveChange would give (FORBIDDEN or NOT_FOUND where it refuses before the transition: the
+   * caller may not reach the change or has no right on its target); null when the caller can approve.
+   */
+  readonly code: TransitionReason | 'FORBIDDEN' | 'NOT_FOUND' | null;
   /** The same, for people. */
   readonly message: string | null;
 }
@@ -44,11 +47,17 @@ export function viewerApproval(ctx: GatewayContext, change: ChangeRequest): Prom
   if (!perRequest) memo.set(ctx, (perRequest = new WeakMap()));
   let answer = perRequest.get(change);
   if (!answer) {
-    answer = previewApproval(ctx.governance, ctx.principal, change).then((r): ViewerApproval =>
-      r.ok
+    answer = (async (): Promise<ViewerApproval> => {
+      // As approveChange asks: who may reach the change and act on its target first (a clinical-admin has no write on
+      // an agent's medication proposal), then the approve transition.
+      const refused = await reachRefusal(ctx, change, 'act');
+      if (refused?.effect === 'MISSING') return { canApprove: false, code: 'NOT_FOUND', message: 'The patient of this change is gone.' };
+      if (refused) return { canApprove: false, code: 'FORBIDDEN', message: refused.denial.message };
+      const r = await previewApproval(ctx.governance, ctx.principal, change);
+      return r.ok
         ? { canApprove: true, code: null, message: null }
-        : { canApprove: false, code: r.error.reason, message: messageOf(r.error, change, ctx) },
-    );
+        : { canApprove: false, code: r.error.reason, message: messageOf(r.error, change, ctx) };
+    })();
     perRequest.set(change, answer);
   }
   return answer;

@@ -229,8 +229,9 @@ function accessRequestRefusal(
     return explanation({
       ...base, rule: 'editors:access-request', reason: edit.reason, failedScope: 'editor', message: sentence(edit.message),
     });
-  // The departments the caller belongs to as the kernel compiled them (token and department-scoped assignments).
-  const asker = { ...access.principal, departments: access.memberDepartments };
+  // The departments the caller belongs to for the grant, as the kernel compiled them (token and assignments of roles
+  // the grant is for).
+  const asker = { ...access.principal, departments: isRole ? access.principal.departments : (access.memberDepartments[name] ?? []) };
   const departments = scopeDepartments?.length ? scopeDepartments : null;
   const refusal = requestRefusal(policy, asker, { kind: isRole ? 'role' : 'grant', name, departments });
   if (!refusal) return null;

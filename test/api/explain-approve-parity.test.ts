@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { DENNIS } from '../connectors/ehr/helpers.js';
+import { setWriteBackApplied } from './governance-operations.js';
 
 // The tester's finding: explain("change:approve:<id>") said ALLOW to a clinician whom approveChange then answered
 // FORBIDDEN read:configuration (explain asked only the approve transition, not who may reach the change), and an
@@ -19,6 +21,8 @@ const APPROVE = 'mutation ($id: ID!) { approveChange(id: $id) { status } }';
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
+  // Production write-back open, so an agent may propose a medication (the gate closes proposals as it closes writes).
+  await setWriteBackApplied(h, true, 'acme', 'PRODUCTION');
 });
 afterAll(() => h.stop());
 
@@ -43,6 +47,17 @@ const KINDS: Record<string, () => Promise<{ id: string; requester: string }>> = 
       { v: { provider: 'default', model: `clinical-assistant-v${n}`, temperature: 0.1 } },
     );
     return { id: r.body.data!.updateSetting.changeRequest.id, requester };
+  },
+  // A clinician of the patient's department acts on it; a configuration reader reaches it but has no write on it.
+  'agent medication proposal': async () => {
+    const requester = await h.token({ sub: `agent-asks-${n++}`, roles: ['ai-agent'], departments: ['cardiology'], kind: 'agent' } as never);
+    const r = await h.gql<{ proposeMedicationRequest: { changeRequestId: string } }>(
+      requester,
+      'mutation ($p: ID!, $i: ProposeMedicationRequestInput!) { proposeMedicationRequest(patientId: $p, input: $i) { changeRequestId } }',
+      { p: DENNIS, i: { idempotencyKey: `parity-${n++}`, medication: 'Lisinopril 10 MG Oral Tablet', dosage: 'once daily' } },
+    );
+    expect(r.body.errors).toBeUndefined();
+    return { id: r.body.data!.proposeMedicationRequest.changeRequestId, requester };
   },
 };
 
@@ -101,5 +116,30 @@ describe.each(Object.keys(KINDS))('viewerCanReject agrees with rejectChange: %s'
     const rejected = await h.gql(t, REJECT, { id: change.id });
     const canReject = seen.body.data?.changeRequest?.viewerCanReject ?? false;
     expect(canReject, JSON.stringify(rejected.body.errors?.[0]?.extensions)).toBe(!rejected.body.errors);
+  });
+});
+
+// viewerCanApprove (the inbox's "You can approve", the console's Approve) asks what approveChange asks: a tester found a
+// clinical-admin told "you can" on an agent's medication proposal that approveChange refused (write:medications).
+const CAN_APPROVE = 'query ($id: ID!) { changeRequest(id: $id) { viewerCanApprove viewerCannotApproveCode } }';
+describe.each(Object.keys(KINDS))('viewerCanApprove agrees with approveChange: %s', (kind) => {
+  const cases: [string, (requester: string) => Promise<string>][] = [
+    ['the requester', async (requester) => requester],
+    ...ROLES.flatMap((role): [string, () => Promise<string>][] => [
+      [role, () => h.token({ sub: `${role}-v-${n++}`, roles: [role], departments: ['cardiology'], mfa: true } as never)],
+      [`${role} without MFA`, () => h.token({ sub: `${role}-w-${n++}`, roles: [role], departments: ['cardiology'] })],
+    ]),
+  ];
+  it.each(cases)('%s', async (_who, tokenOf) => {
+    const change = await KINDS[kind]!();
+    const t = await tokenOf(change.requester);
+    const seen = await h.gql<{ changeRequest: { viewerCanApprove: boolean; viewerCannotApproveCode: string | null } | null }>(
+      t, CAN_APPROVE, { id: change.id },
+    );
+    const approved = await h.gql(t, APPROVE, { id: change.id });
+    const view = seen.body.data?.changeRequest;
+    const ext = approved.body.errors?.[0]?.extensions as { code?: string; reason?: string } | undefined;
+    expect(view?.viewerCanApprove ?? false, JSON.stringify(ext)).toBe(!approved.body.errors);
+    if (view && ext) expect(view.viewerCannotApproveCode).toBe(ext.reason ?? ext.code);
   });
 });

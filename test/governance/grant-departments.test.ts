@@ -38,37 +38,51 @@ interface Principal {
   readonly name: string;
   readonly token: string[];
   readonly doc: AccessDoc;
-  /** The departments the person belongs to, as the finding describes them. */
-  readonly member: string[];
+  /** Their active production role assignments with departments (the access document says the same). */
+  readonly assigned: { readonly role: string; readonly departments: string[] }[];
 }
+/**
+ * The departments the person belongs to for a grant: the token's (the token carries clinician, which every grant of
+ * the policy is for) and those of assignments of roles the grant is for. A second finding: a front-desk assignment in
+ * primary care made a cardiology clinician a member of primary care for the `sensitive` grant (clinicians only).
+ */
+const memberFor = (p: Principal, grant: string) => [
+  ...new Set([...p.token, ...p.assigned.filter((a) => policy.grants[grant]!.eligibleRoles.includes(a.role)).flatMap((a) => a.departments)]),
+];
 const empty = emptyAccessDoc(SUB);
 const PRINCIPALS: Principal[] = [
-  { name: 'no departments', token: [], doc: empty, member: [] },
-  { name: 'cardiology', token: ['cardiology'], doc: empty, member: ['cardiology'] },
-  { name: 'cardiology and oncology', token: ['cardiology', 'oncology'], doc: empty, member: ['cardiology', 'oncology'] },
+  { name: 'no departments', token: [], doc: empty, assigned: [] },
+  { name: 'cardiology', token: ['cardiology'], doc: empty, assigned: [] },
+  { name: 'cardiology and oncology', token: ['cardiology', 'oncology'], doc: empty, assigned: [] },
   {
     name: 'cardiology, assigned (nurse) in primary-care',
     token: ['cardiology'],
     doc: entry(empty, { departments: ['primary-care'] }),
-    member: ['cardiology', 'primary-care'],
+    assigned: [{ role: 'nurse', departments: ['primary-care'] }],
+  },
+  {
+    name: 'cardiology, assigned (front-desk) in primary-care',
+    token: ['cardiology'],
+    doc: entry(empty, { name: 'front-desk', departments: ['primary-care'] }),
+    assigned: [{ role: 'front-desk', departments: ['primary-care'] }],
   },
   {
     name: 'cardiology, a requested clinician role in oncology',
     token: ['cardiology'],
     doc: entry(empty, { name: 'clinician', departments: ['oncology'], source: 'access-request', expiresAt: Date.parse(at(600)) }),
-    member: ['cardiology', 'oncology'],
+    assigned: [{ role: 'clinician', departments: ['oncology'] }],
   },
   {
     name: 'cardiology, assigned in pediatrics for STAGING only',
     token: ['cardiology'],
     doc: entry(empty, { departments: ['pediatrics'], environments: ['STAGING'] }),
-    member: ['cardiology'],
+    assigned: [],
   },
   {
     name: 'cardiology, a revoked assignment in pediatrics',
     token: ['cardiology'],
     doc: { ...entry(empty, { departments: ['pediatrics'] }), entries: [] },
-    member: ['cardiology'],
+    assigned: [],
   },
 ];
 
@@ -88,7 +102,7 @@ const scopesFor = (member: string[]): [string, string[] | null][] => {
 const perDepartment = (grant: string) => policy.grants[grant]!.permissions.some((p) => p.scope === 'department');
 
 const CASES = Object.keys(policy.grants).flatMap((grant) =>
-  PRINCIPALS.flatMap((p) => scopesFor(p.member).map(([scope, departments]) => [grant, p.name, scope, p, departments] as const)),
+  PRINCIPALS.flatMap((p) => scopesFor(memberFor(p, grant)).map(([scope, departments]) => [grant, p.name, scope, p, departments] as const)),
 );
 
 function requestOf(p: Principal, grant: string, departments: string[] | null, tokenDepartments = p.token) {
@@ -135,7 +149,8 @@ describe('the departments of a grant', () => {
   });
 
   it.each(CASES)('%s for %s, scope %s', (grant, _name, _scope, p, departments) => {
-    const outside = (departments ?? []).filter((d) => !p.member.includes(d));
+    const member = memberFor(p, grant);
+    const outside = (departments ?? []).filter((d) => !member.includes(d));
     const refused = perDepartment(grant) && outside.length > 0;
 
     // requestAccess (the vet of the proposal): refused up front, naming each department outside.
@@ -170,7 +185,7 @@ describe('the departments of a grant', () => {
       doc = opened;
     }
     const access = compilePrincipalPolicy(policy, principal, { stored: storedAccessOf(doc, at(1)) });
-    expect([...access.memberDepartments].sort()).toEqual([...p.member].sort());
+    expect([...(access.memberDepartments[grant] ?? [])].sort()).toEqual([...member].sort());
     for (const permission of policy.grants[grant]!.permissions) {
       for (const dataClass of permission.dataClasses) {
         for (const d of DEPARTMENTS) {
@@ -179,7 +194,7 @@ describe('the departments of a grant', () => {
               ? departments === null || departments.includes(d)
               : departments === null
                 ? p.token.includes(d)
-                : departments.includes(d) && p.member.includes(d);
+                : departments.includes(d) && member.includes(d);
           const decision = access.decide(readOf(dataClass), { tenant: 'acme', departments: [d], patientId: `p-${d}` });
           expect(decision.effect, `${dataClass} in ${d}`).toBe(covered ? 'ALLOW' : 'DENY');
           if (decision.effect === 'ALLOW') expect(decision.via).not.toMatch(/^break-glass/);
@@ -189,14 +204,14 @@ describe('the departments of a grant', () => {
   });
 
   it('a request stored before its requester\'s departments were kept counts their assignments only', () => {
-    const p = PRINCIPALS.find((x) => x.name.startsWith('cardiology, assigned (nurse)'))!;
-    const stored = requestOf(p, 'sensitive', ['primary-care', 'cardiology'], DEPARTMENTS);
+    const p = PRINCIPALS.find((x) => x.name.startsWith('cardiology, a requested clinician role'))!;
+    const stored = requestOf(p, 'sensitive', ['oncology', 'cardiology'], DEPARTMENTS);
     if (!stored.ok) throw new Error(stored.error.message);
     const { departments: _dropped, ...requester } = stored.next.requester;
     const old = { ...stored.next, requester };
     const refusal = { reason: 'OUTSIDE_DEPARTMENTS', message: expect.stringContaining('cardiology') };
     expect(approveBy(old)).toMatchObject({ ok: false, error: refusal });
-    const onlyAssigned = requestOf(p, 'sensitive', ['primary-care'], DEPARTMENTS);
+    const onlyAssigned = requestOf(p, 'sensitive', ['oncology'], DEPARTMENTS);
     if (!onlyAssigned.ok) throw new Error(onlyAssigned.error.message);
     const { departments: _d, ...requester2 } = onlyAssigned.next.requester;
     expect(approveBy({ ...onlyAssigned.next, requester: requester2 }).ok).toBe(true);

@@ -159,7 +159,8 @@ describe('the error module', () => {
     });
     expect(wire(SAMPLES.GovernanceError!)).toEqual({
       message: 'reason: x',
-      extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', problems: [{ path: 'reason', message: 'x' }] },
+      // `field`: the first input at fault, as every other BAD_USER_INPUT names it (added 2026-12-03).
+      extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', problems: [{ path: 'reason', message: 'x' }], field: 'reason' },
     });
     const refused = new GovernanceError({ code: 'FORBIDDEN', reason: 'NOT_AN_APPROVER', message: 'no' }, { ownerFunction: 'privacy' });
     expect(wire(refused)).toEqual({

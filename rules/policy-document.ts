@@ -146,6 +146,24 @@ type GovernanceSection = z.infer<typeof governanceSectionSchema>;
 
 let parsedGovernance: GovernanceSection | null = null;
 
+/** JSON with object keys sorted: two values are the same document when these are equal. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+
+/**
+ * True when a proposed document's `governance` section is absent or the gateway's own: a tenant's policy carries none
+ * (approvals and stops are read from rules/default-policy.json), so proposePolicy refuses a changed one rather than
+ * drop it and answer "nothing to change".
+ */
+export function governanceUnchanged(document: unknown): boolean {
+  const section = (document as { governance?: unknown } | null)?.governance;
+  return section === undefined || canonical(section) === canonical((defaultPolicyJson as { governance?: unknown }).governance);
+}
+
 /** The `governance` section of rules/default-policy.json, parsed once, every role and function it names known. */
 export function defaultGovernance(): GovernanceSection {
   parsedGovernance ??= parseGovernanceSection((defaultPolicyJson as { governance?: unknown }).governance, defaultPolicy());

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import type { CompileOptions } from '../../rules/decide.js';
-import type { PolicyDocument } from '../../rules/policy-document.js';
+import { governanceUnchanged, type PolicyDocument } from '../../rules/policy-document.js';
 import { POLICY_DOC_ID } from '../governance/change-target.js';
 import { readAccessDoc, emptyAccessDoc, type AccessDoc } from '../governance/access-entries.js';
 import { isTransitionError, openBreakGlass, recordReview, revokeEntries, withEntry } from '../governance/access-changes.js';
@@ -56,6 +56,9 @@ export interface RequestInput {
 
 const MAX_REQUEST_MINUTES = 30 * 24 * 60;
 const ENVS: readonly Environment[] = ['STAGING', 'PRODUCTION'];
+/** A request made by `permission:` names that input wherever the grant it stands for is at fault. */
+const ASKED_BY_PERMISSION = { role: 'permission', grant: 'permission', requestedGrant: 'permission' };
+
 const bad = (path: string, message: string) =>
   new GovernanceError({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] });
 
@@ -116,6 +119,7 @@ export class AccessService {
           }),
         ),
       ),
+      { role: 'assignedRole', 'value.sub': 'assignee', sub: 'assignee' },
     );
   }
 
@@ -162,6 +166,7 @@ export class AccessService {
           }),
         ),
       ),
+      input.permission ? ASKED_BY_PERMISSION : { role: 'requestedRole', grant: 'requestedGrant' },
     );
   }
 
@@ -220,6 +225,8 @@ export class AccessService {
     principal: Principal,
     input: { document: unknown; reason: string; ticket?: string | null },
   ): Promise<ProposalOutcome> {
+    if (!governanceUnchanged(input.document))
+      throw bad('document.governance', "is the gateway's (approvals and stops), not a tenant's: send it unchanged or leave it out");
     return this.done(
       principal,
       proposeAccess(
@@ -261,10 +268,26 @@ export class AccessService {
     return value === null ? emptyAccessDoc(sub) : readAccessDoc(sub, value);
   }
 
-  private async done(principal: Principal, outcome: Promise<ProposalOutcome>): Promise<ProposalOutcome> {
-    const r = await outcome;
-    this.deps.state.invalidate(principal.tenant);
-    return r;
+  /**
+   * The outcome of a proposal; a refused input names the fields the caller sent (`names`: the access document's `role`
+   * is `assignedRole` to assignRole, `requestedRole` to requestAccess), not the stored document's.
+   */
+  private async done(
+    principal: Principal,
+    outcome: Promise<ProposalOutcome>,
+    names: Readonly<Record<string, string>> = {},
+  ): Promise<ProposalOutcome> {
+    try {
+      return await outcome;
+    } catch (e) {
+      const problems = e instanceof GovernanceError && e.extensions.code === 'BAD_USER_INPUT' ? e.extensions.problems : undefined;
+      if (!problems?.some((p) => names[p.path])) throw e;
+      const renamed = problems.map((p) => ({ ...p, path: names[p.path] ?? p.path }));
+      const message = renamed.map((p) => `${p.path}: ${p.message}`).join('; ');
+      throw new GovernanceError({ code: 'BAD_USER_INPUT', reason: (e as GovernanceError).extensions.reason, message, problems: renamed });
+    } finally {
+      this.deps.state.invalidate(principal.tenant);
+    }
   }
 
   /** An immediate change of an access document, committed with its audit record (retried on a lost race). */
@@ -312,7 +335,7 @@ export class AccessService {
 
 function resolveWant(policy: PolicyDocument, input: RequestInput, kind: Principal['kind']): { kind: 'role' | 'grant'; name: string } {
   const given = [input.role, input.grant, input.permission].filter((v) => v);
-  if (given.length !== 1) throw bad('role', 'give exactly one of role, grant or permission');
+  if (given.length !== 1) throw bad('requestedRole', 'give exactly one of requestedRole, requestedGrant or permission');
   if (input.role) return { kind: 'role', name: input.role };
   if (input.grant) return { kind: 'grant', name: input.grant };
   const carried = permissionGrant(policy, String(input.permission), kind);

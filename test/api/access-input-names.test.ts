@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { Kind, parse, type InputObjectTypeDefinitionNode } from 'graphql';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+
+// A tester's finding: refusals of requestAccess and assignRole named the stored access document's fields (`role`,
+// `grant`, `value.sub`) or a field that was not sent (`requestedGrant` for a `permission:` request), not the input the
+// caller sent; and proposePolicy dropped a changed `governance` section without a word ("nothing to change"). Every kind
+// of refused input of both mutations names, as `field` and in `problems`, a field of the mutation's input type.
+
+const sdl = parse(readFileSync(new URL('../../schema/access.graphql', import.meta.url), 'utf8'));
+const fieldsOf = (name: string) =>
+  (sdl.definitions.find((d): d is InputObjectTypeDefinitionNode => d.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION && d.name.value === name)
+    ?.fields ?? []).map((f) => f.name.value);
+const base = (path: string) => path.replace(/\[\d+\]$/, '');
+
+const REQUEST = 'mutation ($i: RequestAccessInput!) { requestAccess(input: $i) { status } }';
+const ASSIGN = 'mutation ($i: AssignRoleInput!) { assignRole(input: $i) { status } }';
+const REQUESTS: [string, Record<string, unknown>, string][] = [
+  ['unknown role', { requestedRole: 'wizard' }, 'requestedRole'],
+  ['unknown grant', { requestedGrant: 'everything' }, 'requestedGrant'],
+  ['a role and a grant', { requestedRole: 'nurse', requestedGrant: 'sensitive' }, 'requestedRole'],
+  ['neither', {}, 'requestedRole'],
+  ['a role its kind cannot use', { requestedRole: 'ai-agent' }, 'requestedRole'],
+  ['a permission only roles carry', { permission: 'read:financial' }, 'permission'],
+  ['a permission whose grant it cannot hold', { permission: 'read:sensitive' }, 'permission'],
+  ['a grant it cannot hold', { requestedGrant: 'sensitive' }, 'requestedGrant'],
+  ['no minutes', { requestedRole: 'clinician', durationMinutes: 0 }, 'durationMinutes'],
+  ['a blank justification', { requestedRole: 'clinician', justification: '  ' }, 'justification'],
+  ['a malformed department', { requestedRole: 'clinician', scopeDepartments: ['Cardiology!'] }, 'scopeDepartments'],
+];
+const ASSIGNS: [string, Record<string, unknown>, string][] = [
+  ['unknown role', { assignedRole: 'wizard' }, 'assignedRole'],
+  ['no assignee', { assignee: '' }, 'assignee'],
+  ['an expiry in the past', { expiresAt: '2020-01-01T00:00:00Z' }, 'expiresAt'],
+  ['a malformed department', { scopeDepartments: ['../x'] }, 'scopeDepartments'],
+];
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+
+it.each(REQUESTS)('requestAccess, %s: names %s', async (_what, over, field) => {
+  const nurse = await h.token({ sub: 'rn-names', roles: ['nurse'], departments: ['cardiology'] });
+  const i = { justification: 'covering a shift', durationMinutes: 60, ...over };
+  const e = (await h.gql(nurse, REQUEST, { i })).body.errors?.[0];
+  const ext = e?.extensions as { code: string; field: string; problems?: { path: string }[] };
+  expect(ext, e?.message).toMatchObject({ code: 'BAD_USER_INPUT' });
+  expect(base(ext.field)).toBe(field);
+  for (const p of ext.problems ?? []) expect(fieldsOf('RequestAccessInput'), p.path).toContain(base(p.path));
+});
+
+it.each(ASSIGNS)('assignRole, %s: names %s', async (_what, over, field) => {
+  const sec = await h.token({ sub: 'sec-names', roles: ['security-admin'], mfa: true });
+  const i = { assignee: 'dr-new', assignedRole: 'nurse', reason: 'new hire', ...over };
+  const e = (await h.gql(sec, ASSIGN, { i })).body.errors?.[0];
+  const ext = e?.extensions as { code: string; field: string; problems?: { path: string }[] };
+  expect(ext, e?.message).toMatchObject({ code: 'BAD_USER_INPUT' });
+  expect(base(ext.field)).toBe(field);
+  for (const p of ext.problems ?? []) expect(fieldsOf('AssignRoleInput'), p.path).toContain(base(p.path));
+});
+
+it('proposePolicy refuses a changed governance section, and accepts the document with it unchanged', async () => {
+  const sec = await h.token({ sub: 'sec-gov', roles: ['security-admin'], mfa: true });
+  const doc = JSON.parse(readFileSync(new URL('../../rules/default-policy.json', import.meta.url), 'utf8')) as {
+    description: string;
+    governance: { approvals: { editorRoles: { categories: { access: string[] } } } };
+  };
+  const PROPOSE = 'mutation ($d: JSON!) { proposePolicy(document: $d, reason: "clarify") { status } }';
+  const changed = structuredClone(doc);
+  changed.governance.approvals.editorRoles.categories.access.push('integration-engineer');
+  const refused = (await h.gql(sec, PROPOSE, { d: changed })).body.errors?.[0]?.extensions;
+  expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', field: 'document.governance' });
+  const same = { ...structuredClone(doc), description: `${doc.description} (clarified)` };
+  expect((await h.gql(sec, PROPOSE, { d: same })).body).toMatchObject({ data: { proposePolicy: { status: 'PENDING_APPROVAL' } } });
+});

@@ -61,15 +61,17 @@ const KINDS: Record<string, () => Promise<{ id: string; requester: string }>> = 
   },
 };
 
+/** Who acts on a fresh change: its requester, and every role of the policy with and without MFA. */
+const CASES: [string, (requester: string) => Promise<string>][] = [
+  ['the requester', async (requester) => requester],
+  ...ROLES.flatMap((role): [string, () => Promise<string>][] => [
+    [role, () => h.token({ sub: `${role}-x-${n++}`, roles: [role], departments: ['cardiology'], mfa: true } as never)],
+    [`${role} without MFA`, () => h.token({ sub: `${role}-y-${n++}`, roles: [role], departments: ['cardiology'] })],
+  ]),
+];
+
 describe.each(Object.keys(KINDS))('explain("change:approve") agrees with approveChange: %s', (kind) => {
-  const cases: [string, (requester: string) => Promise<string>][] = [
-    ['the requester', async (requester) => requester],
-    ...ROLES.flatMap((role): [string, () => Promise<string>][] => [
-      [role, () => h.token({ sub: `${role}-x-${n++}`, roles: [role], departments: ['cardiology'], mfa: true } as never)],
-      [`${role} without MFA`, () => h.token({ sub: `${role}-y-${n++}`, roles: [role], departments: ['cardiology'] })],
-    ]),
-  ];
-  it.each(cases)('%s', async (_who, tokenOf) => {
+  it.each(CASES)('%s', async (_who, tokenOf) => {
     const change = await KINDS[kind]!();
     const t = await tokenOf(change.requester);
     const action = `change:approve:${change.id}`;
@@ -102,14 +104,7 @@ it('an unknown change id is NOT_FOUND, as approveChange answers', async () => {
 const CAN_REJECT = 'query ($id: ID!) { changeRequest(id: $id) { viewerCanReject } }';
 const REJECT = 'mutation ($id: ID!) { rejectChange(id: $id, reason: "other") { status } }';
 describe.each(Object.keys(KINDS))('viewerCanReject agrees with rejectChange: %s', (kind) => {
-  const cases: [string, (requester: string) => Promise<string>][] = [
-    ['the requester', async (requester) => requester],
-    ...ROLES.flatMap((role): [string, () => Promise<string>][] => [
-      [role, () => h.token({ sub: `${role}-r-${n++}`, roles: [role], departments: ['cardiology'], mfa: true } as never)],
-      [`${role} without MFA`, () => h.token({ sub: `${role}-s-${n++}`, roles: [role], departments: ['cardiology'] })],
-    ]),
-  ];
-  it.each(cases)('%s', async (_who, tokenOf) => {
+  it.each(CASES)('%s', async (_who, tokenOf) => {
     const change = await KINDS[kind]!();
     const t = await tokenOf(change.requester);
     const seen = await h.gql<{ changeRequest: { viewerCanReject: boolean } | null }>(t, CAN_REJECT, { id: change.id });
@@ -123,14 +118,7 @@ describe.each(Object.keys(KINDS))('viewerCanReject agrees with rejectChange: %s'
 // clinical-admin told "you can" on an agent's medication proposal that approveChange refused (write:medications).
 const CAN_APPROVE = 'query ($id: ID!) { changeRequest(id: $id) { viewerCanApprove viewerCannotApproveCode } }';
 describe.each(Object.keys(KINDS))('viewerCanApprove agrees with approveChange: %s', (kind) => {
-  const cases: [string, (requester: string) => Promise<string>][] = [
-    ['the requester', async (requester) => requester],
-    ...ROLES.flatMap((role): [string, () => Promise<string>][] => [
-      [role, () => h.token({ sub: `${role}-v-${n++}`, roles: [role], departments: ['cardiology'], mfa: true } as never)],
-      [`${role} without MFA`, () => h.token({ sub: `${role}-w-${n++}`, roles: [role], departments: ['cardiology'] })],
-    ]),
-  ];
-  it.each(cases)('%s', async (_who, tokenOf) => {
+  it.each(CASES)('%s', async (_who, tokenOf) => {
     const change = await KINDS[kind]!();
     const t = await tokenOf(change.requester);
     const seen = await h.gql<{ changeRequest: { viewerCanApprove: boolean; viewerCannotApproveCode: string | null } | null }>(

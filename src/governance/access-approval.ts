@@ -15,15 +15,15 @@ import type { TransitionError } from './transition-result.js';
 // security function is the exception by design: it owns access itself, and its approval is the administrative
 // half of the two-person rule; the other half must come from someone who holds or owns what is given away.
 
-/** Data classes (read) an entry gives, per the policy. */
+/** The permissions an entry gives, per the policy. */
+function permissionsOf(policy: PolicyDocument, entry: AccessEntry): PolicyDocument['roles'][string]['permissions'] {
+  if (entry.kind === 'role') return policy.roles[entry.name]?.permissions ?? [];
+  return entry.kind === 'grant' ? (policy.grants[entry.name]?.permissions ?? []) : [];
+}
+
+/** Data classes an entry gives (any action), per the policy. */
 function classesOf(policy: PolicyDocument, entry: AccessEntry): string[] {
-  const perms =
-    entry.kind === 'role'
-      ? (policy.roles[entry.name]?.permissions ?? [])
-      : entry.kind === 'grant'
-        ? (policy.grants[entry.name]?.permissions ?? [])
-        : [];
-  return [...new Set(perms.flatMap((p) => p.dataClasses))];
+  return [...new Set(permissionsOf(policy, entry).flatMap((p) => p.dataClasses))];
 }
 
 function holdsOrOwns(policy: PolicyDocument, approver: Principal, dataClass: string): boolean {
@@ -81,7 +81,14 @@ export function grantCheck(
   const missing = widened
     .flatMap((e) => classesOf(policy, e))
     .filter((c) => !held.has(c) && !holdsOrOwns(policy, approver, c));
-  return missing.length ? `you cannot grant what you do not hold or own: read of ${[...new Set(missing)].join(', ')}` : null;
+  if (missing.length === 0) return null;
+  // Named with the actions the change gives on them (credentials are written, never read).
+  const given = widened.flatMap((e) => permissionsOf(policy, e));
+  const named = [...new Set(missing)].map((c) => {
+    const actions = [...new Set(given.filter((p) => p.dataClasses.includes(c)).flatMap((p) => p.actions))];
+    return `${actions.join(' and ') || 'read'} of ${c}`;
+  });
+  return `you cannot grant what you do not hold or own: ${named.join(', ')}`;
 }
 
 /**

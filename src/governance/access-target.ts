@@ -109,7 +109,10 @@ function grantRequestRefusal(
 ): TransitionError | null {
   const eligibility = grantEligibility(policy, holder, grant);
   if (!eligibility.ok) {
-    const roles = eligibility.eligibleRoles.join(', ') || 'nobody in this policy';
+    // Only the roles this kind of principal can use (an agent is not told of clinician, nurse and front-desk).
+    const usable = eligibility.eligibleRoles.filter((r) => policy.roles[r]?.principalKinds.includes(holder.kind));
+    const none = eligibility.eligibleRoles.length ? `no role a principal of kind ${holder.kind} can use` : 'nobody in this policy';
+    const roles = usable.join(', ') || none;
     const message =
       `the "${grant}" grant is only for: ${roles}; ${who} hold${who === 'you' ? '' : 's'} none of these roles, so it would give nothing`;
     return { code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE', message, problems: [{ path: 'requestedGrant', message }] };

@@ -44,3 +44,21 @@ it.each(['user', 'agent', 'service'] as const)('a %s asking for a permission onl
     expect(x.body.data?.explain.message, permission).toContain(expected);
   }
 });
+
+// The same for a grant asked for by name: a principal of a kind none of the grant's roles is for is told so, never
+// offered a role it cannot use (an agent asking for identifiers was told "only for: clinician, nurse, front-desk").
+it.each(['user', 'agent', 'service'] as const)('a %s asking for a grant none of its roles is for', async (kind) => {
+  const roles = { user: ['marketing-analyst'], agent: ['ai-agent'], service: ['integration-engineer'] }[kind];
+  const token = await h.token({ sub: `${kind}-grant`, kind, roles, departments: ['cardiology'] } as never);
+  const grants = JSON.parse(readFileSync(new URL('../../rules/default-policy.json', import.meta.url), 'utf8')) as {
+    grants: Record<string, { eligibleRoles: string[] }>;
+  };
+  for (const [grant, g] of Object.entries(grants.grants)) {
+    if (g.eligibleRoles.some((r) => roles.includes(r))) continue;
+    const r = await h.gql(token, REQUEST, { i: { requestedGrant: grant, justification: 'needed for work', durationMinutes: 60 } });
+    const e = r.body.errors?.[0];
+    expect(e?.extensions, grant).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOT_ELIGIBLE', field: 'requestedGrant' });
+    const usable = g.eligibleRoles.filter((role) => policy.roles[role]!.principalKinds.includes(kind));
+    for (const role of g.eligibleRoles) expect(e?.message.includes(`${role}`), `${grant}: ${role}`).toBe(usable.includes(role));
+  }
+});

@@ -72,6 +72,16 @@ describe('every role and grant of the policy can be given by single-role people,
   });
 });
 
+it('CANNOT_GRANT_UNHELD names each class with the actions the change gives on it (credentials are written)', () => {
+  const now = at(5);
+  const c = ok(assign('beneficiary', sec, grant(emptyAccessDoc('beneficiary'), { name: 'system-admin', departments: null })));
+  const opts = { now, currentVersion: 0, functionsOf, canGrant: (a: Parameters<typeof grantCheck>[2], ch: ChangeRequest) =>
+    grantCheck(policy, functionsOf, a, ch, now) };
+  const r = approve(c, person('eng-2', ['integration-engineer']), opts);
+  expect(r).toMatchObject({ ok: false, error: { reason: 'CANNOT_GRANT_UNHELD' } });
+  expect(!r.ok && r.error.message).toBe('you cannot grant what you do not hold or own: write of credentials');
+});
+
 describe('assignments as governed changes', () => {
   it('widening: HIGH in production, security owns it, the role\'s function approves too', () => {
     const c = ok(assign('dr-grey'));

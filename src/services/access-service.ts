@@ -94,6 +94,10 @@ export class AccessService {
   constructor(private readonly deps: AccessServiceDeps) {}
 
   async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
+    // A subject is the identity provider's `sub`, exactly: " sec-sam" would be another person, and a self-assignment
+    // check it would slip past.
+    if (input.sub !== input.sub.trim() || /\p{Cc}/u.test(input.sub))
+      throw bad('assignee', 'must not start or end with blanks or hold control characters');
     const departments = scopeDepartments(input.departments);
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');

@@ -32,6 +32,9 @@ const REQUESTS: [string, Record<string, unknown>, string][] = [
 const ASSIGNS: [string, Record<string, unknown>, string][] = [
   ['unknown role', { assignedRole: 'wizard' }, 'assignedRole'],
   ['no assignee', { assignee: '' }, 'assignee'],
+  ['an assignee with a leading blank', { assignee: ' sec-names' }, 'assignee'],
+  ['an assignee with a trailing blank', { assignee: 'sec-names ' }, 'assignee'],
+  ['an assignee with a control character', { assignee: 'sec-names\u0007' }, 'assignee'],
   ['an expiry in the past', { expiresAt: '2020-01-01T00:00:00Z' }, 'expiresAt'],
   ['a malformed department', { scopeDepartments: ['../x'] }, 'scopeDepartments'],
 ];

@@ -1,7 +1,8 @@
 import type { Principal } from '../auth/principal.js';
+import type { AccessWant } from '../../rules/denial.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
 import { activeEntries, readAccessDoc, widenedEntries, type AccessEntry } from './access-entries.js';
-import { roleHoldsOrOwns } from './approval-path.js';
+import { classesGiven, permissionsGiven, roleHoldsOrOwns } from './approval-path.js';
 import { requestRefusal, requesterDepartments } from './access-target.js';
 import type { ChangeRequest } from './change-request.js';
 import { beneficiaryOf } from './change-target.js';
@@ -15,16 +16,20 @@ import type { TransitionError } from './transition-result.js';
 // security function is the exception by design: it owns access itself, and its approval is the administrative
 // half of the two-person rule; the other half must come from someone who holds or owns what is given away.
 
-/** The permissions an entry gives, per the policy. */
-function permissionsOf(policy: PolicyDocument, entry: AccessEntry): PolicyDocument['roles'][string]['permissions'] {
-  if (entry.kind === 'role') return policy.roles[entry.name]?.permissions ?? [];
-  return entry.kind === 'grant' ? (policy.grants[entry.name]?.permissions ?? []) : [];
+/** What an entry is, as something given (a role or a grant; break-glass gives nothing by itself). */
+function wantOf(entry: AccessEntry): AccessWant | null {
+  if (entry.kind === 'role') return { role: entry.name };
+  return entry.kind === 'grant' ? { grant: entry.name } : null;
 }
 
-/** Data classes an entry gives (any action), per the policy. */
-function classesOf(policy: PolicyDocument, entry: AccessEntry): string[] {
-  return [...new Set(permissionsOf(policy, entry).flatMap((p) => p.dataClasses))];
-}
+const permissionsOf = (policy: PolicyDocument, entry: AccessEntry) => {
+  const want = wantOf(entry);
+  return want ? permissionsGiven(policy, want) : [];
+};
+const classesOf = (policy: PolicyDocument, entry: AccessEntry) => {
+  const want = wantOf(entry);
+  return want ? classesGiven(policy, want) : [];
+};
 
 function holdsOrOwns(policy: PolicyDocument, approver: Principal, dataClass: string): boolean {
   const roleHas = approver.roles.some((r) => roleHoldsOrOwns(policy, r, dataClass));

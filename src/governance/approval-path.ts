@@ -67,10 +67,14 @@ export function roleHoldsOrOwns(policy: PolicyDocument, role: string, dataClass:
   return policy.dataClasses[dataClass]?.owner === role || perms.some((p) => p.dataClasses.includes(dataClass));
 }
 
-/** The data classes a role or grant gives. */
-function classesGiven(policy: PolicyDocument, want: AccessWant): string[] {
-  const perms = want.role !== undefined ? (policy.roles[want.role]?.permissions ?? []) : (policy.grants[want.grant]?.permissions ?? []);
-  return [...new Set(perms.flatMap((p) => p.dataClasses))];
+/** The permissions a role or grant gives, per the policy (the approver path and grantCheck both ask this). */
+export function permissionsGiven(policy: PolicyDocument, want: AccessWant): PolicyDocument['roles'][string]['permissions'] {
+  return want.role !== undefined ? (policy.roles[want.role]?.permissions ?? []) : (policy.grants[want.grant]?.permissions ?? []);
+}
+
+/** The data classes a role or grant gives (any action). */
+export function classesGiven(policy: PolicyDocument, want: AccessWant): string[] {
+  return [...new Set(permissionsGiven(policy, want).flatMap((p) => p.dataClasses))];
 }
 
 /**

@@ -40,27 +40,36 @@ const MESSAGES: Partial<Record<TransitionReason, (c: ChangeRequest, ctx: Gateway
 const messageOf = (error: TransitionError, change: ChangeRequest, ctx: GatewayContext) =>
   MESSAGES[error.reason]?.(change, ctx) ?? error.message;
 
-const memo = new WeakMap<GatewayContext, WeakMap<ChangeRequest, Promise<ViewerApproval>>>();
+/** A per-request, per-change memo: the answer is asked by sibling fields of one change row. */
+function memoized<T>(): (ctx: GatewayContext, change: ChangeRequest, compute: () => Promise<T>) => Promise<T> {
+  const memo = new WeakMap<GatewayContext, WeakMap<ChangeRequest, Promise<T>>>();
+  return (ctx, change, compute) => {
+    let perRequest = memo.get(ctx);
+    if (!perRequest) memo.set(ctx, (perRequest = new WeakMap()));
+    let answer = perRequest.get(change);
+    if (!answer) perRequest.set(change, (answer = compute()));
+    return answer;
+  };
+}
+
+const actRefusalMemo = memoized<Awaited<ReturnType<typeof reachRefusal>>>();
+/** reachRefusal(…, 'act'), asked once per request and change (viewerCanApprove and viewerCanReject both need it). */
+const actRefusal = (ctx: GatewayContext, change: ChangeRequest) => actRefusalMemo(ctx, change, () => reachRefusal(ctx, change, 'act'));
+
+const approvalMemo = memoized<ViewerApproval>();
 
 export function viewerApproval(ctx: GatewayContext, change: ChangeRequest): Promise<ViewerApproval> {
-  let perRequest = memo.get(ctx);
-  if (!perRequest) memo.set(ctx, (perRequest = new WeakMap()));
-  let answer = perRequest.get(change);
-  if (!answer) {
-    answer = (async (): Promise<ViewerApproval> => {
-      // As approveChange asks: who may reach the change and act on its target first (a clinical-admin has no write on
-      // an agent's medication proposal), then the approve transition.
-      const refused = await reachRefusal(ctx, change, 'act');
-      if (refused?.effect === 'MISSING') return { canApprove: false, code: 'NOT_FOUND', message: 'The patient of this change is gone.' };
-      if (refused) return { canApprove: false, code: 'FORBIDDEN', message: refused.denial.message };
-      const r = await previewApproval(ctx.governance, ctx.principal, change);
-      return r.ok
-        ? { canApprove: true, code: null, message: null }
-        : { canApprove: false, code: r.error.reason, message: messageOf(r.error, change, ctx) };
-    })();
-    perRequest.set(change, answer);
-  }
-  return answer;
+  return approvalMemo(ctx, change, async () => {
+    // As approveChange asks: who may reach the change and act on its target first (a clinical-admin has no write on
+    // an agent's medication proposal), then the approve transition.
+    const refused = await actRefusal(ctx, change);
+    if (refused?.effect === 'MISSING') return { canApprove: false, code: 'NOT_FOUND', message: 'The patient of this change is gone.' };
+    if (refused) return { canApprove: false, code: 'FORBIDDEN', message: refused.denial.message };
+    const r = await previewApproval(ctx.governance, ctx.principal, change);
+    return r.ok
+      ? { canApprove: true, code: null, message: null }
+      : { canApprove: false, code: r.error.reason, message: messageOf(r.error, change, ctx) };
+  });
 }
 
 /**
@@ -68,6 +77,6 @@ export function viewerApproval(ctx: GatewayContext, change: ChangeRequest): Prom
  * then the pure `reject` transition with a reason from the clinical list (valid for every change): nothing committed.
  */
 export async function viewerCanReject(ctx: GatewayContext, change: ChangeRequest): Promise<boolean> {
-  if (await reachRefusal(ctx, change, 'act')) return false;
+  if (await actRefusal(ctx, change)) return false;
   return reject(change, ctx.principal, { now: ctx.governance.now(), reason: 'other', functionsOf: ctx.governance.functionsOf }).ok;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compilePrincipalPolicy, readOf } from '../../rules/decide.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
-import { openBreakGlass, withEntry } from '../../src/governance/access-changes.js';
+import { openBreakGlass } from '../../src/governance/access-changes.js';
+import { withTestEntry } from '../support/governance-fixtures.js';
 import { grantCheck } from '../../src/governance/access-approval.js';
 import { emptyAccessDoc, type AccessDoc } from '../../src/governance/access-entries.js';
 import type { ChangeRequest } from '../../src/governance/change-request.js';
@@ -19,20 +20,8 @@ import { T0, at, functionsOf, person, rules } from './support.js';
 const policy = defaultPolicy();
 const DEPARTMENTS = ['cardiology', 'oncology', 'pediatrics', 'primary-care'];
 const SUB = 'dr-grey';
-const entry = (doc: AccessDoc, over: Partial<Parameters<typeof withEntry>[1]>) =>
-  withEntry(doc, {
-    id: 'e-1',
-    kind: 'role',
-    name: 'nurse',
-    departments: null,
-    environments: ['PRODUCTION'],
-    expiresAt: null,
-    reason: 'r',
-    ticket: null,
-    source: 'assignment',
-    now: T0,
-    ...over,
-  });
+const entry = (doc: AccessDoc, over: Partial<Parameters<typeof withTestEntry>[1]>) =>
+  withTestEntry(doc, { id: 'e-1', name: 'nurse', now: T0, ...over });
 
 interface Principal {
   readonly name: string;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compilePrincipalPolicy, readOf } from '../../rules/decide.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import type { Principal } from '../../src/auth/principal.js';
-import { withEntry, openBreakGlass } from '../../src/governance/access-changes.js';
+import { openBreakGlass } from '../../src/governance/access-changes.js';
+import { withTestEntry } from '../support/governance-fixtures.js';
 import { emptyAccessDoc, type AccessDoc } from '../../src/governance/access-entries.js';
 import { storedAccessOf } from '../../src/governance/stored-access-of.js';
 
@@ -29,20 +30,8 @@ const compile = (doc: AccessDoc | null, at: number, used?: string[]) =>
     ...(used ? { onGrantUsed: (id: string) => void used.push(id) } : {}),
   });
 
-const entry = (doc: AccessDoc, over: Partial<Parameters<typeof withEntry>[1]>) =>
-  withEntry(doc, {
-    id: 'g-1',
-    kind: 'role',
-    name: 'clinician',
-    departments: null,
-    environments: ['PRODUCTION'],
-    expiresAt: null,
-    reason: 'r',
-    ticket: null,
-    source: 'assignment',
-    now: T0,
-    ...over,
-  });
+const entry = (doc: AccessDoc, over: Partial<Parameters<typeof withTestEntry>[1]>) =>
+  withTestEntry(doc, { id: 'g-1', name: 'clinician', now: T0, ...over });
 
 describe('which wins: token roles and stored assignments', () => {
   it('no stored assignment: the token decides', () => {

@@ -127,6 +127,8 @@ interface Holdings {
   readonly effective: ReadonlyMap<string, readonly Source[]>;
   readonly blockedByKind: ReadonlySet<string>;
   readonly blockedByScope: ReadonlySet<string>;
+  /** Permissions a token role would give that the store confines (see compileHoldings), with why, for the denial. */
+  readonly confinedByStore: ReadonlyMap<string, string>;
   readonly permissions: readonly EffectivePermission[];
   readonly memberDepartments: Readonly<Record<string, readonly string[]>>;
 }
@@ -210,6 +212,25 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
       }
     }
   };
+
+  // A token role the store manages but has in force nowhere for data reads (assigned for STAGING only, revoked or
+  // expired) gives nothing here: a denial it would have allowed says so, not "none of your roles gives it" to a person
+  // whose token carries the role.
+  const confinedByStore = new Map<string, string>();
+  for (const r of token.roles) {
+    if (!managed.has(r) || principal.roles.includes(r)) continue;
+    const elsewhere = Object.entries(byEnvironment ?? {})
+      .filter(([, s]) => (s.standing ?? []).some((x) => x.role === r))
+      .map(([environment]) => environment);
+    const why = elsewhere.length
+      ? `is assigned to you in the gateway for ${elsewhere.join(' and ')} only, and patient data is PRODUCTION's`
+      : 'is no longer assigned to you in the gateway (revoked or expired), whatever the token says';
+    for (const p of policy.roles[r]?.permissions ?? []) {
+      for (const key of p.dataClasses.flatMap((c) => p.actions.map((a) => keyOf(a, c)))) {
+        if (!confinedByStore.has(key)) confinedByStore.set(key, `your token's ${r} role ${why}.`);
+      }
+    }
+  }
 
   const usableRoles = new Set<string>();
   const useRole = (roleName: string, source: Omit<Source, 'scope' | 'allow'>) => {
@@ -295,6 +316,7 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
     effective,
     blockedByKind,
     blockedByScope,
+    confinedByStore,
     permissions: deepFreeze(permissions),
     memberDepartments: deepFreeze(member),
   };
@@ -302,7 +324,7 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
 
 /** Compiles the policy for one principal per request (its holdings once per token): each field decision is a map lookup. */
 export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal, options: CompileOptions = {}): PrincipalPolicy {
-  const { principal, effective, blockedByKind, blockedByScope, permissions, memberDepartments: member } =
+  const { principal, effective, blockedByKind, blockedByScope, confinedByStore, permissions, memberDepartments: member } =
     holdingsOf(policy, token, options.stored ?? NO_STORED_ACCESS);
   const breakGlassUsed = new Set<string>();
 
@@ -396,6 +418,8 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       if (blockedByKind.has(key)) {
         return deny(() => denial(request, 'principal-kind', `a principal of kind ${token.kind} cannot use the role that gives it.`));
       }
+      const confined = confinedByStore.get(key);
+      if (confined) return deny(() => denial(request, 'role', confined));
       return deny(() => {
         const grantOnly = !Object.values(policy.roles).some((r) => r.permissions.some((p) => p.dataClasses.includes(request.dataClass)));
         return grantOnly ? denial(request, 'grant', 'it needs its own grant.') : denial(request, 'role', 'none of your roles gives it.');

@@ -78,7 +78,12 @@ export function buildDenial(input: DenialInput): Denial {
   const rolesWithPermission = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries)).map(([n]) => n);
   const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0] ?? null;
   const permission = `${action}:${dataClass}`;
-  const usable = rolesWithPermission.filter((r) => policy.roles[r]?.principalKinds.includes(principal.kind));
+  // Least privilege first: the ready request names the usable role that gives the fewest permissions besides (read of
+  // configuration: support or auditor, not system-admin, which writes credentials too). Ties keep the policy's order.
+  const breadth = (r: string) => (policy.roles[r]?.permissions ?? []).reduce((n, p) => n + p.dataClasses.length * p.actions.length, 0);
+  const usable = rolesWithPermission
+    .filter((r) => policy.roles[r]?.principalKinds.includes(principal.kind))
+    .sort((a, b) => breadth(a) - breadth(b));
   // A grant is offered only to someone it would count for (grant-eligibility.ts): requestAccess refuses the rest
   // (NOT_ELIGIBLE), so a ready input for it would be a request that cannot be made.
   const eligible = grant ? grantEligibility(policy, principal, grant) : null;

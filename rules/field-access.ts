@@ -68,10 +68,11 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
     // Deciding a change: configuration readers, and anyone the change itself lets act on it (a clinician on a
     // medication proposal of their department, the requester withdrawing it): the resolver asks canActOn
     // (src/governance/actionable.ts) on the stored change, the one decision of `changeRequests(actionable: true)`.
-    ...all(['approveChange', 'rejectChange', 'cancelChange'], authenticated),
+    // approveMedicationProposal is the same decision (assertMayReach), so the same refusal: no rule of its own before it.
+    ...all(['approveChange', 'rejectChange', 'cancelChange', 'approveMedicationProposal'], authenticated),
     // EHR write-back: looking the patient up needs demographics; the resolver then asks rules/decide.ts for `write`
     // (or `propose`) on the data class for the patient's department, and the write-back gate for the connector.
-    ...all(['writeBackNote', 'recordObservation', 'proposeMedicationRequest', 'approveMedicationProposal'], read('demographics', false)),
+    ...all(['writeBackNote', 'recordObservation', 'proposeMedicationRequest'], read('demographics', false)),
     // Access: assigning, revoking and policy changes are governed like settings (the service decides who may).
     // Asking for access and break-glass are for oneself: any verified principal may ask; the domain decides.
     ...all(['assignRole', 'revokeRole', 'proposePolicy'], read('configuration', false)),

@@ -4,7 +4,7 @@ import { deepFreeze } from './deep-freeze.js';
 // per request from the versioned `assignment:<sub>` document, with expired and revoked entries already left out
 // at that request's time (src/governance/stored-access-of.ts).
 //
-// How token roles and stored assignments combine (an assignment adds, it never locks a person out):
+// How token roles and stored assignments combine (issue 6: token roles intersected with the store's where it has them):
 // - A role the store manages for this person (it has held a standing assignment of that role, active or not) counts
 //   exactly where an active assignment of it says: in the assignment's environments, for its departments (null: the
 //   token's). Whether the token also asserts it does not matter: the assignment was a governed, approved change, and

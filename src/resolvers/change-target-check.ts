@@ -30,12 +30,6 @@ async function targetDecision(ctx: GatewayContext, change: ChangeRequest) {
   return read && read.decision.effect === 'DENY' ? read.decision : write;
 }
 
-/** Throws FORBIDDEN (with the denial) or NOT_FOUND when the caller has no right on the change's target. */
-export async function assertTargetRight(ctx: GatewayContext, change: ChangeRequest): Promise<void> {
-  const d = await targetDecision(ctx, change);
-  if (d !== null && d.effect !== 'ALLOW') throwRefusal(d);
-}
-
 /** A refusal as the mutations answer it: FORBIDDEN with the denial, or NOT_FOUND for a target that is gone. */
 function throwRefusal(refusal: Extract<Decision, { effect: 'DENY' }> | { readonly effect: 'MISSING' }): never {
   if (refusal.effect === 'MISSING') throw new NotFoundError('Patient', 'No such patient.');
@@ -58,22 +52,28 @@ export async function mayReach(ctx: GatewayContext, change: ChangeRequest, how: 
 }
 
 /**
- * Why the caller may not reach the change (mayReach: the configuration denial), or, to act, has no right on its target
- * (a denial, or MISSING: its patient is gone); null when nothing stands in the way before the transition's own rules.
- * approveChange, rejectChange and cancelChange throw it (assertMayReach); explain("change:approve:<id>") answers it.
+ * Why the caller may not act on the change's target (a denial, or MISSING: its patient is gone) or reach the change
+ * (mayReach: the configuration denial); null when nothing stands in the way before the transition's own rules. The
+ * target's own right is asked first: its denial names what is really missing (an oncology clinician on a cardiology
+ * proposal lacks the patient's department, and a configuration role would not help). approveChange, rejectChange,
+ * approveMedicationProposal and cancelChange throw it (assertMayReach); explain("change:approve:<id>") answers it.
  */
 export async function reachRefusal(
   ctx: GatewayContext,
   change: ChangeRequest,
   how: 'open' | 'act' | 'withdraw',
 ): Promise<Extract<Decision, { effect: 'DENY' }> | { readonly effect: 'MISSING' } | null> {
+  // The requester never approves or rejects their own change: the transition says so (SELF_APPROVAL, SELF_REJECTION),
+  // which is the reason that decides, whatever else they lack.
+  if (change.requester.sub === ctx.principal.sub) return null;
+  const target = how === 'act' ? await targetDecision(ctx, change) : null;
+  if (target?.effect === 'DENY') return target;
   if (!(await mayReach(ctx, change, how))) {
     const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
     return read.effect === 'DENY' ? read : { effect: 'DENY', denial: NO_RULE_DENIAL };
   }
-  if (how !== 'act') return null;
-  const d = await targetDecision(ctx, change);
-  return d === null || d.effect === 'ALLOW' ? null : d;
+  // A patient that is gone is told only to who may reach the change.
+  return target?.effect === 'MISSING' ? target : null;
 }
 
 /** reachRefusal as the mutations answer it (throwRefusal). */

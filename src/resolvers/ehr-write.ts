@@ -8,7 +8,7 @@ import { decideRow } from '../../rules/field-decision.js';
 import { decideMedicationRequest, decidePatientAction, type PatientAction } from '../../rules/patient-actions.js';
 import { denialContextOf, denialEvent } from '../audit/denial-event.js';
 import { forbidden } from '../errors/forbidden.js';
-import { assertTargetRight } from './change-target-check.js';
+import { assertMayReach } from './change-target-check.js';
 import { fhirIdArg, versionIdArg } from './upstream-input.js';
 import type { GatewayContext } from '../context/context.js';
 import { BadUserInputError, NotFoundError } from '../errors/errors.js';
@@ -210,8 +210,8 @@ export const ehrWriteResolvers: Resolvers = {
     approveMedicationProposal: async (_p, { changeId, comment }, ctx) => {
       const change = await findChangeRequest(ctx.governance, ctx.principal, changeId);
       if (!change || change.target.type !== 'ehr-write') throw new NotFoundError('ChangeRequest', 'No such medication proposal.');
-      // The same path as approveChange: the target's own check, then the governance decision.
-      await assertTargetRight(ctx, change);
+      // The same path as approveChange: the reach and target check, then the governance decision.
+      await assertMayReach(ctx, change, 'act');
       return proposalResult(await approveChange(ctx.governance, ctx.principal, change.id, comment ?? null));
     },
   },

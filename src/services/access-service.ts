@@ -94,10 +94,11 @@ export class AccessService {
   constructor(private readonly deps: AccessServiceDeps) {}
 
   async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
-    // A subject is the identity provider's `sub`, exactly: " sec-sam" would be another person, and a self-assignment
-    // check it would slip past.
-    if (input.sub !== input.sub.trim() || /\p{Cc}/u.test(input.sub))
-      throw bad('assignee', 'must not start or end with blanks or hold control characters');
+    // A subject is the identity provider's `sub`, exactly: " sec-sam" or an invisible "sec-sam\u200b" would be another
+    // person shown as the same one, and a self-assignment check it would slip past. OIDC Core 2: at most 255 ASCII
+    // characters; any Unicode letter is let through (some providers use them), control and format characters are not.
+    if (input.sub !== input.sub.trim() || /\p{C}/u.test(input.sub) || input.sub.length > 255)
+      throw bad('assignee', 'must not start or end with blanks, hold control or invisible format characters, or exceed 255 characters');
     const departments = scopeDepartments(input.departments);
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');

@@ -35,6 +35,9 @@ const ASSIGNS: [string, Record<string, unknown>, string][] = [
   ['an assignee with a leading blank', { assignee: ' sec-names' }, 'assignee'],
   ['an assignee with a trailing blank', { assignee: 'sec-names ' }, 'assignee'],
   ['an assignee with a control character', { assignee: 'sec-names\u0007' }, 'assignee'],
+  ['an assignee with a zero-width space at its end', { assignee: 'sec-names\u200b' }, 'assignee'],
+  ['an assignee with a bidirectional override', { assignee: 'sec-\u202enames' }, 'assignee'],
+  ['an assignee of 256 characters', { assignee: 'a'.repeat(256) }, 'assignee'],
   ['an expiry in the past', { expiresAt: '2020-01-01T00:00:00Z' }, 'expiresAt'],
   ['a malformed department', { scopeDepartments: ['../x'] }, 'scopeDepartments'],
 ];

@@ -68,6 +68,9 @@ const CASES: [string, (requester: string) => Promise<string>][] = [
     [role, () => h.token({ sub: `${role}-x-${n++}`, roles: [role], departments: ['cardiology'], mfa: true } as never)],
     [`${role} without MFA`, () => h.token({ sub: `${role}-y-${n++}`, roles: [role], departments: ['cardiology'] })],
   ]),
+  // Outside the patient's department: the target's own denial (department), not a configuration role to ask for.
+  ['a clinician of another department', () =>
+    h.token({ sub: `dr-onc-${n++}`, roles: ['clinician'], departments: ['oncology'], mfa: true } as never)],
 ];
 
 describe.each(Object.keys(KINDS))('explain("change:approve") agrees with approveChange: %s', (kind) => {
@@ -130,4 +133,39 @@ describe.each(Object.keys(KINDS))('viewerCanApprove agrees with approveChange: %
     expect(view?.viewerCanApprove ?? false, JSON.stringify(ext)).toBe(!approved.body.errors);
     if (view && ext) expect(view.viewerCannotApproveCode).toBe(ext.reason ?? ext.code);
   });
+});
+
+// approveMedicationProposal is the clinicians' door to the same decision: a tester found it answering write:medications
+// where approveChange answered read:configuration (oncology clinician), read:demographics where approveChange answered
+// write:medications (clinical-admin). Both now ask assertMayReach: the same refusal, or both accept.
+const APPROVE_PROPOSAL = 'mutation ($id: ID!) { approveMedicationProposal(changeId: $id) { status } }';
+describe('approveMedicationProposal answers as approveChange does', () => {
+  it.each(CASES)('%s', async (_who, tokenOf) => {
+    const [one, other] = [await KINDS['agent medication proposal']!(), await KINDS['agent medication proposal']!()];
+    const asRequester = (c: { requester: string }) => (_who === 'the requester' ? c.requester : null);
+    const t1 = asRequester(one) ?? (await tokenOf(one.requester));
+    const t2 = asRequester(other) ?? t1;
+    const viaChange = await h.gql(t1, APPROVE, { id: one.id });
+    const viaProposal = await h.gql(t2, APPROVE_PROPOSAL, { id: other.id });
+    type Ext = { code?: string; reason?: string; permission?: string; failedScope?: string };
+    const why = (r: typeof viaChange) => {
+      const ext = r.body.errors?.[0]?.extensions as Ext | undefined;
+      return ext && { code: ext.code, reason: ext.reason ?? null, permission: ext.permission ?? null, scope: ext.failedScope ?? null };
+    };
+    expect(why(viaProposal)).toEqual(why(viaChange));
+  });
+});
+
+it('the requester is told it is their own change (SELF_APPROVAL, SELF_REJECTION), whoever they are', async () => {
+  for (const kind of Object.keys(KINDS)) {
+    const change = await KINDS[kind]!();
+    const seen = await h.gql<{ changeRequest: { viewerCannotApproveCode: string | null } | null }>(change.requester, CAN_APPROVE, {
+      id: change.id,
+    });
+    expect(seen.body.data?.changeRequest?.viewerCannotApproveCode, kind).toBe('SELF_APPROVAL');
+    const approved = await h.gql(change.requester, APPROVE, { id: change.id });
+    expect(approved.body.errors?.[0]?.extensions?.reason, kind).toBe('SELF_APPROVAL');
+    const rejected = await h.gql(change.requester, REJECT, { id: change.id });
+    expect(rejected.body.errors?.[0]?.extensions?.reason, kind).toBe('SELF_REJECTION');
+  }
 });

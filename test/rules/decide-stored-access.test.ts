@@ -78,7 +78,18 @@ describe('which wins: token roles and stored assignments', () => {
     expect(p.principal.roles.includes('billing-manager')).toBe(want.PRODUCTION);
     // Data reads are PRODUCTION's: the nurse still reads medications in her department, whatever billing holds.
     expect(p.decide(read('medications'), row(['cardiology'])).effect).toBe('ALLOW');
-    expect(p.decide(read('financial'), row(['cardiology'])).effect).toBe(want.PRODUCTION ? 'ALLOW' : 'DENY');
+    const financial = p.decide(read('financial'), row(['cardiology']));
+    expect(financial.effect).toBe(want.PRODUCTION ? 'ALLOW' : 'DENY');
+    // A token that carries the role is told where the store confines it, not "none of your roles gives it".
+    if (financial.effect === 'DENY') {
+      const why = !inToken
+        ? 'none of your roles gives it'
+        : st === 'revoked'
+          ? "your token's billing-manager role is no longer assigned to you in the gateway"
+          : "your token's billing-manager role is assigned to you in the gateway for STAGING only";
+      expect(financial.denial).toMatchObject({ failedScope: 'role' });
+      expect(financial.denial.message).toContain(why);
+    }
   });
 
   it('an assigned role covers the departments its assignment names; the token\'s other roles keep the token\'s', () => {

@@ -71,7 +71,8 @@ describe('every change type in words, the raw JSON one click away', () => {
     ['listSetting', /Changes the setting messaging\.channels in Production:\s*sms removed/, 'list-setting'],
     ['connector', /configuration of the EHR connector \(scopes\).*patient\/Patient\.rs removed.*system\/Patient\.r added/, 'connector'],
     ['assignment', /Gives ops-olu the role ops-manager .*standing \(no expiry\).*Covers the night shift/, 'assignment'],
-    ['accessRequest', /eng-ana asks for the role clinical-admin .*Production, until/, 'access-request'],
+    // Waiting: its time counts from the approval that applies it, so the duration, not the request's provisional end.
+    ['accessRequest', /eng-ana asks for the role clinical-admin .*Production, for \d+ minutes? from the approval that applies it/, 'access-request'],
     // A security admin reads configuration, not financial records: the refund is withheld whole from them.
     ['refund', /Refunds \(amount not shown\) on invoice \(not shown to you\)\./, 'refund'],
     // A security admin reads configuration, not the clinical record: the proposed resource is withheld whole from them.

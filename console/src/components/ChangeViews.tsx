@@ -167,16 +167,26 @@ interface Entry {
   readonly departments?: readonly string[] | null;
   readonly environments?: readonly string[] | null;
   readonly expiresAt?: string | number | null;
+  readonly grantedAt?: string | number | null;
+  readonly source?: string;
   readonly revoked?: unknown;
 }
 
 const entriesOf = (v: unknown): Entry[] => (isObj(v) && Array.isArray(v.entries) ? (v.entries as Entry[]) : []);
 
-function grantText(e: Entry): string {
+/** `waiting`: the change is not applied yet (an access request's time then counts from the approval that applies it). */
+function grantText(e: Entry, waiting = false): string {
   const what = e.kind === 'role' ? `the role ${e.name ?? '(hidden)'}` : `the grant ${e.name ?? e.kind ?? '(hidden)'}`;
   const depts = e.departments?.length ? `in ${e.departments.join(', ')}` : 'in the departments of their token';
   const envs = e.environments?.length ? `, ${e.environments.map(label).join(' and ')}` : '';
-  const until = e.expiresAt ? `, until ${dateTime(new Date(e.expiresAt).toISOString())}` : ', standing (no expiry)';
+  // The stored dates of a waiting request are the request's: the apply sets grantedAt and expiresAt anew, so an
+  // approver is shown the duration, not an end that will not hold.
+  const minutes = e.grantedAt && e.expiresAt ? Math.round((+new Date(e.expiresAt) - +new Date(e.grantedAt)) / 60_000) : null;
+  const until = !e.expiresAt
+    ? ', standing (no expiry)'
+    : waiting && e.source === 'access-request' && minutes !== null
+      ? `, for ${minutes} minute${minutes === 1 ? '' : 's'} from the approval that applies it`
+      : `, until ${dateTime(new Date(e.expiresAt).toISOString())}`;
   return `${what} ${depts}${envs}${until}`;
 }
 
@@ -186,11 +196,13 @@ function AssignmentView({ change: c, request }: { change: Change; request: boole
   const after = entriesOf(c.after);
   const d = listDiff(before, after);
   const revoked = after.filter((e) => e.revoked && before.some((b) => b.id === e.id && !b.revoked));
+  const waiting = c.status === 'PENDING' || c.status === 'APPROVED';
   return (
     <ul className="changes" data-testid="value-changes">
       {d.added.map((e) => (
         <li key={e.id} className="added">
-          {request ? <><strong>{sub}</strong> asks for {grantText(e)}</> : <>Gives <strong>{sub}</strong> {grantText(e)}</>}
+          {request ? <><strong>{sub}</strong> asks for </> : <>Gives <strong>{sub}</strong> </>}
+          {grantText(e, waiting)}
           {c.reason && <> — “{c.reason}”</>}
         </li>
       ))}

@@ -1,5 +1,5 @@
 import type { Principal } from './principal.js';
-import { buildDenial, type ApprovalPathOf, type Denial, type FailedScope } from './denial.js';
+import { buildDenial, type ApprovalPathOf, type Denial, type DenialInput, type FailedScope } from './denial.js';
 import type { PermissionScopeKind, PolicyAction, PolicyDocument, PolicyPermission } from './policy-document.js';
 import { deepFreeze } from './deep-freeze.js';
 import { grantDepartments, grantEligibility, memberDepartments } from './grant-eligibility.js';
@@ -127,8 +127,8 @@ interface Holdings {
   readonly effective: ReadonlyMap<string, readonly Source[]>;
   readonly blockedByKind: ReadonlySet<string>;
   readonly blockedByScope: ReadonlySet<string>;
-  /** Permissions a token role would give that the store confines (see compileHoldings), with why, for the denial. */
-  readonly confinedByStore: ReadonlyMap<string, string>;
+  /** Permissions a token role would give that the store confines (see compileHoldings): why, and what to do. */
+  readonly confinedByStore: ReadonlyMap<string, { readonly detail: string; readonly advice: string }>;
   readonly permissions: readonly EffectivePermission[];
   readonly memberDepartments: Readonly<Record<string, readonly string[]>>;
 }
@@ -216,7 +216,7 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
   // A token role the store manages but has in force nowhere for data reads (assigned for STAGING only, revoked or
   // expired) gives nothing here: a denial it would have allowed says so, not "none of your roles gives it" to a person
   // whose token carries the role.
-  const confinedByStore = new Map<string, string>();
+  const confinedByStore = new Map<string, { readonly detail: string; readonly advice: string }>();
   for (const r of token.roles) {
     if (!managed.has(r) || principal.roles.includes(r)) continue;
     const elsewhere = Object.entries(byEnvironment ?? {})
@@ -227,7 +227,9 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
       : 'is no longer assigned to you in the gateway (revoked or expired), whatever the token says';
     for (const p of policy.roles[r]?.permissions ?? []) {
       for (const key of p.dataClasses.flatMap((c) => p.actions.map((a) => keyOf(a, c)))) {
-        if (!confinedByStore.has(key)) confinedByStore.set(key, `your token's ${r} role ${why}.`);
+        // An access request for the role would be refused too (the store decides it): its assignment is what to change.
+        const advice = `Ask security to assign you ${r} for PRODUCTION (assignRole); a request for it cannot restore it.`;
+        if (!confinedByStore.has(key)) confinedByStore.set(key, { detail: `your token's ${r} role ${why}.`, advice });
       }
     }
   }
@@ -337,8 +339,15 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     return target.departments.some((d) => deps.includes(d));
   };
 
-  const denial = (request: AccessRequest, failedScope: FailedScope, detail: string, target?: RowTarget) =>
+  const denial = (
+    request: AccessRequest,
+    failedScope: FailedScope,
+    detail: string,
+    target?: RowTarget,
+    extra: Pick<DenialInput, 'coveredDepartments' | 'advice'> = {},
+  ) =>
     buildDenial({
+      ...extra,
       policy,
       principal,
       action: request.action,
@@ -419,7 +428,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
         return deny(() => denial(request, 'principal-kind', `a principal of kind ${token.kind} cannot use the role that gives it.`));
       }
       const confined = confinedByStore.get(key);
-      if (confined) return deny(() => denial(request, 'role', confined));
+      if (confined) return deny(() => denial(request, 'role', confined.detail, undefined, { advice: confined.advice }));
       return deny(() => {
         const grantOnly = !Object.values(policy.roles).some((r) => r.permissions.some((p) => p.dataClasses.includes(request.dataClass)));
         return grantOnly ? denial(request, 'grant', 'it needs its own grant.') : denial(request, 'role', 'none of your roles gives it.');
@@ -431,7 +440,13 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       return best.allow;
     }
     const used = sources.find((s) => covers(s, target));
-    if (!used) return deny(() => denial(request, 'department', 'the patient is outside your departments.', target));
+    if (!used) {
+      // The departments this permission covers for the caller: its token's, or those an assignment or grant names.
+      const coveredDepartments = () => [...new Set(sources.flatMap((s) => (s.patientId === null ? departmentsOf(s) : [])))];
+      return deny(() =>
+        denial(request, 'department', 'the patient is outside your departments.', target, { coveredDepartments: coveredDepartments() }),
+      );
+    }
     if (used.patientId !== null) breakGlassUsed.add(used.patientId);
     if (used.entryId !== null) options.onGrantUsed?.(used.entryId);
     return used.allow;

@@ -67,6 +67,10 @@ export interface DenialInput {
   /** For a department denial: the role that reads the class for its departments, and the row's departments. */
   readonly departmentRole?: string | null;
   readonly rowDepartments?: readonly string[];
+  /** For a department denial: the departments the caller's sources of the permission cover (token or assignment). */
+  readonly coveredDepartments?: readonly string[];
+  /** What to do instead of a request, where a request cannot help (a role the store confines): no requestAccess then. */
+  readonly advice?: string;
   readonly approvalPathOf?: ApprovalPathOf;
 }
 
@@ -78,16 +82,20 @@ export function buildDenial(input: DenialInput): Denial {
   const rolesWithPermission = Object.entries(policy.roles).filter(([, r]) => r.permissions.some(carries)).map(([n]) => n);
   const grant = Object.entries(policy.grants).find(([, g]) => g.permissions.some(carries))?.[0] ?? null;
   const permission = `${action}:${dataClass}`;
-  // Least privilege first: the ready request names the usable role that gives the fewest permissions besides (read of
-  // configuration: support or auditor, not system-admin, which writes credentials too). Ties keep the policy's order.
-  const breadth = (r: string) => (policy.roles[r]?.permissions ?? []).reduce((n, p) => n + p.dataClasses.length * p.actions.length, 0);
+  // Least privilege first: the ready request names the usable role that gives the fewest permissions besides, then
+  // owns the fewest data classes (an owner gives its classes away): read of audit is asked of auditor, not
+  // security-admin; read of configuration not of system-admin, which writes credentials too. Ties keep the policy's
+  // order (the kernel does not know which roles edit settings: integration-engineer and support tie on configuration).
+  const owned = (r: string) => Object.values(policy.dataClasses).filter((c) => c.owner === r).length;
+  const pairs = (r: string) => (policy.roles[r]?.permissions ?? []).reduce((n, p) => n + p.dataClasses.length * p.actions.length, 0);
+  const breadth = (r: string) => pairs(r) * 100 + owned(r);
   const usable = rolesWithPermission
     .filter((r) => policy.roles[r]?.principalKinds.includes(principal.kind))
     .sort((a, b) => breadth(a) - breadth(b));
   // A grant is offered only to someone it would count for (grant-eligibility.ts): requestAccess refuses the rest
   // (NOT_ELIGIBLE), so a ready input for it would be a request that cannot be made.
   const eligible = grant ? grantEligibility(policy, principal, grant) : null;
-  const want = wantFor(input, eligible?.ok ? grant : null, usable);
+  const want = input.advice ? null : wantFor(input, eligible?.ok ? grant : null, usable);
   const approvalPath = want ? (input.approvalPathOf?.(want) ?? null) : null;
   const requestAccess: RequestAccessInput | null = want
     ? {
@@ -103,19 +111,22 @@ export function buildDenial(input: DenialInput): Denial {
   // of the caller that may break the glass carries the permission.
   const glass = policy.breakGlass?.eligibleRoles ?? [];
   const breakGlassHelps = principal.roles.some((r) => glass.includes(r) && policy.roles[r]?.permissions.some(carries));
-  const howToGet =
-    failedScope === 'department'
-      ? `Only patients of your departments (${principal.departments.join(', ') || 'none'}) are in scope; ask ${ownerRole} for access to ` +
+  const howToGet = input.advice
+    ? input.advice
+    : failedScope === 'department'
+      ? `Only patients of your departments for it (${(input.coveredDepartments ?? principal.departments).join(', ') || 'none'}) are in ` +
+        `scope; ask ${ownerRole} for access to ` +
         `this department with requestAccess${breakGlassHelps ? ', or use break-glass in an emergency' : ''}.${path}`
       : grant && failedScope !== 'role' && eligible && !eligible.ok
         ? `The "${grant}" grant is for ${eligible.eligibleRoles.join(', ') || 'no role'} only (owner: ` +
           `${policy.grants[grant]?.owner}); none of your roles can hold it.`
-        : grant && failedScope !== 'role'
-        ? `Request the "${grant}" grant (owner: ${policy.grants[grant]?.owner}) with requestAccess.${path}`
+        : grant && (failedScope !== 'role' || want?.grant === grant)
+        ? `Request the "${grant}" grant (owner: ${policy.grants[grant]?.owner}) with requestAccess` +
+          `${failedScope === 'role' && usable.length ? `, or a role that has ${permission} (${usable.join(', ')})` : ''}.${path}`
         // Only roles this kind of principal can use: requestAccess refuses the others (NOT_ELIGIBLE).
-        : `Request a role that has ${permission} (${usable.join(', ') || 'none for a principal of kind ' + principal.kind}) with ` +
-          `requestAccess; owner: ` +
-          `${ownerRole}.${path}`;
+        : usable.length
+          ? `Request a role that has ${permission} (${usable.join(', ')}) with requestAccess; owner: ${ownerRole}.${path}`
+          : `No role that has ${permission} can be held by a principal of kind ${principal.kind}; owner: ${ownerRole}.`;
   return {
     permission,
     dataClass,
@@ -144,6 +155,7 @@ function wantFor(input: DenialInput, grant: string | null, usableRoles: readonly
       return grant ? { grant } : null;
     case 'principal-kind':
     case 'role':
-      return usableRoles[0] ? { role: usableRoles[0] } : grant ? { grant } : null;
+      // A grant the caller may hold is narrower than any role (its permissions only, time-limited): asked first.
+      return grant ? { grant } : usableRoles[0] ? { role: usableRoles[0] } : null;
   }
 }

@@ -55,6 +55,8 @@ export interface TargetDescriptor {
   readonly editorRoles: readonly string[];
   /** Value-dependent rules of access targets (risk of a widening, self-assignment...). */
   readonly dynamic?: DynamicTargetRules;
+  /** The target's own say on its approvers, given the category's (approval-path.ts pathFor asks it too). */
+  readonly approversOf?: (base: readonly string[]) => readonly string[];
   /** A target whose approval path is its own (refunds: finance only, by amount), instead of the rules' by risk. */
   readonly approvalOf?: (
     value: JsonValue,

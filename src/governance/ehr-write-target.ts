@@ -14,11 +14,15 @@ export const EHR_WRITE_TARGET: {
   readonly ownerFunction: string;
   readonly risk: Readonly<Record<Environment, Risk>>;
   readonly editorRoles: readonly string[];
+  readonly approversOf: (base: readonly string[]) => readonly string[];
 } = {
   category: 'ai-behavior',
   ownerFunction: 'clinical',
   risk: { STAGING: 'LOW', PRODUCTION: 'LOW' },
   editorRoles: ['ai-agent', 'clinician'],
+  // Only the owner function: approving also needs write on the patient's medications (change-target-check.ts), which
+  // no technical or security role holds, so naming them would promise approvals nobody of them can give.
+  approversOf: (base) => base.filter((f) => f === 'clinical'),
 };
 
 /**

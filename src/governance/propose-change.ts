@@ -87,7 +87,8 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
   const alone = agentMayActAlone(requester.kind, input.agentAutonomy, agentActionOf(d.target, validated.value)).alone;
   const own = d.approvalOf?.(validated.value, environment);
   const requirement = own?.requirement ?? requirementForProposal(rules, environment, risk, requester.kind, alone);
-  const base = approverFunctionsFor(rules, d.category, d.ownerFunction, requirement);
+  const rulesBase = approverFunctionsFor(rules, d.category, d.ownerFunction, requirement);
+  const base = d.approversOf ? [...d.approversOf(rulesBase)] : rulesBase;
   const dynamic = d.dynamic?.approverFunctionsOf?.(base, current.value, validated.value, input.now);
   const approvers = own ? own.approverFunctions : (dynamic ?? base);
   const common: ChangeCommon = {

@@ -68,6 +68,9 @@ export async function reachRefusal(
   if (change.requester.sub === ctx.principal.sub) return null;
   const target = how === 'act' ? await targetDecision(ctx, change) : null;
   if (target?.effect === 'DENY') return target;
+  // The right on a clinical write's target reaches it whatever its status: a clinician whose colleague decided the
+  // proposal first is told NOT_PENDING by the transition, not sent after a configuration role.
+  if (target?.effect === 'ALLOW') return null;
   if (!(await mayReach(ctx, change, how))) {
     const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
     return read.effect === 'DENY' ? read : { effect: 'DENY', denial: NO_RULE_DENIAL };

@@ -94,11 +94,12 @@ export class AccessService {
   constructor(private readonly deps: AccessServiceDeps) {}
 
   async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
-    // A subject is the identity provider's `sub`, exactly: " sec-sam" or an invisible "sec-sam\u200b" would be another
-    // person shown as the same one, and a self-assignment check it would slip past. OIDC Core 2: at most 255 ASCII
-    // characters; any Unicode letter is let through (some providers use them), control and format characters are not.
-    if (input.sub !== input.sub.trim() || /\p{C}/u.test(input.sub) || input.sub.length > 255)
-      throw bad('assignee', 'must not start or end with blanks, hold control or invisible format characters, or exceed 255 characters');
+    // A subject is the identity provider's `sub`, exactly: " sec-sam" or "sec-sam" with an invisible character (a
+    // zero-width space, a Hangul filler, a braille blank) would be another person shown as the same one, and a
+    // self-assignment check it would slip past. OIDC Core 1.0 section 2: a `sub` is at most 255 ASCII characters, so
+    // printable ASCII only (no character outside it can look like another), no blank at either end.
+    if (input.sub !== input.sub.trim() || !/^[\x20-\x7E]{1,255}$/.test(input.sub))
+      throw bad('assignee', "must be the identity provider's subject: printable ASCII, no blank at either end, at most 255 characters");
     const departments = scopeDepartments(input.departments);
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');

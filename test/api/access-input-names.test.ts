@@ -38,6 +38,14 @@ const ASSIGNS: [string, Record<string, unknown>, string][] = [
   ['an assignee with a zero-width space at its end', { assignee: 'sec-names\u200b' }, 'assignee'],
   ['an assignee with a bidirectional override', { assignee: 'sec-\u202enames' }, 'assignee'],
   ['an assignee of 256 characters', { assignee: 'a'.repeat(256) }, 'assignee'],
+  // Invisible or look-alike characters that are not control or format characters (a tester's list): outside ASCII.
+  ...['\u3164', '\u115f', '\u2800', '\u034f', '\ufe0f', '\u2028', '\u0301', '\u00a0'].map(
+    (c): [string, Record<string, unknown>, string] => [
+      `an assignee with U+${c.codePointAt(0)!.toString(16)}`,
+      { assignee: `sec-${c}names` },
+      'assignee',
+    ],
+  ),
   ['an expiry in the past', { expiresAt: '2020-01-01T00:00:00Z' }, 'expiresAt'],
   ['a malformed department', { scopeDepartments: ['../x'] }, 'scopeDepartments'],
 ];

@@ -169,3 +169,25 @@ it('the requester is told it is their own change (SELF_APPROVAL, SELF_REJECTION)
     expect(rejected.body.errors?.[0]?.extensions?.reason, kind).toBe('SELF_REJECTION');
   }
 });
+
+// A tester's finding: once a colleague had decided a proposal, a clinician of its department was told FORBIDDEN
+// read:configuration (and to ask for integration-engineer) by every door, where the change says NOT_PENDING. The right
+// on the target reaches a clinical write whatever its status. And a proposal names as approvers only the function
+// that can approve it (clinical): technical and security hold no write on medications.
+it('a decided medication proposal is NOT_PENDING on every door to a clinician of its department; approvers: clinical', async () => {
+  const change = await KINDS['agent medication proposal']!();
+  const first = await h.token({ sub: `dr-first-${n++}`, roles: ['clinician'], departments: ['cardiology'], mfa: true } as never);
+  const second = await h.token({ sub: `dr-second-${n++}`, roles: ['clinician'], departments: ['cardiology'], mfa: true } as never);
+  const APPROVERS = 'query ($id: ID!) { changeRequest(id: $id) { approverFunctions } }';
+  const seen = await h.gql<{ changeRequest: { approverFunctions: string[] } }>(first, APPROVERS, { id: change.id });
+  expect(seen.body.data?.changeRequest.approverFunctions).toEqual(['clinical']);
+  expect((await h.gql(first, REJECT, { id: change.id })).body.errors).toBeUndefined();
+  const doors = [
+    await h.gql(second, APPROVE, { id: change.id }),
+    await h.gql(second, REJECT, { id: change.id }),
+    await h.gql(second, APPROVE_PROPOSAL, { id: change.id }),
+  ];
+  for (const d of doors) expect(d.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_PENDING' });
+  const explained = await h.gql<{ explain: { decision: string; reason: string } }>(second, EXPLAIN, { a: `change:approve:${change.id}` });
+  expect(explained.body.data?.explain).toMatchObject({ decision: 'DENY', reason: 'NOT_PENDING' });
+});

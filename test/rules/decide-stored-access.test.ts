@@ -89,7 +89,22 @@ describe('which wins: token roles and stored assignments', () => {
           : "your token's billing-manager role is assigned to you in the gateway for STAGING only";
       expect(financial.denial).toMatchObject({ failedScope: 'role' });
       expect(financial.denial.message).toContain(why);
+      // A request for the role would be refused (the store decides it): no ready request, the assignment to change.
+      if (inToken) {
+        expect(financial.denial.requestAccess).toBeNull();
+        expect(financial.denial.howToGet).toContain('Ask security to assign you billing-manager for PRODUCTION');
+      }
     }
+  });
+
+  it('a department denial names the departments the permission covers, an assignment\'s included', () => {
+    // A token with no department, billing-manager assigned for cardiology: an oncology row is outside "cardiology".
+    const token: Principal = { ...grey, sub: 'bill', roles: [], departments: [] };
+    const doc = entry(emptyAccessDoc('bill'), { name: 'billing-manager', departments: ['cardiology'] });
+    const p = compilePrincipalPolicy(policy, token, { stored: storedAccessOf(doc, T0 + 1) });
+    const d = p.decide(read('financial'), row(['oncology']));
+    expect(d.effect === 'DENY' && d.denial.failedScope).toBe('department');
+    expect(d.effect === 'DENY' && d.denial.howToGet).toContain('Only patients of your departments for it (cardiology)');
   });
 
   it('an assigned role covers the departments its assignment names; the token\'s other roles keep the token\'s', () => {

@@ -48,6 +48,55 @@ describe('the access a denial offers can be requested', () => {
     expect(nurse.effect === 'DENY' && nurse.denial.howToGet).toMatch(/"sensitive" grant is for clinician only/);
   });
 
+  // A tester's finding: denials offered system-admin (which writes credentials) for configuration read, security-admin
+  // for audit read, billing-manager for an identifier. For every role, kind and denied permission: the ready request is
+  // an eligible grant that carries it when there is one, else the usable role with the fewest permissions and then the
+  // fewest owned classes among those that carry it; and it always carries what was denied.
+  it.each(cases)('the ready request is the least privilege that helps: $role ($kind)', ({ role, kind }) => {
+    const principal: Principal = {
+      sub: 'u1', tenant: 'acme', kind, roles: [role], departments: ['cardiology'], mfa: true, scopes: null, grants: [],
+    };
+    const access = compilePrincipalPolicy(policy, principal);
+    const pairs = (r: string) => policy.roles[r]!.permissions.reduce((n, p) => n + p.dataClasses.length * p.actions.length, 0);
+    const owned = (r: string) => Object.values(policy.dataClasses).filter((c) => c.owner === r).length;
+    for (const dataClass of Object.keys(policy.dataClasses)) {
+      for (const action of actions) {
+        const d = access.decide({ action, dataClass });
+        if (d.effect !== 'DENY' || !['role', 'principal-kind'].includes(d.denial.failedScope)) continue;
+        const carries = (perms: readonly { dataClasses: readonly string[]; actions: readonly string[] }[]) =>
+          perms.some((p) => p.dataClasses.includes(dataClass) && p.actions.includes(action));
+        const grants = Object.keys(policy.grants).filter(
+          (g) => carries(policy.grants[g]!.permissions) && grantEligibility(policy, access.principal, g).ok,
+        );
+        const roles = Object.keys(policy.roles).filter(
+          (r) => carries(policy.roles[r]!.permissions) && policy.roles[r]!.principalKinds.includes(kind),
+        );
+        const asked = d.denial.requestAccess;
+        const at = `${action}:${dataClass}`;
+        if (grants.length) {
+          expect(asked?.requestedGrant, at).toBe(grants[0]);
+          continue;
+        }
+        if (roles.length === 0) {
+          expect(asked, at).toBeNull();
+          continue;
+        }
+        const least = Math.min(...roles.map((r) => pairs(r) * 100 + owned(r)));
+        expect(roles.filter((r) => pairs(r) * 100 + owned(r) === least), at).toContain(asked?.requestedRole);
+      }
+    }
+  });
+
+  it('configuration read is not asked of a role that writes credentials; audit read of the auditor', () => {
+    const frontDesk = compilePrincipalPolicy(policy, {
+      sub: 'u1', tenant: 'acme', kind: 'user', roles: ['front-desk'], departments: ['cardiology'], mfa: true, scopes: null, grants: [],
+    });
+    const config = frontDesk.decide({ action: 'read', dataClass: 'configuration' });
+    const audit = frontDesk.decide({ action: 'read', dataClass: 'audit' });
+    expect(config.effect === 'DENY' && config.denial.requestAccess?.requestedRole).not.toMatch(/system-admin|security-admin/);
+    expect(audit.effect === 'DENY' && audit.denial.requestAccess?.requestedRole).toBe('auditor');
+  });
+
   // A tester's finding: after break-glass, the denial of a sensitive row (a grant for one's departments) still said
   // "or use break-glass", which opens what roles give and never a grant. For every role and data class, a denial on
   // another department's row offers break-glass exactly when a break-glass role of the caller carries the permission.

@@ -225,11 +225,14 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
     const why = elsewhere.length
       ? `is assigned to you in the gateway for ${elsewhere.join(' and ')} only, and patient data is PRODUCTION's`
       : 'is no longer assigned to you in the gateway (revoked or expired), whatever the token says';
+    // An access request for the role would be refused too (the store decides it): its assignment is what to change.
+    const confined = {
+      detail: `your token's ${r} role ${why}.`,
+      advice: `Ask security to assign you ${r} for PRODUCTION (assignRole); a request for it cannot restore it.`,
+    };
     for (const p of policy.roles[r]?.permissions ?? []) {
       for (const key of p.dataClasses.flatMap((c) => p.actions.map((a) => keyOf(a, c)))) {
-        // An access request for the role would be refused too (the store decides it): its assignment is what to change.
-        const advice = `Ask security to assign you ${r} for PRODUCTION (assignRole); a request for it cannot restore it.`;
-        if (!confinedByStore.has(key)) confinedByStore.set(key, { detail: `your token's ${r} role ${why}.`, advice });
+        if (!confinedByStore.has(key)) confinedByStore.set(key, confined);
       }
     }
   }

@@ -88,10 +88,9 @@ export function buildDenial(input: DenialInput): Denial {
   // order (the kernel does not know which roles edit settings: integration-engineer and support tie on configuration).
   const owned = (r: string) => Object.values(policy.dataClasses).filter((c) => c.owner === r).length;
   const pairs = (r: string) => (policy.roles[r]?.permissions ?? []).reduce((n, p) => n + p.dataClasses.length * p.actions.length, 0);
-  const breadth = (r: string) => pairs(r) * 100 + owned(r);
   const usable = rolesWithPermission
     .filter((r) => policy.roles[r]?.principalKinds.includes(principal.kind))
-    .sort((a, b) => breadth(a) - breadth(b));
+    .sort((a, b) => pairs(a) - pairs(b) || owned(a) - owned(b));
   // A grant is offered only to someone it would count for (grant-eligibility.ts): requestAccess refuses the rest
   // (NOT_ELIGIBLE), so a ready input for it would be a request that cannot be made.
   const eligible = grant ? grantEligibility(policy, principal, grant) : null;

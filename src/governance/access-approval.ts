@@ -16,20 +16,11 @@ import type { TransitionError } from './transition-result.js';
 // security function is the exception by design: it owns access itself, and its approval is the administrative
 // half of the two-person rule; the other half must come from someone who holds or owns what is given away.
 
-/** What an entry is, as something given (a role or a grant; break-glass gives nothing by itself). */
-function wantOf(entry: AccessEntry): AccessWant | null {
-  if (entry.kind === 'role') return { role: entry.name };
-  return entry.kind === 'grant' ? { grant: entry.name } : null;
+/** What an entry gives, as a role or a grant (break-glass gives nothing by itself). */
+function wantsOf(entry: AccessEntry): AccessWant[] {
+  if (entry.kind === 'role') return [{ role: entry.name }];
+  return entry.kind === 'grant' ? [{ grant: entry.name }] : [];
 }
-
-const permissionsOf = (policy: PolicyDocument, entry: AccessEntry) => {
-  const want = wantOf(entry);
-  return want ? permissionsGiven(policy, want) : [];
-};
-const classesOf = (policy: PolicyDocument, entry: AccessEntry) => {
-  const want = wantOf(entry);
-  return want ? classesGiven(policy, want) : [];
-};
 
 function holdsOrOwns(policy: PolicyDocument, approver: Principal, dataClass: string): boolean {
   const roleHas = approver.roles.some((r) => roleHoldsOrOwns(policy, r, dataClass));
@@ -83,14 +74,15 @@ export function grantCheck(
   }
   if (functionsOf(approver.roles).includes('security')) return null;
   const held = alreadyTenantWide(policy, change, activeEntries(before, now));
-  const missing = widened
-    .flatMap((e) => classesOf(policy, e))
+  const given = widened.flatMap(wantsOf);
+  const missing = given
+    .flatMap((w) => classesGiven(policy, w))
     .filter((c) => !held.has(c) && !holdsOrOwns(policy, approver, c));
   if (missing.length === 0) return null;
   // Named with the actions the change gives on them (credentials are written, never read).
-  const given = widened.flatMap((e) => permissionsOf(policy, e));
+  const permissions = given.flatMap((w) => permissionsGiven(policy, w));
   const named = [...new Set(missing)].map((c) => {
-    const actions = [...new Set(given.filter((p) => p.dataClasses.includes(c)).flatMap((p) => p.actions))];
+    const actions = [...new Set(permissions.filter((p) => p.dataClasses.includes(c)).flatMap((p) => p.actions))];
     return `${actions.join(' and ') || 'read'} of ${c}`;
   });
   return `you cannot grant what you do not hold or own: ${named.join(', ')}`;

@@ -9,6 +9,8 @@ import { FHIR_ID_PATTERN } from '../../spec/fhir-id.js';
 // approver stand in for it (a MEDIUM rule would take any one approver). The value names the stored draft; the
 // draft itself (PHI) is kept beside the change, not in it.
 
+const CLINICAL = 'clinical';
+
 export const EHR_WRITE_TARGET: {
   readonly category: Category;
   readonly ownerFunction: string;
@@ -17,12 +19,12 @@ export const EHR_WRITE_TARGET: {
   readonly approversOf: (base: readonly string[]) => readonly string[];
 } = {
   category: 'ai-behavior',
-  ownerFunction: 'clinical',
+  ownerFunction: CLINICAL,
   risk: { STAGING: 'LOW', PRODUCTION: 'LOW' },
   editorRoles: ['ai-agent', 'clinician'],
   // Only the owner function: approving also needs write on the patient's medications (change-target-check.ts), which
   // no technical or security role holds, so naming them would promise approvals nobody of them can give.
-  approversOf: (base) => base.filter((f) => f === 'clinical'),
+  approversOf: (base) => base.filter((f) => f === CLINICAL),
 };
 
 /**

@@ -4,6 +4,7 @@ import type { TransitionError, TransitionReason } from '../governance/transition
 import { approvalStatusOf, reject } from '../governance/transitions.js';
 import { previewApproval } from '../services/governance/reads.js';
 import { reachRefusal } from './change-target-check.js';
+import { perRequest } from '../context/per-request.js';
 
 // Can the caller approve this change, and if not, why? Answered by the one decision approveChange makes (the pure
 // `approve` transition, run by the service on the stored version of the target) without committing anything, so
@@ -40,23 +41,12 @@ const MESSAGES: Partial<Record<TransitionReason, (c: ChangeRequest, ctx: Gateway
 const messageOf = (error: TransitionError, change: ChangeRequest, ctx: GatewayContext) =>
   MESSAGES[error.reason]?.(change, ctx) ?? error.message;
 
-/** A per-request, per-change memo: the answer is asked by sibling fields of one change row. */
-function memoized<T>(): (ctx: GatewayContext, change: ChangeRequest, compute: () => Promise<T>) => Promise<T> {
-  const memo = new WeakMap<GatewayContext, WeakMap<ChangeRequest, Promise<T>>>();
-  return (ctx, change, compute) => {
-    let perRequest = memo.get(ctx);
-    if (!perRequest) memo.set(ctx, (perRequest = new WeakMap()));
-    let answer = perRequest.get(change);
-    if (!answer) perRequest.set(change, (answer = compute()));
-    return answer;
-  };
-}
-
-const actRefusalMemo = memoized<Awaited<ReturnType<typeof reachRefusal>>>();
+// Keyed by the change object, not its id: two mutations of one document can return the same change in two states.
+const actRefusalMemo = perRequest<ChangeRequest, ReturnType<typeof reachRefusal>>();
 /** reachRefusal(…, 'act'), asked once per request and change (viewerCanApprove and viewerCanReject both need it). */
 const actRefusal = (ctx: GatewayContext, change: ChangeRequest) => actRefusalMemo(ctx, change, () => reachRefusal(ctx, change, 'act'));
 
-const approvalMemo = memoized<ViewerApproval>();
+const approvalMemo = perRequest<ChangeRequest, Promise<ViewerApproval>>();
 
 export function viewerApproval(ctx: GatewayContext, change: ChangeRequest): Promise<ViewerApproval> {
   return approvalMemo(ctx, change, async () => {

@@ -2,6 +2,7 @@ import { toInvoiceRow, toMedicationRequestRow } from '../../connectors/ehr/fhir-
 import { medicationRequestResource } from '../../connectors/ehr/write/write-resources.js';
 import { decideField, decideRow, rowReadScope } from '../../rules/field-decision.js';
 import type { GatewayContext } from '../context/context.js';
+import { perRequest } from '../context/per-request.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { diffJson, type DiffEntry } from '../governance/diff.js';
 import { medicationDraftSchema } from '../governance/ehr-write-target.js';
@@ -47,7 +48,7 @@ const ELEMENT_FIELD: Readonly<Record<string, string | null>> = Object.freeze({
 
 const WITHHELD: ProposalView = Object.freeze({ after: null, diff: [], withheldPaths: [''] });
 const REFUND_WITHHELD: ProposalView = Object.freeze({ after: null, before: null, diff: [], withheldPaths: [''], textsWithheld: true });
-const views = new WeakMap<GatewayContext, Map<string, Promise<ProposalView | null>>>();
+const views = perRequest<string, Promise<ProposalView | null>>();
 
 /**
  * The caller's view of a clinical write's proposed resource, or of a refund (withheld whole, or null: shown as
@@ -63,11 +64,7 @@ export function proposalView(ctx: GatewayContext, change: ChangeRequest): Promis
     : null;
   if (!make) return Promise.resolve(null);
   // Once per request and change: before, after, diff and withheldPaths each ask it.
-  let cache = views.get(ctx);
-  if (!cache) views.set(ctx, (cache = new Map()));
-  let view = cache.get(change.id);
-  if (!view) cache.set(change.id, (view = make(ctx, change)));
-  return view;
+  return views(ctx, change.id, () => make(ctx, change));
 }
 
 /**
@@ -133,16 +130,10 @@ export async function proposedRow(ctx: GatewayContext, change: ChangeRequest) {
   return { patient, resource, guard: toMedicationRequestRow(resource, patient).guard };
 }
 
-const invoiceRows = new WeakMap<GatewayContext, Map<string, ReturnType<typeof readInvoiceRow>>>();
+const invoiceRows = perRequest<string, ReturnType<typeof readInvoiceRow>>();
 
 /** The invoice's row facts and patient, read once per request (a queue lists many refunds of a few invoices). */
-function invoiceRowOf(ctx: GatewayContext, invoiceId: string): ReturnType<typeof readInvoiceRow> {
-  let cache = invoiceRows.get(ctx);
-  if (!cache) invoiceRows.set(ctx, (cache = new Map()));
-  let row = cache.get(invoiceId);
-  if (!row) cache.set(invoiceId, (row = readInvoiceRow(ctx, invoiceId)));
-  return row;
-}
+const invoiceRowOf = (ctx: GatewayContext, invoiceId: string) => invoiceRows(ctx, invoiceId, () => readInvoiceRow(ctx, invoiceId));
 
 async function readInvoiceRow(ctx: GatewayContext, invoiceId: string) {
   const found = await ctx.connectors.billing.invoice(ctx.principal.tenant, invoiceId);

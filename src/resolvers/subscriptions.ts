@@ -1,6 +1,7 @@
 import { decideField } from '../../rules/field-decision.js';
 import { forbidden } from '../errors/forbidden.js';
 import type { GatewayContext } from '../context/context.js';
+import { perRequest } from '../context/per-request.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { ClearanceError } from '../errors/errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -15,16 +16,11 @@ import { canActOnChange, findChangeRequest } from '../services/governance/reads.
 // for a change the subscriber may not open), and `actionable` is the decision of `changeRequests(actionable: true)`
 // (canActOn, with the target's own right): a clinician of another department is not offered a medication proposal.
 
-const reads = new WeakMap<GatewayContext, Map<string, Promise<ChangeRequest | null>>>();
+const reads = perRequest<string, Promise<ChangeRequest | null>>();
 
 /** The change of an event as the subscriber may read it, read once per event context. */
-function eventChange(ctx: GatewayContext, changeId: string): Promise<ChangeRequest | null> {
-  let perContext = reads.get(ctx);
-  if (!perContext) reads.set(ctx, (perContext = new Map()));
-  let read = perContext.get(changeId);
-  if (!read) perContext.set(changeId, (read = findChangeRequest(ctx.governance, ctx.principal, changeId)));
-  return read;
-}
+const eventChange = (ctx: GatewayContext, changeId: string): Promise<ChangeRequest | null> =>
+  reads(ctx, changeId, () => findChangeRequest(ctx.governance, ctx.principal, changeId));
 
 /** Whether the subscriber can act on the change now (the inbox's decision: changeRequests(actionable: true)). */
 export async function eventActionable(ctx: GatewayContext, changeId: string): Promise<boolean> {

@@ -434,7 +434,10 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       if (confined) return deny(() => denial(request, 'role', confined.detail, undefined, { advice: confined.advice }));
       return deny(() => {
         const grantOnly = !Object.values(policy.roles).some((r) => r.permissions.some((p) => p.dataClasses.includes(request.dataClass)));
-        return grantOnly ? denial(request, 'grant', 'it needs its own grant.') : denial(request, 'role', 'none of your roles gives it.');
+        // The row's departments go along: a role that reads per department is offered for them (rules/denial.ts).
+        return grantOnly
+          ? denial(request, 'grant', 'it needs its own grant.', target)
+          : denial(request, 'role', 'none of your roles gives it.', target);
       });
     }
     const best = sources.find((s) => s.scope === 'tenant') ?? sources[0]!;

@@ -96,11 +96,18 @@ export function buildDenial(input: DenialInput): Denial {
   const eligible = grant ? grantEligibility(policy, principal, grant) : null;
   const want = input.advice ? null : wantFor(input, eligible?.ok ? grant : null, usable);
   const approvalPath = want ? (input.approvalPathOf?.(want) ?? null) : null;
+  // A role that gives the permission per department only, asked for a row outside the caller's departments, is asked
+  // for the row's departments: for the token's (none, or others) it would be approved and still give nothing here.
+  const rowDepartments = input.rowDepartments ?? [];
+  const perDepartment =
+    want?.role !== undefined &&
+    !(policy.roles[want.role]?.permissions ?? []).some((p) => carries(p) && p.scope === 'tenant') &&
+    rowDepartments.some((d) => !principal.departments.includes(d));
   const requestAccess: RequestAccessInput | null = want
     ? {
         requestedRole: want.role ?? null,
         requestedGrant: want.grant ?? null,
-        scopeDepartments: failedScope === 'department' ? [...(input.rowDepartments ?? [])] : null,
+        scopeDepartments: failedScope === 'department' || perDepartment ? [...rowDepartments] : null,
         justification: '',
         durationMinutes: DEFAULT_REQUEST_MINUTES,
       }
@@ -110,8 +117,15 @@ export function buildDenial(input: DenialInput): Denial {
   // of the caller that may break the glass carries the permission.
   const glass = policy.breakGlass?.eligibleRoles ?? [];
   const breakGlassHelps = principal.roles.some((r) => glass.includes(r) && policy.roles[r]?.permissions.some(carries));
+  // Neither the token's SMART scopes nor another tenant's records are something to request (wantFor: no request).
+  const resources = policy.dataClasses[dataClass]?.fhirResources ?? [];
   const howToGet = input.advice
     ? input.advice
+    : failedScope === 'smart-scope'
+      ? `The token's SMART scopes do not cover ${resources.join(', ') || dataClass}: sign in with a token whose scopes do ` +
+        '(a role or an access request cannot widen a token\'s scopes).'
+    : failedScope === 'tenant'
+      ? 'Records of another tenant are never shared; no request can change that.'
     : failedScope === 'department'
       ? `Only patients of your departments for it (${(input.coveredDepartments ?? principal.departments).join(', ') || 'none'}) are in ` +
         `scope; ask ${ownerRole} for access to ` +

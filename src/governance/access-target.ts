@@ -176,6 +176,19 @@ export function permissionGrant(
 }
 
 /**
+ * Why `sub` cannot name a person to assign a role to, or null: the identity provider's `sub`, exactly. " sec-sam" or
+ * "sec-sam" with an invisible character (a zero-width space, a Hangul filler, a braille blank) would be another person
+ * shown as the same one, and a self-assignment check it would slip past. OIDC Core 1.0 section 2: a `sub` is at most
+ * 255 ASCII characters, so printable ASCII only (no character outside it can look like another), no blank at either
+ * end. assignRole and explain(role:assign:...) both ask it.
+ */
+export function assigneeProblem(sub: string): string | null {
+  return sub === sub.trim() && /^[\x20-\x7E]{1,255}$/.test(sub)
+    ? null
+    : "must be the identity provider's subject: printable ASCII, no blank at either end, at most 255 characters";
+}
+
+/**
  * Nobody widens their own access: the check assignRole's change makes, and the one `explain(role:assign:...)` asks
  * (an assignment of a role always widens what the assignee holds unless it is already held).
  */

@@ -12,7 +12,7 @@ import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
 import { DEFAULT_APPROVAL_RULES } from '../governance/approval-rules.js';
 import { describeTarget } from '../governance/change-target.js';
 import { editCheck } from '../governance/edit-permission.js';
-import { permissionGrant, requestRefusal } from '../governance/access-target.js';
+import { assigneeProblem, permissionGrant, requestRefusal } from '../governance/access-target.js';
 import { explainGoverned, sentence } from '../governance/explain-governed.js';
 import { functionsFromPolicy } from '../governance/functions.js';
 import { changeExplanation } from '../governance/refusal-explanation.js';
@@ -311,6 +311,9 @@ export const explainResolvers: Resolvers = {
       const asked = carried ? `access:request:${carried.grant}` : action;
       const refused = accessRequestRefusal(asked, policy, access, when, resource?.scopeDepartments ?? null);
       if (refused) return { ...refused, action };
+      // The assignee is vetted as assignRole vets it: explain never says "you may propose" what assignRole refuses.
+      const assigneeRefused = action.startsWith('role:assign:') && resource?.assignee != null ? assigneeProblem(resource.assignee) : null;
+      if (assigneeRefused) throw invalidInput('resource.assignee', assigneeRefused);
       const env = environment ?? 'PRODUCTION';
       const governed = explainGoverned({
         action: asked,

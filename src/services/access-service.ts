@@ -5,7 +5,7 @@ import { POLICY_DOC_ID } from '../governance/change-target.js';
 import { readAccessDoc, emptyAccessDoc, type AccessDoc } from '../governance/access-entries.js';
 import { isTransitionError, openBreakGlass, recordReview, revokeEntries, withEntry } from '../governance/access-changes.js';
 import { reviewItems, type ReviewItem } from '../governance/access-review.js';
-import { permissionGrant } from '../governance/access-target.js';
+import { assigneeProblem, permissionGrant } from '../governance/access-target.js';
 import { ACCESS_ENVIRONMENT } from '../governance/approval-path.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { Environment } from '../governance/environment.js';
@@ -94,12 +94,8 @@ export class AccessService {
   constructor(private readonly deps: AccessServiceDeps) {}
 
   async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
-    // A subject is the identity provider's `sub`, exactly: " sec-sam" or "sec-sam" with an invisible character (a
-    // zero-width space, a Hangul filler, a braille blank) would be another person shown as the same one, and a
-    // self-assignment check it would slip past. OIDC Core 1.0 section 2: a `sub` is at most 255 ASCII characters, so
-    // printable ASCII only (no character outside it can look like another), no blank at either end.
-    if (input.sub !== input.sub.trim() || !/^[\x20-\x7E]{1,255}$/.test(input.sub))
-      throw bad('assignee', "must be the identity provider's subject: printable ASCII, no blank at either end, at most 255 characters");
+    const assignee = assigneeProblem(input.sub);
+    if (assignee) throw bad('assignee', assignee);
     const departments = scopeDepartments(input.departments);
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');

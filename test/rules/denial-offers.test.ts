@@ -87,6 +87,46 @@ describe('the access a denial offers can be requested', () => {
     }
   });
 
+  // A tester's finding: a denial by the token's SMART scopes told a clinician to request the role they hold. For every
+  // data class and action a scoped token lacks, and every class of another tenant's row: no request, and why.
+  it('SMART-scope and tenant denials offer no request and say why', () => {
+    const scoped = compilePrincipalPolicy(policy, {
+      sub: 'u1', tenant: 'acme', kind: 'user', roles: ['clinician'], departments: ['cardiology'], mfa: true,
+      scopes: ['user/Patient.rs'], grants: [],
+    } as Principal);
+    let seen = 0;
+    for (const dataClass of Object.keys(policy.dataClasses)) {
+      for (const action of actions) {
+        const own = scoped.decide({ action, dataClass });
+        if (own.effect === 'DENY' && own.denial.failedScope === 'smart-scope') {
+          seen++;
+          expect(own.denial.requestAccess, `${action}:${dataClass}`).toBeNull();
+          expect(own.denial.howToGet).toMatch(/SMART scopes do not cover/);
+        }
+        const other = scoped.decide({ action, dataClass }, { tenant: 'globex', departments: ['cardiology'], patientId: 'p1' });
+        if (other.effect === 'DENY' && other.denial.failedScope === 'tenant') {
+          expect(other.denial.requestAccess).toBeNull();
+          expect(other.denial.howToGet).toMatch(/another tenant are never shared/);
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  // A tester's finding: a front-desk user with no departments, denied a cardiology patient's conditions, was offered
+  // `clinician` for no department: approved, it still gave nothing. A role that reads per department is offered for
+  // the row's departments when the caller's do not cover them; for a row in the caller's own departments, as before.
+  it('a per-department role is offered for the row\'s departments', () => {
+    const base = { sub: 'u1', tenant: 'acme', kind: 'user' as const, mfa: true, scopes: null, grants: [], roles: ['front-desk'] };
+    const row = { tenant: 'acme', departments: ['cardiology'], patientId: 'p1' };
+    const clinical = { action: 'read' as const, dataClass: 'clinical' };
+    const none = compilePrincipalPolicy(policy, { ...base, departments: [] }).decide(clinical, row);
+    const own = compilePrincipalPolicy(policy, { ...base, departments: ['cardiology'] }).decide(clinical, row);
+    const offered = none.effect === 'DENY' ? none.denial.requestAccess : null;
+    expect(offered).toMatchObject({ requestedRole: 'clinician', scopeDepartments: ['cardiology'] });
+    expect(own.effect === 'DENY' && own.denial.requestAccess).toMatchObject({ requestedRole: 'clinician', scopeDepartments: null });
+  });
+
   it('configuration read is not asked of a role that writes credentials; audit read of the auditor', () => {
     const frontDesk = compilePrincipalPolicy(policy, {
       sub: 'u1', tenant: 'acme', kind: 'user', roles: ['front-desk'], departments: ['cardiology'], mfa: true, scopes: null, grants: [],

@@ -1103,6 +1103,10 @@ export type Mutation = {
    * Refunds `amount` on an invoice (at most what is left on it). Up to the governed billing.refundThreshold it is
    * recorded at once; above it it waits for one finance approver (with MFA in production). Recorded in FHIR as a
    * discount line item on the Invoice, idempotent by the change id.
+   * `idempotencyKey` (1-200 of A-Z a-z 0-9 . _ : -, kept 24 h per tenant, caller and operation) makes a retry safe: the
+   * same key with the same request answers the first refund (its change as it stands now) and records no second one;
+   * with a different request it is CONFLICT (IDEMPOTENCY_KEY_REUSED); while the first is unfinished, CONFLICT
+   * (IDEMPOTENCY_KEY_IN_FLIGHT, retry later). Without a key every call is a new refund.
    */
   issueRefund: Maybe<RefundResult>;
   /** Proposes the current STAGING value of a setting as a PRODUCTION change (production risk and rules). */
@@ -1241,6 +1245,7 @@ export type MutationGenerateConnectorKeyArgs = {
 /** Root of every change; settings.graphql (and later domains) extend it. */
 export type MutationIssueRefundArgs = {
   amount: Scalars['Float']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   invoiceId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };

@@ -33,7 +33,7 @@ export const changeTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('emergency-resume'), target: z.string().min(1) }),
   /** A clinical write an AI agent proposed (connectors/ehr): the draft id names the stored draft it writes. */
   z.strictObject({ type: z.literal('ehr-write'), draftId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
-  /** A refund on an invoice (issueRefund): the refund id derives from the invoice and the caller's key. */
+  /** A refund on an invoice (issueRefund): a new id per refund (a client's idempotencyKey replays, never re-proposes). */
   z.strictObject({ type: z.literal('refund'), refundId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
   /** A principal's role assignments and grants, changed by security (assignRole/revokeRole). */
   z.strictObject({ type: z.literal('assignment'), sub: z.string().min(1) }),

@@ -4,8 +4,9 @@ import { decidePatientAction } from '../../rules/patient-actions.js';
 import type { GatewayContext } from '../context/context.js';
 import { forbidden } from '../errors/forbidden.js';
 import { NotFoundError } from '../errors/errors.js';
-import type { RefundStatus, Resolvers } from '../generated/resolvers-types.js';
+import type { RefundResult, RefundStatus, Resolvers } from '../generated/resolvers-types.js';
 import type { ChangeRequest } from '../governance/change-request.js';
+import { findChangeRequest } from '../services/governance/reads.js';
 
 // Refunds and billing automation. Thin: who may act is asked of the policy (rules/decide.ts: `write` on `financial`
 // for the invoice's patient); whether the refund waits is the governed change's (src/governance/refund-target.ts).
@@ -31,19 +32,31 @@ export async function refundTarget(
 
 export const billingActionResolvers: Resolvers = {
   Mutation: {
-    issueRefund: async (_p, { invoiceId, amount, reason }, ctx) => {
+    issueRefund: async (_p, { invoiceId, amount, reason, idempotencyKey }, ctx) => {
+      // The stored invoice and its patient are authorized before the key is looked at: a caller without access is
+      // refused, never replayed to.
       const target = await refundTarget(ctx, invoiceId);
       if (!target) throw new NotFoundError('Invoice', 'No such invoice.');
       if (target.decision.effect === 'DENY') throw forbidden(target.decision.denial);
-      const { change, value } = await ctx.connectors.billing.issueRefund(ctx.principal, target.found, amount, reason);
-      return {
-        status: STATUS[change.status],
-        changeRequestId: change.id,
-        invoiceId: value.invoiceId,
-        amount: value.amount,
-        currency: value.currency,
-        threshold: value.threshold.amount,
+      const issue = async (attempt?: () => void): Promise<RefundResult> => {
+        const { change, value } = await ctx.connectors.billing.issueRefund(ctx.principal, target.found, amount, reason, attempt);
+        const { invoiceId: id, amount: refunded, currency, threshold } = value;
+        const status = STATUS[change.status];
+        return { status, changeRequestId: change.id, invoiceId: id, amount: refunded, currency, threshold: threshold.amount };
       };
+      if (idempotencyKey == null) return issue();
+      return ctx.connectors.idempotency.once<RefundResult>(ctx.principal, {
+        operation: 'issueRefund',
+        key: idempotencyKey,
+        request: { invoiceId: target.found.invoice.id ?? invoiceId, amount, reason },
+        nothingDone: 'no refund was recorded',
+        // A replay answers the first refund's change as it stands now (finance may have approved it since).
+        replay: async (first) => {
+          const change = await findChangeRequest(ctx.governance, ctx.principal, first.changeRequestId);
+          return change ? { ...first, status: STATUS[change.status] } : first;
+        },
+        run: (attempt) => issue(attempt),
+      });
     },
     runBillingAutomation: async (_p, { dryRun }, ctx) => {
       // Running it acts on every account of the tenant: `write` on `financial` tenant-wide, not for one row.

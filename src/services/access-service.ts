@@ -129,6 +129,9 @@ export class AccessService {
     principal: Principal,
     input: { sub: string; role?: string | null; entryId?: string | null; reason: string },
   ): Promise<ProposalOutcome> {
+    // Vetted as assignRole vets it: an assignee no assignment can name is refused as such, not echoed as "holds none".
+    const assignee = assigneeProblem(input.sub);
+    if (assignee) throw bad('assignee', assignee);
     const target = { type: 'assignment' as const, sub: input.sub };
     return this.done(
       principal,

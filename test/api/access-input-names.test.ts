@@ -85,6 +85,20 @@ it.each(BAD_ASSIGNEES)('explain(role:assign), %s: refused as assignRole refuses'
   const e = (await h.gql(sec, EXPLAIN_ASSIGN, { a: over.assignee })).body.errors?.[0];
   expect(e?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ path: 'resource.assignee' }] });
 });
+// revokeRole vets its assignee as assignRole does (it echoed an invisible or bidirectional one in "holds no ...").
+const REVOKE = 'mutation ($a: String!) { revokeRole(assignee: $a, assignedRole: "nurse", reason: "left the team") { status } }';
+it.each(BAD_ASSIGNEES)('revokeRole, %s: refused as assignRole refuses', async (_w, over) => {
+  const sec = await h.token({ sub: 'sec-revokes', roles: ['security-admin'], mfa: true });
+  const e = (await h.gql(sec, REVOKE, { a: over.assignee })).body.errors?.[0];
+  expect(e?.extensions, e?.message).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assignee' });
+});
+it('revokeRole of a valid assignee holding nothing answers NOT_FOUND naming them', async () => {
+  const sec = await h.token({ sub: 'sec-revokes', roles: ['security-admin'], mfa: true });
+  const e = (await h.gql(sec, REVOKE, { a: 'dr-nobody' })).body.errors?.[0];
+  expect(e?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+  expect(e?.message).toContain('dr-nobody');
+});
+
 it('explain(role:assign) with a valid assignee answers a decision', async () => {
   const sec = await h.token({ sub: 'sec-explains', roles: ['security-admin'], mfa: true });
   const r = await h.gql<{ explain: { decision: string } }>(sec, EXPLAIN_ASSIGN, { a: 'dr-new' });

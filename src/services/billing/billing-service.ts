@@ -139,11 +139,13 @@ export class BillingService {
     }
   }
 
+  /** `attempt`: told right before the refund's commit (a client key's "attempted" mark, idempotent-once.ts). */
   async issueRefund(
     principal: Principal,
     found: { invoice: Invoice & { id?: string }; patientId: string },
     amount: number,
     reason: string,
+    attempt?: () => void,
   ): Promise<RefundOutcome> {
     return this.leased(principal.tenant, `refund:patient:${found.patientId}`, async () => {
       const route = await this.refundRoute(principal.tenant, found, amount, reason);
@@ -163,6 +165,7 @@ export class BillingService {
         value: value as unknown as never,
         reason,
         ledgerOps,
+        beforeCommit: attempt,
       });
       return { change: outcome.change, value };
     });

@@ -38,7 +38,8 @@ export async function proposeEhrWrite(
 
 /**
  * Proposes a refund (issueRefund): applied at once up to the threshold in its value, else waiting for finance.
- * `ledgerOps` records, in the same commit, what a refund given without approval adds to the refund ledgers.
+ * `ledgerOps` records, in the same commit, what a refund given without approval adds to the refund ledgers;
+ * `beforeCommit` marks a client's idempotency key attempted (propose.ts ProposeHooks).
  */
 export async function proposeRefund(
   deps: GovernanceDeps,
@@ -49,6 +50,7 @@ export async function proposeRefund(
     value: JsonValue;
     reason: string;
     ledgerOps?: (next: ChangeRequest) => readonly CommitOp[];
+    beforeCommit?: () => void;
   },
 ): Promise<ProposalOutcome> {
   const target = { type: 'refund' as const, refundId: input.refundId };
@@ -59,5 +61,6 @@ export async function proposeRefund(
     current: { value: current.doc?.value ?? null, version: current.version },
     newValue: input.value,
   });
-  return propose(deps, principal, { environment: input.environment, id: targetDocIdOf(target) }, build, input.ledgerOps);
+  const ref = { environment: input.environment, id: targetDocIdOf(target) };
+  return propose(deps, principal, ref, build, { extraOps: input.ledgerOps, beforeCommit: input.beforeCommit });
 }

@@ -37,21 +37,29 @@ export function proposalContext(deps: GovernanceDeps, principal: Principal, inpu
   };
 }
 
-/**
- * Reads the target, builds the proposal on what is stored, decides, compare-and-sets; on a lost race, again.
- * `extraOps` adds writes of the proposer's own to the same atomic commit, given the change as decided.
- */
+/** What a kind of change adds to the core loop (refunds: their ledgers, and a client key's "attempted" mark). */
+export interface ProposeHooks {
+  /** Writes of the proposer's own for the same atomic commit, given the change as decided. */
+  readonly extraOps?: (next: ChangeRequest) => readonly CommitOp[];
+  /**
+   * Called right before each commit: after it, an error may come from a commit that took place (a store reply lost),
+   * so an idempotency key must record "outcome unknown" rather than free itself (idempotent-once.ts `attempt`).
+   */
+  readonly beforeCommit?: () => void;
+}
+
+/** Reads the target, builds the proposal on what is stored, decides, compare-and-sets; on a lost race, again. */
 export function propose(
   deps: GovernanceDeps,
   principal: Principal,
   ref: DocRef,
   build: (current: CurrentDoc) => Promise<ProposeChangeInput>,
-  extraOps?: (next: ChangeRequest) => readonly CommitOp[],
+  hooks: ProposeHooks = {},
 ): Promise<ProposalOutcome> {
   // Proposals for one target queue here (deps.locks: one queue per gateway) instead of racing each other; the
   // compare-and-set below still decides against other replicas.
   const key = `${principal.tenant}\u0000${ref.environment}\u0000${ref.id}`;
-  const run = () => deps.locks.run(key, () => proposeNow(deps, principal, ref, build, extraOps));
+  const run = () => deps.locks.run(key, () => proposeNow(deps, principal, ref, build, hooks));
   if (deps.maxOpenProposals === undefined) return run();
   // The cap counts the requester's open changes on every target, read before the commit: one requester's proposals
   // queue here too (always before the target's queue, so no cycle), else concurrent ones on different targets all read
@@ -64,7 +72,7 @@ async function proposeNow(
   principal: Principal,
   ref: DocRef,
   build: (current: CurrentDoc) => Promise<ProposeChangeInput>,
-  extraOps?: (next: ChangeRequest) => readonly CommitOp[],
+  hooks: ProposeHooks,
 ): Promise<ProposalOutcome> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const doc = await deps.store.getDoc(principal.tenant, ref);
@@ -80,10 +88,11 @@ async function proposeNow(
       { type: 'put-change', change: result.next, expectedRev: 0 },
       ...effectsToOps(result.effects, result.next, nowIso),
       ...(deps.notificationOps?.(result.next) ?? []),
-      ...(extraOps?.(result.next) ?? []),
+      ...(hooks.extraOps?.(result.next) ?? []),
     ];
     const competitors = await supersedeCompetitors(deps.store, principal.tenant, ops, nowIso);
     const replaced = await openProposalOps(deps, principal, result.next, [...ops, ...competitors], nowIso);
+    hooks.beforeCommit?.();
     const committed = await deps.store.commit(principal.tenant, [...ops, ...competitors, ...replaced]);
     if (!committed.ok) continue; // the target or a replaced change moved while we decided: decide again on what is stored
     const change = await afterCommit(deps, principal.tenant, result.next);

@@ -4,7 +4,7 @@ import { canonicalJson, type JsonValue } from '../../governance/json.js';
 import type { IdempotencyStore } from '../../stores/idempotency-store.js';
 
 // Client idempotency keys (like Stripe's Idempotency-Key), one implementation for every mutation that takes one
-// (sendPatientMessage, writeBackNote, recordObservation, proposeMedicationRequest). A key is scoped to the tenant,
+// (sendPatientMessage, writeBackNote, recordObservation, proposeMedicationRequest, issueRefund). A key is scoped to the tenant,
 // the caller (token `sub`) and the operation, so another caller's or another operation's key neither collides nor
 // reveals anything; it is kept for 24 hours. The request is fingerprinted (a hash of its canonical JSON): the same
 // key with the same request answers the first answer again, with a different request it is CONFLICT
@@ -22,7 +22,7 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 
 /** The operations that take a key: part of the key's scope. */
-export type IdempotentOperation = 'sendPatientMessage' | 'writeBackNote' | 'recordObservation' | 'proposeMedicationRequest';
+export type IdempotentOperation = 'sendPatientMessage' | 'writeBackNote' | 'recordObservation' | 'proposeMedicationRequest' | 'issueRefund';
 
 export interface IdempotencyActor {
   readonly tenant: string;

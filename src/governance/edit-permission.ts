@@ -22,6 +22,17 @@ export function editCheck(
   const roleUsed = roles.find((r) => d.editorRoles.includes(r));
   if (roleUsed) return { ok: true, roleUsed };
   const elsewhere = environment ? rolesOnlyElsewhere(principal, environment).filter((r) => d.editorRoles.includes(r)) : [];
+  // One's own access request is open to every role: what is missing is a role at all, which only an assignment gives
+  // (a request for the right to request would meet this same refusal), so the message says so, not "editors: <all>".
+  if (d.target.type === 'access-request') {
+    const where = environment ? ` that counts in ${environment}` : '';
+    const confined = elsewhere.map((r) => describeElsewhere(principal, r)).join(', ');
+    const held = confined ? `: your assignment of ${confined} does not` : '; you hold none';
+    const forEnv = environment ? ` for ${environment}` : '';
+    const reason = confined ? 'ROLE_NOT_IN_ENVIRONMENT' : 'NOT_AN_EDITOR';
+    const message = `requesting access needs a role${where}${held}. Ask security to assign you one${forEnv} (assignRole)`;
+    return { ok: false, reason, message };
+  }
   if (environment && elsewhere.length > 0) {
     return {
       ok: false,

@@ -21,6 +21,13 @@ export interface RefusalExplanation {
   readonly requestAccess: RequestAccessInput | null;
 }
 
+const OWNER_REQUEST = {
+  requestedGrant: null,
+  scopeDepartments: null,
+  justification: '',
+  durationMinutes: DEFAULT_REQUEST_MINUTES,
+} as const;
+
 /** For a refused proposal: who could propose it and how it would then be approved. */
 export function proposalExplanation(
   d: TargetDescriptor,
@@ -35,13 +42,8 @@ export function proposalExplanation(
     ownerFunction: d.ownerFunction,
     editorRoles: [...d.editorRoles],
     approvalPath: pathFor(rules, d, environment, d.risk[environment], requesterKind),
-    requestAccess: {
-      requestedRole: ownerRole,
-      requestedGrant: null,
-      scopeDepartments: null,
-      justification: '',
-      durationMinutes: DEFAULT_REQUEST_MINUTES,
-    },
+    // Refused one's own access request, a request (for the owner role) would be refused the same: an assignment helps.
+    requestAccess: d.target.type === 'access-request' ? null : { ...OWNER_REQUEST, requestedRole: ownerRole },
   };
 }
 

@@ -95,6 +95,33 @@ describe('an assignment adds, never locks out', () => {
     refused(await h.gql(t.sec1, REVOKE, { a: 'nobody-here', r: 'billing-manager' }), 'NOT_FOUND');
   });
 
+  // A tester's finding: a person whose only role the store confines to STAGING was refused requestAccess with "access
+  // request of bob in PRODUCTION may be changed by: <every role>" and offered a request for security-admin (refused the
+  // same). Every kind of request (a role, a grant, a permission) and explain now say an assignment is what helps.
+  it('requestAccess by a person with no role in PRODUCTION says to ask for an assignment and offers no request', async () => {
+    await assign('bea', 'billing-manager', [t.sec2, t.bm]);
+    const bea = await h.token({ sub: 'bea', roles: ['billing-manager'] });
+    const REQUEST = 'mutation ($i: RequestAccessInput!) { requestAccess(input: $i) { status } }';
+    for (const want of [{ requestedRole: 'billing-manager' }, { requestedRole: 'front-desk' }, { requestedGrant: 'sensitive' }]) {
+      const e = refused(await h.gql(bea, REQUEST, { i: { ...want, justification: 'month end', durationMinutes: 60 } }), 'FORBIDDEN');
+      expect(e.extensions?.reason, e.message).toBe('ROLE_NOT_IN_ENVIRONMENT');
+      expect(e.message).toMatch(/billing-manager \(STAGING only\) does not\. Ask security to assign you one for PRODUCTION \(assignRole\)/);
+      expect(e.extensions?.requestAccess).toBeNull();
+    }
+    const explained = await h.gql<{ explain: { decision: string; reason: string; message: string; requestAccess: unknown } }>(
+      bea,
+      'query { explain(action: "access:request:billing-manager") { decision reason message requestAccess { requestedRole } } }',
+    );
+    expect(ok(explained).explain).toMatchObject({ decision: 'DENY', reason: 'ROLE_NOT_IN_ENVIRONMENT', requestAccess: null });
+    expect(ok(explained).explain.message).toMatch(/Ask security to assign you one for PRODUCTION/);
+    // A token with no role the policy knows: NOT_AN_EDITOR, the same advice.
+    const none = await h.token({ sub: 'no-role-yet', roles: [] });
+    const i = { requestedRole: 'support', justification: 'new', durationMinutes: 60 };
+    const e = refused(await h.gql(none, REQUEST, { i }), 'FORBIDDEN');
+    expect(e.extensions).toMatchObject({ reason: 'NOT_AN_EDITOR', requestAccess: null });
+    expect(e.message).toMatch(/you hold none\. Ask security to assign you one for PRODUCTION/);
+  });
+
   // The README's promise: the refusal and explain both say `failedScope: environment`, proposing and approving.
   it('ROLE_NOT_IN_ENVIRONMENT fails on the environment, in the error and in explain, proposing and approving', async () => {
     await assign('iris', 'integration-engineer', [t.sec2, t.eng]);

@@ -347,7 +347,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     failedScope: FailedScope,
     detail: string,
     target?: RowTarget,
-    extra: Pick<DenialInput, 'coveredDepartments' | 'advice'> = {},
+    extra: Pick<DenialInput, 'coveredDepartments' | 'advice' | 'scopesAlsoBlock'> = {},
   ) =>
     buildDenial({
       ...extra,
@@ -434,10 +434,15 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       if (confined) return deny(() => denial(request, 'role', confined.detail, undefined, { advice: confined.advice }));
       return deny(() => {
         const grantOnly = !Object.values(policy.roles).some((r) => r.permissions.some((p) => p.dataClasses.includes(request.dataClass)));
+        // A role or grant would be narrowed away by the token's SMART scopes as the caller's own are (add, above): the
+        // denial says a token comes first and offers no request that would give this token nothing.
+        const resources = policy.dataClasses[request.dataClass]?.fhirResources ?? [];
+        const scopesAlsoBlock = !scopesAllow(token.scopes, resources, request.action === 'read' ? 'r' : 'c');
+        const why = scopesAlsoBlock ? ', and the token\'s SMART scopes do not cover it either.' : '.';
         // The row's departments go along: a role that reads per department is offered for them (rules/denial.ts).
         return grantOnly
-          ? denial(request, 'grant', 'it needs its own grant.', target)
-          : denial(request, 'role', 'none of your roles gives it.', target);
+          ? denial(request, 'grant', `it needs its own grant${why}`, target, { scopesAlsoBlock })
+          : denial(request, 'role', `none of your roles gives it${why}`, target, { scopesAlsoBlock });
       });
     }
     const best = sources.find((s) => s.scope === 'tenant') ?? sources[0]!;

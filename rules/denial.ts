@@ -71,6 +71,11 @@ export interface DenialInput {
   readonly coveredDepartments?: readonly string[];
   /** What to do instead of a request, where a request cannot help (a role the store confines): no requestAccess then. */
   readonly advice?: string;
+  /**
+   * For a role or grant denial: the token's SMART scopes would not cover the class either, so a role or grant would
+   * give this token nothing (rules/smart-scopes.ts): no requestAccess, and the howToGet says a token comes first.
+   */
+  readonly scopesAlsoBlock?: boolean;
   readonly approvalPathOf?: ApprovalPathOf;
 }
 
@@ -94,7 +99,7 @@ export function buildDenial(input: DenialInput): Denial {
   // A grant is offered only to someone it would count for (grant-eligibility.ts): requestAccess refuses the rest
   // (NOT_ELIGIBLE), so a ready input for it would be a request that cannot be made.
   const eligible = grant ? grantEligibility(policy, principal, grant) : null;
-  const want = input.advice ? null : wantFor(input, eligible?.ok ? grant : null, usable);
+  const want = input.advice || input.scopesAlsoBlock ? null : wantFor(input, eligible?.ok ? grant : null, usable);
   const approvalPath = want ? (input.approvalPathOf?.(want) ?? null) : null;
   // A role that gives the permission per department only, asked for a row outside the caller's departments, is asked
   // for the row's departments: for the token's (none, or others) it would be approved and still give nothing here.
@@ -119,10 +124,15 @@ export function buildDenial(input: DenialInput): Denial {
   const breakGlassHelps = principal.roles.some((r) => glass.includes(r) && policy.roles[r]?.permissions.some(carries));
   // Neither the token's SMART scopes nor another tenant's records are something to request (wantFor: no request).
   const resources = policy.dataClasses[dataClass]?.fhirResources ?? [];
+  const covered = resources.join(', ') || dataClass;
   const howToGet = input.advice
     ? input.advice
+    : input.scopesAlsoBlock
+      ? `The token's SMART scopes do not cover ${covered} either, so no role or grant would give it to this token: sign in ` +
+        `with a token whose scopes do, then request ${grant && eligible?.ok ? `the "${grant}" grant` : `a role that has ${permission}`}` +
+        `${usable.length ? ` (${usable.join(', ')})` : ''}; owner: ${ownerRole}.`
     : failedScope === 'smart-scope'
-      ? `The token's SMART scopes do not cover ${resources.join(', ') || dataClass}: sign in with a token whose scopes do ` +
+      ? `The token's SMART scopes do not cover ${covered}: sign in with a token whose scopes do ` +
         '(a role or an access request cannot widen a token\'s scopes).'
     : failedScope === 'tenant'
       ? 'Records of another tenant are never shared; no request can change that.'

@@ -3,6 +3,7 @@ import { compilePrincipalPolicy } from '../../rules/decide.js';
 import { grantEligibility } from '../../rules/grant-eligibility.js';
 import { defaultPolicy } from '../../rules/policy-document.js';
 import type { Principal, PrincipalKind } from '../../rules/principal.js';
+import { scopesAllow } from '../../rules/smart-scopes.js';
 
 // A denial offers a ready `requestAccess` input. requestAccess refuses a grant its requester's roles cannot hold
 // (NOT_ELIGIBLE): a nurse denied a sensitive row was offered the `sensitive` grant, a request that could only be
@@ -116,6 +117,37 @@ describe('the access a denial offers can be requested', () => {
   // A tester's finding: a front-desk user with no departments, denied a cardiology patient's conditions, was offered
   // `clinician` for no department: approved, it still gave nothing. A role that reads per department is offered for
   // the row's departments when the caller's do not cover them; for a row in the caller's own departments, as before.
+  // A tester's finding: a clinician whose token's SMART scopes cover Patient and Condition only was denied financial
+  // data by role and offered billing-manager, which that token's scopes would narrow away too. For every role, kind,
+  // scope set and denied permission: where the scopes do not cover the class, no request is offered and the howToGet
+  // says a token comes first; where they do, the offer is the one the unscoped token gets.
+  const SCOPE_SETS = [['user/Patient.rs'], ['user/Patient.rs', 'user/Condition.rs', 'user/Invoice.rs'], ['user/*.rs'], ['user/*.cruds']];
+  it.each(cases)('a role or grant the token\'s scopes would narrow away is not offered: $role ($kind)', ({ role, kind }) => {
+    const base: Principal = {
+      sub: 'u1', tenant: 'acme', kind, roles: [role], departments: ['cardiology'], mfa: true, scopes: null, grants: [],
+    };
+    const unscoped = compilePrincipalPolicy(policy, base);
+    for (const scopes of SCOPE_SETS) {
+      const access = compilePrincipalPolicy(policy, { ...base, scopes });
+      for (const dataClass of Object.keys(policy.dataClasses)) {
+        for (const action of actions) {
+          const d = access.decide({ action, dataClass });
+          if (d.effect !== 'DENY' || !['role', 'grant'].includes(d.denial.failedScope)) continue;
+          const at = `${scopes.join(' ')} ${action}:${dataClass}`;
+          const covered = scopesAllow(scopes, policy.dataClasses[dataClass]!.fhirResources, action === 'read' ? 'r' : 'c');
+          if (!covered) {
+            expect(d.denial.requestAccess, at).toBeNull();
+            expect(d.denial.approvalPath, at).toBeNull();
+            expect(d.denial.howToGet, at).toMatch(/SMART scopes do not cover .* either, so no role or grant would give it to this token/);
+            continue;
+          }
+          const same = unscoped.decide({ action, dataClass });
+          expect(d.denial.requestAccess, at).toEqual(same.effect === 'DENY' ? same.denial.requestAccess : null);
+        }
+      }
+    }
+  });
+
   it('a per-department role is offered for the row\'s departments', () => {
     const base = { sub: 'u1', tenant: 'acme', kind: 'user' as const, mfa: true, scopes: null, grants: [], roles: ['front-desk'] };
     const row = { tenant: 'acme', departments: ['cardiology'], patientId: 'p1' };

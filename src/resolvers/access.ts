@@ -16,7 +16,7 @@ export const accessResolvers: Resolvers = {
     myAccess: async (_p, _a, ctx) => grants(await ctx.accessAdmin.accessOf(ctx.principal.tenant, ctx.principal.sub), ctx.accessAdmin.now()),
     myAccessRequests: (_p, _a, ctx) => ctx.accessAdmin.myAccessRequests(ctx.principal),
     accessOf: async (_p, { assignee }, ctx) =>
-      grants(await ctx.accessAdmin.accessOf(ctx.principal.tenant, assignee), ctx.accessAdmin.now()),
+      grants(await ctx.accessAdmin.accessOfAssignee(ctx.principal.tenant, assignee), ctx.accessAdmin.now()),
     accessReview: async (_p, { staleDays }, ctx) =>
       (await ctx.accessAdmin.accessReview(ctx.principal, staleDays)).map((item) => ({ ...item, nowMs: ctx.accessAdmin.now() })),
     policyVersions: async (_p, _a, ctx) =>

@@ -13,7 +13,7 @@ import { findChangeRequest } from '../services/governance/reads.js';
 
 const STATUS: Record<ChangeRequest['status'], RefundStatus> = {
   PENDING: 'PENDING_APPROVAL', APPROVED: 'APPROVED', APPLIED: 'APPLIED', FAILED: 'FAILED',
-  REJECTED: 'FAILED', CANCELLED: 'FAILED', EXPIRED: 'FAILED', SUPERSEDED: 'FAILED',
+  REJECTED: 'REJECTED', CANCELLED: 'CANCELLED', EXPIRED: 'EXPIRED', SUPERSEDED: 'SUPERSEDED',
 };
 
 /**

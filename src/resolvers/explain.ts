@@ -311,9 +311,6 @@ export const explainResolvers: Resolvers = {
       const asked = carried ? `access:request:${carried.grant}` : action;
       const refused = accessRequestRefusal(asked, policy, access, when, resource?.scopeDepartments ?? null);
       if (refused) return { ...refused, action };
-      // The assignee is vetted as assignRole vets it: explain never says "you may propose" what assignRole refuses.
-      const assigneeRefused = action.startsWith('role:assign:') && resource?.assignee != null ? assigneeProblem(resource.assignee) : null;
-      if (assigneeRefused) throw invalidInput('resource.assignee', assigneeRefused);
       const env = environment ?? 'PRODUCTION';
       const governed = explainGoverned({
         action: asked,
@@ -327,6 +324,10 @@ export const explainResolvers: Resolvers = {
         agentAutonomy: await agentAutonomyOf(ctx.governance, ctx.principal, env),
       });
       if (!governed) throw invalidInput('action', 'unknown action: see the description of Query.explain for the vocabulary');
+      // The assignee is vetted as assignRole vets it, after the same refusals come first (a non-editor is refused by
+      // assignRole's field rule before its input is read): explain never says "you may propose" what assignRole refuses.
+      const assignee = action.startsWith('role:assign:') && resource?.assignee != null ? assigneeProblem(resource.assignee) : null;
+      if (assignee && governed.decision !== 'DENY') throw invalidInput('resource.assignee', assignee);
       return { ...governed, action };
     },
     explainField: async (_p, { type, field, patientId, rowId }, ctx): Promise<Explanation> => {

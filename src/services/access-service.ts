@@ -62,6 +62,13 @@ const ASKED_BY_PERMISSION = { role: 'permission', grant: 'permission', requested
 const bad = (path: string, message: string) =>
   new GovernanceError({ code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] });
 
+/** An `assignee` argument, vetted (access-target.ts assigneeProblem) by every operation that names one. */
+function vetted(sub: string): string {
+  const problem = assigneeProblem(sub);
+  if (problem) throw bad('assignee', problem);
+  return sub;
+}
+
 /**
  * A department code as tokens carry them and `patients(department:)` accepts them (`cardiology`, `primary-care`):
  * rows name their departments by it (`Organization/dept-<code>`). Neither the policy nor the configuration lists a
@@ -94,8 +101,7 @@ export class AccessService {
   constructor(private readonly deps: AccessServiceDeps) {}
 
   async assignRole(principal: Principal, input: AssignInput): Promise<ProposalOutcome> {
-    const assignee = assigneeProblem(input.sub);
-    if (assignee) throw bad('assignee', assignee);
+    vetted(input.sub);
     const departments = scopeDepartments(input.departments);
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt !== null && !(Date.parse(expiresAt) > this.deps.now())) throw bad('expiresAt', 'must be in the future');
@@ -129,10 +135,8 @@ export class AccessService {
     principal: Principal,
     input: { sub: string; role?: string | null; entryId?: string | null; reason: string },
   ): Promise<ProposalOutcome> {
-    // Vetted as assignRole vets it: an assignee no assignment can name is refused as such, not echoed as "holds none".
-    const assignee = assigneeProblem(input.sub);
-    if (assignee) throw bad('assignee', assignee);
-    const target = { type: 'assignment' as const, sub: input.sub };
+    // An assignee no assignment can name is refused as such, not echoed as "holds none".
+    const target = { type: 'assignment' as const, sub: vetted(input.sub) };
     return this.done(
       principal,
       proposeAccess(this.deps.governance, principal, target, { reason: input.reason }, (current, _id, now) =>
@@ -198,7 +202,7 @@ export class AccessService {
   ): Promise<AccessDoc> {
     return this.direct(
       principal,
-      input.sub,
+      vetted(input.sub),
       'access.reviewed',
       (doc, _id, now) => recordReview(doc, input.entryId, principal, input.decision, input.comment ?? null, now),
       {
@@ -216,6 +220,11 @@ export class AccessService {
     ]);
     const access = docs.map((d) => readAccessDoc(d.ref.id.slice('assignment:'.length), d.value));
     return reviewItems(access, (id) => usage[id] ?? null, this.deps.now(), staleDays);
+  }
+
+  /** accessOf for an `assignee` argument (the caller's own sub comes from the verified token). */
+  async accessOfAssignee(tenant: string, sub: string): Promise<AccessDoc> {
+    return this.accessOf(tenant, vetted(sub));
   }
 
   async accessOf(tenant: string, sub: string): Promise<AccessDoc> {

@@ -92,11 +92,33 @@ it.each(BAD_ASSIGNEES)('revokeRole, %s: refused as assignRole refuses', async (_
   const e = (await h.gql(sec, REVOKE, { a: over.assignee })).body.errors?.[0];
   expect(e?.extensions, e?.message).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assignee' });
 });
+// completeReview echoed an invisible assignee in its NOT_FOUND, and accessOf answered [] for one no assignment can name.
+const REVIEW = 'mutation ($a: String!) { completeReview(assignee: $a, grantId: "g1", decision: KEEP) { id } }';
+const ACCESS_OF = 'query ($a: String!) { accessOf(assignee: $a) { id } }';
+it.each(BAD_ASSIGNEES)('completeReview and accessOf, %s: refused as assignRole refuses', async (_w, over) => {
+  const sec = await h.token({ sub: 'sec-reviews', roles: ['security-admin'], mfa: true });
+  for (const doc of [REVIEW, ACCESS_OF]) {
+    const e = (await h.gql(sec, doc, { a: over.assignee })).body.errors?.[0];
+    expect(e?.extensions, `${doc}: ${e?.message}`).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assignee' });
+  }
+});
+
 it('revokeRole of a valid assignee holding nothing answers NOT_FOUND naming them', async () => {
   const sec = await h.token({ sub: 'sec-revokes', roles: ['security-admin'], mfa: true });
   const e = (await h.gql(sec, REVOKE, { a: 'dr-nobody' })).body.errors?.[0];
   expect(e?.extensions).toMatchObject({ code: 'NOT_FOUND' });
   expect(e?.message).toContain('dr-nobody');
+});
+
+// A tester's finding: to a non-editor, assignRole answers FORBIDDEN (its field rule) whatever the assignee, and explain
+// answered BAD_USER_INPUT on the assignee: both now refuse the nurse first.
+it('explain(role:assign) by a non-editor with a bad assignee denies as assignRole refuses, before the assignee', async () => {
+  const nurse = await h.token({ sub: 'rn-explains', roles: ['nurse'], departments: ['cardiology'] });
+  const explained = await h.gql<{ explain: { decision: string } }>(nurse, EXPLAIN_ASSIGN, { a: 'dr-new\u200b' });
+  expect(explained.body.errors).toBeUndefined();
+  expect(explained.body.data?.explain.decision).toBe('DENY');
+  const i = { assignee: 'dr-new\u200b', assignedRole: 'nurse', reason: 'new hire' };
+  expect((await h.gql(nurse, ASSIGN, { i })).body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
 });
 
 it('explain(role:assign) with a valid assignee answers a decision', async () => {

@@ -95,6 +95,15 @@ describe('issueRefund with an idempotencyKey', () => {
     expect(again).toEqual({ ...first, status: 'APPLIED' });
   });
 
+  it('a refund finance rejected is answered REJECTED, not FAILED', async () => {
+    const first = ok(await refund(bill, 300, 'refund-reject-1')).issueRefund;
+    const fin = await h.token({ sub: 'fin-key', roles: ['billing-manager'], mfa: true });
+    const REJECT = 'mutation ($id: ID!) { rejectChange(id: $id, reason: "not a duplicate") { status } }';
+    const rejected = ok<{ rejectChange: { status: string } }>(await h.gql(fin, REJECT, { id: first.changeRequestId }));
+    expect(rejected.rejectChange.status).toBe('REJECTED');
+    expect(ok(await refund(bill, 300, 'refund-reject-1')).issueRefund).toEqual({ ...first, status: 'REJECTED' });
+  });
+
   it('keys are the caller\'s: another billing manager with the same key string records their own refund', async () => {
     const other = await h.token({ sub: 'bill-other', roles: ['billing-manager'] });
     const mine = ok(await refund(bill, 5, 'refund-shared-name')).issueRefund;

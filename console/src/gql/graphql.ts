@@ -1734,9 +1734,18 @@ export type RefundStatus =
   | 'APPLIED'
   /** Approved; being recorded through the outbox (it retries until the FHIR server takes it). */
   | 'APPROVED'
+  /** Its requester cancelled it before a decision: nothing was refunded. */
+  | 'CANCELLED'
+  /** Nobody decided before its approval window closed: nothing was refunded. */
+  | 'EXPIRED'
+  /** Approved, but recording it failed after the outbox's last attempt: nothing was refunded. */
   | 'FAILED'
   /** Above the threshold: waiting for a finance approver (approveChange on changeRequestId). */
-  | 'PENDING_APPROVAL';
+  | 'PENDING_APPROVAL'
+  /** A finance approver rejected it: nothing was refunded (a replayed idempotencyKey answers this). */
+  | 'REJECTED'
+  /** Replaced by a later change before a decision: nothing was refunded by this one. */
+  | 'SUPERSEDED';
 
 export type Rejection = {
   at: Scalars['DateTime']['output'];

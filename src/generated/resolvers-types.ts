@@ -2317,6 +2317,10 @@ export type ResolversParentTypes = {
   WriteBackNoteInput: WriteBackNoteInput;
 };
 
+export type FreeTextDirectiveArgs = { };
+
+export type FreeTextDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = FreeTextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AccessGrantResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AccessGrant'] = ResolversParentTypes['AccessGrant']> = {
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   departments?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -3206,3 +3210,6 @@ export type Resolvers<ContextType = GatewayContext> = {
   TriageFinding?: TriageFindingResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = GatewayContext> = {
+  freeText?: FreeTextDirectiveResolver<any, any, ContextType>;
+};

@@ -8,6 +8,7 @@ import { applyRowAdmission, rowAdmissions } from '../../rules/row-admission.js';
 import { createPermissions } from '../../rules/shield-tree.js';
 import { forbidden } from '../errors/forbidden.js';
 import { resolvers } from '../resolvers/index.js';
+import { applyFreeTextCheck } from './free-text.js';
 
 const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
 
@@ -21,7 +22,7 @@ function loadTypeDefs(): string[] {
 
 /** The executable schema without any permission layer (used by tests that compare and by the benchmark). */
 export function buildUnguardedSchema(): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never });
+  return applyFreeTextCheck(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never }));
 }
 
 export type PermissionEngine = 'fast' | 'shield';

@@ -136,7 +136,7 @@ export function changeEvent(effect: AuditEffect, change: ChangeRequest | null): 
     tenant: effect.tenant,
     action: effect.action,
     outcome: effect.action === 'change.failed' ? 'failure' : 'success',
-    actor: effect.actor ? { sub: effect.actor } : null,
+    actor: effect.actor ? { sub: effect.actor, ...(effect.acting && { kind: effect.acting.kind, roles: [...effect.acting.roles] }) } : null,
     changeId: effect.changeId,
     environment: effect.environment,
     // Direct access events (break-glass, reviews) name their document in detail.docId.

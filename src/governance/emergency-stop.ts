@@ -123,6 +123,7 @@ export function stop(target: string, principal: Principal, options: StopOptions)
         tenant: options.tenant,
         environment: options.environment,
         actor: principal.sub,
+        acting: { kind: principal.kind, roles: [...principal.roles] },
         at,
         detail: { target: parsed.target.id, reason, version },
       },

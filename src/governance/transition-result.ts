@@ -120,6 +120,11 @@ export interface AuditEffect {
   readonly environment: Environment;
   /** null when no person acted (expiry, supersession detected by the system). */
   readonly actor: string | null;
+  /**
+   * The actor's kind and roles, for actions with no change request to carry them (an emergency stop, break-glass, an
+   * access review): the event alone says who acted as what. A change's transitions have them in its snapshot.
+   */
+  readonly acting?: { readonly kind: string; readonly roles: readonly string[] };
   readonly at: string;
   readonly detail: { readonly [key: string]: JsonValue };
 }

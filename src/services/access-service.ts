@@ -328,6 +328,7 @@ export class AccessService {
         tenant: principal.tenant,
         environment: ACCESS_ENVIRONMENT,
         actor: principal.sub,
+        acting: { kind: principal.kind, roles: [...principal.roles] },
         at,
         detail: { ...detail, docId: ref.id, entryId: action === 'access.break-glass' ? id : (detail.entryId ?? null), reason },
       };

@@ -145,6 +145,12 @@ describe('patient filter', () => {
     expect((await events({ patientId: CARROLL })).filter((e) => e.action === 'access.break-glass')).toMatchObject([
       { patientId: CARROLL, actor: { sub: 'dr-er' } },
     ]);
+    // Who broke the glass, as what: no change request carries the kind and roles of a direct action.
+    const ACTOR = '{ auditEvents(filter: { action: "access.break-glass" }, first: 5) { edges { node { actor { sub kind roles } } } } }';
+    const opened = ok<{ auditEvents: { edges: { node: unknown }[] } }>(await h.gql(t.auditor, ACTOR)).auditEvents.edges;
+    expect(opened.map((e) => e.node)).toEqual([
+      { actor: { sub: 'dr-er', kind: 'user', roles: ['clinician'] } },
+    ]);
     // The opening is flagged like the reads it allows (schema/audit.graphql breakGlass).
     const flagged = ok<{ auditEvents: { edges: { node: { action: string; breakGlass: boolean | null } }[] } }>(
       await h.gql(t.auditor, '{ auditEvents(filter: { action: "access.break-glass" }, first: 5) { edges { node { action breakGlass } } } ' +

@@ -109,7 +109,13 @@ describe('auditEvents', () => {
     expect(messaging.every((n) => n.category === 'change' && n.settingCategory === 'messaging')).toBe(true);
     expect((await nodes(t.auditor, { category: 'change' })).map((n) => n.id)).toEqual(messaging.map((n) => n.id));
     expect(await nodes(t.auditor, { category: 'emergency' })).toMatchObject([
-      { action: 'emergency.stopped', actor: { sub: 'sec' }, reason: 'duplicate notes', target: 'stop:connector:ehr' },
+      // Who stopped it, as what (an emergency stop has no change request to carry the actor's kind and roles).
+      {
+        action: 'emergency.stopped',
+        actor: { sub: 'sec', kind: 'user', roles: ['security-admin'] },
+        reason: 'duplicate notes',
+        target: 'stop:connector:ehr',
+      },
     ]);
     expect(await nodes(t.auditor, { action: 'emergency.stopped' })).toHaveLength(1);
     expect(await nodes(t.auditor, { outcome: 'FAILURE' })).toMatchObject([{ category: 'auth', reason: 'BAD_SIGNATURE' }]);

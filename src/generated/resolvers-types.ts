@@ -519,7 +519,12 @@ export type ChangeRequest = {
    * viewerCanApprove is false: a proposal whose write the write-back gate holds can still be turned down.
    */
   viewerCanReject: Scalars['Boolean']['output'];
-  /** Why not, as the machine reason approveChange would give (SELF_APPROVAL, MFA_REQUIRED...); null when it can. */
+  /**
+   * Why not, as approveChange would refuse: its `reason` for a governance refusal (SELF_APPROVAL, MFA_REQUIRED,
+   * NOT_AN_APPROVER, NOT_PENDING...); `FORBIDDEN` when the caller may not reach the change's target at all (approveChange's
+   * data denial, which carries a permission and failedScope rather than a reason: viewerCannotApproveReason says which);
+   * `NOT_FOUND` when the change's patient is gone. null when it can.
+   */
   viewerCannotApproveCode: Maybe<Scalars['String']['output']>;
   /** Why not, for people; null when viewerCanApprove. */
   viewerCannotApproveReason: Maybe<Scalars['String']['output']>;

@@ -99,7 +99,10 @@ export function buildDenial(input: DenialInput): Denial {
   // A grant is offered only to someone it would count for (grant-eligibility.ts): requestAccess refuses the rest
   // (NOT_ELIGIBLE), so a ready input for it would be a request that cannot be made.
   const eligible = grant ? grantEligibility(policy, principal, grant) : null;
-  const want = input.advice || input.scopesAlsoBlock ? null : wantFor(input, eligible?.ok ? grant : null, usable);
+  // requestAccess needs a role of the policy that counts here (an access request is open to every role, to nobody
+  // without one: src/governance/edit-permission.ts): without one, only an assignment helps.
+  const mayRequest = principal.roles.some((r) => Object.hasOwn(policy.roles, r));
+  const want = input.advice || input.scopesAlsoBlock || !mayRequest ? null : wantFor(input, eligible?.ok ? grant : null, usable);
   const approvalPath = want ? (input.approvalPathOf?.(want) ?? null) : null;
   // A role that gives the permission per department only, asked for a row outside the caller's departments, is asked
   // for the row's departments: for the token's (none, or others) it would be approved and still give nothing here.
@@ -127,6 +130,9 @@ export function buildDenial(input: DenialInput): Denial {
   const covered = resources.join(', ') || dataClass;
   const howToGet = input.advice
     ? input.advice
+    : !mayRequest && failedScope !== 'tenant' && failedScope !== 'smart-scope'
+      ? `None of your roles counts here, so you cannot request access: ask security to assign you a role that has ${permission}` +
+        `${usable.length ? ` (${usable.join(', ')})` : ''} with assignRole; owner: ${ownerRole}.`
     : input.scopesAlsoBlock
       ? `The token's SMART scopes do not cover ${covered} either, so no role or grant would give it to this token: sign in ` +
         `with a token whose scopes do, then request ${grant && eligible?.ok ? `the "${grant}" grant` : `a role that has ${permission}`}` +

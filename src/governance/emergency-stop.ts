@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { DEFAULT_STOP_POLICY, parseStopTarget, RUNNING, type StopPolicy, type StopState } from './emergency-target.js';
 import { toIso, type Environment, type Instant } from './environment.js';
+import { describeElsewhere, rolesIn, rolesOnlyElsewhere } from './environment-roles.js';
 import type { JsonValue } from './json.js';
 import type { ProposalContext, InputResult } from './setting-history.js';
 import type { AuditEffect, TransitionError } from './transition-result.js';
@@ -53,10 +54,14 @@ export function stopRolesFor(target: string, policy: StopPolicy = DEFAULT_STOP_P
   return parsed.ok ? policy.rules[parsed.target.kind].stopRoles : null;
 }
 
-/** Who may stop a target: the check stop() makes, and the one `explain(stop:...)` asks. */
+/**
+ * Who may stop a target in `environment`: the check stop() makes, and the one `explain(stop:...)` asks. Only roles
+ * whose assignment covers the environment count (environment-roles.ts), as for every other governed action.
+ */
 export function stopCheck(
   target: string,
-  principal: Pick<Principal, 'roles'>,
+  principal: Pick<Principal, 'roles' | 'rolesByEnvironment'>,
+  environment: Environment,
   policy: StopPolicy = DEFAULT_STOP_POLICY,
 ):
   | { readonly ok: true; readonly roleUsed: string; readonly target: Extract<ReturnType<typeof parseStopTarget>, { ok: true }>['target'] }
@@ -73,19 +78,20 @@ export function stopCheck(
       },
     };
   const roles = policy.rules[parsed.target.kind].stopRoles;
-  const roleUsed = principal.roles.find((r) => roles.includes(r));
-  if (!roleUsed)
-    return {
-      ok: false,
-      error: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED_TO_STOP', message: `${parsed.target.id} may be stopped by: ${roles.join(', ')}` },
-    };
-  return { ok: true, roleUsed, target: parsed.target };
+  const roleUsed = rolesIn(principal, environment).find((r) => roles.includes(r));
+  if (roleUsed) return { ok: true, roleUsed, target: parsed.target };
+  const elsewhere = rolesOnlyElsewhere(principal, environment).filter((r) => roles.includes(r));
+  const message = `${parsed.target.id} in ${environment} may be stopped by: ${roles.join(', ')}`;
+  if (elsewhere.length === 0) return { ok: false, error: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED_TO_STOP', message } };
+  const held = elsewhere.map((r) => describeElsewhere(principal, r)).join(', ');
+  const notHere = `your assignment of ${held} does not cover ${environment}: ${message}`;
+  return { ok: false, error: { code: 'FORBIDDEN', reason: 'ROLE_NOT_IN_ENVIRONMENT', message: notHere } };
 }
 
 export function stop(target: string, principal: Principal, options: StopOptions): StopResult {
   const policy = options.policy ?? DEFAULT_STOP_POLICY;
   if (principal.tenant !== options.tenant) return fail('FORBIDDEN', 'WRONG_TENANT', 'the target belongs to another tenant');
-  const may = stopCheck(target, principal, policy);
+  const may = stopCheck(target, principal, options.environment, policy);
   if (!may.ok) return may;
   const parsed = { target: may.target };
   const reason = options.reason.trim();
@@ -100,7 +106,7 @@ export function stop(target: string, principal: Principal, options: StopOptions)
     target: parsed.target.id,
     state,
     version,
-    stoppedBy: { sub: principal.sub, roles: [...principal.roles] },
+    stoppedBy: { sub: principal.sub, roles: [...rolesIn(principal, options.environment)] },
   };
   const key = `stop:${options.tenant}:${options.environment}:${parsed.target.id}:${version}`;
   return {
@@ -123,7 +129,7 @@ export function stop(target: string, principal: Principal, options: StopOptions)
         tenant: options.tenant,
         environment: options.environment,
         actor: principal.sub,
-        acting: { kind: principal.kind, roles: [...principal.roles] },
+        acting: { kind: principal.kind, roles: [...rolesIn(principal, options.environment)] },
         at,
         detail: { target: parsed.target.id, reason, version },
       },

@@ -85,7 +85,7 @@ export function explainGoverned(input: GovernedExplainInput): Explanation | null
     }
     case 'stop': {
       // The check stop() itself makes (emergency-stop.ts), not a copy of it.
-      const may = stopCheck(arg, principal, input.stopPolicy ?? DEFAULT_STOP_POLICY);
+      const may = stopCheck(arg, principal, input.environment, input.stopPolicy ?? DEFAULT_STOP_POLICY);
       if (!may.ok)
         return deny(
           may.error.reason === 'INVALID_INPUT' ? 'stop-policy' : `stop-policy:${arg}`,

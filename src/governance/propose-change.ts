@@ -5,6 +5,7 @@ import { approverFunctionsFor, reasonRequired, requirementForProposal, type Appr
 import type { ChangeCommon, ChangeOrigin, ChangeRequest } from './change-request.js';
 import { describeTarget, targetLabel, type ChangeTarget } from './change-target.js';
 import { diffJson } from './diff.js';
+import { jsonTextProblem } from './free-text.js';
 import { editCheck } from './edit-permission.js';
 import type { StopPolicy } from './emergency-target.js';
 import { toEpochMs, toIso, type Environment, type Instant } from './environment.js';
@@ -63,6 +64,9 @@ export function proposeChange(input: ProposeChangeInput): TransitionResult {
   if (!editable.ok) return refuse('FORBIDDEN', editable.reason, editable.message);
   const validated = validateAgainst(d.schema, input.newValue);
   if (!validated.ok) return badInput('INVALID_VALUE', validated.problems);
+  // Every string of the value is shown to its approvers as text (a URL, a template, a proposed dose): free-text.ts.
+  const unreadable = jsonTextProblem(validated.value as JsonValue, 'value');
+  if (unreadable) return badInput('INVALID_VALUE', [unreadable]);
   const vetoed = d.dynamic?.vet?.(requester, input.current.value, validated.value, input.now);
   if (vetoed) return { ok: false, error: vetoed };
   const risk = (d.dynamic?.riskOf?.(input.current.value, validated.value, input.now) ?? d.risk)[environment];

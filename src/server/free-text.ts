@@ -10,25 +10,12 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { BadUserInputError } from '../errors/errors.js';
+import { freeTextProblem } from '../governance/free-text.js';
 
-// Free text a person writes for another person (a change's reason or ticket, an access request's justification, an
-// approver's comment) is shown in the approval queue and the console and kept in the audit. A character that changes
-// how the rest displays would let a requester show approvers one thing and record another: C0 and C1 control
-// characters (an ANSI escape re-colours a terminal reading `clearance audit`), the bidirectional embeddings, overrides
-// and isolates of Unicode UAX #9 (U+202A-U+202E, U+2066-U+2069: the "Trojan Source" characters, CVE-2021-42574), and
-// lone surrogates (not text; no UTF-8 encoding). Tab and line breaks stay: reasons have paragraphs. Every argument and
-// input field the SDL marks `@freeText` is checked here, once, before its resolver runs (after the permission layer,
-// which wraps this schema: a caller refused the field learns nothing about its input).
-
-const REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
-
-/** Why `text` cannot be free text, or null. */
-function freeTextProblem(text: string): string | null {
-  const found = REFUSED.exec(text);
-  if (!found) return null;
-  const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-  return `must not contain control characters, bidirectional overrides or isolates, or lone surrogates (U+${code} at ${found.index})`;
-}
+// Every argument and input field the SDL marks `@freeText` is checked here, once, with the one rule of what text may be
+// shown to people (src/governance/free-text.ts), before its resolver runs: after the field's permission rule (this
+// schema is wrapped by the permission layer: a caller refused the field gets FORBIDDEN), before the governance checks
+// the resolver makes (editor, approver): a malformed reason is refused as input, whoever sends it, and nothing is done.
 
 /** Checks one value of an input type: returns the first refused path below `path`, with its problem. */
 type Check = (value: unknown, path: string) => { path: string; problem: string } | null;

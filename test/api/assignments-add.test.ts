@@ -120,6 +120,29 @@ describe('an assignment adds, never locks out', () => {
     const e = refused(await h.gql(none, REQUEST, { i }), 'FORBIDDEN');
     expect(e.extensions).toMatchObject({ reason: 'NOT_AN_EDITOR', requestAccess: null });
     expect(e.message).toMatch(/you hold none\. Ask security to assign you one for PRODUCTION/);
+    // Nor does a data denial offer them a request (it offered front-desk, a request refused as above).
+    await assign('ivy', 'integration-engineer', [t.sec2, t.eng]);
+    const ivy = await h.token({ sub: 'ivy', roles: ['integration-engineer'] });
+    const read = refused(await h.gql(ivy, 'query ($id: ID!) { patient(id: $id) { name } }', { id: DENNIS }), 'FORBIDDEN');
+    expect(read.extensions).toMatchObject({ failedScope: 'role', requestAccess: null });
+    expect(read.extensions?.howToGet).toMatch(/you cannot request access: ask security to assign you a role/);
+  });
+
+  // A tester's finding: a STAGING-only integration-engineer, who changes STAGING settings, could not stop a STAGING
+  // connector (NOT_ALLOWED_TO_STOP, "may be stopped by: ..., integration-engineer"): a stop asks the roles that count in
+  // its environment, and elsewhere says ROLE_NOT_IN_ENVIRONMENT, as explain does.
+  it('a STAGING-only stop role stops in STAGING and is ROLE_NOT_IN_ENVIRONMENT in PRODUCTION, explain agreeing', async () => {
+    await assign('ines', 'integration-engineer', [t.sec2, t.eng]);
+    const ines = await h.token({ sub: 'ines', roles: ['integration-engineer'], mfa: true });
+    const STOP = 'mutation ($e: Environment!) { emergencyStop(target: "connector:ehr", environment: $e, reason: "bad data") { target } }';
+    const EXPLAIN_STOP = 'query ($e: Environment) { explain(action: "stop:connector:ehr", environment: $e) { decision reason } }';
+    expect(ok<{ explain: { decision: string } }>(await h.gql(ines, EXPLAIN_STOP, { e: 'STAGING' })).explain.decision).toBe('ALLOW');
+    expect(ok<{ emergencyStop: { target: string } }>(await h.gql(ines, STOP, { e: 'STAGING' })).emergencyStop.target).toBe('connector:ehr');
+    refused(await h.gql(ines, STOP, { e: 'PRODUCTION' }), 'FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT');
+    expect(ok<{ explain: unknown }>(await h.gql(ines, EXPLAIN_STOP, { e: 'PRODUCTION' })).explain).toEqual({
+      decision: 'DENY',
+      reason: 'ROLE_NOT_IN_ENVIRONMENT',
+    });
   });
 
   // The README's promise: the refusal and explain both say `failedScope: environment`, proposing and approving.

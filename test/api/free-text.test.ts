@@ -88,6 +88,23 @@ const CALLS: Record<string, (t: string) => string> = {
   'proposeMedicationRequest.input.reason': () =>
     'mutation ($t: String) { proposeMedicationRequest(patientId: "p-x", input: { idempotencyKey: "k-1", medication: "m", dosage: "d", ' +
     'reason: $t }) { status } }',
+  'proposeMedicationRequest.input.medication': () =>
+    'mutation ($t: String!) { proposeMedicationRequest(patientId: "p-x", input: { idempotencyKey: "k-2", medication: $t, dosage: "d" }) ' +
+    '{ status } }',
+  'proposeMedicationRequest.input.dosage': () =>
+    'mutation ($t: String!) { proposeMedicationRequest(patientId: "p-x", input: { idempotencyKey: "k-3", medication: "m", dosage: $t }) ' +
+    '{ status } }',
+  'writeBackNote.input.title': () =>
+    'mutation ($t: String!) { writeBackNote(patientId: "p-x", input: { idempotencyKey: "k-4", title: $t, text: "x" }) { id } }',
+  'writeBackNote.input.text': () =>
+    'mutation ($t: String!) { writeBackNote(patientId: "p-x", input: { idempotencyKey: "k-5", title: "x", text: $t }) { id } }',
+  'recordObservation.input.display': () =>
+    'mutation ($t: String!) { recordObservation(patientId: "p-x", input: { idempotencyKey: "k-6", code: "8867-4", display: $t, ' +
+    'value: 70, unit: "/min" }) { id } }',
+  'recordObservation.input.unit': () =>
+    'mutation ($t: String!) { recordObservation(patientId: "p-x", input: { idempotencyKey: "k-7", code: "8867-4", display: "HR", ' +
+    'value: 70, unit: $t }) { id } }',
+  'replyToMessage.text': () => 'mutation ($t: String!) { replyToMessage(id: "msg-x", text: $t) { status } }',
   'updateSetting.input.reason': () =>
     'mutation ($t: String) { updateSetting(input: { key: "ai.model", environment: STAGING, value: {}, reason: $t }) { status } }',
   'updateSetting.input.ticket': () =>
@@ -101,11 +118,18 @@ const REFUSED: [string, string][] = [
   ['LRE', '\u202a'], ['RLE', '\u202b'], ['PDF', '\u202c'], ['LRO', '\u202d'], ['RLO', '\u202e'],
   ['LRI', '\u2066'], ['RLI', '\u2067'], ['FSI', '\u2068'], ['PDI', '\u2069'],
   ['a lone high surrogate', '\ud800'], ['a lone low surrogate', '\udfff'],
+  ['a tag character (invisible text)', '\u{E0041}'], ['an interlinear annotation', '\ufff9'],
 ];
 const ACCEPTED = 'Line one,\tline two\r\nfamily emoji 👨‍👩‍👧, Arabic سبب, Hebrew סיבה, 中文, e\u0301, a zero-width joiner in हिन्दी';
 
+/** Marked beyond the names: text clinicians, approvers or patients read (a tester's finding: an agent's proposed dose). */
+const READ_BY_OTHERS = [
+  'proposeMedicationRequest.input.medication', 'proposeMedicationRequest.input.dosage', 'writeBackNote.input.title',
+  'writeBackNote.input.text', 'recordObservation.input.display', 'recordObservation.input.unit', 'replyToMessage.text',
+];
+
 it('every mutation argument or input field named reason, ticket, justification or comment is marked @freeText', () => {
-  expect(places('named')).toEqual(places('marked'));
+  expect(places('marked')).toEqual([...places('named'), ...READ_BY_OTHERS].sort());
 });
 
 it('the calls below cover every marked place, and only those', () => {
@@ -135,10 +159,35 @@ describe.each(Object.keys(CALLS).sort())('%s', (place) => {
     const body = (await h.gql(everyone, CALLS[place]!(bad), { t: `Duplicate charge ${bad} (see ticket)` })).body;
     const e = body.errors?.[0];
     expect(e?.extensions, `${q(bad)}: ${e?.message}`).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    expect(e?.message).toMatch(/must not contain control characters, bidirectional overrides or isolates, or lone surrogates/);
+    expect(e?.message).toMatch(/must not contain control characters, bidirectional overrides or isolates, invisible tags, or lone surrogates/);
   });
   it('accepts tabs, line breaks, emoji and right-to-left scripts', async () => {
     const body = (await h.gql(everyone, CALLS[place]!(ACCEPTED), { t: ACCEPTED })).body;
     for (const e of body.errors ?? []) expect(e.extensions?.field, e.message).not.toBe(field);
+  });
+});
+
+// A tester's finding: the strings of a governed value reached approvers as sent (a connector URL whose path an override
+// showed as another tenant's, a patient-facing template with NUL). Every string of a proposed value is held to the same
+// rule, after the editor check (src/governance/propose-change.ts), whichever mutation proposes it.
+const TEMPLATE =
+  'mutation ($v: JSON!) { updateSetting(input: { key: "messaging.templates", environment: STAGING, value: $v, reason: "x" }) { status } }';
+const template = (body: string) => ({ 'appointment-reminder': { locale: 'en', channel: 'sms', body } });
+const BASE_URL = 'mutation ($u: String!) { configureConnector(input: { connectorId: "ehr", environment: STAGING, baseUrl: $u, ' +
+  'reason: "x" }) { credentialsChanged } }';
+describe('governed values', () => {
+  it.each(REFUSED)('a template body or a connector URL with %s is refused, nothing proposed', async (_what, bad) => {
+    for (const [doc, variables] of [
+      [TEMPLATE, { v: template(`Reminder ${bad} [<id>]: {{date}}.`) }],
+      [BASE_URL, { u: `http://127.0.0.1:1/fhir/acme/${bad}x` }],
+    ] as const) {
+      const e = (await h.gql(everyone, doc, variables)).body.errors?.[0];
+      expect(e?.extensions, `${q(bad)}: ${e?.message}`).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(e?.message).toMatch(/must not contain control characters/);
+    }
+  });
+  it('a template with line breaks and right-to-left text is proposed', async () => {
+    const body = (await h.gql(everyone, TEMPLATE, { v: template('Reminder [<id>]:\nموعدك {{date}}.') })).body;
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
   });
 });

@@ -148,6 +148,24 @@ describe('the access a denial offers can be requested', () => {
     }
   });
 
+  // A tester's finding: a person with no role of the policy that counts (an unknown token role, or a role the store
+  // assigns for STAGING only) was offered a request for front-desk, which requestAccess refuses (NOT_AN_EDITOR,
+  // ROLE_NOT_IN_ENVIRONMENT): only an assignment helps, and every denial says so.
+  it.each([[[]], [['frobnicator']]])('no request is offered to a token with roles %j', (roles: string[]) => {
+    const access = compilePrincipalPolicy(policy, {
+      sub: 'u1', tenant: 'acme', kind: 'user', roles, departments: ['cardiology'], mfa: true, scopes: null, grants: [],
+    });
+    for (const dataClass of Object.keys(policy.dataClasses)) {
+      for (const action of actions) {
+        const d = access.decide({ action, dataClass }, { tenant: 'acme', departments: ['oncology'], patientId: 'p1' });
+        expect(d.effect, `${action}:${dataClass}`).toBe('DENY');
+        if (d.effect !== 'DENY') continue;
+        expect(d.denial.requestAccess, `${action}:${dataClass}`).toBeNull();
+        expect(d.denial.howToGet).toMatch(/you cannot request access: ask security to assign you a role that has/);
+      }
+    }
+  });
+
   it('a per-department role is offered for the row\'s departments', () => {
     const base = { sub: 'u1', tenant: 'acme', kind: 'user' as const, mfa: true, scopes: null, grants: [], roles: ['front-desk'] };
     const row = { tenant: 'acme', departments: ['cardiology'], patientId: 'p1' };

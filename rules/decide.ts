@@ -165,6 +165,10 @@ function holdingsOf(policy: PolicyDocument, token: Principal, stored: StoredAcce
   return held;
 }
 
+/** Whether the token's SMART scopes cover a class's resources for an action (read: `r`; write: `c`, as write-back asks). */
+const scopesCover = (scopes: Principal['scopes'], resources: readonly string[], action: PolicyAction): boolean =>
+  scopesAllow(scopes, resources, action === 'read' ? 'r' : 'c');
+
 function compileHoldings(policy: PolicyDocument, token: Principal, stored: StoredAccess): Holdings {
   const effective = new Map<string, Source[]>();
   const blockedByKind = new Set<string>();
@@ -197,7 +201,7 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
         for (const action of p.actions) {
           const key = keyOf(action, dataClass);
           // SMART scopes narrow a role; a permission whose resources the token's scopes do not cover is not held.
-          if (!scopesAllow(token.scopes, resources, action === 'read' ? 'r' : 'c')) {
+          if (!scopesCover(token.scopes, resources, action)) {
             blockedByScope.add(key);
             continue;
           }
@@ -436,8 +440,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
         const grantOnly = !Object.values(policy.roles).some((r) => r.permissions.some((p) => p.dataClasses.includes(request.dataClass)));
         // A role or grant would be narrowed away by the token's SMART scopes as the caller's own are (add, above): the
         // denial says a token comes first and offers no request that would give this token nothing.
-        const resources = policy.dataClasses[request.dataClass]?.fhirResources ?? [];
-        const scopesAlsoBlock = !scopesAllow(token.scopes, resources, request.action === 'read' ? 'r' : 'c');
+        const scopesAlsoBlock = !scopesCover(token.scopes, policy.dataClasses[request.dataClass]?.fhirResources ?? [], request.action);
         const why = scopesAlsoBlock ? ', and the token\'s SMART scopes do not cover it either.' : '.';
         // The row's departments go along: a role that reads per department is offered for them (rules/denial.ts).
         return grantOnly

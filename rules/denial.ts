@@ -55,7 +55,18 @@ export interface Denial {
   readonly message: string;
 }
 
-export const DEFAULT_REQUEST_MINUTES = 8 * 60;
+const DEFAULT_REQUEST_MINUTES = 8 * 60;
+
+/** The ready requestAccess input for `want` (the caller adds a justification): every offer of access is built here. */
+export function requestInput(want: AccessWant, scopeDepartments: readonly string[] | null = null): RequestAccessInput {
+  return {
+    requestedRole: want.role ?? null,
+    requestedGrant: want.grant ?? null,
+    scopeDepartments: scopeDepartments ? [...scopeDepartments] : null,
+    justification: '',
+    durationMinutes: DEFAULT_REQUEST_MINUTES,
+  };
+}
 
 export interface DenialInput {
   readonly policy: PolicyDocument;
@@ -111,15 +122,7 @@ export function buildDenial(input: DenialInput): Denial {
     want?.role !== undefined &&
     !(policy.roles[want.role]?.permissions ?? []).some((p) => carries(p) && p.scope === 'tenant') &&
     rowDepartments.some((d) => !principal.departments.includes(d));
-  const requestAccess: RequestAccessInput | null = want
-    ? {
-        requestedRole: want.role ?? null,
-        requestedGrant: want.grant ?? null,
-        scopeDepartments: failedScope === 'department' || perDepartment ? [...rowDepartments] : null,
-        justification: '',
-        durationMinutes: DEFAULT_REQUEST_MINUTES,
-      }
-    : null;
+  const requestAccess = want ? requestInput(want, failedScope === 'department' || perDepartment ? rowDepartments : null) : null;
   const path = approvalPath ? ` It needs ${approvalPath.summary}.` : '';
   // Break-glass opens what the caller's eligible roles give, never a grant (rules/decide.ts): offered only where a role
   // of the caller that may break the glass carries the permission.

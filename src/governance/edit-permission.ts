@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import type { TargetDescriptor } from './change-target.js';
 import { targetLabel } from './change-target.js';
 import type { Environment } from './environment.js';
-import { describeElsewhere, rolesIn, rolesOnlyElsewhere } from './environment-roles.js';
+import { heldOnlyElsewhere, rolesIn } from './environment-roles.js';
 import type { FunctionsOf } from './functions.js';
 
 // Who may propose a change of a target: the one function the proposal path, the settings catalog and explain all
@@ -21,23 +21,22 @@ export function editCheck(
   const roles = environment ? rolesIn(principal, environment) : principal.roles;
   const roleUsed = roles.find((r) => d.editorRoles.includes(r));
   if (roleUsed) return { ok: true, roleUsed };
-  const elsewhere = environment ? rolesOnlyElsewhere(principal, environment).filter((r) => d.editorRoles.includes(r)) : [];
+  const elsewhere = environment ? heldOnlyElsewhere(principal, environment, (r) => d.editorRoles.includes(r)) : '';
   // One's own access request is open to every role: what is missing is a role at all, which only an assignment gives
   // (a request for the right to request would meet this same refusal), so the message says so, not "editors: <all>".
   if (d.target.type === 'access-request') {
     const where = environment ? ` that counts in ${environment}` : '';
-    const confined = elsewhere.map((r) => describeElsewhere(principal, r)).join(', ');
-    const held = confined ? `: your assignment of ${confined} does not` : '; you hold none';
+    const held = elsewhere ? `: your assignment of ${elsewhere} does not` : '; you hold none';
     const forEnv = environment ? ` for ${environment}` : '';
-    const reason = confined ? 'ROLE_NOT_IN_ENVIRONMENT' : 'NOT_AN_EDITOR';
+    const reason = elsewhere ? 'ROLE_NOT_IN_ENVIRONMENT' : 'NOT_AN_EDITOR';
     const message = `requesting access needs a role${where}${held}. Ask security to assign you one${forEnv} (assignRole)`;
     return { ok: false, reason, message };
   }
-  if (environment && elsewhere.length > 0) {
+  if (environment && elsewhere) {
     return {
       ok: false,
       reason: 'ROLE_NOT_IN_ENVIRONMENT',
-      message: `your assignment of ${elsewhere.map((r) => describeElsewhere(principal, r)).join(', ')} does not cover ${environment}: ` +
+      message: `your assignment of ${elsewhere} does not cover ${environment}: ` +
         `${targetLabel(d.target)} in ${environment} may be changed by: ${d.editorRoles.join(', ')}`,
     };
   }

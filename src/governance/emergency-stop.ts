@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { DEFAULT_STOP_POLICY, parseStopTarget, RUNNING, type StopPolicy, type StopState } from './emergency-target.js';
 import { toIso, type Environment, type Instant } from './environment.js';
-import { describeElsewhere, rolesIn, rolesOnlyElsewhere } from './environment-roles.js';
+import { heldOnlyElsewhere, rolesIn } from './environment-roles.js';
 import type { JsonValue } from './json.js';
 import type { ProposalContext, InputResult } from './setting-history.js';
 import type { AuditEffect, TransitionError } from './transition-result.js';
@@ -80,11 +80,10 @@ export function stopCheck(
   const roles = policy.rules[parsed.target.kind].stopRoles;
   const roleUsed = rolesIn(principal, environment).find((r) => roles.includes(r));
   if (roleUsed) return { ok: true, roleUsed, target: parsed.target };
-  const elsewhere = rolesOnlyElsewhere(principal, environment).filter((r) => roles.includes(r));
+  const elsewhere = heldOnlyElsewhere(principal, environment, (r) => roles.includes(r));
   const message = `${parsed.target.id} in ${environment} may be stopped by: ${roles.join(', ')}`;
-  if (elsewhere.length === 0) return { ok: false, error: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED_TO_STOP', message } };
-  const held = elsewhere.map((r) => describeElsewhere(principal, r)).join(', ');
-  const notHere = `your assignment of ${held} does not cover ${environment}: ${message}`;
+  if (!elsewhere) return { ok: false, error: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED_TO_STOP', message } };
+  const notHere = `your assignment of ${elsewhere} does not cover ${environment}: ${message}`;
   return { ok: false, error: { code: 'FORBIDDEN', reason: 'ROLE_NOT_IN_ENVIRONMENT', message: notHere } };
 }
 
@@ -98,6 +97,8 @@ export function stop(target: string, principal: Principal, options: StopOptions)
   if (!reason) return fail('BAD_USER_INPUT', 'REASON_REQUIRED', 'reason: is required for an emergency stop', 'reason');
   if (options.current.value.stopped) return fail('CONFLICT', 'ALREADY_STOPPED', `${parsed.target.id} is already stopped`);
   const at = toIso(options.now);
+  // The roles that count where it stops: the record and its audit event say who acted as what there.
+  const acting = [...rolesIn(principal, options.environment)];
   const state = { stopped: true as const, reason, by: principal.sub, at };
   const version = options.current.version + 1;
   const record: StopRecord = {
@@ -106,7 +107,7 @@ export function stop(target: string, principal: Principal, options: StopOptions)
     target: parsed.target.id,
     state,
     version,
-    stoppedBy: { sub: principal.sub, roles: [...rolesIn(principal, options.environment)] },
+    stoppedBy: { sub: principal.sub, roles: acting },
   };
   const key = `stop:${options.tenant}:${options.environment}:${parsed.target.id}:${version}`;
   return {
@@ -129,7 +130,7 @@ export function stop(target: string, principal: Principal, options: StopOptions)
         tenant: options.tenant,
         environment: options.environment,
         actor: principal.sub,
-        acting: { kind: principal.kind, roles: [...rolesIn(principal, options.environment)] },
+        acting: { kind: principal.kind, roles: acting },
         at,
         detail: { target: parsed.target.id, reason, version },
       },

@@ -19,14 +19,30 @@ export function inEnvironment<P extends Pick<Principal, 'roles' | 'rolesByEnviro
 }
 
 /** Roles the principal holds in another environment but not in this one (for the ROLE_NOT_IN_ENVIRONMENT reason). */
-export function rolesOnlyElsewhere(principal: Pick<Principal, 'roles' | 'rolesByEnvironment'>, environment: Environment): string[] {
+function rolesOnlyElsewhere(principal: Pick<Principal, 'roles' | 'rolesByEnvironment'>, environment: Environment): string[] {
   const here = new Set(rolesIn(principal, environment));
   const elsewhere = ENVIRONMENTS.filter((e) => e !== environment).flatMap((e) => rolesIn(principal, e));
   return [...new Set(elsewhere)].filter((r) => !here.has(r));
 }
 
 /** Where a role held only elsewhere counts, for people: `integration-engineer (STAGING only)`. */
-export function describeElsewhere(principal: Pick<Principal, 'roles' | 'rolesByEnvironment'>, role: string): string {
+function describeElsewhere(principal: Pick<Principal, 'roles' | 'rolesByEnvironment'>, role: string): string {
   const envs = ENVIRONMENTS.filter((e) => rolesIn(principal, e).includes(role));
   return `${role} (${envs.join(', ')} only)`;
+}
+
+/**
+ * The roles `counts` accepts that the principal holds only in another environment, for people
+ * ("integration-engineer (STAGING only)"), or '' when none: what an editor, approver or stop check that refuses in
+ * `environment` says instead of NOT_AN_EDITOR (ROLE_NOT_IN_ENVIRONMENT).
+ */
+export function heldOnlyElsewhere(
+  principal: Pick<Principal, 'roles' | 'rolesByEnvironment'>,
+  environment: Environment,
+  counts: (role: string) => boolean,
+): string {
+  return rolesOnlyElsewhere(principal, environment)
+    .filter(counts)
+    .map((r) => describeElsewhere(principal, r))
+    .join(', ');
 }

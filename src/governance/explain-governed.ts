@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import { DEFAULT_REQUEST_MINUTES } from '../../rules/denial.js';
+import { requestInput } from '../../rules/denial.js';
 import { explanation, type Explanation } from '../../rules/explanation.js';
 import { refusalScope } from './transition-result.js';
 import type { PolicyDocument } from '../../rules/policy-document.js';
@@ -73,13 +73,7 @@ export function explainGoverned(input: GovernedExplainInput): Explanation | null
         ownerRole: 'security-admin',
         ownerFunction: 'security',
         approvalPath,
-        requestAccess: {
-          requestedRole: want.role ?? null,
-          requestedGrant: want.grant ?? null,
-          scopeDepartments: null,
-          justification: '',
-          durationMinutes: DEFAULT_REQUEST_MINUTES,
-        },
+        requestAccess: requestInput(want),
         message: `Anyone may ask for access for themselves; it applies when approved: ${approvalPath.summary}.`,
       });
     }

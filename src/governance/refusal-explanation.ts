@@ -1,6 +1,6 @@
 import type { PrincipalKind } from '../auth/principal.js';
 import type { ApprovalPath, RequestAccessInput } from '../../rules/denial.js';
-import { DEFAULT_REQUEST_MINUTES } from '../../rules/denial.js';
+import { requestInput } from '../../rules/denial.js';
 import { describePath, pathFor } from './approval-path.js';
 import type { ApprovalRules } from './approval-rules.js';
 import type { ChangeRequest } from './change-request.js';
@@ -21,13 +21,6 @@ export interface RefusalExplanation {
   readonly requestAccess: RequestAccessInput | null;
 }
 
-const OWNER_REQUEST = {
-  requestedGrant: null,
-  scopeDepartments: null,
-  justification: '',
-  durationMinutes: DEFAULT_REQUEST_MINUTES,
-} as const;
-
 /** For a refused proposal: who could propose it and how it would then be approved. */
 export function proposalExplanation(
   d: TargetDescriptor,
@@ -43,7 +36,7 @@ export function proposalExplanation(
     editorRoles: [...d.editorRoles],
     approvalPath: pathFor(rules, d, environment, d.risk[environment], requesterKind),
     // Refused one's own access request, a request (for the owner role) would be refused the same: an assignment helps.
-    requestAccess: d.target.type === 'access-request' ? null : { ...OWNER_REQUEST, requestedRole: ownerRole },
+    requestAccess: d.target.type === 'access-request' ? null : requestInput({ role: ownerRole }),
   };
 }
 

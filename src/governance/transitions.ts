@@ -4,7 +4,7 @@ import { evaluateApprovals, remainingApprovals, type ApprovalStatus } from './ap
 import { commonOf, type Approval, type ChangeRequest } from './change-request.js';
 import { beneficiaryOf } from './change-target.js';
 import { toEpochMs, toIso, type Instant } from './environment.js';
-import { describeElsewhere, inEnvironment, rolesOnlyElsewhere } from './environment-roles.js';
+import { heldOnlyElsewhere, inEnvironment } from './environment-roles.js';
 import type { FunctionsOf } from './functions.js';
 import { replaces } from './open-proposals.js';
 import { applyEffectFor, audit, badInput, refuse, type TransitionError, type TransitionResult } from './transition-result.js';
@@ -84,14 +84,12 @@ function eligibleFunctions(change: ChangeRequest, actor: Principal, functionsOf:
 
 /** NOT_AN_APPROVER, or ROLE_NOT_IN_ENVIRONMENT when a role held only in another environment would have counted. */
 function notAnApprover(change: ChangeRequest, actor: Principal, functionsOf: FunctionsOf): TransitionResult {
-  const elsewhere = rolesOnlyElsewhere(actor, change.environment).filter((r) =>
-    functionsOf([r]).some((f) => change.approverFunctions.includes(f)),
-  );
-  if (actor.kind === 'user' && elsewhere.length > 0) {
+  const elsewhere = heldOnlyElsewhere(actor, change.environment, (r) => functionsOf([r]).some((f) => change.approverFunctions.includes(f)));
+  if (actor.kind === 'user' && elsewhere) {
     return refuse(
       'FORBIDDEN',
       'ROLE_NOT_IN_ENVIRONMENT',
-      `your assignment of ${elsewhere.map((r) => describeElsewhere(actor, r)).join(', ')} does not cover ${change.environment}: ` +
+      `your assignment of ${elsewhere} does not cover ${change.environment}: ` +
       `approvers of this change come from: ${change.approverFunctions.join(', ')}`,
     );
   }

@@ -68,6 +68,14 @@ export interface PrincipalPolicy {
    * whole class: the fast guard shares a class's field outcomes across its rows (rules/permission-cache.ts).
    */
   rowClass(target: RowTarget): object;
+  /**
+   * May the principal read the configuration of this environment (settings, stops, connectors, change requests)? Only
+   * the roles that count there give it: a role assigned for STAGING only reads STAGING's, not PRODUCTION's (DENY,
+   * failedScope `environment`, reason ROLE_NOT_IN_ENVIRONMENT). `decide(readOf('configuration'))` answers for some
+   * environment: a field that names none (policyVersions) and the gate before a governed mutation, which checks the
+   * roles of its own environment in turn (src/governance/environment-roles.ts).
+   */
+  readsConfigurationIn(environment: string): Decision;
   /** The rows this request reaches: the union of what each way the principal holds it covers (see `decide`). */
   readScope(request: AccessRequest): RowScope;
   /** True when the answer for this request can differ per row (no tenant-wide permission holds it). */
@@ -96,6 +104,12 @@ interface Source {
   readonly entryId: string | null;
   /** Held through a grant (token or stored): break-glass never extends it (below). */
   readonly grant?: true;
+  /**
+   * The environments where the role behind it counts (its assignment's environments, rules/stored-access.ts); null:
+   * every one (a role the store does not manage, a grant). Asked only for configuration (`readsConfigurationIn`):
+   * patient data is PRODUCTION's whatever the source.
+   */
+  readonly environments: readonly string[] | null;
 }
 
 const keyOf = (action: string, dataClass: string) => `${action}:${dataClass}`;
@@ -120,6 +134,8 @@ export function readOf(dataClass: string): AccessRequest {
   }
   return r;
 }
+/** Asked by readsConfigurationIn. */
+const CONFIGURATION_READ = readOf('configuration');
 
 /** What a principal holds under a policy: the same for every request with the same token and stored access. */
 interface Holdings {
@@ -194,6 +210,11 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
     grants: [...new Set([...token.grants, ...stored.temporaryGrants.map((g) => g.grant)])],
   };
 
+  /** Where a role counts: the environments whose projection holds it (null: no projection, every environment). */
+  const rolesByEnvironment = principal.rolesByEnvironment;
+  const environmentsOf = (role: string): readonly string[] | null =>
+    rolesByEnvironment ? Object.keys(rolesByEnvironment).filter((e) => rolesByEnvironment[e]!.includes(role)) : null;
+
   const add = (permissions: readonly PolicyPermission[], source: Omit<Source, 'scope' | 'allow'>) => {
     for (const p of permissions) {
       for (const dataClass of p.dataClasses) {
@@ -253,14 +274,18 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
     add(role.permissions, source);
   };
   // A standing assignment's id rides along, so its use is recorded for access reviews like a grant's.
-  for (const r of unmanagedTokenRoles) useRole(r, { via: `role:${r}`, departments: null, patientId: null, entryId: null });
+  for (const r of unmanagedTokenRoles) {
+    useRole(r, { via: `role:${r}`, departments: null, patientId: null, entryId: null, environments: null });
+  }
   // An assigned role covers the departments its assignment names (null: the token's).
-  for (const r of standing) useRole(r.role, { via: `role:${r.role}`, departments: r.departments, patientId: null, entryId: r.id });
-  for (const r of stored.temporaryRoles)
-    useRole(r.role, { via: `access:${r.id}`, departments: r.departments, patientId: null, entryId: r.id });
-  // Configuration is not patient data: a role assigned for another environment only (STAGING) reads configuration,
-  // so its holder reaches the STAGING changes it may propose and approve; each change still checks the roles of its
-  // own environment (src/governance/environment-roles.ts). Nothing else of such a role counts for data reads.
+  const assigned = (via: string, r: { id: string; role: string; departments: readonly string[] | null }) =>
+    ({ via, departments: r.departments, patientId: null, entryId: r.id, environments: environmentsOf(r.role) });
+  for (const r of standing) useRole(r.role, assigned(`role:${r.role}`, r));
+  for (const r of stored.temporaryRoles) useRole(r.role, assigned(`access:${r.id}`, r));
+  // Configuration is not patient data: a role assigned for another environment only (STAGING) reads that environment's
+  // configuration (`readsConfigurationIn`), so its holder reaches the STAGING settings and changes it may propose and
+  // approve, and not PRODUCTION's; each change still checks the roles of its own environment
+  // (src/governance/environment-roles.ts). Nothing else of such a role counts for data reads.
   for (const s of Object.values(byEnvironment ?? {})) {
     for (const r of s.standing ?? []) {
       const role = policy.roles[r.role];
@@ -268,7 +293,7 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
       const configOnly = role.permissions
         .map((p) => ({ ...p, dataClasses: p.dataClasses.filter((c) => c === 'configuration') }))
         .filter((p) => p.dataClasses.length > 0);
-      add(configOnly, { via: `role:${r.role}`, departments: r.departments, patientId: null, entryId: r.id });
+      add(configOnly, assigned(`role:${r.role}`, r));
     }
   }
 
@@ -278,7 +303,8 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
   const eligible = (grantName: string) => grantEligibility(policy, { kind: token.kind, roles: usableRoles }, grantName).ok;
   const grant = true as const;
   for (const g of token.grants) {
-    if (eligible(g)) add(policy.grants[g]!.permissions, { via: `grant:${g}`, departments: null, patientId: null, entryId: null, grant });
+    if (!eligible(g)) continue;
+    add(policy.grants[g]!.permissions, { via: `grant:${g}`, departments: null, patientId: null, entryId: null, grant, environments: null });
   }
   // A stored grant approved for some departments covers, for a permission the policy gives per department, only those
   // the person belongs to (grant-eligibility.ts grantDepartments): a `sensitive` grant approved for another department
@@ -289,7 +315,7 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
     for (const p of policy.grants[g.grant]!.permissions) {
       const departments = grantDepartments(p.scope, g.departments, member[g.grant] ?? []);
       if (departments?.length === 0) continue;
-      add([p], { via: `access:${g.id}`, departments, patientId: null, entryId: g.id, grant });
+      add([p], { via: `access:${g.id}`, departments, patientId: null, entryId: g.id, grant, environments: null });
     }
   }
 
@@ -307,6 +333,7 @@ function compileHoldings(policy: PolicyDocument, token: Principal, stored: Store
           departments: [],
           patientId: bg.patientId,
           entryId: bg.id,
+          environments: null,
           allow: Object.freeze({ effect: 'ALLOW', scope: 'department', via }),
         });
       }
@@ -351,7 +378,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     failedScope: FailedScope,
     detail: string,
     target?: RowTarget,
-    extra: Pick<DenialInput, 'coveredDepartments' | 'advice' | 'scopesAlsoBlock'> = {},
+    extra: Pick<DenialInput, 'coveredDepartments' | 'advice' | 'scopesAlsoBlock' | 'reason'> = {},
   ) =>
     buildDenial({
       ...extra,
@@ -449,21 +476,39 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
       });
     }
     const best = sources.find((s) => s.scope === 'tenant') ?? sources[0]!;
-    if (!target) {
-      if (best.entryId !== null) options.onGrantUsed?.(best.entryId);
-      return best.allow;
-    }
-    const used = sources.find((s) => covers(s, target));
-    if (!used) {
+    if (!target) return used(best);
+    const covering = sources.find((s) => covers(s, target));
+    if (!covering) {
       // The departments this permission covers for the caller: its token's, or those an assignment or grant names.
       const coveredDepartments = () => [...new Set(sources.flatMap((s) => (s.patientId === null ? departmentsOf(s) : [])))];
       return deny(() =>
         denial(request, 'department', 'the patient is outside your departments.', target, { coveredDepartments: coveredDepartments() }),
       );
     }
-    if (used.patientId !== null) breakGlassUsed.add(used.patientId);
-    if (used.entryId !== null) options.onGrantUsed?.(used.entryId);
-    return used.allow;
+    if (covering.patientId !== null) breakGlassUsed.add(covering.patientId);
+    return used(covering);
+  };
+
+  /** The source a decision was allowed by: its use is recorded (access reviews). */
+  const used = (s: Source): Decision => {
+    if (s.entryId !== null) options.onGrantUsed?.(s.entryId);
+    return s.allow;
+  };
+
+  const readsConfigurationIn = (environment: string): Decision => {
+    const sources = effective.get(requestKey(CONFIGURATION_READ)) ?? [];
+    const here = sources.find((s) => s.environments === null || s.environments.includes(environment));
+    if (here) return used(here);
+    if (sources.length === 0) return decideOnce(CONFIGURATION_READ);
+    const elsewhere = [...new Set(sources.flatMap((s) => s.environments ?? []))].sort();
+    return deny(() =>
+      denial(CONFIGURATION_READ, 'environment', `the roles that give it to you count in ${elsewhere.join(' and ')} only, ` +
+        `not in ${environment}.`, undefined, {
+        reason: 'ROLE_NOT_IN_ENVIRONMENT',
+        advice: `Ask security to assign you a role that reads configuration for ${environment} (assignRole); a request for it ` +
+          'cannot help (access requests count the roles of PRODUCTION).',
+      }),
+    );
   };
 
   return {
@@ -473,6 +518,7 @@ export function compilePrincipalPolicy(policy: PolicyDocument, token: Principal,
     permissions,
     memberDepartments: member,
     decide,
+    readsConfigurationIn,
     rowClass: classOf,
     readScope: (request) => {
       const sources = effective.get(requestKey(request)) ?? [];

@@ -5,7 +5,7 @@ import type { PolicyAction, PolicyDocument } from './policy-document.js';
 // What a denial tells the caller: what was missing, which scope failed, who owns it, and how to get it — down to
 // the approval path an access request would take and the ready `requestAccess` input. Built by rules/decide.ts.
 
-export type FailedScope = 'tenant' | 'role' | 'principal-kind' | 'grant' | 'smart-scope' | 'department';
+export type FailedScope = 'tenant' | 'role' | 'principal-kind' | 'grant' | 'smart-scope' | 'department' | 'environment';
 
 /** How a governed change (here: an access request) would be approved: the approval rule, in data and words. */
 export interface ApprovalPath {
@@ -53,6 +53,8 @@ export interface Denial {
   readonly requestAccess: RequestAccessInput | null;
   readonly policyVersion: string;
   readonly message: string;
+  /** Set where a stable reason says more than the scope: ROLE_NOT_IN_ENVIRONMENT (configuration of an environment). */
+  readonly reason?: 'ROLE_NOT_IN_ENVIRONMENT';
 }
 
 const DEFAULT_REQUEST_MINUTES = 8 * 60;
@@ -87,6 +89,7 @@ export interface DenialInput {
    * give this token nothing (rules/smart-scopes.ts): no requestAccess, and the howToGet says a token comes first.
    */
   readonly scopesAlsoBlock?: boolean;
+  readonly reason?: Denial['reason'];
   readonly approvalPathOf?: ApprovalPathOf;
 }
 
@@ -172,6 +175,7 @@ export function buildDenial(input: DenialInput): Denial {
     requestAccess,
     policyVersion: policy.version,
     message: `Not allowed to ${action} ${dataClass} data: ${input.detail}`,
+    ...(input.reason ? { reason: input.reason } : {}),
   };
 }
 
@@ -180,7 +184,10 @@ function wantFor(input: DenialInput, grant: string | null, usableRoles: readonly
   switch (input.failedScope) {
     case 'tenant':
     case 'smart-scope':
-      return null; // tenants never share data; SMART scopes are the client's choice, not an assignment
+    case 'environment':
+      // Tenants never share data; SMART scopes are the client's choice; an environment's roles are an assignment's
+      // (access requests count PRODUCTION's), not something to request.
+      return null;
     case 'department':
       return input.departmentRole ? { role: input.departmentRole } : null;
     case 'grant':

@@ -67,6 +67,7 @@ export function explainDecision(action: string, decision: Decision, policyVersio
     at,
     permission: d.permission,
     failedScope: d.failedScope,
+    reason: d.reason ?? null,
     ownerRole: d.ownerRole,
     ownerFunction: d.ownerFunction,
     message: `${d.message} ${d.howToGet}`,

@@ -1570,7 +1570,8 @@ export type Query = {
   connectors: Maybe<Array<Connector>>;
   /**
    * Can I do this, and why (not)? Decided by the same functions the action itself uses, without trying. Actions:
-   * `read:<dataClass>` (resource.patientId: of that patient), `write:notes`, `write:observations`, `medication:request`,
+   * `read:<dataClass>` (resource.patientId: of that patient; `read:configuration`: of `environment`), `write:notes`,
+   * `write:observations`, `medication:request`,
    * `message:send`, `message:route` (resource.patientId), `refund:issue` (resource.invoiceId and amount),
    * `setting:update:<key>` (in `environment`),
    * `change:approve:<changeId>`, `stop:<target>` (stop:connector:ehr), `resume:<target>`, `role:assign:<role>`

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { ChangeRequest } from './change-request.js';
-import { isActive, type AccessDoc } from './access-entries.js';
-import type { Instant } from './environment.js';
+import { entryIn, isActive, type AccessDoc } from './access-entries.js';
+import { ENVIRONMENTS, type Environment, type Instant } from './environment.js';
 import type { TransitionError } from './transition-result.js';
 import { approve, reject, type ApproveOptions } from './transitions.js';
 
@@ -16,7 +16,7 @@ import { approve, reject, type ApproveOptions } from './transitions.js';
 export interface ActFacts {
   /** The rules/ decision on the change's target for this principal: write on the ehr-write's patient; null: none. */
   readonly targetAllowed: boolean | null;
-  /** Whether the principal reads configuration (rules/decide.ts `read:configuration`). */
+  /** Whether the principal reads the configuration of the change's environment (rules/decide.ts readsConfigurationIn). */
   readonly readsConfiguration: boolean;
 }
 
@@ -65,8 +65,13 @@ export function canActOn(change: ChangeRequest, principal: Principal, facts: Act
  */
 export function knownApprovers(tenant: string, docs: readonly AccessDoc[], now: Instant): Principal[] {
   return docs.flatMap((doc) => {
-    const roles = [...new Set(doc.entries.filter((e) => e.kind === 'role' && isActive(e, now)).map((e) => e.name))];
-    if (roles.length === 0) return [];
-    return [{ sub: doc.sub, tenant, kind: 'user' as const, roles, departments: [], mfa: true, scopes: null, grants: [] }];
+    // Each role where its assignment says (environment-roles.ts): a STAGING-only approver approves no PRODUCTION change.
+    const rolesIn = (environment: Environment) => [
+      ...new Set(doc.entries.filter((e) => e.kind === 'role' && isActive(e, now) && entryIn(e, environment)).map((e) => e.name)),
+    ];
+    const rolesByEnvironment = Object.fromEntries(ENVIRONMENTS.map((e) => [e, rolesIn(e)]));
+    if (ENVIRONMENTS.every((e) => rolesByEnvironment[e]!.length === 0)) return [];
+    const principal = { sub: doc.sub, tenant, kind: 'user' as const, departments: [], mfa: true, scopes: null, grants: [] };
+    return [{ ...principal, roles: rolesIn('PRODUCTION'), rolesByEnvironment }];
   });
 }

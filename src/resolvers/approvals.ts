@@ -2,6 +2,7 @@ import { forbidden } from '../errors/forbidden.js';
 import type { GatewayContext } from '../context/context.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import type { ChangeStatus, Environment, Resolvers, SettingCategory } from '../generated/resolvers-types.js';
+import { ENVIRONMENTS } from '../governance/environment.js';
 import { approvalStatusOf } from '../governance/transitions.js';
 import { targetDocIdOf } from '../services/governance/effects-to-ops.js';
 import { targetKeyOf } from '../governance/target-key.js';
@@ -38,13 +39,19 @@ interface ChangeQueryArgs {
  */
 function changeQuery(ctx: GatewayContext, { status, environment, category, actionable, mine }: ChangeQueryArgs) {
   const { factsFor } = actFactsOf(ctx);
+  let environments: readonly Environment[] = ENVIRONMENTS;
   if (!actionable && !mine) {
     const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
     if (read.effect === 'DENY') throw forbidden(read.denial);
+    // Each change is configuration of its environment: the queue of one the caller's roles do not count in is not theirs.
+    const decisions = (environment ? [environment] : ENVIRONMENTS).map((e) => [e, ctx.access.readsConfigurationIn(e)] as const);
+    environments = decisions.filter(([, d]) => d.effect === 'ALLOW').map(([e]) => e);
+    const denied = decisions.find(([, d]) => d.effect === 'DENY')?.[1];
+    if (environments.length === 0 && denied?.effect === 'DENY') throw forbidden(denied.denial);
   }
   const filter = {
     status,
-    environment,
+    environment: environment ?? (environments.length === 1 ? environments[0] : null),
     category: category ? categoryFromGraphql(category) : null,
     actionable: actionable ?? null,
     mine: mine ?? null,

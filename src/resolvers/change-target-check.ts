@@ -42,10 +42,10 @@ function throwRefusal(refusal: Extract<Decision, { effect: 'DENY' }> | { readonl
  * clinician on a medication proposal of their department); acting also needs the target's own right (above).
  */
 export async function mayReach(ctx: GatewayContext, change: ChangeRequest, how: 'open' | 'act' | 'withdraw'): Promise<boolean> {
-  const { readsConfiguration, factsFor } = actFactsOf(ctx);
+  const { factsFor } = actFactsOf(ctx);
   const requester = change.requester.sub === ctx.principal.sub;
   return (
-    readsConfiguration ||
+    configurationRead(ctx, change).effect === 'ALLOW' ||
     (how !== 'act' && requester) ||
     (how !== 'withdraw' && (await canActOnChange(ctx.governance, ctx.principal, change, factsFor)).canAct)
   );
@@ -72,7 +72,7 @@ export async function reachRefusal(
   // proposal first is told NOT_PENDING by the transition, not sent after a configuration role.
   if (target?.effect === 'ALLOW') return null;
   if (!(await mayReach(ctx, change, how))) {
-    const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
+    const read = configurationRead(ctx, change);
     return read.effect === 'DENY' ? read : { effect: 'DENY', denial: NO_RULE_DENIAL };
   }
   // A patient that is gone is told only to who may reach the change.
@@ -86,13 +86,15 @@ export async function assertMayReach(ctx: GatewayContext, change: ChangeRequest,
 }
 
 /** The facts canActOn needs about the caller (src/governance/actionable.ts). */
-export function actFactsOf(ctx: GatewayContext): { readsConfiguration: boolean; factsFor: (change: ChangeRequest) => Promise<ActFacts> } {
-  const readsConfiguration = ctx.access.decide({ action: 'read', dataClass: 'configuration' }).effect === 'ALLOW';
+export function actFactsOf(ctx: GatewayContext): { factsFor: (change: ChangeRequest) => Promise<ActFacts> } {
   return {
-    readsConfiguration,
     factsFor: async (change) => {
       const d = await targetDecision(ctx, change);
+      const readsConfiguration = configurationRead(ctx, change).effect === 'ALLOW';
       return { readsConfiguration, targetAllowed: d === null ? null : d.effect === 'ALLOW' };
     },
   };
 }
+
+/** Whether the caller reads the configuration a change belongs to: its environment's (rules/decide.ts readsConfigurationIn). */
+const configurationRead = (ctx: GatewayContext, change: ChangeRequest) => ctx.access.readsConfigurationIn(change.environment);

@@ -263,6 +263,10 @@ export const explainResolvers: Resolvers = {
         const request = { action: 'read' as const, dataClass: data[1]! };
         if (!policy.dataClasses[request.dataClass])
           throw invalidInput('action', `no data class "${request.dataClass}" in policy ${policy.version}`);
+        // Configuration is an environment's (its settings, stops, connectors, changes): the roles that count there decide.
+        if (request.dataClass === 'configuration') {
+          return explainDecision(action, access.readsConfigurationIn(environment ?? 'PRODUCTION'), access.policyVersion, when);
+        }
         if (!resource?.patientId) return explainDecision(action, access.decide(request), access.policyVersion, when);
         const target = await patientTarget(ctx, access, resource.patientId);
         return explainDecision(action, target.denied ?? access.decide(request, target.guard), access.policyVersion, when);

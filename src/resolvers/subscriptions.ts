@@ -34,6 +34,10 @@ async function eventChangeShown(ctx: GatewayContext, changeId: string): Promise<
   return change && (await mayReach(ctx, change, 'open')) ? change : null;
 }
 
+/** Whether the subscriber may open the event's change now: changeEvents delivers only those events. */
+export const eventShown = async (ctx: GatewayContext, changeId: string): Promise<boolean> =>
+  (await eventChangeShown(ctx, changeId)) !== null;
+
 /** The event the server executes with; over HTTP (no event) the operation is refused with a stable reason. */
 const eventOrRefuse = (event: unknown): never => {
   if (event === undefined || event === null) {

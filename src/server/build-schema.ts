@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
+import { applyConfigurationEnvironment } from '../../rules/configuration-environment.js';
 import { fieldRules } from '../../rules/field-access.js';
 import { applyFastGuard } from '../../rules/fast-guard.js';
 import { applyRowAdmission, rowAdmissions } from '../../rules/row-admission.js';
@@ -33,7 +34,8 @@ export type PermissionEngine = 'fast' | 'shield';
  * kept as the reference the fast engine is tested against.
  */
 export function buildGuardedSchema(engine: PermissionEngine = 'fast'): GraphQLSchema {
-  const schema = buildUnguardedSchema();
+  // Inside every field rule (both engines wrap it): configuration is read per environment.
+  const schema = applyConfigurationEnvironment(buildUnguardedSchema(), fieldRules, forbidden);
   return engine === 'fast'
     ? applyFastGuard(schema, fieldRules, forbidden)
     : applyMiddleware(applyRowAdmission(schema, rowAdmissions(fieldRules), forbidden), createPermissions(fieldRules, forbidden));

@@ -8,7 +8,7 @@ import type { AuditService } from '../services/audit/audit-service.js';
 import type { Logger } from './logger.js';
 import { auditAdmissionRefusal } from './admission-audit.js';
 import type { ChangeEvent } from '../governance/change-event.js';
-import { eventActionable } from '../resolvers/subscriptions.js';
+import { eventActionable, eventShown } from '../resolvers/subscriptions.js';
 import type { ChangeEventBus } from '../services/events/change-event-bus.js';
 import type { LiveEvents, LiveField, LivePayload } from '../context/live-events.js';
 
@@ -84,6 +84,9 @@ export function createLiveSession(deps: LiveSessionDeps, principal: Principal, o
         }
         const { decision } = decideField(context.access, 'Subscription', field);
         if (decision.effect === 'DENY') return push({ type: 'end', error: forbidden(decision.denial) });
+        // The queue's events are configuration of their change's environment: a subscriber whose roles count in STAGING
+        // only is not told of PRODUCTION's changes (nor that there are any).
+        if (field === 'changeEvents' && !(await eventShown(context, event.changeId))) return;
         if (field === 'actionableChanges') {
           const can = await eventActionable(context, event.changeId);
           const was = actionable.has(event.changeId);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canActOn } from '../../src/governance/actionable.js';
+import type { AccessEntry } from '../../src/governance/access-entries.js';
+import { canActOn, knownApprovers } from '../../src/governance/actionable.js';
 import { approve } from '../../src/governance/transitions.js';
-import { approveOpts, clinicalAdmin, engineer, ok, pending, person, securityAdmin } from './support.js';
+import { T0, approveOpts, clinicalAdmin, engineer, ok, pending, person, securityAdmin } from './support.js';
 
 // Issue 13 item 10: canActOn, the one pure answer to "can this principal give the next counted approval or reject
 // this change now", enumerated over the reasons it can say no, and the target's own right for clinical writes.
@@ -78,5 +79,35 @@ describe('canActOn', () => {
       canAct: false,
       reason: 'NO_RIGHT_ON_TARGET',
     });
+  });
+});
+
+// A tester's finding: the approvers a notification names were found by every active role entry, whatever its
+// environments, so a STAGING-only integration-engineer was emailed (and named in the webhook) as an approver of a
+// PRODUCTION change that approveChange then refuses them (ROLE_NOT_IN_ENVIRONMENT).
+describe('knownApprovers', () => {
+  const entry = (name: string, environments: AccessEntry['environments'], over: Partial<AccessEntry> = {}): AccessEntry => ({
+    id: `${name}-${environments.join('-')}`, kind: 'role', name, patientId: null, departments: null, environments, expiresAt: null,
+    source: 'assignment', reason: 'rota', ticket: null, grantedAt: T0, revoked: null, reviews: [], ...over,
+  });
+  const docs = [
+    { sub: 'eng-stg', entries: [entry('integration-engineer', ['STAGING'])] },
+    { sub: 'eng-prd', entries: [entry('integration-engineer', ['PRODUCTION'])] },
+    { sub: 'eng-both', entries: [entry('integration-engineer', ['STAGING', 'PRODUCTION'])] },
+    {
+      sub: 'eng-gone',
+      entries: [entry('integration-engineer', ['STAGING', 'PRODUCTION'], { revoked: { by: 'sec', at: T0, reason: 'left' } })],
+    },
+  ];
+
+  it('each role counts in the environments of its assignment: only those people can act on a change there', () => {
+    const people = knownApprovers('acme', docs, T0);
+    expect(people.map((p) => p.sub)).toEqual(['eng-stg', 'eng-prd', 'eng-both']);
+    for (const environment of ['STAGING', 'PRODUCTION'] as const) {
+      // A HIGH change in both environments (write-back enable): one approver other than the requester in STAGING.
+      const change = pending({ environment });
+      const acting = people.filter((p) => canActOn(change, p, config, approveOpts()).canAct).map((p) => p.sub);
+      expect(acting, environment).toEqual(environment === 'STAGING' ? ['eng-stg', 'eng-both'] : ['eng-prd', 'eng-both']);
+    }
   });
 });

@@ -1583,6 +1583,8 @@ export type Query = {
   /**
    * Would `type.field` be returned to me (for that patient; for a row of the patient's record, `rowId`: that row, which
    * may be sensitive)? The kernel's field decision (rules/field-decision.ts): the one the read itself makes, mask included.
+   * A configuration field (Query.settings) answers for some environment: `explain(action: "read:configuration",
+   * environment:)` answers for one.
    */
   explainField: Explanation;
   /** The verified caller: identity comes only from the bearer token, never from arguments. */
@@ -1623,8 +1625,11 @@ export type Query = {
    * connector. Sorted by key.
    */
   settings: Maybe<Array<Setting>>;
-  /** Every setting of an environment with the caller's lock, approval path and status badge. */
-  settingsCatalog: Array<CatalogSetting>;
+  /**
+   * Every setting of an environment with the caller's lock, approval path and status badge. Nullable, as `settings`: a
+   * refusal (another environment's configuration) nulls this field only, not the whole answer.
+   */
+  settingsCatalog: Maybe<Array<CatalogSetting>>;
   /** The stop state of one target: `connector:<id>`, `automation:billing`, `automation:messaging` or `agent:<id>`. */
   stopState: Maybe<EmergencyStop>;
   /** Every target that was ever stopped in an environment, with its state now. */
@@ -3044,7 +3049,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   settingDiff?: Resolver<Maybe<ResolversTypes['SettingDiff']>, ParentType, ContextType, RequireFields<QuerySettingDiffArgs, 'environment' | 'fromVersion' | 'key' | 'toVersion'>>;
   settingHistory?: Resolver<Maybe<Array<ResolversTypes['SettingVersion']>>, ParentType, ContextType, RequireFields<QuerySettingHistoryArgs, 'environment' | 'key'>>;
   settings?: Resolver<Maybe<Array<ResolversTypes['Setting']>>, ParentType, ContextType, RequireFields<QuerySettingsArgs, 'environment'>>;
-  settingsCatalog?: Resolver<Array<ResolversTypes['CatalogSetting']>, ParentType, ContextType, RequireFields<QuerySettingsCatalogArgs, 'environment'>>;
+  settingsCatalog?: Resolver<Maybe<Array<ResolversTypes['CatalogSetting']>>, ParentType, ContextType, RequireFields<QuerySettingsCatalogArgs, 'environment'>>;
   stopState?: Resolver<Maybe<ResolversTypes['EmergencyStop']>, ParentType, ContextType, RequireFields<QueryStopStateArgs, 'environment' | 'target'>>;
   stopStates?: Resolver<Maybe<Array<ResolversTypes['EmergencyStop']>>, ParentType, ContextType, RequireFields<QueryStopStatesArgs, 'environment'>>;
 };

@@ -85,6 +85,7 @@ export function explainGoverned(input: GovernedExplainInput): Explanation | null
           may.error.reason === 'INVALID_INPUT' ? 'stop-policy' : `stop-policy:${arg}`,
           may.error.reason,
           `${sentence(may.error.message)}`,
+          { failedScope: refusalScope(may.error.reason) ?? 'editor' },
         );
       return explanation({
         ...base,

@@ -182,3 +182,75 @@ describe('the change queue', () => {
     }
   });
 });
+
+// The tester's findings on the same feature: a refusal that tells the target's stored state (STALE_VERSION naming the
+// version, NOT_STOPPED) came before the editor check, so a STAGING-only role still read PRODUCTION's versions and
+// stops; stops and connector tests said ROLE_NOT_IN_ENVIRONMENT without failedScope; a refused settingsCatalog nulled
+// the whole answer. Every governed mutation of the role, in the environment where it does not count, with the input
+// that reaches furthest (a stale expected version, a target that is not stopped, a version that does not exist):
+// FORBIDDEN, ROLE_NOT_IN_ENVIRONMENT, failedScope environment; in its own environment the state-telling answer.
+describe('mutations in an environment where the role does not count', () => {
+  const MUTATIONS: Readonly<Record<string, { query: string; own: string | null }>> = {
+    updateSetting: {
+      query: 'mutation ($e: Environment!) { updateSetting(input: { key: "integration.ehr.scopes", environment: $e, ' +
+        'value: ["system/Patient.rs"], expectedVersion: 99, reason: "x" }) { status } }',
+      own: 'STALE_VERSION',
+    },
+    setWriteBack: {
+      query: 'mutation ($e: Environment!) { setWriteBack(connectorId: "ehr", environment: $e, enabled: true, expectedVersion: 99, ' +
+        'reason: "x") { status } }',
+      own: 'STALE_VERSION',
+    },
+    rollbackSetting: {
+      query: 'mutation ($e: Environment!) { rollbackSetting(key: "integration.ehr.scopes", environment: $e, toVersion: 99, ' +
+        'reason: "x") { status } }',
+      own: null,
+    },
+    resume: {
+      query: 'mutation ($e: Environment!) { resume(target: "connector:ehr", environment: $e, reason: "x") { status } }',
+      own: 'NOT_STOPPED',
+    },
+    emergencyStop: {
+      query: 'mutation ($e: Environment!) { emergencyStop(target: "connector:ehr", environment: $e, reason: "x") { target } }',
+      own: null,
+    },
+    testConnector: {
+      query: 'mutation ($e: Environment!) { testConnector(connectorId: "ehr", environment: $e) { reachable } }',
+      own: null,
+    },
+    configureConnector: {
+      query: 'mutation ($e: Environment!) { configureConnector(input: { connectorId: "ehr", environment: $e, ' +
+        'scopes: ["system/Patient.rs"], reason: "x" }) { credentialsChanged } }',
+      own: null,
+    },
+  };
+
+  it('refuse before telling anything of the target, with failedScope environment; explain agrees for stop and resume', async () => {
+    const ivy = await h.token({ sub: 'ivy', roles: ['integration-engineer'], mfa: true });
+    for (const [name, m] of Object.entries(MUTATIONS)) {
+      const error = refused(await h.gql(ivy, m.query, { e: 'PRODUCTION' }), 'FORBIDDEN', 'ROLE_NOT_IN_ENVIRONMENT');
+      expect(error.extensions?.failedScope, name).toBe('environment');
+      expect(error.message, name).not.toMatch(/version|not stopped/i);
+      if (m.own) refused(await h.gql(ivy, m.query, { e: 'STAGING' }), 'CONFLICT', m.own);
+    }
+    for (const action of ['stop:connector:ehr', 'resume:connector:ehr']) {
+      const explained = ok(await h.gql<{ explain: { decision: string; reason: string; failedScope: string } }>(
+        ivy,
+        'query ($a: String!) { explain(action: $a, environment: PRODUCTION) { decision reason failedScope } }',
+        { a: action },
+      )).explain;
+      expect(explained, action).toEqual({ decision: 'DENY', reason: 'ROLE_NOT_IN_ENVIRONMENT', failedScope: 'environment' });
+    }
+  });
+
+  it('a caller who edits nothing there learns no version either (NOT_AN_EDITOR), and a refused catalog nulls only itself', async () => {
+    const support = await h.token({ sub: 'plain-support', roles: ['support'] });
+    const e = refused(await h.gql(support, MUTATIONS.updateSetting!.query, { e: 'PRODUCTION' }), 'FORBIDDEN', 'NOT_AN_EDITOR');
+    expect(e.message).not.toMatch(/version/);
+    const ivy = await h.token({ sub: 'ivy', roles: [] });
+    const both = '{ me { sub } settingsCatalog(environment: PRODUCTION) { key } }';
+    const r = await h.gql<{ me: { sub: string }; settingsCatalog: null }>(ivy, both);
+    expect(r.body.data).toEqual({ me: { sub: 'ivy' }, settingsCatalog: null });
+    expect(r.body.errors?.[0]?.extensions?.reason).toBe('ROLE_NOT_IN_ENVIRONMENT');
+  });
+});

@@ -6,7 +6,7 @@ import { RequestAccessMutation, SettingsQuery, UpdateSettingMutation } from '../
 import { useQuery } from '../useQuery';
 import { Errors, LockIcon, Locked, RiskBadge } from './Badges';
 
-type Setting = ConsoleSettingsQuery['settingsCatalog'][number];
+type Setting = NonNullable<ConsoleSettingsQuery['settingsCatalog']>[number];
 
 const STATUS_TEXT: Record<string, string> = {
   DEFAULT: 'Active (default)',

@@ -1505,6 +1505,8 @@ export type Query = {
   /**
    * Would `type.field` be returned to me (for that patient; for a row of the patient's record, `rowId`: that row, which
    * may be sensitive)? The kernel's field decision (rules/field-decision.ts): the one the read itself makes, mask included.
+   * A configuration field (Query.settings) answers for some environment: `explain(action: "read:configuration",
+   * environment:)` answers for one.
    */
   explainField: Explanation;
   /** The verified caller: identity comes only from the bearer token, never from arguments. */
@@ -1545,8 +1547,11 @@ export type Query = {
    * connector. Sorted by key.
    */
   settings?: Maybe<Array<Setting>>;
-  /** Every setting of an environment with the caller's lock, approval path and status badge. */
-  settingsCatalog: Array<CatalogSetting>;
+  /**
+   * Every setting of an environment with the caller's lock, approval path and status badge. Nullable, as `settings`: a
+   * refusal (another environment's configuration) nulls this field only, not the whole answer.
+   */
+  settingsCatalog?: Maybe<Array<CatalogSetting>>;
   /** The stop state of one target: `connector:<id>`, `automation:billing`, `automation:messaging` or `agent:<id>`. */
   stopState?: Maybe<EmergencyStop>;
   /** Every target that was ever stopped in an environment, with its state now. */
@@ -2013,7 +2018,7 @@ export type ConsoleSettingsQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleSettingsQuery = { settingsCatalog: Array<{ key: string, environment: Environment, category: SettingCategory, description: string, value?: unknown | null, version: number, ownerFunction: string, ownerRole: string, risk: Risk, canEdit: boolean, requiresApproval: boolean, lockedReason?: string | null, status: SettingStatus, approvalPath: { summary: string }, pendingChange?: { id: string } | null }> };
+export type ConsoleSettingsQuery = { settingsCatalog?: Array<{ key: string, environment: Environment, category: SettingCategory, description: string, value?: unknown | null, version: number, ownerFunction: string, ownerRole: string, risk: Risk, canEdit: boolean, requiresApproval: boolean, lockedReason?: string | null, status: SettingStatus, approvalPath: { summary: string }, pendingChange?: { id: string } | null }> | null };
 
 export type ConsoleUpdateSettingMutationVariables = Exact<{
   input: UpdateSettingInput;

@@ -27,6 +27,7 @@ import { credentialRefOf, type EhrEndpoints } from './ehr-endpoints.js';
 import type { ConnectorSecretStore, CredentialRef, Jwks, KeyAlgorithm, SecretMeta } from './secret-store.js';
 import type { GovernanceDeps } from '../governance/deps.js';
 import { currentSetting, stopState, storedSettings } from '../governance/reads.js';
+import { failedScopeOf } from '../governance/refusals.js';
 import { updateSetting, updateSettings } from '../governance/setting-proposals.js';
 
 // Connector configuration: the connector's fields are the governed settings `integration.<id>.<field>` (each
@@ -347,10 +348,11 @@ export class ConnectorAdmin {
     if (!described.ok) throw new BadUserInputError(describeProblems(described.problems), 'connectorId');
     const edit = editCheck(described.descriptor, principal, environment);
     if (edit.ok) return;
-    throw new GovernanceError(
-      { code: 'FORBIDDEN', reason: edit.reason, message: `testConnector: ${edit.message}` },
-      proposalExplanation(described.descriptor, environment, rules, principal.kind, functionsOf),
-    );
+    const error = { code: 'FORBIDDEN' as const, reason: edit.reason, message: edit.message };
+    throw new GovernanceError(error, {
+      ...proposalExplanation(described.descriptor, environment, rules, principal.kind, functionsOf),
+      ...failedScopeOf(error),
+    });
   }
 
   /** The origin a credential set now is bound to: the connector's base URL in that environment (null: none). */

@@ -6,6 +6,7 @@ import { GovernanceError } from '../../errors/governance-error.js';
 import { contention, MAX_ATTEMPTS, type GovernanceDeps, type ProposalOutcome } from './deps.js';
 import { effectsToOps, stopDocId } from './effects-to-ops.js';
 import { propose, proposalContext } from './propose.js';
+import { assertTargetEditor, failedScopeOf } from './refusals.js';
 import { stopState } from './reads.js';
 import { supersedeCompetitors } from './supersede-competitors.js';
 
@@ -17,6 +18,9 @@ export async function proposeResume(
   principal: Principal,
   input: { target: string; environment: Environment; reason?: string | null; ticket?: string | null },
 ): Promise<ProposalOutcome> {
+  // NOT_STOPPED tells the target's stop state: only to who may resume it there (a tester probed PRODUCTION's stops
+  // with a STAGING-only role), as explain(resume:...) answers.
+  await assertTargetEditor(deps, principal, { type: 'emergency-resume', target: input.target }, input.environment);
   return propose(deps, principal, { environment: input.environment, id: stopDocId(input.target) }, async (current) => {
     const value = (current.doc?.value as StopState | undefined) ?? RUNNING;
     const r = resumeInput(input.target, {
@@ -46,7 +50,7 @@ export async function emergencyStop(
       current,
       policy,
     });
-    if (!r.ok) throw new GovernanceError(r.error);
+    if (!r.ok) throw new GovernanceError(r.error, failedScopeOf(r.error));
     const nowIso = new Date(deps.now()).toISOString();
     const ops = effectsToOps(r.effects, null, nowIso);
     // A stop moves the stop state: a pending resume computed against the old one is superseded in the same commit.

@@ -28,11 +28,11 @@ export function proposalRefusal(
   const explanation = d.ok
     ? proposalExplanation(d.descriptor, input.environment, deps.rules, input.requester.kind, deps.functionsOf)
     : undefined;
-  return new GovernanceError(error, { ...explanation, ...scopeOf(error) });
+  return new GovernanceError(error, { ...explanation, ...failedScopeOf(error) });
 }
 
 /** The failed scope a refusal names (refusalScope), as the error's extensions carry it. */
-const scopeOf = (error: TransitionError) => {
+export const failedScopeOf = (error: TransitionError) => {
   const failedScope = refusalScope(error.reason);
   return failedScope ? { failedScope } : {};
 };
@@ -43,7 +43,8 @@ export function changeRefusal(deps: RefusalDeps, error: TransitionError, change:
   if (error.code !== 'FORBIDDEN') return new GovernanceError(error);
   // Access targets are described with the default policy here: only the owner role and editors are read from it.
   const d = describeTarget(change.target, deps.rules, deps.stopPolicy ?? DEFAULT_STOP_POLICY, defaultPolicy());
-  return new GovernanceError(error, { ...changeExplanation(change, d.ok ? d.descriptor : null, deps.functionsOf), ...scopeOf(error) });
+  const explanation = changeExplanation(change, d.ok ? d.descriptor : null, deps.functionsOf);
+  return new GovernanceError(error, { ...explanation, ...failedScopeOf(error) });
 }
 
 /**

@@ -24,9 +24,13 @@ export interface SettingUpdate {
 
 export async function updateSetting(deps: GovernanceDeps, principal: Principal, input: SettingUpdate): Promise<ProposalOutcome> {
   const def = requireSetting(input.key);
+  const expected = input.expectedVersion ?? null;
+  // STALE_VERSION names the version as stored: told only to an editor of the setting in that environment (a tester
+  // read PRODUCTION's versions with a STAGING-only role), as the proposal's own check would tell anyone else FORBIDDEN.
+  if (expected !== null) await assertTargetEditor(deps, principal, { type: 'setting', key: input.key }, input.environment);
   return propose(deps, principal, { environment: input.environment, id: settingDocId(input.key) }, async (current) => {
-    if (input.expectedVersion !== undefined && input.expectedVersion !== null && input.expectedVersion !== current.version) {
-      const at = `${input.key} is at version ${current.version} in ${input.environment}, not ${input.expectedVersion}`;
+    if (expected !== null && expected !== current.version) {
+      const at = `${input.key} is at version ${current.version} in ${input.environment}, not ${expected}`;
       throw new ConflictError('STALE_VERSION', `${at}: reload and retry.`);
     }
     return {

@@ -138,7 +138,8 @@ export const fieldRules: Readonly<Record<string, Readonly<Record<string, FieldRu
       'outcome',
       'detail',
     ],
-    inherit('BillingAutomationRun.actions'),
+    // A row of a patient's account (its invoice's guard): financial, and a sensitive invoice's needs the grant.
+    readRecord('financial'),
   ),
   RefundResult: all(['status', 'changeRequestId', 'invoiceId', 'amount', 'currency', 'threshold'], inherit('Mutation.issueRefund')),
   MessageSendResult: all(

@@ -104,13 +104,31 @@ function notes(annotations: readonly { readonly text?: string }[] | undefined): 
   return (annotations ?? []).flatMap((a) => (a.text ? [a.text] : []));
 }
 
-function rowGuard(
+/** Every string a row shows (its fields, and the strings of its lists and objects), for the word lists. */
+function shownTexts(value: unknown, out: string[]): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) shownTexts(v, out);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) shownTexts(v, out);
+  return out;
+}
+
+/**
+ * The row with its guard. Sensitive by the resource's labels, its codes and the texts named here (which the row may
+ * not show: notes, reasons), and by every string the row itself shows, whatever element it was mapped from: a
+ * tester found HIV in an observation component's valueString, a methadone clinic as an encounter's service provider,
+ * an attachment title, a dose unit and a code display outside the value sets reaching clinicians without the grant.
+ * Checking what the row shows holds for every field, present and future (test/connectors/ehr/shown-text.test.ts).
+ */
+function guarded<R extends object>(
   patient: PatientRow,
   resource: Resource,
   concepts: readonly Concept[],
-  texts: readonly (string | null | undefined)[] = [],
-): RowGuard {
-  return guardFor(patient, isSensitive(resource.meta, concepts, texts));
+  texts: readonly (string | null | undefined)[],
+  row: R,
+): R & { readonly guard: RowGuard } {
+  const { derivedFrom: _references, ...shown } = row as R & { derivedFrom?: unknown };
+  const sensitive = isSensitive(resource.meta, concepts, [...texts, ...shownTexts(shown, [])]);
+  return { ...row, guard: guardFor(patient, sensitive) };
 }
 
 /** `Type/id` references a row derives from (the reader marks the row sensitive when one of them is). */
@@ -195,27 +213,28 @@ export function toPatientRow(tenant: string, patient: Patient): PatientRow {
 }
 
 export function toConditionRow(condition: Condition, patient: PatientRow): ConditionRow {
-  const guard = rowGuard(patient, condition, [condition.code], notes(condition.note));
-  return {
-    guard,
+  const row = guarded(patient, condition, [condition.code], notes(condition.note), {
     id: condition.id ?? '',
     code: firstCode(condition.code),
     display: text(condition.code),
     clinicalStatus: firstCode(condition.clinicalStatus),
     onsetDate: condition.onsetDateTime ?? condition.onsetPeriod?.start ?? condition.recordedDate ?? null,
-    sensitive: guard.sensitive,
-  };
+  });
+  return { ...row, sensitive: row.guard.sensitive };
 }
 
 export function toObservationRow(observation: Observation, patient: PatientRow): ObservationRow {
   const { value, unit } = observationValue(observation);
-  return {
-    guard: rowGuard(
-      patient,
-      observation,
-      [observation.code, observation.valueCodeableConcept, ...(observation.component ?? []).map((c) => c.code)],
-      [observation.valueString, ...notes(observation.note)],
-    ),
+  return guarded(
+    patient,
+    observation,
+    [
+      observation.code,
+      observation.valueCodeableConcept,
+      ...(observation.component ?? []).flatMap((c) => [c.code, c.valueCodeableConcept]),
+    ],
+    [observation.valueString, ...(observation.component ?? []).map((c) => c.valueString), ...notes(observation.note)],
+    {
     id: observation.id ?? '',
     code: firstCode(observation.code),
     display: text(observation.code),
@@ -224,57 +243,56 @@ export function toObservationRow(observation: Observation, patient: PatientRow):
     unit,
     effectiveDate:
       observation.effectiveDateTime ?? observation.effectivePeriod?.start ?? observation.effectiveInstant ?? observation.issued ?? null,
-  };
+    },
+  );
 }
 
 export function toMedicationRequestRow(request: MedicationRequest, patient: PatientRow): MedicationRequestRow {
-  return {
-    // A text-only medication (`medicationCodeableConcept.text`, no coding), the reason's text and every other free
-    // text of the request (each dosage's text and patient instruction, its additional instructions and as-needed
-    // reason, the status reason, the notes) go by the words: "1 tab daily, HIV positive" names HIV wherever it is.
-    guard: rowGuard(
-      patient,
-      request,
-      [
-        request.medicationCodeableConcept,
-        ...(request.reasonCode ?? []),
-        request.statusReason,
-        ...(request.dosageInstruction ?? []).flatMap((d) => [...(d.additionalInstruction ?? []), d.asNeededCodeableConcept]),
-      ],
-      [
-        request.medicationReference?.display,
-        ...(request.reasonReference ?? []).map((r) => r.display),
-        ...notes(request.note),
-        ...(request.dosageInstruction ?? []).flatMap((d) => [d.text, d.patientInstruction]),
-      ],
-    ),
-    derivedFrom: refs(...(request.reasonReference ?? [])),
-    id: request.id ?? '',
-    medication: text(request.medicationCodeableConcept) ?? request.medicationReference?.display ?? null,
-    status: orNull(request.status),
-    authoredOn: orNull(request.authoredOn),
-    dosage: dosageText(request.dosageInstruction?.[0]),
-  };
+  // A text-only medication (`medicationCodeableConcept.text`, no coding), the reason's text and every other free
+  // text of the request (each dosage's text and patient instruction, its additional instructions and as-needed
+  // reason, the status reason, the notes) go by the words: "1 tab daily, HIV positive" names HIV wherever it is.
+  return guarded(
+    patient,
+    request,
+    [
+      request.medicationCodeableConcept,
+      ...(request.reasonCode ?? []),
+      request.statusReason,
+      ...(request.dosageInstruction ?? []).flatMap((d) => [...(d.additionalInstruction ?? []), d.asNeededCodeableConcept]),
+    ],
+    [
+      request.medicationReference?.display,
+      ...(request.reasonReference ?? []).map((r) => r.display),
+      ...notes(request.note),
+      ...(request.dosageInstruction ?? []).flatMap((d) => [d.text, d.patientInstruction]),
+    ],
+    {
+      derivedFrom: refs(...(request.reasonReference ?? [])),
+      id: request.id ?? '',
+      medication: text(request.medicationCodeableConcept) ?? request.medicationReference?.display ?? null,
+      status: orNull(request.status),
+      authoredOn: orNull(request.authoredOn),
+      dosage: dosageText(request.dosageInstruction?.[0]),
+    },
+  );
 }
 
 export function toAllergyIntoleranceRow(allergy: AllergyIntolerance, patient: PatientRow): AllergyIntoleranceRow {
-  return {
-    guard: rowGuard(patient, allergy, [allergy.code]),
+  return guarded(patient, allergy, [allergy.code], [], {
     id: allergy.id ?? '',
     substance: text(allergy.code),
     criticality: orNull(allergy.criticality),
     clinicalStatus: firstCode(allergy.clinicalStatus),
-  };
+  });
 }
 
 export function toImmunizationRow(immunization: Immunization, patient: PatientRow): ImmunizationRow {
-  return {
-    guard: rowGuard(patient, immunization, [immunization.vaccineCode, ...(immunization.reasonCode ?? [])]),
+  return guarded(patient, immunization, [immunization.vaccineCode, ...(immunization.reasonCode ?? [])], [], {
     id: immunization.id ?? '',
     vaccine: text(immunization.vaccineCode),
     status: orNull(immunization.status),
     date: immunization.occurrenceDateTime ?? immunization.recorded ?? null,
-  };
+  });
 }
 
 /** The patient an Encounter is about (Encounter.subject), so encounter(id) can load the guard's PatientRow. */
@@ -283,71 +301,70 @@ export function encounterSubjectId(encounter: Encounter): string | null {
 }
 
 export function toEncounterRow(encounter: Encounter, patient: PatientRow): EncounterRow {
-  return {
-    guard: rowGuard(
-      patient,
-      encounter,
-      [...(encounter.type ?? []), ...(encounter.reasonCode ?? []), encounter.serviceType],
-      (encounter.reasonReference ?? []).map((r) => r.display),
-    ),
-    derivedFrom: refs(...(encounter.reasonReference ?? []), ...(encounter.diagnosis ?? []).map((d) => d.condition)),
-    id: encounter.id ?? '',
-    type: text(encounter.type?.[0]),
-    status: orNull(encounter.status),
-    start: orNull(encounter.period?.start),
-    end: orNull(encounter.period?.end),
-    serviceProvider: encounter.serviceProvider?.display ?? null,
-    subjectId: encounterSubjectId(encounter) ?? patient.id,
-  };
+  return guarded(
+    patient,
+    encounter,
+    [...(encounter.type ?? []), ...(encounter.reasonCode ?? []), encounter.serviceType],
+    (encounter.reasonReference ?? []).map((r) => r.display),
+    {
+      derivedFrom: refs(...(encounter.reasonReference ?? []), ...(encounter.diagnosis ?? []).map((d) => d.condition)),
+      id: encounter.id ?? '',
+      type: text(encounter.type?.[0]),
+      status: orNull(encounter.status),
+      start: orNull(encounter.period?.start),
+      end: orNull(encounter.period?.end),
+      serviceProvider: encounter.serviceProvider?.display ?? null,
+      subjectId: encounterSubjectId(encounter) ?? patient.id,
+    },
+  );
 }
 
 export function toCarePlanRow(carePlan: CarePlan, patient: PatientRow): CarePlanRow {
-  return {
-    guard: rowGuard(
-      patient,
-      carePlan,
-      [...(carePlan.category ?? []), ...(carePlan.activity ?? []).flatMap((a) => [a.detail?.code, ...(a.detail?.reasonCode ?? [])])],
-      [carePlan.title, carePlan.description, ...(carePlan.activity ?? []).flatMap((a) => [a.reference?.display, a.detail?.description])],
-    ),
-    derivedFrom: refs(...(carePlan.addresses ?? [])),
-    id: carePlan.id ?? '',
-    title: carePlan.title ?? text(carePlan.category?.[0]),
-    status: orNull(carePlan.status),
-    start: orNull(carePlan.period?.start),
-    activities: (carePlan.activity ?? []).flatMap((activity) => {
-      const name = text(activity.detail?.code) ?? activity.reference?.display;
-      return name ? [name] : [];
-    }),
-  };
+  return guarded(
+    patient,
+    carePlan,
+    [...(carePlan.category ?? []), ...(carePlan.activity ?? []).flatMap((a) => [a.detail?.code, ...(a.detail?.reasonCode ?? [])])],
+    [carePlan.title, carePlan.description, ...(carePlan.activity ?? []).flatMap((a) => [a.reference?.display, a.detail?.description])],
+    {
+      derivedFrom: refs(...(carePlan.addresses ?? [])),
+      id: carePlan.id ?? '',
+      title: carePlan.title ?? text(carePlan.category?.[0]),
+      status: orNull(carePlan.status),
+      start: orNull(carePlan.period?.start),
+      activities: (carePlan.activity ?? []).flatMap((activity) => {
+        const name = text(activity.detail?.code) ?? activity.reference?.display;
+        return name ? [name] : [];
+      }),
+    },
+  );
 }
 
 export function toDiagnosticReportNote(report: DiagnosticReport, patient: PatientRow): ClinicalNoteRow {
   const presented = (report.presentedForm ?? []).map(attachmentText).find((value) => value !== null);
-  return {
-    guard: rowGuard(patient, report, [report.code, ...(report.conclusionCode ?? [])], [presented, report.conclusion]),
+  return guarded(patient, report, [report.code, ...(report.conclusionCode ?? [])], [presented, report.conclusion], {
     derivedFrom: refs(report.encounter),
     id: report.id ?? '',
-    kind: 'DIAGNOSTIC_REPORT',
+    kind: 'DIAGNOSTIC_REPORT' as const,
     title: text(report.code),
     date: report.effectiveDateTime ?? report.effectivePeriod?.start ?? report.issued ?? null,
     text: presented ?? report.conclusion ?? null,
-  };
+  });
 }
 
 export function toDocumentReferenceNote(document: DocumentReference, patient: PatientRow): ClinicalNoteRow {
   const content = (document.content ?? []).map((item) => attachmentText(item.attachment)).find((value) => value !== null);
-  return {
-    guard: rowGuard(
-      patient,
-      document,
-      [document.type, ...(document.category ?? []), ...(document.context?.event ?? [])],
-      [content, document.description],
-    ),
-    derivedFrom: refs(...(document.context?.encounter ?? []), ...(document.context?.related ?? [])),
-    id: document.id ?? '',
-    kind: 'DOCUMENT_REFERENCE',
-    title: document.description ?? text(document.type) ?? document.content?.[0]?.attachment?.title ?? null,
-    date: orNull(document.date),
-    text: content ?? null,
-  };
+  return guarded(
+    patient,
+    document,
+    [document.type, ...(document.category ?? []), ...(document.context?.event ?? [])],
+    [content, document.description],
+    {
+      derivedFrom: refs(...(document.context?.encounter ?? []), ...(document.context?.related ?? [])),
+      id: document.id ?? '',
+      kind: 'DOCUMENT_REFERENCE' as const,
+      title: document.description ?? text(document.type) ?? document.content?.[0]?.attachment?.title ?? null,
+      date: orNull(document.date),
+      text: content ?? null,
+    },
+  );
 }

@@ -26,7 +26,9 @@ const MESSAGES: Record<UnauthenticatedReason, string> = {
   WRONG_AUDIENCE: 'The bearer token is not intended for this gateway.',
   MISSING_CLAIM: 'The bearer token lacks a required claim.',
   INVALID_CLAIM: 'The bearer token has a claim of the wrong type or format.',
-  UNKNOWN_KEY: 'The bearer token is signed with a key this gateway does not know.',
+  UNKNOWN_KEY:
+    'The bearer token is signed with a key this gateway does not know (a dev token of the embedded default: mint it with ' +
+    'the CLEARANCE_STATE_DIR the gateway runs with).',
   MFA_REQUIRED: 'The MFA policy requires a second factor: sign in again with MFA.',
   SESSION_TOO_OLD: 'The sign-in is older than the MFA policy allows: sign in again.',
   TOKEN_LIFETIME_TOO_LONG: 'The bearer token lives longer (exp - iat) than this gateway accepts: ask the issuer for a shorter-lived token.',

@@ -42,7 +42,9 @@ function changeQuery(ctx: GatewayContext, { status, environment, category, actio
   let environments: readonly Environment[] = ENVIRONMENTS;
   if (!actionable && !mine) {
     const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
-    if (read.effect === 'DENY') throw forbidden(read.denial);
+    // What works without the role comes first (a clinician sent after read:configuration only had to ask for less).
+    const without = 'Without it, changeRequests(actionable: true) lists the changes you can act on, and mine: true your own.';
+    if (read.effect === 'DENY') throw forbidden({ ...read.denial, howToGet: `${without} ${read.denial.howToGet}` });
     // Each change is configuration of its environment: the queue of one the caller's roles do not count in is not theirs.
     const decisions = (environment ? [environment] : ENVIRONMENTS).map((e) => [e, ctx.access.readsConfigurationIn(e)] as const);
     environments = decisions.filter(([, d]) => d.effect === 'ALLOW').map(([e]) => e);

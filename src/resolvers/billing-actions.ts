@@ -1,5 +1,7 @@
 import type { Invoice } from '@medplum/fhirtypes';
 import type { Decision } from '../../rules/decide.js';
+import { hasSensitiveLabel } from '../../connectors/ehr/sensitivity.js';
+import { rowAllowed } from '../../rules/field-decision.js';
 import { decidePatientAction } from '../../rules/patient-actions.js';
 import type { GatewayContext } from '../context/context.js';
 import { forbidden } from '../errors/forbidden.js';
@@ -7,6 +9,7 @@ import { NotFoundError } from '../errors/errors.js';
 import type { RefundResult, RefundStatus, Resolvers } from '../generated/resolvers-types.js';
 import type { ChangeRequest } from '../governance/change-request.js';
 import { findChangeRequest } from '../services/governance/reads.js';
+import { visibleRows } from './withheld.js';
 
 // Refunds and billing automation. Thin: who may act is asked of the policy (rules/decide.ts: `write` on `financial`
 // for the invoice's patient); whether the refund waits is the governed change's (src/governance/refund-target.ts).
@@ -27,7 +30,12 @@ export async function refundTarget(
   const found = await ctx.connectors.billing.invoice(ctx.principal.tenant, invoiceId);
   const patient = found ? await ctx.ehr.patient(found.patientId) : null;
   if (!found || !patient) return null;
-  return { found, decision: decidePatientAction(ctx.access, 'refund:issue', { ...patient.guard, patientId: patient.id }) };
+  const decision = decidePatientAction(ctx.access, 'refund:issue', { ...patient.guard, patientId: patient.id });
+  // An invoice withheld for its sensitivity (Patient.invoices drops it) is, to who may not read it, an invoice that
+  // is not there: a tester refunded one they could not see, and explain answered ALLOW (visibleRow's by-id rule).
+  const sensitive = { ...patient.guard, patientId: patient.id, sensitive: true };
+  if (decision.effect === 'ALLOW' && hasSensitiveLabel(found.invoice.meta) && !rowAllowed(ctx.access, 'Invoice', sensitive)) return null;
+  return { found, decision };
 }
 
 export const billingActionResolvers: Resolvers = {
@@ -58,14 +66,16 @@ export const billingActionResolvers: Resolvers = {
         run: (attempt) => issue(attempt),
       });
     },
-    runBillingAutomation: async (_p, { dryRun }, ctx) => {
+    runBillingAutomation: async (_p, { dryRun }, ctx, info) => {
       // Running it acts on every account of the tenant: `write` on `financial` tenant-wide, not for one row.
       const decision = ctx.access.decide({ action: 'write', dataClass: 'financial' });
       if (decision.effect === 'DENY') throw forbidden(decision.denial);
       const run = await ctx.connectors.billingAutomation.run(ctx.principal, ctx.ehr, dryRun, ctx.requestId);
+      // Each action shows an invoice: the caller sees those it may read (a sensitive invoice needs the grant, as
+      // Patient.invoices), said once at the list, and the PHI read of each shown row is recorded (row admission).
       return {
         ...run,
-        actions: run.actions.map((a) => ({
+        actions: visibleRows(ctx, info, 'BillingAutomationAction', run.actions).map((a) => ({
           ...a,
           reminderDay: a.kind === 'REMINDER' ? a.reminderDay : null,
           queue: a.kind === 'ESCALATION' ? a.queue : null,

@@ -9,8 +9,9 @@ export const billingResolvers: Resolvers = {
     explanationOfBenefits: async (p, _a, ctx, info) =>
       visibleRows(ctx, info, 'ExplanationOfBenefit', await ctx.ehr.explanationOfBenefits(p)),
     invoices: async (p, _a, ctx, info) => visibleRows(ctx, info, 'Invoice', await ctx.ehr.invoices(p)),
-    // From the same (batched, per-request cached) invoice list: no second FHIR search.
-    accountBalance: async (p, _a, ctx) => accountBalanceOf(p, await ctx.ehr.invoices(p)),
+    // From the same (batched, per-request cached) invoice list: no second FHIR search. Only the invoices the caller
+    // may read count (a tester read a withheld sensitive invoice's amount in the balance); the rest are withheld, said.
+    accountBalance: async (p, _a, ctx, info) => accountBalanceOf(p, visibleRows(ctx, info, 'Invoice', await ctx.ehr.invoices(p))),
   },
   Claim: {
     patient: (c, _a, ctx) => ctx.ehr.patient(c.patientId),

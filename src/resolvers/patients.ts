@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor, pageSize, parseGlobalId, requireFhirId } fr
 import { maskIdentifier } from './mask.js';
 import { selectedFields } from './selection.js';
 import { searchTextArg } from './upstream-input.js';
-import { visibleRow, visibleRows } from './withheld.js';
+import { visibleRow, visibleRows, visibleRowsOfSearch } from './withheld.js';
 
 // Thin: fetch through ctx.ehr, shape for GraphQL. Whether a field or a row may be returned, and whether an identifier
 // is masked, is the kernel's decision (rules/field-decision.ts), never made here: lists drop the rows it withholds
@@ -118,7 +118,8 @@ export const patientResolvers: Resolvers = {
       const n = pageSize(count, { defaultPageSize: 10, maxPageSize: MAX_OBSERVATIONS_PER_PATIENT }, 'count');
       // Sent as the FHIR `code` search parameter (a token: `code` or `system|code`).
       if (code !== null && code !== undefined) searchTextArg(code, 'code');
-      return visibleRows(ctx, info, 'Observation', await ctx.ehr.observations(p, { code: code ?? null, count: n }));
+      const rows = await ctx.ehr.observations(p, { code: code ?? null, count: n });
+      return code == null ? visibleRows(ctx, info, 'Observation', rows) : visibleRowsOfSearch(ctx, info, 'Observation', p.guard, rows);
     },
     medications: async (p, _a, ctx, info) => visibleRows(ctx, info, 'MedicationRequest', await ctx.ehr.medications(p)),
     allergies: async (p, _a, ctx, info) => visibleRows(ctx, info, 'AllergyIntolerance', await ctx.ehr.allergies(p)),

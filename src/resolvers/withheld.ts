@@ -60,6 +60,29 @@ export function visibleRows<T extends { readonly guard: RowFacts }>(
 }
 
 /**
+ * The rows of a list the caller narrowed by what its rows are about (`observations(code:)`): withheld as visibleRows
+ * withholds them, but the notice is about the caller, not the patient: it is given whenever the caller may not see
+ * this patient's sensitive rows, whether or not any matched. A tester asked for an HIV viral-load code and read the
+ * answer from the notice alone (present for a patient who has one, absent for one who has none); now both answer
+ * alike, and a clinician is still told that sensitive results, if any, are not shown to them.
+ */
+export function visibleRowsOfSearch<T extends { readonly guard: RowFacts }>(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  typeName: string,
+  patient: RowFacts,
+  rows: readonly T[],
+): T[] {
+  const plain = decideRow(ctx.access, typeName, { ...patient, sensitive: false }).decision;
+  const sensitive = decideRow(ctx.access, typeName, { ...patient, sensitive: true }).decision;
+  if (plain.effect === 'DENY' || sensitive.effect === 'ALLOW') return visibleRows(ctx, info, typeName, rows);
+  const kept = rows.filter((row) => rowAllowed(ctx.access, typeName, row.guard));
+  if (kept.length < rows.length) ctx.decisions?.decided(rowRuleName(typeName) ?? typeName, 'deny');
+  report(ctx, info, forbidden(sensitive.denial));
+  return kept;
+}
+
+/**
  * One row reached by id (`node`): itself or null. A row withheld for its sensitivity answers exactly as an unknown id
  * does (null, no error), so a by-id lookup is no existence oracle for sensitive records; a row its caller could not
  * read even if it were plain (another department) is reported as its plain twin would be, never naming the grant.

@@ -114,6 +114,12 @@ describe('configuration is read where the role counts', () => {
       for (const query of Object.values(QUERIES)) expect((await h.gql(token, query, { e })).body.errors).toBeUndefined();
     }
     const nobody = await h.token({ sub: 'no-config', roles: ['nurse'], departments: ['cardiology'] });
+    // The queue says first what works without the role (a new user's finding).
+    const queue = refused(await h.gql(nobody, '{ changeRequests { id } }'), 'FORBIDDEN');
+    expect(queue.extensions?.howToGet).toMatch(/^Without it, changeRequests\(actionable: true\) lists the changes you can act on/);
+    for (const q of ['{ changeRequests(actionable: true) { id } }', '{ changeRequests(mine: true) { id } }']) {
+      expect((await h.gql(nobody, q)).body.errors).toBeUndefined();
+    }
     for (const e of ENVIRONMENTS) {
       const error = refused(await h.gql(nobody, QUERIES.settings!, { e }), 'FORBIDDEN');
       expect(error.extensions).toMatchObject({ failedScope: 'role' });

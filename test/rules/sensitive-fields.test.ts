@@ -15,7 +15,10 @@ import { buildUnguardedSchema } from '../../src/server/build-schema.js';
 const schema = buildUnguardedSchema();
 const policy = defaultPolicy();
 
-/** Object types reachable from Patient's fields (the patient's record), Patient itself excluded: its rows are the record's. */
+/**
+ * Object types reachable from Patient's fields (the patient's record), Patient itself excluded: its rows are the
+ * record's; and from the root fields, the row types reached elsewhere (a billing automation's actions, one per invoice).
+ */
 function recordTypes(): GraphQLObjectType[] {
   const patient = schema.getType('Patient') as GraphQLObjectType;
   const seen = new Map<string, GraphQLObjectType>();
@@ -30,6 +33,11 @@ function recordTypes(): GraphQLObjectType[] {
     }
   };
   visit(patient);
+  // Row types reached from elsewhere only (a billing automation's actions, one per invoice, from its mutation).
+  for (const [name, rules] of Object.entries(fieldRules)) {
+    if (name === 'Patient' || seen.has(name) || !Object.values(rules).some((r) => r.kind === 'read' && r.row)) continue;
+    seen.set(name, schema.getType(name) as GraphQLObjectType);
+  }
   return [...seen.values()];
 }
 

@@ -6,7 +6,7 @@ import {
   type OpenInvoice,
 } from '../../../connectors/billing/billing-plan.js';
 import type { EhrReader } from '../../../connectors/ehr/ehr-reader.js';
-import type { PatientRow } from '../../../connectors/ehr/rows.js';
+import type { PatientRow, RowGuard } from '../../../connectors/ehr/rows.js';
 import type { FhirWriter, WriteTarget } from '../../../connectors/ehr/write/fhir-writer.js';
 import type { Principal } from '../../auth/principal.js';
 import type { AuditService } from '../audit/audit-service.js';
@@ -31,7 +31,8 @@ export interface AutomationRun {
   readonly dryRun: boolean;
   readonly stopped: boolean;
   readonly environment: Environment;
-  readonly actions: readonly ExecutedAction[];
+  /** Each with its invoice's row guard: the caller sees (and the audit records) only the rows it may read. */
+  readonly actions: readonly (ExecutedAction & { readonly guard: RowGuard })[];
 }
 
 export interface BillingAutomationDeps {
@@ -66,25 +67,30 @@ export class BillingAutomation {
       );
     if (!dryRun) await assertEhrRunning(this.deps.governance.store, actor.tenant, env);
     const rules = { reminderCadenceDays: cadence.value, failedPaymentEscalation: escalation.value } as unknown as BillingRules;
-    const { invoices, patients } = await this.openInvoices(reader);
+    const { invoices, patients, guards } = await this.openInvoices(reader);
     const plan = planBillingAutomation(invoices, rules, this.deps.now());
-    if (dryRun) return { dryRun, stopped, environment: env, actions: plan.map((a) => ({ ...a, outcome: 'PLANNED', detail: null })) };
+    const guarded = (a: ExecutedAction) => ({ ...a, guard: guards.get(a.invoiceId)! });
+    if (dryRun) return { dryRun, stopped, environment: env, actions: plan.map((a) => guarded({ ...a, outcome: 'PLANNED', detail: null })) };
     const target = await this.deps.target(actor.tenant);
     const actions: ExecutedAction[] = [];
     for (const action of plan) actions.push(await this.execute(actor, target, patients.get(action.patientId)!, action, requestId));
     await this.audited(actor, requestId, actions);
-    return { dryRun, stopped, environment: env, actions };
+    return { dryRun, stopped, environment: env, actions: actions.map(guarded) };
   }
 
-  private async openInvoices(reader: EhrReader): Promise<{ invoices: OpenInvoice[]; patients: Map<string, PatientRow> }> {
+  private async openInvoices(
+    reader: EhrReader,
+  ): Promise<{ invoices: OpenInvoice[]; patients: Map<string, PatientRow>; guards: Map<string, RowGuard> }> {
     const patients = new Map<string, PatientRow>();
+    const guards = new Map<string, RowGuard>();
     const invoices: OpenInvoice[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
       const { rows, hasMore } = await reader.searchPatients({ first: PAGE, offset: page * PAGE });
       const lists = await Promise.all(rows.map((p) => reader.invoices(p)));
       rows.forEach((p, i) => {
         patients.set(p.id, p);
-        for (const inv of lists[i] ?? [])
+        for (const inv of lists[i] ?? []) {
+          guards.set(inv.id, inv.guard);
           invoices.push({
             patientId: p.id,
             accountId: inv.accountId,
@@ -95,10 +101,11 @@ export class BillingAutomation {
             currency: inv.currency,
             failedPaymentAttempts: inv.failedPaymentAttempts,
           });
+        }
       });
       if (!hasMore) break;
     }
-    return { invoices, patients };
+    return { invoices, patients, guards };
   }
 
   private async execute(

@@ -8,7 +8,7 @@ import {
   VALUE_SETS,
   type SensitivityCode,
 } from './sensitivity/value-sets.js';
-import { normalizeForMatching } from './sensitivity/normalize.js';
+import { normalizeForMatching, withJoinedWordsApart } from './sensitivity/normalize.js';
 
 // Row sensitivity, decided at read time the way a security labeling service does
 // (https://hl7.org/fhir/R4/security-labels.html, HL7 SLS): a record is sensitive when its own meta.security carries a
@@ -21,6 +21,10 @@ export { SNOMED_SYSTEM } from './sensitivity/value-sets.js';
 
 export const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
+// The same code systems by their HL7 OIDs, as labels written from CDA or v2 carry them
+// (https://terminology.hl7.org/CodeSystem-v3-ActCode.html, CodeSystem-v3-Confidentiality.html: "OID").
+const ACT_CODE_SYSTEMS = new Set([ACT_CODE_SYSTEM, 'urn:oid:2.16.840.1.113883.5.4']);
+const CONFIDENTIALITY_SYSTEMS = new Set([CONFIDENTIALITY_SYSTEM, 'urn:oid:2.16.840.1.113883.5.25']);
 
 const SENSITIVITY_DISPLAY: Readonly<Record<SensitivityCode, string>> = {
   HIV: 'HIV/AIDS information sensitivity',
@@ -80,9 +84,12 @@ export function sensitivityOfText(value: string | null | undefined): Sensitivity
   const known = TEXT_ANSWERS.get(value);
   if (known !== undefined) return known;
   const normalized = normalizeForMatching(value);
+  // Then the same text with joined words taken apart (a tester's "HIVRNA", "heroin_use_disorder", "MethadoneClinic").
+  const apart = withJoinedWordsApart(normalized);
+  const readings = apart === normalized ? [normalized] : [normalized, apart];
   let found: SensitivityCode | null = null;
   for (const set of VALUE_SETS) {
-    if (set.terms.some((t) => t.test(normalized))) {
+    if (set.terms.some((t) => readings.some((r) => t.test(r)))) {
       found = set.category;
       break;
     }
@@ -103,8 +110,8 @@ export function securityLabel(code: SensitivityCode): Coding {
 export function hasSensitiveLabel(meta: Meta | undefined): boolean {
   for (const label of meta?.security ?? []) {
     if (!label.code) continue;
-    if (label.system === ACT_CODE_SYSTEM && Object.hasOwn(ACT_CODE_LABELS, label.code)) return true;
-    if (label.system === CONFIDENTIALITY_SYSTEM && RESTRICTED_CONFIDENTIALITY.includes(label.code)) return true;
+    if (ACT_CODE_SYSTEMS.has(label.system ?? '') && Object.hasOwn(ACT_CODE_LABELS, label.code)) return true;
+    if (CONFIDENTIALITY_SYSTEMS.has(label.system ?? '') && RESTRICTED_CONFIDENTIALITY.includes(label.code)) return true;
   }
   return false;
 }

@@ -71,3 +71,22 @@ export function normalizeForMatching(text: string): string {
     .replace(/[\u2018\u2019\u201B\u02BC\u02B9\u2032\u0060\u00B4]/g, "'")
     .replace(/\s+/g, ' ');
 }
+
+/** HIV run together with what a lab or a note writes after it ("HIVRNA", "hivab", "hiv1rna", "HIVVL"). */
+const HIV_JOINED =
+  /\b(hiv(?:[- ]?[12])?)(?=(?:rna|dna|ab|abs|ag|agab|vl|pcr|quant|test|tests|screen|viral|pos|neg|reactive|positive|negative|status|care|clinic|meds?)\b)/gi;
+
+/**
+ * The same normalised text with the words that a code system, a form or a lab system ran together taken apart:
+ * underscores as spaces ("heroin_use_disorder", "HIV_RNA_QUANT"), camel case split ("MethadoneClinic", "antiHIV",
+ * "HIVPositive", "HIVAb") and HIV run together with a lab word ("HIVRNA", "hiv1rna"). A second reading, asked only
+ * when it differs: the first one keeps what depends on case as written (`PrEP`, which a split would cut), and a
+ * word that merely begins like one ("hives", "archive") is never cut.
+ */
+export function withJoinedWordsApart(normalized: string): string {
+  return normalized
+    .replace(/_+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(HIV_JOINED, '$1 ');
+}

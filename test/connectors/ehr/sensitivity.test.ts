@@ -80,6 +80,12 @@ describe('value sets', () => {
       false,
     );
     expect(hasSensitiveLabel({ security: [{ system: 'urn:other', code: 'HIV' }] })).toBe(false);
+    // The same systems by their HL7 OIDs (a tester's label from CDA, urn:oid:2.16.840.1.113883.5.4, was ignored).
+    for (const code of Object.keys(ACT_CODE_LABELS))
+      expect(hasSensitiveLabel({ security: [{ system: 'urn:oid:2.16.840.1.113883.5.4', code }] }), code).toBe(true);
+    for (const code of RESTRICTED_CONFIDENTIALITY)
+      expect(hasSensitiveLabel({ security: [{ system: 'urn:oid:2.16.840.1.113883.5.25', code }] }), code).toBe(true);
+    expect(hasSensitiveLabel({ security: [{ system: 'urn:oid:2.16.840.1.113883.5.25', code: 'N' }] })).toBe(false);
     // Object prototype names are not labels.
     expect(hasSensitiveLabel({ security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'constructor' }] })).toBe(
       false,
@@ -979,5 +985,27 @@ describe('second tester: PrEP in a sentence, withdrawal from a substance, places
     ['Metformin 500 mg', 'before TMS therapy'],
   ])('%s for "%s": a sensitive row', (drug, reason) => {
     expect(toMedicationRequestRow(proposal(drug, reason), patient).guard.sensitive).toBe(true);
+  });
+});
+
+// A tester's finding: words a code system, a form or a lab system ran together were not read ("HIVRNA",
+// "heroin_use_disorder", "MethadoneClinic" reached clinicians without the grant). A second reading takes them apart;
+// the first keeps what depends on case as written, and a word that only begins like one is never cut.
+describe('joined words', () => {
+  it('underscores, camel case and HIV run together with a lab word are read apart', () => {
+    const cases: [string, string][] = [
+      ['HIV_positive', 'HIV'], ['HIV_RNA_QUANT', 'HIV'], ['HIVRNA', 'HIV'], ['hiv1rna', 'HIV'], ['HIVAb reactive', 'HIV'],
+      ['antiHIV', 'HIV'], ['HIVPositive', 'HIV'], ['heroin_use_disorder', 'ETH'], ['MethadoneClinic Eastside', 'ETH'],
+    ];
+    for (const [text, category] of cases) expect(sensitivityOfText(text), text).toBe(category);
+  });
+
+  it('near misses stay plain, and PrEP is still read as written', () => {
+    const plain = ['Hives', 'HIVES', 'hives on arms', 'HIVE_TEST', 'archive', 'Blood_pressure', 'NoKnownAllergies', 'HbA1c', 'McDonald'];
+    for (const text of plain) {
+      expect(sensitivityOfText(text), text).toBeNull();
+    }
+    expect(sensitivityOfText('on PrEP refill')).toBe('HIV');
+    expect(sensitivityOfText('bowel prep')).toBeNull();
   });
 });

@@ -27,7 +27,7 @@ import type {
   PatientRowField,
   RowGuard,
 } from './rows.js';
-import { hasSensitiveLabel, isSensitive } from './sensitivity.js';
+import { hasSensitiveLabel, isSensitive, sensitivityOfShownText } from './sensitivity.js';
 
 // FHIR R4 resources → the rows of rows.ts. Pure: no I/O, no clock. Every row gets its guard from the PatientRow it
 // belongs to (tenant, patient, departments), so a row-level rule decides the same way whichever path reached it;
@@ -104,31 +104,40 @@ function notes(annotations: readonly { readonly text?: string }[] | undefined): 
   return (annotations ?? []).flatMap((a) => (a.text ? [a.text] : []));
 }
 
-/** Every string a row shows (its fields, and the strings of its lists and objects), for the word lists. */
-function shownTexts(value: unknown, out: string[]): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) shownTexts(v, out);
-  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) shownTexts(v, out);
-  return out;
+/** Whether a string the row shows (a field, or a string of its lists and objects) names a sensitive category. */
+function showsSensitive(value: unknown): boolean {
+  if (typeof value === 'string') return sensitivityOfShownText(value) !== null;
+  if (Array.isArray(value)) return value.some(showsSensitive);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(showsSensitive);
+  return false;
 }
 
+/** The guard a row is built with before `guarded` decides it: no departments, sensitive (fails closed if ever kept). */
+const UNDECIDED: RowGuard = Object.freeze({ tenant: '', patientId: '', departments: NO_DEPARTMENTS, sensitive: true });
+
 /**
- * The row with its guard. Sensitive by the resource's labels, its codes and the texts named here (which the row may
- * not show: notes, reasons), and by every string the row itself shows, whatever element it was mapped from: a
- * tester found HIV in an observation component's valueString, a methadone clinic as an encounter's service provider,
- * an attachment title, a dose unit and a code display outside the value sets reaching clinicians without the grant.
- * Checking what the row shows holds for every field, present and future (test/connectors/ehr/shown-text.test.ts).
+ * Decides the row's guard, in place (the row is built for this call, its guard first as every row type has it, so
+ * the permission layer reads it at one place on every type). Sensitive by the resource's labels, its codes and the
+ * texts named here (which the row may not show: notes, reasons), and by every string the row itself shows, whatever
+ * element it was mapped from: a tester found HIV in an observation component's valueString, a methadone clinic as an
+ * encounter's service provider, an attachment title, a dose unit and a code display outside the value sets reaching
+ * clinicians without the grant. Checking what the row shows holds for every field, present and future
+ * (test/connectors/ehr/shown-text.test.ts). `derivedFrom` is references the reader follows, never shown.
  */
-function guarded<R extends object>(
+function guarded<R extends { guard: RowGuard }>(
   patient: PatientRow,
   resource: Resource,
   concepts: readonly Concept[],
   texts: readonly (string | null | undefined)[],
   row: R,
-): R & { readonly guard: RowGuard } {
-  const { derivedFrom: _references, ...shown } = row as R & { derivedFrom?: unknown };
-  const sensitive = isSensitive(resource.meta, concepts, [...texts, ...shownTexts(shown, [])]);
-  return { ...row, guard: guardFor(patient, sensitive) };
+): R {
+  let sensitive = isSensitive(resource.meta, concepts, texts);
+  for (const key in row) {
+    if (sensitive) break;
+    if (key !== 'guard' && key !== 'derivedFrom') sensitive = showsSensitive(row[key]);
+  }
+  row.guard = guardFor(patient, sensitive);
+  return row;
 }
 
 /** `Type/id` references a row derives from (the reader marks the row sensitive when one of them is). */
@@ -214,13 +223,16 @@ export function toPatientRow(tenant: string, patient: Patient): PatientRow {
 
 export function toConditionRow(condition: Condition, patient: PatientRow): ConditionRow {
   const row = guarded(patient, condition, [condition.code], notes(condition.note), {
+    guard: UNDECIDED,
     id: condition.id ?? '',
     code: firstCode(condition.code),
     display: text(condition.code),
     clinicalStatus: firstCode(condition.clinicalStatus),
     onsetDate: condition.onsetDateTime ?? condition.onsetPeriod?.start ?? condition.recordedDate ?? null,
+    sensitive: false, // the guard's, once decided
   });
-  return { ...row, sensitive: row.guard.sensitive };
+  row.sensitive = row.guard.sensitive;
+  return row;
 }
 
 export function toObservationRow(observation: Observation, patient: PatientRow): ObservationRow {
@@ -235,6 +247,7 @@ export function toObservationRow(observation: Observation, patient: PatientRow):
     ],
     [observation.valueString, ...(observation.component ?? []).map((c) => c.valueString), ...notes(observation.note)],
     {
+    guard: UNDECIDED,
     id: observation.id ?? '',
     code: firstCode(observation.code),
     display: text(observation.code),
@@ -267,6 +280,7 @@ export function toMedicationRequestRow(request: MedicationRequest, patient: Pati
       ...(request.dosageInstruction ?? []).flatMap((d) => [d.text, d.patientInstruction]),
     ],
     {
+      guard: UNDECIDED,
       derivedFrom: refs(...(request.reasonReference ?? [])),
       id: request.id ?? '',
       medication: text(request.medicationCodeableConcept) ?? request.medicationReference?.display ?? null,
@@ -279,6 +293,7 @@ export function toMedicationRequestRow(request: MedicationRequest, patient: Pati
 
 export function toAllergyIntoleranceRow(allergy: AllergyIntolerance, patient: PatientRow): AllergyIntoleranceRow {
   return guarded(patient, allergy, [allergy.code], [], {
+    guard: UNDECIDED,
     id: allergy.id ?? '',
     substance: text(allergy.code),
     criticality: orNull(allergy.criticality),
@@ -288,6 +303,7 @@ export function toAllergyIntoleranceRow(allergy: AllergyIntolerance, patient: Pa
 
 export function toImmunizationRow(immunization: Immunization, patient: PatientRow): ImmunizationRow {
   return guarded(patient, immunization, [immunization.vaccineCode, ...(immunization.reasonCode ?? [])], [], {
+    guard: UNDECIDED,
     id: immunization.id ?? '',
     vaccine: text(immunization.vaccineCode),
     status: orNull(immunization.status),
@@ -307,6 +323,7 @@ export function toEncounterRow(encounter: Encounter, patient: PatientRow): Encou
     [...(encounter.type ?? []), ...(encounter.reasonCode ?? []), encounter.serviceType],
     (encounter.reasonReference ?? []).map((r) => r.display),
     {
+      guard: UNDECIDED,
       derivedFrom: refs(...(encounter.reasonReference ?? []), ...(encounter.diagnosis ?? []).map((d) => d.condition)),
       id: encounter.id ?? '',
       type: text(encounter.type?.[0]),
@@ -326,6 +343,7 @@ export function toCarePlanRow(carePlan: CarePlan, patient: PatientRow): CarePlan
     [...(carePlan.category ?? []), ...(carePlan.activity ?? []).flatMap((a) => [a.detail?.code, ...(a.detail?.reasonCode ?? [])])],
     [carePlan.title, carePlan.description, ...(carePlan.activity ?? []).flatMap((a) => [a.reference?.display, a.detail?.description])],
     {
+      guard: UNDECIDED,
       derivedFrom: refs(...(carePlan.addresses ?? [])),
       id: carePlan.id ?? '',
       title: carePlan.title ?? text(carePlan.category?.[0]),
@@ -342,6 +360,7 @@ export function toCarePlanRow(carePlan: CarePlan, patient: PatientRow): CarePlan
 export function toDiagnosticReportNote(report: DiagnosticReport, patient: PatientRow): ClinicalNoteRow {
   const presented = (report.presentedForm ?? []).map(attachmentText).find((value) => value !== null);
   return guarded(patient, report, [report.code, ...(report.conclusionCode ?? [])], [presented, report.conclusion], {
+    guard: UNDECIDED,
     derivedFrom: refs(report.encounter),
     id: report.id ?? '',
     kind: 'DIAGNOSTIC_REPORT' as const,
@@ -359,6 +378,7 @@ export function toDocumentReferenceNote(document: DocumentReference, patient: Pa
     [document.type, ...(document.category ?? []), ...(document.context?.event ?? [])],
     [content, document.description],
     {
+      guard: UNDECIDED,
       derivedFrom: refs(...(document.context?.encounter ?? []), ...(document.context?.related ?? [])),
       id: document.id ?? '',
       kind: 'DOCUMENT_REFERENCE' as const,

@@ -102,6 +102,23 @@ export function sensitivityOfText(value: string | null | undefined): Sensitivity
   return found;
 }
 
+/**
+ * Strings that cannot name anything: a UUID, a date or time, a number (a value set's word needs a letter beyond a-f,
+ * an ICD-10 code a letter before its digits). Rows show one or more of them each, unique per row: asked of
+ * sensitivityOfText, they would run every value set's patterns and crowd the texts worth remembering out of its answers.
+ */
+const WORDLESS = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2}(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:[0-9]{2})?)?)?)?|-?[0-9]+(?:\.[0-9]+)?)$/i;
+
+/**
+ * sensitivityOfText for a string a mapped row shows (fhir-mapping.ts guarded): a remembered answer first, then a
+ * wordless string is answered null without being remembered, anything else is read.
+ */
+export function sensitivityOfShownText(value: string): SensitivityCode | null {
+  const known = TEXT_ANSWERS.get(value);
+  if (known !== undefined) return known;
+  return WORDLESS.test(value) ? null : sensitivityOfText(value);
+}
+
 export function securityLabel(code: SensitivityCode): Coding {
   return { system: ACT_CODE_SYSTEM, code, display: SENSITIVITY_DISPLAY[code] };
 }

@@ -39,21 +39,25 @@ interface ChangeQueryArgs {
  */
 function changeQuery(ctx: GatewayContext, { status, environment, category, actionable, mine }: ChangeQueryArgs) {
   const { factsFor } = actFactsOf(ctx);
-  let environments: readonly Environment[] = ENVIRONMENTS;
+  let only = environment ?? null;
   if (!actionable && !mine) {
     const read = ctx.access.decide({ action: 'read', dataClass: 'configuration' });
     // What works without the role comes first (a clinician sent after read:configuration only had to ask for less).
     const without = 'Without it, changeRequests(actionable: true) lists the changes you can act on, and mine: true your own.';
     if (read.effect === 'DENY') throw forbidden({ ...read.denial, howToGet: `${without} ${read.denial.howToGet}` });
-    // Each change is configuration of its environment: the queue of one the caller's roles do not count in is not theirs.
-    const decisions = (environment ? [environment] : ENVIRONMENTS).map((e) => [e, ctx.access.readsConfigurationIn(e)] as const);
-    environments = decisions.filter(([, d]) => d.effect === 'ALLOW').map(([e]) => e);
-    const denied = decisions.find(([, d]) => d.effect === 'DENY')?.[1];
-    if (environments.length === 0 && denied?.effect === 'DENY') throw forbidden(denied.denial);
+    // Each change is configuration of its environment: the queue of one the caller's roles do not count in is not
+    // theirs. Asked for one, it is read or refused; asked for none, the queue is cut to those the caller reads.
+    const asked = environment ? [environment] : ENVIRONMENTS;
+    const readable = asked.filter((e) => ctx.access.readsConfigurationIn(e).effect === 'ALLOW');
+    if (readable.length === 1) only = readable[0]!;
+    if (readable.length === 0) {
+      const refused = ctx.access.readsConfigurationIn(asked[0]!);
+      if (refused.effect === 'DENY') throw forbidden(refused.denial);
+    }
   }
   const filter = {
     status,
-    environment: environment ?? (environments.length === 1 ? environments[0] : null),
+    environment: only,
     category: category ? categoryFromGraphql(category) : null,
     actionable: actionable ?? null,
     mine: mine ?? null,

@@ -13,7 +13,6 @@ import { describeTarget } from '../../governance/change-target.js';
 import { DESTINATION_REASON, DESTINATION_REFUSED, isRefusedDestination } from '../../governance/connector-destination.js';
 import { editCheck } from '../../governance/edit-permission.js';
 import type { Environment } from '../../governance/environment.js';
-import { proposalExplanation } from '../../governance/refusal-explanation.js';
 import { jsonEqual, type JsonValue } from '../../governance/json.js';
 import {
   CONNECTOR_FIELDS,
@@ -27,7 +26,7 @@ import { credentialRefOf, type EhrEndpoints } from './ehr-endpoints.js';
 import type { ConnectorSecretStore, CredentialRef, Jwks, KeyAlgorithm, SecretMeta } from './secret-store.js';
 import type { GovernanceDeps } from '../governance/deps.js';
 import { currentSetting, stopState, storedSettings } from '../governance/reads.js';
-import { failedScopeOf } from '../governance/refusals.js';
+import { proposalRefusal } from '../governance/refusals.js';
 import { updateSetting, updateSettings } from '../governance/setting-proposals.js';
 
 // Connector configuration: the connector's fields are the governed settings `integration.<id>.<field>` (each
@@ -343,16 +342,15 @@ export class ConnectorAdmin {
   private mayConfigure(principal: Principal, environment: Environment, id: string): void {
     const key = connectorSettingKey(id, 'baseUrl');
     if (!key.ok) throw new BadUserInputError(describeProblems(key.problems), 'connectorId');
-    const { rules, stopPolicy, functionsOf } = this.deps.governance;
-    const described = describeTarget({ type: 'setting', key: key.key }, rules, stopPolicy);
+    const { rules, stopPolicy } = this.deps.governance;
+    const target = { type: 'setting' as const, key: key.key };
+    const described = describeTarget(target, rules, stopPolicy);
     if (!described.ok) throw new BadUserInputError(describeProblems(described.problems), 'connectorId');
     const edit = editCheck(described.descriptor, principal, environment);
     if (edit.ok) return;
+    // As a proposal of the connector's settings is refused: its owner, approval path and failed scope.
     const error = { code: 'FORBIDDEN' as const, reason: edit.reason, message: edit.message };
-    throw new GovernanceError(error, {
-      ...proposalExplanation(described.descriptor, environment, rules, principal.kind, functionsOf),
-      ...failedScopeOf(error),
-    });
+    throw proposalRefusal(this.deps.governance, error, { target, environment, requester: principal });
   }
 
   /** The origin a credential set now is bound to: the connector's base URL in that environment (null: none). */

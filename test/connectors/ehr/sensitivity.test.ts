@@ -6,6 +6,7 @@ import {
   isSensitive,
   securityLabel,
   sensitivityOfCoding,
+  sensitivityOfShownText,
   sensitivityOfText,
   type SensitivityCode,
 } from '../../../connectors/ehr/sensitivity.js';
@@ -1007,5 +1008,18 @@ describe('joined words', () => {
     }
     expect(sensitivityOfText('on PrEP refill')).toBe('HIV');
     expect(sensitivityOfText('bowel prep')).toBeNull();
+  });
+});
+
+// What a mapped row shows is read too (fhir-mapping.ts guarded), through a remembered answer first; a string that
+// cannot name anything (a UUID, a date, a number), unique per row, is answered without running the value sets.
+describe('sensitivityOfShownText', () => {
+  it('answers as sensitivityOfText, and a UUID, a date or a number is plain', () => {
+    for (const text of ['HIV positive', 'Methadone clinic', 'B20', 'F32.9', 'hank-cond-hiv', 'Body Height', '120/80 mmHg']) {
+      expect(sensitivityOfShownText(text), text).toBe(sensitivityOfText(text));
+    }
+    for (const text of ['fb7a83ef-5b80-4bb6-87cb-5783a6c9a798', '2011-07-24T15:32:17+00:00', '2020-01-01', '2020', '193.3', '-4']) {
+      expect(sensitivityOfShownText(text), text).toBeNull();
+    }
   });
 });
